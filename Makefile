@@ -1,0 +1,11 @@
+.PHONY: run test bench lint reliability
+run:  ## the web app and API with the 2025 plan and a synthetic population
+	bash scripts/run.sh
+test:  ## the whole test suite (SQLite and PostgreSQL)
+	bash scripts/test.sh
+bench:  ## every benchmark under bench/, with its peers
+	bash scripts/bootstrap.sh test,bench
+	.venv/bin/python -m bench
+lint:
+	bash scripts/bootstrap.sh test
+	.venv/bin/ruff check src tests bench
