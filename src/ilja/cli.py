@@ -1,0 +1,44 @@
+"""The ``ilja`` command. Each domain adds its own sub-commands from its ``cli.py``."""
+
+from __future__ import annotations
+
+import typer
+
+from ilja import __version__
+
+app = typer.Typer(
+    name="ilja",
+    help="Ilja (일자리): Seoul's employment-support programs — rules, plan, people, pay, outcomes.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ilja {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Ilja's command line."""
+
+
+def _register() -> None:
+    """Each domain contributes its commands here (one line per domain)."""
+    from ilja.db_cli import app as db_app
+    from ilja.rules.cli import eligibility_app, params_app, reform_app
+    from ilja.web.cli import register as register_web
+
+    app.add_typer(db_app, name="db", help="Database migrations.")
+    app.add_typer(eligibility_app, name="eligibility", help="Who is eligible for what, and why.")
+    app.add_typer(reform_app, name="reform", help="What-if: compare a reform with the baseline.")
+    app.add_typer(params_app, name="params", help="Policy parameters and their history.")
+    register_web(app)
+
+
+_register()

@@ -1,0 +1,28 @@
+"""Settings read once from the environment (prefix ``ILJA_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ILJA_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'ilja.db'}",
+        description="SQLAlchemy URL; SQLite by default, PostgreSQL in production "
+        "(postgresql+psycopg://user@host/db).",
+    )
+    data_dir: Path = Field(default=PROJECT_ROOT / "var", description="Files Ilja writes.")
+    environment: str = Field(default="development", description="development | test | production")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,8 @@
+"""Every domain's tables, imported in one place so Alembic and tests see the whole schema.
+
+A domain with tables adds one import line here.
+"""
+
+from ilja.db import Base
+
+metadata = Base.metadata

@@ -1,0 +1,39 @@
+"""Conditions and outputs several programs share."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ilja.rules.model import Context
+from ilja.rules.pay import MonthlyPay, WorkingTime, standard_month
+
+
+def min_age(x: Context, parameter: str) -> Any:
+    return x.age >= x.param(parameter)
+
+
+def seoul_resident(x: Context) -> Any:
+    """서울시민: registered address in Seoul."""
+    return x.category_in("sido", x.param("common.seoul.residence_sido"))
+
+
+def working_time(x: Context) -> WorkingTime:
+    return WorkingTime(
+        standard_weekly_hours=x.param("common.working_time.standard_weekly_hours"),
+        holiday_hours_per_standard_week=x.param("common.working_time.weekly_holiday_hours_per_standard_week"),
+        holiday_min_weekly_hours=x.param("common.working_time.weekly_holiday_min_weekly_hours"),
+        weeks_per_month=Decimal(str(x.param("common.working_time.weeks_per_month"))),
+    )
+
+
+def public_job_month(x: Context, program: str, daily_hours: Any) -> MonthlyPay:
+    """A full standard month of a public job of ``program`` at ``daily_hours`` a day."""
+    return standard_month(
+        hourly_wage=x.param(f"{program}.work.hourly_wage"),
+        daily_hours=daily_hours,
+        days_per_week=x.param(f"{program}.work.days_per_week"),
+        time=working_time(x),
+        allowances={"monthly_allowance": x.param(f"{program}.work.monthly_allowance_krw")},
+        where=x.where,
+    )

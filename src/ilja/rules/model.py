@@ -1,0 +1,347 @@
+"""How a program's rules are written: conditions, outputs and the two evaluation contexts.
+
+A formula is a plain function of a context ``x``. The same function runs
+
+* on a ``BatchContext``, where every person variable is a numpy array over a whole population, and
+* on a ``PersonContext``, where every variable is a numpy scalar of one person and the context
+  records which parameters each condition used, so the decision can be explained.
+
+Formulas therefore use only what both have: arithmetic, comparisons, ``&``, ``|``, ``~`` (safe
+because booleans are numpy booleans in both), and the helper methods below. A rule with
+exceptions reads like the rule: the base case, then ``x.exception(...)`` for each labelled
+exception, which the explanation reports when it applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from ilja.rules.parameters import ParameterError, ParameterUse
+from ilja.rules.population import (
+    EMPLOYMENT_STATUSES,
+    HISTORY_PROGRAMS,
+    TRAINING_RESULTS,
+    VULNERABLE_GROUPS,
+    Person,
+    Population,
+    add_months,
+    date_to_int,
+)
+
+Formula = Callable[["Context"], Any]
+
+GROUP_BIT = {group: 1 << i for i, group in enumerate(VULNERABLE_GROUPS)}
+STATUS_CODE = {status: i for i, status in enumerate(EMPLOYMENT_STATUSES)}
+PROGRAM_CODE = {program: i for i, program in enumerate(HISTORY_PROGRAMS)}
+RESULT_CODE = {result: i for i, result in enumerate(TRAINING_RESULTS)}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One eligibility condition: a stable id (used in results and files), labels, a formula.
+
+    ``needs`` lists optional inputs of the person format: when one is absent the condition is
+    "to be verified" rather than failed (as a district office checks income after applying).
+    ``inputs`` names the person variables shown in the explanation.
+    """
+
+    id: str
+    label_ko: str
+    label_en: str
+    formula: Formula
+    inputs: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+
+
+@dataclass
+class Program:
+    """A program's rules: conditions (own and inherited), and its outputs."""
+
+    code: str
+    label_ko: str
+    label_en: str
+    conditions: list[Condition] = field(default_factory=list)
+    parent: Program | None = None
+    without: tuple[str, ...] = ()
+    priority: Formula | None = None
+    bonus: Formula | None = None
+    pay: Formula | None = None
+
+    def condition(self, id: str, ko: str, en: str, *, inputs: Sequence[str] = (),
+                  needs: Sequence[str] = ()) -> Callable[[Formula], Formula]:
+        """Decorator: add a condition to this program."""
+
+        def register(formula: Formula) -> Formula:
+            self.conditions.append(Condition(id, ko, en, formula, tuple(inputs), tuple(needs)))
+            return formula
+
+        return register
+
+    def all_conditions(self) -> list[Condition]:
+        inherited = self.parent.all_conditions() if self.parent else []
+        own_ids = {c.id for c in self.conditions}
+        kept = [c for c in inherited if c.id not in self.without and c.id not in own_ids]
+        return [*kept, *self.conditions]
+
+    def output(self, name: str) -> Formula | None:
+        value = getattr(self, name)
+        if value is None and self.parent is not None:
+            return self.parent.output(name)
+        return value
+
+
+class Context:
+    """What formulas see. Subclasses provide the person variables and the list helpers."""
+
+    on: Any  # the round's start date (work or course start), YYYYMMDD
+    announced: Any  # the round's announcement date, YYYYMMDD
+    on_date: dt.date
+
+    def __init__(self, snapshot: dict[str, ParameterUse], on: dt.date, announced: dt.date):
+        self._snapshot = snapshot
+        self.on_date = on
+        self.on = np.int32(date_to_int(on))
+        self.announced = np.int32(date_to_int(announced))
+
+    # parameters -------------------------------------------------------------------------
+    def param(self, name: str) -> Any:
+        try:
+            use = self._snapshot[name]
+        except KeyError:
+            raise ParameterError(
+                f"parameter {name} has no value on {self.on_date.isoformat()}"
+            ) from None
+        self._record(use)
+        return use.value
+
+    def decimal(self, name: str) -> Decimal:
+        return Decimal(str(self.param(name)))
+
+    def _record(self, use: ParameterUse) -> None:
+        """Batch contexts record nothing; the person context overrides this."""
+
+    def exception(self, id: str, applies: Any) -> Any:
+        """Mark a labelled exception of the current rule; returns ``applies`` unchanged."""
+        return applies
+
+    # helpers shared by both contexts ----------------------------------------------------
+    @staticmethod
+    def group_mask(groups: Iterable[str]) -> int:
+        return sum(GROUP_BIT[g] for g in set(groups))
+
+    def in_groups(self, groups: Iterable[str]) -> Any:
+        """True where the person belongs to at least one of ``groups``."""
+        return (self.vulnerable_groups & self.group_mask(groups)) != 0
+
+    def add_months(self, yyyymmdd: Any, months: int) -> Any:
+        return add_months(yyyymmdd, months)
+
+    # provided by subclasses -------------------------------------------------------------
+    age: Any
+    vulnerable_groups: Any
+
+    def status_in(self, statuses: Iterable[str]) -> Any:
+        raise NotImplementedError
+
+    def category_in(self, column: str, values: Iterable[str]) -> Any:
+        raise NotImplementedError
+
+    def known(self, field_name: str) -> Any:
+        raise NotImplementedError
+
+    def receiving_benefit_on(self, yyyymmdd: Any) -> Any:
+        raise NotImplementedError
+
+    def history_count(self, program: str, *, before: Any) -> Any:
+        raise NotImplementedError
+
+    def history_last_end(self, program: str, *, before: Any, results: Sequence[str] = ()) -> Any:
+        raise NotImplementedError
+
+    def by_household_size(self, table: dict[Any, int]) -> Any:
+        raise NotImplementedError
+
+    def bracket(self, rows: Sequence[Sequence[int]], value: Any) -> Any:
+        raise NotImplementedError
+
+    def where(self, condition: Any, if_true: Any, if_false: Any) -> Any:
+        raise NotImplementedError
+
+    def each_group_points(self, points: dict[str, Any]) -> Any:
+        """Sum of ``points[group]`` over the groups the person belongs to."""
+        total = 0
+        for group, value in points.items():
+            total = total + self.where((self.vulnerable_groups & GROUP_BIT[group]) != 0, value, 0)
+        return total
+
+
+def _household_table(table: dict[Any, int]) -> tuple[list[int], int]:
+    """A dense list indexed by household size (0 unused) and the step per extra member."""
+    sizes = sorted(int(k) for k in table)
+    dense = [0] + [int(table[s] if s in table else table[str(s)]) for s in range(1, sizes[-1] + 1)]
+    step = dense[-1] - dense[-2] if len(dense) > 2 else 0
+    return dense, step
+
+
+class BatchContext(Context):
+    """A whole population (or a chunk of it) as numpy columns."""
+
+    def __init__(self, population: Population, snapshot: dict[str, ParameterUse], on: dt.date,
+                 announced: dt.date):
+        super().__init__(snapshot, on, announced)
+        self.population = population
+        self.n = len(population)
+        self.condition_cache: dict[int, np.ndarray] = {}  # shared conditions run once per chunk
+        self.age = (self.on - population.birth_date) // 10000
+        self.birth_date = population.birth_date
+        self.employment_status = population.employment_status
+        self.able_to_work = population.able_to_work
+        self.household_head = population.household_head
+        self.household_size = population.household_size
+        self.vulnerable_groups = population.vulnerable_groups
+        self.veteran_service_months = population.veteran_service_months
+        self.household_income_krw = population.household_income_krw
+        self.household_assets_krw = population.household_assets_krw
+        self.receives_livelihood_benefit = population.receives_livelihood_benefit
+        self._known = {
+            "household_income_krw": population.household_income_known,
+            "household_assets_krw": population.household_assets_known,
+            "receives_livelihood_benefit": population.receives_livelihood_benefit_known,
+        }
+
+    def status_in(self, statuses: Iterable[str]) -> np.ndarray:
+        codes = [STATUS_CODE[s] for s in statuses]
+        if len(codes) == 1:
+            return self.employment_status == codes[0]
+        return np.isin(self.employment_status, codes)
+
+    def category_in(self, column: str, values: Iterable[str]) -> np.ndarray:
+        return getattr(self.population, column).isin(values)
+
+    def known(self, field_name: str) -> np.ndarray:
+        return self._known[field_name]
+
+    def receiving_benefit_on(self, yyyymmdd: Any) -> np.ndarray:
+        periods = self.population.benefit_periods
+        if len(periods.owner) == 0:
+            return np.zeros(self.n, dtype=bool)
+        covers = (periods.columns["start"] <= yyyymmdd) & (yyyymmdd <= periods.columns["end"])
+        return periods.any_per_row(covers)
+
+    def _history_mask(self, program: str, before: Any, results: Sequence[str]) -> np.ndarray:
+        history = self.population.training_history
+        mask = (history.columns["program"] == PROGRAM_CODE[program]) & (
+            history.columns["start"] < before
+        )
+        if results:
+            mask &= np.isin(history.columns["result"], [RESULT_CODE[r] for r in results])
+        return mask
+
+    def history_count(self, program: str, *, before: Any) -> np.ndarray:
+        history = self.population.training_history
+        if len(history.owner) == 0:
+            return np.zeros(self.n, dtype=np.int64)
+        return history.count_per_row(self._history_mask(program, before, ()))
+
+    def history_last_end(self, program: str, *, before: Any, results: Sequence[str] = ()) -> np.ndarray:
+        history = self.population.training_history
+        if len(history.owner) == 0:
+            return np.zeros(self.n, dtype=np.int32)
+        mask = self._history_mask(program, before, results)
+        return history.max_per_row(history.columns["end"], mask, empty=0)
+
+    def by_household_size(self, table: dict[Any, int]) -> np.ndarray:
+        dense, step = _household_table(table)
+        top = len(dense) - 1
+        sizes = self.household_size.astype(np.int64)
+        base = np.asarray(dense, dtype=np.int64)[np.minimum(sizes, top)]
+        return base + np.maximum(sizes - top, 0) * step
+
+    def bracket(self, rows: Sequence[Sequence[int]], value: Any) -> np.ndarray:
+        thresholds = np.asarray([r[0] for r in rows], dtype=np.int64)
+        results = np.asarray([0] + [r[1] for r in rows], dtype=np.int64)
+        return results[np.searchsorted(thresholds, value, side="right")]
+
+    def where(self, condition: Any, if_true: Any, if_false: Any) -> np.ndarray:
+        return np.where(condition, if_true, if_false)
+
+
+class PersonContext(Context):
+    """One person, with every use of a parameter and every exception recorded."""
+
+    def __init__(self, person: Person, snapshot: dict[str, ParameterUse], on: dt.date,
+                 announced: dt.date):
+        super().__init__(snapshot, on, announced)
+        self.person = person
+        self.birth_date = np.int32(date_to_int(person.birth_date))
+        self.age = (self.on - self.birth_date) // 10000
+        self.employment_status = np.int8(STATUS_CODE[person.employment_status])
+        self.able_to_work = np.bool_(person.able_to_work)
+        self.household_head = np.bool_(person.household_head)
+        self.household_size = np.int16(person.household_size)
+        self.vulnerable_groups = np.uint16(self.group_mask(person.vulnerable_groups))
+        self.veteran_service_months = np.int16(person.veteran_service_months)
+        self.household_income_krw = np.int64(person.household_income_krw or 0)
+        self.household_assets_krw = np.int64(person.household_assets_krw or 0)
+        self.receives_livelihood_benefit = np.bool_(bool(person.receives_livelihood_benefit))
+        self._periods = [(date_to_int(p.start), date_to_int(p.end))
+                         for p in person.unemployment_benefit_periods]
+        self._history = [(r.program, date_to_int(r.start), date_to_int(r.end), r.result)
+                         for r in person.training_history]
+        self.uses: list[ParameterUse] = []
+        self.exceptions: list[str] = []
+
+    def begin(self) -> None:
+        """Start recording for the next condition or output."""
+        self.uses = []
+        self.exceptions = []
+
+    def _record(self, use: ParameterUse) -> None:
+        self.uses.append(use)
+
+    def exception(self, id: str, applies: Any) -> Any:
+        if bool(applies):
+            self.exceptions.append(id)
+        return applies
+
+    def status_in(self, statuses: Iterable[str]) -> np.bool_:
+        return np.bool_(self.person.employment_status in statuses)
+
+    def category_in(self, column: str, values: Iterable[str]) -> np.bool_:
+        return np.bool_(getattr(self.person, column) in values)
+
+    def known(self, field_name: str) -> np.bool_:
+        return np.bool_(getattr(self.person, field_name) is not None)
+
+    def receiving_benefit_on(self, yyyymmdd: Any) -> np.bool_:
+        return np.bool_(any(start <= yyyymmdd <= end for start, end in self._periods))
+
+    def history_count(self, program: str, *, before: Any) -> np.int64:
+        return np.int64(sum(1 for p, start, _, _ in self._history if p == program and start < before))
+
+    def history_last_end(self, program: str, *, before: Any, results: Sequence[str] = ()) -> np.int32:
+        ends = [end for p, start, end, result in self._history
+                if p == program and start < before and (not results or result in results)]
+        return np.int32(max(ends) if ends else 0)
+
+    def by_household_size(self, table: dict[Any, int]) -> np.int64:
+        dense, step = _household_table(table)
+        top = len(dense) - 1
+        size = int(self.household_size)
+        return np.int64(dense[min(size, top)] + max(size - top, 0) * step)
+
+    def bracket(self, rows: Sequence[Sequence[int]], value: Any) -> np.int64:
+        result = 0
+        for threshold, outcome in rows:
+            if value >= threshold:
+                result = outcome
+        return np.int64(result)
+
+    def where(self, condition: Any, if_true: Any, if_false: Any) -> Any:
+        return if_true if condition else if_false

@@ -1,0 +1,454 @@
+"""The person format and its columnar form.
+
+A person (the stable contract others feed Ilja in JSONL, CSV or XLSX) is validated into
+``Person``; many persons become a ``Population``: one numpy array per field, with list-valued
+fields (benefit periods, training history) kept as offsets + flat arrays so that whole-population
+evaluation never loops in Python. Dates are ``int32`` YYYYMMDD numbers: comparing them compares
+dates, and ``(on - birth) // 10000`` is the age in completed years.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+EMPLOYMENT_STATUSES = ("unemployed", "employed", "self_employed", "student")
+VULNERABLE_GROUPS = (
+    "basic_livelihood",
+    "near_poor",
+    "national_merit",
+    "disabled",
+    "single_parent",
+    "north_korean_defector",
+    "long_term_unemployed",
+    "other_vulnerable",
+)
+TRAINING_RESULTS = ("completed", "dropped", "quit_without_notice")
+HISTORY_PROGRAMS = (
+    "youth_academy",
+    "tech_institute",
+    "companion_jobs",
+    "attractive_jobs",
+    "other",
+)
+REQUIRED_FIELDS = (
+    "id",
+    "birth_date",
+    "sido",
+    "sigungu",
+    "employment_status",
+    "able_to_work",
+    "household_head",
+    "household_size",
+    "nationality",
+)
+OPTIONAL_FIELDS = ("household_income_krw", "household_assets_krw", "receives_livelihood_benefit")
+LIST_FIELDS = ("unemployment_benefit_periods", "training_history", "vulnerable_groups")
+ALL_FIELDS = (
+    "id",
+    "birth_date",
+    "sido",
+    "sigungu",
+    "employment_status",
+    "able_to_work",
+    "unemployment_benefit_periods",
+    "household_head",
+    "household_size",
+    "vulnerable_groups",
+    "veteran_service_months",
+    "nationality",
+    "visa",
+    "training_history",
+    *OPTIONAL_FIELDS,
+)
+
+
+def date_to_int(value: dt.date) -> int:
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def int_to_date(value: int) -> dt.date:
+    return dt.date(int(value) // 10000, int(value) // 100 % 100, int(value) % 100)
+
+
+def add_months(yyyymmdd: Any, months: Any) -> Any:
+    """Shift YYYYMMDD numbers by whole months; works on ints and on numpy arrays alike.
+
+    The day is kept as it is (31 January + 1 month = "31 February"), which still orders
+    correctly against real dates: it falls after 28/29 February and before 1 March.
+    """
+    year = yyyymmdd // 10000
+    month = yyyymmdd // 100 % 100
+    day = yyyymmdd % 100
+    total = year * 12 + (month - 1) + months
+    return (total // 12) * 10000 + (total % 12 + 1) * 100 + day
+
+
+class Period(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: dt.date
+    end: dt.date
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.date, info) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError("end is before start")
+        return end
+
+
+class TrainingRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    program: Literal[HISTORY_PROGRAMS]  # type: ignore[valid-type]
+    start: dt.date
+    end: dt.date
+    result: Literal[TRAINING_RESULTS]  # type: ignore[valid-type]
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.date, info) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError("end is before start")
+        return end
+
+
+class Person(BaseModel):
+    """One person in the person format (see the README's "Person format")."""
+
+    model_config = ConfigDict(extra="ignore", hide_input_in_errors=True, str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, max_length=64)
+    birth_date: dt.date
+    sido: str = Field(min_length=1, max_length=20, examples=["서울특별시"])
+    sigungu: str = Field(min_length=1, max_length=20, examples=["마포구"])
+    employment_status: Literal[EMPLOYMENT_STATUSES]  # type: ignore[valid-type]
+    able_to_work: bool
+    unemployment_benefit_periods: list[Period] = Field(default_factory=list, max_length=100)
+    household_head: bool
+    household_size: int = Field(ge=1, le=30)
+    vulnerable_groups: list[Literal[VULNERABLE_GROUPS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    veteran_service_months: int = Field(default=0, ge=0, le=600)
+    nationality: str = Field(min_length=2, max_length=3, pattern=r"^[A-Z]{2,3}$", examples=["KR"])
+    visa: str = Field(default="", max_length=10)
+    training_history: list[TrainingRecord] = Field(default_factory=list, max_length=100)
+    household_income_krw: int | None = Field(default=None, ge=0, le=10**12)
+    household_assets_krw: int | None = Field(default=None, ge=0, le=10**14)
+    receives_livelihood_benefit: bool | None = None
+
+    @field_validator("birth_date")
+    @classmethod
+    def _plausible_birth_date(cls, value: dt.date) -> dt.date:
+        if value.year < 1900 or value > dt.date(2100, 1, 1):
+            raise ValueError("birth_date must be between 1900 and 2100")
+        return value
+
+    @field_validator("visa")
+    @classmethod
+    def _visa_upper(cls, value: str) -> str:
+        return value.upper()
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A bad value: which row (1-based, as a spreadsheet counts data rows), which field, why."""
+
+    row: int
+    field: str
+    message: str
+    code: str = "invalid"
+
+    def __str__(self) -> str:
+        return f"row {self.row}, field {self.field}: {self.message}"
+
+
+class PersonFormatError(Exception):
+    def __init__(self, errors: Sequence[FieldError]):
+        self.errors = list(errors)
+        shown = "; ".join(str(e) for e in self.errors[:10])
+        more = f" (and {len(self.errors) - 10} more)" if len(self.errors) > 10 else ""
+        super().__init__(f"{len(self.errors)} invalid value(s): {shown}{more}")
+
+
+def parse_person(data: Mapping[str, Any], row: int = 1) -> Person:
+    """Validate one record; raise ``PersonFormatError`` naming the row and every bad field."""
+    try:
+        return Person.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for error in exc.errors():
+            location = ".".join(str(part) for part in error["loc"]) or "record"
+            message = "missing" if error["type"] == "missing" else error["msg"]
+            errors.append(FieldError(row, location, message, error["type"]))
+        raise PersonFormatError(errors) from None
+
+
+def unknown_fields(data: Mapping[str, Any]) -> list[str]:
+    return sorted(set(data) - set(ALL_FIELDS))
+
+
+class Categories:
+    """A string column as small integer codes plus the list of distinct values."""
+
+    __slots__ = ("codes", "values", "_index")
+
+    def __init__(self, codes: np.ndarray, values: Sequence[str]):
+        self.codes = codes
+        self.values = list(values)
+        self._index = {value: i for i, value in enumerate(self.values)}
+
+    @classmethod
+    def encode(cls, strings: Sequence[str]) -> Categories:
+        values: dict[str, int] = {}
+        codes = np.fromiter((values.setdefault(s, len(values)) for s in strings), dtype=np.int32,
+                            count=len(strings))
+        return cls(codes, list(values))
+
+    def code_of(self, value: str) -> int:
+        return self._index.get(value, -1)
+
+    def isin(self, wanted: Iterable[str]) -> np.ndarray:
+        codes = [self._index[w] for w in wanted if w in self._index]
+        if not codes:
+            return np.zeros(len(self.codes), dtype=bool)
+        if len(codes) == 1:
+            return self.codes == codes[0]
+        return np.isin(self.codes, codes)
+
+    def decode(self) -> np.ndarray:
+        return np.asarray(self.values, dtype=object)[self.codes]
+
+    def take(self, index: np.ndarray) -> Categories:
+        return Categories(self.codes[index], self.values)
+
+
+@dataclass
+class Ragged:
+    """A list-valued column: ``offsets`` (n + 1) into flat columns; ``owner`` maps items to rows."""
+
+    offsets: np.ndarray
+    columns: dict[str, np.ndarray]
+    owner: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        lengths = np.diff(self.offsets)
+        self.owner = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def any_per_row(self, mask: np.ndarray) -> np.ndarray:
+        n = len(self.offsets) - 1
+        return np.bincount(self.owner[mask], minlength=n).astype(bool)
+
+    def count_per_row(self, mask: np.ndarray) -> np.ndarray:
+        n = len(self.offsets) - 1
+        return np.bincount(self.owner[mask], minlength=n)
+
+    def max_per_row(self, values: np.ndarray, mask: np.ndarray, empty: int = 0) -> np.ndarray:
+        """Largest ``values`` among the masked items of each row (``empty`` where none)."""
+        n = len(self.offsets) - 1
+        result = np.full(n, empty, dtype=values.dtype)
+        if not mask.any():
+            return result
+        masked = np.where(mask, values, np.iinfo(values.dtype).min)
+        nonempty = self.lengths > 0
+        starts = self.offsets[:-1][nonempty]
+        per_row = np.maximum.reduceat(masked, starts)
+        has_any = self.any_per_row(mask)
+        result[nonempty] = np.where(has_any[nonempty], per_row, empty)
+        return result
+
+    def slice(self, start: int, stop: int) -> Ragged:
+        """Rows ``start:stop`` as views of the same memory (no copy of the flat columns)."""
+        first, last = int(self.offsets[start]), int(self.offsets[stop])
+        return Ragged(self.offsets[start : stop + 1] - first,
+                      {k: v[first:last] for k, v in self.columns.items()})
+
+    def take(self, index: np.ndarray) -> Ragged:
+        starts = self.offsets[:-1][index]
+        lengths = self.lengths[index]
+        offsets = np.zeros(len(index) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        item_index = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+        return Ragged(offsets, {k: v[item_index] for k, v in self.columns.items()})
+
+
+@dataclass
+class Population:
+    """Many persons as columns (numpy arrays), ready for whole-population evaluation."""
+
+    id: np.ndarray  # object (str), or int64 numbers shown as P00000001 (synthetic populations)
+    birth_date: np.ndarray  # int32 YYYYMMDD
+    sido: Categories
+    sigungu: Categories
+    employment_status: np.ndarray  # int8, index into EMPLOYMENT_STATUSES
+    able_to_work: np.ndarray  # bool
+    household_head: np.ndarray  # bool
+    household_size: np.ndarray  # int16
+    vulnerable_groups: np.ndarray  # uint16 bit mask over VULNERABLE_GROUPS
+    veteran_service_months: np.ndarray  # int16
+    nationality: Categories
+    visa: Categories
+    household_income_krw: np.ndarray  # int64 (0 where unknown)
+    household_income_known: np.ndarray  # bool
+    household_assets_krw: np.ndarray  # int64
+    household_assets_known: np.ndarray  # bool
+    receives_livelihood_benefit: np.ndarray  # bool
+    receives_livelihood_benefit_known: np.ndarray  # bool
+    benefit_periods: Ragged  # columns start, end (int32)
+    training_history: Ragged  # columns program (int8), start, end (int32), result (int8)
+
+    def __len__(self) -> int:
+        return len(self.birth_date)
+
+    @classmethod
+    def from_persons(cls, persons: Sequence[Person]) -> Population:
+        n = len(persons)
+        group_bit = {g: 1 << i for i, g in enumerate(VULNERABLE_GROUPS)}
+        status_code = {s: i for i, s in enumerate(EMPLOYMENT_STATUSES)}
+        program_code = {p: i for i, p in enumerate(HISTORY_PROGRAMS)}
+        result_code = {r: i for i, r in enumerate(TRAINING_RESULTS)}
+
+        period_offsets = np.zeros(n + 1, dtype=np.int64)
+        history_offsets = np.zeros(n + 1, dtype=np.int64)
+        p_start: list[int] = []
+        p_end: list[int] = []
+        h_program: list[int] = []
+        h_start: list[int] = []
+        h_end: list[int] = []
+        h_result: list[int] = []
+        for i, person in enumerate(persons):
+            for period in person.unemployment_benefit_periods:
+                p_start.append(date_to_int(period.start))
+                p_end.append(date_to_int(period.end))
+            period_offsets[i + 1] = len(p_start)
+            for record in person.training_history:
+                h_program.append(program_code[record.program])
+                h_start.append(date_to_int(record.start))
+                h_end.append(date_to_int(record.end))
+                h_result.append(result_code[record.result])
+            history_offsets[i + 1] = len(h_start)
+
+        def column(values: Iterable[Any], dtype: Any) -> np.ndarray:
+            return np.fromiter(values, dtype=dtype, count=n)
+
+        return cls(
+            id=np.asarray([p.id for p in persons], dtype=object),
+            birth_date=column((date_to_int(p.birth_date) for p in persons), np.int32),
+            sido=Categories.encode([p.sido for p in persons]),
+            sigungu=Categories.encode([p.sigungu for p in persons]),
+            employment_status=column((status_code[p.employment_status] for p in persons), np.int8),
+            able_to_work=column((p.able_to_work for p in persons), bool),
+            household_head=column((p.household_head for p in persons), bool),
+            household_size=column((p.household_size for p in persons), np.int16),
+            vulnerable_groups=column(
+                (sum({group_bit[g] for g in p.vulnerable_groups}) for p in persons), np.uint16
+            ),
+            veteran_service_months=column((p.veteran_service_months for p in persons), np.int16),
+            nationality=Categories.encode([p.nationality for p in persons]),
+            visa=Categories.encode([p.visa for p in persons]),
+            household_income_krw=column((p.household_income_krw or 0 for p in persons), np.int64),
+            household_income_known=column(
+                (p.household_income_krw is not None for p in persons), bool
+            ),
+            household_assets_krw=column((p.household_assets_krw or 0 for p in persons), np.int64),
+            household_assets_known=column(
+                (p.household_assets_krw is not None for p in persons), bool
+            ),
+            receives_livelihood_benefit=column(
+                (bool(p.receives_livelihood_benefit) for p in persons), bool
+            ),
+            receives_livelihood_benefit_known=column(
+                (p.receives_livelihood_benefit is not None for p in persons), bool
+            ),
+            benefit_periods=Ragged(
+                period_offsets,
+                {"start": np.asarray(p_start, dtype=np.int32), "end": np.asarray(p_end, dtype=np.int32)},
+            ),
+            training_history=Ragged(
+                history_offsets,
+                {
+                    "program": np.asarray(h_program, dtype=np.int8),
+                    "start": np.asarray(h_start, dtype=np.int32),
+                    "end": np.asarray(h_end, dtype=np.int32),
+                    "result": np.asarray(h_result, dtype=np.int8),
+                },
+            ),
+        )
+
+    def take(self, index: np.ndarray) -> Population:
+        """The persons at ``index`` (a chunk, a sample), as a new Population."""
+        values: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            column = getattr(self, name)
+            values[name] = column.take(index) if isinstance(column, Categories | Ragged) else column[index]
+        return Population(**values)
+
+    def slice(self, start: int, stop: int) -> Population:
+        """Rows ``start:stop`` as views (no copy): how batch evaluation walks a population."""
+        values: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            column = getattr(self, name)
+            if isinstance(column, Categories):
+                values[name] = Categories(column.codes[start:stop], column.values)
+            elif isinstance(column, Ragged):
+                values[name] = column.slice(start, stop)
+            else:
+                values[name] = column[start:stop]
+        return Population(**values)
+
+    def chunks(self, size: int) -> Iterable[tuple[int, Population]]:
+        for start in range(0, len(self), size):
+            yield start, self.slice(start, min(start + size, len(self)))
+
+    def person_id(self, i: int) -> str:
+        value = self.id[i]
+        return value if isinstance(value, str) else f"P{int(value):08d}"
+
+    def person(self, i: int) -> Person:
+        """Row ``i`` back in the person format (for explanations and tests)."""
+        bits = int(self.vulnerable_groups[i])
+        periods = self.benefit_periods
+        history = self.training_history
+        p0, p1 = int(periods.offsets[i]), int(periods.offsets[i + 1])
+        h0, h1 = int(history.offsets[i]), int(history.offsets[i + 1])
+        return Person(
+            id=self.person_id(i),
+            birth_date=int_to_date(self.birth_date[i]),
+            sido=self.sido.values[self.sido.codes[i]],
+            sigungu=self.sigungu.values[self.sigungu.codes[i]],
+            employment_status=EMPLOYMENT_STATUSES[self.employment_status[i]],
+            able_to_work=bool(self.able_to_work[i]),
+            unemployment_benefit_periods=[
+                Period(start=int_to_date(periods.columns["start"][k]), end=int_to_date(periods.columns["end"][k]))
+                for k in range(p0, p1)
+            ],
+            household_head=bool(self.household_head[i]),
+            household_size=int(self.household_size[i]),
+            vulnerable_groups=[g for b, g in enumerate(VULNERABLE_GROUPS) if bits >> b & 1],
+            veteran_service_months=int(self.veteran_service_months[i]),
+            nationality=self.nationality.values[self.nationality.codes[i]],
+            visa=self.visa.values[self.visa.codes[i]],
+            training_history=[
+                TrainingRecord(
+                    program=HISTORY_PROGRAMS[history.columns["program"][k]],
+                    start=int_to_date(history.columns["start"][k]),
+                    end=int_to_date(history.columns["end"][k]),
+                    result=TRAINING_RESULTS[history.columns["result"][k]],
+                )
+                for k in range(h0, h1)
+            ],
+            household_income_krw=int(self.household_income_krw[i]) if self.household_income_known[i] else None,
+            household_assets_krw=int(self.household_assets_krw[i]) if self.household_assets_known[i] else None,
+            receives_livelihood_benefit=bool(self.receives_livelihood_benefit[i])
+            if self.receives_livelihood_benefit_known[i]
+            else None,
+        )

@@ -1,0 +1,32 @@
+"""The FastAPI application: the REST API under /api/v1 and the KRDS web pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from ilja import __version__
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Ilja (일자리) API",
+        version=__version__,
+        description="Seoul's employment-support programs: eligibility rules, the plan, parameters.",
+        docs_url="/docs",
+        openapi_url="/api/v1/openapi.json",
+    )
+    from ilja.rules.api import router as rules_router
+
+    app.include_router(rules_router, prefix="/api/v1")
+
+    @app.get("/api/v1/health", tags=["system"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    return app
