@@ -154,6 +154,13 @@ class Engine:
     def conditions(self, program: str) -> list[Condition]:
         return self._conditions[program]
 
+    def replace_condition(self, original: Condition, new: Condition | None) -> None:
+        """Swap (or, with None, drop) a condition in every program that has it (reforms)."""
+        for code, conditions in self._conditions.items():
+            self._conditions[code] = [
+                c for c in (new if c is original else c for c in conditions) if c is not None
+            ]
+
     def _select(self, programs: Sequence[str] | None) -> list[Program]:
         if programs is None:
             return list(self.programs.values())

@@ -20,7 +20,7 @@ import yaml
 
 PARAMETERS_DIR = Path(__file__).parent / "parameters"
 
-SOURCE_KINDS = ("document", "notice", "law", "assumption")
+SOURCE_KINDS = ("document", "notice", "law", "assumption", "reform")
 
 
 class ParameterError(Exception):
@@ -103,7 +103,7 @@ class Parameter:
         """A copy with ``value`` in force from ``start`` on (used by reforms)."""
         kept = [v for v in self.values if v.start < start]
         later = [v for v in self.values if v.start > start]
-        new = DatedValue(start, value, source, "assumption" if source.startswith("reform") else "document")
+        new = DatedValue(start, value, source, _source_kind(source))
         return Parameter(self.name, self.label_ko, self.label_en, self.description, self.unit,
                          [*kept, new, *later], self.file)
 

@@ -149,6 +149,12 @@ class Person(BaseModel):
             raise ValueError("birth_date must be between 1900 and 2100")
         return value
 
+    @field_validator("vulnerable_groups")
+    @classmethod
+    def _canonical_groups(cls, groups: list[str]) -> list[str]:
+        """A set, in the format's order: duplicates mean nothing."""
+        return [g for g in VULNERABLE_GROUPS if g in groups]
+
     @field_validator("visa")
     @classmethod
     def _visa_upper(cls, value: str) -> str:

@@ -1,0 +1,183 @@
+"""Plain-language explanations of a decision, in Korean and English.
+
+Each line names the condition, whether it held, failed or is still to be verified, the person's
+values it looked at, and every parameter it used with its value, effective date and source.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ilja.rules.engine import FAILED, HELD, ConditionOutcome, PersonEvaluation, ProgramResult
+from ilja.rules.parameters import ParameterUse
+
+MARK = {HELD: "✔", FAILED: "✘", "to_verify": "?"}
+
+TEXT = {
+    "ko": {
+        "eligible": "신청 가능",
+        "not_eligible": "신청 불가",
+        "to_verify": "확인 필요",
+        "held": "충족",
+        "failed": "미충족",
+        "verify_note": "입력이 없어 접수 후 확인합니다",
+        "from": "부터",
+        "source": "출처",
+        "pay": "월 급여 (표준 1개월)",
+        "hours": "시간",
+        "won": "원",
+        "work": "근로",
+        "holiday": "주휴",
+        "allowances": "수당",
+        "bonus": "가점",
+        "priority": "우선선발 대상",
+        "exception": "예외 적용",
+        "no_limit": "제한 없음",
+        "yes": "예",
+        "no": "아니오",
+    },
+    "en": {
+        "eligible": "eligible",
+        "not_eligible": "not eligible",
+        "to_verify": "to be verified",
+        "held": "met",
+        "failed": "not met",
+        "verify_note": "not given; checked after the application",
+        "from": "from",
+        "source": "source",
+        "pay": "Monthly pay (full standard month)",
+        "hours": "h",
+        "won": "KRW",
+        "work": "work",
+        "holiday": "weekly holiday",
+        "allowances": "allowances",
+        "bonus": "bonus points",
+        "priority": "priority group",
+        "exception": "exception applied",
+        "no_limit": "no limit",
+        "yes": "yes",
+        "no": "no",
+    },
+}
+
+EXCEPTION_LABELS = {
+    "single_person_household_head": {"ko": "단독 세대주 세대주 가점 (2025~)",
+                                     "en": "single-person household head points (from 2025)"},
+    "discharged_veteran": {"ko": "제대군인 연령 연장", "en": "discharged-veteran age extension"},
+}
+
+INPUT_LABELS = {
+    "age": {"ko": "나이(만)", "en": "age"},
+    "sido": {"ko": "시·도", "en": "province"},
+    "employment_status": {"ko": "고용 상태", "en": "employment status"},
+    "able_to_work": {"ko": "근로능력", "en": "able to work"},
+    "vulnerable_groups": {"ko": "취약계층 유형", "en": "vulnerable groups"},
+    "household_income_krw": {"ko": "가구 소득(월)", "en": "household income (monthly)"},
+    "household_size": {"ko": "가구원 수", "en": "household size"},
+    "household_assets_krw": {"ko": "가구 재산", "en": "household assets"},
+    "unemployment_benefit_periods": {"ko": "실업급여 수급 기간", "en": "unemployment benefit periods"},
+    "receives_livelihood_benefit": {"ko": "생계급여 수급", "en": "receives livelihood benefit"},
+    "veteran_service_months": {"ko": "군 복무 개월", "en": "military service (months)"},
+    "nationality": {"ko": "국적", "en": "nationality"},
+    "visa": {"ko": "체류자격", "en": "visa"},
+    "academy_courses": {"ko": "이전 사관학교 과정 수", "en": "previous academy courses"},
+    "last_academy_course_end": {"ko": "직전 과정 종료일", "en": "previous course ended"},
+    "last_quit_without_notice": {"ko": "무단 포기일", "en": "quit without notice on"},
+}
+
+
+def format_value(value: Any, lang: str) -> str:
+    words = TEXT[lang]
+    if value is None:
+        return words["no_limit"]
+    if isinstance(value, bool):
+        return words["yes"] if value else words["no"]
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return ", ".join(format_value(v, lang) for v in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {format_value(v, lang)}" for k, v in value.items())
+    return str(value)
+
+
+UNITS = {
+    "ko": {"age": "세", "years": "년", "months": "개월", "KRW": "원", "hours": "시간", "points": "점",
+           "days": "일"},
+    "en": {"age": " years old", "years": " years", "months": " months", "KRW": " KRW", "hours": " h",
+           "points": " points", "days": " days"},
+}
+
+
+def parameter_text(use: ParameterUse, lang: str) -> str:
+    words = TEXT[lang]
+    label = use.label_ko if lang == "ko" else use.label_en
+    unit = UNITS[lang].get(use.unit or "", "") if isinstance(use.value, int | float) else ""
+    since = f"{use.start.isoformat()}{words['from']}" if lang == "ko" else f"{words['from']} {use.start.isoformat()}"
+    return f"{label} = {format_value(use.value, lang)}{unit} ({since}; {words['source']}: {use.source})"
+
+
+def condition_lines(outcome: ConditionOutcome, lang: str) -> list[str]:
+    words = TEXT[lang]
+    label = outcome.label_ko if lang == "ko" else outcome.label_en
+    status = words[outcome.status]
+    inputs = ", ".join(
+        f"{INPUT_LABELS.get(k, {}).get(lang, k)} {format_value(v, lang)}" for k, v in outcome.inputs.items()
+    )
+    head = f"{MARK[outcome.status]} {label}: {status}"
+    if outcome.status == "to_verify":
+        head += f" ({words['verify_note']})"
+    elif inputs:
+        head += f" — {inputs}"
+    lines = [head]
+    lines.extend(f"    · {parameter_text(use, lang)}" for use in _unique(outcome.parameters))
+    lines.extend(f"    · {words['exception']}: {EXCEPTION_LABELS.get(e, {}).get(lang, e)}"
+                 for e in outcome.exceptions)
+    return lines
+
+
+def _unique(uses: list[ParameterUse]) -> list[ParameterUse]:
+    return list({use.name: use for use in uses}.values())
+
+
+def pay_line(result: ProgramResult, lang: str) -> str | None:
+    pay = result.pay_breakdown
+    if pay is None:
+        return None
+    w = TEXT[lang]
+    allowances = sum(pay["allowances"].values())
+    return (f"{w['pay']}: {pay['total']:,}{w['won']} = {pay['hourly_wage']:,} × {pay['paid_hours']}{w['hours']} "
+            f"({w['work']} {pay['work_hours']} + {w['holiday']} {pay['weekly_holiday_hours']}) "
+            f"+ {w['allowances']} {allowances:,}")
+
+
+def program_lines(result: ProgramResult, lang: str = "ko") -> list[str]:
+    w = TEXT[lang]
+    label = result.label_ko if lang == "ko" else result.label_en
+    verdict = w["eligible"] if result.eligible else w["not_eligible"]
+    if result.eligible and result.to_verify:
+        verdict += f" ({w['to_verify']}: {len(result.to_verify)})"
+    lines = [f"{'✔' if result.eligible else '✘'} {label} [{result.program}] — {verdict}"]
+    for outcome in result.conditions:
+        lines.extend(f"  {line}" for line in condition_lines(outcome, lang))
+    if result.priority_group:
+        lines.append(f"  ★ {w['priority']}")
+    if result.bonus_points:
+        lines.append(f"  {w['bonus']}: {result.bonus_points:g}")
+    pay = pay_line(result, lang)
+    if pay:
+        lines.append(f"  {pay}")
+    return lines
+
+
+def evaluation_text(evaluation: PersonEvaluation, lang: str = "ko") -> str:
+    lines: list[str] = []
+    for result in evaluation.results:
+        lines.extend(program_lines(result, lang))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def explanation_dict(result: ProgramResult) -> dict[str, list[str]]:
+    """The explanation lines of one program in both languages (for the API)."""
+    return {lang: program_lines(result, lang) for lang in ("ko", "en")}
