@@ -24,15 +24,22 @@ from ilja.rules.population import Person, Population
 HELD, FAILED, TO_VERIFY = "held", "failed", "to_verify"
 
 
-@dataclass
+@dataclass(slots=True)
 class ConditionOutcome:
+    """One condition's verdict with what it used; the person's values are read when shown."""
+
     id: str
     label_ko: str
     label_en: str
     status: str  # held | failed | to_verify
-    inputs: dict[str, Any]
     parameters: list[ParameterUse]
     exceptions: list[str]
+    _context: Any = field(repr=False, compare=False)
+    _input_names: tuple[str, ...] = field(repr=False, compare=False)
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        return _person_inputs(self._context, self._input_names)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -45,7 +52,7 @@ class ConditionOutcome:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class ProgramResult:
     program: str
     label_ko: str
@@ -150,6 +157,9 @@ class Engine:
         self.programs = dict(programs or PROGRAMS)
         self.parameter_version = self.tree.version()
         self._conditions = {code: p.all_conditions() for code, p in self.programs.items()}
+        self._outputs = {code: {name: p.output(name) for name in ("priority", "bonus", "pay")
+                                if p.output(name) is not None}
+                         for code, p in self.programs.items()}
 
     def conditions(self, program: str) -> list[Condition]:
         return self._conditions[program]
@@ -183,35 +193,29 @@ class Engine:
         failed: list[str] = []
         to_verify: list[str] = []
         for condition in self._conditions[program.code]:
-            x.begin()
-            held = bool(condition.formula(x))
-            known = all(bool(x.known(name)) for name in condition.needs)
-            status = TO_VERIFY if not known else HELD if held else FAILED
-            if status == FAILED:
+            cached = x.memo.get(id(condition))
+            if cached is None:
+                x.begin()
+                held = bool(condition.formula(x))
+                known = True
+                for name in condition.needs:
+                    known = known and bool(x.known(name))
+                status = TO_VERIFY if not known else HELD if held else FAILED
+                cached = x.memo[id(condition)] = ConditionOutcome(
+                    condition.id, condition.label_ko, condition.label_en, status,
+                    x.uses, x.exceptions, x, condition.inputs,
+                )
+            if cached.status == FAILED:
                 failed.append(condition.id)
-            elif status == TO_VERIFY:
+            elif cached.status == TO_VERIFY:
                 to_verify.append(condition.id)
-            outcomes.append(ConditionOutcome(
-                condition.id, condition.label_ko, condition.label_en, status,
-                _person_inputs(x, condition.inputs), x.uses, x.exceptions,
-            ))
-        output_uses: list[ParameterUse] = []
-        output_exceptions: list[str] = []
-        priority = bonus = pay = None
-        for name in ("priority", "bonus", "pay"):
-            formula = program.output(name)
-            if formula is None:
-                continue
-            x.begin()
-            value = formula(x)
-            output_uses.extend(x.uses)
-            output_exceptions.extend(x.exceptions)
-            if name == "priority":
-                priority = bool(value)
-            elif name == "bonus":
-                bonus = float(value)
-            else:
-                pay = value
+            outcomes.append(cached)
+        outputs = {name: self._person_output(formula, x)
+                   for name, formula in self._outputs[program.code].items()}
+        priority, bonus, pay = (outputs[name][0] if name in outputs else None
+                                for name in ("priority", "bonus", "pay"))
+        output_uses = {u.name: u for _, uses, _ in outputs.values() for u in uses}
+        output_exceptions = {e for _, _, exceptions in outputs.values() for e in exceptions}
         return ProgramResult(
             program=program.code,
             label_ko=program.label_ko,
@@ -220,13 +224,32 @@ class Engine:
             failed=failed,
             to_verify=to_verify,
             priority_group=bool(priority),
-            bonus_points=bonus or 0.0,
+            bonus_points=float(bonus) if bonus is not None else 0.0,
             monthly_pay_krw=int(pay.total) if pay is not None else None,
             conditions=outcomes,
-            pay_breakdown=_pay_dict(pay) if pay is not None else None,
-            output_parameters=list({u.name: u for u in output_uses}.values()),
-            output_exceptions=sorted(set(output_exceptions)),
+            pay_breakdown=self._pay_breakdown(pay, x),
+            output_parameters=list(output_uses.values()),
+            output_exceptions=sorted(output_exceptions),
         )
+
+    @staticmethod
+    def _pay_breakdown(pay: MonthlyPay | None, x: PersonContext) -> dict[str, Any] | None:
+        if pay is None:
+            return None
+        breakdown = x.memo.get(id(pay))
+        if breakdown is None:
+            breakdown = x.memo[id(pay)] = _pay_dict(pay)
+        return breakdown
+
+    @staticmethod
+    def _person_output(formula: Any, x: PersonContext) -> tuple[Any, list[ParameterUse], list[str]]:
+        """An output (priority, bonus, pay) with what it used; shared outputs run once per person."""
+        cached = x.memo.get(id(formula))
+        if cached is None:
+            x.begin()
+            value = formula(x)
+            cached = x.memo[id(formula)] = (value, x.uses, x.exceptions)
+        return cached
 
     # a whole population -----------------------------------------------------------------
     def evaluate_population(self, population: Population, on: dt.date,

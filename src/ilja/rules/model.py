@@ -296,6 +296,7 @@ class PersonContext(Context):
                          for r in person.training_history]
         self.uses: list[ParameterUse] = []
         self.exceptions: list[str] = []
+        self.memo: dict[Any, Any] = {}  # conditions and outputs shared by several programs run once
 
     def begin(self) -> None:
         """Start recording for the next condition or output."""

@@ -11,7 +11,7 @@ Rounding rule: paid hours are rounded half up to the hour; pay is then an exact 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -26,13 +26,13 @@ class WorkingTime:
     holiday_hours_per_standard_week: int
     holiday_min_weekly_hours: int
     weeks_per_month: Decimal
+    weeks_per_month_milli: int = field(init=False)
 
-    @property
-    def weeks_per_month_milli(self) -> int:
+    def __post_init__(self) -> None:
         value = self.weeks_per_month * MILLI
         if value != value.to_integral_value():
             raise ValueError("weeks_per_month must have at most three decimals")
-        return int(value)
+        object.__setattr__(self, "weeks_per_month_milli", int(value))
 
 
 def _round_half_up_div(numerator: Any, denominator: int) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ilja.rules.model import Context
@@ -19,12 +20,17 @@ def seoul_resident(x: Context) -> Any:
 
 
 def working_time(x: Context) -> WorkingTime:
-    return WorkingTime(
-        standard_weekly_hours=x.param("common.working_time.standard_weekly_hours"),
-        holiday_hours_per_standard_week=x.param("common.working_time.weekly_holiday_hours_per_standard_week"),
-        holiday_min_weekly_hours=x.param("common.working_time.weekly_holiday_min_weekly_hours"),
-        weeks_per_month=Decimal(str(x.param("common.working_time.weeks_per_month"))),
+    return _working_time(
+        x.param("common.working_time.standard_weekly_hours"),
+        x.param("common.working_time.weekly_holiday_hours_per_standard_week"),
+        x.param("common.working_time.weekly_holiday_min_weekly_hours"),
+        str(x.param("common.working_time.weeks_per_month")),
     )
+
+
+@lru_cache(maxsize=64)
+def _working_time(weekly: int, holiday: int, holiday_min: int, weeks_per_month: str) -> WorkingTime:
+    return WorkingTime(weekly, holiday, holiday_min, Decimal(weeks_per_month))
 
 
 def public_job_month(x: Context, program: str, daily_hours: Any) -> MonthlyPay:
