@@ -21,6 +21,9 @@ def create_app() -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     from ilja.rules.api import router as rules_router
+    from ilja.web import errors
+
+    errors.install(app)
 
     app.include_router(rules_router, prefix="/api/v1")
 
