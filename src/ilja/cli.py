@@ -31,6 +31,7 @@ def main(
 def _register() -> None:
     """Each domain contributes its commands here (one line per domain)."""
     from ilja.db_cli import app as db_app
+    from ilja.people.cli import population_app
     from ilja.rules.cli import eligibility_app, params_app, reform_app
     from ilja.web.cli import register as register_web
 
@@ -38,6 +39,7 @@ def _register() -> None:
     app.add_typer(eligibility_app, name="eligibility", help="Who is eligible for what, and why.")
     app.add_typer(reform_app, name="reform", help="What-if: compare a reform with the baseline.")
     app.add_typer(params_app, name="params", help="Policy parameters and their history.")
+    app.add_typer(population_app, name="population", help="Synthetic persons in the person format.")
     register_web(app)
 
 

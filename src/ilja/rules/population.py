@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -414,6 +415,44 @@ class Population:
     def chunks(self, size: int) -> Iterable[tuple[int, Population]]:
         for start in range(0, len(self), size):
             yield start, self.slice(start, min(start + size, len(self)))
+
+    def save(self, path: Path) -> None:
+        """Write the columns to one ``.npz`` file (how the demo keeps its population)."""
+        arrays: dict[str, np.ndarray] = {}
+        for name in self.__dataclass_fields__:
+            column = getattr(self, name)
+            if isinstance(column, Categories):
+                arrays[f"{name}.codes"] = column.codes
+                arrays[f"{name}.values"] = np.asarray(column.values, dtype=str)
+            elif isinstance(column, Ragged):
+                arrays[f"{name}.offsets"] = column.offsets
+                for key, values in column.columns.items():
+                    arrays[f"{name}.{key}"] = values
+            elif column.dtype == object:
+                arrays[name] = np.asarray(column, dtype=str)
+            else:
+                arrays[name] = column
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            np.savez(handle, **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> Population:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+        values: dict[str, Any] = {}
+        for name in cls.__dataclass_fields__:
+            if f"{name}.codes" in arrays:
+                values[name] = Categories(arrays[f"{name}.codes"], [str(v) for v in arrays[f"{name}.values"]])
+            elif f"{name}.offsets" in arrays:
+                prefix = f"{name}."
+                columns = {key[len(prefix):]: array for key, array in arrays.items()
+                           if key.startswith(prefix) and key != f"{name}.offsets"}
+                values[name] = Ragged(arrays[f"{name}.offsets"], columns)
+            else:
+                array = arrays[name]
+                values[name] = array.astype(object) if array.dtype.kind == "U" else array
+        return cls(**values)
 
     def person_id(self, i: int) -> str:
         value = self.id[i]
