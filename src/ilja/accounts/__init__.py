@@ -1,0 +1,1 @@
+"""Accounts: roles, passwords, sessions and the audit log (DESIGN.md)."""

@@ -1,0 +1,307 @@
+"""A tamper-evident, append-only audit log (접속기록), pure part: entries, hash chain, seals.
+
+Why (안전성 확보조치 기준 §8 접속기록의 보관 및 점검, PROGRAMS.md §4): access records name the
+account, time, source, whose data and what action; they are kept at least 2 years (unique
+identifiers or 50,000+ people), reviewed monthly, record the reason for every download, and are
+protected against tampering.
+
+Each entry's hash is ``SHA-256(previous_hash ‖ canonical(entry))``, so editing, deleting or
+reordering an entry breaks every later link. Someone who can rewrite the whole table could
+recompute the chain, so the head is also *sealed* with an HMAC key the database does not hold;
+seals kept outside the table (another store, an export to the auditor) make that visible too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT_VERSION = 1
+GENESIS_HASH = "0" * 64
+MIN_RETENTION_YEARS = 2
+REASON_REQUIRED_ACTIONS = frozenset({"download", "export"})
+"""Actions whose last segment is one of these need a reason (다운로드 사유, §8)."""
+
+_RRN_LIKE = re.compile(
+    r"(?<![0-9])[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])\s*-?\s*[0-9]{7}(?![0-9])")
+
+
+class AuditEntryError(ValueError):
+    """An entry that must not be written; ``code`` is stable, the message holds no data."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _check_json(value: Any, where: str) -> None:
+    if isinstance(value, str | bool | int) or value is None:
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise AuditEntryError("audit_details", f"{where}: numbers must be finite.")
+        return
+    if isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            _check_json(item, f"{where}[{i}]")
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise AuditEntryError("audit_details", f"{where}: keys must be text.")
+            _check_json(item, f"{where}.{key}")
+        return
+    raise AuditEntryError("audit_details", f"{where}: {type(value).__name__} is not JSON data.")
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _plain(value: Any) -> Any:
+    """A detached copy in plain JSON types, so later edits to the caller's dict change nothing."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _id(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One access record: who (actor, role), when (UTC), from where, what, whose data and why.
+
+    Ids are kept as text so the canonical form survives a database round trip. ``details``
+    hold ids and field names, never personal data: an RRN-like number is refused outright.
+    """
+
+    sequence: int
+    timestamp: dt.datetime
+    actor_id: str | None
+    actor_role: str
+    source_address: str | None
+    action: str
+    subject_person_id: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    reason: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.sequence, bool) or not isinstance(self.sequence, int) \
+                or self.sequence < 1:
+            raise AuditEntryError("audit_sequence", "The sequence is a whole number from 1.")
+        if self.timestamp.tzinfo is None or self.timestamp.utcoffset() is None:
+            raise AuditEntryError("audit_timestamp", "The timestamp must carry a time zone.")
+        if not self.action or not self.actor_role:
+            raise AuditEntryError("audit_action", "Action and actor role are required.")
+        _check_json(dict(self.details), "details")
+        if self.action.rsplit(".", 1)[-1] in REASON_REQUIRED_ACTIONS and not (
+                self.reason and self.reason.strip()):
+            raise AuditEntryError("audit_reason_required",
+                                  "A download or export needs a reason (다운로드 사유).")
+        texts = [self.reason or "", *_strings(dict(self.details))]
+        if any(_RRN_LIKE.search(text) for text in texts):
+            raise AuditEntryError("audit_personal_data",
+                                  "Reason or details contain what looks like a resident "
+                                  "registration number; log ids, not personal data.")
+        object.__setattr__(self, "timestamp", self.timestamp.astimezone(dt.UTC))
+        for name in ("actor_id", "subject_person_id", "object_id"):
+            object.__setattr__(self, name, _id(getattr(self, name)))
+        object.__setattr__(self, "details", _plain(self.details))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "v": FORMAT_VERSION,
+            "sequence": self.sequence,
+            "timestamp": _utc_text(self.timestamp),
+            "actor_id": self.actor_id,
+            "actor_role": str(self.actor_role),
+            "source_address": self.source_address,
+            "action": self.action,
+            "subject_person_id": self.subject_person_id,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "reason": self.reason,
+            "details": self.details,
+        }
+
+
+def canonical(entry: AuditEntry) -> bytes:
+    """Sorted-keys, compact JSON in UTF-8: the same entry always gives the same bytes."""
+    return json.dumps(entry.as_dict(), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def entry_hash(previous_hash: str, entry: AuditEntry) -> str:
+    return hashlib.sha256(bytes.fromhex(previous_hash) + canonical(entry)).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ChainAnchor:
+    """Where a chain (or its retained part) starts: the last sequence and hash before it."""
+
+    sequence: int
+    entry_hash: str
+
+
+GENESIS = ChainAnchor(0, GENESIS_HASH)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainedEntry:
+    entry: AuditEntry
+    entry_hash: str
+
+    @property
+    def anchor(self) -> ChainAnchor:
+        """The anchor to verify from once everything up to this entry has been pruned."""
+        return ChainAnchor(self.entry.sequence, self.entry_hash)
+
+
+def append(head: ChainAnchor, entry: AuditEntry) -> ChainedEntry:
+    """Link ``entry`` after ``head``; the writer holds a lock so sequences never fork."""
+    if entry.sequence != head.sequence + 1:
+        raise AuditEntryError("audit_sequence",
+                              f"Expected sequence {head.sequence + 1}, got {entry.sequence}.")
+    return ChainedEntry(entry, entry_hash(head.entry_hash, entry))
+
+
+def build_chain(entries: Iterable[AuditEntry], anchor: ChainAnchor = GENESIS
+                ) -> list[ChainedEntry]:
+    chain: list[ChainedEntry] = []
+    head = anchor
+    for entry in entries:
+        chain.append(append(head, entry))
+        head = chain[-1].anchor
+    return chain
+
+
+# --- seals ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Seal:
+    """An HMAC of the chain head at ``sequence``, by a key the database does not hold."""
+
+    sequence: int
+    entry_hash: str
+    key_id: str
+    mac: str
+
+
+def _seal_mac(key: bytes, sequence: int, head_hash: str) -> str:
+    message = f"ilja:audit-seal|v{FORMAT_VERSION}|{sequence}|{head_hash}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def seal_head(head: ChainAnchor, *, key_id: str, key: bytes) -> Seal:
+    return Seal(head.sequence, head.entry_hash, key_id,
+                _seal_mac(key, head.sequence, head.entry_hash))
+
+
+def seal_is_authentic(seal: Seal, keys: Mapping[str, bytes]) -> bool:
+    key = keys.get(seal.key_id)
+    return key is not None and hmac.compare_digest(
+        seal.mac, _seal_mac(key, seal.sequence, seal.entry_hash))
+
+
+# --- verification ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    """The result of a walk: ``ok``, or the first broken link and what broke it."""
+
+    ok: bool
+    checked: int
+    head: ChainAnchor
+    first_bad_sequence: int | None = None
+    problem: str | None = None
+    message: str = ""
+
+
+def verify_chain(links: Iterable[ChainedEntry], *, anchor: ChainAnchor = GENESIS,
+                 seals: Iterable[Seal] = (), seal_keys: Mapping[str, bytes] | None = None
+                 ) -> ChainReport:
+    """Walk the chain in stored order and report the first broken link.
+
+    Problems: ``sequence_gap`` (an entry deleted, or moved later), ``sequence_order`` (moved
+    earlier or duplicated), ``hash_mismatch`` (edited, or renumbered to hide the above),
+    ``seal_invalid`` (a seal not made with a known key), ``seal_mismatch`` (the table was
+    rewritten after sealing) and ``truncated`` (entries after a seal are gone).
+    """
+    head, checked = anchor, 0
+    by_sequence: dict[int, Seal] = {}
+    for seal in sorted(seals, key=lambda s: s.sequence):
+        if not seal_is_authentic(seal, seal_keys or {}):
+            return ChainReport(False, 0, anchor, seal.sequence, "seal_invalid",
+                               f"The seal at sequence {seal.sequence} is not authentic.")
+        if seal.sequence > anchor.sequence:
+            by_sequence[seal.sequence] = seal
+
+    def broken(sequence: int, problem: str, message: str) -> ChainReport:
+        return ChainReport(False, checked, head, sequence, problem, message)
+
+    for link in links:
+        expected, got = head.sequence + 1, link.entry.sequence
+        if got > expected:
+            return broken(expected, "sequence_gap",
+                          f"Entry {expected} is missing (next stored entry is {got}).")
+        if got < expected:
+            return broken(got, "sequence_order", f"Entry {got} appears after entry "
+                          f"{head.sequence}: out of order or duplicated.")
+        if not hmac.compare_digest(entry_hash(head.entry_hash, link.entry), link.entry_hash):
+            return broken(got, "hash_mismatch",
+                          f"Entry {got} does not match its hash: edited, or a link before it "
+                          "was changed.")
+        seal = by_sequence.get(got)
+        if seal is not None and not hmac.compare_digest(seal.entry_hash, link.entry_hash):
+            return broken(got, "seal_mismatch",
+                          f"Entry {got} differs from the sealed chain head.")
+        head, checked = link.anchor, checked + 1
+    if by_sequence and max(by_sequence) > head.sequence:
+        return broken(head.sequence + 1, "truncated",
+                      f"Entries after {head.sequence} are missing; a seal covers "
+                      f"{max(by_sequence)}.")
+    return ChainReport(True, checked, head)
+
+
+def retention_cutoff(now: dt.datetime, years: int = MIN_RETENTION_YEARS) -> dt.datetime:
+    """Entries at or after the cutoff must be kept; earlier ones may be pruned.
+
+    At least 2 years (§8: unique identifiers or 50,000+ people), so fewer years is refused.
+    29 February maps to 28 February, which keeps slightly more, never less.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must carry a time zone")
+    if years < MIN_RETENTION_YEARS:
+        raise ValueError(f"access records are kept at least {MIN_RETENTION_YEARS} years")
+    now = now.astimezone(dt.UTC)
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:
+        return now.replace(year=now.year - years, day=28)
