@@ -30,6 +30,7 @@ def main(
 
 def _register() -> None:
     """Each domain contributes its commands here (one line per domain)."""
+    from ilja import demo
     from ilja.db_cli import app as db_app
     from ilja.people.cli import population_app
     from ilja.rules.cli import eligibility_app, params_app, reform_app
@@ -41,6 +42,7 @@ def _register() -> None:
     app.add_typer(params_app, name="params", help="Policy parameters and their history.")
     app.add_typer(population_app, name="population", help="Synthetic persons in the person format.")
     register_web(app)
+    demo.register(app)
 
 
 _register()
