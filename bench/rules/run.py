@@ -1,0 +1,290 @@
+"""Rules benchmark: every program over synthetic Seoul, one-person explanations, and OpenFisca.
+
+For each size (1 M and 9.4 M persons by default) it times, separately:
+
+* generating the synthetic population (``ilja.people.synthetic``);
+* Ilja's batch path: eligibility, priority, bonus points and pay for all programs
+  (``Engine.evaluate_population``), then counting the failed-condition codes of every row
+  (bit masks, each distinct mask decoded once);
+* the same two programs as the peer (동행일자리, 매력일자리) in Ilja, and in OpenFisca
+  (set-up and calculation together), checking that both give the same eligibility and pay.
+
+Then the one-person path (``Engine.evaluate_person``, all programs with the explanation).
+It prints a table and writes the figures to ``bench/results/rules.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.rules import memory
+from ilja.people.synthetic import generate_persons, generate_population
+from ilja.rules.engine import BatchResult, Engine, ProgramColumns
+from ilja.rules.population import Population
+
+RESULTS = Path(__file__).resolve().parents[1] / "results" / "rules.json"
+PEER_PROGRAMS = ("companion_jobs", "attractive_jobs")
+TARGET_SECONDS = 10.0
+TARGET_MB = 4096.0
+TARGET_SINGLE = 10_000
+
+
+def _options(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench rules", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000000,9400000",
+                        help="comma-separated population sizes (default: 1000000,9400000)")
+    parser.add_argument("--single", type=int, default=20_000,
+                        help="persons for the one-person path (default: 20000)")
+    parser.add_argument("--peer-single", type=int, default=2_000,
+                        help="persons for OpenFisca's one-person path (default: 2000; 0 skips it)")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--on", type=dt.date.fromisoformat, default=dt.date(2025, 1, 10),
+                        help="the round's start date (default: 2025-01-10, first-half work start)")
+    parser.add_argument("--announced", type=dt.date.fromisoformat, default=dt.date(2024, 11, 20),
+                        help="the round's announcement date (default: 2024-11-20)")
+    parser.add_argument("--workers", type=int, default=2, help="threads for Ilja's batch path")
+    parser.add_argument("--no-peer", action="store_true", help="skip OpenFisca")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    return parser.parse_args(argv)
+
+
+def _timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float, float]:
+    """(result, seconds, peak MiB of the process during the call)."""
+    gc.collect()
+    memory.reset_peak()
+    start = time.perf_counter()
+    value = function(*args, **kwargs)
+    return value, time.perf_counter() - start, memory.peak_mb()
+
+
+def count_failed_codes(columns: ProgramColumns) -> dict[str, Any]:
+    """How many rows fail each condition, and how many distinct failure combinations there are.
+
+    Every row's mask is counted (``bincount`` while masks are small, ``unique`` beyond);
+    each distinct mask is then decoded to condition ids once.
+    """
+    ids = columns.condition_ids
+    if len(ids) <= 16:
+        counts = np.bincount(columns.failed, minlength=1 << len(ids))
+        masks = np.flatnonzero(counts)
+        counts = counts[masks]
+    else:
+        masks, counts = np.unique(columns.failed, return_counts=True)
+    by_condition = dict.fromkeys(ids, 0)
+    combinations = 0
+    for mask, count in zip(masks.tolist(), counts.tolist(), strict=True):
+        if mask == 0:
+            continue
+        combinations += 1
+        for bit, cid in enumerate(ids):
+            if mask >> bit & 1:
+                by_condition[cid] += count
+    eligible = int(counts[masks == 0].sum()) if (masks == 0).any() else 0
+    return {"eligible": eligible, "failed_by_condition": by_condition,
+            "failure_combinations": combinations,
+            "to_verify_rows": int(np.count_nonzero(columns.unverified))}
+
+
+def _count_all(result: BatchResult) -> dict[str, Any]:
+    return {code: count_failed_codes(columns) for code, columns in result.columns.items()}
+
+
+def _ilja_batch(engine: Engine, population: Population, options: argparse.Namespace,
+                programs: tuple[str, ...] | None = None, workers: int | None = None) -> BatchResult:
+    return engine.evaluate_population(population, options.on, options.announced, programs=programs,
+                                      workers=options.workers if workers is None else workers)
+
+
+def _peer(population: Population, options: argparse.Namespace, result: BatchResult) -> dict[str, Any]:
+    from bench.rules import openfisca_peer
+
+    system, build_seconds, _ = _timed(openfisca_peer.IljaPeerSystem)
+
+    def run() -> dict[str, np.ndarray]:
+        simulation = openfisca_peer.build_simulation(system, population, options.on, options.announced)
+        run.setup = time.perf_counter() - start  # type: ignore[attr-defined]
+        return openfisca_peer.calculate(simulation, options.on)
+
+    gc.collect()
+    memory.reset_peak()
+    start = time.perf_counter()
+    outputs = run()
+    seconds = time.perf_counter() - start
+    peak = memory.peak_mb()
+    agree = {}
+    for code in PEER_PROGRAMS:
+        columns = result.columns[code]
+        agree[code] = {
+            "eligible_equal": bool(np.array_equal(outputs[f"{code}_eligible"], columns.eligible)),
+            "pay_equal": bool(np.array_equal(outputs[f"{code}_monthly_pay"], columns.pay)),
+            "eligible": int(np.count_nonzero(outputs[f"{code}_eligible"])),
+        }
+    return {"system_build_seconds": build_seconds, "setup_seconds": run.setup,  # type: ignore[attr-defined]
+            "seconds": seconds, "calculate_seconds": seconds - run.setup,  # type: ignore[attr-defined]
+            "peak_mb": peak, "agreement": agree}
+
+
+def bench_size(n: int, options: argparse.Namespace, engine: Engine) -> dict[str, Any]:
+    population, gen_seconds, gen_peak = _timed(generate_population, n, options.seed)
+    population_mb = _population_mb(population)
+    figures: dict[str, Any] = {
+        "persons": n,
+        "generation": {"seconds": gen_seconds, "peak_mb": gen_peak, "population_mb": population_mb},
+    }
+    result, seconds, peak = _timed(_ilja_batch, engine, population, options)
+    counted, count_seconds, count_peak = _timed(_count_all, result)
+    programs = len(result.columns)
+    total = seconds + count_seconds
+    figures["ilja_all_programs"] = {
+        "programs": programs,
+        "evaluate_seconds": seconds,
+        "count_failed_codes_seconds": count_seconds,
+        "seconds": total,
+        "person_programs_per_second": n * programs / total,
+        "peak_mb": max(peak, count_peak),
+        "within_target": total < TARGET_SECONDS and max(peak, count_peak) < TARGET_MB,
+        "results": counted,
+    }
+    del result
+    two, two_seconds, two_peak = _timed(_ilja_batch, engine, population, options, PEER_PROGRAMS)
+    _, one_thread_seconds, _ = _timed(_ilja_batch, engine, population, options, PEER_PROGRAMS, 1)
+    figures["ilja_peer_programs"] = {
+        "programs": list(PEER_PROGRAMS), "seconds": two_seconds, "seconds_one_thread": one_thread_seconds,
+        "peak_mb": two_peak, "workers": options.workers,
+    }
+    if not options.no_peer:
+        peer = _peer(population, options, two)
+        peer["ilja_speedup"] = peer["seconds"] / two_seconds
+        peer["ilja_speedup_one_thread"] = peer["seconds"] / one_thread_seconds
+        figures["openfisca"] = peer
+    del two, population
+    gc.collect()
+    return figures
+
+
+def _population_mb(population: Population) -> float:
+    total = 0
+    for name in population.__dataclass_fields__:
+        column = getattr(population, name)
+        if isinstance(column, np.ndarray):
+            total += column.nbytes
+        elif hasattr(column, "codes"):
+            total += column.codes.nbytes
+        else:
+            total += column.offsets.nbytes + column.owner.nbytes
+            total += sum(v.nbytes for v in column.columns.values())
+    return total / 2**20
+
+
+def bench_single(options: argparse.Namespace, engine: Engine) -> dict[str, Any]:
+    """The one-person path: persons/s for all programs, explanation included."""
+    persons = generate_persons(options.single, options.seed)
+    for person in persons[:200]:
+        engine.evaluate_person(person, options.on, options.announced)
+    start = time.perf_counter()
+    for person in persons:
+        engine.evaluate_person(person, options.on, options.announced)
+    seconds = time.perf_counter() - start
+    figures: dict[str, Any] = {
+        "persons": len(persons), "programs": len(engine.programs), "seconds": seconds,
+        "persons_per_second": len(persons) / seconds, "goal": TARGET_SINGLE,
+    }
+    if options.peer_single and not options.no_peer:
+        figures["openfisca"] = _peer_single(persons[: options.peer_single], options)
+    return figures
+
+
+def _peer_single(persons: list[Any], options: argparse.Namespace) -> dict[str, Any]:
+    """OpenFisca one person at a time (a simulation each), its two programs, no explanation."""
+    from bench.rules import openfisca_peer
+
+    system = openfisca_peer.IljaPeerSystem()
+    populations = [Population.from_persons([p]) for p in persons]
+    start = time.perf_counter()
+    for population in populations:
+        openfisca_peer.evaluate(population, options.on, options.announced, system)
+    seconds = time.perf_counter() - start
+    return {"persons": len(persons), "programs": len(PEER_PROGRAMS), "seconds": seconds,
+            "persons_per_second": len(persons) / seconds}
+
+
+def _table(report: dict[str, Any]) -> str:
+    lines = []
+    row = "{:<44} {:>14} {:>14}".format
+    for size in report["sizes"]:
+        n = size["persons"]
+        ilja, two = size["ilja_all_programs"], size["ilja_peer_programs"]
+        lines += ["", f"{n:,} persons", "-" * 74, row("", "seconds", "peak MiB")]
+        lines.append(row("generate population", f"{size['generation']['seconds']:.2f}",
+                         f"{size['generation']['peak_mb']:,.0f}"))
+        lines.append(row(f"Ilja batch, {ilja['programs']} programs (evaluate)",
+                         f"{ilja['evaluate_seconds']:.2f}", f"{ilja['peak_mb']:,.0f}"))
+        lines.append(row("  + count failed-condition codes", f"{ilja['count_failed_codes_seconds']:.2f}", ""))
+        lines.append(row("  = total", f"{ilja['seconds']:.2f}", ""))
+        lines.append(f"    {ilja['person_programs_per_second'] / 1e6:,.1f} M persons × programs / s; "
+                     f"target < {TARGET_SECONDS:.0f} s and < {TARGET_MB / 1024:.0f} GiB: "
+                     f"{'met' if ilja['within_target'] else 'MISSED'}")
+        lines.append(f"peer programs: {', '.join(PEER_PROGRAMS)}")
+        lines.append(row(f"Ilja, the two peer programs ({two['workers']} threads)",
+                         f"{two['seconds']:.3f}", f"{two['peak_mb']:,.0f}"))
+        lines.append(row("Ilja, the two peer programs (1 thread)", f"{two['seconds_one_thread']:.3f}", ""))
+        if "openfisca" in size:
+            of = size["openfisca"]
+            lines.append(row("OpenFisca, the same two (set-up + calc)", f"{of['seconds']:.3f}",
+                             f"{of['peak_mb']:,.0f}"))
+            lines.append(row("  of which set-up (inputs, simulation)", f"{of['setup_seconds']:.3f}", ""))
+            agree = all(a["eligible_equal"] and a["pay_equal"] for a in of["agreement"].values())
+            lines.append(f"    results equal (eligible, pay): {'yes' if agree else 'NO'}; "
+                         f"Ilja is {of['ilja_speedup']:.1f}× faster "
+                         f"({of['ilja_speedup_one_thread']:.1f}× on one thread)")
+    single = report.get("single")
+    if single:
+        lines += ["", f"One-person path ({single['persons']:,} persons, {single['programs']} programs, "
+                      "with explanation)", "-" * 74]
+        lines.append(f"Ilja: {single['persons_per_second']:,.0f} persons/s "
+                     f"(goal ≥ {single['goal']:,}: {'met' if single['persons_per_second'] >= single['goal'] else 'MISSED'})")
+        if "openfisca" in single:
+            of = single["openfisca"]
+            lines.append(f"OpenFisca, a simulation per person, {of['programs']} programs, no explanation: "
+                         f"{of['persons_per_second']:,.0f} persons/s")
+    lines += ["", f"memory: {report['memory_method']}"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = _options(list(argv or []))
+    sizes = [int(s.replace("_", "")) for s in options.sizes.split(",") if s.strip()]
+    engine = Engine()
+    report: dict[str, Any] = {
+        "benchmark": "rules",
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "numpy": np.__version__, "platform": platform.platform()},
+        "on": options.on.isoformat(), "announced": options.announced.isoformat(),
+        "seed": options.seed, "parameter_version": engine.parameter_version,
+        "memory_method": memory.method(), "sizes": [],
+    }
+    for n in sizes:
+        print(f"… {n:,} persons", flush=True)
+        report["sizes"].append(bench_size(n, options, engine))
+    if options.single:
+        print(f"… one-person path, {options.single:,} persons", flush=True)
+        report["single"] = bench_single(options, engine)
+    print(_table(report))
+    options.output.parent.mkdir(parents=True, exist_ok=True)
+    options.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nwritten: {options.output}")
+    disagree = any(not (a["eligible_equal"] and a["pay_equal"])
+                   for size in report["sizes"] if "openfisca" in size
+                   for a in size["openfisca"]["agreement"].values())
+    return 1 if disagree else 0
