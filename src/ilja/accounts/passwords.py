@@ -58,7 +58,7 @@ class CharacterType(StrEnum):
 
 _SYMBOLS = frozenset(string.punctuation + " ")
 
-_SEQUENCES = (
+_SEQUENCES = tuple(unicodedata.normalize("NFKC", seq) for seq in (  # ㄱ → U+1100 under NFKC
     string.ascii_lowercase,
     string.digits,
     "1234567890",
@@ -68,9 +68,9 @@ _SEQUENCES = (
     "!@#$%^&*()",
     "가나다라마바사아자차카타파하",  # the 가나다 order people type as a "sequence"
     "ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ",
-)
+))
 
-COMMON_PASSWORDS = frozenset({
+COMMON_PASSWORDS = frozenset(unicodedata.normalize("NFKC", word) for word in {
     "password", "password1", "password12", "password123", "passw0rd", "p@ssw0rd", "p@ssword",
     "qwerty123", "qwer1234", "1q2w3e4r", "1q2w3e4r!", "1q2w3e4r5t", "q1w2e3r4", "iloveyou",
     "sarang123", "saranghae", "admin1234", "welcome1", "letmein1", "비밀번호", "사랑해",
