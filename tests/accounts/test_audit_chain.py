@@ -294,3 +294,12 @@ def test_retention_shorter_than_two_years_or_naive_time_is_refused() -> None:
         retention_cutoff(START, years=1)
     with pytest.raises(ValueError):
         retention_cutoff(dt.datetime(2025, 1, 1))
+
+
+def test_an_entry_survives_its_canonical_form() -> None:
+    original = entry(3, details={"fields": ["phone"], "count": 2, "ok": True})
+    reloaded = AuditEntry.from_dict(json.loads(canonical(original)))
+    assert reloaded == original
+    assert canonical(reloaded) == canonical(original)
+    with pytest.raises(AuditEntryError):
+        AuditEntry.from_dict({**json.loads(canonical(original)), "v": 2})

@@ -355,6 +355,7 @@ def test_keys_from_environment_json_form() -> None:
     ({"ILJA_DATA_KEYS": "k1:{k},k2:{k2}", "ILJA_INDEX_KEYS": "i1:{i}"}, "keys_ambiguous"),
     ({"ILJA_DATA_KEYS": "k1:{k}", "ILJA_DATA_KEY_FILE": "/x", "ILJA_INDEX_KEYS": "i1:{i}"},
      "keys_ambiguous"),
+    ({"ILJA_INDEX_KEYS": "i1:{i}", "ILJA_DATA_KEY_FILE": "/x"}, "keys_ambiguous"),
     ({"ILJA_DATA_KEYS": "k1:not-base64!", "ILJA_INDEX_KEYS": "i1:{i}"}, "keys_malformed"),
     ({"ILJA_DATA_KEYS": "k1:{short}", "ILJA_INDEX_KEYS": "i1:{i}"}, "key_length"),
     ({"ILJA_DATA_KEYS": "k1:{k}", "ILJA_INDEX_KEYS": "i1:{k}"}, "keys_shared"),

@@ -150,6 +150,16 @@ class AuditEntry:
         }
 
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AuditEntry:
+        """Back from ``as_dict`` (or a stored canonical JSON), e.g. when a service reloads rows."""
+        if data.get("v") != FORMAT_VERSION:
+            raise AuditEntryError("audit_version", "Unknown audit entry format version.")
+        fields = {k: v for k, v in data.items() if k != "v"}
+        fields["timestamp"] = dt.datetime.fromisoformat(str(data["timestamp"]))
+        return cls(**fields)
+
+
 def canonical(entry: AuditEntry) -> bytes:
     """Sorted-keys, compact JSON in UTF-8: the same entry always gives the same bytes."""
     return json.dumps(entry.as_dict(), sort_keys=True, separators=(",", ":"),
@@ -278,8 +288,8 @@ def verify_chain(links: Iterable[ChainedEntry], *, anchor: ChainAnchor = GENESIS
             return broken(got, "hash_mismatch",
                           f"Entry {got} does not match its hash: edited, or a link before it "
                           "was changed.")
-        seal = by_sequence.get(got)
-        if seal is not None and not hmac.compare_digest(seal.entry_hash, link.entry_hash):
+        sealed = by_sequence.get(got)
+        if sealed is not None and not hmac.compare_digest(sealed.entry_hash, link.entry_hash):
             return broken(got, "seal_mismatch",
                           f"Entry {got} differs from the sealed chain head.")
         head, checked = link.anchor, checked + 1

@@ -272,10 +272,12 @@ class ThrottleState:
     locked_until: dt.datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"failures": self.failures,
-                **{k: v.isoformat() if v else None for k, v in (
-                    ("window_start", self.window_start), ("next_attempt_at", self.next_attempt_at),
-                    ("locked_until", self.locked_until))}}
+        def text(moment: dt.datetime | None) -> str | None:
+            return moment.isoformat() if moment else None
+
+        return {"failures": self.failures, "window_start": text(self.window_start),
+                "next_attempt_at": text(self.next_attempt_at),
+                "locked_until": text(self.locked_until)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ThrottleState:

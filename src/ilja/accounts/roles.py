@@ -156,7 +156,7 @@ class PermissionDenied(Exception):
 
 def permissions_for(roles: Role | Iterable[Role]) -> frozenset[Permission]:
     members = [roles] if isinstance(roles, Role) else list(roles)
-    return frozenset().union(*(ROLE_PERMISSIONS[Role(role)] for role in members))
+    return frozenset().union(*(ROLE_PERMISSIONS[role] for role in members))
 
 
 def has_permission(roles: Role | Iterable[Role], permission: Permission) -> bool:

@@ -262,10 +262,10 @@ class KeyRing:
         """Keys from ``ILJA_DATA_KEY_FILE`` or from ``ILJA_DATA_KEYS``/``ILJA_INDEX_KEYS``."""
         env = os.environ if environ is None else environ
         key_file = env.get(ENV_KEY_FILE)
-        if key_file and env.get(ENV_PURPOSES["encryption"][0]):
+        if key_file and any(env.get(keys_var) for keys_var, _ in ENV_PURPOSES.values()):
             raise _key_error("keys_ambiguous",
-                             f"Set either {ENV_KEY_FILE} or ILJA_DATA_KEYS, not both.",
-                             f"{ENV_KEY_FILE}와 ILJA_DATA_KEYS 중 하나만 설정하세요.")
+                             f"Set either {ENV_KEY_FILE} or the ILJA_*_KEYS variables, not both.",
+                             f"{ENV_KEY_FILE}와 ILJA_*_KEYS 변수 중 한 가지만 설정하세요.")
         if key_file:
             return cls.from_file(Path(key_file))
         if not env.get(ENV_PURPOSES["encryption"][0]):
@@ -555,7 +555,8 @@ def _normalised_digits(rrn: Rrn | str) -> str:
 
 
 def blind_index(rrn: Rrn | str, keyring: KeyRing, *, key_id: str | None = None) -> str:
-    """``h1:<key_id>:<hex HMAC-SHA256>`` of the 13 digits, for look-up and de-duplication.
+    """``h1:<key_id>:<hex HMAC-SHA256(key, "ilja:rrn" ‖ 0x00 ‖ 13 digits)>``, for look-up and
+    de-duplication; the purpose prefix lets the same index key serve other fields safely.
 
     Keyed (not a plain hash): the RRN space is small enough to enumerate, so without the key
     the column reveals nothing, and the key is separate from the encryption key.
