@@ -1,0 +1,102 @@
+"""How values look on the pages: money, dates, parameter values with their units, sources.
+
+Every word comes from the catalogues through the translator; only digits are formatted here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ilja.web.i18n import Translator
+
+KINDS = ("document", "notice", "law", "assumption", "reform")
+
+
+def number(value: Any) -> str:
+    """Thousands separators for whole numbers; decimals as written (``4.345``)."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    try:
+        exact = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if exact == exact.to_integral_value():
+        return f"{int(exact):,}"
+    return str(value)
+
+
+def money(t: Translator, value: Any) -> str:
+    return t("units.KRW", n=number(value))
+
+
+def date(value: dt.date | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def source_text(source: str) -> str:
+    """The source without its ``kind:`` prefix (the kind is shown as a badge)."""
+    head, sep, rest = source.partition(":")
+    if sep and head.strip().lower() in KINDS:
+        return rest.strip()
+    return source
+
+
+def code(t: Translator, value: Any) -> str:
+    """A code of the person format or a parameter (``unemployed``, ``D-2``) in words."""
+    key = f"codes.{value}"
+    return t(key) if t.has(key) else str(value)
+
+
+def _unit_key(unit: str | None, name: str) -> str | None:
+    if unit == "years" and "age" in name.rsplit(".", 1)[-1]:
+        return "years_age"
+    return unit
+
+
+def plain(t: Translator, value: Any, unit: str | None = None, name: str = "") -> str:
+    """A value inside a sentence: digits and words, without the unit."""
+    if value is None:
+        return t("values.none")
+    if isinstance(value, bool):
+        return t("values.yes") if value else t("values.no")
+    if unit == "share":
+        return t("units.share", n=number(Decimal(str(value)) * 100))
+    if isinstance(value, list | tuple):
+        return ", ".join(code(t, v) for v in value) if value else t("values.none")
+    if isinstance(value, str):
+        return code(t, value) if value else t("values.none")
+    return number(value)
+
+
+def with_unit(t: Translator, value: Any, unit: str | None, name: str = "") -> str:
+    """A value with its unit: ``11,779원``, ``만 65세``, ``80%``, ``제한 없음``."""
+    if value is None:
+        return t("values.no_limit")
+    if isinstance(value, bool):
+        return t("values.on") if value else t("values.off")
+    key = _unit_key(unit, name)
+    if unit == "brackets":
+        return " · ".join(t("values.bracket", threshold=number(row[0]), result=number(row[1]))
+                          for row in value)
+    if isinstance(value, Mapping):
+        return " · ".join(f"{_map_key(t, k)} {with_unit(t, v, unit, name)}" for k, v in value.items())
+    if isinstance(value, list | tuple | str) or unit == "share":
+        return plain(t, value, unit, name)
+    if key and t.has(f"units.{key}"):
+        return t(f"units.{key}", n=number(value))
+    return f"{number(value)} {unit}" if unit else number(value)
+
+
+def _map_key(t: Translator, key: Any) -> str:
+    if isinstance(key, int) or str(key).isdigit():
+        return t("values.household_of", n=key)
+    return code(t, key)

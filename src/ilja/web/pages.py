@@ -1,0 +1,156 @@
+"""The HTML pages (KRDS, Korean first with English). Thin: each route reads the rules engine or
+the plan through the view helpers and renders one template."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from ilja.rules.engine import default_engine
+from ilja.rules.parameters import ParameterError
+from ilja.rules.population import EMPLOYMENT_STATUSES, TRAINING_RESULTS, VULNERABLE_GROUPS
+from ilja.web import plan_view, rules_view
+from ilja.web import self_check as form
+from ilja.web.i18n import Translator
+from ilja.web.templating import render, translator
+
+router = APIRouter(include_in_schema=False)
+SEOUL_TIME = ZoneInfo("Asia/Seoul")
+
+
+def today() -> dt.date:
+    return dt.datetime.now(SEOUL_TIME).date()
+
+
+def _as_of(raw: str | None) -> tuple[dt.date, bool]:
+    """The ``?on=`` date, or today; the flag says a given value was not a date."""
+    if not raw:
+        return today(), False
+    try:
+        return dt.date.fromisoformat(raw), False
+    except ValueError:
+        return today(), True
+
+
+def _not_found(request: Request, what: str) -> HTMLResponse:
+    return render(request, "not_found.html", {"what": what}, status_code=404)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    t = translator(request)
+    on = today()
+    cards = plan_view.program_cards(default_engine(), t, on)
+    return render(request, "home.html", {"cards": cards, "on": on.isoformat(), "active": "home"})
+
+
+@router.get("/programs/{code}", response_class=HTMLResponse)
+def program_page(request: Request, code: str, on: str | None = None) -> HTMLResponse:
+    engine = default_engine()
+    if code not in engine.programs:
+        return _not_found(request, code)
+    t = translator(request)
+    day, bad_date = _as_of(on)
+    try:
+        rules = rules_view.program_rules(engine, t, code, day)
+    except ParameterError:
+        rules = None
+    context = {
+        "code": code, "label": t.pick(engine.programs[code].label_ko, engine.programs[code].label_en),
+        "rules": rules, "on": day.isoformat(), "bad_date": bad_date,
+        "plan": plan_view.program_plan(t, code),
+        "related": plan_view.related_programs(engine, t, code),
+    }
+    return render(request, "program.html", context)
+
+
+def _self_check_context(t: Translator, values: dict[str, Any], errors: list[form.FormError]) -> dict[str, Any]:
+    districts = plan_view.districts(t)
+    messages = [(e.field, _error_message(t, e)) for e in errors]
+    return {
+        "values": values,
+        "errors": messages,
+        "field_errors": dict(messages),
+        "has_errors": bool(errors),
+        "sido_options": [(value, t(f"sido.{key}")) for key, value in form.SIDO],
+        "district_options": [("", t("self_check.choose"))] + districts,
+        "status_options": [(s, t(f"codes.{s}")) for s in EMPLOYMENT_STATUSES],
+        "yes_no": [(v, t(f"values.{v}")) for v in form.YES_NO],
+        "livelihood_options": [(v, t(f"self_check.livelihood.{v}")) for v in form.LIVELIHOOD_CHOICES],
+        "group_options": [(g, t(f"codes.{g}")) for g in VULNERABLE_GROUPS],
+        "result_options": [("", t("self_check.choose"))] + [(r, t(f"codes.{r}")) for r in TRAINING_RESULTS],
+        "course_rows": form.COURSE_ROWS,
+        "active": "self_check",
+    }
+
+
+def _error_message(t: Translator, error: form.FormError) -> str:
+    params = dict(error.params)
+    if "field" in params:
+        params["field"] = t(f"self_check.labels.{params['field']}")
+    return t(f"errors.{error.key}", **params)
+
+
+@router.get("/self-check", response_class=HTMLResponse)
+def self_check_page(request: Request) -> HTMLResponse:
+    t = translator(request)
+    context = _self_check_context(t, form.default_values(today()), [])
+    return render(request, "self_check.html", {**context, "results": None})
+
+
+@router.post("/self-check", response_class=HTMLResponse)
+async def self_check_submit(request: Request) -> HTMLResponse:
+    t = translator(request)
+    submitted = await request.form()
+    values = form.form_values(submitted, submitted.getlist)
+    district_values = [value for value, _ in plan_view.districts(t)]
+    parsed = form.parse_form(values, today(), district_values)
+    if isinstance(parsed, list):
+        context = _self_check_context(t, values, parsed)
+        return render(request, "self_check.html", {**context, "results": None}, status_code=422)
+    engine = default_engine()
+    try:
+        evaluation = engine.evaluate_person(parsed.person, parsed.on, parsed.announced)
+    except ParameterError:
+        error = form.FormError("on", "no_rules_on_date")
+        context = _self_check_context(t, values, [error])
+        return render(request, "self_check.html", {**context, "results": None}, status_code=422)
+    results = rules_view.explain(engine, t, evaluation, parsed.person)
+    context = _self_check_context(t, values, [])
+    return render(request, "self_check.html", {
+        **context, "results": results, "evaluation": evaluation,
+        "counts": {status: sum(1 for r in results if r.status == status)
+                   for status in (rules_view.ELIGIBLE, "to_verify", rules_view.NOT_ELIGIBLE)},
+    })
+
+
+@router.get("/parameters", response_class=HTMLResponse)
+def parameters_page(request: Request, on: str | None = None) -> HTMLResponse:
+    t = translator(request)
+    day, bad_date = _as_of(on)
+    groups = rules_view.parameter_groups(default_engine(), t, day)
+    return render(request, "parameters.html", {"groups": groups, "on": day.isoformat(),
+                                               "bad_date": bad_date, "active": "parameters"})
+
+
+@router.get("/parameters/{name}", response_class=HTMLResponse)
+def parameter_page(request: Request, name: str, on: str | None = None) -> HTMLResponse:
+    engine = default_engine()
+    if name not in engine.tree:
+        return _not_found(request, name)
+    t = translator(request)
+    day, bad_date = _as_of(on)
+    history = rules_view.parameter_history(engine, t, name, day)
+    group = rules_view.group_label(engine, t, history.group)
+    return render(request, "parameter.html", {"p": history, "group": group, "on": day.isoformat(),
+                                              "bad_date": bad_date, "active": "parameters"})
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def plan_page(request: Request) -> HTMLResponse:
+    t = translator(request)
+    return render(request, "plan.html", {"plan": plan_view.plan_page(t), "active": "plan"})

@@ -1,0 +1,39 @@
+/* Ilja's small enhancements; every page works without them (no inline scripts: CSP). */
+(function () {
+  "use strict";
+  var SEOUL = "서울특별시";
+
+  function groupOf(id) {
+    var field = document.getElementById(id);
+    return field ? field.closest(".form-group") : null;
+  }
+
+  /* Show the Seoul district select or the free-text district field, following the 시·도. */
+  function syncDistrict(root) {
+    var sido = root.querySelector("#sido");
+    if (!sido) { return; }
+    var seoul = groupOf("sigungu");
+    var other = groupOf("sigungu_other");
+    function apply() {
+      var inSeoul = sido.value === SEOUL;
+      if (seoul) { seoul.classList.toggle("ilja-hidden", !inSeoul); }
+      if (other) { other.classList.toggle("ilja-hidden", inSeoul); }
+    }
+    sido.addEventListener("change", apply);
+    apply();
+  }
+
+  /* After a submit: focus the error summary, or else the results. */
+  function focusOutcome(root) {
+    var target = root.querySelector("#error-summary") || root.querySelector("#results");
+    if (target) { target.focus(); }
+  }
+
+  function init(root) {
+    syncDistrict(root);
+    focusOutcome(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSettle", function () { init(document); });
+})();

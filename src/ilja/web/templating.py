@@ -1,0 +1,62 @@
+"""Jinja2 set-up and the one way pages render: language from ``?lang=`` or the cookie, the
+translator bound as ``t``, and the language cookie set when ``?lang=`` chose it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import StrictUndefined
+
+from ilja import __version__
+from ilja.web import format as fmt
+from ilja.web.i18n import DEFAULT_LANGUAGE, LANG_COOKIE, LANGUAGES, Translator, normalise_language
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.trim_blocks = True
+templates.env.lstrip_blocks = True
+templates.env.undefined = StrictUndefined
+templates.env.filters["number"] = fmt.number
+templates.env.globals["version"] = __version__
+templates.env.globals["languages"] = LANGUAGES
+
+
+def request_language(request: Request) -> tuple[str, bool]:
+    """The page's language and whether ``?lang=`` asked for it (so the cookie is set)."""
+    asked = normalise_language(request.query_params.get("lang"))
+    if asked:
+        return asked, True
+    return normalise_language(request.cookies.get(LANG_COOKIE)) or DEFAULT_LANGUAGE, False
+
+
+def translator(request: Request) -> Translator:
+    return Translator(request_language(request)[0])
+
+
+def switch_url(request: Request, lang: str) -> str:
+    """This page's address in ``lang`` (other query parameters kept)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    query.append(("lang", lang))
+    return f"{request.url.path}?{urlencode(query)}"
+
+
+def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    lang, asked = request_language(request)
+    t = Translator(lang)
+    response = templates.TemplateResponse(
+        request, template,
+        {"t": t, "lang": lang, "fmt": fmt,
+         "switch_urls": {code: switch_url(request, code) for code in LANGUAGES}, **context},
+        status_code=status_code,
+    )
+    if asked:
+        response.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, httponly=True, samesite="lax")
+    response.headers["Content-Language"] = lang
+    return response
