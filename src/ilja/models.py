@@ -4,5 +4,6 @@ A domain with tables adds one import line here.
 """
 
 from ilja.db import Base
+from ilja.programs import models as _programs  # noqa: F401
 
 metadata = Base.metadata
