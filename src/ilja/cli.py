@@ -33,6 +33,7 @@ def _register() -> None:
     from ilja import demo
     from ilja.db_cli import app as db_app
     from ilja.people.cli import population_app
+    from ilja.programs.cli import plan_app
     from ilja.rules.cli import eligibility_app, params_app, reform_app
     from ilja.web.cli import register as register_web
 
@@ -40,6 +41,7 @@ def _register() -> None:
     app.add_typer(eligibility_app, name="eligibility", help="Who is eligible for what, and why.")
     app.add_typer(reform_app, name="reform", help="What-if: compare a reform with the baseline.")
     app.add_typer(params_app, name="params", help="Policy parameters and their history.")
+    app.add_typer(plan_app, name="plan", help="The 2025 plan: programs, sites, targets, warnings.")
     app.add_typer(population_app, name="population", help="Synthetic persons in the person format.")
     register_web(app)
     demo.register(app)

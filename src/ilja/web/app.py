@@ -20,12 +20,14 @@ def create_app() -> FastAPI:
         docs_url="/docs",
         openapi_url="/api/v1/openapi.json",
     )
+    from ilja.programs.api import router as programs_router
     from ilja.rules.api import router as rules_router
     from ilja.web import errors
 
     errors.install(app)
 
     app.include_router(rules_router, prefix="/api/v1")
+    app.include_router(programs_router, prefix="/api/v1")
 
     @app.get("/api/v1/health", tags=["system"])
     def health() -> dict[str, str]:
