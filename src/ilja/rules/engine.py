@@ -254,7 +254,7 @@ class Engine:
     # a whole population -----------------------------------------------------------------
     def evaluate_population(self, population: Population, on: dt.date,
                             announced: dt.date | None = None, programs: Sequence[str] | None = None,
-                            chunk_size: int = 500_000, workers: int = 2,
+                            chunk_size: int = 100_000, workers: int = 2,
                             progress: Any = None) -> BatchResult:
         """Every selected program for every person, as columns, in chunks on ``workers`` threads.
 
@@ -297,15 +297,20 @@ class Engine:
         for bit, condition in enumerate(self._conditions[program.code]):
             key = id(condition.formula)
             if key not in cache:
-                cache[key] = np.broadcast_to(np.asarray(condition.formula(x), dtype=bool), (n,))
+                value = condition.formula(x)
+                cache[key] = value if isinstance(value, np.ndarray) else bool(value)
             held = cache[key]
-            flag = np.uint32(1 << bit)
+            if held is True:
+                continue  # holds for everyone (e.g. an abolished limit)
+            shift = np.uint32(bit)
+            if held is False:
+                held = np.zeros(n, dtype=bool)
             if condition.needs:
                 known = np.logical_and.reduce([x.known(name) for name in condition.needs])
-                failed |= np.where(~held & known, flag, np.uint32(0))
-                unverified |= np.where(~known, flag, np.uint32(0))
+                failed |= (~held & known).astype(np.uint32) << shift
+                unverified |= (~known).astype(np.uint32) << shift
             else:
-                failed |= np.where(held, np.uint32(0), flag)
+                failed |= (~held).astype(np.uint32) << shift
         out.failed[start:stop] = failed
         out.unverified[start:stop] = unverified
         if out.priority is not None:

@@ -173,6 +173,19 @@ class Context:
     def where(self, condition: Any, if_true: Any, if_false: Any) -> Any:
         raise NotImplementedError
 
+    def choose(self, condition: Any, if_true: Callable[[], Any], if_false: Callable[[], Any]) -> Any:
+        """``if_true()`` where ``condition`` holds, else ``if_false()``.
+
+        One person runs only the branch that applies (so the explanation shows only what was
+        used); a population runs both and picks per person.
+        """
+        if not isinstance(condition, np.ndarray):
+            return if_true() if condition else if_false()
+        a, b = if_true(), if_false()
+        if hasattr(a, "pick"):
+            return a.pick(self.where, condition, b)
+        return self.where(condition, a, b)
+
     def each_group_points(self, points: dict[str, Any]) -> Any:
         """Sum of ``points[group]`` over the groups the person belongs to."""
         total = 0
@@ -264,9 +277,19 @@ class BatchContext(Context):
         return base + np.maximum(sizes - top, 0) * step
 
     def bracket(self, rows: Sequence[Sequence[int]], value: Any) -> np.ndarray:
-        thresholds = np.asarray([r[0] for r in rows], dtype=np.int64)
-        results = np.asarray([0] + [r[1] for r in rows], dtype=np.int64)
-        return results[np.searchsorted(thresholds, value, side="right")]
+        index = np.zeros(self.n, dtype=np.int8)
+        for threshold, _ in rows:
+            index += value >= threshold
+        return np.asarray([0] + [r[1] for r in rows], dtype=np.int64)[index]
+
+    def each_group_points(self, points: dict[str, Any]) -> np.ndarray:
+        """One look-up in a table over every combination of group bits."""
+        table = np.zeros(1 << len(GROUP_BIT), dtype=np.int64)
+        for group, value in points.items():
+            bit = GROUP_BIT[group]
+            combos = np.arange(len(table))
+            table[(combos & bit) != 0] += value
+        return table[self.vulnerable_groups]
 
     def where(self, condition: Any, if_true: Any, if_false: Any) -> np.ndarray:
         return np.where(condition, if_true, if_false)
@@ -303,8 +326,12 @@ class PersonContext(Context):
         self.uses = []
         self.exceptions = []
 
-    def _record(self, use: ParameterUse) -> None:
+    def param(self, name: str) -> Any:
+        use = self._snapshot.get(name)
+        if use is None:
+            return super().param(name)  # raises the clear error
         self.uses.append(use)
+        return use.value
 
     def exception(self, id: str, applies: Any) -> Any:
         if bool(applies):
@@ -346,3 +373,6 @@ class PersonContext(Context):
 
     def where(self, condition: Any, if_true: Any, if_false: Any) -> Any:
         return if_true if condition else if_false
+
+    def each_group_points(self, points: dict[str, Any]) -> Any:
+        return sum(points.get(group, 0) for group in self.person.vulnerable_groups)

@@ -61,6 +61,17 @@ class MonthlyPay:
     holiday_pay: Any
     allowances: dict[str, Any]
 
+    def pick(self, where: Any, condition: Any, other: MonthlyPay) -> MonthlyPay:
+        """This pay where ``condition`` holds, ``other`` elsewhere (field by field)."""
+        return MonthlyPay(
+            hourly_wage=where(condition, self.hourly_wage, other.hourly_wage),
+            work_hours=where(condition, self.work_hours, other.work_hours),
+            holiday_hours=where(condition, self.holiday_hours, other.holiday_hours),
+            work_pay=where(condition, self.work_pay, other.work_pay),
+            holiday_pay=where(condition, self.holiday_pay, other.holiday_pay),
+            allowances={k: where(condition, v, other.allowances[k]) for k, v in self.allowances.items()},
+        )
+
     @property
     def paid_hours(self) -> Any:
         return self.work_hours + self.holiday_hours

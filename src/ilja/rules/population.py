@@ -241,11 +241,12 @@ class Ragged:
 
     offsets: np.ndarray
     columns: dict[str, np.ndarray]
-    owner: np.ndarray = field(init=False)
+    owner: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        lengths = np.diff(self.offsets)
-        self.owner = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+        if self.owner is None:
+            lengths = np.diff(self.offsets)
+            self.owner = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
 
     @property
     def lengths(self) -> np.ndarray:
@@ -277,7 +278,8 @@ class Ragged:
         """Rows ``start:stop`` as views of the same memory (no copy of the flat columns)."""
         first, last = int(self.offsets[start]), int(self.offsets[stop])
         return Ragged(self.offsets[start : stop + 1] - first,
-                      {k: v[first:last] for k, v in self.columns.items()})
+                      {k: v[first:last] for k, v in self.columns.items()},
+                      self.owner[first:last] - np.int32(start))
 
     def take(self, index: np.ndarray) -> Ragged:
         starts = self.offsets[:-1][index]

@@ -34,8 +34,9 @@ def _bonus_points(x: Context):
 def _monthly_pay(x: Context):
     """Hourly minimum wage × paid hours (6 h a day, 3 h from 65) + the assumed allowance."""
     older = x.age >= x.param(f"{P}.work.older_participant_age")
-    daily = x.where(older, x.param(f"{P}.work.older_daily_hours"), x.param(f"{P}.work.daily_hours"))
-    return public_job_month(x, P, daily)
+    return x.choose(older,
+                    lambda: public_job_month(x, P, x.param(f"{P}.work.older_daily_hours")),
+                    lambda: public_job_month(x, P, x.param(f"{P}.work.daily_hours")))
 
 
 companion_jobs = Program("companion_jobs", "서울 동행일자리", "Seoul Companion Jobs",
