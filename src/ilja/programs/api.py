@@ -281,7 +281,8 @@ def list_sites(
 ) -> list[SiteOut]:
     """Academy campuses and technical education institutes, optionally by kind or district."""
     plan = _plan()
-    sites = [_site(s) for s in [*plan.campuses, *plan.institutes]]
+    everything: list[Campus | Institute] = [*plan.campuses, *plan.institutes]
+    sites = [_site(s) for s in everything]
     return [
         s
         for s in sites

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from pathlib import Path
 
 import typer
@@ -41,7 +42,7 @@ def _periods(periods) -> str:
 def _table(
     title: str,
     columns: tuple[str, ...],
-    right: set[str] = frozenset(),
+    right: Collection[str] = (),
     codes: list[str] | None = None,
 ) -> Table:
     """Codes never vanish behind an ellipsis: the code column is as wide as they are (or folds)."""

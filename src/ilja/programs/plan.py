@@ -85,7 +85,9 @@ class Figure(_Model):
     unit: Unit
     source: Source
     approximate: bool = False
-    rounded_to: int | None = Field(None, description="the stated figure is rounded to this unit")
+    rounded_to: int | None = Field(
+        default=None, description="the stated figure is rounded to this unit"
+    )
     per_year: bool = False
     year: int | None = None
     label: Text | None = None
@@ -180,7 +182,7 @@ class District(_Model):
 
 class OpeningReport(_Model):
     year: int
-    month: int | None = Field(None, ge=1, le=12)
+    month: int | None = Field(default=None, ge=1, le=12)
     status: Literal["planned", "reported"]
     first: bool = False
     source: Source
@@ -208,7 +210,7 @@ class Campus(_Model):
     code: str
     name: Text
     district: str
-    district_name: Text | None = Field(None, description="filled in by the loader")
+    district_name: Text | None = Field(default=None, description="filled in by the loader")
     source: Source
     openings: list[OpeningReport] = []
     opened_by: YearFact | None = None
@@ -219,8 +221,8 @@ class Campus(_Model):
     @property
     def opening(self) -> OpeningReport | None:
         """What actually happened if a source reports it, else the plan; None when unknown."""
-        reported = [o for o in self.openings if o.status == "reported"]
-        return (reported or self.openings or [None])[0]
+        candidates = [o for o in self.openings if o.status == "reported"] or self.openings
+        return candidates[0] if candidates else None
 
     def open_by_end_of(self, year: int) -> bool:
         if self.opening is not None:
@@ -233,7 +235,7 @@ class Institute(_Model):
     name: Text
     address: SourcedText
     district: str | None
-    district_name: Text | None = Field(None, description="filled in by the loader")
+    district_name: Text | None = Field(default=None, description="filled in by the loader")
     note: Text | None = None
     founded: Figure
     trainees: Figure
@@ -256,7 +258,7 @@ class Target(_Model):
     approximate: bool = False
     cumulative: bool = False
     per_year: bool = False
-    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}(-\d{2})?$")
+    as_of: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}(-\d{2})?$")
     period: Period | None = None
     note: Text | None = None
     source: Source

@@ -14,18 +14,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.orm import Session
 
 from ilja.programs import models as m
 from ilja.programs.plan import (
     Campus,
     District,
+    Figure,
     Institute,
     Plan,
     PlanCheck,
     PlanWarning,
     ProgramPlan,
+    SourceDocument,
+    Standards,
     Target,
     Text,
 )
@@ -219,8 +222,13 @@ def _warning_rows(plan: Plan, version_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _existing(session: Session, model: type, key, where: ColumnElement[bool] | None = None):
-    statement = select(model)
+def _existing(
+    session: Session,
+    model: type[Any],
+    key: Callable[[Any], Any],
+    where: ColumnElement[bool] | None = None,
+) -> dict[Any, Any]:
+    statement: Select[Any] = select(model)
     if where is not None:
         statement = statement.where(where)
     return {key(row): row for row in session.scalars(statement)}
@@ -464,10 +472,10 @@ def read_plan(session: Session) -> Plan | None:
         year=version.year,
         title=Text.model_validate(version.title),
         content_hash=version.content_hash,
-        sources=version.sources,
-        standards=version.standards,
+        sources=[SourceDocument.model_validate(s) for s in version.sources],
+        standards=Standards.model_validate(version.standards),
         programs=programs,
-        district_count=version.district_count,
+        district_count=Figure.model_validate(version.district_count),
         districts=list_districts(session),
         campuses=[s for s in sites if isinstance(s, Campus)],
         institutes=[s for s in sites if isinstance(s, Institute)],
