@@ -24,6 +24,7 @@ whatever the file's size. Nothing is half-read: a file gives a whole Population 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -149,7 +150,7 @@ def read_persons(path: str | os.PathLike[str], *, limits: ReadLimits | None = No
         raise PersonFileRefused(f"{path.name}: {size:,} bytes is over the limit of "
                                 f"{limits.max_bytes:,} bytes")
     table = {"csv": _read_csv, "jsonl": _read_jsonl, "xlsx": _read_xlsx}[kind](path, limits)
-    frame = _tidy(table.frame)
+    frame = _complete(table.frame)
     skip = frozenset(table.missing_columns)
     errors = list(table.errors) + [FieldError(0, name, "required column missing", "missing")
                                    for name in table.missing_columns]
@@ -181,22 +182,24 @@ class _Table:
 
 
 def _from_header(frame: pl.DataFrame, header: Sequence[str], path: Path) -> _Table:
-    """Keep the known columns of a CSV/XLSX table; note the unknown and the missing ones."""
+    """Name a CSV/XLSX table's columns; note the unknown and the missing ones.
+
+    Rows with every cell empty are dropped (spreadsheets keep blank rows) and keep their number.
+    """
     seen: set[str] = set()
     for name in header:
         if name in seen and name:
             raise PersonFileRefused(f"{path.name}: column {name!r} appears twice in the header")
         seen.add(name)
+    frame = frame.rename({old: f"_unknown{j}" if name not in ALL_FIELDS else name
+                          for j, (old, name) in enumerate(zip(frame.columns, header, strict=True))})
     unknown = {name or f"(unnamed column {j + 1})" for j, name in enumerate(header)
-               if name not in ALL_FIELDS}
+               if name not in ALL_FIELDS and (name or frame[f"_unknown{j}"].is_not_null().any())}
     missing = [name for name in REQUIRED_FIELDS if name not in seen]
-    frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
-    nonblank = pl.any_horizontal(
-        [pl.col(c).str.strip_chars().str.len_bytes() > 0 for c in frame.columns]
-    ) if frame.columns else pl.lit(False)
-    frame = (frame.with_row_index("_row", offset=1)
-             .filter(nonblank.fill_null(False))
-             .select("_row", *[c for c in header if c in ALL_FIELDS]))
+    known = [c for c in header if c in ALL_FIELDS]
+    frame = frame.with_row_index("_row", offset=1).with_columns(_clean(c) for c in known)
+    blank = pl.all_horizontal([pl.col(c).is_null() for c in frame.columns if c != "_row"])
+    frame = frame.filter(~blank).select("_row", *known)
     return _Table(frame, unknown, missing)
 
 
@@ -259,39 +262,40 @@ def _check_rows(count: int, limits: ReadLimits, path: Path) -> None:
 
 
 _KEY_RE = r'"\s*:'
-_KNOWN_KEY_RE = '"(?:' + "|".join([*ALL_FIELDS, "program", "start", "end", "result"]) + r')"\s*:'
+_KNOWN_KEY_RE = '"(?:' + "|".join([*ALL_FIELDS, "program", "start", "end", "result"]) + ')":'
 
 
 def _read_jsonl(path: Path, limits: ReadLimits) -> _Table:
-    data = path.read_bytes()
+    data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
     schema = {name: pl.String for name in ALL_FIELDS}
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PersonFileRefused(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
-    try:
-        frame = pl.read_ndjson(io.BytesIO(text.encode()), schema=schema,
-                               n_rows=limits.max_rows + 1)
+        frame = pl.read_ndjson(data, schema=schema, n_rows=limits.max_rows + 1)
     except pl.exceptions.PolarsError:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PersonFileRefused(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
         return _read_jsonl_by_rows(text, path, limits)
     _check_rows(frame.height, limits, path)
-    return _Table(frame.with_row_index("_row", offset=1), _jsonl_unknown_keys(text))
+    frame = frame.with_row_index("_row", offset=1).with_columns(_clean(c) for c in ALL_FIELDS)
+    return _Table(frame, _jsonl_unknown_keys(data))
 
 
-def _jsonl_unknown_keys(text: str) -> set[str]:
+def _jsonl_unknown_keys(data: bytes) -> set[str]:
     """Keys that are not person fields, without parsing every line in Python.
 
-    Counting ``"key":`` tokens finds the lines that may hold another key (a string value may
+    A line whose ``":`` tokens are not all known keys may hold another key (a string value may
     fool the count, never hide a key); only those lines are parsed exactly.
     """
-    whole = pl.Series([text])
-    if whole.str.count_matches(_KEY_RE)[0] == whole.str.count_matches(_KNOWN_KEY_RE)[0]:
-        return set()
-    lines = whole.str.split("\n").explode()
-    suspects = lines.filter(lines.str.count_matches(_KEY_RE)
-                            != lines.str.count_matches(_KNOWN_KEY_RE))
+    try:
+        lines = pl.read_csv(data, has_header=False, separator="\x1f", quote_char=None,
+                            schema={"line": pl.String})["line"].drop_nulls()
+    except pl.exceptions.PolarsError:
+        lines = pl.Series(data.decode("utf-8", "replace").split("\n"))
+    suspect = ((lines.str.count_matches('":', literal=True) != lines.str.count_matches(_KNOWN_KEY_RE))
+               | lines.str.contains(r'"\s+:'))
     unknown: set[str] = set()
-    for line in suspects.to_list():
+    for line in lines.filter(suspect).to_list():
         try:
             record = json.loads(line)
         except ValueError:
@@ -328,7 +332,7 @@ def _read_jsonl_by_rows(text: str, path: Path, limits: ReadLimits) -> _Table:
             columns[name].append(_json_text(record.get(name)))
     frame = pl.DataFrame({"_row": pl.Series(numbers, dtype=pl.UInt32), **columns},
                          schema={"_row": pl.UInt32, **{n: pl.String for n in ALL_FIELDS}})
-    return _Table(frame, unknown, errors=errors)
+    return _Table(frame.with_columns(_clean(c) for c in ALL_FIELDS), unknown, errors=errors)
 
 
 def _json_text(value: Any) -> str | None:
@@ -344,15 +348,17 @@ def _json_text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _tidy(frame: pl.DataFrame) -> pl.DataFrame:
-    """Strip every cell, make empty cells null, and give absent fields a null column."""
+def _clean(name: str) -> pl.Expr:
+    """A cell stripped of surrounding whitespace; an empty cell is null (absent)."""
+    return pl.col(name).str.strip_chars().replace("", None)
+
+
+def _complete(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every field as a column (null where the file has no such column), in the format's order."""
     return frame.select(
         pl.col("_row").cast(pl.Int64),
-        *[
-            (pl.col(name).str.strip_chars().replace("", None) if name in frame.columns
-             else pl.lit(None, dtype=pl.String)).alias(name)
-            for name in ALL_FIELDS
-        ],
+        *[pl.col(name) if name in frame.columns else pl.lit(None, dtype=pl.String).alias(name)
+          for name in ALL_FIELDS],
     )
 
 
@@ -360,10 +366,12 @@ def _strip(text: str) -> str:
     return text.strip(WHITESPACE)
 
 
-def _error_order(error: FieldError) -> tuple[int, int, str]:
+def _error_order(error: FieldError) -> tuple[int, int, int]:
+    """Row, then the field's place in the format, then the list item (stable otherwise)."""
     top = re.split(r"[.\[]", error.field, maxsplit=1)[0]
+    item = re.search(r"\[(\d+)\]", error.field)
     order = ALL_FIELDS.index(top) if top in ALL_FIELDS else -1
-    return error.row, order, error.field
+    return error.row, order, int(item.group(1)) if item else 0
 
 
 def _duplicate_ids(frame: pl.DataFrame) -> list[FieldError]:
@@ -386,13 +394,13 @@ def _population_by_rows(frame: pl.DataFrame, skip: frozenset[str],
     errors: list[FieldError] = []
     for cells in frame.iter_rows(named=True):
         person, row_errors = parse_cells(cells, cells["_row"], skip)
-        if row_errors:
-            errors += row_errors
-            if len(errors) > max_errors:
-                return None, errors, True
-        elif not errors:
-            persons.append(person)  # type: ignore[arg-type]
-    return (None if errors else Population.from_persons(persons)), errors, False
+        errors += row_errors
+        if len(errors) > max_errors:
+            return None, errors, True
+        if person is not None:
+            persons.append(person)
+    whole = len(persons) == frame.height and not skip
+    return (Population.from_persons(persons) if whole else None), errors, False
 
 
 def parse_cells(cells: Mapping[str, str | None], row: int,
@@ -628,7 +636,7 @@ def _population_by_columns(frame: pl.DataFrame, skip: frozenset[str],
         flags.add(history["_i"].filter(~history[part].is_in(values).fill_null(False)),
                   f"training_history.{part}", "unknown value")
 
-    if flags.bad.any():
+    if flags.bad.any() or skip:
         errors, truncated = _explain(frame, flags, skip, max_errors)
         return None, errors, truncated
 
@@ -714,9 +722,13 @@ def _bool_column(text: pl.Series) -> pl.Series:
 
 
 def _int_column(text: pl.Series) -> pl.Series:
+    """Whole numbers; the regex path only for cells a plain cast refuses (``1,500,000``)."""
+    plain = text.cast(pl.Int64, strict=False)
+    if plain.null_count() == text.null_count():
+        return plain
     digits = text.str.replace_all(",", "", literal=True).str.replace(r"\..*$", "")
-    value = digits.cast(pl.Int64, strict=False)
-    return pl.select(pl.when(text.str.contains(_INT_RE)).then(value)).to_series()
+    value = pl.when(text.str.contains(_INT_RE)).then(digits.cast(pl.Int64, strict=False))
+    return pl.select(pl.coalesce(pl.lit(plain), value)).to_series()
 
 
 def _date_column(text: pl.Series) -> pl.Series:
@@ -1045,8 +1057,9 @@ EXCEL_MAX_DATA_ROWS = 1_048_575  # 1,048,576 rows per sheet, less the header
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
-# A formula with no saved value: the cell closes right after its <f> element.
-_UNCACHED_RE = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*</(?:\w+:)?c>")
+# A formula with no saved value: after its <f> element the cell has no or an empty <v>.
+_UNCACHED_RE = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*"
+                          rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 
 
 def _xlsx_check(path: Path, max_unpacked: int) -> list[str]:
