@@ -11,8 +11,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ilja.web.i18n import Translator
+from ilja.web.self_check import SIDO
 
 KINDS = ("document", "notice", "law", "assumption", "reform")
+SIDO_KEYS = {value: key for key, value in SIDO}
 
 
 def number(value: Any) -> str:
@@ -51,13 +53,17 @@ def source_text(source: str) -> str:
 
 
 def code(t: Translator, value: Any) -> str:
-    """A code of the person format or a parameter (``unemployed``, ``D-2``) in words."""
+    """A code of the person format or a parameter (``unemployed``, ``서울특별시``) in words."""
+    if not isinstance(value, str):
+        return plain(t, value)
+    if value in SIDO_KEYS:
+        return t(f"sido.{SIDO_KEYS[value]}")
     key = f"codes.{value}"
     return t(key) if t.has(key) else str(value)
 
 
 def _unit_key(unit: str | None, name: str) -> str | None:
-    if unit == "years" and "age" in name.rsplit(".", 1)[-1]:
+    if unit == "age" or (unit == "years" and "age" in name.rsplit(".", 1)[-1]):
         return "years_age"
     return unit
 
@@ -70,6 +76,8 @@ def plain(t: Translator, value: Any, unit: str | None = None, name: str = "") ->
         return t("values.yes") if value else t("values.no")
     if unit == "share":
         return t("units.share", n=number(Decimal(str(value)) * 100))
+    if unit == "brackets":
+        return with_unit(t, value, unit, name)
     if isinstance(value, list | tuple):
         return ", ".join(code(t, v) for v in value) if value else t("values.none")
     if isinstance(value, str):
@@ -85,10 +93,10 @@ def with_unit(t: Translator, value: Any, unit: str | None, name: str = "") -> st
         return t("values.on") if value else t("values.off")
     key = _unit_key(unit, name)
     if unit == "brackets":
-        return " · ".join(t("values.bracket", threshold=number(row[0]), result=number(row[1]))
-                          for row in value)
+        return "\n".join(t("values.bracket", threshold=number(row[0]), result=number(row[1]))
+                         for row in value)
     if isinstance(value, Mapping):
-        return " · ".join(f"{_map_key(t, k)} {with_unit(t, v, unit, name)}" for k, v in value.items())
+        return "\n".join(f"{_map_key(t, k)} {with_unit(t, v, unit, name)}" for k, v in value.items())
     if isinstance(value, list | tuple | str) or unit == "share":
         return plain(t, value, unit, name)
     if key and t.has(f"units.{key}"):

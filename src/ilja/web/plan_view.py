@@ -62,8 +62,8 @@ class ProgramCard:
     name: str
     who: str
     pay: str | None
-    budget: str
-    people: str
+    budget: str | None
+    people: str | None
     children: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -75,6 +75,16 @@ def _monthly_pay(engine: Engine, t: Translator, code: str, on: dt.date) -> str |
     except ParameterError:
         return None
     return rules.pay.total if rules.pay else None
+
+
+def _people(t: Translator, p: Plan, program: ProgramPlan) -> str | None:
+    """The program's headcount, or else its trainees a year in the plan year (the academy)."""
+    if program.people is not None:
+        return figure_of(t, program.people)
+    for target in p.targets_for("trainees_per_year", p.year):
+        if target.program == program.code:
+            return figure(t, target.value, target.unit, approximate=target.approximate)
+    return None
 
 
 def program_cards(engine: Engine, t: Translator, on: dt.date) -> list[ProgramCard]:
@@ -90,8 +100,8 @@ def program_cards(engine: Engine, t: Translator, on: dt.date) -> list[ProgramCar
             name=_text(t, program.name),
             who=_text(t, program.target_group),
             pay=_monthly_pay(engine, t, program.code, on),
-            budget=figure_of(t, program.budget),
-            people=figure_of(t, program.people),
+            budget=figure_of(t, program.budget) if program.budget else None,
+            people=_people(t, p, program),
             children=[(f"/programs/{c.code}", _text(t, c.name)) for c in p.children(program.code)],
         ))
     return cards

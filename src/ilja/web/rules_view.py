@@ -113,9 +113,13 @@ def parameter_row(t: Translator, use: ParameterUse) -> ParameterRow:
     )
 
 
+# Inputs the engine derives from the history: None there means "none", not "not given".
+DERIVED_INPUTS = ("academy_courses", "last_academy_course_end", "last_quit_without_notice")
+
+
 def _input_text(t: Translator, name: str, value: Any) -> str:
     if value is None:
-        return t("values.not_given")
+        return t("values.none") if name in DERIVED_INPUTS else t("values.not_given")
     if name == "unemployment_benefit_periods":
         periods = [p.replace("/", " ~ ") for p in value]
         return ", ".join(periods) if periods else t("values.none")
@@ -163,21 +167,33 @@ def _pay_view(t: Translator, result: ProgramResult) -> PayView | None:
     pay = result.pay_breakdown
     if pay is None:
         return None
+    uses = {u.name.rsplit(".", 1)[-1]: u for u in result.output_parameters}
+
+    def line(label: str, formula: str, amount: int, use: ParameterUse | None) -> PayLine:
+        return PayLine(label, formula, fmt.money(t, amount), use.kind if use else None,
+                       fmt.source_text(use.source) if use else None)
+
     wage = fmt.money(t, pay["hourly_wage"])
     lines = [
-        PayLine(t("pay.work"), t("pay.times", wage=wage, hours=fmt.number(pay["work_hours"])),
-                fmt.money(t, pay["work_pay"])),
-        PayLine(t("pay.weekly_holiday"), t("pay.times", wage=wage, hours=fmt.number(pay["weekly_holiday_hours"])),
-                fmt.money(t, pay["weekly_holiday_pay"])),
+        line(t("pay.work"), t("pay.times", wage=wage, hours=fmt.number(pay["work_hours"])),
+             pay["work_pay"], uses.get("hourly_wage")),
+        line(t("pay.weekly_holiday"), t("pay.times", wage=wage, hours=fmt.number(pay["weekly_holiday_hours"])),
+             pay["weekly_holiday_pay"], uses.get("weekly_holiday_hours_per_standard_week")),
     ]
-    uses = {u.name.rsplit(".", 1)[-1]: u for u in result.output_parameters}
+    allowances = 0
     for name, amount in pay["allowances"].items():
         use = uses.get(f"{name}_krw") or uses.get(name)
         label = t.pick(use.label_ko, use.label_en) if use else fmt.code(t, name)
-        lines.append(PayLine(label, t("pay.allowance"), fmt.money(t, amount),
-                             use.kind if use else None, fmt.source_text(use.source) if use else None))
-    summary = t("pay.summary", wage=wage, hours=fmt.number(pay["paid_hours"]),
-                wage_total=fmt.money(t, pay["work_pay"] + pay["weekly_holiday_pay"]))
+        lines.append(line(label, t("pay.allowance"), amount, use))
+        allowances += amount
+    wage_total = pay["work_pay"] + pay["weekly_holiday_pay"]
+    hours = fmt.number(pay["paid_hours"])
+    if allowances:
+        summary = t("pay.summary_with_allowances", wage=wage, hours=hours,
+                    wage_total=fmt.money(t, wage_total), allowances=fmt.money(t, allowances),
+                    total=fmt.money(t, pay["total"]))
+    else:
+        summary = t("pay.summary", wage=wage, hours=hours, total=fmt.money(t, pay["total"]))
     return PayView(lines, fmt.money(t, pay["total"]), summary)
 
 
