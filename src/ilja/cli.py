@@ -31,6 +31,7 @@ def main(
 def _register() -> None:
     """Each domain contributes its commands here (one line per domain)."""
     from ilja import demo
+    from ilja.accounts.cli import audit_app, users_app
     from ilja.db_cli import app as db_app
     from ilja.people.cli import population_app
     from ilja.programs.cli import plan_app
@@ -43,6 +44,8 @@ def _register() -> None:
     app.add_typer(params_app, name="params", help="Policy parameters and their history.")
     app.add_typer(plan_app, name="plan", help="The 2025 plan: programs, sites, targets, warnings.")
     app.add_typer(population_app, name="population", help="Synthetic persons in the person format.")
+    app.add_typer(users_app, name="users", help="Accounts and roles.")
+    app.add_typer(audit_app, name="audit", help="The audit log: verify the chain, monthly report.")
     register_web(app)
     demo.register(app)
 

@@ -3,6 +3,7 @@
 A domain with tables adds one import line here.
 """
 
+from ilja.accounts import models as _accounts  # noqa: F401
 from ilja.db import Base
 from ilja.programs import models as _programs  # noqa: F401
 

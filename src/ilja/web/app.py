@@ -20,6 +20,7 @@ def create_app() -> FastAPI:
         docs_url="/docs",
         openapi_url="/api/v1/openapi.json",
     )
+    from ilja.accounts.api import router as accounts_router
     from ilja.programs.api import router as programs_router
     from ilja.rules.api import router as rules_router
     from ilja.web import errors
@@ -28,6 +29,7 @@ def create_app() -> FastAPI:
 
     app.include_router(rules_router, prefix="/api/v1")
     app.include_router(programs_router, prefix="/api/v1")
+    app.include_router(accounts_router, prefix="/api/v1")
 
     @app.get("/api/v1/health", tags=["system"])
     def health() -> dict[str, str]:

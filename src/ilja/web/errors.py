@@ -1,4 +1,4 @@
-"""Error responses that never echo personal data back.
+"""Error responses: never echo personal data; API callers get JSON, browsers get a page.
 
 FastAPI's default 422 body repeats each bad value (``input``); for a person that may be a birth
 date or an ID number. Ilja keeps the location, the message and the machine code, and drops the
@@ -7,18 +7,46 @@ input (Pydantic's error shape: loc, msg, type).
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from ilja.accounts.deps import CsrfFailed, Forbidden, NotAuthenticated
 
 
 def _safe(error: dict) -> dict:
     return {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type", "")}
 
 
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": [_safe(e) for e in exc.errors()]})
 
 
+async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
+    if _is_api(request):
+        return JSONResponse(status_code=401, headers={"WWW-Authenticate": "Bearer"},
+                            content={"detail": "Not authenticated", "code": "not_authenticated"})
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+async def forbidden(request: Request, exc: Forbidden | CsrfFailed) -> Response:
+    code = "csrf_failed" if isinstance(exc, CsrfFailed) else "forbidden"
+    if _is_api(request):
+        return JSONResponse(status_code=403, content={"detail": str(exc) or code, "code": code})
+    from ilja.web.templating import render
+
+    return render(request, "forbidden.html", {"code": code}, status_code=403)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(NotAuthenticated, not_authenticated)
+    app.add_exception_handler(Forbidden, forbidden)
+    app.add_exception_handler(CsrfFailed, forbidden)

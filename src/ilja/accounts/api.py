@@ -1,0 +1,216 @@
+"""Accounts and audit API: tokens, the current user, users, the audit log and its reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from ilja.accounts import audit, service
+from ilja.accounts.deps import (
+    CurrentPrincipal,
+    DbSession,
+    Principal,
+    authenticated,
+    client_address,
+    public,
+    requires,
+)
+from ilja.accounts.models import AuditReview, User
+from ilja.accounts.roles import Permission, Role
+
+router = APIRouter(tags=["accounts"])
+
+
+class TokenRequest(BaseModel):
+    model_config = ConfigDict(hide_input_in_errors=True)
+    login: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1024)
+    name: str = Field("api", max_length=100, description="A label for this token.")
+
+
+class UserOut(BaseModel):
+    id: int
+    login: str
+    display_name: str
+    role: str
+    active: bool
+    site_code: str | None
+    person_id: int | None
+
+
+class TokenOut(BaseModel):
+    token: str
+    token_type: str = "bearer"
+    expires_at: dt.datetime
+    user: UserOut
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(hide_input_in_errors=True)
+    login: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1024)
+    display_name: str = Field(min_length=1, max_length=200)
+    role: Role
+    site_code: str | None = Field(None, max_length=64)
+    person_id: int | None = None
+
+
+class AuditEntryOut(BaseModel):
+    sequence: int
+    timestamp: dt.datetime
+    actor_id: str | None
+    actor_role: str | None
+    source_address: str | None
+    action: str
+    subject_person_id: str | None
+    object_type: str | None
+    object_id: str | None
+    reason: str | None
+    details: dict[str, Any] | None
+    entry_hash: str
+
+
+class AuditPage(BaseModel):
+    total: int
+    entries: list[AuditEntryOut]
+
+
+class ChainOut(BaseModel):
+    ok: bool
+    checked: int
+    head_sequence: int
+    first_bad_sequence: int | None
+    problem: str | None
+    message: str
+
+
+class MonthlyReportOut(BaseModel):
+    month: str
+    entries: int
+    by_action: dict[str, int]
+    by_actor: dict[str, int]
+    personal_data_reads: int
+    downloads: int
+    downloads_without_reason: int
+    night_entries: int
+    chain: ChainOut
+    retention_cutoff: dt.datetime
+    reviewed: bool
+
+
+class ReviewIn(BaseModel):
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    findings: str = Field(min_length=1, max_length=5000)
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut.model_validate(user, from_attributes=True)
+
+
+def chain_out(report) -> ChainOut:
+    return ChainOut(ok=report.ok, checked=report.checked, head_sequence=report.head.sequence,
+                    first_bad_sequence=report.first_bad_sequence, problem=report.problem,
+                    message=report.message)
+
+
+@router.post("/auth/token", response_model=TokenOut, dependencies=[Depends(public())],
+             responses={401: {"description": "Wrong login or password"},
+                        429: {"description": "Too many failures: wait Retry-After seconds"}})
+def create_token(body: TokenRequest, request: Request, db: DbSession) -> Any:
+    """Log in with a login and password; returns a bearer token for the API."""
+    outcome = service.authenticate(db, body.login, body.password, client_address(request))
+    if outcome.user is None:
+        refusal = outcome.refusal
+        status = 429 if refusal.code == "login_throttled" else 401
+        headers = {"Retry-After": str(refusal.retry_after)} if status == 429 else {"WWW-Authenticate": "Bearer"}
+        return JSONResponse(status_code=status, headers=headers,
+                            content={"detail": refusal.message_en, "code": refusal.code})
+    row, token = service.issue_token(db, outcome.user, body.name, client_address(request))
+    return TokenOut(token=token, expires_at=row.expires_at, user=_user_out(outcome.user))
+
+
+@router.get("/me", response_model=UserOut, dependencies=[Depends(authenticated())])
+def me(principal: CurrentPrincipal) -> UserOut:
+    """The logged-in user."""
+    return _user_out(principal.user)
+
+
+@router.get("/users", response_model=list[UserOut], dependencies=[Depends(requires(Permission.USERS_MANAGE))])
+def list_users(db: DbSession) -> list[UserOut]:
+    return [_user_out(u) for u in service.list_users(db)]
+
+
+@router.post("/users", response_model=UserOut, status_code=201,
+             responses={409: {"description": "Login taken"}, 422: {"description": "Password policy"}})
+def create_user(body: UserCreate, db: DbSession,
+                principal: Annotated[Principal, Depends(requires(Permission.USERS_MANAGE))]) -> UserOut:
+    try:
+        user = service.create_user(db, login=body.login, password=body.password, role=body.role,
+                                   display_name=body.display_name, actor=principal.actor,
+                                   person_id=body.person_id, site_code=body.site_code)
+    except service.AccountError as exc:
+        status = 409 if exc.code == "login_taken" else 422
+        raise HTTPException(status_code=status, detail={"code": exc.code, "msg": exc.message_en,
+                                                        "violations": [v.code for v in exc.violations]}) from None
+    return _user_out(user)
+
+
+@router.get("/audit", response_model=AuditPage)
+def search_audit(
+    db: DbSession,
+    principal: Annotated[Principal, Depends(requires(Permission.AUDIT_READ))],
+    actor_id: Annotated[str | None, Query(max_length=100)] = None,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    subject_person_id: Annotated[str | None, Query(max_length=64)] = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> AuditPage:
+    """Search the audit log (the search itself is audited)."""
+    query = audit.AuditQuery(actor_id, action, subject_person_id, since, until, limit, offset)
+    rows, total = audit.search(db, query)
+    audit.record(db, principal.actor, "audit.search", details={
+        k: v for k, v in {"actor_id": actor_id, "action": action, "subject_person_id": subject_person_id}.items() if v})
+    return AuditPage(total=total, entries=[AuditEntryOut.model_validate(r, from_attributes=True) for r in rows])
+
+
+@router.get("/audit/verify", response_model=ChainOut, dependencies=[Depends(requires(Permission.AUDIT_READ))])
+def verify_audit(db: DbSession) -> ChainOut:
+    """Walk the hash chain and report the first broken link, if any."""
+    return chain_out(audit.verify(db))
+
+
+@router.get("/audit/report", response_model=MonthlyReportOut,
+            dependencies=[Depends(requires(Permission.AUDIT_READ))])
+def audit_report(db: DbSession, month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]) -> MonthlyReportOut:
+    """The monthly review report of the access log."""
+    report = audit.monthly_report(db, month)
+    reviewed = db.execute(select(AuditReview.id).where(AuditReview.month == month)).first() is not None
+    return MonthlyReportOut(**{k: getattr(report, k) for k in (
+        "month", "entries", "by_action", "by_actor", "personal_data_reads", "downloads",
+        "downloads_without_reason", "night_entries", "retention_cutoff")},
+        chain=chain_out(report.chain), reviewed=reviewed)
+
+
+@router.post("/audit/reviews", status_code=201, responses={409: {"description": "Month already reviewed"}})
+def record_review(body: ReviewIn, db: DbSession,
+                  principal: Annotated[Principal, Depends(requires(Permission.AUDIT_REVIEW))]) -> dict[str, Any]:
+    """Record the monthly review of the access log (who, when, findings)."""
+    if db.execute(select(AuditReview.id).where(AuditReview.month == body.month)).first():
+        raise HTTPException(status_code=409, detail=f"{body.month} is already reviewed")
+    report = audit.monthly_report(db, body.month)
+    review = AuditReview(month=body.month, reviewed_at=dt.datetime.now(dt.UTC), reviewer_id=principal.user.id,
+                         chain_ok=report.chain.ok, findings=body.findings,
+                         summary={"entries": report.entries, "downloads": report.downloads,
+                                  "personal_data_reads": report.personal_data_reads})
+    db.add(review)
+    db.flush()
+    audit.record(db, principal.actor, "audit.review", object_type="audit_review", object_id=review.id,
+                 details={"month": body.month, "chain_ok": report.chain.ok})
+    return {"id": review.id, "month": body.month, "chain_ok": report.chain.ok}

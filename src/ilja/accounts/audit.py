@@ -1,0 +1,214 @@
+"""The audit log in the database: append, search, verify, monthly review.
+
+Every write, and every read or download of personal data by staff, calls ``record`` inside the
+same transaction as the thing it records: if the work rolls back, so does its audit entry, and
+an acknowledged action always has one. Writers take the chain head's row lock, so concurrent
+requests get consecutive sequences on PostgreSQL and SQLite alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ilja.accounts.audit_chain import (
+    GENESIS,
+    AuditEntry,
+    ChainAnchor,
+    ChainedEntry,
+    ChainReport,
+    canonical,
+    entry_hash,
+    retention_cutoff,
+    verify_chain,
+)
+from ilja.accounts.models import AuditHead, AuditRecord
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it and from where (``None`` id for the system or an anonymous visitor)."""
+
+    id: str | None
+    role: str
+    source_address: str | None = None
+
+
+SYSTEM_ACTOR = Actor(None, SYSTEM, None)
+
+
+def _lock_head(session: Session) -> AuditHead:
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        session.add(AuditHead(id=1, sequence=GENESIS.sequence, entry_hash=GENESIS.entry_hash))
+        session.flush()
+        head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+    return head
+
+
+def record(session: Session, actor: Actor, action: str, *, subject_person_id: Any = None,
+           object_type: str | None = None, object_id: Any = None, reason: str | None = None,
+           details: dict[str, Any] | None = None, now: dt.datetime | None = None) -> AuditRecord:
+    """Append one entry to the chain, in the caller's transaction."""
+    head = _lock_head(session)
+    entry = AuditEntry(
+        sequence=head.sequence + 1,
+        timestamp=now or dt.datetime.now(dt.UTC),
+        actor_id=actor.id,
+        actor_role=actor.role,
+        source_address=actor.source_address,
+        action=action,
+        subject_person_id=subject_person_id,
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason,
+        details=details or {},
+    )
+    digest = entry_hash(head.entry_hash, entry)
+    row = AuditRecord(
+        sequence=entry.sequence, timestamp=entry.timestamp, actor_id=entry.actor_id,
+        actor_role=entry.actor_role, source_address=entry.source_address, action=entry.action,
+        subject_person_id=entry.subject_person_id, object_type=entry.object_type,
+        object_id=entry.object_id, reason=entry.reason, details=dict(entry.details),
+        canonical=canonical(entry).decode("utf-8"), previous_hash=head.entry_hash, entry_hash=digest,
+    )
+    session.add(row)
+    head.sequence, head.entry_hash = entry.sequence, digest
+    session.flush()
+    return row
+
+
+def _links(session: Session, batch: int = 5000) -> Iterator[ChainedEntry]:
+    import json
+
+    last = 0
+    while True:
+        rows = session.execute(
+            select(AuditRecord.sequence, AuditRecord.canonical, AuditRecord.entry_hash)
+            .where(AuditRecord.sequence > last).order_by(AuditRecord.sequence).limit(batch)
+        ).all()
+        if not rows:
+            return
+        for sequence, text, digest in rows:
+            yield ChainedEntry(AuditEntry.from_dict(json.loads(text)), digest)
+            last = sequence
+
+
+def verify(session: Session) -> ChainReport:
+    """Walk the whole chain from the stored rows; also check the head row agrees."""
+    report = verify_chain(_links(session), anchor=GENESIS)
+    head = session.get(AuditHead, 1)
+    if report.ok and head is not None and (head.sequence, head.entry_hash) != (
+            report.head.sequence, report.head.entry_hash):
+        return ChainReport(False, report.checked, report.head, report.head.sequence + 1, "truncated",
+                           "The chain head says more entries were written than are stored.")
+    return report
+
+
+@dataclass
+class AuditQuery:
+    actor_id: str | None = None
+    action: str | None = None
+    subject_person_id: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def search(session: Session, query: AuditQuery) -> tuple[list[AuditRecord], int]:
+    """Entries matching every given filter, newest first, with the total count."""
+    conditions = []
+    if query.actor_id:
+        conditions.append(AuditRecord.actor_id == query.actor_id)
+    if query.action:
+        conditions.append(AuditRecord.action.startswith(query.action, autoescape=True))
+    if query.subject_person_id:
+        conditions.append(AuditRecord.subject_person_id == query.subject_person_id)
+    if query.since:
+        conditions.append(AuditRecord.timestamp >= query.since)
+    if query.until:
+        conditions.append(AuditRecord.timestamp < query.until)
+    total = session.execute(select(func.count()).select_from(AuditRecord).where(*conditions)).scalar_one()
+    rows = session.execute(
+        select(AuditRecord).where(*conditions).order_by(AuditRecord.sequence.desc())
+        .limit(min(query.limit, 1000)).offset(query.offset)
+    ).scalars().all()
+    return list(rows), int(total)
+
+
+def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
+    """``2025-07`` → [2025-07-01, 2025-08-01) in Korea time (the office's calendar)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        start = dt.datetime(year, number, 1, tzinfo=ZoneInfo("Asia/Seoul"))
+    except (ValueError, TypeError):
+        raise ValueError(f"{month!r} is not a month (YYYY-MM)") from None
+    end = dt.datetime(year + number // 12, number % 12 + 1, 1, tzinfo=ZoneInfo("Asia/Seoul"))
+    return start, end
+
+
+@dataclass
+class MonthlyReport:
+    """What a monthly review looks at: volume, personal-data reads and downloads, odd hours."""
+
+    month: str
+    entries: int
+    by_action: dict[str, int]
+    by_actor: dict[str, int]
+    personal_data_reads: int
+    downloads: int
+    downloads_without_reason: int
+    night_entries: int  # 22:00–06:00 Korea time, worth a look
+    chain: ChainReport
+    retention_cutoff: dt.datetime
+
+
+PERSONAL_ACTIONS = ("person.read", "person.read_rrn", "person.export", "application.read",
+                    "selection.export", "audit.export")
+
+
+def monthly_report(session: Session, month: str, now: dt.datetime | None = None) -> MonthlyReport:
+    start, end = month_bounds(month)
+    rows = session.execute(
+        select(AuditRecord.action, AuditRecord.actor_id, AuditRecord.reason, AuditRecord.timestamp)
+        .where(AuditRecord.timestamp >= start, AuditRecord.timestamp < end)
+    ).all()
+    by_action = Counter(r.action for r in rows)
+    by_actor = Counter(r.actor_id or SYSTEM for r in rows)
+    downloads = [r for r in rows if r.action.endswith((".export", ".download"))]
+    from zoneinfo import ZoneInfo
+
+    seoul = ZoneInfo("Asia/Seoul")
+    night = sum(1 for r in rows if not 6 <= _aware(r.timestamp).astimezone(seoul).hour < 22)
+    return MonthlyReport(
+        month=month,
+        entries=len(rows),
+        by_action=dict(by_action.most_common()),
+        by_actor=dict(by_actor.most_common(20)),
+        personal_data_reads=sum(n for a, n in by_action.items() if a in PERSONAL_ACTIONS),
+        downloads=len(downloads),
+        downloads_without_reason=sum(1 for r in downloads if not (r.reason or "").strip()),
+        night_entries=night,
+        chain=verify(session),
+        retention_cutoff=retention_cutoff(now or dt.datetime.now(dt.UTC)),
+    )
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+__all__ = ["Actor", "AuditQuery", "ChainAnchor", "MonthlyReport", "SYSTEM_ACTOR", "month_bounds",
+           "monthly_report", "record", "search", "verify"]

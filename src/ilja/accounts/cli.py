@@ -1,0 +1,102 @@
+"""``ilja users`` and ``ilja audit``: the first administrator, accounts, the audit chain."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ilja.accounts.roles import Role
+
+users_app = typer.Typer(no_args_is_help=True)
+audit_app = typer.Typer(no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _transaction():
+    from ilja.config import get_settings
+    from ilja.db import engine_for, transaction
+
+    return transaction(engine_for(get_settings().database_url))
+
+
+@users_app.command("create")
+def create(
+    login: str = typer.Option(..., "--login", help="Login name."),
+    role: Role = typer.Option(Role.ADMIN, "--role", help="citizen | job_coordinator | operator | "
+                                                         "program_manager | auditor | admin"),
+    name: str = typer.Option(..., "--name", help="Display name."),
+    site: str = typer.Option(None, "--site", help="Operator's site code (campus or institute)."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
+) -> None:
+    """Create an account (the first administrator, or any role). Asks for the password."""
+    from ilja.accounts import service
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("password / 비밀번호", hide_input=True, confirmation_prompt=True)
+    try:
+        with _transaction() as session:
+            user = service.create_user(session, login=login, password=password, role=role,
+                                       display_name=name, site_code=site)
+            user_id = user.id
+    except service.AccountError as exc:
+        errors.print(f"[red]error:[/red] {exc.message_ko} / {exc.message_en}")
+        raise typer.Exit(1) from None
+    console.print(f"created user {login} ({role.value}, id {user_id})")
+
+
+@users_app.command("list")
+def list_users() -> None:
+    """Every account with its role."""
+    from ilja.accounts import service
+
+    with _transaction() as session:
+        table = Table()
+        for column in ("id", "login", "name", "role", "site", "active"):
+            table.add_column(column)
+        for user in service.list_users(session):
+            table.add_row(str(user.id), user.login, user.display_name, user.role, user.site_code or "",
+                          "yes" if user.active else "no")
+    console.print(table)
+
+
+@audit_app.command("verify")
+def verify() -> None:
+    """Walk the audit log's hash chain; exit 1 at the first broken link."""
+    from ilja.accounts import audit
+
+    with _transaction() as session:
+        report = audit.verify(session)
+    if report.ok:
+        console.print(f"audit chain intact: {report.checked:,} entries, head {report.head.sequence}")
+        return
+    errors.print(f"[red]audit chain broken at {report.first_bad_sequence}:[/red] {report.problem} — {report.message}")
+    raise typer.Exit(1)
+
+
+@audit_app.command("report")
+def report(month: str = typer.Option(..., "--month", help="YYYY-MM")) -> None:
+    """The monthly review report of the access log."""
+    from ilja.accounts import audit
+
+    try:
+        with _transaction() as session:
+            result = audit.monthly_report(session, month)
+    except ValueError as exc:
+        errors.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    console.print(f"[bold]{month}[/bold]: {result.entries:,} entries, {result.personal_data_reads:,} "
+                  f"personal-data reads, {result.downloads:,} downloads "
+                  f"({result.downloads_without_reason} without reason), {result.night_entries:,} at night; "
+                  f"chain {'intact' if result.chain.ok else 'BROKEN'}")
+    table = Table(title="by action")
+    table.add_column("action")
+    table.add_column("entries", justify="right")
+    for action, count in result.by_action.items():
+        table.add_row(action, f"{count:,}")
+    console.print(table)

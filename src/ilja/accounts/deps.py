@@ -1,0 +1,190 @@
+"""Who is asking, and may they: FastAPI dependencies every route declares.
+
+Each route says who may use it with ``dependencies=[requires(Permission.X)]`` or
+``dependencies=[public()]``; a test walks the route table and fails on a route with neither.
+A browser session authenticates with an HttpOnly cookie and must send its CSRF token with every
+state-changing request; an API client sends ``Authorization: Bearer <token>`` (no cookie, so no
+CSRF). One request, one transaction: ``DbSession`` commits when the route returns and rolls back
+when it raises — before the response is sent, so an acknowledged write is a stored write.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from ilja.accounts import audit, service
+from ilja.accounts.models import LoginSession, User
+from ilja.accounts.roles import Permission, Role, has_permission
+
+SESSION_COOKIE = "ilja_session"
+CSRF_COOKIE = "ilja_csrf"  # double-submit token for forms shown before logging in
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class NotAuthenticated(Exception):
+    """No valid session or token: the API answers 401, pages redirect to the log-in page."""
+
+
+class Forbidden(Exception):
+    """Logged in, but this role may not do this: 403."""
+
+    def __init__(self, permission: Permission | None = None, message: str | None = None):
+        self.permission = permission
+        super().__init__(message or (f"requires {permission.value}" if permission else "forbidden"))
+
+
+class CsrfFailed(Exception):
+    """A state-changing browser request without the session's CSRF token: 403."""
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    from ilja.db import get_engine, session_factory
+
+    factory = getattr(request.app.state, "session_factory", None) or session_factory(get_engine())
+    with factory() as session, session.begin():
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
+
+
+@dataclass
+class Principal:
+    user: User | None
+    via: str | None  # "session" | "token" | None (anonymous)
+    login_session: LoginSession | None
+    source_address: str | None
+
+    @property
+    def role(self) -> Role | None:
+        return Role(self.user.role) if self.user else None
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def actor(self) -> audit.Actor:
+        if self.user is None:
+            return audit.Actor(None, "anonymous", self.source_address)
+        return audit.Actor(str(self.user.id), self.user.role, self.source_address)
+
+    @property
+    def csrf_token(self) -> str | None:
+        return self.login_session.csrf_token if self.login_session else None
+
+    def can(self, permission: Permission) -> bool:
+        return self.role is not None and has_permission(self.role, permission)
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def get_principal(request: Request, db: DbSession) -> Principal:
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    source = client_address(request)
+    principal = Principal(None, None, None, source)
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        user = service.resolve_token(db, header[7:].strip())
+        if user is None:
+            raise NotAuthenticated()
+        principal = Principal(user, "token", None, source)
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        resolved = service.resolve_session(db, cookie)
+        if resolved is not None:
+            principal = Principal(resolved[0], "session", resolved[1], source)
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+async def _submitted_csrf(request: Request) -> str | None:
+    token = request.headers.get(CSRF_HEADER)
+    if token:
+        return token
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def check_csrf(request: Request, principal: Principal) -> None:
+    """Unsafe methods from a browser session must carry the session's CSRF token."""
+    if request.method not in UNSAFE_METHODS or principal.via != "session":
+        return
+    submitted = await _submitted_csrf(request)
+    if not submitted or not hmac.compare_digest(submitted, principal.csrf_token or ""):
+        raise CsrfFailed()
+
+
+class requires:  # noqa: N801 - used like a function in route declarations
+    """Dependency: the caller holds ``permission`` (and, for a session, sent the CSRF token)."""
+
+    def __init__(self, permission: Permission):
+        self.permission = permission
+
+    async def __call__(self, request: Request, principal: CurrentPrincipal) -> Principal:
+        if not principal.authenticated:
+            raise NotAuthenticated()
+        if not principal.can(self.permission):
+            raise Forbidden(self.permission)
+        await check_csrf(request, principal)
+        return principal
+
+    def __repr__(self) -> str:
+        return f"requires({self.permission.value})"
+
+
+class public:  # noqa: N801
+    """Dependency: anyone may use this route. Unsafe methods still need a CSRF token: the
+    session's when logged in, else the double-submit cookie (``csrf=True``, e.g. log-in forms)."""
+
+    def __init__(self, csrf: bool = False):
+        self.csrf = csrf
+
+    async def __call__(self, request: Request, principal: CurrentPrincipal) -> Principal:
+        if principal.via == "session":
+            await check_csrf(request, principal)
+        elif self.csrf and request.method in UNSAFE_METHODS:
+            submitted = await _submitted_csrf(request)
+            cookie = request.cookies.get(CSRF_COOKIE)
+            if not submitted or not cookie or not hmac.compare_digest(submitted, cookie):
+                raise CsrfFailed()
+        return principal
+
+    def __repr__(self) -> str:
+        return "public()"
+
+
+class authenticated:  # noqa: N801
+    """Dependency: any logged-in user (their own account pages and tokens)."""
+
+    async def __call__(self, request: Request, principal: CurrentPrincipal) -> Principal:
+        if not principal.authenticated:
+            raise NotAuthenticated()
+        await check_csrf(request, principal)
+        return principal
+
+    def __repr__(self) -> str:
+        return "authenticated()"
+
+
+def Requires(permission: Permission):  # noqa: N802 - reads as a type in signatures
+    """``principal: Requires(Permission.X)`` — the checked principal as a route parameter."""
+    return Annotated[Principal, Depends(requires(permission))]
