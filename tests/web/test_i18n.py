@@ -77,6 +77,8 @@ def test_every_code_and_unit_has_words(lang):
 def test_a_missing_key_raises_outside_production():
     with pytest.raises(MissingTranslation):
         translate("ko", "no.such.key")
+    with pytest.raises(KeyError):
+        translate("ko", "units.KRW", wrong=1)
 
 
 def test_production_shows_the_korean_text_instead(monkeypatch):
@@ -84,6 +86,7 @@ def test_production_shows_the_korean_text_instead(monkeypatch):
     monkeypatch.setitem(catalogue("ko"), "only.in.korean", "한국어만")
     assert translate("en", "only.in.korean") == "한국어만"
     assert translate("en", "no.such.key") == "no.such.key"
+    assert translate("ko", "units.KRW", wrong=1) == "{n}원"
 
 
 def test_translator_formats_and_picks():

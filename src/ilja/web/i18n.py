@@ -73,7 +73,15 @@ def translate(lang: str, key: str, /, **params: Any) -> str:
             raise MissingTranslation(f"no {lang!r} translation for {key!r}")
         log.warning("missing %s translation for %s", lang, key)
         text = catalogue(DEFAULT_LANGUAGE).get(key, key)
-    return text.format_map(params) if params else text
+    if not params:
+        return text
+    try:
+        return text.format_map(params)
+    except (KeyError, IndexError, ValueError):
+        if strict():
+            raise
+        log.warning("%s translation of %s needs other parameters than %s", lang, key, sorted(params))
+        return text
 
 
 class Translator:

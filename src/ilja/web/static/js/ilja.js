@@ -29,8 +29,18 @@
     if (target) { target.focus(); }
   }
 
+  /* KRDS greys a select until it is marked "completed" (a value chosen). */
+  function markCompleted(root) {
+    root.querySelectorAll("select.krds-form-select").forEach(function (select) {
+      select.addEventListener("change", function () {
+        select.classList.toggle("completed", select.value !== "");
+      });
+    });
+  }
+
   function init(root) {
     syncDistrict(root);
+    markCompleted(root);
     focusOutcome(root);
   }
 
