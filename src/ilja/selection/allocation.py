@@ -429,10 +429,9 @@ class Allocation:
         for i, u, w in zip(rows.tolist(), p.preferences[rows, cols].tolist(),
                            self.waitlist[rows, cols].tolist(), strict=True):
             waits[i].append([p.unit_ids[u], w])
-        rows_out = [list(r) for r in zip(p.applicant_ids, status, reason, unit, seat, choice,
-                                         rank, waits, strict=True)]
-        rows_out.sort(key=lambda r: r[0])
-        return rows_out
+        ids = p.applicant_ids
+        return [[ids[i], status[i], reason[i], unit[i], seat[i], choice[i], rank[i], waits[i]]
+                for i in sorted(range(len(ids)), key=ids.__getitem__)]
 
 
 def allocate_problem(problem: Problem, policy: SelectionPolicy) -> Allocation:
@@ -470,7 +469,7 @@ def allocate_problem(problem: Problem, policy: SelectionPolicy) -> Allocation:
     status[matched] = _S[Status.SELECTED]
     status[problem.withdrawn] = _S[Status.WITHDRAWN]
     status[~problem.eligible] = _S[Status.INELIGIBLE]
-    reason = _reasons(problem, place, unit, seat, reserved, w_rows, w_units, matched, alive)
+    reason = _reasons(problem, place, unit, seat, held, matched, alive)
     return Allocation(problem=problem, policy=policy, reserved=reserved, status=status,
                       reason=reason, unit=unit, seat=seat, choice=held, place=place,
                       waitlist=waitlist, pool=pool, rounds=rounds)
@@ -483,13 +482,13 @@ def _worst(units: np.ndarray, places: np.ndarray, m: int) -> np.ndarray:
 
 
 def _reasons(problem: Problem, place: np.ndarray, unit: np.ndarray, seat: np.ndarray,
-             reserved: np.ndarray, w_rows: np.ndarray, w_units: np.ndarray,
-             matched: np.ndarray, alive: np.ndarray) -> np.ndarray:
+             held: np.ndarray, matched: np.ndarray, alive: np.ndarray) -> np.ndarray:
     """Why each applicant stands where they stand (selected: at their unit; not: at choice 1)."""
     n = problem.size
     m = len(problem.capacity)
     score = problem.score
-    by_place = np.argsort(place)
+    # Score at each place of merit; index -1 and index n (no one) read the trailing NaN.
+    score_at = np.append(score[np.argsort(place)], np.nan)
     reason = np.full(n, _R[Reason.SCORE], dtype=np.int8)
 
     rows = np.flatnonzero(matched)
@@ -498,13 +497,16 @@ def _reasons(problem: Problem, place: np.ndarray, unit: np.ndarray, seat: np.nda
     opn = rows[seat[rows] == _OPEN]
     worst_reserved = _worst(unit[res], place[res], m)
     worst_open = _worst(unit[opn], place[opn], m)
-    nan = np.full(m, np.nan)
-    worst_reserved_score = np.where(worst_reserved >= 0, score[by_place[worst_reserved]], nan)
-    worst_open_score = np.where(worst_open >= 0, score[by_place[worst_open]], nan)
+    worst_reserved_score = score_at[worst_reserved]
+    worst_open_score = score_at[worst_open]
+    # Who wanted each unit and did not get it, from the applicants' own lists (not the pool of
+    # a promotion re-run), so a reason never changes just because a waitlist was cut.
+    width = problem.preferences.shape[1]
+    above = np.arange(width)[None, :] < np.where(matched, held, width)[:, None]
+    w_rows, w_cols = np.nonzero((problem.preferences >= 0) & alive[:, None] & above)
     best_waiting = np.full(m, n, dtype=np.int64)
-    np.minimum.at(best_waiting, w_units, place[w_rows])
-    best_waiting_score = np.where(best_waiting < n, score[by_place[np.minimum(best_waiting, n - 1)]],
-                                  nan) if n else nan
+    np.minimum.at(best_waiting, problem.preferences[w_rows, w_cols], place[w_rows])
+    best_waiting_score = score_at[best_waiting]
 
     reason[res] = _R[Reason.PRIORITY]
     reason[opn[score[opn] == best_waiting_score[unit[opn]]]] = _R[Reason.LOTTERY]

@@ -160,21 +160,25 @@ class SelectionInputs:
     groups: Sequence[UnitGroup] = ()
 
     def canonical(self) -> dict[str, Any]:
-        """The inputs as plain JSON values in a fixed order (sorted by id), for the input hash.
+        """The inputs as plain JSON values in a fixed order (by id, in code-point order), for the
+        input hash.
 
         Scores are written as floats so that ``5`` and ``5.0`` hash alike.
         """
         return {
             "round": self.round_id,
             "applicants": sorted(
-                [a.id, bool(a.eligible), float(a.score), bool(a.priority), list(a.preferences)]
-                for a in self.applicants
+                ([a.id, bool(a.eligible), float(a.score), bool(a.priority), list(a.preferences)]
+                 for a in self.applicants), key=_first,
             ),
-            "units": sorted([u.id, int(u.capacity), u.group] for u in self.units),
-            "groups": sorted(
-                [g.id, None if g.capacity is None else int(g.capacity)] for g in self.groups
-            ),
+            "units": sorted(([u.id, int(u.capacity), u.group] for u in self.units), key=_first),
+            "groups": sorted(([g.id, None if g.capacity is None else int(g.capacity)]
+                              for g in self.groups), key=_first),
         }
+
+
+def _first(row: list[Any]) -> Any:
+    return row[0]
 
 
 def _fraction(value: Any, what: str, upper: Fraction | None) -> Fraction:
