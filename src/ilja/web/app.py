@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ilja import __version__
@@ -23,20 +23,22 @@ def create_app() -> FastAPI:
     from ilja.accounts.api import router as accounts_router
     from ilja.programs.api import router as programs_router
     from ilja.rules.api import router as rules_router
+    from ilja.accounts.deps import public
     from ilja.web import errors
 
     errors.install(app)
 
-    app.include_router(rules_router, prefix="/api/v1")
-    app.include_router(programs_router, prefix="/api/v1")
+    open_to_all = [Depends(public())]
+    app.include_router(rules_router, prefix="/api/v1", dependencies=open_to_all)
+    app.include_router(programs_router, prefix="/api/v1", dependencies=open_to_all)
     app.include_router(accounts_router, prefix="/api/v1")
 
-    @app.get("/api/v1/health", tags=["system"])
+    @app.get("/api/v1/health", tags=["system"], dependencies=open_to_all)
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
     from ilja.web.pages import router as pages_router
 
-    app.include_router(pages_router)
+    app.include_router(pages_router, dependencies=open_to_all)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app
