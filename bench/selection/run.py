@@ -37,7 +37,7 @@ from ilja.selection import (
     verify,
     withdraw,
 )
-from ilja.selection.allocation import build_problem
+from ilja.selection.columns import build_problem
 
 GOAL_SECONDS = 2.0
 ROUND_DATE = dt.date(2025, 5, 1)  # the second-half 2025 selection (PROGRAMS.md §2a)

@@ -147,6 +147,14 @@ def test_policy_figures_come_from_the_parameters():
     assert policy.reserved_seats(30) == 9 and policy.reserved_seats(3) == 0
 
 
+def test_a_program_without_a_priority_share_has_no_quota():
+    policy = SelectionPolicy.from_parameters(default_tree(), dt.date(2025, 5, 1), "companion_jobs")
+    assert policy.priority_share == 0 and "no priority quota" in policy.source
+    with pytest.raises(SelectionInputError) as error:
+        SelectionPolicy.from_parameters(default_tree(), dt.date(2025, 5, 1), "no_such_program")
+    assert error.value.code == "unknown_program"
+
+
 def test_a_float_share_is_refused():
     with pytest.raises(SelectionInputError) as error:
         SelectionPolicy(priority_share=0.3)

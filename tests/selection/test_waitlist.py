@@ -15,11 +15,15 @@ from ilja.selection import (
     SelectionPolicy,
     Status,
     Unit,
+    new_seed,
+    replay,
+    reproduce,
+    run_selection,
     withdraw,
 )
 from tests.selection.invariants import assert_invariants
 from tests.selection.strategies import policies, rounds, seeds
-from tests.selection.test_allocation import cohort, select
+from tests.selection.test_allocation import COHORT, cohort, select
 
 
 def test_a_declined_open_seat_goes_to_the_first_on_the_waitlist():
@@ -132,3 +136,16 @@ def test_withdrawing_nobody_changes_nothing(inputs, policy, seed):
     promotion = withdraw(allocation, [])
     assert promotion.changes == ()
     assert promotion.allocation.canonical_rows() == allocation.canonical_rows()
+
+
+def test_stored_withdrawals_replayed_on_the_reproduced_draw_give_the_allocation_in_force():
+    seed = new_seed()
+    policy = SelectionPolicy(priority_share="0.5")
+    run = run_selection(COHORT, policy, seed)
+    assert run.allocation is not None
+    first = withdraw(run.allocation, {"E": "dropped"})
+    second = withdraw(first.allocation, {"A": "declined", "B": "declined"})
+    replayed = replay(reproduce(run, COHORT), [{"E": "dropped"}, ["A", "B"]])
+    assert [p.allocation.canonical_rows() for p in replayed] == [
+        first.allocation.canonical_rows(), second.allocation.canonical_rows()]
+    assert [c.applicant_id for c in replayed[1].changes] == [c.applicant_id for c in second.changes]

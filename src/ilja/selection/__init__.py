@@ -1,10 +1,18 @@
 """Selection: order of merit, seats and quotas, the verifiable lottery, waitlists, statistics.
 
-Pure logic over plain data (no database, no web); the selection service loads a round, calls
-``run_selection`` and stores the ``SelectionRun`` record and each ``Outcome``.
+Pure logic over plain data (no database, no web). The selection service::
+
+    seed = new_seed(); publish(commitment(seed))           # before applications close
+    policy = SelectionPolicy.from_parameters(tree, on=round.start, program="tech_institute")
+    run = run_selection(inputs, policy, seed, published_commitment=published)
+    store(run.as_record(), run.allocation.outcomes(), selection_stats(run.allocation))
+    verify(SelectionRun.from_record(record), inputs, stored_outcomes)   # the auditor
+    promotion = withdraw(current, {"application-id": "declined"})  # store promotion.changes
+    current = replay(reproduce(run, inputs), stored_withdrawals)[-1].allocation  # after restart
 """
 
-from ilja.selection.allocation import Allocation, Problem, allocate, allocate_problem, build_problem
+from ilja.selection.allocation import Allocation, allocate, allocate_problem
+from ilja.selection.columns import Problem, build_problem
 from ilja.selection.lottery import (
     commitment,
     lottery_keys,
@@ -29,9 +37,23 @@ from ilja.selection.model import (
     Unit,
     UnitGroup,
 )
-from ilja.selection.run import SelectionRun, Verification, check, run_selection, verify
+from ilja.selection.run import (
+    SelectionRun,
+    Verification,
+    check,
+    reproduce,
+    run_selection,
+    verify,
+)
 from ilja.selection.stats import RoundStats, competition_rate, selection_stats
-from ilja.selection.waitlist import Change, ChangeKind, Promotion, PromotionError, withdraw
+from ilja.selection.waitlist import (
+    Change,
+    ChangeKind,
+    Promotion,
+    PromotionError,
+    replay,
+    withdraw,
+)
 
 __all__ = [
     "REASON_LABELS", "STATUS_LABELS", "Allocation", "Applicant", "Change", "ChangeKind",
@@ -39,6 +61,6 @@ __all__ = [
     "Rounding", "Seat", "SelectionInputError", "SelectionInputs", "SelectionPolicy",
     "SelectionRun", "Status", "Unit", "UnitGroup", "Verification", "allocate",
     "allocate_problem", "build_problem", "check", "commitment", "competition_rate",
-    "lottery_keys", "lottery_number", "lottery_numbers", "new_seed", "run_selection",
-    "selection_stats", "verify", "verify_commitment", "withdraw",
+    "lottery_keys", "lottery_number", "lottery_numbers", "new_seed", "replay", "reproduce",
+    "run_selection", "selection_stats", "verify", "verify_commitment", "withdraw",
 ]

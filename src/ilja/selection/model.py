@@ -232,14 +232,23 @@ class SelectionPolicy:
                         **options: Any) -> SelectionPolicy:
         """The policy of ``program`` in force on ``on``, read from the parameter tree.
 
-        Reads ``{program}.eligibility.priority_share`` and, where the tree has them,
+        Reads ``{program}.eligibility.priority_share`` (a program without it, like 동행일자리,
+        has no quota: share 0, said so in ``source``) and, where the tree has them,
         ``{program}.selection.priority_rounding``, ``.fill_order`` and ``.waitlist_ratio``;
         ``options`` override what the tree says (a what-if run).
         """
+        if not any(name.startswith(f"{program}.") for name in tree.names()):
+            raise SelectionInputError("policy.program", "unknown_program",
+                                      f"the parameters have nothing for program {program!r}")
         share_name = f"{program}.eligibility.priority_share"
-        values: dict[str, Any] = {"priority_share": tree.value(share_name, on)}
-        sources = [f"{share_name}={values['priority_share']} "
-                   f"({tree.get(share_name).entry_at(on).source})"]
+        values: dict[str, Any] = {}
+        if share_name in tree:
+            values["priority_share"] = tree.value(share_name, on)
+            sources = [f"{share_name}={values['priority_share']} "
+                       f"({tree.get(share_name).entry_at(on).source})"]
+        else:
+            values["priority_share"] = 0
+            sources = [f"{share_name} not set: {program} has no priority quota"]
         for key, name in (("rounding", "priority_rounding"), ("order", "fill_order"),
                           ("waitlist_ratio", "waitlist_ratio")):
             full = f"{program}.selection.{name}"

@@ -96,6 +96,12 @@ def _allocate(inputs: SelectionInputs, policy: SelectionPolicy, seed: bytes) -> 
     return allocate(inputs, keys, policy)
 
 
+def reproduce(run: SelectionRun, inputs: SelectionInputs) -> Allocation:
+    """The allocation of a stored run, computed again from its seed and policy (e.g. to apply
+    later withdrawals with ``waitlist.replay`` after a restart)."""
+    return _allocate(inputs, run.policy, run.seed)
+
+
 def run_selection(inputs: SelectionInputs, policy: SelectionPolicy, seed: bytes,
                   published_commitment: str | None = None) -> SelectionRun:
     """Draw and select a round; ``published_commitment``, if given, must match the seed."""
@@ -149,7 +155,7 @@ def check(run: SelectionRun, inputs: SelectionInputs,
     else:
         raise SelectionInputError("outcomes", "outcomes_missing",
                                   "a run read from storage is verified against its stored outcomes")
-    rerun = output_hash(_allocate(inputs, run.policy, run.seed).canonical_rows())
+    rerun = output_hash(reproduce(run, inputs).canonical_rows())
     return Verification(
         commitment_matches=verify_commitment(run.seed, run.commitment),
         inputs_match=input_hash(inputs) == run.input_hash,

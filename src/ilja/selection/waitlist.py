@@ -15,7 +15,7 @@ A person found ineligible after the draw is withdrawn the same way, with their r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -93,6 +93,22 @@ def withdraw(current: Allocation, leavers: Mapping[str, str] | Iterable[str]) ->
                              current.policy)
     _check_nobody_loses(current, after, withdrawn)
     return Promotion(after, tuple(_changes(current, after, notes)))
+
+
+def replay(drawn: Allocation,
+           withdrawals: Sequence[Mapping[str, str] | Iterable[str]]) -> list[Promotion]:
+    """Apply stored withdrawals, batch by batch in their order, to the draw's allocation.
+
+    The history stores each ``withdraw`` call's leavers; replaying them on the reproduced draw
+    gives back the allocation in force, exactly, because every step is deterministic.
+    """
+    promotions = []
+    current = drawn
+    for leavers in withdrawals:
+        promotion = withdraw(current, leavers)
+        promotions.append(promotion)
+        current = promotion.allocation
+    return promotions
 
 
 def _check_nobody_loses(before: Allocation, after: Allocation, withdrawn: np.ndarray) -> None:
