@@ -110,8 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     t_allocate, allocation = _time(lambda: allocate(inputs, keys, policy), args.repeat)
     t_run, run = _time(lambda: run_selection(inputs, policy, seed), args.repeat)
     t_verify, verified = _time(lambda: verify(run, inputs), 1)
-    leaver = allocation.selected(inputs.units[0].id)[0]
-    t_withdraw, promotion = _time(lambda: withdraw(allocation, {leaver: "declined"}), 1)
+    seated = np.flatnonzero(allocation.unit >= 0)
+    leavers = {ids[int(seated[0])]: "declined"} if seated.size else {}
+    t_withdraw, promotion = _time(lambda: withdraw(allocation, leavers), 1)
     t_stats, stats = _time(lambda: selection_stats(allocation), 1)
     del problem
 
