@@ -612,3 +612,53 @@ def test_our_xlsx_opens_in_openpyxl(tmp_path: Path, batch) -> None:
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True).active
     header = next(sheet.iter_rows(values_only=True))
     assert header == person_format.RESULT_COLUMNS
+
+
+_MESSY = {
+    "id": ["p", " q ", "", "   ", "x" * 65, "1,000"],
+    "birth_date": ["1995-04-12", "1899-12-31", "2100-01-01", "2100-01-02", "1995-02-29",
+                   "0000-01-01", "95-04-12", "", " 2000-01-01 "],
+    "sido": ["서울특별시", "", "가" * 21, "\u3000서울\u3000"],
+    "employment_status": ["unemployed", "student", "Student", "", "retired"],
+    "able_to_work": ["true", "예", "Y", "", "2", "tru"],
+    "household_size": ["1", "30", "31", "0", "-1", "+3", "3.0", "3.5", "1,000", "", "x",
+                       "99999999999999999999", "١"],
+    "veteran_service_months": ["", "0", "600", "601", "12.00"],
+    "nationality": ["KR", "kr", "KOR", "K", "", "KORE"],
+    "visa": ["", "d-2", "E-9 ", "x" * 11],
+    "vulnerable_groups": ["", "disabled", "disabled;;near_poor;", "rich", '["disabled"]',
+                          '["disabled", 1]', "[", '[["x"]]', "[]", '[""]', '"disabled"'],
+    "unemployment_benefit_periods": [
+        "", "2024-01-01/2024-06-30", "2024-06-30/2024-01-01", "2024-01-01", "2024-01-01/",
+        "2024-01-01/2024-02-30", '[{"start": "2024-01-01", "end": "2024-01-31"}]',
+        '[{"start": "2024-01-01"}]', '[{"start": "2024-01-01", "end": "2024-01-31", "x": 0}]',
+        '[null]', '[1]', '{"start": "2024-01-01"}', "a/b/c"],
+    "training_history": [
+        "", "youth_academy/2023-03-01/2023-08-31/completed",
+        "youth_academy/2023-03-01/2023-08-31/finished", "school/2023-03-01/2023-08-31/dropped",
+        "other/2023-03-01/2023-08-31", " other / 2023-03-01 / 2023-08-31 / dropped ;",
+        '[{"program": "other", "start": "2023-03-01", "end": "2023-08-31", "result": "dropped"}]',
+        '[{"program": "other", "start": 20230301, "end": "2023-08-31", "result": "dropped"}]'],
+    "household_income_krw": ["", "0", "1,500,000", "1000000000001", "-5", "12e3"],
+    "receives_livelihood_benefit": ["", "아니오", "no", "maybe"],
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in _MESSY.items()}),
+                min_size=1, max_size=5), st.sampled_from(("csv", "jsonl")))
+def test_both_paths_agree_on_messy_cells(changes: list[dict[str, str]], fmt: str) -> None:
+    rows = [record(**{"id": f"p{i}"} | change) for i, change in enumerate(changes)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_table(Path(folder) / f"messy.{fmt}", rows)
+        outcomes = []
+        for fast in (False, True):
+            try:
+                outcomes.append(read_persons(path, fast=fast).population)
+            except PersonFileError as error:
+                outcomes.append([(e.row, e.field, e.message) for e in error.errors])
+    small, fast = outcomes
+    if isinstance(small, Population) and isinstance(fast, Population):
+        same_population(small, fast)
+    else:
+        assert small == fast

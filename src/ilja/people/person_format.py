@@ -191,15 +191,14 @@ def _from_header(frame: pl.DataFrame, header: Sequence[str], path: Path) -> _Tab
         if name in seen and name:
             raise PersonFileRefused(f"{path.name}: column {name!r} appears twice in the header")
         seen.add(name)
-    frame = frame.rename({old: f"_unknown{j}" if name not in ALL_FIELDS else name
-                          for j, (old, name) in enumerate(zip(frame.columns, header, strict=True))})
+    names = [name if name in ALL_FIELDS else f"_unknown{j}" for j, name in enumerate(header)]
+    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+    frame = frame.with_row_index("_row", offset=1).with_columns(_clean(c) for c in names)
     unknown = {name or f"(unnamed column {j + 1})" for j, name in enumerate(header)
-               if name not in ALL_FIELDS and (name or frame[f"_unknown{j}"].is_not_null().any())}
+               if name not in ALL_FIELDS and (name or frame[names[j]].is_not_null().any())}
     missing = [name for name in REQUIRED_FIELDS if name not in seen]
-    known = [c for c in header if c in ALL_FIELDS]
-    frame = frame.with_row_index("_row", offset=1).with_columns(_clean(c) for c in known)
-    blank = pl.all_horizontal([pl.col(c).is_null() for c in frame.columns if c != "_row"])
-    frame = frame.filter(~blank).select("_row", *known)
+    blank = pl.all_horizontal([pl.col(c).is_null() for c in names]) if names else pl.lit(True)
+    frame = frame.filter(~blank).select("_row", *[c for c in names if c in ALL_FIELDS])
     return _Table(frame, unknown, missing)
 
 
@@ -1084,11 +1083,13 @@ def _xlsx_check(path: Path, max_unpacked: int) -> list[str]:
             tail = b""
             while chunk := stream.read(1 << 22):
                 block = tail + chunk
+                tail = block[-512:]
+                if b"<f" not in block and b":f" not in block:
+                    continue
                 formulas = formulas or bool(_FORMULA_RE.search(block))
                 if _UNCACHED_RE.search(block):
                     uncached = True
                     break
-                tail = block[-512:]
     if uncached:
         raise PersonFileRefused(f"{path.name}: has formulas without a saved value; open and "
                                 f"save it in Excel, or paste the values, then try again")
@@ -1120,15 +1121,13 @@ def _read_xlsx(path: Path, limits: ReadLimits) -> _Table:
         with CalamineWorkbook.from_path(str(path)) as book:
             sheet = book.get_sheet_by_index(0)
             _check_rows(max(sheet.height - 1, 0), limits, path)
-            rows = sheet.iter_rows()
-            header = [_cell_text(v) or "" for v in next(rows, [])]
-            columns: list[list[str | None]] = [[] for _ in header]
-            appends = [column.append for column in columns]
-            for values in rows:
-                for append, value in zip(appends, values, strict=False):
-                    append(_cell_text(value))
+            rows = sheet.to_python()
     except CalamineError as exc:
         raise PersonFileRefused(f"{path.name}: not a readable XLSX file ({exc})") from None
+    header = [_cell_text(v) or "" for v in (rows[0] if rows else [])]
+    columns = [[v if v.__class__ is str and v else _cell_text(v) for v in values]
+               for values in zip(*rows[1:], strict=True)] or [[] for _ in header]
+    del rows
     if not header:
         raise PersonFileRefused(f"{path.name}: the first sheet is empty (no header)")
     frame = pl.DataFrame({f"c{j}": column for j, column in enumerate(columns)},
@@ -1140,11 +1139,14 @@ def _read_xlsx(path: Path, limits: ReadLimits) -> _Table:
 
 def _cell_text(value: Any) -> str | None:
     """An Excel cell as text: dates as YYYY-MM-DD, whole numbers without ``.0``."""
-    if value.__class__ is str:
+    kind = value.__class__
+    if kind is str:
         return value or None
-    if isinstance(value, dt.datetime):
+    if kind is float:
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if kind is dt.datetime:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date):
+    if kind is dt.date:
         return value.isoformat()
     return _json_text(value) if isinstance(value, bool | int | float) else str(value)
 
