@@ -23,7 +23,7 @@ NULLABLE_CONDITIONS = {"middle_aged_max_age", "lifetime_limit", "waiting_period"
 def used_keys() -> set[str]:
     """Every key passed literally to ``t(...)`` in the templates and the web modules."""
     keys: set[str] = set()
-    for path in [*WEB.glob("templates/*.html"), *WEB.glob("*.py")]:
+    for path in [*WEB.glob("templates/**/*.html"), *WEB.glob("*.py"), *WEB.parent.glob("*/views.py")]:
         keys.update(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
     return keys
 

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from ilja.accounts import audit, service
 from ilja.accounts.deps import (
@@ -20,7 +19,7 @@ from ilja.accounts.deps import (
     public,
     requires,
 )
-from ilja.accounts.models import AuditReview, User
+from ilja.accounts.models import User
 from ilja.accounts.roles import Permission, Role
 
 router = APIRouter(tags=["accounts"])
@@ -135,9 +134,9 @@ def create_token(body: TokenRequest, request: Request, db: DbSession) -> Any:
 
 
 @router.get("/me", response_model=UserOut, dependencies=[Depends(authenticated())])
-def me(principal: CurrentPrincipal) -> UserOut:
+def me(principal: CurrentPrincipal, db: DbSession) -> UserOut:
     """The logged-in user."""
-    return _user_out(principal.user)
+    return _user_out(db.get(User, principal.user.id))
 
 
 @router.get("/users", response_model=list[UserOut], dependencies=[Depends(requires(Permission.USERS_MANAGE))])
@@ -191,7 +190,7 @@ def verify_audit(db: DbSession) -> ChainOut:
 def audit_report(db: DbSession, month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]) -> MonthlyReportOut:
     """The monthly review report of the access log."""
     report = audit.monthly_report(db, month)
-    reviewed = db.execute(select(AuditReview.id).where(AuditReview.month == month)).first() is not None
+    reviewed = audit.review_for(db, month) is not None
     return MonthlyReportOut(**{k: getattr(report, k) for k in (
         "month", "entries", "by_action", "by_actor", "personal_data_reads", "downloads",
         "downloads_without_reason", "night_entries", "retention_cutoff")},
@@ -202,15 +201,8 @@ def audit_report(db: DbSession, month: Annotated[str, Query(pattern=r"^\d{4}-(0[
 def record_review(body: ReviewIn, db: DbSession,
                   principal: Annotated[Principal, Depends(requires(Permission.AUDIT_REVIEW))]) -> dict[str, Any]:
     """Record the monthly review of the access log (who, when, findings)."""
-    if db.execute(select(AuditReview.id).where(AuditReview.month == body.month)).first():
-        raise HTTPException(status_code=409, detail=f"{body.month} is already reviewed")
-    report = audit.monthly_report(db, body.month)
-    review = AuditReview(month=body.month, reviewed_at=dt.datetime.now(dt.UTC), reviewer_id=principal.user.id,
-                         chain_ok=report.chain.ok, findings=body.findings,
-                         summary={"entries": report.entries, "downloads": report.downloads,
-                                  "personal_data_reads": report.personal_data_reads})
-    db.add(review)
-    db.flush()
-    audit.record(db, principal.actor, "audit.review", object_type="audit_review", object_id=review.id,
-                 details={"month": body.month, "chain_ok": report.chain.ok})
-    return {"id": review.id, "month": body.month, "chain_ok": report.chain.ok}
+    try:
+        review = audit.record_review(db, principal.actor, principal.user.id, body.month, body.findings)
+    except audit.AlreadyReviewed:
+        raise HTTPException(status_code=409, detail=f"{body.month} is already reviewed") from None
+    return {"id": review.id, "month": body.month, "chain_ok": review.chain_ok}

@@ -205,6 +205,34 @@ def monthly_report(session: Session, month: str, now: dt.datetime | None = None)
     )
 
 
+class AlreadyReviewed(Exception):
+    """That month's review is on record already (one review per month)."""
+
+
+def record_review(session: Session, actor: Actor, reviewer_id: int, month: str, findings: str):
+    """Store the monthly review with the report's figures and the chain's state; audited."""
+    from ilja.accounts.models import AuditReview
+
+    if session.execute(select(AuditReview.id).where(AuditReview.month == month)).first():
+        raise AlreadyReviewed(month)
+    report = monthly_report(session, month)
+    review = AuditReview(month=month, reviewed_at=dt.datetime.now(dt.UTC), reviewer_id=reviewer_id,
+                         chain_ok=report.chain.ok, findings=findings,
+                         summary={"entries": report.entries, "downloads": report.downloads,
+                                  "personal_data_reads": report.personal_data_reads})
+    session.add(review)
+    session.flush()
+    record(session, actor, "audit.review", object_type="audit_review", object_id=review.id,
+           details={"month": month, "chain_ok": report.chain.ok})
+    return review
+
+
+def review_for(session: Session, month: str):
+    from ilja.accounts.models import AuditReview
+
+    return session.execute(select(AuditReview).where(AuditReview.month == month)).scalar_one_or_none()
+
+
 def _aware(moment: dt.datetime) -> dt.datetime:
     """SQLite hands back naive datetimes; they were stored in UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

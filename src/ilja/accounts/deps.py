@@ -19,7 +19,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit, service
-from ilja.accounts.models import LoginSession, User
+from ilja.accounts.models import User
 from ilja.accounts.roles import Permission, Role, has_permission
 
 SESSION_COOKIE = "ilja_session"
@@ -56,11 +56,29 @@ def get_db(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
 
+@dataclass(frozen=True)
+class UserInfo:
+    """A read-only copy of the logged-in user, safe to use after the request's transaction
+    ended or rolled back (error pages still show who is logged in). To change the account,
+    load the ``User`` row in the route's session."""
+
+    id: int
+    login: str
+    display_name: str
+    role: str
+    person_id: int | None
+    site_code: str | None
+
+    @classmethod
+    def of(cls, user: User) -> UserInfo:
+        return cls(user.id, user.login, user.display_name, user.role, user.person_id, user.site_code)
+
+
 @dataclass
 class Principal:
-    user: User | None
+    user: UserInfo | None
     via: str | None  # "session" | "token" | None (anonymous)
-    login_session: LoginSession | None
+    csrf_token: str | None
     source_address: str | None
 
     @property
@@ -77,12 +95,12 @@ class Principal:
             return audit.Actor(None, "anonymous", self.source_address)
         return audit.Actor(str(self.user.id), self.user.role, self.source_address)
 
-    @property
-    def csrf_token(self) -> str | None:
-        return self.login_session.csrf_token if self.login_session else None
-
     def can(self, permission: Permission) -> bool:
         return self.role is not None and has_permission(self.role, permission)
+
+    def can_any(self, permissions: list[str]) -> bool:
+        """For templates: may this user do any of these (by permission value)?"""
+        return any(self.can(Permission(p)) for p in permissions)
 
 
 def client_address(request: Request) -> str | None:
@@ -100,11 +118,11 @@ def get_principal(request: Request, db: DbSession) -> Principal:
         user = service.resolve_token(db, header[7:].strip())
         if user is None:
             raise NotAuthenticated()
-        principal = Principal(user, "token", None, source)
+        principal = Principal(UserInfo.of(user), "token", None, source)
     elif cookie := request.cookies.get(SESSION_COOKIE):
         resolved = service.resolve_session(db, cookie)
         if resolved is not None:
-            principal = Principal(resolved[0], "session", resolved[1], source)
+            principal = Principal(UserInfo.of(resolved[0]), "session", resolved[1].csrf_token, source)
     request.state.principal = principal
     return principal
 

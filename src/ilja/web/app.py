@@ -21,9 +21,9 @@ def create_app() -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     from ilja.accounts.api import router as accounts_router
+    from ilja.accounts.deps import public
     from ilja.programs.api import router as programs_router
     from ilja.rules.api import router as rules_router
-    from ilja.accounts.deps import public
     from ilja.web import errors
 
     errors.install(app)
@@ -37,8 +37,10 @@ def create_app() -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    from ilja.accounts.views import router as accounts_pages
     from ilja.web.pages import router as pages_router
 
     app.include_router(pages_router, dependencies=open_to_all)
+    app.include_router(accounts_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app

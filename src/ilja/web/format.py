@@ -108,3 +108,13 @@ def _map_key(t: Translator, key: Any) -> str:
     if isinstance(key, int) or str(key).isdigit():
         return t("values.household_of", n=key)
     return code(t, key)
+
+
+def datetime_seoul(value: dt.datetime | None) -> str:
+    """A stored moment in Korea time (SQLite returns naive UTC)."""
+    if value is None:
+        return "—"
+    from zoneinfo import ZoneInfo
+
+    aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(ZoneInfo("Asia/Seoul")).strftime("%Y-%m-%d %H:%M")

@@ -3,6 +3,7 @@ translator bound as ``t``, and the language cookie set when ``?lang=`` chose it.
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
 from ilja import __version__
+from ilja.accounts.deps import CSRF_COOKIE
 from ilja.web import format as fmt
 from ilja.web.i18n import DEFAULT_LANGUAGE, LANG_COOKIE, LANGUAGES, Translator, normalise_language
 
@@ -47,15 +49,34 @@ def switch_url(request: Request, lang: str) -> str:
     return f"{request.url.path}?{urlencode(query)}"
 
 
+def form_token(request: Request) -> tuple[str, bool]:
+    """The CSRF token forms on this page carry: the session's when logged in, else the
+    double-submit cookie's (made now if the browser has none; the flag says to set it)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is not None and principal.csrf_token:
+        return principal.csrf_token, False
+    existing = request.cookies.get(CSRF_COOKIE)
+    if existing and 20 <= len(existing) <= 100:
+        return existing, False
+    return secrets.token_urlsafe(32), True
+
+
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     lang, asked = request_language(request)
     t = Translator(lang)
+    csrf_token, new_csrf_cookie = form_token(request)
+    principal = getattr(request.state, "principal", None)
     response = templates.TemplateResponse(
         request, template,
-        {"t": t, "lang": lang, "fmt": fmt,
+        {"t": t, "lang": lang, "fmt": fmt, "csrf_token": csrf_token,
+         "user": principal.user if principal is not None else None,
+         "principal": principal,
          "switch_urls": {code: switch_url(request, code) for code in LANGUAGES}, **context},
         status_code=status_code,
     )
+    if new_csrf_cookie:
+        response.set_cookie(CSRF_COOKIE, csrf_token, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
     if asked:
         response.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, httponly=True, samesite="lax")
     response.headers["Content-Language"] = lang

@@ -1,0 +1,146 @@
+"""Pages: log in and out, my account (with API tokens), the auditor's log search and monthly review."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ilja.accounts import audit, service
+from ilja.accounts.deps import (
+    SESSION_COOKIE,
+    CurrentPrincipal,
+    DbSession,
+    Principal,
+    authenticated,
+    client_address,
+    public,
+    requires,
+)
+from ilja.accounts.models import User
+from ilja.accounts.roles import Permission, permissions_for
+from ilja.web.templating import render, request_language
+
+router = APIRouter(include_in_schema=False)
+SEOUL = ZoneInfo("Asia/Seoul")
+
+HOME_BY_ROLE = {
+    "citizen": "/account",
+    "auditor": "/audit",
+}
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only local paths: never redirect a log-in to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@router.get("/login", response_class=HTMLResponse, dependencies=[Depends(public())])
+def login_page(request: Request, next: str | None = None) -> HTMLResponse:
+    return render(request, "accounts/login.html", {"next": _safe_next(next) or "", "error": None, "login": ""})
+
+
+@router.post("/login", response_class=HTMLResponse, dependencies=[Depends(public(csrf=True))])
+def login(request: Request, db: DbSession, login: Annotated[str, Form(max_length=100)] = "",
+          password: Annotated[str, Form(max_length=1024)] = "",
+          next: Annotated[str, Form(max_length=500)] = "") -> Response:
+    outcome = service.authenticate(db, login, password, client_address(request))
+    if outcome.user is None:
+        refusal = outcome.refusal
+        status = 429 if refusal.code == "login_throttled" else 401
+        response = render(request, "accounts/login.html",
+                          {"next": _safe_next(next) or "", "login": login, "has_errors": True,
+                           "error": refusal.message_ko if request_language(request)[0] == "ko" else refusal.message_en},
+                          status_code=status)
+        if status == 429:
+            response.headers["Retry-After"] = str(refusal.retry_after)
+        return response
+    new = service.start_session(db, outcome.user, client_address(request))
+    target = _safe_next(next) or HOME_BY_ROLE.get(outcome.user.role, "/")
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, new.token, httponly=True, samesite="lax", path="/",
+                        secure=request.url.scheme == "https", max_age=int(service.SESSION_LIFETIME.total_seconds()))
+    return response
+
+
+@router.post("/logout", dependencies=[Depends(authenticated())])
+def logout(request: Request, db: DbSession, principal: CurrentPrincipal) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        service.end_session(db, token)
+        audit.record(db, principal.actor, "auth.logout", object_type="user", object_id=principal.user.id)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/account", response_class=HTMLResponse, dependencies=[Depends(authenticated())])
+def account(request: Request, principal: CurrentPrincipal) -> HTMLResponse:
+    permissions = sorted(permissions_for(principal.role), key=lambda p: p.value)
+    return render(request, "accounts/account.html", {"permissions": permissions, "new_token": None})
+
+
+@router.post("/account/tokens", response_class=HTMLResponse, dependencies=[Depends(authenticated())])
+def new_token(request: Request, db: DbSession, principal: CurrentPrincipal,
+              name: Annotated[str, Form(min_length=1, max_length=100)] = "api") -> HTMLResponse:
+    _, token = service.issue_token(db, db.get(User, principal.user.id), name, client_address(request))
+    permissions = sorted(permissions_for(principal.role), key=lambda p: p.value)
+    return render(request, "accounts/account.html", {"permissions": permissions, "new_token": token})
+
+
+def _parse_day(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), SEOUL)
+    except ValueError:
+        return None
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_search(request: Request, db: DbSession,
+                 principal: Annotated[Principal, Depends(requires(Permission.AUDIT_READ))],
+                 actor_id: str = "", action: str = "", subject_person_id: str = "",
+                 since: str = "", until: str = "", page: int = 1) -> HTMLResponse:
+    page = max(1, min(page, 10_000))
+    until_day = _parse_day(until)
+    query = audit.AuditQuery(actor_id[:100] or None, action[:64] or None, subject_person_id[:64] or None,
+                             _parse_day(since), until_day + dt.timedelta(days=1) if until_day else None,
+                             limit=50, offset=(page - 1) * 50)
+    rows, total = audit.search(db, query)
+    audit.record(db, principal.actor, "audit.search",
+                 details={k: v for k, v in {"actor_id": actor_id, "action": action,
+                                            "subject_person_id": subject_person_id}.items() if v})
+    month = dt.datetime.now(SEOUL).strftime("%Y-%m")
+    return render(request, "accounts/audit.html", {
+        "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // 50)),
+        "filters": {"actor_id": actor_id, "action": action, "subject_person_id": subject_person_id,
+                    "since": since, "until": until},
+        "chain": audit.verify(db), "month": month, "active": "audit"})
+
+
+@router.get("/audit/report", response_class=HTMLResponse, dependencies=[Depends(requires(Permission.AUDIT_READ))])
+def audit_report(request: Request, db: DbSession, month: str = "") -> HTMLResponse:
+    try:
+        audit.month_bounds(month)
+    except ValueError:
+        month = dt.datetime.now(SEOUL).strftime("%Y-%m")
+    return render(request, "accounts/audit_report.html", {
+        "report": audit.monthly_report(db, month), "review": audit.review_for(db, month),
+        "month": month, "active": "audit"})
+
+
+@router.post("/audit/report", response_class=HTMLResponse)
+def audit_review(request: Request, db: DbSession,
+                 principal: Annotated[Principal, Depends(requires(Permission.AUDIT_REVIEW))],
+                 month: Annotated[str, Form(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
+                 findings: Annotated[str, Form(min_length=1, max_length=5000)]) -> Response:
+    with contextlib.suppress(audit.AlreadyReviewed):  # the review on record stands; the page shows it
+        audit.record_review(db, principal.actor, principal.user.id, month, findings)
+    return RedirectResponse(f"/audit/report?month={month}", status_code=303)
