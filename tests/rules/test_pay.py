@@ -43,6 +43,7 @@ def test_companion_jobs_three_hours_a_day_from_65():
     r = Engine().evaluate_person(person(birth_date=dt.date(1958, 1, 1)), dt.date(2025, 1, 10),
                                  programs=["companion_jobs"]).results[0]
     assert r.pay_breakdown["paid_hours"] == 78  # (15 + 3) × 4.345 = 78.21
+    assert r.pay_breakdown["allowances"] == {"monthly_allowance": 102_660}  # half the 6-hour day's
 
 
 def test_pay_follows_the_wage_in_force():

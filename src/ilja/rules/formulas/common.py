@@ -34,12 +34,18 @@ def _working_time(weekly: int, holiday: int, holiday_min: int, weeks_per_month: 
 
 
 def public_job_month(x: Context, program: str, daily_hours: Any) -> MonthlyPay:
-    """A full standard month of a public job of ``program`` at ``daily_hours`` a day."""
+    """A full standard month of a public job of ``program`` at ``daily_hours`` a day.
+
+    The monthly allowance is set for the standard day and paid pro rata to shorter days
+    (e.g. 동행일자리's 3-hour day from 65: half) — an assumption, like the allowance itself.
+    """
+    standard_day = x.param(f"{program}.work.daily_hours")
+    allowance = x.param(f"{program}.work.monthly_allowance_krw") * daily_hours // standard_day
     return standard_month(
         hourly_wage=x.param(f"{program}.work.hourly_wage"),
         daily_hours=daily_hours,
         days_per_week=x.param(f"{program}.work.days_per_week"),
         time=working_time(x),
-        allowances={"monthly_allowance": x.param(f"{program}.work.monthly_allowance_krw")},
+        allowances={"monthly_allowance": allowance},
         where=x.where,
     )
