@@ -34,6 +34,12 @@ def prepare(size: int, seed: int) -> None:
         console.print(f"  [yellow]![/yellow] {warning.message_ko}")
     population = ensure_population(size, seed)
     console.print(f"• synthetic population: {len(population):,} Seoul residents (seed {seed})")
+    accounts = Table(title="demo accounts — one per role (log in at /login)")
+    for column in ("login", "role", "password"):
+        accounts.add_column(column)
+    for login, role, password in demo_accounts():
+        accounts.add_row(login, role, password)
+    console.print(accounts)
     summary = eligibility_summary(dt.date.today())
     if summary:
         table = Table(title=f"eligible today ({summary.on.isoformat()})")
@@ -42,6 +48,53 @@ def prepare(size: int, seed: int) -> None:
         for code, count in summary.eligible.items():
             table.add_row(code, f"{count:,}")
         console.print(table)
+
+
+DEMO_ACCOUNTS = [
+    ("admin", "admin", "시스템 관리자"),
+    ("manager", "program_manager", "서울시 일자리정책과 담당자"),
+    ("operator", "operator", "마포캠퍼스 운영 담당"),
+    ("coordinator", "job_coordinator", "잡코디 김서울"),
+    ("auditor", "auditor", "감사관 이감사"),
+    ("citizen", "citizen", "시민 박시민"),
+]
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """One account per role, with random passwords kept in the data directory (development
+    only: ``ILJA_ENVIRONMENT=production`` refuses). Returns (login, role, password)."""
+    import json
+    import secrets
+
+    from ilja.accounts import service
+    from ilja.accounts.roles import Role
+    from ilja.config import get_settings
+    from ilja.db import engine_for, transaction
+
+    settings = get_settings()
+    if settings.environment == "production":
+        raise typer.BadParameter("demo accounts are not created in production")
+    path = settings.data_dir / "demo-accounts.json"
+    known = json.loads(path.read_text()) if path.exists() else {}
+    created = []
+    with transaction(engine_for(settings.database_url)) as session:
+        for login, role, name in DEMO_ACCOUNTS:
+            if service.get_user_by_login(session, login) is None:
+                site = "campus.mapo" if role == "operator" else None
+                password = known.get(login)
+                for _ in range(20):  # a random draw may, rarely, break the policy (e.g. "aaaa")
+                    password = password or f"Ilja-{secrets.token_urlsafe(9)}!7"
+                    try:
+                        service.create_user(session, login=login, password=password, role=Role(role),
+                                            display_name=name, site_code=site)
+                        break
+                    except service.AccountError:
+                        password = None
+                known[login] = password
+            created.append((login, role, known.get(login, "(set before this demo)")))
+    path.write_text(json.dumps(known, ensure_ascii=False, indent=2))
+    path.chmod(0o600)
+    return created
 
 
 def register(app: typer.Typer) -> None:
