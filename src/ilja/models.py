@@ -5,6 +5,7 @@ A domain with tables adds one import line here.
 
 from ilja.accounts import models as _accounts  # noqa: F401
 from ilja.db import Base
+from ilja.people import models as _people  # noqa: F401
 from ilja.programs import models as _programs  # noqa: F401
 
 metadata = Base.metadata

@@ -1,0 +1,282 @@
+"""A registry record before it touches the database: validation, the RRN's legal basis, masking.
+
+Pure functions (no database, no web), shared by the service, the API and the import so that a
+bad record reads the same wherever it comes from: each problem names its field, a stable code
+and a plain message in Korean and English — never the value itself (``hide_input_in_errors``).
+
+An RRN is kept only for an intake through a program whose legal basis permits it
+(개인정보 보호법 §24-2 ①; ``common.personal_data.rrn_collection_programs``). For any other program
+the number is dropped unread: not validated, not indexed, not stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ilja.people.rrn import InvalidRrn, Rrn, RrnWarning, parse_rrn
+from ilja.rules.population import Person as FormatPerson
+
+RRN_PROGRAMS_PARAMETER = "common.personal_data.rrn_collection_programs"
+REGISTRY_FIELDS = ("name", "rrn", "phone", "address_detail", "household_id")
+_KST = dt.timezone(dt.timedelta(hours=9))
+
+
+def korean_today() -> dt.date:
+    return dt.datetime.now(_KST).date()
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with (or worth saying about) a record: field, code, messages."""
+
+    field: str
+    code: str
+    message: str
+    message_ko: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "code": self.code, "msg": self.message,
+                "msg_ko": self.message_ko}
+
+
+class RegistryError(Exception):
+    """A registry operation refused, with a stable ``code``; messages hold no personal data."""
+
+    def __init__(self, code: str, message: str, message_ko: str, **context: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.message_ko = message_ko
+        self.context = context
+
+
+class RecordInvalid(RegistryError):
+    """A record with one or more bad fields; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        fields = ", ".join(sorted({p.field for p in problems}))
+        super().__init__("record_invalid", f"Invalid fields: {fields}",
+                         f"입력값이 올바르지 않은 항목: {fields}")
+        self.problems = problems
+
+
+# --- phone numbers and names ----------------------------------------------------------------
+
+_PHONE = re.compile(r"0[0-9]{8,10}", re.ASCII)
+
+
+def normalise_phone(text: str) -> str:
+    """Digits only, with a leading 0 (``+82 10-1234-5678`` → ``01012345678``)."""
+    digits = re.sub(r"[^0-9+]", "", unicodedata.normalize("NFKC", text))
+    if digits.startswith("+82"):
+        digits = "0" + digits[3:].lstrip("0")
+    if not _PHONE.fullmatch(digits):
+        raise ValueError("phone must be a Korean number: 9 to 11 digits starting with 0")
+    return digits
+
+
+def _phone_parts(digits: str) -> tuple[str, str, str]:
+    area = "02" if digits.startswith("02") else digits[:3]
+    rest = digits[len(area):]
+    return area, rest[:-4], rest[-4:]
+
+
+def format_phone(digits: str | None) -> str | None:
+    """``01012345678`` → ``010-1234-5678``; Seoul landlines keep their ``02`` area code."""
+    return None if not digits else "-".join(_phone_parts(digits))
+
+
+def mask_phone(digits: str | None) -> str | None:
+    """``010-****-5678``: the area code and the last four digits (개인정보의 표시 제한)."""
+    if not digits:
+        return None
+    area, middle, last = _phone_parts(digits)
+    return f"{area}-{'*' * len(middle)}-{last}"
+
+
+def mask_name(name: str) -> str:
+    """``홍길동`` → ``홍*동``, ``김철`` → ``김*``, ``John Smith`` → ``J********h``."""
+    if len(name) <= 1:
+        return "*"
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# --- the record -----------------------------------------------------------------------------
+
+
+class PersonRecord(FormatPerson):
+    """A person as the registry takes it: the person format plus name, RRN, phone and address.
+
+    ``id`` (the person format's external id) is optional here; the registry assigns its own.
+    ``birth_date`` may be left out when the RRN is given and kept: it is read from the number.
+    """
+
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True,
+                              str_strip_whitespace=True)
+
+    id: str | None = Field(default=None, max_length=64)  # type: ignore[assignment]
+    name: str = Field(min_length=1, max_length=100)
+    rrn: str | None = Field(default=None, max_length=32, repr=False)
+    phone: str | None = Field(default=None, max_length=32)
+    address_detail: str | None = Field(default=None, max_length=200)
+    household_id: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            return {k: v for k, v in data.items()
+                    if not (isinstance(v, str) and not v.strip())}
+        return data
+
+    @field_validator("name")
+    @classmethod
+    def _name_normalised(cls, value: str) -> str:
+        return unicodedata.normalize("NFC", value)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone_normalised(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_phone(value)
+
+
+@dataclass
+class ValidRecord:
+    """A validated record, the RRN parsed (or dropped), and the warnings for the caller."""
+
+    record: PersonRecord
+    rrn: Rrn | None
+    rrn_refused: bool
+    warnings: list[Problem] = field(default_factory=list)
+
+    def format_fields(self) -> dict[str, Any]:
+        """The person-format columns, in the JSON shapes the database stores."""
+        data = self.record.model_dump(mode="json", exclude={"id", *REGISTRY_FIELDS})
+        return data
+
+
+def base_program(program: str) -> str:
+    return program.split(".", 1)[0]
+
+
+def known_programs() -> frozenset[str]:
+    from ilja.rules.formulas import PROGRAMS
+
+    return frozenset(code for code in PROGRAMS if "." not in code)
+
+
+def rrn_permitted(program: str, on: dt.date | None = None) -> bool:
+    """Whether an intake through ``program`` (or one of its tracks) may collect an RRN on ``on``."""
+    from ilja.rules.parameters import default_tree
+
+    allowed = default_tree().value(RRN_PROGRAMS_PARAMETER, on or korean_today())
+    return base_program(program) in set(allowed or ())
+
+
+def check_program(program: str) -> None:
+    if base_program(program) not in known_programs():
+        raise RegistryError("program_unknown", f"Unknown program {program!r}.",
+                            f"알 수 없는 사업 코드입니다: {program!r}", program=program)
+
+
+def _rrn_problem(error: InvalidRrn) -> Problem:
+    return Problem("rrn", error.code, error.message, error.message_ko)
+
+
+def _warning(code_field: str, warning: RrnWarning) -> Problem:
+    return Problem(code_field, warning.code, warning.message, warning.message_ko)
+
+
+RRN_REFUSED = Problem(
+    "rrn", "rrn_not_permitted",
+    "This program has no legal basis to collect resident registration numbers "
+    "(Personal Information Protection Act §24-2); the person was registered without it.",
+    "이 사업은 주민등록번호를 수집할 법적 근거가 없어(개인정보 보호법 제24조의2) 주민등록번호 없이 "
+    "등록했습니다.")
+
+
+def validate_record(data: Mapping[str, Any], *, program: str, on: dt.date | None = None
+                    ) -> ValidRecord:
+    """Check one record for ``program``; raise ``RecordInvalid`` with every problem found.
+
+    RRN format and birth date are errors, a failed check digit only a warning (numbers issued
+    since 2020-10-05 have none, PROGRAMS.md §4). The RRN's birth date must agree with
+    ``birth_date`` when both are given.
+    """
+    check_program(program)
+    today = on or korean_today()
+    raw = dict(data)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    number: Rrn | None = None
+    refused = False
+    rrn_text = raw.get("rrn")
+    if isinstance(rrn_text, str) and not rrn_text.strip():
+        rrn_text = None
+    if rrn_text is not None:
+        if not rrn_permitted(program, today):
+            refused = True
+            warnings.append(RRN_REFUSED)
+            raw.pop("rrn", None)
+        else:
+            try:
+                number = parse_rrn(rrn_text, today=today)
+            except InvalidRrn as error:
+                problems.append(_rrn_problem(error))
+            else:
+                warnings.extend(_warning("rrn", w) for w in number.warnings)
+                if raw.get("birth_date") in (None, ""):
+                    raw["birth_date"] = number.birth_date
+    try:
+        record = PersonRecord.model_validate(raw)
+    except ValidationError as exc:
+        for error in exc.errors():
+            location = ".".join(str(part) for part in error["loc"]) or "record"
+            if location == "birth_date" and error["type"] == "missing" and problems:
+                continue  # the RRN it would have come from is already reported
+            message = "missing" if error["type"] == "missing" else error["msg"]
+            problems.append(Problem(location, error["type"], message, _ko(error["type"], message)))
+        raise RecordInvalid(problems) from None
+    if problems:
+        raise RecordInvalid(problems)
+    if number is not None and number.birth_date != record.birth_date:
+        raise RecordInvalid([Problem(
+            "birth_date", "birth_date_mismatch",
+            "The birth date differs from the one in the resident registration number.",
+            "생년월일이 주민등록번호의 생년월일과 다릅니다.")])
+    return ValidRecord(record=record.model_copy(update={"rrn": None}), rrn=number,
+                       rrn_refused=refused, warnings=warnings)
+
+
+_KO_MESSAGES = {
+    "missing": "필수 항목입니다.",
+    "extra_forbidden": "알 수 없는 항목입니다.",
+    "literal_error": "허용되지 않는 값입니다.",
+    "bool_parsing": "예/아니오 값이어야 합니다.",
+    "bool_type": "예/아니오 값이어야 합니다.",
+    "int_parsing": "정수여야 합니다.",
+    "int_type": "정수여야 합니다.",
+    "date_from_datetime_parsing": "날짜(YYYY-MM-DD)여야 합니다.",
+    "date_parsing": "날짜(YYYY-MM-DD)여야 합니다.",
+    "date_type": "날짜(YYYY-MM-DD)여야 합니다.",
+    "string_too_short": "값이 너무 짧습니다.",
+    "string_too_long": "값이 너무 깁니다.",
+    "string_pattern_mismatch": "형식이 올바르지 않습니다.",
+    "greater_than_equal": "값이 너무 작습니다.",
+    "less_than_equal": "값이 너무 큽니다.",
+}
+
+
+def _ko(code: str, message: str) -> str:
+    if code == "value_error" and "phone" in message:
+        return "전화번호는 0으로 시작하는 9~11자리 숫자여야 합니다."
+    return _KO_MESSAGES.get(code, "값이 올바르지 않습니다.")
