@@ -297,7 +297,7 @@ def _jsonl_unknown_keys(data: bytes) -> set[str]:
     for line in lines.filter(suspect).to_list():
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(record, dict):
             unknown.update(key for key in record if key not in ALL_FIELDS)
@@ -318,9 +318,12 @@ def _read_jsonl_by_rows(text: str, path: Path, limits: ReadLimits) -> _Table:
         _check_rows(row, limits, path)
         try:
             record = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             errors.append(FieldError(row, "record", f"not valid JSON ({exc.msg}, column "
                                      f"{exc.colno})", "json_invalid"))
+            continue
+        except RecursionError:
+            errors.append(FieldError(row, "record", "nested too deeply", "json_invalid"))
             continue
         if not isinstance(record, dict):
             errors.append(FieldError(row, "record", "not a JSON object", "json_type"))
@@ -487,7 +490,7 @@ def _list_cell(name: str, text: str,
     if text.startswith("["):
         try:
             items = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             items = None
         if not isinstance(items, list):
             bad(name, "not a valid JSON list", "json_invalid")
@@ -833,7 +836,7 @@ def _json_shape_ok(cell: str, parts: tuple[str, ...] | None) -> bool:
     """Whether polars can decode this cell (a list of scalars, or of flat objects)."""
     try:
         items = json.loads(cell)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     if not isinstance(items, list):
         return False
@@ -958,11 +961,11 @@ def _population_frame(population: Population, as_json: bool, dates: bool) -> pl.
     names = [[g for b, g in enumerate(VULNERABLE_GROUPS) if int(m) >> b & 1] for m in masks]
     groups = (pl.Series(names, dtype=pl.List(pl.String)) if as_json
               else pl.Series([LIST_SEPARATOR.join(g) for g in names], dtype=pl.String))
-    birth = pl.Series(p.birth_date.astype(np.int64))
+    birth = pl.lit(pl.Series(p.birth_date.astype(np.int64)))
     columns = {
         "id": _ids(p),
         "birth_date": pl.select(pl.date(birth // 10000, birth // 100 % 100, birth % 100)
-                                if dates else _iso(pl.lit(birth))).to_series(),
+                                if dates else _iso(birth)).to_series(),
         "sido": _decoded(p.sido),
         "sigungu": _decoded(p.sigungu),
         "employment_status": pl.Series(EMPLOYMENT_STATUSES).gather(p.employment_status),
@@ -997,13 +1000,14 @@ def _ragged_column(ragged: Ragged, n: int, as_json: bool,
             texts.append(_iso(pl.lit(pl.Series(values.astype(np.int64)))).alias(part))
         else:
             texts.append(pl.lit(pl.Series(list(kind)).gather(values.astype(np.int64))).alias(part))
-    flat = pl.select(pl.lit(pl.Series("_i", ragged.owner)), *texts)
+    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(ragged.offsets))
+    flat = pl.select(pl.lit(pl.Series("_i", owner)), *texts)
     item = (pl.struct(*parts) if as_json
             else pl.concat_str([pl.col(p) for p in parts], separator=PART_SEPARATOR))
     grouped = flat.group_by("_i", maintain_order=True).agg(
         item.alias("v") if as_json else item.str.join(LIST_SEPARATOR).alias("v"))
     empty = pl.lit([], dtype=grouped.schema["v"]) if as_json else pl.lit("")
-    rows = pl.DataFrame({"_i": np.arange(n, dtype=ragged.owner.dtype)})
+    rows = pl.DataFrame({"_i": np.arange(n, dtype=np.int64)})
     return rows.join(grouped, on="_i", how="left").select(pl.col("v").fill_null(empty)).to_series()
 
 
@@ -1208,7 +1212,9 @@ def _xlsx_write(path: str, sheet: str, frame: pl.DataFrame) -> None:
             'Target="styles.xml"/></Relationships>'))
         archive.writestr("xl/styles.xml", _XML_HEAD + _STYLES)
         for k, part in enumerate(parts, 1):
-            with archive.open(f"xl/worksheets/sheet{k}.xml", "w", force_zip64=True) as out:
+            # ZIP64 only when a sheet might pass 4 GiB: some Excel builds warn about it.
+            large = part.height * part.width * 200 > 2**32
+            with archive.open(f"xl/worksheets/sheet{k}.xml", "w", force_zip64=large) as out:
                 out.write(_sheet_head(part).encode())
                 for start in range(0, part.height, 50_000):
                     out.write(_sheet_rows(part.slice(start, 50_000), start + 2).encode())
