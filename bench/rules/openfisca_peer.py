@@ -411,14 +411,16 @@ class attractive_jobs_eligible(Variable):
 def _full_month(parameters: Any, program: Any, daily_hours: Any) -> Any:
     """Hourly wage × paid hours (weekly hours + paid weekly holiday, × weeks a month) + allowance.
 
-    The same integer milli-hour arithmetic as ``ilja/rules/pay.py``: paid hours rounded half up.
+    The same integer milli-hour arithmetic as ``ilja/rules/pay.py``: paid hours rounded half up;
+    the allowance pro rata to days shorter than the standard day.
     """
     time = parameters.common
     weekly = daily_hours * program.days_per_week * MILLI
     holiday = np.where(weekly >= time.holiday_min_weekly_hours * MILLI,
                        weekly * time.holiday_hours_per_standard_week // time.standard_weekly_hours, 0)
     paid = ((weekly + holiday) * time.weeks_per_month_milli + MILLI * MILLI // 2) // (MILLI * MILLI)
-    return np.int64(program.hourly_wage) * paid + program.monthly_allowance_krw
+    allowance = np.int64(program.monthly_allowance_krw) * daily_hours // np.int64(program.daily_hours)
+    return np.int64(program.hourly_wage) * paid + allowance
 
 
 class companion_jobs_monthly_pay(MoneyVariable):
