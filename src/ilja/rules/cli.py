@@ -24,7 +24,7 @@ reform_app = typer.Typer(no_args_is_help=True)
 params_app = typer.Typer(no_args_is_help=True)
 
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 OnOption = typer.Option(..., "--on", help="The round's start date (work or course start), YYYY-MM-DD.")
 AnnouncedOption = typer.Option(None, "--announced",
