@@ -33,7 +33,7 @@ def _register() -> None:
     from ilja import demo
     from ilja.accounts.cli import audit_app, users_app
     from ilja.db_cli import app as db_app
-    from ilja.people.cli import population_app
+    from ilja.people.cli import keys_app, people_app, population_app
     from ilja.programs.cli import plan_app
     from ilja.rules.cli import eligibility_app, params_app, reform_app
     from ilja.web.cli import register as register_web
@@ -44,6 +44,8 @@ def _register() -> None:
     app.add_typer(params_app, name="params", help="Policy parameters and their history.")
     app.add_typer(plan_app, name="plan", help="The 2025 plan: programs, sites, targets, warnings.")
     app.add_typer(population_app, name="population", help="Synthetic persons in the person format.")
+    app.add_typer(keys_app, name="keys", help="Data keys: create, rotate (RRN encryption, blind index).")
+    app.add_typer(people_app, name="people", help="The registry: import persons.")
     app.add_typer(users_app, name="users", help="Accounts and roles.")
     app.add_typer(audit_app, name="audit", help="The audit log: verify the chain, monthly report.")
     register_web(app)

@@ -257,6 +257,31 @@ def validate_record(data: Mapping[str, Any], *, program: str, on: dt.date | None
                        rrn_refused=refused, warnings=warnings)
 
 
+def registry_field_problems(data: Mapping[str, Any], *, program: str,
+                            on: dt.date | None = None) -> list[Problem]:
+    """Problems with name, RRN, phone and address alone: an import reports them beside the
+    person-format errors of the same row, so one pass over the file shows everything."""
+    problems: list[Problem] = []
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(Problem("name", "missing", "missing", _ko("missing", "missing")))
+    elif len(name.strip()) > 100:
+        problems.append(Problem("name", "string_too_long", "too long", _ko("string_too_long", "")))
+    rrn_text = data.get("rrn")
+    if isinstance(rrn_text, str) and rrn_text.strip() and rrn_permitted(program, on):
+        try:
+            parse_rrn(rrn_text, today=on or korean_today())
+        except InvalidRrn as error:
+            problems.append(_rrn_problem(error))
+    phone = data.get("phone")
+    if isinstance(phone, str) and phone.strip():
+        try:
+            normalise_phone(phone)
+        except ValueError as error:
+            problems.append(Problem("phone", "value_error", str(error), _ko("value_error", "phone")))
+    return problems
+
+
 _KO_MESSAGES = {
     "missing": "필수 항목입니다.",
     "extra_forbidden": "알 수 없는 항목입니다.",
