@@ -662,3 +662,15 @@ def test_both_paths_agree_on_messy_cells(changes: list[dict[str, str]], fmt: str
         same_population(small, fast)
     else:
         assert small == fast
+
+
+def test_parse_cells_takes_raw_cells_as_other_importers_pass_them() -> None:
+    cells = record(sido=" 서울특별시 ", household_assets_krw="", visa=None) | {
+        "household_size": 3.0, "birth_date": dt.datetime(1995, 4, 12), "able_to_work": True}
+    person, errors = person_format.parse_cells(cells, row=7)
+    assert errors == [] and person is not None
+    assert (person.sido, person.household_size, person.birth_date) == (
+        "서울특별시", 3, dt.date(1995, 4, 12))
+    assert person.household_assets_krw is None
+    _, errors = person_format.parse_cells(record(household_size="x"), row=7)
+    assert [(e.row, e.field) for e in errors] == [(7, "household_size")]

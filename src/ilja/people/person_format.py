@@ -405,13 +405,15 @@ def _population_by_rows(frame: pl.DataFrame, skip: frozenset[str],
     return (Population.from_persons(persons) if whole else None), errors, False
 
 
-def parse_cells(cells: Mapping[str, str | None], row: int,
+def parse_cells(cells: Mapping[str, Any], row: int,
                 skip: frozenset[str] = frozenset()) -> tuple[Person | None, list[FieldError]]:
-    """One record of text cells (stripped, None when empty) → a Person, or its errors.
+    """One record of cells → a Person, or every error in it (``row`` is put in each error).
 
-    The cell rules (yes/no words, dates, whole numbers, ``;`` lists) are applied here; the
-    ``Person`` model then checks ranges, codes and lengths. A value already reported as
-    malformed is not reported again by the model.
+    Cells are text as in a CSV file (an Excel value is converted as the XLSX reader does);
+    surrounding whitespace is dropped and an empty cell is absent. The cell rules (yes/no
+    words, dates, whole numbers, ``;`` lists) are applied here; the ``Person`` model then
+    checks ranges, codes and lengths. A value already reported as malformed is not reported
+    again by the model. ``skip`` names fields whose column is missing (reported once, on row 0).
     """
     data: dict[str, Any] = {}
     errors: list[FieldError] = []
@@ -420,8 +422,11 @@ def parse_cells(cells: Mapping[str, str | None], row: int,
         errors.append(FieldError(row, loc, message, code))
 
     for name in ALL_FIELDS:
-        text = cells.get(name)
-        if text is None:
+        value = cells.get(name)
+        if value is None:
+            continue
+        text = _strip(value if value.__class__ is str else (_cell_text(value) or ""))
+        if not text:
             continue
         if name in BOOL_FIELDS:
             data[name] = _parse_bool(text)
@@ -587,12 +592,11 @@ def _population_by_columns(frame: pl.DataFrame, skip: frozenset[str],
         return col(name).is_null()
 
     def require(name: str) -> None:
-        if name not in skip:
+        if name in REQUIRED_FIELDS and name not in skip:
             flags.add(null(name), name, "missing")
 
     for name in ("id", "sido", "sigungu", "nationality", "visa"):
-        if name != "visa":
-            require(name)
+        require(name)
         low, high = _length_bounds(name)
         length = col(name).str.len_chars()
         flags.add(((length < low) | (length > high)).fill_null(False), name,
@@ -607,15 +611,13 @@ def _population_by_columns(frame: pl.DataFrame, skip: frozenset[str],
 
     bools: dict[str, pl.Series] = {}
     for name in BOOL_FIELDS:
-        if name != "receives_livelihood_benefit":
-            require(name)
+        require(name)
         bools[name] = _bool_column(col(name))
         flags.add(bools[name].is_null() & ~null(name), name, _BOOL_HINT)
 
     ints: dict[str, pl.Series] = {}
     for name in INT_FIELDS:
-        if name == "household_size":
-            require(name)
+        require(name)
         ints[name] = _int_column(col(name))
         low, high = _range_bounds(name)
         flags.add((ints[name].is_null() & ~null(name))
