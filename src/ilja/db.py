@@ -103,15 +103,25 @@ def alembic_config(url: str):
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` on the database at ``url``."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Apply migrations up to ``revision`` (default: every branch's newest) on ``url``.
+
+    Domains after the core chain (0001 plan → 0002 accounts → 0003 people → 0004 applications)
+    branch from it, each with its own revision ids, so they can be written side by side.
+    """
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)
 
 
 def current_revision(url: str) -> str | None:
+    """The applied revision(s), comma-separated when several branches are applied."""
     from alembic.runtime.migration import MigrationContext
 
-    with make_engine(url).connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            heads = MigrationContext.configure(connection).get_current_heads()
+    finally:
+        engine.dispose()
+    return ",".join(sorted(heads)) or None

@@ -12,10 +12,10 @@ app = typer.Typer(no_args_is_help=True)
 
 @app.command("upgrade")
 def upgrade_command(
-    revision: str = typer.Argument("head", help="Target revision."),
+    revision: str = typer.Argument("heads", help="Target revision (default: the newest of every branch)."),
     url: str = typer.Option(None, "--url", help="Database URL (default: ILJA_DATABASE_URL)."),
 ) -> None:
-    """Apply migrations up to REVISION (default: the newest)."""
+    """Apply migrations up to REVISION (default: the newest of every branch)."""
     target = url or get_settings().database_url
     upgrade(target, revision)
     typer.echo(f"database at revision {current_revision(target)}")
