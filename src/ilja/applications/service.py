@@ -1,0 +1,705 @@
+"""Recruitment rounds and applications: set up, open and close rounds; submit (idempotently),
+snapshot eligibility, move statuses with their history.
+
+Plain functions over a SQLAlchemy session with keyword-only arguments. None of them commits:
+the caller owns the transaction (a request's ``DbSession``, ``ilja.db.transaction`` in the CLI),
+so a submission and its history and audit entries are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ilja.accounts import audit
+from ilja.applications import snapshot as snapshots
+from ilja.applications.errors import (
+    ApplicationNotFound,
+    DuplicateApplication,
+    IdempotencyConflict,
+    InvalidPreferences,
+    InvalidRound,
+    InvalidTransition,
+    RoundClosed,
+    RoundNotFound,
+    RoundStateError,
+)
+from ilja.applications.lifecycle import check_transition, selection_owns
+from ilja.applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Channel,
+    EligibilityContext,
+    Round,
+    RoundSeed,
+    RoundStatus,
+    RoundUnit,
+    UnitKind,
+)
+from ilja.rules.engine import Engine, default_engine
+from ilja.rules.population import Person
+from ilja.selection.lottery import commitment, new_seed
+
+S = ApplicationStatus
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# --------------------------------------------------------------------------------------------
+# Rounds
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UnitInput:
+    """A unit of a round as staff set it up: a project, a field or a cohort with its seats."""
+
+    code: str
+    name: str
+    kind: UnitKind = UnitKind.PROJECT
+    seats: int | None = None
+    parent_code: str | None = None
+
+
+@dataclass(frozen=True)
+class RoundInput:
+    """A round as staff set it up (모집 공고)."""
+
+    program_code: str
+    title: str
+    announced_on: dt.date
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    starts_on: dt.date
+    units: Sequence[UnitInput]
+    track_code: str | None = None
+    project: str | None = None
+    max_preferences: int = 1
+    policy_options: dict[str, Any] | None = None
+
+
+@lru_cache(maxsize=1)
+def _plan() -> Any:
+    from ilja.programs.plan import load_plan
+
+    return load_plan()
+
+
+def program_kind(program_code: str) -> str:
+    """The plan's kind of a program: ``training``, ``public_job`` or ``pilot``."""
+    try:
+        return str(_plan().program(program_code).kind)
+    except (KeyError, ValueError):
+        return "public_job"
+
+
+def units_from_plan(program_code: str) -> list[UnitInput]:
+    """The plan's fields or tracks of a program as units with their planned head counts —
+    e.g. 동행일자리's five fields (care & health 1,904 … climate & environment 4,534)."""
+    units = []
+    for track in _plan().program(program_code).tracks:
+        seats = int(track.people.value) if track.people is not None else None
+        kind = UnitKind.FIELD if track.kind == "field" else UnitKind.COHORT
+        units.append(UnitInput(code=track.code.rsplit(".", 1)[-1], name=track.name.ko, kind=kind,
+                               seats=seats))
+    return units
+
+
+_POLICY_OPTIONS = {"rounding", "order", "waitlist_ratio"}
+
+
+def validate_round(data: RoundInput, engine: Engine | None = None) -> None:
+    """Every problem of a round's set-up at once, as (field, message) pairs."""
+    engine = engine or default_engine()
+    problems: list[tuple[str, str]] = []
+    if data.program_code not in engine.programs:
+        problems.append(("program_code", f"unknown program {data.program_code!r}; known: "
+                         f"{', '.join(engine.programs)}"))
+    if data.track_code:
+        try:
+            tracks = {t.code for t in _plan().program(data.program_code).tracks}
+        except (KeyError, ValueError):
+            tracks = set()
+        short = {t.rsplit(".", 1)[-1] for t in tracks}
+        if data.track_code not in tracks | short:
+            problems.append(("track_code", f"{data.program_code!r} has no track "
+                             f"{data.track_code!r}"))
+    if not data.title.strip():
+        problems.append(("title", "a title is required"))
+    if aware(data.opens_at) >= aware(data.closes_at):
+        problems.append(("closes_at", "the application window must close after it opens"))
+    if data.announced_on > aware(data.opens_at).date():
+        problems.append(("opens_at", "applications cannot open before the announcement date"))
+    if data.starts_on < data.announced_on:
+        problems.append(("starts_on", "the start date cannot be before the announcement date"))
+    if not 1 <= data.max_preferences <= 10:
+        problems.append(("max_preferences", "between 1 and 10 choices"))
+    unknown_options = set(data.policy_options or {}) - _POLICY_OPTIONS
+    if unknown_options:
+        problems.append(("policy_options", f"unknown option(s): {', '.join(sorted(unknown_options))}"))
+    problems.extend(_unit_problems(data.units))
+    if problems:
+        raise InvalidRound(problems)
+
+
+def _unit_problems(units: Sequence[UnitInput]) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    if not units:
+        return [("units", "a round needs at least one unit with seats")]
+    codes = [u.code for u in units]
+    parents = {u.parent_code for u in units if u.parent_code}
+    for i, unit in enumerate(units):
+        where = f"units[{i}]"
+        if not unit.code or len(unit.code) > 64 or unit.code.strip() != unit.code:
+            problems.append((f"{where}.code", "a code of 1–64 characters without spaces around"))
+        if codes.count(unit.code) > 1:
+            problems.append((f"{where}.code", f"code {unit.code!r} is used twice"))
+        if not unit.name.strip():
+            problems.append((f"{where}.name", "a name is required"))
+        if unit.seats is not None and unit.seats < 0:
+            problems.append((f"{where}.seats", "seats cannot be negative"))
+        if unit.code not in parents and unit.seats is None:
+            problems.append((f"{where}.seats", "a unit applicants choose needs its seats"))
+        if unit.parent_code is not None:
+            parent = next((u for u in units if u.code == unit.parent_code), None)
+            if parent is None:
+                problems.append((f"{where}.parent_code", f"no unit {unit.parent_code!r}"))
+            elif parent.parent_code is not None:
+                problems.append((f"{where}.parent_code", "fields cannot be nested"))
+    return problems
+
+
+def create_round(session: Session, data: RoundInput, *, actor: audit.Actor,
+                 now: dt.datetime | None = None) -> Round:
+    """A new round in ``draft``: staff check it, then open it."""
+    validate_round(data)
+    now = now or now_utc()
+    row = Round(program_code=data.program_code, track_code=data.track_code, project=data.project,
+                title=data.title.strip(), announced_on=data.announced_on, opens_at=data.opens_at,
+                closes_at=data.closes_at, starts_on=data.starts_on,
+                max_preferences=data.max_preferences, status=RoundStatus.DRAFT.value,
+                policy_options=data.policy_options or None, created_at=now,
+                created_by=actor.id, updated_at=now)
+    session.add(row)
+    session.flush()
+    _store_units(session, row.id, data.units)
+    audit.record(session, actor, "round.create", object_type="round", object_id=row.id,
+                 details={"program": data.program_code, "units": len(data.units)})
+    return row
+
+
+def _store_units(session: Session, round_id: int, units: Sequence[UnitInput]) -> None:
+    session.add_all(RoundUnit(round_id=round_id, code=u.code, name=u.name.strip(),
+                              kind=UnitKind(u.kind).value, seats=u.seats,
+                              parent_code=u.parent_code, position=i)
+                    for i, u in enumerate(units))
+    session.flush()
+
+
+def update_round(session: Session, round_id: int, data: RoundInput, *, actor: audit.Actor,
+                 now: dt.datetime | None = None) -> Round:
+    """Replace a draft round's set-up and units (an open round's notice is fixed)."""
+    row = lock_round(session, round_id)
+    if row.status != RoundStatus.DRAFT:
+        raise RoundStateError(round_id, row.status, RoundStatus.DRAFT.value)
+    validate_round(data)
+    for name in ("program_code", "track_code", "project", "announced_on", "opens_at",
+                 "closes_at", "starts_on", "max_preferences"):
+        setattr(row, name, getattr(data, name))
+    row.title = data.title.strip()
+    row.policy_options = data.policy_options or None
+    row.updated_at = now or now_utc()
+    for unit in session.execute(select(RoundUnit).where(RoundUnit.round_id == round_id)).scalars():
+        session.delete(unit)
+    session.flush()
+    _store_units(session, round_id, data.units)
+    audit.record(session, actor, "round.update", object_type="round", object_id=round_id,
+                 details={"units": len(data.units)})
+    return row
+
+
+def delete_round(session: Session, round_id: int, *, actor: audit.Actor) -> None:
+    """Delete a draft round (one that was never opened has no applications)."""
+    row = lock_round(session, round_id)
+    if row.status != RoundStatus.DRAFT:
+        raise RoundStateError(round_id, row.status, RoundStatus.DRAFT.value)
+    session.delete(row)
+    session.flush()
+    audit.record(session, actor, "round.delete", object_type="round", object_id=round_id)
+
+
+def open_round(session: Session, round_id: int, *, actor: audit.Actor,
+               now: dt.datetime | None = None) -> Round:
+    """Open a draft round and publish the commitment to its lottery seed.
+
+    The seed is drawn now, before anyone applies, and kept sealed; only its SHA-256 is shown
+    with the notice, so nobody can pick a seed later that favours a known applicant.
+    """
+    row = lock_round(session, round_id)
+    if row.status != RoundStatus.DRAFT:
+        raise RoundStateError(round_id, row.status, RoundStatus.DRAFT.value)
+    ensure_commitment(session, row, now=now)
+    row.status = RoundStatus.OPEN.value
+    row.updated_at = now or now_utc()
+    audit.record(session, actor, "round.open", object_type="round", object_id=round_id,
+                 details={"commitment": row.seed_commitment})
+    return row
+
+
+def ensure_commitment(session: Session, row: Round, *, now: dt.datetime | None = None) -> str:
+    """The round's published seed commitment, drawing and sealing a seed if it has none."""
+    if row.seed_commitment:
+        return row.seed_commitment
+    seed = new_seed()
+    session.add(RoundSeed(round_id=row.id, seed=seed.hex(), created_at=now or now_utc()))
+    row.seed_commitment = commitment(seed)
+    session.flush()
+    return row.seed_commitment
+
+
+def close_round(session: Session, round_id: int, *, actor: audit.Actor,
+                now: dt.datetime | None = None) -> Round:
+    """Stop taking applications (staff may still enter paper applications until the draw is
+    prepared)."""
+    row = lock_round(session, round_id)
+    if row.status != RoundStatus.OPEN:
+        raise RoundStateError(round_id, row.status, RoundStatus.OPEN.value)
+    row.status = RoundStatus.CLOSED.value
+    row.updated_at = now or now_utc()
+    audit.record(session, actor, "round.close", object_type="round", object_id=round_id)
+    return row
+
+
+def get_round(session: Session, round_id: int) -> Round:
+    row = session.get(Round, round_id)
+    if row is None:
+        raise RoundNotFound(round_id)
+    return row
+
+
+def lock_round(session: Session, round_id: int, *, shared: bool = False) -> Round:
+    """The round's row, locked for this transaction (``FOR UPDATE``, or ``FOR SHARE`` with
+    ``shared``) on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises writers."""
+    statement = select(Round).where(Round.id == round_id)
+    statement = statement.with_for_update(read=shared)
+    row = session.execute(statement.execution_options(populate_existing=True)).scalar_one_or_none()
+    if row is None:
+        raise RoundNotFound(round_id)
+    return row
+
+
+def list_rounds(session: Session, statuses: Iterable[str] | None = None,
+                program_code: str | None = None) -> list[Round]:
+    statement = select(Round).order_by(Round.opens_at.desc(), Round.id.desc())
+    if statuses is not None:
+        statement = statement.where(Round.status.in_(list(statuses)))
+    if program_code:
+        statement = statement.where(Round.program_code == program_code)
+    return list(session.execute(statement).scalars())
+
+
+def round_units(session: Session, round_id: int) -> list[RoundUnit]:
+    return list(session.execute(select(RoundUnit).where(RoundUnit.round_id == round_id)
+                                .order_by(RoundUnit.position, RoundUnit.id)).scalars())
+
+
+def choosable(units: Sequence[RoundUnit]) -> list[RoundUnit]:
+    """The units applicants choose among: those no other unit names as its parent."""
+    parents = {u.parent_code for u in units if u.parent_code}
+    return [u for u in units if u.code not in parents]
+
+
+def taking_applications(row: Round, now: dt.datetime | None = None) -> bool:
+    """Whether citizens can apply now: the round is open and inside its window."""
+    moment = now or now_utc()
+    return (row.status == RoundStatus.OPEN and aware(row.opens_at) <= moment
+            < aware(row.closes_at))
+
+
+def status_counts(session: Session, round_id: int) -> dict[str, int]:
+    rows = session.execute(select(Application.status, func.count()).where(
+        Application.round_id == round_id).group_by(Application.status)).all()
+    return {status: int(count) for status, count in rows}
+
+
+# --------------------------------------------------------------------------------------------
+# Submission
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Submission:
+    """The application and whether this call created it (False: an idempotent replay)."""
+
+    application: Application
+    created: bool
+
+
+def request_digest(round_id: int, person_id: int, preferences: Sequence[str]) -> str:
+    """What an idempotency key stands for: the same key must come with the same request."""
+    text = f"{round_id}|{person_id}|{'|'.join(preferences)}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def new_idempotency_key() -> str:
+    """A key for a submission made without one (a page form carries one as a hidden field,
+    so a double click or a resent form still makes a single application)."""
+    return secrets.token_urlsafe(24)
+
+
+def check_preferences(row: Round, units: Sequence[RoundUnit], preferences: Sequence[str]) -> list[str]:
+    """The applicant's choices, checked against the round's units and its number of choices."""
+    chosen = [p.strip() for p in preferences if p and p.strip()]
+    codes = {u.code for u in choosable(units)}
+    if not chosen:
+        if len(codes) == 1:
+            return [next(iter(codes))]
+        raise InvalidPreferences("지원할 사업(과정)을 하나 이상 고르십시오.",
+                                 "Choose at least one unit (project, field or course) to apply to.")
+    if len(chosen) > row.max_preferences:
+        raise InvalidPreferences(f"이 공고는 {row.max_preferences}지망까지 신청할 수 있습니다.",
+                                 f"This round takes at most {row.max_preferences} choice(s).")
+    if len(set(chosen)) != len(chosen):
+        raise InvalidPreferences("같은 사업(과정)을 두 번 고를 수 없습니다.",
+                                 "The same unit cannot be chosen twice.")
+    unknown = [p for p in chosen if p not in codes]
+    if unknown:
+        raise InvalidPreferences(f"이 공고에 없는 사업(과정)입니다: {', '.join(unknown)}",
+                                 f"Not a unit of this round: {', '.join(unknown)}")
+    return chosen
+
+
+def _by_key(session: Session, round_id: int, key: str) -> Application | None:
+    return session.execute(select(Application).where(
+        Application.round_id == round_id, Application.idempotency_key == key)).scalar_one_or_none()
+
+
+def _by_person(session: Session, round_id: int, person_id: int) -> Application | None:
+    return session.execute(select(Application).where(
+        Application.round_id == round_id, Application.person_id == person_id)).scalar_one_or_none()
+
+
+def context_id(session: Session, snap: snapshots.Snapshot,
+               cache: dict[str, int] | None = None) -> int:
+    """The id of the snapshot's shared context, stored on first use (safe under concurrency:
+    a writer that loses the race on the unique digest reads the winner's row)."""
+    if cache is not None and snap.digest in cache:
+        return cache[snap.digest]
+    found = session.execute(select(EligibilityContext.id).where(
+        EligibilityContext.digest == snap.digest)).scalar_one_or_none()
+    if found is None:
+        try:
+            with session.begin_nested():
+                row = EligibilityContext(
+                    digest=snap.digest, program_code=snap.program, evaluated_on=snap.on,
+                    announced_on=snap.announced, parameter_version=snap.parameter_version,
+                    code_version=snap.code_version, content=snap.context)
+                session.add(row)
+                session.flush()
+                found = row.id
+        except IntegrityError:
+            found = session.execute(select(EligibilityContext.id).where(
+                EligibilityContext.digest == snap.digest)).scalar_one()
+    if cache is not None:
+        cache[snap.digest] = found
+    return found
+
+
+def evaluate(row: Round, person: Person, engine: Engine | None = None) -> snapshots.Snapshot:
+    """The eligibility snapshot of ``person`` for the round: evaluated with the round's work or
+    course start date (``on``) and announcement date (``announced``), so every rule uses its
+    own reference date."""
+    engine = engine or default_engine()
+    evaluation = engine.evaluate_person(person, row.starts_on, row.announced_on, [row.program_code])
+    return snapshots.take(evaluation, row.program_code)
+
+
+def submit(session: Session, *, round_id: int, person_id: int, person: Person,
+           preferences: Sequence[str], channel: Channel, idempotency_key: str,
+           actor: audit.Actor, staff: bool = False, now: dt.datetime | None = None) -> Submission:
+    """Submit an application, or return the one this idempotency key already made.
+
+    A citizen applies while the round is open and inside its window; staff (``staff=True``)
+    may also enter paper applications after the window closed, until the draw is prepared.
+    The same key with the same request returns the first application (``created=False``),
+    also when two retries race on PostgreSQL: the unique constraints decide, the loser's
+    insert is rolled back to a savepoint and it reads the winner's row.
+    """
+    key = idempotency_key.strip()
+    if not key or len(key) > 128:
+        raise InvalidPreferences("Idempotency-Key는 1~128자여야 합니다.",
+                                 "The Idempotency-Key must be 1–128 characters.")
+    now = now or now_utc()
+    row = lock_round(session, round_id, shared=True)
+    units = round_units(session, round_id)
+    chosen = check_preferences(row, units, preferences)
+    digest = request_digest(round_id, person_id, chosen)
+    replay = _replay(session, round_id, key, digest)
+    if replay is not None:
+        return replay
+    _check_taking(session, row, staff=staff, now=now)
+    existing = _by_person(session, round_id, person_id)
+    if existing is not None:
+        raise DuplicateApplication(round_id, existing.id)
+    snap = evaluate(row, person)
+    ctx = context_id(session, snap)
+    application = _new_application(row, person_id, chosen, channel, key, digest, snap, ctx,
+                                   actor, now)
+    try:
+        with session.begin_nested():
+            session.add(application)
+            session.flush()
+    except IntegrityError:
+        replay = _replay(session, round_id, key, digest)
+        if replay is not None:
+            return replay
+        existing = _by_person(session, round_id, person_id)
+        if existing is not None:
+            raise DuplicateApplication(round_id, existing.id) from None
+        raise
+    _opening_events(session, application, snap, actor, now)
+    audit.record(session, actor, "application.submit", subject_person_id=person_id,
+                 object_type="application", object_id=application.id,
+                 details={"round": round_id, "channel": str(channel),
+                          "status": application.status})
+    return Submission(application, True)
+
+
+def _replay(session: Session, round_id: int, key: str, digest: str) -> Submission | None:
+    found = _by_key(session, round_id, key)
+    if found is None:
+        return None
+    if found.request_digest != digest:
+        raise IdempotencyConflict(round_id)
+    return Submission(found, False)
+
+
+def _check_taking(session: Session, row: Round, *, staff: bool, now: dt.datetime) -> None:
+    if taking_applications(row, now):
+        return
+    if staff and row.status in (RoundStatus.OPEN, RoundStatus.CLOSED):
+        from ilja.selection.models import SelectionRunRow
+
+        prepared = session.execute(select(SelectionRunRow.id).where(
+            SelectionRunRow.round_id == row.id)).first()
+        if prepared is None:
+            return
+    raise RoundClosed(row.id)
+
+
+def screening(snap: snapshots.Snapshot) -> tuple[S, str, dict[str, Any]]:
+    """The status the snapshot gives, its reason code and details (condition ids only).
+
+    A condition still to be verified (an input not given) does not hold an application back:
+    it is eligible pending the check, which staff make before the start (PROGRAMS.md §4: the
+    district office checks documents after the application); one found failing then is moved
+    to ineligible, and after the draw its seat goes to the waitlist.
+    """
+    failed, to_verify = snap.person["failed"], snap.person["to_verify"]
+    if not snap.eligible:
+        return S.INELIGIBLE, "screening.ineligible", {"failed": failed, "to_verify": to_verify}
+    if to_verify:
+        return S.ELIGIBLE, "screening.eligible_to_verify", {"to_verify": to_verify}
+    return S.ELIGIBLE, "screening.eligible", {}
+
+
+def _new_application(row: Round, person_id: int, chosen: list[str], channel: Channel, key: str,
+                     digest: str, snap: snapshots.Snapshot, ctx: int, actor: audit.Actor,
+                     now: dt.datetime) -> Application:
+    status, _, _ = screening(snap)
+    return Application(
+        round_id=row.id, person_id=person_id, preferences=chosen, channel=Channel(channel).value,
+        idempotency_key=key, request_digest=digest, submitted_at=now, submitted_by=actor.id,
+        status=status.value, status_changed_at=now, eligible=snap.eligible, score=snap.score,
+        priority=snap.priority, eligibility=snap.person, eligibility_context_id=ctx,
+        parameter_version=snap.parameter_version, code_version=snap.code_version,
+        evaluated_on=snap.on, announced_on=snap.announced)
+
+
+def opening_event_rows(application_id: int, snap: snapshots.Snapshot, channel: str,
+                       actor: audit.Actor, now: dt.datetime) -> list[dict[str, Any]]:
+    """The first two lines of every history: submitted (by whom, through which channel), then
+    the screening's result (by the system, from the snapshot)."""
+    status, reason, details = screening(snap)
+    return [
+        {"application_id": application_id, "from_status": None, "to_status": S.SUBMITTED.value,
+         "actor_id": actor.id, "actor_role": actor.role, "reason_code": f"submitted.{channel}",
+         "note": None, "details": None, "at": now},
+        {"application_id": application_id, "from_status": S.SUBMITTED.value,
+         "to_status": status.value, "actor_id": None, "actor_role": audit.SYSTEM,
+         "reason_code": reason, "note": None, "details": details or None, "at": now},
+    ]
+
+
+def _opening_events(session: Session, application: Application, snap: snapshots.Snapshot,
+                    actor: audit.Actor, now: dt.datetime) -> None:
+    session.add_all(ApplicationEvent(**values) for values in opening_event_rows(
+        application.id, snap, application.channel, actor, now))
+    session.flush()
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+def get_application(session: Session, application_id: int) -> Application:
+    row = session.get(Application, application_id)
+    if row is None:
+        raise ApplicationNotFound(application_id)
+    return row
+
+
+def applications_of_person(session: Session, person_id: int) -> list[Application]:
+    return list(session.execute(select(Application).where(Application.person_id == person_id)
+                                .order_by(Application.submitted_at.desc())).scalars())
+
+
+def list_applications(session: Session, round_id: int, *, status: str | None = None,
+                      limit: int = 100, offset: int = 0) -> tuple[list[Application], int]:
+    """A page of a round's applications (highest score first) and the total."""
+    conditions = [Application.round_id == round_id]
+    if status:
+        conditions.append(Application.status == status)
+    total = session.execute(select(func.count()).select_from(Application)
+                            .where(*conditions)).scalar_one()
+    rows = session.execute(select(Application).where(*conditions)
+                           .order_by(Application.score.desc(), Application.id)
+                           .limit(min(limit, 1000)).offset(offset)).scalars()
+    return list(rows), int(total)
+
+
+def history(session: Session, application_id: int) -> list[ApplicationEvent]:
+    return list(session.execute(select(ApplicationEvent)
+                                .where(ApplicationEvent.application_id == application_id)
+                                .order_by(ApplicationEvent.at, ApplicationEvent.id)).scalars())
+
+
+def eligibility_context(session: Session, application: Application) -> dict[str, Any]:
+    return session.get_one(EligibilityContext, application.eligibility_context_id).content
+
+
+def explanation(session: Session, application: Application) -> dict[str, Any]:
+    """The stored decision in full: the engine's result shape, dates and versions used."""
+    return snapshots.explanation(application.eligibility, eligibility_context(session, application))
+
+
+def reasons(session: Session, application: Application, lang: str = "ko") -> list[str]:
+    """The applicant's eligibility reasons in plain language, from the snapshot."""
+    return snapshots.reason_lines(application.eligibility,
+                                  eligibility_context(session, application), lang)
+
+
+# --------------------------------------------------------------------------------------------
+# Status changes
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Move:
+    """One status change to record: the application, the new status, why, and its details."""
+
+    application: Application
+    status: S
+    reason_code: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def apply_moves(session: Session, moves: Sequence[Move], *, actor: audit.Actor,
+                note: str | None = None, now: dt.datetime | None = None) -> None:
+    """Move each application through the life cycle and write its history line.
+
+    Every move is checked against the life cycle first; nothing is written if one is refused.
+    """
+    now = now or now_utc()
+    kinds: dict[int, str] = {}
+    for move in moves:
+        round_id = move.application.round_id
+        if round_id not in kinds:
+            kinds[round_id] = program_kind(get_round(session, round_id).program_code)
+        check_transition(S(move.application.status), move.status, program_kind=kinds[round_id])
+    for move in moves:
+        session.add(ApplicationEvent(
+            application_id=move.application.id, from_status=move.application.status,
+            to_status=move.status.value, actor_id=actor.id, actor_role=actor.role,
+            reason_code=move.reason_code, note=note, details=move.details or None, at=now))
+        move.application.status = move.status.value
+        move.application.status_changed_at = now
+    session.flush()
+
+
+@dataclass(frozen=True)
+class BulkMove:
+    """A status line for many applications at once (a draw, a promotion chain).
+
+    ``previous == status`` records a change of unit or seat without a change of status.
+    """
+
+    application_id: int
+    previous: str
+    status: S
+    reason_code: str
+    details: dict[str, Any] | None = None
+
+
+def record_moves(session: Session, moves: Sequence[BulkMove], *, actor: audit.Actor,
+                 program_kind: str, note: str | None = None,
+                 now: dt.datetime | None = None) -> None:
+    """Write many status changes and their history lines with two bulk statements.
+
+    Every move is checked against the life cycle before anything is written.
+    """
+    now = now or now_utc()
+    for move in moves:
+        if move.previous != move.status:
+            check_transition(S(move.previous), move.status, program_kind=program_kind)
+    changed = [{"id": m.application_id, "status": m.status.value, "status_changed_at": now}
+               for m in moves if m.previous != m.status]
+    if changed:
+        session.execute(update(Application), changed)
+    if moves:
+        session.execute(insert(ApplicationEvent), [
+            {"application_id": m.application_id, "from_status": m.previous,
+             "to_status": m.status.value, "actor_id": actor.id, "actor_role": actor.role,
+             "reason_code": m.reason_code, "note": note, "details": m.details, "at": now}
+            for m in moves])
+
+
+def change_status(session: Session, application_id: int, status: S | str, *,
+                  actor: audit.Actor, note: str | None = None,
+                  now: dt.datetime | None = None) -> Application:
+    """A staff member moves an application (screening, enrolment or placement, completion,
+    dropping out), with a note saying why.
+
+    Moves that free or fill a seat belong to the selection (``ilja.selection.service``): they
+    are refused here so that a seat is never left empty while someone waits for it.
+    """
+    target = S(status)
+    application = session.execute(select(Application).where(Application.id == application_id)
+                                  .with_for_update()).scalar_one_or_none()
+    if application is None:
+        raise ApplicationNotFound(application_id)
+    previous = S(application.status)
+    if selection_owns(previous, target):
+        raise InvalidTransition(previous, target,
+                                "선발·예비 순번과 관련된 변경은 선발 메뉴에서 합니다.",
+                                "Moves into or out of a seat or the waitlist go through the "
+                                "selection, which refills the seat.")
+    if not (note and note.strip()):
+        raise InvalidTransition(previous, target, "변경 사유를 입력하십시오.",
+                                "Say why (a note is required).")
+    apply_moves(session, [Move(application, target, f"manual.{target.value}")], actor=actor,
+                note=note.strip(), now=now)
+    audit.record(session, actor, "application.status", subject_person_id=application.person_id,
+                 object_type="application", object_id=application.id,
+                 details={"from": previous.value, "to": target.value})
+    return application

@@ -1,0 +1,204 @@
+"""The eligibility snapshot stored with an application, and its explanation read back.
+
+At submission the rules engine evaluates the person for the round's program with both of the
+round's dates — ``on`` = the work or course start date, ``announced`` = the announcement date —
+so each rule picks its own reference date (e.g. the unemployment-benefit exclusion judged on the
+announcement date until 2024 and on the work start date from 2025, PROGRAMS.md §2a).
+
+The snapshot is split in two: what belongs to this person (verdict, each condition's status and
+the person's values it looked at, bonus points, pay) and the context shared by everyone judged
+with the same rules on the same dates (the parameters used, with value, effective date and source,
+and the labels). ``explanation`` joins them back into the engine's ``ProgramResult.as_dict()``
+shape, and ``reason_lines`` into the engine's plain-language lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from ilja.rules.engine import PersonEvaluation, ProgramResult
+from ilja.rules.explain import program_lines
+from ilja.rules.parameters import ParameterUse
+
+SNAPSHOT_VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready values: dates as ISO text, numpy scalars as Python numbers."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        return value.item()
+    return value
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One person's part (``person``) and the shared part (``context``, with its digest)."""
+
+    program: str
+    on: dt.date
+    announced: dt.date
+    parameter_version: str
+    code_version: str
+    eligible: bool
+    score: float
+    priority: bool
+    person: dict[str, Any]
+    context: dict[str, Any]
+    digest: str
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      allow_nan=False).encode("utf-8")
+
+
+def take(evaluation: PersonEvaluation, program: str) -> Snapshot:
+    """Split the engine's evaluation of ``program`` into the stored snapshot."""
+    result = evaluation.result(program)
+    uses: dict[str, ParameterUse] = {}
+    conditions = []
+    for outcome in result.conditions:
+        names = []
+        for use in outcome.parameters:
+            names.append(use.name)
+            uses.setdefault(use.name, use)
+        conditions.append({"id": outcome.id, "status": outcome.status,
+                           "inputs": _plain(outcome.inputs), "parameters": names,
+                           "exceptions": list(outcome.exceptions)})
+    output_names = []
+    for use in result.output_parameters:
+        output_names.append(use.name)
+        uses.setdefault(use.name, use)
+    person = {
+        "v": SNAPSHOT_VERSION,
+        "eligible": result.eligible,
+        "failed": list(result.failed),
+        "to_verify": list(result.to_verify),
+        "priority_group": result.priority_group,
+        "bonus_points": result.bonus_points,
+        "monthly_pay_krw": result.monthly_pay_krw,
+        "pay_breakdown": _plain(result.pay_breakdown),
+        "conditions": conditions,
+        "output_parameters": output_names,
+        "output_exceptions": list(result.output_exceptions),
+    }
+    context, digest = _context(evaluation, result, tuple(uses.values()))
+    return Snapshot(
+        program=program, on=evaluation.on, announced=evaluation.announced,
+        parameter_version=evaluation.parameter_version, code_version=evaluation.code_version,
+        eligible=result.eligible, score=float(result.bonus_points),
+        priority=bool(result.priority_group), person=person, context=context, digest=digest,
+    )
+
+
+_CONTEXTS: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
+_MAX_CONTEXTS = 256
+
+
+def _context(evaluation: PersonEvaluation, result: ProgramResult,
+             uses: tuple[ParameterUse, ...]) -> tuple[dict[str, Any], str]:
+    """The shared part and its digest, built once per program, dates, versions and set of
+    parameters used (the values follow from the parameter version and the date)."""
+    key = (result.program, evaluation.on, evaluation.announced, evaluation.parameter_version,
+           evaluation.code_version, tuple((u.name, u.start) for u in uses),
+           tuple(c.id for c in result.conditions))
+    cached = _CONTEXTS.get(key)
+    if cached is not None:
+        return cached
+    context = {
+        "v": SNAPSHOT_VERSION,
+        "program": {"code": result.program, "label": {"ko": result.label_ko,
+                                                      "en": result.label_en}},
+        "on": evaluation.on.isoformat(),
+        "announced": evaluation.announced.isoformat(),
+        "parameter_version": evaluation.parameter_version,
+        "code_version": evaluation.code_version,
+        "conditions": {c.id: {"ko": c.label_ko, "en": c.label_en} for c in result.conditions},
+        "parameters": {u.name: _plain(u.as_dict()) for u in uses},
+    }
+    if len(_CONTEXTS) >= _MAX_CONTEXTS:
+        _CONTEXTS.clear()
+    _CONTEXTS[key] = entry = (context, hashlib.sha256(canonical(context)).hexdigest())
+    return entry
+
+
+def explanation(person: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """The stored decision in the shape of ``ProgramResult.as_dict()``, with the dates used."""
+    parameters = context["parameters"]
+    return {
+        "program": context["program"]["code"],
+        "label": context["program"]["label"],
+        "on": context["on"],
+        "announced": context["announced"],
+        "parameter_version": context["parameter_version"],
+        "code_version": context["code_version"],
+        "eligible": person["eligible"],
+        "failed": person["failed"],
+        "to_verify": person["to_verify"],
+        "priority_group": person["priority_group"],
+        "bonus_points": person["bonus_points"],
+        "monthly_pay_krw": person["monthly_pay_krw"],
+        "pay_breakdown": person["pay_breakdown"],
+        "conditions": [
+            {"id": c["id"], "label": context["conditions"][c["id"]], "status": c["status"],
+             "inputs": c["inputs"], "parameters": [parameters[n] for n in c["parameters"]],
+             "exceptions": c["exceptions"]}
+            for c in person["conditions"]
+        ],
+        "output_parameters": [parameters[n] for n in person["output_parameters"]],
+        "output_exceptions": person["output_exceptions"],
+    }
+
+
+@dataclass
+class _StoredCondition:
+    """A condition read back from storage, with the attributes ``explain`` reads."""
+
+    id: str
+    label_ko: str
+    label_en: str
+    status: str
+    inputs: dict[str, Any]
+    parameters: list[ParameterUse]
+    exceptions: list[str] = field(default_factory=list)
+
+
+def _use(data: dict[str, Any]) -> ParameterUse:
+    return ParameterUse(name=data["name"], value=data["value"],
+                        start=dt.date.fromisoformat(data["effective_from"]),
+                        source=data["source"], kind=data["kind"], label_ko=data["label"]["ko"],
+                        label_en=data["label"]["en"], unit=data.get("unit"))
+
+
+def stored_result(person: dict[str, Any], context: dict[str, Any]) -> ProgramResult:
+    """The stored decision as a ``ProgramResult`` the explanation functions accept."""
+    whole = explanation(person, context)
+    conditions = [
+        _StoredCondition(c["id"], c["label"]["ko"], c["label"]["en"], c["status"], c["inputs"],
+                         [_use(p) for p in c["parameters"]], list(c["exceptions"]))
+        for c in whole["conditions"]
+    ]
+    return ProgramResult(
+        program=whole["program"], label_ko=whole["label"]["ko"], label_en=whole["label"]["en"],
+        eligible=whole["eligible"], failed=whole["failed"], to_verify=whole["to_verify"],
+        priority_group=whole["priority_group"], bonus_points=whole["bonus_points"],
+        monthly_pay_krw=whole["monthly_pay_krw"],
+        conditions=cast(list[Any], conditions), pay_breakdown=whole["pay_breakdown"],
+        output_parameters=[_use(p) for p in whole["output_parameters"]],
+        output_exceptions=whole["output_exceptions"],
+    )
+
+
+def reason_lines(person: dict[str, Any], context: dict[str, Any], lang: str = "ko") -> list[str]:
+    """The applicant's reasons in plain language, exactly as the engine words them."""
+    return program_lines(stored_result(person, context), lang)

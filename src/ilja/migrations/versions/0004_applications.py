@@ -1,0 +1,221 @@
+"""Recruitment rounds, units with seats, applications with eligibility snapshots and status
+history; selection runs, their outcomes and the withdrawals after the draw.
+
+Revision ID: 0004
+Revises: 0003
+
+Written by hand for SQLite and PostgreSQL; constraint names follow ``ilja.db.NAMING_CONVENTION``.
+``UNIQUE(round_id, person_id)`` refuses a second application of a person to a round,
+``UNIQUE(round_id, idempotency_key)`` makes a retried submission find the first one, and
+``UNIQUE(round_id)`` on ``selection_runs`` keeps a round from being drawn twice.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+TZ = sa.DateTime(timezone=True)
+JSON = sa.JSON(none_as_null=True)
+
+
+def _pk(table: str) -> sa.PrimaryKeyConstraint:
+    return sa.PrimaryKeyConstraint("id", name=f"pk_{table}")
+
+
+def _fk(table: str, column: str, target: str, ondelete: str | None = None) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"], ondelete=ondelete,
+                                   name=f"fk_{table}_{column}_{target}")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "rounds",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("program_code", sa.String(64), nullable=False),
+        sa.Column("track_code", sa.String(64), nullable=True),
+        sa.Column("project", sa.String(200), nullable=True),
+        sa.Column("title", sa.String(300), nullable=False),
+        sa.Column("announced_on", sa.Date(), nullable=False),
+        sa.Column("opens_at", TZ, nullable=False),
+        sa.Column("closes_at", TZ, nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("max_preferences", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("seed_commitment", sa.String(64), nullable=True),
+        sa.Column("seed_revealed", sa.String(128), nullable=True),
+        sa.Column("policy_options", JSON, nullable=True),
+        sa.Column("created_at", TZ, nullable=False),
+        sa.Column("created_by", sa.String(100), nullable=True),
+        sa.Column("updated_at", TZ, nullable=False),
+        _pk("rounds"),
+    )
+    op.create_index("ix_rounds_program_code", "rounds", ["program_code"])
+    op.create_index("ix_rounds_status", "rounds", ["status"])
+    op.create_table(
+        "round_seeds",
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("seed", sa.String(128), nullable=False),
+        sa.Column("created_at", TZ, nullable=False),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], ondelete="CASCADE",
+                                name="fk_round_seeds_round_id_rounds"),
+        sa.PrimaryKeyConstraint("round_id", name="pk_round_seeds"),
+    )
+    op.create_table(
+        "round_units",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(64), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("seats", sa.Integer(), nullable=True),
+        sa.Column("parent_code", sa.String(64), nullable=True),
+        sa.Column("position", sa.Integer(), nullable=False),
+        _fk("round_units", "round_id", "rounds", "CASCADE"),
+        _pk("round_units"),
+        sa.UniqueConstraint("round_id", "code", name="uq_round_units_round_id_code"),
+    )
+    op.create_index("ix_round_units_round_id", "round_units", ["round_id"])
+    op.create_table(
+        "eligibility_contexts",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("digest", sa.String(64), nullable=False),
+        sa.Column("program_code", sa.String(64), nullable=False),
+        sa.Column("evaluated_on", sa.Date(), nullable=False),
+        sa.Column("announced_on", sa.Date(), nullable=False),
+        sa.Column("parameter_version", sa.String(64), nullable=False),
+        sa.Column("code_version", sa.String(32), nullable=False),
+        sa.Column("content", JSON, nullable=False),
+        _pk("eligibility_contexts"),
+        sa.UniqueConstraint("digest", name="uq_eligibility_contexts_digest"),
+    )
+    op.create_table(
+        "applications",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("preferences", JSON, nullable=False),
+        sa.Column("channel", sa.String(16), nullable=False),
+        sa.Column("idempotency_key", sa.String(128), nullable=False),
+        sa.Column("request_digest", sa.String(64), nullable=False),
+        sa.Column("submitted_at", TZ, nullable=False),
+        sa.Column("submitted_by", sa.String(100), nullable=True),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("status_changed_at", TZ, nullable=False),
+        sa.Column("eligible", sa.Boolean(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("priority", sa.Boolean(), nullable=False),
+        sa.Column("eligibility", JSON, nullable=False),
+        sa.Column("eligibility_context_id", sa.Integer(), nullable=False),
+        sa.Column("parameter_version", sa.String(64), nullable=False),
+        sa.Column("code_version", sa.String(32), nullable=False),
+        sa.Column("evaluated_on", sa.Date(), nullable=False),
+        sa.Column("announced_on", sa.Date(), nullable=False),
+        _fk("applications", "round_id", "rounds"),
+        _fk("applications", "person_id", "persons"),
+        _fk("applications", "eligibility_context_id", "eligibility_contexts"),
+        _pk("applications"),
+        sa.UniqueConstraint("round_id", "person_id", name="uq_applications_round_id_person_id"),
+        sa.UniqueConstraint("round_id", "idempotency_key",
+                            name="uq_applications_round_id_idempotency_key"),
+    )
+    op.create_index("ix_applications_person_id", "applications", ["person_id"])
+    op.create_index("ix_applications_round_id_status", "applications", ["round_id", "status"])
+    op.create_table(
+        "application_events",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("from_status", sa.String(20), nullable=True),
+        sa.Column("to_status", sa.String(20), nullable=False),
+        sa.Column("actor_id", sa.String(100), nullable=True),
+        sa.Column("actor_role", sa.String(32), nullable=False),
+        sa.Column("reason_code", sa.String(40), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("details", JSON, nullable=True),
+        sa.Column("at", TZ, nullable=False),
+        _fk("application_events", "application_id", "applications", "CASCADE"),
+        _pk("application_events"),
+    )
+    op.create_index("ix_application_events_application_id", "application_events",
+                    ["application_id"])
+    op.create_table(
+        "selection_runs",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("commitment", sa.String(64), nullable=False),
+        sa.Column("seed", sa.String(128), nullable=True),
+        sa.Column("code_version", sa.String(32), nullable=True),
+        sa.Column("lottery_scheme", sa.String(200), nullable=True),
+        sa.Column("policy", JSON, nullable=True),
+        sa.Column("units", JSON, nullable=True),
+        sa.Column("input_hash", sa.String(64), nullable=True),
+        sa.Column("output_hash", sa.String(64), nullable=True),
+        sa.Column("current_output_hash", sa.String(64), nullable=True),
+        sa.Column("applicants", sa.Integer(), nullable=True),
+        sa.Column("stats", JSON, nullable=True),
+        sa.Column("prepared_at", TZ, nullable=False),
+        sa.Column("prepared_by", sa.String(100), nullable=True),
+        sa.Column("started_at", TZ, nullable=True),
+        sa.Column("finished_at", TZ, nullable=True),
+        sa.Column("run_by", sa.String(100), nullable=True),
+        _fk("selection_runs", "round_id", "rounds"),
+        _pk("selection_runs"),
+        sa.UniqueConstraint("round_id", name="uq_selection_runs_round_id"),
+    )
+    op.create_table(
+        "selection_outcomes",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("applicant_key", sa.String(32), nullable=False),
+        sa.Column("eligible", sa.Boolean(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("priority", sa.Boolean(), nullable=False),
+        sa.Column("preferences", JSON, nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("reason", sa.String(20), nullable=False),
+        sa.Column("unit_code", sa.String(64), nullable=True),
+        sa.Column("seat", sa.String(16), nullable=True),
+        sa.Column("choice", sa.Integer(), nullable=True),
+        sa.Column("rank", sa.Integer(), nullable=True),
+        sa.Column("waitlist", JSON, nullable=False),
+        sa.Column("current_status", sa.String(20), nullable=False),
+        sa.Column("current_unit_code", sa.String(64), nullable=True),
+        sa.Column("current_seat", sa.String(16), nullable=True),
+        _fk("selection_outcomes", "run_id", "selection_runs", "CASCADE"),
+        _fk("selection_outcomes", "application_id", "applications"),
+        _pk("selection_outcomes"),
+        sa.UniqueConstraint("run_id", "application_id",
+                            name="uq_selection_outcomes_run_id_application_id"),
+    )
+    op.create_index("ix_selection_outcomes_run_id", "selection_outcomes", ["run_id"])
+    op.create_index("ix_selection_outcomes_application_id", "selection_outcomes",
+                    ["application_id"])
+    op.create_table(
+        "selection_withdrawals",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("leavers", JSON, nullable=False),
+        sa.Column("changes", JSON, nullable=False),
+        sa.Column("output_hash", sa.String(64), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("at", TZ, nullable=False),
+        sa.Column("actor_id", sa.String(100), nullable=True),
+        sa.Column("actor_role", sa.String(32), nullable=False),
+        _fk("selection_withdrawals", "run_id", "selection_runs", "CASCADE"),
+        _pk("selection_withdrawals"),
+        sa.UniqueConstraint("run_id", "sequence", name="uq_selection_withdrawals_run_id_sequence"),
+    )
+    op.create_index("ix_selection_withdrawals_run_id", "selection_withdrawals", ["run_id"])
+
+
+def downgrade() -> None:
+    for table in ("selection_withdrawals", "selection_outcomes", "selection_runs",
+                  "application_events", "applications", "eligibility_contexts", "round_units",
+                  "round_seeds", "rounds"):
+        op.drop_table(table)

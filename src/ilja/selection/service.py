@@ -1,0 +1,659 @@
+"""The selection of a round, stored: prepare the draw, run it once, verify it, promote from the
+waitlist, statistics and the results export.
+
+The pure package does the selecting (``run_selection``, ``withdraw``, ``check``); this module
+loads a round into it and stores what it returns, in the caller's one transaction:
+
+* ``prepare_draw`` closes the round and records the run with the seed commitment published when
+  the round opened;
+* ``run`` locks the round's row (``SELECT … FOR UPDATE``; SQLite serialises writers), and either
+  draws — inputs from the applications, scores from their eligibility snapshots, seats from the
+  round's units, the policy from the parameters — or, if the round was drawn already, returns
+  that run unchanged: a second click, or a second member of staff at the same moment, never
+  selects twice and never books a seat twice (``UNIQUE(round_id)`` backs the lock);
+* ``verify`` recomputes the draw from the stored inputs and proves the stored outcomes bit for bit,
+  then replays every stored withdrawal and proves the allocation in force as well;
+* ``withdraw`` takes selected or waitlisted applications out (declined, dropped before the start,
+  found ineligible) and promotes the next in line with the same choice rule; the history says who
+  moved and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ilja.accounts import audit
+from ilja.applications import service as applications
+from ilja.applications.errors import (
+    ApplicationError,
+    ApplicationNotFound,
+    InvalidTransition,
+    RoundStateError,
+)
+from ilja.applications.models import Application, ApplicationStatus, Round, RoundSeed, RoundStatus
+from ilja.rules.parameters import default_tree
+from ilja.selection.lottery import lottery_numbers
+from ilja.selection.model import (
+    REASON_LABELS,
+    STATUS_LABELS,
+    Applicant,
+    Outcome,
+    Reason,
+    Seat,
+    SelectionInputs,
+    SelectionPolicy,
+    Status,
+    Unit,
+    UnitGroup,
+)
+from ilja.selection.models import (
+    RunStatus,
+    SelectionOutcomeRow,
+    SelectionRunRow,
+    SelectionWithdrawal,
+)
+from ilja.selection.run import (
+    SelectionRun,
+    Verification,
+    check,
+    output_hash,
+    reproduce,
+    run_selection,
+)
+from ilja.selection.stats import competition_rate, selection_stats
+from ilja.selection.waitlist import ChangeKind, replay
+from ilja.selection.waitlist import withdraw as withdraw_pure
+
+S = ApplicationStatus
+DRAWN = (S.ELIGIBLE.value, S.INELIGIBLE.value)
+"""The applications a draw takes in: screened either way. Withdrawn ones are left out."""
+WITHDRAWAL_KINDS = ("declined", "dropped", "ineligible")
+
+
+class SelectionError(ApplicationError):
+    code = "selection_error"
+    status_code = 409
+
+
+class NotDrawn(SelectionError):
+    code = "not_drawn"
+
+    def __init__(self, round_id: object):
+        super().__init__(f"모집 공고 {round_id}은(는) 아직 선발(추첨)하지 않았습니다.",
+                         f"Round {round_id} has not been drawn yet.", round_id=round_id)
+
+
+class NothingToDraw(SelectionError):
+    code = "nothing_to_draw"
+
+    def __init__(self, round_id: object):
+        super().__init__(f"모집 공고 {round_id}에 선발할 신청이 없습니다.",
+                         f"Round {round_id} has no applications to select from.",
+                         round_id=round_id)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def get_run(session: Session, round_id: int) -> SelectionRunRow | None:
+    return session.execute(select(SelectionRunRow).where(SelectionRunRow.round_id == round_id)
+                           .execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+# --------------------------------------------------------------------------------------------
+# Prepare and run
+# --------------------------------------------------------------------------------------------
+def prepare_draw(session: Session, round_id: int, *, actor: audit.Actor,
+                 now: dt.datetime | None = None) -> SelectionRunRow:
+    """Close the round and record the run with its published seed commitment.
+
+    The commitment was published when the round opened (``applications.service.open_round``),
+    before anyone applied; a round that somehow has none gets its seed drawn and sealed now.
+    Preparing again returns the run already prepared (or completed).
+    """
+    now = now or _now()
+    row = applications.lock_round(session, round_id)
+    existing = get_run(session, round_id)
+    if existing is not None:
+        return existing
+    if row.status not in (RoundStatus.OPEN, RoundStatus.CLOSED):
+        raise RoundStateError(round_id, row.status, "open or closed")
+    if row.status == RoundStatus.OPEN:
+        applications.close_round(session, round_id, actor=actor, now=now)
+    commitment = applications.ensure_commitment(session, row, now=now)
+    run_row = SelectionRunRow(round_id=round_id, status=RunStatus.PREPARED.value,
+                              commitment=commitment, prepared_at=now, prepared_by=actor.id)
+    session.add(run_row)
+    session.flush()
+    audit.record(session, actor, "selection.prepare", object_type="round", object_id=round_id,
+                 details={"run": run_row.id, "commitment": commitment})
+    return run_row
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The round's run and whether this call drew it (False: it had been drawn already)."""
+
+    run: SelectionRunRow
+    drawn: bool
+
+
+def policy_for(row: Round) -> SelectionPolicy:
+    """The written policy of the round: the program's parameters on the start date, with the
+    round's own options (fill order, rounding, waitlist length) on top."""
+    return SelectionPolicy.from_parameters(default_tree(), row.starts_on, program=row.program_code,
+                                           **(row.policy_options or {}))
+
+
+def units_of(session: Session, round_id: int) -> tuple[list[Unit], list[UnitGroup]]:
+    """The round's units as the selection sees them: choosable units, and the fields grouping
+    them (with their own seat totals where set)."""
+    units = applications.round_units(session, round_id)
+    parents = {u.parent_code for u in units if u.parent_code}
+    groups = [UnitGroup(u.code, u.seats) for u in units if u.code in parents]
+    leaves = [Unit(u.code, int(u.seats or 0), u.parent_code) for u in units
+              if u.code not in parents]
+    return leaves, groups
+
+
+def _units_record(units: Sequence[Unit], groups: Sequence[UnitGroup]) -> dict[str, Any]:
+    return {"units": [[u.id, u.capacity, u.group] for u in units],
+            "groups": [[g.id, g.capacity] for g in groups]}
+
+
+def _units_from_record(record: Mapping[str, Any]) -> tuple[list[Unit], list[UnitGroup]]:
+    return ([Unit(u[0], int(u[1]), u[2]) for u in record["units"]],
+            [UnitGroup(g[0], g[1]) for g in record["groups"]])
+
+
+def run(session: Session, round_id: int, *, actor: audit.Actor,
+        now: dt.datetime | None = None) -> RunResult:
+    """Draw the round once (see the module docstring); a drawn round's run is returned as is."""
+    now = now or _now()
+    row = applications.lock_round(session, round_id)
+    run_row = get_run(session, round_id)
+    if run_row is not None and run_row.status == RunStatus.COMPLETED:
+        return RunResult(run_row, False)
+    if run_row is None:
+        run_row = prepare_draw(session, round_id, actor=actor, now=now)
+    apps = list(session.execute(select(Application.id, Application.status, Application.score,
+                                       Application.priority, Application.preferences)
+                                .where(Application.round_id == round_id,
+                                       Application.status.in_(DRAWN))
+                                .order_by(Application.id)).all())
+    if not apps:
+        raise NothingToDraw(round_id)
+    units, groups = units_of(session, round_id)
+    inputs = SelectionInputs(
+        round_id=str(round_id),
+        applicants=[Applicant(str(a.id), a.status == S.ELIGIBLE, float(a.score), bool(a.priority),
+                              tuple(a.preferences)) for a in apps],
+        units=units, groups=groups)
+    policy = policy_for(row)
+    seed = bytes.fromhex(session.get_one(RoundSeed, round_id).seed)
+    result = run_selection(inputs, policy, seed, published_commitment=run_row.commitment)
+    allocation = result.allocation
+    assert allocation is not None
+    outcomes = allocation.outcomes()
+    session.execute(insert(SelectionOutcomeRow), [
+        _outcome_values(run_row.id, a, o) for a, o in zip(apps, outcomes, strict=True)])
+    moves = [applications.BulkMove(a.id, a.status, S(o.status.value), f"selection.{o.reason.value}",
+                                   _draw_details(run_row.id, o))
+             for a, o in zip(apps, outcomes, strict=True)
+             if a.status == S.ELIGIBLE]
+    applications.record_moves(session, moves, actor=actor,
+                              program_kind=applications.program_kind(row.program_code), now=now)
+    stats = selection_stats(allocation).as_dict()
+    record = result.as_record()
+    run_row.status = RunStatus.COMPLETED.value
+    run_row.seed = record["seed"]
+    run_row.code_version = record["code_version"]
+    run_row.lottery_scheme = record["lottery_scheme"]
+    run_row.policy = record["policy"]
+    run_row.units = _units_record(units, groups)
+    run_row.input_hash = record["input_hash"]
+    run_row.output_hash = run_row.current_output_hash = record["output_hash"]
+    run_row.applicants = len(apps)
+    run_row.stats = stats
+    run_row.started_at, run_row.finished_at, run_row.run_by = now, _now(), actor.id
+    row.status = RoundStatus.SELECTED.value
+    row.seed_revealed = record["seed"]
+    row.updated_at = now
+    session.flush()
+    audit.record(session, actor, "selection.run", object_type="round", object_id=round_id,
+                 details={"run": run_row.id, "applicants": len(apps),
+                          "selected": stats["selected"], "waitlisted": stats["waitlisted"],
+                          "input_hash": record["input_hash"],
+                          "output_hash": record["output_hash"]})
+    return RunResult(run_row, True)
+
+
+def _outcome_values(run_id: int, app: Any, outcome: Outcome) -> dict[str, Any]:
+    seat = outcome.seat.value if outcome.seat else None
+    return {"run_id": run_id, "application_id": app.id, "applicant_key": outcome.applicant_id,
+            "eligible": app.status == S.ELIGIBLE, "score": float(app.score),
+            "priority": bool(app.priority), "preferences": list(app.preferences),
+            "status": outcome.status.value, "reason": outcome.reason.value,
+            "unit_code": outcome.unit, "seat": seat, "choice": outcome.choice,
+            "rank": outcome.rank, "waitlist": [list(w) for w in outcome.waitlist],
+            "current_status": outcome.status.value, "current_unit_code": outcome.unit,
+            "current_seat": seat}
+
+
+def _draw_details(run_id: int, outcome: Outcome) -> dict[str, Any]:
+    details: dict[str, Any] = {"run": run_id, "rank": outcome.rank}
+    if outcome.unit:
+        details.update(unit=outcome.unit, seat=outcome.seat.value if outcome.seat else None,
+                       choice=outcome.choice)
+    if outcome.waitlist:
+        details["waitlist"] = [list(w) for w in outcome.waitlist]
+    return details
+
+
+# --------------------------------------------------------------------------------------------
+# Reading stored runs
+# --------------------------------------------------------------------------------------------
+def _completed(session: Session, round_id: int) -> SelectionRunRow:
+    run_row = get_run(session, round_id)
+    if run_row is None or run_row.status != RunStatus.COMPLETED:
+        raise NotDrawn(round_id)
+    return run_row
+
+
+def _outcome_rows(session: Session, run_id: int) -> list[SelectionOutcomeRow]:
+    return list(session.execute(select(SelectionOutcomeRow)
+                                .where(SelectionOutcomeRow.run_id == run_id)
+                                .order_by(SelectionOutcomeRow.id)).scalars())
+
+
+def stored_inputs(run_row: SelectionRunRow, rows: Sequence[SelectionOutcomeRow]) -> SelectionInputs:
+    """The draw's inputs exactly as stored with its outcomes."""
+    assert run_row.units is not None
+    units, groups = _units_from_record(run_row.units)
+    return SelectionInputs(
+        round_id=str(run_row.round_id),
+        applicants=[Applicant(r.applicant_key, bool(r.eligible), float(r.score), bool(r.priority),
+                              tuple(r.preferences)) for r in rows],
+        units=units, groups=groups)
+
+
+def stored_outcomes(rows: Sequence[SelectionOutcomeRow]) -> list[Outcome]:
+    """The draw's outcomes exactly as stored."""
+    return [Outcome(applicant_id=r.applicant_key, status=Status(r.status), reason=Reason(r.reason),
+                    unit=r.unit_code, seat=Seat(r.seat) if r.seat else None, choice=r.choice,
+                    rank=r.rank, waitlist=tuple((w[0], int(w[1])) for w in r.waitlist))
+            for r in rows]
+
+
+def stored_run(run_row: SelectionRunRow) -> SelectionRun:
+    return SelectionRun.from_record({
+        "round_id": str(run_row.round_id), "seed": run_row.seed,
+        "commitment": run_row.commitment, "code_version": run_row.code_version,
+        "lottery_scheme": run_row.lottery_scheme, "policy": run_row.policy,
+        "input_hash": run_row.input_hash, "output_hash": run_row.output_hash})
+
+
+def _withdrawals(session: Session, run_id: int) -> list[SelectionWithdrawal]:
+    return list(session.execute(select(SelectionWithdrawal)
+                                .where(SelectionWithdrawal.run_id == run_id)
+                                .order_by(SelectionWithdrawal.sequence)).scalars())
+
+
+# --------------------------------------------------------------------------------------------
+# Verify
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class VerificationReport:
+    """Everything the auditor's page shows, each check on its own line."""
+
+    round_id: int
+    commitment: str
+    seed: str
+    lottery_scheme: str
+    code_version: str
+    policy: dict[str, Any]
+    input_hash: str
+    output_hash: str
+    rerun_output_hash: str
+    applicants: int
+    check: Verification
+    withdrawals: int
+    withdrawals_replayed: bool
+    current_matches: bool
+    current_output_hash: str | None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.check.ok and self.withdrawals_replayed and self.current_matches
+
+
+def verify(session: Session, round_id: int, *, actor: audit.Actor) -> VerificationReport:
+    """Re-run the round's draw from its stored inputs and prove it, then the withdrawals."""
+    run_row = _completed(session, round_id)
+    rows = _outcome_rows(session, run_row.id)
+    inputs = stored_inputs(run_row, rows)
+    recorded = stored_outcomes(rows)
+    stored = stored_run(run_row)
+    result = check(stored, inputs, recorded)
+    problems = []
+    for name, ok in (("commitment", result.commitment_matches), ("inputs", result.inputs_match),
+                     ("recorded_outputs", result.recorded_outputs_match),
+                     ("rerun", result.rerun_matches)):
+        if not ok:
+            problems.append(name)
+    withdrawals = _withdrawals(session, run_row.id)
+    replayed = True
+    current_ok = True
+    if result.rerun_matches:
+        drawn = reproduce(stored, inputs)
+        promotions = replay(drawn, [w.leavers for w in withdrawals])
+        for stored_step, promotion in zip(withdrawals, promotions, strict=True):
+            if output_hash(promotion.allocation.canonical_rows()) != stored_step.output_hash:
+                replayed = False
+                problems.append(f"withdrawal {stored_step.sequence}")
+        current = promotions[-1].allocation if promotions else drawn
+        final_hash = output_hash(current.canonical_rows())
+        if final_hash != run_row.current_output_hash:
+            current_ok = False
+            problems.append("current_output_hash")
+        if not _current_columns_match(rows, current):
+            current_ok = False
+            problems.append("current_outcomes")
+    else:
+        replayed = current_ok = False
+    report = VerificationReport(
+        round_id=round_id, commitment=run_row.commitment, seed=run_row.seed or "",
+        lottery_scheme=run_row.lottery_scheme or "", code_version=run_row.code_version or "",
+        policy=dict(run_row.policy or {}), input_hash=run_row.input_hash or "",
+        output_hash=run_row.output_hash or "", rerun_output_hash=result.rerun_output_hash,
+        applicants=len(rows), check=result, withdrawals=len(withdrawals),
+        withdrawals_replayed=replayed, current_matches=current_ok,
+        current_output_hash=run_row.current_output_hash, problems=problems)
+    audit.record(session, actor, "selection.verify", object_type="round", object_id=round_id,
+                 details={"run": run_row.id, "ok": report.ok, "problems": problems})
+    return report
+
+
+def _current_columns_match(rows: Sequence[SelectionOutcomeRow], current: Any) -> bool:
+    for row in rows:
+        outcome = current.outcome_of(row.applicant_key)
+        seat = outcome.seat.value if outcome.seat else None
+        if (row.current_status, row.current_unit_code, row.current_seat) != (
+                outcome.status.value, outcome.unit, seat):
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Withdrawals and promotion from the waitlist
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WithdrawalResult:
+    sequence: int
+    withdrawn: list[int]
+    promoted: list[int]
+    changes: list[dict[str, Any]]
+
+
+def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
+             actor: audit.Actor, note: str, now: dt.datetime | None = None) -> WithdrawalResult:
+    """Take selected or waitlisted applications out and promote the next in line.
+
+    ``leavers`` maps application ids to why they leave: ``declined`` (포기), ``dropped``
+    (dropped before the start) or ``ineligible`` (found ineligible after the draw). The same
+    choice rule fills each freed seat — a reserved seat goes to the next priority applicant and
+    reverts to the open pool if there is none — and nobody holding a seat loses it. Each moved
+    application gets a history line naming the leavers whose seats opened the chain.
+    """
+    if not leavers:
+        raise SelectionError("물러날 신청을 하나 이상 고르십시오.", "Name at least one application.")
+    if not (note and note.strip()):
+        raise SelectionError("사유를 입력하십시오.", "Say why (a note is required).")
+    for kind in leavers.values():
+        if kind not in WITHDRAWAL_KINDS:
+            raise SelectionError(f"알 수 없는 사유입니다: {kind}",
+                                 f"Unknown reason {kind!r}; use one of {', '.join(WITHDRAWAL_KINDS)}.")
+    now = now or _now()
+    row = applications.lock_round(session, round_id)
+    run_row = _completed(session, round_id)
+    rows = _outcome_rows(session, run_row.id)
+    by_app = {r.application_id: r for r in rows}
+    statuses = dict(session.execute(select(Application.id, Application.status).where(
+        Application.id.in_(list(leavers)))).all())
+    for app_id in leavers:
+        if app_id not in by_app or app_id not in statuses:
+            raise ApplicationNotFound(app_id)
+        if statuses[app_id] not in (S.SELECTED, S.WAITLISTED):
+            raise InvalidTransition(statuses[app_id], S.WITHDRAWN,
+                                    "선발 또는 예비 상태인 신청만 포기·탈락 처리할 수 있습니다.",
+                                    "Only a selected or waitlisted application can leave.")
+    stored = stored_run(run_row)
+    inputs = stored_inputs(run_row, rows)
+    previous = _withdrawals(session, run_row.id)
+    promotions = replay(reproduce(stored, inputs), [w.leavers for w in previous])
+    current = promotions[-1].allocation if promotions else reproduce(stored, inputs)
+    keyed = {by_app[a].applicant_key: kind for a, kind in leavers.items()}
+    promotion = withdraw_pure(current, keyed)
+    key_to_app = {r.applicant_key: r.application_id for r in rows}
+    caused_by = sorted(leavers)
+    changes = [{"application_id": key_to_app[c.applicant_id], "kind": c.kind.value,
+                "status_before": c.status_before.value, "status_after": c.status_after.value,
+                "unit_before": c.unit_before, "unit_after": c.unit_after,
+                "seat_before": c.seat_before.value if c.seat_before else None,
+                "seat_after": c.seat_after.value if c.seat_after else None,
+                "waitlist_place": c.waitlist_place} for c in promotion.changes]
+    new_hash = output_hash(promotion.allocation.canonical_rows())
+    sequence = len(previous) + 1
+    session.add(SelectionWithdrawal(run_id=run_row.id, sequence=sequence, leavers=keyed,
+                                    changes=changes, output_hash=new_hash, note=note.strip(),
+                                    at=now, actor_id=actor.id, actor_role=actor.role))
+    now_status = dict(session.execute(select(Application.id, Application.status).where(
+        Application.id.in_([c["application_id"] for c in changes]))).all())
+    moves = []
+    outcome_updates = []
+    for change in changes:
+        app_id = change["application_id"]
+        before = now_status[app_id]
+        if change["kind"] == ChangeKind.WITHDRAWN:
+            kind = leavers[app_id]
+            target = S.INELIGIBLE if kind == "ineligible" else S.WITHDRAWN
+            reason = f"withdrawal.{kind}"
+        else:
+            target = S.SELECTED if change["status_after"] == Status.SELECTED else S(
+                change["status_after"])
+            reason = f"promotion.{change['kind']}"
+        details = {"run": run_row.id, "sequence": sequence, "caused_by": caused_by,
+                   **{k: change[k] for k in ("unit_before", "unit_after", "seat_after",
+                                             "waitlist_place") if change[k] is not None}}
+        moves.append(applications.BulkMove(app_id, before, target, reason, details))
+        outcome_updates.append({"id": by_app[app_id].id, "current_status": change["status_after"],
+                                "current_unit_code": change["unit_after"],
+                                "current_seat": change["seat_after"]})
+    applications.record_moves(session, moves, actor=actor, note=note.strip(),
+                              program_kind=applications.program_kind(row.program_code), now=now)
+    if outcome_updates:
+        session.execute(update(SelectionOutcomeRow), outcome_updates)
+    run_row.current_output_hash = new_hash
+    run_row.stats = selection_stats(promotion.allocation).as_dict()
+    session.flush()
+    promoted = [c["application_id"] for c in changes
+                if c["kind"] in (ChangeKind.PROMOTED, ChangeKind.MOVED_UP)]
+    audit.record(session, actor, "selection.withdraw", object_type="round", object_id=round_id,
+                 details={"run": run_row.id, "sequence": sequence,
+                          "withdrawn": sorted(leavers), "promoted": promoted})
+    return WithdrawalResult(sequence, sorted(leavers), promoted, changes)
+
+
+# --------------------------------------------------------------------------------------------
+# Results, statistics, export
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ResultRow:
+    """One application's line in the results: score, rank, outcome now and at the draw."""
+
+    application_id: int
+    person_id: int
+    score: float
+    priority: bool
+    preferences: list[str]
+    rank: int | None
+    drawn_status: str
+    reason: str
+    status: str
+    unit: str | None
+    seat: str | None
+    waitlist: list[list[Any]]
+    failed: list[str]
+    applicant_key: str
+
+
+def results(session: Session, round_id: int, *, status: str | None = None,
+            limit: int | None = 100, offset: int = 0) -> tuple[list[ResultRow], int]:
+    """A page of the round's results in order of merit (ineligible last), and the total."""
+    run_row = _completed(session, round_id)
+    conditions = [SelectionOutcomeRow.run_id == run_row.id]
+    if status:
+        conditions.append(Application.status == status)
+    base = (select(SelectionOutcomeRow, Application.person_id, Application.status,
+                   Application.eligibility)
+            .join(Application, Application.id == SelectionOutcomeRow.application_id)
+            .where(*conditions))
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    statement = base.order_by(SelectionOutcomeRow.rank.is_(None), SelectionOutcomeRow.rank,
+                              SelectionOutcomeRow.id).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    rows = [ResultRow(
+        application_id=o.application_id, person_id=person_id, score=o.score, priority=o.priority,
+        preferences=list(o.preferences), rank=o.rank, drawn_status=o.status, reason=o.reason,
+        status=app_status, unit=o.current_unit_code, seat=o.current_seat, waitlist=o.waitlist,
+        failed=list((eligibility or {}).get("failed", [])), applicant_key=o.applicant_key)
+        for o, person_id, app_status, eligibility in session.execute(statement).all()]
+    return rows, int(total)
+
+
+def audit_results_read(session: Session, round_id: int, rows: Sequence[ResultRow], *,
+                       actor: audit.Actor) -> None:
+    """A staff member saw applicants' results: whose (application ids), not what."""
+    audit.record(session, actor, "selection.read", object_type="round", object_id=round_id,
+                 details={"applications": [r.application_id for r in rows]})
+
+
+@dataclass(frozen=True)
+class Competition:
+    """경쟁률 before (or without) a draw, from the applications' first choices."""
+
+    seats: int
+    applicants: int
+    rate: str | None
+    units: list[dict[str, Any]]
+    groups: list[dict[str, Any]]
+
+
+def competition(session: Session, round_id: int) -> Competition:
+    """Applicants per seat for the round, each unit and each field (경쟁률, every application
+    at its first choice, as notices state it; ``stats.competition_rate``)."""
+    units, groups = units_of(session, round_id)
+    counts: dict[str, int] = {}
+    for (preferences,) in session.execute(select(Application.preferences).where(
+            Application.round_id == round_id, Application.status != S.WITHDRAWN)):
+        if preferences:
+            counts[preferences[0]] = counts.get(preferences[0], 0) + 1
+    unit_rows = []
+    for unit in units:
+        n = counts.get(unit.id, 0)
+        rate = competition_rate(n, unit.capacity)
+        unit_rows.append({"unit": unit.id, "group": unit.group, "seats": unit.capacity,
+                          "applicants": n, "competition_rate": None if rate is None else str(rate)})
+    group_rows = []
+    for group in groups:
+        members = [u for u in unit_rows if u["group"] == group.id]
+        unit_seats = sum(u["seats"] for u in members)
+        seats = unit_seats if group.capacity is None else min(unit_seats, group.capacity)
+        n = sum(u["applicants"] for u in members)
+        rate = competition_rate(n, seats)
+        group_rows.append({"group": group.id, "seats": seats, "applicants": n,
+                           "competition_rate": None if rate is None else str(rate)})
+    grouped = {g.id for g in groups}
+    seats = sum(g["seats"] for g in group_rows) + sum(
+        u["seats"] for u in unit_rows if u["group"] not in grouped)
+    applicants = sum(counts.values())
+    rate = competition_rate(applicants, seats)
+    return Competition(seats, applicants, None if rate is None else str(rate), unit_rows,
+                       group_rows)
+
+
+EXPORT_HEADER = ("순위 Rank", "접수번호 Application", "성명 Name", "지원 단위 Choices",
+                 "점수(가점) Score", "우선선발 대상 Priority", "추첨번호 Lottery number",
+                 "추첨 결과 Drawn", "사유 Reason", "현재 상태 Status", "배정 단위 Unit",
+                 "좌석 Seat", "예비 순번 Waitlist", "자격 미충족 조건 Failed conditions")
+
+
+def export_results(session: Session, round_id: int, target: Path | BinaryIO, *, reason: str,
+                   actor: audit.Actor) -> int:
+    """Write the round's results to XLSX: each person's score, rank, outcome and reasons, the
+    statistics (경쟁률) and the verification record; audited as ``selection.export`` with the
+    reason (다운로드 사유). Names are masked (``홍*동``), as results are published."""
+    from openpyxl import Workbook
+
+    from ilja.people.models import Person
+    from ilja.people.records import mask_name
+
+    text = (reason or "").strip()
+    if len(text) < 4:
+        raise SelectionError("내려받는 사유를 4자 이상 입력하십시오.",
+                             "Give the reason for the download (at least 4 characters).")
+    run_row = _completed(session, round_id)
+    rows, _ = results(session, round_id, limit=None)
+    names = dict(session.execute(select(Person.id, Person.name).where(
+        Person.id.in_({r.person_id for r in rows}))).all()) if rows else {}
+    numbers = lottery_numbers(bytes.fromhex(run_row.seed or ""), [r.applicant_key for r in rows])
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("결과 Results")
+    sheet.append(list(EXPORT_HEADER))
+    for row, number in zip(rows, numbers, strict=True):
+        sheet.append([
+            row.rank, row.application_id, mask_name(names.get(row.person_id, "")),
+            " > ".join(row.preferences), row.score, "예" if row.priority else "",
+            f"{number:064x}"[:16], STATUS_LABELS[Status(row.drawn_status)][0],
+            REASON_LABELS[Reason(row.reason)][0], row.status, row.unit or "",
+            {"reserved": "우선선발", "open": "일반"}.get(row.seat or "", ""),
+            ", ".join(f"{u} {p}" for u, p in row.waitlist), ", ".join(row.failed)])
+    stats = book.create_sheet("통계 Statistics")
+    stats.append(["단위 Unit", "분야 Field", "정원 Seats", "지원자 Applicants",
+                  "경쟁률 Competition rate", "선발 Selected", "예비 Waitlisted"])
+    figures = run_row.stats or {}
+    for unit in figures.get("units", []):
+        stats.append([unit["unit"], unit["group"] or "", unit["seats"], unit["applicants"],
+                      unit["competition_rate"], unit["selected"], unit["waitlisted"]])
+    stats.append(["합계 Total", "", figures.get("seats"), figures.get("applicants"),
+                  figures.get("competition_rate"), figures.get("selected"),
+                  figures.get("waitlisted")])
+    proof = book.create_sheet("검증 Verification")
+    for label, value in (("round", round_id), ("commitment", run_row.commitment),
+                         ("seed", run_row.seed), ("lottery_scheme", run_row.lottery_scheme),
+                         ("code_version", run_row.code_version),
+                         ("input_hash", run_row.input_hash),
+                         ("output_hash", run_row.output_hash),
+                         ("current_output_hash", run_row.current_output_hash)):
+        proof.append([label, value])
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        book.save(target)
+    else:
+        buffer = io.BytesIO()
+        book.save(buffer)
+        target.write(buffer.getvalue())
+    audit.record(session, actor, "selection.export", object_type="round", object_id=round_id,
+                 reason=text, details={"run": run_row.id, "rows": len(rows), "format": "xlsx"})
+    return len(rows)
