@@ -450,7 +450,7 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
     replay = _replay(session, round_id, key, digest)
     if replay is not None:
         return replay
-    _check_taking(session, row, staff=staff, now=now)
+    check_taking(session, row, staff=staff, now=now)
     existing = _by_person(session, round_id, person_id)
     if existing is not None:
         raise DuplicateApplication(round_id, existing.id)
@@ -487,7 +487,8 @@ def _replay(session: Session, round_id: int, key: str, digest: str) -> Submissio
     return Submission(found, False)
 
 
-def _check_taking(session: Session, row: Round, *, staff: bool, now: dt.datetime) -> None:
+def check_taking(session: Session, row: Round, *, staff: bool, now: dt.datetime) -> None:
+    """Raise ``RoundClosed`` unless the round takes this submission now (see ``submit``)."""
     if taking_applications(row, now):
         return
     if staff and row.status in (RoundStatus.OPEN, RoundStatus.CLOSED):

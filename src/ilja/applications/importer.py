@@ -1,0 +1,267 @@
+"""Bulk import of applications as district offices collect them (XLSX, CSV or JSONL).
+
+A file holds one application per row: the person's columns (the person format plus name, RRN,
+phone and address — the registry's import reads the same headers, Korean ones included) and the
+preferred unit(s): ``preferences`` (``care;safety``) or ``preference_1`` … (``1지망``, ``2지망``;
+``희망사업``/``지원분야`` for a single choice). An optional ``reference`` column (접수번호) is the
+office's own number for the application.
+
+Everything is validated before anything is written, and every problem is reported with its row
+(1 = the first data row), column and reason — never the value. Then, in the caller's one
+transaction, each row's person is registered (created, or matched by RRN), evaluated and stored
+with its snapshot and history. Problems only the database can reveal (the person already applied
+to the round) are collected the same way, and the import raises at the end so the transaction
+rolls back: a file is imported whole or not at all.
+
+Importing the same file again changes nothing: each row's idempotency key is the office's
+reference, or the file's digest and the row number, so every row finds its first application.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from ilja.accounts import audit
+from ilja.applications import service
+from ilja.applications.errors import ImportRejected, InvalidPreferences, InvalidRow
+from ilja.applications.models import Application, ApplicationEvent, Channel
+from ilja.people import registry
+from ilja.people.importer import REGISTRY_COLUMNS, read_rows
+from ilja.people.person_format import parse_cells
+from ilja.people.records import RecordInvalid, RegistryError, ValidRecord, validate_record
+from ilja.people.rrn import KeyRing
+from ilja.rules.population import ALL_FIELDS
+
+MAX_PROBLEMS = 1_000
+PREFERENCE_LISTS = ("preferences", "preference", "희망단위", "지원단위", "희망사업", "지원사업",
+                    "지원분야", "희망분야", "희망과정", "unit")
+REFERENCE_COLUMNS = ("reference", "접수번호", "application_reference")
+_CHOICE_PREFIXES = ("preference_", "choice_")
+
+
+@dataclass
+class ImportReport:
+    """What an import did; ``replayed`` rows had been imported before (same key)."""
+
+    rows: int
+    applications: int = 0
+    replayed: int = 0
+    persons_created: int = 0
+    persons_matched: int = 0
+    eligible: int = 0
+    ineligible: int = 0
+    warnings: list[InvalidRow] = field(default_factory=list)
+
+
+def _choice_columns(header: Iterable[str]) -> list[tuple[int, str]]:
+    """The numbered choice columns of a header: ``preference_2`` or ``2지망`` → (2, name)."""
+    found = []
+    for name in header:
+        number = None
+        for prefix in _CHOICE_PREFIXES:
+            if name.startswith(prefix) and name[len(prefix):].isdigit():
+                number = int(name[len(prefix):])
+        if name.endswith("지망") and name[:-2].isdigit():
+            number = int(name[:-2])
+        if number is not None:
+            found.append((number, name))
+    return sorted(found)
+
+
+def _preferences(cells: dict[str, str | None], lists: list[str],
+                 choices: list[tuple[int, str]]) -> list[str]:
+    chosen: list[str] = []
+    for name in lists:
+        if cells.get(name):
+            chosen.extend(p.strip() for p in str(cells[name]).replace(",", ";").split(";"))
+    for _, name in choices:
+        if cells.get(name):
+            chosen.append(str(cells[name]).strip())
+    return [c for c in chosen if c]
+
+
+@dataclass
+class _Row:
+    row: int
+    record: ValidRecord
+    preferences: list[str]
+    key: str
+
+
+def _validate_person(cells: dict[str, str | None], row: int, program: str,
+                     on: dt.date) -> tuple[ValidRecord | None, list[InvalidRow]]:
+    """One row's person: the person format's cell rules, then the registry's record rules."""
+    format_cells: dict[str, Any] = {k: v for k, v in cells.items() if k in ALL_FIELDS}
+    format_cells["id"] = f"row-{row}"
+    birth_missing = format_cells.get("birth_date") is None and cells.get("rrn") is not None
+    if birth_missing:
+        format_cells["birth_date"] = "1900-01-01"  # read from the RRN by validate_record
+    person, problems = parse_cells(format_cells, row)
+    if person is None:
+        return None, [InvalidRow(row, p.field, p.message) for p in problems]
+    data: dict[str, Any] = person.model_dump(exclude={"id"})
+    if birth_missing:
+        data.pop("birth_date")
+    data.update({k: cells[k] for k in REGISTRY_COLUMNS if cells.get(k) is not None})
+    try:
+        return validate_record(data, program=program, on=on), []
+    except RecordInvalid as error:
+        return None, [InvalidRow(row, p.field, p.message) for p in error.problems]
+
+
+def validate_file(path: Path, round_row: Any, units: list[Any], *,
+                  on: dt.date | None = None) -> tuple[list[_Row], list[InvalidRow]]:
+    """Every row of the file checked; returns the rows and the warnings, or raises
+    ``ImportRejected`` with every problem (up to ``MAX_PROBLEMS``)."""
+    path = Path(path)
+    try:
+        header, rows = read_rows(path)
+    except RegistryError as error:
+        raise ImportRejected([InvalidRow(0, "file", error.message)]) from None
+    lists = [name for name in header if name in PREFERENCE_LISTS]
+    choices = _choice_columns(header)
+    references = [name for name in header if name in REFERENCE_COLUMNS]
+    problems: list[InvalidRow] = []
+    for column in ("name", "sido", "sigungu", "employment_status", "able_to_work",
+                   "household_head", "household_size", "nationality"):
+        if column not in header:
+            problems.append(InvalidRow(0, column, "required column missing"))
+    if "birth_date" not in header and "rrn" not in header:
+        problems.append(InvalidRow(0, "birth_date", "required column missing (or give rrn)"))
+    if not lists and not choices and len(service.choosable(units)) > 1:
+        problems.append(InvalidRow(0, "preferences", "required column missing (the unit "
+                                                      "applied for: preferences or 1지망)"))
+    if problems:
+        raise ImportRejected(problems)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+    program = round_row.program_code
+    today = on or dt.date.today()
+    valid: list[_Row] = []
+    warnings: list[InvalidRow] = []
+    seen_rrn: dict[str, int] = {}
+    seen_keys: dict[str, int] = {}
+    for row, cells in rows:
+        record, row_problems = _validate_person(cells, row, program, today)
+        chosen = _preferences(cells, lists, choices)
+        try:
+            chosen = service.check_preferences(round_row, units, chosen)
+        except InvalidPreferences as error:
+            column = (lists or [name for _, name in choices] or ["preferences"])[0]
+            row_problems.append(InvalidRow(row, column, error.message_en))
+        reference = next((cells[c] for c in references if cells.get(c)), None)
+        key = f"import:{reference}" if reference else f"import:{digest}:{row}"
+        if key in seen_keys:
+            row_problems.append(InvalidRow(row, references[0] if references else "row",
+                                           f"the same reference as row {seen_keys[key]}"))
+        seen_keys.setdefault(key, row)
+        if record is not None and record.rrn is not None:
+            first = seen_rrn.setdefault(record.rrn.digits, row)
+            if first != row:
+                row_problems.append(InvalidRow(row, "rrn", f"the same person as row {first}"))
+        problems.extend(row_problems)
+        if len(problems) >= MAX_PROBLEMS:
+            raise ImportRejected(problems[:MAX_PROBLEMS], truncated=True)
+        if record is not None and not row_problems:
+            valid.append(_Row(row, record, chosen, key))
+            warnings.extend(InvalidRow(row, w.field, w.message) for w in record.warnings)
+    if problems:
+        raise ImportRejected(problems)
+    return valid, warnings
+
+
+def import_applications(session: Session, path: Path | str, round_id: int, actor: audit.Actor,
+                        *, keyring: KeyRing, now: dt.datetime | None = None,
+                        progress: Any = None) -> ImportReport:
+    """Import a file of applications into a round (see the module docstring).
+
+    ``progress``, if given, is called with the number of rows written so far.
+    """
+    now = now or service.now_utc()
+    round_row = service.lock_round(session, round_id, shared=True)
+    units = service.round_units(session, round_id)
+    service.check_taking(session, round_row, staff=True, now=now)
+    valid, warnings = validate_file(Path(path), round_row, units)
+    report = ImportReport(rows=len(valid), warnings=warnings)
+    existing = {person_id: (app_id, key) for app_id, person_id, key in session.execute(
+        select(Application.id, Application.person_id, Application.idempotency_key)
+        .where(Application.round_id == round_id))}
+    keys = {key: person_id for person_id, (_, key) in existing.items()}
+    problems: list[InvalidRow] = []
+    contexts: dict[str, int] = {}
+    new_rows: list[dict[str, Any]] = []
+    snaps: dict[int, Any] = {}
+    in_file: dict[int, int] = {}
+    for done, item in enumerate(valid, 1):
+        registration = registry.register_person(session, item.record, actor=actor,
+                                                program=round_row.program_code, keyring=keyring)
+        person = registration.person
+        if registration.created:
+            report.persons_created += 1
+        else:
+            report.persons_matched += 1
+        if item.key in keys:
+            if keys[item.key] == person.id:
+                report.replayed += 1
+                continue
+            problems.append(InvalidRow(item.row, "reference",
+                                       "this reference was imported before for another person"))
+            continue
+        if person.id in existing or person.id in in_file:
+            where = (f"application {existing[person.id][0]}" if person.id in existing
+                     else f"row {in_file[person.id]}")
+            problems.append(InvalidRow(item.row, "name", f"this person has already applied to "
+                                                         f"the round ({where})"))
+            continue
+        in_file[person.id] = item.row
+        snap = service.evaluate(round_row, registry.person_format(person))
+        context = service.context_id(session, snap, contexts)
+        status, _, _ = service.screening(snap)
+        report.eligible += int(status == service.S.ELIGIBLE)
+        report.ineligible += int(status == service.S.INELIGIBLE)
+        snaps[person.id] = snap
+        new_rows.append({
+            "round_id": round_id, "person_id": person.id, "preferences": item.preferences,
+            "channel": Channel.IMPORT.value, "idempotency_key": item.key,
+            "request_digest": service.request_digest(round_id, person.id, item.preferences),
+            "submitted_at": now, "submitted_by": actor.id, "status": status.value,
+            "status_changed_at": now, "eligible": snap.eligible, "score": snap.score,
+            "priority": snap.priority, "eligibility": snap.person,
+            "eligibility_context_id": context, "parameter_version": snap.parameter_version,
+            "code_version": snap.code_version, "evaluated_on": snap.on,
+            "announced_on": snap.announced})
+        if len(problems) >= MAX_PROBLEMS:
+            break
+        if progress is not None and done % 1000 == 0:
+            progress(done)
+    if problems:
+        raise ImportRejected(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
+    _write(session, new_rows, snaps, actor, now)
+    report.applications = len(new_rows)
+    audit.record(session, actor, "application.import", object_type="round", object_id=round_id,
+                 details={"file": hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32],
+                          "rows": report.rows, "applications": report.applications,
+                          "replayed": report.replayed, "persons_created": report.persons_created,
+                          "persons_matched": report.persons_matched})
+    return report
+
+
+def _write(session: Session, rows: list[dict[str, Any]], snaps: dict[int, Any],
+           actor: audit.Actor, now: dt.datetime, batch: int = 5_000) -> None:
+    """Insert the applications and their first history lines in batches of bulk statements."""
+    for start in range(0, len(rows), batch):
+        chunk = rows[start:start + batch]
+        ids = session.execute(insert(Application).returning(Application.id, Application.person_id),
+                              chunk).all()
+        events = []
+        for application_id, person_id in ids:
+            events.extend(service.opening_event_rows(application_id, snaps[person_id],
+                                                     Channel.IMPORT.value, actor, now))
+        session.execute(insert(ApplicationEvent), events)
