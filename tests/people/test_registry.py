@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from ilja.accounts import audit
 from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import PermissionDenied
 from ilja.db import engine_for, transaction
@@ -185,3 +184,70 @@ def test_search_by_name_phone_and_birth_date_is_parameterised(database_url, keyr
         assert names(district="강남구") == ["김%_철수"]
         assert names(q="'; DROP TABLE persons; --") == []
         assert registry.search_people(session, q=None)[1] == 2
+
+
+def test_merge_keeps_the_older_id_moves_references_and_the_rrn(database_url, keyring):
+    from ilja.accounts import service
+    from ilja.accounts.models import User
+    from ilja.accounts.roles import Role
+
+    older_id, _, _ = register(database_url, record(household_income_krw=None), keyring,
+                              program=ACADEMY)
+    newer_id, _, result = register(database_url, record(rrn=RRN, household_income_krw=900_000,
+                                                        vulnerable_groups=["disabled"]), keyring)
+    [flag] = result.flags
+    with transaction(engine_for(database_url)) as session:
+        service.create_user(session, login="citizen", password="Tr0ub4dor&3x", role=Role.CITIZEN,
+                            display_name="시민", person_id=newer_id)
+        with pytest.raises(PermissionDenied):
+            registry.resolve_duplicate(session, flag.id, decision="merge", actor=AUDITOR,
+                                       keyring=keyring)
+    with transaction(engine_for(database_url)) as session:
+        resolved = registry.resolve_duplicate(session, flag.id, decision="merge", actor=MANAGER,
+                                              keyring=keyring)
+        assert (resolved.status, resolved.person_a_id, resolved.merged_person_id) == (
+            "confirmed", older_id, newer_id)
+    with transaction(engine_for(database_url)) as session:
+        assert registry.get_person(session, newer_id) is None
+        kept = registry.get_person(session, older_id)
+        assert kept.household_income_krw == 900_000 and kept.vulnerable_groups == ["disabled"]
+        assert registry.find_by_rrn(session, RRN, keyring=keyring).id == older_id
+        assert registry.reveal_rrn(session, kept, actor=MANAGER, reason="병합 확인",
+                                   keyring=keyring) == RRN
+        user = session.execute(select(User).where(User.login == "citizen")).scalar_one()
+        assert user.person_id == older_id
+        with pytest.raises(RegistryError) as error:
+            registry.resolve_duplicate(session, flag.id, decision="dismiss", actor=MANAGER,
+                                       keyring=keyring)
+        assert error.value.code == "flag_resolved"
+    [entry] = actions(database_url, "person.merge")
+    assert entry.subject_person_id == str(older_id)
+    assert entry.details["merged_person_id"] == newer_id and "rrn" in entry.details["fields_filled"]
+
+
+def test_two_different_rrns_are_never_merged(database_url, keyring):
+    first_id, _, _ = register(database_url, record(rrn=RRN), keyring)
+    _, _, result = register(database_url, record(rrn=valid_rrn(serial="99999")), keyring)
+    [flag] = result.flags  # same name, birth date and phone, different numbers: staff look
+    with transaction(engine_for(database_url)) as session, pytest.raises(RegistryError) as error:
+        registry.resolve_duplicate(session, flag.id, decision="merge", actor=MANAGER,
+                                   keyring=keyring)
+    assert error.value.code == "merge_rrn_conflict"
+    with transaction(engine_for(database_url)) as session:
+        flag = registry.resolve_duplicate(session, flag.id, decision="dismiss", actor=MANAGER,
+                                          keyring=keyring)
+        assert flag.status == "dismissed" and flag.resolved_by == MANAGER.id
+        assert registry.get_person(session, first_id) is not None
+
+
+def test_errors_and_reprs_never_carry_the_number(keyring):
+    from ilja.people.records import validate_record
+
+    with pytest.raises(RecordInvalid) as error:
+        validate_record(record(rrn="901301-1234567"), program=PUBLIC_JOB, on=TODAY)
+    assert "1234567" not in repr(error.value.problems) and "1234567" not in str(error.value)
+    valid = validate_record(record(rrn=RRN), program=PUBLIC_JOB, on=TODAY)
+    assert RRN[7:] not in repr(valid) and valid.record.rrn is None
+    with pytest.raises(RegistryError) as error:
+        validate_record(record(), program="no_such_program")
+    assert error.value.code == "program_unknown"

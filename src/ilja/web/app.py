@@ -22,6 +22,7 @@ def create_app() -> FastAPI:
     )
     from ilja.accounts.api import router as accounts_router
     from ilja.accounts.deps import public
+    from ilja.people.api import router as people_router
     from ilja.programs.api import router as programs_router
     from ilja.rules.api import router as rules_router
     from ilja.web import errors
@@ -32,15 +33,18 @@ def create_app() -> FastAPI:
     app.include_router(rules_router, prefix="/api/v1", dependencies=open_to_all)
     app.include_router(programs_router, prefix="/api/v1", dependencies=open_to_all)
     app.include_router(accounts_router, prefix="/api/v1")
+    app.include_router(people_router, prefix="/api/v1")
 
     @app.get("/api/v1/health", tags=["system"], dependencies=open_to_all)
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
     from ilja.accounts.views import router as accounts_pages
+    from ilja.people.views import router as people_pages
     from ilja.web.pages import router as pages_router
 
     app.include_router(pages_router, dependencies=open_to_all)
     app.include_router(accounts_pages)
+    app.include_router(people_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app
