@@ -1,0 +1,1 @@
+"""Training operations: cohorts, enrolment, attendance, assessments, dropout, instructors."""
