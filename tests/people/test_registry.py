@@ -4,8 +4,9 @@ encrypted, stored only where a program's legal basis permits it, reads audited."
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
+from ilja.accounts import audit
 from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import PermissionDenied
 from ilja.db import engine_for, transaction
@@ -251,3 +252,64 @@ def test_errors_and_reprs_never_carry_the_number(keyring):
     with pytest.raises(RegistryError) as error:
         validate_record(record(), program="no_such_program")
     assert error.value.code == "program_unknown"
+
+
+def test_two_intakes_of_the_same_rrn_at_once_make_one_person(database_url, keyring):
+    import threading
+
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def intake(phone: str) -> None:
+        try:
+            with transaction(engine_for(database_url)) as session:
+                barrier.wait(timeout=10)
+                result = registry.register_person(session, record(rrn=RRN, phone=phone),
+                                                  actor=MANAGER, program=PUBLIC_JOB,
+                                                  keyring=keyring, on=TODAY)
+                outcomes.append(result.created)
+        except BaseException as exc:  # pragma: no cover - reported below
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=intake, args=(p,)) for p in ("010-1111-0000",
+                                                                     "010-2222-0000")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == [False, True]
+    with transaction(engine_for(database_url)) as session:
+        assert session.execute(select(func.count()).select_from(Person)).scalar_one() == 1
+        assert audit.verify(session).ok
+
+
+def test_a_household_groups_its_members_under_its_head(database_url, keyring):
+    head_id, _, _ = register(database_url, record(rrn=RRN, household_size=2), keyring)
+    member_id, _, _ = register(database_url, record(name="홍아들", phone=None,
+                                                    birth_date="2010-05-05", household_head=False,
+                                                    household_size=2, employment_status="student"),
+                               keyring, program=ACADEMY)
+    with transaction(engine_for(database_url)) as session:
+        head, member = (registry.get_person(session, i) for i in (head_id, member_id))
+        household = registry.create_household(session, actor=MANAGER, head=head,
+                                              address="서울특별시 마포구", members=[member])
+        household_id = household.id
+    with transaction(engine_for(database_url)) as session:
+        assert {registry.get_person(session, i).household_id for i in (head_id, member_id)} == {
+            household_id}
+    [entry] = actions(database_url, "household.create")
+    assert entry.details == {"head_person_id": head_id, "members": [member_id]}
+
+
+def test_an_rrn_can_be_erased_with_a_reason_keeping_the_person(database_url, keyring):
+    person_id, _, _ = register(database_url, record(rrn=RRN), keyring)
+    with transaction(engine_for(database_url)) as session:
+        person = registry.get_person(session, person_id)
+        with pytest.raises(PermissionDenied):
+            registry.delete_person_rrn(session, person, actor=AUDITOR, reason="보유기간 경과")
+        registry.delete_person_rrn(session, person, actor=MANAGER, reason="보유기간 경과")
+    with transaction(engine_for(database_url)) as session:
+        person = registry.get_person(session, person_id)
+        assert (person.rrn_token, person.rrn_index, person.rrn_masked) == (None, None, None)
+        assert registry.find_by_rrn(session, RRN, keyring=keyring) is None
+    assert actions(database_url, "person.rrn_erase")[0].reason == "보유기간 경과"

@@ -106,6 +106,7 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str 
                             f"{path.name} 파일이 너무 큽니다.")
     if suffix in (".jsonl", ".ndjson"):
         return _jsonl(path)
+    table: list[list[Any]]
     if suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as handle:
             table = list(csv.reader(io.StringIO(handle.read())))

@@ -239,12 +239,13 @@ def validate_record(data: Mapping[str, Any], *, program: str, on: dt.date | None
     try:
         record = PersonRecord.model_validate(raw)
     except ValidationError as exc:
-        for error in exc.errors():
-            location = ".".join(str(part) for part in error["loc"]) or "record"
-            if location == "birth_date" and error["type"] == "missing" and problems:
+        for detail in exc.errors():
+            location = ".".join(str(part) for part in detail["loc"]) or "record"
+            if location == "birth_date" and detail["type"] == "missing" and problems:
                 continue  # the RRN it would have come from is already reported
-            message = "missing" if error["type"] == "missing" else error["msg"]
-            problems.append(Problem(location, error["type"], message, _ko(error["type"], message)))
+            message = "missing" if detail["type"] == "missing" else detail["msg"]
+            problems.append(Problem(location, detail["type"], message,
+                                    _ko(detail["type"], message)))
         raise RecordInvalid(problems) from None
     if problems:
         raise RecordInvalid(problems)

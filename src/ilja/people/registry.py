@@ -223,15 +223,16 @@ def _flag_near_duplicates(session: Session, person: Person, *,
 def create_household(session: Session, *, actor: audit.Actor, head: Person | None = None,
                      address: str | None = None, members: Iterable[Person] = ()) -> Household:
     """A household (세대) with its head; members (and the head) point at it."""
+    people = list(members)
     household = Household(head_person_id=head.id if head else None, address=address,
                           created_at=_now())
     session.add(household)
     session.flush()
-    for member in {*(members or ()), *([head] if head else [])}:
+    for member in [*people, *([head] if head else [])]:
         member.household_id = household.id
-    audit.record(session, actor, "household.create", object_type="household", object_id=household.id,
-                 details={"head_person_id": head.id if head else None,
-                          "members": sorted(m.id for m in members)})
+    audit.record(session, actor, "household.create", object_type="household",
+                 object_id=household.id, details={"head_person_id": head.id if head else None,
+                                                  "members": sorted(m.id for m in people)})
     return household
 
 
@@ -389,11 +390,8 @@ def _check_reason(reason: str | None) -> str:
 
 
 def _require(actor: audit.Actor, permission: Permission) -> None:
-    try:
-        role = Role(actor.role)
-    except ValueError:
-        raise PermissionDenied(permission) from None
-    if not has_permission(role, permission):
+    role = {r.value: r for r in Role}.get(actor.role)
+    if role is None or not has_permission(role, permission):
         raise PermissionDenied(permission)
 
 
@@ -539,9 +537,8 @@ def _move_flags(session: Session, kept_id: int, dropped_id: int, *, resolving: i
         or_(DuplicateFlag.person_a_id == dropped_id, DuplicateFlag.person_b_id == dropped_id),
     )).scalars().all()
     for other in others:
-        ids = {kept_id if pid == dropped_id else pid for pid in (other.person_a_id,
-                                                                 other.person_b_id)}
-        ids.discard(None)
+        ids = {kept_id if pid == dropped_id else pid
+               for pid in (other.person_a_id, other.person_b_id) if pid is not None}
         if len(ids) < 2 or other.status != FlagStatus.OPEN.value:
             if other.status == FlagStatus.OPEN.value:
                 session.delete(other)

@@ -16,6 +16,7 @@ from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.people import registry
 from ilja.people.keys import get_keyring
+from ilja.people.models import Person
 from ilja.people.records import RegistryError
 from ilja.web.templating import render, translator
 
@@ -50,7 +51,8 @@ def _search_context(request: Request, db: DbSession, principal: Principal, q: st
                     district: str, page: int) -> dict[str, Any]:
     q, district, page = q[:100].strip(), district[:20], max(1, min(page, 100_000))
     searched = bool(q or district)
-    people, total = [], 0
+    people: list[Person] = []
+    total = 0
     if searched:
         people, total = registry.search_people(db, q=q, district=district or None,
                                                limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
