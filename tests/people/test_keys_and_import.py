@@ -155,3 +155,30 @@ def test_import_of_the_same_file_twice_creates_no_one_twice(database_url, keyrin
                                    keyring=keyring, on=TODAY)
         assert (report.created, report.updated) == expected
     assert _count(database_url) == 8
+
+
+def test_import_reads_xlsx_with_excel_cells(database_url, keyring, tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    columns = ["이름", "주민등록번호", "연락처", "birth_date", "sido", "sigungu",
+               "employment_status", "able_to_work", "household_head", "household_size",
+               "nationality", "vulnerable_groups"]
+    sheet.append(columns)
+    sheet.append(["홍길동", NUMBERS[2], "010-1234-5678", dt.datetime(1982, 3, 3), "서울특별시",
+                  "마포구", "unemployed", "예", "아니오", 3.0, "KR", "disabled;near_poor"])
+    sheet.append([None] * len(columns))  # a blank row is skipped
+    path = tmp_path / "people.xlsx"
+    workbook.save(path)
+    with transaction(engine_for(database_url)) as session:
+        report = import_people(session, path, program="companion_jobs", actor=MANAGER,
+                               keyring=keyring, on=TODAY)
+        assert (report.rows, report.created) == (1, 1)
+        person = registry.find_by_rrn(session, NUMBERS[2], keyring=keyring)
+        assert (person.household_size, person.able_to_work, person.household_head) == (3, True,
+                                                                                       False)
+        assert person.vulnerable_groups == ["near_poor", "disabled"]
+        assert str(person.birth_date) == "1982-03-03"
