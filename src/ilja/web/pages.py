@@ -64,8 +64,32 @@ def program_page(request: Request, code: str, on: str | None = None) -> HTMLResp
         "rules": rules, "on": day.isoformat(), "bad_date": bad_date,
         "plan": plan_view.program_plan(t, code),
         "related": plan_view.related_programs(engine, t, code),
+        "population": _population_view(engine, code, day),
     }
     return render(request, "program.html", context)
+
+
+def _population_view(engine: Any, code: str, day: dt.date) -> dict[str, Any] | None:
+    """How many of the demo's synthetic residents qualify on ``day``, by district and by the
+    conditions that keep the others out (absent when no population has been generated)."""
+    from ilja.people.service import eligibility_summary
+
+    try:
+        summary = eligibility_summary(day)
+    except ParameterError:
+        return None
+    if summary is None or code not in summary.eligible:
+        return None
+    conditions = {c.id: c for c in engine.conditions(code)}
+    failures = sorted(((n, conditions[cid]) for cid, n in summary.failures[code].items() if n),
+                      key=lambda pair: -pair[0])
+    return {
+        "persons": summary.persons,
+        "eligible": summary.eligible[code],
+        "share": summary.eligible[code] / summary.persons if summary.persons else 0.0,
+        "by_district": sorted(summary.by_district[code].items(), key=lambda kv: -kv[1]),
+        "failures": failures,
+    }
 
 
 def _self_check_context(t: Translator, values: dict[str, Any], errors: list[form.FormError]) -> dict[str, Any]:
