@@ -141,3 +141,11 @@ def test_breakdown_totals_equal_the_headline(rows):
             assert sum(m.status == "counted" for m in drilled) == g.numerator
     assert len(members_of(rate, status="counted")) == rate.numerator
     assert rate.numerator <= rate.denominator <= len(rate.members)
+
+
+@given(st.dates(D(2020, 1, 1), D(2030, 12, 31)), st.dates(D(2020, 1, 1), D(2031, 12, 31)),
+       st.integers(0, 24))
+def test_months_after_agrees_with_the_window(completed, effective, window):
+    from ilja.outcomes.rates import months_after
+
+    assert (months_after(completed, effective) <= window) == (effective <= add_months(completed, window))

@@ -141,6 +141,16 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def months_after(completed_on: dt.date, effective_on: dt.date) -> int:
+    """The fewest whole months ``m`` ≥ 0 with ``effective_on <= add_months(completed_on, m)``:
+    an outcome lies within a window of ``w`` months exactly when ``months_after <= w``. Stored
+    with each outcome so that the database tests a window without date arithmetic."""
+    months = (effective_on.year - completed_on.year) * 12 + effective_on.month - completed_on.month
+    if months <= 0:
+        return 0
+    return months if effective_on <= add_months(completed_on, months) else months + 1
+
+
 @dataclass(frozen=True, slots=True)
 class Cohort:
     """Completions from ``start`` to ``end`` (inclusive), outcomes as known on ``as_of``."""
