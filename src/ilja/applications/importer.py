@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
@@ -258,10 +258,11 @@ def _write(session: Session, rows: list[dict[str, Any]], snaps: dict[int, Any],
     """Insert the applications and their first history lines in batches of bulk statements."""
     for start in range(0, len(rows), batch):
         chunk = rows[start:start + batch]
-        ids = session.execute(insert(Application).returning(Application.id, Application.person_id),
+        table = Application.__table__
+        ids = session.execute(table.insert().returning(table.c.id, table.c.person_id),
                               chunk).all()
         events = []
         for application_id, person_id in ids:
             events.extend(service.opening_event_rows(application_id, snaps[person_id],
                                                      Channel.IMPORT.value, actor, now))
-        session.execute(insert(ApplicationEvent), events)
+        session.execute(ApplicationEvent.__table__.insert(), events)

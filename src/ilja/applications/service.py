@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -663,16 +663,21 @@ def record_moves(session: Session, moves: Sequence[BulkMove], *, actor: audit.Ac
     for move in moves:
         if move.previous != move.status:
             check_transition(S(move.previous), move.status, program_kind=program_kind)
-    changed = [{"id": m.application_id, "status": m.status.value, "status_changed_at": now}
+    session.flush()  # the statements below bypass the unit of work
+    changed = [{"b_id": m.application_id, "b_status": m.status.value, "b_at": now}
                for m in moves if m.previous != m.status]
+    table = Application.__table__
     if changed:
-        session.execute(update(Application), changed)
+        session.execute(update(table).where(table.c.id == bindparam("b_id"))
+                        .values(status=bindparam("b_status"),
+                                status_changed_at=bindparam("b_at")), changed)
     if moves:
-        session.execute(insert(ApplicationEvent), [
+        session.execute(ApplicationEvent.__table__.insert(), [
             {"application_id": m.application_id, "from_status": m.previous,
              "to_status": m.status.value, "actor_id": actor.id, "actor_role": actor.role,
              "reason_code": m.reason_code, "note": note, "details": m.details, "at": now}
             for m in moves])
+    session.expire_all()
 
 
 def change_status(session: Session, application_id: int, status: S | str, *,

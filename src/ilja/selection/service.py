@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
@@ -204,7 +204,7 @@ def run(session: Session, round_id: int, *, actor: audit.Actor,
     allocation = result.allocation
     assert allocation is not None
     outcomes = allocation.outcomes()
-    session.execute(insert(SelectionOutcomeRow), [
+    session.execute(SelectionOutcomeRow.__table__.insert(), [
         _outcome_values(run_row.id, a, o) for a, o in zip(apps, outcomes, strict=True)])
     moves = [applications.BulkMove(a.id, a.status, S(o.status.value), f"selection.{o.reason.value}",
                                    _draw_details(run_row.id, o))
@@ -476,13 +476,15 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
                    **{k: change[k] for k in ("unit_before", "unit_after", "seat_after",
                                              "waitlist_place") if change[k] is not None}}
         moves.append(applications.BulkMove(app_id, before, target, reason, details))
-        outcome_updates.append({"id": by_app[app_id].id, "current_status": change["status_after"],
-                                "current_unit_code": change["unit_after"],
-                                "current_seat": change["seat_after"]})
+        outcome_updates.append({"b_id": by_app[app_id].id, "b_status": change["status_after"],
+                                "b_unit": change["unit_after"], "b_seat": change["seat_after"]})
     applications.record_moves(session, moves, actor=actor, note=note.strip(),
                               program_kind=applications.program_kind(row.program_code), now=now)
     if outcome_updates:
-        session.execute(update(SelectionOutcomeRow), outcome_updates)
+        table = SelectionOutcomeRow.__table__
+        session.execute(update(table).where(table.c.id == bindparam("b_id")).values(
+            current_status=bindparam("b_status"), current_unit_code=bindparam("b_unit"),
+            current_seat=bindparam("b_seat")), outcome_updates)
     run_row.current_output_hash = new_hash
     run_row.stats = selection_stats(promotion.allocation).as_dict()
     session.flush()
