@@ -1,0 +1,90 @@
+"""Korean text to terms for the fit score, with Kiwi (kiwipiepy ships its own model).
+
+Only content words are kept: nouns (NNG, NNP), roots (XR), foreign words (SL, lower-cased) and
+Chinese characters (SH). A small lexicon keeps job words whole that Kiwi would split
+("백엔드" → 백 + 엔드), and a synonym table maps Korean spellings of tools to one term
+("파이썬" → "python"), so a posting that asks for Python finds the trainee who wrote 파이썬.
+
+One ``Kiwi`` per process, built on first use (loading the model takes about a second).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+KEPT_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
+
+# Job words Kiwi would otherwise split; added as user words (general nouns).
+LEXICON: tuple[str, ...] = (
+    "백엔드", "프론트엔드", "풀스택", "데브옵스", "머신러닝", "딥러닝", "빅데이터", "클라우드",
+    "데이터베이스", "자연어처리", "컴퓨터비전", "사물인터넷", "블록체인", "핀테크", "챗봇",
+    "생성형", "프롬프트", "정보처리기사", "빅데이터분석기사", "웹개발", "앱개발", "잡코디",
+)
+
+# Korean spellings of tools and words for the same thing, mapped to one term.
+SYNONYMS: dict[str, str] = {
+    "파이썬": "python", "자바": "java", "자바스크립트": "javascript", "js": "javascript",
+    "장고": "django", "스프링": "spring", "리액트": "react", "도커": "docker",
+    "쿠버네티스": "kubernetes", "k8s": "kubernetes", "리눅스": "linux", "엑셀": "excel",
+    "텐서플로": "tensorflow", "파이토치": "pytorch", "깃": "git", "깃허브": "github",
+    "인공지능": "ai", "엘엘엠": "llm", "에스큐엘": "sql", "판다스": "pandas", "태블로": "tableau",
+    "에이더블유에스": "aws", "애저": "azure", "머신러닝": "ml", "machinelearning": "ml",
+}
+
+_lock = threading.Lock()
+_kiwi: Any = None
+_kiwi_pid: int | None = None
+
+
+def kiwi() -> Any:
+    """The process's Kiwi analyser, built lazily (a forked worker builds its own)."""
+    global _kiwi, _kiwi_pid
+    if _kiwi is None or _kiwi_pid != os.getpid():
+        with _lock:
+            if _kiwi is None or _kiwi_pid != os.getpid():
+                from kiwipiepy import Kiwi
+
+                analyser = Kiwi()
+                for word in LEXICON:
+                    analyser.add_user_word(word, "NNG")
+                for word in SYNONYMS:
+                    if not word.isascii():
+                        analyser.add_user_word(word, "NNP")
+                _kiwi, _kiwi_pid = analyser, os.getpid()
+    return _kiwi
+
+
+def normalise(form: str, tag: str) -> str:
+    """One term for a kept morpheme: foreign words lower-cased, synonyms mapped."""
+    term = form.lower() if tag == "SL" else form
+    return SYNONYMS.get(term, term)
+
+
+def _terms(tokens: Iterable[Any]) -> list[str]:
+    return [normalise(t.form, t.tag) for t in tokens if t.tag in KEPT_TAGS]
+
+
+def tokenize(text: str) -> list[str]:
+    """The terms of one text, in order (repeats kept: they count in the term frequency)."""
+    if not text or not text.strip():
+        return []
+    return _terms(kiwi().tokenize(text))
+
+
+def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
+    """``tokenize`` for many texts; each distinct text is analysed once."""
+    unique = sorted({t for t in texts if t and t.strip()})
+    analysed: dict[str, list[str]] = {}
+    if unique:
+        for text, tokens in zip(unique, kiwi().tokenize(unique), strict=True):
+            analysed[text] = _terms(tokens)
+    return [analysed.get(t, []) for t in texts]
+
+
+def skill_terms(skills: Iterable[str]) -> list[str]:
+    """Terms of a list of skill names ("Python", "데이터 분석"), each skill tokenised."""
+    skills = [s for s in skills if s and s.strip()]
+    return sorted({term for terms in tokenize_many(skills) for term in terms})
