@@ -16,6 +16,7 @@ from jinja2 import StrictUndefined
 from ilja import __version__
 from ilja.accounts.deps import CSRF_COOKIE
 from ilja.web import format as fmt
+from ilja.web.navigation import links_for
 from ilja.web.i18n import DEFAULT_LANGUAGE, LANG_COOKIE, LANGUAGES, Translator, normalise_language
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -70,7 +71,7 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         request, template,
         {"t": t, "lang": lang, "fmt": fmt, "csrf_token": csrf_token,
          "user": principal.user if principal is not None else None,
-         "principal": principal,
+         "principal": principal, "nav_links": links_for(principal),
          "switch_urls": {code: switch_url(request, code) for code in LANGUAGES}, **context},
         status_code=status_code,
     )

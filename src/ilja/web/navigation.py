@@ -1,0 +1,23 @@
+"""The logged-in menu: one line per page, shown to whoever holds its permission.
+
+A domain adds its pages here (href, locale key under ``nav.``, permission value). Citizens' own
+pages use the ``*_own`` permissions, so the same rule serves everyone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ACCOUNT_LINKS: list[tuple[str, str, str]] = [
+    ("/me/profile", "my_profile", "profile.read_own"),
+    ("/people", "people", "people.read"),
+    ("/people/duplicates", "duplicates", "people.merge"),
+    ("/audit", "audit", "audit.read"),
+]
+
+
+def links_for(principal: Any) -> list[tuple[str, str]]:
+    """(href, locale key) of the pages this principal may open."""
+    if principal is None or not principal.authenticated:
+        return []
+    return [(href, key) for href, key, permission in ACCOUNT_LINKS if principal.can_any([permission])]
