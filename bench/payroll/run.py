@@ -60,8 +60,9 @@ def pure_run(placements: Placements, entries: Entries) -> int:
     rules = month_rules(tree, PROGRAMS, YEAR, MONTH)
     pay = compute_month(rules, placements, entries)
     n = len(placements)
-    ages = np.full(n, 45, dtype=np.int64)
-    deductions = compute_deductions(deduction_rules(tree, dt.date(YEAR, MONTH, 31)), pay.gross, ages, ages)
+    none = np.zeros(n, dtype=bool)
+    deductions = compute_deductions(deduction_rules(tree, dt.date(YEAR, MONTH, 31)), pay.gross,
+                                    pension_exempt=none, employment_exempt=none)
     return int((pay.gross - deductions.total).sum())
 
 

@@ -8,14 +8,16 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ilja.publicjobs.deductions import compute_deductions, deduction_rules, income_tax
+from ilja.publicjobs.deductions import compute_deductions, deduction_rules, exemptions, income_tax
 from ilja.rules.parameters import default_tree
 
 JULY = deduction_rules(default_tree(), dt.date(2025, 7, 31))
 
 
 def one(gross: int, age: int = 40, hire_age: int = 40, rules=JULY) -> dict[str, int]:
-    return compute_deductions(rules, np.array([gross]), np.array([age]), np.array([hire_age])).row(0)
+    no_pension, no_employment = exemptions(rules, np.array([age]), np.array([hire_age]))
+    return compute_deductions(rules, np.array([gross]), pension_exempt=no_pension,
+                              employment_exempt=no_employment).row(0)
 
 
 def test_attractive_jobs_full_month_deductions_2025():

@@ -93,17 +93,22 @@ def income_tax(gross: np.ndarray, points: tuple[tuple[int, int], ...]) -> np.nda
     return np.maximum(y0 + (gross - x0) * (y1 - y0) // (x1 - x0), 0)
 
 
-def compute_deductions(rules: DeductionRules, gross: np.ndarray, age: np.ndarray,
-                       hire_age: np.ndarray) -> Deductions:
-    """Deductions of every participant; ``age`` on the pay day, ``hire_age`` at placement."""
-    gross = gross.astype(np.int64)
+def exemptions(rules: DeductionRules, age: np.ndarray, hire_age: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(no pension, no employment insurance) from the age on the pay day and at hiring."""
+    return age >= rules.pension_max_age, hire_age >= rules.employment_excluded_hire_age
+
+
+def compute_deductions(rules: DeductionRules, gross: np.ndarray, *, pension_exempt: np.ndarray,
+                       employment_exempt: np.ndarray) -> Deductions:
+    """Deductions of every participant from their taxable gross pay."""
+    gross = np.maximum(gross.astype(np.int64), 0)
     paid = gross > 0
     base = np.clip(gross // rules.pension_base_unit * rules.pension_base_unit,
                    rules.pension_base_min, rules.pension_base_max)
-    pension = np.where(paid & (age < rules.pension_max_age), _apply(base, rules.pension_rate, rules.unit), 0)
+    pension = np.where(paid & ~pension_exempt, _apply(base, rules.pension_rate, rules.unit), 0)
     health = _apply(gross, rules.health_rate, rules.unit)
     care = _apply(health, rules.care_share, rules.unit)
-    employment = np.where(hire_age < rules.employment_excluded_hire_age,
+    employment = np.where(~employment_exempt,
                           _apply(gross, rules.employment_rate, rules.unit), 0)
     tax = income_tax(gross, rules.tax_points) // rules.unit * rules.unit
     local = _apply(tax, rules.local_tax_share, rules.unit)

@@ -219,7 +219,8 @@ def compute_month(rules: MonthRules, placements: Placements, entries: Entries) -
     # 주휴: weeks (Mon–Sun) whose holiday falls in this month and that have an absent working day.
     weeks = days // 7 + (days % 7 > 0)
     padded = np.zeros((n, weeks * 7), dtype=bool)
-    padded[:, :days] = scheduled & ((kind == UNPAID) | (kind == NO_ENTRY))
+    # a day of the previous month without an entry is not taken as an absence: only a recorded one
+    padded[:, :days] = scheduled & ((kind == UNPAID) | ((kind == NO_ENTRY) & in_month[None, :]))
     broken = padded.reshape(n, weeks, 7).any(axis=2)
     inside_padded = np.zeros((n, weeks * 7), dtype=np.int64)
     inside_padded[:, :days] = inside

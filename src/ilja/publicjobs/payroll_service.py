@@ -1,0 +1,207 @@
+"""Payroll runs: a month of a program in one transaction, never paying a participant twice.
+
+A run pays every placement of the program active in the month whose project's month is approved
+and that has no pay line for the month yet (``UNIQUE(placement_id, month)``), so running a month
+again pays only late approvals. Corrections of already paid months are recomputed and their
+difference is carried into this run's line (or a line of its own for someone who has left).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ilja.accounts import audit
+from ilja.publicjobs.deductions import compute_deductions, deduction_rules
+from ilja.publicjobs.models import (
+    PayLine,
+    PayrollRun,
+    Placement,
+    TimesheetApproval,
+    TimesheetCorrection,
+    TimesheetEntryRow,
+)
+from ilja.publicjobs.payroll import Entries, MonthPay, Placements, compute_month, month_rules
+from ilja.publicjobs.service import PublicJobError, month_key
+from ilja.publicjobs.timesheet import KIND_CODES, month_range
+from ilja.rules.parameters import ParameterTree, default_tree
+
+PROGRAMS = ("companion_jobs", "attractive_jobs")
+_CODES = {kind.value: code for kind, code in KIND_CODES.items()}
+_COLUMNS = (Placement.id, Placement.person_id, Placement.start_on, Placement.end_on,
+            Placement.daily_milli_hours, Placement.days_per_week, Placement.pension_exempt_from,
+            Placement.employment_insurance_exempt)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: int
+    sequence: int
+    lines: int
+    totals: dict[str, int]
+
+
+def _month_pay(session: Session, tree: ParameterTree, program: str, year: int, month: int,
+               placement_filter: Any) -> tuple[list[tuple], MonthPay | None]:
+    """Placements chosen by ``placement_filter`` and their month's pay, from the stored rows."""
+    rules = month_rules(tree, PROGRAMS, year, month)
+    first, last = month_range(year, month)
+    placements = session.execute(select(*_COLUMNS).where(placement_filter).order_by(Placement.id)).all()
+    if not placements:
+        return [], None
+    ids = np.array([p[0] for p in placements], dtype=np.int64)
+    ids_query = select(Placement.id).where(placement_filter).scalar_subquery()
+    rows = session.execute(select(
+        TimesheetEntryRow.placement_id, TimesheetEntryRow.day, TimesheetEntryRow.kind,
+        TimesheetEntryRow.milli_hours).where(
+        TimesheetEntryRow.placement_id.in_(ids_query),
+        TimesheetEntryRow.day >= rules.first_day, TimesheetEntryRow.day <= last)).all()
+    program_index = rules.program_index(program)
+    columns = Placements(
+        program=np.full(len(placements), program_index, dtype=np.int64),
+        start=np.array([p[2].toordinal() for p in placements], dtype=np.int64),
+        end=np.array([p[3].toordinal() for p in placements], dtype=np.int64),
+        daily_milli=np.array([p[4] for p in placements], dtype=np.int64),
+        days_per_week=np.array([p[5] for p in placements], dtype=np.int64))
+    entries = Entries(
+        placement=np.searchsorted(ids, np.array([r[0] for r in rows], dtype=np.int64)),
+        day=np.array([r[1].toordinal() for r in rows], dtype=np.int64),
+        kind=np.array([_CODES[r[2]] for r in rows], dtype=np.int8),
+        milli_hours=np.array([r[3] for r in rows], dtype=np.int64))
+    return placements, compute_month(rules, columns, entries)
+
+
+def _paid_for(session: Session, placement_ids: list[int], key: int) -> dict[int, int]:
+    """What each placement has been paid for month ``key`` so far: its line and carried changes."""
+    paid: dict[int, int] = {}
+    for pid, gross in session.execute(select(PayLine.placement_id, PayLine.gross).where(
+            PayLine.placement_id.in_(placement_ids), PayLine.month == key)):
+        paid[pid] = gross
+    for pid, adjustments in session.execute(select(PayLine.placement_id, PayLine.adjustments).where(
+            PayLine.placement_id.in_(placement_ids), PayLine.adjustments.is_not(None))):
+        for item in adjustments or []:
+            if item["month"] == key:
+                paid[pid] = paid.get(pid, 0) + item["amount"]
+    return paid
+
+
+def _carried(session: Session, tree: ParameterTree, program: str, key: int
+             ) -> dict[int, tuple[int, list[dict[str, Any]], list[int]]]:
+    """Pending corrections of months already paid: per placement (amount, details, ids)."""
+    pending = session.execute(select(TimesheetCorrection.id, TimesheetCorrection.placement_id,
+                                     TimesheetCorrection.month).join(
+        Placement, Placement.id == TimesheetCorrection.placement_id).where(
+        Placement.program_code == program, TimesheetCorrection.carried_line_id.is_(None),
+        TimesheetCorrection.month < key)).all()
+    by_month: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for cid, pid, month in pending:
+        by_month[month][pid].append(cid)
+    result: dict[int, tuple[int, list[dict[str, Any]], list[int]]] = {}
+    for month, placements in sorted(by_month.items()):
+        paid = _paid_for(session, list(placements), month)
+        ids = [pid for pid in placements if pid in paid]  # an unpaid month is paid in its own run
+        if not ids:
+            continue
+        rows, pay = _month_pay(session, tree, program, month // 100, month % 100, Placement.id.in_(ids))
+        assert pay is not None
+        for i, row in enumerate(rows):
+            delta = int(pay.gross[i]) - paid[row[0]]
+            amount, details, cids = result.get(row[0], (0, [], []))
+            result[row[0]] = (amount + delta, [*details, {"month": month, "amount": delta}],
+                              [*cids, *placements[row[0]]])
+    return result
+
+
+def run_payroll(session: Session, program: str, year: int, month: int, *, actor: audit.Actor,
+                tree: ParameterTree | None = None) -> RunResult:
+    """Pay the month of ``program`` (see the module docstring); one transaction, the caller's."""
+    if program not in PROGRAMS:
+        raise PublicJobError("급여 계산 대상 사업이 아닙니다.", f"{program} has no payroll")
+    tree = tree or default_tree()
+    key = month_key(year, month)
+    first, last = month_range(year, month)
+    sequence = (session.scalar(select(func.max(PayrollRun.sequence)).where(
+        PayrollRun.program_code == program, PayrollRun.month == key)) or 0) + 1
+    run = PayrollRun(program_code=program, month=key, sequence=sequence,
+                     parameter_version=tree.version(), totals={}, actor_id=actor.id,
+                     at=dt.datetime.now(dt.UTC))
+    session.add(run)
+    session.flush()
+    approved = select(TimesheetApproval.project_id).where(TimesheetApproval.month == key)
+    already = select(PayLine.placement_id).where(PayLine.month == key)
+    due = (Placement.program_code == program) & (Placement.start_on <= last) & (
+        Placement.end_on >= first) & Placement.project_id.in_(approved) & Placement.id.not_in(already)
+    rows, pay = _month_pay(session, tree, program, year, month, due)
+    carried = _carried(session, tree, program, key)
+    paid_now = set(session.scalars(already))
+    leavers = [pid for pid in carried if pid not in paid_now and pid not in {r[0] for r in rows}]
+    extra = session.execute(select(*_COLUMNS).where(Placement.id.in_(leavers)).order_by(Placement.id)).all()
+    everyone = list(rows) + list(extra)
+    n = len(everyone)
+    gross = np.zeros(n, dtype=np.int64)
+    if pay is not None:
+        gross[: len(rows)] = pay.gross
+    adjustment = np.array([carried.get(r[0], (0, [], []))[0] for r in everyone], dtype=np.int64)
+    drules = deduction_rules(tree, last)
+    deductions = compute_deductions(
+        drules, gross + adjustment,
+        pension_exempt=np.array([last >= r[6] for r in everyone], dtype=bool),
+        employment_exempt=np.array([bool(r[7]) for r in everyone], dtype=bool))
+    total_deductions = deductions.total
+    net = np.maximum(gross + adjustment, 0) - total_deductions
+    lines = []
+    for i, r in enumerate(everyone):
+        lines.append({
+            "run_id": run.id, "placement_id": r[0], "person_id": r[1], "month": key,
+            "gross": int(gross[i]), "adjustment": int(adjustment[i]),
+            "deductions_total": int(total_deductions[i]), "net": int(net[i]),
+            "components": pay.row(i) if pay is not None and i < len(rows) else {},
+            "deductions": deductions.row(i),
+            "adjustments": carried[r[0]][1] if r[0] in carried else None})
+    if lines:
+        session.execute(PayLine.__table__.insert(), lines)
+    if carried:
+        line_ids = dict(session.execute(select(PayLine.placement_id, PayLine.id).where(
+            PayLine.run_id == run.id, PayLine.placement_id.in_(list(carried)))).all())
+        for pid, (_, _, cids) in carried.items():
+            if pid in line_ids:
+                for correction in session.scalars(select(TimesheetCorrection).where(
+                        TimesheetCorrection.id.in_(cids))):
+                    correction.carried_line_id = line_ids[pid]
+    run.totals = {"lines": n, "gross": int(gross.sum()), "adjustment": int(adjustment.sum()),
+                  "deductions": int(total_deductions.sum()), "net": int(net.sum())}
+    session.flush()
+    audit.record(session, actor, "publicjobs.payroll.run", object_type="publicjob_payroll_run",
+                 object_id=run.id, details={"program": program, "month": key, **run.totals})
+    return RunResult(run.id, sequence, n, dict(run.totals))
+
+
+def get_run(session: Session, run_id: int) -> PayrollRun:
+    run = session.get(PayrollRun, run_id)
+    if run is None:
+        from ilja.publicjobs.service import NotFound
+
+        raise NotFound("급여 계산 내역을 찾을 수 없습니다.", f"no payroll run {run_id}")
+    return run
+
+
+def runs(session: Session, program: str | None = None) -> list[PayrollRun]:
+    query = select(PayrollRun).order_by(PayrollRun.month.desc(), PayrollRun.sequence.desc())
+    if program:
+        query = query.where(PayrollRun.program_code == program)
+    return list(session.scalars(query))
+
+
+def run_lines(session: Session, run_id: int) -> list[PayLine]:
+    return list(session.scalars(select(PayLine).where(PayLine.run_id == run_id).order_by(PayLine.id)))
+
+
+def lines_of_person(session: Session, person_id: int) -> list[PayLine]:
+    return list(session.scalars(select(PayLine).where(PayLine.person_id == person_id)
+                                .order_by(PayLine.month.desc())))

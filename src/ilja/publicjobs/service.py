@@ -1,0 +1,434 @@
+"""Placements and timesheets: load, check with the pure modules, save; every write audited.
+
+A selected application is placed through the applications service (selected → placed), an early
+leaver (중도 포기) leaves through it (placed → quit), and the replacement is another selected
+application placed for the rest of the period with ``replaces_id`` pointing at the leaver.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ilja.accounts import audit
+from ilja.programs.plan import load_plan
+from ilja.publicjobs.models import (
+    Placement,
+    PlacementEvent,
+    PlacementStatus,
+    Project,
+    TimesheetApproval,
+    TimesheetCorrection,
+    TimesheetEntryRow,
+)
+from ilja.publicjobs.timesheet import (
+    MILLI,
+    EntryKind,
+    InvalidRow,
+    PlacementTerms,
+    TimesheetEntry,
+    TimesheetInvalid,
+    WorkPattern,
+    missing_days,
+    month_range,
+    parse_rows,
+    validate_entries,
+)
+from ilja.rules.parameters import ParameterTree, default_tree
+
+FOREIGN_STUDENT_TRACK = "attractive_jobs.foreign_students"
+
+
+class PublicJobError(Exception):
+    """A refused operation, with a Korean and an English message."""
+
+    def __init__(self, ko: str, en: str):
+        self.ko, self.en = ko, en
+        super().__init__(en)
+
+
+class NotFound(PublicJobError):
+    pass
+
+
+class MonthApproved(PublicJobError):
+    def __init__(self, month: int):
+        super().__init__(f"{month // 100}년 {month % 100}월 근무기록은 이미 승인되었습니다. 정정은 사유와 함께 입력하십시오.",
+                         f"{month // 100}-{month % 100:02d} is approved: enter a correction with a reason.")
+
+
+def month_key(year: int, month: int) -> int:
+    return year * 100 + month
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# ----------------------------------------------------------------------------------------------
+# Projects and placements
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProjectInput:
+    code: str
+    program_code: str
+    name: str
+    host_code: str
+    host_name: str
+    host_kind: str
+    seats: int
+    track_code: str | None = None
+    district_code: str | None = None
+
+
+def create_project(session: Session, data: ProjectInput, *, actor: audit.Actor) -> Project:
+    if load_plan().program(data.program_code).kind not in ("public_job", "pilot"):
+        raise PublicJobError("공공일자리 사업이 아닙니다.", f"{data.program_code} is not a public job")
+    project = Project(**data.__dict__)
+    session.add(project)
+    session.flush()
+    audit.record(session, actor, "publicjobs.project.create", object_type="publicjob_project",
+                 object_id=project.id)
+    return project
+
+
+def get_project(session: Session, project_id: int) -> Project:
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound("사업을 찾을 수 없습니다.", f"no project {project_id}")
+    return project
+
+
+def projects(session: Session, *, host_code: str | None = None, program_code: str | None = None) -> list[Project]:
+    query = select(Project).order_by(Project.code)
+    if host_code is not None:
+        query = query.where(Project.host_code == host_code)
+    if program_code is not None:
+        query = query.where(Project.program_code == program_code)
+    return list(session.scalars(query))
+
+
+def program_period(program_code: str, on: dt.date) -> tuple[dt.date, dt.date]:
+    """The plan's period containing ``on`` (or starting after it): 동행일자리 1-10 – 6-30 and
+    7-1 – 12-20, 매력일자리 March – December (000_49ff77d15eceee5e.txt §2)."""
+    code = program_code.split(".")[0]
+    periods = sorted(load_plan().program(code).periods, key=lambda p: p.start)
+    for period in periods:
+        end = period.end or period.start
+        if on <= end:
+            return period.start, end
+    raise PublicJobError("사업 기간이 아닙니다.", f"{on} is after every period of {program_code}")
+
+
+def work_pattern(program_code: str, birth_date: dt.date, start: dt.date,
+                 tree: ParameterTree | None = None) -> WorkPattern:
+    """The pattern from the parameters: 동행일자리 6 h (3 h from 65), 매력일자리 8 h, 5 days."""
+    tree = tree or default_tree()
+    code = program_code.split(".")[0]
+    hours = tree.value(f"{code}.work.daily_hours", start)
+    older_age = f"{code}.work.older_participant_age"
+    if older_age in tree and _age(birth_date, start) >= tree.value(older_age, start):
+        hours = tree.value(f"{code}.work.older_daily_hours", start)
+    return WorkPattern(int(hours * MILLI), int(tree.value(f"{code}.work.days_per_week", start)))
+
+
+def _age(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_foreign_student(person, on: dt.date, tree: ParameterTree | None = None) -> None:
+    """The pilot's own eligibility: a foreign national holding a student visa."""
+    tree = tree or default_tree()
+    p = "attractive_jobs.foreign_students"
+    if not tree.value(f"{p}.enabled", on):
+        raise PublicJobError("외국인 유학생 시범사업 기간이 아닙니다.", "The foreign-student pilot is not running")
+    if person.nationality in tree.value(f"{p}.excluded_nationalities", on):
+        raise PublicJobError("외국인 유학생 트랙은 외국 국적자만 참여할 수 있습니다.",
+                             "The foreign-student track is for foreign nationals")
+    if person.visa not in tree.value(f"{p}.student_visas", on):
+        raise PublicJobError("유학(D-2) 체류자격이 필요합니다.", "A student visa (D-2) is required")
+
+
+def place(session: Session, *, project_id: int, person_id: int, actor: audit.Actor,
+          application_id: int | None = None, start_on: dt.date | None = None,
+          end_on: dt.date | None = None, replaces_id: int | None = None,
+          note: str | None = None, tree: ParameterTree | None = None) -> Placement:
+    """Place a person (from a selected application when one is given) in a project."""
+    from ilja.applications import service as applications
+    from ilja.applications.models import ApplicationStatus
+    from ilja.people.registry import get_person
+
+    tree = tree or default_tree()
+    project = get_project(session, project_id)
+    person = get_person(session, person_id)
+    if person is None:
+        raise NotFound("대상자를 찾을 수 없습니다.", f"no person {person_id}")
+    if application_id is not None:
+        application = applications.get_application(session, application_id)
+        if application.person_id != person_id:
+            raise PublicJobError("신청자와 대상자가 다릅니다.", "The application is another person's")
+        round_row = applications.get_round(session, application.round_id)
+        if round_row.program_code.split(".")[0] != project.program_code.split(".")[0]:
+            raise PublicJobError("다른 사업의 신청입니다.", "The application is for another program")
+        start_on = start_on or round_row.starts_on
+        applications.change_status(session, application_id, ApplicationStatus.PLACED, actor=actor,
+                                   note=note or f"배치: {project.code}")
+    start = start_on or program_period(project.program_code, dt.date.today())[0]
+    period_start, period_end = program_period(project.program_code, start)
+    start = max(start, period_start)
+    end = min(end_on or period_end, period_end)
+    if end < start:
+        raise PublicJobError("근무 종료일이 시작일보다 빠릅니다.", "The end is before the start")
+    if project.track_code == FOREIGN_STUDENT_TRACK:
+        check_foreign_student(person, start, tree)
+    pattern = work_pattern(project.program_code, person.birth_date, start, tree)
+    placement = Placement(
+        project_id=project.id, program_code=project.program_code.split(".")[0],
+        track_code=project.track_code, person_id=person_id, application_id=application_id,
+        start_on=start, end_on=end, planned_end_on=end, daily_milli_hours=pattern.daily_milli_hours,
+        days_per_week=pattern.days_per_week, status=PlacementStatus.ACTIVE.value,
+        pension_exempt_from=_add_years(person.birth_date, int(
+            tree.value("publicjobs.deductions.national_pension_max_age", start))),
+        employment_insurance_exempt=_age(person.birth_date, start) >= int(
+            tree.value("publicjobs.deductions.employment_insurance_excluded_hire_age", start)),
+        replaces_id=replaces_id, created_at=_now())
+    session.add(placement)
+    session.flush()
+    _event(session, placement, "placed", actor, note,
+           {"project": project.id, "replaces": replaces_id} if replaces_id else {"project": project.id})
+    audit.record(session, actor, "publicjobs.place", subject_person_id=person_id,
+                 object_type="publicjob_placement", object_id=placement.id)
+    return placement
+
+
+def _event(session: Session, placement: Placement, kind: str, actor: audit.Actor,
+           note: str | None, details: dict | None = None) -> None:
+    session.add(PlacementEvent(placement_id=placement.id, kind=kind, note=note, details=details,
+                               actor_id=actor.id, at=_now()))
+
+
+def get_placement(session: Session, placement_id: int) -> Placement:
+    placement = session.get(Placement, placement_id)
+    if placement is None:
+        raise NotFound("배치를 찾을 수 없습니다.", f"no placement {placement_id}")
+    return placement
+
+
+def leave(session: Session, placement_id: int, *, left_on: dt.date, reason: str,
+          actor: audit.Actor) -> Placement:
+    """중도 포기: the placement ends on ``left_on`` (its last paid day)."""
+    from ilja.applications import service as applications
+    from ilja.applications.models import ApplicationStatus
+
+    if not reason.strip():
+        raise PublicJobError("사유를 입력하십시오.", "Say why")
+    placement = get_placement(session, placement_id)
+    if placement.status != PlacementStatus.ACTIVE:
+        raise PublicJobError("근무 중인 배치가 아닙니다.", "The placement is not active")
+    if not placement.start_on - dt.timedelta(days=1) <= left_on <= placement.end_on:
+        raise PublicJobError("포기일이 근무 기간 밖입니다.", "The leaving date is outside the period")
+    stored = session.scalars(select(TimesheetEntryRow).where(
+        TimesheetEntryRow.placement_id == placement_id, TimesheetEntryRow.day > left_on)).first()
+    if stored is not None:
+        raise PublicJobError("포기일 이후의 근무기록이 있습니다.", "There are timesheet days after the leaving date")
+    placement.status = PlacementStatus.LEFT.value
+    placement.end_on = left_on
+    _event(session, placement, "left", actor, reason.strip(), {"left_on": left_on.isoformat()})
+    if placement.application_id is not None:
+        applications.change_status(session, placement.application_id, ApplicationStatus.QUIT,
+                                   actor=actor, note=reason.strip())
+    audit.record(session, actor, "publicjobs.leave", subject_person_id=placement.person_id,
+                 object_type="publicjob_placement", object_id=placement.id)
+    return placement
+
+
+def replace(session: Session, placement_id: int, *, application_id: int, person_id: int,
+            start_on: dt.date, actor: audit.Actor, note: str | None = None) -> Placement:
+    """Fill a leaver's place with a selected application (promoted from the waitlist by the
+    selection service) for the rest of the leaver's period."""
+    leaver = get_placement(session, placement_id)
+    if leaver.status != PlacementStatus.LEFT:
+        raise PublicJobError("중도 포기한 배치만 대체할 수 있습니다.", "Only a leaver can be replaced")
+    if start_on <= leaver.end_on:
+        raise PublicJobError("대체 근무는 포기일 다음 날부터입니다.", "A replacement starts after the leaving date")
+    placement = place(session, project_id=leaver.project_id, person_id=person_id, actor=actor,
+                      application_id=application_id, start_on=start_on, end_on=leaver.planned_end_on,
+                      replaces_id=leaver.id, note=note or f"대체 배치 (#{leaver.id})")
+    _event(session, leaver, "replaced", actor, note, {"by": placement.id})
+    return placement
+
+
+def history(session: Session, placement_id: int) -> list[PlacementEvent]:
+    return list(session.scalars(select(PlacementEvent).where(
+        PlacementEvent.placement_id == placement_id).order_by(PlacementEvent.id)))
+
+
+# ----------------------------------------------------------------------------------------------
+# Timesheets
+# ----------------------------------------------------------------------------------------------
+def terms_of(placement: Placement) -> PlacementTerms:
+    return PlacementTerms(placement.id, placement.start_on, placement.end_on,
+                          WorkPattern(placement.daily_milli_hours, placement.days_per_week))
+
+
+def project_placements(session: Session, project_id: int, year: int, month: int) -> list[Placement]:
+    first, last = month_range(year, month)
+    return list(session.scalars(select(Placement).where(
+        Placement.project_id == project_id, Placement.start_on <= last, Placement.end_on >= first,
+    ).order_by(Placement.id)))
+
+
+def month_entries(session: Session, placement_ids: Sequence[int], year: int, month: int,
+                  ) -> list[TimesheetEntry]:
+    first, last = month_range(year, month)
+    rows = session.execute(select(
+        TimesheetEntryRow.placement_id, TimesheetEntryRow.day, TimesheetEntryRow.kind,
+        TimesheetEntryRow.milli_hours).where(
+        TimesheetEntryRow.placement_id.in_(list(placement_ids)),
+        TimesheetEntryRow.day >= first, TimesheetEntryRow.day <= last).order_by(
+        TimesheetEntryRow.placement_id, TimesheetEntryRow.day))
+    return [TimesheetEntry(p, d, EntryKind(k), h) for p, d, k, h in rows]
+
+
+def is_approved(session: Session, project_id: int, year: int, month: int) -> bool:
+    return session.scalar(select(TimesheetApproval.id).where(
+        TimesheetApproval.project_id == project_id,
+        TimesheetApproval.month == month_key(year, month))) is not None
+
+
+def _statutory(tree: ParameterTree, on: dt.date) -> int:
+    return int(tree.value("publicjobs.timesheet.statutory_daily_hours", on))
+
+
+def enter_month(session: Session, project_id: int, year: int, month: int,
+                entries: Iterable[TimesheetEntry], *, actor: audit.Actor,
+                tree: ParameterTree | None = None) -> int:
+    """Replace the project's not yet approved month with ``entries`` (the host's form)."""
+    tree = tree or default_tree()
+    if is_approved(session, project_id, year, month):
+        raise MonthApproved(month_key(year, month))
+    placements = {p.id: terms_of(p) for p in project_placements(session, project_id, year, month)}
+    first, last = month_range(year, month)
+    numbered = list(enumerate(entries, start=1))
+    problems = validate_entries(numbered, placements, statutory_daily_hours=_statutory(tree, last))
+    problems += [InvalidRow(row, "date", "other_month", f"{e.day} is not in {year}-{month:02d}")
+                 for row, e in numbered if not first <= e.day <= last]
+    if problems:
+        raise TimesheetInvalid(sorted(problems, key=lambda p: p.row))
+    session.execute(delete(TimesheetEntryRow).where(
+        TimesheetEntryRow.placement_id.in_(list(placements)),
+        TimesheetEntryRow.day >= first, TimesheetEntryRow.day <= last))
+    _insert(session, [e for _, e in numbered], actor)
+    audit.record(session, actor, "publicjobs.timesheet.enter", object_type="publicjob_project",
+                 object_id=project_id, details={"month": month_key(year, month), "rows": len(numbered)})
+    return len(numbered)
+
+
+def _insert(session: Session, entries: Sequence[TimesheetEntry], actor: audit.Actor) -> None:
+    if entries:
+        session.execute(TimesheetEntryRow.__table__.insert(), [
+            {"placement_id": e.placement_id, "day": e.day, "kind": e.kind.value,
+             "milli_hours": e.milli_hours, "entered_by": actor.id} for e in entries])
+
+
+def import_rows(session: Session, project_id: int, rows: Iterable[dict], *, actor: audit.Actor,
+                tree: ParameterTree | None = None) -> int:
+    """Add imported rows (XLSX/CSV cells) to the project's timesheets: all rows or none."""
+    tree = tree or default_tree()
+    all_placements = {p.id: terms_of(p) for p in session.scalars(
+        select(Placement).where(Placement.project_id == project_id))}
+    stored = session.execute(select(TimesheetEntryRow.placement_id, TimesheetEntryRow.day).where(
+        TimesheetEntryRow.placement_id.in_(list(all_placements)))).all()
+    entries = parse_rows(rows, all_placements, statutory_daily_hours=_statutory(tree, dt.date.today()),
+                         existing=[(p, d) for p, d in stored])
+    approved = {a for (a,) in session.execute(select(TimesheetApproval.month).where(
+        TimesheetApproval.project_id == project_id))}
+    late = [InvalidRow(i, "date", "month_approved", f"{e.day:%Y-%m} is approved: use a correction")
+            for i, e in enumerate(entries, start=2) if month_key(e.day.year, e.day.month) in approved]
+    if late:
+        raise TimesheetInvalid(late)
+    _insert(session, entries, actor)
+    audit.record(session, actor, "publicjobs.timesheet.import", object_type="publicjob_project",
+                 object_id=project_id, details={"rows": len(entries)})
+    return len(entries)
+
+
+def read_xlsx(source) -> list[dict]:
+    """Rows of the first sheet as cells keyed by the header (Korean headers accepted)."""
+    import openpyxl
+
+    aliases = {"배치번호": "placement", "날짜": "date", "구분": "kind", "시간": "hours"}
+    book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    sheet = book.worksheets[0]
+    lines = sheet.iter_rows(values_only=True)
+    header = [aliases.get(str(h or "").strip(), str(h or "").strip().lower()) for h in next(lines, [])]
+    rows = [dict(zip(header, line, strict=False)) for line in lines]
+    book.close()
+    return rows
+
+
+def approve_month(session: Session, project_id: int, year: int, month: int, *,
+                  actor: audit.Actor) -> TimesheetApproval:
+    """The host confirms the month; every working day of every placement must be entered."""
+    if is_approved(session, project_id, year, month):
+        raise MonthApproved(month_key(year, month))
+    placements = project_placements(session, project_id, year, month)
+    entries = month_entries(session, [p.id for p in placements], year, month)
+    gaps = {p.id: missing_days(terms_of(p), entries, year, month) for p in placements}
+    gaps = {k: v for k, v in gaps.items() if v}
+    if gaps:
+        first = next(iter(gaps))
+        raise PublicJobError(f"근무기록이 없는 근무일이 있습니다 (배치 {first}: {gaps[first][0]} 외).",
+                             f"Working days without an entry (placement {first}: {gaps[first][0]} …)")
+    approval = TimesheetApproval(project_id=project_id, month=month_key(year, month),
+                                 approved_by=actor.id, approved_at=_now())
+    session.add(approval)
+    session.flush()
+    audit.record(session, actor, "publicjobs.timesheet.approve", object_type="publicjob_project",
+                 object_id=project_id, details={"month": month_key(year, month)})
+    return approval
+
+
+def correct_entry(session: Session, placement_id: int, entry: TimesheetEntry, *, reason: str,
+                  actor: audit.Actor, tree: ParameterTree | None = None) -> TimesheetCorrection:
+    """Change a day of an approved month: the change and its reason are kept and the pay
+    difference is carried into the next payroll run."""
+    tree = tree or default_tree()
+    if not reason.strip():
+        raise PublicJobError("정정 사유를 입력하십시오.", "A correction needs a reason")
+    placement = get_placement(session, placement_id)
+    if not is_approved(session, placement.project_id, entry.day.year, entry.day.month):
+        raise PublicJobError("승인 전 기록은 근무기록 입력에서 고칩니다.", "The month is not approved: edit it")
+    entry = TimesheetEntry(placement_id, entry.day, entry.kind, entry.milli_hours)
+    problems = validate_entries([(1, entry)], {placement_id: terms_of(placement)},
+                                statutory_daily_hours=_statutory(tree, entry.day))
+    if problems:
+        raise TimesheetInvalid(problems)
+    row = session.scalar(select(TimesheetEntryRow).where(
+        TimesheetEntryRow.placement_id == placement_id, TimesheetEntryRow.day == entry.day))
+    before = {"kind": row.kind, "milli_hours": row.milli_hours} if row else None
+    if row is None:
+        _insert(session, [entry], actor)
+    else:
+        row.kind, row.milli_hours, row.entered_by = entry.kind.value, entry.milli_hours, actor.id
+    correction = TimesheetCorrection(
+        placement_id=placement_id, day=entry.day, month=month_key(entry.day.year, entry.day.month),
+        before=before, after={"kind": entry.kind.value, "milli_hours": entry.milli_hours},
+        reason=reason.strip(), actor_id=actor.id, at=_now())
+    session.add(correction)
+    session.flush()
+    audit.record(session, actor, "publicjobs.timesheet.correct", subject_person_id=placement.person_id,
+                 object_type="publicjob_placement", object_id=placement_id, reason=reason.strip(),
+                 details={"correction": correction.id})
+    return correction
