@@ -111,8 +111,12 @@ def program_kind(program_code: str) -> str:
 def units_from_plan(program_code: str) -> list[UnitInput]:
     """The plan's fields or tracks of a program as units with their planned head counts —
     e.g. 동행일자리's five fields (care & health 1,904 … climate & environment 4,534)."""
+    try:
+        tracks = _plan().program(program_code).tracks
+    except KeyError:
+        return []  # an unknown program: validate_round says so
     units = []
-    for track in _plan().program(program_code).tracks:
+    for track in tracks:
         seats = int(track.people.value) if track.people is not None else None
         kind = UnitKind.FIELD if track.kind == "field" else UnitKind.COHORT
         units.append(UnitInput(code=track.code.rsplit(".", 1)[-1], name=track.name.ko, kind=kind,

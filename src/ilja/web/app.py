@@ -21,10 +21,12 @@ def create_app() -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     from ilja.accounts.api import router as accounts_router
+    from ilja.applications.api import router as applications_router
     from ilja.accounts.deps import public
     from ilja.people.api import router as people_router
     from ilja.programs.api import router as programs_router
     from ilja.rules.api import router as rules_router
+    from ilja.selection.api import router as selection_router
     from ilja.web import errors
 
     errors.install(app)
@@ -34,6 +36,8 @@ def create_app() -> FastAPI:
     app.include_router(programs_router, prefix="/api/v1", dependencies=open_to_all)
     app.include_router(accounts_router, prefix="/api/v1")
     app.include_router(people_router, prefix="/api/v1")
+    app.include_router(applications_router, prefix="/api/v1")
+    app.include_router(selection_router, prefix="/api/v1")
 
     @app.get("/api/v1/health", tags=["system"], dependencies=open_to_all)
     def health() -> dict[str, str]:

@@ -1,0 +1,550 @@
+"""Rounds and applications API under ``/api/v1``: thin routes over ``service``, each with its
+permission, explicit response models (a new column is never exposed by default).
+
+A citizen applies for themselves (their account's ``person_id``, never an id they send) and
+reads only their own applications; staff apply on someone's behalf, list and read applications
+(audited) and change statuses. ``POST /rounds/{id}/applications`` needs an ``Idempotency-Key``
+header: a retry with the same key returns the application the first request made (200 with
+``Idempotent-Replayed: true``), never a second one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Header, HTTPException, Query, Response, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+
+from ilja.accounts import audit
+from ilja.accounts.deps import CurrentPrincipal, DbSession, Principal, public, requires
+from ilja.accounts.roles import Permission
+from ilja.applications import importer, service
+from ilja.applications.errors import ApplicationError, PersonNotFound, RoundNotFound
+from ilja.applications.models import (
+    Application,
+    ApplicationStatus,
+    Channel,
+    Round,
+    RoundStatus,
+    RoundUnit,
+    UnitKind,
+)
+
+router = APIRouter(tags=["applications"])
+PUBLIC_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.SELECTED)
+MAX_UPLOAD_BYTES = 256 * 1024**2
+
+
+@contextlib.contextmanager
+def api_errors() -> Iterator[None]:
+    """A refused operation becomes its HTTP status with a stable code and both messages."""
+    try:
+        yield
+    except ApplicationError as error:
+        detail: dict[str, Any] = {"code": error.code, "msg": error.message_en,
+                                  "msg_ko": error.message_ko}
+        rows = getattr(error, "rows", None)
+        if rows is not None:
+            detail["rows"] = [{"row": r.row, "column": r.column, "reason": r.reason}
+                              for r in rows]
+        problems = getattr(error, "problems", None)
+        if problems is not None:
+            detail["problems"] = [{"field": f, "msg": m} for f, m in problems]
+        raise HTTPException(status_code=error.status_code, detail=detail) from None
+
+
+# --- models ---------------------------------------------------------------------------------
+class UnitIn(BaseModel):
+    code: str = Field(min_length=1, max_length=64, examples=["care_health"])
+    name: str = Field(min_length=1, max_length=200, examples=["돌봄·건강"])
+    kind: UnitKind = UnitKind.PROJECT
+    seats: int | None = Field(None, ge=0, le=1_000_000)
+    parent_code: str | None = Field(None, max_length=64)
+
+
+class UnitOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+    seats: int | None
+    parent_code: str | None
+
+
+class RoundIn(BaseModel):
+    """A round as staff set it up (모집 공고); ``units_from_plan`` takes the plan's fields or
+    tracks with their planned head counts when ``units`` is empty."""
+
+    program_code: str = Field(max_length=64, examples=["companion_jobs"])
+    track_code: str | None = Field(None, max_length=64)
+    project: str | None = Field(None, max_length=200)
+    title: str = Field(min_length=1, max_length=300)
+    announced_on: dt.date
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    starts_on: dt.date = Field(description="Work or course start date (근무·교육 시작일)")
+    max_preferences: int = Field(1, ge=1, le=10)
+    units: list[UnitIn] = Field(default_factory=list, max_length=5000)
+    units_from_plan: bool = False
+    policy_options: dict[str, str] | None = Field(
+        None, description="rounding (floor|ceil|half_up), order (reserved_first|open_first), "
+                          "waitlist_ratio (e.g. '1.0')")
+
+    def to_input(self) -> service.RoundInput:
+        units = [service.UnitInput(u.code, u.name, u.kind, u.seats, u.parent_code)
+                 for u in self.units]
+        if not units and self.units_from_plan:
+            units = service.units_from_plan(self.program_code)
+        return service.RoundInput(
+            program_code=self.program_code, title=self.title, announced_on=self.announced_on,
+            opens_at=_aware(self.opens_at), closes_at=_aware(self.closes_at),
+            starts_on=self.starts_on, units=units, track_code=self.track_code,
+            project=self.project, max_preferences=self.max_preferences,
+            policy_options=self.policy_options)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A time without a zone is Korea time (the office's clock)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=9)))
+
+
+class RoundOut(BaseModel):
+    id: int
+    program_code: str
+    track_code: str | None
+    project: str | None
+    title: str
+    status: str
+    announced_on: dt.date
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    starts_on: dt.date
+    max_preferences: int
+    taking_applications: bool
+    seed_commitment: str | None = Field(description="SHA-256 of the lottery seed, published "
+                                                    "when the round opened")
+    seed_revealed: str | None = Field(description="The seed, shown after the draw")
+    units: list[UnitOut]
+
+
+class EligibilityOut(BaseModel):
+    """The snapshot taken at submission: the verdict, the dates and versions it used."""
+
+    eligible: bool
+    failed: list[str]
+    to_verify: list[str]
+    bonus_points: float
+    priority_group: bool
+    evaluated_on: dt.date = Field(description="The round's work or course start date")
+    announced_on: dt.date
+    parameter_version: str
+    code_version: str
+    reasons: dict[str, list[str]] = Field(description="Plain-language reasons, ko and en")
+
+
+class EventOut(BaseModel):
+    from_status: str | None
+    to_status: str
+    actor_role: str
+    reason_code: str
+    note: str | None
+    details: dict[str, Any] | None
+    at: dt.datetime
+
+
+class MyApplicationOut(BaseModel):
+    id: int
+    round_id: int
+    round_title: str
+    status: str
+    preferences: list[str]
+    channel: str
+    submitted_at: dt.datetime
+    eligibility: EligibilityOut
+    history: list[EventOut]
+
+
+class ApplicationOut(MyApplicationOut):
+    """What staff see: the citizen's view plus whose it is and the selection inputs."""
+
+    person_id: int
+    score: float
+    priority: bool
+    submitted_by: str | None
+
+
+class ApplicationDetailOut(ApplicationOut):
+    explanation: dict[str, Any] = Field(description="The engine's result and explanation as "
+                                                    "stored: conditions, inputs, parameters")
+
+
+class ApplicationSummaryOut(BaseModel):
+    id: int
+    person_id: int
+    status: str
+    preferences: list[str]
+    score: float
+    priority: bool
+    eligible: bool
+    failed: list[str]
+    channel: str
+    submitted_at: dt.datetime
+
+
+class ApplicationPage(BaseModel):
+    total: int
+    items: list[ApplicationSummaryOut]
+
+
+class ApplyIn(BaseModel):
+    model_config = ConfigDict(hide_input_in_errors=True)
+    preferences: list[str] = Field(default_factory=list, max_length=10,
+                                   description="Unit codes in order of preference (1지망 first)")
+
+
+class ApplyOnBehalfIn(ApplyIn):
+    person_id: int = Field(ge=1)
+
+
+class StatusIn(BaseModel):
+    status: ApplicationStatus
+    note: str = Field(min_length=1, max_length=1000, description="Why (shown in the history)")
+    withdrawal: Literal["declined", "dropped", "ineligible"] | None = Field(
+        None, description="For a selected or waitlisted application leaving: why; the seat "
+                          "goes to the next on the waitlist")
+
+
+class ImportOut(BaseModel):
+    rows: int
+    applications: int
+    replayed: int
+    persons_created: int
+    persons_matched: int
+    eligible: int
+    ineligible: int
+    warnings: list[dict[str, Any]]
+
+
+# --- helpers --------------------------------------------------------------------------------
+def round_out(session: DbSession, row: Round, units: list[RoundUnit] | None = None) -> RoundOut:
+    units = units if units is not None else service.round_units(session, row.id)
+    return RoundOut(
+        id=row.id, program_code=row.program_code, track_code=row.track_code, project=row.project,
+        title=row.title, status=row.status, announced_on=row.announced_on,
+        opens_at=service.aware(row.opens_at), closes_at=service.aware(row.closes_at),
+        starts_on=row.starts_on, max_preferences=row.max_preferences,
+        taking_applications=service.taking_applications(row),
+        seed_commitment=row.seed_commitment, seed_revealed=row.seed_revealed,
+        units=[UnitOut(code=u.code, name=u.name, kind=u.kind, seats=u.seats,
+                       parent_code=u.parent_code) for u in units])
+
+
+def _eligibility(session: DbSession, application: Application) -> EligibilityOut:
+    snap = application.eligibility
+    return EligibilityOut(
+        eligible=snap["eligible"], failed=snap["failed"], to_verify=snap["to_verify"],
+        bonus_points=snap["bonus_points"], priority_group=snap["priority_group"],
+        evaluated_on=application.evaluated_on, announced_on=application.announced_on,
+        parameter_version=application.parameter_version, code_version=application.code_version,
+        reasons={lang: service.reasons(session, application, lang) for lang in ("ko", "en")})
+
+
+def _history(session: DbSession, application_id: int) -> list[EventOut]:
+    return [EventOut.model_validate(e, from_attributes=True)
+            for e in service.history(session, application_id)]
+
+
+def _common(session: DbSession, application: Application) -> dict[str, Any]:
+    row = session.get_one(Round, application.round_id)
+    return {"id": application.id, "round_id": application.round_id, "round_title": row.title,
+            "status": application.status, "preferences": application.preferences,
+            "channel": application.channel,
+            "submitted_at": service.aware(application.submitted_at),
+            "eligibility": _eligibility(session, application),
+            "history": _history(session, application.id)}
+
+
+def my_application_out(session: DbSession, application: Application) -> MyApplicationOut:
+    return MyApplicationOut(**_common(session, application))
+
+
+def application_out(session: DbSession, application: Application,
+                    detail: bool = False) -> ApplicationOut:
+    values = {**_common(session, application), "person_id": application.person_id,
+              "score": application.score, "priority": application.priority,
+              "submitted_by": application.submitted_by}
+    if detail:
+        return ApplicationDetailOut(**values,
+                                    explanation=service.explanation(session, application))
+    return ApplicationOut(**values)
+
+
+def _person(session: DbSession, person_id: int) -> Any:
+    from ilja.people import registry
+
+    row = registry.get_person(session, person_id)
+    if row is None:
+        raise PersonNotFound(person_id)
+    return registry.person_format(row)
+
+
+def _submit(session: DbSession, response: Response, round_id: int, person_id: int,
+            preferences: list[str], key: str, principal: Principal, channel: Channel,
+            staff: bool) -> ApplicationOut | MyApplicationOut:
+    with api_errors():
+        person = _person(session, person_id)
+        submission = service.submit(session, round_id=round_id, person_id=person_id,
+                                    person=person, preferences=preferences, channel=channel,
+                                    idempotency_key=key, actor=principal.actor, staff=staff)
+    if not submission.created:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    if staff:
+        return application_out(session, submission.application)
+    return my_application_out(session, submission.application)
+
+
+IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=128,
+                                       description="A fresh random key per application; send "
+                                                   "the same key when retrying")]
+
+
+# --- rounds ---------------------------------------------------------------------------------
+@router.get("/rounds", response_model=list[RoundOut], dependencies=[Depends(public())])
+def list_rounds(session: DbSession, principal: CurrentPrincipal,
+                status: Annotated[RoundStatus | None, Query()] = None,
+                program: Annotated[str | None, Query(max_length=64)] = None) -> list[RoundOut]:
+    """Rounds taking applications (``status=open``, the default), or closed and drawn ones;
+    drafts only for staff who manage rounds."""
+    wanted = [status or RoundStatus.OPEN]
+    if RoundStatus.DRAFT in wanted and not principal.can(Permission.ROUND_MANAGE):
+        wanted = []
+    return [round_out(session, r) for r in service.list_rounds(session, wanted, program)]
+
+
+@router.get("/rounds/{round_id}", response_model=RoundOut, dependencies=[Depends(public())])
+def get_round(round_id: int, session: DbSession, principal: CurrentPrincipal) -> RoundOut:
+    """A round with its units and seats, the seed commitment and, after the draw, the seed."""
+    with api_errors():
+        row = service.get_round(session, round_id)
+        if row.status == RoundStatus.DRAFT and not principal.can(Permission.ROUND_MANAGE):
+            raise RoundNotFound(round_id)
+    return round_out(session, row)
+
+
+@router.post("/rounds", response_model=RoundOut, status_code=201,
+             responses={422: {"description": "The set-up is not valid (every problem listed)"}})
+def create_round(body: RoundIn, session: DbSession,
+                 principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
+                 ) -> RoundOut:
+    """Set up a round (draft); open it to take applications."""
+    with api_errors():
+        row = service.create_round(session, body.to_input(), actor=principal.actor)
+    return round_out(session, row)
+
+
+@router.put("/rounds/{round_id}", response_model=RoundOut)
+def update_round(round_id: int, body: RoundIn, session: DbSession,
+                 principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
+                 ) -> RoundOut:
+    """Replace a draft round's set-up and units."""
+    with api_errors():
+        row = service.update_round(session, round_id, body.to_input(), actor=principal.actor)
+    return round_out(session, row)
+
+
+@router.delete("/rounds/{round_id}", status_code=204)
+def delete_round(round_id: int, session: DbSession,
+                 principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
+                 ) -> Response:
+    """Delete a draft round."""
+    with api_errors():
+        service.delete_round(session, round_id, actor=principal.actor)
+    return Response(status_code=204)
+
+
+@router.post("/rounds/{round_id}/open", response_model=RoundOut)
+def open_round(round_id: int, session: DbSession,
+               principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
+               ) -> RoundOut:
+    """Open a draft round: its lottery seed is drawn and sealed, its commitment published."""
+    with api_errors():
+        row = service.open_round(session, round_id, actor=principal.actor)
+    return round_out(session, row)
+
+
+@router.post("/rounds/{round_id}/close", response_model=RoundOut)
+def close_round(round_id: int, session: DbSession,
+                principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
+                ) -> RoundOut:
+    """Stop taking applications."""
+    with api_errors():
+        row = service.close_round(session, round_id, actor=principal.actor)
+    return round_out(session, row)
+
+
+# --- applying -------------------------------------------------------------------------------
+@router.post("/rounds/{round_id}/applications", response_model=MyApplicationOut,
+             status_code=201,
+             responses={200: {"description": "A retry: the application this key made"},
+                        409: {"description": "Already applied, or not taking applications"},
+                        422: {"description": "Key reused for another request; bad choices"}})
+def apply(round_id: int, body: ApplyIn, key: IdempotencyKey, response: Response,
+          session: DbSession,
+          principal: Annotated[Principal, Depends(requires(Permission.APPLICATION_SUBMIT_OWN))]
+          ) -> Any:
+    """A citizen applies for themselves; the answer carries their eligibility reasons."""
+    person_id = principal.user.person_id if principal.user else None
+    if person_id is None:
+        raise HTTPException(status_code=409, detail={
+            "code": "account_not_linked", "msg": "Your account is not linked to a person record.",
+            "msg_ko": "계정이 대상자 정보와 연결되어 있지 않습니다. 주민센터에 문의하십시오."})
+    return _submit(session, response, round_id, person_id, body.preferences, key, principal,
+                   Channel.API, staff=False)
+
+
+@router.post("/rounds/{round_id}/applications/on-behalf", response_model=ApplicationOut,
+             status_code=201,
+             responses={200: {"description": "A retry: the application this key made"},
+                        409: {"description": "Already applied, or the draw is prepared"}})
+def apply_on_behalf(round_id: int, body: ApplyOnBehalfIn, key: IdempotencyKey,
+                    response: Response, session: DbSession,
+                    principal: Annotated[Principal,
+                                         Depends(requires(Permission.APPLICATION_IMPORT))]
+                    ) -> Any:
+    """Staff enter an application for a registered person (a paper form, a phone call)."""
+    return _submit(session, response, round_id, body.person_id, body.preferences, key,
+                   principal, Channel.STAFF, staff=True)
+
+
+@router.get("/me/applications", response_model=list[MyApplicationOut])
+def my_applications(session: DbSession,
+                    principal: Annotated[Principal,
+                                         Depends(requires(Permission.APPLICATION_READ_OWN))]
+                    ) -> list[MyApplicationOut]:
+    """The citizen's own applications with their status history and eligibility reasons."""
+    person_id = principal.user.person_id if principal.user else None
+    if person_id is None:
+        return []
+    return [my_application_out(session, a)
+            for a in service.applications_of_person(session, person_id)]
+
+
+@router.get("/me/applications/{application_id}", response_model=MyApplicationOut)
+def my_application(application_id: int, session: DbSession,
+                   principal: Annotated[Principal,
+                                        Depends(requires(Permission.APPLICATION_READ_OWN))]
+                   ) -> MyApplicationOut:
+    """One of the citizen's own applications (someone else's is not found)."""
+    application = session.get(Application, application_id)
+    person_id = principal.user.person_id if principal.user else None
+    if application is None or person_id is None or application.person_id != person_id:
+        raise HTTPException(status_code=404, detail={
+            "code": "application_not_found", "msg": f"Application {application_id} was not found.",
+            "msg_ko": f"신청 {application_id}을(를) 찾을 수 없습니다."})
+    return my_application_out(session, application)
+
+
+# --- staff ----------------------------------------------------------------------------------
+@router.get("/rounds/{round_id}/applications", response_model=ApplicationPage)
+def round_applications(
+    round_id: int, session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Permission.APPLICATION_READ))],
+    status: Annotated[ApplicationStatus | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> ApplicationPage:
+    """A round's applications, highest score first (the listing is audited)."""
+    with api_errors():
+        service.get_round(session, round_id)
+    rows, total = service.list_applications(session, round_id, status=status, limit=limit,
+                                            offset=offset)
+    audit.record(session, principal.actor, "application.read", object_type="round",
+                 object_id=round_id, details={"applications": [a.id for a in rows]})
+    return ApplicationPage(total=total, items=[ApplicationSummaryOut(
+        id=a.id, person_id=a.person_id, status=a.status, preferences=a.preferences,
+        score=a.score, priority=a.priority, eligible=a.eligible,
+        failed=a.eligibility.get("failed", []), channel=a.channel,
+        submitted_at=service.aware(a.submitted_at)) for a in rows])
+
+
+@router.get("/applications/{application_id}", response_model=ApplicationDetailOut)
+def get_application(application_id: int, session: DbSession,
+                    principal: Annotated[Principal, Depends(requires(Permission.APPLICATION_READ))]
+                    ) -> Any:
+    """One application in full, with the stored explanation (the read is audited)."""
+    with api_errors():
+        application = service.get_application(session, application_id)
+    audit.record(session, principal.actor, "application.read",
+                 subject_person_id=application.person_id, object_type="application",
+                 object_id=application.id)
+    return application_out(session, application, detail=True)
+
+
+@router.post("/applications/{application_id}/status", response_model=ApplicationOut,
+             responses={409: {"description": "A move the life cycle does not allow"}})
+def change_status(application_id: int, body: StatusIn, session: DbSession,
+                  principal: Annotated[Principal,
+                                       Depends(requires(Permission.APPLICATION_STATUS))]) -> Any:
+    """Move an application with a note saying why. A selected or waitlisted application that
+    leaves (``withdrawn`` or ``ineligible``) goes through the selection, which promotes the
+    next person on the waitlist in the same transaction."""
+    with api_errors():
+        application = service.get_application(session, application_id)
+        leaving = (application.status in (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED)
+                   and body.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.INELIGIBLE))
+        if leaving:
+            from ilja.selection import service as selection
+
+            kind = body.withdrawal or ("ineligible" if body.status == ApplicationStatus.INELIGIBLE
+                                       else "declined")
+            selection.withdraw(session, application.round_id, {application.id: kind},
+                               actor=principal.actor, note=body.note)
+        else:
+            service.change_status(session, application_id, body.status, actor=principal.actor,
+                                  note=body.note)
+        session.expire_all()
+        application = service.get_application(session, application_id)
+    return application_out(session, application)
+
+
+@router.post("/rounds/{round_id}/applications/import", response_model=ImportOut,
+             responses={422: {"description": "Bad rows: every one with row, column and reason; "
+                                             "nothing was imported"}})
+def import_file(round_id: int, session: DbSession,
+                      principal: Annotated[Principal,
+                                           Depends(requires(Permission.APPLICATION_IMPORT))],
+                      file: Annotated[UploadFile, File(description="XLSX, CSV or JSONL")]) -> Any:
+    """Import a district office's file of applications: all rows or none."""
+    from ilja.people.keys import get_keyring
+
+    suffix = Path(file.filename or "upload.xlsx").suffix.lower()
+    if suffix not in (".xlsx", ".csv", ".jsonl", ".ndjson"):
+        raise HTTPException(status_code=415, detail={
+            "code": "import_type", "msg": "Upload an .xlsx, .csv or .jsonl file.",
+            "msg_ko": ".xlsx, .csv, .jsonl 파일만 올릴 수 있습니다."})
+    with tempfile.TemporaryDirectory(prefix="ilja-import-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        size = 0
+        with path.open("wb") as handle:
+            while chunk := file.file.read(1024 * 1024):
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    raise HTTPException(status_code=413, detail={
+                        "code": "import_size", "msg": "The file is too large.",
+                        "msg_ko": "파일이 너무 큽니다."})
+                handle.write(chunk)
+        with api_errors():
+            report = importer.import_applications(session, path, round_id, principal.actor,
+                                                  keyring=get_keyring())
+    return ImportOut(rows=report.rows, applications=report.applications,
+                     replayed=report.replayed, persons_created=report.persons_created,
+                     persons_matched=report.persons_matched, eligible=report.eligible,
+                     ineligible=report.ineligible,
+                     warnings=[{"row": w.row, "column": w.column, "reason": w.reason}
+                               for w in report.warnings])
+
