@@ -1,0 +1,64 @@
+"""What can go wrong in training operations, as types with a Korean and an English message.
+
+The API and the pages turn them into 404 / 409 / 422 answers; none carries personal data.
+"""
+
+from __future__ import annotations
+
+
+class TrainingError(Exception):
+    status_code = 422
+    code = "training_error"
+
+    def __init__(self, message_ko: str, message_en: str) -> None:
+        self.message_ko = message_ko
+        self.message_en = message_en
+        super().__init__(message_en)
+
+    def message(self, lang: str = "ko") -> str:
+        return self.message_ko if lang == "ko" else self.message_en
+
+
+class NotFound(TrainingError):
+    status_code = 404
+    code = "not_found"
+
+    def __init__(self, what: str, key: object) -> None:
+        super().__init__(f"{what} {key}을(를) 찾을 수 없습니다.", f"{what} {key} not found.")
+
+
+class CohortFull(TrainingError):
+    status_code = 409
+    code = "cohort_full"
+
+    def __init__(self, cohort_code: str, capacity: int) -> None:
+        super().__init__(f"{cohort_code} 기수의 정원 {capacity}명이 모두 찼습니다.",
+                         f"Cohort {cohort_code} is full ({capacity} places).")
+
+
+class ClassFull(TrainingError):
+    status_code = 409
+    code = "class_full"
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(f"원데이 클래스 정원 {cap}명이 모두 찼습니다.",
+                         f"The one-day class is full ({cap} participants).")
+
+
+class NotEnrollable(TrainingError):
+    status_code = 409
+    code = "not_enrollable"
+
+
+class NotQualified(TrainingError):
+    status_code = 409
+    code = "not_qualified"
+
+
+class Conflict(TrainingError):
+    status_code = 409
+    code = "conflict"
+
+
+class InvalidInput(TrainingError):
+    code = "invalid_input"

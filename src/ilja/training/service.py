@@ -1,0 +1,495 @@
+"""Training set-up and the trainee's path: departments, courses and the course committee,
+cohorts and instructors, enrolment from the selection, quitting, completion, history.
+
+Attendance, scores, the dropout rule and surveys are in ``training.progress``; one-day classes
+in ``training.oneday_service``. Every write is audited (ids only) in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ilja.accounts import audit
+from ilja.applications import service as applications
+from ilja.applications.models import ApplicationStatus as S
+from ilja.people import registry
+from ilja.training.errors import (
+    CohortFull,
+    Conflict,
+    InvalidInput,
+    NotEnrollable,
+    NotFound,
+    NotQualified,
+)
+from ilja.training.instructors import qualification
+from ilja.training.models import (
+    AI_KINDS,
+    CohortInstructor,
+    CommitteeDecision,
+    CourseKind,
+    Enrolment,
+    EnrolmentStatus,
+    Instructor,
+    TrainingCohort,
+    TrainingCourse,
+    TrainingDepartment,
+)
+from ilja.training.schedule import Schedule, ScheduleError, session_days
+
+PROGRAMS = ("youth_academy", "tech_institute")
+DECISIONS = ("open_course", "close_course", "instructor_review", "instructor_standard")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _text(value: str | None, what: str) -> str:
+    if not (value and value.strip()):
+        raise InvalidInput(f"{what}을(를) 입력하십시오.", f"Enter the {what}.")
+    return value.strip()
+
+
+# --------------------------------------------------------------------------------------------
+# Departments, courses, the course committee
+# --------------------------------------------------------------------------------------------
+def create_department(session: Session, *, code: str, site_code: str, name: str,
+                      partner: str | None = None, actor: audit.Actor) -> TrainingDepartment:
+    if session.execute(select(TrainingDepartment).where(TrainingDepartment.code == code)).first():
+        raise Conflict(f"학과 코드 {code}가 이미 있습니다.", f"Department {code} exists already.")
+    row = TrainingDepartment(code=_text(code, "code"), site_code=_text(site_code, "site"),
+                             name=_text(name, "name"), partner=partner or None, created_at=_now())
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "training.department.create", object_type="training_department",
+                 object_id=row.id)
+    return row
+
+
+def get_department(session: Session, department_id: int) -> TrainingDepartment:
+    row = session.get(TrainingDepartment, department_id)
+    if row is None:
+        raise NotFound("department", department_id)
+    return row
+
+
+def list_departments(session: Session) -> list[TrainingDepartment]:
+    return list(session.scalars(select(TrainingDepartment).order_by(TrainingDepartment.code)))
+
+
+def create_course(session: Session, *, code: str, department_id: int, name: str, kind: str,
+                  program_code: str, specialisation: str | None = None,
+                  actor: audit.Actor) -> TrainingCourse:
+    """A course starts closed: the course committee opens it (``decide``)."""
+    get_department(session, department_id)
+    if kind not in set(CourseKind):
+        raise InvalidInput(f"과정 종류 {kind}를 알 수 없습니다.", f"Unknown course kind {kind}.")
+    if program_code not in PROGRAMS:
+        raise InvalidInput(f"사업 {program_code}를 알 수 없습니다.", f"Unknown program {program_code}.")
+    if session.execute(select(TrainingCourse).where(TrainingCourse.code == code)).first():
+        raise Conflict(f"과정 코드 {code}가 이미 있습니다.", f"Course {code} exists already.")
+    row = TrainingCourse(code=_text(code, "code"), department_id=department_id,
+                         program_code=program_code, name=_text(name, "name"), kind=kind,
+                         specialisation=specialisation or None, is_open=False, created_at=_now())
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "training.course.create", object_type="training_course",
+                 object_id=row.id)
+    return row
+
+
+def get_course(session: Session, course_id: int) -> TrainingCourse:
+    row = session.get(TrainingCourse, course_id)
+    if row is None:
+        raise NotFound("course", course_id)
+    return row
+
+
+def list_courses(session: Session, department_id: int | None = None) -> list[TrainingCourse]:
+    statement = select(TrainingCourse).order_by(TrainingCourse.code)
+    if department_id is not None:
+        statement = statement.where(TrainingCourse.department_id == department_id)
+    return list(session.scalars(statement))
+
+
+def decide(session: Session, *, department_id: int, decision: str, reason: str,
+           decided_on: dt.date, course_id: int | None = None, instructor_id: int | None = None,
+           actor: audit.Actor) -> CommitteeDecision:
+    """Record a course-committee (학과 운영위원회) decision; opening or closing a course takes
+    effect at once (002_f911b4e3c5f7870f.txt: the committee opens and closes courses)."""
+    get_department(session, department_id)
+    if decision not in DECISIONS:
+        raise InvalidInput(f"결정 {decision}을 알 수 없습니다.", f"Unknown decision {decision}.")
+    reason = _text(reason, "reason")
+    if decision in ("open_course", "close_course"):
+        if course_id is None:
+            raise InvalidInput("과정을 선택하십시오.", "Choose the course.")
+        course = get_course(session, course_id)
+        if course.department_id != department_id:
+            raise InvalidInput("다른 학과의 과정입니다.", "The course belongs to another department.")
+        course.is_open = decision == "open_course"
+    if instructor_id is not None:
+        get_instructor(session, instructor_id)
+    row = CommitteeDecision(department_id=department_id, course_id=course_id,
+                            instructor_id=instructor_id, decision=decision, reason=reason,
+                            decided_on=decided_on, decided_by=actor.id, created_at=_now())
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "training.committee.decide", object_type="training_department",
+                 object_id=department_id, details={"decision": decision, "course": course_id,
+                                                  "instructor": instructor_id, "id": row.id})
+    return row
+
+
+def decisions(session: Session, department_id: int) -> list[CommitteeDecision]:
+    return list(session.scalars(select(CommitteeDecision)
+                                .where(CommitteeDecision.department_id == department_id)
+                                .order_by(CommitteeDecision.decided_on, CommitteeDecision.id)))
+
+
+# --------------------------------------------------------------------------------------------
+# Cohorts and instructors
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CohortInput:
+    course_id: int
+    number: int
+    capacity: int
+    starts_on: dt.date
+    ends_on: dt.date
+    weekdays: Sequence[int] = (0, 1, 2, 3, 4)
+    closures: Sequence[dt.date] = ()
+    round_id: int | None = None
+    unit_code: str | None = None
+
+
+def create_cohort(session: Session, data: CohortInput, *, actor: audit.Actor) -> TrainingCohort:
+    course = get_course(session, data.course_id)
+    if not course.is_open:
+        raise NotEnrollable("운영위원회가 개설하지 않은 과정입니다.",
+                            "The course committee has not opened this course.")
+    if data.capacity < 1:
+        raise InvalidInput("정원은 1명 이상이어야 합니다.", "The capacity must be at least 1.")
+    try:
+        session_days(data.starts_on, data.ends_on, weekdays=data.weekdays, closures=data.closures)
+    except ScheduleError as exc:
+        raise InvalidInput(f"일정이 올바르지 않습니다: {exc}", f"Invalid schedule: {exc}") from exc
+    if data.round_id is not None:
+        applications.get_round(session, data.round_id)
+    code = f"{course.code}-{data.number:02d}"
+    if session.execute(select(TrainingCohort).where(TrainingCohort.code == code)).first():
+        raise Conflict(f"{code} 기수가 이미 있습니다.", f"Cohort {code} exists already.")
+    row = TrainingCohort(code=code, course_id=course.id, number=data.number,
+                         capacity=data.capacity, enrolled=0, starts_on=data.starts_on,
+                         ends_on=data.ends_on, weekdays=sorted(set(data.weekdays)),
+                         closures=sorted(d.isoformat() for d in data.closures),
+                         round_id=data.round_id, unit_code=data.unit_code, created_at=_now())
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "training.cohort.create", object_type="training_cohort",
+                 object_id=row.id)
+    return row
+
+
+def get_cohort(session: Session, cohort_id: int) -> TrainingCohort:
+    row = session.get(TrainingCohort, cohort_id)
+    if row is None:
+        raise NotFound("cohort", cohort_id)
+    return row
+
+
+def cohort_by_code(session: Session, code: str) -> TrainingCohort:
+    row = session.execute(select(TrainingCohort).where(TrainingCohort.code == code)).scalar()
+    if row is None:
+        raise NotFound("cohort", code)
+    return row
+
+
+def list_cohorts(session: Session, course_id: int | None = None) -> list[TrainingCohort]:
+    statement = select(TrainingCohort).order_by(TrainingCohort.starts_on, TrainingCohort.code)
+    if course_id is not None:
+        statement = statement.where(TrainingCohort.course_id == course_id)
+    return list(session.scalars(statement))
+
+
+def schedule_of(cohort: TrainingCohort) -> Schedule:
+    return session_days(cohort.starts_on, cohort.ends_on, weekdays=cohort.weekdays,
+                        closures=[dt.date.fromisoformat(d) for d in cohort.closures])
+
+
+def create_instructor(session: Session, *, name: str, industry_months: int,
+                      expertise: str | None = None, user_id: int | None = None,
+                      actor: audit.Actor) -> Instructor:
+    if industry_months < 0:
+        raise InvalidInput("경력은 0개월 이상입니다.", "Experience cannot be negative.")
+    row = Instructor(name=_text(name, "name"), industry_months=industry_months,
+                     expertise=expertise or None, user_id=user_id, created_at=_now())
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "training.instructor.create", object_type="training_instructor",
+                 object_id=row.id)
+    return row
+
+
+def get_instructor(session: Session, instructor_id: int) -> Instructor:
+    row = session.get(Instructor, instructor_id)
+    if row is None:
+        raise NotFound("instructor", instructor_id)
+    return row
+
+
+def instructor_for_user(session: Session, user_id: int) -> Instructor | None:
+    return session.execute(select(Instructor).where(Instructor.user_id == user_id)).scalar()
+
+
+def list_instructors(session: Session) -> list[Instructor]:
+    return list(session.scalars(select(Instructor).order_by(Instructor.name, Instructor.id)))
+
+
+def assign_instructor(session: Session, *, cohort_id: int, instructor_id: int,
+                      actor: audit.Actor) -> CohortInstructor:
+    """Assign an instructor, checking the qualification in force on the cohort's start date
+    (≥ 2 years of AI/SW industry experience for AI courses from Academy 2.0 on)."""
+    cohort = get_cohort(session, cohort_id)
+    course = get_course(session, cohort.course_id)
+    instructor = get_instructor(session, instructor_id)
+    check = qualification(ai_course=course.kind in AI_KINDS,
+                          industry_months=instructor.industry_months, on=cohort.starts_on)
+    if not check.qualified:
+        raise NotQualified(check.reason_ko, check.reason_en)
+    existing = session.execute(select(CohortInstructor).where(
+        CohortInstructor.cohort_id == cohort_id,
+        CohortInstructor.instructor_id == instructor_id)).scalar()
+    if existing is not None:
+        return existing
+    row = CohortInstructor(cohort_id=cohort_id, instructor_id=instructor_id,
+                           qualification={"ko": check.reason_ko, "en": check.reason_en,
+                                          "parameters": [p.as_dict() for p in check.parameters]},
+                           assigned_at=_now())
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "training.instructor.assign", object_type="training_cohort",
+                 object_id=cohort_id, details={"instructor": instructor_id})
+    return row
+
+
+def cohort_instructors(session: Session, cohort_id: int) -> list[tuple[CohortInstructor, Instructor]]:
+    return [(a, i) for a, i in session.execute(
+        select(CohortInstructor, Instructor).join(Instructor)
+        .where(CohortInstructor.cohort_id == cohort_id).order_by(Instructor.name)).all()]
+
+
+def cohorts_of_instructor(session: Session, instructor_id: int) -> list[TrainingCohort]:
+    return list(session.scalars(select(TrainingCohort).join(
+        CohortInstructor, CohortInstructor.cohort_id == TrainingCohort.id)
+        .where(CohortInstructor.instructor_id == instructor_id)
+        .order_by(TrainingCohort.starts_on)))
+
+
+# --------------------------------------------------------------------------------------------
+# Enrolment from the selection (capacity never exceeded)
+# --------------------------------------------------------------------------------------------
+def _take_seat(session: Session, cohort: TrainingCohort) -> None:
+    """One conditional UPDATE: the database refuses the seat past the capacity, whoever else is
+    enrolling at the same moment."""
+    taken = session.execute(
+        update(TrainingCohort)
+        .where(TrainingCohort.id == cohort.id, TrainingCohort.enrolled < TrainingCohort.capacity)
+        .values(enrolled=TrainingCohort.enrolled + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        raise CohortFull(cohort.code, cohort.capacity)
+    session.refresh(cohort, ["enrolled"])
+
+
+def _selected_unit(session: Session, application: Any) -> str | None:
+    from ilja.selection.models import SelectionOutcomeRow, SelectionRunRow
+
+    return session.execute(
+        select(SelectionOutcomeRow.current_unit_code)
+        .join(SelectionRunRow, SelectionRunRow.id == SelectionOutcomeRow.run_id)
+        .where(SelectionRunRow.round_id == application.round_id,
+               SelectionOutcomeRow.application_id == application.id)).scalar()
+
+
+def enrol_selected(session: Session, *, cohort_id: int, application_id: int,
+                   actor: audit.Actor) -> Enrolment:
+    """Enrol (입교) a selected application in the cohort its round and unit recruited for."""
+    cohort = get_cohort(session, cohort_id)
+    application = applications.get_application(session, application_id)
+    if application.status != S.SELECTED:
+        raise NotEnrollable(f"선발된 신청만 입교할 수 있습니다 (현재: {application.status}).",
+                            f"Only a selected application can enrol (now {application.status}).")
+    if cohort.round_id != application.round_id:
+        raise NotEnrollable("이 기수를 모집한 공고의 신청이 아닙니다.",
+                            "The application is not from the round that recruited this cohort.")
+    if cohort.unit_code and _selected_unit(session, application) != cohort.unit_code:
+        raise NotEnrollable("다른 기수(모집 단위)에 선발된 신청입니다.",
+                            "The application was selected for another unit.")
+    _take_seat(session, cohort)
+    serial = session.execute(select(func.count()).select_from(Enrolment)
+                             .where(Enrolment.cohort_id == cohort.id)).scalar_one() + 1
+    row = Enrolment(cohort_id=cohort.id, person_id=application.person_id,
+                    application_id=application.id, trainee_no=f"{cohort.code}-{serial:03d}",
+                    status=EnrolmentStatus.ENROLLED.value, enrolled_at=_now())
+    session.add(row)
+    session.flush()
+    applications.change_status(session, application.id, S.ENROLLED, actor=actor,
+                               note=f"입교: {cohort.code}")
+    audit.record(session, actor, "training.enrol", subject_person_id=row.person_id,
+                 object_type="training_enrolment", object_id=row.id,
+                 details={"cohort": cohort.id, "application": application.id})
+    return row
+
+
+@dataclass(frozen=True)
+class BulkEnrolment:
+    enrolled: list[Enrolment]
+    refused: list[tuple[int, str]]  # application id, reason (English, ids only)
+
+
+def enrol_all_selected(session: Session, *, cohort_id: int, actor: audit.Actor) -> BulkEnrolment:
+    """Enrol every selected application of the cohort's round and unit, in order of merit,
+    until the cohort is full."""
+    from ilja.selection import service as selection
+
+    cohort = get_cohort(session, cohort_id)
+    if cohort.round_id is None:
+        raise NotEnrollable("모집 공고가 연결되지 않은 기수입니다.", "No round recruits this cohort.")
+    rows, _ = selection.results(session, cohort.round_id, status=S.SELECTED.value, limit=None)
+    enrolled: list[Enrolment] = []
+    refused: list[tuple[int, str]] = []
+    for result in rows:
+        if cohort.unit_code and result.unit != cohort.unit_code:
+            continue
+        try:
+            with session.begin_nested():
+                enrolled.append(enrol_selected(session, cohort_id=cohort_id,
+                                               application_id=result.application_id, actor=actor))
+        except (NotEnrollable, CohortFull) as exc:
+            refused.append((result.application_id, exc.message_en))
+    return BulkEnrolment(enrolled, refused)
+
+
+def get_enrolment(session: Session, enrolment_id: int) -> Enrolment:
+    row = session.get(Enrolment, enrolment_id)
+    if row is None:
+        raise NotFound("enrolment", enrolment_id)
+    return row
+
+
+def roster(session: Session, cohort_id: int) -> list[Enrolment]:
+    return list(session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort_id)
+                                .order_by(Enrolment.trainee_no)))
+
+
+def enrolments_of_person(session: Session, person_id: int) -> list[Enrolment]:
+    return list(session.scalars(select(Enrolment).where(Enrolment.person_id == person_id)
+                                .order_by(Enrolment.enrolled_at)))
+
+
+# --------------------------------------------------------------------------------------------
+# Endings: quitting, dropping out, completion
+# --------------------------------------------------------------------------------------------
+def _end(session: Session, enrolment: Enrolment, status: EnrolmentStatus, on: dt.date,
+         reason: str, actor: audit.Actor, application_status: S) -> None:
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        raise Conflict(f"이미 종료된 입교입니다 ({enrolment.status}).",
+                       f"The enrolment has ended already ({enrolment.status}).")
+    enrolment.status = status.value
+    enrolment.ended_on = on
+    enrolment.end_reason = reason
+    if status is not EnrolmentStatus.COMPLETED:  # a trainee who leaves frees the seat
+        session.execute(update(TrainingCohort).where(TrainingCohort.id == enrolment.cohort_id)
+                        .values(enrolled=TrainingCohort.enrolled - 1)
+                        .execution_options(synchronize_session=False))
+    if enrolment.application_id is not None:
+        applications.change_status(session, enrolment.application_id, application_status,
+                                   actor=actor, note=reason)
+    session.flush()
+
+
+def quit_course(session: Session, *, enrolment_id: int, with_notice: bool, on: dt.date,
+                reason: str | None, actor: audit.Actor) -> Enrolment:
+    """Quitting (포기): with notice, or without (무단 포기) — the latter bars re-participation
+    for ``youth_academy.reparticipation.quit_without_notice_restriction_months`` (checked at
+    application time by the rules engine through ``training_history_for``). A quit frees the
+    seat."""
+    enrolment = get_enrolment(session, enrolment_id)
+    text = (reason or "").strip() or ("포기 (사전 통보)" if with_notice else "무단 포기")
+    enrolment.quit_with_notice = with_notice
+    _end(session, enrolment, EnrolmentStatus.QUIT, on, text, actor, S.QUIT)
+    audit.record(session, actor, "training.quit", subject_person_id=enrolment.person_id,
+                 object_type="training_enrolment", object_id=enrolment.id,
+                 details={"with_notice": with_notice})
+    return enrolment
+
+
+def drop(session: Session, *, enrolment: Enrolment, on: dt.date, reason: str,
+         actor: audit.Actor) -> None:
+    """Drop a trainee (중도 탈락) for the reason a finding gave."""
+    _end(session, enrolment, EnrolmentStatus.DROPPED, on, reason, actor, S.DROPPED)
+    audit.record(session, actor, "training.drop", subject_person_id=enrolment.person_id,
+                 object_type="training_enrolment", object_id=enrolment.id)
+
+
+def complete(session: Session, *, enrolment: Enrolment, on: dt.date, actor: audit.Actor) -> None:
+    """Completion (수료) with a certificate number."""
+    cohort = get_cohort(session, enrolment.cohort_id)
+    enrolment.certificate_no = f"{on.year}-{cohort.code}-{enrolment.trainee_no.rsplit('-', 1)[-1]}"
+    _end(session, enrolment, EnrolmentStatus.COMPLETED, on, "수료", actor, S.COMPLETED)
+    audit.record(session, actor, "training.complete", subject_person_id=enrolment.person_id,
+                 object_type="training_enrolment", object_id=enrolment.id)
+
+
+# --------------------------------------------------------------------------------------------
+# History for the rules engine
+# --------------------------------------------------------------------------------------------
+_RESULTS = {EnrolmentStatus.COMPLETED: "completed", EnrolmentStatus.DROPPED: "dropped"}
+
+
+def training_history_for(session: Session, person_id: int) -> list[dict[str, str]]:
+    """The person's training history in the person format (``program/start/end/result``): what
+    the registry holds plus every course that ended here. A quit without notice is
+    ``quit_without_notice`` (the rules engine's 무단 포기 restriction reads it); a quit with
+    notice counts as a course taken and left (``dropped``), so it still counts towards the
+    lifetime limit and the waiting period, but bars nothing more."""
+    person = registry.get_person(session, person_id)
+    if person is None:
+        raise NotFound("person", person_id)
+    history = [dict(r) for r in (person.training_history or [])]
+    rows = session.execute(
+        select(Enrolment, TrainingCohort.starts_on, TrainingCourse.program_code)
+        .join(TrainingCohort, TrainingCohort.id == Enrolment.cohort_id)
+        .join(TrainingCourse, TrainingCourse.id == TrainingCohort.course_id)
+        .where(Enrolment.person_id == person_id, Enrolment.ended_on.is_not(None))).all()
+    for enrolment, starts_on, program in rows:
+        status = EnrolmentStatus(enrolment.status)
+        if status is EnrolmentStatus.QUIT:
+            result = "dropped" if enrolment.quit_with_notice else "quit_without_notice"
+        else:
+            result = _RESULTS[status]
+        history.append({"program": program, "start": starts_on.isoformat(),
+                        "end": enrolment.ended_on.isoformat(), "result": result})
+    history.sort(key=lambda r: (str(r["start"]), str(r["end"])))
+    return history
+
+
+def person_with_history(session: Session, person_id: int) -> Any:
+    """The person format of ``person_id`` with ``training_history_for`` in it: what the
+    applications domain evaluates at application time (the re-participation conditions of
+    ``rules/formulas/youth_academy.py``)."""
+    from ilja.rules.population import Person as PersonFormat
+
+    person = registry.get_person(session, person_id)
+    if person is None:
+        raise NotFound("person", person_id)
+    data = registry.person_format(person).model_dump()
+    data["training_history"] = training_history_for(session, person_id)
+    return PersonFormat.model_validate(data)
