@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.publicjobs.budget import BudgetStatus, expected_by_month
 from ilja.publicjobs.deductions import compute_deductions, deduction_rules
 from ilja.publicjobs.models import (
     PayLine,
@@ -205,3 +206,31 @@ def run_lines(session: Session, run_id: int) -> list[PayLine]:
 def lines_of_person(session: Session, person_id: int) -> list[PayLine]:
     return list(session.scalars(select(PayLine).where(PayLine.person_id == person_id)
                                 .order_by(PayLine.month.desc())))
+
+
+def budget_status(session: Session, program: str, year: int) -> BudgetStatus:
+    """Where ``program`` stands against its budget for ``year`` (see ``budget.py``)."""
+    from ilja.programs.plan import load_plan
+
+    plan = load_plan().program(program)
+    budget = int(plan.budget.value) * 1_000_000 if plan.budget else 0
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    groups = session.execute(select(
+        Placement.daily_milli_hours, Placement.days_per_week, Placement.start_on, Placement.end_on,
+        func.count()).where(Placement.program_code == program, Placement.start_on <= last,
+                            Placement.end_on >= first).group_by(
+        Placement.daily_milli_hours, Placement.days_per_week, Placement.start_on, Placement.end_on)).all()
+    paid_rows = session.execute(select(PayLine.month, func.sum(PayLine.gross + PayLine.adjustment)).join(
+        PayrollRun, PayrollRun.id == PayLine.run_id).where(
+        PayrollRun.program_code == program, PayLine.month >= year * 100, PayLine.month <= year * 100 + 12,
+    ).group_by(PayLine.month)).all()
+    paid = int(sum(int(total or 0) for _, total in paid_rows))
+    last_paid = max((m for m, _ in paid_rows), default=None)
+    committed = forecast = 0
+    count = 0
+    for daily, dpw, start, end, n in groups:
+        expected = expected_by_month(program, daily, dpw, start, end, year)
+        committed += n * sum(expected.values())
+        forecast += n * sum(v for m, v in expected.items() if last_paid is None or m > last_paid)
+        count += n
+    return BudgetStatus(program, year, budget, committed, paid, paid + forecast, count, last_paid)
