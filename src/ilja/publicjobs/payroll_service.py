@@ -234,3 +234,17 @@ def budget_status(session: Session, program: str, year: int) -> BudgetStatus:
         forecast += n * sum(v for m, v in expected.items() if last_paid is None or m > last_paid)
         count += n
     return BudgetStatus(program, year, budget, committed, paid, paid + forecast, count, last_paid)
+
+
+def participant_names(session: Session, lines: list[PayLine], *, actor: audit.Actor, reason: str,
+                      run_id: int) -> dict[int, str]:
+    """Names for statements and transfer files: a download of personal data, audited with why."""
+    from ilja.people.models import Person
+
+    if not reason.strip():
+        raise PublicJobError("내려받는 사유를 입력하십시오.", "Say why you download the file")
+    ids = sorted({line.person_id for line in lines})
+    names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all()) if ids else {}
+    audit.record(session, actor, "publicjobs.payroll.download", object_type="publicjob_payroll_run",
+                 object_id=run_id, reason=reason.strip(), details={"people": len(ids)})
+    return names

@@ -1,0 +1,108 @@
+"""``ilja payroll``: run a month's payroll, show runs, write statements and transfer files, budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+payroll_app = typer.Typer(no_args_is_help=True)
+console = Console(stderr=True)
+out = Console()
+
+
+def _actor():
+    from ilja.accounts import audit
+
+    return audit.Actor(f"cli:{getpass.getuser()}", "program_manager", "cli")
+
+
+def _month(text: str) -> tuple[int, int]:
+    try:
+        day = dt.date.fromisoformat(f"{text}-01")
+    except ValueError:
+        console.print(f"[red]error:[/red] --month {text!r} is not a month (YYYY-MM)")
+        raise typer.Exit(2) from None
+    return day.year, day.month
+
+
+@payroll_app.command("run")
+def run(
+    month: str = typer.Option(..., "--month", help="The month to pay (YYYY-MM)."),
+    program: str = typer.Option(..., "--program", help="companion_jobs or attractive_jobs."),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Pay a month of a program: approved timesheets, each participant once, corrections carried."""
+    from ilja.db import get_engine, transaction
+    from ilja.publicjobs.payroll_service import run_payroll
+    from ilja.publicjobs.service import PublicJobError
+
+    year, number = _month(month)
+    try:
+        with console.status("급여 계산 중…"), transaction(get_engine()) as session:
+            result = run_payroll(session, program, year, number, actor=_actor())
+    except PublicJobError as exc:
+        console.print(f"[red]error:[/red] {exc.ko} ({exc.en})")
+        raise typer.Exit(1) from None
+    if output_format == "json":
+        out.print_json(json.dumps({"run_id": result.run_id, "sequence": result.sequence, **result.totals}))
+        return
+    table = Table(title=f"{program} {month} (run {result.run_id}, #{result.sequence})")
+    for column in ("lines", "gross", "adjustment", "deductions", "net"):
+        table.add_column(column, justify="right")
+    table.add_row(*(f"{result.totals[c]:,}" for c in ("lines", "gross", "adjustment", "deductions", "net")))
+    out.print(table)
+
+
+@payroll_app.command("budget")
+def budget(
+    year: int = typer.Option(2025, "--year"),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Budget, committed, paid and forecast per program, with the overspend warning."""
+    from ilja.db import get_engine, transaction
+    from ilja.publicjobs.payroll_service import PROGRAMS, budget_status
+
+    with transaction(get_engine()) as session:
+        statuses = [budget_status(session, p, year) for p in PROGRAMS]
+    if output_format == "json":
+        out.print_json(json.dumps([s.as_dict() for s in statuses]))
+        return
+    table = Table(title=f"예산 집행 {year}")
+    for column in ("program", "budget", "committed", "paid", "forecast", "warning"):
+        table.add_column(column, justify="right")
+    for s in statuses:
+        table.add_row(s.program, f"{s.budget:,}", f"{s.committed:,}", f"{s.paid:,}", f"{s.forecast:,}",
+                      "초과 예상" if s.overspend else "")
+    out.print(table)
+
+
+@payroll_app.command("transfer")
+def transfer(
+    run_id: int = typer.Option(..., "--run"),
+    output: Path = typer.Option(..., "--output", help="A .csv or .xlsx file."),
+    reason: str = typer.Option(..., "--reason", help="Why the file is downloaded (audited)."),
+) -> None:
+    """Write the bank-transfer file of a run (names are personal data: the download is audited)."""
+    from ilja.db import get_engine, transaction
+    from ilja.publicjobs import documents
+    from ilja.publicjobs.payroll_service import get_run, participant_names, run_lines
+    from ilja.publicjobs.service import PublicJobError
+
+    try:
+        with transaction(get_engine()) as session:
+            get_run(session, run_id)
+            lines = run_lines(session, run_id)
+            names = participant_names(session, lines, actor=_actor(), reason=reason, run_id=run_id)
+    except PublicJobError as exc:
+        console.print(f"[red]error:[/red] {exc.ko} ({exc.en})")
+        raise typer.Exit(1) from None
+    data = documents.transfer_xlsx(lines, names) if output.suffix.lower() == ".xlsx" else \
+        documents.transfer_csv(lines, names)
+    output.write_bytes(data)
+    console.print(f"{len(lines):,} lines → {output}")
