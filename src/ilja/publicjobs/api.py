@@ -1,0 +1,265 @@
+"""Public-jobs API under ``/api/v1/publicjobs``: timesheets for hosts, payroll and budget for
+managers, pay for the participant. A host (operator) sees only the projects of their site code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from pydantic import BaseModel, Field
+
+from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.roles import Permission, Role
+from ilja.publicjobs import documents, payroll_service, service
+from ilja.publicjobs.models import PayLine, Project
+from ilja.publicjobs.service import NotFound, PublicJobError
+from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry, TimesheetInvalid
+
+router = APIRouter(prefix="/publicjobs", tags=["publicjobs"])
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def host_scope(principal: Principal) -> str | None:
+    """The site code a host is limited to; None for city staff who see every project."""
+    if principal.user.role == Role.OPERATOR.value:
+        return principal.user.site_code or ""
+    return None
+
+
+def error(exc: Exception) -> HTTPException:
+    if isinstance(exc, NotFound):
+        return HTTPException(404, exc.en)
+    if isinstance(exc, TimesheetInvalid):
+        return HTTPException(422, [p.as_dict() for p in exc.problems])
+    if isinstance(exc, PublicJobError):
+        return HTTPException(409, {"ko": exc.ko, "en": exc.en})
+    raise exc
+
+
+def project_for(db, project_id: int, principal: Principal) -> Project:
+    """The project if it exists and the caller may see it (404 otherwise, never 403: no probing)."""
+    project = db.get(Project, project_id)
+    scope = host_scope(principal)
+    if project is None or (scope is not None and project.host_code != scope):
+        raise HTTPException(404, f"no project {project_id}")
+    return project
+
+
+def _month(text: str) -> tuple[int, int]:
+    day = dt.date.fromisoformat(f"{text}-01")
+    return day.year, day.month
+
+
+class ProjectOut(BaseModel):
+    id: int
+    code: str
+    program_code: str
+    track_code: str | None
+    name: str
+    host_name: str
+
+
+class EntryIn(BaseModel):
+    placement_id: int
+    day: dt.date
+    kind: str
+    milli_hours: int = Field(ge=0, le=24_000)
+
+
+class EntryOut(EntryIn):
+    pass
+
+
+class MonthOut(BaseModel):
+    project_id: int
+    month: str
+    approved: bool
+    placements: list[dict[str, Any]]
+    entries: list[EntryOut]
+
+
+class CorrectionIn(EntryIn):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class RunIn(BaseModel):
+    program: str
+    month: str = Field(pattern=MONTH)
+
+
+class RunOut(BaseModel):
+    id: int
+    program_code: str
+    month: int
+    sequence: int
+    totals: dict[str, int]
+
+
+class LineOut(BaseModel):
+    id: int
+    placement_id: int
+    month: int
+    gross: int
+    adjustment: int
+    deductions_total: int
+    net: int
+    components: dict[str, int]
+    deductions: dict[str, int]
+
+
+def _line(line: PayLine) -> LineOut:
+    return LineOut(id=line.id, placement_id=line.placement_id, month=line.month, gross=line.gross,
+                   adjustment=line.adjustment, deductions_total=line.deductions_total, net=line.net,
+                   components=line.components or {}, deductions=line.deductions or {})
+
+
+@router.get("/projects", response_model=list[ProjectOut])
+def list_projects(db: DbSession, principal: Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))],
+                  ) -> list[ProjectOut]:
+    return [ProjectOut.model_validate(p, from_attributes=True)
+            for p in service.projects(db, host_code=host_scope(principal))]
+
+
+@router.get("/projects/{project_id}/timesheets/{month}", response_model=MonthOut)
+def month_timesheet(project_id: int, month: str, db: DbSession,
+                    principal: Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]) -> MonthOut:
+    project = project_for(db, project_id, principal)
+    try:
+        year, number = _month(month)
+    except ValueError:
+        raise HTTPException(404, "not a month") from None
+    placements = service.project_placements(db, project.id, year, number)
+    entries = service.month_entries(db, [p.id for p in placements], year, number)
+    return MonthOut(project_id=project.id, month=month, approved=service.is_approved(db, project.id, year, number),
+                    placements=[{"id": p.id, "start_on": p.start_on.isoformat(), "end_on": p.end_on.isoformat(),
+                                 "daily_milli_hours": p.daily_milli_hours, "status": p.status} for p in placements],
+                    entries=[EntryOut(placement_id=e.placement_id, day=e.day, kind=e.kind.value,
+                                      milli_hours=e.milli_hours) for e in entries])
+
+
+@router.put("/projects/{project_id}/timesheets/{month}", response_model=dict)
+def enter_month(project_id: int, month: str, body: list[EntryIn], db: DbSession,
+                principal: Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]) -> dict:
+    project = project_for(db, project_id, principal)
+    try:
+        year, number = _month(month)
+        entries = [TimesheetEntry(e.placement_id, e.day, EntryKind(e.kind), e.milli_hours) for e in body]
+        count = service.enter_month(db, project.id, year, number, entries, actor=principal.actor)
+    except ValueError as exc:
+        if isinstance(exc, TimesheetInvalid):
+            raise error(exc) from None
+        raise HTTPException(422, str(exc)) from None
+    except PublicJobError as exc:
+        raise error(exc) from None
+    return {"entries": count}
+
+
+@router.post("/projects/{project_id}/timesheets/{month}/approve", response_model=dict)
+def approve(project_id: int, month: str, db: DbSession,
+            principal: Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]) -> dict:
+    project = project_for(db, project_id, principal)
+    try:
+        year, number = _month(month)
+        service.approve_month(db, project.id, year, number, actor=principal.actor)
+    except ValueError:
+        raise HTTPException(404, "not a month") from None
+    except PublicJobError as exc:
+        raise error(exc) from None
+    return {"approved": True}
+
+
+@router.post("/placements/{placement_id}/corrections", response_model=dict)
+def correct(placement_id: int, body: CorrectionIn, db: DbSession,
+            principal: Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]) -> dict:
+    try:
+        placement = service.get_placement(db, placement_id)
+        project_for(db, placement.project_id, principal)
+        entry = TimesheetEntry(placement_id, body.day, EntryKind(body.kind), body.milli_hours)
+        correction = service.correct_entry(db, placement_id, entry, reason=body.reason, actor=principal.actor)
+    except (PublicJobError, TimesheetInvalid) as exc:
+        raise error(exc) from None
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return {"correction": correction.id}
+
+
+@router.post("/payroll/runs", response_model=RunOut)
+def run_payroll(body: RunIn, db: DbSession,
+                principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))]) -> RunOut:
+    year, number = _month(body.month)
+    try:
+        with db.begin_nested():
+            result = payroll_service.run_payroll(db, body.program, year, number, actor=principal.actor)
+    except PublicJobError as exc:
+        raise error(exc) from None
+    return RunOut(id=result.run_id, program_code=body.program, month=year * 100 + number,
+                  sequence=result.sequence, totals=result.totals)
+
+
+@router.get("/payroll/runs/{run_id}", response_model=list[LineOut])
+def run_lines(run_id: int, db: DbSession,
+              principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]) -> list[LineOut]:
+    try:
+        payroll_service.get_run(db, run_id)
+    except NotFound as exc:
+        raise error(exc) from None
+    return [_line(line) for line in payroll_service.run_lines(db, run_id)]
+
+
+@router.get("/payroll/runs/{run_id}/transfer", response_model=None)
+def transfer_file(run_id: int, db: DbSession,
+                  principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))],
+                  reason: Annotated[str, Query(max_length=500)] = "",
+                  format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "xlsx") -> Response:
+    try:
+        payroll_service.get_run(db, run_id)
+        lines = payroll_service.run_lines(db, run_id)
+        names = payroll_service.participant_names(db, lines, actor=principal.actor, reason=reason, run_id=run_id)
+    except PublicJobError as exc:
+        raise error(exc) from None
+    if format == "csv":
+        return Response(documents.transfer_csv(lines, names), media_type="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="transfer-{run_id}.csv"'})
+    return Response(documents.transfer_xlsx(lines, names),
+                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="transfer-{run_id}.xlsx"'})
+
+
+def statement_response(db, line: PayLine, principal: Principal, reason: str) -> Response:
+    placement = service.get_placement(db, line.placement_id)
+    project = db.get(Project, placement.project_id)
+    names = payroll_service.participant_names(db, [line], actor=principal.actor, reason=reason,
+                                              run_id=line.run_id)
+    pdf = documents.statement_pdf(line, name=names.get(line.person_id, ""), program=placement.program_code,
+                                  project=project.name if project else "")
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="statement-{line.month}-{line.placement_id}.pdf"',
+        "Cache-Control": "no-store"})
+
+
+@router.get("/payroll/lines/{line_id}/statement", response_model=None)
+def statement(line_id: int, db: DbSession,
+              principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))],
+              reason: Annotated[str, Query(max_length=500)] = "급여명세서 발급") -> Response:
+    line = db.get(PayLine, line_id)
+    if line is None:
+        raise HTTPException(404, f"no pay line {line_id}")
+    try:
+        return statement_response(db, line, principal, reason)
+    except PublicJobError as exc:
+        raise error(exc) from None
+
+
+@router.get("/budget", response_model=list[dict])
+def budget(db: DbSession, principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))],
+           year: Annotated[int, Query(ge=2020, le=2100)] = 2025) -> list[dict]:
+    return [payroll_service.budget_status(db, p, year).as_dict() for p in payroll_service.PROGRAMS]
+
+
+@router.get("/me/pay", response_model=list[LineOut])
+def my_pay(db: DbSession, principal: Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))],
+           ) -> list[LineOut]:
+    if principal.user.person_id is None:
+        return []
+    return [_line(line) for line in payroll_service.lines_of_person(db, principal.user.person_id)]
