@@ -49,6 +49,7 @@ def _register() -> None:
     app.add_typer(users_app, name="users", help="Accounts and roles.")
     app.add_typer(audit_app, name="audit", help="The audit log: verify the chain, monthly report.")
     register_web(app)
+    __import__("ilja.outcomes.cli", fromlist=["register"]).register(app)
     app.add_typer(__import__("ilja.publicjobs.cli", fromlist=["x"]).payroll_app, name="payroll", help="Payroll.")
     demo.register(app)
 

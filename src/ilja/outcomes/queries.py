@@ -157,17 +157,6 @@ def intake(session: Session, *, years: tuple[int, int], filters: Filters = Filte
     return [(int(y), g, int(n), int(c or 0)) for y, g, n, c in session.execute(query)]
 
 
-def completions_by_month(session: Session, year: int, filters: Filters = Filters()) -> list[tuple[str, int]]:
-    conditions = [P.status == "completed", P.completed_year == year]
-    if filters.program:
-        conditions.append(P.program_code == filters.program)
-    if filters.campus:
-        conditions.append(P.campus_code == filters.campus)
-    query = (select(P.completed_month, func.count()).where(*conditions)
-             .group_by(P.completed_month).order_by(P.completed_month))
-    return [(str(m), int(n)) for m, n in session.execute(query)]
-
-
 RATE_METRICS = {"cumulative_rate": "employment_rate_cumulative", "midterm_rate": "employment_rate_midterm",
                 "target_rate": "employment_rate"}
 HEADCOUNT_METRICS = {"youth_academy": "trainees_per_year", "companion_jobs": "people",

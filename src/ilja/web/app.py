@@ -35,6 +35,7 @@ def create_app() -> FastAPI:
     app.include_router(rules_router, prefix="/api/v1", dependencies=open_to_all)
     app.include_router(programs_router, prefix="/api/v1", dependencies=open_to_all)
     app.include_router(accounts_router, prefix="/api/v1")
+    app.include_router(__import__("ilja.outcomes.api", fromlist=["router"]).router, prefix="/api/v1")
     app.include_router(people_router, prefix="/api/v1")
     app.include_router(applications_router, prefix="/api/v1")
     app.include_router(selection_router, prefix="/api/v1")
@@ -50,6 +51,7 @@ def create_app() -> FastAPI:
 
     app.include_router(pages_router, dependencies=open_to_all)
     app.include_router(accounts_pages)
+    app.include_router(__import__("ilja.outcomes.views", fromlist=["router"]).router)
     app.include_router(people_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app

@@ -1,0 +1,101 @@
+"""REST API under /api/v1/outcomes: the dashboard's figures, the people behind a rate (audited),
+and recording an outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, ConfigDict
+
+from ilja.accounts import audit
+from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.roles import Permission
+from ilja.outcomes import dashboard, queries, service
+from ilja.outcomes.kpi import scope_of
+from ilja.outcomes.queries import Filters
+from ilja.outcomes.rates import DefinitionName, cohort_for, definition
+
+router = APIRouter(prefix="/outcomes", tags=["outcomes"])
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+@router.get("/dashboard")
+def dashboard_figures(db: DbSession, _: Annotated[Principal, Depends(requires(Permission.REPORT_READ))],
+                      year: int = 2025, program: str | None = None, campus: str | None = None,
+                      ) -> dict[str, Any]:
+    """The three rates with numerator and denominator, every target with its gap, the 2030 view."""
+    d = dashboard.build(db, year=year, filters=Filters(program or None, campus or None))
+    return {
+        "year": d.year, "as_of": d.as_of.isoformat(),
+        "rates": [{"definition": r.rule.name, "numerator": r.group.numerator,
+                   "denominator": r.group.denominator, "excluded": r.group.excluded,
+                   "percent": _num(r.group.percent), "cohort": [r.cohort.start.isoformat(), r.cohort.end.isoformat()],
+                   "parameters": [u.as_dict() for u in r.rule.uses]} for r in d.rates],
+        "kpis": [{"key": k.target.key, "scope": scope_of(k.target), "metric": k.target.metric,
+                  "year": k.target.year, "kind": k.target.kind, "target": k.target.value,
+                  "target_max": k.target.value_max, "actual": _num(k.actual.value) if k.actual else None,
+                  "actual_year": k.actual.year if k.actual else None,
+                  "actual_source": k.actual.source if k.actual else None,
+                  "gap": _num(k.gap), "status": k.status} for k in d.kpis],
+        "goals_2030": [{"key": g.target.key, "base": _num(g.base.value) if g.base else None,
+                        "base_year": g.base.year if g.base else None, "model": g.model,
+                        "projected": g.projected, "gap": g.gap, "on_course": g.on_course,
+                        "needed_per_year": g.needed_per_year, "needed_growth": g.needed_growth}
+                       for g in d.goals],
+    }
+
+
+@router.get("/rates/{definition_name}/members")
+def rate_members(definition_name: str, db: DbSession,
+                 principal: Annotated[Principal, Depends(requires(Permission.PEOPLE_READ))],
+                 year: int = 2025, status: Literal["counted", "not_counted", "excluded"] | None = None,
+                 limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """The completers behind a rate (ids only); the request is written to the audit log."""
+    if definition_name not in {d.value for d in DefinitionName}:
+        raise HTTPException(404, f"no rate definition {definition_name!r}")
+    on = min(dt.date.today(), dt.date(year, 12, 31))
+    rule = definition(definition_name, on)
+    rows, total = queries.rate_members(db, rule, cohort_for(rule, year=year, as_of=on), status=status,
+                                       limit=limit, offset=max(0, offset))
+    audit.record(db, principal.actor, "outcome.drilldown", object_type="rate", object_id=definition_name,
+                 details={"year": year, "status": status, "shown": len(rows),
+                          "participation_ids": [r.participation_id for r in rows]})
+    return {"total": total, "members": [
+        {"participation_id": r.participation_id, "person_id": r.person_id, "program": r.program,
+         "campus": r.campus, "completed_on": r.completed_on.isoformat(), "status": r.status} for r in rows]}
+
+
+class OutcomeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["employed", "startup", "further_study", "looking"]
+    effective_on: dt.date
+    recorded_on: dt.date | None = None
+    source: Literal["self_report", "coordinator_verified", "employment_insurance"] = "self_report"
+    employer: str | None = None
+    job_title: str | None = None
+    contract_type: str | None = None
+    follow_up_point: int | None = None
+
+
+@router.post("/participations/{participation_id}/outcomes", status_code=201)
+def record_outcome(participation_id: int, body: OutcomeIn, db: DbSession,
+                   principal: Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))],
+                   ) -> dict[str, Any]:
+    try:
+        row = service.record_outcome(db, service.OutcomeInput(
+            participation_id=participation_id, kind=body.kind, effective_on=body.effective_on,
+            recorded_on=body.recorded_on or dt.date.today(), source=body.source, employer=body.employer,
+            job_title=body.job_title, contract_type=body.contract_type,
+            follow_up_point=body.follow_up_point), actor=principal.actor)
+    except service.NotFound as error:
+        raise HTTPException(404, str(error)) from None
+    except service.OutcomeError as error:
+        raise HTTPException(422, [{"loc": ["body", error.field], "msg": error.reason,
+                                   "type": "outcome_invalid"}]) from None
+    return {"id": row.id, "participation_id": participation_id, "months_after": row.months_after}
