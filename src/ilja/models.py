@@ -6,6 +6,7 @@ A domain with tables adds one import line here.
 from ilja.accounts import models as _accounts  # noqa: F401
 from ilja.applications import models as _applications  # noqa: F401
 from ilja.db import Base
+from ilja.matching import models as _matching  # noqa: F401
 from ilja.outcomes import models as _outcomes  # noqa: F401
 from ilja.people import models as _people  # noqa: F401
 from ilja.programs import models as _programs  # noqa: F401

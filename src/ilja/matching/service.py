@@ -1,0 +1,344 @@
+"""Matching service: organisations, postings, candidates, matching runs, offers and hires.
+
+Loads what the pure modules need (``fit``, ``problem``, ``deferred_acceptance``, ``assignment``),
+stores what they return, and audits every write and every staff read of a candidate. The caller
+owns the transaction. Issue 5 §1–3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ilja.accounts import audit
+from ilja.matching.errors import MatchingInputError
+from ilja.matching.fit import (
+    SCALE,
+    CandidateProfile,
+    FitModel,
+    FitWeights,
+    PostingProfile,
+    check_ncs_code,
+)
+from ilja.matching.models import (
+    Candidate,
+    CourseTags,
+    Organisation,
+    OrganisationMember,
+    Posting,
+    Ranking,
+)
+from ilja.rules.parameters import default_tree
+
+ORGANISATION_KINDS = ("company", "city_department", "university", "partner")
+POSTING_KINDS = ("internship_company", "internship_city", "job")
+METHODS = ("stable", "max_fit")
+
+
+class NotFound(LookupError):
+    def __init__(self, kind: str, key: object):
+        super().__init__(f"{kind} {key} not found")
+        self.kind, self.key = kind, key
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _get(session: Session, model: type, key: int, kind: str) -> Any:
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(kind, key)
+    return row
+
+
+def _clean(items: Sequence[str] | None) -> list[str]:
+    return list(dict.fromkeys(s.strip() for s in (items or ()) if s and s.strip()))
+
+
+# --- organisations and postings -------------------------------------------------------------
+
+def create_organisation(session: Session, *, code: str, name: str, kind: str,
+                        association: str | None = None, district: str | None = None,
+                        actor: audit.Actor) -> Organisation:
+    if kind not in ORGANISATION_KINDS:
+        raise MatchingInputError("kind", "kind_invalid", f"kind is one of {ORGANISATION_KINDS}")
+    if not code.strip() or not name.strip():
+        raise MatchingInputError("name", "required", "code and name are required")
+    row = Organisation(code=code.strip(), name=name.strip(), kind=kind, association=association,
+                       district=district, created_at=_now())
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "matching.organisation.create", object_type="organisation",
+                 object_id=row.id)
+    return row
+
+
+def add_member(session: Session, *, organisation_id: int, user_id: int,
+               actor: audit.Actor) -> None:
+    _get(session, Organisation, organisation_id, "organisation")
+    session.add(OrganisationMember(organisation_id=organisation_id, user_id=user_id))
+    session.flush()
+    audit.record(session, actor, "matching.organisation.member", object_type="organisation",
+                 object_id=organisation_id, details={"user_id": user_id})
+
+
+def organisations_of_user(session: Session, user_id: int) -> list[Organisation]:
+    return list(session.scalars(
+        select(Organisation).join(OrganisationMember,
+                                  OrganisationMember.organisation_id == Organisation.id)
+        .where(OrganisationMember.user_id == user_id).order_by(Organisation.name)))
+
+
+def list_organisations(session: Session) -> list[Organisation]:
+    return list(session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def get_organisation(session: Session, organisation_id: int) -> Organisation:
+    return _get(session, Organisation, organisation_id, "organisation")
+
+
+@dataclass
+class PostingInput:
+    code: str
+    organisation_id: int
+    round_code: str
+    kind: str
+    title: str
+    seats: int
+    description: str = ""
+    required_skills: list[str] = field(default_factory=list)
+    preferred_skills: list[str] = field(default_factory=list)
+    ncs_codes: list[str] = field(default_factory=list)
+    required_certifications: list[str] = field(default_factory=list)
+    district: str | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    monthly_pay: int | None = None
+
+
+def create_posting(session: Session, data: PostingInput, *, actor: audit.Actor) -> Posting:
+    """A posting (채용·인턴 공고); NCS codes are checked, money is whole won."""
+    _get(session, Organisation, data.organisation_id, "organisation")
+    if data.kind not in POSTING_KINDS:
+        raise MatchingInputError("kind", "kind_invalid", f"kind is one of {POSTING_KINDS}")
+    if data.seats < 1:
+        raise MatchingInputError("seats", "seats_invalid", "a posting has at least one seat")
+    if not data.title.strip() or not data.code.strip() or not data.round_code.strip():
+        raise MatchingInputError("title", "required", "code, round and title are required")
+    if data.monthly_pay is not None and data.monthly_pay < 0:
+        raise MatchingInputError("monthly_pay", "pay_invalid", "pay cannot be negative")
+    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
+        raise MatchingInputError("ends_on", "period_invalid", "the period ends before it starts")
+    codes = [check_ncs_code(c, f"ncs_codes[{i}]") for i, c in enumerate(_clean(data.ncs_codes))]
+    values = asdict(data)
+    values.update(required_skills=_clean(data.required_skills),
+                  preferred_skills=_clean(data.preferred_skills), ncs_codes=codes,
+                  required_certifications=_clean(data.required_certifications))
+    row = Posting(**values, status="open", created_at=_now())
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "matching.posting.create", object_type="posting",
+                 object_id=row.id)
+    return row
+
+
+def get_posting(session: Session, posting_id: int) -> Posting:
+    return _get(session, Posting, posting_id, "posting")
+
+
+def list_postings(session: Session, *, round_code: str | None = None,
+                  organisation_id: int | None = None, open_only: bool = False) -> list[Posting]:
+    query = select(Posting).order_by(Posting.code)
+    if round_code:
+        query = query.where(Posting.round_code == round_code)
+    if organisation_id:
+        query = query.where(Posting.organisation_id == organisation_id)
+    if open_only:
+        query = query.where(Posting.status == "open")
+    return list(session.scalars(query))
+
+
+def round_codes(session: Session) -> list[str]:
+    return list(session.scalars(select(Posting.round_code).distinct().order_by(Posting.round_code)))
+
+
+# --- candidates -------------------------------------------------------------------------------
+
+def set_course_tags(session: Session, *, course_code: str, course_name: str,
+                    skills: Sequence[str], ncs_codes: Sequence[str]) -> CourseTags:
+    codes = [check_ncs_code(c, f"ncs_codes[{i}]") for i, c in enumerate(_clean(ncs_codes))]
+    row = session.scalar(select(CourseTags).where(CourseTags.course_code == course_code))
+    if row is None:
+        row = CourseTags(course_code=course_code, course_name=course_name, skills=[], ncs_codes=[])
+        session.add(row)
+    row.course_name, row.skills, row.ncs_codes = course_name, _clean(skills), codes
+    session.flush()
+    return row
+
+
+@dataclass
+class CandidateInput:
+    person_id: int
+    training_status: str = "enrolled"  # enrolled | completed
+    course_code: str | None = None
+    enrolment_id: int | None = None
+    description: str = ""
+    skills: list[str] = field(default_factory=list)
+    certifications: list[str] = field(default_factory=list)
+    preferred_districts: list[str] = field(default_factory=list)
+    preferred_fields: list[str] = field(default_factory=list)
+    coordinator_user_id: int | None = None
+
+
+def register_candidate(session: Session, data: CandidateInput, *,
+                       actor: audit.Actor) -> Candidate:
+    """Add or update the candidate of a person (one per person)."""
+    if data.training_status not in ("enrolled", "completed"):
+        raise MatchingInputError("training_status", "status_invalid",
+                                 "a candidate is an enrolled trainee or a completer")
+    fields_ = _clean(data.preferred_fields)
+    for i, f in enumerate(fields_):
+        if not (f.isdigit() and len(f) in (2, 4)):
+            raise MatchingInputError(f"preferred_fields[{i}]", "field_invalid",
+                                     "a field is an NCS 대분류 (2 digits) or 중분류 (4 digits)")
+    row = session.scalar(select(Candidate).where(Candidate.person_id == data.person_id))
+    now = _now()
+    if row is None:
+        row = Candidate(person_id=data.person_id, created_at=now, active=True)
+        session.add(row)
+    for name in ("training_status", "course_code", "enrolment_id", "description",
+                 "coordinator_user_id"):
+        setattr(row, name, getattr(data, name))
+    row.skills, row.certifications = _clean(data.skills), _clean(data.certifications)
+    row.preferred_districts, row.preferred_fields = _clean(data.preferred_districts), fields_
+    row.updated_at = now
+    session.flush()
+    audit.record(session, actor, "matching.candidate.save", subject_person_id=row.person_id,
+                 object_type="candidate", object_id=row.id)
+    return row
+
+
+def candidates_from_training(session: Session, *, actor: audit.Actor,
+                             coordinator_user_id: int | None = None) -> int:
+    """Candidates for every enrolled or completed trainee not yet registered (adapter to
+    the training service); returns how many were added."""
+    from ilja.training import service as training
+
+    known = set(session.scalars(select(Candidate.person_id)))
+    added = 0
+    for cohort in training.list_cohorts(session):
+        course = training.get_course(session, cohort.course_id)
+        for enrolment in training.roster(session, cohort.id):
+            if enrolment.status not in ("enrolled", "completed") or enrolment.person_id in known:
+                continue
+            register_candidate(session, CandidateInput(
+                person_id=enrolment.person_id, training_status=enrolment.status,
+                course_code=course.code, enrolment_id=enrolment.id,
+                coordinator_user_id=coordinator_user_id), actor=actor)
+            known.add(enrolment.person_id)
+            added += 1
+    return added
+
+
+def get_candidate(session: Session, candidate_id: int) -> Candidate:
+    return _get(session, Candidate, candidate_id, "candidate")
+
+
+def candidate_of_person(session: Session, person_id: int) -> Candidate | None:
+    return session.scalar(select(Candidate).where(Candidate.person_id == person_id))
+
+
+def active_candidates(session: Session) -> list[Candidate]:
+    return list(session.scalars(select(Candidate).where(Candidate.active.is_(True))
+                                .order_by(Candidate.id)))
+
+
+def set_ranking(session: Session, *, side: str, candidate_id: int, posting_ids: Sequence[int] = (),
+                posting_id: int | None = None, candidate_ids: Sequence[int] = (),
+                actor: audit.Actor) -> None:
+    """Replace a ranked list: a candidate's postings, or a posting's candidates (best first)."""
+    if side == "candidate":
+        session.query(Ranking).filter_by(side=side, candidate_id=candidate_id).delete()
+        for rank, pid in enumerate(dict.fromkeys(posting_ids)):
+            session.add(Ranking(side=side, candidate_id=candidate_id, posting_id=pid, rank=rank))
+    elif side == "posting" and posting_id is not None:
+        session.query(Ranking).filter_by(side=side, posting_id=posting_id).delete()
+        for rank, cid in enumerate(dict.fromkeys(candidate_ids)):
+            session.add(Ranking(side=side, candidate_id=cid, posting_id=posting_id, rank=rank))
+    else:
+        raise MatchingInputError("side", "side_invalid", "side is candidate or posting")
+    session.flush()
+    audit.record(session, actor, "matching.ranking.set", object_type=f"{side}_ranking",
+                 object_id=candidate_id if side == "candidate" else posting_id)
+
+
+# --- fit ----------------------------------------------------------------------------------------
+
+def _tags(session: Session) -> dict[str, CourseTags]:
+    return {t.course_code: t for t in session.scalars(select(CourseTags))}
+
+
+def candidate_profile(row: Candidate, tags: dict[str, CourseTags]) -> CandidateProfile:
+    course = tags.get(row.course_code or "")
+    text = " ".join(x for x in (course.course_name if course else "", row.description) if x)
+    return CandidateProfile(
+        id=f"C{row.id}", text=text,
+        skills=tuple(_clean([*(course.skills if course else []), *row.skills])),
+        ncs_codes=tuple(course.ncs_codes if course else ()),
+        certifications=tuple(row.certifications),
+        preferred_districts=tuple(row.preferred_districts),
+        preferred_fields=tuple(row.preferred_fields))
+
+
+def posting_profile(row: Posting) -> PostingProfile:
+    return PostingProfile(
+        id=row.code, text=f"{row.title}\n{row.description}",
+        required_skills=tuple(row.required_skills), preferred_skills=tuple(row.preferred_skills),
+        ncs_codes=tuple(row.ncs_codes), required_certifications=tuple(row.required_certifications),
+        district=row.district)
+
+
+@dataclass
+class FitTable:
+    """Scores of candidates × postings with the model that explains them."""
+
+    candidates: list[Candidate]
+    postings: list[Posting]
+    model: FitModel
+    scores: np.ndarray
+
+    def explain(self, candidate_id: int, posting_id: int) -> dict[str, Any]:
+        c = [x.id for x in self.candidates].index(candidate_id)
+        p = [x.id for x in self.postings].index(posting_id)
+        return self.model.explain(c, p).as_dict()
+
+
+def fit_table(session: Session, candidates: Sequence[Candidate], postings: Sequence[Posting],
+              on: dt.date) -> FitTable:
+    weights = FitWeights.from_parameters(default_tree(), on)
+    tags = _tags(session)
+    model = FitModel.build([candidate_profile(c, tags) for c in candidates],
+                           [posting_profile(p) for p in postings], weights)
+    return FitTable(list(candidates), list(postings), model, model.scores())
+
+
+def fit_list(session: Session, candidate_id: int, *, on: dt.date,
+             actor: audit.Actor) -> list[dict[str, Any]]:
+    """A candidate's fit against every open posting, best first, each with its explanation."""
+    candidate = get_candidate(session, candidate_id)
+    postings = list_postings(session, open_only=True)
+    audit.record(session, actor, "matching.candidate.fit", subject_person_id=candidate.person_id,
+                 object_type="candidate", object_id=candidate.id)
+    if not postings:
+        return []
+    table = fit_table(session, [candidate], postings, on)
+    order = np.argsort(-table.scores[0], kind="stable")
+    return [{"posting": postings[j], "fit": int(table.scores[0, j]) / SCALE,
+             "explanation": table.model.explain(0, int(j)).as_dict()} for j in order]
