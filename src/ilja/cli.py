@@ -51,6 +51,7 @@ def _register() -> None:
     register_web(app)
     __import__("ilja.outcomes.cli", fromlist=["register"]).register(app)
     app.add_typer(__import__("ilja.publicjobs.cli", fromlist=["x"]).payroll_app, name="payroll", help="Payroll.")
+    app.add_typer(__import__("ilja.matching.cli", fromlist=["x"]).match_app, name="match", help="Matching: runs, offers, hires.")
     demo.register(app)
 
 

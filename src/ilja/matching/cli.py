@@ -1,0 +1,123 @@
+"""``ilja match``: run a matching round, review it, confirm it, list the hires."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+match_app = typer.Typer(no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _actor():
+    from ilja.accounts import audit
+
+    return audit.Actor(f"cli:{getpass.getuser()}", "job_coordinator", "cli")
+
+
+def _date(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        console.print(f"[red]error:[/red] {text!r} is not a date (YYYY-MM-DD)")
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(1)
+
+
+@match_app.command("run")
+def run(
+    round_code: str = typer.Option(..., "--round", help="The matching round (postings' round code)."),
+    method: str = typer.Option("stable", "--method", help="stable (deferred acceptance) or max_fit."),
+    on: str | None = typer.Option(None, "--on", help="Parameters as of this date (YYYY-MM-DD)."),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Score the round's open postings against the active candidates and propose a matching."""
+    from ilja.db import transaction
+    from ilja.matching import runs
+    from ilja.matching.errors import MatchingInputError
+
+    try:
+        with transaction() as session:
+            with console.status("적합도 계산 및 매칭 중… (scoring and matching)"):
+                row = runs.run_matching(session, round_code=round_code, method=method,
+                                        on=_date(on), actor=_actor())
+            result = {"run_id": row.id, "round": row.round_code, "method": row.method,
+                      "candidates": row.candidates, "postings": row.postings,
+                      "matched": row.matched, "total_fit": row.total_fit / 100,
+                      "blocking_pairs": row.blocking_pairs, "inputs_hash": row.inputs_hash,
+                      "seed_commitment": row.seed_commitment,
+                      "alternative": {k: v for k, v in row.parameters["alternative"].items()
+                                      if k != "assignment"}}
+    except MatchingInputError as error:
+        raise _fail(error.message) from None
+    if fmt == "json":
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    table = Table(title=f"매칭 실행 #{result['run_id']} ({round_code}, {method})")
+    table.add_column("항목 (item)")
+    table.add_column("값 (value)", justify="right")
+    for key in ("candidates", "postings", "matched", "total_fit", "blocking_pairs"):
+        table.add_row(key, str(result[key]))
+    alt = result["alternative"]
+    table.add_row(f"{alt['method']}: matched / total fit",
+                  f"{alt['matched']} / {alt['total_fit'] / 100}")
+    Console().print(table)
+
+
+@match_app.command("confirm")
+def confirm(run_id: int = typer.Argument(..., help="The run to confirm."),
+            on: str | None = typer.Option(None, "--on", help="Offer date (YYYY-MM-DD).")) -> None:
+    """Confirm every proposal of a run: each becomes an offer."""
+    from ilja.db import transaction
+    from ilja.matching import runs
+
+    try:
+        with transaction() as session:
+            offers = runs.confirm_run(session, run_id, on=_date(on), actor=_actor())
+    except (runs.RunStateError, runs.NotFound) as error:
+        raise _fail(str(error)) from None
+    console.print(f"{len(offers)} offers made from run {run_id}")
+
+
+@match_app.command("verify")
+def verify(run_id: int = typer.Argument(..., help="The run to reproduce.")) -> None:
+    """Re-run with the stored seed: same inputs and seed must give the same proposals."""
+    from ilja.db import transaction
+    from ilja.matching import runs
+
+    try:
+        with transaction() as session:
+            same = runs.reproduce_run(session, run_id)
+    except runs.NotFound as error:
+        raise _fail(str(error)) from None
+    console.print("reproduced" if same else "[red]inputs changed or result differs[/red]")
+    raise typer.Exit(0 if same else 1)
+
+
+@match_app.command("hires")
+def hires(since: str | None = typer.Option(None, "--since", help="From this date."),
+          fmt: str = typer.Option("text", "--format", help="text or json.")) -> None:
+    """Hires through matching (employment outcomes), without personal data."""
+    from ilja.db import transaction
+    from ilja.matching import runs
+
+    with transaction() as session:
+        rows = [{"outcome_id": o.id, "hired_on": o.hired_on.isoformat(), "employer": o.employer,
+                 "kind": o.kind, "job_title": o.job_title}
+                for o in runs.outcomes(session, since=_date(since) if since else None)]
+    if fmt == "json":
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        console.print(f"{row['hired_on']}  {row['employer']}  {row['job_title']}  ({row['kind']})")
