@@ -52,6 +52,7 @@ def _register() -> None:
     __import__("ilja.outcomes.cli", fromlist=["register"]).register(app)
     app.add_typer(__import__("ilja.publicjobs.cli", fromlist=["x"]).payroll_app, name="payroll", help="Payroll.")
     app.add_typer(__import__("ilja.matching.cli", fromlist=["x"]).match_app, name="match", help="Matching: runs, offers, hires.")
+    app.add_typer(__import__("ilja.training.cli", fromlist=["x"]).training_app, name="training", help="Training: attendance imports, dropout rule, cohorts, certificates.")
     demo.register(app)
 
 
