@@ -53,5 +53,6 @@ def create_app() -> FastAPI:
     app.include_router(accounts_pages)
     app.include_router(__import__("ilja.outcomes.views", fromlist=["router"]).router)
     app.include_router(people_pages)
+    app.include_router(__import__("ilja.publicjobs.views", fromlist=["x"]).router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app

@@ -1,0 +1,189 @@
+"""Pages: the host's projects and month timesheet (enter, approve), the manager's payroll runs
+and budget, the participant's hours and statements. Thin: the service does the work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.roles import Permission
+from ilja.publicjobs import payroll_service, service
+from ilja.publicjobs.api import host_scope, statement_response
+from ilja.publicjobs.models import PayLine, Project
+from ilja.publicjobs.service import PublicJobError
+from ilja.publicjobs.timesheet import (
+    EntryKind,
+    TimesheetEntry,
+    TimesheetInvalid,
+    days_of_month,
+    parse_hours,
+    prefill_month,
+)
+from ilja.web.templating import render, translator
+
+router = APIRouter(include_in_schema=False)
+Host = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
+
+
+def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    response = render(request, template, {"active": "publicjobs", **context}, status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _not_found(request: Request) -> HTMLResponse:
+    return render(request, "not_found.html", {"what": translator(request)("publicjobs.project")},
+                  status_code=404)
+
+
+def _message(request: Request, exc: PublicJobError) -> str:
+    return exc.ko if translator(request).lang == "ko" else exc.en
+
+
+def _month(text: str) -> tuple[int, int] | None:
+    try:
+        day = dt.date.fromisoformat(f"{text}-01")
+    except ValueError:
+        return None
+    return day.year, day.month
+
+
+def _project(db, project_id: int, principal: Principal) -> Project | None:
+    project = db.get(Project, project_id)
+    scope = host_scope(principal)
+    return None if project is None or (scope is not None and project.host_code != scope) else project
+
+
+@router.get("/publicjobs/host", response_class=HTMLResponse)
+def host_home(request: Request, db: DbSession, principal: Host) -> HTMLResponse:
+    month = dt.date.today().strftime("%Y-%m")
+    return _page(request, "publicjobs/host.html", {
+        "projects": service.projects(db, host_code=host_scope(principal)), "month": month})
+
+
+def _sheet(db, project: Project, year: int, month: int) -> dict[str, Any]:
+    placements = service.project_placements(db, project.id, year, month)
+    stored = {(e.placement_id, e.day): e for e in service.month_entries(db, [p.id for p in placements], year, month)}
+    sheets = []
+    for p in placements:
+        terms = service.terms_of(p)
+        planned = {e.day: e for e in prefill_month(terms, year, month)}
+        days = [d for d in days_of_month(terms, year, month) if terms.pattern.works_on(d)]
+        sheets.append((p, [(d, stored.get((p.id, d)) or planned.get(d)) for d in days]))
+    return {"project": project, "sheets": sheets, "kinds": [k.value for k in EntryKind],
+            "approved": service.is_approved(db, project.id, year, month),
+            "month": f"{year}-{month:02d}", "errors": []}
+
+
+@router.get("/publicjobs/host/{project_id}/{month}", response_class=HTMLResponse)
+def timesheet_page(request: Request, project_id: int, month: str, db: DbSession, principal: Host) -> HTMLResponse:
+    project, ym = _project(db, project_id, principal), _month(month)
+    if project is None or ym is None:
+        return _not_found(request)
+    return _page(request, "publicjobs/timesheet.html", _sheet(db, project, *ym))
+
+
+@router.post("/publicjobs/host/{project_id}/{month}", response_model=None)
+async def timesheet_save(request: Request, project_id: int, month: str, db: DbSession, principal: Host) -> Response:
+    project, ym = _project(db, project_id, principal), _month(month)
+    if project is None or ym is None:
+        return _not_found(request)
+    form = await request.form()
+    entries, errors = [], []
+    for key, kind in form.multi_items():
+        if not key.startswith("k-") or not isinstance(kind, str):
+            continue
+        _, pid, day = key.split("-", 2)
+        try:
+            hours = parse_hours(form.get(f"h-{pid}-{day}") or 0)
+            entries.append(TimesheetEntry(int(pid), dt.date.fromisoformat(day), EntryKind(kind), hours))
+        except ValueError as exc:
+            errors.append(f"{pid} {day}: {exc}")
+    if not errors:
+        try:
+            with db.begin_nested():
+                service.enter_month(db, project.id, *ym, entries, actor=principal.actor)
+        except TimesheetInvalid as exc:
+            errors = [f"{entries[p.row - 1].placement_id} {entries[p.row - 1].day}: {p.reason}" for p in exc.problems]
+        except PublicJobError as exc:
+            errors = [_message(request, exc)]
+    if errors:
+        return _page(request, "publicjobs/timesheet.html", {**_sheet(db, project, *ym), "errors": errors},
+                     status_code=422)
+    return RedirectResponse(f"/publicjobs/host/{project.id}/{month}?saved=1", status_code=303)
+
+
+@router.post("/publicjobs/host/{project_id}/{month}/approve", response_model=None)
+def timesheet_approve(request: Request, project_id: int, month: str, db: DbSession, principal: Host) -> Response:
+    project, ym = _project(db, project_id, principal), _month(month)
+    if project is None or ym is None:
+        return _not_found(request)
+    try:
+        with db.begin_nested():
+            service.approve_month(db, project.id, *ym, actor=principal.actor)
+    except PublicJobError as exc:
+        return _page(request, "publicjobs/timesheet.html",
+                     {**_sheet(db, project, *ym), "errors": [_message(request, exc)]}, status_code=409)
+    return RedirectResponse(f"/publicjobs/host/{project.id}/{month}", status_code=303)
+
+
+def _payroll_context(db, year: int) -> dict[str, Any]:
+    return {"runs": payroll_service.runs(db)[:50], "programs": payroll_service.PROGRAMS, "year": year,
+            "budgets": [payroll_service.budget_status(db, p, year) for p in payroll_service.PROGRAMS],
+            "month": dt.date.today().strftime("%Y-%m"), "errors": []}
+
+
+@router.get("/publicjobs/payroll", response_class=HTMLResponse)
+def payroll_page(request: Request, db: DbSession,
+                 principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))],
+                 year: int = 2025) -> HTMLResponse:
+    return _page(request, "publicjobs/payroll.html", _payroll_context(db, max(2020, min(year, 2100))))
+
+
+@router.post("/publicjobs/payroll", response_model=None)
+def payroll_run(request: Request, db: DbSession,
+                principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))],
+                program: Annotated[str, Form(max_length=64)] = "",
+                month: Annotated[str, Form(max_length=7)] = "") -> Response:
+    ym = _month(month)
+    error = None if ym else translator(request)("publicjobs.bad_month")
+    if ym:
+        try:
+            with db.begin_nested():
+                result = payroll_service.run_payroll(db, program, *ym, actor=principal.actor)
+            return RedirectResponse(f"/publicjobs/payroll/runs/{result.run_id}", status_code=303)
+        except PublicJobError as exc:
+            error = _message(request, exc)
+    return _page(request, "publicjobs/payroll.html", {**_payroll_context(db, 2025), "errors": [error]},
+                 status_code=422)
+
+
+@router.get("/publicjobs/payroll/runs/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, run_id: int, db: DbSession,
+             principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]) -> HTMLResponse:
+    try:
+        run = payroll_service.get_run(db, run_id)
+    except PublicJobError:
+        return _not_found(request)
+    return _page(request, "publicjobs/run.html", {"run": run, "lines": payroll_service.run_lines(db, run_id)[:500]})
+
+
+@router.get("/publicjobs/me", response_class=HTMLResponse)
+def my_pay(request: Request, db: DbSession,
+           principal: Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]) -> HTMLResponse:
+    person_id = principal.user.person_id
+    lines = payroll_service.lines_of_person(db, person_id) if person_id is not None else []
+    return _page(request, "publicjobs/me.html", {"lines": lines})
+
+
+@router.get("/publicjobs/me/statements/{line_id}", response_model=None)
+def my_statement(request: Request, line_id: int, db: DbSession,
+                 principal: Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]) -> Response:
+    line = db.get(PayLine, line_id)
+    if line is None or principal.user.person_id is None or line.person_id != principal.user.person_id:
+        return _not_found(request)
+    return statement_response(db, line, principal, "본인 급여명세서")

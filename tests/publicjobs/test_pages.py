@@ -1,0 +1,59 @@
+"""The pages end to end: a host enters and approves a month, a manager runs payroll and sees the
+budget, the participant sees their pay and downloads the statement."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ilja.accounts.roles import Role
+from ilja.db import engine_for, transaction
+from ilja.publicjobs import service
+from ilja.publicjobs.timesheet import prefill_month
+from tests.publicjobs.factories import MANAGER, add_person, add_project
+from tests.publicjobs.test_api import _token, api  # noqa: F401 - the fixture
+from tests.web.html_check import check_page
+
+
+def test_host_manager_and_participant_pages(api):  # noqa: F811
+    url, client = api
+    with transaction(engine_for(url)) as session:
+        project = add_project(session, "companion_jobs", host="host-9")
+        person = add_person(session)
+        placement = service.place(session, project_id=project, person_id=person, actor=MANAGER,
+                                  start_on=dt.date(2025, 7, 1))
+        days = prefill_month(service.terms_of(placement), 2025, 7)
+    host, manager = _token(url, Role.OPERATOR, "host-9"), _token(url, Role.PROGRAM_MANAGER)
+    page = client.get("/publicjobs/host", headers=host)
+    assert page.status_code == 200 and f"/publicjobs/host/{project}/" in page.text
+    check_page(page.text)
+    sheet = client.get(f"/publicjobs/host/{project}/2025-07", headers=host)
+    assert sheet.status_code == 200
+    check_page(sheet.text)
+    form = {f"k-{e.placement_id}-{e.day}": e.kind.value for e in days}
+    form |= {f"h-{e.placement_id}-{e.day}": "6" for e in days}
+    bad = client.post(f"/publicjobs/host/{project}/2025-07", data={**form, f"h-{placement.id}-2025-07-01": "7"},
+                      headers=host, follow_redirects=False)
+    assert bad.status_code == 422 and "<title>" in bad.text
+    saved = client.post(f"/publicjobs/host/{project}/2025-07", data=form, headers=host, follow_redirects=False)
+    assert saved.status_code == 303
+    approved = client.post(f"/publicjobs/host/{project}/2025-07/approve", headers=host, follow_redirects=False)
+    assert approved.status_code == 303
+    payroll = client.get("/publicjobs/payroll", headers=manager)
+    assert payroll.status_code == 200
+    check_page(payroll.text)
+    run = client.post("/publicjobs/payroll", data={"program": "companion_jobs", "month": "2025-07"},
+                      headers=manager, follow_redirects=False)
+    assert run.status_code == 303
+    detail = client.get(run.headers["location"], headers=manager)
+    assert "1,770,000" in detail.text
+    check_page(detail.text)
+    assert client.get("/publicjobs/host/99999/2025-07", headers=host).status_code == 404
+    with transaction(engine_for(url)) as session:
+        from ilja.accounts import service as accounts
+
+        user = accounts.create_user(session, login="citizen-1", password="correct-horse-9",
+                                    role=Role.CITIZEN, display_name="x", person_id=person)
+        citizen = {"Authorization": f"Bearer {accounts.issue_token(session, user, 'test')[1]}"}
+    mine = client.get("/publicjobs/me", headers=citizen)
+    assert mine.status_code == 200 and "1,770,000" in mine.text
+    check_page(mine.text)
