@@ -143,3 +143,16 @@ def test_migration_matches_the_models(database_url):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diffs = [d for d in compare_metadata(context, metadata) if "pj_" in repr(d)]
     assert diffs == []
+
+
+def test_a_replacement_works_the_rest_of_the_leavers_period(database_url):
+    project, ids = _setup(database_url, people=1, start_on=dt.date(2025, 3, 1))
+    with transaction(engine_for(database_url)) as session:
+        with pytest.raises(PublicJobError):
+            service.replace(session, ids[0], application_id=None, person_id=add_person(session),
+                            start_on=dt.date(2025, 7, 16), actor=MANAGER)
+        service.leave(session, ids[0], left_on=dt.date(2025, 7, 15), reason="취업", actor=HOST)
+        new = service.replace(session, ids[0], application_id=None, person_id=add_person(session),
+                              start_on=dt.date(2025, 7, 16), actor=MANAGER)
+        assert (new.start_on, new.end_on, new.replaces_id) == (dt.date(2025, 7, 16), dt.date(2025, 12, 31), ids[0])
+        assert [e.kind for e in service.history(session, ids[0])] == ["placed", "left", "replaced"]

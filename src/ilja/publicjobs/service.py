@@ -253,7 +253,7 @@ def leave(session: Session, placement_id: int, *, left_on: dt.date, reason: str,
     return placement
 
 
-def replace(session: Session, placement_id: int, *, application_id: int, person_id: int,
+def replace(session: Session, placement_id: int, *, application_id: int | None, person_id: int,
             start_on: dt.date, actor: audit.Actor, note: str | None = None) -> Placement:
     """Fill a leaver's place with a selected application (promoted from the waitlist by the
     selection service) for the rest of the leaver's period."""
