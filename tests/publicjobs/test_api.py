@@ -73,3 +73,36 @@ def test_host_enters_and_approves_manager_pays_and_downloads(api):
     assert pdf.content.startswith(b"%PDF")
     budget = client.get("/api/v1/publicjobs/budget", headers=manager).json()
     assert budget[1]["paid"] == 2_461_811
+
+
+def test_xlsx_import_reports_bad_rows_and_writes_nothing(api):
+    import io
+
+    import openpyxl
+
+    url, client = api
+    with transaction(engine_for(url)) as session:
+        project = add_project(session, "attractive_jobs", host="host-3")
+        placement = service.place(session, project_id=project, person_id=add_person(session),
+                                  actor=MANAGER, start_on=dt.date(2025, 3, 1)).id
+    host = _token(url, Role.OPERATOR, "host-3")
+
+    def upload(rows):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["배치번호", "날짜", "구분", "시간"])
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return client.post(f"/api/v1/publicjobs/projects/{project}/timesheets/import", headers=host,
+                           files={"file": ("t.xlsx", buffer.getvalue())})
+
+    bad = upload([[placement, dt.date(2025, 7, 1), "근무", 8], [placement, dt.date(2025, 7, 5), "근무", 8]])
+    assert bad.status_code == 422
+    assert bad.json()["detail"] == [{"row": 3, "column": "date", "code": "not_a_working_day",
+                                     "reason": "2025-07-05 is not a working day of the pattern"}]
+    good = upload([[placement, dt.date(2025, 7, 1), "근무", 8], [placement, "2025-07-02", "결근", None]])
+    assert good.json() == {"entries": 2}
+    assert client.post(f"/api/v1/publicjobs/projects/{project}/timesheets/import", headers=host,
+                       files={"file": ("t.xlsx", b"nope")}).status_code == 422

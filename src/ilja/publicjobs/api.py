@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from ilja.accounts.deps import DbSession, Principal, requires
@@ -151,6 +151,22 @@ def enter_month(project_id: int, month: str, body: list[EntryIn], db: DbSession,
             raise error(exc) from None
         raise HTTPException(422, str(exc)) from None
     except PublicJobError as exc:
+        raise error(exc) from None
+    return {"entries": count}
+
+
+@router.post("/projects/{project_id}/timesheets/import", response_model=dict)
+def import_timesheet(project_id: int, file: UploadFile, db: DbSession,
+                     principal: Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]) -> dict:
+    """XLSX rows (placement, date, kind, hours — Korean headers accepted): all or nothing."""
+    project = project_for(db, project_id, principal)
+    try:
+        rows = service.read_xlsx(file.file)
+    except Exception:  # noqa: BLE001 - any unreadable upload is the same answer
+        raise HTTPException(422, "not a readable XLSX file") from None
+    try:
+        count = service.import_rows(db, project.id, rows, actor=principal.actor)
+    except (PublicJobError, TimesheetInvalid) as exc:
         raise error(exc) from None
     return {"entries": count}
 
