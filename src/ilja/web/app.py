@@ -40,6 +40,7 @@ def create_app() -> FastAPI:
     app.include_router(applications_router, prefix="/api/v1")
     app.include_router(selection_router, prefix="/api/v1")
     app.include_router(__import__("ilja.publicjobs.api", fromlist=["x"]).router, prefix="/api/v1")
+    app.include_router(__import__("ilja.training.api", fromlist=["x"]).router, prefix="/api/v1")
 
     @app.get("/api/v1/health", tags=["system"], dependencies=open_to_all)
     def health() -> dict[str, str]:

@@ -1,0 +1,516 @@
+"""Training API under ``/api/v1/training``: thin routes over ``service``, ``progress`` and
+``oneday_service``, each with its permission. Responses are explicit models with ids, codes and
+figures; a trainee's name appears only on the certificate. Staff reads of a roster or of a
+trainee's records are audited; a citizen reads only their own, through their account's person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Response
+from pydantic import BaseModel, Field
+
+from ilja.accounts import audit
+from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.roles import Permission
+from ilja.applications.errors import ApplicationError
+from ilja.training import oneday_service, progress, service
+from ilja.training.attendance import Mark
+from ilja.training.errors import NotFound, TrainingError
+from ilja.training.models import Enrolment
+from ilja.training.service import CohortInput
+
+router = APIRouter(prefix="/training", tags=["training"])
+Reader = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
+Manager = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
+Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
+OwnWrite = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
+
+
+def problem(error: TrainingError | ApplicationError) -> HTTPException:
+    """A domain error as an HTTP answer: its status, stable code and both messages."""
+    return HTTPException(error.status_code, {"code": error.code, "msg": error.message_en,
+                                             "msg_ko": error.message_ko})
+
+
+def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except (TrainingError, ApplicationError) as error:
+        raise problem(error) from None
+
+
+def _site_of(db: DbSession, cohort: Any) -> str:
+    course = service.get_course(db, cohort.course_id)
+    return service.get_department(db, course.department_id).site_code
+
+
+def _cohort(db: DbSession, principal: Principal, cohort_id: int) -> Any:
+    """The cohort, if the caller may see it: an operator bound to a site (``site_code``) sees
+    only that site's cohorts; others answer 404 as if it did not exist."""
+    row = _call(service.get_cohort, db, cohort_id)
+    site = principal.user.site_code if principal.user else None
+    if site and principal.role is not None and principal.role.value == "operator" \
+            and _site_of(db, row) != site:
+        raise problem(NotFound("cohort", cohort_id))
+    return row
+
+
+def _enrolment(db: DbSession, principal: Principal, enrolment_id: int) -> Any:
+    row = _call(service.get_enrolment, db, enrolment_id)
+    _cohort(db, principal, row.cohort_id)
+    return row
+
+
+# --- schemas --------------------------------------------------------------------------------
+class DepartmentIn(BaseModel):
+    code: str = Field(min_length=1, max_length=64)
+    site_code: str = Field(min_length=1, max_length=64, examples=["campus.mapo"])
+    name: str = Field(min_length=1, max_length=200)
+    partner: str | None = Field(default=None, max_length=100)
+
+
+class DepartmentOut(BaseModel):
+    id: int
+    code: str
+    site_code: str
+    name: str
+    partner: str | None
+
+
+class CourseIn(BaseModel):
+    code: str = Field(min_length=1, max_length=64)
+    department_id: int
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["ai_core", "ai_convergence", "industry_hub", "institute_regular",
+                  "certification", "advanced"]
+    program_code: Literal["youth_academy", "tech_institute"]
+    specialisation: str | None = Field(default=None, max_length=100)
+
+
+class CourseOut(BaseModel):
+    id: int
+    code: str
+    department_id: int
+    program_code: str
+    name: str
+    kind: str
+    specialisation: str | None
+    is_open: bool
+
+
+class DecisionIn(BaseModel):
+    decision: Literal["open_course", "close_course", "instructor_review", "instructor_standard"]
+    reason: str = Field(min_length=1, max_length=2000)
+    decided_on: dt.date
+    course_id: int | None = None
+    instructor_id: int | None = None
+
+
+class DecisionOut(BaseModel):
+    id: int
+    department_id: int
+    course_id: int | None
+    instructor_id: int | None
+    decision: str
+    reason: str
+    decided_on: dt.date
+
+
+class CohortIn(BaseModel):
+    course_id: int
+    number: int = Field(ge=1, le=999)
+    capacity: int = Field(ge=1, le=10_000)
+    starts_on: dt.date
+    ends_on: dt.date
+    weekdays: list[int] = Field(default=[0, 1, 2, 3, 4], max_length=7)
+    closures: list[dt.date] = Field(default=[], max_length=366)
+    round_id: int | None = None
+    unit_code: str | None = Field(default=None, max_length=64)
+
+
+class CohortOut(BaseModel):
+    id: int
+    code: str
+    course_id: int
+    number: int
+    capacity: int
+    enrolled: int
+    starts_on: dt.date
+    ends_on: dt.date
+    round_id: int | None
+    unit_code: str | None
+    session_days: int
+
+
+class EnrolIn(BaseModel):
+    application_id: int | None = Field(default=None, description="One application; omit to "
+                                       "enrol every selected application of the cohort's unit.")
+
+
+class EnrolmentOut(BaseModel):
+    id: int
+    cohort_id: int
+    person_id: int
+    application_id: int | None
+    trainee_no: str
+    status: str
+    ended_on: dt.date | None
+    end_reason: str | None
+    quit_with_notice: bool | None
+    certificate_no: str | None
+
+
+class EnrolOut(BaseModel):
+    enrolled: list[EnrolmentOut]
+    refused: list[dict[str, Any]]
+
+
+class AttendanceIn(BaseModel):
+    marks: dict[int, Literal["present", "late", "absent", "excused"]] = Field(max_length=10_000)
+
+
+class AssessmentIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    held_on: dt.date
+    scores: dict[int, Decimal] = Field(max_length=10_000)
+
+
+class FindingOut(BaseModel):
+    id: int
+    enrolment_id: int
+    kind: str
+    rule: str
+    on: dt.date
+    figures: dict[str, Any]
+    reason_ko: str
+    reason_en: str
+    parameters: list[dict[str, Any]]
+
+
+class QuitIn(BaseModel):
+    with_notice: bool
+    on: dt.date
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class InstructorIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    industry_months: int = Field(ge=0, le=1200)
+    expertise: str | None = Field(default=None, max_length=200)
+    user_id: int | None = None
+
+
+class InstructorOut(BaseModel):
+    id: int
+    name: str
+    industry_months: int
+    expertise: str | None
+
+
+class AssignIn(BaseModel):
+    instructor_id: int
+
+
+class SatisfactionOut(BaseModel):
+    assignment_id: int
+    instructor_id: int
+    instructor_name: str
+    cohort_code: str
+    result: dict[str, Any]
+
+
+class SurveyIn(BaseModel):
+    assignment_id: int
+    score: int = Field(ge=0, le=100)
+
+
+class OneDayIn(BaseModel):
+    code: str = Field(min_length=1, max_length=64)
+    title: str = Field(min_length=1, max_length=200)
+    site_code: str = Field(min_length=1, max_length=64, examples=["institute.central"])
+    held_on: dt.date
+    linked_course_id: int
+
+
+class ParticipantIn(BaseModel):
+    person_id: int
+    referred_by: str = Field(min_length=1, max_length=100)
+
+
+class ConversionOut(BaseModel):
+    class_id: int
+    participants: int
+    applied: int
+    enrolled: int
+    applied_percent: float | None
+    enrolled_percent: float | None
+
+
+def _cohort_out(row: Any) -> CohortOut:
+    return CohortOut(id=row.id, code=row.code, course_id=row.course_id, number=row.number,
+                     capacity=row.capacity, enrolled=row.enrolled, starts_on=row.starts_on,
+                     ends_on=row.ends_on, round_id=row.round_id, unit_code=row.unit_code,
+                     session_days=len(service.schedule_of(row)))
+
+
+def _enrolment_out(row: Any) -> EnrolmentOut:
+    return EnrolmentOut.model_validate(row, from_attributes=True)
+
+
+def _finding_out(row: Any) -> FindingOut:
+    return FindingOut.model_validate(row, from_attributes=True)
+
+
+# --- departments, courses, committee ----------------------------------------------------------
+@router.get("/departments")
+def departments(db: DbSession, principal: Reader) -> list[DepartmentOut]:
+    return [DepartmentOut.model_validate(d, from_attributes=True)
+            for d in service.list_departments(db)]
+
+
+@router.post("/departments", status_code=201)
+def create_department(body: DepartmentIn, db: DbSession, principal: Manager) -> DepartmentOut:
+    row = _call(service.create_department, db, **body.model_dump(), actor=principal.actor)
+    return DepartmentOut.model_validate(row, from_attributes=True)
+
+
+@router.post("/departments/{department_id}/decisions", status_code=201)
+def decide(department_id: int, body: DecisionIn, db: DbSession,
+           principal: Manager) -> DecisionOut:
+    row = _call(service.decide, db, department_id=department_id, **body.model_dump(),
+                actor=principal.actor)
+    return DecisionOut.model_validate(row, from_attributes=True)
+
+
+@router.get("/departments/{department_id}/decisions")
+def decisions(department_id: int, db: DbSession, principal: Reader) -> list[DecisionOut]:
+    _call(service.get_department, db, department_id)
+    return [DecisionOut.model_validate(d, from_attributes=True)
+            for d in service.decisions(db, department_id)]
+
+
+@router.get("/departments/{department_id}/flags")
+def committee_flags(department_id: int, db: DbSession,
+                    principal: Reader) -> list[SatisfactionOut]:
+    _call(service.get_department, db, department_id)
+    return [SatisfactionOut(assignment_id=r.assignment_id, instructor_id=r.instructor_id,
+                            instructor_name=r.instructor_name, cohort_code=r.cohort_code,
+                            result=r.result.as_dict())
+            for r in progress.committee_flags(db, department_id)]
+
+
+@router.get("/courses")
+def courses(db: DbSession, principal: Reader) -> list[CourseOut]:
+    return [CourseOut.model_validate(c, from_attributes=True) for c in service.list_courses(db)]
+
+
+@router.post("/courses", status_code=201)
+def create_course(body: CourseIn, db: DbSession, principal: Manager) -> CourseOut:
+    row = _call(service.create_course, db, **body.model_dump(), actor=principal.actor)
+    return CourseOut.model_validate(row, from_attributes=True)
+
+
+# --- cohorts ------------------------------------------------------------------------------
+@router.get("/cohorts")
+def cohorts(db: DbSession, principal: Reader) -> list[CohortOut]:
+    return [_cohort_out(c) for c in service.list_cohorts(db)]
+
+
+@router.post("/cohorts", status_code=201)
+def create_cohort(body: CohortIn, db: DbSession, principal: Manager) -> CohortOut:
+    row = _call(service.create_cohort, db, CohortInput(**body.model_dump()), actor=principal.actor)
+    return _cohort_out(row)
+
+
+@router.get("/cohorts/{cohort_id}")
+def cohort(cohort_id: int, db: DbSession, principal: Reader) -> CohortOut:
+    return _cohort_out(_cohort(db, principal, cohort_id))
+
+
+@router.get("/cohorts/{cohort_id}/roster")
+def roster(cohort_id: int, db: DbSession, principal: Reader) -> list[EnrolmentOut]:
+    _cohort(db, principal, cohort_id)
+    rows = service.roster(db, cohort_id)
+    audit.record(db, principal.actor, "training.roster.read", object_type="training_cohort",
+                 object_id=cohort_id, details={"enrolments": [e.id for e in rows]})
+    return [_enrolment_out(e) for e in rows]
+
+
+@router.post("/cohorts/{cohort_id}/enrol")
+def enrol(cohort_id: int, body: EnrolIn, db: DbSession, principal: Manager) -> EnrolOut:
+    _cohort(db, principal, cohort_id)
+    if body.application_id is not None:
+        row = _call(service.enrol_selected, db, cohort_id=cohort_id,
+                    application_id=body.application_id, actor=principal.actor)
+        return EnrolOut(enrolled=[_enrolment_out(row)], refused=[])
+    result = _call(service.enrol_all_selected, db, cohort_id=cohort_id, actor=principal.actor)
+    return EnrolOut(enrolled=[_enrolment_out(e) for e in result.enrolled],
+                    refused=[{"application_id": a, "reason": r} for a, r in result.refused])
+
+
+@router.put("/cohorts/{cohort_id}/attendance/{day}")
+def record_attendance(cohort_id: int, day: dt.date, body: AttendanceIn, db: DbSession,
+                      principal: Manager) -> dict[str, int]:
+    _cohort(db, principal, cohort_id)
+    marks = {e: Mark[m.upper()] for e, m in body.marks.items()}
+    count = _call(progress.record_day, db, cohort_id=cohort_id, day=day, marks=marks,
+                  actor=principal.actor)
+    return {"recorded": count}
+
+
+@router.get("/cohorts/{cohort_id}/attendance/{day}")
+def attendance_sheet(cohort_id: int, day: dt.date, db: DbSession,
+                     principal: Reader) -> dict[int, str]:
+    _cohort(db, principal, cohort_id)
+    return {e: m.code for e, m in progress.sheet(db, cohort_id, day).items()}
+
+
+@router.post("/cohorts/{cohort_id}/assessments", status_code=201)
+def add_assessment(cohort_id: int, body: AssessmentIn, db: DbSession,
+                   principal: Manager) -> dict[str, int]:
+    _cohort(db, principal, cohort_id)
+    row = _call(progress.add_assessment, db, cohort_id=cohort_id, title=body.title,
+                held_on=body.held_on, scores=body.scores, actor=principal.actor)
+    return {"id": row.id}
+
+
+@router.post("/cohorts/{cohort_id}/evaluate")
+def evaluate(cohort_id: int, on: dt.date, db: DbSession, principal: Manager) -> list[FindingOut]:
+    _cohort(db, principal, cohort_id)
+    rows = _call(progress.evaluate_cohort, db, cohort_id=cohort_id, on=on, actor=principal.actor)
+    return [_finding_out(f) for f in rows]
+
+
+@router.get("/cohorts/{cohort_id}/findings")
+def findings(cohort_id: int, db: DbSession, principal: Reader) -> list[FindingOut]:
+    _cohort(db, principal, cohort_id)
+    return [_finding_out(f) for f, _ in progress.cohort_findings(db, cohort_id)]
+
+
+@router.post("/cohorts/{cohort_id}/complete")
+def complete(cohort_id: int, on: dt.date, db: DbSession, principal: Manager) -> dict[str, Any]:
+    _cohort(db, principal, cohort_id)
+    result = _call(progress.complete_cohort, db, cohort_id=cohort_id, on=on,
+                   actor=principal.actor)
+    return {"completed": [e.id for e in result.completed],
+            "not_completed": [{"enrolment_id": e.id, "reason": f.reason_ko}
+                              for e, f in result.not_completed]}
+
+
+@router.post("/cohorts/{cohort_id}/instructors", status_code=201)
+def assign(cohort_id: int, body: AssignIn, db: DbSession, principal: Manager) -> dict[str, Any]:
+    _cohort(db, principal, cohort_id)
+    row = _call(service.assign_instructor, db, cohort_id=cohort_id,
+                instructor_id=body.instructor_id, actor=principal.actor)
+    return {"assignment_id": row.id, "qualification": row.qualification}
+
+
+@router.get("/cohorts/{cohort_id}/satisfaction")
+def satisfaction(cohort_id: int, db: DbSession, principal: Reader) -> list[SatisfactionOut]:
+    _cohort(db, principal, cohort_id)
+    rows = _call(progress.satisfaction_report, db, cohort_id)
+    return [SatisfactionOut(assignment_id=r.assignment_id, instructor_id=r.instructor_id,
+                            instructor_name=r.instructor_name, cohort_code=r.cohort_code,
+                            result=r.result.as_dict()) for r in rows]
+
+
+# --- enrolments ---------------------------------------------------------------------------
+@router.post("/enrolments/{enrolment_id}/quit")
+def quit_course(enrolment_id: int, body: QuitIn, db: DbSession,
+                principal: Manager) -> EnrolmentOut:
+    _enrolment(db, principal, enrolment_id)
+    row = _call(service.quit_course, db, enrolment_id=enrolment_id, **body.model_dump(),
+                actor=principal.actor)
+    return _enrolment_out(row)
+
+
+@router.get("/enrolments/{enrolment_id}/certificate.pdf")
+def certificate(enrolment_id: int, db: DbSession, principal: Reader) -> Response:
+    _enrolment(db, principal, enrolment_id)
+    pdf = _call(service.certificate, db, enrolment_id=enrolment_id, actor=principal.actor)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="certificate-{enrolment_id}.pdf"',
+        "Cache-Control": "no-store"})
+
+
+# --- instructors --------------------------------------------------------------------------
+@router.get("/instructors")
+def instructors(db: DbSession, principal: Reader) -> list[InstructorOut]:
+    return [InstructorOut.model_validate(i, from_attributes=True)
+            for i in service.list_instructors(db)]
+
+
+@router.post("/instructors", status_code=201)
+def create_instructor(body: InstructorIn, db: DbSession, principal: Manager) -> InstructorOut:
+    row = _call(service.create_instructor, db, **body.model_dump(), actor=principal.actor)
+    return InstructorOut.model_validate(row, from_attributes=True)
+
+
+# --- one-day classes ----------------------------------------------------------------------
+@router.post("/oneday", status_code=201)
+def create_oneday(body: OneDayIn, db: DbSession, principal: Manager) -> dict[str, int]:
+    row = _call(oneday_service.create_class, db, **body.model_dump(), actor=principal.actor)
+    return {"id": row.id}
+
+
+@router.post("/oneday/{class_id}/participants", status_code=201)
+def register_participant(class_id: int, body: ParticipantIn, db: DbSession,
+                         principal: Manager) -> dict[str, int]:
+    row = _call(oneday_service.register, db, class_id=class_id, **body.model_dump(),
+                actor=principal.actor)
+    return {"id": row.id}
+
+
+@router.get("/oneday/{class_id}/conversion")
+def conversion(class_id: int, db: DbSession, principal: Reader) -> ConversionOut:
+    result = _call(oneday_service.class_conversion, db, class_id)
+    return ConversionOut(class_id=class_id, participants=result.participants,
+                         applied=result.applied, enrolled=result.enrolled,
+                         applied_percent=result.percent("applied"),
+                         enrolled_percent=result.percent("enrolled"))
+
+
+# --- the trainee's own records ------------------------------------------------------------
+def _own_enrolment(db: DbSession, principal: Principal, enrolment_id: int) -> Any:
+    person_id = principal.user.person_id if principal.user else None
+    row = db.get(Enrolment, enrolment_id)
+    if row is None or person_id is None or row.person_id != person_id:
+        raise problem(NotFound("enrolment", enrolment_id))
+    return row
+
+
+@router.get("/me")
+def my_training(db: DbSession, principal: Own) -> list[dict[str, Any]]:
+    person_id = principal.user.person_id if principal.user else None
+    if person_id is None:
+        return []
+    out = []
+    for enrolment in service.enrolments_of_person(db, person_id):
+        cohort = service.get_cohort(db, enrolment.cohort_id)
+        summary, remaining = progress.summary_of(db, enrolment, cohort, dt.date.today())
+        out.append({
+            "enrolment": _enrolment_out(enrolment).model_dump(mode="json"),
+            "cohort": cohort.code,
+            "attendance": {"present": summary.present, "late": summary.late,
+                           "absent": summary.absent, "excused": summary.excused,
+                           "rate_percent": round(float(summary.rate) * 100, 1),
+                           "remaining_sessions": remaining},
+            "scores": [{"title": a.title, "held_on": a.held_on.isoformat(), "score": float(s)}
+                       for a, s in progress.scores_of(db, enrolment.id)],
+            "findings": [_finding_out(f).model_dump(mode="json")
+                         for f in progress.findings_of(db, enrolment.id)],
+        })
+    return out
+
+
+@router.post("/me/enrolments/{enrolment_id}/surveys", status_code=201)
+def my_survey(enrolment_id: int, body: SurveyIn, db: DbSession,
+              principal: OwnWrite) -> dict[str, int]:
+    _own_enrolment(db, principal, enrolment_id)
+    row = _call(progress.submit_survey, db, assignment_id=body.assignment_id,
+                enrolment_id=enrolment_id, score=body.score, actor=principal.actor)
+    return {"id": row.id}
