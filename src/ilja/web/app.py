@@ -40,6 +40,7 @@ def create_app() -> FastAPI:
     app.include_router(applications_router, prefix="/api/v1")
     app.include_router(selection_router, prefix="/api/v1")
     app.include_router(__import__("ilja.publicjobs.api", fromlist=["x"]).router, prefix="/api/v1")
+    app.include_router(__import__("ilja.matching.api", fromlist=["x"]).router, prefix="/api/v1")
     app.include_router(__import__("ilja.training.api", fromlist=["x"]).router, prefix="/api/v1")
 
     @app.get("/api/v1/health", tags=["system"], dependencies=open_to_all)
@@ -55,5 +56,6 @@ def create_app() -> FastAPI:
     app.include_router(__import__("ilja.outcomes.views", fromlist=["router"]).router)
     app.include_router(people_pages)
     app.include_router(__import__("ilja.publicjobs.views", fromlist=["x"]).router)
+    app.include_router(__import__("ilja.matching.views", fromlist=["x"]).router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app

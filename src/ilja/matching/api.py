@@ -1,0 +1,203 @@
+"""Matching API under ``/api/v1/matching``: postings, a candidate's fit list, runs (start,
+review, confirm), offer decisions, hires, and the trainee's own matches, interviews and offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, Field
+
+from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.roles import Permission
+from ilja.matching import coordination, runs, service
+from ilja.matching.errors import MatchingInputError
+
+router = APIRouter(prefix="/matching", tags=["matching"])
+Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
+
+
+def error(exc: Exception) -> HTTPException:
+    """Domain errors as HTTP: 404 missing, 422 bad input (location, code, message), 409 state."""
+    if isinstance(exc, service.NotFound):
+        return HTTPException(404, str(exc))
+    if isinstance(exc, MatchingInputError):
+        return HTTPException(422, [{"loc": exc.location, "code": exc.code, "msg": exc.message}])
+    if isinstance(exc, runs.RunStateError):
+        return HTTPException(409, {"code": exc.code, "msg": exc.message})
+    raise exc
+
+
+class PostingOut(BaseModel):
+    id: int
+    code: str
+    organisation_id: int
+    round_code: str
+    kind: str
+    title: str
+    seats: int
+    required_skills: list[str]
+    preferred_skills: list[str]
+    ncs_codes: list[str]
+    district: str | None
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    monthly_pay: int | None
+    status: str
+
+
+def _posting(p: Any) -> PostingOut:
+    return PostingOut(**{name: getattr(p, name) for name in PostingOut.model_fields})
+
+
+@router.get("/postings", response_model=list[PostingOut])
+def postings(db: DbSession, principal: Manage, round_code: str | None = None) -> list[PostingOut]:
+    return [_posting(p) for p in service.list_postings(db, round_code=round_code)]
+
+
+class FitOut(BaseModel):
+    posting: PostingOut
+    fit: float
+    explanation: dict[str, Any]
+
+
+@router.get("/candidates/{candidate_id}/fit", response_model=list[FitOut])
+def candidate_fit(candidate_id: int, db: DbSession, principal: Manage) -> list[FitOut]:
+    try:
+        rows = service.fit_list(db, candidate_id, on=dt.date.today(), actor=principal.actor)
+    except Exception as exc:
+        raise error(exc) from None
+    return [FitOut(posting=_posting(r["posting"]), fit=r["fit"], explanation=r["explanation"])
+            for r in rows]
+
+
+class RunIn(BaseModel):
+    round_code: str = Field(min_length=1, max_length=64)
+    method: Literal["stable", "max_fit"] = "stable"
+
+
+class ProposalOut(BaseModel):
+    id: int
+    candidate_id: int
+    posting_id: int
+    fit: float
+    candidate_choice: int
+    status: str
+
+
+class RunOut(BaseModel):
+    id: int
+    round_code: str
+    method: str
+    status: str
+    candidates: int
+    postings: int
+    matched: int
+    total_fit: float
+    blocking_pairs: int
+    inputs_hash: str
+    seed_commitment: str
+    alternative: dict[str, Any]
+    proposals: list[ProposalOut]
+
+
+def _run(db: Any, row: Any) -> RunOut:
+    return RunOut(
+        id=row.id, round_code=row.round_code, method=row.method, status=row.status,
+        candidates=row.candidates, postings=row.postings, matched=row.matched,
+        total_fit=row.total_fit / 100, blocking_pairs=row.blocking_pairs,
+        inputs_hash=row.inputs_hash, seed_commitment=row.seed_commitment,
+        alternative=row.parameters.get("alternative", {}),
+        proposals=[ProposalOut(id=p.id, candidate_id=p.candidate_id, posting_id=p.posting_id,
+                               fit=p.fit / 100, candidate_choice=p.candidate_choice,
+                               status=p.status) for p in runs.proposals(db, row.id)])
+
+
+@router.post("/runs", response_model=RunOut, status_code=201)
+def start_run(body: RunIn, db: DbSession, principal: Manage) -> RunOut:
+    try:
+        row = runs.run_matching(db, round_code=body.round_code, method=body.method,
+                                actor=principal.actor)
+    except Exception as exc:
+        raise error(exc) from None
+    return _run(db, row)
+
+
+@router.get("/runs/{run_id}", response_model=RunOut)
+def get_run(run_id: int, db: DbSession, principal: Manage) -> RunOut:
+    try:
+        return _run(db, runs.get_run(db, run_id))
+    except Exception as exc:
+        raise error(exc) from None
+
+
+class ConfirmIn(BaseModel):
+    proposal_ids: list[int] | None = None
+    offered_on: dt.date | None = None
+
+
+@router.post("/runs/{run_id}/confirm")
+def confirm(run_id: int, body: ConfirmIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+    try:
+        offers = runs.confirm_run(db, run_id, on=body.offered_on, actor=principal.actor,
+                                  accepted=set(body.proposal_ids) if body.proposal_ids else None)
+    except Exception as exc:
+        raise error(exc) from None
+    return {"offers": [o.id for o in offers]}
+
+
+class DecisionIn(BaseModel):
+    decision: Literal["hired", "declined"]
+    on: dt.date
+    reason: str | None = Field(default=None, max_length=500)
+
+
+@router.post("/offers/{offer_id}/decision")
+def decide(offer_id: int, body: DecisionIn, db: DbSession,
+           principal: Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))],
+           ) -> dict[str, Any]:
+    try:
+        outcome = runs.decide_offer(db, offer_id, decision=body.decision, on=body.on,
+                                    reason=body.reason, actor=principal.actor)
+    except Exception as exc:
+        raise error(exc) from None
+    return {"offer_id": offer_id, "status": body.decision,
+            "outcome_id": outcome.id if outcome else None}
+
+
+class HireOut(BaseModel):
+    id: int
+    person_id: int
+    organisation_id: int
+    posting_id: int
+    employer: str
+    kind: str
+    job_title: str
+    hired_on: dt.date
+    monthly_pay: int | None
+
+
+@router.get("/outcomes", response_model=list[HireOut])
+def hires(db: DbSession, principal: Manage, since: dt.date | None = None) -> list[HireOut]:
+    return [HireOut(**{n: getattr(o, n) for n in HireOut.model_fields})
+            for o in runs.outcomes(db, since=since)]
+
+
+@router.get("/me")
+def my_matching(db: DbSession, principal: Annotated[
+        Principal, Depends(requires(Permission.PROFILE_READ_OWN))]) -> dict[str, Any]:
+    """The trainee's own proposals, interviews and offers."""
+    person_id = principal.user.person_id
+    candidate = service.candidate_of_person(db, person_id) if person_id else None
+    if candidate is None:
+        raise HTTPException(404, "no matching profile for this account")
+    return {
+        "candidate_id": candidate.id,
+        "interviews": [{"day_id": i.day_id, "organisation_id": i.organisation_id,
+                        "slot": i.slot, "result": i.result}
+                       for i in coordination.interviews(db, candidate_id=candidate.id)],
+        "offers": [{"id": o.id, "posting_id": o.posting_id, "status": o.status,
+                    "offered_on": o.offered_on, "decided_on": o.decided_on}
+                   for o in runs.offers_of_candidate(db, candidate.id)],
+    }

@@ -1,0 +1,241 @@
+"""Pages: the coordinator's matching desk (caseload, rounds, runs, matching days), a candidate's
+profile with their fit list and its explanation, the run review (stable and max-fit side by
+side, confirm), offers to hires, a matching day's schedule, an organisation's postings and
+proposed candidates, and the trainee's own matches, interviews and offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from ilja.accounts.deps import DbSession, Principal, authenticated, requires
+from ilja.accounts.roles import Permission
+from ilja.matching import coordination, runs, service
+from ilja.matching.errors import MatchingInputError
+from ilja.matching.models import Candidate, Organisation
+from ilja.people.registry import get_person, masked_view
+from ilja.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
+FIT_SHOWN = 10
+
+
+def _names(db: Any, candidates: list[Candidate], personal: bool) -> dict[int, str]:
+    """Display names (masked unless the viewer may read personal details)."""
+    names = {}
+    for c in candidates:
+        person = get_person(db, c.person_id)
+        names[c.id] = masked_view(person, personal=personal).name if person else f"#{c.id}"
+    return names
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _date(text: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text) if text else dt.date.today()
+    except ValueError:
+        raise MatchingInputError("date", "date_invalid", "YYYY-MM-DD") from None
+
+
+@router.get("/matching", response_class=HTMLResponse)
+def desk(request: Request, db: DbSession, principal: Manage, error: str = "") -> HTMLResponse:
+    mine = principal.user.id if request.query_params.get("mine") else None
+    rows = coordination.caseload(db, coordinator_user_id=mine, on=dt.date.today(),
+                                 actor=principal.actor)
+    names = _names(db, [r.candidate for r in rows], principal.can(Permission.PEOPLE_READ_PERSONAL))
+    rounds = service.round_codes(db)
+    return render(request, "matching/desk.html", {
+        "caseload": rows, "names": names, "rounds": [(r, r) for r in rounds],
+        "runs": runs.list_runs(db)[:20], "days": coordination.list_days(db),
+        "organisations": service.list_organisations(db), "error": error,
+        "values": {"round_code": rounds[0] if rounds else "", "method": "stable"}})
+
+
+@router.get("/matching/candidates/{candidate_id}", response_class=HTMLResponse)
+def candidate_page(candidate_id: int, request: Request, db: DbSession,
+                   principal: Manage) -> HTMLResponse:
+    try:
+        candidate = service.get_candidate(db, candidate_id)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    fits = service.fit_list(db, candidate_id, on=dt.date.today(), actor=principal.actor)
+    return render(request, "matching/candidate.html", {
+        "candidate": candidate, "fits": fits[:FIT_SHOWN],
+        "name": _names(db, [candidate], principal.can(Permission.PEOPLE_READ_PERSONAL))[candidate.id],
+        "sessions": coordination.sessions_of(db, candidate_id),
+        "offers": runs.offers_of_candidate(db, candidate_id),
+        "postings": {p.id: p for p in service.list_postings(db)},
+        "kinds": coordination.SESSION_KINDS, "today": dt.date.today().isoformat()})
+
+
+@router.post("/matching/candidates/{candidate_id}/sessions")
+def add_session(candidate_id: int, db: DbSession,
+                principal: Annotated[Principal, Depends(requires(Permission.COUNSELLING_WRITE))],
+                kind: Annotated[str, Form()], held_on: Annotated[str, Form()],
+                notes: Annotated[str, Form()] = "",
+                next_steps: Annotated[str, Form()] = "") -> RedirectResponse:
+    try:
+        coordination.log_session(db, candidate_id=candidate_id, held_on=_date(held_on),
+                                 kind=kind, notes=notes, next_steps=next_steps,
+                                 coordinator_user_id=principal.user.id, actor=principal.actor)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    except MatchingInputError as exc:
+        raise HTTPException(422, exc.message) from None
+    return _see_other(f"/matching/candidates/{candidate_id}")
+
+
+@router.post("/matching/runs")
+def start_run(db: DbSession, principal: Manage, round_code: Annotated[str, Form()],
+              method: Annotated[str, Form()] = "stable") -> RedirectResponse:
+    try:
+        row = runs.run_matching(db, round_code=round_code, method=method, actor=principal.actor)
+    except MatchingInputError as exc:
+        return _see_other(f"/matching?error={exc.code}")
+    return _see_other(f"/matching/runs/{row.id}")
+
+
+@router.get("/matching/runs/{run_id}", response_class=HTMLResponse)
+def run_page(run_id: int, request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
+    try:
+        run = runs.get_run(db, run_id)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    proposals = runs.proposals(db, run_id)
+    alternative = run.parameters.get("alternative", {})
+    other = {int(k): v for k, v in alternative.get("assignment", {}).items()}
+    candidate_ids = sorted({p.candidate_id for p in proposals} | set(other))
+    candidates = [db.get(Candidate, c) for c in candidate_ids]
+    postings = {p.id: p for p in service.list_postings(db, round_code=run.round_code)}
+    organisations = {o.id: o for o in service.list_organisations(db)}
+    mine = {p.candidate_id: p for p in proposals}
+    rows = [{"candidate": c, "proposal": mine.get(c.id), "other": postings.get(other.get(c.id, -1))}
+            for c in candidates if c is not None]
+    return render(request, "matching/run.html", {
+        "run": run, "rows": rows, "alternative": alternative, "postings": postings,
+        "organisations": organisations,
+        "names": _names(db, [c for c in candidates if c],
+                        principal.can(Permission.PEOPLE_READ_PERSONAL)),
+        "offers": [o for c in candidate_ids for o in runs.offers_of_candidate(db, c)],
+        "today": dt.date.today().isoformat(),
+        "can_record": principal.can(Permission.OUTCOME_RECORD)})
+
+
+@router.post("/matching/runs/{run_id}/confirm")
+def confirm_run(run_id: int, request: Request, db: DbSession, principal: Manage,
+                offered_on: Annotated[str, Form()] = "") -> RedirectResponse:
+    try:
+        runs.confirm_run(db, run_id, on=_date(offered_on), actor=principal.actor)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    except (runs.RunStateError, MatchingInputError) as exc:
+        raise HTTPException(409, str(exc)) from None
+    return _see_other(f"/matching/runs/{run_id}")
+
+
+@router.post("/matching/offers/{offer_id}/decision")
+def decide_offer(offer_id: int, db: DbSession,
+                 principal: Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))],
+                 decision: Annotated[str, Form()], on: Annotated[str, Form()],
+                 back: Annotated[str, Form()] = "/matching") -> RedirectResponse:
+    try:
+        runs.decide_offer(db, offer_id, decision=decision, on=_date(on), actor=principal.actor)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    except (runs.RunStateError, MatchingInputError) as exc:
+        raise HTTPException(409, str(exc)) from None
+    return _see_other(back if back.startswith("/matching") else "/matching")
+
+
+@router.post("/matching/days")
+def create_day(db: DbSession, principal: Manage, title: Annotated[str, Form()],
+               held_on: Annotated[str, Form()], slot_count: Annotated[int, Form()] = 8,
+               first_slot: Annotated[str, Form()] = "10:00") -> RedirectResponse:
+    try:
+        on = _date(held_on)
+        day = coordination.create_day(db, code=f"MD-{on.isoformat()}-{dt.datetime.now():%H%M%S}",
+                                      title=title, held_on=on, first_slot=first_slot,
+                                      slot_count=slot_count, actor=principal.actor)
+        organisation_ids = sorted({p.organisation_id
+                                   for p in service.list_postings(db, open_only=True)})
+        coordination.add_participants(
+            db, day.id, organisation_ids=organisation_ids,
+            candidate_ids=[c.id for c in service.active_candidates(db)], actor=principal.actor)
+        coordination.schedule_day(db, day.id, actor=principal.actor)
+    except MatchingInputError as exc:
+        return _see_other(f"/matching?error={exc.code}")
+    return _see_other(f"/matching/days/{day.id}")
+
+
+@router.get("/matching/days/{day_id}", response_class=HTMLResponse)
+def day_page(day_id: int, request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
+    try:
+        day = coordination.get_day(db, day_id)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    interviews = coordination.interviews(db, day_id=day_id)
+    candidates = [db.get(Candidate, i) for i in sorted({i.candidate_id for i in interviews})]
+    return render(request, "matching/day.html", {
+        "day": day, "interviews": interviews, "slot_time": coordination.slot_time,
+        "organisations": {o.id: o for o in service.list_organisations(db)},
+        "names": _names(db, [c for c in candidates if c],
+                        principal.can(Permission.PEOPLE_READ_PERSONAL)),
+        "results": coordination.RESULTS})
+
+
+@router.post("/matching/interviews/{interview_id}/result")
+def interview_result(interview_id: int, db: DbSession, principal: Manage,
+                     result: Annotated[str, Form()], day_id: Annotated[int, Form()]
+                     ) -> RedirectResponse:
+    try:
+        coordination.record_result(db, interview_id, result=result, actor=principal.actor)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    except MatchingInputError as exc:
+        raise HTTPException(422, exc.message) from None
+    return _see_other(f"/matching/days/{day_id}")
+
+
+@router.get("/matching/organisations/{organisation_id}", response_class=HTMLResponse)
+def organisation_page(organisation_id: int, request: Request, db: DbSession,
+                      principal: Annotated[Principal, Depends(authenticated())]) -> HTMLResponse:
+    """An organisation's postings and proposed candidates: for its members and coordinators."""
+    organisation = db.get(Organisation, organisation_id)
+    member = any(o.id == organisation_id
+                 for o in service.organisations_of_user(db, principal.user.id))
+    if organisation is None or not (member or principal.can(Permission.MATCHING_MANAGE)):
+        raise HTTPException(404)
+    postings = service.list_postings(db, organisation_id=organisation_id)
+    proposed: dict[int, list[Any]] = {p.id: [] for p in postings}
+    for run in runs.list_runs(db):
+        for proposal in runs.proposals(db, run.id):
+            if proposal.posting_id in proposed and proposal.status != "rejected":
+                proposed[proposal.posting_id].append(proposal)
+    candidates = [db.get(Candidate, p.candidate_id) for ps in proposed.values() for p in ps]
+    return render(request, "matching/organisation.html", {
+        "organisation": organisation, "postings": postings, "proposed": proposed,
+        "names": _names(db, [c for c in candidates if c], False)})
+
+
+@router.get("/matching/me", response_class=HTMLResponse)
+def my_page(request: Request, db: DbSession, principal: Annotated[
+        Principal, Depends(requires(Permission.PROFILE_READ_OWN))]) -> HTMLResponse:
+    person_id = principal.user.person_id
+    candidate = service.candidate_of_person(db, person_id) if person_id else None
+    interviews, offers, days = [], [], {}
+    if candidate is not None:
+        interviews = coordination.interviews(db, candidate_id=candidate.id)
+        offers = runs.offers_of_candidate(db, candidate.id)
+        days = {d.id: d for d in coordination.list_days(db)}
+    return render(request, "matching/me.html", {
+        "candidate": candidate, "interviews": interviews, "offers": offers, "days": days,
+        "slot_time": coordination.slot_time,
+        "postings": {p.id: p for p in service.list_postings(db)},
+        "organisations": {o.id: o for o in service.list_organisations(db)}})
