@@ -48,13 +48,19 @@ def create_app() -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     from ilja.accounts.views import router as accounts_pages
+    from ilja.applications.manage_views import router as rounds_pages
+    from ilja.applications.views import router as applications_pages
     from ilja.people.views import router as people_pages
+    from ilja.selection.views import router as selection_pages
     from ilja.web.pages import router as pages_router
 
     app.include_router(pages_router, dependencies=open_to_all)
     app.include_router(accounts_pages)
     app.include_router(__import__("ilja.outcomes.views", fromlist=["router"]).router)
     app.include_router(people_pages)
+    app.include_router(applications_pages)
+    app.include_router(rounds_pages)
+    app.include_router(selection_pages)
     app.include_router(__import__("ilja.publicjobs.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.matching.views", fromlist=["x"]).router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
