@@ -109,6 +109,10 @@ def test_sql_rates_agree_with_the_pure_definition(database_url, name, on):
         pure = compute_rate(rule, completers, outcomes, cohort)
         head = queries.headline(session, rule, cohort)
         assert (head.numerator, head.denominator) == (pure.numerator, pure.denominator)
+        other = definition("midterm_rate", on)
+        both = queries.headlines(session, [(rule, cohort), (other, cohort_for(other, year=2025, as_of=on))])
+        assert both[0] == head
+        assert both[1] == queries.headline(session, other, cohort_for(other, year=2025, as_of=on))
         assert pure.denominator > 20
         for dimension in DIMENSIONS:
             sql = [(g.key, g.numerator, g.denominator, g.excluded) for g in queries.rate_groups(session, rule, cohort, dimension=dimension)]

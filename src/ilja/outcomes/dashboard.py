@@ -82,20 +82,27 @@ def campuses_in_use(session: Session) -> list[str]:
                                        .order_by(Participation.campus_code)).scalars()]
 
 
-def rate_view(session: Session, name: DefinitionName, year: int, as_of: dt.date, filters: Filters,
-              plan: Plan) -> RateView:
-    rule = definition(name, min(as_of, dt.date(year, 12, 31)))
-    cohort = cohort_for(rule, year=year, as_of=min(as_of, dt.date(year, 12, 31)))
-    documents = [t for t in plan.targets if t.metric == DOCUMENT_METRIC[name]]
-    document = next((t for t in documents if t.year == year), documents[-1] if documents else None)
-    return RateView(rule, cohort, queries.headline(session, rule, cohort, filters), document)
+def rate_views(session: Session, year: int, as_of: dt.date, filters: Filters, plan: Plan) -> list[RateView]:
+    """The three rates of ``year`` as known on ``as_of`` (one query), each beside the documents'
+    figure for it (75.4% cumulative, 49% mid-term, the 80–90% goal)."""
+    on = min(as_of, dt.date(year, 12, 31))
+    measures = []
+    for name in DefinitionName:
+        rule = definition(name, on)
+        measures.append((rule, cohort_for(rule, year=year, as_of=on)))
+    views = []
+    for (rule, cohort), group in zip(measures, queries.headlines(session, measures, filters), strict=True):
+        documents = [t for t in plan.targets if t.metric == DOCUMENT_METRIC[DefinitionName(rule.name)]]
+        document = next((t for t in documents if t.year == year), documents[-1] if documents else None)
+        views.append(RateView(rule, cohort, group, document))
+    return views
 
 
 def build(session: Session, *, year: int, as_of: dt.date | None = None, filters: Filters = Filters(),
           dimension: Dimension = "campus", lang: str = "ko", plan: Plan | None = None) -> Dashboard:
     plan = plan or load_plan()
     as_of = as_of or min(dt.date.today(), dt.date(year, 12, 31))
-    rates = [rate_view(session, name, year, as_of, filters, plan) for name in DefinitionName]
+    rates = rate_views(session, year, as_of, filters, plan)
     actuals = queries.record_actuals(session, year, as_of=min(as_of, dt.date(year, 12, 31)))
     kpis = [r for r in kpi_rows(plan.targets, actuals, year=year)
             if not filters.program or scope_of(r.target).split(".")[0] == filters.program]

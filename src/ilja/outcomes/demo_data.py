@@ -55,7 +55,7 @@ def _weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:
 
 def fill_demo_outcomes(session: Session, *, seed: int = 2025, scale: float = 0.1,
                        as_of: dt.date | None = None, per_year: dict[int, int] | None = None,
-                       public_jobs: bool = True, registers: bool = True,
+                       public_jobs: bool = True, registers: bool = True, dropout: float = 0.1,
                        actor: audit.Actor = audit.SYSTEM_ACTOR) -> FillReport:
     """Fill the outcome tables with synthetic data (scale 1.0 = the plan's full numbers; the
     benchmark passes ``per_year={year: 10_000, …}``). Idempotent per seed: a second call adds
@@ -79,7 +79,7 @@ def fill_demo_outcomes(session: Session, *, seed: int = 2025, scale: float = 0.1
                       course: str | None, field: str | None, length: int) -> None:
         started = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(335))
         done = started + dt.timedelta(days=length + rng.randrange(30))
-        status = "dropped" if rng.random() < 0.1 else ("completed" if done <= as_of else "in_progress")
+        status = "dropped" if rng.random() < dropout else ("completed" if done <= as_of else "in_progress")
         if started > as_of:
             return
         rows.append({

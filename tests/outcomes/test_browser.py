@@ -1,0 +1,117 @@
+"""The outcomes dashboard in Debian's Chromium (Playwright): log in as the program manager, read a
+rate, filter, drill down to the people, download the XLSX report.
+
+Run: ``.venv/bin/python -m pytest tests/outcomes -m browser -p no:xdist``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ilja.db import engine_for, transaction
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port
+
+pytestmark = pytest.mark.browser
+PASSWORD = "Tr0ub4dor&3x"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    import uvicorn
+
+    from ilja.accounts import service as accounts
+    from ilja.accounts.roles import Role
+    from ilja.config import get_settings
+    from ilja.db import dispose_engines, upgrade
+    from ilja.outcomes.demo_data import fill_demo_outcomes
+    from ilja.web.app import create_app
+
+    tmp = tmp_path_factory.mktemp("outcomes-browser")
+    url = f"sqlite:///{tmp / 'ilja.db'}"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("ILJA_DATABASE_URL", url)
+    patch.setenv("ILJA_DATA_DIR", str(tmp))
+    patch.setenv("ILJA_ENVIRONMENT", "test")
+    get_settings.cache_clear()
+    upgrade(url)
+    with transaction(engine_for(url)) as session:
+        fill_demo_outcomes(session, seed=5, scale=0.05, as_of=dt.date(2025, 12, 15))
+        accounts.create_user(session, login="manager", password=PASSWORD, role=Role.PROGRAM_MANAGER,
+                             display_name="담당자")
+    port = _free_port()
+    uv = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
+                                       lifespan="off"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+    patch.undo()
+    get_settings.cache_clear()
+    dispose_engines()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_manager_reads_filters_drills_down_and_downloads(chromium, server):
+    context = chromium.new_context(base_url=server, locale="ko-KR", accept_downloads=True,
+                                   viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/login?next=/outcomes")
+    page.fill("#login", "manager")
+    page.fill("#password", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.goto("/outcomes?year=2025")
+    assert page.title().startswith("취업 성과 현황")
+    card = page.locator("#rate-cumulative_rate")
+    assert "누적 취업률" in card.inner_text() and "명 / 대상" in card.inner_text()
+    images = page.locator("figure img")
+    assert images.count() == 4
+    page.wait_for_load_state("load")
+    assert page.evaluate("[...document.querySelectorAll('figure img')].every(i => i.naturalWidth > 0)")
+    assert page.locator("#table-kpis").get_by_text("연간 교육인원").count() >= 1
+
+    page.select_option("#campus", "campus.mapo")
+    page.select_option("#dimension", "track")
+    page.get_by_role("button", name="조회").click()
+    assert "campus=campus.mapo" in page.url
+    assert "과정 계열·분야별 누적 취업률" in page.locator("#breakdown-heading").inner_text()
+
+    page.locator("#rate-cumulative_rate").get_by_role("link", name="명단 보기").click()
+    assert page.title().startswith("취업률 대상자 명단")
+    caption = page.locator("#members caption").inner_text()
+    assert caption.startswith("대상자 ")
+
+    page.goto("/outcomes?year=2025")
+    with page.expect_download() as info:
+        page.locator("#download-xlsx").click()
+    content = Path(info.value.path()).read_bytes()
+    from openpyxl import load_workbook
+
+    assert "요약" in load_workbook(io.BytesIO(content)).sheetnames
+    assert errors == []
+    context.close()

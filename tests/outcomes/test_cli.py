@@ -1,0 +1,40 @@
+"""``ilja report`` and ``ilja outcomes`` on a SQLite database with demo outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from typer.testing import CliRunner
+
+from ilja.cli import app
+from ilja.db import engine_for, transaction, upgrade
+from ilja.outcomes.demo_data import fill_demo_outcomes
+
+
+def test_report_writes_xlsx_and_pdf_and_kpis_as_json(tmp_path, monkeypatch):
+    from ilja.config import get_settings
+
+    url = f"sqlite:///{tmp_path / 'ilja.db'}"
+    monkeypatch.setenv("ILJA_DATABASE_URL", url)
+    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    upgrade(url)
+    with transaction(engine_for(url)) as session:
+        fill_demo_outcomes(session, seed=3, scale=0.03, as_of=dt.date(2025, 12, 15))
+    runner = CliRunner()
+    for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF-")):
+        out = tmp_path / f"report.{fmt}"
+        result = runner.invoke(app, ["report", "--year", "2025", "--format", fmt, "--output", str(out),
+                                     "--as-of", "2025-12-15"])
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes()[:len(magic)] == magic
+    bad = runner.invoke(app, ["report", "--year", "2025", "--format", "docx"])
+    assert bad.exit_code == 2
+    kpis = runner.invoke(app, ["outcomes", "kpis", "--year", "2025", "--format", "json"])
+    assert kpis.exit_code == 0, kpis.output
+    body = json.loads(kpis.stdout)
+    assert {r["definition"] for r in body["rates"]} == {"cumulative_rate", "midterm_rate", "target_rate"}
+    again = runner.invoke(app, ["outcomes", "fill-demo", "--seed", "3"])
+    assert again.exit_code == 0 and "0 participations" in again.output
+    get_settings.cache_clear()
