@@ -10,8 +10,17 @@ from typing import Any
 
 ACCOUNT_LINKS: list[tuple[str, str, str]] = [
     ("/me/profile", "my_profile", "profile.read_own"),
+    ("/my/applications", "my_applications", "application.read_own"),
+    ("/publicjobs/me", "my_pay", "profile.read_own"),
+    ("/matching/me", "my_matches", "profile.read_own"),
     ("/people", "people", "people.read"),
     ("/people/duplicates", "duplicates", "people.merge"),
+    ("/manage/rounds", "rounds", "round.manage"),
+    ("/selection/rounds", "selection", "selection.verify"),
+    ("/publicjobs/host", "host", "placement.manage"),
+    ("/publicjobs/payroll", "payroll", "payroll.read"),
+    ("/matching", "matching", "matching.manage"),
+    ("/outcomes", "outcomes", "report.read"),
     ("/audit", "audit", "audit.read"),
 ]
 
