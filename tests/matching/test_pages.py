@@ -55,6 +55,9 @@ def test_coordinator_runs_confirms_schedules_and_records_a_hire(site):
     desk = _check(site.get("/matching"))
     assert "2026-1" in desk
 
+    fit = _check(site.get("/matching/fit?fit_round=2026-1"))
+    assert "백엔드 개발자 (Python/Django)" in fit
+
     dev = site.data["dev"]
     profile = _check(site.get(f"/matching/candidates/{dev.id}"))
     assert "백엔드 개발자 (Python/Django)" in profile and "django" in profile

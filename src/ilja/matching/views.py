@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, authenticated, requires
 from ilja.accounts.roles import Permission
 from ilja.matching import coordination, runs, service
@@ -56,6 +57,27 @@ def desk(request: Request, db: DbSession, principal: Manage, error: str = "") ->
         "runs": runs.list_runs(db)[:20], "days": coordination.list_days(db),
         "organisations": service.list_organisations(db), "error": error,
         "values": {"round_code": rounds[0] if rounds else "", "method": "stable"}})
+
+
+@router.get("/matching/fit", response_class=HTMLResponse)
+def cohort_fit(request: Request, db: DbSession, principal: Manage,
+               round_code: str = "", fit_round: str = "") -> HTMLResponse:
+    """Score the active candidates against a round's open postings: each one's best three."""
+    round_code = round_code or fit_round
+    postings = service.list_postings(db, round_code=round_code or None, open_only=True)
+    candidates = service.active_candidates(db)
+    rows = []
+    if postings and candidates:
+        table = service.fit_table(db, candidates, postings, dt.date.today())
+        for i, c in enumerate(candidates):
+            best = sorted(range(len(postings)), key=lambda j: -int(table.scores[i, j]))[:3]
+            rows.append((c, [(postings[j], int(table.scores[i, j]) / 100) for j in best]))
+    audit_names = _names(db, candidates, principal.can(Permission.PEOPLE_READ_PERSONAL))
+    audit.record(db, principal.actor, "matching.cohort.fit", object_type="round",
+                 object_id=round_code or None, details={"candidates": len(candidates)})
+    return render(request, "matching/fit.html", {
+        "rows": rows, "names": audit_names, "round_code": round_code,
+        "postings_count": len(postings)})
 
 
 @router.get("/matching/candidates/{candidate_id}", response_class=HTMLResponse)
