@@ -86,13 +86,14 @@ def headlines(session: Session, measures: list[tuple[RateDefinition, Cohort]],
     if not measures:
         return []
     o = OutcomeRecord
-    columns, outer = [], []
+    columns, outer, relevant = [], [], []
     for i, (rule, cohort) in enumerate(measures):
         counted, excluded = _conditions(rule, cohort.as_of)
+        relevant += [counted, excluded]
         columns += [func.max(case((counted, 1), else_=0)).label(f"c{i}"),
                     func.max(case((excluded, 1), else_=0)).label(f"e{i}")]
     flags = (select(o.participation_id, *columns)
-             .where(o.recorded_on <= max(c.as_of for _, c in measures))
+             .where(or_(*relevant))
              .group_by(o.participation_id).subquery("flags"))
     for i, (rule, cohort) in enumerate(measures):
         member = and_(*_cohort_conditions(rule, cohort, filters))
