@@ -1,0 +1,345 @@
+"""Pages: the operator's cohorts (roster, attendance sheet, scores, dropout warnings, enrolment,
+completion, certificates), one-day classes with conversion, the instructor's cohorts and
+surveys, and the trainee's own attendance, scores and warnings. Thin: the services do the work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ilja.accounts import audit
+from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.roles import Permission
+from ilja.applications.errors import ApplicationError
+from ilja.training import oneday_service, progress, service
+from ilja.training.api import _site_of
+from ilja.training.attendance import Mark
+from ilja.training.errors import TrainingError
+from ilja.training.models import Enrolment, EnrolmentStatus, TrainingCohort
+from ilja.web.templating import render, translator
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
+Manager = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
+Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
+OwnWrite = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
+MARKS = [m.code for m in Mark]
+
+
+def _page(request: Request, template: str, context: dict[str, Any],
+          status_code: int = 200) -> HTMLResponse:
+    response = render(request, template, {"active": "training", **context},
+                      status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _not_found(request: Request) -> HTMLResponse:
+    return render(request, "not_found.html", {"what": translator(request)("training.cohort")},
+                  status_code=404)
+
+
+def _message(request: Request, error: TrainingError | ApplicationError) -> str:
+    return error.message_ko if translator(request).lang == "ko" else error.message_en
+
+
+def _visible(db: DbSession, principal: Principal, cohort: TrainingCohort) -> bool:
+    site = principal.user.site_code if principal.user else None
+    return not (site and principal.role is not None and principal.role.value == "operator"
+                and _site_of(db, cohort) != site)
+
+
+def _cohort(db: DbSession, principal: Principal, cohort_id: int) -> TrainingCohort | None:
+    cohort = db.get(TrainingCohort, cohort_id)
+    return cohort if cohort is not None and _visible(db, principal, cohort) else None
+
+
+def _date(text: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+def _back(cohort_id: int, note: str, suffix: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/training/cohorts/{cohort_id}{suffix}?note={note}", status_code=303)
+
+
+# --- the operator's cohorts ------------------------------------------------------------------
+@router.get("/training", response_class=HTMLResponse)
+def index(request: Request, db: DbSession, principal: Reader) -> HTMLResponse:
+    cohorts = [c for c in service.list_cohorts(db) if _visible(db, principal, c)]
+    courses = {c.id: c for c in service.list_courses(db)}
+    classes = [(c, oneday_service.class_conversion(db, c.id), courses.get(c.linked_course_id))
+               for c in oneday_service.list_classes(db)]
+    return _page(request, "training/index.html", {"cohorts": cohorts, "courses": courses,
+                                                  "classes": classes})
+
+
+def _cohort_context(db: DbSession, cohort: TrainingCohort, on: dt.date) -> dict[str, Any]:
+    rows = []
+    findings: dict[int, list[Any]] = {}
+    for finding, enrolment in progress.cohort_findings(db, cohort.id):
+        findings.setdefault(enrolment.id, []).append(finding)
+    for enrolment in service.roster(db, cohort.id):
+        summary, remaining = progress.summary_of(db, enrolment, cohort, on)
+        rows.append({"e": enrolment, "rate": round(float(summary.rate) * 100, 1),
+                     "summary": summary, "findings": findings.get(enrolment.id, [])})
+    course = service.get_course(db, cohort.course_id)
+    return {"cohort": cohort, "course": course, "rows": rows, "on": on.isoformat(),
+            "schedule": service.schedule_of(cohort),
+            "instructors": progress.satisfaction_report(db, cohort.id)}
+
+
+@router.get("/training/cohorts/{cohort_id}", response_class=HTMLResponse)
+def cohort_page(request: Request, cohort_id: int, db: DbSession, principal: Reader,
+                on: str | None = None, note: str | None = None) -> HTMLResponse:
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    context = _cohort_context(db, cohort, _date(on, dt.date.today()))
+    audit.record(db, principal.actor, "training.roster.read", object_type="training_cohort",
+                 object_id=cohort.id, details={"enrolments": [r["e"].id for r in context["rows"]]})
+    return _page(request, "training/cohort.html", {
+        **context, "note": note if note in ("enrolled", "evaluated", "completed", "quit",
+                                           "saved") else None,
+        "can_manage": principal.can(Permission.TRAINING_MANAGE), "error": None})
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _cohort_error(request: Request, db: DbSession, principal: Principal, cohort: TrainingCohort,
+                  error: TrainingError | ApplicationError) -> HTMLResponse:
+    context = _cohort_context(db, cohort, dt.date.today())
+    return _page(request, "training/cohort.html", {
+        **context, "note": None, "can_manage": principal.can(Permission.TRAINING_MANAGE),
+        "error": _message(request, error)}, status_code=error.status_code)
+
+
+@router.post("/training/cohorts/{cohort_id}/enrol", response_model=None)
+def enrol_page(request: Request, cohort_id: int, db: DbSession,
+               principal: Manager) -> Response:
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    try:
+        service.enrol_all_selected(db, cohort_id=cohort_id, actor=principal.actor)
+    except (TrainingError, ApplicationError) as error:
+        return _cohort_error(request, db, principal, cohort, error)
+    return _back(cohort_id, "enrolled")
+
+
+@router.post("/training/cohorts/{cohort_id}/evaluate", response_model=None)
+async def evaluate_page(request: Request, cohort_id: int, db: DbSession,
+                        principal: Manager) -> Response:
+    form = await _form(request)
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    on = _date(form.get("on"), dt.date.today())
+    progress.evaluate_cohort(db, cohort_id=cohort_id, on=on, actor=principal.actor)
+    return _back(cohort_id, "evaluated", "/findings")
+
+
+@router.post("/training/cohorts/{cohort_id}/complete", response_model=None)
+async def complete_page(request: Request, cohort_id: int, db: DbSession,
+                        principal: Manager) -> Response:
+    form = await _form(request)
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    try:
+        progress.complete_cohort(db, cohort_id=cohort_id,
+                                 on=_date(form.get("on"), dt.date.today()), actor=principal.actor)
+    except TrainingError as error:
+        return _cohort_error(request, db, principal, cohort, error)
+    return _back(cohort_id, "completed")
+
+
+@router.post("/training/enrolments/{enrolment_id}/quit", response_model=None)
+async def quit_page(request: Request, enrolment_id: int, db: DbSession,
+                    principal: Manager) -> Response:
+    form = await _form(request)
+    enrolment = db.get(Enrolment, enrolment_id)
+    cohort = _cohort(db, principal, enrolment.cohort_id) if enrolment else None
+    if enrolment is None or cohort is None:
+        return _not_found(request)
+    try:
+        service.quit_course(db, enrolment_id=enrolment_id,
+                            with_notice=form.get("notice") == "with",
+                            on=_date(form.get("on"), dt.date.today()),
+                            reason=form.get("reason"), actor=principal.actor)
+    except (TrainingError, ApplicationError) as error:
+        return _cohort_error(request, db, principal, cohort, error)
+    return _back(cohort.id, "quit")
+
+
+@router.get("/training/enrolments/{enrolment_id}/certificate.pdf", response_model=None)
+def certificate_page(request: Request, enrolment_id: int, db: DbSession,
+                     principal: Reader) -> Response:
+    enrolment = db.get(Enrolment, enrolment_id)
+    if enrolment is None or _cohort(db, principal, enrolment.cohort_id) is None:
+        return _not_found(request)
+    try:
+        pdf = service.certificate(db, enrolment_id=enrolment_id, actor=principal.actor)
+    except TrainingError:
+        return _not_found(request)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="certificate-{enrolment_id}.pdf"',
+        "Cache-Control": "no-store"})
+
+
+# --- attendance sheet ----------------------------------------------------------------------
+def _attendance_context(db: DbSession, cohort: TrainingCohort, day: dt.date) -> dict[str, Any]:
+    schedule = service.schedule_of(cohort)
+    marks = progress.sheet(db, cohort.id, day)
+    active = [e for e in service.roster(db, cohort.id) if e.status == EnrolmentStatus.ENROLLED]
+    return {"cohort": cohort, "day": day.isoformat(), "is_session": day in schedule.sessions,
+            "sessions": [d.isoformat() for d in schedule.sessions], "trainees": active,
+            "values": {f"mark-{e.id}": marks[e.id].code if e.id in marks else "present"
+                       for e in active}, "marks": MARKS, "error": None}
+
+
+def _nearest_session(cohort: TrainingCohort, today: dt.date) -> dt.date:
+    sessions = service.schedule_of(cohort).sessions
+    past = [d for d in sessions if d <= today]
+    return past[-1] if past else sessions[0]
+
+
+@router.get("/training/cohorts/{cohort_id}/attendance", response_class=HTMLResponse)
+def attendance_page(request: Request, cohort_id: int, db: DbSession, principal: Reader,
+                    day: str | None = None, note: str | None = None) -> HTMLResponse:
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    chosen = _date(day, _nearest_session(cohort, dt.date.today()))
+    return _page(request, "training/attendance.html", {
+        **_attendance_context(db, cohort, chosen), "saved": note == "saved",
+        "can_manage": principal.can(Permission.TRAINING_MANAGE)})
+
+
+@router.post("/training/cohorts/{cohort_id}/attendance", response_model=None)
+async def attendance_save(request: Request, cohort_id: int, db: DbSession,
+                          principal: Manager) -> Response:
+    form = await _form(request)
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    day = _date(form.get("day"), dt.date.today())
+    marks = {int(k.split("-", 1)[1]): Mark[v.upper()] for k, v in form.items()
+             if k.startswith("mark-") and k[5:].isdigit() and v in MARKS}
+    try:
+        progress.record_day(db, cohort_id=cohort_id, day=day, marks=marks, actor=principal.actor)
+    except TrainingError as error:
+        context = _attendance_context(db, cohort, day)
+        context.update(error=_message(request, error), saved=False, can_manage=True)
+        return _page(request, "training/attendance.html", context, status_code=422)
+    return RedirectResponse(f"/training/cohorts/{cohort_id}/attendance?day={day.isoformat()}"
+                            "&note=saved", status_code=303)
+
+
+# --- scores --------------------------------------------------------------------------------
+def _scores_context(db: DbSession, cohort: TrainingCohort) -> dict[str, Any]:
+    return {"cohort": cohort, "assessments": progress.assessments(db, cohort.id),
+            "table": progress.score_table(db, cohort.id),
+            "trainees": service.roster(db, cohort.id), "error": None, "values": {}}
+
+
+@router.get("/training/cohorts/{cohort_id}/scores", response_class=HTMLResponse)
+def scores_page(request: Request, cohort_id: int, db: DbSession,
+                principal: Reader) -> HTMLResponse:
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    return _page(request, "training/scores.html", {
+        **_scores_context(db, cohort), "can_manage": principal.can(Permission.TRAINING_MANAGE)})
+
+
+@router.post("/training/cohorts/{cohort_id}/scores", response_model=None)
+async def scores_save(request: Request, cohort_id: int, db: DbSession,
+                      principal: Manager) -> Response:
+    form = await _form(request)
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    scores = {int(k[6:]): v for k, v in form.items()
+              if k.startswith("score-") and k[6:].isdigit() and v.strip()}
+    try:
+        progress.add_assessment(db, cohort_id=cohort_id, title=form.get("title", ""),
+                                held_on=_date(form.get("held_on"), dt.date.min),
+                                scores=scores, actor=principal.actor)
+    except TrainingError as error:
+        context = _scores_context(db, cohort)
+        context.update(error=_message(request, error), values=form, can_manage=True)
+        return _page(request, "training/scores.html", context, status_code=422)
+    return RedirectResponse(f"/training/cohorts/{cohort_id}/scores", status_code=303)
+
+
+@router.get("/training/cohorts/{cohort_id}/findings", response_class=HTMLResponse)
+def findings_page(request: Request, cohort_id: int, db: DbSession, principal: Reader,
+                  note: str | None = None) -> HTMLResponse:
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    return _page(request, "training/findings.html", {
+        "cohort": cohort, "findings": progress.cohort_findings(db, cohort.id),
+        "evaluated": note == "evaluated", "today": dt.date.today().isoformat(),
+        "can_manage": principal.can(Permission.TRAINING_MANAGE)})
+
+
+# --- instructors and trainees --------------------------------------------------------------
+@router.get("/training/instructor", response_class=HTMLResponse)
+def instructor_page(request: Request, db: DbSession, principal: Reader) -> HTMLResponse:
+    instructor = service.instructor_for_user(db, principal.user.id) if principal.user else None
+    reports = []
+    if instructor is not None:
+        for cohort in service.cohorts_of_instructor(db, instructor.id):
+            reports += [(cohort, r) for r in progress.satisfaction_report(db, cohort.id)
+                        if r.instructor_id == instructor.id]
+    return _page(request, "training/instructor.html", {"instructor": instructor,
+                                                       "reports": reports})
+
+
+def _my_context(db: DbSession, person_id: int | None) -> dict[str, Any]:
+    items = []
+    for enrolment in service.enrolments_of_person(db, person_id) if person_id else []:
+        cohort = service.get_cohort(db, enrolment.cohort_id)
+        summary, remaining = progress.summary_of(db, enrolment, cohort, dt.date.today())
+        items.append({"e": enrolment, "cohort": cohort,
+                      "course": service.get_course(db, cohort.course_id),
+                      "summary": summary, "rate": round(float(summary.rate) * 100, 1),
+                      "remaining": remaining, "scores": progress.scores_of(db, enrolment.id),
+                      "findings": progress.findings_of(db, enrolment.id),
+                      "instructors": service.cohort_instructors(db, cohort.id)})
+    return {"items": items}
+
+
+@router.get("/training/me", response_class=HTMLResponse)
+def my_page(request: Request, db: DbSession, principal: Own,
+            note: str | None = None) -> HTMLResponse:
+    person_id = principal.user.person_id if principal.user else None
+    return _page(request, "training/me.html", {**_my_context(db, person_id),
+                                               "thanks": note == "thanks"})
+
+
+@router.post("/training/me/surveys", response_model=None)
+async def my_survey(request: Request, db: DbSession, principal: OwnWrite) -> Response:
+    form = await _form(request)
+    person_id = principal.user.person_id if principal.user else None
+    try:
+        enrolment = service.get_enrolment(db, int(form.get("enrolment", "0")))
+        if enrolment.person_id != person_id:
+            return _not_found(request)
+        progress.submit_survey(db, assignment_id=int(form.get("assignment", "0")),
+                               enrolment_id=enrolment.id, score=int(form.get("score", "-1")),
+                               actor=principal.actor)
+    except (TrainingError, ValueError):
+        return _not_found(request)
+    return RedirectResponse("/training/me?note=thanks", status_code=303)
