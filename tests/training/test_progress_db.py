@@ -116,10 +116,10 @@ def test_a_cohort_from_enrolment_to_completion(database_url, keyring):
         (left, finding), = result.not_completed
         assert left.id == ids[2] and finding.kind == "dropout"
         assert finding.rule == "attendance_unreachable" and "80" in finding.reason_ko
-        pdf = service.certificate(session, enrolment_id=ids[0], actor=OPERATOR)
+        pdf = progress.certificate(session, enrolment_id=ids[0], actor=OPERATOR)
         assert pdf.startswith(b"%PDF")
         with pytest.raises(NotEnrollable):
-            service.certificate(session, enrolment_id=ids[2], actor=OPERATOR)
+            progress.certificate(session, enrolment_id=ids[2], actor=OPERATOR)
         statuses = [applications.get_application(
             session, service.get_enrolment(session, i).application_id).status for i in ids]
         assert statuses == ["completed", "completed", "dropped"]

@@ -431,7 +431,7 @@ def quit_course(enrolment_id: int, body: QuitIn, db: DbSession,
 @router.get("/enrolments/{enrolment_id}/certificate.pdf")
 def certificate(enrolment_id: int, db: DbSession, principal: Reader) -> Response:
     _enrolment(db, principal, enrolment_id)
-    pdf = _call(service.certificate, db, enrolment_id=enrolment_id, actor=principal.actor)
+    pdf = _call(progress.certificate, db, enrolment_id=enrolment_id, actor=principal.actor)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="certificate-{enrolment_id}.pdf"',
         "Cache-Control": "no-store"})

@@ -124,12 +124,12 @@ def certificate(
 ) -> None:
     """Write a completer's certificate (수료증) as PDF."""
     from ilja.db import transaction
-    from ilja.training import service
+    from ilja.training import progress
     from ilja.training.errors import TrainingError
 
     try:
         with transaction() as session:
-            pdf = service.certificate(session, enrolment_id=enrolment, actor=_actor())
+            pdf = progress.certificate(session, enrolment_id=enrolment, actor=_actor())
     except TrainingError as error:
         _fail(error)
     output.write_bytes(pdf)

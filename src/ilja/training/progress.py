@@ -18,13 +18,14 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.people import registry
 from ilja.rules.parameters import default_tree
 from ilja.training import service
 from ilja.training.attendance import Mark, TraineeAttendance, summarise_one
 from ilja.training.attendance_import import Roster, check, read_frame
 from ilja.training.dropout import DropoutRules, Kind, Rule, attendance_finding, score_findings
 from ilja.training.dropout import Finding as Found
-from ilja.training.errors import InvalidInput, NotFound
+from ilja.training.errors import InvalidInput, NotEnrollable, NotFound
 from ilja.training.instructors import SatisfactionResult, satisfaction
 from ilja.training.models import (
     Assessment,
@@ -367,3 +368,41 @@ def complete_cohort(session: Session, *, cohort_id: int, on: dt.date,
             assert found is not None
             failed.append((enrolment, _store(session, enrolment, found, actor)))
     return CompletionResult(completed, failed)
+
+
+# --------------------------------------------------------------------------------------------
+# Sites and the completion certificate
+# --------------------------------------------------------------------------------------------
+def site_names() -> dict[str, tuple[str, str]]:
+    """Campus and institute codes of the plan with their Korean and English names."""
+    from ilja.programs.plan import load_plan
+
+    plan = load_plan()
+    return {s.code: (s.name.ko, s.name.en) for s in [*plan.campuses, *plan.institutes]}
+
+
+def certificate(session: Session, *, enrolment_id: int, actor: audit.Actor) -> bytes:
+    """The completer's certificate (수료증) as PDF; reading the name is audited."""
+    from ilja.training.certificate import CertificateData, certificate_pdf
+
+    enrolment = service.get_enrolment(session, enrolment_id)
+    if enrolment.status != EnrolmentStatus.COMPLETED or not enrolment.certificate_no:
+        raise NotEnrollable("수료한 훈련생만 수료증이 발급됩니다.",
+                            "Only a trainee who completed gets a certificate.")
+    cohort = service.get_cohort(session, enrolment.cohort_id)
+    course = service.get_course(session, cohort.course_id)
+    department = service.get_department(session, course.department_id)
+    person = registry.get_person(session, enrolment.person_id)
+    if person is None:
+        raise NotFound("person", enrolment.person_id)
+    program = {"youth_academy": "청년취업사관학교", "tech_institute": "서울시 기술교육원"}
+    data = CertificateData(
+        number=enrolment.certificate_no, name=person.name, birth_date=person.birth_date,
+        program_ko=program.get(course.program_code, course.program_code), course=course.name,
+        cohort=f"{cohort.number}기", site=site_names().get(department.site_code,
+                                                          (department.site_code,))[0],
+        starts_on=cohort.starts_on, ends_on=cohort.ends_on,
+        issued_on=enrolment.ended_on or cohort.ends_on)
+    audit.record(session, actor, "training.certificate", subject_person_id=enrolment.person_id,
+                 object_type="training_enrolment", object_id=enrolment.id)
+    return certificate_pdf(data)

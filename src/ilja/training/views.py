@@ -188,7 +188,7 @@ def certificate_page(request: Request, enrolment_id: int, db: DbSession,
     if enrolment is None or _cohort(db, principal, enrolment.cohort_id) is None:
         return _not_found(request)
     try:
-        pdf = service.certificate(db, enrolment_id=enrolment_id, actor=principal.actor)
+        pdf = progress.certificate(db, enrolment_id=enrolment_id, actor=principal.actor)
     except TrainingError:
         return _not_found(request)
     return Response(pdf, media_type="application/pdf", headers={
