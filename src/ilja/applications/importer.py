@@ -41,6 +41,7 @@ from ilja.people.rrn import KeyRing
 from ilja.rules.population import ALL_FIELDS
 
 MAX_PROBLEMS = 1_000
+WRITE_BATCH = 2_000
 PREFERENCE_LISTS = ("preferences", "preference", "희망단위", "지원단위", "희망사업", "지원사업",
                     "지원분야", "희망분야", "희망과정", "unit")
 REFERENCE_COLUMNS = ("reference", "접수번호", "application_reference")
@@ -196,13 +197,16 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
     keys = {key: person_id for person_id, (_, key) in existing.items()}
     problems: list[InvalidRow] = []
     contexts: dict[str, int] = {}
-    new_rows: list[dict[str, Any]] = []
+    batch: list[dict[str, Any]] = []
     snaps: dict[int, Any] = {}
+    persons: list[Any] = []
     in_file: dict[int, int] = {}
+    written = 0
     for done, item in enumerate(valid, 1):
         registration = registry.register_person(session, item.record, actor=actor,
                                                 program=round_row.program_code, keyring=keyring)
         person = registration.person
+        persons.append(person)
         if registration.created:
             report.persons_created += 1
         else:
@@ -221,30 +225,29 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
                                                          f"the round ({where})"))
             continue
         in_file[person.id] = item.row
+        if problems:
+            continue  # the import will fail: only look for more problems
         snap = service.evaluate(round_row, registry.person_format(person))
-        context = service.context_id(session, snap, contexts)
         status, _, _ = service.screening(snap)
         report.eligible += int(status == service.S.ELIGIBLE)
         report.ineligible += int(status == service.S.INELIGIBLE)
         snaps[person.id] = snap
-        new_rows.append({
-            "round_id": round_id, "person_id": person.id, "preferences": item.preferences,
-            "channel": Channel.IMPORT.value, "idempotency_key": item.key,
-            "request_digest": service.request_digest(round_id, person.id, item.preferences),
-            "submitted_at": now, "submitted_by": actor.id, "status": status.value,
-            "status_changed_at": now, "eligible": snap.eligible, "score": snap.score,
-            "priority": snap.priority, "eligibility": snap.person,
-            "eligibility_context_id": context, "parameter_version": snap.parameter_version,
-            "code_version": snap.code_version, "evaluated_on": snap.on,
-            "announced_on": snap.announced})
+        batch.append(_application_row(round_id, person.id, item, snap, status.value,
+                                      service.context_id(session, snap, contexts), actor, now))
+        if len(batch) >= WRITE_BATCH:
+            written += _write(session, batch, snaps, actor, now)
+            batch, snaps = [], {}
+            for done_person in persons:  # keep the session's memory flat on big files
+                session.expunge(done_person)
+            persons = []
         if len(problems) >= MAX_PROBLEMS:
             break
         if progress is not None and done % 1000 == 0:
             progress(done)
     if problems:
         raise ImportRejected(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
-    _write(session, new_rows, snaps, actor, now)
-    report.applications = len(new_rows)
+    written += _write(session, batch, snaps, actor, now)
+    report.applications = written
     audit.record(session, actor, "application.import", object_type="round", object_id=round_id,
                  details={"file": hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32],
                           "rows": report.rows, "applications": report.applications,
@@ -253,16 +256,29 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
     return report
 
 
+def _application_row(round_id: int, person_id: int, item: _Row, snap: Any, status: str,
+                     context: int, actor: audit.Actor, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "round_id": round_id, "person_id": person_id, "preferences": item.preferences,
+        "channel": Channel.IMPORT.value, "idempotency_key": item.key,
+        "request_digest": service.request_digest(round_id, person_id, item.preferences),
+        "submitted_at": now, "submitted_by": actor.id, "status": status,
+        "status_changed_at": now, "eligible": snap.eligible, "score": snap.score,
+        "priority": snap.priority, "eligibility": snap.person, "eligibility_context_id": context,
+        "parameter_version": snap.parameter_version, "code_version": snap.code_version,
+        "evaluated_on": snap.on, "announced_on": snap.announced}
+
+
 def _write(session: Session, rows: list[dict[str, Any]], snaps: dict[int, Any],
-           actor: audit.Actor, now: dt.datetime, batch: int = 5_000) -> None:
-    """Insert the applications and their first history lines in batches of bulk statements."""
-    for start in range(0, len(rows), batch):
-        chunk = rows[start:start + batch]
-        table = Application.__table__
-        ids = session.execute(table.insert().returning(table.c.id, table.c.person_id),
-                              chunk).all()
-        events = []
-        for application_id, person_id in ids:
-            events.extend(service.opening_event_rows(application_id, snaps[person_id],
-                                                     Channel.IMPORT.value, actor, now))
-        session.execute(ApplicationEvent.__table__.insert(), events)
+           actor: audit.Actor, now: dt.datetime) -> int:
+    """Insert applications and their first history lines with two bulk statements."""
+    if not rows:
+        return 0
+    table = Application.__table__
+    ids = session.execute(table.insert().returning(table.c.id, table.c.person_id), rows).all()
+    events = []
+    for application_id, person_id in ids:
+        events.extend(service.opening_event_rows(application_id, snaps[person_id],
+                                                 Channel.IMPORT.value, actor, now))
+    session.execute(ApplicationEvent.__table__.insert(), events)
+    return len(ids)
