@@ -80,3 +80,24 @@ def test_instructor_and_one_day_pages(api, keyring):  # noqa: F811
     assert "MAPO-AI-01" in page.text
     index = check_page(client.get("/training", headers=teacher, params={"lang": "en"}).text)
     assert "한식 원데이 클래스" in index.text
+
+
+def test_attendance_upload_reports_bad_rows_and_writes_nothing(api, keyring):  # noqa: F811
+    url, client = api
+    setup = course_with_cohort(url, keyring, applicants=1, seats=1)
+    mapo = token(url, Role.OPERATOR, "campus.mapo")
+    base = f"/training/cohorts/{setup.cohort_id}"
+    client.post(f"{base}/enrol", headers=mapo)
+    bad = "기수,훈련생번호,날짜,출결\nMAPO-AI-01,MAPO-AI-01-001,2025-12-01,출석\nOTHER-01,X,2025-12-02,출석\n"
+    response = client.post(f"{base}/attendance/import", headers=mapo,
+                           files={"file": ("a.csv", bad.encode(), "text/csv")})
+    page = check_page(response.text)
+    assert response.status_code == 422 and "unknown cohort" in page.text
+    sheet = client.get(f"{base}/attendance", headers=mapo, params={"day": "2025-12-01"})
+    assert 'value="present" checked' in sheet.text  # the default, nothing stored
+    good = "기수,훈련생번호,날짜,출결\nMAPO-AI-01,MAPO-AI-01-001,2025-12-01,지각\n"
+    done = client.post(f"{base}/attendance/import", headers=mapo, follow_redirects=True,
+                       files={"file": ("a.csv", good.encode(), "text/csv")})
+    assert "출결 1건을 기록했습니다" in check_page(done.text).text
+    sheet = client.get(f"{base}/attendance", headers=mapo, params={"day": "2025-12-01"})
+    assert 'value="late" checked' in sheet.text

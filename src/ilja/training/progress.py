@@ -101,12 +101,15 @@ class ImportResult:
     cohorts: list[str]
 
 
-def import_attendance(session: Session, path: Path, *, actor: audit.Actor) -> ImportResult:
+def import_attendance(session: Session, path: Path, *, actor: audit.Actor,
+                      only_cohorts: set[str] | None = None) -> ImportResult:
     """Import an attendance file (XLSX or CSV): every row checked first (``AttendanceFileError``
     lists row, column and reason, and nothing is written); then each (trainee, day) in the file
-    replaces what was recorded for it."""
+    replaces what was recorded for it. ``only_cohorts`` limits the cohorts a file may touch
+    (an upload on one cohort's page): rows of any other cohort are "unknown cohort"."""
     frame = read_frame(path)
-    codes = sorted(c for c in frame["cohort"].drop_nulls().unique().to_list())
+    codes = sorted(c for c in frame["cohort"].drop_nulls().unique().to_list()
+                   if only_cohorts is None or c in only_cohorts)
     rows = check(frame, _roster_for(session, codes))
     now = _now()
     by_enrolment: dict[int, list[dt.date]] = {}

@@ -204,7 +204,8 @@ def _attendance_context(db: DbSession, cohort: TrainingCohort, day: dt.date) -> 
     return {"cohort": cohort, "day": day.isoformat(), "is_session": day in schedule.sessions,
             "sessions": [d.isoformat() for d in schedule.sessions], "trainees": active,
             "values": {f"mark-{e.id}": marks[e.id].code if e.id in marks else "present"
-                       for e in active}, "marks": MARKS, "error": None}
+                       for e in active}, "marks": MARKS, "error": None, "problems": [],
+            "problem_total": 0, "imported": None}
 
 
 def _nearest_session(cohort: TrainingCohort, today: dt.date) -> dt.date:
@@ -215,13 +216,15 @@ def _nearest_session(cohort: TrainingCohort, today: dt.date) -> dt.date:
 
 @router.get("/training/cohorts/{cohort_id}/attendance", response_class=HTMLResponse)
 def attendance_page(request: Request, cohort_id: int, db: DbSession, principal: Reader,
-                    day: str | None = None, note: str | None = None) -> HTMLResponse:
+                    day: str | None = None, note: str | None = None,
+                    rows: int | None = None) -> HTMLResponse:
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
     chosen = _date(day, _nearest_session(cohort, dt.date.today()))
     return _page(request, "training/attendance.html", {
         **_attendance_context(db, cohort, chosen), "saved": note == "saved",
+        "imported": rows if note == "imported" else None,
         "can_manage": principal.can(Permission.TRAINING_MANAGE)})
 
 
@@ -243,6 +246,45 @@ async def attendance_save(request: Request, cohort_id: int, db: DbSession,
         return _page(request, "training/attendance.html", context, status_code=422)
     return RedirectResponse(f"/training/cohorts/{cohort_id}/attendance?day={day.isoformat()}"
                             "&note=saved", status_code=303)
+
+
+@router.post("/training/cohorts/{cohort_id}/attendance/import", response_model=None)
+async def attendance_import(request: Request, cohort_id: int, db: DbSession,
+                            principal: Manager) -> Response:
+    """An attendance file uploaded as operators keep it (XLSX or CSV): every row is checked
+    first; a bad row writes nothing and the page lists row, column and reason."""
+    import tempfile
+    from pathlib import Path
+
+    from ilja.training.attendance_import import AttendanceFileError
+
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    form = await request.form()
+    upload = form.get("file")
+    name = getattr(upload, "filename", "") or ""
+    suffix = Path(name).suffix.lower()
+    context = _attendance_context(db, cohort, _nearest_session(cohort, dt.date.today()))
+    context.update(saved=False, can_manage=True)
+    if upload is None or isinstance(upload, str) or suffix not in (".xlsx", ".csv"):
+        context["error"] = translator(request)("training.attendance.file_needed")
+        return _page(request, "training/attendance.html", context, status_code=422)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"attendance{suffix}"
+        path.write_bytes(await upload.read())
+        try:
+            with db.begin_nested():
+                result = progress.import_attendance(db, path, actor=principal.actor,
+                                                    only_cohorts={cohort.code})
+        except AttendanceFileError as error:
+            context.update(problems=error.problems, problem_total=error.total)
+            return _page(request, "training/attendance.html", context, status_code=422)
+        except TrainingError as error:
+            context["error"] = _message(request, error)
+            return _page(request, "training/attendance.html", context, status_code=422)
+    return RedirectResponse(f"/training/cohorts/{cohort_id}/attendance?note=imported&rows="
+                            f"{result.rows}", status_code=303)
 
 
 # --- scores --------------------------------------------------------------------------------
