@@ -307,26 +307,38 @@ def posting_profile(row: Posting) -> PostingProfile:
 
 @dataclass
 class FitTable:
-    """Scores of candidates × postings with the model that explains them."""
+    """Scores of candidates × postings with the model that explains them.
+
+    The model is always built over the whole pool — every active candidate and every open
+    posting, plus any asked for — so a pair's fit (its TF-IDF weights depend on the pool) is the
+    same on the profile page, the cohort page and in a run.
+    """
 
     candidates: list[Candidate]
     postings: list[Posting]
     model: FitModel
-    scores: np.ndarray
+    scores: np.ndarray  # candidates × postings, as asked
+    rows: list[int]  # each candidate's row in the model
+    cols: list[int]  # each posting's column in the model
 
-    def explain(self, candidate_id: int, posting_id: int) -> dict[str, Any]:
-        c = [x.id for x in self.candidates].index(candidate_id)
-        p = [x.id for x in self.postings].index(posting_id)
-        return self.model.explain(c, p).as_dict()
+    def explain(self, candidate: int, posting: int) -> dict[str, Any]:
+        """Explanation of the pair at (candidate, posting) positions of this table."""
+        return self.model.explain(self.rows[candidate], self.cols[posting]).as_dict()
 
 
 def fit_table(session: Session, candidates: Sequence[Candidate], postings: Sequence[Posting],
               on: dt.date) -> FitTable:
     weights = FitWeights.from_parameters(default_tree(), on)
     tags = _tags(session)
-    model = FitModel.build([candidate_profile(c, tags) for c in candidates],
-                           [posting_profile(p) for p in postings], weights)
-    return FitTable(list(candidates), list(postings), model, model.scores())
+    pool_c = {c.id: c for c in active_candidates(session)} | {c.id: c for c in candidates}
+    pool_p = {p.id: p for p in list_postings(session, open_only=True)} | {p.id: p for p in postings}
+    c_ids, p_ids = sorted(pool_c), sorted(pool_p)
+    model = FitModel.build([candidate_profile(pool_c[i], tags) for i in c_ids],
+                           [posting_profile(pool_p[i]) for i in p_ids], weights)
+    rows = [c_ids.index(c.id) for c in candidates]
+    cols = [p_ids.index(p.id) for p in postings]
+    scores = model.scores()[np.ix_(rows, cols)]
+    return FitTable(list(candidates), list(postings), model, scores, rows, cols)
 
 
 def fit_list(session: Session, candidate_id: int, *, on: dt.date,
@@ -341,4 +353,4 @@ def fit_list(session: Session, candidate_id: int, *, on: dt.date,
     table = fit_table(session, [candidate], postings, on)
     order = np.argsort(-table.scores[0], kind="stable")
     return [{"posting": postings[j], "fit": int(table.scores[0, j]) / SCALE,
-             "explanation": table.model.explain(0, int(j)).as_dict()} for j in order]
+             "explanation": table.explain(0, int(j))} for j in order]
