@@ -134,3 +134,20 @@ def certificate(
         _fail(error)
     output.write_bytes(pdf)
     console.print(f"수료증 → {output}")
+
+
+@training_app.command("seed-catalogue")
+def seed_catalogue(
+    decided_on: str = typer.Option("2025-01-02", "--decided-on",
+                                   help="Date of the committee decisions that open the courses."),
+) -> None:
+    """Store the departments and courses of every site from the 2025 plan (idempotent)."""
+    from ilja.db import transaction
+    from ilja.training.catalogue import seed
+
+    day = _date(decided_on, "--decided-on")
+    with transaction() as session:
+        report = seed(session, actor=_actor(), decided_on=day)
+    console.print(f"학과 {report.departments}개, 과정 {report.courses}개 등록, {report.opened}개 개설 "
+                  f"(departments {report.departments}, courses {report.courses}, "
+                  f"opened {report.opened})")
