@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -202,16 +201,16 @@ class FitModel:
             cand_ncs_ids.append(ncs.ids(sorted(codes | {code[:8] for code in codes})))
         credit = weights.ncs_subfield_credit
         for j, p in enumerate(postings):
-            codes = sorted({check_ncs_code(code, f"postings[{j}].ncs_codes")
-                            for code in p.ncs_codes})
-            row: Counter[int] = Counter()
-            for code in codes:
-                share = 1.0 / len(codes)
-                if len(code) == 10:
-                    row[ncs.ids([code])[0]] += share * (1 - credit)
-                    row[ncs.ids([code[:8]])[0]] += share * credit
-                else:
-                    row[ncs.ids([code])[0]] += share
+            tagged = sorted({check_ncs_code(code, f"postings[{j}].ncs_codes")
+                             for code in p.ncs_codes})
+            row: dict[int, float] = {}
+            for code in tagged:
+                share = 1.0 / len(tagged)
+                parts = ([(code, 1 - credit), (code[:8], credit)] if len(code) == 10
+                         else [(code, 1.0)])
+                for part, weight in parts:
+                    key = ncs.ids([part])[0]
+                    row[key] = row.get(key, 0.0) + share * weight
             post_ncs_rows.append(row)
         cand_ncs = _rows(cand_ncs_ids, None, len(ncs.index))
         post_ncs = _rows([list(r) for r in post_ncs_rows],

@@ -166,7 +166,7 @@ def pairs_from_fit(scores: np.ndarray, min_fit: int, list_length: int, *,
     ckey = np.concatenate(ckey_parts).astype(np.int64)
     pkey = -scores[cand, post].astype(np.int64)
     for p, ranked in posting_rankings.items():
-        position = {c: i for i, c in enumerate(ranked)}
+        place = {c: i for i, c in enumerate(ranked)}
         rows = np.flatnonzero(post == p)
-        pkey[rows] = [position[int(c)] for c in cand[rows]]
+        pkey[rows] = [place[int(c)] for c in cand[rows]]
     return cand, post, ckey, pkey
