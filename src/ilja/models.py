@@ -12,6 +12,7 @@ from ilja.people import models as _people  # noqa: F401
 from ilja.programs import models as _programs  # noqa: F401
 from ilja.publicjobs import models as _publicjobs  # noqa: F401
 from ilja.selection import models as _selection  # noqa: F401
+from ilja.support import models as _support  # noqa: F401
 from ilja.training import models as _training  # noqa: F401
 
 metadata = Base.metadata

@@ -1,0 +1,65 @@
+"""What can go wrong in the support services, as types with a Korean and an English message and
+a stable code; the API and the pages turn them into 404 / 409 / 422 answers without personal data."""
+
+from __future__ import annotations
+
+
+class SupportError(Exception):
+    status_code = 422
+    code = "support_error"
+
+    def __init__(self, message_ko: str, message_en: str, *, field: str | None = None) -> None:
+        self.message_ko = message_ko
+        self.message_en = message_en
+        self.field = field
+        super().__init__(message_en)
+
+    def message(self, lang: str = "ko") -> str:
+        return self.message_ko if lang == "ko" else self.message_en
+
+    def as_detail(self, lang: str = "en") -> list[dict[str, object]]:
+        return [{"loc": ["body", self.field] if self.field else ["body"], "msg": self.message(lang),
+                 "type": self.code}]
+
+
+class NotFound(SupportError):
+    status_code = 404
+    code = "not_found"
+
+    def __init__(self, what: str, key: object) -> None:
+        super().__init__(f"{what} {key}을(를) 찾을 수 없습니다.", f"{what} {key} not found.")
+
+
+class Invalid(SupportError):
+    code = "invalid"
+
+
+class Conflict(SupportError):
+    status_code = 409
+    code = "conflict"
+
+
+class NotEntitled(SupportError):
+    """The rule refuses the support; ``refusals`` are the codes of the conditions that failed."""
+
+    status_code = 409
+    code = "not_entitled"
+
+    def __init__(self, refusals: tuple[str, ...]) -> None:
+        self.refusals = refusals
+        super().__init__("응시료 지원 대상이 아닙니다: " + ", ".join(refusals),
+                         "Not entitled to exam-fee support: " + ", ".join(refusals))
+
+
+class BudgetExceeded(SupportError):
+    status_code = 409
+    code = "budget_exceeded"
+
+    def __init__(self, kind: str, year: int, left: int, asked: int) -> None:
+        super().__init__(f"{year}년 {kind} 예산 잔액 {left:,}원으로 {asked:,}원을 승인할 수 없습니다.",
+                         f"The {year} {kind} budget has {left:,} won left; {asked:,} won cannot be approved.")
+
+
+class Full(SupportError):
+    status_code = 409
+    code = "full"

@@ -1,0 +1,110 @@
+"""Tables of the support domain (migrations 0500…).
+
+Certification support (0500): the catalogue of exams, trainees' attempts with the course and
+campus they sat from (a snapshot, so pass rates per course and campus need no joins into
+training), fee claims with their receipt file and decision, and the budget each year's claims
+draw on. ``support_budgets.committed_won`` is moved by one conditional UPDATE, so two approvals
+at the same moment cannot overspend it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ilja.db import Base
+
+_JSON = JSON(none_as_null=True)
+
+
+class Certification(Base):
+    """An exam in the catalogue (AI 자격증): vendor, exam and its list fee in whole won."""
+
+    __tablename__ = "support_certs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    vendor: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    fee_won: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ExamAttempt(Base):
+    """One sitting of an exam by a trainee, with the result once known."""
+
+    __tablename__ = "support_exam_attempts"
+    __table_args__ = (UniqueConstraint("person_id", "certification_id", "attempt_no"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    certification_id: Mapped[int] = mapped_column(ForeignKey("support_certs.id"), index=True)
+    attempt_no: Mapped[int] = mapped_column(Integer)
+    exam_on: Mapped[dt.date] = mapped_column(Date)
+    fee_paid_won: Mapped[int] = mapped_column(Integer)
+    result: Mapped[str] = mapped_column(String(16))  # pending | passed | failed | absent
+    enrolment_id: Mapped[int | None] = mapped_column(Integer)  # training enrolment, by id
+    course_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    campus_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class FeeClaim(Base):
+    """A claim for exam-fee support (응시료 지원 신청) with its receipt, decision and payment.
+
+    ``entitlement`` stamps what the rule said (amount, refusals, the parameters with their dates
+    and sources, the parameter version) when the claim was assessed."""
+
+    __tablename__ = "support_fee_claims"
+    __table_args__ = (UniqueConstraint("attempt_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("support_exam_attempts.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    claimed_on: Mapped[dt.date] = mapped_column(Date)
+    amount_entitled_won: Mapped[int] = mapped_column(Integer)
+    entitlement: Mapped[dict[str, Any]] = mapped_column(_JSON)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # submitted | approved | rejected | paid
+    receipt_sha256: Mapped[str] = mapped_column(String(64))
+    receipt_type: Mapped[str] = mapped_column(String(40))
+    receipt_bytes: Mapped[int] = mapped_column(Integer)
+    budget_id: Mapped[int | None] = mapped_column(ForeignKey("support_budgets.id"))
+    amount_approved_won: Mapped[int | None] = mapped_column(Integer)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    payment_ref: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class SupportBudget(Base):
+    """The budget a kind of support draws on in a year: amount, committed by approvals, paid."""
+
+    __tablename__ = "support_budgets"
+    __table_args__ = (UniqueConstraint("kind", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))  # certification_fee | training_subsidy
+    year: Mapped[int] = mapped_column(Integer)
+    amount_won: Mapped[int] = mapped_column(Integer)
+    committed_won: Mapped[int] = mapped_column(Integer, default=0)
+    paid_won: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[str] = mapped_column(String(300))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
