@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from ilja.accounts import audit
 from ilja.applications import service
 from ilja.applications.errors import ImportRejected, InvalidPreferences, InvalidRow
-from ilja.applications.models import Application, ApplicationEvent, Channel
+from ilja.applications.models import Application, ApplicationEvent, Channel, table_of
 from ilja.people import registry
 from ilja.people.importer import REGISTRY_COLUMNS, read_rows
 from ilja.people.person_format import parse_cells
@@ -274,11 +274,11 @@ def _write(session: Session, rows: list[dict[str, Any]], snaps: dict[int, Any],
     """Insert applications and their first history lines with two bulk statements."""
     if not rows:
         return 0
-    table = Application.__table__
+    table = table_of(Application)
     ids = session.execute(table.insert().returning(table.c.id, table.c.person_id), rows).all()
     events = []
     for application_id, person_id in ids:
         events.extend(service.opening_event_rows(application_id, snaps[person_id],
                                                  Channel.IMPORT.value, actor, now))
-    session.execute(ApplicationEvent.__table__.insert(), events)
+    session.execute(table_of(ApplicationEvent).insert(), events)
     return len(ids)

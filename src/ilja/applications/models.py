@@ -24,6 +24,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -32,6 +33,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ilja.db import Base
 
 _JSON = JSON(none_as_null=True)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for the bulk statements that bypass the unit of work."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class RoundStatus(StrEnum):

@@ -45,6 +45,7 @@ from ilja.applications.models import (
     RoundStatus,
     RoundUnit,
     UnitKind,
+    table_of,
 )
 from ilja.rules.engine import Engine, default_engine
 from ilja.rules.population import Person
@@ -670,13 +671,13 @@ def record_moves(session: Session, moves: Sequence[BulkMove], *, actor: audit.Ac
     session.flush()  # the statements below bypass the unit of work
     changed = [{"b_id": m.application_id, "b_status": m.status.value, "b_at": now}
                for m in moves if m.previous != m.status]
-    table = Application.__table__
+    table = table_of(Application)
     if changed:
         session.execute(update(table).where(table.c.id == bindparam("b_id"))
                         .values(status=bindparam("b_status"),
                                 status_changed_at=bindparam("b_at")), changed)
     if moves:
-        session.execute(ApplicationEvent.__table__.insert(), [
+        session.execute(table_of(ApplicationEvent).insert(), [
             {"application_id": m.application_id, "from_status": m.previous,
              "to_status": m.status.value, "actor_id": actor.id, "actor_role": actor.role,
              "reason_code": m.reason_code, "note": note, "details": m.details, "at": now}

@@ -38,7 +38,14 @@ from ilja.applications.errors import (
     InvalidTransition,
     RoundStateError,
 )
-from ilja.applications.models import Application, ApplicationStatus, Round, RoundSeed, RoundStatus
+from ilja.applications.models import (
+    Application,
+    ApplicationStatus,
+    Round,
+    RoundSeed,
+    RoundStatus,
+    table_of,
+)
 from ilja.rules.parameters import default_tree
 from ilja.selection.lottery import lottery_numbers
 from ilja.selection.model import (
@@ -204,7 +211,7 @@ def run(session: Session, round_id: int, *, actor: audit.Actor,
     allocation = result.allocation
     assert allocation is not None
     outcomes = allocation.outcomes()
-    session.execute(SelectionOutcomeRow.__table__.insert(), [
+    session.execute(table_of(SelectionOutcomeRow).insert(), [
         _outcome_values(run_row.id, a, o) for a, o in zip(apps, outcomes, strict=True)])
     moves = [applications.BulkMove(a.id, a.status, S(o.status.value), f"selection.{o.reason.value}",
                                    _draw_details(run_row.id, o))
@@ -446,7 +453,7 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
     promotion = withdraw_pure(current, keyed)
     key_to_app = {r.applicant_key: r.application_id for r in rows}
     caused_by = sorted(leavers)
-    changes = [{"application_id": key_to_app[c.applicant_id], "kind": c.kind.value,
+    changes: list[dict[str, Any]] = [{"application_id": key_to_app[c.applicant_id], "kind": c.kind.value,
                 "status_before": c.status_before.value, "status_after": c.status_after.value,
                 "unit_before": c.unit_before, "unit_after": c.unit_after,
                 "seat_before": c.seat_before.value if c.seat_before else None,
@@ -481,7 +488,7 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
     applications.record_moves(session, moves, actor=actor, note=note.strip(),
                               program_kind=applications.program_kind(row.program_code), now=now)
     if outcome_updates:
-        table = SelectionOutcomeRow.__table__
+        table = table_of(SelectionOutcomeRow)
         session.execute(update(table).where(table.c.id == bindparam("b_id")).values(
             current_status=bindparam("b_status"), current_unit_code=bindparam("b_unit"),
             current_seat=bindparam("b_seat")), outcome_updates)
@@ -571,13 +578,13 @@ def competition(session: Session, round_id: int) -> Competition:
             Application.round_id == round_id, Application.status != S.WITHDRAWN)):
         if preferences:
             counts[preferences[0]] = counts.get(preferences[0], 0) + 1
-    unit_rows = []
+    unit_rows: list[dict[str, Any]] = []
     for unit in units:
         n = counts.get(unit.id, 0)
         rate = competition_rate(n, unit.capacity)
         unit_rows.append({"unit": unit.id, "group": unit.group, "seats": unit.capacity,
                           "applicants": n, "competition_rate": None if rate is None else str(rate)})
-    group_rows = []
+    group_rows: list[dict[str, Any]] = []
     for group in groups:
         members = [u for u in unit_rows if u["group"] == group.id]
         unit_seats = sum(u["seats"] for u in members)
