@@ -9,8 +9,10 @@ where that is a failure.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -39,13 +41,14 @@ def postgres_server() -> str:
     return POSTGRES_ADMIN_URL
 
 
-def create_postgres_database(admin_url: str) -> tuple[str, str]:
+def create_postgres_database(admin_url: str, template: str | None = None) -> tuple[str, str]:
     import psycopg
 
     name = f"ilja_test_{uuid.uuid4().hex[:12]}"
     plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        clause = f' TEMPLATE "{template}"' if template else ""
+        connection.execute(f'CREATE DATABASE "{name}"{clause}')
     return admin_url.rsplit("/", 1)[0] + f"/{name}", name
 
 
@@ -57,21 +60,49 @@ def drop_postgres_database(admin_url: str, name: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> Iterator[str]:
-    """An empty, migrated database: once on SQLite, once on PostgreSQL."""
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """One SQLite file with every migration applied; each test gets a copy (fast)."""
     from ilja.db import dispose_engines, upgrade
 
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ilja.db'}"
-        upgrade(url)
-        yield url
-        dispose_engines()
-        return
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    dispose_engines()
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(request) -> Iterator[str]:
+    """One PostgreSQL database with every migration applied, cloned per test (CREATE DATABASE …
+    TEMPLATE), so the migrations run once per test process instead of once per test."""
+    from ilja.db import dispose_engines, upgrade
+
     admin = request.getfixturevalue("postgres_server")
     url, name = create_postgres_database(admin)
     try:
         upgrade(url)
+        dispose_engines()
+        yield name
+    finally:
+        dispose_engines()
+        drop_postgres_database(admin, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """An empty, migrated database: once on SQLite, once on PostgreSQL."""
+    from ilja.db import dispose_engines
+
+    if request.param == "sqlite":
+        path = tmp_path / "ilja.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        yield f"sqlite:///{path}"
+        dispose_engines()
+        return
+    admin = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("migrated_postgres")
+    url, name = create_postgres_database(admin, template=template)
+    try:
         yield url
     finally:
         dispose_engines()
