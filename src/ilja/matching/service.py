@@ -183,6 +183,12 @@ def set_course_tags(session: Session, *, course_code: str, course_name: str,
     return row
 
 
+def course_tags(session: Session, course_code: str | None) -> CourseTags | None:
+    if not course_code:
+        return None
+    return session.scalar(select(CourseTags).where(CourseTags.course_code == course_code))
+
+
 @dataclass
 class CandidateInput:
     person_id: int

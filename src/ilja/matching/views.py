@@ -90,6 +90,7 @@ def candidate_page(candidate_id: int, request: Request, db: DbSession,
     fits = service.fit_list(db, candidate_id, on=dt.date.today(), actor=principal.actor)
     return render(request, "matching/candidate.html", {
         "candidate": candidate, "fits": fits[:FIT_SHOWN],
+        "course": service.course_tags(db, candidate.course_code),
         "name": _names(db, [candidate], principal.can(Permission.PEOPLE_READ_PERSONAL))[candidate.id],
         "sessions": coordination.sessions_of(db, candidate_id),
         "offers": runs.offers_of_candidate(db, candidate_id),
