@@ -13,15 +13,20 @@ ACCOUNT_LINKS: list[tuple[str, str, str]] = [
     ("/my/applications", "my_applications", "application.read_own"),
     ("/publicjobs/me", "my_pay", "profile.read_own"),
     ("/matching/me", "my_matches", "profile.read_own"),
+    ("/training/me", "my_training", "profile.read_own"),
     ("/people", "people", "people.read"),
     ("/people/duplicates", "duplicates", "people.merge"),
     ("/manage/rounds", "rounds", "round.manage"),
     ("/selection/rounds", "selection", "selection.verify"),
+    ("/training", "training", "training.read"),
     ("/publicjobs/host", "host", "placement.manage"),
     ("/publicjobs/payroll", "payroll", "payroll.read"),
     ("/matching", "matching", "matching.manage"),
     ("/outcomes", "outcomes", "report.read"),
     ("/audit", "audit", "audit.read"),
+    ("/support/me/certifications", "support_my_certifications", "profile.read_own"),
+    ("/support/certifications", "support_certifications", "training.read"),
+    ("/support/claims", "support_claims", "payroll.read"),
 ]
 
 
