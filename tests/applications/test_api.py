@@ -242,3 +242,31 @@ def test_an_upload_with_a_bad_row_imports_nothing(world, tmp_path):
         files={"file": ("마포구.csv", ("\n".join(good) + "\n").encode("utf-8"), "text/csv")})
     assert ok.status_code == 200 and ok.json()["applications"] == 1
     assert "application.import" in audit_actions(world.url)
+
+
+def test_a_selected_applicant_leaving_promotes_the_next_through_the_status_route(world, keyring):
+    ids = [_apply(world, who, f"{who}-key").json()["id"] for who in ("kim", "lee")]
+    for n in range(3):
+        person = register(world.url, keyring)
+        made = world.client.post(f"/api/v1/rounds/{world.round_id}/applications/on-behalf",
+                                 json={"person_id": person, "preferences": ["care"]},
+                                 headers={**world.as_("manager"), "Idempotency-Key": f"p{n}"})
+        ids.append(made.json()["id"])
+    world.client.post(f"/api/v1/rounds/{world.round_id}/selection/run",
+                      headers=world.as_("manager"))
+    results = world.client.get(f"/api/v1/rounds/{world.round_id}/selection/results",
+                               headers=world.as_("manager")).json()["items"]
+    selected = next(r for r in results if r["status"] == "selected")
+    waiting = min((r for r in results if r["status"] == "waitlisted"),
+                  key=lambda r: r["waitlist"][0][1])
+    left = world.client.post(f"/api/v1/applications/{selected['application_id']}/status",
+                             json={"status": "withdrawn", "note": "본인 포기"},
+                             headers=world.as_("manager"))
+    assert left.status_code == 200 and left.json()["status"] == "withdrawn"
+    promoted = world.client.get(f"/api/v1/applications/{waiting['application_id']}",
+                                headers=world.as_("manager")).json()
+    assert promoted["status"] == "selected"
+    assert promoted["history"][-1]["reason_code"] == "promotion.promoted"
+    verified = world.client.get(f"/api/v1/rounds/{world.round_id}/selection/verify",
+                                headers=world.as_("auditor")).json()
+    assert verified["ok"] and verified["withdrawals"] == 1
