@@ -293,3 +293,20 @@ def test_migration_matches_the_models(database_url):
         diffs = [d for d in compare_metadata(context, metadata)
                  if any(f"'{t}'" in repr(d) or f"{t}." in repr(d) for t in mine)]
     assert diffs == []
+
+
+def test_a_bulk_move_never_overwrites_a_status_changed_meanwhile(database_url, keyring):
+    from ilja.applications.errors import ConcurrentChange
+
+    round_id = open_round(database_url)
+    first, _ = apply(database_url, round_id, register(database_url, keyring))
+    second, _ = apply(database_url, round_id, register(database_url, keyring))
+    with transaction(engine_for(database_url)) as session:
+        service.change_status(session, second, S.INELIGIBLE, actor=MANAGER, note="서류 미비")
+    stale = [service.BulkMove(first, "eligible", S.SELECTED, "selection.score"),
+             service.BulkMove(second, "eligible", S.SELECTED, "selection.score")]
+    with pytest.raises(ConcurrentChange), transaction(engine_for(database_url)) as session:
+        service.record_moves(session, stale, actor=MANAGER, program_kind="public_job")
+    with transaction(engine_for(database_url)) as session:
+        assert session.get_one(Application, first).status == S.ELIGIBLE
+        assert session.get_one(Application, second).status == S.INELIGIBLE

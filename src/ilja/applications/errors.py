@@ -143,6 +143,18 @@ class InvalidTransition(ApplicationError):
                          previous=previous, current=current)
 
 
+class ConcurrentChange(ApplicationError):
+    """Another member of staff moved one of these applications meanwhile: nothing was written."""
+
+    code = "concurrent_change"
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__("그사이 다른 사용자가 신청 상태를 바꾸었습니다. 새로 고친 뒤 다시 하십시오.",
+                         "Someone else changed an application's status meanwhile; reload and "
+                         "try again.")
+
+
 @dataclass(frozen=True)
 class InvalidRow:
     """One bad cell of an import file: the file row (1 = first data row), column and reason."""

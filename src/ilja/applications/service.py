@@ -24,6 +24,7 @@ from ilja.accounts import audit
 from ilja.applications import snapshot as snapshots
 from ilja.applications.errors import (
     ApplicationNotFound,
+    ConcurrentChange,
     DuplicateApplication,
     IdempotencyConflict,
     InvalidPreferences,
@@ -669,13 +670,17 @@ def record_moves(session: Session, moves: Sequence[BulkMove], *, actor: audit.Ac
         if move.previous != move.status:
             check_transition(S(move.previous), move.status, program_kind=program_kind)
     session.flush()  # the statements below bypass the unit of work
-    changed = [{"b_id": m.application_id, "b_status": m.status.value, "b_at": now}
-               for m in moves if m.previous != m.status]
+    changed = [{"b_id": m.application_id, "b_previous": m.previous, "b_status": m.status.value,
+                "b_at": now} for m in moves if m.previous != m.status]
     table = table_of(Application)
     if changed:
-        session.execute(update(table).where(table.c.id == bindparam("b_id"))
-                        .values(status=bindparam("b_status"),
-                                status_changed_at=bindparam("b_at")), changed)
+        # Compare and set: a row another transaction moved meanwhile is not overwritten.
+        result = session.execute(
+            update(table).where(table.c.id == bindparam("b_id"),
+                                table.c.status == bindparam("b_previous"))
+            .values(status=bindparam("b_status"), status_changed_at=bindparam("b_at")), changed)
+        if result.rowcount != len(changed):  # type: ignore[attr-defined]
+            raise ConcurrentChange()
     if moves:
         session.execute(table_of(ApplicationEvent).insert(), [
             {"application_id": m.application_id, "from_status": m.previous,
