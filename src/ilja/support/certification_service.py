@@ -299,3 +299,9 @@ def publish_figures(session: Session, *, year: int, actor: audit.Actor) -> dict[
         outcomes.set_kpi_actual(session, scope="youth_academy", metric="certification_pass_rate", year=year,
                                 value=rate, source="support: passed / sat", actor=actor)
     return figures
+
+
+def recent_attempts(session: Session, *, limit: int = 100) -> list[tuple[ExamAttempt, Certification]]:
+    return [tuple(r) for r in session.execute(  # type: ignore[misc]
+        select(ExamAttempt, Certification).join(Certification, Certification.id == ExamAttempt.certification_id)
+        .order_by(ExamAttempt.exam_on.desc(), ExamAttempt.id.desc()).limit(limit))]

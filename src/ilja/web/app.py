@@ -42,6 +42,7 @@ def create_app() -> FastAPI:
     app.include_router(__import__("ilja.publicjobs.api", fromlist=["x"]).router, prefix="/api/v1")
     app.include_router(__import__("ilja.matching.api", fromlist=["x"]).router, prefix="/api/v1")
     app.include_router(__import__("ilja.training.api", fromlist=["x"]).router, prefix="/api/v1")
+    app.include_router(__import__("ilja.support.api", fromlist=["x"]).router, prefix="/api/v1")
 
     @app.get("/api/v1/health", tags=["system"], dependencies=open_to_all)
     def health() -> dict[str, str]:
@@ -64,5 +65,6 @@ def create_app() -> FastAPI:
     app.include_router(__import__("ilja.publicjobs.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.training.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.matching.views", fromlist=["x"]).router)
+    app.include_router(__import__("ilja.support.views", fromlist=["x"]).router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app

@@ -1,0 +1,10 @@
+"""REST API of the support domain under /api/v1/support, one sub-router per service."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ilja.support import certification_api
+
+router = APIRouter(prefix="/support", tags=["support"])
+router.include_router(certification_api.router)

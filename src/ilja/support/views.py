@@ -1,0 +1,10 @@
+"""Pages of the support domain, one module per service; this one gathers their routers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ilja.support import certification_views
+
+router = APIRouter(include_in_schema=False)
+router.include_router(certification_views.router)
