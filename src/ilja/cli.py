@@ -53,6 +53,7 @@ def _register() -> None:
     app.add_typer(__import__("ilja.publicjobs.cli", fromlist=["x"]).payroll_app, name="payroll", help="Payroll.")
     app.add_typer(__import__("ilja.matching.cli", fromlist=["x"]).match_app, name="match", help="Matching: runs, offers, hires.")
     app.add_typer(__import__("ilja.training.cli", fromlist=["x"]).training_app, name="training", help="Training: attendance imports, dropout rule, cohorts, certificates.")
+    app.add_typer(__import__("ilja.support.cli", fromlist=["x"]).support_app, name="support", help="Support services: certification pass rates and figures, budgets, fee claims.")
     app.add_typer(__import__("ilja.applications.cli", fromlist=["x"]).rounds_app, name="rounds", help="Recruitment rounds (모집 공고): create, open, close, show, list.")
     app.add_typer(__import__("ilja.applications.cli", fromlist=["x"]).applications_app, name="applications", help="Applications: bulk import (all rows or none).")
     app.add_typer(__import__("ilja.selection.cli", fromlist=["x"]).select_app, name="select", help="Selection: prepare, run once, verify, export, 경쟁률.")

@@ -1,0 +1,92 @@
+"""``ilja support``: pass rates, publishing the year's certification figures to the outcomes
+KPIs, budgets, and the list of claims waiting for a decision."""
+
+from __future__ import annotations
+
+import getpass
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+support_app = typer.Typer(no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _actor():
+    from ilja.accounts import audit
+
+    return audit.Actor(f"cli:{getpass.getuser()}", "program_manager", "cli")
+
+
+@support_app.command("pass-rates")
+def pass_rates(by: str = typer.Option("campus", help="campus, course or all"),
+               year: int | None = typer.Option(None, help="Exams of this year only."),
+               fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
+    """Certification pass rates (sittings with a result) by campus or course."""
+    from ilja.db import transaction
+    from ilja.support import certification_service as cert
+
+    if by not in ("campus", "course", "all"):
+        console.print("[red]error:[/red] --by is campus, course or all")
+        raise typer.Exit(2)
+    with transaction() as session:
+        rows = cert.pass_rate_rows(session, by, year=year)  # type: ignore[arg-type]
+    if fmt == "json":
+        typer.echo(json.dumps([{"key": r.key, "sat": r.sat, "passed": r.passed,
+                                "percent": float(r.percent) if r.percent is not None else None} for r in rows]))
+        return
+    table = Table("group", "sat", "passed", "rate %")
+    for r in rows:
+        table.add_row(r.key, f"{r.sat:,}", f"{r.passed:,}", str(r.percent))
+    Console().print(table)
+
+
+@support_app.command("publish")
+def publish(year: int = typer.Option(..., help="The year whose figures go to the outcomes KPIs.")) -> None:
+    """Write the year's certification figures (sat, passed, pass rate) into the outcomes KPI actuals."""
+    from ilja.db import transaction
+    from ilja.support import certification_service as cert
+
+    with transaction() as session:
+        figures = cert.publish_figures(session, year=year, actor=_actor())
+    typer.echo(json.dumps({"year": year, **figures}))
+
+
+@support_app.command("budget")
+def budget(kind: str = typer.Option(...), year: int = typer.Option(...), amount: int = typer.Option(...),
+           source: str = typer.Option(..., help="Where the figure comes from.")) -> None:
+    """Set a support budget (certification_fee, training_subsidy) for a year."""
+    from ilja.db import transaction
+    from ilja.support import budgets
+    from ilja.support.errors import SupportError
+
+    try:
+        with transaction() as session:
+            row = budgets.set_budget(session, kind=kind, year=year, amount_won=amount, source=source,
+                                     actor=_actor())
+            typer.echo(json.dumps({"kind": row.kind, "year": row.year, "amount_won": row.amount_won,
+                                   "committed_won": row.committed_won}))
+    except SupportError as error:
+        console.print(f"[red]error:[/red] {error.message_en}")
+        raise typer.Exit(1) from None
+
+
+@support_app.command("claims")
+def claims(status: str = typer.Option("submitted"), fmt: str = typer.Option("table", "--format")) -> None:
+    """Fee claims in a status (ids and amounts only)."""
+    from ilja.db import transaction
+    from ilja.support import certification_service as cert
+
+    with transaction() as session:
+        rows = [(c.id, c.person_id, c.claimed_on.isoformat(), c.amount_entitled_won, c.status)
+                for c in cert.claims(session, status=status)]
+    if fmt == "json":
+        typer.echo(json.dumps([dict(zip(("id", "person_id", "claimed_on", "amount_won", "status"), r,
+                                        strict=True)) for r in rows]))
+        return
+    table = Table("claim", "person", "claimed on", "amount (won)", "status")
+    for r in rows:
+        table.add_row(str(r[0]), str(r[1]), r[2], f"{r[3]:,}", r[4])
+    Console().print(table)
