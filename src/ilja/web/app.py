@@ -30,6 +30,7 @@ def create_app() -> FastAPI:
     from ilja.web import errors
 
     errors.install(app)
+    __import__("ilja.web.security", fromlist=["x"]).install(app)
 
     open_to_all = [Depends(public())]
     app.include_router(rules_router, prefix="/api/v1", dependencies=open_to_all)

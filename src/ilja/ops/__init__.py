@@ -1,0 +1,1 @@
+"""Operations: backup and restore, and the reliability harness (load, faults, fuzzing, attacks)."""
