@@ -43,6 +43,8 @@ def test_pass_rates_budget_and_publish(tmp_path, monkeypatch, keyring):
         assert bad.exit_code == 1
         listed = runner.invoke(app, ["support", "claims", "--format", "json"])
         assert listed.exit_code == 0 and json.loads(listed.stdout) == []
+        pending = runner.invoke(app, ["support", "startup-outcomes"])
+        assert pending.exit_code == 0 and json.loads(pending.stdout) == {"recorded": 0}
     finally:
         get_settings.cache_clear()
         dispose_engines()

@@ -16,31 +16,13 @@ from ilja.support import budgets
 from ilja.support import certification_service as cert
 from ilja.support.certification_api import read_upload, store
 from ilja.support.errors import SupportError
+from ilja.support.pages import page as _page
+from ilja.support.pages import parse_date as _date
+from ilja.support.pages import parse_int as _int
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
 RESULTS = ("pending", "passed", "failed", "absent")
-
-
-def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    response = render(request, template, {"active": "support", "errors": [], **context}, status_code=status_code)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _int(text: str) -> int | None:
-    try:
-        value = int(text.replace(",", "").strip())
-    except ValueError:
-        return None
-    return value if value >= 0 else None
 
 
 # ------------------------------------------------------------------ the trainee

@@ -90,3 +90,14 @@ def claims(status: str = typer.Option("submitted"), fmt: str = typer.Option("tab
     for r in rows:
         table.add_row(str(r[0]), str(r[1]), r[2], f"{r[3]:,}", r[4])
     Console().print(table)
+
+
+@support_app.command("startup-outcomes")
+def startup_outcomes() -> None:
+    """Record the "startup" outcome of members of launched teams who have completed since (idempotent)."""
+    from ilja.db import transaction
+    from ilja.support import startup_service
+
+    with transaction() as session:
+        count = startup_service.record_pending_outcomes(session, actor=_actor())
+    typer.echo(json.dumps({"recorded": count}))

@@ -108,3 +108,79 @@ class SupportBudget(Base):
     paid_won: Mapped[int] = mapped_column(Integer, default=0)
     source: Mapped[str] = mapped_column(String(300))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Startup(Base):
+    """An incubated start-up team (창업 인큐베이팅): idea, stage, campus and the Seoul Startup
+    Center (서울창업허브) programme it is linked to."""
+
+    __tablename__ = "support_startups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    idea: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(24))
+    campus_code: Mapped[str | None] = mapped_column(String(64))
+    startup_center_ref: Mapped[str | None] = mapped_column(String(200))
+    startup_center_linked_on: Mapped[dt.date | None] = mapped_column(Date)
+    launched_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class StartupMember(Base):
+    __tablename__ = "support_startup_members"
+    __table_args__ = (UniqueConstraint("startup_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    startup_id: Mapped[int] = mapped_column(ForeignKey("support_startups.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    role: Mapped[str] = mapped_column(String(24))  # founder | member
+    joined_on: Mapped[dt.date] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome_id: Mapped[int | None] = mapped_column(Integer)  # the outcomes record of the launch, by id
+
+
+class StartupMentor(Base):
+    __tablename__ = "support_startup_mentors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    startup_id: Mapped[int] = mapped_column(ForeignKey("support_startups.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    expertise: Mapped[str | None] = mapped_column(String(200))
+    since: Mapped[dt.date] = mapped_column(Date)
+
+
+class StartupMilestone(Base):
+    __tablename__ = "support_startup_milestones"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    startup_id: Mapped[int] = mapped_column(ForeignKey("support_startups.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class StartupFunding(Base):
+    """Money raised: a grant, an investment, a loan or a prize, in whole won."""
+
+    __tablename__ = "support_startup_funding"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    startup_id: Mapped[int] = mapped_column(ForeignKey("support_startups.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    funder: Mapped[str] = mapped_column(String(200))
+    amount_won: Mapped[int] = mapped_column(Integer)
+    received_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class StartupStageChange(Base):
+    __tablename__ = "support_startup_stages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    startup_id: Mapped[int] = mapped_column(ForeignKey("support_startups.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(24))
+    on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[str | None] = mapped_column(String(100))

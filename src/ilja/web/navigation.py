@@ -27,6 +27,7 @@ ACCOUNT_LINKS: list[tuple[str, str, str]] = [
     ("/support/me/certifications", "support_my_certifications", "profile.read_own"),
     ("/support/certifications", "support_certifications", "training.read"),
     ("/support/claims", "support_claims", "payroll.read"),
+    ("/support/startups", "support_startups", "training.read"),
 ]
 
 

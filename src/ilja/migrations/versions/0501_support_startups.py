@@ -1,0 +1,84 @@
+"""Support: start-up incubation — teams, members, mentors, milestones, funding, stage history.
+
+Revision ID: 0501
+Revises: 0500
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0501"
+down_revision = "0500"
+branch_labels = None
+depends_on = None
+
+TZ = sa.DateTime(timezone=True)
+
+
+def _id() -> sa.Column:
+    return sa.Column("id", sa.Integer(), autoincrement=True, nullable=False)
+
+
+def _pk(table: str) -> sa.PrimaryKeyConstraint:
+    return sa.PrimaryKeyConstraint("id", name=f"pk_{table}")
+
+
+def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}")
+
+
+def _child(table: str, *columns: sa.Column, extra: tuple = ()) -> None:
+    op.create_table(table, _id(), sa.Column("startup_id", sa.Integer(), nullable=False), *columns,
+                    _pk(table), _fk(table, "startup_id", "support_startups"), *extra)
+    op.create_index(f"ix_{table}_startup_id", table, ["startup_id"])
+
+
+def upgrade() -> None:
+    t = "support_startups"
+    op.create_table(
+        t, _id(),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("idea", sa.Text(), nullable=False),
+        sa.Column("stage", sa.String(24), nullable=False),
+        sa.Column("campus_code", sa.String(64), nullable=True),
+        sa.Column("startup_center_ref", sa.String(200), nullable=True),
+        sa.Column("startup_center_linked_on", sa.Date(), nullable=True),
+        sa.Column("launched_on", sa.Date(), nullable=True),
+        sa.Column("created_at", TZ, nullable=False),
+        sa.Column("created_by", sa.String(100), nullable=True),
+        _pk(t), sa.UniqueConstraint("name", name=f"uq_{t}_name"),
+    )
+    t = "support_startup_members"
+    _child(t, sa.Column("person_id", sa.Integer(), nullable=False),
+           sa.Column("role", sa.String(24), nullable=False),
+           sa.Column("joined_on", sa.Date(), nullable=False),
+           sa.Column("left_on", sa.Date(), nullable=True),
+           sa.Column("outcome_id", sa.Integer(), nullable=True),
+           extra=(_fk(t, "person_id", "persons"),
+                  sa.UniqueConstraint("startup_id", "person_id", name=f"uq_{t}_startup_id")))
+    op.create_index(f"ix_{t}_person_id", t, ["person_id"])
+    _child("support_startup_mentors",
+           sa.Column("name", sa.String(100), nullable=False),
+           sa.Column("organisation", sa.String(200), nullable=True),
+           sa.Column("expertise", sa.String(200), nullable=True),
+           sa.Column("since", sa.Date(), nullable=False))
+    _child("support_startup_milestones",
+           sa.Column("title", sa.String(200), nullable=False),
+           sa.Column("due_on", sa.Date(), nullable=False),
+           sa.Column("done_on", sa.Date(), nullable=True))
+    _child("support_startup_funding",
+           sa.Column("kind", sa.String(16), nullable=False),
+           sa.Column("funder", sa.String(200), nullable=False),
+           sa.Column("amount_won", sa.Integer(), nullable=False),
+           sa.Column("received_on", sa.Date(), nullable=False))
+    _child("support_startup_stages",
+           sa.Column("stage", sa.String(24), nullable=False),
+           sa.Column("on", sa.Date(), nullable=False),
+           sa.Column("note", sa.Text(), nullable=True),
+           sa.Column("changed_by", sa.String(100), nullable=True))
+
+
+def downgrade() -> None:
+    for t in ("support_startup_stages", "support_startup_funding", "support_startup_milestones",
+              "support_startup_mentors", "support_startup_members", "support_startups"):
+        op.drop_table(t)
