@@ -166,3 +166,22 @@ def test_migration_matches_the_models(database_url):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diffs = [d for d in compare_metadata(context, metadata) if "matching_" in repr(d)]
     assert diffs == []
+
+
+def test_a_hire_is_recorded_as_the_employment_outcome_of_the_completed_course(database_url):
+    from ilja.outcomes import service as outcomes
+    from ilja.outcomes.models import OutcomeRecord
+
+    with transaction(engine_for(database_url)) as session:
+        s = _setup(session)
+        outcomes.add_participation(session, outcomes.ParticipationInput(
+            program_code="youth_academy", started_on=dt.date(2025, 9, 1), source_ref="own:dev",
+            status="completed", completed_on=dt.date(2026, 2, 27), person_id=s["dev"].person_id),
+            actor=COORDINATOR)
+        run = runs.run_matching(session, round_code="2026-1", on=D, seed=b"s" * 16, actor=COORDINATOR)
+        offers = {o.candidate_id: o for o in runs.confirm_run(session, run.id, on=D, actor=COORDINATOR)}
+        runs.decide_offer(session, offers[s["dev"].id].id, decision="hired", on=dt.date(2026, 3, 20),
+                          actor=COORDINATOR)
+        recorded = session.scalars(select(OutcomeRecord)).all()
+        assert [(r.kind, r.employer, r.source, r.contract_type, r.effective_on) for r in recorded] == [
+            ("employed", "(주)서울AI", "coordinator_verified", "internship", dt.date(2026, 3, 20))]

@@ -261,6 +261,13 @@ def decide_offer(session: Session, offer_id: int, *, decision: str, on: dt.date,
             recorded_by=actor.id, created_at=_now())
         session.add(outcome)
         candidate.active = False
+        from ilja.outcomes import service as outcomes
+
+        # postings carry no contract type: a job posting counts as a regular position and an
+        # internship as an internship; the coordinator corrects it at the follow-up
+        outcomes.record_hire(session, person_id=candidate.person_id, employer=organisation.name,
+                             job_title=posting.title, hired_on=on, actor=actor,
+                             contract_type="permanent" if posting.kind == "job" else "internship")
     session.flush()
     audit.record(session, actor, f"matching.offer.{decision}",
                  subject_person_id=candidate.person_id, object_type="offer", object_id=offer.id)

@@ -250,6 +250,25 @@ def sync_from_applications(session: Session, *, actor: audit.Actor) -> SyncRepor
     return SyncReport(read, created, ("applications",))
 
 
+def record_hire(session: Session, *, person_id: int, employer: str, job_title: str, hired_on: dt.date,
+                contract_type: str, actor: audit.Actor) -> OutcomeRecord | None:
+    """A hire confirmed by a coordinator (matching) as the employment outcome of the person's
+    latest completed participation; None when the person has no completed participation here
+    (a hire before completion is recorded once they complete, by the follow-up)."""
+    participation = session.execute(
+        select(Participation).where(Participation.person_id == person_id,
+                                    Participation.completed_on.is_not(None),
+                                    Participation.completed_on <= hired_on)
+        .order_by(Participation.completed_on.desc(), Participation.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if participation is None:
+        return None
+    return record_outcome(session, OutcomeInput(
+        participation_id=participation.id, kind=OutcomeKind.EMPLOYED.value, effective_on=hired_on,
+        recorded_on=hired_on, source=OutcomeSource.COORDINATOR.value, employer=employer,
+        job_title=job_title, contract_type=contract_type), actor=actor)
+
+
 def add_alumni_member(session: Session, *, person_id: int | None, joined_on: dt.date,
                       campus_code: str | None = None, actor: audit.Actor) -> AlumniMember:
     if person_id is not None:
