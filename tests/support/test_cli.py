@@ -45,6 +45,9 @@ def test_pass_rates_budget_and_publish(tmp_path, monkeypatch, keyring):
         assert listed.exit_code == 0 and json.loads(listed.stdout) == []
         pending = runner.invoke(app, ["support", "startup-outcomes"])
         assert pending.exit_code == 0 and json.loads(pending.stdout) == {"recorded": 0}
+        month = runner.invoke(app, ["support", "subsidy-run", "--month", "2026-01", "--format", "json"])
+        assert month.exit_code == 0 and json.loads(month.stdout)["paid"] == 0
+        assert runner.invoke(app, ["support", "subsidy-run", "--month", "nope"]).exit_code == 1
     finally:
         get_settings.cache_clear()
         dispose_engines()

@@ -12,7 +12,7 @@ from ilja.db import engine_for, transaction
 from ilja.outcomes import service as outcomes
 from ilja.outcomes.models import OutcomeRecord
 from ilja.support import startup_service as startups
-from ilja.support.startup_service import Refused
+from ilja.support.errors import Refused
 from tests.support.factories import ENDS, OPERATOR, trainees
 
 D = dt.date(2026, 1, 10)

@@ -101,3 +101,29 @@ def startup_outcomes() -> None:
     with transaction() as session:
         count = startup_service.record_pending_outcomes(session, actor=_actor())
     typer.echo(json.dumps({"recorded": count}))
+
+
+@support_app.command("subsidy-run")
+def subsidy_run(month: str = typer.Option(..., help="YYYY-MM"),
+                fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
+    """Pay every active training subsidy for a month once (attendance from training or the online progress)."""
+    import datetime as dt
+
+    from ilja.db import transaction
+    from ilja.support import subsidy_service
+    from ilja.support.errors import SupportError
+
+    try:
+        with transaction() as session:
+            result = subsidy_service.run_month(session, month=month, run_on=dt.date.today(), actor=_actor())
+    except SupportError as error:
+        console.print(f"[red]error:[/red] {error.message_en}")
+        raise typer.Exit(1) from None
+    figures = {"month": result.month, "paid": result.paid, "withheld": result.withheld,
+               "amount_won": result.amount_won, "skipped": result.skipped}
+    if fmt == "json":
+        typer.echo(json.dumps(figures))
+        return
+    table = Table(*figures)
+    table.add_row(*(f"{v:,}" if isinstance(v, int) else v for v in figures.values()))
+    Console().print(table)

@@ -63,3 +63,14 @@ class BudgetExceeded(SupportError):
 class Full(SupportError):
     status_code = 409
     code = "full"
+
+
+class Refused(SupportError):
+    """A rule refused the change; ``refusals`` are the codes of the conditions that failed."""
+
+    status_code = 409
+    code = "refused"
+
+    def __init__(self, refusals: list[str]) -> None:
+        self.refusals = tuple(refusals)
+        super().__init__("허용되지 않습니다: " + ", ".join(refusals), "Not allowed: " + ", ".join(refusals))

@@ -184,3 +184,71 @@ class StartupStageChange(Base):
     on: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     changed_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class CsrProgram(Base):
+    """A company's social-contribution program (사회공헌 프로그램) that funds training subsidies;
+    ``committed_won`` is moved by one conditional UPDATE, so grants never exceed its budget."""
+
+    __tablename__ = "support_csr_programs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    company: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int | None] = mapped_column(Integer)  # matching organisation, by id
+    budget_won: Mapped[int] = mapped_column(Integer)
+    committed_won: Mapped[int] = mapped_column(Integer, default=0)
+    paid_won: Mapped[int] = mapped_column(Integer, default=0)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SubsidyGrant(Base):
+    """A training subsidy (교육훈련지원금) granted to a person for a course, funded by a program;
+    ``eligibility`` stamps the rule's answer and the parameters used."""
+
+    __tablename__ = "support_subsidy_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("support_csr_programs.id"), index=True)
+    enrolment_id: Mapped[int | None] = mapped_column(Integer)  # training enrolment, by id
+    course_label: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    months: Mapped[int] = mapped_column(Integer)
+    monthly_amount_won: Mapped[int] = mapped_column(Integer)
+    eligibility: Mapped[dict[str, Any]] = mapped_column(_JSON)
+    status: Mapped[str] = mapped_column(String(16))  # active | ended
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class SubsidyProgress(Base):
+    """A month's learning progress in the online basic course (per mille), entered by the operator."""
+
+    __tablename__ = "support_subsidy_progress"
+    __table_args__ = (UniqueConstraint("grant_id", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("support_subsidy_grants.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    progress_milli: Mapped[int] = mapped_column(Integer)
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class SubsidyPayment(Base):
+    """One month of a grant: paid in full or withheld with its reason; one row per grant-month."""
+
+    __tablename__ = "support_subsidy_payments"
+    __table_args__ = (UniqueConstraint("grant_id", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("support_subsidy_grants.id"))
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    attendance_milli: Mapped[int | None] = mapped_column(Integer)
+    amount_won: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # paid | withheld
+    reason: Mapped[str | None] = mapped_column(String(40))
+    run_on: Mapped[dt.date] = mapped_column(Date)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.support.budgets import now
-from ilja.support.errors import Conflict, Invalid, NotFound, SupportError
+from ilja.support.errors import Conflict, Invalid, NotFound, Refused
 from ilja.support.models import (
     Startup,
     StartupFunding,
@@ -28,17 +28,6 @@ from ilja.support.models import (
 from ilja.support.startups import LAUNCHED, Candidate, Stage, join_refusals, move_refusals, uses_on
 
 FUNDING_KINDS = ("grant", "investment", "loan", "prize")
-
-
-class Refused(SupportError):
-    """A rule refused the change; ``refusals`` are the codes of the conditions that failed."""
-
-    status_code = 409
-    code = "refused"
-
-    def __init__(self, refusals: list[str]) -> None:
-        self.refusals = tuple(refusals)
-        super().__init__("허용되지 않습니다: " + ", ".join(refusals), "Not allowed: " + ", ".join(refusals))
 
 
 def _text(value: str | None, name: str) -> str:

@@ -28,6 +28,8 @@ ACCOUNT_LINKS: list[tuple[str, str, str]] = [
     ("/support/certifications", "support_certifications", "training.read"),
     ("/support/claims", "support_claims", "payroll.read"),
     ("/support/startups", "support_startups", "training.read"),
+    ("/support/subsidies", "support_subsidies", "payroll.read"),
+    ("/support/me/subsidies", "support_my_subsidies", "profile.read_own"),
 ]
 
 
