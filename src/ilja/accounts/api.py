@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ilja.accounts import audit, service
 from ilja.accounts.deps import (
@@ -73,6 +73,12 @@ class AuditEntryOut(BaseModel):
     details: dict[str, Any] | None
     entry_hash: str
 
+    @field_validator("timestamp")
+    @classmethod
+    def _utc(cls, value: dt.datetime) -> dt.datetime:
+        """Stored in UTC; SQLite hands it back without the offset RFC 3339 requires."""
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
 
 class AuditPage(BaseModel):
     total: int
@@ -103,7 +109,7 @@ class MonthlyReportOut(BaseModel):
 
 
 class ReviewIn(BaseModel):
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    month: str = Field(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")
     findings: str = Field(min_length=1, max_length=5000)
 
 
@@ -187,7 +193,7 @@ def verify_audit(db: DbSession) -> ChainOut:
 
 @router.get("/audit/report", response_model=MonthlyReportOut,
             dependencies=[Depends(requires(Permission.AUDIT_READ))])
-def audit_report(db: DbSession, month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]) -> MonthlyReportOut:
+def audit_report(db: DbSession, month: Annotated[str, Query(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")]) -> MonthlyReportOut:
     """The monthly review report of the access log."""
     report = audit.monthly_report(db, month)
     reviewed = audit.review_for(db, month) is not None

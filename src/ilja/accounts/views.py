@@ -139,7 +139,7 @@ def audit_report(request: Request, db: DbSession, month: str = "") -> HTMLRespon
 @router.post("/audit/report", response_class=HTMLResponse)
 def audit_review(request: Request, db: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.AUDIT_REVIEW))],
-                 month: Annotated[str, Form(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
+                 month: Annotated[str, Form(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")],
                  findings: Annotated[str, Form(min_length=1, max_length=5000)]) -> Response:
     with contextlib.suppress(audit.AlreadyReviewed):  # the review on record stands; the page shows it
         audit.record_review(db, principal.actor, principal.user.id, month, findings)

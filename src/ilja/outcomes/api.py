@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, ConfigDict
 
 from ilja.accounts import audit
@@ -26,7 +26,8 @@ def _num(value: Any) -> float | None:
 
 @router.get("/dashboard")
 def dashboard_figures(db: DbSession, _: Annotated[Principal, Depends(requires(Permission.REPORT_READ))],
-                      year: int = 2025, program: str | None = None, campus: str | None = None,
+                      year: Annotated[int, Query(ge=2021, le=2100)] = 2025,
+                      program: str | None = None, campus: str | None = None,
                       ) -> dict[str, Any]:
     """The three rates with numerator and denominator, every target with its gap, the 2030 view."""
     d = dashboard.build(db, year=year, filters=Filters(program or None, campus or None))
@@ -53,8 +54,10 @@ def dashboard_figures(db: DbSession, _: Annotated[Principal, Depends(requires(Pe
 @router.get("/rates/{definition_name}/members")
 def rate_members(definition_name: str, db: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.PEOPLE_READ))],
-                 year: int = 2025, status: Literal["counted", "not_counted", "excluded"] | None = None,
-                 limit: int = 100, offset: int = 0) -> dict[str, Any]:
+                 year: Annotated[int, Query(ge=2021, le=2100)] = 2025,
+                 status: Literal["counted", "not_counted", "excluded"] | None = None,
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                 offset: Annotated[int, Query(ge=0, le=10**7)] = 0) -> dict[str, Any]:
     """The completers behind a rate (ids only); the request is written to the audit log."""
     if definition_name not in {d.value for d in DefinitionName}:
         raise HTTPException(404, f"no rate definition {definition_name!r}")

@@ -17,7 +17,7 @@ from ilja.publicjobs.service import NotFound, PublicJobError
 from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry, TimesheetInvalid
 
 router = APIRouter(prefix="/publicjobs", tags=["publicjobs"])
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^[1-9]\d{3}-(0[1-9]|1[0-2])$"
 
 
 def host_scope(principal: Principal) -> str | None:

@@ -252,3 +252,41 @@ class SubsidyPayment(Base):
     status: Mapped[str] = mapped_column(String(16))  # paid | withheld
     reason: Mapped[str | None] = mapped_column(String(40))
     run_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class EmployerEvent(Base):
+    """A hiring briefing, company visit or visiting-academy session; ``confirmed`` and
+    ``waitlisted`` are counters moved by conditional UPDATEs, so no event is over-booked."""
+
+    __tablename__ = "support_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(24), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    organisation_code: Mapped[str | None] = mapped_column(String(64))  # matching organisation
+    organisation_name: Mapped[str] = mapped_column(String(200))
+    university: Mapped[str | None] = mapped_column(String(200))
+    campus_code: Mapped[str | None] = mapped_column(String(64))
+    place: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+    confirmed: Mapped[int] = mapped_column(Integer, default=0)
+    waitlisted: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class EventSignup(Base):
+    __tablename__ = "support_event_signups"
+    __table_args__ = (UniqueConstraint("event_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("support_events.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # confirmed | waitlisted | cancelled
+    signed_up_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+    hired: Mapped[bool | None] = mapped_column(Boolean)
+    hired_on: Mapped[dt.date | None] = mapped_column(Date)
+    follow_up_note: Mapped[str | None] = mapped_column(Text)

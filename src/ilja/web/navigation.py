@@ -30,6 +30,8 @@ ACCOUNT_LINKS: list[tuple[str, str, str]] = [
     ("/support/startups", "support_startups", "training.read"),
     ("/support/subsidies", "support_subsidies", "payroll.read"),
     ("/support/me/subsidies", "support_my_subsidies", "profile.read_own"),
+    ("/support/events", "support_events", "profile.read_own"),
+    ("/support/events/manage", "support_events_manage", "matching.manage"),
 ]
 
 

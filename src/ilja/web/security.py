@@ -107,6 +107,29 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+async def out_of_range(request, exc: Exception):
+    """A number too large for the database's integers (an id of 10**30 in a path, a query or a
+    body) is the caller's mistake, not a server error: 422 without echoing the value. Found by
+    the schema fuzzer (``ilja.ops.fuzz_api``) on many routes at once, so handled here once."""
+    from fastapi.responses import JSONResponse
+
+    from ilja.web.errors import _is_api
+
+    if not isinstance(exc, OverflowError) and "out of range" not in str(getattr(exc, "orig", "")):
+        raise exc
+    if _is_api(request):
+        return JSONResponse(status_code=422, content={"detail": "a number is out of range",
+                                                      "code": "out_of_range"})
+    from ilja.web.templating import render
+
+    return render(request, "not_found.html", {"what": None}, status_code=404)
+
+
 def install(app: ASGIApp) -> None:
-    """``app.add_middleware`` for the FastAPI app (outermost, so error pages get headers too)."""
+    """``app.add_middleware`` for the FastAPI app (outermost, so error pages get headers too),
+    and the out-of-range number handler."""
+    from sqlalchemy.exc import DataError
+
     app.add_middleware(SecurityHeaders)  # type: ignore[attr-defined]
+    app.add_exception_handler(OverflowError, out_of_range)  # type: ignore[attr-defined]
+    app.add_exception_handler(DataError, out_of_range)  # type: ignore[attr-defined]

@@ -1,0 +1,23 @@
+"""Schemathesis against the OpenAPI document as every role (bounded: a few examples per operation
+and role; ``make reliability`` runs the long version on PostgreSQL too)."""
+
+from __future__ import annotations
+
+from ilja.ops.fuzz_api import fuzz_api
+
+
+def test_no_5xx_schema_conformant_and_no_role_gets_past_its_permissions(site):
+    report = fuzz_api(site, examples=2, refused_examples=1)
+    assert report.operations > 100
+    assert report.cases > 800
+    assert report.ok, "\n".join(report.failures)
+
+
+def test_numbers_too_large_for_the_database_are_refused_not_500(site):
+    client = site.client(raise_server_exceptions=False)
+    headers = site.bearer("program_manager")
+    huge = 10**30
+    for path in (f"/api/v1/rounds/{huge}", f"/api/v1/people/{huge}", f"/api/v1/applications/{huge}"):
+        response = client.get(path, headers=headers)
+        assert response.status_code in (404, 422), (path, response.status_code)
+        assert str(huge) not in response.text
