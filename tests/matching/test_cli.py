@@ -37,3 +37,23 @@ def test_run_confirm_verify(configured):
     missing = runner.invoke(app, ["match", "run", "--round", "nope"])
     assert missing.exit_code == 1 and "no open seats" in missing.output
     assert COORDINATOR.role == "job_coordinator"
+
+
+def test_import_postings(configured, tmp_path):
+    from tests.matching.test_catalogue import HEADERS_EN, HEADERS_KO, _row, _write_csv
+
+    with transaction(engine_for(configured)) as session:
+        _setup(session)
+    bad = _write_csv(tmp_path / "bad.csv", [HEADERS_KO, _row("I-1"), _row("I-2", ncs="99")])
+    result = runner.invoke(app, ["match", "import-postings", str(bad), "--format", "json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert problems == [{"row": 3, "column": "NCS코드", "reason": problems[0]["reason"]}]
+    text = runner.invoke(app, ["match", "import-postings", str(bad)])
+    assert text.exit_code == 1 and "NCS코드" in text.output
+    good = _write_csv(tmp_path / "good.csv", [HEADERS_EN, _row("I-1"), _row("I-2")])
+    result = runner.invoke(app, ["match", "import-postings", str(good), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"created": ["I-1", "I-2"], "updated": []}
+    missing = runner.invoke(app, ["match", "import-postings", str(tmp_path / "none.csv")])
+    assert missing.exit_code == 1

@@ -201,3 +201,7 @@ def my_matching(db: DbSession, principal: Annotated[
                     "offered_on": o.offered_on, "decided_on": o.decided_on}
                    for o in runs.offers_of_candidate(db, candidate.id)],
     }
+
+
+# Organisations, postings and the trainee's own profile (api_catalogue.py), same prefix.
+router.include_router(__import__("ilja.matching.api_catalogue", fromlist=["x"]).router)

@@ -1,4 +1,4 @@
-"""``ilja match``: run a matching round, review it, confirm it, list the hires."""
+"""``ilja match``: run a matching round, review it, confirm it, list the hires, import postings."""
 
 from __future__ import annotations
 
@@ -121,3 +121,44 @@ def hires(since: str | None = typer.Option(None, "--since", help="From this date
         return
     for row in rows:
         console.print(f"{row['hired_on']}  {row['employer']}  {row['job_title']}  ({row['kind']})")
+
+
+@match_app.command("import-postings")
+def import_postings(
+    file: str = typer.Argument(..., help="XLSX or CSV with Korean or English headers "
+                                         "(공고코드/code, 기관코드/organisation_code, 회차/round, …)."),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Import postings: every row is checked first (row, column, reason) and nothing is written
+    when any row is bad; all rows go in one transaction. A known code updates its posting."""
+    from pathlib import Path
+
+    from ilja.db import transaction
+    from ilja.matching import importing
+
+    path = Path(file)
+    if not path.is_file():
+        raise _fail(f"{file}: no such file")
+    try:
+        rows = importing.read_table(path)
+        with transaction() as session:
+            report = importing.import_postings(session, rows, actor=_actor())
+    except importing.ImportProblems as error:
+        if fmt == "json":
+            print(json.dumps({"written": 0, "problems": [
+                {"row": r, "column": c, "reason": reason} for r, c, reason in error.problems]},
+                ensure_ascii=False))
+        else:
+            table = Table(title="가져오기 실패 — 아무것도 저장하지 않았습니다 (nothing written)")
+            for column in ("행 (row)", "열 (column)", "사유 (reason)"):
+                table.add_column(column)
+            for r, c, reason in error.problems:
+                table.add_row(str(r), c, reason)
+            console.print(table)
+        raise typer.Exit(1) from None
+    if fmt == "json":
+        print(json.dumps({"created": report.created, "updated": report.updated},
+                         ensure_ascii=False))
+        return
+    console.print(f"공고 {len(report.created)}건 등록, {len(report.updated)}건 수정 "
+                  f"({len(report.created)} created, {len(report.updated)} updated)")

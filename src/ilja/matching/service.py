@@ -34,10 +34,16 @@ from ilja.matching.models import (
     Posting,
     Ranking,
 )
+from ilja.matching.posting_input import (
+    ORGANISATION_KINDS,
+    PostingFields,
+    normalise_district,
+    normalise_field,
+    posting_problems,
+    split_list,
+)
 from ilja.rules.parameters import default_tree
 
-ORGANISATION_KINDS = ("company", "city_department", "university", "partner")
-POSTING_KINDS = ("internship_company", "internship_city", "job")
 METHODS = ("stable", "max_fit")
 
 
@@ -64,20 +70,57 @@ def _clean(items: Sequence[str] | None) -> list[str]:
 
 # --- organisations and postings -------------------------------------------------------------
 
+def _organisation_fields(name: str, kind: str, association: str | None,
+                         district: str | None) -> tuple[str, str | None, str | None]:
+    if kind not in ORGANISATION_KINDS:
+        raise MatchingInputError("kind", "kind_invalid", f"kind is one of {ORGANISATION_KINDS}")
+    if not name.strip():
+        raise MatchingInputError("name", "required", "a name is required")
+    if len(name.strip()) > 200:
+        raise MatchingInputError("name", "too_long", "a name has at most 200 characters")
+    association = (association or "").strip() or None
+    if association and len(association) > 200:
+        raise MatchingInputError("association", "too_long",
+                                 "an association has at most 200 characters")
+    return name.strip(), association, normalise_district(district, "district")
+
+
 def create_organisation(session: Session, *, code: str, name: str, kind: str,
                         association: str | None = None, district: str | None = None,
                         actor: audit.Actor) -> Organisation:
-    if kind not in ORGANISATION_KINDS:
-        raise MatchingInputError("kind", "kind_invalid", f"kind is one of {ORGANISATION_KINDS}")
-    if not code.strip() or not name.strip():
-        raise MatchingInputError("name", "required", "code and name are required")
-    row = Organisation(code=code.strip(), name=name.strip(), kind=kind, association=association,
+    """A company (with its AI-industry association, e.g. 한국인공지능협회), a 서울시 department,
+    a university or another partner; the code is unique."""
+    if not code.strip():
+        raise MatchingInputError("code", "required", "a code is required")
+    if len(code.strip()) > 64:
+        raise MatchingInputError("code", "too_long", "a code has at most 64 characters")
+    name, association, district = _organisation_fields(name, kind, association, district)
+    if session.scalar(select(Organisation.id).where(Organisation.code == code.strip())):
+        raise MatchingInputError("code", "duplicate", f"organisation code {code.strip()} exists")
+    row = Organisation(code=code.strip(), name=name, kind=kind, association=association,
                        district=district, created_at=_now())
     session.add(row)
     session.flush()
     audit.record(session, actor, "matching.organisation.create", object_type="organisation",
                  object_id=row.id)
     return row
+
+
+def update_organisation(session: Session, organisation_id: int, *, name: str, kind: str,
+                        association: str | None = None, district: str | None = None,
+                        actor: audit.Actor) -> Organisation:
+    row = _get(session, Organisation, organisation_id, "organisation")
+    row.name, row.association, row.district = _organisation_fields(name, kind, association,
+                                                                   district)
+    row.kind = kind
+    session.flush()
+    audit.record(session, actor, "matching.organisation.update", object_type="organisation",
+                 object_id=row.id)
+    return row
+
+
+def organisation_by_code(session: Session, code: str) -> Organisation | None:
+    return session.scalar(select(Organisation).where(Organisation.code == code))
 
 
 def add_member(session: Session, *, organisation_id: int, user_id: int,
@@ -123,30 +166,61 @@ class PostingInput:
     monthly_pay: int | None = None
 
 
+def _checked(data: PostingFields) -> PostingFields:
+    cleaned, problems = posting_problems(data)
+    if problems:
+        raise problems[0]
+    return cleaned
+
+
+def posting_fields(data: PostingInput) -> PostingFields:
+    return PostingFields(**{name: getattr(data, name) for name in PostingFields.__dataclass_fields__})
+
+
 def create_posting(session: Session, data: PostingInput, *, actor: audit.Actor) -> Posting:
-    """A posting (채용·인턴 공고); NCS codes are checked, money is whole won."""
+    """A posting (채용·인턴 공고); NCS codes are checked (a version is kept), money is whole won."""
     _get(session, Organisation, data.organisation_id, "organisation")
-    if data.kind not in POSTING_KINDS:
-        raise MatchingInputError("kind", "kind_invalid", f"kind is one of {POSTING_KINDS}")
-    if data.seats < 1:
-        raise MatchingInputError("seats", "seats_invalid", "a posting has at least one seat")
-    if not data.title.strip() or not data.code.strip() or not data.round_code.strip():
-        raise MatchingInputError("title", "required", "code, round and title are required")
-    if data.monthly_pay is not None and data.monthly_pay < 0:
-        raise MatchingInputError("monthly_pay", "pay_invalid", "pay cannot be negative")
-    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
-        raise MatchingInputError("ends_on", "period_invalid", "the period ends before it starts")
-    codes = [check_ncs_code(c, f"ncs_codes[{i}]") for i, c in enumerate(_clean(data.ncs_codes))]
-    values = asdict(data)
-    values.update(required_skills=_clean(data.required_skills),
-                  preferred_skills=_clean(data.preferred_skills), ncs_codes=codes,
-                  required_certifications=_clean(data.required_certifications))
-    row = Posting(**values, status="open", created_at=_now())
+    if not data.code.strip():
+        raise MatchingInputError("code", "required", "a code is required")
+    if len(data.code.strip()) > 64:
+        raise MatchingInputError("code", "too_long", "a code has at most 64 characters")
+    fields_ = _checked(posting_fields(data))
+    if session.scalar(select(Posting.id).where(Posting.code == data.code.strip())):
+        raise MatchingInputError("code", "duplicate", f"posting code {data.code.strip()} exists")
+    row = Posting(code=data.code.strip(), organisation_id=data.organisation_id, **asdict(fields_),
+                  status="open", created_at=_now())
     session.add(row)
     session.flush()
     audit.record(session, actor, "matching.posting.create", object_type="posting",
                  object_id=row.id)
     return row
+
+
+def update_posting(session: Session, posting_id: int, data: PostingFields, *,
+                   actor: audit.Actor) -> Posting:
+    """Change a posting's fields (its code and organisation stay)."""
+    row = _get(session, Posting, posting_id, "posting")
+    for name, value in asdict(_checked(data)).items():
+        setattr(row, name, value)
+    session.flush()
+    audit.record(session, actor, "matching.posting.update", object_type="posting",
+                 object_id=row.id)
+    return row
+
+
+def close_posting(session: Session, posting_id: int, *, actor: audit.Actor) -> Posting:
+    """Close a posting: it takes no part in later runs or fit lists (closing twice is a no-op)."""
+    row = _get(session, Posting, posting_id, "posting")
+    if row.status != "closed":
+        row.status = "closed"
+        session.flush()
+        audit.record(session, actor, "matching.posting.close", object_type="posting",
+                     object_id=row.id)
+    return row
+
+
+def posting_by_code(session: Session, code: str) -> Posting | None:
+    return session.scalar(select(Posting).where(Posting.code == code))
 
 
 def get_posting(session: Session, posting_id: int) -> Posting:
@@ -209,11 +283,8 @@ def register_candidate(session: Session, data: CandidateInput, *,
     if data.training_status not in ("enrolled", "completed"):
         raise MatchingInputError("training_status", "status_invalid",
                                  "a candidate is an enrolled trainee or a completer")
-    fields_ = _clean(data.preferred_fields)
-    for i, f in enumerate(fields_):
-        if not (f.isdigit() and len(f) in (2, 4)):
-            raise MatchingInputError(f"preferred_fields[{i}]", "field_invalid",
-                                     "a field is an NCS 대분류 (2 digits) or 중분류 (4 digits)")
+    fields_ = [normalise_field(f, f"preferred_fields[{i}]")
+               for i, f in enumerate(_clean(data.preferred_fields))]
     row = session.scalar(select(Candidate).where(Candidate.person_id == data.person_id))
     now = _now()
     if row is None:
@@ -251,6 +322,36 @@ def candidates_from_training(session: Session, *, actor: audit.Actor,
             known.add(enrolment.person_id)
             added += 1
     return added
+
+
+MAX_OWN_DESCRIPTION = 3000
+
+
+def update_own_profile(session: Session, *, person_id: int, description: str,
+                       preferred_districts: Sequence[str] | str,
+                       preferred_fields: Sequence[str] | str,
+                       actor: audit.Actor) -> Candidate:
+    """A trainee edits their own description (Korean free text), preferred districts and fields:
+    only the candidate record of ``person_id`` (the caller passes the logged-in person's id)."""
+    row = candidate_of_person(session, person_id)
+    if row is None:
+        raise NotFound("candidate of person", person_id)
+    text = description.strip()
+    if len(text) > MAX_OWN_DESCRIPTION:
+        raise MatchingInputError("description", "too_long",
+                                 f"a description has at most {MAX_OWN_DESCRIPTION} characters")
+    districts = [normalise_district(d, f"preferred_districts[{i}]")
+                 for i, d in enumerate(split_list(preferred_districts))]
+    fields_ = [normalise_field(f, f"preferred_fields[{i}]")
+               for i, f in enumerate(split_list(preferred_fields))]
+    row.description = text
+    row.preferred_districts = list(dict.fromkeys(d for d in districts if d))
+    row.preferred_fields = list(dict.fromkeys(fields_))
+    row.updated_at = _now()
+    session.flush()
+    audit.record(session, actor, "matching.candidate.edit_own", subject_person_id=person_id,
+                 object_type="candidate", object_id=row.id)
+    return row
 
 
 def get_candidate(session: Session, candidate_id: int) -> Candidate:
