@@ -4,15 +4,16 @@ and recording an outcome."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
-from ilja.outcomes import dashboard, queries, service
+from ilja.outcomes import dashboard, queries, registers, service
 from ilja.outcomes.kpi import scope_of
 from ilja.outcomes.queries import Filters
 from ilja.outcomes.rates import DefinitionName, cohort_for, definition
@@ -102,3 +103,122 @@ def record_outcome(participation_id: int, body: OutcomeIn, db: DbSession,
         raise HTTPException(422, [{"loc": ["body", error.field], "msg": error.reason,
                                    "type": "outcome_invalid"}]) from None
     return {"id": row.id, "participation_id": participation_id, "months_after": row.months_after}
+
+
+# --- follow-ups, registers and staff-entered figures -------------------------------------------
+Recorder = Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))]
+Reader = Annotated[Principal, Depends(requires(Permission.REPORT_READ))]
+
+
+def _invalid(error: service.OutcomeError) -> HTTPException:
+    if isinstance(error, service.NotFound):
+        return HTTPException(404, str(error))
+    return HTTPException(422, [{"loc": ["body", error.field], "msg": error.reason,
+                                "type": "outcome_invalid"}])
+
+
+@router.get("/follow-ups")
+def follow_ups(db: DbSession, principal: Recorder, on: dt.date | None = None,
+               limit: int = 100) -> list[dict[str, Any]]:
+    """Open follow-ups due by ``on`` (today by default), oldest first; ids only, the read audited."""
+    rows = service.due_follow_ups(db, on or dt.date.today(), limit=max(1, min(limit, 1000)))
+    audit.record(db, principal.actor, "outcome.follow_ups.read", object_type="follow_up",
+                 details={"follow_up_ids": [r.id for r in rows]})
+    return [{"id": r.id, "participation_id": r.participation_id, "point_months": r.point_months,
+             "due_on": r.due_on.isoformat()} for r in rows]
+
+
+class AlumniIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: int | None = None
+    joined_on: dt.date
+    campus_code: str | None = Field(default=None, max_length=64)
+
+
+class ActivityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["mentoring", "talent_donation", "scholarship_given", "scholarship_received"]
+    on: dt.date
+    amount_won: int | None = Field(default=None, ge=0)
+
+
+class AllianceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["company", "university", "association", "public"]
+    joined_on: dt.date
+
+
+class KpiIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scope: str = Field(min_length=1, max_length=64, pattern=r"^[a-z_.]+$")
+    metric: str = Field(min_length=1, max_length=64, pattern=r"^[a-z_]+$")
+    year: int = Field(ge=2000, le=2100)
+    value: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
+    source: str = Field(min_length=1, max_length=300)
+
+
+@router.get("/alumni")
+def alumni(db: DbSession, principal: Reader) -> list[dict[str, Any]]:
+    return [{"id": m.id, "person_id": m.person_id, "campus_code": m.campus_code,
+             "joined_on": m.joined_on.isoformat(), "activities": n}
+            for m, n in registers.alumni(db)]
+
+
+@router.post("/alumni", status_code=201)
+def add_alumni(body: AlumniIn, db: DbSession, principal: Recorder) -> dict[str, Any]:
+    if body.person_id is not None and registers.person_missing(db, body.person_id):
+        raise HTTPException(404, f"no person {body.person_id}")
+    row = service.add_alumni_member(db, person_id=body.person_id, joined_on=body.joined_on,
+                                    campus_code=body.campus_code or None, actor=principal.actor)
+    return {"id": row.id}
+
+
+@router.post("/alumni/{member_id}/activities", status_code=201)
+def add_activity(member_id: int, body: ActivityIn, db: DbSession,
+                 principal: Recorder) -> dict[str, Any]:
+    try:
+        row = service.add_alumni_activity(db, member_id=member_id, kind=body.kind, on=body.on,
+                                          amount_won=body.amount_won, actor=principal.actor)
+    except service.OutcomeError as error:
+        raise _invalid(error) from None
+    return {"id": row.id, "member_id": member_id}
+
+
+@router.get("/alliance")
+def alliance(db: DbSession, principal: Reader) -> list[dict[str, Any]]:
+    return [{"id": m.id, "name": m.name, "kind": m.kind, "joined_on": m.joined_on.isoformat(),
+             "left_on": m.left_on.isoformat() if m.left_on else None}
+            for m in registers.alliance(db)]
+
+
+@router.post("/alliance", status_code=201)
+def add_alliance(body: AllianceIn, db: DbSession, principal: Recorder) -> dict[str, Any]:
+    try:
+        row = service.add_alliance_member(db, name=body.name, kind=body.kind,
+                                          joined_on=body.joined_on, actor=principal.actor)
+    except service.OutcomeError as error:
+        raise _invalid(error) from None
+    return {"id": row.id}
+
+
+@router.get("/kpi-actuals")
+def kpi_actuals(db: DbSession, principal: Reader) -> list[dict[str, Any]]:
+    return [{"id": k.id, "scope": k.scope, "metric": k.metric, "year": k.year,
+             "value": float(k.value), "source": k.source} for k in registers.kpi_actuals(db)]
+
+
+@router.put("/kpi-actuals")
+def set_kpi(body: KpiIn, db: DbSession, principal: Recorder) -> dict[str, Any]:
+    """Enter or correct a figure no domain records (budget executed, floor area…), with its source."""
+    try:
+        row = service.set_kpi_actual(db, scope=body.scope, metric=body.metric, year=body.year,
+                                     value=body.value, source=body.source, actor=principal.actor)
+    except service.OutcomeError as error:
+        raise _invalid(error) from None
+    return {"id": row.id, "scope": row.scope, "metric": row.metric, "year": row.year,
+            "value": float(row.value)}

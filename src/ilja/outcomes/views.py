@@ -9,12 +9,12 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
-from ilja.outcomes import dashboard, figures, queries, reports
+from ilja.outcomes import dashboard, figures, queries, registers, reports, service
 from ilja.outcomes.queries import Filters
 from ilja.outcomes.rates import DIMENSIONS, DefinitionName, cohort_for, definition
 from ilja.programs.plan import load_plan
@@ -119,3 +119,253 @@ def report_download(request: Request, fmt: str, db: DbSession,
                  object_id=f"{chosen}.{fmt}", details={"program": program or None, "campus": campus or None})
     return Response(content, media_type=reports.MEDIA_TYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="ilja-outcomes-{chosen}.{fmt}"'})
+
+
+# --- recording: follow-ups and outcomes, registers, staff-entered figures ---------------------
+Recorder = Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))]
+Reader = Annotated[Principal, Depends(requires(Permission.REPORT_READ))]
+KINDS = ("employed", "startup", "further_study", "looking")
+CONTRACTS = ("permanent", "fixed_term", "part_time", "dispatch", "internship", "freelance")
+SOURCES = ("self_report", "coordinator_verified", "employment_insurance")
+NOTES = ("recorded", "added", "saved")
+
+
+def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    errors = context.get("errors") or []
+    response = render(request, template, {"active": "outcomes", "values": {}, "note": None, "errors": errors,
+                                          "field_errors": dict(errors), **context},
+                      status_code=422 if errors and status_code == 200 else status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v.strip() for k, v in form.items() if isinstance(v, str)}
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _error(request: Request, field: str) -> tuple[str, str]:
+    return field, translator(request)("outcomes.form.errors." + field)
+
+
+def _choices(request: Request, prefix: str, values: tuple[str, ...], blank: bool = False) -> list[tuple[str, str]]:
+    t = translator(request)
+    return ([("", t("outcomes.form.choose"))] if blank else []) + [(v, t(f"{prefix}.{v}")) for v in values]
+
+
+def _outcome_context(request: Request, db: DbSession, participation: Any) -> dict[str, Any]:
+    return {"participation": participation, "outcomes": service.outcomes_of(db, participation.id),
+            "kind_options": _choices(request, "outcomes.outcome", KINDS),
+            "contract_options": _choices(request, "outcomes.contract", CONTRACTS, blank=True),
+            "source_options": _choices(request, "outcomes.form.sources", SOURCES)}
+
+
+@router.get("/outcomes/follow-ups", response_class=HTMLResponse)
+def follow_ups_page(request: Request, db: DbSession, principal: Recorder, on: str | None = None,
+                    note: str | None = None) -> HTMLResponse:
+    """Follow-ups due by a day (today by default), each with a link to answer it."""
+    day = _day(on) or dt.date.today()
+    rows = registers.due_with_participation(db, day)
+    audit.record(db, principal.actor, "outcome.follow_ups.read", object_type="follow_up",
+                 details={"follow_up_ids": [f.id for f, _ in rows]})
+    return _page(request, "outcomes/follow_ups.html", {
+        "rows": rows, "on": day.isoformat(), "note": note if note in NOTES else None})
+
+
+@router.get("/outcomes/participations/{participation_id}/outcome", response_class=HTMLResponse)
+def outcome_form(request: Request, participation_id: int, db: DbSession, principal: Recorder,
+                 follow_up: int | None = None) -> HTMLResponse:
+    participation = db.get(service.Participation, participation_id)
+    if participation is None:
+        return render(request, "not_found.html", {"what": translator(request)("outcomes.form.participation")},
+                      status_code=404)
+    audit.record(db, principal.actor, "outcome.participation.read", subject_person_id=participation.person_id,
+                 object_type="participation", object_id=participation.id)
+    found = registers.follow_up(db, follow_up) if follow_up else None
+    point = found[0].point_months if found and found[1].id == participation.id else None
+    values = {"kind": "employed", "source": "self_report", "recorded_on": dt.date.today().isoformat(),
+              "follow_up_point": str(point) if point is not None else ""}
+    return _page(request, "outcomes/outcome_form.html", {
+        **_outcome_context(request, db, participation), "values": values})
+
+
+@router.post("/outcomes/participations/{participation_id}/outcome", response_model=None)
+async def outcome_save(request: Request, participation_id: int, db: DbSession,
+                       principal: Recorder) -> Response:
+    form = await _form(request)
+    participation = db.get(service.Participation, participation_id)
+    if participation is None:
+        return render(request, "not_found.html", {"what": translator(request)("outcomes.form.participation")},
+                      status_code=404)
+    errors = []
+    effective, recorded = _day(form.get("effective_on")), _day(form.get("recorded_on")) or dt.date.today()
+    if effective is None:
+        errors.append(_error(request, "effective_on"))
+    data = None
+    if not errors:
+        data = service.OutcomeInput(
+            participation_id=participation_id, kind=form.get("kind", ""), effective_on=effective,  # type: ignore[arg-type]
+            recorded_on=recorded, source=form.get("source", ""), employer=form.get("employer") or None,
+            job_title=form.get("job_title") or None,
+            contract_type=(form.get("contract_type") or None) if form.get("kind") == "employed" else None,
+            follow_up_point=_int(form.get("follow_up_point")))
+        errors += [_error(request, field) for field, _ in service.check_outcome(data)]
+        if participation.completed_on is None:
+            errors.append(_error(request, "participation_id"))
+    if errors or data is None:
+        return _page(request, "outcomes/outcome_form.html", {
+            **_outcome_context(request, db, participation), "values": form, "errors": errors})
+    service.record_outcome(db, data, actor=principal.actor)
+    return RedirectResponse("/outcomes/follow-ups?note=recorded", status_code=303)
+
+
+ACTIVITIES = ("mentoring", "talent_donation", "scholarship_given", "scholarship_received")
+ALLIANCE = ("company", "university", "association", "public")
+
+
+def _alumni_context(request: Request, db: DbSession, principal: Principal) -> dict[str, Any]:
+    return {"members": registers.alumni(db), "activities": registers.alumni_activities(db),
+            "activity_options": _choices(request, "outcomes.form.activities", ACTIVITIES),
+            "can_record": principal.can(Permission.OUTCOME_RECORD)}
+
+
+@router.get("/outcomes/alumni", response_class=HTMLResponse)
+def alumni_page(request: Request, db: DbSession, principal: Reader,
+                note: str | None = None) -> HTMLResponse:
+    return _page(request, "outcomes/alumni.html", {
+        **_alumni_context(request, db, principal), "note": note if note in NOTES else None,
+        "values": {"joined_on": dt.date.today().isoformat(), "activity_on": dt.date.today().isoformat()}})
+
+
+@router.post("/outcomes/alumni", response_model=None)
+async def alumni_add(request: Request, db: DbSession, principal: Recorder) -> Response:
+    form = await _form(request)
+    joined, person = _day(form.get("joined_on")), _int(form.get("person_id"))
+    errors = []
+    if joined is None:
+        errors.append(_error(request, "joined_on"))
+    if form.get("person_id") and (person is None or registers.person_missing(db, person)):
+        errors.append(_error(request, "person_id"))
+    if errors or joined is None:
+        return _page(request, "outcomes/alumni.html", {
+            **_alumni_context(request, db, principal), "values": form, "errors": errors})
+    service.add_alumni_member(db, person_id=person, joined_on=joined,
+                              campus_code=form.get("campus_code") or None, actor=principal.actor)
+    return RedirectResponse("/outcomes/alumni?note=added", status_code=303)
+
+
+@router.post("/outcomes/alumni/activities", response_model=None)
+async def alumni_activity(request: Request, db: DbSession, principal: Recorder) -> Response:
+    form = await _form(request)
+    on, member, amount = _day(form.get("activity_on")), _int(form.get("member_id")), _int(form.get("amount_won"))
+    errors = []
+    if member is None:
+        errors.append(_error(request, "member_id"))
+    if on is None:
+        errors.append(_error(request, "activity_on"))
+    if form.get("amount_won") and (amount is None or amount < 0):
+        errors.append(_error(request, "amount_won"))
+    if not errors:
+        try:
+            service.add_alumni_activity(db, member_id=member, kind=form.get("kind", ""), on=on,  # type: ignore[arg-type]
+                                        amount_won=amount, actor=principal.actor)
+        except service.OutcomeError as error:
+            errors.append(_error(request, error.field))
+    if errors:
+        return _page(request, "outcomes/alumni.html", {
+            **_alumni_context(request, db, principal), "values": form, "errors": errors})
+    return RedirectResponse("/outcomes/alumni?note=recorded", status_code=303)
+
+
+def _alliance_context(request: Request, db: DbSession, principal: Principal) -> dict[str, Any]:
+    return {"members": registers.alliance(db),
+            "kind_options": _choices(request, "outcomes.form.alliance_kinds", ALLIANCE),
+            "can_record": principal.can(Permission.OUTCOME_RECORD)}
+
+
+@router.get("/outcomes/alliance", response_class=HTMLResponse)
+def alliance_page(request: Request, db: DbSession, principal: Reader,
+                  note: str | None = None) -> HTMLResponse:
+    return _page(request, "outcomes/alliance.html", {
+        **_alliance_context(request, db, principal), "note": note if note in NOTES else None,
+        "values": {"joined_on": dt.date.today().isoformat(), "kind": "company"}})
+
+
+@router.post("/outcomes/alliance", response_model=None)
+async def alliance_add(request: Request, db: DbSession, principal: Recorder) -> Response:
+    form = await _form(request)
+    joined = _day(form.get("joined_on"))
+    errors = []
+    if not form.get("name"):
+        errors.append(_error(request, "name"))
+    if form.get("kind") not in ALLIANCE:
+        errors.append(_error(request, "kind"))
+    if joined is None:
+        errors.append(_error(request, "joined_on"))
+    if errors or joined is None:
+        return _page(request, "outcomes/alliance.html", {
+            **_alliance_context(request, db, principal), "values": form, "errors": errors})
+    service.add_alliance_member(db, name=form["name"], kind=form["kind"], joined_on=joined,
+                                actor=principal.actor)
+    return RedirectResponse("/outcomes/alliance?note=added", status_code=303)
+
+
+def _kpi_context(request: Request, db: DbSession, principal: Principal) -> dict[str, Any]:
+    from ilja.outcomes.kpi import scope_of
+
+    pairs = sorted({(scope_of(t), t.metric) for t in load_plan().targets}
+                   | {(p, "budget_executed") for p in ("youth_academy", "tech_institute",
+                                                        "companion_jobs", "attractive_jobs")})
+    return {"actuals": registers.kpi_actuals(db), "can_record": principal.can(Permission.OUTCOME_RECORD),
+            "metric_options": [("", translator(request)("outcomes.form.choose"))]
+            + [(f"{s}:{m}", f"{s} · {m}") for s, m in pairs], "known": {f"{s}:{m}" for s, m in pairs}}
+
+
+@router.get("/outcomes/kpi-actuals", response_class=HTMLResponse)
+def kpi_page(request: Request, db: DbSession, principal: Reader,
+             note: str | None = None) -> HTMLResponse:
+    return _page(request, "outcomes/kpi_actuals.html", {
+        **_kpi_context(request, db, principal), "note": note if note in NOTES else None,
+        "values": {"year": str(dt.date.today().year)}})
+
+
+@router.post("/outcomes/kpi-actuals", response_model=None)
+async def kpi_save(request: Request, db: DbSession, principal: Recorder) -> Response:
+    from decimal import Decimal, InvalidOperation
+
+    form = await _form(request)
+    context = _kpi_context(request, db, principal)
+    errors = []
+    if form.get("metric") not in context["known"]:
+        errors.append(_error(request, "metric"))
+    year = _int(form.get("year"))
+    if year is None or year not in YEARS:
+        errors.append(_error(request, "year"))
+    try:
+        value = Decimal(form.get("value", "").replace(",", ""))
+        if not value.is_finite() or value < 0 or value >= Decimal(10) ** 16:
+            raise InvalidOperation
+    except InvalidOperation:
+        errors.append(_error(request, "value"))
+    if not form.get("source"):
+        errors.append(_error(request, "source"))
+    if errors:
+        return _page(request, "outcomes/kpi_actuals.html", {**context, "values": form, "errors": errors})
+    scope, metric = form["metric"].split(":", 1)
+    service.set_kpi_actual(db, scope=scope, metric=metric, year=year, value=value,  # type: ignore[arg-type]
+                           source=form["source"], actor=principal.actor)
+    return RedirectResponse("/outcomes/kpi-actuals?note=saved", status_code=303)
