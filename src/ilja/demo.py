@@ -34,10 +34,12 @@ def prepare(size: int, seed: int) -> None:
         console.print(f"  [yellow]![/yellow] {warning.message_ko}")
     population = ensure_population(size, seed)
     console.print(f"• synthetic population: {len(population):,} Seoul residents (seed {seed})")
+    from ilja.matching.demo_data import fill_demo_matching
     from ilja.outcomes.demo_data import fill_demo_outcomes
 
     with transaction(engine_for(settings.database_url)) as session:
         filled = fill_demo_outcomes(session, seed=seed)
+        fill_demo_matching(session, seed=seed)
     console.print(f"• synthetic outcomes for the dashboard: {filled.participations:,} participations, "
                   f"{filled.outcomes:,} outcomes, {filled.alumni:,} alumni, {filled.alliance:,} alliance members")
     accounts = Table(title="demo accounts — one per role (log in at /login)")
