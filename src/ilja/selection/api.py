@@ -15,6 +15,7 @@ from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
 from ilja.applications import service as applications
 from ilja.applications.api import api_errors
+from ilja.applications.errors import RoundNotFound
 from ilja.applications.models import ApplicationStatus, RoundStatus
 from ilja.selection import service
 from ilja.selection.models import SelectionRunRow
@@ -185,7 +186,7 @@ def competition(round_id: int, session: DbSession) -> Any:
     with api_errors():
         row = applications.get_round(session, round_id)
         if row.status == RoundStatus.DRAFT:
-            raise applications.RoundNotFound(round_id)
+            raise RoundNotFound(round_id)
         figures = service.competition(session, round_id)
     return CompetitionOut(seats=figures.seats, applicants=figures.applicants,
                           competition_rate=figures.rate, units=figures.units,
