@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from ilja.accounts import audit
@@ -22,6 +22,8 @@ from ilja.support.errors import SupportError
 from ilja.support.models import Certification, ExamAttempt, FeeClaim, SupportBudget
 
 router = APIRouter()
+MAX_INT = 2_000_000_000  # the columns are 32-bit INTEGER on PostgreSQL
+Year = Annotated[int, Path(ge=2000, le=2100)]
 Read = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
 Manage = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
 PayRead = Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]
@@ -72,7 +74,7 @@ class CertificationIn(BaseModel):
     code: str = Field(max_length=64)
     vendor: str = Field(max_length=64)
     name: str = Field(max_length=200)
-    fee_won: int = Field(ge=0)
+    fee_won: int = Field(ge=0, le=MAX_INT)
 
 
 @router.get("/certifications")
@@ -93,7 +95,7 @@ class AttemptIn(BaseModel):
     person_id: int
     certification_id: int
     exam_on: dt.date
-    fee_paid_won: int = Field(ge=0)
+    fee_paid_won: int = Field(ge=0, le=MAX_INT)
     result: Literal["pending", "passed", "failed", "absent"] = "pending"
     enrolment_id: int | None = None
 
@@ -203,12 +205,12 @@ def list_budgets(db: DbSession, _: PayRead) -> list[dict[str, Any]]:
 
 class BudgetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    amount_won: int = Field(ge=0)
+    amount_won: int = Field(ge=0, le=MAX_INT)
     source: str = Field(max_length=300)
 
 
 @router.put("/budgets/{kind}/{year}")
-def set_budget(kind: str, year: int, body: BudgetIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
+def set_budget(kind: str, year: Year, body: BudgetIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
     try:
         return budget_out(budgets.set_budget(db, kind=kind, year=year, amount_won=body.amount_won,
                                              source=body.source, actor=principal.actor))
@@ -218,7 +220,8 @@ def set_budget(kind: str, year: int, body: BudgetIn, db: DbSession, principal: P
 
 @router.get("/pass-rates")
 def pass_rates(db: DbSession, _: Annotated[Principal, Depends(requires(Permission.REPORT_READ))],
-               by: Literal["course", "campus", "all"] = "campus", year: int | None = None) -> list[dict[str, Any]]:
+               by: Literal["course", "campus", "all"] = "campus",
+               year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> list[dict[str, Any]]:
     return [{"key": r.key, "sat": r.sat, "passed": r.passed, "percent": float(r.percent) if r.percent else None}
             for r in cert.pass_rate_rows(db, by, year=year)]
 
@@ -237,7 +240,7 @@ def my_attempts(db: DbSession, principal: Annotated[Principal, Depends(requires(
 async def my_claim(db: DbSession,
                    principal: Annotated[Principal, Depends(requires(Permission.APPLICATION_SUBMIT_OWN))],
                    certification_id: Annotated[int, Form()], exam_on: Annotated[dt.date, Form()],
-                   fee_paid_won: Annotated[int, Form(ge=0)], receipt: Annotated[UploadFile, File()],
+                   fee_paid_won: Annotated[int, Form(ge=0, le=MAX_INT)], receipt: Annotated[UploadFile, File()],
                    result: Annotated[Literal["pending", "passed", "failed"], Form()] = "pending") -> dict[str, Any]:
     """The trainee reports a sitting and claims its fee in one step; nothing is kept if refused."""
     person_id = principal.user.person_id

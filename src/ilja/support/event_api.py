@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.support import event_service as ev
+from ilja.support.certification_api import MAX_INT
 from ilja.support.startup_api import _run
 
 router = APIRouter(prefix="/events")
@@ -37,7 +38,7 @@ class EventIn(BaseModel):
     title: str = Field(max_length=200)
     starts_at: dt.datetime
     place: str = Field(max_length=200)
-    capacity: int = Field(ge=1)
+    capacity: int = Field(ge=1, le=MAX_INT)
     organisation_code: str | None = Field(default=None, max_length=64)
     organisation_name: str | None = Field(default=None, max_length=200)
     university: str | None = Field(default=None, max_length=200)
@@ -63,7 +64,7 @@ def create(body: EventIn, db: DbSession, principal: Manage) -> dict[str, Any]:
 
 @router.get("/figures")
 def figures(db: DbSession, _: Annotated[Principal, Depends(requires(Permission.REPORT_READ))],
-            year: int = 2026) -> list[dict[str, Any]]:
+            year: Annotated[int, Query(ge=2000, le=2100)] = 2026) -> list[dict[str, Any]]:
     return [vars(f) for f in ev.figures(db, year=year)]
 
 

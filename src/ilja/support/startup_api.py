@@ -12,7 +12,7 @@ from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.support import startup_service as svc
-from ilja.support.certification_api import fail
+from ilja.support.certification_api import MAX_INT, fail
 from ilja.support.errors import SupportError
 
 router = APIRouter()
@@ -140,7 +140,7 @@ class FundingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["grant", "investment", "loan", "prize"]
     funder: str = Field(max_length=200)
-    amount_won: int = Field(gt=0)
+    amount_won: int = Field(gt=0, le=MAX_INT)
     received_on: dt.date
 
 

@@ -13,6 +13,7 @@ from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.support import subsidy_service as sub
+from ilja.support.certification_api import MAX_INT
 from ilja.support.startup_api import _run
 
 router = APIRouter(prefix="/subsidy")
@@ -43,7 +44,7 @@ class ProgramIn(BaseModel):
     code: str = Field(max_length=64)
     company: str = Field(max_length=200)
     name: str = Field(max_length=200)
-    budget_won: int = Field(ge=0)
+    budget_won: int = Field(ge=0, le=MAX_INT)
     starts_on: dt.date
     ends_on: dt.date
     organisation_id: int | None = None
@@ -77,7 +78,7 @@ class GrantIn(BaseModel):
     starts_on: dt.date
     course_label: str = Field(max_length=200)
     enrolment_id: int | None = None
-    months: int | None = Field(default=None, ge=1)
+    months: int | None = Field(default=None, ge=1, le=MAX_INT)
 
 
 @router.get("/grants")
