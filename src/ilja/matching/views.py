@@ -250,15 +250,41 @@ def organisation_page(organisation_id: int, request: Request, db: DbSession,
 @router.get("/matching/me", response_class=HTMLResponse)
 def my_page(request: Request, db: DbSession, principal: Annotated[
         Principal, Depends(requires(Permission.PROFILE_READ_OWN))]) -> HTMLResponse:
+    return my_matching_page(request, db, principal)
+
+
+def my_matching_page(request: Request, db: Any, principal: Principal,
+                     values: dict[str, Any] | None = None,
+                     errors: list[tuple[str, str]] | None = None) -> HTMLResponse:
+    """The trainee's own offers and interviews, their profile form (description, preferred
+    districts and fields) and their fit against the open postings."""
+    from ilja.matching.views_catalogue import district_options
+    from ilja.web.templating import translator
+
     person_id = principal.user.person_id
     candidate = service.candidate_of_person(db, person_id) if person_id else None
-    interviews, offers, days = [], [], {}
+    interviews, offers, days, fits = [], [], {}, []
     if candidate is not None:
         interviews = coordination.interviews(db, candidate_id=candidate.id)
         offers = runs.offers_of_candidate(db, candidate.id)
         days = {d.id: d for d in coordination.list_days(db)}
+        fits = service.fit_list(db, candidate.id, on=dt.date.today(),
+                                actor=principal.actor)[:FIT_SHOWN]
+        values = values or {"description": candidate.description,
+                            "preferred_districts": candidate.preferred_districts,
+                            "preferred_fields": ", ".join(candidate.preferred_fields)}
+    errors = errors or []
     return render(request, "matching/me.html", {
         "candidate": candidate, "interviews": interviews, "offers": offers, "days": days,
-        "slot_time": coordination.slot_time,
+        "slot_time": coordination.slot_time, "fits": fits, "values": values or {},
+        "errors": errors, "field_errors": dict(errors), "has_errors": bool(errors),
+        "saved": bool(request.query_params.get("saved")) and not errors,
+        "can_edit": principal.can(Permission.PROFILE_EDIT_OWN),
+        "district_options": district_options(translator(request))[1:],
         "postings": {p.id: p for p in service.list_postings(db)},
-        "organisations": {o.id: o for o in service.list_organisations(db)}})
+        "organisations": {o.id: o for o in service.list_organisations(db)}},
+        status_code=422 if errors else 200)
+
+
+# Organisation list and forms, posting forms, the trainee's own profile form (views_catalogue.py).
+router.include_router(__import__("ilja.matching.views_catalogue", fromlist=["x"]).router)

@@ -1,0 +1,259 @@
+"""Pages for what used to be created only in code: the coordinator's organisation list with its
+create form, an organisation's posting form (create and edit) and closing a posting, and the
+trainee's own matching profile (description, preferred districts and fields). Included by
+``views.py``. Forms carry the CSRF field; a bad form comes back with an error summary linking to
+each field and a title starting "오류:". Issue 5 §1, §5.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.roles import Permission
+from ilja.matching import service
+from ilja.matching.errors import MatchingInputError
+from ilja.matching.posting_input import (
+    ORGANISATION_KINDS,
+    POSTING_KINDS,
+    PostingFields,
+    posting_problems,
+    split_list,
+)
+from ilja.web.i18n import Translator
+from ilja.web.templating import render, translator
+
+router = APIRouter(include_in_schema=False)
+Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
+EditOwn = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
+
+ORGANISATION_FIELDS = ("code", "name", "kind", "association", "district")
+POSTING_FIELDS = ("code", "round_code", "kind", "title", "seats", "required_skills",
+                  "preferred_skills", "ncs_codes", "required_certifications", "district",
+                  "starts_on", "ends_on", "monthly_pay", "description")
+LIST_FIELDS = ("required_skills", "preferred_skills", "ncs_codes", "required_certifications")
+
+
+def district_options(t: Translator) -> list[tuple[str, str]]:
+    from ilja.programs.plan import load_plan
+
+    return [("", t("matching.form.none"))] + [(d.name.ko, t.pick(d.name.ko, d.name.en))
+                                              for d in load_plan().districts]
+
+
+def _errors(t: Translator, problems: list[MatchingInputError], fields: tuple[str, ...]
+            ) -> list[tuple[str, str]]:
+    """(field id, message) for the summary and the fields: the field's label and the reason."""
+    out = []
+    for p in problems:
+        field = p.location.split("[")[0]
+        field = field if field in fields else fields[0]
+        out.append((field, f"{t('matching.form.' + field)}: {t('matching.form_error.' + p.code)}"))
+    return out
+
+
+def _form_page(request: Request, template: str, context: dict[str, Any],
+               errors: list[tuple[str, str]]) -> HTMLResponse:
+    t = translator(request)
+    context = {**context, "errors": errors, "field_errors": dict(reversed(errors)),
+               "has_errors": bool(errors), "district_options": district_options(t)}
+    return render(request, template, context, status_code=422 if errors else 200)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: str(v) for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+def _organisations_page(request: Request, db: Any, values: dict[str, str],
+                        errors: list[tuple[str, str]]) -> HTMLResponse:
+    t = translator(request)
+    rows = service.list_organisations(db)
+    counts = {o.id: len(service.list_postings(db, organisation_id=o.id, open_only=True))
+              for o in rows}
+    kinds = [(k, t("matching.org_kind." + k)) for k in ORGANISATION_KINDS]
+    return _form_page(request, "matching/organisations.html", {
+        "organisations": rows, "counts": counts, "kind_options": kinds, "values": values}, errors)
+
+
+@router.get("/matching/organisations", response_class=HTMLResponse)
+def organisations(request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
+    return _organisations_page(request, db, {"kind": "company"}, [])
+
+
+@router.post("/matching/organisations", response_model=None)
+async def create_organisation(request: Request, db: DbSession,
+                              principal: Manage) -> HTMLResponse | RedirectResponse:
+    values = await _form(request)
+    try:
+        row = service.create_organisation(
+            db, code=values.get("code", ""), name=values.get("name", ""),
+            kind=values.get("kind", ""), association=values.get("association") or None,
+            district=values.get("district") or None, actor=principal.actor)
+    except MatchingInputError as exc:
+        return _organisations_page(request, db, values, _errors(
+            translator(request), [exc], ORGANISATION_FIELDS))
+    return RedirectResponse(f"/matching/organisations/{row.id}", status_code=303)
+
+
+# --- postings -----------------------------------------------------------------------------------
+
+def _posting_values(row: Any) -> dict[str, str]:
+    values = {name: getattr(row, name) for name in POSTING_FIELDS}
+    for name in LIST_FIELDS:
+        values[name] = ", ".join(values[name])
+    for name in ("starts_on", "ends_on"):
+        values[name] = values[name].isoformat() if values[name] else ""
+    values["monthly_pay"] = "" if values["monthly_pay"] is None else str(values["monthly_pay"])
+    return {k: "" if v is None else str(v) for k, v in values.items()}
+
+
+def _posting_page(request: Request, organisation: Any, posting: Any, values: dict[str, str],
+                  errors: list[tuple[str, str]]) -> HTMLResponse:
+    t = translator(request)
+    return _form_page(request, "matching/posting_form.html", {
+        "organisation": organisation, "posting": posting, "values": values,
+        "heading": t("matching.form.edit_posting" if posting else "matching.form.new_posting"),
+        "kind_options": [(k, t("matching.posting_kind." + k)) for k in POSTING_KINDS]}, errors)
+
+
+def _parse_posting(values: dict[str, str]) -> tuple[PostingFields, list[MatchingInputError]]:
+    """The form's text as posting fields, with every problem (numbers and dates included)."""
+    problems: list[MatchingInputError] = []
+
+    def number(name: str) -> int | None:
+        text = values.get(name, "").replace(",", "").strip()
+        if not text:
+            return None
+        if not text.lstrip("-").isdigit():
+            problems.append(MatchingInputError(name, "number_invalid", "not a whole number"))
+            return None
+        return int(text)
+
+    def day(name: str) -> dt.date | None:
+        text = values.get(name, "").strip()
+        try:
+            return dt.date.fromisoformat(text) if text else None
+        except ValueError:
+            problems.append(MatchingInputError(name, "date_invalid", "YYYY-MM-DD"))
+            return None
+
+    seats = number("seats")
+    fields, more = posting_problems(PostingFields(
+        round_code=values.get("round_code", ""), kind=values.get("kind", ""),
+        title=values.get("title", ""), seats=seats if seats is not None else 0,
+        description=values.get("description", ""),
+        **{name: split_list(values.get(name, "")) for name in LIST_FIELDS},
+        district=values.get("district") or None, starts_on=day("starts_on"),
+        ends_on=day("ends_on"), monthly_pay=number("monthly_pay")))
+    if any(p.location == "seats" for p in problems):
+        more = [p for p in more if p.location != "seats"]
+    return fields, [*problems, *more]
+
+
+def _organisation(db: Any, organisation_id: int) -> Any:
+    try:
+        return service.get_organisation(db, organisation_id)
+    except service.NotFound:
+        raise HTTPException(404) from None
+
+
+def _posting(db: Any, posting_id: int) -> Any:
+    try:
+        return service.get_posting(db, posting_id)
+    except service.NotFound:
+        raise HTTPException(404) from None
+
+
+@router.get("/matching/organisations/{organisation_id}/postings/new", response_class=HTMLResponse)
+def new_posting(organisation_id: int, request: Request, db: DbSession,
+                principal: Manage) -> HTMLResponse:
+    organisation = _organisation(db, organisation_id)
+    rounds = service.round_codes(db)
+    return _posting_page(request, organisation, None, {
+        "kind": "job" if organisation.kind in ("university", "partner") else (
+            "internship_city" if organisation.kind == "city_department" else "internship_company"),
+        "round_code": rounds[-1] if rounds else "", "seats": "1",
+        "district": organisation.district or ""}, [])
+
+
+@router.post("/matching/organisations/{organisation_id}/postings", response_model=None)
+async def create_posting(organisation_id: int, request: Request, db: DbSession,
+                         principal: Manage) -> HTMLResponse | RedirectResponse:
+    organisation = _organisation(db, organisation_id)
+    values = await _form(request)
+    fields, problems = _parse_posting(values)
+    code = values.get("code", "").strip()
+    if not code:
+        problems.insert(0, MatchingInputError("code", "required", "a code is required"))
+    elif service.posting_by_code(db, code) is not None:
+        problems.insert(0, MatchingInputError("code", "duplicate", "the code exists"))
+    if not problems:
+        try:
+            service.create_posting(db, service.PostingInput(
+                code=code, organisation_id=organisation_id, **vars(fields)), actor=principal.actor)
+        except MatchingInputError as exc:
+            problems = [exc]
+    if problems:
+        return _posting_page(request, organisation, None, values, _errors(
+            translator(request), problems, POSTING_FIELDS))
+    return RedirectResponse(f"/matching/organisations/{organisation_id}", status_code=303)
+
+
+@router.get("/matching/postings/{posting_id}/edit", response_class=HTMLResponse)
+def edit_posting(posting_id: int, request: Request, db: DbSession,
+                 principal: Manage) -> HTMLResponse:
+    posting = _posting(db, posting_id)
+    return _posting_page(request, _organisation(db, posting.organisation_id), posting,
+                         _posting_values(posting), [])
+
+
+@router.post("/matching/postings/{posting_id}", response_model=None)
+async def update_posting(posting_id: int, request: Request, db: DbSession,
+                         principal: Manage) -> HTMLResponse | RedirectResponse:
+    posting = _posting(db, posting_id)
+    values = await _form(request) | {"code": posting.code}
+    fields, problems = _parse_posting(values)
+    if not problems:
+        service.update_posting(db, posting_id, fields, actor=principal.actor)
+        return RedirectResponse(f"/matching/organisations/{posting.organisation_id}",
+                                status_code=303)
+    return _posting_page(request, _organisation(db, posting.organisation_id), posting, values,
+                         _errors(translator(request), problems, POSTING_FIELDS))
+
+
+@router.post("/matching/postings/{posting_id}/close")
+def close_posting(posting_id: int, db: DbSession, principal: Manage) -> RedirectResponse:
+    posting = _posting(db, posting_id)
+    service.close_posting(db, posting_id, actor=principal.actor)
+    return RedirectResponse(f"/matching/organisations/{posting.organisation_id}", status_code=303)
+
+
+# --- the trainee's own profile -----------------------------------------------------------------
+
+@router.post("/matching/me", response_model=None)
+async def edit_my_profile(request: Request, db: DbSession,
+                          principal: EditOwn) -> HTMLResponse | RedirectResponse:
+    """Only the logged-in person's own candidate record is ever written."""
+    from ilja.matching.views import my_matching_page
+
+    person_id = principal.user.person_id
+    if not person_id or service.candidate_of_person(db, person_id) is None:
+        raise HTTPException(404)
+    form = await request.form()
+    values = {"description": str(form.get("description", "")),
+              "preferred_districts": [str(v) for v in form.getlist("preferred_districts")],
+              "preferred_fields": str(form.get("preferred_fields", ""))}
+    try:
+        service.update_own_profile(db, person_id=person_id, actor=principal.actor, **values)
+    except MatchingInputError as exc:
+        errors = _errors(translator(request), [exc], ("description", "preferred_districts",
+                                                      "preferred_fields"))
+        return my_matching_page(request, db, principal, values=values, errors=errors)
+    return RedirectResponse("/matching/me?saved=1", status_code=303)
