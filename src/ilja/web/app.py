@@ -65,6 +65,7 @@ def create_app() -> FastAPI:
     app.include_router(selection_pages)
     app.include_router(__import__("ilja.publicjobs.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.training.views", fromlist=["x"]).router)
+    app.include_router(__import__("ilja.training.setup_views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.matching.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.support.views", fromlist=["x"]).router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
