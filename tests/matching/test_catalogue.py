@@ -220,3 +220,19 @@ def test_demo_matching_is_idempotent_per_seed(database_url):
         other = fill_demo_matching(session, seed=8)
         assert other.postings == len(POSTINGS)
         assert [p.seats for p in demo_postings(session, 7)] == [p.seats for p in postings]
+
+
+def test_demo_postings_can_be_matched(database_url):
+    from ilja.matching import runs
+
+    with transaction(engine_for(database_url)) as session:
+        fill_demo_matching(session)
+        service.set_course_tags(session, course_code="AI-DA", course_name="AI 융합 데이터 분석가 과정",
+                                skills=["Python", "SQL", "데이터 분석"], ncs_codes=["2001010501"])
+        for text in ("서울시 행정데이터로 정책 지표를 분석했습니다", "교통 데이터 시각화 프로젝트"):
+            service.register_candidate(session, CandidateInput(
+                person_id=add_person(session), course_code="AI-DA", description=text),
+                actor=COORDINATOR)
+        run = runs.run_matching(session, round_code="2026-1", on=dt.date(2026, 3, 2),
+                                seed=b"d" * 16, actor=COORDINATOR)
+        assert run.matched == 2 and run.blocking_pairs == 0

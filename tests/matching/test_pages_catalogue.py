@@ -85,6 +85,15 @@ def test_coordinator_adds_an_organisation_and_its_postings(site):  # noqa: F811
         posting = service.posting_by_code(session, "WEB-1")
         assert (posting.seats, posting.status) == (5, "closed")
     assert "마감" in _check(site.get(org_url))
+    org_edit = _check(site.get(f"{org_url}/edit"))
+    _bad(site.post(org_url, data={"name": "", "kind": "city_department",
+                                  "csrf_token": csrf_of(org_edit)}))
+    renamed = site.post(org_url, data={"name": "서울특별시 시민소통담당관", "kind": "city_department",
+                                       "district": "중구", "csrf_token": csrf_of(org_edit)},
+                        follow_redirects=False)
+    assert renamed.status_code == 303
+    assert "서울특별시 시민소통담당관" in _check(site.get(org_url))
+    assert site.get("/matching/organisations/999/edit").status_code == 404
     assert site.get("/matching/postings/999/edit").status_code == 404
     assert site.get("/matching/organisations/999/postings/new").status_code == 404
     _check(site.get("/matching/organisations?lang=en"))

@@ -223,7 +223,7 @@ class OwnProfileOut(BaseModel):
 
 
 def _own(db: Any, principal: Principal) -> Any:
-    person_id = principal.user.person_id
+    person_id = principal.user.person_id if principal.user else None
     candidate = service.candidate_of_person(db, person_id) if person_id else None
     if candidate is None:
         raise HTTPException(404, "no matching profile for this account")

@@ -102,6 +102,38 @@ async def create_organisation(request: Request, db: DbSession,
     return RedirectResponse(f"/matching/organisations/{row.id}", status_code=303)
 
 
+def _organisation_form(request: Request, organisation: Any, values: dict[str, str],
+                       errors: list[tuple[str, str]]) -> HTMLResponse:
+    t = translator(request)
+    kinds = [(k, t("matching.org_kind." + k)) for k in ORGANISATION_KINDS]
+    return _form_page(request, "matching/organisation_form.html", {
+        "organisation": organisation, "kind_options": kinds, "values": values}, errors)
+
+
+@router.get("/matching/organisations/{organisation_id}/edit", response_class=HTMLResponse)
+def edit_organisation(organisation_id: int, request: Request, db: DbSession,
+                      principal: Manage) -> HTMLResponse:
+    row = _organisation(db, organisation_id)
+    return _organisation_form(request, row, {name: getattr(row, name) or ""
+                                             for name in ORGANISATION_FIELDS}, [])
+
+
+@router.post("/matching/organisations/{organisation_id}", response_model=None)
+async def update_organisation(organisation_id: int, request: Request, db: DbSession,
+                              principal: Manage) -> HTMLResponse | RedirectResponse:
+    row = _organisation(db, organisation_id)
+    values = await _form(request) | {"code": row.code}
+    try:
+        service.update_organisation(
+            db, organisation_id, name=values.get("name", ""), kind=values.get("kind", ""),
+            association=values.get("association") or None,
+            district=values.get("district") or None, actor=principal.actor)
+    except MatchingInputError as exc:
+        return _organisation_form(request, row, values, _errors(
+            translator(request), [exc], ORGANISATION_FIELDS))
+    return RedirectResponse(f"/matching/organisations/{organisation_id}", status_code=303)
+
+
 # --- postings -----------------------------------------------------------------------------------
 
 def _posting_values(row: Any) -> dict[str, str]:
@@ -243,11 +275,11 @@ async def edit_my_profile(request: Request, db: DbSession,
     """Only the logged-in person's own candidate record is ever written."""
     from ilja.matching.views import my_matching_page
 
-    person_id = principal.user.person_id
+    person_id = principal.user.person_id if principal.user else None
     if not person_id or service.candidate_of_person(db, person_id) is None:
         raise HTTPException(404)
     form = await request.form()
-    values = {"description": str(form.get("description", "")),
+    values: dict[str, Any] = {"description": str(form.get("description", "")),
               "preferred_districts": [str(v) for v in form.getlist("preferred_districts")],
               "preferred_fields": str(form.get("preferred_fields", ""))}
     try:
