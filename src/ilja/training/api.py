@@ -17,7 +17,7 @@ from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.applications.errors import ApplicationError
-from ilja.training import oneday_service, progress, service
+from ilja.training import oneday_service, progress, service, sites
 from ilja.training.attendance import Mark
 from ilja.training.errors import NotFound, TrainingError
 from ilja.training.models import Enrolment
@@ -57,6 +57,27 @@ def _cohort(db: DbSession, principal: Principal, cohort_id: int) -> Any:
             and _site_of(db, row) != site:
         raise problem(NotFound("cohort", cohort_id))
     return row
+
+
+def _department(db: DbSession, principal: Principal, department_id: int) -> Any:
+    """The department, if the caller may use it (a site-bound operator: their own site)."""
+    row = _call(service.get_department, db, department_id)
+    if not sites.department_visible(principal, row):
+        raise problem(NotFound("department", department_id))
+    return row
+
+
+def _course(db: DbSession, principal: Principal, course_id: int) -> Any:
+    row = _call(service.get_course, db, course_id)
+    if not sites.course_visible(db, principal, row):
+        raise problem(NotFound("course", course_id))
+    return row
+
+
+def _own_site(principal: Principal, site_code: str) -> None:
+    if not sites.may_use_site(principal, site_code):
+        raise HTTPException(403, {"code": "other_site", "msg": f"You work for {sites.bound_site(principal)}.",
+                                  "msg_ko": f"{sites.bound_site(principal)} 소속 운영자입니다."})
 
 
 def _enrolment(db: DbSession, principal: Principal, enrolment_id: int) -> Any:
@@ -269,11 +290,12 @@ def _finding_out(row: Any) -> FindingOut:
 @router.get("/departments")
 def departments(db: DbSession, principal: Reader) -> list[DepartmentOut]:
     return [DepartmentOut.model_validate(d, from_attributes=True)
-            for d in service.list_departments(db)]
+            for d in service.list_departments(db) if sites.department_visible(principal, d)]
 
 
 @router.post("/departments", status_code=201)
 def create_department(body: DepartmentIn, db: DbSession, principal: Manager) -> DepartmentOut:
+    _own_site(principal, body.site_code)
     row = _call(service.create_department, db, **body.model_dump(), actor=principal.actor)
     return DepartmentOut.model_validate(row, from_attributes=True)
 
@@ -281,6 +303,7 @@ def create_department(body: DepartmentIn, db: DbSession, principal: Manager) -> 
 @router.post("/departments/{department_id}/decisions", status_code=201)
 def decide(department_id: int, body: DecisionIn, db: DbSession,
            principal: Manager) -> DecisionOut:
+    _department(db, principal, department_id)
     row = _call(service.decide, db, department_id=department_id, **body.model_dump(),
                 actor=principal.actor)
     return DecisionOut.model_validate(row, from_attributes=True)
@@ -288,7 +311,7 @@ def decide(department_id: int, body: DecisionIn, db: DbSession,
 
 @router.get("/departments/{department_id}/decisions")
 def decisions(department_id: int, db: DbSession, principal: Reader) -> list[DecisionOut]:
-    _call(service.get_department, db, department_id)
+    _department(db, principal, department_id)
     return [DecisionOut.model_validate(d, from_attributes=True)
             for d in service.decisions(db, department_id)]
 
@@ -296,7 +319,7 @@ def decisions(department_id: int, db: DbSession, principal: Reader) -> list[Deci
 @router.get("/departments/{department_id}/flags")
 def committee_flags(department_id: int, db: DbSession,
                     principal: Reader) -> list[SatisfactionOut]:
-    _call(service.get_department, db, department_id)
+    _department(db, principal, department_id)
     return [SatisfactionOut(assignment_id=r.assignment_id, instructor_id=r.instructor_id,
                             instructor_name=r.instructor_name, cohort_code=r.cohort_code,
                             result=r.result.as_dict())
@@ -305,11 +328,13 @@ def committee_flags(department_id: int, db: DbSession,
 
 @router.get("/courses")
 def courses(db: DbSession, principal: Reader) -> list[CourseOut]:
-    return [CourseOut.model_validate(c, from_attributes=True) for c in service.list_courses(db)]
+    return [CourseOut.model_validate(c, from_attributes=True) for c in service.list_courses(db)
+            if sites.course_visible(db, principal, c)]
 
 
 @router.post("/courses", status_code=201)
 def create_course(body: CourseIn, db: DbSession, principal: Manager) -> CourseOut:
+    _department(db, principal, body.department_id)
     row = _call(service.create_course, db, **body.model_dump(), actor=principal.actor)
     return CourseOut.model_validate(row, from_attributes=True)
 
@@ -317,11 +342,13 @@ def create_course(body: CourseIn, db: DbSession, principal: Manager) -> CourseOu
 # --- cohorts ------------------------------------------------------------------------------
 @router.get("/cohorts")
 def cohorts(db: DbSession, principal: Reader) -> list[CohortOut]:
-    return [_cohort_out(c) for c in service.list_cohorts(db)]
+    return [_cohort_out(c) for c in service.list_cohorts(db)
+            if sites.cohort_visible(db, principal, c)]
 
 
 @router.post("/cohorts", status_code=201)
 def create_cohort(body: CohortIn, db: DbSession, principal: Manager) -> CohortOut:
+    _course(db, principal, body.course_id)
     row = _call(service.create_cohort, db, CohortInput(**body.model_dump()), actor=principal.actor)
     return _cohort_out(row)
 
@@ -453,6 +480,8 @@ def create_instructor(body: InstructorIn, db: DbSession, principal: Manager) -> 
 # --- one-day classes ----------------------------------------------------------------------
 @router.post("/oneday", status_code=201)
 def create_oneday(body: OneDayIn, db: DbSession, principal: Manager) -> dict[str, int]:
+    _own_site(principal, body.site_code)
+    _course(db, principal, body.linked_course_id)
     row = _call(oneday_service.create_class, db, **body.model_dump(), actor=principal.actor)
     return {"id": row.id}
 

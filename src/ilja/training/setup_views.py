@@ -19,7 +19,7 @@ from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.programs.plan import load_plan
 from ilja.rules.parameters import default_tree
-from ilja.training import oneday_service, service
+from ilja.training import oneday_service, service, sites
 from ilja.training.errors import TrainingError
 from ilja.training.models import CourseKind, TrainingCohort, TrainingCourse, TrainingDepartment
 from ilja.training.schedule import ScheduleError, session_days
@@ -33,22 +33,16 @@ DECISIONS = ("open_course", "close_course")
 WEEKDAYS = tuple(range(7))
 
 
-def _site(principal: Principal) -> str | None:
-    """The site a site-bound operator works for; None for everyone else."""
-    site = principal.user.site_code if principal.user else None
-    return site if site and principal.role is not None and principal.role.value == "operator" \
-        else None
+_site = sites.bound_site
 
 
 def _departments(db: DbSession, principal: Principal) -> list[TrainingDepartment]:
-    site = _site(principal)
-    return [d for d in service.list_departments(db) if site is None or d.site_code == site]
+    return [d for d in service.list_departments(db) if sites.department_visible(principal, d)]
 
 
 def _department(db: DbSession, principal: Principal, department_id: int) -> TrainingDepartment | None:
     row = db.get(TrainingDepartment, department_id)
-    site = _site(principal)
-    return row if row is not None and (site is None or row.site_code == site) else None
+    return row if sites.department_visible(principal, row) else None
 
 
 def _courses(db: DbSession, principal: Principal) -> list[TrainingCourse]:
@@ -58,11 +52,7 @@ def _courses(db: DbSession, principal: Principal) -> list[TrainingCourse]:
 
 def _cohort(db: DbSession, principal: Principal, cohort_id: int) -> TrainingCohort | None:
     row = db.get(TrainingCohort, cohort_id)
-    if row is None:
-        return None
-    course = db.get(TrainingCourse, row.course_id)
-    ok = course is not None and _department(db, principal, course.department_id) is not None
-    return row if ok else None
+    return row if sites.cohort_visible(db, principal, row) else None
 
 
 def _sites(principal: Principal) -> list[tuple[str, str]]:
