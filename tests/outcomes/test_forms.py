@@ -98,6 +98,9 @@ def test_registers_and_kpi_figures_in_the_pages(app):
     url, client = app
     coordinator = token(url, Role.JOB_COORDINATOR)
     manager = token(url, Role.PROGRAM_MANAGER)
+    assert 'href="/outcomes/follow-ups"' in client.get("/outcomes", headers=coordinator).text
+    dashboard = client.get("/outcomes", headers=manager).text
+    assert 'href="/outcomes/follow-ups"' not in dashboard and 'href="/outcomes/alumni"' in dashboard
     added = client.post("/outcomes/alumni", headers=coordinator,
                         data={"joined_on": "2025-06-01", "campus_code": "campus.mapo"},
                         follow_redirects=True)

@@ -27,7 +27,7 @@ STATUSES = ("counted", "not_counted", "excluded")
 
 
 def _year(value: int | None) -> int:
-    return value if value in YEARS else min(max(dt.date.today().year, YEARS.start), YEARS.stop - 1)
+    return value if value is not None and value in YEARS else min(max(dt.date.today().year, YEARS.start), YEARS.stop - 1)
 
 
 def _filters(program: str, campus: str) -> Filters:
