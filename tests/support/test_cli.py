@@ -48,6 +48,8 @@ def test_pass_rates_budget_and_publish(tmp_path, monkeypatch, keyring):
         month = runner.invoke(app, ["support", "subsidy-run", "--month", "2026-01", "--format", "json"])
         assert month.exit_code == 0 and json.loads(month.stdout)["paid"] == 0
         assert runner.invoke(app, ["support", "subsidy-run", "--month", "nope"]).exit_code == 1
+        alumni = runner.invoke(app, ["support", "alumni-publish", "--year", "2025"])
+        assert alumni.exit_code == 0 and json.loads(alumni.stdout)["alumni_active_members"] == 0
     finally:
         get_settings.cache_clear()
         dispose_engines()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ilja.support import certification_api, event_api, startup_api, subsidy_api
+from ilja.support import alumni_api, certification_api, event_api, startup_api, subsidy_api
 
 router = APIRouter(prefix="/support", tags=["support"])
 router.include_router(certification_api.router)
 router.include_router(startup_api.router)
 router.include_router(subsidy_api.router)
 router.include_router(event_api.router)
+router.include_router(alumni_api.router)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from ilja.rules.parameters import ParameterTree, ParameterUse, default_tree
+from ilja.rules.parameters import ParameterTree, ParameterUse
+from ilja.support.parameters import in_force
 
 PREFIX = "support.certification."
 PARAMETERS = ("eligible_vendors", "supported_attempts", "fee_share", "max_fee_won",
@@ -75,8 +76,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def uses_on(on: dt.date, tree: ParameterTree | None = None) -> dict[str, ParameterUse]:
-    snapshot = (tree or default_tree()).at(on)
-    return {name: snapshot[PREFIX + name] for name in PARAMETERS}
+    return in_force(PREFIX, PARAMETERS, on, tree)
 
 
 def supported_amount(fee_won: int, share: Decimal, cap_won: int) -> int:

@@ -40,7 +40,7 @@ def store() -> Any:
 
 async def read_upload(upload: UploadFile, on: dt.date) -> bytes:
     """At most the limit plus one byte, so an oversized file is refused without reading it all."""
-    limit = int(default_tree().value(PREFIX + "receipt_max_bytes", on))
+    limit = int(default_tree().value(PREFIX + "receipt_max_bytes", max(on, dt.date.today())))
     return await upload.read(limit + 1)
 
 

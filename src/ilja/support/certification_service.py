@@ -27,6 +27,7 @@ from ilja.support.certification import (
 )
 from ilja.support.errors import Conflict, Invalid, NotEntitled, NotFound
 from ilja.support.models import Certification, ExamAttempt, FeeClaim
+from ilja.support.parameters import in_force
 
 BUDGET_KIND = "certification_fee"
 
@@ -194,7 +195,7 @@ def submit_claim(session: Session, *, attempt_id: int, receipt: bytes, claimed_o
     entitlement = entitlement_for(session, attempt, claimed_on)
     if not entitlement.entitled:
         raise NotEntitled(tuple(r.value for r in entitlement.refusals))
-    max_bytes = int(default_tree().value(PREFIX + "receipt_max_bytes", claimed_on))
+    max_bytes = int(in_force(PREFIX, ("receipt_max_bytes",), claimed_on)["receipt_max_bytes"].value)
     stored = receipts.store(store, receipt, max_bytes)
     row = FeeClaim(attempt_id=attempt.id, person_id=attempt.person_id, claimed_on=claimed_on,
                    amount_entitled_won=entitlement.amount_won, entitlement=_stamp(entitlement),

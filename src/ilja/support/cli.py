@@ -127,3 +127,14 @@ def subsidy_run(month: str = typer.Option(..., help="YYYY-MM"),
     table = Table(*figures)
     table.add_row(*(f"{v:,}" if isinstance(v, int) else v for v in figures.values()))
     Console().print(table)
+
+
+@support_app.command("alumni-publish")
+def alumni_publish(year: int = typer.Option(..., help="The year whose alumni participation goes to the outcomes KPIs.")) -> None:
+    """Write the year's alumni participation (active members, mentoring, talent donation, scholarships) to the KPIs."""
+    from ilja.db import transaction
+    from ilja.support import alumni_service
+
+    with transaction() as session:
+        figures = alumni_service.publish(session, year=year, actor=_actor())
+    typer.echo(json.dumps({"year": year, **figures}))

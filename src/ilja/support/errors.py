@@ -74,3 +74,14 @@ class Refused(SupportError):
     def __init__(self, refusals: list[str]) -> None:
         self.refusals = tuple(refusals)
         super().__init__("허용되지 않습니다: " + ", ".join(refusals), "Not allowed: " + ", ".join(refusals))
+
+
+class NoRuleInForce(SupportError):
+    """The date is before the support's parameters start: there is no rule to apply."""
+
+    status_code = 422
+    code = "no_rule_in_force"
+
+    def __init__(self, on: object) -> None:
+        super().__init__(f"{on}에 시행 중인 지원 기준이 없습니다.", f"No support rule was in force on {on}.",
+                         field="date")

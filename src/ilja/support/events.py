@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
 
-from ilja.rules.parameters import ParameterTree, ParameterUse, default_tree
+from ilja.rules.parameters import ParameterTree, ParameterUse
+from ilja.support.parameters import in_force
 
 PREFIX = "support.events."
 
@@ -28,8 +29,7 @@ class Place(StrEnum):
 
 
 def uses_on(on: dt.date, tree: ParameterTree | None = None) -> dict[str, ParameterUse]:
-    snapshot = (tree or default_tree()).at(on)
-    return {name[len(PREFIX):]: use for name, use in snapshot.items() if name.startswith(PREFIX)}
+    return in_force(PREFIX, ("signup_closes_hours_before", "waitlist_size", "hire_follow_up_days"), on, tree)
 
 
 def signups_close_at(starts_at: dt.datetime, uses: Mapping[str, ParameterUse]) -> dt.datetime:

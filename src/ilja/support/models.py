@@ -290,3 +290,50 @@ class EventSignup(Base):
     hired: Mapped[bool | None] = mapped_column(Boolean)
     hired_on: Mapped[dt.date | None] = mapped_column(Date)
     follow_up_note: Mapped[str | None] = mapped_column(Text)
+
+
+class MentoringPair(Base):
+    """An alumni mentor (동문 멘토) paired with a trainee; ``activity_id`` is the outcomes
+    ``alumni_activities`` row it was counted as, by id."""
+
+    __tablename__ = "support_mentoring_pairs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mentor_member_id: Mapped[int] = mapped_column(Integer, index=True)  # outcomes alumni member, by id
+    mentee_person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    meetings: Mapped[int] = mapped_column(Integer, default=0)
+    activity_id: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class TalentSession(Base):
+    """A talent-donation session (재능기부) an alumnus gives at a campus."""
+
+    __tablename__ = "support_talent_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[int] = mapped_column(Integer, index=True)  # outcomes alumni member, by id
+    topic: Mapped[str] = mapped_column(String(200))
+    campus_code: Mapped[str | None] = mapped_column(String(64))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    attendees: Mapped[int] = mapped_column(Integer)
+    counted: Mapped[bool] = mapped_column(Boolean)
+    activity_id: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class Scholarship(Base):
+    """A scholarship (장학금) given by an alumnus to a trainee, in whole won."""
+
+    __tablename__ = "support_scholarships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    donor_member_id: Mapped[int] = mapped_column(Integer, index=True)  # outcomes alumni member, by id
+    recipient_person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    amount_won: Mapped[int] = mapped_column(Integer)
+    awarded_on: Mapped[dt.date] = mapped_column(Date)
+    activity_id: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[str | None] = mapped_column(String(100))

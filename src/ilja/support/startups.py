@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ilja.rules.parameters import ParameterTree, ParameterUse, default_tree
+from ilja.rules.parameters import ParameterTree, ParameterUse
 from ilja.support.certification import add_months
+from ilja.support.parameters import in_force
 
 PREFIX = "support.startup."
 
@@ -50,8 +51,7 @@ class JoinRefusal(StrEnum):
 
 
 def uses_on(on: dt.date, tree: ParameterTree | None = None) -> dict[str, ParameterUse]:
-    snapshot = (tree or default_tree()).at(on)
-    return {name[len(PREFIX):]: use for name, use in snapshot.items() if name.startswith(PREFIX)}
+    return in_force(PREFIX, ("max_members", "member_within_months_of_completion", "launch_needs_milestone"), on, tree)
 
 
 def move_refusals(current: str, target: str, *, members: int, milestones_done: int,

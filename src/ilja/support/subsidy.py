@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from enum import StrEnum
 
-from ilja.rules.parameters import ParameterTree, ParameterUse, default_tree
+from ilja.rules.parameters import ParameterTree, ParameterUse
+from ilja.support.parameters import in_force
 
 PREFIX = "support.subsidy."
 GROUPS = "common.vulnerability.employment_vulnerable_groups"
@@ -29,10 +30,7 @@ class Refusal(StrEnum):
 
 
 def uses_on(on: dt.date, tree: ParameterTree | None = None) -> dict[str, ParameterUse]:
-    snapshot = (tree or default_tree()).at(on)
-    found = {name[len(PREFIX):]: use for name, use in snapshot.items() if name.startswith(PREFIX)}
-    found["vulnerable_groups"] = snapshot[GROUPS]
-    return found
+    return in_force(PREFIX, ("min_age", "max_age", "monthly_amount_won", "max_months", "min_attendance"), on, tree, extra={"vulnerable_groups": GROUPS})
 
 
 def age_on(birth: dt.date, on: dt.date) -> int:

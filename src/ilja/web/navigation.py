@@ -32,6 +32,7 @@ ACCOUNT_LINKS: list[tuple[str, str, str]] = [
     ("/support/me/subsidies", "support_my_subsidies", "profile.read_own"),
     ("/support/events", "support_events", "profile.read_own"),
     ("/support/events/manage", "support_events_manage", "matching.manage"),
+    ("/support/alumni", "support_alumni", "outcome.record"),
 ]
 
 
