@@ -1,4 +1,4 @@
-"""Pages: a coordinator adds an organisation and its postings (create, edit, close) in the
+"""Pages (on SQLite and PostgreSQL): a coordinator adds an organisation and its postings (create, edit, close) in the
 browser; bad forms come back with an error summary linking to the fields and a title starting
 "오류:"; a trainee edits their own matching profile and sees their fit list."""
 
@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from fastapi.testclient import TestClient
+
 from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
 from ilja.db import engine_for, transaction
 from ilja.matching import service
 from tests.accounts.test_web_sessions import PASSWORD, csrf_of, log_in
-from tests.matching.test_pages import _check, site  # noqa: F401 - the fixture
+from tests.matching.test_pages import _check
+from tests.matching.test_service_db import _setup
 from tests.web.html_check import check_page
 
 POSTING_FORM = {"code": "WEB-1", "title": "서울시 민원 데이터 분석 인턴", "kind": "internship_city",
@@ -20,6 +24,27 @@ POSTING_FORM = {"code": "WEB-1", "title": "서울시 민원 데이터 분석 인
                 "required_certifications": "", "district": "중구", "starts_on": "2026-04-01",
                 "ends_on": "2026-08-31", "monthly_pay": "2461811",
                 "description": "응답소 민원 데이터를 분석합니다."}
+
+
+@pytest.fixture
+def site(database_url, tmp_path, monkeypatch):
+    """The app on a migrated database, SQLite and PostgreSQL, with a coordinator and a citizen."""
+    from ilja.config import get_settings
+    from ilja.web.app import create_app
+
+    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
+    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    with transaction(engine_for(database_url)) as session:
+        accounts.create_user(session, login="jobco", password=PASSWORD,
+                             role=Role.JOB_COORDINATOR, display_name="잡코디")
+        accounts.create_user(session, login="citizen", password=PASSWORD, role=Role.CITIZEN,
+                             display_name="시민")
+        data = _setup(session)
+    client = TestClient(create_app())
+    client.data, client.url = data, database_url  # type: ignore[attr-defined]
+    yield client
+    get_settings.cache_clear()
 
 
 def _title(html: str) -> str:
@@ -34,7 +59,7 @@ def _bad(response) -> str:
     return response.text
 
 
-def test_coordinator_adds_an_organisation_and_its_postings(site):  # noqa: F811
+def test_coordinator_adds_an_organisation_and_its_postings(site):
     assert log_in(site, "jobco").status_code == 303
     page = _check(site.get("/matching/organisations"))
     assert "(주)서울AI" in page and 'name="csrf_token"' in page
@@ -99,7 +124,7 @@ def test_coordinator_adds_an_organisation_and_its_postings(site):  # noqa: F811
     _check(site.get("/matching/organisations?lang=en"))
 
 
-def test_trainee_edits_own_profile_and_sees_fit(site):  # noqa: F811
+def test_trainee_edits_own_profile_and_sees_fit(site):
     dev = site.data["dev"]
     with transaction(engine_for(site.url)) as session:
         accounts.create_user(session, login="trainee", password=PASSWORD, role=Role.CITIZEN,
