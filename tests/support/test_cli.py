@@ -34,7 +34,9 @@ def test_pass_rates_budget_and_publish(tmp_path, monkeypatch, keyring):
         assert rates.exit_code == 0, rates.output
         assert json.loads(rates.stdout) == [{"key": "campus.mapo", "sat": 2, "passed": 1, "percent": 50.0}]
         published = runner.invoke(app, ["support", "publish", "--year", "2025"])
-        assert json.loads(published.stdout)["certifications_passed"] == 1
+        body = json.loads(published.stdout)
+        assert body["certifications_passed"] == 1 and body["startups_launched"] == 0
+        assert body["employer_events"] == 0 and body["alumni_active_members"] == 0
         budget = runner.invoke(app, ["support", "budget", "--kind", "certification_fee", "--year", "2025",
                                      "--amount", "5000000", "--source", "test"])
         assert budget.exit_code == 0 and json.loads(budget.stdout)["amount_won"] == 5_000_000

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ilja.db import engine_for, transaction
 from ilja.outcomes import service as outcomes
 from ilja.outcomes.models import OutcomeRecord
+from ilja.support import figures
 from ilja.support import startup_service as startups
 from ilja.support.errors import Refused
 from tests.support.factories import ENDS, OPERATOR, trainees
@@ -55,4 +56,10 @@ def test_a_team_from_idea_to_investment_counts_as_a_startup_outcome(database_url
         records = list(session.scalars(select(OutcomeRecord).where(OutcomeRecord.kind == "startup")))
         assert len(records) == 2 and {r.employer for r in records} == {"마포 AI 랩"}
         assert startups.record_pending_outcomes(session, actor=OPERATOR) == 0  # idempotent
+        published = figures.publish_all(session, year=2026, actor=OPERATOR)
+        assert (published["startups_launched"], published["startup_funding_won"]) == (1, 50_000_000)
+        from ilja.outcomes import queries
+
+        actuals = {a.metric: a.value for a in queries.record_actuals(session, 2026)}
+        assert int(actuals["startups_launched"]) == 1
     assert ENDS < D

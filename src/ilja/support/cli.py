@@ -45,12 +45,12 @@ def pass_rates(by: str = typer.Option("campus", help="campus, course or all"),
 
 @support_app.command("publish")
 def publish(year: int = typer.Option(..., help="The year whose figures go to the outcomes KPIs.")) -> None:
-    """Write the year's certification figures (sat, passed, pass rate) into the outcomes KPI actuals."""
+    """Write the year's support figures (certifications, start-ups, employer events, alumni) into the outcomes KPIs."""
     from ilja.db import transaction
-    from ilja.support import certification_service as cert
+    from ilja.support import figures as support_figures
 
     with transaction() as session:
-        figures = cert.publish_figures(session, year=year, actor=_actor())
+        figures = support_figures.publish_all(session, year=year, actor=_actor())
     typer.echo(json.dumps({"year": year, **figures}))
 
 
