@@ -57,3 +57,17 @@ def test_import_postings(configured, tmp_path):
     assert json.loads(result.stdout) == {"created": ["I-1", "I-2"], "updated": []}
     missing = runner.invoke(app, ["match", "import-postings", str(tmp_path / "none.csv")])
     assert missing.exit_code == 1
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_posting_template_imports_back(configured, tmp_path, suffix):
+    from ilja.matching import service
+
+    path = tmp_path / f"template{suffix}"
+    assert runner.invoke(app, ["match", "posting-template", str(path)]).exit_code == 0
+    with transaction(engine_for(configured)) as session:
+        service.create_organisation(session, code="AI-0001", name="(주)예시", kind="company",
+                                    association="한국인공지능협회", actor=COORDINATOR)
+    result = runner.invoke(app, ["match", "import-postings", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["created"] == ["P-2026-001"]

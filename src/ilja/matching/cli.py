@@ -162,3 +162,33 @@ def import_postings(
         return
     console.print(f"공고 {len(report.created)}건 등록, {len(report.updated)}건 수정 "
                   f"({len(report.created)} created, {len(report.updated)} updated)")
+
+
+@match_app.command("posting-template")
+def posting_template(file: str = typer.Argument(..., help="Where to write it (.xlsx or .csv).")
+                     ) -> None:
+    """Write an empty posting sheet with the Korean headers and one example row, ready for
+    ``ilja match import-postings``."""
+    import csv
+    from pathlib import Path
+
+    from ilja.matching.posting_input import EXAMPLE_ROW, HEADERS
+
+    path = Path(file)
+    headers = [aliases[0] for aliases in HEADERS.values()]
+    example = [EXAMPLE_ROW.get(name, "") for name in HEADERS]
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "공고"
+        sheet.append(headers)
+        sheet.append(example)
+        book.save(path)
+    elif path.suffix.lower() == ".csv":
+        with path.open("w", newline="", encoding="utf-8-sig") as handle:
+            csv.writer(handle).writerows([headers, example])
+    else:
+        raise _fail(f"{file}: write .xlsx or .csv")
+    console.print(f"{path}: {len(headers)} columns")

@@ -179,6 +179,14 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "monthly_pay": ("월급여", "월급", "월 급여", "monthly_pay", "pay"),
     "description": ("설명", "직무설명", "상세내용", "description"),
 }
+EXAMPLE_ROW = {
+    "code": "P-2026-001", "organisation_code": "AI-0001", "round_code": "2026-1",
+    "kind": "기업 인턴십", "title": "백엔드 개발 인턴 (Python)", "seats": "2",
+    "required_skills": "Python, SQL", "preferred_skills": "Docker", "ncs_codes": "2001020202_23v5",
+    "required_certifications": "", "district": "마포구", "starts_on": "2026-04-01",
+    "ends_on": "2026-09-30", "monthly_pay": "2461811",
+    "description": "사내 AI 서비스의 API 서버를 개발합니다.",
+}
 REQUIRED_COLUMNS = ("code", "organisation_code", "round_code", "kind", "title", "seats")
 
 
