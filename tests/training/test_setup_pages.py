@@ -122,6 +122,11 @@ def test_an_operator_sets_up_a_course_cohort_instructors_and_a_one_day_class(app
     with transaction(engine_for(url)) as session:
         assert [a.instructor_id for a in session.scalars(select(CohortInstructor))] == [int(senior)]
 
+    listed = client.get(base, headers=mapo)
+    assert check_page(listed.text).problems == [] and "박경력" not in listed.text
+    assert f'href="/training/setup/cohorts/{cohort}/instructors"' in listed.text
+    roster = client.get(f"/training/cohorts/{cohort}", headers=mapo)
+    assert f'href="/training/setup/cohorts/{cohort}/instructors"' in roster.text
     oneday = client.get("/training/setup/oneday/new", headers=mapo)
     assert check_page(oneday.text).problems == [] and "명입니다" in oneday.text
     assert client.post("/training/setup/oneday/new", headers=mapo, follow_redirects=False, data={

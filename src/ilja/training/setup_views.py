@@ -148,6 +148,7 @@ def _department_context(request: Request, db: DbSession, department: TrainingDep
     courses = service.list_courses(db, department.id)
     return {"department": department, "courses": courses,
             "decisions": service.decisions(db, department.id),
+            "cohorts": [(c, k) for c in courses for k in service.list_cohorts(db, c.id)],
             "course_names": {c.id: c.name for c in courses},
             "kind_options": [(k.value, t("training.setup.kinds." + k.value)) for k in CourseKind],
             "program_options": [(p, t("training.setup.programs." + p)) for p in PROGRAMS],
