@@ -77,6 +77,10 @@ def test_the_operator_runs_a_team_to_launch_on_the_web(site):
     assert body["stage"] == "launch" and body["members"][0]["outcome_id"] is not None
     assert body["raised_won"] == 30_000_000
     assert [s["name"] for s in site.api("citizen", "GET", "/support/me/startups").json()] == ["리뷰요약"]
+    site.log_in("citizen")
+    mine = site.client.get("/support/me/startups")
+    assert mine.status_code == 200 and check_page(mine.text).problems == []
+    assert "리뷰요약" in mine.text and "MVP" in mine.text and "박멘토" in mine.text
 
 
 def test_missing_teams_and_wrong_roles(site):

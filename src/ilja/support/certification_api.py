@@ -19,19 +19,15 @@ from ilja.support import budgets
 from ilja.support import certification_service as cert
 from ilja.support.certification import PREFIX
 from ilja.support.errors import SupportError
+from ilja.support.http import MAX_INT, fail
 from ilja.support.models import Certification, ExamAttempt, FeeClaim, SupportBudget
 
 router = APIRouter()
-MAX_INT = 2_000_000_000  # the columns are 32-bit INTEGER on PostgreSQL
 Year = Annotated[int, Path(ge=2000, le=2100)]
 Read = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
 Manage = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
 PayRead = Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]
 PayRun = Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))]
-
-
-def fail(error: SupportError) -> HTTPException:
-    return HTTPException(error.status_code, error.as_detail("en"))
 
 
 def store() -> Any:

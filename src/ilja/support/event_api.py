@@ -12,8 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.support import event_service as ev
-from ilja.support.certification_api import MAX_INT
-from ilja.support.startup_api import _run
+from ilja.support.http import MAX_INT, guarded
 
 router = APIRouter(prefix="/events")
 Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
@@ -59,7 +58,7 @@ def all_events(db: DbSession, _: Manage, kind: str | None = None) -> list[dict[s
 
 @router.post("", status_code=201)
 def create(body: EventIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    return event_out(_run(lambda: ev.create_event(db, **body.model_dump(), actor=principal.actor)))
+    return event_out(guarded(lambda: ev.create_event(db, **body.model_dump(), actor=principal.actor)))
 
 
 @router.get("/figures")
@@ -70,7 +69,7 @@ def figures(db: DbSession, _: Annotated[Principal, Depends(requires(Permission.R
 
 @router.get("/{event_id}/signups")
 def list_signups(event_id: int, db: DbSession, _: Manage) -> list[dict[str, Any]]:
-    _run(lambda: ev.get_event(db, event_id))
+    guarded(lambda: ev.get_event(db, event_id))
     return [signup_out(s) for s in ev.signups(db, event_id)]
 
 
@@ -85,7 +84,7 @@ def staff_signup(event_id: int, body: StaffSignupIn, db: DbSession, principal: M
 
     if registry.get_person(db, body.person_id) is None:
         raise HTTPException(404, f"no person {body.person_id}")
-    return signup_out(_run(lambda: ev.sign_up(db, event_id=event_id, person_id=body.person_id,
+    return signup_out(guarded(lambda: ev.sign_up(db, event_id=event_id, person_id=body.person_id,
                                               actor=principal.actor)))
 
 
@@ -98,13 +97,13 @@ def _person(principal: Principal) -> int:
 @router.post("/{event_id}/me", status_code=201)
 def my_signup(event_id: int, db: DbSession, principal: Own) -> dict[str, Any]:
     person_id = _person(principal)
-    return signup_out(_run(lambda: ev.sign_up(db, event_id=event_id, person_id=person_id, actor=principal.actor)))
+    return signup_out(guarded(lambda: ev.sign_up(db, event_id=event_id, person_id=person_id, actor=principal.actor)))
 
 
 @router.delete("/{event_id}/me")
 def my_cancel(event_id: int, db: DbSession, principal: Own) -> dict[str, Any]:
     person_id = _person(principal)
-    promoted = _run(lambda: ev.cancel(db, event_id=event_id, person_id=person_id, actor=principal.actor))
+    promoted = guarded(lambda: ev.cancel(db, event_id=event_id, person_id=person_id, actor=principal.actor))
     return {"cancelled": True, "promoted": promoted is not None}
 
 
@@ -115,7 +114,7 @@ class AttendanceIn(BaseModel):
 
 @router.post("/signups/{signup_id}/attendance")
 def attendance(signup_id: int, body: AttendanceIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    return signup_out(_run(lambda: ev.mark_attendance(db, signup_id=signup_id, attended=body.attended,
+    return signup_out(guarded(lambda: ev.mark_attendance(db, signup_id=signup_id, attended=body.attended,
                                                       actor=principal.actor)))
 
 
@@ -128,5 +127,5 @@ class FollowUpIn(BaseModel):
 
 @router.post("/signups/{signup_id}/follow-up")
 def follow_up(signup_id: int, body: FollowUpIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    return signup_out(_run(lambda: ev.follow_up(db, signup_id=signup_id, hired=body.hired, hired_on=body.hired_on,
+    return signup_out(guarded(lambda: ev.follow_up(db, signup_id=signup_id, hired=body.hired, hired_on=body.hired_on,
                                                 note=body.note, actor=principal.actor)))

@@ -12,8 +12,7 @@ from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.support import startup_service as svc
-from ilja.support.certification_api import MAX_INT, fail
-from ilja.support.errors import SupportError
+from ilja.support.http import MAX_INT, guarded
 
 router = APIRouter()
 Read = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
@@ -40,13 +39,6 @@ def detail_out(view: dict[str, Any]) -> dict[str, Any]:
             "stages": [{"stage": s.stage, "on": s.on.isoformat(), "note": s.note} for s in view["stages"]]}
 
 
-def _run(action: Any) -> Any:
-    try:
-        return action()
-    except SupportError as error:
-        raise fail(error) from None
-
-
 class StartupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(max_length=200)
@@ -62,14 +54,14 @@ def list_startups(db: DbSession, _: Read) -> list[dict[str, Any]]:
 
 @router.post("/startups", status_code=201)
 def create(body: StartupIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    return startup_out(_run(lambda: svc.create_startup(
+    return startup_out(guarded(lambda: svc.create_startup(
         db, name=body.name, idea=body.idea, campus_code=body.campus_code, on=body.on or dt.date.today(),
         actor=principal.actor)))
 
 
 @router.get("/startups/{startup_id}")
 def show(startup_id: int, db: DbSession, principal: Read) -> dict[str, Any]:
-    view = _run(lambda: svc.detail(db, startup_id))
+    view = guarded(lambda: svc.detail(db, startup_id))
     audit.record(db, principal.actor, "support.startup.read", object_type="startup", object_id=startup_id)
     return detail_out(view)
 
@@ -83,14 +75,14 @@ class MemberIn(BaseModel):
 
 @router.post("/startups/{startup_id}/members", status_code=201)
 def add_member(startup_id: int, body: MemberIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = _run(lambda: svc.add_member(db, startup_id=startup_id, person_id=body.person_id, role=body.role,
+    row = guarded(lambda: svc.add_member(db, startup_id=startup_id, person_id=body.person_id, role=body.role,
                                       on=body.on or dt.date.today(), actor=principal.actor))
     return {"person_id": row.person_id, "role": row.role, "outcome_id": row.outcome_id}
 
 
 @router.delete("/startups/{startup_id}/members/{person_id}")
 def remove_member(startup_id: int, person_id: int, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = _run(lambda: svc.remove_member(db, startup_id=startup_id, person_id=person_id, on=dt.date.today(),
+    row = guarded(lambda: svc.remove_member(db, startup_id=startup_id, person_id=person_id, on=dt.date.today(),
                                          actor=principal.actor))
     return {"person_id": row.person_id, "left_on": row.left_on.isoformat()}
 
@@ -105,7 +97,7 @@ class MentorIn(BaseModel):
 
 @router.post("/startups/{startup_id}/mentors", status_code=201)
 def add_mentor(startup_id: int, body: MentorIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = _run(lambda: svc.add_mentor(db, startup_id=startup_id, name=body.name, organisation=body.organisation,
+    row = guarded(lambda: svc.add_mentor(db, startup_id=startup_id, name=body.name, organisation=body.organisation,
                                       expertise=body.expertise, since=body.since or dt.date.today(),
                                       actor=principal.actor))
     return {"id": row.id}
@@ -119,7 +111,7 @@ class MilestoneIn(BaseModel):
 
 @router.post("/startups/{startup_id}/milestones", status_code=201)
 def add_milestone(startup_id: int, body: MilestoneIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = _run(lambda: svc.add_milestone(db, startup_id=startup_id, title=body.title, due_on=body.due_on,
+    row = guarded(lambda: svc.add_milestone(db, startup_id=startup_id, title=body.title, due_on=body.due_on,
                                          actor=principal.actor))
     return {"id": row.id}
 
@@ -131,7 +123,7 @@ class DoneIn(BaseModel):
 
 @router.post("/startups/milestones/{milestone_id}/done")
 def milestone_done(milestone_id: int, body: DoneIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = _run(lambda: svc.complete_milestone(db, milestone_id=milestone_id, on=body.on or dt.date.today(),
+    row = guarded(lambda: svc.complete_milestone(db, milestone_id=milestone_id, on=body.on or dt.date.today(),
                                               actor=principal.actor))
     return {"id": row.id, "done_on": row.done_on.isoformat()}
 
@@ -146,7 +138,7 @@ class FundingIn(BaseModel):
 
 @router.post("/startups/{startup_id}/funding", status_code=201)
 def add_funding(startup_id: int, body: FundingIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = _run(lambda: svc.add_funding(db, startup_id=startup_id, **body.model_dump(), actor=principal.actor))
+    row = guarded(lambda: svc.add_funding(db, startup_id=startup_id, **body.model_dump(), actor=principal.actor))
     return {"id": row.id}
 
 
@@ -159,7 +151,7 @@ class StageIn(BaseModel):
 
 @router.post("/startups/{startup_id}/stage")
 def move_stage(startup_id: int, body: StageIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    result = _run(lambda: svc.move_stage(db, startup_id=startup_id, stage=body.stage, on=body.on or dt.date.today(),
+    result = guarded(lambda: svc.move_stage(db, startup_id=startup_id, stage=body.stage, on=body.on or dt.date.today(),
                                          note=body.note, actor=principal.actor))
     return {**startup_out(result.startup), "outcomes_recorded": result.outcomes_recorded,
             "without_participation": result.without_participation}
@@ -173,7 +165,7 @@ class CenterIn(BaseModel):
 
 @router.put("/startups/{startup_id}/startup-center")
 def link_center(startup_id: int, body: CenterIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    return startup_out(_run(lambda: svc.link_startup_center(db, startup_id=startup_id, reference=body.reference,
+    return startup_out(guarded(lambda: svc.link_startup_center(db, startup_id=startup_id, reference=body.reference,
                                                             on=body.on or dt.date.today(), actor=principal.actor)))
 
 

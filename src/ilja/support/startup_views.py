@@ -130,3 +130,12 @@ def milestone_done(request: Request, startup_id: int, milestone_id: int, db: DbS
     except SupportError as error:
         return _detail(request, db, principal, startup_id, _message(request, error), status_code=422)
     return RedirectResponse(f"/support/startups/{startup_id}", status_code=303)
+
+
+@router.get("/support/me/startups", response_class=HTMLResponse)
+def my_startups(request: Request, db: DbSession,
+                principal: Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]) -> HTMLResponse:
+    """The trainee's own teams with their stage, mentors and milestones."""
+    person_id = principal.user.person_id
+    teams = [svc.detail(db, s.id) for s in svc.startups_of_person(db, person_id)] if person_id is not None else []
+    return _page(request, "support/my_startups.html", {"teams": teams})

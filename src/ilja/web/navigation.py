@@ -33,6 +33,7 @@ ACCOUNT_LINKS: list[tuple[str, str, str]] = [
     ("/support/events", "support_events", "profile.read_own"),
     ("/support/events/manage", "support_events_manage", "matching.manage"),
     ("/support/alumni", "support_alumni", "outcome.record"),
+    ("/support/me/startups", "support_my_startups", "profile.read_own"),
 ]
 
 
