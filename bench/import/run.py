@@ -9,7 +9,7 @@ row validated first, then each person registered in the registry (RRN encrypted,
 evaluated by the rules engine for the snapshot, and stored with its history — one transaction,
 on a fresh SQLite database and, if it answers, on PostgreSQL (``ILJA_TEST_POSTGRES_URL``).
 
-    .venv/bin/python -m bench import [--rows 100000] [--no-postgres] [--keep DIR]
+    .venv/bin/python -m bench import [--rows 100000] [--no-postgres] [--keep DIR] [--select]
 """
 
 from __future__ import annotations
@@ -93,7 +93,25 @@ def _round(url: str) -> int:
         return row.id
 
 
-def run_once(url: str, path: Path, rows: int, keys: Path) -> float:
+def select_round(url: str, round_id: int) -> None:
+    """The stored selection of the imported round: the draw (once), then its verification."""
+    from ilja.selection import service as selection
+
+    started = time.perf_counter()
+    with transaction(engine_for(url)) as session:
+        result = selection.run(session, round_id, actor=ACTOR)
+        stats = result.run.stats or {}
+    drawn = time.perf_counter() - started
+    started = time.perf_counter()
+    with transaction(engine_for(url)) as session:
+        report = selection.verify(session, round_id, actor=ACTOR)
+    checked = time.perf_counter() - started
+    print(f"  selection run: {result.run.applicants:,} applications ({stats.get('selected', 0):,} "
+          f"selected, {stats.get('waitlisted', 0):,} waitlisted) stored in {drawn:.1f} s; "
+          f"verify {'✔' if report.ok else '✘'} in {checked:.1f} s")
+
+
+def run_once(url: str, path: Path, rows: int, keys: Path, select: bool = False) -> float:
     """Import the file into a fresh database; returns the wall-clock seconds."""
     upgrade(url)
     round_id = _round(url)
@@ -107,6 +125,8 @@ def run_once(url: str, path: Path, rows: int, keys: Path) -> float:
           f"{report.ineligible:,} not), {report.persons_created:,} persons created; "
           f"this process used {cpu:.0f} s of CPU ({rows / cpu:,.0f} rows per CPU-second; "
           f"load average {os.getloadavg()[0]:.1f})")
+    if select:
+        select_round(url, round_id)
     return seconds
 
 
@@ -136,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--keep", type=Path, help="keep the file and databases in this folder")
+    parser.add_argument("--select", action="store_true",
+                        help="then run and verify the stored selection of the imported round")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="ilja-bench-import-") as scratch:
         folder = args.keep or Path(scratch)
@@ -147,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         figures: dict[str, float] = {}
         sqlite_url = f"sqlite:///{folder / 'bench-import.db'}"
         Path(folder / "bench-import.db").unlink(missing_ok=True)
-        elapsed = run_once(sqlite_url, path, args.rows, folder / "keys-sqlite.json")
+        elapsed = run_once(sqlite_url, path, args.rows, folder / "keys-sqlite.json", args.select)
         figures["sqlite"] = elapsed
         print(f"SQLite: {args.rows:,} rows in {elapsed:.1f} s = {args.rows / elapsed:,.0f} rows/s")
         if not args.no_postgres:
@@ -157,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 url, name = created
                 try:
-                    elapsed = run_once(url, path, args.rows, folder / "keys-postgres.json")
+                    elapsed = run_once(url, path, args.rows, folder / "keys-postgres.json",
+                                       args.select)
                     figures["postgresql"] = elapsed
                     print(f"PostgreSQL: {args.rows:,} rows in {elapsed:.1f} s = "
                           f"{args.rows / elapsed:,.0f} rows/s")
