@@ -88,6 +88,11 @@ def test_a_coordinator_answers_a_follow_up_in_the_pages(app):
                       headers=token(url, Role.OPERATOR)).status_code in (302, 303, 403)
     assert client.get("/outcomes/participations/999999/outcome",
                       headers=coordinator).status_code == 404
+    lookup = client.get("/outcomes/participations", params={"participation": str(pid)},
+                        headers=coordinator, follow_redirects=False)
+    assert lookup.headers["location"] == f"/outcomes/participations/{pid}/outcome"
+    assert client.get("/outcomes/participations", params={"participation": "x"},
+                      headers=coordinator).status_code == 404
     looking = client.post(f"/outcomes/participations/{pid}/outcome", headers=coordinator, data={
         "kind": "looking", "effective_on": "2025-04-30", "source": "self_report",
         "contract_type": "permanent"}, follow_redirects=False)

@@ -186,6 +186,17 @@ def follow_ups_page(request: Request, db: DbSession, principal: Recorder, on: st
         "rows": rows, "on": day.isoformat(), "note": note if note in NOTES else None})
 
 
+@router.get("/outcomes/participations", response_model=None)
+def participation_lookup(request: Request, db: DbSession, principal: Recorder,
+                         participation: str = "") -> Response:
+    """The outcome form of a participation by its number (a completer calling in between points)."""
+    number = _int(participation)
+    if number is None or db.get(service.Participation, number) is None:
+        return render(request, "not_found.html", {"what": translator(request)("outcomes.form.participation")},
+                      status_code=404)
+    return RedirectResponse(f"/outcomes/participations/{number}/outcome", status_code=303)
+
+
 @router.get("/outcomes/participations/{participation_id}/outcome", response_class=HTMLResponse)
 def outcome_form(request: Request, participation_id: int, db: DbSession, principal: Recorder,
                  follow_up: int | None = None) -> HTMLResponse:
