@@ -48,6 +48,13 @@ def prepare(size: int, seed: int) -> None:
     for login, role, password in demo_accounts():
         accounts.add_row(login, role, password)
     console.print(accounts)
+    from ilja.demo_world import fill_demo_round
+
+    with transaction(engine_for(settings.database_url)) as session:
+        world = fill_demo_round(session, seed=seed)
+    if world is not None:
+        console.print(f"• an open 동행일자리 round (/manage/rounds/{world.round_id}): {world.applications:,} "
+                      f"applications, {world.eligible:,} eligible; the citizen account is one of them")
     summary = eligibility_summary(dt.date.today())
     if summary:
         table = Table(title=f"eligible today ({summary.on.isoformat()})")
