@@ -1,12 +1,13 @@
 """The selection of a round, stored: prepare the draw, run it once, verify it, promote from the
 waitlist, statistics and the results export.
 
-The pure package does the selecting (``run_selection``, ``withdraw``, ``check``); this module
+The pure package does the selecting (``selection.run.run_selection``, ``withdraw``, ``check``);
+this module
 loads a round into it and stores what it returns, in the caller's one transaction:
 
 * ``prepare_draw`` closes the round and records the run with the seed commitment published when
   the round opened;
-* ``run`` locks the round's row (``SELECT … FOR UPDATE``; SQLite serialises writers), and either
+* ``run_selection`` (also ``run``) locks the round's row (``SELECT … FOR UPDATE``; SQLite serialises writers), and either
   draws — inputs from the applications, scores from their eligibility snapshots, seats from the
   round's units, the policy from the parameters — or, if the round was drawn already, returns
   that run unchanged: a second click, or a second member of staff at the same moment, never
@@ -76,8 +77,8 @@ from ilja.selection.run import (
     check,
     output_hash,
     reproduce,
-    run_selection,
 )
+from ilja.selection.run import run_selection as draw
 from ilja.selection.stats import selection_stats
 from ilja.selection.waitlist import ChangeKind, replay
 from ilja.selection.waitlist import withdraw as withdraw_pure
@@ -185,8 +186,8 @@ def _units_from_record(record: Mapping[str, Any]) -> tuple[list[Unit], list[Unit
             [UnitGroup(g[0], g[1]) for g in record["groups"]])
 
 
-def run(session: Session, round_id: int, *, actor: audit.Actor,
-        now: dt.datetime | None = None) -> RunResult:
+def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
+                  now: dt.datetime | None = None) -> RunResult:
     """Draw the round once (see the module docstring); a drawn round's run is returned as is."""
     now = now or _now()
     row = applications.lock_round(session, round_id)
@@ -210,7 +211,7 @@ def run(session: Session, round_id: int, *, actor: audit.Actor,
         units=units, groups=groups)
     policy = policy_for(row)
     seed = bytes.fromhex(session.get_one(RoundSeed, round_id).seed)
-    result = run_selection(inputs, policy, seed, published_commitment=run_row.commitment)
+    result = draw(inputs, policy, seed, published_commitment=run_row.commitment)
     allocation = result.allocation
     assert allocation is not None
     outcomes = allocation.outcomes()
@@ -245,6 +246,10 @@ def run(session: Session, round_id: int, *, actor: audit.Actor,
                           "input_hash": record["input_hash"],
                           "output_hash": record["output_hash"]})
     return RunResult(run_row, True)
+
+
+run = run_selection
+"""The same, by its short name (``ilja select run``)."""
 
 
 def _outcome_values(run_id: int, app: Any, outcome: Outcome) -> dict[str, Any]:
@@ -510,5 +515,6 @@ __all__ = [
     "Competition", "NotDrawn", "NothingToDraw", "ResultRow", "RunResult", "SelectionError",
     "VerificationReport", "WithdrawalResult", "audit_results_read", "competition",
     "completed_run", "export_results", "get_run", "policy_for", "prepare_draw", "results", "run",
+    "run_selection",
     "stored_inputs", "stored_outcomes", "stored_run", "units_of", "verify", "withdraw",
 ]
