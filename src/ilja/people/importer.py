@@ -104,13 +104,17 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str 
     if path.stat().st_size > MAX_BYTES:
         raise ImportRefused("import_size", f"{path.name} is over {MAX_BYTES:,} bytes.",
                             f"{path.name} 파일이 너무 큽니다.")
-    if suffix in (".jsonl", ".ndjson"):
-        return _jsonl(path)
-    table: list[list[Any]]
-    if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            table = list(csv.reader(io.StringIO(handle.read())))
-    else:
+    try:
+        if suffix in (".jsonl", ".ndjson"):
+            return _jsonl(path)
+        table: list[list[Any]]
+        if suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                table = list(csv.reader(io.StringIO(handle.read())))
+    except UnicodeDecodeError as error:
+        raise ImportRefused("import_encoding", f"{path.name} is not UTF-8 text (byte {error.start}).",
+                            f"{path.name}은(는) UTF-8 텍스트가 아닙니다 ({error.start}번째 바이트).") from None
+    if suffix == ".xlsx":
         from python_calamine import CalamineError, CalamineWorkbook
 
         try:
@@ -143,7 +147,7 @@ def _jsonl(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str | N
         number += 1
         try:
             parsed.append((number, json.loads(line)))
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nesting deeper than Python's stack
             parsed.append((number, None))
     header = sorted({_column(k) for _, obj in parsed if isinstance(obj, dict) for k in obj})
 

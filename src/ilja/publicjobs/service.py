@@ -368,7 +368,10 @@ def read_xlsx(source) -> list[dict]:
     """Rows of the first sheet as cells keyed by the header (Korean headers accepted)."""
     import openpyxl
 
+    from ilja.ops.safe_zip import check_xlsx
+
     aliases = {"배치번호": "placement", "날짜": "date", "구분": "kind", "시간": "hours"}
+    check_xlsx(source)  # a zip bomb is refused before it is inflated
     book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     sheet = book.worksheets[0]
     lines = sheet.iter_rows(values_only=True)

@@ -106,15 +106,23 @@ def _cell_text(value: Any) -> str | None:
 
 def read_frame(path: Path) -> pl.DataFrame:
     """The file as a frame of text columns (cohort, trainee, date, mark) and the sheet row."""
+    import zipfile
+
+    from ilja.ops.safe_zip import SpreadsheetTooLarge, check_xlsx
+
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        raw = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-        names = raw.columns
-        columns = _header_map(names)
-        frame = raw.select(*(pl.col(columns[f]).str.strip_chars().alias(f) for f in HEADERS))
-    elif suffix in (".xlsx", ".xlsm"):
-        frame = _read_xlsx(path)
-    else:
+    try:
+        if suffix == ".csv":
+            raw = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+            names = raw.columns
+            columns = _header_map(names)
+            frame = raw.select(*(pl.col(columns[f]).str.strip_chars().alias(f) for f in HEADERS))
+        elif suffix in (".xlsx", ".xlsm"):
+            check_xlsx(str(path))
+            frame = _read_xlsx(path)
+    except (pl.exceptions.PolarsError, zipfile.BadZipFile, SpreadsheetTooLarge, KeyError, OSError) as error:
+        raise AttendanceFileError([InvalidRow(0, "file", f"not a readable attendance file: {error}"[:300])]) from None
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise AttendanceFileError([InvalidRow(0, "file", "use an .xlsx or .csv file")])
     numbered = frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("row"))
     return numbered.filter(~pl.all_horizontal(pl.col(f).is_null() for f in HEADERS))
