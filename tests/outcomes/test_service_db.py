@@ -132,3 +132,15 @@ def test_sync_reads_completed_applications_through_their_service(database_url):
     with transaction(engine_for(database_url)) as session:
         report = service.sync_from_applications(session, actor=STAFF)
         assert report.created == 0 and report.sources == ("applications",)
+
+
+def test_figures_without_a_target_still_reach_the_dashboard(database_url):
+    from ilja.outcomes import dashboard
+    from ilja.programs.plan import load_plan
+
+    with transaction(engine_for(database_url)) as session:
+        service.set_kpi_actual(session, scope="youth_academy", metric="certification_pass_rate", year=2025,
+                               value=Decimal("61.5"), source="ilja support publish", actor=STAFF)
+        shown = dashboard.other_figures(session, 2025, load_plan())
+        assert [(f.metric, f.value) for f in shown] == [("certification_pass_rate", Decimal("61.50"))]
+        assert dashboard.other_figures(session, 2024, load_plan()) == []

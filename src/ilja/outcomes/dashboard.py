@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ilja.outcomes import queries
 from ilja.outcomes.kpi import KpiRow, kpi_rows, scope_of
-from ilja.outcomes.models import Participation
+from ilja.outcomes.models import KpiActual, Participation
 from ilja.outcomes.projection import Projection, project_goals
 from ilja.outcomes.queries import Filters
 from ilja.outcomes.rates import (
@@ -54,6 +54,7 @@ class Dashboard:
     months: list[tuple[str, Group | None]]  # (YYYY-MM, the cumulative rate of that month's completers)
     years: list[tuple[int, Group | None, int, int]]  # (year, rate group, intake, completers)
     labels: dict[str, str] = field(default_factory=dict)
+    figures: list[Any] = field(default_factory=list)  # the year's recorded figures without a target
 
     def label(self, key: str | None) -> str:
         return self.labels.get(key or "", key or "—")
@@ -121,4 +122,14 @@ def build(session: Session, *, year: int, as_of: dt.date | None = None, filters:
         totals[1] += done
     years = [(y, by_year.get(str(y)), *intake.get(y, [0, 0])) for y in range(year - 4, year + 1)]
     return Dashboard(year, as_of, filters, dimension, rates, kpis, goals, breakdown, months, years,
-                     names(plan, lang))
+                     names(plan, lang), other_figures(session, year, plan))
+
+
+def other_figures(session: Session, year: int, plan: Plan) -> list[KpiActual]:
+    """Figures recorded for the year that no plan target measures — what the support services
+    publish (certification pass rates, events, alumni activity, …) and staff enter — so the
+    dashboard shows them too."""
+    targeted = {target.metric for target in plan.targets}
+    rows = session.scalars(select(KpiActual).where(KpiActual.year == year)
+                           .order_by(KpiActual.scope, KpiActual.metric))
+    return [row for row in rows if row.metric not in targeted]
