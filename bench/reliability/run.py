@@ -1,0 +1,161 @@
+"""``make reliability``: load, faults, fuzzing, attacks and backups on this machine, bounded in
+time and requests, on loopback; prints one table, every line pass or fail.
+
+Options: --persons N (submissions per load phase), --clients N, --seconds S (per phase),
+--workers N, --restart-postgres (restarts the local cluster mid-load: it disturbs every other
+user of that PostgreSQL, so only when the machine is yours), --quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ADMIN = os.environ.get("ILJA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _database(create: bool, name: str) -> str:
+    import psycopg
+
+    plain = ADMIN.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as connection:
+        if create:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        else:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench reliability")
+    parser.add_argument("--persons", type=int, default=4000)
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--restart-postgres", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="smaller phases (a smoke run)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.persons, args.seconds = 800, 20
+    from ilja.db import upgrade
+    from ilja.ops import load
+    from ilja.ops.site import environment
+
+    started = time.monotonic()
+    rows: list[tuple[str, str, bool]] = []
+    folder = Path(tempfile.mkdtemp(prefix="ilja-reliability-"))
+    names = [f"ilja_rel_{uuid.uuid4().hex[:10]}", f"ilja_rel_{uuid.uuid4().hex[:10]}"]
+    url = _database(True, names[0])
+    try:
+        with environment(url, folder):
+            upgrade(url)
+            phases = [("load", None)]
+            phases.append(("SIGKILL server mid-load, restart", "kill"))
+            if args.restart_postgres:
+                phases.append(("PostgreSQL restart mid-load", "postgres"))
+            server = load.Server(url, folder, workers=args.workers)
+            server.start()
+            try:
+                for label, fault in phases:
+                    round_id, ids, token = load.prepare(url, args.persons)
+
+                    def inject(kind=fault, server=server):
+                        if kind == "kill":
+                            server.kill()
+                            time.sleep(1)
+                            server.start()
+                            return "server SIGKILLed and restarted"
+                        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"],
+                                       check=True)
+                        return "PostgreSQL restarted"
+
+                    result = asyncio.run(load.run_load(
+                        server, round_id, ids, token, clients=args.clients, max_seconds=args.seconds,
+                        fault_at=args.seconds / 4 if fault else None, fault=inject if fault else None))
+                    check = load.verify(url, round_id, result)
+                    rows.append((label, f"{len(result.acknowledged):,} acknowledged in {result.seconds:.1f} s = "
+                                 f"{result.throughput:,.0f}/s, p50 {result.percentile(0.5):.0f} ms, "
+                                 f"p99 {result.percentile(0.99):.0f} ms, retries {result.retries}, "
+                                 f"stored {check['stored']:,}, duplicates {check['duplicates']}, lost {check['lost']}, "
+                                 f"unacknowledged {check['unacknowledged']}, audit {check['audit_submits']:,}, "
+                                 f"chain {'ok' if check['chain_ok'] else 'BROKEN'}", bool(check["ok"])))
+                    print(rows[-1], flush=True)
+            finally:
+                server.stop()
+            rows.append(_fuzz(url, folder, quick=args.quick))
+            rows.append(_backup(url, folder, names[1]))
+        rows.append(_importers(folder))
+        rows.append(_attacks())
+    finally:
+        _database(False, names[0])
+        _database(False, names[1])
+        shutil.rmtree(folder, ignore_errors=True)
+    rows.append(("whole run", f"{time.monotonic() - started:.0f} s (limit 900 s)", time.monotonic() - started < 900))
+    width = max(len(r[0]) for r in rows)
+    print()
+    for label, figures, ok in rows:
+        print(f"{'PASS' if ok else 'FAIL'}  {label:<{width}}  {figures}")
+    return 0 if all(ok for _, _, ok in rows) else 1
+
+
+def _fuzz(url: str, folder: Path, quick: bool) -> tuple[str, str, bool]:
+    from ilja.ops.fuzz_api import fuzz_api
+    from ilja.ops.site import Site, make_users
+    from ilja.web.app import create_app
+
+    tokens, ids = make_users(url)
+    report = fuzz_api(Site(create_app(), url, folder, tokens, ids), examples=3 if quick else 10,
+                      refused_examples=1 if quick else 2, budget_seconds=300)
+    for failure in report.failures[:20]:
+        print("  fuzz:", failure)
+    return ("API fuzz (schemathesis, every role, PostgreSQL)",
+            f"{report.cases:,} cases on {report.operations} operations in {report.seconds:.0f} s, "
+            f"statuses {dict(sorted(report.statuses.items()))}, failures {len(report.failures)}, "
+            f"undocumented 422 shapes {len(report.undocumented_422)}", report.ok)
+
+
+def _importers(folder: Path) -> tuple[str, str, bool]:
+    from ilja.ops.fuzz_importers import hostile_run
+
+    report = hostile_run(folder / "hostile", max_seconds=60, address_space_gb=2.5)
+    for failure in report.failures:
+        print("  importer:", failure)
+    kinds = {k: sum(o.kind == k for o in report.outcomes) for k in ("accepted", "refused", "failure")}
+    peak = max(o.megabytes for o in report.outcomes)
+    return ("importer fuzz (hostile files)", f"{len(report.outcomes)} files: {kinds}, peak {peak:.0f} MB",
+            not report.failures)
+
+
+def _backup(url: str, folder: Path, target_name: str) -> tuple[str, str, bool]:
+    from ilja.accounts import audit
+    from ilja.db import engine_for, transaction
+    from ilja.ops.backup import backup, restore
+
+    made = backup(url, folder / "backup")
+    target = _database(True, target_name)
+    restored = restore(folder / "backup", target)
+    with transaction(engine_for(target)) as session:
+        chain = audit.verify(session)
+    ok = restored.tables == made.tables and chain.ok
+    return ("backup and restore (pg_dump) into an empty database",
+            f"{made.rows:,} records in {len(made.tables)} tables restored, audit chain "
+            f"{'verifies' if chain.ok else 'BROKEN'} ({chain.checked:,} entries)", ok)
+
+
+def _attacks() -> tuple[str, str, bool]:
+    tests = ["tests/reliability/test_attacks.py", "tests/reliability/test_headers.py",
+             "tests/reliability/test_browser_csp.py"]
+    result = subprocess.run([sys.executable, "-m", "pytest", *tests, "-q", "-p", "no:xdist", "-p", "no:cacheprovider"],
+                            cwd=ROOT, capture_output=True, text=True)
+    summary = (result.stdout.strip().splitlines() or ["no output"])[-1]
+    return ("attacks (CSRF, fixation, brute force, SQL/XSS/path injection, headers, CSP, logs)", summary,
+            result.returncode == 0)

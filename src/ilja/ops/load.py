@@ -1,0 +1,228 @@
+"""The load and fault harness: real uvicorn worker processes on PostgreSQL, on loopback, and
+200 asyncio clients (httpx) submitting applications through the API with an Idempotency-Key,
+retrying timeouts and refused connections with the same key. Bounded by a request count and a
+time limit. A fault (SIGKILL of the server, a PostgreSQL restart) can be injected half-way.
+
+Afterwards: every acknowledged submission is stored exactly once, nothing unacknowledged is
+stored (a client that gave up retries once more, as a real client would, and is then counted),
+one ``application.submit`` audit entry per stored application, and the audit chain verifies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from ilja.accounts import audit, service
+from ilja.accounts.models import AuditRecord
+from ilja.accounts.roles import Role
+from ilja.db import engine_for, transaction
+
+ACTOR = audit.Actor("1", "program_manager", "127.0.0.1")
+
+
+@dataclass
+class LoadResult:
+    submitted: int = 0
+    acknowledged: set[int] = field(default_factory=set)
+    latencies: list[float] = field(default_factory=list)
+    retries: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    faults: list[str] = field(default_factory=list)
+    attempted: set[int] = field(default_factory=set)
+
+    def percentile(self, q: float) -> float:
+        data = sorted(self.latencies)
+        return data[min(len(data) - 1, int(q * len(data)))] * 1000 if data else float("nan")
+
+    @property
+    def throughput(self) -> float:
+        return len(self.acknowledged) / self.seconds if self.seconds else 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(url: str, persons: int) -> tuple[int, list[int], str]:
+    """An open round, ``persons`` registered people and a staff token for on-behalf entry."""
+    from ilja.applications import service as applications
+    from ilja.applications.models import UnitKind
+    from ilja.applications.service import RoundInput, UnitInput
+    from ilja.people import registry
+    from ilja.people.keys import get_keyring
+
+    keyring = get_keyring()
+    now = dt.datetime.now(dt.UTC)
+    with transaction(engine_for(url)) as session:
+        row = applications.create_round(session, RoundInput(
+            program_code="companion_jobs", title="부하 시험 모집", announced_on=(now - dt.timedelta(days=2)).date(),
+            opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=3),
+            starts_on=(now + dt.timedelta(days=30)).date(),
+            units=[UnitInput("care", "돌봄", UnitKind.PROJECT, persons)]), actor=ACTOR)
+        applications.open_round(session, row.id, actor=ACTOR)
+        round_id = row.id
+        user = service.create_user(session, login=f"load-{round_id}", password="Tr0ub4dor&3x-load",
+                                   role=Role.PROGRAM_MANAGER, display_name="부하")
+        token = service.issue_token(session, user, "load")[1]
+    ids: list[int] = []
+    batch = 500
+    for start in range(0, persons, batch):
+        with transaction(engine_for(url)) as session:
+            for n in range(start, min(persons, start + batch)):
+                ids.append(registry.register_person(session, {
+                    "name": f"부하{n}", "phone": f"010-{n // 10000 % 10000:04d}-{n % 10000:04d}",
+                    "birth_date": "1970-03-15", "sido": "서울특별시", "sigungu": "마포구",
+                    "employment_status": "unemployed", "able_to_work": True, "household_head": True,
+                    "household_size": 2, "nationality": "KR", "household_income_krw": 1_000_000,
+                    "household_assets_krw": 50_000_000, "receives_livelihood_benefit": False},
+                    actor=ACTOR, program="companion_jobs", keyring=keyring).person.id)
+    return round_id, ids, token
+
+
+class Server:
+    """``uvicorn --workers N`` as a child process group on loopback."""
+
+    def __init__(self, url: str, data_dir: Path, workers: int = 2) -> None:
+        self.port = free_port()
+        self.env = {**os.environ, "ILJA_DATABASE_URL": url, "ILJA_DATA_DIR": str(data_dir),
+                    "ILJA_ENVIRONMENT": "test"}
+        self.workers = workers
+        self.data_dir = data_dir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "ilja.web.app:create_app", "--factory", "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", str(self.workers), "--log-level", "warning",
+             "--no-access-log", "--timeout-graceful-shutdown", "2"],
+            env=self.env, start_new_session=True, stdout=subprocess.DEVNULL,
+            stderr=open(self.data_dir / "server.log", "ab"))  # noqa: SIM115 - lives as long as the server
+        import httpx
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.base + "/api/v1/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("the server did not start")
+
+    def kill(self) -> None:
+        """SIGKILL the whole group (master and workers): no graceful anything."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+async def run_load(server: Server, round_id: int, person_ids: list[int], token: str, *, clients: int = 200,
+                   max_seconds: float = 60, timeout: float = 5.0, fault_at: float | None = None,
+                   fault=None) -> LoadResult:
+    import httpx
+
+    result = LoadResult()
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for person_id in person_ids:
+        queue.put_nowait(person_id)
+    started = time.monotonic()
+    deadline = started + max_seconds
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async def client(http: httpx.AsyncClient) -> None:
+        while time.monotonic() < deadline:
+            try:
+                person_id = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            key = f"load-{round_id}-{person_id}"
+            result.attempted.add(person_id)
+            while time.monotonic() < deadline:
+                sent = time.monotonic()
+                try:
+                    response = await http.post(f"/api/v1/rounds/{round_id}/applications/on-behalf",
+                                               json={"person_id": person_id, "preferences": ["care"]},
+                                               headers={**headers, "Idempotency-Key": key})
+                except (httpx.TimeoutException, httpx.TransportError) as error:
+                    result.retries += 1
+                    result.errors[type(error).__name__] = result.errors.get(type(error).__name__, 0) + 1
+                    await asyncio.sleep(0.2)
+                    continue
+                result.submitted += 1
+                if response.status_code in (200, 201):
+                    result.latencies.append(time.monotonic() - sent)
+                    result.acknowledged.add(person_id)
+                    break
+                result.errors[str(response.status_code)] = result.errors.get(str(response.status_code), 0) + 1
+                if response.status_code < 500:
+                    break
+                result.retries += 1
+                await asyncio.sleep(0.2)
+
+    async def inject() -> None:
+        if fault_at is None or fault is None:
+            return
+        await asyncio.sleep(fault_at)
+        result.faults.append(await asyncio.to_thread(fault))
+
+    async with httpx.AsyncClient(base_url=server.base, timeout=timeout, limits=limits) as http:
+        await asyncio.gather(inject(), *(client(http) for _ in range(clients)))
+        result.seconds = time.monotonic() - started
+        # Clients cut off by the time limit retry once more with their key, as a real one would.
+        for person_id in sorted(result.attempted - result.acknowledged):
+            for _ in range(20):
+                try:
+                    response = await http.post(f"/api/v1/rounds/{round_id}/applications/on-behalf",
+                                               json={"person_id": person_id, "preferences": ["care"]},
+                                               headers={**headers, "Idempotency-Key": f"load-{round_id}-{person_id}"})
+                except httpx.TransportError:
+                    await asyncio.sleep(0.5)
+                    continue
+                if response.status_code in (200, 201):
+                    result.acknowledged.add(person_id)
+                break
+    return result
+
+
+def verify(url: str, round_id: int, result: LoadResult) -> dict[str, object]:
+    """Stored exactly once per acknowledged submission, nothing else, audit consistent."""
+    from ilja.applications.models import Application
+
+    with transaction(engine_for(url)) as session:
+        stored = list(session.execute(select(Application.person_id).where(Application.round_id == round_id))
+                      .scalars())
+        submits = session.execute(select(func.count()).select_from(AuditRecord)
+                                  .where(AuditRecord.action == "application.submit")).scalar_one()
+        chain = audit.verify(session)
+    duplicates = len(stored) - len(set(stored))
+    unacknowledged = set(stored) - result.acknowledged
+    lost = result.acknowledged - set(stored)
+    return {"stored": len(stored), "duplicates": duplicates, "lost": len(lost),
+            "unacknowledged": len(unacknowledged), "audit_submits": submits, "chain_ok": chain.ok,
+            "ok": not duplicates and not lost and not unacknowledged and submits == len(stored) and chain.ok}
