@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ilja.accounts import audit, service
 from ilja.accounts.models import AuditRecord
@@ -215,10 +215,12 @@ def verify(url: str, round_id: int, result: LoadResult) -> dict[str, object]:
     from ilja.applications.models import Application
 
     with transaction(engine_for(url)) as session:
-        stored = list(session.execute(select(Application.person_id).where(Application.round_id == round_id))
-                      .scalars())
-        submits = session.execute(select(func.count()).select_from(AuditRecord)
-                                  .where(AuditRecord.action == "application.submit")).scalar_one()
+        rows = session.execute(select(Application.id, Application.person_id)
+                               .where(Application.round_id == round_id)).all()
+        stored = [person_id for _, person_id in rows]
+        audited = set(session.execute(select(AuditRecord.object_id)
+                                      .where(AuditRecord.action == "application.submit")).scalars())
+        submits = sum(str(application_id) in audited for application_id, _ in rows)
         chain = audit.verify(session)
     duplicates = len(stored) - len(set(stored))
     unacknowledged = set(stored) - result.acknowledged
