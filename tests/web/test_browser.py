@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +58,7 @@ def fill_person(page, *, on: str, announced: str) -> None:
 def test_fonts_and_assets_are_local(page):
     page.goto("/")
     page.wait_for_load_state("networkidle")
-    assert page.title() == "서울시 일자리 지원 사업 | 일자리"
+    expect(page).to_have_title("서울시 일자리 지원 사업 | 일자리")  # waits for the navigation
     assert "Pretendard GOV" in page.evaluate("getComputedStyle(document.body).fontFamily")
     page.evaluate("document.fonts.ready")
     loaded = page.evaluate(
@@ -69,7 +70,7 @@ def test_fonts_and_assets_are_local(page):
 def test_click_through_home_program_and_self_check(page):
     page.goto("/")
     page.get_by_role("link", name="서울 매력일자리", exact=True).first.click()
-    assert page.title() == "서울 매력일자리 | 일자리"
+    expect(page).to_have_title("서울 매력일자리 | 일자리")  # waits for the navigation
     page.get_by_role("link", name="서울 매력일자리 중장년 사업").first.click()
     page.fill("#as-of-on", "2024-06-01")
     page.get_by_role("button", name="이 날짜 기준으로 보기").click()
@@ -77,7 +78,7 @@ def test_click_through_home_program_and_self_check(page):
     assert "만 65세" in page.locator("#condition-middle_aged_max_age").inner_text()
 
     page.get_by_role("navigation", name="주 메뉴").get_by_role("link", name="내가 신청할 수 있는 사업").click()
-    assert page.title() == "내가 신청할 수 있는 사업 | 일자리"
+    expect(page).to_have_title("내가 신청할 수 있는 사업 | 일자리")  # waits for the navigation
     assert page.locator("#sigungu_other").is_hidden()  # Seoul: the district select is shown
     fill_person(page, on="2024-06-01", announced="2024-05-15")
     page.get_by_role("button", name="결과 보기").click()
@@ -87,7 +88,7 @@ def test_click_through_home_program_and_self_check(page):
     assert "신청 불가" in middle.locator("h3").inner_text()
     assert "만 69세로 중장년 사업 상한 연령(만 65세 미만)을 넘습니다" in middle.inner_text()
     page.evaluate("document.fonts.ready")
-    page.screenshot(path=str(SCREENSHOTS / "ilja-self-check-result.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "ilja-self-check-result.png"), full_page=True, caret="initial")  # no injected style: the CSP forbids it
 
     page.fill("#on", "2025-06-01")
     page.fill("#announced", "2025-05-15")
@@ -123,7 +124,7 @@ def test_self_check_works_without_javascript(browser, live_server):
 def test_english_parameter_history_and_plan_warnings(page):
     page.goto("/")
     page.get_by_role("link", name="English").click()
-    assert page.title() == "Seoul's employment-support programs | Ilja"
+    expect(page).to_have_title("Seoul's employment-support programs | Ilja")  # waits for the navigation
     assert page.evaluate("document.documentElement.lang") == "en"
 
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Parameters").click()
