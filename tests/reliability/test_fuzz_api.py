@@ -21,3 +21,10 @@ def test_numbers_too_large_for_the_database_are_refused_not_500(site):
         response = client.get(path, headers=headers)
         assert response.status_code in (404, 422), (path, response.status_code)
         assert str(huge) not in response.text
+
+
+def test_nul_characters_are_refused_not_500_on_both_databases(any_site):
+    client = any_site.client(raise_server_exceptions=False)
+    response = client.post("/api/v1/people/export", headers=any_site.bearer("program_manager"),
+                           json={"reason": "명단\x00제출", "q": "\x00"})
+    assert response.status_code in (200, 422), response.text

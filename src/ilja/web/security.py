@@ -109,17 +109,21 @@ class SecurityHeaders:
 
 async def out_of_range(request, exc: Exception):
     """A number too large for the database's integers (an id of 10**30 in a path, a query or a
-    body) is the caller's mistake, not a server error: 422 without echoing the value. Found by
-    the schema fuzzer (``ilja.ops.fuzz_api``) on many routes at once, so handled here once."""
+    body), or a NUL character in text bound for PostgreSQL, is the caller's mistake, not a server
+    error: 422 without echoing the value. Found by the schema fuzzer (``ilja.ops.fuzz_api``) on
+    many routes at once, so handled here once."""
     from fastapi.responses import JSONResponse
 
     from ilja.web.errors import _is_api
 
-    if not isinstance(exc, OverflowError) and "out of range" not in str(getattr(exc, "orig", "")):
+    reason = str(getattr(exc, "orig", ""))
+    nul = "cannot contain NUL" in reason  # PostgreSQL text never holds U+0000; SQLite would
+    if not isinstance(exc, OverflowError) and "out of range" not in reason and not nul:
         raise exc
     if _is_api(request):
-        return JSONResponse(status_code=422, content={"detail": "a number is out of range",
-                                                      "code": "out_of_range"})
+        return JSONResponse(status_code=422, content={
+            "detail": "text may not contain NUL characters" if nul else "a number is out of range",
+            "code": "nul_character" if nul else "out_of_range"})
     from ilja.web.templating import render
 
     return render(request, "not_found.html", {"what": None}, status_code=404)
