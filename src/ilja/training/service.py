@@ -228,6 +228,10 @@ def create_instructor(session: Session, *, name: str, industry_months: int,
                       actor: audit.Actor) -> Instructor:
     if industry_months < 0:
         raise InvalidInput("경력은 0개월 이상입니다.", "Experience cannot be negative.")
+    from ilja.accounts.models import User
+
+    if user_id is not None and session.get(User, user_id) is None:  # else a foreign-key 500
+        raise InvalidInput("연결할 사용자 계정이 없습니다.", "No such user account to link.")
     row = Instructor(name=_text(name, "name"), industry_months=industry_months,
                      expertise=expertise or None, user_id=user_id, created_at=_now())
     session.add(row)
