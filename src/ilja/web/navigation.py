@@ -22,6 +22,7 @@ ACCOUNT_LINKS: list[tuple[str, str, str]] = [
     ("/publicjobs/host", "host", "placement.manage"),
     ("/publicjobs/payroll", "payroll", "payroll.read"),
     ("/matching", "matching", "matching.manage"),
+    ("/matching/organisations", "organisations", "matching.manage"),
     ("/outcomes", "outcomes", "report.read"),
     ("/audit", "audit", "audit.read"),
     ("/support/me/certifications", "support_my_certifications", "profile.read_own"),
