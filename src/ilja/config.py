@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +22,11 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(default=PROJECT_ROOT / "var", description="Files Ilja writes.")
     environment: str = Field(default="development", description="development | test | production")
+    audit_sealing: Literal["inline", "background"] = Field(
+        default="inline",
+        description="When committed audit entries are chained: right after each commit, in the "
+        "committing thread (inline), or by one sealing thread per process (background, for a "
+        "busy server: requests never wait for the chain).")
 
 
 @lru_cache

@@ -127,3 +127,113 @@ def test_monthly_report_counts_and_checks_the_chain(database_url):
         month = dt.datetime.now(dt.UTC).astimezone(__import__("zoneinfo").ZoneInfo("Asia/Seoul")).strftime("%Y-%m")
         report = audit.monthly_report(session, month)
     assert report.entries == 2 and report.downloads == 1 and report.chain.ok
+
+
+def _log_and_intake(engine) -> tuple[list[str], int]:
+    with engine.connect() as connection:
+        actions = list(connection.execute(text("SELECT action FROM audit_log ORDER BY sequence")).scalars())
+        waiting = connection.execute(text("SELECT count(*) FROM audit_intake")).scalar_one()
+    return actions, waiting
+
+
+def test_entries_are_chained_after_the_commit_and_vanish_with_a_rollback(database_url):
+    engine = engine_for(database_url)
+    with pytest.raises(RuntimeError), transaction(engine) as session:
+        audit.record(session, audit.SYSTEM_ACTOR, "test.rolled_back")
+        raise RuntimeError("the work failed")
+    assert _log_and_intake(engine) == ([], 0)
+    with transaction(engine) as session:
+        audit.record(session, audit.SYSTEM_ACTOR, "test.committed")
+        session.flush()
+        if engine.dialect.name == "postgresql":  # SQLite: another connection would wait for the lock
+            assert _log_and_intake(engine) == ([], 0)  # not visible to others before the commit
+    assert _log_and_intake(engine) == (["test.committed"], 0)
+
+
+def test_an_open_writer_does_not_hold_up_other_writers(database_url):
+    """The head lock is only taken by the short sealing step, never through a writer's work."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time by design")
+    engine = engine_for(database_url)
+    finished = threading.Event()
+
+    def other_writer() -> None:
+        with transaction(engine) as session:
+            audit.record(session, audit.SYSTEM_ACTOR, "test.second")
+        finished.set()
+
+    with transaction(engine) as session:
+        audit.record(session, audit.SYSTEM_ACTOR, "test.first")
+        session.flush()
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        assert finished.wait(10), "the second writer waited for the first one's commit"
+        thread.join()
+    actions, waiting = _log_and_intake(engine)
+    assert actions == ["test.second", "test.first"] and waiting == 0
+    with transaction(engine) as session:
+        assert audit.verify(session).ok
+
+
+def test_entries_left_in_the_intake_by_a_crash_are_chained_by_the_next_reader(database_url):
+    engine = engine_for(database_url)
+    with transaction(engine) as session:
+        audit.record(session, audit.SYSTEM_ACTOR, "test.before_crash")
+        session.info.clear()  # as if the process died between the commit and the sealing
+    assert _log_and_intake(engine) == ([], 1)
+    with transaction(engine) as session:
+        report = audit.verify(session)
+    assert report.ok and report.checked == 1
+    assert _log_and_intake(engine) == (["test.before_crash"], 0)
+
+
+def test_background_sealing_chains_soon_after_the_commit(database_url, monkeypatch):
+    import time
+
+    from ilja.config import get_settings
+
+    monkeypatch.setenv("ILJA_AUDIT_SEALING", "background")
+    get_settings.cache_clear()
+    engine = engine_for(database_url)
+    try:
+        with transaction(engine) as session:
+            for i in range(3):
+                audit.record(session, audit.SYSTEM_ACTOR, "test.background", object_id=i)
+        deadline = time.monotonic() + 10
+        while _log_and_intake(engine)[1] and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        monkeypatch.delenv("ILJA_AUDIT_SEALING")
+        get_settings.cache_clear()
+    assert _log_and_intake(engine) == (["test.background"] * 3, 0)
+
+
+def test_token_use_is_noted_without_holding_the_token_row(database_url):
+    from ilja.accounts.models import ApiToken
+
+    engine = engine_for(database_url)
+    with transaction(engine) as session:
+        user = service.get_user_by_login(session, "x") or service.create_user(
+            session, login="tokenuser", password=PASSWORD, role=Role.PROGRAM_MANAGER, display_name="토큰")
+        token = service.issue_token(session, user, "api")[1]
+    if database_url.startswith("postgresql"):
+        # A request holding its transaction open must not block another with the same token.
+        finished = threading.Event()
+
+        def other_request() -> None:
+            with transaction(engine) as session:
+                assert service.resolve_token(session, token) is not None
+            finished.set()
+
+        with transaction(engine) as session:
+            assert service.resolve_token(session, token) is not None
+            thread = threading.Thread(target=other_request)
+            thread.start()
+            assert finished.wait(10), "the second request queued behind the first one's row lock"
+            thread.join()
+    else:
+        with transaction(engine) as session:
+            assert service.resolve_token(session, token) is not None
+    with transaction(engine) as session:
+        row = session.query(ApiToken).one()
+        assert row.last_used_at is not None

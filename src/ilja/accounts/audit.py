@@ -1,20 +1,27 @@
-"""The audit log in the database: append, search, verify, monthly review.
+"""The audit log in the database: append, seal, search, verify, monthly review.
 
 Every write, and every read or download of personal data by staff, calls ``record`` inside the
 same transaction as the thing it records: if the work rolls back, so does its audit entry, and
-an acknowledged action always has one. Writers take the chain head's row lock, so concurrent
-requests get consecutive sequences on PostgreSQL and SQLite alike.
+an acknowledged action always has one. ``record`` only inserts into ``audit_intake`` — no shared
+row, no lock — so audited writes never queue behind each other. Right after the commit the
+entries are *sealed*: a short transaction takes the chain head's row lock and moves every
+committed intake row into ``audit_log`` with its sequence and hash (inline in the committing
+thread, or by one background thread per process, see ``Settings.audit_sealing``). Readers
+(``search``, ``verify``, the monthly report) seal first, so they always see every committed
+entry; one left in the intake by a crash is sealed by the next one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, delete, event, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts.audit_chain import (
@@ -28,9 +35,12 @@ from ilja.accounts.audit_chain import (
     retention_cutoff,
     verify_chain,
 )
-from ilja.accounts.models import AuditHead, AuditRecord
+from ilja.accounts.models import AuditHead, AuditIntake, AuditRecord
 
 SYSTEM = "system"
+SEAL_BATCH = 2000
+_PENDING = "ilja.audit_pending"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,22 +55,16 @@ class Actor:
 SYSTEM_ACTOR = Actor(None, SYSTEM, None)
 
 
-def _lock_head(session: Session) -> AuditHead:
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        session.add(AuditHead(id=1, sequence=GENESIS.sequence, entry_hash=GENESIS.entry_hash))
-        session.flush()
-        head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
-    return head
-
-
 def record(session: Session, actor: Actor, action: str, *, subject_person_id: Any = None,
            object_type: str | None = None, object_id: Any = None, reason: str | None = None,
-           details: dict[str, Any] | None = None, now: dt.datetime | None = None) -> AuditRecord:
-    """Append one entry to the chain, in the caller's transaction."""
-    head = _lock_head(session)
+           details: dict[str, Any] | None = None, now: dt.datetime | None = None) -> AuditIntake:
+    """Record one entry in the caller's transaction; it is chained right after the commit.
+
+    The entry is checked now (a reason for downloads, no personal data in details), so a bad
+    one fails the caller's work instead of the sealer.
+    """
     entry = AuditEntry(
-        sequence=head.sequence + 1,
+        sequence=1,  # the sealer numbers it
         timestamp=now or dt.datetime.now(dt.UTC),
         actor_id=actor.id,
         actor_role=actor.role,
@@ -72,18 +76,148 @@ def record(session: Session, actor: Actor, action: str, *, subject_person_id: An
         reason=reason,
         details=details or {},
     )
-    digest = entry_hash(head.entry_hash, entry)
-    row = AuditRecord(
-        sequence=entry.sequence, timestamp=entry.timestamp, actor_id=entry.actor_id,
-        actor_role=entry.actor_role, source_address=entry.source_address, action=entry.action,
+    row = AuditIntake(
+        timestamp=entry.timestamp, actor_id=entry.actor_id, actor_role=entry.actor_role,
+        source_address=entry.source_address, action=entry.action,
         subject_person_id=entry.subject_person_id, object_type=entry.object_type,
         object_id=entry.object_id, reason=entry.reason, details=dict(entry.details),
-        canonical=canonical(entry).decode("utf-8"), previous_hash=head.entry_hash, entry_hash=digest,
     )
     session.add(row)
-    head.sequence, head.entry_hash = entry.sequence, digest
-    session.flush()
+    session.info[_PENDING] = True
     return row
+
+
+def _lock_head(session: Session, wait: bool) -> AuditHead | None:
+    """The head row, locked; ``None`` when ``wait`` is false and another sealer holds it."""
+    query = select(AuditHead).where(AuditHead.id == 1).with_for_update(skip_locked=not wait)
+    head = session.execute(query).scalar_one_or_none()
+    if head is None:
+        if session.execute(select(AuditHead.id).where(AuditHead.id == 1)).first() is not None:
+            return None  # it exists: someone else is sealing
+        session.add(AuditHead(id=1, sequence=GENESIS.sequence, entry_hash=GENESIS.entry_hash))
+        session.flush()
+        head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+    return head
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def seal(session: Session, *, wait: bool = True) -> int:
+    """Chain every intake entry this transaction can see, in intake order; returns how many.
+
+    Takes the head's row lock (with ``wait=False``, gives up at once if another sealer holds
+    it: that one's next pass picks these entries up). Runs in the caller's transaction.
+    """
+    head = _lock_head(session, wait)
+    if head is None:
+        return 0
+    intake = AuditIntake.__table__
+    moved = 0
+    while True:
+        rows = session.execute(select(intake).order_by(intake.c.id).limit(SEAL_BATCH)).all()
+        if not rows:
+            break
+        sequence, previous = head.sequence, head.entry_hash
+        records = []
+        for row in rows:
+            sequence += 1
+            entry = AuditEntry(
+                sequence=sequence, timestamp=_aware(row.timestamp), actor_id=row.actor_id,
+                actor_role=row.actor_role, source_address=row.source_address, action=row.action,
+                subject_person_id=row.subject_person_id, object_type=row.object_type,
+                object_id=row.object_id, reason=row.reason, details=row.details or {})
+            digest = entry_hash(previous, entry)
+            records.append({
+                "sequence": sequence, "timestamp": entry.timestamp, "actor_id": entry.actor_id,
+                "actor_role": entry.actor_role, "source_address": entry.source_address,
+                "action": entry.action, "subject_person_id": entry.subject_person_id,
+                "object_type": entry.object_type, "object_id": entry.object_id,
+                "reason": entry.reason, "details": dict(entry.details),
+                "canonical": canonical(entry).decode("utf-8"), "previous_hash": previous,
+                "entry_hash": digest})
+            previous = digest
+        session.execute(insert(AuditRecord), records)
+        session.execute(delete(intake).where(intake.c.id.in_([row.id for row in rows])))
+        head.sequence, head.entry_hash = sequence, previous
+        session.flush()
+        moved += len(rows)
+    return moved
+
+
+def pending(session: Session) -> bool:
+    """Are there committed (or this transaction's) entries waiting to be chained?"""
+    return bool(session.execute(select(exists().select_from(AuditIntake))).scalar())
+
+
+def seal_committed(engine: Engine, *, wait: bool = True) -> int:
+    """Seal in a transaction of its own, until the intake is empty (or another sealer has it)."""
+    from ilja.db import session_factory
+
+    factory = session_factory(engine)
+    total = 0
+    while True:
+        with factory() as session, session.begin():
+            moved = seal(session, wait=wait)
+        total += moved
+        with factory() as session:
+            if moved == 0 or not pending(session):
+                return total
+
+
+class _BackgroundSealer:
+    """One daemon thread per process and database: commits wake it, it seals until empty."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.wake = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="ilja-audit-sealer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait(timeout=5.0)  # also picks up what a crashed process left behind
+            self.wake.clear()
+            try:
+                seal_committed(self.engine)
+            except Exception:  # noqa: BLE001 - the entries stay in the intake; next pass retries
+                log.warning("audit sealing failed; the entries wait in the intake", exc_info=True)
+
+
+_SEALERS: dict[int, _BackgroundSealer] = {}
+_SEALERS_LOCK = threading.Lock()
+
+
+def _wake_background_sealer(engine: Engine) -> None:
+    with _SEALERS_LOCK:
+        sealer = _SEALERS.get(id(engine))
+        if sealer is None or sealer.engine is not engine:
+            sealer = _SEALERS[id(engine)] = _BackgroundSealer(engine)
+    sealer.wake.set()
+
+
+@event.listens_for(Session, "after_commit")
+def _seal_after_commit(session: Session) -> None:
+    """Chain what this transaction recorded, now that it is committed (never fails the commit)."""
+    if not session.info.pop(_PENDING, False):
+        return
+    from ilja.config import get_settings
+
+    engine = session.get_bind()
+    if get_settings().audit_sealing == "background":
+        _wake_background_sealer(engine)
+        return
+    try:
+        seal_committed(engine)
+    except Exception:  # noqa: BLE001 - committed work stands; the entries wait in the intake
+        log.warning("audit sealing failed; the entries wait in the intake", exc_info=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def _links(session: Session, batch: int = 5000) -> Iterator[ChainedEntry]:
@@ -103,7 +237,8 @@ def _links(session: Session, batch: int = 5000) -> Iterator[ChainedEntry]:
 
 
 def verify(session: Session) -> ChainReport:
-    """Walk the whole chain from the stored rows; also check the head row agrees."""
+    """Seal what waits, walk the whole chain from the stored rows; check the head row agrees."""
+    seal(session)
     report = verify_chain(_links(session), anchor=GENESIS)
     head = session.get(AuditHead, 1)
     if report.ok and head is not None and (head.sequence, head.entry_hash) != (
@@ -126,6 +261,7 @@ class AuditQuery:
 
 def search(session: Session, query: AuditQuery) -> tuple[list[AuditRecord], int]:
     """Entries matching every given filter, newest first, with the total count."""
+    seal(session)
     conditions = []
     if query.actor_id:
         conditions.append(AuditRecord.actor_id == query.actor_id)
@@ -180,6 +316,7 @@ PERSONAL_ACTIONS = ("person.read", "person.read_rrn", "person.export", "applicat
 
 def monthly_report(session: Session, month: str, now: dt.datetime | None = None) -> MonthlyReport:
     start, end = month_bounds(month)
+    seal(session)
     rows = session.execute(
         select(AuditRecord.action, AuditRecord.actor_id, AuditRecord.reason, AuditRecord.timestamp)
         .where(AuditRecord.timestamp >= start, AuditRecord.timestamp < end)
@@ -233,10 +370,5 @@ def review_for(session: Session, month: str):
     return session.execute(select(AuditReview).where(AuditReview.month == month)).scalar_one_or_none()
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 __all__ = ["Actor", "AuditQuery", "ChainAnchor", "MonthlyReport", "SYSTEM_ACTOR", "month_bounds",
-           "monthly_report", "record", "search", "verify"]
+           "monthly_report", "pending", "record", "seal", "seal_committed", "search", "verify"]

@@ -84,8 +84,31 @@ class AuditRecord(Base):
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class AuditIntake(Base):
+    """An audit entry recorded in a writer's transaction, waiting to be chained into ``audit_log``.
+
+    Inserting here takes no shared lock, so audited writes don't queue behind each other; the
+    sealer (``audit.seal``) moves committed rows into the chain right after the commit.
+    """
+
+    __tablename__ = "audit_intake"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    timestamp: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[str | None] = mapped_column(String(100))
+    actor_role: Mapped[str | None] = mapped_column(String(32))
+    source_address: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    subject_person_id: Mapped[str | None] = mapped_column(String(64))
+    object_type: Mapped[str | None] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
+
+
 class AuditHead(Base):
-    """The chain's head in one row: locking it serialises writers so sequences never collide."""
+    """The chain's head in one row: locking it serialises sealers so sequences never collide."""
 
     __tablename__ = "audit_head"
 

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
@@ -153,7 +153,7 @@ def resolve_session(session: Session, token: str) -> tuple[User, LoginSession] |
     if user is None or not user.active:
         return None
     if now - _aware(row.last_seen_at) > dt.timedelta(minutes=1):
-        row.last_seen_at = now
+        _touch(session, row, LoginSession.last_seen_at, now - dt.timedelta(minutes=1), now)
     return user, row
 
 
@@ -185,8 +185,28 @@ def resolve_token(session: Session, token: str) -> User | None:
         return None
     now = _now()
     if row.last_used_at is None or now - _aware(row.last_used_at) > dt.timedelta(minutes=5):
-        row.last_used_at = now
+        _touch(session, row, ApiToken.last_used_at, now - dt.timedelta(minutes=5), now)
     return user
+
+
+def _touch(session: Session, row, column, stale_before: dt.datetime, now: dt.datetime) -> None:
+    """Note that a session or token was used, without making the request hold its row lock.
+
+    Updated in the request's transaction, the row would stay locked until the request
+    commits, and every other request with the same token would queue behind it. On PostgreSQL
+    the update runs in a short transaction of its own and skips the row if another request is
+    updating it already; SQLite serialises writers anyway, so there it joins the request.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        setattr(row, column.key, now)
+        return
+    model = type(row)
+    key = model.__mapper__.primary_key[0]
+    stale = (column.is_(None)) | (column < stale_before)
+    free = select(key).where(key == getattr(row, key.key), stale).with_for_update(skip_locked=True)
+    with bind.begin() as connection:
+        connection.execute(update(model).where(key.in_(free)).values({column.key: now}))
 
 
 def get_user_by_login(session: Session, login: str) -> User | None:
