@@ -237,3 +237,15 @@ def test_token_use_is_noted_without_holding_the_token_row(database_url):
     with transaction(engine) as session:
         row = session.query(ApiToken).one()
         assert row.last_used_at is not None
+
+
+def test_a_savepoint_inside_the_work_does_not_seal_early(database_url):
+    engine = engine_for(database_url)
+    with transaction(engine) as session:
+        audit.record(session, audit.SYSTEM_ACTOR, "test.outer")
+        with session.begin_nested():
+            audit.record(session, audit.SYSTEM_ACTOR, "test.inner")
+        with pytest.raises(RuntimeError), session.begin_nested():
+            audit.record(session, audit.SYSTEM_ACTOR, "test.undone")
+            raise RuntimeError
+    assert _log_and_intake(engine) == (["test.outer", "test.inner"], 0)

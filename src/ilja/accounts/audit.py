@@ -201,6 +201,8 @@ def _wake_background_sealer(engine: Engine) -> None:
 @event.listens_for(Session, "after_commit")
 def _seal_after_commit(session: Session) -> None:
     """Chain what this transaction recorded, now that it is committed (never fails the commit)."""
+    if session.in_nested_transaction():  # a savepoint: the work is not committed yet
+        return
     if not session.info.pop(_PENDING, False):
         return
     from ilja.config import get_settings
@@ -217,7 +219,8 @@ def _seal_after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    if not session.in_nested_transaction():
+        session.info.pop(_PENDING, None)
 
 
 def _links(session: Session, batch: int = 5000) -> Iterator[ChainedEntry]:
