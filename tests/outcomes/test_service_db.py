@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from ilja.accounts import audit
 from ilja.accounts.audit import Actor
 from ilja.accounts.models import AuditRecord
 from ilja.db import engine_for, transaction
@@ -41,6 +42,7 @@ def test_completion_schedules_follow_ups_and_an_outcome_closes_one(database_url)
             employer="(주)서울AI", job_title="데이터 엔지니어", contract_type="permanent"), actor=STAFF)
         assert record.months_after == 2
         assert service.due_follow_ups(session, D(2025, 3, 3)) == []
+        audit.seal(session)  # chain this transaction's entries to read them before the commit
         actions = list(session.execute(select(AuditRecord.action, AuditRecord.details)))
         assert ("outcome.record" in [a for a, _ in actions])
         assert all("서울AI" not in str(d) for _, d in actions)

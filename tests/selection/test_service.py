@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 
+from ilja.accounts import audit
 from ilja.accounts.audit_chain import AuditEntryError
 from ilja.accounts.models import AuditRecord
 from ilja.applications import service as applications
@@ -138,6 +139,7 @@ def test_verify_proves_the_stored_draw_and_fails_on_a_tampered_outcome(database_
                              "unit_code = 'care' WHERE id = :id"), {"id": loser.id})
     with transaction(engine_for(database_url)) as session:
         tampered = service.verify(session, round_id, actor=AUDITOR)
+        audit.seal(session)  # chain this transaction's entries to read them before the commit
         entries = session.execute(select(AuditRecord.details).where(
             AuditRecord.action == "selection.verify")).scalars().all()
     assert not tampered.ok and not tampered.check.recorded_outputs_match

@@ -9,6 +9,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from ilja.accounts import audit
 from ilja.accounts.models import AuditRecord
 from ilja.db import engine_for, transaction
 from ilja.support import budgets
@@ -84,6 +85,7 @@ def test_a_claim_from_attempt_to_payment(database_url, keyring, tmp_path):
             cert.submit_claim(session, attempt_id=odd.id, receipt=PDF, claimed_on=EXAM, store=tmp_path,
                               actor=OPERATOR)
         assert refused.value.refusals == ("vendor_not_supported",)
+        audit.seal(session)  # chain this transaction's entries to read them before the commit
         actions = set(session.scalars(select(AuditRecord.action)))
         assert {"support.claim.submit", "support.claim.decide", "support.claim.pay",
                 "support.claim.receipt_read"} <= actions

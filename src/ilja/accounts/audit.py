@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import weakref
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -168,10 +169,13 @@ def seal_committed(engine: Engine, *, wait: bool = True) -> int:
 
 
 class _BackgroundSealer:
-    """One daemon thread per process and database: commits wake it, it seals until empty."""
+    """One daemon thread per process and database: commits wake it, it seals until empty.
+
+    It holds the engine weakly and ends once the engine is gone (disposed and dropped).
+    """
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        self.engine = weakref.ref(engine)
         self.wake = threading.Event()
         self.thread = threading.Thread(target=self._run, name="ilja-audit-sealer", daemon=True)
         self.thread.start()
@@ -180,21 +184,25 @@ class _BackgroundSealer:
         while True:
             self.wake.wait(timeout=5.0)  # also picks up what a crashed process left behind
             self.wake.clear()
+            engine = self.engine()
+            if engine is None:
+                return
             try:
-                seal_committed(self.engine)
+                seal_committed(engine)
             except Exception:  # noqa: BLE001 - the entries stay in the intake; next pass retries
                 log.warning("audit sealing failed; the entries wait in the intake", exc_info=True)
+            del engine
 
 
-_SEALERS: dict[int, _BackgroundSealer] = {}
+_SEALERS: weakref.WeakKeyDictionary[Engine, _BackgroundSealer] = weakref.WeakKeyDictionary()
 _SEALERS_LOCK = threading.Lock()
 
 
 def _wake_background_sealer(engine: Engine) -> None:
     with _SEALERS_LOCK:
-        sealer = _SEALERS.get(id(engine))
-        if sealer is None or sealer.engine is not engine:
-            sealer = _SEALERS[id(engine)] = _BackgroundSealer(engine)
+        sealer = _SEALERS.get(engine)
+        if sealer is None:
+            sealer = _SEALERS[engine] = _BackgroundSealer(engine)
     sealer.wake.set()
 
 

@@ -99,7 +99,7 @@ class Server:
     def __init__(self, url: str, data_dir: Path, workers: int = 2) -> None:
         self.port = free_port()
         self.env = {**os.environ, "ILJA_DATABASE_URL": url, "ILJA_DATA_DIR": str(data_dir),
-                    "ILJA_ENVIRONMENT": "test"}
+                    "ILJA_ENVIRONMENT": "test", "ILJA_AUDIT_SEALING": "background"}
         self.workers = workers
         self.data_dir = data_dir
         self.process: subprocess.Popen | None = None
@@ -142,32 +142,36 @@ class Server:
 
 
 async def run_load(server: Server, round_id: int, person_ids: list[int], token: str, *, clients: int = 200,
-                   max_seconds: float = 60, timeout: float = 5.0, fault_at: float | None = None,
-                   fault=None) -> LoadResult:
+                   rate: float | None = 500.0, max_seconds: float = 60, timeout: float = 5.0,
+                   fault_at: float | None = None, fault=None) -> LoadResult:
+    """Submit one application per person through ``clients`` concurrent connections.
+
+    With a ``rate``, submissions are due at a steady pace (an open loop, like citizens arriving
+    on the day a round opens) and each latency counts from the moment the submission was due,
+    so time spent waiting for a free client counts too (no "coordinated omission"). Without a
+    rate every client submits again as soon as it has its answer (a closed loop: the ceiling).
+    """
     import httpx
 
     result = LoadResult()
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for person_id in person_ids:
-        queue.put_nowait(person_id)
+    jobs = iter(enumerate(person_ids))
     started = time.monotonic()
     deadline = started + max_seconds
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    path = f"/api/v1/rounds/{round_id}/applications/on-behalf"
 
     async def client(http: httpx.AsyncClient) -> None:
-        while time.monotonic() < deadline:
-            try:
-                person_id = queue.get_nowait()
-            except asyncio.QueueEmpty:
+        for index, person_id in jobs:
+            due = started + index / rate if rate else time.monotonic()
+            if due >= deadline:
                 return
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
             key = f"load-{round_id}-{person_id}"
             result.attempted.add(person_id)
             while time.monotonic() < deadline:
-                sent = time.monotonic()
                 try:
-                    response = await http.post(f"/api/v1/rounds/{round_id}/applications/on-behalf",
-                                               json={"person_id": person_id, "preferences": ["care"]},
+                    response = await http.post(path, json={"person_id": person_id, "preferences": ["care"]},
                                                headers={**headers, "Idempotency-Key": key})
                 except (httpx.TimeoutException, httpx.TransportError) as error:
                     result.retries += 1
@@ -176,7 +180,7 @@ async def run_load(server: Server, round_id: int, person_ids: list[int], token: 
                     continue
                 result.submitted += 1
                 if response.status_code in (200, 201):
-                    result.latencies.append(time.monotonic() - sent)
+                    result.latencies.append(time.monotonic() - due)
                     result.acknowledged.add(person_id)
                     break
                 result.errors[str(response.status_code)] = result.errors.get(str(response.status_code), 0) + 1
@@ -198,8 +202,7 @@ async def run_load(server: Server, round_id: int, person_ids: list[int], token: 
         for person_id in sorted(result.attempted - result.acknowledged):
             for _ in range(20):
                 try:
-                    response = await http.post(f"/api/v1/rounds/{round_id}/applications/on-behalf",
-                                               json={"person_id": person_id, "preferences": ["care"]},
+                    response = await http.post(path, json={"person_id": person_id, "preferences": ["care"]},
                                                headers={**headers, "Idempotency-Key": f"load-{round_id}-{person_id}"})
                 except httpx.TransportError:
                     await asyncio.sleep(0.5)
