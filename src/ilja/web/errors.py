@@ -2,7 +2,8 @@
 
 FastAPI's default 422 body repeats each bad value (``input``); for a person that may be a birth
 date or an ID number. Ilja keeps the location, the message and the machine code, and drops the
-input (Pydantic's error shape: loc, msg, type).
+input (Pydantic's error shape: loc, msg, type). ``ilja.web.openapi`` makes the OpenAPI document
+describe these bodies and the domains' refusals instead of FastAPI's default 422.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from ilja.accounts.deps import CsrfFailed, Forbidden, NotAuthenticated
+from ilja.web import openapi
 
 
 def _safe(error: dict) -> dict:
@@ -46,6 +48,8 @@ async def forbidden(request: Request, exc: Forbidden | CsrfFailed) -> Response:
 
 
 def install(app: FastAPI) -> None:
+    """The handlers, and the OpenAPI document that describes what they send."""
+    openapi.install(app)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(NotAuthenticated, not_authenticated)
     app.add_exception_handler(Forbidden, forbidden)
