@@ -90,6 +90,7 @@ def transfer(
 ) -> None:
     """Write the bank-transfer file of a run (names are personal data: the download is audited)."""
     from ilja.db import get_engine, transaction
+    from ilja.files import write_atomically
     from ilja.publicjobs import documents
     from ilja.publicjobs.payroll_service import get_run, participant_names, run_lines
     from ilja.publicjobs.service import PublicJobError
@@ -104,5 +105,5 @@ def transfer(
         raise typer.Exit(1) from None
     data = documents.transfer_xlsx(lines, names) if output.suffix.lower() == ".xlsx" else \
         documents.transfer_csv(lines, names)
-    output.write_bytes(data)
+    write_atomically(output, data)  # a bank must never get half a transfer file
     console.print(f"{len(lines):,} lines → {output}")

@@ -4,17 +4,24 @@ A run pays every placement of the program active in the month whose project's mo
 and that has no pay line for the month yet (``UNIQUE(placement_id, month)``), so running a month
 again pays only late approvals. Corrections of already paid months are recomputed and their
 difference is carried into this run's line (or a line of its own for someone who has left).
+
+A run is all or nothing: the run row, its lines, the carried corrections and its audit entry
+commit together, so a run killed half-way leaves nothing and running the month again pays it
+whole. Runs of one program's month take turns (``_take_turn``): one started while another is
+still open, or while a killed one's transaction is being committed, waits for it and then pays
+only what is still due, instead of colliding on the run's sequence number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
@@ -119,6 +126,19 @@ def _carried(session: Session, tree: ParameterTree, program: str, key: int
     return result
 
 
+def _take_turn(session: Session, program: str, key: int) -> None:
+    """Wait for any other open run of ``program``'s month ``key``, until this transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock named after the program and month. SQLite
+    needs none: a transaction takes the database's write lock when it begins (``ilja.db``).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(f"ilja.payroll:{program}:{key}".encode()).digest()
+    name = int.from_bytes(digest[:8], "big", signed=True)
+    session.execute(select(func.pg_advisory_xact_lock(bindparam("name", name, type_=BigInteger))))
+
+
 def run_payroll(session: Session, program: str, year: int, month: int, *, actor: audit.Actor,
                 tree: ParameterTree | None = None) -> RunResult:
     """Pay the month of ``program`` (see the module docstring); one transaction, the caller's."""
@@ -126,6 +146,7 @@ def run_payroll(session: Session, program: str, year: int, month: int, *, actor:
         raise PublicJobError("급여 계산 대상 사업이 아닙니다.", f"{program} has no payroll")
     tree = tree or default_tree()
     key = month_key(year, month)
+    _take_turn(session, program, key)
     first, last = month_range(year, month)
     sequence = (session.scalar(select(func.max(PayrollRun.sequence)).where(
         PayrollRun.program_code == program, PayrollRun.month == key)) or 0) + 1

@@ -111,17 +111,26 @@ def verify(round_id: int = RoundOption, output: str = FormatOption) -> None:
 def export(round_id: int = RoundOption,
            output_path: Path = typer.Option(..., "--output", help="The XLSX file to write."),
            reason: str = typer.Option(..., "--reason", help="Why (다운로드 사유, audited).")) -> None:
-    """Write the results (score, rank, outcome, reasons, statistics, verification) to XLSX."""
+    """Write the results (score, rank, outcome, reasons, statistics, verification) to XLSX.
+
+    The file is written after the export's audit entry is committed, and whole (renamed into
+    place): a crash never leaves a file of results that the audit log does not know of.
+    """
+    import io
+
     from ilja.applications.errors import ApplicationError
     from ilja.db import transaction
+    from ilja.files import write_atomically
     from ilja.selection import service
 
+    buffer = io.BytesIO()
     try:
         with transaction() as session:
-            rows = service.export_results(session, round_id, output_path, reason=reason,
+            rows = service.export_results(session, round_id, buffer, reason=reason,
                                           actor=cli_actor())
     except ApplicationError as error:
         raise fail(error) from None
+    write_atomically(output_path, buffer.getvalue())
     console.print(f"{rows:,}명의 결과를 썼습니다 (wrote): {output_path}")
 
 

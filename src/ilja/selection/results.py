@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.applications.models import Application, ApplicationStatus
+from ilja.files import write_atomically
 from ilja.selection.lottery import lottery_numbers
 from ilja.selection.model import REASON_LABELS, STATUS_LABELS, Reason, Status
 from ilja.selection.models import SelectionOutcomeRow
@@ -180,12 +181,11 @@ def export_results(session: Session, round_id: int, target: Path | BinaryIO, *, 
                          ("output_hash", run_row.output_hash),
                          ("current_output_hash", run_row.current_output_hash)):
         proof.append([label, value])
+    buffer = io.BytesIO()
+    book.save(buffer)
     if isinstance(target, Path):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        book.save(target)
+        write_atomically(target, buffer.getvalue())
     else:
-        buffer = io.BytesIO()
-        book.save(buffer)
         target.write(buffer.getvalue())
     audit.record(session, actor, "selection.export", object_type="round", object_id=round_id,
                  reason=text, details={"run": run_row.id, "rows": len(rows), "format": "xlsx"})
