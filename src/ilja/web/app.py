@@ -21,8 +21,8 @@ def create_app() -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     from ilja.accounts.api import router as accounts_router
-    from ilja.applications.api import router as applications_router
     from ilja.accounts.deps import public
+    from ilja.applications.api import router as applications_router
     from ilja.people.api import router as people_router
     from ilja.programs.api import router as programs_router
     from ilja.rules.api import router as rules_router

@@ -16,8 +16,8 @@ from jinja2 import StrictUndefined
 from ilja import __version__
 from ilja.accounts.deps import CSRF_COOKIE
 from ilja.web import format as fmt
-from ilja.web.navigation import links_for
 from ilja.web.i18n import DEFAULT_LANGUAGE, LANG_COOKIE, LANGUAGES, Translator, normalise_language
+from ilja.web.navigation import links_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
