@@ -55,7 +55,11 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    from ilja.config import get_settings
+
+    # pre-ping: a connection that died with a PostgreSQL restart is replaced, not handed out
+    return create_engine(url, pool_pre_ping=True, pool_size=get_settings().db_pool_size,
+                         max_overflow=10)
 
 
 _ENGINES: dict[str, Engine] = {}

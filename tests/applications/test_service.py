@@ -186,7 +186,7 @@ def test_the_2025_snapshot_judges_unemployment_benefit_on_the_work_start_date(
     with transaction(engine_for(database_url)) as session:
         application = session.get_one(Application, application_id)
         whole = service.explanation(session, application)
-        lines = service.reasons(session, application, "ko")
+        lines = service.reasons(session, application, ("ko",))["ko"]
     assert (whole["on"], whole["announced"]) == ("2025-07-01", "2025-05-12")
     assert (application.evaluated_on, application.announced_on) == (dt.date(2025, 7, 1),
                                                                    dt.date(2025, 5, 12))

@@ -198,7 +198,8 @@ _SEALERS: weakref.WeakKeyDictionary[Engine, _BackgroundSealer] = weakref.WeakKey
 _SEALERS_LOCK = threading.Lock()
 
 
-def _wake_background_sealer(engine: Engine) -> None:
+def wake_sealer(engine: Engine) -> None:
+    """Have this process's background sealer for ``engine`` (started on first use) seal now."""
     with _SEALERS_LOCK:
         sealer = _SEALERS.get(engine)
         if sealer is None:
@@ -217,7 +218,7 @@ def _seal_after_commit(session: Session) -> None:
 
     engine = session.get_bind()
     if get_settings().audit_sealing == "background":
-        _wake_background_sealer(engine)
+        wake_sealer(engine)
         return
     try:
         seal_committed(engine)

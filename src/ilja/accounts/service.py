@@ -177,11 +177,12 @@ def issue_token(session: Session, user: User, name: str, source_address: str | N
 
 
 def resolve_token(session: Session, token: str) -> User | None:
-    row = session.execute(select(ApiToken).where(ApiToken.token_hash == token_digest(token))).scalar_one_or_none()
-    if row is None or row.revoked or _now() >= _aware(row.expires_at):
+    found = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                            .where(ApiToken.token_hash == token_digest(token))).first()
+    if found is None:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    row, user = found
+    if row.revoked or _now() >= _aware(row.expires_at) or not user.active:
         return None
     now = _now()
     if row.last_used_at is None or now - _aware(row.last_used_at) > dt.timedelta(minutes=5):

@@ -250,7 +250,7 @@ def _eligibility(session: DbSession, application: Application) -> EligibilityOut
         bonus_points=snap["bonus_points"], priority_group=snap["priority_group"],
         evaluated_on=application.evaluated_on, announced_on=application.announced_on,
         parameter_version=application.parameter_version, code_version=application.code_version,
-        reasons={lang: service.reasons(session, application, lang) for lang in ("ko", "en")})
+        reasons=service.reasons(session, application))
 
 
 def _history(session: DbSession, application_id: int) -> list[EventOut]:

@@ -94,6 +94,7 @@ class Submission:
 
     application: Application
     created: bool
+    round: Round | None = None  # kept so the answer reuses the row instead of reading it again
 
 
 def request_digest(round_id: int, person_id: int, preferences: Sequence[str]) -> str:
@@ -133,6 +134,16 @@ def check_preferences(row: Round, units: Sequence[RoundUnit], preferences: Seque
 def _by_key(session: Session, round_id: int, key: str) -> Application | None:
     return session.execute(select(Application).where(
         Application.round_id == round_id, Application.idempotency_key == key)).scalar_one_or_none()
+
+
+def _by_key_or_person(session: Session, round_id: int, key: str, person_id: int
+                      ) -> tuple[Application | None, Application | None]:
+    """This round's application made with this key, and the person's, in one query."""
+    rows = session.execute(select(Application).where(
+        Application.round_id == round_id,
+        (Application.idempotency_key == key) | (Application.person_id == person_id))).scalars().all()
+    return (next((r for r in rows if r.idempotency_key == key), None),
+            next((r for r in rows if r.person_id == person_id), None))
 
 
 def _by_person(session: Session, round_id: int, person_id: int) -> Application | None:
@@ -195,13 +206,14 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
     units = round_units(session, round_id)
     chosen = check_preferences(row, units, preferences)
     digest = request_digest(round_id, person_id, chosen)
-    replay = _replay(session, round_id, key, digest)
-    if replay is not None:
-        return replay
+    same_key, same_person = _by_key_or_person(session, round_id, key, person_id)
+    if same_key is not None:
+        if same_key.request_digest != digest:
+            raise IdempotencyConflict(round_id)
+        return Submission(same_key, False, row)
     check_taking(session, row, staff=staff, now=now)
-    existing = _by_person(session, round_id, person_id)
-    if existing is not None:
-        raise DuplicateApplication(round_id, existing.id)
+    if same_person is not None:
+        raise DuplicateApplication(round_id, same_person.id)
     snap = evaluate(row, person)
     ctx = context_id(session, snap)
     application = _new_application(row, person_id, chosen, channel, key, digest, snap, ctx,
@@ -223,7 +235,7 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
                  object_type="application", object_id=application.id,
                  details={"round": round_id, "channel": str(channel),
                           "status": application.status})
-    return Submission(application, True)
+    return Submission(application, True, row)
 
 
 def _replay(session: Session, round_id: int, key: str, digest: str) -> Submission | None:
@@ -336,7 +348,8 @@ def history(session: Session, application_id: int) -> list[ApplicationEvent]:
 
 
 def eligibility_context(session: Session, application: Application) -> dict[str, Any]:
-    return session.get_one(EligibilityContext, application.eligibility_context_id).content
+    return session.execute(select(EligibilityContext.content).where(
+        EligibilityContext.id == application.eligibility_context_id)).scalar_one()
 
 
 def explanation(session: Session, application: Application) -> dict[str, Any]:
@@ -344,10 +357,11 @@ def explanation(session: Session, application: Application) -> dict[str, Any]:
     return snapshots.explanation(application.eligibility, eligibility_context(session, application))
 
 
-def reasons(session: Session, application: Application, lang: str = "ko") -> list[str]:
-    """The applicant's eligibility reasons in plain language, from the snapshot."""
-    return snapshots.reason_lines(application.eligibility,
-                                  eligibility_context(session, application), lang)
+def reasons(session: Session, application: Application, langs: Sequence[str] = ("ko", "en")
+            ) -> dict[str, list[str]]:
+    """The applicant's eligibility reasons in plain language, from the snapshot, per language."""
+    context = eligibility_context(session, application)
+    return {lang: snapshots.reason_lines(application.eligibility, context, lang) for lang in langs}
 
 
 # --------------------------------------------------------------------------------------------

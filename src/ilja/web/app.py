@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
@@ -12,8 +14,26 @@ from ilja import __version__
 STATIC_DIR = Path(__file__).parent / "static"
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Size the request threads to the connection pool (more threads than connections only
+    queue on the pool and fight over the GIL), and chain audit entries a crash left behind."""
+    import anyio.to_thread
+
+    from ilja.accounts import audit
+    from ilja.config import get_settings
+    from ilja.db import get_engine
+
+    settings = get_settings()
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
+    if settings.audit_sealing == "background":
+        audit.wake_sealer(get_engine())
+    yield
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
+        lifespan=lifespan,
         title="Ilja (일자리) API",
         version=__version__,
         description="Seoul's employment-support programs: eligibility rules, the plan, parameters.",
