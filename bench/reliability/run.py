@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     rows: list[tuple[str, str, bool]] = []
     folder = Path(tempfile.mkdtemp(prefix="ilja-reliability-"))
-    names = [f"ilja_rel_{uuid.uuid4().hex[:10]}", f"ilja_rel_{uuid.uuid4().hex[:10]}"]
+    names = [f"ilja_rel_{uuid.uuid4().hex[:10]}" for _ in range(3)]
     url = _database(True, names[0])
     try:
         with environment(url, folder):
@@ -93,11 +93,12 @@ def main(argv: list[str] | None = None) -> int:
                 server.stop()
             rows.append(_fuzz(url, folder, quick=args.quick))
             rows.append(_backup(url, folder, names[1]))
+        rows.append(_killed_runs(folder, names[2], quick=args.quick))
         rows.append(_importers(folder))
         rows.append(_attacks())
     finally:
-        _database(False, names[0])
-        _database(False, names[1])
+        for name in names:
+            _database(False, name)
         shutil.rmtree(folder, ignore_errors=True)
     rows.append(("whole run", f"{time.monotonic() - started:.0f} s (limit 900 s)", time.monotonic() - started < 900))
     width = max(len(r[0]) for r in rows)
@@ -121,6 +122,19 @@ def _fuzz(url: str, folder: Path, quick: bool) -> tuple[str, str, bool]:
             f"{report.cases:,} cases on {report.operations} operations in {report.seconds:.0f} s, "
             f"statuses {dict(sorted(report.statuses.items()))}, failures {len(report.failures)}, "
             f"undocumented 422 shapes {len(report.undocumented_422)}", report.ok)
+
+
+def _killed_runs(folder: Path, name: str, quick: bool) -> tuple[str, str, bool]:
+    from ilja.db import upgrade
+    from ilja.ops.run_faults import run_faults
+
+    url = _database(True, name)
+    upgrade(url)
+    report = run_faults(url, folder / "killed-runs", applicants=3000 if quick else 8000,
+                        participants=1500 if quick else 4000)
+    for problem in report.problems:
+        print("  killed run:", problem)
+    return ("SIGKILL a selection run and a payroll run half-way, run again", report.summary(), report.ok)
 
 
 def _importers(folder: Path) -> tuple[str, str, bool]:

@@ -191,23 +191,21 @@ def resolve_token(session: Session, token: str) -> User | None:
 
 
 def _touch(session: Session, row, column, stale_before: dt.datetime, now: dt.datetime) -> None:
-    """Note that a session or token was used, without making the request hold its row lock.
+    """Note that a session or token was used, without making other requests wait for it.
 
-    Updated in the request's transaction, the row would stay locked until the request
-    commits, and every other request with the same token would queue behind it. On PostgreSQL
-    the update runs in a short transaction of its own and skips the row if another request is
-    updating it already; SQLite serialises writers anyway, so there it joins the request.
+    Every request with the same token would otherwise queue on its row lock until the first
+    one commits. On PostgreSQL the update skips the row when another request holds it (that
+    one is noting the use already); SQLite serialises writers anyway.
     """
-    bind = session.get_bind()
-    if bind.dialect.name == "sqlite":
+    if session.get_bind().dialect.name == "sqlite":
         setattr(row, column.key, now)
         return
     model = type(row)
     key = model.__mapper__.primary_key[0]
     stale = (column.is_(None)) | (column < stale_before)
     free = select(key).where(key == getattr(row, key.key), stale).with_for_update(skip_locked=True)
-    with bind.begin() as connection:
-        connection.execute(update(model).where(key.in_(free)).values({column.key: now}))
+    session.execute(update(model).where(key.in_(free)).values({column.key: now})
+                    .execution_options(synchronize_session=False))
 
 
 def get_user_by_login(session: Session, login: str) -> User | None:

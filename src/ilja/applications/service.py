@@ -153,25 +153,35 @@ def _by_person(session: Session, round_id: int, person_id: int) -> Application |
 
 def context_id(session: Session, snap: snapshots.Snapshot,
                cache: dict[str, int] | None = None) -> int:
-    """The id of the snapshot's shared context, stored on first use (safe under concurrency:
-    a writer that loses the race on the unique digest reads the winner's row)."""
+    """The id of the snapshot's shared context, stored on first use.
+
+    Every application of a round on a day shares one context, so the first submissions race
+    to store it. On PostgreSQL it is stored and committed at once in a transaction of its own
+    (it is content-addressed and immutable: one a rolled-back request leaves is still right),
+    so the others don't wait for the first request's whole transaction; a writer that loses
+    the race on the unique digest reads the winner's row.
+    """
     if cache is not None and snap.digest in cache:
         return cache[snap.digest]
-    found = session.execute(select(EligibilityContext.id).where(
-        EligibilityContext.digest == snap.digest)).scalar_one_or_none()
+    by_digest = select(EligibilityContext.id).where(EligibilityContext.digest == snap.digest)
+    found = session.execute(by_digest).scalar_one_or_none()
     if found is None:
-        try:
-            with session.begin_nested():
-                row = EligibilityContext(
-                    digest=snap.digest, program_code=snap.program, evaluated_on=snap.on,
-                    announced_on=snap.announced, parameter_version=snap.parameter_version,
-                    code_version=snap.code_version, content=snap.context)
-                session.add(row)
-                session.flush()
-                found = row.id
-        except IntegrityError:
-            found = session.execute(select(EligibilityContext.id).where(
-                EligibilityContext.digest == snap.digest)).scalar_one()
+        values = {"digest": snap.digest, "program_code": snap.program, "evaluated_on": snap.on,
+                  "announced_on": snap.announced, "parameter_version": snap.parameter_version,
+                  "code_version": snap.code_version, "content": snap.context}
+        bind = session.get_bind()
+        if bind.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            with bind.begin() as connection:
+                connection.execute(pg_insert(EligibilityContext).values(values)
+                                   .on_conflict_do_nothing(index_elements=["digest"]))
+            found = session.execute(by_digest).scalar_one()
+        else:  # SQLite: one writer at a time, so no race; stay in the caller's transaction
+            row = EligibilityContext(**values)
+            session.add(row)
+            session.flush()
+            found = row.id
     if cache is not None:
         cache[snap.digest] = found
     return found
