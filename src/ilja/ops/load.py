@@ -1,5 +1,5 @@
 """The load and fault harness: real uvicorn worker processes on PostgreSQL, on loopback, and
-200 asyncio clients (httpx) submitting applications through the API with an Idempotency-Key,
+200 asyncio clients (aiohttp) submitting applications through the API with an Idempotency-Key,
 retrying timeouts and refused connections with the same key. Bounded by a request count and a
 time limit. A fault (SIGKILL of the server, a PostgreSQL restart) can be injected half-way.
 
@@ -150,41 +150,49 @@ async def run_load(server: Server, round_id: int, person_ids: list[int], token: 
     on the day a round opens) and each latency counts from the moment the submission was due,
     so time spent waiting for a free client counts too (no "coordinated omission"). Without a
     rate every client submits again as soon as it has its answer (a closed loop: the ceiling).
+    The clients are aiohttp's: httpx's connection pool costs a core at a few hundred requests
+    a second, and the harness must not measure itself.
     """
-    import httpx
+    import aiohttp
 
     result = LoadResult()
     jobs = iter(enumerate(person_ids))
     started = time.monotonic()
     deadline = started + max_seconds
     headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    path = f"/api/v1/rounds/{round_id}/applications/on-behalf"
+    url = f"{server.base}/api/v1/rounds/{round_id}/applications/on-behalf"
 
-    async def client(http: httpx.AsyncClient) -> None:
+    async def post(http: aiohttp.ClientSession, person_id: int) -> int:
+        async with http.post(url, json={"person_id": person_id, "preferences": ["care"]},
+                             headers={**headers, "Idempotency-Key": f"load-{round_id}-{person_id}"}) as response:
+            await response.read()
+            return response.status
+
+    def count(error: str) -> None:
+        result.errors[error] = result.errors.get(error, 0) + 1
+
+    async def client(http: aiohttp.ClientSession) -> None:
         for index, person_id in jobs:
             due = started + index / rate if rate else time.monotonic()
             if due >= deadline:
                 return
             await asyncio.sleep(max(0.0, due - time.monotonic()))
-            key = f"load-{round_id}-{person_id}"
             result.attempted.add(person_id)
             while time.monotonic() < deadline:
                 try:
-                    response = await http.post(path, json={"person_id": person_id, "preferences": ["care"]},
-                                               headers={**headers, "Idempotency-Key": key})
-                except (httpx.TimeoutException, httpx.TransportError) as error:
+                    status = await post(http, person_id)
+                except (TimeoutError, aiohttp.ClientError) as error:
                     result.retries += 1
-                    result.errors[type(error).__name__] = result.errors.get(type(error).__name__, 0) + 1
+                    count(type(error).__name__)
                     await asyncio.sleep(0.2)
                     continue
                 result.submitted += 1
-                if response.status_code in (200, 201):
+                if status in (200, 201):
                     result.latencies.append(time.monotonic() - due)
                     result.acknowledged.add(person_id)
                     break
-                result.errors[str(response.status_code)] = result.errors.get(str(response.status_code), 0) + 1
-                if response.status_code < 500:
+                count(str(status))
+                if status < 500:
                     break
                 result.retries += 1
                 await asyncio.sleep(0.2)
@@ -195,19 +203,19 @@ async def run_load(server: Server, round_id: int, person_ids: list[int], token: 
         await asyncio.sleep(fault_at)
         result.faults.append(await asyncio.to_thread(fault))
 
-    async with httpx.AsyncClient(base_url=server.base, timeout=timeout, limits=limits) as http:
+    connector = aiohttp.TCPConnector(limit=clients)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)) as http:
         await asyncio.gather(inject(), *(client(http) for _ in range(clients)))
         result.seconds = time.monotonic() - started
         # Clients cut off by the time limit retry once more with their key, as a real one would.
         for person_id in sorted(result.attempted - result.acknowledged):
             for _ in range(20):
                 try:
-                    response = await http.post(path, json={"person_id": person_id, "preferences": ["care"]},
-                                               headers={**headers, "Idempotency-Key": f"load-{round_id}-{person_id}"})
-                except httpx.TransportError:
+                    status = await post(http, person_id)
+                except (TimeoutError, aiohttp.ClientError):
                     await asyncio.sleep(0.5)
                     continue
-                if response.status_code in (200, 201):
+                if status in (200, 201):
                     result.acknowledged.add(person_id)
                 break
     return result

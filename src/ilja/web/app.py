@@ -50,6 +50,10 @@ def create_app() -> FastAPI:
     from ilja.web import errors
 
     errors.install(app)
+    from ilja.config import get_settings
+    from ilja.web.admission import Admission
+
+    app.add_middleware(Admission, limit=get_settings().db_pool_size)  # type: ignore[arg-type]
     __import__("ilja.web.security", fromlist=["x"]).install(app)
 
     open_to_all = [Depends(public())]
