@@ -243,14 +243,15 @@ def round_out(session: DbSession, row: Round, units: list[RoundUnit] | None = No
                        parent_code=u.parent_code) for u in units])
 
 
-def _eligibility(session: DbSession, application: Application) -> EligibilityOut:
+def _eligibility(session: DbSession, application: Application,
+                 context: dict[str, Any] | None = None) -> EligibilityOut:
     snap = application.eligibility
     return EligibilityOut(
         eligible=snap["eligible"], failed=snap["failed"], to_verify=snap["to_verify"],
         bonus_points=snap["bonus_points"], priority_group=snap["priority_group"],
         evaluated_on=application.evaluated_on, announced_on=application.announced_on,
         parameter_version=application.parameter_version, code_version=application.code_version,
-        reasons=service.reasons(session, application))
+        reasons=service.reasons(session, application, context=context))
 
 
 def _history(session: DbSession, application_id: int) -> list[EventOut]:
@@ -258,23 +259,25 @@ def _history(session: DbSession, application_id: int) -> list[EventOut]:
             for e in service.history(session, application_id)]
 
 
-def _common(session: DbSession, application: Application) -> dict[str, Any]:
+def _common(session: DbSession, application: Application,
+            context: dict[str, Any] | None = None) -> dict[str, Any]:
     row = session.get_one(Round, application.round_id)
     return {"id": application.id, "round_id": application.round_id, "round_title": row.title,
             "status": application.status, "preferences": application.preferences,
             "channel": application.channel,
             "submitted_at": service.aware(application.submitted_at),
-            "eligibility": _eligibility(session, application),
+            "eligibility": _eligibility(session, application, context),
             "history": _history(session, application.id)}
 
 
-def my_application_out(session: DbSession, application: Application) -> MyApplicationOut:
-    return MyApplicationOut(**_common(session, application))
+def my_application_out(session: DbSession, application: Application,
+                       context: dict[str, Any] | None = None) -> MyApplicationOut:
+    return MyApplicationOut(**_common(session, application, context))
 
 
-def application_out(session: DbSession, application: Application,
-                    detail: bool = False) -> ApplicationOut:
-    values = {**_common(session, application), "person_id": application.person_id,
+def application_out(session: DbSession, application: Application, detail: bool = False,
+                    context: dict[str, Any] | None = None) -> ApplicationOut:
+    values = {**_common(session, application, context), "person_id": application.person_id,
               "score": application.score, "priority": application.priority,
               "submitted_by": application.submitted_by}
     if detail:
@@ -304,8 +307,8 @@ def _submit(session: DbSession, response: Response, round_id: int, person_id: in
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
     if staff:
-        return application_out(session, submission.application)
-    return my_application_out(session, submission.application)
+        return application_out(session, submission.application, context=submission.context)
+    return my_application_out(session, submission.application, submission.context)
 
 
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=128,

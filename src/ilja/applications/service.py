@@ -95,6 +95,7 @@ class Submission:
     application: Application
     created: bool
     round: Round | None = None  # kept so the answer reuses the row instead of reading it again
+    context: dict[str, Any] | None = None  # the shared eligibility context, when at hand
 
 
 def request_digest(round_id: int, person_id: int, preferences: Sequence[str]) -> str:
@@ -245,7 +246,7 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
                  object_type="application", object_id=application.id,
                  details={"round": round_id, "channel": str(channel),
                           "status": application.status})
-    return Submission(application, True, row)
+    return Submission(application, True, row, snap.context)
 
 
 def _replay(session: Session, round_id: int, key: str, digest: str) -> Submission | None:
@@ -367,10 +368,11 @@ def explanation(session: Session, application: Application) -> dict[str, Any]:
     return snapshots.explanation(application.eligibility, eligibility_context(session, application))
 
 
-def reasons(session: Session, application: Application, langs: Sequence[str] = ("ko", "en")
-            ) -> dict[str, list[str]]:
-    """The applicant's eligibility reasons in plain language, from the snapshot, per language."""
-    context = eligibility_context(session, application)
+def reasons(session: Session, application: Application, langs: Sequence[str] = ("ko", "en"),
+            context: dict[str, Any] | None = None) -> dict[str, list[str]]:
+    """The applicant's eligibility reasons in plain language, from the snapshot, per language
+    (``context``: the stored shared context, if the caller has it already)."""
+    context = context if context is not None else eligibility_context(session, application)
     return {lang: snapshots.reason_lines(application.eligibility, context, lang) for lang in langs}
 
 
