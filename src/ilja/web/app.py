@@ -17,14 +17,17 @@ STATIC_DIR = Path(__file__).parent / "static"
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Size the request threads to the connection pool (more threads than connections only
-    queue on the pool and fight over the GIL), and chain audit entries a crash left behind."""
+    queue on the pool and fight over the GIL), chain audit entries a crash left behind, and
+    load the rules now so the first applicant does not wait for them."""
     import anyio.to_thread
 
     from ilja.accounts import audit
     from ilja.config import get_settings
     from ilja.db import get_engine
+    from ilja.rules.engine import default_engine
 
     settings = get_settings()
+    default_engine()
     anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
     if settings.audit_sealing == "background":
         audit.wake_sealer(get_engine())
