@@ -6,7 +6,10 @@ test:  ## the whole test suite (SQLite and PostgreSQL)
 bench:  ## every benchmark under bench/, with its peers
 	bash scripts/bootstrap.sh test,bench
 	.venv/bin/python -m bench
-reliability: ; .venv/bin/python -m bench reliability  ## load, faults, fuzzing, attacks, backups (under 15 minutes)
+RELIABILITY_ARGS ?= --restart-postgres
+reliability:  ## load, faults, fuzzing, attacks, backups (under 15 minutes; restarts the local PostgreSQL)
+	bash scripts/bootstrap.sh test,bench
+	.venv/bin/python -m bench reliability $(RELIABILITY_ARGS)
 lint:
 	bash scripts/bootstrap.sh test
 	.venv/bin/ruff check src tests bench
