@@ -226,6 +226,7 @@ def verify(url: str, round_id: int, result: LoadResult) -> dict[str, object]:
     from ilja.applications.models import Application
 
     with transaction(engine_for(url)) as session:
+        audit.seal(session)  # what the server's sealer had not chained yet when the load ended
         rows = session.execute(select(Application.id, Application.person_id)
                                .where(Application.round_id == round_id)).all()
         stored = [person_id for _, person_id in rows]
