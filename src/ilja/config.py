@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=PROJECT_ROOT / "var", description="Files Ilja writes.")
     environment: str = Field(default="development", description="development | test | production")
     db_pool_size: int = Field(
-        default=20, ge=1, le=200,
+        default=8, ge=1, le=200,
         description="PostgreSQL connections each process keeps (10 more when busy); the web "
         "server runs as many request threads.")
     audit_sealing: Literal["inline", "background"] = Field(
