@@ -310,3 +310,30 @@ def test_a_bulk_move_never_overwrites_a_status_changed_meanwhile(database_url, k
     with transaction(engine_for(database_url)) as session:
         assert session.get_one(Application, first).status == S.ELIGIBLE
         assert session.get_one(Application, second).status == S.INELIGIBLE
+
+
+def test_the_first_submission_of_a_day_does_not_hold_up_the_others(database_url, keyring):
+    """The first submission stores the day's shared eligibility context; on PostgreSQL that is
+    committed at once, so other applicants don't wait for the first one's whole transaction."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time by design")
+    round_id = open_round(database_url)
+    first, second = register(database_url, keyring), register(database_url, keyring)
+    finished = threading.Event()
+
+    def other_applicant() -> None:
+        apply(database_url, round_id, second)
+        finished.set()
+
+    from ilja.people import registry
+
+    with transaction(engine_for(database_url)) as session:
+        service.submit(session, round_id=round_id, person_id=first,
+                       person=registry.person_format(registry.get_person(session, first)),
+                       preferences=["care"], channel=service.Channel.API, idempotency_key="first",
+                       actor=CITIZEN)
+        thread = threading.Thread(target=other_applicant)
+        thread.start()
+        assert finished.wait(10), "the second applicant waited for the first one's commit"
+        thread.join()
+    assert count(database_url, Application) == 2
