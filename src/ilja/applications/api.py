@@ -254,30 +254,33 @@ def _eligibility(session: DbSession, application: Application,
         reasons=service.reasons(session, application, context=context))
 
 
-def _history(session: DbSession, application_id: int) -> list[EventOut]:
-    return [EventOut.model_validate(e, from_attributes=True)
-            for e in service.history(session, application_id)]
+def _history(session: DbSession, application_id: int,
+             events: list[Any] | None = None) -> list[EventOut]:
+    events = events if events is not None else service.history(session, application_id)
+    return [EventOut.model_validate(e, from_attributes=True) for e in events]
 
 
-def _common(session: DbSession, application: Application,
-            context: dict[str, Any] | None = None) -> dict[str, Any]:
+def _common(session: DbSession, application: Application, context: dict[str, Any] | None = None,
+            history: list[Any] | None = None) -> dict[str, Any]:
     row = session.get_one(Round, application.round_id)
     return {"id": application.id, "round_id": application.round_id, "round_title": row.title,
             "status": application.status, "preferences": application.preferences,
             "channel": application.channel,
             "submitted_at": service.aware(application.submitted_at),
             "eligibility": _eligibility(session, application, context),
-            "history": _history(session, application.id)}
+            "history": _history(session, application.id, history)}
 
 
 def my_application_out(session: DbSession, application: Application,
-                       context: dict[str, Any] | None = None) -> MyApplicationOut:
-    return MyApplicationOut(**_common(session, application, context))
+                       context: dict[str, Any] | None = None,
+                       history: list[Any] | None = None) -> MyApplicationOut:
+    return MyApplicationOut(**_common(session, application, context, history))
 
 
 def application_out(session: DbSession, application: Application, detail: bool = False,
-                    context: dict[str, Any] | None = None) -> ApplicationOut:
-    values = {**_common(session, application, context), "person_id": application.person_id,
+                    context: dict[str, Any] | None = None,
+                    history: list[Any] | None = None) -> ApplicationOut:
+    values = {**_common(session, application, context, history), "person_id": application.person_id,
               "score": application.score, "priority": application.priority,
               "submitted_by": application.submitted_by}
     if detail:
@@ -307,8 +310,10 @@ def _submit(session: DbSession, response: Response, round_id: int, person_id: in
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
     if staff:
-        return application_out(session, submission.application, context=submission.context)
-    return my_application_out(session, submission.application, submission.context)
+        return application_out(session, submission.application, context=submission.context,
+                               history=submission.history)
+    return my_application_out(session, submission.application, submission.context,
+                              submission.history)
 
 
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=128,

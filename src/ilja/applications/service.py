@@ -96,6 +96,7 @@ class Submission:
     created: bool
     round: Round | None = None  # kept so the answer reuses the row instead of reading it again
     context: dict[str, Any] | None = None  # the shared eligibility context, when at hand
+    history: list[ApplicationEvent] | None = None  # a new application's history, when at hand
 
 
 def request_digest(round_id: int, person_id: int, preferences: Sequence[str]) -> str:
@@ -241,12 +242,12 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
         if existing is not None:
             raise DuplicateApplication(round_id, existing.id) from None
         raise
-    _opening_events(session, application, snap, actor, now)
+    events = _opening_events(session, application, snap, actor, now)
     audit.record(session, actor, "application.submit", subject_person_id=person_id,
                  object_type="application", object_id=application.id,
                  details={"round": round_id, "channel": str(channel),
                           "status": application.status})
-    return Submission(application, True, row, snap.context)
+    return Submission(application, True, row, snap.context, events)
 
 
 def _replay(session: Session, round_id: int, key: str, digest: str) -> Submission | None:
@@ -317,10 +318,13 @@ def opening_event_rows(application_id: int, snap: snapshots.Snapshot, channel: s
 
 
 def _opening_events(session: Session, application: Application, snap: snapshots.Snapshot,
-                    actor: audit.Actor, now: dt.datetime) -> None:
-    session.add_all(ApplicationEvent(**values) for values in opening_event_rows(
-        application.id, snap, application.channel, actor, now))
+                    actor: audit.Actor, now: dt.datetime) -> list[ApplicationEvent]:
+    """Store the new application's first history lines; returns them in order."""
+    events = [ApplicationEvent(**values) for values in opening_event_rows(
+        application.id, snap, application.channel, actor, now)]
+    session.add_all(events)
     session.flush()
+    return events
 
 
 # --------------------------------------------------------------------------------------------
