@@ -270,3 +270,30 @@ def test_a_selected_applicant_leaving_promotes_the_next_through_the_status_route
     verified = world.client.get(f"/api/v1/rounds/{world.round_id}/selection/verify",
                                 headers=world.as_("auditor")).json()
     assert verified["ok"] and verified["withdrawals"] == 1
+
+
+def test_a_course_quit_without_notice_here_bars_the_next_application(world, keyring):
+    """What an application judges includes the courses that ended in Ilja's training records,
+    not only the history the person declared (the 무단 포기 restriction, 24 months)."""
+    import datetime as dt
+
+    from tests.training.factories import OPERATOR, course_with_cohort
+
+    from ilja.applications.models import UnitKind
+    from ilja.applications.service import UnitInput
+    from ilja.training import service as training
+
+    setup = course_with_cohort(world.url, keyring, applicants=1, seats=1)
+    with transaction(engine_for(world.url)) as session:
+        enrolment, = training.enrol_all_selected(session, cohort_id=setup.cohort_id,
+                                                 actor=OPERATOR).enrolled
+        training.quit_course(session, enrolment_id=enrolment.id, with_notice=False,
+                             on=dt.date(2025, 12, 5), reason=None, actor=OPERATOR)
+    next_round = open_round(world.url, round_input(
+        "youth_academy", units=[UnitInput("c2", "2기", UnitKind.COHORT, 5)],
+        announced=dt.date(2026, 11, 20), starts=dt.date(2027, 1, 5), title="마포 AI 2기"))
+    answer = world.client.post(f"/api/v1/rounds/{next_round}/applications/on-behalf",
+                               json={"person_id": enrolment.person_id, "preferences": ["c2"]},
+                               headers={**world.as_("manager"), "Idempotency-Key": "again"})
+    assert answer.status_code == 201, answer.text
+    assert "quit_without_notice_restriction" in answer.json()["eligibility"]["failed"]

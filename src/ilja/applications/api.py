@@ -295,7 +295,7 @@ def _person(session: DbSession, person_id: int) -> Any:
     row = registry.get_person(session, person_id)
     if row is None:
         raise PersonNotFound(person_id)
-    return registry.person_format(row)
+    return service.applicant(session, row)
 
 
 def _submit(session: DbSession, response: Response, round_id: int, person_id: int,

@@ -227,7 +227,7 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
         in_file[person.id] = item.row
         if problems:
             continue  # the import will fail: only look for more problems
-        snap = service.evaluate(round_row, registry.person_format(person))
+        snap = service.evaluate(round_row, service.applicant(session, person))
         status, _, _ = service.screening(snap)
         report.eligible += int(status == service.S.ELIGIBLE)
         report.ineligible += int(status == service.S.INELIGIBLE)

@@ -189,6 +189,18 @@ def context_id(session: Session, snap: snapshots.Snapshot,
     return found
 
 
+def applicant(session: Session, person_row: Any) -> Person:
+    """The person format the rules judge at application time: the registry's record with the
+    whole training history, including every course that ended here (the re-participation
+    conditions — waiting period, lifetime limit, 무단 포기 restriction — read it)."""
+    from ilja.people import registry
+    from ilja.training.service import training_history_for
+
+    data = registry.person_format(person_row).model_dump()
+    data["training_history"] = training_history_for(session, person_row.id)
+    return Person.model_validate(data)
+
+
 def evaluate(row: Round, person: Person, engine: Engine | None = None) -> snapshots.Snapshot:
     """The eligibility snapshot of ``person`` for the round: evaluated with the round's work or
     course start date (``on``) and announcement date (``announced``), so every rule uses its

@@ -161,7 +161,7 @@ def apply(request: Request, round_id: int, session: DbSession,
         with session.begin_nested():
             submission = service.submit(
                 session, round_id=round_id, person_id=person_id,
-                person=registry.person_format(person_row), preferences=chosen,
+                person=service.applicant(session, person_row), preferences=chosen,
                 channel=Channel.WEB, idempotency_key=idempotency_key or service.new_idempotency_key(),
                 actor=principal.actor)
     except DuplicateApplication as error:

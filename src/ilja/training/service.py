@@ -486,15 +486,11 @@ def training_history_for(session: Session, person_id: int) -> list[dict[str, str
 
 
 def person_with_history(session: Session, person_id: int) -> Any:
-    """The person format of ``person_id`` with ``training_history_for`` in it: what the
-    applications domain evaluates at application time (the re-participation conditions of
-    ``rules/formulas/youth_academy.py``)."""
-    from ilja.rules.population import Person as PersonFormat
-
+    """The person format of ``person_id`` as an application judges it (with the training
+    history of ``training_history_for``)."""
     person = registry.get_person(session, person_id)
     if person is None:
         raise NotFound("person", person_id)
-    data = registry.person_format(person).model_dump()
-    data["training_history"] = training_history_for(session, person_id)
-    return PersonFormat.model_validate(data)
+    return applications.applicant(session, person)
+
 

@@ -15,6 +15,9 @@ from ilja import __version__
 STATIC_DIR = Path(__file__).parent / "static"
 
 
+_FROZEN = False
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Size the request threads to the connection pool (more threads than connections only
@@ -31,8 +34,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     default_engine()
     # What is loaded by now lives as long as the process: keep it out of the collector's scans,
     # which otherwise pause requests for milliseconds (the tail of the latency).
-    gc.collect()
-    gc.freeze()
+    global _FROZEN
+    if not _FROZEN:  # once per process (a test process starts many apps)
+        gc.collect()
+        gc.freeze()
+        _FROZEN = True
     anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
     if settings.audit_sealing == "background":
         audit.wake_sealer(get_engine())
