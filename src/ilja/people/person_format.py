@@ -41,6 +41,7 @@ from xml.etree import ElementTree
 
 import numpy as np
 import polars as pl
+from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -1223,15 +1224,6 @@ def _xlsx_write(path: str, sheet: str, frame: pl.DataFrame) -> None:
                 out.write(b"</sheetData></worksheet>")
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _xml_text(text: pl.Expr) -> pl.Expr:
     return (text.str.replace_all("&", "&amp;", literal=True)
             .str.replace_all("<", "&lt;", literal=True)
@@ -1240,12 +1232,12 @@ def _xml_text(text: pl.Expr) -> pl.Expr:
 
 
 def _sheet_head(frame: pl.DataFrame) -> str:
-    last = f"{_column_letter(max(frame.width - 1, 0))}{frame.height + 1}"
+    last = f"{get_column_letter(1 + max(frame.width - 1, 0))}{frame.height + 1}"
     widths = "".join(
         f'<col min="{j + 1}" max="{j + 1}" width="{40 if name in ITEM_PARTS else max(12, len(name) + 3)}" '
         'customWidth="1"/>' for j, name in enumerate(frame.columns))
     header = "".join(
-        f'<c r="{_column_letter(j)}1" t="inlineStr" s="1"><is><t>{name}</t></is></c>'
+        f'<c r="{get_column_letter(1 + j)}1" t="inlineStr" s="1"><is><t>{name}</t></is></c>'
         for j, name in enumerate(frame.columns))
     return (f'{_XML_HEAD}<worksheet xmlns="{_MAIN_NS}"><dimension ref="A1:{last}"/>'
             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
@@ -1258,7 +1250,7 @@ def _sheet_rows(frame: pl.DataFrame, first_row: int) -> str:
     row = pl.int_range(first_row, first_row + frame.height).cast(pl.String)
     cells = []
     for j, (name, dtype) in enumerate(frame.schema.items()):
-        ref, value = _column_letter(j), pl.col(name)
+        ref, value = get_column_letter(1 + j), pl.col(name)
         if dtype == pl.String:
             cell = pl.format(f'<c r="{ref}{{}}" t="inlineStr"><is><t xml:space="preserve">{{}}'
                              '</t></is></c>', row, _xml_text(value))
