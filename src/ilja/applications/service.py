@@ -196,9 +196,8 @@ def applicant(session: Session, person_row: Any) -> Person:
     from ilja.people import registry
     from ilja.training.service import training_history_for
 
-    data = registry.person_format(person_row).model_dump()
-    data["training_history"] = training_history_for(session, person_row.id)
-    return Person.model_validate(data)
+    return registry.person_format(person_row,
+                                  training_history=training_history_for(session, person_row.id))
 
 
 def evaluate(row: Round, person: Person, engine: Engine | None = None) -> snapshots.Snapshot:

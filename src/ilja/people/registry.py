@@ -258,10 +258,11 @@ def read_person(session: Session, person_id: int, *, actor: audit.Actor,
     return view
 
 
-def person_format(person: Person) -> population.Person:
-    """The person as the rules engine reads it (``ilja.rules.population.Person``), id = registry id."""
+def person_format(person: Person, **fields: Any) -> population.Person:
+    """The person as the rules engine reads it (``ilja.rules.population.Person``), id = registry id;
+    ``fields`` stand in for stored values (e.g. the training history with Ilja's own courses)."""
     return population.Person.model_validate({
-        "id": str(person.id), **{name: getattr(person, name) for name in FORMAT_COLUMNS}})
+        "id": str(person.id), **{name: getattr(person, name) for name in FORMAT_COLUMNS}, **fields})
 
 
 def _search_query(q: str | None, district: str | None) -> Select[Any]:
