@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, event, exists, func, insert, select
+from sqlalchemy import Engine, delete, event, func, insert, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts.audit_chain import (
@@ -88,16 +88,14 @@ def record(session: Session, actor: Actor, action: str, *, subject_person_id: An
     return row
 
 
-def _lock_head(session: Session, wait: bool) -> AuditHead | None:
-    """The head row, locked; ``None`` when ``wait`` is false and another sealer holds it."""
-    query = select(AuditHead).where(AuditHead.id == 1).with_for_update(skip_locked=not wait)
+def _lock_head(session: Session) -> AuditHead:
+    """The head row, locked for this transaction (made at the first sealing)."""
+    query = select(AuditHead).where(AuditHead.id == 1).with_for_update()
     head = session.execute(query).scalar_one_or_none()
     if head is None:
-        if session.execute(select(AuditHead.id).where(AuditHead.id == 1)).first() is not None:
-            return None  # it exists: someone else is sealing
         session.add(AuditHead(id=1, sequence=GENESIS.sequence, entry_hash=GENESIS.entry_hash))
         session.flush()
-        head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+        head = session.execute(query).scalar_one()
     return head
 
 
@@ -106,15 +104,12 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def seal(session: Session, *, wait: bool = True) -> int:
+def seal(session: Session) -> int:
     """Chain every intake entry this transaction can see, in intake order; returns how many.
 
-    Takes the head's row lock (with ``wait=False``, gives up at once if another sealer holds
-    it: that one's next pass picks these entries up). Runs in the caller's transaction.
+    Takes the head's row lock, so sealers take turns. Runs in the caller's transaction.
     """
-    head = _lock_head(session, wait)
-    if head is None:
-        return 0
+    head = _lock_head(session)
     intake = AuditIntake.__table__
     moved = 0
     while True:
@@ -148,24 +143,19 @@ def seal(session: Session, *, wait: bool = True) -> int:
     return moved
 
 
-def pending(session: Session) -> bool:
-    """Are there committed (or this transaction's) entries waiting to be chained?"""
-    return bool(session.execute(select(exists().select_from(AuditIntake))).scalar())
-
-
-def seal_committed(engine: Engine, *, wait: bool = True) -> int:
-    """Seal in a transaction of its own, until the intake is empty (or another sealer has it)."""
+def seal_committed(engine: Engine) -> int:
+    """Seal in transactions of their own until a pass finds the intake empty (entries committed
+    while a pass ran are picked up by the next)."""
     from ilja.db import session_factory
 
     factory = session_factory(engine)
     total = 0
     while True:
         with factory() as session, session.begin():
-            moved = seal(session, wait=wait)
+            moved = seal(session)
+        if moved == 0:
+            return total
         total += moved
-        with factory() as session:
-            if moved == 0 or not pending(session):
-                return total
 
 
 class _BackgroundSealer:
@@ -383,4 +373,4 @@ def review_for(session: Session, month: str):
 
 
 __all__ = ["Actor", "AuditQuery", "ChainAnchor", "MonthlyReport", "SYSTEM_ACTOR", "month_bounds",
-           "monthly_report", "pending", "record", "seal", "seal_committed", "search", "verify"]
+           "monthly_report", "record", "seal", "seal_committed", "search", "verify"]
