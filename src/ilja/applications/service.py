@@ -133,11 +133,6 @@ def check_preferences(row: Round, units: Sequence[RoundUnit], preferences: Seque
     return chosen
 
 
-def _by_key(session: Session, round_id: int, key: str) -> Application | None:
-    return session.execute(select(Application).where(
-        Application.round_id == round_id, Application.idempotency_key == key)).scalar_one_or_none()
-
-
 def _by_key_or_person(session: Session, round_id: int, key: str, person_id: int
                       ) -> tuple[Application | None, Application | None]:
     """This round's application made with this key, and the person's, in one query."""
@@ -146,11 +141,6 @@ def _by_key_or_person(session: Session, round_id: int, key: str, person_id: int
         (Application.idempotency_key == key) | (Application.person_id == person_id))).scalars().all()
     return (next((r for r in rows if r.idempotency_key == key), None),
             next((r for r in rows if r.person_id == person_id), None))
-
-
-def _by_person(session: Session, round_id: int, person_id: int) -> Application | None:
-    return session.execute(select(Application).where(
-        Application.round_id == round_id, Application.person_id == person_id)).scalar_one_or_none()
 
 
 def context_id(session: Session, snap: snapshots.Snapshot,
@@ -231,9 +221,7 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
     digest = request_digest(round_id, person_id, chosen)
     same_key, same_person = _by_key_or_person(session, round_id, key, person_id)
     if same_key is not None:
-        if same_key.request_digest != digest:
-            raise IdempotencyConflict(round_id)
-        return Submission(same_key, False, row)
+        return _replay(same_key, digest, row)
     check_taking(session, row, staff=staff, now=now)
     if same_person is not None:
         raise DuplicateApplication(round_id, same_person.id)
@@ -245,13 +233,12 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
         with session.begin_nested():
             session.add(application)
             session.flush()
-    except IntegrityError:
-        replay = _replay(session, round_id, key, digest)
-        if replay is not None:
-            return replay
-        existing = _by_person(session, round_id, person_id)
-        if existing is not None:
-            raise DuplicateApplication(round_id, existing.id) from None
+    except IntegrityError:  # a concurrent request with this key or for this person won
+        same_key, same_person = _by_key_or_person(session, round_id, key, person_id)
+        if same_key is not None:
+            return _replay(same_key, digest, row)
+        if same_person is not None:
+            raise DuplicateApplication(round_id, same_person.id) from None
         raise
     events = _opening_events(session, application, snap, actor, now)
     audit.record(session, actor, "application.submit", subject_person_id=person_id,
@@ -261,13 +248,12 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
     return Submission(application, True, row, snap.context, events)
 
 
-def _replay(session: Session, round_id: int, key: str, digest: str) -> Submission | None:
-    found = _by_key(session, round_id, key)
-    if found is None:
-        return None
-    if found.request_digest != digest:
-        raise IdempotencyConflict(round_id)
-    return Submission(found, False)
+
+def _replay(earlier: Application, digest: str, row: Round) -> Submission:
+    """The application this key made, if the request is the same one (else a conflict)."""
+    if earlier.request_digest != digest:
+        raise IdempotencyConflict(row.id)
+    return Submission(earlier, False, row)
 
 
 def check_taking(session: Session, row: Round, *, staff: bool, now: dt.datetime) -> None:
