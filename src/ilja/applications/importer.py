@@ -186,8 +186,7 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
     ``progress``, if given, is called with the number of rows written so far.
     """
     now = now or service.now_utc()
-    round_row = service.lock_round(session, round_id, shared=True)
-    units = service.round_units(session, round_id)
+    round_row, units = service.lock_round_with_units(session, round_id, shared=True)
     service.check_taking(session, round_row, staff=True, now=now)
     valid, warnings = validate_file(Path(path), round_row, units)
     report = ImportReport(rows=len(valid), warnings=warnings)
@@ -232,8 +231,9 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
         report.eligible += int(status == service.S.ELIGIBLE)
         report.ineligible += int(status == service.S.INELIGIBLE)
         snaps[person.id] = snap
-        batch.append(_application_row(round_id, person.id, item, snap, status.value,
-                                      service.context_id(session, snap, contexts), actor, now))
+        batch.append(service.application_values(
+            round_id, person.id, item.preferences, Channel.IMPORT, item.key, snap,
+            service.context_id(session, snap, contexts), actor, now))
         if len(batch) >= WRITE_BATCH:
             written += _write(session, batch, snaps, actor, now)
             batch, snaps = [], {}
@@ -254,19 +254,6 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
                           "replayed": report.replayed, "persons_created": report.persons_created,
                           "persons_matched": report.persons_matched})
     return report
-
-
-def _application_row(round_id: int, person_id: int, item: _Row, snap: Any, status: str,
-                     context: int, actor: audit.Actor, now: dt.datetime) -> dict[str, Any]:
-    return {
-        "round_id": round_id, "person_id": person_id, "preferences": item.preferences,
-        "channel": Channel.IMPORT.value, "idempotency_key": item.key,
-        "request_digest": service.request_digest(round_id, person_id, item.preferences),
-        "submitted_at": now, "submitted_by": actor.id, "status": status,
-        "status_changed_at": now, "eligible": snap.eligible, "score": snap.score,
-        "priority": snap.priority, "eligibility": snap.person, "eligibility_context_id": context,
-        "parameter_version": snap.parameter_version, "code_version": snap.code_version,
-        "evaluated_on": snap.on, "announced_on": snap.announced}
 
 
 def _write(session: Session, rows: list[dict[str, Any]], snaps: dict[int, Any],

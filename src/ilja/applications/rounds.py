@@ -276,6 +276,19 @@ def lock_round(session: Session, round_id: int, *, shared: bool = False) -> Roun
     return row
 
 
+def lock_round_with_units(session: Session, round_id: int, *, shared: bool = False
+                          ) -> tuple[Round, list[RoundUnit]]:
+    """``lock_round`` and ``round_units`` in one round trip (the lock is on the round only)."""
+    statement = (select(Round, RoundUnit).outerjoin(RoundUnit, RoundUnit.round_id == Round.id)
+                 .where(Round.id == round_id).order_by(RoundUnit.position, RoundUnit.id)
+                 .with_for_update(of=Round, read=shared)
+                 .execution_options(populate_existing=True))
+    rows = session.execute(statement).all()
+    if not rows:
+        raise RoundNotFound(round_id)
+    return rows[0][0], [unit for _, unit in rows if unit is not None]
+
+
 def list_rounds(session: Session, statuses: Iterable[str] | None = None,
                 program_code: str | None = None) -> list[Round]:
     statement = select(Round).order_by(Round.opens_at.desc(), Round.id.desc())

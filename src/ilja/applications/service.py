@@ -9,15 +9,18 @@ so a submission and its history and audit entries are stored together or not at 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ilja.accounts import audit
 from ilja.applications import snapshot as snapshots
@@ -54,6 +57,7 @@ from ilja.applications.rounds import (
     get_round,
     list_rounds,
     lock_round,
+    lock_round_with_units,
     now_utc,
     open_round,
     program_kind,
@@ -68,14 +72,15 @@ from ilja.rules.population import Person
 
 S = ApplicationStatus
 __all__ = [
-    "BulkMove", "Move", "RoundInput", "Submission", "UnitInput", "applications_of_person",
-    "apply_moves", "aware", "change_status", "check_preferences", "check_taking", "choosable",
-    "close_round", "context_id", "create_round", "delete_round", "eligibility_context",
-    "ensure_commitment", "evaluate", "explanation", "get_application", "get_round", "history",
-    "list_applications", "list_rounds", "lock_round", "new_idempotency_key", "now_utc",
-    "open_round", "opening_event_rows", "program_kind", "reasons", "record_moves",
-    "request_digest", "round_units", "screening", "status_counts", "submit", "taking_applications",
-    "units_from_plan", "update_round", "validate_round",
+    "BulkMove", "Move", "RoundInput", "Submission", "UnitInput", "application_values",
+    "applications_of_person", "apply_moves", "aware", "change_status", "check_preferences",
+    "check_taking", "choosable", "close_round", "context_id", "create_round", "delete_round",
+    "eligibility_context", "ensure_commitment", "evaluate", "explanation", "get_application",
+    "get_round", "history", "list_applications", "list_rounds", "lock_round",
+    "lock_round_with_units", "new_idempotency_key", "now_utc", "open_round", "opening_event_rows",
+    "program_kind", "reasons", "record_moves", "request_digest", "round_units", "screening",
+    "status_counts", "submit", "taking_applications", "units_from_plan", "update_round",
+    "validate_round",
 ]
 
 
@@ -96,7 +101,7 @@ class Submission:
     created: bool
     round: Round | None = None  # kept so the answer reuses the row instead of reading it again
     context: dict[str, Any] | None = None  # the shared eligibility context, when at hand
-    history: list[ApplicationEvent] | None = None  # a new application's history, when at hand
+    history: list[dict[str, Any]] | None = None  # a new application's history lines
 
 
 def request_digest(round_id: int, person_id: int, preferences: Sequence[str]) -> str:
@@ -135,12 +140,16 @@ def check_preferences(row: Round, units: Sequence[RoundUnit], preferences: Seque
 
 def _by_key_or_person(session: Session, round_id: int, key: str, person_id: int
                       ) -> tuple[Application | None, Application | None]:
-    """This round's application made with this key, and the person's, in one query."""
-    rows = session.execute(select(Application).where(
+    """This round's application made with this key, and the person's, in one query (of ids:
+    the rows are loaded only when there is one, which is the rare case)."""
+    rows = session.execute(select(Application.id, Application.idempotency_key,
+                                  Application.person_id).where(
         Application.round_id == round_id,
-        (Application.idempotency_key == key) | (Application.person_id == person_id))).scalars().all()
-    return (next((r for r in rows if r.idempotency_key == key), None),
-            next((r for r in rows if r.person_id == person_id), None))
+        (Application.idempotency_key == key) | (Application.person_id == person_id))).all()
+    by_key = next((r.id for r in rows if r.idempotency_key == key), None)
+    by_person = next((r.id for r in rows if r.person_id == person_id), None)
+    return (None if by_key is None else session.get_one(Application, by_key),
+            None if by_person is None else session.get_one(Application, by_person))
 
 
 def context_id(session: Session, snap: snapshots.Snapshot,
@@ -151,22 +160,25 @@ def context_id(session: Session, snap: snapshots.Snapshot,
     to store it. On PostgreSQL it is stored and committed at once in a transaction of its own
     (it is content-addressed and immutable: one a rolled-back request leaves is still right),
     so the others don't wait for the first request's whole transaction; a writer that loses
-    the race on the unique digest reads the winner's row.
+    the race on the unique digest reads the winner's row. Being committed and immutable, the
+    id is then remembered for the database (SQLite's stays in the caller's transaction, which
+    may still roll back, so it is looked up each time, or kept in the caller's ``cache`` for
+    the length of its transaction).
     """
-    if cache is not None and snap.digest in cache:
-        return cache[snap.digest]
+    bind = session.get_bind()
+    known = _CONTEXT_IDS.setdefault(bind, {}) if bind.dialect.name == "postgresql" else cache
+    known = {} if known is None else known
+    if snap.digest in known:
+        return known[snap.digest]
     by_digest = select(EligibilityContext.id).where(EligibilityContext.digest == snap.digest)
     found = session.execute(by_digest).scalar_one_or_none()
     if found is None:
         values = {"digest": snap.digest, "program_code": snap.program, "evaluated_on": snap.on,
                   "announced_on": snap.announced, "parameter_version": snap.parameter_version,
                   "code_version": snap.code_version, "content": snap.context}
-        bind = session.get_bind()
         if bind.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
             with bind.begin() as connection:
-                connection.execute(pg_insert(EligibilityContext).values(values)
+                connection.execute(postgresql_insert(EligibilityContext).values(values)
                                    .on_conflict_do_nothing(index_elements=["digest"]))
             found = session.execute(by_digest).scalar_one()
         else:  # SQLite: one writer at a time, so no race; stay in the caller's transaction
@@ -174,9 +186,14 @@ def context_id(session: Session, snap: snapshots.Snapshot,
             session.add(row)
             session.flush()
             found = row.id
-    if cache is not None:
-        cache[snap.digest] = found
+    if len(known) >= 4096:  # a context per round and day: this is years of them
+        known.clear()
+    known[snap.digest] = found
     return found
+
+
+# Committed contexts' ids by digest, per PostgreSQL engine (see ``context_id``).
+_CONTEXT_IDS: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()
 
 
 def applicant(session: Session, person_row: Any) -> Person:
@@ -208,15 +225,14 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
     may also enter paper applications after the window closed, until the draw is prepared.
     The same key with the same request returns the first application (``created=False``),
     also when two retries race on PostgreSQL: the unique constraints decide, the loser's
-    insert is rolled back to a savepoint and it reads the winner's row.
+    insert does nothing and it reads the winner's row.
     """
     key = idempotency_key.strip()
     if not key or len(key) > 128:
         raise InvalidPreferences("Idempotency-Key는 1~128자여야 합니다.",
                                  "The Idempotency-Key must be 1–128 characters.")
     now = now or now_utc()
-    row = lock_round(session, round_id, shared=True)
-    units = round_units(session, round_id)
+    row, units = lock_round_with_units(session, round_id, shared=True)
     chosen = check_preferences(row, units, preferences)
     digest = request_digest(round_id, person_id, chosen)
     same_key, same_person = _by_key_or_person(session, round_id, key, person_id)
@@ -227,26 +243,45 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
         raise DuplicateApplication(round_id, same_person.id)
     snap = evaluate(row, person)
     ctx = context_id(session, snap)
-    application = _new_application(row, person_id, chosen, channel, key, digest, snap, ctx,
-                                   actor, now)
-    try:
-        with session.begin_nested():
-            session.add(application)
-            session.flush()
-    except IntegrityError:  # a concurrent request with this key or for this person won
+    values = application_values(row.id, person_id, chosen, channel, key, snap, ctx, actor, now)
+    application = _insert_application(session, values)
+    if application is None:  # a concurrent request with this key or for this person won
         same_key, same_person = _by_key_or_person(session, round_id, key, person_id)
         if same_key is not None:
             return _replay(same_key, digest, row)
         if same_person is not None:
-            raise DuplicateApplication(round_id, same_person.id) from None
-        raise
-    events = _opening_events(session, application, snap, actor, now)
+            raise DuplicateApplication(round_id, same_person.id)
+        raise ConcurrentChange()
+    events = opening_event_rows(application.id, snap, application.channel, actor, now)
+    session.execute(insert(table_of(ApplicationEvent)), events)
     audit.record(session, actor, "application.submit", subject_person_id=person_id,
                  object_type="application", object_id=application.id,
                  details={"round": round_id, "channel": str(channel),
                           "status": application.status})
     return Submission(application, True, row, snap.context, events)
 
+
+@functools.cache
+def _insert_unless_taken(dialect: str) -> Any:
+    table = table_of(Application)
+    insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert_for(table).on_conflict_do_nothing().returning(table.c.id)
+
+
+def _insert_application(session: Session, values: dict[str, Any]) -> Application | None:
+    """Insert the application unless its key or person is taken (then None, nothing written).
+
+    ``ON CONFLICT DO NOTHING`` lets the unique constraints decide a race without a savepoint;
+    the row is then attached to the session as it was written, without reading it back.
+    """
+    new_id = session.execute(_insert_unless_taken(session.get_bind().dialect.name),
+                             values).scalar_one_or_none()
+    if new_id is None:
+        return None
+    application = Application(id=new_id, **values)
+    make_transient_to_detached(application)
+    session.add(application)
+    return application
 
 
 def _replay(earlier: Application, digest: str, row: Round) -> Submission:
@@ -286,17 +321,20 @@ def screening(snap: snapshots.Snapshot) -> tuple[S, str, dict[str, Any]]:
     return S.ELIGIBLE, "screening.eligible", {}
 
 
-def _new_application(row: Round, person_id: int, chosen: list[str], channel: Channel, key: str,
-                     digest: str, snap: snapshots.Snapshot, ctx: int, actor: audit.Actor,
-                     now: dt.datetime) -> Application:
+def application_values(round_id: int, person_id: int, chosen: list[str], channel: Channel | str,
+                       key: str, snap: snapshots.Snapshot, ctx: int, actor: audit.Actor,
+                       now: dt.datetime) -> dict[str, Any]:
+    """A new application's row: the request, its screening status and eligibility snapshot."""
     status, _, _ = screening(snap)
-    return Application(
-        round_id=row.id, person_id=person_id, preferences=chosen, channel=Channel(channel).value,
-        idempotency_key=key, request_digest=digest, submitted_at=now, submitted_by=actor.id,
-        status=status.value, status_changed_at=now, eligible=snap.eligible, score=snap.score,
-        priority=snap.priority, eligibility=snap.person, eligibility_context_id=ctx,
-        parameter_version=snap.parameter_version, code_version=snap.code_version,
-        evaluated_on=snap.on, announced_on=snap.announced)
+    return {
+        "round_id": round_id, "person_id": person_id, "preferences": chosen,
+        "channel": Channel(channel).value, "idempotency_key": key,
+        "request_digest": request_digest(round_id, person_id, chosen),
+        "submitted_at": now, "submitted_by": actor.id, "status": status.value,
+        "status_changed_at": now, "eligible": snap.eligible, "score": snap.score,
+        "priority": snap.priority, "eligibility": snap.person, "eligibility_context_id": ctx,
+        "parameter_version": snap.parameter_version, "code_version": snap.code_version,
+        "evaluated_on": snap.on, "announced_on": snap.announced}
 
 
 def opening_event_rows(application_id: int, snap: snapshots.Snapshot, channel: str,
@@ -312,16 +350,6 @@ def opening_event_rows(application_id: int, snap: snapshots.Snapshot, channel: s
          "to_status": status.value, "actor_id": None, "actor_role": audit.SYSTEM,
          "reason_code": reason, "note": None, "details": details or None, "at": now},
     ]
-
-
-def _opening_events(session: Session, application: Application, snap: snapshots.Snapshot,
-                    actor: audit.Actor, now: dt.datetime) -> list[ApplicationEvent]:
-    """Store the new application's first history lines; returns them in order."""
-    events = [ApplicationEvent(**values) for values in opening_event_rows(
-        application.id, snap, application.channel, actor, now)]
-    session.add_all(events)
-    session.flush()
-    return events
 
 
 # --------------------------------------------------------------------------------------------
@@ -374,7 +402,7 @@ def reasons(session: Session, application: Application, langs: Sequence[str] = (
     """The applicant's eligibility reasons in plain language, from the snapshot, per language
     (``context``: the stored shared context, if the caller has it already)."""
     context = context if context is not None else eligibility_context(session, application)
-    return {lang: snapshots.reason_lines(application.eligibility, context, lang) for lang in langs}
+    return snapshots.reason_lines(application.eligibility, context, langs)
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -199,6 +200,9 @@ def stored_result(person: dict[str, Any], context: dict[str, Any]) -> ProgramRes
     )
 
 
-def reason_lines(person: dict[str, Any], context: dict[str, Any], lang: str = "ko") -> list[str]:
-    """The applicant's reasons in plain language, exactly as the engine words them."""
-    return program_lines(stored_result(person, context), lang)
+def reason_lines(person: dict[str, Any], context: dict[str, Any],
+                 langs: Sequence[str] = ("ko",)) -> dict[str, list[str]]:
+    """The applicant's reasons in plain language per language, exactly as the engine words
+    them (the stored decision is read back once for all of them)."""
+    result = stored_result(person, context)
+    return {lang: program_lines(result, lang) for lang in langs}

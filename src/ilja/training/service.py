@@ -469,18 +469,19 @@ def training_history_for(session: Session, person_id: int) -> list[dict[str, str
         raise NotFound("person", person_id)
     history = [dict(r) for r in (person.training_history or [])]
     rows = session.execute(
-        select(Enrolment, TrainingCohort.starts_on, TrainingCourse.program_code)
+        select(Enrolment.status, Enrolment.quit_with_notice, Enrolment.ended_on,
+               TrainingCohort.starts_on, TrainingCourse.program_code)
         .join(TrainingCohort, TrainingCohort.id == Enrolment.cohort_id)
         .join(TrainingCourse, TrainingCourse.id == TrainingCohort.course_id)
         .where(Enrolment.person_id == person_id, Enrolment.ended_on.is_not(None))).all()
-    for enrolment, starts_on, program in rows:
-        status = EnrolmentStatus(enrolment.status)
+    for row in rows:
+        status = EnrolmentStatus(row.status)
         if status is EnrolmentStatus.QUIT:
-            result = "dropped" if enrolment.quit_with_notice else "quit_without_notice"
+            result = "dropped" if row.quit_with_notice else "quit_without_notice"
         else:
             result = _RESULTS[status]
-        history.append({"program": program, "start": starts_on.isoformat(),
-                        "end": enrolment.ended_on.isoformat(), "result": result})
+        history.append({"program": row.program_code, "start": row.starts_on.isoformat(),
+                        "end": row.ended_on.isoformat(), "result": result})
     history.sort(key=lambda r: (str(r["start"]), str(r["end"])))
     return history
 
