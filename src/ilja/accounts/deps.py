@@ -11,11 +11,12 @@ when it raises — before the response is sent, so an acknowledged write is a st
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit, service
@@ -45,12 +46,33 @@ class CsrfFailed(Exception):
     """A state-changing browser request without the session's CSRF token: 403."""
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """The request's session, committed when the route returns (rolled back if it raises).
+
+    Making a session and beginning its transaction touch no connection (that waits for the
+    first statement, in the route's thread), so only the ending takes a trip to a worker thread.
+    """
     from ilja.db import get_engine, session_factory
 
     factory = getattr(request.app.state, "session_factory", None) or session_factory(get_engine())
-    with factory() as session, session.begin():
+    session = factory()
+    session.begin()
+    try:
         yield session
+    except BaseException:
+        await run_in_threadpool(_end, session, False)
+        raise
+    await run_in_threadpool(_end, session, True)
+
+
+def _end(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
 
 
 DbSession = Annotated[Session, Depends(get_db, scope="function")]

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -40,6 +39,22 @@ STATIC_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
     "cross-origin-opener-policy": "same-origin",
 }
+
+
+_STATIC_RAW = [(name.encode("latin-1"), value.encode("latin-1"))
+               for name, value in STATIC_HEADERS.items()]
+
+
+def _secured(headers: list[tuple[bytes, bytes]], wanted: list[tuple[bytes, bytes]],
+             tls: bool) -> list[tuple[bytes, bytes]]:
+    """The response's raw headers plus each wanted one the route did not set itself, with
+    every cookie hardened (raw, since this runs for every response)."""
+    present = {name.lower() for name, _ in headers}
+    if b"set-cookie" in present:
+        headers = [(name, harden_cookie(value.decode("latin-1"), tls).encode("latin-1"))
+                   if name.lower() == b"set-cookie" else (name, value) for name, value in headers]
+    headers.extend(header for header in wanted if header[0] not in present)
+    return headers
 
 
 def trusted_proxies_from_env() -> frozenset[str]:
@@ -87,21 +102,15 @@ class SecurityHeaders:
         static = path.startswith("/static/")
         csp = DOCS_CSP if path in DOCS_PATHS else CSP
 
+        wanted = [*_STATIC_RAW, (b"content-security-policy", csp.encode("latin-1"))]
+        if not static:
+            wanted.append((b"cache-control", b"no-store"))
+        if tls:
+            wanted.append((b"strict-transport-security", HSTS.encode("latin-1")))
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in STATIC_HEADERS.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("content-security-policy", csp)
-                if not static:
-                    headers.setdefault("cache-control", "no-store")
-                if tls:
-                    headers.setdefault("strict-transport-security", HSTS)
-                cookies = headers.getlist("set-cookie")
-                if cookies:
-                    del headers["set-cookie"]
-                    for cookie in cookies:
-                        headers.append("set-cookie", harden_cookie(cookie, tls))
+                message["headers"] = _secured(list(message.get("headers", ())), wanted, tls)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
