@@ -71,6 +71,14 @@ def create_app() -> FastAPI:
     __import__("ilja.web.security", fromlist=["x"]).install(app)
 
     open_to_all = [Depends(public())]
+    # FastAPI (0.137 and later) tries the routes in order, each included router's in turn, on
+    # every request: what is asked for most and costs least comes first.
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+
+    @app.get("/api/v1/health", tags=["system"], dependencies=open_to_all)
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
     app.include_router(rules_router, prefix="/api/v1", dependencies=open_to_all)
     app.include_router(programs_router, prefix="/api/v1", dependencies=open_to_all)
     app.include_router(accounts_router, prefix="/api/v1")
@@ -82,10 +90,6 @@ def create_app() -> FastAPI:
     app.include_router(__import__("ilja.matching.api", fromlist=["x"]).router, prefix="/api/v1")
     app.include_router(__import__("ilja.training.api", fromlist=["x"]).router, prefix="/api/v1")
     app.include_router(__import__("ilja.support.api", fromlist=["x"]).router, prefix="/api/v1")
-
-    @app.get("/api/v1/health", tags=["system"], dependencies=open_to_all)
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
 
     from ilja.accounts.views import router as accounts_pages
     from ilja.applications.manage_views import router as rounds_pages
@@ -106,5 +110,4 @@ def create_app() -> FastAPI:
     app.include_router(__import__("ilja.training.setup_views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.matching.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.support.views", fromlist=["x"]).router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app
