@@ -589,7 +589,7 @@ def test_results_can_be_limited_to_some_programs(tmp_path: Path, batch) -> None:
 
 def test_results_over_a_sheet_go_to_further_sheets(tmp_path: Path, batch,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(person_format, "EXCEL_MAX_DATA_ROWS", 1_000)
+    monkeypatch.setattr(person_format.xlsx, "EXCEL_MAX_DATA_ROWS", 1_000)
     path = tmp_path / "r.xlsx"
     total = write_results(batch, path)
     with CalamineWorkbook.from_path(str(path)) as book:
@@ -601,7 +601,7 @@ def test_results_over_a_sheet_go_to_further_sheets(tmp_path: Path, batch,
 
 def test_persons_over_a_sheet_are_refused_for_xlsx(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(person_format, "EXCEL_MAX_DATA_ROWS", 2)
+    monkeypatch.setattr(person_format.xlsx, "EXCEL_MAX_DATA_ROWS", 2)
     with pytest.raises(ValueError, match="write CSV or JSONL"):
         write_persons(PERSONS, tmp_path / "p.xlsx")
     assert not list(tmp_path.iterdir())
