@@ -147,23 +147,12 @@ def get_organisation(session: Session, organisation_id: int) -> Organisation:
     return _get(session, Organisation, organisation_id, "organisation")
 
 
-@dataclass
-class PostingInput:
+@dataclass(kw_only=True)
+class PostingInput(PostingFields):
+    """A new posting: its fields, and the code and organisation it keeps for good."""
+
     code: str
     organisation_id: int
-    round_code: str
-    kind: str
-    title: str
-    seats: int
-    description: str = ""
-    required_skills: list[str] = field(default_factory=list)
-    preferred_skills: list[str] = field(default_factory=list)
-    ncs_codes: list[str] = field(default_factory=list)
-    required_certifications: list[str] = field(default_factory=list)
-    district: str | None = None
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    monthly_pay: int | None = None
 
 
 def _checked(data: PostingFields) -> PostingFields:

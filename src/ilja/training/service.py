@@ -59,24 +59,32 @@ def _text(value: str | None, what: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Departments, courses, the course committee
 # --------------------------------------------------------------------------------------------
+def _get(session: Session, model: type[Any], key: int, what: str) -> Any:
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(what, key)
+    return row
+
+
+def _stored(session: Session, row: Any, actor: audit.Actor, action: str, object_type: str) -> Any:
+    """Store a new row (it gets its id) and audit its creation."""
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, action, object_type=object_type, object_id=row.id)
+    return row
+
+
 def create_department(session: Session, *, code: str, site_code: str, name: str,
                       partner: str | None = None, actor: audit.Actor) -> TrainingDepartment:
     if session.execute(select(TrainingDepartment).where(TrainingDepartment.code == code)).first():
         raise Conflict(f"학과 코드 {code}가 이미 있습니다.", f"Department {code} exists already.")
     row = TrainingDepartment(code=_text(code, "code"), site_code=_text(site_code, "site"),
                              name=_text(name, "name"), partner=partner or None, created_at=_now())
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "training.department.create", object_type="training_department",
-                 object_id=row.id)
-    return row
+    return _stored(session, row, actor, "training.department.create", "training_department")
 
 
 def get_department(session: Session, department_id: int) -> TrainingDepartment:
-    row = session.get(TrainingDepartment, department_id)
-    if row is None:
-        raise NotFound("department", department_id)
-    return row
+    return _get(session, TrainingDepartment, department_id, "department")
 
 
 def list_departments(session: Session) -> list[TrainingDepartment]:
@@ -97,18 +105,11 @@ def create_course(session: Session, *, code: str, department_id: int, name: str,
     row = TrainingCourse(code=_text(code, "code"), department_id=department_id,
                          program_code=program_code, name=_text(name, "name"), kind=kind,
                          specialisation=specialisation or None, is_open=False, created_at=_now())
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "training.course.create", object_type="training_course",
-                 object_id=row.id)
-    return row
+    return _stored(session, row, actor, "training.course.create", "training_course")
 
 
 def get_course(session: Session, course_id: int) -> TrainingCourse:
-    row = session.get(TrainingCourse, course_id)
-    if row is None:
-        raise NotFound("course", course_id)
-    return row
+    return _get(session, TrainingCourse, course_id, "course")
 
 
 def list_courses(session: Session, department_id: int | None = None) -> list[TrainingCourse]:
@@ -190,18 +191,11 @@ def create_cohort(session: Session, data: CohortInput, *, actor: audit.Actor) ->
                          ends_on=data.ends_on, weekdays=sorted(set(data.weekdays)),
                          closures=sorted(d.isoformat() for d in data.closures),
                          round_id=data.round_id, unit_code=data.unit_code, created_at=_now())
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "training.cohort.create", object_type="training_cohort",
-                 object_id=row.id)
-    return row
+    return _stored(session, row, actor, "training.cohort.create", "training_cohort")
 
 
 def get_cohort(session: Session, cohort_id: int) -> TrainingCohort:
-    row = session.get(TrainingCohort, cohort_id)
-    if row is None:
-        raise NotFound("cohort", cohort_id)
-    return row
+    return _get(session, TrainingCohort, cohort_id, "cohort")
 
 
 def cohort_by_code(session: Session, code: str) -> TrainingCohort:
@@ -234,18 +228,11 @@ def create_instructor(session: Session, *, name: str, industry_months: int,
         raise InvalidInput("연결할 사용자 계정이 없습니다.", "No such user account to link.")
     row = Instructor(name=_text(name, "name"), industry_months=industry_months,
                      expertise=expertise or None, user_id=user_id, created_at=_now())
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "training.instructor.create", object_type="training_instructor",
-                 object_id=row.id)
-    return row
+    return _stored(session, row, actor, "training.instructor.create", "training_instructor")
 
 
 def get_instructor(session: Session, instructor_id: int) -> Instructor:
-    row = session.get(Instructor, instructor_id)
-    if row is None:
-        raise NotFound("instructor", instructor_id)
-    return row
+    return _get(session, Instructor, instructor_id, "instructor")
 
 
 def instructor_for_user(session: Session, user_id: int) -> Instructor | None:
@@ -382,10 +369,7 @@ def enrol_all_selected(session: Session, *, cohort_id: int, actor: audit.Actor) 
 
 
 def get_enrolment(session: Session, enrolment_id: int) -> Enrolment:
-    row = session.get(Enrolment, enrolment_id)
-    if row is None:
-        raise NotFound("enrolment", enrolment_id)
-    return row
+    return _get(session, Enrolment, enrolment_id, "enrolment")
 
 
 def roster(session: Session, cohort_id: int) -> list[Enrolment]:
