@@ -10,7 +10,7 @@ from ilja.accounts import audit
 from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import PermissionDenied
 from ilja.db import engine_for, transaction
-from ilja.people import registry
+from ilja.people import merging, registry
 from ilja.people.models import DuplicateFlag, Person
 from ilja.people.records import RecordInvalid, RegistryError
 from ilja.rules import population
@@ -201,10 +201,10 @@ def test_merge_keeps_the_older_id_moves_references_and_the_rrn(database_url, key
         service.create_user(session, login="citizen", password="Tr0ub4dor&3x", role=Role.CITIZEN,
                             display_name="시민", person_id=newer_id)
         with pytest.raises(PermissionDenied):
-            registry.resolve_duplicate(session, flag.id, decision="merge", actor=AUDITOR,
+            merging.resolve_duplicate(session, flag.id, decision="merge", actor=AUDITOR,
                                        keyring=keyring)
     with transaction(engine_for(database_url)) as session:
-        resolved = registry.resolve_duplicate(session, flag.id, decision="merge", actor=MANAGER,
+        resolved = merging.resolve_duplicate(session, flag.id, decision="merge", actor=MANAGER,
                                               keyring=keyring)
         assert (resolved.status, resolved.person_a_id, resolved.merged_person_id) == (
             "confirmed", older_id, newer_id)
@@ -218,7 +218,7 @@ def test_merge_keeps_the_older_id_moves_references_and_the_rrn(database_url, key
         user = session.execute(select(User).where(User.login == "citizen")).scalar_one()
         assert user.person_id == older_id
         with pytest.raises(RegistryError) as error:
-            registry.resolve_duplicate(session, flag.id, decision="dismiss", actor=MANAGER,
+            merging.resolve_duplicate(session, flag.id, decision="dismiss", actor=MANAGER,
                                        keyring=keyring)
         assert error.value.code == "flag_resolved"
     [entry] = actions(database_url, "person.merge")
@@ -231,11 +231,11 @@ def test_two_different_rrns_are_never_merged(database_url, keyring):
     _, _, result = register(database_url, record(rrn=valid_rrn(serial="99999")), keyring)
     [flag] = result.flags  # same name, birth date and phone, different numbers: staff look
     with transaction(engine_for(database_url)) as session, pytest.raises(RegistryError) as error:
-        registry.resolve_duplicate(session, flag.id, decision="merge", actor=MANAGER,
+        merging.resolve_duplicate(session, flag.id, decision="merge", actor=MANAGER,
                                    keyring=keyring)
     assert error.value.code == "merge_rrn_conflict"
     with transaction(engine_for(database_url)) as session:
-        flag = registry.resolve_duplicate(session, flag.id, decision="dismiss", actor=MANAGER,
+        flag = merging.resolve_duplicate(session, flag.id, decision="dismiss", actor=MANAGER,
                                           keyring=keyring)
         assert flag.status == "dismissed" and flag.resolved_by == MANAGER.id
         assert registry.get_person(session, first_id) is not None

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission, PermissionDenied
-from ilja.people import registry
+from ilja.people import exports, merging, registry
 from ilja.people.keys import get_keyring
 from ilja.people.models import DuplicateFlag
 from ilja.people.records import PersonRecord, RecordInvalid, RegistryError
@@ -190,7 +190,7 @@ def duplicates(db: DbSession,
                limit: Annotated[int, Query(ge=1, le=500)] = 100,
                offset: Annotated[int, Query(ge=0)] = 0) -> FlagPage:
     """Near-duplicate flags waiting for a decision (ids only)."""
-    flags, total = registry.list_duplicate_flags(db, status=status, limit=limit, offset=offset)
+    flags, total = merging.list_duplicate_flags(db, status=status, limit=limit, offset=offset)
     return FlagPage(total=total, flags=[flag_out(f) for f in flags])
 
 
@@ -203,7 +203,7 @@ def resolve(flag_id: int, body: DecisionIn, db: DbSession, keys: Keys,
             principal: Annotated[Principal, Depends(requires(Permission.PEOPLE_MERGE))]) -> FlagOut:
     """Merge (the older record's id is kept) or dismiss a flag; audited."""
     try:
-        flag = registry.resolve_duplicate(db, flag_id, decision=body.decision,
+        flag = merging.resolve_duplicate(db, flag_id, decision=body.decision,
                                           actor=principal.actor, keyring=keys)
     except RegistryError as exc:
         raise _problem(exc, _status(exc)) from None
@@ -217,7 +217,7 @@ def export(body: ExportIn, db: DbSession,
            principal: Annotated[Principal, Depends(requires(Permission.PEOPLE_EXPORT))]) -> Response:
     """Download people (RRN masked) as XLSX or CSV; the reason is recorded (다운로드 사유)."""
     try:
-        result = registry.export_people(db, actor=principal.actor, reason=body.reason,
+        result = exports.export_people(db, actor=principal.actor, reason=body.reason,
                                         file_format=body.format, q=body.q, district=body.district)
     except RegistryError as exc:
         raise _problem(exc, 422) from None

@@ -1,4 +1,5 @@
-"""The registry service: register, find, show (masked), reveal, merge and export persons.
+"""The registry service: register, find, show (masked) and reveal persons (merging
+duplicates is in ``people.merging``, exports in ``people.exports``).
 
 Plain functions, ``session`` first and keyword arguments after it. None of them commits: the
 caller owns the transaction (one per request, one per import), and every audit entry is written
@@ -14,13 +15,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.accounts.roles import Permission, PermissionDenied, Role, has_permission
-from ilja.db import Base
 from ilja.people.models import DuplicateFlag, FlagStatus, Household, Person
 from ilja.people.records import (
     Problem,
@@ -28,7 +28,6 @@ from ilja.people.records import (
     RegistryError,
     ValidRecord,
     format_phone,
-    korean_today,
     mask_name,
     mask_phone,
     validate_record,
@@ -60,7 +59,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _context(person_id: int) -> str:
+def rrn_context(person_id: int) -> str:
     """Tokens are bound to their row (AES-GCM associated data), so one cannot be moved to another
     person; ``rotate_records(bind_to_record_id=True)`` uses the same context."""
     return str(person_id)
@@ -151,7 +150,7 @@ def _insert(session: Session, valid: ValidRecord, *, keyring: KeyRing, program: 
     session.add(person)
     session.flush()
     if valid.rrn is not None:
-        _store_rrn(person, valid.rrn, keyring=keyring, program=program)
+        store_rrn(person, valid.rrn, keyring=keyring, program=program)
         session.flush()
     return person
 
@@ -170,8 +169,8 @@ def _insert_or_find(session: Session, valid: ValidRecord, *, keyring: KeyRing,
         return found, False
 
 
-def _store_rrn(person: Person, number: Rrn, *, keyring: KeyRing, program: str) -> None:
-    person.rrn_token = encrypt_rrn(number, keyring, context=_context(person.id))
+def store_rrn(person: Person, number: Rrn, *, keyring: KeyRing, program: str) -> None:
+    person.rrn_token = encrypt_rrn(number, keyring, context=rrn_context(person.id))
     person.rrn_index = blind_index(number, keyring)
     person.rrn_masked = number.masked
     person.rrn_basis = program
@@ -187,7 +186,7 @@ def _update(person: Person, valid: ValidRecord, *, keyring: KeyRing, program: st
             setattr(person, name, value)
             changed.append(name)
     if valid.rrn is not None and person.rrn_index != blind_index(valid.rrn, keyring):
-        _store_rrn(person, valid.rrn, keyring=keyring, program=program)  # moved to current keys
+        store_rrn(person, valid.rrn, keyring=keyring, program=program)  # moved to current keys
     if changed:
         person.updated_at = _now()
     return sorted(changed)
@@ -265,7 +264,7 @@ def person_format(person: Person, **fields: Any) -> population.Person:
         "id": str(person.id), **{name: getattr(person, name) for name in FORMAT_COLUMNS}, **fields})
 
 
-def _search_query(q: str | None, district: str | None) -> Select[Any]:
+def search_query(q: str | None, district: str | None) -> Select[Any]:
     """Conditions as bound parameters; LIKE wildcards in the query are escaped."""
     query = select(Person)
     if district:
@@ -296,7 +295,7 @@ def search_people(session: Session, *, q: str | None = None, district: str | Non
     """People by name (part), phone (digits, part) or birth date (YYYY-MM-DD or YYYYMMDD), in a
     district (시군구 name); with the total count. Callers show ``masked_view`` and audit the
     listing with ``audit_search``."""
-    query = _search_query(q, district)
+    query = search_query(q, district)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(query.order_by(Person.name, Person.id)
                            .limit(max(1, min(limit, 500))).offset(max(0, offset))).scalars().all()
@@ -381,7 +380,7 @@ def own_view(person: Person) -> PersonView:
     return masked_view(person, personal=True)
 
 
-def _check_reason(reason: str | None) -> str:
+def checked_reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if len(text) < MIN_REASON_LENGTH:
         raise RegistryError("reason_required", "Give the reason for this access (at least "
@@ -390,7 +389,7 @@ def _check_reason(reason: str | None) -> str:
     return text[:500]
 
 
-def _require(actor: audit.Actor, permission: Permission) -> None:
+def require_permission(actor: audit.Actor, permission: Permission) -> None:
     role = {r.value: r for r in Role}.get(actor.role)
     if role is None or not has_permission(role, permission):
         raise PermissionDenied(permission)
@@ -400,253 +399,22 @@ def reveal_rrn(session: Session, person: Person, *, actor: audit.Actor, reason: 
                keyring: KeyRing) -> str:
     """The full ``YYMMDD-GNNNNNN``, for a role holding people.read_rrn, with a reason; audited as
     ``person.read_rrn`` (개인정보 보호법 §24-2, 안전성 확보조치 기준 §8)."""
-    _require(actor, Permission.PEOPLE_READ_RRN)
-    text = _check_reason(reason)
+    require_permission(actor, Permission.PEOPLE_READ_RRN)
+    text = checked_reason(reason)
     if person.rrn_token is None:
         raise RegistryError("rrn_absent", "No resident registration number is stored for this "
                             "person.", "이 대상자의 주민등록번호는 저장되어 있지 않습니다.")
-    number = decrypt_rrn(person.rrn_token, keyring, context=_context(person.id))
+    number = decrypt_rrn(person.rrn_token, keyring, context=rrn_context(person.id))
     audit.record(session, actor, "person.read_rrn", subject_person_id=person.id,
                  object_type="person", object_id=person.id, reason=text,
                  details={"fields": ["rrn"]})
     return number.formatted
 
 
-# --- duplicates -----------------------------------------------------------------------------
-
-
-def list_duplicate_flags(session: Session, *, status: str | None = FlagStatus.OPEN.value,
-                         limit: int = 100, offset: int = 0) -> tuple[list[DuplicateFlag], int]:
-    query = select(DuplicateFlag)
-    if status:
-        query = query.where(DuplicateFlag.status == status)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(DuplicateFlag.id).limit(max(1, min(limit, 500)))
-                           .offset(max(0, offset))).scalars().all()
-    return list(rows), int(total)
-
-
-def _person_references() -> list[Any]:
-    """Every column that points at a person: foreign keys to persons.id anywhere in the schema,
-    plus ``users.person_id`` (a citizen's account; no foreign key yet)."""
-    columns = []
-    for table in Base.metadata.sorted_tables:
-        if table.name == DuplicateFlag.__tablename__:
-            continue
-        for fk in table.foreign_keys:
-            if fk.column.table.name == Person.__tablename__ and fk.parent.table is table:
-                columns.append(fk.parent)
-    users = Base.metadata.tables.get("users")
-    if users is not None and "person_id" in users.c:
-        columns.append(users.c.person_id)
-    return columns
-
-
-def resolve_duplicate(session: Session, flag_id: int, *, decision: str, actor: audit.Actor,
-                      keyring: KeyRing) -> DuplicateFlag:
-    """Staff decide a flag: ``merge`` folds the newer record into the older (whose id is kept;
-    fields the older lacks are filled, every reference moves, the newer row is deleted), or
-    ``dismiss`` (two different people). Audited as ``person.merge`` / ``person.duplicate_dismiss``.
-    Two records with different RRNs are never merged."""
-    _require(actor, Permission.PEOPLE_MERGE)
-    flag = session.get(DuplicateFlag, flag_id, with_for_update=True)
-    if flag is None:
-        raise RegistryError("flag_unknown", "No such duplicate flag.", "해당 중복 의심 건이 없습니다.")
-    if flag.status != FlagStatus.OPEN.value:
-        raise RegistryError("flag_resolved", "This flag has already been resolved.",
-                            "이미 처리된 중복 의심 건입니다.")
-    if decision == "dismiss":
-        flag.status = FlagStatus.DISMISSED.value
-        flag.resolved_by, flag.resolved_at = actor.id, _now()
-        audit.record(session, actor, "person.duplicate_dismiss", subject_person_id=flag.person_a_id,
-                     object_type="person_duplicate_flag", object_id=flag.id,
-                     details={"person_a_id": flag.person_a_id, "person_b_id": flag.person_b_id})
-        return flag
-    if decision != "merge":
-        raise RegistryError("decision_unknown", "Decide 'merge' or 'dismiss'.",
-                            "'merge'(병합) 또는 'dismiss'(별개 인물) 중 하나를 고르세요.")
-    first, second = session.get(Person, flag.person_a_id), session.get(Person, flag.person_b_id)
-    if first is None or second is None:
-        raise RegistryError("flag_stale", "One of the two records no longer exists.",
-                            "두 기록 중 하나가 이미 없습니다.")
-    kept, dropped = sorted((first, second), key=lambda p: (p.created_at, p.id))
-    filled = _merge_into(session, kept, dropped, keyring=keyring)
-    dropped_id = dropped.id
-    _move_flags(session, kept.id, dropped_id, resolving=flag.id)
-    flag.person_a_id, flag.person_b_id, flag.merged_person_id = kept.id, None, dropped_id
-    flag.status = FlagStatus.CONFIRMED.value
-    flag.resolved_by, flag.resolved_at = actor.id, _now()
-    session.flush()
-    session.delete(dropped)
-    session.flush()
-    audit.record(session, actor, "person.merge", subject_person_id=kept.id, object_type="person",
-                 object_id=kept.id, details={"merged_person_id": dropped_id, "flag_id": flag.id,
-                                             "fields_filled": filled})
-    return flag
-
-
-def _merge_into(session: Session, kept: Person, dropped: Person, *, keyring: KeyRing) -> list[str]:
-    if kept.rrn_token and dropped.rrn_token and (
-            decrypt_rrn(kept.rrn_token, keyring, context=_context(kept.id)).digits
-            != decrypt_rrn(dropped.rrn_token, keyring, context=_context(dropped.id)).digits):
-        raise RegistryError("merge_rrn_conflict",
-                            "The two records hold different resident registration numbers: "
-                            "they are two people.",
-                            "두 기록의 주민등록번호가 달라 같은 사람으로 병합할 수 없습니다.")
-    filled = []
-    if dropped.rrn_token and not kept.rrn_token:
-        number = decrypt_rrn(dropped.rrn_token, keyring, context=_context(dropped.id))
-        basis = dropped.rrn_basis or ""
-        dropped.rrn_token = dropped.rrn_index = dropped.rrn_masked = None
-        session.flush()  # free the unique blind index before the kept row takes it
-        _store_rrn(kept, number, keyring=keyring, program=basis)
-        filled.append("rrn")
-    for name in OPTIONAL_COLUMNS:
-        if getattr(kept, name) is None and getattr(dropped, name) is not None:
-            setattr(kept, name, getattr(dropped, name))
-            filled.append(name)
-    for name in ("vulnerable_groups", "training_history", "unemployment_benefit_periods"):
-        merged = list(getattr(kept, name) or [])
-        for item in getattr(dropped, name) or []:
-            if item not in merged:
-                merged.append(item)
-        if merged != list(getattr(kept, name) or []):
-            if name == "vulnerable_groups":
-                merged = [g for g in population.VULNERABLE_GROUPS if g in merged]
-            setattr(kept, name, merged)
-            filled.append(name)
-    kept.updated_at = _now()
-    session.flush()
-    for column in _person_references():
-        try:
-            with session.begin_nested():
-                session.execute(update(column.table).where(column == dropped.id)
-                                .values({column.name: kept.id}))
-        except IntegrityError:
-            raise RegistryError("merge_conflict",
-                                f"Both records have entries in {column.table.name} that cannot "
-                                "be combined; resolve those first.",
-                                f"두 기록 모두 {column.table.name}에 합칠 수 없는 항목이 있습니다. "
-                                "먼저 정리하세요.", table=column.table.name) from None
-    return sorted(filled)
-
-
-def _move_flags(session: Session, kept_id: int, dropped_id: int, *, resolving: int) -> None:
-    """Other open flags about the dropped record now concern the kept one (or vanish)."""
-    others = session.execute(select(DuplicateFlag).where(
-        DuplicateFlag.id != resolving,
-        or_(DuplicateFlag.person_a_id == dropped_id, DuplicateFlag.person_b_id == dropped_id),
-    )).scalars().all()
-    for other in others:
-        ids = {kept_id if pid == dropped_id else pid
-               for pid in (other.person_a_id, other.person_b_id) if pid is not None}
-        if len(ids) < 2 or other.status != FlagStatus.OPEN.value:
-            if other.status == FlagStatus.OPEN.value:
-                session.delete(other)
-            else:
-                if other.person_b_id == dropped_id:
-                    other.person_b_id = None
-                if other.person_a_id == dropped_id:
-                    other.person_a_id = kept_id
-            continue
-        a, b = sorted(ids)
-        taken = session.execute(select(DuplicateFlag.id).where(
-            DuplicateFlag.person_a_id == a, DuplicateFlag.person_b_id == b,
-            DuplicateFlag.id != other.id)).first()
-        if taken:
-            session.delete(other)
-        else:
-            other.person_a_id, other.person_b_id = a, b
-    session.flush()
-
-
-# --- export ---------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = ("id", "name", "rrn_masked", "birth_date", "phone", "sido", "sigungu",
-                  "address_detail", "employment_status", "able_to_work", "household_head",
-                  "household_size", "vulnerable_groups", "veteran_service_months", "nationality",
-                  "visa", "household_income_krw", "household_assets_krw",
-                  "receives_livelihood_benefit")
-
-
-@dataclass(frozen=True)
-class Export:
-    content: bytes
-    media_type: str
-    filename: str
-    count: int
-
-
-def export_people(session: Session, *, actor: audit.Actor, reason: str, file_format: str = "xlsx",
-                  q: str | None = None, district: str | None = None,
-                  person_ids: Sequence[int] | None = None) -> Export:
-    """Download people as XLSX or CSV (RRN masked) for a role holding people.export; the reason
-    is required and recorded with every person's id (안전성 확보조치 기준 §8: 다운로드 사유)."""
-    _require(actor, Permission.PEOPLE_EXPORT)
-    text = _check_reason(reason)
-    if file_format not in ("xlsx", "csv"):
-        raise RegistryError("format_unknown", "Export as xlsx or csv.", "xlsx 또는 csv만 됩니다.")
-    query = _search_query(q, district)
-    if person_ids is not None:
-        query = query.where(Person.id.in_(list(person_ids)))
-    people = session.execute(query.order_by(Person.id)).scalars().all()
-    rows = [_export_row(p) for p in people]
-    audit.record(session, actor, "person.export", object_type="person", reason=text,
-                 details={"format": file_format, "count": len(rows),
-                          "person_ids": [p.id for p in people], "district": district or ""})
-    stamp = korean_today().strftime("%Y%m%d")
-    if file_format == "csv":
-        return Export(_csv(rows), "text/csv; charset=utf-8", f"people-{stamp}.csv", len(rows))
-    return Export(_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  f"people-{stamp}.xlsx", len(rows))
-
-
-def _export_row(person: Person) -> list[Any]:
-    values = {name: getattr(person, name, None) for name in EXPORT_COLUMNS}
-    values["phone"] = format_phone(person.phone)
-    values["vulnerable_groups"] = ";".join(person.vulnerable_groups or [])
-    values["birth_date"] = person.birth_date.isoformat()
-    return [values[name] for name in EXPORT_COLUMNS]
-
-
-def _csv(rows: list[list[Any]]) -> bytes:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow([_csv_safe(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens Korean text correctly
-
-
-def _csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (CSV injection) in text cells."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _xlsx(rows: list[list[Any]]) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("people")
-    sheet.append(list(EXPORT_COLUMNS))
-    for row in rows:
-        sheet.append([_csv_safe(v) if isinstance(v, str) else v for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def delete_person_rrn(session: Session, person: Person, *, actor: audit.Actor, reason: str) -> None:
     """Erase a stored RRN (e.g. its legal basis lapsed), keeping the person; audited."""
-    _require(actor, Permission.PEOPLE_EDIT)
-    text = _check_reason(reason)
+    require_permission(actor, Permission.PEOPLE_EDIT)
+    text = checked_reason(reason)
     person.rrn_token = person.rrn_index = person.rrn_masked = person.rrn_basis = None
     person.updated_at = _now()
     audit.record(session, actor, "person.rrn_erase", subject_person_id=person.id,
@@ -654,8 +422,9 @@ def delete_person_rrn(session: Session, person: Person, *, actor: audit.Actor, r
 
 
 __all__ = [
-    "Export", "PersonView", "RecordInvalid", "Registration", "RegistryError", "audit_search",
-    "create_household", "delete_person_rrn", "export_people", "find_by_rrn", "get_person",
-    "list_duplicate_flags", "masked_view", "own_view", "person_format", "read_person",
-    "register_person", "resolve_duplicate", "reveal_rrn", "search_people", "validate_record",
+    "PersonView", "RecordInvalid", "Registration", "RegistryError", "audit_search",
+    "checked_reason", "create_household", "delete_person_rrn", "find_by_rrn", "get_person",
+    "masked_view", "own_view", "person_format", "read_person", "register_person",
+    "require_permission", "reveal_rrn", "rrn_context", "search_people", "search_query",
+    "store_rrn", "validate_record",
 ]

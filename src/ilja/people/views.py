@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
-from ilja.people import registry
+from ilja.people import exports, merging, registry
 from ilja.people.keys import get_keyring
 from ilja.people.models import Person
 from ilja.people.records import RegistryError
@@ -86,7 +86,7 @@ def people_export(request: Request, db: DbSession,
                   q: Annotated[str, Form(max_length=100)] = "",
                   district: Annotated[str, Form(max_length=20)] = "") -> Response:
     try:
-        result = registry.export_people(db, actor=principal.actor, reason=reason,
+        result = exports.export_people(db, actor=principal.actor, reason=reason,
                                         file_format=format, q=q or None,
                                         district=district or None)
     except RegistryError as error:
@@ -112,7 +112,7 @@ def duplicates_page(request: Request, db: DbSession,
 def _duplicates_context(request: Request, db: DbSession, principal: Principal,
                         status: str) -> dict[str, Any]:
     status = status if status in ("open", "confirmed", "dismissed") else "open"
-    flags, total = registry.list_duplicate_flags(db, status=status, limit=100)
+    flags, total = merging.list_duplicate_flags(db, status=status, limit=100)
     personal = principal.can(Permission.PEOPLE_READ_PERSONAL)
     pairs = []
     shown = []
@@ -136,7 +136,7 @@ def resolve_duplicate(request: Request, flag_id: int, db: DbSession,
                       decision: Annotated[str, Form(max_length=10)] = "") -> Response:
     try:
         with db.begin_nested():
-            registry.resolve_duplicate(db, flag_id, decision=decision, actor=principal.actor,
+            merging.resolve_duplicate(db, flag_id, decision=decision, actor=principal.actor,
                                        keyring=get_keyring())
     except RegistryError as error:
         context = _duplicates_context(request, db, principal, "open")
