@@ -8,11 +8,13 @@ describe these bodies and the domains' refusals instead of FastAPI's default 422
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import exc as sa_exc
 
 from ilja.accounts.deps import CsrfFailed, Forbidden, NotAuthenticated
 from ilja.web import openapi
@@ -47,6 +49,31 @@ async def forbidden(request: Request, exc: Forbidden | CsrfFailed) -> Response:
     return render(request, "forbidden.html", {"code": code}, status_code=403)
 
 
+RETRY_AFTER_SECONDS = 2
+log = logging.getLogger(__name__)
+
+
+async def database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database is down, restarting, out of connections, or gave up on a lock: the
+    transaction was rolled back, so the caller may simply try again (a submission with its
+    ``Idempotency-Key``): 503 with ``Retry-After``, not a 500. The log names the kind of
+    failure only — a driver's message may quote the statement's values."""
+    log.warning("database unavailable (%s) on %s %s", type(getattr(exc, "orig", exc)).__name__,
+                request.method, request.url.path)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if _is_api(request):
+        return JSONResponse(status_code=503, headers=headers, content={"detail": {
+            "code": "unavailable",
+            "msg": "The database is unavailable for a moment; nothing was saved. Try again.",
+            "msg_ko": "잠시 자료를 저장할 수 없습니다. 저장된 것은 없으니 다시 시도해 주십시오."}})
+    from ilja.web.templating import render
+
+    retry = request.url.path if request.method == "GET" else "/"
+    response = render(request, "unavailable.html", {"retry_url": retry}, status_code=503)
+    response.headers.update(headers)
+    return response
+
+
 def install(app: FastAPI) -> None:
     """The handlers, and the OpenAPI document that describes what they send."""
     openapi.install(app)
@@ -54,3 +81,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(NotAuthenticated, not_authenticated)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(CsrfFailed, forbidden)
+    for unavailable in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+        app.add_exception_handler(unavailable, database_unavailable)

@@ -4,7 +4,8 @@ FastAPI documents every 422 as its ``HTTPValidationError`` (items ``{loc, msg, t
 and no other error status. Ilja answers differently (``ilja.web.errors`` drops ``input``; the
 domains refuse with their own bodies), so the document is rewritten once here, for every
 operation under ``/api/``: the 422 response and each declared 4xx without a body get the shapes
-below, and a ``4XX`` entry covers the rest (401, 403, 404, 409, 413, 415, 429).
+below, a ``4XX`` entry covers the rest (401, 403, 404, 409, 413, 415, 429), and ``503`` says
+the database was unavailable for a moment (``ilja.web.errors.database_unavailable``).
 
 Every error body is ``{"detail": …}``, sometimes with a top-level ``code``; ``detail`` is one of
 - a message: ``"no project 7"`` (with ``code`` for 401, 403, 429 and the out-of-range / NUL 422);
@@ -104,7 +105,7 @@ _DETAILS_422 = [
 SCHEMAS["ValidationErrorResponse"] = _body(
     "ValidationErrorResponse", "422: the input is not valid, or the domain refuses it.", _DETAILS_422)
 SCHEMAS["ErrorResponse"] = _body(
-    "ErrorResponse", "Any 4xx answer of the API.", [*_DETAILS_422, {"$ref": REF + "BilingualMessage"}])
+    "ErrorResponse", "Any 4xx answer of the API, and 503 (try again).", [*_DETAILS_422, {"$ref": REF + "BilingualMessage"}])
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 FASTAPI_422 = REF + "HTTPValidationError"
@@ -134,6 +135,10 @@ def describe_errors(document: dict[str, Any]) -> dict[str, Any]:
                     response["content"] = _json("ErrorResponse")
             responses.setdefault("4XX", {"description": "Refused (not logged in, not allowed, not "
                                                         "found, conflict …)",
+                                         "content": _json("ErrorResponse")})
+            responses.setdefault("503", {"description": "The database is unavailable for a "
+                                                        "moment; nothing was saved: retry after "
+                                                        "``Retry-After`` seconds",
                                          "content": _json("ErrorResponse")})
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(copy.deepcopy(SCHEMAS))
