@@ -26,6 +26,11 @@ class Settings(BaseSettings):
         default=8, ge=1, le=200,
         description="PostgreSQL connections each process keeps (10 more when busy); the web "
         "server runs as many request threads.")
+    admission_queue: int = Field(
+        default=64, ge=0, le=100_000,
+        description="Requests each web process lets wait for a free slot (beyond db_pool_size in "
+        "flight); more are turned away at once with 503 and Retry-After, so a surge gets a quick "
+        "answer to retry on instead of a growing queue that times out.")
     audit_sealing: Literal["inline", "background"] = Field(
         default="inline",
         description="When committed audit entries are chained: right after each commit, in the "

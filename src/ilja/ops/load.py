@@ -163,11 +163,12 @@ async def run_load(server: Server, round_id: int, person_ids: list[int], token: 
     headers = {"Authorization": f"Bearer {token}"}
     url = f"{server.base}/api/v1/rounds/{round_id}/applications/on-behalf"
 
-    async def post(http: aiohttp.ClientSession, person_id: int) -> int:
+    async def post(http: aiohttp.ClientSession, person_id: int) -> tuple[int, float]:
+        """The status, and how long the server asked to wait before a retry (if it did)."""
         async with http.post(url, json={"person_id": person_id, "preferences": ["care"]},
                              headers={**headers, "Idempotency-Key": f"load-{round_id}-{person_id}"}) as response:
             await response.read()
-            return response.status
+            return response.status, float(response.headers.get("Retry-After", 0.2))
 
     def count(error: str) -> None:
         result.errors[error] = result.errors.get(error, 0) + 1
@@ -181,7 +182,7 @@ async def run_load(server: Server, round_id: int, person_ids: list[int], token: 
             result.attempted.add(person_id)
             while time.monotonic() < deadline:
                 try:
-                    status = await post(http, person_id)
+                    status, retry_after = await post(http, person_id)
                 except (TimeoutError, aiohttp.ClientError) as error:
                     result.retries += 1
                     count(type(error).__name__)
@@ -196,7 +197,7 @@ async def run_load(server: Server, round_id: int, person_ids: list[int], token: 
                 if status < 500:
                     break
                 result.retries += 1
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(retry_after)
 
     async def inject() -> None:
         if fault_at is None or fault is None:
@@ -213,9 +214,12 @@ async def run_load(server: Server, round_id: int, person_ids: list[int], token: 
         for person_id in sorted(result.attempted - result.acknowledged):
             for _ in range(20):
                 try:
-                    status = await post(http, person_id)
+                    status, retry_after = await post(http, person_id)
                 except (TimeoutError, aiohttp.ClientError):
                     await asyncio.sleep(0.5)
+                    continue
+                if status >= 500:  # busy or unavailable: nothing was done, ask again
+                    await asyncio.sleep(retry_after)
                     continue
                 if status in (200, 201):
                     result.acknowledged.add(person_id)

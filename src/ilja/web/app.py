@@ -67,7 +67,9 @@ def create_app() -> FastAPI:
     from ilja.config import get_settings
     from ilja.web.admission import Admission
 
-    app.add_middleware(Admission, limit=get_settings().db_pool_size)  # type: ignore[arg-type]
+    settings = get_settings()
+    app.add_middleware(Admission, limit=settings.db_pool_size,  # type: ignore[arg-type]
+                       queue=settings.admission_queue)
     __import__("ilja.web.security", fromlist=["x"]).install(app)
 
     open_to_all = [Depends(public())]
