@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ilja.accounts import audit, service
 from ilja.accounts.models import AuditRecord
@@ -91,6 +91,9 @@ def prepare(url: str, persons: int) -> tuple[int, list[int], str]:
                     "household_size": 2, "nationality": "KR", "household_income_krw": 1_000_000,
                     "household_assets_krw": 50_000_000, "receives_livelihood_benefit": False},
                     actor=ACTOR, program="companion_jobs", keyring=keyring).person.id)
+    with engine_for(url).connect() as connection:  # after a bulk load, as PostgreSQL advises:
+        connection.execute(text("ANALYZE"))           # autovacuum would do it mid-measurement
+        connection.commit()
     return round_id, ids, token
 
 
