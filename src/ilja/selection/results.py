@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ilja.accounts import audit
 from ilja.applications.models import Application, ApplicationStatus
 from ilja.files import write_atomically
+from ilja.selection.errors import SelectionError
 from ilja.selection.lottery import lottery_numbers
 from ilja.selection.model import REASON_LABELS, STATUS_LABELS, Reason, Status
 from ilja.selection.models import SelectionOutcomeRow
@@ -141,7 +142,7 @@ def export_results(session: Session, round_id: int, target: Path | BinaryIO, *, 
 
     from ilja.people.models import Person
     from ilja.people.records import mask_name
-    from ilja.selection.service import SelectionError, completed_run
+    from ilja.selection.service import completed_run
 
     text = (reason or "").strip()
     if len(text) < 4:

@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 from ilja.accounts import audit
 from ilja.applications import service as applications
 from ilja.applications.errors import (
-    ApplicationError,
     ApplicationNotFound,
     InvalidTransition,
     RoundStateError,
@@ -46,6 +45,7 @@ from ilja.applications.models import (
     table_of,
 )
 from ilja.rules.parameters import default_tree
+from ilja.selection.errors import NotDrawn, NothingToDraw, SelectionError
 from ilja.selection.model import (
     Applicant,
     Outcome,
@@ -87,28 +87,6 @@ S = ApplicationStatus
 DRAWN = (S.ELIGIBLE.value, S.INELIGIBLE.value)
 """The applications a draw takes in: screened either way. Withdrawn ones are left out."""
 WITHDRAWAL_KINDS = ("declined", "dropped", "ineligible")
-
-
-class SelectionError(ApplicationError):
-    code = "selection_error"
-    status_code = 409
-
-
-class NotDrawn(SelectionError):
-    code = "not_drawn"
-
-    def __init__(self, round_id: object):
-        super().__init__(f"모집 공고 {round_id}은(는) 아직 선발(추첨)하지 않았습니다.",
-                         f"Round {round_id} has not been drawn yet.", round_id=round_id)
-
-
-class NothingToDraw(SelectionError):
-    code = "nothing_to_draw"
-
-    def __init__(self, round_id: object):
-        super().__init__(f"모집 공고 {round_id}에 선발할 신청이 없습니다.",
-                         f"Round {round_id} has no applications to select from.",
-                         round_id=round_id)
 
 
 def _now() -> dt.datetime:
