@@ -11,18 +11,31 @@ ADMIN_URL = os.environ.get("ILJA_TEST_POSTGRES_URL",
                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
-@contextlib.contextmanager
-def scratch_postgres(prefix: str = "ilja_bench") -> Iterator[str]:
-    """The SQLAlchemy URL of a new, empty database on the local server, dropped on exit (with
-    whatever connections a killed child left behind)."""
+def _admin(statement: str) -> None:
     import psycopg
 
+    with psycopg.connect(ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"),
+                         autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def create_database(name: str) -> str:
+    """Create the empty database ``name`` on the local server; its SQLAlchemy URL."""
+    _admin(f'CREATE DATABASE "{name}"')
+    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(name: str) -> None:
+    """Drop ``name`` if it exists, with whatever connections a killed child left behind."""
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def scratch_postgres(prefix: str = "ilja_bench") -> Iterator[str]:
+    """The URL of a new, empty database, dropped on exit."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    plain = ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+    url = create_database(name)
     try:
-        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        yield url
     finally:
-        with psycopg.connect(plain, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)

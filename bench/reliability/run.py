@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
 import subprocess
 import sys
@@ -20,20 +19,9 @@ import time
 import uuid
 from pathlib import Path
 
-ADMIN = os.environ.get("ILJA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from bench.databases import create_database, drop_database
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _database(create: bool, name: str) -> str:
-    import psycopg
-
-    plain = ADMIN.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as connection:
-        if create:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        else:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return ADMIN.rsplit("/", 1)[0] + f"/{name}"
 
 
 GOAL_RATE, GOAL_P99_MS = 500, 100  # the issue's goal on this 2-core machine
@@ -58,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, str, bool]] = []
     folder = Path(tempfile.mkdtemp(prefix="ilja-reliability-"))
     names = [f"ilja_rel_{uuid.uuid4().hex[:10]}" for _ in range(3)]
-    url = _database(True, names[0])
+    url = create_database(names[0])
     try:
         with environment(url, folder):
             upgrade(url)
@@ -70,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(_attacks())
     finally:
         for name in names:
-            _database(False, name)
+            drop_database(name)
         shutil.rmtree(folder, ignore_errors=True)
     rows.append(("whole run", f"{time.monotonic() - started:.0f} s (limit 900 s)", time.monotonic() - started < 900))
     width = max(len(r[0]) for r in rows)
@@ -148,7 +136,7 @@ def _killed_runs(folder: Path, name: str, quick: bool) -> tuple[str, str, bool]:
     from ilja.db import upgrade
     from ilja.ops.run_faults import run_faults
 
-    url = _database(True, name)
+    url = create_database(name)
     upgrade(url)
     report = run_faults(url, folder / "killed-runs", applicants=3000 if quick else 8000,
                         participants=1500 if quick else 4000)
@@ -175,7 +163,7 @@ def _backup(url: str, folder: Path, target_name: str) -> tuple[str, str, bool]:
     from ilja.ops.backup import backup, restore
 
     made = backup(url, folder / "backup")
-    target = _database(True, target_name)
+    target = create_database(target_name)
     restored = restore(folder / "backup", target)
     with transaction(engine_for(target)) as session:
         chain = audit.verify(session)
