@@ -5,15 +5,13 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from ilja.accounts.roles import Role
+from ilja.cli_common import err, out, print_table
 
 users_app = typer.Typer(no_args_is_help=True)
 audit_app = typer.Typer(no_args_is_help=True)
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)
 
 
 def _transaction():
@@ -45,9 +43,9 @@ def create(
                                        display_name=name, site_code=site)
             user_id = user.id
     except service.AccountError as exc:
-        errors.print(f"[red]error:[/red] {exc.message_ko} / {exc.message_en}")
+        err.print(f"[red]error:[/red] {exc.message_ko} / {exc.message_en}")
         raise typer.Exit(1) from None
-    console.print(f"created user {login} ({role.value}, id {user_id})")
+    out.print(f"created user {login} ({role.value}, id {user_id})")
 
 
 @users_app.command("list")
@@ -62,7 +60,7 @@ def list_users() -> None:
         for user in service.list_users(session):
             table.add_row(str(user.id), user.login, user.display_name, user.role, user.site_code or "",
                           "yes" if user.active else "no")
-    console.print(table)
+    print_table(table)
 
 
 @audit_app.command("verify")
@@ -73,9 +71,9 @@ def verify() -> None:
     with _transaction() as session:
         report = audit.verify(session)
     if report.ok:
-        console.print(f"audit chain intact: {report.checked:,} entries, head {report.head.sequence}")
+        out.print(f"audit chain intact: {report.checked:,} entries, head {report.head.sequence}")
         return
-    errors.print(f"[red]audit chain broken at {report.first_bad_sequence}:[/red] {report.problem} — {report.message}")
+    err.print(f"[red]audit chain broken at {report.first_bad_sequence}:[/red] {report.problem} — {report.message}")
     raise typer.Exit(1)
 
 
@@ -88,15 +86,15 @@ def report(month: str = typer.Option(..., "--month", help="YYYY-MM")) -> None:
         with _transaction() as session:
             result = audit.monthly_report(session, month)
     except ValueError as exc:
-        errors.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
-    console.print(f"[bold]{month}[/bold]: {result.entries:,} entries, {result.personal_data_reads:,} "
-                  f"personal-data reads, {result.downloads:,} downloads "
-                  f"({result.downloads_without_reason} without reason), {result.night_entries:,} at night; "
-                  f"chain {'intact' if result.chain.ok else 'BROKEN'}")
+    out.print(f"[bold]{month}[/bold]: {result.entries:,} entries, {result.personal_data_reads:,} "
+              f"personal-data reads, {result.downloads:,} downloads "
+              f"({result.downloads_without_reason} without reason), {result.night_entries:,} at night; "
+              f"chain {'intact' if result.chain.ok else 'BROKEN'}")
     table = Table(title="by action")
     table.add_column("action")
     table.add_column("entries", justify="right")
     for action, count in result.by_action.items():
         table.add_row(action, f"{count:,}")
-    console.print(table)
+    print_table(table)

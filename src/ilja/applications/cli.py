@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
+
+from ilja.cli_common import err, out
 
 rounds_app = typer.Typer(no_args_is_help=True)
 applications_app = typer.Typer(no_args_is_help=True)
-console = Console()
 KST = dt.timezone(dt.timedelta(hours=9))
 
 
@@ -31,7 +31,7 @@ def cli_actor(role: str = "program_manager") -> Any:
 
 def fail(error: Any) -> typer.Exit:
     """Print a refusal in both languages; the caller raises the returned ``Exit``."""
-    console.print(f"[red]{error.message_ko}[/red]\n({error.message_en})")
+    err.print(f"[red]{error.message_ko}[/red]\n({error.message_en})")
     return typer.Exit(1)
 
 
@@ -71,12 +71,12 @@ def _print_round(record: dict[str, Any], output: str) -> None:
     if output == "json":
         typer.echo(json.dumps(record, ensure_ascii=False))
         return
-    console.print(f"[bold]{record['id']}[/bold] {record['title']} ({record['program']}) — "
-                  f"{record['status']}")
-    console.print(f"  접수 {record['opens_at']} ~ {record['closes_at']}, 시작 {record['starts_on']}")
-    console.print(f"  추첨 씨앗값 지문 (commitment): {record['seed_commitment'] or '—'}")
+    out.print(f"[bold]{record['id']}[/bold] {record['title']} ({record['program']}) — "
+              f"{record['status']}")
+    out.print(f"  접수 {record['opens_at']} ~ {record['closes_at']}, 시작 {record['starts_on']}")
+    out.print(f"  추첨 씨앗값 지문 (commitment): {record['seed_commitment'] or '—'}")
     seats = sum(u["seats"] or 0 for u in record["units"] if u["kind"] != "field")
-    console.print(f"  단위 {len(record['units'])}개, 정원 {seats:,}명; 신청 {record['applications']}")
+    out.print(f"  단위 {len(record['units'])}개, 정원 {seats:,}명; 신청 {record['applications']}")
 
 
 @rounds_app.command("create")
@@ -110,7 +110,7 @@ def create(
             starts_on=dt.date.fromisoformat(starts), units=units, track_code=track,
             project=project, max_preferences=max_preferences)
     except ValueError as error:
-        console.print(f"[red]{error}[/red]")
+        err.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
     try:
         with transaction() as session:
@@ -202,7 +202,7 @@ def import_(
     try:
         keyring = get_keyring()
     except RrnError as error:
-        console.print(f"[red]{error.message_ko}[/red] ({error.message})")
+        err.print(f"[red]{error.message_ko}[/red] ({error.message})")
         raise typer.Exit(1) from None
     try:
         with transaction() as session:
@@ -213,10 +213,10 @@ def import_(
             typer.echo(json.dumps({"errors": [r.__dict__ for r in error.rows]},
                                   ensure_ascii=False))
         else:
-            console.print(f"[red]{error.message_ko.split(':')[0]}[/red] "
-                          f"({len(error.rows)}{'+' if error.truncated else ''})")
+            err.print(f"[red]{error.message_ko.split(':')[0]}[/red] "
+                      f"({len(error.rows)}{'+' if error.truncated else ''})")
             for row in error.rows[:200]:
-                console.print(f"  행 {row.row}, 열 {row.column}: {row.reason}")
+                err.print(f"  행 {row.row}, 열 {row.column}: {row.reason}")
         raise typer.Exit(1) from None
     except ApplicationError as error:
         raise fail(error) from None
@@ -225,9 +225,9 @@ def import_(
         typer.echo(json.dumps({**summary, "warnings": [w.__dict__ for w in report.warnings]},
                               ensure_ascii=False))
         return
-    console.print(f"신청 {report.applications:,}건 등록 (imported), 이미 등록된 행 "
-                  f"{report.replayed:,}건; 새 대상자 {report.persons_created:,}명, 기존 대상자 "
-                  f"{report.persons_matched:,}명; 자격 충족 {report.eligible:,}, 미달 "
-                  f"{report.ineligible:,}")
+    out.print(f"신청 {report.applications:,}건 등록 (imported), 이미 등록된 행 "
+              f"{report.replayed:,}건; 새 대상자 {report.persons_created:,}명, 기존 대상자 "
+              f"{report.persons_matched:,}명; 자격 충족 {report.eligible:,}, 미달 "
+              f"{report.ineligible:,}")
     for warning in report.warnings[:50]:
-        console.print(f"  [yellow]행 {warning.row}, 열 {warning.column}: {warning.reason}[/yellow]")
+        out.print(f"  [yellow]행 {warning.row}, 열 {warning.column}: {warning.reason}[/yellow]")

@@ -7,11 +7,11 @@ import getpass
 import json
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ilja.cli_common import err, out, print_table
+
 match_app = typer.Typer(no_args_is_help=True)
-console = Console(stderr=True)
 
 
 def _actor():
@@ -26,12 +26,12 @@ def _date(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        console.print(f"[red]error:[/red] {text!r} is not a date (YYYY-MM-DD)")
+        err.print(f"[red]error:[/red] {text!r} is not a date (YYYY-MM-DD)")
         raise typer.Exit(2) from None
 
 
 def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {message}")
     return typer.Exit(1)
 
 
@@ -49,7 +49,7 @@ def run(
 
     try:
         with transaction() as session:
-            with console.status("적합도 계산 및 매칭 중… (scoring and matching)"):
+            with err.status("적합도 계산 및 매칭 중… (scoring and matching)"):
                 row = runs.run_matching(session, round_code=round_code, method=method,
                                         on=_date(on), actor=_actor())
             result = {"run_id": row.id, "round": row.round_code, "method": row.method,
@@ -72,7 +72,7 @@ def run(
     alt = result["alternative"]
     table.add_row(f"{alt['method']}: matched / total fit",
                   f"{alt['matched']} / {alt['total_fit'] / 100}")
-    Console().print(table)
+    print_table(table)
 
 
 @match_app.command("confirm")
@@ -87,7 +87,7 @@ def confirm(run_id: int = typer.Argument(..., help="The run to confirm."),
             offers = runs.confirm_run(session, run_id, on=_date(on), actor=_actor())
     except (runs.RunStateError, runs.NotFound) as error:
         raise _fail(str(error)) from None
-    console.print(f"{len(offers)} offers made from run {run_id}")
+    err.print(f"{len(offers)} offers made from run {run_id}")
 
 
 @match_app.command("verify")
@@ -101,7 +101,7 @@ def verify(run_id: int = typer.Argument(..., help="The run to reproduce.")) -> N
             same = runs.reproduce_run(session, run_id)
     except runs.NotFound as error:
         raise _fail(str(error)) from None
-    console.print("reproduced" if same else "[red]inputs changed or result differs[/red]")
+    err.print("reproduced" if same else "[red]inputs changed or result differs[/red]")
     raise typer.Exit(0 if same else 1)
 
 
@@ -120,7 +120,7 @@ def hires(since: str | None = typer.Option(None, "--since", help="From this date
         print(json.dumps(rows, ensure_ascii=False))
         return
     for row in rows:
-        console.print(f"{row['hired_on']}  {row['employer']}  {row['job_title']}  ({row['kind']})")
+        out.print(f"{row['hired_on']}  {row['employer']}  {row['job_title']}  ({row['kind']})")
 
 
 @match_app.command("import-postings")
@@ -154,14 +154,14 @@ def import_postings(
                 table.add_column(column)
             for r, c, reason in error.problems:
                 table.add_row(str(r), c, reason)
-            console.print(table)
+            print_table(table, err)
         raise typer.Exit(1) from None
     if fmt == "json":
         print(json.dumps({"created": report.created, "updated": report.updated},
                          ensure_ascii=False))
         return
-    console.print(f"공고 {len(report.created)}건 등록, {len(report.updated)}건 수정 "
-                  f"({len(report.created)} created, {len(report.updated)} updated)")
+    err.print(f"공고 {len(report.created)}건 등록, {len(report.updated)}건 수정 "
+              f"({len(report.created)} created, {len(report.updated)} updated)")
 
 
 @match_app.command("posting-template")
@@ -191,4 +191,4 @@ def posting_template(file: str = typer.Argument(..., help="Where to write it (.x
             csv.writer(handle).writerows([headers, example])
     else:
         raise _fail(f"{file}: write .xlsx or .csv")
-    console.print(f"{path}: {len(headers)} columns")
+    err.print(f"{path}: {len(headers)} columns")

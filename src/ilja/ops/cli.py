@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-console = Console()
-errors = Console(stderr=True)
+from ilja.cli_common import err, out
 
 
 def backup_command(output: Path = typer.Option(..., "--output", help="An empty or new folder."),
@@ -21,10 +19,10 @@ def backup_command(output: Path = typer.Option(..., "--output", help="An empty o
     try:
         report = backup(get_settings().database_url, output, portable=portable)
     except BackupError as error:
-        errors.print(f"[red]backup refused:[/red] {error}")
+        err.print(f"[red]backup refused:[/red] {error}")
         raise typer.Exit(1) from None
-    console.print(f"backup written to {output} ({report.method}): {len(report.tables)} tables, "
-                  f"{report.rows:,} rows. The data key file is NOT in it: keep it apart.")
+    out.print(f"backup written to {output} ({report.method}): {len(report.tables)} tables, "
+              f"{report.rows:,} rows. The data key file is NOT in it: keep it apart.")
 
 
 def restore_command(input: Path = typer.Option(..., "--input", help="A folder made by ilja backup.")) -> None:  # noqa: A002
@@ -35,10 +33,10 @@ def restore_command(input: Path = typer.Option(..., "--input", help="A folder ma
     try:
         report = restore(input, get_settings().database_url)
     except BackupError as error:
-        errors.print(f"[red]restore refused:[/red] {error}")
+        err.print(f"[red]restore refused:[/red] {error}")
         raise typer.Exit(1) from None
-    console.print(f"restored from {input} ({report.method}): {len(report.tables)} tables, {report.rows:,} rows; "
-                  "check with: ilja audit verify")
+    out.print(f"restored from {input} ({report.method}): {len(report.tables)} tables, {report.rows:,} rows; "
+              "check with: ilja audit verify")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import typer
-from rich.console import Console
+
+from ilja.cli_common import err
 
 population_app = typer.Typer(no_args_is_help=True)
-console = Console(stderr=True)
 
 
 @population_app.command("generate")
@@ -25,7 +25,7 @@ def generate(
     try:
         on = dt.date.fromisoformat(as_of)
     except ValueError:
-        console.print(f"[red]error:[/red] --as-of {as_of!r} is not a date (YYYY-MM-DD)")
+        err.print(f"[red]error:[/red] --as-of {as_of!r} is not a date (YYYY-MM-DD)")
         raise typer.Exit(2) from None
     population = generate_population(size, seed=seed, on=on)
     if output.suffix.lower() == ".npz":
@@ -36,9 +36,9 @@ def generate(
         try:
             write_persons(population, output)
         except ValueError as exc:
-            console.print(f"[red]error:[/red] {exc}")
+            err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(1) from None
-    console.print(f"{size:,} persons (seed {seed}) → {output}")
+    err.print(f"{size:,} persons (seed {seed}) → {output}")
 
 
 # --- the registry: keys and imports ---------------------------------------------------------
@@ -64,13 +64,13 @@ def keys_init() -> None:
     try:
         path, created = init_keys()
     except RrnError as error:
-        console.print(f"[red]error:[/red] {error.message_ko} ({error.message})")
+        err.print(f"[red]error:[/red] {error.message_ko} ({error.message})")
         raise typer.Exit(1) from None
     if created:
-        console.print(f"키 파일을 만들었습니다 (key file created, 0600): {path}\n"
-                      "백업하세요: 이 파일을 잃으면 암호화된 주민등록번호를 되살릴 수 없습니다.")
+        err.print(f"키 파일을 만들었습니다 (key file created, 0600): {path}\n"
+                  "백업하세요: 이 파일을 잃으면 암호화된 주민등록번호를 되살릴 수 없습니다.")
     else:
-        console.print(f"키 파일이 이미 있습니다 (key file already exists): {path}")
+        err.print(f"키 파일이 이미 있습니다 (key file already exists): {path}")
 
 
 @keys_app.command("rotate")
@@ -91,14 +91,14 @@ def keys_rotate(
     try:
         report = rotate_keys(get_engine(), actor=_cli_actor("admin"), new_keys=not records_only)
     except RrnError as error:
-        console.print(f"[red]error:[/red] {error.message_ko} ({error.message}); 변경된 것은 없습니다.")
+        err.print(f"[red]error:[/red] {error.message_ko} ({error.message}); 변경된 것은 없습니다.")
         raise typer.Exit(1) from None
     if output == "json":
         typer.echo(json.dumps(report.__dict__))
         return
-    console.print(f"레코드 {report.checked:,}건 확인, {report.changed:,}건 새 키로 교체 "
-                  f"(checked {report.checked:,}, re-keyed {report.changed:,}); "
-                  f"active keys {report.encryption_key}, {report.index_key}")
+    err.print(f"레코드 {report.checked:,}건 확인, {report.changed:,}건 새 키로 교체 "
+              f"(checked {report.checked:,}, re-keyed {report.changed:,}); "
+              f"active keys {report.encryption_key}, {report.index_key}")
 
 
 @people_app.command("import")
@@ -129,12 +129,12 @@ def people_import(
             typer.echo(json.dumps({"errors": [e.__dict__ for e in error.errors]},
                                   ensure_ascii=False))
         else:
-            console.print(f"[red]{error.message_ko}[/red] ({error.message})")
+            err.print(f"[red]{error.message_ko}[/red] ({error.message})")
             for problem in error.errors[:200]:
-                console.print(f"  행 {problem.row}, 열 {problem.field}: {problem.message}")
+                err.print(f"  행 {problem.row}, 열 {problem.field}: {problem.message}")
         raise typer.Exit(1) from None
     except (RegistryError, RrnError) as error:
-        console.print(f"[red]error:[/red] {error.message_ko} ({error.message})")
+        err.print(f"[red]error:[/red] {error.message_ko} ({error.message})")
         raise typer.Exit(1) from None
     if output == "json":
         typer.echo(json.dumps({k: v for k, v in report.__dict__.items() if k != "warnings"}
@@ -142,9 +142,9 @@ def people_import(
                               ensure_ascii=False))
         return
     for warning in report.warnings[:200]:
-        console.print(f"  [yellow]주의[/yellow] 행 {warning.row}, 열 {warning.field}: "
-                      f"{warning.message}")
-    console.print(f"{report.rows:,}행: 신규 {report.created:,}, 갱신 {report.updated:,}, "
-                  f"중복 의심 {report.flagged:,}, 주민등록번호 미수집 {report.rrn_refused:,} "
-                  f"(created {report.created:,}, updated {report.updated:,}, "
-                  f"flagged {report.flagged:,}, RRN not kept {report.rrn_refused:,})")
+        err.print(f"  [yellow]주의[/yellow] 행 {warning.row}, 열 {warning.field}: "
+                  f"{warning.message}")
+    err.print(f"{report.rows:,}행: 신규 {report.created:,}, 갱신 {report.updated:,}, "
+              f"중복 의심 {report.flagged:,}, 주민등록번호 미수집 {report.rrn_refused:,} "
+              f"(created {report.created:,}, updated {report.updated:,}, "
+              f"flagged {report.flagged:,}, RRN not kept {report.rrn_refused:,})")

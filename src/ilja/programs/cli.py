@@ -7,9 +7,9 @@ from collections.abc import Collection
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ilja.cli_common import err, out, print_table
 from ilja.programs.plan import Figure, Plan, PlanDataError, load_plan
 
 plan_app = typer.Typer(no_args_is_help=True)
@@ -19,7 +19,7 @@ def _load(data: Path | None) -> Plan:
     try:
         return load_plan(data)
     except PlanDataError as error:
-        Console(stderr=True).print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+        err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -144,11 +144,11 @@ def _targets_table(plan: Plan) -> Table:
     return table
 
 
-def _print_warnings(console: Console, plan: Plan) -> None:
+def _print_warnings(plan: Plan) -> None:
     passed = sum(c.ok for c in plan.checks)
-    console.print(f"[bold]Plan checks:[/bold] {passed} consistent, {len(plan.warnings)} warnings")
+    out.print(f"[bold]Plan checks:[/bold] {passed} consistent, {len(plan.warnings)} warnings")
     for w in plan.warnings:
-        console.print(
+        out.print(
             f"[yellow]⚠ {w.code} · {w.subject}: stated {_value(w.stated)} / "
             f"computed {_value(w.computed)}\n"
             f"  {w.message_ko}\n  {w.message_en}[/yellow]",
@@ -170,8 +170,7 @@ def show(
     if output == "json":
         typer.echo(json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
-    console = Console()
-    console.print(
+    out.print(
         f"[bold]{plan.title.ko}[/bold]\n{plan.title.en}\n"
         f"version {plan.version} · {plan.content_hash[:12]}",
         highlight=False,
@@ -186,8 +185,8 @@ def show(
         raise typer.BadParameter(f"unknown section {section!r}", param_hint="--section")
     for name, build in builders.items():
         if section in ("all", name):
-            console.print(build(plan))
-    _print_warnings(console, plan)
+            print_table(build(plan))
+    _print_warnings(plan)
 
 
 @plan_app.command("load")
@@ -205,21 +204,20 @@ def load(
     plan = _load(data)
     engine = engine_for(url or get_settings().database_url)
     if not inspect(engine).has_table("plan_versions"):
-        Console(stderr=True).print(
+        err.print(
             "[red]error:[/red] the database has no plan tables yet; run `ilja db upgrade` first."
         )
         raise typer.Exit(1)
     with transaction(engine) as session:
         result = store_plan(session, plan)
-    console = Console()
     state = "new version" if result.new_version else "already stored"
-    console.print(
+    out.print(
         f"plan {plan.id} {plan.version} ({result.version.content_hash[:12]}): {state}; "
         f"{result.inserted} rows added, {result.updated} updated, {result.deleted} removed",
         highlight=False,
         soft_wrap=True,
     )
-    _print_warnings(console, plan)
+    _print_warnings(plan)
 
 
 @plan_app.command("holidays")
@@ -245,4 +243,4 @@ def holidays(
     table = _table(f"{year} 공휴일 · public holidays", ("date", "공휴일", "holiday"))
     for h in days:
         table.add_row(f"{h.date.isoformat()} ({h.date:%a})", h.name_ko, h.name_en)
-    Console().print(table)
+    print_table(table)

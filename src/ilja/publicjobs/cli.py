@@ -8,12 +8,11 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ilja.cli_common import err, print_table
+
 payroll_app = typer.Typer(no_args_is_help=True)
-console = Console(stderr=True)
-out = Console()
 
 
 def _actor():
@@ -26,7 +25,7 @@ def _month(text: str) -> tuple[int, int]:
     try:
         day = dt.date.fromisoformat(f"{text}-01")
     except ValueError:
-        console.print(f"[red]error:[/red] --month {text!r} is not a month (YYYY-MM)")
+        err.print(f"[red]error:[/red] --month {text!r} is not a month (YYYY-MM)")
         raise typer.Exit(2) from None
     return day.year, day.month
 
@@ -44,19 +43,20 @@ def run(
 
     year, number = _month(month)
     try:
-        with console.status("급여 계산 중…"), transaction(get_engine()) as session:
+        with err.status("급여 계산 중…"), transaction(get_engine()) as session:
             result = run_payroll(session, program, year, number, actor=_actor())
     except PublicJobError as exc:
-        console.print(f"[red]error:[/red] {exc.ko} ({exc.en})")
+        err.print(f"[red]error:[/red] {exc.ko} ({exc.en})")
         raise typer.Exit(1) from None
     if output_format == "json":
-        out.print_json(json.dumps({"run_id": result.run_id, "sequence": result.sequence, **result.totals}))
+        typer.echo(json.dumps({"run_id": result.run_id, "sequence": result.sequence, **result.totals},
+                              ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{program} {month} (run {result.run_id}, #{result.sequence})")
     for column in ("lines", "gross", "adjustment", "deductions", "net"):
         table.add_column(column, justify="right")
     table.add_row(*(f"{result.totals[c]:,}" for c in ("lines", "gross", "adjustment", "deductions", "net")))
-    out.print(table)
+    print_table(table)
 
 
 @payroll_app.command("budget")
@@ -71,7 +71,7 @@ def budget(
     with transaction(get_engine()) as session:
         statuses = [budget_status(session, p, year) for p in PROGRAMS]
     if output_format == "json":
-        out.print_json(json.dumps([s.as_dict() for s in statuses]))
+        typer.echo(json.dumps([s.as_dict() for s in statuses], ensure_ascii=False, indent=2))
         return
     table = Table(title=f"예산 집행 {year}")
     for column in ("program", "budget", "committed", "paid", "forecast", "warning"):
@@ -79,7 +79,7 @@ def budget(
     for s in statuses:
         table.add_row(s.program, f"{s.budget:,}", f"{s.committed:,}", f"{s.paid:,}", f"{s.forecast:,}",
                       "초과 예상" if s.overspend else "")
-    out.print(table)
+    print_table(table)
 
 
 @payroll_app.command("transfer")
@@ -101,9 +101,9 @@ def transfer(
             lines = run_lines(session, run_id)
             names = participant_names(session, lines, actor=_actor(), reason=reason, run_id=run_id)
     except PublicJobError as exc:
-        console.print(f"[red]error:[/red] {exc.ko} ({exc.en})")
+        err.print(f"[red]error:[/red] {exc.ko} ({exc.en})")
         raise typer.Exit(1) from None
     data = documents.transfer_xlsx(lines, names) if output.suffix.lower() == ".xlsx" else \
         documents.transfer_csv(lines, names)
     write_atomically(output, data)  # a bank must never get half a transfer file
-    console.print(f"{len(lines):,} lines → {output}")
+    err.print(f"{len(lines):,} lines → {output}")

@@ -9,12 +9,11 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from ilja.applications.cli import cli_actor, fail
+from ilja.cli_common import out
 
 select_app = typer.Typer(no_args_is_help=True)
-console = Console()
 RoundOption = typer.Option(..., "--round", help="The round's id.")
 FormatOption = typer.Option("text", "--format", help="text or json")
 
@@ -41,8 +40,8 @@ def prepare(round_id: int = RoundOption, output: str = FormatOption) -> None:
     if output == "json":
         typer.echo(json.dumps(record))
         return
-    console.print(f"모집 공고 {round_id}: 접수 마감, 추첨 준비 (prepared). "
-                  f"씨앗값 지문 (commitment) {record['commitment']}")
+    out.print(f"모집 공고 {round_id}: 접수 마감, 추첨 준비 (prepared). "
+              f"씨앗값 지문 (commitment) {record['commitment']}")
 
 
 @select_app.command("run")
@@ -65,12 +64,12 @@ def run(round_id: int = RoundOption, output: str = FormatOption) -> None:
         return
     stats = record["stats"]
     what = "선발했습니다 (drawn)" if result.drawn else "이미 선발된 결과입니다 (drawn before)"
-    console.print(f"모집 공고 {round_id}: {what}")
-    console.print(f"  신청 {stats.get('applicants', 0):,}명, 정원 {stats.get('seats', 0):,}명, "
-                  f"경쟁률 {stats.get('competition_rate')}:1 — 선발 {stats.get('selected', 0):,}, "
-                  f"예비 {stats.get('waitlisted', 0):,}")
-    console.print(f"  씨앗값 (seed) {record['seed']}\n  입력 해시 {record['input_hash']}\n"
-                  f"  결과 해시 {record['output_hash']}")
+    out.print(f"모집 공고 {round_id}: {what}")
+    out.print(f"  신청 {stats.get('applicants', 0):,}명, 정원 {stats.get('seats', 0):,}명, "
+              f"경쟁률 {stats.get('competition_rate')}:1 — 선발 {stats.get('selected', 0):,}, "
+              f"예비 {stats.get('waitlisted', 0):,}")
+    out.print(f"  씨앗값 (seed) {record['seed']}\n  입력 해시 {record['input_hash']}\n"
+              f"  결과 해시 {record['output_hash']}")
 
 
 @select_app.command("verify")
@@ -98,11 +97,11 @@ def verify(round_id: int = RoundOption, output: str = FormatOption) -> None:
                                "same_code_version": report.check.same_code_version}))
     else:
         for name, ok in checks.items():
-            console.print(f"  {'✔' if ok else '✘'} {name}")
-        console.print(f"  commitment {report.commitment}\n  seed       {report.seed}\n"
-                      f"  output     {report.output_hash}\n  rerun      {report.rerun_output_hash}")
-        console.print("[green]검증됨 ✔ (verified)[/green]" if report.ok
-                      else "[red]검증 실패 ✘ (does not match)[/red]")
+            out.print(f"  {'✔' if ok else '✘'} {name}")
+        out.print(f"  commitment {report.commitment}\n  seed       {report.seed}\n"
+                  f"  output     {report.output_hash}\n  rerun      {report.rerun_output_hash}")
+        out.print("[green]검증됨 ✔ (verified)[/green]" if report.ok
+                  else "[red]검증 실패 ✘ (does not match)[/red]")
     if not report.ok:
         raise typer.Exit(1)
 
@@ -131,7 +130,7 @@ def export(round_id: int = RoundOption,
     except ApplicationError as error:
         raise fail(error) from None
     write_atomically(output_path, buffer.getvalue())
-    console.print(f"{rows:,}명의 결과를 썼습니다 (wrote): {output_path}")
+    out.print(f"{rows:,}명의 결과를 썼습니다 (wrote): {output_path}")
 
 
 @select_app.command("stats")
@@ -149,11 +148,11 @@ def stats(round_id: int = RoundOption, output: str = FormatOption) -> None:
     if output == "json":
         typer.echo(json.dumps(figures.__dict__, ensure_ascii=False))
         return
-    console.print(f"모집 공고 {round_id}: 지원 {figures.applicants:,}명 / 정원 {figures.seats:,}명 "
-                  f"= {figures.rate or '—'}:1")
+    out.print(f"모집 공고 {round_id}: 지원 {figures.applicants:,}명 / 정원 {figures.seats:,}명 "
+              f"= {figures.rate or '—'}:1")
     for group in figures.groups:
-        console.print(f"  분야 {group['group']}: {group['applicants']:,} / {group['seats']:,} = "
-                      f"{group['competition_rate'] or '—'}:1")
+        out.print(f"  분야 {group['group']}: {group['applicants']:,} / {group['seats']:,} = "
+                  f"{group['competition_rate'] or '—'}:1")
     for unit in figures.units:
-        console.print(f"    {unit['unit']}: {unit['applicants']:,} / {unit['seats']:,} = "
-                      f"{unit['competition_rate'] or '—'}:1")
+        out.print(f"    {unit['unit']}: {unit['applicants']:,} / {unit['seats']:,} = "
+                  f"{unit['competition_rate'] or '—'}:1")

@@ -7,11 +7,11 @@ import getpass
 import json
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ilja.cli_common import err, print_table
+
 support_app = typer.Typer(no_args_is_help=True)
-console = Console(stderr=True)
 
 
 def _actor():
@@ -29,7 +29,7 @@ def pass_rates(by: str = typer.Option("campus", help="campus, course or all"),
     from ilja.support import certification_service as cert
 
     if by not in ("campus", "course", "all"):
-        console.print("[red]error:[/red] --by is campus, course or all")
+        err.print("[red]error:[/red] --by is campus, course or all")
         raise typer.Exit(2)
     with transaction() as session:
         rows = cert.pass_rate_rows(session, by, year=year)  # type: ignore[arg-type]
@@ -40,7 +40,7 @@ def pass_rates(by: str = typer.Option("campus", help="campus, course or all"),
     table = Table("group", "sat", "passed", "rate %")
     for r in rows:
         table.add_row(r.key, f"{r.sat:,}", f"{r.passed:,}", str(r.percent))
-    Console().print(table)
+    print_table(table)
 
 
 @support_app.command("publish")
@@ -69,7 +69,7 @@ def budget(kind: str = typer.Option(...), year: int = typer.Option(...), amount:
             typer.echo(json.dumps({"kind": row.kind, "year": row.year, "amount_won": row.amount_won,
                                    "committed_won": row.committed_won}))
     except SupportError as error:
-        console.print(f"[red]error:[/red] {error.message_en}")
+        err.print(f"[red]error:[/red] {error.message_en}")
         raise typer.Exit(1) from None
 
 
@@ -89,7 +89,7 @@ def claims(status: str = typer.Option("submitted"), fmt: str = typer.Option("tab
     table = Table("claim", "person", "claimed on", "amount (won)", "status")
     for r in rows:
         table.add_row(str(r[0]), str(r[1]), r[2], f"{r[3]:,}", r[4])
-    Console().print(table)
+    print_table(table)
 
 
 @support_app.command("startup-outcomes")
@@ -117,7 +117,7 @@ def subsidy_run(month: str = typer.Option(..., help="YYYY-MM"),
         with transaction() as session:
             result = subsidy_service.run_month(session, month=month, run_on=dt.date.today(), actor=_actor())
     except SupportError as error:
-        console.print(f"[red]error:[/red] {error.message_en}")
+        err.print(f"[red]error:[/red] {error.message_en}")
         raise typer.Exit(1) from None
     figures = {"month": result.month, "paid": result.paid, "withheld": result.withheld,
                "amount_won": result.amount_won, "skipped": result.skipped}
@@ -126,7 +126,7 @@ def subsidy_run(month: str = typer.Option(..., help="YYYY-MM"),
         return
     table = Table(*figures)
     table.add_row(*(f"{v:,}" if isinstance(v, int) else v for v in figures.values()))
-    Console().print(table)
+    print_table(table)
 
 
 @support_app.command("alumni-publish")

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
+
+from ilja.cli_common import err
 
 training_app = typer.Typer(no_args_is_help=True)
-console = Console(stderr=True)
 
 
 def _actor():
@@ -25,12 +25,12 @@ def _date(text: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        console.print(f"[red]error:[/red] {option} {text!r} is not a date (YYYY-MM-DD)")
+        err.print(f"[red]error:[/red] {option} {text!r} is not a date (YYYY-MM-DD)")
         raise typer.Exit(2) from None
 
 
 def _fail(error) -> None:
-    console.print(f"[red]error:[/red] {error.message_ko} ({error.message_en})")
+    err.print(f"[red]error:[/red] {error.message_ko} ({error.message_en})")
     raise typer.Exit(1) from None
 
 
@@ -49,25 +49,25 @@ def import_attendance(
     from ilja.training.progress import import_attendance as run_import
 
     try:
-        with console.status("출결 파일 확인 중 (checking the file)…"), transaction() as session:
+        with err.status("출결 파일 확인 중 (checking the file)…"), transaction() as session:
             result = run_import(session, file, actor=_actor())
     except AttendanceFileError as error:
         if output == "json":
             typer.echo(json.dumps({"problems": [p.as_dict() for p in error.problems],
                                    "total": error.total}, ensure_ascii=False))
         else:
-            console.print(f"[red]문제 {error.total:,}건: 아무것도 기록하지 않았습니다[/red] "
-                          f"({error.total:,} problem(s); nothing was written)")
+            err.print(f"[red]문제 {error.total:,}건: 아무것도 기록하지 않았습니다[/red] "
+                      f"({error.total:,} problem(s); nothing was written)")
             for problem in error.problems[:200]:
-                console.print(f"  행 {problem.row}, 열 {problem.column}: {problem.reason}")
+                err.print(f"  행 {problem.row}, 열 {problem.column}: {problem.reason}")
         raise typer.Exit(1) from None
     except TrainingError as error:
         _fail(error)
     if output == "json":
         typer.echo(json.dumps({"rows": result.rows, "cohorts": result.cohorts}))
         return
-    console.print(f"출결 {result.rows:,}건 기록 (recorded {result.rows:,} marks): "
-                  f"{', '.join(result.cohorts)}")
+    err.print(f"출결 {result.rows:,}건 기록 (recorded {result.rows:,} marks): "
+              f"{', '.join(result.cohorts)}")
 
 
 @training_app.command("evaluate")
@@ -95,8 +95,8 @@ def evaluate(
         typer.echo(json.dumps(lines, ensure_ascii=False))
         return
     for line in lines:
-        console.print(f"  {line['kind']:8} 입교 {line['enrolment']}: {line['reason']}")
-    console.print(f"새 경고·탈락 {len(lines)}건 (new findings: {len(lines)})")
+        err.print(f"  {line['kind']:8} 입교 {line['enrolment']}: {line['reason']}")
+    err.print(f"새 경고·탈락 {len(lines)}건 (new findings: {len(lines)})")
 
 
 @training_app.command("cohorts")
@@ -133,7 +133,7 @@ def certificate(
     except TrainingError as error:
         _fail(error)
     output.write_bytes(pdf)
-    console.print(f"수료증 → {output}")
+    err.print(f"수료증 → {output}")
 
 
 @training_app.command("seed-catalogue")
@@ -148,6 +148,6 @@ def seed_catalogue(
     day = _date(decided_on, "--decided-on")
     with transaction() as session:
         report = seed(session, actor=_actor(), decided_on=day)
-    console.print(f"학과 {report.departments}개, 과정 {report.courses}개 등록, {report.opened}개 개설 "
-                  f"(departments {report.departments}, courses {report.courses}, "
-                  f"opened {report.opened})")
+    err.print(f"학과 {report.departments}개, 과정 {report.courses}개 등록, {report.opened}개 개설 "
+              f"(departments {report.departments}, courses {report.courses}, "
+              f"opened {report.opened})")
