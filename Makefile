@@ -1,6 +1,9 @@
 .PHONY: run test bench lint reliability
-run:  ## the web app and API with the 2025 plan and a synthetic population
-	bash scripts/run.sh
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SIZE ?= 200000
+run:  ## the web app and API with the 2025 plan and a synthetic population (make run PORT=8080 SIZE=50000)
+	bash scripts/run.sh --host $(HOST) --port $(PORT) --size $(SIZE)
 test:  ## the whole test suite (SQLite and PostgreSQL)
 	bash scripts/test.sh
 bench:  ## every benchmark under bench/, with its peers

@@ -4,12 +4,19 @@ Database tests take the ``database_url`` fixture, which runs each test on SQLite
 PostgreSQL (a fresh database per test session and worker, with the real migrations). Where
 PostgreSQL is unreachable its cases are skipped, except in CI (ILJA_TEST_REQUIRE_POSTGRES=1),
 where that is a failure.
+
+A test stops what it starts: every test fails at teardown if it leaves a thread, a child
+process or a PostgreSQL database of this worker behind (``_no_leaks``). What a session- or
+module-scoped fixture starts belongs to that fixture, and so does every thread that one of its
+threads starts later (a live server's worker pool), until the fixture is torn down.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +26,12 @@ import pytest
 POSTGRES_ADMIN_URL = os.environ.get(
     "ILJA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+# Every PostgreSQL database a test makes carries its run's and worker's names, so a worker can
+# tell its own from another run's on the same server.
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:8]
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+DATABASE_PREFIXES = (f"ilja_test_{RUN}_{WORKER}_", f"ilja_bench_{RUN}_{WORKER}_")
+LEAK_GRACE_SECONDS = 10.0
 
 
 def _postgres_available() -> bool:
@@ -44,7 +57,9 @@ def postgres_server() -> str:
 def create_postgres_database(admin_url: str, template: str | None = None) -> tuple[str, str]:
     import psycopg
 
-    name = f"ilja_test_{uuid.uuid4().hex[:12]}"
+    global _postgres_used
+    _postgres_used = True
+    name = f"{DATABASE_PREFIXES[0]}{uuid.uuid4().hex[:12]}"
     plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as connection:
         clause = f' TEMPLATE "{template}"' if template else ""
@@ -107,3 +122,139 @@ def database_url(request, tmp_path) -> Iterator[str]:
     finally:
         dispose_engines()
         drop_postgres_database(admin, name)
+
+
+# --- Leaks ---------------------------------------------------------------------------------
+
+_thread_start = threading.Thread.start
+
+
+def _start_noting_parent(self: threading.Thread) -> None:
+    self._ilja_parent = threading.current_thread()  # type: ignore[attr-defined]
+    _thread_start(self)
+
+
+threading.Thread.start = _start_noting_parent  # type: ignore[method-assign]
+
+_postgres_used = False
+# What each session- or module-scoped fixture started, to be gone once it is torn down.
+_owned_by: dict[object, tuple[set[threading.Thread], set[int], set[str]]] = {}
+_owned_threads: set[threading.Thread] = set()
+_owned_pids: set[int] = set()
+_owned_databases: set[str] = set()
+
+
+def _owned(thread: threading.Thread | None) -> bool:
+    """Started by a longer-lived fixture, or by a thread that one started."""
+    while thread is not None and thread is not threading.main_thread():
+        if thread in _owned_threads:
+            return True
+        thread = getattr(thread, "_ilja_parent", None)
+    return False
+
+
+def _children() -> set[int]:
+    import psutil
+
+    pids = set()
+    for child in psutil.Process().children():
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE:
+                pids.add(child.pid)
+        except psutil.NoSuchProcess:
+            pass
+    return pids
+
+
+_admin_connection = None
+
+
+def _worker_databases() -> set[str]:
+    """This worker's PostgreSQL databases (one kept admin connection: this runs twice a test)."""
+    global _admin_connection
+    if not _postgres_used:
+        return set()
+    import psycopg
+
+    query = ("SELECT datname FROM pg_database WHERE starts_with(datname, %s)"
+             " OR starts_with(datname, %s)")
+    for _ in range(2):
+        try:
+            if _admin_connection is None or _admin_connection.closed:
+                _admin_connection = psycopg.connect(
+                    POSTGRES_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"),
+                    autocommit=True, connect_timeout=3)
+            return {name for (name,) in _admin_connection.execute(query, DATABASE_PREFIXES)}
+        except psycopg.OperationalError:  # the server restarted: connect again, once
+            _admin_connection = None
+    return set()
+
+
+class _FixtureOwnership:
+    """Hooks on every fixture, the session's included (a conftest's own hooks only see the
+    fixtures of its folder's nodes, so this is registered as a plugin)."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        """What a longer-lived fixture starts is that fixture's to stop, not the current test's."""
+        if fixturedef.scope == "function":
+            yield
+            return
+        threads, pids, databases = set(threading.enumerate()), _children(), _worker_databases()
+        yield
+        owned = (set(threading.enumerate()) - threads, _children() - pids,
+                 _worker_databases() - databases)
+        _owned_by[fixturedef] = owned
+        _owned_threads.update(owned[0])
+        _owned_pids.update(owned[1])
+        _owned_databases.update(owned[2])
+
+    def pytest_fixture_post_finalizer(self, fixturedef, request):
+        """A longer-lived fixture, once torn down, has stopped what it started."""
+        owned = _owned_by.pop(fixturedef, None)
+        if owned is None:
+            return
+        threads, pids, databases = owned
+        leaks = _leaks(threads, pids, databases)
+        _owned_threads.difference_update(threads)
+        _owned_pids.difference_update(pids)
+        _owned_databases.difference_update(databases)
+        if leaks:
+            pytest.fail(f"fixture {fixturedef.argname} left behind: " + "; ".join(leaks),
+                        pytrace=False)
+
+
+def pytest_configure(config) -> None:
+    config.pluginmanager.register(_FixtureOwnership(), "ilja-fixture-ownership")
+
+
+def _leaks(threads: set[threading.Thread], pids: set[int], databases: set[str]) -> list[str]:
+    """What of these is still there after a grace period for it to end."""
+    import psutil
+
+    deadline = time.monotonic() + LEAK_GRACE_SECONDS
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    found = [f"thread {t.name!r}" for t in threads if t.is_alive()]
+    processes = []
+    for pid in pids:
+        try:
+            processes.append(psutil.Process(pid))
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(processes, timeout=max(0.0, deadline - time.monotonic()))
+    found += [f"child process {p.pid}" for p in alive]
+    found += [f"PostgreSQL database {name}" for name in sorted(databases & _worker_databases())]
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _no_leaks() -> Iterator[None]:
+    """Fail the test that leaves a thread, child process or database of its own behind."""
+    threads, pids, databases = set(threading.enumerate()), _children(), _worker_databases()
+    yield
+    started = {t for t in threading.enumerate() if t not in threads and not _owned(t)}
+    leaks = _leaks(started, _children() - pids - _owned_pids,
+                   _worker_databases() - databases - _owned_databases)
+    if leaks:
+        pytest.fail("left behind by this test: " + "; ".join(leaks), pytrace=False)

@@ -23,9 +23,18 @@ def test_demo_prepares_everything_and_is_idempotent(tmp_path, monkeypatch):
     people_service.eligibility_summary.cache_clear()
     try:
         runner = CliRunner()
+        outputs = []
         for _ in range(2):
             result = runner.invoke(app, ["demo", "--no-serve", "--size", "3000"])
             assert result.exit_code == 0, result.output
+            outputs.append(" ".join(result.output.split()))
+        first, second = outputs
+        assert "kept from an earlier run" not in first
+        assert "applications, " in first and "participations" in first
+        # A second run says what it kept, instead of counting zeros as if data were lost.
+        assert "3,000 Seoul residents (seed 2025, kept from an earlier run" in second
+        assert "outcomes for the dashboard: kept from an earlier run" in second
+        assert "600 applications: kept from an earlier run" in second
         accounts = json.loads((tmp_path / "demo-accounts.json").read_text())
         assert set(accounts) == {"admin", "manager", "operator", "coordinator", "auditor", "citizen"}
         from ilja.accounts.models import User

@@ -23,7 +23,7 @@ def prepare(size: int, seed: int) -> None:
     from ilja.programs.service import store_plan
 
     settings = get_settings()
-    console.print(f"• database: {settings.database_url}")
+    console.print(f"• database: {settings.database_url} (what an earlier run stored is kept)")
     upgrade(settings.database_url)
     plan = load_plan()
     with transaction(engine_for(settings.database_url)) as session:
@@ -32,29 +32,38 @@ def prepare(size: int, seed: int) -> None:
                   f"{len(plan.warnings)} inconsistencies in the sources (see /plan)")
     for warning in plan.warnings:
         console.print(f"  [yellow]![/yellow] {warning.message_ko}")
-    population = ensure_population(size, seed)
-    console.print(f"• synthetic population: {len(population):,} Seoul residents (seed {seed})")
+    population, reused = ensure_population(size, seed)
+    console.print(f"• synthetic population: {len(population):,} Seoul residents (seed {seed}"
+                  + (f", kept from an earlier run in {settings.data_dir})" if reused else ")"))
     from ilja.matching.demo_data import fill_demo_matching
     from ilja.outcomes.demo_data import fill_demo_outcomes
 
     with transaction(engine_for(settings.database_url)) as session:
         filled = fill_demo_outcomes(session, seed=seed)
         fill_demo_matching(session, seed=seed)
-    console.print(f"• synthetic outcomes for the dashboard: {filled.participations:,} participations, "
-                  f"{filled.outcomes:,} outcomes, {filled.alumni:,} alumni, {filled.alliance:,} alliance members")
+    if filled.reused:
+        console.print("• synthetic outcomes for the dashboard: kept from an earlier run (nothing added)")
+    else:
+        console.print(f"• synthetic outcomes for the dashboard: {filled.participations:,} participations, "
+                      f"{filled.outcomes:,} outcomes, {filled.alumni:,} alumni, "
+                      f"{filled.alliance:,} alliance members")
     accounts = Table(title="demo accounts — one per role (log in at /login)")
     for column in ("login", "role", "password"):
         accounts.add_column(column)
     for login, role, password in demo_accounts():
         accounts.add_row(login, role, password)
     console.print(accounts)
-    from ilja.demo_world import fill_demo_round
+    from ilja.demo_world import existing_demo_round, fill_demo_round
 
     with transaction(engine_for(settings.database_url)) as session:
-        world = fill_demo_round(session, seed=seed)
+        earlier = existing_demo_round(session)
+        world = None if earlier else fill_demo_round(session, seed=seed)
     if world is not None:
         console.print(f"• an open 동행일자리 round (/manage/rounds/{world.round_id}): {world.applications:,} "
                       f"applications, {world.eligible:,} eligible; the citizen account is one of them")
+    elif earlier is not None:
+        console.print(f"• the 동행일자리 round (/manage/rounds/{earlier[0]}) with its {earlier[1]:,} "
+                      "applications: kept from an earlier run")
     summary = eligibility_summary(dt.date.today())
     if summary:
         table = Table(title=f"eligible today ({summary.on.isoformat()})")

@@ -88,6 +88,18 @@ def _applicants_file(path: Path, count: int, seed: int) -> None:
             ])
 
 
+def existing_demo_round(session: Session) -> tuple[int, int] | None:
+    """The demo round an earlier run made, as (round id, applications), if there is one."""
+    from sqlalchemy import func
+
+    from ilja.applications.models import Application, Round
+
+    round_id = session.scalar(select(Round.id).where(Round.title == TITLE).limit(1))
+    if round_id is None:
+        return None
+    return round_id, session.scalar(select(func.count()).where(Application.round_id == round_id))
+
+
 def fill_demo_round(session: Session, *, seed: int = 2025, applicants: int = 600,
                     citizen_login: str = "citizen") -> WorldReport | None:
     """An open 동행일자리 round with ``applicants`` imported applications (once per database)."""

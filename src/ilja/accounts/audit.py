@@ -163,28 +163,36 @@ def seal_committed(engine: Engine) -> int:
 
 
 class _BackgroundSealer:
-    """One daemon thread per process and database: commits wake it, it gathers for a moment,
-    then seals in one transaction (a commit during the pass wakes it again).
+    """One thread per process and database: commits wake it, it gathers for a moment, then
+    seals in one transaction (a commit during the pass wakes it again).
 
-    It holds the engine weakly and ends once the engine is gone (disposed and dropped).
+    It is stopped and joined when its engine is disposed or the server shuts down (``stop``);
+    it holds the engine weakly, so a forgotten engine still ends it.
     """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = weakref.ref(engine)
         self.wake = threading.Event()
+        self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="ilja-audit-sealer", daemon=True)
         self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake.set()
+        if self.thread is not threading.current_thread():
+            self.thread.join()
 
     def _run(self) -> None:
         from ilja.db import session_factory
 
-        while True:
+        while not self.stopping.is_set():
             if self.wake.wait(timeout=5.0):  # the timeout picks up what a crash left behind
-                time.sleep(SEAL_GATHER_SECONDS)
+                self.stopping.wait(SEAL_GATHER_SECONDS)
             self.wake.clear()
             engine = self.engine()
-            if engine is None:
-                return
+            if engine is None or self.stopping.is_set():
+                return  # what waits in the intake is sealed by the next sealing or reader
             try:
                 with session_factory(engine)() as session, session.begin():
                     seal(session)
@@ -204,6 +212,16 @@ def wake_sealer(engine: Engine) -> None:
         if sealer is None:
             sealer = _SEALERS[engine] = _BackgroundSealer(engine)
     sealer.wake.set()
+
+
+@event.listens_for(Engine, "engine_disposed")
+def stop_sealer(engine: Engine) -> None:
+    """Stop and join the background sealer of ``engine``, if it has one (a disposed engine's
+    database may be about to go; a later commit starts a new sealer)."""
+    with _SEALERS_LOCK:
+        sealer = _SEALERS.pop(engine, None)
+    if sealer is not None:
+        sealer.stop()
 
 
 @event.listens_for(Session, "after_commit")

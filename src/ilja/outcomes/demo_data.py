@@ -47,6 +47,7 @@ class FillReport:
     follow_ups: int
     alumni: int
     alliance: int
+    reused: bool = False  # the seed's rows were there already (an earlier run): nothing added
 
 
 def _weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:
@@ -62,7 +63,7 @@ def fill_demo_outcomes(session: Session, *, seed: int = 2025, scale: float = 0.1
     nothing once ``demo:<seed>:…`` rows exist."""
     if session.execute(select(Participation.id).where(Participation.source_ref.like(f"demo:{seed}:%"))
                        .limit(1)).first():
-        return FillReport(0, 0, 0, 0, 0)
+        return FillReport(0, 0, 0, 0, 0, reused=True)
     rng = random.Random(seed)
     as_of = as_of or dt.date.today()
     plan = load_plan()

@@ -22,21 +22,22 @@ def population_path() -> Path:
     return get_settings().data_dir / "population.npz"
 
 
-def ensure_population(size: int, seed: int) -> Population:
-    """Generate and save the demo population unless one of that size and seed is already saved."""
+def ensure_population(size: int, seed: int) -> tuple[Population, bool]:
+    """The demo population of that size and seed: the saved one if there is one (and True),
+    else generated and saved (and False)."""
     from ilja.people.synthetic import generate_population
 
     path = population_path()
     stamp = path.with_suffix(".txt")
     wanted = f"size={size} seed={seed}"
     if path.exists() and stamp.exists() and stamp.read_text() == wanted:
-        return Population.load(path)
+        return Population.load(path), True
     population = generate_population(size, seed=seed)
     population.save(path)
     stamp.write_text(wanted)
     load_population.cache_clear()
     eligibility_summary.cache_clear()
-    return population
+    return population, False
 
 
 @lru_cache(maxsize=1)

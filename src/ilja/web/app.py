@@ -43,6 +43,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.audit_sealing == "background":
         audit.wake_sealer(get_engine())
     yield
+    if settings.audit_sealing == "background":
+        audit.stop_sealer(get_engine())
+        audit.seal_committed(get_engine())  # what the stopped sealer had not chained yet
 
 
 def create_app() -> FastAPI:
