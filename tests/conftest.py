@@ -13,6 +13,7 @@ threads starts later (a live server's worker pool), until the fixture is torn do
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -238,10 +239,8 @@ def _leaks(threads: set[threading.Thread], pids: set[int], databases: set[str]) 
     found = [f"thread {t.name!r}" for t in threads if t.is_alive()]
     processes = []
     for pid in pids:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):  # it ended meanwhile
             processes.append(psutil.Process(pid))
-        except psutil.NoSuchProcess:
-            pass
     _, alive = psutil.wait_procs(processes, timeout=max(0.0, deadline - time.monotonic()))
     found += [f"child process {p.pid}" for p in alive]
     found += [f"PostgreSQL database {name}" for name in sorted(databases & _worker_databases())]

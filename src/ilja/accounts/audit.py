@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-import time
 import weakref
 from collections import Counter
 from collections.abc import Iterator
