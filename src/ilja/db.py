@@ -46,12 +46,14 @@ def _sqlite_begin_immediate(connection) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    """An engine whose errors never carry the statement's parameters (names, phones, incomes
+    would otherwise reach the logs with the exception)."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
@@ -59,7 +61,7 @@ def make_engine(url: str) -> Engine:
 
     # pre-ping: a connection that died with a PostgreSQL restart is replaced, not handed out
     return create_engine(url, pool_pre_ping=True, pool_size=get_settings().db_pool_size,
-                         max_overflow=10)
+                         max_overflow=10, hide_parameters=True)
 
 
 _ENGINES: dict[str, Engine] = {}
