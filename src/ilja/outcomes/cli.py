@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from ilja.cli_common import LangOption, err, print_table
 
 report_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 outcomes_app = typer.Typer(no_args_is_help=True)
-console = Console(stderr=True)
 
 
 def _engine():
@@ -31,7 +31,7 @@ def report(
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default ilja-outcomes-<year>.<format>)."),
     program: str | None = typer.Option(None, "--program", help="One program only (e.g. youth_academy)."),
     campus: str | None = typer.Option(None, "--campus", help="One campus or institute only (e.g. campus.mapo)."),
-    lang: str = typer.Option("ko", "--lang", help="ko or en."),
+    lang: LangOption = "ko",
     as_of: str | None = typer.Option(None, "--as-of", help="Outcomes known by this date (YYYY-MM-DD)."),
 ) -> None:
     """Write the outcomes report for a year: ``ilja report --year 2025 --format xlsx|pdf``."""
@@ -41,23 +41,20 @@ def report(
     from ilja.outcomes.reports import MEDIA_TYPES, render_report
 
     if fmt not in MEDIA_TYPES:
-        console.print(f"[red]error:[/red] --format {fmt!r}: xlsx or pdf")
-        raise typer.Exit(2)
-    if lang not in ("ko", "en"):
-        console.print(f"[red]error:[/red] --lang {lang!r}: ko or en")
+        err.print(f"[red]error:[/red] --format {fmt!r}: xlsx or pdf")
         raise typer.Exit(2)
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
-        console.print(f"[red]error:[/red] --as-of {as_of!r} is not a date (YYYY-MM-DD)")
+        err.print(f"[red]error:[/red] --as-of {as_of!r} is not a date (YYYY-MM-DD)")
         raise typer.Exit(2) from None
     target = output or Path(f"ilja-outcomes-{year}.{fmt}")
-    with console.status(f"building the {fmt} report for {year}…"), transaction(_engine()) as session:
+    with err.status(f"building the {fmt} report for {year}…"), transaction(_engine()) as session:
         content = render_report(session, fmt, year=year, filters=Filters(program, campus), lang=lang, as_of=day)
         audit.record(session, audit.SYSTEM_ACTOR, "outcome.report.cli", object_type="report",
                      object_id=f"{year}.{fmt}", details={"program": program, "campus": campus})
     target.write_bytes(content)
-    console.print(f"• wrote {target} ({len(content):,} bytes)")
+    err.print(f"• wrote {target} ({len(content):,} bytes)")
 
 
 @outcomes_app.command("kpis")
@@ -85,7 +82,7 @@ def kpis(year: int = typer.Option(2025, "--year"), fmt: str = typer.Option("tabl
         goal = f"{row['target']}–{row['target_max']}" if row["target_max"] else str(row["target"])
         table.add_row(row["key"], goal, str(row["actual"] if row["actual"] is not None else "—"),
                       str(row["actual_year"] or "—"), str(row["gap"] if row["gap"] is not None else "—"), row["status"])
-    Console().print(table)
+    print_table(table)
 
 
 @outcomes_app.command("sync")
@@ -97,7 +94,7 @@ def sync() -> None:
 
     with transaction(_engine()) as session:
         result = sync_from_applications(session, actor=audit.SYSTEM_ACTOR)
-    console.print(f"• read {result.read:,} completions from {', '.join(result.sources)}; {result.created:,} new")
+    err.print(f"• read {result.read:,} completions from {', '.join(result.sources)}; {result.created:,} new")
 
 
 @outcomes_app.command("fill-demo")
@@ -108,8 +105,11 @@ def fill_demo(seed: int = typer.Option(2025, "--seed"), scale: float = typer.Opt
 
     with transaction(_engine()) as session:
         result = fill_demo_outcomes(session, seed=seed, scale=scale)
-    console.print(f"• {result.participations:,} participations, {result.outcomes:,} outcomes, "
-                  f"{result.alumni:,} alumni, {result.alliance:,} alliance members")
+    if result.reused:
+        err.print(f"• the outcomes of seed {seed} are there already: nothing added")
+        return
+    err.print(f"• {result.participations:,} participations, {result.outcomes:,} outcomes, "
+              f"{result.alumni:,} alumni, {result.alliance:,} alliance members")
 
 
 def register(app: typer.Typer) -> None:
