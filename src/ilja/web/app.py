@@ -13,6 +13,24 @@ from fastapi.staticfiles import StaticFiles
 from ilja import __version__
 
 STATIC_DIR = Path(__file__).parent / "static"
+# /docs: Swagger UI from the vendored files, started by a script of ours. FastAPI's own page loads
+# it from a CDN and starts it with an inline script, which the CSP forbids (no ReDoc: one is enough).
+DOCS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="icon" href="/static/vendor/krds/img/component/favicon/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui" data-openapi-url="{openapi_url}"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/js/api-docs.js"></script>
+</body>
+</html>
+"""
 
 
 _FROZEN = False
@@ -54,7 +72,8 @@ def create_app() -> FastAPI:
         title="Ilja (일자리) API",
         version=__version__,
         description="Seoul's employment-support programs: eligibility rules, the plan, parameters.",
-        docs_url="/docs",
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
     from ilja.accounts.api import router as accounts_router
@@ -95,6 +114,14 @@ def create_app() -> FastAPI:
     app.include_router(__import__("ilja.matching.api", fromlist=["x"]).router, prefix="/api/v1")
     app.include_router(__import__("ilja.training.api", fromlist=["x"]).router, prefix="/api/v1")
     app.include_router(__import__("ilja.support.api", fromlist=["x"]).router, prefix="/api/v1")
+
+    from fastapi.responses import HTMLResponse
+
+    docs_page = DOCS_PAGE.format(title=app.title, openapi_url=app.openapi_url)
+
+    @app.get("/docs", include_in_schema=False, dependencies=open_to_all)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(docs_page)
 
     from ilja.accounts.views import router as accounts_pages
     from ilja.applications.manage_views import router as rounds_pages
