@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ilja.db import engine_for, transaction
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.conftest import served
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Tr0ub4dor&3x"
@@ -25,8 +22,6 @@ PASSWORD = "Tr0ub4dor&3x"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    import uvicorn
-
     from ilja.accounts import service as accounts
     from ilja.accounts.roles import Role
     from ilja.config import get_settings
@@ -46,38 +41,16 @@ def server(tmp_path_factory) -> Iterator[str]:
         fill_demo_outcomes(session, seed=5, scale=0.05, as_of=dt.date(2025, 12, 15))
         accounts.create_user(session, login="manager", password=PASSWORD, role=Role.PROGRAM_MANAGER,
                              display_name="담당자")
-    port = _free_port()
-    uv = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
-                                       lifespan="off"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app()) as url:
+        yield url
     patch.undo()
     get_settings.cache_clear()
     dispose_engines()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def test_manager_reads_filters_drills_down_and_downloads(chromium, server):
-    context = chromium.new_context(base_url=server, locale="ko-KR", accept_downloads=True,
-                                   viewport={"width": 1280, "height": 900})
+def test_manager_reads_filters_drills_down_and_downloads(browser, server):
+    context = browser.new_context(base_url=server, locale="ko-KR", accept_downloads=True,
+                                  viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -6,15 +6,12 @@ Run: ``.venv/bin/python -m pytest tests/reliability -m browser -p no:xdist``.
 
 from __future__ import annotations
 
-import os
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from ilja.ops.site import open_site
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.conftest import served
 
 pytestmark = pytest.mark.browser
 WATCH = """document.addEventListener('securitypolicyviolation', e =>
@@ -25,41 +22,14 @@ PAGES = ["/", "/self-check", "/plan", "/parameters", "/account", "/people", "/ma
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, str]]:
-    import uvicorn
-
     tmp = tmp_path_factory.mktemp("csp-browser")
-    with open_site(f"sqlite:///{tmp / 'ilja.db'}", tmp) as site:
-        port = _free_port()
-        uv = uvicorn.Server(uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-        thread = threading.Thread(target=uv.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not uv.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}", site.password
-        uv.should_exit = True
-        thread.join(timeout=10)
+    with open_site(f"sqlite:///{tmp / 'ilja.db'}", tmp) as site, served(site.app) as url:
+        yield url, site.password
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def test_no_page_breaks_the_content_security_policy(chromium, server):
+def test_no_page_breaks_the_content_security_policy(browser, server):
     base, password = server
-    context = chromium.new_context(base_url=base, locale="ko-KR")
+    context = browser.new_context(base_url=base, locale="ko-KR")
     context.add_init_script(WATCH)
     page = context.new_page()
     problems: list[str] = []

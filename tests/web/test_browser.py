@@ -88,7 +88,9 @@ def test_click_through_home_program_and_self_check(page):
     assert "신청 불가" in middle.locator("h3").inner_text()
     assert "만 69세로 중장년 사업 상한 연령(만 65세 미만)을 넘습니다" in middle.inner_text()
     page.evaluate("document.fonts.ready")
-    page.screenshot(path=str(SCREENSHOTS / "ilja-self-check-result.png"), full_page=True, caret="initial")  # no injected style: the CSP forbids it
+    # the bytes, not path=: Playwright writes a path through threads that outlive the test; and
+    # caret="initial" since an injected style would break the CSP
+    (SCREENSHOTS / "ilja-self-check-result.png").write_bytes(page.screenshot(full_page=True, caret="initial"))
 
     page.fill("#on", "2025-06-01")
     page.fill("#announced", "2025-05-15")
