@@ -1,27 +1,51 @@
-"""Scratch PostgreSQL databases for the benchmarks: made empty, dropped afterwards."""
+"""Scratch PostgreSQL databases for the benchmarks: made new, dropped afterwards.
+
+Every name starts with ``ILJA_SCRATCH_DB_PREFIX`` (default ``ilja_bench``), so that runs side by
+side (the test suite's workers) each own theirs and can check that none was left behind.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import uuid
 from collections.abc import Iterator
 
 ADMIN_URL = os.environ.get("ILJA_TEST_POSTGRES_URL",
                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+_template_wanted = False  # inside ``migrated_template``
+_template: str | None = None  # made there on first use
+
+
+class PostgresUnreachable(RuntimeError):
+    """The server did not answer: the benchmarks that need it say so and skip."""
 
 
 def _admin(statement: str) -> None:
     import psycopg
 
-    with psycopg.connect(ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"),
-                         autocommit=True) as connection:
+    try:
+        connection = psycopg.connect(ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"),
+                                     autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        raise PostgresUnreachable(f"PostgreSQL not reachable ({ADMIN_URL.split('@')[-1]})") from exc
+    with connection:
         connection.execute(statement)
 
 
-def create_database(name: str) -> str:
-    """Create the empty database ``name`` on the local server; its SQLAlchemy URL."""
-    _admin(f'CREATE DATABASE "{name}"')
+def scratch_name(label: str) -> str:
+    """A new database name: the prefix, what it is for, a random part."""
+    name = f"{os.environ.get('ILJA_SCRATCH_DB_PREFIX', 'ilja_bench')}_{label}_{uuid.uuid4().hex[:10]}"
+    if not re.fullmatch(r"\w{1,63}", name, re.ASCII):  # quoted in SQL, and PostgreSQL cuts at 63
+        raise ValueError(f"not a usable database name: {name!r}")
+    return name
+
+
+def create_database(name: str, template: str | None = None) -> str:
+    """Create the database ``name`` on the local server, empty or a copy of ``template``; its
+    SQLAlchemy URL."""
+    _admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
@@ -31,11 +55,48 @@ def drop_database(name: str) -> None:
 
 
 @contextlib.contextmanager
-def scratch_postgres(prefix: str = "ilja_bench") -> Iterator[str]:
-    """The URL of a new, empty database, dropped on exit."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    url = create_database(name)
+def migrated_template() -> Iterator[None]:
+    """Within it, ``scratch_postgres`` clones one database migrated on first use instead of making
+    an empty one for the benchmark to migrate (a clone takes a second, the migrations several:
+    most of a quick run's database time). The template is dropped on exit."""
+    global _template_wanted, _template
+    _template_wanted = True
+    try:
+        yield
+    finally:
+        name, _template_wanted, _template = _template, False, None
+        if name:
+            drop_database(name)
+
+
+def _migrated_template() -> str | None:
+    """The template's name inside ``migrated_template`` (made now if need be), else None."""
+    global _template
+    if _template_wanted and _template is None:
+        from ilja.db import upgrade
+
+        name = scratch_name("template")
+        url = create_database(name)
+        try:
+            upgrade(url)  # its connections are closed after: a template must have none
+        except BaseException:
+            drop_database(name)
+            raise
+        _template = name
+    return _template
+
+
+@contextlib.contextmanager
+def scratch_postgres(label: str) -> Iterator[str]:
+    """The URL of a new database (empty, or migrated inside ``migrated_template``: benchmarks
+    migrate it either way), dropped on exit however the block ends, the pooled connections to it
+    closed first. Raises ``PostgresUnreachable`` when there is no server."""
+    from ilja.db import dispose_engines
+
+    name = scratch_name(label)
+    url = create_database(name, template=_migrated_template())
     try:
         yield url
     finally:
+        dispose_engines()
         drop_database(name)

@@ -9,7 +9,7 @@ row validated first, then each person registered in the registry (RRN encrypted,
 evaluated by the rules engine for the snapshot, and stored with its history — one transaction,
 on a fresh SQLite database and, if it answers, on PostgreSQL (``ILJA_TEST_POSTGRES_URL``).
 
-    .venv/bin/python -m bench import [--rows 100000] [--no-postgres] [--keep DIR] [--select]
+    .venv/bin/python -m bench import [--rows 100000] [--no-postgres] [--keep DIR] [--select] [--quick]
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from bench import options
+from bench.databases import PostgresUnreachable, scratch_postgres
 from ilja.accounts import audit
 from ilja.applications import importer
 from ilja.applications import service as applications
@@ -35,8 +36,6 @@ from ilja.people.rrn import expected_check_digit, generate_key_file
 from ilja.people.synthetic import generate_population
 
 ACTOR = audit.Actor("bench", "program_manager", None)
-POSTGRES_ADMIN = os.environ.get("ILJA_TEST_POSTGRES_URL",
-                                "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PROGRAM = "companion_jobs"
 SURNAMES = ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임"]
 GIVEN = ["민준", "서연", "도윤", "지우", "하준", "서윤", "은우", "지민", "영수", "순자"]
@@ -130,35 +129,15 @@ def run_once(url: str, path: Path, rows: int, keys: Path, select: bool = False) 
     return seconds
 
 
-def _postgres_database() -> tuple[str, str] | None:
-    import psycopg
-
-    plain = POSTGRES_ADMIN.replace("postgresql+psycopg://", "postgresql://")
-    name = f"ilja_bench_{uuid.uuid4().hex[:10]}"
-    try:
-        with psycopg.connect(plain, autocommit=True, connect_timeout=3) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError:
-        return None
-    return POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}", name
-
-
-def _drop_postgres(name: str) -> None:
-    import psycopg
-
-    plain = POSTGRES_ADMIN.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench import", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
-    parser.add_argument("--keep", type=Path, help="keep the file and databases in this folder")
+    parser.add_argument("--keep", type=Path,
+                        help="keep the file and the SQLite database in this folder")
     parser.add_argument("--select", action="store_true",
                         help="then run and verify the stored selection of the imported round")
-    args = parser.parse_args(argv)
+    args = options.parse(parser, argv, rows=100, select=True)
     with tempfile.TemporaryDirectory(prefix="ilja-bench-import-") as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
@@ -166,29 +145,22 @@ def main(argv: list[str] | None = None) -> int:
         seconds = write_file(args.rows, path)
         print(f"wrote {args.rows:,} rows to {path.name} ({path.stat().st_size / 1e6:.1f} MB) "
               f"in {seconds:.1f} s (not timed)")
-        figures: dict[str, float] = {}
-        sqlite_url = f"sqlite:///{folder / 'bench-import.db'}"
-        Path(folder / "bench-import.db").unlink(missing_ok=True)
-        elapsed = run_once(sqlite_url, path, args.rows, folder / "keys-sqlite.json", args.select)
-        figures["sqlite"] = elapsed
+        (folder / "bench-import.db").unlink(missing_ok=True)
+        try:
+            elapsed = run_once(f"sqlite:///{folder / 'bench-import.db'}", path, args.rows,
+                               folder / "keys-sqlite.json", args.select)
+        finally:
+            dispose_engines()
         print(f"SQLite: {args.rows:,} rows in {elapsed:.1f} s = {args.rows / elapsed:,.0f} rows/s")
         if not args.no_postgres:
-            created = _postgres_database()
-            if created is None:
-                print("PostgreSQL: not reachable, skipped")
-            else:
-                url, name = created
-                try:
+            try:
+                with scratch_postgres("import") as url:
                     elapsed = run_once(url, path, args.rows, folder / "keys-postgres.json",
                                        args.select)
-                    figures["postgresql"] = elapsed
-                    print(f"PostgreSQL: {args.rows:,} rows in {elapsed:.1f} s = "
-                          f"{args.rows / elapsed:,.0f} rows/s")
-                finally:
-                    dispose_engines()
-                    if args.keep is None:
-                        _drop_postgres(name)
-        dispose_engines()
+                print(f"PostgreSQL: {args.rows:,} rows in {elapsed:.1f} s = "
+                      f"{args.rows / elapsed:,.0f} rows/s")
+            except PostgresUnreachable as exc:
+                print(f"{exc}, skipped")
     return 0
 
 

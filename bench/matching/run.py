@@ -12,7 +12,7 @@ function on prebuilt players, skipping the game's deep copy and input checks), o
 preferences in the same run. Both give the candidate-optimal stable matching, so they must be
 equal. Goal: Ilja ≥ 10× faster, and (b) under 1 s including the blocking-pair check.
 
-    .venv/bin/python -m bench matching [--candidates 10000 --postings 1000 --applicants 50000]
+    .venv/bin/python -m bench matching [--candidates 10000 --postings 1000 --applicants 50000] [--quick]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from bench import options
 from ilja.matching import (
     FitModel,
     MatchingProblem,
@@ -174,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-peer", action="store_true", help="skip the matching package")
     parser.add_argument("--seed", type=int, default=2026, help="synthetic data seed")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    args = parser.parse_args(argv)
+    args = options.parse(parser, argv, candidates=300, postings=40, applicants=3000)
     rng = np.random.default_rng(args.seed)
     seed = new_seed()
 

@@ -6,9 +6,10 @@ week) has a timesheet row, about 2 % of them unpaid absences and 3 % paid leave.
 ``month_rules`` + ``compute_month`` + ``compute_deductions`` over columns; the goal for the whole
 run (database included) is under 10 s.
 
-    .venv/bin/python -m bench payroll [--participants 16000] [--repeat 3] [--backends sqlite,postgresql]
+    .venv/bin/python -m bench payroll [--participants 16000] [--repeat 3] [--backends sqlite,postgresql] [--quick]
 
-The database runs store the same placements and rows (setup, not timed), then time
+The database runs (a new SQLite file; a scratch database on ``ILJA_TEST_POSTGRES_URL``'s server,
+skipped if it does not answer) store the same placements and rows (setup, not timed), then time
 ``payroll_service.run_payroll`` — reading the rows, computing, writing the pay lines — in one
 transaction, and check that a second run of the month pays nobody twice.
 """
@@ -16,13 +17,18 @@ transaction, and check that a second run of the month pays nobody twice.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import statistics
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import numpy as np
 
+from bench import options
+from bench.databases import PostgresUnreachable, scratch_postgres
 from ilja.publicjobs.deductions import compute_deductions, deduction_rules
 from ilja.publicjobs.payroll import Entries, Placements, compute_month, month_rules
 from ilja.publicjobs.timesheet import KIND_CODES, EntryKind
@@ -75,7 +81,7 @@ def _setup_database(url: str, placements: Placements, entries: Entries) -> None:
     from ilja.people.models import Person
     from ilja.publicjobs.models import Placement, Project, TimesheetApproval, TimesheetEntryRow
 
-    upgrade(url, "0300")
+    upgrade(url)
     now = dt.datetime.now(dt.UTC)
     n = len(placements)
     kinds = {code: kind.value for kind, code in KIND_CODES.items()}
@@ -109,55 +115,52 @@ def _setup_database(url: str, placements: Placements, entries: Entries) -> None:
             "project_id": p + 1, "month": YEAR * 100 + MONTH, "approved_at": now} for p in range(950)])
 
 
-def database_run(backend: str, admin_url: str, placements: Placements, entries: Entries) -> float | None:
-    import tempfile
-    import uuid
-    from pathlib import Path
+@contextlib.contextmanager
+def _database(backend: str) -> Iterator[str]:
+    """A new database on ``backend``, gone afterwards."""
+    from ilja.db import dispose_engines
 
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="ilja-bench-payroll-") as folder:
+            try:
+                yield f"sqlite:///{Path(folder) / 'bench.db'}"
+            finally:
+                dispose_engines()
+        return
+    with scratch_postgres("payroll") as url:
+        yield url
+
+
+def database_run(backend: str, placements: Placements, entries: Entries) -> float | None:
+    """Seconds of the whole run on a fresh ``backend`` database; None if it is not reachable."""
+    try:
+        with _database(backend) as url:
+            return _whole_run(backend, url, placements, entries)
+    except PostgresUnreachable as exc:
+        print(f"{backend}: {exc}, skipped")
+        return None
+
+
+def _whole_run(backend: str, url: str, placements: Placements, entries: Entries) -> float:
     from ilja.accounts.audit import SYSTEM_ACTOR
-    from ilja.db import dispose_engines, engine_for, transaction
+    from ilja.db import engine_for, transaction
     from ilja.publicjobs import payroll_service
 
-    temp = tempfile.TemporaryDirectory()
-    name = f"ilja_bench_{uuid.uuid4().hex[:10]}"
-    if backend == "sqlite":
-        url = f"sqlite:///{Path(temp.name) / 'bench.db'}"
-    else:
-        import psycopg
-
-        plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
-        try:
-            with psycopg.connect(plain, autocommit=True, connect_timeout=3) as connection:
-                connection.execute(f'CREATE DATABASE "{name}"')
-        except psycopg.OperationalError as exc:
-            print(f"{backend}: not reachable ({exc.__class__.__name__}), skipped")
-            return None
-        url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        began = time.perf_counter()
-        _setup_database(url, placements, entries)
-        print(f"{backend}: setup (not timed) {time.perf_counter() - began:.1f} s", flush=True)
-        rows = len(entries.day)
-        began = time.perf_counter()
-        with transaction(engine_for(url)) as session:
-            result = payroll_service.run_payroll(session, "companion_jobs", YEAR, MONTH, actor=SYSTEM_ACTOR)
-            other = payroll_service.run_payroll(session, "attractive_jobs", YEAR, MONTH, actor=SYSTEM_ACTOR)
-        elapsed = time.perf_counter() - began
-        print(f"{'whole run on ' + backend:<28} {rows:>9,} rows  {elapsed:7.3f} s  {rows / elapsed:>12,.0f} rows/s"
-              f"  ({result.lines + other.lines:,} pay lines)", flush=True)
-        with transaction(engine_for(url)) as session:
-            again = payroll_service.run_payroll(session, "companion_jobs", YEAR, MONTH, actor=SYSTEM_ACTOR)
-        assert again.lines == 0, "a second run paid someone twice"
-        return elapsed
-    finally:
-        dispose_engines()
-        if backend != "sqlite":
-            import psycopg
-
-            with psycopg.connect(admin_url.replace("postgresql+psycopg://", "postgresql://"),
-                                 autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        temp.cleanup()
+    began = time.perf_counter()
+    _setup_database(url, placements, entries)
+    print(f"{backend}: setup (not timed) {time.perf_counter() - began:.1f} s", flush=True)
+    rows = len(entries.day)
+    began = time.perf_counter()
+    with transaction(engine_for(url)) as session:
+        result = payroll_service.run_payroll(session, "companion_jobs", YEAR, MONTH, actor=SYSTEM_ACTOR)
+        other = payroll_service.run_payroll(session, "attractive_jobs", YEAR, MONTH, actor=SYSTEM_ACTOR)
+    elapsed = time.perf_counter() - began
+    print(f"{'whole run on ' + backend:<28} {rows:>9,} rows  {elapsed:7.3f} s  {rows / elapsed:>12,.0f} rows/s"
+          f"  ({result.lines + other.lines:,} pay lines)", flush=True)
+    with transaction(engine_for(url)) as session:
+        again = payroll_service.run_payroll(session, "companion_jobs", YEAR, MONTH, actor=SYSTEM_ACTOR)
+    assert again.lines == 0, "a second run paid someone twice"
+    return elapsed
 
 
 def _time(label: str, rows: int, repeat: int, action) -> float:
@@ -178,15 +181,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgresql",
                         help="databases for the whole run (comma-separated; empty for none)")
-    parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    args = parser.parse_args(list(argv or []))
+    args = options.parse(parser, argv, participants=200, repeat=1)
+    backends = [b for b in args.backends.split(",") if b]
+    if set(backends) - {"sqlite", "postgresql"}:
+        parser.error(f"--backends: sqlite and/or postgresql, not {args.backends!r}")
     placements, entries = synthetic_month(args.participants)
     rows = len(entries.day)
     print(f"{args.participants:,} participants, {rows:,} timesheet rows, {YEAR}-{MONTH:02d}")
     best = _time("pure calculation", rows, args.repeat, lambda: pure_run(placements, entries))
     status = 0 if best < GOAL_SECONDS else 1
-    for backend in filter(None, args.backends.split(",")):
-        elapsed = database_run(backend, args.postgres_url, placements, entries)
+    for backend in backends:
+        elapsed = database_run(backend, placements, entries)
         if elapsed is not None and elapsed >= GOAL_SECONDS:
             print(f"{backend}: over the {GOAL_SECONDS:g} s goal")
             status = 1

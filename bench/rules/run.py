@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from bench import options as bench_options
 from bench.rules import memory
 from ilja.people.synthetic import generate_persons, generate_population
 from ilja.rules.engine import BatchResult, Engine, ProgramColumns
@@ -39,7 +40,7 @@ TARGET_MB = 4096.0
 TARGET_SINGLE = 10_000
 
 
-def _options(argv: list[str]) -> argparse.Namespace:
+def _options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench rules", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000000,9400000",
                         help="comma-separated population sizes (default: 1000000,9400000)")
@@ -56,8 +57,9 @@ def _options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each timed step; the best time is reported (default: 3)")
     parser.add_argument("--no-peer", action="store_true", help="skip OpenFisca")
-    parser.add_argument("--output", type=Path, default=RESULTS)
-    return parser.parse_args(argv)
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where the figures go (JSON)")
+    return bench_options.parse(parser, argv, sizes="3000", single=300, peer_single=30,
+                               repeat=1, output=None)
 
 
 def _timed(function: Any, *args: Any, repeat: int = 1) -> tuple[Any, float, float]:
@@ -278,7 +280,7 @@ def _table(report: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = _options(list(argv or []))
+    options = _options(argv)
     sizes = [int(s.replace("_", "")) for s in options.sizes.split(",") if s.strip()]
     engine = Engine()
     report: dict[str, Any] = {
@@ -298,9 +300,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"… one-person path, {options.single:,} persons", flush=True)
         report["single"] = bench_single(options, engine)
     print(_table(report))
-    options.output.parent.mkdir(parents=True, exist_ok=True)
-    options.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwritten: {options.output}")
+    if options.output:
+        options.output.parent.mkdir(parents=True, exist_ok=True)
+        options.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\nwritten: {options.output}")
     disagree = any(not (a["eligible_equal"] and a["pay_equal"])
                    for size in report["sizes"] if "openfisca" in size
                    for a in size["openfisca"]["agreement"].values())

@@ -5,7 +5,7 @@ synthetic but shaped by the 2025 plan (``programs/data``: 715 projects, 12,890 p
 fields' planned head counts as field totals); the priority share is the 기술교육원 parameter
 (``tech_institute.eligibility.priority_share``), applied to every project to exercise the quota.
 
-    .venv/bin/python bench/selection/run.py [--applicants 100000] [--choices 1] [--repeat 3]
+    .venv/bin/python -m bench selection [--applicants 100000] [--choices 1] [--repeat 3] [--quick]
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from bench import options
 from ilja.programs.plan import load_plan
 from ilja.rules.parameters import default_tree
 from ilja.selection import (
@@ -97,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--seed", type=int, default=2025, help="synthetic data seed")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    args = parser.parse_args(argv)
+    args = options.parse(parser, argv, applicants=3000, repeat=1)
 
     inputs = synthetic_round(args.applicants, args.choices, np.random.default_rng(args.seed))
     policy = SelectionPolicy.from_parameters(default_tree(), ROUND_DATE)

@@ -6,7 +6,7 @@
    event holds exactly C confirmed, the waitlist its limit and nobody twice.
 
     .venv/bin/python -m bench support [--attempts 200000] [--people 300] [--capacity 50]
-                                      [--threads 8] [--url postgresql+psycopg://…/db]
+                                      [--threads 8] [--url postgresql+psycopg://…/db] [--quick]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench import options
 from ilja.accounts import audit
 from ilja.support.certification import AttemptFacts, fee_entitlement, uses_on
 
@@ -117,14 +118,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--url", default=None, help="a database URL (default: a new SQLite file)")
     parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args(argv)
+    args = options.parse(parser, argv, attempts=2000, people=30, capacity=10, threads=4)
     pure(args.attempts, args.seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        result = storm(url, args.people, args.capacity, args.threads, Path(tmp) / "keys.json")
-        from ilja.db import dispose_engines
+    from ilja.db import dispose_engines
 
-        dispose_engines()
+    with tempfile.TemporaryDirectory(prefix="ilja-bench-support-") as tmp:
+        url = args.url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        try:
+            result = storm(url, args.people, args.capacity, args.threads, Path(tmp) / "keys.json")
+        finally:
+            dispose_engines()
     return 0 if result >= 0 else 1
 
 

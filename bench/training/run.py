@@ -10,7 +10,7 @@ trainee's attendance is summarised and the dropout rules evaluated — attendanc
 monthly assessment scores, half the cohorts starting before Academy 2.0 (threshold 70) and half
 after (80). Prints rows per second for each step.
 
-    .venv/bin/python -m bench training [--trainees 10000] [--cohort-size 25] [--xlsx-rows 50000]
+    .venv/bin/python -m bench training [--trainees 10000] [--cohort-size 25] [--xlsx-rows 50000] [--quick]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from bench import options
 from ilja.rules.parameters import default_tree
 from ilja.training.attendance import Mark, summarise
 from ilja.training.attendance_import import Roster, check, read_frame
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--xlsx-rows", type=int, default=50_000,
                         help="rows of the XLSX slice timed separately (0: skip)")
     parser.add_argument("--seed", type=int, default=2025)
-    args = parser.parse_args(argv)
+    args = options.parse(parser, argv, trainees=60, cohort_size=20, xlsx_rows=200)
 
     frame, roster, meta = build(args.trainees, args.cohort_size, args.seed)
     n = frame.height
