@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from bench.__main__ import QUICK_SKIPPED, benchmarks
 
+from tests.conftest import DATABASE_PREFIXES
+
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("ILJA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -41,7 +43,7 @@ def _drop(names: list[str]) -> None:
 
 
 def test_every_benchmark_runs_quick(tmp_path):
-    prefix = f"ilja_bench_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    prefix = DATABASE_PREFIXES[1].rstrip("_")  # this run's and worker's own
     postgres = _databases_named(prefix) is not None
     if not postgres and os.environ.get("ILJA_TEST_REQUIRE_POSTGRES") == "1":
         pytest.fail("PostgreSQL is required (CI) but not reachable on 127.0.0.1:5432")
