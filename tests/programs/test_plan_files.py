@@ -69,8 +69,8 @@ def test_a_copy_of_the_data_loads_like_the_original(data_dir):
         ("programs.yaml", "value: 94291", "value: lots", "programs.1.budget.value"),
         (
             "programs.yaml",
-            'source: "document: 000_49ff77d15eceee5e.txt §2 서울 동행일자리 추진내용 (돌봄',
-            'source: "guess: 000_49ff77d15eceee5e.txt §2 (돌봄',
+            'source: "document: seoul-2025-jobs-plan §2 서울 동행일자리 추진내용 (돌봄',
+            'source: "guess: seoul-2025-jobs-plan §2 (돌봄',
             "programs.1.tracks.0.people.source",
         ),
         ("sites.yaml", 'district: "11440"', 'district: "99999"', "campuses.13.district"),
@@ -94,10 +94,20 @@ def test_a_malformed_file_names_file_and_field(data_dir, file, old, new, field):
     assert file in str(error.value)
 
 
-def test_an_unknown_document_is_an_error(data_dir):
-    edit(data_dir / "targets.yaml", "002_f911b4e3c5f7870f.txt", "002_0000000000000000.txt")
-    with pytest.raises(PlanDataError, match="not listed in plan.yaml"):
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("seoul-2025-academy-2-0-release §", "seoul-2025-academy-3-0-release §", "unknown source"),
+        ("seoul-2025-academy-2-0-release §", "002_f911b4e3c5f7870f.txt §", "names a file"),
+        ("document: seoul-2025-academy-2-0-release", "notice: seoul-2025-academy-2-0-release",
+         "is a document, not a notice"),
+    ],
+)
+def test_a_source_must_cite_a_registered_source_by_key(data_dir, old, new, message):
+    edit(data_dir / "targets.yaml", old, new)
+    with pytest.raises(PlanDataError, match=message) as error:
         load_plan(data_dir)
+    assert error.value.file == "targets.yaml"
 
 
 def test_broken_yaml_names_the_line(data_dir):

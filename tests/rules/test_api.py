@@ -29,7 +29,10 @@ def test_eligibility_explains_each_program_in_both_languages(client):
     assert middle["failed"] == ["middle_aged_max_age"]
     failed = next(c for c in middle["conditions"] if c["id"] == "middle_aged_max_age")
     assert failed["parameters"][0]["value"] == 65
-    assert failed["parameters"][0]["source"].startswith("document: 000_49ff77d15eceee5e.txt")
+    assert failed["parameters"][0]["source"].startswith("document: seoul-2025-jobs-plan §2 ")
+    assert failed["parameters"][0]["citations"] == [{"key": "seoul-2025-jobs-plan", "title": {
+        "ko": "일자리 지원 (경제실) — 2025년 주요업무",
+        "en": "Job support (Economic Policy Office) — 2025 work plan"}}]
     assert any("중장년" in line for line in middle["explanation"]["ko"])
     assert any("middle-aged" in line for line in middle["explanation"]["en"])
     assert body["parameter_version"] and body["code_version"]

@@ -1,4 +1,4 @@
-"""Each dated rule change of PROGRAMS.md, tested on both sides of its date."""
+"""Each dated rule change of the sources (docs/sources.md), tested on both sides of its date."""
 
 from __future__ import annotations
 

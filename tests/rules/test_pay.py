@@ -1,4 +1,4 @@
-"""Monthly pay of a full standard month (PROGRAMS.md §2: 2,461,811 KRW; ~1.77 million KRW)."""
+"""Monthly pay of a full standard month (seoul-2025-jobs-plan §2: 2,461,811 KRW; ~1.77 million KRW)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Korean public holidays (공휴일), including substitute holidays (대체공휴일) and election days.
 
 They come from the ``holidays`` package rather than a table of our own, so new substitute and
-temporary holidays arrive with a package update (PROGRAMS.md §4). Working-day counts for pay,
-attendance and deadlines use them.
+temporary holidays arrive with a package update. Working-day counts for pay, attendance and
+deadlines use them.
 """
 
 from __future__ import annotations

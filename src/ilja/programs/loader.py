@@ -1,14 +1,13 @@
 """Reading the plan files: parse, validate, resolve references, derive targets, run the checks.
 
 A malformed file raises :class:`PlanDataError` naming the file and the field; references between
-files (districts, sites, programs, cited documents) must resolve. Inconsistent *figures* are not
-errors: :mod:`ilja.programs.checks` reports them as warnings.
+files (districts, sites, programs) and to the sources registry must resolve. Inconsistent *figures*
+are not errors: :mod:`ilja.programs.checks` reports them as warnings.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,15 +26,14 @@ from ilja.programs.plan import (
     PlanDataError,
     PlanWarning,
     ProgramPlan,
-    SourceDocument,
     Standards,
     Target,
     Text,
     _Model,
 )
+from ilja.rules.sources import cited_keys, default_registry
 
 PLAN_FILES = ("plan.yaml", "programs.yaml", "districts.yaml", "sites.yaml", "targets.yaml")
-_DOCUMENT_FILE = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b")
 
 
 # --- the data files --------------------------------------------------------------------------
@@ -46,7 +44,6 @@ class _PlanHeader(_Model):
     version: str
     year: int
     title: Text
-    sources: list[SourceDocument]
 
 
 class _PlanFile(_Model):
@@ -138,23 +135,16 @@ def _duplicates(values: list[str]) -> list[str]:
 
 def _cross_check(files: dict[str, _Model]) -> None:
     """References between files must resolve; a broken one is a data error, not a warning."""
-    header: _PlanFile = files["plan.yaml"]  # type: ignore[assignment]
     programs: list[ProgramPlan] = files["programs.yaml"].programs  # type: ignore[attr-defined]
     districts: list[District] = files["districts.yaml"].districts  # type: ignore[attr-defined]
     sites: _SitesFile = files["sites.yaml"]  # type: ignore[assignment]
     targets: list[Target] = files["targets.yaml"].targets  # type: ignore[attr-defined]
 
-    known_documents = {s.file for s in header.plan.sources}
+    registry = default_registry()
     for name, model in files.items():
-        bad = [
-            (f, s)
-            for f, s in iter_sources(model)
-            if any(doc not in known_documents for doc in _DOCUMENT_FILE.findall(s))
-        ]
+        bad = [(f, "; ".join(found)) for f, s in iter_sources(model) if (found := registry.problems(s))]
         if bad:
-            raise PlanDataError(
-                name, [(f, f"cites a document not listed in plan.yaml: {s}") for f, s in bad]
-            )
+            raise PlanDataError(name, bad)
 
     problems: dict[str, list[tuple[str, str]]] = {}
 
@@ -263,7 +253,8 @@ def read_plan_files(directory: Path | str | None = None) -> Plan:
         year=header.plan.year,
         title=header.plan.title,
         content_hash=digest.hexdigest(),
-        sources=header.plan.sources,
+        sources=sorted({key for model in files.values() for _, s in iter_sources(model)
+                        for key in cited_keys(s)}),
         standards=header.standards,
         programs=programs,
         district_count=districts_file.count,

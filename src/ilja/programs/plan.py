@@ -1,6 +1,7 @@
 """The 2025 plan as data: typed models over the YAML files in ``programs/data/`` and their loader.
 
-Every figure carries its source (document + section, a public notice, a law, or an assumption).
+Every figure carries its source: a registered document, notice or law cited by key and section
+(:mod:`ilja.rules.sources`), or an assumption that says why.
 The loader never changes a figure: it checks the plan's own arithmetic (totals, pay, periods,
 campus openings) and reports each inconsistency as a :class:`PlanWarning` with both numbers,
 because officials need to see where the documents disagree rather than a silently "fixed" total.
@@ -293,13 +294,6 @@ class PlanCheck(PlanWarning):
     ok: bool
 
 
-class SourceDocument(_Model):
-    file: str
-    publisher: Text
-    title: Text
-    date: dt.date | None = None
-
-
 class Standards(_Model):
     weeks_per_month: Figure
     weekly_paid_holiday_days: Figure
@@ -312,7 +306,7 @@ class Plan(_Model):
     year: int
     title: Text
     content_hash: str
-    sources: list[SourceDocument]
+    sources: list[str] = Field(description="keys of the registered sources the plan cites")
     standards: Standards
     programs: list[ProgramPlan]
     district_count: Figure

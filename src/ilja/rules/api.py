@@ -1,4 +1,7 @@
-"""REST endpoints of the rules engine: eligibility with explanations, parameters and their history."""
+"""REST endpoints of the rules engine: eligibility with explanations, parameters and their history,
+and the sources registry. Every ``source`` keeps its registry key (``document: seoul-2025-jobs-plan
+§2 …``); ``citations`` beside it gives each cited source's key and title, so a client can show the
+title as the pages do."""
 
 from __future__ import annotations
 
@@ -6,13 +9,14 @@ import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from ilja.rules.engine import default_engine
 from ilja.rules.explain import explanation_dict
 from ilja.rules.formulas import PROGRAMS
 from ilja.rules.parameters import ParameterError, default_tree
 from ilja.rules.population import Person
+from ilja.rules.sources import default_registry
 
 router = APIRouter(tags=["rules"])
 
@@ -32,11 +36,41 @@ class LabelOut(BaseModel):
     en: str
 
 
-class ParameterUseOut(BaseModel):
+class TitleOut(BaseModel):
+    ko: str
+    en: str | None
+
+
+class SourceOut(BaseModel):
+    """A registered source: its key, kind, title, issuer and date (YYYY, YYYY-MM or YYYY-MM-DD)."""
+
+    key: str
+    kind: Literal["document", "notice", "law"]
+    title: TitleOut
+    issuer: TitleOut
+    date: str | None
+
+
+class CitationOut(BaseModel):
+    key: str
+    title: TitleOut
+
+
+class _Cited(BaseModel):
+    source: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def citations(self) -> list[CitationOut]:
+        """The registered sources ``source`` cites, by key and title (empty for an assumption)."""
+        return [CitationOut(key=s.key, title=TitleOut(ko=s.title_ko, en=s.title_en))
+                for s in default_registry().cited(self.source)]
+
+
+class ParameterUseOut(_Cited):
     name: str
     value: Any
     effective_from: dt.date
-    source: str
     kind: str
     label: LabelOut
     unit: str | None
@@ -87,10 +121,9 @@ class EligibilityResponse(BaseModel):
     results: list[ProgramResultOut]
 
 
-class DatedValueOut(BaseModel):
+class DatedValueOut(_Cited):
     start: dt.date
     value: Any
-    source: str
     kind: str
     note: str | None
 
@@ -152,3 +185,9 @@ def get_parameter(name: str) -> ParameterOut:
     except ParameterError:
         raise HTTPException(status_code=404, detail=f"unknown parameter {name!r}") from None
     return ParameterOut.model_validate(parameter.as_dict())
+
+
+@router.get("/sources", response_model=list[SourceOut])
+def list_sources() -> list[SourceOut]:
+    """Every registered source the parameters and the plan cite by key (docs/sources.md)."""
+    return [SourceOut.model_validate(s.as_dict()) for s in default_registry()]

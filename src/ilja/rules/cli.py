@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -18,6 +19,7 @@ from ilja.rules.explain import evaluation_text, format_value
 from ilja.rules.parameters import ParameterError, default_tree
 from ilja.rules.population import PersonFormatError, parse_person, unknown_fields
 from ilja.rules.reforms import Reform, ReformError, compare
+from ilja.rules.sources import default_registry
 
 eligibility_app = typer.Typer(no_args_is_help=True)
 reform_app = typer.Typer(no_args_is_help=True)
@@ -204,7 +206,7 @@ def params_show(
     on: str = typer.Option(None, "--on", help="Value in force on this date (default: today)."),
     output_format: str = typer.Option("text", "--format", help="text | json"),
 ) -> None:
-    """A parameter's value (in force on --on) or its whole history, with sources."""
+    """A parameter's value (in force on --on) or its whole history, with sources (title and key)."""
     tree = default_tree()
     try:
         parameter = tree.get(name)
@@ -227,8 +229,9 @@ def params_show(
     entries = parameter.values if history else [current] if current else []
     for entry in entries:
         style = "bold" if entry is current else None
+        source = default_registry().cite(entry.source, keys=True)
         table.add_row(entry.start.isoformat(), format_value(entry.value, "ko"), entry.kind,
-                      entry.source + (f" ({entry.note})" if entry.note else ""), style=style)
+                      escape(source + (f" ({entry.note})" if entry.note else "")), style=style)
     console.print(table)
 
 

@@ -1,7 +1,8 @@
 """Plain-language explanations of a decision, in Korean and English.
 
 Each line names the condition, whether it held, failed or is still to be verified, the person's
-values it looked at, and every parameter it used with its value, effective date and source.
+values it looked at, and every parameter it used with its value, effective date and source — the
+source by its title and section, as a citizen reads it, not by its registry key.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from ilja.rules.engine import FAILED, HELD, ConditionOutcome, PersonEvaluation, ProgramResult
 from ilja.rules.parameters import ParameterUse
+from ilja.rules.sources import default_registry
 
 MARK = {HELD: "✔", FAILED: "✘", "to_verify": "?"}
 
@@ -23,6 +25,8 @@ TEXT = {
         "verify_note": "입력이 없어 접수 후 확인합니다",
         "from": "부터",
         "source": "출처",
+        "assumption": "가정",
+        "reform": "개정안",
         "pay": "월 급여 (표준 1개월)",
         "hours": "시간",
         "won": "원",
@@ -45,6 +49,8 @@ TEXT = {
         "verify_note": "not given; checked after the application",
         "from": "from",
         "source": "source",
+        "assumption": "assumption",
+        "reform": "reform",
         "pay": "Monthly pay (full standard month)",
         "hours": "h",
         "won": "KRW",
@@ -114,7 +120,10 @@ def parameter_text(use: ParameterUse, lang: str) -> str:
     label = use.label_ko if lang == "ko" else use.label_en
     unit = UNITS[lang].get(use.unit or "", "") if isinstance(use.value, int | float) else ""
     since = f"{use.start.isoformat()}{words['from']}" if lang == "ko" else f"{words['from']} {use.start.isoformat()}"
-    return f"{label} = {format_value(use.value, lang)}{unit} ({since}; {words['source']}: {use.source})"
+    source = default_registry().cite(use.source, lang)
+    if use.kind in ("assumption", "reform"):  # a title says what a cited source is; these say it here
+        source = f"{words[use.kind]}: {source}"
+    return f"{label} = {format_value(use.value, lang)}{unit} ({since}; {words['source']}: {source})"
 
 
 def condition_lines(outcome: ConditionOutcome, lang: str) -> list[str]:

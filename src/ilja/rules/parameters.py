@@ -1,9 +1,11 @@
 """Dated policy parameters, read from the YAML tree under ``rules/parameters/``.
 
 Each file holds one parameter (or a mapping of several under ``parameters:``) with a value history:
-every value has an effective date and a source (document + section, a public notice, or
-"assumption: why"). A rule that ends gets an explicit value (``null`` = "no limit",
-``false`` = "switched off") from its end date, so evaluation after that date never crashes.
+every value has an effective date and a source — a registered document, notice or law cited by key
+and section (``document: seoul-2025-jobs-plan §2 …``, see :mod:`ilja.rules.sources`), or
+"assumption: why"; a source that cites an unknown key or names a file is refused when the tree
+loads. A rule that ends gets an explicit value (``null`` = "no limit", ``false`` = "switched off")
+from its end date, so evaluation after that date never crashes.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from typing import Any
 
 import yaml
 
-PARAMETERS_DIR = Path(__file__).parent / "parameters"
+from ilja.rules.sources import Registry, default_registry, split
 
-SOURCE_KINDS = ("document", "notice", "law", "assumption", "reform")
+PARAMETERS_DIR = Path(__file__).parent / "parameters"
 
 
 class ParameterError(Exception):
@@ -32,7 +34,7 @@ class DatedValue:
     start: dt.date
     value: Any
     source: str
-    kind: str  # document | notice | law | assumption
+    kind: str  # document | notice | law | assumption | reform
     note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -128,11 +130,10 @@ def _parse_date(raw: Any, where: str) -> dt.date:
 
 
 def _source_kind(source: str) -> str:
-    head = source.split(":", 1)[0].strip().lower()
-    return head if head in SOURCE_KINDS else "document"
+    return split(source)[0] or "document"
 
 
-def _parse_parameter(name: str, spec: Mapping[str, Any], file: str) -> Parameter:
+def _parse_parameter(name: str, spec: Mapping[str, Any], file: str, registry: Registry) -> Parameter:
     where = f"{file} [{name}]"
     if not isinstance(spec, Mapping) or "values" not in spec:
         raise ParameterError(f"{where}: a parameter needs 'values'")
@@ -143,6 +144,9 @@ def _parse_parameter(name: str, spec: Mapping[str, Any], file: str) -> Parameter
         if not isinstance(entry, Mapping) or "value" not in entry or not entry.get("source"):
             raise ParameterError(f"{where} {start}: every value needs 'value' and 'source'")
         source = str(entry["source"])
+        problems = registry.problems(source)
+        if problems:
+            raise ParameterError(f"{where} {start}: the source {'; '.join(problems)}")
         values.append(DatedValue(start, entry["value"], source, _source_kind(source), entry.get("note")))
     if not values:
         raise ParameterError(f"{where}: no values")
@@ -165,7 +169,8 @@ class ParameterTree:
         self._snapshots: dict[dt.date, dict[str, ParameterUse]] = {}
 
     @classmethod
-    def load(cls, root: Path = PARAMETERS_DIR) -> ParameterTree:
+    def load(cls, root: Path = PARAMETERS_DIR, registry: Registry | None = None) -> ParameterTree:
+        registry = registry or default_registry()
         parameters: dict[str, Parameter] = {}
         for path in sorted(root.rglob("*.yaml")):
             relative = path.relative_to(root).with_suffix("")
@@ -178,9 +183,9 @@ class ParameterTree:
             if isinstance(document, Mapping) and "parameters" in document:
                 for key, spec in document["parameters"].items():
                     name = f"{prefix}.{key}"
-                    parameters[name] = _parse_parameter(name, spec, file)
+                    parameters[name] = _parse_parameter(name, spec, file, registry)
             else:
-                parameters[prefix] = _parse_parameter(prefix, document, file)
+                parameters[prefix] = _parse_parameter(prefix, document, file, registry)
         return cls(parameters)
 
     def __contains__(self, name: str) -> bool:

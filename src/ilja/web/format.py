@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ilja.rules.sources import default_registry
 from ilja.web.i18n import Translator
 from ilja.web.self_check import SIDO
 
-KINDS = ("document", "notice", "law", "assumption", "reform")
 SIDO_KEYS = {value: key for key, value in SIDO}
 
 
@@ -44,12 +44,10 @@ def date(value: dt.date | str | None) -> str:
     return str(value)
 
 
-def source_text(source: str) -> str:
-    """The source without its ``kind:`` prefix (the kind is shown as a badge)."""
-    head, sep, rest = source.partition(":")
-    if sep and head.strip().lower() in KINDS:
-        return rest.strip()
-    return source
+def source_text(t: Translator, source: str) -> str:
+    """The source as citizens read it: the cited document's title (English on the English pages)
+    and section, never its key; no ``kind:`` prefix, as the kind is shown as a badge."""
+    return default_registry().cite(source, t.lang)
 
 
 def code(t: Translator, value: Any) -> str:

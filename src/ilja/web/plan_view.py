@@ -10,6 +10,7 @@ from typing import Any
 from ilja.programs.plan import Figure, Plan, ProgramPlan, Target, load_plan
 from ilja.rules.engine import Engine
 from ilja.rules.parameters import ParameterError
+from ilja.rules.sources import default_registry
 from ilja.web import format as fmt
 from ilja.web.i18n import Translator
 from ilja.web.rules_view import program_rules
@@ -156,24 +157,24 @@ def program_plan(t: Translator, code: str) -> ProgramPlanView | None:
     facts = []
     for key, value in (("target_group", program.target_group), ("legal_basis", program.legal_basis)):
         if value is not None:
-            facts.append(Fact(t(f"plan.facts.{key}"), _text(t, value), fmt.source_text(value.source)))
+            facts.append(Fact(t(f"plan.facts.{key}"), _text(t, value), fmt.source_text(t, value.source)))
     for key in DERIVED_METRICS:
         fig: Figure | None = getattr(program, key)
         if fig is not None:
-            facts.append(Fact(t(f"plan.facts.{key}"), figure_of(t, fig), fmt.source_text(fig.source)))
+            facts.append(Fact(t(f"plan.facts.{key}"), figure_of(t, fig), fmt.source_text(t, fig.source)))
     if program.pay is not None:
-        facts.append(Fact(t("plan.facts.pay"), _text(t, program.pay), fmt.source_text(program.pay.source)))
+        facts.append(Fact(t("plan.facts.pay"), _text(t, program.pay), fmt.source_text(t, program.pay.source)))
     for period in program.periods:
         end = fmt.date(period.end) if period.end else ""
         facts.append(Fact(t("plan.facts.period", label=_text(t, period.label)),
-                          f"{fmt.date(period.start)} ~ {end}", fmt.source_text(period.source)))
+                          f"{fmt.date(period.start)} ~ {end}", fmt.source_text(t, period.source)))
     for fig in program.figures.values():
-        facts.append(Fact(_text(t, fig.label), figure_of(t, fig), fmt.source_text(fig.source)))
+        facts.append(Fact(_text(t, fig.label), figure_of(t, fig), fmt.source_text(t, fig.source)))
     return ProgramPlanView(
         summary=_text(t, program.summary),
         facts=facts,
         tracks=_track_rows(t, program),
-        rule_changes=[(_text(t, c), fmt.source_text(c.source)) for c in program.rule_changes],
+        rule_changes=[(_text(t, c), fmt.source_text(t, c.source)) for c in program.rule_changes],
     )
 
 
@@ -252,14 +253,14 @@ def _target_row(t: Translator, target: Target) -> TargetRow:
     if target.as_of:
         year = f"{year} ({target.as_of})"
     return TargetRow(_text(t, target.label), year, t(f"plan.target_kinds.{target.kind}"), value,
-                     fmt.source_text(target.source))
+                     fmt.source_text(t, target.source))
 
 
 def plan_page(t: Translator) -> PlanPage:
     p = plan()
     warnings = [
         WarningRow(w.code, _subject(t, p, w.subject), _stated(w.stated), _stated(w.computed),
-                   t.pick(w.message_ko, w.message_en), [fmt.source_text(s) for s in w.sources])
+                   t.pick(w.message_ko, w.message_en), [fmt.source_text(t, s) for s in w.sources])
         for w in p.warnings
     ]
     programs = [
@@ -299,9 +300,8 @@ def plan_page(t: Translator) -> PlanPage:
         group = names.get(target.program or "", t("plan.whole_plan"))
         grouped.setdefault(group, []).append(_target_row(t, target))
     sources = [
-        {"title": _text(t, s.title), "publisher": _text(t, s.publisher), "file": s.file,
-         "date": fmt.date(s.date) if s.date else t("plan.none")}
-        for s in p.sources
+        {"title": s.title(t.lang), "issuer": s.issuer(t.lang), "date": s.date or ""}
+        for s in default_registry() if s.key in p.sources
     ]
     return PlanPage(
         title=_text(t, p.title), version=p.version, warnings=warnings, programs=programs,

@@ -108,7 +108,7 @@ def parameter_row(t: Translator, use: ParameterUse) -> ParameterRow:
         label=t.pick(use.label_ko, use.label_en),
         value=fmt.with_unit(t, use.value, use.unit, use.name),
         start=fmt.date(use.start),
-        source=fmt.source_text(use.source),
+        source=fmt.source_text(t, use.source),
         kind=use.kind,
     )
 
@@ -171,7 +171,7 @@ def _pay_view(t: Translator, result: ProgramResult) -> PayView | None:
 
     def line(label: str, formula: str, amount: int, use: ParameterUse | None) -> PayLine:
         return PayLine(label, formula, fmt.money(t, amount), use.kind if use else None,
-                       fmt.source_text(use.source) if use else None)
+                       fmt.source_text(t, use.source) if use else None)
 
     wage = fmt.money(t, pay["hourly_wage"])
     lines = [
@@ -270,7 +270,7 @@ def parameter_groups(engine: Engine, t: Translator, on: dt.date) -> list[Paramet
             name=parameter.name, label=t.pick(parameter.label_ko, parameter.label_en),
             value=fmt.with_unit(t, entry.value, parameter.unit, parameter.name) if entry else t("values.not_in_force"),
             start=fmt.date(entry.start) if entry else "",
-            source=fmt.source_text(entry.source) if entry else "",
+            source=fmt.source_text(t, entry.source) if entry else "",
             kind=entry.kind if entry else "",
         )
         groups.setdefault(parameter.name.split(".", 1)[0], []).append(row)
@@ -304,7 +304,7 @@ def parameter_history(engine: Engine, t: Translator, name: str, on: dt.date) -> 
         ParameterRow(
             name=parameter.name, label="",
             value=fmt.with_unit(t, v.value, parameter.unit, parameter.name), start=fmt.date(v.start),
-            source=fmt.source_text(v.source), kind=v.kind, note=v.note, current=v is current,
+            source=fmt.source_text(t, v.source), kind=v.kind, note=v.note, current=v is current,
         )
         for v in parameter.values
     ]

@@ -1,6 +1,6 @@
 """서울 매력일자리 (Seoul Attractive Jobs) and its youth, middle-aged and foreign-student projects.
 
-Source: 000_49ff77d15eceee5e.txt §2 서울 매력일자리 (지원대상, 지원내용, 규제개선, 시범사업).
+Source: seoul-2025-jobs-plan §2 서울 매력일자리 (지원대상, 지원내용, 규제개선, 시범사업).
 """
 
 from ilja.rules.formulas.common import min_age, public_job_month, seoul_resident

@@ -1,7 +1,7 @@
 """서울 동행일자리 (Seoul Companion Jobs): eligibility, bonus points and monthly pay.
 
-Sources: 000_49ff77d15eceee5e.txt §2 서울 동행일자리 (지원대상, 지원내용, 규제개선) and the
-public notices summarised in PROGRAMS.md §4 (income, assets, exclusions, scoring items, hours).
+Sources: seoul-2025-jobs-plan §2 서울 동행일자리 (지원대상, 지원내용, 규제개선) and the districts'
+recruitment notices, companion-jobs-notices (income, assets, exclusions, scoring items, hours).
 """
 
 from decimal import Decimal

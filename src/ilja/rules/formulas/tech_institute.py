@@ -1,6 +1,6 @@
 """서울시 기술교육원 (technical education institutes): who may apply, who is selected first.
 
-Source: 000_49ff77d15eceee5e.txt §3 기술교육원 운영개요 (훈련대상, 우선선발).
+Source: seoul-2025-jobs-plan §3 기술교육원 운영개요 (훈련대상, 우선선발).
 """
 
 from ilja.rules.formulas.common import min_age, seoul_resident

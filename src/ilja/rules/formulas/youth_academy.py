@@ -1,6 +1,7 @@
 """청년취업사관학교 (Youth Job Academy): who may enrol in a course starting on ``x.on``.
 
-Sources: 000_49ff77d15eceee5e.txt §1 (지원대상), 002_f911b4e3c5f7870f.txt (Academy 2.0 rules).
+Sources: seoul-2025-jobs-plan §1 (지원대상), seoul-2025-academy-2-0-release §교육 품질·관리 강화
+(Academy 2.0 rules); keys as in docs/sources.md.
 """
 
 from ilja.rules.formulas.common import min_age, seoul_resident
