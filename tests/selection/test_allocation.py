@@ -143,7 +143,7 @@ def test_policy_figures_come_from_the_parameters():
     policy = SelectionPolicy.from_parameters(default_tree(), dt.date(2025, 3, 1))
     assert policy.priority_share == Fraction(3, 10)
     assert policy.rounding.value == "floor" and policy.order.value == "reserved_first"
-    assert "000_49ff77d15eceee5e.txt §3" in policy.source
+    assert "seoul-2025-jobs-plan §3" in policy.source
     assert policy.reserved_seats(30) == 9 and policy.reserved_seats(3) == 0
 
 

@@ -3,7 +3,7 @@ each, so that a headline figure can be opened down to the completers behind it.
 
 The documents give three figures: the cumulative rate (75.4% through 2025), the mid-term rate for
 April–September 2025 (49%) and the 1089 target (80–90% into quality jobs) —
-002_f911b4e3c5f7870f.txt §‘1자치구 1캠퍼스 시대’ 완성, §AI 중심으로 교육 전면 개편, §1089 프로젝트 추진.
+seoul-2025-academy-2-0-release §‘1자치구 1캠퍼스 시대’ 완성, §AI 중심으로 교육 전면 개편, §1089 프로젝트 추진.
 They do not say how each is counted, so each definition is a set of dated parameters under
 ``rules/parameters/outcomes/`` (which outcomes count, within which window, who leaves the
 denominator). This module is pure: plain records in, plain results out.

@@ -4,7 +4,7 @@ Committed is every placement's expected pay over its period (the standard month 
 ``ilja.rules.pay`` under the rules in force on each month's first day, pro rata to the calendar
 days placed); paid is what payroll runs paid; the forecast adds to the paid months the expected
 pay of the months not yet paid. A program is on course to overspend when the forecast exceeds its
-budget (000_49ff77d15eceee5e.txt §2: 94,291 and 71,129 million KRW for 2025). Employer-side
+budget (seoul-2025-jobs-plan §2: 94,291 and 71,129 million KRW for 2025). Employer-side
 insurance contributions are not in these figures (assumption: the plan does not split them out).
 """
 

@@ -114,7 +114,7 @@ def projects(session: Session, *, host_code: str | None = None, program_code: st
 
 def program_period(program_code: str, on: dt.date) -> tuple[dt.date, dt.date]:
     """The plan's period containing ``on`` (or starting after it): 동행일자리 1-10 – 6-30 and
-    7-1 – 12-20, 매력일자리 March – December (000_49ff77d15eceee5e.txt §2)."""
+    7-1 – 12-20, 매력일자리 March – December (seoul-2025-jobs-plan §2)."""
     code = program_code.split(".")[0]
     periods = sorted(load_plan().program(code).periods, key=lambda p: p.start)
     for period in periods:

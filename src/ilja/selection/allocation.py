@@ -5,7 +5,7 @@ the lottery number, smaller first (one number per applicant for the whole round,
 
 Each unit (a project, a cohort) has ``capacity`` seats, of which ``reserved`` are priority seats
 (우선선발): ``priority_share × capacity`` rounded as the policy says — for 기술교육원 "정원의 30%
-이내" (000_49ff77d15eceee5e.txt §3). A unit may belong to a group (a field, 분야) whose own seat
+이내" (seoul-2025-jobs-plan §3). A unit may belong to a group (a field, 분야) whose own seat
 total also binds. The seats fill in phases, each taking candidates in order of merit while the
 unit and its group have room:
 

@@ -204,7 +204,7 @@ class SelectionPolicy:
     """The written, configurable rule of a round's selection.
 
     ``priority_share`` caps the seats of each unit filled by priority selection (우선선발): for
-    기술교육원 "정원의 30% 이내" (000_49ff77d15eceee5e.txt §3), the parameter
+    기술교육원 "정원의 30% 이내" (seoul-2025-jobs-plan §3), the parameter
     ``tech_institute.eligibility.priority_share``. It is a figure of policy, so it has no default:
     the caller passes it from the parameters (``from_parameters``) or 0 for a round without a
     quota. The other options are Ilja's documented defaults (the documents are silent):

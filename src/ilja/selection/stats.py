@@ -1,7 +1,7 @@
 """Competition rates (경쟁률) and selection statistics per round, unit and group (field).
 
 경쟁률 = applicants / seats, the way notices and the Academy's reports state it ("3.3:1",
-002_f911b4e3c5f7870f.txt): every application counts, eligible or not, at its first choice
+seoul-2025-academy-2-0-release): every application counts, eligible or not, at its first choice
 (1지망), and the rate is rounded half up to two decimals. A group's seats are the sum of its
 units' seats, or its own total where that is smaller.
 """

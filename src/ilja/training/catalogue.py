@@ -113,7 +113,7 @@ def seed(session: Session, *, actor: audit.Actor, decided_on: dt.date,
             courses += 1
             if course_spec.opens:
                 service.decide(session, department_id=department.id, decision="open_course",
-                               reason="2025 사업계획에 따른 개설 (000_49ff77d15eceee5e.txt)",
+                               reason="서울시 2025년 주요업무(일자리 지원)에 따른 개설",
                                decided_on=decided_on, course_id=course.id, actor=actor)
                 opened += 1
     return SeedReport(departments, courses, opened)

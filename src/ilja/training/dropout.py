@@ -2,7 +2,7 @@
 
 Scores: a score below the dropout threshold in force on the **cohort's start date**
 (``youth_academy.academic.dropout_threshold``: 70, then 80 from Academy 2.0 on 2025-11-11 —
-002_f911b4e3c5f7870f.txt 교육 품질·관리 강화) warns the trainee; once they have had
+seoul-2025-academy-2-0-release 교육 품질·관리 강화) warns the trainee; once they have had
 ``training.dropout.score_warnings_before_dropout`` warnings, the next score below drops them.
 Attendance: a trainee under the warning rate is warned once; one who can no longer reach the
 completion rate is warned, then dropped; a run of unexcused absences drops at once (all

@@ -1,4 +1,4 @@
-"""Instructor standards of Academy 2.0 (002_f911b4e3c5f7870f.txt 교육 품질·관리 강화).
+"""Instructor standards of Academy 2.0 (seoul-2025-academy-2-0-release 교육 품질·관리 강화).
 
 - Qualification: an instructor of an AI course needs at least
   ``youth_academy.academic.instructor_min_industry_years`` of AI/SW industry experience

@@ -1,6 +1,6 @@
 """One-day classes (원데이 클래스) for mid-career applicants and their conversion.
 
-000_49ff77d15eceee5e.txt §3 (중장년 직업전환): 200 people referred by the 50+ campuses
+seoul-2025-jobs-plan §3 (중장년 직업전환): 200 people referred by the 50+ campuses
 (50플러스캠퍼스) take one-day classes — Korean cooking, baking, product pages with generative AI —
 which lead to regular courses at the Central and East institutes (글로벌조리, 카페베이커리,
 온라인쇼핑몰창업). The cap is ``training.one_day_class.max_participants``; conversion is who of a

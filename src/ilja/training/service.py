@@ -123,7 +123,7 @@ def decide(session: Session, *, department_id: int, decision: str, reason: str,
            decided_on: dt.date, course_id: int | None = None, instructor_id: int | None = None,
            actor: audit.Actor) -> CommitteeDecision:
     """Record a course-committee (학과 운영위원회) decision; opening or closing a course takes
-    effect at once (002_f911b4e3c5f7870f.txt: the committee opens and closes courses)."""
+    effect at once (seoul-2025-academy-2-0-release: the committee opens and closes courses)."""
     get_department(session, department_id)
     if decision not in DECISIONS:
         raise InvalidInput(f"결정 {decision}을 알 수 없습니다.", f"Unknown decision {decision}.")
