@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ilja.cli_common import LangOption, err, out, print_table
 from ilja.rules.engine import default_engine
 from ilja.rules.explain import evaluation_text, format_value
 from ilja.rules.parameters import ParameterError, default_tree
@@ -25,9 +25,6 @@ eligibility_app = typer.Typer(no_args_is_help=True)
 reform_app = typer.Typer(no_args_is_help=True)
 params_app = typer.Typer(no_args_is_help=True)
 
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)
-
 OnOption = typer.Option(..., "--on", help="The round's start date (work or course start), YYYY-MM-DD.")
 AnnouncedOption = typer.Option(None, "--announced",
                                help="The round's announcement date (default: the same as --on).")
@@ -38,12 +35,12 @@ def _date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        errors.print(f"[red]error:[/red] {option} {value!r} is not a date (YYYY-MM-DD)")
+        err.print(f"[red]error:[/red] {option} {value!r} is not a date (YYYY-MM-DD)")
         raise typer.Exit(2) from None
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    errors.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {message}")
     return typer.Exit(code)
 
 
@@ -54,14 +51,14 @@ def _read_population(path: Path):
         read = read_persons(path)
     except PersonFormatError as exc:
         for error in exc.errors[:50]:
-            errors.print(f"[red]{path}:[/red] {error}")
+            err.print(f"[red]{path}:[/red] {error}")
         if len(exc.errors) > 50:
-            errors.print(f"… and {len(exc.errors) - 50} more")
+            err.print(f"… and {len(exc.errors) - 50} more")
         raise _fail(f"{len(exc.errors)} invalid value(s) in {path}; nothing was evaluated") from None
     except (OSError, ValueError) as exc:
         raise _fail(f"{path}: {exc}") from None
     for warning in read.warnings:
-        errors.print(f"[yellow]warning:[/yellow] {warning}")
+        err.print(f"[yellow]warning:[/yellow] {warning}")
     return read.population
 
 
@@ -76,12 +73,12 @@ def _read_single_person(path: Path):
             raise _fail(f"{path}: expected one JSON object (a person)")
         extra = unknown_fields(data)
         if extra:
-            errors.print(f"[yellow]warning:[/yellow] unknown field(s) ignored: {', '.join(extra)}")
+            err.print(f"[yellow]warning:[/yellow] unknown field(s) ignored: {', '.join(extra)}")
         try:
             return [parse_person(data)]
         except PersonFormatError as exc:
             for error in exc.errors:
-                errors.print(f"[red]{path}:[/red] {error}")
+                err.print(f"[red]{path}:[/red] {error}")
             raise _fail("the person is not valid") from None
     population = _read_population(path)
     return [population.person(i) for i in range(len(population))]
@@ -95,7 +92,7 @@ def check(
     announced: str = AnnouncedOption,
     program: list[str] = ProgramOption,
     output_format: str = typer.Option("text", "--format", help="text | json"),
-    lang: str = typer.Option("ko", "--lang", help="ko | en"),
+    lang: LangOption = "ko",
 ) -> None:
     """Explain, program by program, whether a person is eligible and why."""
     on_date = _date(on, "--on")
@@ -111,8 +108,8 @@ def check(
         typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2))
         return
     for evaluation in evaluations:
-        console.rule(f"{evaluation.person_id} · {on_date.isoformat()}")
-        console.print(evaluation_text(evaluation, lang if lang in ("ko", "en") else "ko"), highlight=False)
+        out.rule(f"{evaluation.person_id} · {on_date.isoformat()}")
+        out.print(evaluation_text(evaluation, lang), highlight=False)
 
 
 @eligibility_app.command("batch")
@@ -133,7 +130,7 @@ def batch(
     population = _read_population(input_path)
     engine = default_engine()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=errors, transient=True) as progress:
+                  TimeElapsedColumn(), console=err, transient=True) as progress:
         task = progress.add_task("평가 중 / evaluating", total=len(population))
         try:
             result = engine.evaluate_population(
@@ -164,7 +161,7 @@ def batch(
     for code, count in summary["eligible"].items():
         share = count / len(population) if len(population) else 0
         table.add_row(code, f"{count:,}", f"{share:.1%}")
-    console.print(table)
+    print_table(table)
 
 
 @reform_app.command("compare")
@@ -196,7 +193,7 @@ def reform_compare(
                          *(f"{n:,} now pass {c}" for c, n in change.newly_held.items())])
         table.add_row(change.program, f"{change.baseline_eligible:,}", f"{change.reform_eligible:,}",
                       f"{change.gained:,}", f"{change.lost:,}", why or "—")
-    console.print(table)
+    print_table(table)
 
 
 @params_app.command("show")
@@ -232,7 +229,7 @@ def params_show(
         source = default_registry().cite(entry.source, keys=True)
         table.add_row(entry.start.isoformat(), format_value(entry.value, "ko"), entry.kind,
                       escape(source + (f" ({entry.note})" if entry.note else "")), style=style)
-    console.print(table)
+    print_table(table)
 
 
 @params_app.command("list")
@@ -248,7 +245,7 @@ def params_list(prefix: str = typer.Argument("", help="Only names starting with 
             continue
         entry = parameter.entry_at(today)
         table.add_row(parameter.name, parameter.label_ko, format_value(entry.value, "ko"), entry.kind)
-    console.print(table)
+    print_table(table)
 
 
 if __name__ == "__main__":  # pragma: no cover
