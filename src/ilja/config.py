@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         description="When committed audit entries are chained: right after each commit, in the "
         "committing thread (inline), or by one sealing thread per process (background, for a "
         "busy server: requests never wait for the chain).")
+    audit_heads_file: Path | None = Field(
+        default=None,
+        description="The published-heads file `ilja audit publish-head` appends to and `ilja audit "
+        "verify` checks against (JSON lines, 0644, meant to be copied off the server); default "
+        "<data_dir>/audit-heads.jsonl.")
 
 
 @lru_cache

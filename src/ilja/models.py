@@ -3,6 +3,7 @@
 A domain with tables adds one import line here.
 """
 
+from ilja.accounts import audit as _audit  # noqa: F401 - audit_published_heads
 from ilja.accounts import models as _accounts  # noqa: F401
 from ilja.applications import models as _applications  # noqa: F401
 from ilja.db import Base

@@ -94,6 +94,16 @@ class ChainOut(BaseModel):
     message: str
 
 
+class PublishedHeadOut(BaseModel):
+    """A sealed chain head as published (``ilja audit publish-head``)."""
+
+    sequence: int
+    entry_hash: str
+    sealed_at: dt.datetime
+    key_id: str
+    mac: str
+
+
 class MonthlyReportOut(BaseModel):
     month: str
     entries: int
@@ -106,6 +116,7 @@ class MonthlyReportOut(BaseModel):
     chain: ChainOut
     retention_cutoff: dt.datetime
     reviewed: bool
+    published_head: PublishedHeadOut | None = Field(description="The month's last published head.")
 
 
 class ReviewIn(BaseModel):
@@ -187,20 +198,23 @@ def search_audit(
 
 @router.get("/audit/verify", response_model=ChainOut, dependencies=[Depends(requires(Permission.AUDIT_READ))])
 def verify_audit(db: DbSession) -> ChainOut:
-    """Walk the hash chain and report the first broken link, if any."""
-    return chain_out(audit.verify(db))
+    """Walk the hash chain, every shown column and every published head; report the first
+    broken link, if any."""
+    return chain_out(audit.verify(db, heads_file=audit.configured_heads_file()))
 
 
 @router.get("/audit/report", response_model=MonthlyReportOut,
             dependencies=[Depends(requires(Permission.AUDIT_READ))])
 def audit_report(db: DbSession, month: Annotated[str, Query(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")]) -> MonthlyReportOut:
     """The monthly review report of the access log."""
-    report = audit.monthly_report(db, month)
+    report = audit.monthly_report(db, month, heads_file=audit.configured_heads_file())
     reviewed = audit.review_for(db, month) is not None
+    head = report.published_head
     return MonthlyReportOut(**{k: getattr(report, k) for k in (
         "month", "entries", "by_action", "by_actor", "personal_data_reads", "downloads",
         "downloads_without_reason", "night_entries", "retention_cutoff")},
-        chain=chain_out(report.chain), reviewed=reviewed)
+        chain=chain_out(report.chain), reviewed=reviewed,
+        published_head=PublishedHeadOut(**head.as_dict()) if head else None)
 
 
 @router.post("/audit/reviews", status_code=201, responses={409: {"description": "Month already reviewed"}})
@@ -208,7 +222,8 @@ def record_review(body: ReviewIn, db: DbSession,
                   principal: Annotated[Principal, Depends(requires(Permission.AUDIT_REVIEW))]) -> dict[str, Any]:
     """Record the monthly review of the access log (who, when, findings)."""
     try:
-        review = audit.record_review(db, principal.actor, principal.user.id, body.month, body.findings)
+        review = audit.record_review(db, principal.actor, principal.user.id, body.month, body.findings,
+                                     heads_file=audit.configured_heads_file())
     except audit.AlreadyReviewed:
         raise HTTPException(status_code=409, detail=f"{body.month} is already reviewed") from None
     return {"id": review.id, "month": body.month, "chain_ok": review.chain_ok}

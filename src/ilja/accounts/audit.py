@@ -9,21 +9,41 @@ committed intake row into ``audit_log`` with its sequence and hash (inline in th
 thread, or by one background thread per process, see ``Settings.audit_sealing``). Readers
 (``search``, ``verify``, the monthly report) seal first, so they always see every committed
 entry; one left in the intake by a crash is sealed by the next one.
+
+Someone with the database's superuser can still disable the triggers and rewrite, truncate or
+re-chain the table. So ``publish_head`` seals the chain head with a key kept outside the database
+(HMAC, the keyring's ``audit_seal`` purpose) and appends it to a published-heads file (operators
+run ``ilja audit publish-head`` daily and hand the file on); ``verify`` checks the chain against
+every published head.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import os
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, event, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ilja.accounts.audit_chain import (
     GENESIS,
@@ -31,12 +51,15 @@ from ilja.accounts.audit_chain import (
     ChainAnchor,
     ChainedEntry,
     ChainReport,
+    Seal,
     canonical,
     entry_hash,
     retention_cutoff,
+    seal_head,
     verify_chain,
 )
 from ilja.accounts.models import AuditHead, AuditIntake, AuditRecord
+from ilja.db import Base
 
 SYSTEM = "system"
 SEAL_BATCH = 2000
@@ -57,6 +80,21 @@ class Actor:
 
 
 SYSTEM_ACTOR = Actor(None, SYSTEM, None)
+HEADS_FILE_NAME = "audit-heads.jsonl"
+
+
+class AuditPublishedHead(Base):
+    """A sealed chain head as published (also appended to the published-heads file); rows are
+    only inserted (triggers refuse UPDATE, DELETE and TRUNCATE)."""
+
+    __tablename__ = "audit_published_heads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sequence: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    key_id: Mapped[str] = mapped_column(String(48))
+    mac: Mapped[str] = mapped_column(String(64))
 
 
 def record(session: Session, actor: Actor, action: str, *, subject_person_id: Any = None,
@@ -110,10 +148,13 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 def seal(session: Session) -> int:
     """Chain every intake entry this transaction can see, in intake order; returns how many.
 
-    Takes the head's row lock, so sealers take turns. Runs in the caller's transaction.
+    Takes the head's row lock, so sealers take turns; with nothing waiting it takes no lock, so
+    a long reader (``verify``) never holds up the sealers. Runs in the caller's transaction.
     """
-    head = _lock_head(session)
     intake = AuditIntake.__table__
+    if session.execute(select(intake.c.id).limit(1)).first() is None:
+        return 0
+    head = _lock_head(session)
     moved = 0
     while True:
         rows = session.execute(select(intake).order_by(intake.c.id).limit(SEAL_BATCH)).all()
@@ -248,32 +289,179 @@ def _forget_pending(session: Session) -> None:
         session.info.pop(_PENDING, None)
 
 
-def _links(session: Session, batch: int = 5000) -> Iterator[ChainedEntry]:
-    import json
-
-    last = 0
-    while True:
-        rows = session.execute(
-            select(AuditRecord.sequence, AuditRecord.canonical, AuditRecord.entry_hash)
-            .where(AuditRecord.sequence > last).order_by(AuditRecord.sequence).limit(batch)
-        ).all()
-        if not rows:
-            return
-        for sequence, text, digest in rows:
-            yield ChainedEntry(AuditEntry.from_dict(json.loads(text)), digest)
-            last = sequence
+SHOWN_COLUMNS = ("sequence", "timestamp", "actor_id", "actor_role", "source_address", "action",
+                 "subject_person_id", "object_type", "object_id", "reason", "details",
+                 "previous_hash")
 
 
-def verify(session: Session) -> ChainReport:
-    """Seal what waits, walk the whole chain from the stored rows; check the head row agrees."""
+class _Walk:
+    """The stored rows as chain links, each with what its row shows. A row whose hashed record
+    cannot be read ends the walk there (``unreadable``): it was edited."""
+
+    def __init__(self, session: Session, batch: int = 5000) -> None:
+        self.session, self.batch = session, batch
+        self.unreadable: int | None = None
+
+    def __iter__(self) -> Iterator[ChainedEntry]:
+        table = AuditRecord.__table__
+        last: int | None = None
+        while True:
+            query = select(table).order_by(table.c.sequence).limit(self.batch)
+            if last is not None:
+                query = query.where(table.c.sequence > last)
+            rows = self.session.execute(query).all()
+            if not rows:
+                return
+            for row in rows:
+                try:
+                    entry = AuditEntry.from_dict(json.loads(row.canonical))
+                except (ValueError, TypeError, KeyError):  # AuditEntryError is a ValueError
+                    self.unreadable = row.sequence
+                    return
+                shown = {name: getattr(row, name) for name in SHOWN_COLUMNS}
+                yield ChainedEntry(entry, row.entry_hash, shown)
+                last = row.sequence
+
+
+class SealKeyMissing(Exception):
+    """No audit seal key is loaded where one is needed (production must configure one)."""
+
+
+def seal_keys() -> tuple[str, Mapping[str, bytes]]:
+    """The active seal key id and every seal key, from the keyring (key file or environment,
+    never the database). In development and test a key file without one gets one, as data keys
+    are made on first use."""
+    from ilja.config import get_settings
+    from ilja.people.keys import configured_key_file, get_keyring, reset_keyring
+    from ilja.people.rrn import KeyConfigError, add_active_key
+
+    try:
+        keyring = get_keyring()
+    except KeyConfigError as exc:
+        raise SealKeyMissing(str(exc)) from None
+    path = configured_key_file()
+    if keyring.audit_seal is None and path is not None \
+            and get_settings().environment in ("development", "test"):
+        keyring = add_active_key(path, "audit_seal")
+        reset_keyring()
+    if keyring.audit_seal is None:
+        raise SealKeyMissing("No audit seal key: add an audit_seal key to the key file or set "
+                             "ILJA_AUDIT_SEAL_KEYS / 감사 봉인 키가 없습니다.")
+    return keyring.audit_seal.active, keyring.audit_seal.keys
+
+
+def configured_heads_file() -> Path:
+    """Where published heads are appended: ``ILJA_AUDIT_HEADS_FILE`` or the data directory."""
+    from ilja.config import get_settings
+
+    settings = get_settings()
+    return settings.audit_heads_file or settings.data_dir / HEADS_FILE_NAME
+
+
+class HeadsFileError(ValueError):
+    """A published-heads file line that is not a published head."""
+
+
+def read_heads_file(path: Path) -> list[Seal]:
+    """The heads published in ``path`` (none if there is no such file yet)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    heads = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            heads.append(Seal.from_dict(json.loads(line)))
+        except (ValueError, TypeError, AttributeError):
+            raise HeadsFileError(f"{path}:{number} is not a published head") from None
+    return heads
+
+
+def _append_heads_file(path: Path, head: Seal) -> None:
+    """Append one JSON line, readable by all (0644: it is meant to be published)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o644)
+        handle.write(json.dumps(head.as_dict(), sort_keys=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def published_heads(session: Session, heads_file: Path | None = None) -> list[Seal]:
+    """Every published head: those stored in the database and those in ``heads_file`` (which
+    outlives a rewritten database), in sequence order, each once."""
+    stored = session.execute(select(AuditPublishedHead).order_by(AuditPublishedHead.id)).scalars()
+    heads = {Seal(row.sequence, row.entry_hash, _utc_text(row.sealed_at), row.key_id, row.mac)
+             for row in stored}
+    if heads_file is not None:
+        heads.update(read_heads_file(heads_file))
+    return sorted(heads, key=lambda head: (head.sequence, head.sealed_at))
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    return _aware(moment).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def verify(session: Session, *, heads_file: Path | None = None) -> ChainReport:
+    """Seal what waits, walk the whole chain from the stored rows (every shown column against
+    its hashed record) and check it against every published head; check the head row agrees."""
     seal(session)
-    report = verify_chain(_links(session), anchor=GENESIS)
+    try:
+        heads = published_heads(session, heads_file)
+    except HeadsFileError as exc:
+        return ChainReport(False, 0, GENESIS, None, "heads_unreadable", str(exc))
+    keys: Mapping[str, bytes] = {}
+    if heads:
+        try:
+            keys = seal_keys()[1]
+        except SealKeyMissing as exc:
+            return ChainReport(False, 0, GENESIS, None, "seal_key_missing", str(exc))
+    walk = _Walk(session)
+    report = verify_chain(walk, anchor=GENESIS, seals=heads, seal_keys=keys)
+    if walk.unreadable is not None:
+        return ChainReport(False, report.checked, report.head, walk.unreadable, "hash_mismatch",
+                           f"Entry {walk.unreadable}'s hashed record is unreadable: edited.")
     head = session.get(AuditHead, 1)
     if report.ok and head is not None and (head.sequence, head.entry_hash) != (
             report.head.sequence, report.head.entry_hash):
         return ChainReport(False, report.checked, report.head, report.head.sequence + 1, "truncated",
                            "The chain head says more entries were written than are stored.")
     return report
+
+
+class ChainBroken(Exception):
+    """The chain does not verify, so its head is not published."""
+
+    def __init__(self, report: ChainReport) -> None:
+        super().__init__(report.message)
+        self.report = report
+
+
+def publish_head(engine: Engine, actor: Actor = SYSTEM_ACTOR, *, heads_file: Path | None = None,
+                 now: dt.datetime | None = None) -> Seal:
+    """Seal the verified chain head, store the seal and append it to the published-heads file.
+
+    Refuses a chain that does not verify (publishing it would vouch for the tampering). The
+    file is written after the commit, so it never names a head the database rolled back.
+    """
+    from ilja.db import transaction
+
+    path = heads_file or configured_heads_file()
+    key_id, keys = seal_keys()
+    with transaction(engine) as session:
+        report = verify(session, heads_file=path)
+        if not report.ok:
+            raise ChainBroken(report)
+        head = seal_head(report.head, key_id=key_id, key=keys[key_id], at=now)
+        session.add(AuditPublishedHead(sequence=head.sequence, entry_hash=head.entry_hash,
+                                       sealed_at=head.time, key_id=head.key_id, mac=head.mac))
+        record(session, actor, "audit.publish_head", object_type="audit_head",
+               object_id=head.sequence, details={"key_id": head.key_id})
+    _append_heads_file(path, head)
+    return head
 
 
 @dataclass
@@ -336,15 +524,23 @@ class MonthlyReport:
     night_entries: int  # 22:00–06:00 Korea time, worth a look
     chain: ChainReport
     retention_cutoff: dt.datetime
+    published_head: Seal | None  # the month's last, so the report itself pins the chain
 
 
 PERSONAL_ACTIONS = ("person.read", "person.read_rrn", "person.export", "application.read",
                     "selection.export", "audit.export")
 
 
-def monthly_report(session: Session, month: str, now: dt.datetime | None = None) -> MonthlyReport:
+def monthly_report(session: Session, month: str, now: dt.datetime | None = None, *,
+                   heads_file: Path | None = None) -> MonthlyReport:
     start, end = month_bounds(month)
     seal(session)
+    chain = verify(session, heads_file=heads_file)
+    try:
+        heads = published_heads(session, heads_file)
+    except HeadsFileError:
+        heads = []  # the chain's report says so
+    in_month = [head for head in heads if start <= head.time < end]
     rows = session.execute(
         select(AuditRecord.action, AuditRecord.actor_id, AuditRecord.reason, AuditRecord.timestamp)
         .where(AuditRecord.timestamp >= start, AuditRecord.timestamp < end)
@@ -365,8 +561,9 @@ def monthly_report(session: Session, month: str, now: dt.datetime | None = None)
         downloads=len(downloads),
         downloads_without_reason=sum(1 for r in downloads if not (r.reason or "").strip()),
         night_entries=night,
-        chain=verify(session),
+        chain=chain,
         retention_cutoff=retention_cutoff(now or dt.datetime.now(dt.UTC)),
+        published_head=max(in_month, key=lambda head: head.time, default=None),
     )
 
 
@@ -374,13 +571,14 @@ class AlreadyReviewed(Exception):
     """That month's review is on record already (one review per month)."""
 
 
-def record_review(session: Session, actor: Actor, reviewer_id: int, month: str, findings: str):
+def record_review(session: Session, actor: Actor, reviewer_id: int, month: str, findings: str, *,
+                  heads_file: Path | None = None):
     """Store the monthly review with the report's figures and the chain's state; audited."""
     from ilja.accounts.models import AuditReview
 
     if session.execute(select(AuditReview.id).where(AuditReview.month == month)).first():
         raise AlreadyReviewed(month)
-    report = monthly_report(session, month)
+    report = monthly_report(session, month, heads_file=heads_file)
     review = AuditReview(month=month, reviewed_at=dt.datetime.now(dt.UTC), reviewer_id=reviewer_id,
                          chain_ok=report.chain.ok, findings=findings,
                          summary={"entries": report.entries, "downloads": report.downloads,
@@ -398,5 +596,7 @@ def review_for(session: Session, month: str):
     return session.execute(select(AuditReview).where(AuditReview.month == month)).scalar_one_or_none()
 
 
-__all__ = ["Actor", "AuditQuery", "ChainAnchor", "MonthlyReport", "SYSTEM_ACTOR", "month_bounds",
-           "monthly_report", "record", "seal", "seal_committed", "search", "verify"]
+__all__ = ["Actor", "AuditPublishedHead", "AuditQuery", "ChainAnchor", "ChainBroken", "MonthlyReport",
+           "SYSTEM_ACTOR", "configured_heads_file", "month_bounds", "monthly_report",
+           "publish_head", "published_heads", "record", "seal", "seal_committed", "search",
+           "verify"]

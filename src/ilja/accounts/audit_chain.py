@@ -7,8 +7,11 @@ protected against tampering.
 
 Each entry's hash is ``SHA-256(previous_hash ‖ canonical(entry))``, so editing, deleting or
 reordering an entry breaks every later link. Someone who can rewrite the whole table could
-recompute the chain, so the head is also *sealed* with an HMAC key the database does not hold;
-seals kept outside the table (another store, an export to the auditor) make that visible too.
+recompute the chain, so the head is also *sealed* with an HMAC key the database does not hold
+and the seal published outside it: a published head the table no longer reaches shows a
+truncation, one whose hash the table no longer has shows a rewrite. The hash covers the
+canonical text; the columns people read are checked against it (``shown``), so an edit to
+them shows as well.
 """
 
 from __future__ import annotations
@@ -183,8 +186,12 @@ GENESIS = ChainAnchor(0, GENESIS_HASH)
 
 @dataclass(frozen=True, slots=True)
 class ChainedEntry:
+    """A stored entry: what its hash covers, the hash, and optionally what its row shows
+    (``shown``: the columns people read, by field name, and ``previous_hash``)."""
+
     entry: AuditEntry
     entry_hash: str
+    shown: Mapping[str, Any] | None = None
 
     @property
     def anchor(self) -> ChainAnchor:
@@ -213,30 +220,82 @@ def build_chain(entries: Iterable[AuditEntry], anchor: ChainAnchor = GENESIS
 # --- seals ----------------------------------------------------------------------------------
 
 
+SEAL_VERSION = 2
+
+
 @dataclass(frozen=True, slots=True)
 class Seal:
-    """An HMAC of the chain head at ``sequence``, by a key the database does not hold."""
+    """An HMAC of the chain head at ``sequence`` and the time it was sealed, by a key the
+    database does not hold (``sealed_at`` is UTC text, as the HMAC covers it)."""
 
     sequence: int
     entry_hash: str
+    sealed_at: str
     key_id: str
     mac: str
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"sequence": self.sequence, "entry_hash": self.entry_hash,
+                "sealed_at": self.sealed_at, "key_id": self.key_id, "mac": self.mac}
 
-def _seal_mac(key: bytes, sequence: int, head_hash: str) -> str:
-    message = f"ilja:audit-seal|v{FORMAT_VERSION}|{sequence}|{head_hash}".encode()
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Seal:
+        """Back from ``as_dict`` (a published-heads line); ValueError if it is not one."""
+        try:
+            seal = cls(int(data["sequence"]), str(data["entry_hash"]), str(data["sealed_at"]),
+                       str(data["key_id"]), str(data["mac"]))
+            dt.datetime.fromisoformat(seal.sealed_at)
+        except (KeyError, TypeError, ValueError):
+            raise ValueError("not a published audit head") from None
+        return seal
+
+    @property
+    def time(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.sealed_at)
+
+
+def _seal_mac(key: bytes, sequence: int, head_hash: str, sealed_at: str) -> str:
+    message = f"ilja:audit-seal|v{SEAL_VERSION}|{sequence}|{head_hash}|{sealed_at}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def seal_head(head: ChainAnchor, *, key_id: str, key: bytes) -> Seal:
-    return Seal(head.sequence, head.entry_hash, key_id,
-                _seal_mac(key, head.sequence, head.entry_hash))
+def seal_head(head: ChainAnchor, *, key_id: str, key: bytes, at: dt.datetime | None = None
+              ) -> Seal:
+    sealed_at = _utc_text(at or dt.datetime.now(dt.UTC))
+    return Seal(head.sequence, head.entry_hash, sealed_at, key_id,
+                _seal_mac(key, head.sequence, head.entry_hash, sealed_at))
 
 
 def seal_is_authentic(seal: Seal, keys: Mapping[str, bytes]) -> bool:
     key = keys.get(seal.key_id)
     return key is not None and hmac.compare_digest(
-        seal.mac, _seal_mac(key, seal.sequence, seal.entry_hash))
+        seal.mac, _seal_mac(key, seal.sequence, seal.entry_hash, seal.sealed_at))
+
+
+def shown_differences(link: ChainedEntry, previous_hash: str) -> list[str]:
+    """The fields whose shown value differs from what the hash covers (compared as JSON, so
+    ``true`` and ``1`` differ), and ``previous_hash`` if the row names another predecessor."""
+    if link.shown is None:
+        return []
+    covered = link.entry.as_dict()
+    shown = dict(link.shown)
+    differing = [name for name in covered if name != "v" and name in shown
+                 and _json(_shown_value(name, shown[name])) != _json(covered[name])]
+    if "previous_hash" in shown and shown["previous_hash"] != previous_hash:
+        differing.append("previous_hash")
+    return differing
+
+
+def _shown_value(name: str, value: Any) -> Any:
+    if name == "timestamp" and isinstance(value, dt.datetime):
+        return _utc_text(value if value.tzinfo else value.replace(tzinfo=dt.UTC))
+    if name == "details" and value is None:
+        return {}
+    return value
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 # --- verification ---------------------------------------------------------------------------
@@ -261,6 +320,7 @@ def verify_chain(links: Iterable[ChainedEntry], *, anchor: ChainAnchor = GENESIS
 
     Problems: ``sequence_gap`` (an entry deleted, or moved later), ``sequence_order`` (moved
     earlier or duplicated), ``hash_mismatch`` (edited, or renumbered to hide the above),
+    ``shown_mismatch`` (a column people read was edited, not what the hash covers),
     ``seal_invalid`` (a seal not made with a known key), ``seal_mismatch`` (the table was
     rewritten after sealing) and ``truncated`` (entries after a seal are gone).
     """
@@ -288,15 +348,22 @@ def verify_chain(links: Iterable[ChainedEntry], *, anchor: ChainAnchor = GENESIS
             return broken(got, "hash_mismatch",
                           f"Entry {got} does not match its hash: edited, or a link before it "
                           "was changed.")
+        differing = shown_differences(link, head.entry_hash)
+        if differing:
+            return broken(got, "shown_mismatch",
+                          f"Entry {got} shows {', '.join(differing)} other than its hashed "
+                          "record: edited.")
         sealed = by_sequence.get(got)
         if sealed is not None and not hmac.compare_digest(sealed.entry_hash, link.entry_hash):
             return broken(got, "seal_mismatch",
-                          f"Entry {got} differs from the sealed chain head.")
+                          f"Rewritten: entry {got} differs from the head sealed at "
+                          f"{sealed.sealed_at}.")
         head, checked = link.anchor, checked + 1
     if by_sequence and max(by_sequence) > head.sequence:
+        last = by_sequence[max(by_sequence)]
         return broken(head.sequence + 1, "truncated",
-                      f"Entries after {head.sequence} are missing; a seal covers "
-                      f"{max(by_sequence)}.")
+                      f"Truncated: entries after {head.sequence} are missing; the head sealed "
+                      f"at {last.sealed_at} covers {last.sequence}.")
     return ChainReport(True, checked, head)
 
 

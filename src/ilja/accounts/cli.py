@@ -65,16 +65,42 @@ def list_users() -> None:
 
 @audit_app.command("verify")
 def verify() -> None:
-    """Walk the audit log's hash chain; exit 1 at the first broken link."""
+    """Walk the audit log's hash chain, every shown column and every published head; exit 1 at
+    the first broken link."""
     from ilja.accounts import audit
 
     with _transaction() as session:
-        report = audit.verify(session)
+        report = audit.verify(session, heads_file=audit.configured_heads_file())
     if report.ok:
         out.print(f"audit chain intact: {report.checked:,} entries, head {report.head.sequence}")
         return
     err.print(f"[red]audit chain broken at {report.first_bad_sequence}:[/red] {report.problem} — {report.message}")
     raise typer.Exit(1)
+
+
+@audit_app.command("publish-head")
+def publish_head() -> None:
+    """Seal the verified chain head with the audit seal key and append it to the published-heads
+    file (run daily from cron or a systemd timer; copy the file off the server)."""
+    import getpass
+
+    from ilja.accounts import audit
+    from ilja.config import get_settings
+    from ilja.db import engine_for
+
+    path = audit.configured_heads_file()
+    actor = audit.Actor(f"cli:{getpass.getuser()}", audit.SYSTEM, "cli")
+    try:
+        head = audit.publish_head(engine_for(get_settings().database_url), actor, heads_file=path)
+    except audit.ChainBroken as exc:
+        report = exc.report
+        err.print(f"[red]not published: audit chain broken at {report.first_bad_sequence}:[/red] "
+                  f"{report.problem} — {report.message}")
+        raise typer.Exit(1) from None
+    except audit.SealKeyMissing as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    out.print(f"published head {head.sequence} {head.entry_hash} at {head.sealed_at} to {path}")
 
 
 @audit_app.command("report")
@@ -84,7 +110,7 @@ def report(month: str = typer.Option(..., "--month", help="YYYY-MM")) -> None:
 
     try:
         with _transaction() as session:
-            result = audit.monthly_report(session, month)
+            result = audit.monthly_report(session, month, heads_file=audit.configured_heads_file())
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -92,6 +118,9 @@ def report(month: str = typer.Option(..., "--month", help="YYYY-MM")) -> None:
               f"personal-data reads, {result.downloads:,} downloads "
               f"({result.downloads_without_reason} without reason), {result.night_entries:,} at night; "
               f"chain {'intact' if result.chain.ok else 'BROKEN'}")
+    head = result.published_head
+    out.print(f"last published head: {head.sequence} {head.entry_hash} at {head.sealed_at}" if head
+              else "last published head: none this month")
     table = Table(title="by action")
     table.add_column("action")
     table.add_column("entries", justify="right")

@@ -122,7 +122,8 @@ def audit_search(request: Request, db: DbSession,
         "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // 50)),
         "filters": {"actor_id": actor_id, "action": action, "subject_person_id": subject_person_id,
                     "since": since, "until": until},
-        "chain": audit.verify(db), "month": month, "active": "audit"})
+        "chain": audit.verify(db, heads_file=audit.configured_heads_file()), "month": month,
+        "active": "audit"})
 
 
 @router.get("/audit/report", response_class=HTMLResponse, dependencies=[Depends(requires(Permission.AUDIT_READ))])
@@ -132,7 +133,8 @@ def audit_report(request: Request, db: DbSession, month: str = "") -> HTMLRespon
     except ValueError:
         month = dt.datetime.now(SEOUL).strftime("%Y-%m")
     return render(request, "accounts/audit_report.html", {
-        "report": audit.monthly_report(db, month), "review": audit.review_for(db, month),
+        "report": audit.monthly_report(db, month, heads_file=audit.configured_heads_file()),
+        "review": audit.review_for(db, month),
         "month": month, "active": "audit"})
 
 
@@ -142,5 +144,6 @@ def audit_review(request: Request, db: DbSession,
                  month: Annotated[str, Form(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")],
                  findings: Annotated[str, Form(min_length=1, max_length=5000)]) -> Response:
     with contextlib.suppress(audit.AlreadyReviewed):  # the review on record stands; the page shows it
-        audit.record_review(db, principal.actor, principal.user.id, month, findings)
+        audit.record_review(db, principal.actor, principal.user.id, month, findings,
+                            heads_file=audit.configured_heads_file())
     return RedirectResponse(f"/audit/report?month={month}", status_code=303)

@@ -1,0 +1,68 @@
+"""Published audit heads, and triggers that refuse TRUNCATE of the audit tables.
+
+Revision ID: 0006
+Revises: 0005
+
+``TRUNCATE`` fires no row trigger, so on PostgreSQL it emptied ``audit_log`` past the UPDATE and
+DELETE triggers; statement triggers now refuse it on every audit table (SQLite has no TRUNCATE:
+its DELETE triggers stand). Deleting the ``audit_head`` row is refused too, as it is never
+deleted. ``audit_published_heads`` keeps every head sealed by ``ilja audit publish-head``; its
+rows are only inserted.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+BIG = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+TRUNCATE_REFUSED = ("audit_log", "audit_head", "audit_intake", "audit_published_heads")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "audit_published_heads",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("sequence", BIG, nullable=False),
+        sa.Column("entry_hash", sa.String(64), nullable=False),
+        sa.Column("sealed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("key_id", sa.String(48), nullable=False),
+        sa.Column("mac", sa.String(64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_audit_published_heads"),
+    )
+    op.create_index("ix_audit_published_heads_sealed_at", "audit_published_heads", ["sealed_at"])
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("""
+            CREATE FUNCTION ilja_audit_refuse() RETURNS trigger AS $$
+            BEGIN RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END
+            $$ LANGUAGE plpgsql""")
+        for table in TRUNCATE_REFUSED:
+            op.execute(f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+                           FOR EACH STATEMENT EXECUTE FUNCTION ilja_audit_refuse()""")
+        op.execute("""CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+                      FOR EACH ROW EXECUTE FUNCTION ilja_audit_refuse()""")
+        op.execute("""CREATE TRIGGER audit_published_heads_append_only
+                      BEFORE UPDATE OR DELETE ON audit_published_heads
+                      FOR EACH ROW EXECUTE FUNCTION ilja_audit_refuse()""")
+    else:
+        op.execute("""CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+                      BEGIN SELECT RAISE(ABORT, 'audit_head is append-only: DELETE refused'); END""")
+        for event in ("UPDATE", "DELETE"):
+            op.execute(f"""CREATE TRIGGER audit_published_heads_no_{event.lower()}
+                           BEFORE {event} ON audit_published_heads
+                           BEGIN SELECT RAISE(ABORT, 'audit_published_heads is append-only'); END""")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in TRUNCATE_REFUSED:
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+        op.execute("DROP TRIGGER IF EXISTS audit_head_no_delete ON audit_head")
+        op.drop_table("audit_published_heads")
+        op.execute("DROP FUNCTION IF EXISTS ilja_audit_refuse()")
+        return
+    op.execute("DROP TRIGGER IF EXISTS audit_head_no_delete")
+    op.drop_table("audit_published_heads")
