@@ -174,6 +174,17 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def schemathesis_asgi() -> Iterator[None]:
+    """Schemathesis calls an ASGI app through one event-loop thread per process, which it would
+    stop only at exit: start it here, so it belongs to the module, and stop it afterwards."""
+    from schemathesis.python import asgi
+
+    asgi._get_portal()
+    yield
+    asgi._shutdown()
+
+
 # --- Leaks ---------------------------------------------------------------------------------
 
 _thread_start = threading.Thread.start

@@ -3,7 +3,11 @@ and role; ``make reliability`` runs the long version on PostgreSQL too)."""
 
 from __future__ import annotations
 
+import pytest
+
 from ilja.ops.fuzz_api import fuzz_api
+
+pytestmark = pytest.mark.usefixtures("schemathesis_asgi")
 
 
 def test_no_5xx_schema_conformant_and_no_role_gets_past_its_permissions(site):

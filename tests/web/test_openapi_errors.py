@@ -17,6 +17,7 @@ import pytest
 
 from ilja.ops.site import Site, open_site
 
+pytestmark = pytest.mark.usefixtures("schemathesis_asgi")
 REF = "#/components/schemas/"
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine
 from ilja.db import session_factory
 from ilja.ops.site import Site, open_site
 
+pytestmark = pytest.mark.usefixtures("schemathesis_asgi")
 # Nothing listens on port 1: every connection attempt is refused at once.
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/ilja?connect_timeout=2"
 
