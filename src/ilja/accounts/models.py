@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ilja.db import Base
+from ilja.db import Base, UTCDateTime
 
 _JSON = JSON(none_as_null=True)
 
@@ -26,8 +26,8 @@ class User(Base):
     person_id: Mapped[int | None] = mapped_column(Integer, index=True)
     site_code: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     throttle: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
 
 
@@ -39,9 +39,9 @@ class LoginSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     source_address: Mapped[str | None] = mapped_column(String(64))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -55,9 +55,9 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -69,7 +69,7 @@ class AuditRecord(Base):
 
     sequence: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                           autoincrement=False)
-    timestamp: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    timestamp: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     actor_id: Mapped[str | None] = mapped_column(String(100), index=True)
     actor_role: Mapped[str | None] = mapped_column(String(32))
     source_address: Mapped[str | None] = mapped_column(String(64))
@@ -95,7 +95,7 @@ class AuditIntake(Base):
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                     autoincrement=True)
-    timestamp: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    timestamp: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     actor_id: Mapped[str | None] = mapped_column(String(100))
     actor_role: Mapped[str | None] = mapped_column(String(32))
     source_address: Mapped[str | None] = mapped_column(String(64))
@@ -124,7 +124,7 @@ class AuditReview(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     month: Mapped[str] = mapped_column(String(7), unique=True)
-    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    reviewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     chain_ok: Mapped[bool] = mapped_column(Boolean)
     findings: Mapped[str] = mapped_column(Text)

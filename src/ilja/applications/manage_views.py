@@ -121,7 +121,9 @@ def parse_units(text: str, training: bool) -> tuple[list[service.UnitInput], lis
 
 
 def _moment(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SEOUL)
+    """A time typed in the form is Korea time (unless it names its own offset)."""
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)
 
 
 @router.post("/manage/rounds", response_class=HTMLResponse)

@@ -18,7 +18,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -30,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ilja.db import Base
+from ilja.db import Base, UTCDateTime
 
 _JSON = JSON(none_as_null=True)
 
@@ -96,17 +95,17 @@ class Round(Base):
     project: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(300))
     announced_on: Mapped[dt.date] = mapped_column(Date)
-    opens_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    closes_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    opens_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     starts_on: Mapped[dt.date] = mapped_column(Date)
     max_preferences: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16), index=True, default=RoundStatus.DRAFT.value)
     seed_commitment: Mapped[str | None] = mapped_column(String(64))
     seed_revealed: Mapped[str | None] = mapped_column(String(128))
     policy_options: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(String(100))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     def __repr__(self) -> str:
         return f"Round(id={self.id!r}, program={self.program_code!r}, status={self.status!r})"
@@ -123,7 +122,7 @@ class RoundSeed(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"),
                                           primary_key=True)
     seed: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class RoundUnit(Base):
@@ -181,10 +180,10 @@ class Application(Base):
     channel: Mapped[str] = mapped_column(String(16))
     idempotency_key: Mapped[str] = mapped_column(String(128))
     request_digest: Mapped[str] = mapped_column(String(64))
-    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     submitted_by: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20))
-    status_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     eligible: Mapped[bool] = mapped_column(Boolean)
     score: Mapped[float] = mapped_column(Float)
     priority: Mapped[bool] = mapped_column(Boolean)
@@ -218,4 +217,4 @@ class ApplicationEvent(Base):
     reason_code: Mapped[str] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -20,7 +20,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -29,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ilja.db import Base
+from ilja.db import Base, UTCDateTime
 
 _JSON = JSON(none_as_null=True)
 
@@ -45,7 +44,7 @@ class Organisation(Base):
     kind: Mapped[str] = mapped_column(String(32))  # company | city_department | university | partner
     association: Mapped[str | None] = mapped_column(String(200))
     district: Mapped[str | None] = mapped_column(String(20))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class OrganisationMember(Base):
@@ -82,7 +81,7 @@ class Posting(Base):
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     monthly_pay: Mapped[int | None] = mapped_column(Integer)  # whole won
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class CourseTags(Base):
@@ -112,8 +111,8 @@ class Candidate(Base):
     preferred_fields: Mapped[list[str]] = mapped_column(_JSON)
     coordinator_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class Ranking(Base):
@@ -146,9 +145,9 @@ class MatchingRun(Base):
     matched: Mapped[int] = mapped_column(Integer)
     total_fit: Mapped[int] = mapped_column(Integer)
     blocking_pairs: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(String(100))
-    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     confirmed_by: Mapped[str | None] = mapped_column(String(100))
 
 
@@ -197,7 +196,7 @@ class MatchingOutcome(Base):
     hired_on: Mapped[dt.date] = mapped_column(Date, index=True)
     monthly_pay: Mapped[int | None] = mapped_column(Integer)
     recorded_by: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class MatchingDay(Base):
@@ -216,7 +215,7 @@ class MatchingDay(Base):
     slot_count: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))  # planned | scheduled | held
     seed: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class DayParticipant(Base):
@@ -263,4 +262,4 @@ class CounsellingSession(Base):
     kind: Mapped[str] = mapped_column(String(32))  # job_counselling | cv_coaching | interview_prep
     notes: Mapped[str] = mapped_column(Text, default="")
     next_steps: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

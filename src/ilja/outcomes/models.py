@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ilja.db import Base
+from ilja.db import Base, UTCDateTime
 
 
 class Participation(Base):
@@ -51,7 +50,7 @@ class Participation(Base):
     completed_year: Mapped[int | None] = mapped_column(Integer)
     completed_month: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM, for grouping
     source_ref: Mapped[str] = mapped_column(String(100))  # "application:123", "own:…"
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(String(100))
 
 
@@ -74,7 +73,7 @@ class OutcomeRecord(Base):
     source: Mapped[str] = mapped_column(String(24))
     follow_up_point: Mapped[int | None] = mapped_column(Integer)
     recorded_by: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class FollowUp(Base):
@@ -148,5 +147,5 @@ class KpiActual(Base):
     value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
     source: Mapped[str] = mapped_column(String(300))
     recorded_by: Mapped[str | None] = mapped_column(String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

@@ -20,7 +20,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -30,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ilja.db import Base
+from ilja.db import Base, UTCDateTime
 
 _JSON = JSON(none_as_null=True)
 _MONEY = BigInteger().with_variant(Integer, "sqlite")
@@ -45,7 +44,7 @@ class Household(Base):
     head_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("persons.id", ondelete="SET NULL", use_alter=True), index=True)
     address: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class Person(Base):
@@ -82,8 +81,8 @@ class Person(Base):
     household_income_krw: Mapped[int | None] = mapped_column(_MONEY)
     household_assets_krw: Mapped[int | None] = mapped_column(_MONEY)
     receives_livelihood_benefit: Mapped[bool | None] = mapped_column(Boolean)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     def __repr__(self) -> str:  # ids only: a repr ends up in logs and tracebacks
         return f"Person(id={self.id!r})"
@@ -113,7 +112,7 @@ class DuplicateFlag(Base):
                                                     index=True)
     reason: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), index=True, default=FlagStatus.OPEN.value)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     resolved_by: Mapped[str | None] = mapped_column(String(100))
-    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     merged_person_id: Mapped[int | None] = mapped_column(Integer)

@@ -14,7 +14,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ilja.db import Base
+from ilja.db import Base, UTCDateTime
 
 _JSON = JSON(none_as_null=True)
 
@@ -40,7 +39,7 @@ class PlanVersion(Base):
     year: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     is_current: Mapped[bool] = mapped_column(Boolean, default=False)
-    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    loaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     warning_count: Mapped[int] = mapped_column(Integer)
     title: Mapped[dict[str, Any]] = mapped_column(_JSON)
     sources: Mapped[list[Any]] = mapped_column(_JSON)

@@ -18,7 +18,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -27,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ilja.db import Base
+from ilja.db import Base, UTCDateTime
 
 _JSON = JSON(none_as_null=True)
 
@@ -83,7 +82,7 @@ class Placement(Base):
     pension_exempt_from: Mapped[dt.date] = mapped_column(Date)
     employment_insurance_exempt: Mapped[bool] = mapped_column(Boolean)
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("pj_placements.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class PlacementEvent(Base):
@@ -97,7 +96,7 @@ class PlacementEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
     actor_id: Mapped[str | None] = mapped_column(String(100))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class TimesheetEntryRow(Base):
@@ -123,7 +122,7 @@ class TimesheetApproval(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("pj_projects.id"))
     month: Mapped[int] = mapped_column(Integer)  # YYYYMM
     approved_by: Mapped[str | None] = mapped_column(String(100))
-    approved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class TimesheetCorrection(Base):
@@ -139,7 +138,7 @@ class TimesheetCorrection(Base):
     after: Mapped[dict[str, Any]] = mapped_column(_JSON)
     reason: Mapped[str] = mapped_column(Text)
     actor_id: Mapped[str | None] = mapped_column(String(100))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     carried_line_id: Mapped[int | None] = mapped_column(ForeignKey("pj_pay_lines.id"))
 
 
@@ -156,7 +155,7 @@ class PayrollRun(Base):
     parameter_version: Mapped[str] = mapped_column(String(64))
     totals: Mapped[dict[str, Any]] = mapped_column(_JSON)
     actor_id: Mapped[str | None] = mapped_column(String(100))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class PayLine(Base):

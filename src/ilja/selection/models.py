@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -27,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ilja.db import Base
+from ilja.db import Base, UTCDateTime
 
 _JSON = JSON(none_as_null=True)
 
@@ -56,10 +55,10 @@ class SelectionRunRow(Base):
     current_output_hash: Mapped[str | None] = mapped_column(String(64))
     applicants: Mapped[int | None] = mapped_column(Integer)
     stats: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
-    prepared_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    prepared_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     prepared_by: Mapped[str | None] = mapped_column(String(100))
-    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     run_by: Mapped[str | None] = mapped_column(String(100))
 
 
@@ -107,6 +106,6 @@ class SelectionWithdrawal(Base):
     changes: Mapped[list[dict[str, Any]]] = mapped_column(_JSON)
     output_hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     actor_id: Mapped[str | None] = mapped_column(String(100))
     actor_role: Mapped[str] = mapped_column(String(32))

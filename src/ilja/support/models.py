@@ -16,7 +16,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ilja.db import Base
+from ilja.db import Base, UTCDateTime
 
 _JSON = JSON(none_as_null=True)
 
@@ -41,7 +40,7 @@ class Certification(Base):
     name: Mapped[str] = mapped_column(String(200))
     fee_won: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class ExamAttempt(Base):
@@ -60,7 +59,7 @@ class ExamAttempt(Base):
     enrolment_id: Mapped[int | None] = mapped_column(Integer)  # training enrolment, by id
     course_code: Mapped[str | None] = mapped_column(String(64), index=True)
     campus_code: Mapped[str | None] = mapped_column(String(64), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(String(100))
 
 
@@ -86,11 +85,11 @@ class FeeClaim(Base):
     budget_id: Mapped[int | None] = mapped_column(ForeignKey("support_budgets.id"))
     amount_approved_won: Mapped[int | None] = mapped_column(Integer)
     decided_by: Mapped[str | None] = mapped_column(String(100))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     decision_reason: Mapped[str | None] = mapped_column(Text)
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
     payment_ref: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(String(100))
 
 
@@ -107,7 +106,7 @@ class SupportBudget(Base):
     committed_won: Mapped[int] = mapped_column(Integer, default=0)
     paid_won: Mapped[int] = mapped_column(Integer, default=0)
     source: Mapped[str] = mapped_column(String(300))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class Startup(Base):
@@ -124,7 +123,7 @@ class Startup(Base):
     startup_center_ref: Mapped[str | None] = mapped_column(String(200))
     startup_center_linked_on: Mapped[dt.date | None] = mapped_column(Date)
     launched_on: Mapped[dt.date | None] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(String(100))
 
 
@@ -202,7 +201,7 @@ class CsrProgram(Base):
     paid_won: Mapped[int] = mapped_column(Integer, default=0)
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class SubsidyGrant(Base):
@@ -221,7 +220,7 @@ class SubsidyGrant(Base):
     monthly_amount_won: Mapped[int] = mapped_column(Integer)
     eligibility: Mapped[dict[str, Any]] = mapped_column(_JSON)
     status: Mapped[str] = mapped_column(String(16))  # active | ended
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(String(100))
 
 
@@ -268,12 +267,12 @@ class EmployerEvent(Base):
     university: Mapped[str | None] = mapped_column(String(200))
     campus_code: Mapped[str | None] = mapped_column(String(64))
     place: Mapped[str] = mapped_column(String(200))
-    starts_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     capacity: Mapped[int] = mapped_column(Integer)
     confirmed: Mapped[int] = mapped_column(Integer, default=0)
     waitlisted: Mapped[int] = mapped_column(Integer, default=0)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(String(100))
 
 
@@ -285,7 +284,7 @@ class EventSignup(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("support_events.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     status: Mapped[str] = mapped_column(String(16))  # confirmed | waitlisted | cancelled
-    signed_up_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    signed_up_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     attended: Mapped[bool | None] = mapped_column(Boolean)
     hired: Mapped[bool | None] = mapped_column(Boolean)
     hired_on: Mapped[dt.date | None] = mapped_column(Date)

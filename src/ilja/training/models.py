@@ -19,7 +19,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     Numeric,
@@ -30,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ilja.db import Base
+from ilja.db import Base, UTCDateTime
 
 _JSON = JSON(none_as_null=True)
 _BIGID = BigInteger().with_variant(Integer(), "sqlite")
@@ -66,7 +65,7 @@ class TrainingDepartment(Base):
     site_code: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(200))
     partner: Mapped[str | None] = mapped_column(String(100))  # big-tech partner, if any
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class TrainingCourse(Base):
@@ -80,7 +79,7 @@ class TrainingCourse(Base):
     kind: Mapped[str] = mapped_column(String(32))
     specialisation: Mapped[str | None] = mapped_column(String(100))
     is_open: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class CommitteeDecision(Base):
@@ -96,7 +95,7 @@ class CommitteeDecision(Base):
     reason: Mapped[str] = mapped_column(Text)
     decided_on: Mapped[dt.date] = mapped_column(Date)
     decided_by: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class TrainingCohort(Base):
@@ -114,7 +113,7 @@ class TrainingCohort(Base):
     closures: Mapped[list[str]] = mapped_column(_JSON)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
     unit_code: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class Instructor(Base):
@@ -125,7 +124,7 @@ class Instructor(Base):
     name: Mapped[str] = mapped_column(String(100))
     industry_months: Mapped[int] = mapped_column(Integer)  # AI/SW industry experience
     expertise: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class CohortInstructor(Base):
@@ -137,7 +136,7 @@ class CohortInstructor(Base):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("training_cohorts.id"), index=True)
     instructor_id: Mapped[int] = mapped_column(ForeignKey("training_instructors.id"), index=True)
     qualification: Mapped[dict[str, Any]] = mapped_column(_JSON)
-    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    assigned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class Enrolment(Base):
@@ -151,7 +150,7 @@ class Enrolment(Base):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), unique=True)
     trainee_no: Mapped[str] = mapped_column(String(80), unique=True)
     status: Mapped[str] = mapped_column(String(16), default=EnrolmentStatus.ENROLLED.value)
-    enrolled_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(Text)
     quit_with_notice: Mapped[bool | None] = mapped_column(Boolean)
@@ -168,7 +167,7 @@ class AttendanceRecord(Base):
     day: Mapped[dt.date] = mapped_column(Date)
     mark: Mapped[int] = mapped_column(SmallInteger)
     recorded_by: Mapped[str | None] = mapped_column(String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class Assessment(Base):
@@ -178,7 +177,7 @@ class Assessment(Base):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("training_cohorts.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     held_on: Mapped[dt.date] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class Score(Base):
@@ -207,7 +206,7 @@ class Finding(Base):
     reason_en: Mapped[str] = mapped_column(Text)
     parameters: Mapped[list[dict[str, Any]]] = mapped_column(_JSON)
     parameter_version: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(String(100))
 
 
@@ -223,7 +222,7 @@ class SurveyResponse(Base):
         ForeignKey("training_assignments.id"), index=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("training_enrolments.id"))
     score: Mapped[int] = mapped_column(Integer)
-    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class OneDayClass(Base):
@@ -235,7 +234,7 @@ class OneDayClass(Base):
     site_code: Mapped[str] = mapped_column(String(64))
     held_on: Mapped[dt.date] = mapped_column(Date)
     linked_course_id: Mapped[int] = mapped_column(ForeignKey("training_courses.id"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class OneDayParticipant(Base):
@@ -247,4 +246,4 @@ class OneDayParticipant(Base):
     class_id: Mapped[int] = mapped_column(ForeignKey("training_oneday_classes.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     referred_by: Mapped[str] = mapped_column(String(100))  # the 50+ campus (50플러스캠퍼스)
-    registered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    registered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
