@@ -34,6 +34,7 @@ from ilja.rules.population import (
     ALL_FIELDS,
     EMPLOYMENT_STATUSES,
     HISTORY_PROGRAMS,
+    NULLABLE_FIELDS,
     TRAINING_RESULTS,
     VULNERABLE_GROUPS,
     Categories,
@@ -207,13 +208,15 @@ def persons_strategy(draw: st.DrawFn) -> Person:
                 **dict(zip(("start", "end"), draw(_span()), strict=True))}
                for _ in range(draw(st.integers(0, 3)))]
     return Person(
-        id=draw(_text), birth_date=draw(_dates), sido=draw(_text), sigungu=draw(_text),
-        employment_status=draw(st.sampled_from(EMPLOYMENT_STATUSES)),
-        able_to_work=draw(st.booleans()), household_head=draw(st.booleans()),
-        household_size=draw(st.integers(1, 30)),
+        id=draw(_text), birth_date=draw(_dates), sido=draw(st.none() | _text),
+        sigungu=draw(st.none() | _text),
+        employment_status=draw(st.none() | st.sampled_from(EMPLOYMENT_STATUSES)),
+        able_to_work=draw(st.none() | st.booleans()),
+        household_head=draw(st.none() | st.booleans()),
+        household_size=draw(st.none() | st.integers(1, 30)),
         vulnerable_groups=draw(st.lists(st.sampled_from(VULNERABLE_GROUPS), max_size=3)),
         veteran_service_months=draw(st.integers(0, 600)),
-        nationality=draw(st.from_regex(r"[A-Z]{2,3}", fullmatch=True)),
+        nationality=draw(st.none() | st.from_regex(r"[A-Z]{2,3}", fullmatch=True)),
         visa=draw(st.sampled_from(["", "D-2", "E-9", "F-4"])),
         unemployment_benefit_periods=periods, training_history=history,
         household_income_krw=draw(st.none() | st.integers(0, 10**12)),
@@ -277,6 +280,32 @@ def test_dates_must_be_iso(tmp_path: Path, cell: str) -> None:
         assert [(r, f) for r, f, _ in errors_of(path, fast)] == [(1, "birth_date")]
 
 
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_impossible_date_is_called_impossible_without_repeating_it(tmp_path: Path,
+                                                                      fast: bool) -> None:
+    rows = [record(id="a", birth_date="1990-02-30"),
+            record(id="b", training_history="youth_academy/2023-02-29/2023-08-31/completed"),
+            record(id="c", birth_date="1990-13-01"),
+            record(id="d", birth_date="1990/02/28"),
+            record(id="e", birth_date="900230-1234567")]
+    errors = errors_of(write_table(tmp_path / "p.csv", rows), fast)
+    assert errors == [
+        (1, "birth_date", "not a real date: February 1990 has 28 days "
+                          "(없는 날짜입니다: 1990년 2월은 28일까지 있습니다)"),
+        (2, "training_history[1].start", "not a real date: February 2023 has 28 days "
+                                         "(없는 날짜입니다: 2023년 2월은 28일까지 있습니다)"),
+        (3, "birth_date", "not a real date: there is no month 13 (없는 날짜입니다: 13월은 없습니다)"),
+        (4, "birth_date", "expected a date YYYY-MM-DD"),
+        (5, "birth_date", "expected a date YYYY-MM-DD"),
+    ]
+
+
+def test_importers_get_the_impossible_date_with_its_own_code() -> None:
+    _, errors = person_format.parse_cells(record(birth_date="2023-02-29"), row=4)
+    assert [(e.row, e.field, e.code) for e in errors] == [(4, "birth_date", "date_impossible")]
+    assert "2023-02-29" not in errors[0].message
+
+
 def test_whole_numbers_may_have_thousands_separators_or_a_zero_fraction(tmp_path: Path) -> None:
     path = write_table(tmp_path / "p.csv", [record(household_income_krw="1,500,000",
                                                    household_size="3.0")])
@@ -330,6 +359,25 @@ def test_jsonl_null_and_absent_optional_fields_are_none(tmp_path: Path) -> None:
     assert person.household_income_krw is None and person.receives_livelihood_benefit is None
 
 
+def test_a_file_with_only_id_and_birth_date_is_read_with_every_other_fact_absent(
+        tmp_path: Path) -> None:
+    path = write_table(tmp_path / "p.csv", [{"id": "a", "birth_date": "1990-06-15"}])
+    population = read_both(path)
+    person = population.person(0)
+    assert [name for name in NULLABLE_FIELDS if getattr(person, name) is not None] == []
+    assert not any(population.known(name)[0] for name in NULLABLE_FIELDS)
+
+
+@pytest.mark.parametrize("name", NULLABLE_FIELDS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_blank_fact_is_absent_and_written_back_blank(tmp_path: Path, name: str,
+                                                       fmt: str) -> None:
+    population = read_both(write_table(tmp_path / f"p.{fmt}", [record(**{name: ""})]))
+    assert getattr(population.person(0), name) is None
+    write_persons(population, tmp_path / f"again.{fmt}")
+    same_population(read_both(tmp_path / f"again.{fmt}"), population)
+
+
 def test_jsonl_takes_json_types(tmp_path: Path) -> None:
     row = record() | {"able_to_work": True, "household_size": 3, "veteran_service_months": 0,
                       "household_income_krw": 2_500_000, "vulnerable_groups": ["disabled"],
@@ -347,14 +395,14 @@ BAD_ROWS = [
     record(id="bad-4", vulnerable_groups="disabled;rich", employment_status="retired"),
     record(id="bad-5", training_history="youth_academy/2023-03-01/2023-08-31/completed;"
                                          "tech_institute/2024-05-01/2024-04-01/dropped"),
-    record(id="bad-6", sido="", unemployment_benefit_periods="2024-01-01"),
+    record(id="bad-6", birth_date="", unemployment_benefit_periods="2024-01-01"),
     record(id="bad-7", household_size="0", nationality="kr", able_to_work="perhaps"),
 ]
 EXPECTED_FIELDS = [
     (2, "birth_date"), (2, "household_size"),
     (4, "employment_status"), (4, "vulnerable_groups[2]"),
     (5, "training_history[2].end"),
-    (6, "sido"), (6, "unemployment_benefit_periods[1]"),
+    (6, "birth_date"), (6, "unemployment_benefit_periods[1]"),
     (7, "able_to_work"), (7, "household_size"), (7, "nationality"),
 ]
 
@@ -368,7 +416,8 @@ def test_bad_rows_give_every_error_with_row_and_field(tmp_path: Path, fmt: str,
     assert [(row, name) for row, name, _ in errors] == EXPECTED_FIELDS
     messages = dict(((row, name), message) for row, name, message in errors)
     assert messages[(5, "training_history[2].end")] == "end is before start"
-    assert messages[(6, "sido")] == "missing"
+    assert messages[(2, "birth_date")].startswith("not a real date: there is no month 13")
+    assert messages[(6, "birth_date")] == "missing"
     assert "start/end" in messages[(6, "unemployment_benefit_periods[1]")]
 
 
@@ -444,8 +493,8 @@ def test_a_broken_jsonl_line_is_reported_with_the_other_errors(tmp_path: Path) -
 
 def test_blank_rows_are_skipped_but_keep_their_number(tmp_path: Path) -> None:
     blank = dict.fromkeys(record(), "")
-    path = write_table(tmp_path / "p.csv", [record(id="a"), blank, record(id="c", sido="")])
-    assert errors_of(path, fast=False) == [(3, "sido", "missing")]
+    path = write_table(tmp_path / "p.csv", [record(id="a"), blank, record(id="c", birth_date="")])
+    assert errors_of(path, fast=False) == [(3, "birth_date", "missing")]
     fixed = write_table(tmp_path / "q.csv", [record(id="a"), blank, record(id="c")])
     result = read_persons(fixed)
     assert result.persons_count == 2 and list(result.row_numbers) == [1, 3]

@@ -35,26 +35,31 @@ def histories(draw):
             "result": draw(st.sampled_from(TRAINING_RESULTS))}
 
 
+def maybe(values):
+    """A fact that is given most of the time and sometimes left out (None)."""
+    return st.none() | values | values
+
+
 @st.composite
 def persons(draw, index=st.integers(0, 10**6)):
     return Person.model_validate({
         "id": f"H{draw(index)}",
         "birth_date": draw(st.dates(dt.date(1930, 1, 1), dt.date(2015, 12, 31))),
-        "sido": draw(st.sampled_from(["서울특별시", "경기도", "부산광역시"])),
-        "sigungu": draw(st.sampled_from(["마포구", "중구", "군포시"])),
-        "employment_status": draw(st.sampled_from(EMPLOYMENT_STATUSES)),
-        "able_to_work": draw(st.booleans()),
-        "household_head": draw(st.booleans()),
-        "household_size": draw(st.integers(1, 9)),
+        "sido": draw(maybe(st.sampled_from(["서울특별시", "경기도", "부산광역시"]))),
+        "sigungu": draw(maybe(st.sampled_from(["마포구", "중구", "군포시"]))),
+        "employment_status": draw(maybe(st.sampled_from(EMPLOYMENT_STATUSES))),
+        "able_to_work": draw(maybe(st.booleans())),
+        "household_head": draw(maybe(st.booleans())),
+        "household_size": draw(maybe(st.integers(1, 9))),
         "vulnerable_groups": draw(st.lists(st.sampled_from(VULNERABLE_GROUPS), max_size=3)),
         "veteran_service_months": draw(st.sampled_from([0, 0, 6, 12, 18, 21, 24, 36])),
-        "nationality": draw(st.sampled_from(["KR", "KR", "VN", "US"])),
+        "nationality": draw(maybe(st.sampled_from(["KR", "KR", "VN", "US"]))),
         "visa": draw(st.sampled_from(["", "D-2", "E-9"])),
         "unemployment_benefit_periods": draw(st.lists(periods(), max_size=3)),
         "training_history": draw(st.lists(histories(), max_size=4)),
-        "household_income_krw": draw(st.none() | st.integers(0, 12_000_000)),
-        "household_assets_krw": draw(st.none() | st.integers(0, 900_000_000)),
-        "receives_livelihood_benefit": draw(st.none() | st.booleans()),
+        "household_income_krw": draw(maybe(st.integers(0, 12_000_000))),
+        "household_assets_krw": draw(maybe(st.integers(0, 900_000_000))),
+        "receives_livelihood_benefit": draw(maybe(st.booleans())),
     })
 
 

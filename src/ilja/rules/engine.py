@@ -305,12 +305,12 @@ class Engine:
             shift = np.uint32(bit)
             if held is False:
                 held = np.zeros(n, dtype=bool)
-            if condition.needs:
-                known = np.logical_and.reduce([x.known(name) for name in condition.needs])
+            known = x.given(condition.needs)
+            if known is None:
+                failed |= (~held).astype(np.uint32) << shift
+            else:
                 failed |= (~held & known).astype(np.uint32) << shift
                 unverified |= (~known).astype(np.uint32) << shift
-            else:
-                failed |= (~held).astype(np.uint32) << shift
         out.failed[start:stop] = failed
         out.unverified[start:stop] = unverified
         if out.priority is not None:

@@ -24,8 +24,10 @@ import numpy as np
 
 from ilja.rules.parameters import ParameterError, ParameterUse
 from ilja.rules.population import (
+    ABSENT_CODE,
     EMPLOYMENT_STATUSES,
     HISTORY_PROGRAMS,
+    NULLABLE_FIELDS,
     TRAINING_RESULTS,
     VULNERABLE_GROUPS,
     Person,
@@ -46,9 +48,11 @@ RESULT_CODE = {result: i for i, result in enumerate(TRAINING_RESULTS)}
 class Condition:
     """One eligibility condition: a stable id (used in results and files), labels, a formula.
 
-    ``needs`` lists optional inputs of the person format: when one is absent the condition is
-    "to be verified" rather than failed (as a district office checks income after applying).
-    ``inputs`` names the person variables shown in the explanation.
+    ``inputs`` names the person variables shown in the explanation. ``needs`` lists the facts
+    a person may leave out (``NULLABLE_FIELDS``) that the condition reads: when one is absent
+    the condition is "to be verified" rather than failed (as a district office checks income
+    after applying). Those among ``inputs`` are added to it, so a condition that shows a fact
+    cannot forget to need it.
     """
 
     id: str
@@ -57,6 +61,10 @@ class Condition:
     formula: Formula
     inputs: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        read = [name for name in self.inputs if name in NULLABLE_FIELDS]
+        object.__setattr__(self, "needs", tuple(dict.fromkeys([*self.needs, *read])))
 
 
 @dataclass
@@ -222,11 +230,7 @@ class BatchContext(Context):
         self.household_income_krw = population.household_income_krw
         self.household_assets_krw = population.household_assets_krw
         self.receives_livelihood_benefit = population.receives_livelihood_benefit
-        self._known = {
-            "household_income_krw": population.household_income_known,
-            "household_assets_krw": population.household_assets_known,
-            "receives_livelihood_benefit": population.receives_livelihood_benefit_known,
-        }
+        self._given: dict[tuple[str, ...], np.ndarray | None] = {}
 
     def status_in(self, statuses: Iterable[str]) -> np.ndarray:
         codes = [STATUS_CODE[s] for s in statuses]
@@ -238,7 +242,16 @@ class BatchContext(Context):
         return getattr(self.population, column).isin(values)
 
     def known(self, field_name: str) -> np.ndarray:
-        return self._known[field_name]
+        return self.population.known(field_name)
+
+    def given(self, names: tuple[str, ...]) -> np.ndarray | None:
+        """Where every fact in ``names`` was given; None where they were for everyone in the
+        chunk (the usual case, which then costs the engine nothing). Worked out once per chunk."""
+        if names not in self._given:
+            partly = [known for known in map(self.known, names) if not known.all()]
+            self._given[names] = (np.logical_and.reduce(partly) if len(partly) > 1
+                                  else partly[0] if partly else None)
+        return self._given[names]
 
     def receiving_benefit_on(self, yyyymmdd: Any) -> np.ndarray:
         periods = self.population.benefit_periods
@@ -304,10 +317,11 @@ class PersonContext(Context):
         self.person = person
         self.birth_date = np.int32(date_to_int(person.birth_date))
         self.age = (self.on - self.birth_date) // 10000
-        self.employment_status = np.int8(STATUS_CODE[person.employment_status])
-        self.able_to_work = np.bool_(person.able_to_work)
-        self.household_head = np.bool_(person.household_head)
-        self.household_size = np.int16(person.household_size)
+        # An absent fact gets the neutral value a Population stores for it.
+        self.employment_status = np.int8(STATUS_CODE.get(person.employment_status, ABSENT_CODE))
+        self.able_to_work = np.bool_(bool(person.able_to_work))
+        self.household_head = np.bool_(bool(person.household_head))
+        self.household_size = np.int16(person.household_size or 0)
         self.vulnerable_groups = np.uint16(self.group_mask(person.vulnerable_groups))
         self.veteran_service_months = np.int16(person.veteran_service_months)
         self.household_income_krw = np.int64(person.household_income_krw or 0)

@@ -9,14 +9,17 @@ dates, and ``(on - birth) // 10000`` is the age in completed years.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 EMPLOYMENT_STATUSES = ("unemployed", "employed", "self_employed", "student")
 VULNERABLE_GROUPS = (
@@ -37,9 +40,12 @@ HISTORY_PROGRAMS = (
     "attractive_jobs",
     "other",
 )
-REQUIRED_FIELDS = (
-    "id",
-    "birth_date",
+# Without these nothing can be judged: who the person is, and their age (every program's first
+# condition, and 동행일자리's daily hours).
+REQUIRED_FIELDS = ("id", "birth_date")
+# Facts a person may leave out (None): the conditions that read one are then "to be verified",
+# not failed, as a district office checks them after the application.
+NULLABLE_FIELDS = (
     "sido",
     "sigungu",
     "employment_status",
@@ -47,8 +53,12 @@ REQUIRED_FIELDS = (
     "household_head",
     "household_size",
     "nationality",
+    "household_income_krw",
+    "household_assets_krw",
+    "receives_livelihood_benefit",
 )
-OPTIONAL_FIELDS = ("household_income_krw", "household_assets_krw", "receives_livelihood_benefit")
+# The code of an absent coded fact (``employment_status``) in a Population: it equals no real one.
+ABSENT_CODE = -1
 LIST_FIELDS = ("unemployment_benefit_periods", "training_history", "vulnerable_groups")
 ALL_FIELDS = (
     "id",
@@ -65,7 +75,9 @@ ALL_FIELDS = (
     "nationality",
     "visa",
     "training_history",
-    *OPTIONAL_FIELDS,
+    "household_income_krw",
+    "household_assets_krw",
+    "receives_livelihood_benefit",
 )
 
 
@@ -75,6 +87,46 @@ def date_to_int(value: dt.date) -> int:
 
 def int_to_date(value: int) -> dt.date:
     return dt.date(int(value) // 10000, int(value) // 100 % 100, int(value) % 100)
+
+
+_DATE_PARTS = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def impossible_date(text: str) -> str | None:
+    """Why ``YYYY-MM-DD`` text names no real date, in English and Korean; None when it names
+    one or is not shaped like a date at all.
+
+    "Expected a date YYYY-MM-DD" would send someone who wrote ``1990-02-30`` looking for a
+    format mistake. The value itself is not repeated: errors never echo personal data.
+    """
+    parts = _DATE_PARTS.fullmatch(text)
+    if parts is None:
+        return None
+    year, month, day = (int(part) for part in parts.groups())
+    if year == 0:
+        en, ko = "there is no year 0", "0년은 없습니다"
+    elif not 1 <= month <= 12:
+        en, ko = f"there is no month {month}", f"{month}월은 없습니다"
+    elif day == 0:
+        en, ko = "there is no day 0", "0일은 없습니다"
+    elif day > (days := calendar.monthrange(year, month)[1]):
+        en, ko = (f"{_MONTHS[month - 1]} {year} has {days} days",
+                  f"{year}년 {month}월은 {days}일까지 있습니다")
+    else:
+        return None
+    return f"not a real date: {en} (없는 날짜입니다: {ko})"
+
+
+def _real_date(value: Any) -> Any:
+    if isinstance(value, str) and (reason := impossible_date(value.strip())):
+        raise PydanticCustomError("date_impossible", reason)
+    return value
+
+
+# A date whose impossible values (``1990-02-30``) are called impossible, not badly formatted.
+RealDate = Annotated[dt.date, BeforeValidator(_real_date)]
 
 
 def add_months(yyyymmdd: Any, months: Any) -> Any:
@@ -92,8 +144,8 @@ def add_months(yyyymmdd: Any, months: Any) -> Any:
 
 class Period(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    start: dt.date
-    end: dt.date
+    start: RealDate
+    end: RealDate
 
     @field_validator("end")
     @classmethod
@@ -107,8 +159,8 @@ class Period(BaseModel):
 class TrainingRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
     program: Literal[HISTORY_PROGRAMS]  # type: ignore[valid-type]
-    start: dt.date
-    end: dt.date
+    start: RealDate
+    end: RealDate
     result: Literal[TRAINING_RESULTS]  # type: ignore[valid-type]
 
     @field_validator("end")
@@ -121,22 +173,27 @@ class TrainingRecord(BaseModel):
 
 
 class Person(BaseModel):
-    """One person in the person format (see the README's "Person format")."""
+    """One person in the person format (see the README's "Person format").
+
+    Only ``id`` and ``birth_date`` are required; a fact left out (None) makes the conditions
+    that read it "to be verified" (``NULLABLE_FIELDS``).
+    """
 
     model_config = ConfigDict(extra="ignore", hide_input_in_errors=True, str_strip_whitespace=True)
 
     id: str = Field(min_length=1, max_length=64)
-    birth_date: dt.date
-    sido: str = Field(min_length=1, max_length=20, examples=["서울특별시"])
-    sigungu: str = Field(min_length=1, max_length=20, examples=["마포구"])
-    employment_status: Literal[EMPLOYMENT_STATUSES]  # type: ignore[valid-type]
-    able_to_work: bool
+    birth_date: RealDate
+    sido: str | None = Field(default=None, min_length=1, max_length=20, examples=["서울특별시"])
+    sigungu: str | None = Field(default=None, min_length=1, max_length=20, examples=["마포구"])
+    employment_status: Literal[EMPLOYMENT_STATUSES] | None = None  # type: ignore[valid-type]
+    able_to_work: bool | None = None
     unemployment_benefit_periods: list[Period] = Field(default_factory=list, max_length=100)
-    household_head: bool
-    household_size: int = Field(ge=1, le=30)
+    household_head: bool | None = None
+    household_size: int | None = Field(default=None, ge=1, le=30)
     vulnerable_groups: list[Literal[VULNERABLE_GROUPS]] = Field(default_factory=list)  # type: ignore[valid-type]
     veteran_service_months: int = Field(default=0, ge=0, le=600)
-    nationality: str = Field(min_length=2, max_length=3, pattern=r"^[A-Z]{2,3}$", examples=["KR"])
+    nationality: str | None = Field(default=None, min_length=2, max_length=3,
+                                    pattern=r"^[A-Z]{2,3}$", examples=["KR"])
     visa: str = Field(default="", max_length=10)
     training_history: list[TrainingRecord] = Field(default_factory=list, max_length=100)
     household_income_krw: int | None = Field(default=None, ge=0, le=10**12)
@@ -290,9 +347,19 @@ class Ragged:
         return Ragged(offsets, {k: v[item_index] for k, v in self.columns.items()})
 
 
+def known_column(name: str) -> str:
+    """The Population column saying where the fact ``name`` was given (``sido_known``,
+    ``household_income_known``)."""
+    return f"{name.removesuffix('_krw')}_known"
+
+
 @dataclass
 class Population:
-    """Many persons as columns (numpy arrays), ready for whole-population evaluation."""
+    """Many persons as columns (numpy arrays), ready for whole-population evaluation.
+
+    A fact left out (``NULLABLE_FIELDS``) has a neutral value in its column — 0, False, ``""``,
+    ``ABSENT_CODE`` — and False in its ``*_known`` column.
+    """
 
     id: np.ndarray  # object (str), or int64 numbers shown as P00000001 (synthetic populations)
     birth_date: np.ndarray  # int32 YYYYMMDD
@@ -314,9 +381,26 @@ class Population:
     receives_livelihood_benefit_known: np.ndarray  # bool
     benefit_periods: Ragged  # columns start, end (int32)
     training_history: Ragged  # columns program (int8), start, end (int32), result (int8)
+    # bool; None (the default) means given for everyone, as in a synthetic population
+    sido_known: np.ndarray = None  # type: ignore[assignment]
+    sigungu_known: np.ndarray = None  # type: ignore[assignment]
+    employment_status_known: np.ndarray = None  # type: ignore[assignment]
+    able_to_work_known: np.ndarray = None  # type: ignore[assignment]
+    household_head_known: np.ndarray = None  # type: ignore[assignment]
+    household_size_known: np.ndarray = None  # type: ignore[assignment]
+    nationality_known: np.ndarray = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        for name in NULLABLE_FIELDS:
+            if getattr(self, known_column(name)) is None:
+                setattr(self, known_column(name), np.ones(len(self), dtype=bool))
 
     def __len__(self) -> int:
         return len(self.birth_date)
+
+    def known(self, name: str) -> np.ndarray:
+        """Where the fact ``name`` (one of ``NULLABLE_FIELDS``) was given."""
+        return getattr(self, known_column(name))
 
     @classmethod
     def from_persons(cls, persons: Sequence[Person]) -> Population:
@@ -352,32 +436,27 @@ class Population:
         return cls(
             id=np.asarray([p.id for p in persons], dtype=object),
             birth_date=column((date_to_int(p.birth_date) for p in persons), np.int32),
-            sido=Categories.encode([p.sido for p in persons]),
-            sigungu=Categories.encode([p.sigungu for p in persons]),
-            employment_status=column((status_code[p.employment_status] for p in persons), np.int8),
-            able_to_work=column((p.able_to_work for p in persons), bool),
-            household_head=column((p.household_head for p in persons), bool),
-            household_size=column((p.household_size for p in persons), np.int16),
+            sido=Categories.encode([p.sido or "" for p in persons]),
+            sigungu=Categories.encode([p.sigungu or "" for p in persons]),
+            employment_status=column(
+                (status_code.get(p.employment_status, ABSENT_CODE) for p in persons), np.int8
+            ),
+            able_to_work=column((bool(p.able_to_work) for p in persons), bool),
+            household_head=column((bool(p.household_head) for p in persons), bool),
+            household_size=column((p.household_size or 0 for p in persons), np.int16),
             vulnerable_groups=column(
                 (sum({group_bit[g] for g in p.vulnerable_groups}) for p in persons), np.uint16
             ),
             veteran_service_months=column((p.veteran_service_months for p in persons), np.int16),
-            nationality=Categories.encode([p.nationality for p in persons]),
+            nationality=Categories.encode([p.nationality or "" for p in persons]),
             visa=Categories.encode([p.visa for p in persons]),
             household_income_krw=column((p.household_income_krw or 0 for p in persons), np.int64),
-            household_income_known=column(
-                (p.household_income_krw is not None for p in persons), bool
-            ),
             household_assets_krw=column((p.household_assets_krw or 0 for p in persons), np.int64),
-            household_assets_known=column(
-                (p.household_assets_krw is not None for p in persons), bool
-            ),
             receives_livelihood_benefit=column(
                 (bool(p.receives_livelihood_benefit) for p in persons), bool
             ),
-            receives_livelihood_benefit_known=column(
-                (p.receives_livelihood_benefit is not None for p in persons), bool
-            ),
+            **{known_column(name): column((getattr(p, name) is not None for p in persons), bool)
+               for name in NULLABLE_FIELDS},
             benefit_periods=Ragged(
                 period_offsets,
                 {"start": np.asarray(p_start, dtype=np.int32), "end": np.asarray(p_end, dtype=np.int32)},
@@ -451,7 +530,7 @@ class Population:
                 columns = {key[len(prefix):]: array for key, array in arrays.items()
                            if key.startswith(prefix) and key != f"{name}.offsets"}
                 values[name] = Ragged(arrays[f"{name}.offsets"], columns)
-            else:
+            elif name in arrays:  # a column added since the file was saved keeps its default
                 array = arrays[name]
                 values[name] = array.astype(object) if array.dtype.kind == "U" else array
         return cls(**values)
@@ -467,7 +546,7 @@ class Population:
         history = self.training_history
         p0, p1 = int(periods.offsets[i]), int(periods.offsets[i + 1])
         h0, h1 = int(history.offsets[i]), int(history.offsets[i + 1])
-        return Person(
+        values = dict(
             id=self.person_id(i),
             birth_date=int_to_date(self.birth_date[i]),
             sido=self.sido.values[self.sido.codes[i]],
@@ -493,9 +572,9 @@ class Population:
                 )
                 for k in range(h0, h1)
             ],
-            household_income_krw=int(self.household_income_krw[i]) if self.household_income_known[i] else None,
-            household_assets_krw=int(self.household_assets_krw[i]) if self.household_assets_known[i] else None,
-            receives_livelihood_benefit=bool(self.receives_livelihood_benefit[i])
-            if self.receives_livelihood_benefit_known[i]
-            else None,
+            household_income_krw=int(self.household_income_krw[i]),
+            household_assets_krw=int(self.household_assets_krw[i]),
+            receives_livelihood_benefit=bool(self.receives_livelihood_benefit[i]),
         )
+        values.update({name: None for name in NULLABLE_FIELDS if not self.known(name)[i]})
+        return Person(**values)

@@ -26,8 +26,10 @@ from ilja.people.person_format.cells import (
 )
 from ilja.people.person_format.rows import parse_cells
 from ilja.rules.population import (
+    ABSENT_CODE,
     EMPLOYMENT_STATUSES,
     HISTORY_PROGRAMS,
+    NULLABLE_FIELDS,
     REQUIRED_FIELDS,
     TRAINING_RESULTS,
     VULNERABLE_GROUPS,
@@ -36,6 +38,7 @@ from ilja.rules.population import (
     Person,
     Population,
     Ragged,
+    known_column,
 )
 
 # Person._plausible_birth_date, as numbers.
@@ -130,30 +133,28 @@ def population_by_columns(frame: pl.DataFrame, skip: frozenset[str],
                                           return_dtype=pl.UInt16).to_numpy()
     np.bitwise_or.at(group_bits, groups["_i"].to_numpy(), bits)
     visa = col("visa").fill_null("").str.to_uppercase()
-    known = {name: ~null(name).to_numpy() for name in INT_FIELDS + BOOL_FIELDS}
+
+    def neutral(column: pl.Series, dtype: Any) -> np.ndarray:
+        """The column with an absent value as 0 / False (what a Population stores for it)."""
+        return column.fill_null(0).to_numpy().astype(dtype)
+
     population = Population(
         id=np.asarray(col("id").to_list(), dtype=object),
         birth_date=birth.to_numpy().astype(np.int32),
         sido=_categories(col("sido")),
         sigungu=_categories(col("sigungu")),
         employment_status=_codes(status, EMPLOYMENT_STATUSES),
-        able_to_work=bools["able_to_work"].to_numpy().astype(bool),
-        household_head=bools["household_head"].to_numpy().astype(bool),
-        household_size=ints["household_size"].to_numpy().astype(np.int16),
+        able_to_work=neutral(bools["able_to_work"], bool),
+        household_head=neutral(bools["household_head"], bool),
+        household_size=neutral(ints["household_size"], np.int16),
         vulnerable_groups=group_bits,
-        veteran_service_months=ints["veteran_service_months"].fill_null(0).to_numpy()
-        .astype(np.int16),
+        veteran_service_months=neutral(ints["veteran_service_months"], np.int16),
         nationality=_categories(col("nationality")),
         visa=_categories(visa),
-        household_income_krw=ints["household_income_krw"].fill_null(0).to_numpy()
-        .astype(np.int64),
-        household_income_known=known["household_income_krw"],
-        household_assets_krw=ints["household_assets_krw"].fill_null(0).to_numpy()
-        .astype(np.int64),
-        household_assets_known=known["household_assets_krw"],
-        receives_livelihood_benefit=bools["receives_livelihood_benefit"].fill_null(False)
-        .to_numpy().astype(bool),
-        receives_livelihood_benefit_known=known["receives_livelihood_benefit"],
+        household_income_krw=neutral(ints["household_income_krw"], np.int64),
+        household_assets_krw=neutral(ints["household_assets_krw"], np.int64),
+        receives_livelihood_benefit=neutral(bools["receives_livelihood_benefit"], bool),
+        **{known_column(name): ~null(name).to_numpy() for name in NULLABLE_FIELDS},
         benefit_periods=Ragged(_offsets(periods, n), {
             "start": periods["start"].to_numpy().astype(np.int32),
             "end": periods["end"].to_numpy().astype(np.int32),
@@ -224,12 +225,15 @@ def _date_column(text: pl.Series) -> pl.Series:
 
 
 def _codes(values: pl.Series, names: Sequence[str]) -> np.ndarray:
-    return values.replace_strict(list(names), list(range(len(names))),
-                                 return_dtype=pl.Int8).to_numpy().astype(np.int8)
+    """Each value's index in ``names``; ``ABSENT_CODE`` where the cell is empty."""
+    return values.replace_strict(list(names), list(range(len(names))), return_dtype=pl.Int8
+                                 ).fill_null(ABSENT_CODE).to_numpy().astype(np.int8)
 
 
 def _categories(values: pl.Series) -> Categories:
-    """Codes in order of first appearance, as ``Categories.encode`` numbers them."""
+    """Codes in order of first appearance, as ``Categories.encode`` numbers them; an empty
+    cell is ``""`` (what a Population stores for a fact left out)."""
+    values = values.fill_null("")
     distinct = values.unique(maintain_order=True)
     codes = values.replace_strict(distinct, pl.int_range(len(distinct), eager=True),
                                   return_dtype=pl.Int32)

@@ -32,6 +32,7 @@ from ilja.rules.population import (
     FieldError,
     Person,
     Population,
+    impossible_date,
 )
 
 
@@ -84,7 +85,7 @@ def parse_cells(cells: Mapping[str, Any], row: int,
         elif name == "birth_date":
             data[name] = _parse_date(text)
             if data[name] is None:
-                bad(name, "expected a date YYYY-MM-DD", "date_parsing")
+                bad(name, *_date_error(text))
         elif name == "vulnerable_groups":
             data[name] = _parse_groups(text, bad)
         elif name in ITEM_PARTS:
@@ -132,6 +133,12 @@ def _parse_date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _date_error(text: str) -> tuple[str, str]:
+    """The message and code for text that is no date: an impossible one, or not YYYY-MM-DD."""
+    reason = impossible_date(text)
+    return (reason, "date_impossible") if reason else ("expected a date YYYY-MM-DD", "date_parsing")
 
 
 def _list_cell(name: str, text: str,
@@ -199,6 +206,6 @@ def _parse_items(name: str, text: str,
             elif cell:
                 record[part] = _parse_date(cell) if part in ("start", "end") else cell
                 if record[part] is None:
-                    bad(f"{loc}.{part}", "expected a date YYYY-MM-DD", "date_parsing")
+                    bad(f"{loc}.{part}", *_date_error(cell))
         items.append(record)
     return items

@@ -18,6 +18,7 @@ from ilja.rules.population import (
     ALL_FIELDS,
     EMPLOYMENT_STATUSES,
     HISTORY_PROGRAMS,
+    NULLABLE_FIELDS,
     TRAINING_RESULTS,
     VULNERABLE_GROUPS,
     Categories,
@@ -109,11 +110,6 @@ def _population_frame(population: Population, as_json: bool, dates: bool) -> pl.
     """A Population as the person format's columns (lists as JSON lists or ``;`` text)."""
     p = population
     n = len(p)
-
-    def optional(values: np.ndarray, known: np.ndarray) -> pl.Series:
-        return pl.select(pl.when(pl.lit(pl.Series(known))).then(pl.lit(pl.Series(values))))\
-            .to_series()
-
     masks, inverse = np.unique(p.vulnerable_groups, return_inverse=True)
     names = [[g for b, g in enumerate(VULNERABLE_GROUPS) if int(m) >> b & 1] for m in masks]
     groups = (pl.Series(names, dtype=pl.List(pl.String)) if as_json
@@ -139,11 +135,13 @@ def _population_frame(population: Population, as_json: bool, dates: bool) -> pl.
             p.training_history, n, as_json,
             {"program": HISTORY_PROGRAMS, "start": "date", "end": "date",
              "result": TRAINING_RESULTS}),
-        "household_income_krw": optional(p.household_income_krw, p.household_income_known),
-        "household_assets_krw": optional(p.household_assets_krw, p.household_assets_known),
-        "receives_livelihood_benefit": optional(p.receives_livelihood_benefit,
-                                                p.receives_livelihood_benefit_known),
+        "household_income_krw": pl.Series(p.household_income_krw),
+        "household_assets_krw": pl.Series(p.household_assets_krw),
+        "receives_livelihood_benefit": pl.Series(p.receives_livelihood_benefit),
     }
+    for name in NULLABLE_FIELDS:  # a fact left out is left empty (null)
+        columns[name] = pl.select(pl.when(pl.lit(pl.Series(p.known(name))))
+                                  .then(pl.lit(columns[name]))).to_series()
     return pl.DataFrame({name: columns[name].alias(name) for name in ALL_FIELDS})
 
 
