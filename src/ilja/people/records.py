@@ -16,11 +16,12 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ilja.people.rrn import InvalidRrn, Rrn, RrnWarning, parse_rrn
+from ilja.rules.population import EMPLOYMENT_STATUSES
 from ilja.rules.population import Person as FormatPerson
 
 RRN_PROGRAMS_PARAMETER = "common.personal_data.rrn_collection_programs"
@@ -129,6 +130,15 @@ class PersonRecord(FormatPerson):
     phone: str | None = Field(default=None, max_length=32)
     address_detail: str | None = Field(default=None, max_length=200)
     household_id: int | None = Field(default=None, ge=1)
+    # The person format lets these be left out ("to be verified"); the registry keeps a person's
+    # facts and asks for them at intake, so here they are required again.
+    sido: str = Field(min_length=1, max_length=20)
+    sigungu: str = Field(min_length=1, max_length=20)
+    employment_status: Literal[EMPLOYMENT_STATUSES]  # type: ignore[valid-type]
+    able_to_work: bool
+    household_head: bool
+    household_size: int = Field(ge=1, le=30)
+    nationality: str = Field(min_length=2, max_length=3, pattern=r"^[A-Z]{2,3}$")
 
     @model_validator(mode="before")
     @classmethod

@@ -219,7 +219,8 @@ def program_view(engine: Engine, t: Translator, result: ProgramResult, person: P
                            for name, value in outcome.inputs.items()]
             values = _placeholders(t, outcome.inputs, outcome.parameters)
             values.update(_derived(t, outcome.id, person, outcome.parameters, on, announced))
-            view.reason = _reason(t, view, needs.get(outcome.id, ()), outcome.parameters, values)
+            absent = tuple(n for n in needs.get(outcome.id, ()) if outcome.inputs.get(n) is None)
+            view.reason = _reason(t, view, absent, outcome.parameters, values)
         conditions.append(view)
     program = engine.programs[result.program]
     return ProgramView(
