@@ -22,9 +22,8 @@ def _plan(loaded_at: dt.datetime) -> PlanVersion:
                        standards={}, district_count={}, checks=[])
 
 
-def test_every_instant_column_of_the_domains_models_is_utc():
+def test_every_instant_column_is_utc():
     plain = [f"{table.name}.{column.name}" for mapper in Base.registry.mappers
-             if mapper.class_.__module__.endswith(".models")
              for table in mapper.tables for column in table.columns
              if isinstance(column.type, DateTime) and not isinstance(column.type, UTCDateTime)]
     assert plain == []
@@ -51,3 +50,11 @@ def test_a_naive_datetime_is_refused(database_url):
         session.add(_plan(dt.datetime(2025, 5, 20, 18, 0)))
     with transaction(engine_for(database_url)) as session:
         assert session.execute(select(PlanVersion.id)).all() == []
+
+
+def test_a_backup_from_before_zoned_instants_restores_them_as_utc():
+    from ilja.ops.backup import _decode
+
+    restored = _decode({"$t": "2025-05-20T09:00:00", "k": "datetime"})
+    assert restored == SIX_PM_SEOUL and restored.tzinfo == dt.UTC
+    assert _decode({"$t": "2025-05-20", "k": "date"}) == dt.date(2025, 5, 20)

@@ -33,7 +33,6 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    DateTime,
     Engine,
     Integer,
     String,
@@ -59,7 +58,7 @@ from ilja.accounts.audit_chain import (
     verify_chain,
 )
 from ilja.accounts.models import AuditHead, AuditIntake, AuditRecord
-from ilja.db import Base
+from ilja.db import Base, UTCDateTime
 
 SYSTEM = "system"
 SEAL_BATCH = 2000
@@ -92,7 +91,7 @@ class AuditPublishedHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     sequence: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     entry_hash: Mapped[str] = mapped_column(String(64))
-    sealed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    sealed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     key_id: Mapped[str] = mapped_column(String(48))
     mac: Mapped[str] = mapped_column(String(64))
 

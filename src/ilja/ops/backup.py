@@ -143,7 +143,11 @@ def _decode(value):
     if isinstance(value, dict) and "$b64" in value:
         return base64.b64decode(value["$b64"])
     if isinstance(value, dict) and "$t" in value:
-        return getattr(dt, value["k"]).fromisoformat(value["$t"])
+        moment = getattr(dt, value["k"]).fromisoformat(value["$t"])
+        if isinstance(moment, dt.datetime) and moment.tzinfo is None:
+            # a dump from SQLite before instants kept their zone: they were UTC (as read then)
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment
     if isinstance(value, dict) and "$d" in value:
         return decimal.Decimal(value["$d"])
     return value
