@@ -41,7 +41,7 @@ from ilja.selection import (
 from ilja.selection.columns import build_problem
 
 GOAL_SECONDS = 2.0
-ROUND_DATE = dt.date(2025, 5, 1)  # the second-half 2025 selection (PROGRAMS.md §2a)
+ROUND_DATE = dt.date(2025, 5, 1)  # the second-half 2025 selection (seoul-2025-jobs-plan §2)
 
 
 def _largest_remainder(total: int, weights: Sequence[float]) -> list[int]:

@@ -1,6 +1,6 @@
 """Training benchmark: a year of daily attendance for 10,000 trainees, imported and judged.
 
-Issue 4 §5: 10,000 trainees (the 2030 target of 10,000 a year, PROGRAMS.md §1) in cohorts of 25,
+Issue 4 §5: 10,000 trainees (the 2030 target of 10,000 a year, seoul-2025-jobs-plan §1) in cohorts of 25,
 each cohort a year of weekday sessions without public holidays (``training.schedule``), about
 250 days each: ~2.5 M attendance rows. The file is a **CSV** written here with polars (an
 XLSX of 2.5 M rows takes minutes to write and read with openpyxl in any tool, so the XLSX path

@@ -1,6 +1,6 @@
 """A tamper-evident, append-only audit log (접속기록), pure part: entries, hash chain, seals.
 
-Why (안전성 확보조치 기준 §8 접속기록의 보관 및 점검, PROGRAMS.md §4): access records name the
+Why (안전성 확보조치 기준 §8 접속기록의 보관 및 점검): access records name the
 account, time, source, whose data and what action; they are kept at least 2 years (unique
 identifiers or 50,000+ people), reviewed monthly, record the reason for every download, and are
 protected against tampering.

@@ -1,6 +1,6 @@
 """Passwords: the composition rule, argon2id hashing, and login throttling as pure logic.
 
-Sources (PROGRAMS.md §4):
+Sources (docs/sources.md):
 - 개인정보의 안전성 확보조치 기준 §5 (접근 권한의 관리): a password composition rule
   (비밀번호 작성규칙), and access restricted after a number of failed attempts (계정정보 또는
   비밀번호를 일정 횟수 이상 잘못 입력한 경우 접근 제한).

@@ -308,7 +308,7 @@ def screening(snap: snapshots.Snapshot) -> tuple[S, str, dict[str, Any]]:
     """The status the snapshot gives, its reason code and details (condition ids only).
 
     A condition still to be verified (an input not given) does not hold an application back:
-    it is eligible pending the check, which staff make before the start (PROGRAMS.md §4: the
+    it is eligible pending the check, which staff make before the start (companion-jobs-notices: the
     district office checks documents after the application); one found failing then is moved
     to ineligible, and after the draw its seat goes to the waitlist.
     """

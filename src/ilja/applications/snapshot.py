@@ -3,7 +3,7 @@
 At submission the rules engine evaluates the person for the round's program with both of the
 round's dates — ``on`` = the work or course start date, ``announced`` = the announcement date —
 so each rule picks its own reference date (e.g. the unemployment-benefit exclusion judged on the
-announcement date until 2024 and on the work start date from 2025, PROGRAMS.md §2a).
+announcement date until 2024 and on the work start date from 2025, seoul-2025-jobs-plan §2).
 
 The snapshot is split in two: what belongs to this person (verdict, each condition's status and
 the person's values it looked at, bonus points, pay) and the context shared by everyone judged

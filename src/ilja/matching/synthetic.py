@@ -1,7 +1,7 @@
 """Synthetic candidates and postings for the benchmark, the demo and tests.
 
 Texts are assembled from course and job vocabulary of the Youth Job Academy (AI 핵심 / AI 융합
-courses, PROGRAMS.md §1); NCS codes are in the real format (정보통신 대분류 20, 정보기술 중분류
+courses, seoul-2025-jobs-plan §1); NCS codes are in the real format (정보통신 대분류 20, 정보기술 중분류
 01) but the pool is a small illustrative set, not the official classification.
 """
 

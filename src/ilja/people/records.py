@@ -219,7 +219,7 @@ def validate_record(data: Mapping[str, Any], *, program: str, on: dt.date | None
     """Check one record for ``program``; raise ``RecordInvalid`` with every problem found.
 
     RRN format and birth date are errors, a failed check digit only a warning (numbers issued
-    since 2020-10-05 have none, PROGRAMS.md §4). The RRN's birth date must agree with
+    since 2020-10-05 have none, personal-information-act). The RRN's birth date must agree with
     ``birth_date`` when both are given.
     """
     check_program(program)

@@ -1,6 +1,6 @@
 """The choice rule: who gets which seat, with seats and the priority quota inside the rule.
 
-Order of merit (고득점자 순, PROGRAMS.md §4): the higher score first; equal scores are ordered by
+Order of merit (고득점자 순, companion-jobs-notices): the higher score first; equal scores are ordered by
 the lottery number, smaller first (one number per applicant for the whole round, ``lottery.py``).
 
 Each unit (a project, a cohort) has ``capacity`` seats, of which ``reserved`` are priority seats

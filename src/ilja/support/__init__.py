@@ -1,3 +1,3 @@
-"""Support services around training (PROGRAMS.md §1): AI certification exam-fee support,
+"""Support services around training (seoul-2025-jobs-plan §1): AI certification exam-fee support,
 start-up incubation, training subsidies for employment-vulnerable youth, employer events and
 alumni participation."""

@@ -1,4 +1,4 @@
-"""Alumni participation (동문회, PROGRAMS.md §1 "alumni network … (mentoring, talent donation,
+"""Alumni participation (동문회, seoul-2025-jobs-plan §1 "alumni network … (mentoring, talent donation,
 scholarships)"): pure rules that make the alumni target measure activity, not only head count —
 how many mentees a mentor takes, which talent-donation sessions count, and who was active in a
 year. Figures are parameters (``rules/parameters/support/alumni.yaml``, assumptions marked)."""

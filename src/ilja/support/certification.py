@@ -1,6 +1,6 @@
 """Exam-fee support (응시료 지원) for AI certifications, as pure functions over plain data.
 
-PROGRAMS.md §1 promises "AI certification courses (Google, Microsoft, …) with exam-fee support"
+seoul-2025-jobs-plan §1 promises "AI certification courses (Google, Microsoft, …) with exam-fee support"
 and says no more; every figure below comes from ``rules/parameters/support/certification.yaml``,
 where each assumption says so. The rule reads top to bottom: the base case (the fee times the
 share, capped), then the conditions that refuse it, each with its own code so the explanation

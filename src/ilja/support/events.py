@@ -1,4 +1,4 @@
-"""Employer events besides matching days (PROGRAMS.md §1): hiring briefings (채용설명회), company
+"""Employer events besides matching days (seoul-2025-jobs-plan §1): hiring briefings (채용설명회), company
 visits (기업탐방) and the "visiting academy" sessions run with universities (찾아가는
 청년취업사관학교). Pure rules: when sign-ups are open, where a new sign-up lands (a seat, the
 waitlist, or neither), and whether a hire counts as coming from the event. Figures are

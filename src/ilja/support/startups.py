@@ -1,4 +1,4 @@
-"""Start-up incubation (창업 인큐베이팅, PROGRAMS.md §1) as pure rules: the stages a team moves
+"""Start-up incubation (창업 인큐베이팅, seoul-2025-jobs-plan §1) as pure rules: the stages a team moves
 through, who may join, and when a team counts as launched.
 
 Stages run idea → prototype → market research → launch → investment, one step at a time and

@@ -1,6 +1,6 @@
 """Training subsidies (교육훈련지원금) for employment-vulnerable youth, as pure functions.
 
-PROGRAMS.md §1: "online basic course and training subsidies for employment-vulnerable youth",
+seoul-2025-jobs-plan §1: "online basic course and training subsidies for employment-vulnerable youth",
 funded by companies' social-contribution programs. Who qualifies, the amount, the schedule and
 the attendance condition are parameters (``rules/parameters/support/subsidy.yaml``); the groups
 that count as employment-vulnerable are ``common.vulnerability.employment_vulnerable_groups``.

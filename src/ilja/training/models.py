@@ -36,7 +36,7 @@ _BIGID = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class CourseKind(StrEnum):
-    """What a course is (PROGRAMS.md §1 and §3)."""
+    """What a course is (seoul-2025-jobs-plan §1 and §3)."""
 
     AI_CORE = "ai_core"  # AI 핵심
     AI_CONVERGENCE = "ai_convergence"  # AI 융합

@@ -96,7 +96,7 @@ def parse_rrn(text: object, *, today: dt.date | None = None) -> Rrn:
     """Validate ``YYMMDD-GNNNNNN`` or 13 digits (full-width digits are accepted).
 
     Format and birth date are errors; a wrong check digit is only a warning, because numbers
-    issued since 2020-10-05 have none (PROGRAMS.md §4). ``today`` (Korean date by default)
+    issued since 2020-10-05 have none (personal-information-act). ``today`` (Korean date by default)
     rejects a birth date in the future.
     """
     if not isinstance(text, str):
