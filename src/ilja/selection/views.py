@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
 from ilja.applications import service as applications
 from ilja.applications.errors import ApplicationError
@@ -112,11 +112,12 @@ def drawn_rounds(request: Request, session: DbSession) -> HTMLResponse:
 
 @router.get("/selection/rounds/{round_id}/verify", response_class=HTMLResponse)
 def verify_page(request: Request, round_id: int, session: DbSession,
-                principal: Annotated[Principal, Depends(requires(Permission.SELECTION_VERIFY))]
-                ) -> HTMLResponse:
-    """Re-run the draw from what was stored and show every check: commitment, seed, hashes."""
+                principal: Annotated[Principal, Depends(public())]) -> HTMLResponse:
+    """Re-run the draw from what was stored and show every check: commitment, seed, hashes.
+
+    Public, as the page promises anyone can check: it shows hashes and counts, never people."""
     row = session.get(Round, round_id)
-    if row is None:
+    if row is None or row.status == RoundStatus.DRAFT:
         return not_found(request, translator(request)("applications.round"))
     report: Any = None
     problem = None
@@ -126,5 +127,6 @@ def verify_page(request: Request, round_id: int, session: DbSession,
         problem = error.message(translator(request).lang)
     return render(request, "selection/verify.html", {
         "round": row, "report": report, "problem": problem,
-        "program": program_label(request, row.program_code), "active": "verify"},
+        "program": program_label(request, row.program_code), "active": "verify",
+        "can_list": principal.can(Permission.SELECTION_VERIFY)},
         status_code=200 if problem is None else 409)

@@ -1,0 +1,100 @@
+"""The selection's public verify page, on SQLite and PostgreSQL: anyone checks a drawn round's
+lottery without logging in and sees no person on the page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from ilja.accounts import service as accounts
+from ilja.accounts.roles import Role
+from ilja.applications.models import Application, Round
+from ilja.db import engine_for, transaction
+from ilja.people.rrn import generate_key_file
+from tests.applications.factories import open_round, register
+from tests.web.html_check import check_page
+
+PASSWORD = "Tr0ub4dor&3x"
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def site(database_url, tmp_path, monkeypatch):
+    """An open round, two citizens who may apply, and a manager."""
+    from ilja.config import get_settings
+    from ilja.people.keys import reset_keyring
+    from ilja.web.app import create_app
+
+    keyring = generate_key_file(tmp_path / "keys" / "data-keys.json")
+    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
+    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ILJA_DATA_KEY_FILE", str(tmp_path / "keys" / "data-keys.json"))
+    get_settings.cache_clear()
+    reset_keyring()
+    persons = {login: register(database_url, keyring) for login in ("kim", "lee")}
+    with transaction(engine_for(database_url)) as session:
+        for login, role in (("kim", Role.CITIZEN), ("lee", Role.CITIZEN),
+                            ("manager", Role.PROGRAM_MANAGER)):
+            accounts.create_user(session, login=login, password=PASSWORD, role=role,
+                                 display_name=login, person_id=persons.get(login))
+    app = create_app()
+
+    def browser(login: str | None = None) -> TestClient:
+        client = TestClient(app)
+        if login:
+            page = client.get("/login")
+            response = client.post("/login", data={"login": login, "password": PASSWORD,
+                                                   "next": "", "csrf_token": csrf(page.text)},
+                                   follow_redirects=False)
+            assert response.status_code == 303, response.text
+        return client
+
+    yield database_url, open_round(database_url), browser
+    reset_keyring()
+    get_settings.cache_clear()
+
+
+def _apply(browser, round_id: int, login: str) -> None:
+    citizen = browser(login)
+    form = citizen.get(f"/rounds/{round_id}")
+    citizen.post(f"/rounds/{round_id}/apply", data={
+        "csrf_token": csrf(form.text), "idempotency_key": login, "preference": "care"})
+
+
+def test_anyone_verifies_a_drawn_round_and_sees_no_person(site):
+    url, round_id, browser = site
+    _apply(browser, round_id, "kim")
+    _apply(browser, round_id, "lee")
+    manager = browser("manager")
+    selection = manager.get(f"/manage/rounds/{round_id}/selection")
+    ran = manager.post(f"/manage/rounds/{round_id}/selection/run",
+                       data={"csrf_token": csrf(selection.text)}, follow_redirects=False)
+    assert ran.status_code == 303
+    anonymous = browser()
+    verified = anonymous.get(f"/selection/rounds/{round_id}/verify")
+    assert verified.status_code == 200
+    page = check_page(verified.text)
+    assert "검증됨 ✔" in page.text
+    with transaction(engine_for(url)) as session:
+        round_row = session.get_one(Round, round_id)
+        assert round_row.seed_commitment in verified.text
+        names = [f"김철{n}" for n in range(1, 1000)]  # the factory's names
+        people = session.execute(select(func.count()).select_from(Application)).scalar_one()
+    assert people == 2 and not any(name in page.text for name in names)
+    assert not re.search(r'href="/(manage|people|my)/', verified.text)
+    english = anonymous.get(f"/selection/rounds/{round_id}/verify?lang=en")
+    assert "Verified ✔" in check_page(english.text).text
+    assert anonymous.get("/selection/rounds", follow_redirects=False).status_code == 303
+
+
+def test_an_undrawn_or_draft_round_is_not_verified_anonymously(site):
+    _, round_id, browser = site
+    anonymous = browser()
+    assert anonymous.get(f"/selection/rounds/{round_id}/verify").status_code == 409
+    assert anonymous.get("/selection/rounds/999999/verify").status_code == 404
