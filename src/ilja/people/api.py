@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission, PermissionDenied
+from ilja.accounts.scope import Scope
 from ilja.people import exports, merging, registry
 from ilja.people.keys import get_keyring
 from ilja.people.models import DuplicateFlag
@@ -141,12 +142,16 @@ def _status(exc: RegistryError) -> int:
             "merge_rrn_conflict": 409, "merge_conflict": 409}.get(exc.code, 422)
 
 
-def _load(db: DbSession, person_id: int):
-    person = registry.get_person(db, person_id)
+def _unknown() -> HTTPException:
+    """No such person, or one outside the caller's scope: the same 404, so existence is not told."""
+    return HTTPException(status_code=404, detail={"code": "person_unknown", "msg": "No such person.",
+                                                  "msg_ko": "해당 대상자가 없습니다."})
+
+
+def _load(db: DbSession, person_id: int, principal: Principal):
+    person = registry.get_person(db, person_id, Scope.of(principal))
     if person is None:
-        raise HTTPException(status_code=404, detail={"code": "person_unknown",
-                                                     "msg": "No such person.",
-                                                     "msg_ko": "해당 대상자가 없습니다."})
+        raise _unknown()
     return person
 
 
@@ -157,7 +162,8 @@ def search(db: DbSession, principal: Annotated[Principal, Depends(requires(Permi
            limit: Annotated[int, Query(ge=1, le=200)] = 50,
            offset: Annotated[int, Query(ge=0, le=10**7)] = 0) -> PeoplePage:
     """Search by name, phone or birth date; masked. The result list is audited (ids)."""
-    people, total = registry.search_people(db, q=q, district=district, limit=limit, offset=offset)
+    people, total = registry.search_people(db, q=q, district=district, limit=limit, offset=offset,
+                                           scope=Scope.of(principal))
     registry.audit_search(db, people, actor=principal.actor, district=district)
     personal = principal.can(Permission.PEOPLE_READ_PERSONAL)
     return PeoplePage(total=total, people=[person_out(registry.masked_view(p, personal=personal))
@@ -218,7 +224,8 @@ def export(body: ExportIn, db: DbSession,
     """Download people (RRN masked) as XLSX or CSV; the reason is recorded (다운로드 사유)."""
     try:
         result = exports.export_people(db, actor=principal.actor, reason=body.reason,
-                                        file_format=body.format, q=body.q, district=body.district)
+                                        file_format=body.format, q=body.q, district=body.district,
+                                        scope=Scope.of(principal))
     except RegistryError as exc:
         raise _problem(exc, 422) from None
     return Response(result.content, media_type=result.media_type, headers={
@@ -230,10 +237,11 @@ def export(body: ExportIn, db: DbSession,
 def read(person_id: int, db: DbSession,
          principal: Annotated[Principal, Depends(requires(Permission.PEOPLE_READ))]) -> PersonOut:
     """One person, masked; audited as person.read."""
-    _load(db, person_id)
     view = registry.read_person(db, person_id, actor=principal.actor,
-                                personal=principal.can(Permission.PEOPLE_READ_PERSONAL))
-    assert view is not None
+                                personal=principal.can(Permission.PEOPLE_READ_PERSONAL),
+                                scope=Scope.of(principal))
+    if view is None:
+        raise _unknown()
     return person_out(view)
 
 
@@ -243,7 +251,7 @@ def reveal(person_id: int, body: RevealIn, db: DbSession, keys: Keys, response: 
            principal: Annotated[Principal, Depends(requires(Permission.PEOPLE_READ_RRN))]
            ) -> RevealOut:
     """The full RRN, with the reason recorded in the audit log (person.read_rrn)."""
-    person = _load(db, person_id)
+    person = _load(db, person_id, principal)
     try:
         number = registry.reveal_rrn(db, person, actor=principal.actor, reason=body.reason,
                                      keyring=keys)

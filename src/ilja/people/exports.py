@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import SYSTEM, Scope
 from ilja.people.models import Person
 from ilja.people.records import RegistryError, format_phone, korean_today
 from ilja.people.registry import checked_reason, require_permission, search_query
@@ -32,14 +33,14 @@ class Export:
 
 def export_people(session: Session, *, actor: audit.Actor, reason: str, file_format: str = "xlsx",
                   q: str | None = None, district: str | None = None,
-                  person_ids: Sequence[int] | None = None) -> Export:
+                  person_ids: Sequence[int] | None = None, scope: Scope = SYSTEM) -> Export:
     """Download people as XLSX or CSV (RRN masked) for a role holding people.export; the reason
     is required and recorded with every person's id (안전성 확보조치 기준 §8: 다운로드 사유)."""
     require_permission(actor, Permission.PEOPLE_EXPORT)
     text = checked_reason(reason)
     if file_format not in ("xlsx", "csv"):
         raise RegistryError("format_unknown", "Export as xlsx or csv.", "xlsx 또는 csv만 됩니다.")
-    query = search_query(q, district)
+    query = search_query(q, district, scope)
     if person_ids is not None:
         query = query.where(Person.id.in_(list(person_ids)))
     people = session.execute(query.order_by(Person.id)).scalars().all()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.accounts.roles import Permission, PermissionDenied, Role, has_permission
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.people.models import DuplicateFlag, FlagStatus, Household, Person
 from ilja.people.records import (
     Problem,
@@ -238,17 +239,18 @@ def create_household(session: Session, *, actor: audit.Actor, head: Person | Non
 # --- reading --------------------------------------------------------------------------------
 
 
-def get_person(session: Session, person_id: int) -> Person | None:
+def get_person(session: Session, person_id: int, scope: Scope = SYSTEM) -> Person | None:
     """Load a person by id, without an audit entry: for services (eligibility, selection) that
-    use the record themselves. A staff read shown on screen goes through ``read_person``."""
-    return session.get(Person, person_id)
+    use the record themselves. A staff read shown on screen goes through ``read_person``. None
+    also when the person is outside ``scope``: to the caller they do not exist."""
+    return scope.get(session, Kind.PERSON, person_id)
 
 
 def read_person(session: Session, person_id: int, *, actor: audit.Actor,
-                personal: bool = False) -> PersonView | None:
-    """A staff member reads one person: the masked view (contact and address with ``personal``),
-    audited as ``person.read``."""
-    person = session.get(Person, person_id)
+                personal: bool = False, scope: Scope = SYSTEM) -> PersonView | None:
+    """A staff member reads one person within their scope: the masked view (contact and address
+    with ``personal``), audited as ``person.read``."""
+    person = get_person(session, person_id, scope)
     if person is None:
         return None
     view = masked_view(person, personal=personal)
@@ -264,9 +266,10 @@ def person_format(person: Person, **fields: Any) -> population.Person:
         "id": str(person.id), **{name: getattr(person, name) for name in FORMAT_COLUMNS}, **fields})
 
 
-def search_query(q: str | None, district: str | None) -> Select[Any]:
-    """Conditions as bound parameters; LIKE wildcards in the query are escaped."""
-    query = select(Person)
+def search_query(q: str | None, district: str | None, scope: Scope = SYSTEM) -> Select[Any]:
+    """Conditions as bound parameters; LIKE wildcards in the query are escaped. Only people
+    within ``scope``: a search outside it finds nothing."""
+    query = select(Person).where(scope.where(Kind.PERSON))
     if district:
         query = query.where(Person.sigungu == district.strip())
     text = (q or "").strip()
@@ -291,11 +294,11 @@ def search_query(q: str | None, district: str | None) -> Select[Any]:
 
 
 def search_people(session: Session, *, q: str | None = None, district: str | None = None,
-                  limit: int = 50, offset: int = 0) -> tuple[list[Person], int]:
+                  limit: int = 50, offset: int = 0, scope: Scope = SYSTEM) -> tuple[list[Person], int]:
     """People by name (part), phone (digits, part) or birth date (YYYY-MM-DD or YYYYMMDD), in a
     district (시군구 name); with the total count. Callers show ``masked_view`` and audit the
     listing with ``audit_search``."""
-    query = search_query(q, district)
+    query = search_query(q, district, scope)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(query.order_by(Person.name, Person.id)
                            .limit(max(1, min(limit, 500))).offset(max(0, offset))).scalars().all()

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.people import exports, merging, registry
 from ilja.people.keys import get_keyring
 from ilja.people.models import Person
@@ -55,7 +56,8 @@ def _search_context(request: Request, db: DbSession, principal: Principal, q: st
     total = 0
     if searched:
         people, total = registry.search_people(db, q=q, district=district or None,
-                                               limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+                                               limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                                               scope=Scope.of(principal))
         registry.audit_search(db, people, actor=principal.actor, district=district or None)
     personal = principal.can(Permission.PEOPLE_READ_PERSONAL)
     return {
@@ -88,7 +90,7 @@ def people_export(request: Request, db: DbSession,
     try:
         result = exports.export_people(db, actor=principal.actor, reason=reason,
                                         file_format=format, q=q or None,
-                                        district=district or None)
+                                        district=district or None, scope=Scope.of(principal))
     except RegistryError as error:
         context = _search_context(request, db, principal, q, district, 1)
         context["values"].update(reason=reason, format=format)
@@ -150,7 +152,8 @@ def _detail(request: Request, db: DbSession, principal: Principal, person_id: in
             *, revealed: str | None = None, reason: str = "", error: str | None = None,
             status_code: int = 200) -> HTMLResponse:
     view = registry.read_person(db, person_id, actor=principal.actor,
-                                personal=principal.can(Permission.PEOPLE_READ_PERSONAL))
+                                personal=principal.can(Permission.PEOPLE_READ_PERSONAL),
+                                scope=Scope.of(principal))
     if view is None:
         return _not_found(request)
     return _page(request, "people/detail.html", {
@@ -172,7 +175,7 @@ def person_page(request: Request, person_id: int, db: DbSession,
 def reveal_rrn(request: Request, person_id: int, db: DbSession,
                principal: Annotated[Principal, Depends(requires(Permission.PEOPLE_READ_RRN))],
                reason: Annotated[str, Form(max_length=500)] = "") -> HTMLResponse:
-    person = registry.get_person(db, person_id)
+    person = registry.get_person(db, person_id, Scope.of(principal))
     if person is None:
         return _not_found(request)
     try:

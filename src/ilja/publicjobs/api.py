@@ -1,5 +1,7 @@
 """Public-jobs API under ``/api/v1/publicjobs``: timesheets for hosts, payroll and budget for
-managers, pay for the participant. A host (operator) sees only the projects of their site code."""
+managers, pay for the participant. The services keep each caller to their scope
+(``ilja.accounts.scope``): a host (operator) reaches only the projects, placements and pay lines
+of their site code, and anything else is 404."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response, UploadFi
 from pydantic import BaseModel, Field
 
 from ilja.accounts.deps import DbSession, Principal, requires
-from ilja.accounts.roles import Permission, Role
+from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.publicjobs import documents, payroll_service, service
 from ilja.publicjobs.models import PayLine, Project
 from ilja.publicjobs.service import NotFound, PublicJobError
@@ -18,13 +21,6 @@ from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry, TimesheetInvali
 
 router = APIRouter(prefix="/publicjobs", tags=["publicjobs"])
 MONTH = r"^[1-9]\d{3}-(0[1-9]|1[0-2])$"
-
-
-def host_scope(principal: Principal) -> str | None:
-    """The site code a host is limited to; None for city staff who see every project."""
-    if principal.user.role == Role.OPERATOR.value:
-        return principal.user.site_code or ""
-    return None
 
 
 def error(exc: Exception) -> HTTPException:
@@ -39,11 +35,10 @@ def error(exc: Exception) -> HTTPException:
 
 def project_for(db, project_id: int, principal: Principal) -> Project:
     """The project if it exists and the caller may see it (404 otherwise, never 403: no probing)."""
-    project = db.get(Project, project_id)
-    scope = host_scope(principal)
-    if project is None or (scope is not None and project.host_code != scope):
-        raise HTTPException(404, f"no project {project_id}")
-    return project
+    try:
+        return service.get_project(db, project_id, Scope.of(principal))
+    except NotFound as exc:
+        raise error(exc) from None
 
 
 def _month(text: str) -> tuple[int, int]:
@@ -118,7 +113,7 @@ def _line(line: PayLine) -> LineOut:
 def list_projects(db: DbSession, principal: Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))],
                   ) -> list[ProjectOut]:
     return [ProjectOut.model_validate(p, from_attributes=True)
-            for p in service.projects(db, host_code=host_scope(principal))]
+            for p in service.projects(db, scope=Scope.of(principal))]
 
 
 @router.get("/projects/{project_id}/timesheets/{month}", response_model=MonthOut)
@@ -189,8 +184,7 @@ def approve(project_id: int, month: str, db: DbSession,
 def correct(placement_id: int, body: CorrectionIn, db: DbSession,
             principal: Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]) -> dict:
     try:
-        placement = service.get_placement(db, placement_id)
-        project_for(db, placement.project_id, principal)
+        service.get_placement(db, placement_id, Scope.of(principal))
         entry = TimesheetEntry(placement_id, body.day, EntryKind(body.kind), body.milli_hours)
         correction = service.correct_entry(db, placement_id, entry, reason=body.reason, actor=principal.actor)
     except (PublicJobError, TimesheetInvalid) as exc:
@@ -216,11 +210,12 @@ def run_payroll(body: RunIn, db: DbSession,
 @router.get("/payroll/runs/{run_id}", response_model=list[LineOut])
 def run_lines(run_id: int, db: DbSession,
               principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]) -> list[LineOut]:
+    scope = Scope.of(principal)
     try:
-        payroll_service.get_run(db, run_id)
+        payroll_service.get_run(db, run_id, scope)
     except NotFound as exc:
         raise error(exc) from None
-    return [_line(line) for line in payroll_service.run_lines(db, run_id)]
+    return [_line(line) for line in payroll_service.run_lines(db, run_id, scope)]
 
 
 @router.get("/payroll/runs/{run_id}/transfer", response_model=None)
@@ -228,9 +223,10 @@ def transfer_file(run_id: int, db: DbSession,
                   principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))],
                   reason: Annotated[str, Query(max_length=500)] = "",
                   format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "xlsx") -> Response:
+    scope = Scope.of(principal)
     try:
-        payroll_service.get_run(db, run_id)
-        lines = payroll_service.run_lines(db, run_id)
+        payroll_service.get_run(db, run_id, scope)
+        lines = payroll_service.run_lines(db, run_id, scope)
         names = payroll_service.participant_names(db, lines, actor=principal.actor, reason=reason, run_id=run_id)
     except PublicJobError as exc:
         raise error(exc) from None
@@ -258,10 +254,8 @@ def statement_response(db, line: PayLine, principal: Principal, reason: str) -> 
 def statement(line_id: int, db: DbSession,
               principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))],
               reason: Annotated[str, Query(max_length=500)] = "급여명세서 발급") -> Response:
-    line = db.get(PayLine, line_id)
-    if line is None:
-        raise HTTPException(404, f"no pay line {line_id}")
     try:
+        line = payroll_service.get_line(db, line_id, Scope.of(principal))
         return statement_response(db, line, principal, reason)
     except PublicJobError as exc:
         raise error(exc) from None

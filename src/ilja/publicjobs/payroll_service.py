@@ -25,6 +25,7 @@ from sqlalchemy import BigInteger, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.publicjobs.budget import BudgetStatus, expected_by_month
 from ilja.publicjobs.deductions import compute_deductions, deduction_rules
 from ilja.publicjobs.models import (
@@ -36,7 +37,7 @@ from ilja.publicjobs.models import (
     TimesheetEntryRow,
 )
 from ilja.publicjobs.payroll import Entries, MonthPay, Placements, compute_month, month_rules
-from ilja.publicjobs.service import PublicJobError, month_key
+from ilja.publicjobs.service import NotFound, PublicJobError, month_key
 from ilja.publicjobs.timesheet import KIND_CODES, month_range
 from ilja.rules.parameters import ParameterTree, default_tree
 
@@ -204,11 +205,10 @@ def run_payroll(session: Session, program: str, year: int, month: int, *, actor:
     return RunResult(run.id, sequence, n, dict(run.totals))
 
 
-def get_run(session: Session, run_id: int) -> PayrollRun:
-    run = session.get(PayrollRun, run_id)
+def get_run(session: Session, run_id: int, scope: Scope = SYSTEM) -> PayrollRun:
+    """The run, if ``scope`` sees one of its lines (a host: a line of their site)."""
+    run = scope.get(session, Kind.PAYROLL_RUN, run_id)
     if run is None:
-        from ilja.publicjobs.service import NotFound
-
         raise NotFound("급여 계산 내역을 찾을 수 없습니다.", f"no payroll run {run_id}")
     return run
 
@@ -220,8 +220,17 @@ def runs(session: Session, program: str | None = None) -> list[PayrollRun]:
     return list(session.scalars(query))
 
 
-def run_lines(session: Session, run_id: int) -> list[PayLine]:
-    return list(session.scalars(select(PayLine).where(PayLine.run_id == run_id).order_by(PayLine.id)))
+def run_lines(session: Session, run_id: int, scope: Scope = SYSTEM) -> list[PayLine]:
+    """A run's lines within ``scope``: a host sees only the lines of their own projects."""
+    return list(session.scalars(select(PayLine).where(PayLine.run_id == run_id, scope.where(Kind.PAY_LINE))
+                                .order_by(PayLine.id)))
+
+
+def get_line(session: Session, line_id: int, scope: Scope = SYSTEM) -> PayLine:
+    line = scope.get(session, Kind.PAY_LINE, line_id)
+    if line is None:
+        raise NotFound("급여 내역을 찾을 수 없습니다.", f"no pay line {line_id}")
+    return line
 
 
 def lines_of_person(session: Session, person_id: int) -> list[PayLine]:

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.programs.plan import load_plan
 from ilja.publicjobs.models import (
     Placement,
@@ -96,17 +97,16 @@ def create_project(session: Session, data: ProjectInput, *, actor: audit.Actor) 
     return project
 
 
-def get_project(session: Session, project_id: int) -> Project:
-    project = session.get(Project, project_id)
+def get_project(session: Session, project_id: int, scope: Scope = SYSTEM) -> Project:
+    """The project, if it is within ``scope`` (a host's own): else not found, never "forbidden"."""
+    project = scope.get(session, Kind.PROJECT, project_id)
     if project is None:
         raise NotFound("사업을 찾을 수 없습니다.", f"no project {project_id}")
     return project
 
 
-def projects(session: Session, *, host_code: str | None = None, program_code: str | None = None) -> list[Project]:
-    query = select(Project).order_by(Project.code)
-    if host_code is not None:
-        query = query.where(Project.host_code == host_code)
+def projects(session: Session, *, scope: Scope = SYSTEM, program_code: str | None = None) -> list[Project]:
+    query = select(Project).where(scope.where(Kind.PROJECT)).order_by(Project.code)
     if program_code is not None:
         query = query.where(Project.program_code == program_code)
     return list(session.scalars(query))
@@ -218,8 +218,8 @@ def _event(session: Session, placement: Placement, kind: str, actor: audit.Actor
                                actor_id=actor.id, at=_now()))
 
 
-def get_placement(session: Session, placement_id: int) -> Placement:
-    placement = session.get(Placement, placement_id)
+def get_placement(session: Session, placement_id: int, scope: Scope = SYSTEM) -> Placement:
+    placement = scope.get(session, Kind.PLACEMENT, placement_id)
     if placement is None:
         raise NotFound("배치를 찾을 수 없습니다.", f"no placement {placement_id}")
     return placement

@@ -11,10 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.publicjobs import payroll_service, service
-from ilja.publicjobs.api import host_scope, statement_response
-from ilja.publicjobs.models import PayLine, Project
-from ilja.publicjobs.service import PublicJobError
+from ilja.publicjobs.api import statement_response
+from ilja.publicjobs.models import Project
+from ilja.publicjobs.service import NotFound, PublicJobError
 from ilja.publicjobs.timesheet import (
     EntryKind,
     TimesheetEntry,
@@ -53,16 +54,17 @@ def _month(text: str) -> tuple[int, int] | None:
 
 
 def _project(db, project_id: int, principal: Principal) -> Project | None:
-    project = db.get(Project, project_id)
-    scope = host_scope(principal)
-    return None if project is None or (scope is not None and project.host_code != scope) else project
+    try:
+        return service.get_project(db, project_id, Scope.of(principal))
+    except NotFound:
+        return None
 
 
 @router.get("/publicjobs/host", response_class=HTMLResponse)
 def host_home(request: Request, db: DbSession, principal: Host) -> HTMLResponse:
     month = dt.date.today().strftime("%Y-%m")
     return _page(request, "publicjobs/host.html", {
-        "projects": service.projects(db, host_code=host_scope(principal)), "month": month})
+        "projects": service.projects(db, scope=Scope.of(principal)), "month": month})
 
 
 def _sheet(db, project: Project, year: int, month: int) -> dict[str, Any]:
@@ -165,11 +167,12 @@ def payroll_run(request: Request, db: DbSession,
 @router.get("/publicjobs/payroll/runs/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: int, db: DbSession,
              principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]) -> HTMLResponse:
+    scope = Scope.of(principal)
     try:
-        run = payroll_service.get_run(db, run_id)
+        run = payroll_service.get_run(db, run_id, scope)
     except PublicJobError:
         return _not_found(request)
-    return _page(request, "publicjobs/run.html", {"run": run, "lines": payroll_service.run_lines(db, run_id)[:500]})
+    return _page(request, "publicjobs/run.html", {"run": run, "lines": payroll_service.run_lines(db, run_id, scope)[:500]})
 
 
 @router.get("/publicjobs/me", response_class=HTMLResponse)
@@ -183,7 +186,8 @@ def my_pay(request: Request, db: DbSession,
 @router.get("/publicjobs/me/statements/{line_id}", response_model=None)
 def my_statement(request: Request, line_id: int, db: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]) -> Response:
-    line = db.get(PayLine, line_id)
-    if line is None or principal.user.person_id is None or line.person_id != principal.user.person_id:
+    try:
+        line = payroll_service.get_line(db, line_id, Scope.of(principal))
+    except NotFound:
         return _not_found(request)
     return statement_response(db, line, principal, "본인 급여명세서")

@@ -1,0 +1,337 @@
+"""Nobody reaches what is not theirs (DESIGN.md "Scope", issue 17 §1).
+
+Two of every scope: two sites, each with an operator, a job coordinator, a citizen and one
+person who is that site's trainee, placed in its project, on its coordinator's caseload and its
+citizen's own record, owning one object of every kind. The rules are checked against the table of
+who should see what; then every API route of people, public jobs and support with a path
+parameter is called by every user with every object: what is out of scope is 404, what is in
+scope is not. A route whose path parameter ``ilja.accounts.scope.PATH_KINDS`` does not know fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from ilja.accounts import service as accounts
+from ilja.accounts.deps import requires
+from ilja.accounts.roles import Permission, Role, has_permission
+from ilja.accounts.scope import PATH_KINDS, RULES, Kind, Scope
+from ilja.db import engine_for, transaction
+from ilja.matching.models import Candidate
+from ilja.people.models import Person
+from ilja.publicjobs import payroll_service
+from ilja.publicjobs import service as publicjobs
+from ilja.publicjobs.models import PayLine
+from ilja.publicjobs.timesheet import prefill_month
+from ilja.support.models import (
+    Certification,
+    CsrProgram,
+    EmployerEvent,
+    EventSignup,
+    ExamAttempt,
+    FeeClaim,
+    MentoringPair,
+    Startup,
+    StartupMember,
+    StartupMilestone,
+    SubsidyGrant,
+)
+from ilja.training.models import Enrolment, TrainingCohort, TrainingCourse, TrainingDepartment
+from tests.accounts.test_route_permissions import _declared
+from tests.publicjobs.factories import MANAGER, add_person, add_project
+
+SITES = ("campus.a", "campus.b")
+PREFIXES = ("/api/v1/people", "/api/v1/publicjobs")
+NOW = dt.datetime(2025, 6, 1, 9, tzinfo=dt.UTC)
+PASSWORD = "correct-horse-9"
+
+
+@dataclass
+class World:
+    url: str
+    client: TestClient
+    scopes: dict[str, Scope] = field(default_factory=dict)  # login → scope
+    tokens: dict[str, str] = field(default_factory=dict)  # login → bearer token
+    objects: dict[Kind, dict[str, int]] = field(default_factory=dict)  # kind → site → id
+
+    def headers(self, login: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[login]}"}
+
+
+def _user(session, world: World, login: str, role: Role, **fields: Any) -> int:
+    user = accounts.create_user(session, login=login, password=PASSWORD, role=role, display_name=login,
+                                **fields)
+    world.tokens[login] = accounts.issue_token(session, user, "test")[1]
+    world.scopes[login] = Scope(role, user.site_code, user.id, user.person_id)
+    return user.id
+
+
+def _site(session, world: World, site: str, certification: int, event: int, program: int) -> None:
+    """One site: its trainee (placed, on the caseload, the citizen) and one object of each kind."""
+    tag = site.split(".")[1]
+    department = TrainingDepartment(code=f"D-{tag}", site_code=site, name="AI", created_at=NOW)
+    session.add(department)
+    session.flush()
+    course = TrainingCourse(code=f"C-{tag}", department_id=department.id, program_code="youth_academy",
+                            name="AI", kind="ai_core", created_at=NOW)
+    session.add(course)
+    session.flush()
+    cohort = TrainingCohort(code=f"K-{tag}", course_id=course.id, number=1, capacity=10,
+                            starts_on=dt.date(2025, 3, 3), ends_on=dt.date(2025, 8, 29),
+                            weekdays=[0, 1, 2, 3, 4], closures=[], created_at=NOW)
+    session.add(cohort)
+    session.flush()
+    person = add_person(session)
+    project = add_project(session, "attractive_jobs", host=site)
+    placement = publicjobs.place(session, project_id=project, person_id=person, actor=MANAGER,
+                                 start_on=dt.date(2025, 3, 1))
+    entries = prefill_month(publicjobs.terms_of(placement), 2025, 7)
+    publicjobs.enter_month(session, project, 2025, 7, entries, actor=MANAGER)
+    publicjobs.approve_month(session, project, 2025, 7, actor=MANAGER)
+    coordinator = _user(session, world, f"coordinator-{tag}", Role.JOB_COORDINATOR)
+    _user(session, world, f"operator-{tag}", Role.OPERATOR, site_code=site)
+    _user(session, world, f"citizen-{tag}", Role.CITIZEN, person_id=person)
+    startup = Startup(name=f"S-{tag}", idea="idea", stage="idea", campus_code=site, created_at=NOW)
+    attempt = ExamAttempt(person_id=person, certification_id=certification, attempt_no=1,
+                          exam_on=dt.date(2025, 5, 1), fee_paid_won=50_000, result="pending", created_at=NOW)
+    session.add_all([
+        Enrolment(cohort_id=cohort.id, person_id=person, trainee_no=f"T-{tag}", enrolled_at=NOW),
+        Candidate(person_id=person, training_status="enrolled", description="", skills=[], certifications=[],
+                  preferred_districts=[], preferred_fields=[], coordinator_user_id=coordinator,
+                  created_at=NOW, updated_at=NOW),
+        startup, attempt])
+    session.flush()
+    claim = FeeClaim(attempt_id=attempt.id, person_id=person, claimed_on=dt.date(2025, 5, 2),
+                     amount_entitled_won=50_000, entitlement={}, status="submitted", receipt_sha256="0" * 64,
+                     receipt_type="application/pdf", receipt_bytes=1, created_at=NOW)
+    milestone = StartupMilestone(startup_id=startup.id, title="MVP", due_on=dt.date(2025, 9, 1))
+    grant = SubsidyGrant(person_id=person, program_id=program, course_label="AI",
+                         starts_on=dt.date(2025, 3, 1), months=6, monthly_amount_won=300_000, eligibility={},
+                         status="active", created_at=NOW)
+    signup = EventSignup(event_id=event, person_id=person, status="confirmed", signed_up_at=NOW)
+    pair = MentoringPair(mentor_member_id=1, mentee_person_id=person, started_on=dt.date(2025, 4, 1))
+    session.add_all([claim, milestone, grant, signup, pair,
+                     StartupMember(startup_id=startup.id, person_id=person, role="founder",
+                                   joined_on=dt.date(2025, 4, 1))])
+    session.flush()
+    for kind, row_id in {Kind.PERSON: person, Kind.PROJECT: project, Kind.PLACEMENT: placement.id,
+                         Kind.EXAM_ATTEMPT: attempt.id, Kind.FEE_CLAIM: claim.id, Kind.STARTUP: startup.id,
+                         Kind.STARTUP_MILESTONE: milestone.id, Kind.SUBSIDY_GRANT: grant.id,
+                         Kind.EVENT_SIGNUP: signup.id, Kind.MENTORING_PAIR: pair.id}.items():
+        world.objects.setdefault(kind, {})[site] = row_id
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch):
+    from ilja.config import get_settings
+    from ilja.db import dispose_engines, upgrade
+    from ilja.web.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'scope.db'}"
+    monkeypatch.setenv("ILJA_DATABASE_URL", url)
+    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    upgrade(url)
+    with TestClient(create_app()) as client:
+        built = World(url, client)
+        with transaction(engine_for(url)) as session:
+            certification = Certification(code="SQLD", vendor="K", name="SQLD", fee_won=50_000, active=True,
+                                          created_at=NOW)
+            program = CsrProgram(code="CSR-1", company="회사", name="지원", budget_won=10**9,
+                                 starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2025, 12, 31), created_at=NOW)
+            event = EmployerEvent(kind="briefing", title="채용설명회", organisation_name="회사", place="마포",
+                                  starts_at=NOW + dt.timedelta(days=30), capacity=10, created_at=NOW)
+            session.add_all([certification, event, program])
+            session.flush()
+            for site in SITES:
+                _site(session, built, site, certification.id, event.id, program.id)
+            run = payroll_service.run_payroll(session, "attractive_jobs", 2025, 7, actor=MANAGER)
+            for site in SITES:
+                placement = built.objects[Kind.PLACEMENT][site]
+                built.objects.setdefault(Kind.PAY_LINE, {})[site] = session.scalar(
+                    select(PayLine.id).where(PayLine.placement_id == placement))
+            built.objects[Kind.PAYROLL_RUN] = dict.fromkeys(SITES, run.run_id)
+            built.objects[Kind.EVENT] = dict.fromkeys(SITES, event.id)
+            for login, role, site in [("manager", Role.PROGRAM_MANAGER, None), ("auditor", Role.AUDITOR, None),
+                                      ("admin", Role.ADMIN, None), ("operator-nosite", Role.OPERATOR, None),
+                                      ("operator-unknown", Role.OPERATOR, "campus.nowhere")]:
+                _user(session, built, login, role, site_code=site)
+        yield built
+    dispose_engines()
+    get_settings.cache_clear()
+
+
+SHARED = {Kind.PAYROLL_RUN, Kind.EVENT}  # one object that both sites' rows belong to
+BY_PERSON = {kind for kind, rule in RULES.items() if rule.people or rule.within} - {Kind.PROJECT}
+
+
+def _expected(login: str, kind: Kind) -> set[str]:
+    """The sites whose object of ``kind`` this user should see."""
+    if kind is Kind.EVENT or login in ("manager", "auditor"):
+        return set(SITES)
+    role, _, tag = login.partition("-")
+    site = f"campus.{tag}"
+    if site not in SITES:
+        return set()  # the administrator, an operator without a site or with an unknown one
+    if role == "operator" or kind in BY_PERSON:
+        return {site}
+    return set()
+
+
+def test_each_user_sees_exactly_their_own_of_every_kind(world):
+    assert set(RULES) == set(Kind), "every kind has its rule"
+    with transaction(engine_for(world.url)) as session:
+        for login, scope in world.scopes.items():
+            for kind, by_site in world.objects.items():
+                seen = {site for site, object_id in by_site.items()
+                        if scope.get(session, kind, object_id) is not None}
+                expected = _expected(login, kind)
+                if kind in SHARED and expected:
+                    expected = set(SITES)
+                assert seen == expected, (login, kind, seen)
+            model = RULES[Kind.PERSON].model
+            listed = set(session.scalars(select(model.id).where(scope.where(Kind.PERSON))))
+            assert listed == {world.objects[Kind.PERSON][s] for s in _expected(login, Kind.PERSON)}, login
+        assert session.scalar(select(Person.id).where(Scope(None).where(Kind.PERSON))) is None
+
+
+def _object_routes(app) -> list[tuple[str, str, Any, list[str]]]:
+    """(method, path, route, path parameters) of every API route of the scoped domains that names an object."""
+    found = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute) or not context.path.startswith(PREFIXES):
+            continue
+        params = re.findall(r"\{([^}:]+)", context.path)
+        if not params:
+            continue
+        unknown = [p for p in params if p not in PATH_KINDS]
+        assert not unknown, f"{context.path}: path parameters without a scope rule: {unknown}"
+        for method in sorted(context.methods - {"HEAD"}):
+            found.append((method, context.path, context, params))
+    return found
+
+
+_FIXED = {"month": "2025-07", "year": "2025", "kind": "certification_fee", "action": "end"}
+
+
+def _sample(schema: dict[str, Any], spec: dict[str, Any], name: str = "") -> Any:
+    """A value that passes ``schema`` (the OpenAPI one), so a write reaches its service."""
+    if "$ref" in schema:
+        return _sample(spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]], spec, name)
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            options = [s for s in schema[key] if s.get("type") != "null"]
+            return _sample(options[0], spec, name)
+    if "enum" in schema or "const" in schema:
+        return schema.get("enum", [schema.get("const")])[0]
+    kind = schema.get("type")
+    if kind == "object":
+        return {k: _sample(v, spec, k) for k, v in schema.get("properties", {}).items()
+                if k in schema.get("required", [])}
+    if kind == "array":
+        return [_sample(schema.get("items", {}), spec, name)]
+    if kind == "integer":
+        return max(1, schema.get("minimum", 1))
+    if kind == "boolean":
+        return True
+    if schema.get("format") == "date":
+        return "2025-07-15"
+    if schema.get("format") == "date-time":
+        return "2025-07-15T09:00:00+09:00"
+    if name in _FIXED:
+        return _FIXED[name]
+    return "x" * max(10, schema.get("minLength", 0))
+
+
+def _body(spec: dict[str, Any], path: str, method: str) -> dict[str, Any]:
+    operation = spec["paths"][path][method.lower()]
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" in content:
+        return {"json": _sample(content["application/json"]["schema"], spec)}
+    if "multipart/form-data" in content:
+        form = _sample(content["multipart/form-data"]["schema"], spec)
+        files = {k: ("r.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf") for k, v in form.items() if v == "x" * 10}
+        return {"data": {k: v for k, v in form.items() if k not in files}, "files": files}
+    return {}
+
+
+def test_every_object_route_answers_404_outside_scope(world):
+    app = world.client.app
+    spec = app.openapi()
+    routes = _object_routes(app)
+    assert routes
+    reached = refused = 0
+    for method, path, context, params in routes:
+        permission = next(d.permission for d in _declared(context.dependant) if hasattr(d, "permission"))
+        body = _body(spec, path, method)
+        for login, scope in world.scopes.items():
+            if not has_permission(scope.role, permission):
+                continue
+            for site in SITES:
+                values = {p: _FIXED[p] if PATH_KINDS[p] is None else world.objects.get(PATH_KINDS[p], {}).get(site, 0)
+                          for p in params}
+                with transaction(engine_for(world.url)) as session:
+                    inside = all(scope.get(session, PATH_KINDS[p], v) is not None
+                                 for p, v in values.items() if PATH_KINDS[p] is not None)
+                response = world.client.request(method, path.format(**values), headers=world.headers(login),
+                                                **body)
+                where = (login, method, path, site, response.status_code, response.text[:200])
+                if inside:
+                    assert response.status_code != 404 or "missing" in response.text, where
+                    reached += 1
+                else:
+                    assert response.status_code in (404, 422), where
+                    refused += response.status_code == 404
+    assert reached and refused
+
+
+def test_a_route_with_an_unknown_path_parameter_fails_the_walk():
+    router = APIRouter()
+
+    @router.get("/api/v1/people/widgets/{widget_id}", dependencies=[Depends(requires(Permission.PEOPLE_READ))])
+    def widget(widget_id: int) -> None:  # pragma: no cover - never called
+        return None
+
+    probe = FastAPI()
+    probe.include_router(router)
+    with pytest.raises(AssertionError, match="widget_id"):
+        _object_routes(probe)
+
+
+def test_lists_and_searches_keep_to_the_scope(world):
+    names = {}
+    with transaction(engine_for(world.url)) as session:
+        for site in SITES:
+            names[site] = session.get(Person, world.objects[Kind.PERSON][site]).name
+    for login in world.scopes:
+        if not has_permission(world.scopes[login].role, Permission.PEOPLE_READ):
+            continue
+        expected = _expected(login, Kind.PERSON)
+        found = world.client.get("/api/v1/people", headers=world.headers(login)).json()["people"]
+        assert {p["id"] for p in found} == {world.objects[Kind.PERSON][s] for s in expected}, login
+        for site in SITES:
+            hits = world.client.get("/api/v1/people", params={"q": names[site]},
+                                    headers=world.headers(login)).json()["total"]
+            assert hits == (1 if site in expected else 0), (login, site)
+    for login in ("operator-a", "operator-b", "operator-nosite", "operator-unknown"):
+        projects = world.client.get("/api/v1/publicjobs/projects", headers=world.headers(login)).json()
+        assert {p["id"] for p in projects} == {world.objects[Kind.PROJECT][s]
+                                               for s in _expected(login, Kind.PROJECT)}, login
+    run = world.objects[Kind.PAYROLL_RUN][SITES[0]]
+    for login in ("operator-a", "operator-b", "manager", "auditor"):
+        lines = world.client.get(f"/api/v1/publicjobs/payroll/runs/{run}", headers=world.headers(login)).json()
+        assert {line["id"] for line in lines} == {world.objects[Kind.PAY_LINE][s]
+                                                  for s in _expected(login, Kind.PAY_LINE)}, login
+    for login in ("operator-nosite", "operator-unknown"):
+        assert world.client.get(f"/api/v1/publicjobs/payroll/runs/{run}",
+                                headers=world.headers(login)).status_code == 404
