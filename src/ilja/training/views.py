@@ -80,7 +80,15 @@ def index(request: Request, db: DbSession, principal: Reader) -> HTMLResponse:
                                                   "classes": classes})
 
 
+def _apply_rule(db: DbSession, cohort: TrainingCohort) -> None:
+    """The dropout rule as of today, before a page shows warnings: what the roster shows is
+    current without anyone pressing a button (so the rule itself is the actor)."""
+    on = min(dt.date.today(), service.schedule_of(cohort).end)
+    progress.evaluate_cohort(db, cohort_id=cohort.id, on=on, actor=audit.SYSTEM_ACTOR)
+
+
 def _cohort_context(db: DbSession, cohort: TrainingCohort, on: dt.date) -> dict[str, Any]:
+    _apply_rule(db, cohort)
     rows = []
     findings: dict[int, list[Any]] = {}
     for finding, enrolment in progress.cohort_findings(db, cohort.id):
@@ -105,8 +113,7 @@ def cohort_page(request: Request, cohort_id: int, db: DbSession, principal: Read
     audit.record(db, principal.actor, "training.roster.read", object_type="training_cohort",
                  object_id=cohort.id, details={"enrolments": [r["e"].id for r in context["rows"]]})
     return _page(request, "training/cohort.html", {
-        **context, "note": note if note in ("enrolled", "evaluated", "completed", "quit",
-                                           "saved") else None,
+        **context, "note": note if note in ("enrolled", "completed", "quit", "saved") else None,
         "can_manage": principal.can(Permission.TRAINING_MANAGE), "error": None})
 
 
@@ -134,18 +141,6 @@ def enrol_page(request: Request, cohort_id: int, db: DbSession,
     except (TrainingError, ApplicationError) as error:
         return _cohort_error(request, db, principal, cohort, error)
     return _back(cohort_id, "enrolled")
-
-
-@router.post("/training/cohorts/{cohort_id}/evaluate", response_model=None)
-async def evaluate_page(request: Request, cohort_id: int, db: DbSession,
-                        principal: Manager) -> Response:
-    form = await _form(request)
-    cohort = _cohort(db, principal, cohort_id)
-    if cohort is None:
-        return _not_found(request)
-    on = _date(form.get("on"), dt.date.today())
-    progress.evaluate_cohort(db, cohort_id=cohort_id, on=on, actor=principal.actor)
-    return _back(cohort_id, "evaluated", "/findings")
 
 
 @router.post("/training/cohorts/{cohort_id}/complete", response_model=None)
@@ -325,15 +320,14 @@ async def scores_save(request: Request, cohort_id: int, db: DbSession,
 
 
 @router.get("/training/cohorts/{cohort_id}/findings", response_class=HTMLResponse)
-def findings_page(request: Request, cohort_id: int, db: DbSession, principal: Reader,
-                  note: str | None = None) -> HTMLResponse:
+def findings_page(request: Request, cohort_id: int, db: DbSession,
+                  principal: Reader) -> HTMLResponse:
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
+    _apply_rule(db, cohort)
     return _page(request, "training/findings.html", {
-        "cohort": cohort, "findings": progress.cohort_findings(db, cohort.id),
-        "evaluated": note == "evaluated", "today": dt.date.today().isoformat(),
-        "can_manage": principal.can(Permission.TRAINING_MANAGE)})
+        "cohort": cohort, "findings": progress.cohort_findings(db, cohort.id)})
 
 
 # --- instructors and trainees --------------------------------------------------------------
@@ -353,6 +347,7 @@ def _my_context(db: DbSession, person_id: int | None) -> dict[str, Any]:
     items = []
     for enrolment in service.enrolments_of_person(db, person_id) if person_id else []:
         cohort = service.get_cohort(db, enrolment.cohort_id)
+        _apply_rule(db, cohort)
         summary, remaining = progress.summary_of(db, enrolment, cohort, dt.date.today())
         items.append({"e": enrolment, "cohort": cohort,
                       "course": service.get_course(db, cohort.course_id),
