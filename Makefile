@@ -12,6 +12,7 @@ bench:  ## every benchmark under bench/, with its peers
 RELIABILITY_ARGS ?= --restart-postgres
 reliability:  ## load, faults, fuzzing, attacks, backups (under 15 minutes; restarts the local PostgreSQL)
 	bash scripts/bootstrap.sh test,bench
+	bash deploy/nginx/ensure-nginx.sh
 	.venv/bin/python -m bench reliability $(RELIABILITY_ARGS)
 lint:
 	bash scripts/bootstrap.sh test

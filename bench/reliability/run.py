@@ -1,5 +1,8 @@
 """``make reliability``: load, faults, fuzzing, attacks and backups on this machine, bounded in
-time and requests, on loopback; prints one table, every line pass or fail.
+time and requests, on loopback; prints one table, every line pass or fail. The steady load and
+the slow clients run twice: straight at the uvicorn workers and through nginx with
+deploy/nginx/ilja.conf (the production topology; /usr/sbin/nginx, which ``make reliability``
+installs).
 
 Options: --clients N, --seconds S (per load phase), --rate R (submissions/s offered in the
 steady and fault phases; the first phase always offers the goal's 500/s), --workers N,
@@ -51,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         with environment(url, folder):
             upgrade(url)
             rows.extend(_load_phases(url, folder, args))
+            rows.extend(_slow_phases(url, folder, args))
             rows.append(_fuzz(url, folder, quick=args.quick))
             rows.append(_backup(url, folder, names[1]))
         rows.append(_killed_runs(folder, names[2], quick=args.quick))
@@ -75,16 +79,20 @@ def _load_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:
     submission is stored exactly once, nothing else is, and the audit chain agrees."""
     from ilja.ops import load
 
-    phases = [(f"load at the goal: {GOAL_RATE}/s offered, p99 < {GOAL_P99_MS} ms", None, GOAL_RATE, True),
-              (f"load at {args.rate:.0f}/s offered, p99 < {GOAL_P99_MS} ms", None, args.rate, True),
-              ("SIGKILL the server mid-load, restart it", "kill", args.rate, False)]
+    phases = [(f"load at the goal: {GOAL_RATE}/s offered, p99 < {GOAL_P99_MS} ms", None, GOAL_RATE, True, False),
+              (f"load at {args.rate:.0f}/s offered, p99 < {GOAL_P99_MS} ms", None, args.rate, True, False),
+              (f"load at {args.rate:.0f}/s offered through nginx, p99 < {GOAL_P99_MS} ms", None, args.rate,
+               True, True),
+              ("SIGKILL the server mid-load, restart it", "kill", args.rate, False, False)]
     if args.restart_postgres:
-        phases.append(("restart PostgreSQL mid-load", "postgres", args.rate, False))
+        phases.append(("restart PostgreSQL mid-load", "postgres", args.rate, False, False))
     rows = []
     server = load.Server(url, folder, workers=args.workers)
     server.start()
+    proxy = load.Nginx(server.port)
+    proxy.start()
     try:
-        for label, fault, rate, timed in phases:
+        for label, fault, rate, timed, proxied in phases:
             round_id, ids, token = load.prepare(url, int(rate * args.seconds))
 
             def inject(kind=fault, server=server):
@@ -98,7 +106,7 @@ def _load_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:
                 return "PostgreSQL restarted"
 
             result = asyncio.run(load.run_load(
-                server, round_id, ids, token, clients=args.clients, rate=rate, max_seconds=args.seconds + 5,
+                proxy if proxied else server, round_id, ids, token, clients=args.clients, rate=rate, max_seconds=args.seconds + 5,
                 fault_at=args.seconds / 4 if fault else None, fault=inject if fault else None))
             check = load.verify(url, round_id, result)
             p99 = result.percentile(0.99)
@@ -112,6 +120,31 @@ def _load_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:
                          bool(check["ok"]) and (held or not timed)))
             print(rows[-1], flush=True)
     finally:
+        proxy.stop()
+        server.stop()
+    return rows
+
+
+def _slow_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:
+    """50 connections sending a body a byte a second, held (under the app's 10 s body deadline)
+    while the health check is asked ten times a second: straight at the workers, then through
+    nginx. Each used to hold an admission slot; eight stopped the server."""
+    from ilja.ops import load
+    from ilja.ops.slow_clients import slow_phase
+
+    rows = []
+    server = load.Server(url, folder, workers=args.workers)
+    server.start()
+    proxy = load.Nginx(server.port)
+    proxy.start()
+    try:
+        for where, port in (("directly", server.port), ("through nginx", proxy.port)):
+            result = asyncio.run(slow_phase(port, clients=50, seconds=6, interval=1.0))
+            rows.append((f"50 slow clients held while the health check answers in < 1 s ({where})",
+                         result.summary(), result.ok))
+            print(rows[-1], flush=True)
+    finally:
+        proxy.stop()
         server.stop()
     return rows
 
@@ -175,9 +208,9 @@ def _backup(url: str, folder: Path, target_name: str) -> tuple[str, str, bool]:
 
 def _attacks() -> tuple[str, str, bool]:
     tests = ["tests/reliability/test_attacks.py", "tests/reliability/test_headers.py",
-             "tests/reliability/test_browser_csp.py"]
+             "tests/reliability/test_browser_csp.py", "tests/reliability/test_slow_clients.py"]
     result = subprocess.run([sys.executable, "-m", "pytest", *tests, "-q", "-p", "no:xdist", "-p", "no:cacheprovider"],
                             cwd=ROOT, capture_output=True, text=True)
     summary = (result.stdout.strip().splitlines() or ["no output"])[-1]
-    return ("attacks (CSRF, fixation, brute force, SQL/XSS/path injection, headers, CSP, logs)", summary,
+    return ("attacks (CSRF, fixation, brute force, SQL/XSS/path injection, headers, CSP, logs, slow bodies)", summary,
             result.returncode == 0)

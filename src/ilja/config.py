@@ -31,6 +31,22 @@ class Settings(BaseSettings):
         description="Requests each web process lets wait for a free slot (beyond db_pool_size in "
         "flight); more are turned away at once with 503 and Retry-After, so a surge gets a quick "
         "answer to retry on instead of a growing queue that times out.")
+    body_max_bytes: int = Field(
+        default=1024 * 1024, ge=1024,
+        description="Largest request body in bytes, where no other limit applies; larger is 413.")
+    upload_max_bytes: int = Field(
+        default=256 * 1024**2, ge=1024,
+        description="Largest body of a file upload (imports, receipts); the importers' own limit.")
+    eligibility_max_bytes: int = Field(
+        default=64 * 1024, ge=1024,
+        description="Largest body of the eligibility API and the self-check form: a person is a few KB.")
+    body_timeout: float = Field(
+        default=10.0, gt=0, le=3600,
+        description="Seconds a request body may take beyond what its bytes need at body_min_rate; "
+        "past it 408. The body is read before the request takes an admission slot.")
+    body_min_rate: float = Field(
+        default=16 * 1024, gt=0,
+        description="Bytes per second a request body must average (after body_timeout's allowance).")
     audit_sealing: Literal["inline", "background"] = Field(
         default="inline",
         description="When committed audit entries are chained: right after each commit, in the "

@@ -13,10 +13,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,7 +148,75 @@ class Server:
                 self.kill()
 
 
-async def run_load(server: Server, round_id: int, person_ids: list[int], token: str, *, clients: int = 200,
+NGINX = "/usr/sbin/nginx"
+NGINX_CONF = Path(__file__).resolve().parents[3] / "deploy" / "nginx" / "ilja.conf"
+
+
+class Nginx:
+    """Debian's nginx with ``deploy/nginx/ilja.conf`` in front of ``upstream_port``: a child
+    process in the foreground (``daemon off``) on a free port, everything it writes (pid, logs,
+    buffered bodies) in a temporary prefix, no system service; removed again by ``stop``."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.port = free_port()
+        self.upstream_port = upstream_port
+        self.prefix: Path | None = None
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.prefix = Path(tempfile.mkdtemp(prefix="ilja-nginx-"))
+        self.prefix.chmod(0o755)  # nginx's workers (nobody, when started as root) use the temp paths
+        site = NGINX_CONF.read_text()
+        site = re.sub(r"(?m)^(\s*)listen 80;", rf"\1listen 127.0.0.1:{self.port};", site)
+        site = re.sub(r"server 127\.0\.0\.1:8000;", f"server 127.0.0.1:{self.upstream_port};", site)
+        (self.prefix / "ilja.conf").write_text(site)
+        temp = "\n".join(f"  {kind}_temp_path {self.prefix / kind};"
+                         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        (self.prefix / "nginx.conf").write_text(
+            f"worker_processes 1;\nerror_log {self.prefix / 'error.log'} warn;\n"
+            "events { worker_connections 4096; }\n"
+            f"http {{\n  access_log off;\n{temp}\n  include {self.prefix / 'ilja.conf'};\n}}\n")
+        self.process = subprocess.Popen(
+            [NGINX, "-p", str(self.prefix), "-e", str(self.prefix / "error.log"), "-c",
+             str(self.prefix / "nginx.conf"), "-g", f"daemon off; pid {self.prefix / 'nginx.pid'};"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                error = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+                self.stop()
+                raise RuntimeError(f"nginx did not start: {error}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("nginx did not start listening")
+
+    def stop(self) -> None:
+        """SIGTERM (fast shutdown: the master stops its workers), wait, remove the prefix."""
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+            if self.process.stderr:
+                self.process.stderr.close()
+            self.process = None
+        if self.prefix is not None:
+            shutil.rmtree(self.prefix, ignore_errors=True)
+            self.prefix = None
+
+
+async def run_load(server: Server | Nginx, round_id: int, person_ids: list[int], token: str, *, clients: int = 200,
                    rate: float | None = 500.0, max_seconds: float = 60, timeout: float = 5.0,
                    fault_at: float | None = None, fault=None) -> LoadResult:
     """Submit one application per person through ``clients`` concurrent connections.

@@ -13,6 +13,9 @@ every answer comes later, and clients give up on requests the server still works
 past ``queue`` waiting requests, a new one is answered at once with 503 and ``Retry-After`` (a
 submission retried with its ``Idempotency-Key`` still makes one application). Static files skip
 the queue.
+
+A request takes its slot only once its body is in (``limits.read_body``): a client that sends its
+body slowly waits outside, holding no slot, until the body's deadline answers it with 408.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import weakref
 
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ilja.web.limits import BodyLimits, Replay, read_body
 
 RETRY_AFTER_SECONDS = 1
 BUSY = {"code": "busy", "msg": "Too many requests at this moment; nothing was saved. Try again.",
@@ -41,10 +46,11 @@ class _Gate:
 class Admission:
     """Pure ASGI middleware; ``limit`` requests at a time per event loop, ``queue`` waiting."""
 
-    def __init__(self, app: ASGIApp, limit: int, queue: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, queue: int, body_limits: BodyLimits | None = None) -> None:
         self.app = app
         self.limit = limit
         self.queue = queue
+        self.body_limits = body_limits or BodyLimits.from_settings()
         self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Gate] = (
             weakref.WeakKeyDictionary())
 
@@ -59,6 +65,16 @@ class Admission:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
+        replay = await read_body(scope, receive, send, self.body_limits)
+        if replay is None:
+            return
+        try:
+            await self._admit(scope, replay, send)
+        finally:
+            if isinstance(replay, Replay):
+                replay.close()
+
+    async def _admit(self, scope: Scope, receive: Receive, send: Send) -> None:
         gate = self._gate()
         if gate.slots.locked() and gate.waiting >= self.queue:
             await _busy(scope, receive, send)
