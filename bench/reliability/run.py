@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _load_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:
     """Submissions through the API by ``args.clients`` clients against a real server: at the
-    goal's rate, at a steady rate, and at that rate with the server SIGKILLed and (optionally)
+    goal's rate, at a steady rate (directly, then through nginx: the production topology must not
+    cost the latency goal), and at that rate with the server SIGKILLed and (optionally)
     PostgreSQL restarted a quarter of the way in. Every phase checks that each acknowledged
     submission is stored exactly once, nothing else is, and the audit chain agrees."""
     from ilja.ops import load
