@@ -21,6 +21,8 @@ from ilja.applications.errors import ApplicationError, DuplicateApplication
 from ilja.applications.models import Application, Channel, Round, RoundStatus
 from ilja.rules.engine import default_engine
 from ilja.rules.explain import condition_lines
+from ilja.web import citizen
+from ilja.web.navigation import links_for
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -45,9 +47,26 @@ def program_label(request: Request, code: str) -> str:
     return translator(request).pick(program.label_ko, program.label_en)
 
 
+def track_label(request: Request, program_code: str, track_code: str | None) -> str | None:
+    """A round's track by its name in the plan (citizens read names, not codes)."""
+    if not track_code:
+        return None
+    from ilja.programs.plan import load_plan
+
+    try:
+        tracks = load_plan().program(program_code).tracks
+    except (KeyError, ValueError):
+        return track_code
+    for track in tracks:
+        if track_code in (track.code, track.code.rsplit(".", 1)[-1]):
+            return translator(request).pick(track.name.ko, track.name.en)
+    return track_code
+
+
 def round_card(request: Request, session: Session, row: Round) -> dict[str, Any]:
     units = service.round_units(session, row.id)
     return {"row": row, "program": program_label(request, row.program_code),
+            "track": track_label(request, row.program_code, row.track_code),
             "units": service.choosable(units), "all_units": units,
             "seats": sum(u.seats or 0 for u in service.choosable(units)),
             "taking": service.taking_applications(row)}
@@ -179,6 +198,28 @@ def apply(request: Request, round_id: int, session: DbSession,
     return RedirectResponse(f"/my/applications/{application_id}?submitted=1", status_code=303)
 
 
+@router.get("/my", response_class=HTMLResponse)
+def my_home(request: Request, session: DbSession,
+            principal: Annotated[Principal, Depends(requires(Permission.APPLICATION_READ_OWN))]
+            ) -> HTMLResponse:
+    """Where a citizen lands after log-in: their applications with what happens next, the
+    rounds open now, and their other pages (training, pay, profile)."""
+    person_id = principal.user.person_id if principal.user else None
+    rows = service.applications_of_person(session, person_id) if person_id is not None else []
+    items = []
+    for application in rows:
+        row = session.get_one(Round, application.round_id)
+        items.append({"application": application, "round": row,
+                      "program": program_label(request, row.program_code)})
+    open_rounds = [r for r in service.list_rounds(session, [RoundStatus.OPEN])
+                   if service.taking_applications(r)]
+    return page(request, "my.html", {
+        "items": items, "linked": person_id is not None, "open_count": len(open_rounds),
+        "links": [(href, key) for href, key in links_for(principal)
+                  if href not in ("/my/applications",)],
+        "active": "my"})
+
+
 @router.get("/my/applications", response_class=HTMLResponse)
 def my_applications(request: Request, session: DbSession,
                     principal: Annotated[Principal,
@@ -210,5 +251,8 @@ def my_application(request: Request, application_id: int, session: DbSession,
         "program": program_label(request, row.program_code),
         "units": {u.code: u for u in service.round_units(session, row.id)},
         "eligibility": eligibility_view(session, application, t.lang),
+        "conditions": citizen.eligibility(t, snapshot.stored_result(
+            application.eligibility, service.eligibility_context(session, application))),
+        "cite": lambda source: citizen.cited_titles(t, source),
         "history": history_view(request, session, application.id),
         "submitted": bool(submitted), "active": "my"})

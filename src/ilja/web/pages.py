@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from ilja.rules.engine import default_engine
 from ilja.rules.parameters import ParameterError
 from ilja.rules.population import EMPLOYMENT_STATUSES, TRAINING_RESULTS, VULNERABLE_GROUPS
-from ilja.web import plan_view, rules_view
+from ilja.web import citizen, plan_view, rules_view
 from ilja.web import self_check as form
 from ilja.web.i18n import Translator
 from ilja.web.templating import render, translator
@@ -40,12 +40,23 @@ def _not_found(request: Request, what: str) -> HTMLResponse:
     return render(request, "not_found.html", {"what": what}, status_code=404)
 
 
+def _citizen_context(request: Request, t: Translator) -> dict[str, Any]:
+    """Whether the visitor is staff (who also see parameter ids and source notes), and the
+    source titles that everyone else sees instead of the notes."""
+    principal = getattr(request.state, "principal", None)
+    return {"staff": citizen.is_staff(principal.user if principal is not None else None),
+            "cite": lambda source: citizen.cited_titles(t, source)}
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     t = translator(request)
     on = today()
-    cards = plan_view.program_cards(default_engine(), t, on)
-    return render(request, "home.html", {"cards": cards, "on": on.isoformat(), "active": "home"})
+    engine = default_engine()
+    cards = plan_view.program_cards(engine, t, on)
+    ages = {card.code: citizen.age_rule(engine, t, card.code, on) for card in cards}
+    return render(request, "home.html", {"cards": cards, "ages": ages, "on": on.isoformat(),
+                                         "active": "home"})
 
 
 @router.get("/programs/{code}", response_class=HTMLResponse)
@@ -65,6 +76,7 @@ def program_page(request: Request, code: str, on: str | None = None) -> HTMLResp
         "plan": plan_view.program_plan(t, code),
         "related": plan_view.related_programs(engine, t, code),
         "population": _population_view(engine, code, day),
+        **_citizen_context(request, t),
     }
     return render(request, "program.html", context)
 
@@ -145,11 +157,25 @@ async def self_check_submit(request: Request) -> HTMLResponse:
         return render(request, "self_check.html", {**context, "results": None}, status_code=422)
     results = rules_view.explain(engine, t, evaluation, parsed.person)
     context = _self_check_context(t, values, [])
+    rounds = citizen.open_rounds(request)
     return render(request, "self_check.html", {
-        **context, "results": results, "evaluation": evaluation,
+        **context, **_citizen_context(request, t), "results": results, "evaluation": evaluation,
+        "rounds_known": rounds is not None,
+        "open_rounds": {r.code: citizen.rounds_for(r.code, rounds or {}) for r in results},
         "counts": {status: sum(1 for r in results if r.status == status)
                    for status in (rules_view.ELIGIBLE, "to_verify", rules_view.NOT_ELIGIBLE)},
     })
+
+
+@router.get("/privacy", response_class=HTMLResponse)
+def privacy_page(request: Request) -> HTMLResponse:
+    """The privacy policy that 개인정보 보호법 §30 requires to be published."""
+    t = translator(request)
+    engine = default_engine()
+    with_rrn = citizen.rrn_programs(engine, today())
+    programs = [(t.pick(program.label_ko, program.label_en), code, code in with_rrn)
+                for code, program in engine.programs.items() if "." not in code]
+    return render(request, "privacy.html", {"programs": programs, "active": "privacy"})
 
 
 @router.get("/parameters", response_class=HTMLResponse)

@@ -1,0 +1,367 @@
+"""The pages citizens see (issue 16): no developer text (file names, parameter ids, ISO
+durations, raw codes of the person format and the rules), a self-check result that leads to the
+open round, the age rule on the cards, a privacy policy, a citizen's landing page, and in
+Chromium at 390 px a mobile menu that the keyboard opens and that reaches every link.
+
+The site has a database with one open 동행일자리 round and a citizen who has applied to it.
+Screenshots go to var/screenshots/ (written as bytes).
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from ilja.rules.engine import default_engine
+from ilja.rules.population import Person
+from tests.applications.factories import apply, open_round, register, round_input
+from tests.conftest import served
+from tests.web.html_check import check_page
+
+PASSWORD = "Tr0ub4dor&3x"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+FILE_NAME = re.compile(r"\b\w+\.(?:txt|md|yaml|py)\b")
+# Dotted snake_case of three or more parts with an underscore (a.b_c.d), not a web address.
+PARAMETER_ID = re.compile(r"\b(?=[a-z0-9_.]*_)[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){2,}\b")
+ISO_DURATION = re.compile(r"\bP(?:\d+[YMWD])+(?:T(?:\d+[HMS])+)?\b")
+
+
+def _literals(annotation: object) -> Iterator[str]:
+    """The values of every Literal in a type annotation, through lists, unions and models."""
+    if typing.get_origin(annotation) is typing.Literal:
+        yield from (str(a) for a in typing.get_args(annotation))
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for field in annotation.model_fields.values():
+            yield from _literals(field.annotation)
+    for argument in typing.get_args(annotation):
+        yield from _literals(argument)
+
+
+def enum_values() -> set[str]:
+    """Codes of the person format (its Literal fields) and of the rules (parameters whose
+    values are snake_case codes, such as ``work_start``)."""
+    codes = set(_literals(Person))
+    for parameter in default_engine().tree:
+        for dated in parameter.values:
+            items = dated.value if isinstance(dated.value, list) else [dated.value]
+            codes.update(v for v in items if isinstance(v, str) and re.fullmatch(r"[a-z]+(?:_[a-z]+)*", v))
+    return codes
+
+
+ENUMS = enum_values()
+# Single English words (unemployed, student) are ordinary words on an English page.
+MULTI_WORD = re.compile(r"\b(?:" + "|".join(sorted((c for c in ENUMS if "_" in c), key=len, reverse=True)) + r")\b")
+ONE_WORD = re.compile(r"\b(?:" + "|".join(sorted(c for c in ENUMS if "_" not in c)) + r")\b")
+PARAMETER_NAMES = sorted((p.name for p in default_engine().tree), key=len, reverse=True)
+
+
+class _Text(HTMLParser):
+    """The page's visible text (no head, scripts or styles; attributes are not text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.skip = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.skip += tag in ("head", "script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("head", "script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def developer_text(html: str, lang: str) -> list[str]:
+    text = visible_text(html)
+    found = [m[0] for pattern in (FILE_NAME, PARAMETER_ID, ISO_DURATION, MULTI_WORD) for m in pattern.finditer(text)]
+    found += [name for name in PARAMETER_NAMES if name in text]
+    if lang == "ko":
+        found += [m[0] for m in ONE_WORD.finditer(text)]
+    return sorted(set(found))
+
+
+@dataclass
+class Site:
+    app: object
+    round_id: int
+    application_id: int
+
+    def client(self, login: str | None = None, lang: str = "ko") -> TestClient:
+        client = TestClient(self.app)
+        client.cookies.set("ilja_lang", lang)
+        if login:
+            page = client.get("/login")
+            response = client.post("/login", data={"login": login, "password": PASSWORD, "next": "",
+                                                   "csrf_token": csrf(page.text)}, follow_redirects=False)
+            assert response.status_code == 303, response.text
+        return client
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
+
+
+@pytest.fixture(scope="module")
+def site(migrated_sqlite, tmp_path_factory) -> Iterator[Site]:
+    """A database with two open 동행일자리 rounds (one for a track), a citizen (kim) who applied
+    to the first, and an auditor."""
+    import shutil
+
+    from ilja.accounts import service as accounts
+    from ilja.accounts.roles import Role
+    from ilja.config import get_settings
+    from ilja.db import dispose_engines, engine_for, transaction
+    from ilja.people.keys import reset_keyring
+    from ilja.people.rrn import generate_key_file
+    from ilja.web.app import create_app
+
+    root = tmp_path_factory.mktemp("citizen")
+    shutil.copyfile(migrated_sqlite, root / "ilja.db")
+    url = f"sqlite:///{root / 'ilja.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ILJA_DATABASE_URL", url)
+        patch.setenv("ILJA_DATA_DIR", str(root))
+        patch.setenv("ILJA_DATA_KEY_FILE", str(root / "keys" / "data-keys.json"))
+        get_settings.cache_clear()
+        reset_keyring()
+        keyring = generate_key_file(root / "keys" / "data-keys.json")
+        person = register(url, keyring)
+        with transaction(engine_for(url)) as session:
+            accounts.create_user(session, login="kim", password=PASSWORD, role=Role.CITIZEN,
+                                 display_name="김철수", person_id=person)
+            accounts.create_user(session, login="auditor", password=PASSWORD, role=Role.AUDITOR,
+                                 display_name="감사", person_id=None)
+        round_id = open_round(url)
+        open_round(url, round_input(track_code="care_health", title="돌봄·건강 분야 추가 모집"))
+        application_id, _ = apply(url, round_id, person)
+        try:
+            yield Site(create_app(), round_id, application_id)
+        finally:
+            reset_keyring()
+            dispose_engines()
+            get_settings.cache_clear()
+
+
+# Born 1980, unemployed in Mapo, low income: 동행일자리 and 매력일자리 say yes, others too.
+PERSON = {"birth_date": "1980-03-01", "sido": "서울특별시", "sigungu": "마포구", "nationality": "KR",
+          "employment_status": "unemployed", "able_to_work": "yes", "household_head": "yes",
+          "household_size": "2", "veteran_service_months": "0", "receives_livelihood_benefit": "no",
+          "household_income_krw": "1000000", "household_assets_krw": "10000000",
+          "vulnerable_groups": ["basic_livelihood", "long_term_unemployed"]}
+
+
+def self_check(client: TestClient) -> str:
+    from ilja.web.pages import today
+
+    form = client.get("/self-check")
+    on = today().isoformat()
+    response = client.post("/self-check", data={**PERSON, "csrf_token": csrf(form.text), "on": on,
+                                                "announced": on})
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_citizen_pages_show_no_developer_text(site, lang):
+    anonymous = site.client(lang=lang)
+    paths = ["/", "/self-check", "/rounds", "/privacy", f"/rounds/{site.round_id}"]
+    paths += [f"/programs/{code}" for code in default_engine().programs]
+    pages = {path: anonymous.get(path) for path in paths}
+    pages["/self-check (result)"] = self_check(anonymous)
+    kim = site.client("kim", lang=lang)
+    for path in ("/my", "/my/applications", f"/my/applications/{site.application_id}"):
+        pages[path] = kim.get(path)
+    problems = {}
+    for path, response in pages.items():
+        html = response if isinstance(response, str) else response.text
+        if not isinstance(response, str):
+            assert response.status_code == 200, (path, response.status_code)
+        check_page(html)
+        if found := developer_text(html, lang):
+            problems[path] = found
+    assert problems == {}
+
+
+def test_the_check_catches_developer_text():
+    """The patterns find what issue 16 saw on the pages."""
+    html = ("<html><body><p>companion_jobs.eligibility.min_age · P5M20D · reparticipation.yaml ·"
+            " basic_livelihood · work_start</p><p>unemployed</p></body></html>")
+    assert {"companion_jobs.eligibility.min_age", "P5M20D", "reparticipation.yaml",
+            "basic_livelihood", "work_start", "unemployed"} <= set(developer_text(html, "ko"))
+    assert "unemployed" not in developer_text(html, "en")
+    assert developer_text("<p>privacy.kisa.or.kr 02-120</p>", "ko") == []
+
+
+def test_rounds_name_their_track(site):
+    html = site.client().get("/rounds").text
+    assert "돌봄·건강" in html and "care_health" not in visible_text(html)
+
+
+def test_staff_still_see_the_parameter_ids(site):
+    page = site.client("auditor").get("/programs/companion_jobs").text
+    assert "companion_jobs.eligibility.min_age" in page
+    assert "companion_jobs.eligibility.min_age" not in site.client().get("/programs/companion_jobs").text
+
+
+def test_an_eligible_result_leads_to_the_open_round(site):
+    html = self_check(site.client())
+    section = re.search(r'<section class="ilja-result[^"]*" aria-labelledby="result-companion_jobs">(.*?)</section>',
+                        html, re.S)[1]
+    assert f'href="/rounds/{site.round_id}"' in section and "신청하기" in section
+    academy = re.search(r'aria-labelledby="result-youth_academy">(.*?)</section>', html, re.S)[1]
+    assert "모집 중인 회차가 없습니다" in academy and 'href="/rounds"' in academy
+
+
+def test_the_menu_and_footer_link_the_rounds_and_the_privacy_policy(site):
+    html = site.client().get("/").text
+    menu = re.search(r'<nav class="krds-main-menu ilja-menu".*?</nav>', html, re.S)[0]
+    assert 'href="/rounds"' in menu and "모집 중인 사업" in menu
+    footer = re.search(r'<footer id="krds-footer">.*?</footer>', html, re.S)[0]
+    assert 'href="/privacy"' in footer and "개인정보처리방침" in footer and "문의처" in footer
+    mobile = re.search(r'<div id="mobile-nav".*?</nav>', html, re.S)[0]
+    assert all(href in mobile for href in ('href="/rounds"', 'href="/login"', "lang=en"))
+
+
+def test_the_youth_academy_card_says_who_may_apply(client):
+    html = client.get("/").text
+    card = re.search(r'<a href="/programs/youth_academy">.*?</li>', html, re.S)[0]
+    assert "만 15세 이상이면 나이 상한 없이 신청할 수 있습니다." in card
+    assert "20~30대" in card  # who mostly takes part, stated as such
+    english = client.get("/?lang=en").text
+    assert "Anyone aged 15 or over may apply; there is no upper age limit." in english
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_privacy_policy_says_which_programs_collect_rrns(client, lang):
+    html = client.get(f"/privacy?lang={lang}").text
+    page = check_page(html)
+    rows = dict(re.findall(r'<th scope="row">(.*?)</th>.*?<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>', html, re.S))
+    collect = {"ko": "수집합니다", "en": "Collected"}[lang]
+    names = {"ko": ("서울 동행일자리", "청년취업사관학교"), "en": ("Seoul Companion Jobs", "Youth Job Academy")}[lang]
+    assert rows[names[0]].startswith(collect) and not rows[names[1]].startswith(collect)
+    assert 'id="contact"' in html and "120" in page.text and "AES-256-GCM" in page.text
+
+
+def test_a_citizen_lands_on_their_own_page(site):
+    from ilja.web.citizen import landing_for
+
+    assert landing_for(type("U", (), {"role": "citizen"})()) == "/my"
+    assert landing_for(type("U", (), {"role": "auditor"})()) == "/audit"
+    assert landing_for(type("U", (), {"role": "program_manager"})()) == "/"
+    page = site.client("kim").get("/my")
+    text = check_page(page.text).text
+    assert page.headers["cache-control"] == "no-store"
+    assert "2025년 하반기 서울 동행일자리 참여자 모집" in text and "다음 단계" in text
+    assert site.client("auditor").get("/my").status_code == 403
+
+
+# --- Chromium at 390 px ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live_site(site) -> Iterator[str]:
+    with served(site.app) as url:
+        yield url
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / f"{name}.png").write_bytes(page.screenshot(full_page=False))
+
+
+def tab_to(page, selector: str, limit: int = 40) -> None:
+    """Press Tab until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement === document.querySelector({selector!r})"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+@pytest.mark.browser
+def test_the_mobile_menu_works_with_the_keyboard(browser, live_site):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(base_url=live_site, locale="ko-KR", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    try:
+        page.goto("/")
+        assert not page.locator("#krds-header .ilja-menu").is_visible()
+        shoot(page, "home-390")
+        tab_to(page, "#open-nav")
+        page.keyboard.press("Enter")
+        panel = page.locator("#mobile-nav")
+        expect(panel).to_be_visible()
+        expect(page.locator("#open-nav")).to_have_attribute("aria-expanded", "true")
+        page.wait_for_timeout(500)  # KRDS slides the panel in
+        shoot(page, "menu-390")
+        tab_to(page, "#mobile-nav a[href='/login']")
+        tab_to(page, "#mobile-nav a[hreflang='en']")
+        tab_to(page, "#mobile-nav a[href='/rounds']")
+        page.keyboard.press("Escape")  # closes, and the focus goes back to the button
+        expect(panel).to_be_hidden()
+        assert page.evaluate("document.activeElement.id") == "open-nav"
+        page.keyboard.press("Enter")
+        expect(panel).to_be_visible()
+        tab_to(page, "#mobile-nav a[href='/rounds']")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/rounds")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert page.get_by_role("link", name="2025년 하반기 서울 동행일자리 참여자 모집").count() >= 1
+        page.goto("/?lang=en")
+        page.locator("#open-nav").click()
+        expect(page.get_by_role("dialog").get_by_role("link", name="Open recruitment")).to_be_visible()
+    finally:
+        context.close()
+    assert errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_screenshots_of_home_and_a_self_check_result(browser, live_site, width):
+    context = browser.new_context(base_url=live_site, locale="ko-KR", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto("/")
+        shoot(page, f"home-{width}")
+        if width >= 1024:
+            assert page.locator("#krds-header .ilja-menu").is_visible()
+            assert not page.locator("#open-nav").is_visible()
+            shoot(page, f"menu-{width}")
+        page.goto("/self-check")
+        page.fill("#birth_date", PERSON["birth_date"])
+        page.select_option("#sigungu", PERSON["sigungu"])
+        for choice in ("employment_status-unemployed", "able_to_work-yes", "household_head-yes",
+                       "receives_livelihood_benefit-no", "vulnerable_groups-long_term_unemployed"):
+            page.locator(f'label[for="{choice}"]').click()
+        page.fill("#household_size", "2")
+        page.fill("#household_income_krw", PERSON["household_income_krw"])
+        page.fill("#household_assets_krw", PERSON["household_assets_krw"])
+        page.get_by_role("button", name="결과 보기").click()
+        result = page.locator("#result-companion_jobs").locator("xpath=..")
+        result.get_by_role("link", name=re.compile("신청하기")).wait_for()
+        result.scroll_into_view_if_needed()
+        shoot(page, f"self-check-result-{width}")
+    finally:
+        context.close()
