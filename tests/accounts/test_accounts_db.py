@@ -115,7 +115,7 @@ def test_concurrent_writers_get_consecutive_sequences(database_url):
     assert not failures
     with transaction(engine) as session:
         report = audit.verify(session)
-    assert report.ok and report.checked == 41  # user.create + 40
+    assert report.ok and report.checked == 43  # user.create, grant requested and approved + 40
 
 
 def test_monthly_report_counts_and_checks_the_chain(database_url):
@@ -126,7 +126,7 @@ def test_monthly_report_counts_and_checks_the_chain(database_url):
         audit.record(session, audit.SYSTEM_ACTOR, "person.export", reason="선발 결과 검토")
         month = dt.datetime.now(dt.UTC).astimezone(__import__("zoneinfo").ZoneInfo("Asia/Seoul")).strftime("%Y-%m")
         report = audit.monthly_report(session, month)
-    assert report.entries == 2 and report.downloads == 1 and report.chain.ok
+    assert report.entries == 4 and report.downloads == 1 and report.chain.ok  # 3 for the account
 
 
 def _log_and_intake(engine) -> tuple[list[str], int]:

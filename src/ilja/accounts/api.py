@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
@@ -40,6 +40,10 @@ class UserOut(BaseModel):
     active: bool
     site_code: str | None
     person_id: int | None
+    approved_at: dt.datetime | None = Field(description="None until a second administrator "
+                                                        "approves the account's role or link.")
+    pending_role: str | None = Field(description="A role or link waiting for approval.")
+    requested_by: int | None = Field(description="The administrator who asked (None: the system).")
 
 
 class TokenOut(BaseModel):
@@ -56,7 +60,35 @@ class UserCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=200)
     role: Role
     site_code: str | None = Field(None, max_length=64)
-    person_id: int | None = None
+
+
+class RoleIn(BaseModel):
+    role: Role
+
+
+class PersonLink(BaseModel):
+    person_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class ActiveIn(BaseModel):
+    active: bool
+
+
+class GrantDecision(BaseModel):
+    decision: Literal["approve", "reject"]
+
+
+class Revocation(BaseModel):
+    token_id: int | None = Field(None, description="One token; without it every token and "
+                                                   "browser session of the account.")
+
+
+class TokenInfo(BaseModel):
+    id: int
+    name: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
 
 
 class AuditEntryOut(BaseModel):
@@ -156,24 +188,102 @@ def me(principal: CurrentPrincipal, db: DbSession) -> UserOut:
     return _user_out(db.get(User, principal.user.id))
 
 
+ManageUsers = Annotated[Principal, Depends(requires(Permission.USERS_MANAGE))]
+ACCOUNT_ERRORS = {409: {"description": "Conflicts with the account's state"},
+                  404: {"description": "No such account"},
+                  403: {"description": "Four eyes: another administrator must approve"}}
+
+
+def refused(exc: service.AccountError) -> HTTPException:
+    return HTTPException(status_code=exc.status, detail={
+        "code": exc.code, "msg": exc.message_en, "violations": [v.code for v in exc.violations]})
+
+
 @router.get("/users", response_model=list[UserOut], dependencies=[Depends(requires(Permission.USERS_MANAGE))])
 def list_users(db: DbSession) -> list[UserOut]:
     return [_user_out(u) for u in service.list_users(db)]
 
 
+@router.get("/users/pending", response_model=list[UserOut],
+            dependencies=[Depends(requires(Permission.USERS_MANAGE))])
+def pending_grants(db: DbSession) -> list[UserOut]:
+    """Roles and links waiting for a second administrator's approval."""
+    return [_user_out(u) for u in service.pending_grants(db)]
+
+
 @router.post("/users", response_model=UserOut, status_code=201,
              responses={409: {"description": "Login taken"}, 422: {"description": "Password policy"}})
-def create_user(body: UserCreate, db: DbSession,
-                principal: Annotated[Principal, Depends(requires(Permission.USERS_MANAGE))]) -> UserOut:
+def create_user(body: UserCreate, db: DbSession, principal: ManageUsers) -> UserOut:
+    """Create an account; a role that reads personal data waits for another administrator."""
     try:
         user = service.create_user(db, login=body.login, password=body.password, role=body.role,
                                    display_name=body.display_name, actor=principal.actor,
-                                   person_id=body.person_id, site_code=body.site_code)
+                                   site_code=body.site_code)
     except service.AccountError as exc:
-        status = 409 if exc.code == "login_taken" else 422
-        raise HTTPException(status_code=status, detail={"code": exc.code, "msg": exc.message_en,
-                                                        "violations": [v.code for v in exc.violations]}) from None
+        raise refused(exc) from None
     return _user_out(user)
+
+
+def _change(action, *args) -> UserOut:
+    try:
+        return _user_out(action(*args))
+    except service.AccountError as exc:
+        raise refused(exc) from None
+
+
+@router.put("/users/{user_id}/role", response_model=UserOut, responses=ACCOUNT_ERRORS)
+def change_role(user_id: int, body: RoleIn, db: DbSession, principal: ManageUsers) -> UserOut:
+    """Ask for a role; one that reads personal data waits for another administrator."""
+    return _change(service.change_role, db, user_id, body.role, principal.actor)
+
+
+@router.put("/users/{user_id}/person", response_model=UserOut, responses=ACCOUNT_ERRORS)
+def link_person(user_id: int, body: PersonLink, db: DbSession, principal: ManageUsers) -> UserOut:
+    """Link a citizen account to a registered person (one account per person); waits for
+    another administrator's approval."""
+    return _change(service.link_person, db, user_id, body.person_id, principal.actor)
+
+
+@router.post("/users/{user_id}/grant", response_model=UserOut, responses=ACCOUNT_ERRORS)
+def decide_grant(user_id: int, body: GrantDecision, db: DbSession, principal: ManageUsers) -> UserOut:
+    """Approve (not your own request) or reject a pending role or link."""
+    decide = service.approve_grant if body.decision == "approve" else service.reject_grant
+    return _change(decide, db, user_id, principal.actor)
+
+
+@router.put("/users/{user_id}/active", response_model=UserOut, responses=ACCOUNT_ERRORS)
+def set_active(user_id: int, body: ActiveIn, db: DbSession, principal: ManageUsers) -> UserOut:
+    """Deactivate (every session and token stops at once) or reactivate an account."""
+    return _change(service.set_active, db, user_id, body.active, principal.actor)
+
+
+@router.post("/users/{user_id}/revocations", responses={404: {"description": "No such account or token"}})
+def revoke_user_tokens(user_id: int, body: Revocation, db: DbSession, principal: ManageUsers) -> dict[str, int]:
+    """Revoke one token of an account, or all its tokens and browser sessions."""
+    return _revoked(db, user_id, principal, body.token_id)
+
+
+def _revoked(db: DbSession, user_id: int, principal: Principal, token_id: int | None) -> dict[str, int]:
+    try:
+        count = service.revoke_tokens(db, user_id, principal.actor, token_id)
+    except service.AccountError as exc:
+        raise refused(exc) from None
+    if token_id is not None and count == 0:
+        raise HTTPException(status_code=404, detail="No such token")
+    return {"revoked": count}
+
+
+@router.get("/users/me/tokens", response_model=list[TokenInfo], dependencies=[Depends(authenticated())])
+def my_tokens(principal: CurrentPrincipal, db: DbSession) -> list[TokenInfo]:
+    """Your API tokens still in force."""
+    return [TokenInfo.model_validate(t, from_attributes=True) for t in service.active_tokens(db, principal.user.id)]
+
+
+@router.delete("/users/me/tokens/{token_id}", dependencies=[Depends(authenticated())],
+               responses={404: {"description": "No such token of yours"}})
+def revoke_my_token(token_id: int, principal: CurrentPrincipal, db: DbSession) -> dict[str, int]:
+    """Revoke one of your tokens; it stops at once."""
+    return _revoked(db, principal.user.id, principal, token_id)
 
 
 @router.get("/audit", response_model=AuditPage)

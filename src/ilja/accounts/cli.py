@@ -30,7 +30,10 @@ def create(
     site: str = typer.Option(None, "--site", help="Operator's site code (campus or institute)."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
 ) -> None:
-    """Create an account (the first administrator, or any role). Asks for the password."""
+    """Create an account (the first administrator, or any role). Asks for the password.
+
+    The command line runs with the database's credentials, so, like the demo, it approves its
+    own grants as the system (audited as such); on the web a second administrator must."""
     from ilja.accounts import service
 
     if password_stdin:
@@ -55,11 +58,11 @@ def list_users() -> None:
 
     with _transaction() as session:
         table = Table()
-        for column in ("id", "login", "name", "role", "site", "active"):
+        for column in ("id", "login", "name", "role", "site", "active", "pending"):
             table.add_column(column)
         for user in service.list_users(session):
             table.add_row(str(user.id), user.login, user.display_name, user.role, user.site_code or "",
-                          "yes" if user.active else "no")
+                          "yes" if user.active else "no", user.pending_role or "")
     print_table(table)
 
 

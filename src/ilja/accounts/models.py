@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ilja.db import Base, UTCDateTime
@@ -14,7 +14,13 @@ _JSON = JSON(none_as_null=True)
 
 
 class User(Base):
-    """A staff member or a citizen. ``person_id`` links a citizen to their registry record."""
+    """A staff member or a citizen. ``person_id`` links a citizen to their registry record (at
+    most one account per person).
+
+    A role that reads personal data takes effect only when a second administrator approves it:
+    until then a new account has no ``approved_at`` and cannot log in, and a role change waits
+    in ``pending_role`` while the account keeps its old role.
+    """
 
     __tablename__ = "users"
 
@@ -23,12 +29,30 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(32))
     password_hash: Mapped[str] = mapped_column(String(255))
-    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    person_id: Mapped[int | None] = mapped_column(Integer)
     site_code: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    throttle: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    pending_role: Mapped[str | None] = mapped_column(String(32))
+    requested_by: Mapped[int | None] = mapped_column(Integer)
+    requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+Index("uq_users_login_lower", func.lower(User.login), unique=True)
+Index("uq_users_person_id", User.person_id, unique=True)
+
+
+class ThrottleRecord(Base):
+    """Failed log-ins of one (login, address) pair or one address, keyed by a SHA-256 of it, so
+    a stranger's failures elsewhere never lock the real user out."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(_JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class LoginSession(Base):

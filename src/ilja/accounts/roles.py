@@ -141,6 +141,12 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType({
 })
 """The auditor's one write is the review record of the monthly check (audit.review)."""
 
+PERSONAL_DATA_ROLES = frozenset(role for role, granted in ROLE_PERMISSIONS.items()
+                                if any(p.personal for p in granted))
+"""Roles holding a permission that reveals personal data: granting one needs a second
+administrator's approval. The administrator is among them (the audit log says whose data was
+read), which also keeps one administrator from making a second one to approve their own grants."""
+
 
 class PermissionDenied(Exception):
     """The caller's roles lack ``permission``; shown at the edge as 403, never a traceback."""

@@ -1,4 +1,5 @@
-"""Pages: log in and out, my account (with API tokens), the auditor's log search and monthly review."""
+"""Pages: log in and out, my account (with API tokens), the administrator's accounts page, the
+auditor's log search and monthly review."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ilja.accounts.deps import (
     requires,
 )
 from ilja.accounts.models import User
-from ilja.accounts.roles import Permission, permissions_for
+from ilja.accounts.roles import PERSONAL_DATA_ROLES, Permission, Role, permissions_for
 from ilja.web.templating import render, request_language
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +32,10 @@ SEOUL = ZoneInfo("Asia/Seoul")
 HOME_BY_ROLE = {
     "citizen": "/account",
     "auditor": "/audit",
+    "admin": "/users",
 }
+DONE = frozenset({"created", "pending", "approved", "rejected", "deactivated", "reactivated",
+                  "role", "revoked"})
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -80,18 +84,121 @@ def logout(request: Request, db: DbSession, principal: CurrentPrincipal) -> Resp
     return response
 
 
-@router.get("/account", response_class=HTMLResponse, dependencies=[Depends(authenticated())])
-def account(request: Request, principal: CurrentPrincipal) -> HTMLResponse:
+def _account_page(request: Request, db: DbSession, principal: Principal, new_token: str | None = None,
+                  done: str | None = None) -> HTMLResponse:
     permissions = sorted(permissions_for(principal.role), key=lambda p: p.value)
-    return render(request, "accounts/account.html", {"permissions": permissions, "new_token": None})
+    return render(request, "accounts/account.html", {
+        "permissions": permissions, "new_token": new_token, "done": done,
+        "tokens": service.active_tokens(db, principal.user.id)})
+
+
+@router.get("/account", response_class=HTMLResponse, dependencies=[Depends(authenticated())])
+def account(request: Request, db: DbSession, principal: CurrentPrincipal, done: str = "") -> HTMLResponse:
+    return _account_page(request, db, principal, done=done if done == "revoked" else None)
 
 
 @router.post("/account/tokens", response_class=HTMLResponse, dependencies=[Depends(authenticated())])
 def new_token(request: Request, db: DbSession, principal: CurrentPrincipal,
               name: Annotated[str, Form(min_length=1, max_length=100)] = "api") -> HTMLResponse:
     _, token = service.issue_token(db, db.get(User, principal.user.id), name, client_address(request))
-    permissions = sorted(permissions_for(principal.role), key=lambda p: p.value)
-    return render(request, "accounts/account.html", {"permissions": permissions, "new_token": token})
+    return _account_page(request, db, principal, new_token=token)
+
+
+@router.post("/account/tokens/{token_id}/revoke", dependencies=[Depends(authenticated())])
+def revoke_my_token(token_id: int, db: DbSession, principal: CurrentPrincipal) -> Response:
+    """The owner revokes one of their tokens (someone else's token id revokes nothing)."""
+    service.revoke_tokens(db, principal.user.id, principal.actor, token_id)
+    return RedirectResponse("/account?done=revoked", status_code=303)
+
+
+ManageUsers = Annotated[Principal, Depends(requires(Permission.USERS_MANAGE))]
+
+
+def _users_page(request: Request, db: DbSession, principal: Principal, *, error: str | None = None,
+                status_code: int = 200, done: str | None = None, form: dict | None = None) -> HTMLResponse:
+    users = service.list_users(db)
+    logins = {u.id: u.login for u in users}
+    return render(request, "accounts/users.html", {
+        "users": users, "pending": [u for u in users if u.pending_role], "logins": logins,
+        "roles": list(Role), "personal_roles": PERSONAL_DATA_ROLES, "me": principal.user.id,
+        "error": error, "has_errors": error is not None, "done": done if done in DONE else None,
+        "form": form or {}, "active": "users"}, status_code=status_code)
+
+
+def _refused(request: Request, db: DbSession, principal: Principal, exc: service.AccountError,
+             form: dict | None = None) -> HTMLResponse:
+    db.rollback()  # nothing half-done stays; the page shows the accounts as they are
+    message = exc.message_ko if request_language(request)[0] == "ko" else exc.message_en
+    return _users_page(request, db, principal, error=message, status_code=exc.status, form=form)
+
+
+def _done(key: str) -> Response:
+    return RedirectResponse(f"/users?done={key}", status_code=303)
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users(request: Request, db: DbSession, principal: ManageUsers, done: str = "") -> HTMLResponse:
+    """Accounts, the grants waiting for a second administrator, and what can be done to them."""
+    return _users_page(request, db, principal, done=done)
+
+
+@router.post("/users", response_class=HTMLResponse)
+def create_user(request: Request, db: DbSession, principal: ManageUsers,
+                login: Annotated[str, Form(max_length=100)], display_name: Annotated[str, Form(max_length=200)],
+                role: Annotated[Role, Form()], password: Annotated[str, Form(max_length=1024)],
+                site_code: Annotated[str, Form(max_length=64)] = "") -> Response:
+    try:
+        user = service.create_user(db, login=login, password=password, role=role, display_name=display_name,
+                                   actor=principal.actor, site_code=site_code or None)
+    except service.AccountError as exc:
+        return _refused(request, db, principal, exc,
+                        {"login": login, "display_name": display_name, "role": role, "site_code": site_code})
+    return _done("pending" if user.pending_role else "created")
+
+
+def _account_action(request: Request, db: DbSession, principal: Principal, action, *args,
+                    done: str) -> Response:
+    try:
+        action(*args)
+    except service.AccountError as exc:
+        return _refused(request, db, principal, exc)
+    return _done(done)
+
+
+@router.post("/users/{user_id}/grant", response_class=HTMLResponse)
+def decide_grant(request: Request, db: DbSession, principal: ManageUsers, user_id: int,
+                 decision: Annotated[str, Form(pattern="^(approve|reject)$")]) -> Response:
+    approve = decision == "approve"
+    return _account_action(request, db, principal, service.approve_grant if approve else service.reject_grant,
+                           db, user_id, principal.actor, done="approved" if approve else "rejected")
+
+
+@router.post("/users/{user_id}/active", response_class=HTMLResponse)
+def set_active(request: Request, db: DbSession, principal: ManageUsers, user_id: int,
+               active: Annotated[bool, Form()]) -> Response:
+    return _account_action(request, db, principal, service.set_active, db, user_id, active, principal.actor,
+                           done="reactivated" if active else "deactivated")
+
+
+@router.post("/users/{user_id}/role", response_class=HTMLResponse)
+def change_role(request: Request, db: DbSession, principal: ManageUsers, user_id: int,
+                role: Annotated[Role, Form()]) -> Response:
+    return _account_action(request, db, principal, service.change_role, db, user_id, role, principal.actor,
+                           done="pending" if role in PERSONAL_DATA_ROLES else "role")
+
+
+@router.post("/users/{user_id}/person", response_class=HTMLResponse)
+def link_person(request: Request, db: DbSession, principal: ManageUsers, user_id: int,
+                person_id: Annotated[int, Form(ge=1, le=2**31 - 1)]) -> Response:
+    return _account_action(request, db, principal, service.link_person, db, user_id, person_id,
+                           principal.actor, done="pending")
+
+
+@router.post("/users/{user_id}/revoke", response_class=HTMLResponse)
+def revoke_tokens(request: Request, db: DbSession, principal: ManageUsers, user_id: int) -> Response:
+    """Every token and browser session of the account stops at once."""
+    return _account_action(request, db, principal, service.revoke_tokens, db, user_id, principal.actor,
+                           done="revoked")
 
 
 def _parse_day(value: str | None) -> dt.datetime | None:
