@@ -338,6 +338,33 @@ def test_the_mobile_menu_works_with_the_keyboard(browser, live_site):
 
 
 @pytest.mark.browser
+def test_a_citizen_reaches_their_pages_and_logs_out_from_the_mobile_menu(browser, live_site):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(base_url=live_site, locale="ko-KR", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto("/login?next=/my")
+        page.fill("#login", "kim")
+        page.fill("#password", PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda url: url.endswith("/my") and "login" not in url)
+        shoot(page, "my-390")
+        tab_to(page, "#open-nav")
+        page.keyboard.press("Enter")
+        expect(page.locator("#mobile-nav")).to_be_visible()
+        page.wait_for_timeout(500)
+        shoot(page, "menu-citizen-390")
+        tab_to(page, "#mobile-nav a[href='/my/applications']")
+        tab_to(page, "#mobile-nav form[action='/logout'] button")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+        expect(page.locator("#mobile-nav a[href='/login']")).to_have_count(1)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
 def test_screenshots_of_home_and_a_self_check_result(browser, live_site, width):
     context = browser.new_context(base_url=live_site, locale="ko-KR", viewport={"width": width, "height": 900})
@@ -360,8 +387,9 @@ def test_screenshots_of_home_and_a_self_check_result(browser, live_site, width):
         page.fill("#household_assets_krw", PERSON["household_assets_krw"])
         page.get_by_role("button", name="결과 보기").click()
         result = page.locator("#result-companion_jobs").locator("xpath=..")
-        result.get_by_role("link", name=re.compile("신청하기")).wait_for()
-        result.scroll_into_view_if_needed()
+        apply_link = result.get_by_role("link", name=re.compile("신청하기")).first
+        apply_link.wait_for()
+        apply_link.scroll_into_view_if_needed()
         shoot(page, f"self-check-result-{width}")
     finally:
         context.close()
