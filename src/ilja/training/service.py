@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ilja.accounts import audit
 from ilja.applications import service as applications
 from ilja.applications.models import ApplicationStatus as S
+from ilja.applications.models import RoundStatus
 from ilja.people import registry
 from ilja.training.errors import (
     CohortFull,
@@ -339,6 +340,48 @@ def enrol_selected(session: Session, *, cohort_id: int, application_id: int,
     return row
 
 
+def linkable_rounds(session: Session, program_code: str) -> list[tuple[Any, list[Any]]]:
+    """The program's rounds whose selection is done, each with the units applicants chose:
+    what a cohort of that program can enrol from."""
+    return [(row, applications.choosable(applications.round_units(session, row.id)))
+            for row in applications.list_rounds(session, [RoundStatus.SELECTED],
+                                                program_code=program_code)]
+
+
+def link_round(session: Session, *, cohort_id: int, round_id: int, unit_code: str,
+               actor: audit.Actor) -> TrainingCohort:
+    """Say which round (and unit) recruited the cohort, so its selected applicants can enrol;
+    fixed once someone enrolled from it."""
+    cohort = get_cohort(session, cohort_id)
+    if cohort.enrolled:
+        raise Conflict("입교한 훈련생이 있어 모집 공고를 바꿀 수 없습니다.",
+                       "Trainees have enrolled: the cohort's round is fixed.")
+    course = get_course(session, cohort.course_id)
+    for row, units in linkable_rounds(session, course.program_code):
+        if row.id == round_id and unit_code in {u.code for u in units}:
+            break
+    else:
+        raise InvalidInput("이 과정 사업의 선발을 마친 모집 공고와 모집 단위를 고르십시오.",
+                           "Choose a round of this course's program whose selection is done, "
+                           "and one of its units.")
+    cohort.round_id, cohort.unit_code = round_id, unit_code
+    session.flush()
+    audit.record(session, actor, "training.cohort.round", object_type="training_cohort",
+                 object_id=cohort.id, details={"round": round_id, "unit": unit_code})
+    return cohort
+
+
+def pending_selected(session: Session, cohort: TrainingCohort) -> list[Any]:
+    """The selected applications of the cohort's round and unit not enrolled yet (an enrolled
+    one is no longer 'selected'), in order of merit."""
+    from ilja.selection import service as selection
+
+    if cohort.round_id is None:
+        return []
+    rows, _ = selection.results(session, cohort.round_id, status=S.SELECTED.value, limit=None)
+    return [r for r in rows if not cohort.unit_code or r.unit == cohort.unit_code]
+
+
 @dataclass(frozen=True)
 class BulkEnrolment:
     enrolled: list[Enrolment]
@@ -347,18 +390,13 @@ class BulkEnrolment:
 
 def enrol_all_selected(session: Session, *, cohort_id: int, actor: audit.Actor) -> BulkEnrolment:
     """Enrol every selected application of the cohort's round and unit, in order of merit,
-    until the cohort is full."""
-    from ilja.selection import service as selection
-
+    until the cohort is full; again, it enrols nobody twice."""
     cohort = get_cohort(session, cohort_id)
     if cohort.round_id is None:
         raise NotEnrollable("모집 공고가 연결되지 않은 기수입니다.", "No round recruits this cohort.")
-    rows, _ = selection.results(session, cohort.round_id, status=S.SELECTED.value, limit=None)
     enrolled: list[Enrolment] = []
     refused: list[tuple[int, str]] = []
-    for result in rows:
-        if cohort.unit_code and result.unit != cohort.unit_code:
-            continue
+    for result in pending_selected(session, cohort):
         try:
             with session.begin_nested():
                 enrolled.append(enrol_selected(session, cohort_id=cohort_id,

@@ -15,10 +15,13 @@ from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.applications.errors import ApplicationError
+from ilja.applications.manage_views import _masked_names
+from ilja.applications.models import Round
+from ilja.selection import service as selection
 from ilja.training import oneday_service, progress, service
 from ilja.training.api import _site_of
 from ilja.training.attendance import Mark
-from ilja.training.errors import TrainingError
+from ilja.training.errors import InvalidInput, TrainingError
 from ilja.training.models import Enrolment, EnrolmentStatus, TrainingCohort
 from ilja.web.templating import render, translator
 
@@ -98,7 +101,10 @@ def _cohort_context(db: DbSession, cohort: TrainingCohort, on: dt.date) -> dict[
         rows.append({"e": enrolment, "rate": round(float(summary.rate) * 100, 1),
                      "summary": summary, "findings": findings.get(enrolment.id, [])})
     course = service.get_course(db, cohort.course_id)
+    linked = db.get(Round, cohort.round_id) if cohort.round_id is not None else None
     return {"cohort": cohort, "course": course, "rows": rows, "on": on.isoformat(),
+            "round": linked, "rounds": service.linkable_rounds(db, course.program_code),
+            "pending": len(service.pending_selected(db, cohort)),
             "schedule": service.schedule_of(cohort),
             "instructors": progress.satisfaction_report(db, cohort.id)}
 
@@ -113,7 +119,7 @@ def cohort_page(request: Request, cohort_id: int, db: DbSession, principal: Read
     audit.record(db, principal.actor, "training.roster.read", object_type="training_cohort",
                  object_id=cohort.id, details={"enrolments": [r["e"].id for r in context["rows"]]})
     return _page(request, "training/cohort.html", {
-        **context, "note": note if note in ("enrolled", "completed", "quit", "saved") else None,
+        **context, "note": note if note in ("linked", "enrolled", "completed", "quit", "saved") else None,
         "can_manage": principal.can(Permission.TRAINING_MANAGE), "error": None})
 
 
@@ -130,9 +136,46 @@ def _cohort_error(request: Request, db: DbSession, principal: Principal, cohort:
         "error": _message(request, error)}, status_code=error.status_code)
 
 
+@router.post("/training/cohorts/{cohort_id}/round", response_model=None)
+async def round_link(request: Request, cohort_id: int, db: DbSession,
+                     principal: Manager) -> Response:
+    """Link the cohort to the round (and unit) that recruited it: ``"<round>:<unit>"``."""
+    form = await _form(request)
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    round_id, _, unit_code = form.get("round", "").partition(":")
+    try:
+        service.link_round(db, cohort_id=cohort_id, round_id=int(round_id or 0),
+                           unit_code=unit_code, actor=principal.actor)
+    except (TrainingError, ValueError) as error:
+        problem = error if isinstance(error, TrainingError) else InvalidInput(
+            "모집 공고를 고르십시오.", "Choose a round.")
+        return _cohort_error(request, db, principal, cohort, problem)
+    return _back(cohort_id, "linked")
+
+
+@router.get("/training/cohorts/{cohort_id}/enrol", response_class=HTMLResponse)
+def enrol_confirm(request: Request, cohort_id: int, db: DbSession,
+                  principal: Manager) -> HTMLResponse:
+    """Enrolment cannot be undone: the page first says whom, and how many, it will enrol."""
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    pending = service.pending_selected(db, cohort)
+    if cohort.round_id is not None:
+        selection.audit_results_read(db, cohort.round_id, pending, actor=principal.actor)
+    return _page(request, "training/enrol.html", {
+        "cohort": cohort, "round": db.get(Round, cohort.round_id) if cohort.round_id else None,
+        "pending": pending, "names": _masked_names(db, {r.person_id for r in pending}),
+        "seats": cohort.capacity - cohort.enrolled,
+        "count": min(len(pending), cohort.capacity - cohort.enrolled)})
+
+
 @router.post("/training/cohorts/{cohort_id}/enrol", response_model=None)
 def enrol_page(request: Request, cohort_id: int, db: DbSession,
                principal: Manager) -> Response:
+    """Enrol the selected applicants not yet enrolled; sent twice, it enrols nobody twice."""
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
