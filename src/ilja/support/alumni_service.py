@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.support.alumni import mentor_has_room, session_counts, uses_on
 from ilja.support.errors import Conflict, Invalid, NotFound
 from ilja.support.models import MentoringPair, Scholarship, TalentSession
@@ -27,10 +28,10 @@ def member(session: Session, member_id: int) -> Any:
     return row
 
 
-def _person(session: Session, person_id: int) -> None:
+def _person(session: Session, person_id: int, scope: Scope = SYSTEM) -> None:
     from ilja.people import registry
 
-    if registry.get_person(session, person_id) is None:
+    if registry.get_person(session, person_id, scope) is None:
         raise NotFound("person", person_id)
 
 
@@ -43,9 +44,9 @@ def _activity(session: Session, member_id: int, kind: str, on: dt.date, amount_w
 
 
 def pair(session: Session, *, mentor_member_id: int, mentee_person_id: int, started_on: dt.date,
-         actor: audit.Actor) -> MentoringPair:
+         actor: audit.Actor, scope: Scope = SYSTEM) -> MentoringPair:
     mentor = member(session, mentor_member_id)
-    _person(session, mentee_person_id)
+    _person(session, mentee_person_id, scope)
     if mentor.person_id == mentee_person_id:
         raise Invalid("본인을 멘토링할 수 없습니다.", "A mentor cannot mentor themselves.", field="mentee_person_id")
     open_pairs = session.execute(select(func.count()).select_from(MentoringPair).where(
@@ -63,9 +64,10 @@ def pair(session: Session, *, mentor_member_id: int, mentee_person_id: int, star
     return row
 
 
-def record_meeting(session: Session, *, pair_id: int, on: dt.date, actor: audit.Actor) -> MentoringPair:
+def record_meeting(session: Session, *, pair_id: int, on: dt.date, actor: audit.Actor,
+                   scope: Scope = SYSTEM) -> MentoringPair:
     """A mentoring meeting: counted as the mentor's activity on that day."""
-    row = session.get(MentoringPair, pair_id)
+    row = scope.get(session, Kind.MENTORING_PAIR, pair_id)
     if row is None:
         raise NotFound("pair", pair_id)
     if row.ended_on is not None:
@@ -77,8 +79,9 @@ def record_meeting(session: Session, *, pair_id: int, on: dt.date, actor: audit.
     return row
 
 
-def end_pair(session: Session, *, pair_id: int, on: dt.date, actor: audit.Actor) -> MentoringPair:
-    row = session.get(MentoringPair, pair_id)
+def end_pair(session: Session, *, pair_id: int, on: dt.date, actor: audit.Actor,
+             scope: Scope = SYSTEM) -> MentoringPair:
+    row = scope.get(session, Kind.MENTORING_PAIR, pair_id)
     if row is None:
         raise NotFound("pair", pair_id)
     row.ended_on = on

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.support import alumni_service as alumni
 from ilja.support.errors import Invalid, SupportError
 from ilja.support.pages import page, parse_date, parse_int
@@ -41,12 +42,12 @@ def _number(form: dict[str, str], name: str) -> int:
 
 def _apply(db: DbSession, action: str, form: dict[str, str], principal: Principal) -> None:
     on = parse_date(form.get("on", "")) or dt.date.today()
-    actor = principal.actor
+    actor, scope = principal.actor, Scope.of(principal)
     if action == "pair":
         alumni.pair(db, mentor_member_id=_number(form, "member_id"), mentee_person_id=_number(form, "person_id"),
-                    started_on=on, actor=actor)
+                    started_on=on, actor=actor, scope=scope)
     elif action == "meeting":
-        alumni.record_meeting(db, pair_id=_number(form, "pair_id"), on=on, actor=actor)
+        alumni.record_meeting(db, pair_id=_number(form, "pair_id"), on=on, actor=actor, scope=scope)
     elif action == "talent":
         alumni.talent_session(db, member_id=_number(form, "member_id"), topic=form.get("topic", ""), held_on=on,
                               minutes=_number(form, "minutes"), attendees=_number(form, "attendees"),

@@ -13,13 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.config import get_settings
 from ilja.rules.parameters import default_tree
 from ilja.support import budgets
 from ilja.support import certification_service as cert
 from ilja.support.certification import PREFIX
 from ilja.support.errors import SupportError
-from ilja.support.http import MAX_INT, fail
+from ilja.support.http import MAX_INT, fail, guarded
 from ilja.support.models import Certification, ExamAttempt, FeeClaim, SupportBudget
 
 router = APIRouter()
@@ -100,7 +101,7 @@ class AttemptIn(BaseModel):
 def record_attempt(body: AttemptIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     from ilja.people import registry
 
-    if registry.get_person(db, body.person_id) is None:
+    if registry.get_person(db, body.person_id, Scope.of(principal)) is None:
         raise HTTPException(404, f"no person {body.person_id}")
     try:
         return attempt_out(cert.record_attempt(db, **body.model_dump(), actor=principal.actor))
@@ -116,15 +117,17 @@ class ResultIn(BaseModel):
 @router.patch("/attempts/{attempt_id}")
 def set_result(attempt_id: int, body: ResultIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     try:
-        return attempt_out(cert.set_result(db, attempt_id=attempt_id, result=body.result, actor=principal.actor))
+        return attempt_out(cert.set_result(db, attempt_id=attempt_id, result=body.result, actor=principal.actor,
+                                           scope=Scope.of(principal)))
     except SupportError as error:
         raise fail(error) from None
 
 
 @router.get("/persons/{person_id}/attempts")
 def attempts_of_person(person_id: int, db: DbSession, principal: Read) -> list[dict[str, Any]]:
-    """A trainee's attempts and claims; a staff read of personal records, audited."""
-    rows = cert.attempts_of(db, person_id)
+    """A trainee's attempts and claims (none outside the caller's scope); a staff read of personal
+    records, audited."""
+    rows = guarded(lambda: cert.attempts_of(db, person_id, Scope.of(principal)))
     audit.record(db, principal.actor, "support.attempts.read", subject_person_id=person_id if rows else None,
                  object_type="person", object_id=person_id)
     return [{**attempt_out(a), "certification": c.code, "claim": claim_out(k) if k else None} for a, c, k in rows]
@@ -138,14 +141,14 @@ async def claim_on_behalf(attempt_id: int, db: DbSession, principal: Manage,
     content = await read_upload(receipt, day)
     try:
         return claim_out(cert.submit_claim(db, attempt_id=attempt_id, receipt=content, claimed_on=day,
-                                           store=store(), actor=principal.actor))
+                                           store=store(), actor=principal.actor, scope=Scope.of(principal)))
     except SupportError as error:
         raise fail(error) from None
 
 
 @router.get("/claims")
-def list_claims(db: DbSession, _: PayRead, status: str | None = None) -> list[dict[str, Any]]:
-    return [claim_out(c) for c in cert.claims(db, status=status)]
+def list_claims(db: DbSession, principal: PayRead, status: str | None = None) -> list[dict[str, Any]]:
+    return [claim_out(c) for c in cert.claims(db, status=status, scope=Scope.of(principal))]
 
 
 class DecisionIn(BaseModel):
@@ -159,7 +162,7 @@ def decide(claim_id: int, body: DecisionIn, db: DbSession, principal: PayRun) ->
     try:
         with db.begin_nested():
             row = cert.decide_claim(db, claim_id=claim_id, approve=body.approve, reason=body.reason,
-                                    actor=principal.actor)
+                                    actor=principal.actor, scope=Scope.of(principal))
         return claim_out(row)
     except SupportError as error:
         raise fail(error) from None
@@ -175,7 +178,8 @@ class PaymentIn(BaseModel):
 def pay(claim_id: int, body: PaymentIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
     try:
         return claim_out(cert.record_payment(db, claim_id=claim_id, paid_on=body.paid_on,
-                                             payment_ref=body.payment_ref, actor=principal.actor))
+                                             payment_ref=body.payment_ref, actor=principal.actor,
+                                             scope=Scope.of(principal)))
     except SupportError as error:
         raise fail(error) from None
 
@@ -183,7 +187,7 @@ def pay(claim_id: int, body: PaymentIn, db: DbSession, principal: PayRun) -> dic
 @router.get("/claims/{claim_id}/receipt")
 def receipt(claim_id: int, db: DbSession, principal: PayRead) -> Response:
     try:
-        claim = cert.get_claim(db, claim_id)
+        claim = cert.get_claim(db, claim_id, Scope.of(principal))
         content = cert.receipt_of(db, claim, store(), actor=principal.actor)
     except SupportError as error:
         raise fail(error) from None

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.rules.parameters import default_tree
 from ilja.support import budgets, receipts
 from ilja.support.certification import (
@@ -127,15 +128,17 @@ def record_attempt(session: Session, *, person_id: int, certification_id: int, e
     return row
 
 
-def get_attempt(session: Session, attempt_id: int) -> ExamAttempt:
-    row = session.get(ExamAttempt, attempt_id)
+def get_attempt(session: Session, attempt_id: int, scope: Scope = SYSTEM) -> ExamAttempt:
+    """The attempt, if it is within ``scope``; else not found, as for an id that does not exist."""
+    row = scope.get(session, Kind.EXAM_ATTEMPT, attempt_id)
     if row is None:
         raise NotFound("attempt", attempt_id)
     return row
 
 
-def set_result(session: Session, *, attempt_id: int, result: str, actor: audit.Actor) -> ExamAttempt:
-    row = get_attempt(session, attempt_id)
+def set_result(session: Session, *, attempt_id: int, result: str, actor: audit.Actor,
+               scope: Scope = SYSTEM) -> ExamAttempt:
+    row = get_attempt(session, attempt_id, scope)
     if result not in {r.value for r in Result}:
         raise Invalid("결과 값이 올바르지 않습니다.", "result is one of " + ", ".join(Result), field="result")
     row.result = result
@@ -145,7 +148,11 @@ def set_result(session: Session, *, attempt_id: int, result: str, actor: audit.A
     return row
 
 
-def attempts_of(session: Session, person_id: int) -> list[tuple[ExamAttempt, Certification, FeeClaim | None]]:
+def attempts_of(session: Session, person_id: int, scope: Scope = SYSTEM,
+                ) -> list[tuple[ExamAttempt, Certification, FeeClaim | None]]:
+    """A person's attempts with their claims; not found when the person is outside ``scope``."""
+    if scope.get(session, Kind.PERSON, person_id) is None:
+        raise NotFound("person", person_id)
     return [tuple(r) for r in session.execute(  # type: ignore[misc]
         select(ExamAttempt, Certification, FeeClaim)
         .join(Certification, Certification.id == ExamAttempt.certification_id)
@@ -186,9 +193,9 @@ def _stamp(entitlement: Entitlement) -> dict[str, Any]:
 
 
 def submit_claim(session: Session, *, attempt_id: int, receipt: bytes, claimed_on: dt.date,
-                 store: Path, actor: audit.Actor) -> FeeClaim:
+                 store: Path, actor: audit.Actor, scope: Scope = SYSTEM) -> FeeClaim:
     """A claim with its receipt; refused with the rule's reasons when the attempt is not entitled."""
-    attempt = get_attempt(session, attempt_id)
+    attempt = get_attempt(session, attempt_id, scope)
     if session.execute(select(FeeClaim.id).where(FeeClaim.attempt_id == attempt.id)).first():
         raise Conflict("이 응시에 대한 신청이 이미 있습니다.", "This attempt has already been claimed.",
                        field="attempt_id")
@@ -209,24 +216,26 @@ def submit_claim(session: Session, *, attempt_id: int, receipt: bytes, claimed_o
     return row
 
 
-def get_claim(session: Session, claim_id: int) -> FeeClaim:
-    row = session.get(FeeClaim, claim_id)
+def get_claim(session: Session, claim_id: int, scope: Scope = SYSTEM) -> FeeClaim:
+    """The claim, if it is within ``scope``; else not found, as for an id that does not exist."""
+    row = scope.get(session, Kind.FEE_CLAIM, claim_id)
     if row is None:
         raise NotFound("claim", claim_id)
     return row
 
 
-def claims(session: Session, *, status: str | None = None, limit: int = 200) -> list[FeeClaim]:
-    query = select(FeeClaim).order_by(FeeClaim.claimed_on.desc(), FeeClaim.id.desc()).limit(limit)
+def claims(session: Session, *, status: str | None = None, limit: int = 200,
+           scope: Scope = SYSTEM) -> list[FeeClaim]:
+    query = select(FeeClaim).where(scope.where(Kind.FEE_CLAIM)).order_by(FeeClaim.claimed_on.desc(), FeeClaim.id.desc()).limit(limit)
     if status:
         query = query.where(FeeClaim.status == status)
     return list(session.scalars(query))
 
 
 def decide_claim(session: Session, *, claim_id: int, approve: bool, reason: str = "",
-                 actor: audit.Actor) -> FeeClaim:
+                 actor: audit.Actor, scope: Scope = SYSTEM) -> FeeClaim:
     """Approve (commit the amount on the claim year's budget) or reject (with a reason)."""
-    claim = get_claim(session, claim_id)
+    claim = get_claim(session, claim_id, scope)
     if claim.status != ClaimStatus.SUBMITTED:
         raise Conflict("이미 처리된 신청입니다.", f"The claim is already {claim.status}.", field="status")
     if approve:
@@ -247,8 +256,8 @@ def decide_claim(session: Session, *, claim_id: int, approve: bool, reason: str 
 
 
 def record_payment(session: Session, *, claim_id: int, paid_on: dt.date, payment_ref: str,
-                   actor: audit.Actor) -> FeeClaim:
-    claim = get_claim(session, claim_id)
+                   actor: audit.Actor, scope: Scope = SYSTEM) -> FeeClaim:
+    claim = get_claim(session, claim_id, scope)
     if claim.status != ClaimStatus.APPROVED or claim.budget_id is None:
         raise Conflict("승인된 신청만 지급할 수 있습니다.", "Only an approved claim can be paid.", field="status")
     claim.status, claim.paid_on, claim.payment_ref = ClaimStatus.PAID, paid_on, _text(payment_ref, "payment_ref")
@@ -302,7 +311,9 @@ def publish_figures(session: Session, *, year: int, actor: audit.Actor) -> dict[
     return figures
 
 
-def recent_attempts(session: Session, *, limit: int = 100) -> list[tuple[ExamAttempt, Certification]]:
+def recent_attempts(session: Session, *, limit: int = 100, scope: Scope = SYSTEM,
+                    ) -> list[tuple[ExamAttempt, Certification]]:
     return [tuple(r) for r in session.execute(  # type: ignore[misc]
         select(ExamAttempt, Certification).join(Certification, Certification.id == ExamAttempt.certification_id)
+        .where(scope.where(Kind.EXAM_ATTEMPT))
         .order_by(ExamAttempt.exam_on.desc(), ExamAttempt.id.desc()).limit(limit))]

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.support import budgets
 from ilja.support import certification_service as cert
 from ilja.support.certification_api import read_upload, store
@@ -80,7 +81,7 @@ async def my_claim(request: Request, db: DbSession,
 
 # ------------------------------------------------------------------ the operator
 def _desk(db: DbSession, principal: Principal, year: int) -> dict[str, Any]:
-    return {"catalogue": cert.certifications(db), "attempts": cert.recent_attempts(db),
+    return {"catalogue": cert.certifications(db), "attempts": cert.recent_attempts(db, scope=Scope.of(principal)),
             "by_course": cert.pass_rate_rows(db, "course", year=year),
             "by_campus": cert.pass_rate_rows(db, "campus", year=year),
             "total": cert.pass_rate_rows(db, "all", year=year), "year": year,
@@ -119,7 +120,7 @@ def set_result(request: Request, attempt_id: int, db: DbSession,
                principal: Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))],
                result: Annotated[str, Form(max_length=12)] = "") -> Response:
     try:
-        cert.set_result(db, attempt_id=attempt_id, result=result, actor=principal.actor)
+        cert.set_result(db, attempt_id=attempt_id, result=result, actor=principal.actor, scope=Scope.of(principal))
     except SupportError as error:
         return _page(request, "support/certifications.html",
                      {**_desk(db, principal, 2025), "errors": [error.message(translator(request).lang)]},
@@ -129,7 +130,7 @@ def set_result(request: Request, attempt_id: int, db: DbSession,
 
 # ------------------------------------------------------------------ the program manager
 def _claims(db: DbSession, principal: Principal, status: str) -> dict[str, Any]:
-    return {"claims": cert.claims(db, status=status or None), "budgets": budgets.budgets(db), "status": status,
+    return {"claims": cert.claims(db, status=status or None, scope=Scope.of(principal)), "budgets": budgets.budgets(db), "status": status,
             "statuses": ("submitted", "approved", "rejected", "paid"), "kinds": budgets.KINDS,
             "can_decide": principal.can(Permission.PAYROLL_RUN), "today": dt.date.today().isoformat(), "values": {}}
 
@@ -159,7 +160,8 @@ def decide(request: Request, claim_id: int, db: DbSession,
            decision: Annotated[str, Form(max_length=10)] = "", reason: Annotated[str, Form(max_length=2000)] = "",
            ) -> Response:
     return _after(request, db, principal, lambda: cert.decide_claim(
-        db, claim_id=claim_id, approve=decision == "approve", reason=reason, actor=principal.actor))
+        db, claim_id=claim_id, approve=decision == "approve", reason=reason, actor=principal.actor,
+        scope=Scope.of(principal)))
 
 
 @router.post("/support/claims/{claim_id}/payment", response_model=None)
@@ -169,7 +171,8 @@ def pay(request: Request, claim_id: int, db: DbSession,
         ) -> Response:
     day = _date(paid_on) or dt.date.today()
     return _after(request, db, principal, lambda: cert.record_payment(
-        db, claim_id=claim_id, paid_on=day, payment_ref=payment_ref, actor=principal.actor))
+        db, claim_id=claim_id, paid_on=day, payment_ref=payment_ref, actor=principal.actor,
+        scope=Scope.of(principal)))
 
 
 @router.post("/support/budgets", response_model=None)
@@ -191,7 +194,7 @@ def set_budget(request: Request, db: DbSession,
 def receipt(request: Request, claim_id: int, db: DbSession,
             principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]) -> Response:
     try:
-        claim = cert.get_claim(db, claim_id)
+        claim = cert.get_claim(db, claim_id, Scope.of(principal))
         content = cert.receipt_of(db, claim, store(), actor=principal.actor)
     except (SupportError, FileNotFoundError):
         return render(request, "not_found.html", {"what": translator(request)("support.cert.receipt")},

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.support import event_service as ev
 from ilja.support.http import MAX_INT, guarded
 
@@ -68,9 +69,9 @@ def figures(db: DbSession, _: Annotated[Principal, Depends(requires(Permission.R
 
 
 @router.get("/{event_id}/signups")
-def list_signups(event_id: int, db: DbSession, _: Manage) -> list[dict[str, Any]]:
+def list_signups(event_id: int, db: DbSession, principal: Manage) -> list[dict[str, Any]]:
     guarded(lambda: ev.get_event(db, event_id))
-    return [signup_out(s) for s in ev.signups(db, event_id)]
+    return [signup_out(s) for s in ev.signups(db, event_id, Scope.of(principal))]
 
 
 class StaffSignupIn(BaseModel):
@@ -82,7 +83,7 @@ class StaffSignupIn(BaseModel):
 def staff_signup(event_id: int, body: StaffSignupIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     from ilja.people import registry
 
-    if registry.get_person(db, body.person_id) is None:
+    if registry.get_person(db, body.person_id, Scope.of(principal)) is None:
         raise HTTPException(404, f"no person {body.person_id}")
     return signup_out(guarded(lambda: ev.sign_up(db, event_id=event_id, person_id=body.person_id,
                                               actor=principal.actor)))
@@ -115,7 +116,7 @@ class AttendanceIn(BaseModel):
 @router.post("/signups/{signup_id}/attendance")
 def attendance(signup_id: int, body: AttendanceIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     return signup_out(guarded(lambda: ev.mark_attendance(db, signup_id=signup_id, attended=body.attended,
-                                                      actor=principal.actor)))
+                                                      actor=principal.actor, scope=Scope.of(principal))))
 
 
 class FollowUpIn(BaseModel):
@@ -128,4 +129,5 @@ class FollowUpIn(BaseModel):
 @router.post("/signups/{signup_id}/follow-up")
 def follow_up(signup_id: int, body: FollowUpIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     return signup_out(guarded(lambda: ev.follow_up(db, signup_id=signup_id, hired=body.hired, hired_on=body.hired_on,
-                                                note=body.note, actor=principal.actor)))
+                                                note=body.note, actor=principal.actor,
+                                                scope=Scope.of(principal))))

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.support.budgets import now
 from ilja.support.errors import Conflict, Full, Invalid, NotFound
 from ilja.support.events import EventKind, Place, hire_counts, signups_close_at, uses_on
@@ -151,8 +152,10 @@ def cancel(session: Session, *, event_id: int, person_id: int, actor: audit.Acto
     return promoted
 
 
-def signups(session: Session, event_id: int) -> list[EventSignup]:
-    return list(session.scalars(select(EventSignup).where(EventSignup.event_id == event_id)
+def signups(session: Session, event_id: int, scope: Scope = SYSTEM) -> list[EventSignup]:
+    """The event's sign-ups within ``scope`` (a coordinator's: their caseload's)."""
+    return list(session.scalars(select(EventSignup).where(EventSignup.event_id == event_id,
+                                                          scope.where(Kind.EVENT_SIGNUP))
                                 .order_by(EventSignup.status, EventSignup.signed_up_at, EventSignup.id)))
 
 
@@ -162,15 +165,16 @@ def signups_of(session: Session, person_id: int) -> list[tuple[EventSignup, Empl
         .where(EventSignup.person_id == person_id).order_by(EmployerEvent.starts_at))]
 
 
-def _signup(session: Session, signup_id: int) -> EventSignup:
-    row = session.get(EventSignup, signup_id)
+def _signup(session: Session, signup_id: int, scope: Scope) -> EventSignup:
+    row = scope.get(session, Kind.EVENT_SIGNUP, signup_id)
     if row is None:
         raise NotFound("signup", signup_id)
     return row
 
 
-def mark_attendance(session: Session, *, signup_id: int, attended: bool, actor: audit.Actor) -> EventSignup:
-    row = _signup(session, signup_id)
+def mark_attendance(session: Session, *, signup_id: int, attended: bool, actor: audit.Actor,
+                    scope: Scope = SYSTEM) -> EventSignup:
+    row = _signup(session, signup_id, scope)
     if row.status != "confirmed":
         raise Conflict("확정된 신청만 출석을 기록합니다.", "Only confirmed sign-ups have attendance.", field="status")
     row.attended = attended
@@ -181,9 +185,9 @@ def mark_attendance(session: Session, *, signup_id: int, attended: bool, actor: 
 
 
 def follow_up(session: Session, *, signup_id: int, hired: bool, hired_on: dt.date | None = None, note: str = "",
-              actor: audit.Actor) -> EventSignup:
+              actor: audit.Actor, scope: Scope = SYSTEM) -> EventSignup:
     """Did a hire come of it: a hire counts only for an attendee, within the follow-up window."""
-    row = _signup(session, signup_id)
+    row = _signup(session, signup_id, scope)
     event = get_event(session, row.event_id)
     if hired:
         if not row.attended:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.support import event_service as ev
 from ilja.support.errors import Invalid, SupportError
 from ilja.support.events import EventKind
@@ -100,7 +101,7 @@ def event_page(request: Request, event_id: int, db: DbSession, principal: Manage
         event = ev.get_event(db, event_id)
     except SupportError:
         return render(request, "not_found.html", {"what": translator(request)("support.event.event")}, status_code=404)
-    return page(request, "support/event.html", {"event": event, "signups": ev.signups(db, event_id), "kst": KST})
+    return page(request, "support/event.html", {"event": event, "signups": ev.signups(db, event_id, Scope.of(principal)), "kst": KST})
 
 
 @router.post("/support/events/manage/{event_id}/signups/{signup_id}", response_model=None)
@@ -109,18 +110,19 @@ async def record(request: Request, event_id: int, signup_id: int, db: DbSession,
     try:
         with db.begin_nested():
             if form.get("what") == "attendance":
-                ev.mark_attendance(db, signup_id=signup_id, attended=form.get("attended") == "yes", actor=principal.actor)
+                ev.mark_attendance(db, signup_id=signup_id, attended=form.get("attended") == "yes", actor=principal.actor,
+                                   scope=Scope.of(principal))
             else:
                 ev.follow_up(db, signup_id=signup_id, hired=form.get("hired") == "yes",
                              hired_on=parse_date(form.get("hired_on", "")), note=form.get("note", ""),
-                             actor=principal.actor)
+                             actor=principal.actor, scope=Scope.of(principal))
     except SupportError as error:
         try:
             event = ev.get_event(db, event_id)
         except SupportError:
             return render(request, "not_found.html", {"what": translator(request)("support.event.event")},
                           status_code=404)
-        return page(request, "support/event.html", {"event": event, "signups": ev.signups(db, event_id), "kst": KST,
+        return page(request, "support/event.html", {"event": event, "signups": ev.signups(db, event_id, Scope.of(principal)), "kst": KST,
                                                     "errors": [error.message(translator(request).lang)]},
                     status_code=422)
     return RedirectResponse(f"/support/events/manage/{event_id}", status_code=303)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.support.budgets import now
 from ilja.support.errors import Conflict, Invalid, NotFound, Refused
 from ilja.support.models import (
@@ -51,15 +52,17 @@ def create_startup(session: Session, *, name: str, idea: str, campus_code: str |
     return row
 
 
-def get_startup(session: Session, startup_id: int) -> Startup:
-    row = session.get(Startup, startup_id)
+def get_startup(session: Session, startup_id: int, scope: Scope = SYSTEM) -> Startup:
+    """The start-up, if it is within ``scope`` (its campus's operator, its members' coordinators);
+    else not found, as for an id that does not exist."""
+    row = scope.get(session, Kind.STARTUP, startup_id)
     if row is None:
         raise NotFound("startup", startup_id)
     return row
 
 
-def startups(session: Session) -> list[Startup]:
-    return list(session.scalars(select(Startup).order_by(Startup.created_at.desc(), Startup.id.desc())))
+def startups(session: Session, scope: Scope = SYSTEM) -> list[Startup]:
+    return list(session.scalars(select(Startup).where(scope.where(Kind.STARTUP)).order_by(Startup.created_at.desc(), Startup.id.desc())))
 
 
 def startups_of_person(session: Session, person_id: int) -> list[Startup]:
@@ -88,8 +91,10 @@ def candidate(session: Session, startup_id: int, person_id: int, on: dt.date) ->
 
 
 def add_member(session: Session, *, startup_id: int, person_id: int, on: dt.date, role: str = "member",
-               actor: audit.Actor) -> StartupMember:
-    startup = get_startup(session, startup_id)
+               actor: audit.Actor, scope: Scope = SYSTEM) -> StartupMember:
+    startup = get_startup(session, startup_id, scope)
+    if scope.get(session, Kind.PERSON, person_id) is None:
+        raise NotFound("person", person_id)
     from ilja.training.errors import NotFound as TrainingNotFound
 
     try:
@@ -117,7 +122,8 @@ def add_member(session: Session, *, startup_id: int, person_id: int, on: dt.date
 
 
 def remove_member(session: Session, *, startup_id: int, person_id: int, on: dt.date,
-                  actor: audit.Actor) -> StartupMember:
+                  actor: audit.Actor, scope: Scope = SYSTEM) -> StartupMember:
+    get_startup(session, startup_id, scope)
     row = session.execute(select(StartupMember).where(
         StartupMember.startup_id == startup_id, StartupMember.person_id == person_id,
         StartupMember.left_on.is_(None))).scalar_one_or_none()
@@ -131,8 +137,8 @@ def remove_member(session: Session, *, startup_id: int, person_id: int, on: dt.d
 
 
 def add_mentor(session: Session, *, startup_id: int, name: str, organisation: str | None = None,
-               expertise: str | None = None, since: dt.date, actor: audit.Actor) -> StartupMentor:
-    get_startup(session, startup_id)
+               expertise: str | None = None, since: dt.date, actor: audit.Actor, scope: Scope = SYSTEM) -> StartupMentor:
+    get_startup(session, startup_id, scope)
     row = StartupMentor(startup_id=startup_id, name=_text(name, "name"), organisation=(organisation or "").strip() or None,
                         expertise=(expertise or "").strip() or None, since=since)
     session.add(row)
@@ -142,8 +148,8 @@ def add_mentor(session: Session, *, startup_id: int, name: str, organisation: st
 
 
 def add_milestone(session: Session, *, startup_id: int, title: str, due_on: dt.date,
-                  actor: audit.Actor) -> StartupMilestone:
-    get_startup(session, startup_id)
+                  actor: audit.Actor, scope: Scope = SYSTEM) -> StartupMilestone:
+    get_startup(session, startup_id, scope)
     row = StartupMilestone(startup_id=startup_id, title=_text(title, "title"), due_on=due_on)
     session.add(row)
     session.flush()
@@ -151,8 +157,8 @@ def add_milestone(session: Session, *, startup_id: int, title: str, due_on: dt.d
     return row
 
 
-def complete_milestone(session: Session, *, milestone_id: int, on: dt.date, actor: audit.Actor) -> StartupMilestone:
-    row = session.get(StartupMilestone, milestone_id)
+def complete_milestone(session: Session, *, milestone_id: int, on: dt.date, actor: audit.Actor, scope: Scope = SYSTEM) -> StartupMilestone:
+    row = scope.get(session, Kind.STARTUP_MILESTONE, milestone_id)
     if row is None:
         raise NotFound("milestone", milestone_id)
     row.done_on = on
@@ -163,8 +169,8 @@ def complete_milestone(session: Session, *, milestone_id: int, on: dt.date, acto
 
 
 def add_funding(session: Session, *, startup_id: int, kind: str, funder: str, amount_won: int,
-                received_on: dt.date, actor: audit.Actor) -> StartupFunding:
-    get_startup(session, startup_id)
+                received_on: dt.date, actor: audit.Actor, scope: Scope = SYSTEM) -> StartupFunding:
+    get_startup(session, startup_id, scope)
     if kind not in FUNDING_KINDS:
         raise Invalid("자금 종류가 올바르지 않습니다.", "kind is one of " + ", ".join(FUNDING_KINDS), field="kind")
     if amount_won <= 0:
@@ -179,9 +185,9 @@ def add_funding(session: Session, *, startup_id: int, kind: str, funder: str, am
 
 
 def link_startup_center(session: Session, *, startup_id: int, reference: str, on: dt.date,
-                        actor: audit.Actor) -> Startup:
+                        actor: audit.Actor, scope: Scope = SYSTEM) -> Startup:
     """Record the team's place in a Seoul Startup Center (서울창업허브) programme."""
-    row = get_startup(session, startup_id)
+    row = get_startup(session, startup_id, scope)
     row.startup_center_ref, row.startup_center_linked_on = _text(reference, "reference"), on
     session.flush()
     audit.record(session, actor, "support.startup.center_link", object_type="startup", object_id=row.id)
@@ -201,9 +207,9 @@ class StageResult:
 
 
 def move_stage(session: Session, *, startup_id: int, stage: str, on: dt.date, note: str = "",
-               actor: audit.Actor) -> StageResult:
+               actor: audit.Actor, scope: Scope = SYSTEM) -> StageResult:
     """Move one step (or close); reaching launch records a "startup" outcome for each member."""
-    startup = get_startup(session, startup_id)
+    startup = get_startup(session, startup_id, scope)
     members = active_members(session, startup.id)
     refusals = move_refusals(startup.stage, stage, members=len(members),
                              milestones_done=milestones_done(session, startup.id), uses=uses_on(on))
@@ -259,8 +265,8 @@ def record_pending_outcomes(session: Session, *, actor: audit.Actor) -> int:
     return count
 
 
-def detail(session: Session, startup_id: int) -> dict[str, object]:
-    startup = get_startup(session, startup_id)
+def detail(session: Session, startup_id: int, scope: Scope = SYSTEM) -> dict[str, object]:
+    startup = get_startup(session, startup_id, scope)
     by = StartupMember.startup_id == startup.id
     return {
         "startup": startup,

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.support import startup_service as svc
 from ilja.support.errors import Invalid, SupportError
 from ilja.support.pages import page as _page
@@ -36,7 +37,7 @@ def _message(request: Request, error: SupportError) -> list[str]:
 
 @router.get("/support/startups", response_class=HTMLResponse)
 def teams(request: Request, db: DbSession, principal: Read) -> HTMLResponse:
-    return _page(request, "support/startups.html", {"teams": svc.startups(db), "values": {},
+    return _page(request, "support/startups.html", {"teams": svc.startups(db, Scope.of(principal)), "values": {},
                                                      "can_manage": principal.can(Permission.TRAINING_MANAGE)})
 
 
@@ -51,7 +52,7 @@ async def create(request: Request, db: DbSession, principal: Manage) -> Response
                                      actor=principal.actor)
         return RedirectResponse(f"/support/startups/{row.id}", status_code=303)
     except SupportError as error:
-        return _page(request, "support/startups.html", {"teams": svc.startups(db), "values": values,
+        return _page(request, "support/startups.html", {"teams": svc.startups(db, Scope.of(principal)), "values": values,
                                                          "errors": _message(request, error), "can_manage": True},
                      status_code=422)
 
@@ -59,7 +60,7 @@ async def create(request: Request, db: DbSession, principal: Manage) -> Response
 def _detail(request: Request, db: DbSession, principal: Principal, startup_id: int,
             errors: list[str] | None = None, status_code: int = 200) -> HTMLResponse:
     try:
-        view = svc.detail(db, startup_id)
+        view = svc.detail(db, startup_id, Scope.of(principal))
     except SupportError:
         return render(request, "not_found.html", {"what": translator(request)("support.startup.team")},
                       status_code=404)
@@ -77,31 +78,32 @@ def team(request: Request, startup_id: int, db: DbSession, principal: Read) -> H
     return _detail(request, db, principal, startup_id)
 
 
-def _apply(db: DbSession, startup_id: int, action: str, form: dict[str, str], actor: audit.Actor) -> None:
+def _apply(db: DbSession, startup_id: int, action: str, form: dict[str, str], actor: audit.Actor,
+           scope: Scope) -> None:
     on = _date(form.get("on", "")) or dt.date.today()
     if action == "members":
         person_id = _int(form.get("person_id", ""))
         if person_id is None:
             raise Invalid("대상자 번호를 입력해 주세요.", "Enter the person number.", field="person_id")
         svc.add_member(db, startup_id=startup_id, person_id=person_id, role=form.get("role") or "member", on=on,
-                       actor=actor)
+                       actor=actor, scope=scope)
     elif action == "mentors":
         svc.add_mentor(db, startup_id=startup_id, name=form.get("name", ""), organisation=form.get("organisation"),
-                       expertise=form.get("expertise"), since=on, actor=actor)
+                       expertise=form.get("expertise"), since=on, actor=actor, scope=scope)
     elif action == "milestones":
         due = _date(form.get("due_on", ""))
         if due is None:
             raise Invalid("날짜를 YYYY-MM-DD로 입력해 주세요.", "Enter the date as YYYY-MM-DD.", field="due_on")
-        svc.add_milestone(db, startup_id=startup_id, title=form.get("title", ""), due_on=due, actor=actor)
+        svc.add_milestone(db, startup_id=startup_id, title=form.get("title", ""), due_on=due, actor=actor, scope=scope)
     elif action == "funding":
         amount = _int(form.get("amount_won", ""))
         svc.add_funding(db, startup_id=startup_id, kind=form.get("kind", ""), funder=form.get("funder", ""),
-                        amount_won=amount or 0, received_on=on, actor=actor)
+                        amount_won=amount or 0, received_on=on, actor=actor, scope=scope)
     elif action == "stage":
         svc.move_stage(db, startup_id=startup_id, stage=form.get("stage", ""), on=on, note=form.get("note", ""),
-                       actor=actor)
+                       actor=actor, scope=scope)
     else:
-        svc.link_startup_center(db, startup_id=startup_id, reference=form.get("reference", ""), on=on, actor=actor)
+        svc.link_startup_center(db, startup_id=startup_id, reference=form.get("reference", ""), on=on, actor=actor, scope=scope)
 
 
 @router.post("/support/startups/{startup_id}/{action}", response_model=None)
@@ -111,8 +113,9 @@ async def act(request: Request, startup_id: int, action: str, db: DbSession, pri
     form = {k: str(v)[:2000] for k, v in (await request.form()).items() if k != "csrf_token"}
     try:
         with db.begin_nested():
-            svc.get_startup(db, startup_id)
-            _apply(db, startup_id, action, form, principal.actor)
+            scope = Scope.of(principal)
+            svc.get_startup(db, startup_id, scope)
+            _apply(db, startup_id, action, form, principal.actor, scope)
     except SupportError as error:
         if error.status_code == 404 and error.field is None and "startup" in error.message_en:
             return render(request, "not_found.html", {"what": translator(request)("support.startup.team")},
@@ -126,7 +129,8 @@ def milestone_done(request: Request, startup_id: int, milestone_id: int, db: DbS
                    principal: Manage) -> Response:
     try:
         with db.begin_nested():
-            svc.complete_milestone(db, milestone_id=milestone_id, on=dt.date.today(), actor=principal.actor)
+            svc.complete_milestone(db, milestone_id=milestone_id, on=dt.date.today(), actor=principal.actor,
+                                   scope=Scope.of(principal))
     except SupportError as error:
         return _detail(request, db, principal, startup_id, _message(request, error), status_code=422)
     return RedirectResponse(f"/support/startups/{startup_id}", status_code=303)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.support import subsidy_service as sub
 from ilja.support.http import MAX_INT, guarded
 
@@ -64,7 +65,7 @@ def check(person_id: int, db: DbSession, principal: Annotated[Principal, Depends
           on: dt.date | None = None) -> dict[str, Any]:
     """Whether the person qualifies on ``on`` and why not; a staff read of personal data, audited."""
     day = on or dt.date.today()
-    refusals = guarded(lambda: sub.check(db, person_id, day))
+    refusals = guarded(lambda: sub.check(db, person_id, day, Scope.of(principal)))
     audit.record(db, principal.actor, "support.subsidy.check", subject_person_id=person_id, object_type="person",
                  object_id=person_id)
     return {"person_id": person_id, "on": day.isoformat(), "qualifies": not refusals, "refusals": refusals}
@@ -81,15 +82,15 @@ class GrantIn(BaseModel):
 
 
 @router.get("/grants")
-def list_grants(db: DbSession, _: PayRead, program_id: int | None = None) -> list[dict[str, Any]]:
-    return [grant_out(g) for g in sub.grants(db, program_id=program_id)]
+def list_grants(db: DbSession, principal: PayRead, program_id: int | None = None) -> list[dict[str, Any]]:
+    return [grant_out(g) for g in sub.grants(db, program_id=program_id, scope=Scope.of(principal))]
 
 
 @router.post("/grants", status_code=201)
 def add_grant(body: GrantIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     def action() -> Any:
         with db.begin_nested():
-            return sub.grant(db, **body.model_dump(), actor=principal.actor)
+            return sub.grant(db, **body.model_dump(), actor=principal.actor, scope=Scope.of(principal))
     return grant_out(guarded(action))
 
 
@@ -102,7 +103,8 @@ class ProgressIn(BaseModel):
 @router.post("/grants/{grant_id}/progress")
 def progress(grant_id: int, body: ProgressIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     row = guarded(lambda: sub.record_progress(db, grant_id=grant_id, month=body.month,
-                                           progress_milli=body.progress_milli, actor=principal.actor))
+                                           progress_milli=body.progress_milli, actor=principal.actor,
+                                           scope=Scope.of(principal)))
     return {"grant_id": grant_id, "month": row.month, "progress_milli": row.progress_milli}
 
 

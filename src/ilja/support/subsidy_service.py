@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.rules.parameters import default_tree
 from ilja.support.budgets import now
 from ilja.support.errors import BudgetExceeded, Conflict, Invalid, NotFound, Refused
@@ -71,11 +72,11 @@ def _commit(session: Session, program: CsrProgram, amount: int) -> None:
         raise BudgetExceeded(program.code, program.starts_on.year, program.budget_won - program.committed_won, amount)
 
 
-def check(session: Session, person_id: int, on: dt.date) -> list[str]:
-    """Why the person does not qualify on ``on`` (empty: they do)."""
+def check(session: Session, person_id: int, on: dt.date, scope: Scope = SYSTEM) -> list[str]:
+    """Why the person does not qualify on ``on`` (empty: they do); not found outside ``scope``."""
     from ilja.people import registry
 
-    person = registry.get_person(session, person_id)
+    person = registry.get_person(session, person_id, scope)
     if person is None:
         raise NotFound("person", person_id)
     active = session.execute(select(SubsidyGrant.id).where(SubsidyGrant.person_id == person_id,
@@ -86,13 +87,14 @@ def check(session: Session, person_id: int, on: dt.date) -> list[str]:
 
 
 def grant(session: Session, *, person_id: int, program_id: int, starts_on: dt.date, course_label: str,
-          enrolment_id: int | None = None, months: int | None = None, actor: audit.Actor) -> SubsidyGrant:
+          enrolment_id: int | None = None, months: int | None = None, actor: audit.Actor,
+          scope: Scope = SYSTEM) -> SubsidyGrant:
     """Grant the subsidy when the person qualifies and the program's budget holds the schedule."""
     program = get_program(session, program_id)
     if not program.starts_on <= starts_on <= program.ends_on:
         raise Invalid("지원 프로그램 기간 밖입니다.", "The start is outside the funding program's period.",
                       field="starts_on")
-    refusals = check(session, person_id, starts_on)
+    refusals = check(session, person_id, starts_on, scope)
     if refusals:
         raise Refused(refusals)
     uses = uses_on(starts_on)
@@ -123,8 +125,8 @@ def grant(session: Session, *, person_id: int, program_id: int, starts_on: dt.da
     return row
 
 
-def grants(session: Session, *, program_id: int | None = None) -> list[SubsidyGrant]:
-    query = select(SubsidyGrant).order_by(SubsidyGrant.starts_on.desc(), SubsidyGrant.id.desc())
+def grants(session: Session, *, program_id: int | None = None, scope: Scope = SYSTEM) -> list[SubsidyGrant]:
+    query = select(SubsidyGrant).where(scope.where(Kind.SUBSIDY_GRANT)).order_by(SubsidyGrant.starts_on.desc(), SubsidyGrant.id.desc())
     if program_id is not None:
         query = query.where(SubsidyGrant.program_id == program_id)
     return list(session.scalars(query))
@@ -140,9 +142,9 @@ def grants_of(session: Session, person_id: int) -> list[tuple[SubsidyGrant, list
 
 
 def record_progress(session: Session, *, grant_id: int, month: str, progress_milli: int,
-                    actor: audit.Actor) -> SubsidyProgress:
+                    actor: audit.Actor, scope: Scope = SYSTEM) -> SubsidyProgress:
     """The online course's learning progress for a month (0–1000 per mille)."""
-    row_grant = session.get(SubsidyGrant, grant_id)
+    row_grant = scope.get(session, Kind.SUBSIDY_GRANT, grant_id)
     if row_grant is None:
         raise NotFound("grant", grant_id)
     if month not in schedule(row_grant.starts_on, row_grant.months):

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.support import subsidy_service as sub
 from ilja.support.errors import Invalid, SupportError
 from ilja.support.pages import page, parse_date, parse_int
@@ -20,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _context(db: DbSession, principal: Principal) -> dict[str, Any]:
-    return {"programs": sub.programs(db), "grants": sub.grants(db)[:200], "values": {},
+    return {"programs": sub.programs(db), "grants": sub.grants(db, scope=Scope.of(principal))[:200], "values": {},
             "can_run": principal.can(Permission.PAYROLL_RUN), "can_grant": principal.can(Permission.TRAINING_MANAGE),
             "month": dt.date.today().strftime("%Y-%m")}
 
@@ -87,7 +88,8 @@ async def add_grant(request: Request, db: DbSession,
         sub.grant(db, person_id=_number(f["person_id"], "person_id"), program_id=_number(f["program_id"], "program_id"),
                   starts_on=_date(f["starts_on"], "starts_on"), course_label=f["course_label"],
                   enrolment_id=parse_int(f["enrolment_id"]) if f["enrolment_id"].strip() else None,
-                  months=parse_int(f["months"]) if f["months"].strip() else None, actor=principal.actor)
+                  months=parse_int(f["months"]) if f["months"].strip() else None, actor=principal.actor,
+                  scope=Scope.of(principal))
         return ""
     return await _handle(request, db, principal, action)
 
@@ -99,7 +101,7 @@ async def progress(request: Request, db: DbSession,
         f = _form(form, "grant_id", "month", "progress_percent")
         percent = _number(f["progress_percent"], "progress_percent")
         sub.record_progress(db, grant_id=_number(f["grant_id"], "grant_id"), month=f["month"].strip(),
-                            progress_milli=percent * 10, actor=principal.actor)
+                            progress_milli=percent * 10, actor=principal.actor, scope=Scope.of(principal))
         return ""
     return await _handle(request, db, principal, action)
 
