@@ -25,6 +25,7 @@ ACCOUNT_LINKS: list[tuple[str, str, str]] = [
     ("/matching/organisations", "organisations", "matching.manage"),
     ("/outcomes", "outcomes", "report.read"),
     ("/audit", "audit", "audit.read"),
+    ("/users", "users", "users.manage"),
     ("/support/me/certifications", "support_my_certifications", "profile.read_own"),
     ("/support/certifications", "support_certifications", "training.read"),
     ("/support/claims", "support_claims", "payroll.read"),
