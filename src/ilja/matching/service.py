@@ -291,26 +291,77 @@ def register_candidate(session: Session, data: CandidateInput, *,
     return row
 
 
-def candidates_from_training(session: Session, *, actor: audit.Actor,
-                             coordinator_user_id: int | None = None) -> int:
-    """Candidates for every enrolled or completed trainee not yet registered (adapter to
-    the training service); returns how many were added."""
+@dataclass(frozen=True)
+class Trainee:
+    """An enrolled or completed trainee as matching sees them, with the site that trains them."""
+
+    enrolment: Any
+    course_code: str
+    site_code: str
+    candidate: Candidate | None
+
+
+def trainees(session: Session, site_code: str | None = None) -> list[Trainee]:
+    """Enrolled and completed trainees (of one campus or institute, when given), each with their
+    candidate record if they have one (adapter to the training service)."""
     from ilja.training import service as training
 
-    known = set(session.scalars(select(Candidate.person_id)))
-    added = 0
+    candidates = {c.person_id: c for c in session.scalars(select(Candidate))}
+    found = []
     for cohort in training.list_cohorts(session):
         course = training.get_course(session, cohort.course_id)
-        for enrolment in training.roster(session, cohort.id):
-            if enrolment.status not in ("enrolled", "completed") or enrolment.person_id in known:
-                continue
-            register_candidate(session, CandidateInput(
-                person_id=enrolment.person_id, training_status=enrolment.status,
-                course_code=course.code, enrolment_id=enrolment.id,
-                coordinator_user_id=coordinator_user_id), actor=actor)
-            known.add(enrolment.person_id)
-            added += 1
-    return added
+        site = training.get_department(session, course.department_id).site_code
+        if site_code and site != site_code:
+            continue
+        found += [Trainee(e, course.code, site, candidates.get(e.person_id))
+                  for e in training.roster(session, cohort.id)
+                  if e.status in ("enrolled", "completed")]
+    return found
+
+
+def candidates_from_training(session: Session, *, actor: audit.Actor,
+                             coordinator_user_id: int | None = None) -> int:
+    """Candidates for every enrolled or completed trainee not yet registered; returns how many
+    were added."""
+    new = [t for t in _per_person(trainees(session)) if t.candidate is None]
+    return len(take_into_caseload(session, new, coordinator_user_id=coordinator_user_id,
+                                  actor=actor))
+
+
+def _per_person(found: Sequence[Trainee]) -> list[Trainee]:
+    """One entry per person (their first cohort): a person is one candidate."""
+    first: dict[int, Trainee] = {}
+    for t in found:
+        first.setdefault(t.enrolment.person_id, t)
+    return list(first.values())
+
+
+def unassigned(session: Session, site_code: str | None = None) -> list[Trainee]:
+    """Trainees in no coordinator's caseload yet: what a coordinator of their site takes on."""
+    return [t for t in _per_person(trainees(session, site_code))
+            if t.candidate is None or t.candidate.coordinator_user_id is None]
+
+
+def take_into_caseload(session: Session, taken: Sequence[Trainee], *,
+                       coordinator_user_id: int | None, actor: audit.Actor) -> list[Candidate]:
+    """Make each trainee a candidate in the coordinator's caseload (their candidate record is
+    kept, only the coordinator is set): this is how a caseload fills from enrolments."""
+    rows = []
+    for t in taken:
+        if t.candidate is None:
+            rows.append(register_candidate(session, CandidateInput(
+                person_id=t.enrolment.person_id, training_status=t.enrolment.status,
+                course_code=t.course_code, enrolment_id=t.enrolment.id,
+                coordinator_user_id=coordinator_user_id), actor=actor))
+            continue
+        t.candidate.coordinator_user_id = coordinator_user_id
+        t.candidate.updated_at = _now()
+        session.flush()
+        audit.record(session, actor, "matching.candidate.assign",
+                     subject_person_id=t.candidate.person_id, object_type="candidate",
+                     object_id=t.candidate.id, details={"coordinator": coordinator_user_id})
+        rows.append(t.candidate)
+    return rows
 
 
 MAX_OWN_DESCRIPTION = 3000

@@ -6,6 +6,7 @@ proposed candidates, and the trainee's own matches, interviews and offers."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -25,13 +26,20 @@ Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
 FIT_SHOWN = 10
 
 
-def _names(db: Any, candidates: list[Candidate], personal: bool) -> dict[int, str]:
-    """Display names (masked unless the viewer may read personal details)."""
+def _person_names(db: Any, person_ids: Iterable[int], personal: bool) -> dict[int, str]:
+    """Display names by person (masked unless the viewer may read personal details)."""
     names = {}
-    for c in candidates:
-        person = get_person(db, c.person_id)
-        names[c.id] = masked_view(person, personal=personal).name if person else f"#{c.id}"
+    for person_id in person_ids:
+        person = get_person(db, person_id)
+        if person is not None:
+            names[person_id] = masked_view(person, personal=personal).name
     return names
+
+
+def _names(db: Any, candidates: list[Candidate], personal: bool) -> dict[int, str]:
+    """Display names by candidate."""
+    names = _person_names(db, [c.person_id for c in candidates], personal)
+    return {c.id: names.get(c.person_id, f"#{c.id}") for c in candidates}
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -57,6 +65,35 @@ def desk(request: Request, db: DbSession, principal: Manage, error: str = "") ->
         "runs": runs.list_runs(db)[:20], "days": coordination.list_days(db),
         "organisations": service.list_organisations(db), "error": error,
         "values": {"round_code": rounds[0] if rounds else "", "method": "stable"}})
+
+
+def _site(principal: Principal) -> str | None:
+    """A coordinator with a campus or institute takes on that site's trainees only."""
+    return principal.user.site_code if principal.user else None
+
+
+@router.get("/matching/caseload/take", response_class=HTMLResponse)
+def take_page(request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
+    """Trainees in no caseload yet (of the coordinator's site): the coordinator takes them on."""
+    waiting = service.unassigned(db, _site(principal))
+    audit.record(db, principal.actor, "matching.caseload.unassigned.read", object_type="caseload",
+                 object_id=principal.user.id if principal.user else None,
+                 details={"enrolments": [t.enrolment.id for t in waiting]})
+    return render(request, "matching/take.html", {
+        "waiting": waiting, "site": _site(principal),
+        "names": _person_names(db, [t.enrolment.person_id for t in waiting],
+                               principal.can(Permission.PEOPLE_READ_PERSONAL))})
+
+
+@router.post("/matching/caseload/take")
+def take(db: DbSession, principal: Manage,
+         enrolment: Annotated[list[int] | None, Form()] = None) -> RedirectResponse:
+    """Take the ticked trainees into my caseload; a trainee someone took meanwhile is skipped."""
+    chosen = set(enrolment or ())
+    service.take_into_caseload(
+        db, [t for t in service.unassigned(db, _site(principal)) if t.enrolment.id in chosen],
+        coordinator_user_id=principal.user.id if principal.user else None, actor=principal.actor)
+    return _see_other("/matching?mine=1")
 
 
 @router.get("/matching/fit", response_class=HTMLResponse)
