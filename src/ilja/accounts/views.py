@@ -29,8 +29,8 @@ from ilja.web.templating import render, request_language
 router = APIRouter(include_in_schema=False)
 SEOUL = ZoneInfo("Asia/Seoul")
 
-HOME_BY_ROLE = {
-    "citizen": "/account",
+HOME_BY_ROLE = {  # where a log-in without ``next`` goes: a citizen to their own page
+    "citizen": "/my",
     "auditor": "/audit",
     "admin": "/users",
 }

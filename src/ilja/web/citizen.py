@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.exc import SQLAlchemyError
 
-from ilja.accounts.roles import STAFF_ROLES, Role
+from ilja.accounts.roles import STAFF_ROLES
 from ilja.rules.engine import Engine
 from ilja.rules.parameters import ParameterError
 from ilja.rules.sources import default_registry
@@ -21,7 +21,6 @@ from ilja.web.i18n import Translator
 log = logging.getLogger(__name__)
 
 # Staff keep the landing they had; a citizen lands on their own page, not on /account.
-LANDING_BY_ROLE = {Role.CITIZEN: "/my", Role.AUDITOR: "/audit"}
 RRN_PARAMETER = "common.personal_data.rrn_collection_programs"
 # Two English words in a row: a working note, not a Korean citation's section or quote.
 ENGLISH_NOTE = re.compile(r"[A-Za-z]{2,}[\s,;:]+[A-Za-z]{2,}")
@@ -30,11 +29,6 @@ ENGLISH_NOTE = re.compile(r"[A-Za-z]{2,}[\s,;:]+[A-Za-z]{2,}")
 def is_staff(user: Any) -> bool:
     """Parameter ids, condition codes and source notes are shown to staff roles only."""
     return user is not None and user.role in STAFF_ROLES
-
-
-def landing_for(user: Any) -> str:
-    """Where a log-in without ``next`` goes."""
-    return LANDING_BY_ROLE.get(user.role, "/")
 
 
 def cited_titles(t: Translator, source: str) -> str:
