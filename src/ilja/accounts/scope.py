@@ -48,7 +48,7 @@ SEE_ALL = frozenset({Role.PROGRAM_MANAGER, Role.AUDITOR})
 
 @dataclass(frozen=True)
 class Scope:
-    """The caller as the rules need them, resolved once per request."""
+    """The caller as the rules need them: role, site, user (a coordinator's caseload) and person."""
 
     role: Role | None
     site_code: str | None = None
@@ -69,12 +69,10 @@ class Scope:
     def get(self, session: Session, kind: Kind, object_id: int) -> Any:
         """The object ``object_id`` of ``kind`` if it is within this caller's scope, else None (the
         service answers "not found", as for an id that does not exist)."""
-        model = RULES[kind].model
-        return session.scalars(select(model).where(model.id == object_id, self.where(kind))).first()
-
-    def person_ids(self) -> Select[Any]:
-        """The ids of the people this caller may see (a subquery)."""
-        return select(Person.id).where(self.where(Kind.PERSON))
+        model, condition = RULES[kind].model, self.where(kind)
+        if condition is true():  # batch jobs and see-all roles: the identity map, no query
+            return session.get(model, object_id)
+        return session.scalars(select(model).where(model.id == object_id, condition)).first()
 
 
 SYSTEM = Scope(Role.PROGRAM_MANAGER)
