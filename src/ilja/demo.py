@@ -136,4 +136,7 @@ def register(app: typer.Typer) -> None:
             import uvicorn
 
             console.print(f"• Ilja at http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-            uvicorn.run("ilja.web.app:create_app", factory=True, host=host, port=port)
+            from ilja.web.cli import uvicorn_options
+
+            uvicorn.run("ilja.web.app:create_app", factory=True, host=host, port=port,
+                        **uvicorn_options(behind_proxy=False))  # type: ignore[arg-type]

@@ -313,3 +313,21 @@ def test_an_rrn_can_be_erased_with_a_reason_keeping_the_person(database_url, key
         assert (person.rrn_token, person.rrn_index, person.rrn_masked) == (None, None, None)
         assert registry.find_by_rrn(session, RRN, keyring=keyring) is None
     assert actions(database_url, "person.rrn_erase")[0].reason == "보유기간 경과"
+
+
+def test_two_records_with_citizen_accounts_are_not_merged(database_url, keyring):
+    from ilja.accounts import service
+    from ilja.accounts.roles import Role
+
+    older_id, _, _ = register(database_url, record(), keyring, program=ACADEMY)
+    newer_id, _, result = register(database_url, record(rrn=RRN), keyring)
+    [flag] = result.flags
+    with transaction(engine_for(database_url)) as session:
+        for login, person_id in (("citizen-a", older_id), ("citizen-b", newer_id)):
+            service.create_user(session, login=login, password="Tr0ub4dor&3x", role=Role.CITIZEN,
+                                display_name="시민", person_id=person_id)
+    with transaction(engine_for(database_url)) as session, pytest.raises(RegistryError) as error:
+        merging.resolve_duplicate(session, flag.id, decision="merge", actor=MANAGER, keyring=keyring)
+    assert error.value.code == "accounts_both"
+    with transaction(engine_for(database_url)) as session:
+        assert registry.get_person(session, newer_id) is not None  # nothing merged

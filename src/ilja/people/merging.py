@@ -74,6 +74,7 @@ def resolve_duplicate(session: Session, flag_id: int, *, decision: str, actor: a
     if first is None or second is None:
         raise RegistryError("flag_stale", "One of the two records no longer exists.",
                             "두 기록 중 하나가 이미 없습니다.")
+    _refuse_two_citizen_accounts(session, first.id, second.id)
     kept, dropped = sorted((first, second), key=lambda p: (p.created_at, p.id))
     filled = _merge_into(session, kept, dropped, keyring=keyring)
     dropped_id = dropped.id
@@ -88,6 +89,22 @@ def resolve_duplicate(session: Session, flag_id: int, *, decision: str, actor: a
                  object_id=kept.id, details={"merged_person_id": dropped_id, "flag_id": flag.id,
                                              "fields_filled": filled})
     return flag
+
+
+def _refuse_two_citizen_accounts(session: Session, *person_ids: int) -> None:
+    """A person has at most one citizen account: two records that each have one are not merged
+    until an administrator has deactivated and unlinked one of them."""
+    users = Base.metadata.tables.get("users")
+    if users is None or "person_id" not in users.c:
+        return
+    linked = session.execute(select(func.count()).select_from(users)
+                             .where(users.c.person_id.in_(person_ids))).scalar_one()
+    if linked > 1:
+        raise RegistryError("accounts_both",
+                            "Both records have a citizen account: an administrator must unlink one "
+                            "before they are merged.",
+                            "두 기록 모두 시민 계정이 연결되어 있습니다. 관리자가 한 계정의 연결을 "
+                            "해제한 뒤 병합하세요.")
 
 
 def _merge_into(session: Session, kept: Person, dropped: Person, *, keyring: KeyRing) -> list[str]:
