@@ -3,16 +3,26 @@
 # KRDS (krds-uiux), Pretendard GOV (pretendard-gov: woff2 for pages, OTF for charts and PDFs),
 # HTMX and Swagger UI (swagger-ui-dist, for /docs). Nothing is loaded from a CDN at run time.
 # Versions are pinned here.
+#
+# Two files are derived, never edited by hand (issue 16, page weight):
+# * vendor/krds/css/component/krds.css: KRDS's tokens followed by its output.css without the
+#   @import of the tokens (one request instead of a chain of two; same rules, same order);
+# * vendor/fonts/pretendard-gov-dynamic-subset.css: Pretendard GOV's dynamic-subset CSS cut to
+#   the weights the pages use (WEB_WEIGHTS) and to its woff2 sources, next to those woff2 files
+#   (woff2-dynamic-subset/). A browser fetches only the unicode-range slices a page's text needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KRDS_VERSION=1.1.0
 PRETENDARD_VERSION=1.3.9
 HTMX_VERSION=2.0.8
 SWAGGER_UI_VERSION=5.36.0
+# KRDS and our CSS use only 400 and 700 (other weights would be synthesised from these).
+WEB_WEIGHTS="Regular:400 Bold:700"
 vendor=src/ilja/web/static/vendor
 stamp="$vendor/.versions"
 want="krds-uiux@$KRDS_VERSION pretendard-gov@$PRETENDARD_VERSION htmx.org@$HTMX_VERSION swagger-ui-dist@$SWAGGER_UI_VERSION"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+layout="$want web-fonts=${WEB_WEIGHTS// /,} krds.css:5"  # what the folder holds
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$layout" ]; then
   exit 0
 fi
 command -v npm >/dev/null || { echo "npm is needed once to vendor the front-end assets" >&2; exit 1; }
@@ -31,16 +41,48 @@ for pkg in $want; do
   tar xzf "$cache/$name-$version.tgz" -C "$work/$name"
 done
 rm -rf "$vendor"
-mkdir -p "$vendor/krds" "$vendor/fonts" "$vendor/htmx" "$vendor/swagger-ui"
-cp -r "$work/krds-uiux/package/resources/css" "$work/krds-uiux/package/resources/js" \
-      "$work/krds-uiux/package/resources/img" "$work/krds-uiux/package/resources/fonts" "$vendor/krds/"
-for weight in Regular Medium SemiBold Bold; do
-  cp "$work/pretendard-gov/package/dist/web/static/woff2/PretendardGOV-$weight.woff2" "$vendor/fonts/"
-  cp "$work/pretendard-gov/package/dist/public/static/PretendardGOV-$weight.otf" "$vendor/fonts/"
+mkdir -p "$vendor/krds" "$vendor/fonts/woff2-dynamic-subset" "$vendor/htmx" "$vendor/swagger-ui"
+krds="$work/krds-uiux/package/resources"
+cp -r "$krds/css" "$krds/js" "$krds/img" "$vendor/krds/"
+find "$vendor/krds" -name '*.map' -delete
+{ echo '@charset "UTF-8";'  # only valid as the very first bytes
+  grep -v -i '^@charset' "$krds/css/token/krds_tokens.css"
+  grep -v -i -e '^@charset' -e '^@import "../../css/token/krds_tokens.css";' -e '^/\*# sourceMappingURL=' \
+    "$krds/css/component/output.css"
+} > "$vendor/krds/css/component/krds.css"
+pretendard="$work/pretendard-gov/package/dist"
+for weight in Regular Bold; do  # the OTFs the charts and PDFs use
+  cp "$pretendard/public/static/PretendardGOV-$weight.otf" "$vendor/fonts/"
 done
-cp "$work/pretendard-gov/package/LICENSE"* "$vendor/fonts/" 2>/dev/null || true
+python3 - "$pretendard/web/static" "$vendor/fonts" $WEB_WEIGHTS <<'PYTHON'
+"""Keep the @font-face rules of the wanted weights, each with its woff2 source only, and copy
+the woff2 files they name."""
+import re
+import shutil
+import sys
+from pathlib import Path
+
+source, target, weights = Path(sys.argv[1]), Path(sys.argv[2]), dict(w.split(":") for w in sys.argv[3:])
+css = (source / "pretendard-gov-dynamic-subset.css").read_text(encoding="utf-8")
+licence = css[:css.index("*/") + 2]
+kept = {}
+for rule in re.findall(r"@font-face\s*{[^}]*}", css):
+    weight = re.search(r"font-weight:\s*(\d+)", rule).group(1)
+    woff2 = re.search(r"url\((\./woff2-dynamic-subset/PretendardGOV-(\w+)\.subset\.(\d+)\.woff2)\)", rule)
+    if woff2.group(2) not in weights or weights[woff2.group(2)] != weight:
+        continue
+    shutil.copy(source / woff2.group(1), target / woff2.group(1))
+    kept[int(woff2.group(3)), weight] = re.sub(r"src:[^;]*;", f"src: url({woff2.group(1)}) format('woff2');", rule)
+if len(kept) < 2 * len(weights):
+    sys.exit(f"pretendard-gov-dynamic-subset.css: only {len(kept)} rules for {weights}")
+# Each slice's weights side by side: their long unicode-ranges are equal, and gzip (whose window
+# is 32 KB) then sends the second as a back-reference, which halves the compressed file.
+(target / "pretendard-gov-dynamic-subset.css").write_text(licence + "\n" + "\n".join(kept[key] for key in sorted(kept)) + "\n",
+                                                        encoding="utf-8")
+PYTHON
+cp "$pretendard/LICENSE.txt" "$vendor/fonts/"
 cp "$work/htmx.org/package/dist/htmx.min.js" "$vendor/htmx/"
 swagger="$work/swagger-ui-dist/package"
 cp "$swagger/swagger-ui-bundle.js" "$swagger/swagger-ui.css" "$swagger/LICENSE" "$swagger/NOTICE" \
    "$swagger/swagger-ui-bundle.js.LICENSE.txt" "$vendor/swagger-ui/"
-echo "$want" > "$stamp"
+echo "$layout" > "$stamp"

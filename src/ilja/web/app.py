@@ -5,14 +5,12 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from ilja import __version__
 
-STATIC_DIR = Path(__file__).parent / "static"
 # /docs: Swagger UI from the vendored files, started by a script of ours. FastAPI's own page loads
 # it from a CDN and starts it with an inline script, which the CSP forbids (no ReDoc: one is enough).
 DOCS_PAGE = """<!DOCTYPE html>
@@ -93,11 +91,20 @@ def create_app() -> FastAPI:
     app.add_middleware(Admission, limit=settings.db_pool_size,  # type: ignore[arg-type]
                        queue=settings.admission_queue)
     __import__("ilja.web.security", fromlist=["x"]).install(app)
+    # Text is gzipped (static files arrive compressed already), but not HTML: a page carries the
+    # session's CSRF token, the same in every response, next to what the address reflects
+    # (query, language links), which a compression side channel (BREACH) could read out.
+    app.add_middleware(GZipMiddleware, minimum_size=1000,  # type: ignore[arg-type]
+                       exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "text/html"))
 
     open_to_all = [Depends(public())]
     # FastAPI (0.137 and later) tries the routes in order, each included router's in turn, on
     # every request: what is asked for most and costs least comes first.
-    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    from ilja.web import static_assets
+    from ilja.web.templating import templates
+
+    templates.env.globals["static_url"] = static_assets.static_url
+    app.mount("/static", static_assets.FingerprintedStatic(static_assets.manifest()), name="static")
 
     @app.get("/api/v1/health", tags=["system"], dependencies=open_to_all)
     def health() -> dict[str, str]:

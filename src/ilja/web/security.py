@@ -9,7 +9,8 @@ A pure ASGI middleware (no ``BaseHTTPMiddleware``: it buffers nothing and costs 
   and ``frame-ancestors 'none'`` with ``X-Frame-Options: DENY`` against click-jacking;
 * ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``, ``Permissions-Policy``,
   ``Cross-Origin-Opener-Policy``; ``Cache-Control: no-store`` where a route set none (pages hold
-  personal data; static files keep their own caching);
+  personal data); static files set their own (a year for fingerprinted addresses, see
+  ``static_assets``), else ``no-cache`` (revalidated);
 * ``Strict-Transport-Security`` only when the request came over TLS: directly, or through a
   trusted reverse proxy (``ILJA_TRUSTED_PROXIES``, comma-separated addresses) that says
   ``X-Forwarded-Proto: https``. A client cannot claim TLS by sending the header itself;
@@ -97,8 +98,7 @@ class SecurityHeaders:
         tls = came_over_tls(scope, self.trusted_proxies)
         static = scope.get("path", "").startswith("/static/")
         wanted = [*_STATIC_RAW, _CSP_RAW]
-        if not static:
-            wanted.append((b"cache-control", b"no-store"))
+        wanted.append((b"cache-control", b"no-cache" if static else b"no-store"))
         if tls:
             wanted.append((b"strict-transport-security", HSTS.encode("latin-1")))
 
