@@ -1,5 +1,6 @@
-"""The selection's public verify page, on SQLite and PostgreSQL: anyone checks a drawn round's
-lottery without logging in and sees no person on the page."""
+"""The selection pages, on SQLite and PostgreSQL: the manager's run asks first, saying what will
+happen, and a round with nothing to draw says so and records no run; anyone checks a drawn
+round's lottery without logging in and sees no person on the page."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from sqlalchemy import func, select
 
 from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
-from ilja.applications.models import Application, Round
+from ilja.applications.models import Application, Round, RoundStatus
 from ilja.db import engine_for, transaction
 from ilja.people.rrn import generate_key_file
+from ilja.selection.models import SelectionRunRow
 from tests.applications.factories import open_round, register
 from tests.web.html_check import check_page
 
@@ -73,9 +75,17 @@ def test_anyone_verifies_a_drawn_round_and_sees_no_person(site):
     _apply(browser, round_id, "lee")
     manager = browser("manager")
     selection = manager.get(f"/manage/rounds/{round_id}/selection")
+    assert f'href="/manage/rounds/{round_id}/selection/run"' in selection.text
+    confirm = check_page(manager.get(f"/manage/rounds/{round_id}/selection/run").text)
+    assert "신청 2건을 정원 3석에 선발(추첨)합니다" in confirm.text
+    assert "공고가 마감되어 더는 신청을 받지 않습니다" in confirm.text
+    with transaction(engine_for(url)) as session:
+        assert session.get_one(Round, round_id).status == RoundStatus.OPEN  # asking ran nothing
     ran = manager.post(f"/manage/rounds/{round_id}/selection/run",
                        data={"csrf_token": csrf(selection.text)}, follow_redirects=False)
     assert ran.status_code == 303
+    assert manager.get(f"/manage/rounds/{round_id}/selection/run",
+                       follow_redirects=False).status_code == 303  # drawn: nothing to confirm
     anonymous = browser()
     verified = anonymous.get(f"/selection/rounds/{round_id}/verify")
     assert verified.status_code == 200
@@ -98,3 +108,17 @@ def test_an_undrawn_or_draft_round_is_not_verified_anonymously(site):
     anonymous = browser()
     assert anonymous.get(f"/selection/rounds/{round_id}/verify").status_code == 409
     assert anonymous.get("/selection/rounds/999999/verify").status_code == 404
+
+
+def test_a_run_with_nothing_to_draw_says_so_and_records_no_run(site):
+    url, round_id, browser = site
+    manager = browser("manager")
+    confirm = manager.get(f"/manage/rounds/{round_id}/selection/run")
+    assert "선발할 신청이 없습니다" in check_page(confirm.text).text
+    assert 'action="/manage/rounds/' not in confirm.text
+    refused = manager.post(f"/manage/rounds/{round_id}/selection/run",
+                           data={"csrf_token": csrf(confirm.text)})
+    assert refused.status_code == 409 and "선발할 신청이 없습니다" in check_page(refused.text).text
+    with transaction(engine_for(url)) as session:
+        assert not session.execute(select(func.count()).select_from(SelectionRunRow)).scalar_one()
+        assert session.get_one(Round, round_id).status == RoundStatus.OPEN

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
@@ -162,6 +162,12 @@ def _units_record(units: Sequence[Unit], groups: Sequence[UnitGroup]) -> dict[st
 def _units_from_record(record: Mapping[str, Any]) -> tuple[list[Unit], list[UnitGroup]]:
     return ([Unit(u[0], int(u[1]), u[2]) for u in record["units"]],
             [UnitGroup(g[0], g[1]) for g in record["groups"]])
+
+
+def to_draw(session: Session, round_id: int) -> int:
+    """How many applications a run would draw: none means the run is refused."""
+    return session.execute(select(func.count()).select_from(Application).where(
+        Application.round_id == round_id, Application.status.in_(DRAWN))).scalar_one()
 
 
 def run_selection(session: Session, round_id: int, *, actor: audit.Actor,

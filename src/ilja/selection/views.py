@@ -60,10 +60,28 @@ def selection_page(request: Request, round_id: int, session: DbSession,
     return _selection_page(request, session, principal, row, max(1, min(page_number, 10_000)))
 
 
+@router.get("/manage/rounds/{round_id}/selection/run", response_class=HTMLResponse)
+def run_confirm(request: Request, round_id: int, session: DbSession,
+                principal: Annotated[Principal, Depends(requires(Permission.SELECTION_RUN))]
+                ) -> Response:
+    """A draw cannot be undone and closes the round: the page says so, with the counts, first
+    (and says when there is nothing to draw, so no empty run is started)."""
+    row = session.get(Round, round_id)
+    if row is None or row.status == RoundStatus.DRAFT:
+        return not_found(request, translator(request)("applications.round"))
+    run_row = service.get_run(session, round_id)
+    if run_row is not None and run_row.status == "completed":
+        return RedirectResponse(f"/manage/rounds/{round_id}/selection", status_code=303)
+    return page(request, "selection/run_confirm.html", {
+        "round": row, "count": service.to_draw(session, round_id),
+        "competition": service.competition(session, round_id), "active": "manage"})
+
+
 @router.post("/manage/rounds/{round_id}/selection/run", response_class=HTMLResponse)
 def run(request: Request, round_id: int, session: DbSession,
         principal: Annotated[Principal, Depends(requires(Permission.SELECTION_RUN))]) -> Response:
-    """Draw the round (once: a second click shows the same result)."""
+    """Draw the round (once: a second click shows the same result); with nothing to draw it is
+    refused and nothing is recorded, the round stays as it was."""
     row = session.get(Round, round_id)
     if row is None:
         return not_found(request, translator(request)("applications.round"))
