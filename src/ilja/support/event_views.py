@@ -120,6 +120,8 @@ async def record(request: Request, event_id: int, signup_id: int, db: DbSession,
         try:
             event = ev.get_event(db, event_id)
         except SupportError:
+            event = None
+        if event is None or error.status_code == 404:  # no such event or sign-up, or not the caller's
             return render(request, "not_found.html", {"what": translator(request)("support.event.event")},
                           status_code=404)
         return page(request, "support/event.html", {"event": event, "signups": ev.signups(db, event_id, Scope.of(principal)), "kst": KST,
