@@ -2,7 +2,7 @@
 # The whole test suite, against SQLite and (when reachable, always in CI) PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh test
+bash scripts/bootstrap.sh test,bench
 if ! command -v chromium >/dev/null; then
   echo "• installing Debian's chromium for the browser tests"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \

@@ -111,6 +111,13 @@ def test_ordinary_long_numbers_are_not_mistaken_for_rrns() -> None:
     entry(1, details={"request_ms": 1732665623000, "order": "1732665623000"})
 
 
+def test_a_hash_whose_hex_holds_an_rrn_like_run_of_digits_is_not_one() -> None:
+    """A seed commitment is 64 hex characters; about one in a few hundred has 13 digits in a row
+    that read as a date (a round opening once failed on this)."""
+    commitment = "ab" + "9001011234568" + "cdef" * 12 + "9"
+    entry(1, action="round.open", details={"commitment": commitment})
+
+
 def test_a_download_with_its_reason_is_fine() -> None:
     assert entry(1, action="people.download", reason="월간 보고서 작성").reason
 

@@ -32,8 +32,11 @@ MIN_RETENTION_YEARS = 2
 REASON_REQUIRED_ACTIONS = frozenset({"download", "export"})
 """Actions whose last segment is one of these need a reason (다운로드 사유, §8)."""
 
+# Not inside a longer token of letters and digits: a hash's hex (a seed commitment) may hold a
+# run of 13 digits that reads as a date, one round opening in a few hundred.
 _RRN_LIKE = re.compile(
-    r"(?<![0-9])[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])\s*-?\s*[0-9]{7}(?![0-9])")
+    r"(?<![0-9A-Za-z])[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])\s*-?\s*[0-9]{7}"
+    r"(?![0-9A-Za-z])")
 
 
 class AuditEntryError(ValueError):
