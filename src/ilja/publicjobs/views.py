@@ -133,8 +133,8 @@ def timesheet_approve(request: Request, project_id: int, month: str, db: DbSessi
     return RedirectResponse(f"/publicjobs/host/{project.id}/{month}", status_code=303)
 
 
-def _payroll_context(db, year: int) -> dict[str, Any]:
-    return {"runs": payroll_service.runs(db)[:50], "programs": payroll_service.PROGRAMS, "year": year,
+def _payroll_context(db, year: int, principal: Principal) -> dict[str, Any]:
+    return {"runs": payroll_service.runs(db, scope=Scope.of(principal))[:50], "programs": payroll_service.PROGRAMS, "year": year,
             "budgets": [payroll_service.budget_status(db, p, year) for p in payroll_service.PROGRAMS],
             "month": dt.date.today().strftime("%Y-%m"), "errors": []}
 
@@ -143,7 +143,7 @@ def _payroll_context(db, year: int) -> dict[str, Any]:
 def payroll_page(request: Request, db: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))],
                  year: int = 2025) -> HTMLResponse:
-    return _page(request, "publicjobs/payroll.html", _payroll_context(db, max(2020, min(year, 2100))))
+    return _page(request, "publicjobs/payroll.html", _payroll_context(db, max(2020, min(year, 2100)), principal))
 
 
 @router.post("/publicjobs/payroll", response_model=None)
@@ -160,7 +160,7 @@ def payroll_run(request: Request, db: DbSession,
             return RedirectResponse(f"/publicjobs/payroll/runs/{result.run_id}", status_code=303)
         except PublicJobError as exc:
             error = _message(request, exc)
-    return _page(request, "publicjobs/payroll.html", {**_payroll_context(db, 2025), "errors": [error]},
+    return _page(request, "publicjobs/payroll.html", {**_payroll_context(db, 2025, principal), "errors": [error]},
                  status_code=422)
 
 

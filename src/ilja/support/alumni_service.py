@@ -157,9 +157,9 @@ def publish(session: Session, *, year: int, actor: audit.Actor) -> dict[str, int
     return found
 
 
-def recent(session: Session, *, limit: int = 100) -> dict[str, list[Any]]:
+def recent(session: Session, *, limit: int = 100, scope: Scope = SYSTEM) -> dict[str, list[Any]]:
     return {
-        "pairs": list(session.scalars(select(MentoringPair).order_by(MentoringPair.started_on.desc()).limit(limit))),
+        "pairs": list(session.scalars(select(MentoringPair).where(scope.where(Kind.MENTORING_PAIR)).order_by(MentoringPair.started_on.desc()).limit(limit))),
         "sessions": list(session.scalars(select(TalentSession).order_by(TalentSession.held_on.desc()).limit(limit))),
         "scholarships": list(session.scalars(select(Scholarship).order_by(Scholarship.awarded_on.desc()).limit(limit))),
     }

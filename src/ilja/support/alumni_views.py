@@ -22,15 +22,15 @@ Record = Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))]
 ACTIONS = ("pair", "meeting", "talent", "scholarship", "publish")
 
 
-def _context(db: DbSession, year: int) -> dict[str, Any]:
+def _context(db: DbSession, year: int, principal: Principal) -> dict[str, Any]:
     return {"figures": alumni.figures(db, year=year), "year": year, "today": dt.date.today().isoformat(),
-            **alumni.recent(db)}
+            **alumni.recent(db, scope=Scope.of(principal))}
 
 
 @router.get("/support/alumni", response_class=HTMLResponse)
 def desk(request: Request, db: DbSession, principal: Record, year: int | None = None) -> HTMLResponse:
     chosen = year if year and 2000 <= year <= 2100 else dt.date.today().year
-    return page(request, "support/alumni.html", _context(db, chosen))
+    return page(request, "support/alumni.html", _context(db, chosen, principal))
 
 
 def _number(form: dict[str, str], name: str) -> int:
@@ -63,14 +63,14 @@ def _apply(db: DbSession, action: str, form: dict[str, str], principal: Principa
 async def act(request: Request, action: str, db: DbSession, principal: Record) -> Response:
     form = {k: str(v)[:300] for k, v in (await request.form()).items() if k != "csrf_token"}
     if action not in ACTIONS:
-        return page(request, "support/alumni.html", {**_context(db, dt.date.today().year),
+        return page(request, "support/alumni.html", {**_context(db, dt.date.today().year, principal),
                                                       "errors": [translator(request)("support.alumni.unknown")]},
                     status_code=404)
     try:
         with db.begin_nested():
             _apply(db, action, form, principal)
     except SupportError as error:
-        return page(request, "support/alumni.html", {**_context(db, dt.date.today().year),
+        return page(request, "support/alumni.html", {**_context(db, dt.date.today().year, principal),
                                                       "errors": [error.message(translator(request).lang)]},
                     status_code=422)
     return RedirectResponse("/support/alumni", status_code=303)
