@@ -184,7 +184,7 @@ def world(tmp_path, monkeypatch):
 
 
 SHARED = {Kind.PAYROLL_RUN, Kind.EVENT}  # one object that both sites' rows belong to
-BY_PERSON = {kind for kind, rule in RULES.items() if rule.people or rule.within} - {Kind.PROJECT}
+SITE_ONLY = {Kind.PROJECT}  # belongs to a site and to no person: no coordinator or citizen sees it
 
 
 def _expected(login: str, kind: Kind) -> set[str]:
@@ -195,7 +195,7 @@ def _expected(login: str, kind: Kind) -> set[str]:
     site = f"campus.{tag}"
     if site not in SITES:
         return set()  # the administrator, an operator without a site or with an unknown one
-    if role == "operator" or kind in BY_PERSON:
+    if role == "operator" or kind not in SITE_ONLY:
         return {site}
     return set()
 
