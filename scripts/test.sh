@@ -14,4 +14,5 @@ if [ "${CI:-}" = "true" ]; then
 else
   bash scripts/ensure_postgres.sh || echo "PostgreSQL not available: its tests will be skipped" >&2
 fi
-exec .venv/bin/python -m pytest -n "${ILJA_TEST_WORKERS:-2}" "$@"
+# loadscope: a module runs on one worker, in order, with its module fixtures set up once
+exec .venv/bin/python -m pytest -n "${ILJA_TEST_WORKERS:-2}" --dist loadscope "$@"

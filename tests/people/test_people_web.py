@@ -45,7 +45,9 @@ class Site:
 
 @pytest.fixture
 def site(database_url, tmp_path, monkeypatch):
+    from ilja.accounts.audit import SYSTEM_ACTOR
     from ilja.config import get_settings
+    from ilja.matching.service import CandidateInput, register_candidate
     from ilja.people.keys import get_keyring, reset_keyring
     from ilja.web.app import create_app
 
@@ -70,6 +72,9 @@ def site(database_url, tmp_path, monkeypatch):
                                        display_name=role.label_ko,
                                        person_id=me if role is Role.CITIZEN else None)
             tokens[role.value] = service.issue_token(session, user, "test")[1]
+            if role is Role.JOB_COORDINATOR:  # "me" is in the coordinator's caseload
+                register_candidate(session, CandidateInput(me, coordinator_user_id=user.id),
+                                   actor=SYSTEM_ACTOR)
     with TestClient(create_app()) as client:
         yield Site(client, database_url, tokens, me, other)
     reset_keyring()

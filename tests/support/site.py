@@ -40,11 +40,25 @@ class Site:
 
 
 def make_users(url: str, person_id: int | None) -> dict[str, str]:
+    """One user per role: the operator runs the Mapo campus (where the factories enrol), the
+    coordinator has every person registered so far in their caseload, the citizen is
+    ``person_id``."""
+    from sqlalchemy import select
+
+    from ilja.accounts import audit
+    from ilja.matching.service import CandidateInput, register_candidate
+    from ilja.people.models import Person
+
     tokens = {}
     with transaction(engine_for(url)) as session:
         for role in Role:
             user = accounts.create_user(session, login=role.value, password=PASSWORD, role=role,
                                         display_name=role.label_ko,
+                                        site_code="campus.mapo" if role is Role.OPERATOR else None,
                                         person_id=person_id if role is Role.CITIZEN else None)
             tokens[role.value] = accounts.issue_token(session, user, "test")[1]
+            if role is Role.JOB_COORDINATOR:
+                for person in session.scalars(select(Person.id)):
+                    register_candidate(session, CandidateInput(person, coordinator_user_id=user.id),
+                                       actor=audit.SYSTEM_ACTOR)
     return tokens

@@ -8,7 +8,9 @@ import datetime as dt
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.applications.factories import register
+from ilja.db import engine_for, transaction
+from ilja.people.models import Person
+from tests.support.factories import trainees
 from tests.support.site import Site, make_users
 from tests.web.html_check import check_page
 
@@ -29,8 +31,9 @@ def site(tmp_path_factory):
     get_settings.cache_clear()
     upgrade(url)
     keyring = generate_key_file(tmp / "keys" / "data-keys.json")
-    person = register(url, keyring, program="youth_academy", birth_date="2001-03-03",
-                      vulnerable_groups=["single_parent"])
+    [person], _ = trainees(url, keyring, n=1)  # a Mapo trainee: the operator's to support
+    with transaction(engine_for(url)) as session:  # a single parent: the subsidy's target
+        session.get(Person, person).vulnerable_groups = ["single_parent"]
     with TestClient(create_app()) as client:
         yield Site(client, url, make_users(url, person)), person
     monkeypatch.undo()
