@@ -157,10 +157,11 @@ def served(app) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright (never a downloaded browser): one per test process,
-    since a second sync Playwright in the same process refuses to start."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser), one per module: sync
+    Playwright runs an event loop in the main thread while it lives, which refuses a second
+    Playwright and every later ``asyncio.run`` in the process until it stops."""
     if not os.path.exists(CHROMIUM):
         message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
         if os.environ.get("CI") == "true":

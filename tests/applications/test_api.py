@@ -163,7 +163,7 @@ def test_staff_reads_are_audited_with_whose_data(world):
     assert detail.json()["explanation"]["conditions"]
     with transaction(engine_for(world.url)) as session:
         reads = session.execute(select(AuditRecord).where(
-            AuditRecord.action == "application.read")).scalars().all()
+            AuditRecord.action == "application.read").order_by(AuditRecord.sequence)).scalars().all()
     assert len(reads) == 2 and reads[1].subject_person_id == str(world.persons["kim"])
     assert reads[0].details == {"applications": [kim]}
 

@@ -243,7 +243,7 @@ def test_status_history_says_who_and_why(database_url, keyring):
     with transaction(engine_for(database_url)) as session:
         lines = service.history(session, application_id)
         entries = session.execute(select(AuditRecord).where(
-            AuditRecord.object_type == "application")).scalars().all()
+            AuditRecord.object_type == "application").order_by(AuditRecord.sequence)).scalars().all()
     assert [(e.from_status, e.to_status, e.actor_role, e.reason_code) for e in lines] == [
         (None, "submitted", "citizen", "submitted.api"),
         ("submitted", "eligible", "system", "screening.eligible_to_verify"),

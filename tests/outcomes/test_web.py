@@ -43,7 +43,8 @@ class Site:
 
     def audit(self, action: str) -> list[AuditRecord]:
         with transaction(engine_for(self.url)) as session:
-            return list(session.execute(select(AuditRecord).where(AuditRecord.action == action)).scalars())
+            return list(session.execute(select(AuditRecord).where(AuditRecord.action == action)
+                                        .order_by(AuditRecord.sequence)).scalars())
 
     def log_in(self, login: str) -> None:
         page = self.client.get("/login")
