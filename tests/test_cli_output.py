@@ -93,6 +93,13 @@ def test_english_is_accepted(person_file):
     assert "Youth Job Academy" in result.stdout and "신청 가능" not in result.stdout
 
 
+def test_an_impossible_round_date_is_called_impossible(person_file):
+    result = runner.invoke(app, ["eligibility", "check", "--person", str(person_file),
+                                 "--on", "2025-02-30"])
+    assert result.exit_code == 2
+    assert "not a real date: February 2025 has 28 days" in " ".join(result.stderr.split())
+
+
 @pytest.mark.parametrize("arguments", [
     ["params", "show", "companion_jobs.work.hourly_wage", "--history"],
     ["plan", "show"],

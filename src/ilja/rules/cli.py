@@ -35,7 +35,10 @@ def _date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        err.print(f"[red]error:[/red] {option} {value!r} is not a date (YYYY-MM-DD)")
+        from ilja.rules.population import impossible_date
+
+        why = impossible_date(value) or "is not a date (YYYY-MM-DD)"
+        err.print(f"[red]error:[/red] {option} {value!r} {why}")
         raise typer.Exit(2) from None
 
 
