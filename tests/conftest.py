@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import threading
 import time
 import uuid
@@ -133,28 +132,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@contextlib.contextmanager
-def served(app) -> Iterator[str]:
-    """``app`` served by uvicorn in a thread on a free port; stopped and joined on exit."""
-    import uvicorn
+def served(app) -> contextlib.AbstractContextManager[str]:
+    """``app`` served by uvicorn in a thread on a free port (no lifespan, as the tests set up)."""
+    from ilja.ops.site import served as serve_in_thread
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                          lifespan="off"))
-    thread = threading.Thread(target=server.run, name=f"test-server-{port}", daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    return serve_in_thread(app, name="test-server")
 
 
 @pytest.fixture(scope="module")

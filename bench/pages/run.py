@@ -22,10 +22,8 @@ import argparse
 import contextlib
 import os
 import shutil
-import socket
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -101,7 +99,7 @@ def demo_site(folder: Path) -> Iterator[tuple[str, str]]:
     from ilja.accounts import service
     from ilja.accounts.deps import SESSION_COOKIE
     from ilja.db import engine_for, transaction
-    from ilja.ops.site import open_site
+    from ilja.ops.site import open_site, served
     from ilja.outcomes.demo_data import fill_demo_outcomes
     from ilja.programs.plan import load_plan
     from ilja.programs.service import store_plan
@@ -113,31 +111,8 @@ def demo_site(folder: Path) -> Iterator[tuple[str, str]]:
             fill_demo_outcomes(session, seed=2025, scale=0.02)
             manager = service.get_user_by_login(session, "r-program_manager")
             token = service.start_session(session, manager, "127.0.0.1").token
-        with served(site.app) as base:
+        with served(site.app, lifespan="auto", name="bench-pages") as base:
             yield base, f"{SESSION_COOKIE}={token}"
-
-
-@contextlib.contextmanager
-def served(app) -> Iterator[str]:
-    """``app`` under uvicorn in a thread on a free port (lifespan on, as in production)."""
-    import uvicorn
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name=f"bench-pages-{port}", daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def server_time(url: str, page: str, cookie: str | None, repeat: int) -> float:

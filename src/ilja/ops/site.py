@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,3 +90,28 @@ def open_site(url: str, data_dir: Path, *, migrate: bool = True) -> Iterator[Sit
         app = create_app()
         app.state.database_url = url
         yield Site(app, url, data_dir, tokens, ids)
+
+
+@contextlib.contextmanager
+def served(app, *, lifespan: str = "off", name: str = "served") -> Iterator[str]:
+    """``app`` under uvicorn in a thread on a free loopback port, for tests and benchmarks that
+    need a real server; stopped and joined on exit."""
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                          lifespan=lifespan))
+    thread = threading.Thread(target=server.run, name=f"{name}-{port}", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
