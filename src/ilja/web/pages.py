@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from ilja import clock
 from ilja.rules.engine import default_engine
 from ilja.rules.parameters import ParameterError
 from ilja.rules.population import EMPLOYMENT_STATUSES, TRAINING_RESULTS, VULNERABLE_GROUPS
@@ -19,11 +19,9 @@ from ilja.web.i18n import Translator
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
-SEOUL_TIME = ZoneInfo("Asia/Seoul")
 
 
-def today() -> dt.date:
-    return dt.datetime.now(SEOUL_TIME).date()
+today = clock.today
 
 
 def _as_of(raw: str | None) -> tuple[dt.date, bool]:
