@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh test,bench
+bash scripts/vendor_test_assets.sh  # axe-core for the journey tests
 if ! command -v chromium >/dev/null; then
   echo "• installing Debian's chromium for the browser tests"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
