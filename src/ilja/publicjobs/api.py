@@ -26,6 +26,9 @@ MONTH = r"^[1-9]\d{3}-(0[1-9]|1[0-2])$"
 def error(exc: Exception) -> HTTPException:
     if isinstance(exc, NotFound):
         return HTTPException(404, exc.en)
+    if isinstance(exc, payroll_service.MonthOutOfRange):
+        return HTTPException(422, [{"loc": ["body", "month"], "type": "month_out_of_range",
+                                    "msg": exc.en, "msg_ko": exc.ko}])
     if isinstance(exc, TimesheetInvalid):
         return HTTPException(422, [p.as_dict() for p in exc.problems])
     if isinstance(exc, PublicJobError):

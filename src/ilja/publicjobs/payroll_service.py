@@ -24,6 +24,7 @@ import numpy as np
 from sqlalchemy import BigInteger, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.publicjobs.budget import BudgetStatus, expected_by_month
@@ -140,11 +141,47 @@ def _take_turn(session: Session, program: str, key: int) -> None:
     session.execute(select(func.pg_advisory_xact_lock(bindparam("name", name, type_=BigInteger))))
 
 
+class MonthOutOfRange(PublicJobError):
+    """A month no run can pay: before the program began, or too far ahead to have been worked."""
+
+    def __init__(self, program: str, first: int, last: int) -> None:
+        super().__init__(
+            f"급여는 {first // 100}년 {first % 100}월부터 {last // 100}년 {last % 100}월까지의 달만 "
+            f"계산할 수 있습니다.",
+            f"{program} can be paid only for months from {first // 100}-{first % 100:02d} "
+            f"to {last // 100}-{last % 100:02d}.")
+        self.first, self.last = first, last
+
+
+def payable_months(program: str) -> tuple[int, int]:
+    """The first and last month (``YYYYMM``) a run of ``program`` may pay.
+
+    From January of the first year the plan runs the program (no participant worked before it,
+    and the pay parameters start there) to December of next year in Seoul (a run for a month not
+    yet over is allowed: corrections carry into the next run). A month outside is a typing slip
+    (``1406-11``, ``9999-12``), refused before anything is read or written.
+    """
+    from ilja.programs.plan import load_plan
+
+    plan = load_plan()
+    periods = plan.program(program).periods
+    first_year = min((p.start.year for p in periods), default=plan.year)
+    return month_key(first_year, 1), month_key(clock.today().year + 1, 12)
+
+
+def check_month(program: str, year: int, month: int) -> None:
+    """Refuse a program without payroll or a month outside ``payable_months``."""
+    if program not in PROGRAMS:
+        raise PublicJobError("급여 계산 대상 사업이 아닙니다.", f"{program} has no payroll")
+    first, last = payable_months(program)
+    if not (1 <= month <= 12 and first <= month_key(year, month) <= last):
+        raise MonthOutOfRange(program, first, last)
+
+
 def run_payroll(session: Session, program: str, year: int, month: int, *, actor: audit.Actor,
                 tree: ParameterTree | None = None) -> RunResult:
     """Pay the month of ``program`` (see the module docstring); one transaction, the caller's."""
-    if program not in PROGRAMS:
-        raise PublicJobError("급여 계산 대상 사업이 아닙니다.", f"{program} has no payroll")
+    check_month(program, year, month)
     tree = tree or default_tree()
     key = month_key(year, month)
     _take_turn(session, program, key)
@@ -153,7 +190,7 @@ def run_payroll(session: Session, program: str, year: int, month: int, *, actor:
         PayrollRun.program_code == program, PayrollRun.month == key)) or 0) + 1
     run = PayrollRun(program_code=program, month=key, sequence=sequence,
                      parameter_version=tree.version(), totals={}, actor_id=actor.id,
-                     at=dt.datetime.now(dt.UTC))
+                     at=clock.now())
     session.add(run)
     session.flush()
     approved = select(TimesheetApproval.project_id).where(TimesheetApproval.month == key)
