@@ -2,29 +2,33 @@
 could tamper with it, and what catches it.
 
 The attacker turns the triggers off (``session_replication_role = replica`` on PostgreSQL,
-dropping them on SQLite); the published heads are in a file outside the database.
+dropping them on SQLite: ``ilja.ops.tamper``, whose scenarios ``make reliability`` runs); the
+published heads are in a file outside the database.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import json
 import stat
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from ilja.accounts import audit
-from ilja.accounts.audit_chain import AuditEntry, build_chain, canonical, seal_head
+from ilja.accounts.audit_chain import seal_head
 from ilja.accounts.models import AuditRecord
 from ilja.db import engine_for, transaction
-
-SQLITE_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_head_no_delete",
-                   "audit_published_heads_no_update", "audit_published_heads_no_delete")
+from ilja.ops.tamper import (
+    rechain,
+    run_scenarios,
+    stored_entries,
+    triggers_off,
+    verify,
+    write_entries,
+)
 
 
 @pytest.fixture
@@ -48,53 +52,6 @@ def keys(tmp_path, monkeypatch) -> Iterator[None]:
 @pytest.fixture
 def heads(tmp_path):
     return tmp_path / "published" / "audit-heads.jsonl"
-
-
-def write_entries(url: str, count: int, first: int = 0) -> None:
-    with transaction(engine_for(url)) as session:
-        for i in range(first, first + count):
-            audit.record(session, audit.Actor(f"user-{i}", "job_coordinator", "10.0.0.7"),
-                         "person.read", subject_person_id=100 + i, object_type="person",
-                         object_id=i, reason="상담 준비", details={"fields": ["name"], "masked": True})
-
-
-def verify(url: str, heads_file=None):
-    with transaction(engine_for(url)) as session:
-        return audit.verify(session, heads_file=heads_file)
-
-
-@contextlib.contextmanager
-def triggers_off(url: str):
-    """A connection as the attacker: a superuser who switched the audit triggers off."""
-    engine = engine_for(url)
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("SET LOCAL session_replication_role = replica"))
-        else:
-            for trigger in SQLITE_TRIGGERS:
-                connection.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
-        yield connection
-
-
-def rechain(connection, entries: list[AuditEntry]) -> None:
-    """Replace the whole log by ``entries``, renumbered and re-hashed, and move the head row."""
-    entries = [dataclasses.replace(entry, sequence=n) for n, entry in enumerate(entries, 1)]
-    connection.execute(text("DELETE FROM audit_log"))
-    previous = "0" * 64
-    for link in build_chain(entries):
-        entry = link.entry
-        connection.execute(insert(AuditRecord.__table__).values(
-            **{k: v for k, v in entry.as_dict().items() if k not in ("v", "timestamp")},
-            timestamp=entry.timestamp, canonical=canonical(entry).decode(),
-            previous_hash=previous, entry_hash=link.entry_hash))
-        previous = link.entry_hash
-    connection.execute(text("UPDATE audit_head SET sequence = :s, entry_hash = :h"),
-                       {"s": len(entries), "h": previous})
-
-
-def stored_entries(connection) -> list[AuditEntry]:
-    texts = connection.execute(select(AuditRecord.canonical).order_by(AuditRecord.sequence))
-    return [AuditEntry.from_dict(json.loads(t)) for t in texts.scalars()]
 
 
 def test_an_untampered_log_verifies_against_its_published_heads(database_url, keys, heads):
@@ -130,6 +87,11 @@ def test_an_edited_shown_column_is_tampering_at_its_sequence(database_url, colum
     report = verify(database_url)
     assert (report.ok, report.first_bad_sequence, report.problem) == (False, 3, "shown_mismatch")
     assert column in report.message
+
+
+def test_every_scenario_of_the_reliability_run_is_caught(database_url, keys, tmp_path):
+    outcomes = run_scenarios(database_url, tmp_path / "heads")
+    assert outcomes and all(o.caught for o in outcomes), [o for o in outcomes if not o.caught]
 
 
 def test_an_edited_time_is_tampering(database_url):
