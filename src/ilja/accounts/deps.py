@@ -17,7 +17,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ilja.accounts import audit, service
 from ilja.accounts.models import User
@@ -93,7 +93,20 @@ class UserInfo:
 
     @classmethod
     def of(cls, user: User) -> UserInfo:
-        return cls(user.id, user.login, user.display_name, user.role, user.person_id, user.site_code)
+        return cls(user.id, user.login, shown_name(user), user.role, user.person_id, user.site_code)
+
+
+def shown_name(user: User) -> str:
+    """The one name an account goes by on every page (header, 내 정보, /my, /account): a
+    citizen linked to a registered person by the registry's name, which staff keep current and
+    the profile shows; any other account by the display name it was created with."""
+    if user.person_id is None:
+        return user.display_name
+    from ilja.people.models import Person
+
+    session = object_session(user)
+    person = session.get(Person, user.person_id) if session is not None else None
+    return person.name if person is not None else user.display_name
 
 
 @dataclass

@@ -123,7 +123,7 @@ def _merge_into(session: Session, kept: Person, dropped: Person, *, keyring: Key
         session.flush()  # free the unique blind index before the kept row takes it
         store_rrn(kept, number, keyring=keyring, program=basis)
         filled.append("rrn")
-    for name in OPTIONAL_COLUMNS:
+    for name in (*OPTIONAL_COLUMNS, "email"):  # the e-mail comes from 내 정보, not an intake
         if getattr(kept, name) is None and getattr(dropped, name) is not None:
             setattr(kept, name, getattr(dropped, name))
             filled.append(name)

@@ -63,6 +63,7 @@ class Person(Base):
     rrn_basis: Mapped[str | None] = mapped_column(String(64))
     birth_date: Mapped[dt.date] = mapped_column(Date)
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))  # given by the person on 내 정보
     sido: Mapped[str] = mapped_column(String(20))
     sigungu: Mapped[str] = mapped_column(String(20), index=True)
     address_detail: Mapped[str | None] = mapped_column(String(200))

@@ -326,6 +326,7 @@ class PersonView:
     sigungu: str
     address_detail: str | None
     household_id: int | None
+    email: str | None
     employment_status: str
     able_to_work: bool
     household_head: bool
@@ -344,7 +345,7 @@ class PersonView:
 
     def shown_fields(self) -> list[str]:
         shown = ["name_masked", "birth_date", "sido", "sigungu", "rrn_masked", "phone_masked"]
-        return shown + ["name", "phone", "address_detail"] if self.personal else shown
+        return shown + ["name", "phone", "address_detail", "email"] if self.personal else shown
 
 
 def masked_view(person: Person, *, personal: bool = False) -> PersonView:
@@ -360,6 +361,7 @@ def masked_view(person: Person, *, personal: bool = False) -> PersonView:
         sigungu=person.sigungu,
         address_detail=person.address_detail if personal else None,
         household_id=person.household_id,
+        email=person.email if personal else None,
         employment_status=person.employment_status,
         able_to_work=person.able_to_work,
         household_head=person.household_head,
@@ -381,6 +383,35 @@ def masked_view(person: Person, *, personal: bool = False) -> PersonView:
 def own_view(person: Person) -> PersonView:
     """A citizen's own record: their full name, phone and address; the RRN still masked."""
     return masked_view(person, personal=True)
+
+
+def update_own_contact(session: Session, person_id: int, *, actor: audit.Actor, scope: Scope,
+                       phone: str | None, email: str | None,
+                       address_detail: str | None) -> list[str]:
+    """A citizen changes their own phone, e-mail and detailed address (내 정보 수정), checked by
+    ``people.contact`` and audited as ``person.update`` with the names of the fields that changed,
+    never their values. Returns those names (none: nothing written, nothing audited). Raises
+    ``RecordInvalid`` naming every bad field, and ``person_unknown`` for anyone outside
+    ``scope`` (a citizen's scope is themselves)."""
+    from ilja.people.contact import check_contact
+
+    require_permission(actor, Permission.PROFILE_EDIT_OWN)
+    person = get_person(session, person_id, scope)
+    if person is None:
+        raise RegistryError("person_unknown", "No such person.", "해당 대상자가 없습니다.")
+    values, problems = check_contact(phone=phone, email=email, address_detail=address_detail)
+    if problems:
+        raise RecordInvalid(problems)
+    changed = sorted(name for name, value in values.items() if getattr(person, name) != value)
+    if not changed:
+        return []
+    for name in changed:
+        setattr(person, name, values[name])
+    person.updated_at = _now()
+    audit.record(session, actor, "person.update", subject_person_id=person.id,
+                 object_type="person", object_id=person.id,
+                 details={"via": "own_profile", "fields": changed})
+    return changed
 
 
 def checked_reason(reason: str | None) -> str:
@@ -429,5 +460,5 @@ __all__ = [
     "checked_reason", "create_household", "delete_person_rrn", "find_by_rrn", "get_person",
     "masked_view", "own_view", "person_format", "read_person", "register_person",
     "require_permission", "reveal_rrn", "rrn_context", "search_people", "search_query",
-    "store_rrn", "validate_record",
+    "store_rrn", "update_own_contact", "validate_record",
 ]

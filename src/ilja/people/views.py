@@ -18,7 +18,8 @@ from ilja.accounts.scope import Scope
 from ilja.people import exports, merging, registry
 from ilja.people.keys import get_keyring
 from ilja.people.models import Person
-from ilja.people.records import RegistryError
+from ilja.people.records import Problem, RecordInvalid, RegistryError
+from ilja.web import countries
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -187,12 +188,65 @@ def reveal_rrn(request: Request, person_id: int, db: DbSession,
     return _detail(request, db, principal, person_id, revealed=number)
 
 
+def _own_person(db: DbSession, principal: Principal) -> Person | None:
+    """The citizen's own registry record (None when the account is linked to no one)."""
+    person_id = principal.user.person_id if principal.user else None
+    return registry.get_person(db, person_id, Scope.of(principal)) if person_id else None
+
+
+def _profile(request: Request, person: Person | None, principal: Principal,
+             saved: bool = False) -> HTMLResponse:
+    view = registry.own_view(person) if person else None
+    return _page(request, "people/profile.html", {
+        "view": view, "active": "profile", "saved": saved,
+        "nationality": countries.name(view.nationality, translator(request).lang) if view else "",
+        "can_edit": principal.can(Permission.PROFILE_EDIT_OWN)})
+
+
 @router.get("/me/profile", response_class=HTMLResponse)
 def my_profile(request: Request, db: DbSession,
-               principal: Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
-               ) -> HTMLResponse:
-    person_id = principal.user.person_id if principal.user else None
-    person = registry.get_person(db, person_id) if person_id else None
-    return _page(request, "people/profile.html", {
-        "view": registry.own_view(person) if person else None, "active": "profile"})
+               principal: Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))],
+               saved: str = "") -> HTMLResponse:
+    return _profile(request, _own_person(db, principal), principal, saved=saved == "1")
 
+
+def _contact_form(request: Request, person: Person, values: dict[str, str],
+                  problems: list[Problem] | None = None, status_code: int = 200) -> HTMLResponse:
+    lang = translator(request).lang
+    errors = [(p.field, p.message_ko if lang == "ko" else p.message) for p in problems or []]
+    return _page(request, "people/contact.html", {
+        "view": registry.own_view(person), "values": values, "active": "profile",
+        "errors": dict(errors), "error_list": errors, "has_errors": bool(errors)},
+        status_code=status_code)
+
+
+@router.get("/me/profile/contact", response_class=HTMLResponse)
+def my_contact(request: Request, db: DbSession,
+               principal: Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
+               ) -> HTMLResponse:
+    """내 정보 수정: the citizen's phone, e-mail and detailed address, filled in as stored."""
+    person = _own_person(db, principal)
+    if person is None:
+        return _profile(request, None, principal)
+    view = registry.own_view(person)
+    return _contact_form(request, person, {"phone": view.phone or "", "email": view.email or "",
+                                           "address_detail": view.address_detail or ""})
+
+
+@router.post("/me/profile/contact", response_model=None)
+def save_my_contact(request: Request, db: DbSession,
+                    principal: Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))],
+                    phone: Annotated[str, Form(max_length=1000)] = "",
+                    email: Annotated[str, Form(max_length=1000)] = "",
+                    address_detail: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    person = _own_person(db, principal)
+    if person is None:
+        return _profile(request, None, principal)
+    try:
+        registry.update_own_contact(db, person.id, actor=principal.actor, scope=Scope.of(principal),
+                                    phone=phone, email=email, address_detail=address_detail)
+    except RecordInvalid as error:
+        return _contact_form(request, person, {"phone": phone, "email": email,
+                                               "address_detail": address_detail},
+                             error.problems, status_code=422)
+    return RedirectResponse("/me/profile?saved=1", status_code=303)
