@@ -1,15 +1,18 @@
 """What citizens see in place of staff detail: who counts as staff, where each role lands after
-log-in, sources by their titles only, the age rule a program card states, and the open round a
-self-check result links to."""
+log-in, sources by their titles only, the age rule a program card states, the open round a
+self-check result links to, and when a program without one is expected to recruit next."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import re
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ilja.accounts.roles import STAFF_ROLES
@@ -24,6 +27,8 @@ log = logging.getLogger(__name__)
 RRN_PARAMETER = "common.personal_data.rrn_collection_programs"
 # Two English words in a row: a working note, not a Korean citation's section or quote.
 ENGLISH_NOTE = re.compile(r"[A-Za-z]{2,}[\s,;:]+[A-Za-z]{2,}")
+# Words by which a plan schedule entry recruits (교육생 모집, 참여자 선정), unlike an opening.
+RECRUITING = ("모집", "선정")
 
 
 def is_staff(user: Any) -> bool:
@@ -67,16 +72,24 @@ def age_rule(engine: Engine, t: Translator, code: str, on: dt.date) -> str | Non
     return t("citizen.age_rule_range", low=low, high=high)
 
 
+@contextmanager
+def _session(request: Request):
+    """A short read-only session of the app's database, outside the request's own."""
+    from ilja.db import get_engine, session_factory
+
+    factory = getattr(request.app.state, "session_factory", None) or session_factory(get_engine())
+    with factory() as session:
+        yield session
+
+
 def open_rounds(request: Request) -> dict[str, list[Any]] | None:
     """The rounds taking applications now, by program code; None when the database cannot be
     read (the self-check works without one, and then says where to look instead)."""
     from ilja.applications import service
     from ilja.applications.models import RoundStatus
-    from ilja.db import get_engine, session_factory
 
-    factory = getattr(request.app.state, "session_factory", None) or session_factory(get_engine())
     try:
-        with factory() as session:
+        with _session(request) as session:
             rows = service.list_rounds(session, [RoundStatus.OPEN])
             taking = [row for row in rows if service.taking_applications(row)]
             for row in taking:
@@ -93,6 +106,80 @@ def open_rounds(request: Request) -> dict[str, list[Any]] | None:
 def rounds_for(code: str, rounds: dict[str, list[Any]]) -> list[Any]:
     """The open rounds of a program, or of its parent (매력일자리's projects recruit together)."""
     return rounds.get(code) or rounds.get(code.split(".", 1)[0], [])
+
+
+@dataclass(frozen=True)
+class NextRound:
+    """When a program without an open round is expected to recruit next, and how we know: a
+    round announced to open later (``announced``, with its page), one staff have set up but not
+    yet opened (``prepared``, its planned opening day only), or the program plan's schedule
+    (``planned``: what the plan says and when). ``when`` is in the page's words."""
+
+    kind: str
+    when: str
+    title: str = ""
+    round_id: int | None = None
+
+
+def next_rounds(request: Request, t: Translator, codes: list[str]) -> dict[str, NextRound | None]:
+    """The next expected round of each program (or of its parent), for the self-check results
+    that have no open round: the soonest round opening later, else the plan's next recruitment."""
+    from ilja import clock
+    from ilja.applications.models import Round, RoundStatus
+    from ilja.web import format as fmt
+
+    now = clock.now()
+    later: dict[str, Any] = {}
+    try:
+        with _session(request) as session:
+            rows = session.execute(select(Round).where(
+                Round.status.in_([RoundStatus.OPEN.value, RoundStatus.DRAFT.value]),
+                Round.opens_at > now).order_by(Round.opens_at, Round.id)).scalars().all()
+            for row in rows:
+                later.setdefault(row.program_code, (row.id, row.status, row.title, row.opens_at))
+    except SQLAlchemyError as error:
+        log.warning("later rounds unavailable for the self-check (%s)", type(error).__name__)
+    found: dict[str, NextRound | None] = {}
+    for code in codes:
+        row = later.get(code) or later.get(code.split(".", 1)[0])
+        if row is None:
+            found[code] = _planned(t, code)
+        elif row[1] == RoundStatus.OPEN.value:
+            found[code] = NextRound("announced", fmt.datetime_seoul(row[3]), row[2], row[0])
+        else:
+            found[code] = NextRound("prepared", fmt.datetime_seoul(row[3])[:10])
+    return found
+
+
+def _planned(t: Translator, code: str) -> NextRound | None:
+    """The plan schedule's next recruitment of the program (or its parent): the soonest one to
+    start after today, else one under way this year. Only entries that say they recruit or
+    select (``RECRUITING``) count; the schedule also lists openings and launches."""
+    from ilja import clock
+    from ilja.web import format as fmt
+    from ilja.web import plan_view
+
+    programs = {p.code: p for p in plan_view.plan().programs}
+    program = programs.get(code) or programs.get(code.split(".", 1)[0])
+    today = clock.today()
+    entries = [e for e in (program.schedule if program else [])
+               if e.label and any(word in e.label.ko for word in RECRUITING)]
+    coming = sorted((e for e in entries if e.start > today), key=lambda e: e.start)
+    running = [e for e in entries
+               if e.start <= today <= (e.end or dt.date(e.start.year, 12, 31))]
+    entry = (coming or running or [None])[0]
+    if entry is None:
+        return None
+
+    def show(day: dt.date) -> str:
+        return fmt.month(t, day) if entry.precision == "month" else fmt.date(day)
+
+    when = show(entry.start)
+    if entry.end is None:
+        when = t("citizen.from_on", when=when)
+    elif show(entry.end) != when:
+        when = f"{when} ~ {show(entry.end)}"
+    return NextRound("planned", when, t.pick(entry.label.ko, entry.label.en))
 
 
 def eligibility(t: Translator, result: Any) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from ilja import clock
 from ilja.rules.engine import default_engine
 from ilja.rules.parameters import ParameterError
 from ilja.rules.population import EMPLOYMENT_STATUSES, TRAINING_RESULTS, VULNERABLE_GROUPS
-from ilja.web import citizen, plan_view, rules_view
+from ilja.web import citizen, countries, plan_view, rules_view
 from ilja.web import self_check as form
 from ilja.web.i18n import Translator
 from ilja.web.templating import render, translator
@@ -116,6 +116,7 @@ def _self_check_context(t: Translator, values: dict[str, Any], errors: list[form
         "yes_no": [(v, t(f"values.{v}")) for v in form.YES_NO],
         "livelihood_options": [(v, t(f"self_check.livelihood.{v}")) for v in form.LIVELIHOOD_CHOICES],
         "group_options": [(g, t(f"codes.{g}")) for g in VULNERABLE_GROUPS],
+        "nationality_options": countries.choices(t.lang),
         "result_options": [("", t("self_check.choose"))] + [(r, t(f"codes.{r}")) for r in TRAINING_RESULTS],
         "course_rows": form.COURSE_ROWS,
         "active": "self_check",
@@ -160,6 +161,7 @@ async def self_check_submit(request: Request) -> HTMLResponse:
         **context, **_citizen_context(request, t), "results": results, "evaluation": evaluation,
         "rounds_known": rounds is not None,
         "open_rounds": {r.code: citizen.rounds_for(r.code, rounds or {}) for r in results},
+        "next_rounds": citizen.next_rounds(request, t, [r.code for r in results]),
         "counts": {status: sum(1 for r in results if r.status == status)
                    for status in (rules_view.ELIGIBLE, "to_verify", rules_view.NOT_ELIGIBLE)},
     })

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ilja.rules.population import EMPLOYMENT_STATUSES, TRAINING_RESULTS, VULNERABLE_GROUPS, Person
+from ilja.web import countries
 
 SEOUL = "서울특별시"
 # 17 first-level divisions (시·도): the value is what the person format stores.
@@ -139,7 +140,7 @@ def parse_form(values: Mapping[str, Any], today: dt.date, districts: Sequence[st
     groups = [g for g in values.get("vulnerable_groups", []) if g in VULNERABLE_GROUPS]
     service = r.integer("veteran_service_months", required=False, low=0, high=MAX_SERVICE_MONTHS)
     nationality = r.text("nationality").upper()
-    if not (2 <= len(nationality) <= 3 and nationality.isascii() and nationality.isalpha()):
+    if not countries.is_code(nationality):
         r.errors.append(FormError("nationality", "nationality_invalid"))
     visa = r.text("visa").upper()
     if len(visa) > 10:
