@@ -35,6 +35,7 @@ from ilja.rules.population import (
     EMPLOYMENT_STATUSES,
     HISTORY_PROGRAMS,
     NULLABLE_FIELDS,
+    SIDO_NAMES,
     TRAINING_RESULTS,
     VULNERABLE_GROUPS,
     Categories,
@@ -208,7 +209,7 @@ def persons_strategy(draw: st.DrawFn) -> Person:
                 **dict(zip(("start", "end"), draw(_span()), strict=True))}
                for _ in range(draw(st.integers(0, 3)))]
     return Person(
-        id=draw(_text), birth_date=draw(_dates), sido=draw(st.none() | _text),
+        id=draw(_text), birth_date=draw(_dates), sido=draw(st.none() | st.sampled_from(SIDO_NAMES)),
         sigungu=draw(st.none() | _text),
         employment_status=draw(st.none() | st.sampled_from(EMPLOYMENT_STATUSES)),
         able_to_work=draw(st.none() | st.booleans()),
@@ -667,7 +668,7 @@ _MESSY = {
     "id": ["p", " q ", "", "   ", "x" * 65, "1,000"],
     "birth_date": ["1995-04-12", "1899-12-31", "2100-01-01", "2100-01-02", "1995-02-29",
                    "0000-01-01", "95-04-12", "", " 2000-01-01 "],
-    "sido": ["서울특별시", "", "가" * 21, "\u3000서울\u3000"],
+    "sido": ["서울특별시", "경기도", "", "가" * 21, "\u3000서울\u3000", "Seoul"],
     "employment_status": ["unemployed", "student", "Student", "", "retired"],
     "able_to_work": ["true", "예", "Y", "", "2", "tru"],
     "household_size": ["1", "30", "31", "0", "-1", "+3", "3.0", "3.5", "1,000", "", "x",

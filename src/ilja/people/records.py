@@ -21,8 +21,9 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ilja.people.rrn import InvalidRrn, Rrn, RrnWarning, parse_rrn
-from ilja.rules.population import EMPLOYMENT_STATUSES
+from ilja.rules.population import EMPLOYMENT_STATUSES, Sido, WholeNumber, YesNo
 from ilja.rules.population import Person as FormatPerson
+from ilja.text import FreeText
 
 RRN_PROGRAMS_PARAMETER = "common.personal_data.rrn_collection_programs"
 REGISTRY_FIELDS = ("name", "rrn", "phone", "address_detail", "household_id")
@@ -125,19 +126,19 @@ class PersonRecord(FormatPerson):
                               str_strip_whitespace=True)
 
     id: str | None = Field(default=None, max_length=64)  # type: ignore[assignment]
-    name: str = Field(min_length=1, max_length=100)
+    name: FreeText = Field(min_length=1, max_length=100)
     rrn: str | None = Field(default=None, max_length=32, repr=False)
     phone: str | None = Field(default=None, max_length=32)
-    address_detail: str | None = Field(default=None, max_length=200)
-    household_id: int | None = Field(default=None, ge=1)
+    address_detail: FreeText | None = Field(default=None, max_length=200)
+    household_id: WholeNumber | None = Field(default=None, ge=1)
     # The person format lets these be left out ("to be verified"); the registry keeps a person's
     # facts and asks for them at intake, so here they are required again.
-    sido: str = Field(min_length=1, max_length=20)
-    sigungu: str = Field(min_length=1, max_length=20)
+    sido: Sido = Field(min_length=1, max_length=20)
+    sigungu: FreeText = Field(min_length=1, max_length=20)
     employment_status: Literal[EMPLOYMENT_STATUSES]  # type: ignore[valid-type]
-    able_to_work: bool
-    household_head: bool
-    household_size: int = Field(ge=1, le=30)
+    able_to_work: YesNo
+    household_head: YesNo
+    household_size: WholeNumber = Field(ge=1, le=30)
     nationality: str = Field(min_length=2, max_length=3, pattern=r"^[A-Z]{2,3}$")
 
     @model_validator(mode="before")
@@ -259,6 +260,10 @@ def validate_record(data: Mapping[str, Any], *, program: str, on: dt.date | None
         raise RecordInvalid(problems) from None
     if problems:
         raise RecordInvalid(problems)
+    if record.birth_date > today:
+        raise RecordInvalid([Problem(
+            "birth_date", "birth_date_future", "The birth date is in the future.",
+            "생년월일이 오늘보다 늦습니다.")])
     if number is not None and number.birth_date != record.birth_date:
         raise RecordInvalid([Problem(
             "birth_date", "birth_date_mismatch",
@@ -304,6 +309,10 @@ _KO_MESSAGES = {
     "date_from_datetime_parsing": "날짜(YYYY-MM-DD)여야 합니다.",
     "date_parsing": "날짜(YYYY-MM-DD)여야 합니다.",
     "date_type": "날짜(YYYY-MM-DD)여야 합니다.",
+    "date_impossible": "없는 날짜입니다.",
+    "sido_unknown": "17개 시·도 이름 중 하나를 전부 적어야 합니다(예: 서울특별시).",
+    "text_rrn": "이 항목에는 주민등록번호를 입력할 수 없습니다.",
+    "text_control_character": "제어 문자는 입력할 수 없습니다.",
     "string_too_short": "값이 너무 짧습니다.",
     "string_too_long": "값이 너무 깁니다.",
     "string_pattern_mismatch": "형식이 올바르지 않습니다.",

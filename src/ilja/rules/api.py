@@ -9,13 +9,14 @@ import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
+from pydantic_core import PydanticCustomError
 
 from ilja.rules.engine import default_engine
 from ilja.rules.explain import explanation_dict
 from ilja.rules.formulas import PROGRAMS
 from ilja.rules.parameters import ParameterError, default_tree
-from ilja.rules.population import Person
+from ilja.rules.population import Person, RealDate
 from ilja.rules.sources import default_registry
 
 router = APIRouter(tags=["rules"])
@@ -26,9 +27,22 @@ ProgramCode = Literal[tuple(PROGRAMS)]  # type: ignore[valid-type]
 class EligibilityRequest(BaseModel):
     model_config = ConfigDict(hide_input_in_errors=True)
     person: Person
-    on: dt.date = Field(description="The round's start date (work or course start).")
-    announced: dt.date | None = Field(None, description="Announcement date (default: `on`).")
+    on: RealDate = Field(description="The round's start date (work or course start).")
+    announced: RealDate | None = Field(None, description="Announcement date (default: `on`).")
     programs: list[ProgramCode] | None = Field(None, description="Only these programs (default: all).")
+
+    @field_validator("on")
+    @classmethod
+    def _born_by_then(cls, on: dt.date, info: ValidationInfo) -> dt.date:
+        """Nobody is judged on a day before they were born: that is a slip in one of the dates,
+        and the engine (pure, as of any date) would answer it with a negative age."""
+        person = info.data.get("person")
+        if person is not None and person.birth_date > on:
+            raise PydanticCustomError(
+                "born_after_reference_date",
+                "the person's birth date is after this date: check both dates "
+                "(생년월일이 기준일보다 늦습니다. 두 날짜를 확인해 주십시오)")
+        return on
 
 
 class LabelOut(BaseModel):

@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 EMPLOYMENT_STATUSES = ("unemployed", "employed", "self_employed", "student")
@@ -33,6 +41,14 @@ VULNERABLE_GROUPS = (
     "other_vulnerable",
 )
 TRAINING_RESULTS = ("completed", "dropped", "quit_without_notice")
+# The 17 first-level divisions (시·도) by their names today (강원특별자치도 since 2023-06-11,
+# 전북특별자치도 since 2024-01-18): ``sido`` is one of them, written out in full.
+SIDO_NAMES = (
+    "서울특별시", "부산광역시", "대구광역시", "인천광역시", "광주광역시", "대전광역시", "울산광역시",
+    "세종특별자치시", "경기도", "강원특별자치도", "충청북도", "충청남도", "전북특별자치도", "전라남도",
+    "경상북도", "경상남도", "제주특별자치도",
+)
+SIDO_MESSAGE = "expected one of the 17 시·도 names in full, such as 서울특별시 or 경기도"
 HISTORY_PROGRAMS = (
     "youth_academy",
     "tech_institute",
@@ -120,13 +136,38 @@ def impossible_date(text: str) -> str | None:
 
 
 def _real_date(value: Any) -> Any:
+    if isinstance(value, bool | int | float):  # Pydantic would read 0 as 1970-01-01 (Unix time)
+        raise PydanticCustomError("date_type", "expected a date YYYY-MM-DD, not a number")
     if isinstance(value, str) and (reason := impossible_date(value.strip())):
         raise PydanticCustomError("date_impossible", reason)
     return value
 
 
-# A date whose impossible values (``1990-02-30``) are called impossible, not badly formatted.
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, bool):  # Pydantic would read true as 1
+        raise PydanticCustomError("int_type", "expected a whole number, not true/false")
+    return value
+
+
+def _yes_no(value: Any) -> Any:
+    if not isinstance(value, bool | str):  # Pydantic would read 1 and 0.0 as yes and no
+        raise PydanticCustomError("bool_type", "expected true or false")
+    return value
+
+
+def _sido(value: str) -> str:
+    if value not in SIDO_NAMES:
+        raise PydanticCustomError("sido_unknown", SIDO_MESSAGE)
+    return value
+
+
+# A date whose impossible values (``1990-02-30``) are called impossible, not badly formatted;
+# a number is not a date.
 RealDate = Annotated[dt.date, BeforeValidator(_real_date)]
+# Types as strict as a file's cells: JSON's true is not 1, and 1 is not true.
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+Sido = Annotated[str, AfterValidator(_sido)]
 
 
 def add_months(yyyymmdd: Any, months: Any) -> Any:
@@ -183,22 +224,22 @@ class Person(BaseModel):
 
     id: str = Field(min_length=1, max_length=64)
     birth_date: RealDate
-    sido: str | None = Field(default=None, min_length=1, max_length=20, examples=["서울특별시"])
+    sido: Sido | None = Field(default=None, min_length=1, max_length=20, examples=["서울특별시"])
     sigungu: str | None = Field(default=None, min_length=1, max_length=20, examples=["마포구"])
     employment_status: Literal[EMPLOYMENT_STATUSES] | None = None  # type: ignore[valid-type]
-    able_to_work: bool | None = None
+    able_to_work: YesNo | None = None
     unemployment_benefit_periods: list[Period] = Field(default_factory=list, max_length=100)
-    household_head: bool | None = None
-    household_size: int | None = Field(default=None, ge=1, le=30)
+    household_head: YesNo | None = None
+    household_size: WholeNumber | None = Field(default=None, ge=1, le=30)
     vulnerable_groups: list[Literal[VULNERABLE_GROUPS]] = Field(default_factory=list)  # type: ignore[valid-type]
-    veteran_service_months: int = Field(default=0, ge=0, le=600)
+    veteran_service_months: WholeNumber = Field(default=0, ge=0, le=600)
     nationality: str | None = Field(default=None, min_length=2, max_length=3,
                                     pattern=r"^[A-Z]{2,3}$", examples=["KR"])
     visa: str = Field(default="", max_length=10)
     training_history: list[TrainingRecord] = Field(default_factory=list, max_length=100)
-    household_income_krw: int | None = Field(default=None, ge=0, le=10**12)
-    household_assets_krw: int | None = Field(default=None, ge=0, le=10**14)
-    receives_livelihood_benefit: bool | None = None
+    household_income_krw: WholeNumber | None = Field(default=None, ge=0, le=10**12)
+    household_assets_krw: WholeNumber | None = Field(default=None, ge=0, le=10**14)
+    receives_livelihood_benefit: YesNo | None = None
 
     @field_validator("birth_date")
     @classmethod

@@ -31,6 +31,8 @@ from ilja.rules.population import (
     HISTORY_PROGRAMS,
     NULLABLE_FIELDS,
     REQUIRED_FIELDS,
+    SIDO_MESSAGE,
+    SIDO_NAMES,
     TRAINING_RESULTS,
     VULNERABLE_GROUPS,
     Categories,
@@ -86,6 +88,9 @@ def population_by_columns(frame: pl.DataFrame, skip: frozenset[str],
                   f"expected {low}–{high} characters")
     flags.add(~col("nationality").str.contains(r"^[A-Z]{2,3}$").fill_null(True), "nationality",
               "expected an ISO country code")
+    low, high = _length_bounds("sido")  # a name of the wrong length is reported as that alone
+    flags.add((~col("sido").is_in(SIDO_NAMES) & col("sido").str.len_chars().is_between(low, high))
+              .fill_null(False), "sido", SIDO_MESSAGE)
 
     status = col("employment_status")
     require("employment_status")
