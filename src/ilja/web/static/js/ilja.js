@@ -38,12 +38,34 @@
     });
   }
 
+  /* A table wider than the screen scrolls inside its wrapper: make that region reachable by
+     the keyboard (Tab, then the arrow keys) and name it by the table's caption. Checked again
+     when the window changes size, so a narrow phone gets it and a wide desk does not. */
+  function scrollableTables(root) {
+    root.querySelectorAll(".krds-table-wrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        var caption = wrap.querySelector("caption");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        if (caption) { wrap.setAttribute("aria-label", caption.textContent.trim()); }
+        wrap.dataset.iljaScrolls = "1";
+      } else if (!scrolls && wrap.dataset.iljaScrolls) {
+        ["tabindex", "role", "aria-label", "data-ilja-scrolls"].forEach(function (name) {
+          wrap.removeAttribute(name);
+        });
+      }
+    });
+  }
+
   function init(root) {
     syncDistrict(root);
     markCompleted(root);
     focusOutcome(root);
+    scrollableTables(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
+  window.addEventListener("resize", function () { scrollableTables(document); });
   document.addEventListener("htmx:afterSettle", function () { init(document); });
 })();

@@ -1,0 +1,193 @@
+"""What the journeys share: an empty site, people in browsers, and the checks every page gets.
+
+The site is what ``ilja demo`` starts from, less its synthetic data: a migrated database, the
+2025 plan, one account per role made as the demo makes them (``demo_accounts``), and the
+citizen's own person record (there is no browser page to register oneself, so setting up the
+citizen's account links it to a record, as the demo links its citizen). Everything after that
+happens in Chromium, by clicking and typing.
+
+Each person acts at one width (a citizen on a phone at 390 px, staff at 1280 px, an operator on
+a phone too); every page they reach is also laid out at the other width, where axe-core runs
+again and, with ``ILJA_JOURNEY_SCREENSHOTS`` set to a folder, a screenshot is written. The page
+is the same page (a form's answer, too), only its viewport changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.web.axe import blocking_violations
+from tests.web.developer_text import developer_text
+
+PHONE, DESK = 390, 1280
+SCREENSHOTS = os.environ.get("ILJA_JOURNEY_SCREENSHOTS")
+# The window's resize handlers run before the next animation frame's callbacks.
+AFTER_RESIZE = "new Promise(done => requestAnimationFrame(() => done()))"
+# The citizen's person record: a Mapo resident of 27, unemployed, whose account the demo names
+# "시민 박시민" (the header and the profile must still agree on who this is).
+CITIZEN_RECORD = {
+    "name": "김민준", "phone": "010-2345-6789", "birth_date": "1998-04-17", "sido": "서울특별시",
+    "sigungu": "마포구", "employment_status": "unemployed", "able_to_work": True,
+    "household_head": False, "household_size": 3, "vulnerable_groups": [], "nationality": "KR",
+    "household_income_krw": 3_000_000, "household_assets_krw": 80_000_000,
+    "receives_livelihood_benefit": False,
+}
+
+
+@dataclass
+class Site:
+    url: str
+    passwords: dict[str, str]
+    citizen_person_id: int
+    problems: list[str] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def empty_site(migrated_sqlite: Path, root: Path) -> Iterator[Site]:
+    """A served app on a fresh database with the plan, the demo's accounts and nothing else."""
+    import pytest
+
+    from ilja.accounts import audit
+    from ilja.accounts.models import User
+    from ilja.config import get_settings
+    from ilja.db import dispose_engines, engine_for, transaction
+    from ilja.demo import demo_accounts
+    from ilja.people import registry
+    from ilja.people.keys import reset_keyring
+    from ilja.people.rrn import generate_key_file
+    from ilja.programs.plan import load_plan
+    from ilja.programs.service import store_plan
+    from ilja.web.app import create_app
+    from tests.conftest import served
+
+    shutil.copyfile(migrated_sqlite, root / "ilja.db")
+    url = f"sqlite:///{root / 'ilja.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ILJA_DATABASE_URL", url)
+        patch.setenv("ILJA_DATA_DIR", str(root))
+        patch.setenv("ILJA_DATA_KEY_FILE", str(root / "keys" / "data-keys.json"))
+        get_settings.cache_clear()
+        reset_keyring()
+        keyring = generate_key_file(root / "keys" / "data-keys.json")
+        try:
+            with transaction(engine_for(url)) as session:
+                store_plan(session, load_plan())
+            passwords = {login: password for login, _, password in demo_accounts()}
+            with transaction(engine_for(url)) as session:
+                person = registry.register_person(session, CITIZEN_RECORD, actor=audit.SYSTEM_ACTOR,
+                                                  program="youth_academy", keyring=keyring).person
+                session.query(User).filter_by(login="citizen").one().person_id = person.id
+                person_id = person.id
+            with served(create_app()) as served_url:
+                yield Site(served_url, passwords, person_id)
+        finally:
+            reset_keyring()
+            dispose_engines()
+            get_settings.cache_clear()
+
+
+class Person:
+    """One role in one browser context: acts at ``width``, checks each page at both widths."""
+
+    def __init__(self, browser, site: Site, journey: str, login: str | None, width: int,
+                 citizen: bool = False) -> None:
+        phone = width < 600
+        self.context = browser.new_context(base_url=site.url, locale="ko-KR", is_mobile=phone,
+                                           has_touch=phone, viewport={"width": width, "height": 860})
+        self.page = self.context.new_page()
+        self.site, self.journey, self.login_name = site, journey, login
+        self.width, self.citizen, self.shown = width, citizen, 0
+        self.page.on("pageerror", lambda error: site.problems.append(f"{journey}: script error {error}"))
+        self.page.on("response", lambda r: site.problems.append(f"{journey}: {r.status} {r.url}")
+                     if r.status >= 500 else None)
+
+    # --- moving around as a person does ------------------------------------------------
+    @property
+    def narrow(self) -> bool:
+        return (self.page.viewport_size or {"width": self.width})["width"] < 1024
+
+    def menu(self, name: str) -> None:
+        """Follow a link of the header: the main menu or the account links, through the 전체 메뉴
+        panel on a narrow screen."""
+        page = self.page
+        if self.narrow:
+            page.locator("#open-nav").click()
+            panel = page.locator("#mobile-nav")
+            panel.get_by_role("link", name=name, exact=True).first.click()
+        else:
+            page.locator("#krds-header").get_by_role("link", name=name, exact=True).first.click()
+        page.wait_for_load_state()
+
+    def log_in(self) -> None:
+        page = self.page
+        if self.narrow:
+            page.locator("#open-nav").click()
+            page.locator("#mobile-nav").get_by_role("link", name="로그인").click()
+        else:
+            page.locator("#krds-header").get_by_role("link", name="로그인").click()
+        self.fill_login()
+
+    def fill_login(self) -> None:
+        page = self.page
+        page.get_by_label("아이디").fill(self.login_name or "")
+        page.get_by_label("비밀번호").fill(self.site.passwords[self.login_name or ""])
+        page.get_by_role("button", name="로그인").click()
+        page.wait_for_load_state()
+        assert "/login" not in page.url, f"{self.login_name} could not log in"
+
+    def click(self, name: str, role: str = "button", within=None) -> None:
+        """Press a button (or follow a link) by its visible name and wait for the next page."""
+        scope = within or self.page
+        scope.get_by_role(role, name=name).first.click()
+        self.page.wait_for_load_state()
+
+    # --- what every page gets -------------------------------------------------------------
+    def shows(self, name: str) -> None:
+        """Check the page now open at both widths: a heading, axe-core's critical and serious
+        violations, no developer text for a citizen; screenshots when asked for."""
+        page = self.page
+        page.wait_for_load_state()
+        self.shown += 1
+        h1 = page.locator("h1")
+        assert h1.count() == 1, f"{self.journey} {name}: {h1.count()} <h1> on {page.url}"
+        for width in (self.width, DESK if self.width == PHONE else PHONE):
+            if width != self.width:
+                page.set_viewport_size({"width": width, "height": 860})
+                page.evaluate(AFTER_RESIZE)
+            for violation in blocking_violations(page):
+                self.site.problems.append(f"{self.journey} {name} ({_path(page.url)}) {width}px: {violation}")
+            if SCREENSHOTS:
+                self._shoot(name, width)
+        page.set_viewport_size({"width": self.width, "height": 860})
+        page.evaluate(AFTER_RESIZE)
+        if self.citizen:
+            lang = page.evaluate("document.documentElement.lang")
+            if found := developer_text(page.content(), lang):
+                self.site.problems.append(f"{self.journey} {name} ({_path(page.url)}): developer text {found}")
+
+    def _shoot(self, name: str, width: int) -> None:
+        folder = Path(SCREENSHOTS or ".")
+        folder.mkdir(parents=True, exist_ok=True)
+        self.page.evaluate("document.fonts.ready")
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        path = folder / f"{self.journey}-{self.shown:02d}-{slug}-{width}.png"
+        path.write_bytes(self.page.screenshot(full_page=True, caret="initial"))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _path(url: str) -> str:
+    return "/" + url.split("/", 3)[3] if url.count("/") >= 3 else url
+
+
+def no_problems(site: Site) -> None:
+    """Fail with everything the journey so far found (each listed once), and start afresh."""
+    problems, site.problems[:] = list(dict.fromkeys(site.problems)), []
+    assert not problems, "\n".join(problems)
