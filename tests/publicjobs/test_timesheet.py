@@ -76,6 +76,16 @@ def test_substitute_holiday_is_a_public_holiday_not_a_working_day():
     assert problems((8, "2025-03-04", "public_holiday", "")) == [(2, "kind", "not_a_public_holiday")]
 
 
+def test_workers_day_2025_is_a_paid_day_off_though_not_a_public_holiday():
+    # 근로자의날 제정에 관한 법률: 5월 1일 is a paid holiday for employees under the 근로기준법.
+    workers_day = dt.date(2025, 5, 1)
+    assert workers_day not in scheduled_days(COMPANION, 2025, 5)
+    prefilled = {e.day: e for e in prefill_month(COMPANION, 2025, 5)}
+    assert prefilled[workers_day].kind is EntryKind.PUBLIC_HOLIDAY
+    assert prefilled[workers_day].milli_hours == 6000  # paid, not lost
+    assert problems((7, "2025-05-01", "worked", "6")) == [(2, "kind", "public_holiday")]
+
+
 def test_election_day_is_a_public_holiday():
     assert parse((7, "2025-06-03", "public_holiday", ""))[0].kind is EntryKind.PUBLIC_HOLIDAY
 

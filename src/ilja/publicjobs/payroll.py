@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ilja.programs.holidays import public_holidays
+from ilja.programs.holidays import paid_holidays
 from ilja.publicjobs.timesheet import KIND_CODES, MILLI, NO_ENTRY, EntryKind
 from ilja.rules.parameters import ParameterTree
 
@@ -91,7 +91,7 @@ def month_rules(tree: ParameterTree, programs: tuple[str, ...], year: int, month
     wage = np.array([per_day(f"{p}.work.hourly_wage") for p in programs], dtype=np.int64)
     daily = np.array([per_day(f"{p}.work.daily_hours", _milli) for p in programs], dtype=np.int64)
     allowance = np.array([per_day(f"{p}.work.monthly_allowance_krw") for p in programs], dtype=np.int64)
-    holidays = set(public_holidays(start.year)) | set(public_holidays(year))
+    holidays = set(paid_holidays(start.year)) | set(paid_holidays(year))
     last = days[-1]
     return MonthRules(
         year=year, month=month, programs=tuple(programs), first_day=start, offset=offset,

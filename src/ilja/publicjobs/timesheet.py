@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from ilja.programs.holidays import is_public_holiday
+from ilja.programs.holidays import is_paid_holiday
 
 MILLI = 1000
 
@@ -142,7 +142,7 @@ def check_entry(entry: TimesheetEntry, terms: PlacementTerms, statutory_daily_ho
     if entry.milli_hours > limit:
         return ("hours", "over_daily_limit",
                 f"{entry.milli_hours / MILLI:g} h is over the daily limit of {limit / MILLI:g} h")
-    holiday = is_public_holiday(entry.day)
+    holiday = is_paid_holiday(entry.day)
     if entry.kind is EntryKind.PUBLIC_HOLIDAY:
         if not holiday:
             return ("kind", "not_a_public_holiday", f"{entry.day} is not a public holiday")
@@ -255,7 +255,7 @@ def days_of_month(terms: PlacementTerms, year: int, month: int) -> list[dt.date]
 def scheduled_days(terms: PlacementTerms, year: int, month: int) -> list[dt.date]:
     """Working days of the month: the pattern's weekdays in the period that are not holidays."""
     return [d for d in days_of_month(terms, year, month)
-            if terms.pattern.works_on(d) and not is_public_holiday(d)]
+            if terms.pattern.works_on(d) and not is_paid_holiday(d)]
 
 
 def prefill_month(terms: PlacementTerms, year: int, month: int) -> list[TimesheetEntry]:
@@ -264,7 +264,7 @@ def prefill_month(terms: PlacementTerms, year: int, month: int) -> list[Timeshee
     for day in days_of_month(terms, year, month):
         if not terms.pattern.works_on(day):
             continue
-        kind = EntryKind.PUBLIC_HOLIDAY if is_public_holiday(day) else EntryKind.WORKED
+        kind = EntryKind.PUBLIC_HOLIDAY if is_paid_holiday(day) else EntryKind.WORKED
         entries.append(TimesheetEntry(terms.placement_id, day, kind, terms.pattern.daily_milli_hours))
     return entries
 
