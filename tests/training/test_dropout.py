@@ -143,3 +143,12 @@ def test_attendance_columns_agree_with_one_trainee_at_a_time(trainees, remaining
         else:
             assert out.outcome[t] == (DROPOUT if found.kind is Kind.DROPOUT else WARNING)
             assert out.rule[t] == RULE_CODES[found.rule]
+
+
+def test_each_program_has_its_own_bar_and_the_institutes_have_none_in_the_documents():
+    # The 70 → 80 bar of Academy 2.0 is the Youth Job Academy's; 기술교육원 courses are not held to it.
+    assert DropoutRules.at(AFTER, "youth_academy").threshold == 80
+    institute = DropoutRules.at(AFTER, "tech_institute")
+    assert institute.threshold is None
+    assert "assumption" in institute.uses[0].source
+    assert score_findings([(D(2026, 1, 5), 10)], institute) == []

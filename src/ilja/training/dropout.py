@@ -2,7 +2,8 @@
 
 Scores: a score below the dropout threshold in force on the **cohort's start date**
 (``youth_academy.academic.dropout_threshold``: 70, then 80 from Academy 2.0 on 2025-11-11 —
-seoul-2025-academy-2-0-release 교육 품질·관리 강화) warns the trainee; once they have had
+seoul-2025-academy-2-0-release 교육 품질·관리 강화; each program has its own bar, and the
+technical education institutes have none in the documents) warns the trainee; once they have had
 ``training.dropout.score_warnings_before_dropout`` warnings, the next score below drops them.
 Attendance: a trainee under the warning rate is warned once; one who can no longer reach the
 completion rate is warned, then dropped; a run of unexcused absences drops at once (all
@@ -29,7 +30,10 @@ import numpy as np
 from ilja.rules.parameters import ParameterTree, ParameterUse, default_tree
 from ilja.training.attendance import AttendanceColumns, AttendanceRules, TraineeAttendance
 
-THRESHOLD = "youth_academy.academic.dropout_threshold"
+
+def threshold_parameter(program: str) -> str:
+    """Each program has its own score bar (``<program>.academic.dropout_threshold``)."""
+    return f"{program}.academic.dropout_threshold"
 
 
 class Kind(StrEnum):
@@ -61,25 +65,31 @@ REASONS = {
 }
 
 
+def _nan_if_none(value: Any) -> float:
+    return float("nan") if value is None else float(value)
+
+
 @dataclass(frozen=True, slots=True)
 class DropoutRules:
     """Every figure the dropout rule needs, in force on one cohort's start date."""
 
     cohort_start: dt.date
-    threshold: int
+    threshold: int | None  # None: the program has no score bar (only attendance can drop)
     score_warnings: int
     attendance_warnings: int
     attendance: AttendanceRules
     uses: tuple[ParameterUse, ...]
 
     @classmethod
-    def at(cls, cohort_start: dt.date, tree: ParameterTree | None = None) -> DropoutRules:
+    def at(cls, cohort_start: dt.date, program: str = "youth_academy",
+           tree: ParameterTree | None = None) -> DropoutRules:
         tree = tree or default_tree()
-        threshold = tree.get(THRESHOLD).use_at(cohort_start)
+        threshold = tree.get(threshold_parameter(program)).use_at(cohort_start)
         scores = tree.get("training.dropout.score_warnings_before_dropout").use_at(cohort_start)
         attendance = tree.get("training.dropout.attendance_warnings_before_dropout").use_at(
             cohort_start)
-        return cls(cohort_start, int(threshold.value), int(scores.value), int(attendance.value),
+        bar = None if threshold.value is None else int(threshold.value)
+        return cls(cohort_start, bar, int(scores.value), int(attendance.value),
                    AttendanceRules.at(cohort_start, tree), (threshold, scores, attendance))
 
 
@@ -114,6 +124,8 @@ def score_findings(scores: Sequence[tuple[dt.date, float]], rules: DropoutRules,
     allowed warnings are used up, then the dropout (and nothing after it)."""
     found: list[Finding] = []
     warnings = prior_warnings
+    if rules.threshold is None:
+        return found
     for on, score in sorted(scores, key=lambda pair: pair[0]):
         if score >= rules.threshold:
             continue
@@ -161,13 +173,16 @@ RULE_CODES = {Rule.SCORE_BELOW_THRESHOLD: 1, Rule.ATTENDANCE_BELOW_WARNING: 2,
               Rule.ATTENDANCE_UNREACHABLE: 3, Rule.CONSECUTIVE_ABSENCES: 4}
 
 
-def thresholds_for(cohort_starts: np.ndarray, tree: ParameterTree | None = None) -> np.ndarray:
-    """The threshold in force on each cohort start (YYYYMMDD ints), looked up once per date."""
+def thresholds_for(cohort_starts: np.ndarray, tree: ParameterTree | None = None,
+                   program: str = "youth_academy") -> np.ndarray:
+    """The threshold in force on each cohort start (YYYYMMDD ints), looked up once per date; NaN
+    where the program has no score bar (no score is below NaN)."""
     tree = tree or default_tree()
     starts = np.asarray(cohort_starts, dtype=np.int64)
     unique, inverse = np.unique(starts, return_inverse=True)
-    values = np.array([tree.value(THRESHOLD, dt.date(int(d) // 10000, int(d) // 100 % 100,
-                                                     int(d) % 100)) for d in unique],
+    name = threshold_parameter(program)
+    values = np.array([_nan_if_none(tree.value(name, dt.date(int(d) // 10000, int(d) // 100 % 100,
+                                                     int(d) % 100))) for d in unique],
                       dtype=np.float64)
     return values[inverse]
 

@@ -37,7 +37,13 @@ from ilja.training.models import (
     Score,
     SurveyResponse,
     TrainingCohort,
+    TrainingCourse,
 )
+
+
+def _program(session: Session, cohort: TrainingCohort) -> str:
+    """The cohort's program, whose own dropout bar applies (youth_academy | tech_institute)."""
+    return session.get(TrainingCourse, cohort.course_id).program_code
 
 
 def _now() -> dt.datetime:
@@ -147,7 +153,7 @@ def sheet(session: Session, cohort_id: int, day: dt.date) -> dict[int, Mark]:
 def summary_of(session: Session, enrolment: Enrolment, cohort: TrainingCohort,
                on: dt.date | None = None) -> tuple[TraineeAttendance, int]:
     """The trainee's attendance up to ``on`` and the session days left after it."""
-    rules = DropoutRules.at(cohort.starts_on).attendance
+    rules = DropoutRules.at(cohort.starts_on, _program(session, cohort)).attendance
     marks = [m for d, m in attendance_of(session, enrolment.id) if on is None or d <= on]
     sessions = service.schedule_of(cohort).sessions
     remaining = sum(1 for d in sessions if on is not None and d > on)
@@ -250,7 +256,7 @@ def evaluate_cohort(session: Session, *, cohort_id: int, on: dt.date,
     of ``on``; store the new warnings and dropouts (a finding already on record is not
     repeated) and drop whom the rule drops."""
     cohort = service.get_cohort(session, cohort_id)
-    rules = DropoutRules.at(cohort.starts_on)
+    rules = DropoutRules.at(cohort.starts_on, _program(session, cohort))
     stored: list[Finding] = []
     for enrolment in service.roster(session, cohort_id):
         if enrolment.status != EnrolmentStatus.ENROLLED:
@@ -356,7 +362,7 @@ def complete_cohort(session: Session, *, cohort_id: int, on: dt.date,
         raise InvalidInput("마지막 교육일 이후에 수료 처리합니다.",
                            "Completion comes after the last session day.")
     evaluate_cohort(session, cohort_id=cohort_id, on=on, actor=actor)
-    rules = DropoutRules.at(cohort.starts_on)
+    rules = DropoutRules.at(cohort.starts_on, _program(session, cohort))
     completed: list[Enrolment] = []
     failed: list[tuple[Enrolment, Finding]] = []
     for enrolment in service.roster(session, cohort_id):
