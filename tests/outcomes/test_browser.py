@@ -48,6 +48,9 @@ def server(tmp_path_factory) -> Iterator[str]:
     dispose_engines()
 
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
 def test_manager_reads_filters_drills_down_and_downloads(browser, server):
     context = browser.new_context(base_url=server, locale="ko-KR", accept_downloads=True,
                                   viewport={"width": 1280, "height": 900})
@@ -62,10 +65,18 @@ def test_manager_reads_filters_drills_down_and_downloads(browser, server):
     assert page.title().startswith("취업 성과 현황")
     card = page.locator("#rate-cumulative_rate")
     assert "누적 취업률" in card.inner_text() and "명 / 대상" in card.inner_text()
-    images = page.locator("figure img")
-    assert images.count() == 4
-    page.wait_for_load_state("load")
-    assert page.evaluate("[...document.querySelectorAll('figure img')].every(i => i.naturalWidth > 0)")
+    charts = page.locator("figure.ilja-bars")
+    assert charts.count() == 4
+    assert "%" in page.locator("#chart-breakdown .ilja-bar-value").first.inner_text()
+    assert page.locator("#chart-goals line").count() >= 1  # the goal's dashed line
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.locator("#figure-breakdown").scroll_into_view_if_needed()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / f"outcomes-chart-{width}.png").write_bytes(page.screenshot())
+        label = page.locator("#chart-breakdown .ilja-bar-value").first.bounding_box()
+        assert label is not None and label["x"] + label["width"] <= width  # the value is on screen
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert page.locator("#table-kpis").get_by_text("연간 교육인원").count() >= 1
 
     page.select_option("#campus", "campus.mapo")

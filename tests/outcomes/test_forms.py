@@ -39,7 +39,8 @@ def app(database_url, tmp_path, monkeypatch):
 def token(url: str, role: Role) -> dict[str, str]:
     with transaction(engine_for(url)) as session:
         user = accounts.create_user(session, login=f"u-{role.value}", password="correct-horse-9",
-                                    role=role, display_name="x")
+                                    role=role, display_name="x",
+                                    site_code="campus.mapo" if role is Role.OPERATOR else None)
         return {"Authorization": f"Bearer {accounts.issue_token(session, user, 'test')[1]}"}
 
 

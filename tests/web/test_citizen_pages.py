@@ -111,7 +111,8 @@ def self_check(client: TestClient) -> str:
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_citizen_pages_show_no_developer_text(site, lang):
     anonymous = site.client(lang=lang)
-    paths = ["/", "/self-check", "/rounds", "/privacy", f"/rounds/{site.round_id}"]
+    paths = ["/", "/self-check", "/rounds", "/privacy", "/terms", f"/rounds/{site.round_id}", "/plan",
+             "/parameters"]
     paths += [f"/programs/{code}" for code in default_engine().programs]
     pages = {path: anonymous.get(path) for path in paths}
     pages["/self-check (result)"] = self_check(anonymous)
@@ -144,10 +145,39 @@ def test_rounds_name_their_track(site):
     assert "돌봄·건강" in html and "care_health" not in visible_text(html)
 
 
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_no_parameter_page_shows_developer_text(site, lang):
+    """Every parameter's history page, as a citizen reads it: its label, values, dates and the
+    titles of its sources; the id, file, English description and working notes are for staff."""
+    anonymous = site.client(lang=lang)
+    problems = {}
+    for parameter in default_engine().tree:
+        response = anonymous.get(f"/parameters/{parameter.name}")
+        assert response.status_code == 200, parameter.name
+        if found := developer_text(response.text, lang):
+            problems[parameter.name] = found
+    assert problems == {}
+
+
 def test_staff_still_see_the_parameter_ids(site):
     page = site.client("auditor").get("/programs/companion_jobs").text
     assert "companion_jobs.eligibility.min_age" in page
     assert "companion_jobs.eligibility.min_age" not in site.client().get("/programs/companion_jobs").text
+    name = "companion_jobs.work.monthly_allowance_krw"
+    staff = site.client("auditor").get(f"/parameters/{name}").text
+    details = re.search(r'<details class="ilja-details" id="technical">.*?</details>', staff, re.S)[0]
+    assert name in details and "work.yaml" in details and "1,564,680 KRW" in details
+    assert "1,770,000 − 1,564,680 = 205,320" in staff  # the assumption's working note
+    citizen = site.client().get(f"/parameters/{name}").text
+    assert 'id="technical"' not in citizen and "1,564,680 KRW" not in citizen
+    assert name in site.client("auditor").get("/parameters").text
+    assert "tracks_people_sum" in site.client("auditor").get("/plan").text
+    assert "tracks_people_sum" not in site.client().get("/plan").text
+
+
+def test_the_plan_writes_periods_in_words(site):
+    assert "5개월 20일" in visible_text(site.client().get("/plan").text)
+    assert "5 months 20 days" in visible_text(site.client(lang="en").get("/plan").text)
 
 
 def test_an_eligible_result_leads_to_the_open_round(site):
@@ -165,6 +195,7 @@ def test_the_menu_and_footer_link_the_rounds_and_the_privacy_policy(site):
     assert 'href="/rounds"' in menu and "모집 중인 사업" in menu
     footer = re.search(r'<footer id="krds-footer">.*?</footer>', html, re.S)[0]
     assert 'href="/privacy"' in footer and "개인정보처리방침" in footer and "문의처" in footer
+    assert 'href="/terms"' in footer and "이용약관" in footer
     mobile = re.search(r'<div id="mobile-nav".*?</nav>', html, re.S)[0]
     assert all(href in mobile for href in ('href="/rounds"', 'href="/login"', "lang=en"))
 
@@ -187,6 +218,16 @@ def test_the_privacy_policy_says_which_programs_collect_rrns(client, lang):
     names = {"ko": ("서울 동행일자리", "청년취업사관학교"), "en": ("Seoul Companion Jobs", "Youth Job Academy")}[lang]
     assert rows[names[0]].startswith(collect) and not rows[names[1]].startswith(collect)
     assert 'id="contact"' in html and "120" in page.text and "AES-256-GCM" in page.text
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_terms_of_use(client, lang):
+    html = client.get(f"/terms?lang={lang}").text
+    text = check_page(html).text
+    title = {"ko": "이용약관", "en": "Terms of use"}[lang]
+    assert f"<h1 class=\"ilja-h1\">{title}</h1>" in html and 'href="/privacy"' in html
+    appeal = {"ko": "이의신청", "en": "appeal"}[lang]
+    assert appeal in text and "120" in text
 
 
 def test_a_citizen_lands_on_their_own_page(site):

@@ -52,7 +52,8 @@ def _finish(fig, fmt: str, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def _label(value: float | None, unit: str) -> str:
+def value_label(value: float | None, unit: str) -> str:
+    """A value as a chart writes it: ``75.4%``, ``1,234``; none as a dash."""
     if value is None:
         return "—"
     text = f"{value:,.1f}" if unit == "%" else f"{value:,.0f}"
@@ -76,7 +77,7 @@ def hbar(title: str, labels: Sequence[str], series: Sequence[Series], *, unit: s
         bars = ax.barh(ys, xs, height=width * 0.92, label=s.label, color=COLOURS[i % len(COLOURS)],
                        alpha=0.85, hatch=HATCHES[i % len(HATCHES)], edgecolor="#1d1d1d", linewidth=0.6)
         for bar, value in zip(bars, s.values, strict=True):
-            ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + _label(value, unit),
+            ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + value_label(value, unit),
                     va="center", ha="left", fontsize=9)
     if reference is not None:
         ax.axvline(reference, color="#1d1d1d", linestyle="--", linewidth=1)
@@ -104,7 +105,7 @@ def lines(title: str, labels: Sequence[str], series: Sequence[Series], *, unit: 
         ax.plot(xs, ys, marker=MARKERS[i % len(MARKERS)], linestyle=dashes[i % len(dashes)],
                 color=COLOURS[i % len(COLOURS)], label=s.label)
         for x, y in zip(xs, ys, strict=True):
-            ax.annotate(_label(y, unit), (x, y), textcoords="offset points", xytext=(0, 6),
+            ax.annotate(value_label(y, unit), (x, y), textcoords="offset points", xytext=(0, 6),
                         ha="center", fontsize=8)
     ax.set_xticks(range(len(labels)), labels, rotation=45 if len(labels) > 6 else 0)
     ax.set_title(title, loc="left", fontsize=12)

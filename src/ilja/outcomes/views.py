@@ -4,13 +4,13 @@ breakdowns and trends, each chart beside its table), the drill-down from a rate 
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
@@ -27,7 +27,7 @@ STATUSES = ("counted", "not_counted", "excluded")
 
 
 def _year(value: int | None) -> int:
-    return value if value is not None and value in YEARS else min(max(dt.date.today().year, YEARS.start), YEARS.stop - 1)
+    return value if value is not None and value in YEARS else min(max(clock.today().year, YEARS.start), YEARS.stop - 1)
 
 
 def _filters(program: str, campus: str) -> Filters:
@@ -61,14 +61,13 @@ def dashboard_page(request: Request, db: DbSession,
     chosen = _year(year)
     filters = _filters(program, campus)
     dim = dimension if dimension in dashboard.BREAKDOWNS else "campus"
-    view = dashboard.build(db, year=chosen, filters=filters, dimension=dim, lang=t.lang)  # type: ignore[arg-type]
-    shown = [(f, "data:image/svg+xml;base64," + base64.b64encode(f.image).decode())
-             for f in figures.all_figures(view, t)]
+    view = dashboard.cached_build(db, year=chosen, filters=filters, dimension=dim, lang=t.lang)  # type: ignore[arg-type]
     values = {"year": str(chosen), "program": filters.program or "", "campus": filters.campus or "",
               "dimension": dim}
     query = f"year={chosen}&program={values['program']}&campus={values['campus']}"
     return render(request, "outcomes/dashboard.html", {
-        "view": view, "figures": shown, "cell": figures.cell, "values": values, "query": query,
+        "view": view, "figures": figures.all_figures(view, t), "cell": figures.cell,
+        "whole_units": figures.WHOLE_UNITS, "values": values, "query": query,
         "can_drill": principal.can(Permission.PEOPLE_READ),
         "can_export": principal.can(Permission.REPORT_EXPORT), **_options(request, db)})
 
@@ -84,7 +83,7 @@ def members_page(request: Request, db: DbSession,
     name = definition_name if definition_name in {d.value for d in DefinitionName} else "cumulative_rate"
     chosen = _year(year)
     filters = _filters(program, campus)
-    on = min(dt.date.today(), dt.date(chosen, 12, 31))
+    on = min(clock.today(), dt.date(chosen, 12, 31))
     rule = definition(name, on)
     cohort = cohort_for(rule, year=chosen, as_of=on)
     dim = dimension if dimension in DIMENSIONS else None
@@ -178,7 +177,7 @@ def _outcome_context(request: Request, db: DbSession, participation: Any) -> dic
 def follow_ups_page(request: Request, db: DbSession, principal: Recorder, on: str | None = None,
                     note: str | None = None) -> HTMLResponse:
     """Follow-ups due by a day (today by default), each with a link to answer it."""
-    day = _day(on) or dt.date.today()
+    day = _day(on) or clock.today()
     rows = registers.due_with_participation(db, day)
     audit.record(db, principal.actor, "outcome.follow_ups.read", object_type="follow_up",
                  details={"follow_up_ids": [f.id for f, _ in rows]})
@@ -208,7 +207,7 @@ def outcome_form(request: Request, participation_id: int, db: DbSession, princip
                  object_type="participation", object_id=participation.id)
     found = registers.follow_up(db, follow_up) if follow_up else None
     point = found[0].point_months if found and found[1].id == participation.id else None
-    values = {"kind": "employed", "source": "self_report", "recorded_on": dt.date.today().isoformat(),
+    values = {"kind": "employed", "source": "self_report", "recorded_on": clock.today().isoformat(),
               "follow_up_point": str(point) if point is not None else ""}
     return _page(request, "outcomes/outcome_form.html", {
         **_outcome_context(request, db, participation), "values": values})
@@ -223,7 +222,7 @@ async def outcome_save(request: Request, participation_id: int, db: DbSession,
         return render(request, "not_found.html", {"what": translator(request)("outcomes.form.participation")},
                       status_code=404)
     errors = []
-    effective, recorded = _day(form.get("effective_on")), _day(form.get("recorded_on")) or dt.date.today()
+    effective, recorded = _day(form.get("effective_on")), _day(form.get("recorded_on")) or clock.today()
     if effective is None:
         errors.append(_error(request, "effective_on"))
     data = None
@@ -259,7 +258,7 @@ def alumni_page(request: Request, db: DbSession, principal: Reader,
                 note: str | None = None) -> HTMLResponse:
     return _page(request, "outcomes/alumni.html", {
         **_alumni_context(request, db, principal), "note": note if note in NOTES else None,
-        "values": {"joined_on": dt.date.today().isoformat(), "activity_on": dt.date.today().isoformat()}})
+        "values": {"joined_on": clock.today().isoformat(), "activity_on": clock.today().isoformat()}})
 
 
 @router.post("/outcomes/alumni", response_model=None)
@@ -313,7 +312,7 @@ def alliance_page(request: Request, db: DbSession, principal: Reader,
                   note: str | None = None) -> HTMLResponse:
     return _page(request, "outcomes/alliance.html", {
         **_alliance_context(request, db, principal), "note": note if note in NOTES else None,
-        "values": {"joined_on": dt.date.today().isoformat(), "kind": "company"}})
+        "values": {"joined_on": clock.today().isoformat(), "kind": "company"}})
 
 
 @router.post("/outcomes/alliance", response_model=None)
@@ -351,7 +350,7 @@ def kpi_page(request: Request, db: DbSession, principal: Reader,
              note: str | None = None) -> HTMLResponse:
     return _page(request, "outcomes/kpi_actuals.html", {
         **_kpi_context(request, db, principal), "note": note if note in NOTES else None,
-        "values": {"year": str(dt.date.today().year)}})
+        "values": {"year": str(clock.today().year)}})
 
 
 @router.post("/outcomes/kpi-actuals", response_model=None)

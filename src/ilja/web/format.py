@@ -6,10 +6,12 @@ Every word comes from the catalogues through the translator; only digits are for
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from ilja.rules.engine import default_engine
 from ilja.rules.sources import default_registry
 from ilja.web.i18n import Translator
 from ilja.web.self_check import SIDO
@@ -56,6 +58,9 @@ def code(t: Translator, value: Any) -> str:
         return plain(t, value)
     if value in SIDO_KEYS:
         return t(f"sido.{SIDO_KEYS[value]}")
+    program = default_engine().programs.get(value)
+    if program is not None:
+        return t.pick(program.label_ko, program.label_en)
     key = f"codes.{value}"
     return t(key) if t.has(key) else str(value)
 
@@ -116,3 +121,85 @@ def datetime_seoul(value: dt.datetime | None) -> str:
 
     aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     return aware.astimezone(ZoneInfo("Asia/Seoul")).strftime("%Y-%m-%d %H:%M")
+
+
+# --- Jinja filters: how every page prints a year, a count, a month, money and a share ---------
+# Registered in ``templating``; those that need words take the page's translator from the context.
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def year(value: Any) -> str:
+    """A calendar year as written: ``2025``, never ``2,025``; none as a dash."""
+    exact = _decimal(value)
+    return "—" if exact is None else str(int(exact))
+
+
+def count(value: Any) -> str:
+    """A count of people (or of anything whole): rounded to a whole number half up, thousands
+    separated — ``9,670``, not ``9,670.0`` or ``750.4`` people; none as a dash."""
+    exact = _decimal(value)
+    if exact is None:
+        return "—" if value is None or value == "" else str(value)
+    return f"{int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}"
+
+
+def percent(value: Any, digits: int = 1) -> str:
+    """A share already in per cent: ``75.4%`` (one decimal unless told); none as a dash."""
+    exact = _decimal(value)
+    if exact is None:
+        return "—"
+    return f"{exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP):,}%"
+
+
+_MONTH = re.compile(r"^(\d{4})-?(\d{2})(?:-\d{2})?$")
+
+
+def month(t: Translator, value: Any) -> str:
+    """A month in words: ``2025년 11월`` / ``November 2025``, from ``202511``, ``2025-11``, a
+    date or a (year, month) pair; anything else as given."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.date):
+        y, m = value.year, value.month
+    elif isinstance(value, tuple):
+        y, m = value
+    elif match := _MONTH.match(str(value)):
+        y, m = int(match[1]), int(match[2])
+    else:
+        return str(value)
+    if not 1 <= m <= 12:
+        return str(value)
+    return t("format.month", year=y, month=m, name=t(f"format.month_names.{m}"))
+
+
+def won(t: Translator, value: Any) -> str:
+    """Money in whole won with its unit: ``2,461,811원`` / ``KRW 2,461,811``; none as a dash."""
+    exact = _decimal(value)
+    if exact is None:
+        return "—"
+    return t("units.KRW", n=f"{int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}")
+
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def duration(t: Translator, value: Any) -> str:
+    """An ISO 8601 period (``P5M20D``) in words: ``5개월 20일`` / ``5 months 20 days``."""
+    match = _DURATION.match(str(value or ""))
+    if not match or not any(match.groups()):
+        return "" if value is None else str(value)
+    units = ("years", "months", "weeks", "days")
+    return " ".join(t(f"units.{unit}", n=int(n)) for unit, n in zip(units, match.groups(), strict=True) if n)
+
+
+def role(t: Translator, value: Any) -> str:
+    """An account role by its label (``감사``), the system and anonymous visitors included."""
+    key = f"accounts.roles.{value}"
+    return t(key) if t.has(key) else str(value or "—")

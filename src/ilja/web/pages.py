@@ -178,13 +178,24 @@ def privacy_page(request: Request) -> HTMLResponse:
     return render(request, "privacy.html", {"programs": programs, "active": "privacy"})
 
 
+TERMS_SECTIONS = ("purpose", "service", "self_check", "account", "duties", "decisions", "changes", "privacy",
+                  "content", "liability", "contact")
+
+
+@router.get("/terms", response_class=HTMLResponse)
+def terms_page(request: Request) -> HTMLResponse:
+    """The terms of use (이용약관), linked in the footer beside the privacy policy."""
+    return render(request, "terms.html", {"sections": TERMS_SECTIONS, "active": "terms"})
+
+
 @router.get("/parameters", response_class=HTMLResponse)
 def parameters_page(request: Request, on: str | None = None) -> HTMLResponse:
     t = translator(request)
     day, bad_date = _as_of(on)
     groups = rules_view.parameter_groups(default_engine(), t, day)
     return render(request, "parameters.html", {"groups": groups, "on": day.isoformat(),
-                                               "bad_date": bad_date, "active": "parameters"})
+                                               "bad_date": bad_date, "active": "parameters",
+                                               **_citizen_context(request, t)})
 
 
 @router.get("/parameters/{name}", response_class=HTMLResponse)
@@ -197,10 +208,12 @@ def parameter_page(request: Request, name: str, on: str | None = None) -> HTMLRe
     history = rules_view.parameter_history(engine, t, name, day)
     group = rules_view.group_label(engine, t, history.group)
     return render(request, "parameter.html", {"p": history, "group": group, "on": day.isoformat(),
-                                              "bad_date": bad_date, "active": "parameters"})
+                                              "bad_date": bad_date, "active": "parameters",
+                                              **_citizen_context(request, t)})
 
 
 @router.get("/plan", response_class=HTMLResponse)
 def plan_page(request: Request) -> HTMLResponse:
     t = translator(request)
-    return render(request, "plan.html", {"plan": plan_view.plan_page(t), "active": "plan"})
+    return render(request, "plan.html", {"plan": plan_view.plan_page(t), "active": "plan",
+                                         **_citizen_context(request, t)})

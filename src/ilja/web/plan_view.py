@@ -240,10 +240,11 @@ def _subject(t: Translator, p: Plan, subject: str) -> str:
     return subject
 
 
-def _stated(value: Any) -> str:
+def _stated(t: Translator, value: Any) -> str:
+    """A warning's figure: a number with separators, a period (``P5M20D``) in words."""
     if value is None:
         return ""
-    return fmt.number(value) if isinstance(value, int | float) else str(value)
+    return fmt.number(value) if isinstance(value, int | float) else fmt.duration(t, value)
 
 
 def _target_row(t: Translator, target: Target) -> TargetRow:
@@ -259,7 +260,7 @@ def _target_row(t: Translator, target: Target) -> TargetRow:
 def plan_page(t: Translator) -> PlanPage:
     p = plan()
     warnings = [
-        WarningRow(w.code, _subject(t, p, w.subject), _stated(w.stated), _stated(w.computed),
+        WarningRow(w.code, _subject(t, p, w.subject), _stated(t, w.stated), _stated(t, w.computed),
                    t.pick(w.message_ko, w.message_en), [fmt.source_text(t, s) for s in w.sources])
         for w in p.warnings
     ]

@@ -11,9 +11,10 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, pass_context
 
 from ilja import __version__
+from ilja.accounts import csrf
 from ilja.accounts.deps import CSRF_COOKIE
 from ilja.web import format as fmt
 from ilja.web.i18n import DEFAULT_LANGUAGE, LANG_COOKIE, LANGUAGES, Translator, normalise_language
@@ -27,6 +28,23 @@ templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
 templates.env.undefined = StrictUndefined
 templates.env.filters["number"] = fmt.number
+
+
+def _with_translator(function):
+    """A filter that needs words (``{{ value | month }}``) takes the page's ``t`` from the context."""
+    @pass_context
+    def bound(context, value, *args):
+        return function(context["t"], value, *args)
+    return bound
+
+
+# How every page prints numbers (ilja.web.format): {{ row.year | year }}, {{ n | count }},
+# {{ share | percent }}, {{ "202511" | month }}, {{ pay | won }}, {{ "P5M20D" | duration }}.
+templates.env.filters.update({
+    "year": fmt.year, "count": fmt.count, "percent": fmt.percent,
+    "month": _with_translator(fmt.month), "won": _with_translator(fmt.won),
+    "duration": _with_translator(fmt.duration), "role": _with_translator(fmt.role),
+})
 templates.env.globals["version"] = __version__
 templates.env.globals["languages"] = LANGUAGES
 
@@ -69,7 +87,7 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
     principal = getattr(request.state, "principal", None)
     response = templates.TemplateResponse(
         request, template,
-        {"t": t, "lang": lang, "fmt": fmt, "csrf_token": csrf_token,
+        {"t": t, "lang": lang, "fmt": fmt, "csrf_token": csrf.mask(csrf_token),
          "user": principal.user if principal is not None else None,
          "principal": principal, "nav_links": links_for(principal),
          "switch_urls": {code: switch_url(request, code) for code in LANGUAGES}, **context},
