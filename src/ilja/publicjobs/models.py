@@ -60,6 +60,8 @@ class Project(Base):
     host_kind: Mapped[str] = mapped_column(String(16))
     district_code: Mapped[str | None] = mapped_column(String(5))
     seats: Mapped[int] = mapped_column(Integer)
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)  # none: the plan's period
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Placement(Base):

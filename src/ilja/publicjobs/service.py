@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.programs.plan import load_plan
@@ -26,6 +26,7 @@ from ilja.publicjobs.models import (
     TimesheetCorrection,
     TimesheetEntryRow,
 )
+from ilja.publicjobs.project_input import ProjectFrame, ProjectInput, ProjectProblem, check_project
 from ilja.publicjobs.timesheet import (
     MILLI,
     EntryKind,
@@ -67,33 +68,105 @@ def month_key(year: int, month: int) -> int:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 # ----------------------------------------------------------------------------------------------
-# Projects and placements
+# Projects
 # ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ProjectInput:
-    code: str
-    program_code: str
-    name: str
-    host_code: str
-    host_name: str
-    host_kind: str
-    seats: int
-    track_code: str | None = None
-    district_code: str | None = None
+class InvalidProject(PublicJobError):
+    """A project's set-up with problems (every one, by field): nothing was stored."""
+
+    def __init__(self, problems: Sequence[ProjectProblem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(p.ko for p in self.problems), "; ".join(p.en for p in self.problems))
 
 
-def create_project(session: Session, data: ProjectInput, *, actor: audit.Actor) -> Project:
-    if load_plan().program(data.program_code).kind not in ("public_job", "pilot"):
-        raise PublicJobError("공공일자리 사업이 아닙니다.", f"{data.program_code} is not a public job")
-    project = Project(**data.__dict__)
+PROGRAM_KINDS = ("public_job", "pilot")
+
+
+def project_programs() -> list[str]:
+    """The programs a project may belong to: the plan's public jobs (and their pilots)."""
+    return [p.code for p in load_plan().programs if p.kind in PROGRAM_KINDS]
+
+
+def project_tracks(program_code: str) -> list[str]:
+    """A project's possible track: one of its program's tracks in the plan, or a pilot under it."""
+    plan = load_plan()
+    root = program_code.split(".")[0]
+    try:
+        tracks = [t.code for t in plan.program(root).tracks]
+    except KeyError:
+        return []
+    return tracks + [p.code for p in plan.children(root)]
+
+
+def project_frame(program_code: str) -> ProjectFrame:
+    plan = load_plan()
+    try:
+        periods = [(p.start, p.end or p.start) for p in plan.program(program_code.split(".")[0]).periods]
+    except KeyError:
+        periods = []
+    return ProjectFrame(programs=project_programs(), tracks=project_tracks(program_code),
+                        districts=[d.code for d in plan.districts], periods=periods,
+                        today=clock.today())
+
+
+def _check(session: Session, data: ProjectInput, project_id: int | None = None) -> None:
+    problems = check_project(data, project_frame(data.program_code))
+    taken = session.scalar(select(Project.id).where(Project.code == data.code))
+    if taken is not None and taken != project_id:
+        problems.append(ProjectProblem("code", "이미 쓰이는 사업코드입니다.", "This code is taken."))
+    if project_id is not None:
+        active = active_count(session, project_id)
+        if data.seats < active:
+            problems.append(ProjectProblem("seats", f"근무 중인 참여자({active}명)보다 적게 줄일 수 없습니다.",
+                                           f"Fewer than the {active} people at work."))
+    if problems:
+        raise InvalidProject(problems)
+
+
+def _host_problem(scope: Scope) -> InvalidProject:
+    return InvalidProject([ProjectProblem(
+        "host_code", f"본인 기관의 사업만 등록할 수 있습니다 (기관 코드 {scope.site_code or '없음'}).",
+        f"You can set up your own site's projects only (site code {scope.site_code or 'none'}).")])
+
+
+def create_project(session: Session, data: ProjectInput, *, actor: audit.Actor,
+                   scope: Scope = SYSTEM) -> Project:
+    """Store a checked project; a host (operator) may create only a project of their own site."""
+    _check(session, data)
+    project = Project(**data.values())
     session.add(project)
     session.flush()
+    if scope.get(session, Kind.PROJECT, project.id) is None:
+        raise _host_problem(scope)  # the caller's transaction is rolled back: nothing stays
     audit.record(session, actor, "publicjobs.project.create", object_type="publicjob_project",
                  object_id=project.id)
+    return project
+
+
+def update_project(session: Session, project_id: int, data: ProjectInput, *, actor: audit.Actor,
+                   scope: Scope = SYSTEM) -> Project:
+    """Change a project in scope; the program and the host's site stay once people are placed,
+    and the seats never fall below those at work (the audit keeps what changed)."""
+    project = get_project(session, project_id, scope)
+    _check(session, data, project_id)
+    placed = session.scalar(select(Placement.id).where(Placement.project_id == project_id).limit(1))
+    if placed is not None and (data.program_code, data.host_code) != (project.program_code, project.host_code):
+        raise InvalidProject([ProjectProblem(
+            "program_code" if data.program_code != project.program_code else "host_code",
+            "배치된 참여자가 있어 사업과 기관 코드는 바꿀 수 없습니다.",
+            "People are placed: the program and the host's site are fixed.")])
+    before = {k: getattr(project, k) for k in data.values()}
+    for key, value in data.values().items():
+        setattr(project, key, value)
+    session.flush()
+    if scope.get(session, Kind.PROJECT, project.id) is None:
+        raise _host_problem(scope)
+    changed = {k: [str(before[k]), str(v)] for k, v in data.values().items() if before[k] != v}
+    audit.record(session, actor, "publicjobs.project.update", object_type="publicjob_project",
+                 object_id=project.id, details={"changed": changed})
     return project
 
 
@@ -112,6 +185,24 @@ def projects(session: Session, *, scope: Scope = SYSTEM, program_code: str | Non
     return list(session.scalars(query))
 
 
+def active_count(session: Session, project_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Placement).where(
+        Placement.project_id == project_id, Placement.status == PlacementStatus.ACTIVE.value)) or 0
+
+
+def free_seats(session: Session, project: Project) -> int:
+    """Seats not taken by someone at work (a leaver's seat is free again for a replacement)."""
+    return max(0, project.seats - active_count(session, project.id))
+
+
+def placements_of(session: Session, project_id: int) -> list[Placement]:
+    return list(session.scalars(select(Placement).where(Placement.project_id == project_id)
+                                .order_by(Placement.status, Placement.start_on, Placement.id)))
+
+
+# ----------------------------------------------------------------------------------------------
+# Placements
+# ----------------------------------------------------------------------------------------------
 def program_period(program_code: str, on: dt.date) -> tuple[dt.date, dt.date]:
     """The plan's period containing ``on`` (or starting after it): 동행일자리 1-10 – 6-30 and
     7-1 – 12-20, 매력일자리 March – December (seoul-2025-jobs-plan §2)."""
@@ -122,6 +213,13 @@ def program_period(program_code: str, on: dt.date) -> tuple[dt.date, dt.date]:
         if on <= end:
             return period.start, end
     raise PublicJobError("사업 기간이 아닙니다.", f"{on} is after every period of {program_code}")
+
+
+def project_period(project: Project, on: dt.date) -> tuple[dt.date, dt.date]:
+    """The project's own period when it has one, else the plan's period of its program."""
+    if project.starts_on is not None and project.ends_on is not None:
+        return project.starts_on, project.ends_on
+    return program_period(project.program_code, on)
 
 
 def work_pattern(program_code: str, birth_date: dt.date, start: dt.date,
@@ -163,14 +261,16 @@ def check_foreign_student(person, on: dt.date, tree: ParameterTree | None = None
 def place(session: Session, *, project_id: int, person_id: int, actor: audit.Actor,
           application_id: int | None = None, start_on: dt.date | None = None,
           end_on: dt.date | None = None, replaces_id: int | None = None,
-          note: str | None = None, tree: ParameterTree | None = None) -> Placement:
-    """Place a person (from a selected application when one is given) in a project."""
+          note: str | None = None, tree: ParameterTree | None = None,
+          scope: Scope = SYSTEM) -> Placement:
+    """Place a person (from a selected application when one is given) in a project in
+    ``scope``, for the project's period (else the plan's) or the part of it asked for."""
     from ilja.applications import service as applications
     from ilja.applications.models import ApplicationStatus
     from ilja.people.registry import get_person
 
     tree = tree or default_tree()
-    project = get_project(session, project_id)
+    project = get_project(session, project_id, scope)
     person = get_person(session, person_id)
     if person is None:
         raise NotFound("대상자를 찾을 수 없습니다.", f"no person {person_id}")
@@ -184,8 +284,8 @@ def place(session: Session, *, project_id: int, person_id: int, actor: audit.Act
         start_on = start_on or round_row.starts_on
         applications.change_status(session, application_id, ApplicationStatus.PLACED, actor=actor,
                                    note=note or f"배치: {project.code}")
-    start = start_on or program_period(project.program_code, dt.date.today())[0]
-    period_start, period_end = program_period(project.program_code, start)
+    start = start_on or project.starts_on or program_period(project.program_code, clock.today())[0]
+    period_start, period_end = project_period(project, start)
     start = max(start, period_start)
     end = min(end_on or period_end, period_end)
     if end < start:
@@ -226,14 +326,14 @@ def get_placement(session: Session, placement_id: int, scope: Scope = SYSTEM) ->
 
 
 def leave(session: Session, placement_id: int, *, left_on: dt.date, reason: str,
-          actor: audit.Actor) -> Placement:
+          actor: audit.Actor, scope: Scope = SYSTEM) -> Placement:
     """중도 포기: the placement ends on ``left_on`` (its last paid day)."""
     from ilja.applications import service as applications
     from ilja.applications.models import ApplicationStatus
 
     if not reason.strip():
         raise PublicJobError("사유를 입력하십시오.", "Say why")
-    placement = get_placement(session, placement_id)
+    placement = get_placement(session, placement_id, scope)
     if placement.status != PlacementStatus.ACTIVE:
         raise PublicJobError("근무 중인 배치가 아닙니다.", "The placement is not active")
     if not placement.start_on - dt.timedelta(days=1) <= left_on <= placement.end_on:
@@ -350,7 +450,7 @@ def import_rows(session: Session, project_id: int, rows: Iterable[dict], *, acto
         select(Placement).where(Placement.project_id == project_id))}
     stored = session.execute(select(TimesheetEntryRow.placement_id, TimesheetEntryRow.day).where(
         TimesheetEntryRow.placement_id.in_(list(all_placements)))).all()
-    entries = parse_rows(rows, all_placements, statutory_daily_hours=_statutory(tree, dt.date.today()),
+    entries = parse_rows(rows, all_placements, statutory_daily_hours=_statutory(tree, clock.today()),
                          existing=[(p, d) for p, d in stored])
     approved = {a for (a,) in session.execute(select(TimesheetApproval.month).where(
         TimesheetApproval.project_id == project_id))}

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
-from ilja.publicjobs import payroll_service, service
+from ilja.publicjobs import payroll_service, project_views, service
 from ilja.publicjobs.api import statement_response
 from ilja.publicjobs.models import Project
 from ilja.publicjobs.service import NotFound, PublicJobError
@@ -27,6 +28,7 @@ from ilja.publicjobs.timesheet import (
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
+router.include_router(project_views.router)
 Host = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
 
 
@@ -62,7 +64,7 @@ def _project(db, project_id: int, principal: Principal) -> Project | None:
 
 @router.get("/publicjobs/host", response_class=HTMLResponse)
 def host_home(request: Request, db: DbSession, principal: Host) -> HTMLResponse:
-    month = dt.date.today().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")
     return _page(request, "publicjobs/host.html", {
         "projects": service.projects(db, scope=Scope.of(principal)), "month": month})
 
@@ -136,7 +138,7 @@ def timesheet_approve(request: Request, project_id: int, month: str, db: DbSessi
 def _payroll_context(db, year: int, principal: Principal) -> dict[str, Any]:
     return {"runs": payroll_service.runs(db, scope=Scope.of(principal))[:50], "programs": payroll_service.PROGRAMS, "year": year,
             "budgets": [payroll_service.budget_status(db, p, year) for p in payroll_service.PROGRAMS],
-            "month": dt.date.today().strftime("%Y-%m"), "errors": []}
+            "month": clock.today().strftime("%Y-%m"), "errors": []}
 
 
 @router.get("/publicjobs/payroll", response_class=HTMLResponse)

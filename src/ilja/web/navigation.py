@@ -19,6 +19,8 @@ ACCOUNT_LINKS: list[tuple[str, str, str]] = [
     ("/manage/rounds", "rounds", "round.manage"),
     ("/selection/rounds", "selection", "selection.verify"),
     ("/training", "training", "training.read"),
+    ("/publicjobs/projects", "projects", "plan.edit"),  # the manager's, and below the host's
+    ("/publicjobs/projects", "projects", "placement.manage"),
     ("/publicjobs/host", "host", "placement.manage"),
     ("/publicjobs/payroll", "payroll", "payroll.read"),
     ("/matching", "matching", "matching.manage"),
