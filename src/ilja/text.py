@@ -7,8 +7,8 @@ On the way in, one annotated type for every free-text field (``FreeText`` on one
 - a resident registration number (주민등록번호) standing alone is refused: such a field has no
   legal basis to hold one (개인정보 보호법 §24-2) and is stored in clear, searched and exported;
 - control characters are refused: they mean nothing in a name or a reason, and one stored made
-  every XLSX export of the table fail (openpyxl refuses them);
-- lone surrogates (JSON ``"\\ud800"``) are refused: no database can store them.
+  every XLSX export of the table fail (openpyxl refuses them). (Pydantic itself refuses lone
+  surrogates, JSON's ``"\\ud800"``, which no database could store.)
 
 On the way out, ``cell`` makes a value safe for a spreadsheet cell (CSV injection: a cell that
 starts with ``=``, ``+``, ``-`` or ``@`` is a formula to Excel) and drops control characters a
@@ -58,11 +58,8 @@ def looks_like_rrn(text: str) -> bool:
 
 
 def _bad_character(text: str, *, line_breaks: bool) -> bool:
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Cs" or (category == "Cc" and not (line_breaks and char in _LINE_BREAKS)):
-            return True
-    return False
+    return any(unicodedata.category(char) == "Cc" and not (line_breaks and char in _LINE_BREAKS)
+               for char in text)
 
 
 def check_text(text: str, *, line_breaks: bool = False) -> str:

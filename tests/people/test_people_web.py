@@ -70,7 +70,8 @@ def site(database_url, tmp_path, monkeypatch):
         for role in Role:
             user = service.create_user(session, login=role.value, password=PASSWORD, role=role,
                                        display_name=role.label_ko,
-                                       person_id=me if role is Role.CITIZEN else None)
+                                       person_id=me if role is Role.CITIZEN else None,
+                                       site_code="campus.mapo" if role is Role.OPERATOR else None)
             tokens[role.value] = service.issue_token(session, user, "test")[1]
             if role is Role.JOB_COORDINATOR:  # "me" is in the coordinator's caseload
                 register_candidate(session, CandidateInput(me, coordinator_user_id=user.id),

@@ -21,22 +21,17 @@ import hashlib
 import hmac
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from ilja.text import looks_like_rrn
 
 FORMAT_VERSION = 1
 GENESIS_HASH = "0" * 64
 MIN_RETENTION_YEARS = 2
 REASON_REQUIRED_ACTIONS = frozenset({"download", "export"})
 """Actions whose last segment is one of these need a reason (다운로드 사유, §8)."""
-
-# Not inside a longer token of letters and digits: a hash's hex (a seed commitment) may hold a
-# run of 13 digits that reads as a date, one round opening in a few hundred.
-_RRN_LIKE = re.compile(
-    r"(?<![0-9A-Za-z])[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])\s*-?\s*[0-9]{7}"
-    r"(?![0-9A-Za-z])")
 
 
 class AuditEntryError(ValueError):
@@ -130,7 +125,7 @@ class AuditEntry:
             raise AuditEntryError("audit_reason_required",
                                   "A download or export needs a reason (다운로드 사유).")
         texts = [self.reason or "", *_strings(dict(self.details))]
-        if any(_RRN_LIKE.search(text) for text in texts):
+        if any(looks_like_rrn(text) for text in texts):
             raise AuditEntryError("audit_personal_data",
                                   "Reason or details contain what looks like a resident "
                                   "registration number; log ids, not personal data.")

@@ -10,11 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ilja.applications import service
 from ilja.applications.models import ApplicationStatus, UnitKind
+from ilja.text import FreeText, MultilineText
 
 
 class UnitIn(BaseModel):
     code: str = Field(min_length=1, max_length=64, examples=["care_health"])
-    name: str = Field(min_length=1, max_length=200, examples=["돌봄·건강"])
+    name: FreeText = Field(min_length=1, max_length=200, examples=["돌봄·건강"])
     kind: UnitKind = UnitKind.PROJECT
     seats: int | None = Field(None, ge=0, le=1_000_000)
     parent_code: str | None = Field(None, max_length=64)
@@ -34,8 +35,8 @@ class RoundIn(BaseModel):
 
     program_code: str = Field(max_length=64, examples=["companion_jobs"])
     track_code: str | None = Field(None, max_length=64)
-    project: str | None = Field(None, max_length=200)
-    title: str = Field(min_length=1, max_length=300)
+    project: FreeText | None = Field(None, max_length=200)
+    title: FreeText = Field(min_length=1, max_length=300)
     announced_on: dt.date
     opens_at: dt.datetime
     closes_at: dt.datetime
@@ -165,7 +166,7 @@ class ApplyOnBehalfIn(ApplyIn):
 
 class StatusIn(BaseModel):
     status: ApplicationStatus
-    note: str = Field(min_length=1, max_length=1000, description="Why (shown in the history)")
+    note: MultilineText = Field(min_length=1, max_length=1000, description="Why (shown in the history)")
     withdrawal: Literal["declined", "dropped", "ineligible"] | None = Field(
         None, description="For a selected or waitlisted application leaving: why; the seat "
                           "goes to the next on the waitlist")

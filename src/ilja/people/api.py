@@ -22,6 +22,7 @@ from ilja.people.keys import get_keyring
 from ilja.people.models import DuplicateFlag
 from ilja.people.records import PersonRecord, RecordInvalid, RegistryError
 from ilja.people.rrn import KeyRing, RrnError
+from ilja.text import FreeText
 
 router = APIRouter(tags=["people"])
 
@@ -68,8 +69,8 @@ class PeoplePage(BaseModel):
 
 
 class RevealIn(BaseModel):
-    reason: str = Field(min_length=registry.MIN_REASON_LENGTH, max_length=500,
-                        description="Why the full number is needed (recorded in the audit log).")
+    reason: FreeText = Field(min_length=registry.MIN_REASON_LENGTH, max_length=500,
+                             description="Why the full number is needed (recorded in the audit log).")
 
 
 class RevealOut(BaseModel):
@@ -122,7 +123,7 @@ class DecisionIn(BaseModel):
 
 
 class ExportIn(BaseModel):
-    reason: str = Field(min_length=registry.MIN_REASON_LENGTH, max_length=500)
+    reason: FreeText = Field(min_length=registry.MIN_REASON_LENGTH, max_length=500)
     format: Literal["xlsx", "csv"] = "xlsx"
     q: str | None = Field(None, max_length=100)
     district: str | None = Field(None, max_length=20)

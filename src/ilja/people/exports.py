@@ -1,5 +1,6 @@
 """Downloading people as XLSX or CSV (RRN masked) for a role holding people.export, with the
-reason recorded (안전성 확보조치 기준 §8: 다운로드 사유); spreadsheet formulas neutralised."""
+reason recorded (안전성 확보조치 기준 §8: 다운로드 사유); every cell through ``ilja.text.cell``
+(formulas neutralised, control characters dropped)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ilja.accounts.scope import SYSTEM, Scope
 from ilja.people.models import Person
 from ilja.people.records import RegistryError, format_phone, korean_today
 from ilja.people.registry import checked_reason, require_permission, search_query
+from ilja.text import cells
 
 EXPORT_COLUMNS = ("id", "name", "rrn_masked", "birth_date", "phone", "sido", "sigungu",
                   "address_detail", "employment_status", "able_to_work", "household_head",
@@ -70,16 +72,8 @@ def _csv(rows: list[list[Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow([_csv_safe(v) for v in row])
+    writer.writerows(cells(row) for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens Korean text correctly
-
-
-def _csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (CSV injection) in text cells."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
 
 
 def _xlsx(rows: list[list[Any]]) -> bytes:
@@ -91,7 +85,7 @@ def _xlsx(rows: list[list[Any]]) -> bytes:
     sheet = workbook.create_sheet("people")
     sheet.append(list(EXPORT_COLUMNS))
     for row in rows:
-        sheet.append([_csv_safe(v) if isinstance(v, str) else v for v in row])
+        sheet.append(cells(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -18,6 +18,7 @@ from ilja.publicjobs import documents, payroll_service, service
 from ilja.publicjobs.models import PayLine, Project
 from ilja.publicjobs.service import NotFound, PublicJobError
 from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry, TimesheetInvalid
+from ilja.text import FreeText
 
 router = APIRouter(prefix="/publicjobs", tags=["publicjobs"])
 MONTH = r"^[1-9]\d{3}-(0[1-9]|1[0-2])$"
@@ -78,7 +79,7 @@ class MonthOut(BaseModel):
 
 
 class CorrectionIn(EntryIn):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: FreeText = Field(min_length=1, max_length=500)
 
 
 class RunIn(BaseModel):
@@ -224,7 +225,7 @@ def run_lines(run_id: int, db: DbSession,
 @router.get("/payroll/runs/{run_id}/transfer", response_model=None)
 def transfer_file(run_id: int, db: DbSession,
                   principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))],
-                  reason: Annotated[str, Query(max_length=500)] = "",
+                  reason: Annotated[FreeText, Query(max_length=500)] = "",
                   format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "xlsx") -> Response:
     scope = Scope.of(principal)
     try:
@@ -256,7 +257,7 @@ def statement_response(db, line: PayLine, principal: Principal, reason: str) -> 
 @router.get("/payroll/lines/{line_id}/statement", response_model=None)
 def statement(line_id: int, db: DbSession,
               principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))],
-              reason: Annotated[str, Query(max_length=500)] = "급여명세서 발급") -> Response:
+              reason: Annotated[FreeText, Query(max_length=500)] = "급여명세서 발급") -> Response:
     try:
         line = payroll_service.get_line(db, line_id, Scope.of(principal))
         return statement_response(db, line, principal, reason)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from ilja.text import cells
+
 FONTS = Path(__file__).resolve().parent.parent / "web" / "static" / "vendor" / "fonts"
 
 COMPONENT_LABELS = (
@@ -98,7 +100,7 @@ def transfer_csv(lines, names: dict[int, str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(TRANSFER_HEADER)
-    writer.writerows(transfer_rows(lines, names))
+    writer.writerows(cells(row) for row in transfer_rows(lines, names))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -109,7 +111,7 @@ def transfer_xlsx(lines, names: dict[int, str]) -> bytes:
     sheet = book.create_sheet("이체")
     sheet.append(TRANSFER_HEADER)
     for row in transfer_rows(lines, names):
-        sheet.append(row)
+        sheet.append(cells(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

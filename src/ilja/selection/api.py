@@ -19,6 +19,7 @@ from ilja.applications.errors import RoundNotFound
 from ilja.applications.models import ApplicationStatus, RoundStatus
 from ilja.selection import service
 from ilja.selection.models import SelectionRunRow
+from ilja.text import FreeText, MultilineText
 
 router = APIRouter(tags=["selection"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -104,7 +105,7 @@ class WithdrawIn(BaseModel):
         min_length=1, max_length=10_000,
         description="Application id → why it leaves (declined 포기, dropped before the start, "
                     "found ineligible after the draw)")
-    note: str = Field(min_length=1, max_length=1000)
+    note: MultilineText = Field(min_length=1, max_length=1000)
 
 
 class WithdrawOut(BaseModel):
@@ -115,8 +116,8 @@ class WithdrawOut(BaseModel):
 
 
 class ExportIn(BaseModel):
-    reason: str = Field(min_length=4, max_length=500,
-                        description="Why the results are downloaded (다운로드 사유, audited)")
+    reason: FreeText = Field(min_length=4, max_length=500,
+                             description="Why the results are downloaded (다운로드 사유, audited)")
 
 
 def run_out(row: SelectionRunRow, drawn: bool | None = None) -> RunOut:

@@ -23,6 +23,7 @@ from ilja.selection.lottery import lottery_numbers
 from ilja.selection.model import REASON_LABELS, STATUS_LABELS, Reason, Status
 from ilja.selection.models import SelectionOutcomeRow
 from ilja.selection.stats import competition_rate
+from ilja.text import cells
 
 S = ApplicationStatus
 
@@ -157,20 +158,20 @@ def export_results(session: Session, round_id: int, target: Path | BinaryIO, *, 
     sheet = book.create_sheet("결과 Results")
     sheet.append(list(EXPORT_HEADER))
     for row, number in zip(rows, numbers, strict=True):
-        sheet.append([
+        sheet.append(cells([
             row.rank, row.application_id, mask_name(names.get(row.person_id, "")),
             " > ".join(row.preferences), row.score, "예" if row.priority else "",
             f"{number:064x}"[:16], STATUS_LABELS[Status(row.drawn_status)][0],
             REASON_LABELS[Reason(row.reason)][0], row.status, row.unit or "",
             {"reserved": "우선선발", "open": "일반"}.get(row.seat or "", ""),
-            ", ".join(f"{u} {p}" for u, p in row.waitlist), ", ".join(row.failed)])
+            ", ".join(f"{u} {p}" for u, p in row.waitlist), ", ".join(row.failed)]))
     stats = book.create_sheet("통계 Statistics")
     stats.append(["단위 Unit", "분야 Field", "정원 Seats", "지원자 Applicants",
                   "경쟁률 Competition rate", "선발 Selected", "예비 Waitlisted"])
     figures = run_row.stats or {}
     for unit in figures.get("units", []):
-        stats.append([unit["unit"], unit["group"] or "", unit["seats"], unit["applicants"],
-                      unit["competition_rate"], unit["selected"], unit["waitlisted"]])
+        stats.append(cells([unit["unit"], unit["group"] or "", unit["seats"], unit["applicants"],
+                            unit["competition_rate"], unit["selected"], unit["waitlisted"]]))
     stats.append(["합계 Total", "", figures.get("seats"), figures.get("applicants"),
                   figures.get("competition_rate"), figures.get("selected"),
                   figures.get("waitlisted")])

@@ -14,6 +14,7 @@ from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import alumni_service as alumni
 from ilja.support.http import MAX_INT, guarded
+from ilja.text import FreeText
 
 router = APIRouter(prefix="/alumni")
 Record = Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))]
@@ -35,7 +36,7 @@ class DayIn(BaseModel):
 class TalentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     member_id: int = Field(ge=1, le=MAX_INT)
-    topic: str = Field(max_length=200)
+    topic: FreeText = Field(max_length=200)
     held_on: dt.date
     minutes: int = Field(ge=1, le=MAX_INT)
     attendees: int = Field(ge=0, le=MAX_INT)

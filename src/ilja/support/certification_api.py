@@ -22,6 +22,7 @@ from ilja.support.certification import PREFIX
 from ilja.support.errors import SupportError
 from ilja.support.http import MAX_INT, fail, guarded
 from ilja.support.models import Certification, ExamAttempt, FeeClaim, SupportBudget
+from ilja.text import FreeText, MultilineText
 
 router = APIRouter()
 Year = Annotated[int, Path(ge=2000, le=2100)]
@@ -70,7 +71,7 @@ class CertificationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(max_length=64)
     vendor: str = Field(max_length=64)
-    name: str = Field(max_length=200)
+    name: FreeText = Field(max_length=200)
     fee_won: int = Field(ge=0, le=MAX_INT)
 
 
@@ -154,7 +155,7 @@ def list_claims(db: DbSession, principal: PayRead, status: str | None = None) ->
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     approve: bool
-    reason: str = Field(default="", max_length=2000)
+    reason: MultilineText = Field(default="", max_length=2000)
 
 
 @router.post("/claims/{claim_id}/decision")
@@ -171,7 +172,7 @@ def decide(claim_id: int, body: DecisionIn, db: DbSession, principal: PayRun) ->
 class PaymentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     paid_on: dt.date
-    payment_ref: str = Field(max_length=100)
+    payment_ref: FreeText = Field(max_length=100)
 
 
 @router.post("/claims/{claim_id}/payment")
@@ -206,7 +207,7 @@ def list_budgets(db: DbSession, _: PayRead) -> list[dict[str, Any]]:
 class BudgetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     amount_won: int = Field(ge=0, le=MAX_INT)
-    source: str = Field(max_length=300)
+    source: FreeText = Field(max_length=300)
 
 
 @router.put("/budgets/{kind}/{year}")

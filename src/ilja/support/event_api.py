@@ -14,6 +14,7 @@ from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import event_service as ev
 from ilja.support.http import MAX_INT, guarded
+from ilja.text import FreeText, MultilineText
 
 router = APIRouter(prefix="/events")
 Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
@@ -35,13 +36,13 @@ def signup_out(row: Any) -> dict[str, Any]:
 class EventIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["hiring_briefing", "company_visit", "visiting_academy"]
-    title: str = Field(max_length=200)
+    title: FreeText = Field(max_length=200)
     starts_at: dt.datetime
-    place: str = Field(max_length=200)
+    place: FreeText = Field(max_length=200)
     capacity: int = Field(ge=1, le=MAX_INT)
     organisation_code: str | None = Field(default=None, max_length=64)
-    organisation_name: str | None = Field(default=None, max_length=200)
-    university: str | None = Field(default=None, max_length=200)
+    organisation_name: FreeText | None = Field(default=None, max_length=200)
+    university: FreeText | None = Field(default=None, max_length=200)
     campus_code: str | None = Field(default=None, max_length=64)
 
 
@@ -123,7 +124,7 @@ class FollowUpIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     hired: bool
     hired_on: dt.date | None = None
-    note: str = Field(default="", max_length=2000)
+    note: MultilineText = Field(default="", max_length=2000)
 
 
 @router.post("/signups/{signup_id}/follow-up")

@@ -14,6 +14,7 @@ from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import startup_service as svc
 from ilja.support.http import MAX_INT, guarded
+from ilja.text import FreeText, MultilineText
 
 router = APIRouter()
 Read = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
@@ -42,8 +43,8 @@ def detail_out(view: dict[str, Any]) -> dict[str, Any]:
 
 class StartupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(max_length=200)
-    idea: str = Field(max_length=5000)
+    name: FreeText = Field(max_length=200)
+    idea: MultilineText = Field(max_length=5000)
     campus_code: str | None = Field(default=None, max_length=64)
     on: dt.date | None = None
 
@@ -90,9 +91,9 @@ def remove_member(startup_id: int, person_id: int, db: DbSession, principal: Man
 
 class MentorIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(max_length=100)
-    organisation: str | None = Field(default=None, max_length=200)
-    expertise: str | None = Field(default=None, max_length=200)
+    name: FreeText = Field(max_length=100)
+    organisation: FreeText | None = Field(default=None, max_length=200)
+    expertise: FreeText | None = Field(default=None, max_length=200)
     since: dt.date | None = None
 
 
@@ -106,7 +107,7 @@ def add_mentor(startup_id: int, body: MentorIn, db: DbSession, principal: Manage
 
 class MilestoneIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: str = Field(max_length=200)
+    title: FreeText = Field(max_length=200)
     due_on: dt.date
 
 
@@ -132,7 +133,7 @@ def milestone_done(milestone_id: int, body: DoneIn, db: DbSession, principal: Ma
 class FundingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["grant", "investment", "loan", "prize"]
-    funder: str = Field(max_length=200)
+    funder: FreeText = Field(max_length=200)
     amount_won: int = Field(gt=0, le=MAX_INT)
     received_on: dt.date
 
@@ -147,7 +148,7 @@ class StageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     stage: Literal["idea", "prototype", "market_research", "launch", "investment", "closed"]
     on: dt.date | None = None
-    note: str = Field(default="", max_length=2000)
+    note: MultilineText = Field(default="", max_length=2000)
 
 
 @router.post("/startups/{startup_id}/stage")
@@ -160,7 +161,7 @@ def move_stage(startup_id: int, body: StageIn, db: DbSession, principal: Manage)
 
 class CenterIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reference: str = Field(max_length=200)
+    reference: FreeText = Field(max_length=200)
     on: dt.date | None = None
 
 

@@ -15,6 +15,7 @@ from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import subsidy_service as sub
 from ilja.support.http import MAX_INT, guarded
+from ilja.text import FreeText
 
 router = APIRouter(prefix="/subsidy")
 PayRead = Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]
@@ -42,8 +43,8 @@ def grant_out(row: Any, payments: list[Any] | None = None) -> dict[str, Any]:
 class ProgramIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(max_length=64)
-    company: str = Field(max_length=200)
-    name: str = Field(max_length=200)
+    company: FreeText = Field(max_length=200)
+    name: FreeText = Field(max_length=200)
     budget_won: int = Field(ge=0, le=MAX_INT)
     starts_on: dt.date
     ends_on: dt.date
@@ -76,7 +77,7 @@ class GrantIn(BaseModel):
     person_id: int
     program_id: int
     starts_on: dt.date
-    course_label: str = Field(max_length=200)
+    course_label: FreeText = Field(max_length=200)
     enrolment_id: int | None = None
     months: int | None = Field(default=None, ge=1, le=MAX_INT)
 
