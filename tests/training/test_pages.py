@@ -73,7 +73,7 @@ def test_instructor_and_one_day_pages(api, keyring):  # noqa: F811
         service.assign_instructor(session, cohort_id=setup.cohort_id,
                                   instructor_id=instructor.id, actor=OPERATOR)
         oneday_service.create_class(session, code="OD-1", title="한식 원데이 클래스",
-                                    site_code="institute.central", held_on=dt.date(2025, 2, 10),
+                                    site_code="campus.mapo", held_on=dt.date(2025, 2, 10),
                                     linked_course_id=setup.course_id, actor=OPERATOR)
     page = check_page(client.get("/training/instructor", headers=teacher).text)
     assert "MAPO-AI-01" in page.text

@@ -1,6 +1,6 @@
 """The set-up API keeps a site-bound operator to their own site (on SQLite and PostgreSQL):
 another site's department, course and cohort answer 404, a department or one-day class for another
-site 403, and the lists show only their site; an unbound manager sees everything."""
+site 403, and the lists show only their site; a program manager sees everything."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def test_a_site_bound_operator_sets_up_only_their_own_site(app):  # noqa: F811
     url, client = app
     mapo = token(url, Role.OPERATOR, "campus.mapo")
     jongno = token(url, Role.OPERATOR, "campus.jongno")
-    unbound = token(url, Role.OPERATOR, login="unbound")
+    manager = token(url, Role.PROGRAM_MANAGER, login="manager")
     api = "/api/v1/training"
     assert client.post(f"{api}/departments", headers=mapo, json={
         "code": "JONGNO-AI", "site_code": "campus.jongno", "name": "AI학과"}).status_code == 403
@@ -48,4 +48,4 @@ def test_a_site_bound_operator_sets_up_only_their_own_site(app):  # noqa: F811
     for path in ("departments", "courses", "cohorts"):
         assert client.get(f"{api}/{path}", headers=jongno).json() == []
         assert len(client.get(f"{api}/{path}", headers=mapo).json()) == 1
-        assert len(client.get(f"{api}/{path}", headers=unbound).json()) == 1
+        assert len(client.get(f"{api}/{path}", headers=manager).json()) == 1

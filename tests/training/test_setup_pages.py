@@ -9,7 +9,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ilja.accounts import service as accounts
 from ilja.accounts.models import AuditRecord
@@ -165,9 +165,18 @@ def test_an_operator_sets_up_a_course_cohort_instructors_and_a_one_day_class(app
     assert client.get("/training/setup", headers=manager).status_code in (302, 303, 403)
     citizen = token(url, Role.CITIZEN)
     assert client.get("/training/setup", headers=citizen).status_code in (302, 303, 403)
-    unbound = token(url, Role.OPERATOR, login="unbound")
-    assert 'value="campus.jongno"' in client.get("/training/setup", headers=unbound).text
-    assert client.get(base, headers=unbound).status_code == 200
+    # No operator without a site (or with a site nobody knows); one left from before sees nothing.
+    for site in (None, "no.such.site"):
+        with pytest.raises(accounts.AccountError, match="site"):
+            token(url, Role.OPERATOR, site, login="unbound")
+    unbound = token(url, Role.JOB_COORDINATOR, login="unbound")
+    with transaction(engine_for(url)) as session:
+        from ilja.accounts.models import User
+
+        session.execute(update(User).where(User.login == "unbound").values(role="operator", site_code=None))
+    setup = client.get("/training/setup", headers=unbound).text
+    assert 'value="campus.jongno"' not in setup and 'value="campus.mapo"' not in setup
+    assert client.get(base, headers=unbound).status_code == 404
 
 
 def test_a_closed_course_cannot_get_a_cohort(app):

@@ -9,7 +9,33 @@ that it exists. Program managers and auditors see everything; the administrator 
 an operator the objects of their site (a person is theirs through an enrolment in a cohort of that
 site or a placement in a project hosted there); a job coordinator their caseload (the matching
 candidates assigned to them); a citizen themselves. An operator without a site, like any caller
-the rules do not name, gets nothing: scope fails closed.
+the rules do not name, gets nothing: scope fails closed (and no such operator can be created:
+``accounts.service`` refuses an operator without a site or with one that ``known_site`` does not
+know).
+
+Training: a department belongs to its site; its courses, their cohorts, the cohorts' enrolments
+(and through them attendance, scores, findings, certificates and surveys, which are reached only
+through their cohort or enrolment) to the same site; staff working with people see the training
+objects of their people (a coordinator the cohorts their caseload attends). A one-day class
+belongs to the site that holds it, a participant to the class's site and to themselves.
+Instructors are the city's register shared by the training sites: every operator of a site that
+runs training (has a department) sees them all, a coordinator or a trainee those who teach their
+cohorts.
+
+Applications: the rounds themselves are public. An application belongs to its applicant (the
+coordinator's caseload, the citizen's own) and to the sites it recruits for: an operator sees the
+applications to a round that recruits one of their site's cohorts (``TrainingCohort.round_id``) or
+one of the projects their site hosts (a unit named by the project's code), and the applications
+placed in a project of their site.
+
+Matching: a candidate is the person's (the coordinator whose caseload it is on, the citizen
+themselves, an operator where the person trains or works); a matching run, its proposals, offers,
+interviews and outcomes are seen through the candidates in them. Organisations and postings are
+the employers' public catalogue, open to whoever may use matching at all.
+
+Outcomes: a participation (and its outcome records and follow-ups) is about one person and
+scoped like people (a site's operator also sees the participations of their campus); an alumni
+member belongs to their campus. The dashboards and rates are aggregates and stay unscoped.
 
 The rules read other domains' tables, so this module imports their ``models`` (leaf modules that
 import nothing of Ilja's but ``ilja.db``), never their services.
@@ -22,12 +48,23 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from ilja.accounts.deps import Principal
 from ilja.accounts.roles import Role
-from ilja.matching.models import Candidate
+from ilja.applications.models import Application, RoundUnit
+from ilja.matching.models import (
+    Candidate,
+    Interview,
+    MatchingOutcome,
+    MatchingRun,
+    Offer,
+    Organisation,
+    Posting,
+    Proposal,
+)
+from ilja.outcomes.models import AlumniMember, Participation
 from ilja.people.models import DuplicateFlag, Person
 from ilja.publicjobs.models import PayLine, PayrollRun, Placement, Project
 from ilja.support.models import (
@@ -41,7 +78,16 @@ from ilja.support.models import (
     StartupMilestone,
     SubsidyGrant,
 )
-from ilja.training.models import Enrolment, TrainingCohort, TrainingCourse, TrainingDepartment
+from ilja.training.models import (
+    CohortInstructor,
+    Enrolment,
+    Instructor,
+    OneDayClass,
+    OneDayParticipant,
+    TrainingCohort,
+    TrainingCourse,
+    TrainingDepartment,
+)
 
 SEE_ALL = frozenset({Role.PROGRAM_MANAGER, Role.AUDITOR})
 
@@ -74,6 +120,27 @@ class Scope:
             return session.get(model, object_id)
         return session.scalars(select(model).where(model.id == object_id, condition)).first()
 
+    def owns_site(self, site_code: str | None) -> bool:
+        """Whether this caller may create something at ``site_code`` (a department, a one-day
+        class): the see-all roles and batch jobs anywhere, an operator at their own site only."""
+        if self.role in SEE_ALL:
+            return True
+        return self.role == Role.OPERATOR and bool(self.site_code) and site_code == self.site_code
+
+
+def known_site(session: Session, site_code: str) -> bool:
+    """Whether ``site_code`` names a site: a campus or institute of the plan, or a site that
+    already hosts records (a training department, a public-job project, a one-day class)."""
+    from ilja.programs.plan import load_plan
+
+    plan = load_plan()
+    if site_code in {c.code for c in plan.campuses} | {i.code for i in plan.institutes}:
+        return True
+    hosted = (select(TrainingDepartment.site_code).where(TrainingDepartment.site_code == site_code)
+              .union(select(Project.host_code).where(Project.host_code == site_code),
+                     select(OneDayClass.site_code).where(OneDayClass.site_code == site_code)))
+    return session.execute(hosted.limit(1)).first() is not None
+
 
 SYSTEM = Scope(Role.PROGRAM_MANAGER)
 """The scope of the command line, batch jobs and other services, which act for the city: the
@@ -95,6 +162,23 @@ class Kind(StrEnum):
     EVENT = "event"
     EVENT_SIGNUP = "event_signup"
     MENTORING_PAIR = "mentoring_pair"
+    TRAINING_DEPARTMENT = "training_department"
+    TRAINING_COURSE = "training_course"
+    TRAINING_COHORT = "training_cohort"
+    ENROLMENT = "enrolment"
+    INSTRUCTOR = "instructor"
+    ONEDAY_CLASS = "oneday_class"
+    ONEDAY_PARTICIPANT = "oneday_participant"
+    APPLICATION = "application"
+    CANDIDATE = "candidate"
+    MATCHING_RUN = "matching_run"
+    OFFER = "offer"
+    INTERVIEW = "interview"
+    ORGANISATION = "organisation"
+    POSTING = "posting"
+    MATCHING_OUTCOME = "matching_outcome"
+    PARTICIPATION = "participation"
+    ALUMNI_MEMBER = "alumni_member"
 
 
 @dataclass(frozen=True)
@@ -132,16 +216,46 @@ def _placements_at(site: str) -> Select[Any]:
     return select(Placement.id).where(Placement.project_id.in_(_projects_at(site)))
 
 
+def _cohorts_at(site: str) -> Select[Any]:
+    return (select(TrainingCohort.id)
+            .join(TrainingCourse, TrainingCourse.id == TrainingCohort.course_id)
+            .join(TrainingDepartment, TrainingDepartment.id == TrainingCourse.department_id)
+            .where(TrainingDepartment.site_code == site))
+
+
 def _people_at(site: str) -> ColumnElement[bool]:
     """A person is at a site through an enrolment in one of its cohorts or a placement in one of
     the projects it hosts."""
-    trainees = (select(Enrolment.person_id)
-                .join(TrainingCohort, TrainingCohort.id == Enrolment.cohort_id)
-                .join(TrainingCourse, TrainingCourse.id == TrainingCohort.course_id)
-                .join(TrainingDepartment, TrainingDepartment.id == TrainingCourse.department_id)
-                .where(TrainingDepartment.site_code == site))
+    trainees = select(Enrolment.person_id).where(Enrolment.cohort_id.in_(_cohorts_at(site)))
     placed = select(Placement.person_id).where(Placement.id.in_(_placements_at(site)))
     return Person.id.in_(trainees.union(placed))
+
+
+def _cohorts_of(people: Select[Any]) -> Select[Any]:
+    """The cohorts these people are (or were) enrolled in."""
+    return select(Enrolment.cohort_id).where(Enrolment.person_id.in_(people))
+
+
+def _applications_at(site: str) -> ColumnElement[bool]:
+    """An application is at a site when its round recruits one of the site's cohorts or one of
+    the projects it hosts, or when it was placed in one of those projects."""
+    cohort_rounds = select(TrainingCohort.round_id).where(TrainingCohort.id.in_(_cohorts_at(site)))
+    project_rounds = select(RoundUnit.round_id).where(
+        RoundUnit.code.in_(select(Project.code).where(Project.host_code == site)))
+    placed = select(Placement.application_id).where(Placement.id.in_(_placements_at(site)))
+    return or_(Application.round_id.in_(cohort_rounds.union(project_rounds)), Application.id.in_(placed))
+
+
+def _runs_holding(candidates: Select[Any]) -> ColumnElement[bool]:
+    return MatchingRun.id.in_(select(Proposal.run_id).where(Proposal.candidate_id.in_(candidates)))
+
+
+def _staff_register(model: Any, people: Callable[[Select[Any]], ColumnElement[bool]]) -> Rule:
+    """A register every training site shares (the instructors): an operator of a site that runs
+    training (has a department) sees it whole; people see the entries that concern them."""
+    return Rule(model, site=lambda site: exists(select(TrainingDepartment.id)
+                                                .where(TrainingDepartment.site_code == site)),
+                people=people)
 
 
 def _person_of(column: Any) -> Rule:
@@ -175,6 +289,41 @@ RULES: dict[Kind, Rule] = {
     Kind.EVENT: Rule(EmployerEvent, open=True),
     Kind.EVENT_SIGNUP: _person_of(EventSignup.person_id),
     Kind.MENTORING_PAIR: _person_of(MentoringPair.mentee_person_id),
+    Kind.TRAINING_DEPARTMENT: Rule(
+        TrainingDepartment, site=lambda site: TrainingDepartment.site_code == site,
+        people=lambda ids: TrainingDepartment.id.in_(
+            select(TrainingCourse.department_id).join(TrainingCohort, TrainingCohort.course_id == TrainingCourse.id)
+            .where(TrainingCohort.id.in_(_cohorts_of(ids))))),
+    Kind.TRAINING_COURSE: Rule(
+        TrainingCourse, site=lambda site: TrainingCourse.department_id.in_(
+            select(TrainingDepartment.id).where(TrainingDepartment.site_code == site)),
+        people=lambda ids: TrainingCourse.id.in_(
+            select(TrainingCohort.course_id).where(TrainingCohort.id.in_(_cohorts_of(ids))))),
+    Kind.TRAINING_COHORT: Rule(TrainingCohort, site=lambda site: TrainingCohort.id.in_(_cohorts_at(site)),
+                               people=lambda ids: TrainingCohort.id.in_(_cohorts_of(ids))),
+    Kind.ENROLMENT: Rule(Enrolment, site=lambda site: Enrolment.cohort_id.in_(_cohorts_at(site)),
+                         people=Enrolment.person_id.in_),
+    Kind.INSTRUCTOR: _staff_register(Instructor, lambda ids: Instructor.id.in_(
+        select(CohortInstructor.instructor_id).where(CohortInstructor.cohort_id.in_(_cohorts_of(ids))))),
+    Kind.ONEDAY_CLASS: Rule(OneDayClass, site=lambda site: OneDayClass.site_code == site,
+                            people=lambda ids: OneDayClass.id.in_(
+                                select(OneDayParticipant.class_id).where(OneDayParticipant.person_id.in_(ids)))),
+    Kind.ONEDAY_PARTICIPANT: Rule(OneDayParticipant, site=lambda site: OneDayParticipant.class_id.in_(
+        select(OneDayClass.id).where(OneDayClass.site_code == site)), people=OneDayParticipant.person_id.in_),
+    Kind.APPLICATION: Rule(Application, site=_applications_at, people=Application.person_id.in_),
+    Kind.CANDIDATE: _person_of(Candidate.person_id),
+    Kind.MATCHING_RUN: Rule(MatchingRun, within=lambda scope: _runs_holding(
+        select(Candidate.id).where(scope.where(Kind.CANDIDATE)))),
+    Kind.OFFER: _through(Offer.candidate_id, Candidate.id, Kind.CANDIDATE),
+    Kind.INTERVIEW: _through(Interview.candidate_id, Candidate.id, Kind.CANDIDATE),
+    Kind.MATCHING_OUTCOME: _person_of(MatchingOutcome.person_id),
+    Kind.ORGANISATION: Rule(Organisation, open=True),
+    Kind.POSTING: Rule(Posting, open=True),
+    Kind.PARTICIPATION: Rule(Participation, site=lambda site: or_(
+        Participation.campus_code == site, Participation.person_id.in_(select(Person.id).where(_people_at(site)))),
+        people=Participation.person_id.in_),
+    Kind.ALUMNI_MEMBER: Rule(AlumniMember, site=lambda site: AlumniMember.campus_code == site,
+                             people=AlumniMember.person_id.in_),
 }
 
 PATH_KINDS: dict[str, Kind | None] = {
@@ -192,7 +341,23 @@ PATH_KINDS: dict[str, Kind | None] = {
     "event_id": Kind.EVENT,
     "signup_id": Kind.EVENT_SIGNUP,
     "pair_id": Kind.MENTORING_PAIR,
-    "month": None, "year": None, "kind": None, "action": None,
+    "department_id": Kind.TRAINING_DEPARTMENT,
+    "course_id": Kind.TRAINING_COURSE,
+    "cohort_id": Kind.TRAINING_COHORT,
+    "enrolment_id": Kind.ENROLMENT,
+    "instructor_id": Kind.INSTRUCTOR,
+    "class_id": Kind.ONEDAY_CLASS,
+    "application_id": Kind.APPLICATION,
+    "candidate_id": Kind.CANDIDATE,
+    "matching_run_id": Kind.MATCHING_RUN,
+    "offer_id": Kind.OFFER,
+    "interview_id": Kind.INTERVIEW,
+    "organisation_id": Kind.ORGANISATION,
+    "posting_id": Kind.POSTING,
+    "participation_id": Kind.PARTICIPATION,
+    "member_id": Kind.ALUMNI_MEMBER,
+    "month": None, "year": None, "kind": None, "action": None, "day": None, "round_id": None,
+    "definition_name": None, "fmt": None,
 }
 """What each path parameter of a route names: an object of a kind, whose rule its service applies,
 or (None) no object. ``tests/accounts/test_scope.py`` fails on a route whose parameter is missing

@@ -106,6 +106,21 @@ def _login_taken() -> AccountError:
                         "That login is already taken (logins ignore case).")
 
 
+def _check_site(session: Session, role: Role, site_code: str | None) -> None:
+    """An operator works for one site: without one, or with a code no site has, the account
+    would see nothing (scope fails closed) or, worse, be mistaken for a see-all; refuse both."""
+    if role != Role.OPERATOR:
+        return
+    from ilja.accounts.scope import known_site  # scope reads accounts.deps, which reads this module
+
+    if not (site_code and site_code.strip()):
+        raise AccountError("site_required", "기관 코드: 운영기관 계정에는 소속 기관의 코드를 입력하십시오.",
+                           "Site code: an operator account needs the code of the site it works for.")
+    if not known_site(session, site_code.strip()):
+        raise AccountError("site_unknown", f"기관 코드: '{site_code}'인 기관이 없습니다.",
+                           f"Site code: no site has the code '{site_code}'.")
+
+
 def create_user(session: Session, *, login: str, password: str, role: Role, display_name: str,
                 actor: audit.Actor = audit.SYSTEM_ACTOR, person_id: int | None = None,
                 site_code: str | None = None) -> User:
@@ -120,9 +135,10 @@ def create_user(session: Session, *, login: str, password: str, role: Role, disp
     violations = check_policy(password, login, related=[display_name])
     if violations:
         raise AccountError("password_policy", violations[0].message_ko, violations[0].message_en, violations)
+    _check_site(session, role, site_code)
     now = _now()
     user = User(login=login, display_name=display_name, role=str(role), password_hash=hash_password(password),
-                person_id=None, site_code=site_code, active=True, created_at=now,
+                person_id=None, site_code=site_code.strip() if site_code else None, active=True, created_at=now,
                 password_changed_at=now)
     session.add(user)
     _flush_or(session, _login_taken())
@@ -163,6 +179,7 @@ def change_role(session: Session, user_id: int, role: Role, actor: audit.Actor) 
     if user.person_id is not None:
         raise AccountError("linked_citizen", "개인과 연결된 시민 계정의 역할은 바꿀 수 없습니다.",
                            "A citizen account linked to a person keeps the citizen role.")
+    _check_site(session, role, user.site_code)
     if role in PERSONAL_DATA_ROLES:
         if user.approved_at is None:  # never in effect: the request replaces the old one
             user.role = str(role)

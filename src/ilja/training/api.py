@@ -2,6 +2,7 @@
 ``oneday_service``, each with its permission. Responses are explicit models with ids, codes and
 figures; a trainee's name appears only on the certificate. Staff reads of a roster or of a
 trainee's records are audited; a citizen reads only their own, through their account's person.
+Every object is looked up in the caller's scope (``accounts.scope``): outside it, 404.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Response
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.applications.errors import ApplicationError
-from ilja.training import oneday_service, progress, service, sites
+from ilja.training import oneday_service, progress, service
 from ilja.training.attendance import Mark
-from ilja.training.errors import NotFound, TrainingError
-from ilja.training.models import Enrolment
+from ilja.training.errors import TrainingError
 from ilja.training.schemas import (
     AssessmentIn,
     AssignIn,
@@ -66,47 +68,17 @@ def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
         raise problem(error) from None
 
 
-def _site_of(db: DbSession, cohort: Any) -> str:
-    course = service.get_course(db, cohort.course_id)
-    return service.get_department(db, course.department_id).site_code
-
-
 def _cohort(db: DbSession, principal: Principal, cohort_id: int) -> Any:
-    """The cohort, if the caller may see it: an operator bound to a site (``site_code``) sees
-    only that site's cohorts; others answer 404 as if it did not exist."""
-    row = _call(service.get_cohort, db, cohort_id)
-    site = principal.user.site_code if principal.user else None
-    if site and principal.role is not None and principal.role.value == "operator" \
-            and _site_of(db, row) != site:
-        raise problem(NotFound("cohort", cohort_id))
-    return row
+    """The cohort, if it is within the caller's scope; else 404 as if it did not exist."""
+    return _call(service.get_cohort, db, cohort_id, Scope.of(principal))
 
 
 def _department(db: DbSession, principal: Principal, department_id: int) -> Any:
-    """The department, if the caller may use it (a site-bound operator: their own site)."""
-    row = _call(service.get_department, db, department_id)
-    if not sites.department_visible(principal, row):
-        raise problem(NotFound("department", department_id))
-    return row
-
-
-def _course(db: DbSession, principal: Principal, course_id: int) -> Any:
-    row = _call(service.get_course, db, course_id)
-    if not sites.course_visible(db, principal, row):
-        raise problem(NotFound("course", course_id))
-    return row
-
-
-def _own_site(principal: Principal, site_code: str) -> None:
-    if not sites.may_use_site(principal, site_code):
-        raise HTTPException(403, {"code": "other_site", "msg": f"You work for {sites.bound_site(principal)}.",
-                                  "msg_ko": f"{sites.bound_site(principal)} 소속 운영자입니다."})
+    return _call(service.get_department, db, department_id, Scope.of(principal))
 
 
 def _enrolment(db: DbSession, principal: Principal, enrolment_id: int) -> Any:
-    row = _call(service.get_enrolment, db, enrolment_id)
-    _cohort(db, principal, row.cohort_id)
-    return row
+    return _call(service.get_enrolment, db, enrolment_id, Scope.of(principal))
 
 
 def _cohort_out(row: Any) -> CohortOut:
@@ -128,22 +100,21 @@ def _finding_out(row: Any) -> FindingOut:
 @router.get("/departments")
 def departments(db: DbSession, principal: Reader) -> list[DepartmentOut]:
     return [DepartmentOut.model_validate(d, from_attributes=True)
-            for d in service.list_departments(db) if sites.department_visible(principal, d)]
+            for d in service.list_departments(db, Scope.of(principal))]
 
 
 @router.post("/departments", status_code=201)
 def create_department(body: DepartmentIn, db: DbSession, principal: Manager) -> DepartmentOut:
-    _own_site(principal, body.site_code)
-    row = _call(service.create_department, db, **body.model_dump(), actor=principal.actor)
+    row = _call(service.create_department, db, **body.model_dump(), actor=principal.actor,
+                scope=Scope.of(principal))
     return DepartmentOut.model_validate(row, from_attributes=True)
 
 
 @router.post("/departments/{department_id}/decisions", status_code=201)
 def decide(department_id: int, body: DecisionIn, db: DbSession,
            principal: Manager) -> DecisionOut:
-    _department(db, principal, department_id)
     row = _call(service.decide, db, department_id=department_id, **body.model_dump(),
-                actor=principal.actor)
+                actor=principal.actor, scope=Scope.of(principal))
     return DecisionOut.model_validate(row, from_attributes=True)
 
 
@@ -166,28 +137,27 @@ def committee_flags(department_id: int, db: DbSession,
 
 @router.get("/courses")
 def courses(db: DbSession, principal: Reader) -> list[CourseOut]:
-    return [CourseOut.model_validate(c, from_attributes=True) for c in service.list_courses(db)
-            if sites.course_visible(db, principal, c)]
+    return [CourseOut.model_validate(c, from_attributes=True)
+            for c in service.list_courses(db, scope=Scope.of(principal))]
 
 
 @router.post("/courses", status_code=201)
 def create_course(body: CourseIn, db: DbSession, principal: Manager) -> CourseOut:
-    _department(db, principal, body.department_id)
-    row = _call(service.create_course, db, **body.model_dump(), actor=principal.actor)
+    row = _call(service.create_course, db, **body.model_dump(), actor=principal.actor,
+                scope=Scope.of(principal))
     return CourseOut.model_validate(row, from_attributes=True)
 
 
 # --- cohorts ------------------------------------------------------------------------------
 @router.get("/cohorts")
 def cohorts(db: DbSession, principal: Reader) -> list[CohortOut]:
-    return [_cohort_out(c) for c in service.list_cohorts(db)
-            if sites.cohort_visible(db, principal, c)]
+    return [_cohort_out(c) for c in service.list_cohorts(db, scope=Scope.of(principal))]
 
 
 @router.post("/cohorts", status_code=201)
 def create_cohort(body: CohortIn, db: DbSession, principal: Manager) -> CohortOut:
-    _course(db, principal, body.course_id)
-    row = _call(service.create_cohort, db, CohortInput(**body.model_dump()), actor=principal.actor)
+    row = _call(service.create_cohort, db, CohortInput(**body.model_dump()), actor=principal.actor,
+                scope=Scope.of(principal))
     return _cohort_out(row)
 
 
@@ -199,7 +169,7 @@ def cohort(cohort_id: int, db: DbSession, principal: Reader) -> CohortOut:
 @router.get("/cohorts/{cohort_id}/roster")
 def roster(cohort_id: int, db: DbSession, principal: Reader) -> list[EnrolmentOut]:
     _cohort(db, principal, cohort_id)
-    rows = service.roster(db, cohort_id)
+    rows = service.roster(db, cohort_id, Scope.of(principal))
     audit.record(db, principal.actor, "training.roster.read", object_type="training_cohort",
                  object_id=cohort_id, details={"enrolments": [e.id for e in rows]})
     return [_enrolment_out(e) for e in rows]
@@ -207,12 +177,13 @@ def roster(cohort_id: int, db: DbSession, principal: Reader) -> list[EnrolmentOu
 
 @router.post("/cohorts/{cohort_id}/enrol")
 def enrol(cohort_id: int, body: EnrolIn, db: DbSession, principal: Manager) -> EnrolOut:
-    _cohort(db, principal, cohort_id)
+    scope = Scope.of(principal)
     if body.application_id is not None:
         row = _call(service.enrol_selected, db, cohort_id=cohort_id,
-                    application_id=body.application_id, actor=principal.actor)
+                    application_id=body.application_id, actor=principal.actor, scope=scope)
         return EnrolOut(enrolled=[_enrolment_out(row)], refused=[])
-    result = _call(service.enrol_all_selected, db, cohort_id=cohort_id, actor=principal.actor)
+    result = _call(service.enrol_all_selected, db, cohort_id=cohort_id, actor=principal.actor,
+                   scope=scope)
     return EnrolOut(enrolled=[_enrolment_out(e) for e in result.enrolled],
                     refused=[{"application_id": a, "reason": r} for a, r in result.refused])
 
@@ -231,7 +202,8 @@ def record_attendance(cohort_id: int, day: dt.date, body: AttendanceIn, db: DbSe
 def attendance_sheet(cohort_id: int, day: dt.date, db: DbSession,
                      principal: Reader) -> dict[int, str]:
     _cohort(db, principal, cohort_id)
-    return {e: m.code for e, m in progress.sheet(db, cohort_id, day).items()}
+    visible = {e.id for e in service.roster(db, cohort_id, Scope.of(principal))}
+    return {e: m.code for e, m in progress.sheet(db, cohort_id, day).items() if e in visible}
 
 
 @router.post("/cohorts/{cohort_id}/assessments", status_code=201)
@@ -253,7 +225,8 @@ def evaluate(cohort_id: int, on: dt.date, db: DbSession, principal: Manager) -> 
 @router.get("/cohorts/{cohort_id}/findings")
 def findings(cohort_id: int, db: DbSession, principal: Reader) -> list[FindingOut]:
     _cohort(db, principal, cohort_id)
-    return [_finding_out(f) for f, _ in progress.cohort_findings(db, cohort_id)]
+    visible = {e.id for e in service.roster(db, cohort_id, Scope.of(principal))}
+    return [_finding_out(f) for f, e in progress.cohort_findings(db, cohort_id) if e.id in visible]
 
 
 @router.post("/cohorts/{cohort_id}/complete")
@@ -268,9 +241,8 @@ def complete(cohort_id: int, on: dt.date, db: DbSession, principal: Manager) -> 
 
 @router.post("/cohorts/{cohort_id}/instructors", status_code=201)
 def assign(cohort_id: int, body: AssignIn, db: DbSession, principal: Manager) -> dict[str, Any]:
-    _cohort(db, principal, cohort_id)
     row = _call(service.assign_instructor, db, cohort_id=cohort_id,
-                instructor_id=body.instructor_id, actor=principal.actor)
+                instructor_id=body.instructor_id, actor=principal.actor, scope=Scope.of(principal))
     return {"assignment_id": row.id, "qualification": row.qualification}
 
 
@@ -287,9 +259,8 @@ def satisfaction(cohort_id: int, db: DbSession, principal: Reader) -> list[Satis
 @router.post("/enrolments/{enrolment_id}/quit")
 def quit_course(enrolment_id: int, body: QuitIn, db: DbSession,
                 principal: Manager) -> EnrolmentOut:
-    _enrolment(db, principal, enrolment_id)
     row = _call(service.quit_course, db, enrolment_id=enrolment_id, **body.model_dump(),
-                actor=principal.actor)
+                actor=principal.actor, scope=Scope.of(principal))
     return _enrolment_out(row)
 
 
@@ -306,7 +277,7 @@ def certificate(enrolment_id: int, db: DbSession, principal: Reader) -> Response
 @router.get("/instructors")
 def instructors(db: DbSession, principal: Reader) -> list[InstructorOut]:
     return [InstructorOut.model_validate(i, from_attributes=True)
-            for i in service.list_instructors(db)]
+            for i in service.list_instructors(db, Scope.of(principal))]
 
 
 @router.post("/instructors", status_code=201)
@@ -318,9 +289,8 @@ def create_instructor(body: InstructorIn, db: DbSession, principal: Manager) -> 
 # --- one-day classes ----------------------------------------------------------------------
 @router.post("/oneday", status_code=201)
 def create_oneday(body: OneDayIn, db: DbSession, principal: Manager) -> dict[str, int]:
-    _own_site(principal, body.site_code)
-    _course(db, principal, body.linked_course_id)
-    row = _call(oneday_service.create_class, db, **body.model_dump(), actor=principal.actor)
+    row = _call(oneday_service.create_class, db, **body.model_dump(), actor=principal.actor,
+                scope=Scope.of(principal))
     return {"id": row.id}
 
 
@@ -328,13 +298,13 @@ def create_oneday(body: OneDayIn, db: DbSession, principal: Manager) -> dict[str
 def register_participant(class_id: int, body: ParticipantIn, db: DbSession,
                          principal: Manager) -> dict[str, int]:
     row = _call(oneday_service.register, db, class_id=class_id, **body.model_dump(),
-                actor=principal.actor)
+                actor=principal.actor, scope=Scope.of(principal))
     return {"id": row.id}
 
 
 @router.get("/oneday/{class_id}/conversion")
 def conversion(class_id: int, db: DbSession, principal: Reader) -> ConversionOut:
-    result = _call(oneday_service.class_conversion, db, class_id)
+    result = _call(oneday_service.class_conversion, db, class_id, Scope.of(principal))
     return ConversionOut(class_id=class_id, participants=result.participants,
                          applied=result.applied, enrolled=result.enrolled,
                          applied_percent=result.percent("applied"),
@@ -342,14 +312,6 @@ def conversion(class_id: int, db: DbSession, principal: Reader) -> ConversionOut
 
 
 # --- the trainee's own records ------------------------------------------------------------
-def _own_enrolment(db: DbSession, principal: Principal, enrolment_id: int) -> Any:
-    person_id = principal.user.person_id if principal.user else None
-    row = db.get(Enrolment, enrolment_id)
-    if row is None or person_id is None or row.person_id != person_id:
-        raise problem(NotFound("enrolment", enrolment_id))
-    return row
-
-
 @router.get("/me")
 def my_training(db: DbSession, principal: Own) -> list[dict[str, Any]]:
     person_id = principal.user.person_id if principal.user else None
@@ -358,7 +320,7 @@ def my_training(db: DbSession, principal: Own) -> list[dict[str, Any]]:
     out = []
     for enrolment in service.enrolments_of_person(db, person_id):
         cohort = service.get_cohort(db, enrolment.cohort_id)
-        summary, remaining = progress.summary_of(db, enrolment, cohort, dt.date.today())
+        summary, remaining = progress.summary_of(db, enrolment, cohort, clock.today())
         out.append({
             "enrolment": _enrolment_out(enrolment).model_dump(mode="json"),
             "cohort": cohort.code,
@@ -377,7 +339,7 @@ def my_training(db: DbSession, principal: Own) -> list[dict[str, Any]]:
 @router.post("/me/enrolments/{enrolment_id}/surveys", status_code=201)
 def my_survey(enrolment_id: int, body: SurveyIn, db: DbSession,
               principal: OwnWrite) -> dict[str, int]:
-    _own_enrolment(db, principal, enrolment_id)
+    _enrolment(db, principal, enrolment_id)  # a citizen's scope: their own enrolments
     row = _call(progress.submit_survey, db, assignment_id=body.assignment_id,
                 enrolment_id=enrolment_id, score=body.score, actor=principal.actor)
     return {"id": row.id}

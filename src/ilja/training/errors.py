@@ -62,3 +62,14 @@ class Conflict(TrainingError):
 
 class InvalidInput(TrainingError):
     code = "invalid_input"
+
+
+class OtherSite(TrainingError):
+    """An operator creating something for a site they do not work for."""
+
+    status_code = 403
+    code = "other_site"
+
+    def __init__(self, field_ko: str, field_en: str, site_code: str | None) -> None:
+        super().__init__(f"{field_ko}: {site_code} 소속 운영자는 다른 기관의 것을 만들 수 없습니다.",
+                         f"{field_en}: an operator of {site_code} cannot create for another site.")

@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import service as applications
 from ilja.people import registry
 from ilja.rules.parameters import default_tree
-from ilja.training import service
-from ilja.training.errors import ClassFull, Conflict, InvalidInput, NotFound
+from ilja.training import bounds, service
+from ilja.training.errors import ClassFull, Conflict, InvalidInput, NotFound, OtherSite
 from ilja.training.models import Enrolment, OneDayClass, OneDayParticipant, TrainingCohort
 from ilja.training.oneday import Conversion, conversion
 
@@ -30,8 +31,12 @@ def _now() -> dt.datetime:
 
 
 def create_class(session: Session, *, code: str, title: str, site_code: str, held_on: dt.date,
-                 linked_course_id: int, actor: audit.Actor) -> OneDayClass:
-    service.get_course(session, linked_course_id)
+                 linked_course_id: int, actor: audit.Actor, scope: Scope = SYSTEM) -> OneDayClass:
+    if not scope.owns_site(site_code):
+        raise OtherSite("캠퍼스·교육원", "Campus or institute", scope.site_code)
+    code = bounds.check_code("class_code", "코드", "Code", code)
+    bounds.check_day("held_on", "일자", "Held on", held_on)
+    service.get_course(session, linked_course_id, scope)
     if session.execute(select(OneDayClass).where(OneDayClass.code == code)).first():
         raise Conflict(f"클래스 코드 {code}가 이미 있습니다.", f"Class {code} exists already.")
     row = OneDayClass(code=service._text(code, "code"), title=service._text(title, "title"),
@@ -44,8 +49,8 @@ def create_class(session: Session, *, code: str, title: str, site_code: str, hel
     return row
 
 
-def get_class(session: Session, class_id: int, *, lock: bool = False) -> OneDayClass:
-    statement = select(OneDayClass).where(OneDayClass.id == class_id)
+def get_class(session: Session, class_id: int, *, lock: bool = False, scope: Scope = SYSTEM) -> OneDayClass:
+    statement = select(OneDayClass).where(OneDayClass.id == class_id, scope.where(Kind.ONEDAY_CLASS))
     if lock:
         statement = statement.with_for_update()
     row = session.execute(statement).scalar_one_or_none()
@@ -54,9 +59,9 @@ def get_class(session: Session, class_id: int, *, lock: bool = False) -> OneDayC
     return row
 
 
-def list_classes(session: Session) -> list[OneDayClass]:
-    return list(session.scalars(select(OneDayClass).order_by(OneDayClass.held_on,
-                                                             OneDayClass.code)))
+def list_classes(session: Session, scope: Scope = SYSTEM) -> list[OneDayClass]:
+    return list(session.scalars(select(OneDayClass).where(scope.where(Kind.ONEDAY_CLASS))
+                                .order_by(OneDayClass.held_on, OneDayClass.code)))
 
 
 def cap_for(one_day_class: OneDayClass) -> int:
@@ -70,10 +75,10 @@ def participants(session: Session, class_id: int) -> list[OneDayParticipant]:
 
 
 def register(session: Session, *, class_id: int, person_id: int, referred_by: str,
-             actor: audit.Actor) -> OneDayParticipant:
+             actor: audit.Actor, scope: Scope = SYSTEM) -> OneDayParticipant:
     """Register a participant referred by a 50+ campus; the class row is locked so that two
     registrations at once cannot pass the cap."""
-    row = get_class(session, class_id, lock=True)
+    row = get_class(session, class_id, lock=True, scope=scope)
     if registry.get_person(session, person_id) is None:
         raise NotFound("person", person_id)
     if not referred_by.strip():
@@ -96,8 +101,8 @@ def register(session: Session, *, class_id: int, person_id: int, referred_by: st
     return participant
 
 
-def class_conversion(session: Session, class_id: int) -> Conversion:
-    row = get_class(session, class_id)
+def class_conversion(session: Session, class_id: int, scope: Scope = SYSTEM) -> Conversion:
+    row = get_class(session, class_id, scope=scope)
     people = [p.person_id for p in participants(session, class_id)]
     cohorts = list(session.scalars(select(TrainingCohort).where(
         TrainingCohort.course_id == row.linked_course_id)))

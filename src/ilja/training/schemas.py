@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ilja.training.bounds import MAX_INDUSTRY_MONTHS
+
 
 class DepartmentIn(BaseModel):
     code: str = Field(min_length=1, max_length=64)
@@ -143,7 +145,7 @@ class QuitIn(BaseModel):
 
 class InstructorIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    industry_months: int = Field(ge=0, le=1200)
+    industry_months: int = Field(ge=0, le=MAX_INDUSTRY_MONTHS)
     expertise: str | None = Field(default=None, max_length=200)
     user_id: int | None = None
 

@@ -16,10 +16,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import service as applications
 from ilja.applications.models import ApplicationStatus as S
 from ilja.applications.models import RoundStatus
 from ilja.people import registry
+from ilja.training import bounds
 from ilja.training.errors import (
     CohortFull,
     Conflict,
@@ -27,6 +29,7 @@ from ilja.training.errors import (
     NotEnrollable,
     NotFound,
     NotQualified,
+    OtherSite,
 )
 from ilja.training.instructors import qualification
 from ilja.training.models import (
@@ -60,11 +63,17 @@ def _text(value: str | None, what: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Departments, courses, the course committee
 # --------------------------------------------------------------------------------------------
-def _get(session: Session, model: type[Any], key: int, what: str) -> Any:
-    row = session.get(model, key)
+def _get(session: Session, kind: Kind, key: int, what: str, scope: Scope) -> Any:
+    """The object ``key`` of ``kind`` if it is within ``scope``; else "not found" (404), as for
+    an id that does not exist."""
+    row = scope.get(session, kind, key)
     if row is None:
         raise NotFound(what, key)
     return row
+
+
+def _in_scope(statement: Any, scope: Scope, kind: Kind) -> Any:
+    return statement.where(scope.where(kind))
 
 
 def _stored(session: Session, row: Any, actor: audit.Actor, action: str, object_type: str) -> Any:
@@ -76,7 +85,11 @@ def _stored(session: Session, row: Any, actor: audit.Actor, action: str, object_
 
 
 def create_department(session: Session, *, code: str, site_code: str, name: str,
-                      partner: str | None = None, actor: audit.Actor) -> TrainingDepartment:
+                      partner: str | None = None, actor: audit.Actor,
+                      scope: Scope = SYSTEM) -> TrainingDepartment:
+    if not scope.owns_site(site_code):
+        raise OtherSite("캠퍼스·교육원", "Campus or institute", scope.site_code)
+    code = bounds.check_code("dept_code", "코드", "Code", code)
     if session.execute(select(TrainingDepartment).where(TrainingDepartment.code == code)).first():
         raise Conflict(f"학과 코드 {code}가 이미 있습니다.", f"Department {code} exists already.")
     row = TrainingDepartment(code=_text(code, "code"), site_code=_text(site_code, "site"),
@@ -84,19 +97,21 @@ def create_department(session: Session, *, code: str, site_code: str, name: str,
     return _stored(session, row, actor, "training.department.create", "training_department")
 
 
-def get_department(session: Session, department_id: int) -> TrainingDepartment:
-    return _get(session, TrainingDepartment, department_id, "department")
+def get_department(session: Session, department_id: int, scope: Scope = SYSTEM) -> TrainingDepartment:
+    return _get(session, Kind.TRAINING_DEPARTMENT, department_id, "department", scope)
 
 
-def list_departments(session: Session) -> list[TrainingDepartment]:
-    return list(session.scalars(select(TrainingDepartment).order_by(TrainingDepartment.code)))
+def list_departments(session: Session, scope: Scope = SYSTEM) -> list[TrainingDepartment]:
+    return list(session.scalars(_in_scope(select(TrainingDepartment), scope, Kind.TRAINING_DEPARTMENT)
+                                .order_by(TrainingDepartment.code)))
 
 
 def create_course(session: Session, *, code: str, department_id: int, name: str, kind: str,
                   program_code: str, specialisation: str | None = None,
-                  actor: audit.Actor) -> TrainingCourse:
+                  actor: audit.Actor, scope: Scope = SYSTEM) -> TrainingCourse:
     """A course starts closed: the course committee opens it (``decide``)."""
-    get_department(session, department_id)
+    get_department(session, department_id, scope)
+    code = bounds.check_code("course_code", "코드", "Code", code)
     if kind not in set(CourseKind):
         raise InvalidInput(f"과정 종류 {kind}를 알 수 없습니다.", f"Unknown course kind {kind}.")
     if program_code not in PROGRAMS:
@@ -109,12 +124,13 @@ def create_course(session: Session, *, code: str, department_id: int, name: str,
     return _stored(session, row, actor, "training.course.create", "training_course")
 
 
-def get_course(session: Session, course_id: int) -> TrainingCourse:
-    return _get(session, TrainingCourse, course_id, "course")
+def get_course(session: Session, course_id: int, scope: Scope = SYSTEM) -> TrainingCourse:
+    return _get(session, Kind.TRAINING_COURSE, course_id, "course", scope)
 
 
-def list_courses(session: Session, department_id: int | None = None) -> list[TrainingCourse]:
-    statement = select(TrainingCourse).order_by(TrainingCourse.code)
+def list_courses(session: Session, department_id: int | None = None,
+                 scope: Scope = SYSTEM) -> list[TrainingCourse]:
+    statement = _in_scope(select(TrainingCourse), scope, Kind.TRAINING_COURSE).order_by(TrainingCourse.code)
     if department_id is not None:
         statement = statement.where(TrainingCourse.department_id == department_id)
     return list(session.scalars(statement))
@@ -122,22 +138,23 @@ def list_courses(session: Session, department_id: int | None = None) -> list[Tra
 
 def decide(session: Session, *, department_id: int, decision: str, reason: str,
            decided_on: dt.date, course_id: int | None = None, instructor_id: int | None = None,
-           actor: audit.Actor) -> CommitteeDecision:
+           actor: audit.Actor, scope: Scope = SYSTEM) -> CommitteeDecision:
     """Record a course-committee (학과 운영위원회) decision; opening or closing a course takes
     effect at once (seoul-2025-academy-2-0-release: the committee opens and closes courses)."""
-    get_department(session, department_id)
+    get_department(session, department_id, scope)
     if decision not in DECISIONS:
         raise InvalidInput(f"결정 {decision}을 알 수 없습니다.", f"Unknown decision {decision}.")
     reason = _text(reason, "reason")
+    bounds.check_day("decided_on", "결정일", "Decided on", decided_on)
     if decision in ("open_course", "close_course"):
         if course_id is None:
             raise InvalidInput("과정을 선택하십시오.", "Choose the course.")
-        course = get_course(session, course_id)
+        course = get_course(session, course_id, scope)
         if course.department_id != department_id:
             raise InvalidInput("다른 학과의 과정입니다.", "The course belongs to another department.")
         course.is_open = decision == "open_course"
     if instructor_id is not None:
-        get_instructor(session, instructor_id)
+        get_instructor(session, instructor_id, scope)
     row = CommitteeDecision(department_id=department_id, course_id=course_id,
                             instructor_id=instructor_id, decision=decision, reason=reason,
                             decided_on=decided_on, decided_by=actor.id, created_at=_now())
@@ -171,13 +188,15 @@ class CohortInput:
     unit_code: str | None = None
 
 
-def create_cohort(session: Session, data: CohortInput, *, actor: audit.Actor) -> TrainingCohort:
-    course = get_course(session, data.course_id)
+def create_cohort(session: Session, data: CohortInput, *, actor: audit.Actor,
+                  scope: Scope = SYSTEM) -> TrainingCohort:
+    course = get_course(session, data.course_id, scope)
     if not course.is_open:
         raise NotEnrollable("운영위원회가 개설하지 않은 과정입니다.",
                             "The course committee has not opened this course.")
     if data.capacity < 1:
         raise InvalidInput("정원은 1명 이상이어야 합니다.", "The capacity must be at least 1.")
+    bounds.check_cohort(data.starts_on, data.ends_on, data.closures)
     try:
         session_days(data.starts_on, data.ends_on, weekdays=data.weekdays, closures=data.closures)
     except ScheduleError as exc:
@@ -195,8 +214,8 @@ def create_cohort(session: Session, data: CohortInput, *, actor: audit.Actor) ->
     return _stored(session, row, actor, "training.cohort.create", "training_cohort")
 
 
-def get_cohort(session: Session, cohort_id: int) -> TrainingCohort:
-    return _get(session, TrainingCohort, cohort_id, "cohort")
+def get_cohort(session: Session, cohort_id: int, scope: Scope = SYSTEM) -> TrainingCohort:
+    return _get(session, Kind.TRAINING_COHORT, cohort_id, "cohort", scope)
 
 
 def cohort_by_code(session: Session, code: str) -> TrainingCohort:
@@ -206,8 +225,10 @@ def cohort_by_code(session: Session, code: str) -> TrainingCohort:
     return row
 
 
-def list_cohorts(session: Session, course_id: int | None = None) -> list[TrainingCohort]:
-    statement = select(TrainingCohort).order_by(TrainingCohort.starts_on, TrainingCohort.code)
+def list_cohorts(session: Session, course_id: int | None = None,
+                 scope: Scope = SYSTEM) -> list[TrainingCohort]:
+    statement = (_in_scope(select(TrainingCohort), scope, Kind.TRAINING_COHORT)
+                 .order_by(TrainingCohort.starts_on, TrainingCohort.code))
     if course_id is not None:
         statement = statement.where(TrainingCohort.course_id == course_id)
     return list(session.scalars(statement))
@@ -221,36 +242,41 @@ def schedule_of(cohort: TrainingCohort) -> Schedule:
 def create_instructor(session: Session, *, name: str, industry_months: int,
                       expertise: str | None = None, user_id: int | None = None,
                       actor: audit.Actor) -> Instructor:
-    if industry_months < 0:
-        raise InvalidInput("경력은 0개월 이상입니다.", "Experience cannot be negative.")
+    if not 0 <= industry_months <= bounds.MAX_INDUSTRY_MONTHS:
+        raise InvalidInput(f"AI·SW 실무경력 (개월): 0~{bounds.MAX_INDUSTRY_MONTHS}개월로 입력하십시오.",
+                           f"AI/SW industry experience (months): enter 0 to {bounds.MAX_INDUSTRY_MONTHS}.")
     from ilja.accounts.models import User
 
     if user_id is not None and session.get(User, user_id) is None:  # else a foreign-key 500
-        raise InvalidInput("연결할 사용자 계정이 없습니다.", "No such user account to link.")
+        raise InvalidInput("사용자 계정: 연결할 계정이 없습니다.", "User account: no such account to link.")
+    if user_id is not None and instructor_for_user(session, user_id) is not None:  # else a unique-index 500
+        raise InvalidInput("사용자 계정: 이미 다른 강사에 연결된 계정입니다.",
+                           "User account: the account is linked to another instructor already.")
     row = Instructor(name=_text(name, "name"), industry_months=industry_months,
                      expertise=expertise or None, user_id=user_id, created_at=_now())
     return _stored(session, row, actor, "training.instructor.create", "training_instructor")
 
 
-def get_instructor(session: Session, instructor_id: int) -> Instructor:
-    return _get(session, Instructor, instructor_id, "instructor")
+def get_instructor(session: Session, instructor_id: int, scope: Scope = SYSTEM) -> Instructor:
+    return _get(session, Kind.INSTRUCTOR, instructor_id, "instructor", scope)
 
 
 def instructor_for_user(session: Session, user_id: int) -> Instructor | None:
     return session.execute(select(Instructor).where(Instructor.user_id == user_id)).scalar()
 
 
-def list_instructors(session: Session) -> list[Instructor]:
-    return list(session.scalars(select(Instructor).order_by(Instructor.name, Instructor.id)))
+def list_instructors(session: Session, scope: Scope = SYSTEM) -> list[Instructor]:
+    return list(session.scalars(_in_scope(select(Instructor), scope, Kind.INSTRUCTOR)
+                                .order_by(Instructor.name, Instructor.id)))
 
 
 def assign_instructor(session: Session, *, cohort_id: int, instructor_id: int,
-                      actor: audit.Actor) -> CohortInstructor:
+                      actor: audit.Actor, scope: Scope = SYSTEM) -> CohortInstructor:
     """Assign an instructor, checking the qualification in force on the cohort's start date
     (≥ 2 years of AI/SW industry experience for AI courses from Academy 2.0 on)."""
-    cohort = get_cohort(session, cohort_id)
+    cohort = get_cohort(session, cohort_id, scope)
     course = get_course(session, cohort.course_id)
-    instructor = get_instructor(session, instructor_id)
+    instructor = get_instructor(session, instructor_id, scope)
     check = qualification(ai_course=course.kind in AI_KINDS,
                           industry_months=instructor.industry_months, on=cohort.starts_on)
     if not check.qualified:
@@ -311,9 +337,9 @@ def _selected_unit(session: Session, application: Any) -> str | None:
 
 
 def enrol_selected(session: Session, *, cohort_id: int, application_id: int,
-                   actor: audit.Actor) -> Enrolment:
+                   actor: audit.Actor, scope: Scope = SYSTEM) -> Enrolment:
     """Enrol (입교) a selected application in the cohort its round and unit recruited for."""
-    cohort = get_cohort(session, cohort_id)
+    cohort = get_cohort(session, cohort_id, scope)
     application = applications.get_application(session, application_id)
     if application.status != S.SELECTED:
         raise NotEnrollable(f"선발된 신청만 입교할 수 있습니다 (현재: {application.status}).",
@@ -349,10 +375,10 @@ def linkable_rounds(session: Session, program_code: str) -> list[tuple[Any, list
 
 
 def link_round(session: Session, *, cohort_id: int, round_id: int, unit_code: str,
-               actor: audit.Actor) -> TrainingCohort:
+               actor: audit.Actor, scope: Scope = SYSTEM) -> TrainingCohort:
     """Say which round (and unit) recruited the cohort, so its selected applicants can enrol;
     fixed once someone enrolled from it."""
-    cohort = get_cohort(session, cohort_id)
+    cohort = get_cohort(session, cohort_id, scope)
     if cohort.enrolled:
         raise Conflict("입교한 훈련생이 있어 모집 공고를 바꿀 수 없습니다.",
                        "Trainees have enrolled: the cohort's round is fixed.")
@@ -388,10 +414,11 @@ class BulkEnrolment:
     refused: list[tuple[int, str]]  # application id, reason (English, ids only)
 
 
-def enrol_all_selected(session: Session, *, cohort_id: int, actor: audit.Actor) -> BulkEnrolment:
+def enrol_all_selected(session: Session, *, cohort_id: int, actor: audit.Actor,
+                       scope: Scope = SYSTEM) -> BulkEnrolment:
     """Enrol every selected application of the cohort's round and unit, in order of merit,
     until the cohort is full; again, it enrols nobody twice."""
-    cohort = get_cohort(session, cohort_id)
+    cohort = get_cohort(session, cohort_id, scope)
     if cohort.round_id is None:
         raise NotEnrollable("모집 공고가 연결되지 않은 기수입니다.", "No round recruits this cohort.")
     enrolled: list[Enrolment] = []
@@ -406,13 +433,14 @@ def enrol_all_selected(session: Session, *, cohort_id: int, actor: audit.Actor) 
     return BulkEnrolment(enrolled, refused)
 
 
-def get_enrolment(session: Session, enrolment_id: int) -> Enrolment:
-    return _get(session, Enrolment, enrolment_id, "enrolment")
+def get_enrolment(session: Session, enrolment_id: int, scope: Scope = SYSTEM) -> Enrolment:
+    return _get(session, Kind.ENROLMENT, enrolment_id, "enrolment", scope)
 
 
-def roster(session: Session, cohort_id: int) -> list[Enrolment]:
-    return list(session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort_id)
-                                .order_by(Enrolment.trainee_no)))
+def roster(session: Session, cohort_id: int, scope: Scope = SYSTEM) -> list[Enrolment]:
+    """The cohort's enrolments within ``scope`` (a coordinator sees only their caseload's)."""
+    return list(session.scalars(_in_scope(select(Enrolment), scope, Kind.ENROLMENT)
+                                .where(Enrolment.cohort_id == cohort_id).order_by(Enrolment.trainee_no)))
 
 
 def enrolments_of_person(session: Session, person_id: int) -> list[Enrolment]:
@@ -442,12 +470,12 @@ def _end(session: Session, enrolment: Enrolment, status: EnrolmentStatus, on: dt
 
 
 def quit_course(session: Session, *, enrolment_id: int, with_notice: bool, on: dt.date,
-                reason: str | None, actor: audit.Actor) -> Enrolment:
+                reason: str | None, actor: audit.Actor, scope: Scope = SYSTEM) -> Enrolment:
     """Quitting (포기): with notice, or without (무단 포기) — the latter bars re-participation
     for ``youth_academy.reparticipation.quit_without_notice_restriction_months`` (checked at
     application time by the rules engine through ``training_history_for``). A quit frees the
     seat."""
-    enrolment = get_enrolment(session, enrolment_id)
+    enrolment = get_enrolment(session, enrolment_id, scope)
     text = (reason or "").strip() or ("포기 (사전 통보)" if with_notice else "무단 포기")
     enrolment.quit_with_notice = with_notice
     _end(session, enrolment, EnrolmentStatus.QUIT, on, text, actor, S.QUIT)

@@ -3,8 +3,9 @@ committee's decisions (open or close a course, with reasons), courses, cohorts (
 by ``schedule`` and shown before saving), instructor profiles and assignments (the qualification
 rule's refusal shown with its reason) and one-day classes (cap from the dated parameters).
 
-A site-bound operator (``site_code``) sees and creates only for their own site; everything else
-answers 404 as if it did not exist. The services do the work and the auditing.
+Every object is looked up in the caller's scope (``accounts.scope``): an operator sees and creates
+only for their own site, and everything else answers 404 as if it did not exist. The services do
+the work and the auditing.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.programs.plan import load_plan
 from ilja.rules.parameters import default_tree
-from ilja.training import oneday_service, service, sites
-from ilja.training.errors import TrainingError
+from ilja.training import bounds, oneday_service, service
+from ilja.training.errors import NotFound, TrainingError
 from ilja.training.models import CourseKind, TrainingCohort, TrainingCourse, TrainingDepartment
 from ilja.training.schedule import ScheduleError, session_days
 from ilja.training.service import CohortInput
@@ -33,34 +36,34 @@ DECISIONS = ("open_course", "close_course")
 WEEKDAYS = tuple(range(7))
 
 
-_site = sites.bound_site
-
-
-def _departments(db: DbSession, principal: Principal) -> list[TrainingDepartment]:
-    return [d for d in service.list_departments(db) if sites.department_visible(principal, d)]
-
-
 def _department(db: DbSession, principal: Principal, department_id: int) -> TrainingDepartment | None:
-    row = db.get(TrainingDepartment, department_id)
-    return row if sites.department_visible(principal, row) else None
+    try:
+        return service.get_department(db, department_id, Scope.of(principal))
+    except NotFound:
+        return None
 
 
 def _courses(db: DbSession, principal: Principal) -> list[TrainingCourse]:
-    ids = {d.id for d in _departments(db, principal)}
-    return [c for c in service.list_courses(db) if c.department_id in ids]
+    return service.list_courses(db, scope=Scope.of(principal))
 
 
 def _cohort(db: DbSession, principal: Principal, cohort_id: int) -> TrainingCohort | None:
-    row = db.get(TrainingCohort, cohort_id)
-    return row if sites.cohort_visible(db, principal, row) else None
+    try:
+        return service.get_cohort(db, cohort_id, Scope.of(principal))
+    except NotFound:
+        return None
 
 
 def _sites(principal: Principal) -> list[tuple[str, str]]:
+    """The sites the caller may create for: the plan's campuses and institutes they own (an
+    operator's own site, shown by its code if the plan does not name it)."""
     plan = load_plan()
     every = [(c.code, c.name.ko) for c in plan.campuses] + [(i.code, i.name.ko) for i in plan.institutes]
-    site = _site(principal)
-    return [(code, name) for code, name in every if site is None or code == site] or \
-        ([(site, site)] if site else [])
+    scope = Scope.of(principal)
+    mine = [(code, name) for code, name in every if scope.owns_site(code)]
+    if not mine and scope.site_code and scope.owns_site(scope.site_code):
+        mine = [(scope.site_code, scope.site_code)]
+    return mine
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -107,14 +110,19 @@ def _failed(request: Request, field: str, error: TrainingError) -> tuple[str, st
     return field, error.message_ko if translator(request).lang == "ko" else error.message_en
 
 
+def _refused(request: Request, problem: bounds.Problem) -> tuple[str, str]:
+    """A value out of its bounds (``training.bounds``), on its field."""
+    return _failed(request, problem.field, problem.error())
+
+
 # --- departments and the course committee --------------------------------------------------
 def _index_context(request: Request, db: DbSession, principal: Principal) -> dict[str, Any]:
-    departments = _departments(db, principal)
+    departments = service.list_departments(db, Scope.of(principal))
     courses: dict[int, list[TrainingCourse]] = {}
     for course in _courses(db, principal):
         courses.setdefault(course.department_id, []).append(course)
     return {"departments": departments, "courses": courses, "site_options": _sites(principal),
-            "bound_site": _site(principal)}
+            "bound_site": Scope.of(principal).site_code}
 
 
 @router.get("/training/setup", response_class=HTMLResponse)
@@ -129,13 +137,16 @@ async def department_create(request: Request, db: DbSession, principal: Manager)
     form = await _form(request)
     sites = {code for code, _ in _sites(principal)}
     errors = [_need(request, f) for f in ("dept_code", "dept_name") if not form.get(f)]
+    bad_code = form.get("dept_code") and bounds.code_problem("dept_code", "코드", "Code", form["dept_code"])
+    if bad_code:
+        errors.append(_refused(request, bad_code))
     if form.get("dept_site") not in sites:
         errors.append(_need(request, "dept_site"))
     if not errors:
         try:
             row = service.create_department(db, code=form["dept_code"], site_code=form["dept_site"],
                                             name=form["dept_name"], partner=form.get("dept_partner"),
-                                            actor=principal.actor)
+                                            actor=principal.actor, scope=Scope.of(principal))
             return RedirectResponse(f"/training/setup/departments/{row.id}?note=saved", status_code=303)
         except TrainingError as error:
             errors.append(_failed(request, "dept_code", error))
@@ -165,7 +176,7 @@ def department_page(request: Request, department_id: int, db: DbSession, princip
         return _not_found(request)
     return _page(request, "training/department.html", {
         **_department_context(request, db, department), "note": "saved" if note == "saved" else None,
-        "values": {"decided_on": dt.date.today().isoformat(), "program_code": "youth_academy"}})
+        "values": {"decided_on": clock.today().isoformat(), "program_code": "youth_academy"}})
 
 
 @router.post("/training/setup/departments/{department_id}/courses", response_model=None)
@@ -176,6 +187,9 @@ async def course_create(request: Request, department_id: int, db: DbSession,
     if department is None:
         return _not_found(request)
     errors = [_need(request, f) for f in ("course_code", "course_name") if not form.get(f)]
+    bad_code = form.get("course_code") and bounds.code_problem("course_code", "코드", "Code", form["course_code"])
+    if bad_code:
+        errors.append(_refused(request, bad_code))
     if form.get("kind") not in {k.value for k in CourseKind}:
         errors.append(_need(request, "kind"))
     if form.get("program_code") not in PROGRAMS:
@@ -186,7 +200,7 @@ async def course_create(request: Request, department_id: int, db: DbSession,
                                   name=form["course_name"], kind=form["kind"],
                                   program_code=form["program_code"],
                                   specialisation=form.get("specialisation") or None,
-                                  actor=principal.actor)
+                                  actor=principal.actor, scope=Scope.of(principal))
             return RedirectResponse(f"/training/setup/departments/{department.id}?note=saved",
                                     status_code=303)
         except TrainingError as error:
@@ -211,13 +225,15 @@ async def decision_create(request: Request, department_id: int, db: DbSession,
         errors.append(_need(request, "course_id"))
     if decided_on is None:
         errors.append(_need(request, "decided_on"))
+    elif problem := bounds.day_problem("decided_on", "결정일", "Decided on", decided_on):
+        errors.append(_refused(request, problem))
     if not form.get("reason"):
         errors.append(_need(request, "reason"))
     if not errors:
         try:
             service.decide(db, department_id=department.id, decision=form["decision"],
                            reason=form["reason"], decided_on=decided_on,  # type: ignore[arg-type]
-                           course_id=course_id, actor=principal.actor)
+                           course_id=course_id, actor=principal.actor, scope=Scope.of(principal))
             return RedirectResponse(f"/training/setup/departments/{department.id}?note=saved",
                                     status_code=303)
         except TrainingError as error:
@@ -276,7 +292,9 @@ async def cohort_create(request: Request, db: DbSession, principal: Manager) -> 
     if closures is None:
         errors.append(_need(request, "closures"))
     preview = None
-    if starts_on and ends_on and weekdays and closures is not None:
+    problems = bounds.cohort_problems(starts_on, ends_on, closures or ()) if starts_on and ends_on else []
+    errors += [_refused(request, p) for p in problems]  # bounded before any session day is computed
+    if not problems and starts_on and ends_on and weekdays and closures is not None:
         try:
             preview = session_days(starts_on, ends_on, weekdays=weekdays, closures=closures)
         except ScheduleError:
@@ -285,7 +303,7 @@ async def cohort_create(request: Request, db: DbSession, principal: Manager) -> 
         try:
             row = service.create_cohort(db, CohortInput(
                 course_id, number, capacity, starts_on, ends_on, weekdays=weekdays,  # type: ignore[arg-type]
-                closures=closures or ()), actor=principal.actor)
+                closures=closures or ()), actor=principal.actor, scope=Scope.of(principal))
             return RedirectResponse(f"/training/setup/cohorts/{row.id}/instructors?note=saved",
                                     status_code=303)
         except TrainingError as error:
@@ -300,9 +318,9 @@ async def cohort_create(request: Request, db: DbSession, principal: Manager) -> 
 def instructors_page(request: Request, db: DbSession, principal: Manager,
                      note: str | None = None) -> HTMLResponse:
     return _page(request, "training/instructors.html", {
-        "instructors": service.list_instructors(db), "note": "saved" if note == "saved" else None,
+        "instructors": service.list_instructors(db, Scope.of(principal)), "note": "saved" if note == "saved" else None,
         "min_years": default_tree().value("youth_academy.academic.instructor_min_industry_years",
-                                          dt.date.today())})
+                                          clock.today())})
 
 
 @router.post("/training/setup/instructors", response_model=None)
@@ -319,19 +337,20 @@ async def instructor_create(request: Request, db: DbSession, principal: Manager)
                                   expertise=form.get("expertise") or None, actor=principal.actor)
         return RedirectResponse("/training/setup/instructors?note=saved", status_code=303)
     return _page(request, "training/instructors.html", {
-        "instructors": service.list_instructors(db), "values": form, "errors": errors,
+        "instructors": service.list_instructors(db, Scope.of(principal)), "values": form, "errors": errors,
         "min_years": default_tree().value("youth_academy.academic.instructor_min_industry_years",
-                                          dt.date.today())})
+                                          clock.today())})
 
 
-def _assign_context(request: Request, db: DbSession, cohort: TrainingCohort) -> dict[str, Any]:
+def _assign_context(request: Request, db: DbSession, principal: Principal,
+                    cohort: TrainingCohort) -> dict[str, Any]:
     t = translator(request)
     return {"cohort": cohort, "course": service.get_course(db, cohort.course_id),
             "assigned": service.cohort_instructors(db, cohort.id),
             "sessions": len(service.schedule_of(cohort)),
             "instructor_options": [("", t("training.setup.choose"))] + [
                 (str(i.id), t("training.setup.instructor_option", name=i.name, months=i.industry_months))
-                for i in service.list_instructors(db)]}
+                for i in service.list_instructors(db, Scope.of(principal))]}
 
 
 @router.get("/training/setup/cohorts/{cohort_id}/instructors", response_class=HTMLResponse)
@@ -341,7 +360,7 @@ def assign_page(request: Request, cohort_id: int, db: DbSession, principal: Mana
     if cohort is None:
         return _not_found(request)
     return _page(request, "training/assign.html", {
-        **_assign_context(request, db, cohort), "note": "saved" if note == "saved" else None})
+        **_assign_context(request, db, principal, cohort), "note": "saved" if note == "saved" else None})
 
 
 @router.post("/training/setup/cohorts/{cohort_id}/instructors", response_model=None)
@@ -359,14 +378,14 @@ async def assign_save(request: Request, cohort_id: int, db: DbSession, principal
     else:
         try:
             service.assign_instructor(db, cohort_id=cohort.id, instructor_id=instructor_id,
-                                      actor=principal.actor)
+                                      actor=principal.actor, scope=Scope.of(principal))
             return RedirectResponse(f"/training/setup/cohorts/{cohort.id}/instructors?note=saved",
                                     status_code=303)
         except TrainingError as error:
             errors.append(_failed(request, "instructor_id", error))
             status = error.status_code
     return _page(request, "training/assign.html", {
-        **_assign_context(request, db, cohort), "values": form, "errors": errors}, status_code=status)
+        **_assign_context(request, db, principal, cohort), "values": form, "errors": errors}, status_code=status)
 
 
 # --- one-day classes -----------------------------------------------------------------------
@@ -375,7 +394,7 @@ def _oneday_context(request: Request, db: DbSession, principal: Principal) -> di
     return {"site_options": _sites(principal),
             "course_options": [("", t("training.setup.choose"))]
             + [(str(c.id), f"{c.code} {c.name}") for c in _courses(db, principal)],
-            "cap": int(default_tree().value(oneday_service.CAP, dt.date.today()))}
+            "cap": int(default_tree().value(oneday_service.CAP, clock.today()))}
 
 
 @router.get("/training/setup/oneday/new", response_class=HTMLResponse)
@@ -393,13 +412,19 @@ async def oneday_create(request: Request, db: DbSession, principal: Manager) -> 
         errors.append(_need(request, "site_code"))
     if held_on is None:
         errors.append(_need(request, "held_on"))
+    elif problem := bounds.day_problem("held_on", "일자", "Held on", held_on):
+        errors.append(_refused(request, problem))
+    bad_code = form.get("class_code") and bounds.code_problem("class_code", "코드", "Code", form["class_code"])
+    if bad_code:
+        errors.append(_refused(request, bad_code))
     if course_id is None or course_id not in {c.id for c in _courses(db, principal)}:
         errors.append(_need(request, "linked_course_id"))
     if not errors:
         try:
             oneday_service.create_class(db, code=form["class_code"], title=form["title"],
                                         site_code=form["site_code"], held_on=held_on,  # type: ignore[arg-type]
-                                        linked_course_id=course_id, actor=principal.actor)  # type: ignore[arg-type]
+                                        linked_course_id=course_id, actor=principal.actor,  # type: ignore[arg-type]
+                                        scope=Scope.of(principal))
             return RedirectResponse("/training", status_code=303)
         except TrainingError as error:
             errors.append(_failed(request, "class_code", error))

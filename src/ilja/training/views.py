@@ -1,6 +1,7 @@
 """Pages: the operator's cohorts (roster, attendance sheet, scores, dropout warnings, enrolment,
 completion, certificates), one-day classes with conversion, the instructor's cohorts and
-surveys, and the trainee's own attendance, scores and warnings. Thin: the services do the work.
+surveys, and the trainee's own attendance, scores and warnings. Thin: the services do the work,
+and look every object up in the caller's scope (``accounts.scope``): outside it, a 404 page.
 """
 
 from __future__ import annotations
@@ -11,17 +12,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.applications.errors import ApplicationError
 from ilja.applications.manage_views import _masked_names
 from ilja.applications.models import Round
 from ilja.selection import service as selection
 from ilja.training import oneday_service, progress, service
-from ilja.training.api import _site_of
 from ilja.training.attendance import Mark
-from ilja.training.errors import InvalidInput, TrainingError
+from ilja.training.errors import InvalidInput, NotFound, TrainingError
 from ilja.training.models import Enrolment, EnrolmentStatus, TrainingCohort
 from ilja.web.templating import render, translator
 
@@ -50,15 +52,19 @@ def _message(request: Request, error: TrainingError | ApplicationError) -> str:
     return error.message_ko if translator(request).lang == "ko" else error.message_en
 
 
-def _visible(db: DbSession, principal: Principal, cohort: TrainingCohort) -> bool:
-    site = principal.user.site_code if principal.user else None
-    return not (site and principal.role is not None and principal.role.value == "operator"
-                and _site_of(db, cohort) != site)
-
-
 def _cohort(db: DbSession, principal: Principal, cohort_id: int) -> TrainingCohort | None:
-    cohort = db.get(TrainingCohort, cohort_id)
-    return cohort if cohort is not None and _visible(db, principal, cohort) else None
+    """The cohort if it is within the caller's scope, else None (the page answers 404)."""
+    try:
+        return service.get_cohort(db, cohort_id, Scope.of(principal))
+    except NotFound:
+        return None
+
+
+def _enrolment(db: DbSession, principal: Principal, enrolment_id: int) -> Enrolment | None:
+    try:
+        return service.get_enrolment(db, enrolment_id, Scope.of(principal))
+    except NotFound:
+        return None
 
 
 def _date(text: str | None, default: dt.date) -> dt.date:
@@ -75,10 +81,11 @@ def _back(cohort_id: int, note: str, suffix: str = "") -> RedirectResponse:
 # --- the operator's cohorts ------------------------------------------------------------------
 @router.get("/training", response_class=HTMLResponse)
 def index(request: Request, db: DbSession, principal: Reader) -> HTMLResponse:
-    cohorts = [c for c in service.list_cohorts(db) if _visible(db, principal, c)]
-    courses = {c.id: c for c in service.list_courses(db)}
+    scope = Scope.of(principal)
+    cohorts = service.list_cohorts(db, scope=scope)
+    courses = {c.id: c for c in service.list_courses(db, scope=scope)}
     classes = [(c, oneday_service.class_conversion(db, c.id), courses.get(c.linked_course_id))
-               for c in oneday_service.list_classes(db)]
+               for c in oneday_service.list_classes(db, scope)]
     return _page(request, "training/index.html", {"cohorts": cohorts, "courses": courses,
                                                   "classes": classes})
 
@@ -86,17 +93,23 @@ def index(request: Request, db: DbSession, principal: Reader) -> HTMLResponse:
 def _apply_rule(db: DbSession, cohort: TrainingCohort) -> None:
     """The dropout rule as of today, before a page shows warnings: what the roster shows is
     current without anyone pressing a button (so the rule itself is the actor)."""
-    on = min(dt.date.today(), service.schedule_of(cohort).end)
+    on = min(clock.today(), service.schedule_of(cohort).end)
     progress.evaluate_cohort(db, cohort_id=cohort.id, on=on, actor=audit.SYSTEM_ACTOR)
 
 
-def _cohort_context(db: DbSession, cohort: TrainingCohort, on: dt.date) -> dict[str, Any]:
+def _findings(db: DbSession, cohort: TrainingCohort, scope: Scope) -> list[tuple[Any, Enrolment]]:
+    """The cohort's findings about the trainees within ``scope``."""
+    visible = {e.id for e in service.roster(db, cohort.id, scope)}
+    return [(f, e) for f, e in progress.cohort_findings(db, cohort.id) if e.id in visible]
+
+
+def _cohort_context(db: DbSession, cohort: TrainingCohort, on: dt.date, scope: Scope) -> dict[str, Any]:
     _apply_rule(db, cohort)
     rows = []
     findings: dict[int, list[Any]] = {}
-    for finding, enrolment in progress.cohort_findings(db, cohort.id):
+    for finding, enrolment in _findings(db, cohort, scope):
         findings.setdefault(enrolment.id, []).append(finding)
-    for enrolment in service.roster(db, cohort.id):
+    for enrolment in service.roster(db, cohort.id, scope):
         summary, remaining = progress.summary_of(db, enrolment, cohort, on)
         rows.append({"e": enrolment, "rate": round(float(summary.rate) * 100, 1),
                      "summary": summary, "findings": findings.get(enrolment.id, [])})
@@ -115,7 +128,7 @@ def cohort_page(request: Request, cohort_id: int, db: DbSession, principal: Read
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
-    context = _cohort_context(db, cohort, _date(on, dt.date.today()))
+    context = _cohort_context(db, cohort, _date(on, clock.today()), Scope.of(principal))
     audit.record(db, principal.actor, "training.roster.read", object_type="training_cohort",
                  object_id=cohort.id, details={"enrolments": [r["e"].id for r in context["rows"]]})
     return _page(request, "training/cohort.html", {
@@ -130,7 +143,7 @@ async def _form(request: Request) -> dict[str, str]:
 
 def _cohort_error(request: Request, db: DbSession, principal: Principal, cohort: TrainingCohort,
                   error: TrainingError | ApplicationError) -> HTMLResponse:
-    context = _cohort_context(db, cohort, dt.date.today())
+    context = _cohort_context(db, cohort, clock.today(), Scope.of(principal))
     return _page(request, "training/cohort.html", {
         **context, "note": None, "can_manage": principal.can(Permission.TRAINING_MANAGE),
         "error": _message(request, error)}, status_code=error.status_code)
@@ -147,7 +160,7 @@ async def round_link(request: Request, cohort_id: int, db: DbSession,
     round_id, _, unit_code = form.get("round", "").partition(":")
     try:
         service.link_round(db, cohort_id=cohort_id, round_id=int(round_id or 0),
-                           unit_code=unit_code, actor=principal.actor)
+                           unit_code=unit_code, actor=principal.actor, scope=Scope.of(principal))
     except (TrainingError, ValueError) as error:
         problem = error if isinstance(error, TrainingError) else InvalidInput(
             "모집 공고를 고르십시오.", "Choose a round.")
@@ -180,7 +193,7 @@ def enrol_page(request: Request, cohort_id: int, db: DbSession,
     if cohort is None:
         return _not_found(request)
     try:
-        service.enrol_all_selected(db, cohort_id=cohort_id, actor=principal.actor)
+        service.enrol_all_selected(db, cohort_id=cohort_id, actor=principal.actor, scope=Scope.of(principal))
     except (TrainingError, ApplicationError) as error:
         return _cohort_error(request, db, principal, cohort, error)
     return _back(cohort_id, "enrolled")
@@ -195,7 +208,7 @@ async def complete_page(request: Request, cohort_id: int, db: DbSession,
         return _not_found(request)
     try:
         progress.complete_cohort(db, cohort_id=cohort_id,
-                                 on=_date(form.get("on"), dt.date.today()), actor=principal.actor)
+                                 on=_date(form.get("on"), clock.today()), actor=principal.actor)
     except TrainingError as error:
         return _cohort_error(request, db, principal, cohort, error)
     return _back(cohort_id, "completed")
@@ -205,14 +218,14 @@ async def complete_page(request: Request, cohort_id: int, db: DbSession,
 async def quit_page(request: Request, enrolment_id: int, db: DbSession,
                     principal: Manager) -> Response:
     form = await _form(request)
-    enrolment = db.get(Enrolment, enrolment_id)
-    cohort = _cohort(db, principal, enrolment.cohort_id) if enrolment else None
-    if enrolment is None or cohort is None:
+    enrolment = _enrolment(db, principal, enrolment_id)
+    if enrolment is None:
         return _not_found(request)
+    cohort = service.get_cohort(db, enrolment.cohort_id)
     try:
         service.quit_course(db, enrolment_id=enrolment_id,
                             with_notice=form.get("notice") == "with",
-                            on=_date(form.get("on"), dt.date.today()),
+                            on=_date(form.get("on"), clock.today()),
                             reason=form.get("reason"), actor=principal.actor)
     except (TrainingError, ApplicationError) as error:
         return _cohort_error(request, db, principal, cohort, error)
@@ -222,8 +235,7 @@ async def quit_page(request: Request, enrolment_id: int, db: DbSession,
 @router.get("/training/enrolments/{enrolment_id}/certificate.pdf", response_model=None)
 def certificate_page(request: Request, enrolment_id: int, db: DbSession,
                      principal: Reader) -> Response:
-    enrolment = db.get(Enrolment, enrolment_id)
-    if enrolment is None or _cohort(db, principal, enrolment.cohort_id) is None:
+    if _enrolment(db, principal, enrolment_id) is None:
         return _not_found(request)
     try:
         pdf = progress.certificate(db, enrolment_id=enrolment_id, actor=principal.actor)
@@ -235,10 +247,10 @@ def certificate_page(request: Request, enrolment_id: int, db: DbSession,
 
 
 # --- attendance sheet ----------------------------------------------------------------------
-def _attendance_context(db: DbSession, cohort: TrainingCohort, day: dt.date) -> dict[str, Any]:
+def _attendance_context(db: DbSession, cohort: TrainingCohort, day: dt.date, scope: Scope) -> dict[str, Any]:
     schedule = service.schedule_of(cohort)
     marks = progress.sheet(db, cohort.id, day)
-    active = [e for e in service.roster(db, cohort.id) if e.status == EnrolmentStatus.ENROLLED]
+    active = [e for e in service.roster(db, cohort.id, scope) if e.status == EnrolmentStatus.ENROLLED]
     return {"cohort": cohort, "day": day.isoformat(), "is_session": day in schedule.sessions,
             "sessions": [d.isoformat() for d in schedule.sessions], "trainees": active,
             "values": {f"mark-{e.id}": marks[e.id].code if e.id in marks else "present"
@@ -259,9 +271,9 @@ def attendance_page(request: Request, cohort_id: int, db: DbSession, principal: 
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
-    chosen = _date(day, _nearest_session(cohort, dt.date.today()))
+    chosen = _date(day, _nearest_session(cohort, clock.today()))
     return _page(request, "training/attendance.html", {
-        **_attendance_context(db, cohort, chosen), "saved": note == "saved",
+        **_attendance_context(db, cohort, chosen, Scope.of(principal)), "saved": note == "saved",
         "imported": rows if note == "imported" else None,
         "can_manage": principal.can(Permission.TRAINING_MANAGE)})
 
@@ -273,13 +285,13 @@ async def attendance_save(request: Request, cohort_id: int, db: DbSession,
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
-    day = _date(form.get("day"), dt.date.today())
+    day = _date(form.get("day"), clock.today())
     marks = {int(k.split("-", 1)[1]): Mark[v.upper()] for k, v in form.items()
              if k.startswith("mark-") and k[5:].isdigit() and v in MARKS}
     try:
         progress.record_day(db, cohort_id=cohort_id, day=day, marks=marks, actor=principal.actor)
     except TrainingError as error:
-        context = _attendance_context(db, cohort, day)
+        context = _attendance_context(db, cohort, day, Scope.of(principal))
         context.update(error=_message(request, error), saved=False, can_manage=True)
         return _page(request, "training/attendance.html", context, status_code=422)
     return RedirectResponse(f"/training/cohorts/{cohort_id}/attendance?day={day.isoformat()}"
@@ -303,7 +315,7 @@ async def attendance_import(request: Request, cohort_id: int, db: DbSession,
     upload = form.get("file")
     name = getattr(upload, "filename", "") or ""
     suffix = Path(name).suffix.lower()
-    context = _attendance_context(db, cohort, _nearest_session(cohort, dt.date.today()))
+    context = _attendance_context(db, cohort, _nearest_session(cohort, clock.today()), Scope.of(principal))
     context.update(saved=False, can_manage=True)
     if upload is None or isinstance(upload, str) or suffix not in (".xlsx", ".csv"):
         context["error"] = translator(request)("training.attendance.file_needed")
@@ -326,10 +338,10 @@ async def attendance_import(request: Request, cohort_id: int, db: DbSession,
 
 
 # --- scores --------------------------------------------------------------------------------
-def _scores_context(db: DbSession, cohort: TrainingCohort) -> dict[str, Any]:
+def _scores_context(db: DbSession, cohort: TrainingCohort, scope: Scope) -> dict[str, Any]:
     return {"cohort": cohort, "assessments": progress.assessments(db, cohort.id),
             "table": progress.score_table(db, cohort.id),
-            "trainees": service.roster(db, cohort.id), "error": None, "values": {}}
+            "trainees": service.roster(db, cohort.id, scope), "error": None, "values": {}}
 
 
 @router.get("/training/cohorts/{cohort_id}/scores", response_class=HTMLResponse)
@@ -339,7 +351,7 @@ def scores_page(request: Request, cohort_id: int, db: DbSession,
     if cohort is None:
         return _not_found(request)
     return _page(request, "training/scores.html", {
-        **_scores_context(db, cohort), "can_manage": principal.can(Permission.TRAINING_MANAGE)})
+        **_scores_context(db, cohort, Scope.of(principal)), "can_manage": principal.can(Permission.TRAINING_MANAGE)})
 
 
 @router.post("/training/cohorts/{cohort_id}/scores", response_model=None)
@@ -356,7 +368,7 @@ async def scores_save(request: Request, cohort_id: int, db: DbSession,
                                 held_on=_date(form.get("held_on"), dt.date.min),
                                 scores=scores, actor=principal.actor)
     except TrainingError as error:
-        context = _scores_context(db, cohort)
+        context = _scores_context(db, cohort, Scope.of(principal))
         context.update(error=_message(request, error), values=form, can_manage=True)
         return _page(request, "training/scores.html", context, status_code=422)
     return RedirectResponse(f"/training/cohorts/{cohort_id}/scores", status_code=303)
@@ -370,7 +382,7 @@ def findings_page(request: Request, cohort_id: int, db: DbSession,
         return _not_found(request)
     _apply_rule(db, cohort)
     return _page(request, "training/findings.html", {
-        "cohort": cohort, "findings": progress.cohort_findings(db, cohort.id)})
+        "cohort": cohort, "findings": _findings(db, cohort, Scope.of(principal))})
 
 
 # --- instructors and trainees --------------------------------------------------------------
@@ -391,7 +403,7 @@ def _my_context(db: DbSession, person_id: int | None) -> dict[str, Any]:
     for enrolment in service.enrolments_of_person(db, person_id) if person_id else []:
         cohort = service.get_cohort(db, enrolment.cohort_id)
         _apply_rule(db, cohort)
-        summary, remaining = progress.summary_of(db, enrolment, cohort, dt.date.today())
+        summary, remaining = progress.summary_of(db, enrolment, cohort, clock.today())
         items.append({"e": enrolment, "cohort": cohort,
                       "course": service.get_course(db, cohort.course_id),
                       "summary": summary, "rate": round(float(summary.rate) * 100, 1),
@@ -412,11 +424,8 @@ def my_page(request: Request, db: DbSession, principal: Own,
 @router.post("/training/me/surveys", response_model=None)
 async def my_survey(request: Request, db: DbSession, principal: OwnWrite) -> Response:
     form = await _form(request)
-    person_id = principal.user.person_id if principal.user else None
     try:
-        enrolment = service.get_enrolment(db, int(form.get("enrolment", "0")))
-        if enrolment.person_id != person_id:
-            return _not_found(request)
+        enrolment = service.get_enrolment(db, int(form.get("enrolment", "0")), Scope.of(principal))
         progress.submit_survey(db, assignment_id=int(form.get("assignment", "0")),
                                enrolment_id=enrolment.id, score=int(form.get("score", "-1")),
                                actor=principal.actor)
