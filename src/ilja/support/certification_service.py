@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.people.keys import get_keyring
+from ilja.people.rrn import KeyRing
 from ilja.rules.parameters import default_tree
 from ilja.support import budgets, receipts
 from ilja.support.certification import (
@@ -193,7 +195,8 @@ def _stamp(entitlement: Entitlement) -> dict[str, Any]:
 
 
 def submit_claim(session: Session, *, attempt_id: int, receipt: bytes, claimed_on: dt.date,
-                 store: Path, actor: audit.Actor, scope: Scope = SYSTEM) -> FeeClaim:
+                 store: Path, actor: audit.Actor, scope: Scope = SYSTEM,
+                 keyring: KeyRing | None = None) -> FeeClaim:
     """A claim with its receipt; refused with the rule's reasons when the attempt is not entitled."""
     attempt = get_attempt(session, attempt_id, scope)
     if session.execute(select(FeeClaim.id).where(FeeClaim.attempt_id == attempt.id)).first():
@@ -203,7 +206,7 @@ def submit_claim(session: Session, *, attempt_id: int, receipt: bytes, claimed_o
     if not entitlement.entitled:
         raise NotEntitled(tuple(r.value for r in entitlement.refusals))
     max_bytes = int(in_force(PREFIX, ("receipt_max_bytes",), claimed_on)["receipt_max_bytes"].value)
-    stored = receipts.store(store, receipt, max_bytes)
+    stored = receipts.store(store, receipt, max_bytes, keyring or get_keyring())
     row = FeeClaim(attempt_id=attempt.id, person_id=attempt.person_id, claimed_on=claimed_on,
                    amount_entitled_won=entitlement.amount_won, entitlement=_stamp(entitlement),
                    status=ClaimStatus.SUBMITTED, receipt_sha256=stored.sha256, receipt_type=stored.media_type,
@@ -269,9 +272,11 @@ def record_payment(session: Session, *, claim_id: int, paid_on: dt.date, payment
     return claim
 
 
-def receipt_of(session: Session, claim: FeeClaim, store: Path, *, actor: audit.Actor) -> bytes:
-    """The receipt file; a staff read of a person's document, so it is audited."""
-    content = receipts.load(store, claim.receipt_sha256, claim.receipt_type)
+def receipt_of(session: Session, claim: FeeClaim, store: Path, *, actor: audit.Actor,
+               keyring: KeyRing | None = None) -> bytes:
+    """The receipt file, decrypted; a staff read of a person's document, so it is audited."""
+    content = receipts.load(store, claim.receipt_sha256, claim.receipt_type,
+                            keyring or get_keyring())
     audit.record(session, actor, "support.claim.receipt_read", subject_person_id=claim.person_id,
                  object_type="fee_claim", object_id=claim.id)
     return content

@@ -4,15 +4,27 @@ The type is read from the file's first bytes, never from its name or the browser
 file is stored under its SHA-256 (content-addressed, so a name from the user never reaches the
 file system and a re-upload writes nothing new), outside the web root, readable only by staff
 routes that audit the read.
+
+A receipt names a person and what they paid: personal data, kept like the registry's RRNs
+(안전성 확보조치 기준 §7): encrypted with AES-256-GCM under the data key (``ilja.people.rrn``
+tokens, bound to the file's digest so one file cannot stand in for another), in a file only the
+server's user can read (0600) in directories only it can open (0700). A file stored in clear
+before this is still read.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ilja.people.rrn import KeyRing, decrypt_value, encrypt_value
 from ilja.support.errors import Invalid
+
+PURPOSE = "support_receipt"
+FILE_MODE = 0o600
+DIRECTORY_MODE = 0o700
 
 SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"%PDF-", "application/pdf", "pdf"),
@@ -54,17 +66,35 @@ def path_of(root: Path, sha256: str, media_type: str) -> Path:
     return root / "support" / "receipts" / sha256[:2] / f"{sha256}.{extension}"
 
 
-def store(root: Path, content: bytes, max_bytes: int) -> Receipt:
+def _private_directories(root: Path, target: Path) -> None:
+    """Create the directories from ``root/support`` down to ``target``'s, each 0700."""
+    for directory in reversed([target.parent, *target.parent.parents]):
+        if directory == root or root not in directory.parents:
+            continue
+        directory.mkdir(mode=DIRECTORY_MODE, exist_ok=True)
+        os.chmod(directory, DIRECTORY_MODE)
+
+
+def store(root: Path, content: bytes, max_bytes: int, keyring: KeyRing) -> Receipt:
     media_type, _ = check(content, max_bytes)
     digest = hashlib.sha256(content).hexdigest()
     target = path_of(root, digest, media_type)
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
+        root.mkdir(parents=True, exist_ok=True)
+        _private_directories(root, target)
+        sealed = encrypt_value(content, keyring, purpose=PURPOSE, context=digest).encode("ascii")
         temporary = target.with_suffix(target.suffix + ".part")
-        temporary.write_bytes(content)
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(handle, "wb") as out:
+            out.write(sealed)
+        os.chmod(temporary, FILE_MODE)
         temporary.replace(target)
     return Receipt(digest, media_type, len(content))
 
 
-def load(root: Path, sha256: str, media_type: str) -> bytes:
-    return path_of(root, sha256, media_type).read_bytes()
+def load(root: Path, sha256: str, media_type: str, keyring: KeyRing) -> bytes:
+    """The receipt's bytes, decrypted (``TokenError`` if the file was altered or swapped)."""
+    data = path_of(root, sha256, media_type).read_bytes()
+    if sniff(data) is not None:  # stored in clear before receipts were encrypted
+        return data
+    return decrypt_value(data.decode("ascii"), keyring, purpose=PURPOSE, context=sha256)
