@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import subprocess
 import sys
@@ -43,20 +44,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.seconds = 10
     from ilja.db import upgrade
-    from ilja.ops.site import environment
+    from ilja.ops.site import environment, make_users
 
     started = time.monotonic()
     rows: list[tuple[str, str, bool]] = []
     folder = Path(tempfile.mkdtemp(prefix="ilja-reliability-"))
-    names = [f"ilja_rel_{uuid.uuid4().hex[:10]}" for _ in range(3)]
+    names = [f"ilja_rel_{uuid.uuid4().hex[:10]}" for _ in range(4)]
     url = create_database(names[0])
     try:
         with environment(url, folder):
             upgrade(url)
             rows.extend(_load_phases(url, folder, args))
             rows.extend(_slow_phases(url, folder, args))
-            rows.append(_fuzz(url, folder, quick=args.quick))
+            tokens, ids = make_users(url)
+            people = _personal_data(url, folder, args, tokens["program_manager"])
+            rows.extend(_fuzz(url, folder, tokens, ids, quick=args.quick))
+            rows.append(_log_scan(folder, people))
             rows.append(_backup(url, folder, names[1]))
+            rows.extend(_tamper(folder, names[3]))
+        rows.append(_scope_walk(folder))
         rows.append(_killed_runs(folder, names[2], quick=args.quick))
         rows.append(_importers(folder))
         rows.append(_attacks())
@@ -89,10 +95,10 @@ def _load_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:
         phases.append(("restart PostgreSQL mid-load", "postgres", args.rate, False, False))
     rows = []
     server = load.Server(url, folder, workers=args.workers)
-    server.start()
     proxy = load.Nginx(server.port)
-    proxy.start()
     try:
+        server.start()
+        proxy.start()
         for label, fault, rate, timed, proxied in phases:
             round_id, ids, token = load.prepare(url, int(rate * args.seconds))
 
@@ -135,10 +141,10 @@ def _slow_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:
 
     rows = []
     server = load.Server(url, folder, workers=args.workers)
-    server.start()
     proxy = load.Nginx(server.port)
-    proxy.start()
     try:
+        server.start()
+        proxy.start()
         for where, port in (("directly", server.port), ("through nginx", proxy.port)):
             result = asyncio.run(slow_phase(port, clients=50, seconds=6, interval=1.0))
             rows.append((f"50 slow clients held while the health check answers in < 1 s ({where})",
@@ -150,20 +156,101 @@ def _slow_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:
     return rows
 
 
-def _fuzz(url: str, folder: Path, quick: bool) -> tuple[str, str, bool]:
-    from ilja.ops.fuzz_api import fuzz_api
-    from ilja.ops.site import Site, make_users
-    from ilja.web.app import create_app
+def _personal_data(url: str, folder: Path, args, token: str) -> list:
+    """Invented people through a server that logs as in production (every request line too):
+    registered, searched for by name and phone, read, and registered while every insert into
+    the people table fails. The log scan looks for them afterwards."""
+    from ilja.ops import load
+    from ilja.ops.log_scan import send_people, synthetic_people
 
-    tokens, ids = make_users(url)
-    report = fuzz_api(Site(create_app(), url, folder, tokens, ids), examples=3 if quick else 10,
-                      refused_examples=1 if quick else 2, budget_seconds=300)
+    people = synthetic_people(40 if args.quick else 200)
+    server = load.Server(url, folder, workers=args.workers, production_logs=True)
+    try:
+        server.start()
+        statuses = send_people(server.base, url, token, people)
+    finally:
+        server.stop()
+    print(f"  personal data sent: {len(people)} people, statuses {dict(sorted(statuses.items()))}", flush=True)
+    return people
+
+
+FUZZ_GOAL = 30_000  # schemathesis cases, as every role (the issue's outside probe ran 33,741)
+
+
+def _fuzz(url: str, folder: Path, tokens: dict[str, str], ids: dict[str, int],
+          quick: bool) -> list[tuple[str, str, bool]]:
+    """Schemathesis in two processes (one per core), as anonymous and every role; the app's log
+    records go to folder/fuzz-n.log for the log scan."""
+    from ilja.accounts.roles import Role
+    from ilja.ops.fuzz_api import fuzz_in_processes
+
+    goal = 1_000 if quick else FUZZ_GOAL
+    report = fuzz_in_processes(url, folder, tokens, ids, processes=2, log_dir=folder,
+                               examples=4 if quick else 80, refused_examples=1 if quick else 10,
+                               budget_seconds=120 if quick else 330)
     for failure in report.failures[:20]:
         print("  fuzz:", failure)
-    return ("API fuzz (schemathesis, every role, PostgreSQL)",
-            f"{report.cases:,} cases on {report.operations} operations in {report.seconds:.0f} s, "
-            f"statuses {dict(sorted(report.statuses.items()))}, failures {len(report.failures)}, "
-            f"undocumented 422 shapes {len(report.undocumented_422)}", report.ok)
+    callers = ["anonymous", *[r.value for r in Role]]
+    return [("API fuzz (schemathesis, every role, PostgreSQL)",
+             f"{report.cases:,} cases (goal {goal:,}) on {report.operations} operations in {report.seconds:.0f} s, "
+             f"server errors {report.server_errors}, statuses {dict(sorted(report.statuses.items()))}, "
+             f"failures {len(report.failures)}, undocumented 422 shapes {len(report.undocumented_422)}",
+             report.ok and report.server_errors == 0 and report.cases >= goal),
+            ("API fuzz cases per role", ", ".join(f"{c} {report.by_role[c]:,}" for c in callers),
+             all(report.by_role[c] for c in callers))]
+
+
+def _log_scan(folder: Path, people: list) -> tuple[str, str, bool]:
+    """Every line the servers (load, slow clients, personal data) and the fuzzing app logged,
+    searched for the invented people's names, phones, RRNs and addresses and for any RRN- or
+    phone-shaped number or SQL parameter dump."""
+    from ilja.ops.log_scan import scan
+
+    logs = {path.name: path.read_text(encoding="utf-8", errors="replace")
+            for path in sorted(folder.glob("*.log"))}
+    result = scan(logs, people)
+    for finding in result.findings[:20]:
+        print("  log scan:", finding)
+    return ("log scan: no personal data in any server log line",
+            f"{result.lines:,} lines in {', '.join(result.sources)}; {len(people)} people sent "
+            f"(name, phone, RRN, address), findings {len(result.findings)}", result.ok)
+
+
+def _tamper(folder: Path, name: str) -> list[tuple[str, str, bool]]:
+    """Each way to tamper with the audit log, on a scratch database: caught or not."""
+    from ilja.db import dispose_engines, upgrade
+    from ilja.ops.tamper import run_scenarios
+
+    url = create_database(name)
+    try:
+        upgrade(url)
+        outcomes = run_scenarios(url, folder / "tamper")
+    finally:
+        dispose_engines()
+    return [(f"audit tamper: {o.scenario}", ("caught: " if o.caught else "NOT CAUGHT: ") + o.how, o.caught)
+            for o in outcomes]
+
+
+def _scope_walk(folder: Path) -> tuple[str, str, bool]:
+    """tests/accounts/test_scope.py as it stands: every object route called by every user with
+    both sites' objects; a leak fails its assertions. A plugin counts what it tried."""
+    import json
+
+    counts = folder / "scope.json"
+    result = subprocess.run([sys.executable, "-m", "pytest", "tests/accounts/test_scope.py", "-q", "-p", "no:xdist",
+                             "-p", "no:cacheprovider", "-p", "tests.reliability.scope_count"],
+                            cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "ILJA_SCOPE_COUNTS": str(counts)})
+    summary = (result.stdout.strip().splitlines() or ["no output"])[-1]
+    found = json.loads(counts.read_text()) if counts.exists() else {}
+    if result.returncode:
+        print(result.stdout[-3000:])
+    leaks = "0 leaks" if result.returncode == 0 else "LEAKS or errors (the first fails the walk)"
+    return ("scope walk (tests/accounts/test_scope.py): every route as every role, both sites",
+            f"{found.get('pairs', 0):,} route-role pairs ({found.get('routes', 0)} routes × "
+            f"{len(found.get('roles', []))} roles, {found.get('users', 0)} users), {found.get('calls', 0):,} calls: "
+            f"{found.get('in_scope', 0):,} in scope answered, {found.get('refused', 0):,} outside refused with 404; "
+            f"{leaks}; pytest: {summary}", result.returncode == 0 and found.get("pairs", 0) > 0)
 
 
 def _killed_runs(folder: Path, name: str, quick: bool) -> tuple[str, str, bool]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings
 
@@ -26,6 +27,7 @@ class FuzzReport:
     cases: int = 0
     operations: int = 0
     statuses: Counter = field(default_factory=Counter)
+    by_role: Counter = field(default_factory=Counter)  # cases sent as each role ("anonymous")
     failures: list[str] = field(default_factory=list)
     # Operations that answered a 422 the document does not describe (``ilja.web.openapi``):
     # listed here for the summary, and failures like any other schema violation.
@@ -35,6 +37,10 @@ class FuzzReport:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    @property
+    def server_errors(self) -> int:
+        return self.statuses[500]
 
 
 def _expected_refusal(access: object, role: str | None) -> int | None:
@@ -47,7 +53,10 @@ def _expected_refusal(access: object, role: str | None) -> int | None:
 
 
 def fuzz_api(site: Site, *, examples: int = 3, refused_examples: int = 1, seed: int = 0,
-             budget_seconds: float | None = None, skip: tuple[str, ...] = ("/api/v1/auth/token",)) -> FuzzReport:
+             budget_seconds: float | None = None, skip: tuple[str, ...] = ("/api/v1/auth/token",),
+             shard: tuple[int, int] = (0, 1)) -> FuzzReport:
+    """Fuzz every operation (of this ``shard``: (index, count) takes every count-th one) as every
+    role, ``examples`` cases where the role may get in and ``refused_examples`` where it may not."""
     import schemathesis
 
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", site.app)
@@ -55,10 +64,10 @@ def fuzz_api(site: Site, *, examples: int = 3, refused_examples: int = 1, seed: 
     report = FuzzReport()
     started = time.monotonic()
     callers: list[str | None] = [None, *[r.value for r in Role]]
-    for result in schema.get_all_operations():
+    for number, result in enumerate(schema.get_all_operations()):
         operation = result.ok()
-        if operation.path in skip:  # log-in: random passwords would only lock the fuzzers out
-            continue
+        if operation.path in skip or number % shard[1] != shard[0]:
+            continue  # log-in: random passwords would only lock the fuzzers out
         report.operations += 1
         rule = access.get((operation.method.upper(), operation.path))
         for role in callers:
@@ -75,6 +84,48 @@ def fuzz_api(site: Site, *, examples: int = 3, refused_examples: int = 1, seed: 
                      suppress_health_check=list(HealthCheck))(given(case=operation.as_strategy())(run))()
     report.seconds = time.monotonic() - started
     return report
+
+
+def merged(reports: list[FuzzReport]) -> FuzzReport:
+    """One report of shards run side by side (their time is the longest one's)."""
+    total = FuzzReport()
+    for report in reports:
+        total.cases += report.cases
+        total.operations += report.operations
+        total.statuses.update(report.statuses)
+        total.by_role.update(report.by_role)
+        total.failures.extend(report.failures)
+        total.undocumented_422 |= report.undocumented_422
+        total.seconds = max(total.seconds, report.seconds)
+    return total
+
+
+def _fuzz_shard(url: str, data_dir: Path, tokens: dict[str, str], ids: dict[str, int], log: Path,
+                options: dict) -> FuzzReport:
+    """One shard in a process of its own, its log records (the app's) written to ``log``."""
+    from ilja.ops.log_scan import captured_logs
+    from ilja.ops.site import environment
+    from ilja.web.app import create_app
+
+    with environment(url, data_dir), captured_logs(log):
+        app = create_app()
+        app.state.database_url = url
+        return fuzz_api(Site(app, url, data_dir, tokens, ids), **options)
+
+
+def fuzz_in_processes(url: str, data_dir: Path, tokens: dict[str, str], ids: dict[str, int], *,
+                      processes: int = 2, log_dir: Path, **options) -> FuzzReport:
+    """``fuzz_api`` split by operation over ``processes`` fresh processes (one core each: the
+    generation and the app share one interpreter lock), each with its own app on ``url``;
+    the app's log records of shard n go to ``log_dir/fuzz-n.log``."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")  # no inherited engines, threads or locks
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        futures = [pool.submit(_fuzz_shard, url, data_dir, tokens, ids, log_dir / f"fuzz-{n}.log",
+                               {**options, "shard": (n, processes)}) for n in range(processes)]
+        return merged([future.result() for future in futures])
 
 
 def _summary(exc: BaseException) -> str:
@@ -99,6 +150,7 @@ def _runner(operation, role, refusal, headers, seen, report):
 
     def run(case):
         report.cases += 1
+        report.by_role[role or "anonymous"] += 1
         try:
             response = case.call(headers=headers)
         except Exception as exc:  # noqa: BLE001 - the app raised: a 500 for the caller

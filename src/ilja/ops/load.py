@@ -101,14 +101,17 @@ def prepare(url: str, persons: int) -> tuple[int, list[int], str]:
 
 
 class Server:
-    """``uvicorn --workers N`` as a child process group on loopback."""
+    """``uvicorn --workers N`` as a child process group on loopback, its output appended to
+    ``data_dir/server.log``. Quiet (warnings, no access log) unless ``production_logs``: then
+    it logs as ``ilja serve`` does, every request included."""
 
-    def __init__(self, url: str, data_dir: Path, workers: int = 2) -> None:
+    def __init__(self, url: str, data_dir: Path, workers: int = 2, *, production_logs: bool = False) -> None:
         self.port = free_port()
         self.env = {**os.environ, "ILJA_DATABASE_URL": url, "ILJA_DATA_DIR": str(data_dir),
                     "ILJA_ENVIRONMENT": "test", "ILJA_AUDIT_SEALING": "background"}
         self.workers = workers
         self.data_dir = data_dir
+        self.logging = ["--log-level", "info"] if production_logs else ["--log-level", "warning", "--no-access-log"]
         self.process: subprocess.Popen | None = None
 
     @property
@@ -116,22 +119,24 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 - the child keeps its own copy
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "ilja.web.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(self.workers), "--log-level", "warning",
-             "--no-access-log", "--timeout-graceful-shutdown", "2"],
-            env=self.env, start_new_session=True, stdout=subprocess.DEVNULL,
-            stderr=open(self.data_dir / "server.log", "ab"))  # noqa: SIM115 - lives as long as the server
+             "--port", str(self.port), "--workers", str(self.workers), *self.logging,
+             "--timeout-graceful-shutdown", "2"],
+            env=self.env, start_new_session=True, stdout=log, stderr=log)  # access lines go to stdout
+        log.close()
         import httpx
 
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 180  # a minute or more when the machine is busy
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 if httpx.get(self.base + "/api/v1/health", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.2)
-        raise RuntimeError("the server did not start")
+        self.kill()
+        raise RuntimeError(f"the server did not start (see {self.data_dir / 'server.log'})")
 
     def kill(self) -> None:
         """SIGKILL the whole group (master and workers): no graceful anything."""

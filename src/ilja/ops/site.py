@@ -67,12 +67,17 @@ def environment(url: str, data_dir: Path) -> Iterator[None]:
 
 
 def make_users(url: str, person_id: int | None = None) -> tuple[dict[str, str], dict[str, int]]:
+    """One user per role with a bearer token; the operator works for the plan's first campus."""
+    from ilja.programs.plan import load_plan
+
+    site = load_plan().campuses[0].code
     tokens, ids = {}, {}
     with transaction(engine_for(url)) as session:
         for role in Role:
             user = service.create_user(session, login=f"r-{role.value}", password=PASSWORD, role=role,
                                        display_name=role.label_en,
-                                       person_id=person_id if role is Role.CITIZEN else None)
+                                       person_id=person_id if role is Role.CITIZEN else None,
+                                       site_code=site if role is Role.OPERATOR else None)
             tokens[role.value] = service.issue_token(session, user, "reliability")[1]
             ids[role.value] = user.id
     return tokens, ids
