@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ilja.ops.fuzz_api import fuzz_api
+from ilja.accounts.roles import Role
+from ilja.ops.fuzz_api import fuzz_api, merged
 
 pytestmark = pytest.mark.usefixtures("schemathesis_asgi")
 
@@ -14,8 +15,19 @@ def test_no_5xx_schema_conformant_and_no_role_gets_past_its_permissions(site):
     report = fuzz_api(site, examples=2, refused_examples=1)
     assert report.operations > 100
     assert report.cases > 800
+    assert set(report.by_role) == {"anonymous", *(r.value for r in Role)}
+    assert sum(report.by_role.values()) == report.cases and report.server_errors == 0
     assert report.ok, "\n".join(report.failures)
     assert not report.undocumented_422  # every 422 body matches the schema its operation documents
+
+
+def test_shards_split_the_operations_and_merge_into_one_report(site):
+    shards = [fuzz_api(site, examples=1, refused_examples=1, shard=(n, 40), skip=()) for n in (0, 1)]
+    assert shards[0].operations >= 4 and abs(shards[0].operations - shards[1].operations) <= 1
+    whole = merged(shards)
+    assert whole.cases == sum(s.cases for s in shards) and whole.by_role.total() == whole.cases
+    assert whole.operations == sum(s.operations for s in shards)
+    assert whole.seconds == max(s.seconds for s in shards)
 
 
 def test_numbers_too_large_for_the_database_are_refused_not_500(site):
