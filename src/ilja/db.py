@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.engine import Dialect, ExceptionContext, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -80,9 +81,43 @@ def _sqlite_begin_immediate(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_QUOTED = re.compile(r'"((?:[^"]|"")*)"')
+HIDDEN = "[value hidden]"
+
+
+def scrub_driver_message(message: str, names: Iterable[str] = ()) -> str:
+    """A database's error message without the values it quotes.
+
+    PostgreSQL adds lines such as ``DETAIL:  Key (phone)=(01012345678) already exists.`` or
+    ``Failing row contains (…, 김민준, …)``, and quotes a bad value in the first line
+    (``invalid input syntax for type integer: "…"``). Only the first line is kept, and in it only
+    the quoted ``names`` (the constraint, table and column: what tells a developer where).
+    """
+    first = message.split("\n", 1)[0]
+    kept = set(names)
+    return _QUOTED.sub(lambda m: m.group(0) if m.group(1) in kept else f'"{HIDDEN}"', first)
+
+
+def _scrub_error(context: ExceptionContext) -> None:
+    """Take the values out of a failed statement's error before anything can log it: the
+    driver's own exception (printed as the cause in a traceback) and SQLAlchemy's wrapper
+    (whose message copied the driver's). ``hide_parameters`` already hides the parameters."""
+    original = context.original_exception
+    diag = getattr(original, "diag", None)
+    names = [n for n in (getattr(diag, a, None) for a in (
+        "constraint_name", "table_name", "column_name", "schema_name", "datatype_name")) if n]
+    original.args = tuple(scrub_driver_message(a, names) if isinstance(a, str) else a
+                          for a in original.args)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
+        head, _, text = wrapped.args[0].partition(") ")
+        wrapped.args = (f"{head}) {scrub_driver_message(text, names)}", *wrapped.args[1:])
+
+
 def make_engine(url: str) -> Engine:
-    """An engine whose errors never carry the statement's parameters (names, phones, incomes
-    would otherwise reach the logs with the exception)."""
+    """An engine whose errors never carry personal data: not the statement's parameters
+    (``hide_parameters``), nor the values the database quotes back (``_scrub_error``) — names,
+    phones and incomes would otherwise reach the logs with the exception."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -91,12 +126,14 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
-        return engine
-    from ilja.config import get_settings
+    else:
+        from ilja.config import get_settings
 
-    # pre-ping: a connection that died with a PostgreSQL restart is replaced, not handed out
-    return create_engine(url, pool_pre_ping=True, pool_size=get_settings().db_pool_size,
-                         max_overflow=10, hide_parameters=True)
+        # pre-ping: a connection that died with a PostgreSQL restart is replaced, not handed out
+        engine = create_engine(url, pool_pre_ping=True, pool_size=get_settings().db_pool_size,
+                               max_overflow=10, hide_parameters=True)
+    event.listen(engine, "handle_error", _scrub_error)
+    return engine
 
 
 _ENGINES: dict[str, Engine] = {}
