@@ -10,7 +10,6 @@ when it raises — before the response is sent, so an acknowledged write is a st
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -19,7 +18,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, object_session
 
-from ilja.accounts import audit, service
+from ilja.accounts import audit, csrf, service
 from ilja.accounts.models import User
 from ilja.accounts.roles import Permission, Role, has_permission
 
@@ -181,8 +180,7 @@ async def check_csrf(request: Request, principal: Principal) -> None:
     """Unsafe methods from a browser session must carry the session's CSRF token."""
     if request.method not in UNSAFE_METHODS or principal.via != "session":
         return
-    submitted = await _submitted_csrf(request)
-    if not submitted or not hmac.compare_digest(submitted, principal.csrf_token or ""):
+    if not csrf.matches(await _submitted_csrf(request), principal.csrf_token):
         raise CsrfFailed()
 
 
@@ -214,11 +212,9 @@ class public:  # noqa: N801
     async def __call__(self, request: Request, principal: CurrentPrincipal) -> Principal:
         if principal.via == "session":
             await check_csrf(request, principal)
-        elif self.csrf and request.method in UNSAFE_METHODS:
-            submitted = await _submitted_csrf(request)
-            cookie = request.cookies.get(CSRF_COOKIE)
-            if not submitted or not cookie or not hmac.compare_digest(submitted, cookie):
-                raise CsrfFailed()
+        elif (self.csrf and request.method in UNSAFE_METHODS
+              and not csrf.matches(await _submitted_csrf(request), request.cookies.get(CSRF_COOKIE))):
+            raise CsrfFailed()
         return principal
 
     def __repr__(self) -> str:
