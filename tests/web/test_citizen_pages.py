@@ -175,6 +175,13 @@ def test_staff_still_see_the_parameter_ids(site):
     assert "tracks_people_sum" not in site.client().get("/plan").text
 
 
+def test_the_audit_log_names_the_actor_and_their_role(site):
+    """Not "5 (auditor)": the account's name, its role's label, and the number for searching."""
+    text = visible_text(site.client("auditor").get("/audit", params={"action": "auth."}).text)
+    assert re.search(r"감사 \(감사\)\s+#\d+", text), text[:3000]
+    assert "(auditor)" not in text
+
+
 def test_the_plan_writes_periods_in_words(site):
     assert "5개월 20일" in visible_text(site.client().get("/plan").text)
     assert "5 months 20 days" in visible_text(site.client(lang="en").get("/plan").text)

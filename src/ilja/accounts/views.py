@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ilja.accounts import audit, service
 from ilja.accounts.deps import (
@@ -210,6 +212,14 @@ def _parse_day(value: str | None) -> dt.datetime | None:
         return None
 
 
+def _actor_names(db: Session, rows: list) -> dict[str, str]:
+    """The display names of the accounts behind the entries, so the log reads "김감사 (감사)"."""
+    ids = {int(r.actor_id) for r in rows if r.actor_id and r.actor_id.isdigit()}
+    if not ids:
+        return {}
+    return {str(u.id): u.display_name for u in db.scalars(select(User).where(User.id.in_(ids)))}
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit_search(request: Request, db: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.AUDIT_READ))],
@@ -227,6 +237,7 @@ def audit_search(request: Request, db: DbSession,
     month = dt.datetime.now(SEOUL).strftime("%Y-%m")
     return render(request, "accounts/audit.html", {
         "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // 50)),
+        "actors": _actor_names(db, rows),
         "filters": {"actor_id": actor_id, "action": action, "subject_person_id": subject_person_id,
                     "since": since, "until": until},
         "chain": audit.verify(db, heads_file=audit.configured_heads_file()), "month": month,

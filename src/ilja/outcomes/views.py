@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 
 from ilja import clock
 from ilja.accounts import audit
@@ -17,6 +18,8 @@ from ilja.accounts.roles import Permission
 from ilja.outcomes import dashboard, figures, queries, registers, reports, service
 from ilja.outcomes.queries import Filters
 from ilja.outcomes.rates import DIMENSIONS, DefinitionName, cohort_for, definition
+from ilja.people.models import Person
+from ilja.people.records import mask_name
 from ilja.programs.plan import load_plan
 from ilja.web.templating import render, translator
 
@@ -97,12 +100,23 @@ def members_page(request: Request, db: DbSession,
                           "program": filters.program, "campus": filters.campus, "page": page,
                           "shown": len(rows), "participation_ids": [r.participation_id for r in rows]})
     response = render(request, "outcomes/members.html", {
+        "names": _person_names(db, {r.person_id for r in rows if r.person_id},
+                               principal.can(Permission.PEOPLE_READ_PERSONAL)),
         "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // PAGE_SIZE)),
         "name": name, "year": chosen, "status": state, "dimension": dim, "key": key,
         "labels": dashboard.names(load_plan(), t.lang), "filters": filters,
         "can_open_person": principal.can(Permission.PEOPLE_READ)})
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _person_names(db: DbSession, person_ids: set[int], personal: bool) -> dict[int, str]:
+    """Names by person (one query), masked unless the viewer may read personal details: staff
+    see whom a number stands for (the view is already in the audit log with its participations)."""
+    if not person_ids:
+        return {}
+    rows = db.execute(select(Person.id, Person.name).where(Person.id.in_(person_ids))).all()
+    return {person_id: name if personal else mask_name(name) for person_id, name in rows}
 
 
 @router.get("/outcomes/report.{fmt}")
