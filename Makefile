@@ -1,4 +1,4 @@
-.PHONY: run test bench lint reliability
+.PHONY: run test bench lint reliability screenshots
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= 200000
@@ -14,6 +14,8 @@ reliability:  ## load, faults, fuzzing, attacks, backups (under 15 minutes; rest
 	bash scripts/bootstrap.sh test,bench
 	bash deploy/nginx/ensure-nginx.sh
 	.venv/bin/python -m bench reliability $(RELIABILITY_ARGS)
+screenshots:  ## every page of the journey tests at 390 and 1280 px, in var/screenshots/journeys/
+	bash scripts/screenshots.sh
 lint:
 	bash scripts/bootstrap.sh test
 	.venv/bin/ruff check src tests bench

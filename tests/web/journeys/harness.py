@@ -141,10 +141,18 @@ class Person:
         page.wait_for_load_state()
         assert "/login" not in page.url, f"{self.login_name} could not log in"
 
-    def click(self, name: str, role: str = "button", within=None) -> None:
-        """Press a button (or follow a link) by its visible name and wait for the next page."""
+    def click(self, name, role: str | None = None, within=None) -> None:
+        """Press a button or follow a link (``role`` says which, if it matters) by its visible
+        name, and wait for the next page."""
         scope = within or self.page
-        scope.get_by_role(role, name=name).first.click()
+        target = scope.get_by_role(role, name=name) if role else \
+            scope.get_by_role("button", name=name).or_(scope.get_by_role("link", name=name))
+        target.first.click()
+        self.page.wait_for_load_state()
+
+    def confirm(self) -> None:
+        """On a page that asks before an irreversible step, press its primary button."""
+        self.page.locator("main form button.primary").first.click()
         self.page.wait_for_load_state()
 
     # --- what every page gets -------------------------------------------------------------
