@@ -27,7 +27,7 @@ import threading
 import weakref
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ilja import clock
 from ilja.accounts.audit_chain import (
     GENESIS,
     AuditEntry,
@@ -297,13 +298,13 @@ class _Walk:
     """The stored rows as chain links, each with what its row shows. A row whose hashed record
     cannot be read ends the walk there (``unreadable``): it was edited."""
 
-    def __init__(self, session: Session, batch: int = 5000) -> None:
-        self.session, self.batch = session, batch
+    def __init__(self, session: Session, batch: int = 5000, after: int = 0) -> None:
+        self.session, self.batch, self.after = session, batch, after
         self.unreadable: int | None = None
 
     def __iter__(self) -> Iterator[ChainedEntry]:
         table = AuditRecord.__table__
-        last: int | None = None
+        last: int | None = self.after or None
         while True:
             query = select(table).order_by(table.c.sequence).limit(self.batch)
             if last is not None:
@@ -404,9 +405,11 @@ def _utc_text(moment: dt.datetime) -> str:
     return _aware(moment).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def verify(session: Session, *, heads_file: Path | None = None) -> ChainReport:
+def verify(session: Session, *, heads_file: Path | None = None,
+           since: ChainAnchor = GENESIS) -> ChainReport:
     """Seal what waits, walk the whole chain from the stored rows (every shown column against
-    its hashed record) and check it against every published head; check the head row agrees."""
+    its hashed record) and check it against every published head; check the head row agrees.
+    ``since`` (a head verified before) walks only the entries after it."""
     seal(session)
     try:
         heads = published_heads(session, heads_file)
@@ -418,8 +421,8 @@ def verify(session: Session, *, heads_file: Path | None = None) -> ChainReport:
             keys = seal_keys()[1]
         except SealKeyMissing as exc:
             return ChainReport(False, 0, GENESIS, None, "seal_key_missing", str(exc))
-    walk = _Walk(session)
-    report = verify_chain(walk, anchor=GENESIS, seals=heads, seal_keys=keys)
+    walk = _Walk(session, after=since.sequence)
+    report = verify_chain(walk, anchor=since, seals=heads, seal_keys=keys)
     if walk.unreadable is not None:
         return ChainReport(False, report.checked, report.head, walk.unreadable, "hash_mismatch",
                            f"Entry {walk.unreadable}'s hashed record is unreadable: edited.")
@@ -429,6 +432,38 @@ def verify(session: Session, *, heads_file: Path | None = None) -> ChainReport:
         return ChainReport(False, report.checked, report.head, report.head.sequence + 1, "truncated",
                            "The chain head says more entries were written than are stored.")
     return report
+
+
+FULL_CHECK_EVERY = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentCheck:
+    """What the audit page shows: the chain's state now, and when it was last walked whole."""
+
+    report: ChainReport
+    full_check_at: dt.datetime
+
+
+_last_full: dict[str, tuple[ChainReport, dt.datetime]] = {}
+
+
+def verify_current(session: Session, *, heads_file: Path | None = None) -> CurrentCheck:
+    """For the audit page, which every search reloads: the whole chain is walked at most every
+    ``FULL_CHECK_EVERY`` (per process and database), and on each call only the entries written
+    since that walk. An edit of an older entry is caught by the next whole walk (its time is on
+    the page; ``ilja audit verify`` and the monthly report always walk it whole)."""
+    key, now = str(session.get_bind().url), clock.now()
+    last = _last_full.get(key)
+    if last is None or not last[0].ok or now - last[1] >= FULL_CHECK_EVERY:
+        report = verify(session, heads_file=heads_file)
+        _last_full[key] = (report, now)
+        return CurrentCheck(report, now)
+    full, at = last
+    recent = verify(session, heads_file=heads_file, since=full.head)
+    if not recent.ok:
+        _last_full.pop(key, None)
+    return CurrentCheck(replace(recent, checked=full.checked + recent.checked), at)
 
 
 class ChainBroken(Exception):

@@ -235,12 +235,13 @@ def audit_search(request: Request, db: DbSession,
                  details={k: v for k, v in {"actor_id": actor_id, "action": action,
                                             "subject_person_id": subject_person_id}.items() if v})
     month = dt.datetime.now(SEOUL).strftime("%Y-%m")
+    check = audit.verify_current(db, heads_file=audit.configured_heads_file())
     return render(request, "accounts/audit.html", {
         "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // 50)),
         "actors": _actor_names(db, rows),
         "filters": {"actor_id": actor_id, "action": action, "subject_person_id": subject_person_id,
                     "since": since, "until": until},
-        "chain": audit.verify(db, heads_file=audit.configured_heads_file()), "month": month,
+        "chain": check.report, "chain_full_check_at": check.full_check_at, "month": month,
         "active": "audit"})
 
 
