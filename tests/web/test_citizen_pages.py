@@ -182,8 +182,16 @@ def test_the_audit_log_names_the_actor_and_their_role(site):
     assert "(auditor)" not in text
 
 
+def test_parameter_groups_are_named_in_the_page_language(site):
+    html = site.client().get("/parameters").text
+    toc = re.search(r'<nav class="ilja-toc".*?</nav>', html, re.S)[0]
+    names = re.findall(r'<a href="#group-[^"]+">([^<]+)</a>', toc)
+    assert len(names) >= 5 and all(re.search("[가-힣]", name) for name in names), names
+
+
 def test_the_plan_writes_periods_in_words(site):
     assert "5개월 20일" in visible_text(site.client().get("/plan").text)
+    assert "2025년 10월" in visible_text(site.client().get("/plan").text)
     assert "5 months 20 days" in visible_text(site.client(lang="en").get("/plan").text)
 
 

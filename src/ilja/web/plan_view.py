@@ -4,6 +4,7 @@ tracks and figures, the Seoul districts, and the plan page with its warnings —
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,10 +242,15 @@ def _subject(t: Translator, p: Plan, subject: str) -> str:
 
 
 def _stated(t: Translator, value: Any) -> str:
-    """A warning's figure: a number with separators, a period (``P5M20D``) in words."""
+    """A warning's figure: a number with separators, a month (``2025-10``) or a period
+    (``P5M20D``) in words."""
     if value is None:
         return ""
-    return fmt.number(value) if isinstance(value, int | float) else fmt.duration(t, value)
+    if isinstance(value, int | float):
+        return fmt.number(value)
+    if re.fullmatch(r"\d{4}-\d{2}", str(value)):
+        return fmt.month(t, value)
+    return fmt.duration(t, value)
 
 
 def _target_row(t: Translator, target: Target) -> TargetRow:
