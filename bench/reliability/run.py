@@ -7,7 +7,8 @@ installs).
 Options: --clients N, --seconds S (per load phase), --rate R (submissions/s offered in the
 steady and fault phases; the first phase always offers the goal's 500/s), --workers N,
 --restart-postgres (restarts the local cluster mid-load: it disturbs every other
-user of that PostgreSQL, so only when the machine is yours), --quick.
+user of that PostgreSQL, so only when the machine is yours), --quick, --only PARTS (a
+comma-separated subset of ``PARTS``, to repeat one part).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 GOAL_RATE, GOAL_P99_MS = 500, 100  # the issue's goal on this 2-core machine
 
 
+PARTS = ("load", "slow", "fuzz", "logs", "backup", "tamper", "scope", "killed", "importers", "attacks")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench reliability")
     parser.add_argument("--clients", type=int, default=200)
@@ -40,7 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--restart-postgres", action="store_true")
     parser.add_argument("--quick", action="store_true", help="smaller phases (a smoke run)")
+    parser.add_argument("--only", type=lambda text: set(text.split(",")), default=set(PARTS),
+                        help=f"run only these parts, comma-separated: {','.join(PARTS)} "
+                             "(logs sends people through a server, then scans what fuzz logged too)")
     args = parser.parse_args(argv)
+    if args.only - set(PARTS):
+        parser.error(f"unknown parts {sorted(args.only - set(PARTS))}; known: {','.join(PARTS)}")
     if args.quick:
         args.seconds = 10
     from ilja.db import upgrade
@@ -51,21 +60,32 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="ilja-reliability-"))
     names = [f"ilja_rel_{uuid.uuid4().hex[:10]}" for _ in range(4)]
     url = create_database(names[0])
+    wanted = args.only.__contains__
     try:
         with environment(url, folder):
             upgrade(url)
-            rows.extend(_load_phases(url, folder, args))
-            rows.extend(_slow_phases(url, folder, args))
             tokens, ids = make_users(url)
-            people = _personal_data(url, folder, args, tokens["program_manager"])
-            rows.extend(_fuzz(url, folder, tokens, ids, quick=args.quick))
-            rows.append(_log_scan(folder, people))
-            rows.append(_backup(url, folder, names[1]))
-            rows.extend(_tamper(folder, names[3]))
-        rows.append(_scope_walk(folder))
-        rows.append(_killed_runs(folder, names[2], quick=args.quick))
-        rows.append(_importers(folder))
-        rows.append(_attacks())
+            if wanted("load"):
+                rows.extend(_load_phases(url, folder, args))
+            if wanted("slow"):
+                rows.extend(_slow_phases(url, folder, args))
+            people = _personal_data(url, folder, args, tokens["program_manager"]) if wanted("logs") else []
+            if wanted("fuzz"):
+                rows.extend(_fuzz(url, folder, tokens, ids, quick=args.quick))
+            if wanted("logs"):
+                rows.append(_log_scan(folder, people))
+            if wanted("backup"):
+                rows.append(_backup(url, folder, names[1]))
+            if wanted("tamper"):
+                rows.extend(_tamper(folder, names[3]))
+        if wanted("scope"):
+            rows.append(_scope_walk(folder))
+        if wanted("killed"):
+            rows.append(_killed_runs(folder, names[2], quick=args.quick))
+        if wanted("importers"):
+            rows.append(_importers(folder))
+        if wanted("attacks"):
+            rows.append(_attacks())
     finally:
         for name in names:
             drop_database(name)
@@ -194,7 +214,8 @@ def _fuzz(url: str, folder: Path, tokens: dict[str, str], ids: dict[str, int],
     return [("API fuzz (schemathesis, every role, PostgreSQL)",
              f"{report.cases:,} cases (goal {goal:,}) on {report.operations} operations in {report.seconds:.0f} s, "
              f"server errors {report.server_errors}, statuses {dict(sorted(report.statuses.items()))}, "
-             f"failures {len(report.failures)}, undocumented 422 shapes {len(report.undocumented_422)}",
+             f"failures {len(report.failures)}, undocumented 422 shapes {len(report.undocumented_422)}, "
+             f"{report.cut_short} (operation, role) runs cut short by the time budget",
              report.ok and report.server_errors == 0 and report.cases >= goal),
             ("API fuzz cases per role", ", ".join(f"{c} {report.by_role[c]:,}" for c in callers),
              all(report.by_role[c] for c in callers))]

@@ -30,6 +30,12 @@ def test_shards_split_the_operations_and_merge_into_one_report(site):
     assert whole.seconds == max(s.seconds for s in shards)
 
 
+def test_a_budget_cuts_every_operation_and_role_short_not_the_last_ones(site):
+    report = fuzz_api(site, examples=1000, refused_examples=1000, budget_seconds=3, shard=(0, 40))
+    assert report.cut_short and report.cases >= report.operations * 7
+    assert report.ok, "\n".join(report.failures)
+
+
 def test_numbers_too_large_for_the_database_are_refused_not_500(site):
     client = site.client(raise_server_exceptions=False)
     headers = site.bearer("program_manager")

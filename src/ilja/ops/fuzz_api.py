@@ -33,6 +33,7 @@ class FuzzReport:
     # listed here for the summary, and failures like any other schema violation.
     undocumented_422: set[str] = field(default_factory=set)
     seconds: float = 0.0
+    cut_short: int = 0  # (operation, role) runs stopped by the time budget before their examples
 
     @property
     def ok(self) -> bool:
@@ -64,26 +65,38 @@ def fuzz_api(site: Site, *, examples: int = 3, refused_examples: int = 1, seed: 
     report = FuzzReport()
     started = time.monotonic()
     callers: list[str | None] = [None, *[r.value for r in Role]]
-    for number, result in enumerate(schema.get_all_operations()):
-        operation = result.ok()
-        if operation.path in skip or number % shard[1] != shard[0]:
-            continue  # log-in: random passwords would only lock the fuzzers out
+    operations = [result.ok() for number, result in enumerate(schema.get_all_operations())
+                  if number % shard[1] == shard[0]]
+    operations = [o for o in operations if o.path not in skip]  # log-in: random passwords would only lock the fuzzers out
+    slots = len(operations) * len(callers)
+    for number, operation in enumerate(operations):
         report.operations += 1
         rule = access.get((operation.method.upper(), operation.path))
-        for role in callers:
-            if budget_seconds is not None and time.monotonic() - started > budget_seconds:
-                report.seconds = time.monotonic() - started
-                return report
+        for index, role in enumerate(callers):
+            # Within a budget each (operation, role) is done by its share of the time (after one
+            # case at least), what a quick one leaves passing on: a slow machine gets fewer cases
+            # of every kind, not none of the last operations.
+            slot = number * len(callers) + index + 1
+            due = None if budget_seconds is None else started + budget_seconds * slot / slots
             refusal = _expected_refusal(rule, role)
             headers = site.bearer(role) if role else {}
             seen: list[str] = []
 
-            run = _runner(operation, role, refusal, headers, seen, report)
-            settings(max_examples=refused_examples if refusal else examples, database=None,
-                     derandomize=True, deadline=None, phases=(Phase.explicit, Phase.generate),
-                     suppress_health_check=list(HealthCheck))(given(case=operation.as_strategy())(run))()
+            run = _runner(operation, role, refusal, headers, seen, report, due)
+            test = settings(max_examples=refused_examples if refusal else examples, database=None,
+                            derandomize=True, deadline=None, phases=(Phase.explicit, Phase.generate),
+                            suppress_health_check=list(HealthCheck))(given(case=operation.as_strategy())(run))
+            try:
+                test()
+            except _OutOfTime:
+                report.cut_short += 1
     report.seconds = time.monotonic() - started
     return report
+
+
+class _OutOfTime(BaseException):
+    """This (operation, role)'s share of the budget is spent: stop its cases (a BaseException,
+    so Hypothesis lets it through instead of reporting a failed case)."""
 
 
 def merged(reports: list[FuzzReport]) -> FuzzReport:
@@ -97,6 +110,7 @@ def merged(reports: list[FuzzReport]) -> FuzzReport:
         total.failures.extend(report.failures)
         total.undocumented_422 |= report.undocumented_422
         total.seconds = max(total.seconds, report.seconds)
+        total.cut_short += report.cut_short
     return total
 
 
@@ -144,11 +158,16 @@ def _documents(operation, status: int) -> bool:
     return definition is not None and bool(definition.definition.get("content"))
 
 
-def _runner(operation, role, refusal, headers, seen, report):
+def _runner(operation, role, refusal, headers, seen, report, due=None):
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import response_schema_conformance
 
+    done = []
+
     def run(case):
+        if done and due is not None and time.monotonic() > due:  # each gets one case at least
+            raise _OutOfTime
+        done.append(1)
         report.cases += 1
         report.by_role[role or "anonymous"] += 1
         try:
