@@ -55,16 +55,23 @@ class PersonNotFound(NotFound):
 
 
 class InvalidRound(ApplicationError):
-    """A round's set-up is not acceptable: ``problems`` are (field, message) pairs."""
+    """A round's set-up is not acceptable: given as (field, Korean, English) triples (or
+    (field, message) pairs), ``problems`` are the (field, English) pairs the API answers with and
+    ``problems_ko`` the Korean ones a Korean page shows."""
 
     code = "invalid_round"
     status_code = 422
 
-    def __init__(self, problems: Sequence[tuple[str, str]]):
-        self.problems = list(problems)
+    def __init__(self, problems: Sequence[tuple[str, str] | tuple[str, str, str]]):
+        self.problems = [(p[0], p[-1]) for p in problems]
+        self.problems_ko = [(p[0], p[1]) for p in problems]
         text = "; ".join(f"{f}: {m}" for f, m in self.problems)
-        super().__init__(f"모집 공고 설정이 올바르지 않습니다: {text}",
+        text_ko = "; ".join(f"{f}: {m}" for f, m in self.problems_ko)
+        super().__init__(f"모집 공고 설정이 올바르지 않습니다: {text_ko}",
                          f"The round's set-up is not valid: {text}")
+
+    def localized(self, lang: str) -> list[tuple[str, str]]:
+        return self.problems if lang == "en" else self.problems_ko
 
 
 class RoundStateError(ApplicationError):

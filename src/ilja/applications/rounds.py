@@ -10,6 +10,7 @@ the transaction.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.applications.errors import InvalidRound, RoundNotFound, RoundStateError
 from ilja.applications.models import Round, RoundSeed, RoundStatus, RoundUnit, UnitKind
@@ -26,7 +28,7 @@ from ilja.selection.lottery import commitment, new_seed
 
 
 def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def aware(moment: dt.datetime) -> dt.datetime:
@@ -94,15 +96,52 @@ def units_from_plan(program_code: str) -> list[UnitInput]:
 
 
 _POLICY_OPTIONS = {"rounding", "order", "waitlist_ratio"}
+UNIT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+"""A unit's code: letters, digits, '.', '_' and '-' (a project's code, a field's ``care_health``)."""
+MAX_SEATS = 1_000_000
 
 
-def validate_round(data: RoundInput, engine: Engine | None = None) -> None:
-    """Every problem of a round's set-up at once, as (field, message) pairs."""
+@dataclass(frozen=True)
+class DateLimits:
+    """How far a round's dates may lie from each other and from today, by what they mean — the
+    one place these bounds are kept (the form, the API and the CLI all come through here).
+
+    The earliest announcement is the day the rules first know the program (its oldest dated
+    parameter): eligibility cannot be judged before. A notice is not set up more than a year
+    ahead; an application window lasts at most a year; the work or course starts within two
+    years of its notice."""
+
+    notice_ahead: dt.timedelta = dt.timedelta(days=366)
+    window: dt.timedelta = dt.timedelta(days=366)
+    start_after_notice: dt.timedelta = dt.timedelta(days=2 * 366)
+
+
+LIMITS = DateLimits()
+
+
+@lru_cache(maxsize=32)
+def rules_since(program_code: str) -> dt.date | None:
+    """The first day the rules hold a value for the program (None: they do not know it)."""
+    from ilja.rules.parameters import default_tree
+
+    tree = default_tree()
+    root = program_code.split(".")[0] + "."
+    starts = [tree.get(name).values[0].start for name in tree.names() if name.startswith(root)]
+    return min(starts, default=None)
+
+
+Problem = tuple[str, str, str]
+"""(field, Korean, English): the page shows its language, the API the English."""
+
+
+def validate_round(data: RoundInput, engine: Engine | None = None,
+                   today: dt.date | None = None) -> None:
+    """Every problem of a round's set-up at once, as (field, Korean, English) triples."""
     engine = engine or default_engine()
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     if data.program_code not in engine.programs:
-        problems.append(("program_code", f"unknown program {data.program_code!r}; known: "
-                         f"{', '.join(engine.programs)}"))
+        problems.append(("program_code", "사업을 목록에서 고르십시오.",
+                         f"unknown program {data.program_code!r}; known: {', '.join(engine.programs)}"))
     if data.track_code:
         try:
             tracks = {t.code for t in _plan().program(data.program_code).tracks}
@@ -110,50 +149,92 @@ def validate_round(data: RoundInput, engine: Engine | None = None) -> None:
             tracks = set()
         short = {t.rsplit(".", 1)[-1] for t in tracks}
         if data.track_code not in tracks | short:
-            problems.append(("track_code", f"{data.program_code!r} has no track "
-                             f"{data.track_code!r}"))
+            problems.append(("track_code", "이 사업에 없는 유형입니다. 유형 코드를 확인하거나 비워 두십시오.",
+                             f"{data.program_code!r} has no track {data.track_code!r}"))
     if not data.title.strip():
-        problems.append(("title", "a title is required"))
-    if aware(data.opens_at) >= aware(data.closes_at):
-        problems.append(("closes_at", "the application window must close after it opens"))
-    if data.announced_on > aware(data.opens_at).date():
-        problems.append(("opens_at", "applications cannot open before the announcement date"))
-    if data.starts_on < data.announced_on:
-        problems.append(("starts_on", "the start date cannot be before the announcement date"))
+        problems.append(("title", "제목을 입력하십시오.", "a title is required"))
+    elif len(data.title) > 300:
+        problems.append(("title", "300자 이내로 입력하십시오.", "at most 300 characters"))
+    if data.project is not None and len(data.project) > 200:
+        problems.append(("project", "200자 이내로 입력하십시오.", "at most 200 characters"))
+    problems += date_problems(data, today or clock.today())
     if not 1 <= data.max_preferences <= 10:
-        problems.append(("max_preferences", "between 1 and 10 choices"))
+        problems.append(("max_preferences", "1에서 10 사이로 입력하십시오.", "between 1 and 10 choices"))
     unknown_options = set(data.policy_options or {}) - _POLICY_OPTIONS
     if unknown_options:
-        problems.append(("policy_options", f"unknown option(s): {', '.join(sorted(unknown_options))}"))
+        problems.append(("policy_options", "알 수 없는 선발 옵션입니다.",
+                         f"unknown option(s): {', '.join(sorted(unknown_options))}"))
     problems.extend(_unit_problems(data.units))
     if problems:
         raise InvalidRound(problems)
 
 
-def _unit_problems(units: Sequence[UnitInput]) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
+def date_problems(data: RoundInput, today: dt.date) -> list[Problem]:
+    """The dates in order (notice, window, start) and within ``LIMITS``; differences only, so a
+    date like 9999-12-31 is refused rather than overflowing."""
+    problems: list[Problem] = []
+    opens, closes = aware(data.opens_at), aware(data.closes_at)
+    since = rules_since(data.program_code)
+    if since is not None and data.announced_on < since:
+        problems.append(("announced_on", f"{since.isoformat()} 이후여야 합니다 (이 사업의 기준이 시작된 날).",
+                         f"must be on or after {since.isoformat()}, when the program's rules begin"))
+    if data.announced_on - today > LIMITS.notice_ahead:
+        problems.append(("announced_on", "오늘부터 1년 안이어야 합니다.", "must be within a year from today"))
+    if opens >= closes:
+        problems.append(("closes_at", "접수 시작보다 뒤여야 합니다.",
+                         "the application window must close after it opens"))
+    elif closes - opens > LIMITS.window:
+        problems.append(("closes_at", "접수 기간은 1년을 넘을 수 없습니다.",
+                         "the application window cannot last more than a year"))
+    opening_day = opens.date()
+    if data.announced_on > opening_day:
+        problems.append(("opens_at", "공고일 이후여야 합니다.",
+                         "applications cannot open before the announcement date"))
+    elif opening_day - today > LIMITS.notice_ahead + LIMITS.window:
+        problems.append(("opens_at", "오늘부터 2년 안이어야 합니다.", "must be within two years from today"))
+    if data.starts_on < data.announced_on:
+        problems.append(("starts_on", "공고일 이후여야 합니다.",
+                         "the start date cannot be before the announcement date"))
+    elif data.starts_on - data.announced_on > LIMITS.start_after_notice:
+        problems.append(("starts_on", "공고일부터 2년 안이어야 합니다.",
+                         "must be within two years of the announcement"))
+    return problems
+
+
+def _unit_problems(units: Sequence[UnitInput]) -> list[Problem]:
+    problems: list[Problem] = []
     if not units:
-        return [("units", "a round needs at least one unit with seats")]
+        return [("units", "모집 단위를 하나 이상 입력하십시오 (또는 사업계획의 분야를 쓰십시오).",
+                 "a round needs at least one unit with seats")]
     codes = [u.code for u in units]
     parents = {u.parent_code for u in units if u.parent_code}
     for i, unit in enumerate(units):
         where = f"units[{i}]"
-        if not unit.code or len(unit.code) > 64 or unit.code.strip() != unit.code:
-            problems.append((f"{where}.code", "a code of 1–64 characters without spaces around"))
-        if codes.count(unit.code) > 1:
-            problems.append((f"{where}.code", f"code {unit.code!r} is used twice"))
+        if not UNIT_CODE.fullmatch(unit.code or ""):
+            problems.append((f"{where}.code", "영문자·숫자로 시작하고 영문자, 숫자, 점, 밑줄, 하이픈만 쓴 64자 이내여야 합니다.",
+                             "letters, digits, '.', '_' and '-' only, starting with a letter or "
+                             "digit, at most 64 characters"))
+        elif codes.count(unit.code) > 1:
+            problems.append((f"{where}.code", f"'{unit.code}'이(가) 두 번 쓰였습니다.",
+                             f"code {unit.code!r} is used twice"))
         if not unit.name.strip():
-            problems.append((f"{where}.name", "a name is required"))
-        if unit.seats is not None and unit.seats < 0:
-            problems.append((f"{where}.seats", "seats cannot be negative"))
+            problems.append((f"{where}.name", "이름을 입력하십시오.", "a name is required"))
+        elif len(unit.name) > 200:
+            problems.append((f"{where}.name", "200자 이내로 입력하십시오.", "at most 200 characters"))
+        if unit.seats is not None and not 0 <= unit.seats <= MAX_SEATS:
+            problems.append((f"{where}.seats", f"0에서 {MAX_SEATS:,} 사이여야 합니다.",
+                             f"seats between 0 and {MAX_SEATS:,}"))
         if unit.code not in parents and unit.seats is None:
-            problems.append((f"{where}.seats", "a unit applicants choose needs its seats"))
+            problems.append((f"{where}.seats", "신청자가 고르는 단위에는 인원이 필요합니다.",
+                             "a unit applicants choose needs its seats"))
         if unit.parent_code is not None:
             parent = next((u for u in units if u.code == unit.parent_code), None)
             if parent is None:
-                problems.append((f"{where}.parent_code", f"no unit {unit.parent_code!r}"))
+                problems.append((f"{where}.parent_code", f"'{unit.parent_code}' 단위가 없습니다.",
+                                 f"no unit {unit.parent_code!r}"))
             elif parent.parent_code is not None:
-                problems.append((f"{where}.parent_code", "fields cannot be nested"))
+                problems.append((f"{where}.parent_code", "분야 아래에 분야를 둘 수 없습니다.",
+                                 "fields cannot be nested"))
     return problems
 
 
@@ -203,6 +284,39 @@ def update_round(session: Session, round_id: int, data: RoundInput, *, actor: au
     _store_units(session, round_id, data.units)
     audit.record(session, actor, "round.update", object_type="round", object_id=round_id,
                  details={"units": len(data.units)})
+    return row
+
+
+def amend_open_round(session: Session, round_id: int, *, title: str, closes_at: dt.datetime,
+                     actor: audit.Actor, now: dt.datetime | None = None) -> Round:
+    """What may change once a round is open: its title (a typo) and a later closing time (마감
+    연장). Everything applicants relied on when they applied — the program, dates judged on,
+    units, seats, choices — stays; an earlier close would cut off people who planned to apply."""
+    row = lock_round(session, round_id)
+    if row.status != RoundStatus.OPEN:
+        raise RoundStateError(round_id, row.status, RoundStatus.OPEN.value)
+    moment = now or now_utc()
+    problems: list[Problem] = []
+    if not title.strip():
+        problems.append(("title", "제목을 입력하십시오.", "a title is required"))
+    elif len(title) > 300:
+        problems.append(("title", "300자 이내로 입력하십시오.", "at most 300 characters"))
+    closes, current = aware(closes_at), aware(row.closes_at)
+    if closes < current:
+        problems.append(("closes_at", "접수 마감은 늦출 수만 있습니다 (앞당길 수 없습니다).",
+                         "the closing time can only move later"))
+    elif closes - aware(row.opens_at) > LIMITS.window:
+        problems.append(("closes_at", "접수 기간은 1년을 넘을 수 없습니다.",
+                         "the application window cannot last more than a year"))
+    elif closes != current and closes <= moment:
+        problems.append(("closes_at", "지금보다 뒤여야 합니다.", "must be later than now"))
+    if problems:
+        raise InvalidRound(problems)
+    changed = {k: [str(b), str(a)] for k, b, a in (("title", row.title, title.strip()),
+                                                    ("closes_at", current, closes)) if b != a}
+    row.title, row.closes_at, row.updated_at = title.strip(), closes, moment
+    audit.record(session, actor, "round.amend", object_type="round", object_id=round_id,
+                 details={"changed": changed})
     return row
 
 
