@@ -107,6 +107,9 @@ def test_manager_sets_up_a_project_and_places_the_selected(person, site):
     page.get_by_label("모집 공고").select_option(label=ROUND_TITLE)
     manager.click("선발자 보기")
     manager.shows("place: the selected")
+    for choice in page.locator("main input[name='application']").all():
+        if not choice.is_checked():
+            page.locator(f"label[for='{choice.get_attribute('id')}']").click()
     manager.click("다음 (확인)")
     manager.shows("place: confirm")
     manager.click(re.compile(r"2명 배치 확정"))
@@ -123,6 +126,7 @@ def test_host_operator_records_and_approves_the_month(person, site):
     operator.shows("host")
     operator.click(f"{this_month()[1]} 근무기록", role="link")
     operator.shows("timesheet")
+    expect(page.locator("main select[id^='k-']").first).to_be_visible()  # the placed have days
     for kind in page.locator("main select[id^='k-']").all():
         if kind.input_value() == "worked":
             page.locator("#h-" + kind.get_attribute("id")[2:]).fill("5")
@@ -149,5 +153,5 @@ def test_manager_runs_the_payroll(person, site):
         manager.shows("payroll: confirm")
         manager.confirm()
     manager.shows("payroll run")
-    expect(page.locator("main")).to_contain_text("원")
+    expect(page.locator("main table").first).to_contain_text(re.compile(r"[1-9][0-9]{0,2}(,[0-9]{3})+"))
     no_problems(site)

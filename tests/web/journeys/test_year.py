@@ -76,6 +76,8 @@ def test_citizen_on_a_phone_checks_finds_the_round_and_applies(person, site, yea
     citizen.shows("home")
     citizen.menu("내가 신청할 수 있는 사업")
     citizen.shows("self-check")
+    nationality = page.get_by_label("국적", exact=True)
+    assert nationality.locator("option:checked").inner_text() == "대한민국"  # a country by name
     page.get_by_label("생년월일").fill("1998-04-17")
     page.get_by_label("주소지 자치구 (서울)").select_option("마포구")
     for choice in ("employment_status-unemployed", "able_to_work-yes", "household_head-no",
