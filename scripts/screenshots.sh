@@ -4,7 +4,7 @@
 # ILJA_JOURNEY_SCREENSHOTS set, so they are the same steps as in make test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh test
+bash scripts/bootstrap.sh test,bench  # the same install as make test
 bash scripts/vendor_test_assets.sh
 out="var/screenshots/journeys"
 rm -rf "$out"

@@ -16,12 +16,6 @@ def site(migrated_sqlite, tmp_path_factory) -> Iterator[Site]:
         yield started
 
 
-@pytest.fixture(scope="module")
-def year() -> dict[str, object]:
-    """What one role leaves for the next (a round's address, a cohort's), as read off pages."""
-    return {}
-
-
 @pytest.fixture
 def person(request, browser, site) -> Iterator[object]:
     people: list[Person] = []

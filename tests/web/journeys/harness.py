@@ -27,6 +27,24 @@ from tests.web.developer_text import developer_text
 
 PHONE, DESK = 390, 1280
 SCREENSHOTS = os.environ.get("ILJA_JOURNEY_SCREENSHOTS")
+# When the page is wider than the screen: the outermost elements whose right edge is past the
+# viewport's (their parent's is not), leaving out those inside a box that scrolls or clips.
+STICKING_OUT = """() => {
+  const edge = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= edge + 1) { return []; }
+  const out = e => e.getBoundingClientRect().right > edge + 1;
+  const clipped = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") { return true; }
+    }
+    return false;
+  };
+  return [...document.body.querySelectorAll("*")]
+    .filter(e => out(e) && !out(e.parentElement) && !clipped(e)).slice(0, 5)
+    .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+      + (typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\\s+/).join(".") : "")
+      + " " + Math.round(e.getBoundingClientRect().right) + "px");
+}"""
 # The window's resize handlers run before the next animation frame's callbacks.
 AFTER_RESIZE = "new Promise(done => requestAnimationFrame(() => done()))"
 # The citizen's person record: a Mapo resident of 27, unemployed, whose account the demo names
@@ -180,12 +198,17 @@ class Person:
                 self.site.problems.append(f"{self.journey} {name} ({_path(page.url)}): developer text {found}")
 
     def _shoot(self, name: str, width: int) -> None:
+        """Write the page as it looks at ``width``, and note in overflow.txt what sticks out past
+        the screen's right edge (a page a phone must scroll sideways)."""
         folder = Path(SCREENSHOTS or ".")
         folder.mkdir(parents=True, exist_ok=True)
         self.page.evaluate("document.fonts.ready")
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         path = folder / f"{self.journey}-{self.shown:02d}-{slug}-{width}.png"
         path.write_bytes(self.page.screenshot(full_page=True, caret="initial"))
+        if wide := self.page.evaluate(STICKING_OUT):
+            with (folder / "overflow.txt").open("a", encoding="utf-8") as out:
+                out.write(f"{path.name} ({_path(self.page.url)}): {'; '.join(wide)}\n")
 
     def close(self) -> None:
         self.context.close()
