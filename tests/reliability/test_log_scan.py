@@ -47,3 +47,16 @@ def test_captured_logs_keep_tracebacks(tmp_path):
     logging.getLogger("ilja.test").error("after the block")
     text = path.read_text()
     assert "ERROR ilja.test failed" in text and "ValueError: boom" in text and "after the block" not in text
+
+
+def test_access_log_lines_lose_the_query_and_any_name_or_number_in_the_path():
+    from ilja.web.access_log import AccessLogFilter, clean_path
+
+    assert clean_path("/api/v1/people?q=%ED%99%8D%EA%B8%B8%EB%8F%99") == "/api/v1/people?…"
+    assert clean_path("/api/v1/people/900101-1234567") == "/api/v1/people/…"
+    assert clean_path("/people/%ED%99%8D/edit") == "/people/…/edit"
+    assert clean_path("/api/v1/publicjobs/payroll/2025-07/runs/12") == "/api/v1/publicjobs/payroll/2025-07/runs/12"
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5", "GET", "/api/v1/people?q=010-1234-5678", "1.1", 200), None)
+    assert AccessLogFilter().filter(record)
+    assert record.getMessage() == '127.0.0.1:5 - "GET /api/v1/people?… HTTP/1.1" 200'

@@ -94,14 +94,19 @@ def failing_inserts(url: str, table: str = "persons") -> Iterator[None]:
 
 def send_people(base: str, url: str, token: str, people: list[Synthetic]) -> dict[int, int]:
     """Register half of ``people``, search for them by name and phone, read them, then register
-    the other half while every insert fails; the count of each status the server answered."""
+    the other half while every insert fails; the count of each status the server answered
+    (0: the connection closed without an answer)."""
     import httpx
 
     statuses: dict[int, int] = {}
     half = len(people) // 2
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
-        def send(method: str, path: str, **options) -> httpx.Response:
-            response = client.request(method, path, **options)
+        def send(method: str, path: str, **options) -> httpx.Response | None:
+            try:
+                response = client.request(method, path, **options)
+            except httpx.TransportError:  # no answer at all: counted as status 0
+                statuses[0] = statuses.get(0, 0) + 1
+                return None
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             return response
 
@@ -109,7 +114,7 @@ def send_people(base: str, url: str, token: str, people: list[Synthetic]) -> dic
             created = send("POST", "/api/v1/people", json=registration(person))
             for q in (person.name, person.phone):
                 send("GET", "/api/v1/people", params={"q": q})
-            if created.status_code == 201:
+            if created is not None and created.status_code == 201:
                 send("GET", f"/api/v1/people/{created.json()['id']}")
         with failing_inserts(url):
             for person in people[half:]:

@@ -81,9 +81,10 @@ def create_app() -> FastAPI:
     from ilja.programs.api import router as programs_router
     from ilja.rules.api import router as rules_router
     from ilja.selection.api import router as selection_router
-    from ilja.web import errors
+    from ilja.web import access_log, errors
 
     errors.install(app)
+    access_log.install()  # uvicorn's request lines: no query, no name or number in the path
     from ilja.config import get_settings
     from ilja.web.admission import Admission
 
