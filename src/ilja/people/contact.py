@@ -37,7 +37,7 @@ def check_contact(*, phone: str | None, email: str | None,
         problems.append(Problem(
             "phone", "phone_invalid",
             "Phone: write a Korean number of 9 to 11 digits starting with 0, e.g. 010-1234-5678.",
-            "전화번호: 0으로 시작하는 9~11자리 번호로 적어 주세요. 예) 010-1234-5678"))
+            "연락처: 0으로 시작하는 9~11자리 전화번호로 적어 주세요. 예) 010-1234-5678"))
     text = _text(email)
     if text and (len(text) > MAX_EMAIL or not _EMAIL.fullmatch(text)):
         problems.append(Problem(

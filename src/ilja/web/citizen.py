@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from ilja.accounts.roles import STAFF_ROLES
 from ilja.rules.engine import Engine
@@ -72,29 +71,21 @@ def age_rule(engine: Engine, t: Translator, code: str, on: dt.date) -> str | Non
     return t("citizen.age_rule_range", low=low, high=high)
 
 
-@contextmanager
-def _session(request: Request):
-    """A short read-only session of the app's database, outside the request's own."""
-    from ilja.db import get_engine, session_factory
-
-    factory = getattr(request.app.state, "session_factory", None) or session_factory(get_engine())
-    with factory() as session:
-        yield session
-
-
-def open_rounds(request: Request) -> dict[str, list[Any]] | None:
+def open_rounds(session: Session) -> dict[str, list[Any]] | None:
     """The rounds taking applications now, by program code; None when the database cannot be
-    read (the self-check works without one, and then says where to look instead)."""
+    read (the self-check works without one, and then says where to look instead).
+
+    ``session`` is the request's own: on SQLite a second session in the same request would wait
+    for the write lock the request's transaction holds (a logged-in citizen's, since reading
+    the log-in session began it) and give up after the busy timeout."""
     from ilja.applications import service
     from ilja.applications.models import RoundStatus
 
     try:
-        with _session(request) as session:
-            rows = service.list_rounds(session, [RoundStatus.OPEN])
-            taking = [row for row in rows if service.taking_applications(row)]
-            for row in taking:
-                session.expunge(row)
+        rows = service.list_rounds(session, [RoundStatus.OPEN])
+        taking = [row for row in rows if service.taking_applications(row)]
     except SQLAlchemyError as error:
+        session.rollback()
         log.warning("open rounds unavailable for the self-check (%s)", type(error).__name__)
         return None
     by_program: dict[str, list[Any]] = {}
@@ -121,7 +112,7 @@ class NextRound:
     round_id: int | None = None
 
 
-def next_rounds(request: Request, t: Translator, codes: list[str]) -> dict[str, NextRound | None]:
+def next_rounds(session: Session, t: Translator, codes: list[str]) -> dict[str, NextRound | None]:
     """The next expected round of each program (or of its parent), for the self-check results
     that have no open round: the soonest round opening later, else the plan's next recruitment."""
     from ilja import clock
@@ -131,14 +122,15 @@ def next_rounds(request: Request, t: Translator, codes: list[str]) -> dict[str, 
     now = clock.now()
     later: dict[str, Any] = {}
     try:
-        with _session(request) as session:
-            rows = session.execute(select(Round).where(
-                Round.status.in_([RoundStatus.OPEN.value, RoundStatus.DRAFT.value]),
-                Round.opens_at > now).order_by(Round.opens_at, Round.id)).scalars().all()
-            for row in rows:
-                later.setdefault(row.program_code, (row.id, row.status, row.title, row.opens_at))
+        rows = session.execute(select(Round).where(
+            Round.status.in_([RoundStatus.OPEN.value, RoundStatus.DRAFT.value]),
+            Round.opens_at > now).order_by(Round.opens_at, Round.id)).scalars().all()
     except SQLAlchemyError as error:
+        session.rollback()
         log.warning("later rounds unavailable for the self-check (%s)", type(error).__name__)
+        rows = []
+    for row in rows:
+        later.setdefault(row.program_code, (row.id, row.status, row.title, row.opens_at))
     found: dict[str, NextRound | None] = {}
     for code in codes:
         row = later.get(code) or later.get(code.split(".", 1)[0])

@@ -7,9 +7,11 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from ilja import clock
+from ilja.accounts.deps import DbSession
 from ilja.rules.engine import default_engine
 from ilja.rules.parameters import ParameterError
 from ilja.rules.population import EMPLOYMENT_STATUSES, TRAINING_RESULTS, VULNERABLE_GROUPS
@@ -138,7 +140,7 @@ def self_check_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/self-check", response_class=HTMLResponse)
-async def self_check_submit(request: Request) -> HTMLResponse:
+async def self_check_submit(request: Request, session: DbSession) -> HTMLResponse:
     t = translator(request)
     submitted = await request.form()
     values = form.form_values(submitted, submitted.getlist)
@@ -156,12 +158,13 @@ async def self_check_submit(request: Request) -> HTMLResponse:
         return render(request, "self_check.html", {**context, "results": None}, status_code=422)
     results = rules_view.explain(engine, t, evaluation, parsed.person)
     context = _self_check_context(t, values, [])
-    rounds = citizen.open_rounds(request)
+    rounds = await run_in_threadpool(citizen.open_rounds, session)
+    later = await run_in_threadpool(citizen.next_rounds, session, t, [r.code for r in results])
     return render(request, "self_check.html", {
         **context, **_citizen_context(request, t), "results": results, "evaluation": evaluation,
         "rounds_known": rounds is not None,
         "open_rounds": {r.code: citizen.rounds_for(r.code, rounds or {}) for r in results},
-        "next_rounds": citizen.next_rounds(request, t, [r.code for r in results]),
+        "next_rounds": later,
         "counts": {status: sum(1 for r in results if r.status == status)
                    for status in (rules_view.ELIGIBLE, "to_verify", rules_view.NOT_ELIGIBLE)},
     })
