@@ -62,17 +62,31 @@ def _bad_character(text: str, *, line_breaks: bool) -> bool:
                for char in text)
 
 
+TEXT_PROBLEMS = {
+    "text_control_character": ("control characters are not allowed here",
+                               "제어 문자는 입력할 수 없습니다"),
+    "text_rrn": ("a resident registration number may not be written here; leave it out",
+                 "주민등록번호는 이 항목에 입력할 수 없습니다. 빼고 입력해 주십시오"),
+}
+"""Each problem's code and its message (English, Korean); the text itself is never quoted."""
+
+
+def text_problem(text: str, *, line_breaks: bool = False) -> str | None:
+    """The code of what free text may not hold (``TEXT_PROBLEMS``), or None: for a form that
+    reaches a service without a schema, so the service can refuse it in its own error type."""
+    if _bad_character(text, line_breaks=line_breaks):
+        return "text_control_character"
+    if looks_like_rrn(text):
+        return "text_rrn"
+    return None
+
+
 def check_text(text: str, *, line_breaks: bool = False) -> str:
     """``text`` if free text may hold it; else a ``PydanticCustomError`` saying what, not the text."""
-    if _bad_character(text, line_breaks=line_breaks):
-        raise PydanticCustomError(
-            "text_control_character",
-            "control characters are not allowed here (제어 문자는 입력할 수 없습니다)")
-    if looks_like_rrn(text):
-        raise PydanticCustomError(
-            "text_rrn",
-            "a resident registration number may not be written here; leave it out "
-            "(주민등록번호는 이 항목에 입력할 수 없습니다. 빼고 입력해 주십시오)")
+    code = text_problem(text, line_breaks=line_breaks)
+    if code is not None:
+        en, ko = TEXT_PROBLEMS[code]
+        raise PydanticCustomError(code, f"{en} ({ko})")
     return text
 
 

@@ -43,6 +43,7 @@ from ilja.people.rrn import (
     parse_rrn,
 )
 from ilja.rules import population
+from ilja.text import TEXT_PROBLEMS, text_problem
 
 NEAR_DUPLICATE = "same_name_birth_date_phone"
 FORMAT_COLUMNS = (
@@ -420,6 +421,9 @@ def checked_reason(reason: str | None) -> str:
         raise RegistryError("reason_required", "Give the reason for this access (at least "
                             f"{MIN_REASON_LENGTH} characters).",
                             f"조회·내려받기 사유를 {MIN_REASON_LENGTH}자 이상 입력하세요.")
+    if (code := text_problem(text)) is not None:  # the pages post the reason without a schema
+        en, ko = TEXT_PROBLEMS[code]
+        raise RegistryError(code, f"Reason: {en}.", f"사유: {ko}.")
     return text[:500]
 
 

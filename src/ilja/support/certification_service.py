@@ -29,6 +29,7 @@ from ilja.support.certification import (
     uses_on,
 )
 from ilja.support.errors import Conflict, Invalid, NotEntitled, NotFound
+from ilja.support.errors import required_text as _text
 from ilja.support.models import Certification, ExamAttempt, FeeClaim
 from ilja.support.parameters import in_force
 
@@ -40,13 +41,6 @@ class ClaimStatus:
     APPROVED = "approved"  # 승인
     REJECTED = "rejected"  # 반려
     PAID = "paid"  # 지급
-
-
-def _text(value: str | None, field: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise Invalid(f"{field} 항목을 입력해 주세요.", f"{field} is required.", field=field)
-    return text
 
 
 # ------------------------------------------------------------------ catalogue

@@ -3,6 +3,8 @@ a stable code; the API and the pages turn them into 404 / 409 / 422 answers with
 
 from __future__ import annotations
 
+from ilja.text import TEXT_PROBLEMS, text_problem
+
 
 class SupportError(Exception):
     status_code = 422
@@ -32,6 +34,19 @@ class NotFound(SupportError):
 
 class Invalid(SupportError):
     code = "invalid"
+
+
+def required_text(value: str | None, field: str) -> str:
+    """``value`` stripped, or ``Invalid``: empty, or holding what free text may not (an RRN, a
+    control character; ``ilja.text``). The pages post forms straight to the services, so the
+    services check what the API's schemas (``FreeText``) check."""
+    text = (value or "").strip()
+    if not text:
+        raise Invalid(f"{field} 항목을 입력해 주세요.", f"{field} is required.", field=field)
+    if (code := text_problem(text, line_breaks=True)) is not None:
+        en, ko = TEXT_PROBLEMS[code]
+        raise Invalid(f"{ko}.", f"{en[0].upper()}{en[1:]}.", field=field)
+    return text
 
 
 class Conflict(SupportError):

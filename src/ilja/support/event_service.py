@@ -16,15 +16,9 @@ from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.support.budgets import now
 from ilja.support.errors import Conflict, Full, Invalid, NotFound
+from ilja.support.errors import required_text as _text
 from ilja.support.events import EventKind, Place, hire_counts, signups_close_at, uses_on
 from ilja.support.models import EmployerEvent, EventSignup
-
-
-def _text(value: str | None, name: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise Invalid(f"{name} 항목을 입력해 주세요.", f"{name} is required.", field=name)
-    return text
 
 
 def create_event(session: Session, *, kind: str, title: str, starts_at: dt.datetime, place: str, capacity: int,

@@ -18,6 +18,7 @@ from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.support.budgets import now
 from ilja.support.errors import Conflict, Invalid, NotFound, Refused
+from ilja.support.errors import required_text as _text
 from ilja.support.models import (
     Startup,
     StartupFunding,
@@ -29,13 +30,6 @@ from ilja.support.models import (
 from ilja.support.startups import LAUNCHED, Candidate, Stage, join_refusals, move_refusals, uses_on
 
 FUNDING_KINDS = ("grant", "investment", "loan", "prize")
-
-
-def _text(value: str | None, name: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise Invalid(f"{name} 항목을 입력해 주세요.", f"{name} is required.", field=name)
-    return text
 
 
 def create_startup(session: Session, *, name: str, idea: str, campus_code: str | None = None,

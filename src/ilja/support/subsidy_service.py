@@ -20,15 +20,9 @@ from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.rules.parameters import default_tree
 from ilja.support.budgets import now
 from ilja.support.errors import BudgetExceeded, Conflict, Invalid, NotFound, Refused
+from ilja.support.errors import required_text as _text
 from ilja.support.models import CsrProgram, SubsidyGrant, SubsidyPayment, SubsidyProgress
 from ilja.support.subsidy import month_payment, qualification_refusals, schedule, uses_on
-
-
-def _text(value: str | None, name: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise Invalid(f"{name} 항목을 입력해 주세요.", f"{name} is required.", field=name)
-    return text
 
 
 def add_program(session: Session, *, code: str, company: str, name: str, budget_won: int, starts_on: dt.date,
