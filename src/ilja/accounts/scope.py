@@ -30,12 +30,13 @@ placed in a project of their site.
 
 Matching: a candidate is the person's (the coordinator whose caseload it is on, the citizen
 themselves, an operator where the person trains or works); a matching run, its proposals, offers,
-interviews and outcomes are seen through the candidates in them. Organisations and postings are
-the employers' public catalogue, open to whoever may use matching at all.
+interviews and outcomes are seen through the candidates in them (a run is city-wide: each
+coordinator sees it with their own candidates' proposals only). Organisations, postings and
+matching days are the employers' catalogue and events, open to whoever may use matching at all.
 
 Outcomes: a participation (and its outcome records and follow-ups) is about one person and
 scoped like people (a site's operator also sees the participations of their campus); an alumni
-member belongs to their campus. The dashboards and rates are aggregates and stay unscoped.
+member belongs to their campus, to themselves and to those whose mentor they are. The dashboards and rates are aggregates and stay unscoped.
 
 The rules read other domains' tables, so this module imports their ``models`` (leaf modules that
 import nothing of Ilja's but ``ilja.db``), never their services.
@@ -57,6 +58,7 @@ from ilja.applications.models import Application, RoundUnit
 from ilja.matching.models import (
     Candidate,
     Interview,
+    MatchingDay,
     MatchingOutcome,
     MatchingRun,
     Offer,
@@ -174,6 +176,7 @@ class Kind(StrEnum):
     MATCHING_RUN = "matching_run"
     OFFER = "offer"
     INTERVIEW = "interview"
+    MATCHING_DAY = "matching_day"
     ORGANISATION = "organisation"
     POSTING = "posting"
     MATCHING_OUTCOME = "matching_outcome"
@@ -317,13 +320,15 @@ RULES: dict[Kind, Rule] = {
     Kind.OFFER: _through(Offer.candidate_id, Candidate.id, Kind.CANDIDATE),
     Kind.INTERVIEW: _through(Interview.candidate_id, Candidate.id, Kind.CANDIDATE),
     Kind.MATCHING_OUTCOME: _person_of(MatchingOutcome.person_id),
+    Kind.MATCHING_DAY: Rule(MatchingDay, open=True),
     Kind.ORGANISATION: Rule(Organisation, open=True),
     Kind.POSTING: Rule(Posting, open=True),
     Kind.PARTICIPATION: Rule(Participation, site=lambda site: or_(
         Participation.campus_code == site, Participation.person_id.in_(select(Person.id).where(_people_at(site)))),
         people=Participation.person_id.in_),
     Kind.ALUMNI_MEMBER: Rule(AlumniMember, site=lambda site: AlumniMember.campus_code == site,
-                             people=AlumniMember.person_id.in_),
+                             people=lambda ids: or_(AlumniMember.person_id.in_(ids), AlumniMember.id.in_(
+                                 select(MentoringPair.mentor_member_id).where(MentoringPair.mentee_person_id.in_(ids))))),
 }
 
 PATH_KINDS: dict[str, Kind | None] = {
@@ -352,6 +357,7 @@ PATH_KINDS: dict[str, Kind | None] = {
     "matching_run_id": Kind.MATCHING_RUN,
     "offer_id": Kind.OFFER,
     "interview_id": Kind.INTERVIEW,
+    "day_id": Kind.MATCHING_DAY,
     "organisation_id": Kind.ORGANISATION,
     "posting_id": Kind.POSTING,
     "participation_id": Kind.PARTICIPATION,

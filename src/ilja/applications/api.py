@@ -21,6 +21,7 @@ from fastapi import APIRouter, Depends, File, Header, HTTPException, Query, Resp
 from ilja.accounts import audit
 from ilja.accounts.deps import CurrentPrincipal, DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.applications import importer, service
 from ilja.applications.errors import ApplicationError, PersonNotFound, RoundNotFound
 from ilja.applications.models import (
@@ -290,12 +291,8 @@ def my_application(application_id: int, session: DbSession,
                                         Depends(requires(Permission.APPLICATION_READ_OWN))]
                    ) -> MyApplicationOut:
     """One of the citizen's own applications (someone else's is not found)."""
-    application = session.get(Application, application_id)
-    person_id = principal.user.person_id if principal.user else None
-    if application is None or person_id is None or application.person_id != person_id:
-        raise HTTPException(status_code=404, detail={
-            "code": "application_not_found", "msg": f"Application {application_id} was not found.",
-            "msg_ko": f"신청 {application_id}을(를) 찾을 수 없습니다."})
+    with api_errors():
+        application = service.get_application(session, application_id, Scope.of(principal))
     return my_application_out(session, application)
 
 
@@ -312,7 +309,7 @@ def round_applications(
     with api_errors():
         service.get_round(session, round_id)
     rows, total = service.list_applications(session, round_id, status=status, limit=limit,
-                                            offset=offset)
+                                            offset=offset, scope=Scope.of(principal))
     audit.record(session, principal.actor, "application.read", object_type="round",
                  object_id=round_id, details={"applications": [a.id for a in rows]})
     return ApplicationPage(total=total, items=[ApplicationSummaryOut(
@@ -328,7 +325,7 @@ def get_application(application_id: int, session: DbSession,
                     ) -> Any:
     """One application in full, with the stored explanation (the read is audited)."""
     with api_errors():
-        application = service.get_application(session, application_id)
+        application = service.get_application(session, application_id, Scope.of(principal))
     audit.record(session, principal.actor, "application.read",
                  subject_person_id=application.person_id, object_type="application",
                  object_id=application.id)
@@ -344,7 +341,7 @@ def change_status(application_id: int, body: StatusIn, session: DbSession,
     leaves (``withdrawn`` or ``ineligible``) goes through the selection, which promotes the
     next person on the waitlist in the same transaction."""
     with api_errors():
-        application = service.get_application(session, application_id)
+        application = service.get_application(session, application_id, Scope.of(principal))
         leaving = (application.status in (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED)
                    and body.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.INELIGIBLE))
         if leaving:

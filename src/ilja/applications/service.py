@@ -23,6 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import snapshot as snapshots
 from ilja.applications.errors import (
     ApplicationNotFound,
@@ -354,8 +355,10 @@ def opening_event_rows(application_id: int, snap: snapshots.Snapshot, channel: s
 # --------------------------------------------------------------------------------------------
 # Reading
 # --------------------------------------------------------------------------------------------
-def get_application(session: Session, application_id: int) -> Application:
-    row = session.get(Application, application_id)
+def get_application(session: Session, application_id: int, scope: Scope = SYSTEM) -> Application:
+    """The application if it is within ``scope`` (``accounts.scope``: the applicant's, the sites'
+    it recruits for); else not found, as for an id that does not exist."""
+    row = scope.get(session, Kind.APPLICATION, application_id)
     if row is None:
         raise ApplicationNotFound(application_id)
     return row
@@ -367,9 +370,10 @@ def applications_of_person(session: Session, person_id: int) -> list[Application
 
 
 def list_applications(session: Session, round_id: int, *, status: str | None = None,
-                      limit: int = 100, offset: int = 0) -> tuple[list[Application], int]:
-    """A page of a round's applications (highest score first) and the total."""
-    conditions = [Application.round_id == round_id]
+                      limit: int = 100, offset: int = 0,
+                      scope: Scope = SYSTEM) -> tuple[list[Application], int]:
+    """A page of a round's applications within ``scope`` (highest score first) and the total."""
+    conditions = [Application.round_id == round_id, scope.where(Kind.APPLICATION)]
     if status:
         conditions.append(Application.status == status)
     total = session.execute(select(func.count()).select_from(Application)

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts.deps import CurrentPrincipal, DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.applications import service, snapshot
-from ilja.applications.errors import ApplicationError, DuplicateApplication
+from ilja.applications.errors import ApplicationError, ApplicationNotFound, DuplicateApplication
 from ilja.applications.models import Application, Channel, Round, RoundStatus
 from ilja.rules.engine import default_engine
 from ilja.rules.explain import condition_lines
@@ -240,9 +241,9 @@ def my_application(request: Request, application_id: int, session: DbSession,
                                         Depends(requires(Permission.APPLICATION_READ_OWN))],
                    submitted: int = 0) -> HTMLResponse:
     """One of my applications: where it stands, why, and what happened when."""
-    application = session.get(Application, application_id)
-    person_id = principal.user.person_id if principal.user else None
-    if application is None or person_id is None or application.person_id != person_id:
+    try:
+        application = service.get_application(session, application_id, Scope.of(principal))
+    except ApplicationNotFound:
         return not_found(request, translator(request)("applications.application"))
     t = translator(request)
     row = session.get_one(Round, application.round_id)

@@ -9,8 +9,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 
+from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.matching import coordination, runs, service
 from ilja.matching.errors import MatchingInputError
 
@@ -65,7 +67,8 @@ class FitOut(BaseModel):
 @router.get("/candidates/{candidate_id}/fit", response_model=list[FitOut])
 def candidate_fit(candidate_id: int, db: DbSession, principal: Manage) -> list[FitOut]:
     try:
-        rows = service.fit_list(db, candidate_id, on=dt.date.today(), actor=principal.actor)
+        rows = service.fit_list(db, candidate_id, on=clock.today(), actor=principal.actor,
+                                scope=Scope.of(principal))
     except Exception as exc:
         raise error(exc) from None
     return [FitOut(posting=_posting(r["posting"]), fit=r["fit"], explanation=r["explanation"])
@@ -102,7 +105,8 @@ class RunOut(BaseModel):
     proposals: list[ProposalOut]
 
 
-def _run(db: Any, row: Any) -> RunOut:
+def _run(db: Any, row: Any, scope: Scope) -> RunOut:
+    """The run with the proposals of the caller's candidates."""
     return RunOut(
         id=row.id, round_code=row.round_code, method=row.method, status=row.status,
         candidates=row.candidates, postings=row.postings, matched=row.matched,
@@ -111,7 +115,7 @@ def _run(db: Any, row: Any) -> RunOut:
         alternative=row.parameters.get("alternative", {}),
         proposals=[ProposalOut(id=p.id, candidate_id=p.candidate_id, posting_id=p.posting_id,
                                fit=p.fit / 100, candidate_choice=p.candidate_choice,
-                               status=p.status) for p in runs.proposals(db, row.id)])
+                               status=p.status) for p in service.run_proposals(db, row.id, scope)])
 
 
 @router.post("/runs", response_model=RunOut, status_code=201)
@@ -121,13 +125,14 @@ def start_run(body: RunIn, db: DbSession, principal: Manage) -> RunOut:
                                 actor=principal.actor)
     except Exception as exc:
         raise error(exc) from None
-    return _run(db, row)
+    return _run(db, row, Scope.of(principal))
 
 
-@router.get("/runs/{run_id}", response_model=RunOut)
-def get_run(run_id: int, db: DbSession, principal: Manage) -> RunOut:
+@router.get("/runs/{matching_run_id}", response_model=RunOut)
+def get_run(matching_run_id: int, db: DbSession, principal: Manage) -> RunOut:
     try:
-        return _run(db, runs.get_run(db, run_id))
+        scope = Scope.of(principal)
+        return _run(db, service.get_run(db, matching_run_id, scope), scope)
     except Exception as exc:
         raise error(exc) from None
 
@@ -137,11 +142,14 @@ class ConfirmIn(BaseModel):
     offered_on: dt.date | None = None
 
 
-@router.post("/runs/{run_id}/confirm")
-def confirm(run_id: int, body: ConfirmIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+@router.post("/runs/{matching_run_id}/confirm")
+def confirm(matching_run_id: int, body: ConfirmIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     try:
-        offers = runs.confirm_run(db, run_id, on=body.offered_on, actor=principal.actor,
-                                  accepted=set(body.proposal_ids) if body.proposal_ids else None)
+        scope = Scope.of(principal)
+        service.get_run(db, matching_run_id, scope)
+        mine = {p.id for p in service.run_proposals(db, matching_run_id, scope)}  # only the caller's candidates
+        offers = runs.confirm_run(db, matching_run_id, on=body.offered_on, actor=principal.actor,
+                                  accepted=mine & set(body.proposal_ids) if body.proposal_ids else mine)
     except Exception as exc:
         raise error(exc) from None
     return {"offers": [o.id for o in offers]}
@@ -158,6 +166,7 @@ def decide(offer_id: int, body: DecisionIn, db: DbSession,
            principal: Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))],
            ) -> dict[str, Any]:
     try:
+        service.get_offer(db, offer_id, Scope.of(principal))
         outcome = runs.decide_offer(db, offer_id, decision=body.decision, on=body.on,
                                     reason=body.reason, actor=principal.actor)
     except Exception as exc:
@@ -181,7 +190,7 @@ class HireOut(BaseModel):
 @router.get("/outcomes", response_model=list[HireOut])
 def hires(db: DbSession, principal: Manage, since: dt.date | None = None) -> list[HireOut]:
     return [HireOut(**{n: getattr(o, n) for n in HireOut.model_fields})
-            for o in runs.outcomes(db, since=since)]
+            for o in service.hires(db, since=since, scope=Scope.of(principal))]
 
 
 @router.get("/me")

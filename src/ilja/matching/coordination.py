@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.matching.errors import MatchingInputError
 from ilja.matching.fit import min_fit_scaled
 from ilja.matching.interviews import schedule_interviews
@@ -29,7 +30,7 @@ from ilja.matching.models import (
     MatchingDay,
     Organisation,
 )
-from ilja.matching.service import _get, _now, fit_table, list_postings
+from ilja.matching.service import NotFound, _get, _now, fit_table, get_candidate, list_postings
 from ilja.rules.parameters import default_tree
 from ilja.selection.lottery import new_seed
 
@@ -141,8 +142,9 @@ def schedule_day(session: Session, day_id: int, *, actor: audit.Actor) -> list[I
 
 
 def interviews(session: Session, *, day_id: int | None = None,
-               candidate_id: int | None = None) -> list[Interview]:
-    query = select(Interview).order_by(Interview.day_id, Interview.slot, Interview.organisation_id)
+               candidate_id: int | None = None, scope: Scope = SYSTEM) -> list[Interview]:
+    """The interviews (of a day, of a candidate) of the candidates within ``scope``."""
+    query = select(Interview).where(scope.where(Kind.INTERVIEW)).order_by(Interview.day_id, Interview.slot, Interview.organisation_id)
     if day_id is not None:
         query = query.where(Interview.day_id == day_id)
     if candidate_id is not None:
@@ -151,10 +153,12 @@ def interviews(session: Session, *, day_id: int | None = None,
 
 
 def record_result(session: Session, interview_id: int, *, result: str, notes: str | None = None,
-                  actor: audit.Actor) -> Interview:
+                  actor: audit.Actor, scope: Scope = SYSTEM) -> Interview:
+    row = scope.get(session, Kind.INTERVIEW, interview_id)
+    if row is None:
+        raise NotFound("interview", interview_id)
     if result not in RESULTS:
         raise MatchingInputError("result", "result_invalid", f"result is one of {RESULTS}")
-    row = _get(session, Interview, interview_id, "interview")
     row.result, row.notes = result, notes
     day = get_day(session, row.day_id)
     day.status = "held"
@@ -168,11 +172,11 @@ def record_result(session: Session, interview_id: int, *, result: str, notes: st
 
 def log_session(session: Session, *, candidate_id: int, held_on: dt.date, kind: str,
                 notes: str = "", next_steps: str = "", coordinator_user_id: int | None = None,
-                actor: audit.Actor) -> CounsellingSession:
+                actor: audit.Actor, scope: Scope = SYSTEM) -> CounsellingSession:
     """A counselling session (잡코디 직무상담, CV coaching, interview preparation)."""
+    candidate = get_candidate(session, candidate_id, scope)
     if kind not in SESSION_KINDS:
         raise MatchingInputError("kind", "kind_invalid", f"kind is one of {SESSION_KINDS}")
-    candidate = _get(session, Candidate, candidate_id, "candidate")
     if held_on > dt.date.today():
         raise MatchingInputError("held_on", "date_future", "a session is logged after it happens")
     row = CounsellingSession(candidate_id=candidate_id, coordinator_user_id=coordinator_user_id,
@@ -201,10 +205,11 @@ class CaseloadRow:
 
 
 def caseload(session: Session, *, coordinator_user_id: int | None, on: dt.date,
-             actor: audit.Actor) -> list[CaseloadRow]:
-    """A coordinator's active trainees (all, when ``None``), longest without contact first."""
+             actor: audit.Actor, scope: Scope = SYSTEM) -> list[CaseloadRow]:
+    """A coordinator's active trainees (all within ``scope``, when ``None``), longest without
+    contact first."""
     days = int(default_tree().value("matching.coordination.no_contact_days", on))
-    query = select(Candidate).where(Candidate.active.is_(True))
+    query = select(Candidate).where(Candidate.active.is_(True), scope.where(Kind.CANDIDATE))
     if coordinator_user_id is not None:
         query = query.where(Candidate.coordinator_user_id == coordinator_user_id)
     candidates = list(session.scalars(query.order_by(Candidate.id)))

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.matching.errors import MatchingInputError
 from ilja.matching.fit import (
     SCALE,
@@ -29,9 +30,13 @@ from ilja.matching.fit import (
 from ilja.matching.models import (
     Candidate,
     CourseTags,
+    MatchingOutcome,
+    MatchingRun,
+    Offer,
     Organisation,
     OrganisationMember,
     Posting,
+    Proposal,
     Ranking,
 )
 from ilja.matching.posting_input import (
@@ -394,17 +399,69 @@ def update_own_profile(session: Session, *, person_id: int, description: str,
     return row
 
 
-def get_candidate(session: Session, candidate_id: int) -> Candidate:
-    return _get(session, Candidate, candidate_id, "candidate")
+def _scoped(session: Session, kind: Kind, key: int, what: str, scope: Scope) -> Any:
+    """The object if it is within ``scope`` (``accounts.scope``), else not found (404)."""
+    row = scope.get(session, kind, key)
+    if row is None:
+        raise NotFound(what, key)
+    return row
+
+
+def get_candidate(session: Session, candidate_id: int, scope: Scope = SYSTEM) -> Candidate:
+    return _scoped(session, Kind.CANDIDATE, candidate_id, "candidate", scope)
+
+
+def candidates_in(session: Session, ids: Sequence[int], scope: Scope) -> list[Candidate]:
+    """Those of the candidates ``ids`` within ``scope``, by id."""
+    return list(session.scalars(select(Candidate).where(Candidate.id.in_(list(ids)), scope.where(Kind.CANDIDATE))
+                                .order_by(Candidate.id))) if ids else []
+
+
+def get_run(session: Session, run_id: int, scope: Scope = SYSTEM) -> MatchingRun:
+    """A matching run with a candidate within ``scope`` (a run is city-wide, seen by each
+    coordinator with their own candidates)."""
+    return _scoped(session, Kind.MATCHING_RUN, run_id, "matching run", scope)
+
+
+def run_proposals(session: Session, run_id: int, scope: Scope = SYSTEM) -> list[Proposal]:
+    """The run's proposals for the candidates within ``scope``."""
+    return list(session.scalars(
+        select(Proposal).where(Proposal.run_id == run_id,
+                               Proposal.candidate_id.in_(select(Candidate.id).where(scope.where(Kind.CANDIDATE))))
+        .order_by(Proposal.posting_id, Proposal.candidate_id)))
+
+
+def get_offer(session: Session, offer_id: int, scope: Scope = SYSTEM) -> Offer:
+    return _scoped(session, Kind.OFFER, offer_id, "offer", scope)
+
+
+def offers_in(session: Session, candidate_ids: Sequence[int], scope: Scope) -> list[Offer]:
+    return list(session.scalars(select(Offer).where(Offer.candidate_id.in_(list(candidate_ids)),
+                                                    scope.where(Kind.OFFER))
+                                .order_by(Offer.offered_on.desc(), Offer.id.desc()))) if candidate_ids else []
+
+
+def hires(session: Session, *, since: dt.date | None = None, scope: Scope = SYSTEM) -> list[MatchingOutcome]:
+    """Hires through matching within ``scope`` (the coordinator's caseload's)."""
+    query = select(MatchingOutcome).where(scope.where(Kind.MATCHING_OUTCOME))
+    if since:
+        query = query.where(MatchingOutcome.hired_on >= since)
+    return list(session.scalars(query.order_by(MatchingOutcome.hired_on, MatchingOutcome.id)))
 
 
 def candidate_of_person(session: Session, person_id: int) -> Candidate | None:
     return session.scalar(select(Candidate).where(Candidate.person_id == person_id))
 
 
-def active_candidates(session: Session) -> list[Candidate]:
-    return list(session.scalars(select(Candidate).where(Candidate.active.is_(True))
+def active_candidates(session: Session, scope: Scope = SYSTEM) -> list[Candidate]:
+    return list(session.scalars(select(Candidate).where(Candidate.active.is_(True), scope.where(Kind.CANDIDATE))
                                 .order_by(Candidate.id)))
+
+
+def runs_in(session: Session, scope: Scope, limit: int = 20) -> list[MatchingRun]:
+    """The latest matching runs holding a candidate within ``scope``."""
+    return list(session.scalars(select(MatchingRun).where(scope.where(Kind.MATCHING_RUN))
+                                .order_by(MatchingRun.id.desc()).limit(limit)))
 
 
 def set_ranking(session: Session, *, side: str, candidate_id: int, posting_ids: Sequence[int] = (),
@@ -489,9 +546,9 @@ def fit_table(session: Session, candidates: Sequence[Candidate], postings: Seque
 
 
 def fit_list(session: Session, candidate_id: int, *, on: dt.date,
-             actor: audit.Actor) -> list[dict[str, Any]]:
+             actor: audit.Actor, scope: Scope = SYSTEM) -> list[dict[str, Any]]:
     """A candidate's fit against every open posting, best first, each with its explanation."""
-    candidate = get_candidate(session, candidate_id)
+    candidate = get_candidate(session, candidate_id, scope)
     postings = list_postings(session, open_only=True)
     audit.record(session, actor, "matching.candidate.fit", subject_person_id=candidate.person_id,
                  object_type="candidate", object_id=candidate.id)

@@ -12,9 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, authenticated, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.matching import coordination, runs, service
 from ilja.matching.errors import MatchingInputError
 from ilja.matching.models import Candidate, Organisation
@@ -48,7 +50,7 @@ def _see_other(url: str) -> RedirectResponse:
 
 def _date(text: str | None) -> dt.date:
     try:
-        return dt.date.fromisoformat(text) if text else dt.date.today()
+        return dt.date.fromisoformat(text) if text else clock.today()
     except ValueError:
         raise MatchingInputError("date", "date_invalid", "YYYY-MM-DD") from None
 
@@ -56,13 +58,14 @@ def _date(text: str | None) -> dt.date:
 @router.get("/matching", response_class=HTMLResponse)
 def desk(request: Request, db: DbSession, principal: Manage, error: str = "") -> HTMLResponse:
     mine = principal.user.id if request.query_params.get("mine") else None
-    rows = coordination.caseload(db, coordinator_user_id=mine, on=dt.date.today(),
-                                 actor=principal.actor)
+    scope = Scope.of(principal)
+    rows = coordination.caseload(db, coordinator_user_id=mine, on=clock.today(),
+                                 actor=principal.actor, scope=scope)
     names = _names(db, [r.candidate for r in rows], principal.can(Permission.PEOPLE_READ_PERSONAL))
     rounds = service.round_codes(db)
     return render(request, "matching/desk.html", {
         "caseload": rows, "names": names, "rounds": [(r, r) for r in rounds],
-        "runs": runs.list_runs(db)[:20], "days": coordination.list_days(db),
+        "runs": service.runs_in(db, scope), "days": coordination.list_days(db),
         "organisations": service.list_organisations(db), "error": error,
         "values": {"round_code": rounds[0] if rounds else "", "method": "stable"}})
 
@@ -102,10 +105,10 @@ def cohort_fit(request: Request, db: DbSession, principal: Manage,
     """Score the active candidates against a round's open postings: each one's best three."""
     round_code = round_code or fit_round
     postings = service.list_postings(db, round_code=round_code or None, open_only=True)
-    candidates = service.active_candidates(db)
+    candidates = service.active_candidates(db, Scope.of(principal))
     rows = []
     if postings and candidates:
-        table = service.fit_table(db, candidates, postings, dt.date.today())
+        table = service.fit_table(db, candidates, postings, clock.today())
         for i, c in enumerate(candidates):
             best = sorted(range(len(postings)), key=lambda j: -int(table.scores[i, j]))[:3]
             rows.append((c, [(postings[j], int(table.scores[i, j]) / 100) for j in best]))
@@ -121,10 +124,10 @@ def cohort_fit(request: Request, db: DbSession, principal: Manage,
 def candidate_page(candidate_id: int, request: Request, db: DbSession,
                    principal: Manage) -> HTMLResponse:
     try:
-        candidate = service.get_candidate(db, candidate_id)
+        candidate = service.get_candidate(db, candidate_id, Scope.of(principal))
     except service.NotFound:
         raise HTTPException(404) from None
-    fits = service.fit_list(db, candidate_id, on=dt.date.today(), actor=principal.actor)
+    fits = service.fit_list(db, candidate_id, on=clock.today(), actor=principal.actor)
     return render(request, "matching/candidate.html", {
         "candidate": candidate, "fits": fits[:FIT_SHOWN],
         "course": service.course_tags(db, candidate.course_code),
@@ -132,7 +135,7 @@ def candidate_page(candidate_id: int, request: Request, db: DbSession,
         "sessions": coordination.sessions_of(db, candidate_id),
         "offers": runs.offers_of_candidate(db, candidate_id),
         "postings": {p.id: p for p in service.list_postings(db)},
-        "kinds": coordination.SESSION_KINDS, "today": dt.date.today().isoformat()})
+        "kinds": coordination.SESSION_KINDS, "today": clock.today().isoformat()})
 
 
 @router.post("/matching/candidates/{candidate_id}/sessions")
@@ -142,9 +145,11 @@ def add_session(candidate_id: int, db: DbSession,
                 notes: Annotated[str, Form()] = "",
                 next_steps: Annotated[str, Form()] = "") -> RedirectResponse:
     try:
+        service.get_candidate(db, candidate_id, Scope.of(principal))  # outside scope: 404 before the form
         coordination.log_session(db, candidate_id=candidate_id, held_on=_date(held_on),
                                  kind=kind, notes=notes, next_steps=next_steps,
-                                 coordinator_user_id=principal.user.id, actor=principal.actor)
+                                 coordinator_user_id=principal.user.id, actor=principal.actor,
+                                 scope=Scope.of(principal))
     except service.NotFound:
         raise HTTPException(404) from None
     except MatchingInputError as exc:
@@ -162,17 +167,18 @@ def start_run(db: DbSession, principal: Manage, round_code: Annotated[str, Form(
     return _see_other(f"/matching/runs/{row.id}")
 
 
-@router.get("/matching/runs/{run_id}", response_class=HTMLResponse)
-def run_page(run_id: int, request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
+@router.get("/matching/runs/{matching_run_id}", response_class=HTMLResponse)
+def run_page(matching_run_id: int, request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
     try:
-        run = runs.get_run(db, run_id)
+        scope = Scope.of(principal)
+        run = service.get_run(db, matching_run_id, scope)
     except service.NotFound:
         raise HTTPException(404) from None
-    proposals = runs.proposals(db, run_id)
+    proposals = service.run_proposals(db, matching_run_id, scope)
     alternative = run.parameters.get("alternative", {})
     other = {int(k): v for k, v in alternative.get("assignment", {}).items()}
-    candidate_ids = sorted({p.candidate_id for p in proposals} | set(other))
-    candidates = [db.get(Candidate, c) for c in candidate_ids]
+    candidates = service.candidates_in(db, sorted({p.candidate_id for p in proposals} | set(other)), scope)
+    candidate_ids = [c.id for c in candidates]
     postings = {p.id: p for p in service.list_postings(db, round_code=run.round_code)}
     organisations = {o.id: o for o in service.list_organisations(db)}
     mine = {p.candidate_id: p for p in proposals}
@@ -183,21 +189,24 @@ def run_page(run_id: int, request: Request, db: DbSession, principal: Manage) ->
         "organisations": organisations,
         "names": _names(db, [c for c in candidates if c],
                         principal.can(Permission.PEOPLE_READ_PERSONAL)),
-        "offers": [o for c in candidate_ids for o in runs.offers_of_candidate(db, c)],
-        "today": dt.date.today().isoformat(),
+        "offers": service.offers_in(db, candidate_ids, scope),
+        "today": clock.today().isoformat(),
         "can_record": principal.can(Permission.OUTCOME_RECORD)})
 
 
-@router.post("/matching/runs/{run_id}/confirm")
-def confirm_run(run_id: int, request: Request, db: DbSession, principal: Manage,
+@router.post("/matching/runs/{matching_run_id}/confirm")
+def confirm_run(matching_run_id: int, request: Request, db: DbSession, principal: Manage,
                 offered_on: Annotated[str, Form()] = "") -> RedirectResponse:
     try:
-        runs.confirm_run(db, run_id, on=_date(offered_on), actor=principal.actor)
+        scope = Scope.of(principal)
+        service.get_run(db, matching_run_id, scope)
+        mine = {p.id for p in service.run_proposals(db, matching_run_id, scope)}  # the caller's candidates only
+        runs.confirm_run(db, matching_run_id, on=_date(offered_on), actor=principal.actor, accepted=mine)
     except service.NotFound:
         raise HTTPException(404) from None
     except (runs.RunStateError, MatchingInputError) as exc:
         raise HTTPException(409, str(exc)) from None
-    return _see_other(f"/matching/runs/{run_id}")
+    return _see_other(f"/matching/runs/{matching_run_id}")
 
 
 @router.post("/matching/offers/{offer_id}/decision")
@@ -206,6 +215,7 @@ def decide_offer(offer_id: int, db: DbSession,
                  decision: Annotated[str, Form()], on: Annotated[str, Form()],
                  back: Annotated[str, Form()] = "/matching") -> RedirectResponse:
     try:
+        service.get_offer(db, offer_id, Scope.of(principal))
         runs.decide_offer(db, offer_id, decision=decision, on=_date(on), actor=principal.actor)
     except service.NotFound:
         raise HTTPException(404) from None
@@ -220,7 +230,7 @@ def create_day(db: DbSession, principal: Manage, title: Annotated[str, Form()],
                first_slot: Annotated[str, Form()] = "10:00") -> RedirectResponse:
     try:
         on = _date(held_on)
-        day = coordination.create_day(db, code=f"MD-{on.isoformat()}-{dt.datetime.now():%H%M%S}",
+        day = coordination.create_day(db, code=f"MD-{on.isoformat()}-{clock.seoul_now():%H%M%S}",
                                       title=title, held_on=on, first_slot=first_slot,
                                       slot_count=slot_count, actor=principal.actor)
         organisation_ids = sorted({p.organisation_id
@@ -240,7 +250,7 @@ def day_page(day_id: int, request: Request, db: DbSession, principal: Manage) ->
         day = coordination.get_day(db, day_id)
     except service.NotFound:
         raise HTTPException(404) from None
-    interviews = coordination.interviews(db, day_id=day_id)
+    interviews = coordination.interviews(db, day_id=day_id, scope=Scope.of(principal))
     candidates = [db.get(Candidate, i) for i in sorted({i.candidate_id for i in interviews})]
     return render(request, "matching/day.html", {
         "day": day, "interviews": interviews, "slot_time": coordination.slot_time,
@@ -255,7 +265,8 @@ def interview_result(interview_id: int, db: DbSession, principal: Manage,
                      result: Annotated[str, Form()], day_id: Annotated[int, Form()]
                      ) -> RedirectResponse:
     try:
-        coordination.record_result(db, interview_id, result=result, actor=principal.actor)
+        coordination.record_result(db, interview_id, result=result, actor=principal.actor,
+                                   scope=Scope.of(principal))
     except service.NotFound:
         raise HTTPException(404) from None
     except MatchingInputError as exc:
@@ -279,6 +290,10 @@ def organisation_page(organisation_id: int, request: Request, db: DbSession,
             if proposal.posting_id in proposed and proposal.status != "rejected":
                 proposed[proposal.posting_id].append(proposal)
     candidates = [db.get(Candidate, p.candidate_id) for ps in proposed.values() for p in ps]
+    if not member:  # a coordinator sees the proposals of their own candidates only
+        mine = {c.id for c in service.candidates_in(db, [c.id for c in candidates if c], Scope.of(principal))}
+        proposed = {k: [p for p in ps if p.candidate_id in mine] for k, ps in proposed.items()}
+        candidates = [c for c in candidates if c and c.id in mine]
     return render(request, "matching/organisation.html", {
         "organisation": organisation, "postings": postings, "proposed": proposed,
         "names": _names(db, [c for c in candidates if c], False)})
@@ -305,7 +320,7 @@ def my_matching_page(request: Request, db: Any, principal: Principal,
         interviews = coordination.interviews(db, candidate_id=candidate.id)
         offers = runs.offers_of_candidate(db, candidate.id)
         days = {d.id: d for d in coordination.list_days(db)}
-        fits = service.fit_list(db, candidate.id, on=dt.date.today(),
+        fits = service.fit_list(db, candidate.id, on=clock.today(),
                                 actor=principal.actor)[:FIT_SHOWN]
         values = values or {"description": candidate.description,
                             "preferred_districts": candidate.preferred_districts,

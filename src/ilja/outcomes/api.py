@@ -10,9 +10,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.outcomes import dashboard, queries, registers, service
 from ilja.outcomes.kpi import scope_of
 from ilja.outcomes.queries import Filters
@@ -62,10 +64,10 @@ def rate_members(definition_name: str, db: DbSession,
     """The completers behind a rate (ids only); the request is written to the audit log."""
     if definition_name not in {d.value for d in DefinitionName}:
         raise HTTPException(404, f"no rate definition {definition_name!r}")
-    on = min(dt.date.today(), dt.date(year, 12, 31))
+    on = min(clock.today(), dt.date(year, 12, 31))
     rule = definition(definition_name, on)
     rows, total = queries.rate_members(db, rule, cohort_for(rule, year=year, as_of=on), status=status,
-                                       limit=limit, offset=max(0, offset))
+                                       limit=limit, offset=max(0, offset), scope=Scope.of(principal))
     audit.record(db, principal.actor, "outcome.drilldown", object_type="rate", object_id=definition_name,
                  details={"year": year, "status": status, "shown": len(rows),
                           "participation_ids": [r.participation_id for r in rows]})
@@ -94,9 +96,9 @@ def record_outcome(participation_id: int, body: OutcomeIn, db: DbSession,
     try:
         row = service.record_outcome(db, service.OutcomeInput(
             participation_id=participation_id, kind=body.kind, effective_on=body.effective_on,
-            recorded_on=body.recorded_on or dt.date.today(), source=body.source, employer=body.employer,
+            recorded_on=body.recorded_on or clock.today(), source=body.source, employer=body.employer,
             job_title=body.job_title, contract_type=body.contract_type,
-            follow_up_point=body.follow_up_point), actor=principal.actor)
+            follow_up_point=body.follow_up_point), actor=principal.actor, scope=Scope.of(principal))
     except service.NotFound as error:
         raise HTTPException(404, str(error)) from None
     except service.OutcomeError as error:
@@ -121,7 +123,8 @@ def _invalid(error: service.OutcomeError) -> HTTPException:
 def follow_ups(db: DbSession, principal: Recorder, on: dt.date | None = None,
                limit: int = 100) -> list[dict[str, Any]]:
     """Open follow-ups due by ``on`` (today by default), oldest first; ids only, the read audited."""
-    rows = service.due_follow_ups(db, on or dt.date.today(), limit=max(1, min(limit, 1000)))
+    rows = service.due_follow_ups(db, on or clock.today(), limit=max(1, min(limit, 1000)),
+                                  scope=Scope.of(principal))
     audit.record(db, principal.actor, "outcome.follow_ups.read", object_type="follow_up",
                  details={"follow_up_ids": [r.id for r in rows]})
     return [{"id": r.id, "participation_id": r.participation_id, "point_months": r.point_months,
@@ -183,7 +186,10 @@ def add_activity(member_id: int, body: ActivityIn, db: DbSession,
                  principal: Recorder) -> dict[str, Any]:
     try:
         row = service.add_alumni_activity(db, member_id=member_id, kind=body.kind, on=body.on,
-                                          amount_won=body.amount_won, actor=principal.actor)
+                                          amount_won=body.amount_won, actor=principal.actor,
+                                          scope=Scope.of(principal))
+    except service.NotFound as error:
+        raise HTTPException(404, str(error)) from None
     except service.OutcomeError as error:
         raise _invalid(error) from None
     return {"id": row.id, "member_id": member_id}

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.outcomes.kpi import RECORDS, Actual
 from ilja.outcomes.models import (
     AllianceMember,
@@ -169,11 +170,13 @@ class MemberRow:
 
 def rate_members(session: Session, rule: RateDefinition, cohort: Cohort, filters: Filters = Filters(),
                  *, status: Status | None = None, dimension: Dimension | None = None,
-                 key: str | None = None, limit: int = 100, offset: int = 0) -> tuple[list[MemberRow], int]:
-    """Drill-down: a page of the completers behind a rate (or one group of it) and their total."""
+                 key: str | None = None, limit: int = 100, offset: int = 0,
+                 scope: Scope = SYSTEM) -> tuple[list[MemberRow], int]:
+    """Drill-down: a page of the completers behind a rate (or one group of it) within ``scope``
+    (the rate itself is an aggregate; its members are people, scoped like them) and their total."""
     flags, counted, excluded = _flags(rule, cohort.as_of)
     state = case((counted, "counted"), (excluded, "excluded"), else_="not_counted")
-    conditions = _cohort_conditions(rule, cohort, filters)
+    conditions = [*_cohort_conditions(rule, cohort, filters), scope.where(Kind.PARTICIPATION)]
     if dimension:
         column = COLUMNS[dimension]
         if key is None:

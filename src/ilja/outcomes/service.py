@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.outcomes.models import (
     AllianceMember,
     AlumniActivity,
@@ -116,8 +117,9 @@ def complete(session: Session, participation_id: int, completed_on: dt.date, *,
     return row
 
 
-def get_participation(session: Session, participation_id: int) -> Participation:
-    row = session.get(Participation, participation_id)
+def get_participation(session: Session, participation_id: int, scope: Scope = SYSTEM) -> Participation:
+    """The participation if it is within ``scope`` (scoped like its person), else not found."""
+    row = scope.get(session, Kind.PARTICIPATION, participation_id)
     if row is None:
         raise NotFound("participation_id", f"no participation {participation_id}")
     return row
@@ -167,13 +169,14 @@ def check_outcome(data: OutcomeInput) -> list[tuple[str, str]]:
     return problems
 
 
-def record_outcome(session: Session, data: OutcomeInput, *, actor: audit.Actor) -> OutcomeRecord:
+def record_outcome(session: Session, data: OutcomeInput, *, actor: audit.Actor,
+                   scope: Scope = SYSTEM) -> OutcomeRecord:
     """Store an outcome; it closes the follow-up it answers (the named point, else the earliest
     open one that is due by the day it was recorded)."""
+    row = get_participation(session, data.participation_id, scope)  # out of scope: not found first
     problems = check_outcome(data)
     if problems:
         raise OutcomeError(*problems[0])
-    row = get_participation(session, data.participation_id)
     if row.completed_on is None:
         raise OutcomeError("participation_id", "the participation is not completed")
     record = OutcomeRecord(
@@ -204,9 +207,11 @@ def outcomes_of(session: Session, participation_id: int) -> list[OutcomeRecord]:
                                 .order_by(OutcomeRecord.effective_on, OutcomeRecord.id)).scalars())
 
 
-def due_follow_ups(session: Session, on: dt.date, *, limit: int = 100) -> list[FollowUp]:
-    """Open follow-ups due on or before ``on``, oldest first."""
-    return list(session.execute(select(FollowUp).where(FollowUp.done_on.is_(None), FollowUp.due_on <= on)
+def due_follow_ups(session: Session, on: dt.date, *, limit: int = 100, scope: Scope = SYSTEM) -> list[FollowUp]:
+    """Open follow-ups due on or before ``on`` of the participations within ``scope``, oldest first."""
+    mine = select(Participation.id).where(scope.where(Kind.PARTICIPATION))
+    return list(session.execute(select(FollowUp).where(FollowUp.done_on.is_(None), FollowUp.due_on <= on,
+                                                       FollowUp.participation_id.in_(mine))
                                 .order_by(FollowUp.due_on, FollowUp.id).limit(limit)).scalars())
 
 
@@ -286,11 +291,12 @@ def add_alumni_member(session: Session, *, person_id: int | None, joined_on: dt.
 
 
 def add_alumni_activity(session: Session, *, member_id: int, kind: str, on: dt.date,
-                        amount_won: int | None = None, actor: audit.Actor) -> AlumniActivity:
+                        amount_won: int | None = None, actor: audit.Actor,
+                        scope: Scope = SYSTEM) -> AlumniActivity:
+    if scope.get(session, Kind.ALUMNI_MEMBER, member_id) is None:
+        raise NotFound("member_id", f"no alumni member {member_id}")
     if kind not in ALUMNI_ACTIVITIES:
         raise OutcomeError("kind", "one of " + ", ".join(ALUMNI_ACTIVITIES))
-    if session.get(AlumniMember, member_id) is None:
-        raise NotFound("member_id", f"no alumni member {member_id}")
     if amount_won is not None and amount_won < 0:
         raise OutcomeError("amount_won", "not negative")
     row = AlumniActivity(member_id=member_id, kind=kind, on=on, amount_won=amount_won,

@@ -401,10 +401,14 @@ def pending_selected(session: Session, cohort: TrainingCohort) -> list[Any]:
     """The selected applications of the cohort's round and unit not enrolled yet (an enrolled
     one is no longer 'selected'), in order of merit."""
     from ilja.selection import service as selection
+    from ilja.selection.errors import NotDrawn
 
     if cohort.round_id is None:
         return []
-    rows, _ = selection.results(session, cohort.round_id, status=S.SELECTED.value, limit=None)
+    try:
+        rows, _ = selection.results(session, cohort.round_id, status=S.SELECTED.value, limit=None)
+    except NotDrawn:  # a cohort created with a round still taking applications: nobody selected yet
+        return []
     return [r for r in rows if not cohort.unit_code or r.unit == cohort.unit_code]
 
 
