@@ -361,3 +361,14 @@ def test_a_citizen_edits_their_email_in_the_browser(browser, live_site, width):
     finally:
         context.close()
     assert {name: found for name, found in problems.items() if found} == {}
+
+
+def test_an_older_person_eligible_for_the_youth_academy_reads_whom_it_centres_on(site):
+    client = site.client()
+    on = clock.today().isoformat()
+    html = client.post("/self-check", data={**PERSON, "birth_date": "1939-03-01", "on": on,
+                                             "announced": on,
+                                             "csrf_token": csrf(client.get("/self-check").text)}).text
+    academy = result_section(html, "youth_academy")
+    assert "신청할 수 있습니다" in academy
+    assert "주요 참여자: 만 15세 이상 서울시민 (20~30대 청년 구직자 중심)" in academy

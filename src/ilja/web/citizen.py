@@ -205,6 +205,21 @@ def eligibility(t: Translator, result: Any) -> list[dict[str, Any]]:
     return conditions
 
 
+def mainly_for(t: Translator, codes: list[str]) -> dict[str, str]:
+    """Whom each program (or its parent) mainly serves, as the plan states it (청년취업사관학교:
+    "만 15세 이상 서울시민 (20~30대 청년 구직자 중심)"), shown beside an "eligible" result so
+    that an 87-year-old told they may apply to the "청년" academy also reads whom it centres on."""
+    from ilja.web import plan_view
+
+    programs = {p.code: p for p in plan_view.plan().programs}
+    found = {}
+    for code in codes:
+        program = programs.get(code) or programs.get(code.split(".", 1)[0])
+        if program is not None and program.target_group is not None:
+            found[code] = t.pick(program.target_group.ko, program.target_group.en)
+    return found
+
+
 def rrn_programs(engine: Engine, on: dt.date) -> list[str]:
     """The programs with a legal basis to collect resident registration numbers on ``on`` (the
     dated parameter the registry enforces), so the privacy policy says what the code does."""

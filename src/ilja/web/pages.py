@@ -164,7 +164,7 @@ async def self_check_submit(request: Request, session: DbSession) -> HTMLRespons
         **context, **_citizen_context(request, t), "results": results, "evaluation": evaluation,
         "rounds_known": rounds is not None,
         "open_rounds": {r.code: citizen.rounds_for(r.code, rounds or {}) for r in results},
-        "next_rounds": later,
+        "next_rounds": later, "mainly_for": citizen.mainly_for(t, [r.code for r in results]),
         "counts": {status: sum(1 for r in results if r.status == status)
                    for status in (rules_view.ELIGIBLE, "to_verify", rules_view.NOT_ELIGIBLE)},
     })
