@@ -17,7 +17,7 @@ from ilja.db import engine_for, transaction
 from ilja.people.rrn import generate_key_file
 from ilja.publicjobs.models import Placement, Project
 from tests.publicjobs.factories import add_project
-from tests.publicjobs.test_api import _token, api  # noqa: F401 - the fixture
+from tests.publicjobs.test_api import _token
 from tests.selection.test_service import drawn_round
 from tests.web.html_check import check_page
 
@@ -25,6 +25,21 @@ from tests.web.html_check import check_page
 @pytest.fixture
 def keyring(tmp_path):
     return generate_key_file(tmp_path / "keys" / "data-keys.json")
+
+
+@pytest.fixture
+def api(database_url, tmp_path, monkeypatch):
+    """The app on an empty migrated database, SQLite and PostgreSQL, with a test client."""
+    from fastapi.testclient import TestClient
+
+    from ilja.config import get_settings
+    from ilja.web.app import create_app
+
+    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
+    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield database_url, TestClient(create_app(), raise_server_exceptions=True)
+    get_settings.cache_clear()
 
 
 GOOD = {"name": "마포 돌봄 사업", "code": "cj-2025-mapo-01", "program_code": "companion_jobs",
@@ -46,7 +61,7 @@ def _actions(url: str) -> list[str]:
         return list(session.scalars(select(AuditRecord.action).order_by(AuditRecord.sequence)))
 
 
-def test_absurd_project_input_is_refused_field_by_field_in_the_page_language(api):  # noqa: F811
+def test_absurd_project_input_is_refused_field_by_field_in_the_page_language(api):
     url, client = api
     manager = _token(url, Role.PROGRAM_MANAGER)
     status, page = _create(client, manager, code="<script>x</script>", seats="-3",
@@ -67,7 +82,7 @@ def test_absurd_project_input_is_refused_field_by_field_in_the_page_language(api
         assert session.scalars(select(Project)).first() is None
 
 
-def test_manager_sets_up_host_sees_only_their_own_and_cannot_claim_another_site(api):  # noqa: F811
+def test_manager_sets_up_host_sees_only_their_own_and_cannot_claim_another_site(api):
     url, client = api
     manager = _token(url, Role.PROGRAM_MANAGER)
     form = client.get("/publicjobs/projects/new", headers=manager)
@@ -105,7 +120,7 @@ def test_manager_sets_up_host_sees_only_their_own_and_cannot_claim_another_site(
     assert {"publicjobs.project.create", "publicjobs.project.update"} <= set(_actions(url))
 
 
-def test_selected_applicants_are_placed_after_confirmation_and_a_placement_ends(api, keyring):  # noqa: F811
+def test_selected_applicants_are_placed_after_confirmation_and_a_placement_ends(api, keyring):
     url, client = api
     round_id, ids = drawn_round(url, keyring, people=6, seats=(("care", 2), ("safety", 1)))
     manager = _token(url, Role.PROGRAM_MANAGER)
