@@ -27,10 +27,10 @@ from tests.web.developer_text import developer_text
 
 PHONE, DESK = 390, 1280
 SCREENSHOTS = os.environ.get("ILJA_JOURNEY_SCREENSHOTS")
-# When the page is wider than the screen: the outermost elements whose right edge is past the
-# viewport's (their parent's is not), leaving out those inside a box that scrolls or clips.
-STICKING_OUT = """() => {
-  const edge = document.documentElement.clientWidth;
+# When the page is wider than the screen (a phone's browser then zooms out, so the viewport is
+# no measure): the innermost elements whose right edge is past the screen's (or the boxes that
+# scroll what sticks out of them), leaving out what such a box holds.
+STICKING_OUT = """(edge) => {
   if (document.documentElement.scrollWidth <= edge + 1) { return []; }
   const out = e => e.getBoundingClientRect().right > edge + 1;
   const clipped = e => {
@@ -40,7 +40,8 @@ STICKING_OUT = """() => {
     return false;
   };
   return [...document.body.querySelectorAll("*")]
-    .filter(e => out(e) && !out(e.parentElement) && !clipped(e)).slice(0, 5)
+    .filter(e => out(e) && !clipped(e)
+      && (getComputedStyle(e).overflowX !== "visible" || ![...e.children].some(out))).slice(0, 5)
     .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
       + (typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\\s+/).join(".") : "")
       + " " + Math.round(e.getBoundingClientRect().right) + "px");
@@ -206,7 +207,7 @@ class Person:
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         path = folder / f"{self.journey}-{self.shown:02d}-{slug}-{width}.png"
         path.write_bytes(self.page.screenshot(full_page=True, caret="initial"))
-        if wide := self.page.evaluate(STICKING_OUT):
+        if wide := self.page.evaluate(STICKING_OUT, width):
             with (folder / "overflow.txt").open("a", encoding="utf-8") as out:
                 out.write(f"{path.name} ({_path(self.page.url)}): {'; '.join(wide)}\n")
 
