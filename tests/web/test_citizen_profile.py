@@ -372,3 +372,33 @@ def test_an_older_person_eligible_for_the_youth_academy_reads_whom_it_centres_on
     academy = result_section(html, "youth_academy")
     assert "신청할 수 있습니다" in academy
     assert "주요 참여자: 만 15세 이상 서울시민 (20~30대 청년 구직자 중심)" in academy
+
+
+def test_contact_details_are_stored_and_audited_on_both_databases(database_url, tmp_path, monkeypatch):
+    """persons.email (migration 0008) on SQLite and PostgreSQL; the audit names fields only."""
+    from ilja.config import get_settings
+    from ilja.people.keys import get_keyring, reset_keyring
+
+    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
+    for variable in ("ILJA_DATA_KEY_FILE", "ILJA_DATA_KEYS", "ILJA_INDEX_KEYS"):
+        monkeypatch.delenv(variable, raising=False)
+    get_settings.cache_clear()
+    reset_keyring()
+    try:
+        me = register(database_url, get_keyring(), name="박서준")
+        citizen = audit.Actor("5", "citizen", "127.0.0.1")
+        with transaction(engine_for(database_url)) as session:
+            changed = registry.update_own_contact(
+                session, me, actor=citizen, scope=Scope(Role.CITIZEN, person_id=me),
+                phone="02-123-4567", email="seo@example.kr", address_detail=None)
+        assert changed == ["email", "phone"]
+        with transaction(engine_for(database_url)) as session:
+            person = registry.get_person(session, me)
+            assert (person.phone, person.email) == ("021234567", "seo@example.kr")
+            [entry] = session.execute(select(AuditRecord).where(
+                AuditRecord.action == "person.update",
+                AuditRecord.actor_role == "citizen")).scalars().all()
+            assert entry.details == {"via": "own_profile", "fields": ["email", "phone"]}
+    finally:
+        reset_keyring()
+        get_settings.cache_clear()
