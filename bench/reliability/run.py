@@ -6,6 +6,7 @@ installs).
 
 Options: --clients N, --seconds S (per load phase), --rate R (submissions/s offered in the
 steady and fault phases; the first phase always offers the goal's 500/s), --workers N,
+--fuzz-seconds S (the fuzz's time budget),
 --restart-postgres (restarts the local cluster mid-load: it disturbs every other
 user of that PostgreSQL, so only when the machine is yours), --quick, --only PARTS (a
 comma-separated subset of ``PARTS``, to repeat one part).
@@ -44,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--restart-postgres", action="store_true")
     parser.add_argument("--quick", action="store_true", help="smaller phases (a smoke run)")
+    parser.add_argument("--fuzz-seconds", type=float, default=300,
+                        help="the fuzz's time budget (it stops sooner once every case is sent)")
     parser.add_argument("--only", type=lambda text: set(text.split(",")), default=set(PARTS),
                         help=f"run only these parts, comma-separated: {','.join(PARTS)} "
                              "(logs sends people through a server, then scans what fuzz logged too)")
@@ -71,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.extend(_slow_phases(url, folder, args))
             people = _personal_data(url, folder, args, tokens["program_manager"]) if wanted("logs") else []
             if wanted("fuzz"):
-                rows.extend(_fuzz(url, folder, tokens, ids, quick=args.quick))
+                rows.extend(_fuzz(url, folder, tokens, ids, quick=args.quick, budget=args.fuzz_seconds))
             if wanted("logs"):
                 rows.append(_log_scan(folder, people))
             if wanted("backup"):
@@ -198,7 +201,7 @@ FUZZ_GOAL = 30_000  # schemathesis cases, as every role (the issue's outside pro
 
 
 def _fuzz(url: str, folder: Path, tokens: dict[str, str], ids: dict[str, int],
-          quick: bool) -> list[tuple[str, str, bool]]:
+          quick: bool, budget: float) -> list[tuple[str, str, bool]]:
     """Schemathesis in two processes (one per core), as anonymous and every role; the app's log
     records go to folder/fuzz-n.log for the log scan."""
     from ilja.accounts.roles import Role
@@ -207,7 +210,7 @@ def _fuzz(url: str, folder: Path, tokens: dict[str, str], ids: dict[str, int],
     goal = 1_000 if quick else FUZZ_GOAL
     report = fuzz_in_processes(url, folder, tokens, ids, processes=2, log_dir=folder,
                                examples=4 if quick else 80, refused_examples=1 if quick else 10,
-                               budget_seconds=120 if quick else 330)
+                               budget_seconds=min(budget, 120) if quick else budget)
     for failure in report.failures[:20]:
         print("  fuzz:", failure)
     callers = ["anonymous", *[r.value for r in Role]]

@@ -114,32 +114,53 @@ def merged(reports: list[FuzzReport]) -> FuzzReport:
     return total
 
 
-def _fuzz_shard(url: str, data_dir: Path, tokens: dict[str, str], ids: dict[str, int], log: Path,
-                options: dict) -> FuzzReport:
-    """One shard in a process of its own, its log records (the app's) written to ``log``."""
+def _fuzz_shard(spec: dict) -> None:
+    """One shard in a process of its own (``python -m ilja.ops.fuzz_api`` with ``spec`` as JSON
+    on its input): its report pickled to ``spec["out"]``, the app's log records to ``spec["log"]``."""
+    import pickle
+
     from ilja.ops.log_scan import captured_logs
     from ilja.ops.site import environment
     from ilja.web.app import create_app
 
-    with environment(url, data_dir), captured_logs(log):
+    url, data_dir = spec["url"], Path(spec["data_dir"])
+    options = {**spec["options"], "shard": tuple(spec["options"]["shard"])}
+    with environment(url, data_dir), captured_logs(Path(spec["log"])):
         app = create_app()
         app.state.database_url = url
-        return fuzz_api(Site(app, url, data_dir, tokens, ids), **options)
+        report = fuzz_api(Site(app, url, data_dir, spec["tokens"], spec["ids"]), **options)
+    Path(spec["out"]).write_bytes(pickle.dumps(report))
 
 
 def fuzz_in_processes(url: str, data_dir: Path, tokens: dict[str, str], ids: dict[str, int], *,
                       processes: int = 2, log_dir: Path, **options) -> FuzzReport:
-    """``fuzz_api`` split by operation over ``processes`` fresh processes (one core each: the
+    """``fuzz_api`` split by operation over ``processes`` child processes (one core each: the
     generation and the app share one interpreter lock), each with its own app on ``url``;
     the app's log records of shard n go to ``log_dir/fuzz-n.log``."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    import json
+    import pickle
+    import subprocess
+    import sys
 
-    context = multiprocessing.get_context("spawn")  # no inherited engines, threads or locks
-    with ProcessPoolExecutor(processes, mp_context=context) as pool:
-        futures = [pool.submit(_fuzz_shard, url, data_dir, tokens, ids, log_dir / f"fuzz-{n}.log",
-                               {**options, "shard": (n, processes)}) for n in range(processes)]
-        return merged([future.result() for future in futures])
+    children = []
+    try:
+        for n in range(processes):
+            spec = {"url": url, "data_dir": str(data_dir), "tokens": tokens, "ids": ids,
+                    "log": str(log_dir / f"fuzz-{n}.log"), "out": str(log_dir / f"fuzz-{n}.report"),
+                    "options": {**options, "shard": [n, processes]}}
+            child = subprocess.Popen([sys.executable, "-m", "ilja.ops.fuzz_api"], stdin=subprocess.PIPE, text=True)
+            child.stdin.write(json.dumps(spec))  # the tokens stay off the command line
+            child.stdin.close()
+            children.append((child, Path(spec["out"])))
+        for child, _ in children:
+            if child.wait():
+                raise RuntimeError(f"a fuzz shard exited with status {child.returncode}")
+        return merged([pickle.loads(out.read_bytes()) for _, out in children])
+    finally:
+        for child, _ in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
 
 
 def _summary(exc: BaseException) -> str:
@@ -200,3 +221,10 @@ def _runner(operation, role, refusal, headers, seen, report, due=None):
                                    f"[{case.path_parameters} {case.query} {str(case.body)[:120]}]")
 
     return run
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    _fuzz_shard(json.loads(sys.stdin.read()))
