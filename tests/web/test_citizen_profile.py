@@ -402,3 +402,12 @@ def test_contact_details_are_stored_and_audited_on_both_databases(database_url, 
     finally:
         reset_keyring()
         get_settings.cache_clear()
+
+
+def test_a_result_names_the_nationality_not_its_code(site):
+    client = site.client()
+    on = clock.today().isoformat()
+    html = client.post("/self-check", data={**PERSON, "on": on, "announced": on,
+                                             "csrf_token": csrf(client.get("/self-check").text)}).text
+    students = result_section(html, "attractive_jobs-foreign_students")
+    assert "대한민국" in students and "(KR)" not in students and "국적 KR" not in students

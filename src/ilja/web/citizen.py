@@ -18,6 +18,7 @@ from ilja.accounts.roles import STAFF_ROLES
 from ilja.rules.engine import Engine
 from ilja.rules.parameters import ParameterError
 from ilja.rules.sources import default_registry
+from ilja.web import countries
 from ilja.web.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -190,6 +191,8 @@ def eligibility(t: Translator, result: Any) -> list[dict[str, Any]]:
                 shown = t(f"units.{INPUT_UNITS[name]}", n=fmt.number(value))
             elif name == "unemployment_benefit_periods":
                 shown = ", ".join(p.replace("/", " ~ ") for p in value) or t("values.none")
+            elif name == "nationality":
+                shown = countries.name(value, t.lang)
             else:
                 shown = fmt.plain(t, value)
             label = t(f"inputs.{name}") if t.has(f"inputs.{name}") else name

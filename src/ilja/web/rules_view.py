@@ -18,6 +18,7 @@ from ilja.rules.engine import HELD, TO_VERIFY, Engine, PersonEvaluation, Program
 from ilja.rules.model import PersonContext
 from ilja.rules.parameters import DatedValue, Parameter, ParameterError, ParameterUse
 from ilja.rules.population import Person
+from ilja.web import countries
 from ilja.web import format as fmt
 from ilja.web.i18n import Translator
 
@@ -123,6 +124,8 @@ def _input_text(t: Translator, name: str, value: Any) -> str:
     if name == "unemployment_benefit_periods":
         periods = [p.replace("/", " ~ ") for p in value]
         return ", ".join(periods) if periods else t("values.none")
+    if name == "nationality":
+        return countries.name(value, t.lang)
     unit = INPUT_UNITS.get(name)
     if unit and not isinstance(value, bool):
         return t(f"units.{unit}", n=fmt.number(value))
@@ -131,6 +134,8 @@ def _input_text(t: Translator, name: str, value: Any) -> str:
 
 def _placeholders(t: Translator, inputs: dict[str, Any], uses: list[ParameterUse]) -> dict[str, str]:
     values = {name: fmt.plain(t, value) for name, value in inputs.items()}
+    if inputs.get("nationality"):
+        values["nationality"] = countries.name(inputs["nationality"], t.lang)
     for use in uses:
         values[use.name.rsplit(".", 1)[-1]] = fmt.plain(t, use.value, use.unit, use.name)
     return values
