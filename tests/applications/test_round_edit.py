@@ -21,27 +21,26 @@ from ilja.accounts.roles import Role
 from ilja.applications import service
 from ilja.applications.errors import InvalidRound
 from ilja.applications.models import Round, RoundStatus, UnitKind
-from ilja.db import dispose_engines, engine_for, transaction, upgrade
+from ilja.db import engine_for, transaction
 
 KST = dt.timezone(dt.timedelta(hours=9))
 
 
 @pytest.fixture
-def web(tmp_path, monkeypatch):
+def web(database_url, tmp_path, monkeypatch):
+    """The app on an empty migrated database (SQLite and PostgreSQL) and a manager's token."""
     from ilja.config import get_settings
     from ilja.web.app import create_app
 
-    url = f"sqlite:///{tmp_path / 'rounds.db'}"
+    url = database_url
     monkeypatch.setenv("ILJA_DATABASE_URL", url)
     monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()
-    upgrade(url)
     with transaction(engine_for(url)) as session:
         user = accounts.create_user(session, login="manager", password="correct-horse-9",
                                     role=Role.PROGRAM_MANAGER, display_name="담당자")
         token = accounts.issue_token(session, user, "test")[1]
     yield url, TestClient(create_app()), {"Authorization": f"Bearer {token}"}
-    dispose_engines()
     get_settings.cache_clear()
 
 
