@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
@@ -46,6 +47,8 @@ def place_selected(session: Session, project_id: int, round_id: int, application
     """Place the chosen selected applications of ``round_id`` in the project: all or none (the
     caller's transaction), never more than the free seats."""
     project = service.get_project(session, project_id, scope)
+    # two hosts confirming at once must not both take the last seat: the second waits, then counts
+    session.execute(select(Project.id).where(Project.id == project.id).with_for_update())
     chosen = list(dict.fromkeys(application_ids))
     if not chosen:
         raise PublicJobError("배치할 사람을 한 명 이상 고르십시오.", "Choose at least one person to place.")
