@@ -411,3 +411,15 @@ def test_a_result_names_the_nationality_not_its_code(site):
                                              "csrf_token": csrf(client.get("/self-check").text)}).text
     students = result_section(html, "attractive_jobs-foreign_students")
     assert "대한민국" in students and "(KR)" not in students and "국적 KR" not in students
+
+
+def test_the_email_migration_matches_the_model(database_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from ilja.models import metadata
+
+    with engine_for(database_url).connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diffs = [d for d in compare_metadata(context, metadata) if "'persons'" in repr(d)]
+    assert diffs == []
