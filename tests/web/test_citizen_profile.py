@@ -423,3 +423,13 @@ def test_the_email_migration_matches_the_model(database_url):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diffs = [d for d in compare_metadata(context, metadata) if "'persons'" in repr(d)]
     assert diffs == []
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_profile_pages_show_no_developer_text(site, lang):
+    from tests.web.developer_text import developer_text
+
+    kim = site.client("kim", lang=lang)
+    found = {path: developer_text(kim.get(path).text, lang)
+             for path in ("/me/profile", "/me/profile/contact")}
+    assert {path: words for path, words in found.items() if words} == {}
