@@ -170,3 +170,20 @@ def test_selected_applicants_are_placed_after_confirmation_and_a_placement_ends(
     with transaction(engine_for(url)) as session:
         assert session.get(Application, selected[0]).status == ApplicationStatus.QUIT
     assert {"publicjobs.place", "publicjobs.leave", "selection.read"} <= set(_actions(url))
+
+
+def test_a_round_that_recruited_for_the_project_offers_only_those_selected_into_it(api, keyring):
+    url, client = api
+    round_id, _ = drawn_round(url, keyring, people=6, seats=(("care", 2), ("safety", 1)))
+    manager = _token(url, Role.PROGRAM_MANAGER)
+    _, location = _create(client, manager, code="care", seats="5")
+    project_id = int(re.search(r"/publicjobs/projects/(\d+)", location).group(1))
+    page = client.get(f"/publicjobs/projects/{project_id}/place?round={round_id}", headers=manager)
+    with transaction(engine_for(url)) as session:
+        from ilja.selection.models import SelectionOutcomeRow
+
+        units = dict(session.execute(select(SelectionOutcomeRow.application_id, SelectionOutcomeRow.current_unit_code)
+                                     .where(SelectionOutcomeRow.current_unit_code.is_not(None))).all())
+    offered = {int(a) for a in re.findall(r'name="application" id="application-\d+" value="(\d+)"', page.text)}
+    assert offered and all(units[a] == "care" for a in offered)
+    assert "그 단위에 선발된 사람만" in page.text

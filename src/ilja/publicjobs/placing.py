@@ -29,8 +29,17 @@ def rounds_for(session: Session, project: Project) -> list[Any]:
             if r.program_code.split(".")[0] == root]
 
 
+def recruits_for(session: Session, project: Project, round_id: int) -> bool:
+    """Whether the round recruited for this very project: one of its units carries the project's
+    code (then only those selected into it are the project's to place)."""
+    from ilja.applications import service as applications
+
+    return any(u.code == project.code for u in applications.round_units(session, round_id))
+
+
 def waiting(session: Session, project: Project, round_id: int) -> list[Any]:
-    """The round's selected applications not placed yet, in order of merit (selection results)."""
+    """The round's selected applications not placed yet, in order of merit (selection results);
+    those selected into the project's own unit when the round has one for it."""
     from ilja.applications.models import ApplicationStatus
     from ilja.selection import service as selection
 
@@ -38,6 +47,8 @@ def waiting(session: Session, project: Project, round_id: int) -> list[Any]:
         raise service.NotFound("이 사업의 선발이 끝난 모집 공고가 아닙니다.",
                                "Not a round of this program whose selection is done.")
     rows, _ = selection.results(session, round_id, status=ApplicationStatus.SELECTED.value, limit=None)
+    if recruits_for(session, project, round_id):
+        rows = [r for r in rows if r.unit == project.code]
     return rows
 
 

@@ -291,6 +291,7 @@ def _place_page(request: Request, db, principal: Principal, project: Project, ro
     units = {u.code: u.name for u in applications.round_units(db, round_row.id)} if round_row else {}
     return _page(request, "publicjobs/place_confirm.html" if confirm else "publicjobs/place.html", {
         "project": project, "rounds": rounds, "round": round_row, "rows": rows, "units": units,
+        "own_unit": round_row is not None and placing.recruits_for(db, project, round_row.id),
         "names": _masked_names(db, {r.person_id for r in rows}), "chosen": chosen,
         "free": service.free_seats(db, project), "start_on": start_on, "period": _period(db, project),
         "errors": [(field, error)] if error else [], "has_errors": bool(error),
