@@ -6,10 +6,11 @@ citizen's own person record (there is no browser page to register oneself, so se
 citizen's account links it to a record, as the demo links its citizen). Everything after that
 happens in Chromium, by clicking and typing.
 
-Each person acts at one width (a citizen on a phone at 390 px, staff at 1280 px, an operator on
-a phone too); every page they reach is also laid out at the other width, where axe-core runs
-again and, with ``ILJA_JOURNEY_SCREENSHOTS`` set to a folder, a screenshot is written. The page
-is the same page (a form's answer, too), only its viewport changes.
+Each person acts at one width (a citizen, an operator and the auditor on a phone at 390 px, the
+manager and the coordinator at 1280 px); every page they reach is checked at both widths, the
+same page (a form's answer too) with only its viewport changed: axe-core (no critical or serious
+violation), nothing wider than the screen at 390 px, and on a citizen's pages no developer text.
+With ``ILJA_JOURNEY_SCREENSHOTS`` set to a folder (``make screenshots``) each width is saved.
 """
 
 from __future__ import annotations
@@ -177,7 +178,8 @@ class Person:
     # --- what every page gets -------------------------------------------------------------
     def shows(self, name: str) -> None:
         """Check the page now open at both widths: a heading, axe-core's critical and serious
-        violations, no developer text for a citizen; screenshots when asked for."""
+        violations, nothing wider than a phone's screen at 390 px, no developer text for a
+        citizen; screenshots when asked for."""
         page = self.page
         page.wait_for_load_state()
         self.shown += 1
@@ -187,8 +189,11 @@ class Person:
             if width != self.width:
                 page.set_viewport_size({"width": width, "height": 860})
                 page.evaluate(AFTER_RESIZE)
+            where = f"{self.journey} {name} ({_path(page.url)}) {width}px"
             for violation in blocking_violations(page):
-                self.site.problems.append(f"{self.journey} {name} ({_path(page.url)}) {width}px: {violation}")
+                self.site.problems.append(f"{where}: {violation}")
+            if width == PHONE and (wide := page.evaluate(STICKING_OUT, width)):
+                self.site.problems.append(f"{where}: wider than the screen: {'; '.join(wide)}")
             if SCREENSHOTS:
                 self._shoot(name, width)
         page.set_viewport_size({"width": self.width, "height": 860})
@@ -199,17 +204,12 @@ class Person:
                 self.site.problems.append(f"{self.journey} {name} ({_path(page.url)}): developer text {found}")
 
     def _shoot(self, name: str, width: int) -> None:
-        """Write the page as it looks at ``width``, and note in overflow.txt what sticks out past
-        the screen's right edge (a page a phone must scroll sideways)."""
         folder = Path(SCREENSHOTS or ".")
         folder.mkdir(parents=True, exist_ok=True)
         self.page.evaluate("document.fonts.ready")
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         path = folder / f"{self.journey}-{self.shown:02d}-{slug}-{width}.png"
         path.write_bytes(self.page.screenshot(full_page=True, caret="initial"))
-        if wide := self.page.evaluate(STICKING_OUT, width):
-            with (folder / "overflow.txt").open("a", encoding="utf-8") as out:
-                out.write(f"{path.name} ({_path(self.page.url)}): {'; '.join(wide)}\n")
 
     def close(self) -> None:
         self.context.close()
