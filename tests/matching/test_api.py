@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import update
+
 from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
 from ilja.db import engine_for, transaction
+from ilja.matching.models import Candidate
 from tests.matching.test_pages import site  # noqa: F401 - the fixture
 
 PASSWORD = "Tr0ub4dor&3x"
@@ -17,6 +20,7 @@ def _bearer(url: str) -> dict[str, str]:
     with transaction(engine_for(url)) as session:
         user = accounts.create_user(session, login="jobco-api", password=PASSWORD,
                                     role=Role.JOB_COORDINATOR, display_name="API")
+        session.execute(update(Candidate).values(coordinator_user_id=user.id))  # their caseload (scope)
         return {"Authorization": f"Bearer {accounts.issue_token(session, user, 'test')[1]}"}
 
 

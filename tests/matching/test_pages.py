@@ -9,11 +9,13 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
 from ilja.db import engine_for, transaction
 from ilja.matching import runs
+from ilja.matching.models import Candidate
 from tests.accounts.test_web_sessions import PASSWORD, csrf_of, log_in
 from tests.matching.test_service_db import _setup
 from tests.web.html_check import check_page
@@ -31,11 +33,12 @@ def site(tmp_path, monkeypatch):
     get_settings.cache_clear()
     upgrade(url)
     with transaction(engine_for(url)) as session:
-        accounts.create_user(session, login="jobco", password=PASSWORD,
-                             role=Role.JOB_COORDINATOR, display_name="잡코디")
+        jobco = accounts.create_user(session, login="jobco", password=PASSWORD,
+                                     role=Role.JOB_COORDINATOR, display_name="잡코디")
         accounts.create_user(session, login="citizen", password=PASSWORD, role=Role.CITIZEN,
                              display_name="시민")
         data = _setup(session)
+        session.execute(update(Candidate).values(coordinator_user_id=jobco.id))  # their caseload (scope)
     client = TestClient(create_app())
     client.data = data  # type: ignore[attr-defined]
     client.url = url  # type: ignore[attr-defined]
