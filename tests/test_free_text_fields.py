@@ -73,3 +73,17 @@ def test_a_form_posted_straight_to_a_support_service_is_checked_too(value):
         required_text(value, "title")
     assert refused.value.field == "title" and "900101" not in str(refused.value.args)
     assert required_text("  여러 줄\n메모  ", "note") == "여러 줄\n메모"
+
+
+def test_the_selection_export_page_reason_is_checked_before_anything_is_read(database_url):
+    import io
+
+    from ilja.accounts import audit
+    from ilja.db import engine_for, transaction
+    from ilja.selection.errors import SelectionError
+    from ilja.selection.results import export_results
+
+    manager = audit.Actor("1", "program_manager", "127.0.0.1")
+    with transaction(engine_for(database_url)) as session, pytest.raises(SelectionError) as refused:
+        export_results(session, 1, io.BytesIO(), reason="명단 확인 900101-1234567", actor=manager)
+    assert "900101" not in str(refused.value.args)

@@ -23,7 +23,7 @@ from ilja.selection.lottery import lottery_numbers
 from ilja.selection.model import REASON_LABELS, STATUS_LABELS, Reason, Status
 from ilja.selection.models import SelectionOutcomeRow
 from ilja.selection.stats import competition_rate
-from ilja.text import cells
+from ilja.text import TEXT_PROBLEMS, cells, text_problem
 
 S = ApplicationStatus
 
@@ -149,6 +149,9 @@ def export_results(session: Session, round_id: int, target: Path | BinaryIO, *, 
     if len(text) < 4:
         raise SelectionError("내려받는 사유를 4자 이상 입력하십시오.",
                              "Give the reason for the download (at least 4 characters).")
+    if (code := text_problem(text)) is not None:  # the page posts the reason without a schema
+        en, ko = TEXT_PROBLEMS[code]
+        raise SelectionError(f"사유: {ko}.", f"Reason: {en}.")
     run_row = completed_run(session, round_id)
     rows, _ = results(session, round_id, limit=None)
     names = dict(session.execute(select(Person.id, Person.name).where(
