@@ -29,12 +29,13 @@
     if (target) { target.focus(); }
   }
 
-  /* KRDS greys a select until it is marked "completed" (a value chosen). */
+  /* KRDS greys a select until it is marked "completed" (a value chosen), as a placeholder: a
+     value the page chose already (a timesheet's 근무) is shown as chosen too. */
   function markCompleted(root) {
     root.querySelectorAll("select.krds-form-select").forEach(function (select) {
-      select.addEventListener("change", function () {
-        select.classList.toggle("completed", select.value !== "");
-      });
+      function mark() { select.classList.toggle("completed", select.value !== ""); }
+      select.addEventListener("change", mark);
+      mark();
     });
   }
 
