@@ -78,7 +78,8 @@ def app_for(tmp_path, monkeypatch):
 def _token(url: str, role: Role) -> str:
     with transaction(engine_for(url)) as session:
         user = service.create_user(session, login=f"user-{role.value}", password=PASSWORD, role=role,
-                                   display_name=role.label_en)
+                                   display_name=role.label_en,
+                                   site_code="campus.mapo" if role is Role.OPERATOR else None)
         return service.issue_token(session, user, "test")[1]
 
 

@@ -37,7 +37,8 @@ class World:
 def _user(url: str, login: str, role: Role, person_id: int | None = None) -> str:
     with transaction(engine_for(url)) as session:
         user = accounts.create_user(session, login=login, password=PASSWORD, role=role,
-                                    display_name=login, person_id=person_id)
+                                    display_name=login, person_id=person_id,
+                                    site_code="campus.mapo" if role is Role.OPERATOR else None)
         return accounts.issue_token(session, user, "test")[1]
 
 
@@ -155,15 +156,20 @@ def test_a_citizen_sees_only_their_own_applications(world):
 
 def test_staff_reads_are_audited_with_whose_data(world):
     kim = _apply(world, "kim", "kim-key").json()["id"]
+    # The round recruits for no project or cohort of the operator's campus: not theirs (scope).
+    assert world.client.get(f"/api/v1/rounds/{world.round_id}/applications",
+                            headers=world.as_("operator")).json()["total"] == 0
+    assert world.client.get(f"/api/v1/applications/{kim}", headers=world.as_("operator")).status_code == 404
     listing = world.client.get(f"/api/v1/rounds/{world.round_id}/applications",
-                               headers=world.as_("operator"))
+                               headers=world.as_("auditor"))
     assert listing.json()["total"] == 1
-    detail = world.client.get(f"/api/v1/applications/{kim}", headers=world.as_("operator"))
+    detail = world.client.get(f"/api/v1/applications/{kim}", headers=world.as_("auditor"))
     assert detail.json()["person_id"] == world.persons["kim"]
     assert detail.json()["explanation"]["conditions"]
     with transaction(engine_for(world.url)) as session:
         reads = session.execute(select(AuditRecord).where(
             AuditRecord.action == "application.read").order_by(AuditRecord.sequence)).scalars().all()
+    reads = [r for r in reads if r.actor_role == "auditor"]
     assert len(reads) == 2 and reads[1].subject_person_id == str(world.persons["kim"])
     assert reads[0].details == {"applications": [kim]}
 

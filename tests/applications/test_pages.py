@@ -70,7 +70,8 @@ def site(database_url, keyring, tmp_path, monkeypatch):
                                     ("operator", Role.OPERATOR, None),
                                     ("auditor", Role.AUDITOR, None)):
             accounts.create_user(session, login=login, password=PASSWORD, role=role,
-                                 display_name=login, person_id=person)
+                                 display_name=login, person_id=person,
+                                 site_code="campus.mapo" if role is Role.OPERATOR else None)
     yield Site(database_url, create_app(), open_round(database_url), persons)
     reset_keyring()
     get_settings.cache_clear()

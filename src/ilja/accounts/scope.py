@@ -36,7 +36,8 @@ matching days are the employers' catalogue and events, open to whoever may use m
 
 Outcomes: a participation (and its outcome records and follow-ups) is about one person and
 scoped like people (a site's operator also sees the participations of their campus); an alumni
-member belongs to their campus, to themselves and to those whose mentor they are. The dashboards and rates are aggregates and stay unscoped.
+member belongs to their campus, to themselves and to those whose mentor they are. The dashboards
+and the rates' figures are aggregates and stay unscoped (a rate's members are people: scoped).
 
 The rules read other domains' tables, so this module imports their ``models`` (leaf modules that
 import nothing of Ilja's but ``ilja.db``), never their services.
