@@ -6,11 +6,11 @@ and prints what is there, then serves the web app and API on http://127.0.0.1:80
 
 from __future__ import annotations
 
-import datetime as dt
-
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from ilja import clock
 
 console = Console()
 
@@ -64,7 +64,7 @@ def prepare(size: int, seed: int) -> None:
     elif earlier is not None:
         console.print(f"• the 동행일자리 round (/manage/rounds/{earlier[0]}) with its {earlier[1]:,} "
                       "applications: kept from an earlier run")
-    summary = eligibility_summary(dt.date.today())
+    summary = eligibility_summary(clock.today())
     if summary:
         table = Table(title=f"eligible today ({summary.on.isoformat()})")
         table.add_column("program")

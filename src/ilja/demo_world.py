@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.people.rrn import expected_check_digit
 from ilja.people.synthetic import generate_population
@@ -111,7 +112,7 @@ def fill_demo_round(session: Session, *, seed: int = 2025, applicants: int = 600
 
     if session.scalar(select(Round.id).where(Round.title == TITLE).limit(1)):
         return None
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     round_ = applications.create_round(session, applications.RoundInput(
         program_code=PROGRAM, title=TITLE, announced_on=(now - dt.timedelta(days=1)).date(),
         opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=14),

@@ -107,7 +107,7 @@ def record(session: Session, actor: Actor, action: str, *, subject_person_id: An
     """
     entry = AuditEntry(
         sequence=1,  # the sealer numbers it
-        timestamp=now or dt.datetime.now(dt.UTC),
+        timestamp=now or clock.now(),
         actor_id=actor.id,
         actor_role=actor.role,
         source_address=actor.source_address,
@@ -596,7 +596,7 @@ def monthly_report(session: Session, month: str, now: dt.datetime | None = None,
         downloads_without_reason=sum(1 for r in downloads if not (r.reason or "").strip()),
         night_entries=night,
         chain=chain,
-        retention_cutoff=retention_cutoff(now or dt.datetime.now(dt.UTC)),
+        retention_cutoff=retention_cutoff(now or clock.now()),
         published_head=max(in_month, key=lambda head: head.time, default=None),
     )
 
@@ -613,7 +613,7 @@ def record_review(session: Session, actor: Actor, reviewer_id: int, month: str, 
     if session.execute(select(AuditReview.id).where(AuditReview.month == month)).first():
         raise AlreadyReviewed(month)
     report = monthly_report(session, month, heads_file=heads_file)
-    review = AuditReview(month=month, reviewed_at=dt.datetime.now(dt.UTC), reviewer_id=reviewer_id,
+    review = AuditReview(month=month, reviewed_at=clock.now(), reviewer_id=reviewer_id,
                          chain_ok=report.chain.ok, findings=findings,
                          summary={"entries": report.entries, "downloads": report.downloads,
                                   "personal_data_reads": report.personal_data_reads})

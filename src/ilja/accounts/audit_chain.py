@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ilja import clock
 from ilja.text import looks_like_rrn
 
 FORMAT_VERSION = 1
@@ -259,7 +260,7 @@ def _seal_mac(key: bytes, sequence: int, head_hash: str, sealed_at: str) -> str:
 
 def seal_head(head: ChainAnchor, *, key_id: str, key: bytes, at: dt.datetime | None = None
               ) -> Seal:
-    sealed_at = _utc_text(at or dt.datetime.now(dt.UTC))
+    sealed_at = _utc_text(at or clock.now())
     return Seal(head.sequence, head.entry_hash, sealed_at, key_id,
                 _seal_mac(key, head.sequence, head.entry_hash, sealed_at))
 

@@ -32,6 +32,8 @@ from typing import Any
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from ilja import clock
+
 # --- composition rule -----------------------------------------------------------------------
 
 
@@ -330,7 +332,7 @@ def _ceil_seconds(delta: dt.timedelta) -> int:
 
 
 def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 class LoginThrottle:

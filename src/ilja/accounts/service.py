@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.models import ApiToken, LoginSession, ThrottleRecord, User
 from ilja.accounts.passwords import (
@@ -70,9 +71,6 @@ class LoginRefused(AccountError):
                              "The login or password is not correct.")
             self.retry_after = 0
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -136,7 +134,7 @@ def create_user(session: Session, *, login: str, password: str, role: Role, disp
     if violations:
         raise AccountError("password_policy", violations[0].message_ko, violations[0].message_en, violations)
     _check_site(session, role, site_code)
-    now = _now()
+    now = clock.now()
     user = User(login=login, display_name=display_name, role=str(role), password_hash=hash_password(password),
                 person_id=None, site_code=site_code.strip() if site_code else None, active=True, created_at=now,
                 password_changed_at=now)
@@ -165,7 +163,7 @@ def _request_grant(session: Session, user: User, role: Role, actor: audit.Actor,
     """Ask for ``role``; it waits for a second administrator unless the system asks."""
     user.pending_role = str(role)
     user.requested_by = int(actor.id) if actor.id and actor.id.isdigit() else None
-    user.requested_at = _now()
+    user.requested_at = clock.now()
     audit.record(session, actor, "user.grant_requested", object_type="user", object_id=user.id,
                  details={"role": str(role), **(details or {})})
     if _is_system(actor):
@@ -186,7 +184,7 @@ def change_role(session: Session, user_id: int, role: Role, actor: audit.Actor) 
         _request_grant(session, user, role, actor)
         return user
     user.role, user.pending_role, user.requested_by, user.requested_at = str(role), None, None, None
-    user.approved_at = user.approved_at or _now()
+    user.approved_at = user.approved_at or clock.now()
     audit.record(session, actor, "user.role_changed", object_type="user", object_id=user.id,
                  details={"role": str(role)})
     return user
@@ -208,7 +206,7 @@ def approve_grant(session: Session, user_id: int, approver: audit.Actor) -> User
                                "administrator's approval.")
     requested_by = user.requested_by
     user.role, user.pending_role, user.requested_by, user.requested_at = user.pending_role, None, None, None
-    user.approved_at = user.approved_at or _now()
+    user.approved_at = user.approved_at or clock.now()
     audit.record(session, approver, "user.grant_approved", object_type="user", object_id=user.id,
                  subject_person_id=user.person_id,
                  details={"role": user.role, "requested_by": str(requested_by or audit.SYSTEM)})
@@ -224,7 +222,7 @@ def reject_grant(session: Session, user_id: int, actor: audit.Actor) -> User:
         raise AccountError("no_pending_grant", "승인을 기다리는 요청이 없습니다.", "Nothing is waiting for approval.")
     role = user.pending_role
     if role == Role.CITIZEN:  # a link: back to a citizen account without personal data
-        user.person_id, user.approved_at = None, user.approved_at or _now()
+        user.person_id, user.approved_at = None, user.approved_at or clock.now()
     elif user.approved_at is None:
         user.active = False
     user.pending_role, user.requested_by, user.requested_at = None, None, None
@@ -296,7 +294,7 @@ def revoke_tokens(session: Session, user_id: int, actor: audit.Actor, token_id: 
 def active_tokens(session: Session, user_id: int) -> list[ApiToken]:
     return list(session.execute(
         select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked.is_(False),
-                               ApiToken.expires_at > _now()).order_by(ApiToken.id)).scalars())
+                               ApiToken.expires_at > clock.now()).order_by(ApiToken.id)).scalars())
 
 
 def pending_grants(session: Session) -> list[User]:
@@ -388,7 +386,7 @@ def start_session(session: Session, user: User, source_address: str | None) -> N
     """A fresh session id at every log-in (no session fixation)."""
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
-    now = _now()
+    now = clock.now()
     session.add(LoginSession(token_hash=token_digest(token), user_id=user.id, csrf_token=csrf,
                              created_at=now, expires_at=now + SESSION_LIFETIME, last_seen_at=now,
                              source_address=source_address, revoked=False))
@@ -399,7 +397,7 @@ def resolve_session(session: Session, token: str) -> tuple[User, LoginSession] |
     row = session.get(LoginSession, token_digest(token))
     if row is None or row.revoked:
         return None
-    now = _now()
+    now = clock.now()
     if now >= _aware(row.expires_at) or now - _aware(row.last_seen_at) > SESSION_IDLE_TIMEOUT:
         return None
     user = session.get(User, row.user_id)
@@ -419,7 +417,7 @@ def end_session(session: Session, token: str) -> None:
 def issue_token(session: Session, user: User, name: str, source_address: str | None = None,
                 lifetime: dt.timedelta = TOKEN_LIFETIME) -> tuple[ApiToken, str]:
     token = "ilja_" + secrets.token_urlsafe(32)
-    now = _now()
+    now = clock.now()
     row = ApiToken(user_id=user.id, name=name[:100], token_hash=token_digest(token), created_at=now,
                    expires_at=now + lifetime, last_used_at=None, revoked=False)
     session.add(row)
@@ -435,9 +433,9 @@ def resolve_token(session: Session, token: str) -> User | None:
     if found is None:
         return None
     row, user = found
-    if row.revoked or _now() >= _aware(row.expires_at) or not usable(user):
+    if row.revoked or clock.now() >= _aware(row.expires_at) or not usable(user):
         return None
-    now = _now()
+    now = clock.now()
     if row.last_used_at is None or now - _aware(row.last_used_at) > dt.timedelta(minutes=5):
         _touch(session, row, ApiToken.last_used_at, now - dt.timedelta(minutes=5), now)
     return user

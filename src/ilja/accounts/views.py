@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit, service
 from ilja.accounts.deps import (
     SESSION_COOKIE,
@@ -234,7 +235,7 @@ def audit_search(request: Request, db: DbSession,
     audit.record(db, principal.actor, "audit.search",
                  details={k: v for k, v in {"actor_id": actor_id, "action": action,
                                             "subject_person_id": subject_person_id}.items() if v})
-    month = dt.datetime.now(SEOUL).strftime("%Y-%m")
+    month = clock.seoul_now().strftime("%Y-%m")
     check = audit.verify_current(db, heads_file=audit.configured_heads_file())
     return render(request, "accounts/audit.html", {
         "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // 50)),
@@ -250,7 +251,7 @@ def audit_report(request: Request, db: DbSession, month: str = "") -> HTMLRespon
     try:
         audit.month_bounds(month)
     except ValueError:
-        month = dt.datetime.now(SEOUL).strftime("%Y-%m")
+        month = clock.seoul_now().strftime("%Y-%m")
     return render(request, "accounts/audit_report.html", {
         "report": audit.monthly_report(db, month, heads_file=audit.configured_heads_file()),
         "review": audit.review_for(db, month),

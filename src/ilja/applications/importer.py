@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.applications import service
 from ilja.applications.errors import ImportRejected, InvalidPreferences, InvalidRow
@@ -144,7 +145,7 @@ def validate_file(path: Path, round_row: Any, units: list[Any], *,
         raise ImportRejected(problems)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
     program = round_row.program_code
-    today = on or dt.date.today()
+    today = on or clock.today()
     valid: list[_Row] = []
     warnings: list[InvalidRow] = []
     seen_rrn: dict[str, int] = {}

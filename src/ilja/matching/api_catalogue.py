@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
+from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.matching import service
@@ -263,7 +264,7 @@ def my_fit(db: DbSession, principal: ReadOwn, limit: int = 20) -> list[OwnFitOut
     """The trainee's own fit against the open postings, best first, with the reasons."""
     candidate = _own(db, principal)
     names = {o.id: o.name for o in service.list_organisations(db)}
-    rows = service.fit_list(db, candidate.id, on=dt.date.today(), actor=principal.actor)
+    rows = service.fit_list(db, candidate.id, on=clock.today(), actor=principal.actor)
     return [OwnFitOut(posting=_posting(r["posting"]), fit=r["fit"],
                       organisation=names.get(r["posting"].organisation_id, ""),
                       explanation=r["explanation"]) for r in rows[:max(1, min(limit, 100))]]

@@ -9,6 +9,7 @@ import json
 import typer
 from rich.table import Table
 
+from ilja import clock
 from ilja.cli_common import err, out, print_table
 
 match_app = typer.Typer(no_args_is_help=True)
@@ -22,7 +23,7 @@ def _actor():
 
 def _date(text: str | None) -> dt.date:
     if text is None:
-        return dt.date.today()
+        return clock.today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

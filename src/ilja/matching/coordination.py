@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.matching.errors import MatchingInputError
@@ -30,7 +31,7 @@ from ilja.matching.models import (
     MatchingDay,
     Organisation,
 )
-from ilja.matching.service import NotFound, _get, _now, fit_table, get_candidate, list_postings
+from ilja.matching.service import NotFound, _get, fit_table, get_candidate, list_postings
 from ilja.rules.parameters import default_tree
 from ilja.selection.lottery import new_seed
 
@@ -53,7 +54,7 @@ def create_day(session: Session, *, code: str, title: str, held_on: dt.date,
     minutes = int(default_tree().value("matching.coordination.interview_slot_minutes", held_on))
     row = MatchingDay(code=code, title=title, kind=kind, held_on=held_on, venue=venue,
                       first_slot=first_slot, slot_minutes=minutes, slot_count=slot_count,
-                      status="planned", seed=new_seed().hex(), created_at=_now())
+                      status="planned", seed=new_seed().hex(), created_at=clock.now())
     session.add(row)
     session.flush()
     audit.record(session, actor, "matching.day.create", object_type="matching_day",
@@ -177,11 +178,11 @@ def log_session(session: Session, *, candidate_id: int, held_on: dt.date, kind: 
     candidate = get_candidate(session, candidate_id, scope)
     if kind not in SESSION_KINDS:
         raise MatchingInputError("kind", "kind_invalid", f"kind is one of {SESSION_KINDS}")
-    if held_on > dt.date.today():
+    if held_on > clock.today():
         raise MatchingInputError("held_on", "date_future", "a session is logged after it happens")
     row = CounsellingSession(candidate_id=candidate_id, coordinator_user_id=coordinator_user_id,
                              held_on=held_on, kind=kind, notes=notes, next_steps=next_steps,
-                             created_at=_now())
+                             created_at=clock.now())
     session.add(row)
     session.flush()
     audit.record(session, actor, "counselling.write", subject_person_id=candidate.person_id,

@@ -24,6 +24,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.matching.assignment import max_fit_assignment, total_fit
 from ilja.matching.deferred_acceptance import Matching, blocking_pairs, deferred_acceptance
@@ -44,7 +45,6 @@ from ilja.matching.service import (
     METHODS,
     NotFound,
     _get,
-    _now,
     active_candidates,
     fit_table,
     list_postings,
@@ -135,7 +135,7 @@ def run_matching(session: Session, *, round_code: str, method: str = "stable",
     """Score, match and store proposals for a round; the alternative is kept for review."""
     if method not in METHODS:
         raise MatchingInputError("method", "method_invalid", f"method is one of {METHODS}")
-    on = on or dt.date.today()
+    on = on or clock.today()
     seed = seed or new_seed()
     inputs = _inputs(session, round_code, on)
     problem, fit, stable, best = solve(inputs, seed)
@@ -153,7 +153,7 @@ def run_matching(session: Session, *, round_code: str, method: str = "stable",
             "assignment": alternative}},
         candidates=len(candidates), postings=len(postings), matched=chosen.matched_count(),
         total_fit=total_fit(chosen, fit), blocking_pairs=int(len(blocking_pairs(problem, chosen))),
-        created_at=_now(), created_by=actor.id)
+        created_at=clock.now(), created_by=actor.id)
     session.add(run)
     session.flush()
     for c in np.flatnonzero(chosen.posting >= 0).tolist():
@@ -206,7 +206,7 @@ def confirm_run(session: Session, run_id: int, *, accepted: set[int] | None = No
     if run.status != "proposed":
         raise RunStateError("run_not_proposed", f"run {run_id} is already {run.status}")
     busy, _ = _taken(session)
-    on = on or dt.date.today()
+    on = on or clock.today()
     offers = []
     for proposal in proposals(session, run_id):
         take = (accepted is None or proposal.id in accepted) and proposal.candidate_id not in busy
@@ -217,7 +217,7 @@ def confirm_run(session: Session, run_id: int, *, accepted: set[int] | None = No
                           created_by=actor.id)
             session.add(offer)
             offers.append(offer)
-    run.status, run.confirmed_at, run.confirmed_by = "confirmed", _now(), actor.id
+    run.status, run.confirmed_at, run.confirmed_by = "confirmed", clock.now(), actor.id
     session.flush()
     audit.record(session, actor, "matching.run.confirm", object_type="matching_run",
                  object_id=run.id, details={"offers": [o.id for o in offers]})
@@ -258,7 +258,7 @@ def decide_offer(session: Session, offer_id: int, *, decision: str, on: dt.date,
             offer_id=offer.id, person_id=candidate.person_id, organisation_id=organisation.id,
             posting_id=posting.id, employer=organisation.name, kind=posting.kind,
             job_title=posting.title, hired_on=on, monthly_pay=posting.monthly_pay,
-            recorded_by=actor.id, created_at=_now())
+            recorded_by=actor.id, created_at=clock.now())
         session.add(outcome)
         candidate.active = False
         from ilja.outcomes import service as outcomes

@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.matching.errors import MatchingInputError
@@ -57,9 +58,6 @@ class NotFound(LookupError):
         super().__init__(f"{kind} {key} not found")
         self.kind, self.key = kind, key
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _get(session: Session, model: type, key: int, kind: str) -> Any:
@@ -103,7 +101,7 @@ def create_organisation(session: Session, *, code: str, name: str, kind: str,
     if session.scalar(select(Organisation.id).where(Organisation.code == code.strip())):
         raise MatchingInputError("code", "duplicate", f"organisation code {code.strip()} exists")
     row = Organisation(code=code.strip(), name=name, kind=kind, association=association,
-                       district=district, created_at=_now())
+                       district=district, created_at=clock.now())
     session.add(row)
     session.flush()
     audit.record(session, actor, "matching.organisation.create", object_type="organisation",
@@ -182,7 +180,7 @@ def create_posting(session: Session, data: PostingInput, *, actor: audit.Actor) 
     if session.scalar(select(Posting.id).where(Posting.code == data.code.strip())):
         raise MatchingInputError("code", "duplicate", f"posting code {data.code.strip()} exists")
     row = Posting(code=data.code.strip(), organisation_id=data.organisation_id, **asdict(fields_),
-                  status="open", created_at=_now())
+                  status="open", created_at=clock.now())
     session.add(row)
     session.flush()
     audit.record(session, actor, "matching.posting.create", object_type="posting",
@@ -280,7 +278,7 @@ def register_candidate(session: Session, data: CandidateInput, *,
     fields_ = [normalise_field(f, f"preferred_fields[{i}]")
                for i, f in enumerate(_clean(data.preferred_fields))]
     row = session.scalar(select(Candidate).where(Candidate.person_id == data.person_id))
-    now = _now()
+    now = clock.now()
     if row is None:
         row = Candidate(person_id=data.person_id, created_at=now, active=True)
         session.add(row)
@@ -360,7 +358,7 @@ def take_into_caseload(session: Session, taken: Sequence[Trainee], *,
                 coordinator_user_id=coordinator_user_id), actor=actor))
             continue
         t.candidate.coordinator_user_id = coordinator_user_id
-        t.candidate.updated_at = _now()
+        t.candidate.updated_at = clock.now()
         session.flush()
         audit.record(session, actor, "matching.candidate.assign",
                      subject_person_id=t.candidate.person_id, object_type="candidate",
@@ -392,7 +390,7 @@ def update_own_profile(session: Session, *, person_id: int, description: str,
     row.description = text
     row.preferred_districts = list(dict.fromkeys(d for d in districts if d))
     row.preferred_fields = list(dict.fromkeys(fields_))
-    row.updated_at = _now()
+    row.updated_at = clock.now()
     session.flush()
     audit.record(session, actor, "matching.candidate.edit_own", subject_person_id=person_id,
                  object_type="candidate", object_id=row.id)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.outcomes.models import (
     AllianceMember,
@@ -65,7 +66,7 @@ def fill_demo_outcomes(session: Session, *, seed: int = 2025, scale: float = 0.1
                        .limit(1)).first():
         return FillReport(0, 0, 0, 0, 0, reused=True)
     rng = random.Random(seed)
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     plan = load_plan()
     campuses = [(c.code, c.district) for c in plan.campuses]
     districts = [d.code for d in plan.districts]
@@ -74,7 +75,7 @@ def fill_demo_outcomes(session: Session, *, seed: int = 2025, scale: float = 0.1
     person_ids = list(session.execute(select(Person.id).limit(200_000)).scalars())
     counts = per_year or {y: max(1, round(n * scale)) for y, n in ACADEMY_CURVE.items()}
     rows: list[dict] = []
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
 
     def participation(program: str, year: int, track: str | None, campus: tuple[str | None, str],
                       course: str | None, field: str | None, length: int) -> None:

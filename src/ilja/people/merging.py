@@ -3,13 +3,13 @@ two records (every reference moved to the one kept) or dismiss the flag; audited
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.roles import Permission
 from ilja.db import Base
@@ -62,7 +62,7 @@ def resolve_duplicate(session: Session, flag_id: int, *, decision: str, actor: a
                             "이미 처리된 중복 의심 건입니다.")
     if decision == "dismiss":
         flag.status = FlagStatus.DISMISSED.value
-        flag.resolved_by, flag.resolved_at = actor.id, dt.datetime.now(dt.UTC)
+        flag.resolved_by, flag.resolved_at = actor.id, clock.now()
         audit.record(session, actor, "person.duplicate_dismiss", subject_person_id=flag.person_a_id,
                      object_type="person_duplicate_flag", object_id=flag.id,
                      details={"person_a_id": flag.person_a_id, "person_b_id": flag.person_b_id})
@@ -81,7 +81,7 @@ def resolve_duplicate(session: Session, flag_id: int, *, decision: str, actor: a
     _move_flags(session, kept.id, dropped_id, resolving=flag.id)
     flag.person_a_id, flag.person_b_id, flag.merged_person_id = kept.id, None, dropped_id
     flag.status = FlagStatus.CONFIRMED.value
-    flag.resolved_by, flag.resolved_at = actor.id, dt.datetime.now(dt.UTC)
+    flag.resolved_by, flag.resolved_at = actor.id, clock.now()
     session.flush()
     session.delete(dropped)
     session.flush()
@@ -137,7 +137,7 @@ def _merge_into(session: Session, kept: Person, dropped: Person, *, keyring: Key
                 merged = [g for g in population.VULNERABLE_GROUPS if g in merged]
             setattr(kept, name, merged)
             filled.append(name)
-    kept.updated_at = dt.datetime.now(dt.UTC)
+    kept.updated_at = clock.now()
     session.flush()
     for column in _person_references():
         try:

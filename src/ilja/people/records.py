@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ilja import clock
 from ilja.people.rrn import InvalidRrn, Rrn, RrnWarning, parse_rrn
 from ilja.rules.population import EMPLOYMENT_STATUSES, Sido, WholeNumber, YesNo
 from ilja.rules.population import Person as FormatPerson
@@ -31,7 +32,7 @@ _KST = dt.timezone(dt.timedelta(hours=9))
 
 
 def korean_today() -> dt.date:
-    return dt.datetime.now(_KST).date()
+    return clock.today()
 
 
 @dataclass(frozen=True, slots=True)

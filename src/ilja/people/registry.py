@@ -19,6 +19,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.roles import Permission, PermissionDenied, Role, has_permission
 from ilja.accounts.scope import SYSTEM, Kind, Scope
@@ -56,9 +57,6 @@ OPTIONAL_COLUMNS = ("household_income_krw", "household_assets_krw",
                     "receives_livelihood_benefit", "phone", "address_detail", "household_id")
 MIN_REASON_LENGTH = 4
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def rrn_context(person_id: int) -> str:
@@ -147,7 +145,7 @@ def _row_values(valid: ValidRecord) -> dict[str, Any]:
 
 
 def _insert(session: Session, valid: ValidRecord, *, keyring: KeyRing, program: str) -> Person:
-    now = _now()
+    now = clock.now()
     person = Person(**_row_values(valid), created_at=now, updated_at=now)
     session.add(person)
     session.flush()
@@ -190,7 +188,7 @@ def _update(person: Person, valid: ValidRecord, *, keyring: KeyRing, program: st
     if valid.rrn is not None and person.rrn_index != blind_index(valid.rrn, keyring):
         store_rrn(person, valid.rrn, keyring=keyring, program=program)  # moved to current keys
     if changed:
-        person.updated_at = _now()
+        person.updated_at = clock.now()
     return sorted(changed)
 
 
@@ -211,7 +209,7 @@ def _flag_near_duplicates(session: Session, person: Person, *,
         if known:
             continue
         flag = DuplicateFlag(person_a_id=a, person_b_id=b, reason=NEAR_DUPLICATE,
-                             status=FlagStatus.OPEN.value, created_at=_now())
+                             status=FlagStatus.OPEN.value, created_at=clock.now())
         session.add(flag)
         session.flush()
         audit.record(session, actor, "person.duplicate_flag", subject_person_id=person.id,
@@ -226,7 +224,7 @@ def create_household(session: Session, *, actor: audit.Actor, head: Person | Non
     """A household (세대) with its head; members (and the head) point at it."""
     people = list(members)
     household = Household(head_person_id=head.id if head else None, address=address,
-                          created_at=_now())
+                          created_at=clock.now())
     session.add(household)
     session.flush()
     for member in [*people, *([head] if head else [])]:
@@ -408,7 +406,7 @@ def update_own_contact(session: Session, person_id: int, *, actor: audit.Actor, 
         return []
     for name in changed:
         setattr(person, name, values[name])
-    person.updated_at = _now()
+    person.updated_at = clock.now()
     audit.record(session, actor, "person.update", subject_person_id=person.id,
                  object_type="person", object_id=person.id,
                  details={"via": "own_profile", "fields": changed})
@@ -454,7 +452,7 @@ def delete_person_rrn(session: Session, person: Person, *, actor: audit.Actor, r
     require_permission(actor, Permission.PEOPLE_EDIT)
     text = checked_reason(reason)
     person.rrn_token = person.rrn_index = person.rrn_masked = person.rrn_basis = None
-    person.updated_at = _now()
+    person.updated_at = clock.now()
     audit.record(session, actor, "person.rrn_erase", subject_person_id=person.id,
                  object_type="person", object_id=person.id, reason=text, details={"fields": ["rrn"]})
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.programs import models as m
 from ilja.programs.plan import (
     Campus,
@@ -307,7 +308,7 @@ def _version(session: Session, plan: Plan, now: dt.datetime) -> tuple[m.PlanVers
 
 def store_plan(session: Session, plan: Plan, *, now: dt.datetime | None = None) -> StoreResult:
     """Store ``plan`` as the current plan in the session's transaction (the caller commits)."""
-    version, created = _version(session, plan, now or dt.datetime.now(dt.UTC))
+    version, created = _version(session, plan, now or clock.now())
     vid = version.id
     counts = _Counts()
     programs = _program_rows(plan, vid)

@@ -67,9 +67,6 @@ def month_key(year: int, month: int) -> int:
     return year * 100 + month
 
 
-def _now() -> dt.datetime:
-    return clock.now()
-
 
 # ----------------------------------------------------------------------------------------------
 # Projects
@@ -302,7 +299,7 @@ def place(session: Session, *, project_id: int, person_id: int, actor: audit.Act
             tree.value("publicjobs.deductions.national_pension_max_age", start))),
         employment_insurance_exempt=_age(person.birth_date, start) >= int(
             tree.value("publicjobs.deductions.employment_insurance_excluded_hire_age", start)),
-        replaces_id=replaces_id, created_at=_now())
+        replaces_id=replaces_id, created_at=clock.now())
     session.add(placement)
     session.flush()
     _event(session, placement, "placed", actor, note,
@@ -315,7 +312,7 @@ def place(session: Session, *, project_id: int, person_id: int, actor: audit.Act
 def _event(session: Session, placement: Placement, kind: str, actor: audit.Actor,
            note: str | None, details: dict | None = None) -> None:
     session.add(PlacementEvent(placement_id=placement.id, kind=kind, note=note, details=details,
-                               actor_id=actor.id, at=_now()))
+                               actor_id=actor.id, at=clock.now()))
 
 
 def get_placement(session: Session, placement_id: int, scope: Scope = SYSTEM) -> Placement:
@@ -495,7 +492,7 @@ def approve_month(session: Session, project_id: int, year: int, month: int, *,
         raise PublicJobError(f"근무기록이 없는 근무일이 있습니다 (배치 {first}: {gaps[first][0]} 외).",
                              f"Working days without an entry (placement {first}: {gaps[first][0]} …)")
     approval = TimesheetApproval(project_id=project_id, month=month_key(year, month),
-                                 approved_by=actor.id, approved_at=_now())
+                                 approved_by=actor.id, approved_at=clock.now())
     session.add(approval)
     session.flush()
     audit.record(session, actor, "publicjobs.timesheet.approve", object_type="publicjob_project",
@@ -528,7 +525,7 @@ def correct_entry(session: Session, placement_id: int, entry: TimesheetEntry, *,
     correction = TimesheetCorrection(
         placement_id=placement_id, day=entry.day, month=month_key(entry.day.year, entry.day.month),
         before=before, after={"kind": entry.kind.value, "milli_hours": entry.milli_hours},
-        reason=reason.strip(), actor_id=actor.id, at=_now())
+        reason=reason.strip(), actor_id=actor.id, at=clock.now())
     session.add(correction)
     session.flush()
     audit.record(session, actor, "publicjobs.timesheet.correct", subject_person_id=placement.person_id,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
 from pydantic_core import PydanticCustomError
 
+from ilja import clock
 from ilja.rules.engine import default_engine
 from ilja.rules.explain import explanation_dict
 from ilja.rules.formulas import PROGRAMS
@@ -179,7 +180,7 @@ def eligibility(request: EligibilityRequest) -> EligibilityResponse:
 @router.get("/parameters", response_model=list[ParameterSummaryOut])
 def list_parameters(prefix: str = "") -> list[ParameterSummaryOut]:
     """Every parameter (optionally under a prefix) with the value in force today."""
-    today = dt.date.today()
+    today = clock.today()
     out = []
     for parameter in default_tree():
         if parameter.name.startswith(prefix):

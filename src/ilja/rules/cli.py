@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ilja import clock
 from ilja.cli_common import LangOption, err, out, print_table
 from ilja.rules.engine import default_engine
 from ilja.rules.explain import evaluation_text, format_value
@@ -214,7 +215,7 @@ def params_show(
         close = [n for n in tree.names() if name.split(".")[-1] in n][:8]
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise _fail(f"{exc}.{hint}") from None
-    on_date = _date(on, "--on") if on else dt.date.today()
+    on_date = _date(on, "--on") if on else clock.today()
     if output_format == "json":
         payload = parameter.as_dict()
         if not history:
@@ -239,7 +240,7 @@ def params_show(
 def params_list(prefix: str = typer.Argument("", help="Only names starting with this.")) -> None:
     """Every parameter with its value in force today."""
     tree = default_tree()
-    today = dt.date.today()
+    today = clock.today()
     table = Table()
     for column in ("name", "label", "value today", "kind"):
         table.add_column(column)

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.applications import service as applications
 from ilja.applications.errors import (
@@ -89,9 +90,6 @@ DRAWN = (S.ELIGIBLE.value, S.INELIGIBLE.value)
 WITHDRAWAL_KINDS = ("declined", "dropped", "ineligible")
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
 
 def get_run(session: Session, round_id: int) -> SelectionRunRow | None:
     return session.execute(select(SelectionRunRow).where(SelectionRunRow.round_id == round_id)
@@ -109,7 +107,7 @@ def prepare_draw(session: Session, round_id: int, *, actor: audit.Actor,
     before anyone applied; a round that somehow has none gets its seed drawn and sealed now.
     Preparing again returns the run already prepared (or completed).
     """
-    now = now or _now()
+    now = now or clock.now()
     row = applications.lock_round(session, round_id)
     existing = get_run(session, round_id)
     if existing is not None:
@@ -173,7 +171,7 @@ def to_draw(session: Session, round_id: int) -> int:
 def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
                   now: dt.datetime | None = None) -> RunResult:
     """Draw the round once (see the module docstring); a drawn round's run is returned as is."""
-    now = now or _now()
+    now = now or clock.now()
     row = applications.lock_round(session, round_id)
     run_row = get_run(session, round_id)
     if run_row is not None and run_row.status == RunStatus.COMPLETED:
@@ -219,7 +217,7 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
     run_row.output_hash = run_row.current_output_hash = record["output_hash"]
     run_row.applicants = len(apps)
     run_row.stats = stats
-    run_row.started_at, run_row.finished_at, run_row.run_by = now, _now(), actor.id
+    run_row.started_at, run_row.finished_at, run_row.run_by = now, clock.now(), actor.id
     row.status = RoundStatus.SELECTED.value
     row.seed_revealed = record["seed"]
     row.updated_at = now
@@ -422,7 +420,7 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
         if kind not in WITHDRAWAL_KINDS:
             raise SelectionError(f"알 수 없는 사유입니다: {kind}",
                                  f"Unknown reason {kind!r}; use one of {', '.join(WITHDRAWAL_KINDS)}.")
-    now = now or _now()
+    now = now or clock.now()
     row = applications.lock_round(session, round_id)
     run_row = completed_run(session, round_id)
     rows = _outcome_rows(session, run_row.id)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.support.alumni import mentor_has_room, session_counts, uses_on
@@ -23,7 +24,7 @@ def member(session: Session, member_id: int) -> Any:
     from ilja.outcomes.models import AlumniMember
 
     row = session.get(AlumniMember, member_id)
-    if row is None or (row.left_on is not None and row.left_on <= dt.date.today()):
+    if row is None or (row.left_on is not None and row.left_on <= clock.today()):
         raise NotFound("alumni member", member_id)
     return row
 

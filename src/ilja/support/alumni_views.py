@@ -3,12 +3,12 @@ pairs, talent-donation sessions and scholarships, and a form for each."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
@@ -23,13 +23,13 @@ ACTIONS = ("pair", "meeting", "talent", "scholarship", "publish")
 
 
 def _context(db: DbSession, year: int, principal: Principal) -> dict[str, Any]:
-    return {"figures": alumni.figures(db, year=year), "year": year, "today": dt.date.today().isoformat(),
+    return {"figures": alumni.figures(db, year=year), "year": year, "today": clock.today().isoformat(),
             **alumni.recent(db, scope=Scope.of(principal))}
 
 
 @router.get("/support/alumni", response_class=HTMLResponse)
 def desk(request: Request, db: DbSession, principal: Record, year: int | None = None) -> HTMLResponse:
-    chosen = year if year and 2000 <= year <= 2100 else dt.date.today().year
+    chosen = year if year and 2000 <= year <= 2100 else clock.today().year
     return page(request, "support/alumni.html", _context(db, chosen, principal))
 
 
@@ -41,7 +41,7 @@ def _number(form: dict[str, str], name: str) -> int:
 
 
 def _apply(db: DbSession, action: str, form: dict[str, str], principal: Principal) -> None:
-    on = parse_date(form.get("on", "")) or dt.date.today()
+    on = parse_date(form.get("on", "")) or clock.today()
     actor, scope = principal.actor, Scope.of(principal)
     if action == "pair":
         alumni.pair(db, mentor_member_id=_number(form, "member_id"), mentee_person_id=_number(form, "person_id"),
@@ -63,14 +63,14 @@ def _apply(db: DbSession, action: str, form: dict[str, str], principal: Principa
 async def act(request: Request, action: str, db: DbSession, principal: Record) -> Response:
     form = {k: str(v)[:300] for k, v in (await request.form()).items() if k != "csrf_token"}
     if action not in ACTIONS:
-        return page(request, "support/alumni.html", {**_context(db, dt.date.today().year, principal),
+        return page(request, "support/alumni.html", {**_context(db, clock.today().year, principal),
                                                       "errors": [translator(request)("support.alumni.unknown")]},
                     status_code=404)
     try:
         with db.begin_nested():
             _apply(db, action, form, principal)
     except SupportError as error:
-        return page(request, "support/alumni.html", {**_context(db, dt.date.today().year, principal),
+        return page(request, "support/alumni.html", {**_context(db, clock.today().year, principal),
                                                       "errors": [error.message(translator(request).lang)]},
                     status_code=422)
     return RedirectResponse("/support/alumni", status_code=303)

@@ -10,6 +10,7 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.support.errors import BudgetExceeded, Invalid, NotFound
 from ilja.support.models import SupportBudget
@@ -18,7 +19,7 @@ KINDS = ("certification_fee", "training_subsidy")
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def set_budget(session: Session, *, kind: str, year: int, amount_won: int, source: str,

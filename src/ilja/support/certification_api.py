@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
@@ -38,7 +39,7 @@ def store() -> Any:
 
 async def read_upload(upload: UploadFile, on: dt.date) -> bytes:
     """At most the limit plus one byte, so an oversized file is refused without reading it all."""
-    limit = int(default_tree().value(PREFIX + "receipt_max_bytes", max(on, dt.date.today())))
+    limit = int(default_tree().value(PREFIX + "receipt_max_bytes", max(on, clock.today())))
     return await upload.read(limit + 1)
 
 
@@ -138,7 +139,7 @@ def attempts_of_person(person_id: int, db: DbSession, principal: Read) -> list[d
 async def claim_on_behalf(attempt_id: int, db: DbSession, principal: Manage,
                           receipt: Annotated[UploadFile, File()],
                           claimed_on: Annotated[dt.date | None, Form()] = None) -> dict[str, Any]:
-    day = claimed_on or dt.date.today()
+    day = claimed_on or clock.today()
     content = await read_upload(receipt, day)
     try:
         return claim_out(cert.submit_claim(db, attempt_id=attempt_id, receipt=content, claimed_on=day,
@@ -247,7 +248,7 @@ async def my_claim(db: DbSession,
     person_id = principal.user.person_id
     if person_id is None:
         raise HTTPException(409, "this account is not linked to a person")
-    day = dt.date.today()
+    day = clock.today()
     content = await read_upload(receipt, day)
     try:
         with db.begin_nested():

@@ -4,12 +4,12 @@ payments and budget."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
@@ -64,12 +64,12 @@ async def my_claim(request: Request, db: DbSession,
     if result not in RESULTS[:3]:
         errors.append(t("support.cert.bad_result"))
     if not errors:
-        content = await read_upload(receipt, dt.date.today())
+        content = await read_upload(receipt, clock.today())
         try:
             with db.begin_nested():
                 attempt = cert.record_attempt(db, person_id=principal.user.person_id, certification_id=cert_id,
                                               exam_on=day, fee_paid_won=fee, result=result, actor=principal.actor)
-                cert.submit_claim(db, attempt_id=attempt.id, receipt=content, claimed_on=dt.date.today(),
+                cert.submit_claim(db, attempt_id=attempt.id, receipt=content, claimed_on=clock.today(),
                                   store=store(), actor=principal.actor)
             return RedirectResponse("/support/me/certifications?claimed=1", status_code=303)
         except SupportError as error:
@@ -132,7 +132,7 @@ def set_result(request: Request, attempt_id: int, db: DbSession,
 def _claims(db: DbSession, principal: Principal, status: str) -> dict[str, Any]:
     return {"claims": cert.claims(db, status=status or None, scope=Scope.of(principal)), "budgets": budgets.budgets(db), "status": status,
             "statuses": ("submitted", "approved", "rejected", "paid"), "kinds": budgets.KINDS,
-            "can_decide": principal.can(Permission.PAYROLL_RUN), "today": dt.date.today().isoformat(), "values": {}}
+            "can_decide": principal.can(Permission.PAYROLL_RUN), "today": clock.today().isoformat(), "values": {}}
 
 
 @router.get("/support/claims", response_class=HTMLResponse)
@@ -169,7 +169,7 @@ def pay(request: Request, claim_id: int, db: DbSession,
         principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))],
         paid_on: Annotated[str, Form(max_length=10)] = "", payment_ref: Annotated[str, Form(max_length=100)] = "",
         ) -> Response:
-    day = _date(paid_on) or dt.date.today()
+    day = _date(paid_on) or clock.today()
     return _after(request, db, principal, lambda: cert.record_payment(
         db, claim_id=claim_id, paid_on=day, payment_ref=payment_ref, actor=principal.actor,
         scope=Scope.of(principal)))

@@ -9,6 +9,7 @@ import json
 import typer
 from rich.table import Table
 
+from ilja import clock
 from ilja.cli_common import err, print_table
 
 support_app = typer.Typer(no_args_is_help=True)
@@ -107,7 +108,6 @@ def startup_outcomes() -> None:
 def subsidy_run(month: str = typer.Option(..., help="YYYY-MM"),
                 fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
     """Pay every active training subsidy for a month once (attendance from training or the online progress)."""
-    import datetime as dt
 
     from ilja.db import transaction
     from ilja.support import subsidy_service
@@ -115,7 +115,7 @@ def subsidy_run(month: str = typer.Option(..., help="YYYY-MM"),
 
     try:
         with transaction() as session:
-            result = subsidy_service.run_month(session, month=month, run_on=dt.date.today(), actor=_actor())
+            result = subsidy_service.run_month(session, month=month, run_on=clock.today(), actor=_actor())
     except SupportError as error:
         err.print(f"[red]error:[/red] {error.message_en}")
         raise typer.Exit(1) from None

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
@@ -67,7 +68,7 @@ def _desk(db: DbSession, year: int) -> dict[str, Any]:
 
 @router.get("/support/events/manage", response_class=HTMLResponse)
 def desk(request: Request, db: DbSession, principal: Manage, year: int | None = None) -> HTMLResponse:
-    chosen = year if year and 2020 <= year <= 2100 else dt.date.today().year
+    chosen = year if year and 2020 <= year <= 2100 else clock.today().year
     return page(request, "support/events_manage.html", _desk(db, chosen))
 
 
@@ -77,20 +78,20 @@ async def create(request: Request, db: DbSession, principal: Manage) -> Response
     try:
         day, capacity = parse_date(form.get("date", "")), parse_int(form.get("capacity", ""))
         try:
-            clock = dt.time.fromisoformat(form.get("time", "") or "14:00")
+            time_of_day = dt.time.fromisoformat(form.get("time", "") or "14:00")
         except ValueError:
-            clock = None
-        if day is None or clock is None:
+            time_of_day = None
+        if day is None or time_of_day is None:
             raise Invalid("날짜와 시각을 확인해 주세요.", "Check the date and time.", field="date")
         with db.begin_nested():
             ev.create_event(db, kind=form.get("kind", ""), title=form.get("title", ""),
-                            starts_at=dt.datetime.combine(day, clock, tzinfo=KST), place=form.get("place", ""),
+                            starts_at=dt.datetime.combine(day, time_of_day, tzinfo=KST), place=form.get("place", ""),
                             capacity=capacity or 0, organisation_code=form.get("organisation_code"),
                             organisation_name=form.get("organisation_name"), university=form.get("university"),
                             campus_code=form.get("campus_code"), actor=principal.actor)
     except SupportError as error:
         return page(request, "support/events_manage.html",
-                    {**_desk(db, dt.date.today().year), "errors": [error.message(translator(request).lang)]},
+                    {**_desk(db, clock.today().year), "errors": [error.message(translator(request).lang)]},
                     status_code=422)
     return RedirectResponse("/support/events/manage", status_code=303)
 

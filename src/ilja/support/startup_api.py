@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
@@ -57,7 +58,7 @@ def list_startups(db: DbSession, principal: Read) -> list[dict[str, Any]]:
 @router.post("/startups", status_code=201)
 def create(body: StartupIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     return startup_out(guarded(lambda: svc.create_startup(
-        db, name=body.name, idea=body.idea, campus_code=body.campus_code, on=body.on or dt.date.today(),
+        db, name=body.name, idea=body.idea, campus_code=body.campus_code, on=body.on or clock.today(),
         actor=principal.actor)))
 
 
@@ -78,13 +79,13 @@ class MemberIn(BaseModel):
 @router.post("/startups/{startup_id}/members", status_code=201)
 def add_member(startup_id: int, body: MemberIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     row = guarded(lambda: svc.add_member(db, startup_id=startup_id, person_id=body.person_id, role=body.role,
-                                      on=body.on or dt.date.today(), actor=principal.actor, scope=Scope.of(principal)))
+                                      on=body.on or clock.today(), actor=principal.actor, scope=Scope.of(principal)))
     return {"person_id": row.person_id, "role": row.role, "outcome_id": row.outcome_id}
 
 
 @router.delete("/startups/{startup_id}/members/{person_id}")
 def remove_member(startup_id: int, person_id: int, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = guarded(lambda: svc.remove_member(db, startup_id=startup_id, person_id=person_id, on=dt.date.today(),
+    row = guarded(lambda: svc.remove_member(db, startup_id=startup_id, person_id=person_id, on=clock.today(),
                                          actor=principal.actor, scope=Scope.of(principal)))
     return {"person_id": row.person_id, "left_on": row.left_on.isoformat()}
 
@@ -100,7 +101,7 @@ class MentorIn(BaseModel):
 @router.post("/startups/{startup_id}/mentors", status_code=201)
 def add_mentor(startup_id: int, body: MentorIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     row = guarded(lambda: svc.add_mentor(db, startup_id=startup_id, name=body.name, organisation=body.organisation,
-                                      expertise=body.expertise, since=body.since or dt.date.today(),
+                                      expertise=body.expertise, since=body.since or clock.today(),
                                       actor=principal.actor, scope=Scope.of(principal)))
     return {"id": row.id}
 
@@ -125,7 +126,7 @@ class DoneIn(BaseModel):
 
 @router.post("/startups/milestones/{milestone_id}/done")
 def milestone_done(milestone_id: int, body: DoneIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = guarded(lambda: svc.complete_milestone(db, milestone_id=milestone_id, on=body.on or dt.date.today(),
+    row = guarded(lambda: svc.complete_milestone(db, milestone_id=milestone_id, on=body.on or clock.today(),
                                               actor=principal.actor, scope=Scope.of(principal)))
     return {"id": row.id, "done_on": row.done_on.isoformat()}
 
@@ -153,7 +154,7 @@ class StageIn(BaseModel):
 
 @router.post("/startups/{startup_id}/stage")
 def move_stage(startup_id: int, body: StageIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    result = guarded(lambda: svc.move_stage(db, startup_id=startup_id, stage=body.stage, on=body.on or dt.date.today(),
+    result = guarded(lambda: svc.move_stage(db, startup_id=startup_id, stage=body.stage, on=body.on or clock.today(),
                                          note=body.note, actor=principal.actor, scope=Scope.of(principal)))
     return {**startup_out(result.startup), "outcomes_recorded": result.outcomes_recorded,
             "without_participation": result.without_participation}
@@ -168,7 +169,7 @@ class CenterIn(BaseModel):
 @router.put("/startups/{startup_id}/startup-center")
 def link_center(startup_id: int, body: CenterIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     return startup_out(guarded(lambda: svc.link_startup_center(db, startup_id=startup_id, reference=body.reference,
-                                                            on=body.on or dt.date.today(), actor=principal.actor, scope=Scope.of(principal))))
+                                                            on=body.on or clock.today(), actor=principal.actor, scope=Scope.of(principal))))
 
 
 @router.get("/me/startups")

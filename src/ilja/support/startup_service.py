@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.support.budgets import now
@@ -244,7 +245,7 @@ def _launch_outcome(session: Session, startup: Startup, member: StartupMember, a
 
     record = outcomes.record_outcome(session, outcomes.OutcomeInput(
         participation_id=participation, kind="startup", effective_on=max(startup.launched_on, member.joined_on),
-        recorded_on=dt.date.today(), source="coordinator_verified", employer=startup.name), actor=actor)
+        recorded_on=clock.today(), source="coordinator_verified", employer=startup.name), actor=actor)
     member.outcome_id = record.id
     return True
 

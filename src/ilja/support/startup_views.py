@@ -3,12 +3,12 @@ mentors, milestones, funding, stage and Seoul Startup Center link, each with its
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
@@ -48,7 +48,7 @@ async def create(request: Request, db: DbSession, principal: Manage) -> Response
     try:
         with db.begin_nested():
             row = svc.create_startup(db, name=values["name"], idea=values["idea"],
-                                     campus_code=values["campus_code"] or None, on=dt.date.today(),
+                                     campus_code=values["campus_code"] or None, on=clock.today(),
                                      actor=principal.actor)
         return RedirectResponse(f"/support/startups/{row.id}", status_code=303)
     except SupportError as error:
@@ -69,7 +69,7 @@ def _detail(request: Request, db: DbSession, principal: Principal, startup_id: i
     following = [s.value for s in ORDER if current in ORDER and ORDER.index(s) == ORDER.index(Stage(current)) + 1]
     return _page(request, "support/startup.html", {
         **view, "next_stages": [*following, Stage.CLOSED.value] if current != Stage.CLOSED else [],
-        "today": dt.date.today().isoformat(), "can_manage": principal.can(Permission.TRAINING_MANAGE),
+        "today": clock.today().isoformat(), "can_manage": principal.can(Permission.TRAINING_MANAGE),
         "errors": errors or []}, status_code=status_code)
 
 
@@ -80,7 +80,7 @@ def team(request: Request, startup_id: int, db: DbSession, principal: Read) -> H
 
 def _apply(db: DbSession, startup_id: int, action: str, form: dict[str, str], actor: audit.Actor,
            scope: Scope) -> None:
-    on = _date(form.get("on", "")) or dt.date.today()
+    on = _date(form.get("on", "")) or clock.today()
     if action == "members":
         person_id = _int(form.get("person_id", ""))
         if person_id is None:
@@ -129,7 +129,7 @@ def milestone_done(request: Request, startup_id: int, milestone_id: int, db: DbS
                    principal: Manage) -> Response:
     try:
         with db.begin_nested():
-            svc.complete_milestone(db, milestone_id=milestone_id, on=dt.date.today(), actor=principal.actor,
+            svc.complete_milestone(db, milestone_id=milestone_id, on=clock.today(), actor=principal.actor,
                                    scope=Scope.of(principal))
     except SupportError as error:
         return _detail(request, db, principal, startup_id, _message(request, error), status_code=422)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
@@ -65,7 +66,7 @@ def add_program(body: ProgramIn, db: DbSession, principal: PayRun) -> dict[str, 
 def check(person_id: int, db: DbSession, principal: Annotated[Principal, Depends(requires(Permission.TRAINING_READ))],
           on: dt.date | None = None) -> dict[str, Any]:
     """Whether the person qualifies on ``on`` and why not; a staff read of personal data, audited."""
-    day = on or dt.date.today()
+    day = on or clock.today()
     refusals = guarded(lambda: sub.check(db, person_id, day, Scope.of(principal)))
     audit.record(db, principal.actor, "support.subsidy.check", subject_person_id=person_id, object_type="person",
                  object_id=person_id)
@@ -116,7 +117,7 @@ class RunIn(BaseModel):
 
 @router.post("/runs")
 def run(body: RunIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
-    result = guarded(lambda: sub.run_month(db, month=body.month, run_on=dt.date.today(), actor=principal.actor))
+    result = guarded(lambda: sub.run_month(db, month=body.month, run_on=clock.today(), actor=principal.actor))
     return {"month": result.month, "paid": result.paid, "withheld": result.withheld,
             "amount_won": result.amount_won, "skipped": result.skipped}
 

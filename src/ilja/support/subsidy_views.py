@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
@@ -23,7 +24,7 @@ router = APIRouter(include_in_schema=False)
 def _context(db: DbSession, principal: Principal) -> dict[str, Any]:
     return {"programs": sub.programs(db), "grants": sub.grants(db, scope=Scope.of(principal))[:200], "values": {},
             "can_run": principal.can(Permission.PAYROLL_RUN), "can_grant": principal.can(Permission.TRAINING_MANAGE),
-            "month": dt.date.today().strftime("%Y-%m")}
+            "month": clock.today().strftime("%Y-%m")}
 
 
 def _errors(request: Request, error: SupportError) -> list[str]:
@@ -110,7 +111,7 @@ async def progress(request: Request, db: DbSession,
 async def run(request: Request, db: DbSession,
               principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))]) -> Response:
     def action(form: Any) -> str:
-        result = sub.run_month(db, month=str(form.get("month", "")).strip()[:7], run_on=dt.date.today(),
+        result = sub.run_month(db, month=str(form.get("month", "")).strip()[:7], run_on=clock.today(),
                                actor=principal.actor)
         return f"{result.month}:{result.paid}:{result.withheld}"
     return await _handle(request, db, principal, action)

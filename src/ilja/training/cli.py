@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from ilja import clock
 from ilja.cli_common import err
 
 training_app = typer.Typer(no_args_is_help=True)
@@ -73,7 +74,7 @@ def import_attendance(
 @training_app.command("evaluate")
 def evaluate(
     cohort: str = typer.Argument(..., help="Cohort code, e.g. MAPO-AI-01."),
-    on: str = typer.Option(dt.date.today().isoformat(), "--on", help="As of this date."),
+    on: str = typer.Option(clock.today().isoformat(), "--on", help="As of this date."),
     output: str = typer.Option("text", "--format", help="text or json"),
 ) -> None:
     """Apply the dropout rule in force for the cohort: store and print new warnings and

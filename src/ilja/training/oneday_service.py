@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import service as applications
@@ -26,9 +27,6 @@ from ilja.training.oneday import Conversion, conversion
 CAP = "training.one_day_class.max_participants"
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
 
 def create_class(session: Session, *, code: str, title: str, site_code: str, held_on: dt.date,
                  linked_course_id: int, actor: audit.Actor, scope: Scope = SYSTEM) -> OneDayClass:
@@ -41,7 +39,7 @@ def create_class(session: Session, *, code: str, title: str, site_code: str, hel
         raise Conflict(f"클래스 코드 {code}가 이미 있습니다.", f"Class {code} exists already.")
     row = OneDayClass(code=service._text(code, "code"), title=service._text(title, "title"),
                       site_code=service._text(site_code, "site"), held_on=held_on,
-                      linked_course_id=linked_course_id, created_at=_now())
+                      linked_course_id=linked_course_id, created_at=clock.now())
     session.add(row)
     session.flush()
     audit.record(session, actor, "training.oneday.create", object_type="training_oneday_class",
@@ -93,7 +91,7 @@ def register(session: Session, *, class_id: int, person_id: int, referred_by: st
     if count + 1 > cap:
         raise ClassFull(cap)
     participant = OneDayParticipant(class_id=class_id, person_id=person_id,
-                                    referred_by=referred_by.strip(), registered_at=_now())
+                                    referred_by=referred_by.strip(), registered_at=clock.now())
     session.add(participant)
     session.flush()
     audit.record(session, actor, "training.oneday.register", subject_person_id=person_id,

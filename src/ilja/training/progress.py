@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.people import registry
 from ilja.rules.parameters import default_tree
@@ -45,9 +46,6 @@ def _program(session: Session, cohort: TrainingCohort) -> str:
     """The cohort's program, whose own dropout bar applies (youth_academy | tech_institute)."""
     return session.get(TrainingCourse, cohort.course_id).program_code
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _ymd(day: dt.date) -> int:
@@ -79,7 +77,7 @@ def record_day(session: Session, *, cohort_id: int, day: dt.date, marks: Mapping
     if marks:
         session.execute(delete(AttendanceRecord).where(
             AttendanceRecord.enrolment_id.in_(list(marks)), AttendanceRecord.day == day))
-        now = _now()
+        now = clock.now()
         session.execute(insert(AttendanceRecord), [
             {"enrolment_id": e, "day": day, "mark": int(m), "recorded_by": actor.id,
              "recorded_at": now} for e, m in marks.items()])
@@ -117,7 +115,7 @@ def import_attendance(session: Session, path: Path, *, actor: audit.Actor,
     codes = sorted(c for c in frame["cohort"].drop_nulls().unique().to_list()
                    if only_cohorts is None or c in only_cohorts)
     rows = check(frame, _roster_for(session, codes))
-    now = _now()
+    now = clock.now()
     by_enrolment: dict[int, list[dt.date]] = {}
     values = []
     for e, d, m in zip(rows.enrolment.tolist(), rows.day.tolist(), rows.mark.tolist(),
@@ -186,7 +184,7 @@ def add_assessment(session: Session, *, cohort_id: int, title: str, held_on: dt.
     if not (cohort.starts_on <= held_on <= cohort.ends_on):
         raise InvalidInput("평가일이 교육 기간 밖입니다.", "The assessment date is outside the cohort.")
     row = Assessment(cohort_id=cohort_id, title=service._text(title, "title"), held_on=held_on,
-                     created_at=_now())
+                     created_at=clock.now())
     session.add(row)
     session.flush()
     session.add_all(Score(assessment_id=row.id, enrolment_id=e, score=s)
@@ -237,7 +235,7 @@ def _store(session: Session, enrolment: Enrolment, found: Found, actor: audit.Ac
     row = Finding(enrolment_id=enrolment.id, kind=found.kind.value, rule=found.rule.value,
                   on=found.on, figures=found.figures, reason_ko=found.reason("ko"),
                   reason_en=found.reason("en"), parameters=[p.as_dict() for p in found.parameters],
-                  parameter_version=default_tree().version(), created_at=_now(),
+                  parameter_version=default_tree().version(), created_at=clock.now(),
                   created_by=actor.id)
     session.add(row)
     session.flush()
@@ -298,11 +296,11 @@ def submit_survey(session: Session, *, assignment_id: int, enrolment_id: int, sc
         SurveyResponse.assignment_id == assignment_id,
         SurveyResponse.enrolment_id == enrolment_id)).scalar()
     if existing is not None:
-        existing.score, existing.submitted_at = score, _now()
+        existing.score, existing.submitted_at = score, clock.now()
         row = existing
     else:
         row = SurveyResponse(assignment_id=assignment_id, enrolment_id=enrolment_id,
-                             score=score, submitted_at=_now())
+                             score=score, submitted_at=clock.now())
         session.add(row)
     session.flush()
     audit.record(session, actor, "training.survey.submit", object_type="training_cohort",

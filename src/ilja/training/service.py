@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import service as applications
@@ -49,9 +50,6 @@ from ilja.training.schedule import Schedule, ScheduleError, session_days
 PROGRAMS = ("youth_academy", "tech_institute")
 DECISIONS = ("open_course", "close_course", "instructor_review", "instructor_standard")
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _text(value: str | None, what: str) -> str:
@@ -93,7 +91,7 @@ def create_department(session: Session, *, code: str, site_code: str, name: str,
     if session.execute(select(TrainingDepartment).where(TrainingDepartment.code == code)).first():
         raise Conflict(f"학과 코드 {code}가 이미 있습니다.", f"Department {code} exists already.")
     row = TrainingDepartment(code=_text(code, "code"), site_code=_text(site_code, "site"),
-                             name=_text(name, "name"), partner=partner or None, created_at=_now())
+                             name=_text(name, "name"), partner=partner or None, created_at=clock.now())
     return _stored(session, row, actor, "training.department.create", "training_department")
 
 
@@ -120,7 +118,7 @@ def create_course(session: Session, *, code: str, department_id: int, name: str,
         raise Conflict(f"과정 코드 {code}가 이미 있습니다.", f"Course {code} exists already.")
     row = TrainingCourse(code=_text(code, "code"), department_id=department_id,
                          program_code=program_code, name=_text(name, "name"), kind=kind,
-                         specialisation=specialisation or None, is_open=False, created_at=_now())
+                         specialisation=specialisation or None, is_open=False, created_at=clock.now())
     return _stored(session, row, actor, "training.course.create", "training_course")
 
 
@@ -157,7 +155,7 @@ def decide(session: Session, *, department_id: int, decision: str, reason: str,
         get_instructor(session, instructor_id, scope)
     row = CommitteeDecision(department_id=department_id, course_id=course_id,
                             instructor_id=instructor_id, decision=decision, reason=reason,
-                            decided_on=decided_on, decided_by=actor.id, created_at=_now())
+                            decided_on=decided_on, decided_by=actor.id, created_at=clock.now())
     session.add(row)
     session.flush()
     audit.record(session, actor, "training.committee.decide", object_type="training_department",
@@ -210,7 +208,7 @@ def create_cohort(session: Session, data: CohortInput, *, actor: audit.Actor,
                          capacity=data.capacity, enrolled=0, starts_on=data.starts_on,
                          ends_on=data.ends_on, weekdays=sorted(set(data.weekdays)),
                          closures=sorted(d.isoformat() for d in data.closures),
-                         round_id=data.round_id, unit_code=data.unit_code, created_at=_now())
+                         round_id=data.round_id, unit_code=data.unit_code, created_at=clock.now())
     return _stored(session, row, actor, "training.cohort.create", "training_cohort")
 
 
@@ -253,7 +251,7 @@ def create_instructor(session: Session, *, name: str, industry_months: int,
         raise InvalidInput("사용자 계정: 이미 다른 강사에 연결된 계정입니다.",
                            "User account: the account is linked to another instructor already.")
     row = Instructor(name=_text(name, "name"), industry_months=industry_months,
-                     expertise=expertise or None, user_id=user_id, created_at=_now())
+                     expertise=expertise or None, user_id=user_id, created_at=clock.now())
     return _stored(session, row, actor, "training.instructor.create", "training_instructor")
 
 
@@ -289,7 +287,7 @@ def assign_instructor(session: Session, *, cohort_id: int, instructor_id: int,
     row = CohortInstructor(cohort_id=cohort_id, instructor_id=instructor_id,
                            qualification={"ko": check.reason_ko, "en": check.reason_en,
                                           "parameters": [p.as_dict() for p in check.parameters]},
-                           assigned_at=_now())
+                           assigned_at=clock.now())
     session.add(row)
     session.flush()
     audit.record(session, actor, "training.instructor.assign", object_type="training_cohort",
@@ -355,7 +353,7 @@ def enrol_selected(session: Session, *, cohort_id: int, application_id: int,
                              .where(Enrolment.cohort_id == cohort.id)).scalar_one() + 1
     row = Enrolment(cohort_id=cohort.id, person_id=application.person_id,
                     application_id=application.id, trainee_no=f"{cohort.code}-{serial:03d}",
-                    status=EnrolmentStatus.ENROLLED.value, enrolled_at=_now())
+                    status=EnrolmentStatus.ENROLLED.value, enrolled_at=clock.now())
     session.add(row)
     session.flush()
     applications.change_status(session, application.id, S.ENROLLED, actor=actor,

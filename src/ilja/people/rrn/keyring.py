@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import json
 import os
 import re
@@ -17,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ilja import clock
 from ilja.people.rrn.errors import KeyConfigError, TokenError
 
 KEY_BYTES = 32
@@ -234,7 +234,7 @@ def _write_key_file(path: Path, keyring: KeyRing, *, replace: bool) -> None:
 
 
 def _new_key_id(purpose: str) -> str:
-    return f"{_KEY_PREFIX[purpose]}-{dt.datetime.now(dt.UTC):%Y%m%d}-{secrets.token_hex(4)}"
+    return f"{_KEY_PREFIX[purpose]}-{clock.now():%Y%m%d}-{secrets.token_hex(4)}"
 
 
 def _new_key_set(purpose: str) -> KeySet:

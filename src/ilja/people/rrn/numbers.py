@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ilja import clock
 from ilja.people.rrn.errors import InvalidRrn
 
 
@@ -114,7 +115,7 @@ def parse_rrn(text: object, *, today: dt.date | None = None) -> Rrn:
     except ValueError:
         raise _invalid("rrn_birth_date", "The birth date in the number does not exist.",
                        "주민등록번호의 생년월일이 올바르지 않습니다.") from None
-    if birth > (today or dt.datetime.now(_KST).date()):
+    if birth > (today or clock.today()):
         raise _invalid("rrn_birth_date_future", "The birth date in the number is in the future.",
                        "주민등록번호의 생년월일이 미래입니다.")
     if birth >= RANDOM_SERIAL_SINCE:
