@@ -199,6 +199,7 @@ def test_pdf_report_embeds_the_font_and_holds_the_numbers(site):
              for f in [f.get_object()]}
     assert any("Pretendard" in f for f in fonts)
     assert len(reader.pages) >= 5
+    assert "2030" in text and "2,030" not in text  # the goal year of the KPI table, written as a year
 
 
 def test_dashboard_view_model_breakdowns_add_up(site):

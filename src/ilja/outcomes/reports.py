@@ -35,6 +35,11 @@ def _value(value: Any) -> Any:
     return value
 
 
+def _year(value: int | None) -> figures.Year | None:
+    """A year for the tables: ``2030`` in the PDF (``2,030`` as a plain int), a number in XLSX."""
+    return None if value is None else figures.Year(value)
+
+
 def rate_rows(d: Dashboard, t: Translator) -> list[list[Any]]:
     rows = []
     for r in d.rates:
@@ -58,9 +63,10 @@ def kpi_table(d: Dashboard, t: Translator) -> list[list[Any]]:
     for row in d.kpis:
         target = row.target
         goal = target.value if target.value_max is None else f"{target.value}–{target.value_max}"
-        rows.append([t.pick(target.label.ko, target.label.en), d.label(scope_of(target)), target.year,
+        rows.append([t.pick(target.label.ko, target.label.en), d.label(scope_of(target)), _year(target.year),
                      t("outcomes.kind." + target.kind), goal,
-                     _value(row.actual.value) if row.actual else None, row.actual.year if row.actual else None,
+                     _value(row.actual.value) if row.actual else None,
+                     _year(row.actual.year) if row.actual else None,
                      _value(row.gap), _value(row.attainment), t("outcomes.status." + row.status),
                      row.actual.source if row.actual else None, target.source])
     return rows
