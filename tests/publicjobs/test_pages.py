@@ -4,9 +4,12 @@ budget, the participant sees their pay and downloads the statement."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from ilja.accounts.roles import Role
 from ilja.db import engine_for, transaction
+from ilja.people.models import Person
+from ilja.people.records import mask_name
 from ilja.publicjobs import service
 from ilja.publicjobs.timesheet import prefill_month
 from tests.publicjobs.factories import MANAGER, add_person, add_project
@@ -22,12 +25,19 @@ def test_host_manager_and_participant_pages(api):  # noqa: F811
         placement = service.place(session, project_id=project, person_id=person, actor=MANAGER,
                                   start_on=dt.date(2025, 7, 1))
         days = prefill_month(service.terms_of(placement), 2025, 7)
+        masked = mask_name(session.get(Person, person).name)
     host, manager = _token(url, Role.OPERATOR, "host-9"), _token(url, Role.PROGRAM_MANAGER)
     page = client.get("/publicjobs/host", headers=host)
     assert page.status_code == 200 and f"/publicjobs/host/{project}/" in page.text
     check_page(page.text)
     sheet = client.get(f"/publicjobs/host/{project}/2025-07", headers=host)
     assert sheet.status_code == 200
+    # The participant by their masked name, the month in words, a worked day prefilled with the
+    # placement's hours so that only the exceptions are typed.
+    assert masked in sheet.text and "배치 " not in sheet.text and "2025년 7월" in sheet.text
+    first_worked = next(e for e in days if e.kind.value == "worked")
+    hours = f'value="{placement.daily_milli_hours // 1000}"'
+    assert f'id="h-{placement.id}-{first_worked.day}"' in sheet.text and hours in sheet.text
     check_page(sheet.text)
     form = {f"k-{e.placement_id}-{e.day}": e.kind.value for e in days}
     form |= {f"h-{e.placement_id}-{e.day}": "6" for e in days}
@@ -46,7 +56,20 @@ def test_host_manager_and_participant_pages(api):  # noqa: F811
     assert run.status_code == 303
     detail = client.get(run.headers["location"], headers=manager)
     assert "1,770,000" in detail.text
+    assert masked in detail.text and "2025년 7월" in detail.text and "/api/v1/" not in detail.text
+    assert 'class="tbl col data"' in detail.text
     check_page(detail.text)
+    link = re.search(r'href="(/publicjobs/payroll/lines/\d+/statement)"', detail.text)
+    statement = client.get(link[1], headers=manager)
+    assert statement.status_code == 200 and statement.headers["content-type"] == "application/pdf"
+    transfer = f"/publicjobs/payroll/runs/{run.headers['location'].rsplit('/', 1)[1]}/transfer"
+    unsaid = client.get(transfer, params={"reason": " "}, headers=manager)
+    assert unsaid.status_code == 422 and "사유를 입력하십시오" in unsaid.text
+    check_page(unsaid.text)
+    said = client.get(transfer, params={"reason": "7월 급여 이체", "format": "csv"}, headers=manager)
+    assert said.status_code == 200 and said.headers["content-type"].startswith("text/csv")
+    missing = client.get("/publicjobs/payroll/lines/99999/statement", headers=manager)
+    assert missing.status_code == 404 and "<title>" in missing.text
     assert client.get("/publicjobs/host/99999/2025-07", headers=host).status_code == 404
     with transaction(engine_for(url)) as session:
         from ilja.accounts import service as accounts
@@ -55,5 +78,5 @@ def test_host_manager_and_participant_pages(api):  # noqa: F811
                                     role=Role.CITIZEN, display_name="x", person_id=person)
         citizen = {"Authorization": f"Bearer {accounts.issue_token(session, user, 'test')[1]}"}
     mine = client.get("/publicjobs/me", headers=citizen)
-    assert mine.status_code == 200 and "1,770,000" in mine.text
+    assert mine.status_code == 200 and "1,770,000" in mine.text and "2025년 7월" in mine.text
     check_page(mine.text)

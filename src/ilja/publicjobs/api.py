@@ -227,13 +227,19 @@ def transfer_file(run_id: int, db: DbSession,
                   principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))],
                   reason: Annotated[FreeText, Query(max_length=500)] = "",
                   format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "xlsx") -> Response:
-    scope = Scope.of(principal)
     try:
-        payroll_service.get_run(db, run_id, scope)
-        lines = payroll_service.run_lines(db, run_id, scope)
-        names = payroll_service.participant_names(db, lines, actor=principal.actor, reason=reason, run_id=run_id)
+        return transfer_response(db, run_id, principal, reason, format)
     except PublicJobError as exc:
         raise error(exc) from None
+
+
+def transfer_response(db, run_id: int, principal: Principal, reason: str, format: str) -> Response:
+    """The run's bank-transfer file (names included, so audited with the reason); shared by the
+    API and the run page. Raises PublicJobError outside scope or without a reason."""
+    scope = Scope.of(principal)
+    payroll_service.get_run(db, run_id, scope)
+    lines = payroll_service.run_lines(db, run_id, scope)
+    names = payroll_service.participant_names(db, lines, actor=principal.actor, reason=reason, run_id=run_id)
     if format == "csv":
         return Response(documents.transfer_csv(lines, names), media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="transfer-{run_id}.csv"'})

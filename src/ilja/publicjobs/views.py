@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
+from ilja.applications.manage_views import _masked_names
 from ilja.publicjobs import payroll_service, project_views, service
-from ilja.publicjobs.api import statement_response
+from ilja.publicjobs.api import statement_response, transfer_response
 from ilja.publicjobs.models import Project
 from ilja.publicjobs.service import NotFound, PublicJobError
 from ilja.publicjobs.timesheet import (
@@ -79,6 +80,7 @@ def _sheet(db, project: Project, year: int, month: int) -> dict[str, Any]:
         days = [d for d in days_of_month(terms, year, month) if terms.pattern.works_on(d)]
         sheets.append((p, [(d, stored.get((p.id, d)) or planned.get(d)) for d in days]))
     return {"project": project, "sheets": sheets, "kinds": [k.value for k in EntryKind],
+            "names": _masked_names(db, {p.person_id for p in placements}),
             "approved": service.is_approved(db, project.id, year, month),
             "month": f"{year}-{month:02d}", "errors": []}
 
@@ -166,15 +168,48 @@ def payroll_run(request: Request, db: DbSession,
                  status_code=422)
 
 
-@router.get("/publicjobs/payroll/runs/{run_id}", response_class=HTMLResponse)
-def run_page(request: Request, run_id: int, db: DbSession,
-             principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]) -> HTMLResponse:
+def _run_page(request: Request, db, run_id: int, principal: Principal, errors: list[str],
+              status_code: int = 200) -> HTMLResponse:
     scope = Scope.of(principal)
     try:
         run = payroll_service.get_run(db, run_id, scope)
     except PublicJobError:
         return _not_found(request)
-    return _page(request, "publicjobs/run.html", {"run": run, "lines": payroll_service.run_lines(db, run_id, scope)[:500]})
+    lines = payroll_service.run_lines(db, run_id, scope)[:500]
+    return _page(request, "publicjobs/run.html", {
+        "run": run, "lines": lines, "names": _masked_names(db, {line.person_id for line in lines}),
+        "errors": errors}, status_code=status_code)
+
+
+@router.get("/publicjobs/payroll/runs/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, run_id: int, db: DbSession,
+             principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]) -> HTMLResponse:
+    return _run_page(request, db, run_id, principal, [])
+
+
+@router.get("/publicjobs/payroll/runs/{run_id}/transfer", response_model=None)
+def run_transfer(request: Request, run_id: int, db: DbSession,
+                 principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))],
+                 reason: Annotated[str, Query(max_length=500)] = "", format: str = "xlsx") -> Response:
+    """The transfer file from the run page; a missing reason is said on the page, not as JSON."""
+    try:
+        return transfer_response(db, run_id, principal, reason, "csv" if format == "csv" else "xlsx")
+    except NotFound:
+        return _not_found(request)
+    except PublicJobError as exc:
+        return _run_page(request, db, run_id, principal, [_message(request, exc)], status_code=422)
+
+
+@router.get("/publicjobs/payroll/lines/{line_id}/statement", response_model=None)
+def run_statement(request: Request, line_id: int, db: DbSession,
+                  principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]) -> Response:
+    """A participant's statement from the run page: the PDF the API serves, in the same scope and
+    audited the same way; a line outside the caller's scope is a page saying not found."""
+    try:
+        line = payroll_service.get_line(db, line_id, Scope.of(principal))
+    except NotFound:
+        return _not_found(request)
+    return statement_response(db, line, principal, "급여명세서 발급")
 
 
 @router.get("/publicjobs/me", response_class=HTMLResponse)
