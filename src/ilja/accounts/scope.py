@@ -36,7 +36,8 @@ matching days are the employers' catalogue and events, open to whoever may use m
 
 Outcomes: a participation (and its outcome records and follow-ups) is about one person and
 scoped like people (a site's operator also sees the participations of their campus); an alumni
-member belongs to their campus, to themselves and to those whose mentor they are. The dashboards
+member belongs to their campus, to themselves and to those whose mentor they are; either, of no
+person and no campus, is the city's and open to whoever works with people. The dashboards
 and the rates' figures are aggregates and stay unscoped (a rate's members are people: scoped).
 
 The rules read other domains' tables, so this module imports their ``models`` (leaf modules that
@@ -254,6 +255,13 @@ def _runs_holding(candidates: Select[Any]) -> ColumnElement[bool]:
     return MatchingRun.id.in_(select(Proposal.run_id).where(Proposal.candidate_id.in_(candidates)))
 
 
+def _nobodys(model: Any) -> ColumnElement[bool]:
+    """A record of no person and no campus (a participation counted from a report, an alumni
+    member known by name only) is the city's, not anyone's personal data: whoever works with
+    people may use it."""
+    return model.person_id.is_(None) & model.campus_code.is_(None)
+
+
 def _staff_register(model: Any, people: Callable[[Select[Any]], ColumnElement[bool]]) -> Rule:
     """A register every training site shares (the instructors): an operator of a site that runs
     training (has a department) sees it whole; people see the entries that concern them."""
@@ -326,10 +334,11 @@ RULES: dict[Kind, Rule] = {
     Kind.POSTING: Rule(Posting, open=True),
     Kind.PARTICIPATION: Rule(Participation, site=lambda site: or_(
         Participation.campus_code == site, Participation.person_id.in_(select(Person.id).where(_people_at(site)))),
-        people=Participation.person_id.in_),
+        people=lambda ids: or_(Participation.person_id.in_(ids), _nobodys(Participation))),
     Kind.ALUMNI_MEMBER: Rule(AlumniMember, site=lambda site: AlumniMember.campus_code == site,
-                             people=lambda ids: or_(AlumniMember.person_id.in_(ids), AlumniMember.id.in_(
-                                 select(MentoringPair.mentor_member_id).where(MentoringPair.mentee_person_id.in_(ids))))),
+                             people=lambda ids: or_(AlumniMember.person_id.in_(ids), _nobodys(AlumniMember),
+                                                    AlumniMember.id.in_(select(MentoringPair.mentor_member_id)
+                                                                        .where(MentoringPair.mentee_person_id.in_(ids))))),
 }
 
 PATH_KINDS: dict[str, Kind | None] = {
