@@ -8,6 +8,8 @@ import datetime as dt
 
 from ilja.accounts.roles import Role
 from ilja.db import engine_for, transaction
+from ilja.people.models import Person
+from ilja.people.records import mask_name
 from ilja.training import oneday_service, service
 from tests.training.factories import OPERATOR, course_with_cohort
 from tests.training.test_api import api, token  # noqa: F401 - the fixture
@@ -26,6 +28,10 @@ def test_an_operator_runs_a_cohort_in_the_pages(api, keyring):  # noqa: F811
     assert "MAPO-AI-01-001" in page.text and "MAPO-AI-01-002" in page.text
     with transaction(engine_for(url)) as session:
         first, second = (e.id for e in service.roster(session, setup.cohort_id))
+        masked = [mask_name(session.get(Person, e.person_id).name) for e in service.roster(session, setup.cohort_id)]
+    # Staff see the trainee's masked name beside the number, on every page that lists trainees.
+    for part in ("", "/attendance?day=2025-12-01", "/scores"):
+        assert all(name in client.get(f"{base}{part}", headers=mapo).text for name in masked), part
     for day in ("2025-12-01", "2025-12-02", "2025-12-03", "2025-12-04", "2025-12-05"):
         sheet = client.post(f"{base}/attendance", headers=mapo, follow_redirects=True,
                             data={"day": day, f"mark-{first}": "present",
@@ -46,6 +52,9 @@ def test_an_operator_runs_a_cohort_in_the_pages(api, keyring):  # noqa: F811
     text = check_page(findings.text).text
     assert "평가 점수 76점이 중도 탈락 기준 80점 미만입니다" in text
     assert "연속 무단결석 4일" not in text and "탈락" in text
+    assert masked[1] in findings.text
+    rates = check_page(client.get(f"{base}?on=2025-12-05", headers=mapo).text).text
+    assert "100.0%" in rates and "% (" in rates and "import-attendance" not in sheet.text
     done = client.post(f"{base}/complete", headers=mapo, follow_redirects=True,
                        data={"on": "2025-12-05"})
     roster = check_page(done.text).text
@@ -100,3 +109,25 @@ def test_attendance_upload_reports_bad_rows_and_writes_nothing(api, keyring):  #
     assert "출결 1건을 기록했습니다" in check_page(done.text).text
     sheet = client.get(f"{base}/attendance", headers=mapo, params={"day": "2025-12-01"})
     assert 'value="late" checked' in sheet.text
+
+
+def test_a_trainee_quits_through_the_rosters_one_form(api, keyring):  # noqa: F811
+    """The 포기 form sits below the roster (a phone cannot reach one inside a wide table's row)
+    and takes the trainee by a choice; a trainee of another cohort is not found."""
+    url, client = api
+    setup = course_with_cohort(url, keyring, applicants=2, seats=2, starts=dt.date(2025, 12, 1),
+                               ends=dt.date(2025, 12, 5))
+    mapo = token(url, Role.OPERATOR, "campus.mapo")
+    base = f"/training/cohorts/{setup.cohort_id}"
+    client.post(f"{base}/enrol", headers=mapo)
+    with transaction(engine_for(url)) as session:
+        first, _ = (e.id for e in service.roster(session, setup.cohort_id))
+    roster = client.get(base, headers=mapo).text
+    check_page(roster)
+    assert 'action="/training/enrolments/' not in roster and f'action="{base}/quit"' in roster
+    assert client.post(f"{base}/quit", headers=mapo, data={"enrolment": "99999"}).status_code == 404
+    done = client.post(f"{base}/quit", headers=mapo, follow_redirects=True,
+                       data={"enrolment": str(first), "notice": "with", "on": "2025-12-02"})
+    assert done.status_code == 200
+    with transaction(engine_for(url)) as session:
+        assert service.roster(session, setup.cohort_id)[0].status == "quit"

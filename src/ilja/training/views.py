@@ -116,6 +116,7 @@ def _cohort_context(db: DbSession, cohort: TrainingCohort, on: dt.date, scope: S
     course = service.get_course(db, cohort.course_id)
     linked = db.get(Round, cohort.round_id) if cohort.round_id is not None else None
     return {"cohort": cohort, "course": course, "rows": rows, "on": on.isoformat(),
+            "names": _masked_names(db, {row["e"].person_id for row in rows}),
             "round": linked, "rounds": service.linkable_rounds(db, course.program_code),
             "pending": len(service.pending_selected(db, cohort)),
             "schedule": service.schedule_of(cohort),
@@ -217,7 +218,23 @@ async def complete_page(request: Request, cohort_id: int, db: DbSession,
 @router.post("/training/enrolments/{enrolment_id}/quit", response_model=None)
 async def quit_page(request: Request, enrolment_id: int, db: DbSession,
                     principal: Manager) -> Response:
+    return _quit(request, db, principal, enrolment_id, await _form(request))
+
+
+@router.post("/training/cohorts/{cohort_id}/quit", response_model=None)
+async def cohort_quit(request: Request, cohort_id: int, db: DbSession, principal: Manager) -> Response:
+    """The roster's one 포기 form (the trainee chosen in it), usable on a phone, unlike a form in
+    every row of a wide table; a trainee of another cohort is not found."""
     form = await _form(request)
+    enrolment_id = int(form["enrolment"]) if form.get("enrolment", "").isdigit() else 0
+    enrolment = _enrolment(db, principal, enrolment_id)
+    if enrolment is None or enrolment.cohort_id != cohort_id:
+        return _not_found(request)
+    return _quit(request, db, principal, enrolment_id, form)
+
+
+def _quit(request: Request, db: DbSession, principal: Principal, enrolment_id: int,
+          form: dict[str, str]) -> Response:
     enrolment = _enrolment(db, principal, enrolment_id)
     if enrolment is None:
         return _not_found(request)
@@ -253,6 +270,7 @@ def _attendance_context(db: DbSession, cohort: TrainingCohort, day: dt.date, sco
     active = [e for e in service.roster(db, cohort.id, scope) if e.status == EnrolmentStatus.ENROLLED]
     return {"cohort": cohort, "day": day.isoformat(), "is_session": day in schedule.sessions,
             "sessions": [d.isoformat() for d in schedule.sessions], "trainees": active,
+            "names": _masked_names(db, {e.person_id for e in active}),
             "values": {f"mark-{e.id}": marks[e.id].code if e.id in marks else "present"
                        for e in active}, "marks": MARKS, "error": None, "problems": [],
             "problem_total": 0, "imported": None}
@@ -339,9 +357,10 @@ async def attendance_import(request: Request, cohort_id: int, db: DbSession,
 
 # --- scores --------------------------------------------------------------------------------
 def _scores_context(db: DbSession, cohort: TrainingCohort, scope: Scope) -> dict[str, Any]:
+    trainees = service.roster(db, cohort.id, scope)
     return {"cohort": cohort, "assessments": progress.assessments(db, cohort.id),
-            "table": progress.score_table(db, cohort.id),
-            "trainees": service.roster(db, cohort.id, scope), "error": None, "values": {}}
+            "table": progress.score_table(db, cohort.id), "trainees": trainees,
+            "names": _masked_names(db, {e.person_id for e in trainees}), "error": None, "values": {}}
 
 
 @router.get("/training/cohorts/{cohort_id}/scores", response_class=HTMLResponse)
@@ -381,8 +400,9 @@ def findings_page(request: Request, cohort_id: int, db: DbSession,
     if cohort is None:
         return _not_found(request)
     _apply_rule(db, cohort)
+    findings = _findings(db, cohort, Scope.of(principal))
     return _page(request, "training/findings.html", {
-        "cohort": cohort, "findings": _findings(db, cohort, Scope.of(principal))})
+        "cohort": cohort, "findings": findings, "names": _masked_names(db, {e.person_id for _, e in findings})})
 
 
 # --- instructors and trainees --------------------------------------------------------------
