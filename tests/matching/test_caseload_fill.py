@@ -68,9 +68,9 @@ def test_an_enrolled_trainee_joins_the_coordinators_caseload_and_a_run(site):
     assert trainee_no in check_page(take.text).text
     assert other.post("/matching/caseload/take", data={
         "csrf_token": csrf_of(other.get("/matching").text),
-        "enrolment": str(enrolment_id)}).status_code == 200  # not of their campus: nobody taken
+        "person": f"enrolment-{enrolment_id}"}).status_code == 200  # not of their campus: nobody taken
     taken = jobco.post("/matching/caseload/take", data={"csrf_token": csrf_of(take.text),
-                                                        "enrolment": str(enrolment_id)},
+                                                        "person": f"enrolment-{enrolment_id}"},
                        follow_redirects=False)
     assert taken.status_code == 303 and taken.headers["location"] == "/matching?mine=1"
     with transaction(engine_for(url)) as session:

@@ -103,7 +103,7 @@ class Candidate(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), unique=True)
     enrolment_id: Mapped[int | None] = mapped_column(Integer)
     course_code: Mapped[str | None] = mapped_column(String(64))
-    training_status: Mapped[str] = mapped_column(String(16))  # enrolled | completed
+    training_status: Mapped[str] = mapped_column(String(16))  # enrolled | completed | placed
     description: Mapped[str] = mapped_column(Text, default="")
     skills: Mapped[list[str]] = mapped_column(_JSON)
     certifications: Mapped[list[str]] = mapped_column(_JSON)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from ilja import clock
@@ -255,10 +255,13 @@ def course_tags(session: Session, course_code: str | None) -> CourseTags | None:
     return session.scalar(select(CourseTags).where(CourseTags.course_code == course_code))
 
 
+CANDIDATE_STATUSES = ("enrolled", "completed", "placed")
+
+
 @dataclass
 class CandidateInput:
     person_id: int
-    training_status: str = "enrolled"  # enrolled | completed
+    training_status: str = "enrolled"  # enrolled | completed | placed (public job)
     course_code: str | None = None
     enrolment_id: int | None = None
     description: str = ""
@@ -272,9 +275,10 @@ class CandidateInput:
 def register_candidate(session: Session, data: CandidateInput, *,
                        actor: audit.Actor) -> Candidate:
     """Add or update the candidate of a person (one per person)."""
-    if data.training_status not in ("enrolled", "completed"):
+    if data.training_status not in CANDIDATE_STATUSES:
         raise MatchingInputError("training_status", "status_invalid",
-                                 "a candidate is an enrolled trainee or a completer")
+                                 "a candidate is an enrolled trainee, a completer or placed in a "
+                                 "public job")
     fields_ = [normalise_field(f, f"preferred_fields[{i}]")
                for i, f in enumerate(_clean(data.preferred_fields))]
     row = session.scalar(select(Candidate).where(Candidate.person_id == data.person_id))
@@ -296,17 +300,24 @@ def register_candidate(session: Session, data: CandidateInput, *,
 
 @dataclass(frozen=True)
 class Trainee:
-    """An enrolled or completed trainee as matching sees them, with the site that trains them."""
+    """A person matching takes on, as matching sees them: an enrolled or completed trainee, or a
+    public-job participant placed in a project (active), with the site that trains or hosts them.
+    ``key`` names the enrolment or placement on the take page's form."""
 
-    enrolment: Any
-    course_code: str
+    person_id: int
+    key: str  # "enrolment-12" | "placement-5"
+    number: str  # the trainee number or the placement number staff see
+    course_code: str  # the course, or the project of a placement
+    status: str  # enrolled | completed | placed
     site_code: str
     candidate: Candidate | None
+    enrolment_id: int | None = None
 
 
 def trainees(session: Session, site_code: str | None = None) -> list[Trainee]:
-    """Enrolled and completed trainees (of one campus or institute, when given), each with their
-    candidate record if they have one (adapter to the training service)."""
+    """Enrolled and completed trainees and placed public-job participants (of one campus,
+    institute or host site, when given), each with their candidate record if they have one
+    (adapter to the training and public-jobs services)."""
     from ilja.training import service as training
 
     candidates = {c.person_id: c for c in session.scalars(select(Candidate))}
@@ -316,31 +327,49 @@ def trainees(session: Session, site_code: str | None = None) -> list[Trainee]:
         site = training.get_department(session, course.department_id).site_code
         if site_code and site != site_code:
             continue
-        found += [Trainee(e, course.code, site, candidates.get(e.person_id))
+        found += [Trainee(e.person_id, f"enrolment-{e.id}", e.trainee_no, course.code, e.status,
+                          site, candidates.get(e.person_id), enrolment_id=e.id)
                   for e in training.roster(session, cohort.id)
                   if e.status in ("enrolled", "completed")]
-    return found
+    return found + _placed(session, site_code, candidates)
+
+
+def _placed(session: Session, site_code: str | None,
+            candidates: dict[int, Candidate]) -> list[Trainee]:
+    """Participants working in a public-job project now (placement active)."""
+    from ilja.publicjobs.models import Placement, PlacementStatus, Project
+
+    query = (select(Placement, Project).join(Project, Placement.project_id == Project.id)
+             .where(Placement.status == PlacementStatus.ACTIVE.value)
+             .order_by(Project.code, Placement.id))
+    if site_code:
+        query = query.where(Project.host_code == site_code)
+    return [Trainee(pl.person_id, f"placement-{pl.id}", str(pl.id), project.code, "placed",
+                    project.host_code, candidates.get(pl.person_id))
+            for pl, project in session.execute(query).all()]
 
 
 def candidates_from_training(session: Session, *, actor: audit.Actor,
                              coordinator_user_id: int | None = None) -> int:
-    """Candidates for every enrolled or completed trainee not yet registered; returns how many
-    were added."""
+    """Candidates for every enrolled or completed trainee and placed participant not yet
+    registered; returns how many were added."""
     new = [t for t in _per_person(trainees(session)) if t.candidate is None]
     return len(take_into_caseload(session, new, coordinator_user_id=coordinator_user_id,
                                   actor=actor))
 
 
 def _per_person(found: Sequence[Trainee]) -> list[Trainee]:
-    """One entry per person (their first cohort): a person is one candidate."""
+    """One entry per person (their first cohort, else their first placement): a person is one
+    candidate."""
     first: dict[int, Trainee] = {}
     for t in found:
-        first.setdefault(t.enrolment.person_id, t)
+        first.setdefault(t.person_id, t)
     return list(first.values())
 
 
 def unassigned(session: Session, site_code: str | None = None) -> list[Trainee]:
-    """Trainees in no coordinator's caseload yet: what a coordinator of their site takes on."""
+    """Trainees and placed participants in no coordinator's caseload yet: what a coordinator of
+    their site takes on."""
     return [t for t in _per_person(trainees(session, site_code))
             if t.candidate is None or t.candidate.coordinator_user_id is None]
 
@@ -348,14 +377,15 @@ def unassigned(session: Session, site_code: str | None = None) -> list[Trainee]:
 def take_into_caseload(session: Session, taken: Sequence[Trainee], *,
                        coordinator_user_id: int | None, actor: audit.Actor) -> list[Candidate]:
     """Make each trainee a candidate in the coordinator's caseload (their candidate record is
-    kept, only the coordinator is set): this is how a caseload fills from enrolments."""
+    kept, only the coordinator is set): this is how a caseload fills from enrolments and
+    placements."""
     rows = []
     for t in taken:
         if t.candidate is None:
             rows.append(register_candidate(session, CandidateInput(
-                person_id=t.enrolment.person_id, training_status=t.enrolment.status,
-                course_code=t.course_code, enrolment_id=t.enrolment.id,
-                coordinator_user_id=coordinator_user_id), actor=actor))
+                person_id=t.person_id, training_status=t.status, course_code=t.course_code,
+                enrolment_id=t.enrolment_id, coordinator_user_id=coordinator_user_id),
+                actor=actor))
             continue
         t.candidate.coordinator_user_id = coordinator_user_id
         t.candidate.updated_at = clock.now()
@@ -417,8 +447,21 @@ def candidates_in(session: Session, ids: Sequence[int], scope: Scope) -> list[Ca
 
 def get_run(session: Session, run_id: int, scope: Scope = SYSTEM) -> MatchingRun:
     """A matching run with a candidate within ``scope`` (a run is city-wide, seen by each
-    coordinator with their own candidates)."""
-    return _scoped(session, Kind.MATCHING_RUN, run_id, "matching run", scope)
+    coordinator with their own candidates), or one the caller started: a run that proposed
+    nobody is still theirs to see."""
+    row = session.scalars(select(MatchingRun).where(MatchingRun.id == run_id,
+                                                    _runs_seen(scope))).first()
+    if row is None:
+        raise NotFound("matching run", run_id)
+    return row
+
+
+def _runs_seen(scope: Scope) -> ColumnElement[bool]:
+    """The runs ``scope``'s rule gives (``accounts.scope``) and those the caller started
+    (``created_by`` is the starting actor's id)."""
+    if scope.user_id is None:
+        return scope.where(Kind.MATCHING_RUN)
+    return or_(scope.where(Kind.MATCHING_RUN), MatchingRun.created_by == str(scope.user_id))
 
 
 def run_proposals(session: Session, run_id: int, scope: Scope = SYSTEM) -> list[Proposal]:
@@ -457,8 +500,8 @@ def active_candidates(session: Session, scope: Scope = SYSTEM) -> list[Candidate
 
 
 def runs_in(session: Session, scope: Scope, limit: int = 20) -> list[MatchingRun]:
-    """The latest matching runs holding a candidate within ``scope``."""
-    return list(session.scalars(select(MatchingRun).where(scope.where(Kind.MATCHING_RUN))
+    """The latest matching runs holding a candidate within ``scope`` or started by the caller."""
+    return list(session.scalars(select(MatchingRun).where(_runs_seen(scope))
                                 .order_by(MatchingRun.id.desc()).limit(limit)))
 
 

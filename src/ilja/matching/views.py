@@ -77,24 +77,25 @@ def _site(principal: Principal) -> str | None:
 
 @router.get("/matching/caseload/take", response_class=HTMLResponse)
 def take_page(request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
-    """Trainees in no caseload yet (of the coordinator's site): the coordinator takes them on."""
+    """Trainees and placed public-job participants in no caseload yet (of the coordinator's
+    site): the coordinator takes them on."""
     waiting = service.unassigned(db, _site(principal))
     audit.record(db, principal.actor, "matching.caseload.unassigned.read", object_type="caseload",
                  object_id=principal.user.id if principal.user else None,
-                 details={"enrolments": [t.enrolment.id for t in waiting]})
+                 details={"taken_from": [t.key for t in waiting]})
     return render(request, "matching/take.html", {
         "waiting": waiting, "site": _site(principal),
-        "names": _person_names(db, [t.enrolment.person_id for t in waiting],
+        "names": _person_names(db, [t.person_id for t in waiting],
                                principal.can(Permission.PEOPLE_READ_PERSONAL))})
 
 
 @router.post("/matching/caseload/take")
 def take(db: DbSession, principal: Manage,
-         enrolment: Annotated[list[int] | None, Form()] = None) -> RedirectResponse:
+         person: Annotated[list[str] | None, Form()] = None) -> RedirectResponse:
     """Take the ticked trainees into my caseload; a trainee someone took meanwhile is skipped."""
-    chosen = set(enrolment or ())
+    chosen = set(person or ())
     service.take_into_caseload(
-        db, [t for t in service.unassigned(db, _site(principal)) if t.enrolment.id in chosen],
+        db, [t for t in service.unassigned(db, _site(principal)) if t.key in chosen],
         coordinator_user_id=principal.user.id if principal.user else None, actor=principal.actor)
     return _see_other("/matching?mine=1")
 
