@@ -32,11 +32,30 @@ from ilja.web.templating import render, request_language
 router = APIRouter(include_in_schema=False)
 SEOUL = ZoneInfo("Asia/Seoul")
 
-HOME_BY_ROLE = {  # where a log-in without ``next`` goes: a citizen to their own page
+HOME_BY_ROLE = {  # where a log-in without ``next`` goes: each role to its work page
     "citizen": "/my",
+    "program_manager": "/manage/rounds",
+    "job_coordinator": "/matching",
     "auditor": "/audit",
     "admin": "/users",
 }
+
+
+def _home(db: Session, user: User) -> str:
+    """The page a log-in lands on: an operator on their site's training page when the site trains
+    (a campus or institute of the plan, or a site with a department), else on the public-job
+    host page of the projects it hosts; every other role by ``HOME_BY_ROLE``."""
+    if user.role != "operator":
+        return HOME_BY_ROLE.get(user.role, "/")
+    from ilja.programs.plan import load_plan
+    from ilja.training.models import TrainingDepartment
+
+    plan = load_plan()
+    trains = user.site_code in {c.code for c in plan.campuses} | {i.code for i in plan.institutes}
+    trains = trains or db.scalar(select(TrainingDepartment.id)
+                                 .where(TrainingDepartment.site_code == user.site_code)
+                                 .limit(1)) is not None
+    return "/training" if trains else "/publicjobs/host"
 DONE = frozenset({"created", "pending", "approved", "rejected", "deactivated", "reactivated",
                   "role", "revoked"})
 
@@ -69,7 +88,7 @@ def login(request: Request, db: DbSession, login: Annotated[str, Form(max_length
             response.headers["Retry-After"] = str(refusal.retry_after)
         return response
     new = service.start_session(db, outcome.user, client_address(request))
-    target = _safe_next(next) or HOME_BY_ROLE.get(outcome.user.role, "/")
+    target = _safe_next(next) or _home(db, outcome.user)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, new.token, httponly=True, samesite="lax", path="/",
                         secure=request.url.scheme == "https", max_age=int(service.SESSION_LIFETIME.total_seconds()))
