@@ -14,7 +14,7 @@ from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import alumni_service as alumni
 from ilja.support.errors import Invalid, SupportError
-from ilja.support.pages import page, parse_date, parse_int
+from ilja.support.pages import page, parse_date, parse_int, person_names
 from ilja.web.templating import translator
 
 router = APIRouter(include_in_schema=False)
@@ -23,8 +23,11 @@ ACTIONS = ("pair", "meeting", "talent", "scholarship", "publish")
 
 
 def _context(db: DbSession, year: int, principal: Principal) -> dict[str, Any]:
+    recent = alumni.recent(db, scope=Scope.of(principal))
+    people = [p.mentee_person_id for p in recent["pairs"]] + [
+        s.recipient_person_id for s in recent["scholarships"]]
     return {"figures": alumni.figures(db, year=year), "year": year, "today": clock.today().isoformat(),
-            **alumni.recent(db, scope=Scope.of(principal))}
+            **recent, "names": person_names(db, principal, people)}
 
 
 @router.get("/support/alumni", response_class=HTMLResponse)

@@ -20,6 +20,7 @@ from ilja.support.errors import SupportError
 from ilja.support.pages import page as _page
 from ilja.support.pages import parse_date as _date
 from ilja.support.pages import parse_int as _int
+from ilja.support.pages import person_names
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -81,7 +82,9 @@ async def my_claim(request: Request, db: DbSession,
 
 # ------------------------------------------------------------------ the operator
 def _desk(db: DbSession, principal: Principal, year: int) -> dict[str, Any]:
-    return {"catalogue": cert.certifications(db), "attempts": cert.recent_attempts(db, scope=Scope.of(principal)),
+    attempts = cert.recent_attempts(db, scope=Scope.of(principal))
+    return {"catalogue": cert.certifications(db), "attempts": attempts,
+            "names": person_names(db, principal, (a.person_id for a, _ in attempts)),
             "by_course": cert.pass_rate_rows(db, "course", year=year),
             "by_campus": cert.pass_rate_rows(db, "campus", year=year),
             "total": cert.pass_rate_rows(db, "all", year=year), "year": year,
@@ -130,7 +133,9 @@ def set_result(request: Request, attempt_id: int, db: DbSession,
 
 # ------------------------------------------------------------------ the program manager
 def _claims(db: DbSession, principal: Principal, status: str) -> dict[str, Any]:
-    return {"claims": cert.claims(db, status=status or None, scope=Scope.of(principal)), "budgets": budgets.budgets(db), "status": status,
+    claims = cert.claims(db, status=status or None, scope=Scope.of(principal))
+    return {"claims": claims, "names": person_names(db, principal, (k.person_id for k in claims)),
+            "budgets": budgets.budgets(db), "status": status,
             "statuses": ("submitted", "approved", "rejected", "paid"), "kinds": budgets.KINDS,
             "can_decide": principal.can(Permission.PAYROLL_RUN), "today": clock.today().isoformat(), "values": {}}
 

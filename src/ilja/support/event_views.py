@@ -17,7 +17,7 @@ from ilja.accounts.scope import Scope
 from ilja.support import event_service as ev
 from ilja.support.errors import Invalid, SupportError
 from ilja.support.events import EventKind
-from ilja.support.pages import page, parse_date, parse_int
+from ilja.support.pages import page, parse_date, parse_int, person_names
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -96,13 +96,20 @@ async def create(request: Request, db: DbSession, principal: Manage) -> Response
     return RedirectResponse("/support/events/manage", status_code=303)
 
 
+def _event_context(db: DbSession, principal: Principal, event: Any) -> dict[str, Any]:
+    """The event with its sign-ups within the caller's scope, each named beside their number."""
+    signups = ev.signups(db, event.id, Scope.of(principal))
+    return {"event": event, "signups": signups, "kst": KST,
+            "names": person_names(db, principal, (s.person_id for s in signups))}
+
+
 @router.get("/support/events/manage/{event_id}", response_class=HTMLResponse)
 def event_page(request: Request, event_id: int, db: DbSession, principal: Manage) -> HTMLResponse:
     try:
         event = ev.get_event(db, event_id)
     except SupportError:
         return render(request, "not_found.html", {"what": translator(request)("support.event.event")}, status_code=404)
-    return page(request, "support/event.html", {"event": event, "signups": ev.signups(db, event_id, Scope.of(principal)), "kst": KST})
+    return page(request, "support/event.html", _event_context(db, principal, event))
 
 
 @router.post("/support/events/manage/{event_id}/signups/{signup_id}", response_model=None)
@@ -125,7 +132,7 @@ async def record(request: Request, event_id: int, signup_id: int, db: DbSession,
         if event is None or error.status_code == 404:  # no such event or sign-up, or not the caller's
             return render(request, "not_found.html", {"what": translator(request)("support.event.event")},
                           status_code=404)
-        return page(request, "support/event.html", {"event": event, "signups": ev.signups(db, event_id, Scope.of(principal)), "kst": KST,
+        return page(request, "support/event.html", {**_event_context(db, principal, event),
                                                     "errors": [error.message(translator(request).lang)]},
                     status_code=422)
     return RedirectResponse(f"/support/events/manage/{event_id}", status_code=303)

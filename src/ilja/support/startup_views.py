@@ -18,6 +18,7 @@ from ilja.support.errors import Invalid, SupportError
 from ilja.support.pages import page as _page
 from ilja.support.pages import parse_date as _date
 from ilja.support.pages import parse_int as _int
+from ilja.support.pages import person_names
 from ilja.support.startups import ORDER, Stage
 from ilja.web.templating import render, translator
 
@@ -68,7 +69,8 @@ def _detail(request: Request, db: DbSession, principal: Principal, startup_id: i
     current = view["startup"].stage  # type: ignore[attr-defined]
     following = [s.value for s in ORDER if current in ORDER and ORDER.index(s) == ORDER.index(Stage(current)) + 1]
     return _page(request, "support/startup.html", {
-        **view, "next_stages": [*following, Stage.CLOSED.value] if current != Stage.CLOSED else [],
+        **view, "names": person_names(db, principal, (m.person_id for m in view["members"])),  # type: ignore[attr-defined]
+        "next_stages": [*following, Stage.CLOSED.value] if current != Stage.CLOSED else [],
         "today": clock.today().isoformat(), "can_manage": principal.can(Permission.TRAINING_MANAGE),
         "errors": errors or []}, status_code=status_code)
 

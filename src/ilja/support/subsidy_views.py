@@ -15,14 +15,16 @@ from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import subsidy_service as sub
 from ilja.support.errors import Invalid, SupportError
-from ilja.support.pages import page, parse_date, parse_int
+from ilja.support.pages import page, parse_date, parse_int, person_names
 from ilja.web.templating import translator
 
 router = APIRouter(include_in_schema=False)
 
 
 def _context(db: DbSession, principal: Principal) -> dict[str, Any]:
-    return {"programs": sub.programs(db), "grants": sub.grants(db, scope=Scope.of(principal))[:200], "values": {},
+    grants = sub.grants(db, scope=Scope.of(principal))[:200]
+    return {"programs": sub.programs(db), "grants": grants, "values": {},
+            "names": person_names(db, principal, (g.person_id for g in grants)),
             "can_run": principal.can(Permission.PAYROLL_RUN), "can_grant": principal.can(Permission.TRAINING_MANAGE),
             "month": clock.today().strftime("%Y-%m")}
 
