@@ -314,7 +314,7 @@ class _Walk:
                 return
             for row in rows:
                 try:
-                    entry = AuditEntry.from_dict(json.loads(row.canonical))
+                    entry = AuditEntry.from_stored(json.loads(row.canonical))
                 except (ValueError, TypeError, KeyError):  # AuditEntryError is a ValueError
                     self.unreadable = row.sequence
                     return
