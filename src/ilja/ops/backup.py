@@ -29,6 +29,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 
+from ilja import clock
+
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 
@@ -88,7 +90,7 @@ def backup(url: str, output: Path, *, portable: bool = False) -> BackupReport:
     counts = table_counts(url) if method != "sqlite-online-backup" else table_counts(
         f"sqlite:///{output / 'ilja.sqlite3'}")
     manifest = {"format": FORMAT_VERSION, "method": method, "source": kind,
-                "created_at": dt.datetime.now(dt.UTC).isoformat(), "tables": counts,
+                "created_at": clock.now().isoformat(), "tables": counts,
                 "files": {str(f.relative_to(output)): _sha256(f) for f in files},
                 "key_file": "not included: restore it separately (ILJA_DATA_KEY_FILE)"}
     (output / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")

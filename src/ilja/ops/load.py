@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
+from ilja import clock
 from ilja.accounts import audit, service
 from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import Role
@@ -70,7 +71,7 @@ def prepare(url: str, persons: int) -> tuple[int, list[int], str]:
     from ilja.people.keys import get_keyring
 
     keyring = get_keyring()
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     with transaction(engine_for(url)) as session:
         row = applications.create_round(session, RoundInput(
             program_code="companion_jobs", title="부하 시험 모집", announced_on=(now - dt.timedelta(days=2)).date(),

@@ -47,6 +47,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.db import engine_for, transaction
 from ilja.ops.run_checks import (
@@ -164,7 +165,7 @@ def prepare_payroll(url: str, participants: int, *, per_project: int = 50, seed:
     from ilja.publicjobs.timesheet import EntryKind, prefill_month
 
     rng = np.random.default_rng(seed)
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     with transaction(engine_for(url)) as session:
         if session.scalar(select(PayrollRun.id).where(
                 PayrollRun.program_code == PAYROLL_PROGRAM,
