@@ -108,13 +108,13 @@ def evaluate(rows, trainees: int, meta: dict, score_data) -> dict[str, int]:
     counts = {"attendance_warnings": 0, "attendance_dropouts": 0, "score_warnings": 0,
               "score_dropouts": 0}
     for start in STARTS:
-        rules = DropoutRules.at(start, tree)
+        rules = DropoutRules.at(start, tree=tree)
         summary = summarise(rows.enrolment, rows.day, rows.mark, trainees, rules.attendance)
         mine = cohort_start == start
         outcome = attendance_columns(summary, 0, rules.attendance, rules.attendance_warnings)
         counts["attendance_warnings"] += int(((outcome.outcome == WARNING) & mine).sum())
         counts["attendance_dropouts"] += int(((outcome.outcome == DROPOUT) & mine).sum())
-    allowed = np.full(trainees, DropoutRules.at(STARTS[0], tree).score_warnings)
+    allowed = np.full(trainees, DropoutRules.at(STARTS[0], tree=tree).score_warnings)
     judged = score_columns(*score_data, thresholds, allowed)
     counts["score_warnings"] = int((judged.outcome == WARNING).sum())
     counts["score_dropouts"] = int((judged.outcome == DROPOUT).sum())

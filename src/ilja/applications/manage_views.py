@@ -20,8 +20,14 @@ from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.applications import importer, rounds, service
-from ilja.applications.errors import ApplicationError, ImportRejected, InvalidRound
+from ilja.applications.errors import (
+    ApplicationError,
+    ApplicationNotFound,
+    ImportRejected,
+    InvalidRound,
+)
 from ilja.applications.models import (
     Application,
     ApplicationStatus,
@@ -440,7 +446,7 @@ def applicants(request: Request, round_id: int, session: DbSession,
     wanted = status if status in {s.value for s in S} else None
     page_number = max(1, min(page_number, 100_000))
     rows, total = service.list_applications(session, round_id, status=wanted, limit=PAGE_SIZE,
-                                            offset=(page_number - 1) * PAGE_SIZE)
+                                            offset=(page_number - 1) * PAGE_SIZE, scope=Scope.of(principal))
     audit.record(session, principal.actor, "application.read", object_type="round",
                  object_id=round_id, details={"applications": [a.id for a in rows]})
     context = service.eligibility_context(session, rows[0]) if rows else {"conditions": {}}
@@ -472,12 +478,20 @@ def _application_page(request: Request, session: Session, principal: Principal,
         "has_errors": bool(errors), "active": "manage"}, status_code=status_code)
 
 
+def _application(session: DbSession, principal: Principal, application_id: int) -> Application | None:
+    """The application if it is within the caller's scope, else None (a 404 page)."""
+    try:
+        return service.get_application(session, application_id, Scope.of(principal))
+    except ApplicationNotFound:
+        return None
+
+
 @router.get("/manage/applications/{application_id}", response_class=HTMLResponse)
 def application_page(request: Request, application_id: int, session: DbSession,
                      principal: Annotated[Principal,
                                           Depends(requires(Permission.APPLICATION_READ))]
                      ) -> HTMLResponse:
-    application = session.get(Application, application_id)
+    application = _application(session, principal, application_id)
     if application is None:
         return not_found(request, translator(request)("applications.application"))
     audit.record(session, principal.actor, "application.read",
@@ -494,7 +508,7 @@ def change_status(request: Request, application_id: int, session: DbSession,
                   note: Annotated[str, Form(max_length=1000)] = "",
                   withdrawal: Annotated[str, Form(max_length=20)] = "") -> Response:
     """Move an application with a note; leaving a seat promotes the next on the waitlist."""
-    application = session.get(Application, application_id)
+    application = _application(session, principal, application_id)
     if application is None:
         return not_found(request, translator(request)("applications.application"))
     t = translator(request)
