@@ -153,7 +153,14 @@ def test_recording_an_outcome_through_the_api(site):
     with transaction(engine_for(site.url)) as session:
         from ilja.outcomes.models import Participation
 
-        pid = session.execute(select(Participation.id).where(Participation.status == "completed")).scalars().first()
+        pid = session.execute(select(Participation.id).where(Participation.status == "completed",
+                                                             Participation.campus_code.is_not(None))
+                              ).scalars().first()
+    body = {"kind": "looking", "effective_on": "2025-12-01"}
+    outside = site.api("job_coordinator", "POST", f"/outcomes/participations/{pid}/outcomes", json=body)
+    assert outside.status_code == 404  # a campus's record, of nobody in the coordinator's caseload
+    with transaction(engine_for(site.url)) as session:  # counted from a city report: the city's
+        session.get(Participation, pid).campus_code = None
     ok = site.api("job_coordinator", "POST", f"/outcomes/participations/{pid}/outcomes",
                   json={"kind": "employed", "effective_on": "2025-12-01", "recorded_on": "2025-12-02",
                         "employer": "(주)서울", "contract_type": "permanent", "source": "coordinator_verified"})
