@@ -118,7 +118,8 @@ def test_dashboard_page_shows_rates_targets_and_charts_with_tables(site):
 
 
 def test_drill_down_lists_the_numerator_and_is_audited(site):
-    site.log_in("job_coordinator")
+    # a rate's members are people, scoped like them: the program manager sees them all
+    site.log_in("program_manager")
     head = expected(site)
     before = len(site.audit("outcome.drilldown"))
     response = site.client.get("/outcomes/members", params={"definition": "cumulative_rate", "year": YEAR,
@@ -127,7 +128,11 @@ def test_drill_down_lists_the_numerator_and_is_audited(site):
     assert f"대상자 {head.numerator}명" in response.text
     assert response.headers["Cache-Control"] == "no-store"
     entries = site.audit("outcome.drilldown")
-    assert len(entries) == before + 1 and entries[-1].actor_role == "job_coordinator"
+    assert len(entries) == before + 1 and entries[-1].actor_role == "program_manager"
+    site.log_in("job_coordinator")  # campus records of nobody in the coordinator's caseload
+    mine = site.client.get("/outcomes/members", params={"definition": "cumulative_rate", "year": YEAR,
+                                                        "status": "counted"})
+    assert mine.status_code == 200 and f"대상자 {head.numerator}명" not in mine.text
 
 
 def test_drill_down_needs_the_people_permission(site):

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.outcomes.models import (
     AllianceMember,
     AlumniActivity,
@@ -51,13 +52,15 @@ def kpi_actuals(session: Session) -> list[KpiActual]:
         KpiActual.year.desc(), KpiActual.scope, KpiActual.metric)))
 
 
-def due_with_participation(session: Session, on: dt.date,
-                           limit: int = 100) -> list[tuple[FollowUp, Participation]]:
-    """Open follow-ups due by ``on`` with the participation they ask about, oldest first."""
+def due_with_participation(session: Session, on: dt.date, limit: int = 100,
+                           scope: Scope = SYSTEM) -> list[tuple[FollowUp, Participation]]:
+    """Open follow-ups due by ``on`` with the participation they ask about, oldest first, of the
+    participations within ``scope``."""
     return [(f, p) for f, p in session.execute(
         select(FollowUp, Participation).join(Participation,
                                              Participation.id == FollowUp.participation_id)
-        .where(FollowUp.done_on.is_(None), FollowUp.due_on <= on)
+        .where(FollowUp.done_on.is_(None), FollowUp.due_on <= on,
+               scope.where(Kind.PARTICIPATION))
         .order_by(FollowUp.due_on, FollowUp.id).limit(limit)).all()]
 
 

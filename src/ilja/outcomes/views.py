@@ -15,6 +15,7 @@ from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.outcomes import dashboard, figures, queries, registers, reports, service
 from ilja.outcomes.queries import Filters
 from ilja.outcomes.rates import DIMENSIONS, DefinitionName, cohort_for, definition
@@ -94,7 +95,7 @@ def members_page(request: Request, db: DbSession,
     page = max(1, page)
     rows, total = queries.rate_members(db, rule, cohort, filters, status=state, dimension=dim,  # type: ignore[arg-type]
                                        key=(key or None) if dim else None, limit=PAGE_SIZE,
-                                       offset=(page - 1) * PAGE_SIZE)
+                                       offset=(page - 1) * PAGE_SIZE, scope=Scope.of(principal))
     audit.record(db, principal.actor, "outcome.drilldown", object_type="rate", object_id=name,
                  details={"year": chosen, "status": state, "dimension": dim, "key": key or None,
                           "program": filters.program, "campus": filters.campus, "page": page,
@@ -180,6 +181,14 @@ def _choices(request: Request, prefix: str, values: tuple[str, ...], blank: bool
     return ([("", t("outcomes.form.choose"))] if blank else []) + [(v, t(f"{prefix}.{v}")) for v in values]
 
 
+def _participation(db: DbSession, principal: Principal, participation_id: int) -> Any:
+    """The participation if it is within the caller's scope, else None (a 404 page)."""
+    try:
+        return service.get_participation(db, participation_id, Scope.of(principal))
+    except service.NotFound:
+        return None
+
+
 def _outcome_context(request: Request, db: DbSession, participation: Any) -> dict[str, Any]:
     return {"participation": participation, "outcomes": service.outcomes_of(db, participation.id),
             "kind_options": _choices(request, "outcomes.outcome", KINDS),
@@ -192,7 +201,7 @@ def follow_ups_page(request: Request, db: DbSession, principal: Recorder, on: st
                     note: str | None = None) -> HTMLResponse:
     """Follow-ups due by a day (today by default), each with a link to answer it."""
     day = _day(on) or clock.today()
-    rows = registers.due_with_participation(db, day)
+    rows = registers.due_with_participation(db, day, scope=Scope.of(principal))
     audit.record(db, principal.actor, "outcome.follow_ups.read", object_type="follow_up",
                  details={"follow_up_ids": [f.id for f, _ in rows]})
     return _page(request, "outcomes/follow_ups.html", {
@@ -204,7 +213,7 @@ def participation_lookup(request: Request, db: DbSession, principal: Recorder,
                          participation: str = "") -> Response:
     """The outcome form of a participation by its number (a completer calling in between points)."""
     number = _int(participation)
-    if number is None or db.get(service.Participation, number) is None:
+    if number is None or _participation(db, principal, number) is None:
         return render(request, "not_found.html", {"what": translator(request)("outcomes.form.participation")},
                       status_code=404)
     return RedirectResponse(f"/outcomes/participations/{number}/outcome", status_code=303)
@@ -213,7 +222,7 @@ def participation_lookup(request: Request, db: DbSession, principal: Recorder,
 @router.get("/outcomes/participations/{participation_id}/outcome", response_class=HTMLResponse)
 def outcome_form(request: Request, participation_id: int, db: DbSession, principal: Recorder,
                  follow_up: int | None = None) -> HTMLResponse:
-    participation = db.get(service.Participation, participation_id)
+    participation = _participation(db, principal, participation_id)
     if participation is None:
         return render(request, "not_found.html", {"what": translator(request)("outcomes.form.participation")},
                       status_code=404)
@@ -231,7 +240,7 @@ def outcome_form(request: Request, participation_id: int, db: DbSession, princip
 async def outcome_save(request: Request, participation_id: int, db: DbSession,
                        principal: Recorder) -> Response:
     form = await _form(request)
-    participation = db.get(service.Participation, participation_id)
+    participation = _participation(db, principal, participation_id)
     if participation is None:
         return render(request, "not_found.html", {"what": translator(request)("outcomes.form.participation")},
                       status_code=404)
