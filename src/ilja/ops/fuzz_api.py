@@ -44,11 +44,12 @@ class FuzzReport:
         return self.statuses[500]
 
 
-# Log-in (random passwords would only lock the fuzzers out) and what ends an account's tokens
-# (its own revocation, an administrator's deactivation or revocation: the fuzzing accounts' later
-# cases would all get 401); tests/accounts covers them.
+# Log-in (random passwords would only lock the fuzzers out) and what ends or changes an account's
+# tokens (its own revocation, an administrator's deactivation, revocation, role change, person link
+# and grant decision: the fuzzing accounts' later cases would all get 401); tests/accounts covers them.
 SKIPPED = ("/api/v1/auth/token", "/api/v1/users/me/tokens/{token_id}", "/api/v1/users/{user_id}/active",
-           "/api/v1/users/{user_id}/revocations")
+           "/api/v1/users/{user_id}/revocations", "/api/v1/users/{user_id}/role",
+           "/api/v1/users/{user_id}/person", "/api/v1/users/{user_id}/grant")
 
 
 def _expected_refusal(access: object, role: str | None) -> int | None:
