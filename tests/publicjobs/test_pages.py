@@ -46,12 +46,24 @@ def test_host_manager_and_participant_pages(api):  # noqa: F811
     assert bad.status_code == 422 and "<title>" in bad.text
     saved = client.post(f"/publicjobs/host/{project}/2025-07", data=form, headers=host, follow_redirects=False)
     assert saved.status_code == 303
-    approved = client.post(f"/publicjobs/host/{project}/2025-07/approve", headers=host, follow_redirects=False)
+    asked = client.post(f"/publicjobs/host/{project}/2025-07/approve", headers=host, follow_redirects=False)
+    assert asked.status_code == 200 and "근무기록 승인 확정" in asked.text  # asked first, nothing approved
+    check_page(asked.text)
+    approved = client.post(f"/publicjobs/host/{project}/2025-07/approve", data={"confirm": "1"},
+                           headers=host, follow_redirects=False)
     assert approved.status_code == 303
     payroll = client.get("/publicjobs/payroll", headers=manager)
     assert payroll.status_code == 200
     check_page(payroll.text)
-    run = client.post("/publicjobs/payroll", data={"program": "companion_jobs", "month": "2025-07"},
+    asked = client.post("/publicjobs/payroll", data={"program": "companion_jobs", "month": "2025-07"},
+                        headers=manager, follow_redirects=False)
+    assert asked.status_code == 200 and "급여 계산 실행" in asked.text and "2025년 7월" in asked.text
+    check_page(asked.text)
+    nothing = client.post("/publicjobs/payroll", data={"program": "companion_jobs", "month": "2025-08",
+                                                       "confirm": "1"}, headers=manager, follow_redirects=False)
+    assert nothing.status_code == 422 and "계산할 급여가 없습니다" in nothing.text  # and no empty run kept
+    assert "2025년 8월" not in client.get("/publicjobs/payroll", headers=manager).text
+    run = client.post("/publicjobs/payroll", data={"program": "companion_jobs", "month": "2025-07", "confirm": "1"},
                       headers=manager, follow_redirects=False)
     assert run.status_code == 303
     detail = client.get(run.headers["location"], headers=manager)

@@ -141,6 +141,16 @@ def _take_turn(session: Session, program: str, key: int) -> None:
     session.execute(select(func.pg_advisory_xact_lock(bindparam("name", name, type_=BigInteger))))
 
 
+class NothingToPay(PublicJobError):
+    """No approved timesheet and no correction due for the month: the page records no run."""
+
+    def __init__(self) -> None:
+        super().__init__("이 달에 계산할 급여가 없습니다 (승인된 근무기록도, 넘어온 정정분도 없음). "
+                         "급여 계산 기록은 남기지 않았습니다.",
+                         "Nothing to pay for this month (no approved timesheet, no correction carried "
+                         "over); no payroll run was recorded.")
+
+
 class MonthOutOfRange(PublicJobError):
     """A month no run can pay: before the program began, or too far ahead to have been worked."""
 
@@ -178,6 +188,27 @@ def check_month(program: str, year: int, month: int) -> None:
         raise MonthOutOfRange(program, first, last)
 
 
+def _due(program: str, year: int, month: int) -> Any:
+    """The placements a run of the month pays: of the program, working in the month, in a project
+    whose timesheet of the month is approved, and not paid for the month yet."""
+    key, (first, last) = month_key(year, month), month_range(year, month)
+    approved = select(TimesheetApproval.project_id).where(TimesheetApproval.month == key)
+    already = select(PayLine.placement_id).where(PayLine.month == key)
+    return (Placement.program_code == program) & (Placement.start_on <= last) & (
+        Placement.end_on >= first) & Placement.project_id.in_(approved) & Placement.id.not_in(already)
+
+
+def anything_to_pay(session: Session, program: str, year: int, month: int,
+                    tree: ParameterTree | None = None) -> bool:
+    """Whether a run of the month would pay anyone (someone due, or a correction carried over):
+    the page says so instead of recording an empty run. A run itself stays safe to repeat."""
+    if session.scalar(select(Placement.id).where(_due(program, year, month)).limit(1)) is not None:
+        return True
+    key = month_key(year, month)
+    paid = set(session.scalars(select(PayLine.placement_id).where(PayLine.month == key)))
+    return any(pid not in paid for pid in _carried(session, tree or default_tree(), program, key))
+
+
 def run_payroll(session: Session, program: str, year: int, month: int, *, actor: audit.Actor,
                 tree: ParameterTree | None = None) -> RunResult:
     """Pay the month of ``program`` (see the module docstring); one transaction, the caller's."""
@@ -193,10 +224,8 @@ def run_payroll(session: Session, program: str, year: int, month: int, *, actor:
                      at=clock.now())
     session.add(run)
     session.flush()
-    approved = select(TimesheetApproval.project_id).where(TimesheetApproval.month == key)
     already = select(PayLine.placement_id).where(PayLine.month == key)
-    due = (Placement.program_code == program) & (Placement.start_on <= last) & (
-        Placement.end_on >= first) & Placement.project_id.in_(approved) & Placement.id.not_in(already)
+    due = _due(program, year, month)
     rows, pay = _month_pay(session, tree, program, year, month, due)
     carried = _carried(session, tree, program, key)
     paid_now = set(session.scalars(already))

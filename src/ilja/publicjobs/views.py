@@ -26,6 +26,7 @@ from ilja.publicjobs.timesheet import (
     parse_hours,
     prefill_month,
 )
+from ilja.web import format as fmt
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -124,10 +125,21 @@ async def timesheet_save(request: Request, project_id: int, month: str, db: DbSe
 
 
 @router.post("/publicjobs/host/{project_id}/{month}/approve", response_model=None)
-def timesheet_approve(request: Request, project_id: int, month: str, db: DbSession, principal: Host) -> Response:
+def timesheet_approve(request: Request, project_id: int, month: str, db: DbSession, principal: Host,
+                      confirm: Annotated[str, Form(max_length=1)] = "") -> Response:
+    """Approving fixes the month's timesheet for pay: a page says so and asks first."""
     project, ym = _project(db, project_id, principal), _month(month)
     if project is None or ym is None:
         return _not_found(request)
+    if confirm != "1":
+        t = translator(request)
+        back = f"/publicjobs/host/{project.id}/{month}"
+        return _page(request, "publicjobs/confirm.html", {
+            "title": t("publicjobs.confirm.approve_title", name=project.name, month=fmt.month(t, month)),
+            "what": t("publicjobs.confirm.approve_what", name=project.name, month=fmt.month(t, month)),
+            "consequences": [t("publicjobs.confirm.approve_final"), t("publicjobs.confirm.approve_pay")],
+            "action": f"{back}/approve", "hidden": {}, "submit": t("publicjobs.confirm.approve_submit"),
+            "back": back, "back_label": project.name})
     try:
         with db.begin_nested():
             service.approve_month(db, project.id, *ym, actor=principal.actor)
@@ -154,9 +166,26 @@ def payroll_page(request: Request, db: DbSession,
 def payroll_run(request: Request, db: DbSession,
                 principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))],
                 program: Annotated[str, Form(max_length=64)] = "",
-                month: Annotated[str, Form(max_length=7)] = "") -> Response:
+                month: Annotated[str, Form(max_length=7)] = "",
+                confirm: Annotated[str, Form(max_length=1)] = "") -> Response:
     ym = _month(month)
     error = None if ym else translator(request)("publicjobs.bad_month")
+    if ym and program in payroll_service.PROGRAMS:
+        try:
+            payroll_service.check_month(program, *ym)
+            if not payroll_service.anything_to_pay(db, program, *ym):
+                raise payroll_service.NothingToPay()  # said on the page; no empty run recorded
+        except PublicJobError as exc:
+            error, ym = _message(request, exc), None
+    if ym and confirm != "1" and program in payroll_service.PROGRAMS:
+        t = translator(request)
+        what = {"program": t("publicjobs.program." + program), "month": fmt.month(t, month)}
+        return _page(request, "publicjobs/confirm.html", {
+            "title": t("publicjobs.confirm.run_title", **what), "what": t("publicjobs.confirm.run_what", **what),
+            "consequences": [t("publicjobs.confirm.run_final"), t("publicjobs.confirm.run_nothing")],
+            "action": "/publicjobs/payroll", "hidden": {"program": program, "month": month},
+            "submit": t("publicjobs.confirm.run_submit"), "back": "/publicjobs/payroll",
+            "back_label": t("publicjobs.payroll_title")})
     if ym:
         try:
             with db.begin_nested():
