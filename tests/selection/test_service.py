@@ -256,3 +256,20 @@ def test_tech_institute_priority_seats_stay_within_30_percent(database_url, keyr
     assert all(r.priority for r in reserved)
     assert sum(r.status == S.SELECTED for r in rows) == 10
     assert run_row.policy["priority_share"] == "3/10"
+
+
+def test_results_are_scoped_like_the_applications(database_url, keyring):
+    """An operator of a site the round does not recruit for sees none of its applicants' results;
+    the program manager sees them all (issue 17 §1)."""
+    from ilja.accounts.roles import Role
+    from ilja.accounts.scope import Scope
+
+    round_id, ids = drawn_round(database_url, keyring)
+    with transaction(engine_for(database_url)) as session:
+        everyone, total = service.results(session, round_id, limit=None)
+        elsewhere, none = service.results(session, round_id, limit=None,
+                                          scope=Scope(Role.OPERATOR, "campus.mapo", 99))
+        citizen_rows, mine = service.results(session, round_id, limit=None,
+                                             scope=Scope(Role.CITIZEN, None, 98, everyone[0].person_id))
+    assert total == len(ids) and (elsewhere, none) == ([], 0)
+    assert mine == 1 and citizen_rows[0].person_id == everyone[0].person_id

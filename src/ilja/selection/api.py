@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.applications import service as applications
 from ilja.applications.api import api_errors
 from ilja.applications.errors import RoundNotFound
@@ -171,7 +172,7 @@ def results(round_id: int, session: DbSession,
     """Each application's score, rank, outcome and reason, in order of merit (audited)."""
     with api_errors():
         rows, total = service.results(session, round_id, status=status, limit=limit,
-                                      offset=offset)
+                                      offset=offset, scope=Scope.of(principal))
     service.audit_results_read(session, round_id, rows, actor=principal.actor)
     return ResultPage(total=total, items=[ResultOut(
         application_id=r.application_id, person_id=r.person_id, rank=r.rank, score=r.score,
@@ -236,7 +237,7 @@ def export(round_id: int, body: ExportIn, session: DbSession,
     buffer = io.BytesIO()
     with api_errors():
         service.export_results(session, round_id, buffer, reason=body.reason,
-                               actor=principal.actor)
+                               actor=principal.actor, scope=Scope.of(principal))
     return Response(buffer.getvalue(), media_type=XLSX, headers={
         "Content-Disposition": f'attachment; filename="round-{round_id}-results.xlsx"',
         "Cache-Control": "no-store"})

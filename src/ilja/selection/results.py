@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications.models import Application, ApplicationStatus
 from ilja.files import write_atomically
 from ilja.selection.errors import SelectionError
@@ -49,12 +50,14 @@ class ResultRow:
 
 
 def results(session: Session, round_id: int, *, status: str | None = None,
-            limit: int | None = 100, offset: int = 0) -> tuple[list[ResultRow], int]:
-    """A page of the round's results in order of merit (ineligible last), and the total."""
+            limit: int | None = 100, offset: int = 0,
+            scope: Scope = SYSTEM) -> tuple[list[ResultRow], int]:
+    """A page of the round's results in order of merit (ineligible last), and the total, of the
+    applications within ``scope`` (each result is an applicant's: scoped like the application)."""
     from ilja.selection.service import completed_run
 
     run_row = completed_run(session, round_id)
-    conditions = [SelectionOutcomeRow.run_id == run_row.id]
+    conditions = [SelectionOutcomeRow.run_id == run_row.id, scope.where(Kind.APPLICATION)]
     if status:
         conditions.append(Application.status == status)
     base = (select(SelectionOutcomeRow, Application.person_id, Application.status,
@@ -135,7 +138,7 @@ EXPORT_HEADER = ("순위 Rank", "접수번호 Application", "성명 Name", "지�
 
 
 def export_results(session: Session, round_id: int, target: Path | BinaryIO, *, reason: str,
-                   actor: audit.Actor) -> int:
+                   actor: audit.Actor, scope: Scope = SYSTEM) -> int:
     """Write the round's results to XLSX: each person's score, rank, outcome and reasons, the
     statistics (경쟁률) and the verification record; audited as ``selection.export`` with the
     reason (다운로드 사유). Names are masked (``홍*동``), as results are published."""
@@ -153,7 +156,7 @@ def export_results(session: Session, round_id: int, target: Path | BinaryIO, *, 
         en, ko = TEXT_PROBLEMS[code]
         raise SelectionError(f"사유: {ko}.", f"Reason: {en}.")
     run_row = completed_run(session, round_id)
-    rows, _ = results(session, round_id, limit=None)
+    rows, _ = results(session, round_id, limit=None, scope=scope)
     names = dict(session.execute(select(Person.id, Person.name).where(
         Person.id.in_({r.person_id for r in rows}))).all()) if rows else {}
     numbers = lottery_numbers(bytes.fromhex(run_row.seed or ""), [r.applicant_key for r in rows])

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
+from ilja.accounts.scope import Scope
 from ilja.applications import service as applications
 from ilja.applications.errors import ApplicationError
 from ilja.applications.manage_views import _masked_names
@@ -33,7 +34,7 @@ def _selection_page(request: Request, session: Session, principal: Principal, ro
     total = 0
     if run is not None and run.status == "completed":
         rows, total = service.results(session, row.id, limit=PAGE_SIZE,
-                                      offset=(page_number - 1) * PAGE_SIZE)
+                                      offset=(page_number - 1) * PAGE_SIZE, scope=Scope.of(principal))
         service.audit_results_read(session, row.id, rows, actor=principal.actor)
     units = {u.code: u for u in applications.round_units(session, row.id)}
     return page(request, "selection/selection.html", {
@@ -108,7 +109,7 @@ def export(request: Request, round_id: int, session: DbSession,
     try:
         with session.begin_nested():
             service.export_results(session, round_id, buffer, reason=reason,
-                                   actor=principal.actor)
+                                   actor=principal.actor, scope=Scope.of(principal))
     except ApplicationError as error:
         return _selection_page(request, session, principal, row,
                                errors=[("reason", error.message(translator(request).lang))],
