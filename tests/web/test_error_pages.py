@@ -111,9 +111,11 @@ def test_a_form_without_a_required_field_says_which_and_links_back(site, session
     assert "면접 칸 수: 형식이 맞지 않습니다" in assert_error_page(
         bad_number, 422, "입력한 내용을 확인해 주십시오", hidden=("slot_count", "여덟"))
     # A view's own refusal carries an English message: the page says it in the page's words.
+    # (A candidate outside the coordinator's caseload is not found first: scope before checks.)
     refused = coordinator.post(f"/matching/candidates/{MISSING_ID}/sessions", data={
         "csrf_token": token, "kind": "chat", "held_on": "2026-03-02"})
-    assert "kind is one of" not in assert_error_page(refused, 422, "입력한 내용을 확인해 주십시오")
+    assert refused.status_code == 404 and "<title>" in refused.text
+    assert "kind is one of" not in refused.text and "not found" not in refused.text.lower()
     api = site.client().post("/api/v1/eligibility", json={"on": "x", "person": 3})
     assert api.status_code == 422 and "loc" in api.json()["detail"][0]
 
