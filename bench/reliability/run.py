@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--restart-postgres", action="store_true")
     parser.add_argument("--quick", action="store_true", help="smaller phases (a smoke run)")
-    parser.add_argument("--fuzz-seconds", type=float, default=300,
+    parser.add_argument("--fuzz-seconds", type=float, default=420,
                         help="the fuzz's time budget (it stops sooner once every case is sent)")
     parser.add_argument("--only", type=lambda text: set(text.split(",")), default=set(PARTS),
                         help=f"run only these parts, comma-separated: {','.join(PARTS)} "
@@ -209,7 +209,7 @@ def _fuzz(url: str, folder: Path, tokens: dict[str, str], ids: dict[str, int],
 
     goal = 1_000 if quick else FUZZ_GOAL
     report = fuzz_in_processes(url, folder, tokens, ids, processes=2, log_dir=folder,
-                               examples=4 if quick else 80, refused_examples=1 if quick else 10,
+                               examples=4 if quick else 100, refused_examples=1 if quick else 10,
                                budget_seconds=min(budget, 120) if quick else budget)
     for failure in report.failures[:20]:
         print("  fuzz:", failure)
