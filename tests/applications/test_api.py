@@ -208,8 +208,11 @@ def test_a_round_is_drawn_once_verified_by_the_auditor_and_exported_with_a_reaso
                                 headers=world.as_("auditor"))
     assert verified.status_code == 200 and verified.json()["ok"] is True
     results = world.client.get(f"/api/v1/rounds/{world.round_id}/selection/results",
-                               headers=world.as_("operator")).json()
+                               headers=world.as_("manager")).json()
     assert results["items"][0]["rank"] == 1 and results["total"] == 2
+    elsewhere = world.client.get(f"/api/v1/rounds/{world.round_id}/selection/results",
+                                 headers=world.as_("operator")).json()
+    assert elsewhere == {"total": 0, "items": []}  # the round recruits for no site of theirs (scope)
     mine = world.client.get(f"/api/v1/me/applications/{kim}", headers=world.as_("kim")).json()
     assert mine["status"] in ("selected", "waitlisted")
     no_reason = world.client.post(f"/api/v1/rounds/{world.round_id}/selection/export",
