@@ -1,0 +1,149 @@
+"""Writing a message: ``send()`` renders a topic's template in the person's language and writes
+the message with one delivery row per channel, in the caller's transaction.
+
+Templates: ``templates/<topic>.<language>.txt`` (Korean ``ko`` and English ``en``), Jinja2; the
+first line is the subject, the rest (after one blank line, if any) the body. An optional
+``<topic>.<language>.sms.txt`` is the short text for SMS and 알림톡 (else the subject and body).
+A template sees the caller's ``context`` and ``person_name``; a name the context lacks is an
+error (StrictUndefined), not a blank in a notice.
+
+Channels: the inbox always; e-mail where the person has an address and has not turned e-mail
+off; SMS or 알림톡 where they have a phone and chose one. A message that is not mandatory goes
+only to the inbox once the person opted out of its topic (or of all optional topics, ``"*"``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ilja import clock
+from ilja.messages.models import (
+    ChannelKind,
+    Delivery,
+    DeliveryStatus,
+    MessagePreference,
+    MessageStatus,
+    OutboxMessage,
+)
+
+TEMPLATES = Path(__file__).parent / "templates"
+LANGUAGES = ("ko", "en")
+OPT_OUT_ALL = "*"
+
+
+class UnknownTopic(LookupError):
+    """No template for a topic (or not in the person's language)."""
+
+
+class MessageError(ValueError):
+    """A message could not be rendered (its context lacks a name the template uses)."""
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                              autoescape=False, keep_trailing_newline=False)
+
+
+def topics() -> list[str]:
+    """Every topic with a Korean template."""
+    return sorted(p.name.removesuffix(".ko.txt") for p in TEMPLATES.glob("*.ko.txt"))
+
+
+def render(topic: str, language: str, context: dict[str, Any], *, short: bool = False) -> tuple[str, str]:
+    """(subject, body) of ``topic`` in ``language`` (the short SMS text when ``short``)."""
+    if language not in LANGUAGES:
+        raise MessageError(f"unknown language {language!r} (one of {', '.join(LANGUAGES)})")
+    name = f"{topic}.{language}.txt"
+    if not (TEMPLATES / name).is_file():
+        raise UnknownTopic(f"no message template for topic {topic!r} in {language!r}: "
+                           f"add {TEMPLATES / name} (known topics: {', '.join(topics())})")
+    if short and (TEMPLATES / f"{topic}.{language}.sms.txt").is_file():
+        name = f"{topic}.{language}.sms.txt"
+    try:
+        text = _environment().get_template(name).render(**context)
+    except jinja2.UndefinedError as error:
+        raise MessageError(f"message template {name}: {error.message}") from None
+    subject, _, body = text.strip().partition("\n")
+    return subject.strip(), body.strip()
+
+
+def preference(session: Session, person_id: int) -> MessagePreference:
+    """The person's stored choice, or the default (Korean, e-mail on, no phone channel, no
+    opt-out), not added to the session."""
+    stored = session.get(MessagePreference, person_id)
+    return stored or MessagePreference(person_id=person_id, language="ko", email=True,
+                                       phone_channel="none", opted_out=[])
+
+
+def opted_out(pref: MessagePreference, topic: str) -> bool:
+    chosen = pref.opted_out or []
+    return OPT_OUT_ALL in chosen or topic in chosen
+
+
+def channels_for(pref: MessagePreference, *, email: str | None, phone: str | None, topic: str,
+                 mandatory: bool) -> dict[ChannelKind, str | None]:
+    """The channels a message goes out on, each with its address (None for the inbox)."""
+    chosen: dict[ChannelKind, str | None] = {ChannelKind.INBOX: None}
+    if not mandatory and opted_out(pref, topic):
+        return chosen
+    if email and pref.email:
+        chosen[ChannelKind.EMAIL] = email
+    if phone and pref.phone_channel in (ChannelKind.SMS, ChannelKind.ALIMTALK):
+        chosen[ChannelKind(pref.phone_channel)] = phone
+    return chosen
+
+
+def send(session: Session, *, person_id: int, topic: str, context: dict[str, Any], mandatory: bool = True,
+         subject_ref: str | None = None) -> OutboxMessage:
+    """Write a message to ``person_id`` about ``topic`` in the caller's transaction (nothing is
+    committed here: the message exists exactly when the decision does). The worker delivers it.
+
+    Raises ``UnknownTopic`` for a topic without a template, ``MessageError`` for a context the
+    template cannot render with, and ``LookupError`` for a person who does not exist.
+    """
+    from ilja.people.models import Person
+
+    person = session.get(Person, person_id)
+    if person is None:
+        raise LookupError(f"no person {person_id}")
+    pref = preference(session, person_id)
+    values = {"person_name": person.name, **context}
+    subject, body = render(topic, pref.language, values)
+    now = clock.now()
+    message = OutboxMessage(person_id=person_id, topic=topic, language=pref.language, subject=subject,
+                            body=body, mandatory=mandatory, subject_ref=subject_ref,
+                            status=MessageStatus.PENDING.value, created_at=now)
+    session.add(message)
+    session.flush()
+    chosen = channels_for(pref, email=person.email, phone=person.phone, topic=topic, mandatory=mandatory)
+    for channel, address in chosen.items():
+        short = channel in (ChannelKind.SMS, ChannelKind.ALIMTALK)
+        text = render(topic, pref.language, values, short=True) if short else (subject, body)
+        inbox = channel == ChannelKind.INBOX
+        session.add(Delivery(
+            message_id=message.id, channel=channel.value, address=address, subject=text[0], body=text[1],
+            idempotency_key=uuid.uuid4().hex, attempts=0, next_attempt_at=now,
+            status=(DeliveryStatus.DELIVERED if inbox else DeliveryStatus.PENDING).value,
+            delivered_at=now if inbox else None))
+    if len(chosen) == 1:  # the inbox only: delivered as it is written
+        message.status, message.delivered_at = MessageStatus.DELIVERED.value, now
+    session.flush()
+    return message
+
+
+def deliveries(session: Session, message_ids: list[int]) -> dict[int, list[Delivery]]:
+    """The delivery rows of these messages, by message, in channel order."""
+    found: dict[int, list[Delivery]] = {i: [] for i in message_ids}
+    order = {c.value: n for n, c in enumerate(ChannelKind)}
+    rows = session.scalars(select(Delivery).where(Delivery.message_id.in_(message_ids))) if message_ids else []
+    for row in sorted(rows, key=lambda d: order.get(d.channel, 9)):
+        found[row.message_id].append(row)
+    return found
