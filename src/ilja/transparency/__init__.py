@@ -1,0 +1,1 @@
+"""Provider scorecards and open registers: what the public can hold the programs to (issue 19)."""

@@ -1,0 +1,64 @@
+"""The public pages' figures, kept while the tables behind them are unchanged.
+
+A scorecard or a register takes a dozen aggregate queries; a public page is asked for again and
+again. Like the outcomes dashboard's cache (``ilja.outcomes.dashboard``), an entry is keyed by the
+data's version — the row count and highest id of every table read, in one query — and the Seoul
+date, and expires after ``SECONDS``, which bounds what an in-place change (a status set to
+completed) can leave unseen.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ilja import clock
+
+SECONDS = 120
+SIZE = 32
+T = TypeVar("T")
+_cache: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _models() -> tuple[Any, ...]:
+    from ilja.applications.models import Application
+    from ilja.outcomes.models import OutcomeRecord, Participation
+    from ilja.publicjobs.models import PayLine, Placement, TimesheetEntryRow
+    from ilja.training.models import SurveyResponse
+
+    return (Participation, OutcomeRecord, Application, Placement, TimesheetEntryRow, PayLine, SurveyResponse)
+
+
+def data_version(session: Session) -> tuple:
+    models = _models()
+    columns = [select(func.count()).select_from(m).scalar_subquery() for m in models]
+    columns += [select(func.max(m.id)).scalar_subquery() for m in models]
+    return tuple(session.execute(select(*columns)).one())
+
+
+def cached(session: Session, key: tuple, make: Callable[[], T]) -> T:
+    full = (str(session.get_bind().url), data_version(session), clock.today(), *key)
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(full)
+        if hit is not None and now - hit[0] < SECONDS:
+            _cache.move_to_end(full)
+            return hit[1]
+    value = make()
+    with _lock:
+        _cache[full] = (now, value)
+        while len(_cache) > SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    with _lock:
+        _cache.clear()
