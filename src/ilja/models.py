@@ -15,6 +15,7 @@ from ilja.privacy import models as _privacy  # noqa: F401
 from ilja.programs import models as _programs  # noqa: F401
 from ilja.publicjobs import models as _publicjobs  # noqa: F401
 from ilja.publicjobs import payment_models as _payments  # noqa: F401
+from ilja.rights import models as _rights  # noqa: F401
 from ilja.selection import models as _selection  # noqa: F401
 from ilja.support import models as _support  # noqa: F401
 from ilja.training import models as _training  # noqa: F401

@@ -40,6 +40,9 @@ member belongs to their campus, to themselves and to those whose mentor they are
 person and no campus, is the city's and open to whoever works with people. The dashboards
 and the rates' figures are aggregates and stay unscoped (a rate's members are people: scoped).
 
+Privacy: a consent and a request to correct personal data are about one person and scoped like
+people.
+
 The rules read other domains' tables, so this module imports their ``models`` (leaf modules that
 import nothing of Ilja's but ``ilja.db``), never their services.
 """
@@ -70,7 +73,9 @@ from ilja.matching.models import (
 )
 from ilja.outcomes.models import AlumniMember, Participation
 from ilja.people.models import DuplicateFlag, Person
+from ilja.privacy.models import Consent, CorrectionRequest
 from ilja.publicjobs.models import PayLine, PayrollRun, Placement, Project
+from ilja.publicjobs.payment_models import Payment
 from ilja.support.models import (
     EmployerEvent,
     EventSignup,
@@ -158,6 +163,7 @@ class Kind(StrEnum):
     PLACEMENT = "placement"
     PAYROLL_RUN = "payroll_run"
     PAY_LINE = "pay_line"
+    PAYMENT = "payment"
     EXAM_ATTEMPT = "exam_attempt"
     FEE_CLAIM = "fee_claim"
     STARTUP = "startup"
@@ -184,6 +190,8 @@ class Kind(StrEnum):
     MATCHING_OUTCOME = "matching_outcome"
     PARTICIPATION = "participation"
     ALUMNI_MEMBER = "alumni_member"
+    CONSENT = "consent"
+    CORRECTION = "correction"
 
 
 @dataclass(frozen=True)
@@ -285,12 +293,16 @@ def _through(column: Any, target: Any, kind: Kind) -> Rule:
 RULES: dict[Kind, Rule] = {
     Kind.PERSON: Rule(Person, site=_people_at, people=Person.id.in_),
     Kind.DUPLICATE_FLAG: _person_of(DuplicateFlag.person_a_id),
+    Kind.CONSENT: _person_of(Consent.person_id),
+    Kind.CORRECTION: _person_of(CorrectionRequest.person_id),
     Kind.PROJECT: Rule(Project, site=lambda site: Project.host_code == site),
     Kind.PLACEMENT: Rule(Placement, site=lambda site: Placement.project_id.in_(_projects_at(site)),
                          people=Placement.person_id.in_),
     Kind.PAY_LINE: Rule(PayLine, site=lambda site: PayLine.placement_id.in_(_placements_at(site)),
                         people=PayLine.person_id.in_),
     Kind.PAYROLL_RUN: _through(PayrollRun.id, PayLine.run_id, Kind.PAY_LINE),
+    Kind.PAYMENT: Rule(Payment, site=lambda site: Payment.placement_id.in_(_placements_at(site)),
+                       people=Payment.person_id.in_),
     Kind.EXAM_ATTEMPT: _person_of(ExamAttempt.person_id),
     Kind.FEE_CLAIM: _person_of(FeeClaim.person_id),
     Kind.STARTUP: Rule(Startup, site=lambda site: Startup.campus_code == site,
@@ -344,10 +356,13 @@ RULES: dict[Kind, Rule] = {
 PATH_KINDS: dict[str, Kind | None] = {
     "person_id": Kind.PERSON,
     "flag_id": Kind.DUPLICATE_FLAG,
+    "consent_id": Kind.CONSENT,
+    "correction_id": Kind.CORRECTION,
     "project_id": Kind.PROJECT,
     "placement_id": Kind.PLACEMENT,
     "run_id": Kind.PAYROLL_RUN,
     "line_id": Kind.PAY_LINE,
+    "payment_id": Kind.PAYMENT,
     "attempt_id": Kind.EXAM_ATTEMPT,
     "claim_id": Kind.FEE_CLAIM,
     "startup_id": Kind.STARTUP,

@@ -11,6 +11,7 @@ ids and field names only — never a name, a phone number or an RRN.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -413,6 +414,46 @@ def update_own_contact(session: Session, person_id: int, *, actor: audit.Actor, 
     return changed
 
 
+CORRECTABLE_FIELDS = ("name", "phone", "email", "address_detail")
+MAX_NAME = 100  # persons.name
+
+
+def correct_fields(session: Session, person_id: int, values: Mapping[str, str], *, actor: audit.Actor,
+                   scope: Scope, via: str) -> list[str]:
+    """Staff correct fields of a person's record at the person's request (개인정보 보호법 §36),
+    checked as on 내 정보 수정 (the name: not empty, at most 100 characters) and audited as
+    ``person.update`` with the field names and ``via`` (the request), never the values. Returns
+    the fields that changed."""
+    from ilja.people.contact import check_contact
+
+    require_permission(actor, Permission.PEOPLE_EDIT)
+    person = get_person(session, person_id, scope)
+    if person is None:
+        raise RegistryError("person_unknown", "No such person.", "해당 대상자가 없습니다.")
+    unknown = sorted(set(values) - set(CORRECTABLE_FIELDS))
+    if unknown:
+        raise RegistryError("field_not_correctable", f"Not a correctable field: {', '.join(unknown)}.",
+                            f"여기서 정정할 수 없는 항목입니다: {', '.join(unknown)}.")
+    contact = {name: values.get(name, getattr(person, name)) for name in ("phone", "email", "address_detail")}
+    checked, problems = check_contact(**contact)
+    if "name" in values:
+        name = unicodedata.normalize("NFC", values["name"]).strip()
+        if not name or len(name) > MAX_NAME:
+            problems.append(Problem("name", "name_invalid", f"Name: 1 to {MAX_NAME} characters.",
+                                    f"이름: 1~{MAX_NAME}자로 적어 주세요."))
+        checked["name"] = name
+    if problems:
+        raise RecordInvalid(problems)
+    changed = sorted(name for name in values if getattr(person, name) != checked[name])
+    for name in changed:
+        setattr(person, name, checked[name])
+    if changed:
+        person.updated_at = clock.now()
+        audit.record(session, actor, "person.update", subject_person_id=person.id, object_type="person",
+                     object_id=person.id, details={"via": via, "fields": changed})
+    return changed
+
+
 def checked_reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if len(text) < MIN_REASON_LENGTH:
@@ -459,7 +500,7 @@ def delete_person_rrn(session: Session, person: Person, *, actor: audit.Actor, r
 
 __all__ = [
     "PersonView", "RecordInvalid", "Registration", "RegistryError", "audit_search",
-    "checked_reason", "create_household", "delete_person_rrn", "find_by_rrn", "get_person",
+    "checked_reason", "correct_fields", "create_household", "delete_person_rrn", "find_by_rrn", "get_person",
     "masked_view", "own_view", "person_format", "read_person", "register_person",
     "require_permission", "reveal_rrn", "rrn_context", "search_people", "search_query",
     "store_rrn", "update_own_contact", "validate_record",

@@ -1,0 +1,261 @@
+"""Consents given with an application and their withdrawal, with its consequences applied.
+
+What the person agreed to is the version of each purpose's text (``privacy.texts``) stored with
+the application. Without the sensitive-data consent the sensitive vulnerable groups (the
+parameter ``common.personal_data.sensitive_vulnerable_groups``) are left out of the evaluation,
+so no bonus point or priority rests on them (개인정보 보호법 §23). Withdrawing:
+
+- the main consent (or the RRN's, where the program needs the number) withdraws the application
+  while it is still before the start (포기: a seat or waitlist place goes to the next in line);
+  once the person has started, the records stay for the retention the laws require and only the
+  consent is marked withdrawn (§37 ② 1);
+- the sensitive-data consent re-evaluates the application without the sensitive groups before
+  the draw (score and priority recalculated); after the draw the history says that the priority
+  is to be re-checked by staff.
+
+Every consent given and withdrawn is audited; nothing here commits (the caller owns the
+transaction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ilja import clock
+from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.applications.models import ApplicationStatus as S
+from ilja.privacy import texts
+from ilja.privacy.errors import PrivacyError
+from ilja.privacy.models import Consent, ConsentVia
+from ilja.rules.population import Person as PersonFormat
+
+BEFORE_DRAW = frozenset({S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE})
+HOLDS_OR_WAITS = frozenset({S.SELECTED, S.WAITLISTED})
+
+
+class Consequence(StrEnum):
+    """What withdrawing a consent does, as the confirmation page states it before and the result
+    after."""
+
+    APPLICATION_WITHDRAWN = "application_withdrawn"
+    KEPT_FOR_RETENTION = "kept_for_retention"
+    PRIORITY_RECALCULATED = "priority_recalculated"
+    PRIORITY_RECHECK = "priority_recheck"
+    NOT_USED = "not_used"
+
+
+def checked(program: str, on: dt.date, given: Mapping[str, str]) -> dict[str, str]:
+    """The consents to store for an application to ``program`` (purpose → version), after
+    checking each names a text in force for the program and every required one is there."""
+    asked = {text.purpose: text for text in texts.purposes_for(program, on)}
+    result: dict[str, str] = {}
+    for purpose, version in given.items():
+        if not version:
+            continue
+        if purpose not in asked:
+            raise PrivacyError("consent_not_asked", f"이 사업은 '{purpose}' 동의를 받지 않습니다.",
+                               f"This program does not ask consent for {purpose!r}.", f"consent-{purpose}")
+        try:
+            text = texts.by_version(purpose, version)
+        except texts.UnknownVersion:
+            raise PrivacyError("consent_version_unknown",
+                               f"{asked[purpose].label['ko']}: 동의서 판({version})이 없습니다. 화면을 새로 고쳐 "
+                               "현재 동의서를 확인해 주세요.",
+                               f"{asked[purpose].label['en']}: there is no consent text version {version!r}; "
+                               f"the current one is {asked[purpose].version!r}.", f"consent-{purpose}") from None
+        if text.effective > on:
+            raise PrivacyError("consent_version_unknown",
+                               f"{text.label['ko']}: 아직 시행되지 않은 동의서입니다.",
+                               f"{text.label['en']}: version {version!r} is not in force yet.", f"consent-{purpose}")
+        result[purpose] = version
+    missing = [text for purpose, text in asked.items() if text.required and purpose not in result]
+    if missing:
+        raise PrivacyError("consent_required",
+                           "필수 동의가 없습니다: " + ", ".join(t.label["ko"] for t in missing)
+                           + ". 동의하지 않으면 신청할 수 없습니다.",
+                           "Required consent missing: " + ", ".join(t.label["en"] for t in missing) + ".",
+                           f"consent-{missing[0].purpose}")
+    return result
+
+
+def paper(program: str, on: dt.date, *, sensitive: bool = False) -> dict[str, str]:
+    """The consents a signed paper form gives (entered by staff): every required purpose in force
+    for the program, and the sensitive data where the form's box was ticked."""
+    return {text.purpose: text.version for text in texts.purposes_for(program, on)
+            if text.required or (sensitive and text.purpose == texts.SENSITIVE)}
+
+
+def usable_person(person: PersonFormat, given: Mapping[str, str], on: dt.date) -> PersonFormat:
+    """The person as the rules may judge them: without the sensitive groups unless consented."""
+    if texts.SENSITIVE in given:
+        return person
+    kept = texts.without_sensitive(list(person.vulnerable_groups), on)
+    if len(kept) == len(person.vulnerable_groups):
+        return person
+    return person.model_copy(update={"vulnerable_groups": kept})
+
+
+def record(session: Session, *, person_id: int, application_id: int | None, given: Mapping[str, str],
+           via: ConsentVia, actor: audit.Actor, now: dt.datetime | None = None) -> list[Consent]:
+    """Store the consents given (purpose → version) and audit them."""
+    now = now or clock.now()
+    rows = [Consent(person_id=person_id, application_id=application_id, purpose=purpose, version=version,
+                    given_via=via.value, given_at=now, recorded_by=actor.id)
+            for purpose, version in sorted(given.items())]
+    session.add_all(rows)
+    session.flush()
+    audit.record(session, actor, "consent.give", subject_person_id=person_id,
+                 object_type="application" if application_id else "person",
+                 object_id=application_id or person_id,
+                 details={"consents": {row.purpose: row.version for row in rows}, "via": via.value})
+    return rows
+
+
+def consents_of(session: Session, person_id: int) -> list[Consent]:
+    return list(session.scalars(select(Consent).where(Consent.person_id == person_id)
+                                .order_by(Consent.given_at.desc(), Consent.id)))
+
+
+def active(session: Session, application_id: int) -> dict[str, Consent]:
+    """The consents of an application still standing, by purpose."""
+    rows = session.scalars(select(Consent).where(Consent.application_id == application_id,
+                                                 Consent.withdrawn_at.is_(None)))
+    return {row.purpose: row for row in rows}
+
+
+def sensitive_allowed(session: Session, application_id: int) -> bool:
+    """Whether the application's sensitive data may be used and shown."""
+    return texts.SENSITIVE in active(session, application_id)
+
+
+def consequence(purpose: str, status: str | None) -> Consequence:
+    """What withdrawing a consent to ``purpose`` does to an application in ``status`` (None: a
+    consent not tied to an application)."""
+    if status is None:
+        return Consequence.NOT_USED
+    current = S(status)
+    if purpose == texts.SENSITIVE:
+        if current in BEFORE_DRAW:
+            return Consequence.PRIORITY_RECALCULATED
+        return Consequence.PRIORITY_RECHECK if current in HOLDS_OR_WAITS else Consequence.NOT_USED
+    if current in BEFORE_DRAW | HOLDS_OR_WAITS:
+        return Consequence.APPLICATION_WITHDRAWN
+    return Consequence.KEPT_FOR_RETENTION
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    consent: Consent
+    consequence: Consequence
+    withdrawn_too: list[int]  # the application's other consents, withdrawn with the main one
+
+
+def withdraw(session: Session, consent_id: int, *, actor: audit.Actor, scope: Scope = SYSTEM,
+             now: dt.datetime | None = None) -> Withdrawal:
+    """Withdraw a consent and apply its consequence (see the module's docstring)."""
+    from ilja.applications.models import Application
+
+    consent: Consent | None = scope.get(session, Kind.CONSENT, consent_id)
+    if consent is None:
+        raise PrivacyError("consent_unknown", "해당 동의가 없습니다.", "No such consent.")
+    if consent.withdrawn_at is not None:
+        raise PrivacyError("consent_withdrawn", "이미 철회한 동의입니다.", "This consent was already withdrawn.")
+    now = now or clock.now()
+    application = session.get(Application, consent.application_id) if consent.application_id else None
+    result = consequence(consent.purpose, application.status if application else None)
+    consent.withdrawn_at, consent.withdrawn_by = now, actor.id
+    others: list[int] = []
+    if application is not None and consent.purpose != texts.SENSITIVE:
+        for other in active(session, application.id).values():
+            if other.id != consent.id:
+                other.withdrawn_at, other.withdrawn_by = now, actor.id
+                others.append(other.id)
+    session.flush()
+    if application is not None:
+        _apply(session, application, consent.purpose, result, actor=actor, now=now)
+    audit.record(session, actor, "consent.withdraw", subject_person_id=consent.person_id,
+                 object_type="consent", object_id=consent.id,
+                 details={"purpose": consent.purpose, "version": consent.version,
+                          "consequence": result.value, "also_withdrawn": others,
+                          "application": consent.application_id})
+    _notify(session, consent, result, application)
+    return Withdrawal(consent, result, others)
+
+
+def _notify(session: Session, consent: Consent, result: Consequence, application: object) -> None:
+    from ilja.applications.models import Round
+    from ilja.messages import outbox
+
+    label = texts.by_version(consent.purpose, consent.version).label
+    round_id = getattr(application, "round_id", None)
+    title = session.get_one(Round, round_id).title if round_id is not None else ""
+    assert consent.withdrawn_at is not None
+    outbox.send(session, person_id=consent.person_id, topic="consent_withdrawn", subject_ref=f"consent:{consent.id}",
+                context={"purpose_ko": label["ko"], "purpose_en": label["en"], "consequence": result.value,
+                         "round_title": title,
+                         "withdrawn_on": consent.withdrawn_at.astimezone(clock.SEOUL).date().isoformat()})
+
+
+def _apply(session: Session, application: object, purpose: str, result: Consequence, *,
+           actor: audit.Actor, now: dt.datetime) -> None:
+    from ilja.applications import statuses
+    from ilja.applications.models import Application
+
+    assert isinstance(application, Application)
+    note = f"consent withdrawn: {purpose}"
+    if result is Consequence.APPLICATION_WITHDRAWN:
+        if S(application.status) in HOLDS_OR_WAITS:
+            from ilja.selection import service as selection
+
+            selection.withdraw(session, application.round_id, {application.id: "declined"}, actor=actor,
+                               note=note, now=now)
+        else:
+            statuses.apply_moves(session, [statuses.Move(application, S.WITHDRAWN, "consent_withdrawn")],
+                                 actor=actor, note=note, now=now)
+    elif result is Consequence.PRIORITY_RECALCULATED:
+        _reevaluate(session, application, actor=actor, now=now)
+    elif result is Consequence.PRIORITY_RECHECK:
+        _history_line(session, application, S(application.status), {"recheck": True}, actor=actor, now=now)
+
+
+def _history_line(session: Session, application: object, status: S, details: dict[str, object], *,
+                  actor: audit.Actor, now: dt.datetime) -> None:
+    """The application's history line saying the sensitive-data consent was withdrawn (its
+    status may stay as it was)."""
+    from ilja.applications import statuses
+    from ilja.applications.models import Application, Round
+    from ilja.applications.rounds import program_kind
+
+    assert isinstance(application, Application)
+    kind = program_kind(session.get_one(Round, application.round_id).program_code)
+    statuses.record_moves(session, [statuses.BulkMove(application.id, application.status, status,
+                                                      "consent_withdrawn.sensitive", details)],
+                          actor=actor, program_kind=kind, note="consent withdrawn: sensitive", now=now)
+
+
+def _reevaluate(session: Session, application: object, *, actor: audit.Actor, now: dt.datetime) -> None:
+    """Before the draw: the snapshot taken again without the sensitive groups, the status as
+    the new screening says (a status line records it, from and to, even when unchanged)."""
+    from ilja.applications import service
+    from ilja.applications.models import Application, Round
+    from ilja.people import registry
+
+    assert isinstance(application, Application)
+    row = session.get_one(Round, application.round_id)
+    person_row = registry.get_person(session, application.person_id)
+    assert person_row is not None
+    person = usable_person(service.applicant(session, person_row), {}, row.starts_on)
+    snap = service.evaluate(row, person)
+    application.eligible, application.score, application.priority = snap.eligible, snap.score, snap.priority
+    application.eligibility, application.eligibility_context_id = snap.person, service.context_id(session, snap)
+    application.parameter_version, application.code_version = snap.parameter_version, snap.code_version
+    status, _, _ = service.screening(snap)
+    _history_line(session, application, status, {"score": snap.score, "priority": snap.priority},
+                  actor=actor, now=now)
