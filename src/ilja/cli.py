@@ -59,6 +59,7 @@ def _register() -> None:
     app.add_typer(__import__("ilja.selection.cli", fromlist=["x"]).select_app, name="select", help="Selection: prepare, run once, verify, export, 경쟁률.")
     demo.register(app)
     __import__("ilja.ops.cli", fromlist=["x"]).register(app)  # ilja backup / ilja restore
+    __import__("ilja.messages.cli", fromlist=["x"]).register(app)  # ilja worker
 
 
 _register()

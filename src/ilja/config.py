@@ -57,6 +57,29 @@ class Settings(BaseSettings):
         description="The published-heads file `ilja audit publish-head` appends to and `ilja audit "
         "verify` checks against (JSON lines, 0644, meant to be copied off the server); default "
         "<data_dir>/audit-heads.jsonl.")
+    # Messages (ilja.messages): with no SMTP host or provider, e-mail and SMS go to <data_dir>/outbox/.
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-mail messages.")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port.")
+    smtp_starttls: bool = Field(default=True, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_user: str | None = Field(default=None, description="SMTP login, if the server wants one.")
+    smtp_password: str | None = Field(default=None, description="SMTP password.")
+    smtp_from: str = Field(default="일자리 <noreply@ilja.seoul.go.kr>", description="The From: of e-mail.")
+    smtp_timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds an SMTP exchange may take.")
+    sms_provider_url: str | None = Field(
+        default=None, description="Base URL of the SMS/알림톡 provider (NHN Cloud Notification: "
+        "https://api-sms.cloud.toast.com for SMS, https://api-alimtalk.cloud.toast.com for 알림톡).")
+    alimtalk_provider_url: str | None = Field(default=None, description="Base URL for 알림톡, if not sms_provider_url.")
+    sms_app_key: str | None = Field(default=None, description="The provider's app key.")
+    sms_secret_key: str | None = Field(default=None, description="The provider's secret key (X-Secret-Key).")
+    sms_sender_no: str = Field(default="0221330000", description="Registered sender number (발신번호).")
+    alimtalk_sender_key: str | None = Field(default=None, description="Kakao channel sender key for 알림톡.")
+    messages_lease_seconds: float = Field(
+        default=120.0, gt=0, description="How long a worker holds a delivery it claimed; past it "
+        "the delivery is in doubt and another worker takes it (longer than any send may take).")
+    messages_max_attempts: int = Field(default=8, ge=1, le=100, description="Attempts before a delivery fails.")
+    messages_backoff_seconds: float = Field(
+        default=30.0, gt=0, description="Wait after the first failed attempt; doubled after each (capped at 6 h).")
+    messages_poll_seconds: float = Field(default=2.0, gt=0, description="How often an idle worker looks for work.")
 
 
 @lru_cache
