@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -91,7 +90,7 @@ CELLS = ("applicants", "competition", "completion", "dropout", "employment", "re
 
 
 def publish(raw: Raw, name: str, minimum: int) -> Row:
-    """The line the public sees: every cell under ``minimum`` suppressed."""
+    """The line the public sees: every cell under ``minimum`` suppressed (0: staff's full view)."""
     return Row(
         raw.kind, raw.code, name, raw.year,
         applicants=disclosure.count(raw.applicants, minimum),
@@ -342,10 +341,3 @@ def attainment(value: Decimal | None, target: Any) -> str:
     if value is None or target is None:
         return "no_data"
     return "met" if value >= Decimal(str(target.value)) else "below"
-
-
-def by_kind(rows: list[Row]) -> dict[Kind, list[Row]]:
-    grouped: dict[Kind, list[Row]] = defaultdict(list)
-    for row in rows:
-        grouped[row.kind].append(row)
-    return grouped

@@ -149,4 +149,5 @@ def create_app() -> FastAPI:
     app.include_router(__import__("ilja.training.setup_views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.matching.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.support.views", fromlist=["x"]).router)
+    app.include_router(__import__("ilja.transparency.views", fromlist=["x"]).router)
     return app

@@ -1,0 +1,91 @@
+"""The scorecard as text: a cell for the page, and the CSV and XLSX downloads (one column for
+each rate's value, numerator and denominator, so a reader can recompute it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from ilja.transparency import disclosure
+from ilja.transparency.scorecards import CELLS, KINDS, Scorecard
+from ilja.web.format import percent
+from ilja.web.i18n import Translator
+
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def cell_text(t: Translator, cell: Any) -> str:
+    """``75.4% (34/45명)``, ``비공개`` or ``자료 없음``."""
+    if cell.state != "shown":
+        return t("transparency.state." + cell.state)
+    if isinstance(cell, disclosure.Rate):
+        return t("transparency.rate_text", percent=percent(cell.percent), numerator=f"{cell.numerator:,}",
+                 denominator=f"{cell.denominator:,}")
+    if isinstance(cell, disclosure.Ratio):
+        return t("transparency.ratio_text", ratio=cell.value, applicants=f"{cell.applicants:,}",
+                 seats=f"{cell.seats:,}")
+    if isinstance(cell, disclosure.Mean):
+        return t("transparency.mean_text", value=cell.value, count=f"{cell.count:,}")
+    return t("transparency.count_text", n=f"{cell.value:,}")
+
+
+def _values(cell: Any) -> list[Any]:
+    """(value, numerator, denominator) of a cell, blank where not published."""
+    if isinstance(cell, disclosure.Rate):
+        return [cell.percent, cell.numerator, cell.denominator]
+    if isinstance(cell, disclosure.Ratio):
+        return [cell.value, cell.applicants, cell.seats]
+    if isinstance(cell, disclosure.Mean):
+        return [cell.value, cell.count, None]
+    return [cell.value, None, None]
+
+
+def table(card: Scorecard, t: Translator) -> tuple[list[str], list[list[Any]]]:
+    """One row a provider: kind, provider, year, then for each figure its value, numerator,
+    denominator and whether it is published."""
+    head = [t("transparency.col.kind"), t("transparency.col.provider"), t("transparency.year")]
+    for name in CELLS:
+        label = t("transparency.col." + name)
+        head += [f"{label} — {t('transparency.col.' + part)}"
+                 for part in ("value", "numerator", "denominator", "state")]
+    rows = []
+    for kind in KINDS:
+        for row in card.of(kind):
+            line: list[Any] = [t("transparency.kind." + kind), row.name, row.year]
+            for _, cell in row.cells():
+                line += [*_values(cell), t("transparency.state." + cell.state)]
+            rows.append(line)
+    return head, rows
+
+
+def to_csv(card: Scorecard, t: Translator) -> bytes:
+    head, rows = table(card, t)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(head)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(card: Scorecard, t: Translator) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    head, rows = table(card, t)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(card.year)
+    sheet.append([t("transparency.title"), t("transparency.as_of", date=card.as_of.isoformat())])
+    sheet.append([t("transparency.rules", minimum=card.rules.min_cell, k=card.rules.k)])
+    sheet.append([])
+    sheet.append(head)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([float(v) if hasattr(v, "is_finite") else v for v in row])
+    sheet.freeze_panes = "D5"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
