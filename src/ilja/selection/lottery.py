@@ -81,6 +81,12 @@ def lottery_numbers(seed: bytes, applicant_ids: Iterable[str]) -> list[int]:
     return [int.from_bytes(digests[i:i + 32], "big") for i in range(0, len(digests), 32)]
 
 
+def shown(number: int) -> str:
+    """A lottery number as pages and exports show it: its first 16 hex digits (64 bits, which
+    order as the whole number does unless two applicants share them)."""
+    return f"{number:064x}"[:16]
+
+
 def lottery_keys(seed: bytes, applicant_ids: Sequence[str]) -> np.ndarray:
     """The lottery numbers as an (n, 4) uint64 array, most significant word first.
 

@@ -5,7 +5,8 @@ commitment published), completed by the draw, and never run again. Each outcome 
 applicant's inputs as the draw saw them (eligibility, score, priority, preferences) next to the
 draw's result, so ``verify`` recomputes the draw from stored data even after applications have
 moved on; ``current_*`` columns follow promotions from the waitlist, which are stored as
-``selection_withdrawals`` in order and can be replayed bit for bit.
+``selection_withdrawals`` in order and can be replayed bit for bit. An offer (``selection_offers``)
+is a seat put to its holder with a deadline to accept or decline (issue 18 §3).
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ class SelectionOutcomeRow(Base):
     current_status: Mapped[str] = mapped_column(String(20))
     current_unit_code: Mapped[str | None] = mapped_column(String(64))
     current_seat: Mapped[str | None] = mapped_column(String(16))
+    current_waitlist: Mapped[list[Any] | None] = mapped_column(_JSON)
+    """The waitlist places in force after the promotions (``None``: a run stored before this
+    column, read by replaying its withdrawals)."""
 
 
 class SelectionWithdrawal(Base):
@@ -109,3 +113,27 @@ class SelectionWithdrawal(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     actor_id: Mapped[str | None] = mapped_column(String(100))
     actor_role: Mapped[str] = mapped_column(String(32))
+
+
+class SelectionOffer(Base):
+    """A seat offered to the applicant holding it: accept or decline by ``deadline_at``.
+
+    Made for every seat of the draw and for every promotion (``sequence`` names the withdrawal
+    that opened the seat); a decline, a lapse or a no-show frees the seat for the waitlist.
+    """
+
+    __tablename__ = "selection_offers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("selection_runs.id", ondelete="CASCADE"),
+                                        index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(String(64))
+    seat: Mapped[str | None] = mapped_column(String(16))
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    waitlist_place: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    deadline_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(100))

@@ -20,7 +20,7 @@ from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications.models import Application, ApplicationStatus
 from ilja.files import write_atomically
 from ilja.selection.errors import SelectionError
-from ilja.selection.lottery import lottery_numbers
+from ilja.selection.lottery import lottery_numbers, shown
 from ilja.selection.model import REASON_LABELS, STATUS_LABELS, Reason, Status
 from ilja.selection.models import SelectionOutcomeRow
 from ilja.selection.stats import competition_rate
@@ -167,7 +167,7 @@ def export_results(session: Session, round_id: int, target: Path | BinaryIO, *, 
         sheet.append(cells([
             row.rank, row.application_id, mask_name(names.get(row.person_id, "")),
             " > ".join(row.preferences), row.score, "예" if row.priority else "",
-            f"{number:064x}"[:16], STATUS_LABELS[Status(row.drawn_status)][0],
+            shown(number), STATUS_LABELS[Status(row.drawn_status)][0],
             REASON_LABELS[Reason(row.reason)][0], row.status, row.unit or "",
             {"reserved": "우선선발", "open": "일반"}.get(row.seat or "", ""),
             ", ".join(f"{u} {p}" for u, p in row.waitlist), ", ".join(row.failed)]))

@@ -87,7 +87,9 @@ from ilja.selection.waitlist import withdraw as withdraw_pure
 S = ApplicationStatus
 DRAWN = (S.ELIGIBLE.value, S.INELIGIBLE.value)
 """The applications a draw takes in: screened either way. Withdrawn ones are left out."""
-WITHDRAWAL_KINDS = ("declined", "dropped", "ineligible")
+WITHDRAWAL_KINDS = ("declined", "dropped", "ineligible", "lapsed", "no_show")
+"""Why a seat or a waitlist place is given up: declined (포기), dropped before the start, found
+ineligible after the draw, an offer's deadline passed (``offer_service``), or a no-show."""
 
 
 
@@ -205,6 +207,11 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
              if a.status == S.ELIGIBLE]
     applications.record_moves(session, moves, actor=actor,
                               program_kind=applications.program_kind(row.program_code), now=now)
+    from ilja.selection import offer_service
+
+    offer_service.after_draw(session, run_row, row, [
+        (a.id, o.unit, o.seat.value if o.seat else None)
+        for a, o in zip(apps, outcomes, strict=True) if o.status == Status.SELECTED], now=now)
     stats = selection_stats(allocation).as_dict()
     record = result.as_record()
     run_row.status = RunStatus.COMPLETED.value
@@ -243,7 +250,7 @@ def _outcome_values(run_id: int, app: Any, outcome: Outcome) -> dict[str, Any]:
             "unit_code": outcome.unit, "seat": seat, "choice": outcome.choice,
             "rank": outcome.rank, "waitlist": [list(w) for w in outcome.waitlist],
             "current_status": outcome.status.value, "current_unit_code": outcome.unit,
-            "current_seat": seat}
+            "current_seat": seat, "current_waitlist": [list(w) for w in outcome.waitlist]}
 
 
 def _draw_details(run_id: int, outcome: Outcome) -> dict[str, Any]:
@@ -388,7 +395,20 @@ def _current_columns_match(rows: Sequence[SelectionOutcomeRow], current: Any) ->
         if (row.current_status, row.current_unit_code, row.current_seat) != (
                 outcome.status.value, outcome.unit, seat):
             return False
+        if row.current_waitlist is not None and row.current_waitlist != [
+                list(w) for w in outcome.waitlist]:
+            return False
     return True
+
+
+def current_allocation(session: Session, run_row: SelectionRunRow) -> Any:
+    """The allocation in force: the draw reproduced from its stored inputs and every stored
+    withdrawal replayed on it (the same steps ``verify`` and ``withdraw`` take)."""
+    rows = _outcome_rows(session, run_row.id)
+    stored = stored_run(run_row)
+    drawn = reproduce(stored, stored_inputs(run_row, rows))
+    promotions = replay(drawn, [w.leavers for w in _withdrawals(session, run_row.id)])
+    return promotions[-1].allocation if promotions else drawn
 
 
 # --------------------------------------------------------------------------------------------
@@ -434,11 +454,8 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
             raise InvalidTransition(statuses[app_id], S.WITHDRAWN,
                                     "선발 또는 예비 상태인 신청만 포기·탈락 처리할 수 있습니다.",
                                     "Only a selected or waitlisted application can leave.")
-    stored = stored_run(run_row)
-    inputs = stored_inputs(run_row, rows)
     previous = _withdrawals(session, run_row.id)
-    promotions = replay(reproduce(stored, inputs), [w.leavers for w in previous])
-    current = promotions[-1].allocation if promotions else reproduce(stored, inputs)
+    current = current_allocation(session, run_row)
     keyed = {by_app[a].applicant_key: kind for a, kind in leavers.items()}
     promotion = withdraw_pure(current, keyed)
     key_to_app = {r.applicant_key: r.application_id for r in rows}
@@ -482,9 +499,14 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
         session.execute(update(table).where(table.c.id == bindparam("b_id")).values(
             current_status=bindparam("b_status"), current_unit_code=bindparam("b_unit"),
             current_seat=bindparam("b_seat")), outcome_updates)
+    _store_waitlists(session, rows, current, promotion.allocation)
     run_row.current_output_hash = new_hash
     run_row.stats = selection_stats(promotion.allocation).as_dict()
     session.flush()
+    from ilja.selection import offer_service
+
+    offer_service.after_withdrawal(session, run_row, row, leavers, changes, sequence=sequence,
+                                   actor=actor, now=now)
     promoted = [c["application_id"] for c in changes
                 if c["kind"] in (ChangeKind.PROMOTED, ChangeKind.MOVED_UP)]
     audit.record(session, actor, "selection.withdraw", object_type="round", object_id=round_id,
@@ -493,10 +515,26 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
     return WithdrawalResult(sequence, sorted(leavers), promoted, changes)
 
 
+def _store_waitlists(session: Session, rows: Sequence[SelectionOutcomeRow], before: Any,
+                     after: Any) -> None:
+    """Write the waitlist places that the promotions moved (everyone behind a promoted person
+    moves up), so a page reads the place in force without replaying the draw."""
+    import numpy as np
+
+    moved = np.flatnonzero((before.waitlist != after.waitlist).any(axis=1)).tolist()
+    by_key = {r.applicant_key: r.id for r in rows}
+    values = [{"b_id": by_key[after.problem.applicant_ids[i]],
+               "b_waitlist": [list(w) for w in after.outcome(i).waitlist]} for i in moved]
+    if values:
+        table = table_of(SelectionOutcomeRow)
+        session.execute(update(table).where(table.c.id == bindparam("b_id")).values(
+            current_waitlist=bindparam("b_waitlist")), values)
+
+
 __all__ = [
     "Competition", "NotDrawn", "NothingToDraw", "ResultRow", "RunResult", "SelectionError",
     "VerificationReport", "WithdrawalResult", "audit_results_read", "competition",
-    "completed_run", "export_results", "get_run", "policy_for", "prepare_draw", "results", "run",
+    "completed_run", "current_allocation", "export_results", "get_run", "policy_for", "prepare_draw", "results", "run",
     "run_selection",
     "stored_inputs", "stored_outcomes", "stored_run", "units_of", "verify", "withdraw",
 ]

@@ -1,0 +1,55 @@
+"""Offers of a seat with a deadline to accept or decline, and the waitlist in force (issue 18 §3).
+
+Revision ID: 0009
+Revises: 0008
+
+``selection_outcomes.current_waitlist`` holds each application's waitlist places after the
+promotions; a run already drawn gets its draw's places where it has no withdrawals yet (the
+others are read by replaying them).
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+TZ = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.add_column("selection_outcomes",
+                  sa.Column("current_waitlist", sa.JSON(none_as_null=True), nullable=True))
+    op.execute("UPDATE selection_outcomes SET current_waitlist = waitlist WHERE run_id NOT IN "
+               "(SELECT run_id FROM selection_withdrawals)")
+    op.create_table(
+        "selection_offers",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("unit_code", sa.String(64), nullable=False),
+        sa.Column("seat", sa.String(16), nullable=True),
+        sa.Column("sequence", sa.Integer(), nullable=True),
+        sa.Column("waitlist_place", sa.Integer(), nullable=True),
+        sa.Column("state", sa.String(16), nullable=False),
+        sa.Column("made_at", TZ, nullable=False),
+        sa.Column("deadline_at", TZ, nullable=False),
+        sa.Column("decided_at", TZ, nullable=True),
+        sa.Column("decided_by", sa.String(100), nullable=True),
+        sa.ForeignKeyConstraint(["run_id"], ["selection_runs.id"], ondelete="CASCADE",
+                                name="fk_selection_offers_run_id_selection_runs"),
+        sa.ForeignKeyConstraint(["application_id"], ["applications.id"],
+                                name="fk_selection_offers_application_id_applications"),
+        sa.PrimaryKeyConstraint("id", name="pk_selection_offers"),
+    )
+    op.create_index("ix_selection_offers_run_id", "selection_offers", ["run_id"])
+    op.create_index("ix_selection_offers_application_id", "selection_offers", ["application_id"])
+    op.create_index("ix_selection_offers_state", "selection_offers", ["state"])
+
+
+def downgrade() -> None:
+    op.drop_table("selection_offers")
+    with op.batch_alter_table("selection_outcomes") as batch:
+        batch.drop_column("current_waitlist")
