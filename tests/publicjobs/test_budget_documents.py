@@ -8,7 +8,7 @@ import io
 import openpyxl
 
 from ilja.db import engine_for, transaction
-from ilja.publicjobs import documents, payroll_service, service
+from ilja.publicjobs import documents, payment_service, payroll_service, service
 from ilja.publicjobs.budget import expected_by_month, monthly_pay
 from tests.publicjobs.factories import HOST, MANAGER, add_person, add_project
 from tests.publicjobs.test_service import _fill
@@ -49,7 +49,9 @@ def test_statement_pdf_and_transfer_files(database_url):
         line = payroll_service.run_lines(session, run.run_id)[0]
         pdf = documents.statement_pdf(line, name="김동행", program="companion_jobs", project="사업")
         assert pdf.startswith(b"%PDF") and len(pdf) > 1000
-        csv_text = documents.transfer_csv([line], {line.person_id: "김동행"}).decode("utf-8-sig")
-        assert csv_text.splitlines()[1].split(",")[2:5] == ["김동행", "2025-07", str(line.net)]
-        sheet = openpyxl.load_workbook(io.BytesIO(documents.transfer_xlsx([line], {}))).active
-        assert sheet.cell(2, 5).value == line.net
+        items = payment_service.transfer_items(session, payment_service.write_transfer(
+            session, "companion_jobs", actor=MANAGER, reason="이체", run_id=run.run_id).id)
+        csv_text = documents.transfer_csv(items, {line.person_id: "김동행"}, {}).decode("utf-8-sig")
+        assert csv_text.splitlines()[1].split(",")[3:8] == ["김동행", "", "", "2025-07", str(line.net)]
+        sheet = openpyxl.load_workbook(io.BytesIO(documents.transfer_xlsx(items, {}, {}))).active
+        assert sheet.cell(2, 8).value == line.net

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
-from ilja.publicjobs import documents, payroll_service, service
+from ilja.publicjobs import documents, payment_service, payroll_service, service
 from ilja.publicjobs.models import PayLine, Project
 from ilja.publicjobs.service import NotFound, PublicJobError
 from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry, TimesheetInvalid
@@ -234,18 +234,31 @@ def transfer_file(run_id: int, db: DbSession,
 
 
 def transfer_response(db, run_id: int, principal: Principal, reason: str, format: str) -> Response:
-    """The run's bank-transfer file (names included, so audited with the reason); shared by the
-    API and the run page. Raises PublicJobError outside scope or without a reason."""
-    scope = Scope.of(principal)
-    payroll_service.get_run(db, run_id, scope)
-    lines = payroll_service.run_lines(db, run_id, scope)
-    names = payroll_service.participant_names(db, lines, actor=principal.actor, reason=reason, run_id=run_id)
+    """The run's next bank-transfer file (``payment_service.write_transfer``: its payments not yet
+    sent and the program's reissued ones, now sent; or its latest file again), names included, so
+    audited with the reason; shared by the API and the run page. Raises PublicJobError outside
+    scope, without a reason, or with nothing to send."""
+    run = payroll_service.get_run(db, run_id, Scope.of(principal))
+    transfer = payment_service.write_transfer(db, run.program_code, actor=principal.actor, reason=reason,
+                                              run_id=run_id)
+    return written_transfer(db, transfer, principal, reason, format)
+
+
+def written_transfer(db, transfer, principal: Principal, reason: str, format: str) -> Response:
+    """A written transfer file as CSV or XLSX; the names and accounts in it are an audited download."""
+    items = payment_service.transfer_items(db, transfer.id)
+    names = payroll_service.participant_names(db, items, actor=principal.actor, reason=reason,
+                                              run_id=transfer.run_id)
+    accounts = payment_service.accounts_for_file(db, items)
+    name = f"transfer-{transfer.program_code}-{transfer.id}"
     if format == "csv":
-        return Response(documents.transfer_csv(lines, names), media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="transfer-{run_id}.csv"'})
-    return Response(documents.transfer_xlsx(lines, names),
+        return Response(documents.transfer_csv(items, names, accounts), media_type="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"',
+                                 "Cache-Control": "no-store"})
+    return Response(documents.transfer_xlsx(items, names, accounts),
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="transfer-{run_id}.xlsx"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"',
+                             "Cache-Control": "no-store"})
 
 
 def statement_response(db, line: PayLine, principal: Principal, reason: str) -> Response:

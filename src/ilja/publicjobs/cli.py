@@ -88,22 +88,60 @@ def transfer(
     output: Path = typer.Option(..., "--output", help="A .csv or .xlsx file."),
     reason: str = typer.Option(..., "--reason", help="Why the file is downloaded (audited)."),
 ) -> None:
-    """Write the bank-transfer file of a run (names are personal data: the download is audited)."""
+    """Write the run's next bank-transfer file: its payments not yet sent and the program's
+    reissued ones (or its latest file again). Names and accounts are personal data: audited."""
     from ilja.db import get_engine, transaction
     from ilja.files import write_atomically
-    from ilja.publicjobs import documents
-    from ilja.publicjobs.payroll_service import get_run, participant_names, run_lines
+    from ilja.publicjobs import documents, payment_service
+    from ilja.publicjobs.payroll_service import get_run, participant_names
     from ilja.publicjobs.service import PublicJobError
 
     try:
         with transaction(get_engine()) as session:
-            get_run(session, run_id)
-            lines = run_lines(session, run_id)
-            names = participant_names(session, lines, actor=_actor(), reason=reason, run_id=run_id)
+            run = get_run(session, run_id)
+            sent = payment_service.write_transfer(session, run.program_code, actor=_actor(), reason=reason,
+                                                  run_id=run_id)
+            items = payment_service.transfer_items(session, sent.id)
+            names = participant_names(session, items, actor=_actor(), reason=reason, run_id=run_id)
+            accounts = payment_service.accounts_for_file(session, items)
     except PublicJobError as exc:
         err.print(f"[red]error:[/red] {exc.ko} ({exc.en})")
         raise typer.Exit(1) from None
-    data = documents.transfer_xlsx(lines, names) if output.suffix.lower() == ".xlsx" else \
-        documents.transfer_csv(lines, names)
+    data = documents.transfer_xlsx(items, names, accounts) if output.suffix.lower() == ".xlsx" else \
+        documents.transfer_csv(items, names, accounts)
     write_atomically(output, data)  # a bank must never get half a transfer file
-    err.print(f"{len(lines):,} lines → {output}")
+    err.print(f"{len(items):,} payments → {output}")
+
+
+@payroll_app.command("results")
+def results(
+    path: Path = typer.Argument(..., help="The bank's result file (.csv or .xlsx, README layout)."),
+) -> None:
+    """Import the bank's result file: all rows or none (each problem printed with its row)."""
+    from ilja.db import get_engine, transaction
+    from ilja.publicjobs.bank_results import ResultFileRefused
+    from ilja.publicjobs.payment_service import import_results
+
+    try:
+        with transaction(get_engine()) as session:
+            summary = import_results(session, path.read_bytes(), path.name, actor=_actor())
+    except ResultFileRefused as exc:
+        for p in exc.problems:
+            err.print(f"row {p.row} {p.column}: {p.ko} ({p.en})")
+        err.print("[red]refused:[/red] nothing was changed")
+        raise typer.Exit(1) from None
+    err.print(f"{summary.rows:,} rows: {summary.paid:,} paid, {summary.rejected:,} rejected")
+
+
+@payroll_app.command("reconcile")
+def reconcile(
+    program: str = typer.Option(..., "--program"),
+    year: int = typer.Option(2025, "--year"),
+) -> None:
+    """The year's net pay by payment status, the budget, and every unexplained difference (JSON)."""
+    from ilja.db import get_engine, transaction
+    from ilja.publicjobs.payment_service import reconcile as run_reconcile
+    from ilja.publicjobs.payment_service import summary_json
+
+    with transaction(get_engine()) as session:
+        typer.echo(summary_json(run_reconcile(session, program, year)))

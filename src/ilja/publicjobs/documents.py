@@ -1,7 +1,7 @@
 """Pay statements (급여명세서, PDF in Korean with Pretendard GOV) and bank-transfer files.
 
 The statement lists the pay components, the carried corrections and each deduction; the
-transfer file has one line per pay line with the net amount. Names come from the registry and
+transfer file has one line per payment it sends, with the net amount and its reference. Names come from the registry and
 are personal data: the caller audits every download with its reason.
 """
 
@@ -34,7 +34,7 @@ DEDUCTION_LABELS = (
     ("local_income_tax", "지방소득세"),
 )
 PROGRAM_NAMES = {"companion_jobs": "서울 동행일자리", "attractive_jobs": "서울 매력일자리"}
-TRANSFER_HEADER = ("순번", "배치번호", "성명", "지급월", "지급액(원)", "적요")
+TRANSFER_HEADER = ("순번", "지급참조번호", "배치번호", "성명", "은행코드", "계좌번호", "지급월", "지급액(원)", "적요")
 
 
 def _won(amount: int) -> str:
@@ -91,26 +91,32 @@ def statement_pdf(line, *, name: str, program: str, project: str) -> bytes:
     return bytes(pdf.output())
 
 
-def transfer_rows(lines, names: dict[int, str]) -> list[tuple]:
-    return [(i, line.placement_id, names.get(line.person_id, ""), f"{line.month // 100}-{line.month % 100:02d}",
-             line.net, f"급여 {line.month}") for i, line in enumerate(lines, start=1) if line.net > 0]
+def transfer_rows(items, names: dict[int, str], accounts: dict[int, tuple[str, str]]) -> list[tuple]:
+    """One row per payment (``payment_service.TransferItem``); the bank and account cells are
+    empty unless a corrected account was entered (README "Transfer and result files")."""
+    rows = []
+    for i, item in enumerate(items, start=1):
+        bank, number = accounts.get(item.account_id, ("", "")) if item.account_id is not None else ("", "")
+        rows.append((i, item.reference, item.placement_id, names.get(item.person_id, ""), bank, number,
+                     f"{item.month // 100}-{item.month % 100:02d}", item.amount, f"급여 {item.month}"))
+    return rows
 
 
-def transfer_csv(lines, names: dict[int, str]) -> bytes:
+def transfer_csv(items, names: dict[int, str], accounts: dict[int, tuple[str, str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(TRANSFER_HEADER)
-    writer.writerows(cells(row) for row in transfer_rows(lines, names))
+    writer.writerows(cells(row) for row in transfer_rows(items, names, accounts))
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def transfer_xlsx(lines, names: dict[int, str]) -> bytes:
+def transfer_xlsx(items, names: dict[int, str], accounts: dict[int, tuple[str, str]]) -> bytes:
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("이체")
     sheet.append(TRANSFER_HEADER)
-    for row in transfer_rows(lines, names):
+    for row in transfer_rows(items, names, accounts):
         sheet.append(cells(row))
     buffer = io.BytesIO()
     book.save(buffer)

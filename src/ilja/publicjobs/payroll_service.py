@@ -37,6 +37,7 @@ from ilja.publicjobs.models import (
     TimesheetCorrection,
     TimesheetEntryRow,
 )
+from ilja.publicjobs.payment_service import schedule_run
 from ilja.publicjobs.payroll import Entries, MonthPay, Placements, compute_month, month_rules
 from ilja.publicjobs.service import NotFound, PublicJobError, month_key
 from ilja.publicjobs.timesheet import KIND_CODES, month_range
@@ -266,6 +267,7 @@ def run_payroll(session: Session, program: str, year: int, month: int, *, actor:
     run.totals = {"lines": n, "gross": int(gross.sum()), "adjustment": int(adjustment.sum()),
                   "deductions": int(total_deductions.sum()), "net": int(net.sum())}
     session.flush()
+    schedule_run(session, run.id, tree)
     audit.record(session, actor, "publicjobs.payroll.run", object_type="publicjob_payroll_run",
                  object_id=run.id, details={"program": program, "month": key, **run.totals})
     return RunResult(run.id, sequence, n, dict(run.totals))
