@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, and_, func, or_, select
 
 from ilja import clock
+from ilja import models as _tables  # noqa: F401 - every table, so the foreign keys resolve
 from ilja.config import Settings
 from ilja.db import transaction
 from ilja.messages.channels import Outgoing, Permanent, SendError, Transport, transports
