@@ -121,6 +121,34 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     return created
 
 
+def start_worker():
+    """``ilja worker`` beside the web server, delivering the messages (to var/outbox/ unless SMTP
+    or a provider is configured). It gets SIGTERM when this process dies, however it dies."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def die_with_parent() -> None:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    console.print("• message worker started (ilja worker): e-mail and SMS go to var/outbox/ by default")
+    return subprocess.Popen([str(Path(sys.executable).parent / "ilja"), "worker"], preexec_fn=die_with_parent)
+
+
+def stop_worker(worker) -> None:
+    import subprocess
+
+    worker.terminate()
+    try:
+        worker.wait(10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
@@ -138,5 +166,9 @@ def register(app: typer.Typer) -> None:
             console.print(f"• Ilja at http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
             from ilja.web.cli import uvicorn_options
 
-            uvicorn.run("ilja.web.app:create_app", factory=True, host=host, port=port,
-                        **uvicorn_options(behind_proxy=False))  # type: ignore[arg-type]
+            worker = start_worker()
+            try:
+                uvicorn.run("ilja.web.app:create_app", factory=True, host=host, port=port,
+                            **uvicorn_options(behind_proxy=False))  # type: ignore[arg-type]
+            finally:
+                stop_worker(worker)
