@@ -73,3 +73,37 @@ class OtherSite(TrainingError):
     def __init__(self, field_ko: str, field_en: str, site_code: str | None) -> None:
         super().__init__(f"{field_ko}: {site_code} 소속 운영자는 다른 기관의 것을 만들 수 없습니다.",
                          f"{field_en}: an operator of {site_code} cannot create for another site.")
+
+
+class CheckinRefused(TrainingError):
+    """A check-in code that is wrong or expired, or a check-in that cannot be taken today."""
+
+    code = "checkin_refused"
+
+    def __init__(self, message_ko: str, message_en: str, reason: str) -> None:
+        super().__init__(message_ko, message_en)
+        self.reason = reason
+
+
+class TooManyAttempts(TrainingError):
+    """Too many wrong codes in the failure window: the person waits (429)."""
+
+    status_code = 429
+    code = "too_many_attempts"
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(f"잘못된 코드를 여러 번 입력했습니다. {minutes}분 뒤에 다시 시도하십시오.",
+                         f"Too many wrong codes. Try again in {minutes} minutes.")
+        self.minutes = minutes
+
+
+class SecondPersonNeeded(TrainingError):
+    """An override decided by the staff member who asked for it (four eyes)."""
+
+    status_code = 409
+    code = "second_person_needed"
+
+    def __init__(self) -> None:
+        super().__init__("정정을 요청한 직원은 승인할 수 없습니다. 다른 직원이 승인해야 합니다.",
+                         "The staff member who asked for the change cannot approve it; another "
+                         "staff member must.")

@@ -168,6 +168,8 @@ class AttendanceRecord(Base):
     mark: Mapped[int] = mapped_column(SmallInteger)
     recorded_by: Mapped[str | None] = mapped_column(String(100))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # how it was recorded (``ilja.attendance.records.Method``): roll call, import, check-in …
+    method: Mapped[str] = mapped_column(String(16), default="roll_call", server_default="roll_call")
 
 
 class Assessment(Base):
@@ -247,3 +249,70 @@ class OneDayParticipant(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     referred_by: Mapped[str] = mapped_column(String(100))  # the 50+ campus (50플러스캠퍼스)
     registered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class CheckinBoard(Base):
+    """A check-in screen an operator opened for a cohort's session day: its secret makes the
+    rotating codes (``ilja.attendance.codes``); it takes check-ins until it is closed."""
+
+    __tablename__ = "training_checkin_boards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("training_cohorts.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    secret: Mapped[str] = mapped_column(String(64))
+    opened_by: Mapped[str | None] = mapped_column(String(100))
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class CheckinAttempt(Base):
+    """One code typed by a person (right or wrong): wrong ones count towards the failure limit."""
+
+    __tablename__ = "training_checkin_attempts"
+
+    id: Mapped[int] = mapped_column(_BIGID, primary_key=True, autoincrement=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    board_id: Mapped[int | None] = mapped_column(ForeignKey("training_checkin_boards.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+
+
+class ExcusedAbsence(Base):
+    """An excused absence (공결) of one trainee on one session day, with its kind and evidence
+    (stored sealed, ``ilja.attendance.evidence``; here only its digest, type and size)."""
+
+    __tablename__ = "training_excused"
+    __table_args__ = (UniqueConstraint("enrolment_id", "day", name="uq_training_excused_enrolment_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("training_enrolments.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    excused: Mapped[bool] = mapped_column(Boolean)  # what the rule in force said
+    rule: Mapped[dict[str, Any]] = mapped_column(_JSON)  # the parameter use behind it
+    evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+    evidence_type: Mapped[str | None] = mapped_column(String(40))
+    evidence_bytes: Mapped[int | None] = mapped_column(Integer)
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AttendanceOverride(Base):
+    """A change asked for to a recorded day (정정 요청) with its reason; it takes effect only when
+    a second staff member approves it (four eyes)."""
+
+    __tablename__ = "training_overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("training_enrolments.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    mark_before: Mapped[int | None] = mapped_column(SmallInteger)
+    mark_after: Mapped[int] = mapped_column(SmallInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    requested_by: Mapped[str | None] = mapped_column(String(100))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(Text)

@@ -19,11 +19,19 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
+from ilja.attendance.records import Method
 from ilja.people import registry
 from ilja.rules.parameters import default_tree
 from ilja.training import service
 from ilja.training.attendance import Mark, TraineeAttendance, summarise_one
-from ilja.training.attendance_import import Roster, check, read_frame
+from ilja.training.attendance_changes import protected_records
+from ilja.training.attendance_import import (
+    AttendanceFileError,
+    InvalidRow,
+    Roster,
+    check,
+    read_frame,
+)
 from ilja.training.dropout import DropoutRules, Kind, Rule, attendance_finding, score_findings
 from ilja.training.dropout import Finding as Found
 from ilja.training.errors import InvalidInput, NotEnrollable, NotFound
@@ -74,13 +82,21 @@ def record_day(session: Session, *, cohort_id: int, day: dt.date, marks: Mapping
     if strangers:
         raise InvalidInput("이 기수에 재학 중이 아닌 훈련생이 있습니다.",
                            f"Not enrolled in this cohort: enrolments {strangers}.")
+    protected = protected_records(session, [(e, day) for e in marks])
+    changed = sorted(e for (e, _), m in protected.items() if marks[e] != m)
+    if changed:
+        raise InvalidInput("본인 출석 확인·공결·승인된 정정으로 기록된 출결은 출석부로 바꿀 수 없습니다. "
+                           "정정을 요청하십시오.",
+                           "Marks recorded by check-in, an excused absence or an approved override "
+                           f"change only through an override: enrolments {changed}.")
+    marks = {e: m for e, m in marks.items() if (e, day) not in protected}
     if marks:
         session.execute(delete(AttendanceRecord).where(
             AttendanceRecord.enrolment_id.in_(list(marks)), AttendanceRecord.day == day))
         now = clock.now()
         session.execute(insert(AttendanceRecord), [
             {"enrolment_id": e, "day": day, "mark": int(m), "recorded_by": actor.id,
-             "recorded_at": now} for e, m in marks.items()])
+             "recorded_at": now, "method": Method.ROLL_CALL.value} for e, m in marks.items()])
     audit.record(session, actor, "training.attendance.record", object_type="training_cohort",
                  object_id=cohort_id, details={"day": day.isoformat(), "marks": len(marks)})
     return len(marks)
@@ -115,15 +131,23 @@ def import_attendance(session: Session, path: Path, *, actor: audit.Actor,
     codes = sorted(c for c in frame["cohort"].drop_nulls().unique().to_list()
                    if only_cohorts is None or c in only_cohorts)
     rows = check(frame, _roster_for(session, codes))
+    keyed = [(e, _ymd_date(d), m, r) for e, d, m, r in zip(
+        rows.enrolment.tolist(), rows.day.tolist(), rows.mark.tolist(), rows.row.tolist(), strict=True)]
+    protected = protected_records(session, [(e, d) for e, d, _, _ in keyed])
+    changed = [InvalidRow(r, "mark", "recorded by check-in, an excused absence or an approved "
+                                     "override: ask for an override (정정 요청)")
+               for e, d, m, r in keyed if (e, d) in protected and protected[(e, d)] != m]
+    if changed:
+        raise AttendanceFileError(changed)
     now = clock.now()
     by_enrolment: dict[int, list[dt.date]] = {}
     values = []
-    for e, d, m in zip(rows.enrolment.tolist(), rows.day.tolist(), rows.mark.tolist(),
-                       strict=True):
-        day = _ymd_date(d)
+    for e, day, m, _ in keyed:
+        if (e, day) in protected:  # the same mark: the person's own record stays
+            continue
         by_enrolment.setdefault(e, []).append(day)
         values.append({"enrolment_id": e, "day": day, "mark": m, "recorded_by": actor.id,
-                       "recorded_at": now})
+                       "recorded_at": now, "method": Method.IMPORT.value})
     for enrolment_id, days in by_enrolment.items():
         session.execute(delete(AttendanceRecord).where(
             AttendanceRecord.enrolment_id == enrolment_id, AttendanceRecord.day.in_(days)))
@@ -242,9 +266,10 @@ def _store(session: Session, enrolment: Enrolment, found: Found, actor: audit.Ac
     audit.record(session, actor, f"training.{found.kind.value}",
                  subject_person_id=enrolment.person_id, object_type="training_enrolment",
                  object_id=enrolment.id, details={"rule": found.rule.value, "finding": row.id})
-    if found.kind is Kind.DROPOUT:
-        service.drop(session, enrolment=enrolment, on=found.on, reason=found.reason("ko"),
-                     actor=actor)
+    if found.kind is Kind.DROPOUT:  # prior notice first: the dropout takes effect later (rights)
+        from ilja.rights import hooks
+
+        hooks.dropout_found(session, actor, enrolment=enrolment, finding=row)
     return row
 
 
@@ -353,8 +378,12 @@ class CompletionResult:
 def complete_cohort(session: Session, *, cohort_id: int, on: dt.date,
                     actor: audit.Actor) -> CompletionResult:
     """Close a cohort (수료): the dropout rule is applied one last time; whoever is still
-    enrolled and reaches the completion attendance rate completes, the rest are dropped with
-    the attendance reason."""
+    enrolled and reaches the completion attendance rate completes, the rest are proposed for
+    dropout with the attendance reason; a trainee whose dropout is still in its prior notice
+    does not complete (``ilja.rights``)."""
+    from ilja.rights import service as rights
+    from ilja.rights.catalogue import DecisionKind
+
     cohort = service.get_cohort(session, cohort_id)
     if on < service.schedule_of(cohort).end:
         raise InvalidInput("마지막 교육일 이후에 수료 처리합니다.",
@@ -365,6 +394,10 @@ def complete_cohort(session: Session, *, cohort_id: int, on: dt.date,
     failed: list[tuple[Enrolment, Finding]] = []
     for enrolment in service.roster(session, cohort_id):
         if enrolment.status != EnrolmentStatus.ENROLLED:
+            continue
+        pending = rights.proposed(session, f"enrolment:{enrolment.id}", DecisionKind.DROPOUT)
+        if pending is not None:
+            failed.append((enrolment, session.get_one(Finding, pending.details["finding_id"])))
             continue
         summary, _ = summary_of(session, enrolment, cohort, on)
         if summary.reachable(0, rules.attendance.min_rate):

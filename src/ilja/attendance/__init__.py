@@ -1,0 +1,3 @@
+"""Attendance shared by training and public jobs (issue 19 §3): the check-in code shown at a site,
+excused-absence kinds and their evidence. Pure logic and file handling only; each domain keeps its
+own records and applies its own rules (``training.checkin``, ``publicjobs.attendance``)."""
