@@ -109,9 +109,9 @@ def mean(total: int | Decimal | None, answers: int | None, minimum: int) -> Mean
 
 def ratio(applicants: int | None, seats: int | None, minimum: int) -> Ratio:
     shown = count(applicants, minimum)
-    if shown.state != "shown":
-        return Ratio(None, None, shown.state)
-    return Ratio(shown.value, seats or None, "shown" if seats else "no_data")
+    if shown.state != "shown" or not seats:
+        return Ratio(None, None, shown.state if shown.state != "shown" else "no_data")
+    return Ratio(shown.value, seats, "shown")
 
 
 def published_counts(cell: Count | Rate | Mean | Ratio) -> list[int]:
