@@ -288,8 +288,10 @@ def test_a_course_quit_without_notice_here_bars_the_next_application(world, keyr
 
     from tests.training.factories import OPERATOR, course_with_cohort
 
+    from ilja import clock
     from ilja.applications.models import UnitKind
     from ilja.applications.service import UnitInput
+    from ilja.rights import service as rights
     from ilja.training import service as training
 
     setup = course_with_cohort(world.url, keyring, applicants=1, seats=1)
@@ -298,6 +300,7 @@ def test_a_course_quit_without_notice_here_bars_the_next_application(world, keyr
                                                  actor=OPERATOR).enrolled
         training.quit_course(session, enrolment_id=enrolment.id, with_notice=False,
                              on=dt.date(2025, 12, 5), reason=None, actor=OPERATOR)
+        rights.take_effect_due(session, on=clock.today() + dt.timedelta(days=60))  # after the prior notice
     next_round = open_round(world.url, round_input(
         "youth_academy", units=[UnitInput("c2", "2기", UnitKind.COHORT, 5)],
         announced=dt.date(2026, 11, 20), starts=dt.date(2027, 1, 5), title="마포 AI 2기"))

@@ -9,8 +9,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from ilja import clock
 from ilja.applications import service as applications
 from ilja.db import engine_for, transaction
+from ilja.rights import service as rights
 from ilja.training import oneday_service, progress, service
 from ilja.training.attendance import Mark
 from ilja.training.attendance_import import AttendanceFileError
@@ -79,6 +81,7 @@ def test_score_of_75_twice_drops_only_after_academy_2(database_url, keyring, sta
                                     scores={ids[0]: "75"}, actor=OPERATOR)
         found = progress.evaluate_cohort(session, cohort_id=setup.cohort_id,
                                          on=starts + dt.timedelta(days=21), actor=OPERATOR)
+        rights.take_effect_due(session, on=clock.today() + dt.timedelta(days=60))  # after the prior notice
         kinds = [(f.kind, f.rule) for f in found if f.rule == "score_below_threshold"]
         enrolment = service.get_enrolment(session, ids[0])
         if dropped:
@@ -120,6 +123,7 @@ def test_a_cohort_from_enrolment_to_completion(database_url, keyring):
         assert pdf.startswith(b"%PDF")
         with pytest.raises(NotEnrollable):
             progress.certificate(session, enrolment_id=ids[2], actor=OPERATOR)
+        rights.take_effect_due(session, on=clock.today() + dt.timedelta(days=60))  # the dropout's prior notice has run
         statuses = [applications.get_application(
             session, service.get_enrolment(session, i).application_id).status for i in ids]
         assert statuses == ["completed", "completed", "dropped"]

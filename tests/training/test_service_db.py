@@ -7,8 +7,10 @@ import datetime as dt
 
 import pytest
 
+from ilja import clock
 from ilja.applications import service as applications
 from ilja.db import engine_for, transaction
+from ilja.rights import service as rights
 from ilja.rules.engine import Engine
 from ilja.training import service
 from ilja.training.errors import CohortFull, NotEnrollable, NotQualified
@@ -125,6 +127,7 @@ def test_quitting_without_notice_restricts_reparticipation(database_url, keyring
                             reason=None, actor=OPERATOR)
         service.quit_course(session, enrolment_id=second.id, with_notice=True, on=D(2025, 12, 5),
                             reason="취업", actor=OPERATOR)
+        rights.take_effect_due(session, on=clock.today() + dt.timedelta(days=60))  # the exclusion's prior notice has run
         assert service.get_cohort(session, setup.cohort_id).enrolled == 0
         history = service.training_history_for(session, first.person_id)
         assert history == [{"program": "youth_academy", "start": "2025-12-01",

@@ -41,7 +41,8 @@ person and no campus, is the city's and open to whoever works with people. The d
 and the rates' figures are aggregates and stay unscoped (a rate's members are people: scoped).
 
 Privacy: a consent and a request to correct personal data are about one person and scoped like
-people.
+people. Rights: a decision about a person and an objection to it likewise (the person's own, and
+staff who may see the person).
 
 The rules read other domains' tables, so this module imports their ``models`` (leaf modules that
 import nothing of Ilja's but ``ilja.db``), never their services.
@@ -75,6 +76,7 @@ from ilja.outcomes.models import AlumniMember, Participation
 from ilja.people.models import DuplicateFlag, Person
 from ilja.privacy.models import Consent, CorrectionRequest
 from ilja.publicjobs.models import PayLine, PayrollRun, Placement, Project
+from ilja.rights.models import Appeal, Decision
 from ilja.publicjobs.payment_models import Payment
 from ilja.support.models import (
     EmployerEvent,
@@ -191,6 +193,8 @@ class Kind(StrEnum):
     PARTICIPATION = "participation"
     ALUMNI_MEMBER = "alumni_member"
     CONSENT = "consent"
+    DECISION = "decision"
+    APPEAL = "appeal"
     CORRECTION = "correction"
 
 
@@ -294,6 +298,8 @@ RULES: dict[Kind, Rule] = {
     Kind.PERSON: Rule(Person, site=_people_at, people=Person.id.in_),
     Kind.DUPLICATE_FLAG: _person_of(DuplicateFlag.person_a_id),
     Kind.CONSENT: _person_of(Consent.person_id),
+    Kind.DECISION: _person_of(Decision.person_id),
+    Kind.APPEAL: _person_of(Appeal.person_id),
     Kind.CORRECTION: _person_of(CorrectionRequest.person_id),
     Kind.PROJECT: Rule(Project, site=lambda site: Project.host_code == site),
     Kind.PLACEMENT: Rule(Placement, site=lambda site: Placement.project_id.in_(_projects_at(site)),
@@ -356,6 +362,8 @@ RULES: dict[Kind, Rule] = {
 PATH_KINDS: dict[str, Kind | None] = {
     "person_id": Kind.PERSON,
     "flag_id": Kind.DUPLICATE_FLAG,
+    "decision_id": Kind.DECISION,
+    "appeal_id": Kind.APPEAL,
     "consent_id": Kind.CONSENT,
     "correction_id": Kind.CORRECTION,
     "project_id": Kind.PROJECT,

@@ -269,4 +269,12 @@ def _write(session: Session, rows: list[dict[str, Any]], snaps: dict[int, Any],
         events.extend(service.opening_event_rows(application_id, snaps[person_id],
                                                  Channel.IMPORT.value, actor, now))
     session.execute(table_of(ApplicationEvent).insert(), events)
+    service.notify_opening(session, events)
+    from ilja.privacy import consent  # the signed paper forms' consents (개인정보 보호법 §15)
+    from ilja.privacy.models import ConsentVia
+
+    program = service.get_round(session, rows[0]["round_id"]).program_code
+    consent.record_many(session, [(person_id, application_id) for application_id, person_id in ids],
+                        consent.paper(program, now.astimezone(clock.SEOUL).date()), via=ConsentVia.PAPER,
+                        actor=actor, now=now)
     return len(ids)

@@ -25,12 +25,30 @@ ACTIVE = frozenset({S.ENROLLED, S.PLACED})
 ENDINGS = frozenset({S.COMPLETED, S.DROPPED, S.QUIT})
 
 
-def check_transition(previous: S | None, current: S, *, program_kind: str) -> None:
+ADVERSE = {S.INELIGIBLE: "not_eligible", S.NOT_SELECTED: "not_selected", S.WAITLISTED: "waitlisted"}
+"""Moves that are adverse decisions about the applicant (``ilja.rights`` records each with its
+reasons and sends the notice). A dropout, a quit without notice and an ended placement are
+adverse too, but take something away: they are decided with prior notice by their own domain
+before the move is made."""
+
+REMEDIES = frozenset({(S.NOT_SELECTED, S.SELECTED), (S.DROPPED, S.ENROLLED), (S.QUIT, S.PLACED)})
+"""Moves back that only an upheld objection makes (``ilja.rights.remedies``)."""
+
+
+def adverse_decision(previous: S | None, current: S) -> str | None:
+    """The kind of adverse decision ``previous → current`` is (``ilja.rights.catalogue``), if any."""
+    return ADVERSE.get(current) if previous != current else None
+
+
+def check_transition(previous: S | None, current: S, *, program_kind: str,
+                     remedy: bool = False) -> None:
     """Raise ``InvalidTransition`` unless ``previous → current`` is a move of the life cycle.
 
     ``program_kind`` is the plan's kind of the round's program: a training course enrols, a
-    public job places.
+    public job places. ``remedy``: the move undoes a decision an objection overturned.
     """
+    if remedy and (previous, current) in REMEDIES:
+        return
     match (previous, current):
         case (None, S.SUBMITTED):
             return

@@ -66,7 +66,14 @@ from ilja.applications.rounds import (
     update_round,
     validate_round,
 )
-from ilja.applications.statuses import BulkMove, Move, apply_moves, change_status, record_moves
+from ilja.applications.statuses import (
+    BulkMove,
+    Move,
+    apply_moves,
+    change_status,
+    notify_adverse,
+    record_moves,
+)
 from ilja.rules.engine import Engine, default_engine
 from ilja.rules.population import Person
 
@@ -254,6 +261,7 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
         raise ConcurrentChange()
     events = opening_event_rows(application.id, snap, application.channel, actor, now)
     session.execute(insert(table_of(ApplicationEvent)), events)
+    notify_opening(session, events)
     audit.record(session, actor, "application.submit", subject_person_id=person_id,
                  object_type="application", object_id=application.id,
                  details={"round": round_id, "channel": str(channel),
@@ -350,6 +358,14 @@ def opening_event_rows(application_id: int, snap: snapshots.Snapshot, channel: s
          "to_status": status.value, "actor_id": None, "actor_role": audit.SYSTEM,
          "reason_code": reason, "note": None, "details": details or None, "at": now},
     ]
+
+
+def notify_opening(session: Session, events: list[dict[str, Any]]) -> None:
+    """The screening's adverse result (not eligible) is a decision the system made: recorded
+    with its reasons and notice (``statuses.notify_adverse``)."""
+    notify_adverse(session, audit.SYSTEM_ACTOR, [
+        (e["application_id"], e["from_status"], e["to_status"], e["reason_code"], e["details"])
+        for e in events if e["from_status"] is not None])
 
 
 # --------------------------------------------------------------------------------------------

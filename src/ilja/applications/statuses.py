@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.applications.errors import ApplicationNotFound, ConcurrentChange, InvalidTransition
-from ilja.applications.lifecycle import check_transition, selection_owns
+from ilja.applications.lifecycle import adverse_decision, check_transition, selection_owns
 from ilja.applications.models import Application, ApplicationEvent, ApplicationStatus, table_of
 from ilja.applications.rounds import get_round, now_utc, program_kind
 
 S = ApplicationStatus
+REMEDY_PREFIX = "appeal."  # a move that undoes a decision an objection overturned
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,10 @@ def apply_moves(session: Session, moves: Sequence[Move], *, actor: audit.Actor,
         round_id = move.application.round_id
         if round_id not in kinds:
             kinds[round_id] = program_kind(get_round(session, round_id).program_code)
-        check_transition(S(move.application.status), move.status, program_kind=kinds[round_id])
+        check_transition(S(move.application.status), move.status, program_kind=kinds[round_id],
+                         remedy=move.reason_code.startswith(REMEDY_PREFIX))
+    adverse = [(move.application.id, move.application.status, move.status, move.reason_code, move.details)
+               for move in moves]
     for move in moves:
         session.add(ApplicationEvent(
             application_id=move.application.id, from_status=move.application.status,
@@ -51,6 +55,7 @@ def apply_moves(session: Session, moves: Sequence[Move], *, actor: audit.Actor,
         move.application.status = move.status.value
         move.application.status_changed_at = now
     session.flush()
+    notify_adverse(session, actor, adverse)
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,22 @@ def record_moves(session: Session, moves: Sequence[BulkMove], *, actor: audit.Ac
              "to_status": m.status.value, "actor_id": actor.id, "actor_role": actor.role,
              "reason_code": m.reason_code, "note": note, "details": m.details, "at": now}
             for m in moves])
+    notify_adverse(session, actor, [(m.application_id, m.previous, m.status, m.reason_code, m.details)
+                                    for m in moves])
     session.expire_all()
+
+
+def notify_adverse(session: Session, actor: audit.Actor,
+                   moves: Sequence[tuple[int, str | None, str, str, dict[str, Any] | None]]) -> None:
+    """Record the adverse decisions among status moves just written (application id, from, to,
+    reason code, details), each with its reasons and notice (``ilja.rights``): the one place every
+    status line passes, the opening screening's included."""
+    from ilja.rights import hooks
+
+    hooks.application_moves(session, actor, [
+        hooks.AdverseMove(app_id, kind, reason, details)
+        for app_id, previous, status, reason, details in moves
+        if (kind := adverse_decision(S(previous) if previous else None, S(status))) is not None])
 
 
 def change_status(session: Session, application_id: int, status: S | str, *,

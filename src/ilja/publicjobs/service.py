@@ -501,9 +501,11 @@ def approve_month(session: Session, project_id: int, year: int, month: int, *,
 
 
 def correct_entry(session: Session, placement_id: int, entry: TimesheetEntry, *, reason: str,
-                  actor: audit.Actor, tree: ParameterTree | None = None) -> TimesheetCorrection:
+                  actor: audit.Actor, tree: ParameterTree | None = None,
+                  decision: bool = True) -> TimesheetCorrection:
     """Change a day of an approved month: the change and its reason are kept and the pay
-    difference is carried into the next payroll run."""
+    difference is carried into the next payroll run. The participant is told why and how to
+    contest it (``ilja.rights``), unless the correction itself undoes one (``decision=False``)."""
     tree = tree or default_tree()
     if not reason.strip():
         raise PublicJobError("정정 사유를 입력하십시오.", "A correction needs a reason")
@@ -531,4 +533,8 @@ def correct_entry(session: Session, placement_id: int, entry: TimesheetEntry, *,
     audit.record(session, actor, "publicjobs.timesheet.correct", subject_person_id=placement.person_id,
                  object_type="publicjob_placement", object_id=placement_id, reason=reason.strip(),
                  details={"correction": correction.id})
+    if decision:
+        from ilja.rights import hooks
+
+        hooks.pay_corrected(session, actor, placement=placement, correction=correction)
     return correction

@@ -182,6 +182,13 @@ def decisions_about(session: Session, subject_ref: str) -> list[Decision]:
                                 .order_by(Decision.id)))
 
 
+def proposed(session: Session, subject_ref: str, kind: DecisionKind) -> Decision | None:
+    """The decision of ``kind`` about ``subject_ref`` still in its prior notice, if any."""
+    return session.scalars(select(Decision).where(
+        Decision.subject_ref == subject_ref, Decision.kind == kind.value,
+        Decision.status == DecisionStatus.PROPOSED.value)).first()
+
+
 def get_appeal(session: Session, appeal_id: int, scope: Scope = SYSTEM) -> Appeal:
     row = scope.get(session, Kind.APPEAL, appeal_id)
     if row is None:

@@ -249,6 +249,10 @@ def decide_claim(session: Session, *, claim_id: int, approve: bool, reason: str 
     audit.record(session, actor, "support.claim.decide", subject_person_id=claim.person_id,
                  object_type="fee_claim", object_id=claim.id,
                  details={"status": claim.status, "amount_won": claim.amount_approved_won})
+    if not approve:
+        from ilja.rights import hooks
+
+        hooks.claim_refused(session, actor, claim=claim)
     return claim
 
 

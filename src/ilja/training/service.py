@@ -479,8 +479,13 @@ def quit_course(session: Session, *, enrolment_id: int, with_notice: bool, on: d
     seat."""
     enrolment = get_enrolment(session, enrolment_id, scope)
     text = (reason or "").strip() or ("포기 (사전 통보)" if with_notice else "무단 포기")
-    enrolment.quit_with_notice = with_notice
+    # 무단 포기 bars re-participation only once its prior notice has run (``ilja.rights``)
+    enrolment.quit_with_notice = True
     _end(session, enrolment, EnrolmentStatus.QUIT, on, text, actor, S.QUIT)
+    if not with_notice:
+        from ilja.rights import hooks
+
+        hooks.quit_without_notice(session, actor, enrolment=enrolment, on=on)
     audit.record(session, actor, "training.quit", subject_person_id=enrolment.person_id,
                  object_type="training_enrolment", object_id=enrolment.id,
                  details={"with_notice": with_notice})
