@@ -238,3 +238,30 @@ def test_a_rejected_override_changes_nothing(database_url, keyring):
 
 def test_the_check_in_rules_in_force_are_the_parameters():
     assert codes.CheckinRules.at(D(2025, 12, 1)).validity == dt.timedelta(minutes=3)
+
+
+def test_a_shortfall_is_warned_then_proposed_never_dropped_on_its_own(database_url, keyring):
+    from ilja.rights.models import Decision
+
+    setup, ids = enrolled(database_url, keyring, applicants=1)
+    with transaction(engine_for(database_url)) as session:
+        for day in (D(2025, 12, 1), D(2025, 12, 2), D(2025, 12, 3), D(2025, 12, 4), D(2025, 12, 5)):
+            progress.record_day(session, cohort_id=setup.cohort_id, day=day, marks={ids[0]: Mark.ABSENT},
+                                actor=OPERATOR)
+        first = progress.evaluate_cohort(session, cohort_id=setup.cohort_id, on=D(2025, 12, 5), actor=OPERATOR)
+        assert [(f.kind, f.rule) for f in first] == [("warning", "consecutive_absences")]
+        then = progress.evaluate_cohort(session, cohort_id=setup.cohort_id, on=D(2025, 12, 8), actor=OPERATOR)
+        assert [(f.kind, f.rule) for f in then] == [("dropout", "consecutive_absences")]
+        assert progress.evaluate_cohort(session, cohort_id=setup.cohort_id, on=D(2025, 12, 9),
+                                        actor=OPERATOR) == []  # proposed once, not once a day
+        assert service.get_enrolment(session, ids[0]).status == "enrolled"  # in its prior notice
+        decisions = list(session.scalars(select(Decision).where(Decision.subject_ref == f"enrolment:{ids[0]}")))
+        assert [(d.kind, d.status) for d in decisions] == [("dropout", "proposed")]
+
+
+def test_a_trainee_with_no_records_is_neither_warned_nor_dropped(database_url, keyring):
+    setup, ids = enrolled(database_url, keyring, applicants=1)
+    with transaction(engine_for(database_url)) as session:
+        assert progress.evaluate_cohort(session, cohort_id=setup.cohort_id, on=D(2025, 12, 19),
+                                        actor=OPERATOR) == []
+        assert service.get_enrolment(session, ids[0]).status == "enrolled"

@@ -73,11 +73,20 @@ def test_prior_warnings_are_counted():
 P, L, A, E = Mark.PRESENT, Mark.LATE, Mark.ABSENT, Mark.EXCUSED
 
 
-def test_five_consecutive_absences_drop_at_once():
+def test_five_consecutive_absences_warn_first_then_drop():
     rules = DropoutRules.at(AFTER)
-    found = attendance_finding(summarise_one([P] * 20 + [A] * 5, rules.attendance), 50, rules,
-                               D(2026, 1, 1))
-    assert found and found.kind is Kind.DROPOUT and found.rule is Rule.CONSECUTIVE_ABSENCES
+    summary = summarise_one([P] * 20 + [A] * 5, rules.attendance)
+    first = attendance_finding(summary, 50, rules, D(2026, 1, 1))
+    then = attendance_finding(summary, 50, rules, D(2026, 1, 2), prior_warnings=1)
+    assert first and first.kind is Kind.WARNING and first.rule is Rule.CONSECUTIVE_ABSENCES
+    assert then and then.kind is Kind.DROPOUT and then.rule is Rule.CONSECUTIVE_ABSENCES
+
+
+def test_days_without_a_record_are_never_absences():
+    rules = DropoutRules.at(AFTER)
+    nothing = summarise_one([], rules.attendance)
+    assert nothing.rate == 1 and nothing.counted == 0
+    assert attendance_finding(nothing, 0, rules, D(2026, 1, 1), prior_warnings=5) is None
 
 
 def test_attendance_warning_then_unreachable_dropout():

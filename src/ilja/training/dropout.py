@@ -6,8 +6,10 @@ seoul-2025-academy-2-0-release 교육 품질·관리 강화; each program has it
 technical education institutes have none in the documents) warns the trainee; once they have had
 ``training.dropout.score_warnings_before_dropout`` warnings, the next score below drops them.
 Attendance: a trainee under the warning rate is warned once; one who can no longer reach the
-completion rate is warned, then dropped; a run of unexcused absences drops at once (all
-attendance figures are documented assumptions, ``training/attendance.yaml``).
+completion rate, or who was absent without excuse on too many consecutive days, is warned, then
+dropped (all attendance figures are documented assumptions, ``training/attendance.yaml``). A
+dropout is only ever *proposed* here: it goes through the prior notice of ``ilja.rights`` before
+it takes effect, and nothing in this module reads a day without a record as an absence.
 
 A cohort keeps the rules it started under: a trainee who began in September 2025 is judged
 against 70 until they finish, as the press release announces new rules for new courses.
@@ -151,7 +153,8 @@ def attendance_finding(summary: TraineeAttendance, remaining: int, rules: Dropou
     a = rules.attendance
     uses = (*a.uses, rules.uses[2])
     if a.max_consecutive_absences and summary.longest_absence_run >= a.max_consecutive_absences:
-        return Finding(Kind.DROPOUT, Rule.CONSECUTIVE_ABSENCES, on,
+        kind = Kind.DROPOUT if prior_warnings >= rules.attendance_warnings else Kind.WARNING
+        return Finding(kind, Rule.CONSECUTIVE_ABSENCES, on,
                        {"run": summary.longest_absence_run, "limit": a.max_consecutive_absences},
                        uses)
     if not summary.reachable(remaining, a.min_rate):
@@ -252,7 +255,7 @@ def attendance_columns(summary: AttendanceColumns, remaining: np.ndarray | int,
     low = summary.below(rules.warning_rate) & (prior == 0) & ~by_run & ~unreachable
     outcome = np.zeros(n, dtype=np.int8)
     rule = np.zeros(n, dtype=np.int8)
-    outcome[by_run] = DROPOUT
+    outcome[by_run] = np.where(prior[by_run] >= warnings_allowed, DROPOUT, WARNING)
     rule[by_run] = RULE_CODES[Rule.CONSECUTIVE_ABSENCES]
     outcome[unreachable] = np.where(prior[unreachable] >= warnings_allowed, DROPOUT, WARNING)
     rule[unreachable] = RULE_CODES[Rule.ATTENDANCE_UNREACHABLE]

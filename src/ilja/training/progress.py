@@ -252,7 +252,8 @@ def cohort_findings(session: Session, cohort_id: int) -> list[tuple[Finding, Enr
         .where(Enrolment.cohort_id == cohort_id).order_by(Finding.on.desc(), Finding.id.desc()))]
 
 
-_ATTENDANCE_RULES = {Rule.ATTENDANCE_BELOW_WARNING.value, Rule.ATTENDANCE_UNREACHABLE.value}
+_ATTENDANCE_RULES = {Rule.ATTENDANCE_BELOW_WARNING.value, Rule.ATTENDANCE_UNREACHABLE.value,
+                     Rule.CONSECUTIVE_ABSENCES.value}
 
 
 def _store(session: Session, enrolment: Enrolment, found: Found, actor: audit.Actor) -> Finding:
@@ -273,6 +274,15 @@ def _store(session: Session, enrolment: Enrolment, found: Found, actor: audit.Ac
     return row
 
 
+def _dropout_proposed(session: Session, enrolment: Enrolment) -> Any:
+    """The trainee's dropout still in its prior notice (``ilja.rights``): while it runs, no other
+    attendance finding is made (a shortfall is proposed once, not once a day)."""
+    from ilja.rights import service as rights
+    from ilja.rights.catalogue import DecisionKind
+
+    return rights.proposed(session, f"enrolment:{enrolment.id}", DecisionKind.DROPOUT)
+
+
 def evaluate_cohort(session: Session, *, cohort_id: int, on: dt.date,
                     actor: audit.Actor) -> list[Finding]:
     """Apply the dropout rule in force on the cohort's start date to every enrolled trainee as
@@ -290,7 +300,7 @@ def evaluate_cohort(session: Session, *, cohort_id: int, on: dt.date,
                   if a.held_on <= on]
         new: list[Found] = [f for f in score_findings(scores, rules)
                             if (f.kind.value, f.rule.value, f.on) not in seen]
-        if not any(f.kind is Kind.DROPOUT for f in new):
+        if _dropout_proposed(session, enrolment) is None and not any(f.kind is Kind.DROPOUT for f in new):
             summary, remaining = summary_of(session, enrolment, cohort, on)
             prior = sum(1 for f in known if f.kind == Kind.WARNING and f.rule in _ATTENDANCE_RULES)
             found = attendance_finding(summary, remaining, rules, on, prior_warnings=prior)
