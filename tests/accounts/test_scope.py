@@ -554,3 +554,33 @@ def test_lists_and_searches_keep_to_the_scope(world):
                 assert {row["id"] for row in rows} == expected, (login, path)
             checked += 1
     assert checked
+
+
+PUBLIC = ("/scorecards", "/scorecards.csv", "/scorecards.xlsx", "/open/registers", "/open/registers/public-jobs",
+          "/open/registers/public-jobs.csv", "/open/registers/public-jobs.json", "/open/registers/training-courses",
+          "/open/registers/training-courses.csv", "/open/registers/training-courses.json",
+          "/open/registers/metadata.json")
+"""Open to everyone, logged in or not (issue 19 §4–§5): figures of groups of at least the minimum
+count, never a person; no scope applies, so every user gets the same answer."""
+PUBLIC_PREFIXES = ("/scorecards", "/open/")
+
+
+def test_the_public_pages_are_open_and_the_same_for_everyone(world):
+    from ilja.accounts.deps import public
+
+    declared = {context.path for context in iter_route_contexts(world.client.app.routes)
+                if context.path.startswith(PUBLIC_PREFIXES)}
+    assert declared == set(PUBLIC), "a new public route is named here"
+    for context in iter_route_contexts(world.client.app.routes):
+        if context.path in PUBLIC:
+            assert any(isinstance(d, public) for d in _declared(context.dependant)), context.path
+    with transaction(engine_for(world.url)) as session:
+        names = list(session.scalars(select(Person.name)))
+    for path in PUBLIC:
+        anonymous = world.client.get(path)
+        assert anonymous.status_code == 200, path
+        text = anonymous.content.decode("utf-8-sig", errors="ignore")
+        assert not [name for name in names if name in text], path
+        if path.endswith((".csv", ".json")):
+            for login in world.scopes:
+                assert world.client.get(path, headers=world.headers(login)).content == anonymous.content, (login, path)
