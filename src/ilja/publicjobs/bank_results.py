@@ -15,8 +15,8 @@ XLSX (the first sheet, read with calamine: formulas are never evaluated), with t
 ==========  =================================================================================
 
 Reading checks the cells only (``read_results``); whether each reference names a payment that is
-waiting for its result is the service's check. Every problem is kept, with its row (the header is
-row 1) and column, so one answer lists them all.
+waiting for its result is the service's check, which lists its problems with these, ordered by
+row (the header is row 1) and column, so one answer lists them all.
 """
 
 from __future__ import annotations
@@ -110,8 +110,9 @@ def _amount(text: str) -> int | None:
     return int(cleaned) if cleaned.isdigit() else None
 
 
-def read_results(data: bytes, filename: str) -> list[ResultRow]:
-    """The checked rows of a result file, or ``ResultFileRefused`` with every problem found."""
+def read_results(data: bytes, filename: str) -> tuple[list[ResultRow], list[Problem]]:
+    """The rows whose cells are sound, and the problems of the others (with their rows); a file
+    that cannot be read as this layout at all is ``ResultFileRefused``."""
     table = _table(data, filename)
     if not table or not any(cell_text(c) for c in table[0]):
         raise ResultFileRefused([Problem(1, "", "머리글 행이 없습니다.", "the file has no header row")])
@@ -170,11 +171,9 @@ def read_results(data: bytes, filename: str) -> list[ResultRow]:
         if len(problems) == found:
             assert ref is not None and result is not None and on is not None and amount is not None
             rows.append(ResultRow(number, ref[0], ref[1], result, on, amount, reason, cells.get("비고") or None))
-    if problems:
-        raise ResultFileRefused(problems)
-    if not rows:
+    if not rows and not problems:
         raise ResultFileRefused([Problem(0, "", "결과 행이 없습니다.", "the file has no result rows")])
-    return rows
+    return rows, problems
 
 
 def write_results(rows: list[tuple[str, str, dt.date, int, str, str]], *, xlsx: bool = False) -> bytes:

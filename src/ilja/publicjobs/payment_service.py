@@ -201,7 +201,7 @@ def _problem(row: int, column: str, ko: str, en: str) -> Problem:
 def import_results(session: Session, data: bytes, filename: str, *, actor: audit.Actor) -> ImportSummary:
     """Apply the bank's result file (layout: ``bank_results``) whole, or refuse it whole with
     every problem's row and reason (``ResultFileRefused``) and change nothing."""
-    rows = read_results(data, filename)
+    rows, problems = read_results(data, filename)
     _take_turn(session)
     ids = sorted({r.payment_id for r in rows})
     found: dict[int, tuple] = {}
@@ -211,7 +211,6 @@ def import_results(session: Session, data: bytes, filename: str, *, actor: audit
                 PaymentTransfer.at).outerjoin(PaymentTransfer, PaymentTransfer.id == Payment.transfer_id)
                 .where(Payment.id.in_(ids[start:start + _CHUNK]))):
             found[row[0]] = row
-    problems: list[Problem] = []
     column = "지급참조번호"
     for r in rows:
         payment = found.get(r.payment_id)
@@ -237,7 +236,7 @@ def import_results(session: Session, data: bytes, filename: str, *, actor: audit
             problems.append(_problem(r.row, "처리일자", "처리일자가 이체 파일을 만든 날보다 앞섭니다.",
                                      "the date is before the transfer file was written"))
     if problems:
-        raise ResultFileRefused(problems)
+        raise ResultFileRefused(sorted(problems, key=lambda p: (p.row, p.column)))
     now = clock.now()
     updates, events = [], []
     for r in rows:

@@ -14,7 +14,7 @@ from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.applications.manage_views import _masked_names
-from ilja.publicjobs import payroll_service, project_views, service
+from ilja.publicjobs import payment_views, payroll_service, project_views, service
 from ilja.publicjobs.api import statement_response, transfer_response
 from ilja.publicjobs.models import Project
 from ilja.publicjobs.service import NotFound, PublicJobError
@@ -31,6 +31,7 @@ from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
 router.include_router(project_views.router)
+router.include_router(payment_views.router)
 Host = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
 
 
