@@ -62,11 +62,17 @@ def site(database_url, tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
-def _apply(browser, round_id: int, login: str) -> None:
+def consents(html: str) -> dict[str, str]:
+    """Every consent the apply form asks, given (the privacy checkboxes, if the form has any)."""
+    return dict(re.findall(r'name="(consent_[a-z_]+)" id="[^"]*" value="([^"]+)"', html))
+
+
+def _apply(browser, round_id: int, login: str, unit: str = "care") -> None:
     citizen = browser(login)
     form = citizen.get(f"/rounds/{round_id}")
     citizen.post(f"/rounds/{round_id}/apply", data={
-        "csrf_token": csrf(form.text), "idempotency_key": login, "preference": "care"})
+        "csrf_token": csrf(form.text), "idempotency_key": login, "preference": unit,
+        **consents(form.text)})
 
 
 def test_anyone_verifies_a_drawn_round_and_sees_no_person(site):
@@ -103,10 +109,15 @@ def test_anyone_verifies_a_drawn_round_and_sees_no_person(site):
     assert anonymous.get("/selection/rounds", follow_redirects=False).status_code == 303
 
 
-def test_an_undrawn_or_draft_round_is_not_verified_anonymously(site):
-    _, round_id, browser = site
+def test_an_undrawn_round_shows_its_seats_and_commitment_but_no_seed(site):
+    url, round_id, browser = site
     anonymous = browser()
-    assert anonymous.get(f"/selection/rounds/{round_id}/verify").status_code == 409
+    before = anonymous.get(f"/selection/rounds/{round_id}/verify")
+    assert before.status_code == 200
+    text = check_page(before.text).text
+    with transaction(engine_for(url)) as session:
+        assert session.get_one(Round, round_id).seed_commitment in before.text
+    assert "씨앗값은 선발 뒤 공개됩니다" in text and "검증됨" not in text
     assert anonymous.get("/selection/rounds/999999/verify").status_code == 404
 
 

@@ -246,9 +246,12 @@ def my_application(request: Request, application_id: int, session: DbSession,
     except ApplicationNotFound:
         return not_found(request, translator(request)("applications.application"))
     t = translator(request)
+    from ilja.applications.offer_views import selection_context
+
+    selection = selection_context(request, session, application)
     row = session.get_one(Round, application.round_id)
     return page(request, "applications/my_application.html", {
-        "application": application, "round": row,
+        **selection, "application": application, "round": row,
         "program": program_label(request, row.program_code),
         "units": {u.code: u for u in service.round_units(session, row.id)},
         "eligibility": eligibility_view(session, application, t.lang),

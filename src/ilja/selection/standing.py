@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications.models import Application, Round
 from ilja.selection.lottery import lottery_number, shown
 from ilja.selection.models import (
@@ -121,6 +122,30 @@ def standing(session: Session, application: Application) -> Standing:
         offer=offer)
 
 
+def waitlists(session: Session, run_row: SelectionRunRow, *, scope: Scope = SYSTEM
+              ) -> dict[str, list[tuple[int, int, int]]]:
+    """Each unit's waitlist in force, place 1 first: (place, application id, person id) of the
+    applications within ``scope`` (the places are the unit's own, counted over everyone)."""
+    from ilja.selection import service
+
+    rows = session.execute(
+        select(SelectionOutcomeRow.application_id, SelectionOutcomeRow.applicant_key,
+               SelectionOutcomeRow.current_waitlist, Application.person_id)
+        .join(Application, Application.id == SelectionOutcomeRow.application_id)
+        .where(SelectionOutcomeRow.run_id == run_row.id,
+               SelectionOutcomeRow.current_status.in_(("selected", "waitlisted")),
+               scope.where(Kind.APPLICATION))).all()
+    current = None
+    lines: dict[str, list[tuple[int, int, int]]] = {}
+    for app_id, key, places, person_id in rows:
+        if places is None:  # a run stored before the column: replay its withdrawals
+            current = current or service.current_allocation(session, run_row)
+            places = [list(w) for w in current.outcome_of(key).waitlist]
+        for unit, place in places:
+            lines.setdefault(unit, []).append((int(place), app_id, person_id))
+    return {unit: sorted(line) for unit, line in lines.items()}
+
+
 @dataclass(frozen=True)
 class PublicRound:
     """What anyone may see of a round: seats, the commitment, the seed after the draw, the
@@ -131,8 +156,8 @@ class PublicRound:
     commitment: str | None
     seed: str | None
     drawn: bool
-    cutoffs_drawn: list[Cutoff]
-    cutoffs_now: list[Cutoff]
+    cutoffs: list[tuple[Cutoff, Cutoff | None]]
+    """Each unit and kind of seat: its cut-off at the draw and now."""
     offers: dict[str, int]
     withdrawals: int
 
@@ -151,7 +176,10 @@ def public_round(session: Session, round_row: Round) -> PublicRound:
              for u in applications.choosable(units)]
     offers: dict[str, int] = {}
     withdrawals = 0
+    at_draw: dict[tuple[str, str], Cutoff] = {}
+    in_force: dict[tuple[str, str], Cutoff] = {}
     if drawn and run_row is not None:
+        at_draw, in_force = cutoffs(session, run_row, now=False), cutoffs(session, run_row, now=True)
         offers = {state: int(n) for state, n in session.execute(
             select(SelectionOffer.state, func.count()).where(SelectionOffer.run_id == run_row.id)
             .group_by(SelectionOffer.state)).all() if state != OfferState.SUPERSEDED}
@@ -161,6 +189,5 @@ def public_round(session: Session, round_row: Round) -> PublicRound:
         round=round_row, seats=seats,
         commitment=(run_row.commitment if run_row else None) or round_row.seed_commitment,
         seed=run_row.seed if drawn and run_row else None, drawn=drawn,
-        cutoffs_drawn=list(cutoffs(session, run_row, now=False).values()) if drawn and run_row else [],
-        cutoffs_now=list(cutoffs(session, run_row, now=True).values()) if drawn and run_row else [],
+        cutoffs=[(c, in_force.get(key)) for key, c in at_draw.items()],
         offers=offers, withdrawals=withdrawals)

@@ -1,5 +1,6 @@
 """Selection pages: a round's selection (run it, review each person's score, rank, outcome and
-reasons, the 경쟁률, export with a reason) and the auditor's verification of the lottery."""
+reasons, the 경쟁률, the offers with their deadlines and the waitlists, record a no-show, export
+with a reason) and the public page of a round's seats, cut-offs and lottery verification."""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ from ilja.applications import service as applications
 from ilja.applications.errors import ApplicationError
 from ilja.applications.manage_views import _masked_names
 from ilja.applications.models import Round, RoundStatus
+from ilja.applications.offer_views import last_day
 from ilja.applications.views import not_found, page, program_label, round_card
-from ilja.selection import service
+from ilja.selection import offer_service, service, standing
 from ilja.selection.api import XLSX
+from ilja.selection.errors import SelectionError
+from ilja.text import TEXT_PROBLEMS, text_problem
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -32,15 +36,23 @@ def _selection_page(request: Request, session: Session, principal: Principal, ro
     run = service.get_run(session, row.id)
     rows: list[service.ResultRow] = []
     total = 0
+    offers: list[Any] = []
+    waitlists: dict[str, list[tuple[int, int, int]]] = {}
     if run is not None and run.status == "completed":
+        offer_service.lapse_offers(session, round_id=row.id)
         rows, total = service.results(session, row.id, limit=PAGE_SIZE,
                                       offset=(page_number - 1) * PAGE_SIZE, scope=Scope.of(principal))
+        offers = offer_service.round_offers(session, row.id, scope=Scope.of(principal))
+        waitlists = standing.waitlists(session, run, scope=Scope.of(principal))
         service.audit_results_read(session, row.id, rows, actor=principal.actor)
+    people = {r.person_id for r in rows} | {a.person_id for _, a in offers} | {
+        p for line in waitlists.values() for _, _, p in line}
     units = {u.code: u for u in applications.round_units(session, row.id)}
     return page(request, "selection/selection.html", {
         "round": row, "card": round_card(request, session, row), "run": run, "rows": rows,
         "total": total, "page": page_number, "pages": max(1, -(-total // PAGE_SIZE)),
-        "names": _masked_names(session, {r.person_id for r in rows}), "units": units,
+        "names": _masked_names(session, people), "units": units,
+        "offers": offers, "waitlists": waitlists, "deadline": last_day,
         "competition": service.competition(session, row.id),
         "stats": (run.stats if run is not None else None) or {},
         "unit_stats": {u["unit"]: u for u in ((run.stats or {}) if run else {}).get("units", [])},
@@ -97,6 +109,32 @@ def run(request: Request, round_id: int, session: DbSession,
     return RedirectResponse(f"/manage/rounds/{round_id}/selection", status_code=303)
 
 
+@router.post("/manage/applications/{application_id}/no-show", response_class=HTMLResponse)
+def no_show(request: Request, application_id: int, session: DbSession,
+            principal: Annotated[Principal, Depends(requires(Permission.SELECTION_RUN))],
+            note: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """A selected applicant did not show up: the seat goes to the next on the waitlist."""
+    try:
+        application = applications.get_application(session, application_id, Scope.of(principal))
+    except ApplicationError:
+        return not_found(request, translator(request)("applications.application"))
+    row = session.get_one(Round, application.round_id)
+    text = note.strip()
+    try:
+        if (code := text_problem(text)) is not None:
+            en, ko = TEXT_PROBLEMS[code]
+            raise SelectionError(f"불참 사유: {ko}.", f"Why (no-show): {en}.")
+        with session.begin_nested():
+            offer_service.no_show(session, application_id, scope=Scope.of(principal),
+                                  actor=principal.actor, note=text or None)
+    except ApplicationError as error:
+        session.expire_all()
+        return _selection_page(request, session, principal, row,
+                               errors=[("offers-heading", error.message(translator(request).lang))],
+                               status_code=error.status_code)
+    return RedirectResponse(f"/manage/rounds/{row.id}/selection#offers-heading", status_code=303)
+
+
 @router.post("/manage/rounds/{round_id}/selection/export", response_class=HTMLResponse)
 def export(request: Request, round_id: int, session: DbSession,
            principal: Annotated[Principal, Depends(requires(Permission.SELECTION_EXPORT))],
@@ -132,20 +170,26 @@ def drawn_rounds(request: Request, session: DbSession) -> HTMLResponse:
 @router.get("/selection/rounds/{round_id}/verify", response_class=HTMLResponse)
 def verify_page(request: Request, round_id: int, session: DbSession,
                 principal: Annotated[Principal, Depends(public())]) -> HTMLResponse:
-    """Re-run the draw from what was stored and show every check: commitment, seed, hashes.
+    """A round for the public (issue 18 §3): its seats, the seed's commitment and, after the
+    draw, the seed, the cut-offs per unit and kind of seat, the offers' counts, and the draw
+    re-run from what was stored with every check shown.
 
     Public, as the page promises anyone can check: it shows hashes and counts, never people."""
     row = session.get(Round, round_id)
     if row is None or row.status == RoundStatus.DRAFT:
         return not_found(request, translator(request)("applications.round"))
+    offer_service.lapse_offers(session, round_id=round_id)
+    figures = standing.public_round(session, row)
     report: Any = None
     problem = None
-    try:
-        report = service.verify(session, round_id, actor=principal.actor)
-    except ApplicationError as error:
-        problem = error.message(translator(request).lang)
+    if figures.drawn:
+        try:
+            report = service.verify(session, round_id, actor=principal.actor)
+        except ApplicationError as error:
+            problem = error.message(translator(request).lang)
     return render(request, "selection/verify.html", {
-        "round": row, "report": report, "problem": problem,
+        "round": row, "report": report, "problem": problem, "public": figures,
+        "units": {u["unit"]: u for u in figures.seats},
         "program": program_label(request, row.program_code), "active": "verify",
         "can_list": principal.can(Permission.SELECTION_VERIFY)},
         status_code=200 if problem is None else 409)

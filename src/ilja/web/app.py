@@ -142,6 +142,7 @@ def create_app() -> FastAPI:
     app.include_router(__import__("ilja.outcomes.views", fromlist=["router"]).router)
     app.include_router(people_pages)
     app.include_router(applications_pages)
+    app.include_router(__import__("ilja.applications.offer_views", fromlist=["x"]).router)
     app.include_router(rounds_pages)
     app.include_router(selection_pages)
     app.include_router(__import__("ilja.publicjobs.views", fromlist=["x"]).router)
