@@ -45,23 +45,49 @@ def test_hand_checked_features(model):
     e = model.explain(0, 0)
     assert e.features["required_skills"] == 1.0
     assert e.features["ncs"] == 1.0
-    assert e.features["certifications"] == 1.0
     assert e.features["district"] == 1.0
     assert e.features["field"] == 1.0
     assert e.features["preferred_skills"] == 0.0
-    assert e.skills_met == ["django", "python"] and e.skills_missing == []
-    assert {t for t, _ in e.top_terms} >= {"python", "django", "백엔드"}
+    assert e.skills_met == ["Python", "Django"] and e.skills_missing == []
+    assert {t for t, _ in e.top_terms} >= {"python", "django", "backend"}
+    # a required certificate is a hard filter, not a score; no preferred one: not known
+    assert "certifications" in e.unknown and e.certifications_met == ["정보처리기사"]
 
 
-def test_missing_requirements_are_named(model):
+def test_missing_requirements_are_named_in_the_employers_words(model):
     e = model.explain(1, 1)
-    assert e.skills_missing == ["sql"]
-    assert e.features["required_skills"] == pytest.approx(2 / 3, abs=1e-4)
+    assert e.skills_met == ["데이터 분석"]
+    assert e.skills_related == ["SQL"]  # 데이터 분석 is related to SQL: half a skill
+    assert e.features["required_skills"] == pytest.approx(0.75, abs=1e-4)
     # 능력단위 2001030101 lies in the posting's 세분류 20010301: a full NCS match.
     assert e.ncs_met == ["20010301"] and e.features["ncs"] == 1.0
     e = model.explain(1, 0)
-    assert e.certifications_missing == ["정보처리기사"]
+    assert e.skills_missing == ["Python", "Django"]
     assert e.ncs_missing == ["2001020202"]
+
+
+def test_missing_data_earns_no_points():
+    """A posting with only a title: its required skills, district, certificates, NCS and field
+    are unknown and weigh nothing; the skills its text names count as preferred."""
+    bare = PostingProfile("p-bare", "서울시 행정데이터 활용 인턴")
+    e = FitModel.build([DEV], [bare]).explain(0, 0)
+    assert set(e.unknown) == {"required_skills", "ncs", "certifications", "district", "field"}
+    assert e.features["preferred_skills"] == 0.0  # 행정데이터 = 공공데이터, which DEV lacks
+    assert e.fit < 30
+
+
+def test_transliterations_are_the_same_skill():
+    posting = PostingProfile("p", "프런트엔드 개발자", required_skills=("TypeScript", "피그마", "k8s"))
+    candidate = CandidateProfile("c", "타입스크립트와 쿠버네티스를 공부했습니다", skills=("Figma",))
+    e = FitModel.build([candidate], [posting]).explain(0, 0)
+    assert e.skills_met == ["TypeScript", "피그마", "k8s"]
+    assert e.features["required_skills"] == 1.0
+
+
+def test_two_digit_field_matches_the_postings_ncs():
+    posting = PostingProfile("p", "개발", ncs_codes=("2001020202",))
+    candidate = CandidateProfile("c", "개발", preferred_fields=("20",))
+    assert FitModel.build([candidate], [posting]).explain(0, 0).features["field"] == 1.0
 
 
 def test_same_subfield_other_unit_gets_partial_credit():
@@ -78,6 +104,7 @@ def test_contributions_add_up_to_the_fit(model):
         for p in range(3):
             e = model.explain(c, p)
             assert sum(e.contributions.values()) == pytest.approx(e.fit, abs=0.05)
+            assert set(e.contributions) | set(e.unknown) == set(e.features) | set(e.unknown)
             assert e.fit == scores[c, p] / 100
 
 

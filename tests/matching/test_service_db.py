@@ -63,7 +63,8 @@ def test_run_confirm_offer_and_hire_becomes_an_outcome(database_url):
         assert runs.reproduce_run(session, run.id)
         fits = service.fit_list(session, s["dev"].id, on=D, actor=COORDINATOR)
         assert fits[0]["posting"].id == s["backend"].id
-        assert fits[0]["explanation"]["skills_met"] == ["django", "python"]
+        assert fits[0]["explanation"]["skills_met"] == ["Python", "Django"]
+        assert fits[0]["excluded_by"] == []
 
         offers = runs.confirm_run(session, run.id, on=D, actor=COORDINATOR)
         assert len(offers) == 2
@@ -93,6 +94,7 @@ def test_run_confirm_offer_and_hire_becomes_an_outcome(database_url):
 def test_ranked_lists_are_respected(database_url):
     with transaction(engine_for(database_url)) as session:
         s = _setup(session)
+        s["analyst"].description += ", 장고로 백엔드 API 실습"  # fit enough for the backend post
         # Both candidates want the backend internship first; the company ranks the analyst first.
         service.set_ranking(session, side="candidate", candidate_id=s["dev"].id,
                             posting_ids=[s["backend"].id, s["data"].id], actor=COORDINATOR)

@@ -82,6 +82,14 @@ class Posting(Base):
     monthly_pay: Mapped[int | None] = mapped_column(Integer)  # whole won
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # what the hard filters read (0201); empty: not stated, excludes nobody
+    deadline: Mapped[dt.date | None] = mapped_column(Date)  # 마감일 (open through that day)
+    weekly_hours: Mapped[int | None] = mapped_column(Integer)
+    shifts: Mapped[list[str] | None] = mapped_column(_JSON)  # filters.SHIFTS
+    experience_years: Mapped[int | None] = mapped_column(Integer)
+    experience_field: Mapped[str | None] = mapped_column(String(32))  # vocabulary field
+    education: Mapped[str | None] = mapped_column(String(16))  # vocabulary.EDUCATION_LEVELS
+    preferred_certifications: Mapped[list[str] | None] = mapped_column(_JSON)
 
 
 class CourseTags(Base):
@@ -113,6 +121,16 @@ class Candidate(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # conditions and record the hard filters read (0201); empty: not stated
+    experience: Mapped[list[list[Any]] | None] = mapped_column(_JSON)  # [[field, years], …]
+    education: Mapped[str | None] = mapped_column(String(16))
+    wanted_kinds: Mapped[list[str] | None] = mapped_column(_JSON)  # internship | job
+    min_monthly_pay: Mapped[int | None] = mapped_column(Integer)
+    max_weekly_hours: Mapped[int | None] = mapped_column(Integer)
+    shifts: Mapped[list[str] | None] = mapped_column(_JSON)
+    home_district: Mapped[str | None] = mapped_column(String(20))
+    max_commute_minutes: Mapped[int | None] = mapped_column(Integer)
+    available_from: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Ranking(Base):
@@ -162,7 +180,10 @@ class Proposal(Base):
     posting_id: Mapped[int] = mapped_column(ForeignKey("matching_postings.id"), index=True)
     fit: Mapped[int] = mapped_column(Integer)  # hundredths of a point
     candidate_choice: Mapped[int] = mapped_column(Integer)  # 1 = first choice
-    status: Mapped[str] = mapped_column(String(16))  # proposed | confirmed | rejected
+    status: Mapped[str] = mapped_column(String(16))  # proposed | confirmed | vetoed | rejected
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    reason: Mapped[str | None] = mapped_column(Text)  # a veto's reason
 
 
 class Offer(Base):

@@ -32,6 +32,53 @@ KIND_ALIASES = {
     "서울시 인턴": "internship_city", "시 인턴십": "internship_city",
     "채용": "job", "일자리": "job", "정규직": "job",
 }
+SHIFT_ALIASES = {
+    "주간": "day", "낮": "day", "저녁": "evening", "야간": "night", "밤": "night",
+    "주말": "weekend", "토일": "weekend", "교대": "rotating", "2교대": "rotating",
+    "3교대": "rotating", "교대근무": "rotating",
+}
+MAX_WEEKLY_HOURS = 68  # 근로기준법: 40 h + 12 h overtime, 68 h with weekend work before 2018
+
+
+def normalise_shifts(value: str | Sequence[str] | None, where: str = "shifts") -> list[str]:
+    """Shifts as ``filters.SHIFTS`` ids from Korean (주간, 야간, 주말, 교대) or the ids."""
+    from ilja.matching.filters import SHIFTS
+
+    out = []
+    for i, item in enumerate(split_list(value)):
+        shift = SHIFT_ALIASES.get(item.replace(" ", ""), item.casefold())
+        if shift not in SHIFTS:
+            raise MatchingInputError(f"{where}[{i}]", "shift_invalid",
+                                     f"{item!r} is not a shift (주간, 저녁, 야간, 주말, 교대)")
+        out.append(shift)
+    return list(dict.fromkeys(out))
+
+
+def normalise_education(value: str | None, where: str = "education") -> str | None:
+    from ilja.matching.vocabulary import education_level
+
+    if value is None or not str(value).strip():
+        return None
+    level = education_level(value)
+    if level is None:
+        raise MatchingInputError(where, "education_invalid",
+                                 f"{value!r} is not an education level (학력무관, 고졸, 초대졸, "
+                                 "대졸, 석사, 박사)")
+    return level
+
+
+def normalise_experience_field(value: str | None, where: str = "experience_field") -> str | None:
+    from ilja.matching.vocabulary import vocabulary
+
+    if value is None or not str(value).strip():
+        return None
+    fields = vocabulary().fields
+    text = str(value).strip()
+    for key, names in fields.items():
+        if text in (key, names["ko"], names["en"]):
+            return key
+    raise MatchingInputError(where, "field_invalid",
+                             f"{text!r} is not a field ({', '.join(f['ko'] for f in fields.values())})")
 
 
 def split_list(value: str | Sequence[str] | None) -> list[str]:
@@ -113,6 +160,13 @@ class PostingFields:
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     monthly_pay: int | None = None
+    deadline: dt.date | None = None
+    weekly_hours: int | None = None
+    shifts: list[str] = field(default_factory=list)
+    experience_years: int | None = None
+    experience_field: str | None = None
+    education: str | None = None
+    preferred_certifications: list[str] = field(default_factory=list)
 
 
 def posting_problems(data: PostingFields) -> tuple[PostingFields, list[MatchingInputError]]:
@@ -140,6 +194,12 @@ def posting_problems(data: PostingFields) -> tuple[PostingFields, list[MatchingI
     if data.monthly_pay is not None and data.monthly_pay < 0:
         problems.append(MatchingInputError("monthly_pay", "pay_invalid",
                                            "monthly pay is whole won, not negative"))
+    if data.weekly_hours is not None and not 1 <= data.weekly_hours <= MAX_WEEKLY_HOURS:
+        problems.append(MatchingInputError("weekly_hours", "hours_invalid",
+                                           f"weekly hours are 1 to {MAX_WEEKLY_HOURS}"))
+    if data.experience_years is not None and not 0 <= data.experience_years <= 40:
+        problems.append(MatchingInputError("experience_years", "experience_invalid",
+                                           "years of experience are 0 to 40"))
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         problems.append(MatchingInputError("ends_on", "period_invalid",
                                            "the period ends before it starts"))
@@ -149,13 +209,20 @@ def posting_problems(data: PostingFields) -> tuple[PostingFields, list[MatchingI
     codes = [check(normalise_ncs_code, c, f"ncs_codes[{i}]")
              for i, c in enumerate(split_list(data.ncs_codes))]
     district = check(normalise_district, data.district, "district")
+    shifts = check(normalise_shifts, data.shifts, "shifts") or []
+    education = check(normalise_education, data.education, "education")
+    experience_field = check(normalise_experience_field, data.experience_field,
+                             "experience_field")
     cleaned = PostingFields(
         round_code=data.round_code.strip(), kind=kind, title=data.title.strip(), seats=data.seats,
         description=data.description.strip(), required_skills=split_list(data.required_skills),
         preferred_skills=split_list(data.preferred_skills),
         ncs_codes=list(dict.fromkeys(c for c in codes if c)),
         required_certifications=split_list(data.required_certifications), district=district,
-        starts_on=data.starts_on, ends_on=data.ends_on, monthly_pay=data.monthly_pay)
+        starts_on=data.starts_on, ends_on=data.ends_on, monthly_pay=data.monthly_pay,
+        deadline=data.deadline, weekly_hours=data.weekly_hours, shifts=shifts,
+        experience_years=data.experience_years, experience_field=experience_field,
+        education=education, preferred_certifications=split_list(data.preferred_certifications))
     return cleaned, problems
 
 
@@ -178,6 +245,13 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "ends_on": ("종료일", "근무종료일", "ends_on", "end"),
     "monthly_pay": ("월급여", "월급", "월 급여", "monthly_pay", "pay"),
     "description": ("설명", "직무설명", "상세내용", "description"),
+    "deadline": ("마감일", "접수마감일", "deadline"),
+    "weekly_hours": ("주당근로시간", "주근로시간", "weekly_hours"),
+    "shifts": ("근무형태", "근무시간대", "shifts"),
+    "experience_years": ("경력연수", "요구경력", "experience_years"),
+    "experience_field": ("경력분야", "experience_field"),
+    "education": ("학력", "요구학력", "education"),
+    "preferred_certifications": ("우대자격증", "preferred_certifications"),
 }
 EXAMPLE_ROW = {
     "code": "P-2026-001", "organisation_code": "AI-0001", "round_code": "2026-1",
@@ -313,7 +387,13 @@ def parse_rows(rows: Iterable[Sequence[object]]
             required_certifications=split_list(_text(values.get("required_certifications"))),
             district=_text(values.get("district")) or None,
             starts_on=read(_day, "starts_on"), ends_on=read(_day, "ends_on"),
-            monthly_pay=read(_int, "monthly_pay")))
+            monthly_pay=read(_int, "monthly_pay"), deadline=read(_day, "deadline"),
+            weekly_hours=read(_int, "weekly_hours"),
+            shifts=split_list(_text(values.get("shifts"))),
+            experience_years=read(_int, "experience_years"),
+            experience_field=_text(values.get("experience_field")) or None,
+            education=_text(values.get("education")) or None,
+            preferred_certifications=split_list(_text(values.get("preferred_certifications")))))
         if seats is None and not any(p.location == "seats" for p in row_problems):
             more = [p for p in more if p.location != "seats"]
             row_problems.append(MatchingInputError("seats", "required", "seats is required"))

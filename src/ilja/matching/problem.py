@@ -120,19 +120,23 @@ def build_problem(capacity: Sequence[int] | np.ndarray, candidate: np.ndarray,
 def pairs_from_fit(scores: np.ndarray, min_fit: int, list_length: int, *,
                    candidate_rankings: Mapping[int, Sequence[int]] | None = None,
                    posting_rankings: Mapping[int, Sequence[int]] | None = None,
+                   excluded: np.ndarray | None = None,
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Acceptable pairs and keys from a fit matrix (candidates × postings) and ranked lists.
 
     A pair needs at least ``min_fit`` (stored units). A candidate who ranked postings keeps their
     order (their unranked postings are unacceptable to them); one who did not gets their
     ``list_length`` best-fitting postings. A posting that ranked candidates keeps its order and
-    refuses the rest; one that did not ranks by fit. Returns (candidate, posting,
-    candidate_key, posting_key).
+    refuses the rest; one that did not ranks by fit. A pair a hard filter excluded (``excluded``
+    non-zero, ``ilja.matching.filters``) is never acceptable, whatever its fit or rank. Returns
+    (candidate, posting, candidate_key, posting_key).
     """
     candidate_rankings = candidate_rankings or {}
     posting_rankings = posting_rankings or {}
     n_c, n_p = scores.shape
     acceptable = scores >= min_fit
+    if excluded is not None:
+        acceptable &= excluded == 0
     for p, ranked in posting_rankings.items():
         allowed = np.zeros(n_c, dtype=bool)
         allowed[list(ranked)] = True

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
+from ilja.matching import filters
 from ilja.matching.assignment import max_fit_assignment, total_fit
 from ilja.matching.deferred_acceptance import Matching, blocking_pairs, deferred_acceptance
 from ilja.matching.errors import MatchingInputError
@@ -107,6 +108,7 @@ def _inputs_hash(inputs: dict[str, Any]) -> str:
         "postings": [[p.id, int(cap)] for p, cap in zip(inputs["postings"], inputs["capacity"],
                                                         strict=True)],
         "fit": hashlib.sha256(inputs["table"].scores.tobytes()).hexdigest(),
+        "excluded": hashlib.sha256(inputs["table"].excluded.tobytes()).hexdigest(),
         "candidate_rankings": sorted(inputs["candidate_rankings"].items()),
         "posting_rankings": sorted(inputs["posting_rankings"].items()),
         "params": {k: v for k, v in inputs["params"].items() if k != "on"},
@@ -121,7 +123,8 @@ def solve(inputs: dict[str, Any], seed: bytes) -> tuple[MatchingProblem, np.ndar
     params = inputs["params"]
     pairs = pairs_from_fit(scores, min_fit_scaled(params["min_fit"]), params["list_length"],
                            candidate_rankings=inputs["candidate_rankings"],
-                           posting_rankings=inputs["posting_rankings"])
+                           posting_rankings=inputs["posting_rankings"],
+                           excluded=inputs["table"].excluded)
     problem = build_problem(inputs["capacity"], *pairs,
                             candidate_ids=[f"C{c.id}" for c in inputs["candidates"]],
                             posting_ids=[p.code for p in inputs["postings"]], seed=seed)
@@ -154,6 +157,7 @@ def run_matching(session: Session, *, round_code: str, method: str = "stable",
         candidates=len(candidates), postings=len(postings), matched=chosen.matched_count(),
         total_fit=total_fit(chosen, fit), blocking_pairs=int(len(blocking_pairs(problem, chosen))),
         created_at=clock.now(), created_by=actor.id)
+    run.parameters["unmatched"] = why_unmatched(inputs, chosen)
     session.add(run)
     session.flush()
     for c in np.flatnonzero(chosen.posting >= 0).tolist():
@@ -167,6 +171,27 @@ def run_matching(session: Session, *, round_code: str, method: str = "stable",
                  details={"round": round_code, "method": method, "matched": run.matched,
                           "inputs_hash": run.inputs_hash})
     return run
+
+
+def why_unmatched(inputs: dict[str, Any], chosen: Matching) -> dict[str, dict[str, Any]]:
+    """For each candidate left unmatched, what happened to the round's postings: how many each
+    hard filter excluded, how many fell below the minimum fit, how many were open to them but
+    went to candidates the postings preferred (keyed by candidate id, for the run page)."""
+    table = inputs["table"]
+    min_fit = min_fit_scaled(inputs["params"]["min_fit"])
+    out: dict[str, dict[str, Any]] = {}
+    for c in np.flatnonzero(chosen.posting < 0).tolist():
+        masks = table.excluded[c]
+        by_filter: dict[str, int] = {}
+        for mask in masks[masks != 0].tolist():
+            for name in filters.reasons(int(mask)):
+                by_filter[name] = by_filter.get(name, 0) + 1
+        eligible = masks == 0
+        low = int((eligible & (table.scores[c] < min_fit)).sum())
+        out[str(inputs["candidates"][c].id)] = {
+            "postings": len(masks), "excluded": int((~eligible).sum()), "by_filter": by_filter,
+            "below_min_fit": low, "taken_by_others": int(eligible.sum()) - low}
+    return out
 
 
 def reproduce_run(session: Session, run_id: int) -> bool:
@@ -209,6 +234,8 @@ def confirm_run(session: Session, run_id: int, *, accepted: set[int] | None = No
     on = on or clock.today()
     offers = []
     for proposal in proposals(session, run_id):
+        if proposal.status != "proposed":  # decided one by one before
+            continue
         take = (accepted is None or proposal.id in accepted) and proposal.candidate_id not in busy
         proposal.status = "confirmed" if take else "rejected"
         if take:
@@ -222,6 +249,47 @@ def confirm_run(session: Session, run_id: int, *, accepted: set[int] | None = No
     audit.record(session, actor, "matching.run.confirm", object_type="matching_run",
                  object_id=run.id, details={"offers": [o.id for o in offers]})
     return offers
+
+
+def decide_proposal(session: Session, proposal_id: int, *, decision: str,
+                    reason: str | None = None, on: dt.date | None = None,
+                    actor: audit.Actor) -> Offer | None:
+    """Confirm one proposal (it becomes an offer dated ``on``) or veto it with a reason. The run
+    is confirmed once none of its proposals waits."""
+    proposal = _get(session, Proposal, proposal_id, "proposal")
+    run = get_run(session, proposal.run_id)
+    if run.status != "proposed" or proposal.status != "proposed":
+        raise RunStateError("proposal_decided",
+                            f"proposal {proposal_id} is already {proposal.status}")
+    if decision not in ("confirm", "veto"):
+        raise MatchingInputError("decision", "decision_invalid", "decision is confirm or veto")
+    text = (reason or "").strip()
+    if decision == "veto" and not text:
+        raise MatchingInputError("reason", "required", "a veto says why")
+    if len(text) > 1000:
+        raise MatchingInputError("reason", "too_long", "a reason has at most 1000 characters")
+    offer = None
+    if decision == "confirm":
+        busy, _ = _taken(session)
+        if proposal.candidate_id in busy:
+            raise RunStateError("candidate_busy", "the candidate already holds an offer")
+        offer = Offer(proposal_id=proposal.id, candidate_id=proposal.candidate_id,
+                      posting_id=proposal.posting_id, status="offered",
+                      offered_on=on or clock.today(), created_by=actor.id)
+        session.add(offer)
+    proposal.status = "confirmed" if decision == "confirm" else "vetoed"
+    proposal.decided_by, proposal.decided_at = actor.id, clock.now()
+    proposal.reason = text or None
+    session.flush()
+    if not any(p.status == "proposed" for p in proposals(session, run.id)):
+        run.status, run.confirmed_at, run.confirmed_by = "confirmed", clock.now(), actor.id
+        session.flush()
+    candidate = session.get(Candidate, proposal.candidate_id)
+    audit.record(session, actor, f"matching.proposal.{decision}",
+                 subject_person_id=candidate.person_id if candidate else None,
+                 object_type="proposal", object_id=proposal.id,
+                 details={"run": run.id, "reason": text} if text else {"run": run.id})
+    return offer
 
 
 def get_offer(session: Session, offer_id: int) -> Offer:
@@ -286,6 +354,6 @@ def hires_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(MatchingOutcome)) or 0)
 
 
-__all__ = ["NotFound", "RunStateError", "confirm_run", "decide_offer", "get_offer", "get_run",
+__all__ = ["NotFound", "RunStateError", "confirm_run", "decide_offer", "decide_proposal", "get_offer", "get_run",
            "hires_count", "list_runs", "offers_of_candidate", "outcomes", "proposals",
-           "reproduce_run", "run_matching", "solve"]
+           "reproduce_run", "run_matching", "solve", "why_unmatched"]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.matching import filters
 from ilja.matching.errors import MatchingInputError
 from ilja.matching.fit import (
     SCALE,
@@ -532,14 +533,20 @@ def _tags(session: Session) -> dict[str, CourseTags]:
 
 def candidate_profile(row: Candidate, tags: dict[str, CourseTags]) -> CandidateProfile:
     course = tags.get(row.course_code or "")
-    text = " ".join(x for x in (course.course_name if course else "", row.description) if x)
+    text = " ".join(x for x in (course.course_name if course else "", row.description,
+                                " ".join(row.skills)) if x)
     return CandidateProfile(
         id=f"C{row.id}", text=text,
         skills=tuple(_clean([*(course.skills if course else []), *row.skills])),
         ncs_codes=tuple(course.ncs_codes if course else ()),
         certifications=tuple(row.certifications),
         preferred_districts=tuple(row.preferred_districts),
-        preferred_fields=tuple(row.preferred_fields))
+        preferred_fields=tuple(row.preferred_fields),
+        experience=tuple((str(f), int(y)) for f, y in (row.experience or [])),
+        education=row.education, wanted_kinds=tuple(row.wanted_kinds or ()),
+        min_monthly_pay=row.min_monthly_pay, max_weekly_hours=row.max_weekly_hours,
+        shifts=tuple(row.shifts or ()), home_district=row.home_district,
+        max_commute_minutes=row.max_commute_minutes, available_from=row.available_from)
 
 
 def posting_profile(row: Posting) -> PostingProfile:
@@ -547,7 +554,11 @@ def posting_profile(row: Posting) -> PostingProfile:
         id=row.code, text=f"{row.title}\n{row.description}",
         required_skills=tuple(row.required_skills), preferred_skills=tuple(row.preferred_skills),
         ncs_codes=tuple(row.ncs_codes), required_certifications=tuple(row.required_certifications),
-        district=row.district)
+        district=row.district, kind=row.kind, deadline=row.deadline, starts_on=row.starts_on,
+        monthly_pay=row.monthly_pay, weekly_hours=row.weekly_hours, shifts=tuple(row.shifts or ()),
+        experience_years=row.experience_years, experience_field=row.experience_field,
+        education=row.education,
+        preferred_certifications=tuple(row.preferred_certifications or ()))
 
 
 @dataclass
@@ -565,10 +576,13 @@ class FitTable:
     scores: np.ndarray  # candidates × postings, as asked
     rows: list[int]  # each candidate's row in the model
     cols: list[int]  # each posting's column in the model
+    excluded: np.ndarray  # candidates × postings: the hard filters' bit masks (0: eligible)
 
     def explain(self, candidate: int, posting: int) -> dict[str, Any]:
-        """Explanation of the pair at (candidate, posting) positions of this table."""
-        return self.model.explain(self.rows[candidate], self.cols[posting]).as_dict()
+        """Explanation of the pair at (candidate, posting) positions of this table, with the
+        filters that exclude it (``excluded_by``, empty if eligible)."""
+        return {**self.model.explain(self.rows[candidate], self.cols[posting]).as_dict(),
+                "excluded_by": filters.reasons(int(self.excluded[candidate, posting]))}
 
 
 def fit_table(session: Session, candidates: Sequence[Candidate], postings: Sequence[Posting],
@@ -583,12 +597,15 @@ def fit_table(session: Session, candidates: Sequence[Candidate], postings: Seque
     rows = [c_ids.index(c.id) for c in candidates]
     cols = [p_ids.index(p.id) for p in postings]
     scores = model.scores()[np.ix_(rows, cols)]
-    return FitTable(list(candidates), list(postings), model, scores, rows, cols)
+    excluded = filters.exclusions([model.candidates[i] for i in rows],
+                                  [model.postings[j] for j in cols], on)
+    return FitTable(list(candidates), list(postings), model, scores, rows, cols, excluded)
 
 
 def fit_list(session: Session, candidate_id: int, *, on: dt.date,
              actor: audit.Actor, scope: Scope = SYSTEM) -> list[dict[str, Any]]:
-    """A candidate's fit against every open posting, best first, each with its explanation."""
+    """A candidate's fit against every open posting, each with its explanation: the eligible
+    ones best first, then those a hard filter excluded (``excluded_by`` says which)."""
     candidate = get_candidate(session, candidate_id, scope)
     postings = list_postings(session, open_only=True)
     audit.record(session, actor, "matching.candidate.fit", subject_person_id=candidate.person_id,
@@ -596,6 +613,7 @@ def fit_list(session: Session, candidate_id: int, *, on: dt.date,
     if not postings:
         return []
     table = fit_table(session, [candidate], postings, on)
-    order = np.argsort(-table.scores[0], kind="stable")
+    order = np.lexsort((-table.scores[0].astype(np.int32), table.excluded[0] != 0))
     return [{"posting": postings[j], "fit": int(table.scores[0, j]) / SCALE,
+             "excluded_by": filters.reasons(int(table.excluded[0, j])),
              "explanation": table.explain(0, int(j))} for j in order]

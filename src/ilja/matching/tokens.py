@@ -1,7 +1,8 @@
 """Korean text to terms for the fit score, with Kiwi (kiwipiepy ships its own model).
 
-Only content words are kept: nouns (NNG, NNP), roots (XR), foreign words (SL, lower-cased) and
-Chinese characters (SH). A small lexicon keeps job words whole that Kiwi would split
+Only content words are kept: nouns (NNG, NNP), roots (XR), foreign words (SL, lower-cased),
+Chinese characters (SH), and numbers with their unit ("3년"). A word the skill vocabulary knows
+becomes its skill id (``ilja.matching.vocabulary``), so TypeScript and 타입스크립트 are one term. A small lexicon keeps job words whole that Kiwi would split
 ("백엔드" → 백 + 엔드), and a synonym table maps Korean spellings of tools to one term
 ("파이썬" → "python"), so a posting that asks for Python finds the trainee who wrote 파이썬.
 
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
+
+from ilja.matching.vocabulary import vocabulary
 
 KEPT_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
 
@@ -53,18 +56,30 @@ def kiwi() -> Any:
                 for word in SYNONYMS:
                     if not word.isascii():
                         analyser.add_user_word(word, "NNP")
+                words = vocabulary().user_words()
+                for word, tokens in zip(words, analyser.tokenize(words), strict=True):
+                    if len(tokens) > 1 or not tokens[0].tag.startswith("NN"):
+                        analyser.add_user_word(word, "NNP")
                 _kiwi, _kiwi_pid = analyser, os.getpid()
     return _kiwi
 
 
 def normalise(form: str, tag: str) -> str:
-    """One term for a kept morpheme: foreign words lower-cased, synonyms mapped."""
+    """One term for a kept morpheme: a vocabulary skill's id (타입스크립트 → typescript), else
+    foreign words lower-cased and the few synonyms mapped."""
     term = form.lower() if tag == "SL" else form
-    return SYNONYMS.get(term, term)
+    return vocabulary().skill(term) or SYNONYMS.get(term, term)
 
 
-def _terms(tokens: Iterable[Any]) -> list[str]:
-    return [normalise(t.form, t.tag) for t in tokens if t.tag in KEPT_TAGS]
+def _terms(tokens: Sequence[Any]) -> list[str]:
+    """Content words, and numbers with their unit kept together ("3년", "40시간")."""
+    out = []
+    for i, t in enumerate(tokens):
+        if t.tag in KEPT_TAGS:
+            out.append(normalise(t.form, t.tag))
+        elif t.tag == "SN" and i + 1 < len(tokens) and tokens[i + 1].tag in ("NNB", "NNG"):
+            out.append(t.form + tokens[i + 1].form)
+    return out
 
 
 def tokenize(text: str) -> list[str]:
@@ -74,17 +89,18 @@ def tokenize(text: str) -> list[str]:
     return _terms(kiwi().tokenize(text))
 
 
+def analyse_many(texts: Sequence[str]) -> list[tuple[list[str], list[str]]]:
+    """Each text's terms and the vocabulary skills it names, from one Kiwi pass; each distinct
+    text is analysed once."""
+    unique = sorted({t for t in texts if t and t.strip()})
+    analysed: dict[str, tuple[list[str], list[str]]] = {}
+    if unique:
+        vocab = vocabulary()
+        for text, tokens in zip(unique, kiwi().tokenize(unique), strict=True):
+            analysed[text] = (_terms(tokens), vocab.skills_in_tokens(text, tokens))
+    return [analysed.get(t, ([], [])) for t in texts]
+
+
 def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
     """``tokenize`` for many texts; each distinct text is analysed once."""
-    unique = sorted({t for t in texts if t and t.strip()})
-    analysed: dict[str, list[str]] = {}
-    if unique:
-        for text, tokens in zip(unique, kiwi().tokenize(unique), strict=True):
-            analysed[text] = _terms(tokens)
-    return [analysed.get(t, []) for t in texts]
-
-
-def skill_terms(skills: Iterable[str]) -> list[str]:
-    """Terms of a list of skill names ("Python", "데이터 분석"), each skill tokenised."""
-    skills = [s for s in skills if s and s.strip()]
-    return sorted({term for terms in tokenize_many(skills) for term in terms})
+    return [terms for terms, _ in analyse_many(texts)]

@@ -1,0 +1,1 @@
+"""Data files of matching: the skill vocabulary and the district travel times."""
