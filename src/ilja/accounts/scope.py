@@ -15,7 +15,8 @@ know).
 
 Training: a department belongs to its site; its courses, their cohorts, the cohorts' enrolments
 (and through them attendance, scores, findings, certificates and surveys, which are reached only
-through their cohort or enrolment) to the same site; staff working with people see the training
+through their cohort or enrolment) to the same site; a check-in board is its cohort's, an excused
+absence and an attendance override their enrolment's (the site's operator, the trainee themself); staff working with people see the training
 objects of their people (a coordinator the cohorts their caseload attends). A one-day class
 belongs to the site that holds it, a participant to the class's site and to themselves.
 Instructors are the city's register shared by the training sites: every operator of a site that
@@ -39,6 +40,8 @@ scoped like people (a site's operator also sees the participations of their camp
 member belongs to their campus, to themselves and to those whose mentor they are; either, of no
 person and no campus, is the city's and open to whoever works with people. The dashboards
 and the rates' figures are aggregates and stay unscoped (a rate's members are people: scoped).
+
+Messages: a message (and its deliveries) is its person's, like any object about one person.
 
 Privacy: a consent and a request to correct personal data are about one person and scoped like
 people. Rights: a decision about a person and an objection to it likewise (the person's own, and
@@ -72,12 +75,13 @@ from ilja.matching.models import (
     Posting,
     Proposal,
 )
+from ilja.messages.models import OutboxMessage
 from ilja.outcomes.models import AlumniMember, Participation
 from ilja.people.models import DuplicateFlag, Person
 from ilja.privacy.models import Consent, CorrectionRequest
 from ilja.publicjobs.models import PayLine, PayrollRun, Placement, Project
-from ilja.rights.models import Appeal, Decision
 from ilja.publicjobs.payment_models import Payment
+from ilja.rights.models import Appeal, Decision
 from ilja.support.models import (
     EmployerEvent,
     EventSignup,
@@ -90,8 +94,11 @@ from ilja.support.models import (
     SubsidyGrant,
 )
 from ilja.training.models import (
+    AttendanceOverride,
+    CheckinBoard,
     CohortInstructor,
     Enrolment,
+    ExcusedAbsence,
     Instructor,
     OneDayClass,
     OneDayParticipant,
@@ -178,6 +185,9 @@ class Kind(StrEnum):
     TRAINING_COURSE = "training_course"
     TRAINING_COHORT = "training_cohort"
     ENROLMENT = "enrolment"
+    CHECKIN_BOARD = "checkin_board"
+    EXCUSED_ABSENCE = "excused_absence"
+    ATTENDANCE_OVERRIDE = "attendance_override"
     INSTRUCTOR = "instructor"
     ONEDAY_CLASS = "oneday_class"
     ONEDAY_PARTICIPANT = "oneday_participant"
@@ -192,6 +202,7 @@ class Kind(StrEnum):
     MATCHING_OUTCOME = "matching_outcome"
     PARTICIPATION = "participation"
     ALUMNI_MEMBER = "alumni_member"
+    MESSAGE = "message"
     CONSENT = "consent"
     DECISION = "decision"
     APPEAL = "appeal"
@@ -333,6 +344,9 @@ RULES: dict[Kind, Rule] = {
                                people=lambda ids: TrainingCohort.id.in_(_cohorts_of(ids))),
     Kind.ENROLMENT: Rule(Enrolment, site=lambda site: Enrolment.cohort_id.in_(_cohorts_at(site)),
                          people=Enrolment.person_id.in_),
+    Kind.CHECKIN_BOARD: _through(CheckinBoard.cohort_id, TrainingCohort.id, Kind.TRAINING_COHORT),
+    Kind.EXCUSED_ABSENCE: _through(ExcusedAbsence.enrolment_id, Enrolment.id, Kind.ENROLMENT),
+    Kind.ATTENDANCE_OVERRIDE: _through(AttendanceOverride.enrolment_id, Enrolment.id, Kind.ENROLMENT),
     Kind.INSTRUCTOR: _staff_register(Instructor, lambda ids: Instructor.id.in_(
         select(CohortInstructor.instructor_id).where(CohortInstructor.cohort_id.in_(_cohorts_of(ids))))),
     Kind.ONEDAY_CLASS: Rule(OneDayClass, site=lambda site: OneDayClass.site_code == site,
@@ -357,6 +371,7 @@ RULES: dict[Kind, Rule] = {
                              people=lambda ids: or_(AlumniMember.person_id.in_(ids), _nobodys(AlumniMember),
                                                     AlumniMember.id.in_(select(MentoringPair.mentor_member_id)
                                                                         .where(MentoringPair.mentee_person_id.in_(ids))))),
+    Kind.MESSAGE: _person_of(OutboxMessage.person_id),
 }
 
 PATH_KINDS: dict[str, Kind | None] = {
@@ -395,6 +410,7 @@ PATH_KINDS: dict[str, Kind | None] = {
     "posting_id": Kind.POSTING,
     "participation_id": Kind.PARTICIPATION,
     "member_id": Kind.ALUMNI_MEMBER,
+    "message_id": Kind.MESSAGE,
     "month": None, "year": None, "kind": None, "action": None, "day": None, "round_id": None,
     "definition_name": None, "fmt": None,
 }

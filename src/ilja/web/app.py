@@ -121,6 +121,7 @@ def create_app() -> FastAPI:
     app.include_router(__import__("ilja.matching.api", fromlist=["x"]).router, prefix="/api/v1")
     app.include_router(__import__("ilja.training.api", fromlist=["x"]).router, prefix="/api/v1")
     app.include_router(__import__("ilja.support.api", fromlist=["x"]).router, prefix="/api/v1")
+    app.include_router(__import__("ilja.privacy.api", fromlist=["x"]).router, prefix="/api/v1")
 
     from fastapi.responses import HTMLResponse
 
@@ -148,7 +149,11 @@ def create_app() -> FastAPI:
     app.include_router(__import__("ilja.publicjobs.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.training.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.training.setup_views", fromlist=["x"]).router)
+    app.include_router(__import__("ilja.training.attendance_views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.matching.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.support.views", fromlist=["x"]).router)
+    app.include_router(__import__("ilja.rights.views", fromlist=["x"]).router)
+    app.include_router(__import__("ilja.messages.views", fromlist=["x"]).router)
+    app.include_router(__import__("ilja.privacy.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.transparency.views", fromlist=["x"]).router)
     return app
