@@ -1,0 +1,233 @@
+"""Pages of decisions and objections: the citizen's "내 결정·이의신청" (each decision with its
+reasons, basis and how, where and by when to contest it; the answer to a prior notice; the
+objection form) and the staff's objection queue with the report, and an objection's page
+(assignment, decision with reasons)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ilja import clock
+from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.models import User
+from ilja.accounts.roles import Permission, Role
+from ilja.accounts.scope import Scope
+from ilja.config import get_settings
+from ilja.people.keys import get_keyring
+from ilja.rights import attachments
+from ilja.rights import service as rights
+from ilja.rights.catalogue import CATALOGUE, DecisionKind
+from ilja.rights.models import Appeal, Decision
+from ilja.support.pages import person_names
+from ilja.web.templating import render, translator
+
+router = APIRouter(include_in_schema=False)
+DONE = ("appeal", "answered", "agreed")  # what the page confirms after a form was sent
+
+Citizen = Annotated[Principal, Depends(requires(Permission.APPLICATION_READ_OWN))]
+CitizenWrites = Annotated[Principal, Depends(requires(Permission.APPLICATION_SUBMIT_OWN))]
+Staff = Annotated[Principal, Depends(requires(Permission.PEOPLE_READ))]
+Decides = Annotated[Principal, Depends(requires(Permission.APPLICATION_STATUS))]
+
+
+def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    response = render(request, template, {"errors": [], "values": {}, **context}, status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _not_found(request: Request) -> HTMLResponse:
+    return render(request, "not_found.html", {"what": translator(request)("rights.decision")}, status_code=404)
+
+
+def decision_view(row: Decision, lang: str) -> dict[str, Any]:
+    """A decision as a page shows it: its catalogue entry, basis lines and contest routes with
+    their deadlines."""
+    entry = CATALOGUE[DecisionKind(row.kind)]
+    deadline = {"objection": row.objection_by, "administrative_appeal": row.appeal_by}
+    basis = [item.get(lang) or item.get("ko") or item.get("label_" + lang) or item.get("name", "")
+             for item in row.basis or []]
+    return {"row": row, "entry": entry, "label": entry.label.pick(lang), "basis_text": entry.basis.pick(lang),
+            "basis": [b for b in basis if b], "reasons": row.reasons_en if lang == "en" else row.reasons_ko,
+            "routes": [{"name": r.name.pick(lang), "where": r.where.pick(lang), "by": deadline.get(r.code),
+                        "code": r.code} for r in entry.routes]}
+
+
+# ------------------------------------------------------------------ the citizen
+@router.get("/my/decisions", response_class=HTMLResponse)
+def my_decisions(request: Request, db: DbSession, principal: Citizen) -> HTMLResponse:
+    person_id = principal.user.person_id if principal.user else None
+    lang = translator(request).lang
+    rows = rights.decisions_of(db, person_id) if person_id is not None else []
+    return _page(request, "rights/my_decisions.html", {
+        "items": [decision_view(r, lang) for r in rows], "linked": person_id is not None, "active": "my"})
+
+
+def _my_context(request: Request, db: Session, principal: Principal, row: Decision) -> dict[str, Any]:
+    t = translator(request)
+    appeals = rights.appeals_of_decision(db, row.id)
+    return {"d": decision_view(row, t.lang), "appeals": appeals, "today": clock.today(),
+            "answer": rights.answer_text(row, get_keyring()),
+            "can_write": principal.can(Permission.APPLICATION_SUBMIT_OWN),
+            "open_appeal": any(a.status in ("filed", "assigned") for a in appeals), "done": "", "active": "my"}
+
+
+def _mine(request: Request, db: Session, principal: Principal, decision_id: int) -> Decision | None:
+    try:
+        return rights.get_decision(db, decision_id, Scope.of(principal))
+    except rights.NotFound:
+        return None
+
+
+@router.get("/my/decisions/{decision_id}", response_class=HTMLResponse)
+def my_decision(request: Request, decision_id: int, db: DbSession, principal: Citizen,
+                done: str = "") -> HTMLResponse:
+    row = _mine(request, db, principal, decision_id)
+    if row is None:
+        return _not_found(request)
+    return _page(request, "rights/my_decision.html", {**_my_context(request, db, principal, row),
+                                                      "done": done if done in DONE else ""})
+
+
+def _refused(request: Request, db: Session, principal: Principal, row: Decision, error: rights.RightsError,
+             values: dict[str, str]) -> HTMLResponse:
+    t = translator(request)
+    return _page(request, "rights/my_decision.html", {
+        **_my_context(request, db, principal, row), "values": values,
+        "errors": [(error.field or "text", error.message(t.lang))]}, status_code=error.status_code)
+
+
+@router.post("/my/decisions/{decision_id}/appeal", response_model=None)
+async def file_appeal(request: Request, decision_id: int, db: DbSession, principal: CitizenWrites,
+                      text: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "",
+                      attachment: Annotated[UploadFile | None, File()] = None) -> Response:
+    row = _mine(request, db, principal, decision_id)
+    if row is None:
+        return _not_found(request)
+    content = await attachment.read(attachments.MAX_BYTES + 1) if attachment is not None else b""
+    try:
+        with db.begin_nested():
+            rights.file_appeal(db, principal.actor, decision_id=row.id, text=text, attachment=content or None,
+                               keyring=get_keyring(), store=get_settings().data_dir, scope=Scope.of(principal))
+    except rights.RightsError as error:
+        return _refused(request, db, principal, row, error, {"text": text})
+    return RedirectResponse(f"/my/decisions/{row.id}?done=appeal", status_code=303)
+
+
+@router.post("/my/decisions/{decision_id}/answer", response_model=None)
+def answer(request: Request, decision_id: int, db: DbSession, principal: CitizenWrites,
+           answer: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "",
+           agree: Annotated[str, Form(max_length=8)] = "") -> Response:
+    """The answer to a prior notice: a comment for staff, or agreement (it takes effect now)."""
+    row = _mine(request, db, principal, decision_id)
+    if row is None:
+        return _not_found(request)
+    try:
+        with db.begin_nested():
+            if agree:
+                rights.agree(db, principal.actor, decision_id=row.id, scope=Scope.of(principal))
+            else:
+                rights.answer(db, principal.actor, decision_id=row.id, text=answer, keyring=get_keyring(),
+                              scope=Scope.of(principal))
+    except rights.RightsError as error:
+        error.field = "answer"
+        return _refused(request, db, principal, row, error, {"answer": answer})
+    return RedirectResponse(f"/my/decisions/{row.id}?done={'agreed' if agree else 'answered'}", status_code=303)
+
+
+# ------------------------------------------------------------------ staff
+@router.get("/rights/appeals", response_class=HTMLResponse)
+def appeal_queue(request: Request, db: DbSession, principal: Staff, all: int = 0) -> HTMLResponse:
+    lang = translator(request).lang
+    rows = rights.queue(db, Scope.of(principal), open_only=not all)
+    return _page(request, "rights/queue.html", {
+        "rows": [(a, decision_view(d, lang)) for a, d in rows], "today": clock.today(), "all": bool(all),
+        "names": person_names(db, principal, (a.person_id for a, _ in rows)),
+        "report": rights.report(db) if principal.can(Permission.REPORT_READ) else [],
+        "kinds": {k.value: CATALOGUE[k].label.pick(lang) for k in DecisionKind}, "active": "rights"})
+
+
+def _staff_context(request: Request, db: Session, principal: Principal, appeal: Appeal) -> dict[str, Any]:
+    lang = translator(request).lang
+    decision = rights.get_decision(db, appeal.decision_id)
+    staff = db.scalars(select(User).where(User.role == Role.PROGRAM_MANAGER.value, User.active.is_(True))
+                       .order_by(User.display_name)).all()
+    return {"appeal": appeal, "d": decision_view(decision, lang), "text": rights.appeal_text(appeal, get_keyring()),
+            "answer": rights.answer_text(decision, get_keyring()),
+            "name": person_names(db, principal, [appeal.person_id]).get(appeal.person_id, ""),
+            "assignee": db.get(User, appeal.assigned_user_id) if appeal.assigned_user_id else None,
+            "staff": [(str(u.id), u.display_name) for u in staff], "today": clock.today(),
+            "can_decide": principal.can(Permission.APPLICATION_STATUS), "active": "rights"}
+
+
+def _appeal(db: Session, principal: Principal, appeal_id: int) -> Appeal | None:
+    try:
+        return rights.get_appeal(db, appeal_id, Scope.of(principal))
+    except rights.NotFound:
+        return None
+
+
+@router.get("/rights/appeals/{appeal_id}", response_class=HTMLResponse)
+def appeal_page(request: Request, appeal_id: int, db: DbSession, principal: Staff) -> HTMLResponse:
+    appeal = _appeal(db, principal, appeal_id)
+    if appeal is None:
+        return _not_found(request)
+    return _page(request, "rights/appeal.html", _staff_context(request, db, principal, appeal))
+
+
+@router.get("/rights/appeals/{appeal_id}/attachment", response_model=None)
+def appeal_attachment(request: Request, appeal_id: int, db: DbSession, principal: Staff) -> Response:
+    from ilja.accounts import audit
+
+    appeal = _appeal(db, principal, appeal_id)
+    if appeal is None or appeal.attachment_sha256 is None or appeal.attachment_type is None:
+        return _not_found(request)
+    content = attachments.load(get_settings().data_dir, appeal.attachment_sha256, appeal.attachment_type,
+                               get_keyring())
+    audit.record(db, principal.actor, "rights.appeal.attachment.read", subject_person_id=appeal.person_id,
+                 object_type="appeal", object_id=appeal.id, reason="이의신청 검토")
+    return Response(content, media_type=appeal.attachment_type,
+                    headers={"Cache-Control": "no-store", "Content-Disposition": "inline"})
+
+
+@router.post("/rights/appeals/{appeal_id}/assign", response_model=None)
+def assign(request: Request, appeal_id: int, db: DbSession, principal: Decides,
+           user_id: Annotated[str, Form(max_length=12)] = "") -> Response:
+    appeal = _appeal(db, principal, appeal_id)
+    if appeal is None:
+        return _not_found(request)
+    try:
+        with db.begin_nested():
+            rights.assign(db, principal.actor, appeal_id=appeal.id, user_id=int(user_id) if user_id.isdigit() else 0,
+                          scope=Scope.of(principal))
+    except rights.RightsError as error:
+        return _page(request, "rights/appeal.html", {
+            **_staff_context(request, db, principal, appeal),
+            "errors": [("user_id", error.message(translator(request).lang))]}, status_code=error.status_code)
+    return RedirectResponse(f"/rights/appeals/{appeal.id}", status_code=303)
+
+
+@router.post("/rights/appeals/{appeal_id}/decide", response_model=None)
+def decide(request: Request, appeal_id: int, db: DbSession, principal: Decides,
+           outcome: Annotated[str, Form(max_length=12)] = "",
+           reasons: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "") -> Response:
+    appeal = _appeal(db, principal, appeal_id)
+    if appeal is None:
+        return _not_found(request)
+    t = translator(request)
+    try:
+        if outcome not in ("upheld", "dismissed"):
+            raise rights.RightsError("결정(인용 또는 기각)을 고르십시오.", "Choose upheld or dismissed.", "outcome-upheld")
+        with db.begin_nested():
+            rights.decide_appeal(db, principal.actor, appeal_id=appeal.id, upheld=outcome == "upheld",
+                                 reasons=reasons, scope=Scope.of(principal))
+    except rights.RightsError as error:
+        return _page(request, "rights/appeal.html", {
+            **_staff_context(request, db, principal, appeal), "values": {"outcome": outcome, "reasons": reasons},
+            "errors": [(error.field or "reasons", error.message(t.lang))]}, status_code=error.status_code)
+    return RedirectResponse(f"/rights/appeals/{appeal.id}", status_code=303)

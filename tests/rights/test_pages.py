@@ -1,0 +1,102 @@
+"""The pages in the browser's order: a not-selected applicant reads why and how to contest,
+objects with a file; the manager finds it in the queue, upholds it with reasons, and the
+applicant sees the result (SQLite and PostgreSQL, Korean and English)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ilja.accounts import service as accounts
+from ilja.accounts.roles import Role
+from ilja.applications import service as applications
+from ilja.db import engine_for, transaction
+from tests.training.factories import course_with_cohort
+from tests.web.html_check import check_page
+
+PASSWORD = "Tr0ub4dor&3x"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def browser(app, login: str) -> TestClient:
+    client = TestClient(app)
+    page = client.get("/login")
+    response = client.post("/login", data={"login": login, "password": PASSWORD, "next": "",
+                                           "csrf_token": csrf(page.text)}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return client
+
+
+@pytest.fixture
+def site(database_url, keyring, tmp_path, monkeypatch):
+    from ilja.config import get_settings
+    from ilja.people.keys import reset_keyring
+    from ilja.web.app import create_app
+
+    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
+    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ILJA_DATA_KEY_FILE", str(tmp_path / "keys" / "data-keys.json"))
+    get_settings.cache_clear()
+    reset_keyring()
+    setup = course_with_cohort(database_url, keyring, applicants=2, seats=1)
+    with transaction(engine_for(database_url)) as session:
+        loser = next(applications.get_application(session, a) for a in setup.applications
+                     if applications.get_application(session, a).status != "selected")
+        accounts.create_user(session, login="kim", password=PASSWORD, role=Role.CITIZEN, display_name="kim",
+                             person_id=loser.person_id)
+        accounts.create_user(session, login="other", password=PASSWORD, role=Role.CITIZEN, display_name="other",
+                             person_id=next(p for p in setup.persons if p != loser.person_id))
+        accounts.create_user(session, login="manager", password=PASSWORD, role=Role.PROGRAM_MANAGER,
+                             display_name="담당자")
+        loser_id = loser.id
+    yield create_app(), loser_id
+    reset_keyring()
+    get_settings.cache_clear()
+
+
+def test_not_selected_reads_why_objects_and_the_upheld_result_is_re_run(site, database_url):
+    app, application_id = site
+    kim = browser(app, "kim")
+    listing = kim.get("/my/decisions")
+    assert listing.status_code == 200 and "내 결정·이의신청" in listing.text
+    check_page(listing.text)
+    decision_id = int(re.search(r'href="/my/decisions/(\d+)"', listing.text).group(1))
+    page = kim.get(f"/my/decisions/{decision_id}")
+    assert "이유" in page.text and "점수" in page.text and "행정심판" in page.text and "서울행정법원" in page.text
+    check_page(page.text)
+    english = kim.get(f"/my/decisions/{decision_id}?lang=en")
+    assert "Administrative appeal" in english.text and "Score" in english.text
+    page = kim.get(f"/my/decisions/{decision_id}?lang=ko")
+    assert browser(app, "other").get(f"/my/decisions/{decision_id}").status_code == 404
+    empty = kim.post(f"/my/decisions/{decision_id}/appeal", data={"text": " ", "csrf_token": csrf(page.text)})
+    assert empty.status_code == 422 and "이의신청 내용" in empty.text
+    check_page(empty.text)
+    filed = kim.post(f"/my/decisions/{decision_id}/appeal", data={"text": "가점이 빠졌습니다.",
+                                                                   "csrf_token": csrf(page.text)},
+                     files={"attachment": ("proof.pdf", PDF, "application/pdf")}, follow_redirects=False)
+    assert filed.status_code == 303, filed.text
+    manager = browser(app, "manager")
+    queue = manager.get("/rights/appeals")
+    assert queue.status_code == 200 and "이의신청 처리" in queue.text
+    check_page(queue.text)
+    appeal_id = int(re.search(r'href="/rights/appeals/(\d+)"', queue.text).group(1))
+    appeal = manager.get(f"/rights/appeals/{appeal_id}")
+    assert "가점이 빠졌습니다." in appeal.text
+    check_page(appeal.text)
+    assert manager.get(f"/rights/appeals/{appeal_id}/attachment").content == PDF
+    decided = manager.post(f"/rights/appeals/{appeal_id}/decide", data={
+        "outcome": "upheld", "reasons": "가점 누락을 확인했습니다.", "csrf_token": csrf(appeal.text)},
+        follow_redirects=False)
+    assert decided.status_code == 303, decided.text
+    result = kim.get(f"/my/decisions/{decision_id}")
+    assert "인용" in result.text and "가점 누락을 확인했습니다." in result.text
+    with transaction(engine_for(database_url)) as session:
+        assert applications.get_application(session, application_id).status == "selected"
+    report = manager.get("/rights/appeals?all=1")
+    assert "이의신청 현황" in report.text
