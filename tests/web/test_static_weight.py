@@ -132,3 +132,42 @@ def test_gzipped_static_files_are_gzip():
 
     asset = manifest().assets["css/ilja.css"]
     assert asset.text is not None and gzip.decompress(asset.compressed()) == asset.text
+
+
+
+
+def _selectors(css: str) -> set[str]:
+    """Every complex selector of every rule, whitespace collapsed (at-rules' own preludes left out;
+    a comma inside ``:not(…)`` does not split)."""
+    found = set()
+    for prelude, brace in re.findall(r"([^{}]*)([{}])", re.sub(r"/\*.*?\*/", "", css, flags=re.S)):
+        if brace == "{" and not prelude.strip().startswith("@"):
+            found |= {" ".join(part.split()) for part in re.split(r",(?![^()]*\))", prelude) if part.strip()}
+    return found
+
+
+def test_the_cut_krds_stylesheet_keeps_every_rule_the_templates_can_match():
+    """krds.css is KRDS cut to what the templates and scripts use (scripts/vendor_assets.sh,
+    PurgeCSS, which keeps a selector when its classes, ids and attribute values all occur as words
+    in them), made again when a template changes. A KRDS selector that passes that test yet is
+    missing from the served file means the cut is stale and a page would lose its styling."""
+    from pathlib import Path
+
+    import ilja
+
+    source = Path(ilja.__file__).parent
+    css = source / "web/static/vendor/krds/css/component"
+    words: set[str] = set()
+    for path in [*source.rglob("*.html"), *(source / "web/static/js").glob("*.js")]:
+        if "vendor" not in path.parts:
+            words |= set(re.findall(r"[\w-]+", path.read_text(encoding="utf-8")))
+
+    def names(selector: str) -> set[str]:
+        return {*re.findall(r"[.#](-?[_a-zA-Z][\w-]*)", selector), *re.findall(r"\[([\w-]+)", selector),
+                *re.findall(r"=[\"']?([\w-]+)", selector)}
+
+    served = _selectors((css / "krds.css").read_text(encoding="utf-8"))
+    usable = {selector for selector in _selectors((css / "krds.full.css").read_text(encoding="utf-8"))
+              if (found := names(selector)) and found <= words}
+    assert len(usable) > 100  # the templates do use KRDS
+    assert sorted(usable - served) == []
