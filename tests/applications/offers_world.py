@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from tests.applications.factories import MANAGER, apply, open_round, register, round_input
 
 from ilja import clock
 from ilja.accounts import service as accounts
@@ -17,7 +18,6 @@ from ilja.applications.service import UnitInput
 from ilja.db import engine_for, transaction
 from ilja.people.rrn import generate_key_file
 from ilja.selection import service
-from tests.applications.factories import MANAGER, apply, open_round, register, round_input
 
 PASSWORD = "Tr0ub4dor&3x"
 CITIZENS = ("kim", "lee", "park", "choi")

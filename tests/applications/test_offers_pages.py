@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-
-from ilja.messages.models import OutboxMessage
 from tests.applications.offers_world import PASSWORD, build, csrf
 from tests.web.html_check import check_page
+
+from ilja.messages.models import OutboxMessage
 
 
 @pytest.fixture

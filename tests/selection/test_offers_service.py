@@ -130,10 +130,10 @@ def test_a_lapse_withdraws_after_the_deadline_and_promotes(database_url, keyring
 def test_accepting_after_the_deadline_is_refused_and_the_seat_is_gone(database_url, keyring):
     round_id, ids = drawn_at(database_url, keyring, DRAWN, people=6)
     seated = selected(database_url, round_id)
-    with transaction(engine_for(database_url)) as session:
-        with pytest.raises(offer_service.OfferError) as refused:
-            offer_service.accept(session, seated[0], scope=own(session, seated[0]), actor=CITIZEN,
-                                 now=dt.datetime(2025, 6, 13, tzinfo=dt.UTC))
+    with (transaction(engine_for(database_url)) as session,
+          pytest.raises(offer_service.OfferError) as refused):
+        offer_service.accept(session, seated[0], scope=own(session, seated[0]), actor=CITIZEN,
+                             now=dt.datetime(2025, 6, 13, tzinfo=dt.UTC))
     assert "deadline" in refused.value.message("en")
     with transaction(engine_for(database_url)) as session:
         assert session.get_one(Application, seated[0]).status == S.WITHDRAWN  # lapsed first
@@ -159,9 +159,9 @@ def test_a_citizen_reaches_only_their_own_offer(database_url, keyring):
     seated = selected(database_url, round_id)
     from ilja.applications.errors import ApplicationNotFound
 
-    with transaction(engine_for(database_url)) as session:
-        with pytest.raises(ApplicationNotFound):
-            offer_service.accept(session, seated[0], scope=own(session, seated[1]), actor=CITIZEN, now=ACT)
+    with transaction(engine_for(database_url)) as session, pytest.raises(ApplicationNotFound):
+        offer_service.accept(session, seated[0], scope=own(session, seated[1]), actor=CITIZEN,
+                             now=ACT)
 
 
 def test_withdrawing_before_the_draw_and_not_after_the_start(database_url, keyring):
@@ -170,14 +170,12 @@ def test_withdrawing_before_the_draw_and_not_after_the_start(database_url, keyri
         application = offer_service.withdraw(session, ids[0], scope=own(session, ids[0]),
                                              actor=CITIZEN, now=ACT)
         assert application.status == S.WITHDRAWN
-    with transaction(engine_for(database_url)) as session:
-        with clock.frozen(DRAWN):
-            service.run(session, round_id, actor=MANAGER)
+    with transaction(engine_for(database_url)) as session, clock.frozen(DRAWN):
+        service.run(session, round_id, actor=MANAGER)
     seated = selected(database_url, round_id)
-    with transaction(engine_for(database_url)) as session:
-        with pytest.raises(offer_service.OfferError):
-            offer_service.withdraw(session, seated[0], scope=own(session, seated[0]),
-                                   actor=CITIZEN, now=dt.datetime(2025, 7, 1, 3, tzinfo=dt.UTC))
+    with transaction(engine_for(database_url)) as session, pytest.raises(offer_service.OfferError):
+        offer_service.withdraw(session, seated[0], scope=own(session, seated[0]), actor=CITIZEN,
+                               now=dt.datetime(2025, 7, 1, 3, tzinfo=dt.UTC))
 
 
 def test_the_standing_explains_score_rank_lottery_cutoff_and_waitlist(database_url, keyring):
