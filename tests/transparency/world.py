@@ -20,11 +20,11 @@ PROJECT_SIZES = (7, 3, 3, 1)
 stays under k in its own program and is left out."""
 
 
-def build_world(url: str, *, persons: int = 80) -> dict[str, int]:
+def build_world(url: str, *, persons: int = 80, scale: float = 0.05) -> dict[str, int]:
     """Persons with varied birth dates, the demo outcomes over them, and the projects."""
     with clock.frozen(NOW), transaction(engine_for(url)) as session:
         ids = [add_person(session, birth_date=dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28)) for i in range(persons)]
-        fill_demo_outcomes(session, seed=19, scale=0.05, as_of=AS_OF, registers=False)
+        fill_demo_outcomes(session, seed=19, scale=scale, as_of=AS_OF, registers=False)
         people = iter(ids)
         for n, size in enumerate(PROJECT_SIZES):
             program = "companion_jobs" if n == len(PROJECT_SIZES) - 1 else "attractive_jobs"
