@@ -77,7 +77,7 @@ def normalise_experience_field(value: str | None, where: str = "experience_field
     for key, names in fields.items():
         if text in (key, names["ko"], names["en"]):
             return key
-    raise MatchingInputError(where, "field_invalid",
+    raise MatchingInputError(where, "experience_field_invalid",
                              f"{text!r} is not a field ({', '.join(f['ko'] for f in fields.values())})")
 
 

@@ -33,9 +33,27 @@ EditOwn = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
 
 ORGANISATION_FIELDS = ("code", "name", "kind", "association", "district")
 POSTING_FIELDS = ("code", "round_code", "kind", "title", "seats", "required_skills",
-                  "preferred_skills", "ncs_codes", "required_certifications", "district",
-                  "starts_on", "ends_on", "monthly_pay", "description")
-LIST_FIELDS = ("required_skills", "preferred_skills", "ncs_codes", "required_certifications")
+                  "preferred_skills", "ncs_codes", "required_certifications",
+                  "preferred_certifications", "experience_years", "experience_field",
+                  "education", "district", "starts_on", "ends_on", "deadline", "monthly_pay",
+                  "weekly_hours", "shifts", "description")
+LIST_FIELDS = ("required_skills", "preferred_skills", "ncs_codes", "required_certifications",
+               "preferred_certifications", "shifts")
+
+
+def field_options(t: Translator) -> list[tuple[str, str]]:
+    """The vocabulary's job fields (AI·소프트웨어, 전기, 용접 …) for a select."""
+    from ilja.matching.vocabulary import vocabulary
+
+    return [("", t("matching.form.none"))] + [
+        (key, t.pick(names["ko"], names["en"])) for key, names in vocabulary().fields.items()]
+
+
+def education_options(t: Translator) -> list[tuple[str, str]]:
+    from ilja.matching.vocabulary import EDUCATION_LEVELS
+
+    return [("", t("matching.form.none"))] + [(level, t("matching.education." + level))
+                                              for level in EDUCATION_LEVELS]
 
 
 def district_options(t: Translator) -> list[tuple[str, str]]:
@@ -139,10 +157,9 @@ async def update_organisation(organisation_id: int, request: Request, db: DbSess
 def _posting_values(row: Any) -> dict[str, str]:
     values = {name: getattr(row, name) for name in POSTING_FIELDS}
     for name in LIST_FIELDS:
-        values[name] = ", ".join(values[name])
-    for name in ("starts_on", "ends_on"):
+        values[name] = ", ".join(values[name] or [])
+    for name in ("starts_on", "ends_on", "deadline"):
         values[name] = values[name].isoformat() if values[name] else ""
-    values["monthly_pay"] = "" if values["monthly_pay"] is None else str(values["monthly_pay"])
     return {k: "" if v is None else str(v) for k, v in values.items()}
 
 
@@ -152,7 +169,8 @@ def _posting_page(request: Request, organisation: Any, posting: Any, values: dic
     return _form_page(request, "matching/posting_form.html", {
         "organisation": organisation, "posting": posting, "values": values,
         "heading": t("matching.form.edit_posting" if posting else "matching.form.new_posting"),
-        "kind_options": [(k, t("matching.posting_kind." + k)) for k in POSTING_KINDS]}, errors)
+        "kind_options": [(k, t("matching.posting_kind." + k)) for k in POSTING_KINDS],
+        "field_options": field_options(t), "education_options": education_options(t)}, errors)
 
 
 def _parse_posting(values: dict[str, str]) -> tuple[PostingFields, list[MatchingInputError]]:
@@ -183,7 +201,10 @@ def _parse_posting(values: dict[str, str]) -> tuple[PostingFields, list[Matching
         description=values.get("description", ""),
         **{name: split_list(values.get(name, "")) for name in LIST_FIELDS},
         district=values.get("district") or None, starts_on=day("starts_on"),
-        ends_on=day("ends_on"), monthly_pay=number("monthly_pay")))
+        ends_on=day("ends_on"), monthly_pay=number("monthly_pay"), deadline=day("deadline"),
+        weekly_hours=number("weekly_hours"), experience_years=number("experience_years"),
+        experience_field=values.get("experience_field") or None,
+        education=values.get("education") or None))
     if any(p.location == "seats" for p in problems):
         more = [p for p in more if p.location != "seats"]
     return fields, [*problems, *more]
