@@ -56,7 +56,8 @@ def _register() -> None:
     app.add_typer(__import__("ilja.support.cli", fromlist=["x"]).support_app, name="support", help="Support services: certification pass rates and figures, budgets, fee claims.")
     app.add_typer(__import__("ilja.applications.cli", fromlist=["x"]).rounds_app, name="rounds", help="Recruitment rounds (모집 공고): create, open, close, show, list.")
     app.add_typer(__import__("ilja.applications.cli", fromlist=["x"]).applications_app, name="applications", help="Applications: bulk import (all rows or none).")
-    app.add_typer(__import__("ilja.selection.cli", fromlist=["x"]).select_app, name="select", help="Selection: prepare, run once, verify, export, 경쟁률.")
+    app.add_typer(__import__("ilja.selection.cli", fromlist=["x"]).select_app, name="select", help="Selection: prepare, run once, verify, export, 경쟁률, lapse offers.")
+    app.add_typer(__import__("ilja.selection.cli", fromlist=["x"]).select_app, name="selection", hidden=True)
     demo.register(app)
     __import__("ilja.ops.cli", fromlist=["x"]).register(app)  # ilja backup / ilja restore
     __import__("ilja.messages.cli", fromlist=["x"]).register(app)  # ilja worker

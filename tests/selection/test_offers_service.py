@@ -193,3 +193,25 @@ def test_the_standing_explains_score_rank_lottery_cutoff_and_waitlist(database_u
     care = {c["seat"]: c for c in mine.cutoffs if c["unit"] == "care"}["open"]
     assert care["drawn"].filled == 2 and care["drawn"].score >= mine.score
     assert care["now"].rank >= care["drawn"].rank
+
+
+def test_the_periodic_job_lapses_overdue_offers(database_url, keyring, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from ilja.cli import app
+    from ilja.config import get_settings
+
+    round_id, ids = drawn_at(database_url, keyring, DRAWN)
+    line = waiting(database_url, round_id)
+    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    try:
+        with clock.frozen(dt.datetime(2025, 6, 20, 9)):
+            result = CliRunner().invoke(app, ["selection", "lapse-offers", "--format", "json"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"lapsed": 3}
+    assert line[0] in selected(database_url, round_id)

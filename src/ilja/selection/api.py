@@ -1,6 +1,8 @@
 """Selection API under ``/api/v1``: prepare and run a round's draw (once), its results and
-statistics, the auditor's verification, withdrawals with promotion, and the results export
-(with a reason, audited). Thin routes over ``selection.service``."""
+statistics, the auditor's verification, withdrawals with promotion, the results export (with a
+reason, audited), and (issue 18 §3) why an application was (not) selected, its offer (accept,
+withdraw, no-show) and a round's public figures. Thin routes over ``selection.service``,
+``offer_service`` and ``standing``."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
+from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
@@ -241,3 +244,209 @@ def export(round_id: int, body: ExportIn, session: DbSession,
     return Response(buffer.getvalue(), media_type=XLSX, headers={
         "Content-Disposition": f'attachment; filename="round-{round_id}-results.xlsx"',
         "Cache-Control": "no-store"})
+
+
+# --------------------------------------------------------------------------------------------
+# Why (not) selected, offers, withdrawal (issue 18 §3)
+# --------------------------------------------------------------------------------------------
+class CutoffOut(BaseModel):
+    """The last seat of a unit and kind filled: its score and rank in the order of merit."""
+
+    unit: str
+    seat: Literal["reserved", "open"]
+    seats: int
+    filled: int
+    score: float | None
+    rank: int | None
+
+
+class OfferOut(BaseModel):
+    application_id: int
+    unit: str
+    seat: str | None
+    state: Literal["open", "accepted", "declined", "lapsed", "no_show", "withdrawn", "superseded"]
+    made_at: dt.datetime
+    deadline_at: dt.datetime
+    decided_at: dt.datetime | None
+    promoted_from_waitlist_place: int | None
+
+
+class StandingOut(BaseModel):
+    """Why an application was (not) selected: its figures beside its units' cut-offs."""
+
+    application_id: int
+    drawn: bool
+    score: float | None
+    priority: bool
+    rank: int | None
+    eligible_applicants: int
+    lottery_number: str | None = Field(None, description="First 16 hex digits of "
+                                       "sha256(seed ‖ 0x00 ‖ application id)")
+    drawn_status: str | None
+    reason: str | None
+    status: str | None
+    unit: str | None
+    seat: str | None
+    waitlist_at_draw: list[list[Any]]
+    waitlist_now: list[list[Any]]
+    cutoffs_at_draw: list[CutoffOut]
+    cutoffs_now: list[CutoffOut]
+    offer: OfferOut | None
+    can_withdraw: bool
+
+
+class PublicRoundOut(BaseModel):
+    """A round for anyone: seats, the commitment, the seed after the draw, cut-offs, offer
+    counts — no person."""
+
+    round_id: int
+    drawn: bool
+    commitment: str | None
+    seed: str | None
+    seats: list[dict[str, Any]]
+    cutoffs_at_draw: list[CutoffOut]
+    cutoffs_now: list[CutoffOut]
+    offers: dict[str, int]
+    withdrawals: int
+
+
+class NoShowIn(BaseModel):
+    note: FreeText | None = Field(None, max_length=500)
+
+
+class WithdrawOwnIn(BaseModel):
+    note: FreeText | None = Field(None, max_length=500, description="Why (optional)")
+
+
+def _cutoff(c: Any) -> CutoffOut:
+    return CutoffOut(unit=c.unit, seat=c.seat, seats=c.seats, filled=c.filled, score=c.score,
+                     rank=c.rank)
+
+
+def offer_out(offer: Any) -> OfferOut:
+    return OfferOut(
+        application_id=offer.application_id, unit=offer.unit_code, seat=offer.seat,
+        state=offer.state, made_at=applications.aware(offer.made_at),
+        deadline_at=applications.aware(offer.deadline_at),
+        decided_at=applications.aware(offer.decided_at) if offer.decided_at else None,
+        promoted_from_waitlist_place=offer.waitlist_place)
+
+
+def _standing(session: Any, application_id: int, scope: Scope) -> StandingOut:
+    from ilja import clock
+    from ilja.applications.models import Round
+    from ilja.selection import offer_service
+    from ilja.selection.standing import standing
+
+    application = applications.get_application(session, application_id, scope)
+    offer_service.lapse_offers(session, round_id=application.round_id)
+    session.refresh(application)
+    s = standing(session, application)
+    row = session.get_one(Round, application.round_id)
+    return StandingOut(
+        application_id=application.id, drawn=s.drawn, score=s.score, priority=s.priority,
+        rank=s.rank, eligible_applicants=s.ranked, lottery_number=s.lottery_number,
+        drawn_status=s.drawn_status, reason=s.reason, status=s.status, unit=s.unit, seat=s.seat,
+        waitlist_at_draw=s.waitlist_drawn, waitlist_now=s.waitlist_now,
+        cutoffs_at_draw=[_cutoff(c["drawn"]) for c in s.cutoffs if c["drawn"]],
+        cutoffs_now=[_cutoff(c["now"]) for c in s.cutoffs if c["now"]],
+        offer=offer_out(s.offer) if s.offer else None,
+        can_withdraw=offer_service.can_withdraw(row, application, clock.today()))
+
+
+@router.get("/me/applications/{application_id}/selection", response_model=StandingOut)
+def my_standing(application_id: int, session: DbSession,
+                principal: Annotated[Principal, Depends(requires(Permission.APPLICATION_READ_OWN))]
+                ) -> Any:
+    """Why my application was (not) selected: score, priority, rank, lottery number, my units'
+    cut-offs at the draw and now, my waitlist place, and my offer with its deadline."""
+    with api_errors():
+        return _standing(session, application_id, Scope.of(principal))
+
+
+@router.get("/applications/{application_id}/selection", response_model=StandingOut)
+def application_standing(
+        application_id: int, session: DbSession,
+        principal: Annotated[Principal, Depends(requires(Permission.SELECTION_READ))]) -> Any:
+    """The same for staff, within their scope (audited as a read of the applicant's result)."""
+    with api_errors():
+        out = _standing(session, application_id, Scope.of(principal))
+        application = applications.get_application(session, application_id, Scope.of(principal))
+    audit.record(session, principal.actor, "selection.read", subject_person_id=application.person_id,
+                 object_type="application", object_id=application_id)
+    return out
+
+
+@router.post("/me/applications/{application_id}/offer/accept", response_model=OfferOut)
+def accept_offer(application_id: int, session: DbSession,
+                 principal: Annotated[Principal,
+                                      Depends(requires(Permission.APPLICATION_SUBMIT_OWN))]) -> Any:
+    """Accept the seat offered, before its deadline (409 after it: the seat has gone on)."""
+    from ilja.selection import offer_service
+
+    with api_errors():
+        offer = offer_service.accept(session, application_id, scope=Scope.of(principal),
+                                     actor=principal.actor)
+    return offer_out(offer)
+
+
+@router.post("/me/applications/{application_id}/withdraw", response_model=StandingOut)
+def withdraw_own(application_id: int, body: WithdrawOwnIn, session: DbSession,
+                 principal: Annotated[Principal,
+                                      Depends(requires(Permission.APPLICATION_SUBMIT_OWN))]) -> Any:
+    """Withdraw before the round starts: decline the seat (the next on the waitlist is
+    promoted), leave the waitlist, or withdraw the application before the draw."""
+    from ilja.selection import offer_service
+
+    with api_errors():
+        offer_service.withdraw(session, application_id, scope=Scope.of(principal),
+                               actor=principal.actor, note=body.note)
+        return _standing(session, application_id, Scope.of(principal))
+
+
+@router.get("/rounds/{round_id}/offers", response_model=list[OfferOut])
+def round_offers(round_id: int, session: DbSession,
+                 principal: Annotated[Principal, Depends(requires(Permission.SELECTION_READ))]
+                 ) -> Any:
+    """The round's offers within the caller's scope, with deadlines and state, oldest first."""
+    from ilja.selection import offer_service
+
+    with api_errors():
+        applications.get_round(session, round_id)
+        offer_service.lapse_offers(session, round_id=round_id)
+        rows = offer_service.round_offers(session, round_id, scope=Scope.of(principal))
+    return [offer_out(o) for o, _ in rows]
+
+
+@router.post("/applications/{application_id}/no-show", response_model=StandingOut)
+def record_no_show(application_id: int, body: NoShowIn, session: DbSession,
+                   principal: Annotated[Principal, Depends(requires(Permission.SELECTION_RUN))]
+                   ) -> Any:
+    """A selected applicant did not show up: the seat goes to the next on the waitlist."""
+    from ilja.selection import offer_service
+
+    with api_errors():
+        offer_service.no_show(session, application_id, scope=Scope.of(principal),
+                              actor=principal.actor, note=body.note)
+        return _standing(session, application_id, Scope.of(principal))
+
+
+@router.get("/rounds/{round_id}/selection/public", response_model=PublicRoundOut,
+            dependencies=[Depends(public())])
+def public_round(round_id: int, session: DbSession) -> Any:
+    """A published round for anyone: seats, the seed's commitment, the seed after the draw,
+    cut-offs per unit and seat type, offer counts (no one's data)."""
+    from ilja.selection import offer_service
+    from ilja.selection.standing import public_round as figures_of
+
+    with api_errors():
+        row = applications.get_round(session, round_id)
+        if row.status == RoundStatus.DRAFT:
+            raise RoundNotFound(round_id)
+        offer_service.lapse_offers(session, round_id=round_id)
+        figures = figures_of(session, row)
+    return PublicRoundOut(
+        round_id=round_id, drawn=figures.drawn, commitment=figures.commitment, seed=figures.seed,
+        seats=figures.seats, cutoffs_at_draw=[_cutoff(c) for c, _ in figures.cutoffs],
+        cutoffs_now=[_cutoff(n) for _, n in figures.cutoffs if n],
+        offers=figures.offers, withdrawals=figures.withdrawals)

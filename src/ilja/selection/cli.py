@@ -1,4 +1,5 @@
-"""``ilja select prepare|run|verify|export|stats --round R``.
+"""``ilja select prepare|run|verify|export|stats --round R`` and ``ilja select lapse-offers``
+(also ``ilja selection …``).
 
 ``verify`` exits 1 when the stored selection is not exactly what its seed and inputs give.
 """
@@ -156,3 +157,23 @@ def stats(round_id: int = RoundOption, output: str = FormatOption) -> None:
     for unit in figures.units:
         out.print(f"    {unit['unit']}: {unit['applicants']:,} / {unit['seats']:,} = "
                   f"{unit['competition_rate'] or '—'}:1")
+
+
+@select_app.command("lapse-offers")
+def lapse_offers(round_id: int | None = typer.Option(None, "--round", help="Only this round."),
+                 output: str = FormatOption) -> None:
+    """Withdraw every selected applicant whose offer is past its deadline and promote the next
+    on the waitlist, each notified (a periodic job: run it hourly from cron or a timer)."""
+    from ilja.applications.errors import ApplicationError
+    from ilja.db import transaction
+    from ilja.selection import offer_service
+
+    try:
+        with transaction() as session:
+            count = offer_service.lapse_offers(session, round_id=round_id)
+    except ApplicationError as error:
+        raise fail(error) from None
+    if output == "json":
+        typer.echo(json.dumps({"lapsed": count}))
+        return
+    out.print(f"기한이 지난 선발 통보 {count:,}건을 취소하고 예비 순번을 선발했습니다 (lapsed).")
