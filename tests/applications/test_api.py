@@ -70,9 +70,12 @@ def world(database_url, keyring, tmp_path, monkeypatch) -> World:
     reset_keyring()
 
 
+CONSENT = {"collection_use": "2025-01-01", "sensitive": "2025-01-01", "unique_id": "2025-01-01"}
+
+
 def _apply(world: World, who: str, key: str, preferences=("care",)):
     return world.client.post(f"/api/v1/rounds/{world.round_id}/applications",
-                             json={"preferences": list(preferences)},
+                             json={"preferences": list(preferences), "consent": CONSENT},
                              headers={**world.as_(who), "Idempotency-Key": key})
 
 

@@ -47,6 +47,11 @@ def csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
+def consents(html: str) -> dict[str, str]:
+    """Every consent the apply form asks (개인정보 동의), given."""
+    return dict(re.findall(r'name="(consent_[a-z_]+)" id="[^"]*" value="([^"]+)"', html))
+
+
 def field(html: str, name: str) -> str:
     return re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
 
@@ -89,7 +94,7 @@ def test_a_citizen_applies_and_sees_the_reasons_and_the_history(site):
     form = kim.get(f"/rounds/{site.round_id}")
     check_page(form.text)
     data = {"csrf_token": csrf(form.text), "idempotency_key": field(form.text, "idempotency_key"),
-            "preference": "care"}
+            "preference": "care", **consents(form.text)}
     assert kim.post(f"/rounds/{site.round_id}/apply",
                     data={**data, "csrf_token": "forged"}).status_code == 403
     applied = kim.post(f"/rounds/{site.round_id}/apply", data=data, follow_redirects=False)
@@ -112,9 +117,11 @@ def test_a_second_application_is_refused_on_the_page(site):
     kim = site.browser("kim")
     form = kim.get(f"/rounds/{site.round_id}")
     kim.post(f"/rounds/{site.round_id}/apply", data={
-        "csrf_token": csrf(form.text), "idempotency_key": "first", "preference": "care"})
+        "csrf_token": csrf(form.text), "idempotency_key": "first", "preference": "care",
+        **consents(form.text)})
     refused = kim.post(f"/rounds/{site.round_id}/apply", data={
-        "csrf_token": csrf(form.text), "idempotency_key": "second", "preference": "safety"})
+        "csrf_token": csrf(form.text), "idempotency_key": "second", "preference": "safety",
+        **consents(form.text)})
     assert refused.status_code == 409
     page = check_page(refused.text)
     assert page.title.startswith("오류:") and "이미 이 모집 공고에 신청하셨습니다" in page.text
@@ -130,7 +137,7 @@ def test_a_citizen_cannot_open_someone_elses_application(site):
     kim = site.browser("kim")
     form = kim.get(f"/rounds/{site.round_id}")
     location = kim.post(f"/rounds/{site.round_id}/apply", data={
-        "csrf_token": csrf(form.text), "idempotency_key": "k", "preference": "care"},
+        "csrf_token": csrf(form.text), "idempotency_key": "k", "preference": "care", **consents(form.text)},
         follow_redirects=False).headers["location"].split("?")[0]
     lee = site.browser("lee")
     assert lee.get(location).status_code == 404
@@ -164,7 +171,8 @@ def test_a_manager_sets_up_a_round_runs_the_selection_and_exports_it(site):
     kim = site.browser("kim")
     form_page = kim.get(f"/rounds/{site.round_id}")
     kim.post(f"/rounds/{site.round_id}/apply", data={
-        "csrf_token": csrf(form_page.text), "idempotency_key": "k", "preference": "care"})
+        "csrf_token": csrf(form_page.text), "idempotency_key": "k", "preference": "care",
+        **consents(form_page.text)})
     applicants = manager.get(f"/manage/rounds/{site.round_id}/applicants")
     check_page(applicants.text)
     assert "*" in applicants.text  # names masked
@@ -199,7 +207,8 @@ def test_an_auditor_verifies_the_lottery(site):
     kim = site.browser("kim")
     form_page = kim.get(f"/rounds/{site.round_id}")
     kim.post(f"/rounds/{site.round_id}/apply", data={
-        "csrf_token": csrf(form_page.text), "idempotency_key": "k", "preference": "care"})
+        "csrf_token": csrf(form_page.text), "idempotency_key": "k", "preference": "care",
+        **consents(form_page.text)})
     manager = site.browser("manager")
     selection = manager.get(f"/manage/rounds/{site.round_id}/selection")
     manager.post(f"/manage/rounds/{site.round_id}/selection/run",

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Header, HTTPException, Query, Response, UploadFile
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import CurrentPrincipal, DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
@@ -39,6 +40,7 @@ from ilja.applications.schemas import (
     ApplicationSummaryOut,
     ApplyIn,
     ApplyOnBehalfIn,
+    ConsentIn,
     EligibilityOut,
     EventOut,
     ImportOut,
@@ -141,14 +143,38 @@ def _person(session: DbSession, person_id: int) -> Any:
     return service.applicant(session, row)
 
 
+def _consents(session: DbSession, round_id: int, consent: ConsentIn | None, staff: bool) -> dict[str, str]:
+    """The consents given: as sent, or (staff entering a signed paper form) the required texts in
+    force; a citizen who sends none is refused (개인정보 보호법 §15)."""
+    from ilja.privacy import consent as consents
+    from ilja.privacy.errors import PrivacyError
+
+    with api_errors():
+        program = service.get_round(session, round_id).program_code
+    try:
+        if consent is None and staff:
+            return consents.paper(program, clock.today())
+        return consents.checked(program, clock.today(), consent.given() if consent else {})
+    except PrivacyError as error:
+        raise HTTPException(status_code=422, detail={"code": error.code, "field": error.field.replace("-", "."),
+                                                     "msg": error.message_en, "msg_ko": error.message_ko}) from None
+
+
 def _submit(session: DbSession, response: Response, round_id: int, person_id: int,
             preferences: list[str], key: str, principal: Principal, channel: Channel,
-            staff: bool) -> ApplicationOut | MyApplicationOut:
+            staff: bool, consent: ConsentIn | None = None) -> ApplicationOut | MyApplicationOut:
+    from ilja.privacy import consent as consents
+    from ilja.privacy.models import ConsentVia
+
+    given = _consents(session, round_id, consent, staff)
     with api_errors():
-        person = _person(session, person_id)
+        person = consents.usable_person(_person(session, person_id), given, service.get_round(session, round_id).starts_on)
         submission = service.submit(session, round_id=round_id, person_id=person_id,
                                     person=person, preferences=preferences, channel=channel,
                                     idempotency_key=key, actor=principal.actor, staff=staff)
+    if submission.created:
+        consents.record(session, person_id=person_id, application_id=submission.application.id, given=given,
+                        via=ConsentVia.PAPER if staff else ConsentVia.API, actor=principal.actor)
     if not submission.created:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
@@ -255,7 +281,7 @@ def apply(round_id: int, body: ApplyIn, key: IdempotencyKey, response: Response,
             "code": "account_not_linked", "msg": "Your account is not linked to a person record.",
             "msg_ko": "계정이 대상자 정보와 연결되어 있지 않습니다. 주민센터에 문의하십시오."})
     return _submit(session, response, round_id, person_id, body.preferences, key, principal,
-                   Channel.API, staff=False)
+                   Channel.API, staff=False, consent=body.consent)
 
 
 @router.post("/rounds/{round_id}/applications/on-behalf", response_model=ApplicationOut,
@@ -269,7 +295,7 @@ def apply_on_behalf(round_id: int, body: ApplyOnBehalfIn, key: IdempotencyKey,
                     ) -> Any:
     """Staff enter an application for a registered person (a paper form, a phone call)."""
     return _submit(session, response, round_id, body.person_id, body.preferences, key,
-                   principal, Channel.STAFF, staff=True)
+                   principal, Channel.STAFF, staff=True, consent=body.consent)
 
 
 @router.get("/me/applications", response_model=list[MyApplicationOut])

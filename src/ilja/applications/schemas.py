@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ilja.applications import service
 from ilja.applications.models import ApplicationStatus, UnitKind
+from ilja.privacy.schemas import ConsentIn
 from ilja.text import FreeText, MultilineText
 
 
@@ -158,6 +159,10 @@ class ApplyIn(BaseModel):
     model_config = ConfigDict(hide_input_in_errors=True)
     preferences: list[str] = Field(default_factory=list, max_length=10,
                                    description="Unit codes in order of preference (1지망 first)")
+    consent: ConsentIn | None = Field(
+        None, description="The consent texts' versions agreed to (개인정보 수집·이용 동의): required when a "
+                          "citizen applies; on someone's behalf, a signed paper form's consent to the required "
+                          "texts in force when left out")
 
 
 class ApplyOnBehalfIn(ApplyIn):

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts.deps import CurrentPrincipal, DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
@@ -129,6 +130,7 @@ def _round_context(request: Request, session: Session, principal: Principal,
     if person_id is not None:
         mine = session.execute(select(Application).where(
             Application.round_id == row.id, Application.person_id == person_id)).scalar_one_or_none()
+    from ilja.privacy import texts
     from ilja.selection import service as selection
 
     options = [(u.code, f"{u.name} ({u.seats or 0:,})") for u in card["units"]]
@@ -139,6 +141,7 @@ def _round_context(request: Request, session: Session, principal: Principal,
             "can_apply": principal.can(Permission.APPLICATION_SUBMIT_OWN),
             "linked": person_id is not None, "competition": selection.competition(session, row.id),
             "idempotency_key": service.new_idempotency_key(), "errors": [], "field_errors": {},
+            "consent_texts": texts.purposes_for(row.program_code, clock.today()), "consent_values": {},
             "has_errors": False,
             "values": {}, "active": "rounds"}
 
@@ -158,7 +161,10 @@ def round_page(request: Request, round_id: int, session: DbSession,
 def apply(request: Request, round_id: int, session: DbSession,
           principal: Annotated[Principal, Depends(requires(Permission.APPLICATION_SUBMIT_OWN))],
           idempotency_key: Annotated[str, Form(max_length=128)] = "",
-          preference: Annotated[list[str] | None, Form()] = None) -> Response:
+          preference: Annotated[list[str] | None, Form()] = None,
+          consent_collection_use: Annotated[str, Form(max_length=32)] = "",
+          consent_sensitive: Annotated[str, Form(max_length=32)] = "",
+          consent_unique_id: Annotated[str, Form(max_length=32)] = "") -> Response:
     """Apply for oneself; on success, the application page with the eligibility reasons."""
     row = session.get(Round, round_id)
     if row is None or row.status == RoundStatus.DRAFT:
@@ -168,6 +174,9 @@ def apply(request: Request, round_id: int, session: DbSession,
     person_id = principal.user.person_id if principal.user else None
     chosen = [p for p in (preference or []) if p]
     context["values"] = {f"preference-{i + 1}": p for i, p in enumerate(chosen)}
+    given = {"collection_use": consent_collection_use, "sensitive": consent_sensitive,
+             "unique_id": consent_unique_id}
+    context["consent_values"] = given
     if person_id is None:
         context.update(errors=[("apply-heading", t("applications.not_linked"))], has_errors=True)
         return render(request, "applications/round.html", context, status_code=409)
@@ -177,13 +186,27 @@ def apply(request: Request, round_id: int, session: DbSession,
     if person_row is None:
         context.update(errors=[("apply-heading", t("applications.not_linked"))], has_errors=True)
         return render(request, "applications/round.html", context, status_code=409)
+    from ilja.privacy import consent
+    from ilja.privacy.errors import PrivacyError
+    from ilja.privacy.models import ConsentVia
+
+    try:
+        given = consent.checked(row.program_code, clock.today(), given)
+    except PrivacyError as error:
+        context.update(errors=[(error.field, error.message(t.lang))], has_errors=True,
+                       field_errors={error.field: error.message(t.lang)})
+        return render(request, "applications/round.html", context, status_code=422)
     try:
         with session.begin_nested():
             submission = service.submit(
                 session, round_id=round_id, person_id=person_id,
-                person=service.applicant(session, person_row), preferences=chosen,
+                person=consent.usable_person(service.applicant(session, person_row), given, row.starts_on),
+                preferences=chosen,
                 channel=Channel.WEB, idempotency_key=idempotency_key or service.new_idempotency_key(),
                 actor=principal.actor)
+            if submission.created:
+                consent.record(session, person_id=person_id, application_id=submission.application.id,
+                               given=given, via=ConsentVia.WEB, actor=principal.actor)
     except DuplicateApplication as error:
         context.update(errors=[("apply-heading", error.message(t.lang))], has_errors=True)
         context["mine"] = session.get(Application, error.existing_id)

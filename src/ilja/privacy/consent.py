@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ilja import clock
@@ -54,7 +54,11 @@ class Consequence(StrEnum):
 def checked(program: str, on: dt.date, given: Mapping[str, str]) -> dict[str, str]:
     """The consents to store for an application to ``program`` (purpose → version), after
     checking each names a text in force for the program and every required one is there."""
-    asked = {text.purpose: text for text in texts.purposes_for(program, on)}
+    try:
+        asked = {text.purpose: text for text in texts.purposes_for(program, on)}
+    except texts.UnknownVersion:
+        raise PrivacyError("consent_text_missing", f"{on.isoformat()}에 시행 중인 동의서가 없어 신청을 받을 수 없습니다.",
+                           f"No consent text is in force on {on.isoformat()}; applications cannot be taken.") from None
     result: dict[str, str] = {}
     for purpose, version in given.items():
         if not version:
@@ -85,11 +89,13 @@ def checked(program: str, on: dt.date, given: Mapping[str, str]) -> dict[str, st
     return result
 
 
-def paper(program: str, on: dt.date, *, sensitive: bool = False) -> dict[str, str]:
-    """The consents a signed paper form gives (entered by staff): every required purpose in force
-    for the program, and the sensitive data where the form's box was ticked."""
-    return {text.purpose: text.version for text in texts.purposes_for(program, on)
-            if text.required or (sensitive and text.purpose == texts.SENSITIVE)}
+def paper(program: str, on: dt.date) -> dict[str, str]:
+    """The consents a signed paper form gives, entered by staff (an import, an application on
+    someone's behalf): every purpose in force for the program. Assumption: the city's paper form
+    asks each consent separately and the office takes a form only when signed; the sensitive-data
+    consent is taken as given because the office checks a claimed disability against its
+    certificate before the start, and an API client records a refusal by sending ``consent``."""
+    return {text.purpose: text.version for text in texts.purposes_for(program, on)}
 
 
 def usable_person(person: PersonFormat, given: Mapping[str, str], on: dt.date) -> PersonFormat:
@@ -116,6 +122,22 @@ def record(session: Session, *, person_id: int, application_id: int | None, give
                  object_id=application_id or person_id,
                  details={"consents": {row.purpose: row.version for row in rows}, "via": via.value})
     return rows
+
+
+def record_many(session: Session, applications: list[tuple[int, int]], given: Mapping[str, str], *,
+                via: ConsentVia, actor: audit.Actor, now: dt.datetime | None = None) -> None:
+    """The same consents for many (person id, application id) pairs (an import), in one statement
+    and one audit entry."""
+    if not applications:
+        return
+    now = now or clock.now()
+    session.execute(insert(Consent), [
+        {"person_id": person_id, "application_id": application_id, "purpose": purpose, "version": version,
+         "given_via": via.value, "given_at": now, "recorded_by": actor.id}
+        for person_id, application_id in applications for purpose, version in sorted(given.items())])
+    audit.record(session, actor, "consent.give", object_type="applications",
+                 object_id=f"{applications[0][1]}..{applications[-1][1]}",
+                 details={"consents": dict(given), "via": via.value, "applications": len(applications)})
 
 
 def consents_of(session: Session, person_id: int) -> list[Consent]:
@@ -217,7 +239,7 @@ def _apply(session: Session, application: object, purpose: str, result: Conseque
             selection.withdraw(session, application.round_id, {application.id: "declined"}, actor=actor,
                                note=note, now=now)
         else:
-            statuses.apply_moves(session, [statuses.Move(application, S.WITHDRAWN, "consent_withdrawn")],
+            statuses.apply_moves(session, [statuses.Move(application, S.WITHDRAWN, "consent.withdrawn")],
                                  actor=actor, note=note, now=now)
     elif result is Consequence.PRIORITY_RECALCULATED:
         _reevaluate(session, application, actor=actor, now=now)
@@ -236,7 +258,7 @@ def _history_line(session: Session, application: object, status: S, details: dic
     assert isinstance(application, Application)
     kind = program_kind(session.get_one(Round, application.round_id).program_code)
     statuses.record_moves(session, [statuses.BulkMove(application.id, application.status, status,
-                                                      "consent_withdrawn.sensitive", details)],
+                                                      "consent.sensitive_withdrawn", details)],
                           actor=actor, program_kind=kind, note="consent withdrawn: sensitive", now=now)
 
 
