@@ -31,6 +31,7 @@ from ilja.accounts.scope import PATH_KINDS, RULES, Kind, Scope
 from ilja.applications import service as applications
 from ilja.applications.models import Channel, UnitKind
 from ilja.applications.service import UnitInput
+from ilja.attendance import evidence
 from ilja.config import get_settings
 from ilja.db import engine_for, transaction
 from ilja.matching.models import (
@@ -44,6 +45,7 @@ from ilja.matching.models import (
     Posting,
     Proposal,
 )
+from ilja.messages.models import OutboxMessage
 from ilja.outcomes.models import AlumniMember, Participation
 from ilja.people import registry
 from ilja.people.keys import get_keyring
@@ -51,6 +53,7 @@ from ilja.people.models import DuplicateFlag, Person
 from ilja.publicjobs import payroll_service
 from ilja.publicjobs import service as publicjobs
 from ilja.publicjobs.models import PayLine
+from ilja.publicjobs.payment_models import Payment
 from ilja.publicjobs.timesheet import prefill_month
 from ilja.support import receipts
 from ilja.support.models import (
@@ -68,8 +71,11 @@ from ilja.support.models import (
     SupportBudget,
 )
 from ilja.training.models import (
+    AttendanceOverride,
+    CheckinBoard,
     CohortInstructor,
     Enrolment,
+    ExcusedAbsence,
     Instructor,
     OneDayClass,
     OneDayParticipant,
@@ -86,7 +92,7 @@ SITES = ("campus.a", "campus.b")
 PREFIXES = ("/api/v1/people", "/api/v1/publicjobs", "/api/v1/support", "/api/v1/training",
             "/api/v1/applications", "/api/v1/me/applications", "/api/v1/matching", "/api/v1/outcomes")
 PAGES = ("/people/", "/publicjobs/", "/support/", "/training/", "/manage/applications/", "/my/applications/",
-         "/matching/", "/outcomes/")
+         "/matching/", "/outcomes/", "/messages/", "/me/messages/", "/my/decisions/", "/rights/")
 UNSCOPED_PAGES: set[str] = set()
 """Pages whose scope is still to be applied: their path parameter has a rule, the walk names them,
 and only the 404 check skips them. None are left; a new one must be named here."""
@@ -164,7 +170,9 @@ def _site(session, world: World, site: str, certification: int, event: int, prog
     session.flush()
     pair = MentoringPair(mentor_member_id=mentor.id, mentee_person_id=person, started_on=dt.date(2025, 4, 1))
     flag = DuplicateFlag(person_a_id=person, reason="same_name_birth_date_phone", status="open", created_at=NOW)
-    session.add_all([claim, milestone, grant, signup, pair, flag,
+    message = OutboxMessage(person_id=person, topic="decision_notice", language="ko", subject="결과", body="본문",
+                            mandatory=True, status="delivered", created_at=NOW)
+    session.add_all([claim, milestone, grant, signup, pair, flag, message,
                      StartupMember(startup_id=startup.id, person_id=person, role="founder",
                                    joined_on=dt.date(2025, 4, 1))])
     session.flush()
@@ -172,7 +180,7 @@ def _site(session, world: World, site: str, certification: int, event: int, prog
                          Kind.EXAM_ATTEMPT: attempt.id, Kind.FEE_CLAIM: claim.id, Kind.STARTUP: startup.id,
                          Kind.STARTUP_MILESTONE: milestone.id, Kind.SUBSIDY_GRANT: grant.id,
                          Kind.EVENT_SIGNUP: signup.id, Kind.MENTORING_PAIR: pair.id,
-                         Kind.DUPLICATE_FLAG: flag.id}.items():
+                         Kind.DUPLICATE_FLAG: flag.id, Kind.MESSAGE: message.id}.items():
         world.objects.setdefault(kind, {})[site] = row_id
 
 
@@ -204,8 +212,15 @@ def _training_and_after(session, world: World, site: str, instructor_user: int) 
     session.add_all([instructor, oneday, participation])
     session.flush()
     participant = OneDayParticipant(class_id=oneday.id, person_id=person, referred_by="50+", registered_at=NOW)
+    board = CheckinBoard(cohort_id=cohort.id, day=dt.date(2025, 6, 2), secret="ab" * 32, opened_at=NOW)
+    sealed = evidence.store(get_settings().data_dir, PDF, 10**6, get_keyring())
+    excused = ExcusedAbsence(enrolment_id=enrolment.id, day=dt.date(2025, 7, 15), kind="sick", excused=True,
+                             rule={}, evidence_sha256=sealed.sha256, evidence_type=sealed.media_type,
+                             evidence_bytes=sealed.size, recorded_at=NOW)
+    override = AttendanceOverride(enrolment_id=enrolment.id, day=dt.date(2025, 6, 3), mark_after=0, reason="정정",
+                                  status="pending", requested_by="1", requested_at=NOW)
     session.add_all([participant, CohortInstructor(cohort_id=cohort.id, instructor_id=instructor.id,
-                                                   qualification={}, assigned_at=NOW)])
+                                                   qualification={}, assigned_at=NOW), board, excused, override])
     session.flush()
     candidate = session.scalar(select(Candidate.id).where(Candidate.person_id == person))
     mentor = session.scalar(select(MentoringPair.mentor_member_id).where(MentoringPair.mentee_person_id == person))
@@ -213,10 +228,25 @@ def _training_and_after(session, world: World, site: str, instructor_user: int) 
                          Kind.TRAINING_COHORT: cohort.id, Kind.ENROLMENT: enrolment.id,
                          Kind.INSTRUCTOR: instructor.id, Kind.ONEDAY_CLASS: oneday.id,
                          Kind.ONEDAY_PARTICIPANT: participant.id, Kind.APPLICATION: application.id,
+                         Kind.CHECKIN_BOARD: board.id, Kind.EXCUSED_ABSENCE: excused.id,
+                         Kind.ATTENDANCE_OVERRIDE: override.id,
                          Kind.CANDIDATE: candidate, Kind.PARTICIPATION: participation.id,
                          Kind.ALUMNI_MEMBER: mentor}.items():
         world.objects.setdefault(kind, {})[site] = row_id
     world.fixed.setdefault(site, {})["round_id"] = str(round_.id)
+
+
+def _rights(session, world: World, site: str) -> None:
+    """A decision about the site's person (not selected) and their objection to it."""
+    from ilja.rights import service as rights
+
+    person, application = world.objects[Kind.PERSON][site], world.objects[Kind.APPLICATION][site]
+    decision = rights.record_decision(session, MANAGER, person_id=person, kind="not_selected",
+                                      subject_ref=f"application:{application}", reasons=("점수 순위", "By score"))
+    appeal = rights.file_appeal(session, MANAGER, decision_id=decision.id, text="이의", attachment=None,
+                                keyring=get_keyring(), store=get_settings().data_dir)
+    world.objects.setdefault(Kind.DECISION, {})[site] = decision.id
+    world.objects.setdefault(Kind.APPEAL, {})[site] = appeal.id
 
 
 def _matching(session, world: World) -> None:
@@ -299,12 +329,15 @@ def world(tmp_path, monkeypatch):
                 _site(session, built, site, certification.id, event.id, program.id)
                 instructor = _user(session, built, f"instructor-{site.split('.')[1]}", Role.AUDITOR)
                 _training_and_after(session, built, site, instructor)
+                _rights(session, built, site)
             _matching(session, built)
             run = payroll_service.run_payroll(session, "attractive_jobs", 2025, 7, actor=MANAGER)
             for site in SITES:
                 placement = built.objects[Kind.PLACEMENT][site]
                 built.objects.setdefault(Kind.PAY_LINE, {})[site] = session.scalar(
                     select(PayLine.id).where(PayLine.placement_id == placement))
+                built.objects.setdefault(Kind.PAYMENT, {})[site] = session.scalar(
+                    select(Payment.id).where(Payment.placement_id == placement))
             built.objects[Kind.PAYROLL_RUN] = dict.fromkeys(SITES, run.run_id)
             built.objects[Kind.EVENT] = dict.fromkeys(SITES, event.id)
             for login, role in [("manager", Role.PROGRAM_MANAGER), ("auditor", Role.AUDITOR), ("admin", Role.ADMIN)]:

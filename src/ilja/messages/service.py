@@ -46,11 +46,12 @@ def unread(session: Session, person_id: int) -> int:
         OutboxMessage.person_id == person_id, OutboxMessage.read_at.is_(None))) or 0
 
 
-def open_message(session: Session, scope: Scope, message_id: int, *, mark_read: bool) -> OutboxMessage | None:
-    """The message if the caller may see it (else None: "not found"); its person opening it
-    marks it read."""
+def open_message(session: Session, scope: Scope, message_id: int, *,
+                 reader_person_id: int | None = None) -> OutboxMessage | None:
+    """The message if the caller may see it (else None: "not found"); its own person opening it
+    (``reader_person_id``) marks it read, staff looking at it do not."""
     message = scope.get(session, Kind.MESSAGE, message_id)
-    if message is not None and mark_read and message.read_at is None:
+    if message is not None and message.person_id == reader_person_id and message.read_at is None:
         message.read_at = clock.now()
     return message
 

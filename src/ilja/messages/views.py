@@ -80,8 +80,8 @@ async def save_settings(request: Request, db: DbSession, principal: EditOwn) -> 
 
 @router.get("/me/messages/{message_id}", response_class=HTMLResponse)
 def my_message(request: Request, message_id: int, db: DbSession, principal: Own) -> HTMLResponse:
-    message = service.open_message(db, Scope.of(principal), message_id, mark_read=True)
-    if message is None or message.person_id != principal.user.person_id:
+    message = service.open_message(db, Scope.of(principal), message_id, reader_person_id=principal.user.person_id)
+    if message is None:
         return _not_found(request)
     return _page(request, "messages/message.html", {"message": message})
 
@@ -99,9 +99,9 @@ def sent(request: Request, db: DbSession, principal: Staff, person_id: int | Non
 
 @router.get("/messages/{message_id}", response_class=HTMLResponse)
 def sent_one(request: Request, message_id: int, db: DbSession, principal: Staff) -> HTMLResponse:
-    message = service.open_message(db, Scope.of(principal), message_id, mark_read=False)
+    message = service.open_message(db, Scope.of(principal), message_id)
     if message is None:
         return _not_found(request)
-    [listed] = [service.Listed(message, outbox.deliveries(db, [message.id])[message.id])]
+    listed = service.Listed(message, outbox.deliveries(db, [message.id])[message.id])
     return _page(request, "messages/sent_one.html", {
         "row": listed, "names": person_names(db, principal, [message.person_id])})
