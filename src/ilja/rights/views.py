@@ -185,8 +185,10 @@ def appeal_attachment(request: Request, appeal_id: int, db: DbSession, principal
     from ilja.accounts import audit
 
     appeal = _appeal(db, principal, appeal_id)
-    if appeal is None or appeal.attachment_sha256 is None or appeal.attachment_type is None:
+    if appeal is None:
         return _not_found(request)
+    if appeal.attachment_sha256 is None or appeal.attachment_type is None:  # nothing attached
+        return RedirectResponse(f"/rights/appeals/{appeal.id}", status_code=303)
     content = attachments.load(get_settings().data_dir, appeal.attachment_sha256, appeal.attachment_type,
                                get_keyring())
     audit.record(db, principal.actor, "rights.appeal.attachment.read", subject_person_id=appeal.person_id,
