@@ -126,8 +126,15 @@ def test_a_trainee_quits_through_the_rosters_one_form(api, keyring):  # noqa: F8
     check_page(roster)
     assert 'action="/training/enrolments/' not in roster and f'action="{base}/quit"' in roster
     assert client.post(f"{base}/quit", headers=mapo, data={"enrolment": "99999"}).status_code == 404
-    done = client.post(f"{base}/quit", headers=mapo, follow_redirects=True,
-                       data={"enrolment": str(first), "notice": "with", "on": "2025-12-02"})
+    asked = client.post(f"{base}/quit", headers=mapo,
+                        data={"enrolment": str(first), "notice": "without", "on": "2025-12-02"})
+    assert asked.status_code == 200 and "2025-12-02" in asked.text and "무단 포기는 재참여 제한" in asked.text
+    check_page(asked.text)
+    assert f'action="/training/enrolments/{first}/quit"' in asked.text  # it asks first: nothing is changed
+    with transaction(engine_for(url)) as session:
+        assert service.roster(session, setup.cohort_id)[0].status == "enrolled"
+    done = client.post(f"/training/enrolments/{first}/quit", headers=mapo, follow_redirects=True,
+                       data={"notice": "with", "on": "2025-12-02", "confirm": "1"})
     assert done.status_code == 200
     with transaction(engine_for(url)) as session:
         assert service.roster(session, setup.cohort_id)[0].status == "quit"

@@ -135,7 +135,7 @@ def timesheet_approve(request: Request, project_id: int, month: str, db: DbSessi
     if confirm != "1":
         t = translator(request)
         back = f"/publicjobs/host/{project.id}/{month}"
-        return _page(request, "publicjobs/confirm.html", {
+        return _page(request, "confirm.html", {"cancel": t("publicjobs.confirm.cancel"),
             "title": t("publicjobs.confirm.approve_title", name=project.name, month=fmt.month(t, month)),
             "what": t("publicjobs.confirm.approve_what", name=project.name, month=fmt.month(t, month)),
             "consequences": [t("publicjobs.confirm.approve_final"), t("publicjobs.confirm.approve_pay")],
@@ -181,7 +181,7 @@ def payroll_run(request: Request, db: DbSession,
     if ym and confirm != "1" and program in payroll_service.PROGRAMS:
         t = translator(request)
         what = {"program": t("publicjobs.program." + program), "month": fmt.month(t, month)}
-        return _page(request, "publicjobs/confirm.html", {
+        return _page(request, "confirm.html", {"cancel": t("publicjobs.confirm.cancel"),
             "title": t("publicjobs.confirm.run_title", **what), "what": t("publicjobs.confirm.run_what", **what),
             "consequences": [t("publicjobs.confirm.run_final"), t("publicjobs.confirm.run_nothing")],
             "action": "/publicjobs/payroll", "hidden": {"program": program, "month": month},

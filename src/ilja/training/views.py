@@ -21,10 +21,11 @@ from ilja.applications.errors import ApplicationError
 from ilja.applications.manage_views import _masked_names
 from ilja.applications.models import Round
 from ilja.selection import service as selection
-from ilja.training import oneday_service, progress, service
+from ilja.training import attendance_changes, oneday_service, progress, service
 from ilja.training.attendance import Mark
 from ilja.training.errors import InvalidInput, NotFound, TrainingError
 from ilja.training.models import Enrolment, EnrolmentStatus, TrainingCohort
+from ilja.web import format as fmt
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -239,6 +240,8 @@ def _quit(request: Request, db: DbSession, principal: Principal, enrolment_id: i
     if enrolment is None:
         return _not_found(request)
     cohort = service.get_cohort(db, enrolment.cohort_id)
+    if form.get("confirm") != "1":
+        return _confirm_quit(request, db, cohort, enrolment, form)
     try:
         service.quit_course(db, enrolment_id=enrolment_id,
                             with_notice=form.get("notice") == "with",
@@ -247,6 +250,28 @@ def _quit(request: Request, db: DbSession, principal: Principal, enrolment_id: i
     except (TrainingError, ApplicationError) as error:
         return _cohort_error(request, db, principal, cohort, error)
     return _back(cohort.id, "quit")
+
+
+def _confirm_quit(request: Request, db: DbSession, cohort: TrainingCohort, enrolment: Enrolment,
+                  form: dict[str, str]) -> HTMLResponse:
+    """A quit ends the enrolment and frees the seat for good: say so, and who and when, and ask."""
+    t = translator(request)
+    on = _date(form.get("on"), clock.today())
+    with_notice = form.get("notice") != "without"
+    name = _masked_names(db, {enrolment.person_id}).get(enrolment.person_id, enrolment.trainee_no)
+    back = f"/training/cohorts/{cohort.id}"
+    consequences = [t("training.quit.confirm_final"),
+                    t("training.quit.confirm_with_notice" if with_notice else "training.quit.confirm_without_notice")]
+    return _page(request, "confirm.html", {
+        "title": t("training.quit.confirm_title", code=cohort.code),
+        "what": t("training.quit.confirm_what", name=name, number=enrolment.trainee_no,
+                  date=fmt.date(on)),
+        "consequences": consequences,
+        "action": f"/training/enrolments/{enrolment.id}/quit",
+        "hidden": {"notice": "with" if with_notice else "without", "on": on.isoformat(),
+                   "reason": form.get("reason", "")},
+        "submit": t("training.quit.confirm_submit"), "cancel": t("training.enrol.cancel"),
+        "back": back, "back_label": cohort.code})
 
 
 @router.get("/training/enrolments/{enrolment_id}/certificate.pdf", response_model=None)
@@ -273,6 +298,7 @@ def _attendance_context(db: DbSession, cohort: TrainingCohort, day: dt.date, sco
             "names": _masked_names(db, {e.person_id for e in active}),
             "values": {f"mark-{e.id}": marks[e.id].code if e.id in marks else "present"
                        for e in active}, "marks": MARKS, "error": None, "problems": [],
+            "methods": attendance_changes.methods_of_day(db, cohort.id, day),
             "problem_total": 0, "imported": None}
 
 
