@@ -206,17 +206,17 @@ def test_an_override_needs_a_reason_and_a_second_staff_member(database_url, keyr
             changes.request_override(session, enrolment_id=ids[0], day=D(2025, 12, 1), mark=Mark.LATE,
                                      reason="다시", actor=SECOND)
         with pytest.raises(SecondPersonNeeded):
-            changes.decide_override(session, enrolment_id=ids[0], override_id=row.id, approve=True,
+            changes.decide_override(session, override_id=row.id, approve=True,
                                     note=None, actor=OPERATOR)
         with pytest.raises(SecondPersonNeeded):  # nor the system
-            changes.decide_override(session, enrolment_id=ids[0], override_id=row.id, approve=True,
+            changes.decide_override(session, override_id=row.id, approve=True,
                                     note=None, actor=audit.SYSTEM_ACTOR)
-        changes.decide_override(session, enrolment_id=ids[0], override_id=row.id, approve=True,
+        changes.decide_override(session, override_id=row.id, approve=True,
                                 note="확인함", actor=SECOND)
         assert progress.sheet(session, setup.cohort_id, D(2025, 12, 1)) == {ids[0]: Mark.PRESENT}
         assert changes.pending(session, ids) == []
         with pytest.raises(Conflict):
-            changes.decide_override(session, enrolment_id=ids[0], override_id=row.id, approve=False,
+            changes.decide_override(session, override_id=row.id, approve=False,
                                     note=None, actor=SECOND)
     assert _record(database_url, ids[0]).method == "override"
     with transaction(engine_for(database_url)) as session:
@@ -230,7 +230,7 @@ def test_a_rejected_override_changes_nothing(database_url, keyring):
     with transaction(engine_for(database_url)) as session:
         row = changes.request_override(session, enrolment_id=ids[0], day=D(2025, 12, 1), mark=Mark.EXCUSED,
                                        reason="사후 공결 요청", actor=OPERATOR)
-        changes.decide_override(session, enrolment_id=ids[0], override_id=row.id, approve=False,
+        changes.decide_override(session, override_id=row.id, approve=False,
                                 note="증빙 없음", actor=SECOND)
         assert progress.sheet(session, setup.cohort_id, D(2025, 12, 1)) == {}
         assert row.status == "rejected" and row.decided_by == "6"

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.accounts.scope import SYSTEM, Scope
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.attendance import evidence as sealed
 from ilja.attendance.excused import ExcuseKind, evidence_required, training_rule
 from ilja.attendance.records import Method, OverrideStatus, SameApprover, check_second_person
@@ -64,6 +64,13 @@ def _write(session: Session, enrolment_id: int, day: dt.date, mark: Mark, method
     session.add(AttendanceRecord(enrolment_id=enrolment_id, day=day, mark=int(mark),
                                  recorded_by=actor.id, recorded_at=clock.now(), method=method.value))
     session.flush()
+
+
+def methods_of_day(session: Session, cohort_id: int, day: dt.date) -> dict[int, str]:
+    """How each of the cohort's records of ``day`` was made, by enrolment (for the sheet)."""
+    return dict(session.execute(select(AttendanceRecord.enrolment_id, AttendanceRecord.method)
+                                .join(Enrolment, Enrolment.id == AttendanceRecord.enrolment_id)
+                                .where(Enrolment.cohort_id == cohort_id, AttendanceRecord.day == day)).all())
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,14 +188,14 @@ def pending(session: Session, enrolment_ids: list[int], *, day: dt.date | None =
     return list(session.scalars(statement.order_by(AttendanceOverride.requested_at)))
 
 
-def decide_override(session: Session, *, enrolment_id: int, override_id: int, approve: bool,
-                    note: str | None, actor: audit.Actor, scope: Scope = SYSTEM) -> AttendanceOverride:
+def decide_override(session: Session, *, override_id: int, approve: bool, note: str | None,
+                    actor: audit.Actor, scope: Scope = SYSTEM) -> AttendanceOverride:
     """Approve (the day's mark changes, method ``override``) or reject a pending override; the
     decider must be another staff member than the requester."""
-    enrolment = service.get_enrolment(session, enrolment_id, scope)
-    row = session.get(AttendanceOverride, override_id)
-    if row is None or row.enrolment_id != enrolment.id:
+    row = scope.get(session, Kind.ATTENDANCE_OVERRIDE, override_id)
+    if row is None:
         raise NotFound("override", override_id)
+    enrolment = service.get_enrolment(session, row.enrolment_id, scope)
     if row.status != OverrideStatus.PENDING.value:
         raise Conflict("이미 결정된 정정 요청입니다.", "The override has been decided already.")
     try:
