@@ -11,7 +11,9 @@ run (database included) is under 10 s.
 The database runs (a new SQLite file; a scratch database on ``ILJA_TEST_POSTGRES_URL``'s server,
 skipped if it does not answer) store the same placements and rows (setup, not timed), then time
 ``payroll_service.run_payroll`` — reading the rows, computing, writing the pay lines — in one
-transaction, and check that a second run of the month pays nobody twice.
+transaction, and check that a second run of the month pays nobody twice. Then both runs' payments
+go into transfer files and the bank's result file for all of them (3 % refused) is imported and
+timed (issue 19 §1; goal under 5 s).
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ import numpy as np
 
 from bench import options
 from bench.databases import PostgresUnreachable, scratch_postgres
+from ilja import clock
 from ilja.publicjobs.deductions import compute_deductions, deduction_rules
 from ilja.publicjobs.payroll import Entries, Placements, compute_month, month_rules
 from ilja.publicjobs.timesheet import KIND_CODES, EntryKind
 from ilja.rules.parameters import default_tree
 
 GOAL_SECONDS = 10.0
+RESULT_GOAL_SECONDS = 5.0  # importing the bank's result file for every payment (issue 19 §1)
 PROGRAMS = ("companion_jobs", "attractive_jobs")
 YEAR, MONTH = 2025, 7
 
@@ -131,8 +135,9 @@ def _database(backend: str) -> Iterator[str]:
         yield url
 
 
-def database_run(backend: str, placements: Placements, entries: Entries) -> float | None:
-    """Seconds of the whole run on a fresh ``backend`` database; None if it is not reachable."""
+def database_run(backend: str, placements: Placements, entries: Entries) -> tuple[float, float] | None:
+    """Seconds of the whole run and of importing its result file on a fresh ``backend`` database;
+    None if it is not reachable."""
     try:
         with _database(backend) as url:
             return _whole_run(backend, url, placements, entries)
@@ -141,7 +146,7 @@ def database_run(backend: str, placements: Placements, entries: Entries) -> floa
         return None
 
 
-def _whole_run(backend: str, url: str, placements: Placements, entries: Entries) -> float:
+def _whole_run(backend: str, url: str, placements: Placements, entries: Entries) -> tuple[float, float]:
     from ilja.accounts.audit import SYSTEM_ACTOR
     from ilja.db import engine_for, transaction
     from ilja.publicjobs import payroll_service
@@ -160,6 +165,38 @@ def _whole_run(backend: str, url: str, placements: Placements, entries: Entries)
     with transaction(engine_for(url)) as session:
         again = payroll_service.run_payroll(session, "companion_jobs", YEAR, MONTH, actor=SYSTEM_ACTOR)
     assert again.lines == 0, "a second run paid someone twice"
+    return elapsed, _import_results(backend, url, (result.run_id, other.run_id))
+
+
+def _import_results(backend: str, url: str, runs: tuple[int, int]) -> float:
+    """Send both runs' payments in transfer files (not timed), then time importing the bank's
+    result file for all of them (CSV; 3 % refused): reading, checking every row, writing."""
+    from sqlalchemy import func, select
+
+    from ilja.accounts.audit import SYSTEM_ACTOR
+    from ilja.db import engine_for, transaction
+    from ilja.publicjobs import payment_service
+    from ilja.publicjobs.bank_results import write_results
+    from ilja.publicjobs.payment_models import Payment
+
+    with transaction(engine_for(url)) as session:
+        items = [item for program, run in zip(PROGRAMS, runs, strict=True)
+                 for item in payment_service.transfer_items(session, payment_service.write_transfer(
+                     session, program, actor=SYSTEM_ACTOR, reason="bench", run_id=run).id)]
+    on = clock.today()
+    rows = [(i.reference, "불능", on, i.amount, "02", "") if n % 33 == 0 else (i.reference, "입금", on, i.amount, "", "")
+            for n, i in enumerate(items)]
+    data = write_results(rows)
+    began = time.perf_counter()
+    with transaction(engine_for(url)) as session:
+        summary = payment_service.import_results(session, data, "result.csv", actor=SYSTEM_ACTOR)
+    elapsed = time.perf_counter() - began
+    print(f"{'result file on ' + backend:<28} {summary.rows:>9,} rows  {elapsed:7.3f} s  "
+          f"{summary.rows / elapsed:>12,.0f} rows/s  ({summary.paid:,} paid, {summary.rejected:,} rejected; "
+          f"goal < {RESULT_GOAL_SECONDS:g} s)", flush=True)
+    with transaction(engine_for(url)) as session:
+        paid = session.scalar(select(func.count()).select_from(Payment).where(Payment.status == "paid"))
+    assert paid == summary.paid, "the result file was not applied whole"
     return elapsed
 
 
@@ -191,9 +228,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     best = _time("pure calculation", rows, args.repeat, lambda: pure_run(placements, entries))
     status = 0 if best < GOAL_SECONDS else 1
     for backend in backends:
-        elapsed = database_run(backend, placements, entries)
-        if elapsed is not None and elapsed >= GOAL_SECONDS:
+        times = database_run(backend, placements, entries)
+        if times is not None and times[0] >= GOAL_SECONDS:
             print(f"{backend}: over the {GOAL_SECONDS:g} s goal")
+            status = 1
+        if times is not None and times[1] >= RESULT_GOAL_SECONDS:
+            print(f"{backend}: the result file is over the {RESULT_GOAL_SECONDS:g} s goal")
             status = 1
     return status
 

@@ -238,23 +238,23 @@ def import_results(session: Session, data: bytes, filename: str, *, actor: audit
     if problems:
         raise ResultFileRefused(sorted(problems, key=lambda p: (p.row, p.column)))
     now = clock.now()
-    updates, events = [], []
+    changes: dict[tuple, list[int]] = {}  # the same change for many payments: one UPDATE each
+    events = []
     for r in rows:
         _, status, attempt, _, due_on, transfer_id, _ = found[r.payment_id]
-        event = Event.PAID if r.result is Status.PAID else Event.REJECT
-        new = payments.next_status(status, event)
-        change = {"id": r.payment_id, "status": new.value, "updated_at": now,
-                  "reject_reason": r.reason.value if r.reason else None}
-        if new is Status.PAID:
-            change |= {"paid_on": r.on, "days_late": payments.days_late(due_on, r.on)}
-        else:
-            change |= {"paid_on": None, "days_late": None}
-        updates.append(change)
+        new = payments.next_status(status, Event.PAID if r.result is Status.PAID else Event.REJECT)
+        paid = new is Status.PAID
+        key = (new.value, r.on if paid else None, payments.days_late(due_on, r.on) if paid else None,
+               r.reason.value if r.reason else None)
+        changes.setdefault(key, []).append(r.payment_id)
         events.append({"payment_id": r.payment_id, "status": new.value, "attempt": attempt,
                        "transfer_id": transfer_id, "bank_date": r.on,
                        "reason": r.reason.value if r.reason else None, "note": r.note, "actor_id": actor.id,
                        "at": now})
-    session.execute(update(Payment), updates)
+    for (status, paid_on, late, reason), ids in changes.items():
+        for start in range(0, len(ids), _CHUNK):
+            session.execute(update(Payment).where(Payment.id.in_(ids[start:start + _CHUNK])).values(
+                status=status, paid_on=paid_on, days_late=late, reject_reason=reason, updated_at=now))
     session.execute(insert(PaymentEvent), events)
     digest = hashlib.sha256(data).hexdigest()
     paid = sum(1 for r in rows if r.result is Status.PAID)
