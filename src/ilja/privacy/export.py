@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, select
+from sqlalchemy import ColumnElement, String, Table, select
 from sqlalchemy.orm import Session
 
 from ilja import __version__, clock
@@ -96,7 +96,9 @@ def collector(domain: str, *tables: str) -> Callable[[Callable[[Session, int], F
 
 
 def _by_person(session: Session, name: str, person_id: int, column: str = "person_id") -> Rows:
-    return _dump(session, name, lambda t: t.c[column] == person_id)
+    """The rows whose ``column`` names the person (a text column, as the audit log's, by the id's text)."""
+    return _dump(session, name, lambda t: t.c[column] == (
+        str(person_id) if isinstance(t.c[column].type, String) else person_id))
 
 
 def _within(session: Session, name: str, column: str, ids: Iterable[Any]) -> Rows:
@@ -141,7 +143,7 @@ def selection(session: Session, person_id: int) -> Found:
             for name in ("selection_outcomes", "selection_offers")}
 
 
-ENROLMENT_TABLES = ("training_attendance", "training_attendance_overrides", "training_excused",
+ENROLMENT_TABLES = ("training_attendance", "training_overrides", "training_excused",
                     "training_findings", "training_scores", "training_surveys")
 
 

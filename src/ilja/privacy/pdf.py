@@ -24,7 +24,7 @@ TABLES = {
     "audit_log": "내 정보를 읽거나 바꾼 기록", "audit_intake": "내 정보를 읽거나 바꾼 기록(정리 전)",
     "applications": "신청서", "application_events": "신청 상태 이력", "selection_outcomes": "선발 결과",
     "selection_offers": "선발 제안", "training_enrolments": "교육 등록", "training_attendance": "출결",
-    "training_attendance_overrides": "출결 정정", "training_excused": "공결", "training_findings": "관찰 기록",
+    "training_overrides": "출결 정정", "training_excused": "공결", "training_findings": "관찰 기록",
     "training_scores": "평가 점수", "training_surveys": "설문", "training_participants": "원데이 클래스 참여",
     "training_checkin_attempts": "출석 체크 시도", "pj_placements": "배치", "pj_placement_events": "배치 이력",
     "pj_timesheet_entries": "근무 기록", "pj_pay_lines": "급여", "pj_corrections": "급여 정정",

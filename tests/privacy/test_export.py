@@ -1,0 +1,96 @@
+"""The download of everything Ilja holds on a person (개인정보 보호법 §35): every table about a
+person is read by a domain's collector (or named with the reason it is not), the JSON carries the
+person's rows of every domain and no secret, and the PDF reads in Korean."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pypdf
+from sqlalchemy import Table
+
+from ilja import models
+from ilja.db import engine_for, transaction
+from ilja.privacy import consent, corrections, export, pdf
+from ilja.privacy.models import ConsentVia
+from tests.applications.factories import CITIZEN, apply, open_round, register
+from tests.people.conftest import valid_rrn
+
+
+def _person_columns(table: Table) -> list[str]:
+    return [c.name for c in table.columns
+            if "person" in c.name or any(fk.column.table.name == "persons" for fk in c.foreign_keys)]
+
+
+def tables_about_people() -> set[str]:
+    """Tables with a person column, and the tables hanging off them by foreign key (an
+    application's history, an enrolment's attendance), not through the ones left out."""
+    found = {t.name for t in models.metadata.sorted_tables if _person_columns(t)} | {"persons"}
+    grown = True
+    while grown:
+        grown = False
+        for table in models.metadata.sorted_tables:
+            if table.name in found:
+                continue
+            parents = {fk.column.table.name for c in table.columns for fk in c.foreign_keys}
+            if parents & (found - set(export.LEFT_OUT)):
+                found.add(table.name)
+                grown = True
+    return found
+
+
+def test_every_table_about_a_person_is_in_the_download_or_left_out_with_a_reason():
+    missing = sorted(tables_about_people() - export.collected_tables() - set(export.LEFT_OUT))
+    assert not missing, f"tables about people that no privacy collector reads: {missing}"
+    assert all(len(reason) > 20 for reason in export.LEFT_OUT.values())
+    unknown = sorted(export.collected_tables() - set(models.metadata.tables))
+    assert not unknown, f"collectors name tables that do not exist: {unknown}"
+
+
+def test_a_new_table_with_a_person_column_fails_the_check():
+    from sqlalchemy import Column, ForeignKey, Integer, MetaData
+
+    probe = Table("widgets_of_people", MetaData(), Column("id", Integer, primary_key=True),
+                  Column("owner_person_id", Integer))
+    assert _person_columns(probe) == ["owner_person_id"]
+    other = Table("persons", MetaData(), Column("id", Integer, primary_key=True))
+    linked = Table("gadgets", other.metadata, Column("id", Integer, primary_key=True),
+                   Column("holder", Integer, ForeignKey("persons.id")))
+    assert _person_columns(linked) == ["holder"]
+
+
+def test_the_download_holds_every_domain_and_only_the_persons_rows(database_url, keyring):
+    round_id = open_round(database_url)
+    mine = register(database_url, keyring, vulnerable_groups=["disabled"], rrn=valid_rrn("700315", "1", "12345"))
+    other = register(database_url, keyring)
+    application_id, _ = apply(database_url, round_id, mine)
+    apply(database_url, round_id, other)
+    with transaction(engine_for(database_url)) as session:
+        consent.record(session, person_id=mine, application_id=application_id,
+                       given={"collection_use": "2025-01-01"}, via=ConsentVia.WEB, actor=CITIZEN)
+        corrections.file(session, person_id=mine, item="phone", wrong="예전 번호", asked="010-2222-3333",
+                         actor=CITIZEN)
+    with transaction(engine_for(database_url)) as session:
+        download = export.collect(session, mine)
+    text = json.dumps(download, ensure_ascii=False)
+    domains = download["domains"]
+    assert set(domains) == {c.domain for c in export.COLLECTORS}
+    assert [p["id"] for p in domains["people"]["persons"]] == [mine]
+    assert "rrn_token" not in text and "rrn_index" not in text and "password_hash" not in text
+    assert domains["people"]["persons"][0]["rrn_masked"].endswith("******")
+    assert [a["id"] for a in domains["applications"]["applications"]] == [application_id]
+    assert {e["application_id"] for e in domains["applications"]["application_events"]} == {application_id}
+    assert [c["purpose"] for c in domains["privacy"]["privacy_consents"]] == ["collection_use"]
+    assert domains["privacy"]["privacy_corrections"][0]["asked"] == "010-2222-3333"
+    actions = {e["action"] for e in domains["accounts"]["audit_log"] + domains["accounts"]["audit_intake"]}
+    assert {"application.submit", "consent.give", "correction.file"} <= actions
+    assert all("actor_id" not in e and "source_address" not in e for e in domains["accounts"]["audit_intake"])
+    assert str(other) not in {str(p["id"]) for p in domains["people"]["persons"]}
+
+    document = pdf.render(download, name="김철수")
+    reader = pypdf.PdfReader(io.BytesIO(document))
+    pages = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+    squeezed = "".join(pages.split())
+    for words in ("내개인정보열람", "김철수님에관해", "신청서", "개인정보동의", "정정요구", "010-2222-3333"):
+        assert words in squeezed, words
