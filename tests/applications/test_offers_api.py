@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from tests.applications.offers_world import build
 
 from ilja.accounts import service as accounts
 from ilja.accounts.models import User
 from ilja.db import engine_for, transaction
-from tests.applications.offers_world import build
 
 
 @pytest.fixture
