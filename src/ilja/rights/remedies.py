@@ -169,7 +169,8 @@ def _restore_day(session: Session, decision: Any, actor: audit.Actor) -> dict[st
 
 def _approve_claim(session: Session, decision: Any, actor: audit.Actor) -> dict[str, Any]:
     from ilja.support import certification_service as cert
-    from ilja.support.models import ClaimStatus, FeeClaim
+    from ilja.support.certification_service import ClaimStatus
+    from ilja.support.models import FeeClaim
 
     claim = session.get_one(FeeClaim, decision.details["claim_id"])
     claim.status = ClaimStatus.SUBMITTED
