@@ -8,12 +8,16 @@ import csv
 import io
 import itertools
 import json
+import re
 import time
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from ilja import clock
+from ilja.accounts import service as accounts
+from ilja.accounts.roles import Role
 from ilja.db import engine_for, transaction
 from ilja.outcomes import queries
 from ilja.outcomes.models import Participation
@@ -22,8 +26,10 @@ from ilja.programs.plan import load_plan
 from ilja.publicjobs.models import PayLine, Placement, Project, TimesheetEntryRow
 from ilja.transparency import cache, disclosure, registers, scorecards
 from tests.transparency.world import AS_OF, NOW, build_world
+from tests.web.html_check import check_page
 
 YEAR = 2025
+PASSWORD = "Tr0ub4dor&3x"
 
 
 @pytest.fixture
@@ -57,7 +63,10 @@ def test_scorecards_count_what_the_outcomes_domain_counts(world):
     hosts = card.raw_of("host")
     assert len(hosts) == 4 and sum(1 for r in card.of("host") if r.name == "마포구청") == 4
     assert all(r.payments_on_time.state == "no_data" for r in card.rows)  # no payment dates yet
-    assert all(r.satisfaction.state == "no_data" for r in card.rows)
+    mapo = next(r for r in card.rows if r.code == "campus.mapo")
+    assert (mapo.applicants.value, mapo.competition.value) == (12, Decimal("1.2"))
+    assert (mapo.satisfaction.value, mapo.satisfaction.count) == (Decimal("81.7"), 6)
+    assert all(r.satisfaction.state == "no_data" for r in card.rows if r.code != "campus.mapo")
     for row in card.rows:
         for _, cell in row.cells():
             assert all(n >= card.rules.min_cell for n in disclosure.published_counts(cell))
@@ -188,10 +197,24 @@ def test_the_public_pages_answer_without_log_in_and_name_no_one(world, monkeypat
             assert response.status_code == 200, path
             text = response.content.decode("utf-8-sig", errors="ignore")
             assert not [n for n in names if n in text], path
+            if path in pages:
+                check_page(text)
         page = client.get("/scorecards?year=2025&lang=ko").text
         assert "청년취업사관학교 마포캠퍼스" in page and "비공개" in page and "자료 없음" in page
         assert "임금 적기 지급률" in page
         assert client.get("/manage/scorecards", follow_redirects=False).status_code in (303, 401)
+        with transaction(engine_for(world)) as session:
+            accounts.create_user(session, login="manager", password=PASSWORD, role=Role.PROGRAM_MANAGER,
+                                 display_name="담당자")
+        login = client.get("/login?lang=ko")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+        assert client.post("/login", data={"login": "manager", "password": PASSWORD, "next": "",
+                                           "csrf_token": token}, follow_redirects=False).status_code == 303
+        manage = client.get("/manage/scorecards?year=2025")
+        assert manage.status_code == 200 and manage.headers["cache-control"] == "no-store"
+        check_page(manage.text)
+        assert "취업률 목표 (2030년, 80~90%)" in manage.text and "미달" in manage.text
+        assert "비공개" not in manage.text  # staff see every figure
         started = time.perf_counter()
         for _ in range(5):
             client.get("/scorecards?year=2025")

@@ -21,7 +21,8 @@ stays under k in its own program and is left out."""
 
 
 def build_world(url: str, *, persons: int = 80, scale: float = 0.05) -> dict[str, int]:
-    """Persons with varied birth dates, the demo outcomes over them, and the projects."""
+    """Persons with varied birth dates, the demo outcomes over them, the projects, and a cohort
+    of 마포캠퍼스 with 12 applicants for 10 seats and 6 satisfaction answers."""
     with clock.frozen(NOW), transaction(engine_for(url)) as session:
         ids = [add_person(session, birth_date=dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28)) for i in range(persons)]
         fill_demo_outcomes(session, seed=19, scale=scale, as_of=AS_OF, registers=False)
@@ -37,6 +38,7 @@ def build_world(url: str, *, persons: int = 80, scale: float = 0.05) -> dict[str
                                        actor=MANAGER)
             publicjobs.approve_month(session, project, 2025, 7, actor=MANAGER)
         payroll_service.run_payroll(session, "attractive_jobs", 2025, 7, actor=MANAGER)
+        add_training_site(session, ids[20:32])
     return {"persons": persons}
 
 
@@ -47,3 +49,58 @@ def _others(session, project: int, placement) -> list:
         if other.id != placement.id:
             out += prefill_month(publicjobs.terms_of(other), 2025, 7)
     return out
+
+
+def add_training_site(session, persons: list[int], *, site: str = "campus.mapo", capacity: int = 10,
+                      answers: tuple[int, ...] = (80, 90, 70, 100, 60, 90)) -> int:
+    """A cohort of ``site`` starting in 2025, recruited by its own round that every one of
+    ``persons`` applied to, with one instructor rated by the first trainees. Returns the round."""
+    from ilja.applications import service as applications
+    from ilja.applications.models import Channel, UnitKind
+    from ilja.applications.service import UnitInput
+    from ilja.people import registry
+    from ilja.training.models import (
+        CohortInstructor,
+        Enrolment,
+        Instructor,
+        SurveyResponse,
+        TrainingCohort,
+        TrainingCourse,
+        TrainingDepartment,
+    )
+    from tests.applications.factories import round_input, window
+
+    now = clock.now()
+    department = TrainingDepartment(code="D-score", site_code=site, name="AI", created_at=now)
+    session.add(department)
+    session.flush()
+    course = TrainingCourse(code="C-score", department_id=department.id, program_code="youth_academy",
+                            name="AI 서비스 개발", kind="ai_core", created_at=now)
+    session.add(course)
+    session.flush()
+    opens, closes = window(now)
+    round_ = applications.create_round(session, round_input(
+        "youth_academy", units=[UnitInput("c1", "1기", UnitKind.COHORT, capacity)], announced=now.date() - dt.timedelta(days=2),
+        starts=dt.date(2025, 12, 29), opens_at=opens, closes_at=closes, title="스코어카드 공고"), actor=MANAGER)
+    applications.open_round(session, round_.id, actor=MANAGER)
+    cohort = TrainingCohort(code="K-score", course_id=course.id, number=1, capacity=capacity,
+                            starts_on=dt.date(2025, 12, 29), ends_on=dt.date(2026, 5, 29), weekdays=[0, 1, 2, 3, 4],
+                            closures=[], round_id=round_.id, unit_code="c1", created_at=now)
+    instructor = Instructor(name="강사", industry_months=36, created_at=now)
+    session.add_all([cohort, instructor])
+    session.flush()
+    assignment = CohortInstructor(cohort_id=cohort.id, instructor_id=instructor.id, qualification={}, assigned_at=now)
+    session.add(assignment)
+    for n, person in enumerate(persons):
+        applications.submit(session, round_id=round_.id, person_id=person,
+                            person=registry.person_format(registry.get_person(session, person)),
+                            preferences=["c1"], channel=Channel.STAFF, idempotency_key=f"score-{n}",
+                            actor=MANAGER, staff=True)
+    session.flush()
+    for n, (person, score) in enumerate(zip(persons, answers, strict=False)):
+        enrolment = Enrolment(cohort_id=cohort.id, person_id=person, trainee_no=f"S-{n}", enrolled_at=now)
+        session.add(enrolment)
+        session.flush()
+        session.add(SurveyResponse(assignment_id=assignment.id, enrolment_id=enrolment.id, score=score,
+                                   submitted_at=now))
+    return round_.id

@@ -7,7 +7,8 @@ Every figure is an SQL aggregate grouped by provider and year. Employment reuses
 domain's dated definition (``outcomes.cumulative_rate``: which outcomes count, the 6-month window,
 who leaves the denominator) applied to each provider's completers of the year; it is not
 redefined here. Years: completion and dropout count the intake of the year (started in it),
-employment and retention the completers of the year, applicants the rounds starting in it.
+employment and retention the completers of the year, applicants and satisfaction the training
+cohorts starting in it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Integer, and_, case, cast, extract, func, select
+from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from ilja import clock
@@ -182,22 +183,31 @@ def _retention(session: Session, table: _Table, rule: RateDefinition, year: int,
 
 
 def _applicants(session: Session, table: _Table, years: range) -> None:
-    """Applications by their first preference (a campus or institute) and seats by round unit."""
-    from ilja.applications.models import Application, Round, RoundUnit
+    """Applications to the training cohorts a round fills (the cohort's round, and its unit when
+    it has one, as the first choice) by the cohort's site and start year; seats are the
+    cohorts' capacities."""
+    from ilja.applications.models import Application
+    from ilja.training.models import TrainingCohort, TrainingCourse, TrainingDepartment
 
-    year = cast(extract("year", Round.starts_on), Integer)
+    c = TrainingCohort
+    year = cast(extract("year", c.starts_on), Integer)
+    site = (select(c.id, c.round_id, c.unit_code, c.capacity, year.label("year"),
+                   TrainingDepartment.site_code, TrainingCourse.program_code)
+            .join(TrainingCourse, TrainingCourse.id == c.course_id)
+            .join(TrainingDepartment, TrainingDepartment.id == TrainingCourse.department_id)
+            .where(c.round_id.is_not(None), year >= years.start, year < years.stop,
+                   TrainingCourse.program_code.in_(TRAINING_PROGRAMS)).subquery("cohorts"))
     first = Application.preferences[0].as_string()
-    in_years = and_(year >= years.start, year < years.stop, Round.program_code.in_(TRAINING_PROGRAMS))
-    for code, program, y, n in session.execute(
-            select(first, Round.program_code, year, func.count())
-            .join(Round, Round.id == Application.round_id).where(in_years)
-            .group_by(first, Round.program_code, year)):
-        if code and str(code).startswith(("campus.", "institute.")):
+    applied = (select(site.c.site_code, site.c.program_code, site.c.year, func.count(func.distinct(Application.id)))
+               .join(site, and_(site.c.round_id == Application.round_id,
+                                or_(site.c.unit_code.is_(None), site.c.unit_code == first)))
+               .group_by(site.c.site_code, site.c.program_code, site.c.year))
+    for code, program, y, n in session.execute(applied):
+        if str(code).startswith(("campus.", "institute.")):
             table.at(kind_of(code), code, y, program).applicants += int(n)
     for code, program, y, seats in session.execute(
-            select(RoundUnit.code, Round.program_code, year, func.sum(RoundUnit.seats))
-            .join(Round, Round.id == RoundUnit.round_id).where(in_years)
-            .group_by(RoundUnit.code, Round.program_code, year)):
+            select(site.c.site_code, site.c.program_code, site.c.year, func.sum(site.c.capacity))
+            .group_by(site.c.site_code, site.c.program_code, site.c.year)):
         if str(code).startswith(("campus.", "institute.")):
             table.at(kind_of(code), code, y, program).seats += int(seats or 0)
 
