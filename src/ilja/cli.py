@@ -58,6 +58,7 @@ def _register() -> None:
     app.add_typer(__import__("ilja.applications.cli", fromlist=["x"]).applications_app, name="applications", help="Applications: bulk import (all rows or none).")
     app.add_typer(__import__("ilja.selection.cli", fromlist=["x"]).select_app, name="select", help="Selection: prepare, run once, verify, export, 경쟁률, lapse offers.")
     app.add_typer(__import__("ilja.selection.cli", fromlist=["x"]).select_app, name="selection", hidden=True)
+    app.add_typer(__import__("ilja.rights.cli", fromlist=["x"]).rights_app, name="rights", help="Decisions and objections: prior notices due, the objection queue.")
     demo.register(app)
     __import__("ilja.ops.cli", fromlist=["x"]).register(app)  # ilja backup / ilja restore
     __import__("ilja.messages.cli", fromlist=["x"]).register(app)  # ilja worker
