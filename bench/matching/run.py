@@ -7,12 +7,16 @@ Issue 5 §5:
 (b) the public-jobs size: 50,000 applicants over the plan's 715 동행일자리 projects (12,890 seats),
     each listing up to 3 projects, projects ranking by bonus points 0–20 (many ties: the lottery).
 
+(gold) the gold set's quality: precision@3 and hard-requirement violations beside a TF-IDF
+    character n-gram baseline (``bench/matching/gold.py``, issue 23).
+
 Peer: the ``matching`` package's hospital–resident solver, its fastest API (the algorithm
 function on prebuilt players, skipping the game's deep copy and input checks), on the same strict
 preferences in the same run. Both give the candidate-optimal stable matching, so they must be
 equal. Goal: Ilja ≥ 10× faster, and (b) under 1 s including the blocking-pair check.
 
     .venv/bin/python -m bench matching [--candidates 10000 --postings 1000 --applicants 50000] [--quick]
+    .venv/bin/python -m bench matching --gold-only
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from bench import options
+from bench.matching import gold
 from ilja.matching import (
     FitModel,
     MatchingProblem,
@@ -175,7 +180,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-peer", action="store_true", help="skip the matching package")
     parser.add_argument("--seed", type=int, default=2026, help="synthetic data seed")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--gold-only", action="store_true",
+                        help="only the gold set's precision@3 and violations")
     args = options.parse(parser, argv, candidates=300, postings=40, applicants=3000)
+    quality = gold.run()
+    if args.gold_only:
+        if args.format == "json":
+            print(json.dumps({"benchmark": "matching", "gold": quality}, ensure_ascii=False,
+                             default=str))
+        else:
+            gold.print_report(quality)
+        return 0 if quality["goal_met"] else 1
     rng = np.random.default_rng(args.seed)
     seed = new_seed()
 
@@ -188,11 +203,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     row_b["goal_b_met"] = row_b["total_b"] < GOAL_B_SECONDS
     rows = [row_a, row_b]
     if args.format == "json":
-        print(json.dumps({"benchmark": "matching", "instances": rows}, ensure_ascii=False))
+        print(json.dumps({"benchmark": "matching", "instances": rows, "gold": quality},
+                         ensure_ascii=False, default=str))
     else:
         for row in rows:
             _print(row)
-    ok = all(row.get("equal_to_peer", True) for row in rows)
+        gold.print_report(quality)
+    ok = all(row.get("equal_to_peer", True) for row in rows) and quality["goal_met"]
     return 0 if ok else 1
 
 
