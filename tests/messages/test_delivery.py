@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from ilja import clock
@@ -43,6 +45,11 @@ def _rows(url: str, message_id: int) -> dict[str, Delivery]:
 def test_backoff_doubles_up_to_six_hours():
     assert [backoff(n, 30).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     assert backoff(40, 30) == dt.timedelta(hours=6)
+
+
+@given(st.integers(1, 200), st.floats(0.01, 3600))
+def test_backoff_never_shrinks_and_never_passes_the_cap(attempts, base):
+    assert backoff(attempts, base) <= backoff(attempts + 1, base) <= dt.timedelta(hours=6)
 
 
 def test_email_through_a_real_smtp_server(database_url, tmp_path):

@@ -72,7 +72,7 @@ def render(topic: str, language: str, context: dict[str, Any], *, short: bool = 
     except jinja2.UndefinedError as error:
         raise MessageError(f"message template {name}: {error.message}") from None
     subject, _, body = text.strip().partition("\n")
-    return subject.strip(), body.strip()
+    return subject.strip()[:300], body.strip()  # the subject column's width
 
 
 def preference(session: Session, person_id: int) -> MessagePreference:

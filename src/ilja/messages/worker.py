@@ -57,7 +57,8 @@ BACKOFF_CAP = dt.timedelta(hours=6)
 
 def backoff(attempts: int, base_seconds: float) -> dt.timedelta:
     """The wait after the ``attempts``-th failed attempt: base, 2·base, 4·base, … up to 6 h."""
-    return min(dt.timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    seconds = base_seconds * 2 ** min(max(attempts - 1, 0), 40)  # 2^40 waits pass any cap
+    return min(dt.timedelta(seconds=min(seconds, BACKOFF_CAP.total_seconds())), BACKOFF_CAP)
 
 
 @dataclass(frozen=True)
