@@ -94,3 +94,13 @@ def test_migration_matches_the_models(database_url):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diffs = [d for d in compare_metadata(context, metadata) if "messages_" in repr(d)]
     assert diffs == []
+
+
+def test_every_topic_has_korean_and_english_templates_that_parse():
+    names = {p.name for p in outbox.TEMPLATES.glob("*.txt")}
+    for topic in outbox.topics():
+        assert f"{topic}.en.txt" in names, f"{topic} has no English template"
+    for name in names:
+        topic, language = name.split(".")[:2]
+        assert language in outbox.LANGUAGES and f"{topic}.ko.txt" in names and f"{topic}.en.txt" in names, name
+        outbox._environment().get_template(name)  # a syntax error fails here, not in a worker
