@@ -5,6 +5,7 @@ and an attacker who joins the published tables with the registry re-identifies n
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
 import json
@@ -24,6 +25,7 @@ from ilja.outcomes.models import Participation
 from ilja.outcomes.rates import Cohort
 from ilja.programs.plan import load_plan
 from ilja.publicjobs.models import PayLine, Placement, Project, TimesheetEntryRow
+from ilja.publicjobs.payment_models import Payment
 from ilja.transparency import cache, disclosure, registers, scorecards
 from tests.transparency.world import AS_OF, NOW, build_world
 from tests.web.html_check import check_page
@@ -41,7 +43,20 @@ def world(database_url):
     cache.clear()
 
 
+def _bank_results(session) -> None:
+    """What imported result files would have recorded for host-0's seven July payments: four
+    credited on the pay day, two three days late, one not yet."""
+    payments = session.scalars(select(Payment).join(Project, Project.id == Payment.project_id)
+                               .where(Project.host_code == "host-0").order_by(Payment.id)).all()
+    assert len(payments) == 7
+    for payment, late in zip(payments, (0, 0, 0, 0, 3, 3), strict=False):
+        payment.paid_on = payment.due_on + dt.timedelta(days=late)
+        payment.status = "paid"
+
+
 def test_scorecards_count_what_the_outcomes_domain_counts(world):
+    with transaction(engine_for(world)) as session:
+        _bank_results(session)
     with transaction(engine_for(world)) as session:
         card = scorecards.build(session, year=YEAR, as_of=AS_OF)
         rule = scorecards.employment_rule(YEAR, AS_OF)
@@ -62,7 +77,11 @@ def test_scorecards_count_what_the_outcomes_domain_counts(world):
         assert raw.retained <= raw.retention_due <= raw.employed
     hosts = card.raw_of("host")
     assert len(hosts) == 4 and sum(1 for r in card.of("host") if r.name == "마포구청") == 4
-    assert all(r.payments_on_time.state == "no_data" for r in card.rows)  # no payment dates yet
+    paid = {r.code: (r.paid_on_time, r.payments) for r in hosts}
+    assert paid == {"host-0": (4, 7), "host-1": (0, 3), "host-2": (0, 3), "host-3": (0, 0)}
+    assert {r.code: r.payments_on_time.state for r in card.of("host")} == {
+        "host-0": "suppressed", "host-1": "suppressed", "host-2": "suppressed", "host-3": "no_data"}
+    assert all(r.payments_on_time.state == "no_data" for r in card.rows if r.kind != "host")
     mapo = next(r for r in card.rows if r.code == "campus.mapo")
     assert (mapo.applicants.value, mapo.competition.value) == (12, Decimal("1.2"))
     assert (mapo.satisfaction.value, mapo.satisfaction.count) == (Decimal("81.7"), 6)

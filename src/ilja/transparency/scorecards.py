@@ -239,7 +239,7 @@ def _satisfaction(session: Session, table: _Table, years: range) -> None:
             row.satisfaction_answers += int(answers)
 
 
-def _hosts(session: Session, table: _Table, years: range) -> dict[str, str]:
+def _hosts(session: Session, table: _Table, years: range, as_of: dt.date) -> dict[str, str]:
     """Public-job placements by host and the year they started: completed the project or left
     early (중도 포기). Returns the hosts' names (organisations, not people)."""
     from ilja.publicjobs.models import Placement, Project
@@ -257,19 +257,27 @@ def _hosts(session: Session, table: _Table, years: range) -> dict[str, str]:
         row = table.at("host", code, y, program)
         row.completed, row.dropped = int(completed or 0), int(left or 0)
         row.ended = row.completed + row.dropped
-    for (code, y), (on_time, total) in payments_on_time(session, years).items():
+    for (code, y), (on_time, total) in payments_on_time(session, years, as_of).items():
         row = table.at("host", code, y)
         row.paid_on_time, row.payments = on_time, total
     return names
 
 
-def payments_on_time(session: Session, years: range) -> dict[tuple[str, int], tuple[int, int]]:
-    """(payments made by their pay day, payments) by host and year.
+def payments_on_time(session: Session, years: range, as_of: dt.date) -> dict[tuple[str, int], tuple[int, int]]:
+    """(paid by the pay day, payments due by ``as_of``) by host and the year the pay is for: a
+    payment counts on time when the bank's result credited it on or before its due date
+    (``publicjobs.payment.*_pay_day``, 근로기준법 §43 and §36, set by the payments module); a
+    rejected one is late until its reissue arrives."""
+    from ilja.publicjobs.models import Project
+    from ilja.publicjobs.payment_models import Payment
 
-    Ilja does not yet record when a payment arrived (the bank's result file, issue 19 §1), so
-    there is nothing to count and every scorecard shows "no data"; this is the one place to fill
-    once payments carry a due and a paid date."""
-    return {}
+    year = Payment.month // 100
+    on_time = and_(Payment.paid_on.is_not(None), Payment.paid_on <= Payment.due_on)
+    query = (select(Project.host_code, year, func.sum(case((on_time, 1), else_=0)), func.count())
+             .join(Project, Project.id == Payment.project_id)
+             .where(Payment.due_on <= as_of, Payment.month >= years.start * 100, Payment.month < years.stop * 100)
+             .group_by(Project.host_code, year))
+    return {(code, int(y)): (int(n or 0), int(total)) for code, y, n, total in session.execute(query)}
 
 
 # --- the scorecard -------------------------------------------------------------------------------
@@ -309,7 +317,7 @@ def build(session: Session, *, year: int, as_of: dt.date | None = None, lang: st
     _employment(session, table, years, as_of, rules.retention_months)
     _applicants(session, table, years)
     _satisfaction(session, table, years)
-    names = {**_hosts(session, table, years), **provider_names(plan, lang)}
+    names = {**_hosts(session, table, years, as_of), **provider_names(plan, lang)}
     for campus in plan.campuses:
         table.at("campus", campus.code, year, "youth_academy")
     for institute in plan.institutes:
