@@ -3,8 +3,8 @@
 A scorecard or a register takes a dozen aggregate queries; a public page is asked for again and
 again. Like the outcomes dashboard's cache (``ilja.outcomes.dashboard``), an entry is keyed by the
 data's version — the row count and highest id of every table read, in one query — and the Seoul
-date, and expires after ``SECONDS``, which bounds what an in-place change (a status set to
-completed) can leave unseen.
+date, and expires after ``SECONDS``, which bounds what an in-place change without an event row (a
+participation set to completed) can leave unseen.
 """
 
 from __future__ import annotations
@@ -30,10 +30,13 @@ _lock = threading.Lock()
 def _models() -> tuple[Any, ...]:
     from ilja.applications.models import Application
     from ilja.outcomes.models import OutcomeRecord, Participation
-    from ilja.publicjobs.models import PayLine, Placement, TimesheetEntryRow
+    from ilja.publicjobs.models import PayLine, Placement, PlacementEvent, TimesheetEntryRow
+    from ilja.publicjobs.payment_models import PaymentEvent
     from ilja.training.models import SurveyResponse
 
-    return (Participation, OutcomeRecord, Application, Placement, TimesheetEntryRow, PayLine, SurveyResponse)
+    # an event row is added whenever a placement ends or a payment's status moves (in place)
+    return (Participation, OutcomeRecord, Application, Placement, PlacementEvent, TimesheetEntryRow, PayLine,
+            PaymentEvent, SurveyResponse)
 
 
 def data_version(session: Session) -> tuple:
