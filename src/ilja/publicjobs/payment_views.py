@@ -80,7 +80,7 @@ def import_file(request: Request, db: DbSession, principal: Runner,
             summary = payment_service.import_results(db, data, file.filename or "", actor=principal.actor)
     except ResultFileRefused as exc:
         problems = [(p.row, p.column, p.ko if t.lang == "ko" else p.en) for p in exc.problems[:500]]
-        return _import_page(request, 422, errors=[t("payments.import_refused", count=len(exc.problems))],
+        return _import_page(request, 422, refused=t("payments.import_refused", count=len(exc.problems)),
                             problems=problems, more=max(len(exc.problems) - 500, 0))
     return _import_page(request, summary=summary)
 
