@@ -53,6 +53,13 @@ def prepare(size: int, seed: int) -> None:
     for login, role, password in demo_accounts():
         accounts.add_row(login, role, password)
     console.print(accounts)
+    from ilja.matching.demo_data import fill_demo_candidates
+
+    with transaction(engine_for(settings.database_url)) as session:
+        matching = fill_demo_candidates(session, seed=seed)
+    if matching.candidates:
+        console.print(f"• matching: {matching.candidates} trainees in the coordinator's caseload "
+                      f"and {matching.postings} more postings across every field (/matching)")
     from ilja.demo_world import existing_demo_round, fill_demo_round
 
     with transaction(engine_for(settings.database_url)) as session:

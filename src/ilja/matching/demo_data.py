@@ -13,10 +13,14 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import resources
+from typing import Any
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
 from ilja.matching import service
 from ilja.matching.models import Organisation, Posting
@@ -142,3 +146,83 @@ def fill_demo_matching(session: Session, *, seed: int = 2025, round_code: str = 
 def demo_postings(session: Session, seed: int = 2025) -> list[Posting]:
     return list(session.scalars(select(Posting).where(Posting.code.like(f"DEMO{seed}-%"))
                                 .order_by(Posting.code)))
+
+
+# --- trainees and ads across every field (issue 23 §5) -------------------------------------------
+
+GOLD_DAY = dt.date(2026, 3, 2)  # the day the dates in data/demo.yaml are written for
+
+
+def _demo_file() -> dict[str, Any]:
+    text = resources.files("ilja.matching").joinpath("data/demo.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@dataclass
+class DemoCandidates:
+    organisations: int
+    postings: int
+    candidates: int
+
+
+def fill_demo_candidates(session: Session, *, seed: int = 2025, round_code: str = "2026-1",
+                         coordinator_login: str = "coordinator",
+                         actor: audit.Actor = DEMO_ACTOR) -> DemoCandidates:
+    """The gold set's ads (electrical, welding, machining, care, café, office and more) as open
+    postings and its trainees as candidates in the demo coordinator's caseload, each on a person
+    of the synthetic registry; dates move with today so deadlines stay ahead. A second call
+    adds nothing."""
+    from ilja.accounts.service import get_user_by_login
+    from ilja.matching.models import Candidate
+    from ilja.matching.profile_input import parse_conditions
+    from ilja.people.models import Person
+
+    prefix = f"DEMO{seed}-G"
+    if session.scalar(select(Posting.id).where(Posting.code.like(f"{prefix}%")).limit(1)):
+        return DemoCandidates(0, 0, 0)
+    data = _demo_file()
+    shift = clock.today() - GOLD_DAY
+
+    def moved(day: dt.date | None) -> dt.date | None:
+        return day + shift if day else None
+
+    organisations: dict[str, int] = {}
+    for n, (key, ad) in enumerate(data["postings"].items(), 1):
+        name = ad["organisation"]
+        if name not in organisations:
+            kind = "city_department" if name.startswith("서울특별시") else "company"
+            organisations[name] = service.create_organisation(
+                session, code=f"{prefix}O{len(organisations) + 1:02d}", name=name, kind=kind,
+                district=ad["district"], actor=actor).id
+        service.create_posting(session, service.PostingInput(
+            code=f"{prefix}{key}", organisation_id=organisations[name], round_code=round_code,
+            kind=ad["kind"], title=ad["title"], seats=1 + n % 2, description=ad["description"],
+            required_skills=ad.get("required_skills", []),
+            preferred_skills=ad.get("preferred_skills", []),
+            required_certifications=ad.get("required_certifications", []),
+            preferred_certifications=ad.get("preferred_certifications", []),
+            district=ad["district"], starts_on=moved(ad.get("starts_on")),
+            deadline=moved(ad.get("deadline")), monthly_pay=ad.get("monthly_pay"),
+            weekly_hours=ad.get("weekly_hours"), shifts=ad.get("shifts", []),
+            experience_years=ad.get("experience_years"),
+            experience_field=ad.get("experience_field"), education=ad.get("education")),
+            actor=actor)
+    coordinator = get_user_by_login(session, coordinator_login)
+    taken = select(Candidate.person_id)
+    people = list(session.scalars(select(Person.id).where(Person.id.not_in(taken))
+                                  .order_by(Person.id).limit(len(data["trainees"]))))
+    made = 0
+    for person_id, trainee in zip(people, data["trainees"].values(), strict=False):
+        conditions, problems = parse_conditions({
+            **trainee, "available_from": moved(trainee.get("available_from")) or "",
+            "experience": ", ".join(f"{f} {y}년" for f, y in trainee.get("experience", []))})
+        if problems:
+            raise problems[0]
+        service.register_candidate(session, service.CandidateInput(
+            person_id=person_id, training_status="completed",
+            description=f"{trainee['course']}. {trainee['description']}",
+            skills=trainee["skills"], certifications=trainee.get("certifications", []),
+            coordinator_user_id=coordinator.id if coordinator else None,
+            conditions=conditions), actor=actor)
+        made += 1
+    return DemoCandidates(len(organisations), len(data["postings"]), made)

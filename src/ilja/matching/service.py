@@ -49,6 +49,7 @@ from ilja.matching.posting_input import (
     posting_problems,
     split_list,
 )
+from ilja.matching.profile_input import CandidateConditions
 from ilja.rules.parameters import default_tree
 
 METHODS = ("stable", "max_fit")
@@ -271,6 +272,7 @@ class CandidateInput:
     preferred_districts: list[str] = field(default_factory=list)
     preferred_fields: list[str] = field(default_factory=list)
     coordinator_user_id: int | None = None
+    conditions: CandidateConditions | None = None  # skills and certificates above are kept
 
 
 def register_candidate(session: Session, data: CandidateInput, *,
@@ -292,10 +294,36 @@ def register_candidate(session: Session, data: CandidateInput, *,
         setattr(row, name, getattr(data, name))
     row.skills, row.certifications = _clean(data.skills), _clean(data.certifications)
     row.preferred_districts, row.preferred_fields = _clean(data.preferred_districts), fields_
+    if data.conditions is not None:
+        _set_conditions(row, data.conditions, keep_lists=True)
     row.updated_at = now
     session.flush()
     audit.record(session, actor, "matching.candidate.save", subject_person_id=row.person_id,
                  object_type="candidate", object_id=row.id)
+    return row
+
+
+def _set_conditions(row: Candidate, data: CandidateConditions, *, keep_lists: bool = False
+                    ) -> None:
+    if not keep_lists:
+        row.skills, row.certifications = _clean(data.skills), _clean(data.certifications)
+    row.experience = [[f, int(y)] for f, y in data.experience]
+    row.education, row.wanted_kinds = data.education, list(data.wanted_kinds)
+    row.min_monthly_pay, row.max_weekly_hours = data.min_monthly_pay, data.max_weekly_hours
+    row.shifts, row.home_district = list(data.shifts), data.home_district
+    row.max_commute_minutes, row.available_from = data.max_commute_minutes, data.available_from
+
+
+def update_conditions(session: Session, candidate_id: int, data: CandidateConditions, *,
+                      actor: audit.Actor, scope: Scope = SYSTEM) -> Candidate:
+    """Replace a candidate's skills, certificates, experience and working conditions (the
+    trainee on their page passes their own candidate; a coordinator one of their caseload)."""
+    row = get_candidate(session, candidate_id, scope)
+    _set_conditions(row, data)
+    row.updated_at = clock.now()
+    session.flush()
+    audit.record(session, actor, "matching.candidate.conditions",
+                 subject_person_id=row.person_id, object_type="candidate", object_id=row.id)
     return row
 
 
