@@ -100,3 +100,37 @@ def test_not_selected_reads_why_objects_and_the_upheld_result_is_re_run(site, da
         assert applications.get_application(session, application_id).status == "selected"
     report = manager.get("/rights/appeals?all=1")
     assert "이의신청 현황" in report.text
+
+
+def test_a_prior_notice_is_answered_and_the_manager_withdraws_it(site, database_url):
+    from ilja.rights import service as rights
+    from ilja.training import service as training
+    from tests.training.factories import OPERATOR
+
+    app, application_id = site
+    with transaction(engine_for(database_url)) as session:
+        cohort = training.list_cohorts(session)[0]
+        enrolment, = training.enrol_all_selected(session, cohort_id=cohort.id, actor=OPERATOR).enrolled
+        training.quit_course(session, enrolment_id=enrolment.id, with_notice=False, on=cohort.starts_on,
+                             reason=None, actor=OPERATOR)
+        decision_id = rights.decisions_about(session, f"enrolment:{enrolment.id}")[0].id
+    other = browser(app, "other")
+    page = other.get(f"/my/decisions/{decision_id}")
+    assert "사전 통지" in page.text and "의견 제출" in page.text
+    check_page(page.text)
+    sent = other.post(f"/my/decisions/{decision_id}/answer", data={
+        "answer": "문자로 미리 알렸습니다.", "csrf_token": csrf(page.text)}, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    manager = browser(app, "manager")
+    queue = manager.get("/rights/appeals")
+    assert f'href="/rights/decisions/{decision_id}"' in queue.text
+    staff_page = manager.get(f"/rights/decisions/{decision_id}")
+    assert "문자로 미리 알렸습니다." in staff_page.text
+    check_page(staff_page.text)
+    empty = manager.post(f"/rights/decisions/{decision_id}/withdraw", data={"reason": "", "csrf_token": csrf(staff_page.text)})
+    assert empty.status_code == 422
+    withdrawn = manager.post(f"/rights/decisions/{decision_id}/withdraw", data={
+        "reason": "사전 통보 확인", "csrf_token": csrf(staff_page.text)}, follow_redirects=False)
+    assert withdrawn.status_code == 303
+    assert "철회됨" in other.get(f"/my/decisions/{decision_id}").text
+    assert browser(app, "kim").get(f"/my/decisions/{decision_id}").status_code == 404

@@ -209,6 +209,14 @@ def queue(session: Session, scope: Scope = SYSTEM, *, open_only: bool = True) ->
     return [(a, d) for a, d in session.execute(query)]
 
 
+def answered_proposals(session: Session, scope: Scope = SYSTEM) -> list[Decision]:
+    """Prior notices the person answered, within ``scope``: staff read each and confirm or
+    withdraw it (행정절차법 §27: the answer is considered before deciding)."""
+    return list(session.scalars(select(Decision).where(
+        Decision.status == DecisionStatus.PROPOSED.value, Decision.answer_token.is_not(None),
+        scope.where(Kind.DECISION)).order_by(Decision.answer_by, Decision.id)))
+
+
 def appeal_text(row: Appeal, keyring: KeyRing) -> str:
     return decrypt_value(row.text_token, keyring, purpose=APPEAL_PURPOSE,
                          context=f"decision:{row.decision_id}").decode("utf-8")

@@ -145,9 +145,11 @@ def answer(request: Request, decision_id: int, db: DbSession, principal: Citizen
 def appeal_queue(request: Request, db: DbSession, principal: Staff, all: int = 0) -> HTMLResponse:
     lang = translator(request).lang
     rows = rights.queue(db, Scope.of(principal), open_only=not all)
+    answered = rights.answered_proposals(db, Scope.of(principal))
     return _page(request, "rights/queue.html", {
         "rows": [(a, decision_view(d, lang)) for a, d in rows], "today": clock.today(), "all": bool(all),
-        "names": person_names(db, principal, (a.person_id for a, _ in rows)),
+        "answered": [decision_view(d, lang) for d in answered],
+        "names": person_names(db, principal, [a.person_id for a, _ in rows] + [d.person_id for d in answered]),
         "report": rights.report(db) if principal.can(Permission.REPORT_READ) else [],
         "kinds": {k.value: CATALOGUE[k].label.pick(lang) for k in DecisionKind}, "active": "rights"})
 
@@ -163,6 +165,50 @@ def _staff_context(request: Request, db: Session, principal: Principal, appeal: 
             "assignee": db.get(User, appeal.assigned_user_id) if appeal.assigned_user_id else None,
             "staff": [(str(u.id), u.display_name) for u in staff], "today": clock.today(),
             "can_decide": principal.can(Permission.APPLICATION_STATUS), "active": "rights"}
+
+
+def _staff_decision(request: Request, db: Session, principal: Principal, row: Decision) -> dict[str, Any]:
+    return {"d": decision_view(row, translator(request).lang), "answer": rights.answer_text(row, get_keyring()),
+            "name": person_names(db, principal, [row.person_id]).get(row.person_id, ""),
+            "appeals": rights.appeals_of_decision(db, row.id), "today": clock.today(),
+            "can_decide": principal.can(Permission.APPLICATION_STATUS), "active": "rights"}
+
+
+def _decision(db: Session, principal: Principal, decision_id: int) -> Decision | None:
+    try:
+        return rights.get_decision(db, decision_id, Scope.of(principal))
+    except rights.NotFound:
+        return None
+
+
+@router.get("/rights/decisions/{decision_id}", response_class=HTMLResponse)
+def decision_page(request: Request, decision_id: int, db: DbSession, principal: Staff) -> HTMLResponse:
+    """A decision as staff see it: with the person's answer to its prior notice, if any."""
+    row = _decision(db, principal, decision_id)
+    if row is None:
+        return _not_found(request)
+    return _page(request, "rights/decision.html", _staff_decision(request, db, principal, row))
+
+
+@router.post("/rights/decisions/{decision_id}/{action}", response_model=None)
+def settle(request: Request, decision_id: int, action: str, db: DbSession, principal: Decides,
+           reason: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "") -> Response:
+    """Confirm a proposed decision (it takes effect) or withdraw it (nothing is taken away)."""
+    row = _decision(db, principal, decision_id)
+    if row is None or action not in ("confirm", "withdraw"):
+        return _not_found(request)
+    try:
+        with db.begin_nested():
+            if action == "confirm":
+                rights.confirm(db, principal.actor, decision_id=row.id, scope=Scope.of(principal))
+            else:
+                rights.withdraw(db, principal.actor, decision_id=row.id, reason=reason, scope=Scope.of(principal))
+    except rights.RightsError as error:
+        return _page(request, "rights/decision.html", {
+            **_staff_decision(request, db, principal, row), "values": {"reason": reason},
+            "errors": [(error.field or "reason", error.message(translator(request).lang))]},
+            status_code=error.status_code)
+    return RedirectResponse(f"/rights/decisions/{row.id}", status_code=303)
 
 
 def _appeal(db: Session, principal: Principal, appeal_id: int) -> Appeal | None:
