@@ -122,6 +122,25 @@ def verify(secret: str, entered: str, now: dt.datetime, rules: CheckinRules, *,
     return Verdict.EXPIRED if expired else Verdict.WRONG
 
 
+def judge(boards: list[tuple[str, dt.datetime]], entered: str, now: dt.datetime,
+          rules: CheckinRules) -> tuple[Verdict, int]:
+    """The verdict on ``entered`` against every board open to the person (secret, opened at),
+    all compared, and the index of the board it was accepted by (else of the first)."""
+    verdicts = [verify(secret, entered, now, rules, opened_at=opened) for secret, opened in boards]
+    if Verdict.ACCEPTED in verdicts:
+        return Verdict.ACCEPTED, verdicts.index(Verdict.ACCEPTED)
+    return (Verdict.EXPIRED if Verdict.EXPIRED in verdicts else Verdict.WRONG), 0
+
+
+def wait_minutes(failures: list[dt.datetime], now: dt.datetime, rules: CheckinRules) -> int | None:
+    """Minutes a person with these failed attempts (times, oldest first, within the failure
+    window) must wait before trying again, or None if they may try now."""
+    if not too_many_failures(len(failures), rules):
+        return None
+    free_at = failures[-rules.max_failures] + rules.failure_window
+    return max(1, -(-int((free_at - now).total_seconds()) // 60))
+
+
 def too_many_failures(failures: int, rules: CheckinRules) -> bool:
     """Whether a person with ``failures`` wrong or expired codes in the failure window must wait."""
     return failures >= rules.max_failures

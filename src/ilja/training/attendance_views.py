@@ -69,10 +69,12 @@ def _day(text: str | None) -> dt.date | None:
 
 
 # --- the operator's check-in board ---------------------------------------------------------
-def _board_context(db: DbSession, cohort: TrainingCohort) -> dict[str, Any]:
+def _board_context(request: Request, db: DbSession, cohort: TrainingCohort) -> dict[str, Any]:
     board = checkin.open_board_of(db, cohort.id)
     view = checkin.board_view(db, board) if board is not None else None
-    return {"cohort": cohort, "view": view, "error": None,
+    return {"cohort": cohort, "view": view, "error": None, "code": cohort.code,
+            "crumbs": [("/training", translator(request)("training.title")), (f"/training/cohorts/{cohort.id}", cohort.code)],
+            "action_base": f"/training/cohorts/{cohort.id}/checkin", "subnav": "training/_nav.html",
             "is_session": clock.today() in service.schedule_of(cohort).sessions,
             "changes_at": view.shown.changes_at.astimezone(clock.SEOUL).strftime("%H:%M:%S") if view else None,
             "valid_minutes": int(view.rules.validity.total_seconds() // 60) if view else None}
@@ -85,8 +87,8 @@ def board_page(request: Request, cohort_id: int, db: DbSession, principal: Manag
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
-    context = _board_context(db, cohort)
-    response = _page(request, "training/checkin_board.html", context)
+    context = _board_context(request, db, cohort)
+    response = _page(request, "attendance/board.html", context)
     if context["view"] is not None:
         wait = (context["view"].shown.changes_at - clock.now()).total_seconds()
         response.headers["Refresh"] = str(max(MIN_REFRESH_SECONDS, int(wait) + 1))
@@ -104,36 +106,40 @@ def board_action(request: Request, cohort_id: int, action: str, db: DbSession, p
         else:
             checkin.close_board(db, cohort_id=cohort.id, actor=principal.actor, scope=Scope.of(principal))
     except TrainingError as error:
-        context = _board_context(db, cohort)
+        context = _board_context(request, db, cohort)
         context["error"] = _message(request, error)
-        return _page(request, "training/checkin_board.html", context, status_code=422)
+        return _page(request, "attendance/board.html", context, status_code=422)
     return RedirectResponse(f"/training/cohorts/{cohort.id}/checkin", status_code=303)
 
 
 # --- the trainee's check-in ------------------------------------------------------------------
+def _checkin_context(request: Request) -> dict[str, Any]:
+    return {"error": None, "done": False, "today": clock.today().isoformat(), "form_action": "/training/me/checkin",
+            "back": ("/training/me", translator(request)("attendance.checkin.back"))}
+
+
 @router.get("/training/me/checkin", response_class=HTMLResponse)
 def my_checkin(request: Request, principal: Own, note: str | None = None) -> HTMLResponse:
-    return _page(request, "training/checkin.html", {"error": None, "done": note == "done",
-                                                    "today": clock.today().isoformat()})
+    return _page(request, "attendance/checkin.html", {**_checkin_context(request), "done": note == "done"})
 
 
 @router.post("/training/me/checkin", response_model=None)
 async def my_checkin_submit(request: Request, db: DbSession, principal: OwnWrite) -> Response:
     form = await request.form()
     person_id = principal.user.person_id if principal.user else None
-    context = {"error": None, "done": False, "today": clock.today().isoformat()}
+    context = _checkin_context(request)
     if person_id is None:
         context["error"] = translator(request)("attendance.checkin.no_person")
-        return _page(request, "training/checkin.html", context, status_code=422)
+        return _page(request, "attendance/checkin.html", context, status_code=422)
     try:
         outcome = checkin.check_in(db, person_id=person_id, code=str(form.get("code", ""))[:32],
                                    actor=principal.actor)
     except TooManyAttempts as error:
         context["error"] = _message(request, error)
-        return _page(request, "training/checkin.html", context, status_code=429)
+        return _page(request, "attendance/checkin.html", context, status_code=429)
     if outcome.refused is not None:  # the attempt is committed with the page (the limit counts it)
         context["error"] = _message(request, outcome.refused)
-        return _page(request, "training/checkin.html", context, status_code=422)
+        return _page(request, "attendance/checkin.html", context, status_code=422)
     return RedirectResponse("/training/me/checkin?note=done", status_code=303)
 
 

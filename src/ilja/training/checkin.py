@@ -11,7 +11,6 @@ failure window is refused until the oldest leaves it (429), before any code is c
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -127,10 +126,9 @@ def _failures(session: Session, person_id: int, since: dt.datetime) -> list[dt.d
 
 
 def _check_rate(session: Session, person_id: int, now: dt.datetime, rules: codes.CheckinRules) -> None:
-    failures = _failures(session, person_id, now - rules.failure_window)
-    if codes.too_many_failures(len(failures), rules):
-        free_at = failures[-rules.max_failures] + rules.failure_window
-        raise TooManyAttempts(max(1, math.ceil((free_at - now).total_seconds() / 60)))
+    wait = codes.wait_minutes(_failures(session, person_id, now - rules.failure_window), now, rules)
+    if wait is not None:
+        raise TooManyAttempts(wait)
 
 
 @dataclass(frozen=True)
@@ -169,12 +167,8 @@ def check_in(session: Session, *, person_id: int, code: str, actor: audit.Actor)
         return Outcome(refused=CheckinRefused(
             "지금 출석 확인을 받는 교육이 없습니다. 운영 기관에 문의하십시오.",
             "No session of yours is taking check-ins now. Ask the site's staff.", "no_board"))
-    verdicts = [(codes.verify(b.secret, code, now, rules, opened_at=b.opened_at), b, e)
-                for b, e in boards]
-    accepted = [(b, e) for v, b, e in verdicts if v is codes.Verdict.ACCEPTED]
-    verdict = (codes.Verdict.ACCEPTED if accepted else codes.Verdict.EXPIRED
-               if any(v is codes.Verdict.EXPIRED for v, _, _ in verdicts) else codes.Verdict.WRONG)
-    board, enrolment = accepted[0] if accepted else (verdicts[0][1], verdicts[0][2])
+    verdict, which = codes.judge([(b.secret, b.opened_at) for b, _ in boards], code, now, rules)
+    board, enrolment = boards[which]
     session.add(CheckinAttempt(person_id=person_id, board_id=board.id, at=now, verdict=verdict.value))
     session.flush()
     if verdict is not codes.Verdict.ACCEPTED:
