@@ -90,3 +90,20 @@ def test_population_round_trips_persons(people):
         assert population.person(i) == p
     sliced = population.slice(1, len(people)) if len(people) > 1 else population
     assert len(sliced) == max(len(people) - 1, 1)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(persons(), min_size=1, max_size=6), st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)))
+def test_shared_explanations_say_what_each_program_alone_says(people, on):
+    """The API's explanations are made once per condition and parameter and reused (memos in
+    ``rules.explain``); they must read exactly as a program's explanation made on its own."""
+    from ilja.rules import explain
+
+    for person in people:
+        evaluation = ENGINE.evaluate_person(person, on)
+        alone = []
+        for result in evaluation.results:
+            explain._PARAMETER_LINES.clear()
+            alone.append(explain.explanation_dict(result))
+        assert explain.explanation_dicts(evaluation) == alone
+        assert explain.explanation_dicts(evaluation) == alone  # and again from the warm memo

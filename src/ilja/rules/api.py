@@ -14,7 +14,7 @@ from pydantic_core import PydanticCustomError
 
 from ilja import clock
 from ilja.rules.engine import default_engine
-from ilja.rules.explain import explanation_dict
+from ilja.rules.explain import explanation_dicts
 from ilja.rules.formulas import PROGRAMS
 from ilja.rules.parameters import ParameterError, default_tree
 from ilja.rules.population import Person, RealDate
@@ -172,8 +172,8 @@ def eligibility(request: EligibilityRequest) -> EligibilityResponse:
         raise HTTPException(status_code=422, detail=[{"loc": ["body", "on"], "msg": str(exc),
                                                       "type": "parameter_not_in_force"}]) from None
     payload = evaluation.as_dict()
-    for result, raw in zip(evaluation.results, payload["results"], strict=True):
-        raw["explanation"] = explanation_dict(result)
+    for explanation, raw in zip(explanation_dicts(evaluation), payload["results"], strict=True):
+        raw["explanation"] = explanation
     return EligibilityResponse.model_validate(payload)
 
 

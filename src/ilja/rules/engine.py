@@ -36,10 +36,15 @@ class ConditionOutcome:
     exceptions: list[str]
     _context: Any = field(repr=False, compare=False)
     _input_names: tuple[str, ...] = field(repr=False, compare=False)
+    _inputs: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def inputs(self) -> dict[str, Any]:
-        return _person_inputs(self._context, self._input_names)
+        """The person's values the condition looked at (read once: the answer and its
+        explanation both show them). A copy, so a caller's change stays its own."""
+        if self._inputs is None:
+            self._inputs = _person_inputs(self._context, self._input_names)
+        return dict(self._inputs)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -115,7 +115,24 @@ UNITS = {
 }
 
 
+# A parameter's line is the same for everyone checked on the same date, and rendering it (the
+# source's title, the value's words) was most of an explained check's time: made once per dated
+# value and language. A snapshot's ParameterUse objects are shared by every check on its date, so
+# they key the memo by identity (the entry keeps the object, so its id is never reused); bounded.
+_PARAMETER_LINES: dict[tuple[int, str], tuple[ParameterUse, str]] = {}
+_PARAMETER_LINES_MAX = 20_000
+
+
 def parameter_text(use: ParameterUse, lang: str) -> str:
+    entry = _PARAMETER_LINES.get((id(use), lang))
+    if entry is None or entry[0] is not use:
+        if len(_PARAMETER_LINES) >= _PARAMETER_LINES_MAX:
+            _PARAMETER_LINES.clear()
+        entry = _PARAMETER_LINES[id(use), lang] = (use, _parameter_text(use, lang))
+    return entry[1]
+
+
+def _parameter_text(use: ParameterUse, lang: str) -> str:
     words = TEXT[lang]
     label = use.label_ko if lang == "ko" else use.label_en
     unit = UNITS[lang].get(use.unit or "", "") if isinstance(use.value, int | float) else ""
@@ -160,7 +177,10 @@ def pay_line(result: ProgramResult, lang: str) -> str | None:
             f"+ {w['allowances']} {allowances:,}")
 
 
-def program_lines(result: ProgramResult, lang: str = "ko") -> list[str]:
+def program_lines(result: ProgramResult, lang: str = "ko",
+                  memo: dict[tuple[int, str], list[str]] | None = None) -> list[str]:
+    """One program's explanation. ``memo`` shares the lines of the conditions several programs of
+    one evaluation have in common (the engine runs each once per person; so is it said once)."""
     w = TEXT[lang]
     label = result.label_ko if lang == "ko" else result.label_en
     verdict = w["eligible"] if result.eligible else w["not_eligible"]
@@ -168,7 +188,13 @@ def program_lines(result: ProgramResult, lang: str = "ko") -> list[str]:
         verdict += f" ({w['to_verify']}: {len(result.to_verify)})"
     lines = [f"{'✔' if result.eligible else '✘'} {label} [{result.program}] — {verdict}"]
     for outcome in result.conditions:
-        lines.extend(f"  {line}" for line in condition_lines(outcome, lang))
+        if memo is None:
+            lines.extend(f"  {line}" for line in condition_lines(outcome, lang))
+            continue
+        said = memo.get((id(outcome), lang))
+        if said is None:
+            said = memo[id(outcome), lang] = [f"  {line}" for line in condition_lines(outcome, lang)]
+        lines.extend(said)
     if result.priority_group:
         lines.append(f"  ★ {w['priority']}")
     if result.bonus_points:
@@ -181,12 +207,21 @@ def program_lines(result: ProgramResult, lang: str = "ko") -> list[str]:
 
 def evaluation_text(evaluation: PersonEvaluation, lang: str = "ko") -> str:
     lines: list[str] = []
+    memo: dict[tuple[int, str], list[str]] = {}
     for result in evaluation.results:
-        lines.extend(program_lines(result, lang))
+        lines.extend(program_lines(result, lang, memo))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def explanation_dict(result: ProgramResult) -> dict[str, list[str]]:
-    """The explanation lines of one program in both languages (for the API)."""
-    return {lang: program_lines(result, lang) for lang in ("ko", "en")}
+def explanation_dict(result: ProgramResult,
+                     memo: dict[tuple[int, str], list[str]] | None = None) -> dict[str, list[str]]:
+    """The explanation lines of one program in both languages (for the API); pass one ``memo``
+    for all the programs of one evaluation (``explanation_dicts``)."""
+    return {lang: program_lines(result, lang, memo) for lang in ("ko", "en")}
+
+
+def explanation_dicts(evaluation: PersonEvaluation) -> list[dict[str, list[str]]]:
+    """Every program's explanation of one evaluation, in its order."""
+    memo: dict[tuple[int, str], list[str]] = {}
+    return [explanation_dict(result, memo) for result in evaluation.results]
