@@ -50,6 +50,7 @@ from ilja.outcomes.models import AlumniMember, Participation
 from ilja.people import registry
 from ilja.people.keys import get_keyring
 from ilja.people.models import DuplicateFlag, Person
+from ilja.privacy.models import Consent, CorrectionRequest
 from ilja.publicjobs import payroll_service
 from ilja.publicjobs import service as publicjobs
 from ilja.publicjobs.models import PayLine
@@ -92,7 +93,8 @@ SITES = ("campus.a", "campus.b")
 PREFIXES = ("/api/v1/people", "/api/v1/publicjobs", "/api/v1/support", "/api/v1/training",
             "/api/v1/applications", "/api/v1/me/applications", "/api/v1/matching", "/api/v1/outcomes")
 PAGES = ("/people/", "/publicjobs/", "/support/", "/training/", "/manage/applications/", "/my/applications/",
-         "/matching/", "/outcomes/", "/messages/", "/me/messages/", "/my/decisions/", "/rights/")
+         "/matching/", "/outcomes/", "/messages/", "/me/messages/", "/my/decisions/", "/rights/", "/my/privacy/",
+         "/privacy/")
 UNSCOPED_PAGES: set[str] = set()
 """Pages whose scope is still to be applied: their path parameter has a rule, the walk names them,
 and only the 404 check skips them. None are left; a new one must be named here."""
@@ -202,6 +204,10 @@ def _training_and_after(session, world: World, site: str, instructor_user: int) 
     application = applications.submit(
         session, round_id=round_.id, person_id=person, person=registry.person_format(registry.get_person(session, person)),
         preferences=["c1"], channel=Channel.STAFF, idempotency_key=f"k-{tag}", actor=MANAGER, staff=True).application
+    consent = Consent(person_id=person, application_id=application.id, purpose="collection_use", version="2025-01-01",
+                      given_via="paper", given_at=NOW)
+    correction = CorrectionRequest(person_id=person, item="other", wrong="틀림", asked="고침", filed_at=NOW,
+                                   due_on=dt.date(2025, 6, 11), status="open")
     instructor = Instructor(name=f"강사 {tag}", industry_months=36, user_id=instructor_user, created_at=NOW)
     oneday = OneDayClass(code=f"OD-{tag}", title="원데이", site_code=site, held_on=dt.date(2025, 2, 10),
                          linked_course_id=course.id, created_at=NOW)
@@ -209,7 +215,7 @@ def _training_and_after(session, world: World, site: str, instructor_user: int) 
                                   started_on=dt.date(2025, 3, 3), started_year=2025, status="completed",
                                   completed_on=dt.date(2025, 8, 29), completed_year=2025, completed_month="2025-08",
                                   source_ref=f"own:{tag}", created_at=NOW)
-    session.add_all([instructor, oneday, participation])
+    session.add_all([instructor, oneday, participation, consent, correction])
     session.flush()
     participant = OneDayParticipant(class_id=oneday.id, person_id=person, referred_by="50+", registered_at=NOW)
     board = CheckinBoard(cohort_id=cohort.id, day=dt.date(2025, 6, 2), secret="ab" * 32, opened_at=NOW)
@@ -231,7 +237,7 @@ def _training_and_after(session, world: World, site: str, instructor_user: int) 
                          Kind.CHECKIN_BOARD: board.id, Kind.EXCUSED_ABSENCE: excused.id,
                          Kind.ATTENDANCE_OVERRIDE: override.id,
                          Kind.CANDIDATE: candidate, Kind.PARTICIPATION: participation.id,
-                         Kind.ALUMNI_MEMBER: mentor}.items():
+                         Kind.ALUMNI_MEMBER: mentor, Kind.CONSENT: consent.id, Kind.CORRECTION: correction.id}.items():
         world.objects.setdefault(kind, {})[site] = row_id
     world.fixed.setdefault(site, {})["round_id"] = str(round_.id)
 
