@@ -13,6 +13,7 @@ from ilja.outcomes import models as _outcomes  # noqa: F401
 from ilja.people import models as _people  # noqa: F401
 from ilja.privacy import models as _privacy  # noqa: F401
 from ilja.programs import models as _programs  # noqa: F401
+from ilja.publicjobs import attendance_models as _pj_attendance  # noqa: F401
 from ilja.publicjobs import models as _publicjobs  # noqa: F401
 from ilja.publicjobs import payment_models as _payments  # noqa: F401
 from ilja.rights import models as _rights  # noqa: F401

@@ -88,4 +88,4 @@ def test_the_check_in_screen_and_the_trainees_page(api, keyring):  # noqa: F811
     trainee = token(url, Role.CITIZEN, person_id=setup.persons[0], login="trainee")
     check_page(client.get("/training/me/checkin", headers=trainee).text)
     nothing = client.post("/training/me/checkin", headers=trainee, data={"code": "123456"})
-    assert nothing.status_code == 422 and "출석 확인을 받는 교육이 없습니다" in nothing.text
+    assert nothing.status_code == 422 and "출석 확인을 받는 곳이 없습니다" in nothing.text

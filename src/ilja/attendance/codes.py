@@ -53,6 +53,19 @@ class CheckinRules:
                    uses=tuple(uses.values()))
 
 
+MESSAGES = {
+    "wrong": ("출석 코드가 맞지 않습니다. 화면의 숫자를 다시 확인하십시오.",
+              "The check-in code is not right. Check the digits on the screen."),
+    "expired": ("출석 코드의 유효 시간이 지났습니다. 화면에 지금 보이는 코드를 입력하십시오.",
+                "The check-in code has expired. Enter the code the screen shows now."),
+    "no_board": ("지금 출석 확인을 받는 곳이 없습니다. 운영 기관에 문의하십시오.",
+                 "Nowhere of yours is taking check-ins now. Ask the site's staff."),
+    "already": ("오늘 출석은 이미 기록되어 있습니다 (하루 한 번).",
+                "Today's attendance is already recorded (once a day)."),
+}
+"""What a person is told when a check-in is refused, by reason (Korean, English)."""
+
+
 class Verdict(StrEnum):
     ACCEPTED = "accepted"
     EXPIRED = "expired"  # a code this board showed, but longer ago than its validity

@@ -112,6 +112,8 @@ class TimesheetEntryRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     milli_hours: Mapped[int] = mapped_column(Integer)
     entered_by: Mapped[str | None] = mapped_column(String(100))
+    # how it was recorded (``ilja.attendance.records.Method``): the host's form, a file, check-in …
+    method: Mapped[str] = mapped_column(String(16), default="roll_call", server_default="roll_call")
 
 
 class TimesheetApproval(Base):

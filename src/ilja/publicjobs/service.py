@@ -421,12 +421,19 @@ def enter_month(session: Session, project_id: int, year: int, month: int,
     problems = validate_entries(numbered, placements, statutory_daily_hours=_statutory(tree, last))
     problems += [InvalidRow(row, "date", "other_month", f"{e.day} is not in {year}-{month:02d}")
                  for row, e in numbered if not first <= e.day <= last]
+    from ilja.publicjobs.attendance import PROTECTED, protected
+
+    kept = protected(session, list(placements), first, last)  # check-ins, excused days: the person's
+    problems += [InvalidRow(row, "kind", "recorded_otherwise",
+                            f"{e.day} was recorded by check-in or as an excused absence: correct it instead")
+                 for row, e in numbered if kept.get((e.placement_id, e.day), (e.kind.value, e.milli_hours))
+                 != (e.kind.value, e.milli_hours)]
     if problems:
         raise TimesheetInvalid(sorted(problems, key=lambda p: p.row))
     session.execute(delete(TimesheetEntryRow).where(
-        TimesheetEntryRow.placement_id.in_(list(placements)),
+        TimesheetEntryRow.placement_id.in_(list(placements)), TimesheetEntryRow.method.not_in(sorted(PROTECTED)),
         TimesheetEntryRow.day >= first, TimesheetEntryRow.day <= last))
-    _insert(session, [e for _, e in numbered], actor)
+    _insert(session, [e for _, e in numbered if (e.placement_id, e.day) not in kept], actor)
     audit.record(session, actor, "publicjobs.timesheet.enter", object_type="publicjob_project",
                  object_id=project_id, details={"month": month_key(year, month), "rows": len(numbered)})
     return len(numbered)

@@ -34,13 +34,6 @@ from ilja.training.models import (
     TrainingCohort,
 )
 
-REFUSALS = {
-    codes.Verdict.WRONG: ("출석 코드가 맞지 않습니다. 화면의 숫자를 다시 확인하십시오.",
-                          "The check-in code is not right. Check the digits on the screen."),
-    codes.Verdict.EXPIRED: ("출석 코드의 유효 시간이 지났습니다. 화면에 지금 보이는 코드를 입력하십시오.",
-                            "The check-in code has expired. Enter the code the screen shows now."),
-}
-
 
 def _now() -> dt.datetime:
     return clock.now()
@@ -164,9 +157,7 @@ def check_in(session: Session, *, person_id: int, code: str, actor: audit.Actor)
                CheckinBoard.day == day, CheckinBoard.closed_at.is_(None))
         .order_by(CheckinBoard.id)).all())
     if not boards:
-        return Outcome(refused=CheckinRefused(
-            "지금 출석 확인을 받는 교육이 없습니다. 운영 기관에 문의하십시오.",
-            "No session of yours is taking check-ins now. Ask the site's staff.", "no_board"))
+        return Outcome(refused=_refused("no_board"))
     verdict, which = codes.judge([(b.secret, b.opened_at) for b, _ in boards], code, now, rules)
     board, enrolment = boards[which]
     session.add(CheckinAttempt(person_id=person_id, board_id=board.id, at=now, verdict=verdict.value))
@@ -175,25 +166,23 @@ def check_in(session: Session, *, person_id: int, code: str, actor: audit.Actor)
         audit.record(session, actor, "training.checkin.refused", subject_person_id=person_id,
                      object_type="training_cohort", object_id=board.cohort_id,
                      details={"verdict": verdict.value})
-        return Outcome(refused=CheckinRefused(*REFUSALS[verdict], verdict.value))
+        return Outcome(refused=_refused(verdict.value))
     exists = session.scalar(select(AttendanceRecord.id).where(
         AttendanceRecord.enrolment_id == enrolment.id, AttendanceRecord.day == day))
     if exists is not None:
-        return Outcome(refused=_already(day))
+        return Outcome(refused=_refused("already"))
     try:
         with session.begin_nested():
             session.add(AttendanceRecord(enrolment_id=enrolment.id, day=day, mark=int(Mark.PRESENT),
                                          recorded_by=actor.id, recorded_at=now,
                                          method=Method.CHECKIN.value))
     except IntegrityError:  # the same person checking in twice at the same moment
-        return Outcome(refused=_already(day))
+        return Outcome(refused=_refused("already"))
     audit.record(session, actor, "training.checkin", subject_person_id=person_id,
                  object_type="training_enrolment", object_id=enrolment.id,
                  details={"board": board.id, "day": day.isoformat()})
     return Outcome(CheckedIn(enrolment, service.get_cohort(session, enrolment.cohort_id), day))
 
 
-def _already(day: dt.date) -> CheckinRefused:
-    return CheckinRefused(f"{day.isoformat()} 출석은 이미 기록되어 있습니다 (하루 한 번).",
-                          f"Attendance for {day.isoformat()} is already recorded (once a day).",
-                          "already")
+def _refused(reason: str) -> CheckinRefused:
+    return CheckinRefused(*codes.MESSAGES[reason], reason)

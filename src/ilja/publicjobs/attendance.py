@@ -1,0 +1,264 @@
+"""Attendance of public-job participants beyond the host's monthly form (issue 19 §3): check-in
+with the code shown at the work site, and excused absences with evidence.
+
+A check-in records the day worked in full (the placement's daily hours, method ``checkin``), once
+a day, on a working day of the placement in a month not yet approved. An excused absence records
+the day as paid leave or as an unpaid but excused absence, as the rule in force says
+(``publicjobs.excused.<kind>_paid``), with its evidence sealed (``ilja.attendance.evidence``). The
+host's monthly form keeps both as they are and may not give such a day another kind
+(``protected``); a change goes through a correction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ilja import clock
+from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Scope
+from ilja.attendance import codes
+from ilja.attendance import evidence as sealed
+from ilja.attendance.excused import ExcuseKind, publicjobs_rule
+from ilja.attendance.records import Method
+from ilja.people.rrn import KeyRing
+from ilja.programs.holidays import is_paid_holiday
+from ilja.publicjobs import service
+from ilja.publicjobs.attendance_models import ExcusedDay, ProjectCheckinAttempt, ProjectCheckinBoard
+from ilja.publicjobs.models import Placement, PlacementStatus, TimesheetEntryRow
+from ilja.publicjobs.service import MonthApproved, NotFound, PublicJobError, month_key, terms_of
+from ilja.publicjobs.timesheet import EntryKind
+from ilja.rules.parameters import default_tree
+
+PROTECTED = frozenset({Method.CHECKIN.value, Method.EXCUSED.value, Method.OVERRIDE.value})
+
+
+class CheckinRefused(PublicJobError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(*codes.MESSAGES[reason])
+        self.reason = reason
+
+
+class TooManyAttempts(PublicJobError):
+    def __init__(self, minutes: int) -> None:
+        super().__init__(f"잘못된 코드를 여러 번 입력했습니다. {minutes}분 뒤에 다시 시도하십시오.",
+                         f"Too many wrong codes. Try again in {minutes} minutes.")
+        self.minutes = minutes
+
+
+def _seoul_day(instant: dt.datetime) -> dt.date:
+    return instant.astimezone(clock.SEOUL).date()
+
+
+def _working(placement: Placement, day: dt.date) -> bool:
+    terms = terms_of(placement)
+    return terms.covers(day) and terms.pattern.works_on(day) and not is_paid_holiday(day)
+
+
+def _working_today(session: Session, project_id: int, day: dt.date) -> list[Placement]:
+    return [p for p in session.scalars(select(Placement).where(
+        Placement.project_id == project_id, Placement.status == PlacementStatus.ACTIVE.value))
+        if _working(p, day)]
+
+
+# --------------------------------------------------------------------------------------------
+# The host's board
+# --------------------------------------------------------------------------------------------
+def open_board(session: Session, *, project_id: int, actor: audit.Actor,
+               scope: Scope = SYSTEM) -> ProjectCheckinBoard:
+    project = service.get_project(session, project_id, scope)
+    now = clock.now()
+    day = _seoul_day(now)
+    if not _working_today(session, project.id, day):
+        raise PublicJobError(f"오늘({day.isoformat()})은 이 사업에 근무하는 참여자가 없습니다.",
+                             f"Nobody of this project works today ({day.isoformat()}).")
+    session.execute(update(ProjectCheckinBoard).where(ProjectCheckinBoard.project_id == project.id,
+                                                      ProjectCheckinBoard.closed_at.is_(None))
+                    .values(closed_at=now).execution_options(synchronize_session=False))
+    board = ProjectCheckinBoard(project_id=project.id, day=day, secret=codes.new_secret(),
+                                opened_by=actor.id, opened_at=now)
+    session.add(board)
+    session.flush()
+    audit.record(session, actor, "publicjobs.checkin.open", object_type="publicjob_project",
+                 object_id=project.id, details={"board": board.id, "day": day.isoformat()})
+    return board
+
+
+def open_board_of(session: Session, project_id: int) -> ProjectCheckinBoard | None:
+    return session.scalars(select(ProjectCheckinBoard).where(
+        ProjectCheckinBoard.project_id == project_id, ProjectCheckinBoard.day == clock.today(),
+        ProjectCheckinBoard.closed_at.is_(None)).order_by(ProjectCheckinBoard.id.desc())).first()
+
+
+def close_board(session: Session, *, project_id: int, actor: audit.Actor, scope: Scope = SYSTEM) -> None:
+    project = service.get_project(session, project_id, scope)
+    board = open_board_of(session, project.id)
+    if board is not None:
+        board.closed_at = clock.now()
+        session.flush()
+        audit.record(session, actor, "publicjobs.checkin.close", object_type="publicjob_project",
+                     object_id=project.id, details={"board": board.id})
+
+
+@dataclass(frozen=True)
+class BoardView:
+    board: ProjectCheckinBoard
+    shown: codes.ShownCode
+    rules: codes.CheckinRules
+    checked_in: int
+    enrolled: int
+
+
+def board_view(session: Session, board: ProjectCheckinBoard) -> BoardView:
+    rules = codes.CheckinRules.at(board.day)
+    working = _working_today(session, board.project_id, board.day)
+    checked = session.scalar(select(func.count()).select_from(TimesheetEntryRow).where(
+        TimesheetEntryRow.placement_id.in_([p.id for p in working]), TimesheetEntryRow.day == board.day,
+        TimesheetEntryRow.method == Method.CHECKIN.value)) if working else 0
+    return BoardView(board, codes.current(board.secret, clock.now(), rules), rules, checked or 0, len(working))
+
+
+# --------------------------------------------------------------------------------------------
+# The participant's check-in
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Outcome:
+    """The day recorded, or why not; a refusal is returned so the caller commits the attempt."""
+
+    placement: Placement | None = None
+    refused: CheckinRefused | None = None
+
+
+def check_in(session: Session, *, person_id: int, code: str, actor: audit.Actor) -> Outcome:
+    now = clock.now()
+    day = _seoul_day(now)
+    rules = codes.CheckinRules.at(day)
+    failures = list(session.scalars(select(ProjectCheckinAttempt.at).where(
+        ProjectCheckinAttempt.person_id == person_id, ProjectCheckinAttempt.at > now - rules.failure_window,
+        ProjectCheckinAttempt.verdict != codes.Verdict.ACCEPTED.value).order_by(ProjectCheckinAttempt.at)))
+    wait = codes.wait_minutes(failures, now, rules)
+    if wait is not None:
+        raise TooManyAttempts(wait)
+    candidates = [(b, p) for b, p in session.execute(
+        select(ProjectCheckinBoard, Placement).join(Placement, Placement.project_id == ProjectCheckinBoard.project_id)
+        .where(Placement.person_id == person_id, Placement.status == PlacementStatus.ACTIVE.value,
+               ProjectCheckinBoard.day == day, ProjectCheckinBoard.closed_at.is_(None))
+        .order_by(ProjectCheckinBoard.id)).all() if _working(p, day)]
+    if not candidates:
+        return Outcome(refused=CheckinRefused("no_board"))
+    verdict, which = codes.judge([(b.secret, b.opened_at) for b, _ in candidates], code, now, rules)
+    board, placement = candidates[which]
+    session.add(ProjectCheckinAttempt(person_id=person_id, board_id=board.id, at=now, verdict=verdict.value))
+    session.flush()
+    if verdict is not codes.Verdict.ACCEPTED:
+        audit.record(session, actor, "publicjobs.checkin.refused", subject_person_id=person_id,
+                     object_type="publicjob_project", object_id=board.project_id, details={"verdict": verdict.value})
+        return Outcome(refused=CheckinRefused(verdict.value))
+    taken = session.scalar(select(TimesheetEntryRow.id).where(
+        TimesheetEntryRow.placement_id == placement.id, TimesheetEntryRow.day == day))
+    if taken is not None or service.is_approved(session, placement.project_id, day.year, day.month):
+        return Outcome(refused=CheckinRefused("already"))
+    try:
+        with session.begin_nested():
+            session.add(TimesheetEntryRow(placement_id=placement.id, day=day, kind=EntryKind.WORKED.value,
+                                          milli_hours=placement.daily_milli_hours, entered_by=actor.id,
+                                          method=Method.CHECKIN.value))
+    except IntegrityError:
+        return Outcome(refused=CheckinRefused("already"))
+    audit.record(session, actor, "publicjobs.checkin", subject_person_id=person_id,
+                 object_type="publicjob_placement", object_id=placement.id,
+                 details={"board": board.id, "day": day.isoformat()})
+    return Outcome(placement=placement)
+
+
+# --------------------------------------------------------------------------------------------
+# Excused absences
+# --------------------------------------------------------------------------------------------
+def record_excused(session: Session, *, placement_id: int, day: dt.date, kind: str, evidence: bytes | None,
+                   store: Path, keyring: KeyRing, actor: audit.Actor, scope: Scope = SYSTEM) -> ExcusedDay:
+    """Record an excused absence with its evidence: the day becomes paid leave or an unpaid but
+    excused absence, as the rule in force on the day says."""
+    placement = service.get_placement(session, placement_id, scope)
+    if not _working(placement, day):
+        raise PublicJobError(f"날짜: {day.isoformat()}은(는) 이 참여자의 근무일이 아닙니다.",
+                             f"Date: {day.isoformat()} is not a working day of this placement.")
+    if service.is_approved(session, placement.project_id, day.year, day.month):
+        raise MonthApproved(month_key(day.year, day.month))
+    try:
+        excuse = ExcuseKind(kind)
+    except ValueError:
+        raise PublicJobError("공가 사유: 목록에서 고르십시오.", "Reason for the excuse: choose one from the list.") from None
+    if not evidence and default_tree().value("publicjobs.excused.evidence_required", day):
+        raise PublicJobError("증빙 파일: 공가·병가에는 증빙 파일(PDF, PNG, JPEG)이 필요합니다.",
+                             "Evidence file: an excused absence needs an evidence file (PDF, PNG or JPEG).")
+    row = session.scalar(select(TimesheetEntryRow).where(TimesheetEntryRow.placement_id == placement.id,
+                                                         TimesheetEntryRow.day == day))
+    if row is not None and row.kind == EntryKind.WORKED.value:
+        raise PublicJobError("근무로 기록된 날입니다. 바꾸려면 근무기록을 정정하십시오.",
+                             "The day is recorded as worked; correct the timesheet to change it.")
+    stored = None
+    if evidence:
+        try:
+            stored = sealed.store(store, evidence, sealed.max_bytes(day), keyring)
+        except sealed.EvidenceRefused as error:
+            raise PublicJobError(f"증빙 파일: {error.message_ko}", f"Evidence file: {error.message_en}") from None
+    rule = publicjobs_rule(excuse, day)
+    paid = bool(rule.value)
+    kind_of_day = EntryKind.PAID_LEAVE if paid else EntryKind.UNPAID_ABSENCE
+    hours = placement.daily_milli_hours if paid else 0
+    if row is None:
+        session.add(TimesheetEntryRow(placement_id=placement.id, day=day, kind=kind_of_day.value, milli_hours=hours,
+                                      entered_by=actor.id, method=Method.EXCUSED.value))
+    else:
+        row.kind, row.milli_hours, row.entered_by, row.method = kind_of_day.value, hours, actor.id, Method.EXCUSED.value
+    session.execute(delete(ExcusedDay).where(ExcusedDay.placement_id == placement.id, ExcusedDay.day == day))
+    excused = ExcusedDay(placement_id=placement.id, day=day, kind=excuse.value, paid=paid, rule=rule.as_dict(),
+                         evidence_sha256=stored.sha256 if stored else None,
+                         evidence_type=stored.media_type if stored else None,
+                         evidence_bytes=stored.size if stored else None, recorded_by=actor.id,
+                         recorded_at=clock.now())
+    session.add(excused)
+    session.flush()
+    audit.record(session, actor, "publicjobs.attendance.excused", subject_person_id=placement.person_id,
+                 object_type="publicjob_placement", object_id=placement.id,
+                 details={"day": day.isoformat(), "kind": excuse.value, "paid": paid,
+                          "evidence": stored.sha256 if stored else None})
+    return excused
+
+
+def excused_of(session: Session, project_id: int, scope: Scope = SYSTEM) -> list[tuple[ExcusedDay, Placement]]:
+    project = service.get_project(session, project_id, scope)
+    return [(x, p) for x, p in session.execute(
+        select(ExcusedDay, Placement).join(Placement, Placement.id == ExcusedDay.placement_id)
+        .where(Placement.project_id == project.id).order_by(ExcusedDay.day, Placement.id)).all()]
+
+
+def evidence(session: Session, *, placement_id: int, day: dt.date, store: Path, keyring: KeyRing,
+             actor: audit.Actor, scope: Scope = SYSTEM) -> tuple[bytes, str]:
+    placement = service.get_placement(session, placement_id, scope)
+    row = session.scalar(select(ExcusedDay).where(ExcusedDay.placement_id == placement.id, ExcusedDay.day == day))
+    if row is None or row.evidence_sha256 is None:
+        raise NotFound("증빙을 찾을 수 없습니다.", f"no evidence for placement {placement_id} on {day}")
+    content = sealed.load(store, row.evidence_sha256, keyring)
+    audit.record(session, actor, "publicjobs.attendance.evidence.read", subject_person_id=placement.person_id,
+                 object_type="publicjob_placement", object_id=placement.id, details={"day": day.isoformat()})
+    return content, row.evidence_type or "application/octet-stream"
+
+
+def protected(session: Session, placement_ids: list[int], first: dt.date, last: dt.date
+              ) -> dict[tuple[int, dt.date], tuple[str, int]]:
+    """Entries recorded by check-in, an excused absence or an override, with their kind and
+    hours: the host's form keeps them and may not give them another."""
+    if not placement_ids:
+        return {}
+    return {(p, d): (k, h) for p, d, k, h in session.execute(select(
+        TimesheetEntryRow.placement_id, TimesheetEntryRow.day, TimesheetEntryRow.kind, TimesheetEntryRow.milli_hours)
+        .where(TimesheetEntryRow.placement_id.in_(placement_ids), TimesheetEntryRow.day >= first,
+               TimesheetEntryRow.day <= last, TimesheetEntryRow.method.in_(sorted(PROTECTED))))}
+
+

@@ -1,0 +1,128 @@
+"""Public-job attendance (issue 19 §3) on SQLite and PostgreSQL: a participant checks in with the
+code at the work site (once a day, the failure limit, expiry), an excused day is paid leave or
+unpaid but excused as the dated rule says, and the host's monthly form keeps both."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from ilja import clock
+from ilja.accounts import audit
+from ilja.db import engine_for, transaction
+from ilja.people.rrn import generate_key_file
+from ilja.publicjobs import attendance, service
+from ilja.publicjobs.models import Placement, TimesheetEntryRow
+from ilja.publicjobs.service import PublicJobError
+from ilja.publicjobs.timesheet import EntryKind, TimesheetInvalid, prefill_month
+from tests.publicjobs.factories import HOST, MANAGER, add_person, add_project
+
+MONDAY = dt.datetime(2025, 7, 7, 9, 0)  # Seoul, a working day
+PARTICIPANT = audit.Actor("88", "citizen", "127.0.0.1")
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def _placed(url: str) -> tuple[int, int, int]:
+    with transaction(engine_for(url)) as session:
+        project = add_project(session, "attractive_jobs")
+        person = add_person(session)
+        placement = service.place(session, project_id=project, person_id=person, actor=MANAGER,
+                                  start_on=dt.date(2025, 7, 1))
+        return project, person, placement.id
+
+
+def _code(url: str, project: int) -> str:
+    with clock.frozen(MONDAY), transaction(engine_for(url)) as session:
+        board = attendance.open_board(session, project_id=project, actor=HOST)
+        return attendance.board_view(session, board).shown.code
+
+
+def _check_in(url: str, person: int, code: str, at: dt.datetime):
+    with clock.frozen(at), transaction(engine_for(url)) as session:
+        outcome = attendance.check_in(session, person_id=person, code=code, actor=PARTICIPANT)
+    if outcome.refused:
+        raise outcome.refused
+    return outcome.placement.id
+
+
+def _entry(url: str, placement: int, day: dt.date):
+    with transaction(engine_for(url)) as session:
+        row = session.scalar(select(TimesheetEntryRow).where(TimesheetEntryRow.placement_id == placement,
+                                                             TimesheetEntryRow.day == day))
+        return None if row is None else (row.kind, row.milli_hours, row.method)
+
+
+def test_a_participant_checks_in_once_a_day_for_a_full_day(database_url):
+    project, person, placement = _placed(database_url)
+    code = _code(database_url, project)
+    assert _check_in(database_url, person, code, MONDAY + dt.timedelta(minutes=1)) == placement
+    with transaction(engine_for(database_url)) as session:
+        hours = session.get(Placement, placement).daily_milli_hours
+    assert _entry(database_url, placement, MONDAY.date()) == ("worked", hours, "checkin")
+    with pytest.raises(attendance.CheckinRefused) as again:
+        _check_in(database_url, person, code, MONDAY + dt.timedelta(minutes=2))
+    assert again.value.reason == "already"
+    with pytest.raises(attendance.CheckinRefused) as late:
+        _check_in(database_url, add_person_placed(database_url, project), code, MONDAY + dt.timedelta(minutes=5))
+    assert late.value.reason == "expired"
+
+
+def add_person_placed(url: str, project: int) -> int:
+    with transaction(engine_for(url)) as session:
+        person = add_person(session)
+        service.place(session, project_id=project, person_id=person, actor=MANAGER, start_on=dt.date(2025, 7, 1))
+        return person
+
+
+def test_wrong_codes_are_limited_and_the_host_form_keeps_a_check_in(database_url):
+    project, person, placement = _placed(database_url)
+    code = _code(database_url, project)
+    wrong = "000000" if code != "000000" else "111111"
+    for second in range(5):
+        with pytest.raises(attendance.CheckinRefused):
+            _check_in(database_url, person, wrong, MONDAY + dt.timedelta(seconds=second))
+    with pytest.raises(attendance.TooManyAttempts):
+        _check_in(database_url, person, code, MONDAY + dt.timedelta(seconds=30))
+    later = MONDAY + dt.timedelta(minutes=16)
+    with clock.frozen(later), transaction(engine_for(database_url)) as session:
+        fresh = attendance.board_view(session, attendance.open_board_of(session, project)).shown.code
+    _check_in(database_url, person, fresh, later)
+    with transaction(engine_for(database_url)) as session:
+        terms = service.terms_of(session.get(Placement, placement))
+        month = prefill_month(terms, 2025, 7)
+        service.enter_month(session, project, 2025, 7, month, actor=HOST)  # the same day: kept as it is
+    assert _entry(database_url, placement, MONDAY.date())[2] == "checkin"
+    absent = [e if e.day != MONDAY.date() else type(e)(e.placement_id, e.day, EntryKind.UNPAID_ABSENCE, 0)
+              for e in month]
+    with transaction(engine_for(database_url)) as session, pytest.raises(TimesheetInvalid) as caught:
+        service.enter_month(session, project, 2025, 7, absent, actor=HOST)
+    assert [p.code for p in caught.value.problems] == ["recorded_otherwise"]
+
+
+def test_an_excused_day_is_paid_or_unpaid_as_the_rule_says(database_url, tmp_path):
+    keyring = generate_key_file(tmp_path / "keys.json")
+    project, person, placement = _placed(database_url)
+    with transaction(engine_for(database_url)) as session:
+        hours = session.get(Placement, placement).daily_milli_hours
+        with pytest.raises(PublicJobError, match="Evidence file"):
+            attendance.record_excused(session, placement_id=placement, day=dt.date(2025, 7, 8), kind="official",
+                                      evidence=None, store=tmp_path, keyring=keyring, actor=HOST)
+        official = attendance.record_excused(session, placement_id=placement, day=dt.date(2025, 7, 8),
+                                             kind="official", evidence=PDF, store=tmp_path, keyring=keyring,
+                                             actor=HOST)
+        sick = attendance.record_excused(session, placement_id=placement, day=dt.date(2025, 7, 9), kind="sick",
+                                         evidence=PDF, store=tmp_path, keyring=keyring, actor=HOST)
+        with pytest.raises(PublicJobError, match="not a working day"):  # a Saturday
+            attendance.record_excused(session, placement_id=placement, day=dt.date(2025, 7, 12), kind="sick",
+                                      evidence=PDF, store=tmp_path, keyring=keyring, actor=HOST)
+    assert official.paid and official.rule["name"] == "publicjobs.excused.official_paid"
+    assert not sick.paid and "assumption" in sick.rule["source"]
+    assert _entry(database_url, placement, dt.date(2025, 7, 8)) == ("paid_leave", hours, "excused")
+    assert _entry(database_url, placement, dt.date(2025, 7, 9)) == ("unpaid_absence", 0, "excused")
+    with transaction(engine_for(database_url)) as session:
+        content, media = attendance.evidence(session, placement_id=placement, day=dt.date(2025, 7, 8),
+                                             store=tmp_path, keyring=keyring, actor=HOST)
+        (listed, _), _ = attendance.excused_of(session, project)
+    assert content == PDF and media == "application/pdf" and listed.kind == "official"
