@@ -21,7 +21,8 @@ NOT_FREE_TEXT = {"program", "program_code", "track_code", "code", "vendor", "kin
                  "campus_code", "organisation_code", "parent_code", "rrn", "phone", "district",
                  "q", "format", "stage", "decision", "result", "status", "withdrawal", "role",
                  "preferences", "policy_options", "idempotency_key", "person_id", "unit", "id",
-                 "sido", "nationality", "visa"}
+                 "sido", "nationality", "visa",
+                 "collection_use", "sensitive", "unique_id"}  # consent texts' versions, checked against the texts
 FREE_TEXT_TYPES = (FreeText, MultilineText)
 
 

@@ -8,13 +8,16 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 
+VERSION = r"^[0-9A-Za-z._-]{1,32}$"
+
+
 class ConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    collection_use: str | None = Field(None, max_length=32, examples=["2025-01-01"],
+    collection_use: str | None = Field(None, pattern=VERSION, examples=["2025-01-01"],
                                        description="Version of the collection-and-use text agreed to (required)")
-    sensitive: str | None = Field(None, max_length=32,
+    sensitive: str | None = Field(None, pattern=VERSION,
                                   description="Version of the sensitive-data (disability) text, if agreed to")
-    unique_id: str | None = Field(None, max_length=32,
+    unique_id: str | None = Field(None, pattern=VERSION,
                                   description="Version of the RRN text, for programs that collect the number")
 
     def given(self) -> dict[str, str]:
