@@ -218,6 +218,12 @@ def test_the_public_pages_answer_without_log_in_and_name_no_one(world, monkeypat
             assert not [n for n in names if n in text], path
             if path in pages:
                 check_page(text)
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(client.get("/scorecards.xlsx?year=2025&lang=ko").content)).active
+        head = [c.value for c in sheet[4]]
+        assert head[:4] == ["구분", "기관", "연도", "지원자 — 값"] and len(head) == 3 + 4 * 8
+        assert [c.value for c in sheet[5]][:3] == ["청년취업사관학교 캠퍼스", "청년취업사관학교 종로캠퍼스", 2025]
         page = client.get("/scorecards?year=2025&lang=ko").text
         assert "청년취업사관학교 마포캠퍼스" in page and "비공개" in page and "자료 없음" in page
         assert "임금 적기 지급률" in page
