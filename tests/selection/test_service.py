@@ -141,7 +141,7 @@ def test_verify_proves_the_stored_draw_and_fails_on_a_tampered_outcome(database_
         tampered = service.verify(session, round_id, actor=AUDITOR)
         audit.seal(session)  # chain this transaction's entries to read them before the commit
         entries = session.execute(select(AuditRecord.details).where(
-            AuditRecord.action == "selection.verify")).scalars().all()
+            AuditRecord.action == "selection.verify").order_by(AuditRecord.sequence)).scalars().all()
     assert not tampered.ok and not tampered.check.recorded_outputs_match
     assert tampered.check.rerun_matches  # the inputs still give the true result
     assert "recorded_outputs" in tampered.problems
