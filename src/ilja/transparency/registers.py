@@ -73,10 +73,11 @@ class Layout:
 
 PUBLIC_JOBS = Layout(
     "public-jobs", "서울시 공공일자리 사업별 월별 참여 현황", "Seoul public jobs by project and month",
-    "공공일자리 사업(동행일자리·매력일자리)별 월별 참여자 수, 근로시간, 지급임금. 참여자가 k명 미만인 사업은 "
-    "같은 사업구분·월의 '기타'로 합산하고, 그래도 k명 미만이면 공개하지 않습니다.",
-    "Participants, hours worked and wages paid by public-job project and month. Projects with fewer than "
-    "k participants are merged into 'Other' of their program and month, and left out if still under k.",
+    "공공일자리 사업(동행일자리·매력일자리)별 월별 참여자 수, 근로시간, 지급임금. 참여자가 공개 기준 인원 미만인 "
+    "사업은 같은 사업구분·월의 '기타'로 합산하고, 그래도 기준 미만이면 공개하지 않습니다.",
+    "Participants, hours worked and wages paid by public-job project and month. Projects with fewer "
+    "participants than the publication threshold are merged into 'Other' of their program and month, and "
+    "left out if still under it.",
     (
         Column("month", "기준월", "Month", "string", True, "참여 월 (YYYY-MM)", "Month worked (YYYY-MM)"),
         Column("program", "사업구분", "Program", "string", True, "사업 이름", "Program name"),
@@ -87,8 +88,8 @@ PUBLIC_JOBS = Layout(
         Column("district", "자치구", "District", "string", True, "사업 자치구 (합산 행은 '전체')",
                "District of the project ('All' for a merged row)"),
         Column("participants", "참여자수", "Participants", "integer", False,
-               "그 달에 근무기록 또는 임금지급이 있는 참여자 수 (명, k 이상)",
-               "Persons with hours or pay in the month (at least k)"),
+               "그 달에 근무기록 또는 임금지급이 있는 참여자 수 (명, 공개 기준 인원 이상)",
+               "Persons with hours or pay in the month (at least the threshold)"),
         Column("hours", "근로시간", "Hours worked", "number", False, "근무한 시간의 합계 (시간)",
                "Total hours worked"),
         Column("wages_won", "지급임금", "Wages paid", "integer", False,
@@ -99,12 +100,12 @@ PUBLIC_JOBS = Layout(
 
 TRAINING_COURSES = Layout(
     "training-courses", "서울시 직업훈련 과정별 성과 현황", "Seoul training courses and their outcomes",
-    "청년취업사관학교·기술교육원 과정별 연도별 입교, 수료, 중도탈락, 취업 인정 기간 내 취업 인원. k명 미만인 과정은 "
-    "같은 기관의 '기타 과정'으로, 그래도 k명 미만이면 사업의 '전체' 기관 '기타 과정'으로 합산하고, 그래도 k명 "
+    "청년취업사관학교·기술교육원 과정별 연도별 입교, 수료, 중도탈락, 취업 인정 기간 내 취업 인원. 공개 기준 인원 미만인 "
+    "과정은 같은 기관의 '기타'로, 그래도 기준 미만이면 사업의 '전체' 기관 '기타'로 합산하고, 그래도 기준 "
     "미만이면 공개하지 않습니다.",
     "Enrolments, completions, dropouts and employment within the recognition period by training course and "
-    "intake year. Courses under k are merged into 'Other' courses of their provider, then of their program, "
-    "and left out if still under k.",
+    "intake year. Courses under the publication threshold are merged into 'Other' of their "
+    "provider, then of their program, and left out if still under it.",
     (
         Column("year", "입교연도", "Intake year", "integer", True, "과정을 시작한 연도", "Year the course started"),
         Column("program", "사업구분", "Program", "string", True, "사업 이름", "Program name"),
@@ -112,8 +113,8 @@ TRAINING_COURSES = Layout(
                "Campus or institute ('All' for a merged row)"),
         Column("course", "과정명", "Course", "string", True, "과정 이름 (합산 행은 '기타')",
                "Course name ('Other' for a merged row)"),
-        Column("enrolled", "입교인원", "Enrolled", "integer", False, "입교한 사람 수 (명, k 이상)",
-               "Persons enrolled (at least k)"),
+        Column("enrolled", "입교인원", "Enrolled", "integer", False, "입교 인원 (명, 공개 기준 인원 이상)",
+               "Participations enrolled (of at least the threshold in persons)"),
         Column("completed", "수료인원", "Completed", "integer", False, "수료한 사람 수 (명)", "Persons who completed"),
         Column("dropped", "중도탈락인원", "Dropped out", "integer", False, "중도탈락한 사람 수 (명)",
                "Persons who dropped out"),
