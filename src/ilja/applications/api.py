@@ -143,14 +143,12 @@ def _person(session: DbSession, person_id: int) -> Any:
     return service.applicant(session, row)
 
 
-def _consents(session: DbSession, round_id: int, consent: ConsentIn | None, staff: bool) -> dict[str, str]:
-    """The consents given: as sent, or (staff entering a signed paper form) the required texts in
-    force; a citizen who sends none is refused (개인정보 보호법 §15)."""
+def _consents(program: str, consent: ConsentIn | None, staff: bool) -> dict[str, str]:
+    """The consents given: as sent, or (staff entering a signed paper form) the texts in force;
+    a citizen who sends none is refused (개인정보 보호법 §15)."""
     from ilja.privacy import consent as consents
     from ilja.privacy.errors import PrivacyError
 
-    with api_errors():
-        program = service.get_round(session, round_id).program_code
     try:
         if consent is None and staff:
             return consents.paper(program, clock.today())
@@ -166,16 +164,18 @@ def _submit(session: DbSession, response: Response, round_id: int, person_id: in
     from ilja.privacy import consent as consents
     from ilja.privacy.models import ConsentVia
 
-    given = _consents(session, round_id, consent, staff)
     with api_errors():
-        person = consents.usable_person(_person(session, person_id), given, service.get_round(session, round_id).starts_on)
+        row = service.get_round(session, round_id)
+    given = _consents(row.program_code, consent, staff)
+    with api_errors():
+        person = consents.usable_person(_person(session, person_id), given, row.starts_on)
         submission = service.submit(session, round_id=round_id, person_id=person_id,
                                     person=person, preferences=preferences, channel=channel,
                                     idempotency_key=key, actor=principal.actor, staff=staff)
     if submission.created:
         consents.record(session, person_id=person_id, application_id=submission.application.id, given=given,
                         via=ConsentVia.PAPER if staff else ConsentVia.API, actor=principal.actor)
-    if not submission.created:
+    else:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
     if staff:
