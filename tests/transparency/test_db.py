@@ -77,6 +77,9 @@ def test_scorecards_count_what_the_outcomes_domain_counts(world):
         assert raw.retained <= raw.retention_due <= raw.employed
     hosts = card.raw_of("host")
     assert len(hosts) == 4 and sum(1 for r in card.of("host") if r.name == "마포구청") == 4
+    assert {r.code: (r.applicants, r.seats) for r in hosts}["host-0"] == (6, 3)
+    host = next(r for r in card.of("host") if r.code == "host-0")
+    assert (host.applicants.value, host.competition.value) == (6, Decimal("2.0"))
     paid = {r.code: (r.paid_on_time, r.payments) for r in hosts}
     assert paid == {"host-0": (4, 7), "host-1": (0, 3), "host-2": (0, 3), "host-3": (0, 0)}
     assert {r.code: r.payments_on_time.state for r in card.of("host")} == {

@@ -257,10 +257,34 @@ def _hosts(session: Session, table: _Table, years: range, as_of: dt.date) -> dic
         row = table.at("host", code, y, program)
         row.completed, row.dropped = int(completed or 0), int(left or 0)
         row.ended = row.completed + row.dropped
+    _host_applicants(session, table, year_range=years)
     for (code, y), (on_time, total) in payments_on_time(session, years, as_of).items():
         row = table.at("host", code, y)
         row.paid_on_time, row.payments = on_time, total
     return names
+
+
+def _host_applicants(session: Session, table: _Table, year_range: range) -> None:
+    """Applications naming a host's project first (a public-job round's units are its projects,
+    by code) in rounds of the project's program starting in the year; seats are those units'."""
+    from ilja.applications.models import Application, Round, RoundUnit
+    from ilja.publicjobs.models import Project
+
+    year = cast(extract("year", Round.starts_on), Integer)
+    first = Application.preferences[0].as_string()
+    in_years = and_(year >= year_range.start, year < year_range.stop)
+    applied = (select(Project.host_code, year, func.count())
+               .select_from(Application).join(Round, Round.id == Application.round_id)
+               .join(Project, and_(Project.code == first, Project.program_code == Round.program_code))
+               .where(in_years).group_by(Project.host_code, year))
+    for code, y, n in session.execute(applied):
+        table.at("host", code, y).applicants += int(n)
+    seats = (select(Project.host_code, year, func.sum(RoundUnit.seats))
+             .select_from(RoundUnit).join(Round, Round.id == RoundUnit.round_id)
+             .join(Project, and_(Project.code == RoundUnit.code, Project.program_code == Round.program_code))
+             .where(in_years).group_by(Project.host_code, year))
+    for code, y, n in session.execute(seats):
+        table.at("host", code, y).seats += int(n or 0)
 
 
 def payments_on_time(session: Session, years: range, as_of: dt.date) -> dict[tuple[str, int], tuple[int, int]]:
