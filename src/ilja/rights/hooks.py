@@ -31,10 +31,15 @@ def _round_basis(title: str, announced: dt.date, round_id: int) -> dict[str, Any
             "en": f"The round's notice “{title}” (announced {announced.isoformat()})"}
 
 
-def _eligibility_reasons(session: Session, application: Any) -> tuple[str, str]:
+def _eligibility_reasons(session: Session, application: Any, contexts: dict[int, Any]) -> tuple[str, str]:
+    """The snapshot's reason lines (``contexts``: the shared contexts already read, by id — an
+    import's thousands of applications share a few)."""
     from ilja.applications import service as applications
 
-    lines = applications.reasons(session, application)
+    context = contexts.get(application.eligibility_context_id)
+    if context is None:
+        context = contexts[application.eligibility_context_id] = applications.eligibility_context(session, application)
+    lines = applications.reasons(session, application, context=context)
     failed = ", ".join((application.eligibility or {}).get("failed") or [])
     ko = "\n".join(lines.get("ko") or [f"충족하지 못한 조건: {failed}"])
     en = "\n".join(lines.get("en") or [f"Conditions not met: {failed}"])
@@ -74,12 +79,12 @@ def application_moves(session: Session, actor: audit.Actor, moves: Sequence[Adve
         Round.id.in_({a.round_id for a in apps.values()})))}
     outcomes = {o.application_id: o for o in session.scalars(select(SelectionOutcomeRow).where(
         SelectionOutcomeRow.application_id.in_(ids)))}
-    items = []
+    items, contexts = [], {}
     for move in moves:
         application = apps[move.application_id]
         row = rounds[application.round_id]
         if move.kind == DecisionKind.NOT_ELIGIBLE:
-            reasons = _eligibility_reasons(session, application)
+            reasons = _eligibility_reasons(session, application, contexts)
         else:
             reasons = _selection_reasons(move.kind, application, outcomes.get(application.id),
                                          move.details or {})

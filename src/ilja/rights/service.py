@@ -147,8 +147,15 @@ def record_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDe
     for row in rows:
         entry = CATALOGUE[DecisionKind(row.kind)]
         _send(session, row, entry.prior_notice_topic or entry.topic)
-        audit.record(session, actor, f"rights.decision.{row.status}", subject_person_id=row.person_id,
-                     object_type="decision", object_id=row.id, details={"kind": row.kind}, now=now)
+    if len(rows) == 1:
+        audit.record(session, actor, f"rights.decision.{rows[0].status}", subject_person_id=rows[0].person_id,
+                     object_type="decision", object_id=rows[0].id, details={"kind": rows[0].kind}, now=now)
+    elif rows:  # a draw's or an import's: one entry (the decisions are their own record)
+        kinds: dict[str, int] = {}
+        for row in rows:
+            kinds[row.kind] = kinds.get(row.kind, 0) + 1
+        audit.record(session, actor, "rights.decisions", object_type="decision", object_id=rows[0].id,
+                     details={"count": len(rows), "first": rows[0].id, "last": rows[-1].id, **kinds}, now=now)
     return rows
 
 
