@@ -187,3 +187,39 @@ def test_transfer_file_layout(database_url):
     assert [c.value for c in sheet[1]] == list(documents.TRANSFER_HEADER)
     row = [c.value for c in sheet[2]]
     assert row[1] == items[0].reference and row[3] == "김동행" and row[4] is None and row[7] == items[0].amount
+
+
+def test_the_command_line_sends_imports_and_reconciles(database_url, tmp_path, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from ilja.cli import app
+    from ilja.config import get_settings
+
+    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
+    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        run_id = _month(database_url, people=2)
+        runner = CliRunner()
+        out = tmp_path / "transfer.csv"
+        sent = runner.invoke(app, ["payroll", "transfer", "--run", str(run_id), "--output", str(out),
+                                   "--reason", "8월 급여"])
+        assert sent.exit_code == 0, sent.output
+        refs = [line.split(",")[1] for line in out.read_text(encoding="utf-8-sig").splitlines()[1:]]
+        amounts = [int(line.split(",")[7]) for line in out.read_text(encoding="utf-8-sig").splitlines()[1:]]
+        today = clock.today()
+        bad = tmp_path / "bad.csv"
+        bad.write_bytes(write_results([(refs[0], "입금", today, amounts[0], "", ""),
+                                       (refs[0], "입금", today, amounts[0], "", "")]))
+        refused = runner.invoke(app, ["payroll", "results", str(bad)])
+        assert refused.exit_code == 1 and "row 3" in refused.stderr and "nothing was changed" in refused.stderr
+        good = tmp_path / "good.csv"
+        good.write_bytes(write_results([(r, "입금", today, a, "", "") for r, a in zip(refs, amounts, strict=True)]))
+        applied = runner.invoke(app, ["payroll", "results", str(good)])
+        assert applied.exit_code == 0 and "2 paid" in applied.stderr
+        report = json.loads(runner.invoke(app, ["payroll", "reconcile", "--program", "attractive_jobs"]).stdout)
+        assert report["unexplained"] == 0 and report["paid"] == sum(amounts) == report["net"]
+    finally:
+        get_settings.cache_clear()
