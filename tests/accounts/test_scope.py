@@ -53,6 +53,7 @@ from ilja.people.models import DuplicateFlag, Person
 from ilja.privacy.models import Consent, CorrectionRequest
 from ilja.publicjobs import payroll_service
 from ilja.publicjobs import service as publicjobs
+from ilja.publicjobs.attendance_models import ExcusedDay, ProjectCheckinBoard
 from ilja.publicjobs.models import PayLine
 from ilja.publicjobs.payment_models import Payment
 from ilja.publicjobs.timesheet import prefill_month
@@ -142,6 +143,13 @@ def _site(session, world: World, site: str, certification: int, event: int, prog
     project = add_project(session, "attractive_jobs", host=site)
     placement = publicjobs.place(session, project_id=project, person_id=person, actor=MANAGER,
                                  start_on=dt.date(2025, 3, 1))
+    pj_board = ProjectCheckinBoard(project_id=project, day=dt.date(2025, 7, 7), secret="cd" * 32, opened_at=NOW)
+    pj_sealed = evidence.store(get_settings().data_dir, PDF, 10**6, get_keyring())
+    pj_excused = ExcusedDay(placement_id=placement.id, day=dt.date(2025, 7, 15), kind="sick", paid=False, rule={},
+                            evidence_sha256=pj_sealed.sha256, evidence_type=pj_sealed.media_type,
+                            evidence_bytes=pj_sealed.size, recorded_at=NOW)
+    session.add_all([pj_board, pj_excused])
+    session.flush()
     entries = prefill_month(publicjobs.terms_of(placement), 2025, 7)
     publicjobs.enter_month(session, project, 2025, 7, entries, actor=MANAGER)
     publicjobs.approve_month(session, project, 2025, 7, actor=MANAGER)
@@ -179,6 +187,7 @@ def _site(session, world: World, site: str, certification: int, event: int, prog
                                    joined_on=dt.date(2025, 4, 1))])
     session.flush()
     for kind, row_id in {Kind.PERSON: person, Kind.PROJECT: project, Kind.PLACEMENT: placement.id,
+                         Kind.PJ_CHECKIN_BOARD: pj_board.id, Kind.PJ_EXCUSED_DAY: pj_excused.id,
                          Kind.EXAM_ATTEMPT: attempt.id, Kind.FEE_CLAIM: claim.id, Kind.STARTUP: startup.id,
                          Kind.STARTUP_MILESTONE: milestone.id, Kind.SUBSIDY_GRANT: grant.id,
                          Kind.EVENT_SIGNUP: signup.id, Kind.MENTORING_PAIR: pair.id,
@@ -359,7 +368,7 @@ def world(tmp_path, monkeypatch):
 
 OPEN = {Kind.EVENT, Kind.MATCHING_DAY, Kind.ORGANISATION, Kind.POSTING}  # open to everyone signed in
 SHARED = OPEN | {Kind.PAYROLL_RUN, Kind.MATCHING_RUN}  # one object that both sites' rows belong to
-SITE_ONLY = {Kind.PROJECT}  # belongs to a site and to no person: no coordinator or citizen sees it
+SITE_ONLY = {Kind.PROJECT, Kind.PJ_CHECKIN_BOARD}  # belongs to a site and to no person: no coordinator or citizen sees it
 REGISTER = {Kind.INSTRUCTOR}  # shared by the training sites: every site's operator sees it whole
 
 

@@ -5,6 +5,7 @@ unpaid but excused as the dated rule says, and the host's monthly form keeps bot
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
@@ -126,3 +127,56 @@ def test_an_excused_day_is_paid_or_unpaid_as_the_rule_says(database_url, tmp_pat
                                              store=tmp_path, keyring=keyring, actor=HOST)
         (listed, _), _ = attendance.excused_of(session, project)
     assert content == PDF and media == "application/pdf" and listed.kind == "official"
+
+
+def test_the_host_and_participant_pages(tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from ilja.accounts import service as accounts
+    from ilja.accounts.roles import Role
+    from ilja.config import get_settings
+    from ilja.db import dispose_engines, upgrade
+    from ilja.web.app import create_app
+    from tests.web.html_check import check_page
+
+    url = f"sqlite:///{tmp_path / 'pages.db'}"
+    monkeypatch.setenv("ILJA_DATABASE_URL", url)
+    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    upgrade(url)
+    generate_key_file(tmp_path / "keys" / "data-keys.json")
+    try:
+        with transaction(engine_for(url)) as session:
+            project = add_project(session, "attractive_jobs", host="host-1")
+            person = add_person(session)
+            placement = service.place(session, project_id=project, person_id=person, actor=MANAGER,
+                                      start_on=dt.date(2025, 7, 1)).id
+            tokens = {}
+            for login, role, site, who in (("host", Role.OPERATOR, "host-1", None), ("other", Role.OPERATOR, "campus.jongno", None),
+                                           ("me", Role.CITIZEN, None, person)):
+                user = accounts.create_user(session, login=login, password="correct-horse-9", role=role,
+                                            display_name=login, site_code=site, person_id=who)
+                tokens[login] = {"Authorization": f"Bearer {accounts.issue_token(session, user, 'test')[1]}"}
+        client = TestClient(create_app())
+        base = f"/publicjobs/projects/{project}"
+        with clock.frozen(MONDAY):
+            check_page(client.get(f"{base}/checkin", headers=tokens["host"]).text)
+            assert client.get(f"{base}/checkin", headers=tokens["other"]).status_code == 404
+            opened = client.post(f"{base}/checkin/open", headers=tokens["host"], follow_redirects=True)
+            check_page(opened.text)
+            code = "".join(re.search(r'ilja-checkin-code"[^>]*><strong>(\d{3}) (\d{3})<', opened.text).groups())
+            check_page(client.get("/publicjobs/me/checkin", headers=tokens["me"]).text)
+            done = client.post("/publicjobs/me/checkin", headers=tokens["me"], data={"code": code}, follow_redirects=True)
+            assert "출석이 기록되었습니다" in check_page(done.text).text
+        saved = client.post(f"{base}/excused", headers=tokens["host"], follow_redirects=True,
+                            data={"placement_id": placement, "day": "2025-07-08", "kind": "official"},
+                            files={"evidence": ("통지서.pdf", PDF, "application/pdf")})
+        text = check_page(saved.text).text
+        assert "유급 휴가" in text and "공가" in text
+        evidence = client.get(f"/publicjobs/placements/{placement}/excused/2025-07-08/evidence", headers=tokens["host"])
+        assert evidence.content == PDF
+        assert client.get(f"/publicjobs/placements/{placement}/excused/2025-07-08/evidence",
+                          headers=tokens["other"]).status_code == 404
+    finally:
+        dispose_engines()
+        get_settings.cache_clear()

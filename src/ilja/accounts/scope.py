@@ -16,7 +16,8 @@ know).
 Training: a department belongs to its site; its courses, their cohorts, the cohorts' enrolments
 (and through them attendance, scores, findings, certificates and surveys, which are reached only
 through their cohort or enrolment) to the same site; a check-in board is its cohort's, an excused
-absence and an attendance override their enrolment's (the site's operator, the trainee themself); staff working with people see the training
+absence and an attendance override their enrolment's (the site's operator, the trainee themself);
+a public job's check-in board is its project's (the host's), an excused day its placement's; staff working with people see the training
 objects of their people (a coordinator the cohorts their caseload attends). A one-day class
 belongs to the site that holds it, a participant to the class's site and to themselves.
 Instructors are the city's register shared by the training sites: every operator of a site that
@@ -79,6 +80,7 @@ from ilja.messages.models import OutboxMessage
 from ilja.outcomes.models import AlumniMember, Participation
 from ilja.people.models import DuplicateFlag, Person
 from ilja.privacy.models import Consent, CorrectionRequest
+from ilja.publicjobs.attendance_models import ExcusedDay, ProjectCheckinBoard
 from ilja.publicjobs.models import PayLine, PayrollRun, Placement, Project
 from ilja.publicjobs.payment_models import Payment
 from ilja.rights.models import Appeal, Decision
@@ -188,6 +190,8 @@ class Kind(StrEnum):
     CHECKIN_BOARD = "checkin_board"
     EXCUSED_ABSENCE = "excused_absence"
     ATTENDANCE_OVERRIDE = "attendance_override"
+    PJ_CHECKIN_BOARD = "pj_checkin_board"
+    PJ_EXCUSED_DAY = "pj_excused_day"
     INSTRUCTOR = "instructor"
     ONEDAY_CLASS = "oneday_class"
     ONEDAY_PARTICIPANT = "oneday_participant"
@@ -347,6 +351,8 @@ RULES: dict[Kind, Rule] = {
     Kind.CHECKIN_BOARD: _through(CheckinBoard.cohort_id, TrainingCohort.id, Kind.TRAINING_COHORT),
     Kind.EXCUSED_ABSENCE: _through(ExcusedAbsence.enrolment_id, Enrolment.id, Kind.ENROLMENT),
     Kind.ATTENDANCE_OVERRIDE: _through(AttendanceOverride.enrolment_id, Enrolment.id, Kind.ENROLMENT),
+    Kind.PJ_CHECKIN_BOARD: _through(ProjectCheckinBoard.project_id, Project.id, Kind.PROJECT),
+    Kind.PJ_EXCUSED_DAY: _through(ExcusedDay.placement_id, Placement.id, Kind.PLACEMENT),
     Kind.INSTRUCTOR: _staff_register(Instructor, lambda ids: Instructor.id.in_(
         select(CohortInstructor.instructor_id).where(CohortInstructor.cohort_id.in_(_cohorts_of(ids))))),
     Kind.ONEDAY_CLASS: Rule(OneDayClass, site=lambda site: OneDayClass.site_code == site,

@@ -150,6 +150,7 @@ def create_app() -> FastAPI:
     app.include_router(__import__("ilja.training.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.training.setup_views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.training.attendance_views", fromlist=["x"]).router)
+    app.include_router(__import__("ilja.publicjobs.attendance_views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.matching.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.support.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.rights.views", fromlist=["x"]).router)
