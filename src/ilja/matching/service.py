@@ -379,12 +379,29 @@ def _placed(session: Session, site_code: str | None,
 
 
 def candidates_from_training(session: Session, *, actor: audit.Actor,
-                             coordinator_user_id: int | None = None) -> int:
-    """Candidates for every enrolled or completed trainee and placed participant not yet
-    registered; returns how many were added."""
-    new = [t for t in _per_person(trainees(session)) if t.candidate is None]
+                             coordinator_user_id: int | None = None,
+                             site_code: str | None = None) -> int:
+    """Candidates for every enrolled or completed trainee and placed participant (of one site,
+    when given) not yet registered, each course tagged with the skills its name names; returns
+    how many were added."""
+    new = [t for t in _per_person(trainees(session, site_code)) if t.candidate is None]
+    _tag_courses(session, {t.course_code for t in new if t.enrolment_id is not None})
     return len(take_into_caseload(session, new, coordinator_user_id=coordinator_user_id,
                                   actor=actor))
+
+
+def _tag_courses(session: Session, codes: set[str]) -> None:
+    """Tags for training courses that have none: the course name and the vocabulary skills it
+    names (a coordinator or operator refines them)."""
+    from ilja.matching.vocabulary import vocabulary
+    from ilja.training.models import TrainingCourse
+
+    for course in session.scalars(select(TrainingCourse).where(TrainingCourse.code.in_(codes))):
+        if course_tags(session, course.code) is None:
+            text = " ".join(x for x in (course.name, course.specialisation) if x)
+            skills = [vocabulary().skill_label(s) for s in vocabulary().skills_in(text)]
+            set_course_tags(session, course_code=course.code, course_name=course.name,
+                            skills=skills, ncs_codes=[])
 
 
 def _per_person(found: Sequence[Trainee]) -> list[Trainee]:
@@ -532,6 +549,15 @@ def runs_in(session: Session, scope: Scope, limit: int = 20) -> list[MatchingRun
     """The latest matching runs holding a candidate within ``scope`` or started by the caller."""
     return list(session.scalars(select(MatchingRun).where(_runs_seen(scope))
                                 .order_by(MatchingRun.id.desc()).limit(limit)))
+
+
+def ranked_candidates(session: Session, candidate_ids: Sequence[int]) -> set[int]:
+    """Those of the candidates who ranked postings themselves (a proposal's choice number means
+    something only for them)."""
+    if not candidate_ids:
+        return set()
+    return set(session.scalars(select(Ranking.candidate_id).distinct().where(
+        Ranking.side == "candidate", Ranking.candidate_id.in_(list(candidate_ids)))))
 
 
 def set_ranking(session: Session, *, side: str, candidate_id: int, posting_ids: Sequence[int] = (),

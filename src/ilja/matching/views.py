@@ -26,6 +26,7 @@ from ilja.web.templating import render
 router = APIRouter(include_in_schema=False)
 Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
 FIT_SHOWN = 10
+EXCLUDED_SHOWN = 5
 
 
 def _person_names(db: Any, person_ids: Iterable[int], personal: bool) -> dict[int, str]:
@@ -67,6 +68,7 @@ def desk(request: Request, db: DbSession, principal: Manage, error: str = "") ->
         "caseload": rows, "names": names, "rounds": [(r, r) for r in rounds],
         "runs": service.runs_in(db, scope), "days": coordination.list_days(db),
         "organisations": service.list_organisations(db), "error": error,
+        "imported": request.query_params.get("imported"),
         "values": {"round_code": rounds[0] if rounds else "", "method": "stable"}})
 
 
@@ -124,19 +126,43 @@ def cohort_fit(request: Request, db: DbSession, principal: Manage,
 @router.get("/matching/candidates/{candidate_id}", response_class=HTMLResponse)
 def candidate_page(candidate_id: int, request: Request, db: DbSession,
                    principal: Manage) -> HTMLResponse:
+    return candidate_page_for(request, db, principal, candidate_id)
+
+
+def candidate_page_for(request: Request, db: Any, principal: Principal, candidate_id: int,
+                       conditions: dict[str, Any] | None = None,
+                       errors: list[tuple[str, str]] | None = None) -> HTMLResponse:
+    """A candidate's profile, their postings (eligible first, the excluded with the filters that
+    excluded them) in the coordinator's terms, and the form of their skills and conditions."""
+    from ilja.matching.views_catalogue import conditions_options, conditions_values
+    from ilja.web.templating import translator
+
     try:
         candidate = service.get_candidate(db, candidate_id, Scope.of(principal))
     except service.NotFound:
         raise HTTPException(404) from None
     fits = service.fit_list(db, candidate_id, on=clock.today(), actor=principal.actor)
+    errors = errors or []
     return render(request, "matching/candidate.html", {
-        "candidate": candidate, "fits": fits[:FIT_SHOWN],
+        "candidate": candidate, "fits": _shown(fits),
         "course": service.course_tags(db, candidate.course_code),
         "name": _names(db, [candidate], principal.can(Permission.PEOPLE_READ_PERSONAL))[candidate.id],
         "sessions": coordination.sessions_of(db, candidate_id),
         "offers": runs.offers_of_candidate(db, candidate_id),
         "postings": {p.id: p for p in service.list_postings(db)},
-        "kinds": coordination.SESSION_KINDS, "today": clock.today().isoformat()})
+        "organisations": {o.id: o for o in service.list_organisations(db)},
+        "conditions": conditions or conditions_values(candidate),
+        "options": conditions_options(translator(request)),
+        "errors": errors, "field_errors": dict(errors),
+        "saved": bool(request.query_params.get("saved")) and not errors,
+        "kinds": coordination.SESSION_KINDS, "today": clock.today().isoformat()},
+        status_code=422 if errors else 200)
+
+
+def _shown(fits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The best eligible postings, then a few excluded ones with their reasons."""
+    eligible = [f for f in fits if not f["excluded_by"]][:FIT_SHOWN]
+    return eligible + [f for f in fits if f["excluded_by"]][:EXCLUDED_SHOWN]
 
 
 @router.post("/matching/candidates/{candidate_id}/sessions")
@@ -170,6 +196,8 @@ def start_run(db: DbSession, principal: Manage, round_code: Annotated[str, Form(
 
 @router.get("/matching/runs/{matching_run_id}", response_class=HTMLResponse)
 def run_page(matching_run_id: int, request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
+    """A run's proposals with the alternative beside them, each explained in the coordinator's
+    terms and confirmed or vetoed on its own, and why the others stayed unmatched."""
     try:
         scope = Scope.of(principal)
         run = service.get_run(db, matching_run_id, scope)
@@ -178,21 +206,56 @@ def run_page(matching_run_id: int, request: Request, db: DbSession, principal: M
     proposals = service.run_proposals(db, matching_run_id, scope)
     alternative = run.parameters.get("alternative", {})
     other = {int(k): v for k, v in alternative.get("assignment", {}).items()}
-    candidates = service.candidates_in(db, sorted({p.candidate_id for p in proposals} | set(other)), scope)
+    unmatched = {int(k): v for k, v in run.parameters.get("unmatched", {}).items()}
+    candidates = service.candidates_in(
+        db, sorted({p.candidate_id for p in proposals} | set(other) | set(unmatched)), scope)
     candidate_ids = [c.id for c in candidates]
     postings = {p.id: p for p in service.list_postings(db, round_code=run.round_code)}
     organisations = {o.id: o for o in service.list_organisations(db)}
     mine = {p.candidate_id: p for p in proposals}
-    rows = [{"candidate": c, "proposal": mine.get(c.id), "other": postings.get(other.get(c.id, -1))}
-            for c in candidates if c is not None]
+    on = dt.date.fromisoformat(run.parameters.get("on", clock.today().isoformat()))
+    explained: dict[int, dict[str, Any]] = {}
+    if proposals:
+        by_id = {c.id: c for c in candidates}
+        pairs = [(by_id[p.candidate_id], postings[p.posting_id]) for p in proposals
+                 if p.candidate_id in by_id and p.posting_id in postings]
+        table = service.fit_table(db, [c for c, _ in pairs], [p for _, p in pairs], on)
+        explained = {c.id: table.explain(i, i) for i, (c, _) in enumerate(pairs)}
+    rows = [{"candidate": c, "proposal": mine.get(c.id), "other": postings.get(other.get(c.id, -1)),
+             "explanation": explained.get(c.id)}
+            for c in candidates if c.id in mine or c.id in other]
     return render(request, "matching/run.html", {
         "run": run, "rows": rows, "alternative": alternative, "postings": postings,
         "organisations": organisations,
-        "names": _names(db, [c for c in candidates if c],
-                        principal.can(Permission.PEOPLE_READ_PERSONAL)),
+        "names": _names(db, candidates, principal.can(Permission.PEOPLE_READ_PERSONAL)),
         "offers": service.offers_in(db, candidate_ids, scope),
+        "ranked": service.ranked_candidates(db, candidate_ids),
+        "unmatched": [(c, unmatched[c.id]) for c in candidates if c.id in unmatched],
         "today": clock.today().isoformat(),
+        "error": request.query_params.get("error", ""),
         "can_record": principal.can(Permission.OUTCOME_RECORD)})
+
+
+@router.post("/matching/runs/{matching_run_id}/proposals")
+def decide_proposal(matching_run_id: int, db: DbSession, principal: Manage,
+                    proposal_id: Annotated[int, Form()], decision: Annotated[str, Form()],
+                    reason: Annotated[str, Form()] = "",
+                    offered_on: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Confirm one proposal (an offer) or veto it with a reason: the caller's candidates only."""
+    try:
+        scope = Scope.of(principal)
+        service.get_run(db, matching_run_id, scope)
+        if proposal_id not in {p.id for p in service.run_proposals(db, matching_run_id, scope)}:
+            raise service.NotFound("proposal", proposal_id)
+        runs.decide_proposal(db, proposal_id, decision=decision, reason=reason,
+                             on=_date(offered_on), actor=principal.actor)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    except MatchingInputError as exc:
+        return _see_other(f"/matching/runs/{matching_run_id}?error={exc.code}#proposal-{proposal_id}")
+    except runs.RunStateError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return _see_other(f"/matching/runs/{matching_run_id}#proposal-{proposal_id}")
 
 
 @router.post("/matching/runs/{matching_run_id}/confirm")
@@ -308,10 +371,16 @@ def my_page(request: Request, db: DbSession, principal: Annotated[
 
 def my_matching_page(request: Request, db: Any, principal: Principal,
                      values: dict[str, Any] | None = None,
-                     errors: list[tuple[str, str]] | None = None) -> HTMLResponse:
+                     errors: list[tuple[str, str]] | None = None,
+                     conditions: dict[str, Any] | None = None) -> HTMLResponse:
     """The trainee's own offers and interviews, their profile form (description, preferred
-    districts and fields) and their fit against the open postings."""
-    from ilja.matching.views_catalogue import district_options
+    districts and fields), their skills and conditions, and their fit against the open
+    postings (the excluded ones say why)."""
+    from ilja.matching.views_catalogue import (
+        conditions_options,
+        conditions_values,
+        district_options,
+    )
     from ilja.web.templating import translator
 
     person_id = principal.user.person_id
@@ -321,8 +390,9 @@ def my_matching_page(request: Request, db: Any, principal: Principal,
         interviews = coordination.interviews(db, candidate_id=candidate.id)
         offers = runs.offers_of_candidate(db, candidate.id)
         days = {d.id: d for d in coordination.list_days(db)}
-        fits = service.fit_list(db, candidate.id, on=clock.today(),
-                                actor=principal.actor)[:FIT_SHOWN]
+        fits = _shown(service.fit_list(db, candidate.id, on=clock.today(),
+                                       actor=principal.actor))
+        conditions = conditions or conditions_values(candidate)
         values = values or {"description": candidate.description,
                             "preferred_districts": candidate.preferred_districts,
                             "preferred_fields": ", ".join(candidate.preferred_fields)}
@@ -331,7 +401,8 @@ def my_matching_page(request: Request, db: Any, principal: Principal,
         "candidate": candidate, "interviews": interviews, "offers": offers, "days": days,
         "slot_time": coordination.slot_time, "fits": fits, "values": values or {},
         "errors": errors, "field_errors": dict(errors), "has_errors": bool(errors),
-        "saved": bool(request.query_params.get("saved")) and not errors,
+        "saved": request.query_params.get("saved", "") if not errors else "",
+        "conditions": conditions or {}, "options": conditions_options(translator(request)),
         "can_edit": principal.can(Permission.PROFILE_EDIT_OWN),
         "district_options": district_options(translator(request))[1:],
         "postings": {p.id: p for p in service.list_postings(db)},

@@ -310,3 +310,106 @@ async def edit_my_profile(request: Request, db: DbSession,
                                                       "preferred_fields"))
         return my_matching_page(request, db, principal, values=values, errors=errors)
     return RedirectResponse("/matching/me?saved=1", status_code=303)
+
+
+# --- a candidate's skills and conditions (issue 23 §5) -------------------------------------------
+
+CONDITION_FIELDS = ("skills", "certifications", "experience", "education", "wanted_kinds",
+                    "min_monthly_pay", "max_weekly_hours", "shifts", "home_district",
+                    "max_commute_minutes", "available_from")
+
+
+def conditions_options(t: Translator) -> dict[str, Any]:
+    from ilja.matching.filters import SHIFTS
+    from ilja.matching.profile_input import KINDS_WANTED
+    from ilja.matching.vocabulary import vocabulary
+
+    fields = vocabulary().fields
+    return {"education": education_options(t), "districts": district_options(t),
+            "kinds": [(k, t("matching.kind_wish." + k)) for k in KINDS_WANTED],
+            "shifts": [(s, t("matching.shift." + s)) for s in SHIFTS],
+            "fields_text": ", ".join(t.pick(f["ko"], f["en"]) for k, f in fields.items()
+                                     if k != "general")}
+
+
+def conditions_values(candidate: Any) -> dict[str, Any]:
+    """A candidate's record as the form shows it."""
+    from ilja.matching.profile_input import experience_text
+
+    return {"skills": ", ".join(candidate.skills), "certifications": ", ".join(candidate.certifications),
+            "experience": experience_text(candidate.experience),
+            "education": candidate.education or "", "wanted_kinds": candidate.wanted_kinds or [],
+            "min_monthly_pay": "" if candidate.min_monthly_pay is None else str(candidate.min_monthly_pay),
+            "max_weekly_hours": "" if candidate.max_weekly_hours is None else str(candidate.max_weekly_hours),
+            "shifts": candidate.shifts or [], "home_district": candidate.home_district or "",
+            "max_commute_minutes": "" if candidate.max_commute_minutes is None
+            else str(candidate.max_commute_minutes),
+            "available_from": candidate.available_from.isoformat() if candidate.available_from else ""}
+
+
+async def _conditions_form(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    values: dict[str, Any] = {name: str(form.get(name, "")) for name in CONDITION_FIELDS}
+    for name in ("wanted_kinds", "shifts"):
+        values[name] = [str(v) for v in form.getlist(name)]
+    return values
+
+
+def _save_conditions(request: Request, db: Any, principal: Principal, candidate_id: int,
+                     values: dict[str, Any], scope: Any) -> list[tuple[str, str]]:
+    """Check and save; the (field, message) errors, none when saved."""
+    from ilja.matching.profile_input import parse_conditions
+
+    conditions, problems = parse_conditions(values)
+    if problems:
+        return _errors(translator(request), problems, CONDITION_FIELDS)
+    service.update_conditions(db, candidate_id, conditions, actor=principal.actor, scope=scope)
+    return []
+
+
+@router.post("/matching/me/conditions", response_model=None)
+async def edit_my_conditions(request: Request, db: DbSession,
+                             principal: EditOwn) -> HTMLResponse | RedirectResponse:
+    """The trainee's own skills, certificates, experience and conditions (their record only)."""
+    from ilja.accounts.scope import SYSTEM
+    from ilja.matching.views import my_matching_page
+
+    person_id = principal.user.person_id if principal.user else None
+    candidate = service.candidate_of_person(db, person_id) if person_id else None
+    if candidate is None:
+        raise HTTPException(404)
+    values = await _conditions_form(request)
+    errors = _save_conditions(request, db, principal, candidate.id, values, SYSTEM)
+    if errors:
+        return my_matching_page(request, db, principal, conditions=values, errors=errors)
+    return RedirectResponse("/matching/me?saved=conditions", status_code=303)
+
+
+@router.post("/matching/candidates/{candidate_id}/conditions", response_model=None)
+async def edit_conditions(candidate_id: int, request: Request, db: DbSession,
+                          principal: Manage) -> HTMLResponse | RedirectResponse:
+    """A coordinator records a candidate's skills and conditions (their caseload's only)."""
+    from ilja.accounts.scope import Scope
+    from ilja.matching.views import candidate_page_for
+
+    scope = Scope.of(principal)
+    try:
+        service.get_candidate(db, candidate_id, scope)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    values = await _conditions_form(request)
+    errors = _save_conditions(request, db, principal, candidate_id, values, scope)
+    if errors:
+        return candidate_page_for(request, db, principal, candidate_id, conditions=values,
+                                  errors=errors)
+    return RedirectResponse(f"/matching/candidates/{candidate_id}?saved=1", status_code=303)
+
+
+@router.post("/matching/caseload/import")
+def import_from_training(db: DbSession, principal: Manage) -> RedirectResponse:
+    """Every enrolled or completed trainee and placed participant not yet a candidate becomes one
+    (in the caller's caseload), with their course's skills."""
+    added = service.candidates_from_training(
+        db, actor=principal.actor, coordinator_user_id=principal.user.id if principal.user else None,
+        site_code=principal.user.site_code if principal.user else None)
+    return RedirectResponse(f"/matching?mine=1&imported={added}", status_code=303)
