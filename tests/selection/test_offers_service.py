@@ -215,3 +215,20 @@ def test_the_periodic_job_lapses_overdue_offers(database_url, keyring, monkeypat
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {"lapsed": 3}
     assert line[0] in selected(database_url, round_id)
+
+
+def test_a_placed_applicants_unanswered_offer_counts_as_taken_not_lapsed(database_url, keyring):
+    from ilja.applications import service as applications
+
+    round_id, ids = drawn_at(database_url, keyring, DRAWN)
+    seated = selected(database_url, round_id)
+    with transaction(engine_for(database_url)) as session:
+        applications.change_status(session, seated[0], S.PLACED, actor=MANAGER, note="배치 완료",
+                                   now=ACT)
+    with transaction(engine_for(database_url)) as session:
+        assert offer_service.lapse_offers(session, now=dt.datetime(2025, 6, 20, tzinfo=dt.UTC)) == 2
+    states = {a: s for a, s, *_ in offers(database_url, round_id)}
+    assert states[seated[0]] == OfferState.ACCEPTED and states[seated[1]] == OfferState.LAPSED
+    with transaction(engine_for(database_url)) as session:
+        assert session.get_one(Application, seated[0]).status == S.PLACED
+        assert service.verify(session, round_id, actor=AUDITOR).ok

@@ -21,7 +21,7 @@ from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Scope
 from ilja.applications import service as applications
-from ilja.applications.lifecycle import BEFORE_DRAW, HOLDS_OR_WAITS
+from ilja.applications.lifecycle import ACTIVE, BEFORE_DRAW, ENDINGS, HOLDS_OR_WAITS
 from ilja.applications.models import Application, ApplicationStatus, Round, RoundUnit
 from ilja.programs.holidays import is_public_holiday
 from ilja.rules.parameters import default_tree
@@ -172,13 +172,20 @@ def lapse_offers(session: Session, *, now: dt.datetime | None = None, round_id: 
     count = 0
     for rid in sorted(set(session.execute(due).scalars())):
         applications.lock_round(session, rid)
-        leavers = {o.application_id: "lapsed" for o, status in session.execute(
-            select(SelectionOffer, Application.status)
-            .join(SelectionRunRow, SelectionRunRow.id == SelectionOffer.run_id)
-            .join(Application, Application.id == SelectionOffer.application_id)
-            .where(SelectionRunRow.round_id == rid, SelectionOffer.state == OfferState.OPEN)
-            .execution_options(populate_existing=True)).all()
-            if lapsed(o.state, _aware(o.deadline_at), now) and status == S.SELECTED}
+        leavers = {}
+        for offer, status in session.execute(
+                select(SelectionOffer, Application.status)
+                .join(SelectionRunRow, SelectionRunRow.id == SelectionOffer.run_id)
+                .join(Application, Application.id == SelectionOffer.application_id)
+                .where(SelectionRunRow.round_id == rid, SelectionOffer.state == OfferState.OPEN)
+                .execution_options(populate_existing=True)).all():
+            if not lapsed(offer.state, _aware(offer.deadline_at), now):
+                continue
+            if status == S.SELECTED:
+                leavers[offer.application_id] = "lapsed"
+            else:  # the application moved on without an answer: enrolled or placed takes the seat
+                _end(offer, OfferState.ACCEPTED if S(status) in ACTIVE | ENDINGS
+                     else OfferState.WITHDRAWN, actor, now)
         if leavers:
             service.withdraw(session, rid, leavers, actor=actor, note=LAPSE_NOTE, now=now)
             count += len(leavers)
