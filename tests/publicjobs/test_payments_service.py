@@ -223,3 +223,31 @@ def test_the_command_line_sends_imports_and_reconciles(database_url, tmp_path, m
         assert report["unexplained"] == 0 and report["paid"] == sum(amounts) == report["net"]
     finally:
         get_settings.cache_clear()
+
+
+def test_key_rotation_moves_the_pay_accounts_to_the_new_key(database_url, tmp_path):
+    from ilja.people.rrn import (
+        add_active_key,
+        decrypt_value,
+        encrypt_value,
+        generate_key_file,
+        token_key_id,
+    )
+
+    path = tmp_path / "keys.json"
+    old = generate_key_file(path)
+    with transaction(engine_for(database_url)) as session:
+        person = add_person(session)
+        context = f"person:{person}"
+        session.add(PayAccount(
+            person_id=person, bank_code="088", number_last4="6789", entered_by="self", created_at=clock.now(),
+            number_token=encrypt_value(b"110123456789", old, purpose=payment_service.ACCOUNT_PURPOSE, context=context),
+            holder_token=encrypt_value("김참여".encode(), old, purpose=payment_service.ACCOUNT_PURPOSE, context=context)))
+    new = add_active_key(path, "encryption")
+    with transaction(engine_for(database_url)) as session:
+        assert payment_service.reencrypt_accounts(session, new) == 2
+        assert payment_service.reencrypt_accounts(session, new) == 0
+        account = session.scalar(select(PayAccount))
+        assert token_key_id(account.number_token) == new.encryption.active != old.encryption.active
+        assert decrypt_value(account.number_token, new, purpose=payment_service.ACCOUNT_PURPOSE,
+                             context=context) == b"110123456789"

@@ -166,6 +166,9 @@ def rotate_keys(engine: Engine, *, actor: audit.Actor, key_file: Path | None = N
             keyring = KeyRing.from_env()
         with transaction(engine) as session:
             report = rotate_person_records(session, keyring, actor=actor)
+            from ilja.publicjobs.payment_service import reencrypt_accounts  # corrected pay accounts
+
+            reencrypt_accounts(session, keyring)
     except BaseException:
         if previous is not None and path is not None:
             _restore(path, previous)

@@ -285,6 +285,24 @@ def check_account(bank_code: str, number: str, holder: str) -> tuple[str, str, s
     return bank_code, digits, holder
 
 
+def reencrypt_accounts(session: Session, keyring) -> int:
+    """Move every pay-account token to the active encryption key (``ilja keys rotate`` calls it in
+    its transaction); returns how many changed."""
+    from ilja.people.rrn import decrypt_value, encrypt_value, token_key_id
+
+    changed = 0
+    for account in session.scalars(select(PayAccount).order_by(PayAccount.id)):
+        context = f"person:{account.person_id}"
+        for column in ("number_token", "holder_token"):
+            token = getattr(account, column)
+            if token_key_id(token) != keyring.encryption.active:
+                plain = decrypt_value(token, keyring, purpose=ACCOUNT_PURPOSE, context=context)
+                setattr(account, column, encrypt_value(plain, keyring, purpose=ACCOUNT_PURPOSE, context=context))
+                changed += 1
+    session.flush()
+    return changed
+
+
 def waiting_of_person(session: Session, person_id: int) -> list[Payment]:
     """The person's payments refused by the bank (waiting for an account) or waiting to be resent."""
     return list(session.scalars(select(Payment).where(
