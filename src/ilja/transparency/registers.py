@@ -233,16 +233,23 @@ def public_jobs(session: Session, *, as_of: dt.date | None = None, lang: str = "
 
 def _course_frame(session: Session, as_of: dt.date) -> pl.DataFrame:
     """(person, program, provider, course, intake year, status, employed) of every training
-    participation; employed under the dated definition of its intake year (one query a year)."""
+    participation; employed under the dated definition of its intake year (one query for the
+    years that share a definition)."""
     P = Participation
-    parts = []
+    years_of: dict[tuple, list[int]] = {}
+    rules = {}
     for year in range(FIRST_YEAR, as_of.year + 1):
         rule = employment_rule(year, as_of)
-        flags, counted, _ = queries._flags(rule, as_of)
+        key = (rule.counted_outcomes, rule.counted_contract_types, rule.window_months, rule.excluded_from_denominator)
+        years_of.setdefault(key, []).append(year)
+        rules.setdefault(key, rule)
+    parts = []
+    for key, years in years_of.items():
+        flags, counted, _ = queries._flags(rules[key], as_of)
         parts.append(select(func.coalesce(P.person_id, -P.id), P.program_code, P.campus_code, P.course,
                             P.started_year, P.status, case((and_(P.status == "completed", counted), 1), else_=0))
                      .select_from(queries._joined(flags))
-                     .where(P.program_code.in_(TRAINING_PROGRAMS), P.started_year == year))
+                     .where(P.program_code.in_(TRAINING_PROGRAMS), P.started_year.in_(years)))
     rows = session.execute(union_all(*parts)).all()
     return pl.DataFrame(rows, orient="row", schema={
         "person_id": pl.Int64, "program_code": pl.String, "provider_code": pl.String, "course": pl.String,
