@@ -49,10 +49,10 @@ def test_a_citizen_reads_why_accepts_and_then_gives_up_the_place(site):
     selected = browser(chosen)
     mine = selected.get(f"/my/applications/{world.applications[chosen]}")
     text = check_page(mine.text).text
-    assert "선발 결과와 그 이유" in text and "내 추첨번호" in text and "참여 확정하기" in text
+    assert "선발 결과와 그 이유" in text and "추첨번호" in text and "참여 확정하기" in text
     assert "자격을 갖춘 신청자 4명 중 1위" in text and "24시까지" in text
     english = check_page(selected.get(f"/my/applications/{world.applications[chosen]}?lang=en").text)
-    assert "Your result and why" in english.text and "Accept the place" in english.text
+    assert "The result and why" in english.text and "Accept the place" in english.text
     selected.get("/?lang=ko")  # back to Korean
     accepted = selected.post(f"/my/applications/{world.applications[chosen]}/accept",
                              data={"csrf_token": csrf(mine.text)}, follow_redirects=False)
@@ -123,3 +123,13 @@ def test_the_public_round_page_shows_seats_cutoffs_and_seed_and_nobody(site):
     assert seed in page.text and not any(name in page.text for name in names)
     assert not any(f"/manage/applications/{a}" in page.text for a in world.applications.values())
     assert "로그인" not in check_page(page.text).h1[0]
+
+
+def test_staff_read_the_applicants_standing_without_the_applicants_buttons(site):
+    world, browser = site
+    [chosen] = world.by_status("selected")
+    manager = browser("manager")
+    page = manager.get(f"/manage/applications/{world.applications[chosen]}")
+    text = check_page(page.text).text
+    assert "선발 결과와 그 이유" in text and "24시까지" in text
+    assert "참여 확정하기" not in text and "/withdraw" not in page.text

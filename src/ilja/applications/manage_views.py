@@ -464,9 +464,12 @@ def _application_page(request: Request, session: Session, principal: Principal,
                       application: Application, errors: list[tuple[str, str]] | None = None,
                       status_code: int = 200) -> HTMLResponse:
     t = translator(request)
+    from ilja.applications.offer_views import selection_context
+
+    selection = selection_context(request, session, application, staff=True)
     row = session.get_one(Round, application.round_id)
     return page(request, "applications/application.html", {
-        "application": application, "round": row,
+        **selection, "application": application, "round": row,
         "program": program_label(request, row.program_code),
         "name": _masked_names(session, {application.person_id}).get(application.person_id, ""),
         "units": {u.code: u for u in service.round_units(session, row.id)},

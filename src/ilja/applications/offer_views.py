@@ -37,10 +37,10 @@ def last_day(deadline: dt.datetime) -> str:
     return (aware.astimezone(clock.SEOUL) - dt.timedelta(seconds=1)).date().isoformat()
 
 
-def selection_context(request: Request, session: Session, application: Application
-                      ) -> dict[str, Any]:
+def selection_context(request: Request, session: Session, application: Application, *,
+                      staff: bool = False) -> dict[str, Any]:
     """What the application page shows of the selection: the standing and the offer (lapsing
-    the round's overdue offers first)."""
+    the round's overdue offers first); ``staff`` pages show it without the applicant's buttons."""
     from ilja.selection import offer_service
     from ilja.selection.standing import standing
 
@@ -54,7 +54,8 @@ def selection_context(request: Request, session: Session, application: Applicati
     return {"selection": {
         "standing": mine, "deadline": last_day(mine.offer.deadline_at) if mine.offer else None,
         "can_withdraw": offer_service.can_withdraw(row, application, clock.today()),
-        "withdraw_key": withdraw_key, "done": done if done in ("accepted", "withdrawn") else None}}
+        "withdraw_key": withdraw_key, "done": done if done in ("accepted", "withdrawn") else None,
+        "staff": staff}}
 
 
 def _own(session: Session, principal: Principal, application_id: int) -> Application | None:

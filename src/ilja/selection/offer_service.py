@@ -33,7 +33,7 @@ from ilja.selection.waitlist import ChangeKind
 S = ApplicationStatus
 TOPIC = "offer_made"
 RESPONSE_DAYS = "selection.offers.response_working_days"
-LAPSE_NOTE = "응답 기한 경과 (the offer lapsed: no answer by the deadline)"
+LAPSE_NOTE = "참여 확정 기한까지 답이 없음"
 
 
 class OfferError(SelectionError):
@@ -253,7 +253,7 @@ def withdraw(session: Session, application_id: int, *, scope: Scope, actor: audi
     if not can_withdraw(row, application, now.astimezone(clock.SEOUL).date()):
         raise OfferError("이 신청은 더 이상 포기할 수 없습니다.",
                          "This application can no longer be withdrawn.")
-    text = (note or "").strip() or "신청인이 포기함 (withdrawn by the applicant)"
+    text = (note or "").strip() or "신청인이 포기함"
     if S(application.status) in HOLDS_OR_WAITS:
         service.withdraw(session, row.id, {application.id: "declined"}, actor=actor, note=text,
                          now=now)
@@ -277,7 +277,7 @@ def no_show(session: Session, application_id: int, *, scope: Scope, actor: audit
     if application.status != S.SELECTED:
         raise OfferError("선발된 신청만 불참으로 처리할 수 있습니다.",
                          "Only a selected application can be recorded as a no-show.")
-    text = (note or "").strip() or "불참 (did not show up)"
+    text = (note or "").strip() or "시작일 불참"
     service.withdraw(session, application.round_id, {application.id: "no_show"}, actor=actor,
                      note=text, now=now)
     session.refresh(application)
