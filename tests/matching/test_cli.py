@@ -71,3 +71,25 @@ def test_posting_template_imports_back(configured, tmp_path, suffix):
     result = runner.invoke(app, ["match", "import-postings", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["created"] == ["P-2026-001"]
+
+
+def test_proposals_are_reviewed_and_decided_one_by_one(configured):
+    with transaction(engine_for(configured)) as session:
+        _setup(session)
+    result = runner.invoke(app, ["match", "run", "--round", "2026-1", "--format", "json"])
+    run_id = json.loads(result.stdout)["run_id"]
+    listed = runner.invoke(app, ["match", "proposals", str(run_id), "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.stdout)["proposals"]
+    assert rows and {"organisation", "district", "monthly_pay", "deadline",
+                     "skills_met"} <= set(rows[0])
+    first, *rest = rows
+    refused = runner.invoke(app, ["match", "decide", str(first["proposal"]), "veto"])
+    assert refused.exit_code == 1 and "veto says why" in refused.output
+    vetoed = runner.invoke(app, ["match", "decide", str(first["proposal"]), "veto",
+                                 "--reason", "기업이 다른 직무를 원함"])
+    assert vetoed.exit_code == 0, vetoed.output
+    for row in rest:
+        assert runner.invoke(app, ["match", "decide", str(row["proposal"]), "confirm"]).exit_code == 0
+    text = runner.invoke(app, ["match", "proposals", str(run_id)])
+    assert "vetoed" in text.output

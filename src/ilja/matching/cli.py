@@ -91,6 +91,78 @@ def confirm(run_id: int = typer.Argument(..., help="The run to confirm."),
     err.print(f"{len(offers)} offers made from run {run_id}")
 
 
+@match_app.command("proposals")
+def proposals(run_id: int = typer.Argument(..., help="The run to review."),
+              fmt: str = typer.Option("text", "--format", help="text or json.")) -> None:
+    """A run's proposals one by one — posting, organisation, district, pay, hours, deadline,
+    skills met and missing — and why the unmatched were left over."""
+    from ilja.db import transaction
+    from ilja.matching import runs, service
+
+    try:
+        with transaction() as session:
+            run = runs.get_run(session, run_id)
+            rows = runs.proposals(session, run_id)
+            postings = {p.id: p for p in service.list_postings(session)}
+            organisations = {o.id: o for o in service.list_organisations(session)}
+            cands = [service.get_candidate(session, p.candidate_id) for p in rows]
+            table_ = service.fit_table(session, cands, [postings[p.posting_id] for p in rows],
+                                       dt.date.fromisoformat(run.parameters["on"])) if rows else None
+            result = []
+            for i, p in enumerate(rows):
+                post = postings[p.posting_id]
+                e = table_.explain(i, i) if table_ is not None else {}
+                result.append({
+                    "proposal": p.id, "candidate": p.candidate_id, "status": p.status,
+                    "reason": p.reason, "posting": post.code, "title": post.title,
+                    "organisation": organisations[post.organisation_id].name,
+                    "kind": post.kind, "district": post.district, "monthly_pay": post.monthly_pay,
+                    "weekly_hours": post.weekly_hours, "deadline": post.deadline,
+                    "fit": p.fit / 100, "skills_met": e.get("skills_met", []),
+                    "skills_missing": e.get("skills_missing", [])})
+            unmatched = run.parameters.get("unmatched", {})
+    except (runs.RunStateError, runs.NotFound) as error:
+        raise _fail(str(error)) from None
+    if fmt == "json":
+        print(json.dumps({"run_id": run_id, "proposals": result, "unmatched": unmatched},
+                         ensure_ascii=False, default=str))
+        return
+    table = Table(title=f"매칭 실행 #{run_id} 제안 (proposals)")
+    for column in ("제안 (id)", "상태", "공고", "기관", "근무지", "월 급여", "주당 시간", "마감",
+                   "적합도", "갖춘 역량", "부족한 역량"):
+        table.add_column(column)
+    for r in result:
+        table.add_row(str(r["proposal"]), r["status"], r["title"], r["organisation"],
+                      r["district"] or "—", f"{r['monthly_pay']:,}" if r["monthly_pay"] else "—",
+                      str(r["weekly_hours"] or "—"), str(r["deadline"] or "—"), f"{r['fit']:.1f}",
+                      ", ".join(r["skills_met"]) or "—", ", ".join(r["skills_missing"]) or "—")
+    print_table(table)
+    for candidate, why in unmatched.items():
+        filters_ = ", ".join(f"{k} {v}" for k, v in why["by_filter"].items()) or "—"
+        out.print(f"미매칭 교육생 {candidate}: 공고 {why['postings']}건 중 조건 제외 {why['excluded']} "
+                  f"({filters_}), 적합도 부족 {why['below_min_fit']}, "
+                  f"다른 교육생에게 배정 {why['taken_by_others']}")
+
+
+@match_app.command("decide")
+def decide(proposal_id: int = typer.Argument(..., help="The proposal (see `ilja match proposals`)."),
+           decision: str = typer.Argument(..., help="confirm or veto."),
+           reason: str = typer.Option("", "--reason", help="Why (required to veto)."),
+           on: str | None = typer.Option(None, "--on", help="Offer date (YYYY-MM-DD).")) -> None:
+    """Confirm one proposal (it becomes an offer) or veto it with a reason."""
+    from ilja.db import transaction
+    from ilja.matching import runs
+    from ilja.matching.errors import MatchingInputError
+
+    try:
+        with transaction() as session:
+            offer = runs.decide_proposal(session, proposal_id, decision=decision, reason=reason,
+                                         on=_date(on), actor=_actor())
+    except (runs.RunStateError, runs.NotFound, MatchingInputError) as error:
+        raise _fail(getattr(error, "message", str(error))) from None
+    err.print(f"proposal {proposal_id}: " + ("offer made" if offer else "vetoed"))
+
+
 @match_app.command("verify")
 def verify(run_id: int = typer.Argument(..., help="The run to reproduce.")) -> None:
     """Re-run with the stored seed: same inputs and seed must give the same proposals."""
