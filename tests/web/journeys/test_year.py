@@ -99,6 +99,7 @@ def test_citizen_on_a_phone_checks_finds_the_round_and_applies(person, site):
     expect(page.locator("h1")).to_have_text(ROUND_TITLE)  # back where they were
     citizen.shows("round, logged in")
     page.locator("main").get_by_text(UNIT).first.click()
+    page.locator("main form").get_by_text("개인정보 수집·이용 동의 (필수)에 동의합니다").click()  # the required consent
     citizen.click("신청하기", within=page.locator("main form"))
     citizen.shows("application submitted")
     citizen.menu("내 신청")
@@ -116,6 +117,9 @@ def test_citizen_on_a_phone_checks_finds_the_round_and_applies(person, site):
     citizen.click("저장", within=page.locator("main form"))
     expect(page.locator("main")).to_contain_text("010-9876-5432")
     citizen.shows("contact details saved")
+    citizen.menu("내 개인정보")
+    citizen.shows("my personal data")
+    expect(page.locator("main")).to_contain_text("개인정보 수집·이용 동의 (필수)")
     no_problems(site)
 
 
