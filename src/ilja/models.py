@@ -20,5 +20,6 @@ from ilja.rights import models as _rights  # noqa: F401
 from ilja.selection import models as _selection  # noqa: F401
 from ilja.support import models as _support  # noqa: F401
 from ilja.training import models as _training  # noqa: F401
+from ilja.verification import models as _verification  # noqa: F401
 
 metadata = Base.metadata

@@ -1,0 +1,224 @@
+"""Importing the result file of a public-records check (사회보장정보시스템 조회 결과).
+
+The social-security information system's own export layout is not public, so Ilja defines one
+(the district converts its result into it; README "Records-check result file"). CSV (UTF-8, with
+or without BOM, or CP949) or XLSX (first sheet, read with calamine), one row per applicant, this
+header row (the English names are accepted too):
+
+==================  ===============================  ========================================
+주민등록번호          rrn                              the applicant's RRN (matched by its blind
+                                                     index; never stored from the file)
+공고번호              round_id                         the round the check was made for
+가구소득(원)          household_income_krw             monthly household income, whole won
+가구재산(원)          household_assets_krw             household assets, whole won
+생계급여              livelihood_benefit               Y / N: receives the livelihood benefit
+고용보험              employment_insured               Y / N: insured in employment insurance now
+우선선발대상          priority_groups                  codes separated by ``;`` (basic_livelihood,
+                                                     near_poor, national_merit, …), may be empty
+==================  ===============================  ========================================
+
+The file is refused whole, with the row (the header is row 1) and column of every problem, if
+any row names an RRN that is not an applicant of the round, repeats an applicant, holds a value
+of the wrong type, or is for another round: nothing is stored. Otherwise each row's values become
+verified facts with their source ("사회보장정보시스템 조회, <date>"), and the round's matched
+applications are judged again in one columnar pass (``evaluation.reevaluate``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from ilja.accounts import audit
+from ilja.applications import service as applications
+from ilja.applications.models import Application, table_of
+from ilja.people.models import Person
+from ilja.people.person_format.cells import cell_text
+from ilja.people.rrn import InvalidRrn, KeyRing, blind_index, parse_rrn
+from ilja.verification import catalogue
+from ilja.verification.evaluation import CHUNK, Reevaluation, reevaluate
+from ilja.verification.models import Method, RecordsCheck, VerifiedFact
+
+COLUMNS = {  # header → (English alias, fact or None)
+    "주민등록번호": ("rrn", None),
+    "공고번호": ("round_id", None),
+    "가구소득(원)": ("household_income_krw", "household_income_krw"),
+    "가구재산(원)": ("household_assets_krw", "household_assets_krw"),
+    "생계급여": ("livelihood_benefit", "receives_livelihood_benefit"),
+    "고용보험": ("employment_insured", "employment_insured"),
+    "우선선발대상": ("priority_groups", "priority_groups"),
+}
+ALIASES = {alias: header for header, (alias, _) in COLUMNS.items()}
+MAX_BYTES = 64 * 1024**2
+MAX_PROBLEMS = 200
+SOURCE = "사회보장정보시스템 조회, {date}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    row: int  # the header is row 1; 0 for the file as a whole
+    column: str
+    ko: str
+    en: str
+
+
+class FileRefused(ValueError):
+    """The file is refused whole: nothing was changed."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the records-check file; nothing was changed")
+        self.problems = problems
+
+
+@dataclass
+class ImportResult:
+    check: RecordsCheck
+    rows: int
+    reevaluation: Reevaluation
+
+
+def _table(data: bytes, filename: str) -> list[list[Any]]:
+    if len(data) > MAX_BYTES:
+        raise FileRefused([Problem(0, "", f"파일이 {MAX_BYTES:,}바이트보다 큽니다.",
+                                   f"the file is over {MAX_BYTES:,} bytes")])
+    suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    if suffix == "xlsx":
+        from python_calamine import CalamineError, CalamineWorkbook
+
+        from ilja.ops.safe_zip import SpreadsheetTooLarge, check_xlsx
+
+        try:
+            check_xlsx(io.BytesIO(data))
+            return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+        except (CalamineError, SpreadsheetTooLarge, ValueError, IndexError):
+            raise FileRefused([Problem(0, "", "읽을 수 있는 XLSX 파일이 아닙니다.",
+                                       "not a readable XLSX file")]) from None
+    if suffix not in ("csv", "txt"):
+        raise FileRefused([Problem(0, "", "CSV 또는 XLSX 파일만 받습니다.", "use a .csv or .xlsx file")])
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FileRefused([Problem(0, "", "UTF-8 또는 CP949 텍스트가 아닙니다.",
+                                   "the file is neither UTF-8 nor CP949 text")])
+    return [list(row) for row in csv.reader(io.StringIO(text))]
+
+
+def _header(table: list[list[Any]]) -> dict[str, int]:
+    if not table:
+        raise FileRefused([Problem(1, "", "머리글 행이 없습니다.", "the file has no header row")])
+    names = [(cell_text(c) or "").strip().lstrip("\ufeff") for c in table[0]]
+    header = {ALIASES.get(n, n): i for i, n in enumerate(names)}
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        raise FileRefused([Problem(1, name, f"열이 없습니다: {name}", f"missing column {COLUMNS[name][0]}")
+                           for name in missing])
+    return header
+
+
+def _applicants(session: Session, round_id: int) -> dict[str, tuple[int, int]]:
+    """The round's applicants by their RRN's blind index: (application id, person id)."""
+    rows = session.execute(select(Person.rrn_index, Application.id, Application.person_id)
+                           .join(Person, Person.id == Application.person_id)
+                           .where(Application.round_id == round_id, Person.rrn_index.is_not(None)))
+    return {index: (app_id, person_id) for index, app_id, person_id in rows}
+
+
+def read_rows(session: Session, data: bytes, filename: str, round_id: int, keyring: KeyRing
+              ) -> list[tuple[int, int, dict[str, Any]]]:
+    """The file's rows as (application id, person id, facts), or ``FileRefused`` with every
+    problem (row and column) up to ``MAX_PROBLEMS``."""
+    table = _table(data, filename)
+    header = _header(table)
+    applicants = _applicants(session, round_id)
+    index_keys = [keyring.blind_index.active] + sorted(set(keyring.blind_index.keys)
+                                                       - {keyring.blind_index.active})
+    problems: list[Problem] = []
+    seen: dict[int, int] = {}
+    rows: list[tuple[int, int, dict[str, Any]]] = []
+    fact_columns = [(name, header[name], fact) for name, (_, fact) in COLUMNS.items() if fact]
+    rrn_at, round_at = header["주민등록번호"], header["공고번호"]
+    for number, cells in enumerate(table[1:], start=2):
+        if len(problems) >= MAX_PROBLEMS:
+            break
+        if not any(cell_text(c) for c in cells):
+            continue
+        text = [cell_text(c) if i < len(cells) else None for i, c in enumerate(cells)]
+        text += [None] * (len(table[0]) - len(text))
+        if (text[round_at] or "").strip() != str(round_id):
+            problems.append(Problem(number, "공고번호", f"다른 공고(또는 빈 칸)의 행입니다: 이 공고는 {round_id}번입니다.",
+                                    f"a row for another round (or none): this is round {round_id}"))
+            continue
+        try:
+            rrn = parse_rrn(text[rrn_at] or "")
+        except InvalidRrn:
+            problems.append(Problem(number, "주민등록번호", "주민등록번호 형식이 아닙니다.", "not a valid RRN"))
+            continue
+        found = next((applicants[i] for k in index_keys
+                      if (i := blind_index(rrn, keyring, key_id=k)) in applicants), None)
+        if found is None:
+            problems.append(Problem(number, "주민등록번호", "이 공고의 신청자가 아닙니다.",
+                                    "not an applicant of this round"))
+            continue
+        if found[0] in seen:
+            problems.append(Problem(number, "주민등록번호", f"{seen[found[0]]}행과 같은 신청자입니다.",
+                                    f"the same applicant as row {seen[found[0]]}"))
+            continue
+        seen[found[0]] = number
+        facts = {}
+        for name, at, fact in fact_columns:
+            try:
+                facts[fact] = catalogue.parse(fact, text[at] or "")
+            except catalogue.BadValue as error:
+                problems.append(Problem(number, name, error.ko, error.en))
+        rows.append((found[0], found[1], facts))
+    if problems:
+        raise FileRefused(problems)
+    return rows
+
+
+def import_check(session: Session, data: bytes, filename: str, round_id: int, *, checked_on: dt.date,
+                 actor: audit.Actor, keyring: KeyRing, now: dt.datetime | None = None) -> ImportResult:
+    """Import a records-check result for the round (see the module docstring), in the caller's
+    transaction: refused whole, or every row's facts stored and the applications judged again."""
+    now = now or applications.now_utc()
+    round_row = applications.lock_round(session, round_id)
+    rows = read_rows(session, data, filename, round_id, keyring)
+    if not rows:
+        raise FileRefused([Problem(0, "", "행이 없습니다.", "the file has no rows")])
+    check = RecordsCheck(round_id=round_id, checked_on=checked_on,
+                         file_sha256=hashlib.sha256(data).hexdigest(), rows=len(rows),
+                         became_ineligible=0, imported_by=actor.id, imported_at=now)
+    session.add(check)
+    session.flush()
+    source = SOURCE.format(date=checked_on.isoformat())
+    ids = [app_id for app_id, _, _ in rows]
+    table = table_of(VerifiedFact)
+    for start in range(0, len(ids), CHUNK):
+        session.execute(delete(table).where(table.c.application_id.in_(ids[start:start + CHUNK]),
+                                            table.c.fact.in_(catalogue.RECORDS_CHECK_FACTS)))
+    values = [{"application_id": app_id, "round_id": round_id, "person_id": person_id, "fact": fact,
+               "value": value, "declared": None, "method": Method.RECORDS_CHECK.value, "source": source,
+               "document_id": None, "check_id": check.id, "reason": None, "verified_by": actor.id,
+               "verified_at": now}
+              for app_id, person_id, facts in rows for fact, value in facts.items()]
+    for start in range(0, len(values), CHUNK * 5):
+        session.execute(insert(table), values[start:start + CHUNK * 5])
+    result = reevaluate(session, round_row, ids, actor=actor,
+                        note=f"{source}: 확인된 사실로 다시 판정", now=now)
+    check.became_ineligible = len(result.became_ineligible)
+    audit.record(session, actor, "verification.records_check", object_type="round", object_id=round_id,
+                 details={"check": check.id, "rows": len(rows), "file": check.file_sha256[:32],
+                          "became_ineligible": check.became_ineligible,
+                          "became_eligible": len(result.became_eligible)})
+    return ImportResult(check, len(rows), result)

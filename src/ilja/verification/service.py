@@ -1,0 +1,297 @@
+"""Verification of an application's facts by staff: papers (uploaded or seen at the counter),
+accepting a declared fact against its evidence, correcting it with a reason.
+
+A correction judges the application again with the verified value (``evaluation.reevaluate``);
+one that takes eligibility away is a ``not_eligible`` decision with reasons and an appeal route
+(``ilja.rights``, through the application's status line). Functions take the caller's session
+and never commit; every change is in the audit log (who, when, which fact, how, which paper —
+never the value: it is personal data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ilja.accounts import audit
+from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.applications import service as applications
+from ilja.applications.models import Application, Round
+from ilja.people.rrn import KeyRing
+from ilja.rights import attachments
+from ilja.support import receipts
+from ilja.text import text_problem
+from ilja.verification import catalogue
+from ilja.verification.evaluation import Reevaluation, persons_of, reevaluate, verified_of
+from ilja.verification.models import DocumentVia, Method, VerificationDocument, VerifiedFact
+
+FOLDER = "verification"
+STAFF_SOURCE = "담당자 확인"
+
+
+class VerificationError(Exception):
+    """Bad input or a refused step, in Korean and English, naming the field."""
+
+    def __init__(self, ko: str, en: str, field: str | None = None):
+        super().__init__(en)
+        self.ko, self.en, self.field = ko, en, field
+
+    def message(self, lang: str) -> str:
+        return self.ko if lang == "ko" else self.en
+
+
+class NotFound(VerificationError):
+    def __init__(self, what: str):
+        super().__init__("찾을 수 없습니다.", f"No such {what}.")
+
+
+def application_in_scope(session: Session, application_id: int, scope: Scope = SYSTEM) -> Application:
+    found = scope.get(session, Kind.APPLICATION, application_id)
+    if found is None:
+        raise NotFound("application")
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Papers
+# --------------------------------------------------------------------------------------------
+def _document_code(document: str) -> str:
+    if document not in catalogue.DOCUMENTS:
+        raise VerificationError("서류 종류를 고르십시오.", "Choose which paper this is.", "document")
+    return document
+
+
+def _upsert_document(session: Session, application: Application, document: str,
+                     values: dict[str, Any]) -> VerificationDocument:
+    row = session.scalars(select(VerificationDocument).where(
+        VerificationDocument.application_id == application.id,
+        VerificationDocument.document == document)).first()
+    if row is None:
+        row = VerificationDocument(application_id=application.id, person_id=application.person_id,
+                                   document=document, **values)
+        session.add(row)
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+    session.flush()
+    return row
+
+
+def upload_document(session: Session, application_id: int, document: str, content: bytes, *,
+                    actor: audit.Actor, keyring: KeyRing, store: Path, scope: Scope = SYSTEM,
+                    now: dt.datetime | None = None) -> VerificationDocument:
+    """Store an uploaded paper: type from its first bytes (PDF, PNG, JPEG), size limited, encrypted
+    under the data key like an objection's attachment (``rights.attachments``)."""
+    application = application_in_scope(session, application_id, scope)
+    code = _document_code(document)
+    try:
+        attachments.check(content)
+    except attachments.AttachmentError as error:
+        raise VerificationError(error.ko, error.en, "file") from None
+    stored = receipts.store(store / FOLDER, content, attachments.MAX_BYTES, keyring)
+    row = _upsert_document(session, application, code, {
+        "via": DocumentVia.UPLOAD.value, "sha256": stored.sha256, "media_type": stored.media_type,
+        "size": stored.size, "note": None, "recorded_by": actor.id,
+        "recorded_at": now or applications.now_utc()})
+    audit.record(session, actor, "verification.document", subject_person_id=application.person_id,
+                 object_type="verification_document", object_id=row.id,
+                 details={"application": application.id, "document": code, "via": "upload"})
+    return row
+
+
+def record_counter_document(session: Session, application_id: int, document: str, *,
+                            actor: audit.Actor, note: str | None = None, scope: Scope = SYSTEM,
+                            now: dt.datetime | None = None) -> VerificationDocument:
+    """Counter staff saw the paper (a walk-in applicant applying on paper): no file is kept."""
+    application = application_in_scope(session, application_id, scope)
+    code = _document_code(document)
+    text = (note or "").strip() or None
+    if text and text_problem(text):
+        raise VerificationError("메모에 쓸 수 없는 문자가 있습니다.", "The note has characters it cannot hold.", "note")
+    row = _upsert_document(session, application, code, {
+        "via": DocumentVia.COUNTER.value, "sha256": None, "media_type": None, "size": None,
+        "note": text, "recorded_by": actor.id, "recorded_at": now or applications.now_utc()})
+    audit.record(session, actor, "verification.document", subject_person_id=application.person_id,
+                 object_type="verification_document", object_id=row.id,
+                 details={"application": application.id, "document": code, "via": "counter"})
+    return row
+
+
+def documents_of(session: Session, application_id: int) -> list[VerificationDocument]:
+    return list(session.scalars(select(VerificationDocument).where(
+        VerificationDocument.application_id == application_id).order_by(VerificationDocument.id)))
+
+
+def read_document(session: Session, document_id: int, *, actor: audit.Actor, keyring: KeyRing,
+                  store: Path, scope: Scope = SYSTEM) -> tuple[VerificationDocument, bytes]:
+    """An uploaded paper's content, for staff within scope; the read is audited."""
+    row = scope.get(session, Kind.VERIFICATION_DOCUMENT, document_id)
+    if row is None or row.sha256 is None or row.media_type is None:
+        raise NotFound("document")
+    content = receipts.load(store / FOLDER, row.sha256, row.media_type, keyring)
+    audit.record(session, actor, "verification.document.read", subject_person_id=row.person_id,
+                 object_type="verification_document", object_id=row.id)
+    return row, content
+
+
+# --------------------------------------------------------------------------------------------
+# Facts
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FactLine:
+    """One line of the queue: a fact, what was declared, and its verification if any."""
+
+    fact: str
+    declared: Any
+    verified: VerifiedFact | None
+
+
+def fact_lines(session: Session, application: Application, round_row: Round) -> list[FactLine]:
+    """The program's facts to verify (and any other verified one) beside their declarations."""
+    person = persons_of(session, [application.person_id])[application.person_id]
+    rows = {f.fact: f for f in session.scalars(select(VerifiedFact).where(
+        VerifiedFact.application_id == application.id))}
+    codes = catalogue.facts_to_verify(round_row.program_code, round_row.starts_on)
+    codes += [c for c in rows if c not in codes]
+    return [FactLine(c, catalogue.declared(c, person), rows.get(c)) for c in codes]
+
+
+def _document_of(session: Session, application: Application, document_id: int | None) -> VerificationDocument | None:
+    if document_id is None:
+        return None
+    row = session.get(VerificationDocument, document_id)
+    if row is None or row.application_id != application.id:
+        raise VerificationError("이 신청의 서류를 고르십시오.", "Choose one of this application's papers.",
+                                "document_id")
+    return row
+
+
+def _fact_code(fact: str) -> str:
+    if fact not in catalogue.FACTS:
+        raise VerificationError("확인할 사항을 고르십시오.", "Choose the fact to verify.", "fact")
+    return fact
+
+
+def _put_fact(session: Session, application: Application, fact: str, value: Any, declared: Any, *,
+              method: Method, source: str, document: VerificationDocument | None, reason: str | None,
+              actor: audit.Actor, now: dt.datetime) -> VerifiedFact:
+    row = session.scalars(select(VerifiedFact).where(VerifiedFact.application_id == application.id,
+                                                     VerifiedFact.fact == fact)).first()
+    values = {"value": value, "declared": declared, "method": method.value, "source": source,
+              "document_id": document.id if document else None, "check_id": None, "reason": reason,
+              "verified_by": actor.id, "verified_at": now}
+    if row is None:
+        row = VerifiedFact(application_id=application.id, round_id=application.round_id,
+                           person_id=application.person_id, fact=fact, **values)
+        session.add(row)
+    else:
+        for key, item in values.items():
+            setattr(row, key, item)
+    session.flush()
+    audit.record(session, actor, f"verification.fact.{method.value}", subject_person_id=application.person_id,
+                 object_type="verified_fact", object_id=row.id, reason=reason,
+                 details={"application": application.id, "fact": fact,
+                          "document": document.id if document else None})
+    return row
+
+
+def _source(document: VerificationDocument | None) -> str:
+    if document is None:
+        return STAFF_SOURCE
+    how = "제출" if document.via == DocumentVia.UPLOAD else "창구 확인"
+    return f"{catalogue.DOCUMENTS[document.document][0]} ({how})"
+
+
+def accept_fact(session: Session, application_id: int, fact: str, *, actor: audit.Actor,
+                document_id: int | None = None, scope: Scope = SYSTEM,
+                now: dt.datetime | None = None) -> Reevaluation:
+    """Staff accept the declared value as verified against the paper ``document_id``."""
+    application = application_in_scope(session, application_id, scope)
+    code = _fact_code(fact)
+    document = _document_of(session, application, document_id)
+    person = persons_of(session, [application.person_id])[application.person_id]
+    value = catalogue.declared(code, person)
+    if value is None:
+        raise VerificationError("신고한 값이 없어 확인할 수 없습니다. 확인한 값으로 정정하십시오.",
+                                "Nothing was declared to accept: correct it with the value you verified.",
+                                "fact")
+    now = now or applications.now_utc()
+    _put_fact(session, application, code, value, value, method=Method.ACCEPTED, source=_source(document),
+              document=document, reason=None, actor=actor, now=now)
+    return _judge_again(session, application, actor, "verification.accept", now)
+
+
+def correct_fact(session: Session, application_id: int, fact: str, raw_value: Any, *, reason: str,
+                 actor: audit.Actor, document_id: int | None = None, scope: Scope = SYSTEM,
+                 now: dt.datetime | None = None) -> Reevaluation:
+    """Staff correct a declared fact with the verified value and a reason; the application is
+    judged again, and a result that takes eligibility away is a decision with an appeal route."""
+    application = application_in_scope(session, application_id, scope)
+    code = _fact_code(fact)
+    text = (reason or "").strip()
+    if len(text) < 4 or text_problem(text):
+        raise VerificationError("정정 사유를 4자 이상 쓰십시오.", "Say why (at least 4 characters).", "reason")
+    try:
+        value = catalogue.parse(code, raw_value)
+    except catalogue.BadValue as error:
+        raise VerificationError(f"확인한 값: {error.ko}", f"Verified value: {error.en}", "value") from None
+    document = _document_of(session, application, document_id)
+    person = persons_of(session, [application.person_id])[application.person_id]
+    now = now or applications.now_utc()
+    _put_fact(session, application, code, value, catalogue.declared(code, person),
+              method=Method.CORRECTED, source=_source(document), document=document, reason=text,
+              actor=actor, now=now)
+    return _judge_again(session, application, actor, text, now)
+
+
+def _judge_again(session: Session, application: Application, actor: audit.Actor, note: str,
+                 now: dt.datetime) -> Reevaluation:
+    round_row = applications.get_round(session, application.round_id)
+    return reevaluate(session, round_row, [application.id], actor=actor, note=note, now=now)
+
+
+# --------------------------------------------------------------------------------------------
+# The queue
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QueueRow:
+    application: Application
+    to_verify: int
+    verified: int
+    documents: int
+    documents_required: int
+
+
+def queue(session: Session, round_id: int, *, scope: Scope = SYSTEM, only_open: bool = True,
+          limit: int = 200) -> list[QueueRow]:
+    """The round's applications with how many of the program's facts are still unverified and
+    how many required papers are in; those with work left first."""
+    round_row = applications.get_round(session, round_id)
+    codes = set(catalogue.facts_to_verify(round_row.program_code, round_row.starts_on))
+    apps = list(session.scalars(select(Application).where(
+        Application.round_id == round_id, scope.where(Kind.APPLICATION)).order_by(Application.id)))
+    verified = verified_of(session, [a.id for a in apps])
+    papers: dict[int, set[str]] = {}
+    for app_id, document in session.execute(select(VerificationDocument.application_id,
+                                                   VerificationDocument.document)
+                                            .where(VerificationDocument.application_id.in_([a.id for a in apps]))):
+        papers.setdefault(app_id, set()).add(document)
+    people = persons_of(session, [a.person_id for a in apps])
+    rows = []
+    for app in apps:
+        done = codes & set(verified.get(app.id, {}))
+        required = {d for d, needed in catalogue.required_documents(
+            round_row.program_code, round_row.starts_on,
+            livelihood_benefit=people[app.person_id].get("receives_livelihood_benefit")) if needed}
+        row = QueueRow(app, len(codes - done), len(done), len(required & papers.get(app.id, set())),
+                       len(required))
+        if only_open and row.to_verify == 0 and row.documents >= row.documents_required:
+            continue
+        rows.append(row)
+    rows.sort(key=lambda r: (-r.to_verify, r.application.id))
+    return rows[:limit]

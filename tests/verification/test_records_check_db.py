@@ -1,0 +1,90 @@
+"""Records-check imports on SQLite and PostgreSQL: refused whole with row and column, or stored
+as verified facts with the applications judged again (issue 21 §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from bench.verification import world
+from sqlalchemy import func, select
+
+from ilja.applications.models import Application
+from ilja.db import engine_for, transaction
+from ilja.people.rrn import generate_key_file
+from ilja.rights.models import Decision
+from ilja.verification import records_check
+from ilja.verification.models import VerifiedFact
+
+CHECKED = dt.date(2025, 6, 2)
+
+
+@pytest.fixture
+def keyring(tmp_path):
+    return generate_key_file(tmp_path / "keys.json")
+
+
+@pytest.fixture
+def small(database_url, keyring):
+    engine = engine_for(database_url)
+    with transaction(engine) as session:
+        built = world.build(session, 40, keyring, seats=10)
+    return engine, built
+
+
+def _counts(engine):
+    with engine.connect() as connection:
+        return (connection.execute(select(func.count()).select_from(VerifiedFact)).scalar_one(),
+                connection.execute(select(func.count()).select_from(Decision)).scalar_one(),
+                connection.execute(select(func.count()).select_from(Application)
+                                   .where(Application.status == "ineligible")).scalar_one())
+
+
+def _import(engine, built, data, keyring, name="check.csv"):
+    with transaction(engine) as session:
+        return records_check.import_check(session, data, name, built.round_id, checked_on=CHECKED,
+                                          actor=world.MANAGER, keyring=keyring)
+
+
+def _row(built, i, income="1000000", benefit="N", round_id=None):
+    return f"{world.rrn_of(i)},{round_id or built.round_id},{income},50000000,{benefit},N,"
+
+
+@pytest.mark.parametrize(("mutate", "row", "column"), [
+    (lambda t, b: t.replace(world.rrn_of(3), world.rrn_of(999)), 5, "주민등록번호"),
+    (lambda t, b: t + _row(b, 2) + "\n", 42, "주민등록번호"),
+    (lambda t, b: t.replace(_row(b, 7), _row(b, 7, income="많음")), 9, "가구소득(원)"),
+    (lambda t, b: t.replace(_row(b, 9), _row(b, 9, round_id=b.round_id + 1)), 11, "공고번호"),
+    (lambda t, b: t.replace(_row(b, 2), _row(b, 2, benefit="아마")), 4, "생계급여"),
+], ids=["unknown", "duplicate", "wrong_type", "other_round", "wrong_yes_no"])
+def test_a_bad_row_refuses_the_whole_file_and_changes_nothing(small, keyring, mutate, row, column):
+    engine, built = small
+    text = mutate(world.records_file(built, over_limit={1}).decode(), built)
+    before = _counts(engine)
+    with pytest.raises(records_check.FileRefused) as refused:
+        _import(engine, built, text.encode(), keyring)
+    assert [(p.row, p.column) for p in refused.value.problems] == [(row, column)]
+    assert _counts(engine) == before
+
+
+def test_matched_rows_become_verified_facts_and_over_the_limit_is_not_eligible(small, keyring):
+    engine, built = small
+    result = _import(engine, built, world.records_file(built, over_limit={4, 5, 6}), keyring)
+    assert result.rows == 40
+    assert sorted(result.reevaluation.became_ineligible) == sorted(built.application_ids[4:7])
+    facts, decisions, ineligible = _counts(engine)
+    assert (facts, decisions, ineligible) == (40 * 5, 3, 3)
+    with engine.connect() as connection:
+        source = connection.execute(select(VerifiedFact.source).limit(1)).scalar_one()
+        kinds = connection.execute(select(Decision.kind)).scalars().all()
+    assert source == "사회보장정보시스템 조회, 2025-06-02"
+    assert set(kinds) == {"not_eligible"}
+
+
+def test_the_same_check_imported_again_changes_no_verdict(small, keyring):
+    engine, built = small
+    data = world.records_file(built, over_limit={4})
+    _import(engine, built, data, keyring)
+    again = _import(engine, built, data, keyring)
+    assert again.reevaluation.became_ineligible == []
+    assert _counts(engine) == (200, 1, 1)
