@@ -53,7 +53,7 @@ from ilja.people.models import DuplicateFlag, Person
 from ilja.privacy.models import Consent, CorrectionRequest
 from ilja.publicjobs import payroll_service
 from ilja.publicjobs import service as publicjobs
-from ilja.publicjobs.attendance_models import ExcusedDay, ProjectCheckinBoard
+from ilja.publicjobs.attendance_models import ExcusedDay, ProjectCheckinBoard, TimesheetOverride
 from ilja.publicjobs.models import PayLine
 from ilja.publicjobs.payment_models import Payment
 from ilja.publicjobs.timesheet import prefill_month
@@ -148,7 +148,10 @@ def _site(session, world: World, site: str, certification: int, event: int, prog
     pj_excused = ExcusedDay(placement_id=placement.id, day=dt.date(2025, 7, 15), kind="sick", paid=False, rule={},
                             evidence_sha256=pj_sealed.sha256, evidence_type=pj_sealed.media_type,
                             evidence_bytes=pj_sealed.size, recorded_at=NOW)
-    session.add_all([pj_board, pj_excused])
+    pj_override = TimesheetOverride(placement_id=placement.id, day=dt.date(2025, 7, 9), kind="paid_leave",
+                                    milli_hours=6000, reason="정정", status="pending", requested_by="1",
+                                    requested_at=NOW)
+    session.add_all([pj_board, pj_excused, pj_override])
     session.flush()
     entries = prefill_month(publicjobs.terms_of(placement), 2025, 7)
     publicjobs.enter_month(session, project, 2025, 7, entries, actor=MANAGER)
@@ -188,6 +191,7 @@ def _site(session, world: World, site: str, certification: int, event: int, prog
     session.flush()
     for kind, row_id in {Kind.PERSON: person, Kind.PROJECT: project, Kind.PLACEMENT: placement.id,
                          Kind.PJ_CHECKIN_BOARD: pj_board.id, Kind.PJ_EXCUSED_DAY: pj_excused.id,
+                         Kind.PJ_OVERRIDE: pj_override.id,
                          Kind.EXAM_ATTEMPT: attempt.id, Kind.FEE_CLAIM: claim.id, Kind.STARTUP: startup.id,
                          Kind.STARTUP_MILESTONE: milestone.id, Kind.SUBSIDY_GRANT: grant.id,
                          Kind.EVENT_SIGNUP: signup.id, Kind.MENTORING_PAIR: pair.id,

@@ -129,6 +129,44 @@ def test_an_excused_day_is_paid_or_unpaid_as_the_rule_says(database_url, tmp_pat
     assert content == PDF and media == "application/pdf" and listed.kind == "official"
 
 
+def test_an_override_of_a_check_in_needs_a_second_staff_member(database_url):
+    project, person, placement = _placed(database_url)
+    code = _code(database_url, project)
+    _check_in(database_url, person, code, MONDAY)
+    colleague = audit.Actor("6", "operator", "127.0.0.1")
+    with transaction(engine_for(database_url)) as session:
+        with pytest.raises(PublicJobError, match="Reason"):
+            attendance.request_override(session, placement_id=placement, day=MONDAY.date(), kind="unpaid_absence",
+                                        milli_hours=0, reason=" ", actor=HOST)
+        row = attendance.request_override(session, placement_id=placement, day=MONDAY.date(), kind="unpaid_absence",
+                                          milli_hours=0, reason="출근 확인 후 바로 귀가 (CCTV)", actor=HOST)
+        assert [o.id for o in attendance.pending_overrides(session, [placement])] == [row.id]
+        with pytest.raises(PublicJobError, match="another staff member"):
+            attendance.decide_override(session, override_id=row.id, approve=True, note=None, actor=HOST)
+        attendance.decide_override(session, override_id=row.id, approve=True, note="확인", actor=colleague)
+        assert attendance.pending_overrides(session, [placement]) == []
+    assert _entry(database_url, placement, MONDAY.date()) == ("unpaid_absence", 0, "override")
+
+
+def test_an_override_of_an_approved_month_is_a_correction(database_url):
+    from ilja.publicjobs.models import TimesheetCorrection
+
+    project, person, placement = _placed(database_url)
+    colleague = audit.Actor("6", "operator", "127.0.0.1")
+    with transaction(engine_for(database_url)) as session:
+        terms = service.terms_of(session.get(Placement, placement))
+        service.enter_month(session, project, 2025, 7, prefill_month(terms, 2025, 7), actor=HOST)
+        service.approve_month(session, project, 2025, 7, actor=HOST)
+        row = attendance.request_override(session, placement_id=placement, day=dt.date(2025, 7, 9),
+                                          kind="paid_leave", milli_hours=terms.pattern.daily_milli_hours,
+                                          reason="공가 증빙 사후 제출", actor=HOST)
+        attendance.decide_override(session, override_id=row.id, approve=True, note=None, actor=colleague)
+        corrections = list(session.scalars(select(TimesheetCorrection).where(
+            TimesheetCorrection.placement_id == placement)))
+    assert [(c.day, c.after["kind"], c.actor_id) for c in corrections] == [(dt.date(2025, 7, 9), "paid_leave", "6")]
+    assert _entry(database_url, placement, dt.date(2025, 7, 9))[0::2] == ("paid_leave", "override")
+
+
 def test_the_host_and_participant_pages(tmp_path, monkeypatch):
     from fastapi.testclient import TestClient
 
@@ -173,6 +211,18 @@ def test_the_host_and_participant_pages(tmp_path, monkeypatch):
                             files={"evidence": ("통지서.pdf", PDF, "application/pdf")})
         text = check_page(saved.text).text
         assert "유급 휴가" in text and "공가" in text
+        asked = client.post(f"{base}/overrides", headers=tokens["host"], follow_redirects=True, data={
+            "placement_id": placement, "day": "2025-07-07", "kind": "unpaid_absence", "hours": "0",
+            "reason": "출근 확인 뒤 귀가"})
+        assert "다른 직원의 승인을 기다립니다" in check_page(asked.text).text
+        bad = client.post(f"{base}/overrides", headers=tokens["host"], data={
+            "placement_id": placement, "day": "2025-07-12", "kind": "worked", "hours": "6", "reason": "토요일"})
+        assert bad.status_code == 422 and "근무일이 아닙니다" in check_page(bad.text).text
+        with transaction(engine_for(url)) as session:
+            (override,) = attendance.pending_overrides(session, [placement])
+        same = client.post(f"{base}/overrides/decide", headers=tokens["host"],
+                           data={"override_id": override.id, "decision": "approve"})
+        assert same.status_code == 422 and "다른 직원이 승인해야" in same.text
         evidence = client.get(f"/publicjobs/placements/{placement}/excused/2025-07-08/evidence", headers=tokens["host"])
         assert evidence.content == PDF
         assert client.get(f"/publicjobs/placements/{placement}/excused/2025-07-08/evidence",

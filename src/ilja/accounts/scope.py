@@ -17,7 +17,8 @@ Training: a department belongs to its site; its courses, their cohorts, the coho
 (and through them attendance, scores, findings, certificates and surveys, which are reached only
 through their cohort or enrolment) to the same site; a check-in board is its cohort's, an excused
 absence and an attendance override their enrolment's (the site's operator, the trainee themself);
-a public job's check-in board is its project's (the host's), an excused day its placement's; staff working with people see the training
+a public job's check-in board is its project's (the host's), an excused day and an override its
+placement's; staff working with people see the training
 objects of their people (a coordinator the cohorts their caseload attends). A one-day class
 belongs to the site that holds it, a participant to the class's site and to themselves.
 Instructors are the city's register shared by the training sites: every operator of a site that
@@ -46,7 +47,8 @@ Messages: a message (and its deliveries) is its person's, like any object about 
 
 Privacy: a consent and a request to correct personal data are about one person and scoped like
 people. Rights: a decision about a person and an objection to it likewise (the person's own, and
-staff who may see the person).
+staff who may see the person). Verification: a paper is its application's (seen by whoever sees
+the application).
 
 The rules read other domains' tables, so this module imports their ``models`` (leaf modules that
 import nothing of Ilja's but ``ilja.db``), never their services.
@@ -80,7 +82,7 @@ from ilja.messages.models import OutboxMessage
 from ilja.outcomes.models import AlumniMember, Participation
 from ilja.people.models import DuplicateFlag, Person
 from ilja.privacy.models import Consent, CorrectionRequest
-from ilja.publicjobs.attendance_models import ExcusedDay, ProjectCheckinBoard
+from ilja.publicjobs.attendance_models import ExcusedDay, ProjectCheckinBoard, TimesheetOverride
 from ilja.publicjobs.models import PayLine, PayrollRun, Placement, Project
 from ilja.publicjobs.payment_models import Payment
 from ilja.rights.models import Appeal, Decision
@@ -108,6 +110,7 @@ from ilja.training.models import (
     TrainingCourse,
     TrainingDepartment,
 )
+from ilja.verification.models import VerificationDocument
 
 SEE_ALL = frozenset({Role.PROGRAM_MANAGER, Role.AUDITOR})
 
@@ -192,6 +195,7 @@ class Kind(StrEnum):
     ATTENDANCE_OVERRIDE = "attendance_override"
     PJ_CHECKIN_BOARD = "pj_checkin_board"
     PJ_EXCUSED_DAY = "pj_excused_day"
+    PJ_OVERRIDE = "pj_override"
     INSTRUCTOR = "instructor"
     ONEDAY_CLASS = "oneday_class"
     ONEDAY_PARTICIPANT = "oneday_participant"
@@ -211,6 +215,7 @@ class Kind(StrEnum):
     DECISION = "decision"
     APPEAL = "appeal"
     CORRECTION = "correction"
+    VERIFICATION_DOCUMENT = "verification_document"
 
 
 @dataclass(frozen=True)
@@ -353,6 +358,7 @@ RULES: dict[Kind, Rule] = {
     Kind.ATTENDANCE_OVERRIDE: _through(AttendanceOverride.enrolment_id, Enrolment.id, Kind.ENROLMENT),
     Kind.PJ_CHECKIN_BOARD: _through(ProjectCheckinBoard.project_id, Project.id, Kind.PROJECT),
     Kind.PJ_EXCUSED_DAY: _through(ExcusedDay.placement_id, Placement.id, Kind.PLACEMENT),
+    Kind.PJ_OVERRIDE: _through(TimesheetOverride.placement_id, Placement.id, Kind.PLACEMENT),
     Kind.INSTRUCTOR: _staff_register(Instructor, lambda ids: Instructor.id.in_(
         select(CohortInstructor.instructor_id).where(CohortInstructor.cohort_id.in_(_cohorts_of(ids))))),
     Kind.ONEDAY_CLASS: Rule(OneDayClass, site=lambda site: OneDayClass.site_code == site,
@@ -378,6 +384,8 @@ RULES: dict[Kind, Rule] = {
                                                     AlumniMember.id.in_(select(MentoringPair.mentor_member_id)
                                                                         .where(MentoringPair.mentee_person_id.in_(ids))))),
     Kind.MESSAGE: _person_of(OutboxMessage.person_id),
+    Kind.VERIFICATION_DOCUMENT: _through(VerificationDocument.application_id, Application.id,
+                                         Kind.APPLICATION),
 }
 
 PATH_KINDS: dict[str, Kind | None] = {
@@ -417,6 +425,7 @@ PATH_KINDS: dict[str, Kind | None] = {
     "participation_id": Kind.PARTICIPATION,
     "member_id": Kind.ALUMNI_MEMBER,
     "message_id": Kind.MESSAGE,
+    "document_id": Kind.VERIFICATION_DOCUMENT,
     "month": None, "year": None, "kind": None, "action": None, "day": None, "round_id": None,
     "definition_name": None, "fmt": None,
 }

@@ -6,7 +6,7 @@ a day, on a working day of the placement in a month not yet approved. An excused
 the day as paid leave or as an unpaid but excused absence, as the rule in force says
 (``publicjobs.excused.<kind>_paid``), with its evidence sealed (``ilja.attendance.evidence``). The
 host's monthly form keeps both as they are and may not give such a day another kind
-(``protected``); a change goes through a correction.
+(``protected``); a change goes through an override, which a second staff member approves.
 """
 
 from __future__ import annotations
@@ -21,19 +21,25 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.accounts.scope import SYSTEM, Scope
+from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.attendance import codes
 from ilja.attendance import evidence as sealed
 from ilja.attendance.excused import ExcuseKind, publicjobs_rule
-from ilja.attendance.records import Method
+from ilja.attendance.records import Method, OverrideStatus, SameApprover, check_second_person
 from ilja.people.rrn import KeyRing
 from ilja.programs.holidays import is_paid_holiday
 from ilja.publicjobs import service
-from ilja.publicjobs.attendance_models import ExcusedDay, ProjectCheckinAttempt, ProjectCheckinBoard
+from ilja.publicjobs.attendance_models import (
+    ExcusedDay,
+    ProjectCheckinAttempt,
+    ProjectCheckinBoard,
+    TimesheetOverride,
+)
 from ilja.publicjobs.models import Placement, PlacementStatus, TimesheetEntryRow
 from ilja.publicjobs.service import MonthApproved, NotFound, PublicJobError, month_key, terms_of
-from ilja.publicjobs.timesheet import EntryKind
+from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry, TimesheetInvalid, validate_entries
 from ilja.rules.parameters import default_tree
+from ilja.text import text_problem
 
 PROTECTED = frozenset({Method.CHECKIN.value, Method.EXCUSED.value, Method.OVERRIDE.value})
 
@@ -262,3 +268,105 @@ def protected(session: Session, placement_ids: list[int], first: dt.date, last: 
                TimesheetEntryRow.day <= last, TimesheetEntryRow.method.in_(sorted(PROTECTED))))}
 
 
+
+
+# --------------------------------------------------------------------------------------------
+# Overrides: four eyes
+# --------------------------------------------------------------------------------------------
+MAX_REASON = 1000
+
+
+def request_override(session: Session, *, placement_id: int, day: dt.date, kind: str, milli_hours: int,
+                     reason: str, actor: audit.Actor, scope: Scope = SYSTEM) -> TimesheetOverride:
+    """Ask to change a recorded day, with a reason; nothing changes until another staff member
+    approves it."""
+    placement = service.get_placement(session, placement_id, scope)
+    text = (reason or "").strip()
+    if not text:
+        raise PublicJobError("정정 사유: 사유를 입력하십시오.", "Reason for the change: enter a reason.")
+    if len(text) > MAX_REASON or text_problem(text, line_breaks=True):
+        raise PublicJobError(f"정정 사유: {MAX_REASON}자 이내로, 주민등록번호나 제어 문자 없이 입력하십시오.",
+                             f"Reason for the change: at most {MAX_REASON} characters, without a registration "
+                             "number or control characters.")
+    if actor.id is None:
+        raise PublicJobError("정정은 직원이 요청합니다.", "An override is asked for by a staff member.")
+    try:
+        entry = TimesheetEntry(placement.id, day, EntryKind(kind), milli_hours)
+    except ValueError:
+        raise PublicJobError("구분: 목록에서 고르십시오.", "Kind: choose one from the list.") from None
+    problems = validate_entries([(1, entry)], {placement.id: terms_of(placement)},
+                                statutory_daily_hours=int(default_tree().value(
+                                    "publicjobs.timesheet.statutory_daily_hours", day)))
+    if problems:
+        raise TimesheetInvalid(problems)
+    row = session.scalar(select(TimesheetEntryRow).where(TimesheetEntryRow.placement_id == placement.id,
+                                                         TimesheetEntryRow.day == day))
+    before = None if row is None else {"kind": row.kind, "milli_hours": row.milli_hours}
+    if before == {"kind": entry.kind.value, "milli_hours": milli_hours}:
+        raise PublicJobError("지금 기록과 같습니다.", "The day is recorded so already.")
+    if pending_overrides(session, [placement.id], day=day):
+        raise PublicJobError("이 날에 대한 정정 요청이 이미 승인을 기다리고 있습니다.",
+                             "An override of this day is already waiting for approval.")
+    override = TimesheetOverride(placement_id=placement.id, day=day, before=before, kind=entry.kind.value,
+                                 milli_hours=milli_hours, reason=text, status=OverrideStatus.PENDING.value,
+                                 requested_by=actor.id, requested_at=clock.now())
+    session.add(override)
+    session.flush()
+    audit.record(session, actor, "publicjobs.attendance.override.request", subject_person_id=placement.person_id,
+                 object_type="publicjob_placement", object_id=placement.id,
+                 details={"override": override.id, "day": day.isoformat()})
+    return override
+
+
+def pending_overrides(session: Session, placement_ids: list[int], *, day: dt.date | None = None
+                      ) -> list[TimesheetOverride]:
+    statement = select(TimesheetOverride).where(TimesheetOverride.placement_id.in_(placement_ids),
+                                                TimesheetOverride.status == OverrideStatus.PENDING.value)
+    if day is not None:
+        statement = statement.where(TimesheetOverride.day == day)
+    return list(session.scalars(statement.order_by(TimesheetOverride.requested_at)))
+
+
+def decide_override(session: Session, *, override_id: int, approve: bool, note: str | None, actor: audit.Actor,
+                    scope: Scope = SYSTEM) -> TimesheetOverride:
+    """Approve or reject a pending override; the decider is another staff member than the
+    requester. An approved change of an approved month is a correction (its pay difference goes
+    into the next run, and the participant is told: ``service.correct_entry``)."""
+    row = scope.get(session, Kind.PJ_OVERRIDE, override_id)
+    if row is None:
+        raise NotFound("정정 요청을 찾을 수 없습니다.", f"no override {override_id}")
+    placement = service.get_placement(session, row.placement_id, scope)
+    if row.status != OverrideStatus.PENDING.value:
+        raise PublicJobError("이미 결정된 정정 요청입니다.", "The override has been decided already.")
+    try:
+        check_second_person(row.requested_by, actor.id)
+    except SameApprover:
+        raise PublicJobError("정정을 요청한 직원은 승인할 수 없습니다. 다른 직원이 승인해야 합니다.",
+                             "The staff member who asked for the change cannot approve it; another staff member "
+                             "must.") from None
+    if approve:
+        entry = TimesheetEntry(placement.id, row.day, EntryKind(row.kind), row.milli_hours)
+        current = session.scalar(select(TimesheetEntryRow).where(TimesheetEntryRow.placement_id == placement.id,
+                                                                 TimesheetEntryRow.day == row.day))
+        if (None if current is None else {"kind": current.kind, "milli_hours": current.milli_hours}) != row.before:
+            raise PublicJobError("요청 이후 이 날의 기록이 바뀌었습니다. 정정을 다시 요청하십시오.",
+                                 "The day's record changed after the request; ask for the override again.")
+        if service.is_approved(session, placement.project_id, row.day.year, row.day.month):
+            service.correct_entry(session, placement.id, entry, reason=row.reason, actor=actor)
+        elif current is None:
+            session.add(TimesheetEntryRow(placement_id=placement.id, day=row.day, kind=row.kind,
+                                          milli_hours=row.milli_hours, entered_by=actor.id))
+        else:
+            current.kind, current.milli_hours, current.entered_by = row.kind, row.milli_hours, actor.id
+        session.flush()
+        session.execute(update(TimesheetEntryRow).where(
+            TimesheetEntryRow.placement_id == placement.id, TimesheetEntryRow.day == row.day)
+            .values(method=Method.OVERRIDE.value).execution_options(synchronize_session="fetch"))
+    row.status = (OverrideStatus.APPROVED if approve else OverrideStatus.REJECTED).value
+    row.decided_by, row.decided_at = actor.id, clock.now()
+    row.decision_note = (note or "").strip()[:MAX_REASON] or None
+    session.flush()
+    audit.record(session, actor, f"publicjobs.attendance.override.{row.status}",
+                 subject_person_id=placement.person_id, object_type="publicjob_placement", object_id=placement.id,
+                 details={"override": row.id, "day": row.day.isoformat()})
+    return row

@@ -1,5 +1,5 @@
 """Tables of public-job attendance beyond the timesheet (issue 19 §3): the host's check-in boards
-and the participants' attempts, and excused absences with their evidence. The day itself stays a
+and the participants' attempts, excused absences with their evidence, overrides awaiting approval. The day itself stays a
 timesheet entry (``pj_timesheet_entries``, whose ``method`` says how it was recorded)."""
 
 from __future__ import annotations
@@ -69,3 +69,24 @@ class ExcusedDay(Base):
     evidence_bytes: Mapped[int | None] = mapped_column(Integer)
     recorded_by: Mapped[str | None] = mapped_column(String(100))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class TimesheetOverride(Base):
+    """A change asked for to a recorded day (정정 요청), with its reason: it takes effect only when
+    a second staff member approves it (four eyes); in an approved month, through a correction."""
+
+    __tablename__ = "pj_overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("pj_placements.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    before: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
+    kind: Mapped[str] = mapped_column(String(16))
+    milli_hours: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    requested_by: Mapped[str | None] = mapped_column(String(100))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(String(1000))

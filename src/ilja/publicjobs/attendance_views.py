@@ -21,6 +21,7 @@ from ilja.people.keys import get_keyring
 from ilja.publicjobs import attendance, service
 from ilja.publicjobs.models import PlacementStatus, Project
 from ilja.publicjobs.service import NotFound, PublicJobError
+from ilja.publicjobs.timesheet import EntryKind, TimesheetInvalid, parse_hours
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -28,6 +29,15 @@ Host = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
 Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
 OwnWrite = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
 MIN_REFRESH_SECONDS = 5
+TIMESHEET_PROBLEMS_KO = {
+    "outside_period": "날짜: 배치 기간 밖의 날입니다.",
+    "over_daily_limit": "시간: 하루 근무시간 한도를 넘습니다.",
+    "not_a_public_holiday": "구분: 공휴일이 아닌 날입니다.",
+    "absence_with_hours": "시간: 무급 결근은 0시간입니다.",
+    "public_holiday": "구분: 공휴일입니다 (공휴일(유급)로 기록).",
+    "not_a_working_day": "날짜: 이 참여자의 근무일이 아닙니다.",
+}
+"""The timesheet checks' reasons in Korean, by their stable code (``publicjobs.timesheet``)."""
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -136,7 +146,11 @@ def _excused_context(db: DbSession, project: Project, principal: Principal) -> d
     placements = [p for p in service.placements_of(db, project.id) if p.status == PlacementStatus.ACTIVE.value]
     listed = attendance.excused_of(db, project.id, Scope.of(principal))
     people = {p.person_id for p in placements} | {p.person_id for _, p in listed}
-    return {"project": project, "placements": placements, "excused": listed, "names": _masked_names(db, people),
+    every = service.placements_of(db, project.id)
+    return {"project": project, "placements": placements, "excused": listed, "names": _masked_names(db, people | {
+                p.person_id for p in every}), "by_id": {p.id: p for p in every},
+            "pending": attendance.pending_overrides(db, [p.id for p in every]), "me": principal.actor.id,
+            "entry_kinds": [k.value for k in EntryKind],
             "kinds": [k.value for k in ExcuseKind], "today": clock.today().isoformat(), "error": None, "note": None}
 
 
@@ -147,7 +161,7 @@ def excused_page(request: Request, project_id: int, db: DbSession, principal: Ho
     if project is None:
         return _not_found(request)
     context = _excused_context(db, project, principal)
-    context["note"] = "saved" if note == "saved" else None
+    context["note"] = note if note in ("saved", "requested", "approved", "rejected") else None
     return _page(request, "publicjobs/excused.html", context)
 
 
@@ -173,6 +187,64 @@ async def excused_save(request: Request, project_id: int, db: DbSession, princip
         context["error"] = _message(request, error)
         return _page(request, "publicjobs/excused.html", context, status_code=404 if isinstance(error, NotFound) else 422)
     return RedirectResponse(f"/publicjobs/projects/{project.id}/excused?note=saved", status_code=303)
+
+
+def _refused(request: Request, db: DbSession, project: Project, principal: Principal,
+             error: PublicJobError) -> HTMLResponse:
+    context = _excused_context(db, project, principal)
+    context["error"] = _message(request, error)
+    return _page(request, "publicjobs/excused.html", context, status_code=404 if isinstance(error, NotFound) else 422)
+
+
+@router.post("/publicjobs/projects/{project_id}/overrides", response_model=None)
+async def override_request(request: Request, project_id: int, db: DbSession, principal: Host) -> Response:
+    form = await request.form()
+    project = _project(db, principal, project_id)
+    if project is None:
+        return _not_found(request)
+    text = str(form.get("placement_id", ""))
+    try:
+        placement = service.get_placement(db, int(text) if text.isdigit() else 0, Scope.of(principal))
+        if placement.project_id != project.id:
+            raise NotFound("배치를 찾을 수 없습니다.", "no such placement in this project")
+        hours = parse_hours(form.get("hours") or 0)
+        with db.begin_nested():
+            attendance.request_override(db, placement_id=placement.id, day=_day(str(form.get("day", ""))) or dt.date.min,
+                                        kind=str(form.get("kind", "")), milli_hours=hours,
+                                        reason=str(form.get("reason", "")), actor=principal.actor,
+                                        scope=Scope.of(principal))
+    except TimesheetInvalid as error:
+        first = error.problems[0]
+        ko = TIMESHEET_PROBLEMS_KO.get(first.code, "근무기록 기준에 맞지 않습니다.")
+        return _refused(request, db, project, principal, PublicJobError(ko, f"{first.column}: {first.reason}"))
+    except ValueError:
+        return _refused(request, db, project, principal,
+                        PublicJobError("시간: 숫자로 입력하십시오 (예: 6).", "Hours: enter a number (e.g. 6)."))
+    except PublicJobError as error:
+        return _refused(request, db, project, principal, error)
+    return RedirectResponse(f"/publicjobs/projects/{project.id}/excused?note=requested", status_code=303)
+
+
+@router.post("/publicjobs/projects/{project_id}/overrides/decide", response_model=None)
+async def override_decide(request: Request, project_id: int, db: DbSession, principal: Host) -> Response:
+    form = await request.form()
+    project = _project(db, principal, project_id)
+    if project is None:
+        return _not_found(request)
+    text = str(form.get("override_id", ""))
+    approve = form.get("decision") == "approve"
+    try:
+        override_id = int(text) if text.isdigit() else 0
+        mine = {o.id for o in attendance.pending_overrides(db, [p.id for p in service.placements_of(db, project.id)])}
+        if override_id not in mine:
+            raise NotFound("정정 요청을 찾을 수 없습니다.", f"no override {override_id} in this project")
+        with db.begin_nested():
+            attendance.decide_override(db, override_id=override_id, approve=approve, note=str(form.get("note", "")),
+                                       actor=principal.actor, scope=Scope.of(principal))
+    except PublicJobError as error:
+        return _refused(request, db, project, principal, error)
+    note = "approved" if approve else "rejected"
+    return RedirectResponse(f"/publicjobs/projects/{project.id}/excused?note={note}", status_code=303)
 
 
 @router.get("/publicjobs/placements/{placement_id}/excused/{day}/evidence", response_model=None)

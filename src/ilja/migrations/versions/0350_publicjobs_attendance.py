@@ -1,5 +1,6 @@
 """Public-job attendance recorded several ways (issue 19 §3): the method of each timesheet entry,
-the host's check-in boards and the participants' attempts, excused absences with evidence.
+the host's check-in boards and the participants' attempts, excused absences with evidence, overrides
+awaiting a second staff member's approval.
 
 Revision ID: 0350
 Revises: 0301
@@ -74,10 +75,29 @@ def upgrade() -> None:
         sa.UniqueConstraint("placement_id", "day", name="uq_pj_excused_placement_id"),
     )
     op.create_index("ix_pj_excused_placement_id", "pj_excused", ["placement_id"])
+    op.create_table(
+        "pj_overrides", _id(),
+        sa.Column("placement_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("before", JSON, nullable=True),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("milli_hours", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(1000), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("requested_by", sa.String(100), nullable=True),
+        sa.Column("requested_at", TZ, nullable=False),
+        sa.Column("decided_by", sa.String(100), nullable=True),
+        sa.Column("decided_at", TZ, nullable=True),
+        sa.Column("decision_note", sa.String(1000), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_pj_overrides"),
+        _fk("pj_overrides", "placement_id", "pj_placements"),
+    )
+    op.create_index("ix_pj_overrides_placement_id", "pj_overrides", ["placement_id"])
+    op.create_index("ix_pj_overrides_status", "pj_overrides", ["status"])
 
 
 def downgrade() -> None:
-    for table in ("pj_excused", "pj_checkin_attempts", "pj_checkin_boards"):
+    for table in ("pj_overrides", "pj_excused", "pj_checkin_attempts", "pj_checkin_boards"):
         op.drop_table(table)
     with op.batch_alter_table("pj_timesheet_entries") as table:
         table.drop_column("method")
