@@ -90,6 +90,7 @@ class Vocabulary:
                                                   entry["en"], tuple(entry.get("implies", ())))
             for alias in (name, entry["en"], *entry.get("aliases", ())):
                 self._add(self._cert_alias, key(alias), name, "certificate")
+        self._longest = max(map(len, self._skill_alias))
         for skill in self.skills.values():
             for other in skill.related:
                 if other not in self.skills:
@@ -128,12 +129,21 @@ class Vocabulary:
                 runs.append([])
             else:
                 runs[-1].append(token)
+        aliases, longest = self._skill_alias, self._longest
         for run in runs:
+            # a phrase's lookup form is its morphemes' and the gaps' between, joined
+            parts = [key(text[t.start:t.start + t.len]) for t in run]
+            gaps = [key(text[a.start + a.len:b.start]) for a, b in zip(run, run[1:], strict=False)]
             i = 0
             while i < len(run):
-                for j in range(min(len(run), i + MAX_PHRASE) - 1, i - 1, -1):
-                    start, end = run[i].start, run[j].start + run[j].len
-                    sid = self._skill_alias.get(key(text[start:end]))
+                phrases, joined = [], ""
+                for j in range(i, min(len(run), i + MAX_PHRASE)):
+                    joined += (gaps[j - 1] if j > i else "") + parts[j]
+                    if len(joined) > longest:
+                        break
+                    phrases.append((j, joined))
+                for j, phrase in reversed(phrases):
+                    sid = aliases.get(phrase)
                     if sid is not None:
                         found.append(sid)
                         i = j
