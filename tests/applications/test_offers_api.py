@@ -76,3 +76,21 @@ def test_an_applicant_withdraws_from_the_waitlist_and_the_public_figures_say_so(
     assert body["drawn"] and body["withdrawals"] == 1 and body["offers"] == {"open": 1}
     assert body["seats"][0]["seats"] == 1 and body["cutoffs_at_draw"][0]["seat"] == "open"
     assert "person" not in figures.text and "application_id" not in figures.text
+
+
+def test_an_operator_of_an_unrelated_site_reaches_no_ones_offer(api, database_url):
+    from ilja.accounts.roles import Role
+
+    world, call = api
+    with transaction(engine_for(database_url)) as session:
+        user = accounts.create_user(session, login="operator-z", password="Tr0ub4dor&3x",
+                                    role=Role.OPERATOR, display_name="operator-z",
+                                    site_code="campus.jongno")
+        token = accounts.issue_token(session, user, "test")[1]
+    headers = {"Authorization": f"Bearer {token}"}
+    [chosen] = world.by_status("selected")
+    client = TestClient(__import__("ilja.web.app", fromlist=["x"]).create_app())
+    assert client.get(f"/api/v1/rounds/{world.round_id}/offers", headers=headers).json() == []
+    assert client.get(f"/api/v1/applications/{world.applications[chosen]}/selection",
+                      headers=headers).status_code == 404
+    assert call("GET", f"/rounds/{world.round_id}/offers", "manager").json() != []
