@@ -79,6 +79,11 @@ def test_the_disability_counts_only_with_its_consent_and_withdrawing_it_recalcul
         assert "가점과 우선선발 여부를 다시 계산" in message.body
         with pytest.raises(PrivacyError, match="already withdrawn"):
             consent.withdraw(session, consent_id, actor=CITIZEN, scope=scope)
+        view = registry.read_person(session, scope.person_id, actor=MANAGER, personal=True)
+        assert consent.shown_to_staff(session, view).vulnerable_groups == ["long_term_unemployed"]
+        other = registry.read_person(session, session.get_one(Application, without).person_id, actor=MANAGER,
+                                     personal=True)
+        assert "disabled" not in consent.shown_to_staff(session, other).vulnerable_groups
 
 
 def test_withdrawing_the_main_consent_withdraws_the_application_and_its_other_consents(database_url, keyring):

@@ -243,7 +243,9 @@ def read(person_id: int, db: DbSession,
                                 scope=Scope.of(principal))
     if view is None:
         raise _unknown()
-    return person_out(view)
+    from ilja.privacy.consent import shown_to_staff
+
+    return person_out(shown_to_staff(db, view))
 
 
 @router.post("/people/{person_id}/rrn", response_model=RevealOut,

@@ -157,6 +157,9 @@ def _detail(request: Request, db: DbSession, principal: Principal, person_id: in
                                 scope=Scope.of(principal))
     if view is None:
         return _not_found(request)
+    from ilja.privacy.consent import shown_to_staff
+
+    view = shown_to_staff(db, view)
     return _page(request, "people/detail.html", {
         "view": view, "revealed": revealed, "active": "people",
         "can_reveal": principal.can(Permission.PEOPLE_READ_RRN) and view.rrn is not None,

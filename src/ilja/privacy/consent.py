@@ -19,10 +19,12 @@ transaction).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -155,6 +157,21 @@ def active(session: Session, application_id: int) -> dict[str, Consent]:
 def sensitive_allowed(session: Session, application_id: int) -> bool:
     """Whether the application's sensitive data may be used and shown."""
     return texts.SENSITIVE in active(session, application_id)
+
+
+def sensitive_withdrawn(session: Session, person_id: int) -> bool:
+    """Whether the person gave consents but none to sensitive data stands: staff then no longer
+    see the sensitive groups (a record from before consents were kept shows as it was)."""
+    rows = session.execute(select(Consent.purpose, Consent.withdrawn_at).where(Consent.person_id == person_id)).all()
+    return bool(rows) and not any(purpose == texts.SENSITIVE and withdrawn is None for purpose, withdrawn in rows)
+
+
+def shown_to_staff(session: Session, view: Any) -> Any:
+    """A person's view (``people.registry.PersonView``) without the sensitive groups when their
+    consent to them is not standing."""
+    if not sensitive_withdrawn(session, view.id):
+        return view
+    return dataclasses.replace(view, vulnerable_groups=texts.without_sensitive(view.vulnerable_groups, clock.today()))
 
 
 def consequence(purpose: str, status: str | None) -> Consequence:

@@ -7,7 +7,6 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
 VERSION = r"^[0-9A-Za-z._-]{1,32}$"
 
 
