@@ -40,6 +40,7 @@ from ilja.training.models import (
 )
 
 MAX_REASON = 1000
+CHUNK = 5000
 PROTECTED = frozenset({Method.CHECKIN.value, Method.EXCUSED.value, Method.OVERRIDE.value})
 """Records the operator's sheet or file do not overwrite: the person's own check-in, an excused
 day with its evidence, an approved override. They change only through an override."""
@@ -225,9 +226,14 @@ def protected_records(session: Session, pairs: list[tuple[int, dt.date]]) -> dic
     if not pairs:
         return {}
     wanted = set(pairs)
-    rows = session.execute(select(AttendanceRecord.enrolment_id, AttendanceRecord.day,
-                                  AttendanceRecord.mark).where(
-        AttendanceRecord.enrolment_id.in_(sorted({e for e, _ in wanted})),
-        AttendanceRecord.day.in_(sorted({d for _, d in wanted})),
-        AttendanceRecord.method.in_(sorted(PROTECTED))))
-    return {(e, d): m for e, d, m in rows if (e, d) in wanted}
+    enrolments = sorted({e for e, _ in wanted})
+    days = sorted({d for _, d in wanted})
+    found: dict[tuple[int, dt.date], int] = {}
+    for start in range(0, len(enrolments), CHUNK):  # a year's file names thousands of trainees
+        rows = session.execute(select(AttendanceRecord.enrolment_id, AttendanceRecord.day,
+                                      AttendanceRecord.mark).where(
+            AttendanceRecord.enrolment_id.in_(enrolments[start:start + CHUNK]),
+            AttendanceRecord.day.between(days[0], days[-1]),
+            AttendanceRecord.method.in_(sorted(PROTECTED))))
+        found.update({(e, d): m for e, d, m in rows if (e, d) in wanted})
+    return found
