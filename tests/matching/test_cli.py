@@ -93,3 +93,7 @@ def test_proposals_are_reviewed_and_decided_one_by_one(configured):
         assert runner.invoke(app, ["match", "decide", str(row["proposal"]), "confirm"]).exit_code == 0
     text = runner.invoke(app, ["match", "proposals", str(run_id)])
     assert "vetoed" in text.output
+    report = runner.invoke(app, ["match", "acceptance", "--format", "json"])
+    assert report.exit_code == 0, report.output
+    postings = json.loads(report.stdout)["postings"]
+    assert sum(r["proposals"].get("vetoed", 0) for r in postings) == 1

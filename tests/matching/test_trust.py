@@ -110,3 +110,29 @@ def test_every_filter_and_shift_has_words():
     for lang in ("ko", "en"):
         assert all(has(lang, f"matching.filter.{name}") for name in filters.FILTERS)
         assert all(has(lang, f"matching.shift.{name}") for name in filters.SHIFTS)
+
+
+def test_acceptance_by_posting_and_employer(database_url):
+    from ilja.matching.acceptance import acceptance
+
+    with transaction(engine_for(database_url)) as session:
+        _demo(session)
+        run = runs.run_matching(session, round_code="2026-1", seed=b"a" * 16,
+                                actor=COORDINATOR)
+        first, second, third, *_ = runs.proposals(session, run.id)
+        runs.decide_proposal(session, third.id, decision="veto", reason="경력 부족",
+                             actor=COORDINATOR)
+        hired = runs.decide_proposal(session, first.id, decision="confirm", actor=COORDINATOR)
+        declined = runs.decide_proposal(session, second.id, decision="confirm",
+                                        actor=COORDINATOR)
+        today = clock.today()
+        runs.decide_offer(session, hired.id, decision="hired", on=today, actor=COORDINATOR)
+        runs.decide_offer(session, declined.id, decision="declined", on=today,
+                          reason="근무 시간이 맞지 않음", actor=COORDINATOR)
+        by_posting, by_employer = acceptance(session)
+        title = service.get_posting(session, second.posting_id).title
+        row = next(r for r in by_posting if r.name == title)
+        assert row.offers["declined"] == 1 and row.rate == 0.0
+        assert row.decline_reasons == ["근무 시간이 맞지 않음"]
+        assert sum(r.offers["hired"] for r in by_employer) == 1
+        assert sum(r.proposals["vetoed"] for r in by_posting) == 1

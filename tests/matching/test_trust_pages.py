@@ -90,6 +90,8 @@ def test_run_explains_decides_one_by_one_and_says_why_unmatched(site):
     with transaction(engine_for(site.url)) as session:
         statuses = dict(session.execute(select(Proposal.id, Proposal.status)).all())
     assert statuses[first_id] == "confirmed" and statuses[second_id] == "vetoed"
+    report = _check(site.get("/matching/acceptance"))
+    assert "공고별 수락 현황" in report and "기업별 수락 현황" in report
 
 
 def test_conditions_on_the_coordinators_page_and_the_trainees(site):

@@ -163,6 +163,34 @@ def decide(proposal_id: int = typer.Argument(..., help="The proposal (see `ilja 
     err.print(f"proposal {proposal_id}: " + ("offer made" if offer else "vetoed"))
 
 
+@match_app.command("acceptance")
+def acceptance(fmt: str = typer.Option("text", "--format", help="text or json.")) -> None:
+    """Proposals, offers, hires and declines per posting and per employer, with the acceptance
+    rate (hires over decided offers)."""
+    from ilja.db import transaction
+    from ilja.matching.acceptance import acceptance as report
+
+    with transaction() as session:
+        by_posting, by_employer = report(session)
+    rows = {"postings": by_posting, "employers": by_employer}
+    if fmt == "json":
+        print(json.dumps({k: [{"name": r.name, "detail": r.detail, "proposals": r.proposals,
+                               "offers": r.offers, "interviews": r.interviews, "rate": r.rate,
+                               "decline_reasons": r.decline_reasons} for r in v]
+                          for k, v in rows.items()}, ensure_ascii=False))
+        return
+    for title, items in (("공고별 (by posting)", by_posting), ("기업별 (by employer)", by_employer)):
+        table = Table(title=f"수락 현황 {title}")
+        for column in ("이름", "확정", "거부", "채용", "거절", "대기", "수락률"):
+            table.add_column(column)
+        for r in items:
+            table.add_row(r.name, str(r.proposals["confirmed"]), str(r.proposals["vetoed"]),
+                          str(r.offers["hired"]), str(r.offers["declined"]),
+                          str(r.offers["offered"]),
+                          "—" if r.rate is None else f"{100 * r.rate:.0f}%")
+        print_table(table)
+
+
 @match_app.command("verify")
 def verify(run_id: int = typer.Argument(..., help="The run to reproduce.")) -> None:
     """Re-run with the stored seed: same inputs and seed must give the same proposals."""

@@ -363,6 +363,17 @@ def organisation_page(organisation_id: int, request: Request, db: DbSession,
         "names": _names(db, [c for c in candidates if c], False)})
 
 
+@router.get("/matching/acceptance", response_class=HTMLResponse)
+def acceptance_page(request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
+    """Proposals, offers, interviews and hires counted per posting and per employer (no
+    person), with the acceptance rate."""
+    from ilja.matching.acceptance import acceptance
+
+    by_posting, by_employer = acceptance(db)
+    return render(request, "matching/acceptance.html", {
+        "by_posting": by_posting, "by_employer": by_employer})
+
+
 @router.get("/matching/me", response_class=HTMLResponse)
 def my_page(request: Request, db: DbSession, principal: Annotated[
         Principal, Depends(requires(Permission.PROFILE_READ_OWN))]) -> HTMLResponse:
