@@ -152,7 +152,7 @@ def _changes_context(db: DbSession, cohort: TrainingCohort, scope: Scope) -> dic
             "excused": changes.excused_of(db, ids), "pending": changes.pending(db, ids),
             "kinds": [k.value for k in ExcuseKind], "marks": [m.code for m in Mark],
             "sessions": [d.isoformat() for d in service.schedule_of(cohort).sessions],
-            "error": None, "note": None}
+            "today": clock.today().isoformat(), "error": None, "note": None}
 
 
 @router.get("/training/cohorts/{cohort_id}/attendance/changes", response_class=HTMLResponse)

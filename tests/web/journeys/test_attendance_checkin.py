@@ -1,7 +1,8 @@
 """Checking in with the code shown at the site (issue 19 §3), in the browser: the operator (of
 the demo's site ``campus.mapo``) opens today's check-in screen at 1280 px; the trainee, on a phone
 at 390 px, types a wrong code (a clear error, the field marked), then the code on the screen, and
-is recorded present once. Every page is checked as in test_year.py (axe, nothing wider than the
+is recorded present once; the operator then asks to correct the day, which waits for another
+staff member. Every page is checked as in test_year.py (axe, nothing wider than the
 phone, no developer text on the citizen's pages).
 """
 
@@ -100,4 +101,15 @@ def test_a_trainee_checks_in_on_a_phone_with_the_code_on_the_screen(person, site
         rows = list(session.scalars(select(AttendanceRecord).join(
             Enrolment, Enrolment.id == AttendanceRecord.enrolment_id).where(Enrolment.cohort_id == cohort_id)))
     assert [(r.day, r.method) for r in rows] == [(clock.today(), "checkin")]
+
+    # the operator asks to correct the day; the same operator cannot approve it
+    page.goto(f"/training/cohorts/{cohort_id}/attendance/changes")
+    operator.shows("공가·출결 정정")
+    page.get_by_label("교육일").first.select_option(clock.today().isoformat())
+    page.get_by_label("바꿀 출결").select_option("late")
+    page.get_by_label("정정 사유").fill("10시 도착 (출입 기록 확인)")
+    operator.click("정정 요청", role="button")
+    expect(page.get_by_role("status")).to_contain_text("다른 직원이 승인하면 반영됩니다")
+    expect(page.get_by_text("다른 직원의 승인을 기다립니다.")).to_be_visible()
+    operator.shows("공가·출결 정정 (승인 대기)")
     no_problems(site)
