@@ -8,13 +8,15 @@ import io
 import json
 
 import pypdf
+import pytest
 from sqlalchemy import Table
 
 from ilja import models
 from ilja.db import engine_for, transaction
 from ilja.privacy import consent, corrections, export, pdf
 from ilja.privacy.models import ConsentVia
-from tests.applications.factories import CITIZEN, apply, open_round, register
+from ilja.rights import service as rights
+from tests.applications.factories import CITIZEN, MANAGER, apply, open_round, register
 from tests.people.conftest import valid_rrn
 
 
@@ -60,7 +62,22 @@ def test_a_new_table_with_a_person_column_fails_the_check():
     assert _person_columns(linked) == ["holder"]
 
 
-def test_the_download_holds_every_domain_and_only_the_persons_rows(database_url, keyring):
+@pytest.fixture
+def data_keys(keyring, tmp_path, monkeypatch):
+    """The registry's keys where ``get_keyring`` finds them (the collectors decrypt the person's own words)."""
+    from ilja.config import get_settings
+    from ilja.people.keys import reset_keyring
+
+    monkeypatch.setenv("ILJA_DATA_KEY_FILE", str(tmp_path / "keys" / "data-keys.json"))
+    get_settings.cache_clear()
+    reset_keyring()
+    yield keyring
+    reset_keyring()
+    get_settings.cache_clear()
+
+
+def test_the_download_holds_every_domain_and_only_the_persons_rows(database_url, data_keys, tmp_path):
+    keyring = data_keys
     round_id = open_round(database_url)
     mine = register(database_url, keyring, vulnerable_groups=["disabled"], rrn=valid_rrn("700315", "1", "12345"))
     other = register(database_url, keyring)
@@ -71,6 +88,10 @@ def test_the_download_holds_every_domain_and_only_the_persons_rows(database_url,
                        given={"collection_use": "2025-01-01"}, via=ConsentVia.WEB, actor=CITIZEN)
         corrections.file(session, person_id=mine, item="phone", wrong="예전 번호", asked="010-2222-3333",
                          actor=CITIZEN)
+        decision = rights.record_decision(session, MANAGER, person_id=mine, kind="not_selected",
+                                          subject_ref=f"application:{application_id}", reasons=("점수 미달", "Score"))
+        rights.file_appeal(session, CITIZEN, decision_id=decision.id, text="가점이 빠졌습니다.", attachment=None,
+                           keyring=keyring, store=tmp_path)
     with transaction(engine_for(database_url)) as session:
         download = export.collect(session, mine)
     text = json.dumps(download, ensure_ascii=False)
@@ -87,6 +108,8 @@ def test_the_download_holds_every_domain_and_only_the_persons_rows(database_url,
     assert {"application.submit", "consent.give", "correction.file"} <= actions
     assert all("actor_id" not in e and "source_address" not in e for e in domains["accounts"]["audit_intake"])
     assert str(other) not in {str(p["id"]) for p in domains["people"]["persons"]}
+    assert [a["text"] for a in domains["rights"]["rights_appeals"]] == ["가점이 빠졌습니다."]
+    assert "text_token" not in text
 
     document = pdf.render(download, name="김철수")
     reader = pypdf.PdfReader(io.BytesIO(document))

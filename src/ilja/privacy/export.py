@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, select
+from sqlalchemy import ColumnElement, Select, String, Table, select
 from sqlalchemy.orm import Session
 
 from ilja import __version__, clock
@@ -71,6 +71,13 @@ def _dump(session: Session, name: str, where: Callable[[Table], ColumnElement[bo
     order = list(table.primary_key.columns)
     query = select(*columns).where(where(table)).order_by(*order)
     return [{key: _value(value) for key, value in row._mapping.items()} for row in session.execute(query)]
+
+
+def _applications_of(person_id: int) -> Select[Any]:
+    """The ids of the person's applications, for the tables that hang off an application."""
+    table = _table("applications")
+    assert table is not None
+    return select(table.c.id).where(table.c.person_id == person_id)
 
 
 def _ids(rows: Rows, key: str = "id") -> list[Any]:
@@ -137,8 +144,7 @@ def applications(session: Session, person_id: int) -> Found:
 
 @collector("selection", "selection_outcomes", "selection_offers")
 def selection(session: Session, person_id: int) -> Found:
-    mine = select(_table("applications").c.id).where(  # type: ignore[union-attr]
-        _table("applications").c.person_id == person_id)  # type: ignore[union-attr]
+    mine = _applications_of(person_id)
     return {name: _dump(session, name, lambda t: t.c.application_id.in_(mine))
             for name in ("selection_outcomes", "selection_offers")}
 
@@ -158,20 +164,31 @@ def training(session: Session, person_id: int) -> Found:
     return found
 
 
-@collector("publicjobs", "pj_placements", "pj_placement_events", "pj_timesheet_entries", "pj_pay_lines",
-           "pj_corrections", "pj_pay_accounts", "pj_payments", "pj_payment_events")
+PLACEMENT_TABLES = ("pj_placement_events", "pj_timesheet_entries", "pj_corrections", "pj_excused", "pj_overrides")
+
+
+@collector("publicjobs", "pj_placements", "pj_pay_lines", "pj_pay_accounts", "pj_payments", "pj_payment_events",
+           "pj_checkin_attempts", *PLACEMENT_TABLES)
 def publicjobs(session: Session, person_id: int) -> Found:
     placements = _by_person(session, "pj_placements", person_id)
-    ids = _ids(placements)
     payments = _by_person(session, "pj_payments", person_id)
-    return {"pj_placements": placements,
-            "pj_placement_events": _within(session, "pj_placement_events", "placement_id", ids),
-            "pj_timesheet_entries": _within(session, "pj_timesheet_entries", "placement_id", ids),
-            "pj_pay_lines": _by_person(session, "pj_pay_lines", person_id),
-            "pj_corrections": _within(session, "pj_corrections", "placement_id", ids),
-            "pj_pay_accounts": _by_person(session, "pj_pay_accounts", person_id),
-            "pj_payments": payments,
-            "pj_payment_events": _within(session, "pj_payment_events", "payment_id", _ids(payments))}
+    found = {"pj_placements": placements, "pj_payments": payments,
+             "pj_payment_events": _within(session, "pj_payment_events", "payment_id", _ids(payments))}
+    for name in ("pj_pay_lines", "pj_pay_accounts", "pj_checkin_attempts"):
+        found[name] = _by_person(session, name, person_id)
+    for name in PLACEMENT_TABLES:
+        found[name] = _within(session, name, "placement_id", _ids(placements))
+    return found
+
+
+@collector("verification", "verification_documents", "verified_facts", "verification_at_selection")
+def verification(session: Session, person_id: int) -> Found:
+    """The documents and facts checked for the person's applications."""
+    mine = _applications_of(person_id)
+    return {"verification_documents": _by_person(session, "verification_documents", person_id),
+            "verified_facts": _by_person(session, "verified_facts", person_id),
+            "verification_at_selection": _dump(session, "verification_at_selection",
+                                               lambda t: t.c.application_id.in_(mine))}
 
 
 @collector("matching", "matching_candidates", "matching_counsel_sessions", "matching_day_entries",
@@ -227,8 +244,19 @@ def messages(session: Session, person_id: int) -> Found:
 
 @collector("rights", "rights_decisions", "rights_appeals")
 def rights(session: Session, person_id: int) -> Found:
-    """Decisions about the person and their appeals (the appeal's encrypted text is left out)."""
-    return {name: _by_person(session, name, person_id) for name in ("rights_decisions", "rights_appeals")}
+    """Decisions about the person and their appeals, with the person's own words (their answer to
+    a prior notice, their appeal) decrypted: stored encrypted, they are theirs to read."""
+    from ilja.people.keys import get_keyring
+    from ilja.rights import service
+    from ilja.rights.models import Appeal, Decision
+
+    found = {name: _by_person(session, name, person_id) for name in ("rights_decisions", "rights_appeals")}
+    keyring = get_keyring()
+    for row in found["rights_decisions"]:
+        row["answer"] = service.answer_text(session.get_one(Decision, row["id"]), keyring)
+    for row in found["rights_appeals"]:
+        row["text"] = service.appeal_text(session.get_one(Appeal, row["id"]), keyring)
+    return found
 
 
 def collect(session: Session, person_id: int) -> dict[str, Any]:

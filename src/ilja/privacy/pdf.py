@@ -17,7 +17,7 @@ DOMAINS = {
     "people": "기본 정보", "accounts": "계정과 열람·변경 기록", "applications": "신청", "selection": "선발",
     "training": "교육", "publicjobs": "공공일자리 근무와 급여", "matching": "상담과 취업 연계",
     "outcomes": "취업 성과", "support": "자격증·창업·지원금", "privacy": "개인정보 동의와 정정 요구",
-    "messages": "알림", "rights": "결정과 이의신청",
+    "messages": "알림", "rights": "결정과 이의신청", "verification": "자격 확인 서류와 사실",
 }
 TABLES = {
     "persons": "대상자 정보", "households": "세대", "person_duplicate_flags": "중복 확인", "users": "계정",
@@ -28,7 +28,9 @@ TABLES = {
     "training_scores": "평가 점수", "training_surveys": "설문", "training_participants": "원데이 클래스 참여",
     "training_checkin_attempts": "출석 체크 시도", "pj_placements": "배치", "pj_placement_events": "배치 이력",
     "pj_timesheet_entries": "근무 기록", "pj_pay_lines": "급여", "pj_corrections": "급여 정정",
-    "pj_pay_accounts": "급여 계좌", "pj_payments": "급여 지급", "pj_payment_events": "급여 지급 이력",
+    "pj_pay_accounts": "급여 계좌", "pj_excused": "공가·병가", "pj_overrides": "근무 기록 정정",
+    "pj_checkin_attempts": "출근 체크 시도", "verification_documents": "제출 서류", "verified_facts": "확인한 사실",
+    "verification_at_selection": "선발 시 자격 확인", "pj_payments": "급여 지급", "pj_payment_events": "급여 지급 이력",
     "matching_candidates": "취업 연계 대상", "matching_counsel_sessions": "상담", "matching_day_entries": "매칭데이 참가",
     "matching_interviews": "면접", "matching_proposals": "매칭 제안", "matching_rankings": "희망 순위",
     "matching_offers": "채용 제안", "matching_outcomes": "채용", "outcome_participations": "사업 참여",
