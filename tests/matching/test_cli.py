@@ -97,3 +97,33 @@ def test_proposals_are_reviewed_and_decided_one_by_one(configured):
     assert report.exit_code == 0, report.output
     postings = json.loads(report.stdout)["postings"]
     assert sum(r["proposals"].get("vetoed", 0) for r in postings) == 1
+
+
+WORK24 = """구인인증번호,회사명,사업자등록번호,채용제목,임금형태,최소임금액,근무지역,근무형태,최소학력,경력,마감일,고용형태,직종코드
+K151212603200001,대명전기공사,123-45-67890,내선 전기공사 보조 (전기기능사 우대),월급,2700000,서울 성북구 동소문로,주5일근무,학력무관,신입,26-03-15,10,
+K151212603200002,연희동커피,234-56-78901,주말 바리스타,시급,10320,서울 서대문구 연희로,주말근무,학력무관,관계없음,채용시까지,21,
+K151212603200003,(주)구름인프라,345-67-89012,클라우드 엔지니어,연봉,4800만원,서울 영등포구,주5일근무,대졸(4년),경력 3년 이상,2026-03-31,10,
+"""
+
+
+def test_import_work24(configured, tmp_path):
+    from ilja.matching import service
+
+    path = tmp_path / "work24.csv"
+    path.write_text(WORK24, encoding="utf-8")
+    result = runner.invoke(app, ["match", "import-work24", str(path), "--round", "2026-2",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["created"]) == 3
+    with transaction(engine_for(configured)) as session:
+        cafe = service.posting_by_code(session, "W24-K151212603200002")
+        cloud = service.posting_by_code(session, "W24-K151212603200003")
+        assert (cafe.district, cafe.monthly_pay, cafe.deadline, cafe.shifts) == (
+            "서대문구", 10320 * 209, None, ["weekend"])
+        assert (cloud.monthly_pay, cloud.education, cloud.experience_years) == (
+            4_000_000, "bachelor", 3)
+        assert str(cloud.deadline) == "2026-03-31"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(WORK24.replace("대졸(4년)", "대학원 수료"), encoding="utf-8")
+    refused = runner.invoke(app, ["match", "import-work24", str(bad), "--round", "2026-2"])
+    assert refused.exit_code == 1 and "row 4" in refused.output

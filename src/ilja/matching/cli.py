@@ -265,6 +265,36 @@ def import_postings(
               f"({len(report.created)} created, {len(report.updated)} updated)")
 
 
+@match_app.command("import-work24")
+def import_work24(
+    file: str = typer.Argument(..., help="A 고용24 job-list export (.xlsx or .csv)."),
+    round_code: str = typer.Option(..., "--round", help="The matching round to put them in."),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Import postings from a 고용24 (워크넷) export: organisations made by business number,
+    pay to a month, the deadline, education and experience read; all rows or none."""
+    from ilja.db import transaction
+    from ilja.matching import work24
+    from ilja.matching.importing import ImportProblems, read_table
+
+    try:
+        with transaction() as session:
+            report = work24.import_work24(session, read_table(file), round_code=round_code,
+                                          actor=_actor())
+    except ImportProblems as error:
+        if fmt == "json":
+            print(json.dumps({"problems": [{"row": r, "column": c, "reason": m}
+                                           for r, c, m in error.problems]}, ensure_ascii=False))
+        for r, c, m in error.problems:
+            err.print(f"row {r}, {c}: {m}")
+        raise typer.Exit(1) from None
+    if fmt == "json":
+        print(json.dumps({"created": report.created, "updated": report.updated},
+                         ensure_ascii=False))
+        return
+    err.print(f"{len(report.created)} created, {len(report.updated)} updated")
+
+
 @match_app.command("posting-template")
 def posting_template(file: str = typer.Argument(..., help="Where to write it (.xlsx or .csv).")
                      ) -> None:

@@ -34,6 +34,7 @@ EDUCATION_ALIASES = {
     "고졸": "high_school", "고등학교졸업": "high_school", "고졸이상": "high_school",
     "high_school": "high_school",
     "초대졸": "associate", "전문대졸": "associate", "전문학사": "associate",
+    "대졸2~3년": "associate", "대졸4년": "bachelor",
     "초대졸이상": "associate", "associate": "associate",
     "대졸": "bachelor", "학사": "bachelor", "4년제": "bachelor", "대졸이상": "bachelor",
     "학사이상": "bachelor", "bachelor": "bachelor",
