@@ -44,7 +44,6 @@ def test_the_schedule_runs_month_by_month_across_the_year_end():
 def test_a_month_is_paid_in_full_at_the_bar_and_withheld_below_it():
     assert month_payment(800, 300_000, USES) == (300_000, None)
     assert month_payment(799, 300_000, USES) == (0, "attendance_below_bar")
-    assert month_payment(None, 300_000, USES) == (0, "no_attendance_record")
     assert USES["monthly_amount_won"].kind == "assumption"
 
 

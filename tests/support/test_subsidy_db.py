@@ -58,7 +58,11 @@ def test_grants_payments_and_the_program_budget(database_url, keyring):
         assert [(p.month, p.attendance_milli, p.status) for p in payments[classroom.id]] == [("2025-12", 800, "paid")]
         assert [(p.reason, p.amount_won) for p in payments[first.id]] == [("attendance_below_bar", 0)]
         january = sub.run_month(session, month="2026-01", run_on=dt.date(2026, 2, 5), actor=OPERATOR)
-        assert (january.paid, january.withheld) == (0, 2)  # no marks, no progress: withheld
-        assert classroom.status == "ended" and first.status == "active"
+        # no marks, no progress yet: no record is not an absence, the months wait (issue 19 §3)
+        assert (january.paid, january.withheld, january.awaiting) == (0, 0, 2)
+        assert classroom.status == "active" and first.status == "active"
+        sub.record_progress(session, grant_id=first.id, month="2026-01", progress_milli=900, actor=OPERATOR)
+        later = sub.run_month(session, month="2026-01", run_on=dt.date(2026, 2, 10), actor=OPERATOR)
+        assert (later.paid, later.withheld, later.awaiting, later.amount_won) == (1, 0, 1, 300_000)
         session.refresh(program)
-        assert program.paid_won == 300_000
+        assert program.paid_won == 600_000

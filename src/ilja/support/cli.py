@@ -120,7 +120,8 @@ def subsidy_run(month: str = typer.Option(..., help="YYYY-MM"),
         err.print(f"[red]error:[/red] {error.message_en}")
         raise typer.Exit(1) from None
     figures = {"month": result.month, "paid": result.paid, "withheld": result.withheld,
-               "amount_won": result.amount_won, "skipped": result.skipped}
+               "amount_won": result.amount_won, "skipped": result.skipped,
+               "awaiting": result.awaiting}
     if fmt == "json":
         typer.echo(json.dumps(figures))
         return

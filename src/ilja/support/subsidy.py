@@ -4,7 +4,8 @@ seoul-2025-jobs-plan §1: "online basic course and training subsidies for employ
 funded by companies' social-contribution programs. Who qualifies, the amount, the schedule and
 the attendance condition are parameters (``rules/parameters/support/subsidy.yaml``); the groups
 that count as employment-vulnerable are ``common.vulnerability.employment_vulnerable_groups``.
-Each month of the schedule is paid in full when its attendance reaches the bar, else withheld.
+Each month of the schedule is paid in full when its attendance reaches the bar, else withheld;
+a month with no attendance record yet waits (it is neither paid nor withheld until it has one).
 """
 
 from __future__ import annotations
@@ -62,11 +63,11 @@ def schedule(starts_on: dt.date, months: int) -> list[str]:
     return [f"{(index + i) // 12:04d}-{(index + i) % 12 + 1:02d}" for i in range(months)]
 
 
-def month_payment(attendance_milli: int | None, monthly_amount_won: int,
+def month_payment(attendance_milli: int, monthly_amount_won: int,
                   uses: Mapping[str, ParameterUse]) -> tuple[int, str | None]:
-    """(amount, reason withheld): full when the month's attendance (per mille) reaches the bar."""
-    if attendance_milli is None:
-        return 0, "no_attendance_record"
+    """(amount, reason withheld): full when the month's attendance (per mille) reaches the bar.
+    A month without any record is not judged at all (issue 19 §3: no record is not an absence);
+    the run leaves it for a later run once its record exists."""
     if Decimal(attendance_milli) < Decimal(str(uses["min_attendance"].value)) * 1000:
         return 0, "attendance_below_bar"
     return monthly_amount_won, None

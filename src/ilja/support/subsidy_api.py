@@ -119,7 +119,8 @@ class RunIn(BaseModel):
 def run(body: RunIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
     result = guarded(lambda: sub.run_month(db, month=body.month, run_on=clock.today(), actor=principal.actor))
     return {"month": result.month, "paid": result.paid, "withheld": result.withheld,
-            "amount_won": result.amount_won, "skipped": result.skipped}
+            "amount_won": result.amount_won, "skipped": result.skipped,
+            "awaiting": result.awaiting}
 
 
 @router.get("/me")

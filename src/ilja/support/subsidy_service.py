@@ -183,10 +183,12 @@ class RunResult:
     withheld: int = 0
     amount_won: int = 0
     skipped: int = 0  # grant-months already run
+    awaiting: int = 0  # grant-months without any attendance record yet: a later run decides them
 
 
 def run_month(session: Session, *, month: str, run_on: dt.date, actor: audit.Actor) -> RunResult:
-    """Pay every active grant for ``month`` (YYYY-MM) once: in full when attendance reaches the bar."""
+    """Pay every active grant for ``month`` (YYYY-MM) once: in full when attendance reaches the bar;
+    a grant-month without any attendance record is left for a later run, never withheld for it."""
     try:
         first = dt.date.fromisoformat(f"{month}-01")
     except ValueError:
@@ -202,6 +204,9 @@ def run_month(session: Session, *, month: str, run_on: dt.date, actor: audit.Act
             result.skipped += 1
             continue
         share = attendance_milli(session, row, month)
+        if share is None:  # no record is not an absence: the month waits for its record
+            result.awaiting += 1
+            continue
         amount, reason = month_payment(share, row.monthly_amount_won, uses)
         session.add(SubsidyPayment(grant_id=row.id, month=month, attendance_milli=share, amount_won=amount,
                                    status="paid" if amount else "withheld", reason=reason, run_on=run_on))
