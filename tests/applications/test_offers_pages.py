@@ -133,3 +133,14 @@ def test_staff_read_the_applicants_standing_without_the_applicants_buttons(site)
     text = check_page(page.text).text
     assert "선발 결과와 그 이유" in text and "24시까지" in text
     assert "참여 확정하기" not in text and "/withdraw" not in page.text
+
+
+def test_a_not_selected_applicant_reads_their_rank_and_the_cutoff(site):
+    world, browser = site
+    [chosen] = world.by_status("selected")
+    last = world.waitlist()[-1]
+    client = browser(last)
+    text = check_page(client.get(f"/my/applications/{world.applications[last]}").text).text
+    assert "자격을 갖춘 신청자 4명 중 4위" in text and "예비 3번" in text
+    assert "12점 · 1위" in text  # the cut-off: the last seated score and rank
+    assert "참여 확정하기" not in text and "예비 순번 포기하기" in text

@@ -40,9 +40,11 @@ class Cutoff:
 
 @dataclass(frozen=True)
 class Standing:
-    """One application's place in the draw and now (``drawn`` False: no draw yet)."""
+    """One application's place in the draw and now (``drawn`` False: no draw yet; ``outside``:
+    the application left before the draw, so the draw says nothing about it)."""
 
     drawn: bool
+    outside: bool = False
     score: float | None = None
     priority: bool = False
     eligible: bool = True
@@ -96,7 +98,7 @@ def standing(session: Session, application: Application) -> Standing:
         SelectionOutcomeRow.run_id == run_row.id,
         SelectionOutcomeRow.application_id == application.id)).scalar_one_or_none()
     if row is None:  # withdrawn before the draw
-        return Standing(drawn=False)
+        return Standing(drawn=False, outside=True)
     ranked = session.execute(select(func.count()).where(
         SelectionOutcomeRow.run_id == run_row.id, SelectionOutcomeRow.eligible.is_(True))
     ).scalar_one()
