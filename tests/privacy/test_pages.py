@@ -154,3 +154,26 @@ def test_the_api_needs_the_consent_from_a_citizen_and_publishes_the_texts(site):
     assert applied.status_code == 201, applied.text
     with transaction(engine_for(url)) as session:
         assert {c.given_via for c in session.scalars(select(Consent))} == {"api"}
+
+
+def test_a_withdrawal_the_application_cannot_follow_is_refused_and_changes_nothing(site):
+    from sqlalchemy import update
+
+    from ilja.privacy import consent
+    from ilja.privacy.models import ConsentVia
+    from tests.applications.factories import CITIZEN, apply
+
+    url, round_id, browser, _, people = site
+    application_id, _ = apply(url, round_id, people["kim"])
+    with transaction(engine_for(url)) as session:  # selected, but the draw's run is missing
+        session.execute(update(Application).where(Application.id == application_id).values(status="selected"))
+        row = consent.record(session, person_id=people["kim"], application_id=application_id,
+                             given={"collection_use": "2025-01-01"}, via=ConsentVia.WEB, actor=CITIZEN)[0]
+    kim = browser("kim")
+    confirm = kim.get(f"/my/privacy/consents/{row.id}/withdraw")
+    refused = kim.post(f"/my/privacy/consents/{row.id}/withdraw", data={"csrf_token": csrf(confirm.text)})
+    assert refused.status_code == 409
+    assert check_page(refused.text).title.startswith("오류:")
+    with transaction(engine_for(url)) as session:
+        assert session.get_one(Consent, row.id).withdrawn_at is None
+        assert session.get_one(Application, application_id).status == "selected"

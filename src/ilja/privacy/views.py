@@ -19,6 +19,7 @@ from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission, PermissionDenied
 from ilja.accounts.scope import Kind, Scope
+from ilja.applications.errors import ApplicationError
 from ilja.applications.models import Application, Round
 from ilja.people import registry
 from ilja.people.records import RecordInvalid, RegistryError
@@ -106,8 +107,10 @@ def withdraw(request: Request, consent_id: int, session: DbSession, principal: C
     if row is None:
         return _not_found(request)
     try:
-        consent.withdraw(session, consent_id, actor=principal.actor, scope=Scope.of(principal))
-    except PrivacyError as error:
+        with session.begin_nested():
+            consent.withdraw(session, consent_id, actor=principal.actor, scope=Scope.of(principal))
+    except (PrivacyError, ApplicationError) as error:  # a move the application's life cycle refuses
+        session.refresh(row)
         return _withdraw_page(request, session, row, error.message(translator(request).lang), status_code=409)
     return RedirectResponse("/my/privacy?withdrawn=1", status_code=303)
 
