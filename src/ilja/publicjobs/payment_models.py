@@ -44,14 +44,14 @@ class Payment(Base):
     line_id: Mapped[int] = mapped_column(ForeignKey("pj_pay_lines.id"))
     run_id: Mapped[int] = mapped_column(ForeignKey("pj_payroll_runs.id"), index=True)
     placement_id: Mapped[int] = mapped_column(ForeignKey("pj_placements.id"), index=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("pj_projects.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("pj_projects.id"))
     person_id: Mapped[int] = mapped_column(Integer, index=True)
-    program_code: Mapped[str] = mapped_column(String(64), index=True)
-    month: Mapped[int] = mapped_column(Integer, index=True)  # YYYYMM the pay is for
+    program_code: Mapped[str] = mapped_column(String(64))
+    month: Mapped[int] = mapped_column(Integer)  # YYYYMM the pay is for
     amount: Mapped[int] = mapped_column(BigInteger)  # the line's net, in won
     status: Mapped[str] = mapped_column(String(16), index=True)
     attempt: Mapped[int] = mapped_column(Integer)  # transfer files that carried it so far
-    transfer_id: Mapped[int | None] = mapped_column(ForeignKey("pj_transfers.id"), index=True)
+    transfer_id: Mapped[int | None] = mapped_column(ForeignKey("pj_transfers.id"))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("pj_pay_accounts.id"))
     due_on: Mapped[dt.date] = mapped_column(Date)
     paid_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -16,6 +16,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -83,33 +84,40 @@ def _due(tree: ParameterTree, program: str, month: int, left_on: dt.date | None)
 
 def schedule_run(session: Session, run_id: int, tree: ParameterTree | None = None) -> int:
     """A scheduled payment for every line of the run with something to transfer (net > 0) that
-    has none yet; returns how many were made. Safe to repeat."""
+    has none yet; returns how many were made. Safe to repeat.
+
+    Every line of a run is of one program and month, so all but the leavers share a due date:
+    their payments are made by one INSERT … SELECT; a leaver's (§36) is computed one by one."""
     tree = tree or default_tree()
-    rows = session.execute(select(
-        PayLine.id, PayLine.placement_id, PayLine.person_id, PayLine.month, PayLine.net,
-        Placement.project_id, Placement.program_code, Placement.end_on).join(
-        Placement, Placement.id == PayLine.placement_id).where(
-        PayLine.run_id == run_id, PayLine.net > 0,
-        PayLine.id.not_in(select(Payment.line_id).where(Payment.run_id == run_id)))).all()
-    if not rows:
+    run = session.get(PayrollRun, run_id)
+    if run is None:
         return 0
+    year, number = divmod(run.month, 100)
+    last = dt.date(year, number, calendar.monthrange(year, number)[1])
     now = clock.now()
-    values = []
-    for line_id, placement_id, person_id, month, net, project_id, program, end_on in rows:
-        last = dt.date(month // 100, month % 100, calendar.monthrange(month // 100, month % 100)[1])
-        values.append({
-            "line_id": line_id, "run_id": run_id, "placement_id": placement_id, "project_id": project_id,
-            "person_id": person_id, "program_code": program, "month": month, "amount": net,
-            "status": Status.SCHEDULED.value, "attempt": 0,
-            "due_on": _due(tree, program, month, end_on if end_on <= last else None), "updated_at": now})
-    session.execute(insert(Payment), values)
-    session.execute(insert(PaymentEvent).from_select(
+    before = session.scalar(select(func.max(Payment.id))) or 0
+    due = (PayLine.run_id == run_id) & (PayLine.net > 0) & PayLine.id.not_in(
+        select(Payment.line_id).where(Payment.run_id == run_id))
+    columns = ["line_id", "run_id", "placement_id", "project_id", "person_id", "program_code", "month", "amount",
+               "status", "attempt", "due_on", "updated_at"]
+
+    def payments_of(condition, due_on) -> Any:
+        return select(PayLine.id, PayLine.run_id, PayLine.placement_id, Placement.project_id, PayLine.person_id,
+                      Placement.program_code, PayLine.month, PayLine.net, literal(Status.SCHEDULED.value),
+                      literal(0), due_on, literal(now, type_=Payment.updated_at.type)).join(
+            Placement, Placement.id == PayLine.placement_id).where(due, condition)
+
+    regular = literal(_due(tree, run.program_code, run.month, None), type_=Payment.due_on.type)
+    session.execute(insert(Payment).from_select(columns, payments_of(Placement.end_on > last, regular)))
+    for line_id, end_on in session.execute(select(PayLine.id, Placement.end_on).join(
+            Placement, Placement.id == PayLine.placement_id).where(due, Placement.end_on <= last)).all():
+        on = literal(_due(tree, run.program_code, run.month, end_on), type_=Payment.due_on.type)
+        session.execute(insert(Payment).from_select(columns, payments_of(PayLine.id == line_id, on)))
+    made = session.execute(insert(PaymentEvent).from_select(
         ["payment_id", "status", "attempt", "at"],
-        select(Payment.id, literal(Status.SCHEDULED.value), literal(0), literal(now, type_=PaymentEvent.at.type))
-        .where(Payment.run_id == run_id, Payment.status == Status.SCHEDULED.value,
-               Payment.id.not_in(select(PaymentEvent.payment_id).join(
-                   Payment, Payment.id == PaymentEvent.payment_id).where(Payment.run_id == run_id)))))
-    return len(values)
+        select(Payment.id, Payment.status, Payment.attempt, literal(now, type_=PaymentEvent.at.type))
+        .where(Payment.run_id == run_id, Payment.id > before))).rowcount
+    return made
 
 
 class NothingToSend(PublicJobError):

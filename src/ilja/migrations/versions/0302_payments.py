@@ -87,8 +87,7 @@ def upgrade() -> None:
         _fk("pj_payments", "account_id", "pj_pay_accounts"),
         sa.UniqueConstraint("line_id", name="uq_pj_payments_line_id"),
     )
-    for column in ("run_id", "placement_id", "project_id", "person_id", "program_code", "month",
-                   "status", "transfer_id"):
+    for column in ("run_id", "placement_id", "person_id", "status"):
         op.create_index(f"ix_pj_payments_{column}", "pj_payments", [column])
     op.create_table(
         "pj_payment_events",
