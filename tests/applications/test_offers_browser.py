@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from tests.applications.offers_world import PASSWORD, build
+from tests.web.axe import blocking_violations
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(os.environ.get("ILJA_SCREENSHOT_DIR", tempfile.gettempdir()))
@@ -53,7 +54,9 @@ def _shoot(page, name: str) -> None:
 
 
 def _fits(page) -> None:
+    """No sideways scrolling, and no critical or serious accessibility violation (axe)."""
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert blocking_violations(page) == []
 
 
 def test_a_citizen_accepts_and_the_waitlist_answers_in_turn_at_390_px(browser, live):
@@ -111,6 +114,7 @@ def test_screenshots_of_the_public_round_and_the_staff_offers(browser, live, wid
     try:
         page.goto(f"/manage/rounds/{world.round_id}/selection")
         page.locator("#offers-heading").scroll_into_view_if_needed()
+        assert blocking_violations(page) == []
         _shoot(page, f"round-offers-{width}.png")
     finally:
         context.close()
