@@ -41,6 +41,7 @@ class OfferError(SelectionError):
 
 
 def deadline_for(row: Round, made_at: dt.datetime) -> dt.datetime:
+    """The deadline of an offer made at ``made_at`` in this round (the period in force that day)."""
     days = int(default_tree().value(RESPONSE_DAYS, made_at.astimezone(clock.SEOUL).date()))
     return offer_deadline(made_at, days, row.starts_on, is_public_holiday)
 

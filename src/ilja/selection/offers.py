@@ -35,7 +35,6 @@ LEAVING = {"declined": OfferState.DECLINED, "lapsed": OfferState.LAPSED,
            "ineligible": OfferState.WITHDRAWN}
 """How a withdrawal kind ends the leaver's open offer."""
 
-ANSWERABLE = frozenset({OfferState.OPEN})
 HELD = frozenset({OfferState.OPEN, OfferState.ACCEPTED})
 """Offers that hold a seat: waiting for an answer, or accepted (until a no-show)."""
 
