@@ -197,57 +197,44 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
     keys = {key: person_id for person_id, (_, key) in existing.items()}
     problems: list[InvalidRow] = []
     contexts: dict[str, int] = {}
-    batch: list[dict[str, Any]] = []
-    snaps: dict[int, Any] = {}
-    persons: list[Any] = []
     in_file: dict[int, int] = {}
     written = 0
-    for done, item in enumerate(valid, 1):
-        registration = registry.register_person(session, item.record, actor=actor,
-                                                program=round_row.program_code, keyring=keyring)
-        person = registration.person
-        persons.append(person)
-        if registration.created:
-            report.persons_created += 1
-        else:
-            report.persons_matched += 1
-        if item.key in keys:
-            if keys[item.key] == person.id:
-                report.replayed += 1
+    for start in range(0, len(valid), WRITE_BATCH):
+        chunk = valid[start:start + WRITE_BATCH]
+        registrations = registry.register_people(session, [item.record for item in chunk],
+                                                 actor=actor, program=round_row.program_code,
+                                                 keyring=keyring)
+        taken: list[tuple[_Row, Any]] = []
+        for item, registration in zip(chunk, registrations, strict=True):
+            person = registration.person
+            if registration.created:
+                report.persons_created += 1
+            else:
+                report.persons_matched += 1
+            if item.key in keys:
+                if keys[item.key] == person.id:
+                    report.replayed += 1
+                    continue
+                problems.append(InvalidRow(item.row, "reference",
+                                           "this reference was imported before for another person"))
                 continue
-            problems.append(InvalidRow(item.row, "reference",
-                                       "this reference was imported before for another person"))
-            continue
-        if person.id in existing or person.id in in_file:
-            where = (f"application {existing[person.id][0]}" if person.id in existing
-                     else f"row {in_file[person.id]}")
-            problems.append(InvalidRow(item.row, "name", f"this person has already applied to "
-                                                         f"the round ({where})"))
-            continue
-        in_file[person.id] = item.row
-        if problems:
-            continue  # the import will fail: only look for more problems
-        snap = service.evaluate(round_row, service.applicant(session, person))
-        status, _, _ = service.screening(snap)
-        report.eligible += int(status == service.S.ELIGIBLE)
-        report.ineligible += int(status == service.S.INELIGIBLE)
-        snaps[person.id] = snap
-        batch.append(service.application_values(
-            round_id, person.id, item.preferences, Channel.IMPORT, item.key, snap,
-            service.context_id(session, snap, contexts), actor, now))
-        if len(batch) >= WRITE_BATCH:
-            written += _write(session, batch, snaps, actor, now)
-            batch, snaps = [], {}
-            for done_person in persons:  # keep the session's memory flat on big files
-                session.expunge(done_person)
-            persons = []
+            if person.id in existing or person.id in in_file:
+                where = (f"application {existing[person.id][0]}" if person.id in existing
+                         else f"row {in_file[person.id]}")
+                problems.append(InvalidRow(item.row, "name", f"this person has already applied to "
+                                                             f"the round ({where})"))
+                continue
+            in_file[person.id] = item.row
+            taken.append((item, person))
         if len(problems) >= MAX_PROBLEMS:
             break
-        if progress is not None and done % 1000 == 0:
-            progress(done)
+        if not problems:  # else the import will fail: only look for more problems
+            written += _write(session, _rows_of(session, round_row, taken, contexts, report,
+                                                actor, now), actor, now)
+        if progress is not None:
+            progress(start + len(chunk))
     if problems:
         raise ImportRejected(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
-    written += _write(session, batch, snaps, actor, now)
     report.applications = written
     audit.record(session, actor, "application.import", object_type="round", object_id=round_id,
                  details={"file": hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32],
@@ -257,9 +244,33 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
     return report
 
 
-def _write(session: Session, rows: list[dict[str, Any]], snaps: dict[int, Any],
-           actor: audit.Actor, now: dt.datetime) -> int:
+def _rows_of(session: Session, round_row: Any, taken: list[tuple[_Row, Any]],
+             contexts: dict[str, int], report: ImportReport, actor: audit.Actor,
+             now: dt.datetime) -> list[tuple[dict[str, Any], Any]]:
+    """The applications of registered persons with their snapshots: the training histories
+    read in one query (``training.ended_courses_of``), each person judged by the rules."""
+    from ilja.training.service import ended_courses_of
+
+    histories = ended_courses_of(session, {person.id: person.training_history or []
+                                           for _, person in taken})
+    rows = []
+    for item, person in taken:
+        snap = service.evaluate(round_row, registry.person_format(
+            person, training_history=histories[person.id]))
+        status, _, _ = service.screening(snap)
+        report.eligible += int(status == service.S.ELIGIBLE)
+        report.ineligible += int(status == service.S.INELIGIBLE)
+        rows.append((service.application_values(
+            round_row.id, person.id, item.preferences, Channel.IMPORT, item.key, snap,
+            service.context_id(session, snap, contexts), actor, now), snap))
+    return rows
+
+
+def _write(session: Session, written: list[tuple[dict[str, Any], Any]], actor: audit.Actor,
+           now: dt.datetime) -> int:
     """Insert applications and their first history lines with two bulk statements."""
+    rows = [values for values, _ in written]
+    snaps = {values["person_id"]: snap for values, snap in written}
     if not rows:
         return 0
     table = table_of(Application)

@@ -31,7 +31,7 @@ from ilja.people.records import (
     registry_field_problems,
     validate_record,
 )
-from ilja.people.registry import register_person
+from ilja.people.registry import register_people
 from ilja.people.rrn import KeyRing
 from ilja.rules.population import ALL_FIELDS, FieldError
 
@@ -223,9 +223,8 @@ def import_people(session: Session, path: Path, *, program: str, actor: audit.Ac
     """Validate the whole file, then register every row in the caller's transaction."""
     valid, warnings = validate_file(path, program=program, on=on)
     report = ImportReport(rows=len(valid), warnings=warnings)
-    for _row_number, record in valid:
-        result = register_person(session, record, actor=actor, program=program, keyring=keyring,
-                                 on=on)
+    for result in register_people(session, [record for _, record in valid], actor=actor,
+                                  program=program, keyring=keyring):
         if result.created:
             report.created += 1
         else:

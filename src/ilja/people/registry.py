@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -125,6 +125,136 @@ def register_person(session: Session, record: Mapping[str, Any] | ValidRecord, *
     flags = _flag_near_duplicates(session, person, actor=actor) if valid.rrn is None or created \
         else []
     return Registration(person, created, list(valid.warnings), flags, valid.rrn_refused)
+
+
+REGISTER_BATCH = 2_000
+
+
+def register_people(session: Session, records: Sequence[ValidRecord], *, actor: audit.Actor,
+                    program: str, keyring: KeyRing) -> list[Registration]:
+    """``register_person`` for many validated records (an import), in order, with the same
+    outcome, flags and audit entries, in a few statements per ``REGISTER_BATCH`` records: one
+    look-up by blind index, one insert, one update for the RRN tokens (bound to the new ids),
+    one near-duplicate query, one audit insert. The same RRN twice in ``records`` is one person,
+    as one by one: the second occurrence starts a new batch and finds the first. If a concurrent
+    transaction stored one of a batch's RRNs first, that batch is registered one by one."""
+    done: list[Registration] = []
+    batch: list[ValidRecord] = []
+    digits: set[str] = set()
+    for valid in records:
+        if len(batch) >= REGISTER_BATCH or (valid.rrn is not None and valid.rrn.digits in digits):
+            done += _register_batch(session, batch, actor=actor, program=program, keyring=keyring)
+            batch, digits = [], set()
+        batch.append(valid)
+        if valid.rrn is not None:
+            digits.add(valid.rrn.digits)
+    return done + _register_batch(session, batch, actor=actor, program=program, keyring=keyring)
+
+
+def _register_batch(session: Session, batch: list[ValidRecord], *, actor: audit.Actor,
+                    program: str, keyring: KeyRing) -> list[Registration]:
+    if not batch:
+        return []
+    candidates = {index: i for i, valid in enumerate(batch) if valid.rrn is not None
+                  for index in blind_index_candidates(valid.rrn, keyring)}
+    found: dict[int, Person] = {}
+    if candidates:
+        for person in session.execute(select(Person).where(
+                Person.rrn_index.in_(list(candidates)))).scalars():
+            found[candidates[person.rrn_index]] = person  # type: ignore[index]
+    fresh = [i for i in range(len(batch)) if i not in found]
+    try:
+        with session.begin_nested():
+            created = _insert_many(session, [batch[i] for i in fresh], keyring=keyring,
+                                   program=program)
+    except IntegrityError:  # a concurrent transaction stored one of these RRNs: one by one
+        return [register_person(session, valid, actor=actor, program=program, keyring=keyring)
+                for valid in batch]
+    people = dict(found) | dict(zip(fresh, created, strict=True))
+    entries = []
+    for i, valid in enumerate(batch):
+        person = people[i]
+        if i in found:
+            changed, action, state = _update(person, valid, keyring=keyring, program=program), \
+                "person.update", "matched"
+        else:
+            changed = sorted({"name", *FORMAT_COLUMNS} | _optional_set(valid))
+            action, state = "person.create", _rrn_state(valid)
+        entries.append({"action": action, "subject_person_id": person.id, "object_type": "person",
+                        "object_id": person.id,
+                        "details": {"program": program, "rrn": state, "fields": changed}})
+    audit.record_many(session, actor, entries)
+    flags = _flag_many(session, [people[i] for i in fresh if batch[i].record.phone], actor=actor)
+    return [Registration(people[i], i not in found, list(valid.warnings),
+                         flags.get(people[i].id, []) if i not in found else [], valid.rrn_refused)
+            for i, valid in enumerate(batch)]
+
+
+def _insert_many(session: Session, records: list[ValidRecord], *, keyring: KeyRing,
+                 program: str) -> list[Person]:
+    """New persons in one insert, then their RRN tokens (bound to the new ids) in one update.
+    Returned as written, not attached to the session."""
+    if not records:
+        return []
+    now = clock.now()
+    table = Person.__table__
+    rows = []
+    for valid in records:
+        number = valid.rrn
+        rows.append(_row_values(valid) | {
+            "created_at": now, "updated_at": now,
+            "rrn_index": None if number is None else blind_index(number, keyring),
+            "rrn_masked": None if number is None else number.masked,
+            "rrn_basis": None if number is None else program})
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = session.execute(statement, rows).scalars().all()
+    tokens = [{"b_id": new_id, "b_token": encrypt_rrn(valid.rrn, keyring,
+                                                      context=rrn_context(new_id))}
+              for new_id, valid in zip(ids, records, strict=True) if valid.rrn is not None]
+    if tokens:
+        session.execute(update(table).where(table.c.id == bindparam("b_id"))
+                        .values(rrn_token=bindparam("b_token")), tokens)
+    token_of = {t["b_id"]: t["b_token"] for t in tokens}
+    return [Person(id=new_id, email=None, rrn_token=token_of.get(new_id), **values)
+            for new_id, values in zip(ids, rows, strict=True)]
+
+
+def _flag_many(session: Session, people: list[Person], *,
+               actor: audit.Actor) -> dict[int, list[DuplicateFlag]]:
+    """``_flag_near_duplicates`` for persons just created, in one query: each is flagged with
+    the others of the same name, birth date and phone that were there before it (persons
+    created later in the same import are flagged with it when their turn comes)."""
+    if not people:
+        return {}
+    new = {p.id for p in people}
+    same: dict[tuple[Any, ...], list[int]] = {}
+    phones = sorted({p.phone for p in people})
+    for start in range(0, len(phones), REGISTER_BATCH):
+        for row in session.execute(select(Person.id, Person.name, Person.birth_date, Person.phone)
+                                   .where(Person.phone.in_(phones[start:start + REGISTER_BATCH]))):
+            same.setdefault((row.name, row.birth_date, row.phone), []).append(row.id)
+    pairs: list[tuple[int, int, int]] = []
+    for person in people:
+        for other in sorted(same.get((person.name, person.birth_date, person.phone), [])):
+            if other != person.id and not (other in new and other > person.id):
+                pairs.append((person.id, *sorted((other, person.id))))
+    if not pairs:
+        return {}
+    now = clock.now()
+    table = DuplicateFlag.__table__
+    ids = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), [
+        {"person_a_id": a, "person_b_id": b, "reason": NEAR_DUPLICATE,
+         "status": FlagStatus.OPEN.value, "created_at": now} for _, a, b in pairs]).scalars().all()
+    flags: dict[int, list[DuplicateFlag]] = {}
+    for flag_id, (subject, a, b) in zip(ids, pairs, strict=True):
+        flags.setdefault(subject, []).append(DuplicateFlag(
+            id=flag_id, person_a_id=a, person_b_id=b, reason=NEAR_DUPLICATE,
+            status=FlagStatus.OPEN.value, created_at=now))
+    audit.record_many(session, actor, [
+        {"action": "person.duplicate_flag", "subject_person_id": subject, "object_type": "person_duplicate_flag", "object_id": flag_id,
+         "details": {"person_a_id": a, "person_b_id": b, "reason": NEAR_DUPLICATE}}
+        for flag_id, (subject, a, b) in zip(ids, pairs, strict=True)])
+    return flags
 
 
 def _rrn_state(valid: ValidRecord) -> str:
@@ -502,6 +632,6 @@ __all__ = [
     "PersonView", "RecordInvalid", "Registration", "RegistryError", "audit_search",
     "checked_reason", "correct_fields", "create_household", "delete_person_rrn", "find_by_rrn", "get_person",
     "masked_view", "own_view", "person_format", "read_person", "register_person",
-    "require_permission", "reveal_rrn", "rrn_context", "search_people", "search_query",
+    "register_people", "require_permission", "reveal_rrn", "rrn_context", "search_people", "search_query",
     "store_rrn", "update_own_contact", "validate_record",
 ]
