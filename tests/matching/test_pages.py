@@ -63,7 +63,7 @@ def test_coordinator_runs_confirms_schedules_and_records_a_hire(site):
 
     dev = site.data["dev"]
     profile = _check(site.get(f"/matching/candidates/{dev.id}"))
-    assert "백엔드 개발자 (Python/Django)" in profile and "django" in profile
+    assert "백엔드 개발자 (Python/Django)" in profile and "갖춘 필수 역량: Python, Django" in profile
 
     made = site.post("/matching/runs", data={"round_code": "2026-1", "method": "stable",
                                              "csrf_token": csrf_of(desk)}, follow_redirects=False)
