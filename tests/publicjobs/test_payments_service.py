@@ -103,8 +103,12 @@ def test_a_payroll_journey_pays_each_payment_exactly_once(database_url):
         assert [p.status for p in payments] == ["paid"] * 3
         assert [p.days_late for p in payments] == [0, 6, 12]
         assert [p.attempt for p in payments] == [1, 2, 2]
-        for p in payments:  # exactly one "paid" in each history
-            assert [e.status for e in payment_service.history(session, p.id)].count("paid") == 1
+        for p in payments:  # exactly one "paid" in each history, and a resend only after a rejection
+            statuses = [e.status for e in payment_service.history(session, p.id)]
+            assert statuses.count("paid") == 1 and statuses[-1] == "paid"
+            sends = [i for i, s in enumerate(statuses) if s == "sent"]
+            for a, b in zip(sends, sends[1:], strict=False):
+                assert statuses[a + 1:b] == ["rejected", "reissued"]
         assert session.scalar(select(func.count()).select_from(PayAccount)) == 2
         report = payment_service.days_late_report(session, 2025)
         assert [(r.month, r.payments, r.paid, r.on_time, r.late, r.max_days_late) for r in report] == [
