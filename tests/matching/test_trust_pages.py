@@ -128,3 +128,14 @@ def test_conditions_on_the_coordinators_page_and_the_trainees(site):
     assert "역량과 근무 조건을 저장했습니다" in _check(saved)
     with transaction(engine_for(site.url)) as session:
         assert session.get(Candidate, candidate_id).min_monthly_pay == 2_500_000
+    mine = _check(site.get("/matching/me"))
+    options = re.findall(r'<select id="choice_1".*?</select>', mine, re.S)[0]
+    first, second = re.findall(r'<option value="(\d+)"', options)[:2]
+    ranked = site.post("/matching/me/rankings", data={
+        "csrf_token": csrf_of(mine), "choice_1": second, "choice_2": first, "choice_3": "999999"},
+        follow_redirects=True)
+    assert "희망 순위를 저장했습니다" in _check(ranked)
+    with transaction(engine_for(site.url)) as session:
+        from ilja.matching import service
+
+        assert service.candidate_ranking(session, candidate_id) == [int(second), int(first)]

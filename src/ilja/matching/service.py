@@ -560,6 +560,13 @@ def ranked_candidates(session: Session, candidate_ids: Sequence[int]) -> set[int
         Ranking.side == "candidate", Ranking.candidate_id.in_(list(candidate_ids)))))
 
 
+def candidate_ranking(session: Session, candidate_id: int) -> list[int]:
+    """The postings a candidate ranked, first choice first."""
+    return list(session.scalars(select(Ranking.posting_id).where(
+        Ranking.side == "candidate", Ranking.candidate_id == candidate_id)
+        .order_by(Ranking.rank)))
+
+
 def set_ranking(session: Session, *, side: str, candidate_id: int, posting_ids: Sequence[int] = (),
                 posting_id: int | None = None, candidate_ids: Sequence[int] = (),
                 actor: audit.Actor) -> None:

@@ -396,7 +396,7 @@ def my_matching_page(request: Request, db: Any, principal: Principal,
 
     person_id = principal.user.person_id
     candidate = service.candidate_of_person(db, person_id) if person_id else None
-    interviews, offers, days, fits = [], [], {}, []
+    interviews, offers, days, fits, ranked = [], [], {}, [], []
     if candidate is not None:
         interviews = coordination.interviews(db, candidate_id=candidate.id)
         offers = runs.offers_of_candidate(db, candidate.id)
@@ -404,6 +404,7 @@ def my_matching_page(request: Request, db: Any, principal: Principal,
         fits = _shown(service.fit_list(db, candidate.id, on=clock.today(),
                                        actor=principal.actor))
         conditions = conditions or conditions_values(candidate)
+        ranked = service.candidate_ranking(db, candidate.id)
         values = values or {"description": candidate.description,
                             "preferred_districts": candidate.preferred_districts,
                             "preferred_fields": ", ".join(candidate.preferred_fields)}
@@ -414,6 +415,8 @@ def my_matching_page(request: Request, db: Any, principal: Principal,
         "errors": errors, "field_errors": dict(errors), "has_errors": bool(errors),
         "saved": request.query_params.get("saved", "") if not errors else "",
         "conditions": conditions or {}, "options": conditions_options(translator(request)),
+        "ranked": ranked, "rank_options": [("", translator(request)("matching.form.none"))] + [
+            (str(f["posting"].id), f["posting"].title) for f in fits if not f["excluded_by"]],
         "can_edit": principal.can(Permission.PROFILE_EDIT_OWN),
         "district_options": district_options(translator(request))[1:],
         "postings": {p.id: p for p in service.list_postings(db)},

@@ -413,3 +413,26 @@ def import_from_training(db: DbSession, principal: Manage) -> RedirectResponse:
         db, actor=principal.actor, coordinator_user_id=principal.user.id if principal.user else None,
         site_code=principal.user.site_code if principal.user else None)
     return RedirectResponse(f"/matching?mine=1&imported={added}", status_code=303)
+
+
+RANKED = 3  # choices a trainee ranks on their page
+
+
+@router.post("/matching/me/rankings")
+async def rank_my_postings(request: Request, db: DbSession, principal: EditOwn) -> RedirectResponse:
+    """The trainee's own ranked choices among the open postings (1st to 3rd); a run then keeps
+    their order, and the proposal says which choice it is."""
+    person_id = principal.user.person_id if principal.user else None
+    candidate = service.candidate_of_person(db, person_id) if person_id else None
+    if candidate is None:
+        raise HTTPException(404)
+    form = await request.form()
+    open_ids = {p.id for p in service.list_postings(db, open_only=True)}
+    chosen = []
+    for n in range(1, RANKED + 1):
+        value = str(form.get(f"choice_{n}", "")).strip()
+        if value.isdigit() and int(value) in open_ids:
+            chosen.append(int(value))
+    service.set_ranking(db, side="candidate", candidate_id=candidate.id, posting_ids=chosen,
+                        actor=principal.actor)
+    return RedirectResponse("/matching/me?saved=rankings", status_code=303)
