@@ -1,6 +1,7 @@
 """Chromium at 390 and 1280 px, only the browser: a program manager uploads the bank's result file,
 a bad one first (refused, every row and reason on the page, nothing changed), then the good one,
-and finds the rejected payment waiting for an account and the days-late report. Every page shown
+and finds the rejected payment waiting for an account and the days-late report; the participant
+then sees why their pay did not arrive and enters a corrected account. Every page shown
 is checked with axe-core; screenshots go to $ILJA_SCREENSHOTS or var/screenshots/."""
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def live(tmp_path_factory) -> Iterator[tuple[str, str, dict[int, list]]]:
             transfer = payment_service.write_transfer(session, "companion_jobs", actor=MANAGER, reason="이체",
                                                       run_id=run)
             items[width] = payment_service.transfer_items(session, transfer.id)
+            accounts.create_user(session, login=f"citizen-{width}", password=PASSWORD, role=Role.CITIZEN,
+                                 display_name="참여자", person_id=items[width][1].person_id)
     try:
         with served(create_app()) as address:
             yield address, url, items
@@ -116,5 +119,37 @@ def test_a_manager_imports_the_banks_result_file(browser, live, width, tmp_path)
         expect(page.locator("main")).to_contain_text("지급 대사")
         shoot(page, f"pj-payments-late-{width}")
         assert not failures, failures
+    finally:
+        context.close()
+    _citizen_corrects_their_account(browser, address, width)
+
+
+def _citizen_corrects_their_account(browser, address: str, width: int) -> None:
+    """The participant whose payment was refused sees why and enters a corrected account."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(base_url=address, locale="ko-KR", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto("/login")
+        page.fill("#login", f"citizen-{width}")
+        page.fill("#password", PASSWORD)
+        page.locator("main button[type=submit]").click()
+        page.wait_for_load_state()
+        page.goto("/publicjobs/me")
+        page.get_by_role("link", name="지급 현황 (입금 여부)").click()
+        expect(page.locator("main table")).to_contain_text("해지 계좌")
+        shoot(page, f"pj-my-payments-{width}")
+        page.get_by_label("은행").select_option("090")
+        page.get_by_label("계좌번호").fill("12-34")
+        page.get_by_label("예금주").fill("참여자")
+        page.get_by_role("button", name="계좌 저장").click()
+        expect(page.locator("#number-error")).to_contain_text("10~16자리")
+        shoot(page, f"pj-my-payments-error-{width}")
+        page.get_by_label("계좌번호").fill("3333-01-2345678")
+        page.get_by_role("button", name="계좌 저장").click()
+        expect(page.locator("main")).to_contain_text("재지급 대기 1건")
+        expect(page.locator("main table")).to_contain_text("재지급 대기")
+        shoot(page, f"pj-my-payments-saved-{width}")
     finally:
         context.close()
