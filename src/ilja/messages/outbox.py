@@ -15,12 +15,13 @@ only to the inbox once the person opted out of its topic (or of all optional top
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ilja import clock
@@ -114,29 +115,72 @@ def send(session: Session, *, person_id: int, topic: str, context: dict[str, Any
     person = session.get(Person, person_id)
     if person is None:
         raise LookupError(f"no person {person_id}")
-    pref = preference(session, person_id)
-    values = {"person_name": person.name, **context}
-    subject, body = render(topic, pref.language, values)
-    now = clock.now()
-    message = OutboxMessage(person_id=person_id, topic=topic, language=pref.language, subject=subject,
-                            body=body, mandatory=mandatory, subject_ref=subject_ref,
-                            status=MessageStatus.PENDING.value, created_at=now)
+    values, rows = _compose(person, preference(session, person_id), topic, context, mandatory,
+                            subject_ref, clock.now())
+    message = OutboxMessage(**values)
     session.add(message)
     session.flush()
+    session.add_all(Delivery(message_id=message.id, **row) for row in rows)
+    session.flush()
+    return message
+
+
+def send_many(session: Session, notices: Sequence[tuple[int, str, dict[str, Any], str | None]], *,
+              mandatory: bool = True) -> list[int]:
+    """``send`` for many (person id, topic, context, subject_ref) notices (a draw's or an import's
+    decisions): the people and their preferences read in one query each, the messages and their
+    deliveries written in one statement each. Returns the message ids, in order."""
+    from ilja.people.models import Person
+
+    if not notices:
+        return []
+    ids = sorted({person_id for person_id, *_ in notices})
+    people, prefs = {}, {}
+    for start in range(0, len(ids), 5000):
+        part = ids[start:start + 5000]
+        people.update((row.id, row) for row in session.execute(
+            select(Person.id, Person.name, Person.email, Person.phone).where(Person.id.in_(part))))
+        prefs.update((p.person_id, p) for p in session.scalars(
+            select(MessagePreference).where(MessagePreference.person_id.in_(part))))
+    now = clock.now()
+    composed = []
+    for person_id, topic, context, subject_ref in notices:
+        if person_id not in people:
+            raise LookupError(f"no person {person_id}")
+        pref = prefs.get(person_id) or preference(session, person_id)
+        composed.append(_compose(people[person_id], pref, topic, context, mandatory, subject_ref, now))
+    table = OutboxMessage.__table__
+    message_ids = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                                  [values for values, _ in composed]).scalars().all()
+    session.execute(insert(Delivery.__table__), [
+        {"message_id": message_id, **row}
+        for message_id, (_, rows) in zip(message_ids, composed, strict=True) for row in rows])
+    return list(message_ids)
+
+
+def _compose(person: Any, pref: MessagePreference, topic: str, context: dict[str, Any], mandatory: bool,
+             subject_ref: str | None, now: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A message's row and its deliveries' rows (without the message id)."""
+    values = {"person_name": person.name, **context}
+    subject, body = render(topic, pref.language, values)
     chosen = channels_for(pref, email=person.email, phone=person.phone, topic=topic, mandatory=mandatory)
+    rows = []
     for channel, address in chosen.items():
         short = channel in (ChannelKind.SMS, ChannelKind.ALIMTALK)
         text = render(topic, pref.language, values, short=True) if short else (subject, body)
         inbox = channel == ChannelKind.INBOX
-        session.add(Delivery(
-            message_id=message.id, channel=channel.value, address=address, subject=text[0], body=text[1],
-            idempotency_key=uuid.uuid4().hex, attempts=0, next_attempt_at=now,
-            status=(DeliveryStatus.DELIVERED if inbox else DeliveryStatus.PENDING).value,
-            delivered_at=now if inbox else None))
-    if len(chosen) == 1:  # the inbox only: delivered as it is written
-        message.status, message.delivered_at = MessageStatus.DELIVERED.value, now
-    session.flush()
-    return message
+        rows.append({
+            "channel": channel.value, "address": address, "subject": text[0], "body": text[1],
+            "idempotency_key": uuid.uuid4().hex, "attempts": 0, "next_attempt_at": now,
+            "status": (DeliveryStatus.DELIVERED if inbox else DeliveryStatus.PENDING).value,
+            "delivered_at": now if inbox else None, "lease_owner": None, "lease_until": None,
+            "provider_ref": None, "last_error": None})
+    only_inbox = len(chosen) == 1  # the inbox only: delivered as it is written
+    message = {"person_id": person.id, "topic": topic, "language": pref.language, "subject": subject,
+               "body": body, "mandatory": mandatory, "subject_ref": subject_ref,
+               "status": (MessageStatus.DELIVERED if only_inbox else MessageStatus.PENDING).value,
+               "created_at": now, "delivered_at": now if only_inbox else None, "read_at": None}
+    return message, rows
 
 
 def deliveries(session: Session, message_ids: list[int]) -> dict[int, list[Delivery]]:

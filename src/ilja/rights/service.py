@@ -119,6 +119,11 @@ def _send(session: Session, row: Decision, topic: str, extra: dict[str, Any] | N
                 mandatory=True, subject_ref=f"decision:{row.id}")
 
 
+def _notice_topic(row: Decision) -> str:
+    entry = CATALOGUE[DecisionKind(row.kind)]
+    return entry.prior_notice_topic or entry.topic
+
+
 def record_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDecision], *,
                      tree: ParameterTree | None = None, now: dt.datetime | None = None) -> list[Decision]:
     """Record each decision and send its notice (or its prior notice), in the caller's transaction."""
@@ -144,9 +149,10 @@ def record_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDe
         rows.append(row)
     session.add_all(rows)
     session.flush()
-    for row in rows:
-        entry = CATALOGUE[DecisionKind(row.kind)]
-        _send(session, row, entry.prior_notice_topic or entry.topic)
+    from ilja.messages import outbox
+
+    outbox.send_many(session, [(row.person_id, _notice_topic(row), notice_context(row), f"decision:{row.id}")
+                               for row in rows])
     if len(rows) == 1:
         audit.record(session, actor, f"rights.decision.{rows[0].status}", subject_person_id=rows[0].person_id,
                      object_type="decision", object_id=rows[0].id, details={"kind": rows[0].kind}, now=now)
