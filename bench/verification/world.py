@@ -2,8 +2,10 @@
 
 Shared by ``bench/verification`` and ``tests/verification``: registering N people one by one
 through the registry would take minutes at 100,000, and what is measured is the check's import.
-Every applicant declares the same facts (eligible); the records check confirms them, except for
-``over_limit`` applicants whose verified household income is over the limit.
+Every applicant declares facts that make them eligible (incomes differ from person to person); the
+records check confirms them, except that every tenth applicant's verified income is a little
+higher (still under the limit: the snapshot is patched) and the ``over_limit`` applicants'
+verified income is over the limit.
 """
 
 from __future__ import annotations
@@ -26,6 +28,16 @@ STARTS = dt.date(2025, 7, 1)
 DECLARED_INCOME = 1_000_000
 OVER_LIMIT_INCOME = 9_000_000
 HEADER = "주민등록번호,공고번호,가구소득(원),가구재산(원),생계급여,고용보험,우선선발대상\n"
+
+
+def declared_income(i: int) -> int:
+    return DECLARED_INCOME + (i % 500) * 1000
+
+
+def verified_income(i: int, over_limit: set[int]) -> int:
+    if i in over_limit:
+        return OVER_LIMIT_INCOME
+    return declared_income(i) + (100_000 if i % 10 == 0 else 0)
 
 
 def rrn_of(i: int) -> str:
@@ -60,7 +72,7 @@ def build(session: Session, n: int, keyring: KeyRing, *, seats: int = 100, batch
             "household_head": True, "household_size": 2, "vulnerable_groups": ["long_term_unemployed"],
             "veteran_service_months": 0, "nationality": "KR", "visa": "",
             "unemployment_benefit_periods": [], "training_history": [],
-            "household_income_krw": DECLARED_INCOME, "household_assets_krw": 50_000_000,
+            "household_income_krw": declared_income(i), "household_assets_krw": 50_000_000,
             "receives_livelihood_benefit": False, "created_at": now, "updated_at": now})
     persons = table_of(Person)
     person_ids: list[int] = []
@@ -94,6 +106,6 @@ def records_file(world: World, *, over_limit: set[int] = frozenset(), round_id: 
     at the indexes ``over_limit`` (verified income over the limit)."""
     lines = [HEADER]
     for i in rows if rows is not None else range(len(world.rrns)):
-        income = OVER_LIMIT_INCOME if i in over_limit else DECLARED_INCOME
-        lines.append(f"{world.rrns[i]},{round_id or world.round_id},{income},50000000,N,N,\n")
+        lines.append(f"{world.rrns[i]},{round_id or world.round_id},{verified_income(i, over_limit)},"
+                     "50000000,N,N,\n")
     return "".join(lines).encode("utf-8")

@@ -46,7 +46,8 @@ def _import(engine, built, data, keyring, name="check.csv"):
                                           actor=world.MANAGER, keyring=keyring)
 
 
-def _row(built, i, income="1000000", benefit="N", round_id=None):
+def _row(built, i, income=None, benefit="N", round_id=None):
+    income = income or world.verified_income(i, {1})
     return f"{world.rrn_of(i)},{round_id or built.round_id},{income},50000000,{benefit},N,"
 
 

@@ -187,10 +187,14 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
                                 .order_by(Application.id)).all())
     if not apps:
         raise NothingToDraw(round_id)
+    from ilja.verification import gate
+
+    verification = gate.before_draw(session, row, [a.id for a in apps if a.status == S.ELIGIBLE])
+    eligible = {a.id: a.status == S.ELIGIBLE and a.id not in verification.excluded for a in apps}
     units, groups = units_of(session, round_id)
     inputs = SelectionInputs(
         round_id=str(round_id),
-        applicants=[Applicant(str(a.id), a.status == S.ELIGIBLE, float(a.score), bool(a.priority),
+        applicants=[Applicant(str(a.id), eligible[a.id], float(a.score), bool(a.priority),
                               tuple(a.preferences)) for a in apps],
         units=units, groups=groups)
     policy = policy_for(row)
@@ -200,7 +204,8 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
     assert allocation is not None
     outcomes = allocation.outcomes()
     session.execute(table_of(SelectionOutcomeRow).insert(), [
-        _outcome_values(run_row.id, a, o) for a, o in zip(apps, outcomes, strict=True)])
+        _outcome_values(run_row.id, a, o, eligible[a.id]) for a, o in zip(apps, outcomes, strict=True)])
+    gate.record(session, row, verification, [a.id for a in apps], now=now)
     moves = [applications.BulkMove(a.id, a.status, S(o.status.value), f"selection.{o.reason.value}",
                                    _draw_details(run_row.id, o))
              for a, o in zip(apps, outcomes, strict=True)
@@ -241,10 +246,10 @@ run = run_selection
 """The same, by its short name (``ilja select run``)."""
 
 
-def _outcome_values(run_id: int, app: Any, outcome: Outcome) -> dict[str, Any]:
+def _outcome_values(run_id: int, app: Any, outcome: Outcome, eligible: bool) -> dict[str, Any]:
     seat = outcome.seat.value if outcome.seat else None
     return {"run_id": run_id, "application_id": app.id, "applicant_key": outcome.applicant_id,
-            "eligible": app.status == S.ELIGIBLE, "score": float(app.score),
+            "eligible": eligible, "score": float(app.score),
             "priority": bool(app.priority), "preferences": list(app.preferences),
             "status": outcome.status.value, "reason": outcome.reason.value,
             "unit_code": outcome.unit, "seat": seat, "choice": outcome.choice,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -30,8 +31,8 @@ from ilja.applications.models import Application, ApplicationStatus, Round, tabl
 from ilja.people.models import Person
 from ilja.people.registry import FORMAT_COLUMNS
 from ilja.rules.engine import Engine, default_engine
+from ilja.rules.population import Period, Population, TrainingRecord
 from ilja.rules.population import Person as FormatPerson
-from ilja.rules.population import Population
 from ilja.verification import catalogue
 from ilja.verification.models import VerifiedFact
 
@@ -52,13 +53,17 @@ class Reevaluation:
     retaken: int
 
 
-def verified_of(session: Session, application_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Each application's verified facts: ``{application_id: {fact: value}}``."""
+def verified_of(session: Session, application_ids: Sequence[int],
+                except_facts: Sequence[str] = ()) -> dict[int, dict[str, Any]]:
+    """Each application's verified facts: ``{application_id: {fact: value}}`` (leaving out
+    ``except_facts``, which the caller holds already)."""
     found: dict[int, dict[str, Any]] = {}
     for start in range(0, len(application_ids), CHUNK):
-        rows = session.execute(select(VerifiedFact.application_id, VerifiedFact.fact, VerifiedFact.value)
-                               .where(VerifiedFact.application_id.in_(application_ids[start:start + CHUNK])))
-        for app_id, fact, value in rows:
+        query = (select(VerifiedFact.application_id, VerifiedFact.fact, VerifiedFact.value)
+                 .where(VerifiedFact.application_id.in_(application_ids[start:start + CHUNK])))
+        if except_facts:
+            query = query.where(VerifiedFact.fact.not_in(except_facts))
+        for app_id, fact, value in session.execute(query):
             found.setdefault(app_id, {})[fact] = value
     return found
 
@@ -79,16 +84,47 @@ def persons_of(session: Session, person_ids: Sequence[int]) -> dict[int, dict[st
     return people
 
 
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
 def _format_person(person_id: int, fields: dict[str, Any]) -> FormatPerson:
-    return FormatPerson.model_validate({"id": str(person_id), **fields})
+    """The person format built without validating again: the registry validated every field
+    when it stored it (and the verified facts were checked when they were recorded)."""
+    return FormatPerson.model_construct(**_format_fields(person_id, fields))
 
 
-def _patched(stored: dict[str, Any], person: FormatPerson, failed: list[str], to_verify: list[str],
-             verified: set[str]) -> dict[str, Any]:
+def _column_row(person_id: int, fields: dict[str, Any]) -> Any:
+    """The same values as plain attributes, which is all ``Population.from_persons`` reads: a
+    round's worth of pydantic objects would cost more than judging them."""
+    return SimpleNamespace(**{**_FORMAT_DEFAULTS, **_format_fields(person_id, fields)})
+
+
+_FORMAT_DEFAULTS = {name: field.default for name, field in FormatPerson.model_fields.items()
+                    if not field.is_required() and field.default_factory is None}
+
+
+def _format_fields(person_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **fields, "id": str(person_id),
+        "vulnerable_groups": list(fields.get("vulnerable_groups") or []),
+        "unemployment_benefit_periods": [Period.model_construct(start=_date(p["start"]), end=_date(p["end"]))
+                                         for p in fields.get("unemployment_benefit_periods") or []],
+        "training_history": [TrainingRecord.model_construct(program=r["program"], start=_date(r["start"]),
+                                                            end=_date(r["end"]), result=r["result"])
+                             for r in fields.get("training_history") or []]}
+
+
+VERIFIED_FIELDS = frozenset({"household_income_krw", "household_assets_krw", "receives_livelihood_benefit",
+                             "vulnerable_groups", "sido", "employment_status"})
+"""The person-format fields a verified fact can change (``catalogue.apply``)."""
+
+
+def _patched(stored: dict[str, Any], person: Any, failed: list[str],
+             to_verify: list[str]) -> dict[str, Any]:
     """The stored snapshot with each condition's status from the batch and the verified values
     in its inputs (the verdict is unchanged, so the parameters and exceptions are too)."""
-    fields = {"household_income_krw", "household_assets_krw", "receives_livelihood_benefit",
-              "vulnerable_groups", "sido", "employment_status"} if verified else set()
+    fields = VERIFIED_FIELDS
     new = dict(stored, failed=failed, to_verify=to_verify, eligible=not failed)
     conditions = []
     for condition in stored["conditions"]:
@@ -101,10 +137,16 @@ def _patched(stored: dict[str, Any], person: FormatPerson, failed: list[str], to
 
 
 def reevaluate(session: Session, round_row: Round, application_ids: Sequence[int], *,
-               actor: audit.Actor, note: str, engine: Engine | None = None,
-               now: dt.datetime | None = None) -> Reevaluation:
+               actor: audit.Actor, note: str, known: dict[int, dict[str, Any]] | None = None,
+               engine: Engine | None = None, now: dt.datetime | None = None) -> Reevaluation:
     """Judge the applications again with their verified facts and store the result (see the
-    module docstring). One transaction: the caller's."""
+    module docstring). ``known``: facts the caller has just stored, by application (the others
+    are read). One transaction: the caller's.
+
+    The declared and the verified persons are both judged in columns; an application whose
+    verified values equal its declared ones and whose conditions came out the same keeps its
+    snapshot untouched (nothing to write), so the per-row work is where something changed.
+    """
     engine = engine or default_engine()
     now = now or applications.now_utc()
     program = round_row.program_code
@@ -113,61 +155,81 @@ def reevaluate(session: Session, round_row: Round, application_ids: Sequence[int
     for start in range(0, len(ids), CHUNK):
         apps.extend(session.execute(
             select(Application.id, Application.person_id, Application.status, Application.eligible,
-                   Application.score, Application.priority, Application.eligibility)
+                   Application.score, Application.priority)
             .where(Application.id.in_(ids[start:start + CHUNK]))).all())
     apps.sort(key=lambda a: a.id)
     people = persons_of(session, [a.person_id for a in apps])
-    verified = verified_of(session, [a.id for a in apps])
-    persons = [_format_person(a.person_id, catalogue.apply(people[a.person_id], verified.get(a.id, {})))
-               for a in apps]
-    result = engine.evaluate_population(Population.from_persons(persons), round_row.starts_on,
-                                        round_row.announced_on, [program])
-    columns = result.columns[program]
-    failed_lists = columns.decode(columns.failed)
-    verify_lists = columns.decode(columns.unverified)
-    priority = columns.priority if columns.priority is not None else np.zeros(len(apps), dtype=bool)
-    bonus = columns.bonus if columns.bonus is not None else np.zeros(len(apps))
-    updates: list[dict[str, Any]] = []
+    known = known or {}
+    held = sorted({fact for facts in known.values() for fact in facts})
+    verified = verified_of(session, [a.id for a in apps], except_facts=held)
+    for app_id, facts in known.items():
+        verified.setdefault(app_id, {}).update(facts)
+    applied = [catalogue.apply(people[a.person_id], verified.get(a.id, {})) for a in apps]
+    declared = [_column_row(a.person_id, people[a.person_id]) for a in apps]
+    persons = [_column_row(a.person_id, fields) for a, fields in zip(apps, applied, strict=True)]
+    before = _columns(engine, declared, round_row)
+    after = _columns(engine, persons, round_row)
+    same_conditions = (before.failed == after.failed) & (before.unverified == after.unverified)
+    failed_lists = after.decode(after.failed)
+    verify_lists = after.decode(after.unverified)
+    priority = after.priority if after.priority is not None else np.zeros(len(apps), dtype=bool)
+    bonus = after.bonus if after.bonus is not None else np.zeros(len(apps))
     report = Reevaluation([], [], 0, 0)
     contexts: dict[str, int] = {}
+    retaken: list[dict[str, Any]] = []
+    to_patch: list[int] = []
     for i, app in enumerate(apps):
         eligible = not failed_lists[i]
         score, prio = float(bonus[i]), bool(priority[i])
-        values: dict[str, Any] = {"b_id": app.id, "b_eligible": eligible, "b_score": score,
-                                  "b_priority": prio}
         if (eligible, score, prio) != (bool(app.eligible), float(app.score), bool(app.priority)):
-            snap = snapshots.take(engine.evaluate_person(persons[i], round_row.starts_on,
+            snap = snapshots.take(engine.evaluate_person(_format_person(app.person_id, applied[i]),
+                                                         round_row.starts_on,
                                                          round_row.announced_on, [program]), program)
-            values.update(b_eligibility=snap.person,
-                          b_context=applications.context_id(session, snap, contexts))
-            report.retaken += 1
-        else:
-            values.update(b_eligibility=_patched(app.eligibility, persons[i], failed_lists[i],
-                                                 verify_lists[i], set(verified.get(app.id, {}))),
-                          b_context=None)
-            report.patched += 1
-        updates.append(values)
-        if app.eligible and not eligible:
-            report.became_ineligible.append(app.id)
-        elif eligible and not app.eligible:
-            report.became_eligible.append(app.id)
-    _store(session, updates)
+            retaken.append({"b_id": app.id, "b_eligible": eligible, "b_score": score, "b_priority": prio,
+                            "b_eligibility": snap.person,
+                            "b_context": applications.context_id(session, snap, contexts)})
+            if app.eligible and not eligible:
+                report.became_ineligible.append(app.id)
+            elif eligible and not app.eligible:
+                report.became_eligible.append(app.id)
+        elif not same_conditions[i] or applied[i] != people[app.person_id]:
+            to_patch.append(i)
+    report.retaken = len(retaken)
+    report.patched = len(to_patch)
+    patched = _patch_rows(session, [apps[i].id for i in to_patch], {
+        apps[i].id: (persons[i], failed_lists[i], verify_lists[i]) for i in to_patch})
+    _store(session, retaken, patched)
     _move(session, round_row, apps, report, actor=actor, note=note, now=now)
     return report
 
 
-def _store(session: Session, updates: list[dict[str, Any]]) -> None:
+def _columns(engine: Engine, persons: list[Any], round_row: Round) -> Any:
+    result = engine.evaluate_population(Population.from_persons(persons), round_row.starts_on,
+                                        round_row.announced_on, [round_row.program_code])
+    return result.columns[round_row.program_code]
+
+
+def _patch_rows(session: Session, ids: list[int],
+                new: dict[int, tuple[Any, list[str], list[str]]]) -> list[dict[str, Any]]:
+    rows = []
+    for start in range(0, len(ids), CHUNK):
+        for app_id, stored in session.execute(select(Application.id, Application.eligibility)
+                                              .where(Application.id.in_(ids[start:start + CHUNK]))):
+            person, failed, to_verify = new[app_id]
+            rows.append({"b_id": app_id, "b_eligibility": _patched(stored, person, failed, to_verify)})
+    return rows
+
+
+def _store(session: Session, retaken: list[dict[str, Any]], patched: list[dict[str, Any]]) -> None:
     table = table_of(Application)
-    retaken = [u for u in updates if u["b_context"] is not None]
-    patched = [u for u in updates if u["b_context"] is None]
     base = update(table).where(table.c.id == bindparam("b_id"))
-    common = {"eligible": bindparam("b_eligible"), "score": bindparam("b_score"),
-              "priority": bindparam("b_priority"), "eligibility": bindparam("b_eligibility")}
     session.flush()
     for start in range(0, len(patched), CHUNK):
-        session.execute(base.values(**common), patched[start:start + CHUNK])
+        session.execute(base.values(eligibility=bindparam("b_eligibility")), patched[start:start + CHUNK])
     if retaken:
-        session.execute(base.values(**common, eligibility_context_id=bindparam("b_context")), retaken)
+        session.execute(base.values(
+            eligible=bindparam("b_eligible"), score=bindparam("b_score"), priority=bindparam("b_priority"),
+            eligibility=bindparam("b_eligibility"), eligibility_context_id=bindparam("b_context")), retaken)
 
 
 def _move(session: Session, round_row: Round, apps: Sequence[Any], report: Reevaluation, *,

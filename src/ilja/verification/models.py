@@ -88,10 +88,11 @@ class VerifiedFact(Base):
                                        name="uq_verified_facts_application_id_fact"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"),
-                                                index=True)
+    # looked up by application (the unique constraint's index) or round; five rows an applicant,
+    # so no more indexes than that: each one slows a 500,000-row records-check import
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     fact: Mapped[str] = mapped_column(String(40))
     value: Mapped[Any] = mapped_column(_JSON)
     declared: Mapped[Any] = mapped_column(_JSON)

@@ -78,9 +78,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=f"pk_{t}"),
         sa.UniqueConstraint("application_id", "fact", name=f"uq_{t}_application_id_fact"),
     )
-    op.create_index(f"ix_{t}_application_id", t, ["application_id"])
     op.create_index(f"ix_{t}_round_id", t, ["round_id"])
-    op.create_index(f"ix_{t}_person_id", t, ["person_id"])
     t = "verification_at_selection"
     op.create_table(
         t,

@@ -1,0 +1,87 @@
+"""Verification benchmark: a records-check result file of 100,000 rows imported into a round of
+100,000 동행일자리 applications, the eligibility re-evaluation included (issue 21).
+
+Goal: at least 5,000 rows/s on SQLite and on PostgreSQL. The round is written in bulk first (not
+timed, ``bench.verification.world``); the timed part is ``records_check.import_check`` in one
+transaction: reading and checking the file, matching each RRN by its blind index, storing five
+verified facts per row, judging every matched application again (the engine's columnar path),
+storing the snapshots, and the three applicants over the income limit becoming not eligible with
+their decisions and notices.
+
+    .venv/bin/python -m bench verification [--rows 100000] [--no-postgres] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import options
+from bench.databases import PostgresUnreachable, scratch_postgres
+from bench.verification import world
+from ilja.db import dispose_engines, engine_for, transaction, upgrade
+from ilja.people.rrn import generate_key_file
+from ilja.verification import records_check
+
+GOAL_ROWS_PER_SECOND = 5_000
+OVER_LIMIT = {11, 222, 3333}
+
+
+def run_once(url: str, rows: int, keys: Path) -> float:
+    upgrade(url)
+    keyring = generate_key_file(keys)
+    engine = engine_for(url)
+    started = time.perf_counter()
+    with transaction(engine) as session:
+        built = world.build(session, rows, keyring)
+    print(f"  built a round of {rows:,} applications in {time.perf_counter() - started:.1f} s (not timed)")
+    data = world.records_file(built, over_limit={i for i in OVER_LIMIT if i < rows})
+    started = time.perf_counter()
+    with transaction(engine) as session:
+        result = records_check.import_check(session, data, "check.csv", built.round_id,
+                                            checked_on=dt.date(2025, 6, 2), actor=world.MANAGER,
+                                            keyring=keyring)
+    seconds = time.perf_counter() - started
+    r = result.reevaluation
+    assert result.rows == rows and len(r.became_ineligible) == len([i for i in OVER_LIMIT if i < rows]), r
+    print(f"  {result.rows:,} rows: {r.patched:,} snapshots patched, {r.retaken:,} taken anew, "
+          f"{len(r.became_ineligible)} became not eligible")
+    return seconds
+
+
+def _report(name: str, rows: int, seconds: float) -> bool:
+    rate = rows / seconds
+    ok = rate >= GOAL_ROWS_PER_SECOND
+    print(f"{name}: {rows:,} rows in {seconds:.1f} s = {rate:,.0f} rows/s "
+          f"(goal ≥ {GOAL_ROWS_PER_SECOND:,}: {'met' if ok else 'NOT met'})")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench verification", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    args = options.parse(parser, argv, rows=2_000)
+    with tempfile.TemporaryDirectory(prefix="ilja-bench-verification-") as scratch:
+        folder = Path(scratch)
+        try:
+            seconds = run_once(f"sqlite:///{folder / 'bench.db'}", args.rows, folder / "keys-sqlite.json")
+        finally:
+            dispose_engines()
+        _report("SQLite", args.rows, seconds)
+        if not args.no_postgres:
+            try:
+                with scratch_postgres("verification") as url:
+                    seconds = run_once(url, args.rows, folder / "keys-postgres.json")
+                _report("PostgreSQL", args.rows, seconds)
+            except PostgresUnreachable as exc:
+                print(f"{exc}, skipped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""What a selection run does with applicants whose facts are still unverified (issue 21 §4).
+
+``<program>.verification.unverified_at_selection`` says it: ``exclude`` (they take no part in
+the draw: passed to it as not eligible, which the stored inputs record, so the verify check
+re-runs bit for bit), ``conditional`` (they take part; a seat or waitlist place is held on
+condition that the facts are verified by ``conditional_days_before_start`` days before the
+start, else ``lapse_conditional`` gives it to the next in line) or ``blocker`` (the run is
+refused, naming how many applications wait for which facts, until staff verify them).
+
+The run's record (``SelectionVerification``, one row per drawn application) says for each
+application which facts were verified, how, from what and by whom, and what the run did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from ilja.accounts import audit
+from ilja.applications import service as applications
+from ilja.applications.models import Application, Round, table_of
+from ilja.selection.errors import SelectionError
+from ilja.verification import catalogue
+from ilja.verification.evaluation import CHUNK
+from ilja.verification.models import AtSelection, SelectionVerification, VerifiedFact
+
+
+class UnverifiedBlocksDraw(SelectionError):
+    code = "unverified_facts"
+
+    def __init__(self, round_id: int, waiting: dict[str, int]):
+        counts_ko = ", ".join(f"{catalogue.FACTS[f].ko} {n}건" for f, n in waiting.items())
+        counts_en = ", ".join(f"{catalogue.FACTS[f].en}: {n}" for f, n in waiting.items())
+        super().__init__(f"확인되지 않은 사실이 남아 선발할 수 없습니다 ({counts_ko}). 확인 대기열에서 먼저 확인하십시오.",
+                         f"Facts are still unverified ({counts_en}); verify them in the verification "
+                         "queue before the draw.", round_id=round_id)
+
+
+@dataclass
+class Gate:
+    """The treatment of the round's drawn applications: ids left out of the draw, ids held on
+    condition, and each application's verified facts for the run's record."""
+
+    treatment: str
+    excluded: set[int] = field(default_factory=set)
+    conditional: set[int] = field(default_factory=set)
+    facts: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    deadline: dt.date | None = None
+
+
+def _facts_of(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in session.execute(select(VerifiedFact.application_id, VerifiedFact.fact, VerifiedFact.method,
+                                          VerifiedFact.source, VerifiedFact.verified_by,
+                                          VerifiedFact.verified_at)
+                                   .where(VerifiedFact.application_id.in_(ids[start:start + CHUNK]))
+                                   .order_by(VerifiedFact.application_id, VerifiedFact.fact)):
+            found.setdefault(row.application_id, []).append({
+                "fact": row.fact, "method": row.method, "source": row.source, "by": row.verified_by,
+                "at": row.verified_at.isoformat()})
+    return found
+
+
+def before_draw(session: Session, round_row: Round, eligible_ids: Sequence[int]) -> Gate:
+    """The selection run's hook: how the program treats the eligible applications whose facts
+    to verify are not all verified (raises ``UnverifiedBlocksDraw`` for ``blocker``)."""
+    program, on = round_row.program_code, round_row.starts_on
+    treatment = catalogue.parameter("unverified_at_selection", program, on)
+    required = set(catalogue.facts_to_verify(program, on))
+    facts = _facts_of(session, list(eligible_ids))
+    gate = Gate(treatment, facts=facts)
+    waiting: dict[str, int] = {}
+    unverified = set()
+    for app_id in eligible_ids:
+        missing = required - {f["fact"] for f in facts.get(app_id, [])}
+        if missing:
+            unverified.add(app_id)
+            for fact in missing:
+                waiting[fact] = waiting.get(fact, 0) + 1
+    if unverified and treatment == "blocker":
+        raise UnverifiedBlocksDraw(round_row.id, dict(sorted(waiting.items())))
+    if treatment == "exclude":
+        gate.excluded = unverified
+    elif treatment == "conditional":
+        gate.conditional = unverified
+        gate.deadline = on - dt.timedelta(days=int(catalogue.parameter("conditional_days_before_start", program, on)))
+    return gate
+
+
+def record(session: Session, round_row: Round, gate: Gate, drawn_ids: Sequence[int], *,
+           now: dt.datetime) -> None:
+    """Store what the run knew of each drawn application's verification."""
+    rows = []
+    for app_id in drawn_ids:
+        state = (AtSelection.EXCLUDED if app_id in gate.excluded else
+                 AtSelection.CONDITIONAL if app_id in gate.conditional else AtSelection.VERIFIED)
+        rows.append({"round_id": round_row.id, "application_id": app_id, "state": state.value,
+                     "facts": gate.facts.get(app_id, []),
+                     "deadline": gate.deadline if state == AtSelection.CONDITIONAL else None,
+                     "recorded_at": now})
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(table_of(SelectionVerification)), rows[start:start + CHUNK])
+
+
+def at_selection(session: Session, application_id: int) -> SelectionVerification | None:
+    """The run's record of one application's verification (for its explanation)."""
+    return session.scalars(select(SelectionVerification).where(
+        SelectionVerification.application_id == application_id)).first()
+
+
+def lapse_conditional(session: Session, round_id: int, *, actor: audit.Actor,
+                      on: dt.date | None = None) -> list[int]:
+    """Past the deadline, a conditional seat or waitlist place whose facts are still unverified
+    goes to the next in line (``selection.service.withdraw``, as found ineligible)."""
+    from ilja import clock
+    from ilja.selection import service as selection
+
+    on = on or clock.today()
+    round_row = applications.get_round(session, round_id)
+    required = set(catalogue.facts_to_verify(round_row.program_code, round_row.starts_on))
+    held = list(session.execute(
+        select(SelectionVerification.application_id).join(
+            Application, Application.id == SelectionVerification.application_id)
+        .where(SelectionVerification.round_id == round_id,
+               SelectionVerification.state == AtSelection.CONDITIONAL.value,
+               SelectionVerification.deadline < on,
+               Application.status.in_(("selected", "waitlisted")))).scalars())
+    facts = _facts_of(session, held)
+    lapsed = [i for i in held if required - {f["fact"] for f in facts.get(i, [])}]
+    if lapsed:
+        selection.withdraw(session, round_id, dict.fromkeys(lapsed, "ineligible"), actor=actor,
+                           note="조건부 선발: 기한까지 사실이 확인되지 않음")
+    return lapsed
