@@ -89,3 +89,19 @@ def test_the_check_in_screen_and_the_trainees_page(api, keyring):  # noqa: F811
     check_page(client.get("/training/me/checkin", headers=trainee).text)
     nothing = client.post("/training/me/checkin", headers=trainee, data={"code": "123456"})
     assert nothing.status_code == 422 and "출석 확인을 받는 곳이 없습니다" in nothing.text
+
+
+def test_wrong_codes_through_the_page_count_towards_the_limit(api, keyring):  # noqa: F811
+    url, client = api
+    setup = course_with_cohort(url, keyring, applicants=1, seats=1)
+    with transaction(engine_for(url)) as session:
+        service.enrol_all_selected(session, cohort_id=setup.cohort_id, actor=OPERATOR)
+    mapo = token(url, Role.OPERATOR, "campus.mapo")
+    trainee = token(url, Role.CITIZEN, person_id=setup.persons[0], login="trainee")
+    with clock.frozen(dt.datetime(2025, 12, 1, 9, 0)):
+        client.post(f"/training/cohorts/{setup.cohort_id}/checkin/open", headers=mapo)
+        for _ in range(5):
+            wrong = client.post("/training/me/checkin", headers=trainee, data={"code": "12345"})
+            assert wrong.status_code == 422 and "출석 코드가 맞지 않습니다" in check_page(wrong.text).text
+        held = client.post("/training/me/checkin", headers=trainee, data={"code": "123456"})
+        assert held.status_code == 429 and "15분 뒤에 다시 시도하십시오" in check_page(held.text).text
