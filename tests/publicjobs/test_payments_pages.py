@@ -118,3 +118,36 @@ def test_the_payment_pages(api):  # noqa: F811
     assert hosts_view.status_code == 200 and "지급 대사" not in hosts_view.text
     english = client.get("/publicjobs/payments/import", headers={**manager, "Accept-Language": "en"})
     assert english.status_code == 200
+
+
+def test_the_payments_api(api):  # noqa: F811
+    url, client = api
+    with transaction(engine_for(url)) as session:
+        project = add_project(session, "companion_jobs", host="host-7")
+        person = add_person(session)
+        service.place(session, project_id=project, person_id=person, actor=MANAGER, start_on=dt.date(2025, 7, 1))
+        entries = [e for p in service.project_placements(session, project, 2025, 7)
+                   for e in prefill_month(service.terms_of(p), 2025, 7)]
+        service.enter_month(session, project, 2025, 7, entries, actor=MANAGER)
+        service.approve_month(session, project, 2025, 7, actor=MANAGER)
+        run = payroll_service.run_payroll(session, "companion_jobs", 2025, 7, actor=MANAGER).run_id
+        user = accounts.create_user(session, login="citizen-api", password="correct-horse-9", role=Role.CITIZEN,
+                                    display_name="x", person_id=person)
+        citizen = {"Authorization": f"Bearer {accounts.issue_token(session, user, 'test')[1]}"}
+    manager = _token(url, Role.PROGRAM_MANAGER)
+    scheduled = client.get(f"/api/v1/publicjobs/payroll/runs/{run}/payments", headers=manager).json()
+    assert [p["status"] for p in scheduled] == ["scheduled"]
+    client.get(f"/api/v1/publicjobs/payroll/runs/{run}/transfer", params={"reason": "이체"}, headers=manager)
+    sent = client.get("/api/v1/publicjobs/me/payments", headers=citizen).json()
+    assert [p["status"] for p in sent] == ["sent"] and sent[0]["reference"].endswith("-1")
+    bad = write_results([(sent[0]["reference"], "입금", clock.today(), sent[0]["amount"] - 1, "", "")])
+    refused = client.post("/api/v1/publicjobs/payments/results/import", files={"file": ("r.csv", bad, "text/csv")},
+                          headers=manager)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "file", 2, "지급액(원)"]
+    good = write_results([(sent[0]["reference"], "입금", clock.today(), sent[0]["amount"], "", "")])
+    done = client.post("/api/v1/publicjobs/payments/results/import", files={"file": ("r.csv", good, "text/csv")},
+                       headers=manager)
+    assert done.json() == {"rows": 1, "paid": 1, "rejected": 0}
+    assert client.get("/api/v1/publicjobs/me/payments", headers=citizen).json()[0]["status"] == "paid"
+    assert client.post("/api/v1/publicjobs/payments/results/import", files={"file": ("r.csv", good, "text/csv")},
+                       headers=citizen).status_code == 403

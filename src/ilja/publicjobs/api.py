@@ -14,7 +14,9 @@ from pydantic import BaseModel, Field
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
-from ilja.publicjobs import documents, payment_service, payroll_service, service
+from ilja.publicjobs import documents, payment_service, payments, payroll_service, service
+from ilja.publicjobs.bank_results import MAX_BYTES as MAX_RESULT_BYTES
+from ilja.publicjobs.bank_results import ResultFileRefused
 from ilja.publicjobs.models import PayLine, Project
 from ilja.publicjobs.service import NotFound, PublicJobError
 from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry, TimesheetInvalid
@@ -296,3 +298,56 @@ def my_pay(db: DbSession, principal: Annotated[Principal, Depends(requires(Permi
     if principal.user.person_id is None:
         return []
     return [_line(line) for line in payroll_service.lines_of_person(db, principal.user.person_id)]
+
+
+class PaymentOut(BaseModel):
+    id: int
+    reference: str
+    run_id: int
+    month: int
+    amount: int
+    status: str
+    due_on: dt.date
+    paid_on: dt.date | None
+    days_late: int | None
+    reject_reason: str | None
+
+
+def _payment(payment) -> PaymentOut:
+    return PaymentOut(id=payment.id, reference=payments.reference(payment.id, payment.attempt), run_id=payment.run_id,
+                      month=payment.month, amount=payment.amount, status=payment.status, due_on=payment.due_on,
+                      paid_on=payment.paid_on, days_late=payment.days_late, reject_reason=payment.reject_reason)
+
+
+@router.post("/payments/results/import", response_model=dict)
+def import_results(file: UploadFile, db: DbSession,
+                   principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))]) -> dict:
+    """The bank's result file (README "Transfer and result files"): all rows or none; 422 lists
+    every problem with its row, column and reason."""
+    try:
+        with db.begin_nested():
+            summary = payment_service.import_results(db, file.file.read(MAX_RESULT_BYTES + 1), file.filename or "",
+                                                     actor=principal.actor)
+    except ResultFileRefused as exc:
+        raise HTTPException(422, [{"loc": ["body", "file", p.row, p.column], "type": "result_row",
+                                   "msg": p.en, "msg_ko": p.ko} for p in exc.problems]) from None
+    return {"rows": summary.rows, "paid": summary.paid, "rejected": summary.rejected}
+
+
+@router.get("/payroll/runs/{run_id}/payments", response_model=list[PaymentOut])
+def run_payments(run_id: int, db: DbSession,
+                 principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]) -> list[PaymentOut]:
+    scope = Scope.of(principal)
+    try:
+        payroll_service.get_run(db, run_id, scope)
+    except NotFound as exc:
+        raise error(exc) from None
+    return [_payment(p) for p in payment_service.run_payments(db, run_id, scope)]
+
+
+@router.get("/me/payments", response_model=list[PaymentOut])
+def my_payments(db: DbSession, principal: Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))],
+                ) -> list[PaymentOut]:
+    if principal.user.person_id is None:
+        return []
+    return [_payment(p) for p in payment_service.payments_of_person(db, principal.user.person_id)]
