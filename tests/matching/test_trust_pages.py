@@ -90,6 +90,22 @@ def test_run_explains_decides_one_by_one_and_says_why_unmatched(site):
     with transaction(engine_for(site.url)) as session:
         statuses = dict(session.execute(select(Proposal.id, Proposal.status)).all())
     assert statuses[first_id] == "confirmed" and statuses[second_id] == "vetoed"
+    with transaction(engine_for(site.url)) as session:
+        from ilja.matching.models import Posting
+
+        vetoed = session.get(Proposal, second_id)
+        posting = session.get(Posting, vetoed.posting_id)
+        organisation_id, candidate = posting.organisation_id, vetoed.candidate_id
+    page = _check(site.get(f"/matching/organisations/{organisation_id}"))
+    assert site.post(f"/matching/postings/{posting.id}/rankings", data={
+        "csrf_token": csrf_of(page), f"rank_1-{posting.id}": str(candidate)},
+        follow_redirects=False).status_code == 303
+    assert "기업의 교육생 순위를 저장했습니다" in _check(
+        site.get(f"/matching/organisations/{organisation_id}?saved=ranking"))
+    with transaction(engine_for(site.url)) as session:
+        from ilja.matching import service
+
+        assert service.posting_ranking(session, posting.id) == [candidate]
     report = _check(site.get("/matching/acceptance"))
     assert "공고별 수락 현황" in report and "기업별 수락 현황" in report
 

@@ -567,6 +567,12 @@ def candidate_ranking(session: Session, candidate_id: int) -> list[int]:
         .order_by(Ranking.rank)))
 
 
+def posting_ranking(session: Session, posting_id: int) -> list[int]:
+    """The candidates a posting ranked, best first."""
+    return list(session.scalars(select(Ranking.candidate_id).where(
+        Ranking.side == "posting", Ranking.posting_id == posting_id).order_by(Ranking.rank)))
+
+
 def set_ranking(session: Session, *, side: str, candidate_id: int, posting_ids: Sequence[int] = (),
                 posting_id: int | None = None, candidate_ids: Sequence[int] = (),
                 actor: audit.Actor) -> None:

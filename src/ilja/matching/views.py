@@ -358,9 +358,43 @@ def organisation_page(organisation_id: int, request: Request, db: DbSession,
         mine = {c.id for c in service.candidates_in(db, [c.id for c in candidates if c], Scope.of(principal))}
         proposed = {k: [p for p in ps if p.candidate_id in mine] for k, ps in proposed.items()}
         candidates = [c for c in candidates if c and c.id in mine]
+    names = _names(db, [c for c in candidates if c], False)
     return render(request, "matching/organisation.html", {
         "organisation": organisation, "postings": postings, "proposed": proposed,
-        "names": _names(db, [c for c in candidates if c], False)})
+        "names": names,
+        "rankings": {p.id: service.posting_ranking(db, p.id) for p in postings},
+        "rank_options": {pid: [(str(c), names[c]) for c in dict.fromkeys(
+            x.candidate_id for x in ps) if c in names] for pid, ps in proposed.items()},
+        "saved": request.query_params.get("saved", "")})
+
+
+@router.post("/matching/postings/{posting_id}/rankings")
+async def rank_candidates(posting_id: int, request: Request, db: DbSession,
+                          principal: Annotated[Principal, Depends(authenticated())]
+                          ) -> RedirectResponse:
+    """The employer (a member of the posting's organisation) or a coordinator for them ranks
+    the candidates proposed for the posting, best first; the next run keeps that order and the
+    posting refuses the others. A coordinator ranks only their own caseload's."""
+    try:
+        posting = service.get_posting(db, posting_id)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    member = any(o.id == posting.organisation_id
+                 for o in service.organisations_of_user(db, principal.user.id))
+    if not (member or principal.can(Permission.MATCHING_MANAGE)):
+        raise HTTPException(404)
+    proposed = {p.candidate_id for run in runs.list_runs(db) for p in runs.proposals(db, run.id)
+                if p.posting_id == posting_id and p.status != "rejected"}
+    if not member:
+        proposed &= {c.id for c in service.candidates_in(db, sorted(proposed), Scope.of(principal))}
+    form = await request.form()
+    chosen = [int(v) for n in range(1, 4)
+              if (v := str(form.get(f"rank_{n}-{posting_id}", "")).strip()).isdigit()
+              and int(v) in proposed]
+    service.set_ranking(db, side="posting", candidate_id=0, posting_id=posting_id,
+                        candidate_ids=chosen, actor=principal.actor)
+    return _see_other(f"/matching/organisations/{posting.organisation_id}?saved=ranking"
+                      f"#posting-{posting_id}")
 
 
 @router.get("/matching/acceptance", response_class=HTMLResponse)
