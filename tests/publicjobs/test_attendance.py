@@ -206,6 +206,10 @@ def test_the_host_and_participant_pages(tmp_path, monkeypatch):
             check_page(client.get("/publicjobs/me/checkin", headers=tokens["me"]).text)
             done = client.post("/publicjobs/me/checkin", headers=tokens["me"], data={"code": code}, follow_redirects=True)
             assert "출석이 기록되었습니다" in check_page(done.text).text
+            again = client.post("/api/v1/publicjobs/me/checkin", headers=tokens["me"], json={"code": code})
+            assert again.status_code == 422 and again.json()["detail"]["reason"] == "already"
+            assert client.post("/api/v1/publicjobs/me/checkin", headers=tokens["host"],
+                               json={"code": code}).status_code == 403
         saved = client.post(f"{base}/excused", headers=tokens["host"], follow_redirects=True,
                             data={"placement_id": placement, "day": "2025-07-08", "kind": "official"},
                             files={"evidence": ("통지서.pdf", PDF, "application/pdf")})

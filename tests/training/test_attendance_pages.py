@@ -105,3 +105,28 @@ def test_wrong_codes_through_the_page_count_towards_the_limit(api, keyring):  # 
             assert wrong.status_code == 422 and "출석 코드가 맞지 않습니다" in check_page(wrong.text).text
         held = client.post("/training/me/checkin", headers=trainee, data={"code": "123456"})
         assert held.status_code == 429 and "15분 뒤에 다시 시도하십시오" in check_page(held.text).text
+
+
+def test_the_check_in_api(api, keyring):  # noqa: F811
+    url, client = api
+    setup = course_with_cohort(url, keyring, applicants=1, seats=1)
+    with transaction(engine_for(url)) as session:
+        (enrolment,) = service.enrol_all_selected(session, cohort_id=setup.cohort_id, actor=OPERATOR).enrolled
+        enrolment_id = enrolment.id
+    mapo = token(url, Role.OPERATOR, "campus.mapo")
+    trainee = token(url, Role.CITIZEN, person_id=setup.persons[0], login="trainee")
+    with clock.frozen(dt.datetime(2025, 12, 1, 9, 0)):
+        client.post(f"/training/cohorts/{setup.cohort_id}/checkin/open", headers=mapo)
+        with transaction(engine_for(url)) as session:
+            from ilja.training import checkin
+
+            code = checkin.board_view(session, checkin.open_board_of(session, setup.cohort_id)).shown.code
+        wrong = client.post("/api/v1/training/me/checkin", headers=trainee, json={"code": "99999"})
+        assert wrong.status_code == 422 and wrong.json()["detail"]["reason"] == "wrong"
+        done = client.post("/api/v1/training/me/checkin", headers=trainee, json={"code": code})
+        assert done.status_code == 201
+        assert done.json() == {"enrolment_id": enrolment_id, "cohort": "MAPO-AI-01", "day": "2025-12-01",
+                               "method": "checkin"}
+        again = client.post("/api/v1/training/me/checkin", headers=trainee, json={"code": code})
+        assert again.status_code == 422 and again.json()["detail"]["reason"] == "already"
+        assert client.post("/api/v1/training/me/checkin", headers=mapo, json={"code": code}).status_code == 403

@@ -9,12 +9,21 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
-from ilja.publicjobs import documents, payment_service, payments, payroll_service, service
+from ilja.publicjobs import (
+    attendance,
+    documents,
+    payment_service,
+    payments,
+    payroll_service,
+    service,
+)
 from ilja.publicjobs.bank_results import MAX_BYTES as MAX_RESULT_BYTES
 from ilja.publicjobs.bank_results import ResultFileRefused
 from ilja.publicjobs.models import PayLine, Project
@@ -351,3 +360,42 @@ def my_payments(db: DbSession, principal: Annotated[Principal, Depends(requires(
     if principal.user.person_id is None:
         return []
     return [_payment(p) for p in payment_service.payments_of_person(db, principal.user.person_id)]
+
+
+class CheckinIn(BaseModel):
+    """The code shown at the work site, as the participant typed it."""
+
+    code: str = Field(min_length=1, max_length=32)
+
+
+class CheckinOut(BaseModel):
+    placement_id: int
+    day: dt.date
+    kind: str
+    method: str
+
+
+@router.post("/me/checkin", status_code=201, response_model=CheckinOut,
+             responses={422: {"description": "A wrong or expired code, no check-in open, or the day already "
+                                             "recorded (``detail.reason``)"},
+                        429: {"description": "Too many wrong codes: wait"}})
+def my_checkin(body: CheckinIn, db: DbSession,
+               principal: Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
+               ) -> CheckinOut | JSONResponse:
+    """The participant's check-in (issue 19 §3); a refusal is answered, not raised, so the attempt
+    is kept and counts towards the failure limit."""
+    person_id = principal.user.person_id if principal.user else None
+    if person_id is None:
+        return JSONResponse(status_code=422, content={"detail": {
+            "code": "checkin_refused", "reason": "no_person", "msg": "The account is not linked to a person.",
+            "msg_ko": "계정에 연결된 참여자 정보가 없습니다."}})
+    try:
+        outcome = attendance.check_in(db, person_id=person_id, code=body.code, actor=principal.actor)
+    except attendance.TooManyAttempts as exc:
+        raise HTTPException(429, {"code": "too_many_attempts", "msg": exc.en, "msg_ko": exc.ko}) from None
+    if outcome.refused is not None:
+        return JSONResponse(status_code=422, content={"detail": {
+            "code": "checkin_refused", "reason": outcome.refused.reason, "msg": outcome.refused.en,
+            "msg_ko": outcome.refused.ko}})
+    return CheckinOut(placement_id=outcome.placement.id, day=clock.today(), kind=EntryKind.WORKED.value,
+                      method="checkin")

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi.responses import JSONResponse
 
 from ilja import clock
 from ilja.accounts import audit
@@ -18,13 +19,15 @@ from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.applications.errors import ApplicationError
-from ilja.training import oneday_service, progress, service
+from ilja.training import checkin, oneday_service, progress, service
 from ilja.training.attendance import Mark
-from ilja.training.errors import TrainingError
+from ilja.training.errors import InvalidInput, TrainingError
 from ilja.training.schemas import (
     AssessmentIn,
     AssignIn,
     AttendanceIn,
+    CheckinIn,
+    CheckinOut,
     CohortIn,
     CohortOut,
     ConversionOut,
@@ -343,3 +346,22 @@ def my_survey(enrolment_id: int, body: SurveyIn, db: DbSession,
     row = _call(progress.submit_survey, db, assignment_id=body.assignment_id,
                 enrolment_id=enrolment_id, score=body.score, actor=principal.actor)
     return {"id": row.id}
+
+
+@router.post("/me/checkin", status_code=201, response_model=CheckinOut,
+             responses={422: {"description": "A wrong or expired code, no check-in open, or the day "
+                                             "already recorded (``detail.reason``)"},
+                        429: {"description": "Too many wrong codes: wait (``detail.msg``)"}})
+def my_checkin(body: CheckinIn, db: DbSession, principal: OwnWrite) -> CheckinOut | JSONResponse:
+    """The trainee's check-in with the code shown at the site (issue 19 §3). A refusal is
+    answered, not raised, so the attempt is kept and counts towards the failure limit."""
+    person_id = principal.user.person_id if principal.user else None
+    if person_id is None:
+        raise problem(InvalidInput("계정에 연결된 참여자 정보가 없습니다.", "The account is not linked to a person."))
+    outcome = _call(checkin.check_in, db, person_id=person_id, code=body.code, actor=principal.actor)
+    if outcome.refused is not None:
+        refused = outcome.refused
+        return JSONResponse(status_code=422, content={"detail": {
+            "code": refused.code, "reason": refused.reason, "msg": refused.message_en, "msg_ko": refused.message_ko}})
+    done = outcome.checked_in
+    return CheckinOut(enrolment_id=done.enrolment.id, cohort=done.cohort.code, day=done.day, method="checkin")

@@ -194,3 +194,16 @@ class ConversionOut(BaseModel):
     enrolled: int
     applied_percent: float | None
     enrolled_percent: float | None
+
+
+class CheckinIn(BaseModel):
+    """The code shown at the site, as the trainee typed it (spaces and dashes are ignored)."""
+
+    code: str = Field(min_length=1, max_length=32)
+
+
+class CheckinOut(BaseModel):
+    enrolment_id: int
+    cohort: str
+    day: dt.date
+    method: str
