@@ -95,7 +95,7 @@ PREFIXES = ("/api/v1/people", "/api/v1/publicjobs", "/api/v1/support", "/api/v1/
             "/api/v1/applications", "/api/v1/me/applications", "/api/v1/matching", "/api/v1/outcomes")
 PAGES = ("/people/", "/publicjobs/", "/support/", "/training/", "/manage/applications/", "/my/applications/",
          "/matching/", "/outcomes/", "/messages/", "/me/messages/", "/my/decisions/", "/rights/", "/my/privacy/",
-         "/privacy/")
+         "/privacy/", "/verification/")
 UNSCOPED_PAGES: set[str] = set()
 """Pages whose scope is still to be applied: their path parameter has a rule, the walk names them,
 and only the 404 check skips them. None are left; a new one must be named here."""
@@ -268,6 +268,15 @@ def _rights(session, world: World, site: str) -> None:
     world.objects.setdefault(Kind.APPEAL, {})[site] = appeal.id
 
 
+def _verification(session, world: World, site: str) -> None:
+    """A paper uploaded for the site's person's application."""
+    from ilja.verification import service as verification
+
+    paper = verification.upload_document(session, world.objects[Kind.APPLICATION][site], "personal_data_consent",
+                                         PDF, actor=MANAGER, keyring=get_keyring(), store=get_settings().data_dir)
+    world.objects.setdefault(Kind.VERIFICATION_DOCUMENT, {})[site] = paper.id
+
+
 def _matching(session, world: World) -> None:
     """One city-wide matching run with a proposal and an offer for each site's candidate, one
     matching day with an interview for each, and each site's hire."""
@@ -349,6 +358,7 @@ def world(tmp_path, monkeypatch):
                 instructor = _user(session, built, f"instructor-{site.split('.')[1]}", Role.AUDITOR)
                 _training_and_after(session, built, site, instructor)
                 _rights(session, built, site)
+                _verification(session, built, site)
             _matching(session, built)
             run = payroll_service.run_payroll(session, "attractive_jobs", 2025, 7, actor=MANAGER)
             for site in SITES:

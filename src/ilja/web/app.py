@@ -157,4 +157,5 @@ def create_app() -> FastAPI:
     app.include_router(__import__("ilja.messages.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.privacy.views", fromlist=["x"]).router)
     app.include_router(__import__("ilja.transparency.views", fromlist=["x"]).router)
+    app.include_router(__import__("ilja.verification.views", fromlist=["x"]).router)
     return app

@@ -1,0 +1,234 @@
+"""Pages of verification for staff: the round's queue, an application's facts beside their
+evidence (accept, correct with a reason, record a paper), the records-check import, and an
+uploaded paper's download. Korean first, English with ``?lang=en``; every page ``no-store``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ilja import clock
+from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.roles import Permission
+from ilja.accounts.scope import SEE_ALL, Scope
+from ilja.applications import service as applications
+from ilja.applications.errors import ApplicationError
+from ilja.config import get_settings
+from ilja.people.keys import get_keyring
+from ilja.people.records import mask_name
+from ilja.people.registry import get_person
+from ilja.verification import catalogue, gate, records_check, service
+from ilja.web.templating import render, translator
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(requires(Permission.APPLICATION_READ))]
+Verifier = Annotated[Principal, Depends(requires(Permission.APPLICATION_STATUS))]
+Importer = Annotated[Principal, Depends(requires(Permission.APPLICATION_IMPORT))]
+PaperReader = Annotated[Principal, Depends(requires(Permission.PEOPLE_READ_PERSONAL))]
+
+
+def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    response = render(request, template, {"active": "verification", **context}, status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _not_found(request: Request) -> HTMLResponse:
+    return render(request, "not_found.html", {"what": translator(request)("verification.title")},
+                  status_code=404)
+
+
+def _label(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+# --------------------------------------------------------------------------------------------
+# The round's queue and the records check
+# --------------------------------------------------------------------------------------------
+def _queue_page(request: Request, session: DbSession, principal: Principal, round_id: int, *,
+                problems: list[records_check.Problem] | None = None, imported: int | None = None,
+                show: str = "open", status_code: int = 200) -> HTMLResponse:
+    t = translator(request)
+    try:
+        row = applications.get_round(session, round_id)
+    except ApplicationError:
+        return _not_found(request)
+    scope = Scope.of(principal)
+    rows = service.queue(session, round_id, scope=scope, only_open=show != "all")
+    names = {}
+    for item in rows:
+        person = get_person(session, item.application.person_id, scope)
+        names[item.application.id] = mask_name(person.name) if person else ""
+    facts = [_label((catalogue.FACTS[f].ko, catalogue.FACTS[f].en), t.lang)
+             for f in catalogue.facts_to_verify(row.program_code, row.starts_on)]
+    treatment = catalogue.parameter("unverified_at_selection", row.program_code, row.starts_on)
+    messages = [(p.row, p.column, p.en if t.lang == "en" else p.ko) for p in problems or []]
+    return _page(request, "verification/queue.html", {
+        "round": row, "rows": rows, "names": names, "facts": facts, "treatment": treatment,
+        "problems": messages, "imported": imported, "show": show,
+        "can_import": scope.role in SEE_ALL and principal.can(Permission.APPLICATION_IMPORT),
+        "today": clock.today().isoformat(),
+        "error_list": [("records_file", t("verification.file_refused", count=len(messages)))] if messages else []},
+        status_code=status_code)
+
+
+@router.get("/rounds/{round_id}/verification", response_class=HTMLResponse)
+def queue_page(request: Request, round_id: int, session: DbSession, principal: Reader,
+               show: str = "open", imported: int | None = None) -> HTMLResponse:
+    """확인 대기열: the round's applications whose facts or papers still wait."""
+    return _queue_page(request, session, principal, round_id, show=show, imported=imported)
+
+
+@router.post("/rounds/{round_id}/verification/records-check", response_model=None)
+async def import_records(request: Request, round_id: int, session: DbSession, principal: Importer,
+                         records_file: Annotated[UploadFile | None, File()] = None,
+                         checked_on: Annotated[str, Form()] = "") -> Response:
+    """Import a records-check result file: refused whole with row and column, or stored."""
+    if Scope.of(principal).role not in SEE_ALL:
+        return _not_found(request)
+    problems: list[records_check.Problem] = []
+    try:
+        on = dt.date.fromisoformat(checked_on.strip())
+    except ValueError:
+        problems.append(records_check.Problem(0, "checked_on", "조회일을 YYYY-MM-DD로 입력하십시오.",
+                                              "Give the date of the check as YYYY-MM-DD."))
+    data = await records_file.read() if records_file is not None else b""
+    if not data:
+        problems.append(records_check.Problem(0, "records_file", "결과 파일을 고르십시오.", "Choose the result file."))
+    if not problems:
+        try:
+            with session.begin_nested():
+                result = records_check.import_check(
+                    session, data, records_file.filename or "" if records_file else "", round_id,
+                    checked_on=on, actor=principal.actor, keyring=get_keyring())
+        except records_check.FileRefused as refused:
+            problems = refused.problems
+        except ApplicationError:
+            return _not_found(request)
+        else:
+            return RedirectResponse(f"/rounds/{round_id}/verification?imported={result.rows}", status_code=303)
+    return _queue_page(request, session, principal, round_id, problems=problems, status_code=422)
+
+
+# --------------------------------------------------------------------------------------------
+# One application
+# --------------------------------------------------------------------------------------------
+def _application_page(request: Request, session: DbSession, principal: Principal, application_id: int,
+                      *, error: service.VerificationError | None = None, values: dict[str, str] | None = None,
+                      done: str | None = None, status_code: int = 200) -> HTMLResponse:
+    t = translator(request)
+    scope = Scope.of(principal)
+    try:
+        application = service.application_in_scope(session, application_id, scope)
+    except service.NotFound:
+        return _not_found(request)
+    row = applications.get_round(session, application.round_id)
+    person = get_person(session, application.person_id, scope)
+    papers = service.documents_of(session, application.id)
+    lines = service.fact_lines(session, application, row)
+    from ilja.verification.evaluation import persons_of
+
+    declared = persons_of(session, [application.person_id])[application.person_id]
+    required = catalogue.required_documents(row.program_code, row.starts_on,
+                                            livelihood_benefit=declared.get("receives_livelihood_benefit"))
+    have = {p.document for p in papers}
+    message = error.message(t.lang) if error else None
+    field = (error.field or "fact") if error else None
+    at_run = gate.at_selection(session, application.id)
+    return _page(request, "verification/application.html", {
+        "application": application, "round": row, "name": mask_name(person.name) if person else "",
+        "lines": [{"fact": line.fact, "label": _label((catalogue.FACTS[line.fact].ko, catalogue.FACTS[line.fact].en), t.lang),
+                   "declared": catalogue.shown(line.fact, line.declared, t.lang),
+                   "verified": line.verified,
+                   "value": catalogue.shown(line.fact, line.verified.value, t.lang) if line.verified else None}
+                  for line in lines],
+        "papers": [{"row": p, "label": _label(catalogue.DOCUMENTS[p.document], t.lang)} for p in papers],
+        "required": [{"code": code, "label": _label(catalogue.DOCUMENTS[code], t.lang), "required": needed,
+                      "in": code in have} for code, needed in required],
+        "document_options": [("", t("verification.choose"))] + [
+            (code, _label(label, t.lang)) for code, label in catalogue.DOCUMENTS.items()],
+        "fact_options": [("", t("verification.choose"))] + [
+            (line.fact, _label((catalogue.FACTS[line.fact].ko, catalogue.FACTS[line.fact].en), t.lang)) for line in lines],
+        "evidence_options": [("", t("verification.no_paper"))] + [
+            (str(p.id), _label(catalogue.DOCUMENTS[p.document], t.lang)) for p in papers],
+        "values": values or {}, "errors": {field: message} if error else {},
+        "error_list": [(field, message)] if error else [], "done": done, "at_run": at_run,
+        "can_read_papers": principal.can(Permission.PEOPLE_READ_PERSONAL),
+        "can_verify": principal.can(Permission.APPLICATION_STATUS)}, status_code=status_code)
+
+
+@router.get("/verification/applications/{application_id}", response_class=HTMLResponse)
+def application_page(request: Request, application_id: int, session: DbSession, principal: Reader,
+                     done: str | None = None) -> HTMLResponse:
+    """One application's declared facts beside their evidence."""
+    return _application_page(request, session, principal, application_id, done=done)
+
+
+@router.post("/verification/applications/{application_id}/papers", response_model=None)
+async def record_paper(request: Request, application_id: int, session: DbSession, principal: Verifier,
+                       document: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
+                       paper_file: Annotated[UploadFile | None, File()] = None) -> Response:
+    """A paper uploaded (PDF, JPG, PNG) or, with no file, seen at the counter."""
+    scope = Scope.of(principal)
+    content = await paper_file.read() if paper_file is not None else b""
+    try:
+        with session.begin_nested():
+            if content:
+                service.upload_document(session, application_id, document, content, actor=principal.actor,
+                                        keyring=get_keyring(), store=get_settings().data_dir, scope=scope)
+            else:
+                service.record_counter_document(session, application_id, document, actor=principal.actor,
+                                                note=note, scope=scope)
+    except service.NotFound:
+        return _not_found(request)
+    except service.VerificationError as error:
+        return _application_page(request, session, principal, application_id, error=error,
+                                 values={"document": document, "note": note}, status_code=422)
+    return RedirectResponse(f"/verification/applications/{application_id}?done=paper", status_code=303)
+
+
+@router.post("/verification/applications/{application_id}/facts", response_model=None)
+def verify_fact(request: Request, application_id: int, session: DbSession, principal: Verifier,
+                fact: Annotated[str, Form()] = "", action: Annotated[str, Form()] = "",
+                value: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
+                document_id: Annotated[str, Form()] = "") -> Response:
+    """Accept the declared value, or correct it with the verified value and a reason."""
+    scope = Scope.of(principal)
+    paper = int(document_id) if document_id.isdigit() else None
+    try:
+        with session.begin_nested():
+            if action == "accept":
+                service.accept_fact(session, application_id, fact, actor=principal.actor, document_id=paper,
+                                    scope=scope)
+            elif action == "correct":
+                service.correct_fact(session, application_id, fact, value, reason=reason,
+                                     actor=principal.actor, document_id=paper, scope=scope)
+            else:
+                raise service.VerificationError("확인 또는 정정을 고르십시오.", "Choose accept or correct.",
+                                                "action-accept")
+    except service.NotFound:
+        return _not_found(request)
+    except (service.VerificationError, ApplicationError) as error:
+        failure = error if isinstance(error, service.VerificationError) else service.VerificationError(
+            error.message("ko"), error.message("en"))
+        return _application_page(request, session, principal, application_id, error=failure, status_code=422,
+                                 values={"fact": fact, "action": action, "value": value, "reason": reason,
+                                         "document_id": document_id})
+    return RedirectResponse(f"/verification/applications/{application_id}?done=fact", status_code=303)
+
+
+@router.get("/verification/documents/{document_id}", response_model=None)
+def paper_download(request: Request, document_id: int, session: DbSession, principal: PaperReader) -> Response:
+    """An uploaded paper, for staff who may see the application (the read is audited)."""
+    try:
+        row, content = service.read_document(session, document_id, actor=principal.actor, keyring=get_keyring(),
+                                             store=get_settings().data_dir, scope=Scope.of(principal))
+    except service.NotFound:
+        return _not_found(request)
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[row.media_type or ""]
+    return Response(content, media_type=row.media_type, headers={
+        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'attachment; filename="paper-{row.id}.{extension}"'})
