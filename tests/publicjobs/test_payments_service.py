@@ -241,12 +241,15 @@ def test_key_rotation_moves_the_pay_accounts_to_the_new_key(database_url, tmp_pa
     path = tmp_path / "keys.json"
     old = generate_key_file(path)
     with transaction(engine_for(database_url)) as session:
-        person = add_person(session)
-        context = f"person:{person}"
-        session.add(PayAccount(
-            person_id=person, bank_code="088", number_last4="6789", entered_by="self", created_at=clock.now(),
-            number_token=encrypt_value(b"110123456789", old, purpose=payment_service.ACCOUNT_PURPOSE, context=context),
-            holder_token=encrypt_value("김참여".encode(), old, purpose=payment_service.ACCOUNT_PURPOSE, context=context)))
+        account = PayAccount(person_id=add_person(session), bank_code="088", number_last4="6789",
+                             entered_by="self", created_at=clock.now(), number_token="", holder_token="")
+        session.add(account)
+        session.flush()
+        context = payment_service.account_context(account.id)
+        account.number_token = encrypt_value(b"110123456789", old, purpose=payment_service.ACCOUNT_PURPOSE,
+                                             context=context)
+        account.holder_token = encrypt_value("김참여".encode(), old, purpose=payment_service.ACCOUNT_PURPOSE,
+                                             context=context)
     new = add_active_key(path, "encryption")
     with transaction(engine_for(database_url)) as session:
         assert payment_service.reencrypt_accounts(session, new) == 2

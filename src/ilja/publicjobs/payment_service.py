@@ -55,6 +55,11 @@ BANKS = {
 _CHUNK = 5000
 
 
+def account_context(account_id: int) -> str:
+    """What an account's tokens are bound to: its own row."""
+    return f"pay_account:{account_id}"
+
+
 def _take_turn(session: Session) -> None:
     """Wait for any other transaction moving payments (PostgreSQL; SQLite writers take turns)."""
     if session.get_bind().dialect.name != "postgresql":
@@ -212,7 +217,7 @@ def accounts_for_file(session: Session, items: Sequence[TransferItem]) -> dict[i
         return {}
     keyring = get_keyring()
     return {a.id: (a.bank_code, decrypt_value(a.number_token, keyring, purpose=ACCOUNT_PURPOSE,
-                                              context=f"person:{a.person_id}").decode())
+                                              context=account_context(a.id)).decode())
             for a in session.scalars(select(PayAccount).where(PayAccount.id.in_(ids)))}
 
 
@@ -325,7 +330,7 @@ def reencrypt_accounts(session: Session, keyring) -> int:
 
     changed = 0
     for account in session.scalars(select(PayAccount).order_by(PayAccount.id)):
-        context = f"person:{account.person_id}"
+        context = account_context(account.id)
         for column in ("number_token", "holder_token"):
             token = getattr(account, column)
             if token_key_id(token) != keyring.encryption.active:
@@ -357,15 +362,14 @@ def enter_account(session: Session, person_id: int, *, bank_code: str, number: s
     if not waiting:
         raise PublicJobError("은행이 입금하지 못한 지급이 없어 계좌를 바꿀 수 없습니다.",
                              "No payment was refused by the bank, so no corrected account is needed")
-    keyring, context = get_keyring(), f"person:{person_id}"
-    now = clock.now()
-    account = PayAccount(
-        person_id=person_id, bank_code=bank_code, number_last4=digits[-4:],
-        number_token=encrypt_value(digits.encode(), keyring, purpose=ACCOUNT_PURPOSE, context=context),
-        holder_token=encrypt_value(holder.encode(), keyring, purpose=ACCOUNT_PURPOSE, context=context),
-        entered_by=by, actor_id=actor.id, created_at=now)
+    keyring, now = get_keyring(), clock.now()
+    account = PayAccount(person_id=person_id, bank_code=bank_code, number_last4=digits[-4:], number_token="",
+                         holder_token="", entered_by=by, actor_id=actor.id, created_at=now)
     session.add(account)
-    session.flush()
+    session.flush()  # the tokens are bound to the row (a merge of two persons moves it intact)
+    context = account_context(account.id)
+    account.number_token = encrypt_value(digits.encode(), keyring, purpose=ACCOUNT_PURPOSE, context=context)
+    account.holder_token = encrypt_value(holder.encode(), keyring, purpose=ACCOUNT_PURPOSE, context=context)
     for payment in waiting:
         payment.status = payments.next_status(payment.status, Event.CORRECT_ACCOUNT).value
         payment.account_id, payment.updated_at = account.id, now
