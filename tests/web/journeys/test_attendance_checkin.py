@@ -112,4 +112,29 @@ def test_a_trainee_checks_in_on_a_phone_with_the_code_on_the_screen(person, site
     expect(page.get_by_role("status")).to_contain_text("다른 직원이 승인하면 반영됩니다")
     expect(page.get_by_text("다른 직원의 승인을 기다립니다.")).to_be_visible()
     operator.shows("공가·출결 정정 (승인 대기)")
+
+    # the same operator hosts a public-job project: its check-in screen and excused days
+    project = _project_for_today(site.citizen_person_id)
+    page.goto(f"/publicjobs/projects/{project}/excused")
+    operator.shows("공가·병가·출결 정정 (공공일자리)")
+    page.goto(f"/publicjobs/projects/{project}/checkin")
+    operator.shows("출석 확인 화면 (공공일자리)")
     no_problems(site)
+
+
+def _project_for_today(person_id: int) -> int:
+    """A project hosted at the operator's site running around today, the citizen placed in it."""
+    from ilja.accounts import audit
+    from ilja.publicjobs import service as publicjobs
+    from ilja.publicjobs.project_input import ProjectInput
+
+    today = clock.today()
+    with transaction(engine_for(get_settings().database_url)) as session:
+        project = publicjobs.create_project(session, ProjectInput(
+            code="CHK-PJ", program_code="attractive_jobs", name="마포 디지털 안내", host_code="campus.mapo",
+            host_name="마포캠퍼스", host_kind="institution", seats=5, district_code="11440",
+            starts_on=today.replace(month=1, day=1), ends_on=today.replace(month=12, day=31)),
+            actor=audit.SYSTEM_ACTOR)
+        publicjobs.place(session, project_id=project.id, person_id=person_id, actor=audit.SYSTEM_ACTOR,
+                         start_on=max(today.replace(month=1, day=1), today - dt.timedelta(days=7)))
+        return project.id
