@@ -65,7 +65,8 @@ def _queue_page(request: Request, session: DbSession, principal: Principal, roun
     facts = [_label((catalogue.FACTS[f].ko, catalogue.FACTS[f].en), t.lang)
              for f in catalogue.facts_to_verify(row.program_code, row.starts_on)]
     treatment = catalogue.parameter("unverified_at_selection", row.program_code, row.starts_on)
-    messages = [(p.row, p.column, p.en if t.lang == "en" else p.ko) for p in problems or []]
+    fields = {"checked_on": t("verification.checked_on"), "records_file": t("verification.records_file")}
+    messages = [(p.row, fields.get(p.column, p.column), p.en if t.lang == "en" else p.ko) for p in problems or []]
     return _page(request, "verification/queue.html", {
         "round": row, "rows": rows, "names": names, "facts": facts, "treatment": treatment,
         "problems": messages, "imported": imported, "show": show,
@@ -164,7 +165,8 @@ def _application_page(request: Request, session: DbSession, principal: Principal
 def application_page(request: Request, application_id: int, session: DbSession, principal: Reader,
                      done: str | None = None) -> HTMLResponse:
     """One application's declared facts beside their evidence."""
-    return _application_page(request, session, principal, application_id, done=done)
+    return _application_page(request, session, principal, application_id,
+                             done=done if done in ("paper", "fact") else None)
 
 
 @router.post("/verification/applications/{application_id}/papers", response_model=None)
