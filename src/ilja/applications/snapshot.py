@@ -174,7 +174,23 @@ class _StoredCondition:
     exceptions: list[str] = field(default_factory=list)
 
 
+# A stored context's parameter read back once, not once per applicant: the same object then
+# lets ``explain.parameter_text`` render its line once (an import's or a draw's thousands of
+# decisions share a few contexts). Keyed by the stored dict's identity (kept, so never reused).
+_USES: dict[int, tuple[dict[str, Any], ParameterUse]] = {}
+_USES_MAX = 20_000
+
+
 def _use(data: dict[str, Any]) -> ParameterUse:
+    entry = _USES.get(id(data))
+    if entry is None or entry[0] is not data:
+        if len(_USES) >= _USES_MAX:
+            _USES.clear()
+        entry = _USES[id(data)] = (data, _read_use(data))
+    return entry[1]
+
+
+def _read_use(data: dict[str, Any]) -> ParameterUse:
     return ParameterUse(name=data["name"], value=data["value"],
                         start=dt.date.fromisoformat(data["effective_from"]),
                         source=data["source"], kind=data["kind"], label_ko=data["label"]["ko"],

@@ -79,9 +79,11 @@ def render(topic: str, language: str, context: dict[str, Any], *, short: bool = 
 def preference(session: Session, person_id: int) -> MessagePreference:
     """The person's stored choice, or the default (Korean, e-mail on, no phone channel, no
     opt-out), not added to the session."""
-    stored = session.get(MessagePreference, person_id)
-    return stored or MessagePreference(person_id=person_id, language="ko", email=True,
-                                       phone_channel="none", opted_out=[])
+    return session.get(MessagePreference, person_id) or _default_preference(person_id)
+
+
+def _default_preference(person_id: int) -> MessagePreference:
+    return MessagePreference(person_id=person_id, language="ko", email=True, phone_channel="none", opted_out=[])
 
 
 def opted_out(pref: MessagePreference, topic: str) -> bool:
@@ -147,7 +149,7 @@ def send_many(session: Session, notices: Sequence[tuple[int, str, dict[str, Any]
     for person_id, topic, context, subject_ref in notices:
         if person_id not in people:
             raise LookupError(f"no person {person_id}")
-        pref = prefs.get(person_id) or preference(session, person_id)
+        pref = prefs.get(person_id) or _default_preference(person_id)
         composed.append(_compose(people[person_id], pref, topic, context, mandatory, subject_ref, now))
     table = OutboxMessage.__table__
     message_ids = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
