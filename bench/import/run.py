@@ -8,6 +8,8 @@ fields. The import is the real one (``ilja.applications.importer.import_applicat
 row validated first, then each person registered in the registry (RRN encrypted, blind-indexed),
 evaluated by the rules engine for the snapshot, and stored with its history — one transaction,
 on a fresh SQLite database and, if it answers, on PostgreSQL (``ILJA_TEST_POSTGRES_URL``).
+Then the same file's persons through the registry's import (``ilja.people.importer``) into a
+fresh database. Each line says whether it meets issue 20's goal (≥ 5,000 rows/s).
 
     .venv/bin/python -m bench import [--rows 100000] [--no-postgres] [--keep DIR] [--select] [--quick]
 """
@@ -129,6 +131,28 @@ def run_once(url: str, path: Path, rows: int, keys: Path, select: bool = False) 
     return seconds
 
 
+GOAL = 5_000  # rows per second, people and applications, on both databases (issue 20 §2)
+
+
+def run_people(url: str, path: Path, rows: int, keys: Path) -> float:
+    """Import the same file's persons into a fresh registry (``ilja.people.importer``)."""
+    from ilja.people.importer import import_people
+
+    upgrade(url)
+    keyring = generate_key_file(keys)
+    started = time.perf_counter()
+    with transaction(engine_for(url)) as session:
+        report = import_people(session, path, program=PROGRAM, actor=ACTOR, keyring=keyring)
+    assert report.created == rows, report
+    return time.perf_counter() - started
+
+
+def _line(database: str, what: str, rows: int, seconds: float) -> None:
+    rate = rows / seconds
+    print(f"{database} {what}: {rows:,} rows in {seconds:.1f} s = {rate:,.0f} rows/s — goal "
+          f"≥ {GOAL:,}/s {'met' if rate >= GOAL else 'missed'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench import", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -151,14 +175,23 @@ def main(argv: list[str] | None = None) -> int:
                                folder / "keys-sqlite.json", args.select)
         finally:
             dispose_engines()
-        print(f"SQLite: {args.rows:,} rows in {elapsed:.1f} s = {args.rows / elapsed:,.0f} rows/s")
+        _line("SQLite", "applications", args.rows, elapsed)
+        (folder / "bench-people.db").unlink(missing_ok=True)
+        try:
+            elapsed = run_people(f"sqlite:///{folder / 'bench-people.db'}", path, args.rows,
+                                 folder / "keys-people-sqlite.json")
+        finally:
+            dispose_engines()
+        _line("SQLite", "people", args.rows, elapsed)
         if not args.no_postgres:
             try:
                 with scratch_postgres("import") as url:
                     elapsed = run_once(url, path, args.rows, folder / "keys-postgres.json",
                                        args.select)
-                print(f"PostgreSQL: {args.rows:,} rows in {elapsed:.1f} s = "
-                      f"{args.rows / elapsed:,.0f} rows/s")
+                _line("PostgreSQL", "applications", args.rows, elapsed)
+                with scratch_postgres("import-people") as url:
+                    elapsed = run_people(url, path, args.rows, folder / "keys-people-postgres.json")
+                _line("PostgreSQL", "people", args.rows, elapsed)
             except PostgresUnreachable as exc:
                 print(f"{exc}, skipped")
     return 0
