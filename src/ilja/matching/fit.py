@@ -1,9 +1,14 @@
 """How well a candidate fits a posting (적합도), for all pairs at once, and why.
 
-Issue 5 §2: Korean text (Kiwi terms, TF-IDF cosine) plus structured features — NCS codes
-(국가직무능력표준 세분류 8 digits / 능력단위 10 digits), required and preferred skills, required
-certifications, preferred district and field. Each feature is a number in [0, 1]; the fit is
-their weighted mean on a 0–100 scale, weights from ``matching.fit.*``. Scores are stored in
+Issue 5 §2, issue 23: Korean text (Kiwi terms, TF-IDF cosine) plus structured features — NCS
+codes (국가직무능력표준 세분류 8 digits / 능력단위 10 digits), the posting's required and preferred
+skills as the skill vocabulary reads them (``ilja.matching.vocabulary``; a related skill counts
+half), preferred certificates, district (a wished district, else how near by the commute table)
+and preferred field. Each feature is a number in [0, 1] and counts only where both sides gave
+the data it compares: the fit is the weighted mean of the *known* features on a 0–100 scale,
+weights from ``matching.fit.*`` — an empty field neither earns nor costs points. Requirements
+(certificates, experience, education, deadline, conditions) are not scored at all: the hard
+filters (``ilja.matching.filters``) exclude the pairs that break them. Scores are stored in
 hundredths of a point as integers, so ties and orders are exact and reproducible.
 
 All pairs are products of sparse matrices (candidates × terms) with dense ones (terms × postings),
