@@ -5,7 +5,8 @@ return::
 
     model = FitModel.build(candidates, postings, FitWeights.from_parameters(tree, on))
     scores = model.scores()                                   # int16, hundredths of a point
-    pairs = pairs_from_fit(scores, min_fit, list_length)      # + ranked lists where given
+    excluded = filters.exclusions(candidates, postings, on)   # hard filters, bit per reason
+    pairs = pairs_from_fit(scores, min_fit, list_length, excluded=excluded)  # + ranked lists
     problem = build_problem(capacity, *pairs, candidate_ids=…, posting_ids=…, seed=seed)
     stable = deferred_acceptance(problem); assert not len(blocking_pairs(problem, stable))
     best = max_fit_assignment(problem, scores[problem.candidate_of_entry(), problem.pref_posting])
