@@ -52,8 +52,11 @@ def test_the_draw_notifies_the_not_selected_and_an_upheld_objection_selects_them
             rights.decide_appeal(session, STAFF, appeal_id=appeal.id, upheld=True, reasons=" ")
         rights.decide_appeal(session, STAFF, appeal_id=appeal.id, upheld=True, reasons="가점 누락 확인")
         assert applications.get_application(session, app.id).status == "selected"
+        from ilja.selection import offer_service
+
+        assert offer_service.current_offer(session, app.id).state == "open"  # to accept by its deadline
         assert decision.status == DecisionStatus.OVERTURNED
-        assert _topics(session, app.person_id)[-1] == "rights_appeal_decided"
+        assert _topics(session, app.person_id)[-2:] == ["offer_made", "rights_appeal_decided"]
         report = rights.report(session)
         assert [(r.kind, r.status, r.count, r.mean_days) for r in report] == [
             (decision.kind, "upheld", 1, 0)]

@@ -115,13 +115,22 @@ def _re_evaluate(session: Session, decision: Any, actor: audit.Actor) -> dict[st
 
 
 def _select(session: Session, decision: Any, actor: audit.Actor) -> dict[str, Any]:
-    """Not selected or waitlisted, overturned: selected. The waitlisted person leaves the
-    waitlist (those behind move up); nobody already selected loses a seat."""
-    from ilja.applications.models import ApplicationStatus
+    """Not selected or waitlisted, overturned: selected in an added seat of their first choice,
+    with an offer to accept by its deadline (notified like the draw's). The waitlisted person
+    leaves the waitlist; nobody already selected loses a seat."""
+    from ilja import clock
+    from ilja.applications.models import Application, ApplicationStatus, Round
+    from ilja.selection import offer_service
+    from ilja.selection.service import completed_run
 
-    previous = _move(session, decision.details["application_id"], ApplicationStatus.SELECTED.value, actor, decision)
-    return {"application_id": decision.details["application_id"], "status_before": previous,
-            "status": ApplicationStatus.SELECTED.value}
+    application = session.get_one(Application, decision.details["application_id"])
+    previous = _move(session, application.id, ApplicationStatus.SELECTED.value, actor, decision)
+    row = session.get_one(Round, application.round_id)
+    unit = application.preferences[0]
+    offer_service.after_draw(session, completed_run(session, row.id), row, [(application.id, unit, None)],
+                             now=clock.now())
+    return {"application_id": application.id, "status_before": previous,
+            "status": ApplicationStatus.SELECTED.value, "unit": unit}
 
 
 def _reinstate(session: Session, decision: Any, actor: audit.Actor) -> dict[str, Any]:
