@@ -148,3 +148,15 @@ def test_the_command_makes_due_notices_take_effect(database_url, keyring, monkey
     assert result.exit_code == 0 and result.output.startswith("1 decision(s) took effect"), result.output
     with transaction(engine_for(database_url)) as session:
         assert training.training_history_for(session, enrolment.person_id)[-1]["result"] == "quit_without_notice"
+
+
+def test_migration_matches_the_models(database_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from ilja.models import metadata
+
+    with engine_for(database_url).connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diffs = [d for d in compare_metadata(context, metadata) if "rights_" in repr(d)]
+    assert diffs == []
