@@ -261,16 +261,18 @@ def test_key_rotation_moves_the_pay_accounts_to_the_new_key(database_url, tmp_pa
 
 
 def test_a_leavers_pay_is_due_within_14_days_of_leaving(database_url):
+    """§36 with a holiday: leaving on 2025-09-19, due 14 days later on 10-03 (개천절), so on 10-02;
+    the others on the pay day, 10-10."""
     with transaction(engine_for(database_url)) as session:
         project = add_project(session, "attractive_jobs")
         stays, leaves = (service.place(session, project_id=project, person_id=add_person(session), actor=MANAGER,
                                        start_on=dt.date(2025, 3, 1)).id for _ in range(2))
-        service.leave(session, leaves, left_on=dt.date(2025, 7, 15), reason="취업", actor=HOST)
-        entries = [e for p in service.project_placements(session, project, 2025, 7)
-                   for e in prefill_month(service.terms_of(p), 2025, 7)]
-        service.enter_month(session, project, 2025, 7, entries, actor=HOST)
-        service.approve_month(session, project, 2025, 7, actor=HOST)
-        payroll_service.run_payroll(session, "attractive_jobs", 2025, 7, actor=MANAGER)
+        service.leave(session, leaves, left_on=dt.date(2025, 9, 19), reason="취업", actor=HOST)
+        entries = [e for p in service.project_placements(session, project, 2025, 9)
+                   for e in prefill_month(service.terms_of(p), 2025, 9)]
+        service.enter_month(session, project, 2025, 9, entries, actor=HOST)
+        service.approve_month(session, project, 2025, 9, actor=HOST)
+        payroll_service.run_payroll(session, "attractive_jobs", 2025, 9, actor=MANAGER)
         due = dict(session.execute(select(Payment.placement_id, Payment.due_on)).all())
-        assert due == {stays: dt.date(2025, 8, 8), leaves: dt.date(2025, 7, 29)}
+        assert due == {stays: dt.date(2025, 10, 10), leaves: dt.date(2025, 10, 2)}
         assert session.scalar(select(func.count()).select_from(PaymentEvent)) == 2
