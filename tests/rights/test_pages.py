@@ -134,3 +134,44 @@ def test_a_prior_notice_is_answered_and_the_manager_withdraws_it(site, database_
     assert withdrawn.status_code == 303
     assert "철회됨" in other.get(f"/my/decisions/{decision_id}").text
     assert browser(app, "kim").get(f"/my/decisions/{decision_id}").status_code == 404
+
+
+def test_an_operator_proposes_to_end_a_placement(database_url, keyring, tmp_path, monkeypatch):
+    from ilja.config import get_settings
+    from ilja.people.keys import reset_keyring
+    from ilja.rights import service as rights
+    from ilja.web.app import create_app
+    from tests.publicjobs.test_service import _setup
+
+    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
+    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    reset_keyring()
+    import datetime as dt
+
+    project, ids = _setup(database_url, people=1, start_on=dt.date(2025, 3, 1))
+    with transaction(engine_for(database_url)) as session:
+        from ilja.publicjobs.models import Project
+
+        host = session.get_one(Project, project).host_code
+        accounts.create_user(session, login="host", password=PASSWORD, role=Role.OPERATOR, display_name="host",
+                             site_code=host)
+    try:
+        operator = browser(create_app(), "host")
+        form = operator.get(f"/rights/placements/{ids[0]}/end")
+        assert form.status_code == 200 and "사전 통지" in form.text
+        check_page(form.text)
+        bad = operator.post(f"/rights/placements/{ids[0]}/end", data={"end_on": "", "reason": "",
+                                                                       "csrf_token": csrf(form.text)})
+        assert bad.status_code == 422 and "마지막 근무일을 날짜로" in bad.text
+        check_page(bad.text)
+        sent = operator.post(f"/rights/placements/{ids[0]}/end", data={
+            "end_on": "2025-06-30", "reason": "근무지 폐쇄", "csrf_token": csrf(form.text)}, follow_redirects=False)
+        assert sent.status_code == 303
+        assert "사전 통지 중입니다" in operator.get(f"/rights/placements/{ids[0]}/end").text
+        with transaction(engine_for(database_url)) as session:
+            decision, = rights.decisions_about(session, f"placement:{ids[0]}")
+            assert decision.status == "proposed" and "근무지 폐쇄" in decision.reasons_ko
+    finally:
+        reset_keyring()
+        get_settings.cache_clear()

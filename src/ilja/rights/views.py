@@ -211,6 +211,65 @@ def settle(request: Request, decision_id: int, action: str, db: DbSession, princ
     return RedirectResponse(f"/rights/decisions/{row.id}", status_code=303)
 
 
+Places = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
+
+
+def _placement(db: Session, principal: Principal, placement_id: int) -> Any:
+    from ilja.publicjobs import service as publicjobs
+
+    try:
+        return publicjobs.get_placement(db, placement_id, Scope.of(principal))
+    except publicjobs.NotFound:
+        return None
+
+
+def _end_context(db: Session, principal: Principal, placement: Any) -> dict[str, Any]:
+    return {"placement": placement, "name": person_names(db, principal, [placement.person_id]).get(placement.person_id, ""),
+            "pending": rights.proposed(db, f"placement:{placement.id}", DecisionKind.PLACEMENT_ENDED),
+            "active": "rights"}
+
+
+@router.get("/rights/placements/{placement_id}/end", response_class=HTMLResponse)
+def end_placement_form(request: Request, placement_id: int, db: DbSession, principal: Places) -> HTMLResponse:
+    """Ending a placement is proposed first: the participant is told why and may answer (§21)."""
+    placement = _placement(db, principal, placement_id)
+    if placement is None:
+        return _not_found(request)
+    return _page(request, "rights/end_placement.html", _end_context(db, principal, placement))
+
+
+@router.post("/rights/placements/{placement_id}/end", response_model=None)
+def end_placement(request: Request, placement_id: int, db: DbSession, principal: Places,
+                  end_on: Annotated[str, Form(max_length=10)] = "",
+                  reason: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "") -> Response:
+    import datetime as dt
+
+    from ilja.rights import hooks
+
+    placement = _placement(db, principal, placement_id)
+    if placement is None:
+        return _not_found(request)
+    t = translator(request)
+    errors = []
+    try:
+        day = dt.date.fromisoformat(end_on)
+    except ValueError:
+        day = None
+        errors.append(("end_on", t("rights.end.bad_date")))
+    if day is not None and not (placement.start_on <= day <= placement.end_on):
+        errors.append(("end_on", t("rights.end.outside")))
+    if not reason.strip():
+        errors.append(("reason", t("rights.end.no_reason")))
+    if placement.status != "active" or _end_context(db, principal, placement)["pending"] is not None:
+        errors.append(("end_on", t("rights.end.not_active")))
+    if errors or day is None:
+        return _page(request, "rights/end_placement.html", {
+            **_end_context(db, principal, placement), "errors": errors,
+            "values": {"end_on": end_on, "reason": reason}}, status_code=422)
+    hooks.placement_end_proposed(db, principal.actor, placement=placement, end_on=day, reason=reason.strip())
+    return RedirectResponse(f"/rights/placements/{placement.id}/end", status_code=303)
+
+
 def _appeal(db: Session, principal: Principal, appeal_id: int) -> Appeal | None:
     try:
         return rights.get_appeal(db, appeal_id, Scope.of(principal))
