@@ -140,11 +140,14 @@ def run_people(url: str, path: Path, rows: int, keys: Path) -> float:
 
     upgrade(url)
     keyring = generate_key_file(keys)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with transaction(engine_for(url)) as session:
         report = import_people(session, path, program=PROGRAM, actor=ACTOR, keyring=keyring)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert report.created == rows, report
-    return time.perf_counter() - started
+    print(f"  {report.created:,} persons created; this process used {cpu:.0f} s of CPU "
+          f"({rows / cpu:,.0f} rows per CPU-second; load average {os.getloadavg()[0]:.1f})")
+    return seconds
 
 
 def _line(database: str, what: str, rows: int, seconds: float) -> None:
@@ -189,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                     elapsed = run_once(url, path, args.rows, folder / "keys-postgres.json",
                                        args.select)
                 _line("PostgreSQL", "applications", args.rows, elapsed)
-                with scratch_postgres("import-people") as url:
+                with scratch_postgres("import_people") as url:
                     elapsed = run_people(url, path, args.rows, folder / "keys-people-postgres.json")
                 _line("PostgreSQL", "people", args.rows, elapsed)
             except PostgresUnreachable as exc:
