@@ -94,8 +94,8 @@ class VerifiedFact(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     fact: Mapped[str] = mapped_column(String(40))
-    value: Mapped[Any] = mapped_column(_JSON)
-    declared: Mapped[Any] = mapped_column(_JSON)
+    value: Mapped[Any] = mapped_column(_JSON, nullable=True)
+    declared: Mapped[Any] = mapped_column(_JSON, nullable=True)  # None: not declared, or not read
     method: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(200))
     document_id: Mapped[int | None] = mapped_column(

@@ -86,7 +86,7 @@ def upgrade() -> None:
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("application_id", sa.Integer(), nullable=False),
         sa.Column("state", sa.String(16), nullable=False),
-        sa.Column("facts", sa.JSON(), nullable=True),
+        sa.Column("facts", sa.JSON(), nullable=False),
         sa.Column("deadline", sa.Date(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         _fk(t, "round_id", "rounds"), _fk(t, "application_id", "applications", "CASCADE"),
