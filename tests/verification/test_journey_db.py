@@ -133,3 +133,28 @@ def test_exclude_leaves_the_unverified_out_and_blocker_refuses_the_draw(database
             Application.round_id == built.round_id, Application.status == "selected")))
         assert len(selected) == 5 and selected <= set(built.application_ids[:20])
         assert selection.verify(session, built.round_id, actor=STAFF).ok
+
+
+def test_a_conditional_seat_not_verified_by_the_deadline_goes_to_the_waitlist(database_url, keyring):
+    engine = engine_for(database_url)
+    with transaction(engine) as session:
+        built = world.build(session, 8, keyring, seats=2)
+    first = built.application_ids[0]
+    with transaction(engine) as session:  # one applicant has everything verified
+        records_check.import_check(session, world.records_file(built), "c.csv", built.round_id,
+                                   checked_on=dt.date(2025, 6, 2), actor=STAFF, keyring=keyring)
+        paper = service.record_counter_document(session, first, "job_seeker_registration", actor=STAFF)
+        service.accept_fact(session, first, "job_seeker_registered", actor=STAFF, document_id=paper.id)
+    with transaction(engine) as session:
+        selection.run_selection(session, built.round_id, actor=STAFF)
+    with transaction(engine) as session:
+        held = gate.at_selection(session, built.application_ids[1])
+        assert held.state == "conditional" and held.deadline == world.STARTS - dt.timedelta(days=3)
+        assert gate.lapse_conditional(session, built.round_id, actor=STAFF, on=held.deadline) == []
+        seated = set(session.scalars(select(Application.id).where(Application.status == "selected")))
+        lapsed = gate.lapse_conditional(session, built.round_id, actor=STAFF,
+                                        on=held.deadline + dt.timedelta(days=1))
+        assert first not in lapsed and set(lapsed) >= seated - {first}
+    with transaction(engine) as session:
+        assert all(session.get_one(Application, i).status == "ineligible" for i in lapsed)
+        assert selection.verify(session, built.round_id, actor=STAFF).ok
