@@ -101,6 +101,14 @@ def test_a_waitlisted_applicant_overturned_is_selected(database_url, keyring, tm
         assert decision.kind == DecisionKind.WAITLISTED and "예비" in decision.reasons_ko
         _uphold(session, decision, keyring, tmp_path)
         assert applications.get_application(session, waiting[0]).status == "selected"
+        from ilja.selection import service as selection
+
+        others = waiting[1:]
+        assert others  # three applicants for one seat: two wait
+        # those behind moved up: the next promotion goes to them, never to the upheld one
+        selected = next(a for a in setup.applications if a not in waiting)
+        result = selection.withdraw(session, setup.round_id, {selected: "declined"}, actor=STAFF, note="포기")
+        assert result.promoted == [others[0]]
 
 
 def test_not_eligible_overturned_is_evaluated_again(database_url, keyring, tmp_path):

@@ -31,7 +31,8 @@ reasons and sends the notice). A dropout, a quit without notice and an ended pla
 adverse too, but take something away: they are decided with prior notice by their own domain
 before the move is made."""
 
-REMEDIES = frozenset({(S.NOT_SELECTED, S.SELECTED), (S.DROPPED, S.ENROLLED), (S.QUIT, S.PLACED)})
+REMEDIES = frozenset({(S.NOT_SELECTED, S.SELECTED), (S.WITHDRAWN, S.SELECTED), (S.DROPPED, S.ENROLLED),
+                      (S.QUIT, S.PLACED)})
 """Moves back that only an upheld objection makes (``ilja.rights.remedies``)."""
 
 

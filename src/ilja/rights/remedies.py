@@ -116,14 +116,20 @@ def _re_evaluate(session: Session, decision: Any, actor: audit.Actor) -> dict[st
 
 def _select(session: Session, decision: Any, actor: audit.Actor) -> dict[str, Any]:
     """Not selected or waitlisted, overturned: selected in an added seat of their first choice,
-    with an offer to accept by its deadline (notified like the draw's). The waitlisted person
-    leaves the waitlist; nobody already selected loses a seat."""
+    with an offer to accept by its deadline (notified like the draw's); nobody already selected
+    loses a seat. A waitlisted person first leaves the waitlist through the selection's own
+    withdrawal (those behind move up, and a later promotion never picks them again)."""
     from ilja import clock
     from ilja.applications.models import Application, ApplicationStatus, Round
     from ilja.selection import offer_service
+    from ilja.selection import service as selection
     from ilja.selection.service import completed_run
 
     application = session.get_one(Application, decision.details["application_id"])
+    if application.status == ApplicationStatus.WAITLISTED:
+        selection.withdraw(session, application.round_id, {application.id: "declined"}, actor=actor,
+                           note=f"이의신청 인용 (결정 #{decision.id}): 예비 순번에서 빠지고 추가 선발")
+        session.refresh(application)
     previous = _move(session, application.id, ApplicationStatus.SELECTED.value, actor, decision)
     row = session.get_one(Round, application.round_id)
     unit = application.preferences[0]
