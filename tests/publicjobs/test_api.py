@@ -64,9 +64,9 @@ def test_host_enters_and_approves_manager_pays_and_downloads(api):
     assert run["totals"]["gross"] == 2_461_811
     lines = client.get(f"/api/v1/publicjobs/payroll/runs/{run['id']}", headers=manager).json()
     assert lines[0]["components"]["basic_pay"] == 11_779 * 174
-    assert client.get(f"/api/v1/publicjobs/payroll/runs/{run['id']}/transfer?format=csv",
+    assert client.post(f"/api/v1/publicjobs/payroll/runs/{run['id']}/transfer?format=csv",
                       headers=manager).status_code == 409  # a download needs its reason
-    transfer = client.get(f"/api/v1/publicjobs/payroll/runs/{run['id']}/transfer?format=csv&reason=이체",
+    transfer = client.post(f"/api/v1/publicjobs/payroll/runs/{run['id']}/transfer?format=csv&reason=이체",
                           headers=manager)
     assert transfer.status_code == 200 and "2461811" not in transfer.text  # net, not gross
     pdf = client.get(f"/api/v1/publicjobs/payroll/lines/{lines[0]['id']}/statement", headers=manager)

@@ -75,10 +75,10 @@ def test_host_manager_and_participant_pages(api):  # noqa: F811
     statement = client.get(link[1], headers=manager)
     assert statement.status_code == 200 and statement.headers["content-type"] == "application/pdf"
     transfer = f"/publicjobs/payroll/runs/{run.headers['location'].rsplit('/', 1)[1]}/transfer"
-    unsaid = client.get(transfer, params={"reason": " "}, headers=manager)
+    unsaid = client.post(transfer, data={"reason": " "}, headers=manager)
     assert unsaid.status_code == 422 and "사유를 입력하십시오" in unsaid.text
     check_page(unsaid.text)
-    said = client.get(transfer, params={"reason": "7월 급여 이체", "format": "csv"}, headers=manager)
+    said = client.post(transfer, data={"reason": "7월 급여 이체", "format": "csv"}, headers=manager)
     assert said.status_code == 200 and said.headers["content-type"].startswith("text/csv")
     missing = client.get("/publicjobs/payroll/lines/99999/statement", headers=manager)
     assert missing.status_code == 404 and "<title>" in missing.text

@@ -49,7 +49,7 @@ def test_the_payment_pages(api):  # noqa: F811
         citizen = {"Authorization": f"Bearer {accounts.issue_token(session, user, 'test')[1]}"}
     host, manager = _token(url, Role.OPERATOR, "host-7"), _token(url, Role.PROGRAM_MANAGER)
     other = _token(url, Role.OPERATOR, "host-8")
-    sent = client.get(f"/publicjobs/payroll/runs/{run}/transfer", params={"reason": "7월 급여 이체", "format": "csv"},
+    sent = client.post(f"/publicjobs/payroll/runs/{run}/transfer", data={"reason": "7월 급여 이체", "format": "csv"},
                       headers=manager)
     assert sent.status_code == 200 and "지급참조번호" in sent.content.decode("utf-8-sig")
     refs = re.findall(r"ILJA-\d{8}-1", sent.content.decode("utf-8-sig"))
@@ -101,14 +101,14 @@ def test_the_payment_pages(api):  # noqa: F811
                             headers=citizen, follow_redirects=False)
     assert corrected.status_code == 303
     assert _statuses(url) == ["paid", "reissued", "reissued"]
-    resend = client.get("/publicjobs/payments/transfer",
-                        params={"program": "companion_jobs", "reason": "재지급", "format": "csv"}, headers=manager)
+    resend = client.post("/publicjobs/payments/transfer",
+                         data={"program": "companion_jobs", "reason": "재지급", "format": "csv"}, headers=manager)
     text = resend.content.decode("utf-8-sig")
     assert resend.status_code == 200 and "110123456789" in text and "3333012345678" in text
     with transaction(engine_for(url)) as session:
         ids = list(session.scalars(select(Payment.id).order_by(Payment.id)))
     assert re.findall(r"ILJA-\d{8}-2", text) == [reference(ids[1], 2), reference(ids[2], 2)]
-    again = client.get("/publicjobs/payments/transfer", params={"program": "companion_jobs", "reason": "재지급"},
+    again = client.post("/publicjobs/payments/transfer", data={"program": "companion_jobs", "reason": "재지급"},
                        headers=manager)
     assert again.status_code == 409 and "이체 파일에 넣을 지급이 없습니다" in again.text
     late = client.get("/publicjobs/payments/late", params={"year": 2025}, headers=manager)
@@ -137,7 +137,7 @@ def test_the_payments_api(api):  # noqa: F811
     manager = _token(url, Role.PROGRAM_MANAGER)
     scheduled = client.get(f"/api/v1/publicjobs/payroll/runs/{run}/payments", headers=manager).json()
     assert [p["status"] for p in scheduled] == ["scheduled"]
-    client.get(f"/api/v1/publicjobs/payroll/runs/{run}/transfer", params={"reason": "이체"}, headers=manager)
+    client.post(f"/api/v1/publicjobs/payroll/runs/{run}/transfer", params={"reason": "이체"}, headers=manager)
     sent = client.get("/api/v1/publicjobs/me/payments", headers=citizen).json()
     assert [p["status"] for p in sent] == ["sent"] and sent[0]["reference"].endswith("-1")
     bad = write_results([(sent[0]["reference"], "입금", clock.today(), sent[0]["amount"] - 1, "", "")])

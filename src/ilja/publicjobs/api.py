@@ -233,7 +233,7 @@ def run_lines(run_id: int, db: DbSession,
     return [_line(line) for line in payroll_service.run_lines(db, run_id, scope)]
 
 
-@router.get("/payroll/runs/{run_id}/transfer", response_model=None)
+@router.post("/payroll/runs/{run_id}/transfer", response_model=None)
 def transfer_file(run_id: int, db: DbSession,
                   principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))],
                   reason: Annotated[FreeText, Query(max_length=500)] = "",

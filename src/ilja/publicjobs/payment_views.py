@@ -94,12 +94,13 @@ def rejected_page(request: Request, db: DbSession, principal: Reader) -> HTMLRes
         "may_correct": principal.user.role == Role.OPERATOR})
 
 
-@router.get("/publicjobs/payments/transfer", response_model=None)
+@router.post("/publicjobs/payments/transfer", response_model=None)
 def reissue_transfer(request: Request, db: DbSession, principal: Runner,
-                     program: Annotated[str, Query(max_length=64)] = "",
-                     reason: Annotated[str, Query(max_length=500)] = "",
-                     format: Annotated[str, Query(max_length=4)] = "xlsx") -> Response:
-    """The next transfer file of a program's reissued payments (corrected accounts)."""
+                     program: Annotated[str, Form(max_length=64)] = "",
+                     reason: Annotated[str, Form(max_length=500)] = "",
+                     format: Annotated[str, Form(max_length=4)] = "xlsx") -> Response:
+    """The next transfer file of a program's reissued payments (corrected accounts); a POST, as
+    writing it marks them sent."""
     from ilja.publicjobs.api import written_transfer
 
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
@@ -217,11 +217,13 @@ def run_page(request: Request, run_id: int, db: DbSession,
     return _run_page(request, db, run_id, principal, [])
 
 
-@router.get("/publicjobs/payroll/runs/{run_id}/transfer", response_model=None)
+@router.post("/publicjobs/payroll/runs/{run_id}/transfer", response_model=None)
 def run_transfer(request: Request, run_id: int, db: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))],
-                 reason: Annotated[str, Query(max_length=500)] = "", format: str = "xlsx") -> Response:
-    """The transfer file from the run page; a missing reason is said on the page, not as JSON."""
+                 reason: Annotated[str, Form(max_length=500)] = "",
+                 format: Annotated[str, Form(max_length=4)] = "xlsx") -> Response:
+    """The transfer file from the run page (a POST: writing it marks the payments sent); a missing
+    reason is said on the page, not as JSON."""
     try:
         return transfer_response(db, run_id, principal, reason, "csv" if format == "csv" else "xlsx")
     except NotFound:
