@@ -88,11 +88,13 @@ class VerifiedFact(Base):
                                        name="uq_verified_facts_application_id_fact"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    # looked up by application (the unique constraint's index) or round; five rows an applicant,
-    # so no more indexes than that: each one slows a 500,000-row records-check import
+    # Looked up by application (the unique constraint's index) or round; five rows an applicant,
+    # so no more indexes or foreign keys than needed (each is per-row work in a 500,000-row
+    # records-check import): the round and the person are the application's, copied for reading,
+    # and held by the application's own foreign keys.
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    round_id: Mapped[int] = mapped_column(Integer, index=True)
+    person_id: Mapped[int] = mapped_column(Integer)
     fact: Mapped[str] = mapped_column(String(40))
     value: Mapped[Any] = mapped_column(_JSON, nullable=True)
     declared: Mapped[Any] = mapped_column(_JSON, nullable=True)  # None: not declared, or not read
