@@ -14,18 +14,23 @@ def register(app: typer.Typer) -> None:
     def worker(
         once: bool = typer.Option(False, "--once", help="Deliver what is due now, then exit."),
     ) -> None:
-        """Deliver messages (inbox, e-mail, SMS, 알림톡) from the outbox, with retries."""
+        """Deliver messages (inbox, e-mail, SMS, 알림톡) from the outbox, with retries, and run the
+        periodic duties (prior notices taking effect, lapsed offers) when idle."""
         from ilja.config import get_settings
         from ilja.db import get_engine
         from ilja.messages.worker import Worker
+        from ilja.ops.duties import Schedule
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         settings = get_settings()
-        runner = Worker(get_engine(), settings)
+        engine = get_engine()
+        runner, duties = Worker(engine, settings), Schedule(engine)
         if once:
-            typer.echo(f"{runner.drain()} deliveries handled")
+            done = duties.tick()
+            typer.echo(f"{runner.drain()} deliveries handled; duties: "
+                       + (", ".join(f"{name} {count}" for name, count in done.items()) or "none ran"))
             return
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
-        runner.run(stop)
+        runner.run(stop, on_idle=duties.tick)

@@ -40,6 +40,7 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, func, or_, select
@@ -147,8 +148,9 @@ class Worker:
             done += 1
         return done
 
-    def run(self, stop: threading.Event) -> None:
-        """Deliver until ``stop`` is set, looking for work every ``messages_poll_seconds`` when idle."""
+    def run(self, stop: threading.Event, on_idle: Callable[[], object] | None = None) -> None:
+        """Deliver until ``stop`` is set, looking for work every ``messages_poll_seconds`` when idle;
+        ``on_idle`` (the periodic duties, ``ilja.ops.duties``) runs whenever nothing is due."""
         log.info("worker %s started", self.name)
         while not stop.is_set():
             try:
@@ -157,6 +159,8 @@ class Worker:
                 log.exception("worker %s: claim failed", self.name)
                 busy = False
             if not busy:
+                if on_idle is not None:
+                    on_idle()
                 stop.wait(self.settings.messages_poll_seconds)
         log.info("worker %s stopped", self.name)
 
