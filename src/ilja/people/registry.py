@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, or_, select, update
+from sqlalchemy import Select, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -134,8 +134,8 @@ def register_people(session: Session, records: Sequence[ValidRecord], *, actor: 
                     program: str, keyring: KeyRing) -> list[Registration]:
     """``register_person`` for many validated records (an import), in order, with the same
     outcome, flags and audit entries, in a few statements per ``REGISTER_BATCH`` records: one
-    look-up by blind index, one insert, one update for the RRN tokens (bound to the new ids),
-    one near-duplicate query, one audit insert. The same RRN twice in ``records`` is one person,
+    look-up by blind index, one insert (see ``_insert_many``), one near-duplicate query, one
+    audit insert. The same RRN twice in ``records`` is one person,
     as one by one: the second occurrence starts a new batch and finds the first. If a concurrent
     transaction stored one of a batch's RRNs first, that batch is registered one by one."""
     done: list[Registration] = []
@@ -192,8 +192,9 @@ def _register_batch(session: Session, batch: list[ValidRecord], *, actor: audit.
 
 def _insert_many(session: Session, records: list[ValidRecord], *, keyring: KeyRing,
                  program: str) -> list[Person]:
-    """New persons in one insert, then their RRN tokens (bound to the new ids) in one update.
-    Returned as written, not attached to the session."""
+    """New persons in one insert, their RRN tokens bound to the new ids (on PostgreSQL the ids
+    are taken from the sequence first; SQLite's come from the insert, then one update). Returned
+    as written, not attached to the session."""
     if not records:
         return []
     now = clock.now()
@@ -206,17 +207,29 @@ def _insert_many(session: Session, records: list[ValidRecord], *, keyring: KeyRi
             "rrn_index": None if number is None else blind_index(number, keyring),
             "rrn_masked": None if number is None else number.masked,
             "rrn_basis": None if number is None else program})
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids = session.execute(statement, rows).scalars().all()
-    tokens = [{"b_id": new_id, "b_token": encrypt_rrn(valid.rrn, keyring,
-                                                      context=rrn_context(new_id))}
-              for new_id, valid in zip(ids, records, strict=True) if valid.rrn is not None]
-    if tokens:
-        session.execute(update(table).where(table.c.id == bindparam("b_id"))
-                        .values(rrn_token=bindparam("b_token")), tokens)
-    token_of = {t["b_id"]: t["b_token"] for t in tokens}
-    return [Person(id=new_id, email=None, rrn_token=token_of.get(new_id), **values)
+    if session.get_bind().dialect.name == "postgresql":  # ids first: one insert, tokens in it
+        ids = sorted(session.execute(text(
+            "SELECT nextval(pg_get_serial_sequence('persons', 'id')) FROM generate_series(1, :n)"),
+            {"n": len(rows)}).scalars())
+        tokens = _tokens(ids, records, keyring)
+        session.execute(insert(table), [values | {"id": new_id, "rrn_token": tokens.get(new_id)}
+                                        for new_id, values in zip(ids, rows, strict=True)])
+    else:  # SQLite: the ids the insert gives, then the tokens (an update costs little here)
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = session.execute(statement, rows).scalars().all()
+        tokens = _tokens(ids, records, keyring)
+        if tokens:
+            session.execute(update(table).where(table.c.id == bindparam("b_id"))
+                            .values(rrn_token=bindparam("b_token")),
+                            [{"b_id": new_id, "b_token": token} for new_id, token in tokens.items()])
+    return [Person(id=new_id, email=None, rrn_token=tokens.get(new_id), **values)
             for new_id, values in zip(ids, rows, strict=True)]
+
+
+def _tokens(ids: Sequence[int], records: list[ValidRecord], keyring: KeyRing) -> dict[int, str]:
+    """Each new person's RRN token, bound to its id (``rrn_context``)."""
+    return {new_id: encrypt_rrn(valid.rrn, keyring, context=rrn_context(new_id))
+            for new_id, valid in zip(ids, records, strict=True) if valid.rrn is not None}
 
 
 def _flag_many(session: Session, people: list[Person], *,
