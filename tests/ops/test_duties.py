@@ -53,9 +53,11 @@ def test_a_prior_notice_nobody_answered_takes_effect_on_the_workers_turn(databas
         decision, = rights.decisions_about(session, f"enrolment:{enrolment.id}")
         answer_by = decision.answer_by
     schedule = Schedule(engine)
-    assert {duty.name for duty in DUTIES} <= {"rights.take_effect_due", "selection.lapse_offers"}
+    assert {duty.name for duty in DUTIES} == {"rights.take_effect_due", "selection.lapse_offers",
+                                             "verification.lapse_conditional"}
     with clock.frozen(answer_by):
-        assert schedule.tick().get("rights.take_effect_due") == 0  # the window is still open
+        assert schedule.tick() == {"rights.take_effect_due": 0, "selection.lapse_offers": 0,
+                                   "verification.lapse_conditional": 0}  # the window is still open
     with clock.frozen(answer_by + dt.timedelta(days=1)):
         assert schedule.tick(clock.now() + dt.timedelta(days=1)).get("rights.take_effect_due") == 1
     with transaction(engine) as session:

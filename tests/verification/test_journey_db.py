@@ -12,10 +12,12 @@ import pytest
 from bench.verification import world
 from sqlalchemy import select
 
+from ilja import clock
 from ilja.applications.models import Application
 from ilja.applications.snapshot import take
 from ilja.db import engine_for, transaction
 from ilja.messages.models import OutboxMessage
+from ilja.ops.duties import Schedule
 from ilja.people.rrn import generate_key_file
 from ilja.rights.models import Decision
 from ilja.rules.engine import default_engine
@@ -152,8 +154,11 @@ def test_a_conditional_seat_not_verified_by_the_deadline_goes_to_the_waitlist(da
         assert held.state == "conditional" and held.deadline == world.STARTS - dt.timedelta(days=3)
         assert gate.lapse_conditional(session, built.round_id, actor=STAFF, on=held.deadline) == []
         seated = set(session.scalars(select(Application.id).where(Application.status == "selected")))
-        lapsed = gate.lapse_conditional(session, built.round_id, actor=STAFF,
-                                        on=held.deadline + dt.timedelta(days=1))
+    with clock.frozen(held.deadline + dt.timedelta(days=1)):  # the worker's duty, nobody's command
+        done = Schedule(engine).tick()
+    with transaction(engine) as session:
+        lapsed = [i for i in built.application_ids if session.get_one(Application, i).status == "ineligible"]
+        assert done["verification.lapse_conditional"] == len(lapsed) > 0
         assert first not in lapsed and set(lapsed) >= seated - {first}
     with transaction(engine) as session:
         assert all(session.get_one(Application, i).status == "ineligible" for i in lapsed)

@@ -4,7 +4,9 @@ for someone to remember a command or a cron line:
 * proposed decisions whose answer window has closed without an answer take effect
   (행정절차법 §21; ``rights.service.take_effect_due``);
 * offers past their deadline lapse and the waitlist moves up, each promotion notified
-  (``selection.offer_service.lapse_offers``).
+  (``selection.offer_service.lapse_offers``);
+* a seat given on condition whose facts were not verified by its deadline goes to the next in
+  line (``verification.gate.lapse_conditional``).
 
 Each duty is idempotent, runs in its own transaction, and one worker at a time runs it: on
 PostgreSQL it takes a transaction-scoped advisory lock and skips the turn when another worker
@@ -20,13 +22,16 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from ilja import clock
+from ilja.accounts import audit
 from ilja.db import transaction
 from ilja.rights import service as rights
 from ilja.selection import offer_service
+from ilja.verification import gate
+from ilja.verification.models import AtSelection, SelectionVerification
 
 log = logging.getLogger("ilja.ops.duties")
 
@@ -46,9 +51,18 @@ def _offers_lapse(session: Session) -> int:
     return offer_service.lapse_offers(session)
 
 
+def _conditional_seats_lapse(session: Session) -> int:
+    today = clock.today()
+    rounds = session.scalars(select(SelectionVerification.round_id).distinct().where(
+        SelectionVerification.state == AtSelection.CONDITIONAL.value, SelectionVerification.deadline < today))
+    return sum(len(gate.lapse_conditional(session, round_id, actor=audit.SYSTEM_ACTOR, on=today))
+               for round_id in list(rounds))
+
+
 DUTIES = (
     Duty("rights.take_effect_due", dt.timedelta(minutes=30), _decisions_take_effect),
     Duty("selection.lapse_offers", dt.timedelta(minutes=5), _offers_lapse),
+    Duty("verification.lapse_conditional", dt.timedelta(minutes=30), _conditional_seats_lapse),
 )
 
 
