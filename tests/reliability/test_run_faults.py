@@ -35,6 +35,7 @@ from ilja.ops.run_faults import (
 )
 from ilja.ops.site import environment
 from ilja.publicjobs.models import PayLine, PayrollRun
+from ilja.publicjobs.payment_models import Payment, PaymentEvent
 from ilja.publicjobs.payroll_service import run_payroll
 from ilja.selection import service as selection
 from ilja.selection.models import SelectionOutcomeRow
@@ -190,6 +191,9 @@ def test_the_checks_see_a_half_done_or_doubled_run(database_url, tmp_path):
             session.execute(delete(SelectionOutcomeRow).where(
                 SelectionOutcomeRow.run_id == run_id, SelectionOutcomeRow.id > kept.scalar_subquery()))
             first_line = session.scalar(select(func.min(PayLine.id)).where(PayLine.run_id == pay_run))
+            lost = select(Payment.id).where(Payment.run_id == pay_run, Payment.line_id > first_line)
+            session.execute(delete(PaymentEvent).where(PaymentEvent.payment_id.in_(lost)))
+            session.execute(delete(Payment).where(Payment.id.in_(lost)))  # with the lines they pay
             session.execute(delete(PayLine).where(PayLine.run_id == pay_run, PayLine.id > first_line))
             audit.record(session, ACTOR, "selection.run", object_type="round", object_id=round_id,
                          details={"run": run_id})
