@@ -10,10 +10,11 @@ the database was unavailable for a moment (``ilja.web.errors.database_unavailabl
 Every error body is ``{"detail": …}``, sometimes with a top-level ``code``; ``detail`` is one of
 - a message: ``"no project 7"`` (with ``code`` for 401, 403, 429 and the out-of-range / NUL 422);
 - field errors: ``[{"loc": ["body", "on"], "msg": "…", "type": "…"}]`` (Pydantic's checks and
-  the domains that mimic them; matching puts ``code`` for ``type`` and a dotted ``loc`` string);
+  the domains that mimic them; matching puts ``code`` for ``type`` and a dotted ``loc`` string;
+  a bank result file's rows add ``msg_ko``);
 - row errors of an uploaded file: ``[{"row": 3, "column": "date", "code": "…", "reason": "…"}]``;
-- a problem: ``{"code": "…", "msg": "…", "msg_ko": "…"}``, possibly with ``problems``, ``rows``
-  or ``violations``;
+- a problem: ``{"code": "…", "msg": "…", "msg_ko": "…"}``, possibly with ``reason``, ``problems``,
+  ``rows`` or ``violations``;
 - (409 of public jobs only) a bilingual message ``{"ko": "…", "en": "…"}``.
 The schemas forbid other keys, so a new shape fails the API fuzz (``ilja.ops.fuzz_api``) until it
 is described here.
@@ -40,6 +41,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "loc": {"anyOf": [{"type": "array", "items": {"anyOf": [TEXT, {"type": "integer"}]}}, TEXT],
                     "description": 'Where: ["body", "on"], ["query", "limit"] or "postings[3].capacity".'},
             "msg": TEXT,
+            "msg_ko": {**TEXT, "description": "The message in Korean (a result file's row)."},
             "type": {**TEXT, "description": "A stable machine code."},
             "code": {**TEXT, "description": "A stable machine code (matching)."},
         },
@@ -60,6 +62,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "required": ["code"],
         "properties": {
             "code": TEXT,
+            "reason": {**TEXT, "description": "Which refusal of its kind (a check-in: wrong, expired, …)."},
             "msg": TEXT,
             "msg_ko": TEXT,
             "problems": {"type": "array", "items": {
