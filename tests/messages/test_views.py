@@ -17,7 +17,7 @@ from ilja.messages import outbox
 from ilja.messages.models import MessagePreference
 from ilja.messages.worker import Worker
 from tests.messages.factories import NOTICE, person
-from tests.support.site import Site, make_users
+from tests.support.site import Site, app_database, make_users
 from tests.web.html_check import check_page
 
 EVENT = {"event_title": "채용설명회", "starts_at": "12월 9일 14:00", "place": "마포캠퍼스"}
@@ -25,29 +25,18 @@ EVENT = {"event_title": "채용설명회", "starts_at": "12월 9일 14:00", "pla
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, upgrade
     from ilja.web.app import create_app
 
     tmp = tmp_path_factory.mktemp("messages-web")
-    url = f"sqlite:///{tmp / 'ilja.db'}"
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp))
-    monkeypatch.setenv("ILJA_ENVIRONMENT", "test")
-    get_settings.cache_clear()
-    upgrade(url)
-    with transaction(engine_for(url)) as session:
-        mine, other = person(session), person(session, name="이서연", email="seoyeon@example.org")
-        notice = outbox.send(session, person_id=mine, topic="decision_notice", context=NOTICE).id
-        outbox.send(session, person_id=mine, topic="event_reminder", context=EVENT, mandatory=False)
-        theirs = outbox.send(session, person_id=other, topic="decision_notice", context=NOTICE).id
-    with TestClient(create_app()) as client:
-        yield Site(client, url, make_users(url, mine)), {"notice": notice, "theirs": theirs, "tmp": tmp,
-                                                         "mine": mine}
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    dispose_engines()
+    with app_database(tmp) as url:
+        with transaction(engine_for(url)) as session:
+            mine, other = person(session), person(session, name="이서연", email="seoyeon@example.org")
+            notice = outbox.send(session, person_id=mine, topic="decision_notice", context=NOTICE).id
+            outbox.send(session, person_id=mine, topic="event_reminder", context=EVENT, mandatory=False)
+            theirs = outbox.send(session, person_id=other, topic="decision_notice", context=NOTICE).id
+        with TestClient(create_app()) as client:
+            yield Site(client, url, make_users(url, mine)), {"notice": notice, "theirs": theirs, "tmp": tmp,
+                                                             "mine": mine}
 
 
 def test_the_citizen_reads_their_messages(site):

@@ -12,32 +12,21 @@ from ilja.db import engine_for, transaction
 from ilja.support import event_service as ev
 from tests.applications.factories import register
 from tests.support.factories import OPERATOR
-from tests.support.site import Site, make_users
+from tests.support.site import Site, app_database, make_users
 from tests.web.html_check import check_page
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, upgrade
     from ilja.people.rrn import generate_key_file
     from ilja.web.app import create_app
 
     tmp = tmp_path_factory.mktemp("events-web")
-    url = f"sqlite:///{tmp / 'ilja.db'}"
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp))
-    monkeypatch.setenv("ILJA_ENVIRONMENT", "test")
-    get_settings.cache_clear()
-    upgrade(url)
-    keyring = generate_key_file(tmp / "keys" / "data-keys.json")
-    persons = [register(url, keyring, program="youth_academy", birth_date="2000-01-01") for _ in range(2)]
-    with TestClient(create_app()) as client:
-        yield Site(client, url, make_users(url, persons[0])), persons
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    dispose_engines()
+    with app_database(tmp) as url:
+        keyring = generate_key_file(tmp / "keys" / "data-keys.json")
+        persons = [register(url, keyring, program="youth_academy", birth_date="2000-01-01") for _ in range(2)]
+        with TestClient(create_app()) as client:
+            yield Site(client, url, make_users(url, persons[0])), persons
 
 
 def test_create_sign_up_waitlist_attend_and_follow_up(site):

@@ -15,43 +15,32 @@ from ilja.people.records import mask_name
 from ilja.support import certification_service as cert
 from ilja.support import startup_service as startups
 from tests.support.factories import OPERATOR, trainees
-from tests.support.site import Site, make_users
+from tests.support.site import Site, app_database, make_users
 from tests.web.html_check import check_page
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, upgrade
     from ilja.people.rrn import generate_key_file
     from ilja.web.app import create_app
 
     tmp = tmp_path_factory.mktemp("support-names")
-    url = f"sqlite:///{tmp / 'ilja.db'}"
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp))
-    monkeypatch.setenv("ILJA_ENVIRONMENT", "test")
-    get_settings.cache_clear()
-    upgrade(url)
-    keyring = generate_key_file(tmp / "keys" / "data-keys.json")
-    persons, _ = trainees(url, keyring, n=1)
-    with transaction(engine_for(url)) as session:
-        exam = cert.add_certification(session, code="AZ-AI102", vendor="microsoft",
-                                      name="Azure AI Engineer", fee_won=165_000, actor=OPERATOR)
-        cert.record_attempt(session, person_id=persons[0], certification_id=exam.id,
-                            exam_on=dt.date(2025, 12, 10), fee_paid_won=165_000, actor=OPERATOR)
-        team = startups.create_startup(session, name="마포 AI 팀", idea="AI 상담", on=dt.date(2025, 12, 1),
-                                       campus_code="campus.mapo", actor=OPERATOR)
-        startups.add_member(session, startup_id=team.id, person_id=persons[0],
-                            on=dt.date(2025, 12, 1), actor=OPERATOR)
-        name = session.scalar(select(Person.name).where(Person.id == persons[0]))
-    tokens = make_users(url, persons[0])
-    with TestClient(create_app()) as client:
-        yield Site(client, url, tokens), persons[0], name, team.id
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    dispose_engines()
+    with app_database(tmp) as url:
+        keyring = generate_key_file(tmp / "keys" / "data-keys.json")
+        persons, _ = trainees(url, keyring, n=1)
+        with transaction(engine_for(url)) as session:
+            exam = cert.add_certification(session, code="AZ-AI102", vendor="microsoft",
+                                          name="Azure AI Engineer", fee_won=165_000, actor=OPERATOR)
+            cert.record_attempt(session, person_id=persons[0], certification_id=exam.id,
+                                exam_on=dt.date(2025, 12, 10), fee_paid_won=165_000, actor=OPERATOR)
+            team = startups.create_startup(session, name="마포 AI 팀", idea="AI 상담", on=dt.date(2025, 12, 1),
+                                           campus_code="campus.mapo", actor=OPERATOR)
+            startups.add_member(session, startup_id=team.id, person_id=persons[0],
+                                on=dt.date(2025, 12, 1), actor=OPERATOR)
+            name = session.scalar(select(Person.name).where(Person.id == persons[0]))
+        tokens = make_users(url, persons[0])
+        with TestClient(create_app()) as client:
+            yield Site(client, url, tokens), persons[0], name, team.id
 
 
 def test_the_certification_desk_names_the_candidate_masked_unless_personal(site):

@@ -12,34 +12,23 @@ from fastapi.testclient import TestClient
 from ilja.db import engine_for, transaction
 from ilja.outcomes import service as outcomes
 from tests.support.factories import OPERATOR, trainees
-from tests.support.site import Site, make_users
+from tests.support.site import Site, app_database, make_users
 from tests.web.html_check import check_page
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, upgrade
     from ilja.people.rrn import generate_key_file
     from ilja.web.app import create_app
 
     tmp = tmp_path_factory.mktemp("startups-web")
-    url = f"sqlite:///{tmp / 'ilja.db'}"
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp))
-    monkeypatch.setenv("ILJA_ENVIRONMENT", "test")
-    get_settings.cache_clear()
-    upgrade(url)
-    keyring = generate_key_file(tmp / "keys" / "data-keys.json")
-    persons, _ = trainees(url, keyring, n=2, complete=2)
-    with transaction(engine_for(url)) as session:
-        outcomes.sync_from_applications(session, actor=OPERATOR)
-    with TestClient(create_app()) as client:
-        yield Site(client, url, make_users(url, persons[0])), persons
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    dispose_engines()
+    with app_database(tmp) as url:
+        keyring = generate_key_file(tmp / "keys" / "data-keys.json")
+        persons, _ = trainees(url, keyring, n=2, complete=2)
+        with transaction(engine_for(url)) as session:
+            outcomes.sync_from_applications(session, actor=OPERATOR)
+        with TestClient(create_app()) as client:
+            yield Site(client, url, make_users(url, persons[0])), persons
 
 
 def test_the_operator_runs_a_team_to_launch_on_the_web(site):

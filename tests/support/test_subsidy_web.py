@@ -11,34 +11,23 @@ from fastapi.testclient import TestClient
 from ilja.db import engine_for, transaction
 from ilja.people.models import Person
 from tests.support.factories import trainees
-from tests.support.site import Site, make_users
+from tests.support.site import Site, app_database, make_users
 from tests.web.html_check import check_page
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, upgrade
     from ilja.people.rrn import generate_key_file
     from ilja.web.app import create_app
 
     tmp = tmp_path_factory.mktemp("subsidy-web")
-    url = f"sqlite:///{tmp / 'ilja.db'}"
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp))
-    monkeypatch.setenv("ILJA_ENVIRONMENT", "test")
-    get_settings.cache_clear()
-    upgrade(url)
-    keyring = generate_key_file(tmp / "keys" / "data-keys.json")
-    [person], _ = trainees(url, keyring, n=1)  # a Mapo trainee: the operator's to support
-    with transaction(engine_for(url)) as session:  # a single parent: the subsidy's target
-        session.get(Person, person).vulnerable_groups = ["single_parent"]
-    with TestClient(create_app()) as client:
-        yield Site(client, url, make_users(url, person)), person
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    dispose_engines()
+    with app_database(tmp) as url:
+        keyring = generate_key_file(tmp / "keys" / "data-keys.json")
+        [person], _ = trainees(url, keyring, n=1)  # a Mapo trainee: the operator's to support
+        with transaction(engine_for(url)) as session:  # a single parent: the subsidy's target
+            session.get(Person, person).vulnerable_groups = ["single_parent"]
+        with TestClient(create_app()) as client:
+            yield Site(client, url, make_users(url, person)), person
 
 
 def test_from_funding_program_to_the_trainees_payment(site):
