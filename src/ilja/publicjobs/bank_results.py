@@ -26,6 +26,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from ilja import files
 from ilja.people.person_format.cells import cell_text
 from ilja.publicjobs.payments import Reason, Status, parse_reference
 
@@ -74,33 +75,10 @@ class ResultFileRefused(ValueError):
 
 
 def _table(data: bytes, filename: str) -> list[list[object]]:
-    if len(data) > MAX_BYTES:
-        raise ResultFileRefused([Problem(0, "", f"파일이 {MAX_BYTES:,}바이트보다 큽니다.",
-                                         f"the file is over {MAX_BYTES:,} bytes")])
-    suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
-    if suffix == "xlsx":
-        from python_calamine import CalamineError, CalamineWorkbook
-
-        from ilja.ops.safe_zip import SpreadsheetTooLarge, check_xlsx
-
-        try:
-            check_xlsx(io.BytesIO(data))
-            return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
-        except (CalamineError, SpreadsheetTooLarge, ValueError, IndexError):
-            raise ResultFileRefused([Problem(0, "", "읽을 수 있는 XLSX 파일이 아닙니다.",
-                                             "not a readable XLSX file")]) from None
-    if suffix not in ("csv", "txt"):
-        raise ResultFileRefused([Problem(0, "", "CSV 또는 XLSX 파일만 받습니다.", "use a .csv or .xlsx file")])
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ResultFileRefused([Problem(0, "", "UTF-8 또는 CP949 텍스트가 아닙니다.",
-                                         "the file is neither UTF-8 nor CP949 text")])
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    try:
+        return files.read_table(data, filename, max_bytes=MAX_BYTES)
+    except files.UnreadableTable as exc:
+        raise ResultFileRefused([Problem(0, "", exc.ko, exc.en)]) from None
 
 
 def _amount(text: str) -> int | None:
