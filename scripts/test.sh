@@ -9,6 +9,8 @@ if ! command -v chromium >/dev/null; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
     || echo "could not install chromium: browser tests will fail" >&2
 fi
+# Debian's nginx, for the reverse-proxy tests (slow clients held through it)
+bash deploy/nginx/ensure-nginx.sh || echo "could not install nginx: its tests will be skipped" >&2
 if [ "${CI:-}" = "true" ]; then
   bash scripts/ensure_postgres.sh
   export ILJA_TEST_REQUIRE_POSTGRES=1
