@@ -39,11 +39,12 @@ class Fact:
     code: str
     ko: str
     en: str
-    kind: str  # krw | yes_no | groups | sido
+    kind: str  # krw | yes_no | groups | sido | count | household
 
 
 FACTS: dict[str, Fact] = {f.code: f for f in (
     Fact("household_income_krw", "가구 소득 (월)", "Household income (monthly)", "krw"),
+    Fact("household_size", "가구원 수", "Household size", "count"),
     Fact("household_assets_krw", "가구 재산", "Household assets", "krw"),
     Fact("receives_livelihood_benefit", "생계급여 수급", "Receives the livelihood benefit", "yes_no"),
     Fact("employment_insured", "고용보험 가입 (재직)", "Insured in employment insurance (in work)", "yes_no"),
@@ -51,9 +52,11 @@ FACTS: dict[str, Fact] = {f.code: f for f in (
     Fact("priority_groups", "우선 선발 대상 (공적 자료로 확인되는 취약계층)",
          "Priority groups (those public records confirm)", "groups"),
     Fact("sido", "거주지 (시·도)", "Residence (province or city)", "sido"),
+    Fact("household", "세대 (같은 세대의 신청자)", "Household (which applicants share one)",
+         "household"),
 )}
 RECORDS_CHECK_FACTS = ("household_income_krw", "household_assets_krw", "receives_livelihood_benefit",
-                       "employment_insured", "priority_groups")
+                       "employment_insured", "priority_groups", "household_size", "household")
 RECORDED_GROUPS = ("basic_livelihood", "near_poor", "national_merit", "disabled", "single_parent",
                    "north_korean_defector")
 """The vulnerable groups public records confirm (``priority_groups``); the others (long-term
@@ -108,7 +111,8 @@ def apply(person: dict[str, Any], verified: Mapping[str, Any]) -> dict[str, Any]
     and stronger evidence).
     """
     out = dict(person)
-    for code in ("household_income_krw", "household_assets_krw", "receives_livelihood_benefit", "sido"):
+    for code in ("household_income_krw", "household_size", "household_assets_krw",
+                 "receives_livelihood_benefit", "sido"):
         if code in verified:
             out[code] = verified[code]
     if "priority_groups" in verified:
@@ -137,6 +141,13 @@ def parse(fact: str, raw: Any) -> Any:
         if not digits.isdigit():
             raise BadValue("0 이상의 정수(원)를 입력하십시오.", "expected a whole number of won, 0 or more")
         return int(digits)
+    if kind == "count":
+        if not text.isdigit() or int(text) < 1:
+            raise BadValue("1 이상의 정수를 입력하십시오.", "expected a whole number, 1 or more")
+        return int(text)
+    if kind == "household":
+        raise BadValue("세대는 사회보장정보시스템 조회 결과 파일로만 확인합니다.",
+                       "a household is verified only from a records-check file")
     if kind == "yes_no":
         if text.lower() in _YES:
             return True
@@ -165,6 +176,10 @@ def shown(fact: str, value: Any, lang: str = "ko") -> str:
     kind = FACTS[fact].kind
     if kind == "krw":
         return f"{int(value):,}원" if lang == "ko" else f"KRW {int(value):,}"
+    if kind == "count":
+        return f"{int(value)}명" if lang == "ko" else f"{int(value)}"
+    if kind == "household":  # a keyed hash: never shown
+        return "확인됨" if lang == "ko" else "identified"
     if kind == "yes_no":
         return ("예" if value else "아니오") if lang == "ko" else ("yes" if value else "no")
     if kind == "groups":

@@ -115,8 +115,8 @@ def _format_fields(person_id: int, fields: dict[str, Any]) -> dict[str, Any]:
                              for r in fields.get("training_history") or []]}
 
 
-VERIFIED_FIELDS = frozenset({"household_income_krw", "household_assets_krw", "receives_livelihood_benefit",
-                             "vulnerable_groups", "sido", "employment_status"})
+VERIFIED_FIELDS = frozenset({"household_income_krw", "household_size", "household_assets_krw",
+                             "receives_livelihood_benefit", "vulnerable_groups", "sido", "employment_status"})
 """The person-format fields a verified fact can change (``catalogue.apply``)."""
 
 

@@ -15,6 +15,11 @@ header row (the English names are accepted too):
 고용보험              employment_insured               Y / N: insured in employment insurance now
 우선선발대상          priority_groups                  codes separated by ``;`` (basic_livelihood,
                                                      near_poor, national_merit, …), may be empty
+세대번호 (optional)   household_id                     the household (세대); kept only as a keyed
+                                                     hash (``household``)
+가구원 (optional)     household_members                the members' monthly incomes, ``관계:금액``
+                                                     separated by ``;``, summed into the
+                                                     household income and size (``household``)
 ==================  ===============================  ========================================
 
 The file is refused whole, with the row (the header is row 1) and column of every problem, if
@@ -42,7 +47,7 @@ from ilja.applications.models import Application, table_of
 from ilja.people.models import Person
 from ilja.people.person_format.cells import cell_text
 from ilja.people.rrn import InvalidRrn, KeyRing, blind_index, parse_rrn
-from ilja.verification import catalogue
+from ilja.verification import catalogue, household
 from ilja.verification.evaluation import CHUNK, Reevaluation, reevaluate
 from ilja.verification.models import Method, RecordsCheck, VerifiedFact
 
@@ -55,7 +60,11 @@ COLUMNS = {  # header → (English alias, fact or None)
     "고용보험": ("employment_insured", "employment_insured"),
     "우선선발대상": ("priority_groups", "priority_groups"),
 }
-ALIASES = {alias: header for header, (alias, _) in COLUMNS.items()}
+HOUSEHOLD_COLUMNS = {household.HOUSEHOLD_COLUMN: "household_id",
+                     household.MEMBERS_COLUMN: "household_members"}
+"""Optional columns: a file may leave them out (``household``)."""
+ALIASES = {alias: header for header, (alias, _) in COLUMNS.items()} | {
+    alias: header for header, alias in HOUSEHOLD_COLUMNS.items()}
 MAX_BYTES = 64 * 1024**2
 MAX_PROBLEMS = 200
 SOURCE = "사회보장정보시스템 조회, {date}"
@@ -125,6 +134,8 @@ def read_rows(session: Session, data: bytes, filename: str, round_id: int, keyri
     rows: list[tuple[int, int, dict[str, Any]]] = []
     fact_columns = [(name, header[name], fact) for name, (_, fact) in COLUMNS.items() if fact]
     rrn_at, round_at = header["주민등록번호"], header["공고번호"]
+    members_at, household_at = (header.get(name) for name in HOUSEHOLD_COLUMNS)
+    households: dict[str, tuple[int, int, int]] = {}
     today = clock.today()
     for number, cells in enumerate(table[1:], start=2):
         if len(problems) >= MAX_PROBLEMS:
@@ -154,11 +165,19 @@ def read_rows(session: Session, data: bytes, filename: str, round_id: int, keyri
             continue
         seen[found[0]] = number
         facts = {}
+        members = (text[members_at] or "") if members_at is not None else ""
         for name, at, fact in fact_columns:
+            if fact == "household_income_krw" and members.strip() and not (text[at] or "").strip():
+                continue  # summed from the members
             try:
                 facts[fact] = catalogue.parse(fact, text[at] or "")
             except catalogue.BadValue as error:
                 problems.append(Problem(number, name, error.ko, error.en))
+        if members_at is not None or household_at is not None:
+            identifier = (text[household_at] or "") if household_at is not None else ""
+            found_wrong = household.row_facts(facts, members, identifier, keyring, row=number,
+                                              seen=households)
+            problems += [Problem(number, column, e.ko, e.en) for column, e in found_wrong]
         rows.append((found[0], found[1], facts))
     if problems:
         raise FileRefused(problems)
