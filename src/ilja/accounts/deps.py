@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, object_session
 
 from ilja.accounts import audit, csrf, service
 from ilja.accounts.models import User
-from ilja.accounts.roles import Permission, Role, has_permission
+from ilja.accounts.roles import Permission, PermissionDenied, Role, has_permission
 
 SESSION_COOKIE = "ilja_session"
 CSRF_COOKIE = "ilja_csrf"  # double-submit token for forms shown before logging in
@@ -31,14 +31,6 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 class NotAuthenticated(Exception):
     """No valid session or token: the API answers 401, pages redirect to the log-in page."""
-
-
-class Forbidden(Exception):
-    """Logged in, but this role may not do this: 403."""
-
-    def __init__(self, permission: Permission | None = None, message: str | None = None):
-        self.permission = permission
-        super().__init__(message or (f"requires {permission.value}" if permission else "forbidden"))
 
 
 class CsrfFailed(Exception):
@@ -194,7 +186,7 @@ class requires:  # noqa: N801 - used like a function in route declarations
         if not principal.authenticated:
             raise NotAuthenticated()
         if not principal.can(self.permission):
-            raise Forbidden(self.permission)
+            raise PermissionDenied(self.permission)
         await check_csrf(request, principal)
         return principal
 

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
+from ilja.errors import IljaError
+
 
 class Role(StrEnum):
     label_ko: str
@@ -148,16 +150,20 @@ administrator's approval. The administrator is among them (the audit log says wh
 read), which also keeps one administrator from making a second one to approve their own grants."""
 
 
-class PermissionDenied(Exception):
-    """The caller's roles lack ``permission``; shown at the edge as 403, never a traceback."""
+class PermissionDenied(IljaError):
+    """The caller's roles lack ``permission`` (a route's ``requires``, a service's ``require``):
+    403, the shared "not allowed" page for a browser."""
 
     code = "permission_denied"
+    status_code = 403
 
-    def __init__(self, permission: Permission) -> None:
-        super().__init__(f"Permission required: {permission.value}")
+    def __init__(self, permission: Permission | None = None) -> None:
         self.permission = permission
-        self.message_ko = f"권한이 없습니다: {permission.label_ko}"
-        self.message_en = f"You do not have permission to {permission.label_en.lower()}."
+        if permission is None:
+            super().__init__("권한이 없습니다.", "You do not have permission to do this.")
+        else:
+            super().__init__(f"권한이 없습니다: {permission.label_ko}",
+                             f"You do not have permission to {permission.label_en.lower()}.")
 
 
 def permissions_for(roles: Role | Iterable[Role]) -> frozenset[Permission]:

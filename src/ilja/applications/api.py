@@ -10,13 +10,11 @@ header: a retry with the same key returns the application the first request made
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Header, HTTPException, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Header, Query, Response, UploadFile
 
 from ilja import clock
 from ilja.accounts import audit
@@ -24,7 +22,12 @@ from ilja.accounts.deps import CurrentPrincipal, DbSession, Principal, public, r
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.applications import importer, service
-from ilja.applications.errors import ApplicationError, PersonNotFound, RoundNotFound
+from ilja.applications.errors import (
+    AccountNotLinked,
+    ImportFileRefused,
+    PersonNotFound,
+    RoundNotFound,
+)
 from ilja.applications.models import (
     Application,
     ApplicationStatus,
@@ -54,24 +57,6 @@ from ilja.applications.schemas import (
 router = APIRouter(tags=["applications"])
 PUBLIC_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.SELECTED)
 MAX_UPLOAD_BYTES = 256 * 1024**2
-
-
-@contextlib.contextmanager
-def api_errors() -> Iterator[None]:
-    """A refused operation becomes its HTTP status with a stable code and both messages."""
-    try:
-        yield
-    except ApplicationError as error:
-        detail: dict[str, Any] = {"code": error.code, "msg": error.message_en,
-                                  "msg_ko": error.message_ko}
-        rows = getattr(error, "rows", None)
-        if rows is not None:
-            detail["rows"] = [{"row": r.row, "column": r.column, "reason": r.reason}
-                              for r in rows]
-        problems = getattr(error, "problems", None)
-        if problems is not None:
-            detail["problems"] = [{"field": f, "msg": m} for f, m in problems]
-        raise HTTPException(status_code=error.status_code, detail=detail) from None
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -147,15 +132,10 @@ def _consents(program: str, consent: ConsentIn | None, staff: bool) -> dict[str,
     """The consents given: as sent, or (staff entering a signed paper form) the texts in force;
     a citizen who sends none is refused (개인정보 보호법 §15)."""
     from ilja.privacy import consent as consents
-    from ilja.privacy.errors import PrivacyError
 
-    try:
-        if consent is None and staff:
-            return consents.paper(program, clock.today())
-        return consents.checked(program, clock.today(), consent.given() if consent else {})
-    except PrivacyError as error:
-        raise HTTPException(status_code=422, detail={"code": error.code, "field": error.field.replace("-", "."),
-                                                     "msg": error.message_en, "msg_ko": error.message_ko}) from None
+    if consent is None and staff:
+        return consents.paper(program, clock.today())
+    return consents.checked(program, clock.today(), consent.given() if consent else {})
 
 
 def _submit(session: DbSession, response: Response, round_id: int, person_id: int,
@@ -164,14 +144,12 @@ def _submit(session: DbSession, response: Response, round_id: int, person_id: in
     from ilja.privacy import consent as consents
     from ilja.privacy.models import ConsentVia
 
-    with api_errors():
-        row = service.get_round(session, round_id)
+    row = service.get_round(session, round_id)
     given = _consents(row.program_code, consent, staff)
-    with api_errors():
-        person = consents.usable_person(_person(session, person_id), given, row.starts_on)
-        submission = service.submit(session, round_id=round_id, person_id=person_id,
-                                    person=person, preferences=preferences, channel=channel,
-                                    idempotency_key=key, actor=principal.actor, staff=staff)
+    person = consents.usable_person(_person(session, person_id), given, row.starts_on)
+    submission = service.submit(session, round_id=round_id, person_id=person_id,
+                                person=person, preferences=preferences, channel=channel,
+                                idempotency_key=key, actor=principal.actor, staff=staff)
     if submission.created:
         consents.record(session, person_id=person_id, application_id=submission.application.id, given=given,
                         via=ConsentVia.PAPER if staff else ConsentVia.API, actor=principal.actor)
@@ -206,10 +184,9 @@ def list_rounds(session: DbSession, principal: CurrentPrincipal,
 @router.get("/rounds/{round_id}", response_model=RoundOut, dependencies=[Depends(public())])
 def get_round(round_id: int, session: DbSession, principal: CurrentPrincipal) -> RoundOut:
     """A round with its units and seats, the seed commitment and, after the draw, the seed."""
-    with api_errors():
-        row = service.get_round(session, round_id)
-        if row.status == RoundStatus.DRAFT and not principal.can(Permission.ROUND_MANAGE):
-            raise RoundNotFound(round_id)
+    row = service.get_round(session, round_id)
+    if row.status == RoundStatus.DRAFT and not principal.can(Permission.ROUND_MANAGE):
+        raise RoundNotFound(round_id)
     return round_out(session, row)
 
 
@@ -219,8 +196,7 @@ def create_round(body: RoundIn, session: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
                  ) -> RoundOut:
     """Set up a round (draft); open it to take applications."""
-    with api_errors():
-        row = service.create_round(session, body.to_input(), actor=principal.actor)
+    row = service.create_round(session, body.to_input(), actor=principal.actor)
     return round_out(session, row)
 
 
@@ -229,8 +205,7 @@ def update_round(round_id: int, body: RoundIn, session: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
                  ) -> RoundOut:
     """Replace a draft round's set-up and units."""
-    with api_errors():
-        row = service.update_round(session, round_id, body.to_input(), actor=principal.actor)
+    row = service.update_round(session, round_id, body.to_input(), actor=principal.actor)
     return round_out(session, row)
 
 
@@ -239,8 +214,7 @@ def delete_round(round_id: int, session: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
                  ) -> Response:
     """Delete a draft round."""
-    with api_errors():
-        service.delete_round(session, round_id, actor=principal.actor)
+    service.delete_round(session, round_id, actor=principal.actor)
     return Response(status_code=204)
 
 
@@ -249,8 +223,7 @@ def open_round(round_id: int, session: DbSession,
                principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
                ) -> RoundOut:
     """Open a draft round: its lottery seed is drawn and sealed, its commitment published."""
-    with api_errors():
-        row = service.open_round(session, round_id, actor=principal.actor)
+    row = service.open_round(session, round_id, actor=principal.actor)
     return round_out(session, row)
 
 
@@ -259,8 +232,7 @@ def close_round(round_id: int, session: DbSession,
                 principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
                 ) -> RoundOut:
     """Stop taking applications."""
-    with api_errors():
-        row = service.close_round(session, round_id, actor=principal.actor)
+    row = service.close_round(session, round_id, actor=principal.actor)
     return round_out(session, row)
 
 
@@ -277,9 +249,7 @@ def apply(round_id: int, body: ApplyIn, key: IdempotencyKey, response: Response,
     """A citizen applies for themselves; the answer carries their eligibility reasons."""
     person_id = principal.user.person_id if principal.user else None
     if person_id is None:
-        raise HTTPException(status_code=409, detail={
-            "code": "account_not_linked", "msg": "Your account is not linked to a person record.",
-            "msg_ko": "계정이 대상자 정보와 연결되어 있지 않습니다. 주민센터에 문의하십시오."})
+        raise AccountNotLinked()
     return _submit(session, response, round_id, person_id, body.preferences, key, principal,
                    Channel.API, staff=False, consent=body.consent)
 
@@ -317,8 +287,7 @@ def my_application(application_id: int, session: DbSession,
                                         Depends(requires(Permission.APPLICATION_READ_OWN))]
                    ) -> MyApplicationOut:
     """One of the citizen's own applications (someone else's is not found)."""
-    with api_errors():
-        application = service.get_application(session, application_id, Scope.of(principal))
+    application = service.get_application(session, application_id, Scope.of(principal))
     return my_application_out(session, application)
 
 
@@ -332,8 +301,7 @@ def round_applications(
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> ApplicationPage:
     """A round's applications, highest score first (the listing is audited)."""
-    with api_errors():
-        service.get_round(session, round_id)
+    service.get_round(session, round_id)
     rows, total = service.list_applications(session, round_id, status=status, limit=limit,
                                             offset=offset, scope=Scope.of(principal))
     audit.record(session, principal.actor, "application.read", object_type="round",
@@ -350,8 +318,7 @@ def get_application(application_id: int, session: DbSession,
                     principal: Annotated[Principal, Depends(requires(Permission.APPLICATION_READ))]
                     ) -> Any:
     """One application in full, with the stored explanation (the read is audited)."""
-    with api_errors():
-        application = service.get_application(session, application_id, Scope.of(principal))
+    application = service.get_application(session, application_id, Scope.of(principal))
     audit.record(session, principal.actor, "application.read",
                  subject_person_id=application.person_id, object_type="application",
                  object_id=application.id)
@@ -366,22 +333,21 @@ def change_status(application_id: int, body: StatusIn, session: DbSession,
     """Move an application with a note saying why. A selected or waitlisted application that
     leaves (``withdrawn`` or ``ineligible``) goes through the selection, which promotes the
     next person on the waitlist in the same transaction."""
-    with api_errors():
-        application = service.get_application(session, application_id, Scope.of(principal))
-        leaving = (application.status in (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED)
-                   and body.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.INELIGIBLE))
-        if leaving:
-            from ilja.selection import service as selection
+    application = service.get_application(session, application_id, Scope.of(principal))
+    leaving = (application.status in (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED)
+               and body.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.INELIGIBLE))
+    if leaving:
+        from ilja.selection import service as selection
 
-            kind = body.withdrawal or ("ineligible" if body.status == ApplicationStatus.INELIGIBLE
-                                       else "declined")
-            selection.withdraw(session, application.round_id, {application.id: kind},
-                               actor=principal.actor, note=body.note)
-        else:
-            service.change_status(session, application_id, body.status, actor=principal.actor,
-                                  note=body.note)
-        session.expire_all()
-        application = service.get_application(session, application_id)
+        kind = body.withdrawal or ("ineligible" if body.status == ApplicationStatus.INELIGIBLE
+                                   else "declined")
+        selection.withdraw(session, application.round_id, {application.id: kind},
+                           actor=principal.actor, note=body.note)
+    else:
+        service.change_status(session, application_id, body.status, actor=principal.actor,
+                              note=body.note)
+    session.expire_all()
+    application = service.get_application(session, application_id)
     return application_out(session, application)
 
 
@@ -397,9 +363,8 @@ def import_file(round_id: int, session: DbSession,
 
     suffix = Path(file.filename or "upload.xlsx").suffix.lower()
     if suffix not in (".xlsx", ".csv", ".jsonl", ".ndjson"):
-        raise HTTPException(status_code=415, detail={
-            "code": "import_type", "msg": "Upload an .xlsx, .csv or .jsonl file.",
-            "msg_ko": ".xlsx, .csv, .jsonl 파일만 올릴 수 있습니다."})
+        raise ImportFileRefused(415, "import_type", ".xlsx, .csv, .jsonl 파일만 올릴 수 있습니다.",
+                                "Upload an .xlsx, .csv or .jsonl file.")
     with tempfile.TemporaryDirectory(prefix="ilja-import-") as folder:
         path = Path(folder) / f"upload{suffix}"
         size = 0
@@ -407,13 +372,11 @@ def import_file(round_id: int, session: DbSession,
             while chunk := file.file.read(1024 * 1024):
                 size += len(chunk)
                 if size > MAX_UPLOAD_BYTES:
-                    raise HTTPException(status_code=413, detail={
-                        "code": "import_size", "msg": "The file is too large.",
-                        "msg_ko": "파일이 너무 큽니다."})
+                    raise ImportFileRefused(413, "import_size", "파일이 너무 큽니다.",
+                                            "The file is too large.")
                 handle.write(chunk)
-        with api_errors():
-            report = importer.import_applications(session, path, round_id, principal.actor,
-                                                  keyring=get_keyring())
+        report = importer.import_applications(session, path, round_id, principal.actor,
+                                              keyring=get_keyring())
     return ImportOut(rows=report.rows, applications=report.applications,
                      replayed=report.replayed, persons_created=report.persons_created,
                      persons_matched=report.persons_matched, eligible=report.eligible,

@@ -1,27 +1,26 @@
 """The ways an application or a round operation is refused, as types.
 
 Each carries a stable ``code``, Korean and English messages (ids and counts only, never a
-person's data) and the HTTP status the API answers with; the pages and the CLI show the message.
+person's data) and the HTTP status (``ilja.errors.IljaError``); the global handlers answer with
+them, and the pages and the CLI show the message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from ilja.errors import IljaError
 
 
-class ApplicationError(Exception):
+class ApplicationError(IljaError):
     code = "application_error"
     status_code = 400
 
     def __init__(self, message_ko: str, message_en: str, **context: object):
-        super().__init__(message_en)
-        self.message_ko = message_ko
-        self.message_en = message_en
+        super().__init__(message_ko, message_en)
         self.context = context
-
-    def message(self, lang: str = "ko") -> str:
-        return self.message_en if lang == "en" else self.message_ko
 
 
 class NotFound(ApplicationError):
@@ -72,6 +71,10 @@ class InvalidRound(ApplicationError):
 
     def localized(self, lang: str) -> list[tuple[str, str]]:
         return self.problems if lang == "en" else self.problems_ko
+
+    def extra(self) -> dict[str, Any]:
+        return {"problems": [{"field": f, "msg": m, "msg_ko": ko}
+                             for (f, m), (_, ko) in zip(self.problems, self.problems_ko, strict=True)]}
 
 
 class RoundStateError(ApplicationError):
@@ -188,3 +191,26 @@ class ImportRejected(ApplicationError):
         shown = "; ".join(str(r) for r in self.rows[:5])
         super().__init__(f"잘못된 행이 있어 아무것도 등록하지 않았습니다 ({count}건): {shown}",
                          f"Nothing was imported: {count} problem(s) found: {shown}")
+
+    def extra(self) -> dict[str, Any]:
+        return {"rows": [{"row": r.row, "column": r.column, "reason": r.reason}
+                         for r in self.rows]}
+
+
+class AccountNotLinked(ApplicationError):
+    """A citizen's account without a person record cannot apply for itself."""
+
+    code = "account_not_linked"
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__("계정이 대상자 정보와 연결되어 있지 않습니다. 주민센터에 문의하십시오.",
+                         "Your account is not linked to a person record.")
+
+
+class ImportFileRefused(ApplicationError):
+    """An uploaded file refused before it is read: its type (415) or its size (413)."""
+
+    def __init__(self, status: int, code: str, message_ko: str, message_en: str) -> None:
+        super().__init__(message_ko, message_en)
+        self.status_code, self.code = status, code

@@ -3,11 +3,12 @@ personal data in either)."""
 
 from __future__ import annotations
 
+from ilja.errors import IljaError
 
-class PrivacyError(ValueError):
+
+class PrivacyError(IljaError, ValueError):
+    status_code = 422
+
     def __init__(self, code: str, message_ko: str, message_en: str, field: str = "consent") -> None:
-        super().__init__(message_en)
-        self.code, self.message_ko, self.message_en, self.field = code, message_ko, message_en, field
-
-    def message(self, lang: str) -> str:
-        return self.message_ko if lang == "ko" else self.message_en
+        super().__init__(message_ko, message_en, code=code, loc=("body", field.replace("-", ".")))
+        self.field = field

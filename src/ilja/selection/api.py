@@ -18,7 +18,6 @@ from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.applications import service as applications
-from ilja.applications.api import api_errors
 from ilja.applications.errors import RoundNotFound
 from ilja.applications.models import ApplicationStatus, RoundStatus
 from ilja.selection import service
@@ -139,8 +138,7 @@ def run_out(row: SelectionRunRow, drawn: bool | None = None) -> RunOut:
 def prepare(round_id: int, session: DbSession,
             principal: Annotated[Principal, Depends(requires(Permission.SELECTION_RUN))]) -> Any:
     """Close the round and record the draw with its published seed commitment."""
-    with api_errors():
-        row = service.prepare_draw(session, round_id, actor=principal.actor)
+    row = service.prepare_draw(session, round_id, actor=principal.actor)
     return run_out(row)
 
 
@@ -149,8 +147,7 @@ def prepare(round_id: int, session: DbSession,
 def run(round_id: int, session: DbSession,
         principal: Annotated[Principal, Depends(requires(Permission.SELECTION_RUN))]) -> Any:
     """Draw the round. Running it again returns the same run; it never selects twice."""
-    with api_errors():
-        result = service.run(session, round_id, actor=principal.actor)
+    result = service.run(session, round_id, actor=principal.actor)
     return run_out(result.run, result.drawn)
 
 
@@ -158,11 +155,10 @@ def run(round_id: int, session: DbSession,
 def get_run(round_id: int, session: DbSession,
             principal: Annotated[Principal, Depends(requires(Permission.SELECTION_READ))]) -> Any:
     """The round's run: commitment, seed (after the draw), hashes, statistics."""
-    with api_errors():
-        applications.get_round(session, round_id)
-        row = service.get_run(session, round_id)
-        if row is None:
-            raise service.NotDrawn(round_id)
+    applications.get_round(session, round_id)
+    row = service.get_run(session, round_id)
+    if row is None:
+        raise service.NotDrawn(round_id)
     return run_out(row)
 
 
@@ -173,9 +169,8 @@ def results(round_id: int, session: DbSession,
             limit: Annotated[int, Query(ge=1, le=1000)] = 100,
             offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> Any:
     """Each application's score, rank, outcome and reason, in order of merit (audited)."""
-    with api_errors():
-        rows, total = service.results(session, round_id, status=status, limit=limit,
-                                      offset=offset, scope=Scope.of(principal))
+    rows, total = service.results(session, round_id, status=status, limit=limit,
+                                  offset=offset, scope=Scope.of(principal))
     service.audit_results_read(session, round_id, rows, actor=principal.actor)
     return ResultPage(total=total, items=[ResultOut(
         application_id=r.application_id, person_id=r.person_id, rank=r.rank, score=r.score,
@@ -188,11 +183,10 @@ def results(round_id: int, session: DbSession,
             dependencies=[Depends(public())])
 def competition(round_id: int, session: DbSession) -> Any:
     """경쟁률 of a published round, per unit and field (counts only, no one's data)."""
-    with api_errors():
-        row = applications.get_round(session, round_id)
-        if row.status == RoundStatus.DRAFT:
-            raise RoundNotFound(round_id)
-        figures = service.competition(session, round_id)
+    row = applications.get_round(session, round_id)
+    if row.status == RoundStatus.DRAFT:
+        raise RoundNotFound(round_id)
+    figures = service.competition(session, round_id)
     return CompetitionOut(seats=figures.seats, applicants=figures.applicants,
                           competition_rate=figures.rate, units=figures.units,
                           groups=figures.groups)
@@ -203,8 +197,7 @@ def verify(round_id: int, session: DbSession,
            principal: Annotated[Principal, Depends(requires(Permission.SELECTION_VERIFY))]
            ) -> Any:
     """Re-run the draw from the stored inputs and prove the stored result bit for bit."""
-    with api_errors():
-        report = service.verify(session, round_id, actor=principal.actor)
+    report = service.verify(session, round_id, actor=principal.actor)
     check = report.check
     return VerifyOut(
         round_id=round_id, ok=report.ok, commitment=report.commitment, seed=report.seed,
@@ -223,9 +216,8 @@ def withdraw(round_id: int, body: WithdrawIn, session: DbSession,
              principal: Annotated[Principal, Depends(requires(Permission.SELECTION_RUN))]
              ) -> Any:
     """Selected or waitlisted applications leave; the next on the waitlist are promoted."""
-    with api_errors():
-        result = service.withdraw(session, round_id, dict(body.applications),
-                                  actor=principal.actor, note=body.note)
+    result = service.withdraw(session, round_id, dict(body.applications),
+                              actor=principal.actor, note=body.note)
     return WithdrawOut(sequence=result.sequence, withdrawn=result.withdrawn,
                        promoted=result.promoted, changes=result.changes)
 
@@ -238,9 +230,8 @@ def export(round_id: int, body: ExportIn, session: DbSession,
     """Download the results (score, rank, outcome, reasons, statistics, verification record);
     the reason is recorded in the audit log."""
     buffer = io.BytesIO()
-    with api_errors():
-        service.export_results(session, round_id, buffer, reason=body.reason,
-                               actor=principal.actor, scope=Scope.of(principal))
+    service.export_results(session, round_id, buffer, reason=body.reason,
+                           actor=principal.actor, scope=Scope.of(principal))
     return Response(buffer.getvalue(), media_type=XLSX, headers={
         "Content-Disposition": f'attachment; filename="round-{round_id}-results.xlsx"',
         "Cache-Control": "no-store"})
@@ -360,8 +351,7 @@ def my_standing(application_id: int, session: DbSession,
                 ) -> Any:
     """Why my application was (not) selected: score, priority, rank, lottery number, my units'
     cut-offs at the draw and now, my waitlist place, and my offer with its deadline."""
-    with api_errors():
-        return _standing(session, application_id, Scope.of(principal))
+    return _standing(session, application_id, Scope.of(principal))
 
 
 @router.get("/applications/{application_id}/selection", response_model=StandingOut)
@@ -369,9 +359,8 @@ def application_standing(
         application_id: int, session: DbSession,
         principal: Annotated[Principal, Depends(requires(Permission.SELECTION_READ))]) -> Any:
     """The same for staff, within their scope (audited as a read of the applicant's result)."""
-    with api_errors():
-        out = _standing(session, application_id, Scope.of(principal))
-        application = applications.get_application(session, application_id, Scope.of(principal))
+    out = _standing(session, application_id, Scope.of(principal))
+    application = applications.get_application(session, application_id, Scope.of(principal))
     audit.record(session, principal.actor, "selection.read", subject_person_id=application.person_id,
                  object_type="application", object_id=application_id)
     return out
@@ -384,9 +373,8 @@ def accept_offer(application_id: int, session: DbSession,
     """Accept the seat offered, before its deadline (409 after it: the seat has gone on)."""
     from ilja.selection import offer_service
 
-    with api_errors():
-        offer = offer_service.accept(session, application_id, scope=Scope.of(principal),
-                                     actor=principal.actor)
+    offer = offer_service.accept(session, application_id, scope=Scope.of(principal),
+                                 actor=principal.actor)
     return offer_out(offer)
 
 
@@ -398,10 +386,9 @@ def withdraw_own(application_id: int, body: WithdrawOwnIn, session: DbSession,
     promoted), leave the waitlist, or withdraw the application before the draw."""
     from ilja.selection import offer_service
 
-    with api_errors():
-        offer_service.withdraw(session, application_id, scope=Scope.of(principal),
-                               actor=principal.actor, note=body.note)
-        return _standing(session, application_id, Scope.of(principal))
+    offer_service.withdraw(session, application_id, scope=Scope.of(principal),
+                           actor=principal.actor, note=body.note)
+    return _standing(session, application_id, Scope.of(principal))
 
 
 @router.get("/rounds/{round_id}/offers", response_model=list[OfferOut])
@@ -411,10 +398,9 @@ def round_offers(round_id: int, session: DbSession,
     """The round's offers within the caller's scope, with deadlines and state, oldest first."""
     from ilja.selection import offer_service
 
-    with api_errors():
-        applications.get_round(session, round_id)
-        offer_service.lapse_offers(session, round_id=round_id)
-        rows = offer_service.round_offers(session, round_id, scope=Scope.of(principal))
+    applications.get_round(session, round_id)
+    offer_service.lapse_offers(session, round_id=round_id)
+    rows = offer_service.round_offers(session, round_id, scope=Scope.of(principal))
     return [offer_out(o) for o, _ in rows]
 
 
@@ -425,10 +411,9 @@ def record_no_show(application_id: int, body: NoShowIn, session: DbSession,
     """A selected applicant did not show up: the seat goes to the next on the waitlist."""
     from ilja.selection import offer_service
 
-    with api_errors():
-        offer_service.no_show(session, application_id, scope=Scope.of(principal),
-                              actor=principal.actor, note=body.note)
-        return _standing(session, application_id, Scope.of(principal))
+    offer_service.no_show(session, application_id, scope=Scope.of(principal),
+                          actor=principal.actor, note=body.note)
+    return _standing(session, application_id, Scope.of(principal))
 
 
 @router.get("/rounds/{round_id}/selection/public", response_model=PublicRoundOut,
@@ -439,12 +424,11 @@ def public_round(round_id: int, session: DbSession) -> Any:
     from ilja.selection import offer_service
     from ilja.selection.standing import public_round as figures_of
 
-    with api_errors():
-        row = applications.get_round(session, round_id)
-        if row.status == RoundStatus.DRAFT:
-            raise RoundNotFound(round_id)
-        offer_service.lapse_offers(session, round_id=round_id)
-        figures = figures_of(session, row)
+    row = applications.get_round(session, round_id)
+    if row.status == RoundStatus.DRAFT:
+        raise RoundNotFound(round_id)
+    offer_service.lapse_offers(session, round_id=round_id)
+    figures = figures_of(session, row)
     return PublicRoundOut(
         round_id=round_id, drawn=figures.drawn, commitment=figures.commitment, seed=figures.seed,
         seats=figures.seats, cutoffs_at_draw=[_cutoff(c) for c, _ in figures.cutoffs],

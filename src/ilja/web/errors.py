@@ -9,6 +9,11 @@ A browser (any path outside ``/api/``) gets a page in its language for every err
 404, 405, 409, 422, 500 alike, with the same status code — saying what went wrong and how to go
 on. A 422 page names the fields by their labels (``error_page.fields.<name>``), never their
 values; a 500 page shows only a short reference that the server log line also carries.
+
+A domain's refusal (``ilja.errors.IljaError``) goes through here and nowhere else: the routes
+raise it and no module converts it (``tests/test_errors_one_way.py``). The API answers the
+documented ``{"detail": {"code", "msg", "msg_ko", …}}``; a page shows the refusal's message in
+the page's language on the error page (a 403, the shared "not allowed" page).
 """
 
 from __future__ import annotations
@@ -30,7 +35,9 @@ from fastapi.responses import (
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ilja.accounts.deps import CsrfFailed, Forbidden, NotAuthenticated
+from ilja.accounts.deps import CsrfFailed, NotAuthenticated
+from ilja.accounts.roles import PermissionDenied
+from ilja.errors import IljaError
 from ilja.web import openapi
 from ilja.web.i18n import LANGUAGES
 
@@ -93,7 +100,7 @@ def _fields(request: Request, errors: list[dict]) -> list[tuple[str, str]]:
 
 def _page(request: Request, status: int, *, headers: dict[str, str] | None = None,
           fields: list[tuple[str, str]] | None = None,
-          reference: str | None = None) -> HTMLResponse:
+          reference: str | None = None, message: str | None = None) -> HTMLResponse:
     """The error page: what went wrong (by status), the fields to correct, and ways on — back
     to the page it came from, the log-in, home. The language links never carry the request's
     query or a refused path (they may hold what was typed)."""
@@ -107,7 +114,8 @@ def _page(request: Request, status: int, *, headers: dict[str, str] | None = Non
         login += f"?next={quote(request.url.path, safe='')}"
     response = render(request, "error.html", {
         "status": status, "kind": str(status) if status in PAGE_STATUSES else "other",
-        "fields": fields or [], "reference": reference, "back_url": back, "login_url": login,
+        "fields": fields or [], "reference": reference, "message": message,
+        "back_url": back, "login_url": login,
         "switch_urls": {code: f"{here}?lang={code}" for code in LANGUAGES},
     }, status_code=status)
     response.headers.update(headers or {})
@@ -136,12 +144,34 @@ async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
-async def forbidden(request: Request, exc: Forbidden | CsrfFailed) -> Response:
-    code = "csrf_failed" if isinstance(exc, CsrfFailed) else "forbidden"
+def api_answer(error: IljaError) -> JSONResponse:
+    """The API's body for a refusal. A route returns it instead of raising only where the
+    refusal itself must be kept (a wrong check-in code counts towards the failure limit)."""
+    return JSONResponse(status_code=error.status_code, content={"detail": error.detail()},
+                        headers=getattr(error, "headers", None))
+
+
+async def refused(request: Request, exc: IljaError) -> Response:
+    """Every domain's refusal, API and pages alike."""
     if _is_api(request):
-        return JSONResponse(status_code=403, content={"detail": str(exc) or code, "code": code})
+        return api_answer(exc)
+    if isinstance(exc, PermissionDenied):
+        return await forbidden(request, exc)
+    from ilja.web.templating import translator
+
+    return _page(request, exc.status_code, headers=getattr(exc, "headers", None),
+                 message=exc.message(translator(request).lang))
+
+
+async def forbidden(request: Request, exc: PermissionDenied | CsrfFailed) -> Response:
+    if _is_api(request):
+        if isinstance(exc, PermissionDenied):
+            return api_answer(exc)
+        return JSONResponse(status_code=403, content={"detail": str(exc) or "csrf_failed",
+                                                      "code": "csrf_failed"})
     from ilja.web.templating import render
 
+    code = "csrf_failed" if isinstance(exc, CsrfFailed) else "forbidden"
     return render(request, "forbidden.html", {"code": code}, status_code=403)
 
 
@@ -193,7 +223,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(NotAuthenticated, not_authenticated)
-    app.add_exception_handler(Forbidden, forbidden)
+    app.add_exception_handler(IljaError, refused)
     app.add_exception_handler(CsrfFailed, forbidden)
     for unavailable in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
         app.add_exception_handler(unavailable, database_unavailable)
