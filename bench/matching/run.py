@@ -43,7 +43,7 @@ from ilja.matching import (
     synthetic,
 )
 from ilja.matching.tokens import kiwi
-from ilja.programs.plan import load_plan
+from ilja.programs.loader import load_plan
 from ilja.selection.lottery import new_seed
 
 GOAL_RATIO = 10.0

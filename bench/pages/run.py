@@ -102,7 +102,7 @@ def demo_site(folder: Path) -> Iterator[tuple[str, str]]:
     from ilja.db import engine_for, transaction
     from ilja.ops.site import open_site, served
     from ilja.outcomes.demo_data import fill_demo_outcomes
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
     from ilja.programs.service import store_plan
 
     url = f"sqlite:///{folder / 'ilja.db'}"

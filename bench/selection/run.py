@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from bench import options
-from ilja.programs.plan import load_plan
+from ilja.programs.loader import load_plan
 from ilja.rules.parameters import default_tree
 from ilja.selection import (
     Applicant,

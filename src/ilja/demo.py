@@ -19,7 +19,7 @@ def prepare(size: int, seed: int) -> None:
     from ilja.config import get_settings
     from ilja.db import engine_for, transaction, upgrade
     from ilja.people.service import eligibility_summary, ensure_population
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
     from ilja.programs.service import store_plan
 
     settings = get_settings()

@@ -8,7 +8,8 @@ import pytest
 
 from ilja.outcomes.kpi import RECORDS, Actual, compare, goals_for, kpi_rows
 from ilja.outcomes.projection import project, project_goals
-from ilja.programs.plan import Target, load_plan
+from ilja.programs.loader import load_plan
+from ilja.programs.plan import Target
 
 SRC = "document: test"
 

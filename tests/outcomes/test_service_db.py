@@ -138,7 +138,7 @@ def test_sync_reads_completed_applications_through_their_service(database_url):
 
 def test_figures_without_a_target_still_reach_the_dashboard(database_url):
     from ilja.outcomes import dashboard
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     with transaction(engine_for(database_url)) as session:
         service.set_kpi_actual(session, scope="youth_academy", metric="certification_pass_rate", year=2025,

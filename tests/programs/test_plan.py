@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from ilja.programs.loader import PLAN_FILES, iter_figures, iter_sources
-from ilja.programs.plan import DATA_DIR, SOURCE_KINDS, Plan, PlanWarning, load_plan
+from ilja.programs.loader import PLAN_FILES, iter_figures, iter_sources, load_plan
+from ilja.programs.plan import DATA_DIR, SOURCE_KINDS, Plan, PlanWarning
 
 
 @pytest.fixture(scope="module")

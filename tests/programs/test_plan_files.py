@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ilja.programs.plan import DATA_DIR, PlanDataError, load_plan
+from ilja.programs.loader import load_plan
+from ilja.programs.plan import DATA_DIR, PlanDataError
 
 SEOUL_DISTRICTS = {
     "11110": ("종로구", "Jongno-gu"),

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from ilja.db import engine_for, transaction
 from ilja.programs import models as m
 from ilja.programs import service
-from ilja.programs.plan import load_plan
+from ilja.programs.loader import load_plan
 
 TABLES = (
     m.PlanVersion,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ilja.db import engine_for, transaction
-from ilja.programs.plan import load_plan
+from ilja.programs.loader import load_plan
 from ilja.training import service
 from ilja.training.catalogue import catalogue_from_plan, seed
 from tests.training.factories import OPERATOR

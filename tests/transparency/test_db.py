@@ -23,7 +23,7 @@ from ilja.db import engine_for, transaction
 from ilja.outcomes import queries
 from ilja.outcomes.models import Participation
 from ilja.outcomes.rates import Cohort
-from ilja.programs.plan import load_plan
+from ilja.programs.loader import load_plan
 from ilja.publicjobs.models import PayLine, Placement, Project, TimesheetEntryRow
 from ilja.publicjobs.payment_models import Payment
 from ilja.transparency import cache, disclosure, registers, scorecards

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import unescape
 
-from ilja.programs.plan import load_plan
+from ilja.programs.loader import load_plan
 from tests.web.html_check import check_page
 
 

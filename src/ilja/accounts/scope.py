@@ -154,7 +154,7 @@ class Scope:
 def known_site(session: Session, site_code: str) -> bool:
     """Whether ``site_code`` names a site: a campus or institute of the plan, or a site that
     already hosts records (a training department, a public-job project, a one-day class)."""
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     plan = load_plan()
     if site_code in {c.code for c in plan.campuses} | {i.code for i in plan.institutes}:

@@ -47,7 +47,7 @@ def _home(db: Session, user: User) -> str:
     host page of the projects it hosts; every other role by ``HOME_BY_ROLE``."""
     if user.role != "operator":
         return HOME_BY_ROLE.get(user.role, "/")
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
     from ilja.training.models import TrainingDepartment
 
     plan = load_plan()

@@ -66,7 +66,7 @@ class RoundInput:
 
 @lru_cache(maxsize=1)
 def _plan() -> Any:
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     return load_plan()
 

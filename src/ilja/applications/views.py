@@ -53,7 +53,7 @@ def track_label(request: Request, program_code: str, track_code: str | None) -> 
     """A round's track by its name in the plan (citizens read names, not codes)."""
     if not track_code:
         return None
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     try:
         tracks = load_plan().program(program_code).tracks

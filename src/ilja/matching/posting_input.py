@@ -107,7 +107,7 @@ def normalise_ncs_code(code: str, where: str) -> str:
 @cache
 def _districts() -> dict[str, str]:
     """Every way of naming a Seoul 자치구 (Korean name, English name, code) → its Korean name."""
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     names: dict[str, str] = {}
     for d in load_plan().districts:

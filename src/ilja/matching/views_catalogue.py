@@ -57,7 +57,7 @@ def education_options(t: Translator) -> list[tuple[str, str]]:
 
 
 def district_options(t: Translator) -> list[tuple[str, str]]:
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     return [("", t("matching.form.none"))] + [(d.name.ko, t.pick(d.name.ko, d.name.en))
                                               for d in load_plan().districts]

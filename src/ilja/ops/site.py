@@ -68,7 +68,7 @@ def environment(url: str, data_dir: Path) -> Iterator[None]:
 
 def make_users(url: str, person_id: int | None = None) -> tuple[dict[str, str], dict[str, int]]:
     """One user per role with a bearer token; the operator works for the plan's first campus."""
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     site = load_plan().campuses[0].code
     tokens, ids = {}, {}

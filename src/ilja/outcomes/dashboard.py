@@ -29,7 +29,8 @@ from ilja.outcomes.rates import (
     cohort_for,
     definition,
 )
-from ilja.programs.plan import Plan, load_plan
+from ilja.programs.loader import load_plan
+from ilja.programs.plan import Plan
 
 DOCUMENT_METRIC = {DefinitionName.CUMULATIVE: "employment_rate_cumulative",
                    DefinitionName.MIDTERM: "employment_rate_midterm",

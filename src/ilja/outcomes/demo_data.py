@@ -27,7 +27,7 @@ from ilja.outcomes.models import (
     Participation,
 )
 from ilja.outcomes.rates import add_months, months_after
-from ilja.programs.plan import load_plan
+from ilja.programs.loader import load_plan
 
 ACADEMY_CURVE = {2021: 556, 2022: 1200, 2023: 2000, 2024: 2800, 2025: 3300}
 """2021, 2024 and 2025 are the documents' figures; 2022–2023 are interpolated for the demo."""

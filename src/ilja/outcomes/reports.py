@@ -20,7 +20,8 @@ from ilja.outcomes.dashboard import Dashboard
 from ilja.outcomes.kpi import scope_of
 from ilja.outcomes.queries import Filters
 from ilja.outcomes.rates import cohort_for, definition
-from ilja.programs.plan import Plan, load_plan
+from ilja.programs.loader import load_plan
+from ilja.programs.plan import Plan
 from ilja.web.i18n import Translator
 
 MEDIA_TYPES = {

@@ -21,7 +21,7 @@ from ilja.outcomes.queries import Filters
 from ilja.outcomes.rates import DIMENSIONS, DefinitionName, cohort_for, definition
 from ilja.people.models import Person
 from ilja.people.records import mask_name
-from ilja.programs.plan import load_plan
+from ilja.programs.loader import load_plan
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)

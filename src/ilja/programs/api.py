@@ -14,7 +14,8 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict
 
 from ilja.programs.holidays import holiday_calendar
-from ilja.programs.plan import Campus, Institute, Plan, load_plan
+from ilja.programs.loader import load_plan
+from ilja.programs.plan import Campus, Institute, Plan
 
 router = APIRouter(tags=["plan"])
 

@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 
 from ilja.cli_common import err, out, print_table
-from ilja.programs.plan import Figure, Plan, PlanDataError, load_plan
+from ilja.programs.loader import load_plan
+from ilja.programs.plan import Figure, Plan, PlanDataError
 
 plan_app = typer.Typer(no_args_is_help=True)
 

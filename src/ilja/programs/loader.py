@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ilja.programs.checks import run_checks
 from ilja.programs.plan import (
     DATA_DIR,
     Campus,
@@ -232,8 +234,6 @@ def _derived_targets(programs: list[ProgramPlan], year: int) -> list[Target]:
 
 def read_plan_files(directory: Path | str | None = None) -> Plan:
     """Read and validate the plan files and run the consistency checks (uncached)."""
-    from ilja.programs.checks import run_checks
-
     directory = Path(directory) if directory is not None else DATA_DIR
     files: dict[str, _Model] = {}
     digest = hashlib.sha256()
@@ -274,3 +274,15 @@ def read_plan_files(directory: Path | str | None = None) -> Plan:
     checks = run_checks(plan)
     warnings = [PlanWarning(**c.model_dump(exclude={"ok"})) for c in checks if not c.ok]
     return plan.model_copy(update={"checks": checks, "warnings": warnings})
+
+
+@lru_cache(maxsize=1)
+def _default_plan() -> Plan:
+    return read_plan_files(DATA_DIR)
+
+
+def load_plan(path: Path | str | None = None) -> Plan:
+    """The plan from ``path`` (a directory of plan files), or the shipped 2025 plan (cached)."""
+    if path is None:
+        return _default_plan()
+    return read_plan_files(path)

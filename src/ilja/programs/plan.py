@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -338,19 +337,3 @@ class Plan(_Model):
 
     def targets_for(self, metric: str, year: int | None = None) -> list[Target]:
         return [t for t in self.targets if t.metric == metric and (year is None or t.year == year)]
-
-
-@lru_cache(maxsize=1)
-def _default_plan() -> Plan:
-    from ilja.programs.loader import read_plan_files
-
-    return read_plan_files(DATA_DIR)
-
-
-def load_plan(path: Path | str | None = None) -> Plan:
-    """The plan from ``path`` (a directory of plan files), or the shipped 2025 plan (cached)."""
-    if path is None:
-        return _default_plan()
-    from ilja.programs.loader import read_plan_files
-
-    return read_plan_files(path)

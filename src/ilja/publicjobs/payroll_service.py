@@ -172,7 +172,7 @@ def payable_months(program: str) -> tuple[int, int]:
     yet over is allowed: corrections carry into the next run). A month outside is a typing slip
     (``1406-11``, ``9999-12``), refused before anything is read or written.
     """
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     plan = load_plan()
     periods = plan.program(program).periods
@@ -309,7 +309,7 @@ def lines_of_person(session: Session, person_id: int) -> list[PayLine]:
 
 def budget_status(session: Session, program: str, year: int) -> BudgetStatus:
     """Where ``program`` stands against its budget for ``year`` (see ``budget.py``)."""
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     plan = load_plan().program(program)
     budget = int(plan.budget.value) * 1_000_000 if plan.budget else 0

@@ -17,12 +17,13 @@ from ilja.accounts import audit
 from ilja.accounts.deps import (
     CurrentPrincipal,
     DbSession,
+    Forbidden,
     NotAuthenticated,
     Principal,
     check_csrf,
     requires,
 )
-from ilja.accounts.roles import Permission, PermissionDenied, Role
+from ilja.accounts.roles import Permission, Role
 from ilja.accounts.scope import Scope
 from ilja.applications.errors import ApplicationError
 from ilja.applications.manage_views import _masked_names
@@ -50,7 +51,7 @@ class requires_one_of(requires):  # noqa: N801 - used like a function in route d
         if not principal.authenticated:
             raise NotAuthenticated()
         if not any(principal.can(p) for p in self.permissions):
-            raise PermissionDenied(self.permission)
+            raise Forbidden(self.permission)
         await check_csrf(request, principal)
         return principal
 
@@ -87,7 +88,7 @@ def _own_site(principal: Principal) -> str | None:
 
 
 def _program_label(t: Translator, code: str) -> str:
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     try:
         program = load_plan().program(code)
@@ -97,7 +98,7 @@ def _program_label(t: Translator, code: str) -> str:
 
 
 def _options(t: Translator, program_code: str) -> dict[str, list[tuple[str, str]]]:
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     plan = load_plan()
     tracks = [("", t("publicjobs.pf.no_track"))]
@@ -222,7 +223,7 @@ def _period(db, project: Project) -> tuple[dt.date, dt.date] | None:
 
 
 def _district(t: Translator, code: str | None) -> str:
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     if not code:
         return ""

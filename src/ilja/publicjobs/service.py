@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
-from ilja.programs.plan import load_plan
+from ilja.programs.loader import load_plan
 from ilja.publicjobs.models import (
     Placement,
     PlacementEvent,

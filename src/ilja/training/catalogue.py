@@ -23,7 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
-from ilja.programs.plan import Plan, load_plan
+from ilja.programs.loader import load_plan
+from ilja.programs.plan import Plan
 from ilja.training import service
 from ilja.training.models import TrainingCourse, TrainingDepartment
 

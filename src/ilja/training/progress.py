@@ -425,7 +425,7 @@ def complete_cohort(session: Session, *, cohort_id: int, on: dt.date,
 # --------------------------------------------------------------------------------------------
 def site_names() -> dict[str, tuple[str, str]]:
     """Campus and institute codes of the plan with their Korean and English names."""
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
 
     plan = load_plan()
     return {s.code: (s.name.ko, s.name.en) for s in [*plan.campuses, *plan.institutes]}

@@ -20,7 +20,7 @@ from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
-from ilja.programs.plan import load_plan
+from ilja.programs.loader import load_plan
 from ilja.rules.parameters import default_tree
 from ilja.training import bounds, oneday_service, service
 from ilja.training.errors import NotFound, TrainingError

@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.outcomes import queries
 from ilja.outcomes.models import Participation
-from ilja.programs.plan import Plan, load_plan
+from ilja.programs.loader import load_plan
+from ilja.programs.plan import Plan
 from ilja.transparency import disclosure
 from ilja.transparency.cache import cached
 from ilja.transparency.scorecards import (

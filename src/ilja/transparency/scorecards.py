@@ -26,7 +26,8 @@ from ilja import clock
 from ilja.outcomes import queries
 from ilja.outcomes.models import FollowUp, OutcomeRecord, Participation
 from ilja.outcomes.rates import Cohort, DefinitionName, RateDefinition, definition
-from ilja.programs.plan import Plan, load_plan
+from ilja.programs.loader import load_plan
+from ilja.programs.plan import Plan
 from ilja.transparency import disclosure
 from ilja.transparency.cache import cached
 

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
-from ilja.programs.plan import load_plan
+from ilja.programs.loader import load_plan
 from ilja.transparency import exports, registers, scorecards
 from ilja.web.templating import render, translator
 

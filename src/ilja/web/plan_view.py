@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ilja.programs.plan import Figure, Plan, ProgramPlan, Target, load_plan
+from ilja.programs.loader import load_plan
+from ilja.programs.plan import Figure, Plan, ProgramPlan, Target
 from ilja.rules.engine import Engine
 from ilja.rules.parameters import ParameterError
 from ilja.rules.sources import default_registry

@@ -81,7 +81,7 @@ def empty_site(migrated_sqlite: Path, root: Path) -> Iterator[Site]:
     from ilja.people import registry
     from ilja.people.keys import reset_keyring
     from ilja.people.rrn import generate_key_file
-    from ilja.programs.plan import load_plan
+    from ilja.programs.loader import load_plan
     from ilja.programs.service import store_plan
     from ilja.web.app import create_app
     from tests.conftest import served
