@@ -63,7 +63,8 @@ def free_port() -> int:
 
 
 def prepare(url: str, persons: int) -> tuple[int, list[int], str]:
-    """An open round, ``persons`` registered people and a staff token for on-behalf entry."""
+    """An open round, ``persons`` registered people (nine in ten eligible) and a staff token for
+    on-behalf entry."""
     from ilja.applications import service as applications
     from ilja.applications.models import UnitKind
     from ilja.applications.service import RoundInput, UnitInput
@@ -93,7 +94,10 @@ def prepare(url: str, persons: int) -> tuple[int, list[int], str]:
                     "birth_date": "1970-03-15", "sido": "서울특별시", "sigungu": "마포구",
                     "employment_status": "unemployed", "able_to_work": True, "household_head": True,
                     "household_size": 2, "nationality": "KR", "household_income_krw": 1_000_000,
-                    "household_assets_krw": 50_000_000, "receives_livelihood_benefit": False},
+                    "household_assets_krw": 50_000_000, "receives_livelihood_benefit": False,
+                    # nine in ten eligible; the tenth is refused, with its notice (as on a
+                    # round's first day: most who apply qualify, some learn why they don't)
+                    "vulnerable_groups": [] if n % 10 == 9 else ["long_term_unemployed"]},
                     actor=ACTOR, program="companion_jobs", keyring=keyring).person.id)
     with engine_for(url).connect() as connection:  # after a bulk load, as PostgreSQL advises:
         connection.execute(text("ANALYZE"))           # autovacuum would do it mid-measurement
