@@ -270,6 +270,7 @@ def my_application(request: Request, application_id: int, session: DbSession,
         return not_found(request, translator(request)("applications.application"))
     t = translator(request)
     from ilja.applications.offer_views import selection_context
+    from ilja.verification import views as verification_views
 
     selection = selection_context(request, session, application)
     row = session.get_one(Round, application.round_id)
@@ -282,4 +283,5 @@ def my_application(request: Request, application_id: int, session: DbSession,
             application.eligibility, service.eligibility_context(session, application))),
         "cite": lambda source: citizen.cited_titles(t, source),
         "history": history_view(request, session, application.id),
+        "verified_facts": verification_views.citizen_facts(request, session, application),
         "submitted": bool(submitted), "active": "my"})

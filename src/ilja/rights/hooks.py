@@ -83,7 +83,11 @@ def application_moves(session: Session, actor: audit.Actor, moves: Sequence[Adve
     for move in moves:
         application = apps[move.application_id]
         row = rounds[application.round_id]
-        if move.kind == DecisionKind.NOT_ELIGIBLE:
+        if move.reason_code == "withdrawal.household":  # one participant per household
+            from ilja.verification.gate import HOUSEHOLD_REASONS
+
+            reasons = HOUSEHOLD_REASONS
+        elif move.kind == DecisionKind.NOT_ELIGIBLE:
             reasons = _eligibility_reasons(session, application, contexts)
         else:
             reasons = _selection_reasons(move.kind, application, outcomes.get(application.id),

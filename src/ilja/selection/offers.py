@@ -32,7 +32,7 @@ class OfferState(StrEnum):
 
 LEAVING = {"declined": OfferState.DECLINED, "lapsed": OfferState.LAPSED,
            "no_show": OfferState.NO_SHOW, "dropped": OfferState.WITHDRAWN,
-           "ineligible": OfferState.WITHDRAWN}
+           "ineligible": OfferState.WITHDRAWN, "household": OfferState.WITHDRAWN}
 """How a withdrawal kind ends the leaver's open offer."""
 
 HELD = frozenset({OfferState.OPEN, OfferState.ACCEPTED})

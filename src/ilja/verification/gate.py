@@ -9,6 +9,12 @@ refused, naming how many applications wait for which facts, until staff verify t
 
 The run's record (``SelectionVerification``, one row per drawn application) says for each
 application which facts were verified, how, from what and by whom, and what the run did.
+
+``<program>.verification.one_participant_per_household`` (issue 21 §5): after the draw, and after
+every later withdrawal's promotions, a household (the ``household`` fact of the records check)
+with more than one member in a seat keeps the member ranked first; the others are withdrawn as
+``household`` (not eligible, with a decision and an appeal route) and the next in line takes each
+seat. The withdrawal is stored with the run, so ``selection.service.verify`` replays it.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from ilja.accounts import audit
 from ilja.applications import service as applications
 from ilja.applications.models import Application, Round, table_of
 from ilja.selection.errors import SelectionError
-from ilja.verification import catalogue
+from ilja.verification import catalogue, household
 from ilja.verification.evaluation import CHUNK
 from ilja.verification.models import AtSelection, SelectionVerification, VerifiedFact
 
@@ -137,3 +143,43 @@ def lapse_conditional(session: Session, round_id: int, *, actor: audit.Actor,
         selection.withdraw(session, round_id, dict.fromkeys(lapsed, "ineligible"), actor=actor,
                            note="조건부 선발: 기한까지 사실이 확인되지 않음")
     return lapsed
+
+
+HOUSEHOLD_NOTE = "1세대 1인 참여: 같은 세대에서 순위가 앞선 신청자가 선발됨"
+HOUSEHOLD_REASONS = (
+    "같은 세대(사회보장정보시스템 조회로 확인)의 다른 신청자가 순위가 앞서 선발되었습니다. 이 사업은 한 세대에서 "
+    "한 사람만 참여할 수 있어(1세대 1인 참여), 선발에서 제외되고 그 자리는 다음 순번에게 돌아갔습니다.",
+    "Another applicant of your household (as the social-security information system records it) "
+    "was ranked ahead of you and selected. The program takes one participant per household, so "
+    "you were passed over and the seat went to the next in line.")
+"""The reasons of a household member's ``not_eligible`` decision (``rights.hooks``)."""
+
+
+def one_per_household(session: Session, round_row: Round, *, actor: audit.Actor,
+                      now: dt.datetime) -> list[int]:
+    """Pass over every seated member of a household after the one ranked first (see the module
+    docstring); returns who was passed over. The withdrawal's own promotions come back here."""
+    from ilja.selection import service as selection
+    from ilja.selection.models import SelectionOutcomeRow
+
+    if not catalogue.parameter("one_participant_per_household", round_row.program_code,
+                               round_row.starts_on):
+        return []
+    run_row = selection.completed_run(session, round_row.id)
+    seated = session.execute(
+        select(SelectionOutcomeRow.application_id, VerifiedFact.value)
+        .join(VerifiedFact, (VerifiedFact.application_id == SelectionOutcomeRow.application_id)
+              & (VerifiedFact.fact == "household"))
+        .where(SelectionOutcomeRow.run_id == run_row.id,
+               SelectionOutcomeRow.current_status == "selected")
+        .order_by(SelectionOutcomeRow.rank, SelectionOutcomeRow.application_id)).all()
+    over = household.passed_over([(app_id, key) for app_id, key in seated])
+    if not over:
+        return []
+    table = table_of(SelectionVerification)
+    session.execute(table.update().where(table.c.application_id.in_(over),
+                                         table.c.round_id == round_row.id)
+                    .values(state=AtSelection.HOUSEHOLD.value))
+    selection.withdraw(session, round_row.id, dict.fromkeys(over, "household"), actor=actor,
+                       note=HOUSEHOLD_NOTE, now=now)
+    return over

@@ -42,6 +42,7 @@ class AtSelection(StrEnum):
     VERIFIED = "verified"
     EXCLUDED = "excluded"
     CONDITIONAL = "conditional"
+    HOUSEHOLD = "household"  # passed over: another member of the household holds a seat
 
 
 class VerificationDocument(Base):

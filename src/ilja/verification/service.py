@@ -28,7 +28,13 @@ from ilja.support import receipts
 from ilja.text import text_problem
 from ilja.verification import catalogue
 from ilja.verification.evaluation import Reevaluation, persons_of, reevaluate, verified_of
-from ilja.verification.models import DocumentVia, Method, VerificationDocument, VerifiedFact
+from ilja.verification.models import (
+    DocumentVia,
+    Method,
+    RecordsCheck,
+    VerificationDocument,
+    VerifiedFact,
+)
 
 FOLDER = "verification"
 STAFF_SOURCE = "담당자 확인"
@@ -159,6 +165,35 @@ def fact_lines(session: Session, application: Application, round_row: Round) -> 
     codes = catalogue.facts_to_verify(round_row.program_code, round_row.starts_on)
     codes += [c for c in rows if c not in codes]
     return [FactLine(c, catalogue.declared(c, person), rows.get(c)) for c in codes]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A verified fact with what it rests on: the paper, the records check's date, and the role
+    of whoever verified it (pages name staff by role, as the status history does)."""
+
+    fact: VerifiedFact
+    document: VerificationDocument | None
+    checked_on: dt.date | None
+    role: str | None
+
+
+def evidence_of(session: Session, application_id: int) -> list[Evidence]:
+    """The application's verified facts in the catalogue's order, each with its evidence."""
+    from ilja.accounts.models import User
+
+    facts = list(session.scalars(select(VerifiedFact).where(VerifiedFact.application_id == application_id)))
+    documents = {d.id: d for d in documents_of(session, application_id)}
+    checks = dict(session.execute(select(RecordsCheck.id, RecordsCheck.checked_on).where(
+        RecordsCheck.id.in_({f.check_id for f in facts if f.check_id is not None}))).all())
+    users = {str(f.verified_by) for f in facts if f.verified_by and str(f.verified_by).isdigit()}
+    roles = {str(i): role for i, role in session.execute(select(User.id, User.role).where(
+        User.id.in_([int(u) for u in users]))).all()}
+    order = list(catalogue.FACTS)
+    facts.sort(key=lambda f: order.index(f.fact) if f.fact in order else len(order))
+    return [Evidence(f, documents.get(f.document_id) if f.document_id else None,
+                     checks.get(f.check_id) if f.check_id else None, roles.get(str(f.verified_by)))
+            for f in facts]
 
 
 def _document_of(session: Session, application: Application, document_id: int | None) -> VerificationDocument | None:

@@ -45,6 +45,33 @@ def _label(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
+def citizen_facts(request: Request, session: DbSession, application: Any) -> dict[str, Any]:
+    """The applicant's verified facts for their own application page: what was verified, how
+    (the paper seen at the counter or uploaded, or the records check and its date) and by whom
+    (the role), in words; and what the draw did with their verification."""
+    t = translator(request)
+    lines = []
+    for item in service.evidence_of(session, application.id):
+        fact = item.fact
+        if item.checked_on is not None:
+            how = t("verification.mine.how_records", date=item.checked_on.isoformat())
+        elif item.document is not None:
+            paper = _label(catalogue.DOCUMENTS[item.document.document], t.lang)
+            how = t(f"verification.mine.how_{item.document.via}", paper=paper)
+        else:
+            how = t("verification.mine.how_staff")
+        role = f"accounts.roles.{item.role}"
+        lines.append({
+            "label": _label((catalogue.FACTS[fact.fact].ko, catalogue.FACTS[fact.fact].en), t.lang),
+            "value": catalogue.shown(fact.fact, fact.value, t.lang), "how": how,
+            "corrected": fact.method == "corrected", "reason": fact.reason,
+            "at": fact.verified_at,
+            "who": t(role) if item.role and t.has(role) else t("verification.mine.staff")})
+    at_run = gate.at_selection(session, application.id)
+    return {"lines": lines, "at_run": at_run.state if at_run else None,
+            "deadline": at_run.deadline if at_run else None}
+
+
 # --------------------------------------------------------------------------------------------
 # The round's queue and the records check
 # --------------------------------------------------------------------------------------------
@@ -152,7 +179,8 @@ def _application_page(request: Request, session: DbSession, principal: Principal
         "document_options": [("", t("verification.choose"))] + [
             (code, _label(label, t.lang)) for code, label in catalogue.DOCUMENTS.items()],
         "fact_options": [("", t("verification.choose"))] + [
-            (line.fact, _label((catalogue.FACTS[line.fact].ko, catalogue.FACTS[line.fact].en), t.lang)) for line in lines],
+            (line.fact, _label((catalogue.FACTS[line.fact].ko, catalogue.FACTS[line.fact].en), t.lang))
+            for line in lines if catalogue.FACTS[line.fact].kind != "household"],
         "evidence_options": [("", t("verification.no_paper"))] + [
             (str(p.id), _label(catalogue.DOCUMENTS[p.document], t.lang)) for p in papers],
         "values": values or {}, "errors": {field: message} if error else {},
