@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.applications import service
-from ilja.applications.models import Application, ApplicationEvent, Channel, UnitKind, table_of
+from ilja.applications.models import Application, Channel, UnitKind, table_of
 from ilja.people.models import Person
 from ilja.people.rrn import KeyRing, blind_index, encrypt_rrn, expected_check_digit, parse_rrn
 
@@ -94,8 +94,8 @@ def build(session: Session, n: int, keyring: KeyRing, *, seats: int = 100, batch
                                              ctx, MANAGER, now)
                   for pid in person_ids[start:start + batch]]
         chunk = [r[0] for r in session.execute(insert(apps).returning(apps.c.id), values)]
-        session.execute(insert(table_of(ApplicationEvent)), [
-            e for app_id in chunk for e in service.opening_event_rows(app_id, snap, "import", MANAGER, now)])
+        service.record_openings(session, [service.Opening(app_id, *service.screening(snap))
+                                          for app_id in chunk], channel="import", actor=MANAGER, now=now)
         ids += chunk
     return World(row.id, rrns, ids)
 

@@ -31,9 +31,9 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.applications import service
+from ilja.applications import service, statuses
 from ilja.applications.errors import ImportRejected, InvalidPreferences, InvalidRow
-from ilja.applications.models import Application, ApplicationEvent, Channel, table_of
+from ilja.applications.models import Application, Channel, table_of
 from ilja.people import registry
 from ilja.people.importer import REGISTRY_COLUMNS, read_rows
 from ilja.people.person_format import parse_cells
@@ -268,19 +268,17 @@ def _rows_of(session: Session, round_row: Any, taken: list[tuple[_Row, Any]],
 
 def _write(session: Session, written: list[tuple[dict[str, Any], Any]], actor: audit.Actor,
            now: dt.datetime) -> int:
-    """Insert applications and their first history lines with two bulk statements."""
+    """Insert applications in one statement, their first history lines through the one writer
+    (``statuses.record_openings``)."""
     rows = [values for values, _ in written]
     snaps = {values["person_id"]: snap for values, snap in written}
     if not rows:
         return 0
     table = table_of(Application)
     ids = session.execute(table.insert().returning(table.c.id, table.c.person_id), rows).all()
-    events = []
-    for application_id, person_id in ids:
-        events.extend(service.opening_event_rows(application_id, snaps[person_id],
-                                                 Channel.IMPORT.value, actor, now))
-    session.execute(table_of(ApplicationEvent).insert(), events)
-    service.notify_opening(session, events)
+    statuses.record_openings(session, [
+        statuses.Opening(application_id, *service.screening(snaps[person_id]))
+        for application_id, person_id in ids], channel=Channel.IMPORT.value, actor=actor, now=now)
     from ilja.privacy import consent  # the signed paper forms' consents (개인정보 보호법 §15)
     from ilja.privacy.models import ConsentVia
 

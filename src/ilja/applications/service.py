@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -69,23 +69,24 @@ from ilja.applications.rounds import (
 from ilja.applications.statuses import (
     BulkMove,
     Move,
+    Opening,
     apply_moves,
     change_status,
-    notify_adverse,
     record_moves,
+    record_openings,
 )
 from ilja.rules.engine import Engine, default_engine
 from ilja.rules.population import Person
 
 S = ApplicationStatus
 __all__ = [
-    "BulkMove", "Move", "RoundInput", "Submission", "UnitInput", "application_values",
+    "BulkMove", "Move", "Opening", "RoundInput", "Submission", "UnitInput", "application_values",
     "applications_of_person", "apply_moves", "aware", "change_status", "check_preferences",
     "check_taking", "choosable", "close_round", "context_id", "create_round", "delete_round",
     "eligibility_context", "ensure_commitment", "evaluate", "explanation", "get_application",
     "get_round", "history", "list_applications", "list_rounds", "lock_round",
-    "lock_round_with_units", "new_idempotency_key", "now_utc", "open_round", "opening_event_rows",
-    "program_kind", "reasons", "record_moves", "request_digest", "round_units", "screening",
+    "lock_round_with_units", "new_idempotency_key", "now_utc", "open_round", "program_kind",
+    "reasons", "record_moves", "record_openings", "request_digest", "round_units", "screening",
     "status_counts", "submit", "taking_applications", "units_from_plan", "update_round",
     "validate_round",
 ]
@@ -259,9 +260,8 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
         if same_person is not None:
             raise DuplicateApplication(round_id, same_person.id)
         raise ConcurrentChange()
-    events = opening_event_rows(application.id, snap, application.channel, actor, now)
-    session.execute(insert(table_of(ApplicationEvent)), events)
-    notify_opening(session, events)
+    events = record_openings(session, [Opening(application.id, *screening(snap))],
+                             channel=application.channel, actor=actor, now=now)
     audit.record(session, actor, "application.submit", subject_person_id=person_id,
                  object_type="application", object_id=application.id,
                  details={"round": round_id, "channel": str(channel),
@@ -343,29 +343,6 @@ def application_values(round_id: int, person_id: int, chosen: list[str], channel
         "priority": snap.priority, "eligibility": snap.person, "eligibility_context_id": ctx,
         "parameter_version": snap.parameter_version, "code_version": snap.code_version,
         "evaluated_on": snap.on, "announced_on": snap.announced}
-
-
-def opening_event_rows(application_id: int, snap: snapshots.Snapshot, channel: str,
-                       actor: audit.Actor, now: dt.datetime) -> list[dict[str, Any]]:
-    """The first two lines of every history: submitted (by whom, through which channel), then
-    the screening's result (by the system, from the snapshot)."""
-    status, reason, details = screening(snap)
-    return [
-        {"application_id": application_id, "from_status": None, "to_status": S.SUBMITTED.value,
-         "actor_id": actor.id, "actor_role": actor.role, "reason_code": f"submitted.{channel}",
-         "note": None, "details": None, "at": now},
-        {"application_id": application_id, "from_status": S.SUBMITTED.value,
-         "to_status": status.value, "actor_id": None, "actor_role": audit.SYSTEM,
-         "reason_code": reason, "note": None, "details": details or None, "at": now},
-    ]
-
-
-def notify_opening(session: Session, events: list[dict[str, Any]]) -> None:
-    """The screening's adverse result (not eligible) is a decision the system made: recorded
-    with its reasons and notice (``statuses.notify_adverse``)."""
-    notify_adverse(session, audit.SYSTEM_ACTOR, [
-        (e["application_id"], e["from_status"], e["to_status"], e["reason_code"], e["details"])
-        for e in events if e["from_status"] is not None])
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
@@ -104,6 +104,41 @@ def record_moves(session: Session, moves: Sequence[BulkMove], *, actor: audit.Ac
     notify_adverse(session, actor, [(m.application_id, m.previous, m.status, m.reason_code, m.details)
                                     for m in moves])
     session.expire_all()
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A new application's screening: the status it opens with, the reason code and details."""
+
+    application_id: int
+    status: S
+    reason_code: str
+    details: dict[str, Any] | None = None
+
+
+def record_openings(session: Session, openings: Sequence[Opening], *, channel: str,
+                    actor: audit.Actor, now: dt.datetime) -> list[dict[str, Any]]:
+    """The first two history lines of new applications — submitted (by whom, through which
+    channel), then the screening's result (by the system) — in one statement, and the adverse
+    screenings' decisions with their notices. One submission or a whole import; returns the
+    lines written."""
+    lines: list[dict[str, Any]] = []
+    for opening in openings:
+        lines += [
+            {"application_id": opening.application_id, "from_status": None,
+             "to_status": S.SUBMITTED.value, "actor_id": actor.id, "actor_role": actor.role,
+             "reason_code": f"submitted.{channel}", "note": None, "details": None, "at": now},
+            {"application_id": opening.application_id, "from_status": S.SUBMITTED.value,
+             "to_status": S(opening.status).value, "actor_id": None, "actor_role": audit.SYSTEM,
+             "reason_code": opening.reason_code, "note": None, "details": opening.details or None,
+             "at": now},
+        ]
+    if lines:
+        session.execute(insert(table_of(ApplicationEvent)), lines)
+    notify_adverse(session, audit.SYSTEM_ACTOR, [
+        (o.application_id, S.SUBMITTED.value, S(o.status).value, o.reason_code, o.details or None)
+        for o in openings])
+    return lines
 
 
 def notify_adverse(session: Session, actor: audit.Actor,
