@@ -134,7 +134,7 @@ def read_rows(session: Session, data: bytes, filename: str, round_id: int, keyri
     rows: list[tuple[int, int, dict[str, Any]]] = []
     fact_columns = [(name, header[name], fact) for name, (_, fact) in COLUMNS.items() if fact]
     rrn_at, round_at = header["주민등록번호"], header["공고번호"]
-    members_at, household_at = (header.get(name) for name in HOUSEHOLD_COLUMNS)
+    household_at, members_at = (header.get(name) for name in HOUSEHOLD_COLUMNS)
     households: dict[str, tuple[int, int, int]] = {}
     today = clock.today()
     for number, cells in enumerate(table[1:], start=2):
