@@ -9,7 +9,6 @@ and a manager can run the selection at ``/manage/rounds``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import tempfile
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ilja import clock
+from ilja import clock, files
 from ilja.accounts import audit
 from ilja.people.rrn import expected_check_digit
 from ilja.people.synthetic import generate_population
@@ -68,25 +67,24 @@ def _applicants_file(path: Path, count: int, seed: int) -> None:
               "veteran_service_months", "nationality", "visa", "unemployment_benefit_periods",
               "training_history", "household_income_krw", "household_assets_krw",
               "receives_livelihood_benefit", "1지망"]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for serial, i in enumerate(chosen):
-            person = population.person(int(i))
-            writer.writerow([
-                SURNAMES[serial % len(SURNAMES)] + GIVEN[(serial // len(SURNAMES)) % len(GIVEN)],
-                _rrn(person.birth_date, 50_000 + serial), f"010-{7000 + serial // 10_000:04d}-{serial % 10_000:04d}",
-                person.birth_date.isoformat(), person.sido, person.sigungu, person.employment_status,
-                person.able_to_work, person.household_head, person.household_size,
-                ";".join(person.vulnerable_groups), person.veteran_service_months, person.nationality,
-                person.visa,
-                ";".join(f"{p.start}/{p.end}" for p in person.unemployment_benefit_periods),
-                ";".join(f"{r.program}/{r.start}/{r.end}/{r.result}" for r in person.training_history),
-                "" if person.household_income_krw is None else person.household_income_krw,
-                "" if person.household_assets_krw is None else person.household_assets_krw,
-                "" if person.receives_livelihood_benefit is None else person.receives_livelihood_benefit,
-                units[int(rng.integers(0, len(units)))],
-            ])
+    rows = []
+    for serial, i in enumerate(chosen):
+        person = population.person(int(i))
+        rows.append([
+            SURNAMES[serial % len(SURNAMES)] + GIVEN[(serial // len(SURNAMES)) % len(GIVEN)],
+            _rrn(person.birth_date, 50_000 + serial), f"010-{7000 + serial // 10_000:04d}-{serial % 10_000:04d}",
+            person.birth_date.isoformat(), person.sido, person.sigungu, person.employment_status,
+            person.able_to_work, person.household_head, person.household_size,
+            ";".join(person.vulnerable_groups), person.veteran_service_months, person.nationality,
+            person.visa,
+            ";".join(f"{p.start}/{p.end}" for p in person.unemployment_benefit_periods),
+            ";".join(f"{r.program}/{r.start}/{r.end}/{r.result}" for r in person.training_history),
+            "" if person.household_income_krw is None else person.household_income_krw,
+            "" if person.household_assets_krw is None else person.household_assets_krw,
+            "" if person.receives_livelihood_benefit is None else person.receives_livelihood_benefit,
+            units[int(rng.integers(0, len(units)))],
+        ])
+    files.write_atomically(path, files.write_csv(rows, header))
 
 
 def existing_demo_round(session: Session) -> tuple[int, int] | None:

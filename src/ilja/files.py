@@ -1,5 +1,8 @@
 """Files Ilja hands to people (result exports, bank-transfer files): whole, or not at all; and
-the tables people hand to Ilja (a bank's result file, a records check): read one way."""
+tables, both ways, in one place: every importer reads an uploaded table with ``read_table``
+(the zip-bomb check once) and every exporter writes one with ``write_csv`` / ``write_xlsx``
+(every cell through ``ilja.text.cell``, the formula guard, once). ``tests/test_files_one_way.py``
+refuses a module elsewhere that reads or writes CSV or XLSX itself."""
 
 from __future__ import annotations
 
@@ -7,12 +10,18 @@ import csv
 import io
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ilja.ops.safe_zip import SpreadsheetTooLarge, check_xlsx
+from ilja.text import cell
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -53,7 +62,8 @@ def read_table(data: bytes, filename: str, *, max_bytes: int) -> list[list[Any]]
     if suffix == "xlsx":
         try:
             check_xlsx(io.BytesIO(data))
-            return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+            sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+            return [[_whole(value) for value in row] for row in sheet.to_python()]
         except (CalamineError, SpreadsheetTooLarge, ValueError, IndexError):
             raise UnreadableTable("읽을 수 있는 XLSX 파일이 아닙니다.", "not a readable XLSX file") from None
     if suffix not in ("csv", "txt"):
@@ -64,3 +74,79 @@ def read_table(data: bytes, filename: str, *, max_bytes: int) -> list[list[Any]]
         except UnicodeDecodeError:
             continue
     raise UnreadableTable("UTF-8 또는 CP949 텍스트가 아닙니다.", "the file is neither UTF-8 nor CP949 text")
+
+
+def _whole(value: Any) -> Any:
+    """XLSX stores every number as a float: a whole one is the integer the person typed (a
+    placement number ``1``, not ``1.0``)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def write_csv(rows: Iterable[Sequence[Any]], header: Sequence[Any] = ()) -> bytes:
+    """A CSV file as Excel opens Korean text: UTF-8 with a BOM, CRLF line ends, every cell
+    through the formula guard; ``None`` is an empty cell."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if header:
+        writer.writerow([cell(value) for value in header])
+    writer.writerows([cell(value) for value in row] for row in rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its rows, the header (bold), further bold rows (captions, by
+    their index in ``rows``), the cell the panes freeze at, and one width for every column."""
+
+    title: str
+    rows: Iterable[Sequence[Any]]
+    header: Sequence[Any] = ()
+    bold: frozenset[int] = frozenset()
+    freeze: str | None = None
+    width: float | None = None
+
+
+def write_xlsx(*sheets: Sheet) -> bytes:
+    """A workbook of ``sheets`` (written row by row: a large export stays small in memory),
+    every cell through the formula guard."""
+    from openpyxl import Workbook  # here: importing openpyxl costs start-up time no request needs
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for sheet in sheets:
+        page = book.create_sheet(sheet.title[:31])  # Excel's limit on a sheet's name
+        if sheet.freeze:
+            page.freeze_panes = sheet.freeze
+        rows = list(sheet.rows)
+        if sheet.width is not None:
+            columns = max((len(row) for row in [sheet.header, *rows]), default=0)
+            for column in range(1, columns + 1):
+                page.column_dimensions[get_column_letter(column)].width = sheet.width
+        if sheet.header:
+            page.append([_bold(page, value, bold) for value in sheet.header])
+        for index, row in enumerate(rows):
+            if index in sheet.bold:
+                page.append([_bold(page, value, bold) for value in row])
+            else:
+                page.append([cell(value) for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _bold(page: Any, value: Any, font: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    written = WriteOnlyCell(page, value=cell(value))
+    written.font = font
+    return written
+
+
+def write_table(rows: Iterable[Sequence[Any]], header: Sequence[Any], *,
+                format: Literal["csv", "xlsx"] = "csv", sheet: str = "Sheet1") -> bytes:
+    """One table as a CSV file or a one-sheet workbook, as the person asked for it."""
+    if format == "xlsx":
+        return write_xlsx(Sheet(sheet, rows, header))
+    return write_csv(rows, header)

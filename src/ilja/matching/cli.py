@@ -300,26 +300,18 @@ def posting_template(file: str = typer.Argument(..., help="Where to write it (.x
                      ) -> None:
     """Write an empty posting sheet with the Korean headers and one example row, ready for
     ``ilja match import-postings``."""
-    import csv
     from pathlib import Path
 
+    from ilja import files
     from ilja.matching.posting_input import EXAMPLE_ROW, HEADERS
 
     path = Path(file)
     headers = [aliases[0] for aliases in HEADERS.values()]
     example = [EXAMPLE_ROW.get(name, "") for name in HEADERS]
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "공고"
-        sheet.append(headers)
-        sheet.append(example)
-        book.save(path)
+        path.write_bytes(files.write_xlsx(files.Sheet("공고", [example], headers)))
     elif path.suffix.lower() == ".csv":
-        with path.open("w", newline="", encoding="utf-8-sig") as handle:
-            csv.writer(handle).writerows([headers, example])
+        path.write_bytes(files.write_csv([example], headers))
     else:
         raise _fail(f"{file}: write .xlsx or .csv")
     err.print(f"{path}: {len(headers)} columns")

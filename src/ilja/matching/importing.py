@@ -8,19 +8,19 @@ imported again); the caller owns the one transaction. Issue 5 §1.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from ilja import files
 from ilja.accounts import audit
 from ilja.matching import service
 from ilja.matching.posting_input import column_names, parse_rows
 
 Problem = tuple[int, str, str]  # row (header = 1), column, reason
+MAX_BYTES = 16 * 1024**2  # a catalogue of thousands of postings is well under a megabyte
 
 
 class ImportProblems(ValueError):
@@ -38,29 +38,12 @@ class ImportReport:
 
 
 def read_table(path: Path | str) -> list[list[object]]:
-    """The rows of the first sheet of an XLSX file, or of a CSV file (UTF-8, with or without
-    BOM, or CP949 as Korean spreadsheets often save)."""
+    """The rows of the first sheet of an XLSX file, or of a CSV file (``files.read_table``)."""
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-    if path.suffix.lower() not in (".csv", ".txt"):
-        raise ImportProblems([(0, "", f"{path.suffix or 'this file'} is not .xlsx or .csv")])
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportProblems([(0, "", "the file is neither UTF-8 nor CP949 text")])
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    try:
+        return files.read_table(path.read_bytes(), path.name, max_bytes=MAX_BYTES)
+    except files.UnreadableTable as error:
+        raise ImportProblems([(0, "", error.en)]) from None
 
 
 def import_postings(session: Session, rows: Sequence[Sequence[object]], *,

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ilja import files
 from ilja.outcomes import charts, dashboard, figures, queries
 from ilja.outcomes.dashboard import Dashboard
 from ilja.outcomes.kpi import scope_of
@@ -94,43 +95,26 @@ def program_rows(session: Session, d: Dashboard, program: str, t: Translator) ->
     return tables
 
 
-def _sheet(workbook, title: str, tables: list[tuple[str, list[str], list[list[Any]]]]) -> None:
-    from openpyxl.styles import Font
-
-    sheet = workbook.create_sheet(title[:31])
-    row = 1
-    for caption, head, rows in tables:
-        sheet.cell(row, 1, caption).font = Font(bold=True, size=12)
-        row += 1
-        for col, text in enumerate(head, start=1):
-            sheet.cell(row, col, text).font = Font(bold=True)
-        row += 1
-        for values in rows:
-            for col, value in enumerate(values, start=1):
-                sheet.cell(row, col, _value(value))
-            row += 1
-        row += 1
-    for col in range(1, 13):
-        sheet.column_dimensions[chr(64 + col)].width = 18
+def _sheet(title: str, tables: list[tuple[str, list[str], list[list[Any]]]]) -> files.Sheet:
+    """Tables one below the other, each under its caption (bold, as is its header row)."""
+    rows: list[list[Any]] = []
+    bold: set[int] = set()
+    for caption, head, values in tables:
+        bold.update((len(rows), len(rows) + 1))
+        rows += [[caption], head, *([_value(value) for value in line] for line in values), []]
+    return files.Sheet(title, rows, bold=frozenset(bold), width=18)
 
 
 def xlsx(session: Session, d: Dashboard, t: Translator, plan: Plan) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    _sheet(workbook, t("outcomes.xlsx.summary"), [
+    sheets = [_sheet(t("outcomes.xlsx.summary"), [
         (t("outcomes.rates_title"), [t("outcomes.xlsx." + h) for h in RATE_HEAD], rate_rows(d, t)),
         (t("outcomes.kpi_title"), [t("outcomes.xlsx." + h) for h in KPI_HEAD], kpi_table(d, t)),
-    ])
-    for figure in figures.all_figures(d, t, fmt="none"):
-        _sheet(workbook, figure.title, [(figure.title, figure.head, figure.rows)])
+    ])]
+    sheets += [_sheet(figure.title, [(figure.title, figure.head, figure.rows)])
+               for figure in figures.all_figures(d, t, fmt="none")]
     programs = [d.filters.program] if d.filters.program else [p.code for p in plan.programs if p.parent is None]
-    for program in programs:
-        _sheet(workbook, d.label(program), program_rows(session, d, program, t))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheets += [_sheet(d.label(program), program_rows(session, d, program, t)) for program in programs]
+    return files.write_xlsx(*sheets)
 
 
 class _Pdf:

@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ilja import files
 from ilja.accounts import audit
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import SYSTEM, Scope
 from ilja.people.models import Person
 from ilja.people.records import RegistryError, format_phone, korean_today
 from ilja.people.registry import checked_reason, require_permission, search_query
-from ilja.text import cells
 
 EXPORT_COLUMNS = ("id", "name", "rrn_masked", "birth_date", "phone", "sido", "sigungu",
                   "address_detail", "employment_status", "able_to_work", "household_head",
@@ -52,8 +52,9 @@ def export_people(session: Session, *, actor: audit.Actor, reason: str, file_for
                           "person_ids": [p.id for p in people], "district": district or ""})
     stamp = korean_today().strftime("%Y%m%d")
     if file_format == "csv":
-        return Export(_csv(rows), "text/csv; charset=utf-8", f"people-{stamp}.csv", len(rows))
-    return Export(_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return Export(files.write_csv(rows, EXPORT_COLUMNS), files.CSV_TYPE,
+                      f"people-{stamp}.csv", len(rows))
+    return Export(files.write_xlsx(files.Sheet("people", rows, EXPORT_COLUMNS)), files.XLSX_TYPE,
                   f"people-{stamp}.xlsx", len(rows))
 
 
@@ -63,29 +64,3 @@ def _export_row(person: Person) -> list[Any]:
     values["vulnerable_groups"] = ";".join(person.vulnerable_groups or [])
     values["birth_date"] = person.birth_date.isoformat()
     return [values[name] for name in EXPORT_COLUMNS]
-
-
-def _csv(rows: list[list[Any]]) -> bytes:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(cells(row) for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens Korean text correctly
-
-
-def _xlsx(rows: list[list[Any]]) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("people")
-    sheet.append(list(EXPORT_COLUMNS))
-    for row in rows:
-        sheet.append(cells(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

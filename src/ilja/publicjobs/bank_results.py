@@ -21,9 +21,7 @@ row (the header is row 1) and column, so one answer lists them all.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from ilja import files
@@ -156,21 +154,7 @@ def read_results(data: bytes, filename: str) -> tuple[list[ResultRow], list[Prob
 
 def write_results(rows: list[tuple[str, str, dt.date, int, str, str]], *, xlsx: bool = False) -> bytes:
     """A result file in this layout (for tests, the benchmark and the bank's converter)."""
-    from ilja.text import cells
-
+    table = [(r[0], r[1], r[2].isoformat(), r[3], r[4], r[5]) for r in rows]
     if xlsx:
-        import openpyxl
-
-        book = openpyxl.Workbook(write_only=True)
-        sheet = book.create_sheet("결과")
-        sheet.append(HEADER)
-        for row in rows:
-            sheet.append(cells((row[0], row[1], row[2].isoformat(), row[3], row[4], row[5])))
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    writer.writerows(cells((r[0], r[1], r[2].isoformat(), r[3], r[4], r[5])) for r in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+        return files.write_xlsx(files.Sheet("결과", table, HEADER))
+    return files.write_csv(table, HEADER)

@@ -7,14 +7,12 @@ are personal data: the caller audits every download with its reason.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
 from fpdf import FPDF
 
-from ilja.text import cells
+from ilja import files
 
 FONTS = Path(__file__).resolve().parent.parent / "web" / "static" / "vendor" / "fonts"
 
@@ -103,21 +101,8 @@ def transfer_rows(items, names: dict[int, str], accounts: dict[int, tuple[str, s
 
 
 def transfer_csv(items, names: dict[int, str], accounts: dict[int, tuple[str, str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(TRANSFER_HEADER)
-    writer.writerows(cells(row) for row in transfer_rows(items, names, accounts))
-    return buffer.getvalue().encode("utf-8-sig")
+    return files.write_csv(transfer_rows(items, names, accounts), TRANSFER_HEADER)
 
 
 def transfer_xlsx(items, names: dict[int, str], accounts: dict[int, tuple[str, str]]) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("이체")
-    sheet.append(TRANSFER_HEADER)
-    for row in transfer_rows(items, names, accounts):
-        sheet.append(cells(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return files.write_xlsx(files.Sheet("이체", transfer_rows(items, names, accounts), TRANSFER_HEADER))

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from pathlib import Path
+from typing import BinaryIO
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ilja import clock
+from ilja import clock, files
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.programs.loader import load_plan
@@ -44,6 +46,7 @@ from ilja.rules.parameters import ParameterTree, default_tree
 
 FOREIGN_STUDENT_TRACK = "attractive_jobs.foreign_students"
 
+TIMESHEET_MAX_BYTES = 16 * 1024**2  # a year of a large project's days is a few megabytes
 
 class PublicJobError(Exception):
     """A refused operation, with a Korean and an English message."""
@@ -468,21 +471,14 @@ def import_rows(session: Session, project_id: int, rows: Iterable[dict], *, acto
     return len(entries)
 
 
-def read_xlsx(source) -> list[dict]:
-    """Rows of the first sheet as cells keyed by the header (Korean headers accepted)."""
-    import openpyxl
-
-    from ilja.ops.safe_zip import check_xlsx
-
+def read_xlsx(source: BinaryIO | Path) -> list[dict]:
+    """Rows of the first sheet as cells keyed by the header (Korean headers accepted); a file
+    ``files.read_table`` refuses raises ``files.UnreadableTable``."""
     aliases = {"배치번호": "placement", "날짜": "date", "구분": "kind", "시간": "hours"}
-    check_xlsx(source)  # a zip bomb is refused before it is inflated
-    book = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
+    data = source.read_bytes() if isinstance(source, Path) else source.read()
+    lines = iter(files.read_table(data, "timesheet.xlsx", max_bytes=TIMESHEET_MAX_BYTES))
     header = [aliases.get(str(h or "").strip(), str(h or "").strip().lower()) for h in next(lines, [])]
-    rows = [dict(zip(header, line, strict=False)) for line in lines]
-    book.close()
-    return rows
+    return [dict(zip(header, line, strict=False)) for line in lines]
 
 
 def approve_month(session: Session, project_id: int, year: int, month: int, *,

@@ -3,17 +3,15 @@ each rate's value, numerator and denominator, so a reader can recompute it)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
+from ilja import files
 from ilja.transparency import disclosure
 from ilja.transparency.scorecards import CELLS, KINDS, Scorecard
 from ilja.web.format import percent
 from ilja.web.i18n import Translator
 
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MEDIA_TYPES = {"csv": files.CSV_TYPE, "xlsx": files.XLSX_TYPE}
 
 
 def cell_text(t: Translator, cell: Any) -> str:
@@ -62,30 +60,12 @@ def table(card: Scorecard, t: Translator) -> tuple[list[str], list[list[Any]]]:
 
 def to_csv(card: Scorecard, t: Translator) -> bytes:
     head, rows = table(card, t)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(head)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
-    return out.getvalue().encode("utf-8-sig")
+    return files.write_csv(rows, head)
 
 
 def to_xlsx(card: Scorecard, t: Translator) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     head, rows = table(card, t)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(card.year)
-    sheet.append([t("transparency.title"), t("transparency.as_of", date=card.as_of.isoformat())])
-    sheet.append([t("transparency.rules", minimum=card.rules.min_cell, k=card.rules.k)])
-    sheet.append([])
-    sheet.append(head)
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([float(v) if hasattr(v, "is_finite") else v for v in row])
-    sheet.freeze_panes = "D5"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    title = [[t("transparency.title"), t("transparency.as_of", date=card.as_of.isoformat())],
+             [t("transparency.rules", minimum=card.rules.min_cell, k=card.rules.k)], [], head]
+    return files.write_xlsx(files.Sheet(str(card.year), [*title, *rows], bold=frozenset({3}),
+                                        freeze="D5"))

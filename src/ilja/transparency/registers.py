@@ -16,9 +16,7 @@ query per table; nothing is looped over person by person.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -27,7 +25,7 @@ import polars as pl
 from sqlalchemy import Integer, and_, case, cast, extract, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from ilja import clock
+from ilja import clock, files
 from ilja.outcomes import queries
 from ilja.outcomes.models import Participation
 from ilja.programs.loader import load_plan
@@ -301,12 +299,9 @@ def cached_build(session: Session, name: str, *, lang: str = "ko") -> Register:
 def to_csv(register: Register) -> bytes:
     """Korean headers, UTF-8 with a BOM (what the portal and Excel expect), CRLF line ends; a
     blank cell is a suppressed count."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.ko for c in register.layout.columns])
-    for row in register.rows:
-        writer.writerow(["" if row[c.key] is None else row[c.key] for c in register.layout.columns])
-    return out.getvalue().encode("utf-8-sig")
+    columns = register.layout.columns
+    return files.write_csv(([row[c.key] for c in columns] for row in register.rows),
+                           [c.ko for c in columns])
 
 
 def to_json(register: Register) -> bytes:
