@@ -13,6 +13,7 @@ from bench.verification import world
 from sqlalchemy import select
 
 from ilja import clock
+from ilja.applications import service as applications
 from ilja.applications.models import Application
 from ilja.applications.snapshot import take
 from ilja.db import engine_for, transaction
@@ -25,6 +26,7 @@ from ilja.selection import service as selection
 from ilja.verification import catalogue, gate, records_check, service
 from ilja.verification.evaluation import _format_person, persons_of, verified_of
 from ilja.verification.models import SelectionVerification
+from tests.verification.households import with_households
 
 STAFF = world.MANAGER
 OVER = {17, 1717, 4242}
@@ -52,7 +54,8 @@ def test_intake_verification_and_selection_of_a_round_of_5000(database_url, keyr
         service.accept_fact(session, walk_in, "job_seeker_registered", actor=STAFF, document_id=paper.id)
     with transaction(engine) as session:
         result = records_check.import_check(
-            session, world.records_file(built, over_limit=OVER), "조회결과.csv", built.round_id,
+            session, with_households(built, world.records_file(built, over_limit=OVER)), "조회결과.csv",
+            built.round_id,
             checked_on=dt.date(2025, 6, 2), actor=STAFF, keyring=keyring)
     over_ids = sorted(built.application_ids[i] for i in OVER)
     assert sorted(result.reevaluation.became_ineligible) == over_ids
@@ -93,7 +96,8 @@ def test_intake_verification_and_selection_of_a_round_of_5000(database_url, keyr
         walk = gate.at_selection(session, walk_in)
         other = gate.at_selection(session, built.application_ids[1])
         assert walk is not None and other is not None
-        assert {f["fact"] for f in walk.facts} >= {"job_seeker_registered", "household_income_krw"}
+        assert {f["fact"] for f in walk.facts} >= {"job_seeker_registered", "household_income_krw",
+                                                   "household_size", "household"}
         assert (walk.state, other.state) == ("verified", "conditional")
         assert any(f["source"] == "사회보장정보시스템 조회, 2025-06-02" for f in other.facts)
         count = session.scalars(select(SelectionVerification).where(
@@ -143,8 +147,9 @@ def test_a_conditional_seat_not_verified_by_the_deadline_goes_to_the_waitlist(da
         built = world.build(session, 8, keyring, seats=2)
     first = built.application_ids[0]
     with transaction(engine) as session:  # one applicant has everything verified
-        records_check.import_check(session, world.records_file(built), "c.csv", built.round_id,
-                                   checked_on=dt.date(2025, 6, 2), actor=STAFF, keyring=keyring)
+        records_check.import_check(session, with_households(built, world.records_file(built)), "c.csv",
+                                   built.round_id, checked_on=dt.date(2025, 6, 2), actor=STAFF,
+                                   keyring=keyring)
         paper = service.record_counter_document(session, first, "job_seeker_registration", actor=STAFF)
         service.accept_fact(session, first, "job_seeker_registered", actor=STAFF, document_id=paper.id)
     with transaction(engine) as session:
@@ -162,4 +167,48 @@ def test_a_conditional_seat_not_verified_by_the_deadline_goes_to_the_waitlist(da
         assert first not in lapsed and set(lapsed) >= seated - {first}
     with transaction(engine) as session:
         assert all(session.get_one(Application, i).status == "ineligible" for i in lapsed)
+        assert selection.verify(session, built.round_id, actor=STAFF).ok
+
+
+def test_a_household_over_the_limit_together_and_one_participant_per_household(database_url, keyring):
+    """Two applicants of one household, each under the income limit alone, over it together: both
+    not eligible, each with a notice and an appeal route. Two of another household both ranked
+    into a seat: the first-ranked keeps it, the other is passed over and the next in line takes
+    the seat; verify still re-runs the draw and its withdrawals bit for bit."""
+    engine = engine_for(database_url)
+    with transaction(engine) as session:
+        built = world.build(session, 12, keyring, seats=4)
+    ids = built.application_ids
+    over = {0: ("세대-가", "\"본인:1,700,000;배우자:1,700,000\""), 1: ("세대-가", "본인:1700000;배우자:1700000")}
+    big = "본인:1000000;배우자:500000;자녀:0;자녀:0"  # four members: two dependants' points more
+    together = {2: ("세대-나", big), 3: ("세대-나", big)}
+    data = with_households(built, world.records_file(built), {**over, **together})
+    with transaction(engine) as session:
+        result = records_check.import_check(session, data, "c.csv", built.round_id,
+                                            checked_on=dt.date(2025, 6, 2), actor=STAFF, keyring=keyring)
+        assert sorted(result.reevaluation.became_ineligible) == ids[:2]
+    with transaction(engine) as session:
+        facts = verified_of(session, ids[:4])
+        assert [facts[i]["household_income_krw"] for i in ids[:4]] == [3_400_000] * 2 + [1_500_000] * 2
+        assert [facts[i]["household_size"] for i in ids[:4]] == [2, 2, 4, 4]
+        assert facts[ids[0]]["household"] == facts[ids[1]]["household"] != facts[ids[2]]["household"]
+        assert "세대-가" not in str(facts)  # the identifier is kept only as its keyed hash
+        decisions = _decisions(session, ids[:2])
+        assert {d.kind for d in decisions} == {"not_eligible"} and len(decisions) == 2
+        assert all(d.appeal_by is not None and "소득" in d.reasons_ko for d in decisions)
+        scores = {i: session.get_one(Application, i).score for i in ids[2:]}
+        assert scores[ids[2]] == scores[ids[3]] > max(scores[i] for i in ids[4:])
+    with transaction(engine) as session:
+        selection.run_selection(session, built.round_id, actor=STAFF)
+    with transaction(engine) as session:
+        status = {i: session.get_one(Application, i).status for i in ids}
+        kept, passed = (ids[2], ids[3]) if status[ids[2]] == "selected" else (ids[3], ids[2])
+        assert (status[kept], status[passed]) == ("selected", "ineligible")
+        assert sum(s == "selected" for s in status.values()) == 4
+        assert gate.at_selection(session, passed).state == "household"
+        decision = _decisions(session, [passed])
+        assert [d.kind for d in decision] == ["not_eligible"] and "세대" in decision[0].reasons_ko
+        assert decision[0].appeal_by is not None
+        events = [e.reason_code for e in applications.history(session, passed)]
+        assert events[-1] == "withdrawal.household"
         assert selection.verify(session, built.round_id, actor=STAFF).ok

@@ -15,6 +15,7 @@ from ilja.people.rrn import generate_key_file
 from ilja.rights.models import Decision
 from ilja.verification import records_check
 from ilja.verification.models import VerifiedFact
+from tests.verification.households import with_households
 
 CHECKED = dt.date(2025, 6, 2)
 
@@ -66,6 +67,46 @@ def test_a_bad_row_refuses_the_whole_file_and_changes_nothing(small, keyring, mu
         _import(engine, built, text.encode(), keyring)
     assert [(p.row, p.column) for p in refused.value.problems] == [(row, column)]
     assert _counts(engine) == before
+
+
+@pytest.mark.parametrize(("households", "stated", "row", "column"), [
+    ({3: ("세대-3", "배우자:1000;자녀:0")}, None, 5, "가구원"),
+    ({4: ("세대-4", "본인:1000;배우자:많음")}, None, 6, "가구원"),
+    ({5: ("세대-5", "본인:1000;아들:0")}, None, 7, "가구원"),
+    ({6: ("세대-6", "본인:1000;배우자:2000")}, 6, 8, "가구소득(원)"),
+    ({7: ("세대-같음", "본인:1000;배우자:0"), 8: ("세대-같음", "본인:1000;배우자:0;자녀:0")}, None, 10,
+     "세대번호"),
+], ids=["no_self", "member_income", "unknown_relation", "sum_differs", "household_differs"])
+def test_a_bad_household_refuses_the_whole_file_and_changes_nothing(small, keyring, households, stated,
+                                                                   row, column):
+    engine, built = small
+    text = with_households(built, world.records_file(built), households).decode()
+    if stated is not None:  # the stated household income kept beside members that differ
+        text = text.replace(f"{world.rrn_of(stated)},{built.round_id},,",
+                            f"{world.rrn_of(stated)},{built.round_id},5000,")
+    before = _counts(engine)
+    with pytest.raises(records_check.FileRefused) as refused:
+        _import(engine, built, text.encode(), keyring)
+    assert [(p.row, p.column) for p in refused.value.problems] == [(row, column)]
+    assert _counts(engine) == before
+
+
+def test_household_columns_are_summed_and_kept_blind(small, keyring):
+    engine, built = small
+    data = with_households(built, world.records_file(built),
+                           {0: ("세대-함께", "본인:700000;배우자:800000;자녀:0"),
+                            1: ("세대-함께", "\"본인:800,000;배우자:700000;자녀:0\"")})
+    result = _import(engine, built, data, keyring, name="check.csv")
+    assert result.rows == 40
+    with engine.connect() as connection:
+        rows = connection.execute(select(VerifiedFact.application_id, VerifiedFact.fact, VerifiedFact.value)
+                                  .where(VerifiedFact.application_id.in_(built.application_ids[:3]))).all()
+    facts = {(app, fact): value for app, fact, value in rows}
+    first, second, third = built.application_ids[:3]
+    assert facts[(first, "household_income_krw")] == facts[(second, "household_income_krw")] == 1_500_000
+    assert facts[(first, "household_size")] == 3 and facts[(third, "household_size")] == 2
+    assert facts[(first, "household")] == facts[(second, "household")] != facts[(third, "household")]
+    assert all("세대" not in str(value) for value in facts.values())
 
 
 def test_matched_rows_become_verified_facts_and_over_the_limit_is_not_eligible(small, keyring):
