@@ -18,6 +18,7 @@ from ilja.db import engine_for, transaction
 from ilja.rights.models import Decision
 from ilja.verification.models import VerificationDocument
 from tests.applications.test_pages import PASSWORD, csrf
+from tests.verification.households import with_households
 from tests.web.html_check import check_page
 
 
@@ -89,3 +90,43 @@ def test_staff_verify_a_round_from_the_queue(site):
     assert "11건" in client.get(applied.headers["location"]).text
     english = client.get(f"/verification/applications/{first}?lang=en")
     assert "Verification of application" in check_page(english.text).title and "corrected by staff" in english.text
+
+
+def test_the_applicant_sees_their_verified_facts_how_and_by_whom(site):
+    url, built, client = site
+    first = built.application_ids[0]
+    with transaction(engine_for(url)) as session:
+        person_id = session.get_one(Application, first).person_id
+        accounts.create_user(session, login="citizen", password=PASSWORD, role=Role.CITIZEN,
+                             display_name="citizen", person_id=person_id)
+    token = csrf(client.get(f"/verification/applications/{first}").text)
+    client.post(f"/verification/applications/{first}/papers", follow_redirects=False,
+                data={"csrf_token": token, "document": "job_seeker_registration", "note": ""})
+    with transaction(engine_for(url)) as session:
+        paper = session.scalars(select(VerificationDocument.id)).one()
+    client.post(f"/verification/applications/{first}/facts", follow_redirects=False,
+                data={"csrf_token": token, "fact": "job_seeker_registered", "action": "accept",
+                      "document_id": str(paper)})
+    data = with_households(built, world.records_file(built))
+    client.post(f"/rounds/{built.round_id}/verification/records-check", follow_redirects=False,
+                data={"csrf_token": token, "checked_on": "2025-06-02"},
+                files={"records_file": ("check.csv", data, "text/csv")})
+    citizen = TestClient(client.app)
+    login = citizen.get("/login")
+    assert citizen.post("/login", data={"login": "citizen", "password": PASSWORD, "next": "",
+                                        "csrf_token": csrf(login.text)},
+                        follow_redirects=False).status_code == 303
+    mine = citizen.get(f"/my/applications/{first}")
+    assert mine.status_code == 200
+    page = check_page(mine.text)
+    for words in ("확인된 사실", "가구원 수", "2명", "사회보장정보시스템 조회 (2025-06-02 조회)",
+                  "주민센터 창구에서 원본을 보고 확인: 구직등록확인증", "시 담당자", "세대 (같은 세대의 신청자)",
+                  "확인됨"):
+        assert words in page.text, words
+    for code in ("records_check", "household_size", "job_seeker_registered", "h1:", "세대-0"):
+        assert code not in page.text, code
+    english = check_page(citizen.get(f"/my/applications/{first}?lang=en").text)
+    assert "Verified facts" in english.text and "Social-security information system check" in english.text
+    assert "Original seen at the community service centre counter" in english.text
+    other = built.application_ids[1]
+    assert citizen.get(f"/my/applications/{other}").status_code == 404
