@@ -87,9 +87,11 @@ from ilja.selection.waitlist import withdraw as withdraw_pure
 S = ApplicationStatus
 DRAWN = (S.ELIGIBLE.value, S.INELIGIBLE.value)
 """The applications a draw takes in: screened either way. Withdrawn ones are left out."""
-WITHDRAWAL_KINDS = ("declined", "dropped", "ineligible", "lapsed", "no_show")
+WITHDRAWAL_KINDS = ("declined", "dropped", "ineligible", "lapsed", "no_show", "household")
 """Why a seat or a waitlist place is given up: declined (포기), dropped before the start, found
-ineligible after the draw, an offer's deadline passed (``offer_service``), or a no-show."""
+ineligible after the draw, an offer's deadline passed (``offer_service``), a no-show, or another
+member of the household holds a seat (``verification.gate.one_per_household``)."""
+NOT_ELIGIBLE_KINDS = ("ineligible", "household")
 
 
 
@@ -239,6 +241,7 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
                           "selected": stats["selected"], "waitlisted": stats["waitlisted"],
                           "input_hash": record["input_hash"],
                           "output_hash": record["output_hash"]})
+    gate.one_per_household(session, row, actor=actor, now=now)
     return RunResult(run_row, True)
 
 
@@ -485,7 +488,7 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
         before = now_status[app_id]
         if change["kind"] == ChangeKind.WITHDRAWN:
             kind = leavers[app_id]
-            target = S.INELIGIBLE if kind == "ineligible" else S.WITHDRAWN
+            target = S.INELIGIBLE if kind in NOT_ELIGIBLE_KINDS else S.WITHDRAWN
             reason = f"withdrawal.{kind}"
         else:
             target = S.SELECTED if change["status_after"] == Status.SELECTED else S(
@@ -517,6 +520,10 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
     audit.record(session, actor, "selection.withdraw", object_type="round", object_id=round_id,
                  details={"run": run_row.id, "sequence": sequence,
                           "withdrawn": sorted(leavers), "promoted": promoted})
+    if promoted:  # a promotion may seat a second member of a household
+        from ilja.verification import gate
+
+        gate.one_per_household(session, row, actor=actor, now=now)
     return WithdrawalResult(sequence, sorted(leavers), promoted, changes)
 
 
