@@ -191,6 +191,7 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
     service.check_taking(session, round_row, staff=True, now=now)
     valid, warnings = validate_file(Path(path), round_row, units)
     report = ImportReport(rows=len(valid), warnings=warnings)
+    file = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32]
     existing = {person_id: (app_id, key) for app_id, person_id, key in session.execute(
         select(Application.id, Application.person_id, Application.idempotency_key)
         .where(Application.round_id == round_id))}
@@ -203,7 +204,7 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
         chunk = valid[start:start + WRITE_BATCH]
         registrations = registry.register_people(session, [item.record for item in chunk],
                                                  actor=actor, program=round_row.program_code,
-                                                 keyring=keyring)
+                                                 keyring=keyring, file=file)
         taken: list[tuple[_Row, Any]] = []
         for item, registration in zip(chunk, registrations, strict=True):
             person = registration.person
@@ -237,7 +238,7 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
         raise ImportRejected(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
     report.applications = written
     audit.record(session, actor, "application.import", object_type="round", object_id=round_id,
-                 details={"file": hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32],
+                 details={"file": file,
                           "rows": report.rows, "applications": report.applications,
                           "replayed": report.replayed, "persons_created": report.persons_created,
                           "persons_matched": report.persons_matched})

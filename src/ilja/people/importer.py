@@ -223,15 +223,15 @@ def import_people(session: Session, path: Path, *, program: str, actor: audit.Ac
     """Validate the whole file, then register every row in the caller's transaction."""
     valid, warnings = validate_file(path, program=program, on=on)
     report = ImportReport(rows=len(valid), warnings=warnings)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()  # a file name may hold a name
     for result in register_people(session, [record for _, record in valid], actor=actor,
-                                  program=program, keyring=keyring):
+                                  program=program, keyring=keyring, file=digest[:32]):
         if result.created:
             report.created += 1
         else:
             report.updated += 1
         report.flagged += len(result.flags)
         report.rrn_refused += int(result.rrn_refused)
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()  # a file name may hold a name
     audit.record(session, actor, "person.import", object_type="file", object_id=digest[:32],
                  details={"program": program, "rows": report.rows, "created": report.created,
                           "updated": report.updated, "flagged": report.flagged,

@@ -20,7 +20,7 @@ from sqlalchemy import Select, bindparam, func, insert, or_, select, text, updat
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ilja import clock
+from ilja import clock, paging
 from ilja.accounts import audit
 from ilja.accounts.roles import Permission, PermissionDenied, Role, has_permission
 from ilja.accounts.scope import SYSTEM, Kind, Scope
@@ -131,11 +131,12 @@ REGISTER_BATCH = 2_000
 
 
 def register_people(session: Session, records: Sequence[ValidRecord], *, actor: audit.Actor,
-                    program: str, keyring: KeyRing) -> list[Registration]:
+                    program: str, keyring: KeyRing, file: str | None = None) -> list[Registration]:
     """``register_person`` for many validated records (an import), in order, with the same
-    outcome, flags and audit entries, in a few statements per ``REGISTER_BATCH`` records: one
-    look-up by blind index, one insert (see ``_insert_many``), one near-duplicate query, one
-    audit insert. The same RRN twice in ``records`` is one person,
+    outcome and flags, in a few statements per ``REGISTER_BATCH`` records: one
+    look-up by blind index, one insert (see ``_insert_many``), one near-duplicate query, and an
+    audit entry per kind of change naming its persons (``_batch_entry``; ``file``: the
+    import's file digest, said in each). The same RRN twice in ``records`` is one person,
     as one by one: the second occurrence starts a new batch and finds the first. If a concurrent
     transaction stored one of a batch's RRNs first, that batch is registered one by one."""
     done: list[Registration] = []
@@ -143,16 +144,18 @@ def register_people(session: Session, records: Sequence[ValidRecord], *, actor: 
     digits: set[str] = set()
     for valid in records:
         if len(batch) >= REGISTER_BATCH or (valid.rrn is not None and valid.rrn.digits in digits):
-            done += _register_batch(session, batch, actor=actor, program=program, keyring=keyring)
+            done += _register_batch(session, batch, actor=actor, program=program, keyring=keyring,
+                                    file=file)
             batch, digits = [], set()
         batch.append(valid)
         if valid.rrn is not None:
             digits.add(valid.rrn.digits)
-    return done + _register_batch(session, batch, actor=actor, program=program, keyring=keyring)
+    return done + _register_batch(session, batch, actor=actor, program=program, keyring=keyring,
+                                  file=file)
 
 
 def _register_batch(session: Session, batch: list[ValidRecord], *, actor: audit.Actor,
-                    program: str, keyring: KeyRing) -> list[Registration]:
+                    program: str, keyring: KeyRing, file: str | None) -> list[Registration]:
     if not batch:
         return []
     candidates = {index: i for i, valid in enumerate(batch) if valid.rrn is not None
@@ -171,7 +174,7 @@ def _register_batch(session: Session, batch: list[ValidRecord], *, actor: audit.
         return [register_person(session, valid, actor=actor, program=program, keyring=keyring)
                 for valid in batch]
     people = dict(found) | dict(zip(fresh, created, strict=True))
-    entries = []
+    groups: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
     for i, valid in enumerate(batch):
         person = people[i]
         if i in found:
@@ -180,14 +183,26 @@ def _register_batch(session: Session, batch: list[ValidRecord], *, actor: audit.
         else:
             changed = sorted({"name", *FORMAT_COLUMNS} | _optional_set(valid))
             action, state = "person.create", _rrn_state(valid)
-        entries.append({"action": action, "subject_person_id": person.id, "object_type": "person",
-                        "object_id": person.id,
-                        "details": {"program": program, "rrn": state, "fields": changed}})
-    audit.record_many(session, actor, entries)
+        groups.setdefault((action, state, tuple(changed)), []).append(person.id)
+    audit.record_many(session, actor, [_batch_entry(action, ids, program, state, changed, file)
+                                       for (action, state, changed), ids in groups.items()])
     flags = _flag_many(session, [people[i] for i in fresh if batch[i].record.phone], actor=actor)
     return [Registration(people[i], i not in found, list(valid.warnings),
                          flags.get(people[i].id, []) if i not in found else [], valid.rrn_refused)
             for i, valid in enumerate(batch)]
+
+
+def _batch_entry(action: str, ids: list[int], program: str, state: str,
+                 changed: tuple[str, ...], file: str | None) -> dict[str, Any]:
+    """One audit entry for the persons of a batch that were created (or updated) alike: who did
+    it (the actor), to whom (``person_ids``; the subject too when there is one), what (the
+    fields, the RRN's state) and from which file. One entry for thousands of persons keeps an
+    import's sealing to a few entries."""
+    details = {"program": program, "rrn": state, "fields": list(changed), "person_ids": ids,
+               **({"file": file} if file else {})}
+    one = ids[0] if len(ids) == 1 else None
+    return {"action": action, "subject_person_id": one, "object_type": "person", "object_id": one,
+            "details": details}
 
 
 def _insert_many(session: Session, records: list[ValidRecord], *, keyring: KeyRing,
@@ -443,8 +458,8 @@ def search_people(session: Session, *, q: str | None = None, district: str | Non
     listing with ``audit_search``."""
     query = search_query(q, district, scope)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(Person.name, Person.id)
-                           .limit(max(1, min(limit, 500))).offset(max(0, offset))).scalars().all()
+    rows = session.execute(paging.window(query.order_by(Person.name, Person.id), limit,
+                                         offset)).scalars().all()
     return list(rows), int(total)
 
 
