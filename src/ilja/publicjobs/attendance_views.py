@@ -15,6 +15,7 @@ from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.applications.manage_views import _masked_names
+from ilja.attendance import pages
 from ilja.attendance.excused import ExcuseKind
 from ilja.config import get_settings
 from ilja.people.keys import get_keyring
@@ -22,13 +23,12 @@ from ilja.publicjobs import attendance, service
 from ilja.publicjobs.models import PlacementStatus, Project
 from ilja.publicjobs.service import NotFound, PublicJobError
 from ilja.publicjobs.timesheet import EntryKind, TimesheetInvalid, parse_hours
-from ilja.web.templating import render, translator
+from ilja.web.templating import translator
 
 router = APIRouter(include_in_schema=False)
 Host = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
 Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
 OwnWrite = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
-MIN_REFRESH_SECONDS = 5
 TIMESHEET_PROBLEMS_KO = {
     "outside_period": "날짜: 배치 기간 밖의 날입니다.",
     "over_daily_limit": "시간: 하루 근무시간 한도를 넘습니다.",
@@ -40,18 +40,9 @@ TIMESHEET_PROBLEMS_KO = {
 """The timesheet checks' reasons in Korean, by their stable code (``publicjobs.timesheet``)."""
 
 
-def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    response = render(request, template, {"active": "publicjobs", **context}, status_code=status_code)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _not_found(request: Request) -> HTMLResponse:
-    return render(request, "not_found.html", {"what": translator(request)("publicjobs.project")}, status_code=404)
-
-
-def _message(request: Request, error: PublicJobError) -> str:
-    return error.ko if translator(request).lang == "ko" else error.en
+SITE = pages.Site(active="publicjobs", home="/publicjobs/me", back="attendance.checkin.back_work",
+                  refusal=PublicJobError, missing="publicjobs.project",
+                  message=lambda error, lang: error.ko if lang == "ko" else error.en)
 
 
 def _project(db: DbSession, principal: Principal, project_id: int) -> Project | None:
@@ -61,84 +52,47 @@ def _project(db: DbSession, principal: Principal, project_id: int) -> Project | 
         return None
 
 
-def _day(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 # --- the host's check-in screen --------------------------------------------------------------
 def _board_context(request: Request, db: DbSession, project: Project) -> dict[str, Any]:
     board = attendance.open_board_of(db, project.id)
-    view = attendance.board_view(db, board) if board is not None else None
-    return {"view": view, "error": None, "code": project.name, "subnav": None,
-            "crumbs": [("/publicjobs/projects", translator(request)("publicjobs.projects_title")),
-                       (f"/publicjobs/projects/{project.id}", project.name)],
-            "action_base": f"/publicjobs/projects/{project.id}/checkin", "is_session": True,
-            "changes_at": view.shown.changes_at.astimezone(clock.SEOUL).strftime("%H:%M:%S") if view else None,
-            "valid_minutes": int(view.rules.validity.total_seconds() // 60) if view else None}
+    return pages.board_context(
+        request, attendance.board_view(db, board) if board is not None else None, code=project.name,
+        crumbs=[("/publicjobs/projects", translator(request)("publicjobs.projects_title")),
+                (f"/publicjobs/projects/{project.id}", project.name)],
+        action_base=f"/publicjobs/projects/{project.id}/checkin", subnav=None, is_session=True)
 
 
 @router.get("/publicjobs/projects/{project_id}/checkin", response_class=HTMLResponse)
 def board_page(request: Request, project_id: int, db: DbSession, principal: Host) -> HTMLResponse:
     project = _project(db, principal, project_id)
     if project is None:
-        return _not_found(request)
-    context = _board_context(request, db, project)
-    response = _page(request, "attendance/board.html", context)
-    if context["view"] is not None:
-        wait = (context["view"].shown.changes_at - clock.now()).total_seconds()
-        response.headers["Refresh"] = str(max(MIN_REFRESH_SECONDS, int(wait) + 1))
-    return response
+        return SITE.not_found(request)
+    return pages.board_page(SITE, request, _board_context(request, db, project))
 
 
 @router.post("/publicjobs/projects/{project_id}/checkin/{action}", response_model=None)
 def board_action(request: Request, project_id: int, action: str, db: DbSession, principal: Host) -> Response:
     project = _project(db, principal, project_id)
     if project is None or action not in ("open", "close"):
-        return _not_found(request)
-    try:
-        if action == "open":
-            attendance.open_board(db, project_id=project.id, actor=principal.actor, scope=Scope.of(principal))
-        else:
-            attendance.close_board(db, project_id=project.id, actor=principal.actor, scope=Scope.of(principal))
-    except PublicJobError as error:
-        context = _board_context(request, db, project)
-        context["error"] = _message(request, error)
-        return _page(request, "attendance/board.html", context, status_code=422)
-    return RedirectResponse(f"/publicjobs/projects/{project.id}/checkin", status_code=303)
+        return SITE.not_found(request)
+    change = attendance.open_board if action == "open" else attendance.close_board
+    return pages.board_action(
+        SITE, request, lambda: change(db, project_id=project.id, actor=principal.actor, scope=Scope.of(principal)),
+        lambda: _board_context(request, db, project), f"/publicjobs/projects/{project.id}/checkin")
 
 
 # --- the participant's check-in --------------------------------------------------------------
-def _checkin_context(request: Request) -> dict[str, Any]:
-    return {"error": None, "done": False, "today": clock.today().isoformat(), "form_action": "/publicjobs/me/checkin",
-            "back": ("/publicjobs/me", translator(request)("attendance.checkin.back_work"))}
-
-
 @router.get("/publicjobs/me/checkin", response_class=HTMLResponse)
 def my_checkin(request: Request, principal: Own, note: str | None = None) -> HTMLResponse:
-    return _page(request, "attendance/checkin.html", {**_checkin_context(request), "done": note == "done"})
+    return pages.checkin_page(SITE, request, note)
 
 
 @router.post("/publicjobs/me/checkin", response_model=None)
 async def my_checkin_submit(request: Request, db: DbSession, principal: OwnWrite) -> Response:
-    form = await request.form()
-    person_id = principal.user.person_id if principal.user else None
-    context = _checkin_context(request)
-    if person_id is None:
-        context["error"] = translator(request)("attendance.checkin.no_person")
-        return _page(request, "attendance/checkin.html", context, status_code=422)
-    try:
-        outcome = attendance.check_in(db, person_id=person_id, code=str(form.get("code", ""))[:32],
-                                      actor=principal.actor)
-    except attendance.TooManyAttempts as error:
-        context["error"] = _message(request, error)
-        return _page(request, "attendance/checkin.html", context, status_code=429)
-    if outcome.refused is not None:  # the attempt is committed with the page (the limit counts it)
-        context["error"] = _message(request, outcome.refused)
-        return _page(request, "attendance/checkin.html", context, status_code=422)
-    return RedirectResponse("/publicjobs/me/checkin?note=done", status_code=303)
+    return await pages.checkin_submit(
+        SITE, request, principal,
+        lambda person_id, code: attendance.check_in(db, person_id=person_id, code=code, actor=principal.actor),
+        attendance.TooManyAttempts)
 
 
 # --- excused days ----------------------------------------------------------------------------
@@ -159,10 +113,27 @@ def excused_page(request: Request, project_id: int, db: DbSession, principal: Ho
                  note: str | None = None) -> HTMLResponse:
     project = _project(db, principal, project_id)
     if project is None:
-        return _not_found(request)
+        return SITE.not_found(request)
     context = _excused_context(db, project, principal)
     context["note"] = note if note in ("saved", "requested", "approved", "rejected") else None
-    return _page(request, "publicjobs/excused.html", context)
+    return SITE.page(request, "publicjobs/excused.html", context)
+
+
+def _refused(request: Request, db: DbSession, project: Project, principal: Principal,
+             error: PublicJobError) -> HTMLResponse:
+    context = _excused_context(db, project, principal)
+    context["error"] = SITE.say(request, error)
+    return SITE.page(request, "publicjobs/excused.html", context,
+                     status_code=404 if isinstance(error, NotFound) else 422)
+
+
+def _placement_of(form: Any, project: Project, db: DbSession, principal: Principal) -> int:
+    """The form's placement, which must be of this project and within the caller's scope."""
+    text = str(form.get("placement_id", ""))
+    placement = service.get_placement(db, int(text) if text.isdigit() else 0, Scope.of(principal))
+    if placement.project_id != project.id:
+        raise NotFound("배치를 찾을 수 없습니다.", "no such placement in this project")
+    return placement.id
 
 
 @router.post("/publicjobs/projects/{project_id}/excused", response_model=None)
@@ -170,30 +141,18 @@ async def excused_save(request: Request, project_id: int, db: DbSession, princip
     form = await request.form()
     project = _project(db, principal, project_id)
     if project is None:
-        return _not_found(request)
-    upload = form.get("evidence")
-    content = await upload.read() if upload is not None and not isinstance(upload, str) else None
-    text = str(form.get("placement_id", ""))
+        return SITE.not_found(request)
+    content = await pages.evidence_upload(form)
     try:
-        placement = service.get_placement(db, int(text) if text.isdigit() else 0, Scope.of(principal))
-        if placement.project_id != project.id:
-            raise NotFound("배치를 찾을 수 없습니다.", "no such placement in this project")
         with db.begin_nested():
-            attendance.record_excused(db, placement_id=placement.id, day=_day(str(form.get("day", ""))) or dt.date.min,
-                                      kind=str(form.get("kind", "")), evidence=content, store=get_settings().data_dir,
-                                      keyring=get_keyring(), actor=principal.actor, scope=Scope.of(principal))
+            attendance.record_excused(
+                db, placement_id=_placement_of(form, project, db, principal),
+                day=pages.day_of(str(form.get("day", ""))) or dt.date.min, kind=str(form.get("kind", "")),
+                evidence=content, store=get_settings().data_dir, keyring=get_keyring(),
+                actor=principal.actor, scope=Scope.of(principal))
     except PublicJobError as error:
-        context = _excused_context(db, project, principal)
-        context["error"] = _message(request, error)
-        return _page(request, "publicjobs/excused.html", context, status_code=404 if isinstance(error, NotFound) else 422)
+        return _refused(request, db, project, principal, error)
     return RedirectResponse(f"/publicjobs/projects/{project.id}/excused?note=saved", status_code=303)
-
-
-def _refused(request: Request, db: DbSession, project: Project, principal: Principal,
-             error: PublicJobError) -> HTMLResponse:
-    context = _excused_context(db, project, principal)
-    context["error"] = _message(request, error)
-    return _page(request, "publicjobs/excused.html", context, status_code=404 if isinstance(error, NotFound) else 422)
 
 
 @router.post("/publicjobs/projects/{project_id}/overrides", response_model=None)
@@ -201,18 +160,15 @@ async def override_request(request: Request, project_id: int, db: DbSession, pri
     form = await request.form()
     project = _project(db, principal, project_id)
     if project is None:
-        return _not_found(request)
-    text = str(form.get("placement_id", ""))
+        return SITE.not_found(request)
     try:
-        placement = service.get_placement(db, int(text) if text.isdigit() else 0, Scope.of(principal))
-        if placement.project_id != project.id:
-            raise NotFound("배치를 찾을 수 없습니다.", "no such placement in this project")
+        placement_id = _placement_of(form, project, db, principal)
         hours = parse_hours(form.get("hours") or 0)
         with db.begin_nested():
-            attendance.request_override(db, placement_id=placement.id, day=_day(str(form.get("day", ""))) or dt.date.min,
-                                        kind=str(form.get("kind", "")), milli_hours=hours,
-                                        reason=str(form.get("reason", "")), actor=principal.actor,
-                                        scope=Scope.of(principal))
+            attendance.request_override(
+                db, placement_id=placement_id, day=pages.day_of(str(form.get("day", ""))) or dt.date.min,
+                kind=str(form.get("kind", "")), milli_hours=hours, reason=str(form.get("reason", "")),
+                actor=principal.actor, scope=Scope.of(principal))
     except TimesheetInvalid as error:
         first = error.problems[0]
         ko = TIMESHEET_PROBLEMS_KO.get(first.code, "근무기록 기준에 맞지 않습니다.")
@@ -230,7 +186,7 @@ async def override_decide(request: Request, project_id: int, db: DbSession, prin
     form = await request.form()
     project = _project(db, principal, project_id)
     if project is None:
-        return _not_found(request)
+        return SITE.not_found(request)
     text = str(form.get("override_id", ""))
     approve = form.get("decision") == "approve"
     try:
@@ -249,16 +205,6 @@ async def override_decide(request: Request, project_id: int, db: DbSession, prin
 
 @router.get("/publicjobs/placements/{placement_id}/excused/{day}/evidence", response_model=None)
 def excused_evidence(request: Request, placement_id: int, day: str, db: DbSession, principal: Host) -> Response:
-    on = _day(day)
-    try:
-        if on is None:
-            raise NotFound("증빙을 찾을 수 없습니다.", "no evidence")
-        content, media = attendance.evidence(db, placement_id=placement_id, day=on, store=get_settings().data_dir,
-                                             keyring=get_keyring(), actor=principal.actor, scope=Scope.of(principal))
-    except PublicJobError:
-        return _not_found(request)
-    return Response(content, media_type=media, headers={
-        "Content-Disposition": f'inline; filename="evidence-{placement_id}-{on.isoformat()}"',
-        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
-
-
+    return pages.evidence_response(SITE, request, placement_id, day, lambda on: attendance.evidence(
+        db, placement_id=placement_id, day=on, store=get_settings().data_dir, keyring=get_keyring(),
+        actor=principal.actor, scope=Scope.of(principal)))
