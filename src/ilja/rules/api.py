@@ -8,12 +8,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
+from fastapi import APIRouter, Response
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ilja import clock
-from ilja.rules.engine import default_engine
+from ilja.errors import Invalid, NotFound
+from ilja.rules.answer import eligibility_json
+from ilja.rules.engine import PersonEvaluation, default_engine
 from ilja.rules.explain import explanation_dicts
 from ilja.rules.formulas import PROGRAMS
 from ilja.rules.parameters import ParameterError, default_tree
@@ -136,6 +146,9 @@ class EligibilityResponse(BaseModel):
     results: list[ProgramResultOut]
 
 
+_RESPONSE = TypeAdapter(EligibilityResponse)  # what FastAPI writes a response model with
+
+
 class DatedValueOut(_Cited):
     start: dt.date
     value: Any
@@ -160,21 +173,30 @@ class ParameterSummaryOut(BaseModel):
     kind: str
 
 
+def modelled_answer(evaluation: PersonEvaluation) -> bytes:
+    """The answer written through the response models, every node validated, as the route did
+    before ``ilja.rules.answer``: the reference its bytes are held to (tests, bench/rules)."""
+    payload = evaluation.as_dict()
+    for explanation, raw in zip(explanation_dicts(evaluation), payload["results"], strict=True):
+        raw["explanation"] = explanation
+    return _RESPONSE.dump_json(EligibilityResponse.model_validate(payload), by_alias=True)
+
+
 @router.post("/eligibility", response_model=EligibilityResponse,
              responses={422: {"description": "Invalid person or dates"}})
-def eligibility(request: EligibilityRequest) -> EligibilityResponse:
-    """Per-program eligibility of one person on a date, with the reasons in Korean and English."""
+def eligibility(request: EligibilityRequest) -> Response:
+    """Per-program eligibility of one person on a date, with the reasons in Korean and English.
+
+    The answer is written by ``ilja.rules.answer``: the bytes ``EligibilityResponse`` would give,
+    made from parts kept across checks; the model documents it."""
     engine = default_engine()
     try:
         evaluation = engine.evaluate_person(request.person, request.on, request.announced,
                                             request.programs)
     except ParameterError as exc:
-        raise HTTPException(status_code=422, detail=[{"loc": ["body", "on"], "msg": str(exc),
-                                                      "type": "parameter_not_in_force"}]) from None
-    payload = evaluation.as_dict()
-    for explanation, raw in zip(explanation_dicts(evaluation), payload["results"], strict=True):
-        raw["explanation"] = explanation
-    return EligibilityResponse.model_validate(payload)
+        raise Invalid("이 날짜에 시행 중인 기준이 없어 판정할 수 없습니다.", str(exc),
+                      code="parameter_not_in_force", loc=("body", "on")) from None
+    return Response(eligibility_json(evaluation), media_type="application/json")
 
 
 @router.get("/parameters", response_model=list[ParameterSummaryOut])
@@ -198,7 +220,8 @@ def get_parameter(name: str) -> ParameterOut:
     try:
         parameter = default_tree().get(name)
     except ParameterError:
-        raise HTTPException(status_code=404, detail=f"unknown parameter {name!r}") from None
+        raise NotFound(f"매개변수 {name!r}이(가) 없습니다.", f"unknown parameter {name!r}",
+                       code="parameter_unknown") from None
     return ParameterOut.model_validate(parameter.as_dict())
 
 

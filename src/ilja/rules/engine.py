@@ -154,6 +154,53 @@ def _pay_dict(pay: MonthlyPay) -> dict[str, Any]:
     }
 
 
+OUTPUT_NAMES = ("priority", "bonus", "pay")
+
+
+@dataclass(frozen=True, slots=True)
+class _PlannedProgram:
+    """One program in a plan: where its conditions and its outputs (priority, bonus, pay; None
+    for one it lacks) are among the plan's steps."""
+
+    code: str
+    label_ko: str
+    label_en: str
+    conditions: tuple[int, ...]
+    outputs: tuple[int | None, int | None, int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The selected programs' rules flattened once: every distinct condition and output as a step,
+    in the order the programs first use it, so one person runs each once with no look-ups."""
+
+    steps: tuple[tuple[Condition | None, Any], ...]  # (condition, its formula) or (None, output)
+    programs: tuple[_PlannedProgram, ...]
+
+    @classmethod
+    def of(cls, programs: Sequence[Program], conditions: dict[str, list[Condition]],
+           outputs: dict[str, dict[str, Any]]) -> _Plan:
+        steps: list[tuple[Condition | None, Any]] = []
+        index: dict[int, int] = {}
+
+        def step(condition: Condition | None, formula: Any) -> int:
+            key = id(formula if condition is None else condition)
+            if key not in index:
+                index[key] = len(steps)
+                steps.append((condition, formula))
+            return index[key]
+
+        planned = []
+        for program in programs:
+            own = tuple(step(c, c.formula) for c in conditions[program.code])
+            formulas = outputs[program.code]
+            made = tuple(step(None, formulas[name]) if name in formulas else None
+                         for name in OUTPUT_NAMES)
+            planned.append(_PlannedProgram(program.code, program.label_ko, program.label_en,
+                                           own, made))  # type: ignore[arg-type]
+        return cls(tuple(steps), tuple(planned))
+
+
 class Engine:
     """The rules of every program over one parameter tree (the baseline or a reform)."""
 
@@ -162,9 +209,10 @@ class Engine:
         self.programs = dict(programs or PROGRAMS)
         self.parameter_version = self.tree.version()
         self._conditions = {code: p.all_conditions() for code, p in self.programs.items()}
-        self._outputs = {code: {name: p.output(name) for name in ("priority", "bonus", "pay")
+        self._outputs = {code: {name: p.output(name) for name in OUTPUT_NAMES
                                 if p.output(name) is not None}
                          for code, p in self.programs.items()}
+        self._plans: dict[tuple[str, ...] | None, _Plan] = {}
 
     def conditions(self, program: str) -> list[Condition]:
         return self._conditions[program]
@@ -175,6 +223,7 @@ class Engine:
             self._conditions[code] = [
                 c for c in (new if c is original else c for c in conditions) if c is not None
             ]
+        self._plans.clear()
 
     def _select(self, programs: Sequence[str] | None) -> list[Program]:
         if programs is None:
@@ -189,72 +238,67 @@ class Engine:
     def evaluate_person(self, person: Person, on: dt.date, announced: dt.date | None = None,
                         programs: Sequence[str] | None = None) -> PersonEvaluation:
         announced = announced or on
+        plan = self._plan(programs)
         x = PersonContext(person, self.tree.at(on), on, announced)
-        results = [self._evaluate_program_for_person(program, x) for program in self._select(programs)]
+        done: list[Any] = []
+        for condition, formula in plan.steps:
+            x.begin()
+            if condition is None:  # an output: (value, uses, exceptions)
+                done.append((formula(x), x.uses, x.exceptions))
+                continue
+            status = HELD if formula(x) else FAILED
+            for name in condition.needs:
+                if not x.known(name):
+                    status = TO_VERIFY
+                    break
+            done.append(ConditionOutcome(condition.id, condition.label_ko, condition.label_en,
+                                         status, x.uses, x.exceptions, x, condition.inputs))
+        shared: dict[Any, Any] = {}
+        results = [self._person_result(program, done, shared) for program in plan.programs]
         return PersonEvaluation(person.id, on, announced, results, self.parameter_version)
 
-    def _evaluate_program_for_person(self, program: Program, x: PersonContext) -> ProgramResult:
-        outcomes: list[ConditionOutcome] = []
-        failed: list[str] = []
-        to_verify: list[str] = []
-        for condition in self._conditions[program.code]:
-            cached = x.memo.get(id(condition))
-            if cached is None:
-                x.begin()
-                held = bool(condition.formula(x))
-                known = True
-                for name in condition.needs:
-                    known = known and bool(x.known(name))
-                status = TO_VERIFY if not known else HELD if held else FAILED
-                cached = x.memo[id(condition)] = ConditionOutcome(
-                    condition.id, condition.label_ko, condition.label_en, status,
-                    x.uses, x.exceptions, x, condition.inputs,
-                )
-            if cached.status == FAILED:
-                failed.append(condition.id)
-            elif cached.status == TO_VERIFY:
-                to_verify.append(condition.id)
-            outcomes.append(cached)
-        outputs = {name: self._person_output(formula, x)
-                   for name, formula in self._outputs[program.code].items()}
-        priority, bonus, pay = (outputs[name][0] if name in outputs else None
-                                for name in ("priority", "bonus", "pay"))
-        output_uses = {u.name: u for _, uses, _ in outputs.values() for u in uses}
-        output_exceptions = {e for _, _, exceptions in outputs.values() for e in exceptions}
+    def _plan(self, programs: Sequence[str] | None) -> _Plan:
+        key = None if programs is None else tuple(programs)
+        plan = self._plans.get(key)
+        if plan is None:
+            if len(self._plans) >= 256:
+                self._plans.clear()
+            plan = self._plans[key] = _Plan.of(self._select(programs), self._conditions,
+                                               self._outputs)
+        return plan
+
+    @staticmethod
+    def _person_result(program: _PlannedProgram, done: list[Any],
+                       shared: dict[Any, Any]) -> ProgramResult:
+        outcomes = [done[i] for i in program.conditions]
+        failed = [o.id for o in outcomes if o.status == FAILED]
+        priority, bonus, pay = (None if i is None else done[i][0] for i in program.outputs)
+        # programs with the same outputs (the 매력일자리 tracks' pay) share what they used
+        used = shared.get(program.outputs)
+        if used is None:
+            uses: dict[str, ParameterUse] = {}
+            exceptions: set[str] = set()
+            for i in program.outputs:
+                if i is not None:
+                    uses.update((u.name, u) for u in done[i][1])
+                    exceptions.update(done[i][2])
+            breakdown = None if pay is None else _pay_dict(pay)
+            used = shared[program.outputs] = (list(uses.values()), sorted(exceptions), breakdown)
         return ProgramResult(
             program=program.code,
             label_ko=program.label_ko,
             label_en=program.label_en,
             eligible=not failed,
             failed=failed,
-            to_verify=to_verify,
+            to_verify=[o.id for o in outcomes if o.status == TO_VERIFY],
             priority_group=bool(priority),
             bonus_points=float(bonus) if bonus is not None else 0.0,
             monthly_pay_krw=int(pay.total) if pay is not None else None,
             conditions=outcomes,
-            pay_breakdown=self._pay_breakdown(pay, x),
-            output_parameters=list(output_uses.values()),
-            output_exceptions=sorted(output_exceptions),
+            pay_breakdown=used[2],
+            output_parameters=list(used[0]),
+            output_exceptions=list(used[1]),
         )
-
-    @staticmethod
-    def _pay_breakdown(pay: MonthlyPay | None, x: PersonContext) -> dict[str, Any] | None:
-        if pay is None:
-            return None
-        breakdown = x.memo.get(id(pay))
-        if breakdown is None:
-            breakdown = x.memo[id(pay)] = _pay_dict(pay)
-        return breakdown
-
-    @staticmethod
-    def _person_output(formula: Any, x: PersonContext) -> tuple[Any, list[ParameterUse], list[str]]:
-        """An output (priority, bonus, pay) with what it used; shared outputs run once per person."""
-        cached = x.memo.get(id(formula))
-        if cached is None:
-            x.begin()
-            value = formula(x)
-            cached = x.memo[id(formula)] = (value, x.uses, x.exceptions)
-        return cached
 
     # a whole population -----------------------------------------------------------------
     def evaluate_population(self, population: Population, on: dt.date,

@@ -144,21 +144,35 @@ def _parameter_text(use: ParameterUse, lang: str) -> str:
 
 
 def condition_lines(outcome: ConditionOutcome, lang: str) -> list[str]:
+    inputs = ", ".join(input_text(k, v, lang) for k, v in outcome.inputs.items())
+    return [condition_head(outcome, inputs, lang),
+            *used_lines(outcome.parameters, outcome.exceptions, lang)]
+
+
+def input_text(name: str, value: Any, lang: str) -> str:
+    """One of the person's values as a condition's line shows it (``나이(만) 36``)."""
+    return f"{INPUT_LABELS.get(name, {}).get(lang, name)} {format_value(value, lang)}"
+
+
+def condition_head(outcome: ConditionOutcome, inputs: str, lang: str) -> str:
+    """A condition's first line: its mark, label and status, then the person's values
+    (``inputs``, already in words) unless it is still to be verified."""
     words = TEXT[lang]
     label = outcome.label_ko if lang == "ko" else outcome.label_en
-    status = words[outcome.status]
-    inputs = ", ".join(
-        f"{INPUT_LABELS.get(k, {}).get(lang, k)} {format_value(v, lang)}" for k, v in outcome.inputs.items()
-    )
-    head = f"{MARK[outcome.status]} {label}: {status}"
+    head = f"{MARK[outcome.status]} {label}: {words[outcome.status]}"
     if outcome.status == "to_verify":
         head += f" ({words['verify_note']})"
     elif inputs:
         head += f" — {inputs}"
-    lines = [head]
-    lines.extend(f"    · {parameter_text(use, lang)}" for use in _unique(outcome.parameters))
+    return head
+
+
+def used_lines(uses: list[ParameterUse], exceptions: list[str], lang: str) -> list[str]:
+    """The lines under a condition's head: each parameter it used, each exception applied."""
+    words = TEXT[lang]
+    lines = [f"    · {parameter_text(use, lang)}" for use in _unique(uses)]
     lines.extend(f"    · {words['exception']}: {EXCEPTION_LABELS.get(e, {}).get(lang, e)}"
-                 for e in outcome.exceptions)
+                 for e in exceptions)
     return lines
 
 
@@ -181,12 +195,7 @@ def program_lines(result: ProgramResult, lang: str = "ko",
                   memo: dict[tuple[int, str], list[str]] | None = None) -> list[str]:
     """One program's explanation. ``memo`` shares the lines of the conditions several programs of
     one evaluation have in common (the engine runs each once per person; so is it said once)."""
-    w = TEXT[lang]
-    label = result.label_ko if lang == "ko" else result.label_en
-    verdict = w["eligible"] if result.eligible else w["not_eligible"]
-    if result.eligible and result.to_verify:
-        verdict += f" ({w['to_verify']}: {len(result.to_verify)})"
-    lines = [f"{'✔' if result.eligible else '✘'} {label} [{result.program}] — {verdict}"]
+    lines = [verdict_line(result, lang)]
     for outcome in result.conditions:
         if memo is None:
             lines.extend(f"  {line}" for line in condition_lines(outcome, lang))
@@ -195,6 +204,24 @@ def program_lines(result: ProgramResult, lang: str = "ko",
         if said is None:
             said = memo[id(outcome), lang] = [f"  {line}" for line in condition_lines(outcome, lang)]
         lines.extend(said)
+    lines.extend(output_lines(result, lang))
+    return lines
+
+
+def verdict_line(result: ProgramResult, lang: str) -> str:
+    """A program's first line: its name, code and whether the person may apply."""
+    w = TEXT[lang]
+    label = result.label_ko if lang == "ko" else result.label_en
+    verdict = w["eligible"] if result.eligible else w["not_eligible"]
+    if result.eligible and result.to_verify:
+        verdict += f" ({w['to_verify']}: {len(result.to_verify)})"
+    return f"{'✔' if result.eligible else '✘'} {label} [{result.program}] — {verdict}"
+
+
+def output_lines(result: ProgramResult, lang: str) -> list[str]:
+    """A program's last lines: priority group, bonus points and pay, where it has them."""
+    w = TEXT[lang]
+    lines = []
     if result.priority_group:
         lines.append(f"  ★ {w['priority']}")
     if result.bonus_points:
