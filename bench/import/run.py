@@ -100,7 +100,7 @@ def select_round(url: str, round_id: int) -> None:
 
     started = time.perf_counter()
     with transaction(engine_for(url)) as session:
-        result = selection.run(session, round_id, actor=ACTOR)
+        result = selection.run_selection(session, round_id, actor=ACTOR)
         stats = result.run.stats or {}
     drawn = time.perf_counter() - started
     started = time.perf_counter()

@@ -78,5 +78,5 @@ def build(url: str, tmp_path, monkeypatch) -> OffersWorld:
                                  display_name=login, person_id=person)
         world.applications[login] = apply(url, round_id, person, ["care"])[0]
     with transaction(engine_for(url)) as session:
-        service.run(session, round_id, actor=MANAGER)
+        service.run_selection(session, round_id, actor=MANAGER)
     return world

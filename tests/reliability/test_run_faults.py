@@ -67,7 +67,7 @@ def _selection_reference(url: str, round_id: int) -> dict:
     """What an uninterrupted draw gives, rolled back."""
     reference = {}
     with pytest.raises(_RolledBack), transaction(engine_for(url)) as session:
-        result = selection.run(session, round_id, actor=ACTOR)
+        result = selection.run_selection(session, round_id, actor=ACTOR)
         reference = {"applicants": result.run.applicants, "output_hash": result.run.output_hash}
         raise _RolledBack
     return reference
@@ -112,12 +112,12 @@ def test_a_draw_that_crashes_at_its_last_step_leaves_the_round_as_it_was(databas
         with monkeypatch.context() as patch:
             _crash_at(patch, "selection.run")
             with pytest.raises(Crash), transaction(engine_for(database_url)) as session:
-                selection.run(session, round_id, actor=ACTOR)
+                selection.run_selection(session, round_id, actor=ACTOR)
         assert _state(database_url, lambda s: selection_state(s, round_id)) == before
         with transaction(engine_for(database_url)) as session:
-            assert selection.run(session, round_id, actor=ACTOR).drawn
+            assert selection.run_selection(session, round_id, actor=ACTOR).drawn
         with transaction(engine_for(database_url)) as session:
-            assert not selection.run(session, round_id, actor=ACTOR).drawn
+            assert not selection.run_selection(session, round_id, actor=ACTOR).drawn
         rows, problems = _state(database_url,
                                 lambda s: check_selection(s, round_id, reference, before))
     assert problems == [] and rows >= 2 * reference["applicants"]
@@ -184,7 +184,7 @@ def test_the_checks_see_a_half_done_or_doubled_run(database_url, tmp_path):
         selection_before = _state(database_url, lambda s: selection_state(s, round_id))
         payroll_before = _state(database_url, lambda s: payroll_state(s, PAYROLL_PROGRAM, KEY))
         with transaction(engine_for(database_url)) as session:
-            run_id = selection.run(session, round_id, actor=ACTOR).run.id
+            run_id = selection.run_selection(session, round_id, actor=ACTOR).run.id
             pay_run = run_payroll(session, PAYROLL_PROGRAM, PAY_YEAR, PAY_MONTH, actor=ACTOR).run_id
         with transaction(engine_for(database_url)) as session:  # as if committed in batches
             kept = select(func.min(SelectionOutcomeRow.id)).where(SelectionOutcomeRow.run_id == run_id)

@@ -63,7 +63,7 @@ def drawn_at(url, keyring, when: dt.datetime, people: int = 12):
     """``drawn_round`` drawn at ``when`` (Seoul time)."""
     round_id, ids = drawn_round(url, keyring, people=people, run=False)
     with clock.frozen(when), transaction(engine_for(url)) as session:
-        service.run(session, round_id, actor=MANAGER)
+        service.run_selection(session, round_id, actor=MANAGER)
     return round_id, ids
 
 
@@ -171,7 +171,7 @@ def test_withdrawing_before_the_draw_and_not_after_the_start(database_url, keyri
                                              actor=CITIZEN, now=ACT)
         assert application.status == S.WITHDRAWN
     with transaction(engine_for(database_url)) as session, clock.frozen(DRAWN):
-        service.run(session, round_id, actor=MANAGER)
+        service.run_selection(session, round_id, actor=MANAGER)
     seated = selected(database_url, round_id)
     with transaction(engine_for(database_url)) as session, pytest.raises(offer_service.OfferError):
         offer_service.withdraw(session, seated[0], scope=own(session, seated[0]), actor=CITIZEN,

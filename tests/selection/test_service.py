@@ -51,7 +51,7 @@ def drawn_round(url, keyring, people=6, seats=(("care", 2), ("safety", 1)), run=
         ids.append(apply(url, round_id, person, [choice])[0])
     if run:
         with transaction(engine_for(url)) as session:
-            service.run(session, round_id, actor=MANAGER)
+            service.run_selection(session, round_id, actor=MANAGER)
     return round_id, ids
 
 
@@ -85,7 +85,7 @@ def test_running_twice_does_not_select_twice(database_url, keyring):
 
     written = counts()
     with transaction(engine_for(database_url)) as session:
-        again = service.run(session, round_id, actor=MANAGER)
+        again = service.run_selection(session, round_id, actor=MANAGER)
     assert not again.drawn and again.run.status == "completed"
     assert statuses(database_url, round_id) == before
     assert counts() == written and written[1:] == [len(ids), 1]
@@ -100,7 +100,7 @@ def test_concurrent_runs_cannot_double_book_a_seat(database_url, keyring):
         barrier.wait()
         try:
             with transaction(engine_for(database_url)) as session:
-                drawn.append(service.run(session, round_id, actor=MANAGER).drawn)
+                drawn.append(service.run_selection(session, round_id, actor=MANAGER).drawn)
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -248,7 +248,7 @@ def test_tech_institute_priority_seats_stay_within_30_percent(database_url, keyr
         apply(database_url, round_id, register(database_url, keyring, program="tech_institute",
                                                vulnerable_groups=groups), ["bakery"])
     with transaction(engine_for(database_url)) as session:
-        service.run(session, round_id, actor=MANAGER)
+        service.run_selection(session, round_id, actor=MANAGER)
         rows, _ = service.results(session, round_id, limit=None)
         run_row = service.get_run(session, round_id)
     reserved = [r for r in rows if r.seat == "reserved"]

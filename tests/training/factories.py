@@ -48,7 +48,7 @@ def course_with_cohort(url: str, keyring: Any, *, applicants: int = 3, seats: in
                for _ in range(applicants)]
     apps = [apply(url, round_id, p, preferences=["c1"])[0] for p in persons]
     with transaction(engine_for(url)) as session:
-        selection.run(session, round_id, actor=OPERATOR)
+        selection.run_selection(session, round_id, actor=OPERATOR)
         dep = service.create_department(session, code=f"{code}-D", site_code="campus.mapo",
                                         name="AI 학과", partner="Microsoft", actor=OPERATOR)
         course = service.create_course(session, code=code, department_id=dep.id,

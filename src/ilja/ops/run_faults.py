@@ -416,7 +416,7 @@ def _run_selection(session: Session, arguments: argparse.Namespace) -> Summary:
     """Draw the round as ``ilja select run`` does; returns what to report, read afterwards."""
     from ilja.selection import service
 
-    result = service.run(session, int(arguments.target), actor=ACTOR)
+    result = service.run_selection(session, int(arguments.target), actor=ACTOR)
     stats = result.run.stats or {}
     return lambda: {"drawn": result.drawn, "output_hash": result.run.output_hash,
                     "applicants": result.run.applicants, "selected": stats.get("selected"),

@@ -121,7 +121,7 @@ def _select(session: Session, decision: Any, actor: audit.Actor) -> dict[str, An
     withdrawal (those behind move up, and a later promotion never picks them again)."""
     from ilja import clock
     from ilja.applications.models import Application, ApplicationStatus, Round
-    from ilja.selection import offer_service
+    from ilja.selection import offers_made
     from ilja.selection import service as selection
     from ilja.selection.service import completed_run
 
@@ -133,8 +133,8 @@ def _select(session: Session, decision: Any, actor: audit.Actor) -> dict[str, An
     previous = _move(session, application.id, ApplicationStatus.SELECTED.value, actor, decision)
     row = session.get_one(Round, application.round_id)
     unit = application.preferences[0]
-    offer_service.after_draw(session, completed_run(session, row.id), row, [(application.id, unit, None)],
-                             now=clock.now())
+    offers_made.after_draw(session, completed_run(session, row.id), row, [(application.id, unit, None)],
+                           now=clock.now())
     return {"application_id": application.id, "status_before": previous,
             "status": ApplicationStatus.SELECTED.value, "unit": unit}
 

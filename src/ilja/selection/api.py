@@ -147,7 +147,7 @@ def prepare(round_id: int, session: DbSession,
 def run(round_id: int, session: DbSession,
         principal: Annotated[Principal, Depends(requires(Permission.SELECTION_RUN))]) -> Any:
     """Draw the round. Running it again returns the same run; it never selects twice."""
-    result = service.run(session, round_id, actor=principal.actor)
+    result = service.run_selection(session, round_id, actor=principal.actor)
     return run_out(result.run, result.drawn)
 
 

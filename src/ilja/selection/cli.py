@@ -54,7 +54,7 @@ def run(round_id: int = RoundOption, output: str = FormatOption) -> None:
 
     try:
         with transaction() as session:
-            result = service.run(session, round_id, actor=cli_actor())
+            result = service.run_selection(session, round_id, actor=cli_actor())
             record = {**_run_record(result.run), "drawn_now": result.drawn,
                       "stats": {k: v for k, v in (result.run.stats or {}).items()
                                 if k not in ("units", "groups")}}

@@ -18,11 +18,14 @@ from sqlalchemy.orm import Session
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications.models import Application, ApplicationStatus
+from ilja.people.models import Person
+from ilja.people.records import mask_name
 from ilja.files import write_atomically
 from ilja.selection.errors import SelectionError
 from ilja.selection.lottery import lottery_numbers, shown
 from ilja.selection.model import REASON_LABELS, STATUS_LABELS, Reason, Status
 from ilja.selection.models import SelectionOutcomeRow
+from ilja.selection.round_run import completed_run, units_of
 from ilja.selection.stats import competition_rate
 from ilja.text import TEXT_PROBLEMS, cells, text_problem
 
@@ -54,8 +57,6 @@ def results(session: Session, round_id: int, *, status: str | None = None,
             scope: Scope = SYSTEM) -> tuple[list[ResultRow], int]:
     """A page of the round's results in order of merit (ineligible last), and the total, of the
     applications within ``scope`` (each result is an applicant's: scoped like the application)."""
-    from ilja.selection.service import completed_run
-
     run_row = completed_run(session, round_id)
     conditions = [SelectionOutcomeRow.run_id == run_row.id, scope.where(Kind.APPLICATION)]
     if status:
@@ -99,8 +100,6 @@ class Competition:
 def competition(session: Session, round_id: int) -> Competition:
     """Applicants per seat for the round, each unit and each field (경쟁률, every application
     at its first choice, as notices state it; ``stats.competition_rate``)."""
-    from ilja.selection.service import units_of
-
     units, groups = units_of(session, round_id)
     counts: dict[str, int] = {}
     for (preferences,) in session.execute(select(Application.preferences).where(
@@ -143,10 +142,6 @@ def export_results(session: Session, round_id: int, target: Path | BinaryIO, *, 
     statistics (경쟁률) and the verification record; audited as ``selection.export`` with the
     reason (다운로드 사유). Names are masked (``홍*동``), as results are published."""
     from openpyxl import Workbook
-
-    from ilja.people.models import Person
-    from ilja.people.records import mask_name
-    from ilja.selection.service import completed_run
 
     text = (reason or "").strip()
     if len(text) < 4:

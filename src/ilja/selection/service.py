@@ -7,7 +7,7 @@ loads a round into it and stores what it returns, in the caller's one transactio
 
 * ``prepare_draw`` closes the round and records the run with the seed commitment published when
   the round opened;
-* ``run_selection`` (also ``run``) locks the round's row (``SELECT … FOR UPDATE``; SQLite serialises writers), and either
+* ``run_selection`` locks the round's row (``SELECT … FOR UPDATE``; SQLite serialises writers), and either
   draws — inputs from the applications, scores from their eligibility snapshots, seats from the
   round's units, the policy from the parameters — or, if the round was drawn already, returns
   that run unchanged: a second click, or a second member of staff at the same moment, never
@@ -46,6 +46,7 @@ from ilja.applications.models import (
     table_of,
 )
 from ilja.rules.parameters import default_tree
+from ilja.selection import offers_made
 from ilja.selection.errors import NotDrawn, NothingToDraw, SelectionError
 from ilja.selection.model import (
     Applicant,
@@ -72,6 +73,7 @@ from ilja.selection.results import (  # re-exported: callers use service.X
     export_results,
     results,
 )
+from ilja.selection.round_run import completed_run, get_run, units_of
 from ilja.selection.run import (
     SelectionRun,
     Verification,
@@ -93,11 +95,6 @@ ineligible after the draw, an offer's deadline passed (``offer_service``), a no-
 member of the household holds a seat (``verification.gate.one_per_household``)."""
 NOT_ELIGIBLE_KINDS = ("ineligible", "household")
 
-
-
-def get_run(session: Session, round_id: int) -> SelectionRunRow | None:
-    return session.execute(select(SelectionRunRow).where(SelectionRunRow.round_id == round_id)
-                           .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,17 +140,6 @@ def policy_for(row: Round) -> SelectionPolicy:
     round's own options (fill order, rounding, waitlist length) on top."""
     return SelectionPolicy.from_parameters(default_tree(), row.starts_on, program=row.program_code,
                                            **(row.policy_options or {}))
-
-
-def units_of(session: Session, round_id: int) -> tuple[list[Unit], list[UnitGroup]]:
-    """The round's units as the selection sees them: choosable units, and the fields grouping
-    them (with their own seat totals where set)."""
-    units = applications.round_units(session, round_id)
-    parents = {u.parent_code for u in units if u.parent_code}
-    groups = [UnitGroup(u.code, u.seats) for u in units if u.code in parents]
-    leaves = [Unit(u.code, int(u.seats or 0), u.parent_code) for u in units
-              if u.code not in parents]
-    return leaves, groups
 
 
 def _units_record(units: Sequence[Unit], groups: Sequence[UnitGroup]) -> dict[str, Any]:
@@ -214,9 +200,7 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
              if a.status == S.ELIGIBLE]
     applications.record_moves(session, moves, actor=actor,
                               program_kind=applications.program_kind(row.program_code), now=now)
-    from ilja.selection import offer_service
-
-    offer_service.after_draw(session, run_row, row, [
+    offers_made.after_draw(session, run_row, row, [
         (a.id, o.unit, o.seat.value if o.seat else None)
         for a, o in zip(apps, outcomes, strict=True) if o.status == Status.SELECTED], now=now)
     stats = selection_stats(allocation).as_dict()
@@ -245,10 +229,6 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
     return RunResult(run_row, True)
 
 
-run = run_selection
-"""The same, by its short name (``ilja select run``)."""
-
-
 def _outcome_values(run_id: int, app: Any, outcome: Outcome, eligible: bool) -> dict[str, Any]:
     seat = outcome.seat.value if outcome.seat else None
     return {"run_id": run_id, "application_id": app.id, "applicant_key": outcome.applicant_id,
@@ -274,13 +254,6 @@ def _draw_details(run_id: int, outcome: Outcome) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 # Reading stored runs
 # --------------------------------------------------------------------------------------------
-def completed_run(session: Session, round_id: int) -> SelectionRunRow:
-    run_row = get_run(session, round_id)
-    if run_row is None or run_row.status != RunStatus.COMPLETED:
-        raise NotDrawn(round_id)
-    return run_row
-
-
 def _outcome_rows(session: Session, run_id: int) -> list[SelectionOutcomeRow]:
     return list(session.execute(select(SelectionOutcomeRow)
                                 .where(SelectionOutcomeRow.run_id == run_id)
@@ -511,9 +484,7 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
     run_row.current_output_hash = new_hash
     run_row.stats = selection_stats(promotion.allocation).as_dict()
     session.flush()
-    from ilja.selection import offer_service
-
-    offer_service.after_withdrawal(session, run_row, row, leavers, changes, sequence=sequence,
+    offers_made.after_withdrawal(session, run_row, row, leavers, changes, sequence=sequence,
                                    actor=actor, now=now)
     promoted = [c["application_id"] for c in changes
                 if c["kind"] in (ChangeKind.PROMOTED, ChangeKind.MOVED_UP)]
@@ -546,7 +517,7 @@ def _store_waitlists(session: Session, rows: Sequence[SelectionOutcomeRow], befo
 __all__ = [
     "Competition", "NotDrawn", "NothingToDraw", "ResultRow", "RunResult", "SelectionError",
     "VerificationReport", "WithdrawalResult", "audit_results_read", "competition",
-    "completed_run", "current_allocation", "export_results", "get_run", "policy_for", "prepare_draw", "results", "run",
+    "completed_run", "current_allocation", "export_results", "get_run", "policy_for", "prepare_draw", "results",
     "run_selection",
     "stored_inputs", "stored_outcomes", "stored_run", "units_of", "verify", "withdraw",
 ]

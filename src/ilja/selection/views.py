@@ -100,7 +100,7 @@ def run(request: Request, round_id: int, session: DbSession,
         return not_found(request, translator(request)("applications.round"))
     try:
         with session.begin_nested():
-            service.run(session, round_id, actor=principal.actor)
+            service.run_selection(session, round_id, actor=principal.actor)
     except ApplicationError as error:
         session.expire_all()
         return _selection_page(request, session, principal, row,

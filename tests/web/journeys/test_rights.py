@@ -55,7 +55,7 @@ def _drawn_round(url: str) -> tuple[int, int]:
     with transaction(engine_for(url)) as session:
         session.get_one(Round, round_id).policy_options = {"waitlist_ratio": "0"}  # no waitlist
         selection.prepare_draw(session, round_id, actor=MANAGER)
-        selection.run(session, round_id, actor=MANAGER)
+        selection.run_selection(session, round_id, actor=MANAGER)
         loser = next(a for a in apps if applications.get_application(session, a).status == "not_selected")
         person_id = applications.get_application(session, loser).person_id
         session.scalars(select(User).where(User.login == "citizen")).one().person_id = person_id
