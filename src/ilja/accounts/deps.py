@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, object_session
 
-from ilja.accounts import audit, csrf, service
+from ilja.accounts import audit, csrf, service, token_cache
 from ilja.accounts.models import User
 from ilja.accounts.roles import Permission, PermissionDenied, Role, has_permission
 
@@ -141,10 +141,10 @@ def get_principal(request: Request, db: DbSession) -> Principal:
     principal = Principal(None, None, None, source)
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = service.resolve_token(db, header[7:].strip())
+        user = token_cache.resolve(db, header[7:].strip(), UserInfo.of)
         if user is None:
             raise NotAuthenticated()
-        principal = Principal(UserInfo.of(user), "token", None, source)
+        principal = Principal(user, "token", None, source)
     elif cookie := request.cookies.get(SESSION_COOKIE):
         resolved = service.resolve_session(db, cookie)
         if resolved is not None:

@@ -428,17 +428,25 @@ def issue_token(session: Session, user: User, name: str, source_address: str | N
 
 
 def resolve_token(session: Session, token: str) -> User | None:
+    found = usable_token(session, token)
+    return None if found is None else found[0]
+
+
+def usable_token(session: Session, token: str) -> tuple[User, dt.datetime] | None:
+    """The account a token stands for and when the token expires; None if it may not be used
+    now (unknown, revoked, expired, or the account is not usable). Notes its use every 5 min."""
     found = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
                             .where(ApiToken.token_hash == token_digest(token))).first()
     if found is None:
         return None
     row, user = found
-    if row.revoked or clock.now() >= _aware(row.expires_at) or not usable(user):
-        return None
     now = clock.now()
+    expires = _aware(row.expires_at)
+    if row.revoked or now >= expires or not usable(user):
+        return None
     if row.last_used_at is None or now - _aware(row.last_used_at) > dt.timedelta(minutes=5):
         _touch(session, row, ApiToken.last_used_at, now - dt.timedelta(minutes=5), now)
-    return user
+    return user, expires
 
 
 def _touch(session: Session, row, column, stale_before: dt.datetime, now: dt.datetime) -> None:
