@@ -132,19 +132,20 @@ def read_rows(session: Session, data: bytes, filename: str, round_id: int, keyri
     problems: list[Problem] = []
     seen: dict[int, int] = {}
     rows: list[tuple[int, int, dict[str, Any]]] = []
-    fact_columns = [(name, header[name], fact) for name, (_, fact) in COLUMNS.items() if fact]
+    fact_columns = [(name, header[name], fact, {}) for name, (_, fact) in COLUMNS.items() if fact]
     rrn_at, round_at = header["주민등록번호"], header["공고번호"]
     household_at, members_at = (header.get(name) for name in HOUSEHOLD_COLUMNS)
     households: dict[str, tuple[int, int, int]] = {}
     today = clock.today()
+    this_round = str(round_id)
     for number, cells in enumerate(table[1:], start=2):
         if len(problems) >= MAX_PROBLEMS:
             break
-        if not any(cell_text(c) for c in cells):
+        text = [cell_text(c) for c in cells]
+        if not any(text):
             continue
-        text = [cell_text(c) if i < len(cells) else None for i, c in enumerate(cells)]
         text += [None] * (len(table[0]) - len(text))
-        if (text[round_at] or "").strip() != str(round_id):
+        if (text[round_at] or "").strip() != this_round:
             problems.append(Problem(number, "공고번호", f"다른 공고(또는 빈 칸)의 행입니다: 이 공고는 {round_id}번입니다.",
                                     f"a row for another round (or none): this is round {round_id}"))
             continue
@@ -166,13 +167,14 @@ def read_rows(session: Session, data: bytes, filename: str, round_id: int, keyri
         seen[found[0]] = number
         facts = {}
         members = (text[members_at] or "") if members_at is not None else ""
-        for name, at, fact in fact_columns:
+        for name, at, fact, parsed in fact_columns:
             if fact == "household_income_krw" and members.strip() and not (text[at] or "").strip():
                 continue  # summed from the members
-            try:
-                facts[fact] = catalogue.parse(fact, text[at] or "")
-            except catalogue.BadValue as error:
-                problems.append(Problem(number, name, error.ko, error.en))
+            value = _parse(parsed, fact, text[at] or "")
+            if isinstance(value, catalogue.BadValue):
+                problems.append(Problem(number, name, value.ko, value.en))
+            else:
+                facts[fact] = value
         if members_at is not None or household_at is not None:
             identifier = (text[household_at] or "") if household_at is not None else ""
             found_wrong = household.row_facts(facts, members, identifier, keyring, row=number,
@@ -182,6 +184,35 @@ def read_rows(session: Session, data: bytes, filename: str, round_id: int, keyri
     if problems:
         raise FileRefused(problems)
     return rows
+
+
+def _parse(parsed: dict[str, Any], fact: str, cell: str) -> Any:
+    """``catalogue.parse`` once per distinct cell of a column (``parsed``: the column's cells so
+    far, with their value or ``BadValue``): a file repeats a few values (Y, N, no groups, the same
+    amounts) down 100,000 rows. A value is shared by the rows that have it, and only read."""
+    try:
+        return parsed[cell]
+    except KeyError:
+        try:
+            value = catalogue.parse(fact, cell)
+        except catalogue.BadValue as error:
+            value = error
+        parsed[cell] = value
+        return value
+
+
+def _json_text(value: Any) -> str | None:
+    """The JSON column's text for ``value`` (``json.dumps``; None is SQL NULL, as the column says),
+    without a call for the values most facts have: a yes or no, a whole number of won."""
+    if value is None:
+        return None
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value.__class__ is int:
+        return str(value)
+    return json.dumps(value)
 
 
 def _copy_text(value: Any) -> str:
@@ -195,8 +226,9 @@ def _copy_text(value: Any) -> str:
 def _insert_facts(session: Session, rows: list[tuple[int, int, dict[str, Any]]],
                   shared: dict[str, Any]) -> None:
     """Five facts a row, 500,000 rows for a 100,000-row file: PostgreSQL's COPY, or one
-    ``executemany`` on SQLite's driver with each value put through its column type's own bind
-    processor (the ORM's per-row parameter handling would cost more than the rest of the import)."""
+    ``executemany`` on SQLite's driver, the shared values put through their column type's own
+    bind processor once and each fact's value written as JSON text (the ORM's per-row parameter
+    handling would cost more than the rest of the import)."""
     connection = session.connection()
     dialect = connection.dialect
     table = table_of(VerifiedFact)
@@ -214,14 +246,13 @@ def _insert_facts(session: Session, rows: list[tuple[int, int, dict[str, Any]]],
                 f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for start in range(0, len(rows), CHUNK):
                 copy.write("".join(
-                    f"{app_id}\t{person_id}\t{fact}\t{_copy_text(json.dumps(value))}\t{tail}\n"
+                    f"{app_id}\t{person_id}\t{fact}\t{_copy_text(_json_text(value))}\t{tail}\n"
                     for app_id, person_id, facts in rows[start:start + CHUNK] for fact, value in facts.items()))
         return
     constants = tuple(processor(name)(value) for name, value in shared.items())
-    value_of = processor("value")
     statement = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
                  f"VALUES ({', '.join(['?'] * len(columns))})")
-    params = [(app_id, person_id, fact, value_of(value), *constants)
+    params = [(app_id, person_id, fact, _json_text(value), *constants)
               for app_id, person_id, facts in rows for fact, value in facts.items()]
     for start in range(0, len(params), CHUNK * 5):
         connection.exec_driver_sql(statement, params[start:start + CHUNK * 5])
@@ -244,9 +275,13 @@ def import_check(session: Session, data: bytes, filename: str, round_id: int, *,
     source = SOURCE.format(date=checked_on.isoformat())
     ids = [app_id for app_id, _, _ in rows]
     table = table_of(VerifiedFact)
-    for start in range(0, len(ids), CHUNK):
-        session.execute(delete(table).where(table.c.application_id.in_(ids[start:start + CHUNK]),
-                                            table.c.fact.in_(catalogue.RECORDS_CHECK_FACTS)))
+    checked = table.c.fact.in_(catalogue.RECORDS_CHECK_FACTS)
+    # The facts an earlier check stored (none at a round's first): found by round in one query.
+    stale = sorted(set(ids) & set(session.scalars(
+        select(table.c.application_id).where(table.c.round_id == round_id, checked))))
+    for start in range(0, len(stale), CHUNK):
+        session.execute(delete(table).where(table.c.application_id.in_(stale[start:start + CHUNK]),
+                                            checked))
     _insert_facts(session, rows, {"round_id": round_id, "method": Method.RECORDS_CHECK.value,
                                   "source": source, "check_id": check.id, "verified_by": actor.id,
                                   "verified_at": now})
