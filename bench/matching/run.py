@@ -44,7 +44,7 @@ from ilja.matching import (
 )
 from ilja.matching.tokens import kiwi
 from ilja.programs.loader import load_plan
-from ilja.selection.lottery import new_seed
+from ilja.seeds import new_seed
 
 GOAL_RATIO = 10.0
 GOAL_B_SECONDS = 1.0

@@ -31,7 +31,7 @@ from ilja.applications.errors import (
 )
 from ilja.applications.models import Application, ApplicationEvent, ApplicationStatus, RoundSeed
 from ilja.db import engine_for, transaction
-from ilja.selection.lottery import commitment
+from ilja.seeds import commitment
 
 S = ApplicationStatus
 

@@ -23,8 +23,10 @@ from ilja import clock
 from ilja.accounts import audit
 from ilja.applications.errors import InvalidRound, RoundNotFound, RoundStateError
 from ilja.applications.models import Round, RoundSeed, RoundStatus, RoundUnit, UnitKind
+from ilja.programs.loader import load_plan
 from ilja.rules.engine import Engine, default_engine
-from ilja.selection.lottery import commitment, new_seed
+from ilja.rules.parameters import default_tree
+from ilja.seeds import commitment, new_seed
 
 
 def now_utc() -> dt.datetime:
@@ -64,26 +66,22 @@ class RoundInput:
     policy_options: dict[str, Any] | None = None
 
 
-@lru_cache(maxsize=1)
-def _plan() -> Any:
-    from ilja.programs.loader import load_plan
-
-    return load_plan()
-
-
 def program_kind(program_code: str) -> str:
-    """The plan's kind of a program: ``training``, ``public_job`` or ``pilot``."""
+    """The plan's kind of a program: ``training``, ``public_job`` or ``pilot``. A program the
+    plan does not know is an error, not a public job: its status moves would be judged by
+    the wrong rules."""
     try:
-        return str(_plan().program(program_code).kind)
-    except (KeyError, ValueError):
-        return "public_job"
+        return str(load_plan().program(program_code).kind)
+    except KeyError:
+        raise InvalidRound([("program_code", "사업을 목록에서 고르십시오.",
+                             f"unknown program {program_code!r}")]) from None
 
 
 def units_from_plan(program_code: str) -> list[UnitInput]:
     """The plan's fields or tracks of a program as units with their planned head counts —
     e.g. 동행일자리's five fields (care & health 1,904 … climate & environment 4,534)."""
     try:
-        tracks = _plan().program(program_code).tracks
+        tracks = load_plan().program(program_code).tracks
     except KeyError:
         return []  # an unknown program: validate_round says so
     units = []
@@ -122,8 +120,6 @@ LIMITS = DateLimits()
 @lru_cache(maxsize=32)
 def rules_since(program_code: str) -> dt.date | None:
     """The first day the rules hold a value for the program (None: they do not know it)."""
-    from ilja.rules.parameters import default_tree
-
     tree = default_tree()
     root = program_code.split(".")[0] + "."
     starts = [tree.get(name).values[0].start for name in tree.names() if name.startswith(root)]
@@ -144,7 +140,7 @@ def validate_round(data: RoundInput, engine: Engine | None = None,
                          f"unknown program {data.program_code!r}; known: {', '.join(engine.programs)}"))
     if data.track_code:
         try:
-            tracks = {t.code for t in _plan().program(data.program_code).tracks}
+            tracks = {t.code for t in load_plan().program(data.program_code).tracks}
         except (KeyError, ValueError):
             tracks = set()
         short = {t.rsplit(".", 1)[-1] for t in tracks}

@@ -33,7 +33,7 @@ from ilja.matching.models import (
 )
 from ilja.matching.service import NotFound, _get, fit_table, get_candidate, list_postings
 from ilja.rules.parameters import default_tree
-from ilja.selection.lottery import new_seed
+from ilja.seeds import new_seed
 
 SESSION_KINDS = ("job_counselling", "cv_coaching", "interview_prep")
 DAY_KINDS = ("matching_day", "job_fair")

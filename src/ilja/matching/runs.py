@@ -51,7 +51,7 @@ from ilja.matching.service import (
     list_postings,
 )
 from ilja.rules.parameters import default_tree
-from ilja.selection.lottery import commitment, new_seed
+from ilja.seeds import commitment, new_seed
 
 
 class RunStateError(ValueError):

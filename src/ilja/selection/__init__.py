@@ -11,16 +11,10 @@ Pure logic over plain data (no database, no web). The selection service::
     current = replay(reproduce(run, inputs), stored_withdrawals)[-1].allocation  # after restart
 """
 
+from ilja.seeds import commitment, new_seed, verify_commitment
 from ilja.selection.allocation import Allocation, allocate, allocate_problem
 from ilja.selection.columns import Problem, build_problem
-from ilja.selection.lottery import (
-    commitment,
-    lottery_keys,
-    lottery_number,
-    lottery_numbers,
-    new_seed,
-    verify_commitment,
-)
+from ilja.selection.lottery import lottery_keys, lottery_number, lottery_numbers
 from ilja.selection.model import (
     REASON_LABELS,
     STATUS_LABELS,

@@ -8,8 +8,9 @@ Byte encoding (``ilja-lottery-v1``), so anyone can recompute a number without Il
     lottery_number = int.from_bytes(SHA-256(seed ‖ 0x00 ‖ UTF-8(applicant_id)), "big")
     commitment     = SHA-256(seed).hexdigest()
 
-``seed`` is the raw bytes (shown as hex in records), at least 16 bytes; ``new_seed`` draws 32
-from the operating system. A number depends only on the seed and the applicant's own id, so
+``seed`` is the raw bytes (shown as hex in records), at least 16 bytes; the seed and its
+commitment are ``ilja.seeds``' (``new_seed`` draws 32 from the operating system). A number
+depends only on the seed and the applicant's own id, so
 adding or removing an applicant never shifts anyone else's number. A smaller number wins a tie.
 
 The commitment only protects applicants if it is published before the list of applicants is
@@ -25,41 +26,22 @@ One-line check for an auditor, outside Ilja::
 from __future__ import annotations
 
 import hashlib
-import hmac
-import secrets
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from ilja.seeds import SeedError, check_seed
 from ilja.selection.model import SelectionInputError
 
 LOTTERY_SCHEME = "ilja-lottery-v1: sha256(seed || 0x00 || utf8(applicant_id)), big-endian integer"
-SEED_BYTES = 32
-MIN_SEED_BYTES = 16
 _SEPARATOR = b"\x00"
 
 
-def new_seed() -> bytes:
-    """A fresh secret seed of 32 bytes from the operating system's CSPRNG."""
-    return secrets.token_bytes(SEED_BYTES)
-
-
 def _check_seed(seed: bytes) -> bytes:
-    if not isinstance(seed, bytes | bytearray) or len(seed) < MIN_SEED_BYTES:
-        raise SelectionInputError("seed", "seed_invalid",
-                                  f"a seed is at least {MIN_SEED_BYTES} bytes (new_seed() gives "
-                                  f"{SEED_BYTES})")
-    return bytes(seed)
-
-
-def commitment(seed: bytes) -> str:
-    """SHA-256 of the seed in hex: published before the draw, checked after the seed is shown."""
-    return hashlib.sha256(_check_seed(seed)).hexdigest()
-
-
-def verify_commitment(seed: bytes, published: str) -> bool:
-    """Whether ``seed`` is the one the published commitment was made to."""
-    return hmac.compare_digest(commitment(seed), published.strip().lower())
+    try:
+        return check_seed(seed)
+    except SeedError as error:
+        raise SelectionInputError("seed", error.code, str(error)) from error
 
 
 def lottery_digests(seed: bytes, applicant_ids: Iterable[str]) -> bytes:

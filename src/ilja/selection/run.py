@@ -19,13 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ilja import __version__
+from ilja.seeds import commitment, verify_commitment
 from ilja.selection.allocation import Allocation, allocate
-from ilja.selection.lottery import (
-    LOTTERY_SCHEME,
-    commitment,
-    lottery_keys,
-    verify_commitment,
-)
+from ilja.selection.lottery import LOTTERY_SCHEME, lottery_keys
 from ilja.selection.model import (
     Outcome,
     SelectionInputError,
