@@ -94,3 +94,23 @@ def load(root: Path, sha256: str, keyring: KeyRing) -> bytes:
     """The evidence's bytes, decrypted (``TokenError`` if the file was altered or swapped)."""
     return decrypt_value(path_of(root, sha256).read_bytes().decode("ascii"), keyring,
                          purpose=PURPOSE, context=sha256)
+
+
+def seal_upload(root: Path, content: bytes | None, day: dt.date,
+                keyring: KeyRing) -> Evidence | None:
+    """An excused day's uploaded evidence sealed under the limit in force on ``day``, or None
+    without one; a refusal (``EvidenceRefused``) names the field."""
+    if not content:
+        return None
+    try:
+        return store(root, content, max_bytes(day), keyring)
+    except EvidenceRefused as error:
+        raise EvidenceRefused(f"증빙 파일: {error.message_ko}",
+                              f"Evidence file: {error.message_en}") from None
+
+
+def columns(sealed: Evidence | None) -> dict[str, object]:
+    """The evidence columns both programs' excused-day rows carry."""
+    return {"evidence_sha256": sealed.sha256 if sealed else None,
+            "evidence_type": sealed.media_type if sealed else None,
+            "evidence_bytes": sealed.size if sealed else None}

@@ -25,7 +25,14 @@ from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.attendance import codes
 from ilja.attendance import evidence as sealed
 from ilja.attendance.excused import ExcuseKind, publicjobs_rule
-from ilja.attendance.records import Method, OverrideStatus, SameApprover, check_second_person
+from ilja.attendance.records import (
+    Method,
+    OverrideStatus,
+    SameApprover,
+    check_second_person,
+    reason_refusal,
+    record_decision,
+)
 from ilja.people.rrn import KeyRing
 from ilja.programs.holidays import is_paid_holiday
 from ilja.publicjobs import service
@@ -39,7 +46,6 @@ from ilja.publicjobs.models import Placement, PlacementStatus, TimesheetEntryRow
 from ilja.publicjobs.service import MonthApproved, NotFound, PublicJobError, month_key, terms_of
 from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry, TimesheetInvalid, validate_entries
 from ilja.rules.parameters import default_tree
-from ilja.text import text_problem
 
 PROTECTED = frozenset({Method.CHECKIN.value, Method.EXCUSED.value, Method.OVERRIDE.value})
 
@@ -207,12 +213,10 @@ def record_excused(session: Session, *, placement_id: int, day: dt.date, kind: s
     if row is not None and row.kind == EntryKind.WORKED.value:
         raise PublicJobError("근무로 기록된 날입니다. 바꾸려면 근무기록을 정정하십시오.",
                              "The day is recorded as worked; correct the timesheet to change it.")
-    stored = None
-    if evidence:
-        try:
-            stored = sealed.store(store, evidence, sealed.max_bytes(day), keyring)
-        except sealed.EvidenceRefused as error:
-            raise PublicJobError(f"증빙 파일: {error.message_ko}", f"Evidence file: {error.message_en}") from None
+    try:
+        stored = sealed.seal_upload(store, evidence, day, keyring)
+    except sealed.EvidenceRefused as error:
+        raise PublicJobError(error.message_ko, error.message_en) from None
     rule = publicjobs_rule(excuse, day)
     paid = bool(rule.value)
     kind_of_day = EntryKind.PAID_LEAVE if paid else EntryKind.UNPAID_ABSENCE
@@ -224,10 +228,7 @@ def record_excused(session: Session, *, placement_id: int, day: dt.date, kind: s
         row.kind, row.milli_hours, row.entered_by, row.method = kind_of_day.value, hours, actor.id, Method.EXCUSED.value
     session.execute(delete(ExcusedDay).where(ExcusedDay.placement_id == placement.id, ExcusedDay.day == day))
     excused = ExcusedDay(placement_id=placement.id, day=day, kind=excuse.value, paid=paid, rule=rule.as_dict(),
-                         evidence_sha256=stored.sha256 if stored else None,
-                         evidence_type=stored.media_type if stored else None,
-                         evidence_bytes=stored.size if stored else None, recorded_by=actor.id,
-                         recorded_at=clock.now())
+                         **sealed.columns(stored), recorded_by=actor.id, recorded_at=clock.now())
     session.add(excused)
     session.flush()
     audit.record(session, actor, "publicjobs.attendance.excused", subject_person_id=placement.person_id,
@@ -268,28 +269,17 @@ def protected(session: Session, placement_ids: list[int], first: dt.date, last: 
                TimesheetEntryRow.day <= last, TimesheetEntryRow.method.in_(sorted(PROTECTED))))}
 
 
-
-
 # --------------------------------------------------------------------------------------------
 # Overrides: four eyes
 # --------------------------------------------------------------------------------------------
-MAX_REASON = 1000
-
-
 def request_override(session: Session, *, placement_id: int, day: dt.date, kind: str, milli_hours: int,
                      reason: str, actor: audit.Actor, scope: Scope = SYSTEM) -> TimesheetOverride:
     """Ask to change a recorded day, with a reason; nothing changes until another staff member
     approves it."""
     placement = service.get_placement(session, placement_id, scope)
-    text = (reason or "").strip()
-    if not text:
-        raise PublicJobError("정정 사유: 사유를 입력하십시오.", "Reason for the change: enter a reason.")
-    if len(text) > MAX_REASON or text_problem(text, line_breaks=True):
-        raise PublicJobError(f"정정 사유: {MAX_REASON}자 이내로, 주민등록번호나 제어 문자 없이 입력하십시오.",
-                             f"Reason for the change: at most {MAX_REASON} characters, without a registration "
-                             "number or control characters.")
-    if actor.id is None:
-        raise PublicJobError("정정은 직원이 요청합니다.", "An override is asked for by a staff member.")
+    if (refusal := reason_refusal(reason, actor.id)) is not None:
+        raise PublicJobError(*refusal)
+    text = reason.strip()
     try:
         entry = TimesheetEntry(placement.id, day, EntryKind(kind), milli_hours)
     except ValueError:
@@ -362,9 +352,7 @@ def decide_override(session: Session, *, override_id: int, approve: bool, note: 
         session.execute(update(TimesheetEntryRow).where(
             TimesheetEntryRow.placement_id == placement.id, TimesheetEntryRow.day == row.day)
             .values(method=Method.OVERRIDE.value).execution_options(synchronize_session="fetch"))
-    row.status = (OverrideStatus.APPROVED if approve else OverrideStatus.REJECTED).value
-    row.decided_by, row.decided_at = actor.id, clock.now()
-    row.decision_note = (note or "").strip()[:MAX_REASON] or None
+    record_decision(row, approve=approve, note=note, decided_by=actor.id)
     session.flush()
     audit.record(session, actor, f"publicjobs.attendance.override.{row.status}",
                  subject_person_id=placement.person_id, object_type="publicjob_placement", object_id=placement.id,

@@ -25,9 +25,15 @@ from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.attendance import evidence as sealed
 from ilja.attendance.excused import ExcuseKind, evidence_required, training_rule
-from ilja.attendance.records import Method, OverrideStatus, SameApprover, check_second_person
+from ilja.attendance.records import (
+    Method,
+    OverrideStatus,
+    SameApprover,
+    check_second_person,
+    reason_refusal,
+    record_decision,
+)
 from ilja.people.rrn import KeyRing
-from ilja.text import text_problem
 from ilja.training import service
 from ilja.training.attendance import Mark
 from ilja.training.errors import Conflict, InvalidInput, NotFound, SecondPersonNeeded
@@ -39,7 +45,6 @@ from ilja.training.models import (
     ExcusedAbsence,
 )
 
-MAX_REASON = 1000
 CHUNK = 5000
 PROTECTED = frozenset({Method.CHECKIN.value, Method.EXCUSED.value, Method.OVERRIDE.value})
 """Records the operator's sheet or file do not overwrite: the person's own check-in, an excused
@@ -97,20 +102,16 @@ def record_excused(session: Session, *, enrolment_id: int, day: dt.date, kind: s
     if existing is not None and existing.mark in (Mark.PRESENT, Mark.LATE):
         raise Conflict("출석으로 기록된 날입니다. 바꾸려면 정정을 요청하십시오.",
                        "The day is recorded as attended; ask for an override to change it.")
-    stored = None
-    if evidence:
-        try:
-            stored = sealed.store(store, evidence, sealed.max_bytes(day), keyring)
-        except sealed.EvidenceRefused as error:
-            raise InvalidInput(f"증빙 파일: {error.message_ko}", f"Evidence file: {error.message_en}") from None
+    try:
+        stored = sealed.seal_upload(store, evidence, day, keyring)
+    except sealed.EvidenceRefused as error:
+        raise InvalidInput(error.message_ko, error.message_en) from None
     rule = training_rule(excuse, day)
     excused = bool(rule.value)
     session.execute(delete(ExcusedAbsence).where(ExcusedAbsence.enrolment_id == enrolment.id,
                                                  ExcusedAbsence.day == day))
     row = ExcusedAbsence(enrolment_id=enrolment.id, day=day, kind=excuse.value, excused=excused,
-                         rule=rule.as_dict(), evidence_sha256=stored.sha256 if stored else None,
-                         evidence_type=stored.media_type if stored else None,
-                         evidence_bytes=stored.size if stored else None, recorded_by=actor.id,
+                         rule=rule.as_dict(), **sealed.columns(stored), recorded_by=actor.id,
                          recorded_at=clock.now())
     session.add(row)
     _write(session, enrolment.id, day, Mark.EXCUSED if excused else Mark.ABSENT, Method.EXCUSED, actor)
@@ -150,15 +151,9 @@ def request_override(session: Session, *, enrolment_id: int, day: dt.date, mark:
     approves."""
     enrolment = service.get_enrolment(session, enrolment_id, scope)
     _session_day(session, enrolment, day)
-    text = (reason or "").strip()
-    if not text:
-        raise InvalidInput("정정 사유: 사유를 입력하십시오.", "Reason for the change: enter a reason.")
-    if len(text) > MAX_REASON or text_problem(text, line_breaks=True):
-        raise InvalidInput(f"정정 사유: {MAX_REASON}자 이내로, 주민등록번호나 제어 문자 없이 입력하십시오.",
-                           f"Reason for the change: at most {MAX_REASON} characters, without a "
-                           "registration number or control characters.")
-    if actor.id is None:
-        raise InvalidInput("정정은 직원이 요청합니다.", "An override is asked for by a staff member.")
+    if (refusal := reason_refusal(reason, actor.id)) is not None:
+        raise InvalidInput(*refusal)
+    text = reason.strip()
     current = _record(session, enrolment.id, day)
     before = None if current is None else Mark(current.mark)
     if before is mark:
@@ -209,9 +204,7 @@ def decide_override(session: Session, *, override_id: int, approve: bool, note: 
             raise Conflict("요청 이후 이 날의 기록이 바뀌었습니다. 정정을 다시 요청하십시오.",
                            "The day's record changed after the request; ask for the override again.")
         _write(session, enrolment.id, row.day, Mark(row.mark_after), Method.OVERRIDE, actor)
-    row.status = (OverrideStatus.APPROVED if approve else OverrideStatus.REJECTED).value
-    row.decided_by, row.decided_at = actor.id, clock.now()
-    row.decision_note = (note or "").strip()[:MAX_REASON] or None
+    record_decision(row, approve=approve, note=note, decided_by=actor.id)
     session.flush()
     audit.record(session, actor, f"training.attendance.override.{row.status}",
                  subject_person_id=enrolment.person_id, object_type="training_enrolment",
