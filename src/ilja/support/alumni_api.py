@@ -13,7 +13,7 @@ from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import alumni_service as alumni
-from ilja.support.http import MAX_INT, guarded
+from ilja.support.bounds import MAX_INT
 from ilja.text import FreeText
 
 router = APIRouter(prefix="/alumni")
@@ -58,33 +58,33 @@ class YearIn(BaseModel):
 
 @router.post("/pairs", status_code=201)
 def add_pair(body: PairIn, db: DbSession, principal: Record) -> dict[str, Any]:
-    row = guarded(lambda: alumni.pair(db, **body.model_dump(), actor=principal.actor, scope=Scope.of(principal)))
+    row = alumni.pair(db, **body.model_dump(), actor=principal.actor, scope=Scope.of(principal))
     return {"id": row.id, "activity_id": row.activity_id}
 
 
 @router.post("/pairs/{pair_id}/meetings")
 def meeting(pair_id: int, body: DayIn, db: DbSession, principal: Record) -> dict[str, Any]:
-    row = guarded(lambda: alumni.record_meeting(db, pair_id=pair_id, on=body.on, actor=principal.actor,
-                                                scope=Scope.of(principal)))
+    row = alumni.record_meeting(db, pair_id=pair_id, on=body.on, actor=principal.actor,
+                                                scope=Scope.of(principal))
     return {"id": row.id, "meetings": row.meetings}
 
 
 @router.post("/pairs/{pair_id}/end")
 def end(pair_id: int, body: DayIn, db: DbSession, principal: Record) -> dict[str, Any]:
-    row = guarded(lambda: alumni.end_pair(db, pair_id=pair_id, on=body.on, actor=principal.actor,
-                                          scope=Scope.of(principal)))
+    row = alumni.end_pair(db, pair_id=pair_id, on=body.on, actor=principal.actor,
+                                          scope=Scope.of(principal))
     return {"id": row.id, "ended_on": row.ended_on.isoformat()}
 
 
 @router.post("/talent-sessions", status_code=201)
 def talent(body: TalentIn, db: DbSession, principal: Record) -> dict[str, Any]:
-    row = guarded(lambda: alumni.talent_session(db, **body.model_dump(), actor=principal.actor))
+    row = alumni.talent_session(db, **body.model_dump(), actor=principal.actor)
     return {"id": row.id, "counted": row.counted}
 
 
 @router.post("/scholarships", status_code=201)
 def scholarship(body: ScholarshipIn, db: DbSession, principal: Record) -> dict[str, Any]:
-    row = guarded(lambda: alumni.scholarship(db, **body.model_dump(), actor=principal.actor))
+    row = alumni.scholarship(db, **body.model_dump(), actor=principal.actor)
     return {"id": row.id, "activity_id": row.activity_id}
 
 

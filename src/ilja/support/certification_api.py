@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from ilja import clock
@@ -16,12 +16,13 @@ from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.config import get_settings
+from ilja.errors import AccountNotLinked, PersonNotFound
 from ilja.rules.parameters import default_tree
 from ilja.support import budgets
 from ilja.support import certification_service as cert
+from ilja.support.bounds import MAX_INT
 from ilja.support.certification import PREFIX
-from ilja.support.errors import SupportError
-from ilja.support.http import MAX_INT, fail, guarded
+from ilja.support.errors import NotFound
 from ilja.support.models import Certification, ExamAttempt, FeeClaim, SupportBudget
 from ilja.text import FreeText, MultilineText
 
@@ -83,10 +84,7 @@ def list_certifications(db: DbSession, _: Read) -> list[dict[str, Any]]:
 
 @router.post("/certifications", status_code=201)
 def add_certification(body: CertificationIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    try:
-        return certification_out(cert.add_certification(db, **body.model_dump(), actor=principal.actor))
-    except SupportError as error:
-        raise fail(error) from None
+    return certification_out(cert.add_certification(db, **body.model_dump(), actor=principal.actor))
 
 
 class AttemptIn(BaseModel):
@@ -104,11 +102,8 @@ def record_attempt(body: AttemptIn, db: DbSession, principal: Manage) -> dict[st
     from ilja.people import registry
 
     if registry.get_person(db, body.person_id, Scope.of(principal)) is None:
-        raise HTTPException(404, f"no person {body.person_id}")
-    try:
-        return attempt_out(cert.record_attempt(db, **body.model_dump(), actor=principal.actor))
-    except SupportError as error:
-        raise fail(error) from None
+        raise PersonNotFound(body.person_id)
+    return attempt_out(cert.record_attempt(db, **body.model_dump(), actor=principal.actor))
 
 
 class ResultIn(BaseModel):
@@ -118,18 +113,15 @@ class ResultIn(BaseModel):
 
 @router.patch("/attempts/{attempt_id}")
 def set_result(attempt_id: int, body: ResultIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    try:
-        return attempt_out(cert.set_result(db, attempt_id=attempt_id, result=body.result, actor=principal.actor,
-                                           scope=Scope.of(principal)))
-    except SupportError as error:
-        raise fail(error) from None
+    return attempt_out(cert.set_result(db, attempt_id=attempt_id, result=body.result, actor=principal.actor,
+                                       scope=Scope.of(principal)))
 
 
 @router.get("/persons/{person_id}/attempts")
 def attempts_of_person(person_id: int, db: DbSession, principal: Read) -> list[dict[str, Any]]:
     """A trainee's attempts and claims (none outside the caller's scope); a staff read of personal
     records, audited."""
-    rows = guarded(lambda: cert.attempts_of(db, person_id, Scope.of(principal)))
+    rows = cert.attempts_of(db, person_id, Scope.of(principal))
     audit.record(db, principal.actor, "support.attempts.read", subject_person_id=person_id if rows else None,
                  object_type="person", object_id=person_id)
     return [{**attempt_out(a), "certification": c.code, "claim": claim_out(k) if k else None} for a, c, k in rows]
@@ -141,11 +133,8 @@ async def claim_on_behalf(attempt_id: int, db: DbSession, principal: Manage,
                           claimed_on: Annotated[dt.date | None, Form()] = None) -> dict[str, Any]:
     day = claimed_on or clock.today()
     content = await read_upload(receipt, day)
-    try:
-        return claim_out(cert.submit_claim(db, attempt_id=attempt_id, receipt=content, claimed_on=day,
-                                           store=store(), actor=principal.actor, scope=Scope.of(principal)))
-    except SupportError as error:
-        raise fail(error) from None
+    return claim_out(cert.submit_claim(db, attempt_id=attempt_id, receipt=content, claimed_on=day,
+                                       store=store(), actor=principal.actor, scope=Scope.of(principal)))
 
 
 @router.get("/claims")
@@ -161,13 +150,10 @@ class DecisionIn(BaseModel):
 
 @router.post("/claims/{claim_id}/decision")
 def decide(claim_id: int, body: DecisionIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
-    try:
-        with db.begin_nested():
-            row = cert.decide_claim(db, claim_id=claim_id, approve=body.approve, reason=body.reason,
-                                    actor=principal.actor, scope=Scope.of(principal))
-        return claim_out(row)
-    except SupportError as error:
-        raise fail(error) from None
+    with db.begin_nested():
+        row = cert.decide_claim(db, claim_id=claim_id, approve=body.approve, reason=body.reason,
+                                actor=principal.actor, scope=Scope.of(principal))
+    return claim_out(row)
 
 
 class PaymentIn(BaseModel):
@@ -178,12 +164,9 @@ class PaymentIn(BaseModel):
 
 @router.post("/claims/{claim_id}/payment")
 def pay(claim_id: int, body: PaymentIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
-    try:
-        return claim_out(cert.record_payment(db, claim_id=claim_id, paid_on=body.paid_on,
-                                             payment_ref=body.payment_ref, actor=principal.actor,
-                                             scope=Scope.of(principal)))
-    except SupportError as error:
-        raise fail(error) from None
+    return claim_out(cert.record_payment(db, claim_id=claim_id, paid_on=body.paid_on,
+                                         payment_ref=body.payment_ref, actor=principal.actor,
+                                         scope=Scope.of(principal)))
 
 
 @router.get("/claims/{claim_id}/receipt")
@@ -191,10 +174,8 @@ def receipt(claim_id: int, db: DbSession, principal: PayRead) -> Response:
     try:
         claim = cert.get_claim(db, claim_id, Scope.of(principal))
         content = cert.receipt_of(db, claim, store(), actor=principal.actor)
-    except SupportError as error:
-        raise fail(error) from None
     except FileNotFoundError:
-        raise HTTPException(404, "receipt file missing") from None
+        raise NotFound("document", claim_id) from None
     return Response(content, media_type=claim.receipt_type, headers={
         "Content-Disposition": f'attachment; filename="receipt-{claim.id}"', "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff"})
@@ -213,11 +194,8 @@ class BudgetIn(BaseModel):
 
 @router.put("/budgets/{kind}/{year}")
 def set_budget(kind: str, year: Year, body: BudgetIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
-    try:
-        return budget_out(budgets.set_budget(db, kind=kind, year=year, amount_won=body.amount_won,
-                                             source=body.source, actor=principal.actor))
-    except SupportError as error:
-        raise fail(error) from None
+    return budget_out(budgets.set_budget(db, kind=kind, year=year, amount_won=body.amount_won,
+                                         source=body.source, actor=principal.actor))
 
 
 @router.get("/pass-rates")
@@ -247,16 +225,13 @@ async def my_claim(db: DbSession,
     """The trainee reports a sitting and claims its fee in one step; nothing is kept if refused."""
     person_id = principal.user.person_id
     if person_id is None:
-        raise HTTPException(409, "this account is not linked to a person")
+        raise AccountNotLinked()
     day = clock.today()
     content = await read_upload(receipt, day)
-    try:
-        with db.begin_nested():
-            attempt = cert.record_attempt(db, person_id=person_id, certification_id=certification_id,
-                                          exam_on=exam_on, fee_paid_won=fee_paid_won, result=result,
-                                          actor=principal.actor)
-            claim = cert.submit_claim(db, attempt_id=attempt.id, receipt=content, claimed_on=day, store=store(),
+    with db.begin_nested():
+        attempt = cert.record_attempt(db, person_id=person_id, certification_id=certification_id,
+                                      exam_on=exam_on, fee_paid_won=fee_paid_won, result=result,
                                       actor=principal.actor)
-        return claim_out(claim)
-    except SupportError as error:
-        raise fail(error) from None
+        claim = cert.submit_claim(db, attempt_id=attempt.id, receipt=content, claimed_on=day, store=store(),
+                                  actor=principal.actor)
+    return claim_out(claim)

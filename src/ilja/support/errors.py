@@ -1,27 +1,20 @@
 """What can go wrong in the support services, as types with a Korean and an English message and
-a stable code; the API and the pages turn them into 404 / 409 / 422 answers without personal data."""
+a stable code (``ilja.errors.IljaError``): the global handlers answer 404 / 409 / 422 for them,
+without personal data."""
 
 from __future__ import annotations
 
+from ilja.errors import IljaError, missing
 from ilja.text import TEXT_PROBLEMS, text_problem
 
 
-class SupportError(Exception):
+class SupportError(IljaError):
     status_code = 422
     code = "support_error"
 
     def __init__(self, message_ko: str, message_en: str, *, field: str | None = None) -> None:
-        self.message_ko = message_ko
-        self.message_en = message_en
+        super().__init__(message_ko, message_en, loc=("body", field) if field else None)
         self.field = field
-        super().__init__(message_en)
-
-    def message(self, lang: str = "ko") -> str:
-        return self.message_ko if lang == "ko" else self.message_en
-
-    def as_detail(self, lang: str = "en") -> list[dict[str, object]]:
-        return [{"loc": ["body", self.field] if self.field else ["body"], "msg": self.message(lang),
-                 "type": self.code}]
 
 
 class NotFound(SupportError):
@@ -29,7 +22,7 @@ class NotFound(SupportError):
     code = "not_found"
 
     def __init__(self, what: str, key: object) -> None:
-        super().__init__(f"{what} {key}을(를) 찾을 수 없습니다.", f"{what} {key} not found.")
+        super().__init__(*missing(what, key))
 
 
 class Invalid(SupportError):

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
+from ilja.errors import AccountNotLinked, PersonNotFound
 from ilja.support import event_service as ev
-from ilja.support.http import MAX_INT, guarded
+from ilja.support.bounds import MAX_INT
 from ilja.text import FreeText, MultilineText
 
 router = APIRouter(prefix="/events")
@@ -60,7 +61,7 @@ def all_events(db: DbSession, _: Manage, kind: str | None = None) -> list[dict[s
 
 @router.post("", status_code=201)
 def create(body: EventIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    return event_out(guarded(lambda: ev.create_event(db, **body.model_dump(), actor=principal.actor)))
+    return event_out(ev.create_event(db, **body.model_dump(), actor=principal.actor))
 
 
 @router.get("/figures")
@@ -71,7 +72,7 @@ def figures(db: DbSession, _: Annotated[Principal, Depends(requires(Permission.R
 
 @router.get("/{event_id}/signups")
 def list_signups(event_id: int, db: DbSession, principal: Manage) -> list[dict[str, Any]]:
-    guarded(lambda: ev.get_event(db, event_id))
+    ev.get_event(db, event_id)
     return [signup_out(s) for s in ev.signups(db, event_id, Scope.of(principal))]
 
 
@@ -85,27 +86,27 @@ def staff_signup(event_id: int, body: StaffSignupIn, db: DbSession, principal: M
     from ilja.people import registry
 
     if registry.get_person(db, body.person_id, Scope.of(principal)) is None:
-        raise HTTPException(404, f"no person {body.person_id}")
-    return signup_out(guarded(lambda: ev.sign_up(db, event_id=event_id, person_id=body.person_id,
-                                              actor=principal.actor)))
+        raise PersonNotFound(body.person_id)
+    return signup_out(ev.sign_up(db, event_id=event_id, person_id=body.person_id,
+                                              actor=principal.actor))
 
 
 def _person(principal: Principal) -> int:
     if principal.user.person_id is None:
-        raise HTTPException(409, "this account is not linked to a person")
+        raise AccountNotLinked()
     return principal.user.person_id
 
 
 @router.post("/{event_id}/me", status_code=201)
 def my_signup(event_id: int, db: DbSession, principal: Own) -> dict[str, Any]:
     person_id = _person(principal)
-    return signup_out(guarded(lambda: ev.sign_up(db, event_id=event_id, person_id=person_id, actor=principal.actor)))
+    return signup_out(ev.sign_up(db, event_id=event_id, person_id=person_id, actor=principal.actor))
 
 
 @router.delete("/{event_id}/me")
 def my_cancel(event_id: int, db: DbSession, principal: Own) -> dict[str, Any]:
     person_id = _person(principal)
-    promoted = guarded(lambda: ev.cancel(db, event_id=event_id, person_id=person_id, actor=principal.actor))
+    promoted = ev.cancel(db, event_id=event_id, person_id=person_id, actor=principal.actor)
     return {"cancelled": True, "promoted": promoted is not None}
 
 
@@ -116,8 +117,8 @@ class AttendanceIn(BaseModel):
 
 @router.post("/signups/{signup_id}/attendance")
 def attendance(signup_id: int, body: AttendanceIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    return signup_out(guarded(lambda: ev.mark_attendance(db, signup_id=signup_id, attended=body.attended,
-                                                      actor=principal.actor, scope=Scope.of(principal))))
+    return signup_out(ev.mark_attendance(db, signup_id=signup_id, attended=body.attended,
+                                                      actor=principal.actor, scope=Scope.of(principal)))
 
 
 class FollowUpIn(BaseModel):
@@ -129,6 +130,6 @@ class FollowUpIn(BaseModel):
 
 @router.post("/signups/{signup_id}/follow-up")
 def follow_up(signup_id: int, body: FollowUpIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    return signup_out(guarded(lambda: ev.follow_up(db, signup_id=signup_id, hired=body.hired, hired_on=body.hired_on,
+    return signup_out(ev.follow_up(db, signup_id=signup_id, hired=body.hired, hired_on=body.hired_on,
                                                 note=body.note, actor=principal.actor,
-                                                scope=Scope.of(principal))))
+                                                scope=Scope.of(principal)))

@@ -14,7 +14,7 @@ from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import startup_service as svc
-from ilja.support.http import MAX_INT, guarded
+from ilja.support.bounds import MAX_INT
 from ilja.text import FreeText, MultilineText
 
 router = APIRouter()
@@ -57,14 +57,14 @@ def list_startups(db: DbSession, principal: Read) -> list[dict[str, Any]]:
 
 @router.post("/startups", status_code=201)
 def create(body: StartupIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    return startup_out(guarded(lambda: svc.create_startup(
+    return startup_out(svc.create_startup(
         db, name=body.name, idea=body.idea, campus_code=body.campus_code, on=body.on or clock.today(),
-        actor=principal.actor)))
+        actor=principal.actor))
 
 
 @router.get("/startups/{startup_id}")
 def show(startup_id: int, db: DbSession, principal: Read) -> dict[str, Any]:
-    view = guarded(lambda: svc.detail(db, startup_id, Scope.of(principal)))
+    view = svc.detail(db, startup_id, Scope.of(principal))
     audit.record(db, principal.actor, "support.startup.read", object_type="startup", object_id=startup_id)
     return detail_out(view)
 
@@ -78,15 +78,15 @@ class MemberIn(BaseModel):
 
 @router.post("/startups/{startup_id}/members", status_code=201)
 def add_member(startup_id: int, body: MemberIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = guarded(lambda: svc.add_member(db, startup_id=startup_id, person_id=body.person_id, role=body.role,
-                                      on=body.on or clock.today(), actor=principal.actor, scope=Scope.of(principal)))
+    row = svc.add_member(db, startup_id=startup_id, person_id=body.person_id, role=body.role,
+                                      on=body.on or clock.today(), actor=principal.actor, scope=Scope.of(principal))
     return {"person_id": row.person_id, "role": row.role, "outcome_id": row.outcome_id}
 
 
 @router.delete("/startups/{startup_id}/members/{person_id}")
 def remove_member(startup_id: int, person_id: int, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = guarded(lambda: svc.remove_member(db, startup_id=startup_id, person_id=person_id, on=clock.today(),
-                                         actor=principal.actor, scope=Scope.of(principal)))
+    row = svc.remove_member(db, startup_id=startup_id, person_id=person_id, on=clock.today(),
+                                         actor=principal.actor, scope=Scope.of(principal))
     return {"person_id": row.person_id, "left_on": row.left_on.isoformat()}
 
 
@@ -100,9 +100,9 @@ class MentorIn(BaseModel):
 
 @router.post("/startups/{startup_id}/mentors", status_code=201)
 def add_mentor(startup_id: int, body: MentorIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = guarded(lambda: svc.add_mentor(db, startup_id=startup_id, name=body.name, organisation=body.organisation,
+    row = svc.add_mentor(db, startup_id=startup_id, name=body.name, organisation=body.organisation,
                                       expertise=body.expertise, since=body.since or clock.today(),
-                                      actor=principal.actor, scope=Scope.of(principal)))
+                                      actor=principal.actor, scope=Scope.of(principal))
     return {"id": row.id}
 
 
@@ -114,8 +114,8 @@ class MilestoneIn(BaseModel):
 
 @router.post("/startups/{startup_id}/milestones", status_code=201)
 def add_milestone(startup_id: int, body: MilestoneIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = guarded(lambda: svc.add_milestone(db, startup_id=startup_id, title=body.title, due_on=body.due_on,
-                                         actor=principal.actor, scope=Scope.of(principal)))
+    row = svc.add_milestone(db, startup_id=startup_id, title=body.title, due_on=body.due_on,
+                                         actor=principal.actor, scope=Scope.of(principal))
     return {"id": row.id}
 
 
@@ -126,8 +126,8 @@ class DoneIn(BaseModel):
 
 @router.post("/startups/milestones/{milestone_id}/done")
 def milestone_done(milestone_id: int, body: DoneIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = guarded(lambda: svc.complete_milestone(db, milestone_id=milestone_id, on=body.on or clock.today(),
-                                              actor=principal.actor, scope=Scope.of(principal)))
+    row = svc.complete_milestone(db, milestone_id=milestone_id, on=body.on or clock.today(),
+                                              actor=principal.actor, scope=Scope.of(principal))
     return {"id": row.id, "done_on": row.done_on.isoformat()}
 
 
@@ -141,7 +141,7 @@ class FundingIn(BaseModel):
 
 @router.post("/startups/{startup_id}/funding", status_code=201)
 def add_funding(startup_id: int, body: FundingIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = guarded(lambda: svc.add_funding(db, startup_id=startup_id, **body.model_dump(), actor=principal.actor, scope=Scope.of(principal)))
+    row = svc.add_funding(db, startup_id=startup_id, **body.model_dump(), actor=principal.actor, scope=Scope.of(principal))
     return {"id": row.id}
 
 
@@ -154,8 +154,8 @@ class StageIn(BaseModel):
 
 @router.post("/startups/{startup_id}/stage")
 def move_stage(startup_id: int, body: StageIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    result = guarded(lambda: svc.move_stage(db, startup_id=startup_id, stage=body.stage, on=body.on or clock.today(),
-                                         note=body.note, actor=principal.actor, scope=Scope.of(principal)))
+    result = svc.move_stage(db, startup_id=startup_id, stage=body.stage, on=body.on or clock.today(),
+                                         note=body.note, actor=principal.actor, scope=Scope.of(principal))
     return {**startup_out(result.startup), "outcomes_recorded": result.outcomes_recorded,
             "without_participation": result.without_participation}
 
@@ -168,8 +168,8 @@ class CenterIn(BaseModel):
 
 @router.put("/startups/{startup_id}/startup-center")
 def link_center(startup_id: int, body: CenterIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    return startup_out(guarded(lambda: svc.link_startup_center(db, startup_id=startup_id, reference=body.reference,
-                                                            on=body.on or clock.today(), actor=principal.actor, scope=Scope.of(principal))))
+    return startup_out(svc.link_startup_center(db, startup_id=startup_id, reference=body.reference,
+                                                            on=body.on or clock.today(), actor=principal.actor, scope=Scope.of(principal)))
 
 
 @router.get("/me/startups")

@@ -15,7 +15,7 @@ from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import subsidy_service as sub
-from ilja.support.http import MAX_INT, guarded
+from ilja.support.bounds import MAX_INT
 from ilja.text import FreeText
 
 router = APIRouter(prefix="/subsidy")
@@ -59,7 +59,7 @@ def list_programs(db: DbSession, _: PayRead) -> list[dict[str, Any]]:
 
 @router.post("/programs", status_code=201)
 def add_program(body: ProgramIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
-    return program_out(guarded(lambda: sub.add_program(db, **body.model_dump(), actor=principal.actor)))
+    return program_out(sub.add_program(db, **body.model_dump(), actor=principal.actor))
 
 
 @router.get("/check/{person_id}")
@@ -67,7 +67,7 @@ def check(person_id: int, db: DbSession, principal: Annotated[Principal, Depends
           on: dt.date | None = None) -> dict[str, Any]:
     """Whether the person qualifies on ``on`` and why not; a staff read of personal data, audited."""
     day = on or clock.today()
-    refusals = guarded(lambda: sub.check(db, person_id, day, Scope.of(principal)))
+    refusals = sub.check(db, person_id, day, Scope.of(principal))
     audit.record(db, principal.actor, "support.subsidy.check", subject_person_id=person_id, object_type="person",
                  object_id=person_id)
     return {"person_id": person_id, "on": day.isoformat(), "qualifies": not refusals, "refusals": refusals}
@@ -93,7 +93,7 @@ def add_grant(body: GrantIn, db: DbSession, principal: Manage) -> dict[str, Any]
     def action() -> Any:
         with db.begin_nested():
             return sub.grant(db, **body.model_dump(), actor=principal.actor, scope=Scope.of(principal))
-    return grant_out(guarded(action))
+    return grant_out(action())
 
 
 class ProgressIn(BaseModel):
@@ -104,9 +104,9 @@ class ProgressIn(BaseModel):
 
 @router.post("/grants/{grant_id}/progress")
 def progress(grant_id: int, body: ProgressIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = guarded(lambda: sub.record_progress(db, grant_id=grant_id, month=body.month,
+    row = sub.record_progress(db, grant_id=grant_id, month=body.month,
                                            progress_milli=body.progress_milli, actor=principal.actor,
-                                           scope=Scope.of(principal)))
+                                           scope=Scope.of(principal))
     return {"grant_id": grant_id, "month": row.month, "progress_milli": row.progress_milli}
 
 
@@ -117,7 +117,7 @@ class RunIn(BaseModel):
 
 @router.post("/runs")
 def run(body: RunIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
-    result = guarded(lambda: sub.run_month(db, month=body.month, run_on=clock.today(), actor=principal.actor))
+    result = sub.run_month(db, month=body.month, run_on=clock.today(), actor=principal.actor)
     return {"month": result.month, "paid": result.paid, "withheld": result.withheld,
             "amount_won": result.amount_won, "skipped": result.skipped,
             "awaiting": result.awaiting}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 
 from ilja import clock
@@ -18,10 +18,9 @@ from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
-from ilja.applications.errors import ApplicationError
 from ilja.training import checkin, oneday_service, progress, service
 from ilja.training.attendance import Mark
-from ilja.training.errors import InvalidInput, TrainingError
+from ilja.training.errors import InvalidInput
 from ilja.training.schemas import (
     AssessmentIn,
     AssignIn,
@@ -50,6 +49,7 @@ from ilja.training.schemas import (
     SurveyIn,
 )
 from ilja.training.service import CohortInput
+from ilja.web.errors import api_answer
 
 router = APIRouter(prefix="/training", tags=["training"])
 Reader = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
@@ -58,30 +58,17 @@ Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
 OwnWrite = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
 
 
-def problem(error: TrainingError | ApplicationError) -> HTTPException:
-    """A domain error as an HTTP answer: its status, stable code and both messages."""
-    return HTTPException(error.status_code, {"code": error.code, "msg": error.message_en,
-                                             "msg_ko": error.message_ko})
-
-
-def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(*args, **kwargs)
-    except (TrainingError, ApplicationError) as error:
-        raise problem(error) from None
-
-
 def _cohort(db: DbSession, principal: Principal, cohort_id: int) -> Any:
     """The cohort, if it is within the caller's scope; else 404 as if it did not exist."""
-    return _call(service.get_cohort, db, cohort_id, Scope.of(principal))
+    return service.get_cohort(db, cohort_id, Scope.of(principal))
 
 
 def _department(db: DbSession, principal: Principal, department_id: int) -> Any:
-    return _call(service.get_department, db, department_id, Scope.of(principal))
+    return service.get_department(db, department_id, Scope.of(principal))
 
 
 def _enrolment(db: DbSession, principal: Principal, enrolment_id: int) -> Any:
-    return _call(service.get_enrolment, db, enrolment_id, Scope.of(principal))
+    return service.get_enrolment(db, enrolment_id, Scope.of(principal))
 
 
 def _cohort_out(row: Any) -> CohortOut:
@@ -108,7 +95,7 @@ def departments(db: DbSession, principal: Reader) -> list[DepartmentOut]:
 
 @router.post("/departments", status_code=201)
 def create_department(body: DepartmentIn, db: DbSession, principal: Manager) -> DepartmentOut:
-    row = _call(service.create_department, db, **body.model_dump(), actor=principal.actor,
+    row = service.create_department(db, **body.model_dump(), actor=principal.actor,
                 scope=Scope.of(principal))
     return DepartmentOut.model_validate(row, from_attributes=True)
 
@@ -116,7 +103,7 @@ def create_department(body: DepartmentIn, db: DbSession, principal: Manager) -> 
 @router.post("/departments/{department_id}/decisions", status_code=201)
 def decide(department_id: int, body: DecisionIn, db: DbSession,
            principal: Manager) -> DecisionOut:
-    row = _call(service.decide, db, department_id=department_id, **body.model_dump(),
+    row = service.decide(db, department_id=department_id, **body.model_dump(),
                 actor=principal.actor, scope=Scope.of(principal))
     return DecisionOut.model_validate(row, from_attributes=True)
 
@@ -146,7 +133,7 @@ def courses(db: DbSession, principal: Reader) -> list[CourseOut]:
 
 @router.post("/courses", status_code=201)
 def create_course(body: CourseIn, db: DbSession, principal: Manager) -> CourseOut:
-    row = _call(service.create_course, db, **body.model_dump(), actor=principal.actor,
+    row = service.create_course(db, **body.model_dump(), actor=principal.actor,
                 scope=Scope.of(principal))
     return CourseOut.model_validate(row, from_attributes=True)
 
@@ -159,7 +146,7 @@ def cohorts(db: DbSession, principal: Reader) -> list[CohortOut]:
 
 @router.post("/cohorts", status_code=201)
 def create_cohort(body: CohortIn, db: DbSession, principal: Manager) -> CohortOut:
-    row = _call(service.create_cohort, db, CohortInput(**body.model_dump()), actor=principal.actor,
+    row = service.create_cohort(db, CohortInput(**body.model_dump()), actor=principal.actor,
                 scope=Scope.of(principal))
     return _cohort_out(row)
 
@@ -182,10 +169,10 @@ def roster(cohort_id: int, db: DbSession, principal: Reader) -> list[EnrolmentOu
 def enrol(cohort_id: int, body: EnrolIn, db: DbSession, principal: Manager) -> EnrolOut:
     scope = Scope.of(principal)
     if body.application_id is not None:
-        row = _call(service.enrol_selected, db, cohort_id=cohort_id,
+        row = service.enrol_selected(db, cohort_id=cohort_id,
                     application_id=body.application_id, actor=principal.actor, scope=scope)
         return EnrolOut(enrolled=[_enrolment_out(row)], refused=[])
-    result = _call(service.enrol_all_selected, db, cohort_id=cohort_id, actor=principal.actor,
+    result = service.enrol_all_selected(db, cohort_id=cohort_id, actor=principal.actor,
                    scope=scope)
     return EnrolOut(enrolled=[_enrolment_out(e) for e in result.enrolled],
                     refused=[{"application_id": a, "reason": r} for a, r in result.refused])
@@ -196,7 +183,7 @@ def record_attendance(cohort_id: int, day: dt.date, body: AttendanceIn, db: DbSe
                       principal: Manager) -> dict[str, int]:
     _cohort(db, principal, cohort_id)
     marks = {e: Mark[m.upper()] for e, m in body.marks.items()}
-    count = _call(progress.record_day, db, cohort_id=cohort_id, day=day, marks=marks,
+    count = progress.record_day(db, cohort_id=cohort_id, day=day, marks=marks,
                   actor=principal.actor)
     return {"recorded": count}
 
@@ -213,7 +200,7 @@ def attendance_sheet(cohort_id: int, day: dt.date, db: DbSession,
 def add_assessment(cohort_id: int, body: AssessmentIn, db: DbSession,
                    principal: Manager) -> dict[str, int]:
     _cohort(db, principal, cohort_id)
-    row = _call(progress.add_assessment, db, cohort_id=cohort_id, title=body.title,
+    row = progress.add_assessment(db, cohort_id=cohort_id, title=body.title,
                 held_on=body.held_on, scores=body.scores, actor=principal.actor)
     return {"id": row.id}
 
@@ -221,7 +208,7 @@ def add_assessment(cohort_id: int, body: AssessmentIn, db: DbSession,
 @router.post("/cohorts/{cohort_id}/evaluate")
 def evaluate(cohort_id: int, on: dt.date, db: DbSession, principal: Manager) -> list[FindingOut]:
     _cohort(db, principal, cohort_id)
-    rows = _call(progress.evaluate_cohort, db, cohort_id=cohort_id, on=on, actor=principal.actor)
+    rows = progress.evaluate_cohort(db, cohort_id=cohort_id, on=on, actor=principal.actor)
     return [_finding_out(f) for f in rows]
 
 
@@ -235,7 +222,7 @@ def findings(cohort_id: int, db: DbSession, principal: Reader) -> list[FindingOu
 @router.post("/cohorts/{cohort_id}/complete")
 def complete(cohort_id: int, on: dt.date, db: DbSession, principal: Manager) -> dict[str, Any]:
     _cohort(db, principal, cohort_id)
-    result = _call(progress.complete_cohort, db, cohort_id=cohort_id, on=on,
+    result = progress.complete_cohort(db, cohort_id=cohort_id, on=on,
                    actor=principal.actor)
     return {"completed": [e.id for e in result.completed],
             "not_completed": [{"enrolment_id": e.id, "reason": f.reason_ko}
@@ -244,7 +231,7 @@ def complete(cohort_id: int, on: dt.date, db: DbSession, principal: Manager) -> 
 
 @router.post("/cohorts/{cohort_id}/instructors", status_code=201)
 def assign(cohort_id: int, body: AssignIn, db: DbSession, principal: Manager) -> dict[str, Any]:
-    row = _call(service.assign_instructor, db, cohort_id=cohort_id,
+    row = service.assign_instructor(db, cohort_id=cohort_id,
                 instructor_id=body.instructor_id, actor=principal.actor, scope=Scope.of(principal))
     return {"assignment_id": row.id, "qualification": row.qualification}
 
@@ -252,7 +239,7 @@ def assign(cohort_id: int, body: AssignIn, db: DbSession, principal: Manager) ->
 @router.get("/cohorts/{cohort_id}/satisfaction")
 def satisfaction(cohort_id: int, db: DbSession, principal: Reader) -> list[SatisfactionOut]:
     _cohort(db, principal, cohort_id)
-    rows = _call(progress.satisfaction_report, db, cohort_id)
+    rows = progress.satisfaction_report(db, cohort_id)
     return [SatisfactionOut(assignment_id=r.assignment_id, instructor_id=r.instructor_id,
                             instructor_name=r.instructor_name, cohort_code=r.cohort_code,
                             result=r.result.as_dict()) for r in rows]
@@ -262,7 +249,7 @@ def satisfaction(cohort_id: int, db: DbSession, principal: Reader) -> list[Satis
 @router.post("/enrolments/{enrolment_id}/quit")
 def quit_course(enrolment_id: int, body: QuitIn, db: DbSession,
                 principal: Manager) -> EnrolmentOut:
-    row = _call(service.quit_course, db, enrolment_id=enrolment_id, **body.model_dump(),
+    row = service.quit_course(db, enrolment_id=enrolment_id, **body.model_dump(),
                 actor=principal.actor, scope=Scope.of(principal))
     return _enrolment_out(row)
 
@@ -270,7 +257,7 @@ def quit_course(enrolment_id: int, body: QuitIn, db: DbSession,
 @router.get("/enrolments/{enrolment_id}/certificate.pdf")
 def certificate(enrolment_id: int, db: DbSession, principal: Reader) -> Response:
     _enrolment(db, principal, enrolment_id)
-    pdf = _call(progress.certificate, db, enrolment_id=enrolment_id, actor=principal.actor)
+    pdf = progress.certificate(db, enrolment_id=enrolment_id, actor=principal.actor)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="certificate-{enrolment_id}.pdf"',
         "Cache-Control": "no-store"})
@@ -285,14 +272,14 @@ def instructors(db: DbSession, principal: Reader) -> list[InstructorOut]:
 
 @router.post("/instructors", status_code=201)
 def create_instructor(body: InstructorIn, db: DbSession, principal: Manager) -> InstructorOut:
-    row = _call(service.create_instructor, db, **body.model_dump(), actor=principal.actor)
+    row = service.create_instructor(db, **body.model_dump(), actor=principal.actor)
     return InstructorOut.model_validate(row, from_attributes=True)
 
 
 # --- one-day classes ----------------------------------------------------------------------
 @router.post("/oneday", status_code=201)
 def create_oneday(body: OneDayIn, db: DbSession, principal: Manager) -> dict[str, int]:
-    row = _call(oneday_service.create_class, db, **body.model_dump(), actor=principal.actor,
+    row = oneday_service.create_class(db, **body.model_dump(), actor=principal.actor,
                 scope=Scope.of(principal))
     return {"id": row.id}
 
@@ -300,14 +287,14 @@ def create_oneday(body: OneDayIn, db: DbSession, principal: Manager) -> dict[str
 @router.post("/oneday/{class_id}/participants", status_code=201)
 def register_participant(class_id: int, body: ParticipantIn, db: DbSession,
                          principal: Manager) -> dict[str, int]:
-    row = _call(oneday_service.register, db, class_id=class_id, **body.model_dump(),
+    row = oneday_service.register(db, class_id=class_id, **body.model_dump(),
                 actor=principal.actor, scope=Scope.of(principal))
     return {"id": row.id}
 
 
 @router.get("/oneday/{class_id}/conversion")
 def conversion(class_id: int, db: DbSession, principal: Reader) -> ConversionOut:
-    result = _call(oneday_service.class_conversion, db, class_id, Scope.of(principal))
+    result = oneday_service.class_conversion(db, class_id, Scope.of(principal))
     return ConversionOut(class_id=class_id, participants=result.participants,
                          applied=result.applied, enrolled=result.enrolled,
                          applied_percent=result.percent("applied"),
@@ -343,7 +330,7 @@ def my_training(db: DbSession, principal: Own) -> list[dict[str, Any]]:
 def my_survey(enrolment_id: int, body: SurveyIn, db: DbSession,
               principal: OwnWrite) -> dict[str, int]:
     _enrolment(db, principal, enrolment_id)  # a citizen's scope: their own enrolments
-    row = _call(progress.submit_survey, db, assignment_id=body.assignment_id,
+    row = progress.submit_survey(db, assignment_id=body.assignment_id,
                 enrolment_id=enrolment_id, score=body.score, actor=principal.actor)
     return {"id": row.id}
 
@@ -357,11 +344,10 @@ def my_checkin(body: CheckinIn, db: DbSession, principal: OwnWrite) -> CheckinOu
     answered, not raised, so the attempt is kept and counts towards the failure limit."""
     person_id = principal.user.person_id if principal.user else None
     if person_id is None:
-        raise problem(InvalidInput("계정에 연결된 참여자 정보가 없습니다.", "The account is not linked to a person."))
-    outcome = _call(checkin.check_in, db, person_id=person_id, code=body.code, actor=principal.actor)
+        raise InvalidInput("계정에 연결된 참여자 정보가 없습니다.", "The account is not linked to a person.")
+    outcome = checkin.check_in(db, person_id=person_id, code=body.code, actor=principal.actor)
     if outcome.refused is not None:
         refused = outcome.refused
-        return JSONResponse(status_code=422, content={"detail": {
-            "code": refused.code, "reason": refused.reason, "msg": refused.message_en, "msg_ko": refused.message_ko}})
+        return api_answer(refused)
     done = outcome.checked_in
     return CheckinOut(enrolment_id=done.enrolment.id, cohort=done.cohort.code, day=done.day, method="checkin")

@@ -1,22 +1,19 @@
 """What can go wrong in training operations, as types with a Korean and an English message.
 
-The API and the pages turn them into 404 / 409 / 422 answers; none carries personal data.
+They are ``ilja.errors.IljaError``: the global handlers answer 404 / 409 / 422 for them, and the
+pages that keep a form open show the message; none carries personal data.
 """
 
 from __future__ import annotations
 
+from typing import Any
 
-class TrainingError(Exception):
+from ilja.errors import IljaError, missing
+
+
+class TrainingError(IljaError):
     status_code = 422
     code = "training_error"
-
-    def __init__(self, message_ko: str, message_en: str) -> None:
-        self.message_ko = message_ko
-        self.message_en = message_en
-        super().__init__(message_en)
-
-    def message(self, lang: str = "ko") -> str:
-        return self.message_ko if lang == "ko" else self.message_en
 
 
 class NotFound(TrainingError):
@@ -24,7 +21,7 @@ class NotFound(TrainingError):
     code = "not_found"
 
     def __init__(self, what: str, key: object) -> None:
-        super().__init__(f"{what} {key}을(를) 찾을 수 없습니다.", f"{what} {key} not found.")
+        super().__init__(*missing(what, key))
 
 
 class CohortFull(TrainingError):
@@ -83,6 +80,9 @@ class CheckinRefused(TrainingError):
     def __init__(self, message_ko: str, message_en: str, reason: str) -> None:
         super().__init__(message_ko, message_en)
         self.reason = reason
+
+    def extra(self) -> dict[str, Any]:
+        return {"reason": self.reason}
 
 
 class TooManyAttempts(TrainingError):

@@ -159,8 +159,9 @@ async def refused(request: Request, exc: IljaError) -> Response:
         return await forbidden(request, exc)
     from ilja.web.templating import translator
 
+    english = translator(request).lang == "en"  # the attributes: a few kinds shadow message()
     return _page(request, exc.status_code, headers=getattr(exc, "headers", None),
-                 message=exc.message(translator(request).lang))
+                 message=exc.message_en if english else exc.message_ko)
 
 
 async def forbidden(request: Request, exc: PermissionDenied | CsrfFailed) -> Response:
