@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     messages_backoff_seconds: float = Field(
         default=30.0, gt=0, description="Wait after the first failed attempt; doubled after each (capped at 6 h).")
     messages_poll_seconds: float = Field(default=2.0, gt=0, description="How often an idle worker looks for work.")
+    page_size_max: int = Field(
+        default=1000, ge=1, le=100_000,
+        description="The most rows one page of any list (API or page) may ask for; see ilja.paging.")
 
 
 @lru_cache

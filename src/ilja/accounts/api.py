@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ilja import paging
 from ilja.accounts import audit, service
 from ilja.accounts.deps import (
     CurrentPrincipal,
@@ -295,7 +296,7 @@ def search_audit(
     subject_person_id: Annotated[str | None, Query(max_length=64)] = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Annotated[int, Query(ge=1, le=paging.cap())] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> AuditPage:
     """Search the audit log (the search itself is audited)."""

@@ -44,7 +44,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ilja import clock
+from ilja import clock, paging
 from ilja.accounts.audit_chain import (
     GENESIS,
     AuditEntry,
@@ -541,10 +541,9 @@ def search(session: Session, query: AuditQuery) -> tuple[list[AuditRecord], int]
     if query.until:
         conditions.append(AuditRecord.timestamp < query.until)
     total = session.execute(select(func.count()).select_from(AuditRecord).where(*conditions)).scalar_one()
-    rows = session.execute(
-        select(AuditRecord).where(*conditions).order_by(AuditRecord.sequence.desc())
-        .limit(min(query.limit, 1000)).offset(query.offset)
-    ).scalars().all()
+    rows = session.execute(paging.window(
+        select(AuditRecord).where(*conditions).order_by(AuditRecord.sequence.desc()),
+        query.limit, query.offset)).scalars().all()
     return list(rows), int(total)
 
 

@@ -27,6 +27,7 @@ from ilja.accounts.deps import (
 )
 from ilja.accounts.models import User
 from ilja.accounts.roles import PERSONAL_DATA_ROLES, Permission, Role, permissions_for
+from ilja.paging import Page
 from ilja.web.templating import render, request_language
 
 router = APIRouter(include_in_schema=False)
@@ -240,16 +241,21 @@ def _actor_names(db: Session, rows: list) -> dict[str, str]:
     return {str(u.id): u.display_name for u in db.scalars(select(User).where(User.id.in_(ids)))}
 
 
+AUDIT_PAGE_SIZE = 50
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit_search(request: Request, db: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.AUDIT_READ))],
                  actor_id: str = "", action: str = "", subject_person_id: str = "",
                  since: str = "", until: str = "", page: int = 1) -> HTMLResponse:
-    page = max(1, min(page, 10_000))
+    pager = Page.at(page, AUDIT_PAGE_SIZE, query={
+        "actor_id": actor_id, "action": action, "subject_person_id": subject_person_id,
+        "since": since, "until": until})
     until_day = _parse_day(until)
     query = audit.AuditQuery(actor_id[:100] or None, action[:64] or None, subject_person_id[:64] or None,
                              _parse_day(since), until_day + dt.timedelta(days=1) if until_day else None,
-                             limit=50, offset=(page - 1) * 50)
+                             limit=pager.size, offset=pager.offset)
     rows, total = audit.search(db, query)
     audit.record(db, principal.actor, "audit.search",
                  details={k: v for k, v in {"actor_id": actor_id, "action": action,
@@ -257,7 +263,7 @@ def audit_search(request: Request, db: DbSession,
     month = clock.seoul_now().strftime("%Y-%m")
     check = audit.verify_current(db, heads_file=audit.configured_heads_file())
     return render(request, "accounts/audit.html", {
-        "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // 50)),
+        "rows": rows, "total": total, "pager": pager.of(total),
         "actors": _actor_names(db, rows),
         "filters": {"actor_id": actor_id, "action": action, "subject_person_id": subject_person_id,
                     "since": since, "until": until},

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Header, Query, Response, UploadFile
 
-from ilja import clock
+from ilja import clock, paging
 from ilja.accounts import audit
 from ilja.accounts.deps import CurrentPrincipal, DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
@@ -297,7 +297,7 @@ def round_applications(
     round_id: int, session: DbSession,
     principal: Annotated[Principal, Depends(requires(Permission.APPLICATION_READ))],
     status: Annotated[ApplicationStatus | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Annotated[int, Query(ge=1, le=paging.cap())] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> ApplicationPage:
     """A round's applications, highest score first (the listing is audited)."""

@@ -43,6 +43,7 @@ from ilja.applications.views import (
     program_label,
     round_card,
 )
+from ilja.paging import Page
 from ilja.rules.engine import default_engine
 from ilja.web.i18n import Translator
 from ilja.web.templating import render, translator
@@ -444,9 +445,9 @@ def applicants(request: Request, round_id: int, session: DbSession,
     if row is None:
         return not_found(request, translator(request)("applications.round"))
     wanted = status if status in {s.value for s in S} else None
-    page_number = max(1, min(page_number, 100_000))
-    rows, total = service.list_applications(session, round_id, status=wanted, limit=PAGE_SIZE,
-                                            offset=(page_number - 1) * PAGE_SIZE, scope=Scope.of(principal))
+    pager = Page.at(page_number, PAGE_SIZE, param="page_number", query={"status": wanted})
+    rows, total = service.list_applications(session, round_id, status=wanted, limit=pager.size,
+                                            offset=pager.offset, scope=Scope.of(principal))
     audit.record(session, principal.actor, "application.read", object_type="round",
                  object_id=round_id, details={"applications": [a.id for a in rows]})
     context = service.eligibility_context(session, rows[0]) if rows else {"conditions": {}}
@@ -455,7 +456,7 @@ def applicants(request: Request, round_id: int, session: DbSession,
     return page(request, "applications/applicants.html", {
         "round": row, "program": program_label(request, row.program_code), "rows": rows,
         "names": _masked_names(session, {a.person_id for a in rows}), "labels": labels,
-        "total": total, "page": page_number, "pages": max(1, -(-total // PAGE_SIZE)),
+        "total": total, "pager": pager.of(total),
         "status": wanted or "", "statuses": [s.value for s in S],
         "counts": service.status_counts(session, round_id), "active": "manage"})
 

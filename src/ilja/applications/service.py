@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from ilja import paging
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import snapshot as snapshots
@@ -371,9 +372,9 @@ def list_applications(session: Session, round_id: int, *, status: str | None = N
         conditions.append(Application.status == status)
     total = session.execute(select(func.count()).select_from(Application)
                             .where(*conditions)).scalar_one()
-    rows = session.execute(select(Application).where(*conditions)
-                           .order_by(Application.score.desc(), Application.id)
-                           .limit(min(limit, 1000)).offset(offset)).scalars()
+    rows = session.execute(paging.window(
+        select(Application).where(*conditions).order_by(Application.score.desc(), Application.id),
+        limit, offset)).scalars()
     return list(rows), int(total)
 
 

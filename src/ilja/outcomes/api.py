@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from ilja import clock
+from ilja import clock, paging
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
@@ -59,7 +59,7 @@ def rate_members(definition_name: str, db: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.PEOPLE_READ))],
                  year: Annotated[int, Query(ge=2021, le=2100)] = 2025,
                  status: Literal["counted", "not_counted", "excluded"] | None = None,
-                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                 limit: Annotated[int, Query(ge=1, le=paging.cap())] = 100,
                  offset: Annotated[int, Query(ge=0, le=10**7)] = 0) -> dict[str, Any]:
     """The completers behind a rate (ids only); the request is written to the audit log."""
     if definition_name not in {d.value for d in DefinitionName}:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from ilja import paging
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.outcomes.kpi import RECORDS, Actual
 from ilja.outcomes.models import (
@@ -190,9 +191,10 @@ def rate_members(session: Session, rule: RateDefinition, cohort: Cohort, filters
     elif status == "not_counted":
         conditions.extend([~counted, ~excluded])
     total = session.execute(select(func.count()).select_from(_joined(flags)).where(*conditions)).scalar_one()
-    rows = session.execute(select(P.id, P.person_id, P.program_code, P.campus_code, P.completed_on, state)
-                           .select_from(_joined(flags)).where(*conditions).order_by(P.completed_on, P.id)
-                           .limit(min(limit, 1000)).offset(offset))
+    rows = session.execute(paging.window(
+        select(P.id, P.person_id, P.program_code, P.campus_code, P.completed_on, state)
+        .select_from(_joined(flags)).where(*conditions).order_by(P.completed_on, P.id),
+        limit, offset))
     return [MemberRow(*row) for row in rows], int(total)
 
 

@@ -19,6 +19,7 @@ from ilja.accounts.scope import Scope
 from ilja.outcomes import dashboard, figures, queries, registers, reports, service
 from ilja.outcomes.queries import Filters
 from ilja.outcomes.rates import DIMENSIONS, DefinitionName, cohort_for, definition
+from ilja.paging import Page
 from ilja.people.models import Person
 from ilja.people.records import mask_name
 from ilja.programs.loader import load_plan
@@ -92,18 +93,20 @@ def members_page(request: Request, db: DbSession,
     cohort = cohort_for(rule, year=chosen, as_of=on)
     dim = dimension if dimension in DIMENSIONS else None
     state = status if status in STATUSES else None
-    page = max(1, page)
+    pager = Page.at(page, PAGE_SIZE, query={
+        "definition": name, "year": chosen, "program": program, "campus": campus,
+        "status": state, "dimension": dim, "key": key if dim else None})
     rows, total = queries.rate_members(db, rule, cohort, filters, status=state, dimension=dim,  # type: ignore[arg-type]
-                                       key=(key or None) if dim else None, limit=PAGE_SIZE,
-                                       offset=(page - 1) * PAGE_SIZE, scope=Scope.of(principal))
+                                       key=(key or None) if dim else None, limit=pager.size,
+                                       offset=pager.offset, scope=Scope.of(principal))
     audit.record(db, principal.actor, "outcome.drilldown", object_type="rate", object_id=name,
                  details={"year": chosen, "status": state, "dimension": dim, "key": key or None,
-                          "program": filters.program, "campus": filters.campus, "page": page,
+                          "program": filters.program, "campus": filters.campus, "page": pager.number,
                           "shown": len(rows), "participation_ids": [r.participation_id for r in rows]})
     response = render(request, "outcomes/members.html", {
         "names": _person_names(db, {r.person_id for r in rows if r.person_id},
                                principal.can(Permission.PEOPLE_READ_PERSONAL)),
-        "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // PAGE_SIZE)),
+        "rows": rows, "total": total, "pager": pager.of(total),
         "name": name, "year": chosen, "status": state, "dimension": dim, "key": key,
         "labels": dashboard.names(load_plan(), t.lang), "filters": filters,
         "can_open_person": principal.can(Permission.PEOPLE_READ)})

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from ilja import paging
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission, PermissionDenied
 from ilja.accounts.scope import Scope
@@ -194,7 +195,7 @@ def register(body: PersonIn, db: DbSession, keys: Keys,
             dependencies=[Depends(requires(Permission.PEOPLE_MERGE))])
 def duplicates(db: DbSession,
                status: Annotated[Literal["open", "confirmed", "dismissed"] | None, Query()] = "open",
-               limit: Annotated[int, Query(ge=1, le=500)] = 100,
+               limit: Annotated[int, Query(ge=1, le=paging.cap())] = 100,
                offset: Annotated[int, Query(ge=0)] = 0) -> FlagPage:
     """Near-duplicate flags waiting for a decision (ids only)."""
     flags, total = merging.list_duplicate_flags(db, status=status, limit=limit, offset=offset)

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ilja import clock
+from ilja import clock, paging
 from ilja.accounts import audit
 from ilja.accounts.roles import Permission
 from ilja.db import Base
@@ -26,8 +26,8 @@ def list_duplicate_flags(session: Session, *, status: str | None = FlagStatus.OP
     if status:
         query = query.where(DuplicateFlag.status == status)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(DuplicateFlag.id).limit(max(1, min(limit, 500)))
-                           .offset(max(0, offset))).scalars().all()
+    rows = session.execute(paging.window(query.order_by(DuplicateFlag.id), limit,
+                                         offset)).scalars().all()
     return list(rows), int(total)
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
+from ilja.paging import Page
 from ilja.people import exports, merging, registry
 from ilja.people.keys import get_keyring
 from ilja.people.models import Person
@@ -51,19 +52,20 @@ def _not_found(request: Request) -> HTMLResponse:
 
 def _search_context(request: Request, db: DbSession, principal: Principal, q: str,
                     district: str, page: int) -> dict[str, Any]:
-    q, district, page = q[:100].strip(), district[:20], max(1, min(page, 100_000))
+    q, district = q[:100].strip(), district[:20]
+    pager = Page.at(page, PAGE_SIZE, query={"q": q, "district": district}, path="/people")
     searched = bool(q or district)
     people: list[Person] = []
     total = 0
     if searched:
         people, total = registry.search_people(db, q=q, district=district or None,
-                                               limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                                               limit=pager.size, offset=pager.offset,
                                                scope=Scope.of(principal))
         registry.audit_search(db, people, actor=principal.actor, district=district or None)
     personal = principal.can(Permission.PEOPLE_READ_PERSONAL)
     return {
         "views": [registry.masked_view(p, personal=personal) for p in people],
-        "total": total, "page": page, "pages": max(1, -(-total // PAGE_SIZE)),
+        "total": total, "pager": pager.of(total),
         "searched": searched, "values": {"q": q, "district": district, "reason": "",
                                          "format": "xlsx"},
         "district_options": _districts(request), "active": "people",

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
+from ilja import paging
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
@@ -166,7 +167,7 @@ def get_run(round_id: int, session: DbSession,
 def results(round_id: int, session: DbSession,
             principal: Annotated[Principal, Depends(requires(Permission.SELECTION_READ))],
             status: Annotated[ApplicationStatus | None, Query()] = None,
-            limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+            limit: Annotated[int, Query(ge=1, le=paging.cap())] = 100,
             offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> Any:
     """Each application's score, rank, outcome and reason, in order of merit (audited)."""
     rows, total = service.results(session, round_id, status=status, limit=limit,

@@ -6,7 +6,6 @@ competition rates are counted from the applications' first choices, as notices s
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,19 +14,19 @@ from typing import Any, BinaryIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ilja import files, paging
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications.models import Application, ApplicationStatus
 from ilja.people.models import Person
 from ilja.people.records import mask_name
-from ilja.files import write_atomically
 from ilja.selection.errors import SelectionError
 from ilja.selection.lottery import lottery_numbers, shown
 from ilja.selection.model import REASON_LABELS, STATUS_LABELS, Reason, Status
 from ilja.selection.models import SelectionOutcomeRow
 from ilja.selection.round_run import completed_run, units_of
 from ilja.selection.stats import competition_rate
-from ilja.text import TEXT_PROBLEMS, cells, text_problem
+from ilja.text import TEXT_PROBLEMS, text_problem
 
 S = ApplicationStatus
 
@@ -66,10 +65,9 @@ def results(session: Session, round_id: int, *, status: str | None = None,
             .join(Application, Application.id == SelectionOutcomeRow.application_id)
             .where(*conditions))
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    statement = base.order_by(SelectionOutcomeRow.rank.is_(None), SelectionOutcomeRow.rank,
-                              SelectionOutcomeRow.id).offset(offset)
-    if limit is not None:
-        statement = statement.limit(limit)
+    statement = paging.window(base.order_by(SelectionOutcomeRow.rank.is_(None),
+                                            SelectionOutcomeRow.rank, SelectionOutcomeRow.id),
+                              limit, offset)
     rows = [ResultRow(
         application_id=o.application_id, person_id=person_id, score=o.score, priority=o.priority,
         preferences=list(o.preferences), rank=o.rank, drawn_status=o.status, reason=o.reason,
@@ -134,6 +132,8 @@ EXPORT_HEADER = ("순위 Rank", "접수번호 Application", "성명 Name", "지�
                  "점수(가점) Score", "우선선발 대상 Priority", "추첨번호 Lottery number",
                  "추첨 결과 Drawn", "사유 Reason", "현재 상태 Status", "배정 단위 Unit",
                  "좌석 Seat", "예비 순번 Waitlist", "자격 미충족 조건 Failed conditions")
+STATS_HEADER = ("단위 Unit", "분야 Field", "정원 Seats", "지원자 Applicants",
+                "경쟁률 Competition rate", "선발 Selected", "예비 Waitlisted")
 
 
 def export_results(session: Session, round_id: int, target: Path | BinaryIO, *, reason: str,
@@ -141,8 +141,6 @@ def export_results(session: Session, round_id: int, target: Path | BinaryIO, *, 
     """Write the round's results to XLSX: each person's score, rank, outcome and reasons, the
     statistics (경쟁률) and the verification record; audited as ``selection.export`` with the
     reason (다운로드 사유). Names are masked (``홍*동``), as results are published."""
-    from openpyxl import Workbook
-
     text = (reason or "").strip()
     if len(text) < 4:
         raise SelectionError("내려받는 사유를 4자 이상 입력하십시오.",
@@ -155,41 +153,33 @@ def export_results(session: Session, round_id: int, target: Path | BinaryIO, *, 
     names = dict(session.execute(select(Person.id, Person.name).where(
         Person.id.in_({r.person_id for r in rows}))).all()) if rows else {}
     numbers = lottery_numbers(bytes.fromhex(run_row.seed or ""), [r.applicant_key for r in rows])
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("결과 Results")
-    sheet.append(list(EXPORT_HEADER))
-    for row, number in zip(rows, numbers, strict=True):
-        sheet.append(cells([
-            row.rank, row.application_id, mask_name(names.get(row.person_id, "")),
-            " > ".join(row.preferences), row.score, "예" if row.priority else "",
-            shown(number), STATUS_LABELS[Status(row.drawn_status)][0],
-            REASON_LABELS[Reason(row.reason)][0], row.status, row.unit or "",
-            {"reserved": "우선선발", "open": "일반"}.get(row.seat or "", ""),
-            ", ".join(f"{u} {p}" for u, p in row.waitlist), ", ".join(row.failed)]))
-    stats = book.create_sheet("통계 Statistics")
-    stats.append(["단위 Unit", "분야 Field", "정원 Seats", "지원자 Applicants",
-                  "경쟁률 Competition rate", "선발 Selected", "예비 Waitlisted"])
+    table = [[row.rank, row.application_id, mask_name(names.get(row.person_id, "")),
+              " > ".join(row.preferences), row.score, "예" if row.priority else "",
+              shown(number), STATUS_LABELS[Status(row.drawn_status)][0],
+              REASON_LABELS[Reason(row.reason)][0], row.status, row.unit or "",
+              {"reserved": "우선선발", "open": "일반"}.get(row.seat or "", ""),
+              ", ".join(f"{u} {p}" for u, p in row.waitlist), ", ".join(row.failed)]
+             for row, number in zip(rows, numbers, strict=True)]
     figures = run_row.stats or {}
-    for unit in figures.get("units", []):
-        stats.append(cells([unit["unit"], unit["group"] or "", unit["seats"], unit["applicants"],
-                            unit["competition_rate"], unit["selected"], unit["waitlisted"]]))
+    stats = [[unit["unit"], unit["group"] or "", unit["seats"], unit["applicants"],
+              unit["competition_rate"], unit["selected"], unit["waitlisted"]]
+             for unit in figures.get("units", [])]
     stats.append(["합계 Total", "", figures.get("seats"), figures.get("applicants"),
                   figures.get("competition_rate"), figures.get("selected"),
                   figures.get("waitlisted")])
-    proof = book.create_sheet("검증 Verification")
-    for label, value in (("round", round_id), ("commitment", run_row.commitment),
-                         ("seed", run_row.seed), ("lottery_scheme", run_row.lottery_scheme),
-                         ("code_version", run_row.code_version),
-                         ("input_hash", run_row.input_hash),
-                         ("output_hash", run_row.output_hash),
-                         ("current_output_hash", run_row.current_output_hash)):
-        proof.append([label, value])
-    buffer = io.BytesIO()
-    book.save(buffer)
+    proof = [[label, value] for label, value in (
+        ("round", round_id), ("commitment", run_row.commitment), ("seed", run_row.seed),
+        ("lottery_scheme", run_row.lottery_scheme), ("code_version", run_row.code_version),
+        ("input_hash", run_row.input_hash), ("output_hash", run_row.output_hash),
+        ("current_output_hash", run_row.current_output_hash))]
+    data = files.write_xlsx(
+        files.Sheet("결과 Results", table, EXPORT_HEADER),
+        files.Sheet("통계 Statistics", stats, STATS_HEADER),
+        files.Sheet("검증 Verification", proof))
     if isinstance(target, Path):
-        write_atomically(target, buffer.getvalue())
+        files.write_atomically(target, data)
     else:
-        target.write(buffer.getvalue())
+        target.write(data)
     audit.record(session, actor, "selection.export", object_type="round", object_id=round_id,
                  reason=text, details={"run": run_row.id, "rows": len(rows), "format": "xlsx"})
     return len(rows)

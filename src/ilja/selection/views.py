@@ -20,6 +20,7 @@ from ilja.applications.manage_views import _masked_names
 from ilja.applications.models import Round, RoundStatus
 from ilja.applications.offer_views import last_day
 from ilja.applications.views import not_found, page, program_label, round_card
+from ilja.paging import Page
 from ilja.selection import offer_service, service, standing
 from ilja.selection.api import XLSX
 from ilja.selection.errors import SelectionError
@@ -34,14 +35,15 @@ def _selection_page(request: Request, session: Session, principal: Principal, ro
                     page_number: int = 1, errors: list[tuple[str, str]] | None = None,
                     status_code: int = 200) -> HTMLResponse:
     run = service.get_run(session, row.id)
+    pager = Page.at(page_number, PAGE_SIZE, param="page_number")
     rows: list[service.ResultRow] = []
     total = 0
     offers: list[Any] = []
     waitlists: dict[str, list[tuple[int, int, int]]] = {}
     if run is not None and run.status == "completed":
         offer_service.lapse_offers(session, round_id=row.id)
-        rows, total = service.results(session, row.id, limit=PAGE_SIZE,
-                                      offset=(page_number - 1) * PAGE_SIZE, scope=Scope.of(principal))
+        rows, total = service.results(session, row.id, limit=pager.size, offset=pager.offset,
+                                      scope=Scope.of(principal))
         offers = offer_service.round_offers(session, row.id, scope=Scope.of(principal))
         waitlists = standing.waitlists(session, run, scope=Scope.of(principal))
         service.audit_results_read(session, row.id, rows, actor=principal.actor)
@@ -50,7 +52,7 @@ def _selection_page(request: Request, session: Session, principal: Principal, ro
     units = {u.code: u for u in applications.round_units(session, row.id)}
     return page(request, "selection/selection.html", {
         "round": row, "card": round_card(request, session, row), "run": run, "rows": rows,
-        "total": total, "page": page_number, "pages": max(1, -(-total // PAGE_SIZE)),
+        "total": total, "pager": pager.of(total),
         "names": _masked_names(session, people), "units": units,
         "offers": offers, "waitlists": waitlists, "deadline": last_day,
         "competition": service.competition(session, row.id),
