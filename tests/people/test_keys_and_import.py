@@ -157,6 +157,30 @@ def test_import_of_the_same_file_twice_creates_no_one_twice(database_url, keyrin
     assert _count(database_url) == 8
 
 
+def test_an_import_says_who_imported_what_about_whom(database_url, keyring, tmp_path):
+    """One audit entry per batch and kind of change, not one per person: it names the actor,
+    the file (its digest, never its name), the fields and every person it touched."""
+    rows = [record(rrn=n, birth_date=None, phone=f"010-7100-{k:04d}") for k, n in enumerate(NUMBERS)]
+    path = _write_csv(tmp_path / "whom.csv", rows)
+    for _ in range(2):  # created, then updated by the same file
+        with transaction(engine_for(database_url)) as session:
+            import_people(session, path, program="attractive_jobs", actor=MANAGER,
+                          keyring=keyring, on=TODAY)
+    with transaction(engine_for(database_url)) as session:
+        ids = sorted(session.execute(select(Person.id)).scalars())
+        entries = session.execute(select(AuditRecord).where(AuditRecord.action.in_(
+            ["person.create", "person.update", "person.import"])).order_by(AuditRecord.sequence)
+        ).scalars().all()
+    [created, first, updated, second] = entries
+    assert [e.action for e in entries] == ["person.create", "person.import", "person.update",
+                                           "person.import"]
+    assert all((e.actor_id, e.actor_role) == (MANAGER.id, MANAGER.role) for e in entries)
+    assert sorted(created.details["person_ids"]) == ids == sorted(updated.details["person_ids"])
+    assert created.details["file"] == first.object_id == updated.details["file"]
+    assert "name" in created.details["fields"] and created.details["rrn"] == "stored"
+    assert created.subject_person_id is None and "whom" not in json.dumps(created.details)
+
+
 def test_import_reads_xlsx_with_excel_cells(database_url, keyring, tmp_path):
     import datetime as dt
 

@@ -9,10 +9,8 @@ happens in the caller's single transaction, so a failure half-way leaves the reg
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.files import UnreadableTable, read_table
 from ilja.people.person_format import parse_cells
 from ilja.people.records import (
     RecordInvalid,
@@ -104,25 +103,19 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str 
     if path.stat().st_size > MAX_BYTES:
         raise ImportRefused("import_size", f"{path.name} is over {MAX_BYTES:,} bytes.",
                             f"{path.name} 파일이 너무 큽니다.")
-    try:
-        if suffix in (".jsonl", ".ndjson"):
-            return _jsonl(path)
-        table: list[list[Any]]
-        if suffix == ".csv":
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                table = list(csv.reader(io.StringIO(handle.read())))
-    except UnicodeDecodeError as error:
-        raise ImportRefused("import_encoding", f"{path.name} is not UTF-8 text (byte {error.start}).",
-                            f"{path.name}은(는) UTF-8 텍스트가 아닙니다 ({error.start}번째 바이트).") from None
-    if suffix == ".xlsx":
-        from python_calamine import CalamineError, CalamineWorkbook
-
+    if suffix in (".jsonl", ".ndjson"):
         try:
-            with CalamineWorkbook.from_path(str(path)) as book:
-                table = book.get_sheet_by_index(0).to_python()
-        except CalamineError:
-            raise ImportRefused("import_unreadable", f"{path.name} is not a readable XLSX file.",
-                                f"{path.name}은(는) 읽을 수 없는 XLSX 파일입니다.") from None
+            return _jsonl(path)
+        except UnicodeDecodeError as error:
+            raise ImportRefused("import_encoding",
+                                f"{path.name} is not UTF-8 text (byte {error.start}).",
+                                f"{path.name}은(는) UTF-8 텍스트가 아닙니다 ({error.start}번째 바이트)."
+                                ) from None
+    try:
+        table = read_table(path.read_bytes(), path.name, max_bytes=MAX_BYTES)
+    except UnreadableTable as error:
+        raise ImportRefused("import_unreadable", f"{path.name}: {error.en}.",
+                            f"{path.name}: {error.ko}") from None
     if not table:
         raise ImportRefused("import_empty", f"{path.name} has no header row.",
                             f"{path.name}에 머리글 행이 없습니다.")

@@ -74,7 +74,10 @@ def application_moves(session: Session, actor: audit.Actor, moves: Sequence[Adve
     from ilja.selection.models import SelectionOutcomeRow
 
     ids = [m.application_id for m in moves]
-    apps = {a.id: a for a in session.scalars(select(Application).where(Application.id.in_(ids)))}
+    apps = {a.id: a for a in session.execute(  # the columns read below: no ORM object each
+        select(Application.id, Application.person_id, Application.round_id, Application.score,
+               Application.eligibility, Application.eligibility_context_id)
+        .where(Application.id.in_(ids)))}
     rounds = {r.id: r for r in session.scalars(select(Round).where(
         Round.id.in_({a.round_id for a in apps.values()})))}
     outcomes = {o.application_id: o for o in session.scalars(select(SelectionOutcomeRow).where(
