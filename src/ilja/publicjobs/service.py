@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ilja import clock, files
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.people.registry import person_format
 from ilja.programs.loader import load_plan
 from ilja.publicjobs.models import (
     Placement,
@@ -30,7 +31,6 @@ from ilja.publicjobs.models import (
 )
 from ilja.publicjobs.project_input import ProjectFrame, ProjectInput, ProjectProblem, check_project
 from ilja.publicjobs.timesheet import (
-    MILLI,
     EntryKind,
     InvalidRow,
     PlacementTerms,
@@ -43,6 +43,7 @@ from ilja.publicjobs.timesheet import (
     validate_entries,
 )
 from ilja.rules.parameters import ParameterTree, default_tree
+from ilja.rules.placement import age_on, foreign_student_pilot, work_hours
 
 FOREIGN_STUDENT_TRACK = "attractive_jobs.foreign_students"
 
@@ -222,40 +223,11 @@ def project_period(project: Project, on: dt.date) -> tuple[dt.date, dt.date]:
     return program_period(project.program_code, on)
 
 
-def work_pattern(program_code: str, birth_date: dt.date, start: dt.date,
-                 tree: ParameterTree | None = None) -> WorkPattern:
-    """The pattern from the parameters: 동행일자리 6 h (3 h from 65), 매력일자리 8 h, 5 days."""
-    tree = tree or default_tree()
-    code = program_code.split(".")[0]
-    hours = tree.value(f"{code}.work.daily_hours", start)
-    older_age = f"{code}.work.older_participant_age"
-    if older_age in tree and _age(birth_date, start) >= tree.value(older_age, start):
-        hours = tree.value(f"{code}.work.older_daily_hours", start)
-    return WorkPattern(int(hours * MILLI), int(tree.value(f"{code}.work.days_per_week", start)))
-
-
-def _age(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 def _add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
-
-
-def check_foreign_student(person, on: dt.date, tree: ParameterTree | None = None) -> None:
-    """The pilot's own eligibility: a foreign national holding a student visa."""
-    tree = tree or default_tree()
-    p = "attractive_jobs.foreign_students"
-    if not tree.value(f"{p}.enabled", on):
-        raise PublicJobError("외국인 유학생 시범사업 기간이 아닙니다.", "The foreign-student pilot is not running")
-    if person.nationality in tree.value(f"{p}.excluded_nationalities", on):
-        raise PublicJobError("외국인 유학생 트랙은 외국 국적자만 참여할 수 있습니다.",
-                             "The foreign-student track is for foreign nationals")
-    if person.visa not in tree.value(f"{p}.student_visas", on):
-        raise PublicJobError("유학(D-2) 체류자격이 필요합니다.", "A student visa (D-2) is required")
 
 
 def place(session: Session, *, project_id: int, person_id: int, actor: audit.Actor,
@@ -290,9 +262,20 @@ def place(session: Session, *, project_id: int, person_id: int, actor: audit.Act
     end = min(end_on or period_end, period_end)
     if end < start:
         raise PublicJobError("근무 종료일이 시작일보다 빠릅니다.", "The end is before the start")
+    rules_used: dict = {}
     if project.track_code == FOREIGN_STUDENT_TRACK:
-        check_foreign_student(person, start, tree)
-    pattern = work_pattern(project.program_code, person.birth_date, start, tree)
+        pilot = foreign_student_pilot(person_format(person), start, tree)
+        if not pilot.allowed:
+            raise PublicJobError(
+                "외국인 유학생 시범사업 참여 조건을 충족하지 않습니다: "
+                + "; ".join(pilot.explanation("ko")),
+                "The foreign-student pilot's conditions are not met: "
+                + "; ".join(pilot.explanation("en")))
+        rules_used["pilot"] = {"parameter_version": pilot.parameter_version,
+                               "code_version": pilot.code_version}
+    pattern = work_hours(project.program_code, person.birth_date, start, tree)
+    rules_used["work_hours"] = {"code_version": pattern.code_version, "parameters": {
+        use.name: use.start.isoformat() for use in pattern.parameters}}
     placement = Placement(
         project_id=project.id, program_code=project.program_code.split(".")[0],
         track_code=project.track_code, person_id=person_id, application_id=application_id,
@@ -300,13 +283,14 @@ def place(session: Session, *, project_id: int, person_id: int, actor: audit.Act
         days_per_week=pattern.days_per_week, status=PlacementStatus.ACTIVE.value,
         pension_exempt_from=_add_years(person.birth_date, int(
             tree.value("publicjobs.deductions.national_pension_max_age", start))),
-        employment_insurance_exempt=_age(person.birth_date, start) >= int(
+        employment_insurance_exempt=age_on(person.birth_date, start) >= int(
             tree.value("publicjobs.deductions.employment_insurance_excluded_hire_age", start)),
         replaces_id=replaces_id, created_at=clock.now())
     session.add(placement)
     session.flush()
     _event(session, placement, "placed", actor, note,
-           {"project": project.id, "replaces": replaces_id} if replaces_id else {"project": project.id})
+           {"project": project.id, "rules": rules_used}
+           | ({"replaces": replaces_id} if replaces_id else {}))
     audit.record(session, actor, "publicjobs.place", subject_person_id=person_id,
                  object_type="publicjob_placement", object_id=placement.id)
     return placement
