@@ -84,29 +84,36 @@ def _conditions(rule: RateDefinition, as_of: dt.date) -> tuple[Any, Any]:
 def headlines(session: Session, measures: list[tuple[RateDefinition, Cohort]],
               filters: Filters = Filters()) -> list[Group]:
     """Several rates' headlines in one pass over the outcomes (the dashboard's rate cards and the
-    target figures): one flag pair per definition, one sum triple per definition."""
+    target figures): one state per completer and definition — 2 counted, 1 only excluded, 0
+    neither (the highest of its outcomes') — and one sum triple per definition.
+
+    The outcomes read are those any definition could use (its kinds, known by the latest as-of
+    date): a plain filter the planner answers with one scan and a hash aggregate, where the
+    definitions' own conditions OR-ed together sent it down the index row by row."""
     if not measures:
         return []
     o = OutcomeRecord
-    columns, outer, relevant = [], [], []
+    columns, outer = [], []
+    kinds: set[str] = set()
     for i, (rule, cohort) in enumerate(measures):
         counted, excluded = _conditions(rule, cohort.as_of)
-        relevant += [counted, excluded]
-        columns += [func.max(case((counted, 1), else_=0)).label(f"c{i}"),
-                    func.max(case((excluded, 1), else_=0)).label(f"e{i}")]
-    flags = (select(o.participation_id, *columns)
-             .where(or_(*relevant))
-             .group_by(o.participation_id).subquery("flags"))
+        columns.append(func.max(case((counted, 2), (excluded, 1), else_=0)).label(f"s{i}"))
+        kinds |= rule.counted_outcomes | rule.excluded_from_denominator
+    latest = max(cohort.as_of for _, cohort in measures)
+    states = (select(o.participation_id, *columns)
+              .where(o.kind.in_(sorted(kinds) or [""]), o.recorded_on <= latest,
+                     o.effective_on <= latest)
+              .group_by(o.participation_id).subquery("states"))
     for i, (rule, cohort) in enumerate(measures):
         member = and_(*_cohort_conditions(rule, cohort, filters))
-        c = func.coalesce(flags.c[f"c{i}"], 0)
-        e = func.coalesce(flags.c[f"e{i}"], 0)
-        outer += [func.sum(case((and_(member, c == 1), 1), else_=0)), func.sum(case((member, 1), else_=0)),
-                  func.sum(case((and_(member, c == 0, e == 1), 1), else_=0))]
+        state = func.coalesce(states.c[f"s{i}"], 0)
+        outer += [func.sum(case((and_(member, state == 2), 1), else_=0)),
+                  func.sum(case((member, 1), else_=0)),
+                  func.sum(case((and_(member, state == 1), 1), else_=0))]
     programs = sorted(set().union(*(r.programs for r, _ in measures)) or {""})
     scope = [P.status == "completed", P.program_code.in_(programs),
              P.completed_on >= min(c.start for _, c in measures), P.completed_on <= max(c.end for _, c in measures)]
-    row = session.execute(select(*outer).select_from(_joined(flags)).where(*scope)).one()
+    row = session.execute(select(*outer).select_from(_joined(states)).where(*scope)).one()
     groups = []
     for i in range(len(measures)):
         numerator, count, left_out = (int(v or 0) for v in row[3 * i:3 * i + 3])
