@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from ilja.ops.safe_zip import SpreadsheetTooLarge, check_xlsx
+from ilja.safe_zip import SpreadsheetTooLarge, check_xlsx
 from ilja.text import cell
 
 CSV_TYPE = "text/csv; charset=utf-8"

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from ilja.safe_zip import SpreadsheetTooLarge, check_xlsx
 from ilja.training.attendance import parse_mark
 
 HEADERS = {
@@ -107,8 +108,6 @@ def _cell_text(value: Any) -> str | None:
 def read_frame(path: Path) -> pl.DataFrame:
     """The file as a frame of text columns (cohort, trainee, date, mark) and the sheet row."""
     import zipfile
-
-    from ilja.ops.safe_zip import SpreadsheetTooLarge, check_xlsx
 
     suffix = path.suffix.lower()
     try:
