@@ -7,6 +7,7 @@ and look every object up in the caller's scope (``accounts.scope``): outside it,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -151,23 +152,33 @@ def _cohort_error(request: Request, db: DbSession, principal: Principal, cohort:
         "error": _message(request, error)}, status_code=error.status_code)
 
 
+def _cohort_change(request: Request, db: DbSession, principal: Principal, cohort_id: int,
+                   change: Callable[[], object], note: str) -> Response:
+    """A change made from the cohort's page: outside the caller's scope a 404 page, a refusal
+    said on the cohort's page, else back to it with ``note``."""
+    cohort = _cohort(db, principal, cohort_id)
+    if cohort is None:
+        return _not_found(request)
+    try:
+        change()
+    except (TrainingError, ApplicationError) as error:
+        return _cohort_error(request, db, principal, cohort, error)
+    return _back(cohort_id, note)
+
+
 @router.post("/training/cohorts/{cohort_id}/round", response_model=None)
 async def round_link(request: Request, cohort_id: int, db: DbSession,
                      principal: Manager) -> Response:
     """Link the cohort to the round (and unit) that recruited it: ``"<round>:<unit>"``."""
-    form = await _form(request)
-    cohort = _cohort(db, principal, cohort_id)
-    if cohort is None:
-        return _not_found(request)
-    round_id, _, unit_code = form.get("round", "").partition(":")
-    try:
-        service.link_round(db, cohort_id=cohort_id, round_id=int(round_id or 0),
-                           unit_code=unit_code, actor=principal.actor, scope=Scope.of(principal))
-    except (TrainingError, ValueError) as error:
-        problem = error if isinstance(error, TrainingError) else InvalidInput(
-            "모집 공고를 고르십시오.", "Choose a round.")
-        return _cohort_error(request, db, principal, cohort, problem)
-    return _back(cohort_id, "linked")
+    round_id, _, unit_code = (await _form(request)).get("round", "").partition(":")
+
+    def link() -> None:
+        if not round_id.isdigit():
+            raise InvalidInput("모집 공고를 고르십시오.", "Choose a round.")
+        service.link_round(db, cohort_id=cohort_id, round_id=int(round_id), unit_code=unit_code,
+                           actor=principal.actor, scope=Scope.of(principal))
+
+    return _cohort_change(request, db, principal, cohort_id, link, "linked")
 
 
 @router.get("/training/cohorts/{cohort_id}/enrol", response_class=HTMLResponse)
@@ -191,29 +202,16 @@ def enrol_confirm(request: Request, cohort_id: int, db: DbSession,
 def enrol_page(request: Request, cohort_id: int, db: DbSession,
                principal: Manager) -> Response:
     """Enrol the selected applicants not yet enrolled; sent twice, it enrols nobody twice."""
-    cohort = _cohort(db, principal, cohort_id)
-    if cohort is None:
-        return _not_found(request)
-    try:
-        service.enrol_all_selected(db, cohort_id=cohort_id, actor=principal.actor, scope=Scope.of(principal))
-    except (TrainingError, ApplicationError) as error:
-        return _cohort_error(request, db, principal, cohort, error)
-    return _back(cohort_id, "enrolled")
+    return _cohort_change(request, db, principal, cohort_id, lambda: service.enrol_all_selected(
+        db, cohort_id=cohort_id, actor=principal.actor, scope=Scope.of(principal)), "enrolled")
 
 
 @router.post("/training/cohorts/{cohort_id}/complete", response_model=None)
 async def complete_page(request: Request, cohort_id: int, db: DbSession,
                         principal: Manager) -> Response:
-    form = await _form(request)
-    cohort = _cohort(db, principal, cohort_id)
-    if cohort is None:
-        return _not_found(request)
-    try:
-        progress.complete_cohort(db, cohort_id=cohort_id,
-                                 on=_date(form.get("on"), clock.today()), actor=principal.actor)
-    except TrainingError as error:
-        return _cohort_error(request, db, principal, cohort, error)
-    return _back(cohort_id, "completed")
+    on = _date((await _form(request)).get("on"), clock.today())
+    return _cohort_change(request, db, principal, cohort_id, lambda: progress.complete_cohort(
+        db, cohort_id=cohort_id, on=on, actor=principal.actor), "completed")
 
 
 @router.post("/training/enrolments/{enrolment_id}/quit", response_model=None)
