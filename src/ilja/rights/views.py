@@ -5,7 +5,8 @@ objection form) and the staff's objection queue with the report, and an objectio
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,6 +28,7 @@ from ilja.support.pages import person_names
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
+Found = TypeVar("Found")
 DONE = ("appeal", "answered", "agreed")  # what the page confirms after a form was sent
 
 Citizen = Annotated[Principal, Depends(requires(Permission.APPLICATION_READ_OWN))]
@@ -77,9 +79,12 @@ def _my_context(request: Request, db: Session, principal: Principal, row: Decisi
             "open_appeal": any(a.status in ("filed", "assigned") for a in appeals), "done": "", "active": "my"}
 
 
-def _mine(request: Request, db: Session, principal: Principal, decision_id: int) -> Decision | None:
+def _in_scope(get: Callable[[Session, int, Scope], Found], db: Session, principal: Principal,
+              key: int) -> Found | None:
+    """A decision or an appeal (``get``) if it is within the caller's scope, else None: the
+    page answers 404 either way, so nobody learns what exists outside it."""
     try:
-        return rights.get_decision(db, decision_id, Scope.of(principal))
+        return get(db, key, Scope.of(principal))
     except rights.NotFound:
         return None
 
@@ -87,7 +92,7 @@ def _mine(request: Request, db: Session, principal: Principal, decision_id: int)
 @router.get("/my/decisions/{decision_id}", response_class=HTMLResponse)
 def my_decision(request: Request, decision_id: int, db: DbSession, principal: Citizen,
                 done: str = "") -> HTMLResponse:
-    row = _mine(request, db, principal, decision_id)
+    row = _in_scope(rights.get_decision, db, principal, decision_id)
     if row is None:
         return _not_found(request)
     return _page(request, "rights/my_decision.html", {**_my_context(request, db, principal, row),
@@ -106,7 +111,7 @@ def _refused(request: Request, db: Session, principal: Principal, row: Decision,
 async def file_appeal(request: Request, decision_id: int, db: DbSession, principal: CitizenWrites,
                       text: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "",
                       attachment: Annotated[UploadFile | None, File()] = None) -> Response:
-    row = _mine(request, db, principal, decision_id)
+    row = _in_scope(rights.get_decision, db, principal, decision_id)
     if row is None:
         return _not_found(request)
     content = await attachment.read(attachments.MAX_BYTES + 1) if attachment is not None else b""
@@ -124,7 +129,7 @@ def answer(request: Request, decision_id: int, db: DbSession, principal: Citizen
            answer: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "",
            agree: Annotated[str, Form(max_length=8)] = "") -> Response:
     """The answer to a prior notice: a comment for staff, or agreement (it takes effect now)."""
-    row = _mine(request, db, principal, decision_id)
+    row = _in_scope(rights.get_decision, db, principal, decision_id)
     if row is None:
         return _not_found(request)
     try:
@@ -174,17 +179,10 @@ def _staff_decision(request: Request, db: Session, principal: Principal, row: De
             "can_decide": principal.can(Permission.APPLICATION_STATUS), "active": "rights"}
 
 
-def _decision(db: Session, principal: Principal, decision_id: int) -> Decision | None:
-    try:
-        return rights.get_decision(db, decision_id, Scope.of(principal))
-    except rights.NotFound:
-        return None
-
-
 @router.get("/rights/decisions/{decision_id}", response_class=HTMLResponse)
 def decision_page(request: Request, decision_id: int, db: DbSession, principal: Staff) -> HTMLResponse:
     """A decision as staff see it: with the person's answer to its prior notice, if any."""
-    row = _decision(db, principal, decision_id)
+    row = _in_scope(rights.get_decision, db, principal, decision_id)
     if row is None:
         return _not_found(request)
     return _page(request, "rights/decision.html", _staff_decision(request, db, principal, row))
@@ -194,7 +192,7 @@ def decision_page(request: Request, decision_id: int, db: DbSession, principal: 
 def settle(request: Request, decision_id: int, action: str, db: DbSession, principal: Decides,
            reason: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "") -> Response:
     """Confirm a proposed decision (it takes effect) or withdraw it (nothing is taken away)."""
-    row = _decision(db, principal, decision_id)
+    row = _in_scope(rights.get_decision, db, principal, decision_id)
     if row is None or action not in ("confirm", "withdraw"):
         return _not_found(request)
     try:
@@ -270,16 +268,9 @@ def end_placement(request: Request, placement_id: int, db: DbSession, principal:
     return RedirectResponse(f"/rights/placements/{placement.id}/end", status_code=303)
 
 
-def _appeal(db: Session, principal: Principal, appeal_id: int) -> Appeal | None:
-    try:
-        return rights.get_appeal(db, appeal_id, Scope.of(principal))
-    except rights.NotFound:
-        return None
-
-
 @router.get("/rights/appeals/{appeal_id}", response_class=HTMLResponse)
 def appeal_page(request: Request, appeal_id: int, db: DbSession, principal: Staff) -> HTMLResponse:
-    appeal = _appeal(db, principal, appeal_id)
+    appeal = _in_scope(rights.get_appeal, db, principal, appeal_id)
     if appeal is None:
         return _not_found(request)
     return _page(request, "rights/appeal.html", _staff_context(request, db, principal, appeal))
@@ -289,7 +280,7 @@ def appeal_page(request: Request, appeal_id: int, db: DbSession, principal: Staf
 def appeal_attachment(request: Request, appeal_id: int, db: DbSession, principal: Staff) -> Response:
     from ilja.accounts import audit
 
-    appeal = _appeal(db, principal, appeal_id)
+    appeal = _in_scope(rights.get_appeal, db, principal, appeal_id)
     if appeal is None:
         return _not_found(request)
     if appeal.attachment_sha256 is None or appeal.attachment_type is None:  # nothing attached
@@ -305,7 +296,7 @@ def appeal_attachment(request: Request, appeal_id: int, db: DbSession, principal
 @router.post("/rights/appeals/{appeal_id}/assign", response_model=None)
 def assign(request: Request, appeal_id: int, db: DbSession, principal: Decides,
            user_id: Annotated[str, Form(max_length=12)] = "") -> Response:
-    appeal = _appeal(db, principal, appeal_id)
+    appeal = _in_scope(rights.get_appeal, db, principal, appeal_id)
     if appeal is None:
         return _not_found(request)
     try:
@@ -323,7 +314,7 @@ def assign(request: Request, appeal_id: int, db: DbSession, principal: Decides,
 def decide(request: Request, appeal_id: int, db: DbSession, principal: Decides,
            outcome: Annotated[str, Form(max_length=12)] = "",
            reasons: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "") -> Response:
-    appeal = _appeal(db, principal, appeal_id)
+    appeal = _in_scope(rights.get_appeal, db, principal, appeal_id)
     if appeal is None:
         return _not_found(request)
     t = translator(request)
