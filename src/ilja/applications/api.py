@@ -138,29 +138,31 @@ def _consents(program: str, consent: ConsentIn | None, staff: bool) -> dict[str,
     return consents.checked(program, clock.today(), consent.given() if consent else {})
 
 
-def _submit(session: DbSession, response: Response, round_id: int, person_id: int,
-            preferences: list[str], key: str, principal: Principal, channel: Channel,
-            staff: bool, consent: ConsentIn | None = None) -> ApplicationOut | MyApplicationOut:
+def _submit(session: DbSession, round_id: int, person_id: int, preferences: list[str],
+            key: str, principal: Principal, channel: Channel, staff: bool,
+            consent: ConsentIn | None = None) -> Response:
+    """Submit, and answer with the application serialised once: 201, or 200 with
+    ``Idempotent-Replayed: true`` for a retry (the route's response model documents it)."""
     from ilja.privacy import consent as consents
     from ilja.privacy.models import ConsentVia
 
-    row = service.get_round(session, round_id)
+    locked = service.lock_round_with_units(session, round_id, shared=True)
+    row = locked[0]
     given = _consents(row.program_code, consent, staff)
     person = consents.usable_person(_person(session, person_id), given, row.starts_on)
     submission = service.submit(session, round_id=round_id, person_id=person_id,
                                 person=person, preferences=preferences, channel=channel,
-                                idempotency_key=key, actor=principal.actor, staff=staff)
+                                idempotency_key=key, actor=principal.actor, staff=staff,
+                                locked=locked)
     if submission.created:
         consents.record(session, person_id=person_id, application_id=submission.application.id, given=given,
                         via=ConsentVia.PAPER if staff else ConsentVia.API, actor=principal.actor)
-    else:
-        response.status_code = 200
-        response.headers["Idempotent-Replayed"] = "true"
-    if staff:
-        return application_out(session, submission.application, context=submission.context,
-                               history=submission.history)
-    return my_application_out(session, submission.application, submission.context,
-                              submission.history)
+    out = application_out if staff else my_application_out
+    answer = out(session, submission.application, context=submission.context,
+                 history=submission.history)
+    return Response(answer.model_dump_json(), status_code=201 if submission.created else 200,
+                    headers=None if submission.created else {"Idempotent-Replayed": "true"},
+                    media_type="application/json")
 
 
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=128,
@@ -242,15 +244,14 @@ def close_round(round_id: int, session: DbSession,
              responses={200: {"description": "A retry: the application this key made"},
                         409: {"description": "Already applied, or not taking applications"},
                         422: {"description": "Key reused for another request; bad choices"}})
-def apply(round_id: int, body: ApplyIn, key: IdempotencyKey, response: Response,
-          session: DbSession,
+def apply(round_id: int, body: ApplyIn, key: IdempotencyKey, session: DbSession,
           principal: Annotated[Principal, Depends(requires(Permission.APPLICATION_SUBMIT_OWN))]
           ) -> Any:
     """A citizen applies for themselves; the answer carries their eligibility reasons."""
     person_id = principal.user.person_id if principal.user else None
     if person_id is None:
         raise AccountNotLinked()
-    return _submit(session, response, round_id, person_id, body.preferences, key, principal,
+    return _submit(session, round_id, person_id, body.preferences, key, principal,
                    Channel.API, staff=False, consent=body.consent)
 
 
@@ -259,12 +260,12 @@ def apply(round_id: int, body: ApplyIn, key: IdempotencyKey, response: Response,
              responses={200: {"description": "A retry: the application this key made"},
                         409: {"description": "Already applied, or the draw is prepared"}})
 def apply_on_behalf(round_id: int, body: ApplyOnBehalfIn, key: IdempotencyKey,
-                    response: Response, session: DbSession,
+                    session: DbSession,
                     principal: Annotated[Principal,
                                          Depends(requires(Permission.APPLICATION_IMPORT))]
                     ) -> Any:
     """Staff enter an application for a registered person (a paper form, a phone call)."""
-    return _submit(session, response, round_id, body.person_id, body.preferences, key,
+    return _submit(session, round_id, body.person_id, body.preferences, key,
                    principal, Channel.STAFF, staff=True, consent=body.consent)
 
 

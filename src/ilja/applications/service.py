@@ -227,34 +227,40 @@ def evaluate(row: Round, person: Person, engine: Engine | None = None) -> snapsh
 
 def submit(session: Session, *, round_id: int, person_id: int, person: Person,
            preferences: Sequence[str], channel: Channel, idempotency_key: str,
-           actor: audit.Actor, staff: bool = False, now: dt.datetime | None = None) -> Submission:
+           actor: audit.Actor, staff: bool = False, now: dt.datetime | None = None,
+           locked: tuple[Round, list[RoundUnit]] | None = None) -> Submission:
     """Submit an application, or return the one this idempotency key already made.
 
     A citizen applies while the round is open and inside its window; staff (``staff=True``)
     may also enter paper applications after the window closed, until the draw is prepared.
     The same key with the same request returns the first application (``created=False``),
-    also when two retries race on PostgreSQL: the unique constraints decide, the loser's
-    insert does nothing and it reads the winner's row.
+    also after the window closed, and when two retries race on PostgreSQL. The unique
+    constraints on (round, key) and (round, person) decide: the insert is tried first and does
+    nothing when either is taken (a retry, a second application, a race lost), and only then
+    is the application that holds it read — so a new submission does not read first.
+    ``locked``: the round and its units, if the caller locked them already
+    (``lock_round_with_units(..., shared=True)``).
     """
     key = idempotency_key.strip()
     if not key or len(key) > 128:
         raise InvalidPreferences("Idempotency-Key는 1~128자여야 합니다.",
                                  "The Idempotency-Key must be 1–128 characters.")
     now = now or now_utc()
-    row, units = lock_round_with_units(session, round_id, shared=True)
+    row, units = locked or lock_round_with_units(session, round_id, shared=True)
     chosen = check_preferences(row, units, preferences)
     digest = request_digest(round_id, person_id, chosen)
-    same_key, same_person = _by_key_or_person(session, round_id, key, person_id)
-    if same_key is not None:
-        return _replay(same_key, digest, row)
-    check_taking(session, row, staff=staff, now=now)
-    if same_person is not None:
-        raise DuplicateApplication(round_id, same_person.id)
+    try:
+        check_taking(session, row, staff=staff, now=now)
+    except RoundClosed:
+        same_key, _ = _by_key_or_person(session, round_id, key, person_id)
+        if same_key is not None:
+            return _replay(same_key, digest, row)
+        raise
     snap = evaluate(row, person)
     ctx = context_id(session, snap)
     values = application_values(row.id, person_id, chosen, channel, key, snap, ctx, actor, now)
     application = _insert_application(session, values)
-    if application is None:  # a concurrent request with this key or for this person won
+    if application is None:  # this key or this person holds an application of the round
         same_key, same_person = _by_key_or_person(session, round_id, key, person_id)
         if same_key is not None:
             return _replay(same_key, digest, row)
@@ -304,13 +310,9 @@ def check_taking(session: Session, row: Round, *, staff: bool, now: dt.datetime)
     """Raise ``RoundClosed`` unless the round takes this submission now (see ``submit``)."""
     if taking_applications(row, now):
         return
-    if staff and row.status in (RoundStatus.OPEN, RoundStatus.CLOSED):
-        from ilja.selection.models import SelectionRunRow
-
-        prepared = session.execute(select(SelectionRunRow.id).where(
-            SelectionRunRow.round_id == row.id)).first()
-        if prepared is None:
-            return
+    if staff and row.status in (RoundStatus.OPEN, RoundStatus.CLOSED) and (
+            row.draw_prepared_at is None):
+        return
     raise RoundClosed(row.id)
 
 
