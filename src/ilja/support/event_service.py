@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
@@ -77,23 +78,35 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def _take(session: Session, event: EmployerEvent, column: str, limit: int) -> bool:
+    """A seat (or waitlist place) when one is free, by one conditional UPDATE; the count it
+    leaves is put on ``event`` as the database has it (no second read)."""
     counter = getattr(EmployerEvent, column)
-    taken = session.execute(update(EmployerEvent).where(EmployerEvent.id == event.id, counter < limit)
-                            .values({column: counter + 1})
-                            .execution_options(synchronize_session=False)).rowcount
-    return taken == 1
+    count = session.execute(update(EmployerEvent).where(EmployerEvent.id == event.id, counter < limit)
+                            .values({column: counter + 1}).returning(counter)
+                            .execution_options(synchronize_session=False)).scalar_one_or_none()
+    if count is None:
+        return False
+    set_committed_value(event, column, count)
+    return True
 
 
 def sign_up(session: Session, *, event_id: int, person_id: int, at: dt.datetime | None = None,
             actor: audit.Actor) -> EventSignup:
-    """A seat when one is free, else a place on the waitlist, else ``Full``."""
-    event = get_event(session, event_id)
+    """A seat when one is free, else a place on the waitlist, else ``Full``.
+
+    Four statements and the commit: the event with the person's earlier sign-up (one read), the
+    conditional UPDATE that takes the place, the sign-up and its audit entry."""
+    found = session.execute(
+        select(EmployerEvent, EventSignup).outerjoin(EventSignup, and_(
+            EventSignup.event_id == EmployerEvent.id, EventSignup.person_id == person_id))
+        .where(EmployerEvent.id == event_id)).first()
+    if found is None:
+        raise NotFound("event", event_id)
+    event, existing = found
     at = at or now()
     uses = uses_on(at.date())
     if event.cancelled or _aware(at) > signups_close_at(_aware(event.starts_at), uses):
         raise Conflict("신청이 마감된 행사입니다.", "Sign-ups for this event are closed.", field="event_id")
-    existing = session.execute(select(EventSignup).where(EventSignup.event_id == event.id,
-                                                         EventSignup.person_id == person_id)).scalar_one_or_none()
     if existing is not None and existing.status != "cancelled":
         raise Conflict("이미 신청한 행사입니다.", "Already signed up.", field="event_id")
     if _take(session, event, "confirmed", event.capacity):
@@ -107,10 +120,9 @@ def sign_up(session: Session, *, event_id: int, person_id: int, at: dt.datetime 
         session.add(existing)
     else:
         existing.status, existing.signed_up_at = status.value, at
-    session.flush()
-    session.refresh(event)
     audit.record(session, actor, "support.event.signup", subject_person_id=person_id, object_type="event",
                  object_id=event.id, details={"status": status.value})
+    session.flush()
     return existing
 
 
