@@ -14,6 +14,7 @@ from ilja.db import engine_for, transaction
 from ilja.people.rrn import generate_key_file
 from ilja.rights.models import Decision
 from ilja.verification import records_check
+from ilja.verification.evaluation import verified_of
 from ilja.verification.models import VerifiedFact
 from tests.verification.households import with_households
 
@@ -130,3 +131,27 @@ def test_the_same_check_imported_again_changes_no_verdict(small, keyring):
     again = _import(engine, built, data, keyring)
     assert again.reevaluation.became_ineligible == []
     assert _counts(engine) == (200, 1, 1)
+
+
+def test_a_later_check_of_some_applicants_replaces_only_their_facts(small, keyring):
+    engine, built = small
+    first = _import(engine, built, world.records_file(built), keyring)
+    later = _import(engine, built, world.records_file(built, over_limit={3}, rows=range(10)), keyring)
+    ids = built.application_ids
+    assert later.rows == 10 and later.reevaluation.became_ineligible == [ids[3]]
+    with engine.connect() as connection:
+        rows = connection.execute(select(VerifiedFact.application_id, VerifiedFact.fact,
+                                         VerifiedFact.value, VerifiedFact.check_id)).all()
+    assert len(rows) == 40 * 5
+    checks = {app: check for app, _, _, check in rows}
+    assert {checks[app] for app in ids[:10]} == {later.check.id}
+    assert {checks[app] for app in ids[10:]} == {first.check.id}
+    values = {(app, fact): value for app, fact, value, _ in rows}
+    assert values[(ids[3], "household_income_krw")] == world.OVER_LIMIT_INCOME
+    assert values[(ids[4], "household_income_krw")] == world.verified_income(4, set())
+    assert values[(ids[3], "receives_livelihood_benefit")] is False
+    assert values[(ids[3], "priority_groups")] == []
+    with transaction(engine) as session:
+        by_id = verified_of(session, ids)
+        assert verified_of(session, ids[5:15], round_id=built.round_id) == {
+            app: by_id[app] for app in ids[5:15]}

@@ -224,8 +224,3 @@ class authenticated:  # noqa: N801
 
     def __repr__(self) -> str:
         return "authenticated()"
-
-
-def Requires(permission: Permission):  # noqa: N802 - reads as a type in signatures
-    """``principal: Requires(Permission.X)`` — the checked principal as a route parameter."""
-    return Annotated[Principal, Depends(requires(permission))]
