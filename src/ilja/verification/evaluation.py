@@ -83,9 +83,10 @@ def persons_of(session: Session, person_ids: Sequence[int]) -> dict[int, dict[st
     """The registry's person-format fields with the whole training history, for many people."""
     people: dict[int, dict[str, Any]] = {}
     fields = _FieldReader()
+    persons = table_of(Person)
     for start in range(0, len(person_ids), CHUNK):
-        for row in session.execute(select(Person.id, *fields.columns)
-                                   .where(Person.id.in_(person_ids[start:start + CHUNK]))):
+        for row in session.execute(select(persons.c.id, *fields.columns)
+                                   .where(persons.c.id.in_(person_ids[start:start + CHUNK]))):
             people[row[0]] = fields.read(row[1:])
     return _with_history(session, people)
 
@@ -102,8 +103,9 @@ class _FieldReader:
     JSON_FIELDS = ("vulnerable_groups", "unemployment_benefit_periods", "training_history")
 
     def __init__(self) -> None:
-        self.columns = [cast(getattr(Person, name), Text) if name in self.JSON_FIELDS
-                        else getattr(Person, name) for name in FORMAT_COLUMNS]
+        persons = table_of(Person)
+        self.columns = [cast(persons.c[name], Text) if name in self.JSON_FIELDS else persons.c[name]
+                        for name in FORMAT_COLUMNS]
         self._json_at = [i for i, name in enumerate(FORMAT_COLUMNS) if name in self.JSON_FIELDS]
         self._decoded: dict[str, Any] = {}
 
@@ -246,19 +248,21 @@ def _applications(session: Session, round_id: int, application_ids: Sequence[int
     """The round's applications ``application_ids`` (by id) and their people's fields, in one
     query: the round's applications from the smallest id to the largest, those not asked for
     left out here (a records check names most of a round, and 5,000-long ``IN`` lists cost
-    more to build and bind than the few rows they would spare)."""
+    more to build and bind than the few rows they would spare). Core columns: the ORM's row
+    handling would cost more than the query."""
     wanted = set(application_ids)
     if not wanted:
         return [], {}
     fields = _FieldReader()
-    query = (select(Application.id, Application.person_id, Application.status, Application.eligible,
-                    Application.score, Application.priority, *fields.columns)
-             .join(Person, Person.id == Application.person_id)
-             .where(Application.round_id == round_id,
-                    Application.id.between(min(wanted), max(wanted)))
-             .order_by(Application.id))
+    apps_table, persons = table_of(Application), table_of(Person)
+    query = (select(apps_table.c.id, apps_table.c.person_id, apps_table.c.status, apps_table.c.eligible,
+                    apps_table.c.score, apps_table.c.priority, *fields.columns)
+             .join(persons, persons.c.id == apps_table.c.person_id)
+             .where(apps_table.c.round_id == round_id,
+                    apps_table.c.id.between(min(wanted), max(wanted)))
+             .order_by(apps_table.c.id))
     apps, people = [], {}
-    for row in session.execute(query):
+    for row in session.execute(query).all():
         if row[0] in wanted:
             apps.append(row)
             people[row[1]] = fields.read(row[6:])
