@@ -50,7 +50,8 @@ def test_the_household_income_is_the_members_sum_and_its_size_their_number(own, 
 def test_english_relations_and_spacing_read_the_same(own, rest, lang):
     household = _household(own, rest, 0)
     pick = 0 if lang == "ko" else 1
-    text = " ; ".join(f" {RELATIONS[m.relation][pick]} : {m.income_krw:,} " for m in household.members)
+    text = " ; ".join(f" {RELATIONS[m.relation][pick]} : {m.income_krw:,} "
+                      for m in household.members)
     assert parse_members(text) == household
 
 
@@ -89,10 +90,12 @@ def test_row_facts_sum_the_members_and_check_the_stated_income_and_the_household
     assert [c for c, _ in row_facts(other, "본인:1000000", "세대-1", keyring, row=4,
                                      seen=seen)] == ["세대번호"]
     none: dict = {"household_income_krw": 7}
-    assert row_facts(none, "", "", keyring, row=5, seen=seen) == [] and none == {"household_income_krw": 7}
+    assert row_facts(none, "", "", keyring, row=5, seen=seen) == []
+    assert none == {"household_income_krw": 7}
 
 
-ranked_ids = st.lists(st.tuples(st.integers(0, 10_000), st.one_of(st.none(), st.sampled_from("abcde"))),
+ranked_ids = st.lists(st.tuples(st.integers(0, 10_000),
+                                st.one_of(st.none(), st.sampled_from("abcde"))),
                       unique_by=lambda r: r[0], max_size=40)
 
 

@@ -53,9 +53,9 @@ def test_intake_verification_and_selection_of_a_round_of_5000(database_url, keyr
         paper = service.documents_of(session, walk_in)[-1]
         service.accept_fact(session, walk_in, "job_seeker_registered", actor=STAFF, document_id=paper.id)
     with transaction(engine) as session:
+        data = with_households(built, world.records_file(built, over_limit=OVER))
         result = records_check.import_check(
-            session, with_households(built, world.records_file(built, over_limit=OVER)), "조회결과.csv",
-            built.round_id,
+            session, data, "조회결과.csv", built.round_id,
             checked_on=dt.date(2025, 6, 2), actor=STAFF, keyring=keyring)
     over_ids = sorted(built.application_ids[i] for i in OVER)
     assert sorted(result.reevaluation.became_ineligible) == over_ids
@@ -147,9 +147,9 @@ def test_a_conditional_seat_not_verified_by_the_deadline_goes_to_the_waitlist(da
         built = world.build(session, 8, keyring, seats=2)
     first = built.application_ids[0]
     with transaction(engine) as session:  # one applicant has everything verified
-        records_check.import_check(session, with_households(built, world.records_file(built)), "c.csv",
-                                   built.round_id, checked_on=dt.date(2025, 6, 2), actor=STAFF,
-                                   keyring=keyring)
+        data = with_households(built, world.records_file(built))
+        records_check.import_check(session, data, "c.csv", built.round_id,
+                                   checked_on=dt.date(2025, 6, 2), actor=STAFF, keyring=keyring)
         paper = service.record_counter_document(session, first, "job_seeker_registration", actor=STAFF)
         service.accept_fact(session, first, "job_seeker_registered", actor=STAFF, document_id=paper.id)
     with transaction(engine) as session:
@@ -170,45 +170,62 @@ def test_a_conditional_seat_not_verified_by_the_deadline_goes_to_the_waitlist(da
         assert selection.verify(session, built.round_id, actor=STAFF).ok
 
 
-def test_a_household_over_the_limit_together_and_one_participant_per_household(database_url, keyring):
+def test_a_household_over_the_limit_together_and_one_participant_per_household(database_url,
+                                                                               keyring):
     """Two applicants of one household, each under the income limit alone, over it together: both
     not eligible, each with a notice and an appeal route. Two of another household both ranked
     into a seat: the first-ranked keeps it, the other is passed over and the next in line takes
-    the seat; verify still re-runs the draw and its withdrawals bit for bit."""
+    the seat; a later promotion that would seat a second member of a household passes them over
+    too; verify still re-runs the draw and its withdrawals bit for bit."""
     engine = engine_for(database_url)
     with transaction(engine) as session:
-        built = world.build(session, 12, keyring, seats=4)
+        built = world.build(session, 12, keyring, seats=2)
     ids = built.application_ids
-    over = {0: ("세대-가", "\"본인:1,700,000;배우자:1,700,000\""), 1: ("세대-가", "본인:1700000;배우자:1700000")}
-    big = "본인:1000000;배우자:500000;자녀:0;자녀:0"  # four members: two dependants' points more
-    together = {2: ("세대-나", big), 3: ("세대-나", big)}
+    over = {0: ("세대-가", "\"본인:1,700,000;배우자:1,700,000\""),
+            1: ("세대-가", "본인:1700000;배우자:1700000")}
+    four = "본인:1000000;배우자:500000;자녀:0;자녀:0"  # two dependants' points more than a couple
+    three = "본인:1000000;배우자:0;자녀:0"  # one more
+    together = {2: ("세대-나", four), 3: ("세대-나", four), 4: ("세대-다", three), 5: ("세대-다", three)}
     data = with_households(built, world.records_file(built), {**over, **together})
     with transaction(engine) as session:
         result = records_check.import_check(session, data, "c.csv", built.round_id,
-                                            checked_on=dt.date(2025, 6, 2), actor=STAFF, keyring=keyring)
+                                            checked_on=dt.date(2025, 6, 2), actor=STAFF,
+                                            keyring=keyring)
         assert sorted(result.reevaluation.became_ineligible) == ids[:2]
     with transaction(engine) as session:
         facts = verified_of(session, ids[:4])
-        assert [facts[i]["household_income_krw"] for i in ids[:4]] == [3_400_000] * 2 + [1_500_000] * 2
+        incomes = [facts[i]["household_income_krw"] for i in ids[:4]]
+        assert incomes == [3_400_000] * 2 + [1_500_000] * 2
         assert [facts[i]["household_size"] for i in ids[:4]] == [2, 2, 4, 4]
-        assert facts[ids[0]]["household"] == facts[ids[1]]["household"] != facts[ids[2]]["household"]
+        keys = [facts[i]["household"] for i in ids[:3]]
+        assert keys[0] == keys[1] != keys[2]
         assert "세대-가" not in str(facts)  # the identifier is kept only as its keyed hash
         decisions = _decisions(session, ids[:2])
         assert {d.kind for d in decisions} == {"not_eligible"} and len(decisions) == 2
         assert all(d.appeal_by is not None and "소득" in d.reasons_ko for d in decisions)
-        scores = {i: session.get_one(Application, i).score for i in ids[2:]}
-        assert scores[ids[2]] == scores[ids[3]] > max(scores[i] for i in ids[4:])
-    with transaction(engine) as session:
+        score = {i: session.get_one(Application, i).score for i in ids[2:]}
+        others = max(score[i] for i in ids[6:])
+        assert score[ids[2]] == score[ids[3]] > score[ids[4]] == score[ids[5]] > others
+    with transaction(engine) as session:  # 나's two are drawn into both seats: one is passed over
         selection.run_selection(session, built.round_id, actor=STAFF)
     with transaction(engine) as session:
         status = {i: session.get_one(Application, i).status for i in ids}
         kept, passed = (ids[2], ids[3]) if status[ids[2]] == "selected" else (ids[3], ids[2])
-        assert (status[kept], status[passed]) == ("selected", "ineligible")
-        assert sum(s == "selected" for s in status.values()) == 4
+        first_c, second_c = sorted(ids[4:6], key=lambda i: status[i] != "selected")
+        assert (status[kept], status[passed], status[first_c], status[second_c]) == (
+            "selected", "ineligible", "selected", "waitlisted")
         assert gate.at_selection(session, passed).state == "household"
         decision = _decisions(session, [passed])
         assert [d.kind for d in decision] == ["not_eligible"] and "세대" in decision[0].reasons_ko
         assert decision[0].appeal_by is not None
-        events = [e.reason_code for e in applications.history(session, passed)]
-        assert events[-1] == "withdrawal.household"
+        assert applications.history(session, passed)[-1].reason_code == "withdrawal.household"
+        assert selection.verify(session, built.round_id, actor=STAFF).ok
+    with transaction(engine) as session:  # 나's member declines: 다's second would be promoted
+        selection.withdraw(session, built.round_id, {kept: "declined"}, actor=STAFF, note="본인 포기")
+    with transaction(engine) as session:
+        status = {i: session.get_one(Application, i).status for i in ids}
+        assert (status[kept], status[first_c], status[second_c]) == (
+            "withdrawn", "selected", "ineligible")
+        assert applications.history(session, second_c)[-1].reason_code == "withdrawal.household"
+        assert sum(s == "selected" for s in status.values()) == 2
         assert selection.verify(session, built.round_id, actor=STAFF).ok

@@ -126,7 +126,8 @@ def test_the_applicant_sees_their_verified_facts_how_and_by_whom(site):
     for code in ("records_check", "household_size", "job_seeker_registered", "h1:", "세대-0"):
         assert code not in page.text, code
     english = check_page(citizen.get(f"/my/applications/{first}?lang=en").text)
-    assert "Verified facts" in english.text and "Social-security information system check" in english.text
+    assert "Verified facts" in english.text
+    assert "Social-security information system check" in english.text
     assert "Original seen at the community service centre counter" in english.text
     other = built.application_ids[1]
     assert citizen.get(f"/my/applications/{other}").status_code == 404

@@ -78,8 +78,8 @@ def test_a_bad_row_refuses_the_whole_file_and_changes_nothing(small, keyring, mu
     ({7: ("세대-같음", "본인:1000;배우자:0"), 8: ("세대-같음", "본인:1000;배우자:0;자녀:0")}, None, 10,
      "세대번호"),
 ], ids=["no_self", "member_income", "unknown_relation", "sum_differs", "household_differs"])
-def test_a_bad_household_refuses_the_whole_file_and_changes_nothing(small, keyring, households, stated,
-                                                                   row, column):
+def test_a_bad_household_refuses_the_whole_file_and_changes_nothing(small, keyring, households,
+                                                                   stated, row, column):
     engine, built = small
     text = with_households(built, world.records_file(built), households).decode()
     if stated is not None:  # the stated household income kept beside members that differ
@@ -100,13 +100,16 @@ def test_household_columns_are_summed_and_kept_blind(small, keyring):
     result = _import(engine, built, data, keyring, name="check.csv")
     assert result.rows == 40
     with engine.connect() as connection:
-        rows = connection.execute(select(VerifiedFact.application_id, VerifiedFact.fact, VerifiedFact.value)
-                                  .where(VerifiedFact.application_id.in_(built.application_ids[:3]))).all()
+        rows = connection.execute(
+            select(VerifiedFact.application_id, VerifiedFact.fact, VerifiedFact.value)
+            .where(VerifiedFact.application_id.in_(built.application_ids[:3]))).all()
     facts = {(app, fact): value for app, fact, value in rows}
     first, second, third = built.application_ids[:3]
-    assert facts[(first, "household_income_krw")] == facts[(second, "household_income_krw")] == 1_500_000
+    income = "household_income_krw"
+    assert facts[(first, income)] == facts[(second, income)] == 1_500_000
     assert facts[(first, "household_size")] == 3 and facts[(third, "household_size")] == 2
-    assert facts[(first, "household")] == facts[(second, "household")] != facts[(third, "household")]
+    keys = [facts[(i, "household")] for i in (first, second, third)]
+    assert keys[0] == keys[1] != keys[2]
     assert all("세대" not in str(value) for value in facts.values())
 
 

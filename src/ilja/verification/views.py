@@ -45,6 +45,11 @@ def _label(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
+def _fact_label(code: str, lang: str) -> str:
+    fact = catalogue.FACTS[code]
+    return _label((fact.ko, fact.en), lang)
+
+
 def citizen_facts(request: Request, session: DbSession, application: Any) -> dict[str, Any]:
     """The applicant's verified facts for their own application page: what was verified, how
     (the paper seen at the counter or uploaded, or the records check and its date) and by whom
@@ -62,7 +67,7 @@ def citizen_facts(request: Request, session: DbSession, application: Any) -> dic
             how = t("verification.mine.how_staff")
         role = f"accounts.roles.{item.role}"
         lines.append({
-            "label": _label((catalogue.FACTS[fact.fact].ko, catalogue.FACTS[fact.fact].en), t.lang),
+            "label": _fact_label(fact.fact, t.lang),
             "value": catalogue.shown(fact.fact, fact.value, t.lang), "how": how,
             "corrected": fact.method == "corrected", "reason": fact.reason,
             "at": fact.verified_at,
@@ -179,7 +184,7 @@ def _application_page(request: Request, session: DbSession, principal: Principal
         "document_options": [("", t("verification.choose"))] + [
             (code, _label(label, t.lang)) for code, label in catalogue.DOCUMENTS.items()],
         "fact_options": [("", t("verification.choose"))] + [
-            (line.fact, _label((catalogue.FACTS[line.fact].ko, catalogue.FACTS[line.fact].en), t.lang))
+            (line.fact, _fact_label(line.fact, t.lang))
             for line in lines if catalogue.FACTS[line.fact].kind != "household"],
         "evidence_options": [("", t("verification.no_paper"))] + [
             (str(p.id), _label(catalogue.DOCUMENTS[p.document], t.lang)) for p in papers],
