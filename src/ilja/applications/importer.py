@@ -35,7 +35,7 @@ from ilja.applications import service, statuses
 from ilja.applications.errors import ImportRejected, InvalidPreferences, InvalidRow
 from ilja.applications.models import Application, Channel, table_of
 from ilja.people import registry
-from ilja.people.importer import REGISTRY_COLUMNS, read_rows
+from ilja.people.importer import REGISTRY_COLUMNS, collector_paused, read_rows
 from ilja.people.person_format import parse_cells
 from ilja.people.records import RecordInvalid, RegistryError, ValidRecord, validate_record
 from ilja.people.rrn import KeyRing
@@ -186,6 +186,14 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
 
     ``progress``, if given, is called with the number of rows written so far.
     """
+    with collector_paused():
+        return _import_applications(session, Path(path), round_id, actor, keyring=keyring,
+                                    now=now, progress=progress)
+
+
+def _import_applications(session: Session, path: Path, round_id: int, actor: audit.Actor, *,
+                         keyring: KeyRing, now: dt.datetime | None,
+                         progress: Any) -> ImportReport:
     now = now or service.now_utc()
     round_row, units = service.lock_round_with_units(session, round_id, shared=True)
     service.check_taking(session, round_row, staff=True, now=now)
