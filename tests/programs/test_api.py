@@ -57,8 +57,8 @@ def test_program_detail_with_tracks_and_its_warnings(client):
 def test_unknown_program_is_a_clear_404(client):
     response = client.get("/api/v1/programs/lottery_jobs")
     assert response.status_code == 404
-    assert "unknown program 'lottery_jobs'" in response.json()["detail"]
-    assert "companion_jobs" in response.json()["detail"]
+    assert "unknown program 'lottery_jobs'" in response.json()["detail"]["msg"]
+    assert "companion_jobs" in response.json()["detail"]["msg"]
 
 
 def test_plan_warnings_with_both_numbers(client):

@@ -54,7 +54,7 @@ def test_host_enters_and_approves_manager_pays_and_downloads(api):
              "milli_hours": e.milli_hours} for e in prefill_month(terms, 2025, 7)]
     bad = [*body, {**body[0], "milli_hours": 9000}]
     response = client.put(f"/api/v1/publicjobs/projects/{project}/timesheets/2025-07", json=bad, headers=host)
-    assert response.status_code == 422 and response.json()["detail"][0]["code"] == "over_daily_limit"
+    assert response.status_code == 422 and response.json()["detail"]["rows"][0]["code"] == "over_daily_limit"
     assert client.put(f"/api/v1/publicjobs/projects/{project}/timesheets/2025-07", json=body,
                       headers=host).json() == {"entries": 23}
     assert client.post(f"/api/v1/publicjobs/projects/{project}/timesheets/2025-07/approve",
@@ -100,7 +100,7 @@ def test_xlsx_import_reports_bad_rows_and_writes_nothing(api):
 
     bad = upload([[placement, dt.date(2025, 7, 1), "근무", 8], [placement, dt.date(2025, 7, 5), "근무", 8]])
     assert bad.status_code == 422
-    assert bad.json()["detail"] == [{"row": 3, "column": "date", "code": "not_a_working_day",
+    assert bad.json()["detail"]["rows"] == [{"row": 3, "column": "date", "code": "not_a_working_day",
                                      "reason": "2025-07-05 is not a working day of the pattern"}]
     good = upload([[placement, dt.date(2025, 7, 1), "근무", 8], [placement, "2025-07-02", "결근", None]])
     assert good.json() == {"entries": 2}

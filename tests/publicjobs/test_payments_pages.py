@@ -143,7 +143,9 @@ def test_the_payments_api(api):  # noqa: F811
     bad = write_results([(sent[0]["reference"], "입금", clock.today(), sent[0]["amount"] - 1, "", "")])
     refused = client.post("/api/v1/publicjobs/payments/results/import", files={"file": ("r.csv", bad, "text/csv")},
                           headers=manager)
-    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "file", 2, "지급액(원)"]
+    assert refused.status_code == 422
+    first = refused.json()["detail"]["rows"][0]
+    assert (first["row"], first["column"]) == (2, "지급액(원)") and first["msg_ko"]
     good = write_results([(sent[0]["reference"], "입금", clock.today(), sent[0]["amount"], "", "")])
     done = client.post("/api/v1/publicjobs/payments/results/import", files={"file": ("r.csv", good, "text/csv")},
                        headers=manager)

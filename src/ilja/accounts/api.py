@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ilja import paging
@@ -22,6 +21,8 @@ from ilja.accounts.deps import (
 )
 from ilja.accounts.models import User
 from ilja.accounts.roles import Permission, Role
+from ilja.errors import Conflict, NotFound
+from ilja.web.errors import api_answer
 
 router = APIRouter(tags=["accounts"])
 
@@ -174,11 +175,7 @@ def create_token(body: TokenRequest, request: Request, db: DbSession) -> Any:
     """Log in with a login and password; returns a bearer token for the API."""
     outcome = service.authenticate(db, body.login, body.password, client_address(request))
     if outcome.user is None:
-        refusal = outcome.refusal
-        status = 429 if refusal.code == "login_throttled" else 401
-        headers = {"Retry-After": str(refusal.retry_after)} if status == 429 else {"WWW-Authenticate": "Bearer"}
-        return JSONResponse(status_code=status, headers=headers,
-                            content={"detail": refusal.message_en, "code": refusal.code})
+        return api_answer(outcome.refusal)  # answered, not raised: the failed attempt is kept
     row, token = service.issue_token(db, outcome.user, body.name, client_address(request))
     return TokenOut(token=token, expires_at=row.expires_at, user=_user_out(outcome.user))
 
@@ -193,11 +190,6 @@ ManageUsers = Annotated[Principal, Depends(requires(Permission.USERS_MANAGE))]
 ACCOUNT_ERRORS = {409: {"description": "Conflicts with the account's state"},
                   404: {"description": "No such account"},
                   403: {"description": "Four eyes: another administrator must approve"}}
-
-
-def refused(exc: service.AccountError) -> HTTPException:
-    return HTTPException(status_code=exc.status, detail={
-        "code": exc.code, "msg": exc.message_en, "violations": [v.code for v in exc.violations]})
 
 
 @router.get("/users", response_model=list[UserOut], dependencies=[Depends(requires(Permission.USERS_MANAGE))])
@@ -216,20 +208,14 @@ def pending_grants(db: DbSession) -> list[UserOut]:
              responses={409: {"description": "Login taken"}, 422: {"description": "Password policy"}})
 def create_user(body: UserCreate, db: DbSession, principal: ManageUsers) -> UserOut:
     """Create an account; a role that reads personal data waits for another administrator."""
-    try:
-        user = service.create_user(db, login=body.login, password=body.password, role=body.role,
-                                   display_name=body.display_name, actor=principal.actor,
-                                   site_code=body.site_code)
-    except service.AccountError as exc:
-        raise refused(exc) from None
+    user = service.create_user(db, login=body.login, password=body.password, role=body.role,
+                               display_name=body.display_name, actor=principal.actor,
+                               site_code=body.site_code)
     return _user_out(user)
 
 
 def _change(action, *args) -> UserOut:
-    try:
-        return _user_out(action(*args))
-    except service.AccountError as exc:
-        raise refused(exc) from None
+    return _user_out(action(*args))
 
 
 @router.put("/users/{user_id}/role", response_model=UserOut, responses=ACCOUNT_ERRORS)
@@ -265,12 +251,9 @@ def revoke_user_tokens(user_id: int, body: Revocation, db: DbSession, principal:
 
 
 def _revoked(db: DbSession, user_id: int, principal: Principal, token_id: int | None) -> dict[str, int]:
-    try:
-        count = service.revoke_tokens(db, user_id, principal.actor, token_id)
-    except service.AccountError as exc:
-        raise refused(exc) from None
+    count = service.revoke_tokens(db, user_id, principal.actor, token_id)
     if token_id is not None and count == 0:
-        raise HTTPException(status_code=404, detail="No such token")
+        raise NotFound("해당 토큰이 없습니다.", "No such token.", code="token_unknown")
     return {"revoked": count}
 
 
@@ -336,5 +319,6 @@ def record_review(body: ReviewIn, db: DbSession,
         review = audit.record_review(db, principal.actor, principal.user.id, body.month, body.findings,
                                      heads_file=audit.configured_heads_file())
     except audit.AlreadyReviewed:
-        raise HTTPException(status_code=409, detail=f"{body.month} is already reviewed") from None
+        raise Conflict(f"{body.month} 점검은 이미 기록되었습니다.", f"{body.month} is already reviewed",
+                       code="already_reviewed") from None
     return {"id": review.id, "month": body.month, "chain_ok": review.chain_ok}

@@ -34,31 +34,34 @@ from ilja.accounts.passwords import (
     verify_password,
 )
 from ilja.accounts.roles import PERSONAL_DATA_ROLES, Role
+from ilja.errors import IljaError
 
 SESSION_LIFETIME = dt.timedelta(hours=8)
 SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=30)
 TOKEN_LIFETIME = dt.timedelta(days=90)
 
 
-class AccountError(Exception):
+class AccountError(IljaError):
     """A refused account operation; ``code`` is stable, messages are Korean and English."""
 
     STATUS = {"login_taken": 409, "person_linked": 409, "already_linked": 409, "not_citizen": 409,
               "linked_citizen": 409, "no_pending_grant": 409, "user_unknown": 404,
-              "own_request": 403, "approver_not_admin": 403}
+              "own_request": 403, "approver_not_admin": 403, "login_failed": 401,
+              "login_throttled": 429}
 
     def __init__(self, code: str, message_ko: str, message_en: str,
                  violations: list[PolicyViolation] | None = None):
-        super().__init__(message_en)
-        self.code = code
-        self.message_ko = message_ko
-        self.message_en = message_en
+        super().__init__(message_ko, message_en, code=code)
         self.violations = violations or []
+        self.status_code = self.status
 
     @property
     def status(self) -> int:
         """The HTTP status: 422 for invalid input (a weak password, an unknown person)."""
         return self.STATUS.get(self.code, 422)
+
+    def extra(self) -> dict[str, Any]:
+        return {"violations": [v.code for v in self.violations]}
 
 
 class LoginRefused(AccountError):
@@ -66,10 +69,12 @@ class LoginRefused(AccountError):
         if decision is not None and not decision.allowed:
             super().__init__("login_throttled", decision.message_ko, decision.message_en)
             self.retry_after = int(decision.retry_after.total_seconds()) + 1 if decision.retry_after else 60
+            self.headers = {"Retry-After": str(self.retry_after)}
         else:
             super().__init__("login_failed", "아이디 또는 비밀번호가 올바르지 않습니다.",
                              "The login or password is not correct.")
             self.retry_after = 0
+            self.headers = {"WWW-Authenticate": "Bearer"}
 
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from ilja import clock
@@ -14,21 +14,10 @@ from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.matching import coordination, runs, service
-from ilja.matching.errors import MatchingInputError
+from ilja.matching.errors import NoProfile
 
 router = APIRouter(prefix="/matching", tags=["matching"])
 Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
-
-
-def error(exc: Exception) -> HTTPException:
-    """Domain errors as HTTP: 404 missing, 422 bad input (location, code, message), 409 state."""
-    if isinstance(exc, service.NotFound):
-        return HTTPException(404, str(exc))
-    if isinstance(exc, MatchingInputError):
-        return HTTPException(422, [{"loc": exc.location, "code": exc.code, "msg": exc.message}])
-    if isinstance(exc, runs.RunStateError):
-        return HTTPException(409, {"code": exc.code, "msg": exc.message})
-    raise exc
 
 
 class PostingOut(BaseModel):
@@ -66,11 +55,8 @@ class FitOut(BaseModel):
 
 @router.get("/candidates/{candidate_id}/fit", response_model=list[FitOut])
 def candidate_fit(candidate_id: int, db: DbSession, principal: Manage) -> list[FitOut]:
-    try:
-        rows = service.fit_list(db, candidate_id, on=clock.today(), actor=principal.actor,
-                                scope=Scope.of(principal))
-    except Exception as exc:
-        raise error(exc) from None
+    rows = service.fit_list(db, candidate_id, on=clock.today(), actor=principal.actor,
+                            scope=Scope.of(principal))
     return [FitOut(posting=_posting(r["posting"]), fit=r["fit"], explanation=r["explanation"])
             for r in rows]
 
@@ -120,21 +106,15 @@ def _run(db: Any, row: Any, scope: Scope) -> RunOut:
 
 @router.post("/runs", response_model=RunOut, status_code=201)
 def start_run(body: RunIn, db: DbSession, principal: Manage) -> RunOut:
-    try:
-        row = runs.run_matching(db, round_code=body.round_code, method=body.method,
-                                actor=principal.actor)
-    except Exception as exc:
-        raise error(exc) from None
+    row = runs.run_matching(db, round_code=body.round_code, method=body.method,
+                            actor=principal.actor)
     return _run(db, row, Scope.of(principal))
 
 
 @router.get("/runs/{matching_run_id}", response_model=RunOut)
 def get_run(matching_run_id: int, db: DbSession, principal: Manage) -> RunOut:
-    try:
-        scope = Scope.of(principal)
-        return _run(db, service.get_run(db, matching_run_id, scope), scope)
-    except Exception as exc:
-        raise error(exc) from None
+    scope = Scope.of(principal)
+    return _run(db, service.get_run(db, matching_run_id, scope), scope)
 
 
 class ConfirmIn(BaseModel):
@@ -144,14 +124,11 @@ class ConfirmIn(BaseModel):
 
 @router.post("/runs/{matching_run_id}/confirm")
 def confirm(matching_run_id: int, body: ConfirmIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    try:
-        scope = Scope.of(principal)
-        service.get_run(db, matching_run_id, scope)
-        mine = {p.id for p in service.run_proposals(db, matching_run_id, scope)}  # only the caller's candidates
-        offers = runs.confirm_run(db, matching_run_id, on=body.offered_on, actor=principal.actor,
-                                  accepted=mine & set(body.proposal_ids) if body.proposal_ids else mine)
-    except Exception as exc:
-        raise error(exc) from None
+    scope = Scope.of(principal)
+    service.get_run(db, matching_run_id, scope)
+    mine = {p.id for p in service.run_proposals(db, matching_run_id, scope)}  # only the caller's candidates
+    offers = runs.confirm_run(db, matching_run_id, on=body.offered_on, actor=principal.actor,
+                              accepted=mine & set(body.proposal_ids) if body.proposal_ids else mine)
     return {"offers": [o.id for o in offers]}
 
 
@@ -165,12 +142,9 @@ class DecisionIn(BaseModel):
 def decide(offer_id: int, body: DecisionIn, db: DbSession,
            principal: Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))],
            ) -> dict[str, Any]:
-    try:
-        service.get_offer(db, offer_id, Scope.of(principal))
-        outcome = runs.decide_offer(db, offer_id, decision=body.decision, on=body.on,
-                                    reason=body.reason, actor=principal.actor)
-    except Exception as exc:
-        raise error(exc) from None
+    service.get_offer(db, offer_id, Scope.of(principal))
+    outcome = runs.decide_offer(db, offer_id, decision=body.decision, on=body.on,
+                                reason=body.reason, actor=principal.actor)
     return {"offer_id": offer_id, "status": body.decision,
             "outcome_id": outcome.id if outcome else None}
 
@@ -200,7 +174,7 @@ def my_matching(db: DbSession, principal: Annotated[
     person_id = principal.user.person_id
     candidate = service.candidate_of_person(db, person_id) if person_id else None
     if candidate is None:
-        raise HTTPException(404, "no matching profile for this account")
+        raise NoProfile()
     return {
         "candidate_id": candidate.id,
         "interviews": [{"day_id": i.day_id, "organisation_id": i.organisation_id,

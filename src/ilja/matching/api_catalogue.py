@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.matching import service
-from ilja.matching.errors import MatchingInputError
+from ilja.matching.errors import NoProfile
 from ilja.matching.posting_input import PostingFields
 
 router = APIRouter()
@@ -30,15 +30,6 @@ EditOwn = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
 OrganisationKind = Literal["company", "city_department", "university", "partner"]
 PostingKind = Literal["internship_company", "internship_city", "job"]
 Items = Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=50)]
-
-
-def _http(exc: Exception) -> HTTPException:
-    if isinstance(exc, service.NotFound):
-        return HTTPException(404, str(exc))
-    if isinstance(exc, MatchingInputError):
-        return HTTPException(422, [{"loc": ["body", *exc.location.replace("]", "").split("[")],
-                                    "msg": exc.message, "type": exc.code}])
-    raise exc
 
 
 class _In(BaseModel):
@@ -81,29 +72,20 @@ def organisations(db: DbSession, principal: Manage) -> list[OrganisationOut]:
 
 @router.post("/organisations", response_model=OrganisationOut, status_code=201)
 def create_organisation(body: OrganisationIn, db: DbSession, principal: Manage) -> OrganisationOut:
-    try:
-        row = service.create_organisation(db, **body.model_dump(), actor=principal.actor)
-    except Exception as exc:
-        raise _http(exc) from None
+    row = service.create_organisation(db, **body.model_dump(), actor=principal.actor)
     return _organisation(db, row)
 
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationOut)
 def organisation(organisation_id: int, db: DbSession, principal: Manage) -> OrganisationOut:
-    try:
-        return _organisation(db, service.get_organisation(db, organisation_id))
-    except Exception as exc:
-        raise _http(exc) from None
+    return _organisation(db, service.get_organisation(db, organisation_id))
 
 
 @router.put("/organisations/{organisation_id}", response_model=OrganisationOut)
 def update_organisation(organisation_id: int, body: OrganisationUpdate, db: DbSession,
                         principal: Manage) -> OrganisationOut:
-    try:
-        row = service.update_organisation(db, organisation_id, **body.model_dump(),
-                                          actor=principal.actor)
-    except Exception as exc:
-        raise _http(exc) from None
+    row = service.update_organisation(db, organisation_id, **body.model_dump(),
+                                      actor=principal.actor)
     return _organisation(db, row)
 
 
@@ -155,10 +137,7 @@ def _posting(row: Any) -> PostingDetail:
 @router.get("/organisations/{organisation_id}/postings", response_model=list[PostingDetail])
 def organisation_postings(organisation_id: int, db: DbSession,
                           principal: Manage) -> list[PostingDetail]:
-    try:
-        service.get_organisation(db, organisation_id)
-    except Exception as exc:
-        raise _http(exc) from None
+    service.get_organisation(db, organisation_id)
     return [_posting(p) for p in service.list_postings(db, organisation_id=organisation_id)]
 
 
@@ -166,39 +145,27 @@ def organisation_postings(organisation_id: int, db: DbSession,
              status_code=201)
 def create_posting(organisation_id: int, body: PostingIn, db: DbSession,
                    principal: Manage) -> PostingDetail:
-    try:
-        row = service.create_posting(db, service.PostingInput(
-            organisation_id=organisation_id, **body.model_dump()), actor=principal.actor)
-    except Exception as exc:
-        raise _http(exc) from None
+    row = service.create_posting(db, service.PostingInput(
+        organisation_id=organisation_id, **body.model_dump()), actor=principal.actor)
     return _posting(row)
 
 
 @router.get("/postings/{posting_id}", response_model=PostingDetail)
 def posting(posting_id: int, db: DbSession, principal: Manage) -> PostingDetail:
-    try:
-        return _posting(service.get_posting(db, posting_id))
-    except Exception as exc:
-        raise _http(exc) from None
+    return _posting(service.get_posting(db, posting_id))
 
 
 @router.put("/postings/{posting_id}", response_model=PostingDetail)
 def update_posting(posting_id: int, body: PostingUpdate, db: DbSession,
                    principal: Manage) -> PostingDetail:
-    try:
-        row = service.update_posting(db, posting_id, PostingFields(**body.model_dump()),
-                                     actor=principal.actor)
-    except Exception as exc:
-        raise _http(exc) from None
+    row = service.update_posting(db, posting_id, PostingFields(**body.model_dump()),
+                                 actor=principal.actor)
     return _posting(row)
 
 
 @router.post("/postings/{posting_id}/close", response_model=PostingDetail)
 def close_posting(posting_id: int, db: DbSession, principal: Manage) -> PostingDetail:
-    try:
-        return _posting(service.close_posting(db, posting_id, actor=principal.actor))
-    except Exception as exc:
-        raise _http(exc) from None
+    return _posting(service.close_posting(db, posting_id, actor=principal.actor))
 
 
 # --- the trainee's own profile ----------------------------------------------------------------
@@ -227,7 +194,7 @@ def _own(db: Any, principal: Principal) -> Any:
     person_id = principal.user.person_id if principal.user else None
     candidate = service.candidate_of_person(db, person_id) if person_id else None
     if candidate is None:
-        raise HTTPException(404, "no matching profile for this account")
+        raise NoProfile()
     return candidate
 
 
@@ -244,11 +211,8 @@ def my_profile(db: DbSession, principal: ReadOwn) -> OwnProfileOut:
 @router.put("/me/profile", response_model=OwnProfileOut)
 def edit_my_profile(body: OwnProfileIn, db: DbSession, principal: EditOwn) -> OwnProfileOut:
     candidate = _own(db, principal)
-    try:
-        row = service.update_own_profile(db, person_id=candidate.person_id, **body.model_dump(),
-                                         actor=principal.actor)
-    except Exception as exc:
-        raise _http(exc) from None
+    row = service.update_own_profile(db, person_id=candidate.person_id, **body.model_dump(),
+                                     actor=principal.actor)
     return _own_out(row)
 
 

@@ -29,7 +29,7 @@ from ilja.accounts import audit
 from ilja.matching import filters
 from ilja.matching.assignment import max_fit_assignment, total_fit
 from ilja.matching.deferred_acceptance import Matching, blocking_pairs, deferred_acceptance
-from ilja.matching.errors import MatchingInputError
+from ilja.matching.errors import MatchingInputError, RunStateError
 from ilja.matching.fit import min_fit_scaled
 from ilja.matching.models import (
     Candidate,
@@ -52,14 +52,6 @@ from ilja.matching.service import (
 )
 from ilja.rules.parameters import default_tree
 from ilja.seeds import commitment, new_seed
-
-
-class RunStateError(ValueError):
-    """The run or offer is not in a state that allows this step (e.g. confirmed twice)."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 def _taken(session: Session) -> tuple[set[int], dict[int, int]]:

@@ -20,7 +20,7 @@ from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.matching import filters
-from ilja.matching.errors import MatchingInputError
+from ilja.matching.errors import MatchingInputError, NotFound
 from ilja.matching.fit import (
     SCALE,
     CandidateProfile,
@@ -53,12 +53,6 @@ from ilja.matching.profile_input import CandidateConditions
 from ilja.rules.parameters import default_tree
 
 METHODS = ("stable", "max_fit")
-
-
-class NotFound(LookupError):
-    def __init__(self, kind: str, key: object):
-        super().__init__(f"{kind} {key} not found")
-        self.kind, self.key = kind, key
 
 
 

@@ -74,10 +74,10 @@ class _PeakMemory:
 
 
 def _typed(exc: BaseException) -> bool:
-    """An Ilja error type (or an HTTP refusal made from one) with a message."""
-    from fastapi import HTTPException
+    """An Ilja error type (a refusal the API answers with a 4xx) with a message."""
+    from ilja.errors import IljaError
 
-    if isinstance(exc, HTTPException):
+    if isinstance(exc, IljaError):
         return 400 <= exc.status_code < 500
     return any(k.__module__.startswith("ilja.") for k in type(exc).__mro__) and bool(str(exc))
 
@@ -129,9 +129,9 @@ def timesheet_file(path: Path) -> object:
     try:
         return read_xlsx(path)
     except Exception as exc:  # noqa: BLE001 - the route answers 422 for any unreadable upload
-        from fastapi import HTTPException
+        from ilja.errors import Invalid
 
-        raise HTTPException(422, "not a readable XLSX file") from exc
+        raise Invalid("XLSX 파일을 읽을 수 없습니다.", "not a readable XLSX file") from exc
 
 
 IMPORTERS: dict[str, tuple[Callable[[Path], object], list[str], list[object]]] = {

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ilja import clock, paging
@@ -15,6 +15,7 @@ from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
+from ilja.errors import NotFound, PersonNotFound
 from ilja.outcomes import dashboard, queries, registers, service
 from ilja.outcomes.kpi import scope_of
 from ilja.outcomes.queries import Filters
@@ -63,7 +64,8 @@ def rate_members(definition_name: str, db: DbSession,
                  offset: Annotated[int, Query(ge=0, le=10**7)] = 0) -> dict[str, Any]:
     """The completers behind a rate (ids only); the request is written to the audit log."""
     if definition_name not in {d.value for d in DefinitionName}:
-        raise HTTPException(404, f"no rate definition {definition_name!r}")
+        raise NotFound(f"성과 지표 {definition_name!r}이(가) 없습니다.",
+                       f"no rate definition {definition_name!r}", code="rate_unknown")
     on = min(clock.today(), dt.date(year, 12, 31))
     rule = definition(definition_name, on)
     rows, total = queries.rate_members(db, rule, cohort_for(rule, year=year, as_of=on), status=status,
@@ -93,30 +95,17 @@ class OutcomeIn(BaseModel):
 def record_outcome(participation_id: int, body: OutcomeIn, db: DbSession,
                    principal: Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))],
                    ) -> dict[str, Any]:
-    try:
-        row = service.record_outcome(db, service.OutcomeInput(
-            participation_id=participation_id, kind=body.kind, effective_on=body.effective_on,
-            recorded_on=body.recorded_on or clock.today(), source=body.source, employer=body.employer,
-            job_title=body.job_title, contract_type=body.contract_type,
-            follow_up_point=body.follow_up_point), actor=principal.actor, scope=Scope.of(principal))
-    except service.NotFound as error:
-        raise HTTPException(404, str(error)) from None
-    except service.OutcomeError as error:
-        raise HTTPException(422, [{"loc": ["body", error.field], "msg": error.reason,
-                                   "type": "outcome_invalid"}]) from None
+    row = service.record_outcome(db, service.OutcomeInput(
+        participation_id=participation_id, kind=body.kind, effective_on=body.effective_on,
+        recorded_on=body.recorded_on or clock.today(), source=body.source, employer=body.employer,
+        job_title=body.job_title, contract_type=body.contract_type,
+        follow_up_point=body.follow_up_point), actor=principal.actor, scope=Scope.of(principal))
     return {"id": row.id, "participation_id": participation_id, "months_after": row.months_after}
 
 
 # --- follow-ups, registers and staff-entered figures -------------------------------------------
 Recorder = Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))]
 Reader = Annotated[Principal, Depends(requires(Permission.REPORT_READ))]
-
-
-def _invalid(error: service.OutcomeError) -> HTTPException:
-    if isinstance(error, service.NotFound):
-        return HTTPException(404, str(error))
-    return HTTPException(422, [{"loc": ["body", error.field], "msg": error.reason,
-                                "type": "outcome_invalid"}])
 
 
 @router.get("/follow-ups")
@@ -175,7 +164,7 @@ def alumni(db: DbSession, principal: Reader) -> list[dict[str, Any]]:
 @router.post("/alumni", status_code=201)
 def add_alumni(body: AlumniIn, db: DbSession, principal: Recorder) -> dict[str, Any]:
     if body.person_id is not None and registers.person_missing(db, body.person_id):
-        raise HTTPException(404, f"no person {body.person_id}")
+        raise PersonNotFound(body.person_id)
     row = service.add_alumni_member(db, person_id=body.person_id, joined_on=body.joined_on,
                                     campus_code=body.campus_code or None, actor=principal.actor)
     return {"id": row.id}
@@ -184,14 +173,9 @@ def add_alumni(body: AlumniIn, db: DbSession, principal: Recorder) -> dict[str, 
 @router.post("/alumni/{member_id}/activities", status_code=201)
 def add_activity(member_id: int, body: ActivityIn, db: DbSession,
                  principal: Recorder) -> dict[str, Any]:
-    try:
-        row = service.add_alumni_activity(db, member_id=member_id, kind=body.kind, on=body.on,
-                                          amount_won=body.amount_won, actor=principal.actor,
-                                          scope=Scope.of(principal))
-    except service.NotFound as error:
-        raise HTTPException(404, str(error)) from None
-    except service.OutcomeError as error:
-        raise _invalid(error) from None
+    row = service.add_alumni_activity(db, member_id=member_id, kind=body.kind, on=body.on,
+                                      amount_won=body.amount_won, actor=principal.actor,
+                                      scope=Scope.of(principal))
     return {"id": row.id, "member_id": member_id}
 
 
@@ -204,11 +188,8 @@ def alliance(db: DbSession, principal: Reader) -> list[dict[str, Any]]:
 
 @router.post("/alliance", status_code=201)
 def add_alliance(body: AllianceIn, db: DbSession, principal: Recorder) -> dict[str, Any]:
-    try:
-        row = service.add_alliance_member(db, name=body.name, kind=body.kind,
-                                          joined_on=body.joined_on, actor=principal.actor)
-    except service.OutcomeError as error:
-        raise _invalid(error) from None
+    row = service.add_alliance_member(db, name=body.name, kind=body.kind,
+                                      joined_on=body.joined_on, actor=principal.actor)
     return {"id": row.id}
 
 
@@ -221,10 +202,7 @@ def kpi_actuals(db: DbSession, principal: Reader) -> list[dict[str, Any]]:
 @router.put("/kpi-actuals")
 def set_kpi(body: KpiIn, db: DbSession, principal: Recorder) -> dict[str, Any]:
     """Enter or correct a figure no domain records (budget executed, floor area…), with its source."""
-    try:
-        row = service.set_kpi_actual(db, scope=body.scope, metric=body.metric, year=body.year,
-                                     value=body.value, source=body.source, actor=principal.actor)
-    except service.OutcomeError as error:
-        raise _invalid(error) from None
+    row = service.set_kpi_actual(db, scope=body.scope, metric=body.metric, year=body.year,
+                                 value=body.value, source=body.source, actor=principal.actor)
     return {"id": row.id, "scope": row.scope, "metric": row.metric, "year": row.year,
             "value": float(row.value)}

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.errors import KINDS_KO, IljaError
 from ilja.outcomes.models import (
     AllianceMember,
     AlumniActivity,
@@ -36,19 +37,26 @@ ALUMNI_ACTIVITIES = ("mentoring", "talent_donation", "scholarship_given", "schol
 ALLIANCE_KINDS = ("company", "university", "association", "public")
 
 
-class OutcomeError(Exception):
+class OutcomeError(IljaError):
     """A request the outcomes domain refuses: ``field`` and ``reason`` say what and where."""
 
-    code = "invalid"
+    code = "outcome_invalid"
+    status_code = 422
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+    def __init__(self, field: str, reason: str,
+                 message_ko: str = "입력한 내용을 처리할 수 없습니다. 입력한 값을 확인해 주십시오.") -> None:
+        super().__init__(message_ko, reason, loc=("body", field))
+        self.args = (f"{field}: {reason}",)
         self.field = field
         self.reason = reason
 
 
 class NotFound(OutcomeError):
     code = "not_found"
+    status_code = 404
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(field, reason, f"{KINDS_KO.get(field, '자료')}을(를) 찾을 수 없습니다.")
 
 
 def now_utc() -> dt.datetime:

@@ -11,18 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ilja import paging
 from ilja.accounts.deps import DbSession, Principal, requires
-from ilja.accounts.roles import Permission, PermissionDenied
+from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
+from ilja.errors import NotFound
 from ilja.people import exports, merging, registry
 from ilja.people.keys import get_keyring
 from ilja.people.models import DuplicateFlag
-from ilja.people.records import PersonRecord, RecordInvalid, RegistryError
-from ilja.people.rrn import KeyRing, RrnError
+from ilja.people.records import PersonRecord
+from ilja.people.rrn import KeyRing
 from ilja.text import FreeText
 
 router = APIRouter(tags=["people"])
@@ -134,20 +135,9 @@ def person_out(view: registry.PersonView) -> PersonOut:
     return PersonOut.model_validate(view, from_attributes=True)
 
 
-def _problem(exc: RegistryError, status: int) -> HTTPException:
-    return HTTPException(status_code=status, detail={"code": exc.code, "msg": exc.message,
-                                                     "msg_ko": exc.message_ko})
-
-
-def _status(exc: RegistryError) -> int:
-    return {"flag_unknown": 404, "rrn_absent": 409, "flag_resolved": 409, "flag_stale": 409,
-            "merge_rrn_conflict": 409, "merge_conflict": 409}.get(exc.code, 422)
-
-
-def _unknown() -> HTTPException:
+def _unknown() -> NotFound:
     """No such person, or one outside the caller's scope: the same 404, so existence is not told."""
-    return HTTPException(status_code=404, detail={"code": "person_unknown", "msg": "No such person.",
-                                                  "msg_ko": "해당 대상자가 없습니다."})
+    return NotFound("해당 대상자가 없습니다.", "No such person.", code="person_unknown")
 
 
 def _load(db: DbSession, person_id: int, principal: Principal):
@@ -177,14 +167,8 @@ def register(body: PersonIn, db: DbSession, keys: Keys,
              principal: Annotated[Principal, Depends(requires(Permission.PEOPLE_EDIT))]) -> Any:
     """Register a person (or update the one holding the same RRN); near-duplicates are flagged."""
     data = body.model_dump(exclude={"program"}, exclude_unset=True)
-    try:
-        result = registry.register_person(db, data, actor=principal.actor, program=body.program,
-                                          keyring=keys)
-    except RecordInvalid as exc:
-        raise HTTPException(status_code=422, detail={
-            "code": exc.code, "problems": [p.as_dict() for p in exc.problems]}) from None
-    except RegistryError as exc:
-        raise _problem(exc, 422) from None
+    result = registry.register_person(db, data, actor=principal.actor, program=body.program,
+                                      keyring=keys)
     return RegistrationOut(id=result.person.id, created=result.created,
                            rrn_refused=result.rrn_refused,
                            warnings=[ProblemOut(**w.as_dict()) for w in result.warnings],
@@ -210,11 +194,8 @@ def flag_out(flag: DuplicateFlag) -> FlagOut:
 def resolve(flag_id: int, body: DecisionIn, db: DbSession, keys: Keys,
             principal: Annotated[Principal, Depends(requires(Permission.PEOPLE_MERGE))]) -> FlagOut:
     """Merge (the older record's id is kept) or dismiss a flag; audited."""
-    try:
-        flag = merging.resolve_duplicate(db, flag_id, decision=body.decision,
-                                          actor=principal.actor, keyring=keys)
-    except RegistryError as exc:
-        raise _problem(exc, _status(exc)) from None
+    flag = merging.resolve_duplicate(db, flag_id, decision=body.decision,
+                                      actor=principal.actor, keyring=keys)
     return flag_out(flag)
 
 
@@ -224,12 +205,9 @@ def resolve(flag_id: int, body: DecisionIn, db: DbSession, keys: Keys,
 def export(body: ExportIn, db: DbSession,
            principal: Annotated[Principal, Depends(requires(Permission.PEOPLE_EXPORT))]) -> Response:
     """Download people (RRN masked) as XLSX or CSV; the reason is recorded (다운로드 사유)."""
-    try:
-        result = exports.export_people(db, actor=principal.actor, reason=body.reason,
-                                        file_format=body.format, q=body.q, district=body.district,
-                                        scope=Scope.of(principal))
-    except RegistryError as exc:
-        raise _problem(exc, 422) from None
+    result = exports.export_people(db, actor=principal.actor, reason=body.reason,
+                                    file_format=body.format, q=body.q, district=body.district,
+                                    scope=Scope.of(principal))
     return Response(result.content, media_type=result.media_type, headers={
         "Content-Disposition": f'attachment; filename="{result.filename}"',
         "Cache-Control": "no-store"})
@@ -256,15 +234,8 @@ def reveal(person_id: int, body: RevealIn, db: DbSession, keys: Keys, response: 
            ) -> RevealOut:
     """The full RRN, with the reason recorded in the audit log (person.read_rrn)."""
     person = _load(db, person_id, principal)
-    try:
-        number = registry.reveal_rrn(db, person, actor=principal.actor, reason=body.reason,
-                                     keyring=keys)
-    except PermissionDenied:
-        raise HTTPException(status_code=403, detail={"code": "forbidden"}) from None
-    except RegistryError as exc:
-        raise _problem(exc, _status(exc)) from None
-    except RrnError as exc:
-        raise HTTPException(status_code=500, detail={"code": exc.code, "msg": exc.message}) from None
+    number = registry.reveal_rrn(db, person, actor=principal.actor, reason=body.reason,
+                                 keyring=keys)
     response.headers["Cache-Control"] = "no-store"
     return RevealOut(person_id=person.id, rrn=number)
 
@@ -278,7 +249,6 @@ def my_profile(db: DbSession,
     person_id = principal.user.person_id if principal.user else None
     person = registry.get_person(db, person_id) if person_id else None
     if person is None:
-        raise HTTPException(status_code=404, detail={
-            "code": "profile_unlinked", "msg": "No registry record is linked to your account.",
-            "msg_ko": "계정에 연결된 등록 정보가 없습니다."})
+        raise NotFound("계정에 연결된 등록 정보가 없습니다.",
+                       "No registry record is linked to your account.", code="profile_unlinked")
     return person_out(registry.own_view(person))

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ilja import clock
+from ilja.errors import IljaError
 from ilja.people.rrn import InvalidRrn, Rrn, RrnWarning, parse_rrn
 from ilja.rules.population import EMPLOYMENT_STATUSES, Sido, WholeNumber, YesNo
 from ilja.rules.population import Person as FormatPerson
@@ -49,14 +50,19 @@ class Problem:
                 "msg_ko": self.message_ko}
 
 
-class RegistryError(Exception):
+# A refusal's HTTP status by its code; any other code is bad input (422).
+REGISTRY_STATUSES = {"flag_unknown": 404, "person_unknown": 404, "rrn_absent": 409,
+                     "flag_resolved": 409, "flag_stale": 409, "merge_rrn_conflict": 409,
+                     "merge_conflict": 409}
+
+
+class RegistryError(IljaError):
     """A registry operation refused, with a stable ``code``; messages hold no personal data."""
 
     def __init__(self, code: str, message: str, message_ko: str, **context: Any) -> None:
-        super().__init__(message)
-        self.code = code
+        super().__init__(message_ko, message, code=code)
+        self.status_code = REGISTRY_STATUSES.get(code, 422)
         self.message = message
-        self.message_ko = message_ko
         self.context = context
 
 
@@ -68,6 +74,9 @@ class RecordInvalid(RegistryError):
         super().__init__("record_invalid", f"Invalid fields: {fields}",
                          f"입력값이 올바르지 않은 항목: {fields}")
         self.problems = problems
+
+    def extra(self) -> dict[str, Any]:
+        return {"problems": [p.as_dict() for p in self.problems]}
 
 
 # --- phone numbers and names ----------------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
+from ilja.errors import AccountNotLinked
 from ilja.privacy import export, texts
 from ilja.privacy.schemas import ConsentTextOut
 
@@ -33,9 +34,7 @@ def my_data(session: DbSession,
     """Everything Ilja holds on the caller, every domain's records (the same as the page's JSON)."""
     person_id = principal.user.person_id if principal.user else None
     if person_id is None:
-        raise HTTPException(status_code=409, detail={
-            "code": "account_not_linked", "msg": "Your account is not linked to a person record.",
-            "msg_ko": "계정이 대상자 정보와 연결되어 있지 않습니다."})
+        raise AccountNotLinked()
     audit.record(session, principal.actor, "person.download_own", subject_person_id=person_id,
                  object_type="person", object_id=person_id, details={"format": "json"})
     return export.collect(session, person_id)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
+from ilja.errors import NotFound
 from ilja.programs.holidays import holiday_calendar
 from ilja.programs.loader import load_plan
 from ilja.programs.plan import Campus, Institute, Plan
@@ -242,9 +243,9 @@ def get_program(code: str) -> ProgramOut:
         program = plan.program(code)
     except KeyError:
         known = ", ".join(p.code for p in plan.programs)
-        raise HTTPException(
-            status_code=404, detail=f"unknown program {code!r}; known programs: {known}"
-        ) from None
+        raise NotFound(f"사업 {code!r}이(가) 계획에 없습니다. 있는 사업: {known}",
+                       f"unknown program {code!r}; known programs: {known}",
+                       code="program_unknown") from None
     return ProgramOut.model_validate(
         {
             **dict(program),

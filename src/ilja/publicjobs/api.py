@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -16,6 +16,7 @@ from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
+from ilja.errors import AccountNotLinked, Invalid, missing
 from ilja.publicjobs import (
     attendance,
     documents,
@@ -25,39 +26,27 @@ from ilja.publicjobs import (
     service,
 )
 from ilja.publicjobs.bank_results import MAX_BYTES as MAX_RESULT_BYTES
-from ilja.publicjobs.bank_results import ResultFileRefused
 from ilja.publicjobs.models import PayLine, Project
-from ilja.publicjobs.service import NotFound, PublicJobError
-from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry, TimesheetInvalid
+from ilja.publicjobs.service import NotFound
+from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry
 from ilja.text import FreeText
+from ilja.web.errors import api_answer
 
 router = APIRouter(prefix="/publicjobs", tags=["publicjobs"])
 MONTH = r"^[1-9]\d{3}-(0[1-9]|1[0-2])$"
 
 
-def error(exc: Exception) -> HTTPException:
-    if isinstance(exc, NotFound):
-        return HTTPException(404, exc.en)
-    if isinstance(exc, payroll_service.MonthOutOfRange):
-        return HTTPException(422, [{"loc": ["body", "month"], "type": "month_out_of_range",
-                                    "msg": exc.en, "msg_ko": exc.ko}])
-    if isinstance(exc, TimesheetInvalid):
-        return HTTPException(422, [p.as_dict() for p in exc.problems])
-    if isinstance(exc, PublicJobError):
-        return HTTPException(409, {"ko": exc.ko, "en": exc.en})
-    raise exc
-
-
 def project_for(db, project_id: int, principal: Principal) -> Project:
     """The project if it exists and the caller may see it (404 otherwise, never 403: no probing)."""
-    try:
-        return service.get_project(db, project_id, Scope.of(principal))
-    except NotFound as exc:
-        raise error(exc) from None
+    return service.get_project(db, project_id, Scope.of(principal))
 
 
 def _month(text: str) -> tuple[int, int]:
-    day = dt.date.fromisoformat(f"{text}-01")
+    """``YYYY-MM`` as (year, month); any other text names no month there is (404)."""
+    try:
+        day = dt.date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise NotFound(*missing("month", text)) from None
     return day.year, day.month
 
 
@@ -73,7 +62,7 @@ class ProjectOut(BaseModel):
 class EntryIn(BaseModel):
     placement_id: int
     day: dt.date
-    kind: str
+    kind: EntryKind
     milli_hours: int = Field(ge=0, le=24_000)
 
 
@@ -135,10 +124,7 @@ def list_projects(db: DbSession, principal: Annotated[Principal, Depends(require
 def month_timesheet(project_id: int, month: str, db: DbSession,
                     principal: Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]) -> MonthOut:
     project = project_for(db, project_id, principal)
-    try:
-        year, number = _month(month)
-    except ValueError:
-        raise HTTPException(404, "not a month") from None
+    year, number = _month(month)
     placements = service.project_placements(db, project.id, year, number)
     entries = service.month_entries(db, [p.id for p in placements], year, number)
     return MonthOut(project_id=project.id, month=month, approved=service.is_approved(db, project.id, year, number),
@@ -152,16 +138,9 @@ def month_timesheet(project_id: int, month: str, db: DbSession,
 def enter_month(project_id: int, month: str, body: list[EntryIn], db: DbSession,
                 principal: Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]) -> dict:
     project = project_for(db, project_id, principal)
-    try:
-        year, number = _month(month)
-        entries = [TimesheetEntry(e.placement_id, e.day, EntryKind(e.kind), e.milli_hours) for e in body]
-        count = service.enter_month(db, project.id, year, number, entries, actor=principal.actor)
-    except ValueError as exc:
-        if isinstance(exc, TimesheetInvalid):
-            raise error(exc) from None
-        raise HTTPException(422, str(exc)) from None
-    except PublicJobError as exc:
-        raise error(exc) from None
+    year, number = _month(month)
+    entries = [TimesheetEntry(e.placement_id, e.day, e.kind, e.milli_hours) for e in body]
+    count = service.enter_month(db, project.id, year, number, entries, actor=principal.actor)
     return {"entries": count}
 
 
@@ -173,11 +152,9 @@ def import_timesheet(project_id: int, file: UploadFile, db: DbSession,
     try:
         rows = service.read_xlsx(file.file)
     except Exception:  # noqa: BLE001 - any unreadable upload is the same answer
-        raise HTTPException(422, "not a readable XLSX file") from None
-    try:
-        count = service.import_rows(db, project.id, rows, actor=principal.actor)
-    except (PublicJobError, TimesheetInvalid) as exc:
-        raise error(exc) from None
+        raise Invalid("XLSX 파일을 읽을 수 없습니다.", "not a readable XLSX file",
+                      code="unreadable_file", loc=("body", "file")) from None
+    count = service.import_rows(db, project.id, rows, actor=principal.actor)
     return {"entries": count}
 
 
@@ -185,27 +162,17 @@ def import_timesheet(project_id: int, file: UploadFile, db: DbSession,
 def approve(project_id: int, month: str, db: DbSession,
             principal: Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]) -> dict:
     project = project_for(db, project_id, principal)
-    try:
-        year, number = _month(month)
-        service.approve_month(db, project.id, year, number, actor=principal.actor)
-    except ValueError:
-        raise HTTPException(404, "not a month") from None
-    except PublicJobError as exc:
-        raise error(exc) from None
+    year, number = _month(month)
+    service.approve_month(db, project.id, year, number, actor=principal.actor)
     return {"approved": True}
 
 
 @router.post("/placements/{placement_id}/corrections", response_model=dict)
 def correct(placement_id: int, body: CorrectionIn, db: DbSession,
             principal: Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]) -> dict:
-    try:
-        service.get_placement(db, placement_id, Scope.of(principal))
-        entry = TimesheetEntry(placement_id, body.day, EntryKind(body.kind), body.milli_hours)
-        correction = service.correct_entry(db, placement_id, entry, reason=body.reason, actor=principal.actor)
-    except (PublicJobError, TimesheetInvalid) as exc:
-        raise error(exc) from None
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
+    service.get_placement(db, placement_id, Scope.of(principal))
+    entry = TimesheetEntry(placement_id, body.day, body.kind, body.milli_hours)
+    correction = service.correct_entry(db, placement_id, entry, reason=body.reason, actor=principal.actor)
     return {"correction": correction.id}
 
 
@@ -213,11 +180,8 @@ def correct(placement_id: int, body: CorrectionIn, db: DbSession,
 def run_payroll(body: RunIn, db: DbSession,
                 principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))]) -> RunOut:
     year, number = _month(body.month)
-    try:
-        with db.begin_nested():
-            result = payroll_service.run_payroll(db, body.program, year, number, actor=principal.actor)
-    except PublicJobError as exc:
-        raise error(exc) from None
+    with db.begin_nested():
+        result = payroll_service.run_payroll(db, body.program, year, number, actor=principal.actor)
     return RunOut(id=result.run_id, program_code=body.program, month=year * 100 + number,
                   sequence=result.sequence, totals=result.totals)
 
@@ -226,10 +190,7 @@ def run_payroll(body: RunIn, db: DbSession,
 def run_lines(run_id: int, db: DbSession,
               principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]) -> list[LineOut]:
     scope = Scope.of(principal)
-    try:
-        payroll_service.get_run(db, run_id, scope)
-    except NotFound as exc:
-        raise error(exc) from None
+    payroll_service.get_run(db, run_id, scope)
     return [_line(line) for line in payroll_service.run_lines(db, run_id, scope)]
 
 
@@ -238,10 +199,7 @@ def transfer_file(run_id: int, db: DbSession,
                   principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))],
                   reason: Annotated[FreeText, Query(max_length=500)] = "",
                   format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "xlsx") -> Response:
-    try:
-        return transfer_response(db, run_id, principal, reason, format)
-    except PublicJobError as exc:
-        raise error(exc) from None
+    return transfer_response(db, run_id, principal, reason, format)
 
 
 def transfer_response(db, run_id: int, principal: Principal, reason: str, format: str) -> Response:
@@ -288,11 +246,8 @@ def statement_response(db, line: PayLine, principal: Principal, reason: str) -> 
 def statement(line_id: int, db: DbSession,
               principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))],
               reason: Annotated[FreeText, Query(max_length=500)] = "급여명세서 발급") -> Response:
-    try:
-        line = payroll_service.get_line(db, line_id, Scope.of(principal))
-        return statement_response(db, line, principal, reason)
-    except PublicJobError as exc:
-        raise error(exc) from None
+    line = payroll_service.get_line(db, line_id, Scope.of(principal))
+    return statement_response(db, line, principal, reason)
 
 
 @router.get("/budget", response_model=list[dict])
@@ -333,13 +288,9 @@ def import_results(file: UploadFile, db: DbSession,
                    principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))]) -> dict:
     """The bank's result file (README "Transfer and result files"): all rows or none; 422 lists
     every problem with its row, column and reason."""
-    try:
-        with db.begin_nested():
-            summary = payment_service.import_results(db, file.file.read(MAX_RESULT_BYTES + 1), file.filename or "",
-                                                     actor=principal.actor)
-    except ResultFileRefused as exc:
-        raise HTTPException(422, [{"loc": ["body", "file", p.row, p.column], "type": "result_row",
-                                   "msg": p.en, "msg_ko": p.ko} for p in exc.problems]) from None
+    with db.begin_nested():
+        summary = payment_service.import_results(db, file.file.read(MAX_RESULT_BYTES + 1), file.filename or "",
+                                                 actor=principal.actor)
     return {"rows": summary.rows, "paid": summary.paid, "rejected": summary.rejected}
 
 
@@ -347,10 +298,7 @@ def import_results(file: UploadFile, db: DbSession,
 def run_payments(run_id: int, db: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]) -> list[PaymentOut]:
     scope = Scope.of(principal)
-    try:
-        payroll_service.get_run(db, run_id, scope)
-    except NotFound as exc:
-        raise error(exc) from None
+    payroll_service.get_run(db, run_id, scope)
     return [_payment(p) for p in payment_service.run_payments(db, run_id, scope)]
 
 
@@ -386,16 +334,9 @@ def my_checkin(body: CheckinIn, db: DbSession,
     is kept and counts towards the failure limit."""
     person_id = principal.user.person_id if principal.user else None
     if person_id is None:
-        return JSONResponse(status_code=422, content={"detail": {
-            "code": "checkin_refused", "reason": "no_person", "msg": "The account is not linked to a person.",
-            "msg_ko": "계정에 연결된 참여자 정보가 없습니다."}})
-    try:
-        outcome = attendance.check_in(db, person_id=person_id, code=body.code, actor=principal.actor)
-    except attendance.TooManyAttempts as exc:
-        raise HTTPException(429, {"code": "too_many_attempts", "msg": exc.en, "msg_ko": exc.ko}) from None
+        raise AccountNotLinked()
+    outcome = attendance.check_in(db, person_id=person_id, code=body.code, actor=principal.actor)
     if outcome.refused is not None:
-        return JSONResponse(status_code=422, content={"detail": {
-            "code": "checkin_refused", "reason": outcome.refused.reason, "msg": outcome.refused.en,
-            "msg_ko": outcome.refused.ko}})
+        return api_answer(outcome.refused)
     return CheckinOut(placement_id=outcome.placement.id, day=clock.today(), kind=EntryKind.WORKED.value,
                       method="checkin")

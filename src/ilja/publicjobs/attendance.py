@@ -51,12 +51,19 @@ PROTECTED = frozenset({Method.CHECKIN.value, Method.EXCUSED.value, Method.OVERRI
 
 
 class CheckinRefused(PublicJobError):
+    status_code = 422
+
     def __init__(self, reason: str) -> None:
         super().__init__(*codes.MESSAGES[reason])
         self.reason = reason
 
+    def extra(self) -> dict[str, str]:
+        return {"reason": self.reason}
+
 
 class TooManyAttempts(PublicJobError):
+    status_code = 429
+
     def __init__(self, minutes: int) -> None:
         super().__init__(f"잘못된 코드를 여러 번 입력했습니다. {minutes}분 뒤에 다시 시도하십시오.",
                          f"Too many wrong codes. Try again in {minutes} minutes.")

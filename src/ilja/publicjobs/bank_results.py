@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ilja import files
+from ilja.errors import IljaError
 from ilja.people.person_format.cells import cell_text
 from ilja.publicjobs.payments import Reason, Status, parse_reference
 
@@ -64,12 +65,20 @@ class ResultRow:
     note: str | None
 
 
-class ResultFileRefused(ValueError):
+class ResultFileRefused(IljaError, ValueError):
     """The file is refused whole: nothing was changed."""
 
+    code = "result_file_refused"
+    status_code = 422
+
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the result file; nothing was changed")
+        super().__init__(f"결과 파일에 문제 {len(problems)}건이 있어 아무것도 바꾸지 않았습니다.",
+                         f"{len(problems)} problem(s) in the result file; nothing was changed")
         self.problems = problems
+
+    def extra(self) -> dict[str, object]:
+        return {"rows": [{"row": p.row, "column": p.column, "reason": p.en, "msg_ko": p.ko}
+                         for p in self.problems]}
 
 
 def _table(data: bytes, filename: str) -> list[list[object]]:

@@ -155,12 +155,14 @@ class NothingToPay(PublicJobError):
 class MonthOutOfRange(PublicJobError):
     """A month no run can pay: before the program began, or too far ahead to have been worked."""
 
+    status_code = 422
+
     def __init__(self, program: str, first: int, last: int) -> None:
         super().__init__(
             f"급여는 {first // 100}년 {first % 100}월부터 {last // 100}년 {last % 100}월까지의 달만 "
             f"계산할 수 있습니다.",
             f"{program} can be paid only for months from {first // 100}-{first % 100:02d} "
-            f"to {last // 100}-{last % 100:02d}.")
+            f"to {last // 100}-{last % 100:02d}.", loc=("body", "month"))
         self.first, self.last = first, last
 
 

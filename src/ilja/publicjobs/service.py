@@ -8,6 +8,7 @@ application placed for the rest of the period with ``replaces_id`` pointing at t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 
 from pathlib import Path
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from ilja import clock, files
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.errors import IljaError
 from ilja.people.registry import person_format
 from ilja.programs.loader import load_plan
 from ilja.publicjobs.models import (
@@ -49,16 +51,25 @@ FOREIGN_STUDENT_TRACK = "attractive_jobs.foreign_students"
 
 TIMESHEET_MAX_BYTES = 16 * 1024**2  # a year of a large project's days is a few megabytes
 
-class PublicJobError(Exception):
-    """A refused operation, with a Korean and an English message."""
+class PublicJobError(IljaError):
+    """A refused operation, with a Korean and an English message (409 unless a kind says
+    otherwise); its code is the kind's name in snake case (``MonthApproved``: month_approved)."""
 
-    def __init__(self, ko: str, en: str):
+    code = "refused"
+    status_code = 409
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" not in cls.__dict__:
+            cls.code = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
+    def __init__(self, ko: str, en: str, *, loc: tuple[str, ...] | None = None):
+        super().__init__(ko, en, loc=loc)
         self.ko, self.en = ko, en
-        super().__init__(en)
 
 
 class NotFound(PublicJobError):
-    pass
+    status_code = 404
 
 
 class MonthApproved(PublicJobError):

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from ilja.errors import IljaError
 from ilja.programs.holidays import is_paid_holiday
 
 MILLI = 1000
@@ -94,12 +95,21 @@ class InvalidRow:
         return {"row": self.row, "column": self.column, "code": self.code, "reason": self.reason}
 
 
-class TimesheetInvalid(ValueError):
+class TimesheetInvalid(IljaError, ValueError):
+    """Rows of a timesheet with problems (every one, in ``rows``): nothing was stored."""
+
+    code = "timesheet_invalid"
+    status_code = 422
+
     def __init__(self, problems: Sequence[InvalidRow]):
         self.problems = list(problems)
         first = self.problems[0] if self.problems else None
         summary = f"row {first.row}, {first.column}: {first.reason}" if first else "invalid"
-        super().__init__(f"{len(self.problems)} invalid timesheet row(s); first: {summary}")
+        super().__init__(f"근무기록 {len(self.problems)}행이 올바르지 않아 저장하지 않았습니다.",
+                         f"{len(self.problems)} invalid timesheet row(s); first: {summary}")
+
+    def extra(self) -> dict[str, Any]:
+        return {"rows": [p.as_dict() for p in self.problems]}
 
 
 def parse_hours(raw: Any) -> int:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.errors import IljaError
 from ilja.people.rrn import KeyRing, decrypt_value, encrypt_value
 from ilja.rights import attachments, deadlines, remedies
 from ilja.rights.catalogue import (
@@ -49,20 +50,19 @@ ANSWER_PURPOSE = "rights_answer"
 TEXT_MAX = 4000
 
 
-class RightsError(Exception):
+class RightsError(IljaError):
     """A refused step, said in both languages, with the form field it concerns."""
 
+    code = "rights_refused"
     status_code = 422
 
     def __init__(self, ko: str, en: str, field: str | None = None):
-        super().__init__(en)
+        super().__init__(ko, en, loc=("body", field) if field else None)
         self.ko, self.en, self.field = ko, en, field
-
-    def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.ko
 
 
 class NotFound(RightsError):
+    code = "not_found"
     status_code = 404
 
     def __init__(self, what: str):

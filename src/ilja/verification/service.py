@@ -22,6 +22,7 @@ from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import service as applications
 from ilja.applications.models import Application, Round
+from ilja.errors import IljaError
 from ilja.people.rrn import KeyRing
 from ilja.rights import attachments
 from ilja.support import receipts
@@ -40,18 +41,21 @@ FOLDER = "verification"
 STAFF_SOURCE = "담당자 확인"
 
 
-class VerificationError(Exception):
+class VerificationError(IljaError):
     """Bad input or a refused step, in Korean and English, naming the field."""
 
-    def __init__(self, ko: str, en: str, field: str | None = None):
-        super().__init__(en)
-        self.ko, self.en, self.field = ko, en, field
+    code = "verification_refused"
+    status_code = 422
 
-    def message(self, lang: str) -> str:
-        return self.ko if lang == "ko" else self.en
+    def __init__(self, ko: str, en: str, field: str | None = None):
+        super().__init__(ko, en, loc=("body", field) if field else None)
+        self.ko, self.en, self.field = ko, en, field
 
 
 class NotFound(VerificationError):
+    code = "not_found"
+    status_code = 404
+
     def __init__(self, what: str):
         super().__init__("찾을 수 없습니다.", f"No such {what}.")
 

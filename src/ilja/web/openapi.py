@@ -8,14 +8,12 @@ below, a ``4XX`` entry covers the rest (401, 403, 404, 409, 413, 415, 429), and 
 the database was unavailable for a moment (``ilja.web.errors.database_unavailable``).
 
 Every error body is ``{"detail": …}``, sometimes with a top-level ``code``; ``detail`` is one of
-- a message: ``"no project 7"`` (with ``code`` for 401, 403, 429 and the out-of-range / NUL 422);
-- field errors: ``[{"loc": ["body", "on"], "msg": "…", "type": "…"}]`` (Pydantic's checks and
-  the domains that mimic them; matching puts ``code`` for ``type`` and a dotted ``loc`` string;
-  a bank result file's rows add ``msg_ko``);
-- row errors of an uploaded file: ``[{"row": 3, "column": "date", "code": "…", "reason": "…"}]``;
-- a problem: ``{"code": "…", "msg": "…", "msg_ko": "…"}``, possibly with ``reason``, ``problems``,
-  ``rows`` or ``violations``;
-- (409 of public jobs only) a bilingual message ``{"ko": "…", "en": "…"}``.
+- a problem: ``{"code": "…", "msg": "…", "msg_ko": "…"}``, possibly with ``loc``, ``reason``,
+  ``problems``, ``rows`` or ``violations`` — every refusal of a domain (``ilja.errors.IljaError``,
+  answered by ``ilja.web.errors``, the only place that turns an error into a body);
+- field errors: ``[{"loc": ["body", "on"], "msg": "…", "type": "…"}]`` (Pydantic's checks);
+- a message: ``"Not authenticated"`` (with ``code`` for 401, the CSRF 403, a failed log-in, and the
+  out-of-range / NUL 422 of ``ilja.web.security``), or Starlette's words for 404 and 405.
 The schemas forbid other keys, so a new shape fails the API fuzz (``ilja.ops.fuzz_api``) until it
 is described here.
 """
@@ -41,9 +39,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "loc": {"anyOf": [{"type": "array", "items": {"anyOf": [TEXT, {"type": "integer"}]}}, TEXT],
                     "description": 'Where: ["body", "on"], ["query", "limit"] or "postings[3].capacity".'},
             "msg": TEXT,
-            "msg_ko": {**TEXT, "description": "The message in Korean (a result file's row)."},
             "type": {**TEXT, "description": "A stable machine code."},
-            "code": {**TEXT, "description": "A stable machine code (matching)."},
         },
         "additionalProperties": False,
     },
@@ -52,7 +48,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "description": "One bad cell of an uploaded file (row 1 is the header).",
         "type": "object",
         "required": ["row", "column", "reason"],
-        "properties": {"row": {"type": "integer"}, "column": TEXT, "code": TEXT, "reason": TEXT},
+        "properties": {"row": {"type": "integer"}, "column": TEXT, "code": TEXT, "reason": TEXT,
+                       "msg_ko": {**TEXT, "description": "The reason in Korean (a result file)."}},
         "additionalProperties": False,
     },
     "Problem": {
@@ -62,6 +59,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "required": ["code"],
         "properties": {
             "code": TEXT,
+            "loc": {"anyOf": [{"type": "array", "items": {"anyOf": [TEXT, {"type": "integer"}]}}, TEXT],
+                    "description": 'Where: ["body", "month"] or ["body", "postings", "3", "seats"].'},
             "reason": {**TEXT, "description": "Which refusal of its kind (a check-in: wrong, expired, …)."},
             "msg": TEXT,
             "msg_ko": TEXT,
@@ -72,14 +71,6 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "rows": {"type": "array", "items": {"$ref": REF + "RowError"}},
             "violations": {"type": "array", "items": TEXT, "description": "Password-policy codes."},
         },
-        "additionalProperties": False,
-    },
-    "BilingualMessage": {
-        "title": "BilingualMessage",
-        "description": "A refusal in Korean and English (public jobs, 409).",
-        "type": "object",
-        "required": ["ko", "en"],
-        "properties": {"ko": TEXT, "en": TEXT},
         "additionalProperties": False,
     },
 }
@@ -102,13 +93,12 @@ def _body(title: str, description: str, details: list[dict[str, Any]]) -> dict[s
 _DETAILS_422 = [
     TEXT,
     {"type": "array", "items": {"$ref": REF + "FieldError"}},
-    {"type": "array", "items": {"$ref": REF + "RowError"}},
     {"$ref": REF + "Problem"},
 ]
 SCHEMAS["ValidationErrorResponse"] = _body(
     "ValidationErrorResponse", "422: the input is not valid, or the domain refuses it.", _DETAILS_422)
 SCHEMAS["ErrorResponse"] = _body(
-    "ErrorResponse", "Any 4xx answer of the API, and 503 (try again).", [*_DETAILS_422, {"$ref": REF + "BilingualMessage"}])
+    "ErrorResponse", "Any 4xx answer of the API, and 503 (try again).", _DETAILS_422)
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 FASTAPI_422 = REF + "HTTPValidationError"
