@@ -22,12 +22,7 @@ from ilja.accounts.deps import CurrentPrincipal, DbSession, Principal, public, r
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.applications import importer, service
-from ilja.applications.errors import (
-    AccountNotLinked,
-    ImportFileRefused,
-    PersonNotFound,
-    RoundNotFound,
-)
+from ilja.applications.errors import ImportFileRefused, PersonNotFound, RoundNotFound
 from ilja.applications.models import (
     Application,
     ApplicationStatus,
@@ -53,6 +48,7 @@ from ilja.applications.schemas import (
     StatusIn,
     UnitOut,
 )
+from ilja.errors import AccountNotLinked
 
 router = APIRouter(tags=["applications"])
 PUBLIC_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.SELECTED)

@@ -197,17 +197,6 @@ class ImportRejected(ApplicationError):
                          for r in self.rows]}
 
 
-class AccountNotLinked(ApplicationError):
-    """A citizen's account without a person record cannot apply for itself."""
-
-    code = "account_not_linked"
-    status_code = 409
-
-    def __init__(self) -> None:
-        super().__init__("계정이 대상자 정보와 연결되어 있지 않습니다. 주민센터에 문의하십시오.",
-                         "Your account is not linked to a person record.")
-
-
 class ImportFileRefused(ApplicationError):
     """An uploaded file refused before it is read: its type (415) or its size (413)."""
 
