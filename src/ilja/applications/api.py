@@ -49,6 +49,7 @@ from ilja.applications.schemas import (
     UnitOut,
 )
 from ilja.errors import AccountNotLinked
+from ilja.selection import offer_service
 
 router = APIRouter(tags=["applications"])
 PUBLIC_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.SELECTED)
@@ -331,18 +332,8 @@ def change_status(application_id: int, body: StatusIn, session: DbSession,
     leaves (``withdrawn`` or ``ineligible``) goes through the selection, which promotes the
     next person on the waitlist in the same transaction."""
     application = service.get_application(session, application_id, Scope.of(principal))
-    leaving = (application.status in (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED)
-               and body.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.INELIGIBLE))
-    if leaving:
-        from ilja.selection import service as selection
-
-        kind = body.withdrawal or ("ineligible" if body.status == ApplicationStatus.INELIGIBLE
-                                   else "declined")
-        selection.withdraw(session, application.round_id, {application.id: kind},
-                           actor=principal.actor, note=body.note)
-    else:
-        service.change_status(session, application_id, body.status, actor=principal.actor,
-                              note=body.note)
+    offer_service.staff_move(session, application.id, body.status, actor=principal.actor,
+                             note=body.note, withdrawal=body.withdrawal)
     session.expire_all()
     application = service.get_application(session, application_id)
     return application_out(session, application)

@@ -45,6 +45,7 @@ from ilja.applications.views import (
 )
 from ilja.paging import Page
 from ilja.rules.engine import default_engine
+from ilja.selection import offer_service
 from ilja.web.i18n import Translator
 from ilja.web.templating import render, translator
 
@@ -521,18 +522,8 @@ def change_status(request: Request, application_id: int, session: DbSession,
                                  [("status", t("applications.choose_status"))], 422)
     try:
         with session.begin_nested():
-            leaving = (application.status in (S.SELECTED, S.WAITLISTED)
-                       and status in (S.WITHDRAWN, S.INELIGIBLE))
-            if leaving:
-                from ilja.selection import service as selection
-
-                kind = withdrawal if withdrawal in ("declined", "dropped", "ineligible") else (
-                    "ineligible" if status == S.INELIGIBLE else "declined")
-                selection.withdraw(session, application.round_id, {application.id: kind},
-                                   actor=principal.actor, note=note)
-            else:
-                service.change_status(session, application_id, status, actor=principal.actor,
-                                      note=note)
+            offer_service.staff_move(session, application_id, status, actor=principal.actor,
+                                     note=note, withdrawal=withdrawal)
     except ApplicationError as error:
         session.expire_all()
         return _application_page(request, session, principal, application,

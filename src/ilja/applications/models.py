@@ -102,6 +102,8 @@ class Round(Base):
     status: Mapped[str] = mapped_column(String(16), index=True, default=RoundStatus.DRAFT.value)
     seed_commitment: Mapped[str | None] = mapped_column(String(64))
     seed_revealed: Mapped[str | None] = mapped_column(String(128))
+    # set by the selection when it prepares the draw: from then on no application is added
+    draw_prepared_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     policy_options: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(String(100))

@@ -170,6 +170,27 @@ def withdraw(session: Session, application_id: int, *, scope: Scope, actor: audi
     return application
 
 
+LEAVING_KINDS = ("declined", "dropped", "ineligible")
+
+
+def staff_move(session: Session, application_id: int, status: S | str, *, actor: audit.Actor,
+               note: str | None = None, withdrawal: str | None = None) -> None:
+    """Staff move an application (the status pages and the API alike). A selected or waitlisted
+    one that leaves (withdrawn, ineligible) gives its seat up through the selection's own
+    withdrawal, so the next in line is promoted in the same transaction; ``withdrawal`` says
+    how it left (declined, dropped, ineligible), else the new status says."""
+    application = session.get_one(Application, application_id)
+    leaving = (application.status in (S.SELECTED, S.WAITLISTED)
+               and status in (S.WITHDRAWN, S.INELIGIBLE))
+    if not leaving:
+        applications.change_status(session, application_id, status, actor=actor, note=note)
+        return
+    kind = withdrawal if withdrawal in LEAVING_KINDS else (
+        "ineligible" if status == S.INELIGIBLE else "declined")
+    service.withdraw(session, application.round_id, {application.id: kind}, actor=actor,
+                     note=note)
+
+
 def no_show(session: Session, application_id: int, *, scope: Scope, actor: audit.Actor,
             note: str | None = None, now: dt.datetime | None = None) -> Application:
     """Staff record that a selected applicant did not show up: the seat goes to the waitlist."""

@@ -120,6 +120,7 @@ def prepare_draw(session: Session, round_id: int, *, actor: audit.Actor,
     commitment = applications.ensure_commitment(session, row, now=now)
     run_row = SelectionRunRow(round_id=round_id, status=RunStatus.PREPARED.value,
                               commitment=commitment, prepared_at=now, prepared_by=actor.id)
+    row.draw_prepared_at = now
     session.add(run_row)
     session.flush()
     audit.record(session, actor, "selection.prepare", object_type="round", object_id=round_id,
