@@ -212,6 +212,8 @@ async def _through_the_app(url: str, round_id: int, person_ids: list[int], token
             mock.patch.object(api, "application_out",
                               steps.wrap(api.application_out, "answer", "statements")), \
             mock.patch.object(audit, "record", steps.wrap(audit.record, "audit", "statements")), \
+            mock.patch.object(audit, "record_many",
+                              steps.wrap(audit.record_many, "audit", "statements")), \
             mock.patch.object(audit, "seal", steps.wrap(audit.seal, "audit")), \
             mock.patch.object(deps, "_end", steps.wrap(deps._end, "commit")), \
             mock.patch.object(route.response_field, "validate",
