@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
 from ilja.accounts.deps import Principal
+from ilja.web import forms
 from ilja.web.templating import render, translator
 
 MIN_REFRESH_SECONDS = 5
@@ -49,14 +50,6 @@ class Site:
 
     def say(self, request: Request, error: Exception) -> str:
         return self.message(error, translator(request).lang)
-
-
-def day_of(text: str | None) -> dt.date | None:
-    """A form's or a path's ISO day, or None."""
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 # --- the check-in board ----------------------------------------------------------------------
@@ -127,6 +120,12 @@ async def checkin_submit(site: Site, request: Request, principal: Principal,
 
 
 # --- excused days ----------------------------------------------------------------------------
+def day_asked(form: Any) -> dt.date:
+    """The form's day; a missing one, or one that is not a day, is ``date.min``, which the
+    services refuse as outside every period and session."""
+    return forms.day(str(form.get("day", ""))) or dt.date.min
+
+
 async def evidence_upload(form: Any) -> bytes | None:
     """The evidence file a form carries, if any."""
     upload = form.get("evidence")
@@ -137,7 +136,7 @@ def evidence_response(site: Site, request: Request, owner: int, day: str,
                       read: Callable[[dt.date], tuple[bytes, str]]) -> Response:
     """An excused day's evidence, shown inline and never cached; a missing one (or one outside
     the caller's scope) is the not-found page."""
-    on = day_of(day)
+    on = forms.day(day)
     try:
         if on is None:
             return site.not_found(request)

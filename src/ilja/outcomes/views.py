@@ -23,6 +23,7 @@ from ilja.paging import Page
 from ilja.people.models import Person
 from ilja.people.records import mask_name
 from ilja.programs.loader import load_plan
+from ilja.web import forms
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -161,20 +162,6 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v.strip() for k, v in form.items() if isinstance(v, str)}
 
 
-def _day(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def _error(request: Request, field: str) -> tuple[str, str]:
     return field, translator(request)("outcomes.form.errors." + field)
 
@@ -203,7 +190,7 @@ def _outcome_context(request: Request, db: DbSession, participation: Any) -> dic
 def follow_ups_page(request: Request, db: DbSession, principal: Recorder, on: str | None = None,
                     note: str | None = None) -> HTMLResponse:
     """Follow-ups due by a day (today by default), each with a link to answer it."""
-    day = _day(on) or clock.today()
+    day = forms.day(on) or clock.today()
     rows = registers.due_with_participation(db, day, scope=Scope.of(principal))
     audit.record(db, principal.actor, "outcome.follow_ups.read", object_type="follow_up",
                  details={"follow_up_ids": [f.id for f, _ in rows]})
@@ -215,7 +202,7 @@ def follow_ups_page(request: Request, db: DbSession, principal: Recorder, on: st
 def participation_lookup(request: Request, db: DbSession, principal: Recorder,
                          participation: str = "") -> Response:
     """The outcome form of a participation by its number (a completer calling in between points)."""
-    number = _int(participation)
+    number = forms.whole(participation)
     if number is None or _participation(db, principal, number) is None:
         return render(request, "not_found.html", {"what": translator(request)("outcomes.form.participation")},
                       status_code=404)
@@ -248,7 +235,8 @@ async def outcome_save(request: Request, participation_id: int, db: DbSession,
         return render(request, "not_found.html", {"what": translator(request)("outcomes.form.participation")},
                       status_code=404)
     errors = []
-    effective, recorded = _day(form.get("effective_on")), _day(form.get("recorded_on")) or clock.today()
+    effective = forms.day(form.get("effective_on"))
+    recorded = forms.day(form.get("recorded_on")) or clock.today()
     if effective is None:
         errors.append(_error(request, "effective_on"))
     data = None
@@ -258,7 +246,7 @@ async def outcome_save(request: Request, participation_id: int, db: DbSession,
             recorded_on=recorded, source=form.get("source", ""), employer=form.get("employer") or None,
             job_title=form.get("job_title") or None,
             contract_type=(form.get("contract_type") or None) if form.get("kind") == "employed" else None,
-            follow_up_point=_int(form.get("follow_up_point")))
+            follow_up_point=forms.whole(form.get("follow_up_point")))
         errors += [_error(request, field) for field, _ in service.check_outcome(data)]
         if participation.completed_on is None:
             errors.append(_error(request, "participation_id"))
@@ -290,7 +278,7 @@ def alumni_page(request: Request, db: DbSession, principal: Reader,
 @router.post("/outcomes/alumni", response_model=None)
 async def alumni_add(request: Request, db: DbSession, principal: Recorder) -> Response:
     form = await _form(request)
-    joined, person = _day(form.get("joined_on")), _int(form.get("person_id"))
+    joined, person = forms.day(form.get("joined_on")), forms.whole(form.get("person_id"))
     errors = []
     if joined is None:
         errors.append(_error(request, "joined_on"))
@@ -307,7 +295,8 @@ async def alumni_add(request: Request, db: DbSession, principal: Recorder) -> Re
 @router.post("/outcomes/alumni/activities", response_model=None)
 async def alumni_activity(request: Request, db: DbSession, principal: Recorder) -> Response:
     form = await _form(request)
-    on, member, amount = _day(form.get("activity_on")), _int(form.get("member_id")), _int(form.get("amount_won"))
+    on = forms.day(form.get("activity_on"))
+    member, amount = forms.whole(form.get("member_id")), forms.whole(form.get("amount_won"))
     errors = []
     if member is None:
         errors.append(_error(request, "member_id"))
@@ -344,7 +333,7 @@ def alliance_page(request: Request, db: DbSession, principal: Reader,
 @router.post("/outcomes/alliance", response_model=None)
 async def alliance_add(request: Request, db: DbSession, principal: Recorder) -> Response:
     form = await _form(request)
-    joined = _day(form.get("joined_on"))
+    joined = forms.day(form.get("joined_on"))
     errors = []
     if not form.get("name"):
         errors.append(_error(request, "name"))
@@ -388,7 +377,7 @@ async def kpi_save(request: Request, db: DbSession, principal: Recorder) -> Resp
     errors = []
     if form.get("metric") not in context["known"]:
         errors.append(_error(request, "metric"))
-    year = _int(form.get("year"))
+    year = forms.whole(form.get("year"))
     if year is None or year not in YEARS:
         errors.append(_error(request, "year"))
     try:

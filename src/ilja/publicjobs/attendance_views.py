@@ -4,7 +4,6 @@ participant's check-in on their phone, and excused days with evidence. Thin:
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -147,7 +146,7 @@ async def excused_save(request: Request, project_id: int, db: DbSession, princip
         with db.begin_nested():
             attendance.record_excused(
                 db, placement_id=_placement_of(form, project, db, principal),
-                day=pages.day_of(str(form.get("day", ""))) or dt.date.min, kind=str(form.get("kind", "")),
+                day=pages.day_asked(form), kind=str(form.get("kind", "")),
                 evidence=content, store=get_settings().data_dir, keyring=get_keyring(),
                 actor=principal.actor, scope=Scope.of(principal))
     except PublicJobError as error:
@@ -166,7 +165,7 @@ async def override_request(request: Request, project_id: int, db: DbSession, pri
         hours = parse_hours(form.get("hours") or 0)
         with db.begin_nested():
             attendance.request_override(
-                db, placement_id=placement_id, day=pages.day_of(str(form.get("day", ""))) or dt.date.min,
+                db, placement_id=placement_id, day=pages.day_asked(form),
                 kind=str(form.get("kind", "")), milli_hours=hours, reason=str(form.get("reason", "")),
                 actor=principal.actor, scope=Scope.of(principal))
     except TimesheetInvalid as error:

@@ -6,7 +6,6 @@ overrides awaiting a second staff member. Thin: ``training.checkin`` and
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -158,8 +157,8 @@ async def excused_save(request: Request, cohort_id: int, db: DbSession, principa
     try:
         with db.begin_nested():
             changes.record_excused(
-                db, enrolment_id=_enrolment_of(form, cohort, db, principal), day=pages.day_of(str(form.get("day", "")))
-                or dt.date.min, kind=str(form.get("kind", "")), evidence=content, store=get_settings().data_dir,
+                db, enrolment_id=_enrolment_of(form, cohort, db, principal), day=pages.day_asked(form),
+                kind=str(form.get("kind", "")), evidence=content, store=get_settings().data_dir,
                 keyring=get_keyring(), actor=principal.actor, scope=Scope.of(principal))
     except TrainingError as error:
         return _changes_error(request, db, principal, cohort, error)
@@ -184,7 +183,7 @@ async def override_request(request: Request, cohort_id: int, db: DbSession, prin
         with db.begin_nested():
             changes.request_override(
                 db, enrolment_id=_enrolment_of(form, cohort, db, principal),
-                day=pages.day_of(str(form.get("day", ""))) or dt.date.min,
+                day=pages.day_asked(form),
                 mark=codes.get(str(form.get("mark", "")), Mark.PRESENT), reason=str(form.get("reason", "")),
                 actor=principal.actor, scope=Scope.of(principal))
     except TrainingError as error:

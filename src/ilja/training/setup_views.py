@@ -27,6 +27,7 @@ from ilja.training.errors import NotFound, TrainingError
 from ilja.training.models import CourseKind, TrainingCohort, TrainingCourse, TrainingDepartment
 from ilja.training.schedule import ScheduleError, session_days
 from ilja.training.service import CohortInput
+from ilja.web import forms
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -85,20 +86,6 @@ async def _form(request: Request) -> dict[str, Any]:
     values: dict[str, Any] = {k: v.strip() for k, v in form.items() if isinstance(v, str)}
     values["weekdays"] = [v for v in form.getlist("weekdays") if isinstance(v, str)]
     return values
-
-
-def _day(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _need(request: Request, field: str, key: str | None = None) -> tuple[str, str]:
@@ -217,7 +204,7 @@ async def decision_create(request: Request, department_id: int, db: DbSession,
     department = _department(db, principal, department_id)
     if department is None:
         return _not_found(request)
-    decided_on, course_id = _day(form.get("decided_on")), _int(form.get("course_id"))
+    decided_on, course_id = forms.day(form.get("decided_on")), forms.whole(form.get("course_id"))
     errors = []
     if form.get("decision") not in DECISIONS:
         errors.append(_need(request, "decision-open_course", "decision"))
@@ -260,7 +247,7 @@ def cohort_new(request: Request, db: DbSession, principal: Manager) -> HTMLRespo
 def _closures(text: str) -> list[dt.date] | None:
     days = []
     for part in text.replace(",", "\n").split():
-        day = _day(part.strip())
+        day = forms.day(part.strip())
         if day is None:
             return None
         days.append(day)
@@ -272,8 +259,9 @@ async def cohort_create(request: Request, db: DbSession, principal: Manager) -> 
     """First the sessions computed from the dates, weekdays and closures; saving stores them."""
     form = await _form(request)
     visible = {c.id for c in _courses(db, principal)}
-    course_id, number, capacity = (_int(form.get(k)) for k in ("course_id", "number", "capacity"))
-    starts_on, ends_on = _day(form.get("starts_on")), _day(form.get("ends_on"))
+    course_id, number, capacity = (forms.whole(form.get(k))
+                                   for k in ("course_id", "number", "capacity"))
+    starts_on, ends_on = forms.day(form.get("starts_on")), forms.day(form.get("ends_on"))
     closures = _closures(form.get("closures", ""))
     weekdays = sorted({int(d) for d in form["weekdays"] if d.isdigit() and int(d) in WEEKDAYS})
     errors = []
@@ -326,7 +314,7 @@ def instructors_page(request: Request, db: DbSession, principal: Manager,
 @router.post("/training/setup/instructors", response_model=None)
 async def instructor_create(request: Request, db: DbSession, principal: Manager) -> Response:
     form = await _form(request)
-    months = _int(form.get("industry_months"))
+    months = forms.whole(form.get("industry_months"))
     errors = []
     if not form.get("name"):
         errors.append(_need(request, "name"))
@@ -371,7 +359,7 @@ async def assign_save(request: Request, cohort_id: int, db: DbSession, principal
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
-    instructor_id = _int(form.get("instructor_id"))
+    instructor_id = forms.whole(form.get("instructor_id"))
     errors, status = [], 422
     if instructor_id is None:
         errors.append(_need(request, "instructor_id"))
@@ -406,7 +394,7 @@ def oneday_new(request: Request, db: DbSession, principal: Manager) -> HTMLRespo
 async def oneday_create(request: Request, db: DbSession, principal: Manager) -> Response:
     form = await _form(request)
     context = _oneday_context(request, db, principal)
-    held_on, course_id = _day(form.get("held_on")), _int(form.get("linked_course_id"))
+    held_on, course_id = forms.day(form.get("held_on")), forms.whole(form.get("linked_course_id"))
     errors = [_need(request, f) for f in ("class_code", "title") if not form.get(f)]
     if form.get("site_code") not in {code for code, _ in context["site_options"]}:
         errors.append(_need(request, "site_code"))

@@ -27,6 +27,7 @@ from ilja.training.attendance import Mark
 from ilja.training.errors import InvalidInput, NotFound, TrainingError
 from ilja.training.models import Enrolment, EnrolmentStatus, TrainingCohort
 from ilja.web import format as fmt
+from ilja.web import forms
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -67,13 +68,6 @@ def _enrolment(db: DbSession, principal: Principal, enrolment_id: int) -> Enrolm
         return service.get_enrolment(db, enrolment_id, Scope.of(principal))
     except NotFound:
         return None
-
-
-def _date(text: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
 
 
 def _back(cohort_id: int, note: str, suffix: str = "") -> RedirectResponse:
@@ -131,7 +125,7 @@ def cohort_page(request: Request, cohort_id: int, db: DbSession, principal: Read
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
-    context = _cohort_context(db, cohort, _date(on, clock.today()), Scope.of(principal))
+    context = _cohort_context(db, cohort, forms.day(on) or clock.today(), Scope.of(principal))
     audit.record(db, principal.actor, "training.roster.read", object_type="training_cohort",
                  object_id=cohort.id, details={"enrolments": [r["e"].id for r in context["rows"]]})
     return _page(request, "training/cohort.html", {
@@ -209,7 +203,7 @@ def enrol_page(request: Request, cohort_id: int, db: DbSession,
 @router.post("/training/cohorts/{cohort_id}/complete", response_model=None)
 async def complete_page(request: Request, cohort_id: int, db: DbSession,
                         principal: Manager) -> Response:
-    on = _date((await _form(request)).get("on"), clock.today())
+    on = forms.day((await _form(request)).get("on")) or clock.today()
     return _cohort_change(request, db, principal, cohort_id, lambda: progress.complete_cohort(
         db, cohort_id=cohort_id, on=on, actor=principal.actor), "completed")
 
@@ -243,7 +237,7 @@ def _quit(request: Request, db: DbSession, principal: Principal, enrolment_id: i
     try:
         service.quit_course(db, enrolment_id=enrolment_id,
                             with_notice=form.get("notice") == "with",
-                            on=_date(form.get("on"), clock.today()),
+                            on=forms.day(form.get("on")) or clock.today(),
                             reason=form.get("reason"), actor=principal.actor)
     except (TrainingError, ApplicationError) as error:
         return _cohort_error(request, db, principal, cohort, error)
@@ -254,7 +248,7 @@ def _confirm_quit(request: Request, db: DbSession, cohort: TrainingCohort, enrol
                   form: dict[str, str]) -> HTMLResponse:
     """A quit ends the enrolment and frees the seat for good: say so, and who and when, and ask."""
     t = translator(request)
-    on = _date(form.get("on"), clock.today())
+    on = forms.day(form.get("on")) or clock.today()
     with_notice = form.get("notice") != "without"
     name = _masked_names(db, {enrolment.person_id}).get(enrolment.person_id, enrolment.trainee_no)
     back = f"/training/cohorts/{cohort.id}"
@@ -313,7 +307,7 @@ def attendance_page(request: Request, cohort_id: int, db: DbSession, principal: 
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
-    chosen = _date(day, _nearest_session(cohort, clock.today()))
+    chosen = forms.day(day) or _nearest_session(cohort, clock.today())
     return _page(request, "training/attendance.html", {
         **_attendance_context(db, cohort, chosen, Scope.of(principal)), "saved": note == "saved",
         "imported": rows if note == "imported" else None,
@@ -327,7 +321,7 @@ async def attendance_save(request: Request, cohort_id: int, db: DbSession,
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
-    day = _date(form.get("day"), clock.today())
+    day = forms.day(form.get("day")) or clock.today()
     marks = {int(k.split("-", 1)[1]): Mark[v.upper()] for k, v in form.items()
              if k.startswith("mark-") and k[5:].isdigit() and v in MARKS}
     try:
@@ -408,7 +402,7 @@ async def scores_save(request: Request, cohort_id: int, db: DbSession,
               if k.startswith("score-") and k[6:].isdigit() and v.strip()}
     try:
         progress.add_assessment(db, cohort_id=cohort_id, title=form.get("title", ""),
-                                held_on=_date(form.get("held_on"), dt.date.min),
+                                held_on=forms.day(form.get("held_on")) or dt.date.min,
                                 scores=scores, actor=principal.actor)
     except TrainingError as error:
         context = _scores_context(db, cohort, Scope.of(principal))
