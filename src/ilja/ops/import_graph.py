@@ -5,9 +5,9 @@ Every import counts: at module level, inside functions, under ``TYPE_CHECKING``,
 lazy import hides a dependency from readers but not from the design. A module belongs to the
 first package under ``ilja`` (``ilja.selection.lottery`` → ``selection``); top-level modules
 (``ilja.clock``, ``ilja.files``, ``ilja.db``…) are ``core``. The adapters at the edges — every
-domain's pages and API (``views``, ``api``, ``*_views``, ``*_api``…) and command line (``cli``)
-— collapse into ``web`` and ``cli``, which may depend on anything below them; what must not
-happen is a domain's own modules reaching back up into a domain that depends on it.
+domain's pages and API (``views``, ``pages``, ``api``, ``*_views``, ``*_api``…) and command line
+(``cli``) — collapse into ``web`` and ``cli``, which may depend on anything below them; what
+must not happen is a domain's own modules reaching back up into a domain that depends on it.
 
 ``python -m ilja.ops.import_graph`` prints the domain graph's cycles with the import lines that
 make them and exits 1 when there is one (``--allow`` takes the known ones as ``a>b`` edges).
@@ -60,7 +60,7 @@ def is_adapter(module: str) -> str | None:
     last = module.rsplit(".", 1)[-1]
     if last == "cli":
         return CLI
-    if last in {"views", "api"} or last.endswith(("_views", "_api")):
+    if last in {"views", "api", "pages"} or last.endswith(("_views", "_api")):
         return WEB
     if last.startswith(("views_", "api_")):
         return WEB
@@ -78,6 +78,8 @@ def domain_of(module: str, root: Path = PACKAGE_ROOT) -> str:
         return CORE
     if head in {WEB, "migrations"}:
         return WEB if head == WEB else "schema"
+    if head == "ops":  # the operators' tools drive the whole site, their cli and fuzz_api too
+        return head
     return is_adapter(module) or head
 
 
