@@ -69,6 +69,7 @@ _USED: _Bounded = _Bounded(20_000)
 _HEADS: _Bounded = _Bounded(5_000)
 _INPUTS: _Bounded = _Bounded(50_000)
 _PROGRAMS: _Bounded = _Bounded(5_000)
+_CONDITIONS: _Bounded = _Bounded(100_000)
 _STRINGS: _Bounded = _Bounded(5_000)
 _OUTPUT_USES: _Bounded = _Bounded(5_000)
 
@@ -136,10 +137,23 @@ def _input(name: str, value: Any) -> tuple[bytes, bytes, bytes]:
 def _condition(outcome: ConditionOutcome) -> tuple[bytes, ...]:
     """A condition as ``ConditionOut`` writes it, and its lines in Korean and English (each
     line a JSON string with its leading comma), as parts: the parameters' parts, the largest,
-    are copied once, into the answer."""
+    are copied once, into the answer. Most persons' conditions have been said before, to
+    someone with the same values: kept whole, by everything they show."""
+    shown = outcome.inputs
+    key = (outcome.id, outcome.label_ko, outcome.label_en, outcome.status,
+           tuple(map(id, outcome.parameters)), tuple(outcome.exceptions),
+           tuple((name, tuple(value) if isinstance(value, list) else value)
+                 for name, value in shown.items()))
+    entry = _CONDITIONS.get(key)
+    if entry is None:  # the entry keeps the uses, so that no other object takes their ids
+        entry = _CONDITIONS.put(key, (_said(outcome, shown), tuple(outcome.parameters)))
+    return entry[0]
+
+
+def _said(outcome: ConditionOutcome, shown: dict[str, Any]) -> tuple[bytes, ...]:
     opening, closed_ko, closed_en, open_ko, open_en = _head(outcome)
     tail, lines_ko, lines_en = _used(outcome)
-    inputs = [_input(name, value) for name, value in outcome.inputs.items()]
+    inputs = [_input(name, value) for name, value in shown.items()]
     start = opening + b"{" + b",".join([i[0] for i in inputs]) + b"}"
     if outcome.status == TO_VERIFY or not inputs:
         return start, tail, closed_ko, lines_ko, closed_en, lines_en
