@@ -32,10 +32,20 @@ def _register() -> None:
     """Each domain contributes its commands here (one line per domain)."""
     from ilja import demo
     from ilja.accounts.cli import audit_app, users_app
+    from ilja.applications.cli import applications_app, rounds_app
     from ilja.db_cli import app as db_app
+    from ilja.matching.cli import match_app
+    from ilja.messages.cli import register as register_messages
+    from ilja.ops.cli import register as register_ops
+    from ilja.outcomes.cli import register as register_outcomes
     from ilja.people.cli import keys_app, people_app, population_app
     from ilja.programs.cli import plan_app
+    from ilja.publicjobs.cli import payroll_app
+    from ilja.rights.cli import rights_app
     from ilja.rules.cli import eligibility_app, params_app, reform_app
+    from ilja.selection.cli import select_app
+    from ilja.support.cli import support_app
+    from ilja.training.cli import training_app
     from ilja.web.cli import register as register_web
 
     app.add_typer(db_app, name="db", help="Database migrations.")
@@ -49,19 +59,25 @@ def _register() -> None:
     app.add_typer(users_app, name="users", help="Accounts and roles.")
     app.add_typer(audit_app, name="audit", help="The audit log: verify the chain, monthly report.")
     register_web(app)
-    __import__("ilja.outcomes.cli", fromlist=["register"]).register(app)
-    app.add_typer(__import__("ilja.publicjobs.cli", fromlist=["x"]).payroll_app, name="payroll", help="Payroll.")
-    app.add_typer(__import__("ilja.matching.cli", fromlist=["x"]).match_app, name="match", help="Matching: runs, offers, hires.")
-    app.add_typer(__import__("ilja.training.cli", fromlist=["x"]).training_app, name="training", help="Training: attendance imports, dropout rule, cohorts, certificates.")
-    app.add_typer(__import__("ilja.support.cli", fromlist=["x"]).support_app, name="support", help="Support services: certification pass rates and figures, budgets, fee claims.")
-    app.add_typer(__import__("ilja.applications.cli", fromlist=["x"]).rounds_app, name="rounds", help="Recruitment rounds (모집 공고): create, open, close, show, list.")
-    app.add_typer(__import__("ilja.applications.cli", fromlist=["x"]).applications_app, name="applications", help="Applications: bulk import (all rows or none).")
-    app.add_typer(__import__("ilja.selection.cli", fromlist=["x"]).select_app, name="select", help="Selection: prepare, run once, verify, export, 경쟁률, lapse offers.")
-    app.add_typer(__import__("ilja.selection.cli", fromlist=["x"]).select_app, name="selection", hidden=True)
-    app.add_typer(__import__("ilja.rights.cli", fromlist=["x"]).rights_app, name="rights", help="Decisions and objections: prior notices due, the objection queue.")
+    register_outcomes(app)
+    app.add_typer(payroll_app, name="payroll", help="Payroll.")
+    app.add_typer(match_app, name="match", help="Matching: runs, offers, hires.")
+    app.add_typer(training_app, name="training",
+                  help="Training: attendance imports, dropout rule, cohorts, certificates.")
+    app.add_typer(support_app, name="support",
+                  help="Support services: certification pass rates and figures, budgets, fee claims.")
+    app.add_typer(rounds_app, name="rounds",
+                  help="Recruitment rounds (모집 공고): create, open, close, show, list.")
+    app.add_typer(applications_app, name="applications",
+                  help="Applications: bulk import (all rows or none).")
+    app.add_typer(select_app, name="select",
+                  help="Selection: prepare, run once, verify, export, 경쟁률, lapse offers.")
+    app.add_typer(select_app, name="selection", hidden=True)
+    app.add_typer(rights_app, name="rights",
+                  help="Decisions and objections: prior notices due, the objection queue.")
     demo.register(app)
-    __import__("ilja.ops.cli", fromlist=["x"]).register(app)  # ilja backup / ilja restore
-    __import__("ilja.messages.cli", fromlist=["x"]).register(app)  # ilja worker
+    register_ops(app)  # ilja backup / ilja restore
+    register_messages(app)  # ilja worker
 
 
 _register()
