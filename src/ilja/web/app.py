@@ -91,7 +91,9 @@ def create_app() -> FastAPI:
     settings = get_settings()
     app.add_middleware(Admission, limit=settings.db_pool_size,  # type: ignore[arg-type]
                        queue=settings.admission_queue)
-    __import__("ilja.web.security", fromlist=["x"]).install(app)
+    from ilja.web import security as web_security
+
+    web_security.install(app)
     # Text is gzipped (static files arrive compressed already), pages too: the CSRF token a page
     # carries is masked afresh in every response (ilja.accounts.csrf), so compression cannot
     # leak it (BREACH).
@@ -110,18 +112,25 @@ def create_app() -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    from ilja.matching import api as matching_api
+    from ilja.outcomes import api as outcomes_api
+    from ilja.privacy import api as privacy_api
+    from ilja.publicjobs import api as publicjobs_api
+    from ilja.support import api as support_api
+    from ilja.training import api as training_api
+
     app.include_router(rules_router, prefix="/api/v1", dependencies=open_to_all)
     app.include_router(programs_router, prefix="/api/v1", dependencies=open_to_all)
     app.include_router(accounts_router, prefix="/api/v1")
-    app.include_router(__import__("ilja.outcomes.api", fromlist=["router"]).router, prefix="/api/v1")
+    app.include_router(outcomes_api.router, prefix="/api/v1")
     app.include_router(people_router, prefix="/api/v1")
     app.include_router(applications_router, prefix="/api/v1")
     app.include_router(selection_router, prefix="/api/v1")
-    app.include_router(__import__("ilja.publicjobs.api", fromlist=["x"]).router, prefix="/api/v1")
-    app.include_router(__import__("ilja.matching.api", fromlist=["x"]).router, prefix="/api/v1")
-    app.include_router(__import__("ilja.training.api", fromlist=["x"]).router, prefix="/api/v1")
-    app.include_router(__import__("ilja.support.api", fromlist=["x"]).router, prefix="/api/v1")
-    app.include_router(__import__("ilja.privacy.api", fromlist=["x"]).router, prefix="/api/v1")
+    app.include_router(publicjobs_api.router, prefix="/api/v1")
+    app.include_router(matching_api.router, prefix="/api/v1")
+    app.include_router(training_api.router, prefix="/api/v1")
+    app.include_router(support_api.router, prefix="/api/v1")
+    app.include_router(privacy_api.router, prefix="/api/v1")
 
     from fastapi.responses import HTMLResponse
 
@@ -132,30 +141,44 @@ def create_app() -> FastAPI:
         return HTMLResponse(docs_page)
 
     from ilja.accounts.views import router as accounts_pages
+    from ilja.applications import offer_views as applications_offer_views
     from ilja.applications.manage_views import router as rounds_pages
     from ilja.applications.views import router as applications_pages
+    from ilja.matching import views as matching_views
+    from ilja.messages import views as messages_views
+    from ilja.outcomes import views as outcomes_views
     from ilja.people.views import router as people_pages
+    from ilja.privacy import views as privacy_views
+    from ilja.publicjobs import attendance_views as publicjobs_attendance_views
+    from ilja.publicjobs import views as publicjobs_views
+    from ilja.rights import views as rights_views
     from ilja.selection.views import router as selection_pages
+    from ilja.support import views as support_views
+    from ilja.training import attendance_views as training_attendance_views
+    from ilja.training import setup_views as training_setup_views
+    from ilja.training import views as training_views
+    from ilja.transparency import views as transparency_views
+    from ilja.verification import views as verification_views
     from ilja.web.pages import router as pages_router
 
     app.include_router(pages_router, dependencies=open_to_all)
     app.include_router(accounts_pages)
-    app.include_router(__import__("ilja.outcomes.views", fromlist=["router"]).router)
+    app.include_router(outcomes_views.router)
     app.include_router(people_pages)
     app.include_router(applications_pages)
-    app.include_router(__import__("ilja.applications.offer_views", fromlist=["x"]).router)
+    app.include_router(applications_offer_views.router)
     app.include_router(rounds_pages)
     app.include_router(selection_pages)
-    app.include_router(__import__("ilja.publicjobs.views", fromlist=["x"]).router)
-    app.include_router(__import__("ilja.training.views", fromlist=["x"]).router)
-    app.include_router(__import__("ilja.training.setup_views", fromlist=["x"]).router)
-    app.include_router(__import__("ilja.training.attendance_views", fromlist=["x"]).router)
-    app.include_router(__import__("ilja.publicjobs.attendance_views", fromlist=["x"]).router)
-    app.include_router(__import__("ilja.matching.views", fromlist=["x"]).router)
-    app.include_router(__import__("ilja.support.views", fromlist=["x"]).router)
-    app.include_router(__import__("ilja.rights.views", fromlist=["x"]).router)
-    app.include_router(__import__("ilja.messages.views", fromlist=["x"]).router)
-    app.include_router(__import__("ilja.privacy.views", fromlist=["x"]).router)
-    app.include_router(__import__("ilja.transparency.views", fromlist=["x"]).router)
-    app.include_router(__import__("ilja.verification.views", fromlist=["x"]).router)
+    app.include_router(publicjobs_views.router)
+    app.include_router(training_views.router)
+    app.include_router(training_setup_views.router)
+    app.include_router(training_attendance_views.router)
+    app.include_router(publicjobs_attendance_views.router)
+    app.include_router(matching_views.router)
+    app.include_router(support_views.router)
+    app.include_router(rights_views.router)
+    app.include_router(messages_views.router)
+    app.include_router(privacy_views.router)
+    app.include_router(transparency_views.router)
+    app.include_router(verification_views.router)
     return app
