@@ -13,7 +13,7 @@ from ilja import clock
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
-from ilja.matching import coordination, runs, service
+from ilja.matching import api_catalogue, coordination, runs, service
 from ilja.matching.errors import NoProfile
 
 router = APIRouter(prefix="/matching", tags=["matching"])
@@ -187,4 +187,4 @@ def my_matching(db: DbSession, principal: Annotated[
 
 
 # Organisations, postings and the trainee's own profile (api_catalogue.py), same prefix.
-router.include_router(__import__("ilja.matching.api_catalogue", fromlist=["x"]).router)
+router.include_router(api_catalogue.router)
