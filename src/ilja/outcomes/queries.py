@@ -81,6 +81,14 @@ def _conditions(rule: RateDefinition, as_of: dt.date) -> tuple[Any, Any]:
     return and_(*known, kinds), and_(*known, excluded_kinds)
 
 
+def _readable(rules: list[RateDefinition], as_of: dt.date) -> list[Any]:
+    """The outcomes any of ``rules`` could count or exclude by ``as_of``: a plain filter, wider
+    than their own conditions (which still decide), that the planner answers with one scan."""
+    o = OutcomeRecord
+    kinds = set().union(*(r.counted_outcomes | r.excluded_from_denominator for r in rules))
+    return [o.kind.in_(sorted(kinds) or [""]), o.recorded_on <= as_of, o.effective_on <= as_of]
+
+
 def headlines(session: Session, measures: list[tuple[RateDefinition, Cohort]],
               filters: Filters = Filters()) -> list[Group]:
     """Several rates' headlines in one pass over the outcomes (the dashboard's rate cards and the
@@ -94,15 +102,12 @@ def headlines(session: Session, measures: list[tuple[RateDefinition, Cohort]],
         return []
     o = OutcomeRecord
     columns, outer = [], []
-    kinds: set[str] = set()
     for i, (rule, cohort) in enumerate(measures):
         counted, excluded = _conditions(rule, cohort.as_of)
         columns.append(func.max(case((counted, 2), (excluded, 1), else_=0)).label(f"s{i}"))
-        kinds |= rule.counted_outcomes | rule.excluded_from_denominator
     latest = max(cohort.as_of for _, cohort in measures)
     states = (select(o.participation_id, *columns)
-              .where(o.kind.in_(sorted(kinds) or [""]), o.recorded_on <= latest,
-                     o.effective_on <= latest)
+              .where(*_readable([rule for rule, _ in measures], latest))
               .group_by(o.participation_id).subquery("states"))
     for i, (rule, cohort) in enumerate(measures):
         member = and_(*_cohort_conditions(rule, cohort, filters))
@@ -130,7 +135,7 @@ def _flags(rule: RateDefinition, as_of: dt.date) -> tuple[Any, Any, Any]:
     flags = (select(o.participation_id,
                     func.max(case((kinds, 1), else_=0)).label("counted"),
                     func.max(case((excluded_kinds, 1), else_=0)).label("excluded"))
-             .where(or_(kinds, excluded_kinds))
+             .where(*_readable([rule], as_of))
              .group_by(o.participation_id).subquery("flags"))
     counted = func.coalesce(flags.c.counted, 0) == 1
     excluded = and_(func.coalesce(flags.c.counted, 0) == 0, func.coalesce(flags.c.excluded, 0) == 1)
