@@ -8,13 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from ilja import clock
-from ilja.accounts.deps import Principal
+from ilja.accounts.audit import Actor
+from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.roles import Permission
 from ilja.web import forms
 from ilja.web.templating import render, translator
 
@@ -86,37 +89,45 @@ def board_action(site: Site, request: Request, change: Callable[[], object],
 
 
 # --- the participant's check-in --------------------------------------------------------------
+Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
+OwnWrite = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
+
+
 def _checkin_context(site: Site, request: Request) -> dict[str, Any]:
     return {"error": None, "done": False, "today": clock.today().isoformat(),
             "form_action": f"{site.home}/checkin",
             "back": (site.home, translator(request)(site.back))}
 
 
-def checkin_page(site: Site, request: Request, note: str | None) -> HTMLResponse:
-    return site.page(request, CHECKIN, {**_checkin_context(site, request), "done": note == "done"})
+def checkin_routes(router: APIRouter, site: Site,
+                   check_in: Callable[[Session, int, str, Actor], Any],
+                   too_many: type[Exception]) -> None:
+    """The participant's check-in page and its form, at ``<site.home>/checkin``: the code they
+    typed is checked by ``check_in(db, person_id, code, actor)``; too many attempts is a 429, a
+    refused code a 422 (the attempt is committed with the page: the limit counts it)."""
 
+    @router.get(f"{site.home}/checkin", response_class=HTMLResponse)
+    def my_checkin(request: Request, principal: Own, note: str | None = None) -> HTMLResponse:
+        return site.page(request, CHECKIN,
+                         {**_checkin_context(site, request), "done": note == "done"})
 
-async def checkin_submit(site: Site, request: Request, principal: Principal,
-                         check_in: Callable[[int, str], Any],
-                         too_many: type[Exception]) -> Response:
-    """The code the participant typed, checked by ``check_in(person_id, code)``; too many
-    attempts is a 429, a refused code a 422 (the attempt is committed with the page: the
-    limit counts it)."""
-    form = await request.form()
-    person_id = principal.user.person_id if principal.user else None
-    context = _checkin_context(site, request)
-    if person_id is None:
-        context["error"] = translator(request)("attendance.checkin.no_person")
-        return site.page(request, CHECKIN, context, status_code=422)
-    try:
-        outcome = check_in(person_id, str(form.get("code", ""))[:32])
-    except too_many as error:
-        context["error"] = site.say(request, error)
-        return site.page(request, CHECKIN, context, status_code=429)
-    if outcome.refused is not None:
-        context["error"] = site.say(request, outcome.refused)
-        return site.page(request, CHECKIN, context, status_code=422)
-    return RedirectResponse(f"{site.home}/checkin?note=done", status_code=303)
+    @router.post(f"{site.home}/checkin", response_model=None)
+    async def my_checkin_submit(request: Request, db: DbSession, principal: OwnWrite) -> Response:
+        form = await request.form()
+        person_id = principal.user.person_id if principal.user else None
+        context = _checkin_context(site, request)
+        if person_id is None:
+            context["error"] = translator(request)("attendance.checkin.no_person")
+            return site.page(request, CHECKIN, context, status_code=422)
+        try:
+            outcome = check_in(db, person_id, str(form.get("code", ""))[:32], principal.actor)
+        except too_many as error:
+            context["error"] = site.say(request, error)
+            return site.page(request, CHECKIN, context, status_code=429)
+        if outcome.refused is not None:
+            context["error"] = site.say(request, outcome.refused)
+            return site.page(request, CHECKIN, context, status_code=422)
+        return RedirectResponse(f"{site.home}/checkin?note=done", status_code=303)
 
 
 # --- excused days ----------------------------------------------------------------------------

@@ -26,8 +26,6 @@ from ilja.web.templating import translator
 
 router = APIRouter(include_in_schema=False)
 Host = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
-Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
-OwnWrite = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
 TIMESHEET_PROBLEMS_KO = {
     "outside_period": "날짜: 배치 기간 밖의 날입니다.",
     "over_daily_limit": "시간: 하루 근무시간 한도를 넘습니다.",
@@ -81,17 +79,8 @@ def board_action(request: Request, project_id: int, action: str, db: DbSession, 
 
 
 # --- the participant's check-in --------------------------------------------------------------
-@router.get("/publicjobs/me/checkin", response_class=HTMLResponse)
-def my_checkin(request: Request, principal: Own, note: str | None = None) -> HTMLResponse:
-    return pages.checkin_page(SITE, request, note)
-
-
-@router.post("/publicjobs/me/checkin", response_model=None)
-async def my_checkin_submit(request: Request, db: DbSession, principal: OwnWrite) -> Response:
-    return await pages.checkin_submit(
-        SITE, request, principal,
-        lambda person_id, code: attendance.check_in(db, person_id=person_id, code=code, actor=principal.actor),
-        attendance.TooManyAttempts)
+pages.checkin_routes(router, SITE, lambda db, person_id, code, actor: attendance.check_in(
+    db, person_id=person_id, code=code, actor=actor), attendance.TooManyAttempts)
 
 
 # --- excused days ----------------------------------------------------------------------------

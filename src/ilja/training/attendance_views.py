@@ -30,8 +30,6 @@ from ilja.web.templating import translator
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
 Manager = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
-Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
-OwnWrite = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
 
 
 SITE = pages.Site(active="training", home="/training/me", back="attendance.checkin.back",
@@ -84,17 +82,8 @@ def board_action(request: Request, cohort_id: int, action: str, db: DbSession, p
 
 
 # --- the trainee's check-in ------------------------------------------------------------------
-@router.get("/training/me/checkin", response_class=HTMLResponse)
-def my_checkin(request: Request, principal: Own, note: str | None = None) -> HTMLResponse:
-    return pages.checkin_page(SITE, request, note)
-
-
-@router.post("/training/me/checkin", response_model=None)
-async def my_checkin_submit(request: Request, db: DbSession, principal: OwnWrite) -> Response:
-    return await pages.checkin_submit(
-        SITE, request, principal,
-        lambda person_id, code: checkin.check_in(db, person_id=person_id, code=code, actor=principal.actor),
-        TooManyAttempts)
+pages.checkin_routes(router, SITE, lambda db, person_id, code, actor: checkin.check_in(
+    db, person_id=person_id, code=code, actor=actor), TooManyAttempts)
 
 
 # --- excused absences and overrides on the cohort's attendance page --------------------------
