@@ -36,6 +36,7 @@ import functools
 import json
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -205,9 +206,10 @@ async def _through_the_app(url: str, round_id: int, person_ids: list[int], token
     engine = get_engine()
 
     def note(conn, cursor, statement, *rest) -> None:
-        statements.append(statement)
+        if threading.current_thread().name != "ilja-audit-sealer":  # the submission's own
+            statements.append(statement)
 
-    measured = person_ids[1:]
+    measured = person_ids[2:]
     with mock.patch.object(api, "_submit", steps.wrap(api._submit, "statements")), \
             mock.patch.object(api, "application_out",
                               steps.wrap(api.application_out, "answer", "statements")), \
@@ -221,8 +223,10 @@ async def _through_the_app(url: str, round_id: int, person_ids: list[int], token
             mock.patch.object(fastapi.routing, "serialize_response",
                               steps.wrap_async(fastapi.routing.serialize_response, "answer")):
         async with app.router.lifespan_context(app):
+            await submission(person_ids[0])  # warm: the token, the shared context, the sealer
+            await asyncio.sleep(0.3)
             event.listen(engine, "before_cursor_execute", note)
-            await submission(person_ids[0])  # warm; its statements are the ones listed
+            await submission(person_ids[1])  # an eligible applicant's: the ones listed
             event.remove(engine, "before_cursor_execute", note)
             await asyncio.sleep(0.3)
             steps.seconds.clear()
