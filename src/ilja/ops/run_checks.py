@@ -20,6 +20,11 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.accounts.models import AuditRecord
+from ilja.applications.models import Application, ApplicationEvent, Round
+from ilja.publicjobs.models import PayLine, PayrollRun, Placement, TimesheetEntryRow
+from ilja.selection import service
+from ilja.selection.models import RunStatus, SelectionOutcomeRow, SelectionRunRow
+from ilja.selection.run import check
 
 
 def audit_entries(session: Session, action: str, object_id: Any = None) -> list[AuditRecord]:
@@ -62,9 +67,6 @@ def audit_kept(session: Session, head: tuple[int, str | None, int]) -> list[str]
 
 def selection_state(session: Session, round_id: int) -> dict[str, Any]:
     """The round as stored: its status, its run, outcomes, applications and their history."""
-    from ilja.applications.models import Application, ApplicationEvent, Round
-    from ilja.selection.models import SelectionOutcomeRow, SelectionRunRow
-
     runs = list(session.scalars(select(SelectionRunRow).where(SelectionRunRow.round_id == round_id)))
     in_round = select(Application.id).where(Application.round_id == round_id).scalar_subquery()
     return {
@@ -82,8 +84,6 @@ def selection_state(session: Session, round_id: int) -> dict[str, Any]:
 
 def payroll_state(session: Session, program: str, key: int) -> dict[str, Any]:
     """The month as stored: its runs, pay lines, timesheets and payroll audit entries."""
-    from ilja.publicjobs.models import PayLine, PayrollRun, Placement, TimesheetEntryRow
-
     runs = list(session.scalars(select(PayrollRun).where(
         PayrollRun.program_code == program, PayrollRun.month == key).order_by(PayrollRun.sequence)))
     return {
@@ -105,8 +105,6 @@ def pay_lines_digest(rows: Sequence[Sequence[int]]) -> str:
 
 
 def pay_rows(session: Session, program: str, key: int, run_id: int | None = None) -> list[tuple]:
-    from ilja.publicjobs.models import PayLine, Placement
-
     query = select(PayLine.placement_id, PayLine.month, PayLine.gross, PayLine.adjustment,
                    PayLine.deductions_total, PayLine.net).join(
         Placement, Placement.id == PayLine.placement_id).where(
@@ -120,11 +118,6 @@ def check_selection(session: Session, round_id: int, reference: dict[str, Any],
                     before: dict[str, Any]) -> tuple[int, list[str]]:
     """After the re-run: the round drawn once, exactly as the reference drew it. Returns the
     rows checked and the problems found."""
-    from ilja.applications.models import Application, ApplicationEvent
-    from ilja.selection import service
-    from ilja.selection.models import RunStatus, SelectionOutcomeRow, SelectionRunRow
-    from ilja.selection.run import check
-
     problems: list[str] = []
     runs = list(session.scalars(select(SelectionRunRow).where(SelectionRunRow.round_id == round_id)))
     if len(runs) != 1 or runs[0].status != RunStatus.COMPLETED:
@@ -175,8 +168,6 @@ def check_payroll(session: Session, program: str, key: int, reference: dict[str,
                   before: dict[str, Any], *, landed: bool) -> tuple[int, list[str]]:
     """After the re-run: one line per participant-month, equal line by line to the reference,
     one audit entry per run that agrees with it. Returns the rows checked and the problems."""
-    from ilja.publicjobs.models import PayrollRun
-
     problems: list[str] = []
     rows = pay_rows(session, program, key)
     placements = [r[0] for r in rows]

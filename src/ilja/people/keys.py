@@ -22,6 +22,8 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.config import get_settings
+from ilja.db import transaction
 from ilja.people.models import Person
 from ilja.people.rrn import (
     ENV_KEY_FILE,
@@ -41,16 +43,12 @@ _cached: tuple[object, KeyRing] | None = None
 
 
 def dev_key_file() -> Path:
-    from ilja.config import get_settings
-
     return get_settings().data_dir / KEY_FILE_NAME
 
 
 def configured_key_file() -> Path | None:
     """The key file in use: ``ILJA_DATA_KEY_FILE``, or the development file; None when the keys
     come from environment variables."""
-    from ilja.config import get_settings
-
     if os.environ.get(ENV_KEY_FILE):
         return Path(os.environ[ENV_KEY_FILE])
     if os.environ.get(ENV_PURPOSES["encryption"][0]):
@@ -72,8 +70,6 @@ def _stamp() -> object:
 def get_keyring() -> KeyRing:
     """The keyring, loaded once per process and again only when its key file changes."""
     global _cached
-    from ilja.config import get_settings
-
     with _lock:
         stamp = _stamp()
         if _cached is None or _cached[0] != stamp:
@@ -145,8 +141,6 @@ def rotate_keys(engine: Engine, *, actor: audit.Actor, key_file: Path | None = N
                 new_keys: bool = True) -> RotationReport:
     """Add new active encryption and blind-index keys to the key file (``new_keys``), then move
     every record to them in one transaction; on any failure restore the key file as it was."""
-    from ilja.db import transaction
-
     path = key_file or configured_key_file()
     if new_keys and path is None:
         raise KeyConfigError(

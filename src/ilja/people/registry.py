@@ -25,6 +25,7 @@ from ilja import clock, paging
 from ilja.accounts import audit
 from ilja.accounts.roles import Permission, PermissionDenied, Role, has_permission
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.people.contact import check_contact
 from ilja.people.models import DuplicateFlag, FlagStatus, Household, Person
 from ilja.people.records import (
     Problem,
@@ -553,8 +554,6 @@ def update_own_contact(session: Session, person_id: int, *, actor: audit.Actor, 
     never their values. Returns those names (none: nothing written, nothing audited). Raises
     ``RecordInvalid`` naming every bad field, and ``person_unknown`` for anyone outside
     ``scope`` (a citizen's scope is themselves)."""
-    from ilja.people.contact import check_contact
-
     require_permission(actor, Permission.PROFILE_EDIT_OWN)
     person = get_person(session, person_id, scope)
     if person is None:
@@ -584,8 +583,6 @@ def correct_fields(session: Session, person_id: int, values: Mapping[str, str], 
     checked as on 내 정보 수정 (the name: not empty, at most 100 characters) and audited as
     ``person.update`` with the field names and ``via`` (the request), never the values. Returns
     the fields that changed."""
-    from ilja.people.contact import check_contact
-
     require_permission(actor, Permission.PEOPLE_EDIT)
     person = get_person(session, person_id, scope)
     if person is None:

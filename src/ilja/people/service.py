@@ -25,7 +25,7 @@ def population_path() -> Path:
 def ensure_population(size: int, seed: int) -> tuple[Population, bool]:
     """The demo population of that size and seed: the saved one if there is one (and True),
     else generated and saved (and False)."""
-    from ilja.people.synthetic import generate_population
+    from ilja.people.synthetic import generate_population  # lazy: only the demo generates
 
     path = population_path()
     stamp = path.with_suffix(".txt")

@@ -32,11 +32,17 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.applications import service, statuses
+from ilja.applications.models import Application, Round
 from ilja.applications.models import ApplicationStatus as S
+from ilja.applications.rounds import program_kind
+from ilja.messages import outbox
+from ilja.people import registry
 from ilja.privacy import texts
 from ilja.privacy.errors import PrivacyError
 from ilja.privacy.models import Consent, ConsentVia
 from ilja.rules.population import Person as PersonFormat
+from ilja.selection import service as selection
 
 BEFORE_DRAW = frozenset({S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE})
 HOLDS_OR_WAITS = frozenset({S.SELECTED, S.WAITLISTED})
@@ -199,8 +205,6 @@ class Withdrawal:
 def withdraw(session: Session, consent_id: int, *, actor: audit.Actor, scope: Scope = SYSTEM,
              now: dt.datetime | None = None) -> Withdrawal:
     """Withdraw a consent and apply its consequence (see the module's docstring)."""
-    from ilja.applications.models import Application
-
     consent: Consent | None = scope.get(session, Kind.CONSENT, consent_id)
     if consent is None:
         raise PrivacyError("consent_unknown", "해당 동의가 없습니다.", "No such consent.")
@@ -229,9 +233,6 @@ def withdraw(session: Session, consent_id: int, *, actor: audit.Actor, scope: Sc
 
 
 def _notify(session: Session, consent: Consent, result: Consequence, application: object) -> None:
-    from ilja.applications.models import Round
-    from ilja.messages import outbox
-
     label = texts.by_version(consent.purpose, consent.version).label
     round_id = getattr(application, "round_id", None)
     title = session.get_one(Round, round_id).title if round_id is not None else ""
@@ -244,15 +245,10 @@ def _notify(session: Session, consent: Consent, result: Consequence, application
 
 def _apply(session: Session, application: object, purpose: str, result: Consequence, *,
            actor: audit.Actor, now: dt.datetime) -> None:
-    from ilja.applications import statuses
-    from ilja.applications.models import Application
-
     assert isinstance(application, Application)
     note = f"consent withdrawn: {purpose}"
     if result is Consequence.APPLICATION_WITHDRAWN:
         if S(application.status) in HOLDS_OR_WAITS:
-            from ilja.selection import service as selection
-
             selection.withdraw(session, application.round_id, {application.id: "declined"}, actor=actor,
                                note=note, now=now)
         else:
@@ -268,10 +264,6 @@ def _history_line(session: Session, application: object, status: S, details: dic
                   actor: audit.Actor, now: dt.datetime) -> None:
     """The application's history line saying the sensitive-data consent was withdrawn (its
     status may stay as it was)."""
-    from ilja.applications import statuses
-    from ilja.applications.models import Application, Round
-    from ilja.applications.rounds import program_kind
-
     assert isinstance(application, Application)
     kind = program_kind(session.get_one(Round, application.round_id).program_code)
     statuses.record_moves(session, [statuses.BulkMove(application.id, application.status, status,
@@ -282,10 +274,6 @@ def _history_line(session: Session, application: object, status: S, details: dic
 def _reevaluate(session: Session, application: object, *, actor: audit.Actor, now: dt.datetime) -> None:
     """Before the draw: the snapshot taken again without the sensitive groups, the status as
     the new screening says (a status line records it, from and to, even when unchanged)."""
-    from ilja.applications import service
-    from ilja.applications.models import Application, Round
-    from ilja.people import registry
-
     assert isinstance(application, Application)
     row = session.get_one(Round, application.round_id)
     person_row = registry.get_person(session, application.person_id)

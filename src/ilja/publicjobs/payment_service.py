@@ -36,6 +36,8 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.people.keys import get_keyring
+from ilja.people.rrn import decrypt_value, encrypt_value, token_key_id
 from ilja.publicjobs import payments
 from ilja.publicjobs.bank_results import Problem, ResultFileRefused, read_results
 from ilja.publicjobs.models import PayLine, PayrollRun, Placement, Project
@@ -209,9 +211,6 @@ def transfer_items(session: Session, transfer_id: int) -> list[TransferItem]:
 
 def accounts_for_file(session: Session, items: Sequence[TransferItem]) -> dict[int, tuple[str, str]]:
     """The corrected accounts a transfer file names: account id → (bank code, number), decrypted."""
-    from ilja.people.keys import get_keyring
-    from ilja.people.rrn import decrypt_value
-
     ids = sorted({i.account_id for i in items if i.account_id is not None})
     if not ids:
         return {}
@@ -326,8 +325,6 @@ def check_account(bank_code: str, number: str, holder: str) -> tuple[str, str, s
 def reencrypt_accounts(session: Session, keyring) -> int:
     """Move every pay-account token to the active encryption key (``ilja keys rotate`` calls it in
     its transaction); returns how many changed."""
-    from ilja.people.rrn import decrypt_value, encrypt_value, token_key_id
-
     changed = 0
     for account in session.scalars(select(PayAccount).order_by(PayAccount.id)):
         context = account_context(account.id)
@@ -353,9 +350,6 @@ def enter_account(session: Session, person_id: int, *, bank_code: str, number: s
     """Store a corrected account (encrypted) and reissue the person's rejected payments with it;
     returns the account and how many payments were reissued. Only a person with a payment the
     bank refused may be given one (so an account cannot be redirected without a reason)."""
-    from ilja.people.keys import get_keyring
-    from ilja.people.rrn import encrypt_value
-
     bank_code, digits, holder = check_account(bank_code, number, holder)
     _take_turn(session)
     waiting = waiting_of_person(session, person_id)
@@ -491,7 +485,7 @@ def reconcile(session: Session, program: str, year: int) -> Reconciliation:
     """Every run's net total split by the payments' statuses, with each line that has no payment
     (though net > 0) or whose payment's amount is not its net listed as a difference; and the
     runs' charged total against the budget's paid figure (``payroll_service.budget_status``)."""
-    from ilja.publicjobs.payroll_service import budget_status
+    from ilja.publicjobs.payroll_service import budget_status  # lazy: payroll imports this module
 
     in_year = (PayLine.month >= year * 100) & (PayLine.month <= year * 100 + 12) & (PayrollRun.program_code == program)
     lines = session.execute(select(

@@ -14,16 +14,16 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Scope
+from ilja.applications import service as applications
+from ilja.applications.models import ApplicationStatus, RoundStatus
 from ilja.publicjobs import service
 from ilja.publicjobs.models import Placement, Project
 from ilja.publicjobs.service import PublicJobError
+from ilja.selection import service as selection
 
 
 def rounds_for(session: Session, project: Project) -> list[Any]:
     """The rounds of the project's program (or one of its sub-programs) whose selection is done."""
-    from ilja.applications import service as applications
-    from ilja.applications.models import RoundStatus
-
     root = project.program_code.split(".")[0]
     return [r for r in applications.list_rounds(session, [RoundStatus.SELECTED])
             if r.program_code.split(".")[0] == root]
@@ -32,17 +32,12 @@ def rounds_for(session: Session, project: Project) -> list[Any]:
 def recruits_for(session: Session, project: Project, round_id: int) -> bool:
     """Whether the round recruited for this very project: one of its units carries the project's
     code (then only those selected into it are the project's to place)."""
-    from ilja.applications import service as applications
-
     return any(u.code == project.code for u in applications.round_units(session, round_id))
 
 
 def waiting(session: Session, project: Project, round_id: int) -> list[Any]:
     """The round's selected applications not placed yet, in order of merit (selection results);
     those selected into the project's own unit when the round has one for it."""
-    from ilja.applications.models import ApplicationStatus
-    from ilja.selection import service as selection
-
     if round_id not in {r.id for r in rounds_for(session, project)}:
         raise service.NotFound("이 사업의 선발이 끝난 모집 공고가 아닙니다.",
                                "Not a round of this program whose selection is done.")

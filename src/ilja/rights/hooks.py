@@ -12,8 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.applications import service as applications
+from ilja.applications.models import Application, Round
 from ilja.rights.catalogue import DecisionKind
 from ilja.rights.service import NewDecision, record_decisions
+from ilja.selection.model import REASON_LABELS, Reason
+from ilja.selection.models import SelectionOutcomeRow
+from ilja.verification.gate import HOUSEHOLD_REASONS
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,6 @@ def _round_basis(title: str, announced: dt.date, round_id: int) -> dict[str, Any
 def _eligibility_reasons(session: Session, application: Any, contexts: dict[int, Any]) -> tuple[str, str]:
     """The snapshot's reason lines (``contexts``: the shared contexts already read, by id — an
     import's thousands of applications share a few)."""
-    from ilja.applications import service as applications
-
     context = contexts.get(application.eligibility_context_id)
     if context is None:
         context = contexts[application.eligibility_context_id] = applications.eligibility_context(session, application)
@@ -47,8 +50,6 @@ def _eligibility_reasons(session: Session, application: Any, contexts: dict[int,
 
 
 def _selection_reasons(kind: str, row: Any, outcome: Any, details: dict[str, Any]) -> tuple[str, str]:
-    from ilja.selection.model import REASON_LABELS, Reason
-
     label_ko, label_en = REASON_LABELS.get(Reason(outcome.reason), (outcome.reason, outcome.reason)) \
         if outcome is not None else ("", "")
     score = f"{row.score:g}"
@@ -70,9 +71,6 @@ def application_moves(session: Session, actor: audit.Actor, moves: Sequence[Adve
     """Record the adverse application moves just written (screening, the draw, a correction)."""
     if not moves:
         return
-    from ilja.applications.models import Application, Round
-    from ilja.selection.models import SelectionOutcomeRow
-
     ids = [m.application_id for m in moves]
     apps = {a.id: a for a in session.execute(  # the columns read below: no ORM object each
         select(Application.id, Application.person_id, Application.round_id, Application.score,
@@ -87,8 +85,6 @@ def application_moves(session: Session, actor: audit.Actor, moves: Sequence[Adve
         application = apps[move.application_id]
         row = rounds[application.round_id]
         if move.reason_code == "withdrawal.household":  # one participant per household
-            from ilja.verification.gate import HOUSEHOLD_REASONS
-
             reasons = HOUSEHOLD_REASONS
         elif move.kind == DecisionKind.NOT_ELIGIBLE:
             reasons = _eligibility_reasons(session, application, contexts)

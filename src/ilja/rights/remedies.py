@@ -15,8 +15,23 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts import audit
+from ilja.applications import service as applications
+from ilja.applications.models import Application, ApplicationStatus, Round
+from ilja.people import registry
+from ilja.publicjobs import service as publicjobs
+from ilja.publicjobs.models import Placement, PlacementStatus, TimesheetCorrection
+from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry
 from ilja.rights.catalogue import DecisionKind
+from ilja.selection import offers_made
+from ilja.selection import service as selection
+from ilja.selection.round_run import completed_run
+from ilja.support import certification_service as cert
+from ilja.support.certification_service import ClaimStatus
+from ilja.support.models import FeeClaim
+from ilja.training import service as training
+from ilja.training.models import Enrolment, EnrolmentStatus, TrainingCohort
 
 Effect = Callable[[Session, Any, audit.Actor, dt.date], None]
 Remedy = Callable[[Session, Any, audit.Actor], dict[str, Any]]
@@ -29,9 +44,6 @@ def _move(session: Session, application_id: int | None, target: str, actor: audi
     """Move the decision's application back (a remedy move of ``applications.lifecycle``)."""
     if application_id is None:
         return None
-    from ilja.applications import service as applications
-    from ilja.applications.models import Application, ApplicationStatus
-
     application = session.get_one(Application, application_id)
     previous = application.status
     applications.apply_moves(session, [applications.Move(
@@ -42,22 +54,16 @@ def _move(session: Session, application_id: int | None, target: str, actor: audi
 
 # ------------------------------------------------------------------------------ effects
 def _drop(session: Session, decision: Any, actor: audit.Actor, on: dt.date) -> None:
-    from ilja.training import service as training
-
     enrolment = training.get_enrolment(session, decision.details["enrolment_id"])
     training.drop(session, enrolment=enrolment, on=dt.date.fromisoformat(decision.details["on"]),
                   reason=decision.reasons_ko, actor=actor)
 
 
 def _exclude(session: Session, decision: Any, actor: audit.Actor, on: dt.date) -> None:
-    from ilja.training import service as training
-
     training.get_enrolment(session, decision.details["enrolment_id"]).quit_with_notice = False
 
 
 def _end_placement(session: Session, decision: Any, actor: audit.Actor, on: dt.date) -> None:
-    from ilja.publicjobs import service as publicjobs
-
     publicjobs.leave(session, decision.details["placement_id"],
                      left_on=dt.date.fromisoformat(decision.details["end_on"]),
                      reason=f"배치 종료 결정 #{decision.id}", actor=actor)
@@ -87,10 +93,6 @@ class RemedyRefused(Exception):
 def _re_evaluate(session: Session, decision: Any, actor: audit.Actor) -> dict[str, Any]:
     """Take the eligibility snapshot again with the round's dates and the person's record as it
     is now (staff correct the record first when the objection showed it wrong)."""
-    from ilja.applications import service as applications
-    from ilja.applications.models import Application, ApplicationStatus, Round
-    from ilja.people import registry
-
     application = session.get_one(Application, decision.details["application_id"])
     row = session.get_one(Round, application.round_id)
     snap = applications.evaluate(row, applications.applicant(session, registry.get_person(
@@ -119,12 +121,6 @@ def _select(session: Session, decision: Any, actor: audit.Actor) -> dict[str, An
     with an offer to accept by its deadline (notified like the draw's); nobody already selected
     loses a seat. A waitlisted person first leaves the waitlist through the selection's own
     withdrawal (those behind move up, and a later promotion never picks them again)."""
-    from ilja import clock
-    from ilja.applications.models import Application, ApplicationStatus, Round
-    from ilja.selection import offers_made
-    from ilja.selection import service as selection
-    from ilja.selection.service import completed_run
-
     application = session.get_one(Application, decision.details["application_id"])
     if application.status == ApplicationStatus.WAITLISTED:
         selection.withdraw(session, application.round_id, {application.id: "declined"}, actor=actor,
@@ -141,9 +137,6 @@ def _select(session: Session, decision: Any, actor: audit.Actor) -> dict[str, An
 
 def _reinstate(session: Session, decision: Any, actor: audit.Actor) -> dict[str, Any]:
     """The dropout reversed: the enrolment is active again, its seat taken back."""
-    from ilja.applications.models import ApplicationStatus
-    from ilja.training.models import Enrolment, EnrolmentStatus, TrainingCohort
-
     enrolment = session.get_one(Enrolment, decision.details["enrolment_id"])
     if enrolment.status == EnrolmentStatus.DROPPED:
         enrolment.status, enrolment.ended_on, enrolment.end_reason = EnrolmentStatus.ENROLLED.value, None, None
@@ -156,8 +149,6 @@ def _reinstate(session: Session, decision: Any, actor: audit.Actor) -> dict[str,
 
 
 def _lift_exclusion(session: Session, decision: Any, actor: audit.Actor) -> dict[str, Any]:
-    from ilja.training.models import Enrolment
-
     enrolment = session.get_one(Enrolment, decision.details["enrolment_id"])
     enrolment.quit_with_notice = True
     audit.record(session, actor, "training.quit.with_notice", subject_person_id=enrolment.person_id,
@@ -167,10 +158,6 @@ def _lift_exclusion(session: Session, decision: Any, actor: audit.Actor) -> dict
 
 def _restore_day(session: Session, decision: Any, actor: audit.Actor) -> dict[str, Any]:
     """The corrected day back as it was: a new correction, which the next payroll run settles."""
-    from ilja.publicjobs import service as publicjobs
-    from ilja.publicjobs.models import TimesheetCorrection
-    from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry
-
     correction = session.get_one(TimesheetCorrection, decision.details["correction_id"])
     if correction.before is None:
         raise RemedyRefused("정정 전 기록이 없는 날입니다. 근무기록 정정 화면에서 고치십시오.",
@@ -183,10 +170,6 @@ def _restore_day(session: Session, decision: Any, actor: audit.Actor) -> dict[st
 
 
 def _approve_claim(session: Session, decision: Any, actor: audit.Actor) -> dict[str, Any]:
-    from ilja.support import certification_service as cert
-    from ilja.support.certification_service import ClaimStatus
-    from ilja.support.models import FeeClaim
-
     claim = session.get_one(FeeClaim, decision.details["claim_id"])
     claim.status = ClaimStatus.SUBMITTED
     cert.decide_claim(session, claim_id=claim.id, approve=True, reason=f"이의신청 인용 (결정 #{decision.id})",
@@ -195,9 +178,6 @@ def _approve_claim(session: Session, decision: Any, actor: audit.Actor) -> dict[
 
 
 def _restore_placement(session: Session, decision: Any, actor: audit.Actor) -> dict[str, Any]:
-    from ilja.applications.models import ApplicationStatus
-    from ilja.publicjobs.models import Placement, PlacementStatus
-
     placement = session.get_one(Placement, decision.details["placement_id"])
     placement.status, placement.end_on = PlacementStatus.ACTIVE.value, placement.planned_end_on
     _move(session, placement.application_id, ApplicationStatus.PLACED.value, actor, decision)

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.applications import service as applications
 from ilja.applications.models import Application, Round
+from ilja.selection import offer_service, service
 from ilja.selection.lottery import lottery_number, shown
 from ilja.selection.models import (
     SelectionOffer,
@@ -89,8 +91,6 @@ def cutoffs(session: Session, run_row: SelectionRunRow, *, now: bool) -> dict[tu
 
 def standing(session: Session, application: Application) -> Standing:
     """The applicant's own figures beside their units' cut-offs, at the draw and now."""
-    from ilja.selection import offer_service, service
-
     run_row = service.get_run(session, application.round_id)
     if run_row is None or run_row.status != "completed":
         return Standing(drawn=False)
@@ -128,8 +128,6 @@ def waitlists(session: Session, run_row: SelectionRunRow, *, scope: Scope = SYST
               ) -> dict[str, list[tuple[int, int, int]]]:
     """Each unit's waitlist in force, place 1 first: (place, application id, person id) of the
     applications within ``scope`` (the places are the unit's own, counted over everyone)."""
-    from ilja.selection import service
-
     rows = session.execute(
         select(SelectionOutcomeRow.application_id, SelectionOutcomeRow.applicant_key,
                SelectionOutcomeRow.current_waitlist, Application.person_id)
@@ -165,9 +163,6 @@ class PublicRound:
 
 
 def public_round(session: Session, round_row: Round) -> PublicRound:
-    from ilja.applications import service as applications
-    from ilja.selection import service
-
     units = applications.round_units(session, round_row.id)
     run_row = service.get_run(session, round_row.id)
     drawn = run_row is not None and run_row.status == "completed"

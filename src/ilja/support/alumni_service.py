@@ -15,14 +15,15 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.outcomes import service as outcomes
+from ilja.outcomes.models import AlumniActivity, AlumniMember
+from ilja.people import registry
 from ilja.support.alumni import mentor_has_room, session_counts, uses_on
 from ilja.support.errors import Conflict, Invalid, NotFound
 from ilja.support.models import MentoringPair, Scholarship, TalentSession
 
 
 def member(session: Session, member_id: int) -> Any:
-    from ilja.outcomes.models import AlumniMember
-
     row = session.get(AlumniMember, member_id)
     if row is None or (row.left_on is not None and row.left_on <= clock.today()):
         raise NotFound("alumni member", member_id)
@@ -30,16 +31,12 @@ def member(session: Session, member_id: int) -> Any:
 
 
 def _person(session: Session, person_id: int, scope: Scope = SYSTEM) -> None:
-    from ilja.people import registry
-
     if registry.get_person(session, person_id, scope) is None:
         raise NotFound("person", person_id)
 
 
 def _activity(session: Session, member_id: int, kind: str, on: dt.date, amount_won: int | None,
               actor: audit.Actor) -> int:
-    from ilja.outcomes import service as outcomes
-
     return outcomes.add_alumni_activity(session, member_id=member_id, kind=kind, on=on, amount_won=amount_won,
                                         actor=actor).id
 
@@ -129,8 +126,6 @@ def scholarship(session: Session, *, donor_member_id: int, recipient_person_id: 
 def figures(session: Session, *, year: int) -> dict[str, int]:
     """The year's participation: active members (any counted activity), pairs started, meetings,
     counted talent sessions and their attendees, scholarships and their total."""
-    from ilja.outcomes.models import AlumniActivity
-
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     active = session.execute(select(func.count(func.distinct(AlumniActivity.member_id))).where(
         AlumniActivity.on >= start, AlumniActivity.on <= end,
@@ -149,8 +144,6 @@ def figures(session: Session, *, year: int) -> dict[str, int]:
 
 def publish(session: Session, *, year: int, actor: audit.Actor) -> dict[str, int]:
     """The year's participation figures into the outcomes KPI actuals (records, with the source)."""
-    from ilja.outcomes import service as outcomes
-
     found = figures(session, year=year)
     for metric, value in found.items():
         outcomes.set_kpi_actual(session, scope="youth_academy", metric=metric, year=year, value=value,

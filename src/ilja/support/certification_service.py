@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.outcomes import service as outcomes
 from ilja.people.keys import get_keyring
 from ilja.people.rrn import KeyRing
 from ilja.rules.parameters import default_tree
@@ -32,6 +33,8 @@ from ilja.support.errors import Conflict, Invalid, NotEntitled, NotFound
 from ilja.support.errors import required_text as _text
 from ilja.support.models import Certification, ExamAttempt, FeeClaim
 from ilja.support.parameters import in_force
+from ilja.training import service as training
+from ilja.training.errors import NotFound as TrainingNotFound
 
 BUDGET_KIND = "certification_fee"
 
@@ -78,9 +81,6 @@ def _training_place(session: Session, enrolment_id: int | None, person_id: int) 
     """(course code, campus code) of the enrolment, read through the training service."""
     if enrolment_id is None:
         return None, None
-    from ilja.training import service as training
-    from ilja.training.errors import NotFound as TrainingNotFound
-
     try:
         enrolment = training.get_enrolment(session, enrolment_id)
     except TrainingNotFound:
@@ -93,8 +93,6 @@ def _training_place(session: Session, enrolment_id: int | None, person_id: int) 
 
 
 def latest_enrolment_id(session: Session, person_id: int) -> int | None:
-    from ilja.training import service as training
-
     enrolments = training.enrolments_of_person(session, person_id)
     return enrolments[-1].id if enrolments else None
 
@@ -158,8 +156,6 @@ def attempts_of(session: Session, person_id: int, scope: Scope = SYSTEM,
 
 # ------------------------------------------------------------------ entitlement and claims
 def facts_for(session: Session, attempt: ExamAttempt, claimed_on: dt.date) -> AttemptFacts:
-    from ilja.training import service as training
-
     certification = get_certification(session, attempt.certification_id)
     enrolled, completed = False, None
     for enrolment in training.enrolments_of_person(session, attempt.person_id):
@@ -299,8 +295,6 @@ def pass_rate_rows(session: Session, by: Literal["course", "campus", "all"], *,
 def publish_figures(session: Session, *, year: int, actor: audit.Actor) -> dict[str, int]:
     """The year's certification figures into the outcomes KPI actuals (records, with the source),
     where the dashboard's figures and reports read them."""
-    from ilja.outcomes import service as outcomes
-
     total = pass_rate_rows(session, "all", year=year)
     sat, passed = (total[0].sat, total[0].passed) if total else (0, 0)
     figures = {"certification_exams_sat": sat, "certifications_passed": passed}

@@ -17,12 +17,18 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.people import registry
 from ilja.rules.parameters import default_tree
 from ilja.support.budgets import now
 from ilja.support.errors import BudgetExceeded, Conflict, Invalid, NotFound, Refused
 from ilja.support.errors import required_text as _text
 from ilja.support.models import CsrProgram, SubsidyGrant, SubsidyPayment, SubsidyProgress
 from ilja.support.subsidy import month_payment, qualification_refusals, schedule, uses_on
+from ilja.training import progress
+from ilja.training import service as training
+from ilja.training.attendance import summarise_one
+from ilja.training.dropout import DropoutRules
+from ilja.training.errors import NotFound as TrainingNotFound
 
 
 def add_program(session: Session, *, code: str, company: str, name: str, budget_won: int, starts_on: dt.date,
@@ -68,8 +74,6 @@ def _commit(session: Session, program: CsrProgram, amount: int) -> None:
 
 def check(session: Session, person_id: int, on: dt.date, scope: Scope = SYSTEM) -> list[str]:
     """Why the person does not qualify on ``on`` (empty: they do); not found outside ``scope``."""
-    from ilja.people import registry
-
     person = registry.get_person(session, person_id, scope)
     if person is None:
         raise NotFound("person", person_id)
@@ -98,9 +102,6 @@ def grant(session: Session, *, person_id: int, program_id: int, starts_on: dt.da
         raise Invalid(f"지급 개월은 1~{longest}개월입니다.", f"months is 1 to {longest}", field="months")
     monthly = int(uses["monthly_amount_won"].value)
     if enrolment_id is not None:
-        from ilja.training import service as training
-        from ilja.training.errors import NotFound as TrainingNotFound
-
         try:
             if training.get_enrolment(session, enrolment_id).person_id != person_id:
                 raise Invalid("다른 사람의 교육 이력입니다.", "The enrolment is another person's.", field="enrolment_id")
@@ -160,11 +161,6 @@ def record_progress(session: Session, *, grant_id: int, month: str, progress_mil
 def attendance_milli(session: Session, row: SubsidyGrant, month: str) -> int | None:
     """The month's attendance per mille: classroom marks from training, else the online progress."""
     if row.enrolment_id is not None:
-        from ilja.training import progress
-        from ilja.training import service as training
-        from ilja.training.attendance import summarise_one
-        from ilja.training.dropout import DropoutRules
-
         enrolment = training.get_enrolment(session, row.enrolment_id)
         cohort = training.get_cohort(session, enrolment.cohort_id)
         marks = [m for d, m in progress.attendance_of(session, enrolment.id) if d.isoformat()[:7] == month]

@@ -21,6 +21,7 @@ from ilja import clock
 from ilja.accounts import audit
 from ilja.attendance.records import Method
 from ilja.people import registry
+from ilja.programs.loader import load_plan
 from ilja.rules.parameters import default_tree
 from ilja.training import service
 from ilja.training.attendance import Mark, TraineeAttendance, summarise_one
@@ -32,6 +33,7 @@ from ilja.training.attendance_import import (
     check,
     read_frame,
 )
+from ilja.training.certificate import CertificateData, certificate_pdf
 from ilja.training.dropout import DropoutRules, Kind, Rule, attendance_finding, score_findings
 from ilja.training.dropout import Finding as Found
 from ilja.training.errors import InvalidInput, NotEnrollable, NotFound
@@ -425,16 +427,12 @@ def complete_cohort(session: Session, *, cohort_id: int, on: dt.date,
 # --------------------------------------------------------------------------------------------
 def site_names() -> dict[str, tuple[str, str]]:
     """Campus and institute codes of the plan with their Korean and English names."""
-    from ilja.programs.loader import load_plan
-
     plan = load_plan()
     return {s.code: (s.name.ko, s.name.en) for s in [*plan.campuses, *plan.institutes]}
 
 
 def certificate(session: Session, *, enrolment_id: int, actor: audit.Actor) -> bytes:
     """The completer's certificate (수료증) as PDF; reading the name is audited."""
-    from ilja.training.certificate import CertificateData, certificate_pdf
-
     enrolment = service.get_enrolment(session, enrolment_id)
     if enrolment.status != EnrolmentStatus.COMPLETED or not enrolment.certificate_no:
         raise NotEnrollable("수료한 훈련생만 수료증이 발급됩니다.",

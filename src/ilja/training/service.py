@@ -17,11 +17,15 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
+from ilja.accounts.models import User
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import service as applications
 from ilja.applications.models import ApplicationStatus as S
 from ilja.applications.models import RoundStatus
 from ilja.people import registry
+from ilja.selection import service as selection
+from ilja.selection.errors import NotDrawn
+from ilja.selection.models import SelectionOutcomeRow, SelectionRunRow
 from ilja.training import bounds
 from ilja.training.errors import (
     CohortFull,
@@ -243,8 +247,6 @@ def create_instructor(session: Session, *, name: str, industry_months: int,
     if not 0 <= industry_months <= bounds.MAX_INDUSTRY_MONTHS:
         raise InvalidInput(f"AI·SW 실무경력 (개월): 0~{bounds.MAX_INDUSTRY_MONTHS}개월로 입력하십시오.",
                            f"AI/SW industry experience (months): enter 0 to {bounds.MAX_INDUSTRY_MONTHS}.")
-    from ilja.accounts.models import User
-
     if user_id is not None and session.get(User, user_id) is None:  # else a foreign-key 500
         raise InvalidInput("사용자 계정: 연결할 계정이 없습니다.", "User account: no such account to link.")
     if user_id is not None and instructor_for_user(session, user_id) is not None:  # else a unique-index 500
@@ -325,8 +327,6 @@ def _take_seat(session: Session, cohort: TrainingCohort) -> None:
 
 
 def _selected_unit(session: Session, application: Any) -> str | None:
-    from ilja.selection.models import SelectionOutcomeRow, SelectionRunRow
-
     return session.execute(
         select(SelectionOutcomeRow.current_unit_code)
         .join(SelectionRunRow, SelectionRunRow.id == SelectionOutcomeRow.run_id)
@@ -398,9 +398,6 @@ def link_round(session: Session, *, cohort_id: int, round_id: int, unit_code: st
 def pending_selected(session: Session, cohort: TrainingCohort) -> list[Any]:
     """The selected applications of the cohort's round and unit not enrolled yet (an enrolled
     one is no longer 'selected'), in order of merit."""
-    from ilja.selection import service as selection
-    from ilja.selection.errors import NotDrawn
-
     if cohort.round_id is None:
         return []
     try:
