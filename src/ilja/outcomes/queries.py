@@ -66,11 +66,14 @@ def _cohort_conditions(rule: RateDefinition, cohort: Cohort, filters: Filters) -
     return conditions
 
 
-def _conditions(rule: RateDefinition, as_of: dt.date) -> tuple[Any, Any]:
+def _conditions(rule: RateDefinition, as_of: dt.date, *,
+                read_by: dt.date | None = None) -> tuple[Any, Any]:
     """(counted, excluded) conditions on one outcome row: known by ``as_of``, within the window,
-    of a counted kind (and contract type) or of a kind that leaves the denominator."""
+    of a counted kind (and contract type) or of a kind that leaves the denominator. Rows read
+    through ``_readable(…, read_by)`` are known by ``read_by``: when that is ``as_of``, the
+    dates are not tested again for every row."""
     o = OutcomeRecord
-    known = [o.recorded_on <= as_of, o.effective_on <= as_of]
+    known = [] if read_by == as_of else [o.recorded_on <= as_of, o.effective_on <= as_of]
     if rule.window_months is not None:
         known.append(o.months_after <= rule.window_months)
     kinds = o.kind.in_(sorted(rule.counted_outcomes) or [""])
@@ -102,10 +105,10 @@ def headlines(session: Session, measures: list[tuple[RateDefinition, Cohort]],
         return []
     o = OutcomeRecord
     columns, outer = [], []
-    for i, (rule, cohort) in enumerate(measures):
-        counted, excluded = _conditions(rule, cohort.as_of)
-        columns.append(func.max(case((counted, 2), (excluded, 1), else_=0)).label(f"s{i}"))
     latest = max(cohort.as_of for _, cohort in measures)
+    for i, (rule, cohort) in enumerate(measures):
+        counted, excluded = _conditions(rule, cohort.as_of, read_by=latest)
+        columns.append(func.max(case((counted, 2), (excluded, 1), else_=0)).label(f"s{i}"))
     states = (select(o.participation_id, *columns)
               .where(*_readable([rule for rule, _ in measures], latest))
               .group_by(o.participation_id).subquery("states"))
@@ -131,7 +134,7 @@ def _flags(rule: RateDefinition, as_of: dt.date) -> tuple[Any, Any, Any]:
     within the window, reduced to two 0/1 flags per participation in one grouped pass (a hash
     aggregate and a hash join: far cheaper than a correlated EXISTS per completer)."""
     o = OutcomeRecord
-    kinds, excluded_kinds = _conditions(rule, as_of)
+    kinds, excluded_kinds = _conditions(rule, as_of, read_by=as_of)
     flags = (select(o.participation_id,
                     func.max(case((kinds, 1), else_=0)).label("counted"),
                     func.max(case((excluded_kinds, 1), else_=0)).label("excluded"))
