@@ -69,7 +69,7 @@ _USED: _Bounded = _Bounded(20_000)
 _HEADS: _Bounded = _Bounded(5_000)
 _INPUTS: _Bounded = _Bounded(50_000)
 _PROGRAMS: _Bounded = _Bounded(5_000)
-_CONDITIONS: _Bounded = _Bounded(100_000)
+_CONDITIONS: _Bounded = _Bounded(20_000)  # about 0.5 KB each of its own (the rest shared)
 _STRINGS: _Bounded = _Bounded(5_000)
 _OUTPUT_USES: _Bounded = _Bounded(5_000)
 
