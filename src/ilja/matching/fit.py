@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
+from ilja.matching.commute import travel_minutes
 from ilja.matching.errors import MatchingInputError
 from ilja.matching.tokens import analyse_many
+from ilja.matching.vocabulary import vocabulary
 
 if TYPE_CHECKING:
     from ilja.rules.parameters import ParameterTree
@@ -219,9 +221,6 @@ class FitModel:
     def build(cls, candidates: Sequence[CandidateProfile], postings: Sequence[PostingProfile],
               weights: FitWeights | None = None) -> FitModel:
         """Tokenise every text once, find skills by vocabulary, build the sparse matrices."""
-        from ilja.matching.commute import travel_minutes
-        from ilja.matching.vocabulary import vocabulary
-
         weights = weights or FitWeights()
         weights.vector()
         vocab_ = vocabulary()
@@ -432,8 +431,6 @@ class FitModel:
         terms = [(self.terms[shared.col[k]], round(float(shared.data[k]), 4)) for k in order]
         c, p = self.candidates[candidate], self.postings[posting]
         have = self.cand_held[candidate]
-        from ilja.matching.vocabulary import vocabulary
-
         vocab_ = vocabulary()
         related = {r for s in have for r in vocab_.related(s)}
 

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ilja.matching.errors import MatchingInputError
+from ilja.matching.filters import SHIFTS
+from ilja.matching.vocabulary import education_level, vocabulary
+from ilja.programs.loader import load_plan
 
 ORGANISATION_KINDS = ("company", "city_department", "university", "partner")
 POSTING_KINDS = ("internship_company", "internship_city", "job")
@@ -42,8 +45,6 @@ MAX_WEEKLY_HOURS = 68  # 근로기준법: 40 h + 12 h overtime, 68 h with weeken
 
 def normalise_shifts(value: str | Sequence[str] | None, where: str = "shifts") -> list[str]:
     """Shifts as ``filters.SHIFTS`` ids from Korean (주간, 야간, 주말, 교대) or the ids."""
-    from ilja.matching.filters import SHIFTS
-
     out = []
     for i, item in enumerate(split_list(value)):
         shift = SHIFT_ALIASES.get(item.replace(" ", ""), item.casefold())
@@ -55,8 +56,6 @@ def normalise_shifts(value: str | Sequence[str] | None, where: str = "shifts") -
 
 
 def normalise_education(value: str | None, where: str = "education") -> str | None:
-    from ilja.matching.vocabulary import education_level
-
     if value is None or not str(value).strip():
         return None
     level = education_level(value)
@@ -68,8 +67,6 @@ def normalise_education(value: str | None, where: str = "education") -> str | No
 
 
 def normalise_experience_field(value: str | None, where: str = "experience_field") -> str | None:
-    from ilja.matching.vocabulary import vocabulary
-
     if value is None or not str(value).strip():
         return None
     fields = vocabulary().fields
@@ -107,8 +104,6 @@ def normalise_ncs_code(code: str, where: str) -> str:
 @cache
 def _districts() -> dict[str, str]:
     """Every way of naming a Seoul 자치구 (Korean name, English name, code) → its Korean name."""
-    from ilja.programs.loader import load_plan
-
     names: dict[str, str] = {}
     for d in load_plan().districts:
         for key in (d.name.ko, d.name.en, d.code, d.name.en.removesuffix("-gu")):

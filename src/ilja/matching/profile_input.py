@@ -20,6 +20,7 @@ from ilja.matching.posting_input import (
     normalise_shifts,
     split_list,
 )
+from ilja.matching.vocabulary import vocabulary
 
 KINDS_WANTED = ("internship", "job")
 MAX_COMMUTE = 300
@@ -47,8 +48,6 @@ def parse_experience(text: str | Sequence[str], where: str = "experience"
                      ) -> list[tuple[str, int]]:
     """"바리스타·제과제빵 2년, 사무·행정 1년" → [("cafe_bakery", 2), ("office", 1)]; a field is
     named by the vocabulary's field names (Korean or English) or a skill of it."""
-    from ilja.matching.vocabulary import vocabulary
-
     out: dict[str, int] = {}
     items = [x.strip() for x in re.split(r"[,;\n]+", text)] if isinstance(text, str) else text
     for i, item in enumerate(x for x in items if x):
@@ -70,8 +69,6 @@ def parse_experience(text: str | Sequence[str], where: str = "experience"
 
 def experience_text(experience: Sequence[Sequence[object]] | None, language: str = "ko") -> str:
     """The form's text for recorded experience."""
-    from ilja.matching.vocabulary import vocabulary
-
     fields = vocabulary().fields
     return ", ".join(f"{fields.get(str(f), {}).get(language, f)} {y}년"
                      for f, y in experience or ())

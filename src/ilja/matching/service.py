@@ -50,7 +50,11 @@ from ilja.matching.posting_input import (
     split_list,
 )
 from ilja.matching.profile_input import CandidateConditions
+from ilja.matching.vocabulary import vocabulary
+from ilja.publicjobs.models import Placement, PlacementStatus, Project
 from ilja.rules.parameters import default_tree
+from ilja.training import service as training
+from ilja.training.models import TrainingCourse
 
 METHODS = ("stable", "max_fit")
 
@@ -341,8 +345,6 @@ def trainees(session: Session, site_code: str | None = None) -> list[Trainee]:
     """Enrolled and completed trainees and placed public-job participants (of one campus,
     institute or host site, when given), each with their candidate record if they have one
     (adapter to the training and public-jobs services)."""
-    from ilja.training import service as training
-
     candidates = {c.person_id: c for c in session.scalars(select(Candidate))}
     found = []
     for cohort in training.list_cohorts(session):
@@ -360,8 +362,6 @@ def trainees(session: Session, site_code: str | None = None) -> list[Trainee]:
 def _placed(session: Session, site_code: str | None,
             candidates: dict[int, Candidate]) -> list[Trainee]:
     """Participants working in a public-job project now (placement active)."""
-    from ilja.publicjobs.models import Placement, PlacementStatus, Project
-
     query = (select(Placement, Project).join(Project, Placement.project_id == Project.id)
              .where(Placement.status == PlacementStatus.ACTIVE.value)
              .order_by(Project.code, Placement.id))
@@ -387,9 +387,6 @@ def candidates_from_training(session: Session, *, actor: audit.Actor,
 def _tag_courses(session: Session, codes: set[str]) -> None:
     """Tags for training courses that have none: the course name and the vocabulary skills it
     names (a coordinator or operator refines them)."""
-    from ilja.matching.vocabulary import vocabulary
-    from ilja.training.models import TrainingCourse
-
     for course in session.scalars(select(TrainingCourse).where(TrainingCourse.code.in_(codes))):
         if course_tags(session, course.code) is None:
             text = " ".join(x for x in (course.name, course.specialisation) if x)

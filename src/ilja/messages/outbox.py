@@ -33,6 +33,7 @@ from ilja.messages.models import (
     MessageStatus,
     OutboxMessage,
 )
+from ilja.people.models import Person
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = ("ko", "en")
@@ -112,8 +113,6 @@ def send(session: Session, *, person_id: int, topic: str, context: dict[str, Any
     Raises ``UnknownTopic`` for a topic without a template, ``MessageError`` for a context the
     template cannot render with, and ``LookupError`` for a person who does not exist.
     """
-    from ilja.people.models import Person
-
     person = session.get(Person, person_id)
     if person is None:
         raise LookupError(f"no person {person_id}")
@@ -132,8 +131,6 @@ def send_many(session: Session, notices: Sequence[tuple[int, str, dict[str, Any]
     """``send`` for many (person id, topic, context, subject_ref) notices (a draw's or an import's
     decisions): the people and their preferences read in one query each, the messages and their
     deliveries written in one statement each. Returns the message ids, in order."""
-    from ilja.people.models import Person
-
     if not notices:
         return []
     ids = sorted({person_id for person_id, *_ in notices})

@@ -17,11 +17,10 @@ from ilja.outcomes.models import (
     KpiActual,
     Participation,
 )
+from ilja.people import registry
 
 
 def person_missing(session: Session, person_id: int) -> bool:
-    from ilja.people import registry
-
     return registry.get_person(session, person_id) is None
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.applications import service as applications
 from ilja.errors import KINDS_KO, IljaError
 from ilja.outcomes.models import (
     AllianceMember,
@@ -235,8 +236,6 @@ def sync_from_applications(session: Session, *, actor: audit.Actor) -> SyncRepor
     """Participations from the applications domain's completed applications (through its service):
     one per application (``source_ref = application:<id>``), completed on the day the status
     changed; the campus is the application's first preference when it names a campus."""
-    from ilja.applications import service as applications
-
     read = created = 0
     for round_ in applications.list_rounds(session):
         offset = 0

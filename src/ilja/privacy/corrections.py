@@ -17,8 +17,12 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.messages import outbox
+from ilja.people import registry
 from ilja.privacy.errors import PrivacyError
 from ilja.privacy.models import CorrectionRequest, CorrectionStatus
+from ilja.programs.holidays import is_public_holiday
+from ilja.rules.parameters import default_tree
 
 DEADLINE_PARAMETER = "common.personal_data.correction_deadline_days"
 REGISTRY_ITEMS = ("name", "phone", "email", "address_detail")
@@ -47,8 +51,6 @@ TOPIC = "privacy_correction_answered"
 def due_date(filed_on: dt.date, days: int, is_off: Callable[[dt.date], bool] | None = None) -> dt.date:
     """The last day to answer: ``days`` calendar days after the day of the request (민법 §157:
     the first day is not counted), moved past a Saturday, Sunday or public holiday (민법 §161)."""
-    from ilja.programs.holidays import is_public_holiday
-
     is_off = is_off or is_public_holiday
     due = filed_on + dt.timedelta(days=days)
     while due.weekday() >= 5 or is_off(due):
@@ -57,8 +59,6 @@ def due_date(filed_on: dt.date, days: int, is_off: Callable[[dt.date], bool] | N
 
 
 def deadline_days(on: dt.date) -> int:
-    from ilja.rules.parameters import default_tree
-
     return int(default_tree().value(DEADLINE_PARAMETER, on))
 
 
@@ -114,8 +114,6 @@ def answer(session: Session, correction_id: int, *, accept: bool, text: str, act
            scope: Scope = SYSTEM, value: str | None = None, now: dt.datetime | None = None) -> CorrectionRequest:
     """Answer an open request: accepted (a registry item is corrected to ``value``) or refused
     (``text`` gives the reasons); audited and sent to the person."""
-    from ilja.people import registry
-
     row = get(session, correction_id, scope)
     if row is None:
         raise PrivacyError("correction_unknown", "해당 정정 요구가 없습니다.", "No such correction request.")
@@ -139,8 +137,6 @@ def answer(session: Session, correction_id: int, *, accept: bool, text: str, act
 
 
 def _notify(session: Session, row: CorrectionRequest) -> None:
-    from ilja.messages import outbox
-
     outbox.send(session, person_id=row.person_id, topic=TOPIC, subject_ref=f"correction:{row.id}",
                 context={"correction_id": row.id, "item_ko": ITEM_LABELS[row.item][0],
                          "item_en": ITEM_LABELS[row.item][1], "accepted": row.status == CorrectionStatus.ACCEPTED,

@@ -23,7 +23,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, Table, select
 from sqlalchemy.orm import Session
 
-from ilja import __version__, clock
+from ilja import __version__, clock, models
+from ilja.people.keys import get_keyring
+from ilja.rights import service
+from ilja.rights.models import Appeal, Decision
 
 Rows = list[dict[str, Any]]
 Found = dict[str, Rows]
@@ -46,8 +49,6 @@ LEFT_OUT: dict[str, str] = {
 
 
 def _table(name: str) -> Table | None:
-    from ilja import models
-
     return models.metadata.tables.get(name)
 
 
@@ -246,10 +247,6 @@ def messages(session: Session, person_id: int) -> Found:
 def rights(session: Session, person_id: int) -> Found:
     """Decisions about the person and their appeals, with the person's own words (their answer to
     a prior notice, their appeal) decrypted: stored encrypted, they are theirs to read."""
-    from ilja.people.keys import get_keyring
-    from ilja.rights import service
-    from ilja.rights.models import Appeal, Decision
-
     found = {name: _by_person(session, name, person_id) for name in ("rights_decisions", "rights_appeals")}
     keyring = get_keyring()
     for row in found["rights_decisions"]:

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from ilja.rules.parameters import default_tree
+
 TEXTS_FILE = Path(__file__).resolve().parent / "data" / "consent_texts.yaml"
 MAIN = "collection_use"
 SENSITIVE = "sensitive"
@@ -88,8 +90,6 @@ def by_version(purpose: str, version: str) -> ConsentText:
 def purposes_for(program: str, on: dt.date) -> list[ConsentText]:
     """The texts an application to ``program`` asks consent for on ``on``: the required collection
     and use, the optional sensitive data, and the RRN where the program may collect it."""
-    from ilja.rules.parameters import default_tree
-
     wanted = []
     for purpose in PURPOSES:
         parameter = _data()[purpose].get("programs")
@@ -103,8 +103,6 @@ def purposes_for(program: str, on: dt.date) -> list[ConsentText]:
 
 def sensitive_groups(on: dt.date) -> frozenset[str]:
     """The vulnerable groups that are sensitive data (used only with the separate consent)."""
-    from ilja.rules.parameters import default_tree
-
     return frozenset(default_tree().value("common.personal_data.sensitive_vulnerable_groups", on) or ())
 
 

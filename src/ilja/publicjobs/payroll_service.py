@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.people.models import Person
+from ilja.programs.loader import load_plan
 from ilja.publicjobs.budget import BudgetStatus, expected_by_month
 from ilja.publicjobs.deductions import compute_deductions, deduction_rules
 from ilja.publicjobs.models import (
@@ -174,8 +176,6 @@ def payable_months(program: str) -> tuple[int, int]:
     yet over is allowed: corrections carry into the next run). A month outside is a typing slip
     (``1406-11``, ``9999-12``), refused before anything is read or written.
     """
-    from ilja.programs.loader import load_plan
-
     plan = load_plan()
     periods = plan.program(program).periods
     first_year = min((p.start.year for p in periods), default=plan.year)
@@ -311,8 +311,6 @@ def lines_of_person(session: Session, person_id: int) -> list[PayLine]:
 
 def budget_status(session: Session, program: str, year: int) -> BudgetStatus:
     """Where ``program`` stands against its budget for ``year`` (see ``budget.py``)."""
-    from ilja.programs.loader import load_plan
-
     plan = load_plan().program(program)
     budget = int(plan.budget.value) * 1_000_000 if plan.budget else 0
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -340,8 +338,6 @@ def budget_status(session: Session, program: str, year: int) -> BudgetStatus:
 def participant_names(session: Session, lines: list[PayLine], *, actor: audit.Actor, reason: str,
                       run_id: int) -> dict[int, str]:
     """Names for statements and transfer files: a download of personal data, audited with why."""
-    from ilja.people.models import Person
-
     if not reason.strip():
         raise PublicJobError("내려받는 사유를 입력하십시오.", "Say why you download the file")
     ids = sorted({line.person_id for line in lines})

@@ -26,8 +26,10 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
+from ilja.accounts.models import User
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.errors import IljaError
+from ilja.messages import outbox
 from ilja.people.rrn import KeyRing, decrypt_value, encrypt_value
 from ilja.rights import attachments, deadlines, remedies
 from ilja.rights.catalogue import (
@@ -113,8 +115,6 @@ def notice_context(row: Decision) -> dict[str, Any]:
 
 
 def _send(session: Session, row: Decision, topic: str, extra: dict[str, Any] | None = None) -> None:
-    from ilja.messages import outbox
-
     outbox.send(session, person_id=row.person_id, topic=topic, context={**notice_context(row), **(extra or {})},
                 mandatory=True, subject_ref=f"decision:{row.id}")
 
@@ -149,8 +149,6 @@ def record_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDe
         rows.append(row)
     session.add_all(rows)
     session.flush()
-    from ilja.messages import outbox
-
     outbox.send_many(session, [(row.person_id, _notice_topic(row), notice_context(row), f"decision:{row.id}")
                                for row in rows])
     if len(rows) == 1:
@@ -385,8 +383,6 @@ def _open(session: Session, appeal_id: int, scope: Scope) -> Appeal:
 def assign(session: Session, actor: audit.Actor, *, appeal_id: int, user_id: int,
            scope: Scope = SYSTEM) -> Appeal:
     """Give the objection to a staff member to decide."""
-    from ilja.accounts.models import User
-
     row = _open(session, appeal_id, scope)
     user = session.get(User, user_id)
     if user is None or user.role == "citizen":

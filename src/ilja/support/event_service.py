@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.matching import service as matching
 from ilja.support.budgets import now
 from ilja.support.errors import Conflict, Full, Invalid, NotFound
 from ilja.support.errors import required_text as _text
@@ -36,8 +37,6 @@ def create_event(session: Session, *, kind: str, title: str, starts_at: dt.datet
     name = (organisation_name or "").strip()
     code = (organisation_code or "").strip() or None
     if code:
-        from ilja.matching import service as matching
-
         organisation = matching.organisation_by_code(session, code)
         if organisation is None:
             raise NotFound("organisation", code)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.outcomes import service as outcomes
 from ilja.support import alumni_service, certification_service, event_service
 from ilja.support.models import Startup, StartupFunding
 
@@ -33,8 +34,6 @@ def event_figures(session: Session, *, year: int) -> dict[str, int]:
 
 
 def publish_all(session: Session, *, year: int, actor: audit.Actor) -> dict[str, int]:
-    from ilja.outcomes import service as outcomes
-
     found = certification_service.publish_figures(session, year=year, actor=actor)
     found |= alumni_service.publish(session, year=year, actor=actor)
     for source, figures in (("support: start-up incubation", startup_figures(session, year=year)),

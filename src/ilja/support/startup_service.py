@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.outcomes import service as outcomes
+from ilja.outcomes.models import Participation
 from ilja.support.budgets import now
 from ilja.support.errors import Conflict, Invalid, NotFound, Refused
 from ilja.support.errors import required_text as _text
@@ -29,6 +31,8 @@ from ilja.support.models import (
     StartupStageChange,
 )
 from ilja.support.startups import LAUNCHED, Candidate, Stage, join_refusals, move_refusals, uses_on
+from ilja.training import service as training
+from ilja.training.errors import NotFound as TrainingNotFound
 
 FUNDING_KINDS = ("grant", "investment", "loan", "prize")
 
@@ -73,8 +77,6 @@ def active_members(session: Session, startup_id: int) -> list[StartupMember]:
 
 def candidate(session: Session, startup_id: int, person_id: int, on: dt.date) -> Candidate:
     """The person's standing from the training service: in a course on ``on``, or last completion."""
-    from ilja.training import service as training
-
     in_training = any(e.status == "enrolled" and training.get_cohort(session, e.cohort_id).starts_on <= on
                       for e in training.enrolments_of_person(session, person_id))
     completed = [dt.date.fromisoformat(str(h["end"])) for h in training.training_history_for(session, person_id)
@@ -90,8 +92,6 @@ def add_member(session: Session, *, startup_id: int, person_id: int, on: dt.date
     startup = get_startup(session, startup_id, scope)
     if scope.get(session, Kind.PERSON, person_id) is None:
         raise NotFound("person", person_id)
-    from ilja.training.errors import NotFound as TrainingNotFound
-
     try:
         facts = candidate(session, startup.id, person_id, on)
     except TrainingNotFound:
@@ -226,8 +226,6 @@ def move_stage(session: Session, *, startup_id: int, stage: str, on: dt.date, no
 
 
 def _completed_participation(session: Session, person_id: int) -> int | None:
-    from ilja.outcomes.models import Participation
-
     return session.execute(select(Participation.id).where(
         Participation.person_id == person_id, Participation.completed_on.is_not(None))
         .order_by(Participation.completed_on.desc()).limit(1)).scalar()
@@ -241,8 +239,6 @@ def _launch_outcome(session: Session, startup: Startup, member: StartupMember, a
     participation = _completed_participation(session, member.person_id)
     if participation is None:
         return False
-    from ilja.outcomes import service as outcomes
-
     record = outcomes.record_outcome(session, outcomes.OutcomeInput(
         participation_id=participation, kind="startup", effective_on=max(startup.launched_on, member.joined_on),
         recorded_on=clock.today(), source="coordinator_verified", employer=startup.name), actor=actor)
