@@ -40,6 +40,9 @@ def _default(value: Any) -> Any:
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default).encode
 
 
+_string = json.encoder.encode_basestring  # a str as JSON writes it without ensure_ascii
+
+
 def _json(value: Any) -> bytes:
     return _encode(value).encode()
 
@@ -69,6 +72,7 @@ _USED: _Bounded = _Bounded(20_000)
 _HEADS: _Bounded = _Bounded(5_000)
 _INPUTS: _Bounded = _Bounded(50_000)
 _PROGRAMS: _Bounded = _Bounded(5_000)
+_OUTPUTS: _Bounded = _Bounded(5_000)
 _CONDITIONS: _Bounded = _Bounded(20_000)  # about 0.5 KB each of its own (the rest shared)
 _STRINGS: _Bounded = _Bounded(5_000)
 _OUTPUT_USES: _Bounded = _Bounded(5_000)
@@ -196,7 +200,22 @@ def _uses(uses: list[ParameterUse]) -> bytes:
 
 
 def _outputs(result: ProgramResult) -> tuple[bytes, bytes, bytes]:
-    """From priority group to pay breakdown in JSON, and the last lines in each language."""
+    """From priority group to pay breakdown in JSON, and the last lines in each language; kept
+    by those values (a few pay scales and point totals recur)."""
+    pay = result.pay_breakdown
+    key = (result.priority_group, result.bonus_points, result.monthly_pay_krw,
+           None if pay is None else (*(pay[k] for k in _PAY_FIELDS), tuple(pay["allowances"].items())))
+    entry = _OUTPUTS.get(key)
+    if entry is None:
+        entry = _OUTPUTS.put(key, _said_outputs(result))
+    return entry
+
+
+_PAY_FIELDS = ("hourly_wage", "work_hours", "weekly_holiday_hours", "paid_hours", "work_pay",
+               "weekly_holiday_pay", "total")
+
+
+def _said_outputs(result: ProgramResult) -> tuple[bytes, bytes, bytes]:
     return (
         b',"priority_group":' + (b"true" if result.priority_group else b"false")
         + b',"bonus_points":' + repr(result.bonus_points).encode()
@@ -241,11 +260,10 @@ def _result(result: ProgramResult, out: list[bytes],
 
 def eligibility_json(evaluation: PersonEvaluation) -> bytes:
     """The whole answer of ``POST /api/v1/eligibility`` for one evaluation, as JSON bytes."""
-    head = _json({"person_id": evaluation.person_id, "on": evaluation.on.isoformat(),
-                  "announced": evaluation.announced.isoformat(),
-                  "parameter_version": evaluation.parameter_version,
-                  "code_version": evaluation.code_version})
-    out = [head[:-1], b',"results":[']
+    out = [f'{{"person_id":{_string(evaluation.person_id)},"on":"{evaluation.on.isoformat()}",'
+           f'"announced":"{evaluation.announced.isoformat()}",'
+           f'"parameter_version":{_string(evaluation.parameter_version)},'
+           f'"code_version":{_string(evaluation.code_version)},"results":['.encode()]
     conditions: dict[int, tuple[bytes, ...]] = {}
     outputs: dict[tuple[Any, ...], tuple[bytes, bytes, bytes]] = {}
     for i, result in enumerate(evaluation.results):
