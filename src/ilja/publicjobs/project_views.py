@@ -17,13 +17,12 @@ from ilja.accounts import audit
 from ilja.accounts.deps import (
     CurrentPrincipal,
     DbSession,
-    Forbidden,
     NotAuthenticated,
     Principal,
     check_csrf,
     requires,
 )
-from ilja.accounts.roles import Permission, Role
+from ilja.accounts.roles import Permission, PermissionDenied, Role
 from ilja.accounts.scope import Scope
 from ilja.applications.errors import ApplicationError
 from ilja.applications.manage_views import _masked_names
@@ -51,7 +50,7 @@ class requires_one_of(requires):  # noqa: N801 - used like a function in route d
         if not principal.authenticated:
             raise NotAuthenticated()
         if not any(principal.can(p) for p in self.permissions):
-            raise Forbidden(self.permission)
+            raise PermissionDenied(self.permission)
         await check_csrf(request, principal)
         return principal
 
