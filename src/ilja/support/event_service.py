@@ -79,10 +79,13 @@ def _aware(value: dt.datetime) -> dt.datetime:
 def _take(session: Session, event: EmployerEvent, column: str, limit: int) -> bool:
     """A seat (or waitlist place) when one is free, by one conditional UPDATE; the count it
     leaves is put on ``event`` as the database has it (no second read)."""
-    counter = getattr(EmployerEvent, column)
-    count = session.execute(update(EmployerEvent).where(EmployerEvent.id == event.id, counter < limit)
-                            .values({column: counter + 1}).returning(counter)
-                            .execution_options(synchronize_session=False)).scalar_one_or_none()
+    # a Core UPDATE on the session's connection: the ORM's bulk-update path cost more than the
+    # statement itself, and the one count it would keep in step is set below
+    table = EmployerEvent.__table__
+    counter = table.c[column]
+    count = session.connection().execute(
+        update(table).where(table.c.id == event.id, counter < limit)
+        .values({column: counter + 1}).returning(counter)).scalar_one_or_none()
     if count is None:
         return False
     set_committed_value(event, column, count)
