@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-
 from pathlib import Path
 from typing import BinaryIO
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -47,9 +47,9 @@ from ilja.publicjobs.timesheet import (
 from ilja.rules.parameters import ParameterTree, default_tree
 from ilja.rules.placement import age_on, foreign_student_pilot, work_hours
 
+TIMESHEET_MAX_BYTES = 16 * 1024**2  # a year of a large project's days is a few megabytes
 FOREIGN_STUDENT_TRACK = "attractive_jobs.foreign_students"
 
-TIMESHEET_MAX_BYTES = 16 * 1024**2  # a year of a large project's days is a few megabytes
 
 class PublicJobError(IljaError):
     """A refused operation, with a Korean and an English message (409 unless a kind says
