@@ -117,3 +117,30 @@ def test_the_download_holds_every_domain_and_only_the_persons_rows(database_url,
     squeezed = "".join(pages.split())
     for words in ("내개인정보열람", "김철수님에관해", "신청서", "개인정보동의", "정정요구", "010-2222-3333"):
         assert words in squeezed, words
+
+
+def test_an_import_that_named_the_person_among_others_is_in_their_download(database_url, data_keys):
+    """A registry import seals one audit entry per batch, naming its persons in ``person_ids``
+    with no single subject: the download and the audit search by person still find it, for
+    each person it names and for no one else."""
+    from ilja.accounts import audit
+    from ilja.people import registry
+    from ilja.people.records import validate_record
+    from tests.applications.factories import person_record
+
+    records = [validate_record(person_record(rrn=valid_rrn("700315", "1", f"2000{i}")),
+                               program="companion_jobs") for i in range(3)]
+    with transaction(engine_for(database_url)) as session:
+        done = registry.register_people(session, records, actor=MANAGER, program="companion_jobs",
+                                        keyring=data_keys, file="sha256:abc")
+    named = [r.person.id for r in done]
+    outsider = register(database_url, data_keys)
+    with transaction(engine_for(database_url)) as session:
+        for person_id in named:
+            entries = export.collect(session, person_id)["domains"]["accounts"]["audit_log"]
+            batch = [e for e in entries if e["action"] == "person.create"]
+            assert batch and person_id in batch[0]["details"]["person_ids"]
+            found, _ = audit.search(session, audit.AuditQuery(subject_person_id=str(person_id)))
+            assert any(e.action == "person.create" for e in found)
+        entries = export.collect(session, outsider)["domains"]["accounts"]["audit_log"]
+        assert not [e for e in entries if set(named) & set((e.get("details") or {}).get("person_ids", []))]

@@ -33,15 +33,22 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    ColumnElement,
     Engine,
     Integer,
     String,
+    Table,
+    cast,
     delete,
     event,
+    exists,
     func,
     insert,
+    literal,
+    or_,
     select,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ilja import clock, paging
@@ -526,6 +533,20 @@ class AuditQuery:
     offset: int = 0
 
 
+def about_person(session: Session, table: Table, person_id: int) -> ColumnElement[bool]:
+    """The entries about one person: those whose subject they are, and the batch entries that
+    name them among others (``details.person_ids``: an import's registrations, a search's
+    listing), which have no single subject. Only subject-less rows have their details read."""
+    ids = table.c.details["person_ids"]
+    if session.get_bind().dialect.name == "postgresql":
+        named = cast(ids, JSONB).contains([person_id])
+    else:  # SQLite: the array's elements as rows
+        members = func.json_each(table.c.details, "$.person_ids").table_valued("value")
+        named = exists(select(literal(1)).select_from(members).where(members.c.value == person_id))
+    return or_(table.c.subject_person_id == str(person_id),
+               table.c.subject_person_id.is_(None) & named)
+
+
 def search(session: Session, query: AuditQuery) -> tuple[list[AuditRecord], int]:
     """Entries matching every given filter, newest first, with the total count."""
     seal(session)
@@ -534,7 +555,9 @@ def search(session: Session, query: AuditQuery) -> tuple[list[AuditRecord], int]
         conditions.append(AuditRecord.actor_id == query.actor_id)
     if query.action:
         conditions.append(AuditRecord.action.startswith(query.action, autoescape=True))
-    if query.subject_person_id:
+    if query.subject_person_id and query.subject_person_id.isdigit():
+        conditions.append(about_person(session, AuditRecord.__table__, int(query.subject_person_id)))
+    elif query.subject_person_id:
         conditions.append(AuditRecord.subject_person_id == query.subject_person_id)
     if query.since:
         conditions.append(AuditRecord.timestamp >= query.since)

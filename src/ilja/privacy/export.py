@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, Select, String, Table, select
 from sqlalchemy.orm import Session
 
 from ilja import __version__, clock, models
+from ilja.accounts import audit
 from ilja.people.keys import get_keyring
 from ilja.rights import service
 from ilja.rights.models import Appeal, Decision
@@ -132,8 +133,9 @@ def accounts(session: Session, person_id: int) -> Found:
     """The person's account and who read or changed their data (the audit log: when, which
     role, what; 안전성 확보조치 기준 §8)."""
     return {"users": _by_person(session, "users", person_id),
-            "audit_log": _by_person(session, "audit_log", person_id, "subject_person_id"),
-            "audit_intake": _by_person(session, "audit_intake", person_id, "subject_person_id")}
+            "audit_log": _dump(session, "audit_log", lambda t: audit.about_person(session, t, person_id)),
+            "audit_intake": _dump(session, "audit_intake",
+                                  lambda t: audit.about_person(session, t, person_id))}
 
 
 @collector("applications", "applications", "application_events")
