@@ -184,7 +184,8 @@ def _import_results(backend: str, url: str, runs: tuple[int, int]) -> float:
                  for item in payment_service.transfer_items(session, payment_service.write_transfer(
                      session, program, actor=SYSTEM_ACTOR, reason="bench", run_id=run).id)]
     on = clock.today()
-    rows = [(i.reference, "불능", on, i.amount, "02", "") if n % 33 == 0 else (i.reference, "입금", on, i.amount, "", "")
+    rows = [(i.reference, "불능", on, i.amount, "02", "") if n % 33 == 0
+            else (i.reference, "입금", on, i.amount, "", "")
             for n, i in enumerate(items)]
     data = write_results(rows)
     began = time.perf_counter()

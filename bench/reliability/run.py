@@ -107,8 +107,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _load_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:
     """Submissions through the API by ``args.clients`` clients against a real server: at the
-    goal's rate (every one acknowledged in time: the throughput), at a steady rate (p99) (directly, then through nginx: the production topology must not
-    cost the latency goal), and at that rate with the server SIGKILLed and (optionally)
+    goal's rate (every one acknowledged in time: the throughput), at a steady rate (p99)
+    (directly, then through nginx: the production topology must not cost the latency goal),
+    and at that rate with the server SIGKILLed and (optionally)
     PostgreSQL restarted a quarter of the way in. Every phase checks that each acknowledged
     submission is stored exactly once, nothing else is, and the audit chain agrees."""
     from ilja.ops import load
@@ -143,13 +144,15 @@ def _load_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:
                 return "PostgreSQL restarted"
 
             result = asyncio.run(load.run_load(
-                proxy if proxied else server, round_id, ids, token, clients=args.clients, rate=rate, max_seconds=args.seconds + 5,
-                fault_at=args.seconds / 4 if fault else None, fault=inject if fault else None))
+                proxy if proxied else server, round_id, ids, token, clients=args.clients, rate=rate,
+                max_seconds=args.seconds + 5, fault_at=args.seconds / 4 if fault else None,
+                fault=inject if fault else None))
             check = load.verify(url, round_id, result)
             p99 = result.percentile(0.99)
             held = result.throughput >= 0.98 * rate and (timed == "rate" or p99 < GOAL_P99_MS)
             rows.append((label, f"{result.in_time:,} acknowledged in {result.seconds:.1f} s = "
-                         f"{result.throughput:,.0f}/s ({len(result.acknowledged):,} with the late retries), p50 {result.percentile(0.5):.0f} ms, p99 {p99:.0f} ms, "
+                         f"{result.throughput:,.0f}/s ({len(result.acknowledged):,} with the late retries), "
+                         f"p50 {result.percentile(0.5):.0f} ms, p99 {p99:.0f} ms, "
                          f"retries {result.retries}, stored {check['stored']:,}, duplicates {check['duplicates']}, "
                          f"lost {check['lost']}, unacknowledged {check['unacknowledged']}, "
                          f"audit {check['audit_submits']:,}, chain {'ok' if check['chain_ok'] else 'BROKEN'}"

@@ -59,7 +59,8 @@ def _applicants_file(path: Path, count: int, seed: int) -> None:
     vulnerable = population.vulnerable_groups != 0
     likely = np.flatnonzero(adult & seoul & seeker & vulnerable)
     others = np.flatnonzero(adult & seoul & seeker & ~vulnerable)
-    chosen = np.sort(np.concatenate([likely[: count * 85 // 100], others[: count - min(len(likely), count * 85 // 100)]]))
+    chosen = np.sort(np.concatenate([likely[: count * 85 // 100],
+                                     others[: count - min(len(likely), count * 85 // 100)]]))
     units = [u.code for u in applications.units_from_plan(PROGRAM)]
     rng = np.random.default_rng(seed)
     header = ["이름", "주민등록번호", "연락처", "birth_date", "sido", "sigungu", "employment_status",

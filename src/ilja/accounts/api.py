@@ -299,7 +299,8 @@ def verify_audit(db: DbSession) -> ChainOut:
 
 @router.get("/audit/report", response_model=MonthlyReportOut,
             dependencies=[Depends(requires(Permission.AUDIT_READ))])
-def audit_report(db: DbSession, month: Annotated[str, Query(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")]) -> MonthlyReportOut:
+def audit_report(db: DbSession,
+                 month: Annotated[str, Query(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")]) -> MonthlyReportOut:
     """The monthly review report of the access log."""
     report = audit.monthly_report(db, month, heads_file=audit.configured_heads_file())
     reviewed = audit.review_for(db, month) is not None

@@ -207,7 +207,8 @@ def _unit_problems(units: Sequence[UnitInput]) -> list[Problem]:
     for i, unit in enumerate(units):
         where = f"units[{i}]"
         if not UNIT_CODE.fullmatch(unit.code or ""):
-            problems.append((f"{where}.code", "영문자·숫자로 시작하고 영문자, 숫자, 점, 밑줄, 하이픈만 쓴 64자 이내여야 합니다.",
+            problems.append((f"{where}.code",
+                             "영문자·숫자로 시작하고 영문자, 숫자, 점, 밑줄, 하이픈만 쓴 64자 이내여야 합니다.",
                              "letters, digits, '.', '_' and '-' only, starting with a letter or "
                              "digit, at most 64 characters"))
         elif codes.count(unit.code) > 1:

@@ -145,7 +145,8 @@ def schedule_day(session: Session, day_id: int, *, actor: audit.Actor) -> list[I
 def interviews(session: Session, *, day_id: int | None = None,
                candidate_id: int | None = None, scope: Scope = SYSTEM) -> list[Interview]:
     """The interviews (of a day, of a candidate) of the candidates within ``scope``."""
-    query = select(Interview).where(scope.where(Kind.INTERVIEW)).order_by(Interview.day_id, Interview.slot, Interview.organisation_id)
+    query = select(Interview).where(scope.where(Kind.INTERVIEW)).order_by(Interview.day_id, Interview.slot,
+                                                                          Interview.organisation_id)
     if day_id is not None:
         query = query.where(Interview.day_id == day_id)
     if candidate_id is not None:

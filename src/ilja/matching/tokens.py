@@ -2,9 +2,10 @@
 
 Only content words are kept: nouns (NNG, NNP), roots (XR), foreign words (SL, lower-cased),
 Chinese characters (SH), and numbers with their unit ("3년"). A word the skill vocabulary knows
-becomes its skill id (``ilja.matching.vocabulary``), so TypeScript and 타입스크립트 are one term. A small lexicon keeps job words whole that Kiwi would split
-("백엔드" → 백 + 엔드), and a synonym table maps Korean spellings of tools to one term
-("파이썬" → "python"), so a posting that asks for Python finds the trainee who wrote 파이썬.
+becomes its skill id (``ilja.matching.vocabulary``), so TypeScript and 타입스크립트 are one term. A
+small lexicon keeps job words whole that Kiwi would split ("백엔드" → 백 + 엔드), and a synonym
+table maps Korean spellings of tools to one term ("파이썬" → "python"), so a posting that asks
+for Python finds the trainee who wrote 파이썬.
 
 One ``Kiwi`` per process, built on first use (loading the model takes about a second).
 """

@@ -165,7 +165,8 @@ class NhnCloudTransport:
         app = self.settings.sms_app_key
         key = urllib.parse.quote(outgoing.key)
         if outgoing.channel == "alimtalk":
-            url = f"{self._base('alimtalk')}/alimtalk/v2.3/appkeys/{app}/messages?recipientGroupingKey={key}&{self._window()}"
+            url = (f"{self._base('alimtalk')}/alimtalk/v2.3/appkeys/{app}/messages"
+                   f"?recipientGroupingKey={key}&{self._window()}")
             found = (self._call("GET", url).get("messageSearchResultResponse") or {}).get("messages") or []
         else:
             url = f"{self._base('sms')}/sms/v3.0/appKeys/{app}/sender/sms?recipientGroupingKey={key}&{self._window()}"

@@ -28,7 +28,8 @@ def _engine():
 def report(
     year: int = typer.Option(..., "--year", min=2021, max=2030, help="Year reported."),
     fmt: str = typer.Option("xlsx", "--format", help="xlsx (tables per program) or pdf (summary with charts)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default ilja-outcomes-<year>.<format>)."),
+    output: Path | None = typer.Option(None, "--output", "-o",
+                                       help="File to write (default ilja-outcomes-<year>.<format>)."),
     program: str | None = typer.Option(None, "--program", help="One program only (e.g. youth_academy)."),
     campus: str | None = typer.Option(None, "--campus", help="One campus or institute only (e.g. campus.mapo)."),
     lang: LangOption = "ko",
@@ -58,7 +59,8 @@ def report(
 
 
 @outcomes_app.command("kpis")
-def kpis(year: int = typer.Option(2025, "--year"), fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
+def kpis(year: int = typer.Option(2025, "--year"),
+         fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
     """Every target against its actual figure, with the gap."""
     from ilja.db import transaction
     from ilja.outcomes import dashboard
@@ -98,7 +100,8 @@ def sync() -> None:
 
 
 @outcomes_app.command("fill-demo")
-def fill_demo(seed: int = typer.Option(2025, "--seed"), scale: float = typer.Option(0.1, "--scale", min=0.001, max=10)) -> None:
+def fill_demo(seed: int = typer.Option(2025, "--seed"),
+              scale: float = typer.Option(0.1, "--scale", min=0.001, max=10)) -> None:
     """Fill synthetic outcomes, alumni and alliance members for the demo (seeded)."""
     from ilja.db import transaction
     from ilja.outcomes.demo_data import fill_demo_outcomes

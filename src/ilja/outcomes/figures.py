@@ -126,7 +126,8 @@ def breakdown(d: Dashboard, t: T, fmt: str = "none") -> Figure:
     goal = next((r.document for r in d.rates if r.rule.name == "target_rate"), None)
     image, chart = _draw("hbar", title, labels, [charts.Series(t("outcomes.rate"), values)], fmt, unit="%",
                          reference=float(goal.value) if goal else None,
-                         reference_label=f"{t('outcomes.goal')} {charts.value_label(goal.value, '%')}" if goal else None)
+                         reference_label=(f"{t('outcomes.goal')} {charts.value_label(goal.value, '%')}"
+                                          if goal else None))
     rows = [[d.label(g.key), g.numerator, g.denominator, g.excluded, _share(g.percent)] for g in d.breakdown]
     head = [t("outcomes.dim." + d.dimension), t("outcomes.col.numerator"), t("outcomes.col.denominator"),
             t("outcomes.col.excluded"), t("outcomes.col.rate")]

@@ -74,7 +74,8 @@ def kpi_table(d: Dashboard, t: Translator) -> list[list[Any]]:
     return rows
 
 
-def program_rows(session: Session, d: Dashboard, program: str, t: Translator) -> list[tuple[str, list[str], list[list[Any]]]]:
+def program_rows(session: Session, d: Dashboard, program: str,
+                 t: Translator) -> list[tuple[str, list[str], list[list[Any]]]]:
     """A program's own tables: intake and completers by year and track, and its employment rate by
     campus/district under the cumulative definition's rules (applied to this program)."""
     filters = dataclasses.replace(d.filters, program=program)

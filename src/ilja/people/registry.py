@@ -282,8 +282,8 @@ def _flag_many(session: Session, people: list[Any], *,
             id=flag_id, person_a_id=a, person_b_id=b, reason=NEAR_DUPLICATE,
             status=FlagStatus.OPEN.value, created_at=now))
     audit.record_many(session, actor, [
-        {"action": "person.duplicate_flag", "subject_person_id": subject, "object_type": "person_duplicate_flag", "object_id": flag_id,
-         "details": {"person_a_id": a, "person_b_id": b, "reason": NEAR_DUPLICATE}}
+        {"action": "person.duplicate_flag", "subject_person_id": subject, "object_type": "person_duplicate_flag",
+         "object_id": flag_id, "details": {"person_a_id": a, "person_b_id": b, "reason": NEAR_DUPLICATE}}
         for flag_id, (subject, a, b) in zip(ids, pairs, strict=True)])
     return flags
 

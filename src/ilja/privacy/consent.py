@@ -65,7 +65,8 @@ def checked(program: str, on: dt.date, given: Mapping[str, str]) -> dict[str, st
     try:
         asked = {text.purpose: text for text in texts.purposes_for(program, on)}
     except texts.UnknownVersion:
-        raise PrivacyError("consent_text_missing", f"{on.isoformat()}에 시행 중인 동의서가 없어 신청을 받을 수 없습니다.",
+        raise PrivacyError("consent_text_missing",
+                           f"{on.isoformat()}에 시행 중인 동의서가 없어 신청을 받을 수 없습니다.",
                            f"No consent text is in force on {on.isoformat()}; applications cannot be taken.") from None
     result: dict[str, str] = {}
     for purpose, version in given.items():

@@ -96,7 +96,8 @@ class Collector:
 COLLECTORS: list[Collector] = []
 
 
-def collector(domain: str, *tables: str) -> Callable[[Callable[[Session, int], Found]], Callable[[Session, int], Found]]:
+def collector(domain: str,
+              *tables: str) -> Callable[[Callable[[Session, int], Found]], Callable[[Session, int], Found]]:
     """Register a domain's collector and the tables it reads."""
     def register(function: Callable[[Session, int], Found]) -> Callable[[Session, int], Found]:
         COLLECTORS.append(Collector(domain, tables, function))

@@ -31,7 +31,8 @@ TABLES = {
     "pj_pay_accounts": "급여 계좌", "pj_excused": "공가·병가", "pj_overrides": "근무 기록 정정",
     "pj_checkin_attempts": "출근 체크 시도", "verification_documents": "제출 서류", "verified_facts": "확인한 사실",
     "verification_at_selection": "선발 시 자격 확인", "pj_payments": "급여 지급", "pj_payment_events": "급여 지급 이력",
-    "matching_candidates": "취업 연계 대상", "matching_counsel_sessions": "상담", "matching_day_entries": "매칭데이 참가",
+    "matching_candidates": "취업 연계 대상", "matching_counsel_sessions": "상담",
+    "matching_day_entries": "매칭데이 참가",
     "matching_interviews": "면접", "matching_proposals": "매칭 제안", "matching_rankings": "희망 순위",
     "matching_offers": "채용 제안", "matching_outcomes": "채용", "outcome_participations": "사업 참여",
     "outcome_records": "취업 성과 기록", "outcome_follow_ups": "사후 관리", "alumni_members": "동문",
@@ -97,7 +98,8 @@ def render(download: dict[str, Any], *, name: str) -> bytes:
     pdf.set_font("Pretendard", "", 10)
     pdf.multi_cell(0, 6, f"{name}님에 관해 일자리가 가진 모든 기록입니다(개인정보 보호법 제35조). "
                          f"만든 때: {_when(download['generated_at'])} (한국 시간). 같은 내용을 기계가 읽을 수 있는 "
-                         "JSON 파일로도 내려받을 수 있습니다. 잘못된 내용은 '내 개인정보'에서 정정을 요구할 수 있습니다.",
+                         "JSON 파일로도 내려받을 수 있습니다. "
+                         "잘못된 내용은 '내 개인정보'에서 정정을 요구할 수 있습니다.",
                    new_x="LMARGIN", new_y="NEXT")
     for domain, tables in download["domains"].items():
         pdf.ln(3)

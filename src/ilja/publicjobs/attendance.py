@@ -211,7 +211,8 @@ def record_excused(session: Session, *, placement_id: int, day: dt.date, kind: s
     try:
         excuse = ExcuseKind(kind)
     except ValueError:
-        raise PublicJobError("공가 사유: 목록에서 고르십시오.", "Reason for the excuse: choose one from the list.") from None
+        raise PublicJobError("공가 사유: 목록에서 고르십시오.",
+                             "Reason for the excuse: choose one from the list.") from None
     if not evidence and default_tree().value("publicjobs.excused.evidence_required", day):
         raise PublicJobError("증빙 파일: 공가·병가에는 증빙 파일(PDF, PNG, JPEG)이 필요합니다.",
                              "Evidence file: an excused absence needs an evidence file (PDF, PNG or JPEG).")

@@ -1,6 +1,7 @@
 """Tables of public-job attendance beyond the timesheet (issue 19 §3): the host's check-in boards
-and the participants' attempts, excused absences with their evidence, overrides awaiting approval. The day itself stays a
-timesheet entry (``pj_timesheet_entries``, whose ``method`` says how it was recorded)."""
+and the participants' attempts, excused absences with their evidence, overrides awaiting
+approval. The day itself stays a timesheet entry (``pj_timesheet_entries``, whose ``method``
+says how it was recorded)."""
 
 from __future__ import annotations
 

@@ -134,7 +134,8 @@ def read_results(data: bytes, filename: str) -> tuple[list[ResultRow], list[Prob
             seen[cells["지급참조번호"]] = number
         result = RESULTS.get(cells["처리결과"].lower())
         if result is None:
-            problem("처리결과", "처리결과는 '입금' 또는 '불능'이어야 합니다.", "result must be 입금 (paid) or 불능 (rejected)")
+            problem("처리결과", "처리결과는 '입금' 또는 '불능'이어야 합니다.",
+                    "result must be 입금 (paid) or 불능 (rejected)")
         try:
             on = dt.date.fromisoformat(cells["처리일자"][:10])
         except ValueError:

@@ -83,7 +83,8 @@ def statement_pdf(line, *, name: str, program: str, project: str) -> bytes:
     pdf.cell(100, 10, "실지급액")
     pdf.cell(0, 10, _won(line.net), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Pretendard", "", 8)
-    pdf.multi_cell(0, 5, "월급제: 월 소정근로시간과 주휴시간(209시간 기준 등)에 시급을 곱하고, 역일 기준 일할 계산합니다. "
+    pdf.multi_cell(0, 5, "월급제: 월 소정근로시간과 주휴시간(209시간 기준 등)에 시급을 곱하고, "
+                         "역일 기준 일할 계산합니다. "
                          "결근한 주의 주휴수당은 지급되지 않습니다(근로기준법 제55조, 시행령 제30조). "
                          "공제액은 10원 미만 절사합니다. 소득세는 간이세액표 근사치입니다.")
     return bytes(pdf.output())

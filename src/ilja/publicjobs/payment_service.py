@@ -254,8 +254,9 @@ def import_results(session: Session, data: bytes, filename: str, *, actor: audit
             continue
         _, status, attempt, amount, _, _, sent_at = payment
         if r.attempt < attempt:
-            problems.append(_problem(r.row, column, f"이전 이체({r.attempt}차)의 참조번호입니다. 이 지급은 {attempt}차로 "
-                                     f"다시 보냈습니다.", f"the reference of an earlier transfer (attempt "
+            problems.append(_problem(r.row, column, f"이전 이체({r.attempt}차)의 참조번호입니다. "
+                                     f"이 지급은 {attempt}차로 다시 보냈습니다.",
+                                     f"the reference of an earlier transfer (attempt "
                                      f"{r.attempt}); the payment was sent again as attempt {attempt}"))
         elif status in payments.SETTLED:
             problems.append(_problem(r.row, column, "이미 결과가 반영된 지급입니다 (입금 또는 불능 처리됨).",
@@ -264,7 +265,8 @@ def import_results(session: Session, data: bytes, filename: str, *, actor: audit
             problems.append(_problem(r.row, column, "아직 이체 파일로 보내지 않은 지급입니다.",
                                      "this payment has not been sent in a transfer file"))
         elif r.amount != amount:
-            problems.append(_problem(r.row, "지급액(원)", f"지급액 {r.amount:,}원이 이체 파일의 {amount:,}원과 다릅니다.",
+            problems.append(_problem(r.row, "지급액(원)",
+                                     f"지급액 {r.amount:,}원이 이체 파일의 {amount:,}원과 다릅니다.",
                                      f"amount {r.amount:,} differs from the transfer file's {amount:,}"))
         elif sent_at is not None and r.on < _seoul_date(sent_at):
             problems.append(_problem(r.row, "처리일자", "처리일자가 이체 파일을 만든 날보다 앞섭니다.",
@@ -515,7 +517,8 @@ def reconcile(session: Session, program: str, year: int) -> Reconciliation:
         by_status[buckets[Status(status)]] += amount
     status = budget_status(session, program, year)
     if status.paid != charged:
-        differences.append(Difference(None, None, None, f"예산 집행액 {status.paid:,}원이 급여 계산 합계 {charged:,}원과 다릅니다.",
+        differences.append(Difference(None, None, None,
+                                      f"예산 집행액 {status.paid:,}원이 급여 계산 합계 {charged:,}원과 다릅니다.",
                                       f"budget paid {status.paid:,} differs from the runs' {charged:,}"))
     return Reconciliation(program, year, status.budget, charged, deductions, net, by_status["paid"],
                           by_status["in_flight"], by_status["waiting"], by_status["not_sent"], no_transfer,

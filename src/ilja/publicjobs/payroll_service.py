@@ -285,7 +285,8 @@ def get_run(session: Session, run_id: int, scope: Scope = SYSTEM) -> PayrollRun:
 
 def runs(session: Session, program: str | None = None, scope: Scope = SYSTEM) -> list[PayrollRun]:
     """Payroll runs, newest first; a host sees only the runs that paid their site."""
-    query = select(PayrollRun).where(scope.where(Kind.PAYROLL_RUN)).order_by(PayrollRun.month.desc(), PayrollRun.sequence.desc())
+    query = select(PayrollRun).where(scope.where(Kind.PAYROLL_RUN)).order_by(PayrollRun.month.desc(),
+                                                                             PayrollRun.sequence.desc())
     if program:
         query = query.where(PayrollRun.program_code == program)
     return list(session.scalars(query))

@@ -71,7 +71,8 @@ def check_project(data: ProjectInput, frame: ProjectFrame) -> list[ProjectProble
 
     for field in ("code", "host_code"):
         if not CODE.fullmatch(getattr(data, field) or ""):
-            problem(field, "영문자·숫자로 시작하고 영문자, 숫자, 점(.), 밑줄(_), 하이픈(-)만 쓴 64자 이내로 입력하십시오.",
+            problem(field, "영문자·숫자로 시작하고 영문자, 숫자, 점(.), 밑줄(_), 하이픈(-)만 "
+                           "쓴 64자 이내로 입력하십시오.",
                     "Start with a letter or digit; use only letters, digits, '.', '_' and '-' "
                     "(at most 64 characters).")
     if data.program_code not in frame.programs:

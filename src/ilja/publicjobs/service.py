@@ -74,7 +74,8 @@ class NotFound(PublicJobError):
 
 class MonthApproved(PublicJobError):
     def __init__(self, month: int):
-        super().__init__(f"{month // 100}년 {month % 100}월 근무기록은 이미 승인되었습니다. 정정은 사유와 함께 입력하십시오.",
+        super().__init__(f"{month // 100}년 {month % 100}월 근무기록은 이미 승인되었습니다. "
+                         "정정은 사유와 함께 입력하십시오.",
                          f"{month // 100}-{month % 100:02d} is approved: enter a correction with a reason.")
 
 

@@ -143,7 +143,8 @@ def daily_limit(terms: PlacementTerms, statutory_daily_hours: int) -> int:
     return min(terms.pattern.daily_milli_hours, statutory_daily_hours * MILLI)
 
 
-def check_entry(entry: TimesheetEntry, terms: PlacementTerms, statutory_daily_hours: int) -> tuple[str, str, str] | None:
+def check_entry(entry: TimesheetEntry, terms: PlacementTerms,
+                statutory_daily_hours: int) -> tuple[str, str, str] | None:
     """The first rule ``entry`` breaks as (column, code, reason), or None."""
     if not terms.covers(entry.day):
         return ("date", "outside_period",

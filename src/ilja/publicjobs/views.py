@@ -151,8 +151,8 @@ def timesheet_approve(request: Request, project_id: int, month: str, db: DbSessi
 
 
 def _payroll_context(db, year: int, principal: Principal) -> dict[str, Any]:
-    return {"runs": payroll_service.runs(db, scope=Scope.of(principal))[:50], "programs": payroll_service.PROGRAMS, "year": year,
-            "budgets": [payroll_service.budget_status(db, p, year) for p in payroll_service.PROGRAMS],
+    return {"runs": payroll_service.runs(db, scope=Scope.of(principal))[:50], "programs": payroll_service.PROGRAMS,
+            "year": year, "budgets": [payroll_service.budget_status(db, p, year) for p in payroll_service.PROGRAMS],
             "month": clock.today().strftime("%Y-%m"), "errors": []}
 
 

@@ -115,7 +115,8 @@ def quit_without_notice(session: Session, actor: audit.Actor, *, enrolment: Any,
         f"You were recorded as leaving the course on {on.isoformat()} without notice, which bars taking "
         "part again in the program for a set period.",
         basis=[{"ref": "youth_academy.reparticipation.quit_without_notice_restriction_months",
-                "ko": "재참여 제한 기간 (무단 포기)", "en": "Re-participation restriction after leaving without notice"}],
+                "ko": "재참여 제한 기간 (무단 포기)",
+                "en": "Re-participation restriction after leaving without notice"}],
         details={"enrolment_id": enrolment.id})])
 
 
@@ -125,7 +126,8 @@ def claim_refused(session: Session, actor: audit.Actor, *, claim: Any) -> None:
         claim.person_id, DecisionKind.CLAIM_REFUSED, f"fee_claim:{claim.id}",
         f"자격증 응시료 지원 신청이 반려되었습니다. 사유: {reason}",
         f"The certification fee claim was refused. Reason (as written by staff): {reason}",
-        basis=[{"ref": "support.certification", "ko": "자격증 응시료 지원 기준", "en": "Certification fee support rules"}],
+        basis=[{"ref": "support.certification", "ko": "자격증 응시료 지원 기준",
+                "en": "Certification fee support rules"}],
         details={"claim_id": claim.id})])
 
 
@@ -152,5 +154,6 @@ def placement_end_proposed(session: Session, actor: audit.Actor, *, placement: A
         placement.person_id, DecisionKind.PLACEMENT_ENDED, f"placement:{placement.id}",
         f"{end_on.isoformat()}자로 배치를 종료하려 합니다. 사유: {reason}",
         f"The placement is to end on {end_on.isoformat()}. Reason (as written by staff): {reason}",
-        basis=[{"ref": "publicjobs.placement", "ko": "일자리 사업 근무 중단 기준", "en": "The program's rules for ending a placement"}],
+        basis=[{"ref": "publicjobs.placement", "ko": "일자리 사업 근무 중단 기준",
+                "en": "The program's rules for ending a placement"}],
         details={"placement_id": placement.id, "end_on": end_on.isoformat()})])

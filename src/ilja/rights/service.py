@@ -442,7 +442,8 @@ def report(session: Session, *, today: dt.date | None = None) -> list[ReportRow]
     and how many were decided late or are still open past their deadline."""
     today = today or clock.today()
     rows: dict[tuple[str, str], list[Appeal]] = {}
-    for appeal, kind in session.execute(select(Appeal, Decision.kind).join(Decision, Decision.id == Appeal.decision_id)):
+    for appeal, kind in session.execute(select(Appeal, Decision.kind).join(Decision,
+                                                                            Decision.id == Appeal.decision_id)):
         rows.setdefault((kind, appeal.status), []).append(appeal)
     result = []
     for (kind, status), appeals in sorted(rows.items()):

@@ -222,7 +222,8 @@ def _placement(db: Session, principal: Principal, placement_id: int) -> Any:
 
 
 def _end_context(db: Session, principal: Principal, placement: Any) -> dict[str, Any]:
-    return {"placement": placement, "name": person_names(db, principal, [placement.person_id]).get(placement.person_id, ""),
+    return {"placement": placement,
+            "name": person_names(db, principal, [placement.person_id]).get(placement.person_id, ""),
             "pending": rights.proposed(db, f"placement:{placement.id}", DecisionKind.PLACEMENT_ENDED),
             "active": "rights"}
 
@@ -320,7 +321,8 @@ def decide(request: Request, appeal_id: int, db: DbSession, principal: Decides,
     t = translator(request)
     try:
         if outcome not in ("upheld", "dismissed"):
-            raise rights.RightsError("결정(인용 또는 기각)을 고르십시오.", "Choose upheld or dismissed.", "outcome-upheld")
+            raise rights.RightsError("결정(인용 또는 기각)을 고르십시오.", "Choose upheld or dismissed.",
+                                     "outcome-upheld")
         with db.begin_nested():
             rights.decide_appeal(db, principal.actor, appeal_id=appeal.id, upheld=outcome == "upheld",
                                  reasons=reasons, scope=Scope.of(principal))

@@ -19,10 +19,11 @@ unit and its group have room:
 At most ``reserved`` seats of a unit are filled through the quota; priority applicants also
 compete for the open seats on merit. A field's own total is drawn on in the same order: with
 ``reserved_first`` the reserved seats take from it first; with ``open_first`` a reserved seat
-reverts only after the open seats of the whole field are filled, and may find the field full. Where applicants list several units (1지망, 2지망 …) the
-assignment is applicant-proposing deferred acceptance with this choice rule at every group, so no
-one loses a unit they asked for to someone ranked below them, unless that person holds a priority
-seat; with one unit each (동행일자리) it ends after one pass.
+reverts only after the open seats of the whole field are filled, and may find the field full.
+Where applicants list several units (1지망, 2지망 …) the assignment is applicant-proposing
+deferred acceptance with this choice rule at every group, so no one loses a unit they asked for
+to someone ranked below them, unless that person holds a priority seat; with one unit each
+(동행일자리) it ends after one pass.
 
 Everything is numpy over columns: one lexsort for the order of merit, then per round two argsorts
 and a few linear passes, whatever the number of units.

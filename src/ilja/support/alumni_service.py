@@ -153,7 +153,8 @@ def publish(session: Session, *, year: int, actor: audit.Actor) -> dict[str, int
 
 def recent(session: Session, *, limit: int = 100, scope: Scope = SYSTEM) -> dict[str, list[Any]]:
     return {
-        "pairs": list(session.scalars(select(MentoringPair).where(scope.where(Kind.MENTORING_PAIR)).order_by(MentoringPair.started_on.desc()).limit(limit))),
+        "pairs": list(session.scalars(select(MentoringPair).where(scope.where(Kind.MENTORING_PAIR))
+                                      .order_by(MentoringPair.started_on.desc()).limit(limit))),
         "sessions": list(session.scalars(select(TalentSession).order_by(TalentSession.held_on.desc()).limit(limit))),
         "scholarships": list(session.scalars(select(Scholarship).order_by(Scholarship.awarded_on.desc()).limit(limit))),
     }

@@ -56,7 +56,8 @@ def _apply(db: DbSession, action: str, form: dict[str, str], principal: Principa
                               minutes=_number(form, "minutes"), attendees=_number(form, "attendees"),
                               campus_code=form.get("campus_code"), actor=actor)
     elif action == "scholarship":
-        alumni.scholarship(db, donor_member_id=_number(form, "member_id"), recipient_person_id=_number(form, "person_id"),
+        alumni.scholarship(db, donor_member_id=_number(form, "member_id"),
+                           recipient_person_id=_number(form, "person_id"),
                            amount_won=_number(form, "amount_won"), awarded_on=on, actor=actor)
     else:
         alumni.publish(db, year=on.year, actor=actor)

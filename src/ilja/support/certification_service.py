@@ -219,7 +219,8 @@ def get_claim(session: Session, claim_id: int, scope: Scope = SYSTEM) -> FeeClai
 
 def claims(session: Session, *, status: str | None = None, limit: int = 200,
            scope: Scope = SYSTEM) -> list[FeeClaim]:
-    query = select(FeeClaim).where(scope.where(Kind.FEE_CLAIM)).order_by(FeeClaim.claimed_on.desc(), FeeClaim.id.desc()).limit(limit)
+    query = select(FeeClaim).where(scope.where(Kind.FEE_CLAIM)).order_by(FeeClaim.claimed_on.desc(),
+                                                                         FeeClaim.id.desc()).limit(limit)
     if status:
         query = query.where(FeeClaim.status == status)
     return list(session.scalars(query))

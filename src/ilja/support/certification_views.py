@@ -93,7 +93,8 @@ def _desk(db: DbSession, principal: Principal, year: int) -> dict[str, Any]:
 
 @router.get("/support/certifications", response_class=HTMLResponse)
 def desk(request: Request, db: DbSession,
-         principal: Annotated[Principal, Depends(requires(Permission.TRAINING_READ))], year: int = 2025) -> HTMLResponse:
+         principal: Annotated[Principal, Depends(requires(Permission.TRAINING_READ))],
+         year: int = 2025) -> HTMLResponse:
     return _page(request, "support/certifications.html", _desk(db, principal, max(2020, min(year, 2100))))
 
 
@@ -189,8 +190,8 @@ def set_budget(request: Request, db: DbSession,
     amount, chosen = _int(amount_won), _int(year)
     if amount is None or chosen is None:
         t = translator(request)
-        return _page(request, "support/claims.html", {**_claims(db, principal, ""), "errors": [t("support.bad_amount")]},
-                     status_code=422)
+        return _page(request, "support/claims.html",
+                     {**_claims(db, principal, ""), "errors": [t("support.bad_amount")]}, status_code=422)
     return _after(request, db, principal, lambda: budgets.set_budget(
         db, kind=kind, year=chosen, amount_won=amount, source=source, actor=principal.actor))
 

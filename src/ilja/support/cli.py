@@ -131,7 +131,8 @@ def subsidy_run(month: str = typer.Option(..., help="YYYY-MM"),
 
 
 @support_app.command("alumni-publish")
-def alumni_publish(year: int = typer.Option(..., help="The year whose alumni participation goes to the outcomes KPIs.")) -> None:
+def alumni_publish(
+        year: int = typer.Option(..., help="The year whose alumni participation goes to the outcomes KPIs.")) -> None:
     """Write the year's alumni participation (active members, mentoring, talent donation, scholarships) to the KPIs."""
     from ilja.db import transaction
     from ilja.support import alumni_service

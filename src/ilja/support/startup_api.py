@@ -141,7 +141,8 @@ class FundingIn(BaseModel):
 
 @router.post("/startups/{startup_id}/funding", status_code=201)
 def add_funding(startup_id: int, body: FundingIn, db: DbSession, principal: Manage) -> dict[str, Any]:
-    row = svc.add_funding(db, startup_id=startup_id, **body.model_dump(), actor=principal.actor, scope=Scope.of(principal))
+    row = svc.add_funding(db, startup_id=startup_id, **body.model_dump(), actor=principal.actor,
+                          scope=Scope.of(principal))
     return {"id": row.id}
 
 
@@ -169,7 +170,8 @@ class CenterIn(BaseModel):
 @router.put("/startups/{startup_id}/startup-center")
 def link_center(startup_id: int, body: CenterIn, db: DbSession, principal: Manage) -> dict[str, Any]:
     return startup_out(svc.link_startup_center(db, startup_id=startup_id, reference=body.reference,
-                                                            on=body.on or clock.today(), actor=principal.actor, scope=Scope.of(principal)))
+                                               on=body.on or clock.today(), actor=principal.actor,
+                                               scope=Scope.of(principal)))
 
 
 @router.get("/me/startups")

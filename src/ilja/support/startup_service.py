@@ -61,7 +61,8 @@ def get_startup(session: Session, startup_id: int, scope: Scope = SYSTEM) -> Sta
 
 
 def startups(session: Session, scope: Scope = SYSTEM) -> list[Startup]:
-    return list(session.scalars(select(Startup).where(scope.where(Kind.STARTUP)).order_by(Startup.created_at.desc(), Startup.id.desc())))
+    return list(session.scalars(select(Startup).where(scope.where(Kind.STARTUP))
+                                .order_by(Startup.created_at.desc(), Startup.id.desc())))
 
 
 def startups_of_person(session: Session, person_id: int) -> list[Startup]:
@@ -132,9 +133,11 @@ def remove_member(session: Session, *, startup_id: int, person_id: int, on: dt.d
 
 
 def add_mentor(session: Session, *, startup_id: int, name: str, organisation: str | None = None,
-               expertise: str | None = None, since: dt.date, actor: audit.Actor, scope: Scope = SYSTEM) -> StartupMentor:
+               expertise: str | None = None, since: dt.date, actor: audit.Actor,
+               scope: Scope = SYSTEM) -> StartupMentor:
     get_startup(session, startup_id, scope)
-    row = StartupMentor(startup_id=startup_id, name=_text(name, "name"), organisation=(organisation or "").strip() or None,
+    row = StartupMentor(startup_id=startup_id, name=_text(name, "name"),
+                        organisation=(organisation or "").strip() or None,
                         expertise=(expertise or "").strip() or None, since=since)
     session.add(row)
     session.flush()
@@ -152,7 +155,8 @@ def add_milestone(session: Session, *, startup_id: int, title: str, due_on: dt.d
     return row
 
 
-def complete_milestone(session: Session, *, milestone_id: int, on: dt.date, actor: audit.Actor, scope: Scope = SYSTEM) -> StartupMilestone:
+def complete_milestone(session: Session, *, milestone_id: int, on: dt.date, actor: audit.Actor,
+                       scope: Scope = SYSTEM) -> StartupMilestone:
     row = scope.get(session, Kind.STARTUP_MILESTONE, milestone_id)
     if row is None:
         raise NotFound("milestone", milestone_id)

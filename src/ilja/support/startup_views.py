@@ -53,8 +53,9 @@ async def create(request: Request, db: DbSession, principal: Manage) -> Response
                                      actor=principal.actor)
         return RedirectResponse(f"/support/startups/{row.id}", status_code=303)
     except SupportError as error:
-        return _page(request, "support/startups.html", {"teams": svc.startups(db, Scope.of(principal)), "values": values,
-                                                         "errors": _message(request, error), "can_manage": True},
+        return _page(request, "support/startups.html",
+                     {"teams": svc.startups(db, Scope.of(principal)), "values": values,
+                      "errors": _message(request, error), "can_manage": True},
                      status_code=422)
 
 
@@ -105,7 +106,8 @@ def _apply(db: DbSession, startup_id: int, action: str, form: dict[str, str], ac
         svc.move_stage(db, startup_id=startup_id, stage=form.get("stage", ""), on=on, note=form.get("note", ""),
                        actor=actor, scope=scope)
     else:
-        svc.link_startup_center(db, startup_id=startup_id, reference=form.get("reference", ""), on=on, actor=actor, scope=scope)
+        svc.link_startup_center(db, startup_id=startup_id, reference=form.get("reference", ""), on=on,
+                                actor=actor, scope=scope)
 
 
 @router.post("/support/startups/{startup_id}/{action}", response_model=None)

@@ -31,7 +31,8 @@ class Refusal(StrEnum):
 
 
 def uses_on(on: dt.date, tree: ParameterTree | None = None) -> dict[str, ParameterUse]:
-    return in_force(PREFIX, ("min_age", "max_age", "monthly_amount_won", "max_months", "min_attendance"), on, tree, extra={"vulnerable_groups": GROUPS})
+    return in_force(PREFIX, ("min_age", "max_age", "monthly_amount_won", "max_months", "min_attendance"), on, tree,
+                    extra={"vulnerable_groups": GROUPS})
 
 
 def age_on(birth: dt.date, on: dt.date) -> int:

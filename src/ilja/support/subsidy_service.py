@@ -104,7 +104,8 @@ def grant(session: Session, *, person_id: int, program_id: int, starts_on: dt.da
     if enrolment_id is not None:
         try:
             if training.get_enrolment(session, enrolment_id).person_id != person_id:
-                raise Invalid("다른 사람의 교육 이력입니다.", "The enrolment is another person's.", field="enrolment_id")
+                raise Invalid("다른 사람의 교육 이력입니다.", "The enrolment is another person's.",
+                              field="enrolment_id")
         except TrainingNotFound:
             raise NotFound("enrolment", enrolment_id) from None
     _commit(session, program, monthly * months)
@@ -121,7 +122,8 @@ def grant(session: Session, *, person_id: int, program_id: int, starts_on: dt.da
 
 
 def grants(session: Session, *, program_id: int | None = None, scope: Scope = SYSTEM) -> list[SubsidyGrant]:
-    query = select(SubsidyGrant).where(scope.where(Kind.SUBSIDY_GRANT)).order_by(SubsidyGrant.starts_on.desc(), SubsidyGrant.id.desc())
+    query = select(SubsidyGrant).where(scope.where(Kind.SUBSIDY_GRANT)).order_by(SubsidyGrant.starts_on.desc(),
+                                                                                 SubsidyGrant.id.desc())
     if program_id is not None:
         query = query.where(SubsidyGrant.program_id == program_id)
     return list(session.scalars(query))

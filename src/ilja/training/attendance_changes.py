@@ -94,7 +94,8 @@ def record_excused(session: Session, *, enrolment_id: int, day: dt.date, kind: s
     try:
         excuse = ExcuseKind(kind)
     except ValueError:
-        raise InvalidInput("공결 사유: 목록에서 고르십시오.", "Reason for the excuse: choose one from the list.") from None
+        raise InvalidInput("공결 사유: 목록에서 고르십시오.",
+                           "Reason for the excuse: choose one from the list.") from None
     if not evidence and evidence_required(day):
         raise InvalidInput("증빙 파일: 공결에는 증빙 파일(PDF, PNG, JPEG)이 필요합니다.",
                            "Evidence file: an excused absence needs an evidence file (PDF, PNG or JPEG).")

@@ -190,8 +190,8 @@ async def override_decide(request: Request, cohort_id: int, db: DbSession, princ
     try:
         with db.begin_nested():
             changes.decide_override(
-                db, override_id=_override_of(form, cohort, db, principal), approve=approve, note=str(form.get("note", "")), actor=principal.actor,
-                scope=Scope.of(principal))
+                db, override_id=_override_of(form, cohort, db, principal), approve=approve,
+                note=str(form.get("note", "")), actor=principal.actor, scope=Scope.of(principal))
     except TrainingError as error:
         return _changes_error(request, db, principal, cohort, error)
     note = "approved" if approve else "rejected"

@@ -92,16 +92,17 @@ PUBLIC_JOBS = Layout(
         Column("hours", "근로시간", "Hours worked", "number", False, "근무한 시간의 합계 (시간)",
                "Total hours worked"),
         Column("wages_won", "지급임금", "Wages paid", "integer", False,
-               "그 달 임금의 지급 총액 (원, 세전, 정산 포함)", "Gross wages paid for the month (won, with adjustments)"),
+               "그 달 임금의 지급 총액 (원, 세전, 정산 포함)",
+               "Gross wages paid for the month (won, with adjustments)"),
     ),
     "participants",
 )
 
 TRAINING_COURSES = Layout(
     "training-courses", "서울시 직업훈련 과정별 성과 현황", "Seoul training courses and their outcomes",
-    "청년취업사관학교·기술교육원 과정별 연도별 입교, 수료, 중도탈락, 취업 인정 기간 내 취업 인원. 공개 기준 인원 미만인 "
-    "과정은 같은 기관의 '기타'로, 그래도 기준 미만이면 사업의 '전체' 기관 '기타'로 합산하고, 그래도 기준 "
-    "미만이면 공개하지 않습니다.",
+    "청년취업사관학교·기술교육원 과정별 연도별 입교, 수료, 중도탈락, 취업 인정 기간 내 취업 인원. "
+    "공개 기준 인원 미만인 과정은 같은 기관의 '기타'로, 그래도 기준 미만이면 사업의 '전체' 기관 "
+    "'기타'로 합산하고, 그래도 기준 미만이면 공개하지 않습니다.",
     "Enrolments, completions, dropouts and employment within the recognition period by training course and "
     "intake year. Courses under the publication threshold are merged into 'Other' of their "
     "provider, then of their program, and left out if still under it.",

@@ -42,7 +42,8 @@ class UnverifiedBlocksDraw(SelectionError):
     def __init__(self, round_id: int, waiting: dict[str, int]):
         counts_ko = ", ".join(f"{catalogue.FACTS[f].ko} {n}건" for f, n in waiting.items())
         counts_en = ", ".join(f"{catalogue.FACTS[f].en}: {n}" for f, n in waiting.items())
-        super().__init__(f"확인되지 않은 사실이 남아 선발할 수 없습니다 ({counts_ko}). 확인 대기열에서 먼저 확인하십시오.",
+        super().__init__(f"확인되지 않은 사실이 남아 선발할 수 없습니다 ({counts_ko}). "
+                         "확인 대기열에서 먼저 확인하십시오.",
                          f"Facts are still unverified ({counts_en}); verify them in the verification "
                          "queue before the draw.", round_id=round_id)
 

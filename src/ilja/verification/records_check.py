@@ -147,7 +147,8 @@ def read_rows(session: Session, data: bytes, filename: str, round_id: int, keyri
             continue
         text += [None] * (len(table[0]) - len(text))
         if (text[round_at] or "").strip() != this_round:
-            problems.append(Problem(number, "공고번호", f"다른 공고(또는 빈 칸)의 행입니다: 이 공고는 {round_id}번입니다.",
+            problems.append(Problem(number, "공고번호",
+                                    f"다른 공고(또는 빈 칸)의 행입니다: 이 공고는 {round_id}번입니다.",
                                     f"a row for another round (or none): this is round {round_id}"))
             continue
         try:

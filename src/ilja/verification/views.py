@@ -173,7 +173,8 @@ def _application_page(request: Request, session: DbSession, principal: Principal
     at_run = gate.at_selection(session, application.id)
     return _page(request, "verification/application.html", {
         "application": application, "round": row, "name": mask_name(person.name) if person else "",
-        "lines": [{"fact": line.fact, "label": _label((catalogue.FACTS[line.fact].ko, catalogue.FACTS[line.fact].en), t.lang),
+        "lines": [{"fact": line.fact,
+                   "label": _label((catalogue.FACTS[line.fact].ko, catalogue.FACTS[line.fact].en), t.lang),
                    "declared": catalogue.shown(line.fact, line.declared, t.lang),
                    "verified": line.verified,
                    "value": catalogue.shown(line.fact, line.verified.value, t.lang) if line.verified else None}

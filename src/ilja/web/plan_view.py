@@ -272,7 +272,8 @@ def plan_page(t: Translator) -> PlanPage:
         for w in p.warnings
     ]
     programs = [
-        {"code": prog.code, "name": _text(t, prog.name), "budget": figure_of(t, prog.budget) if prog.budget else t("plan.none"),
+        {"code": prog.code, "name": _text(t, prog.name),
+         "budget": figure_of(t, prog.budget) if prog.budget else t("plan.none"),
          "projects": figure_of(t, prog.projects) if prog.projects else t("plan.none"),
          "people": figure_of(t, prog.people) if prog.people else t("plan.none")}
         for prog in p.programs

@@ -163,7 +163,8 @@ def _reason(t: Translator, condition: ConditionView, needs: tuple[str, ...], use
         fields = ", ".join(t(f"inputs.{name}") for name in needs)
         return t("reasons.to_verify", fields=fields)
     key = f"reasons.{condition.id}.{condition.status}"
-    if condition.status == HELD and any(u.value is None for u in uses) and t.has(f"reasons.{condition.id}.{NO_LIMIT_REASON}"):
+    if (condition.status == HELD and any(u.value is None for u in uses)
+            and t.has(f"reasons.{condition.id}.{NO_LIMIT_REASON}")):
         key = f"reasons.{condition.id}.{NO_LIMIT_REASON}"
     return t(key, **values)
 
