@@ -215,8 +215,9 @@ def _training_and_after(session, world: World, site: str, instructor_user: int) 
     applications.open_round(session, round_.id, actor=MANAGER)
     cohort.round_id, cohort.unit_code = round_.id, "c1"
     application = applications.submit(
-        session, round_id=round_.id, person_id=person, person=registry.person_format(registry.get_person(session, person)),
-        preferences=["c1"], channel=Channel.STAFF, idempotency_key=f"k-{tag}", actor=MANAGER, staff=True).application
+        session, round_id=round_.id, person_id=person,
+        person=registry.person_format(registry.get_person(session, person)), preferences=["c1"],
+        channel=Channel.STAFF, idempotency_key=f"k-{tag}", actor=MANAGER, staff=True).application
     consent = Consent(person_id=person, application_id=application.id, purpose="collection_use", version="2025-01-01",
                       given_via="paper", given_at=NOW)
     correction = CorrectionRequest(person_id=person, item="other", wrong="틀림", asked="고침", filed_at=NOW,
@@ -313,7 +314,8 @@ def _matching(session, world: World) -> None:
                                job_title="개발", hired_on=dt.date(2025, 9, 5), created_at=NOW)
         session.add(hire)
         session.flush()
-        for kind, row_id in {Kind.OFFER: offer.id, Kind.INTERVIEW: interview.id, Kind.MATCHING_OUTCOME: hire.id}.items():
+        for kind, row_id in {Kind.OFFER: offer.id, Kind.INTERVIEW: interview.id,
+                             Kind.MATCHING_OUTCOME: hire.id}.items():
             world.objects.setdefault(kind, {})[site] = row_id
     for kind, row_id in {Kind.MATCHING_RUN: run.id, Kind.MATCHING_DAY: day.id, Kind.ORGANISATION: organisation.id,
                          Kind.POSTING: posting.id}.items():
@@ -382,7 +384,8 @@ def world(tmp_path, monkeypatch):
 
 OPEN = {Kind.EVENT, Kind.MATCHING_DAY, Kind.ORGANISATION, Kind.POSTING}  # open to everyone signed in
 SHARED = OPEN | {Kind.PAYROLL_RUN, Kind.MATCHING_RUN}  # one object that both sites' rows belong to
-SITE_ONLY = {Kind.PROJECT, Kind.PJ_CHECKIN_BOARD}  # belongs to a site and to no person: no coordinator or citizen sees it
+# belongs to a site and to no person: no coordinator or citizen sees it
+SITE_ONLY = {Kind.PROJECT, Kind.PJ_CHECKIN_BOARD}
 REGISTER = {Kind.INSTRUCTOR}  # shared by the training sites: every site's operator sees it whole
 
 

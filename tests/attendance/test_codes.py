@@ -42,7 +42,8 @@ def test_after_its_validity_a_code_is_expired_not_wrong(shown_after, typed_after
     typed_at = shown.shown_from + dt.timedelta(seconds=typed_after)
     verdict = verify(SECRET, shown.code, typed_at, RULES, opened_at=OPENED)
     # a later window may show the same six digits by chance (one in a million a window)
-    later = {code_of(SECRET, w, 6) for w in range(int(typed_at.timestamp()) // 60 - 2, int(typed_at.timestamp()) // 60 + 1)}
+    later = {code_of(SECRET, w, 6) for w in range(int(typed_at.timestamp()) // 60 - 2,
+                                                  int(typed_at.timestamp()) // 60 + 1)}
     assert verdict is (Verdict.ACCEPTED if shown.code in later else Verdict.EXPIRED)
 
 

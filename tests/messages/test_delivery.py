@@ -86,7 +86,8 @@ def test_sms_and_alimtalk_through_the_provider_interface(database_url, tmp_path)
     talk = by_path[f"/alimtalk/v2.3/appkeys/{APP_KEY}/raw-messages"]["body"]
     assert talk["senderKey"] == "kakao-sender" and talk["templateCode"] == "decision_notice"
     assert talk["recipientList"][0]["content"].startswith("[Ilja]")
-    assert _rows(database_url, sms)["sms"].provider_ref == by_path[f"/sms/v3.0/appKeys/{APP_KEY}/sender/mms"]["requestId"]
+    assert (_rows(database_url, sms)["sms"].provider_ref
+            == by_path[f"/sms/v3.0/appKeys/{APP_KEY}/sender/mms"]["requestId"])
     assert _rows(database_url, kakao)["alimtalk"].status == "delivered"
 
 

@@ -52,7 +52,8 @@ def test_alumni_gap_uses_the_documents_figure_when_records_are_silent():
 def test_records_win_over_the_document_for_the_same_year():
     plan = load_plan()
     mine = Actual("youth_academy", "alumni_members", 2025, 3000, RECORDS)
-    row = next(r for r in kpi_rows(plan.targets, [mine]) if r.target.metric == "alumni_members" and r.target.year == 2030)
+    row = next(r for r in kpi_rows(plan.targets, [mine])
+               if r.target.metric == "alumni_members" and r.target.year == 2030)
     assert row.actual is mine and row.gap == Decimal(7000)
 
 

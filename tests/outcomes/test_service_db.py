@@ -63,9 +63,12 @@ def test_bad_outcomes_are_refused_with_field_and_reason(database_url):
 
 def test_registers_count_members_on_a_date(database_url):
     with transaction(engine_for(database_url)) as session:
-        service.add_alliance_member(session, name="네이버클라우드", kind="company", joined_on=D(2025, 12, 10), actor=STAFF)
-        service.add_alliance_member(session, name="서울대학교", kind="university", joined_on=D(2025, 12, 10), actor=STAFF)
-        service.add_alliance_member(session, name="서울대학교", kind="university", joined_on=D(2025, 12, 10), actor=STAFF)
+        service.add_alliance_member(session, name="네이버클라우드", kind="company", joined_on=D(2025, 12, 10),
+                                    actor=STAFF)
+        service.add_alliance_member(session, name="서울대학교", kind="university", joined_on=D(2025, 12, 10),
+                                    actor=STAFF)
+        service.add_alliance_member(session, name="서울대학교", kind="university", joined_on=D(2025, 12, 10),
+                                    actor=STAFF)
         member = service.add_alumni_member(session, person_id=None, joined_on=D(2024, 3, 1), actor=STAFF)
         service.add_alumni_activity(session, member_id=member.id, kind="mentoring", on=D(2025, 1, 5), actor=STAFF)
         with pytest.raises(OutcomeError):
@@ -88,7 +91,8 @@ def _random_cohort(session, seed: int, n: int = 160) -> None:
         done = D(2024, 1, 1) + dt.timedelta(days=rng.randrange(700))
         program = rng.choice(["youth_academy", "youth_academy", "tech_institute"])
         row = service.add_participation(session, completed(f"own:{i}", done, program_code=program,
-                                                           campus_code=rng.choice(campuses), course=rng.choice(["AI", "SW", None]),
+                                                           campus_code=rng.choice(campuses),
+                                                           course=rng.choice(["AI", "SW", None]),
                                                            district_code=rng.choice(["11440", "11140"])), actor=STAFF)
         for _ in range(rng.randrange(3)):
             kind = rng.choice(["employed", "startup", "further_study", "looking"])
@@ -117,7 +121,8 @@ def test_sql_rates_agree_with_the_pure_definition(database_url, name, on):
         assert both[1] == queries.headline(session, other, cohort_for(other, year=2025, as_of=on))
         assert pure.denominator > 20
         for dimension in DIMENSIONS:
-            sql = [(g.key, g.numerator, g.denominator, g.excluded) for g in queries.rate_groups(session, rule, cohort, dimension=dimension)]
+            sql = [(g.key, g.numerator, g.denominator, g.excluded)
+                   for g in queries.rate_groups(session, rule, cohort, dimension=dimension)]
             mine = [(g.key, g.numerator, g.denominator, g.excluded) for g in breakdown(pure, dimension)]
             assert sorted(sql, key=str) == sorted(mine, key=str), dimension
         rows, total = queries.rate_members(session, rule, cohort, status="counted", limit=1000)

@@ -78,7 +78,8 @@ def test_a_refusal_needs_reasons_and_another_item_is_corrected_in_its_own_domain
         with pytest.raises(PrivacyError) as bare:
             corrections.answer(session, refused_id, accept=False, text="", actor=OPERATOR)
         assert bare.value.field == "answer"
-        corrections.answer(session, refused_id, accept=False, text="가족관계증명서의 생년월일과 같습니다.", actor=OPERATOR)
+        corrections.answer(session, refused_id, accept=False, text="가족관계증명서의 생년월일과 같습니다.",
+                           actor=OPERATOR)
         accepted = corrections.answer(session, training_id, accept=True, text="출결을 출석으로 고쳤습니다.",
                                       actor=OPERATOR)
         assert accepted.corrected_fields is None and accepted.status == "accepted"

@@ -190,7 +190,8 @@ def test_the_host_and_participant_pages(tmp_path, monkeypatch):
             placement = service.place(session, project_id=project, person_id=person, actor=MANAGER,
                                       start_on=dt.date(2025, 7, 1)).id
             tokens = {}
-            for login, role, site, who in (("host", Role.OPERATOR, "host-1", None), ("other", Role.OPERATOR, "campus.jongno", None),
+            for login, role, site, who in (("host", Role.OPERATOR, "host-1", None),
+                                           ("other", Role.OPERATOR, "campus.jongno", None),
                                            ("me", Role.CITIZEN, None, person)):
                 user = accounts.create_user(session, login=login, password="correct-horse-9", role=role,
                                             display_name=login, site_code=site, person_id=who)
@@ -204,7 +205,8 @@ def test_the_host_and_participant_pages(tmp_path, monkeypatch):
             check_page(opened.text)
             code = "".join(re.search(r'ilja-checkin-code"[^>]*><strong>(\d{3}) (\d{3})<', opened.text).groups())
             check_page(client.get("/publicjobs/me/checkin", headers=tokens["me"]).text)
-            done = client.post("/publicjobs/me/checkin", headers=tokens["me"], data={"code": code}, follow_redirects=True)
+            done = client.post("/publicjobs/me/checkin", headers=tokens["me"], data={"code": code},
+                               follow_redirects=True)
             assert "출석이 기록되었습니다" in check_page(done.text).text
             again = client.post("/api/v1/publicjobs/me/checkin", headers=tokens["me"], json={"code": code})
             assert again.status_code == 422 and again.json()["detail"]["reason"] == "already"

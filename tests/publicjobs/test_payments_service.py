@@ -74,7 +74,8 @@ def test_a_payroll_journey_pays_each_payment_exactly_once(database_url):
     assert again == first and again_items == items
     with transaction(engine_for(database_url)) as session:
         waiting = payment_service.rejected(session)
-        assert [(p.person_id, p.reject_reason) for p in waiting] == [(closed.person_id, "02"), (mismatch.person_id, "03")]
+        assert [(p.person_id, p.reject_reason) for p in waiting] == [(closed.person_id, "02"),
+                                                                     (mismatch.person_id, "03")]
         with pytest.raises(PublicJobError):  # nobody else may have their account redirected
             payment_service.enter_account(session, ok.person_id, bank_code="088", number="110-123-456789",
                                           holder="김참여", actor=HOST, by="operator")
@@ -187,7 +188,8 @@ def test_a_payment_is_in_two_transfer_files_only_with_a_rejection_between(databa
 def test_transfer_file_layout(database_url):
     run_id = _month(database_url, people=1, program="companion_jobs")
     _, items = _send(database_url, run_id, program="companion_jobs")
-    sheet = openpyxl.load_workbook(io.BytesIO(documents.transfer_xlsx(items, {items[0].person_id: "김동행"}, {}))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(documents.transfer_xlsx(items, {items[0].person_id: "김동행"},
+                                                                      {}))).active
     assert [c.value for c in sheet[1]] == list(documents.TRANSFER_HEADER)
     row = [c.value for c in sheet[2]]
     assert row[1] == items[0].reference and row[3] == "김동행" and row[4] is None and row[7] == items[0].amount

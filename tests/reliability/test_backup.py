@@ -23,12 +23,13 @@ RRN = valid_rrn("880808", "2", "34567")
 
 def _fill(url: str, keyring) -> int:
     with transaction(engine_for(url)) as session:
-        ids = [registry.register_person(session, record(name=f"김민{i}", rrn=valid_rrn("880808", "2", f"{34560 + i}"), birth_date="1988-08-08",
-                                                        phone=f"010-2222-{3000 + i}"),
+        ids = [registry.register_person(session, record(name=f"김민{i}", rrn=valid_rrn("880808", "2", f"{34560 + i}"),
+                                                        birth_date="1988-08-08", phone=f"010-2222-{3000 + i}"),
                                         actor=MANAGER, program="companion_jobs", keyring=keyring).person.id
                for i in range(5)]
-        registry.register_person(session, record(name="이서연", rrn=RRN, birth_date="1988-08-08", phone="010-9999-0000"), actor=MANAGER,
-                                 program="companion_jobs", keyring=keyring)
+        registry.register_person(session, record(name="이서연", rrn=RRN, birth_date="1988-08-08",
+                                                 phone="010-9999-0000"),
+                                 actor=MANAGER, program="companion_jobs", keyring=keyring)
         for person_id in ids:
             registry.read_person(session, person_id, actor=MANAGER, personal=True)
         audit.record(session, MANAGER, "test.marker", object_type="test", object_id="1")

@@ -127,7 +127,8 @@ def test_a_prior_notice_is_answered_and_the_manager_withdraws_it(site, database_
     staff_page = manager.get(f"/rights/decisions/{decision_id}")
     assert "문자로 미리 알렸습니다." in staff_page.text
     check_page(staff_page.text)
-    empty = manager.post(f"/rights/decisions/{decision_id}/withdraw", data={"reason": "", "csrf_token": csrf(staff_page.text)})
+    empty = manager.post(f"/rights/decisions/{decision_id}/withdraw",
+                         data={"reason": "", "csrf_token": csrf(staff_page.text)})
     assert empty.status_code == 422
     withdrawn = manager.post(f"/rights/decisions/{decision_id}/withdraw", data={
         "reason": "사전 통보 확인", "csrf_token": csrf(staff_page.text)}, follow_redirects=False)

@@ -47,7 +47,8 @@ def test_check_json_in_english_on_the_other_side_of_the_date(person_file):
 
 
 def test_check_rejects_a_bad_date_and_an_invalid_person(tmp_path, person_file):
-    assert runner.invoke(app, ["eligibility", "check", "--person", str(person_file), "--on", "2025-13-01"]).exit_code == 2
+    assert runner.invoke(app, ["eligibility", "check", "--person", str(person_file),
+                               "--on", "2025-13-01"]).exit_code == 2
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({**PERSON, "birth_date": "yesterday"}), encoding="utf-8")
     result = runner.invoke(app, ["eligibility", "check", "--person", str(bad), "--on", "2025-01-01"])

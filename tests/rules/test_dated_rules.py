@@ -173,8 +173,10 @@ def test_residence_outside_seoul_fails_every_program(engine):
 
 # 기술교육원 priority groups ---------------------------------------------------------------------
 def test_tech_institute_priority_groups(engine):
-    assert result(engine, person(vulnerable_groups=["basic_livelihood"]), "tech_institute", D(2025, 3, 1)).priority_group
-    assert not result(engine, person(vulnerable_groups=["long_term_unemployed"]), "tech_institute", D(2025, 3, 1)).priority_group
+    assert result(engine, person(vulnerable_groups=["basic_livelihood"]), "tech_institute",
+                  D(2025, 3, 1)).priority_group
+    assert not result(engine, person(vulnerable_groups=["long_term_unemployed"]), "tech_institute",
+                      D(2025, 3, 1)).priority_group
 
 
 # 동행일자리 income, assets, missing inputs ------------------------------------------------------------

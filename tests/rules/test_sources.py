@@ -111,7 +111,8 @@ def test_a_citation_reads_as_title_and_section():
     source = "document: seoul-2025-jobs-plan §2 서울 동행일자리 지원대상 (만 18세 이상)"
     assert registry.cite(source) == "일자리 지원 (경제실) — 2025년 주요업무 §2 서울 동행일자리 지원대상 (만 18세 이상)"
     assert registry.cite(source, "en").startswith("Job support (Economic Policy Office) — 2025 work plan §2 ")
-    assert registry.cite(source, keys=True).startswith("일자리 지원 (경제실) — 2025년 주요업무 [seoul-2025-jobs-plan] §2")
+    assert registry.cite(source, keys=True).startswith("일자리 지원 (경제실) — 2025년 주요업무 "
+                                                       "[seoul-2025-jobs-plan] §2")
     mixed = "assumption: labor-standards-act §55 sets no day; Sunday"
     assert registry.cite(mixed, "en") == "Labor Standards Act §55 sets no day; Sunday"
     assert [s.key for s in registry.cited(mixed)] == ["labor-standards-act"]

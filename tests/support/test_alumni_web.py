@@ -47,7 +47,8 @@ def test_record_publish_and_read_back(site):
     assert post("pair", member_id=str(member_id), person_id=str(persons[1])).status_code == 303
     assert post("meeting", pair_id="1").status_code == 303
     assert post("talent", member_id=str(member_id), topic="면접 준비", minutes="90", attendees="12").status_code == 303
-    assert post("scholarship", member_id=str(member_id), person_id=str(persons[1]), amount_won="500,000").status_code == 303
+    assert post("scholarship", member_id=str(member_id), person_id=str(persons[1]),
+                amount_won="500,000").status_code == 303
     bad = post("scholarship", member_id="999", person_id=str(persons[1]), amount_won="1")
     assert bad.status_code == 422 and check_page(bad.text).problems == []
     assert post("publish").status_code == 303

@@ -38,7 +38,8 @@ def test_the_trainee_claims_a_fee_on_the_web_and_the_manager_pays_it(site):
     page = site.client.get("/support/me/certifications")
     assert page.status_code == 200 and check_page(page.text).problems == []
     assert "Azure AI Engineer" in page.text
-    form = {"csrf_token": token, "certification_id": "1", "exam_on": (dt.date.today() - dt.timedelta(days=5)).isoformat(), "fee_paid_won": "165000",
+    form = {"csrf_token": token, "certification_id": "1",
+            "exam_on": (dt.date.today() - dt.timedelta(days=5)).isoformat(), "fee_paid_won": "165000",
             "result": "passed"}
     bad = site.client.post("/support/me/certifications", data=form,
                            files={"receipt": ("r.exe", b"MZ\x90 nope", "application/pdf")})
@@ -71,7 +72,8 @@ def test_the_trainee_claims_a_fee_on_the_web_and_the_manager_pays_it(site):
     receipt = site.client.get(f"/support/claims/{claim_id}/receipt")
     assert receipt.content == PDF and receipt.headers["content-type"] == "application/pdf"
     budgets = site.api("auditor", "GET", "/support/budgets").json()
-    assert [(b["year"], b["committed_won"], b["paid_won"]) for b in budgets] == [(dt.date.today().year, 165_000, 165_000)]
+    assert ([(b["year"], b["committed_won"], b["paid_won"]) for b in budgets]
+            == [(dt.date.today().year, 165_000, 165_000)])
 
 
 def test_the_operator_sees_pass_rates_by_campus_and_course_and_sets_results(site):

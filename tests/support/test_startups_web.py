@@ -57,7 +57,8 @@ def test_the_operator_runs_a_team_to_launch_on_the_web(site):
     milestone = re.search(r'action="(/support/startups/\d+/milestones/\d+/done)"', site.client.get(path).text).group(1)
     assert site.client.post(milestone, data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert post("stage", stage="launch", on=today).status_code == 303
-    assert post("funding", kind="investment", funder="서울 AI 펀드", amount_won="30,000,000", on=today).status_code == 303
+    assert post("funding", kind="investment", funder="서울 AI 펀드", amount_won="30,000,000",
+                on=today).status_code == 303
     page = site.client.get(path)
     assert page.status_code == 200 and check_page(page.text).problems == []
     assert "창업 성과 기록됨" in page.text and "30,000,000원" in page.text

@@ -127,7 +127,8 @@ def test_quitting_without_notice_restricts_reparticipation(database_url, keyring
                             reason=None, actor=OPERATOR)
         service.quit_course(session, enrolment_id=second.id, with_notice=True, on=D(2025, 12, 5),
                             reason="취업", actor=OPERATOR)
-        rights.take_effect_due(session, on=clock.today() + dt.timedelta(days=60))  # the exclusion's prior notice has run
+        # the exclusion's prior notice has run
+        rights.take_effect_due(session, on=clock.today() + dt.timedelta(days=60))
         assert service.get_cohort(session, setup.cohort_id).enrolled == 0
         history = service.training_history_for(session, first.person_id)
         assert history == [{"program": "youth_academy", "start": "2025-12-01",

@@ -21,7 +21,8 @@ _RUN = """async (blocking) => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.filter(v => blocking.includes(v.impact)).map(v => ({
     id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 4).map(n => n.target.join(" ") + " — " + (n.failureSummary || "").split("\\n").slice(1, 2).join(""))
+    nodes: v.nodes.slice(0, 4).map(n => n.target.join(" ") + " — "
+                                   + (n.failureSummary || "").split("\\n").slice(1, 2).join(""))
   }));
 }"""
 

@@ -228,7 +228,8 @@ def test_the_youth_academy_card_says_who_may_apply(client):
 def test_the_privacy_policy_says_which_programs_collect_rrns(client, lang):
     html = client.get(f"/privacy?lang={lang}").text
     page = check_page(html)
-    rows = dict(re.findall(r'<th scope="row">(.*?)</th>.*?<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>', html, re.S))
+    rows = dict(re.findall(r'<th scope="row">(.*?)</th>.*?<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>',
+                           html, re.S))
     collect = {"ko": "수집합니다", "en": "Collected"}[lang]
     names = {"ko": ("서울 동행일자리", "청년취업사관학교"), "en": ("Seoul Companion Jobs", "Youth Job Academy")}[lang]
     assert rows[names[0]].startswith(collect) and not rows[names[1]].startswith(collect)

@@ -143,7 +143,8 @@ def test_empty_form_lists_every_error_at_the_top(client):
     assert response.status_code == 422
     page = check_page(response.text)
     assert page.title == "오류: 내가 신청할 수 있는 사업 | 일자리"
-    summary = response.text[response.text.index('id="error-summary"'):response.text.index("</ul>", response.text.index('id="error-summary"'))]
+    summary = response.text[response.text.index('id="error-summary"'):
+                            response.text.index("</ul>", response.text.index('id="error-summary"'))]
     for target in ("birth_date", "sigungu", "employment_status-unemployed", "able_to_work-yes",
                    "household_head-yes", "household_size", "on"):
         assert f'href="#{target}"' in summary, target
