@@ -31,7 +31,8 @@ def event_out(row: Any) -> dict[str, Any]:
 
 def signup_out(row: Any) -> dict[str, Any]:
     return {"id": row.id, "event_id": row.event_id, "person_id": row.person_id, "status": row.status,
-            "attended": row.attended, "hired": row.hired, "hired_on": row.hired_on.isoformat() if row.hired_on else None}
+            "attended": row.attended, "hired": row.hired,
+            "hired_on": row.hired_on.isoformat() if row.hired_on else None}
 
 
 class EventIn(BaseModel):

@@ -42,10 +42,11 @@ def create_event(session: Session, *, kind: str, title: str, starts_at: dt.datet
             raise NotFound("organisation", code)
         name = organisation.name
     if kind == EventKind.VISITING_ACADEMY and not (university or "").strip():
-        raise Invalid("찾아가는 청년취업사관학교는 대학을 입력해야 합니다.", "A visiting-academy session names its university.",
-                      field="university")
+        raise Invalid("찾아가는 청년취업사관학교는 대학을 입력해야 합니다.",
+                      "A visiting-academy session names its university.", field="university")
     row = EmployerEvent(kind=kind, title=_text(title, "title"), organisation_code=code,
-                        organisation_name=_text(name, "organisation_name"), university=(university or "").strip() or None,
+                        organisation_name=_text(name, "organisation_name"),
+                        university=(university or "").strip() or None,
                         campus_code=(campus_code or "").strip() or None, place=_text(place, "place"),
                         starts_at=starts_at, capacity=capacity, confirmed=0, waitlisted=0, cancelled=False,
                         created_at=now(), created_by=actor.id)
@@ -63,7 +64,8 @@ def get_event(session: Session, event_id: int) -> EmployerEvent:
     return row
 
 
-def events(session: Session, *, upcoming_from: dt.datetime | None = None, kind: str | None = None) -> list[EmployerEvent]:
+def events(session: Session, *, upcoming_from: dt.datetime | None = None,
+           kind: str | None = None) -> list[EmployerEvent]:
     query = select(EmployerEvent).order_by(EmployerEvent.starts_at, EmployerEvent.id)
     if upcoming_from is not None:
         query = query.where(EmployerEvent.starts_at >= upcoming_from, EmployerEvent.cancelled.is_(False))
@@ -202,8 +204,8 @@ def follow_up(session: Session, *, signup_id: int, hired: bool, hired_on: dt.dat
             raise Conflict("참석한 사람만 채용 연계로 기록합니다.", "Only attendees can be followed up as hired.",
                            field="hired")
         if hired_on is None or not hire_counts(event.starts_at.date(), hired_on, uses_on(event.starts_at.date())):
-            raise Invalid("채용일이 행사 후 인정 기간 밖입니다.", "The hire date is outside the event's follow-up window.",
-                          field="hired_on")
+            raise Invalid("채용일이 행사 후 인정 기간 밖입니다.",
+                          "The hire date is outside the event's follow-up window.", field="hired_on")
     row.hired, row.hired_on, row.follow_up_note = hired, hired_on if hired else None, note.strip() or None
     session.flush()
     audit.record(session, actor, "support.event.follow_up", subject_person_id=row.person_id, object_type="event",

@@ -118,8 +118,8 @@ async def record(request: Request, event_id: int, signup_id: int, db: DbSession,
     try:
         with db.begin_nested():
             if form.get("what") == "attendance":
-                ev.mark_attendance(db, signup_id=signup_id, attended=form.get("attended") == "yes", actor=principal.actor,
-                                   scope=Scope.of(principal))
+                ev.mark_attendance(db, signup_id=signup_id, attended=form.get("attended") == "yes",
+                                   actor=principal.actor, scope=Scope.of(principal))
             else:
                 ev.follow_up(db, signup_id=signup_id, hired=form.get("hired") == "yes",
                              hired_on=parse_date(form.get("hired_on", "")), note=form.get("note", ""),
