@@ -55,3 +55,25 @@ def test_an_uploaded_table_is_read_one_way_and_refused_in_both_languages():
         with pytest.raises(files.UnreadableTable) as refused:
             files.read_table(data, name, max_bytes=1 if words == "1바이트" else 10_000)
         assert words in refused.value.ko and refused.value.en
+
+
+def test_a_sheet_keeps_its_inner_blank_rows_and_drops_the_trailing_ones():
+    """Row numbers in a refusal are the spreadsheet's, so a blank row between data stays; the
+    blank rows after the last value (a sheet formatted far down) are not built at all."""
+    import io
+
+    from openpyxl import Workbook
+
+    from ilja import files
+
+    book, out = Workbook(), io.BytesIO()
+    sheet = book.active
+    sheet.append(["이름", "전화"])
+    sheet.append([None, None])
+    sheet.append(["김철수", 1])
+    for row in range(4, 5_000):
+        sheet.cell(row=row, column=2).number_format = "@"  # formatted, no value
+    sheet.cell(row=5_000, column=1, value="")
+    book.save(out)
+    assert files.read_table(out.getvalue(), "people.xlsx", max_bytes=10_000_000) == [
+        ["이름", "전화"], ["", ""], ["김철수", 1]]

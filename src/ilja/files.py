@@ -63,7 +63,7 @@ def read_table(data: bytes, filename: str, *, max_bytes: int) -> list[list[Any]]
         try:
             check_xlsx(io.BytesIO(data))
             sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-            return [[_whole(value) for value in row] for row in sheet.to_python()]
+            return _rows_with_data(sheet.iter_rows())
         except (CalamineError, SpreadsheetTooLarge, ValueError, IndexError):
             raise UnreadableTable("읽을 수 있는 XLSX 파일이 아닙니다.", "not a readable XLSX file") from None
     if suffix not in ("csv", "txt"):
@@ -74,6 +74,22 @@ def read_table(data: bytes, filename: str, *, max_bytes: int) -> list[list[Any]]
         except UnicodeDecodeError:
             continue
     raise UnreadableTable("UTF-8 또는 CP949 텍스트가 아닙니다.", "the file is neither UTF-8 nor CP949 text")
+
+
+def _rows_with_data(rows: Iterable[list[Any]]) -> list[list[Any]]:
+    """The sheet's rows up to its last one with a value: blank rows between data keep their
+    place (row numbers in refusals stay the spreadsheet's), trailing ones — a sheet formatted a
+    million rows down — are never built."""
+    kept: list[list[Any]] = []
+    blank = 0
+    for row in rows:
+        if all(value == "" or value is None for value in row):
+            blank += 1
+            continue
+        kept.extend([""] * len(row) for _ in range(blank))
+        blank = 0
+        kept.append([_whole(value) for value in row])
+    return kept
 
 
 def _whole(value: Any) -> Any:
