@@ -25,7 +25,7 @@ from ilja.rules.engine import default_engine
 from ilja.rules.explain import condition_lines
 from ilja.web import citizen
 from ilja.web.navigation import links_for
-from ilja.web.templating import render, translator
+from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,9 +33,7 @@ router = APIRouter(include_in_schema=False)
 def page(request: Request, template: str, context: dict[str, Any],
          status_code: int = 200) -> HTMLResponse:
     """A page that may show personal data: never kept in a shared browser's cache."""
-    response = render(request, template, context, status_code=status_code)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(request, template, context, status_code=status_code)
 
 
 def not_found(request: Request, what: str) -> HTMLResponse:

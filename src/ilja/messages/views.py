@@ -14,7 +14,7 @@ from ilja.accounts.scope import Scope
 from ilja.messages import outbox, service
 from ilja.messages.models import MessageStatus
 from ilja.support.pages import person_names
-from ilja.web.templating import render, translator
+from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
 Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
@@ -23,9 +23,7 @@ Staff = Annotated[Principal, Depends(requires(Permission.PEOPLE_READ))]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    response = render(request, template, {"errors": [], "saved": False, **context}, status_code=status_code)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(request, template, {"errors": [], "saved": False, **context}, status_code=status_code)
 
 
 def _not_found(request: Request) -> HTMLResponse:

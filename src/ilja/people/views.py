@@ -21,7 +21,7 @@ from ilja.people.keys import get_keyring
 from ilja.people.models import Person
 from ilja.people.records import Problem, RecordInvalid, RegistryError
 from ilja.web import countries
-from ilja.web.templating import render, translator
+from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -29,9 +29,7 @@ PAGE_SIZE = 50
 
 def _page(request: Request, template: str, context: dict[str, Any],
           status_code: int = 200) -> HTMLResponse:
-    response = render(request, template, context, status_code=status_code)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(request, template, context, status_code=status_code)
 
 
 def _districts(request: Request) -> list[tuple[str, str]]:

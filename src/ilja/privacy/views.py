@@ -26,7 +26,7 @@ from ilja.people.records import RecordInvalid, RegistryError
 from ilja.privacy import consent, corrections, export, pdf, texts
 from ilja.privacy.errors import PrivacyError
 from ilja.privacy.models import Consent, CorrectionStatus
-from ilja.web.templating import render, translator
+from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
 Citizen = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
@@ -35,9 +35,7 @@ Staff = Annotated[Principal, Depends(requires(Permission.PEOPLE_READ_PERSONAL))]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    response = render(request, template, context, status_code=status_code)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(request, template, context, status_code=status_code)
 
 
 def _not_found(request: Request) -> HTMLResponse:

@@ -18,7 +18,7 @@ from ilja.publicjobs import payment_service, payroll_service
 from ilja.publicjobs.bank_results import HEADER, MAX_BYTES, ResultFileRefused
 from ilja.publicjobs.payments import Status, reference
 from ilja.publicjobs.service import NotFound, PublicJobError
-from ilja.web.templating import render, translator
+from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]
@@ -27,9 +27,7 @@ Host = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    response = render(request, template, {"active": "publicjobs", "errors": [], **context}, status_code=status_code)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(request, template, {"active": "publicjobs", "errors": [], **context}, status_code=status_code)
 
 
 def _not_found(request: Request) -> HTMLResponse:

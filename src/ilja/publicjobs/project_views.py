@@ -31,7 +31,7 @@ from ilja.publicjobs.models import HostKind, Placement, Project
 from ilja.publicjobs.project_input import ProjectInput
 from ilja.publicjobs.service import InvalidProject, NotFound, PublicJobError
 from ilja.web.i18n import Translator
-from ilja.web.templating import render, translator
+from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
 FIELDS = ("code", "name", "program_code", "track_code", "host_name", "host_kind", "host_code",
@@ -59,9 +59,7 @@ Staff = Annotated[Principal, Depends(requires_one_of(Permission.PLACEMENT_MANAGE
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    response = render(request, template, {"active": "publicjobs", **context}, status_code=status_code)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(request, template, {"active": "publicjobs", **context}, status_code=status_code)
 
 
 def _not_found(request: Request, what: str = "publicjobs.project") -> HTMLResponse:

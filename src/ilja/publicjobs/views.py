@@ -27,7 +27,7 @@ from ilja.publicjobs.timesheet import (
     prefill_month,
 )
 from ilja.web import format as fmt
-from ilja.web.templating import render, translator
+from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
 router.include_router(project_views.router)
@@ -36,9 +36,7 @@ Host = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    response = render(request, template, {"active": "publicjobs", **context}, status_code=status_code)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(request, template, {"active": "publicjobs", **context}, status_code=status_code)
 
 
 def _not_found(request: Request) -> HTMLResponse:

@@ -25,7 +25,7 @@ from ilja.rights import service as rights
 from ilja.rights.catalogue import CATALOGUE, DecisionKind
 from ilja.rights.models import Appeal, Decision
 from ilja.support.pages import person_names
-from ilja.web.templating import render, translator
+from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
 Found = TypeVar("Found")
@@ -38,9 +38,7 @@ Decides = Annotated[Principal, Depends(requires(Permission.APPLICATION_STATUS))]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    response = render(request, template, {"errors": [], "values": {}, **context}, status_code=status_code)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(request, template, {"errors": [], "values": {}, **context}, status_code=status_code)
 
 
 def _not_found(request: Request) -> HTMLResponse:

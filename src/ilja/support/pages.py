@@ -16,13 +16,11 @@ from ilja.accounts.deps import Principal
 from ilja.accounts.roles import Permission
 from ilja.people.models import Person
 from ilja.people.records import mask_name
-from ilja.web.templating import render
+from ilja.web.templating import private_page
 
 
 def page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    response = render(request, template, {"active": "support", "errors": [], **context}, status_code=status_code)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(request, template, {"active": "support", "errors": [], **context}, status_code=status_code)
 
 
 def person_names(db: Session, principal: Principal, person_ids: Iterable[int | None]) -> dict[int, str]:

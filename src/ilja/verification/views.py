@@ -21,7 +21,7 @@ from ilja.people.keys import get_keyring
 from ilja.people.records import mask_name
 from ilja.people.registry import get_person
 from ilja.verification import catalogue, gate, records_check, service
-from ilja.web.templating import render, translator
+from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Permission.APPLICATION_READ))]
@@ -31,9 +31,7 @@ PaperReader = Annotated[Principal, Depends(requires(Permission.PEOPLE_READ_PERSO
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    response = render(request, template, {"active": "verification", **context}, status_code=status_code)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(request, template, {"active": "verification", **context}, status_code=status_code)
 
 
 def _not_found(request: Request) -> HTMLResponse:

@@ -80,6 +80,14 @@ def form_token(request: Request) -> tuple[str, bool]:
     return secrets.token_urlsafe(32), True
 
 
+def private_page(request: Request, template: str, context: dict[str, Any],
+                 status_code: int = 200) -> HTMLResponse:
+    """A page that may show personal data or codes: never kept in a shared browser's cache."""
+    response = render(request, template, context, status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     lang, asked = request_language(request)
     t = Translator(lang)
