@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 from tests.applications.test_import import row, write_csv
 from typer.testing import CliRunner
 
+from ilja import clock
 from ilja.accounts.models import AuditRecord
 from ilja.cli import app
 from ilja.db import engine_for, transaction
@@ -42,7 +43,7 @@ def cli(database_url, tmp_path, monkeypatch):
 
 
 def test_rounds_import_select_verify_export(cli, database_url, tmp_path):
-    today = dt.date.today()
+    today = clock.today()
     created = cli("rounds", "create", "--program", "companion_jobs", "--title", "동행일자리 은평구",
                   "--announced", today.isoformat(), "--opens", f"{today.isoformat()}T00:00",
                   "--closes", f"{(today + dt.timedelta(days=3)).isoformat()}T18:00",

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from tests.applications.factories import open_round, register
 from tests.web.html_check import check_page
 
+from ilja import clock
 from ilja.accounts import service as accounts
 from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import Role
@@ -149,7 +150,7 @@ def test_a_manager_sets_up_a_round_runs_the_selection_and_exports_it(site):
     manager = site.browser("manager")
     new = manager.get("/manage/rounds/new")
     check_page(new.text)
-    today = dt.date.today()
+    today = clock.today()
     form = {"csrf_token": csrf(new.text), "program_code": "companion_jobs",
             "title": "2025 하반기 동행일자리 (마포구)", "announced_on": today.isoformat(),
             "opens_at": f"{today.isoformat()}T00:00",

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tests.applications.factories import MANAGER, round_input
 from tests.web.html_check import check_page
 
+from ilja import clock
 from ilja.accounts import service as accounts
 from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import Role
@@ -45,7 +46,7 @@ def web(database_url, tmp_path, monkeypatch):
 
 
 def _form(**changes: str) -> dict[str, str]:
-    today = dt.date.today()
+    today = clock.today()
     return {"program_code": "companion_jobs", "title": "2027 상반기 동행일자리 (마포구)",
             "announced_on": today.isoformat(), "opens_at": f"{today.isoformat()}T09:00",
             "closes_at": f"{(today + dt.timedelta(days=14)).isoformat()}T18:00",

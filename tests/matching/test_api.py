@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import update
 
+from ilja import clock
 from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
 from ilja.db import engine_for, transaction
@@ -13,7 +12,7 @@ from ilja.matching.models import Candidate
 from tests.matching.test_pages import site  # noqa: F401 - the fixture
 
 PASSWORD = "Tr0ub4dor&3x"
-TODAY = dt.date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 def _bearer(url: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from ilja import clock
 from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
 from ilja.db import engine_for, transaction
@@ -95,7 +96,7 @@ def test_coordinator_runs_confirms_schedules_and_records_a_hire(site):
 
     session_form = _check(site.get(f"/matching/candidates/{dev.id}"))
     logged = site.post(f"/matching/candidates/{dev.id}/sessions", data={
-        "kind": "interview_prep", "held_on": dt.date.today().isoformat(), "notes": "모의 면접",
+        "kind": "interview_prep", "held_on": clock.today().isoformat(), "notes": "모의 면접",
         "next_steps": "", "csrf_token": csrf_of(session_form)}, follow_redirects=False)
     assert logged.status_code == 303
     _check(site.get(f"/matching/organisations/{site.data['org'].id}"))

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from ilja import clock
 from ilja.accounts.audit import Actor
 from ilja.accounts.models import AuditRecord
 from ilja.db import engine_for, transaction
@@ -142,19 +143,19 @@ def test_matching_day_and_caseload(database_url):
         coordination.record_result(session, rows[0].id, result="passed", actor=COORDINATOR)
         assert session.scalar(select(Interview).where(Interview.id == rows[0].id)).result == "passed"
 
-        coordination.log_session(session, candidate_id=s["dev"].id, held_on=dt.date.today(),
+        coordination.log_session(session, candidate_id=s["dev"].id, held_on=clock.today(),
                                  kind="cv_coaching", notes="이력서 검토", next_steps="포트폴리오 보완",
                                  actor=COORDINATOR)
-        later = dt.date.today() + dt.timedelta(days=20)
+        later = clock.today() + dt.timedelta(days=20)
         rows = coordination.caseload(session, coordinator_user_id=None, on=later,
                                      actor=COORDINATOR)
         flags = {r.candidate.id: r.flagged for r in rows}
         assert flags == {s["dev"].id: True, s["analyst"].id: True}
-        rows = coordination.caseload(session, coordinator_user_id=None, on=dt.date.today(),
+        rows = coordination.caseload(session, coordinator_user_id=None, on=clock.today(),
                                      actor=COORDINATOR)
         assert not any(r.flagged for r in rows)
         with pytest.raises(MatchingInputError):
-            coordination.log_session(session, candidate_id=s["dev"].id, held_on=dt.date.today(),
+            coordination.log_session(session, candidate_id=s["dev"].id, held_on=clock.today(),
                                      kind="chat", actor=COORDINATOR)
 
 

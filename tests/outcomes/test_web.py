@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from ilja import clock
 from ilja.accounts import service as accounts
 from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import Role
@@ -90,7 +91,7 @@ def site(tmp_path_factory):
 
 
 def expected(site: Site, name: str = "cumulative_rate"):
-    on = min(dt.date.today(), dt.date(YEAR, 12, 31))
+    on = min(clock.today(), dt.date(YEAR, 12, 31))
     rule = definition(name, on)
     with transaction(engine_for(site.url)) as session:
         return queries.headline(session, rule, cohort_for(rule, year=YEAR, as_of=on))

@@ -12,6 +12,7 @@ import re
 
 from sqlalchemy import func, select, table
 
+from ilja import clock
 from ilja.accounts.models import AuditRecord, User
 from ilja.db import engine_for, transaction
 from ilja.ops.routes import UNSAFE, routes
@@ -168,7 +169,7 @@ def test_stored_script_in_names_and_free_text_is_escaped_on_every_page(site):
     client.post(f"/api/v1/rounds/{round_id}/open", headers=admin)
     manager = log_in(site.client(raise_server_exceptions=False), "x-manager", site.password)
     auditor = log_in(site.client(raise_server_exceptions=False), "r-auditor", site.password)
-    month = dt.date.today().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")
     auditor.post("/audit/report", data={"month": month, "findings": XSS,
                                         "csrf_token": csrf_of(auditor.get(f"/audit/report?month={month}").text)})
     values = {"round_id": str(round_id), "person_id": str(person_id or 1)}

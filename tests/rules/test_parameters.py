@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ilja import clock
 from ilja.rules.parameters import ParameterError, ParameterTree, default_tree
 from ilja.rules.sources import SOURCE_KINDS
 
@@ -31,7 +32,7 @@ def test_assumptions_say_why():
 
 def test_every_parameter_in_force_today_and_on_the_plan_start():
     tree = default_tree()
-    for on in (dt.date(2025, 1, 1), dt.date.today()):
+    for on in (dt.date(2025, 1, 1), clock.today()):
         snapshot = tree.at(on)
         assert set(snapshot) == set(tree.names())
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from fastapi.testclient import TestClient
 
+from ilja import clock
 from ilja.db import engine_for, transaction
 from ilja.outcomes import service as outcomes
 from tests.applications.factories import register
@@ -38,7 +39,7 @@ def test_record_publish_and_read_back(site):
     token = site.log_in("job_coordinator")
     page = site.client.get("/support/alumni")
     assert page.status_code == 200 and check_page(page.text).problems == []
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
 
     def post(action: str, **data):
         return site.client.post(f"/support/alumni/{action}", data={"csrf_token": token, "on": today, **data},
@@ -53,7 +54,7 @@ def test_record_publish_and_read_back(site):
     assert bad.status_code == 422 and check_page(bad.text).problems == []
     assert post("publish").status_code == 303
     figures = site.api("program_manager", "GET", "/support/alumni/figures",
-                       params={"year": dt.date.today().year}).json()
+                       params={"year": clock.today().year}).json()
     assert figures["alumni_active_members"] == 1 and figures["scholarships_won"] == 500_000
     assert figures["mentoring_meetings"] == 1 and figures["talent_attendees"] == 12
     assert site.api("operator", "POST", "/support/alumni/publish", json={"year": 2026}).status_code == 403

@@ -9,6 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from ilja import clock
 from ilja.db import engine_for, transaction
 from ilja.support import certification_service as cert
 from tests.support.factories import OPERATOR, PDF, trainees
@@ -39,7 +40,7 @@ def test_the_trainee_claims_a_fee_on_the_web_and_the_manager_pays_it(site):
     assert page.status_code == 200 and check_page(page.text).problems == []
     assert "Azure AI Engineer" in page.text
     form = {"csrf_token": token, "certification_id": "1",
-            "exam_on": (dt.date.today() - dt.timedelta(days=5)).isoformat(), "fee_paid_won": "165000",
+            "exam_on": (clock.today() - dt.timedelta(days=5)).isoformat(), "fee_paid_won": "165000",
             "result": "passed"}
     bad = site.client.post("/support/me/certifications", data=form,
                            files={"receipt": ("r.exe", b"MZ\x90 nope", "application/pdf")})
@@ -60,7 +61,7 @@ def test_the_trainee_claims_a_fee_on_the_web_and_the_manager_pays_it(site):
                                data={"csrf_token": token, "decision": "approve"})
     assert refused.status_code == 404 and "budget" in refused.text  # no budget set yet
     assert site.client.post("/support/budgets", data={"csrf_token": token, "kind": "certification_fee",
-                                                      "year": str(dt.date.today().year), "amount_won": "1000000",
+                                                      "year": str(clock.today().year), "amount_won": "1000000",
                                                       "source": "2026 예산"}, follow_redirects=False).status_code == 303
     approved = site.client.post(f"/support/claims/{claim_id}/decision",
                                 data={"csrf_token": token, "decision": "approve"}, follow_redirects=False)
@@ -73,12 +74,12 @@ def test_the_trainee_claims_a_fee_on_the_web_and_the_manager_pays_it(site):
     assert receipt.content == PDF and receipt.headers["content-type"] == "application/pdf"
     budgets = site.api("auditor", "GET", "/support/budgets").json()
     assert ([(b["year"], b["committed_won"], b["paid_won"]) for b in budgets]
-            == [(dt.date.today().year, 165_000, 165_000)])
+            == [(clock.today().year, 165_000, 165_000)])
 
 
 def test_the_operator_sees_pass_rates_by_campus_and_course_and_sets_results(site):
     token = site.log_in("operator")
-    page = site.client.get("/support/certifications", params={"year": dt.date.today().year})
+    page = site.client.get("/support/certifications", params={"year": clock.today().year})
     assert page.status_code == 200 and check_page(page.text).problems == []
     assert re.search(r'id="rates-campus".*campus\.mapo.*100\.0%', page.text, re.S)
     attempt_id = site.api("operator", "GET", "/support/persons/1/attempts").json()

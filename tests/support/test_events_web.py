@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from fastapi.testclient import TestClient
 
+from ilja import clock
 from ilja.db import engine_for, transaction
 from ilja.support import event_service as ev
 from tests.applications.factories import register
@@ -31,7 +32,7 @@ def site(tmp_path_factory):
 
 def test_create_sign_up_waitlist_attend_and_follow_up(site):
     site, persons = site
-    day = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    day = (clock.today() + dt.timedelta(days=10)).isoformat()
     token = site.log_in("job_coordinator")
     assert check_page(site.client.get("/support/events/manage").text).problems == []
     created = site.client.post("/support/events/manage", data={
@@ -65,13 +66,13 @@ def test_create_sign_up_waitlist_attend_and_follow_up(site):
     signup_id = moved[0]["id"]
     assert site.client.post(f"/support/events/manage/1/signups/{signup_id}", data={
         "csrf_token": token, "what": "attendance", "attended": "yes"}, follow_redirects=False).status_code == 303
-    hire_day = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    hire_day = (clock.today() + dt.timedelta(days=30)).isoformat()
     assert site.client.post(f"/support/events/manage/1/signups/{signup_id}", data={
         "csrf_token": token, "what": "follow_up", "hired": "yes", "hired_on": hire_day, "note": "인턴"},
         follow_redirects=False).status_code == 303
     page = site.client.get("/support/events/manage/1")
     assert page.status_code == 200 and check_page(page.text).problems == []
-    year = dt.date.today().year if day[:4] == str(dt.date.today().year) else int(day[:4])
+    year = clock.today().year if day[:4] == str(clock.today().year) else int(day[:4])
     figures = {f["kind"]: f for f in site.api("operator", "GET", "/support/events/figures",
                                               params={"year": year}).json()}
     assert (figures["visiting_academy"]["attended"], figures["visiting_academy"]["hired"]) == (1, 1)

@@ -3,12 +3,12 @@ the web; the API shows the same team; roles without the permission are refused."
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from fastapi.testclient import TestClient
 
+from ilja import clock
 from ilja.db import engine_for, transaction
 from ilja.outcomes import service as outcomes
 from tests.support.factories import OPERATOR, trainees
@@ -41,7 +41,7 @@ def test_the_operator_runs_a_team_to_launch_on_the_web(site):
                                follow_redirects=False)
     assert created.status_code == 303
     path = created.headers["location"]
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
 
     def post(action: str, **data):
         return site.client.post(f"{path}/{action}", data={"csrf_token": token, **data}, follow_redirects=False)

@@ -3,11 +3,10 @@ operator grants and records online progress, the trainee sees the payment."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from fastapi.testclient import TestClient
 
+from ilja import clock
 from ilja.db import engine_for, transaction
 from ilja.people.models import Person
 from tests.support.factories import trainees
@@ -32,7 +31,7 @@ def site(tmp_path_factory):
 
 def test_from_funding_program_to_the_trainees_payment(site):
     site, person = site
-    month = dt.date.today().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")
     token = site.log_in("program_manager")
     page = site.client.get("/support/subsidies")
     assert page.status_code == 200 and check_page(page.text).problems == []
