@@ -21,6 +21,19 @@ def test_only_the_clock_module_reads_the_system_clock():
     assert not offenders, "use ilja.clock.now() / clock.today():\n" + "\n".join(offenders)
 
 
+def test_tests_and_benchmarks_ask_the_clock_for_today():
+    """A test that builds 'today' from the server's date disagrees with the code under test for
+    nine hours a day (a hire dated before its offer failed CI after 15:00 UTC)."""
+    root = SOURCE.parents[1]
+    today = re.compile(r"\b(?:date|datetime)\.today\(\)")
+    offenders = [f"{path.relative_to(root)}:{number}: {line.strip()}"
+                 for folder in ("tests", "bench") for path in sorted((root / folder).rglob("*.py"))
+                 if path != Path(__file__).resolve()
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if today.search(line)]
+    assert not offenders, "use ilja.clock.today():\n" + "\n".join(offenders)
+
+
 def test_today_is_seouls_date_while_utc_is_still_yesterday():
     late_utc = dt.datetime(2025, 3, 1, 16, 30, tzinfo=dt.UTC)  # 01:30 on 2 March in Seoul
     with clock.frozen(late_utc):
