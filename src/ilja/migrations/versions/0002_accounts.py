@@ -7,19 +7,20 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import TZ, fk, id_column, index, pk
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-TZ = sa.DateTime(timezone=True)
 BIG = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
     op.create_table(
         "users",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("login", sa.String(100), nullable=False),
         sa.Column("display_name", sa.String(200), nullable=False),
         sa.Column("role", sa.String(32), nullable=False),
@@ -30,10 +31,10 @@ def upgrade() -> None:
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("password_changed_at", TZ, nullable=False),
         sa.Column("throttle", sa.JSON(none_as_null=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_users"),
+        pk("users"),
         sa.UniqueConstraint("login", name="uq_users_login"),
     )
-    op.create_index("ix_users_person_id", "users", ["person_id"])
+    index("users", "person_id")
     op.create_table(
         "login_sessions",
         sa.Column("token_hash", sa.String(64), nullable=False),
@@ -44,13 +45,13 @@ def upgrade() -> None:
         sa.Column("last_seen_at", TZ, nullable=False),
         sa.Column("source_address", sa.String(64), nullable=True),
         sa.Column("revoked", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_login_sessions_user_id_users"),
-        sa.PrimaryKeyConstraint("token_hash", name="pk_login_sessions"),
+        fk("login_sessions", "user_id", "users"),
+        pk("login_sessions", "token_hash"),
     )
-    op.create_index("ix_login_sessions_user_id", "login_sessions", ["user_id"])
+    index("login_sessions", "user_id")
     op.create_table(
         "api_tokens",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False),
@@ -58,11 +59,11 @@ def upgrade() -> None:
         sa.Column("expires_at", TZ, nullable=False),
         sa.Column("last_used_at", TZ, nullable=True),
         sa.Column("revoked", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_api_tokens_user_id_users"),
-        sa.PrimaryKeyConstraint("id", name="pk_api_tokens"),
+        fk("api_tokens", "user_id", "users"),
+        pk("api_tokens"),
         sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
     )
-    op.create_index("ix_api_tokens_user_id", "api_tokens", ["user_id"])
+    index("api_tokens", "user_id")
     op.create_table(
         "audit_log",
         sa.Column("sequence", BIG, autoincrement=False, nullable=False),
@@ -79,7 +80,7 @@ def upgrade() -> None:
         sa.Column("canonical", sa.Text(), nullable=False),
         sa.Column("previous_hash", sa.String(64), nullable=False),
         sa.Column("entry_hash", sa.String(64), nullable=False),
-        sa.PrimaryKeyConstraint("sequence", name="pk_audit_log"),
+        pk("audit_log", "sequence"),
         sa.UniqueConstraint("entry_hash", name="uq_audit_log_entry_hash"),
     )
     for column in ("timestamp", "actor_id", "action", "subject_person_id"):
@@ -89,19 +90,19 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("sequence", BIG, nullable=False),
         sa.Column("entry_hash", sa.String(64), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_audit_head"),
+        pk("audit_head"),
     )
     op.create_table(
         "audit_reviews",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("month", sa.String(7), nullable=False),
         sa.Column("reviewed_at", TZ, nullable=False),
         sa.Column("reviewer_id", sa.Integer(), nullable=False),
         sa.Column("chain_ok", sa.Boolean(), nullable=False),
         sa.Column("findings", sa.Text(), nullable=False),
         sa.Column("summary", sa.JSON(none_as_null=True), nullable=False),
-        sa.ForeignKeyConstraint(["reviewer_id"], ["users.id"], name="fk_audit_reviews_reviewer_id_users"),
-        sa.PrimaryKeyConstraint("id", name="pk_audit_reviews"),
+        fk("audit_reviews", "reviewer_id", "users"),
+        pk("audit_reviews"),
         sa.UniqueConstraint("month", name="uq_audit_reviews_month"),
     )
     if op.get_bind().dialect.name == "postgresql":

@@ -8,14 +8,14 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import JSON, TZ, fk, id_column, index, pk
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-TZ = sa.DateTime(timezone=True)
 BIG = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-JSON = sa.JSON(none_as_null=True)
 HEAD_FK = "fk_households_head_person_id_persons"
 
 
@@ -25,18 +25,18 @@ def upgrade() -> None:
     # PostgreSQL gets the head's foreign key once persons exists.
     op.create_table(
         "households",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("head_person_id", sa.Integer(), nullable=True),
         sa.Column("address", sa.Text(), nullable=True),
         sa.Column("created_at", TZ, nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_households"),
+        pk("households"),
         *([sa.ForeignKeyConstraint(["head_person_id"], ["persons.id"], name=HEAD_FK,
                                    ondelete="SET NULL")] if sqlite else []),
     )
-    op.create_index("ix_households_head_person_id", "households", ["head_person_id"])
+    index("households", "head_person_id")
     op.create_table(
         "persons",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("rrn_token", sa.String(200), nullable=True),
         sa.Column("rrn_index", sa.String(100), nullable=True),
@@ -65,7 +65,7 @@ def upgrade() -> None:
         sa.Column("updated_at", TZ, nullable=False),
         sa.ForeignKeyConstraint(["household_id"], ["households.id"],
                                 name="fk_persons_household_id_households", ondelete="SET NULL"),
-        sa.PrimaryKeyConstraint("id", name="pk_persons"),
+        pk("persons"),
         sa.UniqueConstraint("rrn_index", name="uq_persons_rrn_index"),
     )
     op.create_index("ix_persons_name_birth_date", "persons", ["name", "birth_date"])
@@ -76,7 +76,7 @@ def upgrade() -> None:
                               ondelete="SET NULL")
     op.create_table(
         "person_duplicate_flags",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("person_a_id", sa.Integer(), nullable=False),
         sa.Column("person_b_id", sa.Integer(), nullable=True),
         sa.Column("reason", sa.String(64), nullable=False),
@@ -85,13 +85,11 @@ def upgrade() -> None:
         sa.Column("resolved_by", sa.String(100), nullable=True),
         sa.Column("resolved_at", TZ, nullable=True),
         sa.Column("merged_person_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["person_a_id"], ["persons.id"],
-                                name="fk_person_duplicate_flags_person_a_id_persons",
-                                ondelete="CASCADE"),
+        fk("person_duplicate_flags", "person_a_id", "persons", ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["person_b_id"], ["persons.id"],
                                 name="fk_person_duplicate_flags_person_b_id_persons",
                                 ondelete="SET NULL"),
-        sa.PrimaryKeyConstraint("id", name="pk_person_duplicate_flags"),
+        pk("person_duplicate_flags"),
         sa.UniqueConstraint("person_a_id", "person_b_id", name="uq_person_duplicate_flags_pair"),
     )
     for column in ("person_a_id", "person_b_id", "status"):

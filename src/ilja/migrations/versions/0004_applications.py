@@ -13,28 +13,18 @@ Written by hand for SQLite and PostgreSQL; constraint names follow ``ilja.db.NAM
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import JSON, TZ, fk, id_column, index, pk
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-TZ = sa.DateTime(timezone=True)
-JSON = sa.JSON(none_as_null=True)
-
-
-def _pk(table: str) -> sa.PrimaryKeyConstraint:
-    return sa.PrimaryKeyConstraint("id", name=f"pk_{table}")
-
-
-def _fk(table: str, column: str, target: str, ondelete: str | None = None) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], ondelete=ondelete,
-                                   name=f"fk_{table}_{column}_{target}")
-
 
 def upgrade() -> None:
     op.create_table(
         "rounds",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("program_code", sa.String(64), nullable=False),
         sa.Column("track_code", sa.String(64), nullable=True),
         sa.Column("project", sa.String(200), nullable=True),
@@ -51,22 +41,20 @@ def upgrade() -> None:
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("created_by", sa.String(100), nullable=True),
         sa.Column("updated_at", TZ, nullable=False),
-        _pk("rounds"),
+        pk("rounds"),
     )
-    op.create_index("ix_rounds_program_code", "rounds", ["program_code"])
-    op.create_index("ix_rounds_status", "rounds", ["status"])
+    index("rounds", "program_code", "status")
     op.create_table(
         "round_seeds",
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("seed", sa.String(128), nullable=False),
         sa.Column("created_at", TZ, nullable=False),
-        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], ondelete="CASCADE",
-                                name="fk_round_seeds_round_id_rounds"),
-        sa.PrimaryKeyConstraint("round_id", name="pk_round_seeds"),
+        fk("round_seeds", "round_id", "rounds", ondelete="CASCADE"),
+        pk("round_seeds", "round_id"),
     )
     op.create_table(
         "round_units",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(64), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
@@ -74,14 +62,14 @@ def upgrade() -> None:
         sa.Column("seats", sa.Integer(), nullable=True),
         sa.Column("parent_code", sa.String(64), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
-        _fk("round_units", "round_id", "rounds", "CASCADE"),
-        _pk("round_units"),
+        fk("round_units", "round_id", "rounds", "CASCADE"),
+        pk("round_units"),
         sa.UniqueConstraint("round_id", "code", name="uq_round_units_round_id_code"),
     )
-    op.create_index("ix_round_units_round_id", "round_units", ["round_id"])
+    index("round_units", "round_id")
     op.create_table(
         "eligibility_contexts",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("digest", sa.String(64), nullable=False),
         sa.Column("program_code", sa.String(64), nullable=False),
         sa.Column("evaluated_on", sa.Date(), nullable=False),
@@ -89,12 +77,12 @@ def upgrade() -> None:
         sa.Column("parameter_version", sa.String(64), nullable=False),
         sa.Column("code_version", sa.String(32), nullable=False),
         sa.Column("content", JSON, nullable=False),
-        _pk("eligibility_contexts"),
+        pk("eligibility_contexts"),
         sa.UniqueConstraint("digest", name="uq_eligibility_contexts_digest"),
     )
     op.create_table(
         "applications",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("preferences", JSON, nullable=False),
@@ -114,19 +102,19 @@ def upgrade() -> None:
         sa.Column("code_version", sa.String(32), nullable=False),
         sa.Column("evaluated_on", sa.Date(), nullable=False),
         sa.Column("announced_on", sa.Date(), nullable=False),
-        _fk("applications", "round_id", "rounds"),
-        _fk("applications", "person_id", "persons"),
-        _fk("applications", "eligibility_context_id", "eligibility_contexts"),
-        _pk("applications"),
+        fk("applications", "round_id", "rounds"),
+        fk("applications", "person_id", "persons"),
+        fk("applications", "eligibility_context_id", "eligibility_contexts"),
+        pk("applications"),
         sa.UniqueConstraint("round_id", "person_id", name="uq_applications_round_id_person_id"),
         sa.UniqueConstraint("round_id", "idempotency_key",
                             name="uq_applications_round_id_idempotency_key"),
     )
-    op.create_index("ix_applications_person_id", "applications", ["person_id"])
+    index("applications", "person_id")
     op.create_index("ix_applications_round_id_status", "applications", ["round_id", "status"])
     op.create_table(
         "application_events",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("application_id", sa.Integer(), nullable=False),
         sa.Column("from_status", sa.String(20), nullable=True),
         sa.Column("to_status", sa.String(20), nullable=False),
@@ -136,14 +124,14 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("details", JSON, nullable=True),
         sa.Column("at", TZ, nullable=False),
-        _fk("application_events", "application_id", "applications", "CASCADE"),
-        _pk("application_events"),
+        fk("application_events", "application_id", "applications", "CASCADE"),
+        pk("application_events"),
     )
     op.create_index("ix_application_events_application_id", "application_events",
                     ["application_id"])
     op.create_table(
         "selection_runs",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("commitment", sa.String(64), nullable=False),
@@ -162,13 +150,13 @@ def upgrade() -> None:
         sa.Column("started_at", TZ, nullable=True),
         sa.Column("finished_at", TZ, nullable=True),
         sa.Column("run_by", sa.String(100), nullable=True),
-        _fk("selection_runs", "round_id", "rounds"),
-        _pk("selection_runs"),
+        fk("selection_runs", "round_id", "rounds"),
+        pk("selection_runs"),
         sa.UniqueConstraint("round_id", name="uq_selection_runs_round_id"),
     )
     op.create_table(
         "selection_outcomes",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("application_id", sa.Integer(), nullable=False),
         sa.Column("applicant_key", sa.String(32), nullable=False),
@@ -186,18 +174,18 @@ def upgrade() -> None:
         sa.Column("current_status", sa.String(20), nullable=False),
         sa.Column("current_unit_code", sa.String(64), nullable=True),
         sa.Column("current_seat", sa.String(16), nullable=True),
-        _fk("selection_outcomes", "run_id", "selection_runs", "CASCADE"),
-        _fk("selection_outcomes", "application_id", "applications"),
-        _pk("selection_outcomes"),
+        fk("selection_outcomes", "run_id", "selection_runs", "CASCADE"),
+        fk("selection_outcomes", "application_id", "applications"),
+        pk("selection_outcomes"),
         sa.UniqueConstraint("run_id", "application_id",
                             name="uq_selection_outcomes_run_id_application_id"),
     )
-    op.create_index("ix_selection_outcomes_run_id", "selection_outcomes", ["run_id"])
+    index("selection_outcomes", "run_id")
     op.create_index("ix_selection_outcomes_application_id", "selection_outcomes",
                     ["application_id"])
     op.create_table(
         "selection_withdrawals",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("leavers", JSON, nullable=False),
@@ -207,11 +195,11 @@ def upgrade() -> None:
         sa.Column("at", TZ, nullable=False),
         sa.Column("actor_id", sa.String(100), nullable=True),
         sa.Column("actor_role", sa.String(32), nullable=False),
-        _fk("selection_withdrawals", "run_id", "selection_runs", "CASCADE"),
-        _pk("selection_withdrawals"),
+        fk("selection_withdrawals", "run_id", "selection_runs", "CASCADE"),
+        pk("selection_withdrawals"),
         sa.UniqueConstraint("run_id", "sequence", name="uq_selection_withdrawals_run_id_sequence"),
     )
-    op.create_index("ix_selection_withdrawals_run_id", "selection_withdrawals", ["run_id"])
+    index("selection_withdrawals", "run_id")
 
 
 def downgrade() -> None:

@@ -15,6 +15,8 @@ then deleted when they move, in the same transaction that appends them to the lo
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import pk
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -37,7 +39,7 @@ def upgrade() -> None:
         sa.Column("object_id", sa.String(100), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("details", sa.JSON(none_as_null=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_audit_intake"),
+        pk("audit_intake"),
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("""

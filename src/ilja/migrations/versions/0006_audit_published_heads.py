@@ -13,6 +13,8 @@ rows are only inserted.
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import id_column, index, pk
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -25,15 +27,15 @@ TRUNCATE_REFUSED = ("audit_log", "audit_head", "audit_intake", "audit_published_
 def upgrade() -> None:
     op.create_table(
         "audit_published_heads",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("sequence", BIG, nullable=False),
         sa.Column("entry_hash", sa.String(64), nullable=False),
         sa.Column("sealed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("key_id", sa.String(48), nullable=False),
         sa.Column("mac", sa.String(64), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_audit_published_heads"),
+        pk("audit_published_heads"),
     )
-    op.create_index("ix_audit_published_heads_sealed_at", "audit_published_heads", ["sealed_at"])
+    index("audit_published_heads", "sealed_at")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("""
             CREATE FUNCTION ilja_audit_refuse() RETURNS trigger AS $$

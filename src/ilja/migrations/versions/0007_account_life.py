@@ -12,12 +12,12 @@ The account-wide throttle column goes: a stranger's failures no longer lock an a
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import TZ, drop_indexes, index, pk
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
-
-TZ = sa.DateTime(timezone=True)
 
 
 def _refuse_duplicates() -> None:
@@ -42,7 +42,7 @@ def upgrade() -> None:
     op.add_column("users", sa.Column("requested_at", TZ, nullable=True))
     op.execute("UPDATE users SET approved_at = created_at")
     op.drop_column("users", "throttle")
-    op.drop_index("ix_users_person_id", table_name="users")
+    drop_indexes("users", "person_id")
     op.create_index("uq_users_person_id", "users", ["person_id"], unique=True)
     op.create_index("uq_users_login_lower", "users", [sa.text("lower(login)")], unique=True)
     op.create_table(
@@ -50,17 +50,17 @@ def upgrade() -> None:
         sa.Column("key", sa.String(64), nullable=False),
         sa.Column("state", sa.JSON(none_as_null=True), nullable=False),
         sa.Column("updated_at", TZ, nullable=False),
-        sa.PrimaryKeyConstraint("key", name="pk_login_throttles"),
+        pk("login_throttles", "key"),
     )
-    op.create_index("ix_login_throttles_updated_at", "login_throttles", ["updated_at"])
+    index("login_throttles", "updated_at")
 
 
 def downgrade() -> None:
-    op.drop_index("ix_login_throttles_updated_at", table_name="login_throttles")
+    drop_indexes("login_throttles", "updated_at")
     op.drop_table("login_throttles")
     op.drop_index("uq_users_login_lower", table_name="users")
     op.drop_index("uq_users_person_id", table_name="users")
-    op.create_index("ix_users_person_id", "users", ["person_id"])
+    index("users", "person_id")
     op.add_column("users", sa.Column("throttle", sa.JSON(none_as_null=True), nullable=True))
     for column in ("requested_at", "requested_by", "pending_role", "approved_at"):
         op.drop_column("users", column)

@@ -11,12 +11,12 @@ others are read by replaying them).
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import TZ, fk, id_column, index, pk
+
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
-
-TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -26,7 +26,7 @@ def upgrade() -> None:
                "(SELECT run_id FROM selection_withdrawals)")
     op.create_table(
         "selection_offers",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("application_id", sa.Integer(), nullable=False),
         sa.Column("unit_code", sa.String(64), nullable=False),
@@ -38,15 +38,11 @@ def upgrade() -> None:
         sa.Column("deadline_at", TZ, nullable=False),
         sa.Column("decided_at", TZ, nullable=True),
         sa.Column("decided_by", sa.String(100), nullable=True),
-        sa.ForeignKeyConstraint(["run_id"], ["selection_runs.id"], ondelete="CASCADE",
-                                name="fk_selection_offers_run_id_selection_runs"),
-        sa.ForeignKeyConstraint(["application_id"], ["applications.id"],
-                                name="fk_selection_offers_application_id_applications"),
-        sa.PrimaryKeyConstraint("id", name="pk_selection_offers"),
+        fk("selection_offers", "run_id", "selection_runs", ondelete="CASCADE"),
+        fk("selection_offers", "application_id", "applications"),
+        pk("selection_offers"),
     )
-    op.create_index("ix_selection_offers_run_id", "selection_offers", ["run_id"])
-    op.create_index("ix_selection_offers_application_id", "selection_offers", ["application_id"])
-    op.create_index("ix_selection_offers_state", "selection_offers", ["state"])
+    index("selection_offers", "run_id", "application_id", "state")
 
 
 def downgrade() -> None:

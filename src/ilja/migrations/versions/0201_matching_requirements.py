@@ -14,42 +14,37 @@ keeps who decided it and why (a veto's reason).
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import JSON, TZ, column
+
 revision = "0201"
 down_revision = "0200"
 branch_labels = None
 depends_on = None
 
-JSON = sa.JSON(none_as_null=True)
-TZ = sa.DateTime(timezone=True)
-
-
-def _null(name: str, type_: sa.types.TypeEngine) -> sa.Column:
-    return sa.Column(name, type_, nullable=True)
-
 
 def upgrade() -> None:
     with op.batch_alter_table("matching_postings") as table:
-        table.add_column(_null("deadline", sa.Date()))
-        table.add_column(_null("weekly_hours", sa.Integer()))
-        table.add_column(_null("shifts", JSON))
-        table.add_column(_null("experience_years", sa.Integer()))
-        table.add_column(_null("experience_field", sa.String(32)))
-        table.add_column(_null("education", sa.String(16)))
-        table.add_column(_null("preferred_certifications", JSON))
+        table.add_column(column("deadline", sa.Date(), null=True))
+        table.add_column(column("weekly_hours", sa.Integer(), null=True))
+        table.add_column(column("shifts", JSON, null=True))
+        table.add_column(column("experience_years", sa.Integer(), null=True))
+        table.add_column(column("experience_field", sa.String(32), null=True))
+        table.add_column(column("education", sa.String(16), null=True))
+        table.add_column(column("preferred_certifications", JSON, null=True))
     with op.batch_alter_table("matching_candidates") as table:
-        table.add_column(_null("experience", JSON))
-        table.add_column(_null("education", sa.String(16)))
-        table.add_column(_null("wanted_kinds", JSON))
-        table.add_column(_null("min_monthly_pay", sa.Integer()))
-        table.add_column(_null("max_weekly_hours", sa.Integer()))
-        table.add_column(_null("shifts", JSON))
-        table.add_column(_null("home_district", sa.String(20)))
-        table.add_column(_null("max_commute_minutes", sa.Integer()))
-        table.add_column(_null("available_from", sa.Date()))
+        table.add_column(column("experience", JSON, null=True))
+        table.add_column(column("education", sa.String(16), null=True))
+        table.add_column(column("wanted_kinds", JSON, null=True))
+        table.add_column(column("min_monthly_pay", sa.Integer(), null=True))
+        table.add_column(column("max_weekly_hours", sa.Integer(), null=True))
+        table.add_column(column("shifts", JSON, null=True))
+        table.add_column(column("home_district", sa.String(20), null=True))
+        table.add_column(column("max_commute_minutes", sa.Integer(), null=True))
+        table.add_column(column("available_from", sa.Date(), null=True))
     with op.batch_alter_table("matching_proposals") as table:
-        table.add_column(_null("decided_by", sa.String(100)))
-        table.add_column(_null("decided_at", TZ))
-        table.add_column(_null("reason", sa.Text()))
+        table.add_column(column("decided_by", sa.String(100), null=True))
+        table.add_column(column("decided_at", TZ, null=True))
+        table.add_column(column("reason", sa.Text(), null=True))
 
 
 def downgrade() -> None:

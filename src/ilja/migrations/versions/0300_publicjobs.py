@@ -12,28 +12,18 @@ Written by hand for SQLite and PostgreSQL; constraint names follow ``ilja.db.NAM
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import BIGID, JSON, TZ, fk, id_column, index, pk
+
 revision = "0300"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-TZ = sa.DateTime(timezone=True)
-JSON = sa.JSON(none_as_null=True)
-BIGID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
-
-def _pk(table: str) -> sa.PrimaryKeyConstraint:
-    return sa.PrimaryKeyConstraint("id", name=f"pk_{table}")
-
-
-def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}")
-
 
 def upgrade() -> None:
     op.create_table(
         "pj_projects",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("code", sa.String(64), nullable=False),
         sa.Column("program_code", sa.String(64), nullable=False),
         sa.Column("track_code", sa.String(64), nullable=True),
@@ -43,14 +33,13 @@ def upgrade() -> None:
         sa.Column("host_kind", sa.String(16), nullable=False),
         sa.Column("district_code", sa.String(5), nullable=True),
         sa.Column("seats", sa.Integer(), nullable=False),
-        _pk("pj_projects"),
+        pk("pj_projects"),
         sa.UniqueConstraint("code", name="uq_pj_projects_code"),
     )
-    op.create_index("ix_pj_projects_program_code", "pj_projects", ["program_code"])
-    op.create_index("ix_pj_projects_host_code", "pj_projects", ["host_code"])
+    index("pj_projects", "program_code", "host_code")
     op.create_table(
         "pj_placements",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("program_code", sa.String(64), nullable=False),
         sa.Column("track_code", sa.String(64), nullable=True),
@@ -66,56 +55,56 @@ def upgrade() -> None:
         sa.Column("employment_insurance_exempt", sa.Boolean(), nullable=False),
         sa.Column("replaces_id", sa.Integer(), nullable=True),
         sa.Column("created_at", TZ, nullable=False),
-        _pk("pj_placements"),
-        _fk("pj_placements", "project_id", "pj_projects"),
-        _fk("pj_placements", "person_id", "persons"),
-        _fk("pj_placements", "application_id", "applications"),
-        _fk("pj_placements", "replaces_id", "pj_placements"),
+        pk("pj_placements"),
+        fk("pj_placements", "project_id", "pj_projects"),
+        fk("pj_placements", "person_id", "persons"),
+        fk("pj_placements", "application_id", "applications"),
+        fk("pj_placements", "replaces_id", "pj_placements"),
         sa.UniqueConstraint("application_id", name="uq_pj_placements_application_id"),
     )
     for column in ("project_id", "program_code", "person_id", "status"):
         op.create_index(f"ix_pj_placements_{column}", "pj_placements", [column])
     op.create_table(
         "pj_placement_events",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("placement_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("details", JSON, nullable=True),
         sa.Column("actor_id", sa.String(100), nullable=True),
         sa.Column("at", TZ, nullable=False),
-        _pk("pj_placement_events"),
-        _fk("pj_placement_events", "placement_id", "pj_placements"),
+        pk("pj_placement_events"),
+        fk("pj_placement_events", "placement_id", "pj_placements"),
     )
     op.create_index("ix_pj_placement_events_placement_id", "pj_placement_events",
                     ["placement_id"])
     op.create_table(
         "pj_timesheet_entries",
-        sa.Column("id", BIGID, autoincrement=True, nullable=False),
+        id_column(BIGID),
         sa.Column("placement_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("milli_hours", sa.Integer(), nullable=False),
         sa.Column("entered_by", sa.String(100), nullable=True),
-        _pk("pj_timesheet_entries"),
-        _fk("pj_timesheet_entries", "placement_id", "pj_placements"),
+        pk("pj_timesheet_entries"),
+        fk("pj_timesheet_entries", "placement_id", "pj_placements"),
         sa.UniqueConstraint("placement_id", "day", name="uq_pj_timesheet_entries_placement_id"),
     )
-    op.create_index("ix_pj_timesheet_entries_day", "pj_timesheet_entries", ["day"])
+    index("pj_timesheet_entries", "day")
     op.create_table(
         "pj_approvals",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("month", sa.Integer(), nullable=False),
         sa.Column("approved_by", sa.String(100), nullable=True),
         sa.Column("approved_at", TZ, nullable=False),
-        _pk("pj_approvals"),
-        _fk("pj_approvals", "project_id", "pj_projects"),
+        pk("pj_approvals"),
+        fk("pj_approvals", "project_id", "pj_projects"),
         sa.UniqueConstraint("project_id", "month", name="uq_pj_approvals_project_id"),
     )
     op.create_table(
         "pj_payroll_runs",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("program_code", sa.String(64), nullable=False),
         sa.Column("month", sa.Integer(), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
@@ -123,13 +112,13 @@ def upgrade() -> None:
         sa.Column("totals", JSON, nullable=False),
         sa.Column("actor_id", sa.String(100), nullable=True),
         sa.Column("at", TZ, nullable=False),
-        _pk("pj_payroll_runs"),
+        pk("pj_payroll_runs"),
         sa.UniqueConstraint("program_code", "month", "sequence",
                             name="uq_pj_payroll_runs_program_code"),
     )
     op.create_table(
         "pj_pay_lines",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("placement_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
@@ -141,16 +130,15 @@ def upgrade() -> None:
         sa.Column("components", JSON, nullable=False),
         sa.Column("deductions", JSON, nullable=False),
         sa.Column("adjustments", JSON, nullable=True),
-        _pk("pj_pay_lines"),
-        _fk("pj_pay_lines", "run_id", "pj_payroll_runs"),
-        _fk("pj_pay_lines", "placement_id", "pj_placements"),
+        pk("pj_pay_lines"),
+        fk("pj_pay_lines", "run_id", "pj_payroll_runs"),
+        fk("pj_pay_lines", "placement_id", "pj_placements"),
         sa.UniqueConstraint("placement_id", "month", name="uq_pj_pay_lines_placement_id"),
     )
-    op.create_index("ix_pj_pay_lines_run_id", "pj_pay_lines", ["run_id"])
-    op.create_index("ix_pj_pay_lines_person_id", "pj_pay_lines", ["person_id"])
+    index("pj_pay_lines", "run_id", "person_id")
     op.create_table(
         "pj_corrections",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("placement_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("month", sa.Integer(), nullable=False),
@@ -160,9 +148,9 @@ def upgrade() -> None:
         sa.Column("actor_id", sa.String(100), nullable=True),
         sa.Column("at", TZ, nullable=False),
         sa.Column("carried_line_id", sa.Integer(), nullable=True),
-        _pk("pj_corrections"),
-        _fk("pj_corrections", "placement_id", "pj_placements"),
-        _fk("pj_corrections", "carried_line_id", "pj_pay_lines"),
+        pk("pj_corrections"),
+        fk("pj_corrections", "placement_id", "pj_placements"),
+        fk("pj_corrections", "carried_line_id", "pj_pay_lines"),
     )
     op.create_index("ix_pj_corrections_placement_id",
                     "pj_corrections", ["placement_id"])

@@ -11,41 +11,31 @@ are stored only as encrypted tokens.
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import BIGID, TZ, fk, id_column, index, pk
+
 revision = "0302"
 down_revision = "0301"
 branch_labels = None
 depends_on = None
 
-TZ = sa.DateTime(timezone=True)
-BIGID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
-
-def _pk(table: str) -> sa.PrimaryKeyConstraint:
-    return sa.PrimaryKeyConstraint("id", name=f"pk_{table}")
-
-
-def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}")
-
 
 def upgrade() -> None:
     op.create_table(
         "pj_transfers",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("program_code", sa.String(64), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=True),
         sa.Column("payments", sa.Integer(), nullable=False),
         sa.Column("total", sa.BigInteger(), nullable=False),
         sa.Column("actor_id", sa.String(100), nullable=True),
         sa.Column("at", TZ, nullable=False),
-        _pk("pj_transfers"),
-        _fk("pj_transfers", "run_id", "pj_payroll_runs"),
+        pk("pj_transfers"),
+        fk("pj_transfers", "run_id", "pj_payroll_runs"),
     )
-    op.create_index("ix_pj_transfers_program_code", "pj_transfers", ["program_code"])
-    op.create_index("ix_pj_transfers_run_id", "pj_transfers", ["run_id"])
+    index("pj_transfers", "program_code", "run_id")
     op.create_table(
         "pj_pay_accounts",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("bank_code", sa.String(3), nullable=False),
         sa.Column("number_token", sa.String(255), nullable=False),
@@ -54,13 +44,13 @@ def upgrade() -> None:
         sa.Column("entered_by", sa.String(16), nullable=False),
         sa.Column("actor_id", sa.String(100), nullable=True),
         sa.Column("created_at", TZ, nullable=False),
-        _pk("pj_pay_accounts"),
-        _fk("pj_pay_accounts", "person_id", "persons"),
+        pk("pj_pay_accounts"),
+        fk("pj_pay_accounts", "person_id", "persons"),
     )
-    op.create_index("ix_pj_pay_accounts_person_id", "pj_pay_accounts", ["person_id"])
+    index("pj_pay_accounts", "person_id")
     op.create_table(
         "pj_payments",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("line_id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("placement_id", sa.Integer(), nullable=False),
@@ -78,20 +68,20 @@ def upgrade() -> None:
         sa.Column("days_late", sa.Integer(), nullable=True),
         sa.Column("reject_reason", sa.String(32), nullable=True),
         sa.Column("updated_at", TZ, nullable=False),
-        _pk("pj_payments"),
-        _fk("pj_payments", "line_id", "pj_pay_lines"),
-        _fk("pj_payments", "run_id", "pj_payroll_runs"),
-        _fk("pj_payments", "placement_id", "pj_placements"),
-        _fk("pj_payments", "project_id", "pj_projects"),
-        _fk("pj_payments", "transfer_id", "pj_transfers"),
-        _fk("pj_payments", "account_id", "pj_pay_accounts"),
+        pk("pj_payments"),
+        fk("pj_payments", "line_id", "pj_pay_lines"),
+        fk("pj_payments", "run_id", "pj_payroll_runs"),
+        fk("pj_payments", "placement_id", "pj_placements"),
+        fk("pj_payments", "project_id", "pj_projects"),
+        fk("pj_payments", "transfer_id", "pj_transfers"),
+        fk("pj_payments", "account_id", "pj_pay_accounts"),
         sa.UniqueConstraint("line_id", name="uq_pj_payments_line_id"),
     )
     for column in ("run_id", "placement_id", "person_id", "status"):
         op.create_index(f"ix_pj_payments_{column}", "pj_payments", [column])
     op.create_table(
         "pj_payment_events",
-        sa.Column("id", BIGID, autoincrement=True, nullable=False),
+        id_column(BIGID),
         sa.Column("payment_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("attempt", sa.Integer(), nullable=False),
@@ -102,13 +92,12 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("actor_id", sa.String(100), nullable=True),
         sa.Column("at", TZ, nullable=False),
-        _pk("pj_payment_events"),
-        _fk("pj_payment_events", "payment_id", "pj_payments"),
-        _fk("pj_payment_events", "transfer_id", "pj_transfers"),
-        _fk("pj_payment_events", "account_id", "pj_pay_accounts"),
+        pk("pj_payment_events"),
+        fk("pj_payment_events", "payment_id", "pj_payments"),
+        fk("pj_payment_events", "transfer_id", "pj_transfers"),
+        fk("pj_payment_events", "account_id", "pj_pay_accounts"),
     )
-    op.create_index("ix_pj_payment_events_payment_id", "pj_payment_events", ["payment_id"])
-    op.create_index("ix_pj_payment_events_transfer_id", "pj_payment_events", ["transfer_id"])
+    index("pj_payment_events", "payment_id", "transfer_id")
 
 
 def downgrade() -> None:

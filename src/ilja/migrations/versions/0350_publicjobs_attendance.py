@@ -12,54 +12,43 @@ revision was the host's (the month's form or a file): they read ``roll_call``.
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import BIGID, JSON, TZ, fk, id_column, index, pk
+
 revision = "0350"
 down_revision = "0301"
 branch_labels = None
 depends_on = None
-
-TZ = sa.DateTime(timezone=True)
-JSON = sa.JSON(none_as_null=True)
-BIGID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
-
-def _id() -> sa.Column:
-    return sa.Column("id", sa.Integer(), autoincrement=True, nullable=False)
-
-
-def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}")
 
 
 def upgrade() -> None:
     with op.batch_alter_table("pj_timesheet_entries") as table:
         table.add_column(sa.Column("method", sa.String(16), nullable=False, server_default="roll_call"))
     op.create_table(
-        "pj_checkin_boards", _id(),
+        "pj_checkin_boards", id_column(),
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("secret", sa.String(64), nullable=False),
         sa.Column("opened_by", sa.String(100), nullable=True),
         sa.Column("opened_at", TZ, nullable=False),
         sa.Column("closed_at", TZ, nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_pj_checkin_boards"),
-        _fk("pj_checkin_boards", "project_id", "pj_projects"),
+        pk("pj_checkin_boards"),
+        fk("pj_checkin_boards", "project_id", "pj_projects"),
     )
-    op.create_index("ix_pj_checkin_boards_project_id", "pj_checkin_boards", ["project_id"])
+    index("pj_checkin_boards", "project_id")
     op.create_table(
         "pj_checkin_attempts",
-        sa.Column("id", BIGID, autoincrement=True, nullable=False),
+        id_column(BIGID),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("board_id", sa.Integer(), nullable=True),
         sa.Column("at", TZ, nullable=False),
         sa.Column("verdict", sa.String(16), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_pj_checkin_attempts"),
-        _fk("pj_checkin_attempts", "person_id", "persons"),
-        _fk("pj_checkin_attempts", "board_id", "pj_checkin_boards"),
+        pk("pj_checkin_attempts"),
+        fk("pj_checkin_attempts", "person_id", "persons"),
+        fk("pj_checkin_attempts", "board_id", "pj_checkin_boards"),
     )
-    op.create_index("ix_pj_checkin_attempts_person_id", "pj_checkin_attempts", ["person_id"])
-    op.create_index("ix_pj_checkin_attempts_at", "pj_checkin_attempts", ["at"])
+    index("pj_checkin_attempts", "person_id", "at")
     op.create_table(
-        "pj_excused", _id(),
+        "pj_excused", id_column(),
         sa.Column("placement_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
@@ -70,13 +59,13 @@ def upgrade() -> None:
         sa.Column("evidence_bytes", sa.Integer(), nullable=True),
         sa.Column("recorded_by", sa.String(100), nullable=True),
         sa.Column("recorded_at", TZ, nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_pj_excused"),
-        _fk("pj_excused", "placement_id", "pj_placements"),
+        pk("pj_excused"),
+        fk("pj_excused", "placement_id", "pj_placements"),
         sa.UniqueConstraint("placement_id", "day", name="uq_pj_excused_placement_id"),
     )
-    op.create_index("ix_pj_excused_placement_id", "pj_excused", ["placement_id"])
+    index("pj_excused", "placement_id")
     op.create_table(
-        "pj_overrides", _id(),
+        "pj_overrides", id_column(),
         sa.Column("placement_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("before", JSON, nullable=True),
@@ -89,11 +78,10 @@ def upgrade() -> None:
         sa.Column("decided_by", sa.String(100), nullable=True),
         sa.Column("decided_at", TZ, nullable=True),
         sa.Column("decision_note", sa.String(1000), nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_pj_overrides"),
-        _fk("pj_overrides", "placement_id", "pj_placements"),
+        pk("pj_overrides"),
+        fk("pj_overrides", "placement_id", "pj_placements"),
     )
-    op.create_index("ix_pj_overrides_placement_id", "pj_overrides", ["placement_id"])
-    op.create_index("ix_pj_overrides_status", "pj_overrides", ["status"])
+    index("pj_overrides", "placement_id", "status")
 
 
 def downgrade() -> None:

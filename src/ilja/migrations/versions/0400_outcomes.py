@@ -11,31 +11,18 @@ Written by hand for SQLite and PostgreSQL; constraint names follow ``ilja.db.NAM
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import TZ, fk, id_column, pk
+
 revision = "0400"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-TZ = sa.DateTime(timezone=True)
-
-
-def _id() -> sa.Column:
-    return sa.Column("id", sa.Integer(), autoincrement=True, nullable=False)
-
-
-def _pk(table: str) -> sa.PrimaryKeyConstraint:
-    return sa.PrimaryKeyConstraint("id", name=f"pk_{table}")
-
-
-def _fk(table: str, column: str, target: str, ondelete: str | None = None) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], ondelete=ondelete,
-                                   name=f"fk_{table}_{column}_{target}")
-
 
 def upgrade() -> None:
     t = "outcome_participations"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("program_code", sa.String(64), nullable=False),
         sa.Column("track_code", sa.String(64), nullable=True),
@@ -52,7 +39,7 @@ def upgrade() -> None:
         sa.Column("source_ref", sa.String(100), nullable=False),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("created_by", sa.String(100), nullable=True),
-        _pk(t), _fk(t, "person_id", "persons"),
+        pk(t), fk(t, "person_id", "persons"),
         sa.UniqueConstraint("source_ref", name=f"uq_{t}_source_ref"),
     )
     op.create_index(f"ix_{t}_person_id", t, ["person_id"])
@@ -61,7 +48,7 @@ def upgrade() -> None:
 
     t = "outcome_records"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("participation_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("effective_on", sa.Date(), nullable=False),
@@ -74,59 +61,59 @@ def upgrade() -> None:
         sa.Column("follow_up_point", sa.Integer(), nullable=True),
         sa.Column("recorded_by", sa.String(100), nullable=True),
         sa.Column("created_at", TZ, nullable=False),
-        _pk(t), _fk(t, "participation_id", "outcome_participations", "CASCADE"),
+        pk(t), fk(t, "participation_id", "outcome_participations", "CASCADE"),
     )
     op.create_index(f"ix_{t}_participation_kind", t, ["participation_id", "kind"])
 
     t = "outcome_follow_ups"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("participation_id", sa.Integer(), nullable=False),
         sa.Column("point_months", sa.Integer(), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("done_on", sa.Date(), nullable=True),
         sa.Column("outcome_id", sa.Integer(), nullable=True),
-        _pk(t), _fk(t, "participation_id", "outcome_participations", "CASCADE"),
-        _fk(t, "outcome_id", "outcome_records", "SET NULL"),
+        pk(t), fk(t, "participation_id", "outcome_participations", "CASCADE"),
+        fk(t, "outcome_id", "outcome_records", "SET NULL"),
         sa.UniqueConstraint("participation_id", "point_months", name=f"uq_{t}_participation_id"),
     )
     op.create_index(f"ix_{t}_due_on", t, ["due_on"])
 
     t = "alumni_members"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("campus_code", sa.String(64), nullable=True),
         sa.Column("joined_on", sa.Date(), nullable=False),
         sa.Column("left_on", sa.Date(), nullable=True),
         sa.Column("created_by", sa.String(100), nullable=True),
-        _pk(t), _fk(t, "person_id", "persons"),
+        pk(t), fk(t, "person_id", "persons"),
         sa.UniqueConstraint("person_id", name=f"uq_{t}_person_id"),
     )
     t = "alumni_activities"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(24), nullable=False),
         sa.Column("on", sa.Date(), nullable=False),
         sa.Column("amount_won", sa.Integer(), nullable=True),
         sa.Column("created_by", sa.String(100), nullable=True),
-        _pk(t), _fk(t, "member_id", "alumni_members", "CASCADE"),
+        pk(t), fk(t, "member_id", "alumni_members", "CASCADE"),
     )
     op.create_index(f"ix_{t}_member_id", t, ["member_id"])
     t = "alliance_members"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("joined_on", sa.Date(), nullable=False),
         sa.Column("left_on", sa.Date(), nullable=True),
         sa.Column("created_by", sa.String(100), nullable=True),
-        _pk(t), sa.UniqueConstraint("name", name=f"uq_{t}_name"),
+        pk(t), sa.UniqueConstraint("name", name=f"uq_{t}_name"),
     )
     t = "kpi_actuals"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("scope", sa.String(64), nullable=False),
         sa.Column("metric", sa.String(64), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
@@ -134,7 +121,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(300), nullable=False),
         sa.Column("recorded_by", sa.String(100), nullable=True),
         sa.Column("recorded_at", TZ, nullable=False),
-        _pk(t), sa.UniqueConstraint("scope", "metric", "year", name=f"uq_{t}_scope"),
+        pk(t), sa.UniqueConstraint("scope", "metric", "year", name=f"uq_{t}_scope"),
     )
 
 

@@ -11,42 +11,30 @@ branch), so this branch does not depend on training's.
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import TZ, fk, id_column, pk
+
 revision = "0500"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-TZ = sa.DateTime(timezone=True)
-
-
-def _id() -> sa.Column:
-    return sa.Column("id", sa.Integer(), autoincrement=True, nullable=False)
-
-
-def _pk(table: str) -> sa.PrimaryKeyConstraint:
-    return sa.PrimaryKeyConstraint("id", name=f"pk_{table}")
-
-
-def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}")
-
 
 def upgrade() -> None:
     t = "support_certs"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("code", sa.String(64), nullable=False),
         sa.Column("vendor", sa.String(64), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("fee_won", sa.Integer(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", TZ, nullable=False),
-        _pk(t), sa.UniqueConstraint("code", name=f"uq_{t}_code"),
+        pk(t), sa.UniqueConstraint("code", name=f"uq_{t}_code"),
     )
 
     t = "support_budgets"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("amount_won", sa.Integer(), nullable=False),
@@ -54,12 +42,12 @@ def upgrade() -> None:
         sa.Column("paid_won", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(300), nullable=False),
         sa.Column("updated_at", TZ, nullable=False),
-        _pk(t), sa.UniqueConstraint("kind", "year", name=f"uq_{t}_kind"),
+        pk(t), sa.UniqueConstraint("kind", "year", name=f"uq_{t}_kind"),
     )
 
     t = "support_exam_attempts"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("certification_id", sa.Integer(), nullable=False),
         sa.Column("attempt_no", sa.Integer(), nullable=False),
@@ -71,7 +59,7 @@ def upgrade() -> None:
         sa.Column("campus_code", sa.String(64), nullable=True),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("created_by", sa.String(100), nullable=True),
-        _pk(t), _fk(t, "person_id", "persons"), _fk(t, "certification_id", "support_certs"),
+        pk(t), fk(t, "person_id", "persons"), fk(t, "certification_id", "support_certs"),
         sa.UniqueConstraint("person_id", "certification_id", "attempt_no", name=f"uq_{t}_person_id"),
     )
     for column in ("person_id", "certification_id", "course_code", "campus_code"):
@@ -79,7 +67,7 @@ def upgrade() -> None:
 
     t = "support_fee_claims"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("attempt_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("claimed_on", sa.Date(), nullable=False),
@@ -98,8 +86,8 @@ def upgrade() -> None:
         sa.Column("payment_ref", sa.String(100), nullable=True),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("created_by", sa.String(100), nullable=True),
-        _pk(t), _fk(t, "attempt_id", "support_exam_attempts"), _fk(t, "person_id", "persons"),
-        _fk(t, "budget_id", "support_budgets"),
+        pk(t), fk(t, "attempt_id", "support_exam_attempts"), fk(t, "person_id", "persons"),
+        fk(t, "budget_id", "support_budgets"),
         sa.UniqueConstraint("attempt_id", name=f"uq_{t}_attempt_id"),
     )
     op.create_index(f"ix_{t}_person_id", t, ["person_id"])

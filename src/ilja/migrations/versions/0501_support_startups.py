@@ -7,36 +7,24 @@ Revises: 0500
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import TZ, fk, id_column, pk
+
 revision = "0501"
 down_revision = "0500"
 branch_labels = None
 depends_on = None
 
-TZ = sa.DateTime(timezone=True)
-
-
-def _id() -> sa.Column:
-    return sa.Column("id", sa.Integer(), autoincrement=True, nullable=False)
-
-
-def _pk(table: str) -> sa.PrimaryKeyConstraint:
-    return sa.PrimaryKeyConstraint("id", name=f"pk_{table}")
-
-
-def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}")
-
 
 def _child(table: str, *columns: sa.Column, extra: tuple = ()) -> None:
-    op.create_table(table, _id(), sa.Column("startup_id", sa.Integer(), nullable=False), *columns,
-                    _pk(table), _fk(table, "startup_id", "support_startups"), *extra)
+    op.create_table(table, id_column(), sa.Column("startup_id", sa.Integer(), nullable=False), *columns,
+                    pk(table), fk(table, "startup_id", "support_startups"), *extra)
     op.create_index(f"ix_{table}_startup_id", table, ["startup_id"])
 
 
 def upgrade() -> None:
     t = "support_startups"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("idea", sa.Text(), nullable=False),
         sa.Column("stage", sa.String(24), nullable=False),
@@ -46,7 +34,7 @@ def upgrade() -> None:
         sa.Column("launched_on", sa.Date(), nullable=True),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("created_by", sa.String(100), nullable=True),
-        _pk(t), sa.UniqueConstraint("name", name=f"uq_{t}_name"),
+        pk(t), sa.UniqueConstraint("name", name=f"uq_{t}_name"),
     )
     t = "support_startup_members"
     _child(t, sa.Column("person_id", sa.Integer(), nullable=False),
@@ -54,7 +42,7 @@ def upgrade() -> None:
            sa.Column("joined_on", sa.Date(), nullable=False),
            sa.Column("left_on", sa.Date(), nullable=True),
            sa.Column("outcome_id", sa.Integer(), nullable=True),
-           extra=(_fk(t, "person_id", "persons"),
+           extra=(fk(t, "person_id", "persons"),
                   sa.UniqueConstraint("startup_id", "person_id", name=f"uq_{t}_startup_id")))
     op.create_index(f"ix_{t}_person_id", t, ["person_id"])
     _child("support_startup_mentors",

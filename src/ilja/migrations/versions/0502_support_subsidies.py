@@ -8,30 +8,18 @@ Revises: 0501
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import TZ, fk, id_column, pk
+
 revision = "0502"
 down_revision = "0501"
 branch_labels = None
 depends_on = None
 
-TZ = sa.DateTime(timezone=True)
-
-
-def _id() -> sa.Column:
-    return sa.Column("id", sa.Integer(), autoincrement=True, nullable=False)
-
-
-def _pk(table: str) -> sa.PrimaryKeyConstraint:
-    return sa.PrimaryKeyConstraint("id", name=f"pk_{table}")
-
-
-def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}")
-
 
 def upgrade() -> None:
     t = "support_csr_programs"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("code", sa.String(64), nullable=False),
         sa.Column("company", sa.String(200), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
@@ -42,11 +30,11 @@ def upgrade() -> None:
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
         sa.Column("created_at", TZ, nullable=False),
-        _pk(t), sa.UniqueConstraint("code", name=f"uq_{t}_code"),
+        pk(t), sa.UniqueConstraint("code", name=f"uq_{t}_code"),
     )
     t = "support_subsidy_grants"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("program_id", sa.Integer(), nullable=False),
         sa.Column("enrolment_id", sa.Integer(), nullable=True),
@@ -58,23 +46,23 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("created_by", sa.String(100), nullable=True),
-        _pk(t), _fk(t, "person_id", "persons"), _fk(t, "program_id", "support_csr_programs"),
+        pk(t), fk(t, "person_id", "persons"), fk(t, "program_id", "support_csr_programs"),
     )
     op.create_index(f"ix_{t}_person_id", t, ["person_id"])
     op.create_index(f"ix_{t}_program_id", t, ["program_id"])
     t = "support_subsidy_progress"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("grant_id", sa.Integer(), nullable=False),
         sa.Column("month", sa.String(7), nullable=False),
         sa.Column("progress_milli", sa.Integer(), nullable=False),
         sa.Column("recorded_by", sa.String(100), nullable=True),
-        _pk(t), _fk(t, "grant_id", "support_subsidy_grants"),
+        pk(t), fk(t, "grant_id", "support_subsidy_grants"),
         sa.UniqueConstraint("grant_id", "month", name=f"uq_{t}_grant_id"),
     )
     t = "support_subsidy_payments"
     op.create_table(
-        t, _id(),
+        t, id_column(),
         sa.Column("grant_id", sa.Integer(), nullable=False),
         sa.Column("month", sa.String(7), nullable=False),
         sa.Column("attendance_milli", sa.Integer(), nullable=True),
@@ -82,7 +70,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("reason", sa.String(40), nullable=True),
         sa.Column("run_on", sa.Date(), nullable=False),
-        _pk(t), _fk(t, "grant_id", "support_subsidy_grants"),
+        pk(t), fk(t, "grant_id", "support_subsidy_grants"),
         sa.UniqueConstraint("grant_id", "month", name=f"uq_{t}_grant_id"),
     )
     op.create_index(f"ix_{t}_month", t, ["month"])

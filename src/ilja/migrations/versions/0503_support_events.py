@@ -7,18 +7,18 @@ Revises: 0502
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import TZ, id_column
+
 revision = "0503"
 down_revision = "0502"
 branch_labels = None
 depends_on = None
 
-TZ = sa.DateTime(timezone=True)
-
 
 def upgrade() -> None:
     t = "support_events"
     op.create_table(
-        t, sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        t, id_column(),
         sa.Column("kind", sa.String(24), nullable=False),
         sa.Column("title", sa.String(200), nullable=False),
         sa.Column("organisation_code", sa.String(64), nullable=True),
@@ -39,7 +39,7 @@ def upgrade() -> None:
     op.create_index(f"ix_{t}_starts_at", t, ["starts_at"])
     t = "support_event_signups"
     op.create_table(
-        t, sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        t, id_column(),
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),

@@ -10,6 +10,8 @@ only, so this branch does not depend on it.
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import fk, id_column, pk
+
 revision = "0504"
 down_revision = "0503"
 branch_labels = None
@@ -17,11 +19,11 @@ depends_on = None
 
 
 def _table(name: str, *columns: sa.Column, person: str | None = None) -> None:
-    extra = [sa.ForeignKeyConstraint([person], ["persons.id"], name=f"fk_{name}_{person}_persons")] if person else []
-    op.create_table(name, sa.Column("id", sa.Integer(), autoincrement=True, nullable=False), *columns,
+    extra = [fk(name, person, "persons")] if person else []
+    op.create_table(name, id_column(), *columns,
                     sa.Column("activity_id", sa.Integer(), nullable=True),
                     sa.Column("created_by", sa.String(100), nullable=True),
-                    sa.PrimaryKeyConstraint("id", name=f"pk_{name}"), *extra)
+                    pk(name), *extra)
 
 
 def upgrade() -> None:

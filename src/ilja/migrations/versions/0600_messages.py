@@ -9,19 +9,19 @@ Written by hand for SQLite and PostgreSQL; constraint names follow ``ilja.db.NAM
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import TZ, id_column
+
 revision = "0600"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
-
-TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
     t = "messages_outbox"
     op.create_table(
         t,
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("topic", sa.String(64), nullable=False),
         sa.Column("language", sa.String(2), nullable=False),
@@ -44,7 +44,7 @@ def upgrade() -> None:
     t = "messages_deliveries"
     op.create_table(
         t,
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("message_id", sa.Integer(), nullable=False),
         sa.Column("channel", sa.String(16), nullable=False),
         sa.Column("address", sa.String(254), nullable=True),

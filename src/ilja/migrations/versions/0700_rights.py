@@ -7,7 +7,7 @@ Revises: 0008
 import sqlalchemy as sa
 from alembic import op
 
-TZ = sa.DateTime(timezone=True)
+from ilja.migrations.columns import TZ, id_column
 
 revision = "0700"
 down_revision = "0008"
@@ -19,7 +19,7 @@ def upgrade() -> None:
     t = "rights_decisions"
     op.create_table(
         t,
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(40), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
@@ -45,7 +45,7 @@ def upgrade() -> None:
     t = "rights_appeals"
     op.create_table(
         t,
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("decision_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),

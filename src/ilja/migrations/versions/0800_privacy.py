@@ -7,6 +7,8 @@ Revises: 0008
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import fk, id_column, index, pk
+
 revision = "0800"
 down_revision = "0008"
 branch_labels = None
@@ -16,7 +18,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "privacy_consents",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("application_id", sa.Integer(), nullable=True),
         sa.Column("purpose", sa.String(32), nullable=False),
@@ -26,17 +28,15 @@ def upgrade() -> None:
         sa.Column("recorded_by", sa.String(100), nullable=True),
         sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("withdrawn_by", sa.String(100), nullable=True),
-        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name="fk_privacy_consents_person_id_persons"),
-        sa.ForeignKeyConstraint(["application_id"], ["applications.id"],
-                                name="fk_privacy_consents_application_id_applications"),
-        sa.PrimaryKeyConstraint("id", name="pk_privacy_consents"),
+        fk("privacy_consents", "person_id", "persons"),
+        fk("privacy_consents", "application_id", "applications"),
+        pk("privacy_consents"),
     )
-    op.create_index("ix_privacy_consents_person_id", "privacy_consents", ["person_id"])
-    op.create_index("ix_privacy_consents_application_id", "privacy_consents", ["application_id"])
+    index("privacy_consents", "person_id", "application_id")
     op.create_index("ix_privacy_consents_person_id_purpose", "privacy_consents", ["person_id", "purpose"])
     op.create_table(
         "privacy_corrections",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("item", sa.String(32), nullable=False),
         sa.Column("wrong", sa.Text(), nullable=False),
@@ -48,10 +48,10 @@ def upgrade() -> None:
         sa.Column("corrected_fields", sa.String(200), nullable=True),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("answered_by", sa.String(100), nullable=True),
-        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name="fk_privacy_corrections_person_id_persons"),
-        sa.PrimaryKeyConstraint("id", name="pk_privacy_corrections"),
+        fk("privacy_corrections", "person_id", "persons"),
+        pk("privacy_corrections"),
     )
-    op.create_index("ix_privacy_corrections_person_id", "privacy_corrections", ["person_id"])
+    index("privacy_corrections", "person_id")
     op.create_index("ix_privacy_corrections_status_due_on", "privacy_corrections", ["status", "due_on"])
 
 

@@ -7,22 +7,19 @@ Revises: 0008
 import sqlalchemy as sa
 from alembic import op
 
+from ilja.migrations.columns import fk, id_column
+
 revision = "0900"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
 
 
-def _fk(table: str, column: str, target: str, ondelete: str | None = None) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}",
-                                   ondelete=ondelete)
-
-
 def upgrade() -> None:
     t = "verification_documents"
     op.create_table(
         t,
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("application_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("document", sa.String(40), nullable=False),
@@ -33,7 +30,7 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("recorded_by", sa.String(100), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-        _fk(t, "application_id", "applications", "CASCADE"), _fk(t, "person_id", "persons"),
+        fk(t, "application_id", "applications", "CASCADE"), fk(t, "person_id", "persons"),
         sa.PrimaryKeyConstraint("id", name=f"pk_{t}"),
         sa.UniqueConstraint("application_id", "document", name=f"uq_{t}_application_id_document"),
     )
@@ -42,7 +39,7 @@ def upgrade() -> None:
     t = "verification_records_checks"
     op.create_table(
         t,
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("checked_on", sa.Date(), nullable=False),
         sa.Column("file_sha256", sa.String(64), nullable=False),
@@ -50,14 +47,14 @@ def upgrade() -> None:
         sa.Column("became_ineligible", sa.Integer(), nullable=False),
         sa.Column("imported_by", sa.String(100), nullable=True),
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
-        _fk(t, "round_id", "rounds"),
+        fk(t, "round_id", "rounds"),
         sa.PrimaryKeyConstraint("id", name=f"pk_{t}"),
     )
     op.create_index(f"ix_{t}_round_id", t, ["round_id"])
     t = "verified_facts"
     op.create_table(
         t,
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("application_id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
@@ -71,9 +68,9 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("verified_by", sa.String(100), nullable=True),
         sa.Column("verified_at", sa.DateTime(timezone=True), nullable=False),
-        _fk(t, "application_id", "applications", "CASCADE"),
-        _fk(t, "document_id", "verification_documents", "SET NULL"),
-        _fk(t, "check_id", "verification_records_checks"),
+        fk(t, "application_id", "applications", "CASCADE"),
+        fk(t, "document_id", "verification_documents", "SET NULL"),
+        fk(t, "check_id", "verification_records_checks"),
         sa.PrimaryKeyConstraint("id", name=f"pk_{t}"),
         sa.UniqueConstraint("application_id", "fact", name=f"uq_{t}_application_id_fact"),
     )
@@ -81,14 +78,14 @@ def upgrade() -> None:
     t = "verification_at_selection"
     op.create_table(
         t,
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("application_id", sa.Integer(), nullable=False),
         sa.Column("state", sa.String(16), nullable=False),
         sa.Column("facts", sa.JSON(), nullable=False),
         sa.Column("deadline", sa.Date(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-        _fk(t, "round_id", "rounds"), _fk(t, "application_id", "applications", "CASCADE"),
+        fk(t, "round_id", "rounds"), fk(t, "application_id", "applications", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=f"pk_{t}"),
         sa.UniqueConstraint("round_id", "application_id", name=f"uq_{t}_round_id_application_id"),
     )
