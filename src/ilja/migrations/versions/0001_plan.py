@@ -11,7 +11,7 @@ so later migrations can refer to them by name on either database.
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import JSON, drop_indexes, fk, id_column, index, pk
+from ilja.migrations.columns import JSON, column, drop_indexes, fk, id_column, index, pk
 
 revision = "0001"
 down_revision = None
@@ -21,38 +21,19 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "plan_versions",
-        id_column(),
-        sa.Column("plan_id", sa.String(64), nullable=False),
-        sa.Column("version", sa.String(32), nullable=False),
-        sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("content_hash", sa.String(64), nullable=False),
-        sa.Column("is_current", sa.Boolean(), nullable=False),
-        sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("warning_count", sa.Integer(), nullable=False),
-        sa.Column("title", JSON, nullable=False),
-        sa.Column("sources", JSON, nullable=False),
-        sa.Column("standards", JSON, nullable=False),
-        sa.Column("district_count", JSON, nullable=False),
-        sa.Column("checks", JSON, nullable=False),
-        pk("plan_versions"),
-        sa.UniqueConstraint("content_hash", name="uq_plan_versions_content_hash"),
+        "plan_versions", id_column(), column("plan_id", sa.String(64)), column("version", sa.String(32)),
+        column("year", sa.Integer()), column("content_hash", sa.String(64)), column("is_current", sa.Boolean()),
+        column("loaded_at", sa.DateTime(timezone=True)), column("warning_count", sa.Integer()), column("title", JSON),
+        column("sources", JSON), column("standards", JSON), column("district_count", JSON), column("checks", JSON),
+        pk("plan_versions"), sa.UniqueConstraint("content_hash", name="uq_plan_versions_content_hash"),
     )
     op.create_table(
-        "programs",
-        sa.Column("code", sa.String(64), nullable=False),
-        sa.Column("parent_code", sa.String(64), nullable=True),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("name_ko", sa.String(200), nullable=False),
-        sa.Column("name_en", sa.String(200), nullable=False),
-        sa.Column("kind", sa.String(20), nullable=False),
-        sa.Column("budget_million_krw", sa.BigInteger(), nullable=True),
-        sa.Column("projects", sa.Integer(), nullable=True),
-        sa.Column("people", sa.Integer(), nullable=True),
-        sa.Column("people_approximate", sa.Boolean(), nullable=False),
-        sa.Column("source", sa.Text(), nullable=False),
-        sa.Column("data", JSON, nullable=False),
-        sa.Column("plan_version_id", sa.Integer(), nullable=False),
+        "programs", column("code", sa.String(64)), column("parent_code", sa.String(64), True),
+        column("position", sa.Integer()), column("name_ko", sa.String(200)), column("name_en", sa.String(200)),
+        column("kind", sa.String(20)), column("budget_million_krw", sa.BigInteger(), True),
+        column("projects", sa.Integer(), True), column("people", sa.Integer(), True),
+        column("people_approximate", sa.Boolean()), column("source", sa.Text()), column("data", JSON),
+        column("plan_version_id", sa.Integer()),
         pk("programs", "code"),
         sa.ForeignKeyConstraint(
             ["parent_code"], ["programs.code"], name="fk_programs_parent_code_programs"
@@ -60,20 +41,11 @@ def upgrade() -> None:
         fk("programs", "plan_version_id", "plan_versions"),
     )
     op.create_table(
-        "program_tracks",
-        sa.Column("code", sa.String(64), nullable=False),
-        sa.Column("program_code", sa.String(64), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("name_ko", sa.String(200), nullable=False),
-        sa.Column("name_en", sa.String(200), nullable=False),
-        sa.Column("kind", sa.String(20), nullable=False),
-        sa.Column("type", sa.String(20), nullable=True),
-        sa.Column("projects", sa.Integer(), nullable=True),
-        sa.Column("people", sa.Integer(), nullable=True),
-        sa.Column("people_approximate", sa.Boolean(), nullable=False),
-        sa.Column("source", sa.Text(), nullable=False),
-        sa.Column("data", JSON, nullable=False),
-        sa.Column("plan_version_id", sa.Integer(), nullable=False),
+        "program_tracks", column("code", sa.String(64)), column("program_code", sa.String(64)),
+        column("position", sa.Integer()), column("name_ko", sa.String(200)), column("name_en", sa.String(200)),
+        column("kind", sa.String(20)), column("type", sa.String(20), True), column("projects", sa.Integer(), True),
+        column("people", sa.Integer(), True), column("people_approximate", sa.Boolean()), column("source", sa.Text()),
+        column("data", JSON), column("plan_version_id", sa.Integer()),
         pk("program_tracks", "code"),
         sa.ForeignKeyConstraint(
             ["program_code"], ["programs.code"], name="fk_program_tracks_program_code_programs"
@@ -82,33 +54,18 @@ def upgrade() -> None:
     )
     index("program_tracks", "program_code")
     op.create_table(
-        "districts",
-        sa.Column("code", sa.String(5), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("name_ko", sa.String(20), nullable=False),
-        sa.Column("name_en", sa.String(40), nullable=False),
-        sa.Column("source", sa.Text(), nullable=False),
-        sa.Column("plan_version_id", sa.Integer(), nullable=False),
-        pk("districts", "code"),
-        sa.UniqueConstraint("name_ko", name="uq_districts_name_ko"),
+        "districts", column("code", sa.String(5)), column("position", sa.Integer()), column("name_ko", sa.String(20)),
+        column("name_en", sa.String(40)), column("source", sa.Text()), column("plan_version_id", sa.Integer()),
+        pk("districts", "code"), sa.UniqueConstraint("name_ko", name="uq_districts_name_ko"),
         fk("districts", "plan_version_id", "plan_versions"),
     )
     op.create_table(
-        "sites",
-        sa.Column("code", sa.String(64), nullable=False),
-        sa.Column("kind", sa.String(20), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("name_ko", sa.String(200), nullable=False),
-        sa.Column("name_en", sa.String(200), nullable=False),
-        sa.Column("district_code", sa.String(5), nullable=True),
-        sa.Column("opening_year", sa.Integer(), nullable=True),
-        sa.Column("opening_month", sa.Integer(), nullable=True),
-        sa.Column("founded_year", sa.Integer(), nullable=True),
-        sa.Column("trainees", sa.Integer(), nullable=True),
-        sa.Column("floor_area_m2", sa.Float(), nullable=True),
-        sa.Column("source", sa.Text(), nullable=False),
-        sa.Column("data", JSON, nullable=False),
-        sa.Column("plan_version_id", sa.Integer(), nullable=False),
+        "sites", column("code", sa.String(64)), column("kind", sa.String(20)), column("position", sa.Integer()),
+        column("name_ko", sa.String(200)), column("name_en", sa.String(200)),
+        column("district_code", sa.String(5), True), column("opening_year", sa.Integer(), True),
+        column("opening_month", sa.Integer(), True), column("founded_year", sa.Integer(), True),
+        column("trainees", sa.Integer(), True), column("floor_area_m2", sa.Float(), True), column("source", sa.Text()),
+        column("data", JSON), column("plan_version_id", sa.Integer()),
         pk("sites", "code"),
         sa.ForeignKeyConstraint(
             ["district_code"], ["districts.code"], name="fk_sites_district_code_districts"
@@ -117,23 +74,12 @@ def upgrade() -> None:
     )
     index("sites", "kind", "district_code")
     op.create_table(
-        "plan_targets",
-        id_column(),
-        sa.Column("key", sa.String(200), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("program_code", sa.String(64), nullable=True),
-        sa.Column("track_code", sa.String(64), nullable=True),
-        sa.Column("metric", sa.String(64), nullable=False),
-        sa.Column("year", sa.Integer(), nullable=True),
-        sa.Column("kind", sa.String(10), nullable=False),
-        sa.Column("value", sa.Float(), nullable=False),
-        sa.Column("value_max", sa.Float(), nullable=True),
-        sa.Column("unit", sa.String(32), nullable=False),
-        sa.Column("source", sa.Text(), nullable=False),
-        sa.Column("data", JSON, nullable=False),
-        sa.Column("plan_version_id", sa.Integer(), nullable=False),
-        pk("plan_targets"),
-        sa.UniqueConstraint("key", name="uq_plan_targets_key"),
+        "plan_targets", id_column(), column("key", sa.String(200)), column("position", sa.Integer()),
+        column("program_code", sa.String(64), True), column("track_code", sa.String(64), True),
+        column("metric", sa.String(64)), column("year", sa.Integer(), True), column("kind", sa.String(10)),
+        column("value", sa.Float()), column("value_max", sa.Float(), True), column("unit", sa.String(32)),
+        column("source", sa.Text()), column("data", JSON), column("plan_version_id", sa.Integer()),
+        pk("plan_targets"), sa.UniqueConstraint("key", name="uq_plan_targets_key"),
         sa.ForeignKeyConstraint(
             ["program_code"], ["programs.code"], name="fk_plan_targets_program_code_programs"
         ),
@@ -146,17 +92,10 @@ def upgrade() -> None:
     )
     index("plan_targets", "metric")
     op.create_table(
-        "plan_warnings",
-        id_column(),
-        sa.Column("plan_version_id", sa.Integer(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("code", sa.String(64), nullable=False),
-        sa.Column("subject", sa.String(128), nullable=False),
-        sa.Column("message_ko", sa.Text(), nullable=False),
-        sa.Column("message_en", sa.Text(), nullable=False),
-        sa.Column("stated", JSON, nullable=True),
-        sa.Column("computed", JSON, nullable=True),
-        sa.Column("sources", JSON, nullable=False),
+        "plan_warnings", id_column(), column("plan_version_id", sa.Integer()), column("position", sa.Integer()),
+        column("code", sa.String(64)), column("subject", sa.String(128)), column("message_ko", sa.Text()),
+        column("message_en", sa.Text()), column("stated", JSON, True), column("computed", JSON, True),
+        column("sources", JSON),
         pk("plan_warnings"),
         sa.UniqueConstraint(
             "plan_version_id", "code", "subject", name="uq_plan_warnings_plan_version_id"

@@ -15,7 +15,7 @@ then deleted when they move, in the same transaction that appends them to the lo
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import pk
+from ilja.migrations.columns import column, pk
 
 revision = "0005"
 down_revision = "0004"
@@ -27,18 +27,12 @@ BIG = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 def upgrade() -> None:
     op.create_table(
-        "audit_intake",
-        sa.Column("id", BIG, autoincrement=True, nullable=False),
-        sa.Column("timestamp", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("actor_id", sa.String(100), nullable=True),
-        sa.Column("actor_role", sa.String(32), nullable=True),
-        sa.Column("source_address", sa.String(64), nullable=True),
-        sa.Column("action", sa.String(64), nullable=False),
-        sa.Column("subject_person_id", sa.String(64), nullable=True),
-        sa.Column("object_type", sa.String(64), nullable=True),
-        sa.Column("object_id", sa.String(100), nullable=True),
-        sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("details", sa.JSON(none_as_null=True), nullable=True),
+        "audit_intake", sa.Column("id", BIG, autoincrement=True, nullable=False),
+        column("timestamp", sa.DateTime(timezone=True)), column("actor_id", sa.String(100), True),
+        column("actor_role", sa.String(32), True), column("source_address", sa.String(64), True),
+        column("action", sa.String(64)), column("subject_person_id", sa.String(64), True),
+        column("object_type", sa.String(64), True), column("object_id", sa.String(100), True),
+        column("reason", sa.Text(), True), column("details", sa.JSON(none_as_null=True), True),
         pk("audit_intake"),
     )
     if op.get_bind().dialect.name == "postgresql":

@@ -13,7 +13,7 @@ rows are only inserted.
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import id_column, index, pk
+from ilja.migrations.columns import column, id_column, index, pk
 
 revision = "0006"
 down_revision = "0005"
@@ -26,13 +26,8 @@ TRUNCATE_REFUSED = ("audit_log", "audit_head", "audit_intake", "audit_published_
 
 def upgrade() -> None:
     op.create_table(
-        "audit_published_heads",
-        id_column(),
-        sa.Column("sequence", BIG, nullable=False),
-        sa.Column("entry_hash", sa.String(64), nullable=False),
-        sa.Column("sealed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("key_id", sa.String(48), nullable=False),
-        sa.Column("mac", sa.String(64), nullable=False),
+        "audit_published_heads", id_column(), column("sequence", BIG), column("entry_hash", sa.String(64)),
+        column("sealed_at", sa.DateTime(timezone=True)), column("key_id", sa.String(48)), column("mac", sa.String(64)),
         pk("audit_published_heads"),
     )
     index("audit_published_heads", "sealed_at")

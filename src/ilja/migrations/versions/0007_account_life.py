@@ -12,7 +12,7 @@ The account-wide throttle column goes: a stranger's failures no longer lock an a
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import TZ, drop_indexes, index, pk
+from ilja.migrations.columns import TZ, column, drop_indexes, index, pk
 
 revision = "0007"
 down_revision = "0006"
@@ -46,10 +46,8 @@ def upgrade() -> None:
     op.create_index("uq_users_person_id", "users", ["person_id"], unique=True)
     op.create_index("uq_users_login_lower", "users", [sa.text("lower(login)")], unique=True)
     op.create_table(
-        "login_throttles",
-        sa.Column("key", sa.String(64), nullable=False),
-        sa.Column("state", sa.JSON(none_as_null=True), nullable=False),
-        sa.Column("updated_at", TZ, nullable=False),
+        "login_throttles", column("key", sa.String(64)), column("state", sa.JSON(none_as_null=True)),
+        column("updated_at", TZ),
         pk("login_throttles", "key"),
     )
     index("login_throttles", "updated_at")
@@ -62,5 +60,5 @@ def downgrade() -> None:
     op.drop_index("uq_users_person_id", table_name="users")
     index("users", "person_id")
     op.add_column("users", sa.Column("throttle", sa.JSON(none_as_null=True), nullable=True))
-    for column in ("requested_at", "requested_by", "pending_role", "approved_at"):
-        op.drop_column("users", column)
+    for name in ("requested_at", "requested_by", "pending_role", "approved_at"):
+        op.drop_column("users", name)

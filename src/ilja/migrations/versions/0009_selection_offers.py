@@ -11,7 +11,7 @@ others are read by replaying them).
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import TZ, fk, id_column, index, pk
+from ilja.migrations.columns import TZ, column, fk, id_column, index, pk
 
 revision = "0009"
 down_revision = "0008"
@@ -25,22 +25,12 @@ def upgrade() -> None:
     op.execute("UPDATE selection_outcomes SET current_waitlist = waitlist WHERE run_id NOT IN "
                "(SELECT run_id FROM selection_withdrawals)")
     op.create_table(
-        "selection_offers",
-        id_column(),
-        sa.Column("run_id", sa.Integer(), nullable=False),
-        sa.Column("application_id", sa.Integer(), nullable=False),
-        sa.Column("unit_code", sa.String(64), nullable=False),
-        sa.Column("seat", sa.String(16), nullable=True),
-        sa.Column("sequence", sa.Integer(), nullable=True),
-        sa.Column("waitlist_place", sa.Integer(), nullable=True),
-        sa.Column("state", sa.String(16), nullable=False),
-        sa.Column("made_at", TZ, nullable=False),
-        sa.Column("deadline_at", TZ, nullable=False),
-        sa.Column("decided_at", TZ, nullable=True),
-        sa.Column("decided_by", sa.String(100), nullable=True),
+        "selection_offers", id_column(), column("run_id", sa.Integer()), column("application_id", sa.Integer()),
+        column("unit_code", sa.String(64)), column("seat", sa.String(16), True), column("sequence", sa.Integer(), True),
+        column("waitlist_place", sa.Integer(), True), column("state", sa.String(16)), column("made_at", TZ),
+        column("deadline_at", TZ), column("decided_at", TZ, True), column("decided_by", sa.String(100), True),
         fk("selection_offers", "run_id", "selection_runs", ondelete="CASCADE"),
-        fk("selection_offers", "application_id", "applications"),
-        pk("selection_offers"),
+        fk("selection_offers", "application_id", "applications"), pk("selection_offers"),
     )
     index("selection_offers", "run_id", "application_id", "state")
 

@@ -11,7 +11,7 @@ not told apart): they read ``roll_call``.
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import BIGID, JSON, TZ, fk, id_column, index, pk
+from ilja.migrations.columns import BIGID, JSON, TZ, column, fk, id_column, index, pk
 
 revision = "0101"
 down_revision = "0100"
@@ -24,66 +24,38 @@ def upgrade() -> None:
         table.add_column(sa.Column("method", sa.String(16), nullable=False,
                                    server_default="roll_call"))
     op.create_table(
-        "training_checkin_boards", id_column(),
-        sa.Column("cohort_id", sa.Integer(), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("secret", sa.String(64), nullable=False),
-        sa.Column("opened_by", sa.String(100), nullable=True),
-        sa.Column("opened_at", TZ, nullable=False),
-        sa.Column("closed_at", TZ, nullable=True),
-        pk("training_checkin_boards"),
-        fk("training_checkin_boards", "cohort_id", "training_cohorts"),
+        "training_checkin_boards", id_column(), column("cohort_id", sa.Integer()), column("day", sa.Date()),
+        column("secret", sa.String(64)), column("opened_by", sa.String(100), True), column("opened_at", TZ),
+        column("closed_at", TZ, True),
+        pk("training_checkin_boards"), fk("training_checkin_boards", "cohort_id", "training_cohorts"),
     )
     index("training_checkin_boards", "cohort_id")
     op.create_table(
-        "training_checkin_attempts",
-        id_column(BIGID),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("board_id", sa.Integer(), nullable=True),
-        sa.Column("at", TZ, nullable=False),
-        sa.Column("verdict", sa.String(16), nullable=False),
-        pk("training_checkin_attempts"),
-        fk("training_checkin_attempts", "person_id", "persons"),
+        "training_checkin_attempts", id_column(BIGID), column("person_id", sa.Integer()),
+        column("board_id", sa.Integer(), True), column("at", TZ), column("verdict", sa.String(16)),
+        pk("training_checkin_attempts"), fk("training_checkin_attempts", "person_id", "persons"),
         fk("training_checkin_attempts", "board_id", "training_checkin_boards"),
     )
     index("training_checkin_attempts", "person_id", "at")
     op.create_table(
-        "training_excused", id_column(),
-        sa.Column("enrolment_id", sa.Integer(), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("excused", sa.Boolean(), nullable=False),
-        sa.Column("rule", JSON, nullable=False),
-        sa.Column("evidence_sha256", sa.String(64), nullable=True),
-        sa.Column("evidence_type", sa.String(40), nullable=True),
-        sa.Column("evidence_bytes", sa.Integer(), nullable=True),
-        sa.Column("recorded_by", sa.String(100), nullable=True),
-        sa.Column("recorded_at", TZ, nullable=False),
-        pk("training_excused"),
-        fk("training_excused", "enrolment_id", "training_enrolments"),
+        "training_excused", id_column(), column("enrolment_id", sa.Integer()), column("day", sa.Date()),
+        column("kind", sa.String(16)), column("excused", sa.Boolean()), column("rule", JSON),
+        column("evidence_sha256", sa.String(64), True), column("evidence_type", sa.String(40), True),
+        column("evidence_bytes", sa.Integer(), True), column("recorded_by", sa.String(100), True),
+        column("recorded_at", TZ),
+        pk("training_excused"), fk("training_excused", "enrolment_id", "training_enrolments"),
         sa.UniqueConstraint("enrolment_id", "day", name="uq_training_excused_enrolment_day"),
     )
     index("training_excused", "enrolment_id")
     op.create_table(
-        "training_overrides", id_column(),
-        sa.Column("enrolment_id", sa.Integer(), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("mark_before", sa.SmallInteger(), nullable=True),
-        sa.Column("mark_after", sa.SmallInteger(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("requested_by", sa.String(100), nullable=True),
-        sa.Column("requested_at", TZ, nullable=False),
-        sa.Column("decided_by", sa.String(100), nullable=True),
-        sa.Column("decided_at", TZ, nullable=True),
-        sa.Column("decision_note", sa.Text(), nullable=True),
-        pk("training_overrides"),
-        fk("training_overrides", "enrolment_id", "training_enrolments"),
+        "training_overrides", id_column(), column("enrolment_id", sa.Integer()), column("day", sa.Date()),
+        column("mark_before", sa.SmallInteger(), True), column("mark_after", sa.SmallInteger()),
+        column("reason", sa.Text()), column("status", sa.String(16)), column("requested_by", sa.String(100), True),
+        column("requested_at", TZ), column("decided_by", sa.String(100), True), column("decided_at", TZ, True),
+        column("decision_note", sa.Text(), True),
+        pk("training_overrides"), fk("training_overrides", "enrolment_id", "training_enrolments"),
     )
-    op.create_index("ix_training_overrides_enrolment_id", "training_overrides",
-                    ["enrolment_id"])
-    op.create_index("ix_training_overrides_status", "training_overrides",
-                    ["status"])
+    index("training_overrides", "enrolment_id", "status")
 
 
 def downgrade() -> None:

@@ -11,7 +11,7 @@ are stored only as encrypted tokens.
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import BIGID, TZ, fk, id_column, index, pk
+from ilja.migrations.columns import BIGID, TZ, column, fk, id_column, index, pk
 
 revision = "0302"
 down_revision = "0301"
@@ -21,79 +21,40 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "pj_transfers",
-        id_column(),
-        sa.Column("program_code", sa.String(64), nullable=False),
-        sa.Column("run_id", sa.Integer(), nullable=True),
-        sa.Column("payments", sa.Integer(), nullable=False),
-        sa.Column("total", sa.BigInteger(), nullable=False),
-        sa.Column("actor_id", sa.String(100), nullable=True),
-        sa.Column("at", TZ, nullable=False),
-        pk("pj_transfers"),
-        fk("pj_transfers", "run_id", "pj_payroll_runs"),
+        "pj_transfers", id_column(), column("program_code", sa.String(64)), column("run_id", sa.Integer(), True),
+        column("payments", sa.Integer()), column("total", sa.BigInteger()), column("actor_id", sa.String(100), True),
+        column("at", TZ),
+        pk("pj_transfers"), fk("pj_transfers", "run_id", "pj_payroll_runs"),
     )
     index("pj_transfers", "program_code", "run_id")
     op.create_table(
-        "pj_pay_accounts",
-        id_column(),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("bank_code", sa.String(3), nullable=False),
-        sa.Column("number_token", sa.String(255), nullable=False),
-        sa.Column("number_last4", sa.String(4), nullable=False),
-        sa.Column("holder_token", sa.String(255), nullable=False),
-        sa.Column("entered_by", sa.String(16), nullable=False),
-        sa.Column("actor_id", sa.String(100), nullable=True),
-        sa.Column("created_at", TZ, nullable=False),
-        pk("pj_pay_accounts"),
-        fk("pj_pay_accounts", "person_id", "persons"),
+        "pj_pay_accounts", id_column(), column("person_id", sa.Integer()), column("bank_code", sa.String(3)),
+        column("number_token", sa.String(255)), column("number_last4", sa.String(4)),
+        column("holder_token", sa.String(255)), column("entered_by", sa.String(16)),
+        column("actor_id", sa.String(100), True), column("created_at", TZ),
+        pk("pj_pay_accounts"), fk("pj_pay_accounts", "person_id", "persons"),
     )
     index("pj_pay_accounts", "person_id")
     op.create_table(
-        "pj_payments",
-        id_column(),
-        sa.Column("line_id", sa.Integer(), nullable=False),
-        sa.Column("run_id", sa.Integer(), nullable=False),
-        sa.Column("placement_id", sa.Integer(), nullable=False),
-        sa.Column("project_id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("program_code", sa.String(64), nullable=False),
-        sa.Column("month", sa.Integer(), nullable=False),
-        sa.Column("amount", sa.BigInteger(), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("attempt", sa.Integer(), nullable=False),
-        sa.Column("transfer_id", sa.Integer(), nullable=True),
-        sa.Column("account_id", sa.Integer(), nullable=True),
-        sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("paid_on", sa.Date(), nullable=True),
-        sa.Column("days_late", sa.Integer(), nullable=True),
-        sa.Column("reject_reason", sa.String(32), nullable=True),
-        sa.Column("updated_at", TZ, nullable=False),
-        pk("pj_payments"),
-        fk("pj_payments", "line_id", "pj_pay_lines"),
-        fk("pj_payments", "run_id", "pj_payroll_runs"),
-        fk("pj_payments", "placement_id", "pj_placements"),
-        fk("pj_payments", "project_id", "pj_projects"),
-        fk("pj_payments", "transfer_id", "pj_transfers"),
-        fk("pj_payments", "account_id", "pj_pay_accounts"),
+        "pj_payments", id_column(), column("line_id", sa.Integer()), column("run_id", sa.Integer()),
+        column("placement_id", sa.Integer()), column("project_id", sa.Integer()), column("person_id", sa.Integer()),
+        column("program_code", sa.String(64)), column("month", sa.Integer()), column("amount", sa.BigInteger()),
+        column("status", sa.String(16)), column("attempt", sa.Integer()), column("transfer_id", sa.Integer(), True),
+        column("account_id", sa.Integer(), True), column("due_on", sa.Date()), column("paid_on", sa.Date(), True),
+        column("days_late", sa.Integer(), True), column("reject_reason", sa.String(32), True), column("updated_at", TZ),
+        pk("pj_payments"), fk("pj_payments", "line_id", "pj_pay_lines"), fk("pj_payments", "run_id", "pj_payroll_runs"),
+        fk("pj_payments", "placement_id", "pj_placements"), fk("pj_payments", "project_id", "pj_projects"),
+        fk("pj_payments", "transfer_id", "pj_transfers"), fk("pj_payments", "account_id", "pj_pay_accounts"),
         sa.UniqueConstraint("line_id", name="uq_pj_payments_line_id"),
     )
-    for column in ("run_id", "placement_id", "person_id", "status"):
-        op.create_index(f"ix_pj_payments_{column}", "pj_payments", [column])
+    index("pj_payments", "run_id", "placement_id", "person_id", "status")
     op.create_table(
-        "pj_payment_events",
-        id_column(BIGID),
-        sa.Column("payment_id", sa.Integer(), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("attempt", sa.Integer(), nullable=False),
-        sa.Column("transfer_id", sa.Integer(), nullable=True),
-        sa.Column("bank_date", sa.Date(), nullable=True),
-        sa.Column("reason", sa.String(32), nullable=True),
-        sa.Column("account_id", sa.Integer(), nullable=True),
-        sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("actor_id", sa.String(100), nullable=True),
-        sa.Column("at", TZ, nullable=False),
-        pk("pj_payment_events"),
-        fk("pj_payment_events", "payment_id", "pj_payments"),
+        "pj_payment_events", id_column(BIGID), column("payment_id", sa.Integer()), column("status", sa.String(16)),
+        column("attempt", sa.Integer()), column("transfer_id", sa.Integer(), True),
+        column("bank_date", sa.Date(), True), column("reason", sa.String(32), True),
+        column("account_id", sa.Integer(), True), column("note", sa.Text(), True),
+        column("actor_id", sa.String(100), True), column("at", TZ),
+        pk("pj_payment_events"), fk("pj_payment_events", "payment_id", "pj_payments"),
         fk("pj_payment_events", "transfer_id", "pj_transfers"),
         fk("pj_payment_events", "account_id", "pj_pay_accounts"),
     )

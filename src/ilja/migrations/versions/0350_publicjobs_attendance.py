@@ -12,7 +12,7 @@ revision was the host's (the month's form or a file): they read ``roll_call``.
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import BIGID, JSON, TZ, fk, id_column, index, pk
+from ilja.migrations.columns import BIGID, JSON, TZ, column, fk, id_column, index, pk
 
 revision = "0350"
 down_revision = "0301"
@@ -24,62 +24,37 @@ def upgrade() -> None:
     with op.batch_alter_table("pj_timesheet_entries") as table:
         table.add_column(sa.Column("method", sa.String(16), nullable=False, server_default="roll_call"))
     op.create_table(
-        "pj_checkin_boards", id_column(),
-        sa.Column("project_id", sa.Integer(), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("secret", sa.String(64), nullable=False),
-        sa.Column("opened_by", sa.String(100), nullable=True),
-        sa.Column("opened_at", TZ, nullable=False),
-        sa.Column("closed_at", TZ, nullable=True),
-        pk("pj_checkin_boards"),
-        fk("pj_checkin_boards", "project_id", "pj_projects"),
+        "pj_checkin_boards", id_column(), column("project_id", sa.Integer()), column("day", sa.Date()),
+        column("secret", sa.String(64)), column("opened_by", sa.String(100), True), column("opened_at", TZ),
+        column("closed_at", TZ, True),
+        pk("pj_checkin_boards"), fk("pj_checkin_boards", "project_id", "pj_projects"),
     )
     index("pj_checkin_boards", "project_id")
     op.create_table(
-        "pj_checkin_attempts",
-        id_column(BIGID),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("board_id", sa.Integer(), nullable=True),
-        sa.Column("at", TZ, nullable=False),
-        sa.Column("verdict", sa.String(16), nullable=False),
-        pk("pj_checkin_attempts"),
-        fk("pj_checkin_attempts", "person_id", "persons"),
+        "pj_checkin_attempts", id_column(BIGID), column("person_id", sa.Integer()),
+        column("board_id", sa.Integer(), True), column("at", TZ), column("verdict", sa.String(16)),
+        pk("pj_checkin_attempts"), fk("pj_checkin_attempts", "person_id", "persons"),
         fk("pj_checkin_attempts", "board_id", "pj_checkin_boards"),
     )
     index("pj_checkin_attempts", "person_id", "at")
     op.create_table(
-        "pj_excused", id_column(),
-        sa.Column("placement_id", sa.Integer(), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("paid", sa.Boolean(), nullable=False),
-        sa.Column("rule", JSON, nullable=False),
-        sa.Column("evidence_sha256", sa.String(64), nullable=True),
-        sa.Column("evidence_type", sa.String(40), nullable=True),
-        sa.Column("evidence_bytes", sa.Integer(), nullable=True),
-        sa.Column("recorded_by", sa.String(100), nullable=True),
-        sa.Column("recorded_at", TZ, nullable=False),
-        pk("pj_excused"),
-        fk("pj_excused", "placement_id", "pj_placements"),
+        "pj_excused", id_column(), column("placement_id", sa.Integer()), column("day", sa.Date()),
+        column("kind", sa.String(16)), column("paid", sa.Boolean()), column("rule", JSON),
+        column("evidence_sha256", sa.String(64), True), column("evidence_type", sa.String(40), True),
+        column("evidence_bytes", sa.Integer(), True), column("recorded_by", sa.String(100), True),
+        column("recorded_at", TZ),
+        pk("pj_excused"), fk("pj_excused", "placement_id", "pj_placements"),
         sa.UniqueConstraint("placement_id", "day", name="uq_pj_excused_placement_id"),
     )
     index("pj_excused", "placement_id")
     op.create_table(
-        "pj_overrides", id_column(),
-        sa.Column("placement_id", sa.Integer(), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("before", JSON, nullable=True),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("milli_hours", sa.Integer(), nullable=False),
-        sa.Column("reason", sa.String(1000), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("requested_by", sa.String(100), nullable=True),
-        sa.Column("requested_at", TZ, nullable=False),
-        sa.Column("decided_by", sa.String(100), nullable=True),
-        sa.Column("decided_at", TZ, nullable=True),
-        sa.Column("decision_note", sa.String(1000), nullable=True),
-        pk("pj_overrides"),
-        fk("pj_overrides", "placement_id", "pj_placements"),
+        "pj_overrides", id_column(), column("placement_id", sa.Integer()), column("day", sa.Date()),
+        column("before", JSON, True), column("kind", sa.String(16)), column("milli_hours", sa.Integer()),
+        column("reason", sa.String(1000)), column("status", sa.String(16)),
+        column("requested_by", sa.String(100), True), column("requested_at", TZ),
+        column("decided_by", sa.String(100), True), column("decided_at", TZ, True),
+        column("decision_note", sa.String(1000), True),
+        pk("pj_overrides"), fk("pj_overrides", "placement_id", "pj_placements"),
     )
     index("pj_overrides", "placement_id", "status")
 

@@ -11,7 +11,7 @@ Written by hand for SQLite and PostgreSQL; constraint names follow ``ilja.db.NAM
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import TZ, fk, id_column, pk
+from ilja.migrations.columns import TZ, column, fk, id_column, index, pk
 
 revision = "0400"
 down_revision = "0004"
@@ -22,105 +22,65 @@ depends_on = None
 def upgrade() -> None:
     t = "outcome_participations"
     op.create_table(
-        t, id_column(),
-        sa.Column("person_id", sa.Integer(), nullable=True),
-        sa.Column("program_code", sa.String(64), nullable=False),
-        sa.Column("track_code", sa.String(64), nullable=True),
-        sa.Column("campus_code", sa.String(64), nullable=True),
-        sa.Column("district_code", sa.String(8), nullable=True),
-        sa.Column("course", sa.String(200), nullable=True),
-        sa.Column("field", sa.String(64), nullable=True),
-        sa.Column("started_on", sa.Date(), nullable=False),
-        sa.Column("started_year", sa.Integer(), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("completed_on", sa.Date(), nullable=True),
-        sa.Column("completed_year", sa.Integer(), nullable=True),
-        sa.Column("completed_month", sa.String(7), nullable=True),
-        sa.Column("source_ref", sa.String(100), nullable=False),
-        sa.Column("created_at", TZ, nullable=False),
-        sa.Column("created_by", sa.String(100), nullable=True),
-        pk(t), fk(t, "person_id", "persons"),
-        sa.UniqueConstraint("source_ref", name=f"uq_{t}_source_ref"),
+        t, id_column(), column("person_id", sa.Integer(), True), column("program_code", sa.String(64)),
+        column("track_code", sa.String(64), True), column("campus_code", sa.String(64), True),
+        column("district_code", sa.String(8), True), column("course", sa.String(200), True),
+        column("field", sa.String(64), True), column("started_on", sa.Date()), column("started_year", sa.Integer()),
+        column("status", sa.String(16)), column("completed_on", sa.Date(), True),
+        column("completed_year", sa.Integer(), True), column("completed_month", sa.String(7), True),
+        column("source_ref", sa.String(100)), column("created_at", TZ), column("created_by", sa.String(100), True),
+        pk(t), fk(t, "person_id", "persons"), sa.UniqueConstraint("source_ref", name=f"uq_{t}_source_ref"),
     )
-    op.create_index(f"ix_{t}_person_id", t, ["person_id"])
+    index(t, "person_id")
     op.create_index(f"ix_{t}_program_completed", t, ["program_code", "completed_on"])
     op.create_index(f"ix_{t}_program_started", t, ["program_code", "started_year"])
 
     t = "outcome_records"
     op.create_table(
-        t, id_column(),
-        sa.Column("participation_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("effective_on", sa.Date(), nullable=False),
-        sa.Column("recorded_on", sa.Date(), nullable=False),
-        sa.Column("months_after", sa.Integer(), nullable=False),
-        sa.Column("employer", sa.String(200), nullable=True),
-        sa.Column("job_title", sa.String(200), nullable=True),
-        sa.Column("contract_type", sa.String(16), nullable=True),
-        sa.Column("source", sa.String(24), nullable=False),
-        sa.Column("follow_up_point", sa.Integer(), nullable=True),
-        sa.Column("recorded_by", sa.String(100), nullable=True),
-        sa.Column("created_at", TZ, nullable=False),
+        t, id_column(), column("participation_id", sa.Integer()), column("kind", sa.String(16)),
+        column("effective_on", sa.Date()), column("recorded_on", sa.Date()), column("months_after", sa.Integer()),
+        column("employer", sa.String(200), True), column("job_title", sa.String(200), True),
+        column("contract_type", sa.String(16), True), column("source", sa.String(24)),
+        column("follow_up_point", sa.Integer(), True), column("recorded_by", sa.String(100), True),
+        column("created_at", TZ),
         pk(t), fk(t, "participation_id", "outcome_participations", "CASCADE"),
     )
     op.create_index(f"ix_{t}_participation_kind", t, ["participation_id", "kind"])
 
     t = "outcome_follow_ups"
     op.create_table(
-        t, id_column(),
-        sa.Column("participation_id", sa.Integer(), nullable=False),
-        sa.Column("point_months", sa.Integer(), nullable=False),
-        sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("done_on", sa.Date(), nullable=True),
-        sa.Column("outcome_id", sa.Integer(), nullable=True),
+        t, id_column(), column("participation_id", sa.Integer()), column("point_months", sa.Integer()),
+        column("due_on", sa.Date()), column("done_on", sa.Date(), True), column("outcome_id", sa.Integer(), True),
         pk(t), fk(t, "participation_id", "outcome_participations", "CASCADE"),
         fk(t, "outcome_id", "outcome_records", "SET NULL"),
         sa.UniqueConstraint("participation_id", "point_months", name=f"uq_{t}_participation_id"),
     )
-    op.create_index(f"ix_{t}_due_on", t, ["due_on"])
+    index(t, "due_on")
 
     t = "alumni_members"
     op.create_table(
-        t, id_column(),
-        sa.Column("person_id", sa.Integer(), nullable=True),
-        sa.Column("campus_code", sa.String(64), nullable=True),
-        sa.Column("joined_on", sa.Date(), nullable=False),
-        sa.Column("left_on", sa.Date(), nullable=True),
-        sa.Column("created_by", sa.String(100), nullable=True),
-        pk(t), fk(t, "person_id", "persons"),
-        sa.UniqueConstraint("person_id", name=f"uq_{t}_person_id"),
+        t, id_column(), column("person_id", sa.Integer(), True), column("campus_code", sa.String(64), True),
+        column("joined_on", sa.Date()), column("left_on", sa.Date(), True), column("created_by", sa.String(100), True),
+        pk(t), fk(t, "person_id", "persons"), sa.UniqueConstraint("person_id", name=f"uq_{t}_person_id"),
     )
     t = "alumni_activities"
     op.create_table(
-        t, id_column(),
-        sa.Column("member_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(24), nullable=False),
-        sa.Column("on", sa.Date(), nullable=False),
-        sa.Column("amount_won", sa.Integer(), nullable=True),
-        sa.Column("created_by", sa.String(100), nullable=True),
+        t, id_column(), column("member_id", sa.Integer()), column("kind", sa.String(24)), column("on", sa.Date()),
+        column("amount_won", sa.Integer(), True), column("created_by", sa.String(100), True),
         pk(t), fk(t, "member_id", "alumni_members", "CASCADE"),
     )
-    op.create_index(f"ix_{t}_member_id", t, ["member_id"])
+    index(t, "member_id")
     t = "alliance_members"
     op.create_table(
-        t, id_column(),
-        sa.Column("name", sa.String(200), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("joined_on", sa.Date(), nullable=False),
-        sa.Column("left_on", sa.Date(), nullable=True),
-        sa.Column("created_by", sa.String(100), nullable=True),
+        t, id_column(), column("name", sa.String(200)), column("kind", sa.String(16)), column("joined_on", sa.Date()),
+        column("left_on", sa.Date(), True), column("created_by", sa.String(100), True),
         pk(t), sa.UniqueConstraint("name", name=f"uq_{t}_name"),
     )
     t = "kpi_actuals"
     op.create_table(
-        t, id_column(),
-        sa.Column("scope", sa.String(64), nullable=False),
-        sa.Column("metric", sa.String(64), nullable=False),
-        sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("value", sa.Numeric(18, 2), nullable=False),
-        sa.Column("source", sa.String(300), nullable=False),
-        sa.Column("recorded_by", sa.String(100), nullable=True),
-        sa.Column("recorded_at", TZ, nullable=False),
+        t, id_column(), column("scope", sa.String(64)), column("metric", sa.String(64)), column("year", sa.Integer()),
+        column("value", sa.Numeric(18, 2)), column("source", sa.String(300)),
+        column("recorded_by", sa.String(100), True), column("recorded_at", TZ),
         pk(t), sa.UniqueConstraint("scope", "metric", "year", name=f"uq_{t}_scope"),
     )
 

@@ -11,7 +11,7 @@ branch), so this branch does not depend on training's.
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import TZ, fk, id_column, pk
+from ilja.migrations.columns import TZ, column, fk, id_column, index, pk
 
 revision = "0500"
 down_revision = "0004"
@@ -22,76 +22,45 @@ depends_on = None
 def upgrade() -> None:
     t = "support_certs"
     op.create_table(
-        t, id_column(),
-        sa.Column("code", sa.String(64), nullable=False),
-        sa.Column("vendor", sa.String(64), nullable=False),
-        sa.Column("name", sa.String(200), nullable=False),
-        sa.Column("fee_won", sa.Integer(), nullable=False),
-        sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", TZ, nullable=False),
+        t, id_column(), column("code", sa.String(64)), column("vendor", sa.String(64)), column("name", sa.String(200)),
+        column("fee_won", sa.Integer()), column("active", sa.Boolean()), column("created_at", TZ),
         pk(t), sa.UniqueConstraint("code", name=f"uq_{t}_code"),
     )
 
     t = "support_budgets"
     op.create_table(
-        t, id_column(),
-        sa.Column("kind", sa.String(32), nullable=False),
-        sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("amount_won", sa.Integer(), nullable=False),
-        sa.Column("committed_won", sa.Integer(), nullable=False),
-        sa.Column("paid_won", sa.Integer(), nullable=False),
-        sa.Column("source", sa.String(300), nullable=False),
-        sa.Column("updated_at", TZ, nullable=False),
+        t, id_column(), column("kind", sa.String(32)), column("year", sa.Integer()), column("amount_won", sa.Integer()),
+        column("committed_won", sa.Integer()), column("paid_won", sa.Integer()), column("source", sa.String(300)),
+        column("updated_at", TZ),
         pk(t), sa.UniqueConstraint("kind", "year", name=f"uq_{t}_kind"),
     )
 
     t = "support_exam_attempts"
     op.create_table(
-        t, id_column(),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("certification_id", sa.Integer(), nullable=False),
-        sa.Column("attempt_no", sa.Integer(), nullable=False),
-        sa.Column("exam_on", sa.Date(), nullable=False),
-        sa.Column("fee_paid_won", sa.Integer(), nullable=False),
-        sa.Column("result", sa.String(16), nullable=False),
-        sa.Column("enrolment_id", sa.Integer(), nullable=True),
-        sa.Column("course_code", sa.String(64), nullable=True),
-        sa.Column("campus_code", sa.String(64), nullable=True),
-        sa.Column("created_at", TZ, nullable=False),
-        sa.Column("created_by", sa.String(100), nullable=True),
+        t, id_column(), column("person_id", sa.Integer()), column("certification_id", sa.Integer()),
+        column("attempt_no", sa.Integer()), column("exam_on", sa.Date()), column("fee_paid_won", sa.Integer()),
+        column("result", sa.String(16)), column("enrolment_id", sa.Integer(), True),
+        column("course_code", sa.String(64), True), column("campus_code", sa.String(64), True),
+        column("created_at", TZ), column("created_by", sa.String(100), True),
         pk(t), fk(t, "person_id", "persons"), fk(t, "certification_id", "support_certs"),
         sa.UniqueConstraint("person_id", "certification_id", "attempt_no", name=f"uq_{t}_person_id"),
     )
-    for column in ("person_id", "certification_id", "course_code", "campus_code"):
-        op.create_index(f"ix_{t}_{column}", t, [column])
+    index(t, "person_id", "certification_id", "course_code", "campus_code")
 
     t = "support_fee_claims"
     op.create_table(
-        t, id_column(),
-        sa.Column("attempt_id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("claimed_on", sa.Date(), nullable=False),
-        sa.Column("amount_entitled_won", sa.Integer(), nullable=False),
-        sa.Column("entitlement", sa.JSON(), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("receipt_sha256", sa.String(64), nullable=False),
-        sa.Column("receipt_type", sa.String(40), nullable=False),
-        sa.Column("receipt_bytes", sa.Integer(), nullable=False),
-        sa.Column("budget_id", sa.Integer(), nullable=True),
-        sa.Column("amount_approved_won", sa.Integer(), nullable=True),
-        sa.Column("decided_by", sa.String(100), nullable=True),
-        sa.Column("decided_at", TZ, nullable=True),
-        sa.Column("decision_reason", sa.Text(), nullable=True),
-        sa.Column("paid_on", sa.Date(), nullable=True),
-        sa.Column("payment_ref", sa.String(100), nullable=True),
-        sa.Column("created_at", TZ, nullable=False),
-        sa.Column("created_by", sa.String(100), nullable=True),
+        t, id_column(), column("attempt_id", sa.Integer()), column("person_id", sa.Integer()),
+        column("claimed_on", sa.Date()), column("amount_entitled_won", sa.Integer()), column("entitlement", sa.JSON()),
+        column("status", sa.String(16)), column("receipt_sha256", sa.String(64)), column("receipt_type", sa.String(40)),
+        column("receipt_bytes", sa.Integer()), column("budget_id", sa.Integer(), True),
+        column("amount_approved_won", sa.Integer(), True), column("decided_by", sa.String(100), True),
+        column("decided_at", TZ, True), column("decision_reason", sa.Text(), True), column("paid_on", sa.Date(), True),
+        column("payment_ref", sa.String(100), True), column("created_at", TZ),
+        column("created_by", sa.String(100), True),
         pk(t), fk(t, "attempt_id", "support_exam_attempts"), fk(t, "person_id", "persons"),
-        fk(t, "budget_id", "support_budgets"),
-        sa.UniqueConstraint("attempt_id", name=f"uq_{t}_attempt_id"),
+        fk(t, "budget_id", "support_budgets"), sa.UniqueConstraint("attempt_id", name=f"uq_{t}_attempt_id"),
     )
-    op.create_index(f"ix_{t}_person_id", t, ["person_id"])
-    op.create_index(f"ix_{t}_status", t, ["status"])
+    index(t, "person_id", "status")
 
 
 def downgrade() -> None:

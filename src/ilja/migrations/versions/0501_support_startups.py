@@ -7,7 +7,7 @@ Revises: 0500
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import TZ, fk, id_column, pk
+from ilja.migrations.columns import TZ, column, fk, id_column, index, pk
 
 revision = "0501"
 down_revision = "0500"
@@ -16,24 +16,21 @@ depends_on = None
 
 
 def _child(table: str, *columns: sa.Column, extra: tuple = ()) -> None:
-    op.create_table(table, id_column(), sa.Column("startup_id", sa.Integer(), nullable=False), *columns,
-                    pk(table), fk(table, "startup_id", "support_startups"), *extra)
-    op.create_index(f"ix_{table}_startup_id", table, ["startup_id"])
+    op.create_table(
+        table, id_column(), column("startup_id", sa.Integer()), *columns,
+        pk(table), fk(table, "startup_id", "support_startups"),
+        *extra,
+    )
+    index(table, "startup_id")
 
 
 def upgrade() -> None:
     t = "support_startups"
     op.create_table(
-        t, id_column(),
-        sa.Column("name", sa.String(200), nullable=False),
-        sa.Column("idea", sa.Text(), nullable=False),
-        sa.Column("stage", sa.String(24), nullable=False),
-        sa.Column("campus_code", sa.String(64), nullable=True),
-        sa.Column("startup_center_ref", sa.String(200), nullable=True),
-        sa.Column("startup_center_linked_on", sa.Date(), nullable=True),
-        sa.Column("launched_on", sa.Date(), nullable=True),
-        sa.Column("created_at", TZ, nullable=False),
-        sa.Column("created_by", sa.String(100), nullable=True),
+        t, id_column(), column("name", sa.String(200)), column("idea", sa.Text()), column("stage", sa.String(24)),
+        column("campus_code", sa.String(64), True), column("startup_center_ref", sa.String(200), True),
+        column("startup_center_linked_on", sa.Date(), True), column("launched_on", sa.Date(), True),
+        column("created_at", TZ), column("created_by", sa.String(100), True),
         pk(t), sa.UniqueConstraint("name", name=f"uq_{t}_name"),
     )
     t = "support_startup_members"
@@ -44,7 +41,7 @@ def upgrade() -> None:
            sa.Column("outcome_id", sa.Integer(), nullable=True),
            extra=(fk(t, "person_id", "persons"),
                   sa.UniqueConstraint("startup_id", "person_id", name=f"uq_{t}_startup_id")))
-    op.create_index(f"ix_{t}_person_id", t, ["person_id"])
+    index(t, "person_id")
     _child("support_startup_mentors",
            sa.Column("name", sa.String(100), nullable=False),
            sa.Column("organisation", sa.String(200), nullable=True),

@@ -8,7 +8,7 @@ Revises: 0501
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import TZ, fk, id_column, pk
+from ilja.migrations.columns import TZ, column, fk, id_column, index, pk
 
 revision = "0502"
 down_revision = "0501"
@@ -19,61 +19,38 @@ depends_on = None
 def upgrade() -> None:
     t = "support_csr_programs"
     op.create_table(
-        t, id_column(),
-        sa.Column("code", sa.String(64), nullable=False),
-        sa.Column("company", sa.String(200), nullable=False),
-        sa.Column("name", sa.String(200), nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=True),
-        sa.Column("budget_won", sa.Integer(), nullable=False),
-        sa.Column("committed_won", sa.Integer(), nullable=False),
-        sa.Column("paid_won", sa.Integer(), nullable=False),
-        sa.Column("starts_on", sa.Date(), nullable=False),
-        sa.Column("ends_on", sa.Date(), nullable=False),
-        sa.Column("created_at", TZ, nullable=False),
+        t, id_column(), column("code", sa.String(64)), column("company", sa.String(200)),
+        column("name", sa.String(200)), column("organisation_id", sa.Integer(), True),
+        column("budget_won", sa.Integer()), column("committed_won", sa.Integer()), column("paid_won", sa.Integer()),
+        column("starts_on", sa.Date()), column("ends_on", sa.Date()), column("created_at", TZ),
         pk(t), sa.UniqueConstraint("code", name=f"uq_{t}_code"),
     )
     t = "support_subsidy_grants"
     op.create_table(
-        t, id_column(),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("program_id", sa.Integer(), nullable=False),
-        sa.Column("enrolment_id", sa.Integer(), nullable=True),
-        sa.Column("course_label", sa.String(200), nullable=False),
-        sa.Column("starts_on", sa.Date(), nullable=False),
-        sa.Column("months", sa.Integer(), nullable=False),
-        sa.Column("monthly_amount_won", sa.Integer(), nullable=False),
-        sa.Column("eligibility", sa.JSON(), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("created_at", TZ, nullable=False),
-        sa.Column("created_by", sa.String(100), nullable=True),
+        t, id_column(), column("person_id", sa.Integer()), column("program_id", sa.Integer()),
+        column("enrolment_id", sa.Integer(), True), column("course_label", sa.String(200)),
+        column("starts_on", sa.Date()), column("months", sa.Integer()), column("monthly_amount_won", sa.Integer()),
+        column("eligibility", sa.JSON()), column("status", sa.String(16)), column("created_at", TZ),
+        column("created_by", sa.String(100), True),
         pk(t), fk(t, "person_id", "persons"), fk(t, "program_id", "support_csr_programs"),
     )
-    op.create_index(f"ix_{t}_person_id", t, ["person_id"])
-    op.create_index(f"ix_{t}_program_id", t, ["program_id"])
+    index(t, "person_id", "program_id")
     t = "support_subsidy_progress"
     op.create_table(
-        t, id_column(),
-        sa.Column("grant_id", sa.Integer(), nullable=False),
-        sa.Column("month", sa.String(7), nullable=False),
-        sa.Column("progress_milli", sa.Integer(), nullable=False),
-        sa.Column("recorded_by", sa.String(100), nullable=True),
+        t, id_column(), column("grant_id", sa.Integer()), column("month", sa.String(7)),
+        column("progress_milli", sa.Integer()), column("recorded_by", sa.String(100), True),
         pk(t), fk(t, "grant_id", "support_subsidy_grants"),
         sa.UniqueConstraint("grant_id", "month", name=f"uq_{t}_grant_id"),
     )
     t = "support_subsidy_payments"
     op.create_table(
-        t, id_column(),
-        sa.Column("grant_id", sa.Integer(), nullable=False),
-        sa.Column("month", sa.String(7), nullable=False),
-        sa.Column("attendance_milli", sa.Integer(), nullable=True),
-        sa.Column("amount_won", sa.Integer(), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("reason", sa.String(40), nullable=True),
-        sa.Column("run_on", sa.Date(), nullable=False),
+        t, id_column(), column("grant_id", sa.Integer()), column("month", sa.String(7)),
+        column("attendance_milli", sa.Integer(), True), column("amount_won", sa.Integer()),
+        column("status", sa.String(16)), column("reason", sa.String(40), True), column("run_on", sa.Date()),
         pk(t), fk(t, "grant_id", "support_subsidy_grants"),
         sa.UniqueConstraint("grant_id", "month", name=f"uq_{t}_grant_id"),
     )
-    op.create_index(f"ix_{t}_month", t, ["month"])
+    index(t, "month")
 
 
 def downgrade() -> None:

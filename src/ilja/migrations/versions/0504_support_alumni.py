@@ -10,7 +10,7 @@ only, so this branch does not depend on it.
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import fk, id_column, pk
+from ilja.migrations.columns import column, fk, id_column, index, pk
 
 revision = "0504"
 down_revision = "0503"
@@ -20,10 +20,12 @@ depends_on = None
 
 def _table(name: str, *columns: sa.Column, person: str | None = None) -> None:
     extra = [fk(name, person, "persons")] if person else []
-    op.create_table(name, id_column(), *columns,
-                    sa.Column("activity_id", sa.Integer(), nullable=True),
-                    sa.Column("created_by", sa.String(100), nullable=True),
-                    pk(name), *extra)
+    op.create_table(
+        name, id_column(), *columns, column("activity_id", sa.Integer(), True),
+        column("created_by", sa.String(100), True),
+        pk(name),
+        *extra,
+    )
 
 
 def upgrade() -> None:
@@ -33,8 +35,7 @@ def upgrade() -> None:
            sa.Column("started_on", sa.Date(), nullable=False),
            sa.Column("ended_on", sa.Date(), nullable=True),
            sa.Column("meetings", sa.Integer(), nullable=False), person="mentee_person_id")
-    op.create_index(f"ix_{t}_mentor_member_id", t, ["mentor_member_id"])
-    op.create_index(f"ix_{t}_mentee_person_id", t, ["mentee_person_id"])
+    index(t, "mentor_member_id", "mentee_person_id")
     t = "support_talent_sessions"
     _table(t, sa.Column("member_id", sa.Integer(), nullable=False),
            sa.Column("topic", sa.String(200), nullable=False),
@@ -43,14 +44,13 @@ def upgrade() -> None:
            sa.Column("minutes", sa.Integer(), nullable=False),
            sa.Column("attendees", sa.Integer(), nullable=False),
            sa.Column("counted", sa.Boolean(), nullable=False))
-    op.create_index(f"ix_{t}_member_id", t, ["member_id"])
+    index(t, "member_id")
     t = "support_scholarships"
     _table(t, sa.Column("donor_member_id", sa.Integer(), nullable=False),
            sa.Column("recipient_person_id", sa.Integer(), nullable=False),
            sa.Column("amount_won", sa.Integer(), nullable=False),
            sa.Column("awarded_on", sa.Date(), nullable=False), person="recipient_person_id")
-    op.create_index(f"ix_{t}_donor_member_id", t, ["donor_member_id"])
-    op.create_index(f"ix_{t}_recipient_person_id", t, ["recipient_person_id"])
+    index(t, "donor_member_id", "recipient_person_id")
 
 
 def downgrade() -> None:

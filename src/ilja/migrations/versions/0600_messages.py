@@ -9,7 +9,7 @@ Written by hand for SQLite and PostgreSQL; constraint names follow ``ilja.db.NAM
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import TZ, id_column
+from ilja.migrations.columns import TZ, column, fk, id_column, index, pk
 
 revision = "0600"
 down_revision = "0008"
@@ -20,48 +20,26 @@ depends_on = None
 def upgrade() -> None:
     t = "messages_outbox"
     op.create_table(
-        t,
-        id_column(),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("topic", sa.String(64), nullable=False),
-        sa.Column("language", sa.String(2), nullable=False),
-        sa.Column("subject", sa.String(300), nullable=False),
-        sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("mandatory", sa.Boolean(), nullable=False),
-        sa.Column("subject_ref", sa.String(200), nullable=True),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("created_at", TZ, nullable=False),
-        sa.Column("delivered_at", TZ, nullable=True),
-        sa.Column("read_at", TZ, nullable=True),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{t}"),
-        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name=f"fk_{t}_person_id_persons"),
+        t, id_column(), column("person_id", sa.Integer()), column("topic", sa.String(64)),
+        column("language", sa.String(2)), column("subject", sa.String(300)), column("body", sa.Text()),
+        column("mandatory", sa.Boolean()), column("subject_ref", sa.String(200), True), column("status", sa.String(16)),
+        column("created_at", TZ), column("delivered_at", TZ, True), column("read_at", TZ, True),
+        pk(t),
+        fk(t, "person_id", "persons"),
     )
     op.create_index("ix_messages_outbox_person_created", t, ["person_id", "created_at"])
-    op.create_index("ix_messages_outbox_topic", t, ["topic"])
-    op.create_index("ix_messages_outbox_status", t, ["status"])
-    op.create_index("ix_messages_outbox_subject_ref", t, ["subject_ref"])
+    index(t, "topic", "status", "subject_ref")
 
     t = "messages_deliveries"
     op.create_table(
-        t,
-        id_column(),
-        sa.Column("message_id", sa.Integer(), nullable=False),
-        sa.Column("channel", sa.String(16), nullable=False),
-        sa.Column("address", sa.String(254), nullable=True),
-        sa.Column("subject", sa.String(300), nullable=False),
-        sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("idempotency_key", sa.String(64), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", TZ, nullable=False),
-        sa.Column("lease_owner", sa.String(64), nullable=True),
-        sa.Column("lease_until", TZ, nullable=True),
-        sa.Column("delivered_at", TZ, nullable=True),
-        sa.Column("provider_ref", sa.String(200), nullable=True),
-        sa.Column("last_error", sa.String(300), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{t}"),
-        sa.ForeignKeyConstraint(["message_id"], ["messages_outbox.id"], ondelete="CASCADE",
-                                name=f"fk_{t}_message_id_messages_outbox"),
+        t, id_column(), column("message_id", sa.Integer()), column("channel", sa.String(16)),
+        column("address", sa.String(254), True), column("subject", sa.String(300)), column("body", sa.Text()),
+        column("idempotency_key", sa.String(64)), column("status", sa.String(16)), column("attempts", sa.Integer()),
+        column("next_attempt_at", TZ), column("lease_owner", sa.String(64), True), column("lease_until", TZ, True),
+        column("delivered_at", TZ, True), column("provider_ref", sa.String(200), True),
+        column("last_error", sa.String(300), True),
+        pk(t),
+        fk(t, "message_id", "messages_outbox", ondelete="CASCADE"),
         sa.UniqueConstraint("message_id", "channel", name=f"uq_{t}_message_id"),
         sa.UniqueConstraint("idempotency_key", name=f"uq_{t}_idempotency_key"),
     )
@@ -69,16 +47,10 @@ def upgrade() -> None:
 
     t = "messages_preferences"
     op.create_table(
-        t,
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("language", sa.String(2), nullable=False),
-        sa.Column("email", sa.Boolean(), nullable=False),
-        sa.Column("phone_channel", sa.String(16), nullable=False),
-        sa.Column("opted_out", sa.JSON(), nullable=False),
-        sa.Column("updated_at", TZ, nullable=False),
+        t, column("person_id", sa.Integer()), column("language", sa.String(2)), column("email", sa.Boolean()),
+        column("phone_channel", sa.String(16)), column("opted_out", sa.JSON()), column("updated_at", TZ),
         sa.PrimaryKeyConstraint("person_id", name=f"pk_{t}"),
-        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], ondelete="CASCADE",
-                                name=f"fk_{t}_person_id_persons"),
+        fk(t, "person_id", "persons", ondelete="CASCADE"),
     )
 
 

@@ -7,7 +7,7 @@ Revises: 0008
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import TZ, id_column
+from ilja.migrations.columns import TZ, column, fk, id_column, index, pk
 
 revision = "0700"
 down_revision = "0008"
@@ -18,58 +18,33 @@ depends_on = None
 def upgrade() -> None:
     t = "rights_decisions"
     op.create_table(
-        t,
-        id_column(),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(40), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("subject_ref", sa.String(80), nullable=False),
-        sa.Column("reasons_ko", sa.Text(), nullable=False),
-        sa.Column("reasons_en", sa.Text(), nullable=False),
-        sa.Column("basis", sa.JSON(), nullable=False),
-        sa.Column("details", sa.JSON(), nullable=True),
-        sa.Column("decided_on", sa.Date(), nullable=False),
-        sa.Column("answer_by", sa.Date(), nullable=True),
-        sa.Column("effective_on", sa.Date(), nullable=True),
-        sa.Column("objection_by", sa.Date(), nullable=True),
-        sa.Column("appeal_by", sa.Date(), nullable=True),
-        sa.Column("answer_token", sa.Text(), nullable=True),
-        sa.Column("answered_at", TZ, nullable=True),
-        sa.Column("actor_id", sa.String(100), nullable=True),
-        sa.Column("actor_role", sa.String(32), nullable=False),
-        sa.Column("created_at", TZ, nullable=False),
-        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name=f"fk_{t}_person_id_persons"),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{t}"))
-    for column in ("person_id", "kind", "status", "subject_ref"):
-        op.create_index(f"ix_{t}_{column}", t, [column])
+        t, id_column(), column("person_id", sa.Integer()), column("kind", sa.String(40)),
+        column("status", sa.String(16)), column("subject_ref", sa.String(80)), column("reasons_ko", sa.Text()),
+        column("reasons_en", sa.Text()), column("basis", sa.JSON()), column("details", sa.JSON(), True),
+        column("decided_on", sa.Date()), column("answer_by", sa.Date(), True), column("effective_on", sa.Date(), True),
+        column("objection_by", sa.Date(), True), column("appeal_by", sa.Date(), True),
+        column("answer_token", sa.Text(), True), column("answered_at", TZ, True),
+        column("actor_id", sa.String(100), True), column("actor_role", sa.String(32)), column("created_at", TZ),
+        fk(t, "person_id", "persons"),
+        pk(t),
+    )
+    index(t, "person_id", "kind", "status", "subject_ref")
     t = "rights_appeals"
     op.create_table(
-        t,
-        id_column(),
-        sa.Column("decision_id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("text_token", sa.Text(), nullable=False),
-        sa.Column("attachment_sha256", sa.String(64), nullable=True),
-        sa.Column("attachment_type", sa.String(40), nullable=True),
-        sa.Column("attachment_bytes", sa.Integer(), nullable=True),
-        sa.Column("filed_at", TZ, nullable=False),
-        sa.Column("filed_on", sa.Date(), nullable=False),
-        sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("assigned_user_id", sa.Integer(), nullable=True),
-        sa.Column("assigned_at", TZ, nullable=True),
-        sa.Column("decided_at", TZ, nullable=True),
-        sa.Column("decided_on", sa.Date(), nullable=True),
-        sa.Column("decided_by", sa.String(100), nullable=True),
-        sa.Column("reasons", sa.Text(), nullable=True),
-        sa.Column("remedy", sa.JSON(), nullable=True),
-        sa.ForeignKeyConstraint(["decision_id"], ["rights_decisions.id"],
-                                name=f"fk_{t}_decision_id_rights_decisions"),
-        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name=f"fk_{t}_person_id_persons"),
-        sa.ForeignKeyConstraint(["assigned_user_id"], ["users.id"], name=f"fk_{t}_assigned_user_id_users"),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{t}"))
-    for column in ("decision_id", "person_id", "status"):
-        op.create_index(f"ix_{t}_{column}", t, [column])
+        t, id_column(), column("decision_id", sa.Integer()), column("person_id", sa.Integer()),
+        column("status", sa.String(16)), column("text_token", sa.Text()),
+        column("attachment_sha256", sa.String(64), True), column("attachment_type", sa.String(40), True),
+        column("attachment_bytes", sa.Integer(), True), column("filed_at", TZ), column("filed_on", sa.Date()),
+        column("due_on", sa.Date()), column("assigned_user_id", sa.Integer(), True), column("assigned_at", TZ, True),
+        column("decided_at", TZ, True), column("decided_on", sa.Date(), True),
+        column("decided_by", sa.String(100), True), column("reasons", sa.Text(), True),
+        column("remedy", sa.JSON(), True),
+        fk(t, "decision_id", "rights_decisions"),
+        fk(t, "person_id", "persons"),
+        fk(t, "assigned_user_id", "users"),
+        pk(t),
+    )
+    index(t, "decision_id", "person_id", "status")
 
 
 def downgrade() -> None:
