@@ -15,7 +15,7 @@ from ilja.accounts import audit
 from ilja.applications import service as applications
 from ilja.applications.models import Application, Round
 from ilja.rights.catalogue import DecisionKind
-from ilja.rights.service import NewDecision, record_decisions
+from ilja.rights.service import NewDecision, record_decisions, write_decisions
 from ilja.selection.model import REASON_LABELS, Reason
 from ilja.selection.models import SelectionOutcomeRow
 from ilja.verification.gate import HOUSEHOLD_REASONS
@@ -95,7 +95,7 @@ def application_moves(session: Session, actor: audit.Actor, moves: Sequence[Adve
             application.person_id, DecisionKind(move.kind), f"application:{application.id}", *reasons,
             basis=[_round_basis(row.title, row.announced_on, row.id)],
             details={"application_id": application.id, "round_id": row.id, "reason_code": move.reason_code}))
-    record_decisions(session, actor, items)
+    write_decisions(session, actor, items)
 
 
 def dropout_found(session: Session, actor: audit.Actor, *, enrolment: Any, finding: Any) -> None:

@@ -19,10 +19,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ilja import clock
 from ilja.accounts import audit
@@ -93,12 +94,13 @@ def _days(tree: ParameterTree, name: str, on: dt.date) -> int:
     return int(tree.value(name, on))
 
 
-def _contest_deadlines(row: Decision, on: dt.date, tree: ParameterTree) -> None:
+def _contest_deadlines(on: dt.date, tree: ParameterTree) -> dict[str, dt.date]:
     """The objection and administrative-appeal deadlines from ``on``, when the notice of the
     effective decision is sent (the day the person learns of it, at the latest)."""
-    row.objection_by = deadlines.deadline(on, _days(tree, OBJECTION.parameter, on), OBJECTION.counting)
-    row.appeal_by = deadlines.administrative_appeal_deadline(
-        on, on, _days(tree, ADMINISTRATIVE_APPEAL.parameter, on), _days(tree, APPEAL_FROM_DECISION_DAYS, on))
+    return {"objection_by": deadlines.deadline(on, _days(tree, OBJECTION.parameter, on), OBJECTION.counting),
+            "appeal_by": deadlines.administrative_appeal_deadline(
+                on, on, _days(tree, ADMINISTRATIVE_APPEAL.parameter, on),
+                _days(tree, APPEAL_FROM_DECISION_DAYS, on))}
 
 
 def notice_context(row: Decision) -> dict[str, Any]:
@@ -126,41 +128,71 @@ def _notice_topic(row: Decision) -> str:
 
 def record_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDecision], *,
                      tree: ParameterTree | None = None, now: dt.datetime | None = None) -> list[Decision]:
-    """Record each decision and send its notice (or its prior notice), in the caller's transaction."""
+    """Record each decision and send its notice (or its prior notice), in the caller's transaction
+    (``write_decisions``); the rows come back attached to the session, as written."""
+    rows = []
+    for values in write_decisions(session, actor, items, tree=tree, now=now):
+        row = Decision(**values)
+        make_transient_to_detached(row)
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def write_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDecision], *,
+                    tree: ParameterTree | None = None, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """The one writer of decisions: each with its status and deadlines (computed once a kind, as
+    every decision of a call is taken on the same day), all in one insert, their notices in one
+    more (``outbox.send_many``) and the audit entry. Returns the rows' values, ids included,
+    without an ORM object each (an import's or a draw's thousands)."""
     tree = tree or default_tree()
     now = now or clock.now()
     today = now.astimezone(clock.SEOUL).date()
+    dates: dict[DecisionKind, dict[str, Any]] = {}
     rows = []
     for item in items:
         entry = CATALOGUE[DecisionKind(item.kind)]
         if not (item.reasons_ko.strip() and item.reasons_en.strip()):
             raise RightsError("결정에는 사유가 있어야 합니다.", "A decision needs its reasons.", "reasons")
-        row = Decision(person_id=item.person_id, kind=entry.kind.value, subject_ref=item.subject_ref,
-                       reasons_ko=item.reasons_ko.strip(), reasons_en=item.reasons_en.strip(),
-                       basis=list(item.basis), details=dict(item.details) or None, decided_on=today,
-                       actor_id=actor.id, actor_role=actor.role, created_at=now)
-        if entry.takes_away:
-            row.status = DecisionStatus.PROPOSED.value
-            row.answer_by = deadlines.calendar_deadline(today, _days(tree, PRIOR_NOTICE_DAYS, today))
-        else:
-            row.status = DecisionStatus.EFFECTIVE.value
-            row.effective_on = today
-            _contest_deadlines(row, today, tree)
-        rows.append(row)
-    session.add_all(rows)
-    session.flush()
+        if entry.kind not in dates:
+            dates[entry.kind] = _status_dates(entry.takes_away, today, tree)
+        rows.append({"person_id": item.person_id, "kind": entry.kind.value, "subject_ref": item.subject_ref,
+                     "reasons_ko": item.reasons_ko.strip(), "reasons_en": item.reasons_en.strip(),
+                     "basis": list(item.basis), "details": dict(item.details) or None, "decided_on": today,
+                     **dates[entry.kind], "answer_token": None, "answered_at": None,
+                     "actor_id": actor.id, "actor_role": actor.role, "created_at": now})
+    if not rows:
+        return rows
+    table = Decision.__table__
+    session.flush()  # the insert below bypasses the unit of work
+    ids = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    for row, new_id in zip(rows, ids, strict=True):
+        row["id"] = new_id
+    notices = [SimpleNamespace(**row) for row in rows]
     outbox.send_many(session, [(row.person_id, _notice_topic(row), notice_context(row), f"decision:{row.id}")
-                               for row in rows])
+                               for row in notices])
+    first = rows[0]
     if len(rows) == 1:
-        audit.record(session, actor, f"rights.decision.{rows[0].status}", subject_person_id=rows[0].person_id,
-                     object_type="decision", object_id=rows[0].id, details={"kind": rows[0].kind}, now=now)
-    elif rows:  # a draw's or an import's: one entry (the decisions are their own record)
+        audit.record(session, actor, f"rights.decision.{first['status']}", subject_person_id=first["person_id"],
+                     object_type="decision", object_id=first["id"], details={"kind": first["kind"]}, now=now)
+    else:  # a draw's or an import's: one entry (the decisions are their own record)
         kinds: dict[str, int] = {}
         for row in rows:
-            kinds[row.kind] = kinds.get(row.kind, 0) + 1
-        audit.record(session, actor, "rights.decisions", object_type="decision", object_id=rows[0].id,
-                     details={"count": len(rows), "first": rows[0].id, "last": rows[-1].id, **kinds}, now=now)
+            kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+        audit.record(session, actor, "rights.decisions", object_type="decision", object_id=first["id"],
+                     details={"count": len(rows), "first": first["id"], "last": rows[-1]["id"], **kinds}, now=now)
     return rows
+
+
+def _status_dates(takes_away: bool, today: dt.date, tree: ParameterTree) -> dict[str, Any]:
+    """A new decision's status and dates: proposed with a day to answer by (one that takes
+    something away), else effective today with its contest deadlines."""
+    if takes_away:
+        return {"status": DecisionStatus.PROPOSED.value, "effective_on": None, "objection_by": None,
+                "appeal_by": None,
+                "answer_by": deadlines.calendar_deadline(today, _days(tree, PRIOR_NOTICE_DAYS, today))}
+    return {"status": DecisionStatus.EFFECTIVE.value, "effective_on": today, "answer_by": None,
+            **_contest_deadlines(today, tree)}
 
 
 def record_decision(session: Session, actor: audit.Actor, *, person_id: int, kind: DecisionKind | str,
@@ -286,7 +318,8 @@ def take_effect(session: Session, actor: audit.Actor, row: Decision, *, on: dt.d
     remedies.EFFECTS[DecisionKind(row.kind)](session, row, actor, on)
     row.status = DecisionStatus.EFFECTIVE.value
     row.effective_on = on
-    _contest_deadlines(row, on, tree or default_tree())
+    for name, value in _contest_deadlines(on, tree or default_tree()).items():
+        setattr(row, name, value)
     session.flush()
     _send(session, row, CATALOGUE[DecisionKind(row.kind)].topic)
     audit.record(session, actor, "rights.decision.effective", subject_person_id=row.person_id,
