@@ -14,6 +14,7 @@ from ilja.accounts.deps import (
     CurrentPrincipal,
     DbSession,
     Principal,
+    UserManager,
     authenticated,
     client_address,
     public,
@@ -186,7 +187,6 @@ def me(principal: CurrentPrincipal, db: DbSession) -> UserOut:
     return _user_out(db.get(User, principal.user.id))
 
 
-ManageUsers = Annotated[Principal, Depends(requires(Permission.USERS_MANAGE))]
 ACCOUNT_ERRORS = {409: {"description": "Conflicts with the account's state"},
                   404: {"description": "No such account"},
                   403: {"description": "Four eyes: another administrator must approve"}}
@@ -206,7 +206,7 @@ def pending_grants(db: DbSession) -> list[UserOut]:
 
 @router.post("/users", response_model=UserOut, status_code=201,
              responses={409: {"description": "Login taken"}, 422: {"description": "Password policy"}})
-def create_user(body: UserCreate, db: DbSession, principal: ManageUsers) -> UserOut:
+def create_user(body: UserCreate, db: DbSession, principal: UserManager) -> UserOut:
     """Create an account; a role that reads personal data waits for another administrator."""
     user = service.create_user(db, login=body.login, password=body.password, role=body.role,
                                display_name=body.display_name, actor=principal.actor,
@@ -219,33 +219,33 @@ def _change(action, *args) -> UserOut:
 
 
 @router.put("/users/{user_id}/role", response_model=UserOut, responses=ACCOUNT_ERRORS)
-def change_role(user_id: int, body: RoleIn, db: DbSession, principal: ManageUsers) -> UserOut:
+def change_role(user_id: int, body: RoleIn, db: DbSession, principal: UserManager) -> UserOut:
     """Ask for a role; one that reads personal data waits for another administrator."""
     return _change(service.change_role, db, user_id, body.role, principal.actor)
 
 
 @router.put("/users/{user_id}/person", response_model=UserOut, responses=ACCOUNT_ERRORS)
-def link_person(user_id: int, body: PersonLink, db: DbSession, principal: ManageUsers) -> UserOut:
+def link_person(user_id: int, body: PersonLink, db: DbSession, principal: UserManager) -> UserOut:
     """Link a citizen account to a registered person (one account per person); waits for
     another administrator's approval."""
     return _change(service.link_person, db, user_id, body.person_id, principal.actor)
 
 
 @router.post("/users/{user_id}/grant", response_model=UserOut, responses=ACCOUNT_ERRORS)
-def decide_grant(user_id: int, body: GrantDecision, db: DbSession, principal: ManageUsers) -> UserOut:
+def decide_grant(user_id: int, body: GrantDecision, db: DbSession, principal: UserManager) -> UserOut:
     """Approve (not your own request) or reject a pending role or link."""
     decide = service.approve_grant if body.decision == "approve" else service.reject_grant
     return _change(decide, db, user_id, principal.actor)
 
 
 @router.put("/users/{user_id}/active", response_model=UserOut, responses=ACCOUNT_ERRORS)
-def set_active(user_id: int, body: ActiveIn, db: DbSession, principal: ManageUsers) -> UserOut:
+def set_active(user_id: int, body: ActiveIn, db: DbSession, principal: UserManager) -> UserOut:
     """Deactivate (every session and token stops at once) or reactivate an account."""
     return _change(service.set_active, db, user_id, body.active, principal.actor)
 
 
 @router.post("/users/{user_id}/revocations", responses={404: {"description": "No such account or token"}})
-def revoke_user_tokens(user_id: int, body: Revocation, db: DbSession, principal: ManageUsers) -> dict[str, int]:
+def revoke_user_tokens(user_id: int, body: Revocation, db: DbSession, principal: UserManager) -> dict[str, int]:
     """Revoke one token of an account, or all its tokens and browser sessions."""
     return _revoked(db, user_id, principal, body.token_id)
 

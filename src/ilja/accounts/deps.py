@@ -224,3 +224,25 @@ class authenticated:  # noqa: N801
 
     def __repr__(self) -> str:
         return "authenticated()"
+
+
+# The caller a route asks for, one name per permission, so that a name means the same thing in
+# every module (`Manage` once meant matching in one support module and training in another).
+ApplicationImporter = Annotated[Principal, Depends(requires(Permission.APPLICATION_IMPORT))]
+ApplicationReader = Annotated[Principal, Depends(requires(Permission.APPLICATION_READ))]
+Applicant = Annotated[Principal, Depends(requires(Permission.APPLICATION_SUBMIT_OWN))]
+MatchingManager = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
+OutcomeRecorder = Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))]
+OwnApplicationReader = Annotated[Principal, Depends(requires(Permission.APPLICATION_READ_OWN))]
+OwnProfileEditor = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
+OwnProfileReader = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
+PayrollReader = Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]
+PayrollRunner = Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))]
+PeopleReader = Annotated[Principal, Depends(requires(Permission.PEOPLE_READ))]
+PersonalDataReader = Annotated[Principal, Depends(requires(Permission.PEOPLE_READ_PERSONAL))]
+PlacementManager = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
+ReportReader = Annotated[Principal, Depends(requires(Permission.REPORT_READ))]
+StatusChanger = Annotated[Principal, Depends(requires(Permission.APPLICATION_STATUS))]
+TrainingManager = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
+TrainingReader = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
+UserManager = Annotated[Principal, Depends(requires(Permission.USERS_MANAGE))]

@@ -20,6 +20,7 @@ from ilja.accounts.deps import (
     CurrentPrincipal,
     DbSession,
     Principal,
+    UserManager,
     authenticated,
     client_address,
     public,
@@ -134,7 +135,6 @@ def revoke_my_token(token_id: int, db: DbSession, principal: CurrentPrincipal) -
     return RedirectResponse("/account?done=revoked", status_code=303)
 
 
-ManageUsers = Annotated[Principal, Depends(requires(Permission.USERS_MANAGE))]
 
 
 def _users_page(request: Request, db: DbSession, principal: Principal, *, error: str | None = None,
@@ -160,13 +160,13 @@ def _done(key: str) -> Response:
 
 
 @router.get("/users", response_class=HTMLResponse)
-def users(request: Request, db: DbSession, principal: ManageUsers, done: str = "") -> HTMLResponse:
+def users(request: Request, db: DbSession, principal: UserManager, done: str = "") -> HTMLResponse:
     """Accounts, the grants waiting for a second administrator, and what can be done to them."""
     return _users_page(request, db, principal, done=done)
 
 
 @router.post("/users", response_class=HTMLResponse)
-def create_user(request: Request, db: DbSession, principal: ManageUsers,
+def create_user(request: Request, db: DbSession, principal: UserManager,
                 login: Annotated[str, Form(max_length=100)], display_name: Annotated[str, Form(max_length=200)],
                 role: Annotated[Role, Form()], password: Annotated[str, Form(max_length=1024)],
                 site_code: Annotated[str, Form(max_length=64)] = "") -> Response:
@@ -189,7 +189,7 @@ def _account_action(request: Request, db: DbSession, principal: Principal, actio
 
 
 @router.post("/users/{user_id}/grant", response_class=HTMLResponse)
-def decide_grant(request: Request, db: DbSession, principal: ManageUsers, user_id: int,
+def decide_grant(request: Request, db: DbSession, principal: UserManager, user_id: int,
                  decision: Annotated[str, Form(pattern="^(approve|reject)$")]) -> Response:
     approve = decision == "approve"
     return _account_action(request, db, principal, service.approve_grant if approve else service.reject_grant,
@@ -197,28 +197,28 @@ def decide_grant(request: Request, db: DbSession, principal: ManageUsers, user_i
 
 
 @router.post("/users/{user_id}/active", response_class=HTMLResponse)
-def set_active(request: Request, db: DbSession, principal: ManageUsers, user_id: int,
+def set_active(request: Request, db: DbSession, principal: UserManager, user_id: int,
                active: Annotated[bool, Form()]) -> Response:
     return _account_action(request, db, principal, service.set_active, db, user_id, active, principal.actor,
                            done="reactivated" if active else "deactivated")
 
 
 @router.post("/users/{user_id}/role", response_class=HTMLResponse)
-def change_role(request: Request, db: DbSession, principal: ManageUsers, user_id: int,
+def change_role(request: Request, db: DbSession, principal: UserManager, user_id: int,
                 role: Annotated[Role, Form()]) -> Response:
     return _account_action(request, db, principal, service.change_role, db, user_id, role, principal.actor,
                            done="pending" if role in PERSONAL_DATA_ROLES else "role")
 
 
 @router.post("/users/{user_id}/person", response_class=HTMLResponse)
-def link_person(request: Request, db: DbSession, principal: ManageUsers, user_id: int,
+def link_person(request: Request, db: DbSession, principal: UserManager, user_id: int,
                 person_id: Annotated[int, Form(ge=1, le=2**31 - 1)]) -> Response:
     return _account_action(request, db, principal, service.link_person, db, user_id, person_id,
                            principal.actor, done="pending")
 
 
 @router.post("/users/{user_id}/revoke", response_class=HTMLResponse)
-def revoke_tokens(request: Request, db: DbSession, principal: ManageUsers, user_id: int) -> Response:
+def revoke_tokens(request: Request, db: DbSession, principal: UserManager, user_id: int) -> Response:
     """Every token and browser session of the account stops at once."""
     return _account_action(request, db, principal, service.revoke_tokens, db, user_id, principal.actor,
                            done="revoked")

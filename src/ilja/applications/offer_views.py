@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from ilja import clock
-from ilja.accounts.deps import DbSession, Principal, requires
-from ilja.accounts.roles import Permission
+from ilja.accounts.deps import Applicant, DbSession, OwnApplicationReader, Principal
 from ilja.accounts.scope import Scope
 from ilja.applications import service
 from ilja.applications.errors import ApplicationError, ApplicationNotFound
@@ -27,8 +26,6 @@ from ilja.text import TEXT_PROBLEMS, text_problem
 from ilja.web.templating import translator
 
 router = APIRouter(include_in_schema=False)
-OwnApplication = Annotated[Principal, Depends(requires(Permission.APPLICATION_READ_OWN))]
-Applicant = Annotated[Principal, Depends(requires(Permission.APPLICATION_SUBMIT_OWN))]
 
 
 def last_day(deadline: dt.datetime) -> str:
@@ -103,7 +100,7 @@ def _confirm(request: Request, session: Session, application: Application,
 
 @router.get("/my/applications/{application_id}/withdraw", response_class=HTMLResponse)
 def withdraw_page(request: Request, application_id: int, session: DbSession,
-                  principal: OwnApplication) -> Response:
+                  principal: OwnApplicationReader) -> Response:
     """What withdrawing does, asked before it is done (it cannot be undone)."""
     from ilja.selection import offer_service
 

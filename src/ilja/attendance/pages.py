@@ -8,16 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts.audit import Actor
-from ilja.accounts.deps import DbSession, Principal, requires
-from ilja.accounts.roles import Permission
+from ilja.accounts.deps import DbSession, OwnProfileEditor, OwnProfileReader
 from ilja.web import forms
 from ilja.web.templating import render, translator
 
@@ -89,8 +88,6 @@ def board_action(site: Site, request: Request, change: Callable[[], object],
 
 
 # --- the participant's check-in --------------------------------------------------------------
-Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
-OwnWrite = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
 
 
 def _checkin_context(site: Site, request: Request) -> dict[str, Any]:
@@ -107,12 +104,12 @@ def checkin_routes(router: APIRouter, site: Site,
     refused code a 422 (the attempt is committed with the page: the limit counts it)."""
 
     @router.get(f"{site.home}/checkin", response_class=HTMLResponse)
-    def my_checkin(request: Request, principal: Own, note: str | None = None) -> HTMLResponse:
+    def my_checkin(request: Request, principal: OwnProfileReader, note: str | None = None) -> HTMLResponse:
         return site.page(request, CHECKIN,
                          {**_checkin_context(site, request), "done": note == "done"})
 
     @router.post(f"{site.home}/checkin", response_model=None)
-    async def my_checkin_submit(request: Request, db: DbSession, principal: OwnWrite) -> Response:
+    async def my_checkin_submit(request: Request, db: DbSession, principal: OwnProfileEditor) -> Response:
         form = await request.form()
         person_id = principal.user.person_id if principal.user else None
         context = _checkin_context(site, request)

@@ -10,14 +10,13 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from ilja import clock
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import DbSession, MatchingManager, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.matching import api_catalogue, coordination, runs, service
 from ilja.matching.errors import NoProfile
 
 router = APIRouter(prefix="/matching", tags=["matching"])
-Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
 
 
 class PostingOut(BaseModel):
@@ -43,7 +42,7 @@ def _posting(p: Any) -> PostingOut:
 
 
 @router.get("/postings", response_model=list[PostingOut])
-def postings(db: DbSession, principal: Manage, round_code: str | None = None) -> list[PostingOut]:
+def postings(db: DbSession, principal: MatchingManager, round_code: str | None = None) -> list[PostingOut]:
     return [_posting(p) for p in service.list_postings(db, round_code=round_code)]
 
 
@@ -54,7 +53,7 @@ class FitOut(BaseModel):
 
 
 @router.get("/candidates/{candidate_id}/fit", response_model=list[FitOut])
-def candidate_fit(candidate_id: int, db: DbSession, principal: Manage) -> list[FitOut]:
+def candidate_fit(candidate_id: int, db: DbSession, principal: MatchingManager) -> list[FitOut]:
     rows = service.fit_list(db, candidate_id, on=clock.today(), actor=principal.actor,
                             scope=Scope.of(principal))
     return [FitOut(posting=_posting(r["posting"]), fit=r["fit"], explanation=r["explanation"])
@@ -105,14 +104,14 @@ def _run(db: Any, row: Any, scope: Scope) -> RunOut:
 
 
 @router.post("/runs", response_model=RunOut, status_code=201)
-def start_run(body: RunIn, db: DbSession, principal: Manage) -> RunOut:
+def start_run(body: RunIn, db: DbSession, principal: MatchingManager) -> RunOut:
     row = runs.run_matching(db, round_code=body.round_code, method=body.method,
                             actor=principal.actor)
     return _run(db, row, Scope.of(principal))
 
 
 @router.get("/runs/{matching_run_id}", response_model=RunOut)
-def get_run(matching_run_id: int, db: DbSession, principal: Manage) -> RunOut:
+def get_run(matching_run_id: int, db: DbSession, principal: MatchingManager) -> RunOut:
     scope = Scope.of(principal)
     return _run(db, service.get_run(db, matching_run_id, scope), scope)
 
@@ -123,7 +122,7 @@ class ConfirmIn(BaseModel):
 
 
 @router.post("/runs/{matching_run_id}/confirm")
-def confirm(matching_run_id: int, body: ConfirmIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def confirm(matching_run_id: int, body: ConfirmIn, db: DbSession, principal: MatchingManager) -> dict[str, Any]:
     scope = Scope.of(principal)
     service.get_run(db, matching_run_id, scope)
     mine = {p.id for p in service.run_proposals(db, matching_run_id, scope)}  # only the caller's candidates
@@ -162,7 +161,7 @@ class HireOut(BaseModel):
 
 
 @router.get("/outcomes", response_model=list[HireOut])
-def hires(db: DbSession, principal: Manage, since: dt.date | None = None) -> list[HireOut]:
+def hires(db: DbSession, principal: MatchingManager, since: dt.date | None = None) -> list[HireOut]:
     return [HireOut(**{n: getattr(o, n) for n in HireOut.model_fields})
             for o in service.hires(db, since=since, scope=Scope.of(principal))]
 

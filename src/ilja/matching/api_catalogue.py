@@ -12,20 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from ilja import clock
-from ilja.accounts.deps import DbSession, Principal, requires
-from ilja.accounts.roles import Permission
+from ilja.accounts.deps import DbSession, MatchingManager, OwnProfileEditor, OwnProfileReader, Principal
 from ilja.matching import service
 from ilja.matching.errors import NoProfile
 from ilja.matching.posting_input import PostingFields
 
 router = APIRouter()
-Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
-ReadOwn = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
-EditOwn = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
 
 OrganisationKind = Literal["company", "city_department", "university", "partner"]
 PostingKind = Literal["internship_company", "internship_city", "job"]
@@ -66,24 +62,24 @@ def _organisation(db: Any, row: Any) -> OrganisationOut:
 
 
 @router.get("/organisations", response_model=list[OrganisationOut])
-def organisations(db: DbSession, principal: Manage) -> list[OrganisationOut]:
+def organisations(db: DbSession, principal: MatchingManager) -> list[OrganisationOut]:
     return [_organisation(db, o) for o in service.list_organisations(db)]
 
 
 @router.post("/organisations", response_model=OrganisationOut, status_code=201)
-def create_organisation(body: OrganisationIn, db: DbSession, principal: Manage) -> OrganisationOut:
+def create_organisation(body: OrganisationIn, db: DbSession, principal: MatchingManager) -> OrganisationOut:
     row = service.create_organisation(db, **body.model_dump(), actor=principal.actor)
     return _organisation(db, row)
 
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationOut)
-def organisation(organisation_id: int, db: DbSession, principal: Manage) -> OrganisationOut:
+def organisation(organisation_id: int, db: DbSession, principal: MatchingManager) -> OrganisationOut:
     return _organisation(db, service.get_organisation(db, organisation_id))
 
 
 @router.put("/organisations/{organisation_id}", response_model=OrganisationOut)
 def update_organisation(organisation_id: int, body: OrganisationUpdate, db: DbSession,
-                        principal: Manage) -> OrganisationOut:
+                        principal: MatchingManager) -> OrganisationOut:
     row = service.update_organisation(db, organisation_id, **body.model_dump(),
                                       actor=principal.actor)
     return _organisation(db, row)
@@ -136,7 +132,7 @@ def _posting(row: Any) -> PostingDetail:
 
 @router.get("/organisations/{organisation_id}/postings", response_model=list[PostingDetail])
 def organisation_postings(organisation_id: int, db: DbSession,
-                          principal: Manage) -> list[PostingDetail]:
+                          principal: MatchingManager) -> list[PostingDetail]:
     service.get_organisation(db, organisation_id)
     return [_posting(p) for p in service.list_postings(db, organisation_id=organisation_id)]
 
@@ -144,27 +140,27 @@ def organisation_postings(organisation_id: int, db: DbSession,
 @router.post("/organisations/{organisation_id}/postings", response_model=PostingDetail,
              status_code=201)
 def create_posting(organisation_id: int, body: PostingIn, db: DbSession,
-                   principal: Manage) -> PostingDetail:
+                   principal: MatchingManager) -> PostingDetail:
     row = service.create_posting(db, service.PostingInput(
         organisation_id=organisation_id, **body.model_dump()), actor=principal.actor)
     return _posting(row)
 
 
 @router.get("/postings/{posting_id}", response_model=PostingDetail)
-def posting(posting_id: int, db: DbSession, principal: Manage) -> PostingDetail:
+def posting(posting_id: int, db: DbSession, principal: MatchingManager) -> PostingDetail:
     return _posting(service.get_posting(db, posting_id))
 
 
 @router.put("/postings/{posting_id}", response_model=PostingDetail)
 def update_posting(posting_id: int, body: PostingUpdate, db: DbSession,
-                   principal: Manage) -> PostingDetail:
+                   principal: MatchingManager) -> PostingDetail:
     row = service.update_posting(db, posting_id, PostingFields(**body.model_dump()),
                                  actor=principal.actor)
     return _posting(row)
 
 
 @router.post("/postings/{posting_id}/close", response_model=PostingDetail)
-def close_posting(posting_id: int, db: DbSession, principal: Manage) -> PostingDetail:
+def close_posting(posting_id: int, db: DbSession, principal: MatchingManager) -> PostingDetail:
     return _posting(service.close_posting(db, posting_id, actor=principal.actor))
 
 
@@ -204,12 +200,12 @@ def _own_out(row: Any) -> OwnProfileOut:
 
 
 @router.get("/me/profile", response_model=OwnProfileOut)
-def my_profile(db: DbSession, principal: ReadOwn) -> OwnProfileOut:
+def my_profile(db: DbSession, principal: OwnProfileReader) -> OwnProfileOut:
     return _own_out(_own(db, principal))
 
 
 @router.put("/me/profile", response_model=OwnProfileOut)
-def edit_my_profile(body: OwnProfileIn, db: DbSession, principal: EditOwn) -> OwnProfileOut:
+def edit_my_profile(body: OwnProfileIn, db: DbSession, principal: OwnProfileEditor) -> OwnProfileOut:
     candidate = _own(db, principal)
     row = service.update_own_profile(db, person_id=candidate.person_id, **body.model_dump(),
                                      actor=principal.actor)
@@ -224,7 +220,7 @@ class OwnFitOut(BaseModel):
 
 
 @router.get("/me/fit", response_model=list[OwnFitOut])
-def my_fit(db: DbSession, principal: ReadOwn, limit: int = 20) -> list[OwnFitOut]:
+def my_fit(db: DbSession, principal: OwnProfileReader, limit: int = 20) -> list[OwnFitOut]:
     """The trainee's own fit against the open postings, best first, with the reasons."""
     candidate = _own(db, principal)
     names = {o.id: o.name for o in service.list_organisations(db)}

@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.accounts.deps import DbSession, Principal, authenticated, requires
+from ilja.accounts.deps import DbSession, MatchingManager, OwnProfileEditor, Principal, authenticated, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.matching import coordination, runs, service
@@ -40,8 +40,6 @@ from ilja.web.i18n import Translator
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
-Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
-EditOwn = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
 FIT_SHOWN = 10
 EXCLUDED_SHOWN = 5
 
@@ -74,7 +72,7 @@ def _date(text: str | None) -> dt.date:
 
 
 @router.get("/matching", response_class=HTMLResponse)
-def desk(request: Request, db: DbSession, principal: Manage, error: str = "") -> HTMLResponse:
+def desk(request: Request, db: DbSession, principal: MatchingManager, error: str = "") -> HTMLResponse:
     mine = principal.user.id if request.query_params.get("mine") else None
     scope = Scope.of(principal)
     rows = coordination.caseload(db, coordinator_user_id=mine, on=clock.today(),
@@ -95,7 +93,7 @@ def _site(principal: Principal) -> str | None:
 
 
 @router.get("/matching/caseload/take", response_class=HTMLResponse)
-def take_page(request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
+def take_page(request: Request, db: DbSession, principal: MatchingManager) -> HTMLResponse:
     """Trainees and placed public-job participants in no caseload yet (of the coordinator's
     site): the coordinator takes them on."""
     waiting = service.unassigned(db, _site(principal))
@@ -109,7 +107,7 @@ def take_page(request: Request, db: DbSession, principal: Manage) -> HTMLRespons
 
 
 @router.post("/matching/caseload/take")
-def take(db: DbSession, principal: Manage,
+def take(db: DbSession, principal: MatchingManager,
          person: Annotated[list[str] | None, Form()] = None) -> RedirectResponse:
     """Take the ticked trainees into my caseload; a trainee someone took meanwhile is skipped."""
     chosen = set(person or ())
@@ -120,7 +118,7 @@ def take(db: DbSession, principal: Manage,
 
 
 @router.get("/matching/fit", response_class=HTMLResponse)
-def cohort_fit(request: Request, db: DbSession, principal: Manage,
+def cohort_fit(request: Request, db: DbSession, principal: MatchingManager,
                round_code: str = "", fit_round: str = "") -> HTMLResponse:
     """Score the active candidates against a round's open postings: each one's best three."""
     round_code = round_code or fit_round
@@ -142,7 +140,7 @@ def cohort_fit(request: Request, db: DbSession, principal: Manage,
 
 @router.get("/matching/candidates/{candidate_id}", response_class=HTMLResponse)
 def candidate_page(candidate_id: int, request: Request, db: DbSession,
-                   principal: Manage) -> HTMLResponse:
+                   principal: MatchingManager) -> HTMLResponse:
     return candidate_page_for(request, db, principal, candidate_id)
 
 
@@ -191,7 +189,7 @@ def add_session(candidate_id: int, db: DbSession,
 
 
 @router.post("/matching/runs")
-def start_run(db: DbSession, principal: Manage, round_code: Annotated[str, Form()],
+def start_run(db: DbSession, principal: MatchingManager, round_code: Annotated[str, Form()],
               method: Annotated[str, Form()] = "stable") -> RedirectResponse:
     try:
         row = runs.run_matching(db, round_code=round_code, method=method, actor=principal.actor)
@@ -201,7 +199,7 @@ def start_run(db: DbSession, principal: Manage, round_code: Annotated[str, Form(
 
 
 @router.get("/matching/runs/{matching_run_id}", response_class=HTMLResponse)
-def run_page(matching_run_id: int, request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
+def run_page(matching_run_id: int, request: Request, db: DbSession, principal: MatchingManager) -> HTMLResponse:
     """A run's proposals with the alternative beside them, each explained in the coordinator's
     terms and confirmed or vetoed on its own, and why the others stayed unmatched."""
     scope = Scope.of(principal)
@@ -240,7 +238,7 @@ def run_page(matching_run_id: int, request: Request, db: DbSession, principal: M
 
 
 @router.post("/matching/runs/{matching_run_id}/proposals")
-def decide_proposal(matching_run_id: int, db: DbSession, principal: Manage,
+def decide_proposal(matching_run_id: int, db: DbSession, principal: MatchingManager,
                     proposal_id: Annotated[int, Form()], decision: Annotated[str, Form()],
                     reason: Annotated[str, Form()] = "",
                     offered_on: Annotated[str, Form()] = "") -> RedirectResponse:
@@ -258,7 +256,7 @@ def decide_proposal(matching_run_id: int, db: DbSession, principal: Manage,
 
 
 @router.post("/matching/runs/{matching_run_id}/confirm")
-def confirm_run(matching_run_id: int, request: Request, db: DbSession, principal: Manage,
+def confirm_run(matching_run_id: int, request: Request, db: DbSession, principal: MatchingManager,
                 offered_on: Annotated[str, Form()] = "") -> RedirectResponse:
     scope = Scope.of(principal)
     service.get_run(db, matching_run_id, scope)
@@ -278,7 +276,7 @@ def decide_offer(offer_id: int, db: DbSession,
 
 
 @router.post("/matching/days")
-def create_day(db: DbSession, principal: Manage, title: Annotated[str, Form()],
+def create_day(db: DbSession, principal: MatchingManager, title: Annotated[str, Form()],
                held_on: Annotated[str, Form()], slot_count: Annotated[int, Form()] = 8,
                first_slot: Annotated[str, Form()] = "10:00") -> RedirectResponse:
     try:
@@ -298,7 +296,7 @@ def create_day(db: DbSession, principal: Manage, title: Annotated[str, Form()],
 
 
 @router.get("/matching/days/{day_id}", response_class=HTMLResponse)
-def day_page(day_id: int, request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
+def day_page(day_id: int, request: Request, db: DbSession, principal: MatchingManager) -> HTMLResponse:
     day = coordination.get_day(db, day_id)
     interviews = coordination.interviews(db, day_id=day_id, scope=Scope.of(principal))
     candidates = [db.get(Candidate, i) for i in sorted({i.candidate_id for i in interviews})]
@@ -311,7 +309,7 @@ def day_page(day_id: int, request: Request, db: DbSession, principal: Manage) ->
 
 
 @router.post("/matching/interviews/{interview_id}/result")
-def interview_result(interview_id: int, db: DbSession, principal: Manage,
+def interview_result(interview_id: int, db: DbSession, principal: MatchingManager,
                      result: Annotated[str, Form()], day_id: Annotated[int, Form()]
                      ) -> RedirectResponse:
     coordination.record_result(db, interview_id, result=result, actor=principal.actor,
@@ -376,7 +374,7 @@ async def rank_candidates(posting_id: int, request: Request, db: DbSession,
 
 
 @router.get("/matching/acceptance", response_class=HTMLResponse)
-def acceptance_page(request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
+def acceptance_page(request: Request, db: DbSession, principal: MatchingManager) -> HTMLResponse:
     """Proposals, offers, interviews and hires counted per posting and per employer (no
     person), with the acceptance rate."""
     from ilja.matching.acceptance import acceptance
@@ -500,13 +498,13 @@ def _organisations_page(request: Request, db: Any, values: dict[str, str],
 
 
 @router.get("/matching/organisations", response_class=HTMLResponse)
-def organisations(request: Request, db: DbSession, principal: Manage) -> HTMLResponse:
+def organisations(request: Request, db: DbSession, principal: MatchingManager) -> HTMLResponse:
     return _organisations_page(request, db, {"kind": "company"}, [])
 
 
 @router.post("/matching/organisations", response_model=None)
 async def create_organisation(request: Request, db: DbSession,
-                              principal: Manage) -> HTMLResponse | RedirectResponse:
+                              principal: MatchingManager) -> HTMLResponse | RedirectResponse:
     values = await _form(request)
     try:
         row = service.create_organisation(
@@ -529,7 +527,7 @@ def _organisation_form(request: Request, organisation: Any, values: dict[str, st
 
 @router.get("/matching/organisations/{organisation_id}/edit", response_class=HTMLResponse)
 def edit_organisation(organisation_id: int, request: Request, db: DbSession,
-                      principal: Manage) -> HTMLResponse:
+                      principal: MatchingManager) -> HTMLResponse:
     row = _organisation(db, organisation_id)
     return _organisation_form(request, row, {name: getattr(row, name) or ""
                                              for name in ORGANISATION_FIELDS}, [])
@@ -537,7 +535,7 @@ def edit_organisation(organisation_id: int, request: Request, db: DbSession,
 
 @router.post("/matching/organisations/{organisation_id}", response_model=None)
 async def update_organisation(organisation_id: int, request: Request, db: DbSession,
-                              principal: Manage) -> HTMLResponse | RedirectResponse:
+                              principal: MatchingManager) -> HTMLResponse | RedirectResponse:
     row = _organisation(db, organisation_id)
     values = await _form(request) | {"code": row.code}
     try:
@@ -619,7 +617,7 @@ def _posting(db: Any, posting_id: int) -> Any:
 
 @router.get("/matching/organisations/{organisation_id}/postings/new", response_class=HTMLResponse)
 def new_posting(organisation_id: int, request: Request, db: DbSession,
-                principal: Manage) -> HTMLResponse:
+                principal: MatchingManager) -> HTMLResponse:
     organisation = _organisation(db, organisation_id)
     rounds = service.round_codes(db)
     return _posting_page(request, organisation, None, {
@@ -631,7 +629,7 @@ def new_posting(organisation_id: int, request: Request, db: DbSession,
 
 @router.post("/matching/organisations/{organisation_id}/postings", response_model=None)
 async def create_posting(organisation_id: int, request: Request, db: DbSession,
-                         principal: Manage) -> HTMLResponse | RedirectResponse:
+                         principal: MatchingManager) -> HTMLResponse | RedirectResponse:
     organisation = _organisation(db, organisation_id)
     values = await _form(request)
     fields, problems = _parse_posting(values)
@@ -654,7 +652,7 @@ async def create_posting(organisation_id: int, request: Request, db: DbSession,
 
 @router.get("/matching/postings/{posting_id}/edit", response_class=HTMLResponse)
 def edit_posting(posting_id: int, request: Request, db: DbSession,
-                 principal: Manage) -> HTMLResponse:
+                 principal: MatchingManager) -> HTMLResponse:
     posting = _posting(db, posting_id)
     return _posting_page(request, _organisation(db, posting.organisation_id), posting,
                          _posting_values(posting), [])
@@ -662,7 +660,7 @@ def edit_posting(posting_id: int, request: Request, db: DbSession,
 
 @router.post("/matching/postings/{posting_id}", response_model=None)
 async def update_posting(posting_id: int, request: Request, db: DbSession,
-                         principal: Manage) -> HTMLResponse | RedirectResponse:
+                         principal: MatchingManager) -> HTMLResponse | RedirectResponse:
     posting = _posting(db, posting_id)
     values = await _form(request) | {"code": posting.code}
     fields, problems = _parse_posting(values)
@@ -675,7 +673,7 @@ async def update_posting(posting_id: int, request: Request, db: DbSession,
 
 
 @router.post("/matching/postings/{posting_id}/close")
-def close_posting(posting_id: int, db: DbSession, principal: Manage) -> RedirectResponse:
+def close_posting(posting_id: int, db: DbSession, principal: MatchingManager) -> RedirectResponse:
     posting = _posting(db, posting_id)
     service.close_posting(db, posting_id, actor=principal.actor)
     return RedirectResponse(f"/matching/organisations/{posting.organisation_id}", status_code=303)
@@ -685,7 +683,7 @@ def close_posting(posting_id: int, db: DbSession, principal: Manage) -> Redirect
 
 @router.post("/matching/me", response_model=None)
 async def edit_my_profile(request: Request, db: DbSession,
-                          principal: EditOwn) -> HTMLResponse | RedirectResponse:
+                          principal: OwnProfileEditor) -> HTMLResponse | RedirectResponse:
     """Only the logged-in person's own candidate record is ever written."""
 
     person_id = principal.user.person_id if principal.user else None
@@ -761,7 +759,7 @@ def _save_conditions(request: Request, db: Any, principal: Principal, candidate_
 
 @router.post("/matching/me/conditions", response_model=None)
 async def edit_my_conditions(request: Request, db: DbSession,
-                             principal: EditOwn) -> HTMLResponse | RedirectResponse:
+                             principal: OwnProfileEditor) -> HTMLResponse | RedirectResponse:
     """The trainee's own skills, certificates, experience and conditions (their record only)."""
     from ilja.accounts.scope import SYSTEM
 
@@ -778,7 +776,7 @@ async def edit_my_conditions(request: Request, db: DbSession,
 
 @router.post("/matching/candidates/{candidate_id}/conditions", response_model=None)
 async def edit_conditions(candidate_id: int, request: Request, db: DbSession,
-                          principal: Manage) -> HTMLResponse | RedirectResponse:
+                          principal: MatchingManager) -> HTMLResponse | RedirectResponse:
     """A coordinator records a candidate's skills and conditions (their caseload's only)."""
 
     scope = Scope.of(principal)
@@ -792,7 +790,7 @@ async def edit_conditions(candidate_id: int, request: Request, db: DbSession,
 
 
 @router.post("/matching/caseload/import")
-def import_from_training(db: DbSession, principal: Manage) -> RedirectResponse:
+def import_from_training(db: DbSession, principal: MatchingManager) -> RedirectResponse:
     """Every enrolled or completed trainee and placed participant not yet a candidate becomes one
     (in the caller's caseload), with their course's skills."""
     added = service.candidates_from_training(
@@ -805,7 +803,7 @@ RANKED = 3  # choices a trainee ranks on their page
 
 
 @router.post("/matching/me/rankings")
-async def rank_my_postings(request: Request, db: DbSession, principal: EditOwn) -> RedirectResponse:
+async def rank_my_postings(request: Request, db: DbSession, principal: OwnProfileEditor) -> RedirectResponse:
     """The trainee's own ranked choices among the open postings (1st to 3rd); a run then keeps
     their order, and the proposal says which choice it is."""
     person_id = principal.user.person_id if principal.user else None

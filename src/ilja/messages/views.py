@@ -3,13 +3,12 @@ list of messages with each channel's delivery status."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ilja.accounts.deps import DbSession, Principal, requires
-from ilja.accounts.roles import Permission
+from ilja.accounts.deps import DbSession, OwnProfileEditor, OwnProfileReader, PeopleReader
 from ilja.accounts.scope import Scope
 from ilja.messages import outbox, service
 from ilja.messages.models import MessageStatus
@@ -17,9 +16,6 @@ from ilja.support.pages import person_names
 from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
-Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
-EditOwn = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
-Staff = Annotated[Principal, Depends(requires(Permission.PEOPLE_READ))]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -31,7 +27,7 @@ def _not_found(request: Request) -> HTMLResponse:
 
 
 @router.get("/me/messages", response_class=HTMLResponse)
-def my_messages(request: Request, db: DbSession, principal: Own) -> HTMLResponse:
+def my_messages(request: Request, db: DbSession, principal: OwnProfileReader) -> HTMLResponse:
     person_id = principal.user.person_id
     messages = service.inbox(db, person_id) if person_id is not None else []
     return _page(request, "messages/inbox.html", {"messages": messages, "linked": person_id is not None,
@@ -51,13 +47,13 @@ def _settings_context(db: DbSession, person_id: int | None) -> dict[str, Any]:
 
 
 @router.get("/me/messages/settings", response_class=HTMLResponse)
-def my_settings(request: Request, db: DbSession, principal: Own, saved: int = 0) -> HTMLResponse:
+def my_settings(request: Request, db: DbSession, principal: OwnProfileReader, saved: int = 0) -> HTMLResponse:
     return _page(request, "messages/settings.html", {**_settings_context(db, principal.user.person_id),
                                                      "saved": bool(saved)})
 
 
 @router.post("/me/messages/settings", response_model=None)
-async def save_settings(request: Request, db: DbSession, principal: EditOwn) -> Response:
+async def save_settings(request: Request, db: DbSession, principal: OwnProfileEditor) -> Response:
     form = await request.form()
     person_id = principal.user.person_id
     if person_id is None:
@@ -77,7 +73,7 @@ async def save_settings(request: Request, db: DbSession, principal: EditOwn) -> 
 
 
 @router.get("/me/messages/{message_id}", response_class=HTMLResponse)
-def my_message(request: Request, message_id: int, db: DbSession, principal: Own) -> HTMLResponse:
+def my_message(request: Request, message_id: int, db: DbSession, principal: OwnProfileReader) -> HTMLResponse:
     message = service.open_message(db, Scope.of(principal), message_id, reader_person_id=principal.user.person_id)
     if message is None:
         return _not_found(request)
@@ -85,7 +81,7 @@ def my_message(request: Request, message_id: int, db: DbSession, principal: Own)
 
 
 @router.get("/messages", response_class=HTMLResponse)
-def sent(request: Request, db: DbSession, principal: Staff, person_id: int | None = None,
+def sent(request: Request, db: DbSession, principal: PeopleReader, person_id: int | None = None,
          status: str | None = None) -> HTMLResponse:
     chosen = status if status in {s.value for s in MessageStatus} else None
     rows = service.sent(db, Scope.of(principal), person_id=person_id, status=chosen)
@@ -96,7 +92,7 @@ def sent(request: Request, db: DbSession, principal: Staff, person_id: int | Non
 
 
 @router.get("/messages/{message_id}", response_class=HTMLResponse)
-def sent_one(request: Request, message_id: int, db: DbSession, principal: Staff) -> HTMLResponse:
+def sent_one(request: Request, message_id: int, db: DbSession, principal: PeopleReader) -> HTMLResponse:
     message = service.open_message(db, Scope.of(principal), message_id)
     if message is None:
         return _not_found(request)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ilja import clock, paging
 from ilja.accounts import audit
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import DbSession, OutcomeRecorder, Principal, ReportReader, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.errors import NotFound, PersonNotFound
@@ -104,12 +104,10 @@ def record_outcome(participation_id: int, body: OutcomeIn, db: DbSession,
 
 
 # --- follow-ups, registers and staff-entered figures -------------------------------------------
-Recorder = Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))]
-Reader = Annotated[Principal, Depends(requires(Permission.REPORT_READ))]
 
 
 @router.get("/follow-ups")
-def follow_ups(db: DbSession, principal: Recorder, on: dt.date | None = None,
+def follow_ups(db: DbSession, principal: OutcomeRecorder, on: dt.date | None = None,
                limit: int = 100) -> list[dict[str, Any]]:
     """Open follow-ups due by ``on`` (today by default), oldest first; ids only, the read audited."""
     rows = service.due_follow_ups(db, on or clock.today(), limit=max(1, min(limit, 1000)),
@@ -155,14 +153,14 @@ class KpiIn(BaseModel):
 
 
 @router.get("/alumni")
-def alumni(db: DbSession, principal: Reader) -> list[dict[str, Any]]:
+def alumni(db: DbSession, principal: ReportReader) -> list[dict[str, Any]]:
     return [{"id": m.id, "person_id": m.person_id, "campus_code": m.campus_code,
              "joined_on": m.joined_on.isoformat(), "activities": n}
             for m, n in registers.alumni(db)]
 
 
 @router.post("/alumni", status_code=201)
-def add_alumni(body: AlumniIn, db: DbSession, principal: Recorder) -> dict[str, Any]:
+def add_alumni(body: AlumniIn, db: DbSession, principal: OutcomeRecorder) -> dict[str, Any]:
     if body.person_id is not None and registers.person_missing(db, body.person_id):
         raise PersonNotFound(body.person_id)
     row = service.add_alumni_member(db, person_id=body.person_id, joined_on=body.joined_on,
@@ -172,7 +170,7 @@ def add_alumni(body: AlumniIn, db: DbSession, principal: Recorder) -> dict[str, 
 
 @router.post("/alumni/{member_id}/activities", status_code=201)
 def add_activity(member_id: int, body: ActivityIn, db: DbSession,
-                 principal: Recorder) -> dict[str, Any]:
+                 principal: OutcomeRecorder) -> dict[str, Any]:
     row = service.add_alumni_activity(db, member_id=member_id, kind=body.kind, on=body.on,
                                       amount_won=body.amount_won, actor=principal.actor,
                                       scope=Scope.of(principal))
@@ -180,27 +178,27 @@ def add_activity(member_id: int, body: ActivityIn, db: DbSession,
 
 
 @router.get("/alliance")
-def alliance(db: DbSession, principal: Reader) -> list[dict[str, Any]]:
+def alliance(db: DbSession, principal: ReportReader) -> list[dict[str, Any]]:
     return [{"id": m.id, "name": m.name, "kind": m.kind, "joined_on": m.joined_on.isoformat(),
              "left_on": m.left_on.isoformat() if m.left_on else None}
             for m in registers.alliance(db)]
 
 
 @router.post("/alliance", status_code=201)
-def add_alliance(body: AllianceIn, db: DbSession, principal: Recorder) -> dict[str, Any]:
+def add_alliance(body: AllianceIn, db: DbSession, principal: OutcomeRecorder) -> dict[str, Any]:
     row = service.add_alliance_member(db, name=body.name, kind=body.kind,
                                       joined_on=body.joined_on, actor=principal.actor)
     return {"id": row.id}
 
 
 @router.get("/kpi-actuals")
-def kpi_actuals(db: DbSession, principal: Reader) -> list[dict[str, Any]]:
+def kpi_actuals(db: DbSession, principal: ReportReader) -> list[dict[str, Any]]:
     return [{"id": k.id, "scope": k.scope, "metric": k.metric, "year": k.year,
              "value": float(k.value), "source": k.source} for k in registers.kpi_actuals(db)]
 
 
 @router.put("/kpi-actuals")
-def set_kpi(body: KpiIn, db: DbSession, principal: Recorder) -> dict[str, Any]:
+def set_kpi(body: KpiIn, db: DbSession, principal: OutcomeRecorder) -> dict[str, Any]:
     """Enter or correct a figure no domain records (budget executed, floor area…), with its source."""
     row = service.set_kpi_actual(db, scope=body.scope, metric=body.metric, year=body.year,
                                  value=body.value, source=body.source, actor=principal.actor)

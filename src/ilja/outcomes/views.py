@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import DbSession, OutcomeRecorder, Principal, ReportReader, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.outcomes import dashboard, figures, queries, registers, reports, service
@@ -140,8 +140,6 @@ def report_download(request: Request, fmt: str, db: DbSession,
 
 
 # --- recording: follow-ups and outcomes, registers, staff-entered figures ---------------------
-Recorder = Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))]
-Reader = Annotated[Principal, Depends(requires(Permission.REPORT_READ))]
 KINDS = ("employed", "startup", "further_study", "looking")
 CONTRACTS = ("permanent", "fixed_term", "part_time", "dispatch", "internship", "freelance")
 SOURCES = ("self_report", "coordinator_verified", "employment_insurance")
@@ -187,7 +185,7 @@ def _outcome_context(request: Request, db: DbSession, participation: Any) -> dic
 
 
 @router.get("/outcomes/follow-ups", response_class=HTMLResponse)
-def follow_ups_page(request: Request, db: DbSession, principal: Recorder, on: str | None = None,
+def follow_ups_page(request: Request, db: DbSession, principal: OutcomeRecorder, on: str | None = None,
                     note: str | None = None) -> HTMLResponse:
     """Follow-ups due by a day (today by default), each with a link to answer it."""
     day = forms.day(on) or clock.today()
@@ -199,7 +197,7 @@ def follow_ups_page(request: Request, db: DbSession, principal: Recorder, on: st
 
 
 @router.get("/outcomes/participations", response_model=None)
-def participation_lookup(request: Request, db: DbSession, principal: Recorder,
+def participation_lookup(request: Request, db: DbSession, principal: OutcomeRecorder,
                          participation: str = "") -> Response:
     """The outcome form of a participation by its number (a completer calling in between points)."""
     number = forms.whole(participation)
@@ -210,7 +208,7 @@ def participation_lookup(request: Request, db: DbSession, principal: Recorder,
 
 
 @router.get("/outcomes/participations/{participation_id}/outcome", response_class=HTMLResponse)
-def outcome_form(request: Request, participation_id: int, db: DbSession, principal: Recorder,
+def outcome_form(request: Request, participation_id: int, db: DbSession, principal: OutcomeRecorder,
                  follow_up: int | None = None) -> HTMLResponse:
     participation = _participation(db, principal, participation_id)
     if participation is None:
@@ -228,7 +226,7 @@ def outcome_form(request: Request, participation_id: int, db: DbSession, princip
 
 @router.post("/outcomes/participations/{participation_id}/outcome", response_model=None)
 async def outcome_save(request: Request, participation_id: int, db: DbSession,
-                       principal: Recorder) -> Response:
+                       principal: OutcomeRecorder) -> Response:
     form = await _form(request)
     participation = _participation(db, principal, participation_id)
     if participation is None:
@@ -268,7 +266,7 @@ def _alumni_context(request: Request, db: DbSession, principal: Principal) -> di
 
 
 @router.get("/outcomes/alumni", response_class=HTMLResponse)
-def alumni_page(request: Request, db: DbSession, principal: Reader,
+def alumni_page(request: Request, db: DbSession, principal: ReportReader,
                 note: str | None = None) -> HTMLResponse:
     return _page(request, "outcomes/alumni.html", {
         **_alumni_context(request, db, principal), "note": note if note in NOTES else None,
@@ -276,7 +274,7 @@ def alumni_page(request: Request, db: DbSession, principal: Reader,
 
 
 @router.post("/outcomes/alumni", response_model=None)
-async def alumni_add(request: Request, db: DbSession, principal: Recorder) -> Response:
+async def alumni_add(request: Request, db: DbSession, principal: OutcomeRecorder) -> Response:
     form = await _form(request)
     joined, person = forms.day(form.get("joined_on")), forms.whole(form.get("person_id"))
     errors = []
@@ -293,7 +291,7 @@ async def alumni_add(request: Request, db: DbSession, principal: Recorder) -> Re
 
 
 @router.post("/outcomes/alumni/activities", response_model=None)
-async def alumni_activity(request: Request, db: DbSession, principal: Recorder) -> Response:
+async def alumni_activity(request: Request, db: DbSession, principal: OutcomeRecorder) -> Response:
     form = await _form(request)
     on = forms.day(form.get("activity_on"))
     member, amount = forms.whole(form.get("member_id")), forms.whole(form.get("amount_won"))
@@ -323,7 +321,7 @@ def _alliance_context(request: Request, db: DbSession, principal: Principal) -> 
 
 
 @router.get("/outcomes/alliance", response_class=HTMLResponse)
-def alliance_page(request: Request, db: DbSession, principal: Reader,
+def alliance_page(request: Request, db: DbSession, principal: ReportReader,
                   note: str | None = None) -> HTMLResponse:
     return _page(request, "outcomes/alliance.html", {
         **_alliance_context(request, db, principal), "note": note if note in NOTES else None,
@@ -331,7 +329,7 @@ def alliance_page(request: Request, db: DbSession, principal: Reader,
 
 
 @router.post("/outcomes/alliance", response_model=None)
-async def alliance_add(request: Request, db: DbSession, principal: Recorder) -> Response:
+async def alliance_add(request: Request, db: DbSession, principal: OutcomeRecorder) -> Response:
     form = await _form(request)
     joined = forms.day(form.get("joined_on"))
     errors = []
@@ -361,7 +359,7 @@ def _kpi_context(request: Request, db: DbSession, principal: Principal) -> dict[
 
 
 @router.get("/outcomes/kpi-actuals", response_class=HTMLResponse)
-def kpi_page(request: Request, db: DbSession, principal: Reader,
+def kpi_page(request: Request, db: DbSession, principal: ReportReader,
              note: str | None = None) -> HTMLResponse:
     return _page(request, "outcomes/kpi_actuals.html", {
         **_kpi_context(request, db, principal), "note": note if note in NOTES else None,
@@ -369,7 +367,7 @@ def kpi_page(request: Request, db: DbSession, principal: Reader,
 
 
 @router.post("/outcomes/kpi-actuals", response_model=None)
-async def kpi_save(request: Request, db: DbSession, principal: Recorder) -> Response:
+async def kpi_save(request: Request, db: DbSession, principal: OutcomeRecorder) -> Response:
     from decimal import Decimal, InvalidOperation
 
     form = await _form(request)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.accounts.deps import DbSession, Principal, requires
-from ilja.accounts.roles import Permission, PermissionDenied
+from ilja.accounts.deps import DbSession, OwnProfileEditor, OwnProfileReader, PersonalDataReader, Principal
+from ilja.accounts.roles import PermissionDenied
 from ilja.accounts.scope import Kind, Scope
 from ilja.applications.errors import ApplicationError
 from ilja.applications.models import Application, Round
@@ -29,9 +29,6 @@ from ilja.privacy.models import Consent, CorrectionStatus
 from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
-Citizen = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
-CitizenEditing = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
-Staff = Annotated[Principal, Depends(requires(Permission.PEOPLE_READ_PERSONAL))]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -63,7 +60,7 @@ def consent_rows(session: DbSession, rows: list[Consent], lang: str) -> list[dic
 
 
 @router.get("/my/privacy", response_class=HTMLResponse)
-def my_privacy(request: Request, session: DbSession, principal: Citizen, withdrawn: int = 0) -> HTMLResponse:
+def my_privacy(request: Request, session: DbSession, principal: OwnProfileReader, withdrawn: int = 0) -> HTMLResponse:
     """내 개인정보: my consents, the download, my correction requests."""
     person_id = _person_id(principal)
     t = translator(request)
@@ -91,7 +88,7 @@ def _withdraw_page(request: Request, session: DbSession, row: Consent, error: st
 
 
 @router.get("/my/privacy/consents/{consent_id}/withdraw", response_class=HTMLResponse)
-def withdraw_page(request: Request, consent_id: int, session: DbSession, principal: CitizenEditing) -> HTMLResponse:
+def withdraw_page(request: Request, consent_id: int, session: DbSession, principal: OwnProfileEditor) -> HTMLResponse:
     """What withdrawing this consent does, asked before it is done."""
     row = _own_consent(session, principal, consent_id)
     if row is None:
@@ -100,7 +97,7 @@ def withdraw_page(request: Request, consent_id: int, session: DbSession, princip
 
 
 @router.post("/my/privacy/consents/{consent_id}/withdraw", response_model=None)
-def withdraw(request: Request, consent_id: int, session: DbSession, principal: CitizenEditing) -> Response:
+def withdraw(request: Request, consent_id: int, session: DbSession, principal: OwnProfileEditor) -> Response:
     row = _own_consent(session, principal, consent_id)
     if row is None:
         return _not_found(request)
@@ -123,7 +120,7 @@ def _download(session: DbSession, principal: Principal, fmt: str) -> tuple[int, 
 
 
 @router.get("/my/privacy/download.json", response_model=None)
-def download_json(request: Request, session: DbSession, principal: Citizen) -> Response:
+def download_json(request: Request, session: DbSession, principal: OwnProfileReader) -> Response:
     """Everything Ilja holds on me, machine-readable (개인정보 보호법 §35)."""
     found = _download(session, principal, "json")
     if found is None:
@@ -135,7 +132,7 @@ def download_json(request: Request, session: DbSession, principal: Citizen) -> R
 
 
 @router.get("/my/privacy/download.pdf", response_model=None)
-def download_pdf(request: Request, session: DbSession, principal: Citizen) -> Response:
+def download_pdf(request: Request, session: DbSession, principal: OwnProfileReader) -> Response:
     """The same, as a PDF to read."""
     found = _download(session, principal, "pdf")
     if found is None:
@@ -159,12 +156,12 @@ def _correction_form(request: Request, values: dict[str, str], error: PrivacyErr
 
 
 @router.get("/my/privacy/corrections/new", response_class=HTMLResponse)
-def correction_form(request: Request, principal: CitizenEditing, item: str = "") -> HTMLResponse:
+def correction_form(request: Request, principal: OwnProfileEditor, item: str = "") -> HTMLResponse:
     return _correction_form(request, {"item": item if item in corrections.ITEMS else ""})
 
 
 @router.post("/my/privacy/corrections/new", response_model=None)
-def file_correction(request: Request, session: DbSession, principal: CitizenEditing,
+def file_correction(request: Request, session: DbSession, principal: OwnProfileEditor,
                     item: Annotated[str, Form(max_length=32)] = "",
                     wrong: Annotated[str, Form(max_length=5000)] = "",
                     asked: Annotated[str, Form(max_length=5000)] = "") -> Response:
@@ -181,7 +178,7 @@ def file_correction(request: Request, session: DbSession, principal: CitizenEdit
 
 
 @router.get("/my/privacy/corrections/{correction_id}", response_class=HTMLResponse)
-def my_correction(request: Request, correction_id: int, session: DbSession, principal: Citizen,
+def my_correction(request: Request, correction_id: int, session: DbSession, principal: OwnProfileReader,
                   filed: int = 0) -> HTMLResponse:
     row = corrections.get(session, correction_id, Scope.of(principal))
     if row is None:
@@ -194,7 +191,7 @@ def my_correction(request: Request, correction_id: int, session: DbSession, prin
 
 # --- staff ----------------------------------------------------------------------------------
 @router.get("/privacy/corrections", response_class=HTMLResponse)
-def queue(request: Request, session: DbSession, principal: Staff, status: str = "open") -> HTMLResponse:
+def queue(request: Request, session: DbSession, principal: PersonalDataReader, status: str = "open") -> HTMLResponse:
     """The requests of the people this member of staff may see, the nearest deadline first."""
     t = translator(request)
     from ilja.support.pages import person_names
@@ -224,7 +221,7 @@ def _answer_page(request: Request, session: DbSession, principal: Principal, row
 
 
 @router.get("/privacy/corrections/{correction_id}", response_class=HTMLResponse)
-def correction_page(request: Request, correction_id: int, session: DbSession, principal: Staff,
+def correction_page(request: Request, correction_id: int, session: DbSession, principal: PersonalDataReader,
                     answered: int = 0) -> HTMLResponse:
     row = corrections.get(session, correction_id, Scope.of(principal))
     if row is None:
@@ -233,7 +230,7 @@ def correction_page(request: Request, correction_id: int, session: DbSession, pr
 
 
 @router.post("/privacy/corrections/{correction_id}", response_model=None)
-def answer(request: Request, correction_id: int, session: DbSession, principal: Staff,
+def answer(request: Request, correction_id: int, session: DbSession, principal: PersonalDataReader,
            decision: Annotated[str, Form(max_length=16)] = "",
            value: Annotated[str, Form(max_length=1000)] = "",
            text: Annotated[str, Form(max_length=5000)] = "") -> Response:

@@ -4,14 +4,13 @@ participant's check-in on their phone, and excused days with evidence. Thin:
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
-from ilja.accounts.deps import DbSession, Principal, requires
-from ilja.accounts.roles import Permission
+from ilja.accounts.deps import DbSession, PlacementManager, Principal
 from ilja.accounts.scope import Scope
 from ilja.applications.manage_views import _masked_names
 from ilja.attendance import pages
@@ -25,7 +24,6 @@ from ilja.publicjobs.timesheet import EntryKind, TimesheetInvalid, parse_hours
 from ilja.web.templating import translator
 
 router = APIRouter(include_in_schema=False)
-Host = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
 TIMESHEET_PROBLEMS_KO = {
     "outside_period": "날짜: 배치 기간 밖의 날입니다.",
     "over_daily_limit": "시간: 하루 근무시간 한도를 넘습니다.",
@@ -60,7 +58,7 @@ def _board_context(request: Request, db: DbSession, project: Project) -> dict[st
 
 
 @router.get("/publicjobs/projects/{project_id}/checkin", response_class=HTMLResponse)
-def board_page(request: Request, project_id: int, db: DbSession, principal: Host) -> HTMLResponse:
+def board_page(request: Request, project_id: int, db: DbSession, principal: PlacementManager) -> HTMLResponse:
     project = _project(db, principal, project_id)
     if project is None:
         return SITE.not_found(request)
@@ -68,7 +66,8 @@ def board_page(request: Request, project_id: int, db: DbSession, principal: Host
 
 
 @router.post("/publicjobs/projects/{project_id}/checkin/{action}", response_model=None)
-def board_action(request: Request, project_id: int, action: str, db: DbSession, principal: Host) -> Response:
+def board_action(request: Request, project_id: int, action: str, db: DbSession,
+                 principal: PlacementManager) -> Response:
     project = _project(db, principal, project_id)
     if project is None or action not in ("open", "close"):
         return SITE.not_found(request)
@@ -97,7 +96,7 @@ def _excused_context(db: DbSession, project: Project, principal: Principal) -> d
 
 
 @router.get("/publicjobs/projects/{project_id}/excused", response_class=HTMLResponse)
-def excused_page(request: Request, project_id: int, db: DbSession, principal: Host,
+def excused_page(request: Request, project_id: int, db: DbSession, principal: PlacementManager,
                  note: str | None = None) -> HTMLResponse:
     project = _project(db, principal, project_id)
     if project is None:
@@ -125,7 +124,7 @@ def _placement_of(form: Any, project: Project, db: DbSession, principal: Princip
 
 
 @router.post("/publicjobs/projects/{project_id}/excused", response_model=None)
-async def excused_save(request: Request, project_id: int, db: DbSession, principal: Host) -> Response:
+async def excused_save(request: Request, project_id: int, db: DbSession, principal: PlacementManager) -> Response:
     form = await request.form()
     project = _project(db, principal, project_id)
     if project is None:
@@ -144,7 +143,7 @@ async def excused_save(request: Request, project_id: int, db: DbSession, princip
 
 
 @router.post("/publicjobs/projects/{project_id}/overrides", response_model=None)
-async def override_request(request: Request, project_id: int, db: DbSession, principal: Host) -> Response:
+async def override_request(request: Request, project_id: int, db: DbSession, principal: PlacementManager) -> Response:
     form = await request.form()
     project = _project(db, principal, project_id)
     if project is None:
@@ -170,7 +169,7 @@ async def override_request(request: Request, project_id: int, db: DbSession, pri
 
 
 @router.post("/publicjobs/projects/{project_id}/overrides/decide", response_model=None)
-async def override_decide(request: Request, project_id: int, db: DbSession, principal: Host) -> Response:
+async def override_decide(request: Request, project_id: int, db: DbSession, principal: PlacementManager) -> Response:
     form = await request.form()
     project = _project(db, principal, project_id)
     if project is None:
@@ -192,7 +191,8 @@ async def override_decide(request: Request, project_id: int, db: DbSession, prin
 
 
 @router.get("/publicjobs/placements/{placement_id}/excused/{day}/evidence", response_model=None)
-def excused_evidence(request: Request, placement_id: int, day: str, db: DbSession, principal: Host) -> Response:
+def excused_evidence(request: Request, placement_id: int, day: str, db: DbSession,
+                     principal: PlacementManager) -> Response:
     return pages.evidence_response(SITE, request, placement_id, day, lambda on: attendance.evidence(
         db, placement_id=placement_id, day=on, store=get_settings().data_dir, keyring=get_keyring(),
         actor=principal.actor, scope=Scope.of(principal)))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import DbSession, PayrollReader, PayrollRunner, PlacementManager, Principal, requires
 from ilja.accounts.roles import Permission, Role
 from ilja.accounts.scope import Scope
 from ilja.applications.manage_views import _masked_names
@@ -21,9 +21,6 @@ from ilja.publicjobs.service import NotFound, PublicJobError
 from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]
-Runner = Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))]
-Host = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -44,7 +41,7 @@ def _rows(db, payments: list, *, names: bool = True) -> dict[str, Any]:
 
 
 @router.get("/publicjobs/payroll/runs/{run_id}/payments", response_class=HTMLResponse)
-def run_payments(request: Request, run_id: int, db: DbSession, principal: Reader) -> HTMLResponse:
+def run_payments(request: Request, run_id: int, db: DbSession, principal: PayrollReader) -> HTMLResponse:
     scope = Scope.of(principal)
     try:
         run = payroll_service.get_run(db, run_id, scope)
@@ -61,12 +58,12 @@ def _import_page(request: Request, status_code: int = 200, **context: Any) -> HT
 
 
 @router.get("/publicjobs/payments/import", response_class=HTMLResponse)
-def import_form(request: Request, principal: Runner) -> HTMLResponse:
+def import_form(request: Request, principal: PayrollRunner) -> HTMLResponse:
     return _import_page(request)
 
 
 @router.post("/publicjobs/payments/import", response_class=HTMLResponse)
-def import_file(request: Request, db: DbSession, principal: Runner,
+def import_file(request: Request, db: DbSession, principal: PayrollRunner,
                 file: Annotated[UploadFile | None, File()] = None) -> HTMLResponse:
     """The bank's result file: applied whole, or refused with every row and reason, nothing changed."""
     t = translator(request)
@@ -84,7 +81,7 @@ def import_file(request: Request, db: DbSession, principal: Runner,
 
 
 @router.get("/publicjobs/payments/rejected", response_class=HTMLResponse)
-def rejected_page(request: Request, db: DbSession, principal: Reader) -> HTMLResponse:
+def rejected_page(request: Request, db: DbSession, principal: PayrollReader) -> HTMLResponse:
     payments = payment_service.rejected(db, Scope.of(principal))
     return _page(request, "publicjobs/payments_rejected.html", {
         **_rows(db, payments[:1000]), "programs": payroll_service.PROGRAMS,
@@ -93,7 +90,7 @@ def rejected_page(request: Request, db: DbSession, principal: Reader) -> HTMLRes
 
 
 @router.post("/publicjobs/payments/transfer", response_model=None)
-def reissue_transfer(request: Request, db: DbSession, principal: Runner,
+def reissue_transfer(request: Request, db: DbSession, principal: PayrollRunner,
                      program: Annotated[str, Form(max_length=64)] = "",
                      reason: Annotated[str, Form(max_length=500)] = "",
                      format: Annotated[str, Form(max_length=4)] = "xlsx") -> Response:
@@ -114,7 +111,7 @@ def reissue_transfer(request: Request, db: DbSession, principal: Runner,
 
 
 @router.get("/publicjobs/payments/late", response_class=HTMLResponse)
-def late_page(request: Request, db: DbSession, principal: Reader,
+def late_page(request: Request, db: DbSession, principal: PayrollReader,
               year: Annotated[int, Query(ge=2020, le=2100)] = 2025) -> HTMLResponse:
     city = principal.user.role in (Role.PROGRAM_MANAGER, Role.AUDITOR)
     return _page(request, "publicjobs/payments_late.html", {
@@ -132,7 +129,7 @@ def _account_page(request: Request, db, payment, status_code: int = 200, **conte
 
 
 @router.get("/publicjobs/payments/{payment_id}/account", response_class=HTMLResponse)
-def account_form(request: Request, payment_id: int, db: DbSession, principal: Host) -> HTMLResponse:
+def account_form(request: Request, payment_id: int, db: DbSession, principal: PlacementManager) -> HTMLResponse:
     try:
         payment = payment_service.get_payment(db, payment_id, Scope.of(principal))
     except NotFound:
@@ -156,7 +153,7 @@ def _enter(request: Request, db, principal: Principal, person_id: int, by: str, 
 
 
 @router.post("/publicjobs/payments/{payment_id}/account", response_model=None)
-def account_save(request: Request, payment_id: int, db: DbSession, principal: Host,
+def account_save(request: Request, payment_id: int, db: DbSession, principal: PlacementManager,
                  bank_code: Annotated[str, Form(max_length=3)] = "",
                  number: Annotated[str, Form(max_length=40)] = "",
                  holder: Annotated[str, Form(max_length=40)] = "") -> Response:

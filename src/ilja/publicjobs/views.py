@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import DbSession, PlacementManager, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.applications.manage_views import _masked_names
@@ -32,7 +32,6 @@ from ilja.web.templating import private_page, render, translator
 router = APIRouter(include_in_schema=False)
 router.include_router(project_views.router)
 router.include_router(payment_views.router)
-Host = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -64,7 +63,7 @@ def _project(db, project_id: int, principal: Principal) -> Project | None:
 
 
 @router.get("/publicjobs/host", response_class=HTMLResponse)
-def host_home(request: Request, db: DbSession, principal: Host) -> HTMLResponse:
+def host_home(request: Request, db: DbSession, principal: PlacementManager) -> HTMLResponse:
     month = clock.today().strftime("%Y-%m")
     return _page(request, "publicjobs/host.html", {
         "projects": service.projects(db, scope=Scope.of(principal)), "month": month})
@@ -86,7 +85,8 @@ def _sheet(db, project: Project, year: int, month: int) -> dict[str, Any]:
 
 
 @router.get("/publicjobs/host/{project_id}/{month}", response_class=HTMLResponse)
-def timesheet_page(request: Request, project_id: int, month: str, db: DbSession, principal: Host) -> HTMLResponse:
+def timesheet_page(request: Request, project_id: int, month: str, db: DbSession,
+                   principal: PlacementManager) -> HTMLResponse:
     project, ym = _project(db, project_id, principal), _month(month)
     if project is None or ym is None:
         return _not_found(request)
@@ -94,7 +94,8 @@ def timesheet_page(request: Request, project_id: int, month: str, db: DbSession,
 
 
 @router.post("/publicjobs/host/{project_id}/{month}", response_model=None)
-async def timesheet_save(request: Request, project_id: int, month: str, db: DbSession, principal: Host) -> Response:
+async def timesheet_save(request: Request, project_id: int, month: str, db: DbSession,
+                         principal: PlacementManager) -> Response:
     project, ym = _project(db, project_id, principal), _month(month)
     if project is None or ym is None:
         return _not_found(request)
@@ -124,7 +125,7 @@ async def timesheet_save(request: Request, project_id: int, month: str, db: DbSe
 
 
 @router.post("/publicjobs/host/{project_id}/{month}/approve", response_model=None)
-def timesheet_approve(request: Request, project_id: int, month: str, db: DbSession, principal: Host,
+def timesheet_approve(request: Request, project_id: int, month: str, db: DbSession, principal: PlacementManager,
                       confirm: Annotated[str, Form(max_length=1)] = "") -> Response:
     """Approving fixes the month's timesheet for pay: a page says so and asks first."""
     project, ym = _project(db, project_id, principal), _month(month)

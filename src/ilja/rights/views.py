@@ -8,13 +8,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ilja import clock
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import (
+    Applicant,
+    DbSession,
+    OwnApplicationReader,
+    PeopleReader,
+    PlacementManager,
+    Principal,
+    StatusChanger,
+)
 from ilja.accounts.models import User
 from ilja.accounts.roles import Permission, Role
 from ilja.accounts.scope import Scope
@@ -31,10 +39,6 @@ router = APIRouter(include_in_schema=False)
 Found = TypeVar("Found")
 DONE = ("appeal", "answered", "agreed")  # what the page confirms after a form was sent
 
-Citizen = Annotated[Principal, Depends(requires(Permission.APPLICATION_READ_OWN))]
-CitizenWrites = Annotated[Principal, Depends(requires(Permission.APPLICATION_SUBMIT_OWN))]
-Staff = Annotated[Principal, Depends(requires(Permission.PEOPLE_READ))]
-Decides = Annotated[Principal, Depends(requires(Permission.APPLICATION_STATUS))]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -60,7 +64,7 @@ def decision_view(row: Decision, lang: str) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ the citizen
 @router.get("/my/decisions", response_class=HTMLResponse)
-def my_decisions(request: Request, db: DbSession, principal: Citizen) -> HTMLResponse:
+def my_decisions(request: Request, db: DbSession, principal: OwnApplicationReader) -> HTMLResponse:
     person_id = principal.user.person_id if principal.user else None
     lang = translator(request).lang
     rows = rights.decisions_of(db, person_id) if person_id is not None else []
@@ -88,7 +92,7 @@ def _in_scope(get: Callable[[Session, int, Scope], Found], db: Session, principa
 
 
 @router.get("/my/decisions/{decision_id}", response_class=HTMLResponse)
-def my_decision(request: Request, decision_id: int, db: DbSession, principal: Citizen,
+def my_decision(request: Request, decision_id: int, db: DbSession, principal: OwnApplicationReader,
                 done: str = "") -> HTMLResponse:
     row = _in_scope(rights.get_decision, db, principal, decision_id)
     if row is None:
@@ -106,7 +110,7 @@ def _refused(request: Request, db: Session, principal: Principal, row: Decision,
 
 
 @router.post("/my/decisions/{decision_id}/appeal", response_model=None)
-async def file_appeal(request: Request, decision_id: int, db: DbSession, principal: CitizenWrites,
+async def file_appeal(request: Request, decision_id: int, db: DbSession, principal: Applicant,
                       text: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "",
                       attachment: Annotated[UploadFile | None, File()] = None) -> Response:
     row = _in_scope(rights.get_decision, db, principal, decision_id)
@@ -123,7 +127,7 @@ async def file_appeal(request: Request, decision_id: int, db: DbSession, princip
 
 
 @router.post("/my/decisions/{decision_id}/answer", response_model=None)
-def answer(request: Request, decision_id: int, db: DbSession, principal: CitizenWrites,
+def answer(request: Request, decision_id: int, db: DbSession, principal: Applicant,
            answer: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "",
            agree: Annotated[str, Form(max_length=8)] = "") -> Response:
     """The answer to a prior notice: a comment for staff, or agreement (it takes effect now)."""
@@ -145,7 +149,7 @@ def answer(request: Request, decision_id: int, db: DbSession, principal: Citizen
 
 # ------------------------------------------------------------------ staff
 @router.get("/rights/appeals", response_class=HTMLResponse)
-def appeal_queue(request: Request, db: DbSession, principal: Staff, all: int = 0) -> HTMLResponse:
+def appeal_queue(request: Request, db: DbSession, principal: PeopleReader, all: int = 0) -> HTMLResponse:
     lang = translator(request).lang
     rows = rights.queue(db, Scope.of(principal), open_only=not all)
     answered = rights.answered_proposals(db, Scope.of(principal))
@@ -178,7 +182,7 @@ def _staff_decision(request: Request, db: Session, principal: Principal, row: De
 
 
 @router.get("/rights/decisions/{decision_id}", response_class=HTMLResponse)
-def decision_page(request: Request, decision_id: int, db: DbSession, principal: Staff) -> HTMLResponse:
+def decision_page(request: Request, decision_id: int, db: DbSession, principal: PeopleReader) -> HTMLResponse:
     """A decision as staff see it: with the person's answer to its prior notice, if any."""
     row = _in_scope(rights.get_decision, db, principal, decision_id)
     if row is None:
@@ -187,7 +191,7 @@ def decision_page(request: Request, decision_id: int, db: DbSession, principal: 
 
 
 @router.post("/rights/decisions/{decision_id}/{action}", response_model=None)
-def settle(request: Request, decision_id: int, action: str, db: DbSession, principal: Decides,
+def settle(request: Request, decision_id: int, action: str, db: DbSession, principal: StatusChanger,
            reason: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "") -> Response:
     """Confirm a proposed decision (it takes effect) or withdraw it (nothing is taken away)."""
     row = _in_scope(rights.get_decision, db, principal, decision_id)
@@ -207,7 +211,6 @@ def settle(request: Request, decision_id: int, action: str, db: DbSession, princ
     return RedirectResponse(f"/rights/decisions/{row.id}", status_code=303)
 
 
-Places = Annotated[Principal, Depends(requires(Permission.PLACEMENT_MANAGE))]
 
 
 def _placement(db: Session, principal: Principal, placement_id: int) -> Any:
@@ -227,7 +230,7 @@ def _end_context(db: Session, principal: Principal, placement: Any) -> dict[str,
 
 
 @router.get("/rights/placements/{placement_id}/end", response_class=HTMLResponse)
-def end_placement_form(request: Request, placement_id: int, db: DbSession, principal: Places) -> HTMLResponse:
+def end_placement_form(request: Request, placement_id: int, db: DbSession, principal: PlacementManager) -> HTMLResponse:
     """Ending a placement is proposed first: the participant is told why and may answer (§21)."""
     placement = _placement(db, principal, placement_id)
     if placement is None:
@@ -236,7 +239,7 @@ def end_placement_form(request: Request, placement_id: int, db: DbSession, princ
 
 
 @router.post("/rights/placements/{placement_id}/end", response_model=None)
-def end_placement(request: Request, placement_id: int, db: DbSession, principal: Places,
+def end_placement(request: Request, placement_id: int, db: DbSession, principal: PlacementManager,
                   end_on: Annotated[str, Form(max_length=10)] = "",
                   reason: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "") -> Response:
     import datetime as dt
@@ -268,7 +271,7 @@ def end_placement(request: Request, placement_id: int, db: DbSession, principal:
 
 
 @router.get("/rights/appeals/{appeal_id}", response_class=HTMLResponse)
-def appeal_page(request: Request, appeal_id: int, db: DbSession, principal: Staff) -> HTMLResponse:
+def appeal_page(request: Request, appeal_id: int, db: DbSession, principal: PeopleReader) -> HTMLResponse:
     appeal = _in_scope(rights.get_appeal, db, principal, appeal_id)
     if appeal is None:
         return _not_found(request)
@@ -276,7 +279,7 @@ def appeal_page(request: Request, appeal_id: int, db: DbSession, principal: Staf
 
 
 @router.get("/rights/appeals/{appeal_id}/attachment", response_model=None)
-def appeal_attachment(request: Request, appeal_id: int, db: DbSession, principal: Staff) -> Response:
+def appeal_attachment(request: Request, appeal_id: int, db: DbSession, principal: PeopleReader) -> Response:
     from ilja.accounts import audit
 
     appeal = _in_scope(rights.get_appeal, db, principal, appeal_id)
@@ -293,7 +296,7 @@ def appeal_attachment(request: Request, appeal_id: int, db: DbSession, principal
 
 
 @router.post("/rights/appeals/{appeal_id}/assign", response_model=None)
-def assign(request: Request, appeal_id: int, db: DbSession, principal: Decides,
+def assign(request: Request, appeal_id: int, db: DbSession, principal: StatusChanger,
            user_id: Annotated[str, Form(max_length=12)] = "") -> Response:
     appeal = _in_scope(rights.get_appeal, db, principal, appeal_id)
     if appeal is None:
@@ -310,7 +313,7 @@ def assign(request: Request, appeal_id: int, db: DbSession, principal: Decides,
 
 
 @router.post("/rights/appeals/{appeal_id}/decide", response_model=None)
-def decide(request: Request, appeal_id: int, db: DbSession, principal: Decides,
+def decide(request: Request, appeal_id: int, db: DbSession, principal: StatusChanger,
            outcome: Annotated[str, Form(max_length=12)] = "",
            reasons: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "") -> Response:
     appeal = _in_scope(rights.get_appeal, db, principal, appeal_id)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import DbSession, OutcomeRecorder, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import alumni_service as alumni
@@ -17,7 +17,6 @@ from ilja.support.bounds import MAX_INT
 from ilja.text import FreeText
 
 router = APIRouter(prefix="/alumni")
-Record = Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))]
 YearQuery = Annotated[int, Query(ge=2000, le=2100)]
 
 
@@ -57,33 +56,33 @@ class YearIn(BaseModel):
 
 
 @router.post("/pairs", status_code=201)
-def add_pair(body: PairIn, db: DbSession, principal: Record) -> dict[str, Any]:
+def add_pair(body: PairIn, db: DbSession, principal: OutcomeRecorder) -> dict[str, Any]:
     row = alumni.pair(db, **body.model_dump(), actor=principal.actor, scope=Scope.of(principal))
     return {"id": row.id, "activity_id": row.activity_id}
 
 
 @router.post("/pairs/{pair_id}/meetings")
-def meeting(pair_id: int, body: DayIn, db: DbSession, principal: Record) -> dict[str, Any]:
+def meeting(pair_id: int, body: DayIn, db: DbSession, principal: OutcomeRecorder) -> dict[str, Any]:
     row = alumni.record_meeting(db, pair_id=pair_id, on=body.on, actor=principal.actor,
                                                 scope=Scope.of(principal))
     return {"id": row.id, "meetings": row.meetings}
 
 
 @router.post("/pairs/{pair_id}/end")
-def end(pair_id: int, body: DayIn, db: DbSession, principal: Record) -> dict[str, Any]:
+def end(pair_id: int, body: DayIn, db: DbSession, principal: OutcomeRecorder) -> dict[str, Any]:
     row = alumni.end_pair(db, pair_id=pair_id, on=body.on, actor=principal.actor,
                                           scope=Scope.of(principal))
     return {"id": row.id, "ended_on": row.ended_on.isoformat()}
 
 
 @router.post("/talent-sessions", status_code=201)
-def talent(body: TalentIn, db: DbSession, principal: Record) -> dict[str, Any]:
+def talent(body: TalentIn, db: DbSession, principal: OutcomeRecorder) -> dict[str, Any]:
     row = alumni.talent_session(db, **body.model_dump(), actor=principal.actor)
     return {"id": row.id, "counted": row.counted}
 
 
 @router.post("/scholarships", status_code=201)
-def scholarship(body: ScholarshipIn, db: DbSession, principal: Record) -> dict[str, Any]:
+def scholarship(body: ScholarshipIn, db: DbSession, principal: OutcomeRecorder) -> dict[str, Any]:
     row = alumni.scholarship(db, **body.model_dump(), actor=principal.actor)
     return {"id": row.id, "activity_id": row.activity_id}
 
@@ -95,5 +94,5 @@ def figures(db: DbSession, _: Annotated[Principal, Depends(requires(Permission.R
 
 
 @router.post("/publish")
-def publish(body: YearIn, db: DbSession, principal: Record) -> dict[str, int]:
+def publish(body: YearIn, db: DbSession, principal: OutcomeRecorder) -> dict[str, int]:
     return alumni.publish(db, year=body.year, actor=principal.actor)

@@ -3,14 +3,13 @@ pairs, talent-donation sessions and scholarships, and a form for each."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
-from ilja.accounts.deps import DbSession, Principal, requires
-from ilja.accounts.roles import Permission
+from ilja.accounts.deps import DbSession, OutcomeRecorder, Principal
 from ilja.accounts.scope import Scope
 from ilja.support import alumni_service as alumni
 from ilja.support.errors import Invalid, SupportError
@@ -18,7 +17,6 @@ from ilja.support.pages import page, parse_date, parse_int, person_names
 from ilja.web.templating import translator
 
 router = APIRouter(include_in_schema=False)
-Record = Annotated[Principal, Depends(requires(Permission.OUTCOME_RECORD))]
 ACTIONS = ("pair", "meeting", "talent", "scholarship", "publish")
 
 
@@ -31,7 +29,7 @@ def _context(db: DbSession, year: int, principal: Principal) -> dict[str, Any]:
 
 
 @router.get("/support/alumni", response_class=HTMLResponse)
-def desk(request: Request, db: DbSession, principal: Record, year: int | None = None) -> HTMLResponse:
+def desk(request: Request, db: DbSession, principal: OutcomeRecorder, year: int | None = None) -> HTMLResponse:
     chosen = year if year and 2000 <= year <= 2100 else clock.today().year
     return page(request, "support/alumni.html", _context(db, chosen, principal))
 
@@ -64,7 +62,7 @@ def _apply(db: DbSession, action: str, form: dict[str, str], principal: Principa
 
 
 @router.post("/support/alumni/{action}", response_model=None)
-async def act(request: Request, action: str, db: DbSession, principal: Record) -> Response:
+async def act(request: Request, action: str, db: DbSession, principal: OutcomeRecorder) -> Response:
     form = {k: str(v)[:300] for k, v in (await request.form()).items() if k != "csrf_token"}
     if action not in ACTIONS:
         return page(request, "support/alumni.html", {**_context(db, clock.today().year, principal),

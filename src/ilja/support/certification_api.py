@@ -12,7 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import (
+    DbSession,
+    PayrollReader,
+    PayrollRunner,
+    Principal,
+    TrainingManager,
+    TrainingReader,
+    requires,
+)
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.config import get_settings
@@ -28,10 +36,6 @@ from ilja.text import FreeText, MultilineText
 
 router = APIRouter()
 Year = Annotated[int, Path(ge=2000, le=2100)]
-Read = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
-Manage = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
-PayRead = Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]
-PayRun = Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))]
 
 
 def store() -> Any:
@@ -78,12 +82,12 @@ class CertificationIn(BaseModel):
 
 
 @router.get("/certifications")
-def list_certifications(db: DbSession, _: Read) -> list[dict[str, Any]]:
+def list_certifications(db: DbSession, _: TrainingReader) -> list[dict[str, Any]]:
     return [certification_out(c) for c in cert.certifications(db)]
 
 
 @router.post("/certifications", status_code=201)
-def add_certification(body: CertificationIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def add_certification(body: CertificationIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     return certification_out(cert.add_certification(db, **body.model_dump(), actor=principal.actor))
 
 
@@ -98,7 +102,7 @@ class AttemptIn(BaseModel):
 
 
 @router.post("/attempts", status_code=201)
-def record_attempt(body: AttemptIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def record_attempt(body: AttemptIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     from ilja.people import registry
 
     if registry.get_person(db, body.person_id, Scope.of(principal)) is None:
@@ -112,13 +116,13 @@ class ResultIn(BaseModel):
 
 
 @router.patch("/attempts/{attempt_id}")
-def set_result(attempt_id: int, body: ResultIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def set_result(attempt_id: int, body: ResultIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     return attempt_out(cert.set_result(db, attempt_id=attempt_id, result=body.result, actor=principal.actor,
                                        scope=Scope.of(principal)))
 
 
 @router.get("/persons/{person_id}/attempts")
-def attempts_of_person(person_id: int, db: DbSession, principal: Read) -> list[dict[str, Any]]:
+def attempts_of_person(person_id: int, db: DbSession, principal: TrainingReader) -> list[dict[str, Any]]:
     """A trainee's attempts and claims (none outside the caller's scope); a staff read of personal
     records, audited."""
     rows = cert.attempts_of(db, person_id, Scope.of(principal))
@@ -128,7 +132,7 @@ def attempts_of_person(person_id: int, db: DbSession, principal: Read) -> list[d
 
 
 @router.post("/attempts/{attempt_id}/claim", status_code=201)
-async def claim_on_behalf(attempt_id: int, db: DbSession, principal: Manage,
+async def claim_on_behalf(attempt_id: int, db: DbSession, principal: TrainingManager,
                           receipt: Annotated[UploadFile, File()],
                           claimed_on: Annotated[dt.date | None, Form()] = None) -> dict[str, Any]:
     day = claimed_on or clock.today()
@@ -138,7 +142,7 @@ async def claim_on_behalf(attempt_id: int, db: DbSession, principal: Manage,
 
 
 @router.get("/claims")
-def list_claims(db: DbSession, principal: PayRead, status: str | None = None) -> list[dict[str, Any]]:
+def list_claims(db: DbSession, principal: PayrollReader, status: str | None = None) -> list[dict[str, Any]]:
     return [claim_out(c) for c in cert.claims(db, status=status, scope=Scope.of(principal))]
 
 
@@ -149,7 +153,7 @@ class DecisionIn(BaseModel):
 
 
 @router.post("/claims/{claim_id}/decision")
-def decide(claim_id: int, body: DecisionIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
+def decide(claim_id: int, body: DecisionIn, db: DbSession, principal: PayrollRunner) -> dict[str, Any]:
     with db.begin_nested():
         row = cert.decide_claim(db, claim_id=claim_id, approve=body.approve, reason=body.reason,
                                 actor=principal.actor, scope=Scope.of(principal))
@@ -163,14 +167,14 @@ class PaymentIn(BaseModel):
 
 
 @router.post("/claims/{claim_id}/payment")
-def pay(claim_id: int, body: PaymentIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
+def pay(claim_id: int, body: PaymentIn, db: DbSession, principal: PayrollRunner) -> dict[str, Any]:
     return claim_out(cert.record_payment(db, claim_id=claim_id, paid_on=body.paid_on,
                                          payment_ref=body.payment_ref, actor=principal.actor,
                                          scope=Scope.of(principal)))
 
 
 @router.get("/claims/{claim_id}/receipt")
-def receipt(claim_id: int, db: DbSession, principal: PayRead) -> Response:
+def receipt(claim_id: int, db: DbSession, principal: PayrollReader) -> Response:
     try:
         claim = cert.get_claim(db, claim_id, Scope.of(principal))
         content = cert.receipt_of(db, claim, store(), actor=principal.actor)
@@ -182,7 +186,7 @@ def receipt(claim_id: int, db: DbSession, principal: PayRead) -> Response:
 
 
 @router.get("/budgets")
-def list_budgets(db: DbSession, _: PayRead) -> list[dict[str, Any]]:
+def list_budgets(db: DbSession, _: PayrollReader) -> list[dict[str, Any]]:
     return [budget_out(b) for b in budgets.budgets(db)]
 
 
@@ -193,7 +197,7 @@ class BudgetIn(BaseModel):
 
 
 @router.put("/budgets/{kind}/{year}")
-def set_budget(kind: str, year: Year, body: BudgetIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
+def set_budget(kind: str, year: Year, body: BudgetIn, db: DbSession, principal: PayrollRunner) -> dict[str, Any]:
     return budget_out(budgets.set_budget(db, kind=kind, year=year, amount_won=body.amount_won,
                                          source=body.source, actor=principal.actor))
 

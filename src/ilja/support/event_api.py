@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import Applicant, DbSession, MatchingManager, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.errors import AccountNotLinked, PersonNotFound
@@ -18,8 +18,6 @@ from ilja.support.bounds import MAX_INT
 from ilja.text import FreeText, MultilineText
 
 router = APIRouter(prefix="/events")
-Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
-Own = Annotated[Principal, Depends(requires(Permission.APPLICATION_SUBMIT_OWN))]
 
 
 def event_out(row: Any) -> dict[str, Any]:
@@ -56,12 +54,12 @@ def list_events(db: DbSession, _: Annotated[Principal, Depends(requires(Permissi
 
 
 @router.get("/all")
-def all_events(db: DbSession, _: Manage, kind: str | None = None) -> list[dict[str, Any]]:
+def all_events(db: DbSession, _: MatchingManager, kind: str | None = None) -> list[dict[str, Any]]:
     return [event_out(e) for e in ev.events(db, kind=kind)]
 
 
 @router.post("", status_code=201)
-def create(body: EventIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def create(body: EventIn, db: DbSession, principal: MatchingManager) -> dict[str, Any]:
     return event_out(ev.create_event(db, **body.model_dump(), actor=principal.actor))
 
 
@@ -72,7 +70,7 @@ def figures(db: DbSession, _: Annotated[Principal, Depends(requires(Permission.R
 
 
 @router.get("/{event_id}/signups")
-def list_signups(event_id: int, db: DbSession, principal: Manage) -> list[dict[str, Any]]:
+def list_signups(event_id: int, db: DbSession, principal: MatchingManager) -> list[dict[str, Any]]:
     ev.get_event(db, event_id)
     return [signup_out(s) for s in ev.signups(db, event_id, Scope.of(principal))]
 
@@ -83,7 +81,7 @@ class StaffSignupIn(BaseModel):
 
 
 @router.post("/{event_id}/signups", status_code=201)
-def staff_signup(event_id: int, body: StaffSignupIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def staff_signup(event_id: int, body: StaffSignupIn, db: DbSession, principal: MatchingManager) -> dict[str, Any]:
     from ilja.people import registry
 
     if registry.get_person(db, body.person_id, Scope.of(principal)) is None:
@@ -99,13 +97,13 @@ def _person(principal: Principal) -> int:
 
 
 @router.post("/{event_id}/me", status_code=201)
-def my_signup(event_id: int, db: DbSession, principal: Own) -> dict[str, Any]:
+def my_signup(event_id: int, db: DbSession, principal: Applicant) -> dict[str, Any]:
     person_id = _person(principal)
     return signup_out(ev.sign_up(db, event_id=event_id, person_id=person_id, actor=principal.actor))
 
 
 @router.delete("/{event_id}/me")
-def my_cancel(event_id: int, db: DbSession, principal: Own) -> dict[str, Any]:
+def my_cancel(event_id: int, db: DbSession, principal: Applicant) -> dict[str, Any]:
     person_id = _person(principal)
     promoted = ev.cancel(db, event_id=event_id, person_id=person_id, actor=principal.actor)
     return {"cancelled": True, "promoted": promoted is not None}
@@ -117,7 +115,7 @@ class AttendanceIn(BaseModel):
 
 
 @router.post("/signups/{signup_id}/attendance")
-def attendance(signup_id: int, body: AttendanceIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def attendance(signup_id: int, body: AttendanceIn, db: DbSession, principal: MatchingManager) -> dict[str, Any]:
     return signup_out(ev.mark_attendance(db, signup_id=signup_id, attended=body.attended,
                                                       actor=principal.actor, scope=Scope.of(principal)))
 
@@ -130,7 +128,7 @@ class FollowUpIn(BaseModel):
 
 
 @router.post("/signups/{signup_id}/follow-up")
-def follow_up(signup_id: int, body: FollowUpIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def follow_up(signup_id: int, body: FollowUpIn, db: DbSession, principal: MatchingManager) -> dict[str, Any]:
     return signup_out(ev.follow_up(db, signup_id=signup_id, hired=body.hired, hired_on=body.hired_on,
                                                 note=body.note, actor=principal.actor,
                                                 scope=Scope.of(principal)))

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import DbSession, MatchingManager, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import event_service as ev
@@ -21,7 +21,6 @@ from ilja.support.pages import page, parse_date, parse_int, person_names
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
-Manage = Annotated[Principal, Depends(requires(Permission.MATCHING_MANAGE))]
 KST = dt.timezone(dt.timedelta(hours=9))
 
 
@@ -67,13 +66,13 @@ def _desk(db: DbSession, year: int) -> dict[str, Any]:
 
 
 @router.get("/support/events/manage", response_class=HTMLResponse)
-def desk(request: Request, db: DbSession, principal: Manage, year: int | None = None) -> HTMLResponse:
+def desk(request: Request, db: DbSession, principal: MatchingManager, year: int | None = None) -> HTMLResponse:
     chosen = year if year and 2020 <= year <= 2100 else clock.today().year
     return page(request, "support/events_manage.html", _desk(db, chosen))
 
 
 @router.post("/support/events/manage", response_model=None)
-async def create(request: Request, db: DbSession, principal: Manage) -> Response:
+async def create(request: Request, db: DbSession, principal: MatchingManager) -> Response:
     form = {k: str(v)[:300] for k, v in (await request.form()).items() if k != "csrf_token"}
     try:
         day, capacity = parse_date(form.get("date", "")), parse_int(form.get("capacity", ""))
@@ -104,7 +103,7 @@ def _event_context(db: DbSession, principal: Principal, event: Any) -> dict[str,
 
 
 @router.get("/support/events/manage/{event_id}", response_class=HTMLResponse)
-def event_page(request: Request, event_id: int, db: DbSession, principal: Manage) -> HTMLResponse:
+def event_page(request: Request, event_id: int, db: DbSession, principal: MatchingManager) -> HTMLResponse:
     try:
         event = ev.get_event(db, event_id)
     except SupportError:
@@ -113,7 +112,8 @@ def event_page(request: Request, event_id: int, db: DbSession, principal: Manage
 
 
 @router.post("/support/events/manage/{event_id}/signups/{signup_id}", response_model=None)
-async def record(request: Request, event_id: int, signup_id: int, db: DbSession, principal: Manage) -> Response:
+async def record(request: Request, event_id: int, signup_id: int, db: DbSession,
+                 principal: MatchingManager) -> Response:
     form = {k: str(v)[:2000] for k, v in (await request.form()).items() if k != "csrf_token"}
     try:
         with db.begin_nested():

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import DbSession, Principal, TrainingManager, TrainingReader, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import startup_service as svc
@@ -18,8 +18,6 @@ from ilja.support.bounds import MAX_INT
 from ilja.text import FreeText, MultilineText
 
 router = APIRouter()
-Read = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
-Manage = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
 
 
 def startup_out(row: Any) -> dict[str, Any]:
@@ -51,19 +49,19 @@ class StartupIn(BaseModel):
 
 
 @router.get("/startups")
-def list_startups(db: DbSession, principal: Read) -> list[dict[str, Any]]:
+def list_startups(db: DbSession, principal: TrainingReader) -> list[dict[str, Any]]:
     return [startup_out(s) for s in svc.startups(db, Scope.of(principal))]
 
 
 @router.post("/startups", status_code=201)
-def create(body: StartupIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def create(body: StartupIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     return startup_out(svc.create_startup(
         db, name=body.name, idea=body.idea, campus_code=body.campus_code, on=body.on or clock.today(),
         actor=principal.actor))
 
 
 @router.get("/startups/{startup_id}")
-def show(startup_id: int, db: DbSession, principal: Read) -> dict[str, Any]:
+def show(startup_id: int, db: DbSession, principal: TrainingReader) -> dict[str, Any]:
     view = svc.detail(db, startup_id, Scope.of(principal))
     audit.record(db, principal.actor, "support.startup.read", object_type="startup", object_id=startup_id)
     return detail_out(view)
@@ -77,14 +75,14 @@ class MemberIn(BaseModel):
 
 
 @router.post("/startups/{startup_id}/members", status_code=201)
-def add_member(startup_id: int, body: MemberIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def add_member(startup_id: int, body: MemberIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     row = svc.add_member(db, startup_id=startup_id, person_id=body.person_id, role=body.role,
                                       on=body.on or clock.today(), actor=principal.actor, scope=Scope.of(principal))
     return {"person_id": row.person_id, "role": row.role, "outcome_id": row.outcome_id}
 
 
 @router.delete("/startups/{startup_id}/members/{person_id}")
-def remove_member(startup_id: int, person_id: int, db: DbSession, principal: Manage) -> dict[str, Any]:
+def remove_member(startup_id: int, person_id: int, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     row = svc.remove_member(db, startup_id=startup_id, person_id=person_id, on=clock.today(),
                                          actor=principal.actor, scope=Scope.of(principal))
     return {"person_id": row.person_id, "left_on": row.left_on.isoformat()}
@@ -99,7 +97,7 @@ class MentorIn(BaseModel):
 
 
 @router.post("/startups/{startup_id}/mentors", status_code=201)
-def add_mentor(startup_id: int, body: MentorIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def add_mentor(startup_id: int, body: MentorIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     row = svc.add_mentor(db, startup_id=startup_id, name=body.name, organisation=body.organisation,
                                       expertise=body.expertise, since=body.since or clock.today(),
                                       actor=principal.actor, scope=Scope.of(principal))
@@ -113,7 +111,7 @@ class MilestoneIn(BaseModel):
 
 
 @router.post("/startups/{startup_id}/milestones", status_code=201)
-def add_milestone(startup_id: int, body: MilestoneIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def add_milestone(startup_id: int, body: MilestoneIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     row = svc.add_milestone(db, startup_id=startup_id, title=body.title, due_on=body.due_on,
                                          actor=principal.actor, scope=Scope.of(principal))
     return {"id": row.id}
@@ -125,7 +123,7 @@ class DoneIn(BaseModel):
 
 
 @router.post("/startups/milestones/{milestone_id}/done")
-def milestone_done(milestone_id: int, body: DoneIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def milestone_done(milestone_id: int, body: DoneIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     row = svc.complete_milestone(db, milestone_id=milestone_id, on=body.on or clock.today(),
                                               actor=principal.actor, scope=Scope.of(principal))
     return {"id": row.id, "done_on": row.done_on.isoformat()}
@@ -140,7 +138,7 @@ class FundingIn(BaseModel):
 
 
 @router.post("/startups/{startup_id}/funding", status_code=201)
-def add_funding(startup_id: int, body: FundingIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def add_funding(startup_id: int, body: FundingIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     row = svc.add_funding(db, startup_id=startup_id, **body.model_dump(), actor=principal.actor,
                           scope=Scope.of(principal))
     return {"id": row.id}
@@ -154,7 +152,7 @@ class StageIn(BaseModel):
 
 
 @router.post("/startups/{startup_id}/stage")
-def move_stage(startup_id: int, body: StageIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def move_stage(startup_id: int, body: StageIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     result = svc.move_stage(db, startup_id=startup_id, stage=body.stage, on=body.on or clock.today(),
                                          note=body.note, actor=principal.actor, scope=Scope.of(principal))
     return {**startup_out(result.startup), "outcomes_recorded": result.outcomes_recorded,
@@ -168,7 +166,7 @@ class CenterIn(BaseModel):
 
 
 @router.put("/startups/{startup_id}/startup-center")
-def link_center(startup_id: int, body: CenterIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def link_center(startup_id: int, body: CenterIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     return startup_out(svc.link_startup_center(db, startup_id=startup_id, reference=body.reference,
                                                on=body.on or clock.today(), actor=principal.actor,
                                                scope=Scope.of(principal)))

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import DbSession, Principal, TrainingManager, TrainingReader, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import startup_service as svc
@@ -23,8 +23,6 @@ from ilja.support.startups import ORDER, Stage
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
-Read = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
-Manage = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
 ACTIONS = ("members", "mentors", "milestones", "funding", "stage", "center")
 
 
@@ -37,13 +35,13 @@ def _message(request: Request, error: SupportError) -> list[str]:
 
 
 @router.get("/support/startups", response_class=HTMLResponse)
-def teams(request: Request, db: DbSession, principal: Read) -> HTMLResponse:
+def teams(request: Request, db: DbSession, principal: TrainingReader) -> HTMLResponse:
     return _page(request, "support/startups.html", {"teams": svc.startups(db, Scope.of(principal)), "values": {},
                                                      "can_manage": principal.can(Permission.TRAINING_MANAGE)})
 
 
 @router.post("/support/startups", response_model=None)
-async def create(request: Request, db: DbSession, principal: Manage) -> Response:
+async def create(request: Request, db: DbSession, principal: TrainingManager) -> Response:
     form = await request.form()
     values = {k: str(form.get(k, ""))[:5000] for k in ("name", "idea", "campus_code")}
     try:
@@ -77,7 +75,7 @@ def _detail(request: Request, db: DbSession, principal: Principal, startup_id: i
 
 
 @router.get("/support/startups/{startup_id}", response_class=HTMLResponse)
-def team(request: Request, startup_id: int, db: DbSession, principal: Read) -> HTMLResponse:
+def team(request: Request, startup_id: int, db: DbSession, principal: TrainingReader) -> HTMLResponse:
     return _detail(request, db, principal, startup_id)
 
 
@@ -111,7 +109,7 @@ def _apply(db: DbSession, startup_id: int, action: str, form: dict[str, str], ac
 
 
 @router.post("/support/startups/{startup_id}/{action}", response_model=None)
-async def act(request: Request, startup_id: int, action: str, db: DbSession, principal: Manage) -> Response:
+async def act(request: Request, startup_id: int, action: str, db: DbSession, principal: TrainingManager) -> Response:
     if action not in ACTIONS:
         return render(request, "not_found.html", {"what": action}, status_code=404)
     form = {k: str(v)[:2000] for k, v in (await request.form()).items() if k != "csrf_token"}
@@ -130,7 +128,7 @@ async def act(request: Request, startup_id: int, action: str, db: DbSession, pri
 
 @router.post("/support/startups/{startup_id}/milestones/{milestone_id}/done", response_model=None)
 def milestone_done(request: Request, startup_id: int, milestone_id: int, db: DbSession,
-                   principal: Manage) -> Response:
+                   principal: TrainingManager) -> Response:
     try:
         with db.begin_nested():
             svc.complete_milestone(db, milestone_id=milestone_id, on=clock.today(), actor=principal.actor,

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import DbSession, PayrollReader, PayrollRunner, Principal, TrainingManager, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.support import subsidy_service as sub
@@ -19,9 +19,6 @@ from ilja.support.bounds import MAX_INT
 from ilja.text import FreeText
 
 router = APIRouter(prefix="/subsidy")
-PayRead = Annotated[Principal, Depends(requires(Permission.PAYROLL_READ))]
-PayRun = Annotated[Principal, Depends(requires(Permission.PAYROLL_RUN))]
-Manage = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
 
 
 def program_out(row: Any) -> dict[str, Any]:
@@ -53,12 +50,12 @@ class ProgramIn(BaseModel):
 
 
 @router.get("/programs")
-def list_programs(db: DbSession, _: PayRead) -> list[dict[str, Any]]:
+def list_programs(db: DbSession, _: PayrollReader) -> list[dict[str, Any]]:
     return [program_out(p) for p in sub.programs(db)]
 
 
 @router.post("/programs", status_code=201)
-def add_program(body: ProgramIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
+def add_program(body: ProgramIn, db: DbSession, principal: PayrollRunner) -> dict[str, Any]:
     return program_out(sub.add_program(db, **body.model_dump(), actor=principal.actor))
 
 
@@ -84,12 +81,12 @@ class GrantIn(BaseModel):
 
 
 @router.get("/grants")
-def list_grants(db: DbSession, principal: PayRead, program_id: int | None = None) -> list[dict[str, Any]]:
+def list_grants(db: DbSession, principal: PayrollReader, program_id: int | None = None) -> list[dict[str, Any]]:
     return [grant_out(g) for g in sub.grants(db, program_id=program_id, scope=Scope.of(principal))]
 
 
 @router.post("/grants", status_code=201)
-def add_grant(body: GrantIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def add_grant(body: GrantIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     def action() -> Any:
         with db.begin_nested():
             return sub.grant(db, **body.model_dump(), actor=principal.actor, scope=Scope.of(principal))
@@ -103,7 +100,7 @@ class ProgressIn(BaseModel):
 
 
 @router.post("/grants/{grant_id}/progress")
-def progress(grant_id: int, body: ProgressIn, db: DbSession, principal: Manage) -> dict[str, Any]:
+def progress(grant_id: int, body: ProgressIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     row = sub.record_progress(db, grant_id=grant_id, month=body.month,
                                            progress_milli=body.progress_milli, actor=principal.actor,
                                            scope=Scope.of(principal))
@@ -116,7 +113,7 @@ class RunIn(BaseModel):
 
 
 @router.post("/runs")
-def run(body: RunIn, db: DbSession, principal: PayRun) -> dict[str, Any]:
+def run(body: RunIn, db: DbSession, principal: PayrollRunner) -> dict[str, Any]:
     result = sub.run_month(db, month=body.month, run_on=clock.today(), actor=principal.actor)
     return {"month": result.month, "paid": result.paid, "withheld": result.withheld,
             "amount_won": result.amount_won, "skipped": result.skipped,

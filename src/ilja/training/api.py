@@ -8,15 +8,21 @@ Every object is looked up in the caller's scope (``accounts.scope``): outside it
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.accounts.deps import DbSession, Principal, requires
-from ilja.accounts.roles import Permission
+from ilja.accounts.deps import (
+    DbSession,
+    OwnProfileEditor,
+    OwnProfileReader,
+    Principal,
+    TrainingManager,
+    TrainingReader,
+)
 from ilja.accounts.scope import Scope
 from ilja.training import checkin, oneday_service, progress, service
 from ilja.training.attendance import Mark
@@ -52,10 +58,6 @@ from ilja.training.service import CohortInput
 from ilja.web.errors import api_answer
 
 router = APIRouter(prefix="/training", tags=["training"])
-Reader = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
-Manager = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
-Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
-OwnWrite = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
 
 
 def _cohort(db: DbSession, principal: Principal, cohort_id: int) -> Any:
@@ -88,13 +90,13 @@ def _finding_out(row: Any) -> FindingOut:
 
 # --- departments, courses, committee ----------------------------------------------------------
 @router.get("/departments")
-def departments(db: DbSession, principal: Reader) -> list[DepartmentOut]:
+def departments(db: DbSession, principal: TrainingReader) -> list[DepartmentOut]:
     return [DepartmentOut.model_validate(d, from_attributes=True)
             for d in service.list_departments(db, Scope.of(principal))]
 
 
 @router.post("/departments", status_code=201)
-def create_department(body: DepartmentIn, db: DbSession, principal: Manager) -> DepartmentOut:
+def create_department(body: DepartmentIn, db: DbSession, principal: TrainingManager) -> DepartmentOut:
     row = service.create_department(db, **body.model_dump(), actor=principal.actor,
                 scope=Scope.of(principal))
     return DepartmentOut.model_validate(row, from_attributes=True)
@@ -102,14 +104,14 @@ def create_department(body: DepartmentIn, db: DbSession, principal: Manager) -> 
 
 @router.post("/departments/{department_id}/decisions", status_code=201)
 def decide(department_id: int, body: DecisionIn, db: DbSession,
-           principal: Manager) -> DecisionOut:
+           principal: TrainingManager) -> DecisionOut:
     row = service.decide(db, department_id=department_id, **body.model_dump(),
                 actor=principal.actor, scope=Scope.of(principal))
     return DecisionOut.model_validate(row, from_attributes=True)
 
 
 @router.get("/departments/{department_id}/decisions")
-def decisions(department_id: int, db: DbSession, principal: Reader) -> list[DecisionOut]:
+def decisions(department_id: int, db: DbSession, principal: TrainingReader) -> list[DecisionOut]:
     _department(db, principal, department_id)
     return [DecisionOut.model_validate(d, from_attributes=True)
             for d in service.decisions(db, department_id)]
@@ -117,7 +119,7 @@ def decisions(department_id: int, db: DbSession, principal: Reader) -> list[Deci
 
 @router.get("/departments/{department_id}/flags")
 def committee_flags(department_id: int, db: DbSession,
-                    principal: Reader) -> list[SatisfactionOut]:
+                    principal: TrainingReader) -> list[SatisfactionOut]:
     _department(db, principal, department_id)
     return [SatisfactionOut(assignment_id=r.assignment_id, instructor_id=r.instructor_id,
                             instructor_name=r.instructor_name, cohort_code=r.cohort_code,
@@ -126,13 +128,13 @@ def committee_flags(department_id: int, db: DbSession,
 
 
 @router.get("/courses")
-def courses(db: DbSession, principal: Reader) -> list[CourseOut]:
+def courses(db: DbSession, principal: TrainingReader) -> list[CourseOut]:
     return [CourseOut.model_validate(c, from_attributes=True)
             for c in service.list_courses(db, scope=Scope.of(principal))]
 
 
 @router.post("/courses", status_code=201)
-def create_course(body: CourseIn, db: DbSession, principal: Manager) -> CourseOut:
+def create_course(body: CourseIn, db: DbSession, principal: TrainingManager) -> CourseOut:
     row = service.create_course(db, **body.model_dump(), actor=principal.actor,
                 scope=Scope.of(principal))
     return CourseOut.model_validate(row, from_attributes=True)
@@ -140,24 +142,24 @@ def create_course(body: CourseIn, db: DbSession, principal: Manager) -> CourseOu
 
 # --- cohorts ------------------------------------------------------------------------------
 @router.get("/cohorts")
-def cohorts(db: DbSession, principal: Reader) -> list[CohortOut]:
+def cohorts(db: DbSession, principal: TrainingReader) -> list[CohortOut]:
     return [_cohort_out(c) for c in service.list_cohorts(db, scope=Scope.of(principal))]
 
 
 @router.post("/cohorts", status_code=201)
-def create_cohort(body: CohortIn, db: DbSession, principal: Manager) -> CohortOut:
+def create_cohort(body: CohortIn, db: DbSession, principal: TrainingManager) -> CohortOut:
     row = service.create_cohort(db, CohortInput(**body.model_dump()), actor=principal.actor,
                 scope=Scope.of(principal))
     return _cohort_out(row)
 
 
 @router.get("/cohorts/{cohort_id}")
-def cohort(cohort_id: int, db: DbSession, principal: Reader) -> CohortOut:
+def cohort(cohort_id: int, db: DbSession, principal: TrainingReader) -> CohortOut:
     return _cohort_out(_cohort(db, principal, cohort_id))
 
 
 @router.get("/cohorts/{cohort_id}/roster")
-def roster(cohort_id: int, db: DbSession, principal: Reader) -> list[EnrolmentOut]:
+def roster(cohort_id: int, db: DbSession, principal: TrainingReader) -> list[EnrolmentOut]:
     _cohort(db, principal, cohort_id)
     rows = service.roster(db, cohort_id, Scope.of(principal))
     audit.record(db, principal.actor, "training.roster.read", object_type="training_cohort",
@@ -166,7 +168,7 @@ def roster(cohort_id: int, db: DbSession, principal: Reader) -> list[EnrolmentOu
 
 
 @router.post("/cohorts/{cohort_id}/enrol")
-def enrol(cohort_id: int, body: EnrolIn, db: DbSession, principal: Manager) -> EnrolOut:
+def enrol(cohort_id: int, body: EnrolIn, db: DbSession, principal: TrainingManager) -> EnrolOut:
     scope = Scope.of(principal)
     if body.application_id is not None:
         row = service.enrol_selected(db, cohort_id=cohort_id,
@@ -180,7 +182,7 @@ def enrol(cohort_id: int, body: EnrolIn, db: DbSession, principal: Manager) -> E
 
 @router.put("/cohorts/{cohort_id}/attendance/{day}")
 def record_attendance(cohort_id: int, day: dt.date, body: AttendanceIn, db: DbSession,
-                      principal: Manager) -> dict[str, int]:
+                      principal: TrainingManager) -> dict[str, int]:
     _cohort(db, principal, cohort_id)
     marks = {e: Mark[m.upper()] for e, m in body.marks.items()}
     count = progress.record_day(db, cohort_id=cohort_id, day=day, marks=marks,
@@ -190,7 +192,7 @@ def record_attendance(cohort_id: int, day: dt.date, body: AttendanceIn, db: DbSe
 
 @router.get("/cohorts/{cohort_id}/attendance/{day}")
 def attendance_sheet(cohort_id: int, day: dt.date, db: DbSession,
-                     principal: Reader) -> dict[int, str]:
+                     principal: TrainingReader) -> dict[int, str]:
     _cohort(db, principal, cohort_id)
     visible = {e.id for e in service.roster(db, cohort_id, Scope.of(principal))}
     return {e: m.code for e, m in progress.sheet(db, cohort_id, day).items() if e in visible}
@@ -198,7 +200,7 @@ def attendance_sheet(cohort_id: int, day: dt.date, db: DbSession,
 
 @router.post("/cohorts/{cohort_id}/assessments", status_code=201)
 def add_assessment(cohort_id: int, body: AssessmentIn, db: DbSession,
-                   principal: Manager) -> dict[str, int]:
+                   principal: TrainingManager) -> dict[str, int]:
     _cohort(db, principal, cohort_id)
     row = progress.add_assessment(db, cohort_id=cohort_id, title=body.title,
                 held_on=body.held_on, scores=body.scores, actor=principal.actor)
@@ -206,21 +208,21 @@ def add_assessment(cohort_id: int, body: AssessmentIn, db: DbSession,
 
 
 @router.post("/cohorts/{cohort_id}/evaluate")
-def evaluate(cohort_id: int, on: dt.date, db: DbSession, principal: Manager) -> list[FindingOut]:
+def evaluate(cohort_id: int, on: dt.date, db: DbSession, principal: TrainingManager) -> list[FindingOut]:
     _cohort(db, principal, cohort_id)
     rows = progress.evaluate_cohort(db, cohort_id=cohort_id, on=on, actor=principal.actor)
     return [_finding_out(f) for f in rows]
 
 
 @router.get("/cohorts/{cohort_id}/findings")
-def findings(cohort_id: int, db: DbSession, principal: Reader) -> list[FindingOut]:
+def findings(cohort_id: int, db: DbSession, principal: TrainingReader) -> list[FindingOut]:
     _cohort(db, principal, cohort_id)
     visible = {e.id for e in service.roster(db, cohort_id, Scope.of(principal))}
     return [_finding_out(f) for f, e in progress.cohort_findings(db, cohort_id) if e.id in visible]
 
 
 @router.post("/cohorts/{cohort_id}/complete")
-def complete(cohort_id: int, on: dt.date, db: DbSession, principal: Manager) -> dict[str, Any]:
+def complete(cohort_id: int, on: dt.date, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     _cohort(db, principal, cohort_id)
     result = progress.complete_cohort(db, cohort_id=cohort_id, on=on,
                    actor=principal.actor)
@@ -230,14 +232,14 @@ def complete(cohort_id: int, on: dt.date, db: DbSession, principal: Manager) -> 
 
 
 @router.post("/cohorts/{cohort_id}/instructors", status_code=201)
-def assign(cohort_id: int, body: AssignIn, db: DbSession, principal: Manager) -> dict[str, Any]:
+def assign(cohort_id: int, body: AssignIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
     row = service.assign_instructor(db, cohort_id=cohort_id,
                 instructor_id=body.instructor_id, actor=principal.actor, scope=Scope.of(principal))
     return {"assignment_id": row.id, "qualification": row.qualification}
 
 
 @router.get("/cohorts/{cohort_id}/satisfaction")
-def satisfaction(cohort_id: int, db: DbSession, principal: Reader) -> list[SatisfactionOut]:
+def satisfaction(cohort_id: int, db: DbSession, principal: TrainingReader) -> list[SatisfactionOut]:
     _cohort(db, principal, cohort_id)
     rows = progress.satisfaction_report(db, cohort_id)
     return [SatisfactionOut(assignment_id=r.assignment_id, instructor_id=r.instructor_id,
@@ -248,14 +250,14 @@ def satisfaction(cohort_id: int, db: DbSession, principal: Reader) -> list[Satis
 # --- enrolments ---------------------------------------------------------------------------
 @router.post("/enrolments/{enrolment_id}/quit")
 def quit_course(enrolment_id: int, body: QuitIn, db: DbSession,
-                principal: Manager) -> EnrolmentOut:
+                principal: TrainingManager) -> EnrolmentOut:
     row = service.quit_course(db, enrolment_id=enrolment_id, **body.model_dump(),
                 actor=principal.actor, scope=Scope.of(principal))
     return _enrolment_out(row)
 
 
 @router.get("/enrolments/{enrolment_id}/certificate.pdf")
-def certificate(enrolment_id: int, db: DbSession, principal: Reader) -> Response:
+def certificate(enrolment_id: int, db: DbSession, principal: TrainingReader) -> Response:
     _enrolment(db, principal, enrolment_id)
     pdf = progress.certificate(db, enrolment_id=enrolment_id, actor=principal.actor)
     return Response(pdf, media_type="application/pdf", headers={
@@ -265,20 +267,20 @@ def certificate(enrolment_id: int, db: DbSession, principal: Reader) -> Response
 
 # --- instructors --------------------------------------------------------------------------
 @router.get("/instructors")
-def instructors(db: DbSession, principal: Reader) -> list[InstructorOut]:
+def instructors(db: DbSession, principal: TrainingReader) -> list[InstructorOut]:
     return [InstructorOut.model_validate(i, from_attributes=True)
             for i in service.list_instructors(db, Scope.of(principal))]
 
 
 @router.post("/instructors", status_code=201)
-def create_instructor(body: InstructorIn, db: DbSession, principal: Manager) -> InstructorOut:
+def create_instructor(body: InstructorIn, db: DbSession, principal: TrainingManager) -> InstructorOut:
     row = service.create_instructor(db, **body.model_dump(), actor=principal.actor)
     return InstructorOut.model_validate(row, from_attributes=True)
 
 
 # --- one-day classes ----------------------------------------------------------------------
 @router.post("/oneday", status_code=201)
-def create_oneday(body: OneDayIn, db: DbSession, principal: Manager) -> dict[str, int]:
+def create_oneday(body: OneDayIn, db: DbSession, principal: TrainingManager) -> dict[str, int]:
     row = oneday_service.create_class(db, **body.model_dump(), actor=principal.actor,
                 scope=Scope.of(principal))
     return {"id": row.id}
@@ -286,14 +288,14 @@ def create_oneday(body: OneDayIn, db: DbSession, principal: Manager) -> dict[str
 
 @router.post("/oneday/{class_id}/participants", status_code=201)
 def register_participant(class_id: int, body: ParticipantIn, db: DbSession,
-                         principal: Manager) -> dict[str, int]:
+                         principal: TrainingManager) -> dict[str, int]:
     row = oneday_service.register(db, class_id=class_id, **body.model_dump(),
                 actor=principal.actor, scope=Scope.of(principal))
     return {"id": row.id}
 
 
 @router.get("/oneday/{class_id}/conversion")
-def conversion(class_id: int, db: DbSession, principal: Reader) -> ConversionOut:
+def conversion(class_id: int, db: DbSession, principal: TrainingReader) -> ConversionOut:
     result = oneday_service.class_conversion(db, class_id, Scope.of(principal))
     return ConversionOut(class_id=class_id, participants=result.participants,
                          applied=result.applied, enrolled=result.enrolled,
@@ -303,7 +305,7 @@ def conversion(class_id: int, db: DbSession, principal: Reader) -> ConversionOut
 
 # --- the trainee's own records ------------------------------------------------------------
 @router.get("/me")
-def my_training(db: DbSession, principal: Own) -> list[dict[str, Any]]:
+def my_training(db: DbSession, principal: OwnProfileReader) -> list[dict[str, Any]]:
     person_id = principal.user.person_id if principal.user else None
     if person_id is None:
         return []
@@ -328,7 +330,7 @@ def my_training(db: DbSession, principal: Own) -> list[dict[str, Any]]:
 
 @router.post("/me/enrolments/{enrolment_id}/surveys", status_code=201)
 def my_survey(enrolment_id: int, body: SurveyIn, db: DbSession,
-              principal: OwnWrite) -> dict[str, int]:
+              principal: OwnProfileEditor) -> dict[str, int]:
     _enrolment(db, principal, enrolment_id)  # a citizen's scope: their own enrolments
     row = progress.submit_survey(db, assignment_id=body.assignment_id,
                 enrolment_id=enrolment_id, score=body.score, actor=principal.actor)
@@ -339,7 +341,7 @@ def my_survey(enrolment_id: int, body: SurveyIn, db: DbSession,
              responses={422: {"description": "A wrong or expired code, no check-in open, or the day "
                                              "already recorded (``detail.reason``)"},
                         429: {"description": "Too many wrong codes: wait (``detail.msg``)"}})
-def my_checkin(body: CheckinIn, db: DbSession, principal: OwnWrite) -> CheckinOut | JSONResponse:
+def my_checkin(body: CheckinIn, db: DbSession, principal: OwnProfileEditor) -> CheckinOut | JSONResponse:
     """The trainee's check-in with the code shown at the site (issue 19 §3). A refusal is
     answered, not raised, so the attempt is kept and counts towards the failure limit."""
     person_id = principal.user.person_id if principal.user else None

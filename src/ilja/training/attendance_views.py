@@ -6,13 +6,13 @@ overrides awaiting a second staff member. Thin: ``training.checkin`` and
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import DbSession, Principal, TrainingManager, TrainingReader
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.applications.manage_views import _masked_names
@@ -28,8 +28,6 @@ from ilja.training.models import EnrolmentStatus, TrainingCohort
 from ilja.web.templating import translator
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
-Manager = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
 
 
 SITE = pages.Site(active="training", home="/training/me", back="attendance.checkin.back",
@@ -62,7 +60,7 @@ def _board_context(request: Request, db: DbSession, cohort: TrainingCohort) -> d
 
 
 @router.get("/training/cohorts/{cohort_id}/checkin", response_class=HTMLResponse)
-def board_page(request: Request, cohort_id: int, db: DbSession, principal: Manager) -> HTMLResponse:
+def board_page(request: Request, cohort_id: int, db: DbSession, principal: TrainingManager) -> HTMLResponse:
     """The screen shown at the site: the code and when it changes."""
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
@@ -71,7 +69,7 @@ def board_page(request: Request, cohort_id: int, db: DbSession, principal: Manag
 
 
 @router.post("/training/cohorts/{cohort_id}/checkin/{action}", response_model=None)
-def board_action(request: Request, cohort_id: int, action: str, db: DbSession, principal: Manager) -> Response:
+def board_action(request: Request, cohort_id: int, action: str, db: DbSession, principal: TrainingManager) -> Response:
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None or action not in ("open", "close"):
         return SITE.not_found(request)
@@ -99,7 +97,7 @@ def _changes_context(db: DbSession, cohort: TrainingCohort, scope: Scope) -> dic
 
 
 @router.get("/training/cohorts/{cohort_id}/attendance/changes", response_class=HTMLResponse)
-def changes_page(request: Request, cohort_id: int, db: DbSession, principal: Reader,
+def changes_page(request: Request, cohort_id: int, db: DbSession, principal: TrainingReader,
                  note: str | None = None) -> HTMLResponse:
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
@@ -137,7 +135,7 @@ def _override_of(form: Any, cohort: TrainingCohort, db: DbSession, principal: Pr
 
 
 @router.post("/training/cohorts/{cohort_id}/excused", response_model=None)
-async def excused_save(request: Request, cohort_id: int, db: DbSession, principal: Manager) -> Response:
+async def excused_save(request: Request, cohort_id: int, db: DbSession, principal: TrainingManager) -> Response:
     form = await request.form()
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
@@ -155,14 +153,15 @@ async def excused_save(request: Request, cohort_id: int, db: DbSession, principa
 
 
 @router.get("/training/enrolments/{enrolment_id}/excused/{day}/evidence", response_model=None)
-def excused_evidence(request: Request, enrolment_id: int, day: str, db: DbSession, principal: Manager) -> Response:
+def excused_evidence(request: Request, enrolment_id: int, day: str, db: DbSession,
+                     principal: TrainingManager) -> Response:
     return pages.evidence_response(SITE, request, enrolment_id, day, lambda on: changes.evidence(
         db, enrolment_id=enrolment_id, day=on, store=get_settings().data_dir, keyring=get_keyring(),
         actor=principal.actor, scope=Scope.of(principal)))
 
 
 @router.post("/training/cohorts/{cohort_id}/overrides", response_model=None)
-async def override_request(request: Request, cohort_id: int, db: DbSession, principal: Manager) -> Response:
+async def override_request(request: Request, cohort_id: int, db: DbSession, principal: TrainingManager) -> Response:
     form = await request.form()
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
@@ -181,7 +180,7 @@ async def override_request(request: Request, cohort_id: int, db: DbSession, prin
 
 
 @router.post("/training/cohorts/{cohort_id}/overrides/decide", response_model=None)
-async def override_decide(request: Request, cohort_id: int, db: DbSession, principal: Manager) -> Response:
+async def override_decide(request: Request, cohort_id: int, db: DbSession, principal: TrainingManager) -> Response:
     form = await request.form()
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:

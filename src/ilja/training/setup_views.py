@@ -11,14 +11,13 @@ the work and the auditing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
-from ilja.accounts.deps import DbSession, Principal, requires
-from ilja.accounts.roles import Permission
+from ilja.accounts.deps import DbSession, Principal, TrainingManager
 from ilja.accounts.scope import Scope
 from ilja.programs.loader import load_plan
 from ilja.rules.parameters import default_tree
@@ -31,7 +30,6 @@ from ilja.web import forms
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
-Manager = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
 PROGRAMS = ("youth_academy", "tech_institute")
 DECISIONS = ("open_course", "close_course")
 WEEKDAYS = tuple(range(7))
@@ -113,14 +111,14 @@ def _index_context(request: Request, db: DbSession, principal: Principal) -> dic
 
 
 @router.get("/training/setup", response_class=HTMLResponse)
-def setup_page(request: Request, db: DbSession, principal: Manager,
+def setup_page(request: Request, db: DbSession, principal: TrainingManager,
                note: str | None = None) -> HTMLResponse:
     return _page(request, "training/setup.html", {
         **_index_context(request, db, principal), "note": "saved" if note == "saved" else None})
 
 
 @router.post("/training/setup/departments", response_model=None)
-async def department_create(request: Request, db: DbSession, principal: Manager) -> Response:
+async def department_create(request: Request, db: DbSession, principal: TrainingManager) -> Response:
     form = await _form(request)
     sites = {code for code, _ in _sites(principal)}
     errors = [_need(request, f) for f in ("dept_code", "dept_name") if not form.get(f)]
@@ -156,7 +154,7 @@ def _department_context(request: Request, db: DbSession, department: TrainingDep
 
 
 @router.get("/training/setup/departments/{department_id}", response_class=HTMLResponse)
-def department_page(request: Request, department_id: int, db: DbSession, principal: Manager,
+def department_page(request: Request, department_id: int, db: DbSession, principal: TrainingManager,
                     note: str | None = None) -> HTMLResponse:
     department = _department(db, principal, department_id)
     if department is None:
@@ -168,7 +166,7 @@ def department_page(request: Request, department_id: int, db: DbSession, princip
 
 @router.post("/training/setup/departments/{department_id}/courses", response_model=None)
 async def course_create(request: Request, department_id: int, db: DbSession,
-                        principal: Manager) -> Response:
+                        principal: TrainingManager) -> Response:
     form = await _form(request)
     department = _department(db, principal, department_id)
     if department is None:
@@ -198,7 +196,7 @@ async def course_create(request: Request, department_id: int, db: DbSession,
 
 @router.post("/training/setup/departments/{department_id}/decisions", response_model=None)
 async def decision_create(request: Request, department_id: int, db: DbSession,
-                          principal: Manager) -> Response:
+                          principal: TrainingManager) -> Response:
     """The course committee opens or closes a course; the reason is required and kept."""
     form = await _form(request)
     department = _department(db, principal, department_id)
@@ -238,7 +236,7 @@ def _cohort_options(request: Request, db: DbSession, principal: Principal) -> di
 
 
 @router.get("/training/setup/cohorts/new", response_class=HTMLResponse)
-def cohort_new(request: Request, db: DbSession, principal: Manager) -> HTMLResponse:
+def cohort_new(request: Request, db: DbSession, principal: TrainingManager) -> HTMLResponse:
     return _page(request, "training/cohort_new.html", {
         **_cohort_options(request, db, principal), "preview": None,
         "values": {"weekdays": [str(d) for d in range(5)], "number": "1"}})
@@ -255,7 +253,7 @@ def _closures(text: str) -> list[dt.date] | None:
 
 
 @router.post("/training/setup/cohorts/new", response_model=None)
-async def cohort_create(request: Request, db: DbSession, principal: Manager) -> Response:
+async def cohort_create(request: Request, db: DbSession, principal: TrainingManager) -> Response:
     """First the sessions computed from the dates, weekdays and closures; saving stores them."""
     form = await _form(request)
     visible = {c.id for c in _courses(db, principal)}
@@ -303,7 +301,7 @@ async def cohort_create(request: Request, db: DbSession, principal: Manager) -> 
 
 # --- instructors ---------------------------------------------------------------------------
 @router.get("/training/setup/instructors", response_class=HTMLResponse)
-def instructors_page(request: Request, db: DbSession, principal: Manager,
+def instructors_page(request: Request, db: DbSession, principal: TrainingManager,
                      note: str | None = None) -> HTMLResponse:
     return _page(request, "training/instructors.html", {
         "instructors": service.list_instructors(db, Scope.of(principal)), "note": "saved" if note == "saved" else None,
@@ -312,7 +310,7 @@ def instructors_page(request: Request, db: DbSession, principal: Manager,
 
 
 @router.post("/training/setup/instructors", response_model=None)
-async def instructor_create(request: Request, db: DbSession, principal: Manager) -> Response:
+async def instructor_create(request: Request, db: DbSession, principal: TrainingManager) -> Response:
     form = await _form(request)
     months = forms.whole(form.get("industry_months"))
     errors = []
@@ -342,7 +340,7 @@ def _assign_context(request: Request, db: DbSession, principal: Principal,
 
 
 @router.get("/training/setup/cohorts/{cohort_id}/instructors", response_class=HTMLResponse)
-def assign_page(request: Request, cohort_id: int, db: DbSession, principal: Manager,
+def assign_page(request: Request, cohort_id: int, db: DbSession, principal: TrainingManager,
                 note: str | None = None) -> HTMLResponse:
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
@@ -352,7 +350,7 @@ def assign_page(request: Request, cohort_id: int, db: DbSession, principal: Mana
 
 
 @router.post("/training/setup/cohorts/{cohort_id}/instructors", response_model=None)
-async def assign_save(request: Request, cohort_id: int, db: DbSession, principal: Manager) -> Response:
+async def assign_save(request: Request, cohort_id: int, db: DbSession, principal: TrainingManager) -> Response:
     """Assign an instructor; the qualification rule in force on the cohort's start runs and its
     refusal is shown with the reason (409)."""
     form = await _form(request)
@@ -386,12 +384,12 @@ def _oneday_context(request: Request, db: DbSession, principal: Principal) -> di
 
 
 @router.get("/training/setup/oneday/new", response_class=HTMLResponse)
-def oneday_new(request: Request, db: DbSession, principal: Manager) -> HTMLResponse:
+def oneday_new(request: Request, db: DbSession, principal: TrainingManager) -> HTMLResponse:
     return _page(request, "training/oneday_new.html", _oneday_context(request, db, principal))
 
 
 @router.post("/training/setup/oneday/new", response_model=None)
-async def oneday_create(request: Request, db: DbSession, principal: Manager) -> Response:
+async def oneday_create(request: Request, db: DbSession, principal: TrainingManager) -> Response:
     form = await _form(request)
     context = _oneday_context(request, db, principal)
     held_on, course_id = forms.day(form.get("held_on")), forms.whole(form.get("linked_course_id"))

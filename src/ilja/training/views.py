@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import (
+    DbSession,
+    OwnProfileEditor,
+    OwnProfileReader,
+    Principal,
+    TrainingManager,
+    TrainingReader,
+)
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.applications.errors import ApplicationError
@@ -31,10 +38,6 @@ from ilja.web import forms
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Principal, Depends(requires(Permission.TRAINING_READ))]
-Manager = Annotated[Principal, Depends(requires(Permission.TRAINING_MANAGE))]
-Own = Annotated[Principal, Depends(requires(Permission.PROFILE_READ_OWN))]
-OwnWrite = Annotated[Principal, Depends(requires(Permission.PROFILE_EDIT_OWN))]
 MARKS = [m.code for m in Mark]
 
 
@@ -76,7 +79,7 @@ def _back(cohort_id: int, note: str, suffix: str = "") -> RedirectResponse:
 
 # --- the operator's cohorts ------------------------------------------------------------------
 @router.get("/training", response_class=HTMLResponse)
-def index(request: Request, db: DbSession, principal: Reader) -> HTMLResponse:
+def index(request: Request, db: DbSession, principal: TrainingReader) -> HTMLResponse:
     scope = Scope.of(principal)
     cohorts = service.list_cohorts(db, scope=scope)
     courses = {c.id: c for c in service.list_courses(db, scope=scope)}
@@ -120,7 +123,7 @@ def _cohort_context(db: DbSession, cohort: TrainingCohort, on: dt.date, scope: S
 
 
 @router.get("/training/cohorts/{cohort_id}", response_class=HTMLResponse)
-def cohort_page(request: Request, cohort_id: int, db: DbSession, principal: Reader,
+def cohort_page(request: Request, cohort_id: int, db: DbSession, principal: TrainingReader,
                 on: str | None = None, note: str | None = None) -> HTMLResponse:
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
@@ -162,7 +165,7 @@ def _cohort_change(request: Request, db: DbSession, principal: Principal, cohort
 
 @router.post("/training/cohorts/{cohort_id}/round", response_model=None)
 async def round_link(request: Request, cohort_id: int, db: DbSession,
-                     principal: Manager) -> Response:
+                     principal: TrainingManager) -> Response:
     """Link the cohort to the round (and unit) that recruited it: ``"<round>:<unit>"``."""
     round_id, _, unit_code = (await _form(request)).get("round", "").partition(":")
 
@@ -177,7 +180,7 @@ async def round_link(request: Request, cohort_id: int, db: DbSession,
 
 @router.get("/training/cohorts/{cohort_id}/enrol", response_class=HTMLResponse)
 def enrol_confirm(request: Request, cohort_id: int, db: DbSession,
-                  principal: Manager) -> HTMLResponse:
+                  principal: TrainingManager) -> HTMLResponse:
     """Enrolment cannot be undone: the page first says whom, and how many, it will enrol."""
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
@@ -194,7 +197,7 @@ def enrol_confirm(request: Request, cohort_id: int, db: DbSession,
 
 @router.post("/training/cohorts/{cohort_id}/enrol", response_model=None)
 def enrol_page(request: Request, cohort_id: int, db: DbSession,
-               principal: Manager) -> Response:
+               principal: TrainingManager) -> Response:
     """Enrol the selected applicants not yet enrolled; sent twice, it enrols nobody twice."""
     return _cohort_change(request, db, principal, cohort_id, lambda: service.enrol_all_selected(
         db, cohort_id=cohort_id, actor=principal.actor, scope=Scope.of(principal)), "enrolled")
@@ -202,7 +205,7 @@ def enrol_page(request: Request, cohort_id: int, db: DbSession,
 
 @router.post("/training/cohorts/{cohort_id}/complete", response_model=None)
 async def complete_page(request: Request, cohort_id: int, db: DbSession,
-                        principal: Manager) -> Response:
+                        principal: TrainingManager) -> Response:
     on = forms.day((await _form(request)).get("on")) or clock.today()
     return _cohort_change(request, db, principal, cohort_id, lambda: progress.complete_cohort(
         db, cohort_id=cohort_id, on=on, actor=principal.actor), "completed")
@@ -210,12 +213,12 @@ async def complete_page(request: Request, cohort_id: int, db: DbSession,
 
 @router.post("/training/enrolments/{enrolment_id}/quit", response_model=None)
 async def quit_page(request: Request, enrolment_id: int, db: DbSession,
-                    principal: Manager) -> Response:
+                    principal: TrainingManager) -> Response:
     return _quit(request, db, principal, enrolment_id, await _form(request))
 
 
 @router.post("/training/cohorts/{cohort_id}/quit", response_model=None)
-async def cohort_quit(request: Request, cohort_id: int, db: DbSession, principal: Manager) -> Response:
+async def cohort_quit(request: Request, cohort_id: int, db: DbSession, principal: TrainingManager) -> Response:
     """The roster's one 포기 form (the trainee chosen in it), usable on a phone, unlike a form in
     every row of a wide table; a trainee of another cohort is not found."""
     form = await _form(request)
@@ -268,7 +271,7 @@ def _confirm_quit(request: Request, db: DbSession, cohort: TrainingCohort, enrol
 
 @router.get("/training/enrolments/{enrolment_id}/certificate.pdf", response_model=None)
 def certificate_page(request: Request, enrolment_id: int, db: DbSession,
-                     principal: Reader) -> Response:
+                     principal: TrainingReader) -> Response:
     if _enrolment(db, principal, enrolment_id) is None:
         return _not_found(request)
     try:
@@ -301,7 +304,7 @@ def _nearest_session(cohort: TrainingCohort, today: dt.date) -> dt.date:
 
 
 @router.get("/training/cohorts/{cohort_id}/attendance", response_class=HTMLResponse)
-def attendance_page(request: Request, cohort_id: int, db: DbSession, principal: Reader,
+def attendance_page(request: Request, cohort_id: int, db: DbSession, principal: TrainingReader,
                     day: str | None = None, note: str | None = None,
                     rows: int | None = None) -> HTMLResponse:
     cohort = _cohort(db, principal, cohort_id)
@@ -316,7 +319,7 @@ def attendance_page(request: Request, cohort_id: int, db: DbSession, principal: 
 
 @router.post("/training/cohorts/{cohort_id}/attendance", response_model=None)
 async def attendance_save(request: Request, cohort_id: int, db: DbSession,
-                          principal: Manager) -> Response:
+                          principal: TrainingManager) -> Response:
     form = await _form(request)
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
@@ -336,7 +339,7 @@ async def attendance_save(request: Request, cohort_id: int, db: DbSession,
 
 @router.post("/training/cohorts/{cohort_id}/attendance/import", response_model=None)
 async def attendance_import(request: Request, cohort_id: int, db: DbSession,
-                            principal: Manager) -> Response:
+                            principal: TrainingManager) -> Response:
     """An attendance file uploaded as operators keep it (XLSX or CSV): every row is checked
     first; a bad row writes nothing and the page lists row, column and reason."""
     import tempfile
@@ -383,7 +386,7 @@ def _scores_context(db: DbSession, cohort: TrainingCohort, scope: Scope) -> dict
 
 @router.get("/training/cohorts/{cohort_id}/scores", response_class=HTMLResponse)
 def scores_page(request: Request, cohort_id: int, db: DbSession,
-                principal: Reader) -> HTMLResponse:
+                principal: TrainingReader) -> HTMLResponse:
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
@@ -393,7 +396,7 @@ def scores_page(request: Request, cohort_id: int, db: DbSession,
 
 @router.post("/training/cohorts/{cohort_id}/scores", response_model=None)
 async def scores_save(request: Request, cohort_id: int, db: DbSession,
-                      principal: Manager) -> Response:
+                      principal: TrainingManager) -> Response:
     form = await _form(request)
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
@@ -413,7 +416,7 @@ async def scores_save(request: Request, cohort_id: int, db: DbSession,
 
 @router.get("/training/cohorts/{cohort_id}/findings", response_class=HTMLResponse)
 def findings_page(request: Request, cohort_id: int, db: DbSession,
-                  principal: Reader) -> HTMLResponse:
+                  principal: TrainingReader) -> HTMLResponse:
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
@@ -425,7 +428,7 @@ def findings_page(request: Request, cohort_id: int, db: DbSession,
 
 # --- instructors and trainees --------------------------------------------------------------
 @router.get("/training/instructor", response_class=HTMLResponse)
-def instructor_page(request: Request, db: DbSession, principal: Reader) -> HTMLResponse:
+def instructor_page(request: Request, db: DbSession, principal: TrainingReader) -> HTMLResponse:
     instructor = service.instructor_for_user(db, principal.user.id) if principal.user else None
     reports = []
     if instructor is not None:
@@ -452,7 +455,7 @@ def _my_context(db: DbSession, person_id: int | None) -> dict[str, Any]:
 
 
 @router.get("/training/me", response_class=HTMLResponse)
-def my_page(request: Request, db: DbSession, principal: Own,
+def my_page(request: Request, db: DbSession, principal: OwnProfileReader,
             note: str | None = None) -> HTMLResponse:
     person_id = principal.user.person_id if principal.user else None
     return _page(request, "training/me.html", {**_my_context(db, person_id),
@@ -460,7 +463,7 @@ def my_page(request: Request, db: DbSession, principal: Own,
 
 
 @router.post("/training/me/surveys", response_model=None)
-async def my_survey(request: Request, db: DbSession, principal: OwnWrite) -> Response:
+async def my_survey(request: Request, db: DbSession, principal: OwnProfileEditor) -> Response:
     form = await _form(request)
     try:
         enrolment = service.get_enrolment(db, int(form.get("enrolment", "0")), Scope.of(principal))

@@ -7,11 +7,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ilja import clock
-from ilja.accounts.deps import DbSession, Principal, requires
+from ilja.accounts.deps import (
+    ApplicationImporter,
+    ApplicationReader,
+    DbSession,
+    PersonalDataReader,
+    Principal,
+    StatusChanger,
+)
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import SEE_ALL, Scope
 from ilja.applications import service as applications
@@ -24,10 +31,6 @@ from ilja.verification import catalogue, gate, records_check, service
 from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Principal, Depends(requires(Permission.APPLICATION_READ))]
-Verifier = Annotated[Principal, Depends(requires(Permission.APPLICATION_STATUS))]
-Importer = Annotated[Principal, Depends(requires(Permission.APPLICATION_IMPORT))]
-PaperReader = Annotated[Principal, Depends(requires(Permission.PEOPLE_READ_PERSONAL))]
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -107,14 +110,14 @@ def _queue_page(request: Request, session: DbSession, principal: Principal, roun
 
 
 @router.get("/rounds/{round_id}/verification", response_class=HTMLResponse)
-def queue_page(request: Request, round_id: int, session: DbSession, principal: Reader,
+def queue_page(request: Request, round_id: int, session: DbSession, principal: ApplicationReader,
                show: str = "open", imported: int | None = None) -> HTMLResponse:
     """확인 대기열: the round's applications whose facts or papers still wait."""
     return _queue_page(request, session, principal, round_id, show=show, imported=imported)
 
 
 @router.post("/rounds/{round_id}/verification/records-check", response_model=None)
-async def import_records(request: Request, round_id: int, session: DbSession, principal: Importer,
+async def import_records(request: Request, round_id: int, session: DbSession, principal: ApplicationImporter,
                          records_file: Annotated[UploadFile | None, File()] = None,
                          checked_on: Annotated[str, Form()] = "") -> Response:
     """Import a records-check result file: refused whole with row and column, or stored."""
@@ -194,7 +197,7 @@ def _application_page(request: Request, session: DbSession, principal: Principal
 
 
 @router.get("/verification/applications/{application_id}", response_class=HTMLResponse)
-def application_page(request: Request, application_id: int, session: DbSession, principal: Reader,
+def application_page(request: Request, application_id: int, session: DbSession, principal: ApplicationReader,
                      done: str | None = None) -> HTMLResponse:
     """One application's declared facts beside their evidence."""
     return _application_page(request, session, principal, application_id,
@@ -202,7 +205,7 @@ def application_page(request: Request, application_id: int, session: DbSession, 
 
 
 @router.post("/verification/applications/{application_id}/papers", response_model=None)
-async def record_paper(request: Request, application_id: int, session: DbSession, principal: Verifier,
+async def record_paper(request: Request, application_id: int, session: DbSession, principal: StatusChanger,
                        document: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
                        paper_file: Annotated[UploadFile | None, File()] = None) -> Response:
     """A paper uploaded (PDF, JPG, PNG) or, with no file, seen at the counter."""
@@ -225,7 +228,7 @@ async def record_paper(request: Request, application_id: int, session: DbSession
 
 
 @router.post("/verification/applications/{application_id}/facts", response_model=None)
-def verify_fact(request: Request, application_id: int, session: DbSession, principal: Verifier,
+def verify_fact(request: Request, application_id: int, session: DbSession, principal: StatusChanger,
                 fact: Annotated[str, Form()] = "", action: Annotated[str, Form()] = "",
                 value: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
                 document_id: Annotated[str, Form()] = "") -> Response:
@@ -255,7 +258,7 @@ def verify_fact(request: Request, application_id: int, session: DbSession, princ
 
 
 @router.get("/verification/documents/{document_id}", response_model=None)
-def paper_download(request: Request, document_id: int, session: DbSession, principal: PaperReader) -> Response:
+def paper_download(request: Request, document_id: int, session: DbSession, principal: PersonalDataReader) -> Response:
     """An uploaded paper, for staff who may see the application (the read is audited)."""
     try:
         row, content = service.read_document(session, document_id, actor=principal.actor, keyring=get_keyring(),
