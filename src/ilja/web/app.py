@@ -121,16 +121,10 @@ def create_app() -> FastAPI:
 
     app.include_router(rules_router, prefix="/api/v1", dependencies=open_to_all)
     app.include_router(programs_router, prefix="/api/v1", dependencies=open_to_all)
-    app.include_router(accounts_router, prefix="/api/v1")
-    app.include_router(outcomes_api.router, prefix="/api/v1")
-    app.include_router(people_router, prefix="/api/v1")
-    app.include_router(applications_router, prefix="/api/v1")
-    app.include_router(selection_router, prefix="/api/v1")
-    app.include_router(publicjobs_api.router, prefix="/api/v1")
-    app.include_router(matching_api.router, prefix="/api/v1")
-    app.include_router(training_api.router, prefix="/api/v1")
-    app.include_router(support_api.router, prefix="/api/v1")
-    app.include_router(privacy_api.router, prefix="/api/v1")
+    for api in (accounts_router, outcomes_api.router, people_router, applications_router, selection_router,
+                publicjobs_api.router, matching_api.router, training_api.router, support_api.router,
+                privacy_api.router):
+        app.include_router(api, prefix="/api/v1")
 
     from fastapi.responses import HTMLResponse
 
@@ -162,23 +156,12 @@ def create_app() -> FastAPI:
     from ilja.web.pages import router as pages_router
 
     app.include_router(pages_router, dependencies=open_to_all)
-    app.include_router(accounts_pages)
-    app.include_router(outcomes_views.router)
-    app.include_router(people_pages)
-    app.include_router(applications_pages)
-    app.include_router(applications_offer_views.router)
-    app.include_router(rounds_pages)
-    app.include_router(selection_pages)
-    app.include_router(publicjobs_views.router)
-    app.include_router(training_views.router)
-    app.include_router(training_setup_views.router)
-    app.include_router(training_attendance_views.router)
-    app.include_router(publicjobs_attendance_views.router)
-    app.include_router(matching_views.router)
-    app.include_router(support_views.router)
-    app.include_router(rights_views.router)
-    app.include_router(messages_views.router)
-    app.include_router(privacy_views.router)
-    app.include_router(transparency_views.router)
-    app.include_router(verification_views.router)
+    # In this order: a route matches in the first router that has it.
+    for pages in (accounts_pages, outcomes_views.router, people_pages, applications_pages,
+                  applications_offer_views.router, rounds_pages, selection_pages, publicjobs_views.router,
+                  training_views.router, training_setup_views.router, training_attendance_views.router,
+                  publicjobs_attendance_views.router, matching_views.router, support_views.router,
+                  rights_views.router, messages_views.router, privacy_views.router, transparency_views.router,
+                  verification_views.router):
+        app.include_router(pages)
     return app
