@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, insert
 from sqlalchemy.engine import Dialect, ExceptionContext, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -170,6 +170,20 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
     factory = session_factory(engine or get_engine())
     with factory() as session, session.begin():
         yield session
+
+
+def insert_ids(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` into ``table`` (its ``id`` numbered by the database) in a few multi-row
+    statements; the new ids in the rows' order. On SQLite the ids are sorted: it numbers the rows
+    of an insert in the order it takes them, and our transaction holds the write lock from its
+    start (``_sqlite_begin_immediate``), so no other writer interleaves — where SQLAlchemy, to keep
+    the order, would send one statement a row (no sentinel column on SQLite)."""
+    if not rows:
+        return []
+    if session.get_bind().dialect.name == "sqlite":
+        return sorted(session.execute(insert(table).returning(table.c.id), rows).scalars())
+    return list(session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                                rows).scalars())
 
 
 def alembic_config(url: str):

@@ -25,6 +25,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ilja import clock
+from ilja.db import insert_ids
 from ilja.messages.models import (
     ChannelKind,
     Delivery,
@@ -149,8 +150,7 @@ def send_many(session: Session, notices: Sequence[tuple[int, str, dict[str, Any]
         pref = prefs.get(person_id) or _default_preference(person_id)
         composed.append(_compose(people[person_id], pref, topic, context, mandatory, subject_ref, now))
     table = OutboxMessage.__table__
-    message_ids = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                  [values for values, _ in composed]).scalars().all()
+    message_ids = insert_ids(session, table, [values for values, _ in composed])
     session.execute(insert(Delivery.__table__), [
         {"message_id": message_id, **row}
         for message_id, (_, rows) in zip(message_ids, composed, strict=True) for row in rows])

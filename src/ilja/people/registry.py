@@ -25,6 +25,7 @@ from ilja import clock, paging
 from ilja.accounts import audit
 from ilja.accounts.roles import Permission, PermissionDenied, Role, has_permission
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.db import insert_ids
 from ilja.people.contact import check_contact
 from ilja.people.models import DuplicateFlag, FlagStatus, Household, Person
 from ilja.people.records import (
@@ -233,8 +234,7 @@ def _insert_many(session: Session, records: list[ValidRecord], *, keyring: KeyRi
         session.execute(insert(table), [values | {"id": new_id, "rrn_token": tokens.get(new_id)}
                                         for new_id, values in zip(ids, rows, strict=True)])
     else:  # SQLite: the ids the insert gives, then the tokens (an update costs little here)
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids = session.execute(statement, rows).scalars().all()
+        ids = insert_ids(session, table, rows)
         tokens = _tokens(ids, records, keyring)
         if tokens:
             session.execute(update(table).where(table.c.id == bindparam("b_id"))
@@ -273,9 +273,9 @@ def _flag_many(session: Session, people: list[Any], *,
         return {}
     now = clock.now()
     table = DuplicateFlag.__table__
-    ids = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), [
+    ids = insert_ids(session, table, [
         {"person_a_id": a, "person_b_id": b, "reason": NEAR_DUPLICATE,
-         "status": FlagStatus.OPEN.value, "created_at": now} for _, a, b in pairs]).scalars().all()
+         "status": FlagStatus.OPEN.value, "created_at": now} for _, a, b in pairs])
     flags: dict[int, list[DuplicateFlag]] = {}
     for flag_id, (subject, a, b) in zip(ids, pairs, strict=True):
         flags.setdefault(subject, []).append(DuplicateFlag(

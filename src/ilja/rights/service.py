@@ -22,13 +22,14 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.models import User
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.db import insert_ids
 from ilja.errors import IljaError
 from ilja.messages import outbox
 from ilja.people.rrn import KeyRing, decrypt_value, encrypt_value
@@ -165,7 +166,7 @@ def write_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDec
         return rows
     table = Decision.__table__
     session.flush()  # the insert below bypasses the unit of work
-    ids = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    ids = insert_ids(session, table, rows)
     for row, new_id in zip(rows, ids, strict=True):
         row["id"] = new_id
     notices = [SimpleNamespace(**row) for row in rows]
