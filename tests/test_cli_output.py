@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from ilja.cli import app
 from ilja.cli_common import Language, print_table
+from ilja.i18n import LANGUAGES
 from ilja.rules.parameters import default_tree
-from ilja.web.i18n import LANGUAGES
 
 runner = CliRunner()
 LONG_NAME = "a_parameter_name_far_longer_than_any_terminal." * 3

@@ -49,8 +49,6 @@ KNOWN_UPWARD = {
     ("publicjobs", "rights"), ("support", "rights"), ("verification", "rights"),
     # the verification gate and the draw call each other (lapsed facts withdraw a seat)
     ("selection", "verification"), ("verification", "training"), ("verification", "support"),
-    # exports and reports format with the web's translator
-    ("outcomes", "web"), ("transparency", "web"),
     # the command line registers the operators' commands and duties
     ("cli", "ops"),
 }

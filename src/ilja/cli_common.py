@@ -18,7 +18,7 @@ from rich.table import Table
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # an error's names and paths stay whole, to copy
 
-Language = Literal["ko", "en"]  # the web's ilja.web.i18n.LANGUAGES (a test holds them equal)
+Language = Literal["ko", "en"]  # ilja.i18n.LANGUAGES (a test holds them equal)
 LangOption = Annotated[Language, typer.Option("--lang", help="Language of the text: ko or en.")]
 
 

@@ -105,7 +105,7 @@ def test_conditions_are_checked_then_saved(database_url):
 
 
 def test_every_filter_and_shift_has_words():
-    from ilja.web.i18n import has
+    from ilja.i18n import has
 
     for lang in ("ko", "en"):
         assert all(has(lang, f"matching.filter.{name}") for name in filters.FILTERS)

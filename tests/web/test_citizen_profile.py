@@ -274,8 +274,8 @@ def test_a_result_without_an_open_round_says_when_the_next_one_opens(site, login
     (dt.date(2026, 12, 7), None),  # the 2025 plan says nothing about 2027
 ])
 def test_the_plan_schedule_gives_the_next_recruitment(today, expected):
+    from ilja.i18n import Translator
     from ilja.web.citizen import _planned
-    from ilja.web.i18n import Translator
 
     with clock.frozen(dt.datetime.combine(today, dt.time(3), dt.UTC)):
         planned = _planned(Translator("ko"), "companion_jobs")

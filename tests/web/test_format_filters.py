@@ -1,6 +1,6 @@
 """How the pages print numbers (issue 16: years as "2,025", "9,670.0" people, "202511" for a
-month, "5 (auditor)" for an actor, "P5M20D"): the filters of ``ilja.web.format``, and a sweep of
-the templates for number output that bypasses them."""
+month, "5 (auditor)" for an actor, "P5M20D"): the filters of ``ilja.i18n`` and ``ilja.web.format``,
+and a sweep of the templates for number output that bypasses them."""
 
 from __future__ import annotations
 
@@ -12,28 +12,29 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ilja import i18n
+from ilja.i18n import Translator
 from ilja.web import format as fmt
-from ilja.web.i18n import Translator
 from ilja.web.templating import TEMPLATES_DIR, templates
 
 KO, EN = Translator("ko"), Translator("en")
 
 
 def test_years_have_no_separator():
-    assert fmt.year(2025) == "2025" and fmt.year(Decimal("2030")) == "2030" and fmt.year(None) == "—"
+    assert i18n.year(2025) == "2025" and i18n.year(Decimal("2030")) == "2030" and i18n.year(None) == "—"
     assert templates.env.from_string("{{ 2025 | year }}").render() == "2025"
 
 
 @given(st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, allow_infinity=False, places=3))
 def test_a_count_is_a_whole_number_with_separators(value):
-    text = fmt.count(value)
+    text = i18n.count(value)
     assert re.fullmatch(r"-?\d{1,3}(,\d{3})*", text)
     assert abs(int(text.replace(",", "")) - value) <= Decimal("0.5")
 
 
 def test_counts_and_shares():
-    assert fmt.count(Decimal("9670.0")) == "9,670" and fmt.count(750.4) == "750" and fmt.count(750.5) == "751"
-    assert fmt.percent(Decimal("75.44")) == "75.4%" and fmt.percent(80) == "80.0%" and fmt.percent(None) == "—"
+    assert i18n.count(Decimal("9670.0")) == "9,670" and i18n.count(750.4) == "750" and i18n.count(750.5) == "751"
+    assert i18n.percent(Decimal("75.44")) == "75.4%" and i18n.percent(80) == "80.0%" and i18n.percent(None) == "—"
 
 
 @pytest.mark.parametrize(("value", "ko", "en"), [

@@ -4,17 +4,16 @@ exists, every condition of the rules has its plain-language reasons, and a missi
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from ilja import i18n
+from ilja.i18n import LANGUAGES, MissingTranslation, Translator, catalogue, translate
 from ilja.rules.engine import default_engine
 from ilja.rules.population import EMPLOYMENT_STATUSES, TRAINING_RESULTS, VULNERABLE_GROUPS
-from ilja.web import i18n
-from ilja.web.i18n import LANGUAGES, MissingTranslation, Translator, catalogue, translate
 from ilja.web.self_check import SIDO
 
-WEB = Path(i18n.__file__).parent
+WEB = i18n.LOCALES_DIR.parent
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
 NULLABLE_CONDITIONS = {"middle_aged_max_age", "lifetime_limit", "waiting_period",
                        "quit_without_notice_restriction"}

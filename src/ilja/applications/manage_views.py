@@ -43,10 +43,10 @@ from ilja.applications.views import (
     program_label,
     round_card,
 )
+from ilja.i18n import Translator
 from ilja.paging import Page
 from ilja.rules.engine import default_engine
 from ilja.selection import offer_service
-from ilja.web.i18n import Translator
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)

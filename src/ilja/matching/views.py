@@ -25,6 +25,7 @@ from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, MatchingManager, OwnProfileEditor, Principal, authenticated, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
+from ilja.i18n import Translator
 from ilja.matching import coordination, runs, service
 from ilja.matching.errors import MatchingInputError, NoProfile, NotFound
 from ilja.matching.models import Candidate, Organisation
@@ -36,7 +37,6 @@ from ilja.matching.posting_input import (
     split_list,
 )
 from ilja.people.registry import get_person, masked_view
-from ilja.web.i18n import Translator
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ilja import files
+from ilja.i18n import Translator
 from ilja.outcomes import charts, dashboard, figures, queries
 from ilja.outcomes.dashboard import Dashboard
 from ilja.outcomes.kpi import scope_of
@@ -23,7 +24,6 @@ from ilja.outcomes.queries import Filters
 from ilja.outcomes.rates import cohort_for, definition
 from ilja.programs.loader import load_plan
 from ilja.programs.plan import Plan
-from ilja.web.i18n import Translator
 
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -26,11 +26,11 @@ from ilja.accounts.roles import Permission, PermissionDenied, Role
 from ilja.accounts.scope import Scope
 from ilja.applications.errors import ApplicationError
 from ilja.applications.manage_views import _masked_names
+from ilja.i18n import Translator
 from ilja.publicjobs import placing, service
 from ilja.publicjobs.models import HostKind, Placement, Project
 from ilja.publicjobs.project_input import ProjectInput
 from ilja.publicjobs.service import InvalidProject, NotFound, PublicJobError
-from ilja.web.i18n import Translator
 from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from ilja import files
+from ilja.i18n import Translator, percent
 from ilja.transparency import disclosure
 from ilja.transparency.scorecards import CELLS, KINDS, Scorecard
-from ilja.web.format import percent
-from ilja.web.i18n import Translator
 
 MEDIA_TYPES = {"csv": files.CSV_TYPE, "xlsx": files.XLSX_TYPE}
 

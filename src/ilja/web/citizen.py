@@ -15,11 +15,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ilja.accounts.roles import STAFF_ROLES
+from ilja.i18n import Translator
 from ilja.rules.engine import Engine
 from ilja.rules.parameters import ParameterError
 from ilja.rules.sources import default_registry
 from ilja.web import countries
-from ilja.web.i18n import Translator
 
 log = logging.getLogger(__name__)
 

@@ -38,8 +38,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ilja.accounts.deps import CsrfFailed, NotAuthenticated
 from ilja.accounts.roles import PermissionDenied
 from ilja.errors import IljaError
+from ilja.i18n import LANGUAGES
 from ilja.web import openapi
-from ilja.web.i18n import LANGUAGES
 
 # Statuses with their own words on the error page; any other one gets the general words.
 PAGE_STATUSES = frozenset({400, 401, 403, 404, 405, 409, 413, 422, 429, 500})

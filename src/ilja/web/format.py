@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from ilja.i18n import Translator, as_decimal
 from ilja.rules.engine import default_engine
 from ilja.rules.sources import default_registry
-from ilja.web.i18n import Translator
 from ilja.web.self_check import SIDO
 
 SIDO_KEYS = {value: key for key, value in SIDO}
@@ -126,38 +126,6 @@ def datetime_seoul(value: dt.datetime | None) -> str:
 # --- Jinja filters: how every page prints a year, a count, a month, money and a share ---------
 # Registered in ``templating``; those that need words take the page's translator from the context.
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def year(value: Any) -> str:
-    """A calendar year as written: ``2025``, never ``2,025``; none as a dash."""
-    exact = _decimal(value)
-    return "—" if exact is None else str(int(exact))
-
-
-def count(value: Any) -> str:
-    """A count of people (or of anything whole): rounded to a whole number half up, thousands
-    separated — ``9,670``, not ``9,670.0`` or ``750.4`` people; none as a dash."""
-    exact = _decimal(value)
-    if exact is None:
-        return "—" if value is None or value == "" else str(value)
-    return f"{int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}"
-
-
-def percent(value: Any, digits: int = 1) -> str:
-    """A share already in per cent: ``75.4%`` (one decimal unless told); none as a dash."""
-    exact = _decimal(value)
-    if exact is None:
-        return "—"
-    return f"{exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP):,}%"
-
-
 _MONTH = re.compile(r"^(\d{4})-?(\d{2})(?:-\d{2})?$")
 
 
@@ -181,7 +149,7 @@ def month(t: Translator, value: Any) -> str:
 
 def won(t: Translator, value: Any) -> str:
     """Money in whole won with its unit: ``2,461,811원`` / ``KRW 2,461,811``; none as a dash."""
-    exact = _decimal(value)
+    exact = as_decimal(value)
     if exact is None:
         return "—"
     return t("units.KRW", n=f"{int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}")

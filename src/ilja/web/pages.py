@@ -12,12 +12,12 @@ from fastapi.responses import HTMLResponse
 
 from ilja import clock
 from ilja.accounts.deps import DbSession
+from ilja.i18n import Translator
 from ilja.rules.engine import default_engine
 from ilja.rules.parameters import ParameterError
 from ilja.rules.population import EMPLOYMENT_STATUSES, TRAINING_RESULTS, VULNERABLE_GROUPS
 from ilja.web import citizen, countries, plan_view, rules_view
 from ilja.web import self_check as form
-from ilja.web.i18n import Translator
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)

@@ -8,13 +8,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ilja.i18n import Translator
 from ilja.programs.loader import load_plan
 from ilja.programs.plan import Figure, Plan, ProgramPlan, Target
 from ilja.rules.engine import Engine
 from ilja.rules.parameters import ParameterError
 from ilja.rules.sources import default_registry
 from ilja.web import format as fmt
-from ilja.web.i18n import Translator
 from ilja.web.rules_view import program_rules
 
 DERIVED_METRICS = ("budget", "projects", "people")

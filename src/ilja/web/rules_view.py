@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ilja.i18n import Translator
 from ilja.rules.engine import HELD, TO_VERIFY, Engine, PersonEvaluation, ProgramResult
 from ilja.rules.model import PersonContext
 from ilja.rules.parameters import DatedValue, Parameter, ParameterError, ParameterUse
 from ilja.rules.population import Person
 from ilja.web import countries
 from ilja.web import format as fmt
-from ilja.web.i18n import Translator
 
 ELIGIBLE, NOT_ELIGIBLE = "eligible", "not_eligible"
 

@@ -13,14 +13,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined, pass_context
 
-from ilja import __version__
+from ilja import __version__, i18n
 from ilja.accounts import csrf
 from ilja.accounts.deps import CSRF_COOKIE
+from ilja.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalise_language
 from ilja.web import format as fmt
-from ilja.web.i18n import DEFAULT_LANGUAGE, LANG_COOKIE, LANGUAGES, Translator, normalise_language
 from ilja.web.navigation import links_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+LANG_COOKIE = "ilja_lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -38,13 +39,14 @@ def _with_translator(function):
     return bound
 
 
-# How every page prints numbers (ilja.web.format): {{ row.year | year }}, {{ n | count }},
+# How every page prints numbers (ilja.i18n, ilja.web.format): {{ row.year | year }}, {{ n | count }},
 # {{ share | percent }}, {{ "202511" | month }}, {{ pay | won }}, {{ "P5M20D" | duration }}.
 templates.env.filters.update({
-    "year": fmt.year, "count": fmt.count, "percent": fmt.percent,
+    "year": i18n.year, "count": i18n.count, "percent": i18n.percent,
     "month": _with_translator(fmt.month), "won": _with_translator(fmt.won),
     "duration": _with_translator(fmt.duration), "role": _with_translator(fmt.role),
 })
+
 templates.env.globals["version"] = __version__
 templates.env.globals["languages"] = LANGUAGES
 

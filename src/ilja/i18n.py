@@ -1,16 +1,21 @@
-"""One translation function for every UI string, over the catalogues in ``locales/``.
+"""One translation function for every string Ilja writes — pages, exports, reports — over the
+catalogues in ``web/locales/``, and the digits both languages write alike (a year, a count, a share).
 
 Korean is the default language; English is the other one. Catalogues are nested YAML maps
 flattened to dotted keys (``self_check.title``); values are ``str.format`` templates
 (``"{count}개 사업"``). A key missing from a catalogue raises ``MissingTranslation`` outside
 production, so a test renders every page and fails on it; in production the Korean text (or
 the key itself) is shown instead and the miss is logged.
+
+It sits in the core so the exports and reports of the domains below the web use the same words;
+how a request picks its language (``?lang=``, the cookie) stays in ``web.templating``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,10 +24,9 @@ import yaml
 
 from ilja.config import get_settings
 
-LOCALES_DIR = Path(__file__).parent / "locales"
+LOCALES_DIR = Path(__file__).parent / "web" / "locales"
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
-LANG_COOKIE = "ilja_lang"
 
 log = logging.getLogger(__name__)
 
@@ -99,3 +103,38 @@ class Translator:
     def pick(self, ko: str, en: str) -> str:
         """Data that carries both languages (a program's or a condition's label)."""
         return en if self.lang == "en" and en else ko
+
+
+# --- Digits as both languages write them (the pages' year, count and percent filters) ---------
+
+def as_decimal(value: Any) -> Decimal | None:
+    """A number as a Decimal; None for none, a blank, a bool or text that is no number."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def year(value: Any) -> str:
+    """A calendar year as written: ``2025``, never ``2,025``; none as a dash."""
+    exact = as_decimal(value)
+    return "—" if exact is None else str(int(exact))
+
+
+def count(value: Any) -> str:
+    """A count of people (or of anything whole): rounded to a whole number half up, thousands
+    separated — ``9,670``, not ``9,670.0`` or ``750.4`` people; none as a dash."""
+    exact = as_decimal(value)
+    if exact is None:
+        return "—" if value is None or value == "" else str(value)
+    return f"{int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}"
+
+
+def percent(value: Any, digits: int = 1) -> str:
+    """A share already in per cent: ``75.4%`` (one decimal unless told); none as a dash."""
+    exact = as_decimal(value)
+    if exact is None:
+        return "—"
+    return f"{exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP):,}%"
