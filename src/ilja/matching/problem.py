@@ -71,6 +71,45 @@ def lottery_words(seed: bytes, ids: Sequence[str]) -> np.ndarray:
         raise MatchingInputError("seed", error.code, error.message) from None
 
 
+def lottery_places(words: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each lottery number's place among the distinct numbers of ``words`` ((n, 4) words, most
+    significant first; equal numbers share a place, smaller first), and how many there are."""
+    if len(words) == 0:
+        return np.zeros(0, dtype=np.int64), 0
+    order = np.lexsort(words.T[::-1])
+    ordered = words[order]
+    place = np.empty(len(words), dtype=np.int64)
+    place[order[0]] = 0
+    place[order[1:]] = np.cumsum((ordered[1:] != ordered[:-1]).any(axis=1))
+    return place, int(place[order[-1]]) + 1
+
+
+def key_places(key: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each key as a place from 0 that orders as the key does (equal keys share it), and the
+    number of places: integers of a narrow range less their minimum, else their rank among the
+    distinct keys."""
+    key = np.asarray(key)
+    if key.dtype.kind in "iu" and len(key) and int(key.max()) - int(key.min()) < 2 ** 32:
+        low = int(key.min())
+        return key.astype(np.int64) - low, int(key.max()) - low + 1
+    values, inverse = np.unique(key, return_inverse=True)
+    return inverse.astype(np.int64).reshape(-1), len(values)
+
+
+def sort_order(keys: Sequence[tuple[np.ndarray, int]], *, distinct: bool) -> np.ndarray:
+    """The stable order by several integer keys, most significant first, each ``(values,
+    size)`` with values in ``0 … size - 1``: one sort of a combined key where it fits in 63 bits
+    (one argsort of int64 against a lexsort of every column), else ``np.lexsort``. ``distinct``:
+    no two rows have all keys equal, so any sort gives that order and the faster one is used."""
+    if int(np.prod([max(size, 1) for _, size in keys], dtype=object)) < 2 ** 63:
+        combined = np.zeros(len(keys[0][0]), dtype=np.int64)
+        for values, size in keys:
+            combined *= max(size, 1)
+            combined += values
+        return np.argsort(combined, kind="quicksort" if distinct else "stable")
+    return np.lexsort([values for values, _ in reversed(keys)])
+
+
 def build_problem(capacity: Sequence[int] | np.ndarray, candidate: np.ndarray,
                   posting: np.ndarray, candidate_key: np.ndarray, posting_key: np.ndarray, *,
                   candidate_ids: Sequence[str], posting_ids: Sequence[str],
@@ -79,6 +118,10 @@ def build_problem(capacity: Sequence[int] | np.ndarray, candidate: np.ndarray,
 
     ``candidate_key`` orders a candidate's postings (a rank, or minus the fit); ``posting_key``
     orders a posting's candidates. Equal keys are ties, broken by the lottery.
+
+    Each side's 256-bit lottery numbers are replaced by their places among that side's numbers
+    and each key by its place among its distinct values, so the two orders are single sorts of
+    one int64 key each: the same order as sorting by the keys and the whole numbers.
     """
     capacity = np.asarray(capacity, dtype=np.int64)
     candidate = np.asarray(candidate, dtype=np.int64)
@@ -94,22 +137,23 @@ def build_problem(capacity: Sequence[int] | np.ndarray, candidate: np.ndarray,
         if len(arr) and (arr.min() < 0 or arr.max() >= bound):
             raise MatchingInputError(f"pairs.{name}", "index_out_of_range",
                                      f"a pair names a {name} that does not exist")
-    pair_key = candidate * max(n_p, 1) + posting
-    if len(np.unique(pair_key)) != len(pair_key):
+    pair_key = np.sort(candidate * max(n_p, 1) + posting)
+    if (pair_key[1:] == pair_key[:-1]).any():
         raise MatchingInputError("pairs", "duplicate_pair", "a candidate lists a posting twice")
-    cand_lot = lottery_words(seed, list(candidate_ids))
-    post_lot = lottery_words(seed, [f"posting:{p}" for p in posting_ids])
+    cand_lot = lottery_places(lottery_words(seed, list(candidate_ids)))
+    post_lot = lottery_places(lottery_words(seed, [f"posting:{p}" for p in posting_ids]))
 
-    pl = post_lot[posting]
-    order = np.lexsort((pl[:, 3], pl[:, 2], pl[:, 1], pl[:, 0], candidate_key, candidate))
+    # the pairs are distinct, so the keys are when no two postings (candidates) drew the same
+    order = sort_order([(candidate, n_c), key_places(candidate_key),
+                        (post_lot[0][posting], post_lot[1])], distinct=post_lot[1] == n_p)
     candidate, posting = candidate[order], posting[order]
     posting_key = np.asarray(posting_key)[order]
     counts = np.bincount(candidate, minlength=n_c)
     pref_ptr = np.zeros(n_c + 1, dtype=np.int64)
     np.cumsum(counts, out=pref_ptr[1:])
 
-    cl = cand_lot[candidate]
-    by_posting = np.lexsort((cl[:, 3], cl[:, 2], cl[:, 1], cl[:, 0], posting_key, posting))
+    by_posting = sort_order([(posting, n_p), key_places(posting_key),
+                             (cand_lot[0][candidate], cand_lot[1])], distinct=cand_lot[1] == n_c)
     starts = np.searchsorted(posting[by_posting], np.arange(n_p))
     rank = np.empty(len(posting), dtype=np.int64)
     rank[by_posting] = np.arange(len(posting)) - starts[posting[by_posting]]

@@ -45,11 +45,16 @@ def _check_seed(seed: bytes) -> bytes:
 
 
 def lottery_digests(seed: bytes, applicant_ids: Iterable[str]) -> bytes:
-    """The 32-byte digests of many applicants, concatenated in the order given."""
-    prefix = _check_seed(seed) + _SEPARATOR
-    sha256 = hashlib.sha256
-    return b"".join([sha256(prefix + applicant_id.encode("utf-8")).digest()
-                     for applicant_id in applicant_ids])
+    """The 32-byte digests of many applicants, concatenated in the order given (each a copy of
+    the hash of the seed and separator, fed the id: the same digest, about 10 % less CPU than
+    hashing the concatenation, bench/matching)."""
+    seeded = hashlib.sha256(_check_seed(seed) + _SEPARATOR).copy
+    digests = []
+    for applicant_id in applicant_ids:
+        digest = seeded()
+        digest.update(applicant_id.encode("utf-8"))
+        digests.append(digest.digest())
+    return b"".join(digests)
 
 
 def lottery_number(seed: bytes, applicant_id: str) -> int:
