@@ -60,7 +60,7 @@ def prepare(size: int, seed: int) -> None:
     if matching.candidates:
         console.print(f"• matching: {matching.candidates} trainees in the coordinator's caseload "
                       f"and {matching.postings} more postings across every field (/matching)")
-    from ilja.demo_world import existing_demo_round, fill_demo_round
+    from ilja.applications.demo_data import existing_demo_round, fill_demo_round
 
     with transaction(engine_for(settings.database_url)) as session:
         earlier = existing_demo_round(session)

@@ -26,11 +26,11 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 CORE = "core"
 WEB = "web"
 CLI = "cli"
-# Top-level modules that sit at an edge rather than in the core: the command line and demo
-# builders drive every domain, and ilja.models imports every domain's tables for Alembic.
+# Top-level modules that sit at an edge rather than in the core: the command line and the demo
+# builder drive every domain, and ilja.models imports every domain's tables for Alembic.
 EDGE_MODULES = {
     "ilja.cli": CLI, "ilja.cli_common": CLI, "ilja.db_cli": CLI,
-    "ilja.demo": CLI, "ilja.demo_world": CLI, "ilja.models": "schema",
+    "ilja.demo": CLI, "ilja.models": "schema",
 }
 
 
@@ -78,8 +78,10 @@ def domain_of(module: str, root: Path = PACKAGE_ROOT) -> str:
         return CORE
     if head in {WEB, "migrations"}:
         return WEB if head == WEB else "schema"
-    if head == "ops":  # the operators' tools drive the whole site, their cli and fuzz_api too
-        return head
+    if head == "ops":
+        # the operators' tools drive the site (fuzz_api fuzzes the API, it is not one); ops' own
+        # command line (backup, restore) belongs to the command line, as every domain's does
+        return CLI if parts[-1] == CLI else head
     return is_adapter(module) or head
 
 

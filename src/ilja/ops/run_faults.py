@@ -139,8 +139,8 @@ class FaultReport:
 def prepare_selection(url: str, applicants: int, *, seed: int = 2025) -> int:
     """The demo's open 동행일자리 round with ``applicants`` imported applications, its seats cut
     to about one for every five applicants so that the draw fills a waitlist. Returns its id."""
+    from ilja.applications.demo_data import fill_demo_round
     from ilja.applications.models import RoundUnit
-    from ilja.demo_world import fill_demo_round
 
     with transaction(engine_for(url)) as session:
         report = fill_demo_round(session, seed=seed, applicants=applicants, citizen_login="")
