@@ -46,11 +46,11 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, and_, func, or_, select
 
 from ilja import clock
-from ilja import models as _tables  # noqa: F401 - every table, so the foreign keys resolve
 from ilja.config import Settings
 from ilja.db import transaction
 from ilja.messages.channels import Outgoing, Permanent, SendError, Transport, transports
 from ilja.messages.models import Delivery, DeliveryStatus, MessageStatus, OutboxMessage
+from ilja.people import models as _people  # noqa: F401 - persons, the one table messages' foreign keys name
 
 log = logging.getLogger("ilja.messages.worker")
 BACKOFF_CAP = dt.timedelta(hours=6)
