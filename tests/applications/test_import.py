@@ -14,10 +14,13 @@ from tests.people.conftest import valid_rrn
 
 from ilja.accounts.models import AuditRecord
 from ilja.applications import importer
+from ilja.applications import service as applications
 from ilja.applications.errors import ImportRejected
 from ilja.applications.models import Application, ApplicationEvent
 from ilja.db import engine_for, transaction
+from ilja.messages.models import OutboxMessage
 from ilja.people.models import Person
+from ilja.rights.models import Decision
 
 HEADER = ["이름", "주민등록번호", "연락처", "sido", "sigungu", "employment_status",
           "able_to_work", "household_head", "household_size", "vulnerable_groups", "nationality",
@@ -125,3 +128,29 @@ def test_the_same_file_imported_twice_changes_nothing(database_url, keyring, tmp
     again = run_import(database_url, path, round_id, keyring)
     assert (again.applications, again.replayed) == (0, 3)
     assert counts(database_url) == written
+
+
+def test_each_not_eligible_row_gets_its_own_decision_and_notice(database_url, keyring, tmp_path):
+    """The decisions and their notices are written a batch at a time (``rights.write_decisions``,
+    ``db.insert_ids``): each must still name its own application, person and decision."""
+    round_id = open_round(database_url)
+    rows = [row(n, **({"able_to_work": "아니오"} if n % 3 else {})) for n in range(1, 10)]
+    report = run_import(database_url, write_csv(tmp_path / "mixed.csv", rows), round_id, keyring)
+    assert report.ineligible >= 6
+    with transaction(engine_for(database_url)) as session:
+        apps = {a.id: a for a in session.execute(select(Application)).scalars()}
+        decisions = session.execute(select(Decision)).scalars().all()
+        notices = session.execute(select(OutboxMessage)).scalars().all()
+    ineligible = {i for i, a in apps.items() if a.status == "ineligible"}
+    assert len(ineligible) == report.ineligible
+    assert sorted(int(d.subject_ref.split(":")[1]) for d in decisions) == sorted(ineligible)
+    assert sorted((n.subject_ref, n.person_id) for n in notices) == sorted(
+        (f"decision:{d.id}", d.person_id) for d in decisions)
+    with transaction(engine_for(database_url)) as session:
+        for decision in decisions:
+            application = session.get(Application, int(decision.subject_ref.split(":")[1]))
+            assert decision.person_id == application.person_id
+            assert decision.details["application_id"] == application.id
+            assert decision.reasons_en == "\n".join(applications.reasons(session, application)["en"])
+        for notice in notices:
+            assert f"/my/decisions/{notice.subject_ref.split(':')[1]}" in notice.body
