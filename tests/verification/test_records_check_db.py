@@ -15,7 +15,7 @@ from ilja.people.rrn import generate_key_file
 from ilja.rights.models import Decision
 from ilja.verification import records_check
 from ilja.verification.evaluation import verified_of
-from ilja.verification.models import VerifiedFact
+from ilja.verification.models import Verification
 from tests.verification.households import with_households
 
 CHECKED = dt.date(2025, 6, 2)
@@ -36,7 +36,7 @@ def small(database_url, keyring):
 
 def _counts(engine):
     with engine.connect() as connection:
-        return (connection.execute(select(func.count()).select_from(VerifiedFact)).scalar_one(),
+        return (connection.execute(select(func.count()).select_from(Verification)).scalar_one(),
                 connection.execute(select(func.count()).select_from(Decision)).scalar_one(),
                 connection.execute(select(func.count()).select_from(Application)
                                    .where(Application.status == "ineligible")).scalar_one())
@@ -99,11 +99,9 @@ def test_household_columns_are_summed_and_kept_blind(small, keyring):
                             1: ("세대-함께", "\"본인:800,000;배우자:700000;자녀:0\"")})
     result = _import(engine, built, data, keyring, name="check.csv")
     assert result.rows == 40
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(VerifiedFact.application_id, VerifiedFact.fact, VerifiedFact.value)
-            .where(VerifiedFact.application_id.in_(built.application_ids[:3]))).all()
-    facts = {(app, fact): value for app, fact, value in rows}
+    with transaction(engine) as session:
+        facts = {(app, fact): value for app, held in verified_of(session, built.application_ids[:3]).items()
+                 for fact, value in held.items()}
     first, second, third = built.application_ids[:3]
     income = "household_income_krw"
     assert facts[(first, income)] == facts[(second, income)] == 1_500_000
@@ -118,10 +116,10 @@ def test_matched_rows_become_verified_facts_and_over_the_limit_is_not_eligible(s
     result = _import(engine, built, world.records_file(built, over_limit={4, 5, 6}), keyring)
     assert result.rows == 40
     assert sorted(result.reevaluation.became_ineligible) == sorted(built.application_ids[4:7])
-    facts, decisions, ineligible = _counts(engine)
-    assert (facts, decisions, ineligible) == (40 * 5, 3, 3)
+    rows, decisions, ineligible = _counts(engine)
+    assert (rows, decisions, ineligible) == (40, 3, 3)  # one row per application, its five facts in it
     with engine.connect() as connection:
-        source = connection.execute(select(VerifiedFact.source).limit(1)).scalar_one()
+        source = connection.execute(select(Verification.source).limit(1)).scalar_one()
         kinds = connection.execute(select(Decision.kind)).scalars().all()
     assert source == "사회보장정보시스템 조회, 2025-06-02"
     assert set(kinds) == {"not_eligible"}
@@ -133,7 +131,7 @@ def test_the_same_check_imported_again_changes_no_verdict(small, keyring):
     _import(engine, built, data, keyring)
     again = _import(engine, built, data, keyring)
     assert again.reevaluation.became_ineligible == []
-    assert _counts(engine) == (200, 1, 1)
+    assert _counts(engine) == (40, 1, 1)
 
 
 def test_a_later_check_of_some_applicants_replaces_only_their_facts(small, keyring):
@@ -143,13 +141,13 @@ def test_a_later_check_of_some_applicants_replaces_only_their_facts(small, keyri
     ids = built.application_ids
     assert later.rows == 10 and later.reevaluation.became_ineligible == [ids[3]]
     with engine.connect() as connection:
-        rows = connection.execute(select(VerifiedFact.application_id, VerifiedFact.fact,
-                                         VerifiedFact.value, VerifiedFact.check_id)).all()
-    assert len(rows) == 40 * 5
-    checks = {app: check for app, _, _, check in rows}
+        rows = connection.execute(select(Verification.application_id, Verification.facts,
+                                         Verification.check_id)).all()
+    assert len(rows) == 40 and all(len(facts) == 5 for _, facts, _ in rows)
+    checks = {app: check for app, _, check in rows}
     assert {checks[app] for app in ids[:10]} == {later.check.id}
     assert {checks[app] for app in ids[10:]} == {first.check.id}
-    values = {(app, fact): value for app, fact, value, _ in rows}
+    values = {(app, fact): value for app, facts, _ in rows for fact, value in facts.items()}
     assert values[(ids[3], "household_income_krw")] == world.OVER_LIMIT_INCOME
     assert values[(ids[4], "household_income_krw")] == world.verified_income(4, set())
     assert values[(ids[3], "receives_livelihood_benefit")] is False

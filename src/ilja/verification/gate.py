@@ -32,8 +32,8 @@ from ilja.applications import service as applications
 from ilja.applications.models import Application, Round, table_of
 from ilja.selection.errors import SelectionError
 from ilja.verification import catalogue, household
-from ilja.verification.evaluation import CHUNK
-from ilja.verification.models import AtSelection, SelectionVerification, VerifiedFact
+from ilja.verification.evaluation import CHUNK, verified_of
+from ilja.verification.models import AtSelection, SelectionVerification, Verification
 
 
 class UnverifiedBlocksDraw(SelectionError):
@@ -61,16 +61,19 @@ class Gate:
 
 
 def _facts_of(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each application's verified facts for the run's record, by fact code: how, from what, by
+    whom and when."""
     found: dict[int, list[dict[str, Any]]] = {}
+    table = table_of(Verification)
     for start in range(0, len(ids), CHUNK):
-        for row in session.execute(select(VerifiedFact.application_id, VerifiedFact.fact, VerifiedFact.method,
-                                          VerifiedFact.source, VerifiedFact.verified_by,
-                                          VerifiedFact.verified_at)
-                                   .where(VerifiedFact.application_id.in_(ids[start:start + CHUNK]))
-                                   .order_by(VerifiedFact.application_id, VerifiedFact.fact)):
-            found.setdefault(row.application_id, []).append({
-                "fact": row.fact, "method": row.method, "source": row.source, "by": row.verified_by,
-                "at": row.verified_at.isoformat()})
+        for row in session.execute(select(table.c.application_id, table.c.facts, table.c.method, table.c.source,
+                                          table.c.verified_by, table.c.verified_at)
+                                   .where(table.c.application_id.in_(ids[start:start + CHUNK]))):
+            found.setdefault(row.application_id, []).extend(
+                {"fact": fact, "method": row.method, "source": row.source, "by": row.verified_by,
+                 "at": row.verified_at.isoformat()} for fact in row.facts)
+    for facts in found.values():
+        facts.sort(key=lambda f: f["fact"])
     return found
 
 
@@ -167,14 +170,13 @@ def one_per_household(session: Session, round_row: Round, *, actor: audit.Actor,
                                round_row.starts_on):
         return []
     run_row = selection.completed_run(session, round_row.id)
-    seated = session.execute(
-        select(SelectionOutcomeRow.application_id, VerifiedFact.value)
-        .join(VerifiedFact, (VerifiedFact.application_id == SelectionOutcomeRow.application_id)
-              & (VerifiedFact.fact == "household"))
+    seated = list(session.scalars(
+        select(SelectionOutcomeRow.application_id)
         .where(SelectionOutcomeRow.run_id == run_row.id,
                SelectionOutcomeRow.current_status == "selected")
-        .order_by(SelectionOutcomeRow.rank, SelectionOutcomeRow.application_id)).all()
-    over = household.passed_over([(app_id, key) for app_id, key in seated])
+        .order_by(SelectionOutcomeRow.rank, SelectionOutcomeRow.application_id)))
+    facts = verified_of(session, seated)
+    over = household.passed_over([(app_id, facts.get(app_id, {}).get("household")) for app_id in seated])
     if not over:
         return []
     table = table_of(SelectionVerification)

@@ -2,14 +2,16 @@
 staff or a public-records check verified, the records checks imported, and what each selection
 run knew of every applicant's verification.
 
-A fact's row is its current verified value (one per application and fact); every change is in
-the audit log with who, when, the method and the evidence. Leaf module: it imports nothing of
+A verification's row holds the facts it verified (a records check's for one application, or the
+one fact staff verified); each fact's current value is in one row; every change is in the audit
+log with who, when, the method and the evidence. Leaf module: it imports nothing of
 Ilja's but ``ilja.db``, so ``accounts.scope`` can read it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -81,24 +83,28 @@ class RecordsCheck(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
-class VerifiedFact(Base):
-    """The verified value of one fact of one application, with how, from what and by whom."""
+class Verification(Base):
+    """One verification of one application: the facts one records check returned for it (one row
+    per application and check), or the one fact staff accepted or corrected, with how, from what
+    and by whom. A fact of an application is in one row at most (the writers keep it so): its
+    verified value now.
+
+    A records check of 100,000 applicants is 100,000 rows (not one per fact): the foreign-key
+    checks and index entries of each row are the server's work in the import. So no more indexes
+    or foreign keys than needed: looked up by application (its index; a round's by the range of
+    its application ids, with ``round_id``); the round and the person are the application's,
+    copied for reading, and held by the application's own foreign keys.
+    """
 
     __tablename__ = "verified_facts"
-    __table_args__ = (UniqueConstraint("application_id", "fact",
-                                       name="uq_verified_facts_application_id_fact"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    # Looked up by application (the unique constraint's index) or round; five rows an applicant,
-    # so no more indexes or foreign keys than needed (each is per-row work in a 500,000-row
-    # records-check import): the round and the person are the application's, copied for reading,
-    # and held by the application's own foreign keys.
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
-    round_id: Mapped[int] = mapped_column(Integer, index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"),
+                                                index=True)
+    round_id: Mapped[int] = mapped_column(Integer)
     person_id: Mapped[int] = mapped_column(Integer)
-    fact: Mapped[str] = mapped_column(String(40))
-    value: Mapped[Any] = mapped_column(_JSON, nullable=True)
-    declared: Mapped[Any] = mapped_column(_JSON, nullable=True)  # None: not declared, or not read
+    facts: Mapped[dict[str, Any]] = mapped_column(_JSON)  # fact code → verified value
+    declared: Mapped[dict[str, Any] | None] = mapped_column(_JSON)  # fact → declared (staff's)
     method: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(200))
     document_id: Mapped[int | None] = mapped_column(
@@ -107,6 +113,49 @@ class VerifiedFact(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     verified_by: Mapped[str | None] = mapped_column(String(100))
     verified_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    def verified_facts(self) -> list[VerifiedFact]:
+        """The row's facts one by one."""
+        declared = self.declared or {}
+        return [VerifiedFact(fact, value, declared.get(fact), self) for fact, value in self.facts.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedFact:
+    """One fact's verified value, with the verification that established it."""
+
+    fact: str
+    value: Any
+    declared: Any  # None: not declared, or not read (a records check)
+    verification: Verification
+
+    @property
+    def method(self) -> str:
+        return self.verification.method
+
+    @property
+    def source(self) -> str:
+        return self.verification.source
+
+    @property
+    def document_id(self) -> int | None:
+        return self.verification.document_id
+
+    @property
+    def check_id(self) -> int | None:
+        return self.verification.check_id
+
+    @property
+    def reason(self) -> str | None:
+        return self.verification.reason
+
+    @property
+    def verified_by(self) -> str | None:
+        return self.verification.verified_by
+
+    @property
+    def verified_at(self) -> dt.datetime:
+        return self.verification.verified_at
 
 
 class SelectionVerification(Base):

@@ -34,7 +34,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +49,7 @@ from ilja.people.person_format.cells import cell_text
 from ilja.people.rrn import InvalidRrn, KeyRing, blind_index, parse_rrn
 from ilja.verification import catalogue, household
 from ilja.verification.evaluation import CHUNK, Reevaluation, reevaluate
-from ilja.verification.models import Method, RecordsCheck, VerifiedFact
+from ilja.verification.models import Method, RecordsCheck, Verification
 
 COLUMNS = {  # header → (English alias, fact or None)
     "주민등록번호": ("rrn", None),
@@ -203,30 +202,6 @@ def _parse(parsed: dict[str, Any], fact: str, cell: str) -> Any:
         return value
 
 
-def _json_text(value: Any) -> str | None:
-    """The JSON column's text for ``value``; None is SQL NULL, as the column says."""
-    return None if value is None else json.dumps(value)
-
-
-def _memoised(encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``encode`` once per distinct value (told apart by type too: ``True`` is not ``1``): a
-    file's facts repeat a few values (Y, N, no groups, the same amounts) down 100,000 rows."""
-    memo: dict[Any, Any] = {}
-
-    def encoded(value: Any) -> Any:
-        key = ((list, tuple(value), tuple(map(type, value))) if value.__class__ is list
-               else (value.__class__, value))
-        try:
-            return memo[key]
-        except KeyError:
-            memo[key] = text = encode(value)
-            return text
-        except TypeError:  # unhashable (a list of objects): encoded each time
-            return encode(value)
-
-    return encoded
-
-
 def _copy_text(value: Any) -> str:
     """A value in COPY's text format: NULL as ``\\N``, backslash, tab and line breaks escaped."""
     if value is None:
@@ -237,41 +212,50 @@ def _copy_text(value: Any) -> str:
 
 def _insert_facts(session: Session, rows: list[tuple[int, int, dict[str, Any]]],
                   shared: dict[str, Any]) -> None:
-    """Five facts a row, 500,000 rows for a 100,000-row file: PostgreSQL's COPY; on SQLite one
-    ``INSERT … SELECT`` per 25,000 facts from a JSON array of them (``json_each``), the shared
-    values put through their column type's own bind processor and bound once (binding 500,000
-    rows one by one from Python, let alone the ORM's per-row parameter handling, would cost more
-    than SQLite's own JSON reader). Each fact's value is its JSON text."""
+    """One row per application, its facts as JSON text: PostgreSQL's COPY (one stream instead of
+    100,000 statements); on SQLite one ``INSERT … SELECT`` per 25,000 rows from a JSON array of
+    them (``json_each``), the shared values put through their column type's own bind processor
+    and bound once (binding 100,000 rows one by one from Python, let alone the ORM's per-row
+    parameter handling, would cost more than SQLite's own JSON reader)."""
     connection = session.connection()
     dialect = connection.dialect
-    table = table_of(VerifiedFact)
-    per_row = ("application_id", "person_id", "fact", "value")
-    columns = (*per_row, *shared)
+    table = table_of(Verification)
+    per_row = ("application_id", "person_id", "facts")
+    columns = ", ".join((*per_row, *shared))
+    if dialect.name == "postgresql":
+        tail = "\t".join(_copy_text(v) for v in shared.values())
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            for start in range(0, len(rows), CHUNK):
+                copy.write("".join(f"{app_id}\t{person_id}\t{_copy_text(json.dumps(facts))}\t{tail}\n"
+                                   for app_id, person_id, facts in rows[start:start + CHUNK]))
+        return
 
     def processor(name: str) -> Any:
         return table.c[name].type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
 
-    if dialect.name == "postgresql":  # COPY: one stream instead of 500,000 statements
-        tail = "\t".join(_copy_text(v) for v in shared.values())
-        text_of = _memoised(lambda value: _copy_text(_json_text(value)))
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        with driver.cursor() as cursor, cursor.copy(
-                f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for start in range(0, len(rows), CHUNK):
-                copy.write("".join(
-                    f"{app_id}\t{person_id}\t{fact}\t{text_of(value)}\t{tail}\n"
-                    for app_id, person_id, facts in rows[start:start + CHUNK] for fact, value in facts.items()))
-        return
     constants = tuple(processor(name)(value) for name, value in shared.items())
-    picked = ", ".join(f"json_extract(fact.value, '$[{i}]')" for i in range(len(per_row)))
-    statement = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-                 f"SELECT {picked}, {', '.join(['?'] * len(shared))} FROM json_each(?) AS fact")
-    text_of = _memoised(_json_text)
-    each = [(app_id, person_id, fact, text_of(value))
-            for app_id, person_id, facts in rows for fact, value in facts.items()]
-    for start in range(0, len(each), CHUNK * 5):
-        connection.exec_driver_sql(statement, (*constants, json.dumps(each[start:start + CHUNK * 5])))
+    picked = ", ".join(f"json_extract(item.value, '$[{i}]')" for i in range(len(per_row)))
+    statement = (f"INSERT INTO {table.name} ({columns}) "
+                 f"SELECT {picked}, {', '.join(['?'] * len(shared))} FROM json_each(?) AS item")
+    for start in range(0, len(rows), CHUNK * 5):
+        connection.exec_driver_sql(statement, (*constants, json.dumps(rows[start:start + CHUNK * 5])))
+
+
+def _earlier(session: Session, round_id: int, ids: set[int]) -> list[int]:
+    """The verifications of ``ids`` that the new check replaces: an earlier check's, and staff's
+    of a fact a check returns (the newer value wins, as staff's correction of a checked fact
+    does). One query each by the round's range of ids (none at a round's first check)."""
+    table = table_of(Verification)
+    where = (table.c.round_id == round_id, table.c.application_id.between(min(ids), max(ids)))
+    checked = set(catalogue.RECORDS_CHECK_FACTS)
+    found = [row_id for row_id, app_id in session.execute(
+        select(table.c.id, table.c.application_id).where(*where, table.c.check_id.is_not(None))) if app_id in ids]
+    found += [row_id for row_id, app_id, facts in session.execute(
+        select(table.c.id, table.c.application_id, table.c.facts).where(*where, table.c.check_id.is_(None)))
+        if app_id in ids and checked.issuperset(facts)]  # staff's rows hold one fact
+    return found
 
 
 def import_check(session: Session, data: bytes, filename: str, round_id: int, *, checked_on: dt.date,
@@ -290,19 +274,15 @@ def import_check(session: Session, data: bytes, filename: str, round_id: int, *,
     session.flush()
     source = SOURCE.format(date=checked_on.isoformat())
     ids = [app_id for app_id, _, _ in rows]
-    table = table_of(VerifiedFact)
-    checked = table.c.fact.in_(catalogue.RECORDS_CHECK_FACTS)
-    # The facts an earlier check stored (none at a round's first): found by round in one query.
-    stale = sorted(set(ids) & set(session.scalars(
-        select(table.c.application_id).where(table.c.round_id == round_id, checked))))
-    for start in range(0, len(stale), CHUNK):
-        session.execute(delete(table).where(table.c.application_id.in_(stale[start:start + CHUNK]),
-                                            checked))
+    table = table_of(Verification)
+    earlier = _earlier(session, round_id, set(ids))
+    for start in range(0, len(earlier), CHUNK):
+        session.execute(delete(table).where(table.c.id.in_(earlier[start:start + CHUNK])))
     _insert_facts(session, rows, {"round_id": round_id, "method": Method.RECORDS_CHECK.value,
                                   "source": source, "check_id": check.id, "verified_by": actor.id,
                                   "verified_at": now})
     result = reevaluate(session, round_row, ids, actor=actor, note=f"{source}: 확인된 사실로 다시 판정",
-                        known={app_id: facts for app_id, _, facts in rows}, now=now)
+                        known={app_id: facts for app_id, _, facts in rows}, known_check=check.id, now=now)
     check.became_ineligible = len(result.became_ineligible)
     audit.record(session, actor, "verification.records_check", object_type="round", object_id=round_id,
                  details={"check": check.id, "rows": len(rows), "file": check.file_sha256[:32],

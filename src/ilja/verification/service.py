@@ -33,6 +33,7 @@ from ilja.verification.models import (
     DocumentVia,
     Method,
     RecordsCheck,
+    Verification,
     VerificationDocument,
     VerifiedFact,
 )
@@ -161,11 +162,20 @@ class FactLine:
     verified: VerifiedFact | None
 
 
+def _verifications(session: Session, application_id: int) -> list[Verification]:
+    return list(session.scalars(select(Verification).where(Verification.application_id == application_id)
+                                .order_by(Verification.id)))
+
+
+def verified_facts(session: Session, application_id: int) -> dict[str, VerifiedFact]:
+    """The application's verified facts by code, each with the verification that established it."""
+    return {f.fact: f for row in _verifications(session, application_id) for f in row.verified_facts()}
+
+
 def fact_lines(session: Session, application: Application, round_row: Round) -> list[FactLine]:
     """The program's facts to verify (and any other verified one) beside their declarations."""
     person = persons_of(session, [application.person_id])[application.person_id]
-    rows = {f.fact: f for f in session.scalars(select(VerifiedFact).where(
-        VerifiedFact.application_id == application.id))}
+    rows = verified_facts(session, application.id)
     codes = catalogue.facts_to_verify(round_row.program_code, round_row.starts_on)
     codes += [c for c in rows if c not in codes]
     return [FactLine(c, catalogue.declared(c, person), rows.get(c)) for c in codes]
@@ -186,7 +196,7 @@ def evidence_of(session: Session, application_id: int) -> list[Evidence]:
     """The application's verified facts in the catalogue's order, each with its evidence."""
     from ilja.accounts.models import User
 
-    facts = list(session.scalars(select(VerifiedFact).where(VerifiedFact.application_id == application_id)))
+    facts = list(verified_facts(session, application_id).values())
     documents = {d.id: d for d in documents_of(session, application_id)}
     checks = dict(session.execute(select(RecordsCheck.id, RecordsCheck.checked_on).where(
         RecordsCheck.id.in_({f.check_id for f in facts if f.check_id is not None}))).all())
@@ -218,15 +228,25 @@ def _fact_code(fact: str) -> str:
 
 def _put_fact(session: Session, application: Application, fact: str, value: Any, declared: Any, *,
               method: Method, source: str, document: VerificationDocument | None, reason: str | None,
-              actor: audit.Actor, now: dt.datetime) -> VerifiedFact:
-    row = session.scalars(select(VerifiedFact).where(VerifiedFact.application_id == application.id,
-                                                     VerifiedFact.fact == fact)).first()
-    values = {"value": value, "declared": declared, "method": method.value, "source": source,
+              actor: audit.Actor, now: dt.datetime) -> Verification:
+    """Store staff's verification of one fact: its own row, updated if staff verified the fact
+    before; taken out of the verification that held it (a records check's row) otherwise."""
+    row = None
+    for held in _verifications(session, application.id):
+        if fact not in held.facts:
+            continue
+        if held.check_id is None and len(held.facts) == 1:
+            row = held
+        elif len(held.facts) == 1:
+            session.delete(held)
+        else:
+            held.facts = {f: v for f, v in held.facts.items() if f != fact}
+    values = {"facts": {fact: value}, "declared": {fact: declared}, "method": method.value, "source": source,
               "document_id": document.id if document else None, "check_id": None, "reason": reason,
               "verified_by": actor.id, "verified_at": now}
     if row is None:
-        row = VerifiedFact(application_id=application.id, round_id=application.round_id,
-                           person_id=application.person_id, fact=fact, **values)
+        row = Verification(application_id=application.id, round_id=application.round_id,
+                           person_id=application.person_id, **values)
         session.add(row)
     else:
         for key, item in values.items():
@@ -314,7 +334,7 @@ def queue(session: Session, round_id: int, *, scope: Scope = SYSTEM, only_open: 
     codes = set(catalogue.facts_to_verify(round_row.program_code, round_row.starts_on))
     apps = list(session.scalars(select(Application).where(
         Application.round_id == round_id, scope.where(Kind.APPLICATION)).order_by(Application.id)))
-    verified = verified_of(session, [a.id for a in apps])
+    verified = verified_of(session, [a.id for a in apps], round_id=round_id)
     papers: dict[int, set[str]] = {}
     for app_id, document in session.execute(select(VerificationDocument.application_id,
                                                    VerificationDocument.document)
