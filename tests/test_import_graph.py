@@ -40,8 +40,6 @@ KNOWN_UPWARD = {
     ("accounts", "training"), ("accounts", "verification"),
     # a key rotation re-encrypts pay accounts
     ("people", "publicjobs"),
-    # the privacy export reads every table (ilja.models)
-    ("privacy", "schema"),
     # an application's training history is read from training's enrolments; it belongs in
     # people, written by training when an enrolment ends (a table not yet made)
     ("applications", "training"),

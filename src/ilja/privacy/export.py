@@ -23,11 +23,26 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, Table, select
 from sqlalchemy.orm import Session
 
-from ilja import __version__, clock, models
+from ilja import __version__, clock
 from ilja.accounts import audit
+from ilja.accounts import models as _accounts  # noqa: F401
+from ilja.applications import models as _applications  # noqa: F401
+from ilja.db import Base
+from ilja.matching import models as _matching  # noqa: F401
+from ilja.messages import models as _messages  # noqa: F401
+from ilja.outcomes import models as _outcomes  # noqa: F401
+from ilja.people import models as _people  # noqa: F401
 from ilja.people.keys import get_keyring
+from ilja.privacy import models as _privacy  # noqa: F401
+from ilja.publicjobs import attendance_models as _pj_attendance  # noqa: F401
+from ilja.publicjobs import models as _publicjobs  # noqa: F401
+from ilja.publicjobs import payment_models as _payments  # noqa: F401
 from ilja.rights import service
 from ilja.rights.models import Appeal, Decision
+from ilja.selection import models as _selection  # noqa: F401
+from ilja.support import models as _support  # noqa: F401
+from ilja.training import models as _training  # noqa: F401
+from ilja.verification import models as _verification  # noqa: F401
 
 Rows = list[dict[str, Any]]
 Found = dict[str, Rows]
@@ -50,7 +65,9 @@ LEFT_OUT: dict[str, str] = {
 
 
 def _table(name: str) -> Table | None:
-    return models.metadata.tables.get(name)
+    """A table by name; the models of every domain the collectors read are imported above (as
+    ilja.models imports them for Alembic, from above every domain), however the export is reached."""
+    return Base.metadata.tables.get(name)
 
 
 def _value(value: Any) -> Any:
