@@ -38,8 +38,6 @@ KNOWN_UPWARD = {
     ("accounts", "messages"), ("accounts", "outcomes"), ("accounts", "privacy"),
     ("accounts", "publicjobs"), ("accounts", "rights"), ("accounts", "support"),
     ("accounts", "training"), ("accounts", "verification"),
-    # a key rotation re-encrypts pay accounts
-    ("people", "publicjobs"),
     # an application's training history is read from training's enrolments; it belongs in
     # people, written by training when an enrolment ends (a table not yet made)
     ("applications", "training"),

@@ -11,9 +11,9 @@ from sqlalchemy import func, select, text
 
 from ilja.accounts.models import AuditRecord
 from ilja.db import engine_for, transaction
+from ilja.ops.keys import rotate_keys
 from ilja.people import registry
 from ilja.people.importer import ImportInvalid, import_people
-from ilja.people.keys import rotate_keys
 from ilja.people.models import Person
 from ilja.people.rrn import KeyRing, RotationError, token_key_id
 from tests.people.conftest import MANAGER, TODAY, record, valid_rrn

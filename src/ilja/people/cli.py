@@ -85,7 +85,7 @@ def keys_rotate(
     import json
 
     from ilja.db import get_engine
-    from ilja.people.keys import rotate_keys
+    from ilja.ops.keys import rotate_keys
     from ilja.people.rrn import RrnError
 
     try:

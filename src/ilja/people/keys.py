@@ -4,33 +4,28 @@ Keys come from the environment (``ILJA_DATA_KEY_FILE`` or ``ILJA_DATA_KEYS``/``I
 in development and test only, a key file is generated at first use in the data directory
 (``var/``, git-ignored), so no key is ever in the repository (안전성 확보조치 기준 §7: 암호키 관리).
 
-Rotation (``ilja keys rotate``) adds a new active key to the key file, then re-encrypts every RRN
-token and recomputes every blind index in one transaction. If that transaction fails, the key
-file is put back as it was, so a failure leaves keys and records untouched; old keys stay in the
-file for reading until an operator retires them.
+Rotation (``ilja keys rotate``, ``ilja.ops.keys``) adds a new active key to the key file, then
+moves the registry's records to it (``rotate_person_records``) with every other encrypted record
+in one transaction.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.config import get_settings
-from ilja.db import transaction
 from ilja.people.models import Person
 from ilja.people.rrn import (
     ENV_KEY_FILE,
     ENV_PURPOSES,
-    KeyConfigError,
     KeyRing,
-    add_active_key,
     generate_key_file,
     load_keyring,
     rotate_records,
@@ -135,54 +130,3 @@ def rotate_person_records(session: Session, keyring: KeyRing, *, actor: audit.Ac
                  object_id=f"{report.encryption_key},{report.index_key}",
                  details={"records": checked, "changed": changed})
     return report
-
-
-def rotate_keys(engine: Engine, *, actor: audit.Actor, key_file: Path | None = None,
-                new_keys: bool = True) -> RotationReport:
-    """Add new active encryption and blind-index keys to the key file (``new_keys``), then move
-    every record to them in one transaction; on any failure restore the key file as it was."""
-    path = key_file or configured_key_file()
-    if new_keys and path is None:
-        raise KeyConfigError(
-            "keys_in_environment",
-            "Keys come from environment variables: add the new key there, make it active, "
-            "restart, then run 'ilja keys rotate --records-only'.",
-            "키가 환경변수에 있습니다. 새 키를 추가해 활성으로 지정하고 재시작한 뒤 "
-            "'ilja keys rotate --records-only'를 실행하세요.")
-    previous = _read_bytes(path) if new_keys and path is not None else None
-    try:
-        if new_keys and path is not None:
-            add_active_key(path, "encryption")
-            keyring = add_active_key(path, "blind_index")
-        elif path is not None:
-            keyring = KeyRing.from_file(path)
-        else:
-            keyring = KeyRing.from_env()
-        with transaction(engine) as session:
-            report = rotate_person_records(session, keyring, actor=actor)
-            from ilja.publicjobs.payment_service import reencrypt_accounts  # corrected pay accounts
-
-            reencrypt_accounts(session, keyring)
-    except BaseException:
-        if previous is not None and path is not None:
-            _restore(path, previous)
-        raise
-    finally:
-        reset_keyring()
-    return report
-
-
-def _read_bytes(path: Path) -> bytes:
-    KeyRing.from_file(path)  # refuse to rotate from a key file that is not safe to read
-    return path.read_bytes()
-
-
-def _restore(path: Path, content: bytes) -> None:
-    """Put the key file back (0600, atomically) after a failed rotation."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.restore")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
