@@ -73,7 +73,6 @@ _HEADS: _Bounded = _Bounded(5_000)
 _INPUTS: _Bounded = _Bounded(50_000)
 _PROGRAMS: _Bounded = _Bounded(5_000)
 _OUTPUTS: _Bounded = _Bounded(5_000)
-_CONDITIONS: _Bounded = _Bounded(20_000)  # about 0.5 KB each of its own (the rest shared)
 _STRINGS: _Bounded = _Bounded(5_000)
 _OUTPUT_USES: _Bounded = _Bounded(5_000)
 
@@ -141,17 +140,12 @@ def _input(name: str, value: Any) -> tuple[bytes, bytes, bytes]:
 def _condition(outcome: ConditionOutcome) -> tuple[bytes, ...]:
     """A condition as ``ConditionOut`` writes it, and its lines in Korean and English (each
     line a JSON string with its leading comma), as parts: the parameters' parts, the largest,
-    are copied once, into the answer. Most persons' conditions have been said before, to
-    someone with the same values: kept whole, by everything they show."""
-    shown = outcome.inputs
-    key = (outcome.id, outcome.label_ko, outcome.label_en, outcome.status,
-           tuple(map(id, outcome.parameters)), tuple(outcome.exceptions),
-           tuple((name, tuple(value) if isinstance(value, list) else value)
-                 for name, value in shown.items()))
-    entry = _CONDITIONS.get(key)
-    if entry is None:  # the entry keeps the uses, so that no other object takes their ids
-        entry = _CONDITIONS.put(key, (_said(outcome, shown), tuple(outcome.parameters)))
-    return entry[0]
+    are copied once, into the answer. The engine gives an outcome it has kept to everyone with
+    the same facts: its parts are made once, and kept on it."""
+    said = outcome.kept
+    if said is None:
+        said = outcome.kept = _said(outcome, outcome.inputs)
+    return said
 
 
 def _said(outcome: ConditionOutcome, shown: dict[str, Any]) -> tuple[bytes, ...]:
@@ -226,36 +220,50 @@ def _said_outputs(result: ProgramResult) -> tuple[bytes, bytes, bytes]:
     )
 
 
-def _result(result: ProgramResult, out: list[bytes],
-            conditions: dict[int, tuple[bytes, ...]],
-            outputs: dict[tuple[Any, ...], tuple[bytes, bytes, bytes]]) -> None:
-    """A program's answer, as parts added to ``out``; ``conditions`` and ``outputs`` keep the
-    parts of the conditions and outputs several programs of one evaluation share."""
+def _result(result: ProgramResult) -> tuple[bytes, ...]:
+    """A program's answer as parts. A result made from a shape the engine keeps (everyone with
+    the same outcomes has it) is said once, and its parts kept on the shape: they refer to the
+    parts shared by every answer, so a shape keeps little of its own."""
+    shape = result.shape
+    if shape is None:
+        return _said_result(result)
+    said = shape.kept
+    if said is None:
+        said = shape.kept = _said_result(result)
+    return said
+
+
+def _said_result(result: ProgramResult) -> tuple[bytes, ...]:
     opening, verdict_ko, verdict_en = _program(result)
-    # programs with the same pay formula share its breakdown: said once per evaluation
-    key = (result.priority_group, result.bonus_points, id(result.pay_breakdown))
-    shown = outputs.get(key)
-    if shown is None:
-        shown = outputs[key] = _outputs(result)
-    out += (opening, b',"failed":', _strings(result.failed), b',"to_verify":',
-            _strings(result.to_verify), shown[0], b',"conditions":[')
-    ko, en = [b'],"output_parameters":', _uses(result.output_parameters),
-              b',"output_exceptions":', _strings(result.output_exceptions),
+    said, output_ko, output_en, uses, exceptions = _result_outputs(result)
+    out = [opening, b',"failed":', _strings(result.failed), b',"to_verify":',
+           _strings(result.to_verify), said, b',"conditions":[']
+    ko, en = [b'],"output_parameters":', uses, b',"output_exceptions":', exceptions,
               b',"explanation":{"ko":[', verdict_ko], [b'],"en":[', verdict_en]
     for i, outcome in enumerate(result.conditions):
-        said = conditions.get(id(outcome))
-        if said is None:
-            said = conditions[id(outcome)] = _condition(outcome)
+        said = _condition(outcome)
         if i:
             out.append(b",")
         out += said[:2]
         ko += said[2:4]
         en += said[4:]
-    ko.append(shown[1])
-    en.append(shown[2])
+    ko.append(output_ko)
+    en.append(output_en)
     en.append(b"]}}")
-    out += ko
-    out += en
+    return (*out, *ko, *en)
+
+
+def _result_outputs(result: ProgramResult) -> tuple[bytes, bytes, bytes, bytes, bytes]:
+    """A program's outputs: from priority group to pay breakdown, the last lines in each
+    language, the output parameters and exceptions; kept on the engine's outputs where the
+    result has them (everyone with the same output verdicts shares them)."""
+    outputs = None if result.shape is None else result.shape.outputs
+    if outputs is not None and outputs.kept is not None:
+        return outputs.kept
+    said = (*_outputs(result), _uses(result.output_parameters), _strings(result.output_exceptions))
+    if outputs is not None:
+        outputs.kept = said
+    return said
 
 
 def eligibility_json(evaluation: PersonEvaluation) -> bytes:
@@ -264,11 +272,9 @@ def eligibility_json(evaluation: PersonEvaluation) -> bytes:
            f'"announced":"{evaluation.announced.isoformat()}",'
            f'"parameter_version":{_string(evaluation.parameter_version)},'
            f'"code_version":{_string(evaluation.code_version)},"results":['.encode()]
-    conditions: dict[int, tuple[bytes, ...]] = {}
-    outputs: dict[tuple[Any, ...], tuple[bytes, bytes, bytes]] = {}
     for i, result in enumerate(evaluation.results):
         if i:
             out.append(b",")
-        _result(result, out, conditions, outputs)
+        out += _result(result)
     out.append(b"]}")
     return b"".join(out)

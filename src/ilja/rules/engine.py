@@ -7,26 +7,31 @@ Every result is stamped with the parameter version and the code version it used.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
 from ilja import __version__
 from ilja.rules.formulas import PROGRAMS
-from ilja.rules.model import BatchContext, Condition, PersonContext, Program
+from ilja.rules.model import ANY_FACT, SHOWN_FROM, BatchContext, Condition, PersonContext, Program
 from ilja.rules.parameters import ParameterTree, ParameterUse, default_tree
 from ilja.rules.pay import MonthlyPay
-from ilja.rules.population import Person, Population
+from ilja.rules.population import Person, Population, date_to_int
 
 HELD, FAILED, TO_VERIFY = "held", "failed", "to_verify"
 
 
 @dataclass(slots=True)
 class ConditionOutcome:
-    """One condition's verdict with what it used; the person's values are read when shown."""
+    """One condition's verdict with what it used and the person's values it showed.
+
+    An outcome is kept and given to every later person with the same facts (``_Step``): read
+    it, never change it. ``kept`` holds what a writer made of it once (``ilja.rules.answer``).
+    """
 
     id: str
     label_ko: str
@@ -34,16 +39,12 @@ class ConditionOutcome:
     status: str  # held | failed | to_verify
     parameters: list[ParameterUse]
     exceptions: list[str]
-    _context: Any = field(repr=False, compare=False)
-    _input_names: tuple[str, ...] = field(repr=False, compare=False)
-    _inputs: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    _inputs: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    kept: Any = field(default=None, repr=False, compare=False)
 
     @property
     def inputs(self) -> dict[str, Any]:
-        """The person's values the condition looked at (read once: the answer and its
-        explanation both show them). A copy, so a caller's change stays its own."""
-        if self._inputs is None:
-            self._inputs = _person_inputs(self._context, self._input_names)
+        """The person's values the condition looked at (a copy: a caller's change stays its own)."""
         return dict(self._inputs)
 
     def as_dict(self) -> dict[str, Any]:
@@ -72,6 +73,9 @@ class ProgramResult:
     pay_breakdown: dict[str, Any] | None = None
     output_parameters: list[ParameterUse] = field(default_factory=list)
     output_exceptions: list[str] = field(default_factory=list)
+    # the engine's kept program verdict this result was made from (None when made elsewhere):
+    # everyone with the same outcomes has the same one, and a writer keeps its words there
+    shape: _Shape | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -113,34 +117,6 @@ class PersonEvaluation:
         }
 
 
-def _person_inputs(x: PersonContext, names: Iterable[str]) -> dict[str, Any]:
-    person = x.person
-    shown: dict[str, Any] = {}
-    for name in names:
-        if name == "age":
-            shown[name] = int(x.age)
-        elif name == "academy_courses":
-            shown[name] = int(x.history_count("youth_academy", before=x.on))
-        elif name == "last_academy_course_end":
-            shown[name] = _date_or_none(x.history_last_end("youth_academy", before=x.on))
-        elif name == "last_quit_without_notice":
-            shown[name] = _date_or_none(x.history_last_end(
-                "youth_academy", before=x.on, results=("quit_without_notice",)))
-        elif name == "unemployment_benefit_periods":
-            shown[name] = [f"{p.start.isoformat()}/{p.end.isoformat()}"
-                           for p in person.unemployment_benefit_periods]
-        else:
-            shown[name] = getattr(person, name)
-    return shown
-
-
-def _date_or_none(yyyymmdd: Any) -> str | None:
-    value = int(yyyymmdd)
-    if value == 0:
-        return None
-    return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
-
-
 def _pay_dict(pay: MonthlyPay) -> dict[str, Any]:
     return {
         "hourly_wage": int(pay.hourly_wage),
@@ -157,6 +133,141 @@ def _pay_dict(pay: MonthlyPay) -> dict[str, Any]:
 OUTPUT_NAMES = ("priority", "bonus", "pay")
 
 
+def _facts(person: Person, on: int) -> dict[str, Any]:
+    """A person's facts by field name as a kept verdict's key holds them: the fields as they are,
+    lists as tuples, and ``age`` in whole years on the date judged (``on``, YYYYMMDD)."""
+    facts = dict(vars(person))
+    facts["age"] = (on - date_to_int(person.birth_date)) // 10000
+    facts["vulnerable_groups"] = tuple(person.vulnerable_groups)
+    facts["unemployment_benefit_periods"] = tuple(
+        (p.start, p.end) for p in person.unemployment_benefit_periods)
+    facts["training_history"] = tuple(
+        (r.program, r.start, r.end, r.result) for r in person.training_history)
+    return facts
+
+
+def _key(names: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
+    """The key of a verdict among a step's kept ones: the values of ``names`` in the facts."""
+    return itemgetter(*names) if names else _no_facts
+
+
+def _no_facts(facts: dict[str, Any]) -> tuple[()]:
+    return ()
+
+
+_KEPT_PER_STEP = 2_048  # verdicts kept per condition or output and dates; starts over when full
+
+
+class _Step:
+    """A condition or an output of a plan on one pair of dates, with the verdicts it gave kept by
+    the facts of the person they were read from (``PersonContext.reads``): a later person with
+    the same facts gets the same verdict without the formula running. A formula reads only the
+    person's facts, the dates and the parameters of the date, so the same facts take it down the
+    same path to the same verdict. Which facts is learned as it runs (a condition starts from
+    those it shows and needs): a run that reads one more starts a new memo keyed by all of them;
+    one that reads the person object itself (``ANY_FACT``) is never kept.
+
+    ``memo`` is (key function, fact names, verdicts by their key), replaced whole, so that
+    threads sharing the engine always see a key layout with its own verdicts. An output's verdict
+    equal to one given before is that one (``same``): an output read from a fact of many values
+    (the bonus points from the assets) has few verdicts, and their ids key the programs' shapes.
+    """
+
+    __slots__ = ("condition", "formula", "memo", "same")
+
+    def __init__(self, condition: Condition | None, formula: Any):
+        self.condition = condition
+        self.formula = formula
+        shown = () if condition is None else (*condition.needs,
+                                                *(SHOWN_FROM.get(n, n) for n in condition.inputs))
+        names = tuple(sorted(set(shown)))
+        self.memo: tuple[Callable[[dict[str, Any]], Any], tuple[str, ...], dict[Any, Any]] | None = (
+            _key(names), names, {})
+        self.same: dict[tuple[Any, ...], Any] = {}
+
+    def run(self, x: PersonContext, facts: dict[str, Any]) -> Any:
+        """The verdict for the person of ``x``: (value, uses, exceptions) for an output, a
+        ``ConditionOutcome`` for a condition; kept under the facts it read."""
+        x.begin()
+        condition = self.condition
+        if condition is None:
+            made: Any = self._same((self.formula(x), x.uses, x.exceptions))
+        else:
+            status = HELD if self.formula(x) else FAILED
+            for name in condition.needs:
+                if not x.known(name):
+                    status = TO_VERIFY
+                    break
+            made = ConditionOutcome(condition.id, condition.label_ko, condition.label_en, status,
+                                    x.uses, x.exceptions, x.shown(condition.inputs))
+        self._keep(x.reads, facts, made)
+        return made
+
+    def _same(self, made: tuple[Any, list[ParameterUse], list[str]]) -> Any:
+        value, uses, exceptions = made
+        key = (type(value), value, *map(id, uses), None, *exceptions)
+        try:
+            same = self.same.get(key)
+        except TypeError:  # a value that is not hashable (a pay): its step is keyed by few facts
+            return made
+        if same is None:
+            if len(self.same) >= _KEPT_PER_STEP:
+                self.same.clear()
+            same = self.same[key] = made
+        return same
+
+    def _keep(self, read: set[str], facts: dict[str, Any], made: Any) -> None:
+        memo = self.memo
+        if memo is None:
+            return
+        if ANY_FACT in read:
+            self.memo = None
+            return
+        key, names, kept = memo
+        if not read.issubset(names):
+            names = tuple(sorted(read.union(names)))
+            key, kept = _key(names), {}
+            self.memo = (key, names, kept)
+        elif len(kept) >= _KEPT_PER_STEP:
+            kept.clear()
+        kept[key(facts)] = made
+
+
+@dataclass(slots=True)
+class _Outputs:
+    """A program's outputs for everyone with the same verdicts of its output steps (``made``,
+    kept here so that their ids, the key, stay theirs)."""
+
+    made: tuple[Any, ...]
+    priority_group: bool
+    bonus_points: float
+    monthly_pay_krw: int | None
+    pay_breakdown: dict[str, Any] | None
+    output_parameters: list[ParameterUse]
+    output_exceptions: list[str]
+    kept: Any = None  # what a writer made of them once (``ilja.rules.answer``)
+
+
+@dataclass(slots=True)
+class _Shape:
+    """A program's verdict for everyone with the same outcomes of its conditions and the same
+    outputs (``made``, kept here so that their ids, the key, stay theirs)."""
+
+    made: tuple[Any, ...]
+    failed: list[str]
+    to_verify: list[str]
+    outputs: _Outputs
+    kept: Any = None  # what a writer made of it once (``ilja.rules.answer``)
+
+
+def _taker(indices: Sequence[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """The items at ``indices`` of a list, as a tuple."""
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda done: (done[only],)
+    return itemgetter(*indices) if indices else (lambda done: ())
+
+
 @dataclass(frozen=True, slots=True)
 class _PlannedProgram:
     """One program in a plan: where its conditions and its outputs (priority, bonus, pay; None
@@ -167,6 +278,68 @@ class _PlannedProgram:
     label_en: str
     conditions: tuple[int, ...]
     outputs: tuple[int | None, int | None, int | None]
+    take: Callable[[list[Any]], tuple[Any, ...]]  # its conditions' and outputs' verdicts
+
+    @classmethod
+    def of(cls, program: Program, conditions: tuple[int, ...],
+           outputs: tuple[int | None, int | None, int | None]) -> _PlannedProgram:
+        return cls(program.code, program.label_ko, program.label_en, conditions, outputs,
+                   _taker([*conditions, *(i for i in outputs if i is not None)]))
+
+    def result(self, done: list[Any], shapes: dict[tuple[int, ...], _Shape],
+               outputs: dict[tuple[int, ...], _Outputs]) -> ProgramResult:
+        """This program's result from the plan's verdicts for one person (``done``); its shape
+        kept in ``shapes`` by the verdicts' ids, its outputs in ``outputs``."""
+        made = self.take(done)
+        key = tuple(map(id, made))
+        shape = shapes.get(key)
+        if shape is None:
+            if len(shapes) >= _KEPT_PER_STEP:
+                shapes.clear()
+            shape = shapes[key] = self._shape(made, outputs)
+        out = shape.outputs
+        return ProgramResult(self.code, self.label_ko, self.label_en, not shape.failed,
+                             list(shape.failed), list(shape.to_verify), out.priority_group,
+                             out.bonus_points, out.monthly_pay_krw,
+                             list(made[:len(self.conditions)]), out.pay_breakdown,
+                             list(out.output_parameters), list(out.output_exceptions), shape)
+
+    def _shape(self, made: tuple[Any, ...], kept: dict[tuple[int, ...], _Outputs]) -> _Shape:
+        outcomes = made[:len(self.conditions)]
+        made_outputs = made[len(self.conditions):]
+        key = tuple(map(id, made_outputs))
+        outputs = kept.get(key)
+        if outputs is None:
+            if len(kept) >= _KEPT_PER_STEP:
+                kept.clear()
+            outputs = kept[key] = self._outputs(made_outputs)
+        return _Shape(made, [o.id for o in outcomes if o.status == FAILED],
+                      [o.id for o in outcomes if o.status == TO_VERIFY], outputs)
+
+    def _outputs(self, made: tuple[Any, ...]) -> _Outputs:
+        verdicts = iter(made)
+        priority, bonus, pay = (None if i is None else next(verdicts) for i in self.outputs)
+        uses: dict[str, ParameterUse] = {}
+        exceptions: set[str] = set()
+        for _, used, excepted in made:
+            uses.update((u.name, u) for u in used)
+            exceptions.update(excepted)
+        return _Outputs(made, bool(priority and priority[0]),
+                        float(bonus[0]) if bonus is not None else 0.0,
+                        int(pay[0].total) if pay is not None else None,
+                        None if pay is None else _pay_dict(pay[0]), list(uses.values()),
+                        sorted(exceptions))
+
+
+@dataclass(frozen=True, slots=True)
+class _Dated:
+    """A plan on one pair of dates: the parameters in force, its steps with their kept verdicts,
+    and each program's kept shapes."""
+
+    snapshot: dict[str, ParameterUse]
+    steps: tuple[_Step, ...]
+    shapes: tuple[dict[tuple[int, ...], _Shape], ...]
+    outputs: tuple[dict[tuple[int, ...], _Outputs], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +349,7 @@ class _Plan:
 
     steps: tuple[tuple[Condition | None, Any], ...]  # (condition, its formula) or (None, output)
     programs: tuple[_PlannedProgram, ...]
+    dates: dict[tuple[dt.date, dt.date], _Dated] = field(default_factory=dict)
 
     @classmethod
     def of(cls, programs: Sequence[Program], conditions: dict[str, list[Condition]],
@@ -196,9 +370,18 @@ class _Plan:
             formulas = outputs[program.code]
             made = tuple(step(None, formulas[name]) if name in formulas else None
                          for name in OUTPUT_NAMES)
-            planned.append(_PlannedProgram(program.code, program.label_ko, program.label_en,
-                                           own, made))  # type: ignore[arg-type]
+            planned.append(_PlannedProgram.of(program, own, made))  # type: ignore[arg-type]
         return cls(tuple(steps), tuple(planned))
+
+    def on(self, tree: ParameterTree, on: dt.date, announced: dt.date) -> _Dated:
+        dated = self.dates.get((on, announced))
+        if dated is None:
+            if len(self.dates) >= 16:
+                self.dates.clear()
+            dated = self.dates[on, announced] = _Dated(
+                tree.at(on), tuple(_Step(c, f) for c, f in self.steps),
+                tuple({} for _ in self.programs), tuple({} for _ in self.programs))
+        return dated
 
 
 class Engine:
@@ -237,24 +420,26 @@ class Engine:
     # one person -------------------------------------------------------------------------
     def evaluate_person(self, person: Person, on: dt.date, announced: dt.date | None = None,
                         programs: Sequence[str] | None = None) -> PersonEvaluation:
+        """Every selected program for one person, with what each verdict used. A verdict
+        already given to someone with the same facts is given again (``_Step``)."""
         announced = announced or on
         plan = self._plan(programs)
-        x = PersonContext(person, self.tree.at(on), on, announced)
+        dated = plan.on(self.tree, on, announced)
+        facts = _facts(person, date_to_int(on))
+        x: PersonContext | None = None
         done: list[Any] = []
-        for condition, formula in plan.steps:
-            x.begin()
-            if condition is None:  # an output: (value, uses, exceptions)
-                done.append((formula(x), x.uses, x.exceptions))
-                continue
-            status = HELD if formula(x) else FAILED
-            for name in condition.needs:
-                if not x.known(name):
-                    status = TO_VERIFY
-                    break
-            done.append(ConditionOutcome(condition.id, condition.label_ko, condition.label_en,
-                                         status, x.uses, x.exceptions, x, condition.inputs))
-        shared: dict[Any, Any] = {}
-        results = [self._person_result(program, done, shared) for program in plan.programs]
+        for step in dated.steps:
+            memo = step.memo
+            if memo is not None:
+                made = memo[2].get(memo[0](facts))
+                if made is not None:
+                    done.append(made)
+                    continue
+            if x is None:
+                x = PersonContext(person, dated.snapshot, on, announced)
+            done.append(step.run(x, facts))
+        results = [program.result(done, shapes, outputs) for program, shapes, outputs
+                   in zip(plan.programs, dated.shapes, dated.outputs, strict=True)]
         return PersonEvaluation(person.id, on, announced, results, self.parameter_version)
 
     def _plan(self, programs: Sequence[str] | None) -> _Plan:
@@ -266,39 +451,6 @@ class Engine:
             plan = self._plans[key] = _Plan.of(self._select(programs), self._conditions,
                                                self._outputs)
         return plan
-
-    @staticmethod
-    def _person_result(program: _PlannedProgram, done: list[Any],
-                       shared: dict[Any, Any]) -> ProgramResult:
-        outcomes = [done[i] for i in program.conditions]
-        failed = [o.id for o in outcomes if o.status == FAILED]
-        priority, bonus, pay = (None if i is None else done[i][0] for i in program.outputs)
-        # programs with the same outputs (the 매력일자리 tracks' pay) share what they used
-        used = shared.get(program.outputs)
-        if used is None:
-            uses: dict[str, ParameterUse] = {}
-            exceptions: set[str] = set()
-            for i in program.outputs:
-                if i is not None:
-                    uses.update((u.name, u) for u in done[i][1])
-                    exceptions.update(done[i][2])
-            breakdown = None if pay is None else _pay_dict(pay)
-            used = shared[program.outputs] = (list(uses.values()), sorted(exceptions), breakdown)
-        return ProgramResult(
-            program=program.code,
-            label_ko=program.label_ko,
-            label_en=program.label_en,
-            eligible=not failed,
-            failed=failed,
-            to_verify=[o.id for o in outcomes if o.status == TO_VERIFY],
-            priority_group=bool(priority),
-            bonus_points=float(bonus) if bonus is not None else 0.0,
-            monthly_pay_krw=int(pay.total) if pay is not None else None,
-            conditions=outcomes,
-            pay_breakdown=used[2],
-            output_parameters=list(used[0]),
-            output_exceptions=list(used[1]),
-        )
 
     # a whole population -----------------------------------------------------------------
     def evaluate_population(self, population: Population, on: dt.date,

@@ -202,8 +202,22 @@ class Context:
         return total
 
 
+# A table is a parameter's value, the same object for every check on its date: its dense form is
+# kept by identity (the entry keeps the table, so that no other object takes its id).
+_HOUSEHOLD_TABLES: dict[int, tuple[dict[Any, int], tuple[list[int], int]]] = {}
+
+
 def _household_table(table: dict[Any, int]) -> tuple[list[int], int]:
     """A dense list indexed by household size (0 unused) and the step per extra member."""
+    entry = _HOUSEHOLD_TABLES.get(id(table))
+    if entry is None or entry[0] is not table:
+        if len(_HOUSEHOLD_TABLES) >= 256:
+            _HOUSEHOLD_TABLES.clear()
+        entry = _HOUSEHOLD_TABLES[id(table)] = (table, _dense_household_table(table))
+    return entry[1]
+
+
+def _dense_household_table(table: dict[Any, int]) -> tuple[list[int], int]:
     sizes = sorted(int(k) for k in table)
     dense = [0] + [int(table[s] if s in table else table[str(s)]) for s in range(1, sizes[-1] + 1)]
     step = dense[-1] - dense[-2] if len(dense) > 2 else 0
@@ -308,37 +322,67 @@ class BatchContext(Context):
         return np.where(condition, if_true, if_false)
 
 
+# The facts of a person a formula may read, each by the name of the person's field it comes from
+# ("age" from birth_date and the date judged on). A person context notes which it reads.
+ANY_FACT = "*"  # the person object itself: whatever it holds
+
+
+class _Fact:
+    """A person's value as formulas see it (a numpy scalar), read from the context's ``values``
+    and noted in its ``reads``: what the engine keys a kept verdict by."""
+
+    __slots__ = ("name",)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, x: PersonContext | None, owner: type | None = None) -> Any:
+        if x is None:
+            return self
+        x.reads.add(self.name)
+        return x.values[self.name]
+
+
 class PersonContext(Context):
-    """One person, with every use of a parameter and every exception recorded."""
+    """One person, with every use of a parameter and every exception recorded, and every fact of
+    the person a formula read (``reads``, by field name: see ``ANY_FACT``)."""
+
+    birth_date = _Fact()
+    age = _Fact()
+    employment_status = _Fact()
+    able_to_work = _Fact()
+    household_head = _Fact()
+    household_size = _Fact()
+    vulnerable_groups = _Fact()
+    veteran_service_months = _Fact()
+    household_income_krw = _Fact()
+    household_assets_krw = _Fact()
+    receives_livelihood_benefit = _Fact()
 
     def __init__(self, person: Person, snapshot: dict[str, ParameterUse], on: dt.date,
                  announced: dt.date):
         super().__init__(snapshot, on, announced)
-        self.person = person
-        self.birth_date = np.int32(date_to_int(person.birth_date))
-        self.age = (self.on - self.birth_date) // 10000
-        # An absent fact gets the neutral value a Population stores for it.
-        self.employment_status = np.int8(STATUS_CODE.get(person.employment_status, ABSENT_CODE))
-        self.able_to_work = np.bool_(bool(person.able_to_work))
-        self.household_head = np.bool_(bool(person.household_head))
-        self.household_size = np.int16(person.household_size or 0)
-        self.vulnerable_groups = np.uint16(self.group_mask(person.vulnerable_groups))
-        self.veteran_service_months = np.int16(person.veteran_service_months)
-        self.household_income_krw = np.int64(person.household_income_krw or 0)
-        self.household_assets_krw = np.int64(person.household_assets_krw or 0)
-        self.receives_livelihood_benefit = np.bool_(bool(person.receives_livelihood_benefit))
+        self._person = person
+        self.values = _Values(person, self.on)
         self._periods = [(date_to_int(p.start), date_to_int(p.end))
                          for p in person.unemployment_benefit_periods]
         self._history = [(r.program, date_to_int(r.start), date_to_int(r.end), r.result)
                          for r in person.training_history]
         self.uses: list[ParameterUse] = []
         self.exceptions: list[str] = []
-        self.memo: dict[Any, Any] = {}  # conditions and outputs shared by several programs run once
+        self.reads: set[str] = set()
+
+    @property
+    def person(self) -> Person:
+        """The person object: a formula that reads it may have read any of its facts."""
+        self.reads.add(ANY_FACT)
+        return self._person
 
     def begin(self) -> None:
         """Start recording for the next condition or output."""
         self.uses = []
         self.exceptions = []
+        self.reads = set()
 
     def param(self, name: str) -> Any:
         use = self._snapshot.get(name)
@@ -353,21 +397,27 @@ class PersonContext(Context):
         return applies
 
     def status_in(self, statuses: Iterable[str]) -> np.bool_:
-        return np.bool_(self.person.employment_status in statuses)
+        self.reads.add("employment_status")
+        return np.bool_(self._person.employment_status in statuses)
 
     def category_in(self, column: str, values: Iterable[str]) -> np.bool_:
-        return np.bool_(getattr(self.person, column) in values)
+        self.reads.add(column)
+        return np.bool_(getattr(self._person, column) in values)
 
     def known(self, field_name: str) -> np.bool_:
-        return np.bool_(getattr(self.person, field_name) is not None)
+        self.reads.add(field_name)
+        return np.bool_(getattr(self._person, field_name) is not None)
 
     def receiving_benefit_on(self, yyyymmdd: Any) -> np.bool_:
+        self.reads.add("unemployment_benefit_periods")
         return np.bool_(any(start <= yyyymmdd <= end for start, end in self._periods))
 
     def history_count(self, program: str, *, before: Any) -> np.int64:
+        self.reads.add("training_history")
         return np.int64(sum(1 for p, start, _, _ in self._history if p == program and start < before))
 
     def history_last_end(self, program: str, *, before: Any, results: Sequence[str] = ()) -> np.int32:
+        self.reads.add("training_history")
         ends = [end for p, start, end, result in self._history
                 if p == program and start < before and (not results or result in results)]
         return np.int32(max(ends) if ends else 0)
@@ -389,4 +439,75 @@ class PersonContext(Context):
         return if_true if condition else if_false
 
     def each_group_points(self, points: dict[str, Any]) -> Any:
-        return sum(points.get(group, 0) for group in self.person.vulnerable_groups)
+        self.reads.add("vulnerable_groups")
+        return sum(points.get(group, 0) for group in self._person.vulnerable_groups)
+
+    def shown(self, names: Iterable[str]) -> dict[str, Any]:
+        """The person's values a condition shows in its explanation (``Condition.inputs``)."""
+        person = self._person
+        shown: dict[str, Any] = {}
+        for name in names:
+            if name == "age":
+                shown[name] = int(self.values["age"])
+            elif name == "academy_courses":
+                shown[name] = int(self.history_count("youth_academy", before=self.on))
+            elif name == "last_academy_course_end":
+                shown[name] = _date_or_none(self.history_last_end("youth_academy", before=self.on))
+            elif name == "last_quit_without_notice":
+                shown[name] = _date_or_none(self.history_last_end(
+                    "youth_academy", before=self.on, results=("quit_without_notice",)))
+            elif name == "unemployment_benefit_periods":
+                shown[name] = [f"{p.start.isoformat()}/{p.end.isoformat()}"
+                               for p in person.unemployment_benefit_periods]
+            else:
+                shown[name] = getattr(person, name)
+        return shown
+
+
+def _birth_date(person: Person, on: Any) -> np.int32:
+    return np.int32(date_to_int(person.birth_date))
+
+
+# Each fact as formulas see it, made when first read. An absent fact gets the neutral value a
+# Population stores for it.
+_VALUES: dict[str, Callable[[Person, Any], Any]] = {
+    "birth_date": _birth_date,
+    "age": lambda person, on: (on - _birth_date(person, on)) // 10000,
+    "employment_status": lambda person, on: np.int8(STATUS_CODE.get(person.employment_status,
+                                                                    ABSENT_CODE)),
+    "able_to_work": lambda person, on: np.bool_(bool(person.able_to_work)),
+    "household_head": lambda person, on: np.bool_(bool(person.household_head)),
+    "household_size": lambda person, on: np.int16(person.household_size or 0),
+    "vulnerable_groups": lambda person, on: np.uint16(Context.group_mask(person.vulnerable_groups)),
+    "veteran_service_months": lambda person, on: np.int16(person.veteran_service_months),
+    "household_income_krw": lambda person, on: np.int64(person.household_income_krw or 0),
+    "household_assets_krw": lambda person, on: np.int64(person.household_assets_krw or 0),
+    "receives_livelihood_benefit": lambda person, on: np.bool_(bool(person.receives_livelihood_benefit)),
+}
+
+
+class _Values(dict):
+    """A person context's facts (``_Fact``), each made when first read."""
+
+    __slots__ = ("person", "on")
+
+    def __init__(self, person: Person, on: Any):
+        super().__init__()
+        self.person = person
+        self.on = on
+
+    def __missing__(self, name: str) -> Any:
+        value = self[name] = _VALUES[name](self.person, self.on)
+        return value
+
+
+# The fact each shown value comes from, where it is not the person's field of its name.
+SHOWN_FROM = {"academy_courses": "training_history", "last_academy_course_end": "training_history",
+              "last_quit_without_notice": "training_history"}
+
+
+def _date_or_none(yyyymmdd: Any) -> str | None:
+    value = int(yyyymmdd)
+    if value == 0:
+        return None
+    return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
