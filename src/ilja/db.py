@@ -194,8 +194,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 @contextmanager
 def transaction(engine: Engine | None = None) -> Iterator[Session]:
     """One unit of work: commits whole on success, rolls back whole on any error."""
-    factory = session_factory(engine or get_engine())
-    with factory() as session, session.begin():
+    # a Session, not a sessionmaker: each sessionmaker makes a Session subclass of its own
+    with Session(engine or get_engine(), expire_on_commit=False) as session, session.begin():
         yield session
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -78,16 +78,25 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
+_EVENTS = EmployerEvent.__table__
+# A sign-up's statements, built once (building them per call cost more than running them): the
+# event with the person's earlier sign-up, and the conditional UPDATE that takes a seat or a place.
+_EVENT_AND_SIGNUP = (select(EmployerEvent, EventSignup).outerjoin(EventSignup, and_(
+    EventSignup.event_id == EmployerEvent.id, EventSignup.person_id == bindparam("person_id")))
+    .where(EmployerEvent.id == bindparam("event_id")))
+_TAKE = {column: update(_EVENTS).where(_EVENTS.c.id == bindparam("event_id"),
+                                       _EVENTS.c[column] < bindparam("limit"))
+         .values({column: _EVENTS.c[column] + 1}).returning(_EVENTS.c[column])
+         for column in ("confirmed", "waitlisted")}
+
+
 def _take(session: Session, event: EmployerEvent, column: str, limit: int) -> bool:
     """A seat (or waitlist place) when one is free, by one conditional UPDATE; the count it
     leaves is put on ``event`` as the database has it (no second read)."""
     # a Core UPDATE on the session's connection: the ORM's bulk-update path cost more than the
     # statement itself, and the one count it would keep in step is set below
-    table = EmployerEvent.__table__
-    counter = table.c[column]
     count = session.connection().execute(
-        update(table).where(table.c.id == event.id, counter < limit)
-        .values({column: counter + 1}).returning(counter)).scalar_one_or_none()
+        _TAKE[column], {"event_id": event.id, "limit": limit}).scalar_one_or_none()
     if count is None:
         return False
     set_committed_value(event, column, count)
@@ -100,10 +109,7 @@ def sign_up(session: Session, *, event_id: int, person_id: int, at: dt.datetime 
 
     Four statements and the commit: the event with the person's earlier sign-up (one read), the
     conditional UPDATE that takes the place, the sign-up and its audit entry."""
-    found = session.execute(
-        select(EmployerEvent, EventSignup).outerjoin(EventSignup, and_(
-            EventSignup.event_id == EmployerEvent.id, EventSignup.person_id == person_id))
-        .where(EmployerEvent.id == event_id)).first()
+    found = session.execute(_EVENT_AND_SIGNUP, {"event_id": event_id, "person_id": person_id}).first()
     if found is None:
         raise NotFound("event", event_id)
     event, existing = found
