@@ -13,9 +13,10 @@ apart:
 * validation: the request body (JSON, then its model);
 * statements: the submission's own work in ``applications.api._submit`` (round, person,
   training history, consents, the checks, the inserts, the eligibility evaluation) less the
-  answer and the audit entry, which are counted apart;
+  answer and the audit entries, which are counted apart;
 * answer: building the response model and serialising it;
-* audit: recording the entry and the background sealer's share (chaining it);
+* audit: the entries (checked and made rows, which the submission's one insert statement
+  writes with the application) and the background sealer's share (chaining them);
 * commit: the request's transaction ending (flush of what is pending and COMMIT);
 * the rest of the request: dependencies, thread hops, middleware, the ASGI plumbing — the whole
   request's CPU (``time.process_time``, every thread) less the steps above.
@@ -216,6 +217,8 @@ async def _through_the_app(url: str, round_id: int, person_ids: list[int], token
             mock.patch.object(audit, "record", steps.wrap(audit.record, "audit", "statements")), \
             mock.patch.object(audit, "record_many",
                               steps.wrap(audit.record_many, "audit", "statements")), \
+            mock.patch.object(audit, "intake_rows",
+                              steps.wrap(audit.intake_rows, "audit", "statements")), \
             mock.patch.object(audit, "seal", steps.wrap(audit.seal, "audit")), \
             mock.patch.object(deps, "_end", steps.wrap(deps._end, "commit")), \
             mock.patch.object(route.response_field, "validate",

@@ -167,13 +167,13 @@ def test_a_withdrawal_the_application_cannot_follow_is_refused_and_changes_nothi
     application_id, _ = apply(url, round_id, people["kim"])
     with transaction(engine_for(url)) as session:  # selected, but the draw's run is missing
         session.execute(update(Application).where(Application.id == application_id).values(status="selected"))
-        row = consent.record(session, person_id=people["kim"], application_id=application_id,
-                             given={"collection_use": "2025-01-01"}, via=ConsentVia.WEB, actor=CITIZEN)[0]
+        consent_id = consent.record(session, person_id=people["kim"], application_id=application_id,
+                                    given={"collection_use": "2025-01-01"}, via=ConsentVia.WEB, actor=CITIZEN)[0]
     kim = browser("kim")
-    confirm = kim.get(f"/my/privacy/consents/{row.id}/withdraw")
-    refused = kim.post(f"/my/privacy/consents/{row.id}/withdraw", data={"csrf_token": csrf(confirm.text)})
+    confirm = kim.get(f"/my/privacy/consents/{consent_id}/withdraw")
+    refused = kim.post(f"/my/privacy/consents/{consent_id}/withdraw", data={"csrf_token": csrf(confirm.text)})
     assert refused.status_code == 409
     assert check_page(refused.text).title.startswith("오류:")
     with transaction(engine_for(url)) as session:
-        assert session.get_one(Consent, row.id).withdrawn_at is None
+        assert session.get_one(Consent, consent_id).withdrawn_at is None
         assert session.get_one(Application, application_id).status == "selected"

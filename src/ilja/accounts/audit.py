@@ -38,6 +38,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    bindparam,
     cast,
     delete,
     event,
@@ -47,6 +48,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -104,31 +106,21 @@ class AuditPublishedHead(Base):
     mac: Mapped[str] = mapped_column(String(64))
 
 
+_INTAKE_INSERT = insert(AuditIntake.__table__)  # a Core statement: no unit of work, compiled once
+
+
 def record(session: Session, actor: Actor, action: str, *, subject_person_id: Any = None,
            object_type: str | None = None, object_id: Any = None, reason: str | None = None,
-           details: dict[str, Any] | None = None, now: dt.datetime | None = None) -> AuditIntake:
+           details: dict[str, Any] | None = None, now: dt.datetime | None = None) -> None:
     """Record one entry in the caller's transaction; it is chained right after the commit.
 
     The entry is checked now (a reason for downloads, no personal data in details), so a bad
-    one fails the caller's work instead of the sealer.
+    one fails the caller's work instead of the sealer. It is inserted at once, with one
+    statement compiled once (no mapped object, nothing left for the unit of work to flush).
     """
-    entry = AuditEntry(
-        sequence=1,  # the sealer numbers it
-        timestamp=now or clock.now(),
-        actor_id=actor.id,
-        actor_role=actor.role,
-        source_address=actor.source_address,
-        action=action,
-        subject_person_id=subject_person_id,
-        object_type=object_type,
-        object_id=object_id,
-        reason=reason,
-        details=details or {},
-    )
-    row = AuditIntake(**_intake_values(entry))
-    session.add(row)
-    session.info[_PENDING] = True
-    return row
+    record_many(session, actor, [{
+        "action": action, "subject_person_id": subject_person_id, "object_type": object_type,
+        "object_id": object_id, "reason": reason, "details": details}], now=now)
 
 
 def _intake_values(entry: AuditEntry) -> dict[str, Any]:
@@ -143,25 +135,51 @@ def record_many(session: Session, actor: Actor, entries: list[dict[str, Any]], *
     """``record`` for many entries (an import: one per person), in their order: each checked as
     ``record`` checks it and chained one by one as ever, but written in one statement.
     ``entries`` hold ``record``'s keyword arguments, ``action`` included."""
-    if not entries:
-        return
+    if entries:
+        session.execute(_INTAKE_INSERT, intake_rows(session, actor, entries, now=now))
+
+
+def intake_rows(session: Session, actor: Actor, entries: list[dict[str, Any]], *,
+                now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """The intake rows of ``entries`` (``record_many``'s), each checked as ``record`` checks
+    it, for a caller that inserts them into ``audit_intake`` with a statement of its own (a
+    submission writes its rows in one); the session's commit then has them chained."""
     moment = now or clock.now()
     rows = [_intake_values(AuditEntry(
         sequence=1, timestamp=moment, actor_id=actor.id, actor_role=actor.role,
-        source_address=actor.source_address, **entry)) for entry in entries]
-    session.execute(insert(AuditIntake), rows)
+        source_address=actor.source_address, **{**entry, "details": entry.get("details") or {}}))
+        for entry in entries]
     session.info[_PENDING] = True
+    return rows
 
 
-def _lock_head(session: Session) -> AuditHead:
-    """The head row, locked for this transaction (made at the first sealing)."""
-    query = select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    head = session.execute(query).scalar_one_or_none()
+_HEAD, _INTAKE = AuditHead.__table__, AuditIntake.__table__
+# A sealing pass's statements, compiled once: the head locked only when entries wait (so a
+# reader with nothing to chain takes no lock), a batch taken out of the intake as it is read,
+# the batch appended to the chain, the head moved.
+_HEAD_IF_WAITING = (select(_HEAD.c.sequence, _HEAD.c.entry_hash)
+                    .where(_HEAD.c.id == 1, exists(select(_INTAKE.c.id))).with_for_update())
+_TAKE_BATCH = (delete(_INTAKE).where(_INTAKE.c.id.in_(
+    select(_INTAKE.c.id).order_by(_INTAKE.c.id).limit(SEAL_BATCH).scalar_subquery()))
+    .returning(*_INTAKE.c))
+_APPEND = insert(AuditRecord.__table__)
+_MOVE_HEAD = (update(_HEAD).where(_HEAD.c.id == 1)
+              .values(sequence=bindparam("b_sequence"), entry_hash=bindparam("b_hash")))
+
+
+def _lock_head(session: Session) -> tuple[int, str] | None:
+    """The head (sequence, hash), locked for this transaction, if entries wait in the intake
+    (the head is made at the first sealing); None when none wait."""
+    head = session.execute(_HEAD_IF_WAITING).first()
     if head is None:
-        session.add(AuditHead(id=1, sequence=GENESIS.sequence, entry_hash=GENESIS.entry_hash))
-        session.flush()
-        head = session.execute(query).scalar_one()
-    return head
+        if session.execute(select(_INTAKE.c.id).limit(1)).first() is None:
+            return None
+        if session.execute(select(_HEAD.c.id)).first() is None:
+            session.execute(insert(_HEAD).values(id=1, sequence=GENESIS.sequence,
+                                                 entry_hash=GENESIS.entry_hash))
+        head = session.execute(select(_HEAD.c.sequence, _HEAD.c.entry_hash)
+                               .where(_HEAD.c.id == 1).with_for_update()).one()
+    return head.sequence, head.entry_hash
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -173,18 +191,17 @@ def seal(session: Session) -> int:
     """Chain every intake entry this transaction can see, in intake order; returns how many.
 
     Takes the head's row lock, so sealers take turns; with nothing waiting it takes no lock, so
-    a long reader (``verify``) never holds up the sealers. Runs in the caller's transaction.
+    a long reader (``verify``) never holds up the sealers. Runs in the caller's transaction,
+    with Core statements compiled once: a pass that chains a batch is four statements (lock
+    the head, take the batch out of the intake, append it, move the head).
     """
-    intake = AuditIntake.__table__
-    if session.execute(select(intake.c.id).limit(1)).first() is None:
-        return 0
     head = _lock_head(session)
+    if head is None:
+        return 0
+    sequence, previous = head
     moved = 0
     while True:
-        rows = session.execute(select(intake).order_by(intake.c.id).limit(SEAL_BATCH)).all()
-        if not rows:
-            break
-        sequence, previous = head.sequence, head.entry_hash
+        rows = sorted(session.execute(_TAKE_BATCH).all(), key=lambda row: row.id)
         records = []
         for row in rows:
             sequence += 1
@@ -203,11 +220,13 @@ def seal(session: Session) -> int:
                 "canonical": canonical(entry).decode("utf-8"), "previous_hash": previous,
                 "entry_hash": digest})
             previous = digest
-        session.execute(insert(AuditRecord), records)
-        session.execute(delete(intake).where(intake.c.id.in_([row.id for row in rows])))
-        head.sequence, head.entry_hash = sequence, previous
-        session.flush()
-        moved += len(rows)
+        if records:
+            session.execute(_APPEND, records)
+            moved += len(records)
+        if len(rows) < SEAL_BATCH:  # the intake as this transaction sees it is empty
+            break
+    if moved:
+        session.execute(_MOVE_HEAD, {"b_sequence": sequence, "b_hash": previous})
     return moved
 
 
@@ -670,6 +689,6 @@ def review_for(session: Session, month: str):
 
 
 __all__ = ["Actor", "AuditPublishedHead", "AuditQuery", "ChainAnchor", "ChainBroken", "MonthlyReport",
-           "SYSTEM_ACTOR", "configured_heads_file", "month_bounds", "monthly_report",
+           "SYSTEM_ACTOR", "configured_heads_file", "intake_rows", "month_bounds", "monthly_report",
            "publish_head", "published_heads", "record", "seal", "seal_committed", "search",
            "verify"]

@@ -23,6 +23,7 @@ from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.applications import importer, service
 from ilja.applications.errors import ImportFileRefused, PersonNotFound, RoundNotFound
+from ilja.applications.linked import Linked
 from ilja.applications.models import (
     Application,
     ApplicationStatus,
@@ -88,8 +89,8 @@ def _history(session: DbSession, application_id: int,
 
 
 def _common(session: DbSession, application: Application, context: dict[str, Any] | None = None,
-            history: list[Any] | None = None) -> dict[str, Any]:
-    row = session.get_one(Round, application.round_id)
+            history: list[Any] | None = None, row: Any = None) -> dict[str, Any]:
+    row = row if row is not None else session.get_one(Round, application.round_id)
     return {"id": application.id, "round_id": application.round_id, "round_title": row.title,
             "status": application.status, "preferences": application.preferences,
             "channel": application.channel,
@@ -100,14 +101,16 @@ def _common(session: DbSession, application: Application, context: dict[str, Any
 
 def my_application_out(session: DbSession, application: Application,
                        context: dict[str, Any] | None = None,
-                       history: list[Any] | None = None) -> MyApplicationOut:
-    return MyApplicationOut(**_common(session, application, context, history))
+                       history: list[Any] | None = None, row: Any = None) -> MyApplicationOut:
+    return MyApplicationOut(**_common(session, application, context, history, row))
 
 
 def application_out(session: DbSession, application: Application, detail: bool = False,
                     context: dict[str, Any] | None = None,
-                    history: list[Any] | None = None) -> ApplicationOut:
-    values = {**_common(session, application, context, history), "person_id": application.person_id,
+                    history: list[Any] | None = None, row: Any = None) -> ApplicationOut:
+    """The answer about an application (``row``: its round, if the caller has it at hand)."""
+    values = {**_common(session, application, context, history, row),
+              "person_id": application.person_id,
               "score": application.score, "priority": application.priority,
               "submitted_by": application.submitted_by}
     if detail:
@@ -117,9 +120,7 @@ def application_out(session: DbSession, application: Application, detail: bool =
 
 
 def _person(session: DbSession, person_id: int) -> Any:
-    from ilja.people import registry
-
-    row = registry.get_person(session, person_id)
+    row = service.person_record(session, person_id)
     if row is None:
         raise PersonNotFound(person_id)
     return service.applicant(session, row)
@@ -138,25 +139,26 @@ def _consents(program: str, consent: ConsentIn | None, staff: bool) -> dict[str,
 def _submit(session: DbSession, round_id: int, person_id: int, preferences: list[str],
             key: str, principal: Principal, channel: Channel, staff: bool,
             consent: ConsentIn | None = None) -> Response:
-    """Submit, and answer with the application serialised once: 201, or 200 with
+    """Submit, with the consents given written with the application (one statement on
+    PostgreSQL), and answer with the application serialised once: 201, or 200 with
     ``Idempotent-Replayed: true`` for a retry (the route's response model documents it)."""
     from ilja.privacy import consent as consents
-    from ilja.privacy.models import ConsentVia
+    from ilja.privacy.models import Consent, ConsentVia
 
     locked = service.lock_round_with_units(session, round_id, shared=True)
     row = locked[0]
     given = _consents(row.program_code, consent, staff)
     person = consents.usable_person(_person(session, person_id), given, row.starts_on)
-    submission = service.submit(session, round_id=round_id, person_id=person_id,
-                                person=person, preferences=preferences, channel=channel,
-                                idempotency_key=key, actor=principal.actor, staff=staff,
-                                locked=locked)
-    if submission.created:
-        consents.record(session, person_id=person_id, application_id=submission.application.id, given=given,
-                        via=ConsentVia.PAPER if staff else ConsentVia.API, actor=principal.actor)
+    via = ConsentVia.PAPER if staff else ConsentVia.API
+    submission = service.submit(
+        session, round_id=round_id, person_id=person_id, person=person, preferences=preferences,
+        channel=channel, idempotency_key=key, actor=principal.actor, staff=staff, locked=locked,
+        linked=[Linked(Consent.__table__, consents.consent_rows(
+            person_id, None, given, via=via, actor=principal.actor), "application_id")],
+        audited=[consents.given_entry(person_id, given, via=via, object_type="application")])
     out = application_out if staff else my_application_out
     answer = out(session, submission.application, context=submission.context,
-                 history=submission.history)
+                 history=submission.history, row=submission.round)
     return Response(answer.model_dump_json(), status_code=201 if submission.created else 200,
                     headers=None if submission.created else {"Idempotent-Replayed": "true"},
                     media_type="application/json")

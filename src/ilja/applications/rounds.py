@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from ilja import clock
@@ -387,17 +387,36 @@ def lock_round(session: Session, round_id: int, *, shared: bool = False) -> Roun
     return row
 
 
+class Unit(NamedTuple):
+    """A round's unit as a submission reads it (``lock_round_with_units``)."""
+
+    code: str
+    name: str
+    kind: str
+    seats: int | None
+    parent_code: str | None
+
+
+@lru_cache(maxsize=2)
+def _round_with_units(shared: bool) -> Select[Any]:
+    rounds, units = Round.__table__, RoundUnit.__table__
+    return (select(rounds, *(units.c[name].label(f"unit_{name}") for name in Unit._fields))
+            .outerjoin(units, units.c.round_id == rounds.c.id)
+            .where(rounds.c.id == bindparam("round_id")).order_by(units.c.position, units.c.id)
+            .with_for_update(of=rounds, read=shared))
+
+
 def lock_round_with_units(session: Session, round_id: int, *, shared: bool = False
-                          ) -> tuple[Round, list[RoundUnit]]:
-    """``lock_round`` and ``round_units`` in one round trip (the lock is on the round only)."""
-    statement = (select(Round, RoundUnit).outerjoin(RoundUnit, RoundUnit.round_id == Round.id)
-                 .where(Round.id == round_id).order_by(RoundUnit.position, RoundUnit.id)
-                 .with_for_update(of=Round, read=shared)
-                 .execution_options(populate_existing=True))
-    rows = session.execute(statement).all()
+                          ) -> tuple[Row[Any], list[Unit]]:
+    """``lock_round`` and ``round_units`` in one round trip (the lock is on the round only), as
+    one statement compiled once: the round as a row (its columns by name) and its units, no
+    mapped objects to build (a submission's path; ``shared``: a share lock, which its status
+    and window hold under until the caller's transaction ends)."""
+    rows = session.execute(_round_with_units(shared), {"round_id": round_id}).all()
     if not rows:
         raise RoundNotFound(round_id)
-    return rows[0][0], [unit for _, unit in rows if unit is not None]
+    return rows[0], [Unit(r.unit_code, r.unit_name, r.unit_kind, r.unit_seats, r.unit_parent_code)
+                     for r in rows if r.unit_code is not None]
 
 
 def list_rounds(session: Session, statuses: Iterable[str] | None = None,

@@ -8,6 +8,7 @@ so a submission and its history and audit entries are stored together or not at 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -17,13 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ilja import paging
 from ilja.accounts import audit
+from ilja.accounts.models import AuditIntake
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import snapshot as snapshots
 from ilja.applications.errors import (
@@ -34,6 +35,7 @@ from ilja.applications.errors import (
     InvalidPreferences,
     RoundClosed,
 )
+from ilja.applications.linked import Linked, insert_unless_taken
 from ilja.applications.models import (
     Application,
     ApplicationEvent,
@@ -73,6 +75,8 @@ from ilja.applications.statuses import (
     Opening,
     apply_moves,
     change_status,
+    notify_openings,
+    opening_lines,
     record_moves,
     record_openings,
 )
@@ -86,9 +90,9 @@ __all__ = [
     "check_taking", "choosable", "close_round", "context_id", "create_round", "delete_round",
     "eligibility_context", "ensure_commitment", "evaluate", "explanation", "get_application",
     "get_round", "history", "list_applications", "list_rounds", "lock_round",
-    "lock_round_with_units", "new_idempotency_key", "now_utc", "open_round", "program_kind",
-    "reasons", "record_moves", "record_openings", "request_digest", "round_units", "screening",
-    "status_counts", "submit", "taking_applications", "units_from_plan", "update_round",
+    "lock_round_with_units", "new_idempotency_key", "now_utc", "open_round", "person_record",
+    "program_kind", "reasons", "record_moves", "record_openings", "request_digest", "round_units",
+    "screening", "status_counts", "submit", "taking_applications", "units_from_plan", "update_round",
     "validate_round",
 ]
 
@@ -108,7 +112,7 @@ class Submission:
 
     application: Application
     created: bool
-    round: Round | None = None  # kept so the answer reuses the row instead of reading it again
+    round: Any = None  # the round (a row of its columns), kept so the answer does not read it again
     context: dict[str, Any] | None = None  # the shared eligibility context, when at hand
     history: list[dict[str, Any]] | None = None  # a new application's history lines
 
@@ -206,14 +210,31 @@ _CONTEXT_IDS: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDi
 
 
 def applicant(session: Session, person_row: Any) -> Person:
-    """The person format the rules judge at application time: the registry's record with the
-    whole training history, including every course that ended here (the re-participation
-    conditions — waiting period, lifetime limit, 무단 포기 restriction — read it)."""
+    """The person format the rules judge at application time: the registry's record (a mapped
+    person or a row of its columns, ``person_record``) with the whole training history,
+    including every course that ended here (the re-participation conditions — waiting period,
+    lifetime limit, 무단 포기 restriction — read it)."""
     from ilja.people import registry
-    from ilja.training.service import training_history_for
+    from ilja.training.service import ended_courses_of
 
-    return registry.person_format(person_row,
-                                  training_history=training_history_for(session, person_row.id))
+    history = ended_courses_of(session, {person_row.id: person_row.training_history or []})
+    return registry.person_format(person_row, training_history=history[person_row.id])
+
+
+@functools.cache
+def _person_columns() -> Any:
+    from ilja.people import registry
+    from ilja.people.models import Person as PersonRow
+
+    persons = PersonRow.__table__
+    return select(persons.c.id, *(persons.c[name] for name in registry.FORMAT_COLUMNS)).where(
+        persons.c.id == bindparam("person_id"))
+
+
+def person_record(session: Session, person_id: int) -> Any:
+    """The columns of a registered person the rules read, as a row (None if there is no such
+    person): one compiled statement, no mapped object (a submission's path)."""
+    return session.execute(_person_columns(), {"person_id": person_id}).first()
 
 
 def evaluate(row: Round, person: Person, engine: Engine | None = None) -> snapshots.Snapshot:
@@ -228,7 +249,8 @@ def evaluate(row: Round, person: Person, engine: Engine | None = None) -> snapsh
 def submit(session: Session, *, round_id: int, person_id: int, person: Person,
            preferences: Sequence[str], channel: Channel, idempotency_key: str,
            actor: audit.Actor, staff: bool = False, now: dt.datetime | None = None,
-           locked: tuple[Round, list[RoundUnit]] | None = None) -> Submission:
+           locked: tuple[Any, list[Any]] | None = None, linked: Sequence[Linked] = (),
+           audited: Sequence[dict[str, Any]] = ()) -> Submission:
     """Submit an application, or return the one this idempotency key already made.
 
     A citizen applies while the round is open and inside its window; staff (``staff=True``)
@@ -238,6 +260,10 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
     constraints on (round, key) and (round, person) decide: the insert is tried first and does
     nothing when either is taken (a retry, a second application, a race lost), and only then
     is the application that holds it read — so a new submission does not read first.
+    The application, its two history lines and its audit entry are written together
+    (``applications.linked``: one statement on PostgreSQL), with ``linked``'s rows and
+    ``audited``'s entries about it (a submission's consents: its id goes into their
+    ``application_id`` and the entries' ``object_id``).
     ``locked``: the round and its units, if the caller locked them already
     (``lock_round_with_units(..., shared=True)``).
     """
@@ -259,54 +285,41 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
     snap = evaluate(row, person)
     ctx = context_id(session, snap)
     values = application_values(row.id, person_id, chosen, channel, key, snap, ctx, actor, now)
-    application = _insert_application(session, values)
-    if application is None:  # this key or this person holds an application of the round
+    opening = Opening(0, *screening(snap))  # the id is the new application's, given on insert
+    lines = opening_lines([opening], channel=values["channel"], actor=actor, now=now)
+    entries = audit.intake_rows(session, actor, [{
+        "action": "application.submit", "subject_person_id": person_id,
+        "object_type": "application",
+        "details": {"round": round_id, "channel": str(channel), "status": values["status"]}},
+        *audited], now=now)
+    new_id = insert_unless_taken(session, _APPLICATIONS, values, [
+        Linked(_EVENTS, lines, "application_id"), Linked(_INTAKE, entries, "object_id"), *linked])
+    if new_id is None:  # this key or this person holds an application of the round
         same_key, same_person = _by_key_or_person(session, round_id, key, person_id)
         if same_key is not None:
             return _replay(same_key, digest, row)
         if same_person is not None:
             raise DuplicateApplication(round_id, same_person.id)
         raise ConcurrentChange()
-    events = record_openings(session, [Opening(application.id, *screening(snap))],
-                             channel=application.channel, actor=actor, now=now)
-    audit.record_many(session, actor, [{  # one entry; a plain insert, not the unit of work
-        "action": "application.submit", "subject_person_id": person_id,
-        "object_type": "application", "object_id": application.id,
-        "details": {"round": round_id, "channel": str(channel), "status": application.status}}])
-    return Submission(application, True, row, snap.context, events)
-
-
-@functools.cache
-def _insert_unless_taken(dialect: str) -> Any:
-    table = table_of(Application)
-    insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return insert_for(table).on_conflict_do_nothing().returning(table.c.id)
-
-
-def _insert_application(session: Session, values: dict[str, Any]) -> Application | None:
-    """Insert the application unless its key or person is taken (then None, nothing written).
-
-    ``ON CONFLICT DO NOTHING`` lets the unique constraints decide a race without a savepoint;
-    the row is then attached to the session as it was written, without reading it back.
-    """
-    new_id = session.execute(_insert_unless_taken(session.get_bind().dialect.name),
-                             values).scalar_one_or_none()
-    if new_id is None:
-        return None
-    application = Application(id=new_id, **values)
+    notify_openings(session, [dataclasses.replace(opening, application_id=new_id)])
+    application = Application(id=new_id, **values)  # attached as written, not read back
     make_transient_to_detached(application)
     session.add(application)
-    return application
+    return Submission(application, True, row, snap.context,
+                      [{**line, "application_id": new_id} for line in lines])
 
 
-def _replay(earlier: Application, digest: str, row: Round) -> Submission:
+_APPLICATIONS, _EVENTS, _INTAKE = table_of(Application), table_of(ApplicationEvent), table_of(AuditIntake)
+
+
+def _replay(earlier: Application, digest: str, row: Any) -> Submission:
     """The application this key made, if the request is the same one (else a conflict)."""
     if earlier.request_digest != digest:
         raise IdempotencyConflict(row.id)
     return Submission(earlier, False, row)
 
 
-def check_taking(session: Session, row: Round, *, staff: bool, now: dt.datetime) -> None:
+def check_taking(session: Session, row: Any, *, staff: bool, now: dt.datetime) -> None:
     """Raise ``RoundClosed`` unless the round takes this submission now (see ``submit``)."""
     if taking_applications(row, now):
         return

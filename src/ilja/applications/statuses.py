@@ -122,6 +122,20 @@ def record_openings(session: Session, openings: Sequence[Opening], *, channel: s
     channel), then the screening's result (by the system) — in one statement, and the adverse
     screenings' decisions with their notices. One submission or a whole import; returns the
     lines written."""
+    lines = opening_lines(openings, channel=channel, actor=actor, now=now)
+    if lines:
+        session.execute(_INSERT_EVENTS, lines)
+    notify_openings(session, openings)
+    return lines
+
+
+_INSERT_EVENTS = insert(table_of(ApplicationEvent))
+
+
+def opening_lines(openings: Sequence[Opening], *, channel: str, actor: audit.Actor,
+                  now: dt.datetime) -> list[dict[str, Any]]:
+    """``record_openings``' lines, for a caller that writes them with the application in one
+    statement (``applications.linked``) and then calls ``notify_openings``."""
     lines: list[dict[str, Any]] = []
     for opening in openings:
         lines += [
@@ -133,12 +147,14 @@ def record_openings(session: Session, openings: Sequence[Opening], *, channel: s
              "reason_code": opening.reason_code, "note": None, "details": opening.details or None,
              "at": now},
         ]
-    if lines:
-        session.execute(insert(table_of(ApplicationEvent)), lines)
+    return lines
+
+
+def notify_openings(session: Session, openings: Sequence[Opening]) -> None:
+    """The adverse screenings' decisions with their notices (``notify_adverse``)."""
     notify_adverse(session, audit.SYSTEM_ACTOR, [
         (o.application_id, S.SUBMITTED.value, S(o.status).value, o.reason_code, o.details or None)
         for o in openings])
-    return lines
 
 
 def notify_adverse(session: Session, actor: audit.Actor,

@@ -117,20 +117,37 @@ def usable_person(person: PersonFormat, given: Mapping[str, str], on: dt.date) -
     return person.model_copy(update={"vulnerable_groups": kept})
 
 
+_INSERT_RETURNING_ID = insert(Consent.__table__).returning(Consent.__table__.c.id, sort_by_parameter_order=True)
+
+
 def record(session: Session, *, person_id: int, application_id: int | None, given: Mapping[str, str],
-           via: ConsentVia, actor: audit.Actor, now: dt.datetime | None = None) -> list[Consent]:
-    """Store the consents given (purpose → version) and audit them."""
+           via: ConsentVia, actor: audit.Actor, now: dt.datetime | None = None) -> list[int]:
+    """Store the consents given (purpose → version) and audit them; the consents' ids. One
+    statement each, compiled once (no mapped objects)."""
+    rows = consent_rows(person_id, application_id, given, via=via, actor=actor, now=now)
+    ids = list(session.execute(_INSERT_RETURNING_ID, rows).scalars()) if rows else []
+    audit.record(session, actor, **given_entry(person_id, given, via=via,
+                                               object_type="application" if application_id else "person",
+                                               object_id=application_id or person_id))
+    return ids
+
+
+def consent_rows(person_id: int, application_id: int | None, given: Mapping[str, str], *, via: ConsentVia,
+                 actor: audit.Actor, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """``record``'s rows, for a caller that writes them with the application in one statement (a
+    submission, ``applications.linked``: its id then goes into ``application_id``)."""
     now = now or clock.now()
-    rows = [Consent(person_id=person_id, application_id=application_id, purpose=purpose, version=version,
-                    given_via=via.value, given_at=now, recorded_by=actor.id)
+    return [{"person_id": person_id, "application_id": application_id, "purpose": purpose, "version": version,
+             "given_via": via.value, "given_at": now, "recorded_by": actor.id}
             for purpose, version in sorted(given.items())]
-    session.add_all(rows)
-    session.flush()
-    audit.record(session, actor, "consent.give", subject_person_id=person_id,
-                 object_type="application" if application_id else "person",
-                 object_id=application_id or person_id,
-                 details={"consents": {row.purpose: row.version for row in rows}, "via": via.value})
-    return rows
+
+
+def given_entry(person_id: int, given: Mapping[str, str], *, via: ConsentVia, object_type: str,
+                object_id: int | None = None) -> dict[str, Any]:
+    """``record``'s audit entry (``audit.record``'s keyword arguments, ``action`` included); an
+    application's, ``object_id`` None, for a caller that writes it with the application."""
+    return {"action": "consent.give", "subject_person_id": person_id, "object_type": object_type,
+            "object_id": object_id, "details": {"consents": dict(sorted(given.items())), "via": via.value}}
 
 
 def record_many(session: Session, applications: list[tuple[int, int]], given: Mapping[str, str], *,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ilja import clock
@@ -524,6 +524,15 @@ def training_history_for(session: Session, person_id: int) -> list[dict[str, str
     return ended_courses_of(session, {person_id: person.training_history or []})[person_id]
 
 
+# Built once (an application's submission reads it): the courses of some people that ended here.
+_ENDED_COURSES = (select(Enrolment.person_id, Enrolment.status, Enrolment.quit_with_notice,
+                         Enrolment.ended_on, TrainingCohort.starts_on, TrainingCourse.program_code)
+                  .join(TrainingCohort, TrainingCohort.id == Enrolment.cohort_id)
+                  .join(TrainingCourse, TrainingCourse.id == TrainingCohort.course_id)
+                  .where(Enrolment.person_id.in_(bindparam("ids", expanding=True)),
+                         Enrolment.ended_on.is_not(None)))
+
+
 def ended_courses_of(session: Session, registered: dict[int, list[dict[str, Any]]]
                      ) -> dict[int, list[dict[str, str]]]:
     """``training_history_for`` for many people at once (one query): each person's registered
@@ -531,13 +540,7 @@ def ended_courses_of(session: Session, registered: dict[int, list[dict[str, Any]
     histories = {pid: [dict(r) for r in rows] for pid, rows in registered.items()}
     ids = list(histories)
     for start in range(0, len(ids), 5000):
-        rows = session.execute(
-            select(Enrolment.person_id, Enrolment.status, Enrolment.quit_with_notice,
-                   Enrolment.ended_on, TrainingCohort.starts_on, TrainingCourse.program_code)
-            .join(TrainingCohort, TrainingCohort.id == Enrolment.cohort_id)
-            .join(TrainingCourse, TrainingCourse.id == TrainingCohort.course_id)
-            .where(Enrolment.person_id.in_(ids[start:start + 5000]),
-                   Enrolment.ended_on.is_not(None))).all()
+        rows = session.execute(_ENDED_COURSES, {"ids": ids[start:start + 5000]}).all()
         for row in rows:
             status = EnrolmentStatus(row.status)
             if status is EnrolmentStatus.QUIT:

@@ -1,0 +1,73 @@
+"""A new row and the rows that name it, written together (a submission: the application, its
+history lines, its audit entries and its consents).
+
+On PostgreSQL it is one statement, compiled once per shape: the row is inserted unless a unique
+constraint holds its values already (``ON CONFLICT DO NOTHING … RETURNING id``), and each set of
+linked rows is inserted from that insert's result in a data-modifying CTE, so a row that was not
+written takes none with it. SQLite runs the same inserts one after another (statements there are
+calls into the same process, not round trips). Each domain still builds its own rows (history
+lines in ``statuses``, audit entries checked in ``accounts.audit``, consents in ``privacy``);
+this only writes them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, bindparam, cast, insert, select, union_all
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class Linked:
+    """Rows of ``table`` that name the new row: its id goes into their column ``link``."""
+
+    table: Table
+    rows: Sequence[dict[str, Any]]
+    link: str
+
+
+def insert_unless_taken(session: Session, table: Table, values: dict[str, Any],
+                        linked: Sequence[Linked] = ()) -> int | None:
+    """Insert ``values`` into ``table`` with every one of ``linked``'s rows; the new row's id, or
+    None (nothing written) when a unique constraint already holds its values."""
+    linked = [item for item in linked if item.rows]
+    if session.get_bind().dialect.name != "postgresql":
+        new_id = session.execute(_insert(table), values).scalar_one_or_none()
+        if new_id is not None:
+            for item in linked:
+                session.execute(insert(item.table), [{**row, item.link: new_id} for row in item.rows])
+        return new_id
+    shape = tuple((item.table, tuple(c for c in item.rows[0] if c != item.link), len(item.rows), item.link)
+                  for item in linked)
+    params = {f"p_{column}": value for column, value in values.items()}
+    for k, (_, columns, _, _), item in zip(range(len(shape)), shape, linked, strict=True):
+        for i, row in enumerate(item.rows):
+            params.update({f"d{k}_{i}_{column}": row[column] for column in columns})
+    return session.execute(_statement(table, tuple(values), shape), params).scalar_one_or_none()
+
+
+@functools.cache
+def _insert(table: Table) -> Any:
+    return sqlite_insert(table).on_conflict_do_nothing().returning(table.c.id)
+
+
+@functools.lru_cache(maxsize=64)
+def _statement(table: Table, columns: tuple[str, ...],
+               shape: tuple[tuple[Table, tuple[str, ...], int, str], ...]) -> Any:
+    new = (postgresql_insert(table)
+           .values({c: bindparam(f"p_{c}", type_=table.c[c].type) for c in columns})
+           .on_conflict_do_nothing().returning(table.c.id).cte("new_row"))
+    writes = []
+    for k, (target, names, count, link) in enumerate(shape):
+        rows = [select(cast(new.c.id, target.c[link].type).label(link),
+                       *(bindparam(f"d{k}_{i}_{c}", type_=target.c[c].type).label(c) for c in names))
+                .select_from(new) for i in range(count)]
+        source = rows[0] if count == 1 else union_all(*rows)
+        writes.append(insert(target).from_select([link, *names], source).cte(f"linked_{k}"))
+    return select(new.c.id).add_cte(*writes)
