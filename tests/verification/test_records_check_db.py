@@ -59,7 +59,9 @@ def _row(built, i, income=None, benefit="N", round_id=None):
     (lambda t, b: t.replace(_row(b, 7), _row(b, 7, income="많음")), 9, "가구소득(원)"),
     (lambda t, b: t.replace(_row(b, 9), _row(b, 9, round_id=b.round_id + 1)), 11, "공고번호"),
     (lambda t, b: t.replace(_row(b, 2), _row(b, 2, benefit="아마")), 4, "생계급여"),
-], ids=["unknown", "duplicate", "wrong_type", "other_round", "wrong_yes_no"])
+    (lambda t, b: t.replace(world.rrn_of(6), world.rrn_of(6)[:12]), 8, "주민등록번호"),
+    (lambda t, b: t.replace(world.rrn_of(6), world.rrn_of(6)[:5] + "-" + world.rrn_of(6)[5:]), 8, "주민등록번호"),
+], ids=["unknown", "duplicate", "wrong_type", "other_round", "wrong_yes_no", "not_a_number", "hyphen_misplaced"])
 def test_a_bad_row_refuses_the_whole_file_and_changes_nothing(small, keyring, mutate, row, column):
     engine, built = small
     text = mutate(world.records_file(built, over_limit={1}).decode(), built)
@@ -123,6 +125,15 @@ def test_matched_rows_become_verified_facts_and_over_the_limit_is_not_eligible(s
         kinds = connection.execute(select(Decision.kind)).scalars().all()
     assert source == "사회보장정보시스템 조회, 2025-06-02"
     assert set(kinds) == {"not_eligible"}
+
+
+def test_a_number_with_its_hyphen_or_in_full_width_digits_is_matched(small, keyring):
+    engine, built = small
+    hyphen, wide = world.rrn_of(1), world.rrn_of(2)
+    text = world.records_file(built).decode()
+    text = text.replace(hyphen, f"{hyphen[:6]}-{hyphen[6:]}").replace(
+        wide, "".join(chr(ord(c) + 0xFEE0) for c in wide))
+    assert _import(engine, built, text.encode(), keyring).rows == 40
 
 
 def test_the_same_check_imported_again_changes_no_verdict(small, keyring):

@@ -34,6 +34,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +48,8 @@ from ilja.applications import service as applications
 from ilja.applications.models import Application, table_of
 from ilja.people.models import Person
 from ilja.people.person_format.cells import cell_text
-from ilja.people.rrn import InvalidRrn, KeyRing, blind_index, parse_rrn
+from ilja.people.rrn import InvalidRrn, KeyRing, parse_rrn
+from ilja.people.rrn.tokens import blind_indexer
 from ilja.verification import catalogue, household
 from ilja.verification.evaluation import CHUNK, Reevaluation, reevaluate
 from ilja.verification.models import Method, RecordsCheck, Verification
@@ -120,6 +123,20 @@ def _applicants(session: Session, round_id: int) -> dict[str, tuple[int, int]]:
     return {index: (app_id, person_id) for index, app_id, person_id in rows}
 
 
+def _applicant(applicants: dict[str, tuple[int, int]], indexers: list[Callable[[str], str]],
+               cell: str) -> tuple[int, int] | None:
+    """The applicant whose RRN ``cell`` holds (``YYMMDD-GNNNNNN`` or 13 digits, as the registry
+    reads it), by its blind index under each key, or None. A number that is an applicant's was
+    checked when it was registered; the caller parses only the others (to tell a number that is
+    no applicant's from one that is not a number), so 100,000 rows are not parsed again."""
+    digits = unicodedata.normalize("NFKC", cell).strip() if not cell.isascii() else cell.strip()
+    if len(digits) == 14 and digits[6] == "-":
+        digits = digits[:6] + digits[7:]
+    if len(digits) != 13 or not digits.isdigit() or not digits.isascii():
+        return None
+    return next((applicants[i] for index in indexers if (i := index(digits)) in applicants), None)
+
+
 def read_rows(session: Session, data: bytes, filename: str, round_id: int, keyring: KeyRing
               ) -> list[tuple[int, int, dict[str, Any]]]:
     """The file's rows as (application id, person id, facts), or ``FileRefused`` with every
@@ -127,8 +144,8 @@ def read_rows(session: Session, data: bytes, filename: str, round_id: int, keyri
     table = _table(data, filename)
     header = _header(table)
     applicants = _applicants(session, round_id)
-    index_keys = [keyring.blind_index.active] + sorted(set(keyring.blind_index.keys)
-                                                       - {keyring.blind_index.active})
+    indexers = [blind_indexer(keyring, key_id=k) for k in [keyring.blind_index.active] + sorted(
+        set(keyring.blind_index.keys) - {keyring.blind_index.active})]
     problems: list[Problem] = []
     seen: dict[int, int] = {}
     rows: list[tuple[int, int, dict[str, Any]]] = []
@@ -150,14 +167,13 @@ def read_rows(session: Session, data: bytes, filename: str, round_id: int, keyri
                                     f"다른 공고(또는 빈 칸)의 행입니다: 이 공고는 {round_id}번입니다.",
                                     f"a row for another round (or none): this is round {round_id}"))
             continue
-        try:
-            rrn = parse_rrn(text[rrn_at] or "", today=today)
-        except InvalidRrn:
-            problems.append(Problem(number, "주민등록번호", "주민등록번호 형식이 아닙니다.", "not a valid RRN"))
-            continue
-        found = next((applicants[i] for k in index_keys
-                      if (i := blind_index(rrn, keyring, key_id=k)) in applicants), None)
+        found = _applicant(applicants, indexers, text[rrn_at] or "")
         if found is None:
+            try:
+                parse_rrn(text[rrn_at] or "", today=today)
+            except InvalidRrn:
+                problems.append(Problem(number, "주민등록번호", "주민등록번호 형식이 아닙니다.", "not a valid RRN"))
+                continue
             problems.append(Problem(number, "주민등록번호", "이 공고의 신청자가 아닙니다.",
                                     "not an applicant of this round"))
             continue
