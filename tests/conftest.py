@@ -125,6 +125,60 @@ def database_url(request, tmp_path) -> Iterator[str]:
         drop_postgres_database(admin, name)
 
 
+
+@contextlib.contextmanager
+def configured(url: str, folder: Path, keys: bool = False, environment: str | None = None) -> Iterator[str]:
+    """The app's settings read afresh for the database ``url`` and the data folder ``folder`` (with
+    ``keys``, the data-key file ``folder/keys/data-keys.json`` too; ``environment``, ILJA_ENVIRONMENT)
+    while this lasts; afterwards the variables are as they were, and the settings, the keyring and
+    the engines are dropped."""
+    from ilja.config import get_settings
+    from ilja.db import dispose_engines
+    from ilja.people.keys import reset_keyring
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ILJA_DATABASE_URL", url)
+        patch.setenv("ILJA_DATA_DIR", str(folder))
+        if keys:
+            patch.setenv("ILJA_DATA_KEY_FILE", str(folder / "keys" / "data-keys.json"))
+        if environment:
+            patch.setenv("ILJA_ENVIRONMENT", environment)
+        get_settings.cache_clear()
+        reset_keyring()
+        try:
+            yield url
+        finally:
+            dispose_engines()
+            get_settings.cache_clear()
+            reset_keyring()
+
+
+def migrated_copy(migrated_sqlite: Path, folder: Path) -> str:
+    """A fresh SQLite database in ``folder`` with every migration applied (a copy of the template)."""
+    shutil.copyfile(migrated_sqlite, folder / "ilja.db")
+    return f"sqlite:///{folder / 'ilja.db'}"
+
+
+@contextlib.contextmanager
+def app_database(folder: Path) -> Iterator[str]:
+    """A migrated SQLite database in ``folder`` that the app's settings point at (its data folder
+    too, in the test environment) until the block ends; its URL. A module's site fixture builds
+    its world and serves the app inside the block."""
+    from ilja.db import upgrade
+
+    with configured(f"sqlite:///{folder / 'ilja.db'}", folder, environment="test") as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def app_sqlite(migrated_sqlite, tmp_path) -> Iterator[str]:
+    """A fresh migrated SQLite database that the app is configured to, the test's folder its data
+    folder (``configured``)."""
+    with configured(migrated_copy(migrated_sqlite, tmp_path), tmp_path) as url:
+        yield url
+
+
 # --- Servers and the browser ---------------------------------------------------------------
 
 CHROMIUM = os.environ.get("ILJA_CHROMIUM", "/usr/bin/chromium")

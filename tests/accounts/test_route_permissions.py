@@ -53,26 +53,16 @@ def _concrete(path: str) -> str:
 
 
 @pytest.fixture
-def app_for(tmp_path, monkeypatch):
+def app_for(app_sqlite):
     """The app on a fresh migrated SQLite database."""
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, upgrade
     from ilja.web.app import create_app
-
-    url = f"sqlite:///{tmp_path / 'routes.db'}"
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    upgrade(url)
 
     def make(_):
         app = create_app()
-        app.state.database_url = url
+        app.state.database_url = app_sqlite
         return app
 
-    yield make
-    dispose_engines()
-    get_settings.cache_clear()
+    return make
 
 
 def _token(url: str, role: Role) -> str:

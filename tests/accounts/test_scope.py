@@ -333,18 +333,12 @@ def _operator_without_a_known_site(session, world: World, login: str, site: str 
 
 
 @pytest.fixture
-def world(tmp_path, monkeypatch):
-    from ilja.db import dispose_engines, upgrade
+def world(app_sqlite):
     from ilja.web.app import create_app
 
-    url = f"sqlite:///{tmp_path / 'scope.db'}"
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    upgrade(url)
     with TestClient(create_app()) as client:
-        built = World(url, client)
-        with transaction(engine_for(url)) as session:
+        built = World(app_sqlite, client)
+        with transaction(engine_for(app_sqlite)) as session:
             certification = Certification(code="SQLD", vendor="K", name="SQLD", fee_won=50_000, active=True,
                                           created_at=NOW)
             program = CsrProgram(code="CSR-1", company="회사", name="지원", budget_won=10**9,
@@ -378,8 +372,6 @@ def world(tmp_path, monkeypatch):
             for site in SITES:  # the instructors' accounts are not among the users walked
                 del built.scopes[f"instructor-{site.split('.')[1]}"]
         yield built
-    dispose_engines()
-    get_settings.cache_clear()
 
 
 OPEN = {Kind.EVENT, Kind.MATCHING_DAY, Kind.ORGANISATION, Kind.POSTING}  # open to everyone signed in

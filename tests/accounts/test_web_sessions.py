@@ -15,22 +15,13 @@ PASSWORD = "Tr0ub4dor&3x"
 
 
 @pytest.fixture
-def site(tmp_path, monkeypatch):
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, upgrade
+def site(app_sqlite):
     from ilja.web.app import create_app
 
-    url = f"sqlite:///{tmp_path / 'web.db'}"
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    upgrade(url)
-    with transaction(engine_for(url)) as session:
+    with transaction(engine_for(app_sqlite)) as session:
         for role in (Role.PROGRAM_MANAGER, Role.AUDITOR, Role.CITIZEN):
             service.create_user(session, login=role.value, password=PASSWORD, role=role, display_name=role.label_ko)
-    yield TestClient(create_app())
-    dispose_engines()
-    get_settings.cache_clear()
+    return TestClient(create_app())
 
 
 def csrf_of(html: str) -> str:
@@ -41,6 +32,15 @@ def log_in(client: TestClient, login: str, password: str = PASSWORD, next_url: s
     page = client.get("/login")
     return client.post("/login", data={"login": login, "password": password, "next": next_url,
                                        "csrf_token": csrf_of(page.text)}, follow_redirects=False)
+
+
+def browser(app, login: str | None = None) -> TestClient:
+    """A client of ``app``, logged in as ``login`` through the log-in form (anonymous without one)."""
+    client = TestClient(app)
+    if login:
+        response = log_in(client, login)
+        assert response.status_code == 303, response.text
+    return client
 
 
 def test_login_sets_a_fresh_httponly_session_cookie(site):

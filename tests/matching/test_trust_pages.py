@@ -22,17 +22,10 @@ from tests.web.html_check import check_page
 
 
 @pytest.fixture
-def site(tmp_path, monkeypatch):
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, upgrade
+def site(app_sqlite):
     from ilja.web.app import create_app
 
-    url = f"sqlite:///{tmp_path / 'web.db'}"
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    upgrade(url)
-    with transaction(engine_for(url)) as session:
+    with transaction(engine_for(app_sqlite)) as session:
         accounts.create_user(session, login="coordinator", password=PASSWORD,
                              role=Role.JOB_COORDINATOR, display_name="잡코디")
         trainee = add_person(session)
@@ -42,10 +35,8 @@ def site(tmp_path, monkeypatch):
         accounts.create_user(session, login="trainee", password=PASSWORD, role=Role.CITIZEN,
                              display_name="교육생", person_id=trainee)
     client = TestClient(create_app())
-    client.url = url  # type: ignore[attr-defined]
-    yield client
-    dispose_engines()
-    get_settings.cache_clear()
+    client.url = app_sqlite  # type: ignore[attr-defined]
+    return client
 
 
 def _check(response) -> str:

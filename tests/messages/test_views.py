@@ -16,8 +16,9 @@ from ilja.db import engine_for, transaction
 from ilja.messages import outbox
 from ilja.messages.models import MessagePreference
 from ilja.messages.worker import Worker
+from tests.conftest import app_database
 from tests.messages.factories import NOTICE, person
-from tests.support.site import Site, app_database, make_users
+from tests.support.site import Site, make_users
 from tests.web.html_check import check_page
 
 EVENT = {"event_title": "채용설명회", "starts_at": "12월 9일 14:00", "place": "마포캠퍼스"}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ilja.db import engine_for, transaction
-from tests.conftest import served
+from tests.conftest import app_database, served
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Tr0ub4dor&3x"
@@ -24,28 +24,16 @@ PASSWORD = "Tr0ub4dor&3x"
 def server(tmp_path_factory) -> Iterator[str]:
     from ilja.accounts import service as accounts
     from ilja.accounts.roles import Role
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, upgrade
     from ilja.outcomes.demo_data import fill_demo_outcomes
     from ilja.web.app import create_app
 
-    tmp = tmp_path_factory.mktemp("outcomes-browser")
-    url = f"sqlite:///{tmp / 'ilja.db'}"
-    patch = pytest.MonkeyPatch()
-    patch.setenv("ILJA_DATABASE_URL", url)
-    patch.setenv("ILJA_DATA_DIR", str(tmp))
-    patch.setenv("ILJA_ENVIRONMENT", "test")
-    get_settings.cache_clear()
-    upgrade(url)
-    with transaction(engine_for(url)) as session:
-        fill_demo_outcomes(session, seed=5, scale=0.05, as_of=dt.date(2025, 12, 15))
-        accounts.create_user(session, login="manager", password=PASSWORD, role=Role.PROGRAM_MANAGER,
-                             display_name="담당자")
-    with served(create_app()) as url:
-        yield url
-    patch.undo()
-    get_settings.cache_clear()
-    dispose_engines()
+    with app_database(tmp_path_factory.mktemp("outcomes-browser")) as url:
+        with transaction(engine_for(url)) as session:
+            fill_demo_outcomes(session, seed=5, scale=0.05, as_of=dt.date(2025, 12, 15))
+            accounts.create_user(session, login="manager", password=PASSWORD, role=Role.PROGRAM_MANAGER,
+                                 display_name="담당자")
+        with served(create_app()) as base:
+            yield base
 
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"

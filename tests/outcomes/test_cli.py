@@ -8,19 +8,12 @@ import json
 from typer.testing import CliRunner
 
 from ilja.cli import app
-from ilja.db import engine_for, transaction, upgrade
+from ilja.db import engine_for, transaction
 from ilja.outcomes.demo_data import fill_demo_outcomes
 
 
-def test_report_writes_xlsx_and_pdf_and_kpis_as_json(tmp_path, monkeypatch):
-    from ilja.config import get_settings
-
-    url = f"sqlite:///{tmp_path / 'ilja.db'}"
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    upgrade(url)
-    with transaction(engine_for(url)) as session:
+def test_report_writes_xlsx_and_pdf_and_kpis_as_json(app_sqlite, tmp_path):
+    with transaction(engine_for(app_sqlite)) as session:
         fill_demo_outcomes(session, seed=3, scale=0.03, as_of=dt.date(2025, 12, 15))
     runner = CliRunner()
     for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF-")):
@@ -37,4 +30,3 @@ def test_report_writes_xlsx_and_pdf_and_kpis_as_json(tmp_path, monkeypatch):
     assert {r["definition"] for r in body["rates"]} == {"cumulative_rate", "midterm_rate", "target_rate"}
     again = runner.invoke(app, ["outcomes", "fill-demo", "--seed", "3"])
     assert again.exit_code == 0 and "there already: nothing added" in again.output
-    get_settings.cache_clear()

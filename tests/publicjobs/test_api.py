@@ -10,26 +10,17 @@ from fastapi.testclient import TestClient
 
 from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
-from ilja.db import dispose_engines, engine_for, transaction, upgrade
+from ilja.db import engine_for, transaction
 from ilja.publicjobs import service
 from ilja.publicjobs.timesheet import prefill_month
 from tests.publicjobs.factories import MANAGER, add_person, add_project
 
 
 @pytest.fixture
-def api(tmp_path, monkeypatch):
-    from ilja.config import get_settings
+def api(app_sqlite):
     from ilja.web.app import create_app
 
-    url = f"sqlite:///{tmp_path / 'api.db'}"
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    upgrade(url)
-    app = create_app()
-    yield url, TestClient(app, raise_server_exceptions=True)
-    dispose_engines()
-    get_settings.cache_clear()
+    return app_sqlite, TestClient(create_app(), raise_server_exceptions=True)
 
 
 def _token(url: str, role: Role, site: str | None = None) -> dict[str, str]:

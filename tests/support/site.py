@@ -3,13 +3,9 @@ trainee), logged in through the real log-in form."""
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from ilja.accounts import service as accounts
@@ -17,29 +13,6 @@ from ilja.accounts.roles import Role
 from ilja.db import engine_for, transaction
 
 PASSWORD = "Tr0ub4dor&3x"
-
-
-@contextlib.contextmanager
-def app_database(folder: Path) -> Iterator[str]:
-    """A migrated SQLite database in ``folder`` that the app's settings point at (its data folder
-    too, in the test environment) until the block ends; its URL. A module's site fixture builds
-    its world and serves the app inside the block."""
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, upgrade
-
-    url = f"sqlite:///{folder / 'ilja.db'}"
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(folder))
-    monkeypatch.setenv("ILJA_ENVIRONMENT", "test")
-    get_settings.cache_clear()
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        monkeypatch.undo()
-        get_settings.cache_clear()
-        dispose_engines()
 
 
 @dataclass

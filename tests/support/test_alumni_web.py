@@ -12,8 +12,9 @@ from ilja import clock
 from ilja.db import engine_for, transaction
 from ilja.outcomes import service as outcomes
 from tests.applications.factories import register
+from tests.conftest import app_database
 from tests.support.factories import OPERATOR
-from tests.support.site import Site, app_database, make_users
+from tests.support.site import Site, make_users
 from tests.web.html_check import check_page
 
 

@@ -14,8 +14,9 @@ from ilja.people.models import Person
 from ilja.people.records import mask_name
 from ilja.support import certification_service as cert
 from ilja.support import startup_service as startups
+from tests.conftest import app_database
 from tests.support.factories import OPERATOR, trainees
-from tests.support.site import Site, app_database, make_users
+from tests.support.site import Site, make_users
 from tests.web.html_check import check_page
 
 

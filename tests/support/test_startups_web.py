@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from ilja import clock
 from ilja.db import engine_for, transaction
 from ilja.outcomes import service as outcomes
+from tests.conftest import app_database
 from tests.support.factories import OPERATOR, trainees
-from tests.support.site import Site, app_database, make_users
+from tests.support.site import Site, make_users
 from tests.web.html_check import check_page
 
 

@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 from ilja import clock
 from ilja.db import engine_for, transaction
 from ilja.people.models import Person
+from tests.conftest import app_database
 from tests.support.factories import trainees
-from tests.support.site import Site, app_database, make_users
+from tests.support.site import Site, make_users
 from tests.web.html_check import check_page
 
 

@@ -11,23 +11,15 @@ from fastapi.testclient import TestClient
 
 from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
-from ilja.db import dispose_engines, engine_for, transaction, upgrade
+from ilja.db import engine_for, transaction
 from tests.training.factories import course_with_cohort
 
 
 @pytest.fixture
-def api(tmp_path, monkeypatch):
-    from ilja.config import get_settings
+def api(app_sqlite):
     from ilja.web.app import create_app
 
-    url = f"sqlite:///{tmp_path / 'api.db'}"
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    upgrade(url)
-    yield url, TestClient(create_app(), raise_server_exceptions=True)
-    dispose_engines()
-    get_settings.cache_clear()
+    return app_sqlite, TestClient(create_app(), raise_server_exceptions=True)
 
 
 def token(url: str, role: Role, site: str | None = None, person_id: int | None = None,

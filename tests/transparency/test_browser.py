@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import served
+from tests.conftest import app_database, served
 from tests.transparency.world import NOW, build_world
 from tests.web.axe import blocking_violations
 
@@ -23,27 +23,15 @@ SCREENSHOTS = Path("/tmp/ilja-transparency-screenshots")
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     from ilja import clock
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, upgrade
     from ilja.transparency import cache
     from ilja.web.app import create_app
 
-    tmp = tmp_path_factory.mktemp("transparency-browser")
-    url = f"sqlite:///{tmp / 'ilja.db'}"
-    patch = pytest.MonkeyPatch()
-    patch.setenv("ILJA_DATABASE_URL", url)
-    patch.setenv("ILJA_DATA_DIR", str(tmp))
-    patch.setenv("ILJA_ENVIRONMENT", "test")
-    get_settings.cache_clear()
-    upgrade(url)
-    build_world(url, scale=0.5)  # enough completers a campus for figures above the minimum
-    cache.clear()
-    with clock.frozen(NOW), served(create_app()) as base:
-        yield base
-    cache.clear()
-    patch.undo()
-    get_settings.cache_clear()
-    dispose_engines()
+    with app_database(tmp_path_factory.mktemp("transparency-browser")) as url:
+        build_world(url, scale=0.5)  # enough completers a campus for figures above the minimum
+        cache.clear()
+        with clock.frozen(NOW), served(create_app()) as base:
+            yield base
+        cache.clear()
 
 
 @pytest.mark.parametrize("width", [390, 1280])
