@@ -36,6 +36,14 @@ def _as_of(raw: str | None) -> tuple[dt.date, bool]:
         return today(), True
 
 
+def _dated(request: Request, on: str | None) -> tuple[Translator, dt.date, dict[str, Any]]:
+    """A citizen page as of ``?on=``: its translator, the day, and what every such page is given
+    (the day, whether ``on`` was not a date, and the visitor's view of sources)."""
+    t = translator(request)
+    day, bad_date = _as_of(on)
+    return t, day, {"on": day.isoformat(), "bad_date": bad_date, **_citizen_context(request, t)}
+
+
 def _not_found(request: Request, what: str) -> HTMLResponse:
     return render(request, "not_found.html", {"what": what}, status_code=404)
 
@@ -64,19 +72,16 @@ def program_page(request: Request, code: str, on: str | None = None) -> HTMLResp
     engine = default_engine()
     if code not in engine.programs:
         return _not_found(request, code)
-    t = translator(request)
-    day, bad_date = _as_of(on)
+    t, day, dated = _dated(request, on)
     try:
         rules = rules_view.program_rules(engine, t, code, day)
     except ParameterError:
         rules = None
     context = {
         "code": code, "label": t.pick(engine.programs[code].label_ko, engine.programs[code].label_en),
-        "rules": rules, "on": day.isoformat(), "bad_date": bad_date,
-        "plan": plan_view.program_plan(t, code),
+        "rules": rules, "plan": plan_view.program_plan(t, code),
         "related": plan_view.related_programs(engine, t, code),
-        "population": _population_view(engine, code, day),
-        **_citizen_context(request, t),
+        "population": _population_view(engine, code, day), **dated,
     }
     return render(request, "program.html", context)
 
@@ -193,12 +198,9 @@ def terms_page(request: Request) -> HTMLResponse:
 
 @router.get("/parameters", response_class=HTMLResponse)
 def parameters_page(request: Request, on: str | None = None) -> HTMLResponse:
-    t = translator(request)
-    day, bad_date = _as_of(on)
+    t, day, dated = _dated(request, on)
     groups = rules_view.parameter_groups(default_engine(), t, day)
-    return render(request, "parameters.html", {"groups": groups, "on": day.isoformat(),
-                                               "bad_date": bad_date, "active": "parameters",
-                                               **_citizen_context(request, t)})
+    return render(request, "parameters.html", {"groups": groups, "active": "parameters", **dated})
 
 
 @router.get("/parameters/{name}", response_class=HTMLResponse)
@@ -206,13 +208,10 @@ def parameter_page(request: Request, name: str, on: str | None = None) -> HTMLRe
     engine = default_engine()
     if name not in engine.tree:
         return _not_found(request, name)
-    t = translator(request)
-    day, bad_date = _as_of(on)
+    t, day, dated = _dated(request, on)
     history = rules_view.parameter_history(engine, t, name, day)
     group = rules_view.group_label(engine, t, history.group)
-    return render(request, "parameter.html", {"p": history, "group": group, "on": day.isoformat(),
-                                              "bad_date": bad_date, "active": "parameters",
-                                              **_citizen_context(request, t)})
+    return render(request, "parameter.html", {"p": history, "group": group, "active": "parameters", **dated})
 
 
 @router.get("/plan", response_class=HTMLResponse)
