@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ilja.accounts import audit
@@ -88,6 +88,7 @@ _TAKE = {column: update(_EVENTS).where(_EVENTS.c.id == bindparam("event_id"),
                                        _EVENTS.c[column] < bindparam("limit"))
          .values({column: _EVENTS.c[column] + 1}).returning(_EVENTS.c[column])
          for column in ("confirmed", "waitlisted")}
+_INSERT_SIGNUP = insert(EventSignup.__table__).returning(EventSignup.__table__.c.id)
 
 
 def _take(session: Session, event: EmployerEvent, column: str, limit: int) -> bool:
@@ -108,7 +109,7 @@ def sign_up(session: Session, *, event_id: int, person_id: int, at: dt.datetime 
     """A seat when one is free, else a place on the waitlist, else ``Full``.
 
     Four statements and the commit: the event with the person's earlier sign-up (one read), the
-    conditional UPDATE that takes the place, the sign-up and its audit entry."""
+    conditional UPDATE that takes the place, the sign-up and its audit entry, each built once."""
     found = session.execute(_EVENT_AND_SIGNUP, {"event_id": event_id, "person_id": person_id}).first()
     if found is None:
         raise NotFound("event", event_id)
@@ -126,7 +127,13 @@ def sign_up(session: Session, *, event_id: int, person_id: int, at: dt.datetime 
     else:
         raise Full("정원과 대기 인원이 모두 찼습니다.", "The event and its waitlist are full.", field="event_id")
     if existing is None:
-        existing = EventSignup(event_id=event.id, person_id=person_id, status=status.value, signed_up_at=at)
+        # inserted by a Core statement (the unit of work's flush of one row cost more), then put in
+        # the session as the row it wrote: every column given, so nothing is read back
+        values = {"event_id": event.id, "person_id": person_id, "status": status.value, "signed_up_at": at,
+                  "attended": None, "hired": None, "hired_on": None, "follow_up_note": None}
+        signup_id = session.execute(_INSERT_SIGNUP, values).scalar_one()
+        existing = EventSignup(id=signup_id, **values)
+        make_transient_to_detached(existing)
         session.add(existing)
     else:
         existing.status, existing.signed_up_at = status.value, at
