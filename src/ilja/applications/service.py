@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import json
 import secrets
 import weakref
 from collections.abc import Sequence
@@ -413,5 +414,22 @@ def reasons(session: Session, application: Application, langs: Sequence[str] = (
             context: dict[str, Any] | None = None) -> dict[str, list[str]]:
     """The applicant's eligibility reasons in plain language, from the snapshot, per language
     (``context``: the stored shared context, if the caller has it already)."""
-    context = context if context is not None else eligibility_context(session, application)
-    return snapshots.reason_lines(application.eligibility, context, langs)
+    bind = session.get_bind()
+    known = _REASONS.setdefault(bind, {}) if bind.dialect.name == "postgresql" else {}
+    key = (application.eligibility_context_id, tuple(langs),
+           json.dumps(application.eligibility, sort_keys=True, separators=(",", ":")))
+    lines = known.get(key)
+    if lines is None:  # a round's applicants share a few outcomes: each is worded once
+        context = context if context is not None else eligibility_context(session, application)
+        lines = snapshots.reason_lines(application.eligibility, context, langs)
+        if len(known) >= 4096:
+            known.clear()
+        known[key] = lines
+    return {lang: list(words) for lang, words in lines.items()}
+
+
+# Reason lines by (context id, languages, snapshot), per PostgreSQL engine: a context stored
+# there is committed and never changes (see ``context_id``), so the same snapshot in it always
+# reads the same (SQLite's may still roll back, and its id be reused: worded each time).
+_REASONS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], dict[str, list[str]]]] = (
+    weakref.WeakKeyDictionary())
