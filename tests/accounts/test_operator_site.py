@@ -13,25 +13,21 @@ from ilja.accounts import audit, service
 from ilja.accounts.models import User
 from ilja.accounts.roles import Role
 from ilja.db import engine_for, transaction
+from tests.conftest import configured
 from tests.web.html_check import check_page
 
 PASSWORD = "Tr0ub4dor&3x"
 
 
 @pytest.fixture
-def site(database_url, tmp_path, monkeypatch):
-    from ilja.config import get_settings
+def site(database_url, tmp_path):
     from ilja.web.app import create_app
 
-    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
     with transaction(engine_for(database_url)) as session:
         admin = service.create_user(session, login="admin", password=PASSWORD, role=Role.ADMIN, display_name="관리자")
         token = service.issue_token(session, admin, "test")[1]
-    with TestClient(create_app()) as client:
+    with configured(database_url, tmp_path), TestClient(create_app()) as client:
         yield database_url, client, {"Authorization": f"Bearer {token}"}
-    get_settings.cache_clear()
 
 
 def _operators(url: str) -> int:

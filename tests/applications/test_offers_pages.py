@@ -5,10 +5,12 @@ page shows seats, cut-offs and the seed, and nobody's data."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.applications.offers_world import PASSWORD, build, csrf
+from tests.accounts.test_web_sessions import browser
+from tests.applications.offers_world import build, csrf
 from tests.web.html_check import check_page
 
 from ilja.messages.models import OutboxMessage
@@ -19,19 +21,7 @@ def site(database_url, tmp_path, monkeypatch):
     from ilja.web.app import create_app
 
     world = build(database_url, tmp_path, monkeypatch)
-    app = create_app()
-
-    def browser(login: str | None = None) -> TestClient:
-        client = TestClient(app)
-        if login:
-            page = client.get("/login")
-            response = client.post("/login", data={"login": login, "password": PASSWORD,
-                                                   "next": "", "csrf_token": csrf(page.text)},
-                                   follow_redirects=False)
-            assert response.status_code == 303, response.text
-        return client
-
-    return world, browser
+    return world, functools.partial(browser, create_app())
 
 
 def topics(url: str, application_id: int) -> list[str]:

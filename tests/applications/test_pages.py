@@ -13,7 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select
+from tests.accounts.test_web_sessions import browser
 from tests.applications.factories import open_round, register
+from tests.conftest import configured
 from tests.web.html_check import check_page
 
 from ilja import clock
@@ -34,14 +36,7 @@ class Site:
     persons: dict[str, int]
 
     def browser(self, login: str | None = None) -> TestClient:
-        client = TestClient(self.app)
-        if login:
-            page = client.get("/login")
-            response = client.post("/login", data={"login": login, "password": PASSWORD,
-                                                   "next": "", "csrf_token": csrf(page.text)},
-                                   follow_redirects=False)
-            assert response.status_code == 303, response.text
-        return client
+        return browser(self.app, login)
 
 
 def csrf(html: str) -> str:
@@ -58,29 +53,21 @@ def field(html: str, name: str) -> str:
 
 
 @pytest.fixture
-def site(database_url, keyring, tmp_path, monkeypatch):
-    from ilja.config import get_settings
-    from ilja.people.keys import reset_keyring
+def site(database_url, keyring, tmp_path):
     from ilja.web.app import create_app
 
-    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("ILJA_DATA_KEY_FILE", str(tmp_path / "keys" / "data-keys.json"))
-    get_settings.cache_clear()
-    reset_keyring()
-    persons = {"kim": register(database_url, keyring), "lee": register(database_url, keyring)}
-    with transaction(engine_for(database_url)) as session:
-        for login, role, person in (("kim", Role.CITIZEN, persons["kim"]),
-                                    ("lee", Role.CITIZEN, persons["lee"]),
-                                    ("manager", Role.PROGRAM_MANAGER, None),
-                                    ("operator", Role.OPERATOR, None),
-                                    ("auditor", Role.AUDITOR, None)):
-            accounts.create_user(session, login=login, password=PASSWORD, role=role,
-                                 display_name=login, person_id=person,
-                                 site_code="campus.mapo" if role is Role.OPERATOR else None)
-    yield Site(database_url, create_app(), open_round(database_url), persons)
-    reset_keyring()
-    get_settings.cache_clear()
+    with configured(database_url, tmp_path, keys=True):
+        persons = {"kim": register(database_url, keyring), "lee": register(database_url, keyring)}
+        with transaction(engine_for(database_url)) as session:
+            for login, role, person in (("kim", Role.CITIZEN, persons["kim"]),
+                                        ("lee", Role.CITIZEN, persons["lee"]),
+                                        ("manager", Role.PROGRAM_MANAGER, None),
+                                        ("operator", Role.OPERATOR, None),
+                                        ("auditor", Role.AUDITOR, None)):
+                accounts.create_user(session, login=login, password=PASSWORD, role=role,
+                                     display_name=login, person_id=person,
+                                     site_code="campus.mapo" if role is Role.OPERATOR else None)
+        yield Site(database_url, create_app(), open_round(database_url), persons)
 
 
 def test_a_citizen_applies_and_sees_the_reasons_and_the_history(site):

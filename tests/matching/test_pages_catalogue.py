@@ -14,6 +14,7 @@ from ilja.accounts.roles import Role
 from ilja.db import engine_for, transaction
 from ilja.matching import service
 from tests.accounts.test_web_sessions import PASSWORD, csrf_of, log_in
+from tests.conftest import configured
 from tests.matching.test_pages import _check
 from tests.matching.test_service_db import _setup
 from tests.web.html_check import check_page
@@ -27,24 +28,20 @@ POSTING_FORM = {"code": "WEB-1", "title": "서울시 민원 데이터 분석 인
 
 
 @pytest.fixture
-def site(database_url, tmp_path, monkeypatch):
+def site(database_url, tmp_path):
     """The app on a migrated database, SQLite and PostgreSQL, with a coordinator and a citizen."""
-    from ilja.config import get_settings
     from ilja.web.app import create_app
 
-    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
     with transaction(engine_for(database_url)) as session:
         accounts.create_user(session, login="jobco", password=PASSWORD,
                              role=Role.JOB_COORDINATOR, display_name="잡코디")
         accounts.create_user(session, login="citizen", password=PASSWORD, role=Role.CITIZEN,
                              display_name="시민")
         data = _setup(session)
-    client = TestClient(create_app())
-    client.data, client.url = data, database_url  # type: ignore[attr-defined]
-    yield client
-    get_settings.cache_clear()
+    with configured(database_url, tmp_path):
+        client = TestClient(create_app())
+        client.data, client.url = data, database_url  # type: ignore[attr-defined]
+        yield client
 
 
 def _title(html: str) -> str:

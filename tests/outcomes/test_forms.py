@@ -19,21 +19,18 @@ from ilja.db import engine_for, transaction
 from ilja.outcomes import service
 from ilja.outcomes.models import AlumniActivity, FollowUp, KpiActual, OutcomeRecord
 from ilja.outcomes.service import ParticipationInput
+from tests.conftest import configured
 from tests.web.html_check import check_page
 
 STAFF = Actor("7", "job_coordinator")
 
 
 @pytest.fixture
-def app(database_url, tmp_path, monkeypatch):
-    from ilja.config import get_settings
+def app(database_url, tmp_path):
     from ilja.web.app import create_app
 
-    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield database_url, TestClient(create_app(), raise_server_exceptions=True)
-    get_settings.cache_clear()
+    with configured(database_url, tmp_path):
+        yield database_url, TestClient(create_app(), raise_server_exceptions=True)
 
 
 def token(url: str, role: Role) -> dict[str, str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,6 +20,8 @@ from ilja.db import engine_for, transaction
 from ilja.outcomes import dashboard, queries
 from ilja.outcomes.demo_data import fill_demo_outcomes
 from ilja.outcomes.rates import cohort_for, definition
+from tests.conftest import app_database
+from tests.support import site as support_site
 from tests.web.html_check import check_page
 
 PASSWORD = "Tr0ub4dor&3x"
@@ -28,16 +29,7 @@ YEAR = 2025
 AS_OF = dt.date(2025, 12, 15)
 
 
-@dataclass
-class Site:
-    client: TestClient
-    url: str
-    tokens: dict[str, str]
-
-    def api(self, role: str, method: str, path: str, **kwargs):
-        return self.client.request(method, f"/api/v1{path}",
-                                   headers={"Authorization": f"Bearer {self.tokens[role]}"}, **kwargs)
-
+class Site(support_site.Site):
     def download(self, role: str, fmt: str, **params):
         return self.client.get(f"/outcomes/report.{fmt}", params=params,
                                headers={"Authorization": f"Bearer {self.tokens[role]}"})
@@ -47,23 +39,9 @@ class Site:
             return list(session.execute(select(AuditRecord).where(AuditRecord.action == action)
                                         .order_by(AuditRecord.sequence)).scalars())
 
-    def log_in(self, login: str) -> None:
-        page = self.client.get("/login")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        response = self.client.post("/login", data={"login": login, "password": PASSWORD, "next": "",
-                                                     "csrf_token": token}, follow_redirects=False)
-        assert response.status_code == 303
 
-
-def make_site(url: str, tmp_path, monkeypatch) -> tuple[dict[str, str], object]:
-    from ilja.config import get_settings
-    from ilja.db import upgrade
-
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("ILJA_ENVIRONMENT", "test")
-    get_settings.cache_clear()
-    upgrade(url)
+def outcomes_and_users(url: str) -> dict[str, str]:
+    """The demo's outcomes and one user per role; their API tokens."""
     tokens = {}
     with transaction(engine_for(url)) as session:
         fill_demo_outcomes(session, seed=11, scale=0.05, as_of=AS_OF)
@@ -72,22 +50,17 @@ def make_site(url: str, tmp_path, monkeypatch) -> tuple[dict[str, str], object]:
                                         display_name=role.label_ko,
                                         site_code="campus.mapo" if role is Role.OPERATOR else None)
             tokens[role.value] = accounts.issue_token(session, user, "test")[1]
-    return tokens, get_settings
+    return tokens
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from ilja.db import dispose_engines
     from ilja.web.app import create_app
 
-    tmp = tmp_path_factory.mktemp("outcomes-web")
-    monkeypatch = pytest.MonkeyPatch()
-    tokens, settings = make_site(f"sqlite:///{tmp / 'ilja.db'}", tmp, monkeypatch)
-    with TestClient(create_app()) as client:
-        yield Site(client, f"sqlite:///{tmp / 'ilja.db'}", tokens)
-    monkeypatch.undo()
-    settings.cache_clear()
-    dispose_engines()
+    with app_database(tmp_path_factory.mktemp("outcomes-web")) as url:
+        tokens = outcomes_and_users(url)
+        with TestClient(create_app()) as client:
+            yield Site(client, url, tokens)
 
 
 def expected(site: Site, name: str = "cumulative_rate"):

@@ -167,72 +167,62 @@ def test_an_override_of_an_approved_month_is_a_correction(database_url):
     assert _entry(database_url, placement, dt.date(2025, 7, 9))[0::2] == ("paid_leave", "override")
 
 
-def test_the_host_and_participant_pages(tmp_path, monkeypatch):
+def test_the_host_and_participant_pages(app_sqlite, tmp_path):
     from fastapi.testclient import TestClient
 
     from ilja.accounts import service as accounts
     from ilja.accounts.roles import Role
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, upgrade
     from ilja.web.app import create_app
     from tests.web.html_check import check_page
 
-    url = f"sqlite:///{tmp_path / 'pages.db'}"
-    monkeypatch.setenv("ILJA_DATABASE_URL", url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    upgrade(url)
+    url = app_sqlite
     generate_key_file(tmp_path / "keys" / "data-keys.json")
-    try:
-        with transaction(engine_for(url)) as session:
-            project = add_project(session, "attractive_jobs", host="host-1")
-            person = add_person(session)
-            placement = service.place(session, project_id=project, person_id=person, actor=MANAGER,
-                                      start_on=dt.date(2025, 7, 1)).id
-            tokens = {}
-            for login, role, site, who in (("host", Role.OPERATOR, "host-1", None),
-                                           ("other", Role.OPERATOR, "campus.jongno", None),
-                                           ("me", Role.CITIZEN, None, person)):
-                user = accounts.create_user(session, login=login, password="correct-horse-9", role=role,
-                                            display_name=login, site_code=site, person_id=who)
-                tokens[login] = {"Authorization": f"Bearer {accounts.issue_token(session, user, 'test')[1]}"}
-        client = TestClient(create_app())
-        base = f"/publicjobs/projects/{project}"
-        with clock.frozen(MONDAY):
-            check_page(client.get(f"{base}/checkin", headers=tokens["host"]).text)
-            assert client.get(f"{base}/checkin", headers=tokens["other"]).status_code == 404
-            opened = client.post(f"{base}/checkin/open", headers=tokens["host"], follow_redirects=True)
-            check_page(opened.text)
-            code = "".join(re.search(r'ilja-checkin-code"[^>]*><strong>(\d{3}) (\d{3})<', opened.text).groups())
-            check_page(client.get("/publicjobs/me/checkin", headers=tokens["me"]).text)
-            done = client.post("/publicjobs/me/checkin", headers=tokens["me"], data={"code": code},
-                               follow_redirects=True)
-            assert "출석이 기록되었습니다" in check_page(done.text).text
-            again = client.post("/api/v1/publicjobs/me/checkin", headers=tokens["me"], json={"code": code})
-            assert again.status_code == 422 and again.json()["detail"]["reason"] == "already"
-            assert client.post("/api/v1/publicjobs/me/checkin", headers=tokens["host"],
-                               json={"code": code}).status_code == 403
-        saved = client.post(f"{base}/excused", headers=tokens["host"], follow_redirects=True,
-                            data={"placement_id": placement, "day": "2025-07-08", "kind": "official"},
-                            files={"evidence": ("통지서.pdf", PDF, "application/pdf")})
-        text = check_page(saved.text).text
-        assert "유급 휴가" in text and "공가" in text
-        asked = client.post(f"{base}/overrides", headers=tokens["host"], follow_redirects=True, data={
-            "placement_id": placement, "day": "2025-07-07", "kind": "unpaid_absence", "hours": "0",
-            "reason": "출근 확인 뒤 귀가"})
-        assert "다른 직원의 승인을 기다립니다" in check_page(asked.text).text
-        bad = client.post(f"{base}/overrides", headers=tokens["host"], data={
-            "placement_id": placement, "day": "2025-07-12", "kind": "worked", "hours": "6", "reason": "토요일"})
-        assert bad.status_code == 422 and "근무일이 아닙니다" in check_page(bad.text).text
-        with transaction(engine_for(url)) as session:
-            (override,) = attendance.pending_overrides(session, [placement])
-        same = client.post(f"{base}/overrides/decide", headers=tokens["host"],
-                           data={"override_id": override.id, "decision": "approve"})
-        assert same.status_code == 422 and "다른 직원이 승인해야" in same.text
-        evidence = client.get(f"/publicjobs/placements/{placement}/excused/2025-07-08/evidence", headers=tokens["host"])
-        assert evidence.content == PDF
-        assert client.get(f"/publicjobs/placements/{placement}/excused/2025-07-08/evidence",
-                          headers=tokens["other"]).status_code == 404
-    finally:
-        dispose_engines()
-        get_settings.cache_clear()
+    with transaction(engine_for(url)) as session:
+        project = add_project(session, "attractive_jobs", host="host-1")
+        person = add_person(session)
+        placement = service.place(session, project_id=project, person_id=person, actor=MANAGER,
+                                  start_on=dt.date(2025, 7, 1)).id
+        tokens = {}
+        for login, role, site, who in (("host", Role.OPERATOR, "host-1", None),
+                                       ("other", Role.OPERATOR, "campus.jongno", None),
+                                       ("me", Role.CITIZEN, None, person)):
+            user = accounts.create_user(session, login=login, password="correct-horse-9", role=role,
+                                        display_name=login, site_code=site, person_id=who)
+            tokens[login] = {"Authorization": f"Bearer {accounts.issue_token(session, user, 'test')[1]}"}
+    client = TestClient(create_app())
+    base = f"/publicjobs/projects/{project}"
+    with clock.frozen(MONDAY):
+        check_page(client.get(f"{base}/checkin", headers=tokens["host"]).text)
+        assert client.get(f"{base}/checkin", headers=tokens["other"]).status_code == 404
+        opened = client.post(f"{base}/checkin/open", headers=tokens["host"], follow_redirects=True)
+        check_page(opened.text)
+        code = "".join(re.search(r'ilja-checkin-code"[^>]*><strong>(\d{3}) (\d{3})<', opened.text).groups())
+        check_page(client.get("/publicjobs/me/checkin", headers=tokens["me"]).text)
+        done = client.post("/publicjobs/me/checkin", headers=tokens["me"], data={"code": code},
+                           follow_redirects=True)
+        assert "출석이 기록되었습니다" in check_page(done.text).text
+        again = client.post("/api/v1/publicjobs/me/checkin", headers=tokens["me"], json={"code": code})
+        assert again.status_code == 422 and again.json()["detail"]["reason"] == "already"
+        assert client.post("/api/v1/publicjobs/me/checkin", headers=tokens["host"],
+                           json={"code": code}).status_code == 403
+    saved = client.post(f"{base}/excused", headers=tokens["host"], follow_redirects=True,
+                        data={"placement_id": placement, "day": "2025-07-08", "kind": "official"},
+                        files={"evidence": ("통지서.pdf", PDF, "application/pdf")})
+    text = check_page(saved.text).text
+    assert "유급 휴가" in text and "공가" in text
+    asked = client.post(f"{base}/overrides", headers=tokens["host"], follow_redirects=True, data={
+        "placement_id": placement, "day": "2025-07-07", "kind": "unpaid_absence", "hours": "0",
+        "reason": "출근 확인 뒤 귀가"})
+    assert "다른 직원의 승인을 기다립니다" in check_page(asked.text).text
+    bad = client.post(f"{base}/overrides", headers=tokens["host"], data={
+        "placement_id": placement, "day": "2025-07-12", "kind": "worked", "hours": "6", "reason": "토요일"})
+    assert bad.status_code == 422 and "근무일이 아닙니다" in check_page(bad.text).text
+    with transaction(engine_for(url)) as session:
+        (override,) = attendance.pending_overrides(session, [placement])
+    same = client.post(f"{base}/overrides/decide", headers=tokens["host"],
+                       data={"override_id": override.id, "decision": "approve"})
+    assert same.status_code == 422 and "다른 직원이 승인해야" in same.text
+    evidence = client.get(f"/publicjobs/placements/{placement}/excused/2025-07-08/evidence", headers=tokens["host"])
+    assert evidence.content == PDF
+    assert client.get(f"/publicjobs/placements/{placement}/excused/2025-07-08/evidence",
+                      headers=tokens["other"]).status_code == 404

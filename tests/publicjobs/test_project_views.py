@@ -16,6 +16,7 @@ from ilja.applications.models import Application, ApplicationStatus
 from ilja.db import engine_for, transaction
 from ilja.people.rrn import generate_key_file
 from ilja.publicjobs.models import Placement, Project
+from tests.conftest import configured
 from tests.publicjobs.factories import add_project
 from tests.publicjobs.test_api import _token
 from tests.selection.test_service import drawn_round
@@ -28,18 +29,14 @@ def keyring(tmp_path):
 
 
 @pytest.fixture
-def api(database_url, tmp_path, monkeypatch):
+def api(database_url, tmp_path):
     """The app on an empty migrated database, SQLite and PostgreSQL, with a test client."""
     from fastapi.testclient import TestClient
 
-    from ilja.config import get_settings
     from ilja.web.app import create_app
 
-    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield database_url, TestClient(create_app(), raise_server_exceptions=True)
-    get_settings.cache_clear()
+    with configured(database_url, tmp_path):
+        yield database_url, TestClient(create_app(), raise_server_exceptions=True)
 
 
 GOOD = {"name": "마포 돌봄 사업", "code": "cj-2025-mapo-01", "program_code": "companion_jobs",

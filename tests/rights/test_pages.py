@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
 from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
 from ilja.applications import service as applications
 from ilja.db import engine_for, transaction
+from tests.accounts.test_web_sessions import browser
+from tests.conftest import configured
 from tests.training.factories import course_with_cohort
 from tests.web.html_check import check_page
 
@@ -24,40 +25,23 @@ def csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def browser(app, login: str) -> TestClient:
-    client = TestClient(app)
-    page = client.get("/login")
-    response = client.post("/login", data={"login": login, "password": PASSWORD, "next": "",
-                                           "csrf_token": csrf(page.text)}, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return client
-
-
 @pytest.fixture
-def site(database_url, keyring, tmp_path, monkeypatch):
-    from ilja.config import get_settings
-    from ilja.people.keys import reset_keyring
+def site(database_url, keyring, tmp_path):
     from ilja.web.app import create_app
 
-    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("ILJA_DATA_KEY_FILE", str(tmp_path / "keys" / "data-keys.json"))
-    get_settings.cache_clear()
-    reset_keyring()
-    setup = course_with_cohort(database_url, keyring, applicants=2, seats=1)
-    with transaction(engine_for(database_url)) as session:
-        loser = next(applications.get_application(session, a) for a in setup.applications
-                     if applications.get_application(session, a).status != "selected")
-        accounts.create_user(session, login="kim", password=PASSWORD, role=Role.CITIZEN, display_name="kim",
-                             person_id=loser.person_id)
-        accounts.create_user(session, login="other", password=PASSWORD, role=Role.CITIZEN, display_name="other",
-                             person_id=next(p for p in setup.persons if p != loser.person_id))
-        accounts.create_user(session, login="manager", password=PASSWORD, role=Role.PROGRAM_MANAGER,
-                             display_name="담당자")
-        loser_id = loser.id
-    yield create_app(), loser_id
-    reset_keyring()
-    get_settings.cache_clear()
+    with configured(database_url, tmp_path, keys=True):
+        setup = course_with_cohort(database_url, keyring, applicants=2, seats=1)
+        with transaction(engine_for(database_url)) as session:
+            loser = next(applications.get_application(session, a) for a in setup.applications
+                         if applications.get_application(session, a).status != "selected")
+            accounts.create_user(session, login="kim", password=PASSWORD, role=Role.CITIZEN, display_name="kim",
+                                 person_id=loser.person_id)
+            accounts.create_user(session, login="other", password=PASSWORD, role=Role.CITIZEN, display_name="other",
+                                 person_id=next(p for p in setup.persons if p != loser.person_id))
+            accounts.create_user(session, login="manager", password=PASSWORD, role=Role.PROGRAM_MANAGER,
+                                 display_name="담당자")
+            loser_id = loser.id
+        yield create_app(), loser_id
 
 
 def test_not_selected_reads_why_objects_and_the_upheld_result_is_re_run(site, database_url):

@@ -4,10 +4,10 @@ round's lottery without logging in and sees no person on the page."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from ilja.accounts import service as accounts
@@ -16,7 +16,9 @@ from ilja.applications.models import Application, Round, RoundStatus
 from ilja.db import engine_for, transaction
 from ilja.people.rrn import generate_key_file
 from ilja.selection.models import SelectionRunRow
+from tests.accounts.test_web_sessions import browser
 from tests.applications.factories import open_round, register
+from tests.conftest import configured
 from tests.web.html_check import check_page
 
 PASSWORD = "Tr0ub4dor&3x"
@@ -27,39 +29,19 @@ def csrf(html: str) -> str:
 
 
 @pytest.fixture
-def site(database_url, tmp_path, monkeypatch):
+def site(database_url, tmp_path):
     """An open round, two citizens who may apply, and a manager."""
-    from ilja.config import get_settings
-    from ilja.people.keys import reset_keyring
     from ilja.web.app import create_app
 
     keyring = generate_key_file(tmp_path / "keys" / "data-keys.json")
-    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("ILJA_DATA_KEY_FILE", str(tmp_path / "keys" / "data-keys.json"))
-    get_settings.cache_clear()
-    reset_keyring()
-    persons = {login: register(database_url, keyring) for login in ("kim", "lee")}
-    with transaction(engine_for(database_url)) as session:
-        for login, role in (("kim", Role.CITIZEN), ("lee", Role.CITIZEN),
-                            ("manager", Role.PROGRAM_MANAGER)):
-            accounts.create_user(session, login=login, password=PASSWORD, role=role,
-                                 display_name=login, person_id=persons.get(login))
-    app = create_app()
-
-    def browser(login: str | None = None) -> TestClient:
-        client = TestClient(app)
-        if login:
-            page = client.get("/login")
-            response = client.post("/login", data={"login": login, "password": PASSWORD,
-                                                   "next": "", "csrf_token": csrf(page.text)},
-                                   follow_redirects=False)
-            assert response.status_code == 303, response.text
-        return client
-
-    yield database_url, open_round(database_url), browser
-    reset_keyring()
-    get_settings.cache_clear()
+    with configured(database_url, tmp_path, keys=True):
+        persons = {login: register(database_url, keyring) for login in ("kim", "lee")}
+        with transaction(engine_for(database_url)) as session:
+            for login, role in (("kim", Role.CITIZEN), ("lee", Role.CITIZEN),
+                                ("manager", Role.PROGRAM_MANAGER)):
+                accounts.create_user(session, login=login, password=PASSWORD, role=role,
+                                     display_name=login, person_id=persons.get(login))
+        yield database_url, open_round(database_url), functools.partial(browser, create_app())
 
 
 def consents(html: str) -> dict[str, str]:

@@ -8,18 +8,16 @@ import pytest
 from typer.testing import CliRunner
 
 from ilja.cli import app
-from ilja.config import get_settings
+from tests.conftest import configured
 from tests.training.factories import course_with_cohort
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def cli_db(database_url, monkeypatch):
-    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    yield database_url
-    get_settings.cache_clear()
+def cli_db(database_url, tmp_path):
+    with configured(database_url, tmp_path):
+        yield database_url
 
 
 def test_import_attendance_from_the_command_line(cli_db, keyring, tmp_path):

@@ -19,6 +19,7 @@ from ilja.db import engine_for, transaction
 from ilja.training import progress, service
 from ilja.training.attendance import Mark
 from ilja.training.models import Finding
+from tests.conftest import configured
 from tests.training.factories import OPERATOR, course_with_cohort
 from tests.web.html_check import check_page
 
@@ -30,34 +31,26 @@ def csrf(html: str) -> str:
 
 
 @pytest.fixture
-def site(database_url, keyring, tmp_path, monkeypatch):
+def site(database_url, keyring, tmp_path):
     """The app, and a browser that logs in as a user it creates (role and site)."""
-    from ilja.config import get_settings
-    from ilja.people.keys import reset_keyring
     from ilja.web.app import create_app
 
-    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("ILJA_DATA_KEY_FILE", str(tmp_path / "keys" / "data-keys.json"))
-    get_settings.cache_clear()
-    reset_keyring()
-    app = create_app()
+    with configured(database_url, tmp_path, keys=True):
+        app = create_app()
 
-    def browser(login: str, role: Role, site_code: str | None = None) -> TestClient:
-        with transaction(engine_for(database_url)) as session:
-            accounts.create_user(session, login=login, password=PASSWORD, role=role,
-                                 display_name=login, site_code=site_code)
-        client = TestClient(app)
-        page = client.get("/login")
-        response = client.post("/login", data={"login": login, "password": PASSWORD, "next": "",
-                                               "csrf_token": csrf(page.text)},
-                               follow_redirects=False)
-        assert response.status_code == 303, response.text
-        return client
+        def browser(login: str, role: Role, site_code: str | None = None) -> TestClient:
+            with transaction(engine_for(database_url)) as session:
+                accounts.create_user(session, login=login, password=PASSWORD, role=role,
+                                     display_name=login, site_code=site_code)
+            client = TestClient(app)
+            page = client.get("/login")
+            response = client.post("/login", data={"login": login, "password": PASSWORD, "next": "",
+                                                   "csrf_token": csrf(page.text)},
+                                   follow_redirects=False)
+            assert response.status_code == 303, response.text
+            return client
 
-    yield database_url, browser
-    reset_keyring()
-    get_settings.cache_clear()
+        yield database_url, browser
 
 
 def test_the_roster_shows_the_warning_without_another_step(site, keyring):

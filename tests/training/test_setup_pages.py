@@ -22,19 +22,16 @@ from ilja.training.models import (
     TrainingCourse,
     TrainingDepartment,
 )
+from tests.conftest import configured
 from tests.web.html_check import check_page
 
 
 @pytest.fixture
-def app(database_url, tmp_path, monkeypatch):
-    from ilja.config import get_settings
+def app(database_url, tmp_path):
     from ilja.web.app import create_app
 
-    monkeypatch.setenv("ILJA_DATABASE_URL", database_url)
-    monkeypatch.setenv("ILJA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield database_url, TestClient(create_app(), raise_server_exceptions=True)
-    get_settings.cache_clear()
+    with configured(database_url, tmp_path):
+        yield database_url, TestClient(create_app(), raise_server_exceptions=True)
 
 
 def token(url: str, role: Role, site: str | None = None, login: str | None = None) -> dict[str, str]:

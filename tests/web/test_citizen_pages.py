@@ -18,8 +18,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ilja.rules.engine import default_engine
+from tests.accounts.test_web_sessions import log_in
 from tests.applications.factories import apply, open_round, register, round_input
-from tests.conftest import served
+from tests.conftest import configured, migrated_copy, served
 from tests.web.developer_text import developer_text, visible_text
 from tests.web.html_check import check_page
 
@@ -37,9 +38,7 @@ class Site:
         client = TestClient(self.app)
         client.cookies.set("ilja_lang", lang)
         if login:
-            page = client.get("/login")
-            response = client.post("/login", data={"login": login, "password": PASSWORD, "next": "",
-                                                   "csrf_token": csrf(page.text)}, follow_redirects=False)
+            response = log_in(client, login)
             assert response.status_code == 303, response.text
         return client
 
@@ -52,25 +51,14 @@ def csrf(html: str) -> str:
 def site(migrated_sqlite, tmp_path_factory) -> Iterator[Site]:
     """A database with two open 동행일자리 rounds (one for a track), a citizen (kim) who applied
     to the first, and an auditor."""
-    import shutil
-
     from ilja.accounts import service as accounts
     from ilja.accounts.roles import Role
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, engine_for, transaction
-    from ilja.people.keys import reset_keyring
+    from ilja.db import engine_for, transaction
     from ilja.people.rrn import generate_key_file
     from ilja.web.app import create_app
 
     root = tmp_path_factory.mktemp("citizen")
-    shutil.copyfile(migrated_sqlite, root / "ilja.db")
-    url = f"sqlite:///{root / 'ilja.db'}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ILJA_DATABASE_URL", url)
-        patch.setenv("ILJA_DATA_DIR", str(root))
-        patch.setenv("ILJA_DATA_KEY_FILE", str(root / "keys" / "data-keys.json"))
-        get_settings.cache_clear()
-        reset_keyring()
+    with configured(migrated_copy(migrated_sqlite, root), root, keys=True) as url:
         keyring = generate_key_file(root / "keys" / "data-keys.json")
         person = register(url, keyring)
         with transaction(engine_for(url)) as session:
@@ -81,12 +69,7 @@ def site(migrated_sqlite, tmp_path_factory) -> Iterator[Site]:
         round_id = open_round(url)
         open_round(url, round_input(track_code="care_health", title="돌봄·건강 분야 추가 모집"))
         application_id, _ = apply(url, round_id, person)
-        try:
-            yield Site(create_app(), round_id, application_id)
-        finally:
-            reset_keyring()
-            dispose_engines()
-            get_settings.cache_clear()
+        yield Site(create_app(), round_id, application_id)
 
 
 # Born 1980, unemployed in Mapo, low income: 동행일자리 and 매력일자리 say yes, others too.
