@@ -26,6 +26,12 @@ def column(name: str, type_: sa.types.TypeEngine, null: bool = False) -> sa.Colu
     return sa.Column(name, type_, nullable=null)
 
 
+def evidence_columns() -> list[sa.Column]:
+    """An uploaded evidence file kept by its digest, with its type and size (all optional)."""
+    return [column("evidence_sha256", sa.String(64), True), column("evidence_type", sa.String(40), True),
+            column("evidence_bytes", sa.Integer(), True)]
+
+
 def pk(table: str, column: str = "id") -> sa.PrimaryKeyConstraint:
     return sa.PrimaryKeyConstraint(column, name=f"pk_{table}")
 

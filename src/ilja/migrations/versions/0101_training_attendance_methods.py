@@ -11,7 +11,7 @@ not told apart): they read ``roll_call``.
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import BIGID, JSON, TZ, column, fk, id_column, index, pk
+from ilja.migrations.columns import BIGID, JSON, TZ, column, evidence_columns, fk, id_column, index, pk
 
 revision = "0101"
 down_revision = "0100"
@@ -40,8 +40,7 @@ def upgrade() -> None:
     op.create_table(
         "training_excused", id_column(), column("enrolment_id", sa.Integer()), column("day", sa.Date()),
         column("kind", sa.String(16)), column("excused", sa.Boolean()), column("rule", JSON),
-        column("evidence_sha256", sa.String(64), True), column("evidence_type", sa.String(40), True),
-        column("evidence_bytes", sa.Integer(), True), column("recorded_by", sa.String(100), True),
+        *evidence_columns(), column("recorded_by", sa.String(100), True),
         column("recorded_at", TZ),
         pk("training_excused"), fk("training_excused", "enrolment_id", "training_enrolments"),
         sa.UniqueConstraint("enrolment_id", "day", name="uq_training_excused_enrolment_day"),

@@ -12,7 +12,7 @@ revision was the host's (the month's form or a file): they read ``roll_call``.
 import sqlalchemy as sa
 from alembic import op
 
-from ilja.migrations.columns import BIGID, JSON, TZ, column, fk, id_column, index, pk
+from ilja.migrations.columns import BIGID, JSON, TZ, column, evidence_columns, fk, id_column, index, pk
 
 revision = "0350"
 down_revision = "0301"
@@ -40,8 +40,7 @@ def upgrade() -> None:
     op.create_table(
         "pj_excused", id_column(), column("placement_id", sa.Integer()), column("day", sa.Date()),
         column("kind", sa.String(16)), column("paid", sa.Boolean()), column("rule", JSON),
-        column("evidence_sha256", sa.String(64), True), column("evidence_type", sa.String(40), True),
-        column("evidence_bytes", sa.Integer(), True), column("recorded_by", sa.String(100), True),
+        *evidence_columns(), column("recorded_by", sa.String(100), True),
         column("recorded_at", TZ),
         pk("pj_excused"), fk("pj_excused", "placement_id", "pj_placements"),
         sa.UniqueConstraint("placement_id", "day", name="uq_pj_excused_placement_id"),
