@@ -7,7 +7,6 @@ is checked with axe-core; screenshots go to $ILJA_SCREENSHOTS or var/screenshots
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -16,12 +15,12 @@ from sqlalchemy import select
 from ilja import clock
 from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
-from ilja.db import dispose_engines, engine_for, transaction, upgrade
+from ilja.db import engine_for, transaction, upgrade
 from ilja.publicjobs import payment_service, payroll_service, service
 from ilja.publicjobs.bank_results import write_results
 from ilja.publicjobs.payment_models import Payment
 from ilja.publicjobs.timesheet import prefill_month
-from tests.conftest import served
+from tests.conftest import configured, served
 from tests.publicjobs.factories import MANAGER, add_person, add_project
 from tests.publicjobs.test_project_browser import PASSWORD, log_in, shoot
 
@@ -31,48 +30,32 @@ WIDTHS = (390, 1280)
 @pytest.fixture(scope="module")
 def live(tmp_path_factory) -> Iterator[tuple[str, str, dict[int, list]]]:
     """A served site with one payroll run per width, its payments sent in a transfer file."""
-    from ilja.config import get_settings
-    from ilja.people.keys import reset_keyring
     from ilja.web.app import create_app
 
     folder = tmp_path_factory.mktemp("payments")
-    url = f"sqlite:///{folder / 'site.db'}"
-    saved = {k: os.environ.get(k) for k in ("ILJA_DATABASE_URL", "ILJA_DATA_DIR")}
-    os.environ.update(ILJA_DATABASE_URL=url, ILJA_DATA_DIR=str(folder))
-    get_settings.cache_clear()
-    reset_keyring()
-    upgrade(url)
-    items = {}
-    with transaction(engine_for(url)) as session:
-        accounts.create_user(session, login="manager", password=PASSWORD, role=Role.PROGRAM_MANAGER,
-                             display_name="시 담당자")
-        for width in WIDTHS:
-            project = add_project(session, "companion_jobs", host=f"host-{width}")
-            for _ in range(2):
-                service.place(session, project_id=project, person_id=add_person(session), actor=MANAGER,
-                              start_on=dt.date(2025, 7, 1))
-            entries = [e for p in service.project_placements(session, project, 2025, 7)
-                       for e in prefill_month(service.terms_of(p), 2025, 7)]
-            service.enter_month(session, project, 2025, 7, entries, actor=MANAGER)
-            service.approve_month(session, project, 2025, 7, actor=MANAGER)
-            run = payroll_service.run_payroll(session, "companion_jobs", 2025, 7, actor=MANAGER).run_id
-            transfer = payment_service.write_transfer(session, "companion_jobs", actor=MANAGER, reason="이체",
-                                                      run_id=run)
-            items[width] = payment_service.transfer_items(session, transfer.id)
-            accounts.create_user(session, login=f"citizen-{width}", password=PASSWORD, role=Role.CITIZEN,
-                                 display_name="참여자", person_id=items[width][1].person_id)
-    try:
+    with configured(f"sqlite:///{folder / 'site.db'}", folder) as url:
+        upgrade(url)
+        items = {}
+        with transaction(engine_for(url)) as session:
+            accounts.create_user(session, login="manager", password=PASSWORD, role=Role.PROGRAM_MANAGER,
+                                 display_name="시 담당자")
+            for width in WIDTHS:
+                project = add_project(session, "companion_jobs", host=f"host-{width}")
+                for _ in range(2):
+                    service.place(session, project_id=project, person_id=add_person(session), actor=MANAGER,
+                                  start_on=dt.date(2025, 7, 1))
+                entries = [e for p in service.project_placements(session, project, 2025, 7)
+                           for e in prefill_month(service.terms_of(p), 2025, 7)]
+                service.enter_month(session, project, 2025, 7, entries, actor=MANAGER)
+                service.approve_month(session, project, 2025, 7, actor=MANAGER)
+                run = payroll_service.run_payroll(session, "companion_jobs", 2025, 7, actor=MANAGER).run_id
+                transfer = payment_service.write_transfer(session, "companion_jobs", actor=MANAGER, reason="이체",
+                                                          run_id=run)
+                items[width] = payment_service.transfer_items(session, transfer.id)
+                accounts.create_user(session, login=f"citizen-{width}", password=PASSWORD, role=Role.CITIZEN,
+                                     display_name="참여자", person_id=items[width][1].person_id)
         with served(create_app()) as address:
             yield address, url, items
-    finally:
-        dispose_engines()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        reset_keyring()
-        get_settings.cache_clear()
 
 
 @pytest.mark.browser

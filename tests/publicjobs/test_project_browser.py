@@ -14,9 +14,9 @@ import pytest
 
 from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
-from ilja.db import dispose_engines, engine_for, transaction, upgrade
+from ilja.db import engine_for, transaction, upgrade
 from ilja.people.rrn import generate_key_file
-from tests.conftest import served
+from tests.conftest import configured, served
 from tests.selection.test_service import drawn_round
 from tests.web.axe import blocking_violations
 
@@ -27,34 +27,18 @@ SCREENSHOTS = Path(os.environ.get("ILJA_SCREENSHOTS")
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory) -> Iterator[tuple[str, int]]:
-    from ilja.config import get_settings
-    from ilja.people.keys import reset_keyring
     from ilja.web.app import create_app
 
     folder = tmp_path_factory.mktemp("projects")
-    url = f"sqlite:///{folder / 'site.db'}"
-    keys = folder / "keys" / "data-keys.json"
-    saved = {k: os.environ.get(k) for k in ("ILJA_DATABASE_URL", "ILJA_DATA_DIR", "ILJA_DATA_KEY_FILE")}
-    os.environ.update(ILJA_DATABASE_URL=url, ILJA_DATA_DIR=str(folder), ILJA_DATA_KEY_FILE=str(keys))
-    get_settings.cache_clear()
-    reset_keyring()
-    upgrade(url)
-    round_id, _ = drawn_round(url, generate_key_file(keys), people=6, seats=(("care", 2), ("safety", 1)))
-    with transaction(engine_for(url)) as session:
-        accounts.create_user(session, login="manager", password=PASSWORD, role=Role.PROGRAM_MANAGER,
-                             display_name="시 담당자")
-    try:
+    with configured(f"sqlite:///{folder / 'site.db'}", folder, keys=True) as url:
+        upgrade(url)
+        keyring = generate_key_file(folder / "keys" / "data-keys.json")
+        round_id, _ = drawn_round(url, keyring, people=6, seats=(("care", 2), ("safety", 1)))
+        with transaction(engine_for(url)) as session:
+            accounts.create_user(session, login="manager", password=PASSWORD, role=Role.PROGRAM_MANAGER,
+                                 display_name="시 담당자")
         with served(create_app()) as address:
             yield address, round_id
-    finally:
-        dispose_engines()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        reset_keyring()
-        get_settings.cache_clear()
 
 
 def shoot(page, name: str) -> None:

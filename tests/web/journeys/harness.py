@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,45 +70,29 @@ class Site:
 @contextlib.contextmanager
 def empty_site(migrated_sqlite: Path, root: Path) -> Iterator[Site]:
     """A served app on a fresh database with the plan, the demo's accounts and nothing else."""
-    import pytest
-
     from ilja.accounts import audit
     from ilja.accounts.models import User
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines, engine_for, transaction
+    from ilja.db import engine_for, transaction
     from ilja.demo import demo_accounts
     from ilja.people import registry
-    from ilja.people.keys import reset_keyring
     from ilja.people.rrn import generate_key_file
     from ilja.programs.loader import load_plan
     from ilja.programs.service import store_plan
     from ilja.web.app import create_app
-    from tests.conftest import served
+    from tests.conftest import configured, migrated_copy, served
 
-    shutil.copyfile(migrated_sqlite, root / "ilja.db")
-    url = f"sqlite:///{root / 'ilja.db'}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ILJA_DATABASE_URL", url)
-        patch.setenv("ILJA_DATA_DIR", str(root))
-        patch.setenv("ILJA_DATA_KEY_FILE", str(root / "keys" / "data-keys.json"))
-        get_settings.cache_clear()
-        reset_keyring()
+    with configured(migrated_copy(migrated_sqlite, root), root, keys=True) as url:
         keyring = generate_key_file(root / "keys" / "data-keys.json")
-        try:
-            with transaction(engine_for(url)) as session:
-                store_plan(session, load_plan())
-            passwords = {login: password for login, _, password in demo_accounts()}
-            with transaction(engine_for(url)) as session:
-                person = registry.register_person(session, CITIZEN_RECORD, actor=audit.SYSTEM_ACTOR,
-                                                  program="youth_academy", keyring=keyring).person
-                session.query(User).filter_by(login="citizen").one().person_id = person.id
-                person_id = person.id
-            with served(create_app()) as served_url:
-                yield Site(served_url, passwords, person_id)
-        finally:
-            reset_keyring()
-            dispose_engines()
-            get_settings.cache_clear()
+        with transaction(engine_for(url)) as session:
+            store_plan(session, load_plan())
+        passwords = {login: password for login, _, password in demo_accounts()}
+        with transaction(engine_for(url)) as session:
+            person = registry.register_person(session, CITIZEN_RECORD, actor=audit.SYSTEM_ACTOR,
+                                              program="youth_academy", keyring=keyring).person
+            session.query(User).filter_by(login="citizen").one().person_id = person.id
+            person_id = person.id
+        with served(create_app()) as served_url:
+            yield Site(served_url, passwords, person_id)
 
 
 class Person:
@@ -152,6 +135,20 @@ class Person:
         else:
             page.locator("#krds-header").get_by_role("link", name="로그인").click()
         self.fill_login()
+
+    def logs_in(self, through_header: bool = False) -> None:
+        """Log in at the log-in page, or (``through_header``) from the home page through the header."""
+        if through_header:
+            self.page.goto("/")
+            self.log_in()
+        else:
+            self.page.goto("/login")
+            self.fill_login()
+
+    def opens(self, menu: str, name: str) -> None:
+        """Follow ``menu`` in the header and check the page it opens (``shows`` it as ``name``)."""
+        self.menu(menu)
+        self.shows(name)
 
     def fill_login(self) -> None:
         page = self.page

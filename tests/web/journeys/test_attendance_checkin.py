@@ -61,8 +61,7 @@ def test_a_trainee_checks_in_on_a_phone_with_the_code_on_the_screen(person, site
 
     operator = person("checkin-operator", "operator", DESK)
     page = operator.page
-    page.goto("/login")
-    operator.fill_login()
+    operator.logs_in()
     page.goto(f"/training/cohorts/{cohort_id}/checkin")
     operator.shows("출석 확인 화면 (열기 전)")
     operator.click("오늘 출석 확인 시작", role="button")
@@ -73,8 +72,7 @@ def test_a_trainee_checks_in_on_a_phone_with_the_code_on_the_screen(person, site
 
     citizen = person("checkin-citizen", "citizen", PHONE, citizen=True)
     phone = citizen.page
-    phone.goto("/login")
-    citizen.fill_login()
+    citizen.logs_in()
     phone.goto("/training/me")
     citizen.click("출석 확인 (코드 입력)", role="link")
     citizen.shows("출석 확인")

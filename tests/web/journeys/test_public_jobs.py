@@ -52,8 +52,7 @@ def this_month() -> tuple[str, str]:
 def test_manager_opens_a_round_and_selects(person, site):
     manager = person("pj-manager", "manager", DESK)
     page = manager.page
-    page.goto("/login")
-    manager.fill_login()
+    manager.logs_in()
     manager.menu("모집 공고")
     manager.click("새 모집 공고", role="link")
     page.get_by_label("사업", exact=True).select_option("companion_jobs")
@@ -85,10 +84,8 @@ def test_manager_opens_a_round_and_selects(person, site):
 def test_manager_sets_up_a_project_and_places_the_selected(person, site):
     manager = person("pj-placement", "manager", DESK)
     page = manager.page
-    page.goto("/login")
-    manager.fill_login()
-    manager.menu("공공일자리 사업")
-    manager.shows("projects")
+    manager.logs_in()
+    manager.opens("공공일자리 사업", "projects")
     manager.click("새 사업 등록", role="link")
     manager.shows("new project")
     page.get_by_label("사업명").fill(PROJECT)
@@ -120,10 +117,8 @@ def test_manager_sets_up_a_project_and_places_the_selected(person, site):
 def test_host_operator_records_and_approves_the_month(person, site):
     operator = person("pj-host", "operator", PHONE)
     page = operator.page
-    page.goto("/")
-    operator.log_in()
-    operator.menu("근무 관리")
-    operator.shows("host")
+    operator.logs_in(through_header=True)
+    operator.opens("근무 관리", "host")
     operator.click(f"{this_month()[1]} 근무기록", role="link")
     operator.shows("timesheet")
     expect(page.locator("main select[id^='k-']").first).to_be_visible()  # the placed have days
@@ -143,10 +138,8 @@ def test_host_operator_records_and_approves_the_month(person, site):
 def test_manager_runs_the_payroll(person, site):
     manager = person("pj-payroll", "manager", DESK)
     page = manager.page
-    page.goto("/login")
-    manager.fill_login()
-    manager.menu("급여·예산")
-    manager.shows("payroll")
+    manager.logs_in()
+    manager.opens("급여·예산", "payroll")
     page.get_by_label("지급월").fill(this_month()[1])
     manager.click("계산 실행")
     if page.url.endswith("/payroll") and page.locator("main form button.primary").count():

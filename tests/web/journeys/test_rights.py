@@ -82,13 +82,11 @@ def test_not_selected_told_why_objects_and_the_upheld_objection_is_re_run(person
 
         citizen = person("rights-citizen", "citizen", PHONE, citizen=True)
         phone = citizen.page
-        phone.goto("/login")
-        citizen.fill_login()
+        citizen.logs_in()
         phone.goto("/me/messages")
         expect(phone.locator("main")).to_contain_text("미선발")
         citizen.shows("내 알림")
-        citizen.menu("내 결정·이의신청")
-        citizen.shows("내 결정·이의신청")
+        citizen.opens("내 결정·이의신청", "내 결정·이의신청")
         citizen.click("미선발", role="link")
         expect(phone.locator("main")).to_contain_text("점수")
         expect(phone.locator("main")).to_contain_text("서울특별시 행정심판위원회")
@@ -102,10 +100,8 @@ def test_not_selected_told_why_objects_and_the_upheld_objection_is_re_run(person
 
         manager = person("rights-manager", "manager", DESK)
         desk = manager.page
-        desk.goto("/login")
-        manager.fill_login()
-        manager.menu("이의신청 처리")
-        manager.shows("이의신청 처리")
+        manager.logs_in()
+        manager.opens("이의신청 처리", "이의신청 처리")
         desk.locator("main table").get_by_role("link", name="미선발").first.click()
         desk.wait_for_load_state()
         expect(desk.locator("main")).to_contain_text("우선 선발 대상인데 반영되지 않았습니다.")
