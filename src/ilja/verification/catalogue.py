@@ -39,7 +39,7 @@ class Fact:
     code: str
     ko: str
     en: str
-    kind: str  # krw | yes_no | groups | sido | count | household
+    kind: str  # krw | yes_no | groups | sido | count | household | members
 
 
 FACTS: dict[str, Fact] = {f.code: f for f in (
@@ -54,7 +54,19 @@ FACTS: dict[str, Fact] = {f.code: f for f in (
     Fact("sido", "거주지 (시·도)", "Residence (province or city)", "sido"),
     Fact("household", "세대 (같은 세대의 신청자)", "Household (which applicants share one)",
          "household"),
+    Fact("household_members", "가구원 (관계와 월소득)", "Household members (relation, monthly income)",
+         "members"),
 )}
+RELATIONS: dict[str, tuple[str, str]] = {  # a household member's relation: code → (ko, en)
+    "self": ("본인", "self"),
+    "spouse": ("배우자", "spouse"),
+    "child": ("자녀", "child"),
+    "parent": ("부모", "parent"),
+    "sibling": ("형제자매", "sibling"),
+    "grandparent": ("조부모", "grandparent"),
+    "grandchild": ("손자녀", "grandchild"),
+    "other": ("기타", "other"),
+}
 RECORDS_CHECK_FACTS = ("household_income_krw", "household_assets_krw", "receives_livelihood_benefit",
                        "employment_insured", "priority_groups", "household_size", "household")
 RECORDED_GROUPS = ("basic_livelihood", "near_poor", "national_merit", "disabled", "single_parent",
@@ -148,6 +160,9 @@ def parse(fact: str, raw: Any) -> Any:
     if kind == "household":
         raise BadValue("세대는 사회보장정보시스템 조회 결과 파일로만 확인합니다.",
                        "a household is verified only from a records-check file")
+    if kind == "members":
+        raise BadValue("가구원은 주민등록등본으로 가구 입력 화면에서 입력하십시오.",
+                       "enter the members on the household page, from the resident registration copy")
     if kind == "yes_no":
         if text.lower() in _YES:
             return True
@@ -180,6 +195,10 @@ def shown(fact: str, value: Any, lang: str = "ko") -> str:
         return f"{int(value)}명" if lang == "ko" else f"{int(value)}"
     if kind == "household":  # a keyed hash: never shown
         return "확인됨" if lang == "ko" else "identified"
+    if kind == "members":  # [[relation, monthly income], …]
+        at = 0 if lang == "ko" else 1
+        return ", ".join(f"{RELATIONS[relation][at]} {shown('household_income_krw', income, lang)}"
+                         for relation, income in value)
     if kind == "yes_no":
         return ("예" if value else "아니오") if lang == "ko" else ("yes" if value else "no")
     if kind == "groups":

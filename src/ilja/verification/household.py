@@ -21,23 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ilja.people.rrn import KeyRing
-from ilja.verification.catalogue import BadValue, parse
+from ilja.verification.catalogue import RELATIONS, BadValue, parse
 
-RELATIONS: dict[str, tuple[str, str]] = {  # code → (ko, en)
-    "self": ("본인", "self"),
-    "spouse": ("배우자", "spouse"),
-    "child": ("자녀", "child"),
-    "parent": ("부모", "parent"),
-    "sibling": ("형제자매", "sibling"),
-    "grandparent": ("조부모", "grandparent"),
-    "grandchild": ("손자녀", "grandchild"),
-    "other": ("기타", "other"),
-}
 _RELATION_OF = {name: code for code, pair in RELATIONS.items() for name in pair}
 MEMBERS_COLUMN, HOUSEHOLD_COLUMN, INCOME_COLUMN = "가구원", "세대번호", "가구소득(원)"
 PURPOSE = "household"
@@ -62,6 +52,10 @@ class Household:
         return sum(m.income_krw for m in self.members)
 
 
+def _no_self() -> BadValue:
+    return BadValue("가구원에 본인이 한 번 있어야 합니다.", "the members must name the applicant (self) once")
+
+
 def parse_members(text: str) -> Household:
     """The members of a ``가구원`` cell; ``BadValue`` says what is wrong with it."""
     members = []
@@ -81,8 +75,28 @@ def parse_members(text: str) -> Household:
                            f"{code}'s income: {error.en}") from None
         members.append(Member(code, income))
     if sum(m.relation == "self" for m in members) != 1:
-        raise BadValue("가구원에 본인이 한 번 있어야 합니다.", "the members must name the applicant (self) once")
+        raise _no_self()
     return Household(tuple(members))
+
+
+def from_entries(entries: Sequence[tuple[str, str]]) -> tuple[Household, dict[tuple[int, str], BadValue]]:
+    """The household staff enter from a 주민등록등본: ``entries`` of (relation code, monthly
+    income as typed), blank pairs skipped; and what is wrong, by (entry, ``relation`` or
+    ``income``) — the applicant (``self``) must be there once, or the first relation is wrong."""
+    members, problems = [], {}
+    for at, (relation, income) in enumerate(entries):
+        if not relation.strip() and not income.strip():
+            continue
+        if relation not in RELATIONS:
+            problems[at, "relation"] = BadValue("관계를 고르십시오.", "choose the relation")
+            continue
+        try:
+            members.append(Member(relation, parse("household_income_krw", income)))
+        except BadValue as error:
+            problems[at, "income"] = error
+    if not problems and sum(m.relation == "self" for m in members) != 1:
+        problems[0, "relation"] = _no_self()
+    return Household(tuple(members)), problems
 
 
 def format_members(household: Household) -> str:

@@ -36,6 +36,7 @@ class Method(StrEnum):
     RECORDS_CHECK = "records_check"  # 사회보장정보시스템 조회
     ACCEPTED = "accepted"  # staff accepted the declared value against its evidence
     CORRECTED = "corrected"  # staff corrected the declared value, with a reason
+    RESIDENT_COPY = "resident_copy"  # staff entered the household from a 주민등록등본
 
 
 class AtSelection(StrEnum):

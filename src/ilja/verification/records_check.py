@@ -262,7 +262,8 @@ def _insert_facts(session: Session, rows: list[tuple[int, int, dict[str, Any]]],
 def _earlier(session: Session, round_id: int, ids: set[int]) -> list[int]:
     """The verifications of ``ids`` that the new check replaces: an earlier check's, and staff's
     of a fact a check returns (the newer value wins, as staff's correction of a checked fact
-    does). One query each by the round's range of ids (none at a round's first check)."""
+    does; staff's row holds one fact, or a household from its 등본, whose members go with its
+    size and income). One query each by the round's range of ids (none at a round's first)."""
     table = table_of(Verification)
     where = (table.c.round_id == round_id, table.c.application_id.between(min(ids), max(ids)))
     checked = set(catalogue.RECORDS_CHECK_FACTS)
@@ -270,7 +271,7 @@ def _earlier(session: Session, round_id: int, ids: set[int]) -> list[int]:
         select(table.c.id, table.c.application_id).where(*where, table.c.check_id.is_not(None))) if app_id in ids]
     found += [row_id for row_id, app_id, facts in session.execute(
         select(table.c.id, table.c.application_id, table.c.facts).where(*where, table.c.check_id.is_(None)))
-        if app_id in ids and checked.issuperset(facts)]  # staff's rows hold one fact
+        if app_id in ids and not checked.isdisjoint(facts)]
     return found
 
 

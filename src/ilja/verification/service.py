@@ -11,6 +11,7 @@ never the value: it is personal data).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from ilja.people.rrn import KeyRing
 from ilja.rights import attachments
 from ilja.support import receipts
 from ilja.text import text_problem
-from ilja.verification import catalogue
+from ilja.verification import catalogue, household
 from ilja.verification.evaluation import Reevaluation, persons_of, reevaluate, verified_of
 from ilja.verification.models import (
     DocumentVia,
@@ -226,22 +227,24 @@ def _fact_code(fact: str) -> str:
     return fact
 
 
-def _put_fact(session: Session, application: Application, fact: str, value: Any, declared: Any, *,
-              method: Method, source: str, document: VerificationDocument | None, reason: str | None,
-              actor: audit.Actor, now: dt.datetime) -> Verification:
-    """Store staff's verification of one fact: its own row, updated if staff verified the fact
-    before; taken out of the verification that held it (a records check's row) otherwise."""
+def _put_facts(session: Session, application: Application, facts: dict[str, Any], declared: dict[str, Any], *,
+               method: Method, source: str, document: VerificationDocument | None, reason: str | None,
+               actor: audit.Actor, now: dt.datetime, action: str | None = None) -> Verification:
+    """Store staff's verification of ``facts`` (one fact, or a household from its 등본) as a row
+    of its own: the row staff stored for the same facts before is updated; a fact another row
+    held (a records check's) is taken out of it. Audited as ``action`` (by default the method)
+    with the facts' codes, never their values."""
     row = None
     for held in _verifications(session, application.id):
-        if fact not in held.facts:
+        if held.facts.keys().isdisjoint(facts):
             continue
-        if held.check_id is None and len(held.facts) == 1:
+        if held.check_id is None and held.facts.keys() == facts.keys():
             row = held
-        elif len(held.facts) == 1:
+        elif held.facts.keys() <= facts.keys():
             session.delete(held)
         else:
-            held.facts = {f: v for f, v in held.facts.items() if f != fact}
-    values = {"facts": {fact: value}, "declared": {fact: declared}, "method": method.value, "source": source,
+            held.facts = {f: v for f, v in held.facts.items() if f not in facts}
+    values = {"facts": facts, "declared": declared, "method": method.value, "source": source,
               "document_id": document.id if document else None, "check_id": None, "reason": reason,
               "verified_by": actor.id, "verified_at": now}
     if row is None:
@@ -252,9 +255,9 @@ def _put_fact(session: Session, application: Application, fact: str, value: Any,
         for key, item in values.items():
             setattr(row, key, item)
     session.flush()
-    audit.record(session, actor, f"verification.fact.{method.value}", subject_person_id=application.person_id,
+    audit.record(session, actor, action or f"verification.fact.{method.value}", subject_person_id=application.person_id,
                  object_type="verified_fact", object_id=row.id, reason=reason,
-                 details={"application": application.id, "fact": fact,
+                 details={"application": application.id, "facts": sorted(facts),
                           "document": document.id if document else None})
     return row
 
@@ -280,8 +283,8 @@ def accept_fact(session: Session, application_id: int, fact: str, *, actor: audi
                                 "Nothing was declared to accept: correct it with the value you verified.",
                                 "fact")
     now = now or applications.now_utc()
-    _put_fact(session, application, code, value, value, method=Method.ACCEPTED, source=_source(document),
-              document=document, reason=None, actor=actor, now=now)
+    _put_facts(session, application, {code: value}, {code: value}, method=Method.ACCEPTED,
+               source=_source(document), document=document, reason=None, actor=actor, now=now)
     return _judge_again(session, application, actor, "verification.accept", now)
 
 
@@ -302,10 +305,41 @@ def correct_fact(session: Session, application_id: int, fact: str, raw_value: An
     document = _document_of(session, application, document_id)
     person = persons_of(session, [application.person_id])[application.person_id]
     now = now or applications.now_utc()
-    _put_fact(session, application, code, value, catalogue.declared(code, person),
-              method=Method.CORRECTED, source=_source(document), document=document, reason=text,
-              actor=actor, now=now)
+    _put_facts(session, application, {code: value}, {code: catalogue.declared(code, person)},
+               method=Method.CORRECTED, source=_source(document), document=document, reason=text,
+               actor=actor, now=now)
     return _judge_again(session, application, actor, text, now)
+
+
+def set_household(session: Session, application_id: int, entries: Sequence[tuple[str, str]], *,
+                  document_id: int | None, actor: audit.Actor, note: str | None = None, scope: Scope = SYSTEM,
+                  now: dt.datetime | None = None) -> Reevaluation:
+    """Staff enter the household from a 주민등록등본 (seen at the counter or uploaded, and recorded
+    as this application's paper ``document_id``): its members with their monthly incomes
+    (``entries``: relation code, income as typed). The members, the household size (their number)
+    and income (their sum) become verified facts; the application is judged again, and a result
+    that takes eligibility away is a decision with reasons and an appeal route."""
+    application = application_in_scope(session, application_id, scope)
+    document = _document_of(session, application, document_id)
+    if document is None or document.document != "resident_registration_copy":
+        raise VerificationError("근거로 이 신청의 주민등록등본을 고르십시오 (먼저 서류로 기록하십시오).",
+                                "Choose this application's resident registration copy (record it as a paper first).",
+                                "document_id")
+    found, problems = household.from_entries(entries)
+    if problems:
+        (at, column), error = min(problems.items(), key=lambda item: item[0])
+        raise VerificationError(f"가구원 {at + 1}: {error.ko}", f"Member {at + 1}: {error.en}", f"{column}-{at}")
+    text = (note or "").strip() or None
+    if text and text_problem(text):
+        raise VerificationError("메모에 쓸 수 없는 문자가 있습니다.", "The note has characters it cannot hold.", "note")
+    person = persons_of(session, [application.person_id])[application.person_id]
+    facts = {"household_members": [[m.relation, m.income_krw] for m in found.members],
+             "household_size": found.size, "household_income_krw": found.income_krw}
+    now = now or applications.now_utc()
+    _put_facts(session, application, facts, {code: catalogue.declared(code, person) for code in facts},
+               method=Method.RESIDENT_COPY, source=_source(document), document=document, reason=text,
+               actor=actor, now=now, action="verification.household")
+    return _judge_again(session, application, actor, text or "주민등록등본으로 가구 확인", now)
 
 
 def _judge_again(session: Session, application: Application, actor: audit.Actor, note: str,

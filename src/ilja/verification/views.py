@@ -1,6 +1,7 @@
 """Pages of verification for staff: the round's queue, an application's facts beside their
-evidence (accept, correct with a reason, record a paper), the records-check import, and an
-uploaded paper's download. Korean first, English with ``?lang=en``; every page ``no-store``."""
+evidence (accept, correct with a reason, record a paper), the household entered from a
+주민등록등본, the records-check import, and an uploaded paper's download. Korean first, English
+with ``?lang=en``; every page ``no-store``."""
 
 from __future__ import annotations
 
@@ -187,7 +188,7 @@ def _application_page(request: Request, session: DbSession, principal: Principal
             (code, _label(label, t.lang)) for code, label in catalogue.DOCUMENTS.items()],
         "fact_options": [("", t("verification.choose"))] + [
             (line.fact, _fact_label(line.fact, t.lang))
-            for line in lines if catalogue.FACTS[line.fact].kind != "household"],
+            for line in lines if catalogue.FACTS[line.fact].kind not in ("household", "members")],
         "evidence_options": [("", t("verification.no_paper"))] + [
             (str(p.id), _label(catalogue.DOCUMENTS[p.document], t.lang)) for p in papers],
         "values": values or {}, "errors": {field: message} if error else {},
@@ -201,7 +202,7 @@ def application_page(request: Request, application_id: int, session: DbSession, 
                      done: str | None = None) -> HTMLResponse:
     """One application's declared facts beside their evidence."""
     return _application_page(request, session, principal, application_id,
-                             done=done if done in ("paper", "fact") else None)
+                             done=done if done in ("paper", "fact", "household") else None)
 
 
 @router.post("/verification/applications/{application_id}/papers", response_model=None)
@@ -255,6 +256,76 @@ def verify_fact(request: Request, application_id: int, session: DbSession, princ
                                  values={"fact": fact, "action": action, "value": value, "reason": reason,
                                          "document_id": document_id})
     return RedirectResponse(f"/verification/applications/{application_id}?done=fact", status_code=303)
+
+
+# --------------------------------------------------------------------------------------------
+# The household from a 주민등록등본
+# --------------------------------------------------------------------------------------------
+MEMBER_ROWS = 8
+
+
+def _household_page(request: Request, session: DbSession, principal: Principal, application_id: int, *,
+                    error: service.VerificationError | None = None, values: dict[str, str] | None = None,
+                    status_code: int = 200) -> HTMLResponse:
+    t = translator(request)
+    scope = Scope.of(principal)
+    try:
+        application = service.application_in_scope(session, application_id, scope)
+    except service.NotFound:
+        return _not_found(request)
+    row = applications.get_round(session, application.round_id)
+    person = get_person(session, application.person_id, scope)
+    copies = [p for p in service.documents_of(session, application.id) if p.document == "resident_registration_copy"]
+    facts = service.verified_facts(session, application.id)
+    if values is None:  # the members verified before, or the applicant alone
+        members = facts["household_members"].value if "household_members" in facts else [["self", ""]]
+        values = {"document_id": str(copies[-1].id) if copies else ""}
+        for at, (relation, income) in enumerate(members):
+            values[f"relation-{at}"], values[f"income-{at}"] = relation, str(income)
+    message = error.message(t.lang) if error else None
+    field = (error.field or "relation-0") if error else None
+    return _page(request, "verification/household.html", {
+        "application": application, "round": row, "name": mask_name(person.name) if person else "",
+        "rows": range(MEMBER_ROWS), "copies": copies,
+        "relation_options": [("", t("verification.choose"))] + [
+            (code, _label(pair, t.lang)) for code, pair in catalogue.RELATIONS.items()],
+        "evidence_options": [("", t("verification.choose"))] + [
+            (str(p.id), f"{_label(catalogue.DOCUMENTS[p.document], t.lang)} ({t('verification.via.' + p.via)})")
+            for p in copies],
+        "current": {code: catalogue.shown(code, facts[code].value, t.lang)
+                    for code in ("household_members", "household_size", "household_income_krw") if code in facts},
+        "values": values, "errors": {field: message} if error else {},
+        "error_list": [(field, message)] if error else []}, status_code=status_code)
+
+
+@router.get("/verification/applications/{application_id}/household", response_class=HTMLResponse)
+def household_page(request: Request, application_id: int, session: DbSession,
+                   principal: StatusChanger) -> HTMLResponse:
+    """The household entered from a 주민등록등본: its members with their monthly incomes."""
+    return _household_page(request, session, principal, application_id)
+
+
+@router.post("/verification/applications/{application_id}/household", response_model=None)
+async def set_household(request: Request, application_id: int, session: DbSession,
+                        principal: StatusChanger) -> Response:
+    """Store the household (members, size, income) and judge the application again."""
+    form = await request.form()
+    values = {key: str(form.get(key, "")) for key in ["document_id", "note"] + [
+        f"{kind}-{at}" for at in range(MEMBER_ROWS) for kind in ("relation", "income")]}
+    entries = [(values[f"relation-{at}"], values[f"income-{at}"]) for at in range(MEMBER_ROWS)]
+    paper = int(values["document_id"]) if values["document_id"].isdigit() else None
+    try:
+        with session.begin_nested():
+            service.set_household(session, application_id, entries, document_id=paper, actor=principal.actor,
+                                  note=values["note"], scope=Scope.of(principal))
+    except service.NotFound:
+        return _not_found(request)
+    except (service.VerificationError, ApplicationError) as error:
+        failure = error if isinstance(error, service.VerificationError) else service.VerificationError(
+            error.message("ko"), error.message("en"))
+        return _household_page(request, session, principal, application_id, error=failure, values=values,
+                               status_code=422)
+    return RedirectResponse(f"/verification/applications/{application_id}?done=household", status_code=303)
 
 
 @router.get("/verification/documents/{document_id}", response_model=None)
