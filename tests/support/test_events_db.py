@@ -57,6 +57,25 @@ def test_seats_waitlist_promotion_attendance_and_follow_up(database_url, keyring
         assert figures["company_visit"].events == 0
 
 
+def test_signing_up_again_after_cancelling_takes_a_place_on_the_same_row(database_url, keyring):
+    persons = people(database_url, keyring, 2)
+    with transaction(engine_for(database_url)) as session:
+        event = ev.create_event(session, kind="hiring_briefing", title="채용설명회", starts_at=STARTS,
+                                place="마포 캠퍼스", capacity=1, organisation_name="네이버", actor=OPERATOR)
+        first = ev.sign_up(session, event_id=event.id, person_id=persons[0], at=BEFORE, actor=OPERATOR)
+        assert (first.status, first.attended, first.hired_on) == ("confirmed", None, None)
+        ev.cancel(session, event_id=event.id, person_id=persons[0], actor=OPERATOR)
+        assert ev.sign_up(session, event_id=event.id, person_id=persons[1], at=BEFORE,
+                          actor=OPERATOR).status == "confirmed"
+        again = ev.sign_up(session, event_id=event.id, person_id=persons[0], at=BEFORE, actor=OPERATOR)
+        assert (again.id, again.status) == (first.id, "waitlisted")
+    with transaction(engine_for(database_url)) as session:
+        rows = ev.signups(session, event.id)
+        assert sorted((r.person_id, r.status) for r in rows) == [(persons[0], "waitlisted"),
+                                                                 (persons[1], "confirmed")]
+        assert (ev.get_event(session, event.id).confirmed, ev.get_event(session, event.id).waitlisted) == (1, 1)
+
+
 def test_no_overbooking_when_everyone_signs_up_at_once(database_url, keyring):
     persons = people(database_url, keyring, 8)
     engine = engine_for(database_url)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
@@ -78,69 +77,68 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
-_EVENTS = EmployerEvent.__table__
-# A sign-up's statements, built once (building them per call cost more than running them): the
-# event with the person's earlier sign-up, and the conditional UPDATE that takes a seat or a place.
-_EVENT_AND_SIGNUP = (select(EmployerEvent, EventSignup).outerjoin(EventSignup, and_(
-    EventSignup.event_id == EmployerEvent.id, EventSignup.person_id == bindparam("person_id")))
-    .where(EmployerEvent.id == bindparam("event_id")))
+_EVENTS, _SIGNUPS = EmployerEvent.__table__, EventSignup.__table__
+# A sign-up's statements, built once (building them per call cost more than running them), all
+# Core: the event's closing facts with the person's earlier sign-up, the conditional UPDATE that
+# takes a seat or a place, and the sign-up's insert.
+_EVENT_AND_SIGNUP = (select(_EVENTS.c.cancelled, _EVENTS.c.starts_at, _EVENTS.c.capacity, _SIGNUPS.c.id,
+                            _SIGNUPS.c.status)
+                     .select_from(_EVENTS.outerjoin(_SIGNUPS, and_(
+                         _SIGNUPS.c.event_id == _EVENTS.c.id, _SIGNUPS.c.person_id == bindparam("person_id"))))
+                     .where(_EVENTS.c.id == bindparam("event_id")))
 _TAKE = {column: update(_EVENTS).where(_EVENTS.c.id == bindparam("event_id"),
                                        _EVENTS.c[column] < bindparam("limit"))
          .values({column: _EVENTS.c[column] + 1}).returning(_EVENTS.c[column])
          for column in ("confirmed", "waitlisted")}
-_INSERT_SIGNUP = insert(EventSignup.__table__).returning(EventSignup.__table__.c.id)
+_INSERT_SIGNUP = insert(_SIGNUPS).returning(_SIGNUPS.c.id)
 
 
-def _take(session: Session, event: EmployerEvent, column: str, limit: int) -> bool:
-    """A seat (or waitlist place) when one is free, by one conditional UPDATE; the count it
-    leaves is put on ``event`` as the database has it (no second read)."""
-    # a Core UPDATE on the session's connection: the ORM's bulk-update path cost more than the
-    # statement itself, and the one count it would keep in step is set below
-    count = session.connection().execute(
-        _TAKE[column], {"event_id": event.id, "limit": limit}).scalar_one_or_none()
-    if count is None:
-        return False
-    set_committed_value(event, column, count)
-    return True
+def _take(session: Session, event_id: int, column: str, limit: int) -> bool:
+    """A seat (or waitlist place) when one is free, by one conditional UPDATE (a Core statement
+    on the session's connection: the ORM's bulk-update path cost more than the statement)."""
+    return session.connection().execute(
+        _TAKE[column], {"event_id": event_id, "limit": limit}).first() is not None
 
 
 def sign_up(session: Session, *, event_id: int, person_id: int, at: dt.datetime | None = None,
             actor: audit.Actor) -> EventSignup:
     """A seat when one is free, else a place on the waitlist, else ``Full``.
 
-    Four statements and the commit: the event with the person's earlier sign-up (one read), the
-    conditional UPDATE that takes the place, the sign-up and its audit entry, each built once."""
+    Four statements and the commit, each built once: the event with the person's earlier sign-up
+    (one read of the columns it needs, no mapped objects), the conditional UPDATE that takes the
+    place, the sign-up and its audit entry."""
     found = session.execute(_EVENT_AND_SIGNUP, {"event_id": event_id, "person_id": person_id}).first()
     if found is None:
         raise NotFound("event", event_id)
-    event, existing = found
+    cancelled, starts_at, capacity, earlier_id, earlier_status = found
     at = at or now()
     uses = uses_on(at.date())
-    if event.cancelled or _aware(at) > signups_close_at(_aware(event.starts_at), uses):
+    if cancelled or _aware(at) > signups_close_at(_aware(starts_at), uses):
         raise Conflict("신청이 마감된 행사입니다.", "Sign-ups for this event are closed.", field="event_id")
-    if existing is not None and existing.status != "cancelled":
+    if earlier_id is not None and earlier_status != "cancelled":
         raise Conflict("이미 신청한 행사입니다.", "Already signed up.", field="event_id")
-    if _take(session, event, "confirmed", event.capacity):
+    if _take(session, event_id, "confirmed", capacity):
         status = Place.CONFIRMED
-    elif _take(session, event, "waitlisted", int(uses["waitlist_size"].value)):
+    elif _take(session, event_id, "waitlisted", int(uses["waitlist_size"].value)):
         status = Place.WAITLISTED
     else:
         raise Full("정원과 대기 인원이 모두 찼습니다.", "The event and its waitlist are full.", field="event_id")
-    if existing is None:
+    if earlier_id is None:
         # inserted by a Core statement (the unit of work's flush of one row cost more), then put in
         # the session as the row it wrote: every column given, so nothing is read back
-        values = {"event_id": event.id, "person_id": person_id, "status": status.value, "signed_up_at": at,
+        values = {"event_id": event_id, "person_id": person_id, "status": status.value, "signed_up_at": at,
                   "attended": None, "hired": None, "hired_on": None, "follow_up_note": None}
         signup_id = session.execute(_INSERT_SIGNUP, values).scalar_one()
-        existing = EventSignup(id=signup_id, **values)
-        make_transient_to_detached(existing)
-        session.add(existing)
+        signup = EventSignup(id=signup_id, **values)
+        make_transient_to_detached(signup)
+        session.add(signup)
     else:
-        existing.status, existing.signed_up_at = status.value, at
+        signup = session.get_one(EventSignup, earlier_id)
+        signup.status, signup.signed_up_at = status.value, at
     audit.record(session, actor, "support.event.signup", subject_person_id=person_id, object_type="event",
-                 object_id=event.id, details={"status": status.value})
+                 object_id=event_id, details={"status": status.value})
     session.flush()
-    return existing
+    return signup
 
 
 def cancel(session: Session, *, event_id: int, person_id: int, actor: audit.Actor) -> EventSignup | None:
@@ -161,7 +159,7 @@ def cancel(session: Session, *, event_id: int, person_id: int, actor: audit.Acto
         promoted = session.execute(select(EventSignup).where(EventSignup.event_id == event.id,
                                                              EventSignup.status == "waitlisted")
                                    .order_by(EventSignup.signed_up_at, EventSignup.id).limit(1)).scalar_one_or_none()
-        if promoted is not None and _take(session, event, "confirmed", event.capacity):
+        if promoted is not None and _take(session, event.id, "confirmed", event.capacity):
             promoted.status = "confirmed"
             session.execute(update(EmployerEvent).where(EmployerEvent.id == event.id)
                             .values(waitlisted=EmployerEvent.waitlisted - 1)
