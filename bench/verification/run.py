@@ -5,8 +5,8 @@ Goal: at least 5,000 rows/s on SQLite and on PostgreSQL (printed met / not met p
 the CPU-seconds this process used per 100,000 rows, the PostgreSQL server's own, and the load
 average: the machine is often shared, and the wall-clock rate moves with it). The round is written in bulk first (not
 timed, ``bench.verification.world``); the timed part is ``records_check.import_check`` in one
-transaction: reading and checking the file, matching each RRN by its blind index, storing five
-verified facts per row, judging every matched application again (the engine's columnar path),
+transaction: reading and checking the file, matching each RRN by its blind index, storing each
+row's five verified facts (one row per applicant), judging every matched application again (the engine's columnar path),
 storing the snapshots, and the three applicants over the income limit becoming not eligible with
 their decisions and notices.
 
