@@ -45,8 +45,7 @@ def test_manager_sets_up_and_opens_a_round(person, site):
     manager.shows("home")
     manager.log_in()
     manager.shows("landing")
-    manager.menu("모집 공고")
-    manager.shows("rounds")
+    manager.opens("모집 공고", "rounds")
     manager.click("새 모집 공고", role="link")
     manager.shows("new round")
     page.get_by_label("사업", exact=True).select_option("youth_academy")
@@ -73,8 +72,7 @@ def test_citizen_on_a_phone_checks_finds_the_round_and_applies(person, site):
     page = citizen.page
     page.goto("/")
     citizen.shows("home")
-    citizen.menu("내가 신청할 수 있는 사업")
-    citizen.shows("self-check")
+    citizen.opens("내가 신청할 수 있는 사업", "self-check")
     nationality = page.get_by_label("국적", exact=True)
     assert nationality.locator("option:checked").inner_text() == "대한민국"  # a country by name
     page.get_by_label("생년월일").fill("1998-04-17")
@@ -102,12 +100,10 @@ def test_citizen_on_a_phone_checks_finds_the_round_and_applies(person, site):
     page.locator("main form").get_by_text("개인정보 수집·이용 동의 (필수)에 동의합니다").click()  # the required consent
     citizen.click("신청하기", within=page.locator("main form"))
     citizen.shows("application submitted")
-    citizen.menu("내 신청")
-    citizen.shows("my applications")
+    citizen.opens("내 신청", "my applications")
     expect(page.locator("main")).to_contain_text(ROUND_TITLE)
     no_problems(site)
-    citizen.menu("내 정보")
-    citizen.shows("my profile")
+    citizen.opens("내 정보", "my profile")
     header_name = page.locator("#mobile-nav .gnb-login a.user").inner_text()
     assert CITIZEN_NAME in page.locator("main").inner_text(), "the profile shows the registry's name"
     assert CITIZEN_NAME in header_name, f"the header calls the citizen {header_name!r}"
@@ -117,8 +113,7 @@ def test_citizen_on_a_phone_checks_finds_the_round_and_applies(person, site):
     citizen.click("저장", within=page.locator("main form"))
     expect(page.locator("main")).to_contain_text("010-9876-5432")
     citizen.shows("contact details saved")
-    citizen.menu("내 개인정보")
-    citizen.shows("my personal data")
+    citizen.opens("내 개인정보", "my personal data")
     expect(page.locator("main")).to_contain_text("개인정보 수집·이용 동의 (필수)")
     no_problems(site)
 
@@ -126,8 +121,7 @@ def test_citizen_on_a_phone_checks_finds_the_round_and_applies(person, site):
 def test_manager_runs_the_selection_which_publishes_it(person, site):
     manager = person("selection", "manager", DESK)
     page = manager.page
-    page.goto("/login")
-    manager.fill_login()
+    manager.logs_in()
     manager.menu("모집 공고")
     manager.click(ROUND_TITLE, role="link", within=page.locator("main"))
     manager.shows("round with an application")
@@ -144,10 +138,8 @@ def test_manager_runs_the_selection_which_publishes_it(person, site):
     no_problems(site)
 
     citizen = person("selection-citizen", "citizen", PHONE, citizen=True)
-    citizen.page.goto("/")
-    citizen.log_in()
-    citizen.menu("내 신청")
-    citizen.shows("my applications after selection")
+    citizen.logs_in(through_header=True)
+    citizen.opens("내 신청", "my applications after selection")
     expect(citizen.page.locator("main")).to_contain_text("선발")
     no_problems(site)
 
@@ -155,10 +147,8 @@ def test_manager_runs_the_selection_which_publishes_it(person, site):
 def test_operator_enrols_the_selected_and_records_attendance(person, site):
     operator = person("operator", "operator", PHONE)
     page = operator.page
-    page.goto("/")
-    operator.log_in()
-    operator.menu("교육 운영")
-    operator.shows("training")
+    operator.logs_in(through_header=True)
+    operator.opens("교육 운영", "training")
     operator.click("학과·과정·기수 설정", role="link")
     operator.shows("training setup")
     page.get_by_label("코드", exact=True).fill("MAPO-AI")
@@ -209,20 +199,16 @@ def test_operator_enrols_the_selected_and_records_attendance(person, site):
 def test_coordinator_takes_the_trainee_and_matches(person, site):
     coordinator = person("coordinator", "coordinator", DESK)
     page = coordinator.page
-    page.goto("/")
-    coordinator.log_in()
-    coordinator.menu("매칭")
-    coordinator.shows("matching desk")
+    coordinator.logs_in(through_header=True)
+    coordinator.opens("매칭", "matching desk")
     coordinator.click("교육생 맡기", role="link")
     coordinator.shows("take trainees")
     coordinator.click("고른 교육생을 내 담당으로")
     coordinator.shows("my caseload")
 
     trainee = person("trainee", "citizen", PHONE, citizen=True)
-    trainee.page.goto("/")
-    trainee.log_in()
-    trainee.menu("내 매칭")
-    trainee.shows("my matching")
+    trainee.logs_in(through_header=True)
+    trainee.opens("내 매칭", "my matching")
     trainee.page.get_by_label("자기소개").fill(
         "청년취업사관학교 마포캠퍼스에서 생성형 AI 웹 서비스 개발을 배우고 있습니다. "
         "Python 웹 개발로 AI 서비스를 만들고 운영하는 일을 하고 싶습니다.")
@@ -252,36 +238,29 @@ def test_coordinator_takes_the_trainee_and_matches(person, site):
     coordinator.click("채용")
     coordinator.shows("hired")
 
-    trainee.menu("내 매칭")
-    trainee.shows("my matching: the offer")
+    trainee.opens("내 매칭", "my matching: the offer")
     no_problems(site)
 
 
 def test_outcomes_appear(person, site):
     manager = person("outcomes", "manager", DESK)
-    page = manager.page
-    page.goto("/login")
-    manager.fill_login()
-    manager.menu("성과 현황")
-    manager.shows("outcomes")
+    manager.logs_in()
+    manager.opens("성과 현황", "outcomes")
     no_problems(site)
 
 
 def test_auditor_verifies_the_audit_log_and_the_lottery(person, site):
     auditor = person("auditor", "auditor", PHONE)
     page = auditor.page
-    page.goto("/")
-    auditor.log_in()
-    auditor.menu("접속기록")
-    auditor.shows("audit log")
+    auditor.logs_in(through_header=True)
+    auditor.opens("접속기록", "audit log")
     auditor.click("월간 점검 보고서", role="link")
     auditor.shows("monthly report")
     expect(page.locator("main")).to_contain_text("해시 체인 무결성 확인")
     page.get_by_label("점검 결과").fill("선발·입교·매칭 기록 확인, 이상 없음")
     auditor.click("점검 완료로 기록")
     auditor.shows("report reviewed")
-    auditor.menu("선발 검증")
-    auditor.shows("lotteries")
+    auditor.opens("선발 검증", "lotteries")
     auditor.click("검증", role="link", within=page.locator("main"))
     auditor.shows("lottery verified")
     expect(page.locator("main")).to_contain_text("검증됨")
