@@ -151,17 +151,33 @@ async def import_records(request: Request, round_id: int, session: DbSession, pr
 # --------------------------------------------------------------------------------------------
 # One application
 # --------------------------------------------------------------------------------------------
-def _application_page(request: Request, session: DbSession, principal: Principal, application_id: int,
-                      *, error: service.VerificationError | None = None, values: dict[str, str] | None = None,
-                      done: str | None = None, status_code: int = 200) -> HTMLResponse:
-    t = translator(request)
+def _in_scope(session: DbSession, principal: Principal, application_id: int) -> tuple[Any, Any, str] | None:
+    """The application within the principal's scope, its round and the applicant's masked name;
+    None if it is not there."""
     scope = Scope.of(principal)
     try:
         application = service.application_in_scope(session, application_id, scope)
     except service.NotFound:
-        return _not_found(request)
-    row = applications.get_round(session, application.round_id)
+        return None
     person = get_person(session, application.person_id, scope)
+    return application, applications.get_round(session, application.round_id), mask_name(person.name) if person else ""
+
+
+def _refusal(error: service.VerificationError | ApplicationError) -> service.VerificationError:
+    """A step's refusal as the page shows it (an application's refusal in the same words)."""
+    if isinstance(error, service.VerificationError):
+        return error
+    return service.VerificationError(error.message("ko"), error.message("en"))
+
+
+def _application_page(request: Request, session: DbSession, principal: Principal, application_id: int,
+                      *, error: service.VerificationError | None = None, values: dict[str, str] | None = None,
+                      done: str | None = None, status_code: int = 200) -> HTMLResponse:
+    t = translator(request)
+    found = _in_scope(session, principal, application_id)
+    if found is None:
+        return _not_found(request)
+    application, row, name = found
     papers = service.documents_of(session, application.id)
     lines = service.fact_lines(session, application, row)
     from ilja.verification.evaluation import persons_of
@@ -174,7 +190,7 @@ def _application_page(request: Request, session: DbSession, principal: Principal
     field = (error.field or "fact") if error else None
     at_run = gate.at_selection(session, application.id)
     return _page(request, "verification/application.html", {
-        "application": application, "round": row, "name": mask_name(person.name) if person else "",
+        "application": application, "round": row, "name": name,
         "lines": [{"fact": line.fact,
                    "label": _label((catalogue.FACTS[line.fact].ko, catalogue.FACTS[line.fact].en), t.lang),
                    "declared": catalogue.shown(line.fact, line.declared, t.lang),
@@ -250,8 +266,7 @@ def verify_fact(request: Request, application_id: int, session: DbSession, princ
     except service.NotFound:
         return _not_found(request)
     except (service.VerificationError, ApplicationError) as error:
-        failure = error if isinstance(error, service.VerificationError) else service.VerificationError(
-            error.message("ko"), error.message("en"))
+        failure = _refusal(error)
         return _application_page(request, session, principal, application_id, error=failure, status_code=422,
                                  values={"fact": fact, "action": action, "value": value, "reason": reason,
                                          "document_id": document_id})
@@ -268,13 +283,10 @@ def _household_page(request: Request, session: DbSession, principal: Principal, 
                     error: service.VerificationError | None = None, values: dict[str, str] | None = None,
                     status_code: int = 200) -> HTMLResponse:
     t = translator(request)
-    scope = Scope.of(principal)
-    try:
-        application = service.application_in_scope(session, application_id, scope)
-    except service.NotFound:
+    found = _in_scope(session, principal, application_id)
+    if found is None:
         return _not_found(request)
-    row = applications.get_round(session, application.round_id)
-    person = get_person(session, application.person_id, scope)
+    application, row, name = found
     copies = [p for p in service.documents_of(session, application.id) if p.document == "resident_registration_copy"]
     facts = service.verified_facts(session, application.id)
     if values is None:  # the members verified before, or the applicant alone
@@ -285,7 +297,7 @@ def _household_page(request: Request, session: DbSession, principal: Principal, 
     message = error.message(t.lang) if error else None
     field = (error.field or "relation-0") if error else None
     return _page(request, "verification/household.html", {
-        "application": application, "round": row, "name": mask_name(person.name) if person else "",
+        "application": application, "round": row, "name": name,
         "rows": range(MEMBER_ROWS), "copies": copies,
         "relation_options": [("", t("verification.choose"))] + [
             (code, _label(pair, t.lang)) for code, pair in catalogue.RELATIONS.items()],
@@ -321,8 +333,7 @@ async def set_household(request: Request, application_id: int, session: DbSessio
     except service.NotFound:
         return _not_found(request)
     except (service.VerificationError, ApplicationError) as error:
-        failure = error if isinstance(error, service.VerificationError) else service.VerificationError(
-            error.message("ko"), error.message("en"))
+        failure = _refusal(error)
         return _household_page(request, session, principal, application_id, error=failure, values=values,
                                status_code=422)
     return RedirectResponse(f"/verification/applications/{application_id}?done=household", status_code=303)

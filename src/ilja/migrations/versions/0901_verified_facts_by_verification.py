@@ -28,8 +28,14 @@ KEPT = "verified_facts_0900"  # the rows while the table is made anew (no constr
 SHARED = "application_id, round_id, person_id, method, source, document_id, check_id, reason, verified_by, verified_at"
 
 
-def _common() -> list[sa.Column | sa.Constraint]:
-    return [
+def _create(*own: sa.Column | sa.Constraint) -> None:
+    """The table with its own columns (and constraints) among those both versions have."""
+    op.create_table(
+        T, id_column(),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        *own,
         sa.Column("method", sa.String(20), nullable=False),
         sa.Column("source", sa.String(200), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=True),
@@ -41,7 +47,7 @@ def _common() -> list[sa.Column | sa.Constraint]:
         fk(T, "document_id", "verification_documents", "SET NULL"),
         fk(T, "check_id", "verification_records_checks"),
         pk(T),
-    ]
+    )
 
 
 def _keep_rows() -> None:
@@ -57,15 +63,7 @@ def _sqlite_json(each: str) -> str:
 
 def upgrade() -> None:
     _keep_rows()
-    op.create_table(
-        T, id_column(),
-        sa.Column("application_id", sa.Integer(), nullable=False),
-        sa.Column("round_id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("facts", JSON, nullable=False),
-        sa.Column("declared", JSON, nullable=True),
-        *_common(),
-    )
+    _create(sa.Column("facts", JSON, nullable=False), sa.Column("declared", JSON, nullable=True))
     index(T, "application_id")
     if op.get_bind().dialect.name == "postgresql":
         gathered, one, declared = ("json_object_agg(fact, value ORDER BY id)", "json_build_object(fact, value)",
@@ -83,17 +81,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _keep_rows()
-    op.create_table(
-        T, id_column(),
-        sa.Column("application_id", sa.Integer(), nullable=False),
-        sa.Column("round_id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("fact", sa.String(40), nullable=False),
-        sa.Column("value", sa.JSON(), nullable=True),
-        sa.Column("declared", sa.JSON(), nullable=True),
-        *_common(),
-        sa.UniqueConstraint("application_id", "fact", name=f"uq_{T}_application_id_fact"),
-    )
+    _create(sa.Column("fact", sa.String(40), nullable=False), sa.Column("value", sa.JSON(), nullable=True),
+            sa.Column("declared", sa.JSON(), nullable=True),
+            sa.UniqueConstraint("application_id", "fact", name=f"uq_{T}_application_id_fact"))
     index(T, "round_id")
     if op.get_bind().dialect.name == "postgresql":
         value, declared = "e.value", "v.declared -> e.key"
