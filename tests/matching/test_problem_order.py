@@ -89,3 +89,8 @@ def test_sort_order_beyond_63_bits_is_the_lexsort():
     assert sort_order(keys, distinct=False).tolist() == np.lexsort([keys[1][0], keys[0][0]]).tolist()
     narrow = [(keys[0][0], 3), (keys[1][0], 2 ** 30)]
     assert sort_order(narrow, distinct=False).tolist() == np.lexsort([keys[1][0], keys[0][0]]).tolist()
+
+
+def test_key_places_of_unsigned_keys_near_the_top():
+    place, count = key_places(np.array([2 ** 64 - 1, 2 ** 64 - 10, 2 ** 64 - 3], dtype=np.uint64))
+    assert place.tolist() == [9, 0, 7] and count == 10

@@ -90,8 +90,8 @@ def key_places(key: np.ndarray) -> tuple[np.ndarray, int]:
     distinct keys."""
     key = np.asarray(key)
     if key.dtype.kind in "iu" and len(key) and int(key.max()) - int(key.min()) < 2 ** 32:
-        low = int(key.min())
-        return key.astype(np.int64) - low, int(key.max()) - low + 1
+        low = key.min()
+        return (key - low).astype(np.int64), int(key.max()) - int(low) + 1
     values, inverse = np.unique(key, return_inverse=True)
     return inverse.astype(np.int64).reshape(-1), len(values)
 
