@@ -71,6 +71,8 @@ _USES: _Bounded = _Bounded(20_000)
 _USED: _Bounded = _Bounded(20_000)
 _HEADS: _Bounded = _Bounded(5_000)
 _INPUTS: _Bounded = _Bounded(50_000)
+_NUMBERS: _Bounded = _Bounded(1_000)
+_DATES: _Bounded = _Bounded(1_000)
 _PROGRAMS: _Bounded = _Bounded(5_000)
 _OUTPUTS: _Bounded = _Bounded(5_000)
 _STRINGS: _Bounded = _Bounded(5_000)
@@ -126,7 +128,12 @@ def _head(outcome: ConditionOutcome) -> tuple[bytes, bytes, bytes, bytes, bytes]
 
 def _input(name: str, value: Any) -> tuple[bytes, bytes, bytes]:
     """One of the person's values: ``"name":value`` and its words in each language (inside a
-    JSON string). Kept by name and value; a field's values are all of one type."""
+    JSON string). Kept by name and value; a field's values are all of one type. A whole number
+    (an income, an age) is written at once: its words are its label and its digits."""
+    if type(value) is int:
+        name_json, label_ko, label_en = _number_parts(name)
+        digits = f"{value:,}".encode()
+        return name_json + str(value).encode(), label_ko + digits, label_en + digits
     key = (name, tuple(value) if isinstance(value, list) else value)
     entry = _INPUTS.get(key)
     if entry is None:
@@ -137,7 +144,21 @@ def _input(name: str, value: Any) -> tuple[bytes, bytes, bytes]:
     return entry
 
 
-def _condition(outcome: ConditionOutcome) -> tuple[bytes, ...]:
+def _number_parts(name: str) -> tuple[bytes, bytes, bytes]:
+    """``"name":`` and the words before a number's digits in each language (inside a JSON
+    string), as ``input_text`` writes them."""
+    entry = _NUMBERS.get(name)
+    if entry is None:
+        entry = _NUMBERS.put(name, (_json(name) + b":", *(_json(input_text(name, "", lang))[1:-1]
+                                                          for lang in LANGS)))
+    return entry
+
+
+# A condition's parts: its JSON object, its lines in Korean and its lines in English.
+_Said = tuple[tuple[bytes, bytes], tuple[bytes, bytes], tuple[bytes, bytes]]
+
+
+def _condition(outcome: ConditionOutcome) -> _Said:
     """A condition as ``ConditionOut`` writes it, and its lines in Korean and English (each
     line a JSON string with its leading comma), as parts: the parameters' parts, the largest,
     are copied once, into the answer. The engine gives an outcome it has kept to everyone with
@@ -148,16 +169,16 @@ def _condition(outcome: ConditionOutcome) -> tuple[bytes, ...]:
     return said
 
 
-def _said(outcome: ConditionOutcome, shown: dict[str, Any]) -> tuple[bytes, ...]:
+def _said(outcome: ConditionOutcome, shown: dict[str, Any]) -> _Said:
     opening, closed_ko, closed_en, open_ko, open_en = _head(outcome)
     tail, lines_ko, lines_en = _used(outcome)
     inputs = [_input(name, value) for name, value in shown.items()]
     start = opening + b"{" + b",".join([i[0] for i in inputs]) + b"}"
     if outcome.status == TO_VERIFY or not inputs:
-        return start, tail, closed_ko, lines_ko, closed_en, lines_en
-    return (start, tail,
-            open_ko + b", ".join([i[1] for i in inputs]) + b'"', lines_ko,
-            open_en + b", ".join([i[2] for i in inputs]) + b'"', lines_en)
+        return (start, tail), (closed_ko, lines_ko), (closed_en, lines_en)
+    return ((start, tail),
+            (open_ko + b", ".join([i[1] for i in inputs]) + b'"', lines_ko),
+            (open_en + b", ".join([i[2] for i in inputs]) + b'"', lines_en))
 
 
 def _program(result: ProgramResult) -> tuple[bytes, bytes, bytes]:
@@ -241,12 +262,12 @@ def _said_result(result: ProgramResult) -> tuple[bytes, ...]:
     ko, en = [b'],"output_parameters":', uses, b',"output_exceptions":', exceptions,
               b',"explanation":{"ko":[', verdict_ko], [b'],"en":[', verdict_en]
     for i, outcome in enumerate(result.conditions):
-        said = _condition(outcome)
+        said, said_ko, said_en = _condition(outcome)
         if i:
             out.append(b",")
-        out += said[:2]
-        ko += said[2:4]
-        en += said[4:]
+        out += said
+        ko += said_ko
+        en += said_en
     ko.append(output_ko)
     en.append(output_en)
     en.append(b"]}}")
@@ -266,12 +287,22 @@ def _result_outputs(result: ProgramResult) -> tuple[bytes, bytes, bytes, bytes, 
     return said
 
 
+def _dates(on: dt.date, announced: dt.date, parameter_version: str, code_version: str) -> bytes:
+    """What follows the person's id: the dates and the versions, up to the results."""
+    key = (on, announced, parameter_version, code_version)
+    entry = _DATES.get(key)
+    if entry is None:
+        entry = _DATES.put(key, (f',"on":"{on.isoformat()}","announced":"{announced.isoformat()}",'
+                                 f'"parameter_version":{_string(parameter_version)},'
+                                 f'"code_version":{_string(code_version)},"results":[').encode())
+    return entry
+
+
 def eligibility_json(evaluation: PersonEvaluation) -> bytes:
     """The whole answer of ``POST /api/v1/eligibility`` for one evaluation, as JSON bytes."""
-    out = [f'{{"person_id":{_string(evaluation.person_id)},"on":"{evaluation.on.isoformat()}",'
-           f'"announced":"{evaluation.announced.isoformat()}",'
-           f'"parameter_version":{_string(evaluation.parameter_version)},'
-           f'"code_version":{_string(evaluation.code_version)},"results":['.encode()]
+    out = [b'{"person_id":', _string(evaluation.person_id).encode(),
+           _dates(evaluation.on, evaluation.announced, evaluation.parameter_version,
+                  evaluation.code_version)]
     for i, result in enumerate(evaluation.results):
         if i:
             out.append(b",")

@@ -60,6 +60,9 @@ class ConditionOutcome:
 
 @dataclass(slots=True)
 class ProgramResult:
+    """A program's verdict for one person. Its lists are the engine's kept ones, the same for
+    everyone with the same verdicts (``_Shape``): read them, never change them."""
+
     program: str
     label_ko: str
     label_en: str
@@ -155,7 +158,9 @@ def _no_facts(facts: dict[str, Any]) -> tuple[()]:
     return ()
 
 
-_KEPT_PER_STEP = 2_048  # verdicts kept per condition or output and dates; starts over when full
+# Verdicts kept per condition or output on a pair of dates (and shapes per program): the first ones
+# given; once as many are kept, later ones are given but not kept.
+_KEPT_PER_STEP = 2_048
 
 
 class _Step:
@@ -211,9 +216,9 @@ class _Step:
         except TypeError:  # a value that is not hashable (a pay): its step is keyed by few facts
             return made
         if same is None:
-            if len(self.same) >= _KEPT_PER_STEP:
-                self.same.clear()
-            same = self.same[key] = made
+            same = made
+            if len(self.same) < _KEPT_PER_STEP:
+                self.same[key] = made
         return same
 
     def _keep(self, read: set[str], facts: dict[str, Any], made: Any) -> None:
@@ -228,9 +233,8 @@ class _Step:
             names = tuple(sorted(read.union(names)))
             key, kept = _key(names), {}
             self.memo = (key, names, kept)
-        elif len(kept) >= _KEPT_PER_STEP:
-            kept.clear()
-        kept[key(facts)] = made
+        if len(kept) < _KEPT_PER_STEP:
+            kept[key(facts)] = made
 
 
 @dataclass(slots=True)
@@ -254,6 +258,7 @@ class _Shape:
     outputs (``made``, kept here so that their ids, the key, stay theirs)."""
 
     made: tuple[Any, ...]
+    conditions: list[ConditionOutcome]
     failed: list[str]
     to_verify: list[str]
     outputs: _Outputs
@@ -294,15 +299,14 @@ class _PlannedProgram:
         key = tuple(map(id, made))
         shape = shapes.get(key)
         if shape is None:
-            if len(shapes) >= _KEPT_PER_STEP:
-                shapes.clear()
-            shape = shapes[key] = self._shape(made, outputs)
+            shape = self._shape(made, outputs)
+            if len(shapes) < _KEPT_PER_STEP:
+                shapes[key] = shape
         out = shape.outputs
         return ProgramResult(self.code, self.label_ko, self.label_en, not shape.failed,
-                             list(shape.failed), list(shape.to_verify), out.priority_group,
-                             out.bonus_points, out.monthly_pay_krw,
-                             list(made[:len(self.conditions)]), out.pay_breakdown,
-                             list(out.output_parameters), list(out.output_exceptions), shape)
+                             shape.failed, shape.to_verify, out.priority_group, out.bonus_points,
+                             out.monthly_pay_krw, shape.conditions, out.pay_breakdown,
+                             out.output_parameters, out.output_exceptions, shape)
 
     def _shape(self, made: tuple[Any, ...], kept: dict[tuple[int, ...], _Outputs]) -> _Shape:
         outcomes = made[:len(self.conditions)]
@@ -310,10 +314,10 @@ class _PlannedProgram:
         key = tuple(map(id, made_outputs))
         outputs = kept.get(key)
         if outputs is None:
-            if len(kept) >= _KEPT_PER_STEP:
-                kept.clear()
-            outputs = kept[key] = self._outputs(made_outputs)
-        return _Shape(made, [o.id for o in outcomes if o.status == FAILED],
+            outputs = self._outputs(made_outputs)
+            if len(kept) < _KEPT_PER_STEP:
+                kept[key] = outputs
+        return _Shape(made, list(outcomes), [o.id for o in outcomes if o.status == FAILED],
                       [o.id for o in outcomes if o.status == TO_VERIFY], outputs)
 
     def _outputs(self, made: tuple[Any, ...]) -> _Outputs:
