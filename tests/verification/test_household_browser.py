@@ -58,7 +58,8 @@ def test_staff_enter_a_household_from_the_copy_and_eligibility_is_judged_again(b
     page.on("pageerror", lambda error: failures.append(str(error)))
     try:
         log_in(page)
-        page.goto(f"/verification/applications/{application_id}/household")
+        page.goto(f"/verification/applications/{application_id}")
+        page.get_by_role("link", name="주민등록등본으로 가구원과 소득 입력").click()
         expect(page.locator("h1")).to_have_text(f"신청 {application_id} 가구 입력 (주민등록등본)")
         expect(page.get_by_label("근거 서류 (주민등록등본)")).to_have_value(re.compile(r"\d+"))
         shoot(page, f"verification-household-{width}")
