@@ -1,11 +1,11 @@
 """No personal data in a log line or an error body when a write fails in the database.
 
 Every write route of the API is called (as each role, until one may) with personal values in
-every text field, while the session's flush fails the way PostgreSQL fails: a real unique
-violation whose ``DETAIL`` quotes the pending rows' text back (``Key (v)=(김누설 010-…)``). All
-log output and every error body are then scanned for the values, as typed and URL-encoded
-(issue 17 §4). The routes that reached a failing flush are counted, so a change that stops
-exercising them shows.
+every text field, while the session's first write of text (a flush, or a Core insert or update)
+fails the way PostgreSQL fails: a real unique violation whose ``DETAIL`` quotes the pending rows'
+text back (``Key (v)=(김누설 010-…)``). All log output and every error body are then scanned for
+the values, as typed and URL-encoded (issue 17 §4). The routes that reached a failing write are
+counted, so a change that stops exercising them shows.
 """
 
 from __future__ import annotations
@@ -153,21 +153,37 @@ def app_and_tokens(database_url, tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
-def _failing_flush(reached: list[str], current: list[str]):
-    real_flush = Session.flush
+def _fail_like_postgresql(session: Session, values: list[str], reached: list[str], current: list[str]) -> None:
+    """A real unique violation whose DETAIL quotes the submitted and the stored personal values."""
+    reached.append(current[0])
+    row = " ".join([*SUBMITTED, STORED_NAME, STORED_PHONE, *values])[:1000]
+    connection = session.connection()
+    connection.execute(text("INSERT INTO leak_probe (v) VALUES (:v)"), {"v": row})
+    connection.execute(text("INSERT INTO leak_probe (v) VALUES (:v)"), {"v": row})  # DETAIL: Key (v)=(…)
+    raise AssertionError("the second insert must fail")  # pragma: no cover
+
+
+def _failing_writes(monkeypatch, reached: list[str], current: list[str]) -> None:
+    """Fail the first write that carries text: an ORM flush, or a Core INSERT/UPDATE (the
+    submission and the sign-ups write without the unit of work)."""
+    real_flush, real_execute = Session.flush, Session.execute
 
     def flush(self: Session, objects=None) -> None:
         values = [v for row in (*self.new, *self.dirty) for v in vars(row).values() if isinstance(v, str)]
         if not values:
             return real_flush(self, objects)
-        reached.append(current[0])
-        row = " ".join([*SUBMITTED, STORED_NAME, STORED_PHONE, *values])[:1000]
-        connection = self.connection()
-        connection.execute(text("INSERT INTO leak_probe (v) VALUES (:v)"), {"v": row})
-        connection.execute(text("INSERT INTO leak_probe (v) VALUES (:v)"), {"v": row})  # DETAIL: Key (v)=(…)
-        raise AssertionError("the second insert must fail")  # pragma: no cover
+        _fail_like_postgresql(self, values, reached, current)
 
-    return flush
+    def execute(self: Session, statement, params=None, *args, **kwargs):
+        if getattr(statement, "is_dml", False) and not getattr(statement, "is_delete", False):
+            rows = params if isinstance(params, list) else [params or {}]
+            values = [v for row in rows for v in row.values() if isinstance(v, str)]
+            if values:
+                _fail_like_postgresql(self, values, reached, current)
+        return real_execute(self, statement, params, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "flush", flush)
+    monkeypatch.setattr(Session, "execute", execute)
 
 
 def test_failed_writes_leave_no_personal_data_in_logs_or_error_bodies(app_and_tokens, caplog, monkeypatch):
@@ -176,7 +192,7 @@ def test_failed_writes_leave_no_personal_data_in_logs_or_error_bodies(app_and_to
     reached: list[str] = []
     current = [""]
     caplog.set_level(logging.DEBUG)
-    monkeypatch.setattr(Session, "flush", _failing_flush(reached, current))
+    _failing_writes(monkeypatch, reached, current)
     routes = [(path, method, operation) for path, item in spec["paths"].items()
               for method, operation in item.items() if method in WRITES]
     leaks: list[tuple[str, int, list[str]]] = []
@@ -196,6 +212,6 @@ def test_failed_writes_leave_no_personal_data_in_logs_or_error_bodies(app_and_to
     assert not _leaks(logged), [line for line in logged.splitlines() if _leaks(line)][:10]
     exercised = sorted(set(reached))
     answers = Counter(status for _, _, status in statuses)
-    print(f"\nlog scan: {len(routes)} write routes, {len(exercised)} reached a failing flush, "
+    print(f"\nlog scan: {len(routes)} write routes, {len(exercised)} reached a failing write, "
           f"answers {dict(sorted(answers.items()))}, {len(caplog.records)} log records, 0 leaks")
     assert len(exercised) >= 10, exercised
