@@ -43,9 +43,9 @@ KNOWN_UPWARD = {
     ("applications", "training"),
     # consent at application time, and the rights issue's hooks called where decisions are made
     ("applications", "privacy"), ("applications", "rights"), ("training", "rights"),
-    ("publicjobs", "rights"), ("support", "rights"), ("verification", "rights"),
+    ("publicjobs", "rights"), ("support", "rights"),
     # the verification gate and the draw call each other (lapsed facts withdraw a seat)
-    ("selection", "verification"), ("verification", "training"), ("verification", "support"),
+    ("selection", "verification"), ("verification", "training"),
 }
 
 # Packages whose modules import each other in one direction only.

@@ -32,6 +32,7 @@ from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.db import insert_ids
 from ilja.errors import IljaError
 from ilja.messages import outbox
+from ilja.people import stored_files
 from ilja.people.rrn import KeyRing, decrypt_value, encrypt_value
 from ilja.rights import attachments, deadlines, remedies
 from ilja.rights.catalogue import (
@@ -388,7 +389,7 @@ def file_appeal(session: Session, actor: audit.Actor, *, decision_id: int, text:
     body = _checked(text, "이의신청 내용", "objection", "text")
     try:
         stored = attachments.store(store, attachment, keyring) if attachment else None
-    except attachments.AttachmentError as error:
+    except stored_files.AttachmentError as error:
         raise RightsError(error.ko, error.en, "attachment") from error
     tree = tree or default_tree()
     appeal = Appeal(decision_id=row.id, person_id=row.person_id, status=AppealStatus.FILED.value,

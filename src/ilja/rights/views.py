@@ -27,6 +27,7 @@ from ilja.accounts.models import User
 from ilja.accounts.roles import Permission, Role
 from ilja.accounts.scope import Scope
 from ilja.config import get_settings
+from ilja.people import stored_files
 from ilja.people.keys import get_keyring
 from ilja.rights import attachments
 from ilja.rights import service as rights
@@ -116,7 +117,7 @@ async def file_appeal(request: Request, decision_id: int, db: DbSession, princip
     row = _in_scope(rights.get_decision, db, principal, decision_id)
     if row is None:
         return _not_found(request)
-    content = await attachment.read(attachments.MAX_BYTES + 1) if attachment is not None else b""
+    content = await attachment.read(stored_files.ATTACHMENT_MAX_BYTES + 1) if attachment is not None else b""
     try:
         with db.begin_nested():
             rights.file_appeal(db, principal.actor, decision_id=row.id, text=text, attachment=content or None,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.outcomes import service as outcomes
+from ilja.people import stored_files
 from ilja.people.keys import get_keyring
 from ilja.people.rrn import KeyRing
 from ilja.rules.parameters import default_tree
@@ -270,8 +271,7 @@ def record_payment(session: Session, *, claim_id: int, paid_on: dt.date, payment
 def receipt_of(session: Session, claim: FeeClaim, store: Path, *, actor: audit.Actor,
                keyring: KeyRing | None = None) -> bytes:
     """The receipt file, decrypted; a staff read of a person's document, so it is audited."""
-    content = receipts.load(store, claim.receipt_sha256, claim.receipt_type,
-                            keyring or get_keyring())
+    content = stored_files.load(store, claim.receipt_sha256, claim.receipt_type, keyring or get_keyring())
     audit.record(session, actor, "support.claim.receipt_read", subject_person_id=claim.person_id,
                  object_type="fee_claim", object_id=claim.id)
     return content

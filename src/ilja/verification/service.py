@@ -24,9 +24,8 @@ from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import service as applications
 from ilja.applications.models import Application, Round
 from ilja.errors import IljaError
+from ilja.people import stored_files
 from ilja.people.rrn import KeyRing
-from ilja.rights import attachments
-from ilja.support import receipts
 from ilja.text import text_problem
 from ilja.verification import catalogue, household
 from ilja.verification.evaluation import Reevaluation, persons_of, reevaluate, verified_of
@@ -98,14 +97,14 @@ def upload_document(session: Session, application_id: int, document: str, conten
                     actor: audit.Actor, keyring: KeyRing, store: Path, scope: Scope = SYSTEM,
                     now: dt.datetime | None = None) -> VerificationDocument:
     """Store an uploaded paper: type from its first bytes (PDF, PNG, JPEG), size limited, encrypted
-    under the data key like an objection's attachment (``rights.attachments``)."""
+    under the data key like an objection's attachment (``people.stored_files``)."""
     application = application_in_scope(session, application_id, scope)
     code = _document_code(document)
     try:
-        attachments.check(content)
-    except attachments.AttachmentError as error:
+        stored_files.check_attachment(content)
+    except stored_files.AttachmentError as error:
         raise VerificationError(error.ko, error.en, "file") from None
-    stored = receipts.store(store / FOLDER, content, attachments.MAX_BYTES, keyring)
+    stored = stored_files.store(store / FOLDER, content, keyring)
     row = _upsert_document(session, application, code, {
         "via": DocumentVia.UPLOAD.value, "sha256": stored.sha256, "media_type": stored.media_type,
         "size": stored.size, "note": None, "recorded_by": actor.id,
@@ -145,7 +144,7 @@ def read_document(session: Session, document_id: int, *, actor: audit.Actor, key
     row = scope.get(session, Kind.VERIFICATION_DOCUMENT, document_id)
     if row is None or row.sha256 is None or row.media_type is None:
         raise NotFound("document")
-    content = receipts.load(store / FOLDER, row.sha256, row.media_type, keyring)
+    content = stored_files.load(store / FOLDER, row.sha256, row.media_type, keyring)
     audit.record(session, actor, "verification.document.read", subject_person_id=row.person_id,
                  object_type="verification_document", object_id=row.id)
     return row, content
