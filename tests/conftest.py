@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from ilja import access
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "ILJA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -323,6 +325,7 @@ class _FixtureOwnership:
 
 
 def pytest_configure(config) -> None:
+    access.load()  # the access rules, as every entry point loads them
     config.pluginmanager.register(_FixtureOwnership(), "ilja-fixture-ownership")
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         _recut_stylesheet()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ilja import __version__
+from ilja import __version__, access
 
 app = typer.Typer(
     name="ilja",
@@ -80,4 +80,5 @@ def _register() -> None:
     register_messages(app)  # ilja worker
 
 
+access.load()  # the access rules, before any command looks anything up
 _register()

@@ -206,4 +206,7 @@ def _child(argv: list[str]) -> None:
 if __name__ == "__main__":
     import sys
 
+    from ilja import access
+
+    access.load()
     _child(sys.argv[1:])

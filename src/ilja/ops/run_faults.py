@@ -47,7 +47,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from ilja import clock
+from ilja import access, clock
 from ilja.accounts import audit
 from ilja.db import engine_for, transaction
 from ilja.ops.run_checks import (
@@ -470,6 +470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="run to the end, then roll back")
     parser.add_argument("--hold-after-insert", metavar="TABLE")
     arguments = parser.parse_args(argv)
+    access.load()
     from ilja.db import get_engine
 
     engine = get_engine()

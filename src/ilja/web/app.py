@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-from ilja import __version__
+from ilja import __version__, access
 
 # /docs: Swagger UI from the vendored files, started by a script of ours. FastAPI's own page loads
 # it from a CDN and starts it with an inline script, which the CSP forbids (no ReDoc: one is enough).
@@ -74,6 +74,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
+    access.load()  # the access rules every route's scope applies
     from ilja.accounts.api import router as accounts_router
     from ilja.accounts.deps import public
     from ilja.applications.api import router as applications_router
