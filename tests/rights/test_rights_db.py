@@ -99,6 +99,7 @@ def test_a_dropout_waits_for_its_prior_notice_and_an_upheld_objection_restores_t
         assert rights.take_effect_due(session, on=decision.answer_by) == []  # the window is open
         rights.take_effect_due(session, on=decision.answer_by + dt.timedelta(days=1))
         assert training.get_enrolment(session, enrolment.id).status == "dropped"
+        assert training.training_history_for(session, enrolment.person_id)[-1]["result"] == "dropped"
         assert applications.get_application(session, enrolment.application_id).status == "dropped"
         assert decision.status == DecisionStatus.EFFECTIVE
         with clock.frozen(decision.effective_on):
@@ -107,6 +108,7 @@ def test_a_dropout_waits_for_its_prior_notice_and_an_upheld_objection_restores_t
             rights.decide_appeal(session, STAFF, appeal_id=appeal.id, upheld=True, reasons="진단서 확인")
         restored = training.get_enrolment(session, enrolment.id)
         assert restored.status == "enrolled" and restored.ended_on is None
+        assert training.training_history_for(session, enrolment.person_id) == []  # the course goes on
         assert training.get_cohort(session, setup.cohort_id).enrolled == 1
         assert applications.get_application(session, enrolment.application_id).status == "enrolled"
 

@@ -34,7 +34,7 @@ from ilja.accounts import audit
 from ilja.applications import service, statuses
 from ilja.applications.errors import ImportRejected, InvalidPreferences, InvalidRow
 from ilja.applications.models import Application, Channel, table_of
-from ilja.people import registry
+from ilja.people import registry, training_history
 from ilja.people.importer import REGISTRY_COLUMNS, collector_paused, read_rows
 from ilja.people.person_format import parse_cells
 from ilja.people.records import RecordInvalid, RegistryError, ValidRecord, validate_record
@@ -257,11 +257,9 @@ def _rows_of(session: Session, round_row: Any, taken: list[tuple[_Row, Any]],
              contexts: dict[str, int], report: ImportReport, actor: audit.Actor,
              now: dt.datetime) -> list[tuple[dict[str, Any], Any]]:
     """The applications of registered persons with their snapshots: the training histories
-    read in one query (``training.ended_courses_of``), each person judged by the rules."""
-    from ilja.training.service import ended_courses_of
-
-    histories = ended_courses_of(session, {person.id: person.training_history or []
-                                           for _, person in taken})
+    read in one query (``people.training_history``), each person judged by the rules."""
+    histories = training_history.histories(session, {person.id: person.training_history or []
+                                                     for _, person in taken})
     rows = []
     for item, person in taken:
         snap = service.evaluate(round_row, registry.person_format(

@@ -215,10 +215,9 @@ def applicant(session: Session, person_row: Any) -> Person:
     person or a row of its columns, ``person_record``) with the whole training history,
     including every course that ended here (the re-participation conditions — waiting period,
     lifetime limit, 무단 포기 restriction — read it)."""
-    from ilja.people import registry
-    from ilja.training.service import ended_courses_of
+    from ilja.people import registry, training_history
 
-    history = ended_courses_of(session, {person_row.id: person_row.training_history or []})
+    history = training_history.histories(session, {person_row.id: person_row.training_history or []})
     return registry.person_format(person_row, training_history=history[person_row.id])
 
 

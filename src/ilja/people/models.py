@@ -1,4 +1,4 @@
-"""The registry's tables: persons, households and duplicate flags.
+"""The registry's tables: persons, households, duplicate flags and the courses that ended here.
 
 A person's resident registration number (주민등록번호) is never stored in clear: ``rrn_token`` is
 AES-256-GCM (``v1:<key id>:…``, bound to the row's id) and ``rrn_index`` a keyed HMAC blind index
@@ -117,3 +117,25 @@ class DuplicateFlag(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(100))
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     merged_person_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class EndedCourse(Base):
+    """A course the person took here and that ended (수료, 중도 탈락, 포기), in the terms of the
+    person format's training history (``program/start/end/result``), which the rules engine
+    reads for the re-participation conditions.
+
+    Training writes the row in the transaction that ends the enrolment and corrects or removes it
+    when a remedy changes how it ended (``training.service.write_history``), so an application
+    reads a person's history from people, below it, in one indexed select
+    (``people.training_history``). ``enrolment_id`` names the training enrolment it records (no
+    foreign key: training sits above people)."""
+
+    __tablename__ = "person_ended_courses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    enrolment_id: Mapped[int] = mapped_column(Integer, unique=True)
+    program: Mapped[str] = mapped_column(String(64))
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date] = mapped_column(Date)
+    result: Mapped[str] = mapped_column(String(24))  # completed | dropped | quit_without_notice

@@ -135,11 +135,12 @@ def _within(session: Session, name: str, column: str, ids: Iterable[Any]) -> Row
     return _dump(session, name, lambda t: t.c[column].in_(wanted))
 
 
-@collector("people", "persons", "households", "person_duplicate_flags")
+@collector("people", "persons", "households", "person_duplicate_flags", "person_ended_courses")
 def people(session: Session, person_id: int) -> Found:
     persons = _dump(session, "persons", lambda t: t.c.id == person_id)
     household = persons[0]["household_id"] if persons else None
     return {"persons": persons,
+            "person_ended_courses": _dump(session, "person_ended_courses", lambda t: t.c.person_id == person_id),
             "households": _dump(session, "households",
                                 lambda t: (t.c.head_person_id == person_id) | (t.c.id == household)),
             "person_duplicate_flags": _dump(session, "person_duplicate_flags", lambda t: (

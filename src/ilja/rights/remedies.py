@@ -60,7 +60,9 @@ def _drop(session: Session, decision: Any, actor: audit.Actor, on: dt.date) -> N
 
 
 def _exclude(session: Session, decision: Any, actor: audit.Actor, on: dt.date) -> None:
-    training.get_enrolment(session, decision.details["enrolment_id"]).quit_with_notice = False
+    enrolment = training.get_enrolment(session, decision.details["enrolment_id"])
+    enrolment.quit_with_notice = False
+    training.write_history(session, enrolment)
 
 
 def _end_placement(session: Session, decision: Any, actor: audit.Actor, on: dt.date) -> None:
@@ -140,6 +142,7 @@ def _reinstate(session: Session, decision: Any, actor: audit.Actor) -> dict[str,
     enrolment = session.get_one(Enrolment, decision.details["enrolment_id"])
     if enrolment.status == EnrolmentStatus.DROPPED:
         enrolment.status, enrolment.ended_on, enrolment.end_reason = EnrolmentStatus.ENROLLED.value, None, None
+        training.write_history(session, enrolment)
         session.execute(update(TrainingCohort).where(TrainingCohort.id == enrolment.cohort_id)
                         .values(enrolled=TrainingCohort.enrolled + 1).execution_options(synchronize_session=False))
         _move(session, enrolment.application_id, ApplicationStatus.ENROLLED.value, actor, decision)
@@ -151,6 +154,7 @@ def _reinstate(session: Session, decision: Any, actor: audit.Actor) -> dict[str,
 def _lift_exclusion(session: Session, decision: Any, actor: audit.Actor) -> dict[str, Any]:
     enrolment = session.get_one(Enrolment, decision.details["enrolment_id"])
     enrolment.quit_with_notice = True
+    training.write_history(session, enrolment)
     audit.record(session, actor, "training.quit.with_notice", subject_person_id=enrolment.person_id,
                  object_type="training_enrolment", object_id=enrolment.id, details={"decision": decision.id})
     return {"enrolment_id": enrolment.id, "quit_with_notice": True}

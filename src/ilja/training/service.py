@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ilja import clock
@@ -22,7 +22,7 @@ from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import service as applications
 from ilja.applications.models import ApplicationStatus as S
 from ilja.applications.models import RoundStatus
-from ilja.people import registry
+from ilja.people import registry, training_history
 from ilja.selection import service as selection
 from ilja.selection.errors import NotDrawn
 from ilja.selection.models import SelectionOutcomeRow, SelectionRunRow
@@ -459,6 +459,7 @@ def _end(session: Session, enrolment: Enrolment, status: EnrolmentStatus, on: dt
     enrolment.ended_on = on
     enrolment.end_reason = reason
     if status is not EnrolmentStatus.COMPLETED:  # a trainee who leaves frees the seat
+    write_history(session, enrolment)
         session.execute(update(TrainingCohort).where(TrainingCohort.id == enrolment.cohort_id)
                         .values(enrolled=TrainingCohort.enrolled - 1)
                         .execution_options(synchronize_session=False))
@@ -472,7 +473,7 @@ def quit_course(session: Session, *, enrolment_id: int, with_notice: bool, on: d
                 reason: str | None, actor: audit.Actor, scope: Scope = SYSTEM) -> Enrolment:
     """Quitting (포기): with notice, or without (무단 포기) — the latter bars re-participation
     for ``youth_academy.reparticipation.quit_without_notice_restriction_months`` (checked at
-    application time by the rules engine through ``training_history_for``). A quit frees the
+    application time by the rules engine through the person's training history). A quit frees the
     seat."""
     enrolment = get_enrolment(session, enrolment_id, scope)
     text = (reason or "").strip() or ("포기 (사전 통보)" if with_notice else "무단 포기")
@@ -509,50 +510,33 @@ def complete(session: Session, *, enrolment: Enrolment, on: dt.date, actor: audi
 # --------------------------------------------------------------------------------------------
 # History for the rules engine
 # --------------------------------------------------------------------------------------------
-_RESULTS = {EnrolmentStatus.COMPLETED: "completed", EnrolmentStatus.DROPPED: "dropped"}
+def write_history(session: Session, enrolment: Enrolment) -> None:
+    """Write how ``enrolment`` ended into the person's training history (``people``), in the
+    caller's transaction: at its end, and again whenever a remedy changes how it ended (a quit
+    found to be without notice, or that finding lifted) or reinstates it (the row goes). A quit
+    without notice is ``quit_without_notice``; a quit with notice counts as ``dropped``."""
+    if enrolment.ended_on is None:
+        training_history.forget_ended_course(session, enrolment.id)
+        return
+    status = EnrolmentStatus(enrolment.status)
+    if status is EnrolmentStatus.QUIT:
+        result = "dropped" if enrolment.quit_with_notice else "quit_without_notice"
+    else:
+        result = status.value  # completed | dropped
+    cohort = get_cohort(session, enrolment.cohort_id)
+    program = session.scalars(select(TrainingCourse.program_code)
+                              .where(TrainingCourse.id == cohort.course_id)).one()
+    training_history.record_ended_course(session, enrolment_id=enrolment.id, person_id=enrolment.person_id,
+                                         program=program, started_on=cohort.starts_on,
+                                         ended_on=enrolment.ended_on, result=result)
 
 
 def training_history_for(session: Session, person_id: int) -> list[dict[str, str]]:
-    """The person's training history in the person format (``program/start/end/result``): what
-    the registry holds plus every course that ended here. A quit without notice is
-    ``quit_without_notice`` (the rules engine's 무단 포기 restriction reads it); a quit with
-    notice counts as a course taken and left (``dropped``), so it still counts towards the
-    lifetime limit and the waiting period, but bars nothing more."""
+    """The person's whole training history in the person format (``people.training_history``)."""
     person = registry.get_person(session, person_id)
     if person is None:
         raise NotFound("person", person_id)
-    return ended_courses_of(session, {person_id: person.training_history or []})[person_id]
-
-
-# Built once (an application's submission reads it): the courses of some people that ended here.
-_ENDED_COURSES = (select(Enrolment.person_id, Enrolment.status, Enrolment.quit_with_notice,
-                         Enrolment.ended_on, TrainingCohort.starts_on, TrainingCourse.program_code)
-                  .join(TrainingCohort, TrainingCohort.id == Enrolment.cohort_id)
-                  .join(TrainingCourse, TrainingCourse.id == TrainingCohort.course_id)
-                  .where(Enrolment.person_id.in_(bindparam("ids", expanding=True)),
-                         Enrolment.ended_on.is_not(None)))
-
-
-def ended_courses_of(session: Session, registered: dict[int, list[dict[str, Any]]]
-                     ) -> dict[int, list[dict[str, str]]]:
-    """``training_history_for`` for many people at once (one query): each person's registered
-    history (``registered``, by person id) plus the courses that ended here."""
-    histories = {pid: [dict(r) for r in rows] for pid, rows in registered.items()}
-    ids = list(histories)
-    for start in range(0, len(ids), 5000):
-        rows = session.execute(_ENDED_COURSES, {"ids": ids[start:start + 5000]}).all()
-        for row in rows:
-            status = EnrolmentStatus(row.status)
-            if status is EnrolmentStatus.QUIT:
-                result = "dropped" if row.quit_with_notice else "quit_without_notice"
-            else:
-                result = _RESULTS[status]
-            histories[row.person_id].append({"program": row.program_code,
-                                             "start": row.starts_on.isoformat(),
-                                             "end": row.ended_on.isoformat(), "result": result})
-    for history in histories.values():
-        history.sort(key=lambda r: (str(r["start"]), str(r["end"])))
-    return histories
+    return training_history.histories(session, {person_id: person.training_history or []})[person_id]
 
 
 def person_with_history(session: Session, person_id: int) -> Any:

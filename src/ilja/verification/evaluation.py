@@ -29,7 +29,8 @@ from ilja.accounts import audit
 from ilja.applications import service as applications
 from ilja.applications import snapshot as snapshots
 from ilja.applications.models import Application, ApplicationStatus, Round, table_of
-from ilja.people.models import Person
+from ilja.people import training_history
+from ilja.people.models import EndedCourse, Person
 from ilja.people.registry import FORMAT_COLUMNS
 from ilja.rules.engine import Engine, default_engine
 from ilja.rules.population import Period, Population, TrainingRecord
@@ -123,20 +124,18 @@ class _FieldReader:
 def _with_history(session: Session, people: dict[int, dict[str, Any]], round_id: int | None = None
                   ) -> dict[int, dict[str, Any]]:
     """``people`` with each one's whole training history: the registry's and the courses ended
-    here (``training.ended_courses_of``). With ``round_id`` (``people`` its applicants), only
+    here (``people.training_history``). With ``round_id`` (``people`` its applicants), only
     those with a history of either kind are looked up: which of the round's applicants ended a
     course here is one query by round, where a look-up of each of 100,000 people is 20 queries
     of 5,000 ids (mostly the binding of the ids)."""
-    from ilja.training.models import Enrolment
-    from ilja.training.service import ended_courses_of
-
     wanted = people
     if round_id is not None:
-        ended = set(session.scalars(select(Enrolment.person_id).distinct()
-                                    .join(Application, Application.person_id == Enrolment.person_id)
-                                    .where(Application.round_id == round_id, Enrolment.ended_on.is_not(None))))
+        ended = set(session.scalars(select(EndedCourse.person_id).distinct()
+                                    .join(Application, Application.person_id == EndedCourse.person_id)
+                                    .where(Application.round_id == round_id)))
         wanted = {pid: p for pid, p in people.items() if p["training_history"] or pid in ended}
-    histories = ended_courses_of(session, {pid: p["training_history"] or [] for pid, p in wanted.items()})
+    histories = training_history.histories(session, {pid: p["training_history"] or []
+                                                     for pid, p in wanted.items()})
     for pid, person in people.items():
         person["training_history"] = histories.get(pid, [])
     return people
