@@ -458,8 +458,8 @@ def _end(session: Session, enrolment: Enrolment, status: EnrolmentStatus, on: dt
     enrolment.status = status.value
     enrolment.ended_on = on
     enrolment.end_reason = reason
-    if status is not EnrolmentStatus.COMPLETED:  # a trainee who leaves frees the seat
     write_history(session, enrolment)
+    if status is not EnrolmentStatus.COMPLETED:  # a trainee who leaves frees the seat
         session.execute(update(TrainingCohort).where(TrainingCohort.id == enrolment.cohort_id)
                         .values(enrolled=TrainingCohort.enrolled - 1)
                         .execution_options(synchronize_session=False))
