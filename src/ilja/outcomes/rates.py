@@ -146,7 +146,7 @@ def months_after(completed_on: dt.date, effective_on: dt.date) -> int:
     an outcome lies within a window of ``w`` months exactly when ``months_after <= w``. Stored
     with each outcome so that the database tests a window without date arithmetic."""
     months = (effective_on.year - completed_on.year) * 12 + effective_on.month - completed_on.month
-    if months <= 0:
+    if months < 0:
         return 0
     return months if effective_on <= add_months(completed_on, months) else months + 1
 
