@@ -123,6 +123,18 @@ def record(session: Session, actor: Actor, action: str, *, subject_person_id: An
         "object_id": object_id, "reason": reason, "details": details}], now=now)
 
 
+def created(session: Session, actor: Actor, row: Any, action: str, *, object_type: str,
+            subject_person_id: Any = None, reason: str | None = None,
+            details: dict[str, Any] | None = None, now: dt.datetime | None = None) -> Any:
+    """Add a new row, flush it for its id and record ``action`` about it: the one way a service
+    creates an object and says who did (returns the row)."""
+    session.add(row)
+    session.flush()
+    record(session, actor, action, subject_person_id=subject_person_id, object_type=object_type,
+           object_id=row.id, reason=reason, details=details, now=now)
+    return row
+
+
 def _intake_values(entry: AuditEntry) -> dict[str, Any]:
     return {"timestamp": entry.timestamp, "actor_id": entry.actor_id, "actor_role": entry.actor_role,
             "source_address": entry.source_address, "action": entry.action,

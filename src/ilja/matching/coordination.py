@@ -55,10 +55,7 @@ def create_day(session: Session, *, code: str, title: str, held_on: dt.date,
     row = MatchingDay(code=code, title=title, kind=kind, held_on=held_on, venue=venue,
                       first_slot=first_slot, slot_minutes=minutes, slot_count=slot_count,
                       status="planned", seed=new_seed().hex(), created_at=clock.now())
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "matching.day.create", object_type="matching_day",
-                 object_id=row.id)
+    audit.created(session, actor, row, "matching.day.create", object_type="matching_day")
     return row
 
 
@@ -184,10 +181,8 @@ def log_session(session: Session, *, candidate_id: int, held_on: dt.date, kind: 
     row = CounsellingSession(candidate_id=candidate_id, coordinator_user_id=coordinator_user_id,
                              held_on=held_on, kind=kind, notes=notes, next_steps=next_steps,
                              created_at=clock.now())
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "counselling.write", subject_person_id=candidate.person_id,
-                 object_type="counselling_session", object_id=row.id)
+    audit.created(session, actor, row, "counselling.write", object_type="counselling_session",
+                  subject_person_id=candidate.person_id)
     return row
 
 

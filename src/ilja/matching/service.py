@@ -102,10 +102,7 @@ def create_organisation(session: Session, *, code: str, name: str, kind: str,
         raise MatchingInputError("code", "duplicate", f"organisation code {code.strip()} exists")
     row = Organisation(code=code.strip(), name=name, kind=kind, association=association,
                        district=district, created_at=clock.now())
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "matching.organisation.create", object_type="organisation",
-                 object_id=row.id)
+    audit.created(session, actor, row, "matching.organisation.create", object_type="organisation")
     return row
 
 
@@ -181,10 +178,7 @@ def create_posting(session: Session, data: PostingInput, *, actor: audit.Actor) 
         raise MatchingInputError("code", "duplicate", f"posting code {data.code.strip()} exists")
     row = Posting(code=data.code.strip(), organisation_id=data.organisation_id, **asdict(fields_),
                   status="open", created_at=clock.now())
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "matching.posting.create", object_type="posting",
-                 object_id=row.id)
+    audit.created(session, actor, row, "matching.posting.create", object_type="posting")
     return row
 
 

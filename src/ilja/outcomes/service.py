@@ -291,10 +291,7 @@ def add_alumni_member(session: Session, *, person_id: int | None, joined_on: dt.
             return existing
     row = AlumniMember(person_id=person_id, campus_code=campus_code, joined_on=joined_on,
                        created_by=actor.id)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "outcome.alumni.add", subject_person_id=person_id,
-                 object_type="alumni_member", object_id=row.id)
+    audit.created(session, actor, row, "outcome.alumni.add", object_type="alumni_member", subject_person_id=person_id)
     return row
 
 
@@ -309,10 +306,8 @@ def add_alumni_activity(session: Session, *, member_id: int, kind: str, on: dt.d
         raise OutcomeError("amount_won", "not negative")
     row = AlumniActivity(member_id=member_id, kind=kind, on=on, amount_won=amount_won,
                          created_by=actor.id)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "outcome.alumni.activity", object_type="alumni_activity",
-                 object_id=row.id, details={"member_id": member_id, "kind": kind})
+    audit.created(session, actor, row, "outcome.alumni.activity", object_type="alumni_activity",
+                  details={"member_id": member_id, "kind": kind})
     return row
 
 
@@ -328,10 +323,7 @@ def add_alliance_member(session: Session, *, name: str, kind: str, joined_on: dt
     if existing is not None:
         return existing
     row = AllianceMember(name=name, kind=kind, joined_on=joined_on, created_by=actor.id)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "outcome.alliance.add", object_type="alliance_member",
-                 object_id=row.id, details={"kind": kind})
+    audit.created(session, actor, row, "outcome.alliance.add", object_type="alliance_member", details={"kind": kind})
     return row
 
 

@@ -84,10 +84,8 @@ def file(session: Session, *, person_id: int, item: str, wrong: str, asked: str,
     row = CorrectionRequest(person_id=person_id, item=item, wrong=wrong, asked=asked, filed_at=now,
                             due_on=due_date(filed_on, deadline_days(filed_on)),
                             status=CorrectionStatus.OPEN.value)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "correction.file", subject_person_id=person_id, object_type="correction",
-                 object_id=row.id, details={"item": item})
+    audit.created(session, actor, row, "correction.file", object_type="correction", subject_person_id=person_id,
+                  details={"item": item})
     return row
 
 

@@ -55,10 +55,8 @@ def pair(session: Session, *, mentor_member_id: int, mentee_person_id: int, star
     row = MentoringPair(mentor_member_id=mentor.id, mentee_person_id=mentee_person_id, started_on=started_on,
                         meetings=0, created_by=actor.id)
     row.activity_id = _activity(session, mentor.id, "mentoring", started_on, None, actor)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "support.alumni.pair", subject_person_id=mentee_person_id,
-                 object_type="mentoring_pair", object_id=row.id, details={"mentor_member_id": mentor.id})
+    audit.created(session, actor, row, "support.alumni.pair", object_type="mentoring_pair",
+                  subject_person_id=mentee_person_id, details={"mentor_member_id": mentor.id})
     return row
 
 
@@ -100,10 +98,8 @@ def talent_session(session: Session, *, member_id: int, topic: str, held_on: dt.
                         held_on=held_on, minutes=minutes, attendees=attendees, counted=counted, created_by=actor.id)
     if counted:
         row.activity_id = _activity(session, donor.id, "talent_donation", held_on, None, actor)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "support.alumni.talent", object_type="talent_session", object_id=row.id,
-                 details={"counted": counted})
+    audit.created(session, actor, row, "support.alumni.talent", object_type="talent_session",
+                  details={"counted": counted})
     return row
 
 
@@ -116,10 +112,8 @@ def scholarship(session: Session, *, donor_member_id: int, recipient_person_id: 
     row = Scholarship(donor_member_id=donor.id, recipient_person_id=recipient_person_id, amount_won=amount_won,
                       awarded_on=awarded_on, created_by=actor.id)
     row.activity_id = _activity(session, donor.id, "scholarship_given", awarded_on, amount_won, actor)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "support.alumni.scholarship", subject_person_id=recipient_person_id,
-                 object_type="scholarship", object_id=row.id, details={"amount_won": amount_won})
+    audit.created(session, actor, row, "support.alumni.scholarship", object_type="scholarship",
+                  subject_person_id=recipient_person_id, details={"amount_won": amount_won})
     return row
 
 

@@ -43,10 +43,8 @@ def add_program(session: Session, *, code: str, company: str, name: str, budget_
     row = CsrProgram(code=code, company=_text(company, "company"), name=_text(name, "name"),
                      organisation_id=organisation_id, budget_won=budget_won, committed_won=0, paid_won=0,
                      starts_on=starts_on, ends_on=ends_on, created_at=now())
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "support.csr_program.add", object_type="csr_program", object_id=row.id,
-                 details={"budget_won": budget_won})
+    audit.created(session, actor, row, "support.csr_program.add", object_type="csr_program",
+                  details={"budget_won": budget_won})
     return row
 
 
@@ -114,10 +112,9 @@ def grant(session: Session, *, person_id: int, program_id: int, starts_on: dt.da
                        monthly_amount_won=monthly, status="active", created_at=now(), created_by=actor.id,
                        eligibility={"refusals": [], "parameters": [u.as_dict() for u in uses.values()],
                                     "version": default_tree().version()})
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "support.subsidy.grant", subject_person_id=person_id, object_type="subsidy_grant",
-                 object_id=row.id, details={"program_id": program.id, "months": months, "monthly_won": monthly})
+    audit.created(session, actor, row, "support.subsidy.grant", object_type="subsidy_grant",
+                  subject_person_id=person_id,
+                  details={"program_id": program.id, "months": months, "monthly_won": monthly})
     return row
 
 

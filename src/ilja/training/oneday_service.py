@@ -40,10 +40,7 @@ def create_class(session: Session, *, code: str, title: str, site_code: str, hel
     row = OneDayClass(code=service._text(code, "code"), title=service._text(title, "title"),
                       site_code=service._text(site_code, "site"), held_on=held_on,
                       linked_course_id=linked_course_id, created_at=clock.now())
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "training.oneday.create", object_type="training_oneday_class",
-                 object_id=row.id)
+    audit.created(session, actor, row, "training.oneday.create", object_type="training_oneday_class")
     return row
 
 
