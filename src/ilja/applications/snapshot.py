@@ -219,6 +219,70 @@ def stored_result(person: dict[str, Any], context: dict[str, Any]) -> ProgramRes
 def reason_lines(person: dict[str, Any], context: dict[str, Any],
                  langs: Sequence[str] = ("ko",)) -> dict[str, list[str]]:
     """The applicant's reasons in plain language per language, exactly as the engine words
-    them (the stored decision is read back once for all of them)."""
-    result = stored_result(person, context)
-    return {lang: program_lines(result, lang) for lang in langs}
+    them. Each distinct condition of a context (its id, status, the person's values, the
+    parameters and exceptions) is worded once: a round's applicants share most of them (an
+    import's 10,000 not-eligible decisions hold about 10,000 distinct conditions of 175,000),
+    so a decision's words are mostly looked up (``_Wording``)."""
+    wording = _wording(context)
+    result = wording.result(person)
+    return {lang: program_lines(result, lang, wording.lines) for lang in langs}
+
+
+class _Wording:
+    """A stored context's conditions read back once each (keyed by their content), and their
+    lines (``program_lines``' memo, keyed by the shared condition's identity)."""
+
+    __slots__ = ("context", "conditions", "lines")
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.context = context  # kept: its id keys ``_WORDINGS``, so it is never reused meanwhile
+        self.conditions: dict[tuple[Any, ...], Any] = {}  # and the output parameters' lists
+        self.lines: dict[tuple[int, str], list[str]] = {}
+
+    def result(self, person: dict[str, Any]) -> ProgramResult:
+        """``stored_result``, its conditions shared with every earlier person of the same ones."""
+        context = self.context
+        if len(self.conditions) >= _WORDING_MAX:
+            self.conditions.clear()
+            self.lines.clear()
+        conditions = []
+        for c in person["conditions"]:
+            key = (c["id"], c["status"], repr(c["inputs"]), tuple(c["parameters"]),
+                   tuple(c["exceptions"]))
+            stored = self.conditions.get(key)
+            if stored is None:
+                label = context["conditions"][c["id"]]
+                stored = self.conditions[key] = _StoredCondition(
+                    c["id"], label["ko"], label["en"], c["status"], c["inputs"],
+                    [_use(context["parameters"][n]) for n in c["parameters"]], list(c["exceptions"]))
+            conditions.append(stored)
+        label = context["program"]["label"]
+        return ProgramResult(
+            program=context["program"]["code"], label_ko=label["ko"], label_en=label["en"],
+            eligible=person["eligible"], failed=person["failed"], to_verify=person["to_verify"],
+            priority_group=person["priority_group"], bonus_points=person["bonus_points"],
+            monthly_pay_krw=person["monthly_pay_krw"], conditions=cast(list[Any], conditions),
+            pay_breakdown=person["pay_breakdown"],
+            output_parameters=self._outputs(tuple(person["output_parameters"])),
+            output_exceptions=person["output_exceptions"])
+
+    def _outputs(self, names: tuple[str, ...]) -> list[ParameterUse]:
+        uses = self.conditions.get(names)
+        if uses is None:
+            uses = self.conditions[names] = [_use(self.context["parameters"][n]) for n in names]
+        return uses
+
+
+def _wording(context: dict[str, Any]) -> _Wording:
+    entry = _WORDINGS.get(id(context))
+    if entry is None or entry.context is not context:
+        if len(_WORDINGS) >= 64:
+            _WORDINGS.clear()
+        entry = _WORDINGS[id(context)] = _Wording(context)
+    return entry
+
+
+# The wording of the stored contexts in use, by the context dict's identity (a caller reads a
+# context once for all its applications: ``applications.adverse``, the views); bounded.
+_WORDINGS: dict[int, _Wording] = {}
+_WORDING_MAX = 50_000
