@@ -40,20 +40,34 @@ class CsrfFailed(Exception):
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """The request's session, committed when the route returns (rolled back if it raises).
 
-    Making a session and beginning its transaction touch no connection (that waits for the
-    first statement, in the route's thread), so only the ending takes a trip to a worker thread.
+    Making a session touches no connection (its transaction begins with the first statement or
+    added row, in the route's thread), so only an ending with something to end takes a trip to
+    a worker thread: not a request that never used the session, nor one whose route ended the
+    transaction itself (``commit_now``).
     """
     from ilja.db import get_engine, session_factory
 
     factory = getattr(request.app.state, "session_factory", None) or session_factory(get_engine())
     session = factory()
-    session.begin()
     try:
         yield session
     except BaseException:
-        await run_in_threadpool(_end, session, False)
+        await _ended(session, False)
         raise
-    await run_in_threadpool(_end, session, True)
+    await _ended(session, True)
+
+
+async def _ended(session: Session, commit: bool) -> None:
+    if session.in_transaction():
+        await run_in_threadpool(_end, session, commit)
+    else:
+        session.close()  # no transaction: nothing to send, so no thread
+
+
+def commit_now(session: Session) -> None:
+    """Commit the request's transaction from the route's own worker thread, once its answer is
+    built: the same commit ``get_db`` makes after the route, without another trip to a thread."""
+    _end(session, True)
 
 
 def _end(session: Session, commit: bool) -> None:
@@ -133,7 +147,9 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def get_principal(request: Request, db: DbSession) -> Principal:
+async def get_principal(request: Request, db: DbSession) -> Principal:
+    """Who is asking. A token the worker remembers (``token_cache``) is answered on the event
+    loop; a token read from the database and a browser session go to a worker thread."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
@@ -141,16 +157,23 @@ def get_principal(request: Request, db: DbSession) -> Principal:
     principal = Principal(None, None, None, source)
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = token_cache.resolve(db, header[7:].strip(), UserInfo.of)
+        token = header[7:].strip()
+        user = token_cache.remembered(db, token) or await run_in_threadpool(
+            token_cache.resolve, db, token, UserInfo.of)
         if user is None:
             raise NotAuthenticated()
         principal = Principal(user, "token", None, source)
     elif cookie := request.cookies.get(SESSION_COOKIE):
-        resolved = service.resolve_session(db, cookie)
-        if resolved is not None:
-            principal = Principal(UserInfo.of(resolved[0]), "session", resolved[1].csrf_token, source)
+        principal = await run_in_threadpool(_session_principal, db, cookie, source)
     request.state.principal = principal
     return principal
+
+
+def _session_principal(db: Session, cookie: str, source: str | None) -> Principal:
+    resolved = service.resolve_session(db, cookie)
+    if resolved is None:
+        return Principal(None, None, None, source)
+    return Principal(UserInfo.of(resolved[0]), "session", resolved[1].csrf_token, source)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -130,14 +130,27 @@ class _Listener:
         with self.lock:
             self._close()
 
-    def resolve(self, session: Session, token: str, build: Callable[[User], T]) -> T | None:
-        generation = self.current()  # taken before the read: a notice during it voids it
-        digest = service.token_digest(token)
-        now = clock.now()
+    def _trusted(self, digest: str, generation: int | None, now: dt.datetime) -> Any | None:
         entry = self.entries.get(digest)
         if (entry is not None and generation is not None and entry.generation == generation
                 and now < entry.until):
             return entry.value
+        return None
+
+    def remembered(self, token: str) -> Any | None:
+        """The remembered value if it may be trusted now, without a statement or a new
+        connection (so on the event loop); None: ask ``resolve``."""
+        if self.connection is None:  # connecting is resolve's work, in a worker thread
+            return None
+        return self._trusted(service.token_digest(token), self.current(), clock.now())
+
+    def resolve(self, session: Session, token: str, build: Callable[[User], T]) -> T | None:
+        generation = self.current()  # taken before the read: a notice during it voids it
+        digest = service.token_digest(token)
+        now = clock.now()
+        value = self._trusted(digest, generation, now)
+        if value is not None:
+            return value
         found = service.usable_token(session, token)
         if found is None:
             return None
@@ -177,6 +190,14 @@ def _stop_listening(engine: Engine) -> None:
         listener = _LISTENERS.pop(engine, None)
     if listener is not None:
         listener.close()
+
+
+def remembered(session: Session, token: str) -> Any | None:
+    """What ``resolve`` built for the token, if memory may answer now (no statement, no
+    connection made: callable on the event loop); None when ``resolve`` must."""
+    engine = session.get_bind()
+    listener = _listener(engine) if isinstance(engine, Engine) else None
+    return None if listener is None else listener.remembered(token)
 
 
 def resolve(session: Session, token: str, build: Callable[[User], T]) -> T | None:
