@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Header, Query, Response, UploadFile
 
 from ilja import clock, paging
-from ilja.accounts import audit
+from ilja.accounts import audit, deps
 from ilja.accounts.deps import CurrentPrincipal, DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
@@ -141,7 +141,8 @@ def _submit(session: DbSession, round_id: int, person_id: int, preferences: list
             consent: ConsentIn | None = None) -> Response:
     """Submit, with the consents given written with the application (one statement on
     PostgreSQL), and answer with the application serialised once: 201, or 200 with
-    ``Idempotent-Replayed: true`` for a retry (the route's response model documents it)."""
+    ``Idempotent-Replayed: true`` for a retry (the route's response model documents it),
+    committed before the answer leaves."""
     from ilja.privacy import consent as consents
     from ilja.privacy.models import Consent, ConsentVia
 
@@ -159,9 +160,11 @@ def _submit(session: DbSession, round_id: int, person_id: int, preferences: list
     out = application_out if staff else my_application_out
     answer = out(session, submission.application, context=submission.context,
                  history=submission.history, row=submission.round)
-    return Response(answer.model_dump_json(), status_code=201 if submission.created else 200,
-                    headers=None if submission.created else {"Idempotent-Replayed": "true"},
-                    media_type="application/json")
+    response = Response(answer.model_dump_json(), status_code=201 if submission.created else 200,
+                        headers=None if submission.created else {"Idempotent-Replayed": "true"},
+                        media_type="application/json")
+    deps.commit_now(session)  # stored before it is acknowledged, in this thread
+    return response
 
 
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=128,
