@@ -24,7 +24,7 @@ from ilja.ops.import_graph import (
 # operators' tools (backups, the worker's duties, fuzzing, load and fault runs), drives the whole
 # site, the web app included, and the command line (every domain's, ops' own too) drives ops.
 LAYERS = [
-    "core", "rules", "programs", "accounts", "people", "attendance", "messages",
+    "core", "rules", "programs", "accounts", "people", "attendance", "messages", "decisions",
     "applications", "selection", "verification", "training", "publicjobs", "outcomes",
     "matching", "support", "rights", "privacy", "transparency", "access", "schema", "web", "ops",
     "cli",
@@ -35,9 +35,8 @@ LAYERS = [
 KNOWN_UPWARD = {
     # the audit log's seal keys and the account pages' person look-up reach people
     ("accounts", "people"),
-    # consent at application time, and the rights issue's hooks called where decisions are made
-    ("applications", "privacy"), ("applications", "rights"), ("training", "rights"),
-    ("publicjobs", "rights"), ("support", "rights"),
+    # consent at application time
+    ("applications", "privacy"),
     # the verification gate and the draw call each other (lapsed facts withdraw a seat)
     ("selection", "verification"),
 }

@@ -258,11 +258,12 @@ def _training_and_after(session, world: World, site: str, instructor_user: int) 
 
 def _rights(session, world: World, site: str) -> None:
     """A decision about the site's person (not selected) and their objection to it."""
+    from ilja.decisions import service as decisions
     from ilja.rights import service as rights
 
     person, application = world.objects[Kind.PERSON][site], world.objects[Kind.APPLICATION][site]
-    decision = rights.record_decision(session, MANAGER, person_id=person, kind="not_selected",
-                                      subject_ref=f"application:{application}", reasons=("점수 순위", "By score"))
+    decision = decisions.record_decision(session, MANAGER, person_id=person, kind="not_selected",
+                                         subject_ref=f"application:{application}", reasons=("점수 순위", "By score"))
     appeal = rights.file_appeal(session, MANAGER, decision_id=decision.id, text="이의", attachment=None,
                                 keyring=get_keyring(), store=get_settings().data_dir)
     world.objects.setdefault(Kind.DECISION, {})[site] = decision.id

@@ -18,9 +18,9 @@ from ilja.applications import service as applications
 from ilja.applications.errors import ImportRejected
 from ilja.applications.models import Application, ApplicationEvent
 from ilja.db import engine_for, transaction
+from ilja.decisions.models import Decision
 from ilja.messages.models import OutboxMessage
 from ilja.people.models import Person
-from ilja.rights.models import Decision
 
 HEADER = ["이름", "주민등록번호", "연락처", "sido", "sigungu", "employment_status",
           "able_to_work", "household_head", "household_size", "vulnerable_groups", "nationality",
@@ -131,7 +131,7 @@ def test_the_same_file_imported_twice_changes_nothing(database_url, keyring, tmp
 
 
 def test_each_not_eligible_row_gets_its_own_decision_and_notice(database_url, keyring, tmp_path):
-    """The decisions and their notices are written a batch at a time (``rights.write_decisions``,
+    """The decisions and their notices are written a batch at a time (``decisions.service.write_decisions``,
     ``db.insert_ids``): each must still name its own application, person and decision."""
     round_id = open_round(database_url)
     rows = [row(n, **({"able_to_work": "아니오"} if n % 3 else {})) for n in range(1, 10)]

@@ -13,6 +13,7 @@ from sqlalchemy import Table
 
 from ilja import models
 from ilja.db import engine_for, transaction
+from ilja.decisions import service as decisions
 from ilja.privacy import consent, corrections, export, pdf
 from ilja.privacy.models import ConsentVia
 from ilja.rights import service as rights
@@ -88,8 +89,9 @@ def test_the_download_holds_every_domain_and_only_the_persons_rows(database_url,
                        given={"collection_use": "2025-01-01"}, via=ConsentVia.WEB, actor=CITIZEN)
         corrections.file(session, person_id=mine, item="phone", wrong="예전 번호", asked="010-2222-3333",
                          actor=CITIZEN)
-        decision = rights.record_decision(session, MANAGER, person_id=mine, kind="not_selected",
-                                          subject_ref=f"application:{application_id}", reasons=("점수 미달", "Score"))
+        decision = decisions.record_decision(session, MANAGER, person_id=mine, kind="not_selected",
+                                             subject_ref=f"application:{application_id}",
+                                             reasons=("점수 미달", "Score"))
         rights.file_appeal(session, CITIZEN, decision_id=decision.id, text="가점이 빠졌습니다.", attachment=None,
                            keyring=keyring, store=tmp_path)
     with transaction(engine_for(database_url)) as session:

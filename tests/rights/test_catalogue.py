@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from ilja.applications.lifecycle import ADVERSE
+from ilja.decisions.catalogue import APPEAL_DECIDED_TOPIC, CATALOGUE, PRIOR_NOTICE_DAYS, DecisionKind
 from ilja.messages import outbox
 from ilja.rights import remedies
-from ilja.rights.catalogue import APPEAL_DECIDED_TOPIC, CATALOGUE, PRIOR_NOTICE_DAYS, DecisionKind
 from ilja.rules.parameters import default_tree
 
 SAMPLE = {"decision_id": 1, "kind_ko": "미선발", "kind_en": "Not selected", "reasons_ko": "점수 70점",

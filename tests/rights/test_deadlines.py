@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ilja.rights.deadlines import (
+from ilja.decisions.deadlines import (
     administrative_appeal_deadline,
     calendar_deadline,
     is_working_day,

@@ -12,14 +12,14 @@ from ilja import clock
 from ilja.accounts import audit
 from ilja.applications import service as applications
 from ilja.db import engine_for, transaction
+from ilja.decisions.catalogue import DecisionKind
+from ilja.decisions.models import DecisionStatus
 from ilja.publicjobs import payroll_service
 from ilja.publicjobs import service as publicjobs
+from ilja.publicjobs.decisions import propose_end
 from ilja.publicjobs.models import Placement
 from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry
-from ilja.rights import hooks
 from ilja.rights import service as rights
-from ilja.rights.catalogue import DecisionKind
-from ilja.rights.models import DecisionStatus
 from ilja.support import budgets
 from ilja.support import certification_service as cert
 from tests.applications.factories import apply, open_round, register
@@ -79,8 +79,7 @@ def test_an_ended_placement_waits_for_its_notice_and_is_restored(database_url, k
     _, ids = _setup(database_url, people=1, start_on=dt.date(2025, 3, 1))
     with transaction(engine_for(database_url)) as session:
         placement = session.get_one(Placement, ids[0])
-        hooks.placement_end_proposed(session, STAFF, placement=placement, end_on=dt.date(2025, 6, 30),
-                                     reason="근무 태도")
+        propose_end(session, STAFF, placement=placement, end_on=dt.date(2025, 6, 30), reason="근무 태도")
         decision, = rights.decisions_about(session, f"placement:{placement.id}")
         assert decision.status == DecisionStatus.PROPOSED and placement.status == "active"
         rights.take_effect_due(session, on=decision.answer_by + dt.timedelta(days=1))

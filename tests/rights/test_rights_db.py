@@ -12,10 +12,10 @@ from ilja import clock
 from ilja.accounts import audit
 from ilja.applications import service as applications
 from ilja.db import engine_for, transaction
+from ilja.decisions.catalogue import DecisionKind
+from ilja.decisions.models import DecisionStatus
 from ilja.messages.models import OutboxMessage
 from ilja.rights import service as rights
-from ilja.rights.catalogue import DecisionKind
-from ilja.rights.models import DecisionStatus
 from ilja.training import progress
 from ilja.training import service as training
 from tests.training.factories import OPERATOR, course_with_cohort

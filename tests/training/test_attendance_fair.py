@@ -241,7 +241,7 @@ def test_the_check_in_rules_in_force_are_the_parameters():
 
 
 def test_a_shortfall_is_warned_then_proposed_never_dropped_on_its_own(database_url, keyring):
-    from ilja.rights.models import Decision
+    from ilja.decisions.models import Decision
 
     setup, ids = enrolled(database_url, keyring, applicants=1)
     with transaction(engine_for(database_url)) as session:

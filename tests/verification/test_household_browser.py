@@ -17,8 +17,8 @@ from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
 from ilja.applications.models import Application
 from ilja.db import engine_for, transaction, upgrade
+from ilja.decisions.models import Decision
 from ilja.people.rrn import generate_key_file
-from ilja.rights.models import Decision
 from ilja.verification import service
 from tests.conftest import configured, served
 from tests.publicjobs.test_project_browser import PASSWORD, log_in, shoot

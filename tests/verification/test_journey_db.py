@@ -17,10 +17,10 @@ from ilja.applications import service as applications
 from ilja.applications.models import Application
 from ilja.applications.snapshot import take
 from ilja.db import engine_for, transaction
+from ilja.decisions.models import Decision
 from ilja.messages.models import OutboxMessage
 from ilja.ops.duties import Schedule
 from ilja.people.rrn import generate_key_file
-from ilja.rights.models import Decision
 from ilja.rules.engine import default_engine
 from ilja.selection import service as selection
 from ilja.verification import catalogue, gate, records_check, service

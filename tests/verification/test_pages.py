@@ -15,7 +15,7 @@ from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
 from ilja.applications.models import Application
 from ilja.db import engine_for, transaction
-from ilja.rights.models import Decision
+from ilja.decisions.models import Decision
 from ilja.verification.models import VerificationDocument
 from tests.applications.test_pages import PASSWORD, csrf
 from tests.verification.households import with_households

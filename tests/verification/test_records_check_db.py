@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from ilja.applications.models import Application
 from ilja.db import engine_for, transaction
+from ilja.decisions.models import Decision
 from ilja.people.rrn import generate_key_file
-from ilja.rights.models import Decision
 from ilja.verification import records_check
 from ilja.verification.evaluation import verified_of
 from ilja.verification.models import Verification

@@ -26,7 +26,7 @@ ENDINGS = frozenset({S.COMPLETED, S.DROPPED, S.QUIT})
 
 
 ADVERSE = {S.INELIGIBLE: "not_eligible", S.NOT_SELECTED: "not_selected", S.WAITLISTED: "waitlisted"}
-"""Moves that are adverse decisions about the applicant (``ilja.rights`` records each with its
+"""Moves that are adverse decisions about the applicant (``adverse`` records each with its
 reasons and sends the notice). A dropout, a quit without notice and an ended placement are
 adverse too, but take something away: they are decided with prior notice by their own domain
 before the move is made."""
@@ -37,7 +37,7 @@ REMEDIES = frozenset({(S.NOT_SELECTED, S.SELECTED), (S.WITHDRAWN, S.SELECTED), (
 
 
 def adverse_decision(previous: S | None, current: S) -> str | None:
-    """The kind of adverse decision ``previous → current`` is (``ilja.rights.catalogue``), if any."""
+    """The kind of adverse decision ``previous → current`` is (``ilja.decisions.catalogue``), if any."""
     return ADVERSE.get(current) if previous != current else None
 
 

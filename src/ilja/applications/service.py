@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import json
 import secrets
 import weakref
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from ilja.accounts import audit
 from ilja.accounts.models import AuditIntake
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import snapshot as snapshots
+from ilja.applications.eligibility import eligibility_context, reasons
 from ilja.applications.errors import (
     ApplicationNotFound,
     ConcurrentChange,
@@ -399,36 +399,6 @@ def history(session: Session, application_id: int) -> list[ApplicationEvent]:
                                 .order_by(ApplicationEvent.at, ApplicationEvent.id)).scalars())
 
 
-def eligibility_context(session: Session, application: Application) -> dict[str, Any]:
-    return session.execute(select(EligibilityContext.content).where(
-        EligibilityContext.id == application.eligibility_context_id)).scalar_one()
-
-
 def explanation(session: Session, application: Application) -> dict[str, Any]:
     """The stored decision in full: the engine's result shape, dates and versions used."""
     return snapshots.explanation(application.eligibility, eligibility_context(session, application))
-
-
-def reasons(session: Session, application: Application, langs: Sequence[str] = ("ko", "en"),
-            context: dict[str, Any] | None = None) -> dict[str, list[str]]:
-    """The applicant's eligibility reasons in plain language, from the snapshot, per language
-    (``context``: the stored shared context, if the caller has it already)."""
-    bind = session.get_bind()
-    known = _REASONS.setdefault(bind, {}) if bind.dialect.name == "postgresql" else {}
-    key = (application.eligibility_context_id, tuple(langs),
-           json.dumps(application.eligibility, sort_keys=True, separators=(",", ":")))
-    lines = known.get(key)
-    if lines is None:  # a round's applicants share a few outcomes: each is worded once
-        context = context if context is not None else eligibility_context(session, application)
-        lines = snapshots.reason_lines(application.eligibility, context, langs)
-        if len(known) >= 4096:
-            known.clear()
-        known[key] = lines
-    return {lang: list(words) for lang, words in lines.items()}
-
-
-# Reason lines by (context id, languages, snapshot), per PostgreSQL engine: a context stored
-# there is committed and never changes (see ``context_id``), so the same snapshot in it always
-# reads the same (SQLite's may still roll back, and its id be reused: worded each time).
-_REASONS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], dict[str, list[str]]]] = (
-    weakref.WeakKeyDictionary())

@@ -1,5 +1,7 @@
 """Status changes: staff moves with a note, and the bulk lines of a draw or a promotion chain;
-every one checked against the life cycle (``lifecycle``) and written with its history line."""
+every one checked against the life cycle (``lifecycle``) and written with its history line — the
+one writer of the status history — and each adverse move recorded as a decision with the reasons
+its caller words (``adverse``)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.applications.adverse import Wording, eligibility_wording, notify_adverse
 from ilja.applications.errors import ApplicationNotFound, ConcurrentChange, InvalidTransition
-from ilja.applications.lifecycle import adverse_decision, check_transition, selection_owns
+from ilja.applications.lifecycle import check_transition, selection_owns
 from ilja.applications.models import Application, ApplicationEvent, ApplicationStatus, table_of
 from ilja.applications.rounds import get_round, now_utc, program_kind
 
@@ -32,8 +35,10 @@ class Move:
 
 
 def apply_moves(session: Session, moves: Sequence[Move], *, actor: audit.Actor,
-                note: str | None = None, now: dt.datetime | None = None) -> None:
-    """Move each application through the life cycle and write its history line.
+                note: str | None = None, now: dt.datetime | None = None,
+                wording: Wording | None = None) -> None:
+    """Move each application through the life cycle and write its history line; an adverse move
+    needs ``wording`` for its decision's reasons (``adverse.notify_adverse``).
 
     Every move is checked against the life cycle first; nothing is written if one is refused.
     """
@@ -55,7 +60,7 @@ def apply_moves(session: Session, moves: Sequence[Move], *, actor: audit.Actor,
         move.application.status = move.status.value
         move.application.status_changed_at = now
     session.flush()
-    notify_adverse(session, actor, adverse)
+    notify_adverse(session, actor, adverse, wording)
 
 
 @dataclass(frozen=True)
@@ -74,8 +79,9 @@ class BulkMove:
 
 def record_moves(session: Session, moves: Sequence[BulkMove], *, actor: audit.Actor,
                  program_kind: str, note: str | None = None,
-                 now: dt.datetime | None = None) -> None:
-    """Write many status changes and their history lines with two bulk statements.
+                 now: dt.datetime | None = None, wording: Wording | None = None) -> None:
+    """Write many status changes and their history lines with two bulk statements; an adverse
+    move needs ``wording`` for its decision's reasons (``adverse.notify_adverse``).
 
     Every move is checked against the life cycle before anything is written.
     """
@@ -102,7 +108,7 @@ def record_moves(session: Session, moves: Sequence[BulkMove], *, actor: audit.Ac
              "reason_code": m.reason_code, "note": note, "details": m.details, "at": now}
             for m in moves])
     notify_adverse(session, actor, [(m.application_id, m.previous, m.status, m.reason_code, m.details)
-                                    for m in moves])
+                                    for m in moves], wording)
     session.expire_all()
 
 
@@ -151,23 +157,11 @@ def opening_lines(openings: Sequence[Opening], *, channel: str, actor: audit.Act
 
 
 def notify_openings(session: Session, openings: Sequence[Opening]) -> None:
-    """The adverse screenings' decisions with their notices (``notify_adverse``)."""
+    """The adverse screenings' decisions with their notices (``notify_adverse``), worded from
+    the eligibility snapshot."""
     notify_adverse(session, audit.SYSTEM_ACTOR, [
         (o.application_id, S.SUBMITTED.value, S(o.status).value, o.reason_code, o.details or None)
-        for o in openings])
-
-
-def notify_adverse(session: Session, actor: audit.Actor,
-                   moves: Sequence[tuple[int, str | None, str, str, dict[str, Any] | None]]) -> None:
-    """Record the adverse decisions among status moves just written (application id, from, to,
-    reason code, details), each with its reasons and notice (``ilja.rights``): the one place every
-    status line passes, the opening screening's included."""
-    from ilja.rights import hooks
-
-    hooks.application_moves(session, actor, [
-        hooks.AdverseMove(app_id, kind, reason, details)
-        for app_id, previous, status, reason, details in moves
-        if (kind := adverse_decision(S(previous) if previous else None, S(status))) is not None])
+        for o in openings], eligibility_wording)
 
 
 def change_status(session: Session, application_id: int, status: S | str, *,
@@ -194,7 +188,7 @@ def change_status(session: Session, application_id: int, status: S | str, *,
         raise InvalidTransition(previous, target, "변경 사유를 입력하십시오.",
                                 "Say why (a note is required).")
     apply_moves(session, [Move(application, target, f"manual.{target.value}")], actor=actor,
-                note=note.strip(), now=now)
+                note=note.strip(), now=now, wording=eligibility_wording)
     audit.record(session, actor, "application.status", subject_person_id=application.person_id,
                  object_type="application", object_id=application.id,
                  details={"from": previous.value, "to": target.value})

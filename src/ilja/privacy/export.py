@@ -28,6 +28,7 @@ from ilja.accounts import audit
 from ilja.accounts import models as _accounts  # noqa: F401
 from ilja.applications import models as _applications  # noqa: F401
 from ilja.db import Base
+from ilja.decisions.models import Appeal, Decision
 from ilja.matching import models as _matching  # noqa: F401
 from ilja.messages import models as _messages  # noqa: F401
 from ilja.outcomes import models as _outcomes  # noqa: F401
@@ -38,7 +39,6 @@ from ilja.publicjobs import attendance_models as _pj_attendance  # noqa: F401
 from ilja.publicjobs import models as _publicjobs  # noqa: F401
 from ilja.publicjobs import payment_models as _payments  # noqa: F401
 from ilja.rights import service
-from ilja.rights.models import Appeal, Decision
 from ilja.selection import models as _selection  # noqa: F401
 from ilja.support import models as _support  # noqa: F401
 from ilja.training import models as _training  # noqa: F401

@@ -22,6 +22,7 @@ from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.errors import IljaError
 from ilja.people.registry import person_format
 from ilja.programs.loader import load_plan
+from ilja.publicjobs import decisions
 from ilja.publicjobs.models import (
     Placement,
     PlacementEvent,
@@ -533,7 +534,5 @@ def correct_entry(session: Session, placement_id: int, entry: TimesheetEntry, *,
                  object_type="publicjob_placement", object_id=placement_id, reason=reason.strip(),
                  details={"correction": correction.id})
     if decision:
-        from ilja.rights import hooks
-
-        hooks.pay_corrected(session, actor, placement=placement, correction=correction)
+        decisions.pay_corrected(session, actor, placement=placement, correction=correction)
     return correction

@@ -19,11 +19,11 @@ from ilja import clock
 from ilja.accounts import audit
 from ilja.applications import service as applications
 from ilja.applications.models import Application, ApplicationStatus, Round
+from ilja.decisions.catalogue import DecisionKind
 from ilja.people import registry
 from ilja.publicjobs import service as publicjobs
 from ilja.publicjobs.models import Placement, PlacementStatus, TimesheetCorrection
 from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry
-from ilja.rights.catalogue import DecisionKind
 from ilja.selection import offers_made
 from ilja.selection import service as selection
 from ilja.selection.round_run import completed_run

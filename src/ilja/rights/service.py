@@ -1,11 +1,10 @@
-"""Decisions about a person and the objections to them (issue 18 §1–2).
+"""Decisions about a person after they are recorded, and the objections to them (issue 18 §1–2).
 
-``record_decision`` is how every domain records an adverse decision: with its reasons and basis,
-the deadlines to contest it, and a notice sent in the same transaction (``ilja.messages``). A
-decision that takes something away (``catalogue.Entry.takes_away``) is first *proposed*: the
-person is told the facts, the basis and a window to answer (행정절차법 §21); it takes effect
-after the window (``take_effect_due``), or sooner if the person agrees (``agree``); staff may
-withdraw it after reading the answer. Its effect (dropping the trainee, ending the placement)
+Every domain records its adverse decisions itself, through the one writer low in the layers
+(``ilja.decisions.service.record_decisions``): with reasons and basis, the deadlines to contest
+them, and a notice. A decision that takes something away is first *proposed*: it takes effect
+after its answer window (``take_effect_due``), or sooner if the person agrees (``agree``); staff
+may withdraw it after reading the answer. Its effect (dropping the trainee, ending the placement)
 runs then, through ``remedies.EFFECTS``.
 
 An objection (이의신청) is filed against an effective decision within its period; staff assign
@@ -16,37 +15,30 @@ it and decide it with reasons, and an upheld one re-runs what the decision did
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.models import User
 from ilja.accounts.scope import SYSTEM, Kind, Scope
-from ilja.db import insert_ids
-from ilja.errors import IljaError
-from ilja.messages import outbox
-from ilja.people import stored_files
-from ilja.people.rrn import KeyRing, decrypt_value, encrypt_value
-from ilja.rights import attachments, deadlines, remedies
-from ilja.rights.catalogue import (
-    ADMINISTRATIVE_APPEAL,
+from ilja.decisions import deadlines
+from ilja.decisions import service as decisions
+from ilja.decisions.catalogue import (
     APPEAL_DECIDED_TOPIC,
     APPEAL_DECISION_COUNTING,
     APPEAL_DECISION_DAYS,
-    APPEAL_FROM_DECISION_DAYS,
     CATALOGUE,
-    OBJECTION,
-    PRIOR_NOTICE_DAYS,
     DecisionKind,
 )
-from ilja.rights.models import Appeal, AppealStatus, Decision, DecisionStatus
+from ilja.decisions.models import Appeal, AppealStatus, Decision, DecisionStatus
+from ilja.decisions.service import RightsError
+from ilja.people import stored_files
+from ilja.people.rrn import KeyRing, decrypt_value, encrypt_value
+from ilja.rights import attachments, remedies
 from ilja.rules.parameters import ParameterTree, default_tree
 from ilja.text import TEXT_PROBLEMS, text_problem
 
@@ -55,156 +47,12 @@ ANSWER_PURPOSE = "rights_answer"
 TEXT_MAX = 4000
 
 
-class RightsError(IljaError):
-    """A refused step, said in both languages, with the form field it concerns."""
-
-    code = "rights_refused"
-    status_code = 422
-
-    def __init__(self, ko: str, en: str, field: str | None = None):
-        super().__init__(ko, en, loc=("body", field) if field else None)
-        self.ko, self.en, self.field = ko, en, field
-
-
 class NotFound(RightsError):
     code = "not_found"
     status_code = 404
 
     def __init__(self, what: str):
         super().__init__("찾을 수 없습니다.", f"{what} not found")
-
-
-@dataclass(frozen=True)
-class NewDecision:
-    """What a domain knows when it decides: whose, what kind, about what, why and on which basis.
-
-    ``basis`` lists what the decision rests on beyond the catalogue's legal basis: parameters
-    used (``ParameterUse.as_dict()``) or ``{"ko": …, "en": …}`` texts. ``details`` hold ids and
-    figures a remedy needs (an enrolment id, a correction id), never personal data.
-    """
-
-    person_id: int
-    kind: DecisionKind
-    subject_ref: str
-    reasons_ko: str
-    reasons_en: str
-    basis: list[dict[str, Any]] = field(default_factory=list)
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-def _days(tree: ParameterTree, name: str, on: dt.date) -> int:
-    return int(tree.value(name, on))
-
-
-def _contest_deadlines(on: dt.date, tree: ParameterTree) -> dict[str, dt.date]:
-    """The objection and administrative-appeal deadlines from ``on``, when the notice of the
-    effective decision is sent (the day the person learns of it, at the latest)."""
-    return {"objection_by": deadlines.deadline(on, _days(tree, OBJECTION.parameter, on), OBJECTION.counting),
-            "appeal_by": deadlines.administrative_appeal_deadline(
-                on, on, _days(tree, ADMINISTRATIVE_APPEAL.parameter, on),
-                _days(tree, APPEAL_FROM_DECISION_DAYS, on))}
-
-
-def notice_context(row: Decision) -> dict[str, Any]:
-    """What a decision's message says: plain values only (the templates are per language)."""
-    entry = CATALOGUE[DecisionKind(row.kind)]
-    return {"decision_id": row.id, "kind_ko": entry.label.ko, "kind_en": entry.label.en,
-            "reasons_ko": row.reasons_ko, "reasons_en": row.reasons_en,
-            "basis_ko": entry.basis.ko, "basis_en": entry.basis.en,
-            "decided_on": row.decided_on.isoformat(),
-            "answer_by": row.answer_by.isoformat() if row.answer_by else "",
-            "objection_by": row.objection_by.isoformat() if row.objection_by else "",
-            "appeal_by": row.appeal_by.isoformat() if row.appeal_by else "",
-            "link": f"/my/decisions/{row.id}"}
-
-
-def _send(session: Session, row: Decision, topic: str, extra: dict[str, Any] | None = None) -> None:
-    outbox.send(session, person_id=row.person_id, topic=topic, context={**notice_context(row), **(extra or {})},
-                mandatory=True, subject_ref=f"decision:{row.id}")
-
-
-def _notice_topic(row: Decision) -> str:
-    entry = CATALOGUE[DecisionKind(row.kind)]
-    return entry.prior_notice_topic or entry.topic
-
-
-def record_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDecision], *,
-                     tree: ParameterTree | None = None, now: dt.datetime | None = None) -> list[Decision]:
-    """Record each decision and send its notice (or its prior notice), in the caller's transaction
-    (``write_decisions``); the rows come back attached to the session, as written."""
-    rows = []
-    for values in write_decisions(session, actor, items, tree=tree, now=now):
-        row = Decision(**values)
-        make_transient_to_detached(row)
-        session.add(row)
-        rows.append(row)
-    return rows
-
-
-def write_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDecision], *,
-                    tree: ParameterTree | None = None, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """The one writer of decisions: each with its status and deadlines (computed once a kind, as
-    every decision of a call is taken on the same day), all in one insert, their notices in one
-    more (``outbox.send_many``) and the audit entry. Returns the rows' values, ids included,
-    without an ORM object each (an import's or a draw's thousands)."""
-    tree = tree or default_tree()
-    now = now or clock.now()
-    today = now.astimezone(clock.SEOUL).date()
-    dates: dict[DecisionKind, dict[str, Any]] = {}
-    rows = []
-    for item in items:
-        entry = CATALOGUE[DecisionKind(item.kind)]
-        if not (item.reasons_ko.strip() and item.reasons_en.strip()):
-            raise RightsError("결정에는 사유가 있어야 합니다.", "A decision needs its reasons.", "reasons")
-        if entry.kind not in dates:
-            dates[entry.kind] = _status_dates(entry.takes_away, today, tree)
-        rows.append({"person_id": item.person_id, "kind": entry.kind.value, "subject_ref": item.subject_ref,
-                     "reasons_ko": item.reasons_ko.strip(), "reasons_en": item.reasons_en.strip(),
-                     "basis": list(item.basis), "details": dict(item.details) or None, "decided_on": today,
-                     **dates[entry.kind], "answer_token": None, "answered_at": None,
-                     "actor_id": actor.id, "actor_role": actor.role, "created_at": now})
-    if not rows:
-        return rows
-    table = Decision.__table__
-    session.flush()  # the insert below bypasses the unit of work
-    ids = insert_ids(session, table, rows)
-    for row, new_id in zip(rows, ids, strict=True):
-        row["id"] = new_id
-    notices = [SimpleNamespace(**row) for row in rows]
-    outbox.send_many(session, [(row.person_id, _notice_topic(row), notice_context(row), f"decision:{row.id}")
-                               for row in notices])
-    first = rows[0]
-    if len(rows) == 1:
-        audit.record(session, actor, f"rights.decision.{first['status']}", subject_person_id=first["person_id"],
-                     object_type="decision", object_id=first["id"], details={"kind": first["kind"]}, now=now)
-    else:  # a draw's or an import's: one entry (the decisions are their own record)
-        kinds: dict[str, int] = {}
-        for row in rows:
-            kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
-        audit.record(session, actor, "rights.decisions", object_type="decision", object_id=first["id"],
-                     details={"count": len(rows), "first": first["id"], "last": rows[-1]["id"], **kinds}, now=now)
-    return rows
-
-
-def _status_dates(takes_away: bool, today: dt.date, tree: ParameterTree) -> dict[str, Any]:
-    """A new decision's status and dates: proposed with a day to answer by (one that takes
-    something away), else effective today with its contest deadlines."""
-    if takes_away:
-        return {"status": DecisionStatus.PROPOSED.value, "effective_on": None, "objection_by": None,
-                "appeal_by": None,
-                "answer_by": deadlines.calendar_deadline(today, _days(tree, PRIOR_NOTICE_DAYS, today))}
-    return {"status": DecisionStatus.EFFECTIVE.value, "effective_on": today, "answer_by": None,
-            **_contest_deadlines(today, tree)}
-
-
-def record_decision(session: Session, actor: audit.Actor, *, person_id: int, kind: DecisionKind | str,
-                    subject_ref: str, reasons: tuple[str, str], basis: Sequence[dict[str, Any]] = (),
-                    details: dict[str, Any] | None = None, tree: ParameterTree | None = None,
-                    now: dt.datetime | None = None) -> Decision:
-    """Record one decision (``reasons`` in Korean and English); see ``record_decisions``."""
-    item = NewDecision(person_id, DecisionKind(kind), subject_ref, reasons[0], reasons[1], list(basis),
-                       dict(details or {}))
-    return record_decisions(session, actor, [item], tree=tree, now=now)[0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -225,13 +73,6 @@ def decisions_of(session: Session, person_id: int) -> list[Decision]:
 def decisions_about(session: Session, subject_ref: str) -> list[Decision]:
     return list(session.scalars(select(Decision).where(Decision.subject_ref == subject_ref)
                                 .order_by(Decision.id)))
-
-
-def proposed(session: Session, subject_ref: str, kind: DecisionKind) -> Decision | None:
-    """The decision of ``kind`` about ``subject_ref`` still in its prior notice, if any."""
-    return session.scalars(select(Decision).where(
-        Decision.subject_ref == subject_ref, Decision.kind == kind.value,
-        Decision.status == DecisionStatus.PROPOSED.value)).first()
 
 
 def get_appeal(session: Session, appeal_id: int, scope: Scope = SYSTEM) -> Appeal:
@@ -320,10 +161,10 @@ def take_effect(session: Session, actor: audit.Actor, row: Decision, *, on: dt.d
     remedies.EFFECTS[DecisionKind(row.kind)](session, row, actor, on)
     row.status = DecisionStatus.EFFECTIVE.value
     row.effective_on = on
-    for name, value in _contest_deadlines(on, tree or default_tree()).items():
+    for name, value in decisions.contest_deadlines(on, tree or default_tree()).items():
         setattr(row, name, value)
     session.flush()
-    _send(session, row, CATALOGUE[DecisionKind(row.kind)].topic)
+    decisions.send(session, row, CATALOGUE[DecisionKind(row.kind)].topic)
     audit.record(session, actor, "rights.decision.effective", subject_person_id=row.person_id,
                  object_type="decision", object_id=row.id, details={"kind": row.kind})
     return row
@@ -399,7 +240,7 @@ def file_appeal(session: Session, actor: audit.Actor, *, decision_id: int, text:
                     attachment_type=stored.media_type if stored else None,
                     attachment_bytes=stored.size if stored else None,
                     filed_at=clock.now(), filed_on=today,
-                    due_on=deadlines.deadline(today, _days(tree, APPEAL_DECISION_DAYS, today),
+                    due_on=deadlines.deadline(today, decisions.days(tree, APPEAL_DECISION_DAYS, today),
                                               APPEAL_DECISION_COUNTING))
     session.add(appeal)
     session.flush()
@@ -448,7 +289,7 @@ def decide_appeal(session: Session, actor: audit.Actor, *, appeal_id: int, uphel
     row.decided_at, row.decided_on = clock.now(), clock.today()
     session.flush()
     outcome = CATALOGUE[DecisionKind(decision.kind)].remedy
-    _send(session, decision, APPEAL_DECIDED_TOPIC, {
+    decisions.send(session, decision, APPEAL_DECIDED_TOPIC, {
         "appeal_id": row.id, "upheld": upheld, "appeal_reasons": note,
         "outcome_ko": ("인용: " + outcome.ko) if upheld else "기각: 결정을 유지합니다.",
         "outcome_en": ("Upheld: " + outcome.en) if upheld else "Dismissed: the decision stands."})

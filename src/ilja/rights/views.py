@@ -27,12 +27,14 @@ from ilja.accounts.models import User
 from ilja.accounts.roles import Permission, Role
 from ilja.accounts.scope import Scope
 from ilja.config import get_settings
+from ilja.decisions import service as decisions
+from ilja.decisions.catalogue import CATALOGUE, DecisionKind
+from ilja.decisions.models import Appeal, Decision
 from ilja.people import stored_files
 from ilja.people.keys import get_keyring
+from ilja.publicjobs import decisions as publicjobs_decisions
 from ilja.rights import attachments
 from ilja.rights import service as rights
-from ilja.rights.catalogue import CATALOGUE, DecisionKind
-from ilja.rights.models import Appeal, Decision
 from ilja.support.pages import person_names
 from ilja.web.templating import private_page, render, translator
 
@@ -226,7 +228,7 @@ def _placement(db: Session, principal: Principal, placement_id: int) -> Any:
 def _end_context(db: Session, principal: Principal, placement: Any) -> dict[str, Any]:
     return {"placement": placement,
             "name": person_names(db, principal, [placement.person_id]).get(placement.person_id, ""),
-            "pending": rights.proposed(db, f"placement:{placement.id}", DecisionKind.PLACEMENT_ENDED),
+            "pending": decisions.proposed(db, f"placement:{placement.id}", DecisionKind.PLACEMENT_ENDED),
             "active": "rights"}
 
 
@@ -244,8 +246,6 @@ def end_placement(request: Request, placement_id: int, db: DbSession, principal:
                   end_on: Annotated[str, Form(max_length=10)] = "",
                   reason: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "") -> Response:
     import datetime as dt
-
-    from ilja.rights import hooks
 
     placement = _placement(db, principal, placement_id)
     if placement is None:
@@ -267,7 +267,7 @@ def end_placement(request: Request, placement_id: int, db: DbSession, principal:
         return _page(request, "rights/end_placement.html", {
             **_end_context(db, principal, placement), "errors": errors,
             "values": {"end_on": end_on, "reason": reason}}, status_code=422)
-    hooks.placement_end_proposed(db, principal.actor, placement=placement, end_on=day, reason=reason.strip())
+    publicjobs_decisions.propose_end(db, principal.actor, placement=placement, end_on=day, reason=reason.strip())
     return RedirectResponse(f"/rights/placements/{placement.id}/end", status_code=303)
 
 

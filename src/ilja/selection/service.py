@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.applications import service as applications
+from ilja.applications.adverse import Wording
 from ilja.applications.errors import (
     ApplicationNotFound,
     InvalidTransition,
@@ -85,6 +86,7 @@ from ilja.selection.run import run_selection as draw
 from ilja.selection.stats import selection_stats
 from ilja.selection.waitlist import ChangeKind, replay
 from ilja.selection.waitlist import withdraw as withdraw_pure
+from ilja.selection.wording import selection_wording
 
 S = ApplicationStatus
 DRAWN = (S.ELIGIBLE.value, S.INELIGIBLE.value)
@@ -200,7 +202,8 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
              for a, o in zip(apps, outcomes, strict=True)
              if a.status == S.ELIGIBLE]
     applications.record_moves(session, moves, actor=actor,
-                              program_kind=applications.program_kind(row.program_code), now=now)
+                              program_kind=applications.program_kind(row.program_code), now=now,
+                              wording=selection_wording)
     offers_made.after_draw(session, run_row, row, [
         (a.id, o.unit, o.seat.value if o.seat else None)
         for a, o in zip(apps, outcomes, strict=True) if o.status == Status.SELECTED], now=now)
@@ -405,14 +408,17 @@ class WithdrawalResult:
 
 
 def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
-             actor: audit.Actor, note: str, now: dt.datetime | None = None) -> WithdrawalResult:
+             actor: audit.Actor, note: str, now: dt.datetime | None = None,
+             wording: Wording = selection_wording) -> WithdrawalResult:
     """Take selected or waitlisted applications out and promote the next in line.
 
     ``leavers`` maps application ids to why they leave: ``declined`` (포기), ``dropped``
     (dropped before the start) or ``ineligible`` (found ineligible after the draw). The same
     choice rule fills each freed seat — a reserved seat goes to the next priority applicant and
     reverts to the open pool if there is none — and nobody holding a seat loses it. Each moved
-    application gets a history line naming the leavers whose seats opened the chain.
+    application gets a history line naming the leavers whose seats opened the chain. A leaver
+    found not eligible gets a decision worded by ``wording`` (the selection's own, unless the
+    caller knows the reasons better: a household passed over).
     """
     if not leavers:
         raise SelectionError("물러날 신청을 하나 이상 고르십시오.", "Name at least one application.")
@@ -475,7 +481,8 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
         outcome_updates.append({"b_id": by_app[app_id].id, "b_status": change["status_after"],
                                 "b_unit": change["unit_after"], "b_seat": change["seat_after"]})
     applications.record_moves(session, moves, actor=actor, note=note.strip(),
-                              program_kind=applications.program_kind(row.program_code), now=now)
+                              program_kind=applications.program_kind(row.program_code), now=now,
+                              wording=wording)
     if outcome_updates:
         table = table_of(SelectionOutcomeRow)
         session.execute(update(table).where(table.c.id == bindparam("b_id")).values(

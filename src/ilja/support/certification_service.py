@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.decisions.catalogue import DecisionKind
+from ilja.decisions.service import NewDecision, record_decisions
 from ilja.outcomes import service as outcomes
 from ilja.people import stored_files
 from ilja.people.keys import get_keyring
@@ -248,10 +250,21 @@ def decide_claim(session: Session, *, claim_id: int, approve: bool, reason: str 
                  object_type="fee_claim", object_id=claim.id,
                  details={"status": claim.status, "amount_won": claim.amount_approved_won})
     if not approve:
-        from ilja.rights import hooks
-
-        hooks.claim_refused(session, actor, claim=claim)
+        _refusal_decided(session, actor, claim)
     return claim
+
+
+def _refusal_decided(session: Session, actor: audit.Actor, claim: FeeClaim) -> None:
+    """A refused claim is an adverse decision: recorded with the staff's reason and a notice of how
+    to contest it (``ilja.decisions``), in the same transaction."""
+    reason = claim.decision_reason or ""
+    record_decisions(session, actor, [NewDecision(
+        claim.person_id, DecisionKind.CLAIM_REFUSED, f"fee_claim:{claim.id}",
+        f"자격증 응시료 지원 신청이 반려되었습니다. 사유: {reason}",
+        f"The certification fee claim was refused. Reason (as written by staff): {reason}",
+        basis=[{"ref": "support.certification", "ko": "자격증 응시료 지원 기준",
+                "en": "Certification fee support rules"}],
+        details={"claim_id": claim.id})])
 
 
 def record_payment(session: Session, *, claim_id: int, paid_on: dt.date, payment_ref: str,

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.attendance.records import Method
+from ilja.decisions.catalogue import DecisionKind
+from ilja.decisions.service import proposed
 from ilja.people import registry
 from ilja.programs.loader import load_plan
 from ilja.rules.parameters import default_tree
@@ -34,6 +36,7 @@ from ilja.training.attendance_import import (
     read_frame,
 )
 from ilja.training.certificate import CertificateData, certificate_pdf
+from ilja.training.decisions import propose_dropout
 from ilja.training.dropout import DropoutRules, Kind, Rule, attendance_finding, score_findings
 from ilja.training.dropout import Finding as Found
 from ilja.training.errors import InvalidInput, NotEnrollable, NotFound
@@ -270,19 +273,14 @@ def _store(session: Session, enrolment: Enrolment, found: Found, actor: audit.Ac
                  subject_person_id=enrolment.person_id, object_type="training_enrolment",
                  object_id=enrolment.id, details={"rule": found.rule.value, "finding": row.id})
     if found.kind is Kind.DROPOUT:  # prior notice first: the dropout takes effect later (rights)
-        from ilja.rights import hooks
-
-        hooks.dropout_found(session, actor, enrolment=enrolment, finding=row)
+        propose_dropout(session, actor, enrolment=enrolment, finding=row)
     return row
 
 
 def _dropout_proposed(session: Session, enrolment: Enrolment) -> Any:
     """The trainee's dropout still in its prior notice (``ilja.rights``): while it runs, no other
     attendance finding is made (a shortfall is proposed once, not once a day)."""
-    from ilja.rights import service as rights
-    from ilja.rights.catalogue import DecisionKind
-
-    return rights.proposed(session, f"enrolment:{enrolment.id}", DecisionKind.DROPOUT)
+    return proposed(session, f"enrolment:{enrolment.id}", DecisionKind.DROPOUT)
 
 
 def evaluate_cohort(session: Session, *, cohort_id: int, on: dt.date,
@@ -393,9 +391,6 @@ def complete_cohort(session: Session, *, cohort_id: int, on: dt.date,
     enrolled and reaches the completion attendance rate completes, the rest are proposed for
     dropout with the attendance reason; a trainee whose dropout is still in its prior notice
     does not complete (``ilja.rights``)."""
-    from ilja.rights import service as rights
-    from ilja.rights.catalogue import DecisionKind
-
     cohort = service.get_cohort(session, cohort_id)
     if on < service.schedule_of(cohort).end:
         raise InvalidInput("마지막 교육일 이후에 수료 처리합니다.",
@@ -407,7 +402,7 @@ def complete_cohort(session: Session, *, cohort_id: int, on: dt.date,
     for enrolment in service.roster(session, cohort_id):
         if enrolment.status != EnrolmentStatus.ENROLLED:
             continue
-        pending = rights.proposed(session, f"enrolment:{enrolment.id}", DecisionKind.DROPOUT)
+        pending = _dropout_proposed(session, enrolment)
         if pending is not None:
             failed.append((enrolment, session.get_one(Finding, pending.details["finding_id"])))
             continue

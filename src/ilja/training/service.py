@@ -27,6 +27,7 @@ from ilja.selection import service as selection
 from ilja.selection.errors import NotDrawn
 from ilja.selection.models import SelectionOutcomeRow, SelectionRunRow
 from ilja.training import bounds
+from ilja.training.decisions import propose_exclusion
 from ilja.training.errors import (
     CohortFull,
     Conflict,
@@ -481,9 +482,7 @@ def quit_course(session: Session, *, enrolment_id: int, with_notice: bool, on: d
     enrolment.quit_with_notice = True
     _end(session, enrolment, EnrolmentStatus.QUIT, on, text, actor, S.QUIT)
     if not with_notice:
-        from ilja.rights import hooks
-
-        hooks.quit_without_notice(session, actor, enrolment=enrolment, on=on)
+        propose_exclusion(session, actor, enrolment=enrolment, on=on)
     audit.record(session, actor, "training.quit", subject_person_id=enrolment.person_id,
                  object_type="training_enrolment", object_id=enrolment.id,
                  details={"with_notice": with_notice})

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from ilja.accounts import audit
 from ilja.applications import service as applications
 from ilja.applications import snapshot as snapshots
+from ilja.applications.adverse import eligibility_wording
 from ilja.applications.models import Application, ApplicationStatus, Round, table_of
 from ilja.people import training_history
 from ilja.people.models import EndedCourse, Person
@@ -317,7 +318,7 @@ def _move(session: Session, round_row: Round, apps: Sequence[Any], report: Reeva
     if moves:
         applications.record_moves(session, moves, actor=actor,
                                   program_kind=applications.program_kind(round_row.program_code),
-                                  note=note, now=now)
+                                  note=note, now=now, wording=eligibility_wording)
     seated = {i: "ineligible" for i in report.became_ineligible if status[i] in AFTER_DRAW}
     if seated:
         from ilja.selection import service as selection

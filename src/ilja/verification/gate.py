@@ -29,8 +29,10 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.applications import service as applications
+from ilja.applications.adverse import AdverseMove, Reasons
 from ilja.applications.models import Application, Round, table_of
 from ilja.selection.errors import SelectionError
+from ilja.selection.wording import selection_wording
 from ilja.verification import catalogue, household
 from ilja.verification.evaluation import CHUNK, verified_of
 from ilja.verification.models import AtSelection, SelectionVerification, Verification
@@ -156,7 +158,14 @@ HOUSEHOLD_REASONS = (
     "Another applicant of your household (as the social-security information system records it) "
     "was ranked ahead of you and selected. The program takes one participant per household, so "
     "you were passed over and the seat went to the next in line.")
-"""The reasons of a household member's ``not_eligible`` decision (``rights.hooks``)."""
+"""The reasons of a household member's ``not_eligible`` decision (``household_wording``)."""
+
+
+def household_wording(session: Session, moves: Sequence[AdverseMove]) -> list[Reasons | None]:
+    """A household member passed over: ``HOUSEHOLD_REASONS``; the rest of the withdrawal's chain
+    as the selection words it."""
+    return [HOUSEHOLD_REASONS if move.reason_code == "withdrawal.household" else words
+            for move, words in zip(moves, selection_wording(session, moves), strict=True)]
 
 
 def one_per_household(session: Session, round_row: Round, *, actor: audit.Actor,
@@ -184,5 +193,5 @@ def one_per_household(session: Session, round_row: Round, *, actor: audit.Actor,
                                          table.c.round_id == round_row.id)
                     .values(state=AtSelection.HOUSEHOLD.value))
     selection.withdraw(session, round_row.id, dict.fromkeys(over, "household"), actor=actor,
-                       note=HOUSEHOLD_NOTE, now=now)
+                       note=HOUSEHOLD_NOTE, now=now, wording=household_wording)
     return over

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ilja.rights.deadlines import Counting
+from ilja.decisions.deadlines import Counting
 
 PARAMETERS = "common.rights."
 

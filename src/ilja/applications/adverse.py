@@ -1,0 +1,115 @@
+"""Adverse status moves become decisions about the applicant (``lifecycle.ADVERSE``): every status
+line passes ``notify_adverse``, which records each adverse move through the one writer
+(``ilja.decisions``) with its reasons, the round's notice as its basis, and a notice to the person.
+
+The reasons are worded by the caller that knows them (a ``Wording``): the screening's eligibility
+lines here (``eligibility_wording``), the draw's score and rank in ``selection``, the one
+participant per household rule in ``verification``. A move no wording covers is refused, never
+passed over: every adverse decision is told with its reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ilja.accounts import audit
+from ilja.applications.eligibility import eligibility_context, reasons
+from ilja.applications.lifecycle import adverse_decision
+from ilja.applications.models import Application, Round
+from ilja.applications.models import ApplicationStatus as S
+from ilja.decisions.catalogue import DecisionKind
+from ilja.decisions.service import NewDecision, write_decisions
+from ilja.errors import IljaError
+
+Reasons = tuple[str, str]
+"""A decision's reasons in Korean and in English."""
+
+
+@dataclass(frozen=True)
+class AdverseMove:
+    """An adverse move just written: the application's row (``id``, ``person_id``, ``round_id``,
+    ``score``, ``eligibility``, ``eligibility_context_id``), the kind of decision, and the move's
+    reason code and details."""
+
+    application: Any
+    kind: DecisionKind
+    reason_code: str
+    details: dict[str, Any] | None
+
+
+Wording = Callable[[Session, Sequence[AdverseMove]], Sequence[Reasons | None]]
+"""The reasons of each move, in order; ``None`` for a move the wording does not cover."""
+
+StatusLine = tuple[int, str | None, str, str, dict[str, Any] | None]
+"""A status line: application id, from, to, reason code, details."""
+
+
+class Unworded(IljaError):
+    """An adverse move whose caller gave no reasons for it: a decision may not go without them."""
+
+    code = "decision_unworded"
+    status_code = 500
+
+    def __init__(self, reason_code: str):
+        super().__init__(f"사유 없이 불리한 결정을 기록할 수 없습니다 ({reason_code}).",
+                         f"An adverse move has no wording for its decision's reasons ({reason_code}).")
+
+
+def eligibility_wording(session: Session, moves: Sequence[AdverseMove]) -> list[Reasons | None]:
+    """A not-eligible decision's reasons: the eligibility snapshot's reason lines (the shared
+    contexts read once each: an import's thousands of applications share a few)."""
+    contexts: dict[int, Any] = {}
+    return [_eligibility_reasons(session, move.application, contexts)
+            if move.kind == DecisionKind.NOT_ELIGIBLE else None for move in moves]
+
+
+def _eligibility_reasons(session: Session, application: Any, contexts: dict[int, Any]) -> Reasons:
+    context = contexts.get(application.eligibility_context_id)
+    if context is None:
+        context = contexts[application.eligibility_context_id] = eligibility_context(session, application)
+    lines = reasons(session, application, context=context)
+    failed = ", ".join((application.eligibility or {}).get("failed") or [])
+    ko = "\n".join(lines.get("ko") or [f"충족하지 못한 조건: {failed}"])
+    en = "\n".join(lines.get("en") or [f"Conditions not met: {failed}"])
+    return ko, en
+
+
+def _round_basis(title: str, announced: dt.date, round_id: int) -> dict[str, Any]:
+    return {"ref": f"round:{round_id}", "ko": f"모집 공고 「{title}」 (공고일 {announced.isoformat()})",
+            "en": f"The round's notice “{title}” (announced {announced.isoformat()})"}
+
+
+def notify_adverse(session: Session, actor: audit.Actor, lines: Sequence[StatusLine],
+                   wording: Wording | None) -> None:
+    """Record the adverse decisions among status lines just written, each with its reasons
+    (``wording``) and notice: the one place every status line passes, the opening screening's
+    included. Raises ``Unworded`` for an adverse move ``wording`` does not cover."""
+    found = [(app_id, kind, reason, details) for app_id, previous, status, reason, details in lines
+             if (kind := adverse_decision(S(previous) if previous else None, S(status))) is not None]
+    if not found:
+        return
+    ids = [app_id for app_id, *_ in found]
+    apps = {a.id: a for a in session.execute(  # the columns the wordings read: no ORM object each
+        select(Application.id, Application.person_id, Application.round_id, Application.score,
+               Application.eligibility, Application.eligibility_context_id)
+        .where(Application.id.in_(ids)))}
+    rounds = {r.id: r for r in session.scalars(select(Round).where(
+        Round.id.in_({a.round_id for a in apps.values()})))}
+    moves = [AdverseMove(apps[app_id], DecisionKind(kind), reason, details) for app_id, kind, reason, details in found]
+    worded = wording(session, moves) if wording is not None else [None] * len(moves)
+    items = []
+    for move, words in zip(moves, worded, strict=True):
+        if words is None:
+            raise Unworded(move.reason_code)
+        application, row = move.application, rounds[move.application.round_id]
+        items.append(NewDecision(
+            application.person_id, move.kind, f"application:{application.id}", *words,
+            basis=[_round_basis(row.title, row.announced_on, row.id)],
+            details={"application_id": application.id, "round_id": row.id, "reason_code": move.reason_code}))
+    write_decisions(session, actor, items)
