@@ -22,8 +22,11 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
+from ilja.accounts.service import get_user_by_login
 from ilja.matching import service
-from ilja.matching.models import Organisation, Posting
+from ilja.matching.models import Candidate, Organisation, Posting
+from ilja.matching.profile_input import parse_conditions
+from ilja.people.models import Person
 from ilja.rules.parameters import default_tree
 from ilja.rules.pay import WorkingTime, standard_month
 
@@ -172,11 +175,6 @@ def fill_demo_candidates(session: Session, *, seed: int = 2025, round_code: str 
     postings and its trainees as candidates in the demo coordinator's caseload, each on a person
     of the synthetic registry; dates move with today so deadlines stay ahead. A second call
     adds nothing."""
-    from ilja.accounts.service import get_user_by_login
-    from ilja.matching.models import Candidate
-    from ilja.matching.profile_input import parse_conditions
-    from ilja.people.models import Person
-
     prefix = f"DEMO{seed}-G"
     if session.scalar(select(Posting.id).where(Posting.code.like(f"{prefix}%")).limit(1)):
         return DemoCandidates(0, 0, 0)

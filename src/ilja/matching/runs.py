@@ -50,6 +50,7 @@ from ilja.matching.service import (
     fit_table,
     list_postings,
 )
+from ilja.outcomes import service as outcomes_service
 from ilja.rules.parameters import default_tree
 from ilja.seeds import commitment, new_seed
 
@@ -321,13 +322,11 @@ def decide_offer(session: Session, offer_id: int, *, decision: str, on: dt.date,
             recorded_by=actor.id, created_at=clock.now())
         session.add(outcome)
         candidate.active = False
-        from ilja.outcomes import service as outcomes
-
         # postings carry no contract type: a job posting counts as a regular position and an
         # internship as an internship; the coordinator corrects it at the follow-up
-        outcomes.record_hire(session, person_id=candidate.person_id, employer=organisation.name,
-                             job_title=posting.title, hired_on=on, actor=actor,
-                             contract_type="permanent" if posting.kind == "job" else "internship")
+        outcomes_service.record_hire(session, person_id=candidate.person_id, employer=organisation.name,
+                                     job_title=posting.title, hired_on=on, actor=actor,
+                                     contract_type="permanent" if posting.kind == "job" else "internship")
     session.flush()
     audit.record(session, actor, f"matching.offer.{decision}",
                  subject_person_id=candidate.person_id, object_type="offer", object_id=offer.id)

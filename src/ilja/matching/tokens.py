@@ -49,6 +49,7 @@ def kiwi() -> Any:
     if _kiwi is None or _kiwi_pid != os.getpid():
         with _lock:
             if _kiwi is None or _kiwi_pid != os.getpid():
+                # lazy: optional heavy dependency (kiwipiepy), loaded only when this feature runs
                 from kiwipiepy import Kiwi
 
                 analyser = Kiwi()

@@ -24,10 +24,12 @@ from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, MatchingManager, OwnProfileEditor, Principal, authenticated, requires
 from ilja.accounts.roles import Permission
-from ilja.accounts.scope import Scope
+from ilja.accounts.scope import SYSTEM, Scope
 from ilja.i18n import Translator
 from ilja.matching import coordination, runs, service
+from ilja.matching.acceptance import acceptance
 from ilja.matching.errors import MatchingInputError, NoProfile, NotFound
+from ilja.matching.filters import SHIFTS
 from ilja.matching.models import Candidate, Organisation
 from ilja.matching.posting_input import (
     ORGANISATION_KINDS,
@@ -36,7 +38,10 @@ from ilja.matching.posting_input import (
     posting_problems,
     split_list,
 )
+from ilja.matching.profile_input import KINDS_WANTED, experience_text, parse_conditions
+from ilja.matching.vocabulary import EDUCATION_LEVELS, vocabulary
 from ilja.people.registry import get_person, masked_view
+from ilja.programs.loader import load_plan
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -377,8 +382,6 @@ async def rank_candidates(posting_id: int, request: Request, db: DbSession,
 def acceptance_page(request: Request, db: DbSession, principal: MatchingManager) -> HTMLResponse:
     """Proposals, offers, interviews and hires counted per posting and per employer (no
     person), with the acceptance rate."""
-    from ilja.matching.acceptance import acceptance
-
     by_posting, by_employer = acceptance(db)
     return render(request, "matching/acceptance.html", {
         "by_posting": by_posting, "by_employer": by_employer})
@@ -440,22 +443,16 @@ LIST_FIELDS = ("required_skills", "preferred_skills", "ncs_codes", "required_cer
 
 def field_options(t: Translator) -> list[tuple[str, str]]:
     """The vocabulary's job fields (AI·소프트웨어, 전기, 용접 …) for a select."""
-    from ilja.matching.vocabulary import vocabulary
-
     return [("", t("matching.form.none"))] + [
         (key, t.pick(names["ko"], names["en"])) for key, names in vocabulary().fields.items()]
 
 
 def education_options(t: Translator) -> list[tuple[str, str]]:
-    from ilja.matching.vocabulary import EDUCATION_LEVELS
-
     return [("", t("matching.form.none"))] + [(level, t("matching.education." + level))
                                               for level in EDUCATION_LEVELS]
 
 
 def district_options(t: Translator) -> list[tuple[str, str]]:
-    from ilja.programs.loader import load_plan
-
     return [("", t("matching.form.none"))] + [(d.name.ko, t.pick(d.name.ko, d.name.en))
                                               for d in load_plan().districts]
 
@@ -710,10 +707,6 @@ CONDITION_FIELDS = ("skills", "certifications", "experience", "education", "want
 
 
 def conditions_options(t: Translator) -> dict[str, Any]:
-    from ilja.matching.filters import SHIFTS
-    from ilja.matching.profile_input import KINDS_WANTED
-    from ilja.matching.vocabulary import vocabulary
-
     fields = vocabulary().fields
     return {"education": education_options(t), "districts": district_options(t),
             "kinds": [(k, t("matching.kind_wish." + k)) for k in KINDS_WANTED],
@@ -724,8 +717,6 @@ def conditions_options(t: Translator) -> dict[str, Any]:
 
 def conditions_values(candidate: Any) -> dict[str, Any]:
     """A candidate's record as the form shows it."""
-    from ilja.matching.profile_input import experience_text
-
     return {"skills": ", ".join(candidate.skills), "certifications": ", ".join(candidate.certifications),
             "experience": experience_text(candidate.experience),
             "education": candidate.education or "", "wanted_kinds": candidate.wanted_kinds or [],
@@ -748,8 +739,6 @@ async def _conditions_form(request: Request) -> dict[str, Any]:
 def _save_conditions(request: Request, db: Any, principal: Principal, candidate_id: int,
                      values: dict[str, Any], scope: Any) -> list[tuple[str, str]]:
     """Check and save; the (field, message) errors, none when saved."""
-    from ilja.matching.profile_input import parse_conditions
-
     conditions, problems = parse_conditions(values)
     if problems:
         return _errors(translator(request), problems, CONDITION_FIELDS)
@@ -761,8 +750,6 @@ def _save_conditions(request: Request, db: Any, principal: Principal, candidate_
 async def edit_my_conditions(request: Request, db: DbSession,
                              principal: OwnProfileEditor) -> HTMLResponse | RedirectResponse:
     """The trainee's own skills, certificates, experience and conditions (their record only)."""
-    from ilja.accounts.scope import SYSTEM
-
     person_id = principal.user.person_id if principal.user else None
     candidate = service.candidate_of_person(db, person_id) if person_id else None
     if candidate is None:

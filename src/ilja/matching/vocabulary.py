@@ -154,6 +154,7 @@ class Vocabulary:
 
     def skills_in(self, text: str) -> list[str]:
         """Skills named anywhere in a free text."""
+        # lazy: tokens builds its Kiwi with this vocabulary's words, so it imports this module
         from ilja.matching.tokens import kiwi
 
         if not text or not text.strip():

@@ -30,6 +30,7 @@ from sqlalchemy import create_engine, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from ilja import clock
+from ilja.db import Base, upgrade
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -125,9 +126,6 @@ def _pg_dump(url: str, target: Path) -> Path:
 
 
 def _ordered_tables():
-    import ilja.models  # noqa: F401 - registers every model
-    from ilja.db import Base
-
     return list(Base.metadata.sorted_tables)
 
 
@@ -218,8 +216,6 @@ def restore(source: Path, url: str) -> BackupReport:
 
 
 def _portable_restore(folder: Path, url: str) -> None:
-    from ilja.db import upgrade
-
     revisions = json.loads((folder / "alembic_version.json").read_text())
     upgrade(url)  # the schema by the migrations, then the rows
     engine = create_engine(url)

@@ -6,7 +6,7 @@ for someone to remember a command or a cron line:
 * offers past their deadline lapse and the waitlist moves up, each promotion notified
   (``selection.offer_service.lapse_offers``);
 * a seat given on condition whose facts were not verified by its deadline goes to the next in
-  line (``verification.gate.lapse_conditional``).
+  line (``selection.service.lapse_conditional``).
 
 Each duty is idempotent, runs in its own transaction, and one worker at a time runs it: on
 PostgreSQL it takes a transaction-scoped advisory lock and skips the turn when another worker
@@ -22,16 +22,15 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
 from ilja.db import transaction
 from ilja.rights import service as rights
-from ilja.selection import offer_service
-from ilja.verification import gate
-from ilja.verification.models import AtSelection, SelectionVerification
+from ilja.selection import offer_service, verification_gate
+from ilja.selection import service as selection
 
 log = logging.getLogger("ilja.ops.duties")
 
@@ -53,10 +52,8 @@ def _offers_lapse(session: Session) -> int:
 
 def _conditional_seats_lapse(session: Session) -> int:
     today = clock.today()
-    rounds = session.scalars(select(SelectionVerification.round_id).distinct().where(
-        SelectionVerification.state == AtSelection.CONDITIONAL.value, SelectionVerification.deadline < today))
-    return sum(len(gate.lapse_conditional(session, round_id, actor=audit.SYSTEM_ACTOR, on=today))
-               for round_id in list(rounds))
+    return sum(len(selection.lapse_conditional(session, round_id, actor=audit.SYSTEM_ACTOR, on=today))
+               for round_id in verification_gate.rounds_with_lapsed(session, today))
 
 
 DUTIES = (

@@ -9,6 +9,10 @@ shrunk, so a bounded run stays bounded.
 
 from __future__ import annotations
 
+import json
+import pickle
+import subprocess
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,8 +22,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from ilja.accounts.deps import authenticated, requires
 from ilja.accounts.roles import Role, has_permission
+from ilja.ops.log_scan import captured_logs
 from ilja.ops.routes import routes
-from ilja.ops.site import Site
+from ilja.ops.site import Site, environment
+from ilja.web.app import create_app
 
 
 @dataclass
@@ -66,6 +72,7 @@ def fuzz_api(site: Site, *, examples: int = 3, refused_examples: int = 1, seed: 
              shard: tuple[int, int] = (0, 1)) -> FuzzReport:
     """Fuzz every operation (of this ``shard``: (index, count) takes every count-th one) as every
     role, ``examples`` cases where the role may get in and ``refused_examples`` where it may not."""
+    # lazy: optional heavy dependency (schemathesis), loaded only when this feature runs
     import schemathesis
 
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", site.app)
@@ -125,12 +132,6 @@ def merged(reports: list[FuzzReport]) -> FuzzReport:
 def _fuzz_shard(spec: dict) -> None:
     """One shard in a process of its own (``python -m ilja.ops.fuzz_api`` with ``spec`` as JSON
     on its input): its report pickled to ``spec["out"]``, the app's log records to ``spec["log"]``."""
-    import pickle
-
-    from ilja.ops.log_scan import captured_logs
-    from ilja.ops.site import environment
-    from ilja.web.app import create_app
-
     url, data_dir = spec["url"], Path(spec["data_dir"])
     options = {**spec["options"], "shard": tuple(spec["options"]["shard"])}
     with environment(url, data_dir), captured_logs(Path(spec["log"])):
@@ -145,11 +146,6 @@ def fuzz_in_processes(url: str, data_dir: Path, tokens: dict[str, str], ids: dic
     """``fuzz_api`` split by operation over ``processes`` child processes (one core each: the
     generation and the app share one interpreter lock), each with its own app on ``url``;
     the app's log records of shard n go to ``log_dir/fuzz-n.log``."""
-    import json
-    import pickle
-    import subprocess
-    import sys
-
     children = []
     try:
         for n in range(processes):
@@ -188,6 +184,7 @@ def _documents(operation, status: int) -> bool:
 
 
 def _runner(operation, role, refusal, headers, seen, report, due=None):
+    # lazy: optional heavy dependency (schemathesis), loaded only when this feature runs
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import response_schema_conformance
 

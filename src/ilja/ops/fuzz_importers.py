@@ -11,13 +11,24 @@ count too.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import resource
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import psutil
+
+from ilja.errors import IljaError, Invalid
+from ilja.ops.hostile_files import corpus
+from ilja.people.importer import validate_file
+from ilja.people.person_format import read_persons
+from ilja.publicjobs.service import read_xlsx
+from ilja.training.attendance_import import read_frame
 
 PEOPLE_HEADER = ["name", "birth_date", "sido", "sigungu", "employment_status", "able_to_work",
                  "household_head", "household_size", "nationality", "phone"]
@@ -75,8 +86,6 @@ class _PeakMemory:
 
 def _typed(exc: BaseException) -> bool:
     """An Ilja error type (a refusal the API answers with a 4xx) with a message."""
-    from ilja.errors import IljaError
-
     if isinstance(exc, IljaError):
         return 400 <= exc.status_code < 500
     return any(k.__module__.startswith("ilja.") for k in type(exc).__mro__) and bool(str(exc))
@@ -103,34 +112,24 @@ def run_one(importer: str, call: Callable[[Path], object], path: Path, *, max_se
 
 
 def people_file(path: Path) -> object:
-    from ilja.people.importer import validate_file
-
     return validate_file(path, program="companion_jobs", on=dt.date(2025, 6, 1))
 
 
 def person_format_file(path: Path) -> object:
-    from ilja.people.person_format import read_persons
-
     return read_persons(path)
 
 
 def attendance_file(path: Path) -> object:
-    from ilja.training.attendance_import import read_frame
-
     return read_frame(path)
 
 
 def timesheet_file(path: Path) -> object:
     """The timesheet reader; its API turns any exception into 422, so only bounds matter here."""
-    from ilja.publicjobs.service import read_xlsx
-
     if path.suffix != ".xlsx":
         return None
     try:
         return read_xlsx(path)
     except Exception as exc:  # noqa: BLE001 - the route answers 422 for any unreadable upload
-        from ilja.errors import Invalid
-
         raise Invalid("XLSX 파일을 읽을 수 없습니다.", "not a readable XLSX file") from exc
 
 
@@ -152,12 +151,6 @@ def hostile_run(folder: Path, *, names: list[str] | None = None, max_seconds: fl
     """Each importer in a child process capped at ``address_space_gb`` (RLIMIT_AS), so a file that
     would eat the machine kills only its child; that file is then a failure and the child is
     started again for the rest."""
-    import json
-    import subprocess
-    import sys
-
-    from ilja.ops.hostile_files import corpus
-
     report = ImporterReport()
     for name in names or list(IMPORTERS):
         _, header, good = IMPORTERS[name]
@@ -184,17 +177,12 @@ def hostile_run(folder: Path, *, names: list[str] | None = None, max_seconds: fl
 
 def _limit(gigabytes: float) -> Callable[[], None]:
     def apply() -> None:
-        import resource
-
         size = int(gigabytes * 1024**3)
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
     return apply
 
 
 def _child(argv: list[str]) -> None:
-    import json
-    from dataclasses import asdict
-
     name, folder, max_seconds, max_megabytes, *files = argv
     call = IMPORTERS[name][0]
     for file in files:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
+import httpx
 from sqlalchemy import text
 
 from ilja.db import engine_for
@@ -96,8 +97,6 @@ def send_people(base: str, url: str, token: str, people: list[Synthetic]) -> dic
     """Register half of ``people``, search for them by name and phone, read them, then register
     the other half while every insert fails; the count of each status the server answered
     (0: the connection closed without an answer)."""
-    import httpx
-
     statuses: dict[int, int] = {}
     half = len(people) // 2
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:

@@ -44,12 +44,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+import numpy as np
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from ilja import access, clock
 from ilja.accounts import audit
-from ilja.db import engine_for, transaction
+from ilja.applications.demo_data import fill_demo_round
+from ilja.applications.models import RoundUnit
+from ilja.db import engine_for, get_engine, transaction
 from ilja.ops.run_checks import (
     audit_head,
     audit_kept,
@@ -60,6 +63,13 @@ from ilja.ops.run_checks import (
     payroll_state,
     selection_state,
 )
+from ilja.ops.site import environment
+from ilja.people.models import Person
+from ilja.publicjobs import service as publicjobs
+from ilja.publicjobs.models import PayrollRun
+from ilja.publicjobs.payroll_service import run_payroll
+from ilja.publicjobs.timesheet import EntryKind, prefill_month
+from ilja.selection import service as selection
 
 ACTOR = audit.Actor("cli:run-faults", "program_manager", "cli")
 PAYROLL_PROGRAM = "companion_jobs"
@@ -139,9 +149,6 @@ class FaultReport:
 def prepare_selection(url: str, applicants: int, *, seed: int = 2025) -> int:
     """The demo's open 동행일자리 round with ``applicants`` imported applications, its seats cut
     to about one for every five applicants so that the draw fills a waitlist. Returns its id."""
-    from ilja.applications.demo_data import fill_demo_round
-    from ilja.applications.models import RoundUnit
-
     with transaction(engine_for(url)) as session:
         report = fill_demo_round(session, seed=seed, applicants=applicants, citizen_login="")
         if report is None:
@@ -157,19 +164,12 @@ def prepare_selection(url: str, applicants: int, *, seed: int = 2025) -> int:
 def prepare_payroll(url: str, participants: int, *, per_project: int = 50, seed: int = 7) -> None:
     """``participants`` people placed in 동행일자리 projects from July 2025, the month entered
     (about 2 % unpaid absences and 3 % paid leave) and approved by each host."""
-    import numpy as np
-
-    from ilja.people.models import Person
-    from ilja.publicjobs import service
-    from ilja.publicjobs.models import PayrollRun
-    from ilja.publicjobs.timesheet import EntryKind, prefill_month
-
     rng = np.random.default_rng(seed)
     now = clock.now()
     with transaction(engine_for(url)) as session:
         if session.scalar(select(PayrollRun.id).where(
                 PayrollRun.program_code == PAYROLL_PROGRAM,
-                PayrollRun.month == service.month_key(PAY_YEAR, PAY_MONTH)).limit(1)):
+                PayrollRun.month == publicjobs.month_key(PAY_YEAR, PAY_MONTH)).limit(1)):
             raise RuntimeError("the month is paid already: give the harness an empty database")
         first = (session.scalar(select(func.max(Person.id))) or 0) + 1
         session.execute(Person.__table__.insert(), [{
@@ -180,26 +180,26 @@ def prepare_payroll(url: str, participants: int, *, per_project: int = 50, seed:
             "unemployment_benefit_periods": [], "training_history": [], "created_at": now,
             "updated_at": now} for n in range(participants)])
         people = list(session.scalars(select(Person.id).where(Person.id >= first).order_by(Person.id)))
-        projects = [service.create_project(session, service.ProjectInput(
+        projects = [publicjobs.create_project(session, publicjobs.ProjectInput(
             code=f"run-faults-{first}-{p}", program_code=PAYROLL_PROGRAM, name=f"장애 주입 사업 {p}",
             host_code=f"run-faults-{p}", host_name="마포구청", host_kind="district",
             seats=per_project), actor=ACTOR).id for p in range(-(-participants // per_project))]
         for n, person_id in enumerate(people):
-            service.place(session, project_id=projects[n // per_project], person_id=person_id,
+            publicjobs.place(session, project_id=projects[n // per_project], person_id=person_id,
                           actor=ACTOR, start_on=dt.date(PAY_YEAR, PAY_MONTH, 1))
     for project_id in projects:
         with transaction(engine_for(url)) as session:
             entries = []
-            for placement in service.project_placements(session, project_id, PAY_YEAR, PAY_MONTH):
-                for entry in prefill_month(service.terms_of(placement), PAY_YEAR, PAY_MONTH):
+            for placement in publicjobs.project_placements(session, project_id, PAY_YEAR, PAY_MONTH):
+                for entry in prefill_month(publicjobs.terms_of(placement), PAY_YEAR, PAY_MONTH):
                     draw = rng.random()
                     if entry.kind == EntryKind.WORKED and draw < 0.02:
                         entry = dataclasses.replace(entry, kind=EntryKind.UNPAID_ABSENCE, milli_hours=0)
                     elif entry.kind == EntryKind.WORKED and draw < 0.05:
                         entry = dataclasses.replace(entry, kind=EntryKind.PAID_LEAVE)
                     entries.append(entry)
-            service.enter_month(session, project_id, PAY_YEAR, PAY_MONTH, entries, actor=ACTOR)
-            service.approve_month(session, project_id, PAY_YEAR, PAY_MONTH, actor=ACTOR)
+            publicjobs.enter_month(session, project_id, PAY_YEAR, PAY_MONTH, entries, actor=ACTOR)
+            publicjobs.approve_month(session, project_id, PAY_YEAR, PAY_MONTH, actor=ACTOR)
 
 
 # --------------------------------------------------------------------------------------------
@@ -351,10 +351,8 @@ def payroll_fault(url: str, data_dir: Path, *, program: str = PAYROLL_PROGRAM,
                   year: int = PAY_YEAR, month: int = PAY_MONTH, fraction: float = 0.5,
                   after_writes: bool = False) -> RunFault:
     """Pay the month (rolled back, timed), kill a run half-way, run it again, check."""
-    from ilja.publicjobs.service import month_key
-
     fault = RunFault("payroll")
-    key = month_key(year, month)
+    key = publicjobs.month_key(year, month)
     arguments = ["payroll", program, f"{year}-{month:02d}"]
     reference = _reference(url, data_dir, arguments, fault)
     with transaction(engine_for(url)) as session:
@@ -387,8 +385,6 @@ def run_faults(url: str, data_dir: Path, *, applicants: int = 8000, participants
     ``fraction``: when to kill, as a share of the uninterrupted run's measured duration;
     ``after_writes``: instead, kill right after the run's bulk insert reached the database.
     """
-    from ilja.ops.site import environment
-
     began = time.monotonic()
     data_dir.mkdir(parents=True, exist_ok=True)
     with environment(url, data_dir):
@@ -414,9 +410,7 @@ Summary = Callable[[], dict[str, Any]]
 
 def _run_selection(session: Session, arguments: argparse.Namespace) -> Summary:
     """Draw the round as ``ilja select run`` does; returns what to report, read afterwards."""
-    from ilja.selection import service
-
-    result = service.run_selection(session, int(arguments.target), actor=ACTOR)
+    result = selection.run_selection(session, int(arguments.target), actor=ACTOR)
     stats = result.run.stats or {}
     return lambda: {"drawn": result.drawn, "output_hash": result.run.output_hash,
                     "applicants": result.run.applicants, "selected": stats.get("selected"),
@@ -425,14 +419,11 @@ def _run_selection(session: Session, arguments: argparse.Namespace) -> Summary:
 
 def _run_payroll(session: Session, arguments: argparse.Namespace) -> Summary:
     """Pay the month as ``ilja payroll run`` does; returns what to report, read afterwards."""
-    from ilja.publicjobs.payroll_service import run_payroll
-    from ilja.publicjobs.service import month_key
-
     year, month = (int(part) for part in arguments.month.split("-"))
     result = run_payroll(session, arguments.target, year, month, actor=ACTOR)
 
     def summary() -> dict[str, Any]:
-        rows = pay_rows(session, arguments.target, month_key(year, month))
+        rows = pay_rows(session, arguments.target, publicjobs.month_key(year, month))
         return {"sequence": result.sequence, "lines": len(rows),
                 "digest": pay_lines_digest(rows), "totals": dict(result.totals)}
 
@@ -450,8 +441,6 @@ class _RolledBack(Exception):
 def _hold_after_insert(engine: Any, table: str) -> None:
     """Stop for good right after the first INSERT INTO ``table``, and say so: the parent kills
     the process then, with the run's bulk writes in the database and not committed."""
-    from sqlalchemy import event
-
     def after(connection, cursor, statement, parameters, context, executemany) -> None:
         if statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()}"):
             _emit("wrote", table=table)
@@ -471,7 +460,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--hold-after-insert", metavar="TABLE")
     arguments = parser.parse_args(argv)
     access.load()
-    from ilja.db import get_engine
 
     engine = get_engine()
     if arguments.hold_after_insert:

@@ -12,12 +12,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from ilja.accounts import service
 from ilja.accounts.roles import Role
-from ilja.db import engine_for, transaction
+from ilja.config import get_settings
+from ilja.db import dispose_engines, engine_for, transaction, upgrade
+from ilja.people.keys import reset_keyring
+from ilja.programs.loader import load_plan
+from ilja.web.app import create_app
 
 PASSWORD = "Tr0ub4dor&3x-reliab"
 ENV_KEYS = ("ILJA_DATABASE_URL", "ILJA_DATA_DIR", "ILJA_ENVIRONMENT", "ILJA_DATA_KEY_FILE",
@@ -43,10 +48,6 @@ class Site:
 @contextlib.contextmanager
 def environment(url: str, data_dir: Path) -> Iterator[None]:
     """Point settings, engines and the key ring at ``url`` and ``data_dir``; restore afterwards."""
-    from ilja.config import get_settings
-    from ilja.db import dispose_engines
-    from ilja.people.keys import reset_keyring
-
     saved = {k: os.environ.get(k) for k in ENV_KEYS}
     for key in ("ILJA_DATA_KEY_FILE", "ILJA_DATA_KEYS", "ILJA_INDEX_KEYS"):
         os.environ.pop(key, None)
@@ -68,8 +69,6 @@ def environment(url: str, data_dir: Path) -> Iterator[None]:
 
 def make_users(url: str, person_id: int | None = None) -> tuple[dict[str, str], dict[str, int]]:
     """One user per role with a bearer token; the operator works for the plan's first campus."""
-    from ilja.programs.loader import load_plan
-
     site = load_plan().campuses[0].code
     tokens, ids = {}, {}
     with transaction(engine_for(url)) as session:
@@ -85,9 +84,6 @@ def make_users(url: str, person_id: int | None = None) -> tuple[dict[str, str], 
 
 @contextlib.contextmanager
 def open_site(url: str, data_dir: Path, *, migrate: bool = True) -> Iterator[Site]:
-    from ilja.db import upgrade
-    from ilja.web.app import create_app
-
     with environment(url, data_dir):
         if migrate:
             upgrade(url)
@@ -101,8 +97,6 @@ def open_site(url: str, data_dir: Path, *, migrate: bool = True) -> Iterator[Sit
 def served(app, *, lifespan: str = "off", name: str = "served") -> Iterator[str]:
     """``app`` under uvicorn in a thread on a free loopback port, for tests and benchmarks that
     need a real server; stopped and joined on exit."""
-    import uvicorn
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -19,6 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ilja import clock
+from ilja.applications.models import Application
+from ilja.outcomes.models import OutcomeRecord, Participation
+from ilja.publicjobs.models import PayLine, Placement, PlacementEvent, TimesheetEntryRow
+from ilja.publicjobs.payment_models import PaymentEvent
+from ilja.training.models import SurveyResponse
 
 SECONDS = 120
 SIZE = 32
@@ -28,12 +33,6 @@ _lock = threading.Lock()
 
 
 def _models() -> tuple[Any, ...]:
-    from ilja.applications.models import Application
-    from ilja.outcomes.models import OutcomeRecord, Participation
-    from ilja.publicjobs.models import PayLine, Placement, PlacementEvent, TimesheetEntryRow
-    from ilja.publicjobs.payment_models import PaymentEvent
-    from ilja.training.models import SurveyResponse
-
     # an event row is added whenever a placement ends or a payment's status moves (in place)
     return (Participation, OutcomeRecord, Application, Placement, PlacementEvent, TimesheetEntryRow, PayLine,
             PaymentEvent, SurveyResponse)

@@ -30,6 +30,7 @@ from ilja.outcomes import queries
 from ilja.outcomes.models import Participation
 from ilja.programs.loader import load_plan
 from ilja.programs.plan import Plan
+from ilja.publicjobs.models import PayLine, Placement, Project, TimesheetEntryRow
 from ilja.transparency import disclosure
 from ilja.transparency.cache import cached
 from ilja.transparency.scorecards import (
@@ -146,8 +147,6 @@ class Register:
 
 def _public_job_frame(session: Session) -> pl.DataFrame:
     """(project, month, person, hours, wages) of every timesheet entry and pay line."""
-    from ilja.publicjobs.models import PayLine, Placement, TimesheetEntryRow
-
     t, p = TimesheetEntryRow, Placement
     ym = cast(extract("year", t.day), Integer) * 100 + cast(extract("month", t.day), Integer)
     worked = case((t.kind == "worked", t.milli_hours), else_=0)
@@ -164,8 +163,6 @@ def _public_job_frame(session: Session) -> pl.DataFrame:
 
 
 def _projects(session: Session, plan: Plan, lang: str) -> pl.DataFrame:
-    from ilja.publicjobs.models import Project
-
     programs = {p.code: (p.name.ko if lang == "ko" else p.name.en) for p in plan.programs}
     districts = {d.code: (d.name.ko if lang == "ko" else d.name.en) for d in plan.districts}
     rows = [(pid, code, name, host, programs.get(program, program), districts.get(district or "", ALL[lang]))

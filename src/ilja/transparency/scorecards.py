@@ -23,11 +23,15 @@ from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from ilja import clock
+from ilja.applications.models import Application, Round, RoundUnit
 from ilja.outcomes import queries
 from ilja.outcomes.models import FollowUp, OutcomeRecord, Participation
 from ilja.outcomes.rates import Cohort, DefinitionName, RateDefinition, definition
 from ilja.programs.loader import load_plan
 from ilja.programs.plan import Plan
+from ilja.publicjobs.models import Placement, Project
+from ilja.publicjobs.payment_models import Payment
+from ilja.training.models import Enrolment, SurveyResponse, TrainingCohort, TrainingCourse, TrainingDepartment
 from ilja.transparency import disclosure
 from ilja.transparency.cache import cached
 
@@ -187,9 +191,6 @@ def _applicants(session: Session, table: _Table, years: range) -> None:
     """Applications to the training cohorts a round fills (the cohort's round, and its unit when
     it has one, as the first choice) by the cohort's site and start year; seats are the
     cohorts' capacities."""
-    from ilja.applications.models import Application
-    from ilja.training.models import TrainingCohort, TrainingCourse, TrainingDepartment
-
     c = TrainingCohort
     year = cast(extract("year", c.starts_on), Integer)
     site = (select(c.id, c.round_id, c.unit_code, c.capacity, year.label("year"),
@@ -215,14 +216,6 @@ def _applicants(session: Session, table: _Table, years: range) -> None:
 
 def _satisfaction(session: Session, table: _Table, years: range) -> None:
     """Lecture satisfaction (0–100) answered by trainees, by the course's site and cohort start."""
-    from ilja.training.models import (
-        Enrolment,
-        SurveyResponse,
-        TrainingCohort,
-        TrainingCourse,
-        TrainingDepartment,
-    )
-
     year = cast(extract("year", TrainingCohort.starts_on), Integer)
     query = (select(TrainingDepartment.site_code, TrainingCourse.program_code, year,
                     func.sum(SurveyResponse.score), func.count())
@@ -243,8 +236,6 @@ def _satisfaction(session: Session, table: _Table, years: range) -> None:
 def _hosts(session: Session, table: _Table, years: range, as_of: dt.date) -> dict[str, str]:
     """Public-job placements by host and the year they started: completed the project or left
     early (중도 포기). Returns the hosts' names (organisations, not people)."""
-    from ilja.publicjobs.models import Placement, Project
-
     year = cast(extract("year", Placement.start_on), Integer)
     query = (select(Project.host_code, func.max(Project.host_name), func.min(Project.program_code), year,
                     func.sum(case((Placement.status == "completed", 1), else_=0)),
@@ -268,9 +259,6 @@ def _hosts(session: Session, table: _Table, years: range, as_of: dt.date) -> dic
 def _host_applicants(session: Session, table: _Table, year_range: range) -> None:
     """Applications naming a host's project first (a public-job round's units are its projects,
     by code) in rounds of the project's program starting in the year; seats are those units'."""
-    from ilja.applications.models import Application, Round, RoundUnit
-    from ilja.publicjobs.models import Project
-
     year = cast(extract("year", Round.starts_on), Integer)
     first = Application.preferences[0].as_string()
     in_years = and_(year >= year_range.start, year < year_range.stop)
@@ -293,9 +281,6 @@ def payments_on_time(session: Session, years: range, as_of: dt.date) -> dict[tup
     payment counts on time when the bank's result credited it on or before its due date
     (``publicjobs.payment.*_pay_day``, 근로기준법 §43 and §36, set by the payments module); a
     rejected one is late until its reissue arrives."""
-    from ilja.publicjobs.models import Project
-    from ilja.publicjobs.payment_models import Payment
-
     year = Payment.month // 100
     on_time = and_(Payment.paid_on.is_not(None), Payment.paid_on <= Payment.due_on)
     query = (select(Project.host_code, year, func.sum(case((on_time, 1), else_=0)), func.count())

@@ -6,10 +6,53 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
+from fastapi.responses import HTMLResponse
 from starlette.middleware.gzip import GZipMiddleware
 
 from ilja import __version__, access
+from ilja.accounts import audit
+from ilja.accounts.api import router as accounts_router
+from ilja.accounts.deps import public
+from ilja.accounts.views import router as accounts_pages
+from ilja.applications import offer_views as applications_offer_views
+from ilja.applications.api import router as applications_router
+from ilja.applications.manage_views import router as rounds_pages
+from ilja.applications.views import router as applications_pages
+from ilja.config import get_settings
+from ilja.db import get_engine
+from ilja.matching import api as matching_api
+from ilja.matching import views as matching_views
+from ilja.messages import views as messages_views
+from ilja.outcomes import api as outcomes_api
+from ilja.outcomes import views as outcomes_views
+from ilja.people.api import router as people_router
+from ilja.people.views import router as people_pages
+from ilja.privacy import api as privacy_api
+from ilja.privacy import views as privacy_views
+from ilja.programs.api import router as programs_router
+from ilja.publicjobs import api as publicjobs_api
+from ilja.publicjobs import attendance_views as publicjobs_attendance_views
+from ilja.publicjobs import views as publicjobs_views
+from ilja.rights import views as rights_views
+from ilja.rules.api import router as rules_router
+from ilja.rules.engine import default_engine
+from ilja.selection.api import router as selection_router
+from ilja.selection.views import router as selection_pages
+from ilja.support import api as support_api
+from ilja.support import views as support_views
+from ilja.training import api as training_api
+from ilja.training import attendance_views as training_attendance_views
+from ilja.training import setup_views as training_setup_views
+from ilja.training import views as training_views
+from ilja.transparency import views as transparency_views
+from ilja.verification import views as verification_views
+from ilja.web import access_log, errors, static_assets
+from ilja.web import security as web_security
+from ilja.web.admission import Admission
+from ilja.web.pages import router as pages_router
+from ilja.web.templating import templates
 
 # /docs: Swagger UI from the vendored files, started by a script of ours. FastAPI's own page loads
 # it from a CDN and starts it with an inline script, which the CSP forbids (no ReDoc: one is enough).
@@ -39,13 +82,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Size the request threads to the connection pool (more threads than connections only
     queue on the pool and fight over the GIL), chain audit entries a crash left behind, and
     load the rules now so the first applicant does not wait for them."""
-    import anyio.to_thread
-
-    from ilja.accounts import audit
-    from ilja.config import get_settings
-    from ilja.db import get_engine
-    from ilja.rules.engine import default_engine
-
     settings = get_settings()
     default_engine()
     # What is loaded by now lives as long as the process: keep it out of the collector's scans,
@@ -75,24 +111,13 @@ def create_app() -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     access.load()  # the access rules every route's scope applies
-    from ilja.accounts.api import router as accounts_router
-    from ilja.accounts.deps import public
-    from ilja.applications.api import router as applications_router
-    from ilja.people.api import router as people_router
-    from ilja.programs.api import router as programs_router
-    from ilja.rules.api import router as rules_router
-    from ilja.selection.api import router as selection_router
-    from ilja.web import access_log, errors
 
     errors.install(app)
     access_log.install()  # uvicorn's request lines: no query, no name or number in the path
-    from ilja.config import get_settings
-    from ilja.web.admission import Admission
 
     settings = get_settings()
     app.add_middleware(Admission, limit=settings.db_pool_size,  # type: ignore[arg-type]
                        queue=settings.admission_queue)
-    from ilja.web import security as web_security
 
     web_security.install(app)
     # Text is gzipped (static files arrive compressed already), pages too: the CSRF token a page
@@ -103,8 +128,6 @@ def create_app() -> FastAPI:
     open_to_all = [Depends(public())]
     # FastAPI (0.137 and later) tries the routes in order, each included router's in turn, on
     # every request: what is asked for most and costs least comes first.
-    from ilja.web import static_assets
-    from ilja.web.templating import templates
 
     templates.env.globals["static_url"] = static_assets.static_url
     app.mount("/static", static_assets.FingerprintedStatic(static_assets.manifest()), name="static")
@@ -113,13 +136,6 @@ def create_app() -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    from ilja.matching import api as matching_api
-    from ilja.outcomes import api as outcomes_api
-    from ilja.privacy import api as privacy_api
-    from ilja.publicjobs import api as publicjobs_api
-    from ilja.support import api as support_api
-    from ilja.training import api as training_api
-
     app.include_router(rules_router, prefix="/api/v1", dependencies=open_to_all)
     app.include_router(programs_router, prefix="/api/v1", dependencies=open_to_all)
     for api in (accounts_router, outcomes_api.router, people_router, applications_router, selection_router,
@@ -127,34 +143,11 @@ def create_app() -> FastAPI:
                 privacy_api.router):
         app.include_router(api, prefix="/api/v1")
 
-    from fastapi.responses import HTMLResponse
-
     docs_page = DOCS_PAGE.format(title=app.title, openapi_url=app.openapi_url)
 
     @app.get("/docs", include_in_schema=False, dependencies=open_to_all)
     def docs() -> HTMLResponse:
         return HTMLResponse(docs_page)
-
-    from ilja.accounts.views import router as accounts_pages
-    from ilja.applications import offer_views as applications_offer_views
-    from ilja.applications.manage_views import router as rounds_pages
-    from ilja.applications.views import router as applications_pages
-    from ilja.matching import views as matching_views
-    from ilja.messages import views as messages_views
-    from ilja.outcomes import views as outcomes_views
-    from ilja.people.views import router as people_pages
-    from ilja.privacy import views as privacy_views
-    from ilja.publicjobs import attendance_views as publicjobs_attendance_views
-    from ilja.publicjobs import views as publicjobs_views
-    from ilja.rights import views as rights_views
-    from ilja.selection.views import router as selection_pages
-    from ilja.support import views as support_views
-    from ilja.training import attendance_views as training_attendance_views
-    from ilja.training import setup_views as training_setup_views
-    from ilja.training import views as training_views
-    from ilja.transparency import views as transparency_views
-    from ilja.verification import views as verification_views
-    from ilja.web.pages import router as pages_router
 
     app.include_router(pages_router, dependencies=open_to_all)
     # In this order: a route matches in the first router that has it.

@@ -14,12 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ilja import clock
 from ilja.accounts.roles import STAFF_ROLES
+from ilja.applications import service
+from ilja.applications.models import Round, RoundStatus
 from ilja.i18n import Translator
 from ilja.rules.engine import Engine
 from ilja.rules.parameters import ParameterError
 from ilja.rules.sources import default_registry
-from ilja.web import countries
+from ilja.web import countries, plan_view
+from ilja.web import format as fmt
+from ilja.web.rules_view import INPUT_UNITS, parameter_row
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +84,6 @@ def open_rounds(session: Session) -> dict[str, list[Any]] | None:
     ``session`` is the request's own: on SQLite a second session in the same request would wait
     for the write lock the request's transaction holds (a logged-in citizen's, since reading
     the log-in session began it) and give up after the busy timeout."""
-    from ilja.applications import service
-    from ilja.applications.models import RoundStatus
-
     try:
         rows = service.list_rounds(session, [RoundStatus.OPEN])
         taking = [row for row in rows if service.taking_applications(row)]
@@ -116,10 +118,6 @@ class NextRound:
 def next_rounds(session: Session, t: Translator, codes: list[str]) -> dict[str, NextRound | None]:
     """The next expected round of each program (or of its parent), for the self-check results
     that have no open round: the soonest round opening later, else the plan's next recruitment."""
-    from ilja import clock
-    from ilja.applications.models import Round, RoundStatus
-    from ilja.web import format as fmt
-
     now = clock.now()
     later: dict[str, Any] = {}
     try:
@@ -148,10 +146,6 @@ def _planned(t: Translator, code: str) -> NextRound | None:
     """The plan schedule's next recruitment of the program (or its parent): the soonest one to
     start after today, else one under way this year. Only entries that say they recruit or
     select (``RECRUITING``) count; the schedule also lists openings and launches."""
-    from ilja import clock
-    from ilja.web import format as fmt
-    from ilja.web import plan_view
-
     programs = {p.code: p for p in plan_view.plan().programs}
     program = programs.get(code) or programs.get(code.split(".", 1)[0])
     today = clock.today()
@@ -178,9 +172,6 @@ def _planned(t: Translator, code: str) -> NextRound | None:
 def eligibility(t: Translator, result: Any) -> list[dict[str, Any]]:
     """A stored eligibility result in the page's words: each condition with the person's values
     and the rules it used, translated like the self-check (never raw codes or parameter ids)."""
-    from ilja.web import format as fmt
-    from ilja.web.rules_view import INPUT_UNITS, parameter_row
-
     conditions = []
     for condition in result.conditions:
         values = []
@@ -212,8 +203,6 @@ def mainly_for(t: Translator, codes: list[str]) -> dict[str, str]:
     """Whom each program (or its parent) mainly serves, as the plan states it (청년취업사관학교:
     "만 15세 이상 서울시민 (20~30대 청년 구직자 중심)"), shown beside an "eligible" result so
     that an 87-year-old told they may apply to the "청년" academy also reads whom it centres on."""
-    from ilja.web import plan_view
-
     programs = {p.code: p for p in plan_view.plan().programs}
     found = {}
     for code in codes:

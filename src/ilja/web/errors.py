@@ -40,6 +40,8 @@ from ilja.accounts.roles import PermissionDenied
 from ilja.errors import IljaError
 from ilja.i18n import LANGUAGES
 from ilja.web import openapi
+from ilja.web.security import CSP, STATIC_HEADERS
+from ilja.web.templating import render, translator
 
 # Statuses with their own words on the error page; any other one gets the general words.
 PAGE_STATUSES = frozenset({400, 401, 403, 404, 405, 409, 413, 422, 429, 500})
@@ -80,8 +82,6 @@ def _problem(error_type: str) -> str:
 def _fields(request: Request, errors: list[dict]) -> list[tuple[str, str]]:
     """Each bad input as (label, problem) in the page's language: a field's label where the
     catalogue has one, else where the input was (the address, its query, the form)."""
-    from ilja.web.templating import translator
-
     t = translator(request)
     found: list[tuple[str, str]] = []
     for error in errors:
@@ -104,8 +104,6 @@ def _page(request: Request, status: int, *, headers: dict[str, str] | None = Non
     """The error page: what went wrong (by status), the fields to correct, and ways on — back
     to the page it came from, the log-in, home. The language links never carry the request's
     query or a refused path (they may hold what was typed)."""
-    from ilja.web.templating import render
-
     back = _back_url(request)
     here = request.url.path if request.method == "GET" and status != 422 else (back or "/")
     here = here.split("?", 1)[0]
@@ -157,7 +155,6 @@ async def refused(request: Request, exc: IljaError) -> Response:
         return api_answer(exc)
     if isinstance(exc, PermissionDenied):
         return await forbidden(request, exc)
-    from ilja.web.templating import translator
 
     english = translator(request).lang == "en"  # the attributes: a few kinds shadow message()
     return _page(request, exc.status_code, headers=getattr(exc, "headers", None),
@@ -170,7 +167,6 @@ async def forbidden(request: Request, exc: PermissionDenied | CsrfFailed) -> Res
             return api_answer(exc)
         return JSONResponse(status_code=403, content={"detail": str(exc) or "csrf_failed",
                                                       "code": "csrf_failed"})
-    from ilja.web.templating import render
 
     code = "csrf_failed" if isinstance(exc, CsrfFailed) else "forbidden"
     return render(request, "forbidden.html", {"code": code}, status_code=403)
@@ -192,7 +188,6 @@ async def database_unavailable(request: Request, exc: Exception) -> Response:
             "code": "unavailable",
             "msg": "The database is unavailable for a moment; nothing was saved. Try again.",
             "msg_ko": "잠시 자료를 저장할 수 없습니다. 저장된 것은 없으니 다시 시도해 주십시오."}})
-    from ilja.web.templating import render
 
     retry = request.url.path if request.method == "GET" else "/"
     response = render(request, "unavailable.html", {"retry_url": retry}, status_code=503)
@@ -206,8 +201,6 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
     Starlette answers from outside every middleware here, so the security headers are set
     on the page itself."""
-    from ilja.web.security import CSP, STATIC_HEADERS
-
     reference = secrets.token_hex(4)
     log.error("unexpected %s on %s %s (error reference %s)", type(exc).__name__, request.method,
               request.url.path, reference, exc_info=exc)
@@ -218,6 +211,23 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return _page(request, 500, headers=headers, reference=reference)
 
 
+async def out_of_range(request, exc: Exception):
+    """A number too large for the database's integers (an id of 10**30 in a path, a query or a
+    body), or a NUL character in text bound for PostgreSQL, is the caller's mistake, not a server
+    error: 422 without echoing the value. Found by the schema fuzzer (``ilja.ops.fuzz_api``) on
+    many routes at once, so handled here once."""
+    reason = str(getattr(exc, "orig", ""))
+    nul = "cannot contain NUL" in reason  # PostgreSQL text never holds U+0000; SQLite would
+    if not isinstance(exc, OverflowError) and "out of range" not in reason and not nul:
+        raise exc
+    if _is_api(request):
+        return JSONResponse(status_code=422, content={
+            "detail": "text may not contain NUL characters" if nul else "a number is out of range",
+            "code": "nul_character" if nul else "out_of_range"})
+
+    return render(request, "not_found.html", {"what": None}, status_code=404)
+
+
 def install(app: FastAPI) -> None:
     """The handlers, and the OpenAPI document that describes what they send."""
     openapi.install(app)
@@ -226,6 +236,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(NotAuthenticated, not_authenticated)
     app.add_exception_handler(IljaError, refused)
     app.add_exception_handler(CsrfFailed, forbidden)
+    app.add_exception_handler(OverflowError, out_of_range)
+    app.add_exception_handler(sa_exc.DataError, out_of_range)
     for unavailable in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
         app.add_exception_handler(unavailable, database_unavailable)
     app.add_exception_handler(Exception, server_error)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ilja.i18n import Translator, as_decimal
 from ilja.rules.engine import default_engine
@@ -117,7 +118,6 @@ def datetime_seoul(value: dt.datetime | None) -> str:
     """A stored moment in Korea time (SQLite returns naive UTC)."""
     if value is None:
         return "—"
-    from zoneinfo import ZoneInfo
 
     aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     return aware.astimezone(ZoneInfo("Asia/Seoul")).strftime("%Y-%m-%d %H:%M")

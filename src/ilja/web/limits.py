@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.types import Receive, Scope, Send
 
+from ilja.config import get_settings
+
 SPOOL_BYTES = 1024 * 1024
 REPLAY_CHUNK = 64 * 1024
 SMALL_PATHS = frozenset({"/api/v1/eligibility", "/self-check"})
@@ -45,8 +47,6 @@ class BodyLimits:
 
     @classmethod
     def from_settings(cls) -> BodyLimits:
-        from ilja.config import get_settings
-
         s = get_settings()
         return cls(s.body_max_bytes, s.upload_max_bytes, s.eligibility_max_bytes, s.body_timeout,
                    s.body_min_rate)

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from ilja import clock
 from ilja.accounts.deps import DbSession
 from ilja.i18n import Translator
+from ilja.people.service import eligibility_summary
 from ilja.rules.engine import default_engine
 from ilja.rules.parameters import ParameterError
 from ilja.rules.population import EMPLOYMENT_STATUSES, TRAINING_RESULTS, VULNERABLE_GROUPS
@@ -89,8 +90,6 @@ def program_page(request: Request, code: str, on: str | None = None) -> HTMLResp
 def _population_view(engine: Any, code: str, day: dt.date) -> dict[str, Any] | None:
     """How many of the demo's synthetic residents qualify on ``day``, by district and by the
     conditions that keep the others out (absent when no population has been generated)."""
-    from ilja.people.service import eligibility_summary
-
     try:
         summary = eligibility_summary(day)
     except ParameterError:

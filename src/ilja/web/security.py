@@ -110,33 +110,6 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-async def out_of_range(request, exc: Exception):
-    """A number too large for the database's integers (an id of 10**30 in a path, a query or a
-    body), or a NUL character in text bound for PostgreSQL, is the caller's mistake, not a server
-    error: 422 without echoing the value. Found by the schema fuzzer (``ilja.ops.fuzz_api``) on
-    many routes at once, so handled here once."""
-    from fastapi.responses import JSONResponse
-
-    from ilja.web.errors import _is_api
-
-    reason = str(getattr(exc, "orig", ""))
-    nul = "cannot contain NUL" in reason  # PostgreSQL text never holds U+0000; SQLite would
-    if not isinstance(exc, OverflowError) and "out of range" not in reason and not nul:
-        raise exc
-    if _is_api(request):
-        return JSONResponse(status_code=422, content={
-            "detail": "text may not contain NUL characters" if nul else "a number is out of range",
-            "code": "nul_character" if nul else "out_of_range"})
-    from ilja.web.templating import render
-
-    return render(request, "not_found.html", {"what": None}, status_code=404)
-
-
 def install(app: ASGIApp) -> None:
-    """``app.add_middleware`` for the FastAPI app (outermost, so error pages get headers too),
-    and the out-of-range number handler."""
-    from sqlalchemy.exc import DataError
-
+    """``app.add_middleware`` for the FastAPI app (outermost, so error pages get headers too)."""
     app.add_middleware(SecurityHeaders)  # type: ignore[attr-defined]
-    app.add_exception_handler(OverflowError, out_of_range)  # type: ignore[attr-defined]
-    app.add_exception_handler(DataError, out_of_range)  # type: ignore[attr-defined]
