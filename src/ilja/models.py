@@ -11,6 +11,7 @@ from ilja.decisions import models as _decisions  # noqa: F401
 from ilja.matching import models as _matching  # noqa: F401
 from ilja.messages import models as _messages  # noqa: F401
 from ilja.outcomes import models as _outcomes  # noqa: F401
+from ilja.people import consent_models as _consents  # noqa: F401
 from ilja.people import models as _people  # noqa: F401
 from ilja.privacy import models as _privacy  # noqa: F401
 from ilja.programs import models as _programs  # noqa: F401

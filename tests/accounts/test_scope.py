@@ -48,9 +48,10 @@ from ilja.matching.models import (
 from ilja.messages.models import OutboxMessage
 from ilja.outcomes.models import AlumniMember, Participation
 from ilja.people import registry
+from ilja.people.consent_models import Consent
 from ilja.people.keys import get_keyring
 from ilja.people.models import DuplicateFlag, Person
-from ilja.privacy.models import Consent, CorrectionRequest
+from ilja.privacy.models import CorrectionRequest
 from ilja.publicjobs import payroll_service
 from ilja.publicjobs import service as publicjobs
 from ilja.publicjobs.attendance_models import ExcusedDay, ProjectCheckinBoard, TimesheetOverride

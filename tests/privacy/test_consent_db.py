@@ -16,10 +16,10 @@ from ilja.applications import service
 from ilja.applications.models import Application, ApplicationEvent, Channel, Round
 from ilja.db import engine_for, transaction
 from ilja.messages.models import OutboxMessage
-from ilja.people import registry
+from ilja.people import consents, registry
+from ilja.people.consent_models import Consent, ConsentVia
 from ilja.privacy import consent
 from ilja.privacy.errors import PrivacyError
-from ilja.privacy.models import Consent, ConsentVia
 from tests.applications.factories import CITIZEN, MANAGER, open_round, register
 from tests.applications.test_import import row, run_import, write_csv
 from tests.selection.test_service import drawn_round
@@ -32,13 +32,13 @@ def apply_with(url: str, round_id: int, person_id: int, given: dict[str, str]) -
     """Apply as the web form does: the person as the consents allow, the consents recorded."""
     with transaction(engine_for(url)) as session:
         row = session.get_one(Round, round_id)
-        given = consent.checked(row.program_code, clock.today(), given)
-        person = consent.usable_person(service.applicant(session, registry.get_person(session, person_id)), given,
+        given = consents.checked(row.program_code, clock.today(), given)
+        person = consents.usable_person(service.applicant(session, registry.get_person(session, person_id)), given,
                                        row.starts_on)
         submission = service.submit(session, round_id=round_id, person_id=person_id, person=person,
                                     preferences=["care"], channel=Channel.WEB, idempotency_key=f"k-{person_id}",
                                     actor=CITIZEN)
-        consent.record(session, person_id=person_id, application_id=submission.application.id, given=given,
+        consents.record(session, person_id=person_id, application_id=submission.application.id, given=given,
                        via=ConsentVia.WEB, actor=CITIZEN)
         return submission.application.id
 
@@ -60,7 +60,7 @@ def test_the_disability_counts_only_with_its_consent_and_withdrawing_it_recalcul
         before = session.get_one(Application, with_consent).score
         refused = session.get_one(Application, without).score
         assert before > refused
-        assert consent.sensitive_allowed(session, with_consent) and not consent.sensitive_allowed(session, without)
+        assert consents.sensitive_allowed(session, with_consent) and not consents.sensitive_allowed(session, without)
     consent_id, scope = own(database_url, with_consent, "sensitive")
     with transaction(engine_for(database_url)) as session:
         result = consent.withdraw(session, consent_id, actor=CITIZEN, scope=scope)
@@ -72,7 +72,7 @@ def test_the_disability_counts_only_with_its_consent_and_withdrawing_it_recalcul
                                .order_by(ApplicationEvent.id.desc())).first()
         assert (line.reason_code, line.from_status, line.to_status) == (
             "consent.sensitive_withdrawn", "eligible", "eligible")
-        assert set(consent.active(session, with_consent)) == {"collection_use", "unique_id"}
+        assert set(consents.active(session, with_consent)) == {"collection_use", "unique_id"}
         entry = session.scalars(select(AuditRecord).where(AuditRecord.action == "consent.withdraw")).one()
         assert entry.details["consequence"] == "priority_recalculated"
         message = session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "consent_withdrawn")).one()
@@ -80,10 +80,10 @@ def test_the_disability_counts_only_with_its_consent_and_withdrawing_it_recalcul
         with pytest.raises(PrivacyError, match="already withdrawn"):
             consent.withdraw(session, consent_id, actor=CITIZEN, scope=scope)
         view = registry.read_person(session, scope.person_id, actor=MANAGER, personal=True)
-        assert consent.shown_to_staff(session, view).vulnerable_groups == ["long_term_unemployed"]
+        assert consents.shown_to_staff(session, view).vulnerable_groups == ["long_term_unemployed"]
         other = registry.read_person(session, session.get_one(Application, without).person_id, actor=MANAGER,
                                      personal=True)
-        assert "disabled" not in consent.shown_to_staff(session, other).vulnerable_groups
+        assert "disabled" not in consents.shown_to_staff(session, other).vulnerable_groups
 
 
 def test_withdrawing_the_main_consent_withdraws_the_application_and_its_other_consents(database_url, keyring):
@@ -98,7 +98,7 @@ def test_withdrawing_the_main_consent_withdraws_the_application_and_its_other_co
         assert result.consequence is consent.Consequence.APPLICATION_WITHDRAWN and len(result.withdrawn_too) == 2
     with transaction(engine_for(database_url)) as session:
         assert session.get_one(Application, application_id).status == "withdrawn"
-        assert consent.active(session, application_id) == {}
+        assert consents.active(session, application_id) == {}
         reasons = [e.reason_code for e in service.history(session, application_id)]
         assert reasons[-1] == "consent.withdrawn"
 
@@ -111,8 +111,8 @@ def test_after_the_draw_a_withdrawn_consent_frees_the_seat_or_asks_for_a_recheck
         seated = [a for a in ids if statuses[a] == "selected"]
         for application_id in seated[:2]:
             application = session.get_one(Application, application_id)
-            consent.record(session, person_id=application.person_id, application_id=application_id,
-                           given=consent.paper("companion_jobs", application.evaluated_on), via=ConsentVia.PAPER,
+            consents.record(session, person_id=application.person_id, application_id=application_id,
+                           given=consents.paper("companion_jobs", application.evaluated_on), via=ConsentVia.PAPER,
                            actor=MANAGER)
     main_id, scope = own(database_url, seated[0], "collection_use")
     sensitive_id, other = own(database_url, seated[1], "sensitive")

@@ -14,8 +14,9 @@ from sqlalchemy import Table
 from ilja import models
 from ilja.db import engine_for, transaction
 from ilja.decisions import service as decisions
-from ilja.privacy import consent, corrections, export, pdf
-from ilja.privacy.models import ConsentVia
+from ilja.people import consents
+from ilja.people.consent_models import ConsentVia
+from ilja.privacy import corrections, export, pdf
 from ilja.rights import service as rights
 from tests.applications.factories import CITIZEN, MANAGER, apply, open_round, register
 from tests.people.conftest import valid_rrn
@@ -85,7 +86,7 @@ def test_the_download_holds_every_domain_and_only_the_persons_rows(database_url,
     application_id, _ = apply(database_url, round_id, mine)
     apply(database_url, round_id, other)
     with transaction(engine_for(database_url)) as session:
-        consent.record(session, person_id=mine, application_id=application_id,
+        consents.record(session, person_id=mine, application_id=application_id,
                        given={"collection_use": "2025-01-01"}, via=ConsentVia.WEB, actor=CITIZEN)
         corrections.file(session, person_id=mine, item="phone", wrong="예전 번호", asked="010-2222-3333",
                          actor=CITIZEN)

@@ -18,8 +18,9 @@ from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import Role
 from ilja.applications.models import Application
 from ilja.db import engine_for, transaction
+from ilja.people.consent_models import Consent
 from ilja.people.models import Person
-from ilja.privacy.models import Consent, CorrectionRequest
+from ilja.privacy.models import CorrectionRequest
 from tests.applications.factories import open_round, register
 from tests.applications.test_pages import PASSWORD, consents, csrf
 from tests.web.html_check import check_page
@@ -159,16 +160,16 @@ def test_the_api_needs_the_consent_from_a_citizen_and_publishes_the_texts(site):
 def test_a_withdrawal_the_application_cannot_follow_is_refused_and_changes_nothing(site):
     from sqlalchemy import update
 
-    from ilja.privacy import consent
-    from ilja.privacy.models import ConsentVia
+    from ilja.people.consent_models import ConsentVia
+    from ilja.people.consents import record
     from tests.applications.factories import CITIZEN, apply
 
     url, round_id, browser, _, people = site
     application_id, _ = apply(url, round_id, people["kim"])
     with transaction(engine_for(url)) as session:  # selected, but the draw's run is missing
         session.execute(update(Application).where(Application.id == application_id).values(status="selected"))
-        consent_id = consent.record(session, person_id=people["kim"], application_id=application_id,
-                                    given={"collection_use": "2025-01-01"}, via=ConsentVia.WEB, actor=CITIZEN)[0]
+        consent_id = record(session, person_id=people["kim"], application_id=application_id,
+                           given={"collection_use": "2025-01-01"}, via=ConsentVia.WEB, actor=CITIZEN)[0]
     kim = browser("kim")
     confirm = kim.get(f"/my/privacy/consents/{consent_id}/withdraw")
     refused = kim.post(f"/my/privacy/consents/{consent_id}/withdraw", data={"csrf_token": csrf(confirm.text)})

@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ilja.privacy import consent, corrections, texts
-from ilja.privacy.errors import PrivacyError
+from ilja.people import consent_texts as texts
+from ilja.people import consents
+from ilja.people.consents import ConsentError
+from ilja.privacy import consent, corrections
 from ilja.rules.population import Person
 
 ON = dt.date(2026, 12, 7)
@@ -39,29 +41,29 @@ def test_each_text_says_purpose_items_retention_and_the_right_to_refuse_in_both_
 def test_a_version_before_its_effective_date_is_not_in_force():
     with pytest.raises(texts.UnknownVersion):
         texts.current("collection_use", dt.date(2024, 12, 31))
-    with pytest.raises(PrivacyError, match="No consent text is in force"):
-        consent.checked("youth_academy", dt.date(2024, 12, 31), {"collection_use": "2025-01-01"})
+    with pytest.raises(ConsentError, match="No consent text is in force"):
+        consents.checked("youth_academy", dt.date(2024, 12, 31), {"collection_use": "2025-01-01"})
 
 
 def test_the_required_consents_must_be_given_and_unknown_versions_are_named():
     version = texts.current("collection_use", ON).version
-    assert consent.checked("youth_academy", ON, {"collection_use": version, "sensitive": ""}) == {
+    assert consents.checked("youth_academy", ON, {"collection_use": version, "sensitive": ""}) == {
         "collection_use": version}
-    with pytest.raises(PrivacyError) as missing:
-        consent.checked("companion_jobs", ON, {"collection_use": version})
+    with pytest.raises(ConsentError) as missing:
+        consents.checked("companion_jobs", ON, {"collection_use": version})
     assert missing.value.code == "consent_required" and missing.value.field == "consent-unique_id"
     assert "주민등록번호" in missing.value.message_ko
-    with pytest.raises(PrivacyError) as unknown:
-        consent.checked("youth_academy", ON, {"collection_use": "1999-01-01"})
+    with pytest.raises(ConsentError) as unknown:
+        consents.checked("youth_academy", ON, {"collection_use": "1999-01-01"})
     assert unknown.value.code == "consent_version_unknown" and unknown.value.field == "consent-collection_use"
-    with pytest.raises(PrivacyError, match="does not ask"):
-        consent.checked("youth_academy", ON, {"collection_use": version, "unique_id": version})
+    with pytest.raises(ConsentError, match="does not ask"):
+        consents.checked("youth_academy", ON, {"collection_use": version, "unique_id": version})
 
 
 def test_without_the_sensitive_consent_the_disability_is_left_out_of_the_evaluation():
     person = Person(id="1", birth_date=dt.date(1980, 1, 1), vulnerable_groups=["disabled", "single_parent"])
-    assert consent.usable_person(person, {}, ON).vulnerable_groups == ["single_parent"]
-    assert consent.usable_person(person, {"sensitive": "2025-01-01"}, ON).vulnerable_groups == [
+    assert consents.usable_person(person, {}, ON).vulnerable_groups == ["single_parent"]
+    assert consents.usable_person(person, {"sensitive": "2025-01-01"}, ON).vulnerable_groups == [
         "disabled", "single_parent"]
 
 

@@ -76,8 +76,9 @@ from ilja.matching.models import (
 )
 from ilja.messages.models import OutboxMessage
 from ilja.outcomes.models import AlumniMember, Participation
+from ilja.people.consent_models import Consent
 from ilja.people.models import DuplicateFlag, Person
-from ilja.privacy.models import Consent, CorrectionRequest
+from ilja.privacy.models import CorrectionRequest
 from ilja.programs.loader import load_plan
 from ilja.publicjobs.attendance_models import ExcusedDay, ProjectCheckinBoard, TimesheetOverride
 from ilja.publicjobs.models import PayLine, PayrollRun, Placement, Project

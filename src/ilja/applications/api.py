@@ -129,7 +129,7 @@ def _person(session: DbSession, person_id: int) -> Any:
 def _consents(program: str, consent: ConsentIn | None, staff: bool) -> dict[str, str]:
     """The consents given: as sent, or (staff entering a signed paper form) the texts in force;
     a citizen who sends none is refused (개인정보 보호법 §15)."""
-    from ilja.privacy import consent as consents
+    from ilja.people import consents
 
     if consent is None and staff:
         return consents.paper(program, clock.today())
@@ -143,8 +143,8 @@ def _submit(session: DbSession, round_id: int, person_id: int, preferences: list
     PostgreSQL), and answer with the application serialised once: 201, or 200 with
     ``Idempotent-Replayed: true`` for a retry (the route's response model documents it),
     committed before the answer leaves."""
-    from ilja.privacy import consent as consents
-    from ilja.privacy.models import Consent, ConsentVia
+    from ilja.people import consents
+    from ilja.people.consent_models import Consent, ConsentVia
 
     locked = service.lock_round_with_units(session, round_id, shared=True)
     row = locked[0]

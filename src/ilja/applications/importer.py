@@ -34,7 +34,8 @@ from ilja.accounts import audit
 from ilja.applications import service, statuses
 from ilja.applications.errors import ImportRejected, InvalidPreferences, InvalidRow
 from ilja.applications.models import Application, Channel, table_of
-from ilja.people import registry, training_history
+from ilja.people import consents, registry, training_history
+from ilja.people.consent_models import ConsentVia
 from ilja.people.importer import REGISTRY_COLUMNS, collector_paused, read_rows
 from ilja.people.person_format import parse_cells
 from ilja.people.records import RecordInvalid, RegistryError, ValidRecord, validate_record
@@ -286,11 +287,8 @@ def _write(session: Session, written: list[tuple[dict[str, Any], Any]], actor: a
     statuses.record_openings(session, [
         statuses.Opening(application_id, *service.screening(snaps[person_id]))
         for application_id, person_id in ids], channel=Channel.IMPORT.value, actor=actor, now=now)
-    from ilja.privacy import consent  # the signed paper forms' consents (개인정보 보호법 §15)
-    from ilja.privacy.models import ConsentVia
-
-    program = service.get_round(session, rows[0]["round_id"]).program_code
-    consent.record_many(session, [(person_id, application_id) for application_id, person_id in ids],
-                        consent.paper(program, now.astimezone(clock.SEOUL).date()), via=ConsentVia.PAPER,
-                        actor=actor, now=now)
+    program = service.get_round(session, rows[0]["round_id"]).program_code  # the signed forms' consents (§15)
+    consents.record_many(session, [(person_id, application_id) for application_id, person_id in ids],
+                         consents.paper(program, now.astimezone(clock.SEOUL).date()), via=ConsentVia.PAPER,
+                         actor=actor, now=now)
     return len(ids)

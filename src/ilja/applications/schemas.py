@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ilja.applications import service
 from ilja.applications.models import ApplicationStatus, UnitKind
-from ilja.privacy.schemas import ConsentIn
 from ilja.text import FreeText, MultilineText
+
+CONSENT_VERSION = r"^[0-9A-Za-z._-]{1,32}$"
 
 
 class UnitIn(BaseModel):
@@ -153,6 +154,22 @@ class ApplicationSummaryOut(BaseModel):
 class ApplicationPage(BaseModel):
     total: int
     items: list[ApplicationSummaryOut]
+
+
+class ConsentIn(BaseModel):
+    """The consent an API client sends with an application: the version of each purpose's text
+    the applicant agreed to (``GET /api/v1/privacy/consent-texts`` lists the texts in force)."""
+
+    model_config = ConfigDict(extra="forbid")
+    collection_use: str | None = Field(None, pattern=CONSENT_VERSION, examples=["2025-01-01"],
+                                       description="Version of the collection-and-use text agreed to (required)")
+    sensitive: str | None = Field(None, pattern=CONSENT_VERSION,
+                                  description="Version of the sensitive-data (disability) text, if agreed to")
+    unique_id: str | None = Field(None, pattern=CONSENT_VERSION,
+                                  description="Version of the RRN text, for programs that collect the number")
+
+    def given(self) -> dict[str, str]:
+        return {purpose: version for purpose, version in self.model_dump().items() if version}
 
 
 class ApplyIn(BaseModel):

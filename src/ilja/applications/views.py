@@ -128,7 +128,7 @@ def _round_context(request: Request, session: Session, principal: Principal,
     if person_id is not None:
         mine = session.execute(select(Application).where(
             Application.round_id == row.id, Application.person_id == person_id)).scalar_one_or_none()
-    from ilja.privacy import texts
+    from ilja.people import consent_texts
     from ilja.selection import service as selection
 
     options = [(u.code, f"{u.name} ({u.seats or 0:,})") for u in card["units"]]
@@ -139,7 +139,7 @@ def _round_context(request: Request, session: Session, principal: Principal,
             "can_apply": principal.can(Permission.APPLICATION_SUBMIT_OWN),
             "linked": person_id is not None, "competition": selection.competition(session, row.id),
             "idempotency_key": service.new_idempotency_key(), "errors": [], "field_errors": {},
-            "consent_texts": texts.purposes_for(row.program_code, clock.today()), "consent_values": {},
+            "consent_texts": consent_texts.purposes_for(row.program_code, clock.today()), "consent_values": {},
             "has_errors": False,
             "values": {}, "active": "rounds"}
 
@@ -184,13 +184,12 @@ def apply(request: Request, round_id: int, session: DbSession,
     if person_row is None:
         context.update(errors=[("apply-heading", t("applications.not_linked"))], has_errors=True)
         return render(request, "applications/round.html", context, status_code=409)
-    from ilja.privacy import consent
-    from ilja.privacy.errors import PrivacyError
-    from ilja.privacy.models import ConsentVia
+    from ilja.people import consents
+    from ilja.people.consent_models import ConsentVia
 
     try:
-        given = consent.checked(row.program_code, clock.today(), given)
-    except PrivacyError as error:
+        given = consents.checked(row.program_code, clock.today(), given)
+    except consents.ConsentError as error:
         context.update(errors=[(error.field, error.message(t.lang))], has_errors=True,
                        field_errors={error.field: error.message(t.lang)})
         return render(request, "applications/round.html", context, status_code=422)
@@ -198,13 +197,13 @@ def apply(request: Request, round_id: int, session: DbSession,
         with session.begin_nested():
             submission = service.submit(
                 session, round_id=round_id, person_id=person_id,
-                person=consent.usable_person(service.applicant(session, person_row), given, row.starts_on),
+                person=consents.usable_person(service.applicant(session, person_row), given, row.starts_on),
                 preferences=chosen,
                 channel=Channel.WEB, idempotency_key=idempotency_key or service.new_idempotency_key(),
                 actor=principal.actor)
             if submission.created:
-                consent.record(session, person_id=person_id, application_id=submission.application.id,
-                               given=given, via=ConsentVia.WEB, actor=principal.actor)
+                consents.record(session, person_id=person_id, application_id=submission.application.id,
+                                given=given, via=ConsentVia.WEB, actor=principal.actor)
     except DuplicateApplication as error:
         context.update(errors=[("apply-heading", error.message(t.lang))], has_errors=True)
         context["mine"] = session.get(Application, error.existing_id)

@@ -222,7 +222,7 @@ def read(person_id: int, db: DbSession,
                                 scope=Scope.of(principal))
     if view is None:
         raise _unknown()
-    from ilja.privacy.consent import shown_to_staff
+    from ilja.people.consents import shown_to_staff
 
     return person_out(shown_to_staff(db, view))
 

@@ -157,7 +157,7 @@ def _detail(request: Request, db: DbSession, principal: Principal, person_id: in
                                 scope=Scope.of(principal))
     if view is None:
         return _not_found(request)
-    from ilja.privacy.consent import shown_to_staff
+    from ilja.people.consents import shown_to_staff
 
     view = shown_to_staff(db, view)
     return _page(request, "people/detail.html", {

@@ -12,7 +12,8 @@ from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
 from ilja.errors import AccountNotLinked
-from ilja.privacy import export, texts
+from ilja.people.consent_texts import purposes_for
+from ilja.privacy import export
 from ilja.privacy.schemas import ConsentTextOut
 
 router = APIRouter(tags=["privacy"])
@@ -25,7 +26,7 @@ def consent_texts(program: Annotated[str, Query(max_length=64, examples=["compan
     return [ConsentTextOut(purpose=text.purpose, version=text.version, effective=text.effective,
                            required=text.required, label=text.label, purpose_text=text.purpose_text,
                            items=text.items, retention=text.retention, refusal=text.refusal)
-            for text in texts.purposes_for(program, clock.today())]
+            for text in purposes_for(program, clock.today())]
 
 
 @router.get("/me/data", response_model=dict[str, Any])

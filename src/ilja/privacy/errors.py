@@ -1,14 +1,11 @@
 """The privacy domain's one error: a stable code, the field it concerns, both messages (no
-personal data in either)."""
+personal data in either) — the consents' error (``people.consents``), raised for a withdrawal or
+a request to correct data."""
 
 from __future__ import annotations
 
-from ilja.errors import IljaError
+from ilja.people.consents import ConsentError
 
 
-class PrivacyError(IljaError, ValueError):
-    status_code = 422
-
-    def __init__(self, code: str, message_ko: str, message_en: str, field: str = "consent") -> None:
-        super().__init__(message_ko, message_en, code=code, loc=("body", field.replace("-", ".")))
-        self.field = field
+class PrivacyError(ConsentError):
+    """A withdrawal or a correction request refused."""

@@ -32,6 +32,7 @@ from ilja.decisions.models import Appeal, Decision
 from ilja.matching import models as _matching  # noqa: F401
 from ilja.messages import models as _messages  # noqa: F401
 from ilja.outcomes import models as _outcomes  # noqa: F401
+from ilja.people import consent_models as _consents  # noqa: F401
 from ilja.people import models as _people  # noqa: F401
 from ilja.people.keys import get_keyring
 from ilja.privacy import models as _privacy  # noqa: F401

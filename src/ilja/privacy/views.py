@@ -21,11 +21,12 @@ from ilja.accounts.roles import PermissionDenied
 from ilja.accounts.scope import Kind, Scope
 from ilja.applications.errors import ApplicationError
 from ilja.applications.models import Application, Round
-from ilja.people import registry
+from ilja.people import consent_texts, consents, registry
+from ilja.people.consent_models import Consent
 from ilja.people.records import RecordInvalid, RegistryError
-from ilja.privacy import consent, corrections, export, pdf, texts
+from ilja.privacy import consent, corrections, export, pdf
 from ilja.privacy.errors import PrivacyError
-from ilja.privacy.models import Consent, CorrectionStatus
+from ilja.privacy.models import CorrectionStatus
 from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -55,7 +56,7 @@ def consent_rows(session: DbSession, rows: list[Consent], lang: str) -> list[dic
         if row.application_id and row.application_id not in titles:
             application = session.get(Application, row.application_id)
             titles[row.application_id] = session.get_one(Round, application.round_id).title if application else ""
-    return [{"row": row, "label": texts.by_version(row.purpose, row.version).label.get(lang, ""),
+    return [{"row": row, "label": consent_texts.by_version(row.purpose, row.version).label.get(lang, ""),
              "round_title": titles.get(row.application_id or 0, "")} for row in rows]
 
 
@@ -66,7 +67,7 @@ def my_privacy(request: Request, session: DbSession, principal: OwnProfileReader
     t = translator(request)
     return _page(request, "privacy/my_privacy.html", {
         "linked": person_id is not None, "withdrawn": bool(withdrawn),
-        "consents": consent_rows(session, consent.consents_of(session, person_id), t.lang) if person_id else [],
+        "consents": consent_rows(session, consents.consents_of(session, person_id), t.lang) if person_id else [],
         "corrections": corrections.of_person(session, person_id) if person_id else [],
         "item_label": lambda item: _item_label(t.lang, item),
         "days": corrections.deadline_days(clock.today()), "active": "my_privacy"})
