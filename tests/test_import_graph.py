@@ -35,8 +35,6 @@ LAYERS = [
 KNOWN_UPWARD = {
     # the audit log's seal keys and the account pages' person look-up reach people
     ("accounts", "people"),
-    # consent at application time
-    ("applications", "privacy"),
     # the verification gate and the draw call each other (lapsed facts withdraw a seat)
     ("selection", "verification"),
 }
