@@ -19,13 +19,14 @@ from ilja.ops.import_graph import (
     strongly_connected,
 )
 
-# Bottom to top. People ← applications ← selection ← training/publicjobs ← web (issue 22).
+# Bottom to top. People ← applications ← selection ← training/publicjobs ← web (issue 22);
+# verification (an application's facts) sits below the selection, whose draw applies them.
 # The adapters of every domain (views, pages, api; cli) are collapsed into web and cli; ops, the
 # operators' tools (backups, the worker's duties, fuzzing, load and fault runs), drives the whole
 # site, the web app included, and the command line (every domain's, ops' own too) drives ops.
 LAYERS = [
     "core", "rules", "programs", "accounts", "people", "attendance", "messages", "decisions",
-    "applications", "selection", "verification", "training", "publicjobs", "outcomes",
+    "applications", "verification", "selection", "training", "publicjobs", "outcomes",
     "matching", "support", "rights", "privacy", "transparency", "access", "schema", "web", "ops",
     "cli",
 ]
@@ -35,8 +36,6 @@ LAYERS = [
 KNOWN_UPWARD = {
     # the audit log's seal keys and the account pages' person look-up reach people
     ("accounts", "people"),
-    # the verification gate and the draw call each other (lapsed facts withdraw a seat)
-    ("selection", "verification"),
 }
 
 # Packages whose modules import each other in one direction only.

@@ -23,7 +23,8 @@ from ilja.ops.duties import Schedule
 from ilja.people.rrn import generate_key_file
 from ilja.rules.engine import default_engine
 from ilja.selection import service as selection
-from ilja.verification import catalogue, gate, records_check, service
+from ilja.selection import verification_gate
+from ilja.verification import catalogue, records_check, service
 from ilja.verification.evaluation import _format_person, persons_of, verified_of
 from ilja.verification.models import SelectionVerification
 from tests.verification.households import with_households
@@ -93,8 +94,8 @@ def test_intake_verification_and_selection_of_a_round_of_5000(database_url, keyr
     with transaction(engine) as session:
         report = selection.verify(session, built.round_id, actor=STAFF)
         assert report.ok, report.problems
-        walk = gate.at_selection(session, walk_in)
-        other = gate.at_selection(session, built.application_ids[1])
+        walk = verification_gate.at_selection(session, walk_in)
+        other = verification_gate.at_selection(session, built.application_ids[1])
         assert walk is not None and other is not None
         assert {f["fact"] for f in walk.facts} >= {"job_seeker_registered", "household_income_krw",
                                                    "household_size", "household"}
@@ -125,7 +126,7 @@ def test_exclude_leaves_the_unverified_out_and_blocker_refuses_the_draw(database
         return parameter
 
     monkeypatch.setattr(catalogue, "parameter", facts_and("blocker"))
-    with pytest.raises(gate.UnverifiedBlocksDraw), transaction(engine) as session:
+    with pytest.raises(verification_gate.UnverifiedBlocksDraw), transaction(engine) as session:
         selection.run_selection(session, built.round_id, actor=STAFF)
     with transaction(engine) as session:
         assert selection.get_run(session, built.round_id) is None
@@ -155,9 +156,9 @@ def test_a_conditional_seat_not_verified_by_the_deadline_goes_to_the_waitlist(da
     with transaction(engine) as session:
         selection.run_selection(session, built.round_id, actor=STAFF)
     with transaction(engine) as session:
-        held = gate.at_selection(session, built.application_ids[1])
+        held = verification_gate.at_selection(session, built.application_ids[1])
         assert held.state == "conditional" and held.deadline == world.STARTS - dt.timedelta(days=3)
-        assert gate.lapse_conditional(session, built.round_id, actor=STAFF, on=held.deadline) == []
+        assert selection.lapse_conditional(session, built.round_id, actor=STAFF, on=held.deadline) == []
         seated = set(session.scalars(select(Application.id).where(Application.status == "selected")))
     with clock.frozen(held.deadline + dt.timedelta(days=1)):  # the worker's duty, nobody's command
         done = Schedule(engine).tick()
@@ -214,7 +215,7 @@ def test_a_household_over_the_limit_together_and_one_participant_per_household(d
         first_c, second_c = sorted(ids[4:6], key=lambda i: status[i] != "selected")
         assert (status[kept], status[passed], status[first_c], status[second_c]) == (
             "selected", "ineligible", "selected", "waitlisted")
-        assert gate.at_selection(session, passed).state == "household"
+        assert verification_gate.at_selection(session, passed).state == "household"
         decision = _decisions(session, [passed])
         assert [d.kind for d in decision] == ["not_eligible"] and "세대" in decision[0].reasons_ko
         assert decision[0].appeal_by is not None

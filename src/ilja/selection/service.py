@@ -47,7 +47,7 @@ from ilja.applications.models import (
     table_of,
 )
 from ilja.rules.parameters import default_tree
-from ilja.selection import offers_made
+from ilja.selection import offers_made, verification_gate
 from ilja.selection.errors import NotDrawn, NothingToDraw, SelectionError
 from ilja.selection.model import (
     Applicant,
@@ -94,7 +94,7 @@ DRAWN = (S.ELIGIBLE.value, S.INELIGIBLE.value)
 WITHDRAWAL_KINDS = ("declined", "dropped", "ineligible", "lapsed", "no_show", "household")
 """Why a seat or a waitlist place is given up: declined (포기), dropped before the start, found
 ineligible after the draw, an offer's deadline passed (``offer_service``), a no-show, or another
-member of the household holds a seat (``verification.gate.one_per_household``)."""
+member of the household holds a seat (``verification_gate.passed_over``)."""
 NOT_ELIGIBLE_KINDS = ("ineligible", "household")
 
 
@@ -178,9 +178,7 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
                                 .order_by(Application.id)).all())
     if not apps:
         raise NothingToDraw(round_id)
-    from ilja.verification import gate
-
-    verification = gate.before_draw(session, row, [a.id for a in apps if a.status == S.ELIGIBLE])
+    verification = verification_gate.before_draw(session, row, [a.id for a in apps if a.status == S.ELIGIBLE])
     eligible = {a.id: a.status == S.ELIGIBLE and a.id not in verification.excluded for a in apps}
     units, groups = units_of(session, round_id)
     inputs = SelectionInputs(
@@ -196,7 +194,7 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
     outcomes = allocation.outcomes()
     session.execute(table_of(SelectionOutcomeRow).insert(), [
         _outcome_values(run_row.id, a, o, eligible[a.id]) for a, o in zip(apps, outcomes, strict=True)])
-    gate.record(session, row, verification, [a.id for a in apps], now=now)
+    verification_gate.record(session, row, verification, [a.id for a in apps], now=now)
     moves = [applications.BulkMove(a.id, a.status, S(o.status.value), f"selection.{o.reason.value}",
                                    _draw_details(run_row.id, o))
              for a, o in zip(apps, outcomes, strict=True)
@@ -229,7 +227,7 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
                           "selected": stats["selected"], "waitlisted": stats["waitlisted"],
                           "input_hash": record["input_hash"],
                           "output_hash": record["output_hash"]})
-    gate.one_per_household(session, row, actor=actor, now=now)
+    _one_per_household(session, row, run_row, actor=actor, now=now)
     return RunResult(run_row, True)
 
 
@@ -500,10 +498,29 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
                  details={"run": run_row.id, "sequence": sequence,
                           "withdrawn": sorted(leavers), "promoted": promoted})
     if promoted:  # a promotion may seat a second member of a household
-        from ilja.verification import gate
-
-        gate.one_per_household(session, row, actor=actor, now=now)
+        _one_per_household(session, row, run_row, actor=actor, now=now)
     return WithdrawalResult(sequence, sorted(leavers), promoted, changes)
+
+
+def _one_per_household(session: Session, row: Round, run_row: SelectionRunRow, *, actor: audit.Actor,
+                       now: dt.datetime) -> None:
+    """Withdraw every seated member of a household after the one ranked first (where the program
+    takes one participant per household); the withdrawal's own promotions come back here."""
+    over = verification_gate.passed_over(session, row, run_row)
+    if over:
+        withdraw(session, row.id, dict.fromkeys(over, "household"), actor=actor,
+                 note=verification_gate.HOUSEHOLD_NOTE, now=now, wording=verification_gate.household_wording)
+
+
+def lapse_conditional(session: Session, round_id: int, *, actor: audit.Actor,
+                      on: dt.date | None = None) -> list[int]:
+    """Past the deadline, a conditional seat or waitlist place whose facts are still unverified
+    goes to the next in line (withdrawn as found ineligible); the lapsed application ids."""
+    lapsed = verification_gate.lapsed(session, applications.get_round(session, round_id), on or clock.today())
+    if lapsed:
+        withdraw(session, round_id, dict.fromkeys(lapsed, "ineligible"), actor=actor,
+                 note=verification_gate.LAPSE_NOTE)
+    return lapsed
 
 
 def _store_waitlists(session: Session, rows: Sequence[SelectionOutcomeRow], before: Any,
@@ -525,7 +542,8 @@ def _store_waitlists(session: Session, rows: Sequence[SelectionOutcomeRow], befo
 __all__ = [
     "Competition", "NotDrawn", "NothingToDraw", "ResultRow", "RunResult", "SelectionError",
     "VerificationReport", "WithdrawalResult", "audit_results_read", "competition",
-    "completed_run", "current_allocation", "export_results", "get_run", "policy_for", "prepare_draw", "results",
+    "completed_run", "current_allocation", "export_results", "get_run", "lapse_conditional", "policy_for",
+    "prepare_draw", "results",
     "run_selection",
     "stored_inputs", "stored_outcomes", "stored_run", "units_of", "verify", "withdraw",
 ]

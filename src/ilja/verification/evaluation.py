@@ -8,15 +8,16 @@ it is a decision with its explanation, and it may need a notice; where only fact
 batch, the verified values in its inputs), which ``tests/verification`` holds equal to a new
 snapshot. Status moves follow: newly not eligible before the draw → ``ineligible`` (a
 ``not_eligible`` decision with reasons and an appeal route, through ``applications.statuses``);
-after the draw the seat goes to the waitlist (``selection.service.withdraw``); an application
-that a verified fact makes eligible again goes back to ``eligible``.
+after the draw the seat goes to the next in line through the ``withdraw`` the caller hands in
+(``selection.service.withdraw``: verification sits below selection, whose draw reads the verified
+facts); an application that a verified fact makes eligible again goes back to ``eligible``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -43,6 +44,8 @@ S = ApplicationStatus
 CHUNK = 5000
 BEFORE_DRAW = (S.ELIGIBLE.value, S.INELIGIBLE.value)
 AFTER_DRAW = (S.SELECTED.value, S.WAITLISTED.value)
+Withdraw = Callable[..., Any]
+"""``selection.service.withdraw(session, round_id, leavers, *, actor, note, now)``."""
 
 
 @dataclass
@@ -197,10 +200,12 @@ def _patched(stored: dict[str, Any], person: Any, failed: list[str],
 def reevaluate(session: Session, round_row: Round, application_ids: Sequence[int], *,
                actor: audit.Actor, note: str, known: dict[int, dict[str, Any]] | None = None,
                known_check: int | None = None, engine: Engine | None = None,
-               now: dt.datetime | None = None) -> Reevaluation:
+               now: dt.datetime | None = None, withdraw: Withdraw | None = None) -> Reevaluation:
     """Judge the applications again with their verified facts and store the result (see the
     module docstring). ``known``: facts the caller holds, by application, over those stored
-    (``known_check``: the records check that stored them, not read back). One transaction: the
+    (``known_check``: the records check that stored them, not read back). ``withdraw``: how a
+    seat or waitlist place is given up when its holder is found not eligible after the draw
+    (``selection.service.withdraw``); without it, that finding is refused. One transaction: the
     caller's.
 
     The verified persons are judged in columns, once. An application whose verdict (eligible,
@@ -249,7 +254,7 @@ def reevaluate(session: Session, round_row: Round, application_ids: Sequence[int
     patched = _patch_rows(session, [apps[i].id for i in to_patch], {
         apps[i].id: (persons[i], failed_lists[i], verify_lists[i]) for i in to_patch})
     _store(session, retaken, patched)
-    _move(session, round_row, apps, report, actor=actor, note=note, now=now)
+    _move(session, round_row, apps, report, actor=actor, note=note, now=now, withdraw=withdraw)
     return report
 
 
@@ -309,7 +314,7 @@ def _store(session: Session, retaken: list[dict[str, Any]], patched: list[dict[s
 
 
 def _move(session: Session, round_row: Round, apps: Sequence[Any], report: Reevaluation, *,
-          actor: audit.Actor, note: str, now: dt.datetime) -> None:
+          actor: audit.Actor, note: str, now: dt.datetime, withdraw: Withdraw | None) -> None:
     status = {a.id: a.status for a in apps}
     moves = [applications.BulkMove(i, status[i], S.INELIGIBLE, "verification.ineligible")
              for i in report.became_ineligible if status[i] == S.ELIGIBLE]
@@ -321,6 +326,7 @@ def _move(session: Session, round_row: Round, apps: Sequence[Any], report: Reeva
                                   note=note, now=now, wording=eligibility_wording)
     seated = {i: "ineligible" for i in report.became_ineligible if status[i] in AFTER_DRAW}
     if seated:
-        from ilja.selection import service as selection
-
-        selection.withdraw(session, round_row.id, seated, actor=actor, note=note, now=now)
+        if withdraw is None:
+            raise TypeError("an application holding a seat was found not eligible: the caller must hand in "
+                            "selection's withdraw")
+        withdraw(session, round_row.id, seated, actor=actor, note=note, now=now)

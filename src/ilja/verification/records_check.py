@@ -51,7 +51,7 @@ from ilja.people.person_format.cells import cell_text
 from ilja.people.rrn import InvalidRrn, KeyRing, parse_rrn
 from ilja.people.rrn.tokens import blind_indexer
 from ilja.verification import catalogue, household
-from ilja.verification.evaluation import CHUNK, Reevaluation, reevaluate
+from ilja.verification.evaluation import CHUNK, Reevaluation, Withdraw, reevaluate
 from ilja.verification.models import Method, RecordsCheck, Verification
 
 COLUMNS = {  # header → (English alias, fact or None)
@@ -276,9 +276,11 @@ def _earlier(session: Session, round_id: int, ids: set[int]) -> list[int]:
 
 
 def import_check(session: Session, data: bytes, filename: str, round_id: int, *, checked_on: dt.date,
-                 actor: audit.Actor, keyring: KeyRing, now: dt.datetime | None = None) -> ImportResult:
+                 actor: audit.Actor, keyring: KeyRing, now: dt.datetime | None = None,
+                 withdraw: Withdraw | None = None) -> ImportResult:
     """Import a records-check result for the round (see the module docstring), in the caller's
-    transaction: refused whole, or every row's facts stored and the applications judged again."""
+    transaction: refused whole, or every row's facts stored and the applications judged again
+    (after the draw, a seat given up through ``withdraw``: ``selection.service.withdraw``)."""
     now = now or applications.now_utc()
     round_row = applications.lock_round(session, round_id)
     rows = read_rows(session, data, filename, round_id, keyring)
@@ -299,7 +301,8 @@ def import_check(session: Session, data: bytes, filename: str, round_id: int, *,
                                   "source": source, "check_id": check.id, "verified_by": actor.id,
                                   "verified_at": now})
     result = reevaluate(session, round_row, ids, actor=actor, note=f"{source}: 확인된 사실로 다시 판정",
-                        known={app_id: facts for app_id, _, facts in rows}, known_check=check.id, now=now)
+                        known={app_id: facts for app_id, _, facts in rows}, known_check=check.id, now=now,
+                        withdraw=withdraw)
     check.became_ineligible = len(result.became_ineligible)
     audit.record(session, actor, "verification.records_check", object_type="round", object_id=round_id,
                  details={"check": check.id, "rows": len(rows), "file": check.file_sha256[:32],

@@ -28,7 +28,7 @@ from ilja.people import stored_files
 from ilja.people.rrn import KeyRing
 from ilja.text import text_problem
 from ilja.verification import catalogue, household
-from ilja.verification.evaluation import Reevaluation, persons_of, reevaluate, verified_of
+from ilja.verification.evaluation import Reevaluation, Withdraw, persons_of, reevaluate, verified_of
 from ilja.verification.models import (
     DocumentVia,
     Method,
@@ -270,7 +270,7 @@ def _source(document: VerificationDocument | None) -> str:
 
 def accept_fact(session: Session, application_id: int, fact: str, *, actor: audit.Actor,
                 document_id: int | None = None, scope: Scope = SYSTEM,
-                now: dt.datetime | None = None) -> Reevaluation:
+                now: dt.datetime | None = None, withdraw: Withdraw | None = None) -> Reevaluation:
     """Staff accept the declared value as verified against the paper ``document_id``."""
     application = application_in_scope(session, application_id, scope)
     code = _fact_code(fact)
@@ -284,12 +284,12 @@ def accept_fact(session: Session, application_id: int, fact: str, *, actor: audi
     now = now or applications.now_utc()
     _put_facts(session, application, {code: value}, {code: value}, method=Method.ACCEPTED,
                source=_source(document), document=document, reason=None, actor=actor, now=now)
-    return _judge_again(session, application, actor, "verification.accept", now)
+    return _judge_again(session, application, actor, "verification.accept", now, withdraw)
 
 
 def correct_fact(session: Session, application_id: int, fact: str, raw_value: Any, *, reason: str,
                  actor: audit.Actor, document_id: int | None = None, scope: Scope = SYSTEM,
-                 now: dt.datetime | None = None) -> Reevaluation:
+                 now: dt.datetime | None = None, withdraw: Withdraw | None = None) -> Reevaluation:
     """Staff correct a declared fact with the verified value and a reason; the application is
     judged again, and a result that takes eligibility away is a decision with an appeal route."""
     application = application_in_scope(session, application_id, scope)
@@ -307,12 +307,12 @@ def correct_fact(session: Session, application_id: int, fact: str, raw_value: An
     _put_facts(session, application, {code: value}, {code: catalogue.declared(code, person)},
                method=Method.CORRECTED, source=_source(document), document=document, reason=text,
                actor=actor, now=now)
-    return _judge_again(session, application, actor, text, now)
+    return _judge_again(session, application, actor, text, now, withdraw)
 
 
 def set_household(session: Session, application_id: int, entries: Sequence[tuple[str, str]], *,
                   document_id: int | None, actor: audit.Actor, note: str | None = None, scope: Scope = SYSTEM,
-                  now: dt.datetime | None = None) -> Reevaluation:
+                  now: dt.datetime | None = None, withdraw: Withdraw | None = None) -> Reevaluation:
     """Staff enter the household from a 주민등록등본 (seen at the counter or uploaded, and recorded
     as this application's paper ``document_id``): its members with their monthly incomes
     (``entries``: relation code, income as typed). The members, the household size (their number)
@@ -338,13 +338,15 @@ def set_household(session: Session, application_id: int, entries: Sequence[tuple
     _put_facts(session, application, facts, {code: catalogue.declared(code, person) for code in facts},
                method=Method.RESIDENT_COPY, source=_source(document), document=document, reason=text,
                actor=actor, now=now, action="verification.household")
-    return _judge_again(session, application, actor, text or "주민등록등본으로 가구 확인", now)
+    return _judge_again(session, application, actor, text or "주민등록등본으로 가구 확인", now, withdraw)
 
 
 def _judge_again(session: Session, application: Application, actor: audit.Actor, note: str,
-                 now: dt.datetime) -> Reevaluation:
+                 now: dt.datetime | None, withdraw: Withdraw | None) -> Reevaluation:
+    """Judge the application again; after the draw its seat is given up through ``withdraw``
+    (``selection.service.withdraw``, handed in: verification sits below selection)."""
     round_row = applications.get_round(session, application.round_id)
-    return reevaluate(session, round_row, [application.id], actor=actor, note=note, now=now)
+    return reevaluate(session, round_row, [application.id], actor=actor, note=note, now=now, withdraw=withdraw)
 
 
 # --------------------------------------------------------------------------------------------

@@ -28,7 +28,9 @@ from ilja.config import get_settings
 from ilja.people.keys import get_keyring
 from ilja.people.records import mask_name
 from ilja.people.registry import get_person
-from ilja.verification import catalogue, gate, records_check, service
+from ilja.selection import service as selection
+from ilja.selection import verification_gate
+from ilja.verification import catalogue, records_check, service
 from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -74,7 +76,7 @@ def citizen_facts(request: Request, session: DbSession, application: Any) -> dic
             "corrected": fact.method == "corrected", "reason": fact.reason,
             "at": fact.verified_at,
             "who": t(role) if item.role and t.has(role) else t("verification.mine.staff")})
-    at_run = gate.at_selection(session, application.id)
+    at_run = verification_gate.at_selection(session, application.id)
     return {"lines": lines, "at_run": at_run.state if at_run else None,
             "deadline": at_run.deadline if at_run else None}
 
@@ -138,7 +140,7 @@ async def import_records(request: Request, round_id: int, session: DbSession, pr
             with session.begin_nested():
                 result = records_check.import_check(
                     session, data, records_file.filename or "" if records_file else "", round_id,
-                    checked_on=on, actor=principal.actor, keyring=get_keyring())
+                    checked_on=on, actor=principal.actor, keyring=get_keyring(), withdraw=selection.withdraw)
         except records_check.FileRefused as refused:
             problems = refused.problems
         except ApplicationError:
@@ -188,7 +190,7 @@ def _application_page(request: Request, session: DbSession, principal: Principal
     have = {p.document for p in papers}
     message = error.message(t.lang) if error else None
     field = (error.field or "fact") if error else None
-    at_run = gate.at_selection(session, application.id)
+    at_run = verification_gate.at_selection(session, application.id)
     return _page(request, "verification/application.html", {
         "application": application, "round": row, "name": name,
         "lines": [{"fact": line.fact,
@@ -256,10 +258,11 @@ def verify_fact(request: Request, application_id: int, session: DbSession, princ
         with session.begin_nested():
             if action == "accept":
                 service.accept_fact(session, application_id, fact, actor=principal.actor, document_id=paper,
-                                    scope=scope)
+                                    scope=scope, withdraw=selection.withdraw)
             elif action == "correct":
                 service.correct_fact(session, application_id, fact, value, reason=reason,
-                                     actor=principal.actor, document_id=paper, scope=scope)
+                                     actor=principal.actor, document_id=paper, scope=scope,
+                                     withdraw=selection.withdraw)
             else:
                 raise service.VerificationError("확인 또는 정정을 고르십시오.", "Choose accept or correct.",
                                                 "action-accept")
@@ -329,7 +332,7 @@ async def set_household(request: Request, application_id: int, session: DbSessio
     try:
         with session.begin_nested():
             service.set_household(session, application_id, entries, document_id=paper, actor=principal.actor,
-                                  note=values["note"], scope=Scope.of(principal))
+                                  note=values["note"], scope=Scope.of(principal), withdraw=selection.withdraw)
     except service.NotFound:
         return _not_found(request)
     except (service.VerificationError, ApplicationError) as error:

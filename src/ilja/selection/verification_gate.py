@@ -1,20 +1,24 @@
-"""What a selection run does with applicants whose facts are still unverified (issue 21 §4).
+"""The part of the draw that applies verified facts (issue 21 §4–5): what a selection run does
+with applicants whose facts are still unverified, and one participant per household. It reads
+verification's facts and parameters (``ilja.verification``, below selection); the withdrawals it
+leads to are the selection's own (``selection.service``).
 
-``<program>.verification.unverified_at_selection`` says it: ``exclude`` (they take no part in
-the draw: passed to it as not eligible, which the stored inputs record, so the verify check
-re-runs bit for bit), ``conditional`` (they take part; a seat or waitlist place is held on
+``<program>.verification.unverified_at_selection`` says what the run does: ``exclude`` (they take
+no part in the draw: passed to it as not eligible, which the stored inputs record, so the verify
+check re-runs bit for bit), ``conditional`` (they take part; a seat or waitlist place is held on
 condition that the facts are verified by ``conditional_days_before_start`` days before the
-start, else ``lapse_conditional`` gives it to the next in line) or ``blocker`` (the run is
-refused, naming how many applications wait for which facts, until staff verify them).
+start, else ``selection.service.lapse_conditional`` gives it to the next in line) or ``blocker``
+(the run is refused, naming how many applications wait for which facts, until staff verify them).
 
 The run's record (``SelectionVerification``, one row per drawn application) says for each
 application which facts were verified, how, from what and by whom, and what the run did.
 
-``<program>.verification.one_participant_per_household`` (issue 21 §5): after the draw, and after
-every later withdrawal's promotions, a household (the ``household`` fact of the records check)
-with more than one member in a seat keeps the member ranked first; the others are withdrawn as
-``household`` (not eligible, with a decision and an appeal route) and the next in line takes each
-seat. The withdrawal is stored with the run, so ``selection.service.verify`` replays it.
+``<program>.verification.one_participant_per_household``: after the draw, and after every later
+withdrawal's promotions, a household (the ``household`` fact of the records check) with more
+than one member in a seat keeps the member ranked first; the others (``passed_over``) are
+withdrawn as ``household`` (not eligible, with a decision and an appeal route) and the next in
+line takes each seat. The withdrawal is stored with the run, so ``selection.service.verify``
+replays it.
 """
 
 from __future__ import annotations
@@ -27,11 +31,10 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ilja.accounts import audit
-from ilja.applications import service as applications
 from ilja.applications.adverse import AdverseMove, Reasons
 from ilja.applications.models import Application, Round, table_of
 from ilja.selection.errors import SelectionError
+from ilja.selection.models import SelectionOutcomeRow, SelectionRunRow
 from ilja.selection.wording import selection_wording
 from ilja.verification import catalogue, household
 from ilja.verification.evaluation import CHUNK, verified_of
@@ -80,8 +83,8 @@ def _facts_of(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, 
 
 
 def before_draw(session: Session, round_row: Round, eligible_ids: Sequence[int]) -> Gate:
-    """The selection run's hook: how the program treats the eligible applications whose facts
-    to verify are not all verified (raises ``UnverifiedBlocksDraw`` for ``blocker``)."""
+    """How the program treats the eligible applications whose facts to verify are not all
+    verified (raises ``UnverifiedBlocksDraw`` for ``blocker``)."""
     program, on = round_row.program_code, round_row.starts_on
     treatment = catalogue.parameter("unverified_at_selection", program, on)
     required = set(catalogue.facts_to_verify(program, on))
@@ -126,29 +129,28 @@ def at_selection(session: Session, application_id: int) -> SelectionVerification
         SelectionVerification.application_id == application_id)).first()
 
 
-def lapse_conditional(session: Session, round_id: int, *, actor: audit.Actor,
-                      on: dt.date | None = None) -> list[int]:
-    """Past the deadline, a conditional seat or waitlist place whose facts are still unverified
-    goes to the next in line (``selection.service.withdraw``, as found ineligible)."""
-    from ilja import clock
-    from ilja.selection import service as selection
+LAPSE_NOTE = "조건부 선발: 기한까지 사실이 확인되지 않음"
 
-    on = on or clock.today()
-    round_row = applications.get_round(session, round_id)
+
+def lapsed(session: Session, round_row: Round, on: dt.date) -> list[int]:
+    """The conditional seats and waitlist places past their deadline on ``on`` whose facts are
+    still unverified."""
     required = set(catalogue.facts_to_verify(round_row.program_code, round_row.starts_on))
     held = list(session.execute(
         select(SelectionVerification.application_id).join(
             Application, Application.id == SelectionVerification.application_id)
-        .where(SelectionVerification.round_id == round_id,
+        .where(SelectionVerification.round_id == round_row.id,
                SelectionVerification.state == AtSelection.CONDITIONAL.value,
                SelectionVerification.deadline < on,
                Application.status.in_(("selected", "waitlisted")))).scalars())
     facts = _facts_of(session, held)
-    lapsed = [i for i in held if required - {f["fact"] for f in facts.get(i, [])}]
-    if lapsed:
-        selection.withdraw(session, round_id, dict.fromkeys(lapsed, "ineligible"), actor=actor,
-                           note="조건부 선발: 기한까지 사실이 확인되지 않음")
-    return lapsed
+    return [i for i in held if required - {f["fact"] for f in facts.get(i, [])}]
+
+
+def rounds_with_lapsed(session: Session, on: dt.date) -> list[int]:
+    """The rounds holding a conditional place whose deadline is before ``on``."""
+    return list(session.scalars(select(SelectionVerification.round_id).distinct().where(
+        SelectionVerification.state == AtSelection.CONDITIONAL.value, SelectionVerification.deadline < on)))
 
 
 HOUSEHOLD_NOTE = "1세대 1인 참여: 같은 세대에서 순위가 앞선 신청자가 선발됨"
@@ -168,17 +170,12 @@ def household_wording(session: Session, moves: Sequence[AdverseMove]) -> list[Re
             for move, words in zip(moves, selection_wording(session, moves), strict=True)]
 
 
-def one_per_household(session: Session, round_row: Round, *, actor: audit.Actor,
-                      now: dt.datetime) -> list[int]:
-    """Pass over every seated member of a household after the one ranked first (see the module
-    docstring); returns who was passed over. The withdrawal's own promotions come back here."""
-    from ilja.selection import service as selection
-    from ilja.selection.models import SelectionOutcomeRow
-
+def passed_over(session: Session, round_row: Round, run_row: SelectionRunRow) -> list[int]:
+    """The seated members of a household after the one ranked first, where the program takes
+    one participant per household; their run records say so. The caller withdraws them."""
     if not catalogue.parameter("one_participant_per_household", round_row.program_code,
                                round_row.starts_on):
         return []
-    run_row = selection.completed_run(session, round_row.id)
     seated = list(session.scalars(
         select(SelectionOutcomeRow.application_id)
         .where(SelectionOutcomeRow.run_id == run_row.id,
@@ -186,12 +183,9 @@ def one_per_household(session: Session, round_row: Round, *, actor: audit.Actor,
         .order_by(SelectionOutcomeRow.rank, SelectionOutcomeRow.application_id)))
     facts = verified_of(session, seated)
     over = household.passed_over([(app_id, facts.get(app_id, {}).get("household")) for app_id in seated])
-    if not over:
-        return []
-    table = table_of(SelectionVerification)
-    session.execute(table.update().where(table.c.application_id.in_(over),
-                                         table.c.round_id == round_row.id)
-                    .values(state=AtSelection.HOUSEHOLD.value))
-    selection.withdraw(session, round_row.id, dict.fromkeys(over, "household"), actor=actor,
-                       note=HOUSEHOLD_NOTE, now=now, wording=household_wording)
+    if over:
+        table = table_of(SelectionVerification)
+        session.execute(table.update().where(table.c.application_id.in_(over),
+                                             table.c.round_id == round_row.id)
+                        .values(state=AtSelection.HOUSEHOLD.value))
     return over
