@@ -69,13 +69,10 @@ def take(evaluation: PersonEvaluation, program: str) -> Snapshot:
     uses: dict[str, ParameterUse] = {}
     conditions = []
     for outcome in result.conditions:
-        names = []
+        stored = _stored(outcome, _stored_condition)
+        conditions.append(stored)
         for use in outcome.parameters:
-            names.append(use.name)
             uses.setdefault(use.name, use)
-        conditions.append({"id": outcome.id, "status": outcome.status,
-                           "inputs": _plain(outcome.inputs), "parameters": names,
-                           "exceptions": list(outcome.exceptions)})
     output_names = []
     for use in result.output_parameters:
         output_names.append(use.name)
@@ -88,7 +85,7 @@ def take(evaluation: PersonEvaluation, program: str) -> Snapshot:
         "priority_group": result.priority_group,
         "bonus_points": result.bonus_points,
         "monthly_pay_krw": result.monthly_pay_krw,
-        "pay_breakdown": _plain(result.pay_breakdown),
+        "pay_breakdown": None if result.pay_breakdown is None else _stored(result.pay_breakdown, _plain),
         "conditions": conditions,
         "output_parameters": output_names,
         "output_exceptions": list(result.output_exceptions),
@@ -100,6 +97,31 @@ def take(evaluation: PersonEvaluation, program: str) -> Snapshot:
         eligible=result.eligible, score=float(result.bonus_points),
         priority=bool(result.priority_group), person=person, context=context, digest=digest,
     )
+
+
+def _stored_condition(outcome: Any) -> dict[str, Any]:
+    """A condition's outcome as the snapshot stores it."""
+    return {"id": outcome.id, "status": outcome.status, "inputs": _plain(outcome.inputs),
+            "parameters": [use.name for use in outcome.parameters],
+            "exceptions": list(outcome.exceptions)}
+
+
+def _stored(made: Any, store: Any) -> Any:
+    """``store(made)``, once per object the engine keeps: it gives everyone with the same facts
+    the same condition outcome and pay breakdown (``rules.engine._Step``), so an import's
+    snapshots share what is made of them (read, never changed: they are written as JSON)."""
+    entry = _STORED.get(id(made))
+    if entry is None or entry[0] is not made:
+        if len(_STORED) >= _STORED_MAX:
+            _STORED.clear()
+        entry = _STORED[id(made)] = (made, store(made))
+    return entry[1]
+
+
+# What ``_stored`` made, by the engine object's identity (the entry keeps the object, so its id
+# is not reused while it is here); bounded.
+_STORED: dict[int, tuple[Any, Any]] = {}
+_STORED_MAX = 50_000
 
 
 _CONTEXTS: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
