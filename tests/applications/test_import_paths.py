@@ -58,3 +58,68 @@ def test_a_snapshot_made_from_shared_outcomes_is_the_engine_result(seed, program
             snapshot._plain(expected))
         assert snap.person["pay_breakdown"] == snapshot._plain(whole["pay_breakdown"])
         assert snap.person["failed"] == whole["failed"] and snap.eligible == whole["eligible"]
+
+
+PERSON_COLUMNS = ("birth_date", "sido", "sigungu", "employment_status", "able_to_work",
+                  "household_head", "household_size", "vulnerable_groups", "nationality", "visa",
+                  "household_income_krw", "household_assets_krw", "receives_livelihood_benefit",
+                  "veteran_service_months", "unemployment_benefit_periods", "training_history")
+ODD_CELLS = ("", " ", "abc", "-1", "0", "31", "99999999999999999", "1,200,000", "예", "아니오",
+             "yes", "2100-01-02", "1899-12-31", "2024-02-30", "서울", "서울특별시", "마포구", "kr",
+             "KR", "KOR", "unemployed", "employed", "disabled;disabled", "[1]", "e-9",
+             "2023-01-01~2023-06-30", "youth_academy|2023-01-01|2023-06-30|completed",
+             "x" * 25, "a\u0000b", "900101-1234567")
+
+
+def synthetic_cells(seed: int) -> list[dict[str, str | None]]:
+    """Rows of cells as the importers read a file: the synthetic persons' columns as text,
+    with a name, an RRN of the same birth date, and a phone."""
+    from tests.people.conftest import valid_rrn
+
+    rows = []
+    for i, person in enumerate(generate_persons(8, seed=seed)):
+        data = person.model_dump(mode="json")
+        cells = {name: _cell(data.get(name)) for name in PERSON_COLUMNS}
+        born = person.birth_date
+        gender = "1" if born.year < 2000 else "3"
+        cells |= {"name": f"김{i}", "rrn": valid_rrn(born.strftime("%y%m%d"), gender, f"{i:05d}"),
+                  "phone": f"010-1234-{i:04d}"}
+        rows.append(cells)
+    return rows
+
+
+def _cell(value) -> str | None:
+    if value is None or value == [] or value == "":
+        return None
+    if isinstance(value, bool):
+        return "예" if value else "아니오"
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), changes=st.lists(st.tuples(
+    st.integers(0, 7), st.sampled_from((*PERSON_COLUMNS, "name", "rrn", "phone", "id")),
+    st.one_of(st.none(), st.sampled_from(ODD_CELLS))), max_size=4),
+    program=st.sampled_from(("companion_jobs", "youth_academy")))
+def test_a_row_checked_once_is_what_the_two_checks_give(seed, changes, program):
+    """``people.importer.quick_record`` (one model) gives exactly the record, RRN and warnings
+    of the two checks (the person format's model, then the registry's), and a row it does
+    not take gets the two checks' problems, on both importers."""
+    from unittest import mock
+
+    from ilja.applications import importer as applications_importer
+    from ilja.people import importer as people_importer
+
+    rows = synthetic_cells(seed)
+    for i, name, value in changes:
+        rows[i][name] = value
+    on = dt.date(2025, 5, 12)
+    for number, cells in enumerate(rows, 1):
+        quick = people_importer._row(cells, number, program=program, on=on)
+        apps = applications_importer._validate_person(cells, number, program, on)
+        with mock.patch.object(people_importer, "quick_record", return_value=None), \
+                mock.patch.object(applications_importer, "quick_record", return_value=None):
+            assert people_importer._row(cells, number, program=program, on=on) == quick
+            assert applications_importer._validate_person(cells, number, program, on) == apps

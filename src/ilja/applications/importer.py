@@ -36,7 +36,7 @@ from ilja.applications.errors import ImportRejected, InvalidPreferences, Invalid
 from ilja.applications.models import Application, Channel, table_of
 from ilja.people import consents, registry, training_history
 from ilja.people.consent_models import ConsentVia
-from ilja.people.importer import REGISTRY_COLUMNS, collector_paused, read_rows
+from ilja.people.importer import REGISTRY_COLUMNS, collector_paused, quick_record, read_rows
 from ilja.people.person_format import parse_cells
 from ilja.people.records import RecordInvalid, RegistryError, ValidRecord, validate_record
 from ilja.people.rrn import KeyRing
@@ -101,7 +101,11 @@ class _Row:
 
 def _validate_person(cells: dict[str, str | None], row: int, program: str,
                      on: dt.date) -> tuple[ValidRecord | None, list[InvalidRow]]:
-    """One row's person: the person format's cell rules, then the registry's record rules."""
+    """One row's person: the person format's cell rules, then the registry's record rules
+    (in one check where that is sure to give the same, ``people.importer.quick_record``)."""
+    record = quick_record(cells, program=program, on=on)
+    if record is not None:
+        return record, []
     format_cells: dict[str, Any] = {k: v for k, v in cells.items() if k in ALL_FIELDS}
     format_cells["id"] = f"row-{row}"
     birth_missing = format_cells.get("birth_date") is None and cells.get("rrn") is not None

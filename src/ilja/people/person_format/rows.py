@@ -61,6 +61,26 @@ def parse_cells(cells: Mapping[str, Any], row: int,
     checks ranges, codes and lengths. A value already reported as malformed is not reported
     again by the model. ``skip`` names fields whose column is missing (reported once, on row 0).
     """
+    data, errors = cell_values(cells, row)
+    reported = [e.field for e in errors]
+    try:
+        person = Person.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = _loc(error["loc"])
+            if loc.split("[")[0].split(".")[0] in skip or any(
+                loc == r or loc.startswith((r + ".", r + "[")) for r in reported
+            ):
+                continue
+            message = "missing" if error["type"] == "missing" else error["msg"]
+            errors.append(FieldError(row, loc, message.removeprefix("Value error, "), error["type"]))
+        return None, errors
+    return (None, errors) if errors else (person, [])
+
+
+def cell_values(cells: Mapping[str, Any], row: int) -> tuple[dict[str, Any], list[FieldError]]:
+    """``parse_cells``' first half: the cell rules alone (yes/no words, dates, whole numbers,
+    ``;`` lists), the values by field and the cells they refuse; no model yet."""
     data: dict[str, Any] = {}
     errors: list[FieldError] = []
 
@@ -92,20 +112,7 @@ def parse_cells(cells: Mapping[str, Any], row: int,
             data[name] = _parse_items(name, text, bad)
         else:
             data[name] = text
-    reported = [e.field for e in errors]
-    try:
-        person = Person.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = _loc(error["loc"])
-            if loc.split("[")[0].split(".")[0] in skip or any(
-                loc == r or loc.startswith((r + ".", r + "[")) for r in reported
-            ):
-                continue
-            message = "missing" if error["type"] == "missing" else error["msg"]
-            bad(loc, message.removeprefix("Value error, "), error["type"])
-        return None, errors
-    return (None, errors) if errors else (person, [])
+    return data, errors
 
 
 def _loc(parts: Sequence[int | str]) -> str:
