@@ -4,7 +4,23 @@ from __future__ import annotations
 
 import typer
 
-from ilja import __version__, access
+from ilja import __version__, access, demo
+from ilja.accounts.cli import audit_app, users_app
+from ilja.applications.cli import applications_app, rounds_app
+from ilja.db_cli import app as db_app
+from ilja.matching.cli import match_app
+from ilja.messages.cli import register as register_messages
+from ilja.ops.cli import register as register_ops
+from ilja.outcomes.cli import register as register_outcomes
+from ilja.people.cli import keys_app, people_app, population_app
+from ilja.programs.cli import plan_app
+from ilja.publicjobs.cli import payroll_app
+from ilja.rights.cli import rights_app
+from ilja.rules.cli import eligibility_app, params_app, reform_app
+from ilja.selection.cli import select_app
+from ilja.support.cli import support_app
+from ilja.training.cli import training_app
+from ilja.web.cli import register as register_web
 
 app = typer.Typer(
     name="ilja",
@@ -30,24 +46,6 @@ def main(
 
 def _register() -> None:
     """Each domain contributes its commands here (one line per domain)."""
-    from ilja import demo
-    from ilja.accounts.cli import audit_app, users_app
-    from ilja.applications.cli import applications_app, rounds_app
-    from ilja.db_cli import app as db_app
-    from ilja.matching.cli import match_app
-    from ilja.messages.cli import register as register_messages
-    from ilja.ops.cli import register as register_ops
-    from ilja.outcomes.cli import register as register_outcomes
-    from ilja.people.cli import keys_app, people_app, population_app
-    from ilja.programs.cli import plan_app
-    from ilja.publicjobs.cli import payroll_app
-    from ilja.rights.cli import rights_app
-    from ilja.rules.cli import eligibility_app, params_app, reform_app
-    from ilja.selection.cli import select_app
-    from ilja.support.cli import support_app
-    from ilja.training.cli import training_app
-    from ilja.web.cli import register as register_web
-
     app.add_typer(db_app, name="db", help="Database migrations.")
     app.add_typer(eligibility_app, name="eligibility", help="Who is eligible for what, and why.")
     app.add_typer(reform_app, name="reform", help="What-if: compare a reform with the baseline.")

@@ -6,20 +6,32 @@ and prints what is there, then serves the web app and API on http://127.0.0.1:80
 
 from __future__ import annotations
 
+import ctypes
+import json
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from ilja import clock
+from ilja.accounts.roles import Role
+from ilja.config import get_settings
+from ilja.db import engine_for, transaction, upgrade
+from ilja.outcomes.demo_data import fill_demo_outcomes
+from ilja.people.service import eligibility_summary, ensure_population
+from ilja.programs.loader import load_plan
+from ilja.web.cli import uvicorn_options
 
 console = Console()
 
 
 def prepare(size: int, seed: int) -> None:
-    from ilja.config import get_settings
-    from ilja.db import engine_for, transaction, upgrade
-    from ilja.people.service import eligibility_summary, ensure_population
-    from ilja.programs.loader import load_plan
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.programs.service import store_plan
 
     settings = get_settings()
@@ -35,8 +47,8 @@ def prepare(size: int, seed: int) -> None:
     population, reused = ensure_population(size, seed)
     console.print(f"• synthetic population: {len(population):,} Seoul residents (seed {seed}"
                   + (f", kept from an earlier run in {settings.data_dir})" if reused else ")"))
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.matching.demo_data import fill_demo_matching
-    from ilja.outcomes.demo_data import fill_demo_outcomes
 
     with transaction(engine_for(settings.database_url)) as session:
         filled = fill_demo_outcomes(session, seed=seed)
@@ -53,6 +65,7 @@ def prepare(size: int, seed: int) -> None:
     for login, role, password in demo_accounts():
         accounts.add_row(login, role, password)
     console.print(accounts)
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.matching.demo_data import fill_demo_candidates
 
     with transaction(engine_for(settings.database_url)) as session:
@@ -60,6 +73,7 @@ def prepare(size: int, seed: int) -> None:
     if matching.candidates:
         console.print(f"• matching: {matching.candidates} trainees in the coordinator's caseload "
                       f"and {matching.postings} more postings across every field (/matching)")
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.applications.demo_data import existing_demo_round, fill_demo_round
 
     with transaction(engine_for(settings.database_url)) as session:
@@ -94,13 +108,8 @@ DEMO_ACCOUNTS = [
 def demo_accounts() -> list[tuple[str, str, str]]:
     """One account per role, with random passwords kept in the data directory (development
     only: ``ILJA_ENVIRONMENT=production`` refuses). Returns (login, role, password)."""
-    import json
-    import secrets
-
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import service
-    from ilja.accounts.roles import Role
-    from ilja.config import get_settings
-    from ilja.db import engine_for, transaction
 
     settings = get_settings()
     if settings.environment == "production":
@@ -131,14 +140,7 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 def start_worker():
     """``ilja worker`` beside the web server, delivering the messages (to var/outbox/ unless SMTP
     or a provider is configured). It gets SIGTERM when this process dies, however it dies."""
-    import signal
-    import subprocess
-    import sys
-    from pathlib import Path
-
     def die_with_parent() -> None:
-        import ctypes
-
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
     console.print("• message worker started (ilja worker): e-mail and SMS go to var/outbox/ by default")
@@ -146,8 +148,6 @@ def start_worker():
 
 
 def stop_worker(worker) -> None:
-    import subprocess
-
     worker.terminate()
     try:
         worker.wait(10)
@@ -168,10 +168,10 @@ def register(app: typer.Typer) -> None:
         """Set up the demo (migrations, 2025 plan, synthetic population) and run the web app."""
         prepare(size, seed)
         if serve:
+            # lazy: CLI start-up (the web server loads when a command serves)
             import uvicorn
 
             console.print(f"• Ilja at http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-            from ilja.web.cli import uvicorn_options
 
             worker = start_worker()
             try:

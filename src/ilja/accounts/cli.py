@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 
 import typer
@@ -9,15 +10,14 @@ from rich.table import Table
 
 from ilja.accounts.roles import Role
 from ilja.cli_common import err, out, print_table
+from ilja.config import get_settings
+from ilja.db import engine_for, transaction
 
 users_app = typer.Typer(no_args_is_help=True)
 audit_app = typer.Typer(no_args_is_help=True)
 
 
 def _transaction():
-    from ilja.config import get_settings
-    from ilja.db import engine_for, transaction
-
     return transaction(engine_for(get_settings().database_url))
 
 
@@ -34,6 +34,7 @@ def create(
 
     The command line runs with the database's credentials, so, like the demo, it approves its
     own grants as the system (audited as such); on the web a second administrator must."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import service
 
     if password_stdin:
@@ -54,6 +55,7 @@ def create(
 @users_app.command("list")
 def list_users() -> None:
     """Every account with its role."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import service
 
     with _transaction() as session:
@@ -70,6 +72,7 @@ def list_users() -> None:
 def verify() -> None:
     """Walk the audit log's hash chain, every shown column and every published head; exit 1 at
     the first broken link."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import audit
 
     with _transaction() as session:
@@ -85,11 +88,8 @@ def verify() -> None:
 def publish_head() -> None:
     """Seal the verified chain head with the audit seal key and append it to the published-heads
     file (run daily from cron or a systemd timer; copy the file off the server)."""
-    import getpass
-
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import audit
-    from ilja.config import get_settings
-    from ilja.db import engine_for
 
     path = audit.configured_heads_file()
     actor = audit.Actor(f"cli:{getpass.getuser()}", audit.SYSTEM, "cli")
@@ -109,6 +109,7 @@ def publish_head() -> None:
 @audit_app.command("report")
 def report(month: str = typer.Option(..., "--month", help="YYYY-MM")) -> None:
     """The monthly review report of the access log."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import audit
 
     try:

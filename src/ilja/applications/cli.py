@@ -7,13 +7,19 @@ English message and exit 1; ``--format json`` prints machine-readable output.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from ilja.applications.errors import ApplicationError, ImportRejected
+from ilja.applications.models import UnitKind
 from ilja.cli_common import err, out
+from ilja.db import transaction
+from ilja.people.keys import get_keyring
+from ilja.people.rrn import RrnError
 
 rounds_app = typer.Typer(no_args_is_help=True)
 applications_app = typer.Typer(no_args_is_help=True)
@@ -22,8 +28,7 @@ KST = dt.timezone(dt.timedelta(hours=9))
 
 def cli_actor(role: str = "program_manager") -> Any:
     """The audit actor of a command: the operating-system user, from this machine."""
-    import getpass
-
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import audit
 
     return audit.Actor(f"cli:{getpass.getuser()}", role, "cli")
@@ -42,7 +47,7 @@ def _moment(text: str) -> dt.datetime:
 
 def _unit(text: str) -> Any:
     """``code:name:seats[:field]`` (seats empty for a field that only groups projects)."""
-    from ilja.applications.models import UnitKind
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.applications.service import UnitInput
 
     parts = text.split(":")
@@ -54,6 +59,7 @@ def _unit(text: str) -> Any:
 
 
 def _round_record(session: Any, row: Any) -> dict[str, Any]:
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.applications import service
 
     return {"id": row.id, "program": row.program_code, "title": row.title, "status": row.status,
@@ -98,9 +104,8 @@ def create(
     output: str = typer.Option("text", "--format", help="text or json"),
 ) -> None:
     """Set up a recruitment round (모집 공고), as a draft unless --open."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.applications import service
-    from ilja.applications.errors import ApplicationError
-    from ilja.db import transaction
 
     try:
         units = [_unit(u) for u in unit] or (service.units_from_plan(program) if from_plan else [])
@@ -124,9 +129,8 @@ def create(
 
 
 def _transition(round_id: int, operation: str, output: str) -> None:
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.applications import service
-    from ilja.applications.errors import ApplicationError
-    from ilja.db import transaction
 
     try:
         with transaction() as session:
@@ -155,9 +159,8 @@ def close(round_id: int = typer.Argument(..., metavar="ROUND"),
 def show(round_id: int = typer.Argument(..., metavar="ROUND"),
          output: str = typer.Option("text", "--format")) -> None:
     """A round, its units and seats, and its applications by status."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.applications import service
-    from ilja.applications.errors import ApplicationError
-    from ilja.db import transaction
 
     try:
         with transaction() as session:
@@ -171,8 +174,8 @@ def show(round_id: int = typer.Argument(..., metavar="ROUND"),
 def list_(status: str | None = typer.Option(None, "--status"),
           output: str = typer.Option("text", "--format")) -> None:
     """Every round (or those with --status)."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.applications import service
-    from ilja.db import transaction
 
     with transaction() as session:
         records = [_round_record(session, r) for r in service.list_rounds(
@@ -193,11 +196,8 @@ def import_(
 ) -> None:
     """Validate every row first (row, column, reason); import nothing if any row is bad; then
     register, evaluate and store every application in one transaction."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.applications import importer
-    from ilja.applications.errors import ApplicationError, ImportRejected
-    from ilja.db import transaction
-    from ilja.people.keys import get_keyring
-    from ilja.people.rrn import RrnError
 
     try:
         keyring = get_keyring()

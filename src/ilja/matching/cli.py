@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from ilja import clock
+from ilja import clock, files
 from ilja.cli_common import err, out, print_table
+from ilja.db import transaction
+from ilja.matching.acceptance import acceptance as report
+from ilja.matching.errors import MatchingInputError
+from ilja.matching.posting_input import EXAMPLE_ROW, HEADERS
 
 match_app = typer.Typer(no_args_is_help=True)
 
 
 def _actor():
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import audit
 
     return audit.Actor(f"cli:{getpass.getuser()}", "job_coordinator", "cli")
@@ -44,9 +50,8 @@ def run(
     fmt: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Score the round's open postings against the active candidates and propose a matching."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.matching import runs
-    from ilja.matching.errors import MatchingInputError
 
     try:
         with transaction() as session:
@@ -80,7 +85,7 @@ def run(
 def confirm(run_id: int = typer.Argument(..., help="The run to confirm."),
             on: str | None = typer.Option(None, "--on", help="Offer date (YYYY-MM-DD).")) -> None:
     """Confirm every proposal of a run: each becomes an offer."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.matching import runs
 
     try:
@@ -96,7 +101,7 @@ def proposals(run_id: int = typer.Argument(..., help="The run to review."),
               fmt: str = typer.Option("text", "--format", help="text or json.")) -> None:
     """A run's proposals one by one — posting, organisation, district, pay, hours, deadline,
     skills met and missing — and why the unmatched were left over."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.matching import runs, service
 
     try:
@@ -150,9 +155,8 @@ def decide(proposal_id: int = typer.Argument(..., help="The proposal (see `ilja 
            reason: str = typer.Option("", "--reason", help="Why (required to veto)."),
            on: str | None = typer.Option(None, "--on", help="Offer date (YYYY-MM-DD).")) -> None:
     """Confirm one proposal (it becomes an offer) or veto it with a reason."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.matching import runs
-    from ilja.matching.errors import MatchingInputError
 
     try:
         with transaction() as session:
@@ -167,9 +171,6 @@ def decide(proposal_id: int = typer.Argument(..., help="The proposal (see `ilja 
 def acceptance(fmt: str = typer.Option("text", "--format", help="text or json.")) -> None:
     """Proposals, offers, hires and declines per posting and per employer, with the acceptance
     rate (hires over decided offers)."""
-    from ilja.db import transaction
-    from ilja.matching.acceptance import acceptance as report
-
     with transaction() as session:
         by_posting, by_employer = report(session)
     rows = {"postings": by_posting, "employers": by_employer}
@@ -194,7 +195,7 @@ def acceptance(fmt: str = typer.Option("text", "--format", help="text or json.")
 @match_app.command("verify")
 def verify(run_id: int = typer.Argument(..., help="The run to reproduce.")) -> None:
     """Re-run with the stored seed: same inputs and seed must give the same proposals."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.matching import runs
 
     try:
@@ -210,7 +211,7 @@ def verify(run_id: int = typer.Argument(..., help="The run to reproduce.")) -> N
 def hires(since: str | None = typer.Option(None, "--since", help="From this date."),
           fmt: str = typer.Option("text", "--format", help="text or json.")) -> None:
     """Hires through matching (employment outcomes), without personal data."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.matching import runs
 
     with transaction() as session:
@@ -232,9 +233,7 @@ def import_postings(
 ) -> None:
     """Import postings: every row is checked first (row, column, reason) and nothing is written
     when any row is bad; all rows go in one transaction. A known code updates its posting."""
-    from pathlib import Path
-
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.matching import importing
 
     path = Path(file)
@@ -273,7 +272,7 @@ def import_work24(
 ) -> None:
     """Import postings from a 고용24 (워크넷) export: organisations made by business number,
     pay to a month, the deadline, education and experience read; all rows or none."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.matching import work24
     from ilja.matching.importing import ImportProblems, read_table
 
@@ -300,11 +299,6 @@ def posting_template(file: str = typer.Argument(..., help="Where to write it (.x
                      ) -> None:
     """Write an empty posting sheet with the Korean headers and one example row, ready for
     ``ilja match import-postings``."""
-    from pathlib import Path
-
-    from ilja import files
-    from ilja.matching.posting_input import EXAMPLE_ROW, HEADERS
-
     path = Path(file)
     headers = [aliases[0] for aliases in HEADERS.values()]
     example = [EXAMPLE_ROW.get(name, "") for name in HEADERS]

@@ -8,6 +8,10 @@ import threading
 
 import typer
 
+from ilja.config import get_settings
+from ilja.db import get_engine
+from ilja.messages.worker import Worker
+
 
 def register(app: typer.Typer) -> None:
     @app.command("worker")
@@ -16,9 +20,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Deliver messages (inbox, e-mail, SMS, 알림톡) from the outbox, with retries, and run the
         periodic duties (prior notices taking effect, lapsed offers) when idle."""
-        from ilja.config import get_settings
-        from ilja.db import get_engine
-        from ilja.messages.worker import Worker
+        # lazy: CLI start-up (the domain stack loads when a command runs)
         from ilja.ops.duties import Schedule
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

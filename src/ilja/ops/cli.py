@@ -7,15 +7,14 @@ from pathlib import Path
 import typer
 
 from ilja.cli_common import err, out
+from ilja.config import get_settings
+from ilja.ops.backup import BackupError, backup, restore
 
 
 def backup_command(output: Path = typer.Option(..., "--output", help="An empty or new folder."),
                    portable: bool = typer.Option(False, help="PostgreSQL: JSON lines per table "
                                                  "instead of pg_dump.")) -> None:
     """Back up the database (SQLite: online backup API; PostgreSQL: pg_dump, or portable)."""
-    from ilja.config import get_settings
-    from ilja.ops.backup import BackupError, backup
-
     try:
         report = backup(get_settings().database_url, output, portable=portable)
     except BackupError as error:
@@ -27,9 +26,6 @@ def backup_command(output: Path = typer.Option(..., "--output", help="An empty o
 
 def restore_command(input: Path = typer.Option(..., "--input", help="A folder made by ilja backup.")) -> None:  # noqa: A002
     """Restore a backup into the (empty) database of ILJA_DATABASE_URL."""
-    from ilja.config import get_settings
-    from ilja.ops.backup import BackupError, restore
-
     try:
         report = restore(input, get_settings().database_url)
     except BackupError as error:

@@ -10,15 +10,15 @@ import typer
 from rich.table import Table
 
 from ilja.cli_common import LangOption, err, print_table
+from ilja.config import get_settings
+from ilja.db import engine_for, transaction, upgrade
+from ilja.outcomes.demo_data import fill_demo_outcomes
 
 report_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 outcomes_app = typer.Typer(no_args_is_help=True)
 
 
 def _engine():
-    from ilja.config import get_settings
-    from ilja.db import engine_for, upgrade
-
     url = get_settings().database_url
     upgrade(url)
     return engine_for(url)
@@ -36,8 +36,8 @@ def report(
     as_of: str | None = typer.Option(None, "--as-of", help="Outcomes known by this date (YYYY-MM-DD)."),
 ) -> None:
     """Write the outcomes report for a year: ``ilja report --year 2025 --format xlsx|pdf``."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import audit
-    from ilja.db import transaction
     from ilja.outcomes.queries import Filters
     from ilja.outcomes.reports import MEDIA_TYPES, render_report
 
@@ -62,7 +62,7 @@ def report(
 def kpis(year: int = typer.Option(2025, "--year"),
          fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
     """Every target against its actual figure, with the gap."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.outcomes import dashboard
 
     with transaction(_engine()) as session:
@@ -90,8 +90,8 @@ def kpis(year: int = typer.Option(2025, "--year"),
 @outcomes_app.command("sync")
 def sync() -> None:
     """Read completions from the other domains (today: completed applications)."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import audit
-    from ilja.db import transaction
     from ilja.outcomes.service import sync_from_applications
 
     with transaction(_engine()) as session:
@@ -103,9 +103,6 @@ def sync() -> None:
 def fill_demo(seed: int = typer.Option(2025, "--seed"),
               scale: float = typer.Option(0.1, "--scale", min=0.001, max=10)) -> None:
     """Fill synthetic outcomes, alumni and alliance members for the demo (seeded)."""
-    from ilja.db import transaction
-    from ilja.outcomes.demo_data import fill_demo_outcomes
-
     with transaction(_engine()) as session:
         result = fill_demo_outcomes(session, seed=seed, scale=scale)
     if result.reused:

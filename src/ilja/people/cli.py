@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import json
 from pathlib import Path
 
 import typer
 
 from ilja.cli_common import err
+from ilja.db import get_engine, transaction
+from ilja.people.keys import get_keyring, init_keys
+from ilja.people.rrn import RrnError
+from ilja.people.synthetic import generate_population
 
 population_app = typer.Typer(no_args_is_help=True)
 
@@ -20,8 +26,6 @@ def generate(
     as_of: str = typer.Option("2025-01-01", "--as-of", help="Date the population describes."),
 ) -> None:
     """Write a reproducible synthetic population of Seoul residents."""
-    from ilja.people.synthetic import generate_population
-
     try:
         on = dt.date.fromisoformat(as_of)
     except ValueError:
@@ -31,6 +35,7 @@ def generate(
     if output.suffix.lower() == ".npz":
         population.save(output)
     else:
+        # lazy: CLI start-up (the domain stack loads when a command runs)
         from ilja.people.person_format import write_persons
 
         try:
@@ -48,8 +53,7 @@ people_app = typer.Typer(no_args_is_help=True)
 
 def _cli_actor(role: str):
     """The audit actor of a command: the operating-system user, from this machine."""
-    import getpass
-
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import audit
 
     return audit.Actor(f"cli:{getpass.getuser()}", role, "cli")
@@ -58,9 +62,6 @@ def _cli_actor(role: str):
 @keys_app.command("init")
 def keys_init() -> None:
     """Create the data-key file (encryption, blind index, audit seal) if there is none."""
-    from ilja.people.keys import init_keys
-    from ilja.people.rrn import RrnError
-
     try:
         path, created = init_keys()
     except RrnError as error:
@@ -82,11 +83,8 @@ def keys_rotate(
 ) -> None:
     """Add new active keys, then re-encrypt every RRN and recompute every blind index in one
     transaction; on failure nothing changes (the key file is restored)."""
-    import json
-
-    from ilja.db import get_engine
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.ops.keys import rotate_keys
-    from ilja.people.rrn import RrnError
 
     try:
         report = rotate_keys(get_engine(), actor=_cli_actor("admin"), new_keys=not records_only)
@@ -111,13 +109,9 @@ def people_import(
 ) -> None:
     """Validate every row first (row, column, reason) and import nothing if any row is bad;
     then register all rows in one transaction."""
-    import json
-
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.people.importer import ImportInvalid, import_people
-    from ilja.people.keys import get_keyring
     from ilja.people.records import RegistryError
-    from ilja.people.rrn import RrnError
 
     try:
         keyring = get_keyring()

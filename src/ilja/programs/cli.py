@@ -8,8 +8,12 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from sqlalchemy import inspect
 
 from ilja.cli_common import err, out, print_table
+from ilja.config import get_settings
+from ilja.db import engine_for, transaction
+from ilja.programs.holidays import holiday_calendar
 from ilja.programs.loader import load_plan
 from ilja.programs.plan import Figure, Plan, PlanDataError
 
@@ -196,10 +200,7 @@ def load(
     data: Path = typer.Option(None, "--data", help="Directory of plan files (default: shipped)."),
 ) -> None:
     """Store the plan in the database (idempotent: loading it again changes nothing)."""
-    from sqlalchemy import inspect
-
-    from ilja.config import get_settings
-    from ilja.db import engine_for, transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.programs.service import store_plan
 
     plan = _load(data)
@@ -227,8 +228,6 @@ def holidays(
     output: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Korean public holidays of YEAR, substitute and election days included."""
-    from ilja.programs.holidays import holiday_calendar
-
     days = holiday_calendar(year)
     if output == "json":
         typer.echo(

@@ -11,11 +11,14 @@ import typer
 from rich.table import Table
 
 from ilja.cli_common import err, print_table
+from ilja.db import get_engine, transaction
+from ilja.files import write_atomically
 
 payroll_app = typer.Typer(no_args_is_help=True)
 
 
 def _actor():
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import audit
 
     return audit.Actor(f"cli:{getpass.getuser()}", "program_manager", "cli")
@@ -37,7 +40,7 @@ def run(
     output_format: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Pay a month of a program: approved timesheets, each participant once, corrections carried."""
-    from ilja.db import get_engine, transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.publicjobs.payroll_service import run_payroll
     from ilja.publicjobs.service import PublicJobError
 
@@ -65,7 +68,7 @@ def budget(
     output_format: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Budget, committed, paid and forecast per program, with the overspend warning."""
-    from ilja.db import get_engine, transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.publicjobs.payroll_service import PROGRAMS, budget_status
 
     with transaction(get_engine()) as session:
@@ -90,8 +93,7 @@ def transfer(
 ) -> None:
     """Write the run's next bank-transfer file: its payments not yet sent and the program's
     reissued ones (or its latest file again). Names and accounts are personal data: audited."""
-    from ilja.db import get_engine, transaction
-    from ilja.files import write_atomically
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.publicjobs import documents, payment_service
     from ilja.publicjobs.payroll_service import get_run, participant_names
     from ilja.publicjobs.service import PublicJobError
@@ -118,7 +120,7 @@ def results(
     path: Path = typer.Argument(..., help="The bank's result file (.csv or .xlsx, README layout)."),
 ) -> None:
     """Import the bank's result file: all rows or none (each problem printed with its row)."""
-    from ilja.db import get_engine, transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.publicjobs.bank_results import ResultFileRefused
     from ilja.publicjobs.payment_service import import_results
 
@@ -139,7 +141,7 @@ def reconcile(
     year: int = typer.Option(2025, "--year"),
 ) -> None:
     """The year's net pay by payment status, the budget, and every unexplained difference (JSON)."""
-    from ilja.db import get_engine, transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.publicjobs.payment_service import reconcile as run_reconcile
     from ilja.publicjobs.payment_service import summary_json
 

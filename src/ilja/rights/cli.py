@@ -8,6 +8,7 @@ import datetime as dt
 import typer
 
 from ilja import clock
+from ilja.db import transaction
 
 rights_app = typer.Typer(no_args_is_help=True)
 
@@ -15,7 +16,7 @@ rights_app = typer.Typer(no_args_is_help=True)
 @rights_app.command("effect")
 def effect(on: str = typer.Option("", help="As of this Seoul date (YYYY-MM-DD); default today.")) -> None:
     """Decisions whose answer window closed without an answer take effect (행정절차법 §21)."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.rights import service
 
     day = dt.date.fromisoformat(on) if on else clock.today()
@@ -28,7 +29,7 @@ def effect(on: str = typer.Option("", help="As of this Seoul date (YYYY-MM-DD); 
 @rights_app.command("queue")
 def queue() -> None:
     """Open objections, the nearest deadline first (ids and dates only)."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.rights import service
 
     with transaction() as session:

@@ -18,7 +18,7 @@ from ilja.cli_common import LangOption, err, out, print_table
 from ilja.rules.engine import default_engine
 from ilja.rules.explain import evaluation_text, format_value
 from ilja.rules.parameters import ParameterError, default_tree
-from ilja.rules.population import PersonFormatError, parse_person, unknown_fields
+from ilja.rules.population import PersonFormatError, impossible_date, parse_person, unknown_fields
 from ilja.rules.reforms import Reform, ReformError, compare
 from ilja.rules.sources import default_registry
 
@@ -36,8 +36,6 @@ def _date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        from ilja.rules.population import impossible_date
-
         why = impossible_date(value) or "is not a date (YYYY-MM-DD)"
         err.print(f"[red]error:[/red] {option} {value!r} {why}")
         raise typer.Exit(2) from None
@@ -49,6 +47,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def _read_population(path: Path):
+    # lazy: CLI start-up (the person format loads openpyxl)
     from ilja.people.person_format import read_persons
 
     try:
@@ -127,6 +126,7 @@ def batch(
     output_format: str = typer.Option("text", "--format", help="Summary: text | json"),
 ) -> None:
     """Evaluate every person for every program; one result row per person and program."""
+    # lazy: CLI start-up (the person format loads openpyxl)
     from ilja.people.person_format import write_results
 
     on_date = _date(on, "--on")

@@ -6,13 +6,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import typer
 
 from ilja.applications.cli import cli_actor, fail
+from ilja.applications.errors import ApplicationError
 from ilja.cli_common import out
+from ilja.db import transaction
+from ilja.files import write_atomically
 
 select_app = typer.Typer(no_args_is_help=True)
 RoundOption = typer.Option(..., "--round", help="The round's id.")
@@ -29,8 +33,7 @@ def _run_record(row) -> dict:
 @select_app.command("prepare")
 def prepare(round_id: int = RoundOption, output: str = FormatOption) -> None:
     """Close the round and record the draw with its published seed commitment."""
-    from ilja.applications.errors import ApplicationError
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.selection import service
 
     try:
@@ -48,8 +51,7 @@ def prepare(round_id: int = RoundOption, output: str = FormatOption) -> None:
 @select_app.command("run")
 def run(round_id: int = RoundOption, output: str = FormatOption) -> None:
     """Draw the round once; running it again shows the same run and selects nobody twice."""
-    from ilja.applications.errors import ApplicationError
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.selection import service
 
     try:
@@ -76,8 +78,7 @@ def run(round_id: int = RoundOption, output: str = FormatOption) -> None:
 @select_app.command("verify")
 def verify(round_id: int = RoundOption, output: str = FormatOption) -> None:
     """Re-run the draw from the stored inputs and prove the stored result bit for bit."""
-    from ilja.applications.errors import ApplicationError
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.selection import service
 
     try:
@@ -116,11 +117,7 @@ def export(round_id: int = RoundOption,
     The file is written after the export's audit entry is committed, and whole (renamed into
     place): a crash never leaves a file of results that the audit log does not know of.
     """
-    import io
-
-    from ilja.applications.errors import ApplicationError
-    from ilja.db import transaction
-    from ilja.files import write_atomically
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.selection import service
 
     buffer = io.BytesIO()
@@ -137,8 +134,7 @@ def export(round_id: int = RoundOption,
 @select_app.command("stats")
 def stats(round_id: int = RoundOption, output: str = FormatOption) -> None:
     """경쟁률 per round, field and unit (from the applications' first choices)."""
-    from ilja.applications.errors import ApplicationError
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.selection import service
 
     try:
@@ -164,8 +160,7 @@ def lapse_offers(round_id: int | None = typer.Option(None, "--round", help="Only
                  output: str = FormatOption) -> None:
     """Withdraw every selected applicant whose offer is past its deadline and promote the next
     on the waitlist, each notified (a periodic job: run it hourly from cron or a timer)."""
-    from ilja.applications.errors import ApplicationError
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.selection import offer_service
 
     try:

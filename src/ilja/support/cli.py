@@ -11,11 +11,13 @@ from rich.table import Table
 
 from ilja import clock
 from ilja.cli_common import err, print_table
+from ilja.db import transaction
 
 support_app = typer.Typer(no_args_is_help=True)
 
 
 def _actor():
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import audit
 
     return audit.Actor(f"cli:{getpass.getuser()}", "program_manager", "cli")
@@ -26,7 +28,7 @@ def pass_rates(by: str = typer.Option("campus", help="campus, course or all"),
                year: int | None = typer.Option(None, help="Exams of this year only."),
                fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
     """Certification pass rates (sittings with a result) by campus or course."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.support import certification_service as cert
 
     if by not in ("campus", "course", "all"):
@@ -47,7 +49,7 @@ def pass_rates(by: str = typer.Option("campus", help="campus, course or all"),
 @support_app.command("publish")
 def publish(year: int = typer.Option(..., help="The year whose figures go to the outcomes KPIs.")) -> None:
     """Write the year's support figures (certifications, start-ups, employer events, alumni) into the outcomes KPIs."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.support import figures as support_figures
 
     with transaction() as session:
@@ -59,7 +61,7 @@ def publish(year: int = typer.Option(..., help="The year whose figures go to the
 def budget(kind: str = typer.Option(...), year: int = typer.Option(...), amount: int = typer.Option(...),
            source: str = typer.Option(..., help="Where the figure comes from.")) -> None:
     """Set a support budget (certification_fee, training_subsidy) for a year."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.support import budgets
     from ilja.support.errors import SupportError
 
@@ -77,7 +79,7 @@ def budget(kind: str = typer.Option(...), year: int = typer.Option(...), amount:
 @support_app.command("claims")
 def claims(status: str = typer.Option("submitted"), fmt: str = typer.Option("table", "--format")) -> None:
     """Fee claims in a status (ids and amounts only)."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.support import certification_service as cert
 
     with transaction() as session:
@@ -96,7 +98,7 @@ def claims(status: str = typer.Option("submitted"), fmt: str = typer.Option("tab
 @support_app.command("startup-outcomes")
 def startup_outcomes() -> None:
     """Record the "startup" outcome of members of launched teams who have completed since (idempotent)."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.support import startup_service
 
     with transaction() as session:
@@ -109,7 +111,7 @@ def subsidy_run(month: str = typer.Option(..., help="YYYY-MM"),
                 fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
     """Pay every active training subsidy for a month once (attendance from training or the online progress)."""
 
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.support import subsidy_service
     from ilja.support.errors import SupportError
 
@@ -134,7 +136,7 @@ def subsidy_run(month: str = typer.Option(..., help="YYYY-MM"),
 def alumni_publish(
         year: int = typer.Option(..., help="The year whose alumni participation goes to the outcomes KPIs.")) -> None:
     """Write the year's alumni participation (active members, mentoring, talent donation, scholarships) to the KPIs."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.support import alumni_service
 
     with transaction() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 from pathlib import Path
 
@@ -10,13 +11,14 @@ import typer
 
 from ilja import clock
 from ilja.cli_common import err
+from ilja.db import transaction
+from ilja.training.errors import TrainingError
 
 training_app = typer.Typer(no_args_is_help=True)
 
 
 def _actor():
-    import getpass
-
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.accounts import audit
 
     return audit.Actor(f"cli:{getpass.getuser()}", "operator", "cli")
@@ -44,9 +46,8 @@ def import_attendance(
 ) -> None:
     """Check every row first (row, column, reason) and write nothing if any row is bad; then
     record every (trainee, day) of the file in one transaction."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.training.attendance_import import AttendanceFileError
-    from ilja.training.errors import TrainingError
     from ilja.training.progress import import_attendance as run_import
 
     try:
@@ -79,9 +80,8 @@ def evaluate(
 ) -> None:
     """Apply the dropout rule in force for the cohort: store and print new warnings and
     dropouts with their reasons."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.training import progress, service
-    from ilja.training.errors import TrainingError
 
     day = _date(on, "--on")
     try:
@@ -103,7 +103,7 @@ def evaluate(
 @training_app.command("cohorts")
 def cohorts(output: str = typer.Option("text", "--format", help="text or json")) -> None:
     """Every cohort with its capacity, enrolment and dates."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.training import service
 
     with transaction() as session:
@@ -124,9 +124,8 @@ def certificate(
     output: Path = typer.Option(..., "--output", help="Where to write the PDF."),
 ) -> None:
     """Write a completer's certificate (수료증) as PDF."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.training import progress
-    from ilja.training.errors import TrainingError
 
     try:
         with transaction() as session:
@@ -143,7 +142,7 @@ def seed_catalogue(
                                    help="Date of the committee decisions that open the courses."),
 ) -> None:
     """Store the departments and courses of every site from the 2025 plan (idempotent)."""
-    from ilja.db import transaction
+    # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.training.catalogue import seed
 
     day = _date(decided_on, "--decided-on")

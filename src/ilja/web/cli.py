@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
             "and X-Forwarded-Proto, so HSTS and secure cookies follow the client's https."),
     ) -> None:
         """Run the web app and API against ILJA_DATABASE_URL (migrate first: ilja db upgrade)."""
+        # lazy: CLI start-up (the web server loads when a command serves)
         import uvicorn
 
         uvicorn.run("ilja.web.app:create_app", factory=True, host=host, port=port, workers=workers,
