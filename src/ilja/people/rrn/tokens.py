@@ -139,10 +139,16 @@ def blind_indexer(keyring: KeyRing, *, key_id: str | None = None) -> Callable[[s
 
 def blind_index_candidates(rrn: Rrn | str, keyring: KeyRing) -> list[str]:
     """The index under every loaded key, active first: look-ups stay correct mid-rotation."""
-    number = rrn if isinstance(rrn, Rrn) else parse_rrn(rrn)
+    digits = _normalised_digits(rrn)
+    return [index(digits) for index in candidate_indexers(keyring)]
+
+
+def candidate_indexers(keyring: KeyRing) -> list[Callable[[str], str]]:
+    """``blind_indexer`` under every loaded key, active first (``blind_index_candidates`` of
+    many numbers: each key's hash made once)."""
     ids = [keyring.blind_index.active] + sorted(set(keyring.blind_index.keys)
                                                 - {keyring.blind_index.active})
-    return [blind_index(number, keyring, key_id=key_id) for key_id in ids]
+    return [blind_indexer(keyring, key_id=key_id) for key_id in ids]
 
 
 def index_key_id(index: str) -> str:
