@@ -143,10 +143,15 @@ def _load_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:
                                check=True)
                 return "PostgreSQL restarted"
 
+            def snapshot(server=server):
+                return load.cpu_snapshot(url, server=server.process, nginx=proxy.process)
+
+            snapshots = [snapshot()]
             result = asyncio.run(load.run_load(
                 proxy if proxied else server, round_id, ids, token, clients=args.clients, rate=rate,
                 max_seconds=args.seconds + 5, fault_at=args.seconds / 4 if fault else None,
-                fault=inject if fault else None))
+                fault=inject if fault else None, phase_ended=lambda taken=snapshots: taken.append(snapshot())))
+            used = {**load.cpu_used(*snapshots), "clients": result.client_cpu}
             check = load.verify(url, round_id, result)
             p99 = result.percentile(0.99)
             held = result.throughput >= 0.98 * rate and (timed == "rate" or p99 < GOAL_P99_MS)
@@ -156,13 +161,28 @@ def _load_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:
                          f"retries {result.retries}, stored {check['stored']:,}, duplicates {check['duplicates']}, "
                          f"lost {check['lost']}, unacknowledged {check['unacknowledged']}, "
                          f"audit {check['audit_submits']:,}, chain {'ok' if check['chain_ok'] else 'BROKEN'}"
-                         + (f", errors {result.errors}" if result.errors else ""),
+                         + (f", errors {result.errors}" if result.errors else "")
+                         + _cpu_per_submission(used, result.in_time),
                          bool(check["ok"]) and (held or not timed)))
             print(rows[-1], flush=True)
     finally:
         proxy.stop()
         server.stop()
     return rows
+
+
+def _cpu_per_submission(used: dict[str, float], acknowledged: int) -> str:
+    """The phase's CPU by part, per submission acknowledged in time (uvicorn's processes,
+    this database's PostgreSQL backends, nginx's processes when it was in front, the load
+    generator) and the load average, since the machine may be shared."""
+    if not acknowledged:
+        return ""
+    parts = [(name, used.get(key, 0.0)) for name, key in (
+        ("server", "server"), ("PostgreSQL", "database"), ("nginx", "nginx"), ("clients", "clients"))]
+    shown = ", ".join(f"{name} {1000 * seconds / acknowledged:.2f}" for name, seconds in parts if seconds > 0.01)
+    total = 1000 * sum(seconds for _, seconds in parts) / acknowledged
+    return (f"; CPU per submission (ms): {shown}, whole {total:.2f}; "
+            f"load average {os.getloadavg()[0]:.1f}")
 
 
 def _slow_phases(url: str, folder: Path, args) -> list[tuple[str, str, bool]]:

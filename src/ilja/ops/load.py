@@ -1,17 +1,19 @@
 """The load and fault harness: real uvicorn worker processes on PostgreSQL, on loopback, and
-200 asyncio clients (aiohttp) submitting applications through the API with an Idempotency-Key,
-retrying timeouts and refused connections with the same key. Bounded by a request count and a
-time limit. A fault (SIGKILL of the server, a PostgreSQL restart) can be injected half-way.
+200 asyncio clients (plain HTTP/1.1 over keep-alive connections) submitting applications through
+the API with an Idempotency-Key, retrying timeouts and refused connections with the same key.
+Bounded by a request count and a time limit. A fault (SIGKILL of the server, a PostgreSQL
+restart) can be injected half-way.
 
 Afterwards: every acknowledged submission is stored exactly once, nothing unacknowledged is
 stored (a client that gave up retries once more, as a real client would, and is then counted),
-one ``application.submit`` audit entry per stored application, and the audit chain verifies.
-"""
+one ``application.submit`` audit entry per stored application, and the audit chain verifies."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -21,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +49,7 @@ class LoadResult:
     faults: list[str] = field(default_factory=list)
     attempted: set[int] = field(default_factory=set)
     in_time: int = 0  # acknowledged within the phase (the retries after it don't count)
+    client_cpu: float = 0.0  # CPU seconds the load generator used during the phase
 
     def percentile(self, q: float) -> float:
         data = sorted(self.latencies)
@@ -226,38 +230,101 @@ class Nginx:
             self.prefix = None
 
 
+class Refused(Exception):
+    """The connection failed, closed mid-answer, or the answer did not come in time."""
+
+
+class Connection:
+    """One client's keep-alive HTTP/1.1 connection to the server, a request at a time.
+
+    Plain asyncio streams and a few lines of parsing, where aiohttp cost about a millisecond of
+    CPU a request: on this 2-core machine the load generator shares the cores with the server
+    and PostgreSQL, so its own cost is taken out of the throughput it measures.
+    """
+
+    def __init__(self, host: str, port: int, timeout: float) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def send(self, request: bytes) -> tuple[int, bytes, bytes]:
+        """The status, the head (lower-cased) and the body of the answer to ``request``."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                if self.writer is None:
+                    self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+                self.writer.write(request)
+                head = (await self.reader.readuntil(b"\r\n\r\n")).lower()
+                length = re.search(rb"\r\ncontent-length: *(\d+)", head)
+                if length is not None:
+                    body = await self.reader.readexactly(int(length.group(1)))
+                elif b"\r\ntransfer-encoding: chunked" in head:
+                    body = await self._chunks()
+                else:
+                    body = await self.reader.read()
+                    self.close()
+        except (OSError, EOFError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
+                TimeoutError) as error:
+            self.close()
+            raise Refused(type(error).__name__) from error
+        if b"\r\nconnection: close" in head:
+            self.close()
+        return int(head[9:12]), head, body
+
+    async def _chunks(self) -> bytes:
+        assert self.reader is not None
+        parts = []
+        while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
+            parts.append(await self.reader.readexactly(size + 2))
+        await self.reader.readuntil(b"\r\n")
+        return b"".join(part[:-2] for part in parts)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def submission_request(host: str, path: str, token: str, key: str, person_id: int) -> bytes:
+    body = json.dumps({"person_id": person_id, "preferences": ["care"]}).encode()
+    return (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+            f"Idempotency-Key: {key}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
 async def run_load(server: Server | Nginx, round_id: int, person_ids: list[int], token: str, *, clients: int = 200,
                    rate: float | None = 500.0, max_seconds: float = 60, timeout: float = 5.0,
-                   fault_at: float | None = None, fault=None) -> LoadResult:
+                   fault_at: float | None = None, fault=None,
+                   phase_ended: Callable[[], object] | None = None) -> LoadResult:
     """Submit one application per person through ``clients`` concurrent connections.
 
     With a ``rate``, submissions are due at a steady pace (an open loop, like citizens arriving
     on the day a round opens) and each latency counts from the moment the submission was due,
     so time spent waiting for a free client counts too (no "coordinated omission"). Without a
     rate every client submits again as soon as it has its answer (a closed loop: the ceiling).
-    The clients are aiohttp's: httpx's connection pool costs a core at a few hundred requests
-    a second, and the harness must not measure itself.
+    Each client is one keep-alive connection (``Connection``); the harness's own CPU is in
+    ``result.client_cpu``. ``phase_ended`` is called when the phase ends, before the late
+    retries (to read what the phase cost the server).
     """
-    import aiohttp
-
     result = LoadResult()
     jobs = iter(enumerate(person_ids))
+    cpu_started = time.process_time()
     started = time.monotonic()
     deadline = started + max_seconds
-    headers = {"Authorization": f"Bearer {token}"}
-    url = f"{server.base}/api/v1/rounds/{round_id}/applications/on-behalf"
+    host = f"127.0.0.1:{server.port}"
+    path = f"/api/v1/rounds/{round_id}/applications/on-behalf"
 
-    async def post(http: aiohttp.ClientSession, person_id: int) -> tuple[int, float]:
+    async def post(connection: Connection, person_id: int) -> tuple[int, float]:
         """The status, and how long the server asked to wait before a retry (if it did)."""
-        async with http.post(url, json={"person_id": person_id, "preferences": ["care"]},
-                             headers={**headers, "Idempotency-Key": f"load-{round_id}-{person_id}"}) as response:
-            await response.read()
-            return response.status, float(response.headers.get("Retry-After", 0.2))
+        status, head, _ = await connection.send(
+            submission_request(host, path, token, f"load-{round_id}-{person_id}", person_id))
+        retry_after = re.search(rb"\r\nretry-after: *(\d+)", head)
+        return status, float(retry_after.group(1)) if retry_after else 0.2
 
     def count(error: str) -> None:
         result.errors[error] = result.errors.get(error, 0) + 1
 
-    async def client(http: aiohttp.ClientSession) -> None:
+    async def client(connection: Connection) -> None:
         for index, person_id in jobs:
             due = started + index / rate if rate else time.monotonic()
             if due >= deadline:
@@ -266,10 +333,10 @@ async def run_load(server: Server | Nginx, round_id: int, person_ids: list[int],
             result.attempted.add(person_id)
             while time.monotonic() < deadline:
                 try:
-                    status, retry_after = await post(http, person_id)
-                except (TimeoutError, aiohttp.ClientError) as error:
+                    status, retry_after = await post(connection, person_id)
+                except Refused as error:
                     result.retries += 1
-                    count(type(error).__name__)
+                    count(str(error))
                     await asyncio.sleep(0.2)
                     continue
                 result.submitted += 1
@@ -289,17 +356,20 @@ async def run_load(server: Server | Nginx, round_id: int, person_ids: list[int],
         await asyncio.sleep(fault_at)
         result.faults.append(await asyncio.to_thread(fault))
 
-    connector = aiohttp.TCPConnector(limit=clients)
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)) as http:
-        await asyncio.gather(inject(), *(client(http) for _ in range(clients)))
+    connections = [Connection("127.0.0.1", server.port, timeout) for _ in range(clients)]
+    try:
+        await asyncio.gather(inject(), *(client(connection) for connection in connections))
         result.seconds = time.monotonic() - started
+        result.client_cpu = time.process_time() - cpu_started
         result.in_time = len(result.acknowledged)
+        if phase_ended is not None:
+            phase_ended()
         # Clients cut off by the time limit retry once more with their key, as a real one would.
         for person_id in sorted(result.attempted - result.acknowledged):
             for _ in range(20):
                 try:
-                    status, retry_after = await post(http, person_id)
-                except (TimeoutError, aiohttp.ClientError):
+                    status, retry_after = await post(connections[0], person_id)
+                except Refused:
                     await asyncio.sleep(0.5)
                     continue
                 if status >= 500:  # busy or unavailable: nothing was done, ask again
@@ -308,7 +378,44 @@ async def run_load(server: Server | Nginx, round_id: int, person_ids: list[int],
                 if status in (200, 201):
                     result.acknowledged.add(person_id)
                 break
+    finally:
+        for connection in connections:
+            connection.close()
     return result
+
+
+def cpu_snapshot(url: str, **groups: subprocess.Popen | None) -> dict[tuple[str, int], float]:
+    """CPU seconds used so far by each process of the named process groups (uvicorn's master
+    and workers, nginx's) and each of this database's PostgreSQL backends ("database"), by part
+    and process id: ``cpu_used`` of two snapshots is what happened between them."""
+    import psutil
+
+    pids: dict[str, list[int]] = {}
+    for part, process in groups.items():
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(psutil.Error):
+                root = psutil.Process(process.pid)
+                pids[part] = [root.pid, *(child.pid for child in root.children(recursive=True))]
+    with engine_for(url).connect() as connection:
+        pids["database"] = list(connection.execute(text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )).scalars())
+    used = {}
+    for part, members in pids.items():
+        for pid in members:
+            with contextlib.suppress(psutil.Error):
+                times = psutil.Process(pid).cpu_times()
+                used[part, pid] = times.user + times.system
+    return used
+
+
+def cpu_used(before: dict[tuple[str, int], float], after: dict[tuple[str, int], float]) -> dict[str, float]:
+    """CPU seconds by part between two ``cpu_snapshot``s (a process that ended in between is
+    not counted)."""
+    parts: dict[str, float] = {}
+    for (part, pid), seconds in after.items():
+        parts[part] = parts.get(part, 0.0) + seconds - before.get((part, pid), 0.0)
+    return parts
 
 
 def verify(url: str, round_id: int, result: LoadResult) -> dict[str, object]:
