@@ -220,7 +220,7 @@ async def _through_the_app(url: str, round_id: int, person_ids: list[int], token
             mock.patch.object(audit, "intake_rows",
                               steps.wrap(audit.intake_rows, "audit", "statements")), \
             mock.patch.object(audit, "seal", steps.wrap(audit.seal, "audit")), \
-            mock.patch.object(deps, "_end", steps.wrap(deps._end, "commit")), \
+            mock.patch.object(deps, "_end", steps.wrap(deps._end, "commit", "statements")), \
             mock.patch.object(route.response_field, "validate",
                               steps.wrap(route.response_field.validate, "answer")), \
             mock.patch.object(fastapi.routing, "serialize_response",
