@@ -54,6 +54,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ilja import clock, paging
+from ilja.accounts import needs
 from ilja.accounts.audit_chain import (
     GENESIS,
     AuditEntry,
@@ -383,26 +384,12 @@ class SealKeyMissing(Exception):
 
 
 def seal_keys() -> tuple[str, Mapping[str, bytes]]:
-    """The active seal key id and every seal key, from the keyring (key file or environment,
-    never the database). In development and test a key file without one gets one, as data keys
-    are made on first use."""
-    from ilja.config import get_settings
-    from ilja.people.keys import configured_key_file, get_keyring, reset_keyring
-    from ilja.people.rrn import KeyConfigError, add_active_key
-
+    """The active seal key id and every seal key, from the people's keyring (key file or
+    environment, never the database: ``people.keys.seal_keys``, installed by ``ilja.access``)."""
     try:
-        keyring = get_keyring()
-    except KeyConfigError as exc:
+        return needs.seal_keys()
+    except needs.NotInstalled as exc:
         raise SealKeyMissing(str(exc)) from None
-    path = configured_key_file()
-    if keyring.audit_seal is None and path is not None \
-            and get_settings().environment in ("development", "test"):
-        keyring = add_active_key(path, "audit_seal")
-        reset_keyring()
-    if keyring.audit_seal is None:
-        raise SealKeyMissing("No audit seal key: add an audit_seal key to the key file or set "
-                             "ILJA_AUDIT_SEAL_KEYS / 감사 봉인 키가 없습니다.")
-    return keyring.audit_seal.active, keyring.audit_seal.keys
 
 
 def configured_heads_file() -> Path:

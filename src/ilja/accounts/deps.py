@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, object_session
 
-from ilja.accounts import audit, csrf, service, token_cache
+from ilja.accounts import audit, csrf, needs, service, token_cache
 from ilja.accounts.models import User
 from ilja.accounts.roles import Permission, PermissionDenied, Role, has_permission
 
@@ -107,11 +107,9 @@ def shown_name(user: User) -> str:
     the profile shows; any other account by the display name it was created with."""
     if user.person_id is None:
         return user.display_name
-    from ilja.people.models import Person
-
     session = object_session(user)
-    person = session.get(Person, user.person_id) if session is not None else None
-    return person.name if person is not None else user.display_name
+    name = needs.person_name(session, user.person_id) if session is not None else None
+    return name if name is not None else user.display_name
 
 
 @dataclass

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ilja import clock
-from ilja.accounts import audit
+from ilja.accounts import audit, needs
 from ilja.accounts.models import ApiToken, LoginSession, ThrottleRecord, User
 from ilja.accounts.passwords import (
     LoginThrottle,
@@ -239,8 +239,6 @@ def reject_grant(session: Session, user_id: int, actor: audit.Actor) -> User:
 def link_person(session: Session, user_id: int, person_id: int, actor: audit.Actor) -> User:
     """Link a citizen account to a registered person (one account per person). The account then
     reads that person's data, so a link made by an administrator waits for a second one."""
-    from ilja.people.models import Person
-
     user = _user(session, user_id)
     if user.role != Role.CITIZEN or user.pending_role is not None:
         raise AccountError("not_citizen", "시민 계정만 개인과 연결할 수 있습니다.",
@@ -248,7 +246,7 @@ def link_person(session: Session, user_id: int, person_id: int, actor: audit.Act
     if user.person_id is not None:
         raise AccountError("already_linked", "이미 다른 개인과 연결된 계정입니다.",
                            "This account is already linked to a person.")
-    if session.get(Person, person_id) is None:
+    if needs.person_name(session, person_id) is None:
         raise AccountError("person_unknown", "등록되지 않은 개인입니다.", "No registered person has this id.")
     taken = AccountError("person_linked", "이 개인에게는 이미 시민 계정이 있습니다.",
                          "This person already has a citizen account.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,9 @@ from ilja.people.models import Person
 from ilja.people.rrn import (
     ENV_KEY_FILE,
     ENV_PURPOSES,
+    KeyConfigError,
     KeyRing,
+    add_active_key,
     generate_key_file,
     load_keyring,
     rotate_records,
@@ -79,6 +82,25 @@ def reset_keyring() -> None:
     global _cached
     with _lock:
         _cached = None
+
+
+def seal_keys() -> tuple[str, Mapping[str, bytes]]:
+    """The active audit seal key's id and every seal key (``accounts.audit`` seals the chain's
+    head with them), from the keyring. In development and test a key file without one gets one,
+    as data keys are made on first use; else ``audit.SealKeyMissing``."""
+    try:
+        keyring = get_keyring()
+    except KeyConfigError as exc:
+        raise audit.SealKeyMissing(str(exc)) from None
+    path = configured_key_file()
+    if keyring.audit_seal is None and path is not None \
+            and get_settings().environment in ("development", "test"):
+        keyring = add_active_key(path, "audit_seal")
+        reset_keyring()
+    if keyring.audit_seal is None:
+        raise audit.SealKeyMissing("No audit seal key: add an audit_seal key to the key file or set "
+                                   "ILJA_AUDIT_SEAL_KEYS / 감사 봉인 키가 없습니다.")
+    return keyring.audit_seal.active, keyring.audit_seal.keys
 
 
 def init_keys(path: Path | None = None) -> tuple[Path, bool]:

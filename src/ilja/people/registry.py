@@ -411,6 +411,13 @@ def get_person(session: Session, person_id: int, scope: Scope = SYSTEM) -> Perso
     return scope.get(session, Kind.PERSON, person_id)
 
 
+def registered_name(session: Session, person_id: int) -> str | None:
+    """The registry's name of the person, None when no person has this id: the name a linked
+    citizen's account goes by, and whether there is a person to link one to (``accounts.needs``)."""
+    person = session.get(Person, person_id)
+    return person.name if person is not None else None
+
+
 def read_person(session: Session, person_id: int, *, actor: audit.Actor,
                 personal: bool = False, scope: Scope = SYSTEM) -> PersonView | None:
     """A staff member reads one person within their scope: the masked view (contact and address
