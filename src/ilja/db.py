@@ -17,6 +17,8 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from ilja.config import get_settings
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -154,8 +156,6 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
     else:
-        from ilja.config import get_settings
-
         engine = create_engine(url, pool_size=get_settings().db_pool_size, max_overflow=10,
                                hide_parameters=True)
         event.listen(engine, "checkout", _discard_if_closed_by_server)
@@ -182,8 +182,6 @@ def dispose_engines() -> None:
 
 
 def get_engine() -> Engine:
-    from ilja.config import get_settings
-
     return engine_for(get_settings().database_url)
 
 
@@ -214,6 +212,7 @@ def insert_ids(session: Session, table: Any, rows: list[dict[str, Any]]) -> list
 
 
 def alembic_config(url: str):
+    # lazy: alembic loads only to migrate, not in every process that opens the database
     from alembic.config import Config
 
     config = Config()
@@ -228,6 +227,7 @@ def upgrade(url: str, revision: str = "heads") -> None:
     Domains after the core chain (0001 plan → 0002 accounts → 0003 people → 0004 applications)
     branch from it, each with its own revision ids, so they can be written side by side.
     """
+    # lazy: alembic loads only to migrate, not in every process that opens the database
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)
@@ -235,6 +235,7 @@ def upgrade(url: str, revision: str = "heads") -> None:
 
 def current_revision(url: str) -> str | None:
     """The applied revision(s), comma-separated when several branches are applied."""
+    # lazy: alembic loads only to migrate, not in every process that opens the database
     from alembic.runtime.migration import MigrationContext
 
     engine = make_engine(url)

@@ -125,7 +125,8 @@ class Sheet:
 def write_xlsx(*sheets: Sheet) -> bytes:
     """A workbook of ``sheets`` (written row by row: a large export stays small in memory),
     every cell through the formula guard."""
-    from openpyxl import Workbook  # here: importing openpyxl costs start-up time no request needs
+    # lazy: importing openpyxl costs start-up time no request needs; only XLSX exports load it
+    from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -153,6 +154,7 @@ def write_xlsx(*sheets: Sheet) -> bytes:
 
 
 def _bold(page: Any, value: Any, font: Any) -> Any:
+    # lazy: openpyxl loads only for XLSX exports (see write_xlsx)
     from openpyxl.cell import WriteOnlyCell
 
     written = WriteOnlyCell(page, value=cell(value))

@@ -29,6 +29,8 @@ from ilja.accounts.deps import (
 from ilja.accounts.models import User
 from ilja.accounts.roles import PERSONAL_DATA_ROLES, Permission, Role, permissions_for
 from ilja.paging import Page
+from ilja.programs.loader import load_plan
+from ilja.training.models import TrainingDepartment
 from ilja.web.templating import render, request_language
 
 router = APIRouter(include_in_schema=False)
@@ -49,8 +51,6 @@ def _home(db: Session, user: User) -> str:
     host page of the projects it hosts; every other role by ``HOME_BY_ROLE``."""
     if user.role != "operator":
         return HOME_BY_ROLE.get(user.role, "/")
-    from ilja.programs.loader import load_plan
-    from ilja.training.models import TrainingDepartment
 
     plan = load_plan()
     trains = user.site_code in {c.code for c in plan.campuses} | {i.code for i in plan.institutes}

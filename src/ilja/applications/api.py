@@ -50,6 +50,9 @@ from ilja.applications.schemas import (
     UnitOut,
 )
 from ilja.errors import AccountNotLinked
+from ilja.people import consents
+from ilja.people.consent_models import Consent, ConsentVia
+from ilja.people.keys import get_keyring
 from ilja.selection import offer_service
 
 router = APIRouter(tags=["applications"])
@@ -129,8 +132,6 @@ def _person(session: DbSession, person_id: int) -> Any:
 def _consents(program: str, consent: ConsentIn | None, staff: bool) -> dict[str, str]:
     """The consents given: as sent, or (staff entering a signed paper form) the texts in force;
     a citizen who sends none is refused (개인정보 보호법 §15)."""
-    from ilja.people import consents
-
     if consent is None and staff:
         return consents.paper(program, clock.today())
     return consents.checked(program, clock.today(), consent.given() if consent else {})
@@ -143,9 +144,6 @@ def _submit(session: DbSession, round_id: int, person_id: int, preferences: list
     PostgreSQL), and answer with the application serialised once: 201, or 200 with
     ``Idempotent-Replayed: true`` for a retry (the route's response model documents it),
     committed before the answer leaves."""
-    from ilja.people import consents
-    from ilja.people.consent_models import Consent, ConsentVia
-
     locked = service.lock_round_with_units(session, round_id, shared=True)
     row = locked[0]
     given = _consents(row.program_code, consent, staff)
@@ -352,8 +350,6 @@ def import_file(round_id: int, session: DbSession,
                                            Depends(requires(Permission.APPLICATION_IMPORT))],
                       file: Annotated[UploadFile, File(description="XLSX, CSV or JSONL")]) -> Any:
     """Import a district office's file of applications: all rows or none."""
-    from ilja.people.keys import get_keyring
-
     suffix = Path(file.filename or "upload.xlsx").suffix.lower()
     if suffix not in (".xlsx", ".csv", ".jsonl", ".ndjson"):
         raise ImportFileRefused(415, "import_type", ".xlsx, .csv, .jsonl 파일만 올릴 수 있습니다.",

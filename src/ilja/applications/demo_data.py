@@ -15,11 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ilja import clock, files
 from ilja.accounts import audit
+from ilja.accounts.models import User
+from ilja.applications import importer
+from ilja.applications import service as applications
+from ilja.applications.models import Application, Round
+from ilja.people.keys import get_keyring
 from ilja.people.rrn import expected_check_digit
 from ilja.people.synthetic import generate_population
 from ilja.rules.population import EMPLOYMENT_STATUSES
@@ -48,8 +53,6 @@ def _rrn(birth: dt.date, serial: int) -> str:
 
 def _applicants_file(path: Path, count: int, seed: int) -> None:
     """Job seekers aged 18+ living in Seoul, in the registry's import columns (Korean headers)."""
-    from ilja.applications import service as applications
-
     population = generate_population(count * 20, seed=seed)
     on = 20270110
     adult = (on - population.birth_date) // 10000 >= 18
@@ -90,10 +93,6 @@ def _applicants_file(path: Path, count: int, seed: int) -> None:
 
 def existing_demo_round(session: Session) -> tuple[int, int] | None:
     """The demo round an earlier run made, as (round id, applications), if there is one."""
-    from sqlalchemy import func
-
-    from ilja.applications.models import Application, Round
-
     round_id = session.scalar(select(Round.id).where(Round.title == TITLE).limit(1))
     if round_id is None:
         return None
@@ -103,12 +102,6 @@ def existing_demo_round(session: Session) -> tuple[int, int] | None:
 def fill_demo_round(session: Session, *, seed: int = 2025, applicants: int = 600,
                     citizen_login: str = "citizen") -> WorldReport | None:
     """An open 동행일자리 round with ``applicants`` imported applications (once per database)."""
-    from ilja.accounts.models import User
-    from ilja.applications import importer
-    from ilja.applications import service as applications
-    from ilja.applications.models import Application, Round
-    from ilja.people.keys import get_keyring
-
     if session.scalar(select(Round.id).where(Round.title == TITLE).limit(1)):
         return None
     now = clock.now()

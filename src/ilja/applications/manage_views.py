@@ -42,11 +42,16 @@ from ilja.applications.views import (
     page,
     program_label,
     round_card,
+    selection_context,
 )
 from ilja.i18n import Translator
 from ilja.paging import Page
+from ilja.people.keys import get_keyring
+from ilja.people.models import Person
+from ilja.people.records import mask_name
 from ilja.rules.engine import default_engine
 from ilja.selection import offer_service
+from ilja.selection import service as selection
 from ilja.web.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -62,9 +67,6 @@ S = ApplicationStatus
 
 
 def _masked_names(session: Session, person_ids: set[int]) -> dict[int, str]:
-    from ilja.people.models import Person
-    from ilja.people.records import mask_name
-
     if not person_ids:
         return {}
     rows = session.execute(select(Person.id, Person.name).where(Person.id.in_(person_ids))).all()
@@ -334,8 +336,6 @@ def _round_page(request: Request, session: Session, principal: Principal, row: R
                 message: str | None = None, import_errors: list[Any] | None = None,
                 import_report: Any = None, status_code: int = 200,
                 error_field: str = "actions-heading") -> HTMLResponse:
-    from ilja.selection import service as selection
-
     return render(request, "applications/manage_round.html", {
         "round": row, "card": round_card(request, session, row),
         "counts": service.status_counts(session, row.id),
@@ -409,8 +409,6 @@ def import_file(request: Request, round_id: int, session: DbSession,
                 principal: Annotated[Principal, Depends(requires(Permission.APPLICATION_IMPORT))],
                 file: Annotated[UploadFile, File()]) -> HTMLResponse:
     """Import a district office's file: all rows or none, with every bad row listed."""
-    from ilja.people.keys import get_keyring
-
     row = session.get(Round, round_id)
     if row is None:
         return not_found(request, translator(request)("applications.round"))
@@ -466,7 +464,6 @@ def _application_page(request: Request, session: Session, principal: Principal,
                       application: Application, errors: list[tuple[str, str]] | None = None,
                       status_code: int = 200) -> HTMLResponse:
     t = translator(request)
-    from ilja.applications.offer_views import selection_context
 
     selection = selection_context(request, session, application, staff=True)
     row = session.get_one(Round, application.round_id)

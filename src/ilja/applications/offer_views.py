@@ -8,8 +8,7 @@ accepts a seat that has already gone to the waitlist.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,37 +21,11 @@ from ilja.applications import service
 from ilja.applications.errors import ApplicationError, ApplicationNotFound
 from ilja.applications.models import Application, Round
 from ilja.applications.views import not_found, page
+from ilja.selection import offer_service
 from ilja.text import TEXT_PROBLEMS, text_problem
 from ilja.web.templating import translator
 
 router = APIRouter(include_in_schema=False)
-
-
-def last_day(deadline: dt.datetime) -> str:
-    """The last day to answer, in Korea time (the deadline is 24:00 of it)."""
-    aware = deadline if deadline.tzinfo else deadline.replace(tzinfo=dt.UTC)
-    return (aware.astimezone(clock.SEOUL) - dt.timedelta(seconds=1)).date().isoformat()
-
-
-def selection_context(request: Request, session: Session, application: Application, *,
-                      staff: bool = False) -> dict[str, Any]:
-    """What the application page shows of the selection: the standing and the offer (lapsing
-    the round's overdue offers first); ``staff`` pages show it without the applicant's buttons."""
-    from ilja.selection import offer_service
-    from ilja.selection.standing import standing
-
-    offer_service.lapse_offers(session, round_id=application.round_id)
-    session.refresh(application)
-    row = session.get_one(Round, application.round_id)
-    mine = standing(session, application)
-    withdraw_key = {"selected": "withdraw", "waitlisted": "withdraw_waitlist"}.get(
-        application.status, "withdraw_before_draw")
-    done = request.query_params.get("done")
-    return {"selection": {
-        "standing": mine, "deadline": last_day(mine.offer.deadline_at) if mine.offer else None,
-        "can_withdraw": offer_service.can_withdraw(row, application, clock.today()),
-        "withdraw_key": withdraw_key, "done": done if done in ("accepted", "withdrawn") else None,
-        "staff": staff}}
 
 
 def _own(session: Session, principal: Principal, application_id: int) -> Application | None:
@@ -72,8 +45,6 @@ def _problem(request: Request, application_id: int, error: ApplicationError) -> 
 def accept(request: Request, application_id: int, session: DbSession,
            principal: Applicant) -> Response:
     """Accept the seat offered (before its deadline)."""
-    from ilja.selection import offer_service
-
     if _own(session, principal, application_id) is None:
         return not_found(request, translator(request)("applications.application"))
     try:
@@ -87,8 +58,6 @@ def accept(request: Request, application_id: int, session: DbSession,
 def _confirm(request: Request, session: Session, application: Application,
              errors: list[tuple[str, str]] | None = None, values: dict[str, str] | None = None,
              status_code: int = 200) -> HTMLResponse:
-    from ilja.selection import offer_service
-
     offer = offer_service.current_offer(session, application.id)
     units = {u.code: u.name for u in service.round_units(session, application.round_id)}
     return page(request, "applications/offer_withdraw.html", {
@@ -102,8 +71,6 @@ def _confirm(request: Request, session: Session, application: Application,
 def withdraw_page(request: Request, application_id: int, session: DbSession,
                   principal: OwnApplicationReader) -> Response:
     """What withdrawing does, asked before it is done (it cannot be undone)."""
-    from ilja.selection import offer_service
-
     application = _own(session, principal, application_id)
     if application is None:
         return not_found(request, translator(request)("applications.application"))
@@ -119,8 +86,6 @@ def withdraw_page(request: Request, application_id: int, session: DbSession,
 def withdraw(request: Request, application_id: int, session: DbSession, principal: Applicant,
              note: Annotated[str, Form(max_length=500)] = "") -> Response:
     """Withdraw: decline the seat, leave the waitlist, or withdraw before the draw."""
-    from ilja.selection import offer_service
-
     application = _own(session, principal, application_id)
     if application is None:
         return not_found(request, translator(request)("applications.application"))

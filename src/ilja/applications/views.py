@@ -7,6 +7,7 @@ shown, so a double click or a resent form still makes one application.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -21,8 +22,15 @@ from ilja.accounts.scope import Scope
 from ilja.applications import service, snapshot
 from ilja.applications.errors import ApplicationError, ApplicationNotFound, DuplicateApplication
 from ilja.applications.models import Application, Channel, Round, RoundStatus
+from ilja.people import consent_texts, consents, registry
+from ilja.people.consent_models import ConsentVia
+from ilja.programs.loader import load_plan
 from ilja.rules.engine import default_engine
 from ilja.rules.explain import condition_lines
+from ilja.selection import offer_service
+from ilja.selection import service as selection
+from ilja.selection.standing import standing
+from ilja.verification import views as verification_views
 from ilja.web import citizen
 from ilja.web.navigation import links_for
 from ilja.web.templating import private_page, render, translator
@@ -40,6 +48,30 @@ def not_found(request: Request, what: str) -> HTMLResponse:
     return render(request, "not_found.html", {"what": what}, status_code=404)
 
 
+def last_day(deadline: dt.datetime) -> str:
+    """The last day to answer, in Korea time (the deadline is 24:00 of it)."""
+    aware = deadline if deadline.tzinfo else deadline.replace(tzinfo=dt.UTC)
+    return (aware.astimezone(clock.SEOUL) - dt.timedelta(seconds=1)).date().isoformat()
+
+
+def selection_context(request: Request, session: Session, application: Application, *,
+                      staff: bool = False) -> dict[str, Any]:
+    """What the application page shows of the selection: the standing and the offer (lapsing
+    the round's overdue offers first); ``staff`` pages show it without the applicant's buttons."""
+    offer_service.lapse_offers(session, round_id=application.round_id)
+    session.refresh(application)
+    row = session.get_one(Round, application.round_id)
+    mine = standing(session, application)
+    withdraw_key = {"selected": "withdraw", "waitlisted": "withdraw_waitlist"}.get(
+        application.status, "withdraw_before_draw")
+    done = request.query_params.get("done")
+    return {"selection": {
+        "standing": mine, "deadline": last_day(mine.offer.deadline_at) if mine.offer else None,
+        "can_withdraw": offer_service.can_withdraw(row, application, clock.today()),
+        "withdraw_key": withdraw_key, "done": done if done in ("accepted", "withdrawn") else None,
+        "staff": staff}}
+
+
 def program_label(request: Request, code: str) -> str:
     program = default_engine().programs.get(code)
     if program is None:
@@ -51,7 +83,6 @@ def track_label(request: Request, program_code: str, track_code: str | None) -> 
     """A round's track by its name in the plan (citizens read names, not codes)."""
     if not track_code:
         return None
-    from ilja.programs.loader import load_plan
 
     try:
         tracks = load_plan().program(program_code).tracks
@@ -128,8 +159,6 @@ def _round_context(request: Request, session: Session, principal: Principal,
     if person_id is not None:
         mine = session.execute(select(Application).where(
             Application.round_id == row.id, Application.person_id == person_id)).scalar_one_or_none()
-    from ilja.people import consent_texts
-    from ilja.selection import service as selection
 
     options = [(u.code, f"{u.name} ({u.seats or 0:,})") for u in card["units"]]
     first_field = ("preference-" + options[0][0]) if row.max_preferences == 1 and options \
@@ -178,14 +207,11 @@ def apply(request: Request, round_id: int, session: DbSession,
     if person_id is None:
         context.update(errors=[("apply-heading", t("applications.not_linked"))], has_errors=True)
         return render(request, "applications/round.html", context, status_code=409)
-    from ilja.people import registry
 
     person_row = registry.get_person(session, person_id)
     if person_row is None:
         context.update(errors=[("apply-heading", t("applications.not_linked"))], has_errors=True)
         return render(request, "applications/round.html", context, status_code=409)
-    from ilja.people import consents
-    from ilja.people.consent_models import ConsentVia
 
     try:
         given = consents.checked(row.program_code, clock.today(), given)
@@ -266,8 +292,6 @@ def my_application(request: Request, application_id: int, session: DbSession,
     except ApplicationNotFound:
         return not_found(request, translator(request)("applications.application"))
     t = translator(request)
-    from ilja.applications.offer_views import selection_context
-    from ilja.verification import views as verification_views
 
     selection = selection_context(request, session, application)
     row = session.get_one(Round, application.round_id)

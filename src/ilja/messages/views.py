@@ -12,6 +12,7 @@ from ilja.accounts.deps import DbSession, OwnProfileEditor, OwnProfileReader, Pe
 from ilja.accounts.scope import Scope
 from ilja.messages import outbox, service
 from ilja.messages.models import MessageStatus
+from ilja.people.models import Person
 from ilja.support.pages import person_names
 from ilja.web.templating import private_page, render, translator
 
@@ -37,7 +38,6 @@ def my_messages(request: Request, db: DbSession, principal: OwnProfileReader) ->
 def _settings_context(db: DbSession, person_id: int | None) -> dict[str, Any]:
     if person_id is None:
         return {"linked": False}
-    from ilja.people.models import Person
 
     person = db.get(Person, person_id)
     pref = outbox.preference(db, person_id)

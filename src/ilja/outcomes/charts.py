@@ -22,9 +22,11 @@ COLOURS = ("#256ef4", "#2b8a3e", "#b25e09", "#6b3fa0", "#c92a2a", "#0b7285", "#4
 
 @lru_cache(maxsize=1)
 def _pyplot():
+    # lazy: matplotlib costs about a second to import; only the chart pages and reports draw
     import matplotlib
 
     matplotlib.use("Agg")
+    # lazy: as above, and pyplot only after the backend is chosen
     from matplotlib import font_manager
     from matplotlib import pyplot as plt
 

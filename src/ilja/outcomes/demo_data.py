@@ -27,6 +27,7 @@ from ilja.outcomes.models import (
     Participation,
 )
 from ilja.outcomes.rates import add_months, months_after
+from ilja.people.models import Person
 from ilja.programs.loader import load_plan
 
 ACADEMY_CURVE = {2021: 556, 2022: 1200, 2023: 2000, 2024: 2800, 2025: 3300}
@@ -70,7 +71,6 @@ def fill_demo_outcomes(session: Session, *, seed: int = 2025, scale: float = 0.1
     plan = load_plan()
     campuses = [(c.code, c.district) for c in plan.campuses]
     districts = [d.code for d in plan.districts]
-    from ilja.people.models import Person
 
     person_ids = list(session.execute(select(Person.id).limit(200_000)).scalars())
     counts = per_year or {y: max(1, round(n * scale)) for y, n in ACADEMY_CURVE.items()}

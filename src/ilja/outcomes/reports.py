@@ -120,6 +120,7 @@ def xlsx(session: Session, d: Dashboard, t: Translator, plan: Plan) -> bytes:
 
 class _Pdf:
     def __init__(self, t: Translator) -> None:
+        # lazy: optional heavy dependency (fpdf), loaded only when this feature runs
         from fpdf import FPDF
 
         self.pdf = FPDF(orientation="portrait", format="A4")

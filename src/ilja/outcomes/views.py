@@ -5,6 +5,7 @@ breakdowns and trends, each chart beside its table), the drill-down from a rate 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,6 +18,7 @@ from ilja.accounts.deps import DbSession, OutcomeRecorder, Principal, ReportRead
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.outcomes import dashboard, figures, queries, registers, reports, service
+from ilja.outcomes.kpi import scope_of
 from ilja.outcomes.queries import Filters
 from ilja.outcomes.rates import DIMENSIONS, DefinitionName, cohort_for, definition
 from ilja.paging import Page
@@ -348,8 +350,6 @@ async def alliance_add(request: Request, db: DbSession, principal: OutcomeRecord
 
 
 def _kpi_context(request: Request, db: DbSession, principal: Principal) -> dict[str, Any]:
-    from ilja.outcomes.kpi import scope_of
-
     pairs = sorted({(scope_of(t), t.metric) for t in load_plan().targets}
                    | {(p, "budget_executed") for p in ("youth_academy", "tech_institute",
                                                         "companion_jobs", "attractive_jobs")})
@@ -368,8 +368,6 @@ def kpi_page(request: Request, db: DbSession, principal: ReportReader,
 
 @router.post("/outcomes/kpi-actuals", response_model=None)
 async def kpi_save(request: Request, db: DbSession, principal: OutcomeRecorder) -> Response:
-    from decimal import Decimal, InvalidOperation
-
     form = await _form(request)
     context = _kpi_context(request, db, principal)
     errors = []

@@ -27,6 +27,7 @@ from ilja.people.records import RecordInvalid, RegistryError
 from ilja.privacy import consent, corrections, export, pdf
 from ilja.privacy.errors import PrivacyError
 from ilja.privacy.models import CorrectionStatus
+from ilja.support.pages import person_names
 from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -195,7 +196,6 @@ def my_correction(request: Request, correction_id: int, session: DbSession, prin
 def queue(request: Request, session: DbSession, principal: PersonalDataReader, status: str = "open") -> HTMLResponse:
     """The requests of the people this member of staff may see, the nearest deadline first."""
     t = translator(request)
-    from ilja.support.pages import person_names
 
     wanted = CorrectionStatus.OPEN.value if status == "open" else None
     rows = corrections.queue(session, Scope.of(principal), status=wanted)
@@ -208,8 +208,6 @@ def queue(request: Request, session: DbSession, principal: PersonalDataReader, s
 def _answer_page(request: Request, session: DbSession, principal: Principal, row: Any, values: dict[str, str],
                  errors: list[tuple[str, str]] | None = None, status_code: int = 200,
                  answered: bool = False) -> HTMLResponse:
-    from ilja.support.pages import person_names
-
     t = translator(request)
     audit.record(session, principal.actor, "person.read", subject_person_id=row.person_id, object_type="correction",
                  object_id=row.id, details={"fields": ["correction_request"]})

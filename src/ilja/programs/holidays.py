@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import holidays as _holidays
 
+from ilja.rules.parameters import ParameterError, default_tree
+
 
 @dataclass(frozen=True, slots=True)
 class Holiday:
@@ -56,8 +58,6 @@ STATUTORY_DAYS_OFF = "common.working_time.statutory_paid_days_off"
 
 @lru_cache(maxsize=64)
 def _statutory_days_off(year: int) -> tuple[tuple[dt.date, str], ...]:
-    from ilja.rules.parameters import ParameterError, default_tree  # loaded lazily: imported early
-
     parameter, days = default_tree().get(STATUTORY_DAYS_OFF), []
     for entry in parameter.values:
         for month, day in entry.value or ():

@@ -31,6 +31,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from ilja import clock
@@ -78,8 +79,6 @@ def _among(session: Session, column, ids: list[int]) -> list:
     """Conditions ``column IN ids``, one per chunk; on PostgreSQL one array parameter
     (``= ANY``), so 16,000 ids are one bound value instead of 16,000 rendered ones."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import ARRAY
-
         return [column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))]
     return [column.in_(ids[start:start + _CHUNK]) for start in range(0, len(ids), _CHUNK)]
 

@@ -15,6 +15,7 @@ from ilja.accounts.roles import Permission, Role
 from ilja.accounts.scope import Scope
 from ilja.applications.manage_views import _masked_names
 from ilja.publicjobs import payment_service, payroll_service
+from ilja.publicjobs.api import written_transfer
 from ilja.publicjobs.bank_results import HEADER, MAX_BYTES, ResultFileRefused
 from ilja.publicjobs.payments import Status, reference
 from ilja.publicjobs.service import NotFound, PublicJobError
@@ -96,8 +97,6 @@ def reissue_transfer(request: Request, db: DbSession, principal: PayrollRunner,
                      format: Annotated[str, Form(max_length=4)] = "xlsx") -> Response:
     """The next transfer file of a program's reissued payments (corrected accounts); a POST, as
     writing it marks them sent."""
-    from ilja.publicjobs.api import written_transfer
-
     try:
         if program not in payroll_service.PROGRAMS:
             raise PublicJobError("사업을 고르십시오.", "Choose a program")

@@ -24,13 +24,16 @@ from ilja.accounts.deps import (
 )
 from ilja.accounts.roles import Permission, PermissionDenied, Role
 from ilja.accounts.scope import Scope
+from ilja.applications import service as applications
 from ilja.applications.errors import ApplicationError
 from ilja.applications.manage_views import _masked_names
 from ilja.i18n import Translator
+from ilja.programs.loader import load_plan
 from ilja.publicjobs import placing, service
 from ilja.publicjobs.models import HostKind, Placement, Project
 from ilja.publicjobs.project_input import ProjectInput
 from ilja.publicjobs.service import InvalidProject, NotFound, PublicJobError
+from ilja.selection import service as selection
 from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -85,8 +88,6 @@ def _own_site(principal: Principal) -> str | None:
 
 
 def _program_label(t: Translator, code: str) -> str:
-    from ilja.programs.loader import load_plan
-
     try:
         program = load_plan().program(code)
     except KeyError:
@@ -95,8 +96,6 @@ def _program_label(t: Translator, code: str) -> str:
 
 
 def _options(t: Translator, program_code: str) -> dict[str, list[tuple[str, str]]]:
-    from ilja.programs.loader import load_plan
-
     plan = load_plan()
     tracks = [("", t("publicjobs.pf.no_track"))]
     for code in service.project_tracks(program_code or "companion_jobs"):
@@ -220,8 +219,6 @@ def _period(db, project: Project) -> tuple[dt.date, dt.date] | None:
 
 
 def _district(t: Translator, code: str | None) -> str:
-    from ilja.programs.loader import load_plan
-
     if not code:
         return ""
     try:
@@ -275,9 +272,6 @@ async def project_save(request: Request, project_id: int, db: DbSession, princip
 def _place_page(request: Request, db, principal: Principal, project: Project, round_id: int | None,
                 chosen: list[int], start_on: str, error: str | None = None, field: str = "choose",
                 confirm: bool = False, status_code: int = 200) -> HTMLResponse:
-    from ilja.applications import service as applications
-    from ilja.selection import service as selection
-
     rounds = placing.rounds_for(db, project)
     round_row = next((r for r in rounds if r.id == round_id), None)
     rows = placing.waiting(db, project, round_row.id) if round_row else []

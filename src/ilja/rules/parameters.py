@@ -11,6 +11,8 @@ from its end date, so evaluation after that date never crashes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -227,9 +229,6 @@ class ParameterTree:
 
     def version(self) -> str:
         """A short hash of every value and source: stamped on stored decisions."""
-        import hashlib
-        import json
-
         digest = hashlib.sha256()
         for name in sorted(self._parameters):
             digest.update(json.dumps(self._parameters[name].as_dict(), sort_keys=True,

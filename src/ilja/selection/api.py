@@ -13,16 +13,18 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
-from ilja import paging
+from ilja import clock, paging
 from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.applications import service as applications
 from ilja.applications.errors import RoundNotFound
-from ilja.applications.models import ApplicationStatus, RoundStatus
-from ilja.selection import service
+from ilja.applications.models import ApplicationStatus, Round, RoundStatus
+from ilja.selection import offer_service, service
 from ilja.selection.models import SelectionRunRow
+from ilja.selection.standing import public_round as figures_of
+from ilja.selection.standing import standing
 from ilja.text import FreeText, MultilineText
 
 router = APIRouter(tags=["selection"])
@@ -325,11 +327,6 @@ def offer_out(offer: Any) -> OfferOut:
 
 
 def _standing(session: Any, application_id: int, scope: Scope) -> StandingOut:
-    from ilja import clock
-    from ilja.applications.models import Round
-    from ilja.selection import offer_service
-    from ilja.selection.standing import standing
-
     application = applications.get_application(session, application_id, scope)
     offer_service.lapse_offers(session, round_id=application.round_id)
     session.refresh(application)
@@ -372,8 +369,6 @@ def accept_offer(application_id: int, session: DbSession,
                  principal: Annotated[Principal,
                                       Depends(requires(Permission.APPLICATION_SUBMIT_OWN))]) -> Any:
     """Accept the seat offered, before its deadline (409 after it: the seat has gone on)."""
-    from ilja.selection import offer_service
-
     offer = offer_service.accept(session, application_id, scope=Scope.of(principal),
                                  actor=principal.actor)
     return offer_out(offer)
@@ -385,8 +380,6 @@ def withdraw_own(application_id: int, body: WithdrawOwnIn, session: DbSession,
                                       Depends(requires(Permission.APPLICATION_SUBMIT_OWN))]) -> Any:
     """Withdraw before the round starts: decline the seat (the next on the waitlist is
     promoted), leave the waitlist, or withdraw the application before the draw."""
-    from ilja.selection import offer_service
-
     offer_service.withdraw(session, application_id, scope=Scope.of(principal),
                            actor=principal.actor, note=body.note)
     return _standing(session, application_id, Scope.of(principal))
@@ -397,8 +390,6 @@ def round_offers(round_id: int, session: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.SELECTION_READ))]
                  ) -> Any:
     """The round's offers within the caller's scope, with deadlines and state, oldest first."""
-    from ilja.selection import offer_service
-
     applications.get_round(session, round_id)
     offer_service.lapse_offers(session, round_id=round_id)
     rows = offer_service.round_offers(session, round_id, scope=Scope.of(principal))
@@ -410,8 +401,6 @@ def record_no_show(application_id: int, body: NoShowIn, session: DbSession,
                    principal: Annotated[Principal, Depends(requires(Permission.SELECTION_RUN))]
                    ) -> Any:
     """A selected applicant did not show up: the seat goes to the next on the waitlist."""
-    from ilja.selection import offer_service
-
     offer_service.no_show(session, application_id, scope=Scope.of(principal),
                           actor=principal.actor, note=body.note)
     return _standing(session, application_id, Scope.of(principal))
@@ -422,9 +411,6 @@ def record_no_show(application_id: int, body: NoShowIn, session: DbSession,
 def public_round(round_id: int, session: DbSession) -> Any:
     """A published round for anyone: seats, the seed's commitment, the seed after the draw,
     cut-offs per unit and seat type, offer counts (no one's data)."""
-    from ilja.selection import offer_service
-    from ilja.selection.standing import public_round as figures_of
-
     row = applications.get_round(session, round_id)
     if row.status == RoundStatus.DRAFT:
         raise RoundNotFound(round_id)

@@ -18,8 +18,7 @@ from ilja.applications import service as applications
 from ilja.applications.errors import ApplicationError
 from ilja.applications.manage_views import _masked_names
 from ilja.applications.models import Round, RoundStatus
-from ilja.applications.offer_views import last_day
-from ilja.applications.views import not_found, page, program_label, round_card
+from ilja.applications.views import last_day, not_found, page, program_label, round_card
 from ilja.paging import Page
 from ilja.selection import offer_service, service, standing
 from ilja.selection.api import XLSX

@@ -25,6 +25,7 @@ from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.config import get_settings
 from ilja.errors import AccountNotLinked, PersonNotFound
+from ilja.people import registry
 from ilja.rules.parameters import default_tree
 from ilja.support import budgets
 from ilja.support import certification_service as cert
@@ -103,8 +104,6 @@ class AttemptIn(BaseModel):
 
 @router.post("/attempts", status_code=201)
 def record_attempt(body: AttemptIn, db: DbSession, principal: TrainingManager) -> dict[str, Any]:
-    from ilja.people import registry
-
     if registry.get_person(db, body.person_id, Scope.of(principal)) is None:
         raise PersonNotFound(body.person_id)
     return attempt_out(cert.record_attempt(db, **body.model_dump(), actor=principal.actor))

@@ -13,6 +13,7 @@ from ilja.accounts.deps import Applicant, DbSession, MatchingManager, Principal,
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.errors import AccountNotLinked, PersonNotFound
+from ilja.people import registry
 from ilja.support import event_service as ev
 from ilja.support.bounds import MAX_INT
 from ilja.text import FreeText, MultilineText
@@ -82,8 +83,6 @@ class StaffSignupIn(BaseModel):
 
 @router.post("/{event_id}/signups", status_code=201)
 def staff_signup(event_id: int, body: StaffSignupIn, db: DbSession, principal: MatchingManager) -> dict[str, Any]:
-    from ilja.people import registry
-
     if registry.get_person(db, body.person_id, Scope.of(principal)) is None:
         raise PersonNotFound(body.person_id)
     return signup_out(ev.sign_up(db, event_id=event_id, person_id=body.person_id,

@@ -15,6 +15,7 @@ passed in by the caller, so this module knows no database.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from python_calamine import CalamineError, CalamineWorkbook
 
 from ilja.safe_zip import SpreadsheetTooLarge, check_xlsx
 from ilja.training.attendance import parse_mark
@@ -107,8 +109,6 @@ def _cell_text(value: Any) -> str | None:
 
 def read_frame(path: Path) -> pl.DataFrame:
     """The file as a frame of text columns (cohort, trainee, date, mark) and the sheet row."""
-    import zipfile
-
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -130,8 +130,6 @@ def read_frame(path: Path) -> pl.DataFrame:
 def _read_xlsx(path: Path) -> pl.DataFrame:
     """The first sheet through python-calamine (50,000 rows in under a second; openpyxl took
     11–15 s), from A1 so rows keep the sheet's numbers."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
     try:
         with CalamineWorkbook.from_path(str(path)) as book:
             table = book.get_sheet_by_index(0).to_python(skip_empty_area=False)

@@ -7,7 +7,9 @@ and look every object up in the caller's scope (``accounts.scope``): outside it,
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -31,6 +33,7 @@ from ilja.applications.models import Round
 from ilja.selection import service as selection
 from ilja.training import attendance_changes, oneday_service, progress, service
 from ilja.training.attendance import Mark
+from ilja.training.attendance_import import AttendanceFileError
 from ilja.training.errors import InvalidInput, NotFound, TrainingError
 from ilja.training.models import Enrolment, EnrolmentStatus, TrainingCohort
 from ilja.web import format as fmt
@@ -342,11 +345,6 @@ async def attendance_import(request: Request, cohort_id: int, db: DbSession,
                             principal: TrainingManager) -> Response:
     """An attendance file uploaded as operators keep it (XLSX or CSV): every row is checked
     first; a bad row writes nothing and the page lists row, column and reason."""
-    import tempfile
-    from pathlib import Path
-
-    from ilja.training.attendance_import import AttendanceFileError
-
     cohort = _cohort(db, principal, cohort_id)
     if cohort is None:
         return _not_found(request)
