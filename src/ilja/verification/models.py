@@ -5,7 +5,7 @@ run knew of every applicant's verification.
 A verification's row holds the facts it verified (a records check's for one application, or the
 one fact staff verified); each fact's current value is in one row; every change is in the audit
 log with who, when, the method and the evidence. Leaf module: it imports nothing of
-Ilja's but ``ilja.db``, so ``accounts.scope`` can read it.
+Ilja's but ``ilja.db``, so the access rules (``ilja.access``) can read it.
 """
 
 from __future__ import annotations
