@@ -110,16 +110,21 @@ def _stored(made: Any, store: Any) -> Any:
     """``store(made)``, once per object the engine keeps: it gives everyone with the same facts
     the same condition outcome and pay breakdown (``rules.engine._Step``), so an import's
     snapshots share what is made of them (read, never changed: they are written as JSON)."""
-    entry = _STORED.get(id(made))
-    if entry is None or entry[0] is not made:
-        if len(_STORED) >= _STORED_MAX:
-            _STORED.clear()
-        entry = _STORED[id(made)] = (made, store(made))
+    return _once(made, store, _STORED, _STORED_MAX)
+
+
+def _once(source: Any, make: Any, memo: dict[int, tuple[Any, Any]], most: int) -> Any:
+    """``make(source)``, made once per object and kept in ``memo`` by its identity (the entry
+    keeps the object, so its id is not reused while it is there); ``memo`` cleared at ``most``."""
+    entry = memo.get(id(source))
+    if entry is None or entry[0] is not source:
+        if len(memo) >= most:
+            memo.clear()
+        entry = memo[id(source)] = (source, make(source))
     return entry[1]
 
 
-# What ``_stored`` made, by the engine object's identity (the entry keeps the object, so its id
-# is not reused while it is here); bounded.
+# What ``_stored`` made, by the engine object's identity; bounded.
 _STORED: dict[int, tuple[Any, Any]] = {}
 _STORED_MAX = 50_000
 
@@ -199,17 +204,12 @@ class _StoredCondition:
 # A stored context's parameter read back once, not once per applicant: the same object then
 # lets ``explain.parameter_text`` render its line once (an import's or a draw's thousands of
 # decisions share a few contexts). Keyed by the stored dict's identity (kept, so never reused).
-_USES: dict[int, tuple[dict[str, Any], ParameterUse]] = {}
+_USES: dict[int, tuple[Any, Any]] = {}
 _USES_MAX = 20_000
 
 
 def _use(data: dict[str, Any]) -> ParameterUse:
-    entry = _USES.get(id(data))
-    if entry is None or entry[0] is not data:
-        if len(_USES) >= _USES_MAX:
-            _USES.clear()
-        entry = _USES[id(data)] = (data, _read_use(data))
-    return entry[1]
+    return _once(data, _read_use, _USES, _USES_MAX)
 
 
 def _read_use(data: dict[str, Any]) -> ParameterUse:
@@ -257,7 +257,7 @@ class _Wording:
     __slots__ = ("context", "conditions", "lines")
 
     def __init__(self, context: dict[str, Any]) -> None:
-        self.context = context  # kept: its id keys ``_WORDINGS``, so it is never reused meanwhile
+        self.context = context
         self.conditions: dict[tuple[Any, ...], Any] = {}  # and the output parameters' lists
         self.lines: dict[tuple[int, str], list[str]] = {}
 
@@ -296,15 +296,10 @@ class _Wording:
 
 
 def _wording(context: dict[str, Any]) -> _Wording:
-    entry = _WORDINGS.get(id(context))
-    if entry is None or entry.context is not context:
-        if len(_WORDINGS) >= 64:
-            _WORDINGS.clear()
-        entry = _WORDINGS[id(context)] = _Wording(context)
-    return entry
+    return _once(context, _Wording, _WORDINGS, 64)
 
 
 # The wording of the stored contexts in use, by the context dict's identity (a caller reads a
 # context once for all its applications: ``applications.adverse``, the views); bounded.
-_WORDINGS: dict[int, _Wording] = {}
+_WORDINGS: dict[int, tuple[Any, Any]] = {}
 _WORDING_MAX = 50_000
