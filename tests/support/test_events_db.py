@@ -7,10 +7,14 @@ import datetime as dt
 import threading
 
 import pytest
+from sqlalchemy import func, select, update
 
+from ilja.accounts import audit
+from ilja.accounts.models import AuditIntake, AuditRecord
 from ilja.db import engine_for, transaction
 from ilja.support import event_service as ev
 from ilja.support.errors import Conflict, Full, Invalid
+from ilja.support.models import EmployerEvent, EventSignup
 from tests.applications.factories import register
 from tests.support.factories import OPERATOR
 
@@ -111,3 +115,33 @@ def test_no_overbooking_when_everyone_signs_up_at_once(database_url, keyring):
         assert len(confirmed) == event.confirmed == 3
         assert event.waitlisted == len(persons) - 3
     assert results.count("confirmed") == 3
+
+
+def test_a_full_event_is_answered_from_the_read_and_a_sign_up_is_audited(database_url, keyring):
+    """The sign-up runs on the driver's cursor (issue 20 §4): its audit entry is chained with the
+    person, the event and the place; a full event writes nothing, not even a refused attempt."""
+    first, second = people(database_url, keyring, 2)
+    engine = engine_for(database_url)
+    with transaction(engine) as session:
+        event_id = ev.create_event(session, kind="company_visit", title="기업탐방", starts_at=STARTS, place="판교",
+                                   capacity=1, organisation_name="카카오", actor=OPERATOR).id
+    with transaction(engine) as session:
+        signup = ev.sign_up(session, event_id=event_id, person_id=first, at=BEFORE, actor=OPERATOR)
+        assert (signup.status, signup.signed_up_at) == ("confirmed", BEFORE)
+    limit = int(ev.uses_on(BEFORE.date())["waitlist_size"].value)
+    with transaction(engine) as session:
+        session.execute(update(EmployerEvent).where(EmployerEvent.id == event_id).values(waitlisted=limit))
+    with pytest.raises(Full), transaction(engine) as session:
+        ev.sign_up(session, event_id=event_id, person_id=second, at=BEFORE, actor=OPERATOR)
+    audit.seal_committed(engine)
+    with transaction(engine) as session:
+        event = ev.get_event(session, event_id)
+        assert (event.confirmed, event.waitlisted) == (1, limit)
+        rows = session.execute(select(EventSignup.person_id, EventSignup.status, EventSignup.signed_up_at)
+                               .where(EventSignup.event_id == event_id)).all()
+        assert [(p, s, at.astimezone(dt.UTC)) for p, s, at in rows] == [(first, "confirmed", BEFORE)]
+        entries = session.execute(select(AuditRecord.subject_person_id, AuditRecord.object_id, AuditRecord.details,
+                                         AuditRecord.actor_id)
+                                  .where(AuditRecord.action == "support.event.signup")).all()
+        assert entries == [(str(first), str(event_id), {"status": "confirmed"}, OPERATOR.id)]
+        assert session.execute(select(func.count()).select_from(AuditIntake)).scalar_one() == 0

@@ -126,6 +126,7 @@ class _DriverStatement:
         return found
 
     def run(self, session: Session, values: dict[str, Any]) -> list[Any]:
+        session.flush()  # what the session holds goes first, as its own execute would (autoflush)
         connection = session.connection()
         dialect = connection.dialect
         sql, plan, results = self._for(dialect)
