@@ -423,10 +423,8 @@ def issue_token(session: Session, user: User, name: str, source_address: str | N
     now = clock.now()
     row = ApiToken(user_id=user.id, name=name[:100], token_hash=token_digest(token), created_at=now,
                    expires_at=now + lifetime, last_used_at=None, revoked=False)
-    session.add(row)
-    session.flush()
-    audit.record(session, audit.Actor(str(user.id), user.role, source_address), "auth.token_issued",
-                 object_type="api_token", object_id=row.id)
+    audit.created(session, audit.Actor(str(user.id), user.role, source_address), row, "auth.token_issued",
+                  object_type="api_token")
     return row, token
 
 

@@ -242,10 +242,8 @@ def file_appeal(session: Session, actor: audit.Actor, *, decision_id: int, text:
                     filed_at=clock.now(), filed_on=today,
                     due_on=deadlines.deadline(today, decisions.days(tree, APPEAL_DECISION_DAYS, today),
                                               APPEAL_DECISION_COUNTING))
-    session.add(appeal)
-    session.flush()
-    audit.record(session, actor, "rights.appeal.file", subject_person_id=row.person_id,
-                 object_type="appeal", object_id=appeal.id, details={"decision": row.id, "kind": row.kind})
+    audit.created(session, actor, appeal, "rights.appeal.file", object_type="appeal", subject_person_id=row.person_id,
+                  details={"decision": row.id, "kind": row.kind})
     return appeal
 
 

@@ -59,9 +59,7 @@ def add_certification(session: Session, *, code: str, vendor: str, name: str, fe
         raise Conflict(f"자격증 코드 {code}가 이미 있습니다.", f"Certification {code} exists.", field="code")
     row = Certification(code=code, vendor=_text(vendor, "vendor").lower(), name=_text(name, "name"),
                         fee_won=fee_won, active=True, created_at=budgets.now())
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "support.certification.add", object_type="certification", object_id=row.id)
+    audit.created(session, actor, row, "support.certification.add", object_type="certification")
     return row
 
 
@@ -117,11 +115,8 @@ def record_attempt(session: Session, *, person_id: int, certification_id: int, e
                       exam_on=exam_on, fee_paid_won=fee_paid_won, result=result, enrolment_id=enrolment_id,
                       course_code=course_code, campus_code=campus_code, created_at=budgets.now(),
                       created_by=actor.id)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "support.attempt.record", subject_person_id=person_id,
-                 object_type="exam_attempt", object_id=row.id,
-                 details={"certification_id": certification.id, "attempt_no": number})
+    audit.created(session, actor, row, "support.attempt.record", object_type="exam_attempt",
+                  subject_person_id=person_id, details={"certification_id": certification.id, "attempt_no": number})
     return row
 
 
@@ -204,11 +199,9 @@ def submit_claim(session: Session, *, attempt_id: int, receipt: bytes, claimed_o
                    amount_entitled_won=entitlement.amount_won, entitlement=_stamp(entitlement),
                    status=ClaimStatus.SUBMITTED, receipt_sha256=stored.sha256, receipt_type=stored.media_type,
                    receipt_bytes=stored.size, created_at=budgets.now(), created_by=actor.id)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "support.claim.submit", subject_person_id=attempt.person_id,
-                 object_type="fee_claim", object_id=row.id,
-                 details={"attempt_id": attempt.id, "amount_won": entitlement.amount_won})
+    audit.created(session, actor, row, "support.claim.submit", object_type="fee_claim",
+                  subject_person_id=attempt.person_id,
+                  details={"attempt_id": attempt.id, "amount_won": entitlement.amount_won})
     return row
 
 

@@ -81,9 +81,7 @@ def _in_scope(statement: Any, scope: Scope, kind: Kind) -> Any:
 
 def _stored(session: Session, row: Any, actor: audit.Actor, action: str, object_type: str) -> Any:
     """Store a new row (it gets its id) and audit its creation."""
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, action, object_type=object_type, object_id=row.id)
+    audit.created(session, actor, row, action, object_type=object_type)
     return row
 
 
