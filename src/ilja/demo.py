@@ -22,7 +22,6 @@ from ilja import clock
 from ilja.accounts.roles import Role
 from ilja.config import get_settings
 from ilja.db import engine_for, transaction, upgrade
-from ilja.outcomes.demo_data import fill_demo_outcomes
 from ilja.people.service import eligibility_summary, ensure_population
 from ilja.programs.loader import load_plan
 from ilja.web.cli import uvicorn_options
@@ -32,6 +31,7 @@ console = Console()
 
 def prepare(size: int, seed: int) -> None:
     # lazy: CLI start-up (the domain stack loads when a command runs)
+    from ilja.outcomes.demo_data import fill_demo_outcomes
     from ilja.programs.service import store_plan
 
     settings = get_settings()

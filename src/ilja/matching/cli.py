@@ -13,7 +13,6 @@ from rich.table import Table
 from ilja import clock, files
 from ilja.cli_common import err, out, print_table
 from ilja.db import transaction
-from ilja.matching.acceptance import acceptance as report
 from ilja.matching.errors import MatchingInputError
 from ilja.matching.posting_input import EXAMPLE_ROW, HEADERS
 
@@ -171,6 +170,9 @@ def decide(proposal_id: int = typer.Argument(..., help="The proposal (see `ilja 
 def acceptance(fmt: str = typer.Option("text", "--format", help="text or json.")) -> None:
     """Proposals, offers, hires and declines per posting and per employer, with the acceptance
     rate (hires over decided offers)."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
+    from ilja.matching.acceptance import acceptance as report
+
     with transaction() as session:
         by_posting, by_employer = report(session)
     rows = {"postings": by_posting, "employers": by_employer}
@@ -235,6 +237,7 @@ def import_postings(
     when any row is bad; all rows go in one transaction. A known code updates its posting."""
     # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.matching import importing
+    from ilja.matching.acceptance import acceptance as report
 
     path = Path(file)
     if not path.is_file():
@@ -274,6 +277,7 @@ def import_work24(
     pay to a month, the deadline, education and experience read; all rows or none."""
     # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.matching import work24
+    from ilja.matching.acceptance import acceptance as report
     from ilja.matching.importing import ImportProblems, read_table
 
     try:

@@ -10,7 +10,6 @@ import typer
 
 from ilja.config import get_settings
 from ilja.db import get_engine
-from ilja.messages.worker import Worker
 
 
 def register(app: typer.Typer) -> None:
@@ -21,6 +20,7 @@ def register(app: typer.Typer) -> None:
         """Deliver messages (inbox, e-mail, SMS, 알림톡) from the outbox, with retries, and run the
         periodic duties (prior notices taking effect, lapsed offers) when idle."""
         # lazy: CLI start-up (the domain stack loads when a command runs)
+        from ilja.messages.worker import Worker
         from ilja.ops.duties import Schedule
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

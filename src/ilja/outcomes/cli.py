@@ -12,7 +12,6 @@ from rich.table import Table
 from ilja.cli_common import LangOption, err, print_table
 from ilja.config import get_settings
 from ilja.db import engine_for, transaction, upgrade
-from ilja.outcomes.demo_data import fill_demo_outcomes
 
 report_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 outcomes_app = typer.Typer(no_args_is_help=True)
@@ -103,6 +102,9 @@ def sync() -> None:
 def fill_demo(seed: int = typer.Option(2025, "--seed"),
               scale: float = typer.Option(0.1, "--scale", min=0.001, max=10)) -> None:
     """Fill synthetic outcomes, alumni and alliance members for the demo (seeded)."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
+    from ilja.outcomes.demo_data import fill_demo_outcomes
+
     with transaction(_engine()) as session:
         result = fill_demo_outcomes(session, seed=seed, scale=scale)
     if result.reused:

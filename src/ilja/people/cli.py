@@ -11,7 +11,6 @@ import typer
 
 from ilja.cli_common import err
 from ilja.db import get_engine, transaction
-from ilja.people.keys import get_keyring, init_keys
 from ilja.people.rrn import RrnError
 from ilja.people.synthetic import generate_population
 
@@ -62,6 +61,9 @@ def _cli_actor(role: str):
 @keys_app.command("init")
 def keys_init() -> None:
     """Create the data-key file (encryption, blind index, audit seal) if there is none."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
+    from ilja.people.keys import init_keys
+
     try:
         path, created = init_keys()
     except RrnError as error:
@@ -111,6 +113,7 @@ def people_import(
     then register all rows in one transaction."""
     # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.people.importer import ImportInvalid, import_people
+    from ilja.people.keys import get_keyring
     from ilja.people.records import RegistryError
 
     try:

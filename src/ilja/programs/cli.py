@@ -13,7 +13,6 @@ from sqlalchemy import inspect
 from ilja.cli_common import err, out, print_table
 from ilja.config import get_settings
 from ilja.db import engine_for, transaction
-from ilja.programs.holidays import holiday_calendar
 from ilja.programs.loader import load_plan
 from ilja.programs.plan import Figure, Plan, PlanDataError
 
@@ -228,6 +227,9 @@ def holidays(
     output: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Korean public holidays of YEAR, substitute and election days included."""
+    # lazy: CLI start-up (the holidays package loads only for this command)
+    from ilja.programs.holidays import holiday_calendar
+
     days = holiday_calendar(year)
     if output == "json":
         typer.echo(
