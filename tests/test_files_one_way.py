@@ -95,7 +95,7 @@ def test_the_payroll_transfer_file_guards_a_name_that_is_a_formula(writer):
 
 
 def test_the_selection_export_guards_a_name_that_is_a_formula(database_url, tmp_path):
-    from ilja.applications.service import UnitInput
+    from ilja.applications.rounds import UnitInput
     from ilja.selection import service
     from tests.applications.factories import MANAGER, apply, open_round, register, round_input
 

@@ -22,7 +22,6 @@ STILL_LAZY: set[str] = {
     "accounts/deps.py",
     "accounts/service.py",
     "applications/service.py",
-    "ops/load.py",
     "people/api.py",
     "people/records.py",
     "people/views.py",

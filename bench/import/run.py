@@ -32,8 +32,7 @@ import polars as pl
 from bench import options
 from bench.databases import PostgresUnreachable, scratch_postgres
 from ilja.accounts import audit
-from ilja.applications import importer
-from ilja.applications import service as applications
+from ilja.applications import importer, rounds
 from ilja.db import dispose_engines, engine_for, transaction, upgrade
 from ilja.people.person_format import write_persons
 from ilja.people.rrn import expected_check_digit, generate_key_file
@@ -63,7 +62,7 @@ def write_file(rows: int, path: Path, seed: int = 2025) -> float:
     frame = pl.read_csv(csv_path, infer_schema=False)
     csv_path.unlink()
     rng = np.random.default_rng(seed)
-    units = [u.code for u in applications.units_from_plan(PROGRAM)]
+    units = [u.code for u in rounds.units_from_plan(PROGRAM)]
     births = frame.get_column("birth_date").to_list()
     frame = frame.drop("id").with_columns(
         pl.Series("이름", [SURNAMES[i % 10] + GIVEN[(i // 10) % 10] for i in range(rows)]),
@@ -85,14 +84,14 @@ def write_file(rows: int, path: Path, seed: int = 2025) -> float:
 
 def _round(url: str) -> int:
     now = dt.datetime.now(dt.UTC)
-    data = applications.RoundInput(
+    data = rounds.RoundInput(
         program_code=PROGRAM, title="2025년 하반기 서울 동행일자리 (벤치마크)",
         announced_on=dt.date(2025, 5, 12), opens_at=now - dt.timedelta(days=1),
         closes_at=now + dt.timedelta(days=7), starts_on=dt.date(2025, 7, 1),
-        units=applications.units_from_plan(PROGRAM))
+        units=rounds.units_from_plan(PROGRAM))
     with transaction(engine_for(url)) as session:
-        row = applications.create_round(session, data, actor=ACTOR)
-        applications.open_round(session, row.id, actor=ACTOR)
+        row = rounds.create_round(session, data, actor=ACTOR)
+        rounds.open_round(session, row.id, actor=ACTOR)
         return row.id
 
 

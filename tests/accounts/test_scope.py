@@ -28,9 +28,10 @@ from ilja.accounts.deps import requires
 from ilja.accounts.models import User
 from ilja.accounts.roles import Permission, Role, has_permission
 from ilja.accounts.scope import PATH_KINDS, RULES, Kind, Scope
+from ilja.applications import rounds
 from ilja.applications import service as applications
 from ilja.applications.models import Channel, UnitKind
-from ilja.applications.service import UnitInput
+from ilja.applications.rounds import UnitInput
 from ilja.attendance import evidence
 from ilja.config import get_settings
 from ilja.db import engine_for, transaction
@@ -210,10 +211,10 @@ def _training_and_after(session, world: World, site: str, instructor_user: int) 
     cohort = session.scalar(select(TrainingCohort).where(TrainingCohort.code == f"K-{tag}"))
     course = session.get(TrainingCourse, cohort.course_id)
     enrolment = session.scalar(select(Enrolment).where(Enrolment.cohort_id == cohort.id))
-    round_ = applications.create_round(session, round_input(
+    round_ = rounds.create_round(session, round_input(
         "youth_academy", units=[UnitInput("c1", "1기", UnitKind.COHORT, 5)], announced=dt.date(2025, 1, 10),
         starts=dt.date(2025, 3, 3), title=f"공고 {tag}"), actor=MANAGER)
-    applications.open_round(session, round_.id, actor=MANAGER)
+    rounds.open_round(session, round_.id, actor=MANAGER)
     cohort.round_id, cohort.unit_code = round_.id, "c1"
     application = applications.submit(
         session, round_id=round_.id, person_id=person,

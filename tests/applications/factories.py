@@ -7,9 +7,9 @@ import itertools
 from typing import Any
 
 from ilja.accounts import audit
-from ilja.applications import service
+from ilja.applications import rounds, service
 from ilja.applications.models import Channel, UnitKind
-from ilja.applications.service import RoundInput, UnitInput
+from ilja.applications.rounds import RoundInput, UnitInput
 from ilja.db import engine_for, transaction
 from ilja.people import registry
 
@@ -49,9 +49,9 @@ def open_round(url: str, data: RoundInput | None = None) -> int:
     """A round that takes applications now (its announcement date may be in the past)."""
     data = data or round_input()
     with transaction(engine_for(url)) as session:
-        row = service.create_round(session, data, actor=MANAGER)
-        service.open_round(session, row.id, actor=MANAGER)
-        if not service.taking_applications(row):
+        row = rounds.create_round(session, data, actor=MANAGER)
+        rounds.open_round(session, row.id, actor=MANAGER)
+        if not rounds.taking_applications(row):
             row.opens_at, row.closes_at = window()
         return row.id
 

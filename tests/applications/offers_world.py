@@ -14,7 +14,7 @@ from ilja import clock
 from ilja.accounts import service as accounts
 from ilja.accounts.roles import Role
 from ilja.applications.models import Application
-from ilja.applications.service import UnitInput
+from ilja.applications.rounds import UnitInput
 from ilja.db import engine_for, transaction
 from ilja.people.rrn import generate_key_file
 from ilja.selection import service

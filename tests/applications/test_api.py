@@ -13,9 +13,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from tests.applications.factories import open_round, register, round_input, window
 
+from ilja.accounts import audit
 from ilja.accounts import service as accounts
 from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import Role
+from ilja.applications import rounds
 from ilja.applications.models import Application
 from ilja.db import engine_for, session_factory, transaction
 
@@ -87,9 +89,8 @@ def audit_actions(url: str) -> list[str]:
 
 def test_open_rounds_are_public_and_drafts_are_not(world):
     with transaction(engine_for(world.url)) as session:
-        from ilja.applications import service
 
-        draft = service.create_round(session, round_input(), actor=service.audit.SYSTEM_ACTOR).id
+        draft = rounds.create_round(session, round_input(), actor=audit.SYSTEM_ACTOR).id
     listed = world.client.get("/api/v1/rounds").json()
     assert [r["id"] for r in listed] == [world.round_id]
     assert listed[0]["seed_commitment"] and listed[0]["seed_revealed"] is None
@@ -293,7 +294,7 @@ def test_a_course_quit_without_notice_here_bars_the_next_application(world, keyr
 
     from ilja import clock
     from ilja.applications.models import UnitKind
-    from ilja.applications.service import UnitInput
+    from ilja.applications.rounds import UnitInput
     from ilja.rights import service as rights
     from ilja.training import service as training
 

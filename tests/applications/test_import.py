@@ -13,8 +13,7 @@ from tests.applications.factories import MANAGER, apply, open_round, register
 from tests.people.conftest import valid_rrn
 
 from ilja.accounts.models import AuditRecord
-from ilja.applications import importer
-from ilja.applications import service as applications
+from ilja.applications import eligibility, importer
 from ilja.applications.errors import ImportRejected
 from ilja.applications.models import Application, ApplicationEvent
 from ilja.db import engine_for, transaction
@@ -151,6 +150,6 @@ def test_each_not_eligible_row_gets_its_own_decision_and_notice(database_url, ke
             application = session.get(Application, int(decision.subject_ref.split(":")[1]))
             assert decision.person_id == application.person_id
             assert decision.details["application_id"] == application.id
-            assert decision.reasons_en == "\n".join(applications.reasons(session, application)["en"])
+            assert decision.reasons_en == "\n".join(eligibility.reasons(session, application)["en"])
         for notice in notices:
             assert f"/my/decisions/{notice.subject_ref.split(':')[1]}" in notice.body

@@ -19,7 +19,7 @@ from ilja import clock
 from ilja.accounts import service as accounts
 from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import Role
-from ilja.applications import service
+from ilja.applications import rounds
 from ilja.applications.errors import InvalidRound
 from ilja.applications.models import Round, RoundStatus, UnitKind
 from ilja.db import engine_for, transaction
@@ -56,21 +56,21 @@ def _form(**changes: str) -> dict[str, str]:
 
 def _draft(url: str) -> int:
     with transaction(engine_for(url)) as session:
-        return service.create_round(session, round_input(), actor=MANAGER).id
+        return rounds.create_round(session, round_input(), actor=MANAGER).id
 
 
 def test_absurd_dates_and_codes_are_refused():
     data = round_input(announced=dt.date(1900, 1, 1), starts=dt.date(9999, 12, 31),
-                       units=[service.UnitInput("<script>alert(1)</script>", "x", seats=1)])
+                       units=[rounds.UnitInput("<script>alert(1)</script>", "x", seats=1)])
     with pytest.raises(InvalidRound) as refused:
-        service.validate_round(data)
+        rounds.validate_round(data)
     fields = dict(refused.value.problems_ko)
     assert "2020-01-01" in fields["announced_on"]
     assert set(fields) >= {"announced_on", "starts_on", "units[0].code"}
     far = round_input(opens_at=dt.datetime(2025, 6, 1, 9, tzinfo=KST),
                       closes_at=dt.datetime(9999, 12, 31, 23, 59, tzinfo=KST))
     with pytest.raises(InvalidRound) as refused:
-        service.validate_round(far)
+        rounds.validate_round(far)
     assert dict(refused.value.problems)["closes_at"] == "the application window cannot last more than a year"
 
 
@@ -80,9 +80,9 @@ def test_absurd_dates_and_codes_are_refused():
        code=st.text(max_size=70))
 def test_any_dates_and_codes_are_accepted_or_refused_never_an_error(announced, starts, opens, closes, code):
     data = round_input(announced=announced, starts=starts, opens_at=opens, closes_at=closes,
-                       units=[service.UnitInput(code, "단위", seats=1)])
+                       units=[rounds.UnitInput(code, "단위", seats=1)])
     try:
-        service.validate_round(data)
+        rounds.validate_round(data)
     except InvalidRound as refused:
         assert all(isinstance(m, str) and m for _, m in refused.problems_ko)
 
@@ -138,9 +138,9 @@ def test_an_open_round_changes_only_its_title_and_a_later_close_and_a_closed_one
     url, client, manager = web
     round_id = _draft(url)
     with transaction(engine_for(url)) as session:
-        service.open_round(session, round_id, actor=MANAGER)
+        rounds.open_round(session, round_id, actor=MANAGER)
         before = session.get_one(Round, round_id)
-        closes, starts = service.aware(before.closes_at), before.starts_on
+        closes, starts = rounds.aware(before.closes_at), before.starts_on
     form = client.get(f"/manage/rounds/{round_id}/edit", headers=manager)
     assert form.status_code == 200 and "늦출 수만 있습니다" in form.text
     check_page(form.text)
@@ -155,19 +155,19 @@ def test_an_open_round_changes_only_its_title_and_a_later_close_and_a_closed_one
     with transaction(engine_for(url)) as session:
         row = session.get_one(Round, round_id)
         assert row.title == "제목 (연장)" and row.starts_on == starts
-        assert service.aware(row.closes_at) == closes.replace(second=0, microsecond=0) + dt.timedelta(days=3)
-        service.close_round(session, round_id, actor=MANAGER)
+        assert rounds.aware(row.closes_at) == closes.replace(second=0, microsecond=0) + dt.timedelta(days=3)
+        rounds.close_round(session, round_id, actor=MANAGER)
     closed = client.post(f"/manage/rounds/{round_id}/edit", headers=manager, data={"title": "x"})
     assert closed.status_code == 409 and "고칠 수 없습니다" in closed.text
 
 
 def test_the_public_notice_names_units_not_codes(web):
     url, client, _ = web
-    units = [service.UnitInput("care", "돌봄 분야", UnitKind.FIELD),
-             service.UnitInput("p1", "어린이집 안전", seats=2, parent_code="care")]
+    units = [rounds.UnitInput("care", "돌봄 분야", UnitKind.FIELD),
+             rounds.UnitInput("p1", "어린이집 안전", seats=2, parent_code="care")]
     with transaction(engine_for(url)) as session:
-        row = service.create_round(session, round_input(units=units), actor=MANAGER)
-        service.open_round(session, row.id, actor=MANAGER)
+        row = rounds.create_round(session, round_input(units=units), actor=MANAGER)
+        rounds.open_round(session, row.id, actor=MANAGER)
     page = client.get(f"/rounds/{row.id}")
     assert page.status_code == 200
     table = page.text.split('id="units-heading"')[1].split("</table>")[0]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.applications.factories import CITIZEN, MANAGER, register, round_input
 from tests.applications.test_pages import csrf, site  # noqa: F401  (the pages' fixture)
 
-from ilja.applications import service
+from ilja.applications import rounds, service
 from ilja.applications.errors import RoundClosed
 from ilja.applications.models import Channel, Round
 from ilja.db import engine_for, transaction
@@ -25,9 +25,9 @@ CLOSES = dt.datetime(2025, 5, 20, 18, 0, tzinfo=SEOUL)
 
 def _round_closing_at_six(url: str) -> int:
     with transaction(engine_for(url)) as session:
-        row = service.create_round(session, round_input(opens_at=OPENS, closes_at=CLOSES),
+        row = rounds.create_round(session, round_input(opens_at=OPENS, closes_at=CLOSES),
                                    actor=MANAGER)
-        service.open_round(session, row.id, actor=MANAGER, now=OPENS)
+        rounds.open_round(session, row.id, actor=MANAGER, now=OPENS)
         return row.id
 
 
@@ -49,8 +49,8 @@ def test_a_round_closing_at_six_takes_the_last_minute_and_not_six(database_url, 
     with transaction(engine_for(database_url)) as session:
         row = session.get(Round, round_id)
         assert row.closes_at == CLOSES and row.closes_at.tzinfo == dt.UTC
-        assert service.taking_applications(row, CLOSES - dt.timedelta(seconds=1))
-        assert not service.taking_applications(row, CLOSES)
+        assert rounds.taking_applications(row, CLOSES - dt.timedelta(seconds=1))
+        assert not rounds.taking_applications(row, CLOSES)
 
 
 def test_the_manage_page_shows_the_window_as_typed(site):  # noqa: F811

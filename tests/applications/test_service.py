@@ -19,7 +19,7 @@ from tests.applications.factories import (
 )
 
 from ilja.accounts.models import AuditRecord
-from ilja.applications import service
+from ilja.applications import eligibility, models, rounds, service, statuses
 from ilja.applications.errors import (
     DuplicateApplication,
     IdempotencyConflict,
@@ -133,7 +133,7 @@ def test_citizens_apply_only_inside_the_window_staff_until_the_draw(database_url
     round_id = open_round(database_url)
     person, other = register(database_url, keyring), register(database_url, keyring)
     with transaction(engine_for(database_url)) as session:
-        service.close_round(session, round_id, actor=MANAGER)
+        rounds.close_round(session, round_id, actor=MANAGER)
     with pytest.raises(RoundClosed):
         apply(database_url, round_id, person)
     _, created = apply(database_url, round_id, person, actor=MANAGER, staff=True)  # paper form
@@ -148,23 +148,23 @@ def test_citizens_apply_only_inside_the_window_staff_until_the_draw(database_url
 
 def test_a_round_publishes_its_seed_commitment_when_it_opens(database_url):
     with transaction(engine_for(database_url)) as session:
-        row = service.create_round(session, round_input(), actor=MANAGER)
+        row = rounds.create_round(session, round_input(), actor=MANAGER)
         assert row.seed_commitment is None
-        service.open_round(session, row.id, actor=MANAGER)
+        rounds.open_round(session, row.id, actor=MANAGER)
         seed = session.get_one(RoundSeed, row.id)
         assert row.seed_commitment == commitment(bytes.fromhex(seed.seed))
         assert row.seed_revealed is None
         with pytest.raises(RoundStateError):
-            service.update_round(session, row.id, round_input(), actor=MANAGER)
+            rounds.update_round(session, row.id, round_input(), actor=MANAGER)
 
 
 def test_a_bad_round_set_up_reports_every_problem():
     data = round_input(program="no_such_program", title=" ", max_preferences=0,
                        starts=dt.date(2025, 1, 1),
-                       units=[service.UnitInput("a", "A", seats=None),
-                              service.UnitInput("a", "B", seats=-1, parent_code="zz")])
+                       units=[rounds.UnitInput("a", "A", seats=None),
+                              rounds.UnitInput("a", "B", seats=-1, parent_code="zz")])
     with pytest.raises(InvalidRound) as refused:
-        service.validate_round(data)
+        rounds.validate_round(data)
     fields = {f for f, _ in refused.value.problems}
     assert {"program_code", "title", "max_preferences", "starts_on", "units[0].seats",
             "units[1].code", "units[1].seats", "units[1].parent_code"} <= fields
@@ -186,7 +186,7 @@ def test_the_2025_snapshot_judges_unemployment_benefit_on_the_work_start_date(
     with transaction(engine_for(database_url)) as session:
         application = session.get_one(Application, application_id)
         whole = service.explanation(session, application)
-        lines = service.reasons(session, application, ("ko",))["ko"]
+        lines = eligibility.reasons(session, application, ("ko",))["ko"]
     assert (whole["on"], whole["announced"]) == ("2025-07-01", "2025-05-12")
     assert (application.evaluated_on, application.announced_on) == (dt.date(2025, 7, 1),
                                                                    dt.date(2025, 5, 12))
@@ -237,8 +237,8 @@ def test_status_history_says_who_and_why(database_url, keyring):
     application_id, _ = apply(database_url, round_id, person, actor=CITIZEN)
     with transaction(engine_for(database_url)) as session:
         with pytest.raises(InvalidTransition):
-            service.change_status(session, application_id, S.INELIGIBLE, actor=MANAGER, note=" ")
-        service.change_status(session, application_id, S.INELIGIBLE, actor=MANAGER,
+            statuses.change_status(session, application_id, S.INELIGIBLE, actor=MANAGER, note=" ")
+        statuses.change_status(session, application_id, S.INELIGIBLE, actor=MANAGER,
                               note="재산 서류 확인 결과 기준 초과")
     with transaction(engine_for(database_url)) as session:
         lines = service.history(session, application_id)
@@ -259,22 +259,22 @@ def test_moves_that_free_or_fill_a_seat_go_through_the_selection(database_url, k
     round_id = open_round(database_url)
     application_id, _ = apply(database_url, round_id, register(database_url, keyring))
     with transaction(engine_for(database_url)) as session, pytest.raises(InvalidTransition):
-        service.change_status(session, application_id, S.SELECTED, actor=MANAGER, note="직권 선발")
+        statuses.change_status(session, application_id, S.SELECTED, actor=MANAGER, note="직권 선발")
 
 
 def test_draft_rounds_can_be_deleted_and_open_ones_cannot(database_url):
     with transaction(engine_for(database_url)) as session:
-        draft = service.create_round(session, round_input(), actor=MANAGER)
-        opened = service.create_round(session, round_input(), actor=MANAGER)
-        service.open_round(session, opened.id, actor=MANAGER)
-        service.delete_round(session, draft.id, actor=MANAGER)
+        draft = rounds.create_round(session, round_input(), actor=MANAGER)
+        opened = rounds.create_round(session, round_input(), actor=MANAGER)
+        rounds.open_round(session, opened.id, actor=MANAGER)
+        rounds.delete_round(session, draft.id, actor=MANAGER)
         with pytest.raises(RoundStateError):
-            service.delete_round(session, opened.id, actor=MANAGER)
-        assert [r.id for r in service.list_rounds(session)] == [opened.id]
+            rounds.delete_round(session, opened.id, actor=MANAGER)
+        assert [r.id for r in rounds.list_rounds(session)] == [opened.id]
 
 
 def test_the_plan_gives_companion_jobs_five_fields():
-    units = service.units_from_plan("companion_jobs")
+    units = rounds.units_from_plan("companion_jobs")
     assert [(u.code, u.seats) for u in units] == [
         ("care_health", 1904), ("economy", 1162), ("social_safety", 4068), ("digital", 1312),
         ("climate_environment", 4534)]
@@ -302,11 +302,11 @@ def test_a_bulk_move_never_overwrites_a_status_changed_meanwhile(database_url, k
     first, _ = apply(database_url, round_id, register(database_url, keyring))
     second, _ = apply(database_url, round_id, register(database_url, keyring))
     with transaction(engine_for(database_url)) as session:
-        service.change_status(session, second, S.INELIGIBLE, actor=MANAGER, note="서류 미비")
-    stale = [service.BulkMove(first, "eligible", S.SELECTED, "selection.score"),
-             service.BulkMove(second, "eligible", S.SELECTED, "selection.score")]
+        statuses.change_status(session, second, S.INELIGIBLE, actor=MANAGER, note="서류 미비")
+    stale = [statuses.BulkMove(first, "eligible", S.SELECTED, "selection.score"),
+             statuses.BulkMove(second, "eligible", S.SELECTED, "selection.score")]
     with pytest.raises(ConcurrentChange), transaction(engine_for(database_url)) as session:
-        service.record_moves(session, stale, actor=MANAGER, program_kind="public_job")
+        statuses.record_moves(session, stale, actor=MANAGER, program_kind="public_job")
     with transaction(engine_for(database_url)) as session:
         assert session.get_one(Application, first).status == S.ELIGIBLE
         assert session.get_one(Application, second).status == S.INELIGIBLE
@@ -330,7 +330,7 @@ def test_the_first_submission_of_a_day_does_not_hold_up_the_others(database_url,
     with transaction(engine_for(database_url)) as session:
         service.submit(session, round_id=round_id, person_id=first,
                        person=registry.person_format(registry.get_person(session, first)),
-                       preferences=["care"], channel=service.Channel.API, idempotency_key="first",
+                       preferences=["care"], channel=models.Channel.API, idempotency_key="first",
                        actor=CITIZEN)
         thread = threading.Thread(target=other_applicant)
         thread.start()

@@ -14,6 +14,7 @@ from ilja import clock
 from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import Role
 from ilja.accounts.scope import Scope
+from ilja.applications import statuses
 from ilja.applications.models import Application, ApplicationEvent, ApplicationStatus
 from ilja.db import engine_for, transaction
 from ilja.messages.models import OutboxMessage
@@ -218,12 +219,11 @@ def test_the_periodic_job_lapses_overdue_offers(database_url, keyring, monkeypat
 
 
 def test_a_placed_applicants_unanswered_offer_counts_as_taken_not_lapsed(database_url, keyring):
-    from ilja.applications import service as applications
 
     round_id, ids = drawn_at(database_url, keyring, DRAWN)
     seated = selected(database_url, round_id)
     with transaction(engine_for(database_url)) as session:
-        applications.change_status(session, seated[0], S.PLACED, actor=MANAGER, note="배치 완료",
+        statuses.change_status(session, seated[0], S.PLACED, actor=MANAGER, note="배치 완료",
                                    now=ACT)
     with transaction(engine_for(database_url)) as session:
         assert offer_service.lapse_offers(session, now=dt.datetime(2025, 6, 20, tzinfo=dt.UTC)) == 2

@@ -23,7 +23,7 @@ from ilja.applications.models import (
     Round,
     RoundStatus,
 )
-from ilja.applications.service import UnitInput
+from ilja.applications.rounds import UnitInput
 from ilja.db import engine_for, transaction
 from ilja.people.rrn import generate_key_file
 from ilja.selection import service

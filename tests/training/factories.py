@@ -8,7 +8,7 @@ from typing import Any
 
 from ilja.accounts import audit
 from ilja.applications.models import UnitKind
-from ilja.applications.service import UnitInput
+from ilja.applications.rounds import UnitInput
 from ilja.db import engine_for, transaction
 from ilja.selection import service as selection
 from ilja.training import service

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ilja import clock
+from ilja.applications import rounds
 from ilja.db import engine_for, transaction
 from ilja.outcomes.demo_data import fill_demo_outcomes
 from ilja.publicjobs import payroll_service
@@ -56,15 +57,14 @@ def _others(session, project: int, placement) -> list:
 
 
 def _round(session, program: str, unit, title: str) -> int:
-    from ilja.applications import service as applications
     from tests.applications.factories import round_input, window
 
     now = clock.now()
     opens, closes = window(now)
-    row = applications.create_round(session, round_input(
+    row = rounds.create_round(session, round_input(
         program, units=[unit], announced=now.date() - dt.timedelta(days=2), starts=dt.date(2025, 12, 29),
         opens_at=opens, closes_at=closes, title=title), actor=MANAGER)
-    applications.open_round(session, row.id, actor=MANAGER)
+    rounds.open_round(session, row.id, actor=MANAGER)
     return row.id
 
 
@@ -83,7 +83,7 @@ def _apply(session, round_id: int, persons: list[int], preference: str, tag: str
 def add_job_round(session, project_code: str, persons: list[int], *, seats: int) -> int:
     """A public-job round whose unit is the project, every one of ``persons`` applying to it."""
     from ilja.applications.models import UnitKind
-    from ilja.applications.service import UnitInput
+    from ilja.applications.rounds import UnitInput
 
     round_id = _round(session, "attractive_jobs", UnitInput(project_code, "사업", UnitKind.PROJECT, seats), "매력 공고")
     _apply(session, round_id, persons, project_code, "job")
@@ -95,7 +95,7 @@ def add_training_site(session, persons: list[int], *, site: str = "campus.mapo",
     """A cohort of ``site`` starting in 2025, recruited by its own round that every one of
     ``persons`` applied to, with one instructor rated by the first trainees. Returns the round."""
     from ilja.applications.models import UnitKind
-    from ilja.applications.service import UnitInput
+    from ilja.applications.rounds import UnitInput
     from ilja.training.models import (
         CohortInstructor,
         Enrolment,

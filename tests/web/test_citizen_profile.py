@@ -23,6 +23,7 @@ from ilja.accounts import audit
 from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import PermissionDenied, Role
 from ilja.accounts.scope import Kind, Scope
+from ilja.applications import rounds
 from ilja.db import engine_for, transaction
 from ilja.people import registry
 from ilja.people.records import RecordInvalid, RegistryError
@@ -64,16 +65,15 @@ def csrf(html: str) -> str:
 
 def later_round(url: str, program: str, days: int, *, opened: bool) -> int:
     """A round whose window starts ``days`` from now: opened (announced) or still a draft."""
-    from ilja.applications import service
 
     opens = clock.now() + dt.timedelta(days=days)
     data = round_input(program, title=f"{program} 다음 모집", announced=clock.today(),
                        starts=clock.today() + dt.timedelta(days=days + 30),
                        opens_at=opens, closes_at=opens + dt.timedelta(days=7))
     with transaction(engine_for(url)) as session:
-        row = service.create_round(session, data, actor=MANAGER)
+        row = rounds.create_round(session, data, actor=MANAGER)
         if opened:
-            service.open_round(session, row.id, actor=MANAGER)
+            rounds.open_round(session, row.id, actor=MANAGER)
         return row.id
 
 

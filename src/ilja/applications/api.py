@@ -21,7 +21,7 @@ from ilja.accounts import audit, deps
 from ilja.accounts.deps import CurrentPrincipal, DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
-from ilja.applications import importer, service
+from ilja.applications import eligibility, importer, rounds, service
 from ilja.applications.errors import ImportFileRefused, PersonNotFound, RoundNotFound
 from ilja.applications.linked import Linked
 from ilja.applications.models import (
@@ -62,13 +62,13 @@ MAX_UPLOAD_BYTES = 256 * 1024**2
 
 # --- helpers --------------------------------------------------------------------------------
 def round_out(session: DbSession, row: Round, units: list[RoundUnit] | None = None) -> RoundOut:
-    units = units if units is not None else service.round_units(session, row.id)
+    units = units if units is not None else rounds.round_units(session, row.id)
     return RoundOut(
         id=row.id, program_code=row.program_code, track_code=row.track_code, project=row.project,
         title=row.title, status=row.status, announced_on=row.announced_on,
-        opens_at=service.aware(row.opens_at), closes_at=service.aware(row.closes_at),
+        opens_at=rounds.aware(row.opens_at), closes_at=rounds.aware(row.closes_at),
         starts_on=row.starts_on, max_preferences=row.max_preferences,
-        taking_applications=service.taking_applications(row),
+        taking_applications=rounds.taking_applications(row),
         seed_commitment=row.seed_commitment, seed_revealed=row.seed_revealed,
         units=[UnitOut(code=u.code, name=u.name, kind=u.kind, seats=u.seats,
                        parent_code=u.parent_code) for u in units])
@@ -82,7 +82,7 @@ def _eligibility(session: DbSession, application: Application,
         bonus_points=snap["bonus_points"], priority_group=snap["priority_group"],
         evaluated_on=application.evaluated_on, announced_on=application.announced_on,
         parameter_version=application.parameter_version, code_version=application.code_version,
-        reasons=service.reasons(session, application, context=context))
+        reasons=eligibility.reasons(session, application, context=context))
 
 
 def _history(session: DbSession, application_id: int,
@@ -97,7 +97,7 @@ def _common(session: DbSession, application: Application, context: dict[str, Any
     return {"id": application.id, "round_id": application.round_id, "round_title": row.title,
             "status": application.status, "preferences": application.preferences,
             "channel": application.channel,
-            "submitted_at": service.aware(application.submitted_at),
+            "submitted_at": rounds.aware(application.submitted_at),
             "eligibility": _eligibility(session, application, context),
             "history": _history(session, application.id, history)}
 
@@ -144,7 +144,7 @@ def _submit(session: DbSession, round_id: int, person_id: int, preferences: list
     PostgreSQL), and answer with the application serialised once: 201, or 200 with
     ``Idempotent-Replayed: true`` for a retry (the route's response model documents it),
     committed before the answer leaves."""
-    locked = service.lock_round_with_units(session, round_id, shared=True)
+    locked = rounds.lock_round_with_units(session, round_id, shared=True)
     row = locked[0]
     given = _consents(row.program_code, consent, staff)
     person = consents.usable_person(_person(session, person_id), given, row.starts_on)
@@ -180,13 +180,13 @@ def list_rounds(session: DbSession, principal: CurrentPrincipal,
     wanted = [status or RoundStatus.OPEN]
     if RoundStatus.DRAFT in wanted and not principal.can(Permission.ROUND_MANAGE):
         wanted = []
-    return [round_out(session, r) for r in service.list_rounds(session, wanted, program)]
+    return [round_out(session, r) for r in rounds.list_rounds(session, wanted, program)]
 
 
 @router.get("/rounds/{round_id}", response_model=RoundOut, dependencies=[Depends(public())])
 def get_round(round_id: int, session: DbSession, principal: CurrentPrincipal) -> RoundOut:
     """A round with its units and seats, the seed commitment and, after the draw, the seed."""
-    row = service.get_round(session, round_id)
+    row = rounds.get_round(session, round_id)
     if row.status == RoundStatus.DRAFT and not principal.can(Permission.ROUND_MANAGE):
         raise RoundNotFound(round_id)
     return round_out(session, row)
@@ -198,7 +198,7 @@ def create_round(body: RoundIn, session: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
                  ) -> RoundOut:
     """Set up a round (draft); open it to take applications."""
-    row = service.create_round(session, body.to_input(), actor=principal.actor)
+    row = rounds.create_round(session, body.to_input(), actor=principal.actor)
     return round_out(session, row)
 
 
@@ -207,7 +207,7 @@ def update_round(round_id: int, body: RoundIn, session: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
                  ) -> RoundOut:
     """Replace a draft round's set-up and units."""
-    row = service.update_round(session, round_id, body.to_input(), actor=principal.actor)
+    row = rounds.update_round(session, round_id, body.to_input(), actor=principal.actor)
     return round_out(session, row)
 
 
@@ -216,7 +216,7 @@ def delete_round(round_id: int, session: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
                  ) -> Response:
     """Delete a draft round."""
-    service.delete_round(session, round_id, actor=principal.actor)
+    rounds.delete_round(session, round_id, actor=principal.actor)
     return Response(status_code=204)
 
 
@@ -225,7 +225,7 @@ def open_round(round_id: int, session: DbSession,
                principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
                ) -> RoundOut:
     """Open a draft round: its lottery seed is drawn and sealed, its commitment published."""
-    row = service.open_round(session, round_id, actor=principal.actor)
+    row = rounds.open_round(session, round_id, actor=principal.actor)
     return round_out(session, row)
 
 
@@ -234,7 +234,7 @@ def close_round(round_id: int, session: DbSession,
                 principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
                 ) -> RoundOut:
     """Stop taking applications."""
-    row = service.close_round(session, round_id, actor=principal.actor)
+    row = rounds.close_round(session, round_id, actor=principal.actor)
     return round_out(session, row)
 
 
@@ -302,7 +302,7 @@ def round_applications(
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> ApplicationPage:
     """A round's applications, highest score first (the listing is audited)."""
-    service.get_round(session, round_id)
+    rounds.get_round(session, round_id)
     rows, total = service.list_applications(session, round_id, status=status, limit=limit,
                                             offset=offset, scope=Scope.of(principal))
     audit.record(session, principal.actor, "application.read", object_type="round",
@@ -311,7 +311,7 @@ def round_applications(
         id=a.id, person_id=a.person_id, status=a.status, preferences=a.preferences,
         score=a.score, priority=a.priority, eligible=a.eligible,
         failed=a.eligibility.get("failed", []), channel=a.channel,
-        submitted_at=service.aware(a.submitted_at)) for a in rows])
+        submitted_at=rounds.aware(a.submitted_at)) for a in rows])
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationDetailOut)

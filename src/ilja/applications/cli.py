@@ -15,10 +15,8 @@ from typing import Any
 import typer
 
 from ilja.applications.errors import ApplicationError, ImportRejected
-from ilja.applications.models import UnitKind
 from ilja.cli_common import err, out
 from ilja.db import transaction
-from ilja.people.keys import get_keyring
 from ilja.people.rrn import RrnError
 
 rounds_app = typer.Typer(no_args_is_help=True)
@@ -48,7 +46,8 @@ def _moment(text: str) -> dt.datetime:
 def _unit(text: str) -> Any:
     """``code:name:seats[:field]`` (seats empty for a field that only groups projects)."""
     # lazy: CLI start-up (the domain stack loads when a command runs)
-    from ilja.applications.service import UnitInput
+    from ilja.applications.models import UnitKind
+    from ilja.applications.rounds import UnitInput
 
     parts = text.split(":")
     if len(parts) < 3:
@@ -60,16 +59,16 @@ def _unit(text: str) -> Any:
 
 def _round_record(session: Any, row: Any) -> dict[str, Any]:
     # lazy: CLI start-up (the domain stack loads when a command runs)
-    from ilja.applications import service
+    from ilja.applications import rounds, service
 
     return {"id": row.id, "program": row.program_code, "title": row.title, "status": row.status,
             "announced_on": row.announced_on.isoformat(),
-            "opens_at": service.aware(row.opens_at).isoformat(),
-            "closes_at": service.aware(row.closes_at).isoformat(),
+            "opens_at": rounds.aware(row.opens_at).isoformat(),
+            "closes_at": rounds.aware(row.closes_at).isoformat(),
             "starts_on": row.starts_on.isoformat(), "seed_commitment": row.seed_commitment,
             "seed_revealed": row.seed_revealed,
             "units": [{"code": u.code, "name": u.name, "kind": u.kind, "seats": u.seats,
-                       "field": u.parent_code} for u in service.round_units(session, row.id)],
+                       "field": u.parent_code} for u in rounds.round_units(session, row.id)],
             "applications": service.status_counts(session, row.id)}
 
 
@@ -105,11 +104,11 @@ def create(
 ) -> None:
     """Set up a recruitment round (모집 공고), as a draft unless --open."""
     # lazy: CLI start-up (the domain stack loads when a command runs)
-    from ilja.applications import service
+    from ilja.applications import rounds
 
     try:
-        units = [_unit(u) for u in unit] or (service.units_from_plan(program) if from_plan else [])
-        data = service.RoundInput(
+        units = [_unit(u) for u in unit] or (rounds.units_from_plan(program) if from_plan else [])
+        data = rounds.RoundInput(
             program_code=program, title=title, announced_on=dt.date.fromisoformat(announced),
             opens_at=_moment(opens), closes_at=_moment(closes),
             starts_on=dt.date.fromisoformat(starts), units=units, track_code=track,
@@ -119,9 +118,9 @@ def create(
         raise typer.Exit(2) from None
     try:
         with transaction() as session:
-            row = service.create_round(session, data, actor=cli_actor())
+            row = rounds.create_round(session, data, actor=cli_actor())
             if open_now:
-                service.open_round(session, row.id, actor=cli_actor())
+                rounds.open_round(session, row.id, actor=cli_actor())
             record = _round_record(session, row)
     except ApplicationError as error:
         raise fail(error) from None
@@ -160,11 +159,11 @@ def show(round_id: int = typer.Argument(..., metavar="ROUND"),
          output: str = typer.Option("text", "--format")) -> None:
     """A round, its units and seats, and its applications by status."""
     # lazy: CLI start-up (the domain stack loads when a command runs)
-    from ilja.applications import service
+    from ilja.applications import rounds
 
     try:
         with transaction() as session:
-            record = _round_record(session, service.get_round(session, round_id))
+            record = _round_record(session, rounds.get_round(session, round_id))
     except ApplicationError as error:
         raise fail(error) from None
     _print_round(record, output)
@@ -175,10 +174,10 @@ def list_(status: str | None = typer.Option(None, "--status"),
           output: str = typer.Option("text", "--format")) -> None:
     """Every round (or those with --status)."""
     # lazy: CLI start-up (the domain stack loads when a command runs)
-    from ilja.applications import service
+    from ilja.applications import rounds
 
     with transaction() as session:
-        records = [_round_record(session, r) for r in service.list_rounds(
+        records = [_round_record(session, r) for r in rounds.list_rounds(
             session, [status] if status else None)]
     if output == "json":
         typer.echo(json.dumps(records, ensure_ascii=False))
@@ -198,6 +197,7 @@ def import_(
     register, evaluate and store every application in one transaction."""
     # lazy: CLI start-up (the domain stack loads when a command runs)
     from ilja.applications import importer
+    from ilja.people.keys import get_keyring
 
     try:
         keyring = get_keyring()

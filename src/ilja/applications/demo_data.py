@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 from ilja import clock, files
 from ilja.accounts import audit
 from ilja.accounts.models import User
-from ilja.applications import importer
-from ilja.applications import service as applications
+from ilja.applications import importer, rounds
 from ilja.applications.models import Application, Round
 from ilja.people.keys import get_keyring
 from ilja.people.rrn import expected_check_digit
@@ -64,7 +63,7 @@ def _applicants_file(path: Path, count: int, seed: int) -> None:
     others = np.flatnonzero(adult & seoul & seeker & ~vulnerable)
     chosen = np.sort(np.concatenate([likely[: count * 85 // 100],
                                      others[: count - min(len(likely), count * 85 // 100)]]))
-    units = [u.code for u in applications.units_from_plan(PROGRAM)]
+    units = [u.code for u in rounds.units_from_plan(PROGRAM)]
     rng = np.random.default_rng(seed)
     header = ["이름", "주민등록번호", "연락처", "birth_date", "sido", "sigungu", "employment_status",
               "able_to_work", "household_head", "household_size", "vulnerable_groups",
@@ -105,11 +104,11 @@ def fill_demo_round(session: Session, *, seed: int = 2025, applicants: int = 600
     if session.scalar(select(Round.id).where(Round.title == TITLE).limit(1)):
         return None
     now = clock.now()
-    round_ = applications.create_round(session, applications.RoundInput(
+    round_ = rounds.create_round(session, rounds.RoundInput(
         program_code=PROGRAM, title=TITLE, announced_on=(now - dt.timedelta(days=1)).date(),
         opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=14),
-        starts_on=dt.date(2027, 1, 11), units=applications.units_from_plan(PROGRAM)), actor=DEMO_ACTOR)
-    applications.open_round(session, round_.id, actor=DEMO_ACTOR)
+        starts_on=dt.date(2027, 1, 11), units=rounds.units_from_plan(PROGRAM)), actor=DEMO_ACTOR)
+    rounds.open_round(session, round_.id, actor=DEMO_ACTOR)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "applicants.csv"
         _applicants_file(path, applicants, seed)

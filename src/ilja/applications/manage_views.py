@@ -21,7 +21,7 @@ from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
-from ilja.applications import importer, rounds, service
+from ilja.applications import eligibility, importer, rounds, service
 from ilja.applications.errors import (
     ApplicationError,
     ApplicationNotFound,
@@ -76,7 +76,7 @@ def _masked_names(session: Session, person_ids: set[int]) -> dict[int, str]:
 @router.get("/manage/rounds", response_class=HTMLResponse,
             dependencies=[Depends(requires(Permission.ROUND_MANAGE))])
 def manage_rounds(request: Request, session: DbSession) -> HTMLResponse:
-    rows = service.list_rounds(session)
+    rows = rounds.list_rounds(session)
     cards = [{**round_card(request, session, r), "counts": service.status_counts(session, r.id)}
              for r in rows]
     return render(request, "applications/manage_rounds.html", {"cards": cards,
@@ -137,7 +137,7 @@ def new_round(request: Request) -> HTMLResponse:
 
 
 def parse_units(text: str, training: bool, t: Translator | None = None
-                ) -> tuple[list[service.UnitInput], list[tuple[str, str]], list[int]]:
+                ) -> tuple[list[rounds.UnitInput], list[tuple[str, str]], list[int]]:
     """Units typed one per line: ``code, name, seats[, field code]`` (a field without seats of
     its own leaves them empty); problems in the page's language (English without ``t``), and
     each unit's line (0 = the first non-empty line), so later problems name the right line."""
@@ -160,7 +160,7 @@ def parse_units(text: str, training: bool, t: Translator | None = None
                 continue
         kind = UnitKind.FIELD if cells[0] in parents else (
             UnitKind.COHORT if training else UnitKind.PROJECT)
-        units.append(service.UnitInput(cells[0], cells[1], kind, seats,
+        units.append(rounds.UnitInput(cells[0], cells[1], kind, seats,
                                        cells[3] if len(cells) > 3 and cells[3] else None))
         numbers.append(number - 1)
     return units, problems, numbers
@@ -191,7 +191,7 @@ def units_text(units: list[Any]) -> str:
 
 
 def _read_round(t: Translator, values: dict[str, str]
-                ) -> tuple[service.RoundInput | None, list[tuple[str, str]]]:
+                ) -> tuple[rounds.RoundInput | None, list[tuple[str, str]]]:
     """The form's text as a round, or every field that is too long or not a date, a time or a
     number; the plan's units when asked for (or, when the plan has no head count for some,
     its units written into the list to complete)."""
@@ -208,10 +208,10 @@ def _read_round(t: Translator, values: dict[str, str]
             problems.append((name, t(f"applications.form.{problem}")))
     program_code = values["program_code"]
     unit_list, unit_problems, lines = parse_units(values["units"],
-                                                  service.program_kind(program_code) == "training", t)
+                                                  rounds.program_kind(program_code) == "training", t)
     problems += unit_problems
     if not unit_list and values["units_from_plan"]:
-        unit_list = service.units_from_plan(program_code)
+        unit_list = rounds.units_from_plan(program_code)
         lines = list(range(len(unit_list)))
         without = [u.name for u in unit_list if u.seats is None]
         if without:
@@ -219,12 +219,12 @@ def _read_round(t: Translator, values: dict[str, str]
             problems.append(("units", t("applications.form.plan_without_seats", names=", ".join(without))))
     if len(parsed) < 5:
         return None, problems
-    data = service.RoundInput(program_code=program_code, title=values["title"], units=unit_list,
+    data = rounds.RoundInput(program_code=program_code, title=values["title"], units=unit_list,
                               track_code=values["track_code"] or None,
                               project=values["project"] or None, **parsed)
     if problems:  # the units' lines: say what else is wrong too, at once
         try:
-            service.validate_round(data)
+            rounds.validate_round(data)
         except InvalidRound as error:
             problems += [(on_line(where, lines), m) for where, m in error.localized(t.lang)]
         return None, problems
@@ -248,7 +248,7 @@ async def create_round(request: Request, session: DbSession,
     if data is not None:
         try:
             with session.begin_nested():
-                row = service.create_round(session, data, actor=principal.actor)
+                row = rounds.create_round(session, data, actor=principal.actor)
             return RedirectResponse(f"/manage/rounds/{row.id}", status_code=303)
         except InvalidRound as error:
             problems = error.localized(t.lang)
@@ -259,14 +259,14 @@ async def create_round(request: Request, session: DbSession,
 def _round_values(session: Session, row: Round) -> dict[str, str]:
     """A saved round as the form shows it (times in Korea time)."""
     def local(moment: dt.datetime) -> str:
-        return service.aware(moment).astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M")
+        return rounds.aware(moment).astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M")
 
     return {"program_code": row.program_code, "track_code": row.track_code or "",
             "project": row.project or "", "title": row.title,
             "announced_on": row.announced_on.isoformat(), "opens_at": local(row.opens_at),
             "closes_at": local(row.closes_at), "starts_on": row.starts_on.isoformat(),
             "max_preferences": str(row.max_preferences),
-            "units": units_text(service.round_units(session, row.id)), "units_from_plan": ""}
+            "units": units_text(rounds.round_units(session, row.id)), "units_from_plan": ""}
 
 
 def _edit_page(request: Request, session: Session, row: Round, values: dict[str, str],
@@ -305,7 +305,7 @@ async def save_round(request: Request, round_id: int, session: DbSession,
             if row.status == RoundStatus.DRAFT:
                 data, problems = _read_round(t, values)
                 if data is not None:
-                    service.update_round(session, round_id, data, actor=principal.actor)
+                    rounds.update_round(session, round_id, data, actor=principal.actor)
             elif row.status == RoundStatus.OPEN:
                 problems = [(n, t("applications.form.too_long", n=FORM_LIMITS[n]))
                             for n in ("title", "closes_at") if len(values[n]) > FORM_LIMITS[n]]
@@ -394,14 +394,14 @@ def open_round(request: Request, round_id: int, session: DbSession,
                principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
                ) -> Response:
     """Open a round: applications are taken and the lottery seed's commitment is published."""
-    return _round_action(request, session, principal, round_id, service.open_round)
+    return _round_action(request, session, principal, round_id, rounds.open_round)
 
 
 @router.post("/manage/rounds/{round_id}/close", response_class=HTMLResponse)
 def close_round(request: Request, round_id: int, session: DbSession,
                 principal: Annotated[Principal, Depends(requires(Permission.ROUND_MANAGE))]
                 ) -> Response:
-    return _round_action(request, session, principal, round_id, service.close_round)
+    return _round_action(request, session, principal, round_id, rounds.close_round)
 
 
 @router.post("/manage/rounds/{round_id}/import", response_class=HTMLResponse)
@@ -449,7 +449,7 @@ def applicants(request: Request, round_id: int, session: DbSession,
                                             offset=pager.offset, scope=Scope.of(principal))
     audit.record(session, principal.actor, "application.read", object_type="round",
                  object_id=round_id, details={"applications": [a.id for a in rows]})
-    context = service.eligibility_context(session, rows[0]) if rows else {"conditions": {}}
+    context = eligibility.eligibility_context(session, rows[0]) if rows else {"conditions": {}}
     t = translator(request)
     labels = {cid: t.pick(label["ko"], label["en"]) for cid, label in context["conditions"].items()}
     return page(request, "applications/applicants.html", {
@@ -471,7 +471,7 @@ def _application_page(request: Request, session: Session, principal: Principal,
         **selection, "application": application, "round": row,
         "program": program_label(request, row.program_code),
         "name": _masked_names(session, {application.person_id}).get(application.person_id, ""),
-        "units": {u.code: u for u in service.round_units(session, row.id)},
+        "units": {u.code: u for u in rounds.round_units(session, row.id)},
         "eligibility": eligibility_view(session, application, t.lang),
         "history": history_view(request, session, application.id),
         "can_change": principal.can(Permission.APPLICATION_STATUS),

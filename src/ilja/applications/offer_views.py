@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts.deps import Applicant, DbSession, OwnApplicationReader, Principal
 from ilja.accounts.scope import Scope
-from ilja.applications import service
+from ilja.applications import rounds, service
 from ilja.applications.errors import ApplicationError, ApplicationNotFound
 from ilja.applications.models import Application, Round
 from ilja.applications.views import not_found, page
@@ -59,7 +59,7 @@ def _confirm(request: Request, session: Session, application: Application,
              errors: list[tuple[str, str]] | None = None, values: dict[str, str] | None = None,
              status_code: int = 200) -> HTMLResponse:
     offer = offer_service.current_offer(session, application.id)
-    units = {u.code: u.name for u in service.round_units(session, application.round_id)}
+    units = {u.code: u.name for u in rounds.round_units(session, application.round_id)}
     return page(request, "applications/offer_withdraw.html", {
         "application": application,
         "unit": units.get(offer.unit_code, offer.unit_code) if offer else "",

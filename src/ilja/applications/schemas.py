@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ilja.applications import service
+from ilja.applications import rounds
 from ilja.applications.models import ApplicationStatus, UnitKind
 from ilja.text import FreeText, MultilineText
 
@@ -50,12 +50,12 @@ class RoundIn(BaseModel):
         None, description="rounding (floor|ceil|half_up), order (reserved_first|open_first), "
                           "waitlist_ratio (e.g. '1.0')")
 
-    def to_input(self) -> service.RoundInput:
-        units = [service.UnitInput(u.code, u.name, u.kind, u.seats, u.parent_code)
+    def to_input(self) -> rounds.RoundInput:
+        units = [rounds.UnitInput(u.code, u.name, u.kind, u.seats, u.parent_code)
                  for u in self.units]
         if not units and self.units_from_plan:
-            units = service.units_from_plan(self.program_code)
-        return service.RoundInput(
+            units = rounds.units_from_plan(self.program_code)
+        return rounds.RoundInput(
             program_code=self.program_code, title=self.title, announced_on=self.announced_on,
             opens_at=_aware(self.opens_at), closes_at=_aware(self.closes_at),
             starts_on=self.starts_on, units=units, track_code=self.track_code,

@@ -19,7 +19,7 @@ from ilja import clock
 from ilja.accounts.deps import CurrentPrincipal, DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
-from ilja.applications import service, snapshot
+from ilja.applications import eligibility, rounds, service, snapshot
 from ilja.applications.errors import ApplicationError, ApplicationNotFound, DuplicateApplication
 from ilja.applications.models import Application, Channel, Round, RoundStatus
 from ilja.people import consent_texts, consents, registry
@@ -95,17 +95,17 @@ def track_label(request: Request, program_code: str, track_code: str | None) -> 
 
 
 def round_card(request: Request, session: Session, row: Round) -> dict[str, Any]:
-    units = service.round_units(session, row.id)
+    units = rounds.round_units(session, row.id)
     return {"row": row, "program": program_label(request, row.program_code),
             "track": track_label(request, row.program_code, row.track_code),
-            "units": service.choosable(units), "all_units": units,
-            "seats": sum(u.seats or 0 for u in service.choosable(units)),
-            "taking": service.taking_applications(row)}
+            "units": rounds.choosable(units), "all_units": units,
+            "seats": sum(u.seats or 0 for u in rounds.choosable(units)),
+            "taking": rounds.taking_applications(row)}
 
 
 def eligibility_view(session: Session, application: Application, lang: str) -> dict[str, Any]:
     """The snapshot as the page shows it: the verdict, each condition with its reason lines."""
-    context = service.eligibility_context(session, application)
+    context = eligibility.eligibility_context(session, application)
     result = snapshot.stored_result(application.eligibility, context)
     conditions = []
     for condition in result.conditions:
@@ -143,8 +143,8 @@ def _who(t: Any, role: str) -> str:
 @router.get("/rounds", response_class=HTMLResponse, dependencies=[Depends(public())])
 def rounds_page(request: Request, session: DbSession) -> HTMLResponse:
     """Rounds taking applications now, then those closed or drawn."""
-    open_rounds = service.list_rounds(session, [RoundStatus.OPEN])
-    others = service.list_rounds(session, [RoundStatus.CLOSED, RoundStatus.SELECTED])
+    open_rounds = rounds.list_rounds(session, [RoundStatus.OPEN])
+    others = rounds.list_rounds(session, [RoundStatus.CLOSED, RoundStatus.SELECTED])
     return render(request, "applications/rounds.html", {
         "open_rounds": [round_card(request, session, r) for r in open_rounds],
         "other_rounds": [round_card(request, session, r) for r in others[:20]],
@@ -258,8 +258,8 @@ def my_home(request: Request, session: DbSession,
         row = session.get_one(Round, application.round_id)
         items.append({"application": application, "round": row,
                       "program": program_label(request, row.program_code)})
-    open_rounds = [r for r in service.list_rounds(session, [RoundStatus.OPEN])
-                   if service.taking_applications(r)]
+    open_rounds = [r for r in rounds.list_rounds(session, [RoundStatus.OPEN])
+                   if rounds.taking_applications(r)]
     return page(request, "my.html", {
         "items": items, "linked": person_id is not None, "open_count": len(open_rounds),
         "links": [(href, key) for href, key in links_for(principal)
@@ -298,10 +298,10 @@ def my_application(request: Request, application_id: int, session: DbSession,
     return page(request, "applications/my_application.html", {
         **selection, "application": application, "round": row,
         "program": program_label(request, row.program_code),
-        "units": {u.code: u for u in service.round_units(session, row.id)},
+        "units": {u.code: u for u in rounds.round_units(session, row.id)},
         "eligibility": eligibility_view(session, application, t.lang),
         "conditions": citizen.eligibility(t, snapshot.stored_result(
-            application.eligibility, service.eligibility_context(session, application))),
+            application.eligibility, eligibility.eligibility_context(session, application))),
         "cite": lambda source: citizen.cited_titles(t, source),
         "history": history_view(request, session, application.id),
         "verified_facts": verification_views.citizen_facts(request, session, application),

@@ -27,13 +27,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+import psutil
 from sqlalchemy import select, text
 
 from ilja import clock
 from ilja.accounts import audit, service
 from ilja.accounts.models import AuditRecord
 from ilja.accounts.roles import Role
+from ilja.applications import rounds
+from ilja.applications.models import Application, UnitKind
+from ilja.applications.rounds import RoundInput, UnitInput
 from ilja.db import engine_for, transaction
+from ilja.people import registry
+from ilja.people.keys import get_keyring
 
 ACTOR = audit.Actor("1", "program_manager", "127.0.0.1")
 
@@ -69,21 +76,15 @@ def free_port() -> int:
 def prepare(url: str, persons: int) -> tuple[int, list[int], str]:
     """An open round, ``persons`` registered people (nine in ten eligible) and a staff token for
     on-behalf entry."""
-    from ilja.applications import service as applications
-    from ilja.applications.models import UnitKind
-    from ilja.applications.service import RoundInput, UnitInput
-    from ilja.people import registry
-    from ilja.people.keys import get_keyring
-
     keyring = get_keyring()
     now = clock.now()
     with transaction(engine_for(url)) as session:
-        row = applications.create_round(session, RoundInput(
+        row = rounds.create_round(session, RoundInput(
             program_code="companion_jobs", title="부하 시험 모집", announced_on=(now - dt.timedelta(days=2)).date(),
             opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=3),
             starts_on=(now + dt.timedelta(days=30)).date(),
             units=[UnitInput("care", "돌봄", UnitKind.PROJECT, persons)]), actor=ACTOR)
-        applications.open_round(session, row.id, actor=ACTOR)
+        rounds.open_round(session, row.id, actor=ACTOR)
         round_id = row.id
         user = service.create_user(session, login=f"load-{round_id}", password="Tr0ub4dor&3x-load",
                                    role=Role.PROGRAM_MANAGER, display_name="부하")
@@ -135,7 +136,6 @@ class Server:
              "--timeout-graceful-shutdown", "2"],
             env=self.env, start_new_session=True, stdout=log, stderr=log)  # access lines go to stdout
         log.close()
-        import httpx
 
         deadline = time.monotonic() + 180  # a minute or more when the machine is busy
         while time.monotonic() < deadline and self.process.poll() is None:
@@ -388,8 +388,6 @@ def cpu_snapshot(url: str, **groups: subprocess.Popen | None) -> dict[tuple[str,
     """CPU seconds used so far by each process of the named process groups (uvicorn's master
     and workers, nginx's) and each of this database's PostgreSQL backends ("database"), by part
     and process id: ``cpu_used`` of two snapshots is what happened between them."""
-    import psutil
-
     pids: dict[str, list[int]] = {}
     for part, process in groups.items():
         if process is not None and process.poll() is None:
@@ -420,8 +418,6 @@ def cpu_used(before: dict[tuple[str, int], float], after: dict[tuple[str, int], 
 
 def verify(url: str, round_id: int, result: LoadResult) -> dict[str, object]:
     """Stored exactly once per acknowledged submission, nothing else, audit consistent."""
-    from ilja.applications.models import Application
-
     with transaction(engine_for(url)) as session:
         audit.seal(session)  # what the server's sealer had not chained yet when the load ended
         rows = session.execute(select(Application.id, Application.person_id)

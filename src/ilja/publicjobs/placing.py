@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Scope
-from ilja.applications import service as applications
+from ilja.applications import rounds
 from ilja.applications.models import ApplicationStatus, RoundStatus
 from ilja.publicjobs import service
 from ilja.publicjobs.models import Placement, Project
@@ -25,14 +25,14 @@ from ilja.selection import service as selection
 def rounds_for(session: Session, project: Project) -> list[Any]:
     """The rounds of the project's program (or one of its sub-programs) whose selection is done."""
     root = project.program_code.split(".")[0]
-    return [r for r in applications.list_rounds(session, [RoundStatus.SELECTED])
+    return [r for r in rounds.list_rounds(session, [RoundStatus.SELECTED])
             if r.program_code.split(".")[0] == root]
 
 
 def recruits_for(session: Session, project: Project, round_id: int) -> bool:
     """Whether the round recruited for this very project: one of its units carries the project's
     code (then only those selected into it are the project's to place)."""
-    return any(u.code == project.code for u in applications.round_units(session, round_id))
+    return any(u.code == project.code for u in rounds.round_units(session, round_id))
 
 
 def waiting(session: Session, project: Project, round_id: int) -> list[Any]:

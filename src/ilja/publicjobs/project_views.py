@@ -24,7 +24,7 @@ from ilja.accounts.deps import (
 )
 from ilja.accounts.roles import Permission, PermissionDenied, Role
 from ilja.accounts.scope import Scope
-from ilja.applications import service as applications
+from ilja.applications import rounds as application_rounds
 from ilja.applications.errors import ApplicationError
 from ilja.applications.manage_views import _masked_names
 from ilja.i18n import Translator
@@ -279,7 +279,7 @@ def _place_page(request: Request, db, principal: Principal, project: Project, ro
         rows = [r for r in rows if r.application_id in chosen]
     if round_row is not None:
         selection.audit_results_read(db, round_row.id, rows, actor=principal.actor)
-    units = {u.code: u.name for u in applications.round_units(db, round_row.id)} if round_row else {}
+    units = {u.code: u.name for u in application_rounds.round_units(db, round_row.id)} if round_row else {}
     return _page(request, "publicjobs/place_confirm.html" if confirm else "publicjobs/place.html", {
         "project": project, "rounds": rounds, "round": round_row, "rows": rows, "units": units,
         "own_unit": round_row is not None and placing.recruits_for(db, project, round_row.id),

@@ -18,6 +18,7 @@ from ilja.accounts import audit
 from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
+from ilja.applications import rounds
 from ilja.applications import service as applications
 from ilja.applications.errors import RoundNotFound
 from ilja.applications.models import ApplicationStatus, Round, RoundStatus
@@ -132,8 +133,8 @@ def run_out(row: SelectionRunRow, drawn: bool | None = None) -> RunOut:
         seed=row.seed, code_version=row.code_version, lottery_scheme=row.lottery_scheme,
         policy=row.policy, input_hash=row.input_hash, output_hash=row.output_hash,
         current_output_hash=row.current_output_hash, applicants=row.applicants,
-        prepared_at=applications.aware(row.prepared_at),
-        finished_at=applications.aware(row.finished_at) if row.finished_at else None,
+        prepared_at=rounds.aware(row.prepared_at),
+        finished_at=rounds.aware(row.finished_at) if row.finished_at else None,
         stats=row.stats)
 
 
@@ -158,7 +159,7 @@ def run(round_id: int, session: DbSession,
 def get_run(round_id: int, session: DbSession,
             principal: Annotated[Principal, Depends(requires(Permission.SELECTION_READ))]) -> Any:
     """The round's run: commitment, seed (after the draw), hashes, statistics."""
-    applications.get_round(session, round_id)
+    rounds.get_round(session, round_id)
     row = service.get_run(session, round_id)
     if row is None:
         raise service.NotDrawn(round_id)
@@ -186,7 +187,7 @@ def results(round_id: int, session: DbSession,
             dependencies=[Depends(public())])
 def competition(round_id: int, session: DbSession) -> Any:
     """경쟁률 of a published round, per unit and field (counts only, no one's data)."""
-    row = applications.get_round(session, round_id)
+    row = rounds.get_round(session, round_id)
     if row.status == RoundStatus.DRAFT:
         raise RoundNotFound(round_id)
     figures = service.competition(session, round_id)
@@ -320,9 +321,9 @@ def _cutoff(c: Any) -> CutoffOut:
 def offer_out(offer: Any) -> OfferOut:
     return OfferOut(
         application_id=offer.application_id, unit=offer.unit_code, seat=offer.seat,
-        state=offer.state, made_at=applications.aware(offer.made_at),
-        deadline_at=applications.aware(offer.deadline_at),
-        decided_at=applications.aware(offer.decided_at) if offer.decided_at else None,
+        state=offer.state, made_at=rounds.aware(offer.made_at),
+        deadline_at=rounds.aware(offer.deadline_at),
+        decided_at=rounds.aware(offer.decided_at) if offer.decided_at else None,
         promoted_from_waitlist_place=offer.waitlist_place)
 
 
@@ -390,7 +391,7 @@ def round_offers(round_id: int, session: DbSession,
                  principal: Annotated[Principal, Depends(requires(Permission.SELECTION_READ))]
                  ) -> Any:
     """The round's offers within the caller's scope, with deadlines and state, oldest first."""
-    applications.get_round(session, round_id)
+    rounds.get_round(session, round_id)
     offer_service.lapse_offers(session, round_id=round_id)
     rows = offer_service.round_offers(session, round_id, scope=Scope.of(principal))
     return [offer_out(o) for o, _ in rows]
@@ -411,7 +412,7 @@ def record_no_show(application_id: int, body: NoShowIn, session: DbSession,
 def public_round(round_id: int, session: DbSession) -> Any:
     """A published round for anyone: seats, the seed's commitment, the seed after the draw,
     cut-offs per unit and seat type, offer counts (no one's data)."""
-    row = applications.get_round(session, round_id)
+    row = rounds.get_round(session, round_id)
     if row.status == RoundStatus.DRAFT:
         raise RoundNotFound(round_id)
     offer_service.lapse_offers(session, round_id=round_id)

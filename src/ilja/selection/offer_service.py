@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.applications import rounds, statuses
 from ilja.applications import service as applications
 from ilja.applications.lifecycle import ACTIVE, BEFORE_DRAW, ENDINGS, HOLDS_OR_WAITS
 from ilja.applications.models import Application, ApplicationStatus, Round
@@ -76,7 +77,7 @@ def lapse_offers(session: Session, *, now: dt.datetime | None = None, round_id: 
         due = due.where(SelectionRunRow.round_id == round_id)
     count = 0
     for rid in sorted(set(session.execute(due).scalars())):
-        applications.lock_round(session, rid)
+        rounds.lock_round(session, rid)
         leavers = {}
         for offer, status in session.execute(
                 select(SelectionOffer, Application.status)
@@ -103,7 +104,7 @@ def _aware(instant: dt.datetime) -> dt.datetime:
 
 def _mine(session: Session, application_id: int, scope: Scope) -> Application:
     application = applications.get_application(session, application_id, scope)
-    applications.lock_round(session, application.round_id)
+    rounds.lock_round(session, application.round_id)
     return application
 
 
@@ -120,10 +121,10 @@ def accept(session: Session, application_id: int, *, scope: Scope, actor: audit.
     offer.state = OfferState.ACCEPTED.value
     offer.decided_at, offer.decided_by = now, actor.id
     row = session.get_one(Round, application.round_id)
-    applications.record_moves(session, [applications.BulkMove(
+    statuses.record_moves(session, [statuses.BulkMove(
         application.id, application.status, S.SELECTED, "offer.accepted",
         {"offer": offer.id, "unit": offer.unit_code})], actor=actor,
-        program_kind=applications.program_kind(row.program_code), now=now)
+        program_kind=rounds.program_kind(row.program_code), now=now)
     audit.record(session, actor, "selection.offer_accept", subject_person_id=application.person_id,
                  object_type="application", object_id=application.id,
                  details={"offer": offer.id, "unit": offer.unit_code})
@@ -161,7 +162,7 @@ def withdraw(session: Session, application_id: int, *, scope: Scope, actor: audi
         service.withdraw(session, row.id, {application.id: "declined"}, actor=actor, note=text,
                          now=now)
     else:
-        applications.apply_moves(session, [applications.Move(
+        statuses.apply_moves(session, [statuses.Move(
             application, S.WITHDRAWN, "applicant.withdrew")], actor=actor, note=text, now=now)
         audit.record(session, actor, "application.withdraw",
                      subject_person_id=application.person_id, object_type="application",
@@ -183,7 +184,7 @@ def staff_move(session: Session, application_id: int, status: S | str, *, actor:
     leaving = (application.status in (S.SELECTED, S.WAITLISTED)
                and status in (S.WITHDRAWN, S.INELIGIBLE))
     if not leaving:
-        applications.change_status(session, application_id, status, actor=actor, note=note)
+        statuses.change_status(session, application_id, status, actor=actor, note=note)
         return
     kind = withdrawal if withdrawal in LEAVING_KINDS else (
         "ineligible" if status == S.INELIGIBLE else "declined")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ilja.applications import service as applications
+from ilja.applications import rounds
 from ilja.selection.errors import NotDrawn
 from ilja.selection.model import Unit, UnitGroup
 from ilja.selection.models import RunStatus, SelectionRunRow
@@ -27,7 +27,7 @@ def completed_run(session: Session, round_id: int) -> SelectionRunRow:
 def units_of(session: Session, round_id: int) -> tuple[list[Unit], list[UnitGroup]]:
     """The round's units as the selection sees them: choosable units, and the fields grouping
     them (with their own seat totals where set)."""
-    units = applications.round_units(session, round_id)
+    units = rounds.round_units(session, round_id)
     parents = {u.parent_code for u in units if u.parent_code}
     groups = [UnitGroup(u.code, u.seats) for u in units if u.code in parents]
     leaves = [Unit(u.code, int(u.seats or 0), u.parent_code) for u in units

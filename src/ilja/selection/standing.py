@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ilja.accounts.scope import SYSTEM, Kind, Scope
-from ilja.applications import service as applications
+from ilja.applications import rounds
 from ilja.applications.models import Application, Round
 from ilja.selection import offer_service, service
 from ilja.selection.lottery import lottery_number, shown
@@ -163,14 +163,14 @@ class PublicRound:
 
 
 def public_round(session: Session, round_row: Round) -> PublicRound:
-    units = applications.round_units(session, round_row.id)
+    units = rounds.round_units(session, round_row.id)
     run_row = service.get_run(session, round_row.id)
     drawn = run_row is not None and run_row.status == "completed"
     reserved = {u["unit"]: u.get("reserved_seats", 0)
                 for u in ((run_row.stats or {}).get("units", []) if drawn and run_row else [])}
     seats = [{"unit": u.code, "name": u.name, "seats": u.seats or 0,
               "reserved": reserved.get(u.code), "parent": u.parent_code}
-             for u in applications.choosable(units)]
+             for u in rounds.choosable(units)]
     offers: dict[str, int] = {}
     withdrawals = 0
     at_draw: dict[tuple[str, str], Cutoff] = {}

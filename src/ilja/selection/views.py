@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ilja.accounts.deps import DbSession, Principal, public, requires
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
+from ilja.applications import rounds
 from ilja.applications import service as applications
 from ilja.applications.errors import ApplicationError
 from ilja.applications.manage_views import _masked_names
@@ -48,7 +49,7 @@ def _selection_page(request: Request, session: Session, principal: Principal, ro
         service.audit_results_read(session, row.id, rows, actor=principal.actor)
     people = {r.person_id for r in rows} | {a.person_id for _, a in offers} | {
         p for line in waitlists.values() for _, _, p in line}
-    units = {u.code: u for u in applications.round_units(session, row.id)}
+    units = {u.code: u for u in rounds.round_units(session, row.id)}
     return page(request, "selection/selection.html", {
         "round": row, "card": round_card(request, session, row), "run": run, "rows": rows,
         "total": total, "pager": pager.of(total),
@@ -162,7 +163,7 @@ def export(request: Request, round_id: int, session: DbSession,
             dependencies=[Depends(requires(Permission.SELECTION_VERIFY))])
 def drawn_rounds(request: Request, session: DbSession) -> HTMLResponse:
     """The rounds drawn so far, for the auditor to verify."""
-    rows = applications.list_rounds(session, [RoundStatus.SELECTED])
+    rows = rounds.list_rounds(session, [RoundStatus.SELECTED])
     return render(request, "selection/rounds.html", {
         "cards": [{**round_card(request, session, r), "run": service.get_run(session, r.id)}
                   for r in rows], "active": "verify"})

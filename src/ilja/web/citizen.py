@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts.roles import STAFF_ROLES
-from ilja.applications import service
+from ilja.applications import rounds as application_rounds
 from ilja.applications.models import Round, RoundStatus
 from ilja.i18n import Translator
 from ilja.rules.engine import Engine
@@ -85,8 +85,8 @@ def open_rounds(session: Session) -> dict[str, list[Any]] | None:
     for the write lock the request's transaction holds (a logged-in citizen's, since reading
     the log-in session began it) and give up after the busy timeout."""
     try:
-        rows = service.list_rounds(session, [RoundStatus.OPEN])
-        taking = [row for row in rows if service.taking_applications(row)]
+        rows = application_rounds.list_rounds(session, [RoundStatus.OPEN])
+        taking = [row for row in rows if application_rounds.taking_applications(row)]
     except SQLAlchemyError as error:
         session.rollback()
         log.warning("open rounds unavailable for the self-check (%s)", type(error).__name__)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ilja.accounts.models import User
 from ilja.applications import service as applications
 from ilja.applications.models import Round, UnitKind
-from ilja.applications.service import UnitInput
+from ilja.applications.rounds import UnitInput
 from ilja.config import Settings, get_settings
 from ilja.db import engine_for, transaction
 from ilja.messages.worker import Worker
