@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, object_session
 from ilja.accounts import audit, csrf, needs, service, token_cache
 from ilja.accounts.models import User
 from ilja.accounts.roles import Permission, PermissionDenied, Role, has_permission
+from ilja.db import get_engine
 
 SESSION_COOKIE = "ilja_session"
 CSRF_COOKIE = "ilja_csrf"  # double-submit token for forms shown before logging in
@@ -45,8 +46,6 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     a worker thread: not a request that never used the session, nor one whose route ended the
     transaction itself (``commit_now``).
     """
-    from ilja.db import get_engine
-
     # a Session, not a sessionmaker per request: each sessionmaker makes a Session subclass of its
     # own, and setting up a new class's events cost about 0.2 ms of CPU a request
     factory = getattr(request.app.state, "session_factory", None)
