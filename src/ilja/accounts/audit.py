@@ -30,6 +30,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     BigInteger,
@@ -68,8 +69,9 @@ from ilja.accounts.audit_chain import (
     seal_head,
     verify_chain,
 )
-from ilja.accounts.models import AuditHead, AuditIntake, AuditRecord
-from ilja.db import Base, UTCDateTime
+from ilja.accounts.models import AuditHead, AuditIntake, AuditRecord, AuditReview
+from ilja.config import get_settings
+from ilja.db import Base, UTCDateTime, session_factory, transaction
 
 SYSTEM = "system"
 SEAL_BATCH = 2000
@@ -246,8 +248,6 @@ def seal(session: Session) -> int:
 def seal_committed(engine: Engine) -> int:
     """Seal in transactions of their own until a pass finds the intake empty (entries committed
     while a pass ran are picked up by the next)."""
-    from ilja.db import session_factory
-
     factory = session_factory(engine)
     total = 0
     while True:
@@ -280,8 +280,6 @@ class _BackgroundSealer:
             self.thread.join()
 
     def _run(self) -> None:
-        from ilja.db import session_factory
-
         while not self.stopping.is_set():
             if self.wake.wait(timeout=5.0):  # the timeout picks up what a crash left behind
                 self.stopping.wait(SEAL_GATHER_SECONDS)
@@ -327,7 +325,6 @@ def _seal_after_commit(session: Session) -> None:
         return
     if not session.info.pop(_PENDING, False):
         return
-    from ilja.config import get_settings
 
     engine = session.get_bind()
     if get_settings().audit_sealing == "background":
@@ -394,8 +391,6 @@ def seal_keys() -> tuple[str, Mapping[str, bytes]]:
 
 def configured_heads_file() -> Path:
     """Where published heads are appended: ``ILJA_AUDIT_HEADS_FILE`` or the data directory."""
-    from ilja.config import get_settings
-
     settings = get_settings()
     return settings.audit_heads_file or settings.data_dir / HEADS_FILE_NAME
 
@@ -523,8 +518,6 @@ def publish_head(engine: Engine, actor: Actor = SYSTEM_ACTOR, *, heads_file: Pat
     Refuses a chain that does not verify (publishing it would vouch for the tampering). The
     file is written after the commit, so it never names a head the database rolled back.
     """
-    from ilja.db import transaction
-
     path = heads_file or configured_heads_file()
     key_id, keys = seal_keys()
     with transaction(engine) as session:
@@ -590,8 +583,6 @@ def search(session: Session, query: AuditQuery) -> tuple[list[AuditRecord], int]
 
 def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
     """``2025-07`` → [2025-07-01, 2025-08-01) in Korea time (the office's calendar)."""
-    from zoneinfo import ZoneInfo
-
     try:
         year, number = (int(part) for part in month.split("-"))
         start = dt.datetime(year, number, 1, tzinfo=ZoneInfo("Asia/Seoul"))
@@ -639,7 +630,6 @@ def monthly_report(session: Session, month: str, now: dt.datetime | None = None,
     by_action = Counter(r.action for r in rows)
     by_actor = Counter(r.actor_id or SYSTEM for r in rows)
     downloads = [r for r in rows if r.action.endswith((".export", ".download"))]
-    from zoneinfo import ZoneInfo
 
     seoul = ZoneInfo("Asia/Seoul")
     night = sum(1 for r in rows if not 6 <= _aware(r.timestamp).astimezone(seoul).hour < 22)
@@ -665,8 +655,6 @@ class AlreadyReviewed(Exception):
 def record_review(session: Session, actor: Actor, reviewer_id: int, month: str, findings: str, *,
                   heads_file: Path | None = None):
     """Store the monthly review with the report's figures and the chain's state; audited."""
-    from ilja.accounts.models import AuditReview
-
     if session.execute(select(AuditReview.id).where(AuditReview.month == month)).first():
         raise AlreadyReviewed(month)
     report = monthly_report(session, month, heads_file=heads_file)
@@ -682,8 +670,6 @@ def record_review(session: Session, actor: Actor, reviewer_id: int, month: str, 
 
 
 def review_for(session: Session, month: str):
-    from ilja.accounts.models import AuditReview
-
     return session.execute(select(AuditReview).where(AuditReview.month == month)).scalar_one_or_none()
 
 
