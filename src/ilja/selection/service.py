@@ -26,12 +26,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.applications import service as applications
+from ilja.applications import rounds
+from ilja.applications import statuses as application_statuses
 from ilja.applications.adverse import Wording
 from ilja.applications.errors import (
     ApplicationNotFound,
@@ -111,15 +113,15 @@ def prepare_draw(session: Session, round_id: int, *, actor: audit.Actor,
     Preparing again returns the run already prepared (or completed).
     """
     now = now or clock.now()
-    row = applications.lock_round(session, round_id)
+    row = rounds.lock_round(session, round_id)
     existing = get_run(session, round_id)
     if existing is not None:
         return existing
     if row.status not in (RoundStatus.OPEN, RoundStatus.CLOSED):
         raise RoundStateError(round_id, row.status, "open or closed")
     if row.status == RoundStatus.OPEN:
-        applications.close_round(session, round_id, actor=actor, now=now)
-    commitment = applications.ensure_commitment(session, row, now=now)
+        rounds.close_round(session, round_id, actor=actor, now=now)
+    commitment = rounds.ensure_commitment(session, row, now=now)
     run_row = SelectionRunRow(round_id=round_id, status=RunStatus.PREPARED.value,
                               commitment=commitment, prepared_at=now, prepared_by=actor.id)
     row.draw_prepared_at = now
@@ -165,7 +167,7 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
                   now: dt.datetime | None = None) -> RunResult:
     """Draw the round once (see the module docstring); a drawn round's run is returned as is."""
     now = now or clock.now()
-    row = applications.lock_round(session, round_id)
+    row = rounds.lock_round(session, round_id)
     run_row = get_run(session, round_id)
     if run_row is not None and run_row.status == RunStatus.COMPLETED:
         return RunResult(run_row, False)
@@ -195,13 +197,13 @@ def run_selection(session: Session, round_id: int, *, actor: audit.Actor,
     session.execute(table_of(SelectionOutcomeRow).insert(), [
         _outcome_values(run_row.id, a, o, eligible[a.id]) for a, o in zip(apps, outcomes, strict=True)])
     verification_gate.record(session, row, verification, [a.id for a in apps], now=now)
-    moves = [applications.BulkMove(a.id, a.status, S(o.status.value), f"selection.{o.reason.value}",
+    moves = [application_statuses.BulkMove(a.id, a.status, S(o.status.value), f"selection.{o.reason.value}",
                                    _draw_details(run_row.id, o))
              for a, o in zip(apps, outcomes, strict=True)
              if a.status == S.ELIGIBLE]
-    applications.record_moves(session, moves, actor=actor,
-                              program_kind=applications.program_kind(row.program_code), now=now,
-                              wording=selection_wording)
+    application_statuses.record_moves(session, moves, actor=actor,
+                                      program_kind=rounds.program_kind(row.program_code), now=now,
+                                      wording=selection_wording)
     offers_made.after_draw(session, run_row, row, [
         (a.id, o.unit, o.seat.value if o.seat else None)
         for a, o in zip(apps, outcomes, strict=True) if o.status == Status.SELECTED], now=now)
@@ -427,7 +429,7 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
             raise SelectionError(f"알 수 없는 사유입니다: {kind}",
                                  f"Unknown reason {kind!r}; use one of {', '.join(WITHDRAWAL_KINDS)}.")
     now = now or clock.now()
-    row = applications.lock_round(session, round_id)
+    row = rounds.lock_round(session, round_id)
     run_row = completed_run(session, round_id)
     rows = _outcome_rows(session, run_row.id)
     by_app = {r.application_id: r for r in rows}
@@ -475,12 +477,12 @@ def withdraw(session: Session, round_id: int, leavers: Mapping[int, str], *,
         details = {"run": run_row.id, "sequence": sequence, "caused_by": caused_by,
                    **{k: change[k] for k in ("unit_before", "unit_after", "seat_after",
                                              "waitlist_place") if change[k] is not None}}
-        moves.append(applications.BulkMove(app_id, before, target, reason, details))
+        moves.append(application_statuses.BulkMove(app_id, before, target, reason, details))
         outcome_updates.append({"b_id": by_app[app_id].id, "b_status": change["status_after"],
                                 "b_unit": change["unit_after"], "b_seat": change["seat_after"]})
-    applications.record_moves(session, moves, actor=actor, note=note.strip(),
-                              program_kind=applications.program_kind(row.program_code), now=now,
-                              wording=wording)
+    application_statuses.record_moves(session, moves, actor=actor, note=note.strip(),
+                                      program_kind=rounds.program_kind(row.program_code), now=now,
+                                      wording=wording)
     if outcome_updates:
         table = table_of(SelectionOutcomeRow)
         session.execute(update(table).where(table.c.id == bindparam("b_id")).values(
@@ -516,7 +518,7 @@ def lapse_conditional(session: Session, round_id: int, *, actor: audit.Actor,
                       on: dt.date | None = None) -> list[int]:
     """Past the deadline, a conditional seat or waitlist place whose facts are still unverified
     goes to the next in line (withdrawn as found ineligible); the lapsed application ids."""
-    lapsed = verification_gate.lapsed(session, applications.get_round(session, round_id), on or clock.today())
+    lapsed = verification_gate.lapsed(session, rounds.get_round(session, round_id), on or clock.today())
     if lapsed:
         withdraw(session, round_id, dict.fromkeys(lapsed, "ineligible"), actor=actor,
                  note=verification_gate.LAPSE_NOTE)
@@ -527,8 +529,6 @@ def _store_waitlists(session: Session, rows: Sequence[SelectionOutcomeRow], befo
                      after: Any) -> None:
     """Write the waitlist places that the promotions moved (everyone behind a promoted person
     moves up), so a page reads the place in force without replaying the draw."""
-    import numpy as np
-
     moved = np.flatnonzero((before.waitlist != after.waitlist).any(axis=1)).tolist()
     by_key = {r.applicant_key: r.id for r in rows}
     values = [{"b_id": by_key[after.problem.applicant_ids[i]],
