@@ -27,6 +27,7 @@ from sqlalchemy import Text, bindparam, cast, select, update
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.applications import rounds, statuses
 from ilja.applications import service as applications
 from ilja.applications import snapshot as snapshots
 from ilja.applications.adverse import eligibility_wording
@@ -215,7 +216,7 @@ def reevaluate(session: Session, round_row: Round, application_ids: Sequence[int
     is where something changed.
     """
     engine = engine or default_engine()
-    now = now or applications.now_utc()
+    now = now or rounds.now_utc()
     program = round_row.program_code
     apps, people = _applications(session, round_row.id, application_ids)
     known = known or {}
@@ -316,14 +317,14 @@ def _store(session: Session, retaken: list[dict[str, Any]], patched: list[dict[s
 def _move(session: Session, round_row: Round, apps: Sequence[Any], report: Reevaluation, *,
           actor: audit.Actor, note: str, now: dt.datetime, withdraw: Withdraw | None) -> None:
     status = {a.id: a.status for a in apps}
-    moves = [applications.BulkMove(i, status[i], S.INELIGIBLE, "verification.ineligible")
+    moves = [statuses.BulkMove(i, status[i], S.INELIGIBLE, "verification.ineligible")
              for i in report.became_ineligible if status[i] == S.ELIGIBLE]
-    moves += [applications.BulkMove(i, status[i], S.ELIGIBLE, "verification.eligible")
+    moves += [statuses.BulkMove(i, status[i], S.ELIGIBLE, "verification.eligible")
               for i in report.became_eligible if status[i] == S.INELIGIBLE]
     if moves:
-        applications.record_moves(session, moves, actor=actor,
-                                  program_kind=applications.program_kind(round_row.program_code),
-                                  note=note, now=now, wording=eligibility_wording)
+        statuses.record_moves(session, moves, actor=actor,
+                              program_kind=rounds.program_kind(round_row.program_code),
+                              note=note, now=now, wording=eligibility_wording)
     seated = {i: "ineligible" for i in report.became_ineligible if status[i] in AFTER_DRAW}
     if seated:
         if withdraw is None:
