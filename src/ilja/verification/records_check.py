@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 
 from ilja import clock, files
 from ilja.accounts import audit
-from ilja.applications import service as applications
+from ilja.applications import rounds
 from ilja.applications.models import Application, table_of
 from ilja.people.models import Person
 from ilja.people.person_format.cells import cell_text
@@ -281,8 +281,8 @@ def import_check(session: Session, data: bytes, filename: str, round_id: int, *,
     """Import a records-check result for the round (see the module docstring), in the caller's
     transaction: refused whole, or every row's facts stored and the applications judged again
     (after the draw, a seat given up through ``withdraw``: ``selection.service.withdraw``)."""
-    now = now or applications.now_utc()
-    round_row = applications.lock_round(session, round_id)
+    now = now or rounds.now_utc()
+    round_row = rounds.lock_round(session, round_id)
     rows = read_rows(session, data, filename, round_id, keyring)
     if not rows:
         raise FileRefused([Problem(0, "", "행이 없습니다.", "the file has no rows")])

@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
+from ilja.accounts.models import User
 from ilja.accounts.scope import SYSTEM, Kind, Scope
-from ilja.applications import service as applications
+from ilja.applications import rounds
 from ilja.applications.models import Application, Round
 from ilja.errors import IljaError
 from ilja.people import stored_files
@@ -108,7 +109,7 @@ def upload_document(session: Session, application_id: int, document: str, conten
     row = _upsert_document(session, application, code, {
         "via": DocumentVia.UPLOAD.value, "sha256": stored.sha256, "media_type": stored.media_type,
         "size": stored.size, "note": None, "recorded_by": actor.id,
-        "recorded_at": now or applications.now_utc()})
+        "recorded_at": now or rounds.now_utc()})
     audit.record(session, actor, "verification.document", subject_person_id=application.person_id,
                  object_type="verification_document", object_id=row.id,
                  details={"application": application.id, "document": code, "via": "upload"})
@@ -126,7 +127,7 @@ def record_counter_document(session: Session, application_id: int, document: str
         raise VerificationError("메모에 쓸 수 없는 문자가 있습니다.", "The note has characters it cannot hold.", "note")
     row = _upsert_document(session, application, code, {
         "via": DocumentVia.COUNTER.value, "sha256": None, "media_type": None, "size": None,
-        "note": text, "recorded_by": actor.id, "recorded_at": now or applications.now_utc()})
+        "note": text, "recorded_by": actor.id, "recorded_at": now or rounds.now_utc()})
     audit.record(session, actor, "verification.document", subject_person_id=application.person_id,
                  object_type="verification_document", object_id=row.id,
                  details={"application": application.id, "document": code, "via": "counter"})
@@ -194,8 +195,6 @@ class Evidence:
 
 def evidence_of(session: Session, application_id: int) -> list[Evidence]:
     """The application's verified facts in the catalogue's order, each with its evidence."""
-    from ilja.accounts.models import User
-
     facts = list(verified_facts(session, application_id).values())
     documents = {d.id: d for d in documents_of(session, application_id)}
     checks = dict(session.execute(select(RecordsCheck.id, RecordsCheck.checked_on).where(
@@ -281,7 +280,7 @@ def accept_fact(session: Session, application_id: int, fact: str, *, actor: audi
         raise VerificationError("신고한 값이 없어 확인할 수 없습니다. 확인한 값으로 정정하십시오.",
                                 "Nothing was declared to accept: correct it with the value you verified.",
                                 "fact")
-    now = now or applications.now_utc()
+    now = now or rounds.now_utc()
     _put_facts(session, application, {code: value}, {code: value}, method=Method.ACCEPTED,
                source=_source(document), document=document, reason=None, actor=actor, now=now)
     return _judge_again(session, application, actor, "verification.accept", now, withdraw)
@@ -303,7 +302,7 @@ def correct_fact(session: Session, application_id: int, fact: str, raw_value: An
         raise VerificationError(f"확인한 값: {error.ko}", f"Verified value: {error.en}", "value") from None
     document = _document_of(session, application, document_id)
     person = persons_of(session, [application.person_id])[application.person_id]
-    now = now or applications.now_utc()
+    now = now or rounds.now_utc()
     _put_facts(session, application, {code: value}, {code: catalogue.declared(code, person)},
                method=Method.CORRECTED, source=_source(document), document=document, reason=text,
                actor=actor, now=now)
@@ -334,7 +333,7 @@ def set_household(session: Session, application_id: int, entries: Sequence[tuple
     person = persons_of(session, [application.person_id])[application.person_id]
     facts = {"household_members": [[m.relation, m.income_krw] for m in found.members],
              "household_size": found.size, "household_income_krw": found.income_krw}
-    now = now or applications.now_utc()
+    now = now or rounds.now_utc()
     _put_facts(session, application, facts, {code: catalogue.declared(code, person) for code in facts},
                method=Method.RESIDENT_COPY, source=_source(document), document=document, reason=text,
                actor=actor, now=now, action="verification.household")
@@ -345,7 +344,7 @@ def _judge_again(session: Session, application: Application, actor: audit.Actor,
                  now: dt.datetime | None, withdraw: Withdraw | None) -> Reevaluation:
     """Judge the application again; after the draw its seat is given up through ``withdraw``
     (``selection.service.withdraw``, handed in: verification sits below selection)."""
-    round_row = applications.get_round(session, application.round_id)
+    round_row = rounds.get_round(session, application.round_id)
     return reevaluate(session, round_row, [application.id], actor=actor, note=note, now=now, withdraw=withdraw)
 
 
@@ -365,7 +364,7 @@ def queue(session: Session, round_id: int, *, scope: Scope = SYSTEM, only_open: 
           limit: int = 200) -> list[QueueRow]:
     """The round's applications with how many of the program's facts are still unverified and
     how many required papers are in; those with work left first."""
-    round_row = applications.get_round(session, round_id)
+    round_row = rounds.get_round(session, round_id)
     codes = set(catalogue.facts_to_verify(round_row.program_code, round_row.starts_on))
     apps = list(session.scalars(select(Application).where(
         Application.round_id == round_id, scope.where(Kind.APPLICATION)).order_by(Application.id)))
