@@ -13,7 +13,7 @@ from typing import Any
 
 from ilja.people.records import base_program
 from ilja.rules.parameters import ParameterTree, default_tree
-from ilja.rules.population import VULNERABLE_GROUPS
+from ilja.rules.population import SIDO_NAMES, VULNERABLE_GROUPS
 
 # Papers (서류): code → (ko, en), and the facts each one is evidence for.
 DOCUMENTS: dict[str, tuple[str, str]] = {
@@ -176,7 +176,6 @@ def parse(fact: str, raw: Any) -> Any:
             raise BadValue("알 수 없는 우선 선발 대상 코드입니다.",
                            f"unknown priority-group code; expected codes from {', '.join(RECORDED_GROUPS)}")
         return [g for g in RECORDED_GROUPS if g in codes]
-    from ilja.rules.population import SIDO_NAMES
 
     if text not in SIDO_NAMES:
         raise BadValue("시·도 이름을 전부 쓰십시오 (예: 서울특별시).",

@@ -22,7 +22,7 @@ from ilja.accounts.deps import (
 )
 from ilja.accounts.roles import Permission
 from ilja.accounts.scope import SEE_ALL, Scope
-from ilja.applications import service as applications
+from ilja.applications import rounds
 from ilja.applications.errors import ApplicationError
 from ilja.config import get_settings
 from ilja.people.keys import get_keyring
@@ -31,6 +31,7 @@ from ilja.people.registry import get_person
 from ilja.selection import service as selection
 from ilja.selection import verification_gate
 from ilja.verification import catalogue, records_check, service
+from ilja.verification.evaluation import persons_of
 from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -89,7 +90,7 @@ def _queue_page(request: Request, session: DbSession, principal: Principal, roun
                 show: str = "open", status_code: int = 200) -> HTMLResponse:
     t = translator(request)
     try:
-        row = applications.get_round(session, round_id)
+        row = rounds.get_round(session, round_id)
     except ApplicationError:
         return _not_found(request)
     scope = Scope.of(principal)
@@ -162,7 +163,7 @@ def _in_scope(session: DbSession, principal: Principal, application_id: int) -> 
     except service.NotFound:
         return None
     person = get_person(session, application.person_id, scope)
-    return application, applications.get_round(session, application.round_id), mask_name(person.name) if person else ""
+    return application, rounds.get_round(session, application.round_id), mask_name(person.name) if person else ""
 
 
 def _refusal(error: service.VerificationError | ApplicationError) -> service.VerificationError:
@@ -182,7 +183,6 @@ def _application_page(request: Request, session: DbSession, principal: Principal
     application, row, name = found
     papers = service.documents_of(session, application.id)
     lines = service.fact_lines(session, application, row)
-    from ilja.verification.evaluation import persons_of
 
     declared = persons_of(session, [application.person_id])[application.person_id]
     required = catalogue.required_documents(row.program_code, row.starts_on,
