@@ -19,6 +19,7 @@ from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.models import User
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.applications import rounds, statuses
 from ilja.applications import service as applications
 from ilja.applications.models import ApplicationStatus as S
 from ilja.applications.models import RoundStatus
@@ -203,7 +204,7 @@ def create_cohort(session: Session, data: CohortInput, *, actor: audit.Actor,
     except ScheduleError as exc:
         raise InvalidInput(f"일정이 올바르지 않습니다: {exc}", f"Invalid schedule: {exc}") from exc
     if data.round_id is not None:
-        applications.get_round(session, data.round_id)
+        rounds.get_round(session, data.round_id)
     code = f"{course.code}-{data.number:02d}"
     if session.execute(select(TrainingCohort).where(TrainingCohort.code == code)).first():
         raise Conflict(f"{code} 기수가 이미 있습니다.", f"Cohort {code} exists already.")
@@ -355,8 +356,8 @@ def enrol_selected(session: Session, *, cohort_id: int, application_id: int,
                     status=EnrolmentStatus.ENROLLED.value, enrolled_at=clock.now())
     session.add(row)
     session.flush()
-    applications.change_status(session, application.id, S.ENROLLED, actor=actor,
-                               note=f"입교: {cohort.code}")
+    statuses.change_status(session, application.id, S.ENROLLED, actor=actor,
+                           note=f"입교: {cohort.code}")
     audit.record(session, actor, "training.enrol", subject_person_id=row.person_id,
                  object_type="training_enrolment", object_id=row.id,
                  details={"cohort": cohort.id, "application": application.id})
@@ -366,9 +367,9 @@ def enrol_selected(session: Session, *, cohort_id: int, application_id: int,
 def linkable_rounds(session: Session, program_code: str) -> list[tuple[Any, list[Any]]]:
     """The program's rounds whose selection is done, each with the units applicants chose:
     what a cohort of that program can enrol from."""
-    return [(row, applications.choosable(applications.round_units(session, row.id)))
-            for row in applications.list_rounds(session, [RoundStatus.SELECTED],
-                                                program_code=program_code)]
+    return [(row, rounds.choosable(rounds.round_units(session, row.id)))
+            for row in rounds.list_rounds(session, [RoundStatus.SELECTED],
+                                          program_code=program_code)]
 
 
 def link_round(session: Session, *, cohort_id: int, round_id: int, unit_code: str,
@@ -463,8 +464,8 @@ def _end(session: Session, enrolment: Enrolment, status: EnrolmentStatus, on: dt
                         .values(enrolled=TrainingCohort.enrolled - 1)
                         .execution_options(synchronize_session=False))
     if enrolment.application_id is not None:
-        applications.change_status(session, enrolment.application_id, application_status,
-                                   actor=actor, note=reason)
+        statuses.change_status(session, enrolment.application_id, application_status,
+                               actor=actor, note=reason)
     session.flush()
 
 
