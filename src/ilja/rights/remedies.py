@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.applications import service as applications
+from ilja.applications import statuses
 from ilja.applications.models import Application, ApplicationStatus, Round
 from ilja.decisions.catalogue import DecisionKind
 from ilja.people import registry
@@ -46,7 +47,7 @@ def _move(session: Session, application_id: int | None, target: str, actor: audi
         return None
     application = session.get_one(Application, application_id)
     previous = application.status
-    applications.apply_moves(session, [applications.Move(
+    statuses.apply_moves(session, [statuses.Move(
         application, ApplicationStatus(target), UPHELD, {"decision": decision.id})], actor=actor,
         note=f"이의신청 인용 (결정 #{decision.id})")
     return previous
