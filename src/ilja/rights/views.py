@@ -5,6 +5,7 @@ objection form) and the staff's objection queue with the report, and an objectio
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ilja import clock
+from ilja.accounts import audit
 from ilja.accounts.deps import (
     Applicant,
     DbSession,
@@ -33,6 +35,7 @@ from ilja.decisions.models import Appeal, Decision
 from ilja.people import stored_files
 from ilja.people.keys import get_keyring
 from ilja.publicjobs import decisions as publicjobs_decisions
+from ilja.publicjobs import service as publicjobs
 from ilja.rights import attachments
 from ilja.rights import service as rights
 from ilja.support.pages import person_names
@@ -217,8 +220,6 @@ def settle(request: Request, decision_id: int, action: str, db: DbSession, princ
 
 
 def _placement(db: Session, principal: Principal, placement_id: int) -> Any:
-    from ilja.publicjobs import service as publicjobs
-
     try:
         return publicjobs.get_placement(db, placement_id, Scope.of(principal))
     except publicjobs.NotFound:
@@ -245,8 +246,6 @@ def end_placement_form(request: Request, placement_id: int, db: DbSession, princ
 def end_placement(request: Request, placement_id: int, db: DbSession, principal: PlacementManager,
                   end_on: Annotated[str, Form(max_length=10)] = "",
                   reason: Annotated[str, Form(max_length=rights.TEXT_MAX + 100)] = "") -> Response:
-    import datetime as dt
-
     placement = _placement(db, principal, placement_id)
     if placement is None:
         return _not_found(request)
@@ -281,8 +280,6 @@ def appeal_page(request: Request, appeal_id: int, db: DbSession, principal: Peop
 
 @router.get("/rights/appeals/{appeal_id}/attachment", response_model=None)
 def appeal_attachment(request: Request, appeal_id: int, db: DbSession, principal: PeopleReader) -> Response:
-    from ilja.accounts import audit
-
     appeal = _in_scope(rights.get_appeal, db, principal, appeal_id)
     if appeal is None:
         return _not_found(request)
