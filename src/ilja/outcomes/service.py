@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.applications import rounds
 from ilja.applications import service as applications
 from ilja.errors import KINDS_KO, IljaError
 from ilja.outcomes.models import (
@@ -237,7 +238,7 @@ def sync_from_applications(session: Session, *, actor: audit.Actor) -> SyncRepor
     one per application (``source_ref = application:<id>``), completed on the day the status
     changed; the campus is the application's first preference when it names a campus."""
     read = created = 0
-    for round_ in applications.list_rounds(session):
+    for round_ in rounds.list_rounds(session):
         offset = 0
         while True:
             page, total = applications.list_applications(session, round_.id, status="completed",
