@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.applications import service, statuses
+from ilja.applications import rounds, service, statuses
 from ilja.applications.errors import ImportRejected, InvalidPreferences, InvalidRow
 from ilja.applications.models import Application, Channel, table_of
 from ilja.people import consents, registry, training_history
@@ -143,7 +143,7 @@ def validate_file(path: Path, round_row: Any, units: list[Any], *,
             problems.append(InvalidRow(0, column, "required column missing"))
     if "birth_date" not in header and "rrn" not in header:
         problems.append(InvalidRow(0, "birth_date", "required column missing (or give rrn)"))
-    if not lists and not choices and len(service.choosable(units)) > 1:
+    if not lists and not choices and len(rounds.choosable(units)) > 1:
         problems.append(InvalidRow(0, "preferences", "required column missing (the unit "
                                                       "applied for: preferences or 1지망)"))
     if problems:
@@ -199,8 +199,8 @@ def import_applications(session: Session, path: Path | str, round_id: int, actor
 def _import_applications(session: Session, path: Path, round_id: int, actor: audit.Actor, *,
                          keyring: KeyRing, now: dt.datetime | None,
                          progress: Any) -> ImportReport:
-    now = now or service.now_utc()
-    round_row, units = service.lock_round_with_units(session, round_id, shared=True)
+    now = now or rounds.now_utc()
+    round_row, units = rounds.lock_round_with_units(session, round_id, shared=True)
     service.check_taking(session, round_row, staff=True, now=now)
     valid, warnings = validate_file(Path(path), round_row, units)
     report = ImportReport(rows=len(valid), warnings=warnings)
@@ -291,7 +291,7 @@ def _write(session: Session, written: list[tuple[dict[str, Any], Any]], actor: a
     statuses.record_openings(session, [
         statuses.Opening(application_id, *service.screening(snaps[person_id]))
         for application_id, person_id in ids], channel=Channel.IMPORT.value, actor=actor, now=now)
-    program = service.get_round(session, rows[0]["round_id"]).program_code  # the signed forms' consents (§15)
+    program = rounds.get_round(session, rows[0]["round_id"]).program_code  # the signed forms' consents (§15)
     consents.record_many(session, [(person_id, application_id) for application_id, person_id in ids],
                          consents.paper(program, now.astimezone(clock.SEOUL).date()), via=ConsentVia.PAPER,
                          actor=actor, now=now)
