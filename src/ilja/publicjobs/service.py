@@ -19,8 +19,11 @@ from sqlalchemy.orm import Session
 from ilja import clock, files
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.applications import rounds, statuses
+from ilja.applications import service as applications
+from ilja.applications.models import ApplicationStatus
 from ilja.errors import IljaError
-from ilja.people.registry import person_format
+from ilja.people.registry import get_person, person_format
 from ilja.programs.loader import load_plan
 from ilja.publicjobs import decisions
 from ilja.publicjobs.models import (
@@ -250,10 +253,6 @@ def place(session: Session, *, project_id: int, person_id: int, actor: audit.Act
           scope: Scope = SYSTEM) -> Placement:
     """Place a person (from a selected application when one is given) in a project in
     ``scope``, for the project's period (else the plan's) or the part of it asked for."""
-    from ilja.applications import service as applications
-    from ilja.applications.models import ApplicationStatus
-    from ilja.people.registry import get_person
-
     tree = tree or default_tree()
     project = get_project(session, project_id, scope)
     person = get_person(session, person_id)
@@ -263,12 +262,12 @@ def place(session: Session, *, project_id: int, person_id: int, actor: audit.Act
         application = applications.get_application(session, application_id)
         if application.person_id != person_id:
             raise PublicJobError("신청자와 대상자가 다릅니다.", "The application is another person's")
-        round_row = applications.get_round(session, application.round_id)
+        round_row = rounds.get_round(session, application.round_id)
         if round_row.program_code.split(".")[0] != project.program_code.split(".")[0]:
             raise PublicJobError("다른 사업의 신청입니다.", "The application is for another program")
         start_on = start_on or round_row.starts_on
-        applications.change_status(session, application_id, ApplicationStatus.PLACED, actor=actor,
-                                   note=note or f"배치: {project.code}")
+        statuses.change_status(session, application_id, ApplicationStatus.PLACED, actor=actor,
+                               note=note or f"배치: {project.code}")
     start = start_on or project.starts_on or program_period(project.program_code, clock.today())[0]
     period_start, period_end = project_period(project, start)
     start = max(start, period_start)
@@ -325,9 +324,6 @@ def get_placement(session: Session, placement_id: int, scope: Scope = SYSTEM) ->
 def leave(session: Session, placement_id: int, *, left_on: dt.date, reason: str,
           actor: audit.Actor, scope: Scope = SYSTEM) -> Placement:
     """중도 포기: the placement ends on ``left_on`` (its last paid day)."""
-    from ilja.applications import service as applications
-    from ilja.applications.models import ApplicationStatus
-
     if not reason.strip():
         raise PublicJobError("사유를 입력하십시오.", "Say why")
     placement = get_placement(session, placement_id, scope)
@@ -343,8 +339,8 @@ def leave(session: Session, placement_id: int, *, left_on: dt.date, reason: str,
     placement.end_on = left_on
     _event(session, placement, "left", actor, reason.strip(), {"left_on": left_on.isoformat()})
     if placement.application_id is not None:
-        applications.change_status(session, placement.application_id, ApplicationStatus.QUIT,
-                                   actor=actor, note=reason.strip())
+        statuses.change_status(session, placement.application_id, ApplicationStatus.QUIT,
+                               actor=actor, note=reason.strip())
     audit.record(session, actor, "publicjobs.leave", subject_person_id=placement.person_id,
                  object_type="publicjob_placement", object_id=placement.id)
     return placement
@@ -421,6 +417,7 @@ def enter_month(session: Session, project_id: int, year: int, month: int,
     problems = validate_entries(numbered, placements, statutory_daily_hours=_statutory(tree, last))
     problems += [InvalidRow(row, "date", "other_month", f"{e.day} is not in {year}-{month:02d}")
                  for row, e in numbered if not first <= e.day <= last]
+    # lazy: publicjobs.attendance imports this module (its timesheet rules build on it)
     from ilja.publicjobs.attendance import PROTECTED, protected
 
     kept = protected(session, list(placements), first, last)  # check-ins, excused days: the person's
