@@ -23,6 +23,8 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator, model_
 from ilja import clock
 from ilja.errors import IljaError
 from ilja.people.rrn import InvalidRrn, Rrn, RrnWarning, parse_rrn
+from ilja.rules.formulas import PROGRAMS
+from ilja.rules.parameters import default_tree
 from ilja.rules.population import EMPLOYMENT_STATUSES, Sido, WholeNumber, YesNo
 from ilja.rules.population import Person as FormatPerson
 from ilja.text import FreeText
@@ -190,15 +192,11 @@ def base_program(program: str) -> str:
 
 
 def known_programs() -> frozenset[str]:
-    from ilja.rules.formulas import PROGRAMS
-
     return frozenset(code for code in PROGRAMS if "." not in code)
 
 
 def rrn_permitted(program: str, on: dt.date | None = None) -> bool:
     """Whether an intake through ``program`` (or one of its tracks) may collect an RRN on ``on``."""
-    from ilja.rules.parameters import default_tree
-
     allowed = default_tree().value(RRN_PROGRAMS_PARAMETER, on or korean_today())
     return base_program(program) in set(allowed or ())
 
