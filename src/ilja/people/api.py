@@ -20,6 +20,7 @@ from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.errors import NotFound
 from ilja.people import exports, merging, registry
+from ilja.people.consents import shown_to_staff
 from ilja.people.keys import get_keyring
 from ilja.people.models import DuplicateFlag
 from ilja.people.records import PersonRecord
@@ -222,7 +223,6 @@ def read(person_id: int, db: DbSession,
                                 scope=Scope.of(principal))
     if view is None:
         raise _unknown()
-    from ilja.people.consents import shown_to_staff
 
     return person_out(shown_to_staff(db, view))
 

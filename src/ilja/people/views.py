@@ -17,10 +17,11 @@ from ilja.accounts.roles import Permission
 from ilja.accounts.scope import Scope
 from ilja.paging import Page
 from ilja.people import exports, merging, registry
+from ilja.people.consents import shown_to_staff
 from ilja.people.keys import get_keyring
 from ilja.people.models import Person
 from ilja.people.records import Problem, RecordInvalid, RegistryError
-from ilja.web import countries
+from ilja.web import countries, plan_view
 from ilja.web.templating import private_page, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -33,8 +34,6 @@ def _page(request: Request, template: str, context: dict[str, Any],
 
 
 def _districts(request: Request) -> list[tuple[str, str]]:
-    from ilja.web import plan_view
-
     t = translator(request)
     return [("", t("people.all_districts"))] + plan_view.districts(t)
 
@@ -157,7 +156,6 @@ def _detail(request: Request, db: DbSession, principal: Principal, person_id: in
                                 scope=Scope.of(principal))
     if view is None:
         return _not_found(request)
-    from ilja.people.consents import shown_to_staff
 
     view = shown_to_staff(db, view)
     return _page(request, "people/detail.html", {
