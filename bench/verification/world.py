@@ -17,7 +17,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
-from ilja.applications import service
+from ilja.applications import rounds, service, statuses
 from ilja.applications.models import Application, Channel, UnitKind, table_of
 from ilja.people.models import Person
 from ilja.people.rrn import KeyRing, blind_index, encrypt_rrn, expected_check_digit, parse_rrn
@@ -54,13 +54,13 @@ class World:
 
 def build(session: Session, n: int, keyring: KeyRing, *, seats: int = 100, batch: int = 5000) -> World:
     """A closed-for-intake round (open, window past) with ``n`` eligible applications."""
-    now = service.now_utc()
-    data = service.RoundInput(
+    now = rounds.now_utc()
+    data = rounds.RoundInput(
         program_code="companion_jobs", title="2025년 하반기 서울 동행일자리 참여자 모집 (검증)",
         announced_on=ANNOUNCED, opens_at=now - dt.timedelta(days=2), closes_at=now + dt.timedelta(days=5),
-        starts_on=STARTS, units=[service.UnitInput("care", "돌봄·건강", UnitKind.PROJECT, seats)])
-    row = service.create_round(session, data, actor=MANAGER)
-    service.open_round(session, row.id, actor=MANAGER)
+        starts_on=STARTS, units=[rounds.UnitInput("care", "돌봄·건강", UnitKind.PROJECT, seats)])
+    row = rounds.create_round(session, data, actor=MANAGER)
+    rounds.open_round(session, row.id, actor=MANAGER)
     rrns = [rrn_of(i) for i in range(n)]
     person_values = []
     for i, rrn in enumerate(rrns):
@@ -94,8 +94,8 @@ def build(session: Session, n: int, keyring: KeyRing, *, seats: int = 100, batch
                                              ctx, MANAGER, now)
                   for pid in person_ids[start:start + batch]]
         chunk = [r[0] for r in session.execute(insert(apps).returning(apps.c.id), values)]
-        service.record_openings(session, [service.Opening(app_id, *service.screening(snap))
-                                          for app_id in chunk], channel="import", actor=MANAGER, now=now)
+        statuses.record_openings(session, [statuses.Opening(app_id, *service.screening(snap))
+                                           for app_id in chunk], channel="import", actor=MANAGER, now=now)
         ids += chunk
     return World(row.id, rrns, ids)
 
