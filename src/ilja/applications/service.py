@@ -27,7 +27,7 @@ from ilja.accounts import audit
 from ilja.accounts.models import AuditIntake
 from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import snapshot as snapshots
-from ilja.applications.eligibility import eligibility_context, reasons
+from ilja.applications.eligibility import eligibility_context
 from ilja.applications.errors import (
     ApplicationNotFound,
     ConcurrentChange,
@@ -49,53 +49,22 @@ from ilja.applications.models import (
     table_of,
 )
 from ilja.applications.rounds import (
-    RoundInput,
-    UnitInput,
-    aware,
     choosable,
-    close_round,
-    create_round,
-    delete_round,
-    ensure_commitment,
-    get_round,
-    list_rounds,
-    lock_round,
     lock_round_with_units,
     now_utc,
-    open_round,
-    program_kind,
-    round_units,
     taking_applications,
-    units_from_plan,
-    update_round,
-    validate_round,
 )
 from ilja.applications.statuses import (
-    BulkMove,
-    Move,
     Opening,
-    apply_moves,
-    change_status,
     notify_openings,
     opening_lines,
-    record_moves,
-    record_openings,
 )
+from ilja.people import registry, training_history
+from ilja.people.models import Person as PersonRow
 from ilja.rules.engine import Engine, default_engine
 from ilja.rules.population import Person
 
 S = ApplicationStatus
-__all__ = [
-    "BulkMove", "Move", "Opening", "RoundInput", "Submission", "UnitInput", "application_values",
-    "applications_of_person", "apply_moves", "aware", "change_status", "check_preferences",
-    "check_taking", "choosable", "close_round", "context_id", "create_round", "delete_round",
-    "eligibility_context", "ensure_commitment", "evaluate", "explanation", "get_application",
-    "get_round", "history", "list_applications", "list_rounds", "lock_round",
-    "lock_round_with_units", "new_idempotency_key", "now_utc", "open_round", "person_record",
-    "program_kind", "reasons", "record_moves", "record_openings", "request_digest", "round_units",
-    "screening", "status_counts", "submit", "taking_applications", "units_from_plan", "update_round",
-    "validate_round",
-]
 
 
 def status_counts(session: Session, round_id: int) -> dict[str, int]:
@@ -215,17 +184,12 @@ def applicant(session: Session, person_row: Any) -> Person:
     person or a row of its columns, ``person_record``) with the whole training history,
     including every course that ended here (the re-participation conditions — waiting period,
     lifetime limit, 무단 포기 restriction — read it)."""
-    from ilja.people import registry, training_history
-
     history = training_history.histories(session, {person_row.id: person_row.training_history or []})
     return registry.person_format(person_row, training_history=history[person_row.id])
 
 
 @functools.cache
 def _person_columns() -> Any:
-    from ilja.people import registry
-    from ilja.people.models import Person as PersonRow
-
     persons = PersonRow.__table__
     return select(persons.c.id, *(persons.c[name] for name in registry.FORMAT_COLUMNS)).where(
         persons.c.id == bindparam("person_id"))
