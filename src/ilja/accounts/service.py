@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ilja import clock
-from ilja.accounts import audit, needs
+from ilja.accounts import audit, auth_changes, needs
 from ilja.accounts.models import ApiToken, LoginSession, ThrottleRecord, User
 from ilja.accounts.passwords import (
     LoginThrottle,
@@ -276,6 +276,7 @@ def set_active(session: Session, user_id: int, active: bool, actor: audit.Actor)
 
 def _revoke(session: Session, user_id: int, token_id: int | None = None) -> int:
     """Revoke the user's tokens (one, or all with their browser sessions); how many tokens."""
+    auth_changes.changed(session)  # a Core update: the session's flush does not see it
     tokens = update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked.is_(False))
     if token_id is not None:
         tokens = tokens.where(ApiToken.id == token_id)

@@ -9,8 +9,12 @@ link changes, or such rows are deleted — by the app, the CLI or plain SQL alik
 What "immediate" means across several workers: each worker holds one connection that LISTENs,
 and before it trusts a remembered token it looks (a ``select`` on that connection's socket, no
 round trip) whether a notice is waiting. PostgreSQL signals the listeners while the revoking
-transaction commits, before the revoker hears the commit, so a request reaching any worker
-after that is refused. A request already past its token check when the revocation commits still
+transaction commits, but a listener sends the notice only when the operating system next runs
+it, which on a busy machine can come after the revoker's next request. So the changes made
+through ``accounts.service`` are also announced on this machine (``auth_changes``: a file
+touched right after the commit, looked at with one ``stat``), and a request that reaches any
+worker after the revoking call returned is refused; a change by plain SQL or from another
+machine is seen once its notice arrives. A request already past its token check when the revocation commits still
 finishes, as it always did when the check was a read at the request's start. A notice cannot
 be missed silently: while the listening connection is down (PostgreSQL restarted) nothing is
 trusted from memory and every token is read from the database until it is back.
@@ -38,7 +42,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from ilja import clock
-from ilja.accounts import service
+from ilja.accounts import auth_changes, service
 from ilja.accounts.models import User
 
 log = logging.getLogger(__name__)
@@ -71,12 +75,18 @@ class _Listener:
         self.entries: dict[str, _Entry] = {}
         self.connection: Any = None  # psycopg's, LISTENing
         self.retry_at = 0.0
+        self.changes_file = auth_changes.path()  # this machine's changes, seen before their notice
+        self.changes_mark = auth_changes.mark(self.changes_file)
 
     def current(self) -> int | None:
         """The generation to trust entries under, or None while notices could be missed."""
         with self.lock:
             if self.connection is None and not self._connect():
                 return None
+            mark = auth_changes.mark(self.changes_file)
+            if mark != self.changes_mark:  # a change committed on this machine: forget
+                self.changes_mark = mark
+                self._forget()
             try:
                 pgconn = self.connection.pgconn
                 if _readable(pgconn.socket):  # a notice, or the connection ending: forget
