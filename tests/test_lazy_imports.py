@@ -3,10 +3,7 @@
 A function-level import hides a dependency; it stays only where a reason keeps it lazy (the
 command line's start-up time, an optional heavy dependency loaded by one feature, a circle not yet
 removed), and then says so in a comment that starts with ``# lazy:`` on one of its lines or on the
-line above its group of imports. ``__import__(…)`` is never the way to import a module.
-
-STILL_LAZY lists the files whose function-level imports have not been sorted yet. It only
-shrinks: a file listed here that has none left fails the test until it is struck out."""
+line above its group of imports. ``__import__(…)`` is never the way to import a module."""
 
 from __future__ import annotations
 
@@ -14,24 +11,6 @@ import ast
 from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "ilja"
-
-# Files still allowed function-level imports without a reason. Strike a file out when it is done;
-# never add one.
-STILL_LAZY: set[str] = {
-    "accounts/audit.py",
-    "accounts/deps.py",
-    "accounts/service.py",
-    "applications/service.py",
-    "people/api.py",
-    "people/records.py",
-    "people/views.py",
-    "publicjobs/service.py",
-    "rights/views.py",
-    "selection/service.py",
-    "verification/catalogue.py",
-    "verification/service.py",
-    "verification/views.py",
-}
 
 
 def _import_lines(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
@@ -79,16 +58,9 @@ def unexplained_imports(root: Path = SOURCE) -> dict[str, list[str]]:
 
 def test_every_lazy_import_says_why():
     found = unexplained_imports()
-    new = {name: problems for name, problems in found.items() if name not in STILL_LAZY}
-    shown = "\n".join(line for problems in new.values() for line in problems)
-    assert not new, ("imports inside functions without a '# lazy: <reason>' comment (move them to the "
-                     "top of the module, or say why they must wait):\n" + shown)
-
-
-def test_still_lazy_only_shrinks():
-    found = unexplained_imports()
-    done = sorted(name for name in STILL_LAZY if name not in found)
-    assert not done, f"no unexplained import left in {done}: strike them out of STILL_LAZY"
+    shown = "\n".join(line for problems in found.values() for line in problems)
+    assert not found, ("imports inside functions without a '# lazy: <reason>' comment (move them to "
+                       "the top of the module, or say why they must wait):\n" + shown)
 
 
 def test_the_check_sees_a_hidden_import(tmp_path):
