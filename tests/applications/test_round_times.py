@@ -26,7 +26,7 @@ CLOSES = dt.datetime(2025, 5, 20, 18, 0, tzinfo=SEOUL)
 def _round_closing_at_six(url: str) -> int:
     with transaction(engine_for(url)) as session:
         row = rounds.create_round(session, round_input(opens_at=OPENS, closes_at=CLOSES),
-                                   actor=MANAGER)
+                                  actor=MANAGER)
         rounds.open_round(session, row.id, actor=MANAGER, now=OPENS)
         return row.id
 

@@ -239,7 +239,7 @@ def test_status_history_says_who_and_why(database_url, keyring):
         with pytest.raises(InvalidTransition):
             statuses.change_status(session, application_id, S.INELIGIBLE, actor=MANAGER, note=" ")
         statuses.change_status(session, application_id, S.INELIGIBLE, actor=MANAGER,
-                              note="재산 서류 확인 결과 기준 초과")
+                               note="재산 서류 확인 결과 기준 초과")
     with transaction(engine_for(database_url)) as session:
         lines = service.history(session, application_id)
         entries = session.execute(select(AuditRecord).where(

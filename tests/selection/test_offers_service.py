@@ -224,7 +224,7 @@ def test_a_placed_applicants_unanswered_offer_counts_as_taken_not_lapsed(databas
     seated = selected(database_url, round_id)
     with transaction(engine_for(database_url)) as session:
         statuses.change_status(session, seated[0], S.PLACED, actor=MANAGER, note="배치 완료",
-                                   now=ACT)
+                               now=ACT)
     with transaction(engine_for(database_url)) as session:
         assert offer_service.lapse_offers(session, now=dt.datetime(2025, 6, 20, tzinfo=dt.UTC)) == 2
     states = {a: s for a, s, *_ in offers(database_url, round_id)}

@@ -161,7 +161,7 @@ def parse_units(text: str, training: bool, t: Translator | None = None
         kind = UnitKind.FIELD if cells[0] in parents else (
             UnitKind.COHORT if training else UnitKind.PROJECT)
         units.append(rounds.UnitInput(cells[0], cells[1], kind, seats,
-                                       cells[3] if len(cells) > 3 and cells[3] else None))
+                                      cells[3] if len(cells) > 3 and cells[3] else None))
         numbers.append(number - 1)
     return units, problems, numbers
 
@@ -220,8 +220,8 @@ def _read_round(t: Translator, values: dict[str, str]
     if len(parsed) < 5:
         return None, problems
     data = rounds.RoundInput(program_code=program_code, title=values["title"], units=unit_list,
-                              track_code=values["track_code"] or None,
-                              project=values["project"] or None, **parsed)
+                             track_code=values["track_code"] or None,
+                             project=values["project"] or None, **parsed)
     if problems:  # the units' lines: say what else is wrong too, at once
         try:
             rounds.validate_round(data)
