@@ -186,7 +186,7 @@ def prepare_payroll(url: str, participants: int, *, per_project: int = 50, seed:
             seats=per_project), actor=ACTOR).id for p in range(-(-participants // per_project))]
         for n, person_id in enumerate(people):
             publicjobs.place(session, project_id=projects[n // per_project], person_id=person_id,
-                          actor=ACTOR, start_on=dt.date(PAY_YEAR, PAY_MONTH, 1))
+                             actor=ACTOR, start_on=dt.date(PAY_YEAR, PAY_MONTH, 1))
     for project_id in projects:
         with transaction(engine_for(url)) as session:
             entries = []
