@@ -20,8 +20,9 @@ from ilja.accounts.models import AuditIntake, AuditRecord
 from ilja.db import engine_for, transaction
 from ilja.decisions.catalogue import DecisionKind
 from ilja.decisions.models import Decision
-from ilja.decisions.service import NewDecision, record_decisions, write_decisions
+from ilja.decisions.service import NewDecision, notice_context, record_decisions, write_decisions
 from ilja.messages.models import Delivery, MessagePreference, OutboxMessage
+from ilja.messages.outbox import render
 from ilja.people.models import Person
 
 pytestmark = pytest.mark.usefixtures("keyring")
@@ -53,12 +54,27 @@ def _written(session, decisions_after: int, messages_after: int, intake_after: i
     deliveries = session.scalars(select(Delivery).where(Delivery.message_id > messages_after)
                                  .order_by(Delivery.message_id, Delivery.channel)).all()
     order = {m.id: n for n, m in enumerate(messages)}
+    _as_jinja_renders_them(session, messages, deliveries)
     audit = session.scalars(select(AuditIntake).where(AuditIntake.id > intake_after, AuditIntake.object_type ==
                                                       "decision").order_by(AuditIntake.id)).all()
     return {"decisions": [_values(d, ordinals) for d in decisions],
             "messages": [_values(m, ordinals) for m in messages],
             "deliveries": [(order[d.message_id], _values(d, ordinals)) for d in deliveries],
             "audit": [_audit_entry(a, ordinals) for a in audit]}
+
+
+def _as_jinja_renders_them(session, messages: list[OutboxMessage], deliveries: list[Delivery]) -> None:
+    """Each text is the one ``outbox.render`` makes through Jinja for its decision, one at a time."""
+    texts = {}
+    for message in messages:
+        decision = session.get(Decision, int(message.subject_ref.removeprefix("decision:")))
+        context = {"person_name": session.get(Person, message.person_id).name, **notice_context(decision)}
+        texts[message.id] = {short: render(message.topic, message.language, context, short=short)
+                             for short in (False, True)}
+        assert (message.subject, message.body) == texts[message.id][False]
+    for delivery in deliveries:
+        short = delivery.channel in ("sms", "alimtalk")
+        assert (delivery.subject, delivery.body) == texts[delivery.message_id][short]
 
 
 def _audit_entry(entry: Any, ordinals: dict[int, int]) -> tuple[Any, ...]:

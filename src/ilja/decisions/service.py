@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -82,26 +81,30 @@ def contest_deadlines(on: dt.date, tree: ParameterTree) -> dict[str, dt.date]:
 
 def notice_context(row: Any) -> dict[str, Any]:
     """What a decision's message says: plain values only (the templates are per language)."""
-    entry = CATALOGUE[DecisionKind(row.kind)]
-    return {"decision_id": row.id, "kind_ko": entry.label.ko, "kind_en": entry.label.en,
-            "reasons_ko": row.reasons_ko, "reasons_en": row.reasons_en,
-            "basis_ko": entry.basis.ko, "basis_en": entry.basis.en,
-            "decided_on": row.decided_on.isoformat(),
-            "answer_by": row.answer_by.isoformat() if row.answer_by else "",
-            "objection_by": row.objection_by.isoformat() if row.objection_by else "",
-            "appeal_by": row.appeal_by.isoformat() if row.appeal_by else "",
-            "link": f"/my/decisions/{row.id}"}
+    parts = _notice_parts(row.kind, row.decided_on, row.answer_by, row.objection_by, row.appeal_by)
+    return _notice_context(row.id, row.reasons_ko, row.reasons_en, parts)
+
+
+def _notice_parts(kind: str, decided_on: dt.date, answer_by: dt.date | None, objection_by: dt.date | None,
+                  appeal_by: dt.date | None) -> dict[str, str]:
+    """A notice's values but its decision's own: the same for every decision of a kind in a call."""
+    entry = CATALOGUE[DecisionKind(kind)]
+    return {"kind_ko": entry.label.ko, "kind_en": entry.label.en, "basis_ko": entry.basis.ko,
+            "basis_en": entry.basis.en, "decided_on": decided_on.isoformat(),
+            "answer_by": answer_by.isoformat() if answer_by else "",
+            "objection_by": objection_by.isoformat() if objection_by else "",
+            "appeal_by": appeal_by.isoformat() if appeal_by else ""}
+
+
+def _notice_context(decision_id: int, reasons_ko: str, reasons_en: str, parts: dict[str, str]) -> dict[str, Any]:
+    return {"decision_id": decision_id, **parts, "reasons_ko": reasons_ko, "reasons_en": reasons_en,
+            "link": f"/my/decisions/{decision_id}"}
 
 
 def send(session: Session, row: Decision, topic: str, extra: dict[str, Any] | None = None) -> None:
     """A later notice about a decision (it took effect, its objection was decided)."""
     outbox.send(session, person_id=row.person_id, topic=topic, context={**notice_context(row), **(extra or {})},
                 mandatory=True, subject_ref=f"decision:{row.id}")
-
-
-def _notice_topic(row: Any) -> str:
-    entry = CATALOGUE[DecisionKind(row.kind)]
-    return entry.prior_notice_topic or entry.topic
 
 
 def record_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDecision], *,
@@ -120,20 +123,25 @@ def record_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDe
 def write_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDecision], *,
                     tree: ParameterTree | None = None, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """The one writer of decisions: each with its status and deadlines (computed once a kind, as
-    every decision of a call is taken on the same day), all in one insert, their notices in one
-    more (``outbox.send_many``) and the audit entry. Returns the rows' values, ids included,
-    without an ORM object each (an import's or a draw's thousands)."""
+    every decision of a call is taken on the same day, and so are their notices' values but the
+    decision's own), all in one insert, their notices in one more (``outbox.send_many``) and the
+    audit entry. Returns the rows' values, ids included, without an ORM object each (an import's
+    or a draw's thousands)."""
     tree = tree or default_tree()
     now = now or clock.now()
     today = now.astimezone(clock.SEOUL).date()
     dates: dict[DecisionKind, dict[str, Any]] = {}
+    notices: dict[str, tuple[str, dict[str, str]]] = {}  # by kind: the topic and the notice's parts
     rows = []
     for item in items:
         entry = CATALOGUE[DecisionKind(item.kind)]
         if not (item.reasons_ko.strip() and item.reasons_en.strip()):
             raise RightsError("결정에는 사유가 있어야 합니다.", "A decision needs its reasons.", "reasons")
         if entry.kind not in dates:
-            dates[entry.kind] = _status_dates(entry.takes_away, today, tree)
+            dates[entry.kind] = kind_dates = _status_dates(entry.takes_away, today, tree)
+            notices[entry.kind.value] = (entry.prior_notice_topic or entry.topic, _notice_parts(
+                entry.kind.value, today, kind_dates["answer_by"], kind_dates["objection_by"],
+                kind_dates["appeal_by"]))
         rows.append({"person_id": item.person_id, "kind": entry.kind.value, "subject_ref": item.subject_ref,
                      "reasons_ko": item.reasons_ko.strip(), "reasons_en": item.reasons_en.strip(),
                      "basis": list(item.basis), "details": dict(item.details) or None, "decided_on": today,
@@ -146,9 +154,10 @@ def write_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDec
     ids = insert_ids(session, table, rows)
     for row, new_id in zip(rows, ids, strict=True):
         row["id"] = new_id
-    notices = [SimpleNamespace(**row) for row in rows]
-    outbox.send_many(session, [(row.person_id, _notice_topic(row), notice_context(row), f"decision:{row.id}")
-                               for row in notices])
+    outbox.send_many(session, [
+        (row["person_id"], notices[row["kind"]][0],
+         _notice_context(row["id"], row["reasons_ko"], row["reasons_en"], notices[row["kind"]][1]),
+         f"decision:{row['id']}") for row in rows])
     first = rows[0]
     if len(rows) == 1:
         audit.record(session, actor, f"rights.decision.{first['status']}", subject_person_id=first["person_id"],

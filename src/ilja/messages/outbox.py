@@ -15,7 +15,7 @@ only to the inbox once the person opted out of its topic (or of all optional top
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,17 @@ def topics() -> list[str]:
 
 def render(topic: str, language: str, context: dict[str, Any], *, short: bool = False) -> tuple[str, str]:
     """(subject, body) of ``topic`` in ``language`` (the short SMS text when ``short``)."""
+    name = template_name(topic, language, short=short)
+    try:
+        text = _environment().get_template(name).render(**context)
+    except jinja2.UndefinedError as error:
+        raise MessageError(f"message template {name}: {error.message}") from None
+    return _subject_and_body(text)
+
+
+def template_name(topic: str, language: str, *, short: bool = False) -> str:
+    """The file of ``topic``'s template in ``language`` (its short SMS text where there is one
+    and ``short``); raises ``MessageError`` for an unknown language, ``UnknownTopic`` for none."""
     if language not in LANGUAGES:
         raise MessageError(f"unknown language {language!r} (one of {', '.join(LANGUAGES)})")
     name = f"{topic}.{language}.txt"
@@ -70,12 +81,63 @@ def render(topic: str, language: str, context: dict[str, Any], *, short: bool = 
                            f"add {TEMPLATES / name} (known topics: {', '.join(topics())})")
     if short and (TEMPLATES / f"{topic}.{language}.sms.txt").is_file():
         name = f"{topic}.{language}.sms.txt"
-    try:
-        text = _environment().get_template(name).render(**context)
-    except jinja2.UndefinedError as error:
-        raise MessageError(f"message template {name}: {error.message}") from None
+    return name
+
+
+def _subject_and_body(text: str) -> tuple[str, str]:
     subject, _, body = text.strip().partition("\n")
     return subject.strip()[:300], body.strip()  # the subject column's width
+
+
+class _BatchTemplate:
+    """A template looked up and compiled once for a batch of messages (``send_many``). One made
+    only of text and plain ``{{ name }}`` outputs is rendered by joining its parts, the way Jinja
+    renders it (``str`` of each value, no escaping) without a Jinja context per message; any other
+    goes through Jinja."""
+
+    def __init__(self, name: str):
+        environment = _environment()
+        self.name, self.template = name, environment.get_template(name)
+        source = environment.loader.get_source(environment, name)[0]
+        self.parts = _plain_parts(environment.parse(source))
+
+    def render(self, context: dict[str, Any]) -> tuple[str, str]:
+        if self.parts is None:
+            try:
+                return _subject_and_body(self.template.render(**context))
+            except jinja2.UndefinedError as error:
+                raise MessageError(f"message template {self.name}: {error.message}") from None
+        try:
+            text = "".join([part if literal else str(context[part]) for literal, part in self.parts])
+        except KeyError as missing:
+            raise MessageError(f"message template {self.name}: '{missing.args[0]}' is undefined") from None
+        return _subject_and_body(text)
+
+
+class _BatchTemplates(dict[tuple[str, str, bool], _BatchTemplate]):
+    """A batch's templates, each looked up and compiled at its first message; ``render`` as ``render``."""
+
+    def render(self, topic: str, language: str, context: dict[str, Any], *, short: bool = False) -> tuple[str, str]:
+        key = (topic, language, short)
+        if key not in self:
+            self[key] = _BatchTemplate(template_name(topic, language, short=short))
+        return self[key].render(context)
+
+
+def _plain_parts(template: jinja2.nodes.Template) -> list[tuple[bool, str]] | None:
+    """(is literal, text or name) for each part of a template of text and ``{{ name }}`` only."""
+    parts = []
+    for output in template.body:
+        if not isinstance(output, jinja2.nodes.Output):
+            return None
+        for node in output.nodes:
+            if isinstance(node, jinja2.nodes.TemplateData):
+                parts.append((True, node.data))
+            elif isinstance(node, jinja2.nodes.Name) and node.ctx == "load":
+                parts.append((False, node.name))
+            else:
+                return None
+    return parts
 
 
 def preference(session: Session, person_id: int) -> MessagePreference:
@@ -143,12 +205,14 @@ def send_many(session: Session, notices: Sequence[tuple[int, str, dict[str, Any]
         prefs.update((p.person_id, p) for p in session.scalars(
             select(MessagePreference).where(MessagePreference.person_id.in_(part))))
     now = clock.now()
+    default = _default_preference(0)  # read only: its person id is not used
+    templates = _BatchTemplates()
     composed = []
     for person_id, topic, context, subject_ref in notices:
         if person_id not in people:
             raise LookupError(f"no person {person_id}")
-        pref = prefs.get(person_id) or _default_preference(person_id)
-        composed.append(_compose(people[person_id], pref, topic, context, mandatory, subject_ref, now))
+        composed.append(_compose(people[person_id], prefs.get(person_id) or default, topic, context, mandatory,
+                                 subject_ref, now, templates.render))
     table = OutboxMessage.__table__
     message_ids = insert_ids(session, table, [values for values, _ in composed])
     session.execute(insert(Delivery.__table__), [
@@ -158,8 +222,10 @@ def send_many(session: Session, notices: Sequence[tuple[int, str, dict[str, Any]
 
 
 def _compose(person: Any, pref: MessagePreference, topic: str, context: dict[str, Any], mandatory: bool,
-             subject_ref: str | None, now: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A message's row and its deliveries' rows (without the message id)."""
+             subject_ref: str | None, now: Any,
+             render: Callable[..., tuple[str, str]] = render) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A message's row and its deliveries' rows (without the message id); ``render`` as ``render``
+    (a batch's: ``_BatchTemplates.render``)."""
     values = {"person_name": person.name, **context}
     subject, body = render(topic, pref.language, values)
     chosen = channels_for(pref, email=person.email, phone=person.phone, topic=topic, mandatory=mandatory)
