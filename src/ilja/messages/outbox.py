@@ -102,16 +102,16 @@ class _BatchTemplate:
         self.parts = _plain_parts(environment.parse(source))
 
     def render(self, context: dict[str, Any]) -> tuple[str, str]:
-        if self.parts is None:
+        if self.parts is not None:
             try:
-                return _subject_and_body(self.template.render(**context))
-            except jinja2.UndefinedError as error:
-                raise MessageError(f"message template {self.name}: {error.message}") from None
+                return _subject_and_body("".join([part if literal else str(context[part])
+                                                  for literal, part in self.parts]))
+            except KeyError:
+                pass  # a name the context lacks: Jinja's global, or its error, as ever
         try:
-            text = "".join([part if literal else str(context[part]) for literal, part in self.parts])
-        except KeyError as missing:
-            raise MessageError(f"message template {self.name}: '{missing.args[0]}' is undefined") from None
-        return _subject_and_body(text)
+            return _subject_and_body(self.template.render(**context))
+        except jinja2.UndefinedError as error:
+            raise MessageError(f"message template {self.name}: {error.message}") from None
 
 
 class _BatchTemplates(dict[tuple[str, str, bool], _BatchTemplate]):
