@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ilja import __version__, access, demo
+from ilja import __version__, demo
 from ilja.accounts.cli import audit_app, users_app
 from ilja.applications.cli import applications_app, rounds_app
 from ilja.db_cli import app as db_app
@@ -42,6 +42,10 @@ def main(
                                  help="Show the version and exit."),
 ) -> None:
     """Ilja's command line."""
+    # lazy: CLI start-up (the rules read every domain's tables; `ilja --help` needs none of them)
+    from ilja import access
+
+    access.load()  # the access rules, before any command looks anything up
 
 
 def _register() -> None:
@@ -78,5 +82,4 @@ def _register() -> None:
     register_messages(app)  # ilja worker
 
 
-access.load()  # the access rules, before any command looks anything up
 _register()

@@ -58,6 +58,8 @@ def test_the_web_app_loads_the_rules(unloaded):
 
 
 def test_the_command_line_loads_the_rules():
-    code = ("import ilja.cli; from ilja.accounts.scope import RULES, Kind; "
+    code = ("from typer.testing import CliRunner; import ilja.cli; "
+            "from ilja.accounts.scope import RULES, Kind; assert not RULES; "
+            "assert CliRunner().invoke(ilja.cli.app, ['params', '--help']).exit_code == 0; "
             "assert set(RULES) == set(Kind)")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -25,7 +25,6 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from ilja.accounts.deps import Principal
 from ilja.accounts.roles import Role
 
 SEE_ALL = frozenset({Role.PROGRAM_MANAGER, Role.AUDITOR})
@@ -41,6 +40,14 @@ class RulesNotLoaded(LookupError):
                          "ilja.access.load() before it looks anything up.")
 
 
+class Caller(Protocol):
+    """What ``Scope.of`` reads of the request's caller (``accounts.deps.Principal``): its
+    account, if any — role, site, id, linked person."""
+
+    @property
+    def user(self) -> Any: ...
+
+
 @dataclass(frozen=True)
 class Scope:
     """The caller as the rules need them: role, site, user (a coordinator's caseload) and person."""
@@ -51,7 +58,7 @@ class Scope:
     person_id: int | None = None
 
     @classmethod
-    def of(cls, principal: Principal) -> Scope:
+    def of(cls, principal: Caller) -> Scope:
         user = principal.user
         if user is None:
             return cls(None)

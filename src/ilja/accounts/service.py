@@ -34,6 +34,7 @@ from ilja.accounts.passwords import (
     verify_password,
 )
 from ilja.accounts.roles import PERSONAL_DATA_ROLES, Role
+from ilja.accounts.scope import known_site
 from ilja.errors import IljaError
 
 SESSION_LIFETIME = dt.timedelta(hours=8)
@@ -114,7 +115,6 @@ def _check_site(session: Session, role: Role, site_code: str | None) -> None:
     would see nothing (scope fails closed) or, worse, be mistaken for a see-all; refuse both."""
     if role != Role.OPERATOR:
         return
-    from ilja.accounts.scope import known_site  # lazy: scope reads accounts.deps, which reads this module
 
     if not (site_code and site_code.strip()):
         raise AccountError("site_required", "기관 코드: 운영기관 계정에는 소속 기관의 코드를 입력하십시오.",
