@@ -24,6 +24,7 @@ import numpy as np
 
 from ilja.matching.commute import travel_minutes
 from ilja.matching.fit import CandidateProfile, PostingProfile
+from ilja.matching.tokens import skills_of
 from ilja.matching.vocabulary import education_rank, vocabulary
 
 FILTERS = ("deadline", "kind", "certificate", "experience", "education", "pay", "hours",
@@ -53,7 +54,7 @@ def experience_field(posting: PostingProfile) -> str | None:
     if posting.experience_field:
         return posting.experience_field
     vocab = vocabulary()
-    return vocab.field_of(vocab.skills_of(posting.required_skills or posting.preferred_skills))
+    return vocab.field_of(skills_of(vocab, posting.required_skills or posting.preferred_skills))
 
 
 def candidate_years(candidate: CandidateProfile, field: str | None) -> int:

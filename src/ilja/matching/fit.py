@@ -28,7 +28,7 @@ import scipy.sparse as sp
 
 from ilja.matching.commute import travel_minutes
 from ilja.matching.errors import MatchingInputError
-from ilja.matching.tokens import analyse_many
+from ilja.matching.tokens import analyse_many, entry_skills
 from ilja.matching.vocabulary import vocabulary
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ class FitModel:
             for item in items:
                 if item and item.strip():
                     if item not in entry_cache:
-                        entry_cache[item] = vocab_.entry_skills(item)
+                        entry_cache[item] = entry_skills(vocab_, item)
                     out.append((item.strip(), entry_cache[item]))
             return out
 

@@ -20,6 +20,7 @@ from ilja.matching.posting_input import (
     normalise_shifts,
     split_list,
 )
+from ilja.matching.tokens import skills_of
 from ilja.matching.vocabulary import vocabulary
 
 KINDS_WANTED = ("internship", "job")
@@ -60,7 +61,7 @@ def parse_experience(text: str | Sequence[str], where: str = "experience"
             key = normalise_experience_field(name, f"{where}[{i}]")
         except MatchingInputError:
             vocab = vocabulary()
-            key = vocab.field_of(vocab.skills_of([name]))
+            key = vocab.field_of(skills_of(vocab, [name]))
             if key is None:
                 raise
         out[key] = max(out.get(key, 0), int(match.group(2)))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.accounts.scope import SYSTEM, Kind, Scope
-from ilja.matching import filters
+from ilja.matching import filters, tokens
 from ilja.matching.errors import MatchingInputError, NotFound
 from ilja.matching.fit import (
     SCALE,
@@ -384,7 +384,7 @@ def _tag_courses(session: Session, codes: set[str]) -> None:
     for course in session.scalars(select(TrainingCourse).where(TrainingCourse.code.in_(codes))):
         if course_tags(session, course.code) is None:
             text = " ".join(x for x in (course.name, course.specialisation) if x)
-            skills = [vocabulary().skill_label(s) for s in vocabulary().skills_in(text)]
+            skills = [vocabulary().skill_label(s) for s in tokens.skills_in(text)]
             set_course_tags(session, course_code=course.code, course_name=course.name,
                             skills=skills, ncs_codes=[])
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ilja.matching.vocabulary import vocabulary
+from ilja.matching.vocabulary import Vocabulary, key, vocabulary
 
 KEPT_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
 
@@ -106,3 +106,26 @@ def analyse_many(texts: Sequence[str]) -> list[tuple[list[str], list[str]]]:
 def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
     """``tokenize`` for many texts; each distinct text is analysed once."""
     return [terms for terms, _ in analyse_many(texts)]
+
+
+def skills_in(text: str, vocab: Vocabulary | None = None) -> list[str]:
+    """Skills named anywhere in a free text."""
+    if not text or not text.strip():
+        return []
+    return (vocab or vocabulary()).skills_in_tokens(text, kiwi().tokenize(text))
+
+
+def entry_skills(vocab: Vocabulary, entry: str) -> tuple[str, ...]:
+    """The skills of one list entry as an employer or trainee wrote it: the whole entry if the
+    vocabulary knows it, else the skills named in it, else the entry itself as an unknown skill
+    (``?`` + its lookup form) that matches only the same words."""
+    whole = vocab.skill(entry)
+    if whole is not None:
+        return (whole,)
+    inside = skills_in(entry, vocab)
+    return tuple(inside) if inside else (f"?{key(entry)}",)
+
+
+def skills_of(vocab: Vocabulary, entries: Iterable[str]) -> list[str]:
+    """Every skill of a list, each once."""
+    return list(dict.fromkeys(s for e in entries if e and e.strip() for s in entry_skills(vocab, e)))

@@ -152,30 +152,6 @@ class Vocabulary:
                 i += 1
         return list(dict.fromkeys(found))
 
-    def skills_in(self, text: str) -> list[str]:
-        """Skills named anywhere in a free text."""
-        # lazy: tokens builds its Kiwi with this vocabulary's words, so it imports this module
-        from ilja.matching.tokens import kiwi
-
-        if not text or not text.strip():
-            return []
-        return self.skills_in_tokens(text, kiwi().tokenize(text))
-
-    def entry_skills(self, entry: str) -> tuple[str, ...]:
-        """The skills of one list entry as an employer or trainee wrote it: the whole entry if
-        the vocabulary knows it, else the skills named in it, else the entry itself as an
-        unknown skill (``?`` + its lookup form) that matches only the same words."""
-        whole = self.skill(entry)
-        if whole is not None:
-            return (whole,)
-        inside = self.skills_in(entry)
-        return tuple(inside) if inside else (f"?{key(entry)}",)
-
-    def skills_of(self, entries: Iterable[str]) -> list[str]:
-        """Every skill of a list, each once."""
-        return list(dict.fromkeys(s for e in entries if e and e.strip()
-                                  for s in self.entry_skills(e)))
-
     def user_words(self) -> list[str]:
         """Hangul words of the skill names and aliases, for Kiwi to keep whole (it reads 알곤
         as a verb otherwise)."""
