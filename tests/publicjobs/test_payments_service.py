@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from ilja import clock
 from ilja.accounts.models import AuditRecord
 from ilja.db import engine_for, transaction
-from ilja.publicjobs import documents, payment_service, payroll_service, service
+from ilja.publicjobs import documents, payment_service, payroll_service, reconciliation, service
 from ilja.publicjobs.bank_results import ResultFileRefused, write_results
 from ilja.publicjobs.payment_models import PayAccount, Payment, PaymentEvent
 from ilja.publicjobs.payments import reference
@@ -115,10 +115,10 @@ def test_a_payroll_journey_pays_each_payment_exactly_once(database_url):
         assert [(r.month, r.payments, r.paid, r.on_time, r.late, r.max_days_late) for r in report] == [
             (202507, 3, 3, 1, 2, 12)]
         assert report[0].mean_days_late == 6.0
-        reconciliation = payment_service.reconcile(session, "attractive_jobs", 2025)
-        assert reconciliation.unexplained == 0
-        assert reconciliation.paid == reconciliation.net == sum(p.amount for p in payments)
-        assert reconciliation.charged == reconciliation.net + reconciliation.deductions
+        year = reconciliation.reconcile(session, "attractive_jobs", 2025)
+        assert year.unexplained == 0
+        assert year.paid == year.net == sum(p.amount for p in payments)
+        assert year.charged == year.net + year.deductions
         actions = session.scalars(select(AuditRecord.action)).all()
         assert actions.count("publicjobs.payments.account") == 2 and actions.count("publicjobs.payments.results") == 3
 

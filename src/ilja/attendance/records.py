@@ -22,6 +22,12 @@ class Method(StrEnum):
     OVERRIDE = "override"  # 정정: a change approved by a second staff member
 
 
+# Records the operator's sheet or file (or a host's timesheet form) do not overwrite: the person's
+# own check-in, an excused day with its evidence, an approved override. They change only through
+# an override.
+PROTECTED = frozenset({Method.CHECKIN.value, Method.EXCUSED.value, Method.OVERRIDE.value})
+
+
 class OverrideStatus(StrEnum):
     PENDING = "pending"  # 승인 대기
     APPROVED = "approved"  # 승인

@@ -47,8 +47,6 @@ from ilja.publicjobs.service import MonthApproved, NotFound, PublicJobError, mon
 from ilja.publicjobs.timesheet import EntryKind, TimesheetEntry, TimesheetInvalid, validate_entries
 from ilja.rules.parameters import default_tree
 
-PROTECTED = frozenset({Method.CHECKIN.value, Method.EXCUSED.value, Method.OVERRIDE.value})
-
 
 class CheckinRefused(PublicJobError):
     status_code = 422
@@ -263,18 +261,6 @@ def evidence(session: Session, *, placement_id: int, day: dt.date, store: Path, 
     audit.record(session, actor, "publicjobs.attendance.evidence.read", subject_person_id=placement.person_id,
                  object_type="publicjob_placement", object_id=placement.id, details={"day": day.isoformat()})
     return content, row.evidence_type or "application/octet-stream"
-
-
-def protected(session: Session, placement_ids: list[int], first: dt.date, last: dt.date
-              ) -> dict[tuple[int, dt.date], tuple[str, int]]:
-    """Entries recorded by check-in, an excused absence or an override, with their kind and
-    hours: the host's form keeps them and may not give them another."""
-    if not placement_ids:
-        return {}
-    return {(p, d): (k, h) for p, d, k, h in session.execute(select(
-        TimesheetEntryRow.placement_id, TimesheetEntryRow.day, TimesheetEntryRow.kind, TimesheetEntryRow.milli_hours)
-        .where(TimesheetEntryRow.placement_id.in_(placement_ids), TimesheetEntryRow.day >= first,
-               TimesheetEntryRow.day <= last, TimesheetEntryRow.method.in_(sorted(PROTECTED))))}
 
 
 # --------------------------------------------------------------------------------------------

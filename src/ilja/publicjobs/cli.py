@@ -142,8 +142,8 @@ def reconcile(
 ) -> None:
     """The year's net pay by payment status, the budget, and every unexplained difference (JSON)."""
     # lazy: CLI start-up (the domain stack loads when a command runs)
-    from ilja.publicjobs.payment_service import reconcile as run_reconcile
-    from ilja.publicjobs.payment_service import summary_json
+    from ilja.publicjobs.reconciliation import reconcile as run_reconcile
+    from ilja.publicjobs.reconciliation import summary_json
 
     with transaction(get_engine()) as session:
         typer.echo(summary_json(run_reconcile(session, program, year)))

@@ -14,7 +14,7 @@ from ilja.accounts.deps import DbSession, PayrollReader, PayrollRunner, Placemen
 from ilja.accounts.roles import Permission, Role
 from ilja.accounts.scope import Scope
 from ilja.applications.manage_views import _masked_names
-from ilja.publicjobs import payment_service, payroll_service
+from ilja.publicjobs import payment_service, payroll_service, reconciliation
 from ilja.publicjobs.api import written_transfer
 from ilja.publicjobs.bank_results import HEADER, MAX_BYTES, ResultFileRefused
 from ilja.publicjobs.payments import Status, reference
@@ -115,7 +115,7 @@ def late_page(request: Request, db: DbSession, principal: PayrollReader,
     city = principal.user.role in (Role.PROGRAM_MANAGER, Role.AUDITOR)
     return _page(request, "publicjobs/payments_late.html", {
         "year": year, "rows": payment_service.days_late_report(db, year, Scope.of(principal)),
-        "reconciliations": [payment_service.reconcile(db, p, year) for p in payroll_service.PROGRAMS] if city else []})
+        "reconciliations": [reconciliation.reconcile(db, p, year) for p in payroll_service.PROGRAMS] if city else []})
 
 
 def _account_page(request: Request, db, payment, status_code: int = 200, **context: Any) -> HTMLResponse:

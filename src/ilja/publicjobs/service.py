@@ -22,6 +22,7 @@ from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import rounds, statuses
 from ilja.applications import service as applications
 from ilja.applications.models import ApplicationStatus
+from ilja.attendance.records import PROTECTED
 from ilja.errors import IljaError
 from ilja.people.registry import get_person, person_format
 from ilja.programs.loader import load_plan
@@ -404,6 +405,18 @@ def _statutory(tree: ParameterTree, on: dt.date) -> int:
     return int(tree.value("publicjobs.timesheet.statutory_daily_hours", on))
 
 
+def protected(session: Session, placement_ids: list[int], first: dt.date, last: dt.date
+              ) -> dict[tuple[int, dt.date], tuple[str, int]]:
+    """Entries recorded by check-in, an excused absence or an override, with their kind and
+    hours: the host's form keeps them and may not give them another."""
+    if not placement_ids:
+        return {}
+    return {(p, d): (k, h) for p, d, k, h in session.execute(select(
+        TimesheetEntryRow.placement_id, TimesheetEntryRow.day, TimesheetEntryRow.kind, TimesheetEntryRow.milli_hours)
+        .where(TimesheetEntryRow.placement_id.in_(placement_ids), TimesheetEntryRow.day >= first,
+               TimesheetEntryRow.day <= last, TimesheetEntryRow.method.in_(sorted(PROTECTED))))}
+
+
 def enter_month(session: Session, project_id: int, year: int, month: int,
                 entries: Iterable[TimesheetEntry], *, actor: audit.Actor,
                 tree: ParameterTree | None = None) -> int:
@@ -417,9 +430,6 @@ def enter_month(session: Session, project_id: int, year: int, month: int,
     problems = validate_entries(numbered, placements, statutory_daily_hours=_statutory(tree, last))
     problems += [InvalidRow(row, "date", "other_month", f"{e.day} is not in {year}-{month:02d}")
                  for row, e in numbered if not first <= e.day <= last]
-    # lazy: publicjobs.attendance imports this module (its timesheet rules build on it)
-    from ilja.publicjobs.attendance import PROTECTED, protected
-
     kept = protected(session, list(placements), first, last)  # check-ins, excused days: the person's
     problems += [InvalidRow(row, "kind", "recorded_otherwise",
                             f"{e.day} was recorded by check-in or as an excused absence: correct it instead")

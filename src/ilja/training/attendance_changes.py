@@ -26,6 +26,7 @@ from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.attendance import evidence as sealed
 from ilja.attendance.excused import ExcuseKind, evidence_required, training_rule
 from ilja.attendance.records import (
+    PROTECTED,
     Method,
     OverrideStatus,
     SameApprover,
@@ -46,9 +47,6 @@ from ilja.training.models import (
 )
 
 CHUNK = 5000
-PROTECTED = frozenset({Method.CHECKIN.value, Method.EXCUSED.value, Method.OVERRIDE.value})
-"""Records the operator's sheet or file do not overwrite: the person's own check-in, an excused
-day with its evidence, an approved override. They change only through an override."""
 
 
 def _session_day(session: Session, enrolment: Enrolment, day: dt.date) -> None:
