@@ -71,7 +71,7 @@ from ilja.accounts.audit_chain import (
 )
 from ilja.accounts.models import AuditHead, AuditIntake, AuditRecord, AuditReview
 from ilja.config import get_settings
-from ilja.db import Base, UTCDateTime, session_factory, transaction
+from ilja.db import Base, UTCDateTime, transaction
 
 SYSTEM = "system"
 SEAL_BATCH = 2000
@@ -248,10 +248,9 @@ def seal(session: Session) -> int:
 def seal_committed(engine: Engine) -> int:
     """Seal in transactions of their own until a pass finds the intake empty (entries committed
     while a pass ran are picked up by the next)."""
-    factory = session_factory(engine)
     total = 0
     while True:
-        with factory() as session, session.begin():
+        with transaction(engine) as session:
             moved = seal(session)
         if moved == 0:
             return total
@@ -288,7 +287,7 @@ class _BackgroundSealer:
             if engine is None or self.stopping.is_set():
                 return  # what waits in the intake is sealed by the next sealing or reader
             try:
-                with session_factory(engine)() as session, session.begin():
+                with transaction(engine) as session:  # a Session: no sessionmaker class a pass
                     seal(session)
             except Exception:  # noqa: BLE001 - the entries stay in the intake; next pass retries
                 log.warning("audit sealing failed; the entries wait in the intake", exc_info=True)
