@@ -1,12 +1,10 @@
 """Domains depend downward: the import graph of ``src/ilja`` (lazy imports included), collapsed
-to domains, follows LAYERS, and a domain's modules form no circle among themselves.
-
-An import that points up the layers is allowed only when it is listed in KNOWN_UPWARD, the
-circles that remain from before the layering rule. The list only shrinks: an entry whose import
-is gone fails the test until it is struck out, and a new upward import fails it at once with the
-lines that make it."""
+to domains, follows LAYERS — an import that points up fails at once with the lines that make it,
+so no two domains import each other — and no package's modules form a circle among themselves."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -31,13 +29,9 @@ LAYERS = [
     "cli",
 ]
 
-# Imports that still point up, each a circle between two domains. Strike an entry out when its
-# import goes; never add one.
-KNOWN_UPWARD: set[tuple[str, str]] = set()
-
-# Packages whose modules import each other in one direction only.
-ACYCLIC_PACKAGES = ["ilja.applications", "ilja.people", "ilja.selection", "ilja.programs",
-                    "ilja.training", "ilja.rules"]
+# Every package: its modules import each other in one direction only.
+PACKAGES = sorted(f"ilja.{folder.name}" for folder in (Path(__file__).parents[1] / "src" / "ilja").iterdir()
+                  if (folder / "__init__.py").is_file())
 
 RANK = {domain: rank for rank, domain in enumerate(LAYERS)}
 
@@ -57,26 +51,19 @@ def test_every_domain_has_a_layer(edges):
     assert domains <= set(LAYERS), f"put {sorted(domains - set(LAYERS))} in LAYERS"
 
 
-def test_no_new_import_points_up(edges):
-    upward = {pair: found for pair, found in edges.items()
-              if RANK[pair[1]] > RANK[pair[0]] and pair not in KNOWN_UPWARD}
+def test_no_import_points_up(edges):
+    upward = {pair: found for pair, found in edges.items() if RANK[pair[1]] > RANK[pair[0]]}
     shown = [f"{a} → {b} (below it in LAYERS):\n" + "\n".join(f"    {line}" for line in found)
              for (a, b), found in sorted(upward.items())]
     assert not upward, "imports that point up the layers:\n" + "\n".join(shown)
 
 
-def test_known_upward_imports_still_exist(edges):
-    gone = sorted(pair for pair in KNOWN_UPWARD if pair not in edges)
-    assert not gone, f"strike these out of KNOWN_UPWARD, their imports are gone: {gone}"
+def test_no_circle_between_domains(edges):
+    components = strongly_connected({d for pair in edges for d in pair}, set(edges))
+    assert not components, report(components, edges)
 
 
-def test_no_circle_between_domains_beyond_the_known_ones(edges):
-    kept = {pair for pair in edges if pair not in KNOWN_UPWARD}
-    components = strongly_connected({d for pair in kept for d in pair}, kept)
-    assert not components, report(components, edges, KNOWN_UPWARD)
-
-
-@pytest.mark.parametrize("package", ACYCLIC_PACKAGES)
+@pytest.mark.parametrize("package", PACKAGES)
 def test_no_circle_inside_a_package(package, lines):
     assert module_cycles(package, lines) == []
 
