@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from psycopg import _queries
+import psycopg
 from sqlalchemy import Table, bindparam, cast, insert, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -26,9 +26,13 @@ from sqlalchemy.orm import Session
 # psycopg converts a statement's ``%(name)s`` placeholders afresh each time it is sent unless the
 # statement has at most 4,096 characters and 50 parameters; a submission's (about 4,100 and 70)
 # is sent hundreds of times a second, and converting it cost about 0.3 ms of CPU each time. Its
-# few shapes are kept with psycopg's other conversions (an LRU cache of 128).
-_queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, 16_384)
-_queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS, 256)
+# few shapes are kept with psycopg's other conversions (an LRU cache of 128). The limits are
+# psycopg's private module's: should a release move them, nothing is raised and the statement is
+# converted each time, as before.
+_psycopg_queries = getattr(psycopg, "_queries", None)
+for _limit, _wanted in (("MAX_CACHED_STATEMENT_LENGTH", 16_384), ("MAX_CACHED_STATEMENT_PARAMS", 256)):
+    if isinstance(getattr(_psycopg_queries, _limit, None), int):
+        setattr(_psycopg_queries, _limit, max(getattr(_psycopg_queries, _limit), _wanted))
 
 
 @dataclass(frozen=True)
