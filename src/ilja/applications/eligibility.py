@@ -25,16 +25,18 @@ def reasons(session: Session, application: Application, langs: Sequence[str] = (
     """The applicant's eligibility reasons in plain language, from the snapshot, per language
     (``context``: the stored shared context, if the caller has it already)."""
     bind = session.get_bind()
-    known = _REASONS.setdefault(bind, {}) if bind.dialect.name == "postgresql" else {}
-    key = (application.eligibility_context_id, tuple(langs),
-           json.dumps(application.eligibility, sort_keys=True, separators=(",", ":")))
-    lines = known.get(key)
+    known = _REASONS.setdefault(bind, {}) if bind.dialect.name == "postgresql" else None
+    key = None if known is None else (  # no key where nothing is kept (SQLite)
+        application.eligibility_context_id, tuple(langs),
+        json.dumps(application.eligibility, sort_keys=True, separators=(",", ":")))
+    lines = None if known is None else known.get(key)
     if lines is None:  # a round's applicants share a few outcomes: each is worded once
         context = context if context is not None else eligibility_context(session, application)
         lines = snapshots.reason_lines(application.eligibility, context, langs)
-        if len(known) >= 4096:
-            known.clear()
-        known[key] = lines
+        if known is not None:
+            if len(known) >= 4096:
+                known.clear()
+            known[key] = lines
     return {lang: list(words) for lang, words in lines.items()}
 
 
