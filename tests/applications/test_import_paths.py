@@ -109,7 +109,7 @@ def test_a_row_checked_once_is_what_the_two_checks_give(seed, changes, program):
     not take gets the two checks' problems, on both importers."""
     from unittest import mock
 
-    from ilja.applications import importer as applications_importer
+    from ilja.applications import import_rows as applications_importer
     from ilja.people import importer as people_importer
 
     rows = synthetic_cells(seed)
