@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
-from ilja.applications import rounds, service, statuses
+from ilja.applications import judging, rounds, service, statuses
 from ilja.applications.errors import ImportRejected, InvalidRow
 from ilja.applications.import_rows import MAX_PROBLEMS, Row, validate_file
 from ilja.applications.models import Application, Channel, table_of
@@ -134,13 +134,13 @@ def _rows_of(session: Session, round_row: Any, taken: list[tuple[Row, Any]],
              contexts: dict[str, int], report: ImportReport, actor: audit.Actor,
              now: dt.datetime) -> list[tuple[dict[str, Any], Any]]:
     """The applications of registered persons with their snapshots: the training histories
-    read in one query (``people.training_history``), each person judged by the rules."""
+    read in one query (``people.training_history``), the persons judged together
+    (``applications.judging``)."""
     histories = training_history.histories(session, {person.id: person.training_history or []
                                                      for _, person in taken})
     rows = []
-    for item, person in taken:
-        snap = service.evaluate(round_row, registry.person_format(
-            person, training_history=histories[person.id]))
+    snaps = judging.judge_many(round_row, [person for _, person in taken], histories)
+    for (item, person), snap in zip(taken, snaps, strict=True):
         status, _, _ = service.screening(snap)
         report.eligible += int(status == service.S.ELIGIBLE)
         report.ineligible += int(status == service.S.INELIGIBLE)
