@@ -1,6 +1,8 @@
 """The dashboard's rate queries give the figures they gave before their shape changed (issue 20 §4):
 the headlines, counted by (memberships, states) in one grouped pass since, against the sums of
-conditional cases they were, on generated completers and outcomes, on SQLite and PostgreSQL."""
+conditional cases they were; every view read from the kept states (``outcome_states``) against
+judging the outcome rows, on past as-of dates too — on generated completers and outcomes, on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,14 +10,14 @@ import datetime as dt
 import random
 
 import pytest
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, delete, func, select
 
 from ilja.accounts.audit import Actor
 from ilja.db import engine_for, transaction
 from ilja.outcomes import queries
-from ilja.outcomes.models import OutcomeRecord
+from ilja.outcomes.models import OutcomeRecord, OutcomeState, StateJudge
 from ilja.outcomes.queries import Filters, P, _cohort_conditions, _conditions, _joined, _readable
-from ilja.outcomes.rates import Group, cohort_for, definition
+from ilja.outcomes.rates import DIMENSIONS, Group, cohort_for, compute_rate, definition
 from ilja.outcomes.service import OutcomeInput, ParticipationInput, add_participation, record_outcome
 
 D = dt.date
@@ -49,11 +51,12 @@ def headlines_as_sums(session, measures, filters=Filters()):
     return groups
 
 
-def _generated(session, seed: int, n: int = 400) -> None:
+def generated(session, seed: int, n: int = 400) -> list[int]:
     """Completers of two programs over three years, with none to four outcomes each of every kind
     and contract type, some learnt late (known after the as-of dates tested), some after the
-    window, some in progress or dropped."""
+    window, some in progress or dropped; the completers' ids."""
     rng = random.Random(seed)
+    completers = []
     for i in range(n):
         done = D(2023, 1, 1) + dt.timedelta(days=rng.randrange(1100))
         status = rng.choice(["completed"] * 8 + ["dropped", "in_progress"])
@@ -64,6 +67,7 @@ def _generated(session, seed: int, n: int = 400) -> None:
             campus_code=rng.choice(["campus.mapo", "campus.jung", None])), actor=STAFF)
         if status != "completed":
             continue
+        completers.append(row.id)
         for _ in range(rng.randrange(5)):
             kind = rng.choice(["employed", "employed", "startup", "further_study", "looking"])
             start = done + dt.timedelta(days=rng.randrange(-30, 400))
@@ -72,12 +76,13 @@ def _generated(session, seed: int, n: int = 400) -> None:
                 employer="회사" if kind == "employed" else None,
                 contract_type=rng.choice(["permanent", "fixed_term", "part_time", "internship"])
                 if kind == "employed" else None), actor=STAFF)
+    return completers
 
 
 @pytest.mark.parametrize("seed", [3, 11])
 def test_headlines_give_the_figures_the_sums_gave(database_url, seed):
     with transaction(engine_for(database_url)) as session:
-        _generated(session, seed)
+        generated(session, seed)
         checked = 0
         for on in (D(2024, 6, 30), D(2025, 9, 30), D(2025, 11, 11), D(2025, 12, 31)):
             rules = [definition(name, on) for name in queries.RATE_METRICS]
@@ -88,3 +93,41 @@ def test_headlines_give_the_figures_the_sums_gave(database_url, seed):
                     checked += sum(g.denominator + g.excluded for g in queries.headlines(session, chosen, filters))
         assert checked > 1000  # the cohorts were not empty
         assert queries.headlines(session, []) == []
+
+
+def _views(session, on: dt.date) -> dict:
+    """Every figure the dashboard reads for ``on``: headlines, groups by every dimension, the
+    drill-down's pages by standing."""
+    rules = [definition(name, on) for name in queries.RATE_METRICS]
+    measures = [(rule, cohort_for(rule, year=on.year, as_of=on)) for rule in rules]
+    found: dict = {"headlines": queries.headlines(session, measures),
+                   "filtered": queries.headlines(session, measures, Filters(campus="campus.mapo"))}
+    for rule, cohort in measures:
+        for dimension in (None, *DIMENSIONS):
+            found["groups", rule.name, dimension] = queries.rate_groups(session, rule, cohort, dimension=dimension)
+        for status in (None, "counted", "excluded", "not_counted"):
+            found["members", rule.name, status] = queries.rate_members(session, rule, cohort, status=status, limit=1000)
+    return found
+
+
+@pytest.mark.parametrize("seed", [4])
+def test_the_kept_states_give_the_figures_judging_the_outcome_rows_gives(database_url, seed):
+    """Read from ``outcome_states`` (``reached_on <= as_of``) or judged from the outcome rows, on
+    past as-of dates too, every view's figures are the same, and the headline is what the pure
+    ``compute_rate`` gives."""
+    with transaction(engine_for(database_url)) as session:
+        generated(session, seed)
+        days = (D(2023, 12, 31), D(2024, 6, 30), D(2025, 9, 30), D(2025, 11, 10), D(2025, 12, 31))
+        kept = {on: _views(session, on) for on in days}
+        session.execute(delete(OutcomeState))
+        session.execute(delete(StateJudge))
+        judged = {on: _views(session, on) for on in days}
+        assert kept == judged
+        for on in days:
+            for name in queries.RATE_METRICS:
+                rule = definition(name, on)
+                cohort = cohort_for(rule, year=on.year, as_of=on)
+                rate = compute_rate(rule, *queries.load_records(session, rule, cohort), cohort)
+                assert kept[on]["groups", rule.name, None] == ([Group(None, rate.numerator, rate.denominator,
+                                                            len(rate.ids("excluded")))] if rate.members else [])
+        assert sum(len(kept[on]["members", name, "counted"][0]) for on in days for name in queries.RATE_METRICS) > 200

@@ -114,6 +114,23 @@ def fill_demo(seed: int = typer.Option(2025, "--seed"),
               f"{result.alumni:,} alumni, {result.alliance:,} alliance members")
 
 
+@outcomes_app.command("recount-states")
+def recount_states() -> None:
+    """Count every completer's states anew from the outcome rows (outcome_states), for every rate
+    definition in the rules data and every one kept: after a rules change that judges
+    outcomes differently, or to repair the table (writers keep it current otherwise)."""
+    # lazy: CLI start-up (the domain stack loads when a command runs)
+    from ilja.accounts import audit
+    from ilja.outcomes import states
+
+    with transaction(_engine()) as session:
+        counted = states.recount(session)
+        audit.record(session, audit.SYSTEM_ACTOR, "outcome.states.recount",
+                     details={"judges": len(counted), "states": sum(counted.values())})
+    for key, rows in counted.items():
+        err.print(f"• {key}: {rows:,} completers counted or excluded")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report", help="Outcomes report: XLSX workbook or PDF summary.")
-    app.add_typer(outcomes_app, name="outcomes", help="Outcomes: KPIs against targets, sync, demo data.")
+    app.add_typer(outcomes_app, name="outcomes", help="Outcomes: KPIs against targets, sync, demo data, states.")

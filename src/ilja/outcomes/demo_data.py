@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
+from ilja.outcomes import states
 from ilja.outcomes.models import (
     AllianceMember,
     AlumniMember,
@@ -113,6 +114,8 @@ def fill_demo_outcomes(session: Session, *, seed: int = 2025, scale: float = 0.1
         session.execute(insert(OutcomeRecord), outcomes[start:start + 20_000])
     for start in range(0, len(follow_ups), 20_000):
         session.execute(insert(FollowUp), follow_ups[start:start + 20_000])
+    if outcomes:
+        states.recount(session)  # the outcome rows came in bulk, past states.record
     alumni = alliance = 0
     if registers:
         alumni, alliance = _registers(session, rng, rows, scale, as_of, actor)

@@ -149,3 +149,30 @@ class KpiActual(Base):
     recorded_by: Mapped[str | None] = mapped_column(String(100))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
+
+
+class StateJudge(Base):
+    """A judge (``ilja.outcomes.judges.Judge.key``) whose states ``outcome_states`` keeps: set
+    when they were counted from the outcome rows, kept since by every writer of an outcome."""
+
+    __tablename__ = "outcome_state_judges"
+    __table_args__ = (UniqueConstraint("key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(300))
+    counted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class OutcomeState(Base):
+    """The days a completer was first counted and first excluded under a judge (migration 0401);
+    a completer without a row has neither. The dashboard counts these instead of judging every
+    outcome row at every view (issue 20 §4)."""
+
+    __tablename__ = "outcome_states"
+
+    judge_id: Mapped[int] = mapped_column(ForeignKey("outcome_state_judges.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    participation_id: Mapped[int] = mapped_column(
+        ForeignKey("outcome_participations.id", ondelete="CASCADE"), primary_key=True, index=True)
+    counted_on: Mapped[dt.date | None] = mapped_column(Date)
+    excluded_on: Mapped[dt.date | None] = mapped_column(Date)

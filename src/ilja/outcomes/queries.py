@@ -13,17 +13,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from ilja import paging
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.outcomes import states
+from ilja.outcomes.judges import Judge
 from ilja.outcomes.kpi import RECORDS, Actual
 from ilja.outcomes.models import (
     AllianceMember,
     AlumniMember,
     KpiActual,
     OutcomeRecord,
+    OutcomeState,
     Participation,
 )
 from ilja.outcomes.rates import (
@@ -74,14 +77,8 @@ def _conditions(rule: RateDefinition, as_of: dt.date, *,
     dates are not tested again for every row."""
     o = OutcomeRecord
     known = [] if read_by == as_of else [o.recorded_on <= as_of, o.effective_on <= as_of]
-    if rule.window_months is not None:
-        known.append(o.months_after <= rule.window_months)
-    kinds = o.kind.in_(sorted(rule.counted_outcomes) or [""])
-    if rule.counted_contract_types is not None:
-        kinds = and_(kinds, or_(o.kind != "employed",
-                                o.contract_type.in_(sorted(rule.counted_contract_types) or [""])))
-    excluded_kinds = o.kind.in_(sorted(rule.excluded_from_denominator) or [""])
-    return and_(*known, kinds), and_(*known, excluded_kinds)
+    counts, excludes = states.judged(Judge.of(rule))
+    return and_(*known, counts), and_(*known, excludes)
 
 
 def _readable(rules: list[RateDefinition], as_of: dt.date) -> list[Any]:
@@ -92,38 +89,53 @@ def _readable(rules: list[RateDefinition], as_of: dt.date) -> list[Any]:
     return [o.kind.in_(sorted(kinds) or [""]), o.recorded_on <= as_of, o.effective_on <= as_of]
 
 
+def _states(session: Session, measures: list[tuple[RateDefinition, dt.date]]) -> tuple[Any, list[Any]]:
+    """(the completers joined to their states, each measure's state: 2 counted, 1 only excluded,
+    0 neither) for rules judged as of the dates. Read from ``outcome_states`` (one row a completer
+    and judge, counted ``reached_on <= as_of``) when every judge's states are kept; else judged
+    from the outcome rows, the highest of each completer's outcomes' in one grouped pass (the
+    outcomes any rule could use, known by the latest date: a plain filter the planner answers
+    with one scan and a hash aggregate)."""
+    judges = {Judge.of(rule).key: Judge.of(rule) for rule, _ in measures}
+    ids = states.kept(session, judges.values())
+    if len(ids) == len(judges):
+        tables = {key: OutcomeState.__table__.alias(f"states{i}") for i, key in enumerate(sorted(ids))}
+        joined = P.__table__
+        for key, table in tables.items():
+            joined = joined.outerjoin(table, and_(table.c.participation_id == P.id, table.c.judge_id == ids[key]))
+        found = []
+        for rule, as_of in measures:
+            table = tables[Judge.of(rule).key]
+            found.append(case((table.c.counted_on <= as_of, 2), (table.c.excluded_on <= as_of, 1), else_=0))
+        return joined, found
+    o = OutcomeRecord
+    latest = max(as_of for _, as_of in measures)
+    columns = []
+    for i, (rule, as_of) in enumerate(measures):
+        counted, excluded = _conditions(rule, as_of, read_by=latest)
+        columns.append(func.max(case((counted, 2), (excluded, 1), else_=0)).label(f"s{i}"))
+    judged = (select(o.participation_id, *columns).where(*_readable([rule for rule, _ in measures], latest))
+              .group_by(o.participation_id).subquery("states"))
+    return _joined(judged), [func.coalesce(judged.c[f"s{i}"], 0) for i in range(len(measures))]
+
+
 def headlines(session: Session, measures: list[tuple[RateDefinition, Cohort]],
               filters: Filters = Filters()) -> list[Group]:
-    """Several rates' headlines in one pass over the outcomes (the dashboard's rate cards and the
-    target figures): one state per completer and definition — 2 counted, 1 only excluded, 0
-    neither (the highest of its outcomes') — then the completers counted by their cohort
-    memberships and states together, a few groups summed here.
-
-    The outcomes read are those any definition could use (its kinds, known by the latest as-of
-    date): a plain filter the planner answers with one scan and a hash aggregate, where the
-    definitions' own conditions OR-ed together sent it down the index row by row. Counting by
-    (memberships, states) evaluates each condition once a completer, where a sum of conditional
-    cases per figure evaluated them again for every figure (three times the cost, bench/kpi)."""
+    """Several rates' headlines in one pass (the dashboard's rate cards and the target figures):
+    one state per completer and definition (``_states``), then the completers counted by their
+    cohort memberships and states together, a few groups summed here. Counting by (memberships,
+    states) evaluates each condition once a completer, where a sum of conditional cases per
+    figure evaluated them again for every figure (three times the cost, bench/kpi)."""
     if not measures:
         return []
-    o = OutcomeRecord
-    columns = []
-    latest = max(cohort.as_of for _, cohort in measures)
-    for i, (rule, cohort) in enumerate(measures):
-        counted, excluded = _conditions(rule, cohort.as_of, read_by=latest)
-        columns.append(func.max(case((counted, 2), (excluded, 1), else_=0)).label(f"s{i}"))
-    states = (select(o.participation_id, *columns)
-              .where(*_readable([rule for rule, _ in measures], latest))
-              .group_by(o.participation_id).subquery("states"))
+    joined, found = _states(session, [(rule, cohort.as_of) for rule, cohort in measures])
     members = [and_(*_cohort_conditions(rule, cohort, filters)) for rule, cohort in measures]
-    keys = [*(case((member, 1), else_=0) for member in members),
-            *(func.coalesce(states.c[f"s{i}"], 0) for i in range(len(measures)))]
+    keys = [*(case((member, 1), else_=0) for member in members), *found]
     programs = sorted(set().union(*(r.programs for r, _ in measures)) or {""})
     scope = [P.status == "completed", P.program_code.in_(programs),
              P.completed_on >= min(c.start for _, c in measures), P.completed_on <= max(c.end for _, c in measures)]
     totals = [[0, 0, 0] for _ in measures]  # counted, members, only excluded
-    for row in session.execute(select(*keys, func.count()).select_from(_joined(states)).where(*scope)
-                               .group_by(*keys)):
+    for row in session.execute(select(*keys, func.count()).select_from(joined).where(*scope).group_by(*keys)):
         count = int(row[-1])
         for i, total in enumerate(totals):
             if row[i]:
@@ -134,20 +146,11 @@ def headlines(session: Session, measures: list[tuple[RateDefinition, Cohort]],
     return [Group(None, numerator, count - left_out, left_out) for numerator, count, left_out in totals]
 
 
-def _flags(rule: RateDefinition, as_of: dt.date) -> tuple[Any, Any, Any]:
-    """(per-participation flags subquery, counted, excluded): the outcomes known by ``as_of``
-    within the window, reduced to two 0/1 flags per participation in one grouped pass (a hash
-    aggregate and a hash join: far cheaper than a correlated EXISTS per completer)."""
-    o = OutcomeRecord
-    kinds, excluded_kinds = _conditions(rule, as_of, read_by=as_of)
-    flags = (select(o.participation_id,
-                    func.max(case((kinds, 1), else_=0)).label("counted"),
-                    func.max(case((excluded_kinds, 1), else_=0)).label("excluded"))
-             .where(*_readable([rule], as_of))
-             .group_by(o.participation_id).subquery("flags"))
-    counted = func.coalesce(flags.c.counted, 0) == 1
-    excluded = and_(func.coalesce(flags.c.counted, 0) == 0, func.coalesce(flags.c.excluded, 0) == 1)
-    return flags, counted, excluded
+def _flags(session: Session, rule: RateDefinition, as_of: dt.date) -> tuple[Any, Any, Any]:
+    """(the completers joined to their state, counted, excluded): never NULL, so that their
+    negations hold for completers without outcomes."""
+    joined, (state,) = _states(session, [(rule, as_of)])
+    return joined, state == 2, state == 1
 
 
 def _joined(flags: Any) -> Any:
@@ -157,11 +160,11 @@ def _joined(flags: Any) -> Any:
 def rate_groups(session: Session, rule: RateDefinition, cohort: Cohort, filters: Filters = Filters(),
                 dimension: Dimension | None = None) -> list[Group]:
     """The rate's groups by ``dimension`` (one group, key None, without one)."""
-    flags, counted, excluded = _flags(rule, cohort.as_of)
+    joined, counted, excluded = _flags(session, rule, cohort.as_of)
     key = COLUMNS[dimension] if dimension else literal(None)
     query = (select(key, func.sum(case((counted, 1), else_=0)), func.count(),
                     func.sum(case((excluded, 1), else_=0)))
-             .select_from(_joined(flags)).where(*_cohort_conditions(rule, cohort, filters)))
+             .select_from(joined).where(*_cohort_conditions(rule, cohort, filters)))
     if dimension:
         query = query.group_by(key).order_by(key)
     groups = []
@@ -195,7 +198,7 @@ def rate_members(session: Session, rule: RateDefinition, cohort: Cohort, filters
                  scope: Scope = SYSTEM) -> tuple[list[MemberRow], int]:
     """Drill-down: a page of the completers behind a rate (or one group of it) within ``scope``
     (the rate itself is an aggregate; its members are people, scoped like them) and their total."""
-    flags, counted, excluded = _flags(rule, cohort.as_of)
+    joined, counted, excluded = _flags(session, rule, cohort.as_of)
     state = case((counted, "counted"), (excluded, "excluded"), else_="not_counted")
     conditions = [*_cohort_conditions(rule, cohort, filters), scope.where(Kind.PARTICIPATION)]
     if dimension:
@@ -210,10 +213,10 @@ def rate_members(session: Session, rule: RateDefinition, cohort: Cohort, filters
         conditions.append(excluded)
     elif status == "not_counted":
         conditions.extend([~counted, ~excluded])
-    total = session.execute(select(func.count()).select_from(_joined(flags)).where(*conditions)).scalar_one()
+    total = session.execute(select(func.count()).select_from(joined).where(*conditions)).scalar_one()
     rows = session.execute(paging.window(
         select(P.id, P.person_id, P.program_code, P.campus_code, P.completed_on, state)
-        .select_from(_joined(flags)).where(*conditions).order_by(P.completed_on, P.id),
+        .select_from(joined).where(*conditions).order_by(P.completed_on, P.id),
         limit, offset))
     return [MemberRow(*row) for row in rows], int(total)
 

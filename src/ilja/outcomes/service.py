@@ -22,6 +22,7 @@ from ilja.accounts.scope import SYSTEM, Kind, Scope
 from ilja.applications import rounds
 from ilja.applications import service as applications
 from ilja.errors import KINDS_KO, IljaError
+from ilja.outcomes import states
 from ilja.outcomes.models import (
     AllianceMember,
     AlumniActivity,
@@ -198,6 +199,7 @@ def record_outcome(session: Session, data: OutcomeInput, *, actor: audit.Actor,
         recorded_by=actor.id, created_at=now_utc())
     session.add(record)
     session.flush()
+    states.record(session, record)
     query = select(FollowUp).where(FollowUp.participation_id == row.id, FollowUp.done_on.is_(None))
     if data.follow_up_point is not None:
         query = query.where(FollowUp.point_months == data.follow_up_point)
