@@ -66,17 +66,35 @@ def canonical(value: Any) -> bytes:
 def take(evaluation: PersonEvaluation, program: str) -> Snapshot:
     """Split the engine's evaluation of ``program`` into the stored snapshot."""
     result = evaluation.result(program)
-    uses: dict[str, ParameterUse] = {}
+    shape = result.shape
+    made = None if shape is None else shape.stored
+    dated = (program, evaluation.on, evaluation.announced, evaluation.parameter_version,
+             evaluation.code_version)
+    if made is None or made[0] != dated:
+        made = (dated, *_parts(evaluation, result))
+        if shape is not None:  # everyone with the engine's same verdicts: made once
+            shape.stored = made
+    _, person, context, digest = made
+    return Snapshot(
+        program=program, on=evaluation.on, announced=evaluation.announced,
+        parameter_version=evaluation.parameter_version, code_version=evaluation.code_version,
+        eligible=result.eligible, score=float(result.bonus_points),
+        priority=bool(result.priority_group), person=dict(person), context=context, digest=digest,
+    )
+
+
+def _parts(evaluation: PersonEvaluation, result: ProgramResult) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The person's part of the snapshot, the shared part and its digest."""
     conditions = []
+    signature = []
     for outcome in result.conditions:
-        stored = _stored(outcome, _stored_condition)
-        conditions.append(stored)
-        for use in outcome.parameters:
-            uses.setdefault(use.name, use)
-    output_names = []
-    for use in result.output_parameters:
-        output_names.append(use.name)
-        uses.setdefault(use.name, use)
+        stored = outcome.stored  # the engine gives everyone with the same facts the same outcome
+        if stored is None:
+            stored = outcome.stored = (_stored_condition(outcome),
+                                       (outcome.id, *[use.name for use in outcome.parameters]))
+        conditions.append(stored[0])
+        signature.append(stored[1])
+    output_names = [use.name for use in result.output_parameters]
     person = {
         "v": SNAPSHOT_VERSION,
         "eligible": result.eligible,
@@ -90,13 +108,25 @@ def take(evaluation: PersonEvaluation, program: str) -> Snapshot:
         "output_parameters": output_names,
         "output_exceptions": list(result.output_exceptions),
     }
-    context, digest = _context(evaluation, result, tuple(uses.values()))
-    return Snapshot(
-        program=program, on=evaluation.on, announced=evaluation.announced,
-        parameter_version=evaluation.parameter_version, code_version=evaluation.code_version,
-        eligible=result.eligible, score=float(result.bonus_points),
-        priority=bool(result.priority_group), person=person, context=context, digest=digest,
-    )
+    key = (result.program, evaluation.on, evaluation.announced, evaluation.parameter_version,
+           evaluation.code_version, tuple(signature), tuple(output_names))
+    shared = _SIGNED.get(key)
+    if shared is None:
+        if len(_SIGNED) >= _MAX_SIGNED:
+            _SIGNED.clear()
+        shared = _SIGNED[key] = _context(evaluation, result, _uses(result))
+    return person, *shared
+
+
+def _uses(result: ProgramResult) -> tuple[ParameterUse, ...]:
+    """The parameters a result used, each once, in the order it first used them."""
+    uses: dict[str, ParameterUse] = {}
+    for outcome in result.conditions:
+        for use in outcome.parameters:
+            uses.setdefault(use.name, use)
+    for use in result.output_parameters:
+        uses.setdefault(use.name, use)
+    return tuple(uses.values())
 
 
 def _stored_condition(outcome: Any) -> dict[str, Any]:
@@ -107,9 +137,9 @@ def _stored_condition(outcome: Any) -> dict[str, Any]:
 
 
 def _stored(made: Any, store: Any) -> Any:
-    """``store(made)``, once per object the engine keeps: it gives everyone with the same facts
-    the same condition outcome and pay breakdown (``rules.engine._Step``), so an import's
-    snapshots share what is made of them (read, never changed: they are written as JSON)."""
+    """``store(made)``, once per object the engine keeps: it gives everyone with the same outputs
+    the same pay breakdown (``rules.engine._Outputs``), so an import's snapshots share what is
+    made of it (read, never changed: they are written as JSON), as they share their conditions'."""
     return _once(made, store, _STORED, _STORED_MAX)
 
 
@@ -131,6 +161,12 @@ _STORED_MAX = 50_000
 
 _CONTEXTS: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
 _MAX_CONTEXTS = 256
+# The same by what a result's conditions and outputs name (each condition's id and parameters'
+# names): on one date, with one parameter version, the names give the parameters. A result's
+# conditions are the engine's kept outcomes, each with its names made once (``take``), so the
+# shared part is found without collecting every use of every condition again.
+_SIGNED: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
+_MAX_SIGNED = 4_096
 
 
 def _context(evaluation: PersonEvaluation, result: ProgramResult,

@@ -30,7 +30,8 @@ class ConditionOutcome:
     """One condition's verdict with what it used and the person's values it showed.
 
     An outcome is kept and given to every later person with the same facts (``_Step``): read
-    it, never change it. ``kept`` holds what a writer made of it once (``ilja.rules.answer``).
+    it, never change it. ``kept`` holds what a writer made of it once (``ilja.rules.answer``),
+    ``stored`` what the stored snapshot did (``applications.snapshot``).
     """
 
     id: str
@@ -41,6 +42,7 @@ class ConditionOutcome:
     exceptions: list[str]
     _inputs: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     kept: Any = field(default=None, repr=False, compare=False)
+    stored: Any = field(default=None, repr=False, compare=False)
 
     @property
     def inputs(self) -> dict[str, Any]:
@@ -264,6 +266,7 @@ class _Shape:
     to_verify: list[str]
     outputs: _Outputs
     kept: Any = None  # what a writer made of it once (``ilja.rules.answer``)
+    stored: Any = None  # what the stored snapshot made of it once (``applications.snapshot``)
 
 
 def _taker(indices: Sequence[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
@@ -429,7 +432,19 @@ class Engine:
         already given to someone with the same facts is given again (``_Step``)."""
         announced = announced or on
         plan = self._plan(programs)
+        return self._evaluate(plan, plan.on(self.tree, on, announced), person, on, announced)
+
+    def evaluate_persons(self, persons: Sequence[Person], on: dt.date, announced: dt.date | None = None,
+                         programs: Sequence[str] | None = None) -> list[PersonEvaluation]:
+        """``evaluate_person`` for each of ``persons`` (the same verdicts, kept alike), with the
+        plan and its dates looked up once."""
+        announced = announced or on
+        plan = self._plan(programs)
         dated = plan.on(self.tree, on, announced)
+        return [self._evaluate(plan, dated, person, on, announced) for person in persons]
+
+    def _evaluate(self, plan: _Plan, dated: _Dated, person: Person, on: dt.date,
+                  announced: dt.date) -> PersonEvaluation:
         facts = _facts(person, date_to_int(on))
         x: PersonContext | None = None
         done: list[Any] = []
