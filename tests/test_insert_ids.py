@@ -1,11 +1,17 @@
 """``db.insert_ids``: the new ids in the rows' order, on SQLite (a few statements, the ids sorted)
-and PostgreSQL — the writers that pair a row with its id (decisions, messages, persons) rely on it."""
+and PostgreSQL — the writers that pair a row with its id (decisions, messages, persons) rely on it.
+``db.insert_rows`` (the driver's executemany or COPY under both) stores what SQLAlchemy's insert
+stores, and its errors carry no values."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import psycopg
+import pytest
 import sqlalchemy as sa
 
-from ilja.db import engine_for, insert_ids, transaction
+from ilja.db import UTCDateTime, engine_for, insert_ids, insert_rows, transaction
 
 SCRATCH = sa.Table("test_insert_ids", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
                    sa.Column("label", sa.Text, nullable=False))
@@ -35,3 +41,49 @@ def test_ids_follow_the_rows_order(database_url):
             assert insert_ids(session, SCRATCH, []) == []
     finally:
         SCRATCH.drop(engine)
+
+
+TYPED = sa.Table("test_insert_rows", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("label", sa.Text, nullable=False, unique=True),
+                 sa.Column("data", sa.JSON(none_as_null=True)), sa.Column("at", UTCDateTime()),
+                 sa.Column("on", sa.Date), sa.Column("flag", sa.Boolean), sa.Column("amount", sa.Float),
+                 sa.Column("status", sa.String(8), default="open"), sa.Column("n", sa.Integer, default=lambda: 7))
+
+
+def test_insert_rows_stores_what_the_orm_insert_stores(database_url):
+    engine = engine_for(database_url)
+    TYPED.create(engine)
+    seoul = dt.timezone(dt.timedelta(hours=9))
+    shared = {"ko": "공고", "list": [1, 2.5, None, "따옴표 \" 와 \\ 탭\t"]}
+    rows = [{"label": f"row {i}", "data": shared if i % 2 else {"i": i, "nested": {"x": [i]}} if i % 3 else None,
+             "at": dt.datetime(2025, 5, 12, 9, 0, i % 60, i, tzinfo=seoul), "on": dt.date(2025, 7, 1 + i % 28),
+             "flag": bool(i % 2), "amount": i / 3} for i in range(300)]
+    try:
+        with transaction(engine) as session:
+            insert_ids(session, TYPED, [{**row, "label": f"orm {row['label']}"} for row in rows[:1]])
+            session.execute(TYPED.insert(), [{**row, "label": f"orm {row['label']}"} for row in rows[1:]])
+            ids = insert_ids(session, TYPED, rows)
+            insert_rows(session, TYPED, [{"label": "no id"}])
+        with transaction(engine) as session:
+            stored = {r.label: r for r in session.execute(sa.select(TYPED))}
+        assert [stored[row["label"]].id for row in rows] == ids
+        assert len(set(ids)) == len(ids) and min(ids) > max(stored[f"orm {r['label']}"].id for r in rows)
+        for row in rows:
+            ours, theirs = stored[row["label"]], stored[f"orm {row['label']}"]
+            assert ours._asdict() | {"id": 0, "label": ""} == theirs._asdict() | {"id": 0, "label": ""}
+            assert (ours.data, ours.at, ours.status, ours.n) == (row["data"], row["at"], "open", 7)
+        assert stored["no id"].data is None and stored["no id"].status == "open"
+    finally:
+        TYPED.drop(engine)
+
+
+def test_insert_rows_errors_carry_no_values(database_url):
+    engine = engine_for(database_url)
+    TYPED.create(engine)
+    try:
+        with pytest.raises((sa.exc.IntegrityError, psycopg.errors.UniqueViolation)) as raised, \
+                transaction(engine) as session:
+            insert_rows(session, TYPED, [{"label": "홍길동 010-1234-5678"}, {"label": "홍길동 010-1234-5678"}])
+        assert "010-1234-5678" not in str(raised.value) and "010-1234-5678" not in repr(raised.value.args)
+    finally:
+        TYPED.drop(engine)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import select
 from collections.abc import Iterable, Iterator
@@ -10,8 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from psycopg.pq import ConnStatus
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, insert
+from psycopg.types.json import Json, Jsonb
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, ExceptionContext, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -198,17 +201,81 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
 
 
 def insert_ids(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` into ``table`` (its ``id`` numbered by the database) in a few multi-row
-    statements; the new ids in the rows' order. On SQLite the ids are sorted: it numbers the rows
-    of an insert in the order it takes them, and our transaction holds the write lock from its
-    start (``_sqlite_begin_immediate``), so no other writer interleaves — where SQLAlchemy, to keep
-    the order, would send one statement a row (no sentinel column on SQLite)."""
+    """Insert ``rows`` into ``table`` (``insert_rows``); the new ids in the rows' order."""
+    return insert_rows(session, table, rows, ids=True)
+
+
+def insert_rows(session: Session, table: Any, rows: list[dict[str, Any]], *, ids: bool = False) -> list[int]:
+    """Insert many rows (all with the same keys) in the caller's transaction through the driver:
+    each column's values converted by its type once a distinct value (the same ``now`` or basis
+    in every row is converted once), then one ``executemany`` on SQLite and one ``COPY`` on
+    PostgreSQL — SQLAlchemy's per-row parameter handling cost more than the database's work
+    (issue 20 §2). A column left out takes its Python-side default, as in ``insert``.
+
+    With ``ids`` the rows are numbered here and the ids returned in the rows' order: on SQLite
+    after the largest id (no table has AUTOINCREMENT, so that is what SQLite would give, and our
+    transaction holds the write lock from its start: ``_sqlite_begin_immediate``); on PostgreSQL
+    from the id's sequence, in one round trip."""
     if not rows:
         return []
-    if session.get_bind().dialect.name == "sqlite":
-        return sorted(session.execute(insert(table).returning(table.c.id), rows).scalars())
-    return list(session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                rows).scalars())
+    session.flush()  # the rows may refer to objects still pending in the session
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    values = [[row[name] for row in rows] for name in names]
+    for column in table.columns:  # the Python-side defaults of the columns not given
+        if column.name not in rows[0] and column.default is not None and not column.primary_key:
+            default = column.default
+            names.append(column.name)
+            values.append([default.arg(None) for _ in rows] if default.is_callable else [default.arg] * len(rows))
+    new_ids: list[int] = []
+    if ids:
+        quoted = dialect.identifier_preparer.format_table(table)
+        if dialect.name == "sqlite":
+            last = connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {quoted}").scalar_one()
+            new_ids = list(range(last + 1, last + 1 + len(rows)))
+        else:
+            new_ids = sorted(connection.exec_driver_sql(
+                "SELECT nextval(pg_get_serial_sequence(%(table)s, 'id')) FROM generate_series(1, %(n)s)",
+                {"table": quoted, "n": len(rows)}).scalars())
+        names.insert(0, "id")
+        values.insert(0, new_ids)
+    columns = [_bound(table.c[name].type, dialect, column) for name, column in zip(names, values, strict=True)]
+    _driver_insert(connection, table, names, list(zip(*columns, strict=True)))
+    return new_ids
+
+
+def _bound(type_: Any, dialect: Dialect, values: list[Any]) -> list[Any]:
+    """A column's values as the driver takes them: the type's bind processor once a distinct
+    object (the rows hold every value, so an id names one object throughout), JSON serialised."""
+    process = type_._cached_bind_processor(dialect)
+    if process is None:
+        return values
+    done = {key: _serialised(process(value)) for key, value in {id(value): value for value in values}.items()}
+    return [done[id(value)] for value in values]
+
+
+def _serialised(value: Any) -> Any:
+    """psycopg's JSON wrapper (SQLAlchemy's bound JSON on PostgreSQL) as its text."""
+    return (value.dumps or json.dumps)(value.obj) if isinstance(value, Json | Jsonb) else value
+
+
+def _driver_insert(connection: Any, table: Any, names: list[str], rows: list[tuple[Any, ...]]) -> None:
+    preparer = connection.dialect.identifier_preparer
+    target = f"{preparer.format_table(table)} ({', '.join(preparer.quote(name) for name in names)})"
+    if connection.dialect.name == "sqlite":  # through SQLAlchemy's events: errors scrubbed (_scrub_error)
+        connection.exec_driver_sql(f"INSERT INTO {target} VALUES ({', '.join('?' * len(names))})", rows)
+        return
+    try:
+        with connection.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f"COPY {target} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.Error as error:  # COPY passes no SQLAlchemy event: take the values out here
+        diag = error.diag
+        names = [n for n in (diag.constraint_name, diag.table_name, diag.column_name) if n]
+        error.args = tuple(scrub_driver_message(a, names) if isinstance(a, str) else a for a in error.args)
+        raise
 
 
 def alembic_config(url: str):

@@ -11,15 +11,16 @@ passed over: every adverse decision is told with its reasons.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
-from ilja.applications.eligibility import eligibility_context, reasons
+from ilja.applications import snapshot as snapshots
+from ilja.applications.eligibility import eligibility_context
 from ilja.applications.lifecycle import adverse_decision
 from ilja.applications.models import Application, Round
 from ilja.applications.models import ApplicationStatus as S
@@ -43,6 +44,18 @@ class AdverseMove:
     details: dict[str, Any] | None
 
 
+class InHand(NamedTuple):
+    """A new application's row as its writer has it (an import's): the columns ``notify_adverse``
+    would read back for the wordings."""
+
+    id: int
+    person_id: int
+    round_id: int
+    score: float | None
+    eligibility: dict[str, Any] | None
+    eligibility_context_id: int | None
+
+
 Wording = Callable[[Session, Sequence[AdverseMove]], Sequence[Reasons | None]]
 """The reasons of each move, in order; ``None`` for a move the wording does not cover."""
 
@@ -63,7 +76,9 @@ class Unworded(IljaError):
 
 def eligibility_wording(session: Session, moves: Sequence[AdverseMove]) -> list[Reasons | None]:
     """A not-eligible decision's reasons: the eligibility snapshot's reason lines (the shared
-    contexts read once each: an import's thousands of applications share a few)."""
+    contexts read once each: an import's thousands of applications share a few), worded from the
+    snapshot each time — a decision is worded once, so ``eligibility.reasons``' memo (keyed by
+    the snapshot's JSON) would cost a serialisation a decision for nothing."""
     contexts: dict[int, Any] = {}
     return [_eligibility_reasons(session, move.application, contexts)
             if move.kind == DecisionKind.NOT_ELIGIBLE else None for move in moves]
@@ -73,7 +88,7 @@ def _eligibility_reasons(session: Session, application: Any, contexts: dict[int,
     context = contexts.get(application.eligibility_context_id)
     if context is None:
         context = contexts[application.eligibility_context_id] = eligibility_context(session, application)
-    lines = reasons(session, application, context=context)
+    lines = snapshots.reason_lines(application.eligibility, context, ("ko", "en"))
     failed = ", ".join((application.eligibility or {}).get("failed") or [])
     ko = "\n".join(lines.get("ko") or [f"충족하지 못한 조건: {failed}"])
     en = "\n".join(lines.get("en") or [f"Conditions not met: {failed}"])
@@ -86,23 +101,29 @@ def _round_basis(title: str, announced: dt.date, round_id: int) -> dict[str, Any
 
 
 def notify_adverse(session: Session, actor: audit.Actor, lines: Sequence[StatusLine],
-                   wording: Wording | None) -> None:
+                   wording: Wording | None, in_hand: Mapping[int, Any] | None = None) -> None:
     """Record the adverse decisions among status lines just written, each with its reasons
     (``wording``) and notice: the one place every status line passes, the opening screening's
-    included. Raises ``Unworded`` for an adverse move ``wording`` does not cover."""
+    included. Raises ``Unworded`` for an adverse move ``wording`` does not cover.
+
+    ``in_hand``: the rows (as ``AdverseMove.application``) a caller has just written, by id (an
+    import's), so they are not read back; the others are."""
     found = [(app_id, kind, reason, details) for app_id, previous, status, reason, details in lines
              if (kind := adverse_decision(S(previous) if previous else None, S(status))) is not None]
     if not found:
         return
-    ids = [app_id for app_id, *_ in found]
-    apps = {a.id: a for a in session.execute(  # the columns the wordings read: no ORM object each
-        select(Application.id, Application.person_id, Application.round_id, Application.score,
-               Application.eligibility, Application.eligibility_context_id)
-        .where(Application.id.in_(ids)))}
+    apps = dict(in_hand or {})
+    ids = [app_id for app_id, *_ in found if app_id not in apps]
+    if ids:
+        apps.update((a.id, a) for a in session.execute(  # the columns the wordings read: no ORM object each
+            select(Application.id, Application.person_id, Application.round_id, Application.score,
+                   Application.eligibility, Application.eligibility_context_id)
+            .where(Application.id.in_(ids))))
     rounds = {r.id: r for r in session.scalars(select(Round).where(
         Round.id.in_({a.round_id for a in apps.values()})))}
     moves = [AdverseMove(apps[app_id], DecisionKind(kind), reason, details) for app_id, kind, reason, details in found]
     worded = wording(session, moves) if wording is not None else [None] * len(moves)
+    bases = {row.id: [_round_basis(row.title, row.announced_on, row.id)] for row in rounds.values()}
     items = []
     for move, words in zip(moves, worded, strict=True):
         if words is None:
@@ -110,6 +131,6 @@ def notify_adverse(session: Session, actor: audit.Actor, lines: Sequence[StatusL
         application, row = move.application, rounds[move.application.round_id]
         items.append(NewDecision(
             application.person_id, move.kind, f"application:{application.id}", *words,
-            basis=[_round_basis(row.title, row.announced_on, row.id)],
+            basis=bases[row.id],  # one list a round: written once (``db.insert_rows``)
             details={"application_id": application.id, "round_id": row.id, "reason_code": move.reason_code}))
     write_decisions(session, actor, items)

@@ -31,9 +31,11 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.applications import judging, rounds, service, statuses
+from ilja.applications.adverse import InHand
 from ilja.applications.errors import ImportRejected, InvalidRow
 from ilja.applications.import_rows import MAX_PROBLEMS, Row, validate_file
 from ilja.applications.models import Application, Channel, table_of
+from ilja.db import insert_ids
 from ilja.people import consents, registry, training_history
 from ilja.people.consent_models import ConsentVia
 from ilja.people.importer import collector_paused
@@ -152,19 +154,23 @@ def _rows_of(session: Session, round_row: Any, taken: list[tuple[Row, Any]],
 
 def _write(session: Session, written: list[tuple[dict[str, Any], Any]], actor: audit.Actor,
            now: dt.datetime) -> int:
-    """Insert applications in one statement, their first history lines through the one writer
-    (``statuses.record_openings``)."""
+    """Insert applications in one statement (``db.insert_ids``), their first history lines and
+    decisions through the one writer (``statuses.record_openings``), handed the rows as written
+    so that the wording does not read them back."""
     rows = [values for values, _ in written]
-    snaps = {values["person_id"]: snap for values, snap in written}
     if not rows:
         return 0
-    table = table_of(Application)
-    ids = session.execute(table.insert().returning(table.c.id, table.c.person_id), rows).all()
+    session.flush()  # the insert below bypasses the unit of work
+    ids = insert_ids(session, table_of(Application), rows)
     statuses.record_openings(session, [
-        statuses.Opening(application_id, *service.screening(snaps[person_id]))
-        for application_id, person_id in ids], channel=Channel.IMPORT.value, actor=actor, now=now)
+        statuses.Opening(application_id, *service.screening(snap), application=InHand(
+            application_id, values["person_id"], values["round_id"], values["score"], values["eligibility"],
+            values["eligibility_context_id"]))
+        for application_id, (values, snap) in zip(ids, written, strict=True)],
+        channel=Channel.IMPORT.value, actor=actor, now=now)
     program = rounds.get_round(session, rows[0]["round_id"]).program_code  # the signed forms' consents (§15)
-    consents.record_many(session, [(person_id, application_id) for application_id, person_id in ids],
+    consents.record_many(session, [(values["person_id"], application_id)
+                                   for application_id, values in zip(ids, rows, strict=True)],
                          consents.paper(program, now.astimezone(clock.SEOUL).date()), via=ConsentVia.PAPER,
                          actor=actor, now=now)
     return len(ids)

@@ -10,15 +10,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ilja.accounts import audit
-from ilja.applications.adverse import Wording, eligibility_wording, notify_adverse
+from ilja.applications.adverse import InHand, Wording, eligibility_wording, notify_adverse
 from ilja.applications.errors import ApplicationNotFound, ConcurrentChange, InvalidTransition
 from ilja.applications.lifecycle import check_transition, selection_owns
 from ilja.applications.models import Application, ApplicationEvent, ApplicationStatus, table_of
 from ilja.applications.rounds import get_round, now_utc, program_kind
+from ilja.db import insert_rows
 
 S = ApplicationStatus
 REMEDY_PREFIX = "appeal."  # a move that undoes a decision an objection overturned
@@ -120,6 +121,7 @@ class Opening:
     status: S
     reason_code: str
     details: dict[str, Any] | None = None
+    application: InHand | None = None  # the row, where the caller has it: not read back for the wording
 
 
 def record_openings(session: Session, openings: Sequence[Opening], *, channel: str,
@@ -129,13 +131,9 @@ def record_openings(session: Session, openings: Sequence[Opening], *, channel: s
     screenings' decisions with their notices. One submission or a whole import; returns the
     lines written."""
     lines = opening_lines(openings, channel=channel, actor=actor, now=now)
-    if lines:
-        session.execute(_INSERT_EVENTS, lines)
+    insert_rows(session, table_of(ApplicationEvent), lines)
     notify_openings(session, openings)
     return lines
-
-
-_INSERT_EVENTS = insert(table_of(ApplicationEvent))
 
 
 def opening_lines(openings: Sequence[Opening], *, channel: str, actor: audit.Actor,
@@ -161,7 +159,8 @@ def notify_openings(session: Session, openings: Sequence[Opening]) -> None:
     the eligibility snapshot."""
     notify_adverse(session, audit.SYSTEM_ACTOR, [
         (o.application_id, S.SUBMITTED.value, S(o.status).value, o.reason_code, o.details or None)
-        for o in openings], eligibility_wording)
+        for o in openings], eligibility_wording,
+        in_hand={o.application_id: o.application for o in openings if o.application is not None})
 
 
 def change_status(session: Session, application_id: int, status: S | str, *,

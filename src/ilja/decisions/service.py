@@ -132,6 +132,7 @@ def write_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDec
     today = now.astimezone(clock.SEOUL).date()
     dates: dict[DecisionKind, dict[str, Any]] = {}
     notices: dict[str, tuple[str, dict[str, str]]] = {}  # by kind: the topic and the notice's parts
+    bases: dict[int, list[dict[str, Any]]] = {}  # a basis shared by many items is one list: written once
     rows = []
     for item in items:
         entry = CATALOGUE[DecisionKind(item.kind)]
@@ -144,7 +145,8 @@ def write_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDec
                 kind_dates["appeal_by"]))
         rows.append({"person_id": item.person_id, "kind": entry.kind.value, "subject_ref": item.subject_ref,
                      "reasons_ko": item.reasons_ko.strip(), "reasons_en": item.reasons_en.strip(),
-                     "basis": list(item.basis), "details": dict(item.details) or None, "decided_on": today,
+                     "basis": bases.setdefault(id(item.basis), list(item.basis)),
+                     "details": dict(item.details) or None, "decided_on": today,
                      **dates[entry.kind], "answer_token": None, "answered_at": None,
                      "actor_id": actor.id, "actor_role": actor.role, "created_at": now})
     if not rows:

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ilja import clock
-from ilja.db import insert_ids
+from ilja.db import insert_ids, insert_rows
 from ilja.messages.models import (
     ChannelKind,
     Delivery,
@@ -215,7 +215,7 @@ def send_many(session: Session, notices: Sequence[tuple[int, str, dict[str, Any]
                                  subject_ref, now, templates.render))
     table = OutboxMessage.__table__
     message_ids = insert_ids(session, table, [values for values, _ in composed])
-    session.execute(insert(Delivery.__table__), [
+    insert_rows(session, Delivery.__table__, [
         {"message_id": message_id, **row}
         for message_id, (_, rows) in zip(message_ids, composed, strict=True) for row in rows])
     return list(message_ids)

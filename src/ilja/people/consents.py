@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.accounts import audit
+from ilja.db import insert_rows
 from ilja.errors import IljaError
 from ilja.people import consent_texts
 from ilja.people.consent_models import Consent, ConsentVia
@@ -138,7 +139,7 @@ def record_many(session: Session, applications: list[tuple[int, int]], given: Ma
     if not applications:
         return
     now = now or clock.now()
-    session.execute(insert(Consent), [
+    insert_rows(session, Consent.__table__, [
         {"person_id": person_id, "application_id": application_id, "purpose": purpose, "version": version,
          "given_via": via.value, "given_at": now, "recorded_by": actor.id}
         for person_id, application_id in applications for purpose, version in sorted(given.items())])
