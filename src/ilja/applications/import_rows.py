@@ -19,6 +19,7 @@ from ilja.applications import rounds, service
 from ilja.applications.errors import ImportRejected, InvalidPreferences, InvalidRow
 from ilja.people.importer import REGISTRY_COLUMNS, quick_record, read_rows
 from ilja.people.person_format import parse_cells
+from ilja.people.quick_records import QuickRecords
 from ilja.people.records import RecordInvalid, RegistryError, ValidRecord, validate_record
 from ilja.rules.population import ALL_FIELDS
 
@@ -122,8 +123,12 @@ def validate_file(path: Path, round_row: Any, units: list[Any], *,
     warnings: list[InvalidRow] = []
     seen_rrn: dict[str, int] = {}
     seen_keys: dict[str, int] = {}
-    for row, cells in rows:
-        record, row_problems = _validate_person(cells, row, program, today)
+    table = list(rows)
+    quick = QuickRecords(program, today).records([cells for _, cells in table])
+    for (row, cells), record in zip(table, quick, strict=True):
+        row_problems: list[InvalidRow] = []
+        if record is None:
+            record, row_problems = _validate_person(cells, row, program, today)
         chosen = _preferences(cells, lists, choices)
         try:
             chosen = service.check_preferences(round_row, units, chosen)

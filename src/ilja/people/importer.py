@@ -25,6 +25,7 @@ from ilja.accounts import audit
 from ilja.files import UnreadableTable, read_table
 from ilja.people.person_format import parse_cells
 from ilja.people.person_format.rows import cell_values
+from ilja.people.quick_records import QuickRecords
 from ilja.people.records import (
     RecordInvalid,
     RegistryError,
@@ -174,20 +175,25 @@ def validate_file(path: Path, *, program: str, on: dt.date | None = None
     if errors:
         raise ImportInvalid(errors)
     valid: list[tuple[int, ValidRecord]] = []
-    for count, (row, cells) in enumerate(rows, 1):
-        if count > MAX_ROWS:
-            raise ImportRefused("import_rows", f"More than {MAX_ROWS:,} rows.",
-                                f"{MAX_ROWS:,}행을 넘습니다.")
+    table = list(rows)
+    quick = QuickRecords(program, on).records([cells for _, cells in table[:MAX_ROWS]])
+    for (row, cells), record in zip(table, quick, strict=False):  # more than MAX_ROWS: below
         if "__invalid__" in cells:
             errors.append(FieldError(row, "record", "not a JSON object", "json_invalid"))
             continue
-        record, problems = _row(cells, row, program=program, on=on)
+        problems: list[FieldError] = []
+        if record is None:
+            record, problems = _row(cells, row, program=program, on=on)
         errors += problems
         if record is not None:
             valid.append((row, record))
             warnings += [FieldError(row, w.field, w.message, w.code) for w in record.warnings]
         if len(errors) >= MAX_ERRORS:
             break
+    else:
+        if len(table) > MAX_ROWS:
+            raise ImportRefused("import_rows", f"More than {MAX_ROWS:,} rows.",
+                                f"{MAX_ROWS:,}행을 넘습니다.")
     if errors:
         raise ImportInvalid(errors[:MAX_ERRORS])
     return valid, warnings

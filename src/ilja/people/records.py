@@ -180,11 +180,14 @@ class ValidRecord:
     rrn: Rrn | None
     rrn_refused: bool
     warnings: list[Problem] = field(default_factory=list)
+    # ``format_fields`` when the record was built from checked columns (``people.quick_records``)
+    stored: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def format_fields(self) -> dict[str, Any]:
         """The person-format columns, in the JSON shapes the database stores."""
-        data = self.record.model_dump(mode="json", exclude={"id", *REGISTRY_FIELDS})
-        return data
+        if self.stored is not None:
+            return self.stored.copy()
+        return self.record.model_dump(mode="json", exclude={"id", *REGISTRY_FIELDS})
 
 
 def base_program(program: str) -> str:
@@ -213,6 +216,11 @@ def _rrn_problem(error: InvalidRrn) -> Problem:
 
 def _warning(code_field: str, warning: RrnWarning) -> Problem:
     return Problem(code_field, warning.code, warning.message, warning.message_ko)
+
+
+def rrn_warnings(number: Rrn) -> list[Problem]:
+    """What a kept RRN is worth saying about (a check digit that does not match)."""
+    return [_warning("rrn", w) for w in number.warnings]
 
 
 RRN_REFUSED = Problem(
@@ -252,7 +260,7 @@ def validate_record(data: Mapping[str, Any], *, program: str, on: dt.date | None
             except InvalidRrn as error:
                 problems.append(_rrn_problem(error))
             else:
-                warnings.extend(_warning("rrn", w) for w in number.warnings)
+                warnings.extend(rrn_warnings(number))
                 if raw.get("birth_date") in (None, ""):
                     raw["birth_date"] = number.birth_date
     try:
