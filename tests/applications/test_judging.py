@@ -6,6 +6,7 @@ with and without a training history; and a stored person taken without validatin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from types import SimpleNamespace
@@ -77,7 +78,8 @@ def check(round_row: Any, rows: list[Any], histories_by_id: dict[int, list[Any]]
     for row, snap in zip(rows, judged, strict=True):
         history = histories_by_id[row.id]
         want = expected(round_row, row, history, alone)
-        assert snap == want
+        assert snap == want and vars(snap) == vars(want)
+        assert list(vars(snap)) == [f.name for f in dataclasses.fields(snapshot.Snapshot)]
         assert json.dumps(snap.person, ensure_ascii=False) == json.dumps(want.person, ensure_ascii=False)
         assert json.dumps(snap.context, ensure_ascii=False) == json.dumps(want.context, ensure_ascii=False)
         fresh = Engine(alone.tree).evaluate_person(
