@@ -258,8 +258,9 @@ def _bound(type_: Any, dialect: Dialect, values: list[Any]) -> list[Any]:
     process = type_._cached_bind_processor(dialect)
     if process is None:
         return values
-    done = {key: _serialised(process(value)) for key, value in {id(value): value for value in values}.items()}
-    return [done[id(value)] for value in values]
+    keys = list(map(id, values))
+    done = {key: _serialised(process(value)) for key, value in dict(zip(keys, values, strict=True)).items()}
+    return list(map(done.__getitem__, keys))
 
 
 def _serialised(value: Any) -> Any:
