@@ -10,7 +10,9 @@ import contextlib
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 ADMIN_URL = os.environ.get("ILJA_TEST_POSTGRES_URL",
                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -100,3 +102,22 @@ def scratch_postgres(label: str) -> Iterator[str]:
     finally:
         dispose_engines()
         drop_database(name)
+
+
+def server_cpu(session: Any) -> Callable[[], float | None]:
+    """The CPU seconds PostgreSQL's process for this session has used so far, read from /proc
+    when the server runs on this machine (None otherwise): under a shared machine's load the
+    wall time swings several times over, the CPU a view costs much less. Parallel workers, if a
+    plan starts any, are not counted."""
+    from sqlalchemy import text
+
+    pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    stat, tick = Path(f"/proc/{pid}/stat"), os.sysconf("SC_CLK_TCK")
+
+    def used() -> float | None:
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return used

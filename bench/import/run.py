@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from bench import options
+from bench import databases, options
 from bench.databases import PostgresUnreachable, scratch_postgres
 from ilja.accounts import audit
 from ilja.applications import importer, rounds
@@ -120,13 +120,18 @@ def run_once(url: str, path: Path, rows: int, keys: Path, select: bool = False) 
     keyring = generate_key_file(keys)
     started, cpu = time.perf_counter(), time.process_time()
     with transaction(engine_for(url)) as session:
+        server = databases.server_cpu(session) if session.get_bind().dialect.name == "postgresql" else None
+        server_before = server() if server else None
         report = importer.import_applications(session, path, round_id, ACTOR, keyring=keyring)
+        server_after = server() if server else None
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert report.applications == rows, report
+    on_server = ("" if server_before is None or server_after is None else
+                 f", PostgreSQL's process {server_after - server_before:.1f} s")
     print(f"  {report.applications:,} applications ({report.eligible:,} eligible, "
           f"{report.ineligible:,} not), {report.persons_created:,} persons created; "
-          f"this process used {cpu:.0f} s of CPU ({rows / cpu:,.0f} rows per CPU-second; "
-          f"load average {os.getloadavg()[0]:.1f})")
+          f"this process used {cpu:.1f} s of CPU ({rows / cpu:,.0f} rows per CPU-second){on_server}; "
+          f"load average {os.getloadavg()[0]:.1f}")
     if select:
         select_round(url, round_id)
     return seconds

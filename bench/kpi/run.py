@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import options
+from bench import databases, options
 from bench.databases import PostgresUnreachable, scratch_postgres
 
 GOAL_MS = 200.0
@@ -62,25 +62,6 @@ def views(session: Any, year: int) -> dict[str, Callable[[], Any]]:
     return found
 
 
-def _server_cpu(session: Any) -> Callable[[], float | None]:
-    """The CPU seconds PostgreSQL's process for this session has used so far, read from /proc
-    when the server runs on this machine (None otherwise): under a shared machine's load the
-    wall time swings several times over, the CPU a view costs much less. Parallel workers, if a
-    plan starts any, are not counted."""
-    from sqlalchemy import text
-
-    pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    stat, tick = Path(f"/proc/{pid}/stat"), os.sysconf("SC_CLK_TCK")
-
-    def used() -> float | None:
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / tick  # utime + stime
-    return used
-
-
 def _floor(session: Any, repeat: int) -> float:
     """What merely reading the outcomes costs on this machine now: any view that judges them
     reads them all (median ms of ``repeat`` counts)."""
@@ -119,7 +100,7 @@ def measure(url: str, repeat: int, per_year: int, output: Path | None) -> list[s
         floor = _floor(session, repeat)
         print(f"floor: PostgreSQL counting the {report.outcomes:,} outcome rows, median {floor:.1f} ms "
               f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-        server_cpu = _server_cpu(session)
+        server_cpu = databases.server_cpu(session)
         for label, run in views(session, 2025).items():
             run()  # warm the plan cache and the connection
             times = []

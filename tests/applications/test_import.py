@@ -131,7 +131,9 @@ def test_the_same_file_imported_twice_changes_nothing(database_url, keyring, tmp
 
 def test_each_not_eligible_row_gets_its_own_decision_and_notice(database_url, keyring, tmp_path):
     """The decisions and their notices are written a batch at a time (``decisions.service.write_decisions``,
-    ``db.insert_ids``): each must still name its own application, person and decision."""
+    ``db.insert_ids``): each must still name its own application, person and decision, and its
+    reasons, worded from the snapshot in hand (``adverse.notify_adverse``'s ``in_hand``), read as
+    the stored snapshot words them."""
     round_id = open_round(database_url)
     rows = [row(n, **({"able_to_work": "아니오"} if n % 3 else {})) for n in range(1, 10)]
     report = run_import(database_url, write_csv(tmp_path / "mixed.csv", rows), round_id, keyring)
@@ -150,6 +152,7 @@ def test_each_not_eligible_row_gets_its_own_decision_and_notice(database_url, ke
             application = session.get(Application, int(decision.subject_ref.split(":")[1]))
             assert decision.person_id == application.person_id
             assert decision.details["application_id"] == application.id
-            assert decision.reasons_en == "\n".join(eligibility.reasons(session, application)["en"])
+            stored = eligibility.reasons(session, application)  # worded again from the stored snapshot
+            assert (decision.reasons_ko, decision.reasons_en) == ("\n".join(stored["ko"]), "\n".join(stored["en"]))
         for notice in notices:
             assert f"/my/decisions/{notice.subject_ref.split(':')[1]}" in notice.body
