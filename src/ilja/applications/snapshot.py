@@ -28,8 +28,14 @@ from ilja.rules.parameters import ParameterUse
 SNAPSHOT_VERSION = 1
 
 
+# Values already JSON-ready as they are (most of a condition's inputs)
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready values: dates as ISO text, numpy scalars as Python numbers."""
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):
