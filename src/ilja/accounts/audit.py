@@ -225,14 +225,15 @@ def seal(session: Session) -> int:
                 actor_role=row.actor_role, source_address=row.source_address, action=row.action,
                 subject_person_id=row.subject_person_id, object_type=row.object_type,
                 object_id=row.object_id, reason=row.reason, details=row.details or {})
-            digest = entry_hash(previous, entry)
+            text = canonical(entry)
+            digest = entry_hash(previous, entry, text)
             records.append({
                 "sequence": sequence, "timestamp": entry.timestamp, "actor_id": entry.actor_id,
                 "actor_role": entry.actor_role, "source_address": entry.source_address,
                 "action": entry.action, "subject_person_id": entry.subject_person_id,
                 "object_type": entry.object_type, "object_id": entry.object_id,
                 "reason": entry.reason, "details": dict(entry.details),
-                "canonical": canonical(entry).decode("utf-8"), "previous_hash": previous,
+                "canonical": text.decode("utf-8"), "previous_hash": previous,
                 "entry_hash": digest})
             previous = digest
         if records:

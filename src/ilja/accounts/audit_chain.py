@@ -192,8 +192,10 @@ def canonical(entry: AuditEntry) -> bytes:
                       ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
-def entry_hash(previous_hash: str, entry: AuditEntry) -> str:
-    return hashlib.sha256(bytes.fromhex(previous_hash) + canonical(entry)).hexdigest()
+def entry_hash(previous_hash: str, entry: AuditEntry, text: bytes | None = None) -> str:
+    """``text``: the entry's ``canonical`` bytes, if the caller made them already (the sealer
+    stores them too, so they are serialised once)."""
+    return hashlib.sha256(bytes.fromhex(previous_hash) + (canonical(entry) if text is None else text)).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,13 +122,6 @@ def application_out(session: DbSession, application: Application, detail: bool =
     return ApplicationOut(**values)
 
 
-def _person(session: DbSession, person_id: int) -> Any:
-    row = service.person_record(session, person_id)
-    if row is None:
-        raise PersonNotFound(person_id)
-    return service.applicant(session, row)
-
-
 def _consents(program: str, consent: ConsentIn | None, staff: bool) -> dict[str, str]:
     """The consents given: as sent, or (staff entering a signed paper form) the texts in force;
     a citizen who sends none is refused (개인정보 보호법 §15)."""
@@ -144,10 +137,12 @@ def _submit(session: DbSession, round_id: int, person_id: int, preferences: list
     PostgreSQL), and answer with the application serialised once: 201, or 200 with
     ``Idempotent-Replayed: true`` for a retry (the route's response model documents it),
     committed before the answer leaves."""
-    locked = rounds.lock_round_with_units(session, round_id, shared=True)
+    locked, person = service.round_and_applicant(session, round_id, person_id)
     row = locked[0]
     given = _consents(row.program_code, consent, staff)
-    person = consents.usable_person(_person(session, person_id), given, row.starts_on)
+    if person is None:
+        raise PersonNotFound(person_id)
+    person = consents.usable_person(person, given, row.starts_on)
     via = ConsentVia.PAPER if staff else ConsentVia.API
     submission = service.submit(
         session, round_id=round_id, person_id=person_id, person=person, preferences=preferences,

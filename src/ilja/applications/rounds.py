@@ -398,7 +398,8 @@ class Unit(NamedTuple):
 
 
 @lru_cache(maxsize=2)
-def _round_with_units(shared: bool) -> Select[Any]:
+def round_with_units(shared: bool) -> Select[Any]:
+    """The statement ``lock_round_with_units`` runs (one that adds columns to it: ``round_and_units``)."""
     rounds, units = Round.__table__, RoundUnit.__table__
     return (select(rounds, *(units.c[name].label(f"unit_{name}") for name in Unit._fields))
             .outerjoin(units, units.c.round_id == rounds.c.id)
@@ -412,7 +413,11 @@ def lock_round_with_units(session: Session, round_id: int, *, shared: bool = Fal
     one statement compiled once: the round as a row (its columns by name) and its units, no
     mapped objects to build (a submission's path; ``shared``: a share lock, which its status
     and window hold under until the caller's transaction ends)."""
-    rows = session.execute(_round_with_units(shared), {"round_id": round_id}).all()
+    return round_and_units(session.execute(round_with_units(shared), {"round_id": round_id}).all(), round_id)
+
+
+def round_and_units(rows: Sequence[Row[Any]], round_id: int) -> tuple[Row[Any], list[Unit]]:
+    """The round and its units out of ``round_with_units``'s rows."""
     if not rows:
         raise RoundNotFound(round_id)
     return rows[0], [Unit(r.unit_code, r.unit_name, r.unit_kind, r.unit_seats, r.unit_parent_code)

@@ -16,6 +16,7 @@ import secrets
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -52,6 +53,8 @@ from ilja.applications.rounds import (
     choosable,
     lock_round_with_units,
     now_utc,
+    round_and_units,
+    round_with_units,
     taking_applications,
 )
 from ilja.applications.statuses import (
@@ -199,6 +202,36 @@ def person_record(session: Session, person_id: int) -> Any:
     """The columns of a registered person the rules read, as a row (None if there is no such
     person): one compiled statement, no mapped object (a submission's path)."""
     return session.execute(_person_columns(), {"person_id": person_id}).first()
+
+
+@functools.cache
+def _round_and_applicant() -> Any:
+    persons = PersonRow.__table__
+    person_id = bindparam("person_id")
+    return (round_with_units(True)
+            .add_columns(*(persons.c[name].label(f"person_{name}") for name in ("id", *registry.FORMAT_COLUMNS)),
+                         training_history.ended_here(person_id).label("person_ended"))
+            .outerjoin(persons, persons.c.id == person_id))
+
+
+def round_and_applicant(session: Session, round_id: int, person_id: int
+                        ) -> tuple[tuple[Any, list[Any]], Person | None]:
+    """The round share-locked with its units (``lock_round_with_units``) and the applicant as
+    the rules judge them (``person_record`` and ``applicant``; None if there is no such person).
+    On PostgreSQL one statement reads them all (a submission's reads, one round trip where they
+    took three); SQLite reads them in turn."""
+    if session.get_bind().dialect.name != "postgresql":
+        locked = lock_round_with_units(session, round_id, shared=True)
+        found = person_record(session, person_id)
+        return locked, None if found is None else applicant(session, found)
+    rows = session.execute(_round_and_applicant(), {"round_id": round_id, "person_id": person_id}).all()
+    locked, first = round_and_units(rows, round_id), rows[0]
+    if first.person_id is None:
+        return locked, None
+    record = SimpleNamespace(id=first.person_id,
+                             **{name: getattr(first, f"person_{name}") for name in registry.FORMAT_COLUMNS})
+    history = training_history.whole_history(record.training_history or [], first.person_ended or [])
+    return locked, registry.person_format(record, training_history=history)
 
 
 def evaluate(row: Round, person: Person, engine: Engine | None = None) -> snapshots.Snapshot:

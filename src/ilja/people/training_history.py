@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import JSON, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from ilja.people.models import EndedCourse
@@ -38,8 +38,27 @@ def histories(session: Session, registered: dict[int, list[dict[str, Any]]]) -> 
             found[row.person_id].append({"program": row.program, "start": row.started_on.isoformat(),
                                          "end": row.ended_on.isoformat(), "result": row.result})
     for history in found.values():
-        history.sort(key=lambda r: (str(r["start"]), str(r["end"])))
+        _in_order(history)
     return found
+
+
+def _in_order(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    history.sort(key=lambda r: (str(r["start"]), str(r["end"])))
+    return history
+
+
+def ended_here(person_id: Any) -> Any:
+    """The courses ``person_id`` ended here as one JSON array in the rules' format (PostgreSQL's
+    JSON writes dates as ISO text): a submission reads it with its other reads, one statement."""
+    course = func.json_build_object("program", EndedCourse.program, "start", EndedCourse.started_on,
+                                    "end", EndedCourse.ended_on, "result", EndedCourse.result)
+    return select(func.json_agg(course, type_=JSON)).where(EndedCourse.person_id == person_id).scalar_subquery()
+
+
+def whole_history(registered: list[dict[str, Any]], ended: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One person's whole history, as ``histories`` gives it, from their registered history and
+    the courses they ended here (``ended_here``'s)."""
+    return _in_order([*(dict(r) for r in registered), *ended])
 
 
 def record_ended_course(session: Session, *, enrolment_id: int, person_id: int, program: str,
