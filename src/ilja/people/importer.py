@@ -127,8 +127,9 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str 
 
     def rows() -> Iterator[tuple[int, dict[str, str | None]]]:
         for number, values in enumerate(table[1:], 1):
-            cells = {name: _cell_text(v) for name, v in zip(header, values, strict=False) if name}
-            if any(v is not None for v in cells.values()):
+            cells = {name: (v.strip() or None) if v.__class__ is str else _cell_text(v)
+                     for name, v in zip(header, values, strict=False) if name}
+            if any(cells.values()):  # a cell's text is never empty: None then
                 yield number, cells
 
     return header, rows()

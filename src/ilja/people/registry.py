@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, or_, select, text, update
+import psycopg
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,7 @@ from ilja import clock, paging
 from ilja.accounts import audit
 from ilja.accounts.roles import Permission, PermissionDenied, Role, has_permission
 from ilja.accounts.scope import SYSTEM, Kind, Scope
-from ilja.db import insert_ids
+from ilja.db import insert_ids, insert_rows, reserve_ids
 from ilja.people.contact import check_contact
 from ilja.people.models import DuplicateFlag, FlagStatus, Household, Person
 from ilja.people.records import (
@@ -47,6 +48,7 @@ from ilja.people.rrn import (
     decrypt_rrn,
     encrypt_rrn,
     parse_rrn,
+    rrn_encrypter,
 )
 from ilja.rules import population
 from ilja.text import TEXT_PROBLEMS, text_problem
@@ -177,7 +179,8 @@ def _register_batch(session: Session, batch: list[ValidRecord], *, actor: audit.
         with session.begin_nested():
             created = _insert_many(session, [batch[i] for i in fresh], keyring=keyring,
                                    program=program, active=[indexes[i] for i in fresh])
-    except IntegrityError:  # a concurrent transaction stored one of these RRNs: one by one
+    except (IntegrityError, psycopg.IntegrityError):  # a concurrent transaction stored one of
+        # these RRNs (PostgreSQL's COPY raises the driver's error): one by one
         return [register_person(session, valid, actor=actor, program=program, keyring=keyring)
                 for valid in batch]
     people = dict(found) | dict(zip(fresh, created, strict=True))
@@ -214,44 +217,27 @@ def _batch_entry(action: str, ids: list[int], program: str, state: str,
 
 def _insert_many(session: Session, records: list[ValidRecord], *, keyring: KeyRing,
                  program: str, active: list[list[str] | None]) -> list[Any]:
-    """New persons in one insert, their RRN tokens bound to the new ids (on PostgreSQL the ids
-    are taken from the sequence first; SQLite's come from the insert, then one update). Returned
-    as written, their columns as attributes of plain objects (an ORM object costs 0.1 ms to make),
-    not attached to the session. ``active``: each record's blind indexes, the active key's first."""
+    """New persons in one insert through the driver (``db.insert_rows``), their ids taken first
+    so that each RRN token is bound to its id in the same insert. Returned as written, their
+    columns as attributes of plain objects (an ORM object costs 0.1 ms to make), not attached
+    to the session. ``active``: each record's blind indexes, the active key's first."""
     if not records:
         return []
     now = clock.now()
     table = Person.__table__
+    encrypt = rrn_encrypter(keyring)
     rows = []
-    for valid, indexes in zip(records, active, strict=True):
+    for new_id, valid, indexes in zip(reserve_ids(session, table, len(records)), records, active,
+                                      strict=True):
         number = valid.rrn
         rows.append(_row_values(valid) | {
-            "created_at": now, "updated_at": now,
+            "id": new_id, "created_at": now, "updated_at": now,
+            "rrn_token": None if number is None else encrypt(number, rrn_context(new_id)),
             "rrn_index": None if indexes is None else indexes[0],
             "rrn_masked": None if number is None else number.masked,
             "rrn_basis": None if number is None else program})
-    if session.get_bind().dialect.name == "postgresql":  # ids first: one insert, tokens in it
-        ids = sorted(session.execute(text(
-            "SELECT nextval(pg_get_serial_sequence('persons', 'id')) FROM generate_series(1, :n)"),
-            {"n": len(rows)}).scalars())
-        tokens = _tokens(ids, records, keyring)
-        session.execute(insert(table), [values | {"id": new_id, "rrn_token": tokens.get(new_id)}
-                                        for new_id, values in zip(ids, rows, strict=True)])
-    else:  # SQLite: the ids the insert gives, then the tokens (an update costs little here)
-        ids = insert_ids(session, table, rows)
-        tokens = _tokens(ids, records, keyring)
-        if tokens:
-            session.execute(update(table).where(table.c.id == bindparam("b_id"))
-                            .values(rrn_token=bindparam("b_token")),
-                            [{"b_id": new_id, "b_token": token} for new_id, token in tokens.items()])
-    return [SimpleNamespace(id=new_id, email=None, rrn_token=tokens.get(new_id), **values)
-            for new_id, values in zip(ids, rows, strict=True)]
-
-
-def _tokens(ids: Sequence[int], records: list[ValidRecord], keyring: KeyRing) -> dict[int, str]:
-    """Each new person's RRN token, bound to its id (``rrn_context``)."""
-    return {new_id: encrypt_rrn(valid.rrn, keyring, context=rrn_context(new_id))
-            for new_id, valid in zip(ids, records, strict=True) if valid.rrn is not None}
+    insert_rows(session, table, rows)
+    return [SimpleNamespace(email=None, **values) for values in rows]
 
 
 def _flag_many(session: Session, people: list[Any], *,

@@ -56,10 +56,12 @@ from ilja.people.rrn.tokens import (
     decrypt_value,
     encrypt_rrn,
     encrypt_value,
+    encrypter,
     index_key_id,
     reencrypt,
     rotate_blind_index,
     rotate_records,
+    rrn_encrypter,
     token_key_id,
 )
 
@@ -69,7 +71,7 @@ __all__ = [
     "KeySet", "NONCE_BYTES", "RANDOM_SERIAL_SINCE", "RRN_PURPOSE", "RotatedRecord",
     "RotationError", "Rrn", "RrnError", "RrnWarning", "TOKEN_VERSION", "TokenError", "WEIGHTS",
     "add_active_key", "blind_index", "blind_index_candidates", "candidate_indexers", "decrypt_rrn", "decrypt_value",
-    "encrypt_rrn", "encrypt_value", "expected_check_digit", "generate_key_file", "index_key_id",
+    "encrypt_rrn", "encrypt_value", "encrypter", "expected_check_digit", "generate_key_file", "index_key_id",
     "load_keyring", "mask", "parse_rrn", "reencrypt", "rotate_blind_index", "rotate_records",
-    "token_key_id",
+    "rrn_encrypter", "token_key_id",
 ]

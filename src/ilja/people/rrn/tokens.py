@@ -66,11 +66,24 @@ def encrypt_value(plaintext: bytes, keyring: KeyRing, *, purpose: str,
     A random 96-bit nonce per value; with 2³² values per key the collision risk stays below
     NIST SP 800-38D's bound, and rotation keeps every key far under it.
     """
+    return encrypter(keyring, purpose=purpose)(plaintext, context)
+
+
+def encrypter(keyring: KeyRing, *, purpose: str) -> Callable[[bytes, str | None], str]:
+    """``encrypt_value`` of many values (an import's RRNs): the cipher under the active key and
+    the associated data's head made once; a random nonce is still drawn for each value."""
     key_id = keyring.encryption.active
-    nonce = secrets.token_bytes(NONCE_BYTES)
-    sealed = AESGCM(keyring.encryption.active_key).encrypt(
-        nonce, plaintext, _aad(purpose, key_id, context))
-    return f"{TOKEN_VERSION}:{key_id}:{_b64(nonce + sealed)}"
+    cipher = AESGCM(keyring.encryption.active_key)
+    aad = _aad(purpose, key_id, None)
+    head = f"{TOKEN_VERSION}:{key_id}:"
+
+    def encrypt(plaintext: bytes, context: str | None) -> str:
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        sealed = cipher.encrypt(nonce, plaintext,
+                                aad if context is None else aad + b"|" + context.encode())
+        return head + _b64(nonce + sealed)
+
+    return encrypt
 
 
 def decrypt_value(token: str, keyring: KeyRing, *, purpose: str,
@@ -90,9 +103,13 @@ def decrypt_value(token: str, keyring: KeyRing, *, purpose: str,
 
 def encrypt_rrn(rrn: Rrn | str, keyring: KeyRing, *, context: str | None = None) -> str:
     """Encrypt the 13 digits. ``context`` (e.g. the person id) also binds the token to its row."""
-    number = rrn if isinstance(rrn, Rrn) else parse_rrn(rrn)
-    return encrypt_value(number.digits.encode("ascii"), keyring, purpose=RRN_PURPOSE,
-                         context=context)
+    return rrn_encrypter(keyring)(rrn if isinstance(rrn, Rrn) else parse_rrn(rrn), context)
+
+
+def rrn_encrypter(keyring: KeyRing) -> Callable[[Rrn, str | None], str]:
+    """``encrypt_rrn`` of many numbers, the cipher made once (``encrypter``)."""
+    encrypt = encrypter(keyring, purpose=RRN_PURPOSE)
+    return lambda number, context: encrypt(number.digits.encode("ascii"), context)
 
 
 def decrypt_rrn(token: str, keyring: KeyRing, *, context: str | None = None) -> Rrn:

@@ -1,0 +1,44 @@
+"""A batch of new persons whose insert finds one of its RRNs already stored (by a transaction
+that got there between the batch's look-up and its insert) is registered one by one, matching
+that person — on SQLite (SQLAlchemy's error) and PostgreSQL (COPY raises the driver's)."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+from sqlalchemy import func, select
+
+from ilja.db import engine_for, transaction
+from ilja.people import registry
+from ilja.people.models import Person
+from ilja.people.records import validate_record
+from tests.people.conftest import MANAGER, TODAY, record, valid_rrn
+
+
+def test_a_batch_whose_rrn_was_stored_meanwhile_is_registered_one_by_one(database_url, keyring):
+    numbers = [valid_rrn("900101", "1", f"1{k:04d}") for k in range(3)]
+    records = [validate_record(record(rrn=n, phone=f"010-3000-000{k}"), program="companion_jobs",
+                               on=TODAY) for k, n in enumerate(numbers)]
+    first: list[int] = []
+
+    with transaction(engine_for(database_url)) as session:
+        real = session.begin_nested
+
+        def stored_meanwhile():  # after the batch's look-up, before its insert
+            if not first:
+                first.append(0)
+                person, _ = registry.register_person(session, records[1], actor=MANAGER,
+                                                     program="companion_jobs", keyring=keyring)
+                first[0] = person.id
+            return real()
+
+        with mock.patch.object(session, "begin_nested", side_effect=stored_meanwhile):
+            done = registry.register_people(session, records, actor=MANAGER,
+                                            program="companion_jobs", keyring=keyring)
+    assert [r.created for r in done] == [True, False, True]
+    assert done[1].person.id == first[0]
+    with transaction(engine_for(database_url)) as session:
+        assert session.execute(select(func.count()).select_from(Person)).scalar_one() == 3
+        for number, registration in zip(numbers, done, strict=True):
+            assert registry.find_by_rrn(session, number, keyring=keyring).id == \
+                registration.person.id
