@@ -18,16 +18,18 @@ from ilja.outcomes import queries, states
 from ilja.outcomes.judges import Judge, all_judges
 from ilja.outcomes.models import OutcomeState, Participation, StateJudge
 from ilja.outcomes.rates import cohort_for, definition
-from ilja.outcomes.service import OutcomeInput, record_outcome
+from ilja.outcomes.service import OutcomeInput, complete, record_outcome
 from tests.outcomes.test_queries import STAFF, generated
 
 MINE = ("outcome_states", "outcome_state_judges")
 
 
-def kept_states(session) -> dict[tuple[str, int], tuple[dt.date | None, dt.date | None]]:
-    rows = session.execute(select(StateJudge.key, OutcomeState.participation_id, OutcomeState.counted_on,
-                                  OutcomeState.excluded_on).join(StateJudge, StateJudge.id == OutcomeState.judge_id))
-    return {(key, pid): (counted, excluded) for key, pid, counted, excluded in rows}
+def kept_states(session) -> dict[tuple[str, int], tuple]:
+    """Every kept state by (judge key, participation): its days and the cohort columns it carries."""
+    s = OutcomeState
+    rows = session.execute(select(StateJudge.key, s.participation_id, s.counted_on, s.excluded_on, s.program_code,
+                                  s.completed_on, s.campus_code).join(StateJudge, StateJudge.id == s.judge_id))
+    return {(key, pid): tuple(rest) for key, pid, *rest in rows}
 
 
 def recounted(session) -> dict[tuple[str, int], tuple[dt.date | None, dt.date | None]]:
@@ -43,8 +45,8 @@ def test_migration_matches_the_models(database_url):
 
 
 def test_the_states_kept_by_the_writers_equal_a_recount_after_any_writes(database_url):
-    """Outcomes in any order (some learnt long after, some outside the window), then a few
-    participations removed: after each step the kept table is what a recount
+    """Outcomes in any order (some learnt long after, some outside the window), a few completions
+    moved to another day, a few participations removed: after each step the kept table is what a recount
     from the outcome rows gives."""
     with transaction(engine_for(database_url)) as session:
         assert {key for key in session.execute(select(StateJudge.key)).scalars()} == {
@@ -64,6 +66,11 @@ def test_the_states_kept_by_the_writers_equal_a_recount_after_any_writes(databas
                 employer="회사" if kind == "employed" else None,
                 contract_type=rng.choice(["permanent", "part_time"]) if kind == "employed" else None), actor=STAFF)
         kept = kept_states(session)
+        assert kept == recounted(session)
+        for pid in ids[10:15]:  # completed again, on another day: the states carry the new day
+            complete(session, pid, session.get(Participation, pid).completed_on + dt.timedelta(days=3), actor=STAFF)
+        kept = kept_states(session)
+        assert {kept[key][3] for key in kept if key[1] == ids[10]} == {session.get(Participation, ids[10]).completed_on}
         assert kept == recounted(session)
         session.execute(delete(Participation).where(Participation.id.in_(ids[:10])))
         kept = kept_states(session)

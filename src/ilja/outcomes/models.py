@@ -166,13 +166,18 @@ class StateJudge(Base):
 class OutcomeState(Base):
     """The days a completer was first counted and first excluded under a judge (migration 0401);
     a completer without a row has neither. The dashboard counts these instead of judging every
-    outcome row at every view (issue 20 §4)."""
+    outcome row at every view (issue 20 §4). The participation's program, completion day and
+    campus come along (kept by the writers too), so that the headlines count cohorts here alone."""
 
     __tablename__ = "outcome_states"
+    __table_args__ = (Index("ix_outcome_states_judge_completed", "judge_id", "completed_on"),)
 
     judge_id: Mapped[int] = mapped_column(ForeignKey("outcome_state_judges.id", ondelete="CASCADE"),
                                           primary_key=True)
     participation_id: Mapped[int] = mapped_column(
         ForeignKey("outcome_participations.id", ondelete="CASCADE"), primary_key=True, index=True)
+    program_code: Mapped[str] = mapped_column(String(64))
+    completed_on: Mapped[dt.date] = mapped_column(Date)
+    campus_code: Mapped[str | None] = mapped_column(String(64))
     counted_on: Mapped[dt.date | None] = mapped_column(Date)
     excluded_on: Mapped[dt.date | None] = mapped_column(Date)

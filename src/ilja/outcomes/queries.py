@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ilja import paging
@@ -58,14 +58,28 @@ class Filters:
     campus: str | None = None
 
 
-def _cohort_conditions(rule: RateDefinition, cohort: Cohort, filters: Filters) -> list[Any]:
+def _written(value: Any) -> Any:
+    """A date or key written into the SQL text rather than sent as a parameter. After a
+    statement's fifth run PostgreSQL may plan it once for any parameters: a range on an unknown
+    date then looks like 0.5 % of the completers, which it joins one by one to their states —
+    three times the CPU of the plan for the dates given (bench/kpi). With the values in the text
+    every run is planned for its own."""
+    return literal(value, literal_execute=True)
+
+
+def _cohort_conditions(rule: RateDefinition, cohort: Cohort, filters: Filters, table: Any = None) -> list[Any]:
+    """The cohort's completers among the participations, or among ``table``'s rows (the kept
+    states, which only completers have)."""
+    c = P if table is None else table.c
     programs = set(rule.programs)
     if filters.program:
         programs &= {filters.program}
-    conditions = [P.status == "completed", P.program_code.in_(sorted(programs) or [""]),
-                  P.completed_on >= cohort.start, P.completed_on <= cohort.end]
+    conditions = [c.program_code.in_(sorted(programs) or [""]),
+                  c.completed_on >= _written(cohort.start), c.completed_on <= _written(cohort.end)]
+    if table is None:
+        conditions.insert(0, P.status == "completed")
     if filters.campus:
-        conditions.append(P.campus_code == filters.campus)
+        conditions.append(c.campus_code == filters.campus)
     return conditions
 
 
@@ -76,7 +90,8 @@ def _conditions(rule: RateDefinition, as_of: dt.date, *,
     through ``_readable(…, read_by)`` are known by ``read_by``: when that is ``as_of``, the
     dates are not tested again for every row."""
     o = OutcomeRecord
-    known = [] if read_by == as_of else [o.recorded_on <= as_of, o.effective_on <= as_of]
+    day = _written(as_of)
+    known = [] if read_by == as_of else [o.recorded_on <= day, o.effective_on <= day]
     counts, excludes = states.judged(Judge.of(rule))
     return and_(*known, counts), and_(*known, excludes)
 
@@ -86,7 +101,7 @@ def _readable(rules: list[RateDefinition], as_of: dt.date) -> list[Any]:
     than their own conditions (which still decide), that the planner answers with one scan."""
     o = OutcomeRecord
     kinds = set().union(*(r.counted_outcomes | r.excluded_from_denominator for r in rules))
-    return [o.kind.in_(sorted(kinds) or [""]), o.recorded_on <= as_of, o.effective_on <= as_of]
+    return [o.kind.in_(sorted(kinds) or [""]), o.recorded_on <= _written(as_of), o.effective_on <= _written(as_of)]
 
 
 def _states(session: Session, measures: list[tuple[RateDefinition, dt.date]]) -> tuple[Any, list[Any]]:
@@ -102,11 +117,13 @@ def _states(session: Session, measures: list[tuple[RateDefinition, dt.date]]) ->
         tables = {key: OutcomeState.__table__.alias(f"states{i}") for i, key in enumerate(sorted(ids))}
         joined = P.__table__
         for key, table in tables.items():
-            joined = joined.outerjoin(table, and_(table.c.participation_id == P.id, table.c.judge_id == ids[key]))
+            joined = joined.outerjoin(table, and_(table.c.participation_id == P.id,
+                                                  table.c.judge_id == _written(ids[key])))
         found = []
         for rule, as_of in measures:
             table = tables[Judge.of(rule).key]
-            found.append(case((table.c.counted_on <= as_of, 2), (table.c.excluded_on <= as_of, 1), else_=0))
+            day = _written(as_of)
+            found.append(case((table.c.counted_on <= day, 2), (table.c.excluded_on <= day, 1), else_=0))
         return joined, found
     o = OutcomeRecord
     latest = max(as_of for _, as_of in measures)
@@ -121,20 +138,44 @@ def _states(session: Session, measures: list[tuple[RateDefinition, dt.date]]) ->
 
 def headlines(session: Session, measures: list[tuple[RateDefinition, Cohort]],
               filters: Filters = Filters()) -> list[Group]:
-    """Several rates' headlines in one pass (the dashboard's rate cards and the target figures):
-    one state per completer and definition (``_states``), then the completers counted by their
-    cohort memberships and states together, a few groups summed here. Counting by (memberships,
-    states) evaluates each condition once a completer, where a sum of conditional cases per
-    figure evaluated them again for every figure (three times the cost, bench/kpi)."""
+    """Several rates' headlines in one pass each (the dashboard's rate cards and the target
+    figures). Where every judge's states are kept, each cohort's completers are counted in the
+    participations, and its counted and excluded in ``outcome_states`` alone (which carries the
+    cohort's columns): no join, and each measure reads only its judge's rows of its cohort (one
+    grouped pass over all of them evaluated every measure's conditions on every row: twice the
+    CPU). Else one state per
+    completer and definition is judged from the outcome rows (``_states``) and the completers
+    counted by (memberships, states) together — each condition evaluated once a completer, where
+    a sum of conditional cases per figure evaluated it again for every figure. A few groups are
+    summed here."""
     if not measures:
         return []
+    judges = [Judge.of(rule) for rule, _ in measures]
+    ids = states.kept(session, judges)
+    programs = sorted(set().union(*(r.programs for r, _ in measures)) or {""})
+    start, end = _written(min(c.start for _, c in measures)), _written(max(c.end for _, c in measures))
+    totals = [[0, 0, 0] for _ in measures]  # counted, members, only excluded
+    if len(ids) == len({judge.key for judge in judges}):
+        members = session.execute(select(*(func.count().filter(and_(*_cohort_conditions(rule, cohort, filters)))
+                                           for rule, cohort in measures))
+                                  .where(P.status == "completed", P.program_code.in_(programs),
+                                         P.completed_on >= start, P.completed_on <= end)).one()
+        S = OutcomeState.__table__
+        parts = []
+        for i, (rule, cohort) in enumerate(measures):
+            day = _written(cohort.as_of)
+            counted = S.c.counted_on <= day
+            excluded = and_(or_(S.c.counted_on.is_(None), S.c.counted_on > day), S.c.excluded_on <= day)
+            parts.append(select(literal(i), func.count().filter(counted), func.count().filter(excluded))
+                         .where(S.c.judge_id == _written(ids[judges[i].key]),
+                                *_cohort_conditions(rule, cohort, filters, S)))
+        for i, numerator, left_out in session.execute(union_all(*parts)):
+            totals[i] = [int(numerator), int(members[i]), int(left_out)]
+        return [Group(None, numerator, count - left_out, left_out) for numerator, count, left_out in totals]
     joined, found = _states(session, [(rule, cohort.as_of) for rule, cohort in measures])
     members = [and_(*_cohort_conditions(rule, cohort, filters)) for rule, cohort in measures]
     keys = [*(case((member, 1), else_=0) for member in members), *found]
-    programs = sorted(set().union(*(r.programs for r, _ in measures)) or {""})
-    scope = [P.status == "completed", P.program_code.in_(programs),
-             P.completed_on >= min(c.start for _, c in measures), P.completed_on <= max(c.end for _, c in measures)]
-    totals = [[0, 0, 0] for _ in measures]  # counted, members, only excluded
+    scope = [P.status == "completed", P.program_code.in_(programs), P.completed_on >= start, P.completed_on <= end]
     for row in session.execute(select(*keys, func.count()).select_from(joined).where(*scope).group_by(*keys)):
         count = int(row[-1])
         for i, total in enumerate(totals):
@@ -178,8 +219,7 @@ def rate_groups(session: Session, rule: RateDefinition, cohort: Cohort, filters:
 
 def headline(session: Session, rule: RateDefinition, cohort: Cohort,
              filters: Filters = Filters()) -> Group:
-    groups = rate_groups(session, rule, cohort, filters)
-    return groups[0] if groups else Group(None, 0, 0, 0)
+    return headlines(session, [(rule, cohort)], filters)[0]
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,7 @@ def complete(session: Session, participation_id: int, completed_on: dt.date, *,
         raise OutcomeError("completed_on", "before the start date")
     row.status = "completed"
     _completion(row, completed_on)
+    states.completed(session, row)
     schedule_follow_ups(session, row, tree=tree)
     audit.record(session, actor, "outcome.participation.complete", subject_person_id=row.person_id,
                  object_type="participation", object_id=row.id)
@@ -199,7 +200,7 @@ def record_outcome(session: Session, data: OutcomeInput, *, actor: audit.Actor,
         recorded_by=actor.id, created_at=now_utc())
     session.add(record)
     session.flush()
-    states.record(session, record)
+    states.record(session, record, row)
     query = select(FollowUp).where(FollowUp.participation_id == row.id, FollowUp.done_on.is_(None))
     if data.follow_up_point is not None:
         query = query.where(FollowUp.point_months == data.follow_up_point)

@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 
 from ilja import clock
 from ilja.outcomes.judges import Judge, all_judges
-from ilja.outcomes.models import OutcomeRecord, OutcomeState, StateJudge
+from ilja.outcomes.models import OutcomeRecord, OutcomeState, Participation, StateJudge
 
-o = OutcomeRecord
+o, P = OutcomeRecord, Participation
 S = OutcomeState.__table__
+COHORT = ("program_code", "completed_on", "campus_code")  # the participation's, kept with its states
 KNOWN_ON = case((o.recorded_on > o.effective_on, o.recorded_on), else_=o.effective_on)
 
 
@@ -68,23 +69,27 @@ def recount(session: Session | Connection, judges: Iterable[Judge] | None = None
                                    .returning(StateJudge.id)).scalar_one()
         session.execute(delete(OutcomeState).where(OutcomeState.judge_id == judge_id))  # SQLite without FKs
         counts, excludes = judged(judge)
-        states = (select(literal(judge_id), o.participation_id, func.min(case((counts, KNOWN_ON))),
+        cohort = [P.program_code, P.completed_on, P.campus_code]
+        states = (select(literal(judge_id), o.participation_id, *cohort, func.min(case((counts, KNOWN_ON))),
                          func.min(case((excludes, KNOWN_ON))))
-                  .where(or_(counts, excludes)).group_by(o.participation_id))
+                  .join(P, P.id == o.participation_id).where(or_(counts, excludes))
+                  .group_by(o.participation_id, *cohort))
         result = session.execute(S.insert().from_select(
-            ["judge_id", "participation_id", "counted_on", "excluded_on"], states))
+            ["judge_id", "participation_id", *COHORT, "counted_on", "excluded_on"], states))
         counted[judge.key] = result.rowcount
     return counted
 
 
-def record(session: Session, outcome: OutcomeRecord) -> None:
-    """Bring ``outcome`` into the states of every kept judge (in the caller's transaction)."""
+def record(session: Session, outcome: OutcomeRecord, participation: Participation) -> None:
+    """Bring ``outcome`` of ``participation`` into the states of every kept judge (in the caller's
+    transaction)."""
     rows = []
     for judge_id, key in session.execute(select(StateJudge.id, StateJudge.key)):
         reached = Judge.parse(key).reached(outcome.kind, outcome.contract_type, outcome.months_after,
                                            outcome.effective_on, outcome.recorded_on)
         if reached:
-            rows.append({"judge_id": judge_id, "participation_id": outcome.participation_id,
+            rows.append({"judge_id": judge_id, "participation_id": participation.id,
+                         **{name: getattr(participation, name) for name in COHORT},
                          "counted_on": reached.counted_on, "excluded_on": reached.excluded_on})
     if not rows:
         return
@@ -96,4 +101,11 @@ def record(session: Session, outcome: OutcomeRecord) -> None:
         return case((or_(old.is_(None), new < old), new), else_=old)
     session.execute(statement.on_conflict_do_update(
         index_elements=["judge_id", "participation_id"],
-        set_={"counted_on": earlier("counted_on"), "excluded_on": earlier("excluded_on")}), rows)
+        set_={"counted_on": earlier("counted_on"), "excluded_on": earlier("excluded_on"),
+              **{name: statement.excluded[name] for name in COHORT}}), rows)
+
+
+def completed(session: Session, participation: Participation) -> None:
+    """A participation's completion (again, on another day): its states follow."""
+    session.execute(S.update().where(S.c.participation_id == participation.id)
+                    .values({name: getattr(participation, name) for name in COHORT}))

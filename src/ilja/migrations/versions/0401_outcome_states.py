@@ -29,12 +29,15 @@ def upgrade() -> None:
     t = "outcome_states"
     op.create_table(
         t, column("judge_id", sa.Integer()), column("participation_id", sa.Integer()),
+        column("program_code", sa.String(64)), column("completed_on", sa.Date()),
+        column("campus_code", sa.String(64), True),
         column("counted_on", sa.Date(), True), column("excluded_on", sa.Date(), True),
         sa.PrimaryKeyConstraint("judge_id", "participation_id", name=f"pk_{t}"),
         fk(t, "judge_id", "outcome_state_judges", "CASCADE"),
         fk(t, "participation_id", "outcome_participations", "CASCADE"),
     )
     index(t, "participation_id")
+    op.create_index(f"ix_{t}_judge_completed", t, ["judge_id", "completed_on"])
     states.recount(op.get_bind())
 
 
