@@ -11,6 +11,7 @@ ids and field names only — never a name, a phone number or an RRN.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -119,7 +120,7 @@ def register_person(session: Session, record: Mapping[str, Any] | ValidRecord, *
         created = False
     person = existing
     if created:
-        changed = sorted({"name", *FORMAT_COLUMNS} | _optional_set(valid))
+        changed = list(_created_fields(_optional_set(valid)))
         audit.record(session, actor, "person.create", subject_person_id=person.id,
                      object_type="person", object_id=person.id,
                      details={"program": program, "rrn": _rrn_state(valid), "fields": changed})
@@ -191,7 +192,7 @@ def _register_batch(session: Session, batch: list[ValidRecord], *, actor: audit.
             changed, action, state = _update(person, valid, keyring=keyring, program=program), \
                 "person.update", "matched"
         else:
-            changed = sorted({"name", *FORMAT_COLUMNS} | _optional_set(valid))
+            changed = _created_fields(_optional_set(valid))
             action, state = "person.create", _rrn_state(valid)
         groups.setdefault((action, state, tuple(changed)), []).append(person.id)
     audit.record_many(session, actor, [_batch_entry(action, ids, program, state, changed, file)
@@ -282,9 +283,15 @@ def _rrn_state(valid: ValidRecord) -> str:
     return "stored" if valid.rrn else ("refused" if valid.rrn_refused else "absent")
 
 
-def _optional_set(valid: ValidRecord) -> set[str]:
+def _optional_set(valid: ValidRecord) -> frozenset[str]:
     record = valid.record
-    return {name for name in OPTIONAL_COLUMNS if getattr(record, name) is not None}
+    return frozenset(name for name in OPTIONAL_COLUMNS if getattr(record, name) is not None)
+
+
+@functools.cache
+def _created_fields(optional: frozenset[str]) -> tuple[str, ...]:
+    """The fields a new person's audit entry names: sorted once for each set of optional ones."""
+    return tuple(sorted({"name", *FORMAT_COLUMNS} | optional))
 
 
 def _row_values(valid: ValidRecord) -> dict[str, Any]:
