@@ -123,6 +123,7 @@ def validate_file(path: Path, round_row: Any, units: list[Any], *,
     warnings: list[InvalidRow] = []
     seen_rrn: dict[str, int] = {}
     seen_keys: dict[str, int] = {}
+    preferences: dict[tuple[str, ...], list[str] | InvalidPreferences] = {}  # checked once each
     table = list(rows)
     quick = QuickRecords(program, today).records([cells for _, cells in table])
     for (row, cells), record in zip(table, quick, strict=True):
@@ -130,11 +131,18 @@ def validate_file(path: Path, round_row: Any, units: list[Any], *,
         if record is None:
             record, row_problems = _validate_person(cells, row, program, today)
         chosen = _preferences(cells, lists, choices)
-        try:
-            chosen = service.check_preferences(round_row, units, chosen)
-        except InvalidPreferences as error:
+        checked = preferences.get(tuple(chosen))
+        if checked is None:
+            try:
+                checked = service.check_preferences(round_row, units, chosen)
+            except InvalidPreferences as error:
+                checked = error
+            preferences[tuple(chosen)] = checked
+        if isinstance(checked, InvalidPreferences):
             column = (lists or [name for _, name in choices] or ["preferences"])[0]
-            row_problems.append(InvalidRow(row, column, error.message_en))
+            row_problems.append(InvalidRow(row, column, checked.message_en))
+        else:
+            chosen = list(checked)
         reference = next((cells[c] for c in references if cells.get(c)), None)
         key = f"import:{reference}" if reference else f"import:{digest}:{row}"
         if key in seen_keys:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import operator
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -283,9 +285,12 @@ def _rrn_state(valid: ValidRecord) -> str:
     return "stored" if valid.rrn else ("refused" if valid.rrn_refused else "absent")
 
 
+_OPTIONAL_VALUES = operator.attrgetter(*OPTIONAL_COLUMNS)
+
+
 def _optional_set(valid: ValidRecord) -> frozenset[str]:
-    record = valid.record
-    return frozenset(name for name in OPTIONAL_COLUMNS if getattr(record, name) is not None)
+    given = map(operator.is_not, _OPTIONAL_VALUES(valid.record), itertools.repeat(None))
+    return frozenset(itertools.compress(OPTIONAL_COLUMNS, given))
 
 
 @functools.cache
