@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import delete, inspect, select
+from sqlalchemy.orm import Session
 
 from ilja.db import alembic_config, dispose_engines, engine_for, transaction
 from ilja.models import metadata
@@ -111,3 +114,37 @@ def test_0401_counts_the_states_from_the_stored_outcomes_and_its_downgrade_drops
     command.upgrade(config, "heads")
     with transaction(engine_for(database_url)) as session:
         assert kept_states(session) == before
+
+
+def test_two_writers_of_one_completer_at_once_keep_the_earlier_days(database_url):
+    """Two transactions record outcomes of the same completer at once (PostgreSQL: the second
+    waits on the first's state rows, then keeps the first's earlier days, not its own later
+    ones): the kept table is the recount."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite lets one writer at a time in")
+    engine = engine_for(database_url)
+    with transaction(engine) as session:
+        pid = generated(session, seed=21, n=20)[0]
+        done = session.get(Participation, pid).completed_on
+    late, early = (done + dt.timedelta(days=days) for days in (60, 20))
+    def second() -> None:
+        with transaction(engine) as session:
+            record_outcome(session, OutcomeInput(pid, "employed", late, late, employer="회사",
+                                                 contract_type="permanent"), actor=STAFF)
+    thread = threading.Thread(target=second)
+    with Session(engine) as first:
+        try:
+            record_outcome(first, OutcomeInput(pid, "further_study", early, early), actor=STAFF)
+            record_outcome(first, OutcomeInput(pid, "startup", early, early), actor=STAFF)
+            thread.start()
+            thread.join(0.5)
+            assert thread.is_alive()  # waiting on the first writer's state rows
+            first.commit()
+        finally:
+            first.rollback()  # after a failure: let the second writer through
+            thread.join(10)
+    assert not thread.is_alive()
+    with transaction(engine) as session:
+        kept = kept_states(session)
+        assert kept == recounted(session)
+        assert {kept[key][:2] for key in kept if key[1] == pid} >= {(early, early)}
