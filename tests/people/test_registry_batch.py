@@ -42,3 +42,23 @@ def test_a_batch_whose_rrn_was_stored_meanwhile_is_registered_one_by_one(databas
         for number, registration in zip(numbers, done, strict=True):
             assert registry.find_by_rrn(session, number, keyring=keyring).id == \
                 registration.person.id
+
+
+def test_near_duplicates_in_one_batch_are_flagged_with_those_before_them(database_url, keyring):
+    """Same name, birth date and phone, other RRNs (or none): each new person is flagged with
+    the one registered before the batch and with those before it in the batch."""
+    same = {"name": "김동일", "phone": "010-7777-0001", "birth_date": "1990-01-01"}
+    with transaction(engine_for(database_url)) as session:
+        before, _ = registry.register_person(session, record(**same), actor=MANAGER,
+                                             program="companion_jobs", keyring=keyring, on=TODAY)
+        records = [validate_record(record(**same, rrn=valid_rrn("900101", "1", f"2{k:04d}")),
+                                   program="companion_jobs", on=TODAY) for k in range(2)]
+        records.append(validate_record(record(**same), program="companion_jobs", on=TODAY))
+        records.insert(1, validate_record(record(name="남남", phone="010-7777-0002"),
+                                          program="companion_jobs", on=TODAY))
+        done = registry.register_people(session, records, actor=MANAGER,
+                                        program="companion_jobs", keyring=keyring)
+        ids = [r.person.id for r in done]
+        flagged = [sorted(f.person_a_id + f.person_b_id - r.person.id for f in r.flags)
+                   for r in done]
+    assert flagged == [[before.id], [], [before.id, ids[0]], [before.id, ids[0], ids[2]]]
