@@ -11,7 +11,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-from ilja.db import UTCDateTime, engine_for, insert_ids, insert_rows, transaction
+from ilja.db import COPY_FROM, UTCDateTime, engine_for, insert_ids, insert_rows, transaction
 
 SCRATCH = sa.Table("test_insert_ids", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
                    sa.Column("label", sa.Text, nullable=False))
@@ -66,7 +66,8 @@ def test_insert_rows_stores_what_the_orm_insert_stores(database_url):
             insert_ids(session, TYPED, [{**row, "label": f"orm {row['label']}"} for row in rows[:1]])
             session.execute(TYPED.insert(), [{**row, "label": f"orm {row['label']}"} for row in rows[1:]])
             ids = insert_ids(session, TYPED, rows)
-            insert_rows(session, TYPED, [{"label": "no id"}])
+            insert_rows(session, TYPED, [{"label": "no id"}])  # below COPY_FROM: an INSERT on PostgreSQL too
+            small = insert_ids(session, TYPED, [{**row, "label": f"small {row['label']}"} for row in rows[:3]])
         with transaction(engine) as session:  # lz4 for the inserting transaction only (its SET LOCAL)
             assert (session.execute(show).scalar_one() if postgres else None) == before
             stored = {r.label: r for r in session.execute(sa.select(TYPED))}
@@ -77,17 +78,22 @@ def test_insert_rows_stores_what_the_orm_insert_stores(database_url):
             assert ours._asdict() | {"id": 0, "label": ""} == theirs._asdict() | {"id": 0, "label": ""}
             assert (ours.data, ours.at, ours.status, ours.n) == (row["data"], row["at"], "open", 7)
         assert stored["no id"].data is None and stored["no id"].status == "open"
+        assert [stored[f"small {row['label']}"].id for row in rows[:3]] == small
+        for row in rows[:3]:
+            small_row, theirs = stored[f"small {row['label']}"], stored[f"orm {row['label']}"]
+            assert small_row._asdict() | {"id": 0, "label": ""} == theirs._asdict() | {"id": 0, "label": ""}
     finally:
         TYPED.drop(engine)
 
 
-def test_insert_rows_errors_carry_no_values(database_url):
+@pytest.mark.parametrize("size", [2, COPY_FROM])  # an INSERT, and on PostgreSQL a COPY
+def test_insert_rows_errors_carry_no_values(database_url, size):
     engine = engine_for(database_url)
     TYPED.create(engine)
     try:
         with pytest.raises((sa.exc.IntegrityError, psycopg.errors.UniqueViolation)) as raised, \
                 transaction(engine) as session:
-            insert_rows(session, TYPED, [{"label": "홍길동 010-1234-5678"}, {"label": "홍길동 010-1234-5678"}])
+            insert_rows(session, TYPED, [{"label": "홍길동 010-1234-5678"}] * size)
         assert "010-1234-5678" not in str(raised.value) and "010-1234-5678" not in repr(raised.value.args)
     finally:
         TYPED.drop(engine)
