@@ -160,7 +160,6 @@ def _write(session: Session, written: list[tuple[dict[str, Any], Any]], actor: a
     rows = [values for values, _ in written]
     if not rows:
         return 0
-    session.flush()  # the insert below bypasses the unit of work
     ids = insert_ids(session, table_of(Application), rows)
     statuses.record_openings(session, [
         statuses.Opening(application_id, *service.screening(snap), application=InHand(

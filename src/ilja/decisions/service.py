@@ -152,7 +152,6 @@ def write_decisions(session: Session, actor: audit.Actor, items: Sequence[NewDec
     if not rows:
         return rows
     table = Decision.__table__
-    session.flush()  # the insert below bypasses the unit of work
     ids = insert_ids(session, table, rows)
     for row, new_id in zip(rows, ids, strict=True):
         row["id"] = new_id
