@@ -5,13 +5,13 @@
 words and a few thousand dates. The registry's model checks each field on its own (no
 validator reads another field), so a cell gives the same value, or the same refusal, in any
 row: ``QuickRecords`` checks each distinct cell once — by the model itself, on a record that
-is valid but for that cell — and builds each row's record from the values found. The cells
-every row has its own of (name, phone, address, RRN) are taken where a plain shape proves what
-the model gives (a Hangul or Latin name, ASCII digits), and the RRN is parsed per row.
+is valid but for that cell — and builds each row's record from the values found. Cells that
+differ in nearly every row (name, phone, address) are taken without the model where a plain
+shape proves what it gives (a Hangul or Latin name, ASCII digits), and the RRN is parsed a row.
 
-Where it is not sure (a cell refused, one not seen in that shape, a birth date to be read from
-the RRN, an ``id`` cell), ``record`` answers None and the caller checks the row the long way,
-which words every problem: a bad file reads the same whatever path its rows took.
+Where it is not sure (a cell refused, a birth date to be read from the RRN, an ``id`` cell),
+``records`` gives None for the row and the caller checks it the long way, which words every
+problem: a bad file reads the same whatever path its rows took.
 """
 
 from __future__ import annotations
