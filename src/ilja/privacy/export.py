@@ -61,6 +61,8 @@ LEFT_OUT: dict[str, str] = {
                              "in their application history and selection outcome",
     "pj_transfers": "a bank-transfer batch of many people; the person's own payment rows are exported",
     "messages_deliveries": "the delivery attempts of a message (the message itself is exported)",
+    "outcome_states": "the dashboard's kept count of a completer's outcome records (exported), "
+                      "the days they were first counted or excluded; rebuilt from those records",
 }
 """Tables reachable from a person that no collector reads, each with the reason."""
 
