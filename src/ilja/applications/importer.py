@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session
 from ilja import clock
 from ilja.accounts import audit
 from ilja.applications import judging, rounds, service, statuses
-from ilja.applications.adverse import InHand
 from ilja.applications.errors import ImportRejected, InvalidRow
 from ilja.applications.import_rows import MAX_PROBLEMS, Row, validate_file
 from ilja.applications.models import Application, Channel, table_of
@@ -162,9 +161,7 @@ def _write(session: Session, written: list[tuple[dict[str, Any], Any]], actor: a
         return 0
     ids = insert_ids(session, table_of(Application), rows)
     statuses.record_openings(session, [
-        statuses.Opening(application_id, *service.screening(snap), application=InHand(
-            application_id, values["person_id"], values["round_id"], values["score"], values["eligibility"],
-            values["eligibility_context_id"]))
+        statuses.written_opening(application_id, values, *service.screening(snap))
         for application_id, (values, snap) in zip(ids, written, strict=True)],
         channel=Channel.IMPORT.value, actor=actor, now=now)
     program = rounds.get_round(session, rows[0]["round_id"]).program_code  # the signed forms' consents (§15)

@@ -8,7 +8,6 @@ so a submission and its history and audit entries are stored together or not at 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -61,6 +60,7 @@ from ilja.applications.statuses import (
     Opening,
     notify_openings,
     opening_lines,
+    written_opening,
 )
 from ilja.people import registry, training_history
 from ilja.people.models import Person as PersonRow
@@ -282,7 +282,8 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
     snap = evaluate(row, person)
     ctx = context_id(session, snap)
     values = application_values(row.id, person_id, chosen, channel, key, snap, ctx, actor, now)
-    opening = Opening(0, *screening(snap))  # the id is the new application's, given on insert
+    screened = screening(snap)
+    opening = Opening(0, *screened)  # the id is the new application's, given on insert
     lines = opening_lines([opening], channel=values["channel"], actor=actor, now=now)
     entries = audit.intake_rows(session, actor, [{
         "action": "application.submit", "subject_person_id": person_id,
@@ -298,7 +299,7 @@ def submit(session: Session, *, round_id: int, person_id: int, person: Person,
         if same_person is not None:
             raise DuplicateApplication(round_id, same_person.id)
         raise ConcurrentChange()
-    notify_openings(session, [dataclasses.replace(opening, application_id=new_id)])
+    notify_openings(session, [written_opening(new_id, values, *screened)])
     application = Application(id=new_id, **values)  # attached as written, not read back
     make_transient_to_detached(application)
     session.add(application)

@@ -124,6 +124,15 @@ class Opening:
     application: InHand | None = None  # the row, where the caller has it: not read back for the wording
 
 
+def written_opening(application_id: int, values: dict[str, Any], status: S, reason_code: str,
+                    details: dict[str, Any] | None) -> Opening:
+    """A new application's opening with its row as inserted (``values``) in hand, so the wording
+    of an adverse screening does not read it back (a submission's, an import's)."""
+    return Opening(application_id, status, reason_code, details, application=InHand(
+        application_id, values["person_id"], values["round_id"], values["score"], values["eligibility"],
+        values["eligibility_context_id"]))
+
+
 def record_openings(session: Session, openings: Sequence[Opening], *, channel: str,
                     actor: audit.Actor, now: dt.datetime) -> list[dict[str, Any]]:
     """The first two history lines of new applications — submitted (by whom, through which
