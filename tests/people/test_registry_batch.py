@@ -1,11 +1,13 @@
 """A batch of new persons whose insert finds one of its RRNs already stored (by a transaction
 that got there between the batch's look-up and its insert) is registered one by one, matching
-that person — on SQLite (SQLAlchemy's error) and PostgreSQL (COPY raises the driver's)."""
+that person — on SQLite (SQLAlchemy's error) and PostgreSQL, where a batch of 64 or more goes in
+by COPY (which raises the driver's error) and a smaller one by INSERT (SQLAlchemy's)."""
 
 from __future__ import annotations
 
 from unittest import mock
 
+import pytest
 from sqlalchemy import func, select
 
 from ilja.db import engine_for, transaction
@@ -15,9 +17,11 @@ from ilja.people.records import validate_record
 from tests.people.conftest import MANAGER, TODAY, record, valid_rrn
 
 
-def test_a_batch_whose_rrn_was_stored_meanwhile_is_registered_one_by_one(database_url, keyring):
-    numbers = [valid_rrn("900101", "1", f"1{k:04d}") for k in range(3)]
-    records = [validate_record(record(rrn=n, phone=f"010-3000-000{k}"), program="companion_jobs",
+@pytest.mark.parametrize("size", [3, 70])
+def test_a_batch_whose_rrn_was_stored_meanwhile_is_registered_one_by_one(database_url, keyring,
+                                                                          size):
+    numbers = [valid_rrn("900101", "1", f"1{k:04d}") for k in range(size)]
+    records = [validate_record(record(rrn=n, phone=f"010-3000-{k:04d}"), program="companion_jobs",
                                on=TODAY) for k, n in enumerate(numbers)]
     first: list[int] = []
 
@@ -35,10 +39,10 @@ def test_a_batch_whose_rrn_was_stored_meanwhile_is_registered_one_by_one(databas
         with mock.patch.object(session, "begin_nested", side_effect=stored_meanwhile):
             done = registry.register_people(session, records, actor=MANAGER,
                                             program="companion_jobs", keyring=keyring)
-    assert [r.created for r in done] == [True, False, True]
+    assert [r.created for r in done] == [k != 1 for k in range(size)]
     assert done[1].person.id == first[0]
     with transaction(engine_for(database_url)) as session:
-        assert session.execute(select(func.count()).select_from(Person)).scalar_one() == 3
+        assert session.execute(select(func.count()).select_from(Person)).scalar_one() == size
         for number, registration in zip(numbers, done, strict=True):
             assert registry.find_by_rrn(session, number, keyring=keyring).id == \
                 registration.person.id
