@@ -152,7 +152,8 @@ def test_each_not_eligible_row_gets_its_own_decision_and_notice(database_url, ke
             application = session.get(Application, int(decision.subject_ref.split(":")[1]))
             assert decision.person_id == application.person_id
             assert decision.details["application_id"] == application.id
-            stored = eligibility.reasons(session, application)  # worded again from the stored snapshot
+            # worded again from the stored snapshot: the conditions not met or to be verified
+            stored = eligibility.reasons(session, application, decision=True)
             assert (decision.reasons_ko, decision.reasons_en) == ("\n".join(stored["ko"]), "\n".join(stored["en"]))
         for notice in notices:
             assert f"/my/decisions/{notice.subject_ref.split(':')[1]}" in notice.body

@@ -118,6 +118,21 @@ def test_a_citation_reads_as_title_and_section():
     assert [s.key for s in registry.cited(mixed)] == ["labor-standards-act"]
 
 
+def test_a_korean_citation_is_korean_only():
+    """An assumption's note is English: Korean text cites its sources by title and section only
+    (the caller marks it 가정); a quote stays where it is Korean; English text keeps the note."""
+    registry = default_registry()
+    note = ("assumption: seoul-2025-jobs-plan §2 names 취업 취약계층 without enumerating it; the list follows "
+            "(companion-jobs-notices §선발 기준)")
+    assert registry.cite(note) == ("일자리 지원 (경제실) — 2025년 주요업무 §2; "
+                                   "서울 동행일자리(구 공공근로) 참여자 모집 공고 §선발 기준")
+    assert "without enumerating it" in registry.cite(note, "en")
+    assert registry.cite("assumption: the documents are silent; five tries leave room") == ""
+    english_quote = "document: seoul-2025-academy-2-0-release §교육 품질·관리 강화 (no restriction before Academy 2.0)"
+    assert registry.cite(english_quote).endswith("§교육 품질·관리 강화")
+    assert registry.cite("law: labor-standards-act §10 (공민권 행사의 보장)") == "근로기준법 §10 (공민권 행사의 보장)"
+
+
 def _registry(tmp_path: Path, text: str) -> Registry:
     path = tmp_path / "sources.yaml"
     path.write_text(text, encoding="utf-8")

@@ -75,7 +75,8 @@ class Unworded(IljaError):
 
 
 def eligibility_wording(session: Session, moves: Sequence[AdverseMove]) -> list[Reasons | None]:
-    """A not-eligible decision's reasons: the eligibility snapshot's reason lines (the shared
+    """A not-eligible decision's reasons: the eligibility snapshot's decision lines — the
+    conditions not met or to be verified, the full check staying with the application — (the shared
     contexts read once each: an import's thousands of applications share a few), worded from the
     snapshot each time — a decision is worded once, so ``eligibility.reasons``' memo (keyed by
     the snapshot's JSON) would cost a serialisation a decision for nothing."""
@@ -88,7 +89,7 @@ def _eligibility_reasons(session: Session, application: Any, contexts: dict[int,
     context = contexts.get(application.eligibility_context_id)
     if context is None:
         context = contexts[application.eligibility_context_id] = eligibility_context(session, application)
-    lines = snapshots.reason_lines(application.eligibility, context, ("ko", "en"))
+    lines = snapshots.reason_lines(application.eligibility, context, ("ko", "en"), decision=True)
     failed = ", ".join((application.eligibility or {}).get("failed") or [])
     ko = "\n".join(lines.get("ko") or [f"충족하지 못한 조건: {failed}"])
     en = "\n".join(lines.get("en") or [f"Conditions not met: {failed}"])

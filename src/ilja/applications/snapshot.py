@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from ilja.rules.engine import PersonEvaluation, ProgramResult
-from ilja.rules.explain import program_lines
+from ilja.rules.explain import decision_lines, program_lines
 from ilja.rules.parameters import ParameterUse
 
 SNAPSHOT_VERSION = 1
@@ -285,20 +285,24 @@ def stored_result(person: dict[str, Any], context: dict[str, Any]) -> ProgramRes
 
 
 def reason_lines(person: dict[str, Any], context: dict[str, Any],
-                 langs: Sequence[str] = ("ko",)) -> dict[str, list[str]]:
+                 langs: Sequence[str] = ("ko",), *, decision: bool = False) -> dict[str, list[str]]:
     """The applicant's reasons in plain language per language, exactly as the engine words
-    them. Each distinct condition of a context (its id, status, the person's values, the
+    them: the full check (``program_lines``), or with ``decision`` a not-eligible decision's
+    reasons (``decision_lines``: the conditions not met or to be verified). Each distinct
+    condition of a context (its id, status, the person's values, the
     parameters and exceptions) is worded once: a round's applicants share most of them (an
     import's 10,000 not-eligible decisions hold about 10,000 distinct conditions of 175,000),
     so a decision's words are mostly looked up (``_Wording``)."""
     wording = _wording(context)
     result = wording.result(person)
-    return {lang: program_lines(result, lang, wording.lines) for lang in langs}
+    words = decision_lines if decision else program_lines
+    return {lang: words(result, lang, wording.lines) for lang in langs}
 
 
 class _Wording:
     """A stored context's conditions read back once each (keyed by their content), and their
-    lines (``program_lines``' memo, keyed by the shared condition's identity)."""
+    lines (``program_lines``' and ``decision_lines``' memo, keyed by the shared condition's
+    identity)."""
 
     __slots__ = ("context", "conditions", "lines")
 

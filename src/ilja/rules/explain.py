@@ -2,13 +2,24 @@
 
 Each line names the condition, whether it held, failed or is still to be verified, the person's
 values it looked at, and every parameter it used with its value, effective date and source — the
-source by its title and section, as a citizen reads it, not by its registry key.
+source by its title and section, as a citizen reads it, not by its registry key. A coded value
+(a status, a group, a country) reads as its label in the text's language — the catalogues'
+``codes.*`` (``ilja.i18n``), the one place the pages take them from too — never as its code.
+
+A not-eligible decision says less (``decision_lines``): only the conditions not met or still to
+be verified, and where the full check is.
 """
 
 from __future__ import annotations
 
+import gettext
+import re
+from functools import lru_cache
 from typing import Any
 
+import pycountry
+
+from ilja.i18n import catalogue
 from ilja.rules.engine import FAILED, HELD, ConditionOutcome, PersonEvaluation, ProgramResult
 from ilja.rules.parameters import ParameterUse
 from ilja.rules.sources import default_registry
@@ -39,6 +50,7 @@ TEXT = {
         "no_limit": "제한 없음",
         "yes": "예",
         "no": "아니오",
+        "full_check": "전체 판정 내용은 ‘내 신청’의 신청서에서 볼 수 있습니다.",
     },
     "en": {
         "eligible": "eligible",
@@ -63,6 +75,7 @@ TEXT = {
         "no_limit": "no limit",
         "yes": "yes",
         "no": "no",
+        "full_check": "The full check is on your application under ‘My applications’.",
     },
 }
 
@@ -94,6 +107,8 @@ INPUT_LABELS = {
 
 def format_value(value: Any, lang: str) -> str:
     words = TEXT[lang]
+    if type(value) is str:
+        return code_label(value, lang)
     if value is None:
         return words["no_limit"]
     if isinstance(value, bool):
@@ -105,6 +120,39 @@ def format_value(value: Any, lang: str) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {format_value(v, lang)}" for k, v in value.items())
     return str(value)
+
+
+def code_label(value: str, lang: str) -> str:
+    """A coded value's label in ``lang`` (``unemployed`` → 실업 (미취업), a nationality's ``KR`` →
+    대한민국: the person format's and the parameters' only two-capital codes); other text as it
+    is. Looked up once per value and language."""
+    label = _LABELS.get((value, lang))
+    if label is None:
+        if len(_LABELS) >= 4096:
+            _LABELS.clear()
+        label = catalogue(lang).get(f"codes.{value}")
+        if label is None:
+            label = country_name(value, lang) if _COUNTRY.fullmatch(value) else value
+        _LABELS[value, lang] = label
+    return label
+
+
+_LABELS: dict[tuple[str, str], str] = {}
+_COUNTRY = re.compile("[A-Z]{2}")
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str, lang: str) -> str:
+    """A country by name (``KR`` → 대한민국 / South Korea); an unknown code as it is. The names
+    are the ISO 3166-1 list's (pycountry), as on the pages' forms."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    english = getattr(country, "common_name", None) or country.name
+    if lang == "en":
+        return english
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
+                               fallback=True).gettext(english)
 
 
 UNITS = {
@@ -139,7 +187,7 @@ def _parameter_text(use: ParameterUse, lang: str) -> str:
     since = f"{use.start.isoformat()}{words['from']}" if lang == "ko" else f"{words['from']} {use.start.isoformat()}"
     source = default_registry().cite(use.source, lang)
     if use.kind in ("assumption", "reform"):  # a title says what a cited source is; these say it here
-        source = f"{words[use.kind]}: {source}"
+        source = f"{words[use.kind]}: {source}" if source else words[use.kind]
     return f"{label} = {format_value(use.value, lang)}{unit} ({since}; {words['source']}: {source})"
 
 
@@ -197,25 +245,45 @@ def program_lines(result: ProgramResult, lang: str = "ko",
     one evaluation have in common (the engine runs each once per person; so is it said once)."""
     lines = [verdict_line(result, lang)]
     for outcome in result.conditions:
-        if memo is None:
-            lines.extend(f"  {line}" for line in condition_lines(outcome, lang))
-            continue
-        said = memo.get((id(outcome), lang))
-        if said is None:
-            said = memo[id(outcome), lang] = [f"  {line}" for line in condition_lines(outcome, lang)]
-        lines.extend(said)
+        lines.extend(_said(outcome, lang, memo))
     lines.extend(output_lines(result, lang))
     return lines
 
 
+def decision_lines(result: ProgramResult, lang: str = "ko",
+                   memo: dict[tuple[int, str], list[str]] | None = None) -> list[str]:
+    """A not-eligible decision's reasons: the verdict, each condition not met or still to be
+    verified (with the person's values and the parameters it used), and where the full check
+    is (``program_lines``, kept with the application). A result with no such condition (a
+    decision taken on other grounds) is told in full."""
+    open_ = [outcome for outcome in result.conditions if outcome.status != HELD]
+    if not open_:
+        return program_lines(result, lang, memo)
+    lines = [verdict_line(result, lang)]
+    for outcome in open_:
+        lines.extend(_said(outcome, lang, memo))
+    lines.append(TEXT[lang]["full_check"])
+    return lines
+
+
+def _said(outcome: ConditionOutcome, lang: str, memo: dict[tuple[int, str], list[str]] | None) -> list[str]:
+    """A condition's lines, indented; said once per ``memo`` (the same outcome, the same lines)."""
+    if memo is None:
+        return [f"  {line}" for line in condition_lines(outcome, lang)]
+    said = memo.get((id(outcome), lang))
+    if said is None:
+        said = memo[id(outcome), lang] = [f"  {line}" for line in condition_lines(outcome, lang)]
+    return said
+
+
 def verdict_line(result: ProgramResult, lang: str) -> str:
-    """A program's first line: its name, code and whether the person may apply."""
+    """A program's first line: its name and whether the person may apply."""
     w = TEXT[lang]
     label = result.label_ko if lang == "ko" else result.label_en
     verdict = w["eligible"] if result.eligible else w["not_eligible"]
     if result.eligible and result.to_verify:
         verdict += f" ({w['to_verify']}: {len(result.to_verify)})"
-    return f"{'✔' if result.eligible else '✘'} {label} [{result.program}] — {verdict}"
+    return f"{'✔' if result.eligible else '✘'} {label} — {verdict}"
 
 
 def output_lines(result: ProgramResult, lang: str) -> list[str]:

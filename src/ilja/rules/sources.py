@@ -29,6 +29,11 @@ KEY = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+"
 _KEY = re.compile(rf"^{KEY}$")
 _CITATION = re.compile(rf"(?<![\w-])({KEY}) §(?=\S)")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# A Korean citation's section: the words after § up to the first one with a Latin letter (the
+# English note an assumption or a quote adds), a bracket or a semicolon; then its quote, if Korean
+# (capitals such as AI aside).
+_SECTION = re.compile(r"[^\s();A-Za-z]+(?:\s+[^\s();A-Za-z]+)*")
+_QUOTE = re.compile(r"\s*\(([^()a-z]*)\)")
 # What a citation must not name: files outside the repository (000_….txt, PROGRAMS.md, shared/).
 _FILE = re.compile(r"[\w.-]+\.(?:txt|md)\b|\bshared/", re.IGNORECASE)
 
@@ -168,8 +173,14 @@ class Registry:
 
     def cite(self, source: str, lang: str = "ko", *, keys: bool = False) -> str:
         """The source as people read it: no kind prefix (pages show the kind as a badge), each
-        key replaced by its title; with ``keys`` (staff tools) the key follows in brackets."""
+        key replaced by its title; with ``keys`` (staff tools) the key follows in brackets.
+
+        Korean text is Korean only: each cited source by its title and section (and its quote
+        where that is Korean), without the English note an assumption gives for its choice;
+        an assumption citing none reads as nothing more than its kind (the caller's 가정)."""
         _, rest = split(source)
+        if lang == "ko" and not keys:
+            return "; ".join(self._cite_ko(rest))
 
         def title(match: re.Match[str]) -> str:
             key = match[1]
@@ -178,6 +189,20 @@ class Registry:
             return f"{self._sources[key].title(lang)}{f' [{key}]' if keys else ''} §"
 
         return _CITATION.sub(title, rest)
+
+    def _cite_ko(self, rest: str) -> Iterator[str]:
+        if not re.search("[A-Za-z]", _CITATION.sub("", rest)):  # Korean as written (keys aside)
+            yield _CITATION.sub(lambda m: f"{self._sources[m[1]].title_ko} §" if m[1] in self._sources
+                                else m[0], rest)
+            return
+        for match in _CITATION.finditer(rest):
+            if match[1] not in self._sources:
+                continue
+            section = _SECTION.match(rest, match.end())
+            end = section.end() if section else match.end()
+            quote = _QUOTE.match(rest, end)
+            yield (f"{self._sources[match[1]].title_ko} §{section[0] if section else ''}"
+                   f"{f' ({quote[1]})' if quote and quote[1].strip() else ''}").rstrip(" §")
 
     def cited(self, source: str) -> list[Source]:
         """The registered sources a source string cites (for API answers: key and title)."""
