@@ -124,13 +124,15 @@ def test_a_korean_citation_is_korean_only():
     registry = default_registry()
     note = ("assumption: seoul-2025-jobs-plan §2 names 취업 취약계층 without enumerating it; the list follows "
             "(companion-jobs-notices §선발 기준)")
-    assert registry.cite(note) == ("일자리 지원 (경제실) — 2025년 주요업무 §2; "
-                                   "서울 동행일자리(구 공공근로) 참여자 모집 공고 §선발 기준")
-    assert "without enumerating it" in registry.cite(note, "en")
-    assert registry.cite("assumption: the documents are silent; five tries leave room") == ""
+    assert registry.cite(note, notes=False) == ("일자리 지원 (경제실) — 2025년 주요업무 §2; "
+                                                "서울 동행일자리(구 공공근로) 참여자 모집 공고 §선발 기준")
+    assert "without enumerating it" in registry.cite(note, "en", notes=False)
+    assert "without enumerating it" in registry.cite(note)  # staff pages keep the note
+    assert registry.cite("assumption: the documents are silent; five tries leave room", notes=False) == ""
     english_quote = "document: seoul-2025-academy-2-0-release §교육 품질·관리 강화 (no restriction before Academy 2.0)"
-    assert registry.cite(english_quote).endswith("§교육 품질·관리 강화")
-    assert registry.cite("law: labor-standards-act §10 (공민권 행사의 보장)") == "근로기준법 §10 (공민권 행사의 보장)"
+    assert registry.cite(english_quote, notes=False).endswith("§교육 품질·관리 강화")
+    law = "law: labor-standards-act §10 (공민권 행사의 보장)"
+    assert registry.cite(law, notes=False) == "근로기준법 §10 (공민권 행사의 보장)"
 
 
 def _registry(tmp_path: Path, text: str) -> Registry:

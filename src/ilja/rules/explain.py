@@ -185,7 +185,7 @@ def _parameter_text(use: ParameterUse, lang: str) -> str:
     label = use.label_ko if lang == "ko" else use.label_en
     unit = UNITS[lang].get(use.unit or "", "") if isinstance(use.value, int | float) else ""
     since = f"{use.start.isoformat()}{words['from']}" if lang == "ko" else f"{words['from']} {use.start.isoformat()}"
-    source = default_registry().cite(use.source, lang)
+    source = default_registry().cite(use.source, lang, notes=False)
     if use.kind in ("assumption", "reform"):  # a title says what a cited source is; these say it here
         source = f"{words[use.kind]}: {source}" if source else words[use.kind]
     return f"{label} = {format_value(use.value, lang)}{unit} ({since}; {words['source']}: {source})"

@@ -171,15 +171,16 @@ class Registry:
             found.append(f"'{kind}:' needs to say why")
         return found
 
-    def cite(self, source: str, lang: str = "ko", *, keys: bool = False) -> str:
+    def cite(self, source: str, lang: str = "ko", *, keys: bool = False, notes: bool = True) -> str:
         """The source as people read it: no kind prefix (pages show the kind as a badge), each
         key replaced by its title; with ``keys`` (staff tools) the key follows in brackets.
 
-        Korean text is Korean only: each cited source by its title and section (and its quote
-        where that is Korean), without the English note an assumption gives for its choice;
-        an assumption citing none reads as nothing more than its kind (the caller's 가정)."""
+        Without ``notes`` (what a citizen is sent: a decision's reasons) Korean text is Korean
+        only: each cited source by its title and section (and its quote where that is Korean),
+        without the English note an assumption gives for its choice; an assumption citing none
+        reads as nothing more than its kind (the caller's 가정). Staff pages keep the notes."""
         _, rest = split(source)
-        if lang == "ko" and not keys:
+        if lang == "ko" and not keys and not notes:
             return "; ".join(self._cite_ko(rest))
 
         def title(match: re.Match[str]) -> str:
