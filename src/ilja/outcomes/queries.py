@@ -193,8 +193,9 @@ def headlines(session: Session, measures: list[tuple[RateDefinition, Cohort]],
     return [Group(None, numerator, count - left_out, left_out) for numerator, count, left_out in totals]
 
 
-def _flags(session: Session, rule: RateDefinition, as_of: dt.date) -> tuple[Any, Any, Any]:
-    """(the completers joined to their state, counted, only excluded)."""
+def completer_flags(session: Session, rule: RateDefinition, as_of: dt.date) -> tuple[Any, Any, Any]:
+    """(the participations joined to their kept state under ``rule`` on ``as_of``, counted, only
+    excluded): for a query over participations that needs whether each counts (the registers)."""
     joined, ((counted, excluded),) = _states(session, [(rule, as_of)])
     return joined, counted, excluded
 
@@ -206,7 +207,7 @@ def _joined(flags: Any) -> Any:
 def rate_groups(session: Session, rule: RateDefinition, cohort: Cohort, filters: Filters = Filters(),
                 dimension: Dimension | None = None) -> list[Group]:
     """The rate's groups by ``dimension`` (one group, key None, without one)."""
-    joined, counted, excluded = _flags(session, rule, cohort.as_of)
+    joined, counted, excluded = completer_flags(session, rule, cohort.as_of)
     key = COLUMNS[dimension] if dimension else literal(None)
     query = (select(key, func.sum(case((counted, 1), else_=0)), func.count(),
                     func.sum(case((excluded, 1), else_=0)))
@@ -243,7 +244,7 @@ def rate_members(session: Session, rule: RateDefinition, cohort: Cohort, filters
                  scope: Scope = SYSTEM) -> tuple[list[MemberRow], int]:
     """Drill-down: a page of the completers behind a rate (or one group of it) within ``scope``
     (the rate itself is an aggregate; its members are people, scoped like them) and their total."""
-    joined, counted, excluded = _flags(session, rule, cohort.as_of)
+    joined, counted, excluded = completer_flags(session, rule, cohort.as_of)
     state = case((counted, "counted"), (excluded, "excluded"), else_="not_counted")
     conditions = [*_cohort_conditions(rule, cohort, filters), scope.where(Kind.PARTICIPATION)]
     if dimension:

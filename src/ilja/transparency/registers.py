@@ -242,10 +242,10 @@ def _course_frame(session: Session, as_of: dt.date) -> pl.DataFrame:
         rules.setdefault(key, rule)
     parts = []
     for key, years in years_of.items():
-        flags, counted, _ = queries._flags(rules[key], as_of)
+        joined, counted, _ = queries.completer_flags(session, rules[key], as_of)
         parts.append(select(func.coalesce(P.person_id, -P.id), P.program_code, P.campus_code, P.course,
                             P.started_year, P.status, case((and_(P.status == "completed", counted), 1), else_=0))
-                     .select_from(queries._joined(flags))
+                     .select_from(joined)
                      .where(P.program_code.in_(TRAINING_PROGRAMS), P.started_year.in_(years)))
     rows = session.execute(union_all(*parts)).all()
     return pl.DataFrame(rows, orient="row", schema={
