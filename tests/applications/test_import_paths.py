@@ -11,6 +11,7 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.people.conftest import cell_text, valid_rrn
 
 from ilja.applications import snapshot
 from ilja.people.synthetic import generate_persons
@@ -74,28 +75,16 @@ ODD_CELLS = ("", " ", "abc", "-1", "0", "31", "99999999999999999", "1,200,000", 
 def synthetic_cells(seed: int) -> list[dict[str, str | None]]:
     """Rows of cells as the importers read a file: the synthetic persons' columns as text,
     with a name, an RRN of the same birth date, and a phone."""
-    from tests.people.conftest import valid_rrn
-
     rows = []
     for i, person in enumerate(generate_persons(8, seed=seed)):
         data = person.model_dump(mode="json")
-        cells = {name: _cell(data.get(name)) for name in PERSON_COLUMNS}
+        cells = {name: cell_text(data.get(name)) for name in PERSON_COLUMNS}
         born = person.birth_date
         gender = "1" if born.year < 2000 else "3"
         cells |= {"name": f"김{i}", "rrn": valid_rrn(born.strftime("%y%m%d"), gender, f"{i:05d}"),
                   "phone": f"010-1234-{i:04d}"}
         rows.append(cells)
     return rows
-
-
-def _cell(value) -> str | None:
-    if value is None or value == [] or value == "":
-        return None
-    if isinstance(value, bool):
-        return "예" if value else "아니오"
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -20,6 +21,18 @@ def valid_rrn(front: str = "900101", gender: str = "1", serial: str = "23456") -
     """A pre-2020 number with a correct check digit."""
     body = front + gender + serial
     return f"{front}-{gender}{serial}{expected_check_digit(body + '0')}"
+
+
+def cell_text(value: Any) -> str | None:
+    """A person's field as an import file's cell holds it: blank for nothing, 예/아니오 for a
+    flag, a list as JSON."""
+    if value is None or value == [] or value == "":
+        return None
+    if isinstance(value, bool):
+        return "예" if value else "아니오"
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def record(**overrides: Any) -> dict[str, Any]:

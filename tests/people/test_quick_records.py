@@ -5,7 +5,6 @@ synthetic files with odd cells; a row the columns are not sure of is left to tha
 from __future__ import annotations
 
 import datetime as dt
-import json
 from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +14,7 @@ from ilja.applications import import_rows
 from ilja.people import importer
 from ilja.people.quick_records import QuickRecords
 from ilja.people.synthetic import generate_persons
-from tests.people.conftest import valid_rrn
+from tests.people.conftest import cell_text, valid_rrn
 
 COLUMNS = ("birth_date", "sido", "sigungu", "employment_status", "able_to_work",
            "household_head", "household_size", "vulnerable_groups", "nationality", "visa",
@@ -46,7 +45,7 @@ def synthetic_rows(seed: int) -> list[dict[str, str | None]]:
     rows = []
     for i, person in enumerate(generate_persons(8, seed=seed)):
         data = person.model_dump(mode="json")
-        cells = {name: _cell(data.get(name)) for name in COLUMNS[:16]}
+        cells = {name: cell_text(data.get(name)) for name in COLUMNS[:16]}
         born = person.birth_date
         gender = "1" if born.year < 2000 else "3"
         cells |= {"name": f"김{'가나다'[i % 3]}", "phone": f"010-1234-{i:04d}",
@@ -54,16 +53,6 @@ def synthetic_rows(seed: int) -> list[dict[str, str | None]]:
                   "address_detail": f"월드컵북로 {i}" if i % 2 else None}
         rows.append(cells)
     return rows
-
-
-def _cell(value) -> str | None:
-    if value is None or value == [] or value == "":
-        return None
-    if isinstance(value, bool):
-        return "예" if value else "아니오"
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
