@@ -19,8 +19,9 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -211,6 +212,27 @@ def browser() -> Iterator[object]:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def open_page(browser) -> Iterator[Callable[..., tuple[Any, list[str]]]]:
+    """``open_page(base_url, width=1280, height=900, **options)``: a page in a fresh Korean
+    browser context of that viewport (``options`` go to the context), and the list its uncaught
+    script errors go to. The contexts a test opens are closed when it ends."""
+    contexts: list[Any] = []
+
+    def open_(base_url: str, width: int = 1280, height: int = 900, **options: Any) -> tuple[Any, list[str]]:
+        context = browser.new_context(base_url=base_url, locale="ko-KR",
+                                      viewport={"width": width, "height": height}, **options)
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return page, errors
+
+    yield open_
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture(scope="module")

@@ -39,12 +39,8 @@ def server(tmp_path_factory) -> Iterator[str]:
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
-def test_manager_reads_filters_drills_down_and_downloads(browser, server):
-    context = browser.new_context(base_url=server, locale="ko-KR", accept_downloads=True,
-                                  viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+def test_manager_reads_filters_drills_down_and_downloads(open_page, server):
+    page, errors = open_page(server, accept_downloads=True)
     page.goto("/login?next=/outcomes")
     page.fill("#login", "manager")
     page.fill("#password", PASSWORD)
@@ -86,4 +82,3 @@ def test_manager_reads_filters_drills_down_and_downloads(browser, server):
 
     assert "요약" in load_workbook(io.BytesIO(content)).sheetnames
     assert errors == []
-    context.close()

@@ -60,7 +60,7 @@ def live(tmp_path_factory) -> Iterator[tuple[str, str, dict[int, list]]]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
-def test_a_manager_imports_the_banks_result_file(browser, live, width, tmp_path):
+def test_a_manager_imports_the_banks_result_file(open_page, live, width, tmp_path):
     from playwright.sync_api import expect
 
     address, url, items = live
@@ -72,67 +72,57 @@ def test_a_manager_imports_the_banks_result_file(browser, live, width, tmp_path)
     good = tmp_path / "결과.xlsx"
     good.write_bytes(write_results([(paid.reference, "입금", on, paid.amount, "", ""),
                                     (refused.reference, "불능", on, refused.amount, "02", "해지")], xlsx=True))
-    context = browser.new_context(base_url=address, locale="ko-KR", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    failures: list[str] = []
-    page.on("pageerror", lambda error: failures.append(str(error)))
-    try:
-        log_in(page)
-        page.goto("/publicjobs/payroll")
-        page.get_by_role("link", name="은행 이체 결과 파일 반영").click()
-        shoot(page, f"pj-payments-import-{width}")
-        page.get_by_label("결과 파일").set_input_files(str(bad))
-        page.get_by_role("button", name="결과 반영").click()
-        expect(page.locator("#error-summary")).to_contain_text("아무것도 반영하지 않았습니다")
-        expect(page.locator("#problems")).to_contain_text("이체 파일의")
-        expect(page.locator("#problems")).to_contain_text("불능사유")
-        assert page.title().startswith("오류:")
-        shoot(page, f"pj-payments-import-refused-{width}")
-        with transaction(engine_for(url)) as session:
-            assert set(session.scalars(select(Payment.status).where(Payment.id.in_(
-                [int(i.reference.split("-")[1]) for i in items[width]])))) == {"sent"}
-        page.get_by_label("결과 파일").set_input_files(str(good))
-        page.get_by_role("button", name="결과 반영").click()
-        expect(page.locator("main")).to_contain_text("입금 완료 1건, 입금 불능 1건")
-        shoot(page, f"pj-payments-import-done-{width}")
-        page.get_by_role("link", name="입금 불능 지급").first.click()
-        expect(page.locator("main table")).to_contain_text("해지 계좌")
-        shoot(page, f"pj-payments-rejected-{width}")
-        page.goto("/publicjobs/payments/late?year=2025")
-        expect(page.locator("main")).to_contain_text("지급 대사")
-        shoot(page, f"pj-payments-late-{width}")
-        assert not failures, failures
-    finally:
-        context.close()
-    _citizen_corrects_their_account(browser, address, width)
+    page, failures = open_page(address, width)
+    log_in(page)
+    page.goto("/publicjobs/payroll")
+    page.get_by_role("link", name="은행 이체 결과 파일 반영").click()
+    shoot(page, f"pj-payments-import-{width}")
+    page.get_by_label("결과 파일").set_input_files(str(bad))
+    page.get_by_role("button", name="결과 반영").click()
+    expect(page.locator("#error-summary")).to_contain_text("아무것도 반영하지 않았습니다")
+    expect(page.locator("#problems")).to_contain_text("이체 파일의")
+    expect(page.locator("#problems")).to_contain_text("불능사유")
+    assert page.title().startswith("오류:")
+    shoot(page, f"pj-payments-import-refused-{width}")
+    with transaction(engine_for(url)) as session:
+        assert set(session.scalars(select(Payment.status).where(Payment.id.in_(
+            [int(i.reference.split("-")[1]) for i in items[width]])))) == {"sent"}
+    page.get_by_label("결과 파일").set_input_files(str(good))
+    page.get_by_role("button", name="결과 반영").click()
+    expect(page.locator("main")).to_contain_text("입금 완료 1건, 입금 불능 1건")
+    shoot(page, f"pj-payments-import-done-{width}")
+    page.get_by_role("link", name="입금 불능 지급").first.click()
+    expect(page.locator("main table")).to_contain_text("해지 계좌")
+    shoot(page, f"pj-payments-rejected-{width}")
+    page.goto("/publicjobs/payments/late?year=2025")
+    expect(page.locator("main")).to_contain_text("지급 대사")
+    shoot(page, f"pj-payments-late-{width}")
+    assert not failures, failures
+    _citizen_corrects_their_account(open_page, address, width)
 
 
-def _citizen_corrects_their_account(browser, address: str, width: int) -> None:
+def _citizen_corrects_their_account(open_page, address: str, width: int) -> None:
     """The participant whose payment was refused sees why and enters a corrected account."""
     from playwright.sync_api import expect
 
-    context = browser.new_context(base_url=address, locale="ko-KR", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    try:
-        page.goto("/login")
-        page.fill("#login", f"citizen-{width}")
-        page.fill("#password", PASSWORD)
-        page.locator("main button[type=submit]").click()
-        page.wait_for_load_state()
-        page.goto("/publicjobs/me")
-        page.get_by_role("link", name="지급 현황 (입금 여부)").click()
-        expect(page.locator("main table")).to_contain_text("해지 계좌")
-        shoot(page, f"pj-my-payments-{width}")
-        page.get_by_label("은행").select_option("090")
-        page.get_by_label("계좌번호").fill("12-34")
-        page.get_by_label("예금주").fill("참여자")
-        page.get_by_role("button", name="계좌 저장").click()
-        expect(page.locator("#number-error")).to_contain_text("10~16자리")
-        shoot(page, f"pj-my-payments-error-{width}")
-        page.get_by_label("계좌번호").fill("3333-01-2345678")
-        page.get_by_role("button", name="계좌 저장").click()
-        expect(page.locator("main")).to_contain_text("재지급 대기 1건")
-        expect(page.locator("main table")).to_contain_text("재지급 대기")
-        shoot(page, f"pj-my-payments-saved-{width}")
-    finally:
-        context.close()
+    page, _ = open_page(address, width)
+    page.goto("/login")
+    page.fill("#login", f"citizen-{width}")
+    page.fill("#password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto("/publicjobs/me")
+    page.get_by_role("link", name="지급 현황 (입금 여부)").click()
+    expect(page.locator("main table")).to_contain_text("해지 계좌")
+    shoot(page, f"pj-my-payments-{width}")
+    page.get_by_label("은행").select_option("090")
+    page.get_by_label("계좌번호").fill("12-34")
+    page.get_by_label("예금주").fill("참여자")
+    page.get_by_role("button", name="계좌 저장").click()
+    expect(page.locator("#number-error")).to_contain_text("10~16자리")
+    shoot(page, f"pj-my-payments-error-{width}")
+    page.get_by_label("계좌번호").fill("3333-01-2345678")
+    page.get_by_role("button", name="계좌 저장").click()
+    expect(page.locator("main")).to_contain_text("재지급 대기 1건")
+    expect(page.locator("main table")).to_contain_text("재지급 대기")
+    shoot(page, f"pj-my-payments-saved-{width}")

@@ -27,13 +27,10 @@ def server(tmp_path_factory) -> Iterator[tuple[str, str]]:
         yield url, site.password
 
 
-def test_no_page_breaks_the_content_security_policy(browser, server):
+def test_no_page_breaks_the_content_security_policy(open_page, server):
     base, password = server
-    context = browser.new_context(base_url=base, locale="ko-KR")
-    context.add_init_script(WATCH)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"error {error}"))
+    page, problems = open_page(base)
+    page.context.add_init_script(WATCH)
     page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto("/login")
     page.fill("#login", "r-program_manager")
@@ -49,4 +46,3 @@ def test_no_page_breaks_the_content_security_policy(browser, server):
     page.wait_for_load_state("load")
     assert page.evaluate("typeof window.htmx") == "object"  # the external scripts ran
     assert problems == []
-    context.close()

@@ -35,11 +35,8 @@ def server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_the_public_scorecard_reads_on_a_phone_and_a_desk(browser, server, width):
-    context = browser.new_context(base_url=server, locale="ko-KR", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+def test_the_public_scorecard_reads_on_a_phone_and_a_desk(open_page, server, width):
+    page, errors = open_page(server, width)
     page.goto("/scorecards?year=2025")
     assert page.title().startswith("기관별 성과 공개")
     assert page.locator("#scorecard-campus tbody tr").count() == 25
@@ -60,4 +57,3 @@ def test_the_public_scorecard_reads_on_a_phone_and_a_desk(browser, server, width
     assert blocking_violations(page) == []
     (SCREENSHOTS / f"registers-{width}.png").write_bytes(page.screenshot(full_page=True))
     assert errors == []
-    context.close()

@@ -47,44 +47,38 @@ def live(tmp_path_factory) -> Iterator[tuple[str, str, list[int]]]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
-def test_staff_enter_a_household_from_the_copy_and_eligibility_is_judged_again(browser, live, width):
+def test_staff_enter_a_household_from_the_copy_and_eligibility_is_judged_again(open_page, live, width):
     from playwright.sync_api import expect
 
     address, url, ids = live
     application_id = ids[WIDTHS.index(width)]
-    context = browser.new_context(base_url=address, locale="ko-KR", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    failures: list[str] = []
-    page.on("pageerror", lambda error: failures.append(str(error)))
-    try:
-        log_in(page)
-        page.goto(f"/verification/applications/{application_id}")
-        page.get_by_role("link", name="주민등록등본으로 가구원과 소득 입력").click()
-        expect(page.locator("h1")).to_have_text(f"신청 {application_id} 가구 입력 (주민등록등본)")
-        expect(page.get_by_label("근거 서류 (주민등록등본)")).to_have_value(re.compile(r"\d+"))
-        shoot(page, f"verification-household-{width}")
-        page.get_by_label("가구원 1 관계").select_option("self")
-        page.get_by_label("가구원 1 월소득 (원)").fill("1,000,000")
-        page.get_by_label("가구원 2 관계").select_option("spouse")
-        page.get_by_label("가구원 2 월소득 (원)").fill("많음")
-        page.get_by_role("button", name="가구 저장하고 다시 판정").click()
-        page.wait_for_load_state()
-        expect(page).to_have_title(re.compile("^오류:"))
-        expect(page.locator("#error-summary")).to_contain_text("가구원 2:")
-        expect(page.get_by_label("가구원 2 월소득 (원)")).to_have_attribute("aria-invalid", "true")
-        shoot(page, f"verification-household-refused-{width}")
-        page.get_by_label("가구원 2 월소득 (원)").fill("9,000,000")
-        page.get_by_role("button", name="가구 저장하고 다시 판정").click()
-        page.wait_for_load_state()
-        expect(page.locator("[role=status]")).to_contain_text("주민등록등본으로 확인한 가구를 저장")
-        expect(page.locator("main")).to_contain_text("주민등록등본으로 가구 확인")
-        expect(page.locator("main")).to_contain_text("10,000,000원")
-        shoot(page, f"verification-household-saved-{width}")
-        page.goto(f"/verification/applications/{application_id}/household?lang=en")
-        expect(page.locator("main")).to_contain_text("The household verified now")
-        shoot(page, f"verification-household-en-{width}")
-    finally:
-        context.close()
+    page, failures = open_page(address, width)
+    log_in(page)
+    page.goto(f"/verification/applications/{application_id}")
+    page.get_by_role("link", name="주민등록등본으로 가구원과 소득 입력").click()
+    expect(page.locator("h1")).to_have_text(f"신청 {application_id} 가구 입력 (주민등록등본)")
+    expect(page.get_by_label("근거 서류 (주민등록등본)")).to_have_value(re.compile(r"\d+"))
+    shoot(page, f"verification-household-{width}")
+    page.get_by_label("가구원 1 관계").select_option("self")
+    page.get_by_label("가구원 1 월소득 (원)").fill("1,000,000")
+    page.get_by_label("가구원 2 관계").select_option("spouse")
+    page.get_by_label("가구원 2 월소득 (원)").fill("많음")
+    page.get_by_role("button", name="가구 저장하고 다시 판정").click()
+    page.wait_for_load_state()
+    expect(page).to_have_title(re.compile("^오류:"))
+    expect(page.locator("#error-summary")).to_contain_text("가구원 2:")
+    expect(page.get_by_label("가구원 2 월소득 (원)")).to_have_attribute("aria-invalid", "true")
+    shoot(page, f"verification-household-refused-{width}")
+    page.get_by_label("가구원 2 월소득 (원)").fill("9,000,000")
+    page.get_by_role("button", name="가구 저장하고 다시 판정").click()
+    page.wait_for_load_state()
+    expect(page.locator("[role=status]")).to_contain_text("주민등록등본으로 확인한 가구를 저장")
+    expect(page.locator("main")).to_contain_text("주민등록등본으로 가구 확인")
+    expect(page.locator("main")).to_contain_text("10,000,000원")
+    shoot(page, f"verification-household-saved-{width}")
+    page.goto(f"/verification/applications/{application_id}/household?lang=en")
+    expect(page.locator("main")).to_contain_text("The household verified now")
+    shoot(page, f"verification-household-en-{width}")
     assert failures == []
     with transaction(engine_for(url)) as session:
         assert session.get_one(Application, application_id).status == "ineligible"

@@ -21,18 +21,13 @@ SCREENSHOTS = Path(os.environ.get("ILJA_SCREENSHOT_DIR", tempfile.gettempdir()))
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:
-    context = browser.new_context(base_url=live_server, locale="ko-KR",
-                                  viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+def page(open_page, live_server) -> Iterator[object]:
+    page, problems = open_page(live_server)
     page.on("console", lambda m: problems.append(f"console: {m.text}")
             if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
             if r.status >= 400 and "/self-check" not in r.url else None)
     yield page
-    context.close()
     assert problems == []
 
 
@@ -112,15 +107,13 @@ def test_errors_are_summarised_and_focused(page):
     assert page.evaluate("document.activeElement.id") == "birth_date"
 
 
-def test_self_check_works_without_javascript(browser, live_server):
-    context = browser.new_context(base_url=live_server, java_script_enabled=False, locale="ko-KR")
-    page = context.new_page()
+def test_self_check_works_without_javascript(open_page, live_server):
+    page, _ = open_page(live_server, java_script_enabled=False)
     page.goto("/self-check")
     fill_person(page, on="2025-06-01", announced="2025-05-15")
     page.get_by_role("button", name="결과 보기").click()
     page.locator("#results").wait_for()
     assert page.locator(".ilja-result").count() == 7
-    context.close()
 
 
 def test_english_parameter_history_and_plan_warnings(page):

@@ -266,99 +266,85 @@ def tab_to(page, selector: str, limit: int = 40) -> None:
 
 
 @pytest.mark.browser
-def test_the_mobile_menu_works_with_the_keyboard(browser, live_site):
+def test_the_mobile_menu_works_with_the_keyboard(open_page, live_site):
     from playwright.sync_api import expect
 
-    context = browser.new_context(base_url=live_site, locale="ko-KR", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = open_page(live_site, 390, 844)
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    try:
-        page.goto("/")
-        assert not page.locator("#krds-header .ilja-menu").is_visible()
-        shoot(page, "home-390")
-        tab_to(page, "#open-nav")
-        page.keyboard.press("Enter")
-        panel = page.locator("#mobile-nav")
-        expect(panel).to_be_visible()
-        expect(page.locator("#open-nav")).to_have_attribute("aria-expanded", "true")
-        page.wait_for_timeout(500)  # KRDS slides the panel in
-        shoot(page, "menu-390")
-        tab_to(page, "#mobile-nav a[href='/login']")
-        tab_to(page, "#mobile-nav a[hreflang='en']")
-        tab_to(page, "#mobile-nav a[href='/rounds']")
-        page.keyboard.press("Escape")  # closes, and the focus goes back to the button
-        expect(panel).to_be_hidden()
-        assert page.evaluate("document.activeElement.id") == "open-nav"
-        page.keyboard.press("Enter")
-        expect(panel).to_be_visible()
-        tab_to(page, "#mobile-nav a[href='/rounds']")
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/rounds")
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
-        assert page.get_by_role("link", name="2025년 하반기 서울 동행일자리 참여자 모집").count() >= 1
-        page.goto("/?lang=en")
-        page.locator("#open-nav").click()
-        expect(page.get_by_role("dialog").get_by_role("link", name="Open recruitment")).to_be_visible()
-    finally:
-        context.close()
+    page.goto("/")
+    assert not page.locator("#krds-header .ilja-menu").is_visible()
+    shoot(page, "home-390")
+    tab_to(page, "#open-nav")
+    page.keyboard.press("Enter")
+    panel = page.locator("#mobile-nav")
+    expect(panel).to_be_visible()
+    expect(page.locator("#open-nav")).to_have_attribute("aria-expanded", "true")
+    page.wait_for_timeout(500)  # KRDS slides the panel in
+    shoot(page, "menu-390")
+    tab_to(page, "#mobile-nav a[href='/login']")
+    tab_to(page, "#mobile-nav a[hreflang='en']")
+    tab_to(page, "#mobile-nav a[href='/rounds']")
+    page.keyboard.press("Escape")  # closes, and the focus goes back to the button
+    expect(panel).to_be_hidden()
+    assert page.evaluate("document.activeElement.id") == "open-nav"
+    page.keyboard.press("Enter")
+    expect(panel).to_be_visible()
+    tab_to(page, "#mobile-nav a[href='/rounds']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/rounds")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.get_by_role("link", name="2025년 하반기 서울 동행일자리 참여자 모집").count() >= 1
+    page.goto("/?lang=en")
+    page.locator("#open-nav").click()
+    expect(page.get_by_role("dialog").get_by_role("link", name="Open recruitment")).to_be_visible()
     assert errors == []
 
 
 @pytest.mark.browser
-def test_a_citizen_reaches_their_pages_and_logs_out_from_the_mobile_menu(browser, live_site):
+def test_a_citizen_reaches_their_pages_and_logs_out_from_the_mobile_menu(open_page, live_site):
     from playwright.sync_api import expect
 
-    context = browser.new_context(base_url=live_site, locale="ko-KR", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    try:
-        page.goto("/login?next=/my")
-        page.fill("#login", "kim")
-        page.fill("#password", PASSWORD)
-        page.keyboard.press("Enter")
-        page.wait_for_url(lambda url: url.endswith("/my") and "login" not in url)
-        shoot(page, "my-390")
-        tab_to(page, "#open-nav")
-        page.keyboard.press("Enter")
-        expect(page.locator("#mobile-nav")).to_be_visible()
-        page.wait_for_timeout(500)
-        shoot(page, "menu-citizen-390")
-        tab_to(page, "#mobile-nav a[href='/my/applications']")
-        tab_to(page, "#mobile-nav form[action='/logout'] button")
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
-        expect(page.locator("#mobile-nav a[href='/login']")).to_have_count(1)
-    finally:
-        context.close()
+    page, _ = open_page(live_site, 390, 844)
+    page.goto("/login?next=/my")
+    page.fill("#login", "kim")
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.endswith("/my") and "login" not in url)
+    shoot(page, "my-390")
+    tab_to(page, "#open-nav")
+    page.keyboard.press("Enter")
+    expect(page.locator("#mobile-nav")).to_be_visible()
+    page.wait_for_timeout(500)
+    shoot(page, "menu-citizen-390")
+    tab_to(page, "#mobile-nav a[href='/my/applications']")
+    tab_to(page, "#mobile-nav form[action='/logout'] button")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator("#mobile-nav a[href='/login']")).to_have_count(1)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
-def test_screenshots_of_home_and_a_self_check_result(browser, live_site, width):
-    context = browser.new_context(base_url=live_site, locale="ko-KR", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    try:
-        page.goto("/")
-        shoot(page, f"home-{width}")
-        if width >= 1024:
-            assert page.locator("#krds-header .ilja-menu").is_visible()
-            assert not page.locator("#open-nav").is_visible()
-            shoot(page, f"menu-{width}")
-        page.goto("/self-check")
-        page.fill("#birth_date", PERSON["birth_date"])
-        page.select_option("#sigungu", PERSON["sigungu"])
-        for choice in ("employment_status-unemployed", "able_to_work-yes", "household_head-yes",
-                       "receives_livelihood_benefit-no", "vulnerable_groups-long_term_unemployed"):
-            page.locator(f'label[for="{choice}"]').click()
-        page.fill("#household_size", "2")
-        page.fill("#household_income_krw", PERSON["household_income_krw"])
-        page.fill("#household_assets_krw", PERSON["household_assets_krw"])
-        page.get_by_role("button", name="결과 보기").click()
-        result = page.locator("#result-companion_jobs").locator("xpath=..")
-        apply_link = result.get_by_role("link", name=re.compile("신청하기")).first
-        apply_link.wait_for()
-        apply_link.scroll_into_view_if_needed()
-        shoot(page, f"self-check-result-{width}")
-    finally:
-        context.close()
+def test_screenshots_of_home_and_a_self_check_result(open_page, live_site, width):
+    page, _ = open_page(live_site, width)
+    page.goto("/")
+    shoot(page, f"home-{width}")
+    if width >= 1024:
+        assert page.locator("#krds-header .ilja-menu").is_visible()
+        assert not page.locator("#open-nav").is_visible()
+        shoot(page, f"menu-{width}")
+    page.goto("/self-check")
+    page.fill("#birth_date", PERSON["birth_date"])
+    page.select_option("#sigungu", PERSON["sigungu"])
+    for choice in ("employment_status-unemployed", "able_to_work-yes", "household_head-yes",
+                   "receives_livelihood_benefit-no", "vulnerable_groups-long_term_unemployed"):
+        page.locator(f'label[for="{choice}"]').click()
+    page.fill("#household_size", "2")
+    page.fill("#household_income_krw", PERSON["household_income_krw"])
+    page.fill("#household_assets_krw", PERSON["household_assets_krw"])
+    page.get_by_role("button", name="결과 보기").click()
+    result = page.locator("#result-companion_jobs").locator("xpath=..")
+    apply_link = result.get_by_role("link", name=re.compile("신청하기")).first
+    apply_link.wait_for()
+    apply_link.scroll_into_view_if_needed()
+    shoot(page, f"self-check-result-{width}")

@@ -54,13 +54,12 @@ def _first_and_last_operation(document: dict) -> tuple[str, str]:
 
 
 @pytest.mark.browser
-def test_swagger_ui_renders_offline_without_csp_violations(browser, live_server):
+def test_swagger_ui_renders_offline_without_csp_violations(open_page, live_server):
     """Swagger UI (5.x) renders only the operations in view: the first one at the top, the
     document's last one once scrolled to the end, show that the whole document was laid out."""
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
-    context.add_init_script(WATCH)
+    page, problems = open_page(live_server)
+    page.context.add_init_script(WATCH)
     off_host: list[str] = []
-    problems: list[str] = []
 
     def local_only(route) -> None:
         if route.request.url.startswith(f"{live_server}/"):
@@ -69,23 +68,17 @@ def test_swagger_ui_renders_offline_without_csp_violations(browser, live_server)
             off_host.append(route.request.url)
             route.abort()
 
-    try:
-        context.route("**/*", local_only)
-        first, last = _first_and_last_operation(context.request.get("/api/v1/openapi.json").json())
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("console", lambda m: problems.append(m.text)
-                if "Content Security Policy" in m.text else None)
-        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.goto("/docs")
-        page.locator(f'.opblock .opblock-summary-path[data-path="{first}"]').wait_for(timeout=30_000)
-        page.wait_for_load_state("networkidle")
-        # Bytes written here: Playwright writes a ``path=`` through a thread it keeps.
-        (SCREENSHOTS / "ilja-docs.png").write_bytes(page.screenshot())
-        page.keyboard.press("End")
-        page.locator(f'.opblock .opblock-summary-path[data-path="{last}"]').wait_for(timeout=10_000)
-        problems += page.evaluate("window.__csp || []")
-    finally:
-        context.close()
+    page.context.route("**/*", local_only)
+    first, last = _first_and_last_operation(page.request.get("/api/v1/openapi.json").json())
+    page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto("/docs")
+    page.locator(f'.opblock .opblock-summary-path[data-path="{first}"]').wait_for(timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    # Bytes written here: Playwright writes a ``path=`` through a thread it keeps.
+    (SCREENSHOTS / "ilja-docs.png").write_bytes(page.screenshot())
+    page.keyboard.press("End")
+    page.locator(f'.opblock .opblock-summary-path[data-path="{last}"]').wait_for(timeout=10_000)
+    problems += page.evaluate("window.__csp || []")
     assert off_host == []
     assert problems == []
