@@ -55,15 +55,36 @@ def _not_found(request: Request) -> HTMLResponse:
     return render(request, "not_found.html", {"what": translator(request)("rights.decision")}, status_code=404)
 
 
+def reason_items(text: str) -> list[dict[str, Any]]:
+    """A decision's reasons as nested items (``text``, and ``under`` it the items it explains):
+    the reasons are lines, each indented under the line it explains (the verdict, a condition not
+    met, the rule it used: ``rules.explain.decision_lines``), which a page shows as nested lists,
+    not as one paragraph."""
+    top: list[dict[str, Any]] = []
+    open_: list[tuple[int, list[dict[str, Any]]]] = [(-1, top)]  # (indent, its items) down to here
+    for line in text.splitlines():
+        words = line.lstrip(" ")
+        if not words.strip():
+            continue
+        indent = len(line) - len(words)
+        while open_[-1][0] >= indent:
+            open_.pop()
+        item: dict[str, Any] = {"text": words.rstrip(), "under": []}
+        open_[-1][1].append(item)
+        open_.append((indent, item["under"]))
+    return top
+
+
 def decision_view(row: Decision, lang: str) -> dict[str, Any]:
-    """A decision as a page shows it: its catalogue entry, basis lines and contest routes with
-    their deadlines."""
+    """A decision as a page shows it: its catalogue entry, reasons (``reason_items``), basis lines
+    and contest routes with their deadlines."""
     entry = CATALOGUE[DecisionKind(row.kind)]
     deadline = {"objection": row.objection_by, "administrative_appeal": row.appeal_by}
     basis = [item.get(lang) or item.get("ko") or item.get("label_" + lang) or item.get("name", "")
              for item in row.basis or []]
     return {"row": row, "entry": entry, "label": entry.label.pick(lang), "basis_text": entry.basis.pick(lang),
-            "basis": [b for b in basis if b], "reasons": row.reasons_en if lang == "en" else row.reasons_ko,
+            "basis": [b for b in basis if b],
+            "reasons": reason_items(row.reasons_en if lang == "en" else row.reasons_ko),
             "routes": [{"name": r.name.pick(lang), "where": r.where.pick(lang), "by": deadline.get(r.code),
                         "code": r.code} for r in entry.routes]}
 
