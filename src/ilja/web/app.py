@@ -9,7 +9,11 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute, _IncludedRouter
+from starlette._utils import get_route_path
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Match, Route
+from starlette.types import Scope
 
 from ilja import __version__, access
 from ilja.accounts import audit
@@ -75,6 +79,63 @@ DOCS_PAGE = """<!DOCTYPE html>
 
 
 _FROZEN = False
+_HEAD_DEPTH = 4  # "/api/v1/rounds": enough segments to tell the routers apart
+
+
+def _literal_head(path: str) -> list[str]:
+    """A route path's segments before its first parameter ("/rounds/{id}" → ["", "rounds"])."""
+    head = []
+    for segment in path.split("/"):
+        if "{" in segment:
+            break
+        head.append(segment)
+    return head
+
+
+class _GatedRouter(_IncludedRouter):
+    """An included router that a request tries only if its path begins as one of the router's
+    routes begins. FastAPI (0.165) tries every included router's routes in turn, route by route,
+    on every request (and the chosen router's again when it handles it): the submission passed
+    about 65 routes, a page over 150, a 404 every route twice. A route's path matches only paths
+    that share its segments before its first parameter, so the gate never turns away a path one
+    of the router's routes would match (nor a method it would refuse with 405)."""
+
+    _gate_of: tuple[int, int, frozenset[tuple[str, ...]] | None] | None = None  # version, depth, heads
+
+    def _gate(self) -> tuple[int, int, frozenset[tuple[str, ...]] | None]:
+        version = self.original_router._get_routes_version()
+        gate = self._gate_of
+        if gate is None or gate[0] != version:  # new, or a route was added to the router since
+            heads: list[list[str]] | None = []
+            depth = _HEAD_DEPTH
+            for context in self.effective_route_contexts():
+                if not isinstance(context.original_route, (APIRoute, Route)):  # a mount, a socket
+                    heads = None
+                    break
+                head = _literal_head((context.starlette_route or context).path)
+                heads.append(head)
+                depth = min(depth, len(head))
+            gate = self._gate_of = (version, depth, None if heads is None else
+                                    frozenset(tuple(head[:depth]) for head in heads))
+        return gate
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http":
+            _, depth, heads = self._gate()
+            if heads is not None and tuple(get_route_path(scope).split("/", depth)[:depth]) not in heads:
+                return Match.NONE, {}
+        return super().matches(scope)
+
+
+def _gate_routers(app: FastAPI) -> None:
+    """Every router the app includes behind its gate (FastAPI 0.165's own ``_IncludedRouter``
+    otherwise: tests/web/test_routing_gate.py holds every route's answer and the OpenAPI
+    document to what FastAPI gives without the gates)."""
+    routes = app.router.routes
+    for index, route in enumerate(routes):
+        if type(route) is _IncludedRouter:
+            routes[index] = _GatedRouter(original_router=route.original_router,
+                                         include_context=route.include_context)
 
 
 @asynccontextmanager
@@ -127,7 +188,8 @@ def create_app() -> FastAPI:
 
     open_to_all = [Depends(public())]
     # FastAPI (0.137 and later) tries the routes in order, each included router's in turn, on
-    # every request: what is asked for most and costs least comes first.
+    # every request (a router whose routes cannot match the path is passed at once: the gates,
+    # ``_gate_routers``): what is asked for most and costs least comes first.
 
     templates.env.globals["static_url"] = static_assets.static_url
     app.mount("/static", static_assets.FingerprintedStatic(static_assets.manifest()), name="static")
@@ -158,4 +220,5 @@ def create_app() -> FastAPI:
                   rights_views.router, messages_views.router, privacy_views.router, transparency_views.router,
                   verification_views.router):
         app.include_router(pages)
+    _gate_routers(app)
     return app
