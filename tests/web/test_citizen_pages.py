@@ -80,6 +80,19 @@ PERSON = {"birth_date": "1980-03-01", "sido": "서울특별시", "sigungu": "마
           "vulnerable_groups": ["basic_livelihood", "long_term_unemployed"]}
 
 
+def fill_self_check(page) -> None:
+    """The self-check form filled with PERSON in the browser, as a person does, and sent."""
+    page.fill("#birth_date", PERSON["birth_date"])
+    page.select_option("#sigungu", PERSON["sigungu"])
+    for choice in ("employment_status-unemployed", "able_to_work-yes", "household_head-yes",
+                   "receives_livelihood_benefit-no", "vulnerable_groups-long_term_unemployed"):
+        page.locator(f'label[for="{choice}"]').click()
+    page.fill("#household_size", "2")
+    page.fill("#household_income_krw", PERSON["household_income_krw"])
+    page.fill("#household_assets_krw", PERSON["household_assets_krw"])
+    page.get_by_role("button", name="결과 보기").click()
+
+
 def self_check(client: TestClient) -> str:
     from ilja.web.pages import today
 
@@ -334,15 +347,7 @@ def test_screenshots_of_home_and_a_self_check_result(open_page, live_site, width
         assert not page.locator("#open-nav").is_visible()
         shoot(page, f"menu-{width}")
     page.goto("/self-check")
-    page.fill("#birth_date", PERSON["birth_date"])
-    page.select_option("#sigungu", PERSON["sigungu"])
-    for choice in ("employment_status-unemployed", "able_to_work-yes", "household_head-yes",
-                   "receives_livelihood_benefit-no", "vulnerable_groups-long_term_unemployed"):
-        page.locator(f'label[for="{choice}"]').click()
-    page.fill("#household_size", "2")
-    page.fill("#household_income_krw", PERSON["household_income_krw"])
-    page.fill("#household_assets_krw", PERSON["household_assets_krw"])
-    page.get_by_role("button", name="결과 보기").click()
+    fill_self_check(page)
     result = page.locator("#result-companion_jobs").locator("xpath=..")
     apply_link = result.get_by_role("link", name=re.compile("신청하기")).first
     apply_link.wait_for()

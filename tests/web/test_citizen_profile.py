@@ -30,6 +30,7 @@ from ilja.people.records import RecordInvalid, RegistryError
 from tests.applications.factories import MANAGER, register, round_input
 from tests.conftest import served
 from tests.web.html_check import check_page
+from tests.web.test_citizen_pages import PERSON, fill_self_check
 
 PASSWORD = "Tr0ub4dor&3x"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -239,13 +240,6 @@ def test_the_profile_names_the_country(site):
 
 # --- when a program recruits next -------------------------------------------------------------
 
-PERSON = {"birth_date": "1980-03-01", "sido": "서울특별시", "sigungu": "마포구", "nationality": "KR",
-          "employment_status": "unemployed", "able_to_work": "yes", "household_head": "yes",
-          "household_size": "2", "veteran_service_months": "0", "receives_livelihood_benefit": "no",
-          "household_income_krw": "1000000", "household_assets_krw": "10000000",
-          "vulnerable_groups": ["basic_livelihood", "long_term_unemployed"]}
-
-
 def result_section(html: str, code: str) -> str:
     return re.search(rf'aria-labelledby="result-{code}">(.*?)</section>', html, re.S)[1]
 
@@ -340,15 +334,7 @@ def test_a_citizen_edits_their_email_in_the_browser(open_page, live_site, width)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / f"self-check-nationality-{width}.png").write_bytes(page.screenshot())
     page.select_option("#nationality", "KR")
-    page.fill("#birth_date", PERSON["birth_date"])
-    page.select_option("#sigungu", PERSON["sigungu"])
-    for choice in ("employment_status-unemployed", "able_to_work-yes", "household_head-yes",
-                   "receives_livelihood_benefit-no", "vulnerable_groups-long_term_unemployed"):
-        page.locator(f'label[for="{choice}"]').click()
-    page.fill("#household_size", "2")
-    page.fill("#household_income_krw", PERSON["household_income_krw"])
-    page.fill("#household_assets_krw", PERSON["household_assets_krw"])
-    page.get_by_role("button", name="결과 보기").click()
+    fill_self_check(page)
     institute = page.locator("#result-tech_institute").locator("xpath=..")
     link = institute.get_by_role("link", name="tech_institute 다음 모집")
     link.wait_for()

@@ -77,12 +77,18 @@ def live_site(migrated_sqlite, tmp_path_factory) -> Iterator[Site]:
             yield Site(address, decision_id)
 
 
-def log_in(page, login: str) -> None:
+def logged_in(open_page, site: Site, width: int, login: str, path: str):
+    """A page at ``width`` logged in as ``login`` and open at ``path`` (checked), with its
+    script errors."""
+    page, errors = open_page(site.url, width)
     page.goto("/login")
     page.fill("#login", login)
     page.fill("#password", PASSWORD)
     page.locator("main button[type=submit]").click()
     page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(path)
+    check_page(page.content())
+    return page, errors
 
 
 def shoot(page, name: str) -> None:
@@ -101,10 +107,7 @@ def fits(page, width: int) -> None:
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_citizen_reads_the_reasons_line_by_line_and_their_objections(open_page, live_site, width):
-    page, errors = open_page(live_site.url, width)
-    log_in(page, "kim")
-    page.goto("/my/decisions")
-    check_page(page.content())
+    page, errors = logged_in(open_page, live_site, width, "kim", "/my/decisions")
     shoot(page, f"my-decisions-{width}")
     page.get_by_role("link", name="신청 자격 미달").first.click()
     page.wait_for_url(f"**/my/decisions/{live_site.decision_id}")
@@ -137,10 +140,7 @@ def test_a_citizen_reads_the_reasons_line_by_line_and_their_objections(open_page
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_objection_queue_stacks_on_a_phone(open_page, live_site, width):
-    page, errors = open_page(live_site.url, width)
-    log_in(page, "manager")
-    page.goto("/rights/appeals")
-    check_page(page.content())
+    page, errors = logged_in(open_page, live_site, width, "manager", "/rights/appeals")
     assert page.locator("#appeal-queue tbody tr").count() == 1
     fits(page, width)
     assert blocking_violations(page) == []
