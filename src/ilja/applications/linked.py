@@ -1,13 +1,14 @@
 """A new row and the rows that name it, written together (a submission: the application, its
 history lines, its audit entries and its consents).
 
-On PostgreSQL it is one statement, compiled once per shape: the row is inserted unless a unique
-constraint holds its values already (``ON CONFLICT DO NOTHING … RETURNING id``), and each set of
-linked rows is inserted from that insert's result in a data-modifying CTE, so a row that was not
-written takes none with it. SQLite runs the same inserts one after another (statements there are
-calls into the same process, not round trips). Each domain still builds its own rows (history
-lines in ``statuses``, audit entries checked in ``accounts.audit``, consents in ``privacy``);
-this only writes them.
+On PostgreSQL it is one statement, compiled once per shape and run on the driver's cursor
+(``db.DriverStatement``: without SQLAlchemy's execution context and result objects): the row is
+inserted unless a unique constraint holds its values already (``ON CONFLICT DO NOTHING …
+RETURNING id``), and each set of linked rows is inserted from that insert's result in a
+data-modifying CTE, so a row that was not written takes none with it. SQLite runs the same
+inserts one after another (statements there are calls into the same process, not round trips).
+Each domain still builds its own rows (history lines in ``statuses``, audit entries checked in
+``accounts.audit``, consents in ``privacy``); this only writes them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from sqlalchemy import Table, bindparam, cast, insert, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
+from ilja.db import DriverStatement
 
 # psycopg converts a statement's ``%(name)s`` placeholders afresh each time it is sent unless the
 # statement has at most 4,096 characters and 50 parameters; a submission's (about 4,100 and 70)
@@ -61,7 +64,8 @@ def insert_unless_taken(session: Session, table: Table, values: dict[str, Any],
     for k, (_, columns, _, _), item in zip(range(len(shape)), shape, linked, strict=True):
         for i, row in enumerate(item.rows):
             params.update({f"d{k}_{i}_{column}": row[column] for column in columns})
-    return session.execute(_statement(table, tuple(values), shape), params).scalar_one_or_none()
+    written = _statement(table, tuple(values), shape).run(session, params)
+    return written[0][0] if written else None
 
 
 @functools.cache
@@ -71,7 +75,7 @@ def _insert(table: Table) -> Any:
 
 @functools.lru_cache(maxsize=64)
 def _statement(table: Table, columns: tuple[str, ...],
-               shape: tuple[tuple[Table, tuple[str, ...], int, str], ...]) -> Any:
+               shape: tuple[tuple[Table, tuple[str, ...], int, str], ...]) -> DriverStatement:
     new = (postgresql_insert(table)
            .values({c: bindparam(f"p_{c}", type_=table.c[c].type) for c in columns})
            .on_conflict_do_nothing().returning(table.c.id).cte("new_row"))
@@ -82,4 +86,4 @@ def _statement(table: Table, columns: tuple[str, ...],
                 .select_from(new) for i in range(count)]
         source = rows[0] if count == 1 else union_all(*rows)
         writes.append(insert(target).from_select([link, *names], source).cte(f"linked_{k}"))
-    return select(new.c.id).add_cte(*writes)
+    return DriverStatement(select(new.c.id).add_cte(*writes))

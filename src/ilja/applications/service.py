@@ -13,6 +13,7 @@ import functools
 import hashlib
 import secrets
 import weakref
+from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -62,6 +63,7 @@ from ilja.applications.statuses import (
     opening_lines,
     written_opening,
 )
+from ilja.db import DriverStatement
 from ilja.people import registry, training_history
 from ilja.people.models import Person as PersonRow
 from ilja.rules.engine import Engine, default_engine
@@ -205,13 +207,16 @@ def person_record(session: Session, person_id: int) -> Any:
 
 
 @functools.cache
-def _round_and_applicant() -> Any:
+def _round_and_applicant() -> tuple[DriverStatement, Any]:
+    """The statement (run on the driver's cursor: SQLAlchemy's execution and result objects cost
+    more than the statement's own work) and its rows' shape, a named tuple of its columns."""
     persons = PersonRow.__table__
     person_id = bindparam("person_id")
-    return (round_with_units(True)
-            .add_columns(*(persons.c[name].label(f"person_{name}") for name in ("id", *registry.FORMAT_COLUMNS)),
-                         training_history.ended_here(person_id).label("person_ended"))
-            .outerjoin(persons, persons.c.id == person_id))
+    statement = (round_with_units(True)
+                 .add_columns(*(persons.c[name].label(f"person_{name}") for name in ("id", *registry.FORMAT_COLUMNS)),
+                              training_history.ended_here(person_id).label("person_ended"))
+                 .outerjoin(persons, persons.c.id == person_id))
+    return DriverStatement(statement), namedtuple("RoundAndApplicant", statement.selected_columns.keys())
 
 
 def round_and_applicant(session: Session, round_id: int, person_id: int
@@ -224,7 +229,8 @@ def round_and_applicant(session: Session, round_id: int, person_id: int
         locked = lock_round_with_units(session, round_id, shared=True)
         found = person_record(session, person_id)
         return locked, None if found is None else applicant(session, found)
-    rows = session.execute(_round_and_applicant(), {"round_id": round_id, "person_id": person_id}).all()
+    statement, shape = _round_and_applicant()
+    rows = list(map(shape._make, statement.run(session, {"round_id": round_id, "person_id": person_id})))
     locked, first = round_and_units(rows, round_id), rows[0]
     if first.person_id is None:
         return locked, None

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Dialect, and_, bindparam, func, insert, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ilja.accounts import audit
 from ilja.accounts.models import AuditIntake
 from ilja.accounts.scope import SYSTEM, Kind, Scope
+from ilja.db import DriverStatement
 from ilja.matching import service as matching
 from ilja.support.budgets import now
 from ilja.support.errors import Conflict, Full, Invalid, NotFound
@@ -94,77 +93,21 @@ def _take(session: Session, event_id: int, column: str, limit: int) -> bool:
         _TAKE[column], {"event_id": event_id, "limit": limit}).first() is not None
 
 
-_CURSOR = "ilja.support.driver_cursor"
-
-
-class _DriverStatement:
-    """A Core statement compiled once per dialect and run on the driver's own cursor in the
-    session's transaction, its values converted by the columns' own types both ways.
-
-    A sign-up is a handful of one-row statements, and SQLAlchemy's execution of a compiled,
-    cached statement (its context, events and result object) cost about 0.1 ms of CPU each on top
-    of the driver's 0.05 (bench/support). Driver errors are raised as SQLAlchemy's, parameters
-    hidden; these statements carry ids, a status, instants and the audit entry's checked fields,
-    nothing a driver's message could quote as personal data."""
-
-    def __init__(self, statement: Any, keys: list[str] | None = None) -> None:
-        self.statement, self.keys, self.compiled = statement, keys, {}
-
-    def _for(self, dialect: Dialect) -> tuple[str, list[tuple[str, str, Any, Any]], list[tuple[int, Any]]]:
-        """The SQL, each parameter (its name, the caller's key, the statement's own value, the
-        type's conversion) in the driver's order, and the result columns' conversions."""
-        found = self.compiled.get(dialect.name)
-        if found is None:
-            compiled = self.statement.compile(dialect=dialect, column_keys=self.keys)
-            binds = {name: bind for bind, name in compiled.bind_names.items()}
-            plan = [(name, binds[name].key, binds[name].value,
-                     binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-                    for name in compiled.positiontup or binds]
-            results = [(i, convert) for i, column in enumerate(self.statement.exported_columns)
-                       if (convert := column.type.dialect_impl(dialect).result_processor(dialect, None))]
-            found = self.compiled[dialect.name] = (compiled.string, plan, results)
-        return found
-
-    def run(self, session: Session, values: dict[str, Any]) -> list[Any]:
-        session.flush()  # what the session holds goes first, as its own execute would (autoflush)
-        connection = session.connection()
-        dialect = connection.dialect
-        sql, plan, results = self._for(dialect)
-        params: dict[str, Any] = {}
-        for name, key, literal, convert in plan:
-            value = values.get(key, literal)
-            params[name] = convert(value) if convert else value
-        pooled = connection.connection  # one cursor kept with each pooled connection: making one cost 0.02 ms
-        cursor = pooled.info.get(_CURSOR) or pooled.info.setdefault(_CURSOR, pooled.driver_connection.cursor())
-        try:
-            cursor.execute(sql, list(params.values()) if dialect.positional else params)
-            rows = cursor.fetchall() if self.statement.exported_columns else []
-        except dialect.loaded_dbapi.Error as exc:
-            raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True,
-                                      dialect=dialect) from exc
-        if results:
-            rows = [list(row) for row in rows]
-            for row in rows:
-                for i, convert in results:
-                    row[i] = convert(row[i])
-        return rows
-
-
 # A sign-up's statements, built once: the event's closing facts and counts with the person's
 # earlier sign-up, the conditional UPDATEs that take a seat or a place, the sign-up's insert and
 # its audit entry's.
 _SIGNUP_VALUES = ["event_id", "person_id", "status", "signed_up_at", "attended", "hired", "hired_on",
                   "follow_up_note"]
-_EVENT_AND_SIGNUP = _DriverStatement(
+_EVENT_AND_SIGNUP = DriverStatement(
     select(_EVENTS.c.cancelled, _EVENTS.c.starts_at, _EVENTS.c.capacity, _EVENTS.c.confirmed,
            _EVENTS.c.waitlisted, _SIGNUPS.c.id, _SIGNUPS.c.status)
     .select_from(_EVENTS.outerjoin(_SIGNUPS, and_(_SIGNUPS.c.event_id == _EVENTS.c.id,
                                                    _SIGNUPS.c.person_id == bindparam("person_id"))))
     .where(_EVENTS.c.id == bindparam("event_id")))
-_TAKE_PLACE = {column: _DriverStatement(statement) for column, statement in _TAKE.items()}
-_INSERT_SIGNUP = _DriverStatement(insert(_SIGNUPS).returning(_SIGNUPS.c.id), _SIGNUP_VALUES)
-_INSERT_AUDIT = _DriverStatement(insert(AuditIntake.__table__).inline(),
-                                 [column.key for column in AuditIntake.__table__.columns if column.key != "id"])
+_TAKE_PLACE = {column: DriverStatement(statement) for column, statement in _TAKE.items()}
+_INSERT_SIGNUP = DriverStatement(insert(_SIGNUPS).returning(_SIGNUPS.c.id), _SIGNUP_VALUES)
+_INSERT_AUDIT = DriverStatement(insert(AuditIntake.__table__).inline(),
+                                [column.key for column in AuditIntake.__table__.columns if column.key != "id"])
 
 
 def sign_up(session: Session, *, event_id: int, person_id: int, at: dt.datetime | None = None,
