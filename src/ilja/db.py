@@ -213,7 +213,7 @@ class DriverStatement:
     SQLAlchemy's execution of a compiled, cached statement (its context, events and result
     object) cost about 0.1 ms of CPU on top of the driver's 0.05 for a sign-up's one-row statements
     (bench/support), and about 0.4 ms for a submission's read of its round, units and applicant
-    (0.6 -> 0.2 ms, bench/submission's statements step). Driver errors are raised
+    (0.6 -> 0.2 ms measured alone). Driver errors are raised
     as SQLAlchemy's with their parameters hidden and the values a message quotes taken out, as the
     engine's own statements' are (``_scrub_error``). ``keys``: an insert's columns, when its
     values are given at run time."""
