@@ -1,8 +1,9 @@
 """A not-eligible decision on the citizen's pages (내 결정·이의신청), in Chromium at 390 and 1280 px:
 its reasons read as the lines they are, each under the one it explains (the verdict, the
 condition not met, the rule it used), and the table of the person's objections stacks on a phone
-(each objection a block, each value after its column's name) and stays a table on a desk; the
-staff's queue of objections does the same. Screenshots go to var/screenshots/ (written as bytes).
+(each objection a block, each value after its column's name) and stays a table on a desk; so do
+the list of their decisions, the ways to contest one and the staff's queue of objections.
+Screenshots go to var/screenshots/ (written as bytes).
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ def fits(page, width: int) -> None:
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_citizen_reads_the_reasons_line_by_line_and_their_objections(open_page, live_site, width):
     page, errors = logged_in(open_page, live_site, width, "kim", "/my/decisions")
+    fits(page, width)
     shoot(page, f"my-decisions-{width}")
     page.get_by_role("link", name="신청 자격 미달").first.click()
     page.wait_for_url(f"**/my/decisions/{live_site.decision_id}")
