@@ -141,7 +141,7 @@ async def _through_the_app(url: str, round_id: int, person_ids: list[int], token
 
     from ilja.accounts import audit, deps
     from ilja.applications import api
-    from ilja.db import get_engine
+    from ilja.db import DriverStatement, get_engine
     from ilja.web.app import create_app
 
     app = create_app()
@@ -209,6 +209,16 @@ async def _through_the_app(url: str, round_id: int, person_ids: list[int], token
         if threading.current_thread().name != "ilja-audit-sealer":  # the submission's own
             statements.append(statement)
 
+    driver_run = DriverStatement.run
+
+    def noted_run(statement: DriverStatement, session, values):
+        """A statement run on the driver's cursor, which SQLAlchemy's events do not see."""
+        if listening:
+            statements.append(statement._for(session.get_bind().dialect)[0])
+        return driver_run(statement, session, values)
+
+    listening = False
+
     measured = person_ids[2:]
     sealed = audit.SEAL_GATHER_SECONDS + 0.3  # the sealer's gathering, then its pass
     with mock.patch.object(api, "_submit", steps.wrap(api._submit, "statements")), \
@@ -220,6 +230,7 @@ async def _through_the_app(url: str, round_id: int, person_ids: list[int], token
             mock.patch.object(audit, "intake_rows",
                               steps.wrap(audit.intake_rows, "audit", "statements")), \
             mock.patch.object(audit, "seal", steps.wrap(audit.seal, "audit")), \
+            mock.patch.object(DriverStatement, "run", noted_run), \
             mock.patch.object(deps, "_end", steps.wrap(deps._end, "commit", "statements")), \
             mock.patch.object(route.response_field, "validate",
                               steps.wrap(route.response_field.validate, "answer")), \
@@ -229,7 +240,9 @@ async def _through_the_app(url: str, round_id: int, person_ids: list[int], token
             await submission(person_ids[0])  # warm: the token, the shared context, the sealer
             await asyncio.sleep(sealed)
             event.listen(engine, "before_cursor_execute", note)
+            listening = True
             await submission(person_ids[1])  # an eligible applicant's: the ones listed
+            listening = False
             event.remove(engine, "before_cursor_execute", note)
             await asyncio.sleep(sealed)
             steps.seconds.clear()
@@ -267,7 +280,7 @@ async def _through_the_app(url: str, round_id: int, person_ids: list[int], token
 
 STEPS = [("floor", "web floor (health check, no token)"),
          ("auth", "token check (health check with a token, less the floor)"),
-         ("routing", "routing (the submission's route matched)"),
+         ("routing", "routing (the submission's route found, as FastAPI finds it)"),
          ("validation", "validation (the request body)"),
          ("statements", "the submission's statements ({statements_count} and their work)"),
          ("answer", "the answer (built and serialised)"),
