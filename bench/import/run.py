@@ -24,7 +24,10 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -113,24 +116,33 @@ def select_round(url: str, round_id: int) -> None:
           f"verify {'✔' if report.ok else '✘'} in {checked:.1f} s")
 
 
+@contextmanager
+def _server_cpu(session: Any) -> Iterator[list[str]]:
+    """What PostgreSQL's process for ``session`` used while the block ran, as the text a line
+    adds (``[", PostgreSQL's process 2.0 s"]``; empty on SQLite): the server's share of an
+    import, beside this process's CPU."""
+    said = [""]
+    server = databases.server_cpu(session) if session.get_bind().dialect.name == "postgresql" else None
+    before = server() if server else None
+    yield said
+    after = server() if server else None
+    if before is not None and after is not None:
+        said[0] = f", PostgreSQL's process {after - before:.1f} s"
+
+
 def run_once(url: str, path: Path, rows: int, keys: Path, select: bool = False) -> float:
     """Import the file into a fresh database; returns the wall-clock seconds."""
     upgrade(url)
     round_id = _round(url)
     keyring = generate_key_file(keys)
     started, cpu = time.perf_counter(), time.process_time()
-    with transaction(engine_for(url)) as session:
-        server = databases.server_cpu(session) if session.get_bind().dialect.name == "postgresql" else None
-        server_before = server() if server else None
+    with transaction(engine_for(url)) as session, _server_cpu(session) as on_server:
         report = importer.import_applications(session, path, round_id, ACTOR, keyring=keyring)
-        server_after = server() if server else None
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert report.applications == rows, report
-    on_server = ("" if server_before is None or server_after is None else
-                 f", PostgreSQL's process {server_after - server_before:.1f} s")
     print(f"  {report.applications:,} applications ({report.eligible:,} eligible, "
           f"{report.ineligible:,} not), {report.persons_created:,} persons created; "
-          f"this process used {cpu:.1f} s of CPU ({rows / cpu:,.0f} rows per CPU-second){on_server}; "
+          f"this process used {cpu:.1f} s of CPU ({rows / cpu:,.0f} rows per CPU-second){on_server[0]}; "
           f"load average {os.getloadavg()[0]:.1f}")
     if select:
         select_round(url, round_id)
@@ -147,12 +159,12 @@ def run_people(url: str, path: Path, rows: int, keys: Path) -> float:
     upgrade(url)
     keyring = generate_key_file(keys)
     started, cpu = time.perf_counter(), time.process_time()
-    with transaction(engine_for(url)) as session:
+    with transaction(engine_for(url)) as session, _server_cpu(session) as on_server:
         report = import_people(session, path, program=PROGRAM, actor=ACTOR, keyring=keyring)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert report.created == rows, report
-    print(f"  {report.created:,} persons created; this process used {cpu:.0f} s of CPU "
-          f"({rows / cpu:,.0f} rows per CPU-second; load average {os.getloadavg()[0]:.1f})")
+    print(f"  {report.created:,} persons created; this process used {cpu:.1f} s of CPU "
+          f"({rows / cpu:,.0f} rows per CPU-second){on_server[0]}; load average {os.getloadavg()[0]:.1f}")
     return seconds
 
 
