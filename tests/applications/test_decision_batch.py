@@ -74,7 +74,8 @@ def _as_jinja_renders_them(session, messages: list[OutboxMessage], deliveries: l
         assert (message.subject, message.body) == texts[message.id][False]
     for delivery in deliveries:
         short = delivery.channel in ("sms", "alimtalk")
-        assert (delivery.subject, delivery.body) == texts[delivery.message_id][short]
+        inbox = delivery.channel == "inbox"  # the message's own text, not a copy (migration 0601)
+        assert (delivery.subject, delivery.body) == ((None, None) if inbox else texts[delivery.message_id][short])
 
 
 def _audit_entry(entry: Any, ordinals: dict[int, int]) -> tuple[Any, ...]:

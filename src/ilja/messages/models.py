@@ -5,8 +5,10 @@ rendered for the person's language. Each channel it goes out on has its own deli
 worker claims a row (``lease_owner``/``lease_until``), sends it with the row's
 ``idempotency_key`` (the e-mail's Message-ID, the provider's grouping key) and marks it
 delivered, so a row is the unit of "exactly once" (see ``ilja.messages.worker``). The in-app
-inbox needs no sending: its delivery is written delivered, and the citizen's "내 알림" reads the
-messages themselves. ``last_error`` holds only an error's kind and code, never an address or text.
+inbox needs no sending: its delivery is written delivered, without a copy of the message's text
+(its ``subject`` and ``body`` are NULL: the message's own, migration 0601), and the citizen's
+"내 알림" reads the messages themselves. ``last_error`` holds only an error's kind and code, never
+an address or text.
 """
 
 from __future__ import annotations
@@ -70,8 +72,8 @@ class Delivery(Base):
     message_id: Mapped[int] = mapped_column(ForeignKey("messages_outbox.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
     address: Mapped[str | None] = mapped_column(String(254))  # where it went (e-mail, phone), at send()
-    subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(300))  # None in the inbox's: the message's own
+    body: Mapped[str | None] = mapped_column(Text)
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

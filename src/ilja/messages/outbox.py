@@ -192,18 +192,23 @@ def send(session: Session, *, person_id: int, topic: str, context: dict[str, Any
 def send_many(session: Session, notices: Sequence[tuple[int, str, dict[str, Any], str | None]], *,
               mandatory: bool = True) -> list[int]:
     """``send`` for many (person id, topic, context, subject_ref) notices (a draw's or an import's
-    decisions): the people and their preferences read in one query each, the messages and their
+    decisions): the people with their preferences read in one query, the messages and their
     deliveries written in one statement each. Returns the message ids, in order."""
     if not notices:
         return []
     ids = sorted({person_id for person_id, *_ in notices})
     people, prefs = {}, {}
     for start in range(0, len(ids), 5000):
-        part = ids[start:start + 5000]
-        people.update((row.id, row) for row in session.execute(
-            select(Person.id, Person.name, Person.email, Person.phone).where(Person.id.in_(part))))
-        prefs.update((p.person_id, p) for p in session.scalars(
-            select(MessagePreference).where(MessagePreference.person_id.in_(part))))
+        for row in session.execute(
+                select(Person.id, Person.name, Person.email, Person.phone, MessagePreference.language,
+                       MessagePreference.email.label("email_on"), MessagePreference.phone_channel,
+                       MessagePreference.opted_out)
+                .outerjoin(MessagePreference, MessagePreference.person_id == Person.id)
+                .where(Person.id.in_(ids[start:start + 5000]))):
+            people[row.id] = row
+            if row.language is not None:  # the person's stored choice (``preference``), as read
+                prefs[row.id] = MessagePreference(person_id=row.id, language=row.language, email=row.email_on,
+                                                  phone_channel=row.phone_channel, opted_out=row.opted_out)
     now = clock.now()
     default = _default_preference(0)  # read only: its person id is not used
     templates = _BatchTemplates()
@@ -232,8 +237,10 @@ def _compose(person: Any, pref: MessagePreference, topic: str, context: dict[str
     rows = []
     for channel, address in chosen.items():
         short = channel in (ChannelKind.SMS, ChannelKind.ALIMTALK)
-        text = render(topic, pref.language, values, short=True) if short else (subject, body)
         inbox = channel == ChannelKind.INBOX
+        # the inbox's text is the message's own, not copied (never sent: the inbox reads the message)
+        text = render(topic, pref.language, values, short=True) if short else (None, None) if inbox \
+            else (subject, body)
         rows.append({
             "channel": channel.value, "address": address, "subject": text[0], "body": text[1],
             "idempotency_key": uuid.uuid4().hex, "attempts": 0, "next_attempt_at": now,
