@@ -11,6 +11,7 @@ passed over: every adverse decision is told with its reasons.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -22,11 +23,12 @@ from ilja.accounts import audit
 from ilja.applications import snapshot as snapshots
 from ilja.applications.eligibility import eligibility_context
 from ilja.applications.lifecycle import adverse_decision
-from ilja.applications.models import Application, Round
+from ilja.applications.models import Application, Round, RoundStatus
 from ilja.applications.models import ApplicationStatus as S
 from ilja.decisions.catalogue import DecisionKind
 from ilja.decisions.service import NewDecision, write_decisions
 from ilja.errors import IljaError
+from ilja.rules.engine import HELD
 
 Reasons = tuple[str, str]
 """A decision's reasons in Korean and in English."""
@@ -78,19 +80,42 @@ def eligibility_wording(session: Session, moves: Sequence[AdverseMove]) -> list[
     """A not-eligible decision's reasons: the eligibility snapshot's decision lines — the
     conditions not met or to be verified, the full check staying with the application — (the shared
     contexts read once each: an import's thousands of applications share a few), worded from the
-    snapshot each time — a decision is worded once, so ``eligibility.reasons``' memo (keyed by
-    the snapshot's JSON) would cost a serialisation a decision for nothing."""
-    contexts: dict[int, Any] = {}
-    return [_eligibility_reasons(session, move.application, contexts)
+    snapshot, once for the snapshots of the call that share their conditions not held
+    (``_eligibility_reasons``) — not through ``eligibility.reasons``' memo, keyed by the snapshot's
+    JSON: a serialisation a decision."""
+    contexts = _kept(session, _CONTEXTS, 256)
+    said: dict[tuple[Any, ...], tuple[list[Any], Reasons]] = {}
+    return [_eligibility_reasons(session, move.application, contexts, said)
             if move.kind == DecisionKind.NOT_ELIGIBLE else None for move in moves]
 
 
-def _eligibility_reasons(session: Session, application: Any, contexts: dict[int, Any]) -> Reasons:
+def _eligibility_reasons(session: Session, application: Any, contexts: dict[int, Any],
+                         said: dict[tuple[Any, ...], tuple[list[Any], Reasons]]) -> Reasons:
+    """The reasons of one not-eligible snapshot. A decision's reasons are its verdict line and its
+    conditions not met or to be verified (``explain.decision_lines``), so only those are read back
+    (the held ones, most of a snapshot, are not: the lines are the same); and they are said once
+    for every snapshot of the call with the same verdict and the very same stored conditions not
+    held (``said``): an import's snapshots share the engine's condition outcomes (``snapshot.take``)."""
+    person = application.eligibility or {}
+    open_ = [c for c in person.get("conditions") or () if c.get("status") != HELD]
+    if not open_:  # told in full (``decision_lines``)
+        return _worded(session, application, application.eligibility, contexts)
+    key = (application.eligibility_context_id, person.get("eligible"), len(person.get("to_verify") or ()),
+           *map(id, open_))
+    known = said.get(key)
+    if known is not None and all(a is b for a, b in zip(known[0], open_, strict=True)):
+        return known[1]
+    reasons = _worded(session, application, {**person, "conditions": open_}, contexts)
+    said[key] = (open_, reasons)  # kept: their ids are not reused while the call lasts
+    return reasons
+
+
+def _worded(session: Session, application: Any, person: Any, contexts: dict[int, Any]) -> Reasons:
     context = contexts.get(application.eligibility_context_id)
     if context is None:
         context = contexts[application.eligibility_context_id] = eligibility_context(session, application)
-    lines = snapshots.reason_lines(application.eligibility, context, ("ko", "en"), decision=True)
-    failed = ", ".join((application.eligibility or {}).get("failed") or [])
+    lines = snapshots.reason_lines(person, context, ("ko", "en"), decision=True)
+    failed = ", ".join((person or {}).get("failed") or [])
     ko = "\n".join(lines.get("ko") or [f"충족하지 못한 조건: {failed}"])
     en = "\n".join(lines.get("en") or [f"Conditions not met: {failed}"])
     return ko, en
@@ -120,18 +145,52 @@ def notify_adverse(session: Session, actor: audit.Actor, lines: Sequence[StatusL
             select(Application.id, Application.person_id, Application.round_id, Application.score,
                    Application.eligibility, Application.eligibility_context_id)
             .where(Application.id.in_(ids))))
-    rounds = {r.id: r for r in session.scalars(select(Round).where(
-        Round.id.in_({a.round_id for a in apps.values()})))}
+    bases = _round_bases(session, {a.round_id for a in apps.values()})
     moves = [AdverseMove(apps[app_id], DecisionKind(kind), reason, details) for app_id, kind, reason, details in found]
     worded = wording(session, moves) if wording is not None else [None] * len(moves)
-    bases = {row.id: [_round_basis(row.title, row.announced_on, row.id)] for row in rounds.values()}
     items = []
     for move, words in zip(moves, worded, strict=True):
         if words is None:
             raise Unworded(move.reason_code)
-        application, row = move.application, rounds[move.application.round_id]
+        application, round_id = move.application, move.application.round_id
         items.append(NewDecision(
             application.person_id, move.kind, f"application:{application.id}", *words,
-            basis=bases[row.id],  # one list a round: written once (``db.insert_rows``)
-            details={"application_id": application.id, "round_id": row.id, "reason_code": move.reason_code}))
+            basis=bases[round_id],  # one list a round: written once (``db.insert_rows``)
+            details={"application_id": application.id, "round_id": round_id, "reason_code": move.reason_code}))
     write_decisions(session, actor, items)
+
+
+def _round_bases(session: Session, round_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each round's basis (its notice, ``_round_basis``), read once; on PostgreSQL kept for the
+    database once the round is out of its draft — its notice is then fixed (``rounds.update_round``)
+    and its id never another round's — so a refused submission does not read its round again.
+    SQLite's may still roll back and its id be reused: read each time."""
+    known = _kept(session, _BASES, 1_024)
+    bases = {i: known[i] for i in round_ids if i in known}
+    missing = round_ids - bases.keys()
+    if missing:
+        for row in session.execute(select(Round.id, Round.title, Round.announced_on, Round.status)
+                                   .where(Round.id.in_(missing))):
+            bases[row.id] = basis = [_round_basis(row.title, row.announced_on, row.id)]
+            if row.status != RoundStatus.DRAFT.value:
+                known[row.id] = basis
+    return bases
+
+
+def _kept(session: Session, store: weakref.WeakKeyDictionary[Any, dict[int, Any]], most: int) -> dict[int, Any]:
+    """What ``store`` keeps for the session's database if it is PostgreSQL's (cleared at ``most``
+    entries), else a new dict for this call only."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return {}
+    known = store.setdefault(bind, {})
+    if len(known) >= most:
+        known.clear()
+    return known
+
+
+# By id, per PostgreSQL engine, what never changes under an id there (see ``_kept``): the bases of
+# rounds out of their draft (``_round_bases``) and the stored eligibility contexts, content-addressed
+# and committed on their own (``service.context_id``), so a refused submission reads neither again.
+_BASES: weakref.WeakKeyDictionary[Any, dict[int, Any]] = weakref.WeakKeyDictionary()
+_CONTEXTS: weakref.WeakKeyDictionary[Any, dict[int, Any]] = weakref.WeakKeyDictionary()
