@@ -1,15 +1,16 @@
 """A refused submission's decision and notice (``adverse.notify_adverse``): on PostgreSQL the
-round's basis and the eligibility context are read once for the database, not again for every
-refused applicant, and the person is read with their message preference in one statement; the
-decisions and notices are the same as the first one's."""
+eligibility context is read once for the database, not again for every refused applicant, and the
+person is read with their message preference in one statement; the decisions and notices are the
+same as the first one's. The round's notice is read each time: an open round's title may be amended,
+and a later decision names it as amended."""
 
 from __future__ import annotations
 
 from sqlalchemy import event, select
-from tests.applications.factories import apply, open_round, register
+from tests.applications.factories import MANAGER, apply, open_round, register
 from tests.applications.test_service import BENEFIT_COVERS_START
 
-from ilja.applications import service
+from ilja.applications import rounds, service
 from ilja.applications.models import Application
 from ilja.applications.models import ApplicationStatus as S
 from ilja.db import engine_for, transaction
@@ -17,7 +18,7 @@ from ilja.decisions.models import Decision
 from ilja.messages.models import OutboxMessage
 
 
-def test_a_refused_submission_reads_neither_its_round_nor_its_context_again(database_url, keyring, monkeypatch):
+def test_a_refused_submission_does_not_read_its_context_again(database_url, keyring, monkeypatch):
     round_id = open_round(database_url)
     people = [register(database_url, keyring, unemployment_benefit_periods=BENEFIT_COVERS_START)
               for _ in range(2)]
@@ -49,10 +50,10 @@ def test_a_refused_submission_reads_neither_its_round_nor_its_context_again(data
             statements.clear()
     reads = [s for s in statements if s.upper().startswith("SELECT") and "max(id)" not in s and "nextval" not in s]
     postgres = engine.dialect.name == "postgresql"
-    assert any("FROM rounds" in s for s in reads) != postgres
+    assert any("FROM rounds" in s for s in reads)
     assert any("FROM eligibility_contexts" in s for s in reads) != postgres
     assert not any("FROM messages_preferences" in s for s in reads)  # joined to the person's read
-    assert len(reads) == (1 if postgres else 3)
+    assert len(reads) == (2 if postgres else 3)
     with transaction(engine) as session:
         rows = [session.scalars(select(Decision).where(Decision.subject_ref == f"application:{a}")).one()
                 for a in applied]
@@ -63,3 +64,20 @@ def test_a_refused_submission_reads_neither_its_round_nor_its_context_again(data
         bodies = [session.scalars(select(OutboxMessage.body).where(OutboxMessage.subject_ref == f"decision:{r.id}"))
                   .one().replace(f"/my/decisions/{r.id})", "").split("님, ", 1)[1] for r in rows]
         assert bodies[0] == bodies[1]
+
+
+def test_a_decision_after_the_round_is_amended_names_the_amended_notice(database_url, keyring):
+    round_id = open_round(database_url)
+    people = [register(database_url, keyring, unemployment_benefit_periods=BENEFIT_COVERS_START)
+              for _ in range(2)]
+    first = apply(database_url, round_id, people[0])[0]
+    with transaction(engine_for(database_url)) as session:
+        row = rounds.get_round(session, round_id)
+        rounds.amend_open_round(session, round_id, title="고친 모집 공고 제목", closes_at=row.closes_at,
+                                actor=MANAGER)
+    second = apply(database_url, round_id, people[1])[0]
+    with transaction(engine_for(database_url)) as session:
+        bases = [session.scalars(select(Decision.basis).where(Decision.subject_ref == f"application:{a}")).one()
+                 for a in (first, second)]
+    assert "고친 모집 공고 제목" not in bases[0][0]["ko"]
+    assert "고친 모집 공고 제목" in bases[1][0]["ko"]

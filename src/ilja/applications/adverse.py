@@ -23,7 +23,7 @@ from ilja.accounts import audit
 from ilja.applications import snapshot as snapshots
 from ilja.applications.eligibility import eligibility_context
 from ilja.applications.lifecycle import adverse_decision
-from ilja.applications.models import Application, Round, RoundStatus
+from ilja.applications.models import Application, Round
 from ilja.applications.models import ApplicationStatus as S
 from ilja.decisions.catalogue import DecisionKind
 from ilja.decisions.service import NewDecision, write_decisions
@@ -161,20 +161,12 @@ def notify_adverse(session: Session, actor: audit.Actor, lines: Sequence[StatusL
 
 
 def _round_bases(session: Session, round_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
-    """Each round's basis (its notice, ``_round_basis``), read once; on PostgreSQL kept for the
-    database once the round is out of its draft — its notice is then fixed (``rounds.update_round``)
-    and its id never another round's — so a refused submission does not read its round again.
-    SQLite's may still roll back and its id be reused: read each time."""
-    known = _kept(session, _BASES, 1_024)
-    bases = {i: known[i] for i in round_ids if i in known}
-    missing = round_ids - bases.keys()
-    if missing:
-        for row in session.execute(select(Round.id, Round.title, Round.announced_on, Round.status)
-                                   .where(Round.id.in_(missing))):
-            bases[row.id] = basis = [_round_basis(row.title, row.announced_on, row.id)]
-            if row.status != RoundStatus.DRAFT.value:
-                known[row.id] = basis
-    return bases
+    """Each round's basis (its notice, ``_round_basis``), read once a call. Not kept between calls:
+    an open round's title may still be amended (``rounds.amend_open_round``), and a decision names
+    the notice as it stands when it is made."""
+    return {row.id: [_round_basis(row.title, row.announced_on, row.id)]
+            for row in session.execute(select(Round.id, Round.title, Round.announced_on)
+                                       .where(Round.id.in_(round_ids)))}
 
 
 def _kept(session: Session, store: weakref.WeakKeyDictionary[Any, dict[int, Any]], most: int) -> dict[int, Any]:
@@ -189,8 +181,7 @@ def _kept(session: Session, store: weakref.WeakKeyDictionary[Any, dict[int, Any]
     return known
 
 
-# By id, per PostgreSQL engine, what never changes under an id there (see ``_kept``): the bases of
-# rounds out of their draft (``_round_bases``) and the stored eligibility contexts, content-addressed
-# and committed on their own (``service.context_id``), so a refused submission reads neither again.
-_BASES: weakref.WeakKeyDictionary[Any, dict[int, Any]] = weakref.WeakKeyDictionary()
+# By id, per PostgreSQL engine, what never changes under an id there (see ``_kept``): the stored
+# eligibility contexts, content-addressed and committed on their own (``service.context_id``), so a
+# refused submission does not read its context again.
 _CONTEXTS: weakref.WeakKeyDictionary[Any, dict[int, Any]] = weakref.WeakKeyDictionary()
